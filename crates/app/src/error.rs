@@ -1,0 +1,30 @@
+use chrono::{DateTime, Utc};
+use domain::ValidationErrors;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error("invalid input: {0}")]
+    Validation(ValidationErrors),
+    #[error("e-mail or password is wrong")]
+    InvalidCredentials,
+    #[error("too many failed attempts; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// Someone else saved the record after it was read.
+    #[error("changed by {by} at {at}")]
+    Conflict { by: String, at: DateTime<Utc> },
+    #[error(transparent)]
+    Db(#[from] db::DbError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<ValidationErrors> for AppError {
+    fn from(errors: ValidationErrors) -> Self {
+        AppError::Validation(errors)
+    }
+}

@@ -1,0 +1,98 @@
+//! Use cases. Each takes the acting user, checks what the user may do,
+//! runs one transaction and writes the audit trail. Nothing here knows
+//! HTTP; nothing here writes SQL.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod auth;
+mod error;
+mod rate_limit;
+mod secret;
+pub mod setup;
+pub mod tokens;
+pub mod users;
+pub mod worker;
+
+pub use error::AppError;
+pub use rate_limit::LoginLimits;
+pub use secret::{random_password, random_token};
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use db::Db;
+use domain::user::{Role, User};
+use domain::{Email, Locale, OrgId, UserId};
+
+/// Tunables of the use cases, set by the binary's configuration.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// A session unused this long ends.
+    pub session_idle: Duration,
+    /// A session ends this long after login, used or not.
+    pub session_absolute: Duration,
+    pub login_limits: LoginLimits,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            session_idle: Duration::hours(8),
+            session_absolute: Duration::days(7),
+            login_limits: LoginLimits::default(),
+        }
+    }
+}
+
+/// The application: the database and the rules around it.
+pub struct App {
+    pub db: Db,
+    pub settings: Settings,
+    limiter: rate_limit::LoginLimiter,
+}
+
+impl App {
+    pub fn new(db: Db, settings: Settings) -> App {
+        let limiter = rate_limit::LoginLimiter::new(settings.login_limits.clone());
+        App { db, settings, limiter }
+    }
+}
+
+/// Who is acting: a signed-in person, or a machine with that person's token.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub org_id: OrgId,
+    pub email: Email,
+    pub display_name: String,
+    pub role: Role,
+    pub locale: Locale,
+    /// Where the request came from, for the audit trail.
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    fn from_user(user: User, ip: Option<String>) -> Actor {
+        Actor {
+            user_id: user.id,
+            org_id: user.org_id,
+            email: user.email,
+            display_name: user.display_name,
+            role: user.role,
+            locale: user.locale,
+            ip,
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    fn require_admin(&self) -> Result<(), AppError> {
+        if self.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+}
+
+/// The current time, at the precision both databases keep (microseconds),
+/// so a value read back equals the value written.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}

@@ -1,0 +1,198 @@
+//! Managing the organisation's users [usuários].
+use crate::auth::hash_password;
+use crate::{Actor, App, AppError, now};
+use db::DbError;
+use db::repo::{session, user};
+use domain::audit::AuditAction;
+use domain::user::{NewPassword, Role, User, parse_display_name};
+use domain::{Email, Locale, UserId, ValidationErrors};
+use serde::Deserialize;
+
+/// What a person types to create a user; every field is raw text.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct NewUserInput {
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+    /// `admin` or `member`
+    pub role: String,
+    /// `pt-BR`, `en` or `pt-PT`; the organisation's default when empty.
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+pub(crate) fn audit_view(user: &User) -> serde_json::Value {
+    serde_json::json!({
+        "email": user.email.as_str(),
+        "display_name": user.display_name,
+        "role": user.role.as_str(),
+        "locale": user.locale.tag(),
+        "active": user.active,
+    })
+}
+
+impl App {
+    /// Creates a user in the actor's organisation. Administrators only.
+    #[tracing::instrument(skip_all)]
+    pub async fn create_user(&self, actor: &Actor, input: NewUserInput) -> Result<User, AppError> {
+        actor.require_admin()?;
+        self.insert_user(actor.org_id, Some(actor), input).await
+    }
+
+    /// Validates and stores a new user; `actor` is `None` when the server's
+    /// operator does it from the command line.
+    pub(crate) async fn insert_user(
+        &self,
+        org_id: domain::OrgId,
+        actor: Option<&Actor>,
+        input: NewUserInput,
+    ) -> Result<User, AppError> {
+        let mut errors = ValidationErrors::new();
+        let email = errors.check("email", Email::parse(&input.email));
+        let name = errors.check("display_name", parse_display_name(&input.display_name));
+        let password = errors.check("password", NewPassword::parse(&input.password));
+        let role = errors.check("role", Role::parse(&input.role));
+        let locale = match input.locale.as_deref().filter(|l| !l.is_empty()) {
+            Some(tag) => errors.check("locale", Locale::parse(tag).ok_or("error-locale-invalid")),
+            None => Some(Locale::default()),
+        };
+        let (Some(email), Some(name), Some(password), Some(role), Some(locale)) =
+            (email, name, password, role, locale)
+        else {
+            return Err(errors.into());
+        };
+        let password_hash = hash_password(password.expose().to_string()).await?;
+        let id = UserId::new();
+        let mut tx = self.db.begin().await?;
+        let inserted = user::insert(
+            &mut tx,
+            &user::NewUser {
+                id,
+                org_id,
+                email: &email,
+                display_name: &name,
+                password_hash: &password_hash,
+                role,
+                locale,
+                created_by: actor.map(|a| a.user_id),
+            },
+            now(),
+        )
+        .await;
+        match inserted {
+            Err(DbError::Duplicate(_)) => {
+                return Err(ValidationErrors::single("email", "error-email-taken").into());
+            }
+            other => other?,
+        }
+        let created = user::get_in_tx(&mut tx, org_id, id).await?.ok_or(AppError::NotFound)?.into_user();
+        let after = Some(audit_view(&created));
+        match actor {
+            Some(actor) => {
+                crate::audit::record(
+                    &mut tx,
+                    actor,
+                    AuditAction::Create,
+                    "user",
+                    Some(id.to_string()),
+                    None,
+                    after,
+                )
+                .await?
+            }
+            None => {
+                crate::audit::record_operator(
+                    &mut tx,
+                    org_id,
+                    AuditAction::Create,
+                    "user",
+                    Some(id.to_string()),
+                    after,
+                )
+                .await?
+            }
+        }
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn list_users(&self, actor: &Actor) -> Result<Vec<User>, AppError> {
+        actor.require_admin()?;
+        Ok(user::list(&self.db, actor.org_id).await?.into_iter().map(|r| r.into_user()).collect())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn get_user(&self, actor: &Actor, id: UserId) -> Result<User, AppError> {
+        if id != actor.user_id {
+            actor.require_admin()?;
+        }
+        Ok(user::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?.into_user())
+    }
+
+    /// Enables or disables a user. Disabling ends the user's sessions at
+    /// once; an administrator cannot disable himself (and lock everyone out).
+    #[tracing::instrument(skip_all)]
+    pub async fn set_user_active(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        expected_version: i64,
+        active: bool,
+    ) -> Result<User, AppError> {
+        actor.require_admin()?;
+        if id == actor.user_id && !active {
+            return Err(ValidationErrors::single("active", "error-cannot-disable-self").into());
+        }
+        let changes = user::UserChanges { active: Some(active), ..Default::default() };
+        let updated = self.update_user(actor, id, expected_version, &changes).await?;
+        Ok(updated)
+    }
+
+    /// The actor's own language choice.
+    #[tracing::instrument(skip_all)]
+    pub async fn set_own_locale(&self, actor: &Actor, locale: Locale) -> Result<User, AppError> {
+        let current = user::get(&self.db, actor.org_id, actor.user_id).await?.ok_or(AppError::NotFound)?;
+        let changes = user::UserChanges { locale: Some(locale), ..Default::default() };
+        self.update_user(actor, actor.user_id, current.version, &changes).await
+    }
+
+    /// One path for every user edit: version check, audit, session end on disable.
+    async fn update_user(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        expected_version: i64,
+        changes: &user::UserChanges<'_>,
+    ) -> Result<User, AppError> {
+        let mut tx = self.db.begin().await?;
+        let before = user::get_in_tx(&mut tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?.into_user();
+        if !user::update(&mut tx, actor.org_id, id, expected_version, changes, Some(actor.user_id), now())
+            .await?
+        {
+            let (by, at) = user::last_change(&mut tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+            return Err(AppError::Conflict { by, at });
+        }
+        let after = user::get_in_tx(&mut tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?.into_user();
+        if !after.active {
+            session::delete_for_user(&mut tx, id).await?;
+        }
+        let action = if before.active != after.active || before.role != after.role {
+            AuditAction::PermissionChange
+        } else {
+            AuditAction::Update
+        };
+        crate::audit::record(
+            &mut tx,
+            actor,
+            action,
+            "user",
+            Some(id.to_string()),
+            Some(audit_view(&before)),
+            Some(audit_view(&after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}

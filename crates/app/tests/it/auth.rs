@@ -1,0 +1,81 @@
+use crate::{PASSWORD, app_with_admin, new_user};
+use app::auth::LoginInput;
+use app::{AppError, Settings};
+use testkit::{TestDb, db_test};
+
+fn login_input<'a>(email: &'a str, password: &'a str) -> LoginInput<'a> {
+    LoginInput { email, password, ip: Some("10.0.0.7"), user_agent: Some("test") }
+}
+
+async fn wrong_password_is_refused_and_audited(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let result = app.login(login_input("admin@loja.test", "nao-e-esta")).await;
+    assert!(matches!(result, Err(AppError::InvalidCredentials)));
+    let unknown = app.login(login_input("ninguem@loja.test", "qualquer-uma")).await;
+    assert!(matches!(unknown, Err(AppError::InvalidCredentials)));
+    let page = app.audit_log(&admin, None, None).await.expect("audit");
+    let actions: Vec<&str> = page.items.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"login_failed"), "{actions:?}");
+    assert!(actions.contains(&"login"), "{actions:?}");
+    let failed = db::repo::audit::list_by_action(&app.db, "login_failed", 10).await.expect("list");
+    assert!(failed.iter().any(|row| row.actor_label == "ninguem@loja.test"));
+    assert!(failed.iter().all(|row| row.ip.as_deref() == Some("10.0.0.7")));
+}
+db_test!(wrong_password_is_refused_and_audited);
+
+async fn eleventh_failure_within_a_minute_is_rate_limited(t: TestDb) {
+    let (app, _) = app_with_admin(&t, Settings::default()).await;
+    for attempt in 1..=10 {
+        let result = app.login(login_input("admin@loja.test", "errada-errada")).await;
+        assert!(matches!(result, Err(AppError::InvalidCredentials)), "attempt {attempt}");
+    }
+    // Even the right password is refused while the account is throttled.
+    let result = app.login(login_input("admin@loja.test", PASSWORD)).await;
+    assert!(matches!(result, Err(AppError::RateLimited { .. })), "got {:?}", result.err());
+}
+db_test!(eleventh_failure_within_a_minute_is_rate_limited);
+
+async fn session_ends_at_logout_and_when_user_is_disabled(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let member = app.create_user(&admin, new_user("vendedor@loja.test", "member")).await.expect("member");
+    let first = app.login(login_input("vendedor@loja.test", PASSWORD)).await.expect("login");
+    let second = app.login(login_input("vendedor@loja.test", PASSWORD)).await.expect("login");
+    assert_ne!(first.session_token, second.session_token, "every login gets a new session");
+    assert!(app.session_actor(&first.session_token, None).await.expect("lookup").is_some());
+
+    app.logout(&first.actor, &first.session_token).await.expect("logout");
+    assert!(app.session_actor(&first.session_token, None).await.expect("lookup").is_none());
+    assert!(app.session_actor(&second.session_token, None).await.expect("lookup").is_some());
+
+    let token = app.create_api_token(&second.actor, "erp").await.expect("token");
+    assert!(app.token_actor(&token.secret, None).await.expect("lookup").is_some());
+    app.set_user_active(&admin, member.id, member.version, false).await.expect("disable");
+    assert!(app.session_actor(&second.session_token, None).await.expect("lookup").is_none());
+    assert!(app.token_actor(&token.secret, None).await.expect("lookup").is_none());
+    let again = app.login(login_input("vendedor@loja.test", PASSWORD)).await;
+    assert!(matches!(again, Err(AppError::InvalidCredentials)));
+}
+db_test!(session_ends_at_logout_and_when_user_is_disabled);
+
+async fn idle_session_expires(t: TestDb) {
+    let settings = Settings { session_idle: chrono::Duration::milliseconds(300), ..Settings::default() };
+    let (app, _) = app_with_admin(&t, settings).await;
+    let login = app.login(login_input("admin@loja.test", PASSWORD)).await.expect("login");
+    assert!(app.session_actor(&login.session_token, None).await.expect("lookup").is_some());
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert!(app.session_actor(&login.session_token, None).await.expect("lookup").is_none());
+}
+db_test!(idle_session_expires);
+
+async fn revoked_token_stops_working(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let token = app.create_api_token(&admin, "integração").await.expect("token");
+    assert!(token.secret.starts_with(app::tokens::TOKEN_PREFIX));
+    let actor = app.token_actor(&token.secret, None).await.expect("lookup").expect("live");
+    assert_eq!(actor.user_id, admin.user_id);
+    app.revoke_api_token(&admin, domain::ids::ApiTokenId(token.info.id)).await.expect("revoke");
+    assert!(app.token_actor(&token.secret, None).await.expect("lookup").is_none());
+    let again = app.revoke_api_token(&admin, domain::ids::ApiTokenId(token.info.id)).await;
+    assert!(matches!(again, Err(AppError::NotFound)));
+}
+db_test!(revoked_token_stops_working);

@@ -1,0 +1,109 @@
+use crate::{app_with_admin, new_user};
+use app::{AppError, Settings};
+use testkit::{TestDb, db_test};
+
+async fn invalid_user_input_is_refused_field_by_field(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let before = app.list_users(&admin).await.expect("list").len();
+    let bad = app::users::NewUserInput {
+        email: "sem-arroba".into(),
+        display_name: "  ".into(),
+        password: "curta".into(),
+        role: "rei".into(),
+        locale: Some("fr".into()),
+    };
+    let Err(AppError::Validation(errors)) = app.create_user(&admin, bad).await else {
+        panic!("expected validation errors");
+    };
+    let fields: Vec<&str> = errors.0.iter().map(|e| e.field).collect();
+    assert_eq!(fields, ["email", "display_name", "password", "role", "locale"]);
+    assert_eq!(app.list_users(&admin).await.expect("list").len(), before, "nothing was written");
+}
+db_test!(invalid_user_input_is_refused_field_by_field);
+
+async fn duplicate_email_is_a_field_error(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    app.create_user(&admin, new_user("ana@loja.test", "member")).await.expect("first");
+    let Err(AppError::Validation(errors)) =
+        app.create_user(&admin, new_user("ANA@loja.test", "member")).await
+    else {
+        panic!("expected a validation error");
+    };
+    assert_eq!(errors.0[0].field, "email");
+    assert_eq!(errors.0[0].message, "error-email-taken");
+}
+db_test!(duplicate_email_is_a_field_error);
+
+async fn members_cannot_manage_users(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    app.create_user(&admin, new_user("membro@loja.test", "member")).await.expect("member");
+    let member = app
+        .login(app::auth::LoginInput {
+            email: "membro@loja.test",
+            password: crate::PASSWORD,
+            ip: None,
+            user_agent: None,
+        })
+        .await
+        .expect("login")
+        .actor;
+    assert!(matches!(app.list_users(&member).await, Err(AppError::Forbidden)));
+    assert!(matches!(
+        app.create_user(&member, new_user("x@loja.test", "admin")).await,
+        Err(AppError::Forbidden)
+    ));
+    assert!(matches!(app.audit_log(&member, None, None).await, Err(AppError::Forbidden)));
+}
+db_test!(members_cannot_manage_users);
+
+async fn stale_edit_is_refused_with_who_and_when(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let user = app.create_user(&admin, new_user("edit@loja.test", "member")).await.expect("user");
+    let changed = app.set_user_active(&admin, user.id, user.version, false).await.expect("first edit");
+    assert_eq!(changed.version, user.version + 1);
+    let stale = app.set_user_active(&admin, user.id, user.version, true).await;
+    let Err(AppError::Conflict { by, .. }) = stale else { panic!("expected a conflict, got {stale:?}") };
+    assert_eq!(by, admin.display_name);
+    let now = app.get_user(&admin, user.id).await.expect("get");
+    assert!(!now.active, "the stale edit changed nothing");
+}
+db_test!(stale_edit_is_refused_with_who_and_when);
+
+async fn every_change_is_in_the_audit_trail(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let user = app.create_user(&admin, new_user("trilha@loja.test", "member")).await.expect("user");
+    app.set_user_active(&admin, user.id, user.version, false).await.expect("disable");
+    let page = app.audit_log(&admin, None, None).await.expect("audit");
+    let for_user: Vec<_> =
+        page.items.iter().filter(|e| e.entity_id.as_deref() == Some(&user.id.to_string())).collect();
+    assert_eq!(for_user.len(), 2);
+    let disable = for_user[0];
+    assert_eq!(disable.action, "permission_change");
+    assert_eq!(disable.actor, "admin@loja.test");
+    assert_eq!(disable.before.as_ref().and_then(|b| b["active"].as_bool()), Some(true));
+    assert_eq!(disable.after.as_ref().and_then(|a| a["active"].as_bool()), Some(false));
+    assert_eq!(for_user[1].action, "create");
+    assert!(for_user[1].after.as_ref().is_some_and(|a| a.get("password_hash").is_none()));
+}
+db_test!(every_change_is_in_the_audit_trail);
+
+async fn administrator_cannot_disable_himself(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let me = app.get_user(&admin, admin.user_id).await.expect("me");
+    let result = app.set_user_active(&admin, admin.user_id, me.version, false).await;
+    assert!(matches!(result, Err(AppError::Validation(_))));
+}
+db_test!(administrator_cannot_disable_himself);
+
+async fn demo_setup_is_created_once_and_then_reused(t: TestDb) {
+    let app = app::App::new(t.db.clone(), Settings::default());
+    let first = app.ensure_demo().await.expect("demo");
+    let app::setup::DemoOutcome::Created { email, password } = first else { panic!("expected creation") };
+    let second = app.ensure_demo().await.expect("demo again");
+    assert!(matches!(second, app::setup::DemoOutcome::Reused { .. }));
+    let login = app
+        .login(app::auth::LoginInput { email: &email, password: &password, ip: None, user_agent: None })
+        .await;
+    assert!(login.is_ok(), "the printed credentials still work after the second run");
+}
+db_test!(demo_setup_is_created_once_and_then_reused);

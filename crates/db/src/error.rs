@@ -1,0 +1,27 @@
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum DbError {
+    #[error("database URL scheme not supported: {0} (use sqlite://… or postgres://…)")]
+    UnsupportedUrl(String),
+    #[error("a row with the same {0} exists")]
+    Duplicate(String),
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration { version: i64, name: &'static str, source: sqlx::Error },
+    #[error("the database holds migration {0}, newer than this program knows: upgrade the program")]
+    NewerSchema(i64),
+    #[error(transparent)]
+    Sqlx(sqlx::Error),
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(error: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db_error) = &error
+            && db_error.is_unique_violation()
+        {
+            let constraint = db_error.constraint().unwrap_or("key").to_string();
+            return DbError::Duplicate(constraint);
+        }
+        DbError::Sqlx(error)
+    }
+}

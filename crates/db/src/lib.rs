@@ -1,0 +1,182 @@
+//! Storage: one code path over SQLite (the embedded default) and
+//! PostgreSQL (the server database). Owns the connection pools, the
+//! migrations of both backends, and one repository module per aggregate.
+//! Repositories never check permissions: that is the app layer's job.
+#![forbid(unsafe_code)]
+
+mod error;
+pub mod migrate;
+pub mod repo;
+
+pub use error::DbError;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A database handle; cheap to clone (the pools are shared).
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqliteDb),
+    Postgres(PgPool),
+}
+
+/// SQLite allows one writer at a time; giving writes their own pool of one
+/// connection queues them in-process instead of failing with SQLITE_BUSY,
+/// while reads run in parallel on the WAL.
+#[derive(Clone, Debug)]
+pub struct SqliteDb {
+    pub(crate) writer: SqlitePool,
+    pub(crate) reader: SqlitePool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A write transaction on either backend.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+/// Runs the same body on whichever pool the database has: the body is
+/// compiled once per backend, so SQL written in the dialect both share
+/// (`$1` placeholders, `RETURNING`, `ON CONFLICT`) needs no duplication.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite(sqlite) => {
+                let $pool = sqlite.reader();
+                $body
+            }
+            $crate::Db::Postgres(pg) => {
+                let $pool = pg;
+                $body
+            }
+        }
+    };
+}
+
+/// Like [`on_db!`] but inside a transaction; `$conn` is the connection.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::Tx::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+
+impl SqliteDb {
+    pub fn reader(&self) -> &SqlitePool {
+        &self.reader
+    }
+}
+
+impl Db {
+    /// Opens `sqlite://path` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Db, DbError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            Self::connect_postgres(options).await
+        } else if url.starts_with("sqlite:") {
+            Self::connect_sqlite(url).await
+        } else {
+            Err(DbError::UnsupportedUrl(url.split(':').next().unwrap_or_default().to_string()))
+        }
+    }
+
+    pub async fn connect_postgres(options: PgConnectOptions) -> Result<Db, DbError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        Ok(Db::Postgres(pool))
+    }
+
+    async fn connect_sqlite(url: &str) -> Result<Db, DbError> {
+        if url.contains(":memory:") || url.contains("mode=memory") {
+            // Separate reader and writer pools would see separate databases.
+            return Err(DbError::UnsupportedUrl("sqlite in-memory".into()));
+        }
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        let reader =
+            SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
+        Ok(Db::Sqlite(SqliteDb { writer, reader }))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn begin(&self) -> Result<Tx, DbError> {
+        Ok(match self {
+            Db::Sqlite(sqlite) => Tx::Sqlite(sqlite.writer.begin().await?),
+            Db::Postgres(pg) => Tx::Postgres(pg.begin().await?),
+        })
+    }
+
+    /// A round trip to the server, for health checks.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        on_db!(self, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(sqlite) => {
+                sqlite.reader.close().await;
+                sqlite.writer.close().await;
+            }
+            Db::Postgres(pg) => pg.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), DbError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per aggregate. Reads take `&Db`; writes take the caller's
+//! transaction so a use case commits all of its rows, or none.
+pub mod api_token;
+pub mod audit;
+pub mod organisation;
+pub mod session;
+pub mod user;

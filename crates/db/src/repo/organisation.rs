@@ -1,0 +1,45 @@
+//! Organisations [organizações]: the tenants.
+use crate::{Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, Utc};
+use domain::OrgId;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrganisationRow {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert(tx: &mut Tx, id: OrgId, name: &str, now: DateTime<Utc>) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("INSERT INTO organisations (id, name, created_at) VALUES ($1, $2, $3)")
+            .bind(id.0)
+            .bind(name)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<OrganisationRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT id, name, created_at FROM organisations WHERE name = $1")
+            .bind(name)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn get(db: &Db, id: OrgId) -> Result<Option<OrganisationRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT id, name, created_at FROM organisations WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}

@@ -1,0 +1,112 @@
+//! Browser sessions, stored by the hash of their cookie so that a copy of
+//! the database does not hand out live sessions.
+use crate::{Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, Utc};
+use domain::{OrgId, UserId};
+
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub org_id: OrgId,
+    pub user_id: UserId,
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SessionRow {
+    pub token_hash: String,
+    pub session_created_at: DateTime<Utc>,
+    pub session_last_seen_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    pub user: super::user::UserRow,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert(tx: &mut Tx, session: &NewSession<'_>, now: DateTime<Utc>) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, org_id, user_id, created_at, last_seen_at, ip, user_agent)
+             VALUES ($1, $2, $3, $4, $4, $5, $6)",
+        )
+        .bind(session.token_hash)
+        .bind(session.org_id.0)
+        .bind(session.user_id.0)
+        .bind(now)
+        .bind(session.ip)
+        .bind(session.user_agent)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// The session and its user, in one read: every request does this.
+#[tracing::instrument(skip_all)]
+pub async fn find(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT s.token_hash, s.created_at AS session_created_at,
+                    s.last_seen_at AS session_last_seen_at,
+                    u.id, u.org_id, u.email, u.display_name, u.password_hash, u.role, u.locale,
+                    u.active, u.created_at, u.updated_at, u.updated_by, u.version
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await?
+    }))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn touch(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn delete(tx: &mut Tx, token_hash: &str) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            > 0
+    }))
+}
+
+/// Ends every session of a user: on disabling, or on a password change.
+#[tracing::instrument(skip_all)]
+pub async fn delete_for_user(tx: &mut Tx, user_id: UserId) -> Result<u64, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id.0)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+    }))
+}
+
+/// Removes sessions idle or older than the limits, so the table does not grow.
+#[tracing::instrument(skip_all)]
+pub async fn delete_expired(
+    tx: &mut Tx,
+    idle_before: DateTime<Utc>,
+    created_before: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+            .bind(idle_before)
+            .bind(created_before)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+    }))
+}

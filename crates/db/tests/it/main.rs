@@ -1,0 +1,3 @@
+//! Storage tests, on SQLite always and on PostgreSQL when configured.
+mod migrations;
+mod repositories;

@@ -1,0 +1,57 @@
+//! Typed identifiers. Every key is a UUID v7: time-ordered (good for B-tree
+//! locality and keyset pagination) and free of sequences, so rows can be
+//! created on any node of a distributed Postgres.
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// An organisation: the tenant every row belongs to.
+    OrgId
+);
+id_type!(
+    /// A person who signs in.
+    UserId
+);
+id_type!(
+    /// An API token a user created for a machine.
+    ApiTokenId
+);
+id_type!(
+    /// One entry of the audit trail.
+    AuditId
+);

@@ -1,0 +1,60 @@
+//! Validation results that name the field and a message key of the
+//! catalogue, so every layer above can show them in the user's language.
+use serde::Serialize;
+use std::fmt;
+
+/// One problem with one input field. `message` is a key of the message
+/// catalogue (for example `error-email-invalid`), never prose.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+/// Every problem found in one input, collected so the form shows them all
+/// at once instead of one per round trip.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+impl ValidationErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &'static str, message: &'static str) {
+        self.0.push(FieldError { field, message });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn single(field: &'static str, message: &'static str) -> Self {
+        Self(vec![FieldError { field, message }])
+    }
+
+    /// Runs a parser and records its error under `field`, returning the
+    /// value when it parsed.
+    pub fn check<T>(&mut self, field: &'static str, parsed: Result<T, &'static str>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.add(field, message);
+                None
+            }
+        }
+    }
+
+    pub fn into_result(self) -> Result<(), ValidationErrors> {
+        if self.is_empty() { Ok(()) } else { Err(self) }
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+        f.write_str(&parts.join(", "))
+    }
+}
+
+impl std::error::Error for ValidationErrors {}

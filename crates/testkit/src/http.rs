@@ -1,0 +1,128 @@
+//! The real router, served on an ephemeral port, and clients for it.
+use crate::TestDb;
+use app::App;
+use app::users::NewUserInput;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub struct TestApp {
+    pub base_url: String,
+    pub app: Arc<App>,
+    pub admin: TestUser,
+    _db: TestDb,
+}
+
+#[derive(Clone, Debug)]
+pub struct TestUser {
+    pub email: String,
+    pub password: String,
+    pub name: String,
+}
+
+pub const ORGANISATION: &str = "Concessionária Teste";
+
+impl TestApp {
+    /// Serves a migrated database with an organisation and its administrator.
+    pub async fn spawn(db: TestDb) -> TestApp {
+        let app = Arc::new(App::new(db.db.clone(), app::Settings::default()));
+        let admin = TestUser {
+            email: "gerente@concessionaria.test".into(),
+            password: "senha-muito-segura".into(),
+            name: "Gerente Teste".into(),
+        };
+        app.operator_create_user(
+            ORGANISATION,
+            NewUserInput {
+                email: admin.email.clone(),
+                display_name: admin.name.clone(),
+                password: admin.password.clone(),
+                role: "admin".into(),
+                locale: None,
+            },
+        )
+        .await
+        .expect("create the test administrator");
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        let router = web::router(web::AppState { app: app.clone(), secure_cookies: false });
+        tokio::spawn(async move {
+            let _ = axum_serve(listener, router).await;
+        });
+        TestApp { base_url: format!("http://{address}"), app, admin, _db: db }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects (so
+    /// tests can see them).
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("HTTP client")
+    }
+
+    /// The CSRF token the server gave this client, read from a page's form.
+    pub async fn csrf_token(&self, client: &reqwest::Client) -> String {
+        let page =
+            client.get(self.url("/login")).send().await.expect("GET /login").text().await.expect("body");
+        extract_csrf(&page).expect("the login page carries a CSRF token")
+    }
+
+    /// Signs in through the login form and returns the client and its CSRF token.
+    pub async fn login(&self, user: &TestUser) -> (reqwest::Client, String) {
+        let client = self.client();
+        let token = self.csrf_token(&client).await;
+        let response = client
+            .post(self.url("/login"))
+            .form(&[("csrf_token", token.as_str()), ("email", &user.email), ("password", &user.password)])
+            .send()
+            .await
+            .expect("POST /login");
+        assert_eq!(response.status(), 303, "login of {} should succeed", user.email);
+        (client, token)
+    }
+
+    /// Creates another user in the organisation.
+    pub async fn create_user(&self, email: &str, role: &str) -> TestUser {
+        let user = TestUser {
+            email: email.into(),
+            password: "outra-senha-boa".into(),
+            name: format!("Usuário {email}"),
+        };
+        self.app
+            .operator_create_user(
+                ORGANISATION,
+                NewUserInput {
+                    email: user.email.clone(),
+                    display_name: user.name.clone(),
+                    password: user.password.clone(),
+                    role: role.into(),
+                    locale: None,
+                },
+            )
+            .await
+            .expect("create user");
+        user
+    }
+
+    /// An API token for the user.
+    pub async fn token_for(&self, user: &TestUser) -> String {
+        self.app.operator_create_token(&user.email, "test").await.expect("create token").secret
+    }
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await
+}
+
+pub fn extract_csrf(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}

@@ -1,0 +1,242 @@
+//! `vinculo`: the one binary. Reads the configuration, wires the layers
+//! together and runs the subcommand.
+#![forbid(unsafe_code)]
+
+mod config;
+
+use anyhow::{Context, Result};
+use app::setup::DemoOutcome;
+use app::users::NewUserInput;
+use app::{App, AppError};
+use clap::{Parser, Subcommand};
+use config::{Config, Flags};
+use db::Db;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "vinculo", version, about = "Vínculo — CRM for Brazil and Portugal")]
+struct Cli {
+    /// Configuration file (TOML); missing is fine.
+    #[arg(long, global = true, default_value = "vinculo.toml")]
+    config: PathBuf,
+    /// Database URL: sqlite://vinculo.db (default) or postgres://user:pass@host/db
+    #[arg(long, global = true)]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the JSON API.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        /// Create the demo organisation and its administrator when missing.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Print the OpenAPI document of the JSON API.
+    Openapi,
+    /// Manage users and their API tokens.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user (and the organisation, if it does not exist yet).
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin or member
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// Initial password; a random one is generated and printed when omitted.
+        #[arg(long, env = "VINCULO_NEW_PASSWORD")]
+        password: Option<String>,
+    },
+    /// Create an API token for a user and print it.
+    Token {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// Set a new random password for a user and print it.
+    Password {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let listen = match &cli.command {
+        Command::Serve { listen, .. } => *listen,
+        _ => None,
+    };
+    let config = Config::load(&cli.config, Flags { database: cli.database.clone(), listen })?;
+
+    match cli.command {
+        Command::Openapi => {
+            println!("{}", web::api::openapi_document());
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = open(&config).await?;
+            db.close().await;
+            Ok(())
+        }
+        Command::Serve { demo, .. } => serve(config, demo).await,
+        Command::User { command } => {
+            let app = App::new(open(&config).await?, config.settings());
+            let result = user_command(&app, command).await;
+            app.db.close().await;
+            result
+        }
+    }
+}
+
+async fn open(config: &Config) -> Result<Db> {
+    let db = Db::connect(&config.database)
+        .await
+        .with_context(|| format!("cannot open the database {}", config.redacted_database()))?;
+    let applied = db::migrate::run(&db).await.context("cannot migrate the database")?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "migrations applied");
+    }
+    Ok(db)
+}
+
+async fn serve(config: Config, demo: bool) -> Result<()> {
+    let db = open(&config).await?;
+    let app = Arc::new(App::new(db, config.settings()));
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    let url = config.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
+
+    if demo {
+        match app.ensure_demo().await.map_err(explain)? {
+            DemoOutcome::Created { email, password } => {
+                println!("URL: {url}");
+                println!("Login: {email}");
+                println!("Password: {password}");
+            }
+            DemoOutcome::Reused { email } => {
+                println!("Demo data already present: reusing it, nothing was changed.");
+                println!("URL: {url}");
+                println!("Login: {email}");
+                println!("Password: unchanged (forgot it? vinculo user password --email {email})");
+            }
+        }
+    } else {
+        println!("URL: {url}");
+    }
+
+    tokio::spawn(app::worker::run(app.clone()));
+    let state = web::AppState { app: app.clone(), secure_cookies: url.starts_with("https://") };
+    let router = web::router(state);
+    axum_serve(listener, router).await?;
+    app.db.close().await;
+    Ok(())
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) -> Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server failed")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn user_command(app: &App, command: UserCommand) -> Result<()> {
+    match command {
+        UserCommand::Create { org, email, name, role, password } => {
+            let generated = password.is_none();
+            let password = password.unwrap_or_else(app::random_password);
+            let user = app
+                .operator_create_user(
+                    &org,
+                    NewUserInput {
+                        email,
+                        display_name: name,
+                        password: password.clone(),
+                        role,
+                        locale: None,
+                    },
+                )
+                .await
+                .map_err(explain)?;
+            println!("Created {} <{}> in {org}", user.display_name, user.email);
+            if generated {
+                println!("Password: {password}");
+            }
+        }
+        UserCommand::Token { email, name } => {
+            let token = app.operator_create_token(&email, &name).await.map_err(explain)?;
+            println!("{}", token.secret);
+        }
+        UserCommand::Password { email } => {
+            let password = app.operator_reset_password(&email).await.map_err(explain)?;
+            println!("Password: {password}");
+        }
+    }
+    Ok(())
+}
+
+/// Turns a use-case error into a sentence for the terminal.
+fn explain(error: AppError) -> anyhow::Error {
+    match error {
+        AppError::Validation(errors) => {
+            let t = web::i18n::tr(domain::Locale::En);
+            let lines: Vec<String> =
+                errors.0.iter().map(|e| format!("{}: {}", e.field, t.get(e.message))).collect();
+            anyhow::anyhow!(lines.join("\n"))
+        }
+        AppError::NotFound => anyhow::anyhow!("no such user"),
+        other => anyhow::anyhow!(other),
+    }
+}

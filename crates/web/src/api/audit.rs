@@ -1,0 +1,39 @@
+//! The audit trail (administrators only).
+use super::{ApiError, ApiResult, ErrorBody};
+use crate::AppState;
+use crate::auth::ApiActor;
+use app::audit::AuditEntry;
+use axum::extract::{Query, State};
+use axum::response::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    /// Pass as `cursor` for the next (older) page; absent on the last one.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// From the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// Rows per page, 1 to 200 (default 50).
+    pub limit: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = AuditPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list_audit(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(query): Query<PageQuery>,
+) -> ApiResult<Json<AuditPage>> {
+    let page = state
+        .app
+        .audit_log(&actor, query.cursor.as_deref(), query.limit)
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(AuditPage { items: page.items, next_cursor: page.next_cursor }))
+}

@@ -1,0 +1,32 @@
+//! The caller's own account.
+use super::{ApiError, ErrorBody};
+use crate::auth::ApiActor;
+use axum::response::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub id: uuid::Uuid,
+    pub organisation_id: uuid::Uuid,
+    pub email: String,
+    pub display_name: String,
+    /// `admin` or `member`
+    pub role: String,
+    /// `pt-BR`, `en` or `pt-PT`
+    pub locale: String,
+}
+
+/// Who the token belongs to.
+#[utoipa::path(get, path = "/api/v1/me", tag = "account", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+pub async fn get_me(ApiActor(actor): ApiActor) -> Result<Json<Me>, ApiError> {
+    Ok(Json(Me {
+        id: actor.user_id.0,
+        organisation_id: actor.org_id.0,
+        email: actor.email.to_string(),
+        display_name: actor.display_name.clone(),
+        role: actor.role.as_str().to_string(),
+        locale: actor.locale.tag().to_string(),
+    }))
+}

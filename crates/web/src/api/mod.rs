@@ -1,0 +1,175 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document that
+//! utoipa derives from these handlers.
+mod audit;
+mod me;
+mod tokens;
+mod users;
+
+use crate::AppState;
+use crate::i18n::tr;
+use app::AppError;
+use axum::Router;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::{get, patch, post};
+use domain::Locale;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .route("/me", get(me::get_me))
+        .route("/users", get(users::list_users).post(users::create_user))
+        .route("/users/{id}", patch(users::update_user).get(users::get_user))
+        .route("/audit", get(audit::list_audit))
+        .route("/tokens", get(tokens::list_tokens))
+        .route("/tokens/{id}/revoke", post(tokens::revoke_token))
+        .fallback(|headers: axum::http::HeaderMap| async move {
+            ApiError::not_found(crate::auth::request_locale(&headers))
+        })
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Vínculo API", description = "The JSON API of Vínculo, a CRM for Brazil and Portugal. \
+        Authenticate with `Authorization: Bearer <token>`; create tokens in the web UI \
+        (API tokens) or with `vinculo user token`."),
+    paths(
+        crate::health,
+        me::get_me,
+        users::list_users, users::create_user, users::get_user, users::update_user,
+        audit::list_audit,
+        tokens::list_tokens, tokens::revoke_token,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
+    tags((name = "system"), (name = "account"), (name = "users"), (name = "audit")),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// The OpenAPI document, pretty-printed: `vinculo openapi` prints the same.
+pub fn openapi_document() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+async fn openapi_json() -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_document()).into_response()
+}
+
+/// Every API error has this shape.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, for programs: `validation`, `unauthorized`, `forbidden`,
+    /// `not_found`, `conflict`, `rate_limited`, `bad_request`, `internal`.
+    pub code: &'static str,
+    /// For people, in the caller's language.
+    pub message: String,
+    /// Field name → message, for validation errors.
+    pub fields: BTreeMap<String, String>,
+}
+
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: String) -> Self {
+        ApiError { status, body: ErrorBody { error: ErrorDetail { code, message, fields: BTreeMap::new() } } }
+    }
+
+    pub fn unauthorized(locale: Locale) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", tr(locale).get("error-unauthorized"))
+    }
+
+    pub fn not_found(locale: Locale) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", tr(locale).get("error-not-found"))
+    }
+
+    pub fn bad_request(locale: Locale, detail: String) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            tr(locale).with("error-bad-request", "detail", detail),
+        )
+    }
+
+    pub fn from_app(error: AppError, locale: Locale) -> Self {
+        let t = tr(locale);
+        let (status, message) = crate::html::app_error_message(&error, &t);
+        let code = match &error {
+            AppError::Validation(_) => "validation",
+            AppError::InvalidCredentials => "unauthorized",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict { .. } => "conflict",
+            AppError::Db(_) | AppError::Internal(_) => "internal",
+        };
+        let mut api_error = Self::new(status, code, message);
+        if let AppError::Validation(errors) = &error {
+            api_error.body.error.message = t.get("error-form-invalid");
+            for field_error in &errors.0 {
+                api_error
+                    .body
+                    .error
+                    .fields
+                    .entry(field_error.field.to_string())
+                    .or_insert_with(|| t.get(field_error.message));
+            }
+        }
+        api_error
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// A JSON body whose parse errors come back in the API's error shape.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let locale = crate::auth::request_locale(request.headers());
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(ApiError::bad_request(locale, rejection.body_text())),
+        }
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;

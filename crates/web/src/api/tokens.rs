@@ -1,0 +1,32 @@
+//! The caller's own API tokens.
+use super::{ApiError, ApiResult, ErrorBody};
+use crate::AppState;
+use crate::auth::ApiActor;
+use app::tokens::ApiTokenInfo;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Json;
+use domain::ids::ApiTokenId;
+
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "account", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ApiTokenInfo>), (status = 401, body = ErrorBody)))]
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<ApiTokenInfo>>> {
+    let tokens = state.app.list_api_tokens(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(tokens))
+}
+
+#[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", tag = "account", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id: ApiTokenId = id.parse().map_err(|_| ApiError::not_found(actor.locale))?;
+    state.app.revoke_api_token(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(StatusCode::NO_CONTENT)
+}

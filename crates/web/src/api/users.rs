@@ -1,0 +1,108 @@
+//! Users of the caller's organisation (administrators only).
+use super::{ApiError, ApiJson, ApiResult, ErrorBody};
+use crate::AppState;
+use crate::auth::ApiActor;
+use app::users::NewUserInput;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Json;
+use domain::UserId;
+use domain::user::User;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct UserView {
+    pub id: uuid::Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub locale: String,
+    pub active: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Send it back when changing the user: a stale version is refused.
+    pub version: i64,
+}
+
+impl From<User> for UserView {
+    fn from(user: User) -> Self {
+        UserView {
+            id: user.id.0,
+            email: user.email.to_string(),
+            display_name: user.display_name,
+            role: user.role.as_str().to_string(),
+            locale: user.locale.tag().to_string(),
+            active: user.active,
+            created_at: user.created_at,
+            updated_at: user.updated_at,
+            version: user.version,
+        }
+    }
+}
+
+fn parse_id(id: &str, locale: domain::Locale) -> ApiResult<UserId> {
+    id.parse().map_err(|_| ApiError::not_found(locale))
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])),
+    responses((status = 200, body = Vec<UserView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list_users(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<UserView>>> {
+    let users = state.app.list_users(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(users.into_iter().map(UserView::from).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("bearer" = [])), request_body = NewUserInput,
+    responses((status = 201, body = UserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_user(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(input): ApiJson<NewUserInput>,
+) -> ApiResult<(StatusCode, Json<UserView>)> {
+    let user = state.app.create_user(&actor, input).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok((StatusCode::CREATED, Json(user.into())))
+}
+
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = UserView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_user(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<UserView>> {
+    let id = parse_id(&id, actor.locale)?;
+    let user = state.app.get_user(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(user.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UserPatch {
+    /// The version the change is based on.
+    pub version: i64,
+    pub active: bool,
+}
+
+/// Enables or disables a user; disabling ends the user's sessions and tokens at once.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])), request_body = UserPatch,
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = UserView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_user(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<UserPatch>,
+) -> ApiResult<Json<UserView>> {
+    let id = parse_id(&id, actor.locale)?;
+    let user = state
+        .app
+        .set_user_active(&actor, id, patch.version, patch.active)
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(user.into()))
+}

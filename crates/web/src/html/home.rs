@@ -1,0 +1,55 @@
+//! Início: the page a user lands on.
+use super::admin::AuditLine;
+use super::{Shell, render};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::i18n::{Tr, tr};
+use crate::security::CsrfToken;
+use askama::Template;
+use axum::extract::{Extension, State};
+use axum::response::Response;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    t: Tr,
+    shell: Shell,
+    name: String,
+    email: String,
+    role: String,
+    language: &'static str,
+    users_count: Option<usize>,
+    recent: Vec<AuditLine>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Extension(csrf): Extension<CsrfToken>,
+) -> Response {
+    let actor = &user.actor;
+    let t = tr(actor.locale);
+    // Only administrators see the organisation's activity and users.
+    let (users_count, recent) = if actor.is_admin() {
+        let users = state.app.list_users(actor).await;
+        let recent = state.app.audit_log(actor, None, Some(8)).await;
+        match (users, recent) {
+            (Ok(users), Ok(page)) => {
+                (Some(users.len()), page.items.iter().map(|e| AuditLine::new(e, &t)).collect())
+            }
+            (Err(error), _) | (_, Err(error)) => return super::app_error_page(error, actor.locale),
+        }
+    } else {
+        (None, Vec::new())
+    };
+    render(&HomePage {
+        t,
+        shell: Shell::for_user(&csrf, &user, "home", "/"),
+        name: actor.display_name.clone(),
+        email: actor.email.to_string(),
+        role: t.role(actor.role),
+        language: actor.locale.native_name(),
+        users_count,
+        recent,
+    })
+}

@@ -1,0 +1,216 @@
+//! Server-rendered pages and their htmx partials.
+mod account;
+mod admin;
+mod home;
+mod login;
+mod preferences;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::i18n::{Tr, tr};
+use crate::security::CsrfToken;
+use app::AppError;
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use domain::{Locale, ValidationErrors};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/preferences/locale", post(preferences::set_locale))
+        .route("/account/tokens", get(account::tokens).post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route("/admin/users/{id}/active", post(admin::set_active))
+        .route("/admin/audit", get(admin::audit))
+}
+
+/// What the layout around every page needs.
+pub struct Shell {
+    pub csrf: String,
+    pub user: Option<ShellUser>,
+    /// Which navigation entry is the current page.
+    pub active: &'static str,
+    pub path: String,
+    pub locales: Vec<LocaleChoice>,
+    pub asset_version: &'static str,
+}
+
+pub struct ShellUser {
+    pub name: String,
+    pub is_admin: bool,
+}
+
+pub struct LocaleChoice {
+    pub tag: &'static str,
+    pub short: &'static str,
+    pub name: &'static str,
+    pub current: bool,
+}
+
+impl Shell {
+    pub fn new(
+        csrf: &CsrfToken,
+        user: Option<&CurrentUser>,
+        locale: Locale,
+        active: &'static str,
+        path: &str,
+    ) -> Shell {
+        Shell {
+            csrf: csrf.0.clone(),
+            user: user
+                .map(|u| ShellUser { name: u.actor.display_name.clone(), is_admin: u.actor.is_admin() }),
+            active,
+            path: path.to_string(),
+            locales: Locale::ALL
+                .iter()
+                .map(|l| LocaleChoice {
+                    tag: l.tag(),
+                    short: match l {
+                        Locale::PtBr => "PT-BR",
+                        Locale::En => "EN",
+                        Locale::PtPt => "PT-PT",
+                    },
+                    name: l.native_name(),
+                    current: *l == locale,
+                })
+                .collect(),
+            asset_version: crate::assets::ASSET_VERSION,
+        }
+    }
+
+    pub fn for_user(csrf: &CsrfToken, user: &CurrentUser, active: &'static str, path: &str) -> Shell {
+        Shell::new(csrf, Some(user), user.actor.locale, active, path)
+    }
+}
+
+/// Field messages of a form, already translated.
+#[derive(Default)]
+pub struct FieldMessages(Vec<(&'static str, String)>);
+
+impl FieldMessages {
+    pub fn from_errors(errors: &ValidationErrors, t: &Tr) -> Self {
+        Self(errors.0.iter().map(|e| (e.field, t.get(e.message))).collect())
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+pub fn render(template: &impl Template) -> Response {
+    render_with_status(StatusCode::OK, template)
+}
+
+pub fn render_with_status(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(error) => {
+            let id = uuid::Uuid::now_v7();
+            tracing::error!(%id, %error, "template rendering failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, format!("internal error {id}")).into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    t: Tr,
+    status: u16,
+    message: String,
+}
+
+/// A whole page that says what went wrong, in the user's language.
+pub fn render_error_page(status: StatusCode, locale: Locale, message_key: &str) -> Response {
+    let t = tr(locale);
+    render_message_page(status, t, t.get(message_key))
+}
+
+fn render_message_page(status: StatusCode, t: Tr, message: String) -> Response {
+    render_with_status(status, &ErrorPage { t, status: status.as_u16(), message })
+}
+
+/// The one mapping of use-case errors to pages. Validation errors are
+/// shown inside their forms by each handler; reaching here means a form
+/// did not expect them.
+pub fn app_error_page(error: AppError, locale: Locale) -> Response {
+    let t = tr(locale);
+    let (status, message) = app_error_message(&error, &t);
+    if status == StatusCode::INTERNAL_SERVER_ERROR {
+        tracing::error!(%error, "request failed");
+    }
+    render_message_page(status, t, message)
+}
+
+pub fn app_error_message(error: &AppError, t: &Tr) -> (StatusCode, String) {
+    match error {
+        AppError::Validation(errors) => {
+            let details: Vec<String> = errors.0.iter().map(|e| t.get(e.message)).collect();
+            (StatusCode::UNPROCESSABLE_ENTITY, details.join(" "))
+        }
+        AppError::InvalidCredentials => (StatusCode::UNAUTHORIZED, t.get("login-failed")),
+        AppError::RateLimited { retry_after_secs } => {
+            (StatusCode::TOO_MANY_REQUESTS, t.with("login-rate-limited", "seconds", retry_after_secs))
+        }
+        AppError::Forbidden => (StatusCode::FORBIDDEN, t.get("error-forbidden")),
+        AppError::NotFound => (StatusCode::NOT_FOUND, t.get("error-not-found")),
+        AppError::Conflict { by, at } => (
+            StatusCode::CONFLICT,
+            t.with_args("error-conflict", &[("by", by.clone()), ("at", t.datetime(at))]),
+        ),
+        AppError::Db(_) | AppError::Internal(_) => {
+            let id = uuid::Uuid::now_v7();
+            tracing::error!(%id, %error, "internal error");
+            (StatusCode::INTERNAL_SERVER_ERROR, t.with("error-internal", "id", id))
+        }
+    }
+}
+
+/// For htmx requests an error replaces the page's message area instead
+/// of the element that asked.
+pub fn htmx_error(error: AppError, locale: Locale, headers: &HeaderMap) -> Response {
+    if !headers.contains_key("hx-request") {
+        return app_error_page(error, locale);
+    }
+    let t = tr(locale);
+    let (status, message) = app_error_message(&error, &t);
+    let body = format!("<div class=\"alert alert-error\" role=\"alert\">{}</div>", escape_html(&message));
+    let mut response = (status, Html(body)).into_response();
+    let headers = response.headers_mut();
+    headers.insert("hx-retarget", axum::http::HeaderValue::from_static("#flash"));
+    headers.insert("hx-reswap", axum::http::HeaderValue::from_static("innerHTML"));
+    response
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+pub async fn not_found(headers: HeaderMap, uri: axum::http::Uri) -> Response {
+    let locale = crate::auth::request_locale(&headers);
+    if uri.path().starts_with("/api/") {
+        return crate::api::ApiError::not_found(locale).into_response();
+    }
+    render_error_page(StatusCode::NOT_FOUND, locale, "error-not-found")
+}
+
+/// Only paths of this site are followed after login or a language change,
+/// so a link cannot bounce a user to another site.
+pub fn local_path(candidate: Option<&str>) -> String {
+    match candidate {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}

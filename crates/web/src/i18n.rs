@@ -1,0 +1,103 @@
+//! The message catalogue: every string the UI shows, in pt-BR, en and
+//! pt-PT, looked up by key. Also the one place that formats dates.
+use chrono::{DateTime, Utc};
+use domain::Locale;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use std::sync::LazyLock;
+
+type Bundle = FluentBundle<FluentResource>;
+
+pub const CATALOGUES: [(Locale, &str); 3] = [
+    (Locale::PtBr, include_str!("../locales/pt-BR.ftl")),
+    (Locale::En, include_str!("../locales/en.ftl")),
+    (Locale::PtPt, include_str!("../locales/pt-PT.ftl")),
+];
+
+static BUNDLES: LazyLock<Vec<(Locale, Bundle)>> = LazyLock::new(|| {
+    CATALOGUES
+        .iter()
+        .map(|(locale, source)| {
+            let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(partial, errors)| {
+                tracing::error!(locale = locale.tag(), ?errors, "message catalogue has syntax errors");
+                partial
+            });
+            let langid = locale.tag().parse().unwrap_or_default();
+            let mut bundle = Bundle::new_concurrent(vec![langid]);
+            // Unicode isolation marks would end up inside HTML attributes.
+            bundle.set_use_isolating(false);
+            if let Err(errors) = bundle.add_resource(resource) {
+                tracing::error!(locale = locale.tag(), ?errors, "duplicate messages in catalogue");
+            }
+            (*locale, bundle)
+        })
+        .collect()
+});
+
+/// A translator for one language; cheap to copy into every template.
+#[derive(Clone, Copy)]
+pub struct Tr {
+    pub locale: Locale,
+    bundle: &'static Bundle,
+}
+
+pub fn tr(locale: Locale) -> Tr {
+    let bundle = BUNDLES
+        .iter()
+        .find(|(l, _)| *l == locale)
+        .or_else(|| BUNDLES.first())
+        .map(|(_, b)| b)
+        .unwrap_or_else(|| unreachable!("the catalogue list is a non-empty constant"));
+    Tr { locale, bundle }
+}
+
+impl Tr {
+    pub fn get(&self, key: &str) -> String {
+        self.format(key, None)
+    }
+
+    /// A message with one argument, the common case in templates.
+    pub fn with(&self, key: &str, name: &str, value: impl ToString) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name, FluentValue::from(value.to_string()));
+        self.format(key, Some(&args))
+    }
+
+    pub fn with_args(&self, key: &str, pairs: &[(&str, String)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in pairs {
+            args.set(*name, FluentValue::from(value.clone()));
+        }
+        self.format(key, Some(&args))
+    }
+
+    fn format(&self, key: &str, args: Option<&FluentArgs>) -> String {
+        let Some(pattern) = self.bundle.get_message(key).and_then(|m| m.value()) else {
+            tracing::warn!(key, locale = self.locale.tag(), "message missing from catalogue");
+            return key.to_string();
+        };
+        let mut errors = Vec::new();
+        let text = self.bundle.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(key, ?errors, "message formatting errors");
+        }
+        text.into_owned()
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.bundle.has_message(key)
+    }
+
+    /// Date and time as people of this language write them. Shown in UTC
+    /// until organisations get a time zone setting.
+    pub fn datetime(&self, at: &DateTime<Utc>) -> String {
+        match self.locale {
+            Locale::PtBr | Locale::PtPt => at.format("%d/%m/%Y %H:%M UTC").to_string(),
+            Locale::En => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        }
+    }
+
+    pub fn role(&self, role: domain::user::Role) -> String {
+        self.get(&format!("role-{}", role.as_str()))
+    }
+}

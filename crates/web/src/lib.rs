@@ -1,0 +1,60 @@
+//! The web front: server-rendered pages (html/), the JSON API (api/),
+//! authentication, CSRF and security headers, embedded assets.
+#![forbid(unsafe_code)]
+
+pub mod api;
+mod assets;
+pub mod auth;
+pub mod html;
+pub mod i18n;
+mod security;
+
+use app::App;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::get;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: Arc<App>,
+    /// Mark cookies `Secure`: the server is reached over https.
+    pub secure_cookies: bool,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(html::routes())
+        .nest("/api/v1", api::routes())
+        .route("/health", get(health))
+        .route("/assets/{version}/{name}", get(assets::serve))
+        .fallback(html::not_found)
+        .layer(from_fn_with_state(state.clone(), security::csrf))
+        .layer(from_fn(security::headers))
+        .with_state(state)
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok` when every dependency answers, else `degraded`.
+    pub status: &'static str,
+    /// `ok` or `unreachable`.
+    pub database: &'static str,
+}
+
+/// Liveness and the database's reachability, for load balancers and monitors.
+#[utoipa::path(get, path = "/health", tag = "system",
+    responses((status = 200, body = Health), (status = 503, body = Health)))]
+pub async fn health(State(state): State<AppState>) -> Response {
+    match state.app.db.ping().await {
+        Ok(()) => Json(Health { status: "ok", database: "ok" }).into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "degraded", database: "unreachable" }))
+                .into_response()
+        }
+    }
+}

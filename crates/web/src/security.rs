@@ -1,0 +1,119 @@
+//! Protections every response and every state-changing request get:
+//! security headers, and CSRF checks (same origin plus a double-submit
+//! token) before any handler runs.
+use crate::auth::{CSRF_COOKIE, cookie_value, set_cookie};
+use crate::html::render_error_page;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+pub const CSRF_FIELD: &str = "csrf_token";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Forms are small; anything bigger is an upload with its own route.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; \
+                   frame-ancestors 'none'";
+
+pub async fn headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    response
+}
+
+/// The CSRF token of this browser, available to handlers that render forms.
+#[derive(Clone, Debug)]
+pub struct CsrfToken(pub String);
+
+pub async fn csrf(State(state): State<crate::AppState>, request: Request, next: Next) -> Response {
+    let existing = cookie_value(request.headers(), CSRF_COOKIE).map(str::to_string);
+    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    // The JSON API authenticates with bearer tokens, never cookies, so a
+    // forged cross-site request has no credentials to ride on.
+    let is_api = request.uri().path().starts_with("/api/");
+
+    let request = if unsafe_method && !is_api {
+        let locale = crate::auth::request_locale(request.headers());
+        if foreign_origin(request.headers()) {
+            return render_error_page(StatusCode::FORBIDDEN, locale, "error-csrf");
+        }
+        match check_token(request, existing.as_deref()).await {
+            Ok(request) => request,
+            Err(()) => return render_error_page(StatusCode::FORBIDDEN, locale, "error-csrf"),
+        }
+    } else {
+        request
+    };
+
+    // Only pages carry forms; API and asset responses need no token.
+    let wants_token =
+        !is_api && !request.uri().path().starts_with("/assets/") && request.uri().path() != "/health";
+    let (token, fresh) = match existing {
+        Some(token) if token.len() >= 32 => (token, false),
+        _ => (app::random_token(), true),
+    };
+    let mut request = request;
+    request.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut response = next.run(request).await;
+    if fresh && wants_token {
+        set_cookie(&mut response, CSRF_COOKIE, &token, state.secure_cookies, None);
+    }
+    response
+}
+
+/// True when the browser says the request comes from another site.
+fn foreign_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+    origin == "null" || !origin_host.eq_ignore_ascii_case(host)
+}
+
+/// Accepts the request when its token (header, or form field) equals the
+/// browser's CSRF cookie. Form bodies are read here and handed on intact.
+async fn check_token(request: Request, cookie: Option<&str>) -> Result<Request, ()> {
+    let Some(cookie) = cookie.filter(|c| !c.is_empty()) else {
+        return Err(());
+    };
+    if let Some(header_token) = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return if constant_time_eq(header_token, cookie) { Ok(request) } else { Err(()) };
+    }
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(());
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| ())?;
+    let submitted = form_urlencoded_field(&bytes, CSRF_FIELD);
+    if submitted.as_deref().is_some_and(|token| constant_time_eq(token, cookie)) {
+        Ok(Request::from_parts(parts, Body::from(bytes)))
+    } else {
+        Err(())
+    }
+}
+
+fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded_pairs(body).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+fn serde_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(body).unwrap_or_default()
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

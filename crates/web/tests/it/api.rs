@@ -1,0 +1,176 @@
+use serde_json::{Value, json};
+use testkit::{TestApp, web_test};
+
+async fn api_answers_401_without_a_valid_token(t: TestApp) {
+    let client = t.client();
+    for auth in [None, Some("Bearer "), Some("Bearer vnc_nao-existe"), Some("Basic abc")] {
+        let mut request = client.get(t.url("/api/v1/me"));
+        if let Some(value) = auth {
+            request = request.header("authorization", value);
+        }
+        let response = request.send().await.expect("GET");
+        assert_eq!(response.status(), 401, "{auth:?}");
+        assert_eq!(response.headers()["www-authenticate"], "Bearer");
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "unauthorized");
+        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    // A session cookie is not an API credential.
+    let (browser, _) = t.login(&t.admin).await;
+    assert_eq!(browser.get(t.url("/api/v1/me")).send().await.expect("GET").status(), 401);
+}
+web_test!(api_answers_401_without_a_valid_token);
+
+async fn api_works_with_a_token(t: TestApp) {
+    let token = t.token_for(&t.admin).await;
+    let client = t.client();
+    let me: Value = client
+        .get(t.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["email"], t.admin.email);
+    assert_eq!(me["role"], "admin");
+
+    let created = client
+        .post(t.url("/api/v1/users"))
+        .bearer_auth(&token)
+        .json(&json!({ "email": "api@concessionaria.test", "display_name": "Pela API", "password": "senha-pela-api", "role": "member", "locale": "pt-PT" }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(created.status(), 201);
+    let user: Value = created.json().await.expect("json");
+    assert_eq!(user["locale"], "pt-PT");
+    let id = user["id"].as_str().expect("id").to_string();
+
+    let patched = client
+        .patch(t.url(&format!("/api/v1/users/{id}")))
+        .bearer_auth(&token)
+        .json(&json!({ "version": user["version"], "active": false }))
+        .send()
+        .await
+        .expect("PATCH");
+    assert_eq!(patched.status(), 200);
+    let stale = client
+        .patch(t.url(&format!("/api/v1/users/{id}")))
+        .bearer_auth(&token)
+        .json(&json!({ "version": user["version"], "active": true }))
+        .send()
+        .await
+        .expect("PATCH");
+    assert_eq!(stale.status(), 409);
+    let stale: Value = stale.json().await.expect("json");
+    assert_eq!(stale["error"]["code"], "conflict");
+
+    let audit: Value = client
+        .get(t.url("/api/v1/audit?limit=2"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(audit["items"].as_array().map(Vec::len), Some(2));
+    let cursor = audit["next_cursor"].as_str().expect("more pages");
+    let older: Value = client
+        .get(t.url(&format!("/api/v1/audit?cursor={cursor}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    assert!(older["items"].as_array().is_some_and(|items| !items.is_empty()));
+}
+web_test!(api_works_with_a_token);
+
+async fn api_validation_errors_name_the_fields(t: TestApp) {
+    let token = t.token_for(&t.admin).await;
+    let client = t.client();
+    let response = client
+        .post(t.url("/api/v1/users"))
+        .bearer_auth(&token)
+        .header("accept-language", "en")
+        .json(&json!({ "email": "nope", "display_name": "", "password": "x", "role": "member" }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "validation");
+    let fields = body["error"]["fields"].as_object().expect("fields");
+    assert!(
+        fields.contains_key("email")
+            && fields.contains_key("display_name")
+            && fields.contains_key("password")
+    );
+    assert!(fields["email"].as_str().is_some_and(|m| m.contains("e-mail")), "{fields:?}");
+
+    let malformed = client
+        .post(t.url("/api/v1/users"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(malformed.status(), 400);
+    let body: Value = malformed.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "bad_request");
+
+    let missing =
+        client.get(t.url("/api/v1/users/not-a-uuid")).bearer_auth(&token).send().await.expect("GET");
+    assert_eq!(missing.status(), 404);
+    let unknown = client.get(t.url("/api/v1/nothing-here")).bearer_auth(&token).send().await.expect("GET");
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(unknown.json::<Value>().await.expect("json")["error"]["code"], "not_found");
+}
+web_test!(api_validation_errors_name_the_fields);
+
+async fn members_get_403_from_admin_endpoints(t: TestApp) {
+    let member = t.create_user("membro@concessionaria.test", "member").await;
+    let token = t.token_for(&member).await;
+    let client = t.client();
+    for path in ["/api/v1/users", "/api/v1/audit"] {
+        let response = client.get(t.url(path)).bearer_auth(&token).send().await.expect("GET");
+        assert_eq!(response.status(), 403, "{path}");
+        assert_eq!(response.json::<Value>().await.expect("json")["error"]["code"], "forbidden");
+    }
+}
+web_test!(members_get_403_from_admin_endpoints);
+
+async fn health_reports_the_database(t: TestApp) {
+    let response = t.client().get(t.url("/health")).send().await.expect("GET");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<Value>().await.expect("json"), json!({ "status": "ok", "database": "ok" }));
+    t.app.db.close().await;
+    let response = t.client().get(t.url("/health")).send().await.expect("GET");
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.json::<Value>().await.expect("json")["database"], "unreachable");
+}
+web_test!(health_reports_the_database);
+
+#[tokio::test]
+async fn openapi_document_matches_the_snapshot() {
+    let document = web::api::openapi_document();
+    let parsed: Value = serde_json::from_str(&document).expect("valid JSON");
+    assert_eq!(parsed["openapi"].as_str().map(|v| v.starts_with("3.")), Some(true));
+    insta::assert_snapshot!("openapi", document);
+}
+
+#[tokio::test]
+async fn openapi_document_is_served() {
+    let t = TestApp::spawn(testkit::TestDb::sqlite().await).await;
+    let served: Value =
+        t.client().get(t.url("/api/v1/openapi.json")).send().await.expect("GET").json().await.expect("json");
+    let expected: Value = serde_json::from_str(&web::api::openapi_document()).expect("json");
+    assert_eq!(served, expected);
+    assert!(served["paths"]["/api/v1/users"]["post"].is_object());
+}

@@ -1,0 +1,164 @@
+//! The foundation walked in a real headless Chromium.
+use fantoccini::{Client, Locator};
+use std::time::Duration;
+use testkit::{Browser, TestApp, TestDb};
+
+/// Waits until the element's text contains `expected`, returning the text.
+async fn wait_for_text(client: &Client, css: &str, expected: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            last = element.text().await.unwrap_or_default();
+            if last.contains(expected) {
+                return last;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never contained {expected:?}; last text {last:?}");
+}
+
+async fn sign_in(client: &Client, email: &str, password: &str) {
+    let email_input = client.find(Locator::Css("#email")).await.expect("e-mail field");
+    email_input.clear().await.expect("clear");
+    email_input.send_keys(email).await.expect("type e-mail");
+    client
+        .find(Locator::Css("#password"))
+        .await
+        .expect("password field")
+        .send_keys(password)
+        .await
+        .expect("type password");
+    client.find(Locator::Css("#login-submit")).await.expect("submit").click().await.expect("click");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_switch_language_and_logout() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let client = &browser.client;
+
+    client.goto(&t.url("/")).await.expect("open");
+    wait_for_text(client, "h1", "Entre na sua conta").await;
+    assert!(client.current_url().await.expect("url").path().starts_with("/login"));
+
+    sign_in(client, &t.admin.email, "senha-errada-aqui").await;
+    wait_for_text(client, "#login-error", "E-mail ou senha incorretos.").await;
+
+    sign_in(client, &t.admin.email, &t.admin.password).await;
+    wait_for_text(client, "h1", "Olá, Gerente Teste!").await;
+    browser.screenshot("foundation-home-pt-BR").await;
+
+    client.find(Locator::Css("button[data-locale='en']")).await.expect("EN").click().await.expect("click");
+    wait_for_text(client, "h1", "Hello, Gerente Teste!").await;
+    wait_for_text(client, "#logout", "Sign out").await;
+    browser.screenshot("foundation-home-en").await;
+
+    client
+        .find(Locator::Css("button[data-locale='pt-BR']"))
+        .await
+        .expect("PT-BR")
+        .click()
+        .await
+        .expect("click");
+    wait_for_text(client, "h1", "Olá, Gerente Teste!").await;
+
+    client.find(Locator::Css("#logout")).await.expect("logout").click().await.expect("click");
+    wait_for_text(client, ".alert-info", "Você saiu").await;
+
+    client.goto(&t.url("/admin/users")).await.expect("open");
+    wait_for_text(client, "h1", "Entre na sua conta").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_manages_users_and_tokens() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let client = &browser.client;
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, &t.admin.email, &t.admin.password).await;
+    wait_for_text(client, "h1", "Olá").await;
+
+    client.goto(&t.url("/admin/users")).await.expect("users");
+    client
+        .find(Locator::Css("#display_name"))
+        .await
+        .expect("name")
+        .send_keys("Carla Mendes")
+        .await
+        .expect("type");
+    client
+        .find(Locator::Css("#new-email"))
+        .await
+        .expect("email")
+        .send_keys("carla@concessionaria.test")
+        .await
+        .expect("type");
+    client
+        .find(Locator::Css("#new-password"))
+        .await
+        .expect("password")
+        .send_keys("curta")
+        .await
+        .expect("type");
+    client
+        .find(Locator::Css("form.form-grid button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    wait_for_text(client, "#password-error", "pelo menos 10 caracteres").await;
+    client
+        .find(Locator::Css("#new-password"))
+        .await
+        .expect("password")
+        .send_keys("senha-longa-da-carla")
+        .await
+        .expect("type");
+    client
+        .find(Locator::Css("form.form-grid button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    wait_for_text(client, ".alert-success", "Carla Mendes").await;
+    let table = wait_for_text(client, "#users-table", "carla@concessionaria.test").await;
+    assert!(table.contains("Ativo"));
+
+    // Disabling asks for confirmation, then swaps the row in place.
+    client
+        .find(Locator::XPath("//tr[contains(., 'carla@')]//button"))
+        .await
+        .expect("disable")
+        .click()
+        .await
+        .expect("click");
+    let prompt = client.get_alert_text().await.expect("confirmation dialog");
+    assert!(prompt.contains("Desativar Carla Mendes?"), "{prompt}");
+    client.accept_alert().await.expect("accept");
+    wait_for_text(client, "#users-table", "Desativado").await;
+    browser.screenshot("foundation-users").await;
+
+    client.goto(&t.url("/account/tokens")).await.expect("tokens");
+    client
+        .find(Locator::Css("#token-name"))
+        .await
+        .expect("name")
+        .send_keys("Integração ERP")
+        .await
+        .expect("type");
+    client
+        .find(Locator::Css("form.form-inline button[type=submit]"))
+        .await
+        .expect("create")
+        .click()
+        .await
+        .expect("click");
+    let secret = wait_for_text(client, "#new-token", "vnc_").await;
+    let api = t.client().get(t.url("/api/v1/me")).bearer_auth(secret.trim()).send().await.expect("GET");
+    assert_eq!(api.status(), 200, "the token shown in the page works on the API");
+    browser.close().await;
+}

@@ -1,0 +1,80 @@
+//! Every message exists in every language, and every key the templates
+//! and the code use exists in the catalogue.
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn keys(source: &str) -> BTreeSet<String> {
+    source
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.starts_with(' '))
+        .filter_map(|line| line.split_once(" = ").map(|(key, _)| key.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn every_language_has_every_message() {
+    let catalogues: Vec<(&str, BTreeSet<String>)> =
+        web::i18n::CATALOGUES.iter().map(|(locale, source)| (locale.tag(), keys(source))).collect();
+    let (reference_tag, reference) = &catalogues[0];
+    for (tag, set) in &catalogues[1..] {
+        let missing: Vec<_> = reference.difference(set).collect();
+        let extra: Vec<_> = set.difference(reference).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{tag} vs {reference_tag}: missing {missing:?}, extra {extra:?}"
+        );
+    }
+}
+
+/// Keys quoted in templates and sources, as `t.get("…")`, `t.with("…"` or
+/// message keys such as `"error-…"` returned by the domain.
+fn used_keys(dir: &Path, found: &mut BTreeSet<String>) {
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            used_keys(&path, found);
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let is_rust = path.extension().is_some_and(|e| e == "rs");
+        for marker in [
+            "t.get(\"",
+            "t.with(\"",
+            "t.with_args(\"",
+            "render_error_page(StatusCode::FORBIDDEN, locale, \"",
+            "\"error-",
+        ] {
+            if marker == "\"error-" && !is_rust {
+                continue;
+            }
+            let mut rest = text.as_str();
+            while let Some(start) = rest.find(marker) {
+                let after = &rest[start + marker.len()..];
+                let end = after.find('"').unwrap_or(0);
+                let key = if marker == "\"error-" {
+                    format!("error-{}", &after[..end])
+                } else {
+                    after[..end].to_string()
+                };
+                if !key.is_empty() && !key.contains('{') && !key.ends_with('-') {
+                    found.insert(key);
+                }
+                rest = &after[end..];
+            }
+        }
+    }
+}
+
+#[test]
+fn every_used_key_is_in_the_catalogue() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut used = BTreeSet::new();
+    used_keys(&root.join("templates"), &mut used);
+    used_keys(&root.join("src"), &mut used);
+    used_keys(&root.join("../domain/src"), &mut used);
+    used_keys(&root.join("../app/src"), &mut used);
+    assert!(used.len() > 40, "the scan found the keys ({})", used.len());
+    let t = web::i18n::tr(domain::Locale::PtBr);
+    let missing: Vec<_> = used.iter().filter(|key| !t.has(key)).collect();
+    assert!(missing.is_empty(), "keys used but not in the catalogue: {missing:?}");
+}

@@ -1,0 +1,136 @@
+use testkit::{TestApp, web_test};
+
+const ROUTES: &[&str] = &[
+    "/",
+    "/login",
+    "/health",
+    "/admin/users",
+    "/admin/audit",
+    "/account/tokens",
+    "/api/v1/me",
+    "/api/v1/openapi.json",
+    "/assets/0.1.0/app.css",
+    "/nao-existe",
+    "/api/v1/nao-existe",
+];
+
+async fn security_headers_are_on_every_route(t: TestApp) {
+    let (client, _) = t.login(&t.admin).await;
+    for route in ROUTES {
+        for response in [
+            client.get(t.url(route)).send().await.expect("GET"),
+            t.client().get(t.url(route)).send().await.expect("GET"),
+        ] {
+            let headers = response.headers();
+            let csp =
+                headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            assert!(csp.contains("frame-ancestors 'none'"), "{route}: CSP {csp:?}");
+            assert!(
+                csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+                "{route}: CSP {csp:?}"
+            );
+            assert_eq!(
+                headers.get("x-content-type-options").map(|v| v.as_bytes()),
+                Some(&b"nosniff"[..]),
+                "{route}"
+            );
+            assert!(headers.contains_key("referrer-policy"), "{route}");
+        }
+    }
+    // Also on a refused POST.
+    let response =
+        t.client().post(t.url("/login")).header("origin", "http://evil.example").send().await.expect("POST");
+    assert!(response.headers().contains_key("content-security-policy"));
+}
+web_test!(security_headers_are_on_every_route);
+
+async fn post_from_a_foreign_origin_is_refused(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let response = client
+        .post(t.url("/account/tokens"))
+        .header("origin", "http://evil.example")
+        .form(&[("csrf_token", token.as_str()), ("name", "roubado")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 403);
+    let body = response.text().await.expect("body");
+    assert!(body.contains("recusada por segurança"), "explains in pt-BR: {body}");
+    assert!(
+        t.app.list_api_tokens(&admin_actor(&t).await).await.expect("list").is_empty(),
+        "nothing was created"
+    );
+}
+web_test!(post_from_a_foreign_origin_is_refused);
+
+async fn post_without_or_with_a_wrong_csrf_token_is_refused(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let missing =
+        client.post(t.url("/account/tokens")).form(&[("name", "sem-token")]).send().await.expect("POST");
+    assert_eq!(missing.status(), 403);
+    let wrong = client
+        .post(t.url("/account/tokens"))
+        .form(&[("csrf_token", "0".repeat(64).as_str()), ("name", "token-errado")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(wrong.status(), 403);
+    let header = client
+        .post(t.url("/account/tokens"))
+        .header("x-csrf-token", &token)
+        .form(&[("name", "pelo-header")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(header.status(), 200, "the htmx header form of the token is accepted");
+    let same_origin = client
+        .post(t.url("/account/tokens"))
+        .header("origin", t.base_url.clone())
+        .form(&[("csrf_token", token.as_str()), ("name", "mesma-origem")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(same_origin.status(), 200);
+    let names: Vec<String> = t
+        .app
+        .list_api_tokens(&admin_actor(&t).await)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+web_test!(post_without_or_with_a_wrong_csrf_token_is_refused);
+
+async fn login_form_rejects_a_missing_token(t: TestApp) {
+    let response = t
+        .client()
+        .post(t.url("/login"))
+        .form(&[("email", t.admin.email.as_str()), ("password", t.admin.password.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 403);
+    assert!(
+        response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|c| !c.contains("vinculo_session"))
+    );
+}
+web_test!(login_form_rejects_a_missing_token);
+
+pub async fn admin_actor(t: &TestApp) -> app::Actor {
+    t.app
+        .login(app::auth::LoginInput {
+            email: &t.admin.email,
+            password: &t.admin.password,
+            ip: None,
+            user_agent: None,
+        })
+        .await
+        .expect("login")
+        .actor
+}

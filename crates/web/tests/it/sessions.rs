@@ -1,0 +1,217 @@
+use testkit::{TestApp, web_test};
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("vinculo_session=") && !c.starts_with("vinculo_session=;"))
+        .map(str::to_string)
+}
+
+async fn wrong_password_shows_a_message_and_opens_no_session(t: TestApp) {
+    let client = t.client();
+    let token = t.csrf_token(&client).await;
+    let response = client
+        .post(t.url("/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", t.admin.email.as_str()),
+            ("password", "senha-errada!"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 401);
+    assert!(session_cookie(&response).is_none());
+    let body = response.text().await.expect("body");
+    assert!(body.contains("E-mail ou senha incorretos."), "{body}");
+    assert!(body.contains(&t.admin.email), "the e-mail stays in the form");
+    let home = client.get(t.url("/")).send().await.expect("GET /");
+    assert_eq!(home.status(), 303);
+    assert_eq!(home.headers()["location"], "/login");
+}
+web_test!(wrong_password_shows_a_message_and_opens_no_session);
+
+async fn eleventh_failed_attempt_in_a_minute_gets_429(t: TestApp) {
+    let client = t.client();
+    let token = t.csrf_token(&client).await;
+    for attempt in 1..=11 {
+        let response = client
+            .post(t.url("/login"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("email", t.admin.email.as_str()),
+                ("password", "chute-errado"),
+            ])
+            .send()
+            .await
+            .expect("POST");
+        if attempt <= 10 {
+            assert_eq!(response.status(), 401, "attempt {attempt}");
+        } else {
+            assert_eq!(response.status(), 429, "attempt {attempt}");
+            assert!(response.headers().contains_key("retry-after"));
+            let body = response.text().await.expect("body");
+            assert!(body.contains("Muitas tentativas sem sucesso"), "{body}");
+        }
+    }
+}
+web_test!(eleventh_failed_attempt_in_a_minute_gets_429);
+
+async fn login_sets_a_safe_cookie_and_logout_kills_it(t: TestApp) {
+    let client = t.client();
+    let token = t.csrf_token(&client).await;
+    let response = client
+        .post(t.url("/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", t.admin.email.as_str()),
+            ("password", t.admin.password.as_str()),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 303);
+    let cookie = session_cookie(&response).expect("a session cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http test server");
+    let value = cookie.split(';').next().expect("pair").to_string();
+
+    let home = client.get(t.url("/")).send().await.expect("GET /");
+    assert_eq!(home.status(), 200);
+    assert!(home.text().await.expect("body").contains(&t.admin.name));
+
+    let logout =
+        client.post(t.url("/logout")).form(&[("csrf_token", token.as_str())]).send().await.expect("logout");
+    assert_eq!(logout.status(), 303);
+
+    // The old cookie, replayed by someone who copied it, no longer works.
+    let replay = t.client().get(t.url("/")).header("cookie", &value).send().await.expect("GET /");
+    assert_eq!(replay.status(), 303);
+    assert!(replay.headers()["location"].to_str().expect("location").starts_with("/login"));
+}
+web_test!(login_sets_a_safe_cookie_and_logout_kills_it);
+
+async fn pages_need_a_session_and_admin_pages_an_admin(t: TestApp) {
+    for path in ["/", "/admin/users", "/admin/audit", "/account/tokens"] {
+        let response = t.client().get(t.url(path)).send().await.expect("GET");
+        assert_eq!(response.status(), 303, "{path}");
+    }
+    let member = t.create_user("vendedora@concessionaria.test", "member").await;
+    let (client, _) = t.login(&member).await;
+    assert_eq!(client.get(t.url("/")).send().await.expect("GET").status(), 200);
+    assert_eq!(client.get(t.url("/account/tokens")).send().await.expect("GET").status(), 200);
+    for path in ["/admin/users", "/admin/audit"] {
+        let response = client.get(t.url(path)).send().await.expect("GET");
+        assert_eq!(response.status(), 403, "{path}");
+    }
+}
+web_test!(pages_need_a_session_and_admin_pages_an_admin);
+
+async fn admin_creates_a_user_with_field_messages_first(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let bad = client
+        .post(t.url("/admin/users"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", "errado"),
+            ("display_name", "Nova Pessoa"),
+            ("password", "123"),
+            ("role", "member"),
+            ("locale", "pt-BR"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(bad.status(), 422);
+    let body = bad.text().await.expect("body");
+    assert!(body.contains("Informe um e-mail válido"), "{body}");
+    assert!(body.contains("A senha precisa de pelo menos 10 caracteres."));
+    assert!(body.contains("value=\"Nova Pessoa\""), "typed values stay");
+    let good = client
+        .post(t.url("/admin/users"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", "nova@concessionaria.test"),
+            ("display_name", "Nova Pessoa"),
+            ("password", "senha-boa-demais"),
+            ("role", "member"),
+            ("locale", "en"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(good.status(), 303);
+    let created = testkit::TestUser {
+        email: "nova@concessionaria.test".into(),
+        password: "senha-boa-demais".into(),
+        name: "Nova Pessoa".into(),
+    };
+    let (member_client, _) = t.login(&created).await;
+    let home = member_client.get(t.url("/")).send().await.expect("GET").text().await.expect("body");
+    assert!(home.contains("Hello, Nova Pessoa!"), "the new user's language is English");
+}
+web_test!(admin_creates_a_user_with_field_messages_first);
+
+async fn stale_disable_through_htmx_reports_the_conflict(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let other = t.create_user("alvo@concessionaria.test", "member").await;
+    let actor = crate::security::admin_actor(&t).await;
+    let target = t
+        .app
+        .list_users(&actor)
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.email.as_str() == other.email)
+        .expect("user");
+    let path = format!("/admin/users/{}/active", target.id);
+    let first = client
+        .post(t.url(&path))
+        .header("hx-request", "true")
+        .header("x-csrf-token", &token)
+        .form(&[("version", target.version.to_string()), ("active", "false".into())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(first.status(), 200);
+    assert!(first.text().await.expect("body").contains("Desativado"));
+    let stale = client
+        .post(t.url(&path))
+        .header("hx-request", "true")
+        .header("x-csrf-token", &token)
+        .form(&[("version", target.version.to_string()), ("active", "true".into())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(stale.status(), 409);
+    assert_eq!(stale.headers()["hx-retarget"], "#flash");
+    let body = stale.text().await.expect("body");
+    assert!(body.contains("alterado por Gerente Teste"), "{body}");
+}
+web_test!(stale_disable_through_htmx_reports_the_conflict);
+
+async fn language_switch_is_remembered(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let switch = client
+        .post(t.url("/preferences/locale"))
+        .form(&[("csrf_token", token.as_str()), ("locale", "pt-PT"), ("back", "/account/tokens")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(switch.status(), 303);
+    assert_eq!(switch.headers()["location"], "/account/tokens");
+    let page = client.get(t.url("/account/tokens")).send().await.expect("GET").text().await.expect("body");
+    assert!(page.contains("lang=\"pt-PT\"") && page.contains("Terminar sessão"), "pt-PT page");
+    // A foreign redirect target is ignored.
+    let evil = client
+        .post(t.url("/preferences/locale"))
+        .form(&[("csrf_token", token.as_str()), ("locale", "en"), ("back", "//evil.example/")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(evil.headers()["location"], "/");
+}
+web_test!(language_switch_is_remembered);
