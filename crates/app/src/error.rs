@@ -17,6 +17,12 @@ pub enum AppError {
     /// Someone else saved the record after it was read.
     #[error("changed by {by} at {at}")]
     Conflict { by: String, at: DateTime<Utc> },
+    /// A party with the same CPF/CNPJ/NIF exists.
+    #[error("duplicate of {name}")]
+    DuplicateParty { existing: domain::PartyId, name: String },
+    /// The party was merged into another one.
+    #[error("merged into {into}")]
+    Merged { into: domain::PartyId },
     #[error(transparent)]
     Db(#[from] db::DbError),
     #[error("internal error: {0}")]

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 mod error;
+pub mod parties;
 mod rate_limit;
 mod secret;
 pub mod setup;

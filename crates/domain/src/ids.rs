@@ -55,3 +55,11 @@ id_type!(
     /// One entry of the audit trail.
     AuditId
 );
+id_type!(
+    /// A person or company in the registry.
+    PartyId
+);
+id_type!(
+    /// A row that belongs to a party (phone, e-mail, address, note, consent event, …).
+    RowId
+);

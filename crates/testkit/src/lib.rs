@@ -42,11 +42,14 @@ impl TestDb {
         };
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
         let admin = sqlx::PgPool::connect(&url).await.expect("connect to the PostgreSQL test server");
+        // Extensions are per database: create it once, in public, where
+        // every test schema finds it.
+        let _ = sqlx::query("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public").execute(&admin).await;
         sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.expect("create test schema");
         admin.close().await;
         let options = sqlx::postgres::PgConnectOptions::from_str(&url)
             .expect("PostgreSQL URL")
-            .options([("search_path", schema.as_str())]);
+            .options([("search_path", format!("{schema},public").as_str())]);
         let db = Db::connect_postgres(options).await.expect("connect to the test schema");
         db::migrate::run(&db).await.expect("migrate PostgreSQL");
         Some(TestDb { db, _dir: None })

@@ -15,6 +15,62 @@
       }
     }
   });
+  // The search box's results: arrow keys move, Enter opens, Escape closes.
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (!box || !box.matches || !box.matches("[data-search]")) return;
+    var results = document.getElementById(box.getAttribute("aria-controls"));
+    if (!results) return;
+    var hits = Array.prototype.slice.call(results.querySelectorAll(".search-hit"));
+    var current = hits.findIndex(function (h) { return h.classList.contains("is-active"); });
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!hits.length) return;
+      event.preventDefault();
+      var next = event.key === "ArrowDown" ? Math.min(current + 1, hits.length - 1) : Math.max(current - 1, 0);
+      hits.forEach(function (h) { h.classList.remove("is-active"); h.removeAttribute("aria-selected"); });
+      hits[next].classList.add("is-active");
+      hits[next].setAttribute("aria-selected", "true");
+      hits[next].scrollIntoView({ block: "nearest" });
+    } else if (event.key === "Enter") {
+      var target = hits[current >= 0 ? current : 0];
+      if (target) {
+        event.preventDefault();
+        window.location.href = target.getAttribute("href");
+      }
+    } else if (event.key === "Escape") {
+      results.innerHTML = "";
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var box = document.querySelector("[data-search]");
+    if (box && event.target.id === box.getAttribute("aria-controls")) {
+      box.setAttribute("aria-expanded", event.target.children.length ? "true" : "false");
+    }
+  });
+
+  // Table rows open their record on click; j/k move between rows, Enter opens.
+  document.addEventListener("click", function (event) {
+    var row = event.target.closest && event.target.closest("tr[data-href]");
+    if (row && !event.target.closest("a, button, input, form")) {
+      window.location.href = row.getAttribute("data-href");
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT")) return;
+    var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-href]"));
+    if (!rows.length) return;
+    var current = rows.findIndex(function (r) { return r.classList.contains("is-active"); });
+    if (event.key === "j" || event.key === "k") {
+      var next = event.key === "j" ? Math.min(current + 1, rows.length - 1) : Math.max(current - 1, 0);
+      rows.forEach(function (r) { r.classList.remove("is-active"); });
+      rows[next].classList.add("is-active");
+      rows[next].scrollIntoView({ block: "nearest" });
+    } else if (event.key === "Enter" && current >= 0) {
+      window.location.href = rows[current].getAttribute("data-href");
+    }
+  });
+
   // Select a freshly created secret so it can be copied at once.
   document.addEventListener("DOMContentLoaded", function () {
     var secret = document.getElementById("new-token");

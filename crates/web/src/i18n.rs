@@ -63,6 +63,13 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// A message with a `$count` argument that chooses the plural form.
+    pub fn count(&self, key: &str, count: i64) -> String {
+        let mut args = FluentArgs::new();
+        args.set("count", FluentValue::from(count));
+        self.format(key, Some(&args))
+    }
+
     pub fn with_args(&self, key: &str, pairs: &[(&str, String)]) -> String {
         let mut args = FluentArgs::new();
         for (name, value) in pairs {
@@ -94,6 +101,28 @@ impl Tr {
         match self.locale {
             Locale::PtBr | Locale::PtPt => at.format("%d/%m/%Y %H:%M UTC").to_string(),
             Locale::En => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        }
+    }
+
+    /// A calendar date: 17/05/1980, or 1980-05-17 in English.
+    pub fn date(&self, date: &chrono::NaiveDate) -> String {
+        match self.locale {
+            Locale::PtBr | Locale::PtPt => date.format("%d/%m/%Y").to_string(),
+            Locale::En => date.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    /// Money in cents: R$ 1.234,56 in Brazil, 1.234,56 € in Portugal.
+    pub fn money(&self, cents: i64) -> String {
+        let amount = domain::Money(cents);
+        match self.locale {
+            Locale::PtBr => format!("R$ {}", amount.format_plain()),
+            Locale::PtPt => format!("{} €", amount.format_plain()),
+            Locale::En => {
+                let plain =
+                    amount.format_plain().replace('.', "\u{0}").replace(',', ".").replace("\u{0}", ",");
+                format!("R$ {plain}")
+            }
         }
     }
 

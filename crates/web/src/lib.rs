@@ -5,6 +5,7 @@
 pub mod api;
 mod assets;
 pub mod auth;
+mod csv;
 pub mod html;
 pub mod i18n;
 mod security;

@@ -1,5 +1,6 @@
 //! Use-case tests against real databases.
 mod auth;
+mod parties;
 mod users;
 
 use app::users::NewUserInput;

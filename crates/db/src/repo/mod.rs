@@ -2,6 +2,8 @@
 //! transaction so a use case commits all of its rows, or none.
 pub mod api_token;
 pub mod audit;
+pub mod merge;
 pub mod organisation;
+pub mod party;
 pub mod session;
 pub mod user;

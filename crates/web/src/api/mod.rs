@@ -2,6 +2,7 @@
 //! utoipa derives from these handlers.
 mod audit;
 mod me;
+mod parties;
 mod tokens;
 mod users;
 
@@ -28,6 +29,16 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}", patch(users::update_user).get(users::get_user))
         .route("/audit", get(audit::list_audit))
         .route("/tokens", get(tokens::list_tokens))
+        .route("/parties", get(parties::list).post(parties::create))
+        .route("/parties/search", get(parties::search))
+        .route("/parties/export.csv", get(parties::export_csv))
+        .route("/parties/{id}", get(parties::get).put(parties::update))
+        .route("/parties/{id}/archive", post(parties::archive))
+        .route("/parties/{id}/consents", get(parties::consent_history).post(parties::record_consent))
+        .route("/parties/{id}/notes", get(parties::notes).post(parties::add_note))
+        .route("/parties/{id}/relationships", get(parties::relationships).post(parties::add_relationship))
+        .route("/parties/{id}/merge", post(parties::merge))
+        .route("/merges/{id}/undo", post(parties::undo_merge))
         .route("/tokens/{id}/revoke", post(tokens::revoke_token))
         .fallback(|headers: axum::http::HeaderMap| async move {
             ApiError::not_found(crate::auth::request_locale(&headers))
@@ -45,10 +56,13 @@ pub fn routes() -> Router<AppState> {
         users::list_users, users::create_user, users::get_user, users::update_user,
         audit::list_audit,
         tokens::list_tokens, tokens::revoke_token,
+        parties::list, parties::search, parties::create, parties::get, parties::update, parties::archive,
+        parties::record_consent, parties::consent_history, parties::add_note, parties::notes,
+        parties::add_relationship, parties::relationships, parties::merge, parties::undo_merge, parties::export_csv,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "system"), (name = "account"), (name = "users"), (name = "audit")),
+    tags((name = "system"), (name = "account"), (name = "users"), (name = "audit"), (name = "parties")),
 )]
 pub struct ApiDoc;
 
@@ -85,6 +99,10 @@ pub struct ErrorDetail {
     pub message: String,
     /// Field name → message, for validation errors.
     pub fields: BTreeMap<String, String>,
+    /// For `duplicate`: the party that already holds the document; for
+    /// `merged`: the party it was merged into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_id: Option<uuid::Uuid>,
 }
 
 pub struct ApiError {
@@ -94,7 +112,12 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, code: &'static str, message: String) -> Self {
-        ApiError { status, body: ErrorBody { error: ErrorDetail { code, message, fields: BTreeMap::new() } } }
+        ApiError {
+            status,
+            body: ErrorBody {
+                error: ErrorDetail { code, message, fields: BTreeMap::new(), existing_id: None },
+            },
+        }
     }
 
     pub fn unauthorized(locale: Locale) -> Self {
@@ -123,9 +146,16 @@ impl ApiError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict { .. } => "conflict",
+            AppError::DuplicateParty { .. } => "duplicate",
+            AppError::Merged { .. } => "merged",
             AppError::Db(_) | AppError::Internal(_) => "internal",
         };
         let mut api_error = Self::new(status, code, message);
+        match &error {
+            AppError::DuplicateParty { existing, .. } => api_error.body.error.existing_id = Some(existing.0),
+            AppError::Merged { into } => api_error.body.error.existing_id = Some(into.0),
+            _ => {}
+        }
         if let AppError::Validation(errors) = &error {
             api_error.body.error.message = t.get("error-form-invalid");
             for field_error in &errors.0 {

@@ -1,6 +1,7 @@
 //! Server-rendered pages and their htmx partials.
 mod account;
 mod admin;
+pub mod customers;
 mod home;
 mod login;
 mod preferences;
@@ -28,6 +29,20 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/admin/audit", get(admin::audit))
+        .route("/customers", get(customers::list).post(customers::create))
+        .route("/customers/new", get(customers::new_form))
+        .route("/customers/search", get(customers::search))
+        .route("/customers/validate", post(customers::validate_field))
+        .route("/customers/export.csv", get(customers::export_csv))
+        .route("/customers/{id}", get(customers::show).post(customers::update))
+        .route("/customers/{id}/edit", get(customers::edit_form))
+        .route("/customers/{id}/consent", post(customers::consent))
+        .route("/customers/{id}/notes", post(customers::add_note))
+        .route("/customers/{id}/relationships", post(customers::add_relationship))
+        .route("/customers/{id}/relationships/{rel}/delete", post(customers::remove_relationship))
+        .route("/customers/{id}/merge", post(customers::merge))
+        .route("/customers/{id}/archive", post(customers::archive))
+        .route("/merges/{id}/undo", post(customers::undo_merge))
 }
 
 /// What the layout around every page needs.
@@ -168,6 +183,10 @@ pub fn app_error_message(error: &AppError, t: &Tr) -> (StatusCode, String) {
             StatusCode::CONFLICT,
             t.with_args("error-conflict", &[("by", by.clone()), ("at", t.datetime(at))]),
         ),
+        AppError::DuplicateParty { name, .. } => {
+            (StatusCode::CONFLICT, t.with("error-document-taken", "name", name))
+        }
+        AppError::Merged { .. } => (StatusCode::NOT_FOUND, t.get("error-party-merged")),
         AppError::Db(_) | AppError::Internal(_) => {
             let id = uuid::Uuid::now_v7();
             tracing::error!(%id, %error, "internal error");
@@ -192,7 +211,7 @@ pub fn htmx_error(error: AppError, locale: Locale, headers: &HeaderMap) -> Respo
     response
 }
 
-fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 

@@ -1,0 +1,933 @@
+//! The registry of parties [Cadastro de Pessoa]: creating and editing
+//! people and companies, search, lists, export, consent, notes,
+//! relationships, duplicates and merges.
+use crate::{Actor, App, AppError, now};
+use chrono::{DateTime, NaiveDate, Utc};
+use db::repo::party::{self as repo, Keyset, PartyListFilter, PartySort, PartySummary};
+use db::repo::{merge, user};
+use domain::audit::AuditAction;
+use domain::page::{Page, clamp_page_size};
+use domain::party::{Channel, ConsentChange, PartyDraft, RelationshipKind, ValidParty, parse_note};
+use domain::phone::{Country, Phone};
+use domain::{Email, PartyId, ValidationErrors};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A party's registration data plus, on creation, the channels it allows.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct PartyInput {
+    #[serde(flatten)]
+    pub draft: PartyDraft,
+    /// Channels the party allows on creation: `sms_whatsapp`, `email`, `phone`, `letter`.
+    pub consents: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PhoneView {
+    pub e164: String,
+    pub formatted: String,
+    pub kind: String,
+    pub carrier: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AddressView {
+    pub street: String,
+    pub number: String,
+    pub complement: String,
+    pub neighbourhood: String,
+    pub city: String,
+    pub state: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
+pub struct ConsentView {
+    pub sms_whatsapp: bool,
+    pub email: bool,
+    pub phone: bool,
+    pub letter: bool,
+}
+
+/// Everything on a party's registration sheet.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PartyView {
+    pub id: Uuid,
+    pub kind: String,
+    pub lifecycle: String,
+    pub prospect_state: Option<String>,
+    pub customer_status: Option<String>,
+    pub full_name: String,
+    pub trade_name: Option<String>,
+    pub document_kind: Option<String>,
+    /// Without punctuation.
+    pub document: Option<String>,
+    /// As people write it.
+    pub document_formatted: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub sex: Option<String>,
+    pub profession: Option<String>,
+    pub football_team: Option<String>,
+    pub shoe_size: Option<i64>,
+    pub spouse_name: Option<String>,
+    pub spouse_birth_date: Option<NaiveDate>,
+    pub seller_id: Option<Uuid>,
+    pub credit_bureau_status: Option<String>,
+    pub agreement: Option<String>,
+    pub credit_complement: Option<String>,
+    /// In cents.
+    pub revolving_credit_limit: Option<i64>,
+    pub company_sector: Option<String>,
+    pub phones: Vec<PhoneView>,
+    pub emails: Vec<String>,
+    pub address: Option<AddressView>,
+    pub tags: Vec<String>,
+    pub consent: ConsentView,
+    pub archived: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Send it back with an edit: a stale version is refused.
+    pub version: i64,
+}
+
+impl From<repo::PartyRecord> for PartyView {
+    fn from(record: repo::PartyRecord) -> Self {
+        let row = record.row;
+        let consent = row.consent();
+        let document = row.document();
+        PartyView {
+            id: row.id,
+            kind: row.kind,
+            lifecycle: row.lifecycle,
+            prospect_state: row.prospect_state,
+            customer_status: row.customer_status,
+            full_name: row.full_name,
+            trade_name: row.trade_name,
+            document_kind: row.document_kind,
+            document: row.document,
+            document_formatted: document.map(|d| d.formatted()),
+            birth_date: row.birth_date,
+            sex: row.sex,
+            profession: row.profession,
+            football_team: row.football_team,
+            shoe_size: row.shoe_size,
+            spouse_name: row.spouse_name,
+            spouse_birth_date: row.spouse_birth_date,
+            seller_id: row.seller_id,
+            credit_bureau_status: row.credit_bureau_status,
+            agreement: row.agreement,
+            credit_complement: row.credit_complement,
+            revolving_credit_limit: row.revolving_credit_limit,
+            company_sector: row.company_sector,
+            phones: record
+                .phones
+                .into_iter()
+                .map(|p| PhoneView {
+                    formatted: Phone::from_stored(p.e164.clone()).formatted(),
+                    e164: p.e164,
+                    kind: p.kind,
+                    carrier: p.carrier,
+                })
+                .collect(),
+            emails: record.emails,
+            address: record.addresses.into_iter().next().map(|a| AddressView {
+                street: a.street,
+                number: a.number,
+                complement: a.complement,
+                neighbourhood: a.neighbourhood,
+                city: a.city,
+                state: a.state,
+                postal_code: a.postal_code,
+                country: a.country,
+            }),
+            tags: record.tags,
+            consent: ConsentView {
+                sms_whatsapp: consent.sms_whatsapp,
+                email: consent.email,
+                phone: consent.phone,
+                letter: consent.letter,
+            },
+            archived: row.archived_at.is_some(),
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            version: row.version,
+        }
+    }
+}
+
+impl PartyView {
+    /// The sheet as a form draft, for editing.
+    pub fn to_draft(&self) -> PartyDraft {
+        let money = |cents: Option<i64>| cents.map(|c| domain::Money(c).format_plain()).unwrap_or_default();
+        PartyDraft {
+            kind: self.kind.clone(),
+            lifecycle: self.lifecycle.clone(),
+            prospect_state: self.prospect_state.clone().unwrap_or_default(),
+            customer_status: self.customer_status.clone().unwrap_or_default(),
+            full_name: self.full_name.clone(),
+            trade_name: self.trade_name.clone().unwrap_or_default(),
+            document_kind: self.document_kind.clone().unwrap_or_default(),
+            document: self.document_formatted.clone().unwrap_or_default(),
+            birth_date: self.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            sex: self.sex.clone().unwrap_or_default(),
+            profession: self.profession.clone().unwrap_or_default(),
+            football_team: self.football_team.clone().unwrap_or_default(),
+            shoe_size: self.shoe_size.map(|s| s.to_string()).unwrap_or_default(),
+            spouse_name: self.spouse_name.clone().unwrap_or_default(),
+            spouse_birth_date: self.spouse_birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            seller_id: self.seller_id.map(|s| s.to_string()).unwrap_or_default(),
+            credit_bureau_status: self.credit_bureau_status.clone().unwrap_or_default(),
+            agreement: self.agreement.clone().unwrap_or_default(),
+            credit_complement: self.credit_complement.clone().unwrap_or_default(),
+            revolving_credit_limit: money(self.revolving_credit_limit),
+            company_sector: self.company_sector.clone().unwrap_or_default(),
+            phones: self
+                .phones
+                .iter()
+                .map(|p| domain::party::PhoneDraft {
+                    number: p.formatted.clone(),
+                    kind: p.kind.clone(),
+                    carrier: p.carrier.clone().unwrap_or_default(),
+                })
+                .collect(),
+            emails: self.emails.clone(),
+            address: self
+                .address
+                .as_ref()
+                .map(|a| domain::party::AddressDraft {
+                    street: a.street.clone(),
+                    number: a.number.clone(),
+                    complement: a.complement.clone(),
+                    neighbourhood: a.neighbourhood.clone(),
+                    city: a.city.clone(),
+                    state: a.state.clone(),
+                    postal_code: a.postal_code.clone(),
+                    country: a.country.clone(),
+                })
+                .unwrap_or_default(),
+            tags: self.tags.clone(),
+        }
+    }
+}
+
+/// A row of lists and search results.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PartyListItem {
+    pub id: Uuid,
+    pub kind: String,
+    pub lifecycle: String,
+    pub status: Option<String>,
+    pub full_name: String,
+    pub trade_name: Option<String>,
+    pub document: Option<String>,
+    pub city: String,
+    pub state: String,
+    pub seller_id: Option<Uuid>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub consent: ConsentView,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<PartySummary> for PartyListItem {
+    fn from(row: PartySummary) -> Self {
+        let document = match (
+            row.document_kind.as_deref().and_then(domain::document::DocumentKind::parse),
+            row.document,
+        ) {
+            (Some(kind), Some(value)) => Some(domain::document::Document { kind, value }.formatted()),
+            (_, value) => value,
+        };
+        PartyListItem {
+            id: row.id,
+            kind: row.kind,
+            status: if row.lifecycle == "prospect" { row.prospect_state } else { row.customer_status },
+            lifecycle: row.lifecycle,
+            full_name: row.full_name,
+            trade_name: row.trade_name,
+            document,
+            city: row.city,
+            state: row.state,
+            seller_id: row.seller_id,
+            phone: row.first_phone.map(|p| Phone::from_stored(p).formatted()),
+            email: row.first_email,
+            consent: ConsentView {
+                sms_whatsapp: row.consent_sms_whatsapp,
+                email: row.consent_email,
+                phone: row.consent_phone,
+                letter: row.consent_letter,
+            },
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// Another party that looks like the same one.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct DuplicateHint {
+    pub id: Uuid,
+    pub full_name: String,
+}
+
+/// The result of saving: the party, and parties sharing its e-mail or phone.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SavedParty {
+    pub party: PartyView,
+    pub possible_duplicates: Vec<DuplicateHint>,
+}
+
+/// What the customer list asks for.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema, utoipa::IntoParams)]
+#[serde(default)]
+pub struct PartyQuery {
+    /// `person` or `company`
+    pub kind: Option<String>,
+    /// `prospect` or `customer`
+    pub lifecycle: Option<String>,
+    /// A customer status or a prospect state
+    pub status: Option<String>,
+    pub city: Option<String>,
+    /// UF
+    pub state: Option<String>,
+    pub seller_id: Option<Uuid>,
+    pub tag: Option<String>,
+    /// `name` (default), `city`, `state` or `newest`
+    pub sort: Option<String>,
+    /// `asc` (default) or `desc`
+    pub dir: Option<String>,
+    /// From the previous page's `next_cursor`
+    pub cursor: Option<String>,
+    /// 1 to 200, default 50
+    pub limit: Option<u32>,
+}
+
+impl PartyQuery {
+    fn filter(&self) -> Result<PartyListFilter, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let non_empty =
+            |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let kind = non_empty(&self.kind);
+        if let Some(k) = &kind {
+            errors.check("kind", domain::party::PartyKind::parse(k));
+        }
+        let lifecycle = non_empty(&self.lifecycle);
+        if let Some(l) = &lifecycle {
+            errors.check("lifecycle", domain::party::Lifecycle::parse(l));
+        }
+        let status = non_empty(&self.status);
+        let (customer_status, prospect_state) = match (lifecycle.as_deref(), status) {
+            (Some("prospect"), Some(s)) => (None, Some(s)),
+            (_, Some(s)) if domain::party::ProspectState::parse(&s).is_ok() => (None, Some(s)),
+            (_, s) => (s, None),
+        };
+        let state = non_empty(&self.state).map(|s| s.to_ascii_uppercase());
+        errors.into_result()?;
+        Ok(PartyListFilter {
+            kind,
+            lifecycle,
+            customer_status,
+            prospect_state,
+            city_key: non_empty(&self.city).map(|c| domain::search::fold(&c)),
+            state,
+            seller_id: self.seller_id,
+            tag: non_empty(&self.tag).map(|t| domain::search::fold(&t)),
+            include_archived: false,
+        })
+    }
+
+    fn sort(&self) -> Result<(PartySort, bool), ValidationErrors> {
+        let sort = match self.sort.as_deref().unwrap_or("name") {
+            "" | "name" => PartySort::Name,
+            "city" => PartySort::City,
+            "state" => PartySort::State,
+            "newest" => PartySort::Newest,
+            _ => return Err(ValidationErrors::single("sort", "error-sort-invalid")),
+        };
+        let descending = match self.dir.as_deref().unwrap_or("asc") {
+            "" | "asc" => sort == PartySort::Newest,
+            "desc" => sort != PartySort::Newest,
+            _ => return Err(ValidationErrors::single("dir", "error-sort-invalid")),
+        };
+        Ok((sort, descending))
+    }
+}
+
+fn encode_cursor(sort: PartySort, row: &PartySummary) -> String {
+    let value = match sort {
+        PartySort::Name => row.sort_name.clone(),
+        PartySort::City => domain::search::fold(&row.city),
+        PartySort::State => row.state.clone(),
+        PartySort::Newest => String::new(),
+    };
+    format!("{}~{}", row.id.simple(), value)
+}
+
+fn decode_cursor(cursor: &str) -> Result<Keyset, ValidationErrors> {
+    let (id, value) =
+        cursor.split_once('~').ok_or_else(|| ValidationErrors::single("cursor", "error-cursor-invalid"))?;
+    let id = Uuid::parse_str(id).map_err(|_| ValidationErrors::single("cursor", "error-cursor-invalid"))?;
+    Ok(Keyset { value: value.to_string(), id })
+}
+
+fn audit_snapshot(view: &PartyView) -> serde_json::Value {
+    serde_json::to_value(view).unwrap_or(serde_json::Value::Null)
+}
+
+/// The registry's default country until organisations have a setting.
+const DEFAULT_COUNTRY: Country = Country::Brazil;
+
+impl App {
+    fn today(&self) -> NaiveDate {
+        now().date_naive()
+    }
+
+    async fn validate_party(&self, actor: &Actor, draft: &PartyDraft) -> Result<ValidParty, AppError> {
+        let mut valid = draft.validate(DEFAULT_COUNTRY, self.today()).map_err(AppError::Validation)?;
+        if let Some(seller) = valid.seller_id {
+            if user::get(&self.db, actor.org_id, seller).await?.is_none() {
+                return Err(ValidationErrors::single("seller_id", "error-seller-invalid").into());
+            }
+        }
+        if let Some(status) = &valid.customer_status {
+            let statuses = self.customer_statuses(actor).await?;
+            if !statuses.iter().any(|s| s == status) {
+                return Err(ValidationErrors::single("customer_status", "error-status-invalid").into());
+            }
+        }
+        valid.tags.sort();
+        Ok(valid)
+    }
+
+    /// The organisation's customer statuses (seed 004: active, simplified, special, blocked, …).
+    pub async fn customer_statuses(&self, _actor: &Actor) -> Result<Vec<String>, AppError> {
+        Ok(domain::party::DEFAULT_CUSTOMER_STATUSES.iter().map(|s| s.to_string()).collect())
+    }
+
+    async fn duplicate_hints(
+        &self,
+        actor: &Actor,
+        party: &ValidParty,
+        except: Option<PartyId>,
+    ) -> Result<Vec<DuplicateHint>, AppError> {
+        let emails: Vec<String> = party.emails.iter().map(|e| e.as_str().to_string()).collect();
+        let phones: Vec<String> = party.phones.iter().map(|p| p.phone.e164().to_string()).collect();
+        Ok(repo::find_sharing_contacts(&self.db, actor.org_id, &emails, &phones, except)
+            .await?
+            .into_iter()
+            .map(|(id, full_name)| DuplicateHint { id, full_name })
+            .collect())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn create_party(&self, actor: &Actor, input: PartyInput) -> Result<SavedParty, AppError> {
+        let party = self.validate_party(actor, &input.draft).await?;
+        let mut consents = Vec::new();
+        for channel in &input.consents {
+            consents.push(Channel::parse(channel).map_err(|m| ValidationErrors::single("consents", m))?);
+        }
+        let hints = self.duplicate_hints(actor, &party, None).await?;
+        let id = PartyId::new();
+        let at = now();
+        let mut tx = self.db.begin().await?;
+        if let Some(document) = &party.document {
+            if let Some((existing, name)) =
+                repo::find_by_document(&mut tx, actor.org_id, &document.value, None).await?
+            {
+                return Err(AppError::DuplicateParty { existing: PartyId(existing), name });
+            }
+        }
+        repo::insert(&mut tx, actor.org_id, id, &party, Some(actor.user_id), at).await?;
+        for channel in consents {
+            repo::record_consent(
+                &mut tx,
+                &repo::NewConsentEvent {
+                    org_id: actor.org_id,
+                    party_id: id,
+                    channel,
+                    granted: true,
+                    source: "cadastro",
+                    wording: "",
+                    recorded_by: Some(actor.user_id),
+                    recorded_by_label: &actor.display_name,
+                },
+                at,
+            )
+            .await?;
+        }
+        let view = self.party_in_tx(&mut tx, actor, id).await?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            "party",
+            Some(id.to_string()),
+            None,
+            Some(audit_snapshot(&view)),
+        )
+        .await?;
+        tx.commit().await?;
+        let view = self.get_party(actor, id).await?;
+        Ok(SavedParty { party: view, possible_duplicates: hints })
+    }
+
+    async fn party_in_tx(&self, tx: &mut db::Tx, actor: &Actor, id: PartyId) -> Result<PartyView, AppError> {
+        // Child rows are read through the pool after commit; inside the
+        // transaction the row alone is enough for the audit snapshot.
+        let row = repo::get_row_in_tx(tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        Ok(PartyView::from(repo::PartyRecord {
+            row,
+            phones: Vec::new(),
+            emails: Vec::new(),
+            addresses: Vec::new(),
+            tags: Vec::new(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn update_party(
+        &self,
+        actor: &Actor,
+        id: PartyId,
+        expected_version: i64,
+        draft: PartyDraft,
+    ) -> Result<SavedParty, AppError> {
+        let party = self.validate_party(actor, &draft).await?;
+        let before = self.get_party(actor, id).await?;
+        let hints = self.duplicate_hints(actor, &party, Some(id)).await?;
+        let mut tx = self.db.begin().await?;
+        if let Some(document) = &party.document {
+            if let Some((existing, name)) =
+                repo::find_by_document(&mut tx, actor.org_id, &document.value, Some(id)).await?
+            {
+                return Err(AppError::DuplicateParty { existing: PartyId(existing), name });
+            }
+        }
+        if !repo::update(&mut tx, actor.org_id, id, expected_version, &party, Some(actor.user_id), now())
+            .await?
+        {
+            let (by, at) = repo::last_change(&mut tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+            return Err(AppError::Conflict { by, at });
+        }
+        let after = self.party_in_tx(&mut tx, actor, id).await?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            "party",
+            Some(id.to_string()),
+            Some(audit_snapshot(&before)),
+            Some(audit_snapshot(&after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(SavedParty { party: self.get_party(actor, id).await?, possible_duplicates: hints })
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn get_party(&self, actor: &Actor, id: PartyId) -> Result<PartyView, AppError> {
+        let record = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        if let Some(survivor) = record.row.merged_into {
+            return Err(AppError::Merged { into: PartyId(survivor) });
+        }
+        Ok(record.into())
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn list_parties(
+        &self,
+        actor: &Actor,
+        query: &PartyQuery,
+    ) -> Result<Page<PartyListItem>, AppError> {
+        let filter = query.filter()?;
+        let (sort, descending) = query.sort()?;
+        let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
+            Some(cursor) => Some(decode_cursor(cursor)?),
+            None => None,
+        };
+        let limit = clamp_page_size(query.limit);
+        let mut rows =
+            repo::list(&self.db, actor.org_id, &filter, sort, descending, after.as_ref(), limit + 1).await?;
+        let next_cursor = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last().map(|row| encode_cursor(sort, row))
+        } else {
+            None
+        };
+        Ok(Page { items: rows.into_iter().map(PartyListItem::from).collect(), next_cursor })
+    }
+
+    pub async fn count_parties(&self, actor: &Actor, query: &PartyQuery) -> Result<i64, AppError> {
+        Ok(repo::count(&self.db, actor.org_id, &query.filter()?).await?)
+    }
+
+    /// Search as you type: name, trade name, CPF/CNPJ/NIF with or without
+    /// punctuation, phone in any format, e-mail; accent- and case-blind.
+    #[tracing::instrument(skip_all)]
+    pub async fn search_parties(
+        &self,
+        actor: &Actor,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<PartyListItem>, AppError> {
+        let terms = domain::search::terms(query);
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let candidates = repo::search(&self.db, actor.org_id, &terms, 200).await?;
+        let mut ranked: Vec<(i64, PartySummary)> = candidates
+            .into_iter()
+            .map(|row| {
+                let phone = row.first_phone.clone().unwrap_or_default();
+                let document = row.document.as_ref().map(|d| d.to_lowercase());
+                (domain::search::rank(&row.sort_name, document.as_deref(), &[phone.as_str()], &terms), row)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.sort_name.cmp(&b.1.sort_name)));
+        Ok(ranked.into_iter().take(limit.clamp(1, 50) as usize).map(|(_, row)| row.into()).collect())
+    }
+
+    /// Everything the list filter selects, for a CSV export; the export and
+    /// its row count go into the audit trail.
+    #[tracing::instrument(skip_all)]
+    pub async fn export_parties(
+        &self,
+        actor: &Actor,
+        query: &PartyQuery,
+    ) -> Result<Vec<PartyListItem>, AppError> {
+        let filter = query.filter()?;
+        let mut items = Vec::new();
+        let mut after: Option<Keyset> = None;
+        loop {
+            let rows =
+                repo::list(&self.db, actor.org_id, &filter, PartySort::Name, false, after.as_ref(), 1000)
+                    .await?;
+            let done = rows.len() < 1000;
+            after = rows.last().map(|row| Keyset { value: row.sort_name.clone(), id: row.id });
+            items.extend(rows.into_iter().map(PartyListItem::from));
+            if done {
+                break;
+            }
+        }
+        let mut tx = self.db.begin().await?;
+        let details = serde_json::json!({ "rows": items.len(), "filter": format!("{query:?}") });
+        crate::audit::record(&mut tx, actor, AuditAction::Export, "party", None, None, Some(details)).await?;
+        tx.commit().await?;
+        Ok(items)
+    }
+
+    /// Soft-deletes a party [arquivar]; it leaves lists and search.
+    pub async fn archive_party(
+        &self,
+        actor: &Actor,
+        id: PartyId,
+        expected_version: i64,
+        archived: bool,
+    ) -> Result<PartyView, AppError> {
+        let mut tx = self.db.begin().await?;
+        let at = now();
+        if !repo::set_archived(
+            &mut tx,
+            actor.org_id,
+            id,
+            expected_version,
+            archived.then_some(at),
+            Some(actor.user_id),
+            at,
+        )
+        .await?
+        {
+            let (by, at) = repo::last_change(&mut tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+            return Err(AppError::Conflict { by, at });
+        }
+        let action = if archived { AuditAction::Delete } else { AuditAction::Update };
+        crate::audit::record(
+            &mut tx,
+            actor,
+            action,
+            "party",
+            Some(id.to_string()),
+            None,
+            Some(serde_json::json!({ "archived": archived })),
+        )
+        .await?;
+        tx.commit().await?;
+        let record = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        Ok(record.into())
+    }
+}
+
+/// One decision in a party's consent ledger.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ConsentEventView {
+    pub channel: String,
+    pub granted: bool,
+    pub at: DateTime<Utc>,
+    pub source: String,
+    pub wording: String,
+    pub recorded_by: String,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct NoteView {
+    pub id: Uuid,
+    pub body: String,
+    pub author: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RelationshipView {
+    pub id: Uuid,
+    /// `spouse`, `holder`, `company_contact`, `other`
+    pub kind: String,
+    pub other_id: Uuid,
+    pub other_name: String,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MergeView {
+    pub id: Uuid,
+    pub merged_id: Uuid,
+    pub merged_name: String,
+    pub at: DateTime<Utc>,
+}
+
+impl App {
+    /// Records a consent decision; withdrawing is the same call with `granted: false`.
+    #[tracing::instrument(skip_all)]
+    pub async fn record_consent(
+        &self,
+        actor: &Actor,
+        id: PartyId,
+        change: ConsentChange,
+    ) -> Result<PartyView, AppError> {
+        let before = self.get_party(actor, id).await?;
+        let at = now();
+        let mut tx = self.db.begin().await?;
+        repo::record_consent(
+            &mut tx,
+            &repo::NewConsentEvent {
+                org_id: actor.org_id,
+                party_id: id,
+                channel: change.channel,
+                granted: change.granted,
+                source: &change.source,
+                wording: &change.wording,
+                recorded_by: Some(actor.user_id),
+                recorded_by_label: &actor.display_name,
+            },
+            at,
+        )
+        .await?;
+        repo::touch(&mut tx, actor.org_id, id, Some(actor.user_id), at).await?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            "party_consent",
+            Some(id.to_string()),
+            Some(serde_json::json!({ change.channel.as_str(): before.consent_for(change.channel) })),
+            Some(serde_json::json!({ change.channel.as_str(): change.granted, "source": change.source })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_party(actor, id).await
+    }
+
+    pub async fn consent_history(
+        &self,
+        actor: &Actor,
+        id: PartyId,
+    ) -> Result<Vec<ConsentEventView>, AppError> {
+        self.get_party(actor, id).await?;
+        Ok(repo::consent_history(&self.db, actor.org_id, id)
+            .await?
+            .into_iter()
+            .map(|e| ConsentEventView {
+                channel: e.channel,
+                granted: e.granted,
+                at: e.at,
+                source: e.source,
+                wording: e.wording,
+                recorded_by: e.recorded_by_label,
+            })
+            .collect())
+    }
+
+    pub async fn add_note(&self, actor: &Actor, id: PartyId, body: &str) -> Result<NoteView, AppError> {
+        let body = parse_note(body).map_err(|m| ValidationErrors::single("body", m))?;
+        self.get_party(actor, id).await?;
+        let at = now();
+        let mut tx = self.db.begin().await?;
+        let note_id =
+            repo::insert_note(&mut tx, actor.org_id, id, &body, Some(actor.user_id), &actor.display_name, at)
+                .await?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            "party_note",
+            Some(note_id.to_string()),
+            None,
+            Some(serde_json::json!({ "party": id.to_string() })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(NoteView { id: note_id, body, author: actor.display_name.clone(), created_at: at })
+    }
+
+    pub async fn notes(&self, actor: &Actor, id: PartyId) -> Result<Vec<NoteView>, AppError> {
+        self.get_party(actor, id).await?;
+        Ok(repo::notes(&self.db, actor.org_id, id)
+            .await?
+            .into_iter()
+            .map(|n| NoteView { id: n.id, body: n.body, author: n.author_label, created_at: n.created_at })
+            .collect())
+    }
+
+    pub async fn add_relationship(
+        &self,
+        actor: &Actor,
+        id: PartyId,
+        related: PartyId,
+        kind: &str,
+    ) -> Result<RelationshipView, AppError> {
+        let kind = RelationshipKind::parse(kind).map_err(|m| ValidationErrors::single("kind", m))?;
+        if id == related {
+            return Err(ValidationErrors::single("related_id", "error-relationship-self").into());
+        }
+        self.get_party(actor, id).await?;
+        let other = self.get_party(actor, related).await.map_err(|e| match e {
+            AppError::NotFound => ValidationErrors::single("related_id", "error-party-not-found").into(),
+            other => other,
+        })?;
+        let mut tx = self.db.begin().await?;
+        let rel_id =
+            repo::insert_relationship(&mut tx, actor.org_id, id, related, kind.as_str(), now()).await?;
+        crate::audit::record(&mut tx, actor, AuditAction::Create, "party_relationship", Some(rel_id.to_string()), None, Some(serde_json::json!({ "party": id.to_string(), "related": related.to_string(), "kind": kind.as_str() }))).await?;
+        tx.commit().await?;
+        Ok(RelationshipView {
+            id: rel_id,
+            kind: kind.as_str().to_string(),
+            other_id: related.0,
+            other_name: other.full_name,
+        })
+    }
+
+    pub async fn remove_relationship(
+        &self,
+        actor: &Actor,
+        id: PartyId,
+        relationship: Uuid,
+    ) -> Result<(), AppError> {
+        let mut tx = self.db.begin().await?;
+        if !repo::delete_relationship(&mut tx, actor.org_id, id, relationship).await? {
+            return Err(AppError::NotFound);
+        }
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Delete,
+            "party_relationship",
+            Some(relationship.to_string()),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn relationships(&self, actor: &Actor, id: PartyId) -> Result<Vec<RelationshipView>, AppError> {
+        Ok(repo::relationships(&self.db, actor.org_id, id)
+            .await?
+            .into_iter()
+            .map(|r| RelationshipView {
+                id: r.id,
+                kind: r.kind,
+                other_id: r.other_id,
+                other_name: r.other_name,
+            })
+            .collect())
+    }
+
+    /// Merges `merged` into `survivor`: every related row moves, `merged`
+    /// disappears from lists and search, and the merge can be undone.
+    #[tracing::instrument(skip_all)]
+    pub async fn merge_parties(
+        &self,
+        actor: &Actor,
+        survivor: PartyId,
+        merged: PartyId,
+    ) -> Result<MergeView, AppError> {
+        if survivor == merged {
+            return Err(ValidationErrors::single("merged_id", "error-merge-self").into());
+        }
+        self.get_party(actor, survivor).await?;
+        let merged_party = self.get_party(actor, merged).await?;
+        let at = now();
+        let mut tx = self.db.begin().await?;
+        let merge_id = merge::merge(&mut tx, actor.org_id, survivor, merged, Some(actor.user_id), at).await?;
+        let record = merge::find(&mut tx, actor.org_id, merge_id).await?.ok_or(AppError::NotFound)?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            "party_merge",
+            Some(merge_id.to_string()),
+            Some(audit_snapshot(&merged_party)),
+            Some(record.moved.0.clone()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(MergeView { id: merge_id, merged_id: merged.0, merged_name: merged_party.full_name, at })
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn undo_merge(&self, actor: &Actor, merge_id: Uuid) -> Result<PartyView, AppError> {
+        let mut tx = self.db.begin().await?;
+        let record = merge::find(&mut tx, actor.org_id, merge_id).await?.ok_or(AppError::NotFound)?;
+        if record.undone_at.is_some() {
+            return Err(ValidationErrors::single("merge", "error-merge-undone").into());
+        }
+        merge::undo(&mut tx, actor.org_id, &record, Some(actor.user_id), now()).await?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            "party_merge_undo",
+            Some(merge_id.to_string()),
+            None,
+            Some(serde_json::json!({ "restored": record.merged_id.to_string() })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_party(actor, PartyId(record.merged_id)).await
+    }
+
+    pub async fn merges_into(&self, actor: &Actor, survivor: PartyId) -> Result<Vec<MergeView>, AppError> {
+        Ok(merge::open_merges_into(&self.db, actor.org_id, survivor)
+            .await?
+            .into_iter()
+            .map(|(id, merged_id, merged_name, at)| MergeView { id, merged_id, merged_name, at })
+            .collect())
+    }
+}
+
+impl PartyView {
+    pub fn consent_for(&self, channel: Channel) -> bool {
+        match channel {
+            Channel::SmsWhatsapp => self.consent.sms_whatsapp,
+            Channel::Email => self.consent.email,
+            Channel::Phone => self.consent.phone,
+            Channel::Letter => self.consent.letter,
+        }
+    }
+
+    pub fn primary_email(&self) -> Option<Email> {
+        self.emails.first().and_then(|e| Email::parse(e).ok())
+    }
+}

@@ -1,0 +1,287 @@
+use crate::app_with_admin;
+use app::parties::{PartyInput, PartyQuery};
+use app::{AppError, Settings};
+use domain::PartyId;
+use domain::party::{AddressDraft, ConsentChange, PartyDraft, PhoneDraft};
+use testkit::{TestDb, db_test};
+
+fn joao() -> PartyDraft {
+    PartyDraft {
+        full_name: "João Conceição".into(),
+        document: "529.982.247-25".into(),
+        phones: vec![PhoneDraft { number: "(11) 98765-4321".into(), ..Default::default() }],
+        emails: vec!["joao@exemplo.com.br".into()],
+        address: AddressDraft {
+            city: "São Paulo".into(),
+            state: "SP".into(),
+            postal_code: "01310-100".into(),
+            ..Default::default()
+        },
+        tags: vec!["VIP".into()],
+        ..Default::default()
+    }
+}
+
+fn input(draft: PartyDraft) -> PartyInput {
+    PartyInput { draft, consents: vec!["email".into(), "phone".into()] }
+}
+
+async fn invalid_fields_are_refused_one_by_one(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let cases: Vec<(&str, PartyDraft)> = vec![
+        ("document", PartyDraft { document: "529.982.247-24".into(), ..joao() }),
+        ("document", PartyDraft { kind: "company".into(), document: "11.222.333/0001-82".into(), ..joao() }),
+        ("document", PartyDraft { document: "123456780".into(), document_kind: "nif".into(), ..joao() }),
+        ("emails.0", PartyDraft { emails: vec!["joao.exemplo.com".into()], ..joao() }),
+        (
+            "phones.0",
+            PartyDraft {
+                phones: vec![PhoneDraft { number: "(11) 1234".into(), ..Default::default() }],
+                ..joao()
+            },
+        ),
+        (
+            "address.postal_code",
+            PartyDraft {
+                address: AddressDraft { postal_code: "0131-100".into(), ..Default::default() },
+                ..joao()
+            },
+        ),
+        (
+            "address.state",
+            PartyDraft { address: AddressDraft { state: "SX".into(), ..Default::default() }, ..joao() },
+        ),
+        ("full_name", PartyDraft { full_name: "  ".into(), ..joao() }),
+    ];
+    for (field, draft) in cases {
+        let result = app.create_party(&admin, input(draft)).await;
+        let Err(AppError::Validation(errors)) = result else {
+            panic!("{field}: expected a validation error, got {result:?}")
+        };
+        assert_eq!(errors.0.len(), 1, "{field}: {errors:?}");
+        assert_eq!(errors.0[0].field, field);
+        assert!(errors.0[0].message.starts_with("error-"));
+    }
+    let page = app.list_parties(&admin, &PartyQuery::default()).await.expect("list");
+    assert!(page.items.is_empty(), "nothing was written");
+    // The alphanumeric CNPJ of July 2026 is accepted.
+    let company = PartyDraft {
+        kind: "company".into(),
+        full_name: "Auto Peças Ltda".into(),
+        document: "12.ABC.345/01DE-35".into(),
+        ..Default::default()
+    };
+    let saved = app.create_party(&admin, input(company)).await.expect("alphanumeric CNPJ");
+    assert_eq!(saved.party.document.as_deref(), Some("12ABC34501DE35"));
+}
+db_test!(invalid_fields_are_refused_one_by_one);
+
+async fn same_document_is_refused_with_the_existing_party(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let first = app.create_party(&admin, input(joao())).await.expect("first");
+    let again = PartyDraft {
+        full_name: "Outro Nome".into(),
+        document: "52998224725".into(),
+        emails: vec![],
+        phones: vec![],
+        ..joao()
+    };
+    match app.create_party(&admin, input(again)).await {
+        Err(AppError::DuplicateParty { existing, name }) => {
+            assert_eq!(existing.0, first.party.id);
+            assert_eq!(name, "João Conceição");
+        }
+        other => panic!("expected a duplicate refusal, got {other:?}"),
+    }
+    // Same e-mail or phone only warns.
+    let lookalike = PartyDraft { full_name: "João C.".into(), document: String::new(), ..joao() };
+    let saved = app.create_party(&admin, input(lookalike)).await.expect("saved with a warning");
+    assert_eq!(saved.possible_duplicates.len(), 1);
+    assert_eq!(saved.possible_duplicates[0].id, first.party.id);
+}
+db_test!(same_document_is_refused_with_the_existing_party);
+
+async fn stale_edit_is_refused_and_nothing_is_overwritten(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let saved = app.create_party(&admin, input(joao())).await.expect("create");
+    let id = PartyId(saved.party.id);
+    let first = PartyDraft { profession: "Engenheiro".into(), ..joao() };
+    app.update_party(&admin, id, saved.party.version, first).await.expect("first edit");
+    let stale = PartyDraft { profession: "Médico".into(), ..joao() };
+    match app.update_party(&admin, id, saved.party.version, stale).await {
+        Err(AppError::Conflict { by, .. }) => assert_eq!(by, admin.display_name),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let now = app.get_party(&admin, id).await.expect("get");
+    assert_eq!(now.profession.as_deref(), Some("Engenheiro"));
+    assert_eq!(now.phones.len(), 1, "children kept");
+}
+db_test!(stale_edit_is_refused_and_nothing_is_overwritten);
+
+async fn consent_is_a_ledger_with_history(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let saved = app.create_party(&admin, input(joao())).await.expect("create");
+    let id = PartyId(saved.party.id);
+    assert!(saved.party.consent.email && saved.party.consent.phone && !saved.party.consent.letter);
+    let change = ConsentChange::parse("email", false, "telefone", "Não quero mais e-mails").expect("change");
+    let after = app.record_consent(&admin, id, change).await.expect("withdraw");
+    assert!(!after.consent.email, "withdrawn");
+    assert!(after.consent.phone, "other channels untouched");
+    let history = app.consent_history(&admin, id).await.expect("history");
+    assert_eq!(history.len(), 3);
+    assert_eq!((history[0].channel.as_str(), history[0].granted), ("email", false));
+    assert_eq!(history[0].source, "telefone");
+    assert_eq!(history[0].recorded_by, admin.display_name);
+    assert!(ConsentChange::parse("pombo", true, "", "").is_err());
+}
+db_test!(consent_is_a_ledger_with_history);
+
+async fn search_ignores_accents_case_and_punctuation(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let joao = app.create_party(&admin, input(joao())).await.expect("create").party.id;
+    let other = PartyDraft {
+        full_name: "Maria José Antunes".into(),
+        document: String::new(),
+        emails: vec!["maria@loja.com".into()],
+        phones: vec![PhoneDraft { number: "21 3456-7890".into(), ..Default::default() }],
+        ..Default::default()
+    };
+    app.create_party(&admin, input(other)).await.expect("create");
+    for query in [
+        "joao",
+        "JOÃO conceicao",
+        "joao conc",
+        "529.982.247-25",
+        "52998224725",
+        "(11) 98765-4321",
+        "+55 11 987654321",
+        "98765-4321",
+        "joao@exemplo.com.br",
+    ] {
+        let found = app.search_parties(&admin, query, 10).await.expect("search");
+        assert_eq!(found.first().map(|p| p.id), Some(joao), "{query:?} finds João: {found:?}");
+        assert_eq!(found.len(), 1, "{query:?} finds only João");
+    }
+    assert!(app.search_parties(&admin, "zzz", 10).await.expect("search").is_empty());
+    assert!(app.search_parties(&admin, "   ", 10).await.expect("search").is_empty());
+}
+db_test!(search_ignores_accents_case_and_punctuation);
+
+async fn list_filters_sorts_and_pages(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    for (name, uf) in [("Bruno", "SP"), ("Ana", "RJ"), ("Carla", "SP"), ("Álvaro", "SP"), ("Davi", "MG")] {
+        let draft = PartyDraft {
+            full_name: name.into(),
+            address: AddressDraft { state: uf.into(), city: "Cidade".into(), ..Default::default() },
+            ..Default::default()
+        };
+        app.create_party(&admin, PartyInput { draft, consents: vec![] }).await.expect("create");
+    }
+    let sp = PartyQuery { state: Some("SP".into()), limit: Some(2), ..Default::default() };
+    let first = app.list_parties(&admin, &sp).await.expect("page 1");
+    assert_eq!(first.items.iter().map(|p| p.full_name.as_str()).collect::<Vec<_>>(), ["Álvaro", "Bruno"]);
+    let second = app
+        .list_parties(&admin, &PartyQuery { cursor: first.next_cursor.clone(), ..sp.clone() })
+        .await
+        .expect("page 2");
+    assert_eq!(second.items.iter().map(|p| p.full_name.as_str()).collect::<Vec<_>>(), ["Carla"]);
+    assert!(second.next_cursor.is_none());
+    assert_eq!(app.count_parties(&admin, &sp).await.expect("count"), 3);
+    let desc = PartyQuery { dir: Some("desc".into()), ..Default::default() };
+    let names: Vec<String> =
+        app.list_parties(&admin, &desc).await.expect("desc").items.into_iter().map(|p| p.full_name).collect();
+    assert_eq!(names, ["Davi", "Carla", "Bruno", "Ana", "Álvaro"]);
+    let bad = PartyQuery { sort: Some("password".into()), ..Default::default() };
+    assert!(matches!(app.list_parties(&admin, &bad).await, Err(AppError::Validation(_))));
+}
+db_test!(list_filters_sorts_and_pages);
+
+async fn export_is_audited_with_its_row_count(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    app.create_party(&admin, input(joao())).await.expect("create");
+    app.create_party(&admin, input(PartyDraft { full_name: "Segunda Pessoa".into(), ..Default::default() }))
+        .await
+        .expect("create");
+    let rows = app.export_parties(&admin, &PartyQuery::default()).await.expect("export");
+    assert_eq!(rows.len(), 2);
+    let audit = app.audit_log(&admin, None, None).await.expect("audit");
+    let export = audit.items.iter().find(|e| e.action == "export").expect("an export entry");
+    assert_eq!(export.after.as_ref().and_then(|a| a["rows"].as_u64()), Some(2));
+    assert_eq!(export.actor, "admin@loja.test");
+}
+db_test!(export_is_audited_with_its_row_count);
+
+async fn merge_moves_everything_and_undo_restores_it(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let survivor = PartyId(app.create_party(&admin, input(joao())).await.expect("create").party.id);
+    let duplicate = PartyDraft {
+        full_name: "João da Conceição".into(),
+        document: String::new(),
+        phones: vec![PhoneDraft { number: "(11) 91111-2222".into(), ..Default::default() }],
+        emails: vec!["joao.conceicao@trabalho.com".into()],
+        tags: vec!["oficina".into()],
+        ..Default::default()
+    };
+    let merged = PartyId(
+        app.create_party(&admin, PartyInput { draft: duplicate, consents: vec!["letter".into()] })
+            .await
+            .expect("create")
+            .party
+            .id,
+    );
+    app.add_note(&admin, merged, "Cliente ligou pedindo revisão").await.expect("note");
+    let merge = app.merge_parties(&admin, survivor, merged).await.expect("merge");
+
+    let after = app.get_party(&admin, survivor).await.expect("survivor");
+    assert_eq!(after.phones.len(), 2);
+    assert_eq!(after.emails.len(), 2);
+    assert!(after.tags.contains(&"oficina".to_string()));
+    assert!(after.consent.letter, "consent moved with its ledger");
+    assert_eq!(app.notes(&admin, survivor).await.expect("notes").len(), 1);
+    assert!(
+        matches!(app.get_party(&admin, merged).await, Err(AppError::Merged { into }) if into == survivor)
+    );
+    let found = app.search_parties(&admin, "91111-2222", 5).await.expect("search");
+    assert_eq!(found.iter().map(|p| p.id).collect::<Vec<_>>(), [survivor.0], "found by the merged phone");
+    assert_eq!(app.count_parties(&admin, &PartyQuery::default()).await.expect("count"), 1);
+
+    let restored = app.undo_merge(&admin, merge.id).await.expect("undo");
+    assert_eq!(restored.id, merged.0);
+    assert_eq!(restored.phones.len(), 1);
+    assert!(restored.consent.letter);
+    let survivor_again = app.get_party(&admin, survivor).await.expect("survivor");
+    assert_eq!(survivor_again.phones.len(), 1);
+    assert!(!survivor_again.tags.contains(&"oficina".to_string()));
+    assert!(!survivor_again.consent.letter);
+    assert_eq!(app.notes(&admin, merged).await.expect("notes").len(), 1);
+    assert_eq!(app.count_parties(&admin, &PartyQuery::default()).await.expect("count"), 2);
+    assert!(
+        app.search_parties(&admin, "91111-2222", 5).await.expect("search").iter().all(|p| p.id == merged.0)
+    );
+    assert!(matches!(app.undo_merge(&admin, merge.id).await, Err(AppError::Validation(_))), "undo only once");
+}
+db_test!(merge_moves_everything_and_undo_restores_it);
+
+async fn another_organisation_sees_nothing(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let id = PartyId(app.create_party(&admin, input(joao())).await.expect("create").party.id);
+    app.operator_create_user("Outra Loja", crate::new_user("intruso@outra.test", "admin"))
+        .await
+        .expect("user");
+    let intruder = app
+        .login(app::auth::LoginInput {
+            email: "intruso@outra.test",
+            password: crate::PASSWORD,
+            ip: None,
+            user_agent: None,
+        })
+        .await
+        .expect("login")
+        .actor;
+    assert!(matches!(app.get_party(&intruder, id).await, Err(AppError::NotFound)));
+    assert!(app.search_parties(&intruder, "joao", 10).await.expect("search").is_empty());
+    assert!(app.list_parties(&intruder, &PartyQuery::default()).await.expect("list").items.is_empty());
+    // The same CPF may exist in another organisation.
+    app.create_party(&intruder, input(joao())).await.expect("own registry");
+}
+db_test!(another_organisation_sees_nothing);

@@ -1,0 +1,899 @@
+//! Parties [Cadastro de Pessoa] and everything attached to them.
+use crate::{Backend, Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::address::Address;
+use domain::document::{Document, DocumentKind};
+use domain::party::{Channel, ConsentState, ValidParty, search_text, sort_name};
+use domain::phone::Country;
+use domain::{OrgId, PartyId, UserId};
+use sea_query::{Alias, Cond, Expr, Order, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder};
+use sea_query_binder::SqlxBinder;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PartyRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub lifecycle: String,
+    pub prospect_state: Option<String>,
+    pub customer_status: Option<String>,
+    pub full_name: String,
+    pub trade_name: Option<String>,
+    pub document_kind: Option<String>,
+    pub document: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub sex: Option<String>,
+    pub profession: Option<String>,
+    pub football_team: Option<String>,
+    pub shoe_size: Option<i64>,
+    pub spouse_name: Option<String>,
+    pub spouse_birth_date: Option<NaiveDate>,
+    pub seller_id: Option<Uuid>,
+    pub credit_bureau_status: Option<String>,
+    pub agreement: Option<String>,
+    pub credit_complement: Option<String>,
+    pub revolving_credit_limit: Option<i64>,
+    pub company_sector: Option<String>,
+    pub city: String,
+    pub state: String,
+    pub consent_sms_whatsapp: bool,
+    pub consent_email: bool,
+    pub consent_phone: bool,
+    pub consent_letter: bool,
+    pub merged_into: Option<Uuid>,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Option<Uuid>,
+    pub version: i64,
+}
+
+const COLUMNS: &str = "id, kind, lifecycle, prospect_state, customer_status, full_name, trade_name, document_kind, \
+    document, birth_date, sex, profession, football_team, shoe_size, spouse_name, spouse_birth_date, seller_id, \
+    credit_bureau_status, agreement, credit_complement, revolving_credit_limit, company_sector, city, state, \
+    consent_sms_whatsapp, consent_email, consent_phone, consent_letter, merged_into, archived_at, created_at, \
+    updated_at, updated_by, version";
+
+impl PartyRow {
+    pub fn consent(&self) -> ConsentState {
+        ConsentState {
+            sms_whatsapp: self.consent_sms_whatsapp,
+            email: self.consent_email,
+            phone: self.consent_phone,
+            letter: self.consent_letter,
+        }
+    }
+
+    pub fn document(&self) -> Option<Document> {
+        let kind = DocumentKind::parse(self.document_kind.as_deref()?)?;
+        Some(Document { kind, value: self.document.clone()? })
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PhoneRow {
+    pub e164: String,
+    pub kind: String,
+    pub carrier: Option<String>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AddressRow {
+    pub street: String,
+    pub number: String,
+    pub complement: String,
+    pub neighbourhood: String,
+    pub city: String,
+    pub state: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+impl AddressRow {
+    pub fn into_address(self) -> Address {
+        Address {
+            street: self.street,
+            number: self.number,
+            complement: self.complement,
+            neighbourhood: self.neighbourhood,
+            city: self.city,
+            state: self.state,
+            postal_code: self.postal_code,
+            country: Country::parse(&self.country).unwrap_or_default(),
+        }
+    }
+}
+
+/// A party with its child rows, as the registration sheet shows it.
+#[derive(Clone, Debug)]
+pub struct PartyRecord {
+    pub row: PartyRow,
+    pub phones: Vec<PhoneRow>,
+    pub emails: Vec<String>,
+    pub addresses: Vec<AddressRow>,
+    pub tags: Vec<String>,
+}
+
+/// A stable 64-bit key for SQLite's full-text index, from the id's random
+/// tail (UUID v7: 62 random bits there).
+pub fn search_rowid(id: PartyId) -> i64 {
+    let bytes = id.0.as_bytes();
+    let mut tail = [0u8; 8];
+    tail.copy_from_slice(&bytes[8..16]);
+    i64::from_be_bytes(tail)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: PartyId,
+    party: &ValidParty,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let (city, city_key, state) = place(party);
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO parties (id, org_id, kind, lifecycle, prospect_state, customer_status, full_name, trade_name,
+                sort_name, document_kind, document, birth_date, sex, profession, football_team, shoe_size,
+                spouse_name, spouse_birth_date, seller_id, credit_bureau_status, agreement, credit_complement,
+                revolving_credit_limit, company_sector, city, city_key, state, search_text, search_rowid,
+                created_at, created_by, updated_at, updated_by, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $30, $31, 1)",
+        )
+        .bind(id.0)
+        .bind(org_id.0)
+        .bind(party.kind.as_str())
+        .bind(party.lifecycle.as_str())
+        .bind(party.prospect_state.map(|s| s.as_str()))
+        .bind(party.customer_status.as_deref())
+        .bind(&party.full_name)
+        .bind(party.trade_name.as_deref())
+        .bind(sort_name(&party.full_name))
+        .bind(party.document.as_ref().map(|d| d.kind.as_str()))
+        .bind(party.document.as_ref().map(|d| d.value.as_str()))
+        .bind(party.birth_date)
+        .bind(party.sex.map(|s| s.as_str()))
+        .bind(party.profession.as_deref())
+        .bind(party.football_team.as_deref())
+        .bind(party.shoe_size)
+        .bind(party.spouse_name.as_deref())
+        .bind(party.spouse_birth_date)
+        .bind(party.seller_id.map(|u| u.0))
+        .bind(party.credit_bureau_status.as_deref())
+        .bind(party.agreement.as_deref())
+        .bind(party.credit_complement.as_deref())
+        .bind(party.revolving_credit_limit.map(|m| m.0))
+        .bind(party.company_sector.as_deref())
+        .bind(&city)
+        .bind(&city_key)
+        .bind(&state)
+        .bind(search_text(party))
+        .bind(search_rowid(id))
+        .bind(now)
+        .bind(by.map(|u| u.0))
+        .execute(&mut *conn)
+        .await?;
+    });
+    replace_children(tx, org_id, id, party).await
+}
+
+fn place(party: &ValidParty) -> (String, String, String) {
+    match &party.address {
+        Some(address) => (address.city.clone(), domain::search::fold(&address.city), address.state.clone()),
+        None => (String::new(), String::new(), String::new()),
+    }
+}
+
+/// Replaces phones, e-mails, the address and tags with the party's.
+async fn replace_children(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: PartyId,
+    party: &ValidParty,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        for table in ["party_phones", "party_emails", "party_addresses", "party_tags"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE party_id = $1")).bind(id.0).execute(&mut *conn).await?;
+        }
+        for (position, phone) in party.phones.iter().enumerate() {
+            sqlx::query("INSERT INTO party_phones (id, org_id, party_id, position, e164, kind, carrier) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(Uuid::now_v7())
+                .bind(org_id.0)
+                .bind(id.0)
+                .bind(position as i64)
+                .bind(phone.phone.e164())
+                .bind(phone.kind.as_str())
+                .bind(phone.carrier.as_deref())
+                .execute(&mut *conn)
+                .await?;
+        }
+        for (position, email) in party.emails.iter().enumerate() {
+            sqlx::query("INSERT INTO party_emails (id, org_id, party_id, position, email) VALUES ($1, $2, $3, $4, $5)")
+                .bind(Uuid::now_v7())
+                .bind(org_id.0)
+                .bind(id.0)
+                .bind(position as i64)
+                .bind(email.as_str())
+                .execute(&mut *conn)
+                .await?;
+        }
+        if let Some(a) = &party.address {
+            sqlx::query(
+                "INSERT INTO party_addresses (id, org_id, party_id, position, street, number, complement, neighbourhood,
+                    city, state, postal_code, country) VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(org_id.0)
+            .bind(id.0)
+            .bind(&a.street)
+            .bind(&a.number)
+            .bind(&a.complement)
+            .bind(&a.neighbourhood)
+            .bind(&a.city)
+            .bind(&a.state)
+            .bind(&a.postal_code)
+            .bind(a.country.code())
+            .execute(&mut *conn)
+            .await?;
+        }
+        for tag in &party.tags {
+            sqlx::query("INSERT INTO party_tags (org_id, party_id, tag) VALUES ($1, $2, $3)")
+                .bind(org_id.0)
+                .bind(id.0)
+                .bind(tag)
+                .execute(&mut *conn)
+                .await?;
+        }
+    });
+    Ok(())
+}
+
+/// Rewrites the registration data if the row is still at
+/// `expected_version`; false when someone saved first.
+#[tracing::instrument(skip_all)]
+pub async fn update(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: PartyId,
+    expected_version: i64,
+    party: &ValidParty,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let (city, city_key, state) = place(party);
+    let changed = on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE parties SET kind = $4, lifecycle = $5, prospect_state = $6, customer_status = $7, full_name = $8,
+                trade_name = $9, sort_name = $10, document_kind = $11, document = $12, birth_date = $13, sex = $14,
+                profession = $15, football_team = $16, shoe_size = $17, spouse_name = $18, spouse_birth_date = $19,
+                seller_id = $20, credit_bureau_status = $21, agreement = $22, credit_complement = $23,
+                revolving_credit_limit = $24, company_sector = $25, city = $26, city_key = $27, state = $28,
+                search_text = $29, updated_at = $30, updated_by = $31, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3 AND merged_into IS NULL",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(expected_version)
+        .bind(party.kind.as_str())
+        .bind(party.lifecycle.as_str())
+        .bind(party.prospect_state.map(|s| s.as_str()))
+        .bind(party.customer_status.as_deref())
+        .bind(&party.full_name)
+        .bind(party.trade_name.as_deref())
+        .bind(sort_name(&party.full_name))
+        .bind(party.document.as_ref().map(|d| d.kind.as_str()))
+        .bind(party.document.as_ref().map(|d| d.value.as_str()))
+        .bind(party.birth_date)
+        .bind(party.sex.map(|s| s.as_str()))
+        .bind(party.profession.as_deref())
+        .bind(party.football_team.as_deref())
+        .bind(party.shoe_size)
+        .bind(party.spouse_name.as_deref())
+        .bind(party.spouse_birth_date)
+        .bind(party.seller_id.map(|u| u.0))
+        .bind(party.credit_bureau_status.as_deref())
+        .bind(party.agreement.as_deref())
+        .bind(party.credit_complement.as_deref())
+        .bind(party.revolving_credit_limit.map(|m| m.0))
+        .bind(party.company_sector.as_deref())
+        .bind(&city)
+        .bind(&city_key)
+        .bind(&state)
+        .bind(search_text(party))
+        .bind(now)
+        .bind(by.map(|u| u.0))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    });
+    if changed {
+        replace_children(tx, org_id, id, party).await?;
+    }
+    Ok(changed)
+}
+
+/// Bumps the version and stamps who changed the party, for changes that
+/// live in other tables (consent, notes, merges).
+pub async fn touch(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: PartyId,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE parties SET updated_at = $3, updated_by = $4, version = version + 1 WHERE org_id = $1 AND id = $2")
+            .bind(org_id.0)
+            .bind(id.0)
+            .bind(now)
+            .bind(by.map(|u| u.0))
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Soft delete [arquivar]: the row stays for history, out of lists and search.
+pub async fn set_archived(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: PartyId,
+    expected_version: i64,
+    archived_at: Option<DateTime<Utc>>,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE parties SET archived_at = $4, updated_at = $5, updated_by = $6, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3 AND merged_into IS NULL",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(expected_version)
+        .bind(archived_at)
+        .bind(now)
+        .bind(by.map(|u| u.0))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
+}
+
+async fn load_children_db(db: &Db, row: PartyRow) -> Result<PartyRecord, DbError> {
+    let id = row.id;
+    let (phones, emails, addresses, tags) = on_db!(db, pool => {
+        let phones: Vec<PhoneRow> = sqlx::query_as("SELECT e164, kind, carrier FROM party_phones WHERE party_id = $1 ORDER BY position")
+            .bind(id).fetch_all(pool).await?;
+        let emails: Vec<String> = sqlx::query_scalar("SELECT email FROM party_emails WHERE party_id = $1 ORDER BY position")
+            .bind(id).fetch_all(pool).await?;
+        let addresses: Vec<AddressRow> = sqlx::query_as(
+            "SELECT street, number, complement, neighbourhood, city, state, postal_code, country
+             FROM party_addresses WHERE party_id = $1 ORDER BY position")
+            .bind(id).fetch_all(pool).await?;
+        let tags: Vec<String> = sqlx::query_scalar("SELECT tag FROM party_tags WHERE party_id = $1 ORDER BY tag")
+            .bind(id).fetch_all(pool).await?;
+        (phones, emails, addresses, tags)
+    });
+    Ok(PartyRecord { row, phones, emails, addresses, tags })
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn get(db: &Db, org_id: OrgId, id: PartyId) -> Result<Option<PartyRecord>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM parties WHERE org_id = $1 AND id = $2");
+    let row: Option<PartyRow> = on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(pool).await?
+    });
+    match row {
+        Some(row) => Ok(Some(load_children_db(db, row).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The row as the transaction sees it (for before/after in the audit).
+pub async fn get_row_in_tx(tx: &mut Tx, org_id: OrgId, id: PartyId) -> Result<Option<PartyRow>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM parties WHERE org_id = $1 AND id = $2");
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(&mut *conn).await?
+    }))
+}
+
+/// Who last changed a party, for the "changed by X at T" message.
+pub async fn last_change(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: PartyId,
+) -> Result<Option<(String, DateTime<Utc>)>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT COALESCE(u.display_name, '?'), p.updated_at FROM parties p
+             LEFT JOIN users u ON u.id = p.updated_by WHERE p.org_id = $1 AND p.id = $2",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+    }))
+}
+
+/// A live party holding this document, other than `except`.
+pub async fn find_by_document(
+    tx: &mut Tx,
+    org_id: OrgId,
+    document: &str,
+    except: Option<PartyId>,
+) -> Result<Option<(Uuid, String)>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT id, full_name FROM parties WHERE org_id = $1 AND document = $2 AND merged_into IS NULL AND id <> $3",
+        )
+        .bind(org_id.0)
+        .bind(document)
+        .bind(except.map(|p| p.0).unwrap_or(Uuid::nil()))
+        .fetch_optional(&mut *conn)
+        .await?
+    }))
+}
+
+/// Live parties sharing any of these e-mails or phones (duplicate warnings).
+pub async fn find_sharing_contacts(
+    db: &Db,
+    org_id: OrgId,
+    emails: &[String],
+    phones: &[String],
+    except: Option<PartyId>,
+) -> Result<Vec<(Uuid, String)>, DbError> {
+    let except = except.map(|p| p.0).unwrap_or(Uuid::nil());
+    let mut found: Vec<(Uuid, String)> = Vec::new();
+    for (table, column, values) in [("party_emails", "email", emails), ("party_phones", "e164", phones)] {
+        for value in values {
+            let sql = format!(
+                "SELECT p.id, p.full_name FROM {table} c JOIN parties p ON p.id = c.party_id
+                 WHERE c.org_id = $1 AND c.{column} = $2 AND p.id <> $3 AND p.merged_into IS NULL AND p.archived_at IS NULL
+                 LIMIT 5"
+            );
+            let rows: Vec<(Uuid, String)> = on_db!(db, pool => {
+                sqlx::query_as(&sql).bind(org_id.0).bind(value).bind(except).fetch_all(pool).await?
+            });
+            for row in rows {
+                if !found.iter().any(|(id, _)| *id == row.0) {
+                    found.push(row);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// A row of the customer list and of search results.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PartySummary {
+    pub id: Uuid,
+    pub kind: String,
+    pub lifecycle: String,
+    pub prospect_state: Option<String>,
+    pub customer_status: Option<String>,
+    pub full_name: String,
+    pub trade_name: Option<String>,
+    pub sort_name: String,
+    pub document_kind: Option<String>,
+    pub document: Option<String>,
+    pub city: String,
+    pub state: String,
+    pub seller_id: Option<Uuid>,
+    pub consent_sms_whatsapp: bool,
+    pub consent_email: bool,
+    pub consent_phone: bool,
+    pub consent_letter: bool,
+    pub created_at: DateTime<Utc>,
+    pub first_phone: Option<String>,
+    pub first_email: Option<String>,
+}
+
+/// Columns a list may be sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum PartySort {
+    #[default]
+    Name,
+    City,
+    State,
+    Newest,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PartyListFilter {
+    pub kind: Option<String>,
+    pub lifecycle: Option<String>,
+    pub customer_status: Option<String>,
+    pub prospect_state: Option<String>,
+    pub city_key: Option<String>,
+    pub state: Option<String>,
+    pub seller_id: Option<Uuid>,
+    pub tag: Option<String>,
+    pub include_archived: bool,
+}
+
+/// Where the previous page ended: the sort value and the id.
+#[derive(Clone, Debug)]
+pub struct Keyset {
+    pub value: String,
+    pub id: Uuid,
+}
+
+fn col(name: &str) -> Alias {
+    Alias::new(name)
+}
+
+fn summary_select(org_id: OrgId, filter: &PartyListFilter) -> SelectStatement {
+    let mut query = Query::select();
+    query
+        .columns(
+            [
+                "id", "kind", "lifecycle", "prospect_state", "customer_status", "full_name", "trade_name", "sort_name",
+                "document_kind", "document", "city", "state", "seller_id", "consent_sms_whatsapp", "consent_email",
+                "consent_phone", "consent_letter", "created_at",
+            ]
+            .map(|c| (col("parties"), col(c))),
+        )
+        .expr_as(
+            Expr::cust("(SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = parties.id ORDER BY ph.position LIMIT 1)"),
+            col("first_phone"),
+        )
+        .expr_as(
+            Expr::cust("(SELECT em.email FROM party_emails em WHERE em.party_id = parties.id ORDER BY em.position LIMIT 1)"),
+            col("first_email"),
+        )
+        .from(col("parties"))
+        .and_where(Expr::col((col("parties"), col("org_id"))).eq(org_id.0))
+        .and_where(Expr::col((col("parties"), col("merged_into"))).is_null());
+    if !filter.include_archived {
+        query.and_where(Expr::col((col("parties"), col("archived_at"))).is_null());
+    }
+    let equals = [
+        ("kind", &filter.kind),
+        ("lifecycle", &filter.lifecycle),
+        ("customer_status", &filter.customer_status),
+        ("prospect_state", &filter.prospect_state),
+        ("city_key", &filter.city_key),
+        ("state", &filter.state),
+    ];
+    for (column, value) in equals {
+        if let Some(value) = value {
+            query.and_where(Expr::col((col("parties"), col(column))).eq(value.as_str()));
+        }
+    }
+    if let Some(seller) = filter.seller_id {
+        query.and_where(Expr::col((col("parties"), col("seller_id"))).eq(seller));
+    }
+    if let Some(tag) = &filter.tag {
+        query.and_where(Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(col("party_tags"))
+                .and_where(
+                    Expr::col((col("party_tags"), col("party_id"))).equals((col("parties"), col("id"))),
+                )
+                .and_where(Expr::col((col("party_tags"), col("tag"))).eq(tag.as_str()))
+                .to_owned(),
+        ));
+    }
+    query
+}
+
+/// One page of the list, in keyset order: `limit` rows after `after`.
+#[tracing::instrument(skip_all)]
+pub async fn list(
+    db: &Db,
+    org_id: OrgId,
+    filter: &PartyListFilter,
+    sort: PartySort,
+    descending: bool,
+    after: Option<&Keyset>,
+    limit: u32,
+) -> Result<Vec<PartySummary>, DbError> {
+    let mut query = summary_select(org_id, filter);
+    let sort_column = match sort {
+        PartySort::Name => "sort_name",
+        PartySort::City => "city_key",
+        PartySort::State => "state",
+        PartySort::Newest => "id",
+    };
+    let order = if descending { Order::Desc } else { Order::Asc };
+    if let Some(keyset) = after {
+        let (sort_col, id_col) =
+            (Expr::col((col("parties"), col(sort_column))), Expr::col((col("parties"), col("id"))));
+        let condition = if sort == PartySort::Newest {
+            if descending { id_col.lt(keyset.id) } else { id_col.gt(keyset.id) }
+        } else {
+            // (sort, id) > (value, id) written out: both backends plan it on the index.
+            let beyond_value = if descending {
+                sort_col.clone().lt(keyset.value.as_str())
+            } else {
+                sort_col.clone().gt(keyset.value.as_str())
+            };
+            let same_value_beyond_id = Cond::all()
+                .add(sort_col.eq(keyset.value.as_str()))
+                .add(if descending { id_col.lt(keyset.id) } else { id_col.gt(keyset.id) });
+            Cond::any().add(beyond_value).add(same_value_beyond_id).into()
+        };
+        query.cond_where(condition);
+    }
+    if sort != PartySort::Newest {
+        query.order_by((col("parties"), col(sort_column)), order.clone());
+    }
+    query.order_by((col("parties"), col("id")), order).limit(u64::from(limit));
+    fetch_summaries(db, &query).await
+}
+
+async fn fetch_summaries(db: &Db, query: &SelectStatement) -> Result<Vec<PartySummary>, DbError> {
+    Ok(match db {
+        Db::Sqlite(sqlite) => {
+            let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_all(sqlite.reader()).await?
+        }
+        Db::Postgres(pg) => {
+            let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_all(pg).await?
+        }
+    })
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn count(db: &Db, org_id: OrgId, filter: &PartyListFilter) -> Result<i64, DbError> {
+    let mut query = summary_select(org_id, filter);
+    query.clear_selects();
+    query.expr(Expr::cust("COUNT(*)"));
+    Ok(match db {
+        Db::Sqlite(sqlite) => {
+            let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
+            sqlx::query_scalar_with(&sql, values).fetch_one(sqlite.reader()).await?
+        }
+        Db::Postgres(pg) => {
+            let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
+            sqlx::query_scalar_with(&sql, values).fetch_one(pg).await?
+        }
+    })
+}
+
+/// Candidates for a search, unranked; the app ranks them. Each term must
+/// start a word of the folded search text.
+#[tracing::instrument(skip_all)]
+pub async fn search(
+    db: &Db,
+    org_id: OrgId,
+    terms: &[String],
+    limit: u32,
+) -> Result<Vec<PartySummary>, DbError> {
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = summary_select(org_id, &PartyListFilter::default());
+    match db.backend() {
+        Backend::Sqlite => {
+            let org_token = format!("z{}", org_id.0.simple());
+            let phrases: Vec<String> = terms.iter().map(|t| format!("\"{}\"*", t.replace('"', ""))).collect();
+            let fts_query = format!("{org_token} {}", phrases.join(" "));
+            query.and_where(Expr::cust_with_values(
+                "parties.search_rowid IN (SELECT rowid FROM search_fts_parties WHERE search_fts_parties MATCH ? LIMIT 2000)",
+                [fts_query],
+            ));
+        }
+        Backend::Postgres => {
+            for term in terms {
+                let pattern = format!("% {}%", term.replace(['%', '_', '\\'], ""));
+                query.and_where(Expr::col((col("parties"), col("search_text"))).like(pattern));
+            }
+        }
+    }
+    query.limit(u64::from(limit));
+    fetch_summaries(db, &query).await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ConsentEventRow {
+    pub id: Uuid,
+    pub channel: String,
+    pub granted: bool,
+    pub at: DateTime<Utc>,
+    pub source: String,
+    pub wording: String,
+    pub recorded_by_label: String,
+}
+
+pub struct NewConsentEvent<'a> {
+    pub org_id: OrgId,
+    pub party_id: PartyId,
+    pub channel: Channel,
+    pub granted: bool,
+    pub source: &'a str,
+    pub wording: &'a str,
+    pub recorded_by: Option<UserId>,
+    pub recorded_by_label: &'a str,
+}
+
+/// Appends to the ledger and updates the derived current state in the
+/// same transaction.
+pub async fn record_consent(
+    tx: &mut Tx,
+    event: &NewConsentEvent<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let column = match event.channel {
+        Channel::SmsWhatsapp => "consent_sms_whatsapp",
+        Channel::Email => "consent_email",
+        Channel::Phone => "consent_phone",
+        Channel::Letter => "consent_letter",
+    };
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO consent_events (id, org_id, party_id, channel, granted, at, source, wording, recorded_by, recorded_by_label)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(event.org_id.0)
+        .bind(event.party_id.0)
+        .bind(event.channel.as_str())
+        .bind(event.granted)
+        .bind(now)
+        .bind(event.source)
+        .bind(event.wording)
+        .bind(event.recorded_by.map(|u| u.0))
+        .bind(event.recorded_by_label)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(&format!("UPDATE parties SET {column} = $3 WHERE org_id = $1 AND id = $2"))
+            .bind(event.org_id.0)
+            .bind(event.party_id.0)
+            .bind(event.granted)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+pub async fn consent_history(
+    db: &Db,
+    org_id: OrgId,
+    party_id: PartyId,
+) -> Result<Vec<ConsentEventRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, channel, granted, at, source, wording, recorded_by_label FROM consent_events
+             WHERE org_id = $1 AND party_id = $2 ORDER BY id DESC",
+        )
+        .bind(org_id.0)
+        .bind(party_id.0)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct NoteRow {
+    pub id: Uuid,
+    pub body: String,
+    pub author_label: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_note(
+    tx: &mut Tx,
+    org_id: OrgId,
+    party_id: PartyId,
+    body: &str,
+    author: Option<UserId>,
+    author_label: &str,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbError> {
+    let id = Uuid::now_v7();
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO party_notes (id, org_id, party_id, body, author_id, author_label, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(org_id.0)
+        .bind(party_id.0)
+        .bind(body)
+        .bind(author.map(|u| u.0))
+        .bind(author_label)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(id)
+}
+
+/// Notes in time order, newest first.
+pub async fn notes(db: &Db, org_id: OrgId, party_id: PartyId) -> Result<Vec<NoteRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, body, author_label, created_at FROM party_notes WHERE org_id = $1 AND party_id = $2 ORDER BY id DESC",
+        )
+        .bind(org_id.0)
+        .bind(party_id.0)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RelationshipRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub other_id: Uuid,
+    pub other_name: String,
+}
+
+pub async fn insert_relationship(
+    tx: &mut Tx,
+    org_id: OrgId,
+    party_id: PartyId,
+    related: PartyId,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbError> {
+    let id = Uuid::now_v7();
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO party_relationships (id, org_id, party_id, related_party_id, kind, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(org_id.0)
+        .bind(party_id.0)
+        .bind(related.0)
+        .bind(kind)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(id)
+}
+
+pub async fn delete_relationship(
+    tx: &mut Tx,
+    org_id: OrgId,
+    party_id: PartyId,
+    id: Uuid,
+) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM party_relationships WHERE org_id = $1 AND id = $2 AND (party_id = $3 OR related_party_id = $3)")
+            .bind(org_id.0)
+            .bind(id)
+            .bind(party_id.0)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            == 1
+    }))
+}
+
+/// Relationships in both directions, with the other party's name.
+pub async fn relationships(
+    db: &Db,
+    org_id: OrgId,
+    party_id: PartyId,
+) -> Result<Vec<RelationshipRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT r.id, r.kind, p.id AS other_id, p.full_name AS other_name
+             FROM party_relationships r JOIN parties p ON p.id = r.related_party_id
+             WHERE r.org_id = $1 AND r.party_id = $2
+             UNION ALL
+             SELECT r.id, r.kind, p.id AS other_id, p.full_name AS other_name
+             FROM party_relationships r JOIN parties p ON p.id = r.party_id
+             WHERE r.org_id = $1 AND r.related_party_id = $2
+             ORDER BY 1",
+        )
+        .bind(org_id.0)
+        .bind(party_id.0)
+        .fetch_all(pool)
+        .await?
+    }))
+}

@@ -1,0 +1,76 @@
+//! Postal addresses: CEP and UF in Brazil, código postal in Portugal.
+use crate::phone::Country;
+use serde::{Deserialize, Serialize};
+
+/// The 27 federative units [unidades federativas].
+pub const UFS: [&str; 27] = [
+    "AC", "AL", "AM", "AP", "BA", "CE", "DF", "ES", "GO", "MA", "MG", "MS", "MT", "PA", "PB", "PE", "PI",
+    "PR", "RJ", "RN", "RO", "RR", "RS", "SC", "SE", "SP", "TO",
+];
+
+pub fn parse_uf(input: &str) -> Result<String, &'static str> {
+    let uf = input.trim().to_ascii_uppercase();
+    if UFS.contains(&uf.as_str()) { Ok(uf) } else { Err("error-uf-invalid") }
+}
+
+/// CEP: eight digits, kept as 01310-100. Portuguese postal code: 1000-001.
+pub fn parse_postal_code(input: &str, country: Country) -> Result<String, &'static str> {
+    let digits: String = input.chars().filter(char::is_ascii_digit).collect();
+    let only_allowed = input.trim().chars().all(|c| c.is_ascii_digit() || c == '-' || c == '.' || c == ' ');
+    match country {
+        Country::Brazil if only_allowed && digits.len() == 8 && digits != "00000000" => {
+            Ok(format!("{}-{}", &digits[..5], &digits[5..]))
+        }
+        Country::Portugal if only_allowed && digits.len() == 7 && !digits.starts_with('0') => {
+            Ok(format!("{}-{}", &digits[..4], &digits[4..]))
+        }
+        Country::Brazil => Err("error-cep-invalid"),
+        Country::Portugal => Err("error-postal-code-invalid"),
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    pub street: String,
+    pub number: String,
+    pub complement: String,
+    /// Bairro.
+    pub neighbourhood: String,
+    pub city: String,
+    /// UF in Brazil; district [distrito] in Portugal.
+    pub state: String,
+    pub postal_code: String,
+    pub country: Country,
+}
+
+impl Address {
+    pub fn is_empty(&self) -> bool {
+        [
+            &self.street,
+            &self.number,
+            &self.complement,
+            &self.neighbourhood,
+            &self.city,
+            &self.state,
+            &self.postal_code,
+        ]
+        .iter()
+        .all(|s| s.trim().is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ceps_and_ufs() {
+        assert_eq!(parse_postal_code("01310100", Country::Brazil), Ok("01310-100".into()));
+        assert_eq!(parse_postal_code("01310-100", Country::Brazil), Ok("01310-100".into()));
+        assert!(parse_postal_code("1310-100", Country::Brazil).is_err());
+        assert!(parse_postal_code("01310-10a", Country::Brazil).is_err());
+        assert_eq!(parse_postal_code("1000-001", Country::Portugal), Ok("1000-001".into()));
+        assert_eq!(parse_uf(" sp "), Ok("SP".into()));
+        assert!(parse_uf("XX").is_err());
+    }
+}

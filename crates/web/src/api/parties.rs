@@ -1,0 +1,306 @@
+//! Parties [clientes]: the registry through the API.
+use super::{ApiError, ApiJson, ApiResult, ErrorBody};
+use crate::AppState;
+use crate::auth::ApiActor;
+use app::parties::{
+    ConsentEventView, MergeView, NoteView, PartyInput, PartyListItem, PartyQuery, PartyView,
+    RelationshipView, SavedParty,
+};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Json, Response};
+use domain::party::{ConsentChange, PartyDraft};
+use domain::{Locale, PartyId};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+fn party_id(id: &str, locale: Locale) -> ApiResult<PartyId> {
+    id.parse().map_err(|_| ApiError::not_found(locale))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PartyPage {
+    pub items: Vec<PartyListItem>,
+    /// Pass as `cursor` for the next page; absent on the last one.
+    pub next_cursor: Option<String>,
+    /// How many parties the filter selects in all.
+    pub total: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/parties", tag = "parties", security(("bearer" = [])), params(PartyQuery),
+    responses((status = 200, body = PartyPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(query): Query<PartyQuery>,
+) -> ApiResult<Json<PartyPage>> {
+    let page =
+        state.app.list_parties(&actor, &query).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let total =
+        state.app.count_parties(&actor, &query).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(PartyPage { items: page.items, next_cursor: page.next_cursor, total }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct SearchParams {
+    /// Name, trade name, CPF/CNPJ/NIF (with or without punctuation), phone in any format, e-mail.
+    pub q: String,
+    /// 1 to 50, default 10.
+    pub limit: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/v1/parties/search", tag = "parties", security(("bearer" = [])), params(SearchParams),
+    responses((status = 200, body = Vec<PartyListItem>), (status = 401, body = ErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(params): Query<SearchParams>,
+) -> ApiResult<Json<Vec<PartyListItem>>> {
+    let found = state
+        .app
+        .search_parties(&actor, &params.q, params.limit.unwrap_or(10))
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(found))
+}
+
+/// Creates a person or company. A CPF/CNPJ/NIF already registered is refused
+/// with `409 duplicate` and the existing party's id; a shared e-mail or phone
+/// only comes back in `possible_duplicates`.
+#[utoipa::path(post, path = "/api/v1/parties", tag = "parties", security(("bearer" = [])), request_body = PartyInput,
+    responses((status = 201, body = SavedParty), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(input): ApiJson<PartyInput>,
+) -> ApiResult<(StatusCode, Json<SavedParty>)> {
+    let saved =
+        state.app.create_party(&actor, input).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok((StatusCode::CREATED, Json(saved)))
+}
+
+#[utoipa::path(get, path = "/api/v1/parties/{id}", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = PartyView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PartyView>> {
+    let id = party_id(&id, actor.locale)?;
+    Ok(Json(state.app.get_party(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PartyUpdate {
+    /// The version the edit is based on; a stale one gets `409 conflict`.
+    pub version: i64,
+    #[serde(flatten)]
+    pub draft: PartyDraft,
+}
+
+/// Replaces the registration data (phones, e-mails, address and tags included).
+#[utoipa::path(put, path = "/api/v1/parties/{id}", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = PartyUpdate,
+    responses((status = 200, body = SavedParty), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PartyUpdate>,
+) -> ApiResult<Json<SavedParty>> {
+    let id = party_id(&id, actor.locale)?;
+    let saved = state
+        .app
+        .update_party(&actor, id, body.version, body.draft)
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(saved))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ArchiveRequest {
+    pub version: i64,
+    /// `true` archives (soft delete), `false` restores.
+    pub archived: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/parties/{id}/archive", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ArchiveRequest,
+    responses((status = 200, body = PartyView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn archive(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ArchiveRequest>,
+) -> ApiResult<Json<PartyView>> {
+    let id = party_id(&id, actor.locale)?;
+    Ok(Json(
+        state
+            .app
+            .archive_party(&actor, id, body.version, body.archived)
+            .await
+            .map_err(|e| ApiError::from_app(e, actor.locale))?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ConsentRequest {
+    /// `sms_whatsapp`, `email`, `phone` or `letter`
+    pub channel: String,
+    pub granted: bool,
+    /// Where the decision came from (e.g. "phone call", "store counter").
+    #[serde(default)]
+    pub source: String,
+    /// The wording the party agreed to or withdrew from.
+    #[serde(default)]
+    pub wording: String,
+}
+
+/// Appends a consent decision to the ledger; the current state follows from it.
+#[utoipa::path(post, path = "/api/v1/parties/{id}/consents", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ConsentRequest,
+    responses((status = 200, body = PartyView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn record_consent(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ConsentRequest>,
+) -> ApiResult<Json<PartyView>> {
+    let id = party_id(&id, actor.locale)?;
+    let change = ConsentChange::parse(&body.channel, body.granted, &body.source, &body.wording)
+        .map_err(|e| ApiError::from_app(e.into(), actor.locale))?;
+    Ok(Json(
+        state
+            .app
+            .record_consent(&actor, id, change)
+            .await
+            .map_err(|e| ApiError::from_app(e, actor.locale))?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/parties/{id}/consents", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<ConsentEventView>), (status = 404, body = ErrorBody)))]
+pub async fn consent_history(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<ConsentEventView>>> {
+    let id = party_id(&id, actor.locale)?;
+    Ok(Json(state.app.consent_history(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NoteRequest {
+    pub body: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/parties/{id}/notes", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = NoteRequest,
+    responses((status = 201, body = NoteView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_note(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NoteRequest>,
+) -> ApiResult<(StatusCode, Json<NoteView>)> {
+    let id = party_id(&id, actor.locale)?;
+    let note =
+        state.app.add_note(&actor, id, &body.body).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok((StatusCode::CREATED, Json(note)))
+}
+
+#[utoipa::path(get, path = "/api/v1/parties/{id}/notes", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<NoteView>), (status = 404, body = ErrorBody)))]
+pub async fn notes(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<NoteView>>> {
+    let id = party_id(&id, actor.locale)?;
+    Ok(Json(state.app.notes(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RelationshipRequest {
+    pub related_id: Uuid,
+    /// `spouse`, `holder`, `company_contact` or `other`
+    pub kind: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/parties/{id}/relationships", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = RelationshipRequest,
+    responses((status = 201, body = RelationshipView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_relationship(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RelationshipRequest>,
+) -> ApiResult<(StatusCode, Json<RelationshipView>)> {
+    let id = party_id(&id, actor.locale)?;
+    let view = state
+        .app
+        .add_relationship(&actor, id, PartyId(body.related_id), &body.kind)
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+#[utoipa::path(get, path = "/api/v1/parties/{id}/relationships", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<RelationshipView>), (status = 404, body = ErrorBody)))]
+pub async fn relationships(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<RelationshipView>>> {
+    let id = party_id(&id, actor.locale)?;
+    Ok(Json(state.app.relationships(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MergeRequest {
+    /// The duplicate that disappears into this party.
+    pub merged_id: Uuid,
+}
+
+/// Moves everything of `merged_id` to this party; undo with `POST /api/v1/merges/{id}/undo`.
+#[utoipa::path(post, path = "/api/v1/parties/{id}/merge", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = MergeRequest,
+    responses((status = 200, body = MergeView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn merge(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<MergeRequest>,
+) -> ApiResult<Json<MergeView>> {
+    let id = party_id(&id, actor.locale)?;
+    Ok(Json(
+        state
+            .app
+            .merge_parties(&actor, id, PartyId(body.merged_id))
+            .await
+            .map_err(|e| ApiError::from_app(e, actor.locale))?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/merges/{id}/undo", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = PartyView, description = "The restored party"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn undo_merge(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PartyView>> {
+    let id: Uuid = id.parse().map_err(|_| ApiError::not_found(actor.locale))?;
+    Ok(Json(state.app.undo_merge(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+}
+
+/// The filtered list as CSV (`;`, UTF-8 with BOM), as Brazilian Excel opens it.
+#[utoipa::path(get, path = "/api/v1/parties/export.csv", tag = "parties", security(("bearer" = [])), params(PartyQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = ErrorBody)))]
+pub async fn export_csv(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(query): Query<PartyQuery>,
+) -> Result<Response, ApiError> {
+    let rows =
+        state.app.export_parties(&actor, &query).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let mut response = crate::csv::parties(&rows, &crate::i18n::tr(actor.locale)).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    Ok(response)
+}
