@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod demo;
 mod error;
 pub mod parties;
 mod rate_limit;

@@ -42,6 +42,15 @@ enum Command {
     },
     /// Bring the database schema up to date.
     Migrate,
+    /// Load realistic, deterministic demo customers into the Demo organisation.
+    Demo {
+        /// How many parties to add.
+        #[arg(long, default_value_t = 3_000)]
+        customers: u64,
+        /// The same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print the OpenAPI document of the JSON API.
     Openapi,
     /// Manage users and their API tokens.
@@ -108,6 +117,12 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::Serve { demo, .. } => serve(config, demo).await,
+        Command::Demo { customers, seed } => {
+            let app = App::new(open(&config).await?, config.settings());
+            let result = demo_command(&app, customers, seed).await;
+            app.db.close().await;
+            result
+        }
         Command::User { command } => {
             let app = App::new(open(&config).await?, config.settings());
             let result = user_command(&app, command).await;
@@ -140,6 +155,10 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     if demo {
         match app.ensure_demo().await.map_err(explain)? {
             DemoOutcome::Created { email, password } => {
+                if let Some(org) = app.demo_organisation().await.map_err(explain)? {
+                    let load = app.load_demo_parties(org, SERVE_DEMO_CUSTOMERS, 1).await.map_err(explain)?;
+                    tracing::info!(created = load.created, seconds = load.seconds, "demo customers loaded");
+                }
                 println!("URL: {url}");
                 println!("Login: {email}");
                 println!("Password: {password}");
@@ -160,6 +179,25 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     let router = web::router(state);
     axum_serve(listener, router).await?;
     app.db.close().await;
+    Ok(())
+}
+
+/// `serve --demo` loads a few thousand customers: enough to feel real,
+/// quick enough for a first start.
+const SERVE_DEMO_CUSTOMERS: u64 = 3_000;
+
+async fn demo_command(app: &App, customers: u64, seed: u64) -> Result<()> {
+    if let DemoOutcome::Created { email, password } = app.ensure_demo().await.map_err(explain)? {
+        println!("Created the Demo organisation. Login: {email}  Password: {password}");
+    }
+    let org = app.demo_organisation().await.map_err(explain)?.context("the Demo organisation is missing")?;
+    let load = app.load_demo_parties(org, customers, seed).await.map_err(explain)?;
+    println!(
+        "Loaded {} customers in {:.1} s ({:.0} per second)",
+        load.created,
+        load.seconds,
+        load.created as f64 / load.seconds.max(1e-9)
+    );
     Ok(())
 }
 

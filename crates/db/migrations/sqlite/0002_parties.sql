@@ -55,7 +55,7 @@ CREATE UNIQUE INDEX parties_search_rowid ON parties (search_rowid);
 -- VACUUM). The organisation is a token, so a query never leaves its tenant.
 CREATE VIRTUAL TABLE search_fts_parties USING fts5 (
     search_text, content = '', contentless_delete = 1,
-    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4'
+    tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER parties_search_insert AFTER INSERT ON parties BEGIN
     INSERT INTO search_fts_parties (rowid, search_text)

@@ -162,3 +162,62 @@ async fn admin_manages_users_and_tokens() {
     assert_eq!(api.status(), 200, "the token shown in the page works on the API");
     browser.close().await;
 }
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let element = client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("{css} not found"));
+    element.clear().await.expect("clear");
+    element.send_keys(text).await.expect("type");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registry_create_find_edit_and_withdraw_consent() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let client = &browser.client;
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, &t.admin.email, &t.admin.password).await;
+    wait_for_text(client, "h1", "Olá").await;
+
+    client.goto(&t.url("/customers")).await.expect("customers");
+    wait_for_text(client, ".empty", "Nenhum cliente").await;
+    client.find(Locator::Css("#new-customer")).await.expect("new").click().await.expect("click");
+    wait_for_text(client, "h1", "Novo cliente").await;
+    fill(client, "#full_name", "João Conceição").await;
+    fill(client, "#document", "529.982.247-00").await;
+    // Leaving the field validates it on the server.
+    fill(client, "#email1", "joao@exemplo.com.br").await;
+    wait_for_text(client, "#document-error", "CPF inválido").await;
+    fill(client, "#phone1", "(11) 98765-4321").await;
+    fill(client, "#city", "São Paulo").await;
+    fill(client, "#state", "SP").await;
+    client.find(Locator::Css("#consent_email")).await.expect("consent").click().await.expect("tick");
+    client.find(Locator::Css("#save-party")).await.expect("save").click().await.expect("click");
+    wait_for_text(client, "#document-error", "CPF inválido").await;
+    browser.screenshot("registry-invalid-cpf").await;
+
+    fill(client, "#document", "529.982.247-25").await;
+    client.find(Locator::Css("#save-party")).await.expect("save").click().await.expect("click");
+    wait_for_text(client, "#party-name", "João Conceição").await;
+
+    client.goto(&t.url("/customers")).await.expect("customers");
+    // "/" jumps to the search box, as the shortcut promises.
+    client.find(Locator::Css("body")).await.expect("body").send_keys("/").await.expect("slash");
+    client.active_element().await.expect("focus").send_keys("joao").await.expect("type");
+    wait_for_text(client, "#search-results", "João Conceição").await;
+    browser.screenshot("registry-search").await;
+    client.active_element().await.expect("focus").send_keys("\u{E015}").await.expect("arrow down");
+    client.active_element().await.expect("focus").send_keys("\u{E007}").await.expect("enter");
+    wait_for_text(client, "#party-name", "João Conceição").await;
+
+    client.find(Locator::Css("#edit-party")).await.expect("edit").click().await.expect("click");
+    wait_for_text(client, "h1", "Editar").await;
+    fill(client, "#profession", "Engenheiro").await;
+    client.find(Locator::Css("#save-party")).await.expect("save").click().await.expect("click");
+    wait_for_text(client, ".facts", "Engenheiro").await;
+
+    client.find(Locator::Css("#withdraw-email")).await.expect("withdraw").click().await.expect("click");
+    wait_for_text(client, "#consent-history", "Retirado").await;
+    client.find(Locator::Css("#grant-email")).await.expect("grant button back");
+    browser.screenshot("registry-sheet").await;
+    browser.close().await;
+}

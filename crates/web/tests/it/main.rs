@@ -3,5 +3,6 @@
 mod api;
 mod browser;
 mod catalogue;
+mod customers;
 mod security;
 mod sessions;

@@ -1,0 +1,491 @@
+//! Demo data: realistic, deterministic Brazilian customers — accented
+//! names, valid CPFs and CNPJs, real city/UF pairs, phones, e-mails, and a
+//! mix of consents and statuses. The same seed gives the same data.
+use crate::{App, AppError, now};
+use chrono::NaiveDate;
+use db::repo::party::{self as repo, BulkParty};
+use domain::address::Address;
+use domain::document::{Document, DocumentKind, cnpj_with_check_digits, cpf_with_check_digits};
+use domain::party::{
+    ConsentState, Lifecycle, PartyKind, PhoneKind, ProspectState, Sex, ValidParty, ValidPhone,
+};
+use domain::phone::{Country, Phone};
+use domain::{Email, Money, OrgId, PartyId};
+
+/// SplitMix64: tiny, fast, and the same numbers on every platform and
+/// version, which a library RNG does not promise.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+const FEMALE: &[&str] = &[
+    "Maria",
+    "Ana",
+    "Francisca",
+    "Antônia",
+    "Adriana",
+    "Juliana",
+    "Márcia",
+    "Fernanda",
+    "Patrícia",
+    "Aline",
+    "Sandra",
+    "Camila",
+    "Letícia",
+    "Luíza",
+    "Beatriz",
+    "Gabriela",
+    "Débora",
+    "Cláudia",
+    "Mônica",
+    "Lúcia",
+    "Jéssica",
+    "Tânia",
+    "Simone",
+    "Vitória",
+    "Helena",
+    "Conceição",
+    "Rosângela",
+    "Sônia",
+    "Bárbara",
+    "Priscila",
+];
+const MALE: &[&str] = &[
+    "José",
+    "João",
+    "Antônio",
+    "Francisco",
+    "Carlos",
+    "Paulo",
+    "Pedro",
+    "Lucas",
+    "Luiz",
+    "Marcos",
+    "Luís",
+    "Gabriel",
+    "Rafael",
+    "Daniel",
+    "Marcelo",
+    "Bruno",
+    "Eduardo",
+    "Felipe",
+    "Raimundo",
+    "Rodrigo",
+    "Sérgio",
+    "André",
+    "Fábio",
+    "Márcio",
+    "Vinícius",
+    "Júlio",
+    "Rogério",
+    "Otávio",
+    "Caio",
+    "Thiago",
+];
+const SURNAMES: &[&str] = &[
+    "Silva",
+    "Santos",
+    "Oliveira",
+    "Souza",
+    "Rodrigues",
+    "Ferreira",
+    "Alves",
+    "Pereira",
+    "Lima",
+    "Gomes",
+    "Costa",
+    "Ribeiro",
+    "Martins",
+    "Carvalho",
+    "Almeida",
+    "Lopes",
+    "Soares",
+    "Fernandes",
+    "Vieira",
+    "Barbosa",
+    "Rocha",
+    "Dias",
+    "Nascimento",
+    "Andrade",
+    "Moreira",
+    "Nunes",
+    "Marques",
+    "Machado",
+    "Mendes",
+    "Freitas",
+    "Cardoso",
+    "Ramos",
+    "Gonçalves",
+    "Santana",
+    "Teixeira",
+    "Araújo",
+    "Conceição",
+    "Magalhães",
+    "Brandão",
+    "Assunção",
+    "Simões",
+    "Guimarães",
+];
+/// Real municipalities with their UF and DDD.
+const CITIES: &[(&str, &str, u32)] = &[
+    ("São Paulo", "SP", 11),
+    ("Campinas", "SP", 19),
+    ("Santos", "SP", 13),
+    ("Ribeirão Preto", "SP", 16),
+    ("São José dos Campos", "SP", 12),
+    ("Rio de Janeiro", "RJ", 21),
+    ("Niterói", "RJ", 21),
+    ("Petrópolis", "RJ", 24),
+    ("Belo Horizonte", "MG", 31),
+    ("Uberlândia", "MG", 34),
+    ("Juiz de Fora", "MG", 32),
+    ("Curitiba", "PR", 41),
+    ("Londrina", "PR", 43),
+    ("Maringá", "PR", 44),
+    ("Porto Alegre", "RS", 51),
+    ("Caxias do Sul", "RS", 54),
+    ("Florianópolis", "SC", 48),
+    ("Joinville", "SC", 47),
+    ("Blumenau", "SC", 47),
+    ("Salvador", "BA", 71),
+    ("Feira de Santana", "BA", 75),
+    ("Recife", "PE", 81),
+    ("Olinda", "PE", 81),
+    ("Fortaleza", "CE", 85),
+    ("São Luís", "MA", 98),
+    ("Belém", "PA", 91),
+    ("Manaus", "AM", 92),
+    ("Goiânia", "GO", 62),
+    ("Brasília", "DF", 61),
+    ("Cuiabá", "MT", 65),
+    ("Campo Grande", "MS", 67),
+    ("Vitória", "ES", 27),
+    ("Natal", "RN", 84),
+    ("João Pessoa", "PB", 83),
+    ("Maceió", "AL", 82),
+    ("Aracaju", "SE", 79),
+    ("Teresina", "PI", 86),
+];
+const NEIGHBOURHOODS: &[&str] = &[
+    "Centro",
+    "Jardim América",
+    "Vila Mariana",
+    "Boa Vista",
+    "Santa Cecília",
+    "Copacabana",
+    "Savassi",
+    "Batel",
+    "Moinhos de Vento",
+    "Pituba",
+    "Boa Viagem",
+    "Aldeota",
+    "Jardim Paulista",
+    "Vila Nova",
+    "São Cristóvão",
+    "Liberdade",
+];
+const STREETS: &[&str] = &[
+    "Rua das Flores",
+    "Avenida Brasil",
+    "Rua XV de Novembro",
+    "Avenida Paulista",
+    "Rua Sete de Setembro",
+    "Rua Dom Pedro II",
+    "Avenida Getúlio Vargas",
+    "Rua Tiradentes",
+    "Rua São João",
+    "Avenida Santos Dumont",
+    "Rua da Conceição",
+    "Travessa do Comércio",
+    "Rua Barão do Rio Branco",
+    "Alameda Santos",
+];
+const PROFESSIONS: &[&str] = &[
+    "Professora",
+    "Engenheiro",
+    "Comerciante",
+    "Médica",
+    "Advogado",
+    "Motorista",
+    "Enfermeira",
+    "Contador",
+    "Vendedor",
+    "Autônomo",
+    "Servidor público",
+    "Aposentada",
+    "Estudante",
+    "Empresário",
+    "Mecânico",
+    "Arquiteta",
+];
+const TEAMS: &[&str] = &[
+    "Flamengo",
+    "Corinthians",
+    "Palmeiras",
+    "São Paulo",
+    "Vasco da Gama",
+    "Grêmio",
+    "Internacional",
+    "Cruzeiro",
+    "Atlético Mineiro",
+    "Bahia",
+    "Santos",
+    "Fluminense",
+    "Botafogo",
+    "Sport",
+    "Fortaleza",
+    "Athletico Paranaense",
+];
+const CARRIERS: &[&str] = &["Vivo", "Claro", "TIM", "Oi"];
+const EMAIL_DOMAINS: &[&str] =
+    &["gmail.com", "hotmail.com", "outlook.com", "yahoo.com.br", "uol.com.br", "bol.com.br", "terra.com.br"];
+const COMPANY_WORDS: &[&str] = &[
+    "Comércio",
+    "Distribuidora",
+    "Auto Peças",
+    "Materiais de Construção",
+    "Transportes",
+    "Alimentos",
+    "Serviços",
+    "Indústria",
+];
+const COMPANY_SECTORS: &[&str] =
+    &["Varejo", "Indústria", "Serviços", "Agronegócio", "Construção", "Logística"];
+const STATUSES: &[(&str, u64)] = &[("active", 80), ("simplified", 8), ("special", 7), ("blocked", 5)];
+const TAGS: &[&str] = &["vip", "oficina", "frota", "indicacao", "aniversariante"];
+
+fn fold_ascii(text: &str) -> String {
+    domain::search::fold(text).chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+}
+
+/// The `index`-th demo party of a seed. CPFs and CNPJs are built from the
+/// index so they never repeat within a data set.
+fn party(rng: &mut Rng, seed: u64, index: u64, today: NaiveDate) -> (ValidParty, ConsentState) {
+    let company = rng.chance(12);
+    let (city, uf, ddd) = *rng.pick(CITIES);
+    let (full_name, trade_name, sex, document) = if company {
+        let owner = rng.pick(SURNAMES);
+        let name = format!("{} {} {} Ltda", owner, rng.pick(COMPANY_WORDS), rng.pick(SURNAMES));
+        // From July 2026 new CNPJs may carry letters; one in five here does.
+        let base = if rng.chance(20) {
+            let letters: String = (0..2).map(|_| (b'A' + rng.below(26) as u8) as char).collect();
+            format!("{:06}{}{:04}", (seed * 7919 + index) % 1_000_000, letters, 1 + index % 9999)
+        } else {
+            format!("{:08}{:04}", (seed * 7919 + index) % 100_000_000, 1)
+        };
+        (
+            name,
+            Some(format!("{} {}", rng.pick(COMPANY_WORDS), owner)),
+            None,
+            Document { kind: DocumentKind::Cnpj, value: cnpj_with_check_digits(&base) },
+        )
+    } else {
+        let female = rng.chance(52);
+        let first = if female { rng.pick(FEMALE) } else { rng.pick(MALE) };
+        let middle = rng.pick(SURNAMES);
+        let last = rng.pick(SURNAMES);
+        let number = (seed.wrapping_mul(104_729) + index * 7 + 100_000_000) % 1_000_000_000;
+        let base: [u32; 9] = std::array::from_fn(|i| ((number / 10u64.pow(8 - i as u32)) % 10) as u32);
+        let mut value = cpf_with_check_digits(base);
+        if value.chars().all(|c| value.starts_with(c)) {
+            value = cpf_with_check_digits([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        }
+        (
+            format!("{first} {middle} {last}"),
+            None,
+            Some(if female { Sex::Female } else { Sex::Male }),
+            Document { kind: DocumentKind::Cpf, value },
+        )
+    };
+    let mut phones = Vec::new();
+    let mobile = format!("+55{ddd}9{:08}", rng.next() % 100_000_000);
+    phones.push(ValidPhone {
+        phone: Phone::from_stored(mobile),
+        kind: PhoneKind::Mobile,
+        carrier: Some(rng.pick(CARRIERS).to_string()),
+    });
+    if rng.chance(35) {
+        let landline = format!("+55{ddd}3{:07}", rng.next() % 10_000_000);
+        phones.push(ValidPhone {
+            phone: Phone::from_stored(landline),
+            kind: PhoneKind::Landline,
+            carrier: None,
+        });
+    }
+    let mut emails = Vec::new();
+    if rng.chance(75) {
+        let local = fold_ascii(&full_name.split(' ').take(2).collect::<Vec<_>>().join("."));
+        let address = format!("{local}{}@{}", index % 1000, rng.pick(EMAIL_DOMAINS));
+        if let Ok(email) = Email::parse(&address) {
+            emails.push(email);
+        }
+    }
+    let lifecycle = if rng.chance(80) { Lifecycle::Customer } else { Lifecycle::Prospect };
+    let status_roll = rng.next() % 100;
+    let mut acc = 0;
+    let customer_status = STATUSES
+        .iter()
+        .find(|(_, weight)| {
+            acc += weight;
+            status_roll < acc
+        })
+        .map(|(s, _)| s.to_string());
+    let birth_date = (!company).then(|| {
+        let days = 18 * 365 + rng.below(60 * 365) as i64;
+        today - chrono::Duration::days(days)
+    });
+    let party = ValidParty {
+        kind: if company { PartyKind::Company } else { PartyKind::Person },
+        lifecycle,
+        prospect_state: (lifecycle == Lifecycle::Prospect)
+            .then(|| if rng.chance(75) { ProspectState::InProgress } else { ProspectState::Archived }),
+        customer_status: if lifecycle == Lifecycle::Customer { customer_status } else { None },
+        full_name,
+        trade_name,
+        document: Some(document),
+        birth_date,
+        sex,
+        profession: (!company && rng.chance(70)).then(|| rng.pick(PROFESSIONS).to_string()),
+        football_team: (!company && rng.chance(60)).then(|| rng.pick(TEAMS).to_string()),
+        shoe_size: (!company && rng.chance(50)).then(|| 34 + rng.below(11) as i64),
+        spouse_name: (!company && rng.chance(30))
+            .then(|| format!("{} {}", rng.pick(FEMALE), rng.pick(SURNAMES))),
+        spouse_birth_date: None,
+        seller_id: None,
+        credit_bureau_status: rng
+            .chance(60)
+            .then(|| if rng.chance(90) { "nada_consta" } else { "reabilitado" }.to_string()),
+        agreement: None,
+        credit_complement: None,
+        revolving_credit_limit: rng.chance(40).then(|| Money(((rng.below(50) + 1) * 10_000) as i64)),
+        company_sector: company.then(|| rng.pick(COMPANY_SECTORS).to_string()),
+        phones,
+        emails,
+        address: Some(Address {
+            street: rng.pick(STREETS).to_string(),
+            number: (1 + rng.below(3000)).to_string(),
+            complement: if rng.chance(25) { format!("Apto {}", 11 + rng.below(180)) } else { String::new() },
+            neighbourhood: rng.pick(NEIGHBOURHOODS).to_string(),
+            city: city.to_string(),
+            state: uf.to_string(),
+            postal_code: format!("{:05}-{:03}", rng.below(99_999) + 1, rng.below(1000)),
+            country: Country::Brazil,
+        }),
+        tags: if rng.chance(15) { vec![rng.pick(TAGS).to_string()] } else { Vec::new() },
+    };
+    let consent = ConsentState {
+        sms_whatsapp: rng.chance(55),
+        email: !party.emails.is_empty() && rng.chance(60),
+        phone: rng.chance(70),
+        letter: rng.chance(25),
+    };
+    (party, consent)
+}
+
+/// How a demo load went.
+pub struct DemoLoad {
+    pub created: u64,
+    pub seconds: f64,
+}
+
+impl App {
+    /// Adds `count` demo parties to the demo organisation, in batches of a
+    /// few thousand per transaction. The organisation must exist.
+    pub async fn load_demo_parties(
+        &self,
+        org_id: OrgId,
+        count: u64,
+        seed: u64,
+    ) -> Result<DemoLoad, AppError> {
+        const BATCH: u64 = 5_000;
+        let started = std::time::Instant::now();
+        let mut rng = Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B);
+        let today = now().date_naive();
+        let offset = repo::count_all(&self.db, org_id).await? as u64;
+        let mut done = 0;
+        let (mut generating, mut writing) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+        while done < count {
+            let size = BATCH.min(count - done);
+            let at = now();
+            let phase = std::time::Instant::now();
+            let batch: Vec<BulkParty> = (0..size)
+                .map(|i| {
+                    let (party, consent) = self::party(&mut rng, seed, offset + done + i, today);
+                    BulkParty { id: PartyId::new(), party, consent }
+                })
+                .collect();
+            generating += phase.elapsed();
+            let phase = std::time::Instant::now();
+            let mut tx = self.db.begin().await?;
+            repo::insert_bulk(&mut tx, org_id, &batch, "demo", "demo", at).await?;
+            tx.commit().await?;
+            writing += phase.elapsed();
+            done += size;
+        }
+        tracing::info!(
+            generating_s = generating.as_secs_f64(),
+            writing_s = writing.as_secs_f64(),
+            "demo load phases"
+        );
+        Ok(DemoLoad { created: done, seconds: started.elapsed().as_secs_f64() })
+    }
+
+    /// The demo organisation's id, when it exists.
+    pub async fn demo_organisation(&self) -> Result<Option<OrgId>, AppError> {
+        Ok(db::repo::organisation::find_by_name(&self.db, crate::setup::DEMO_ORGANISATION)
+            .await?
+            .map(|o| OrgId(o.id)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_parties_are_valid_and_deterministic() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
+        let make = |seed| {
+            let mut rng = Rng(seed);
+            (0..500).map(|i| party(&mut rng, seed, i, today)).collect::<Vec<_>>()
+        };
+        let first = make(7);
+        assert_eq!(
+            first.iter().map(|(p, _)| p.full_name.clone()).collect::<Vec<_>>(),
+            make(7).iter().map(|(p, _)| p.full_name.clone()).collect::<Vec<_>>()
+        );
+        let mut documents = std::collections::HashSet::new();
+        for (party, _) in &first {
+            let document = party.document.as_ref().expect("document");
+            assert!(Document::parse(document.kind, &document.value).is_ok(), "{document:?}");
+            assert!(documents.insert(document.value.clone()), "repeated {document:?}");
+            for phone in &party.phones {
+                assert!(Phone::parse(phone.phone.e164(), Country::Brazil).is_ok(), "{phone:?}");
+            }
+            let address = party.address.as_ref().expect("address");
+            assert!(domain::address::parse_uf(&address.state).is_ok());
+        }
+        assert!(first.iter().any(|(p, _)| p.kind == PartyKind::Company));
+        assert!(first.iter().any(|(p, _)| p.full_name.chars().any(|c| !c.is_ascii())), "accented names");
+    }
+}

@@ -1,0 +1,282 @@
+use serde_json::{Value, json};
+use testkit::{TestApp, web_test};
+
+async fn create_via_form(
+    t: &TestApp,
+    client: &reqwest::Client,
+    token: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form: Vec<(&str, &str)> = vec![
+        ("csrf_token", token),
+        ("kind", "person"),
+        ("lifecycle", "customer"),
+        ("customer_status", "active"),
+    ];
+    form.extend_from_slice(fields);
+    client.post(t.url("/customers")).form(&form).send().await.expect("POST /customers")
+}
+
+async fn form_refuses_bad_fields_then_saves(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let bad = create_via_form(
+        &t,
+        &client,
+        &token,
+        &[
+            ("full_name", "João Conceição"),
+            ("document", "529.982.247-00"),
+            ("postal_code", "123"),
+            ("email1", "joao@"),
+            ("phone1", "11 1234"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+    let body = bad.text().await.expect("body");
+    for message in ["CPF inválido", "CEP inválido", "Informe um e-mail válido", "Telefone inválido"] {
+        assert!(body.contains(message), "{message} missing");
+    }
+    assert!(body.contains("value=\"João Conceição\""), "typed values stay");
+    let good = create_via_form(
+        &t,
+        &client,
+        &token,
+        &[
+            ("full_name", "João Conceição"),
+            ("document", "529.982.247-25"),
+            ("email1", "joao@exemplo.com.br"),
+            ("phone1", "(11) 98765-4321"),
+            ("city", "São Paulo"),
+            ("state", "SP"),
+            ("consent_email", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(good.status(), 303);
+    let location = good.headers()["location"].to_str().expect("location").to_string();
+    let sheet = client.get(t.url(&location)).send().await.expect("GET sheet").text().await.expect("body");
+    assert!(
+        sheet.contains("João Conceição")
+            && sheet.contains("529.982.247-25")
+            && sheet.contains("(11) 98765-4321")
+    );
+    // The same CPF again: refused with a link to the existing record.
+    let again =
+        create_via_form(&t, &client, &token, &[("full_name", "Outro João"), ("document", "52998224725")])
+            .await;
+    assert_eq!(again.status(), 409);
+    let body = again.text().await.expect("body");
+    let id = location.trim_start_matches("/customers/");
+    assert!(body.contains(&format!("href=\"/customers/{id}\"")), "links to the existing record");
+}
+web_test!(form_refuses_bad_fields_then_saves);
+
+async fn blur_validation_answers_for_one_field(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let response = client
+        .post(t.url("/customers/validate"))
+        .header("hx-request", "true")
+        .header("hx-trigger-name", "document")
+        .header("x-csrf-token", &token)
+        .form(&[("full_name", ""), ("document", "111.111.111-11"), ("email1", "x")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 200);
+    let body = response.text().await.expect("body");
+    assert!(body.contains("id=\"document-error\"") && body.contains("CPF inválido"), "{body}");
+    assert!(!body.contains("e-mail"), "only the field that lost focus");
+}
+web_test!(blur_validation_answers_for_one_field);
+
+async fn list_search_and_csv_export(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    for (name, uf) in [("João Conceição", "SP"), ("Maria Antunes", "RJ"), ("José Simões", "SP")] {
+        let response = create_via_form(
+            &t,
+            &client,
+            &token,
+            &[("full_name", name), ("state", uf), ("city", "Cidade; Teste")],
+        )
+        .await;
+        assert_eq!(response.status(), 303);
+    }
+    let list =
+        client.get(t.url("/customers?state=SP")).send().await.expect("GET").text().await.expect("body");
+    assert!(
+        list.contains("João Conceição") && list.contains("José Simões") && !list.contains("Maria Antunes")
+    );
+    assert!(list.contains("2 cadastros"));
+    let found = client
+        .get(t.url("/customers/search?q=joao"))
+        .header("hx-request", "true")
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(found.contains("João Conceição") && !found.contains("José"), "{found}");
+
+    let csv = client.get(t.url("/customers/export.csv?state=SP")).send().await.expect("GET");
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let bytes = csv.bytes().await.expect("body");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM");
+    let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 3, "header and two rows: {text}");
+    assert!(lines[0].starts_with("Nome completo;"));
+    assert!(lines[1].contains("\"Cidade; Teste\""), "a field with ; is quoted");
+
+    let token_api = t.token_for(&t.admin).await;
+    let audit: Value = client
+        .get(t.url("/api/v1/audit"))
+        .bearer_auth(&token_api)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    let export = audit["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|e| e["action"] == "export")
+        .expect("export audited");
+    assert_eq!(export["after"]["rows"], 2);
+}
+web_test!(list_search_and_csv_export);
+
+async fn withdrawing_consent_is_one_click(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let created = create_via_form(
+        &t,
+        &client,
+        &token,
+        &[("full_name", "Ana Lúcia"), ("email1", "ana@exemplo.com"), ("consent_email", "on")],
+    )
+    .await;
+    let location = created.headers()["location"].to_str().expect("location").to_string();
+    let withdraw = client
+        .post(t.url(&format!("{location}/consent")))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("channel", "email"),
+            ("granted", "false"),
+            ("source", "Ficha do cliente"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(withdraw.status(), 303);
+    let sheet = client.get(t.url(&location)).send().await.expect("GET").text().await.expect("body");
+    assert!(sheet.contains("id=\"grant-email\""), "e-mail can be granted again");
+    assert!(sheet.contains("Retirado"), "history shows the withdrawal");
+}
+web_test!(withdrawing_consent_is_one_click);
+
+async fn parties_api_round_trip(t: TestApp) {
+    let token = t.token_for(&t.admin).await;
+    let client = t.client();
+    let created = client
+        .post(t.url("/api/v1/parties"))
+        .bearer_auth(&token)
+        .json(&json!({ "kind": "company", "full_name": "Auto Peças Conceição Ltda", "document": "12.ABC.345/01DE-35",
+                        "phones": [{ "number": "(21) 3456-7890", "kind": "work" }], "emails": ["compras@autopecas.com.br"],
+                        "address": { "city": "Niterói", "state": "RJ", "postal_code": "24020-000" }, "consents": ["email"] }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(created.status(), 201);
+    let saved: Value = created.json().await.expect("json");
+    let id = saved["party"]["id"].as_str().expect("id").to_string();
+    assert_eq!(saved["party"]["document_formatted"], "12.ABC.345/01DE-35");
+    assert_eq!(saved["party"]["phones"][0]["e164"], "+552134567890");
+
+    let duplicate = client
+        .post(t.url("/api/v1/parties"))
+        .bearer_auth(&token)
+        .json(&json!({ "kind": "company", "full_name": "Outra", "document": "12ABC34501DE35" }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(duplicate.status(), 409);
+    let body: Value = duplicate.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "duplicate");
+    assert_eq!(body["error"]["existing_id"], id.as_str());
+
+    let invalid = client
+        .post(t.url("/api/v1/parties"))
+        .bearer_auth(&token)
+        .json(&json!({ "full_name": "X", "document": "123" }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(invalid.status(), 422);
+    assert!(invalid.json::<Value>().await.expect("json")["error"]["fields"]["document"].is_string());
+
+    let version = saved["party"]["version"].as_i64().expect("version");
+    let update = json!({ "version": version, "kind": "company", "full_name": "Auto Peças Conceição S.A.", "document": "12ABC34501DE35" });
+    let updated = client
+        .put(t.url(&format!("/api/v1/parties/{id}")))
+        .bearer_auth(&token)
+        .json(&update)
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(updated.status(), 200);
+    let stale = client
+        .put(t.url(&format!("/api/v1/parties/{id}")))
+        .bearer_auth(&token)
+        .json(&update)
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(stale.status(), 409);
+    assert_eq!(stale.json::<Value>().await.expect("json")["error"]["code"], "conflict");
+
+    let found: Value = client
+        .get(t.url("/api/v1/parties/search?q=pecas%20conceicao"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(found[0]["id"], id.as_str());
+    let withdrawn: Value = client
+        .post(t.url(&format!("/api/v1/parties/{id}/consents")))
+        .bearer_auth(&token)
+        .json(&json!({ "channel": "email", "granted": false, "source": "API" }))
+        .send()
+        .await
+        .expect("POST")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(withdrawn["consent"]["email"], false);
+    let history: Value = client
+        .get(t.url(&format!("/api/v1/parties/{id}/consents")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(history.as_array().map(Vec::len), Some(2));
+    let list: Value = client
+        .get(t.url("/api/v1/parties?kind=company&limit=1"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list["total"], 1);
+}
+web_test!(parties_api_round_trip);
