@@ -9,6 +9,7 @@ pub mod demo;
 mod error;
 pub mod parties;
 mod rate_limit;
+pub mod registry_settings;
 mod secret;
 pub mod setup;
 pub mod tokens;

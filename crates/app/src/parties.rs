@@ -4,7 +4,7 @@
 use crate::{Actor, App, AppError, now};
 use chrono::{DateTime, NaiveDate, Utc};
 use db::repo::party::{self as repo, Keyset, PartyListFilter, PartySort, PartySummary};
-use db::repo::{merge, user};
+use db::repo::{merge, registry_settings, user};
 use domain::audit::AuditAction;
 use domain::page::{Page, clamp_page_size};
 use domain::party::{Channel, ConsentChange, PartyDraft, RelationshipKind, ValidParty, parse_note};
@@ -86,6 +86,8 @@ pub struct PartyView {
     pub address: Option<AddressView>,
     pub tags: Vec<String>,
     pub consent: ConsentView,
+    /// The organisation's own fields, by key.
+    pub custom: std::collections::BTreeMap<String, String>,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -150,6 +152,7 @@ impl From<repo::PartyRecord> for PartyView {
                 phone: consent.phone,
                 letter: consent.letter,
             },
+            custom: Default::default(),
             archived: row.archived_at.is_some(),
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -209,6 +212,7 @@ impl PartyView {
                 })
                 .unwrap_or_default(),
             tags: self.tags.clone(),
+            custom: self.custom.clone(),
         }
     }
 }
@@ -393,7 +397,7 @@ impl App {
         }
         if let Some(status) = &valid.customer_status {
             let statuses = self.customer_statuses(actor).await?;
-            if !statuses.iter().any(|s| s == status) {
+            if !statuses.iter().any(|s| &s.code == status) {
                 return Err(ValidationErrors::single("customer_status", "error-status-invalid").into());
             }
         }
@@ -401,9 +405,14 @@ impl App {
         Ok(valid)
     }
 
-    /// The organisation's customer statuses (seed 004: active, simplified, special, blocked, …).
-    pub async fn customer_statuses(&self, _actor: &Actor) -> Result<Vec<String>, AppError> {
-        Ok(domain::party::DEFAULT_CUSTOMER_STATUSES.iter().map(|s| s.to_string()).collect())
+    /// The organisation's active users, who can be a customer's responsible seller.
+    pub async fn sellers(&self, actor: &Actor) -> Result<Vec<(Uuid, String)>, AppError> {
+        Ok(user::list(&self.db, actor.org_id)
+            .await?
+            .into_iter()
+            .filter(|u| u.active)
+            .map(|u| (u.id, u.display_name))
+            .collect())
     }
 
     async fn duplicate_hints(
@@ -424,6 +433,7 @@ impl App {
     #[tracing::instrument(skip_all)]
     pub async fn create_party(&self, actor: &Actor, input: PartyInput) -> Result<SavedParty, AppError> {
         let party = self.validate_party(actor, &input.draft).await?;
+        let custom = self.validate_custom(actor, &input.draft.custom).await?;
         let mut consents = Vec::new();
         for channel in &input.consents {
             consents.push(Channel::parse(channel).map_err(|m| ValidationErrors::single("consents", m))?);
@@ -440,6 +450,7 @@ impl App {
             }
         }
         repo::insert(&mut tx, actor.org_id, id, &party, Some(actor.user_id), at).await?;
+        registry_settings::replace_custom_values(&mut tx, actor.org_id, id, &custom).await?;
         for channel in consents {
             repo::record_consent(
                 &mut tx,
@@ -495,6 +506,7 @@ impl App {
         draft: PartyDraft,
     ) -> Result<SavedParty, AppError> {
         let party = self.validate_party(actor, &draft).await?;
+        let custom = self.validate_custom(actor, &draft.custom).await?;
         let before = self.get_party(actor, id).await?;
         let hints = self.duplicate_hints(actor, &party, Some(id)).await?;
         let mut tx = self.db.begin().await?;
@@ -511,6 +523,7 @@ impl App {
             let (by, at) = repo::last_change(&mut tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
             return Err(AppError::Conflict { by, at });
         }
+        registry_settings::replace_custom_values(&mut tx, actor.org_id, id, &custom).await?;
         let after = self.party_in_tx(&mut tx, actor, id).await?;
         crate::audit::record(
             &mut tx,
@@ -532,7 +545,9 @@ impl App {
         if let Some(survivor) = record.row.merged_into {
             return Err(AppError::Merged { into: PartyId(survivor) });
         }
-        Ok(record.into())
+        let mut view = PartyView::from(record);
+        view.custom = self.custom_values(actor, id).await?;
+        Ok(view)
     }
 
     #[tracing::instrument(skip_all)]

@@ -1,13 +1,15 @@
 //! Validation results that name the field and a message key of the
 //! catalogue, so every layer above can show them in the user's language.
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
 /// One problem with one input field. `message` is a key of the message
 /// catalogue (for example `error-email-invalid`), never prose.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// A form field's name; dynamic for organisation-defined fields (`custom.<key>`).
+    pub field: Cow<'static, str>,
     pub message: &'static str,
 }
 
@@ -21,16 +23,16 @@ impl ValidationErrors {
         Self::default()
     }
 
-    pub fn add(&mut self, field: &'static str, message: &'static str) {
-        self.0.push(FieldError { field, message });
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, message: &'static str) {
+        self.0.push(FieldError { field: field.into(), message });
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
-    pub fn single(field: &'static str, message: &'static str) -> Self {
-        Self(vec![FieldError { field, message }])
+    pub fn single(field: impl Into<Cow<'static, str>>, message: &'static str) -> Self {
+        Self(vec![FieldError { field: field.into(), message }])
     }
 
     /// Runs a parser and records its error under `field`, returning the

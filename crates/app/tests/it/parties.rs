@@ -285,3 +285,75 @@ async fn another_organisation_sees_nothing(t: TestDb) {
     app.create_party(&intruder, input(joao())).await.expect("own registry");
 }
 db_test!(another_organisation_sees_nothing);
+
+async fn custom_fields_are_validated_saved_and_merged(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    app.create_custom_field(&admin, "Número da frota", "number", "").await.expect("number field");
+    app.create_custom_field(&admin, "Porte", "choice", "Pequeno\nMédio\nGrande").await.expect("choice field");
+    assert!(
+        matches!(app.create_custom_field(&admin, "Porte", "text", "").await, Err(AppError::Validation(_))),
+        "same key twice"
+    );
+    let mut draft = joao();
+    draft.custom.insert("numero_da_frota".into(), "doze".into());
+    draft.custom.insert("porte".into(), "Enorme".into());
+    let Err(AppError::Validation(errors)) = app.create_party(&admin, input(draft.clone())).await else {
+        panic!("expected errors")
+    };
+    let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_ref()).collect();
+    assert_eq!(fields, ["custom.numero_da_frota", "custom.porte"]);
+    draft.custom.insert("numero_da_frota".into(), "1.234".into());
+    draft.custom.insert("porte".into(), "médio".into());
+    let saved = app.create_party(&admin, input(draft)).await.expect("saved");
+    assert_eq!(saved.party.custom.get("numero_da_frota").map(String::as_str), Some("1234"));
+    assert_eq!(saved.party.custom.get("porte").map(String::as_str), Some("Médio"));
+    let mut unknown = PartyDraft { full_name: "Outra".into(), ..Default::default() };
+    unknown.custom.insert("nao_existe".into(), "x".into());
+    assert!(matches!(app.create_party(&admin, input(unknown)).await, Err(AppError::Validation(_))));
+
+    // A merge brings the duplicate's values where the survivor has none, and undo takes them back.
+    let mut other = PartyDraft { full_name: "Outro João".into(), ..Default::default() };
+    other.custom.insert("porte".into(), "Grande".into());
+    other.custom.insert("numero_da_frota".into(), "7".into());
+    let survivor = PartyId(
+        app.create_party(
+            &admin,
+            input(PartyDraft { full_name: "Sobrevivente".into(), ..Default::default() }),
+        )
+        .await
+        .expect("create")
+        .party
+        .id,
+    );
+    let merged = PartyId(app.create_party(&admin, input(other)).await.expect("create").party.id);
+    let merge = app.merge_parties(&admin, survivor, merged).await.expect("merge");
+    assert_eq!(app.get_party(&admin, survivor).await.expect("get").custom.len(), 2);
+    app.undo_merge(&admin, merge.id).await.expect("undo");
+    assert!(app.get_party(&admin, survivor).await.expect("get").custom.is_empty());
+}
+db_test!(custom_fields_are_validated_saved_and_merged);
+
+async fn customer_statuses_belong_to_the_organisation(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let codes =
+        |s: Vec<app::registry_settings::StatusView>| s.into_iter().map(|s| s.code).collect::<Vec<_>>();
+    assert_eq!(
+        codes(app.customer_statuses(&admin).await.expect("statuses")),
+        ["active", "simplified", "special", "blocked"]
+    );
+    let bad = PartyDraft { customer_status: "ouro".into(), ..joao() };
+    assert!(matches!(app.create_party(&admin, input(bad.clone())).await, Err(AppError::Validation(_))));
+    let gold = app.add_customer_status(&admin, "Ouro").await.expect("add");
+    assert_eq!(gold.code, "ouro");
+    assert_eq!(
+        codes(app.customer_statuses(&admin).await.expect("statuses")),
+        ["active", "simplified", "special", "blocked", "ouro"]
+    );
+    let saved = app.create_party(&admin, input(bad)).await.expect("now valid");
+    assert_eq!(saved.party.customer_status.as_deref(), Some("ouro"));
+    assert!(
+        matches!(app.add_customer_status(&admin, "ouro").await, Err(AppError::Validation(_))),
+        "no duplicates"
+    );
+}
+db_test!(customer_statuses_belong_to_the_organisation);

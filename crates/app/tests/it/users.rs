@@ -15,7 +15,7 @@ async fn invalid_user_input_is_refused_field_by_field(t: TestDb) {
     let Err(AppError::Validation(errors)) = app.create_user(&admin, bad).await else {
         panic!("expected validation errors");
     };
-    let fields: Vec<&str> = errors.0.iter().map(|e| e.field).collect();
+    let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_ref()).collect();
     assert_eq!(fields, ["email", "display_name", "password", "role", "locale"]);
     assert_eq!(app.list_users(&admin).await.expect("list").len(), before, "nothing was written");
 }

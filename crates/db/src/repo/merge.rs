@@ -64,6 +64,22 @@ pub async fn merge(
                 .bind(org_id.0).bind(survivor.0).bind(tag).execute(&mut *conn).await?;
         }
         moved.insert("tags_added".into(), json!(tags));
+        let custom: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT field_id FROM party_custom_values WHERE party_id = $1
+             AND field_id NOT IN (SELECT field_id FROM party_custom_values WHERE party_id = $2)",
+        )
+        .bind(merged.0)
+        .bind(survivor.0)
+        .fetch_all(&mut *conn)
+        .await?;
+        for field in &custom {
+            sqlx::query(
+                "INSERT INTO party_custom_values (org_id, party_id, field_id, value)
+                 SELECT org_id, $2, field_id, value FROM party_custom_values WHERE party_id = $1 AND field_id = $3",
+            )
+            .bind(merged.0).bind(survivor.0).bind(field).execute(&mut *conn).await?;
+        }
+        moved.insert("custom_added".into(), json!(custom));
         let survivor_text: String = sqlx::query_scalar("SELECT search_text FROM parties WHERE id = $1")
             .bind(survivor.0).fetch_one(&mut *conn).await?;
         moved.insert("survivor_search_text".into(), json!(survivor_text));
@@ -137,6 +153,12 @@ pub async fn undo(
         for tag in tags {
             sqlx::query("DELETE FROM party_tags WHERE party_id = $1 AND tag = $2")
                 .bind(merge.survivor_id).bind(tag).execute(&mut *conn).await?;
+        }
+        let custom: Vec<Uuid> = moved.get("custom_added").and_then(Value::as_array)
+            .map(|t| t.iter().filter_map(|v| v.as_str()?.parse().ok()).collect()).unwrap_or_default();
+        for field in custom {
+            sqlx::query("DELETE FROM party_custom_values WHERE party_id = $1 AND field_id = $2")
+                .bind(merge.survivor_id).bind(field).execute(&mut *conn).await?;
         }
         if let Some(text) = moved.get("survivor_search_text").and_then(Value::as_str) {
             sqlx::query("UPDATE parties SET search_text = $2, updated_at = $3, updated_by = $4, version = version + 1 WHERE id = $1")

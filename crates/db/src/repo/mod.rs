@@ -5,5 +5,6 @@ pub mod audit;
 pub mod merge;
 pub mod organisation;
 pub mod party;
+pub mod registry_settings;
 pub mod session;
 pub mod user;

@@ -53,6 +53,8 @@ pub struct PartyDraft {
     pub emails: Vec<String>,
     pub address: AddressDraft,
     pub tags: Vec<String>,
+    /// Values of the organisation's own fields, by key.
+    pub custom: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -476,7 +478,7 @@ mod tests {
             ..Default::default()
         };
         let errors = draft.validate(Country::Brazil, today()).expect_err("invalid");
-        let fields: Vec<&str> = errors.0.iter().map(|e| e.field).collect();
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_ref()).collect();
         for field in [
             "full_name",
             "document",

@@ -31,6 +31,10 @@ macro_rules! string_enum {
     };
 }
 
+// Declared after the macro so it can use it.
+mod custom;
+pub use custom::{CustomFieldDef, CustomFieldKind};
+
 string_enum!(
     /// Pessoa física or pessoa jurídica.
     PartyKind { Person = "person", Company = "company" } error "error-kind-invalid"

@@ -3,6 +3,7 @@
 mod audit;
 mod me;
 mod parties;
+mod registry_settings;
 mod tokens;
 mod users;
 
@@ -39,6 +40,12 @@ pub fn routes() -> Router<AppState> {
         .route("/parties/{id}/relationships", get(parties::relationships).post(parties::add_relationship))
         .route("/parties/{id}/merge", post(parties::merge))
         .route("/merges/{id}/undo", post(parties::undo_merge))
+        .route("/custom-fields", get(registry_settings::list_fields).post(registry_settings::create_field))
+        .route("/custom-fields/{id}", axum::routing::delete(registry_settings::delete_field))
+        .route(
+            "/customer-statuses",
+            get(registry_settings::list_statuses).post(registry_settings::add_status),
+        )
         .route("/tokens/{id}/revoke", post(tokens::revoke_token))
         .fallback(|headers: axum::http::HeaderMap| async move {
             ApiError::not_found(crate::auth::request_locale(&headers))
@@ -59,6 +66,8 @@ pub fn routes() -> Router<AppState> {
         parties::list, parties::search, parties::create, parties::get, parties::update, parties::archive,
         parties::record_consent, parties::consent_history, parties::add_note, parties::notes,
         parties::add_relationship, parties::relationships, parties::merge, parties::undo_merge, parties::export_csv,
+        registry_settings::list_fields, registry_settings::create_field, registry_settings::delete_field,
+        registry_settings::list_statuses, registry_settings::add_status,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

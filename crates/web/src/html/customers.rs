@@ -36,6 +36,19 @@ fn page_error(error: AppError, locale: domain::Locale, headers: &HeaderMap) -> R
 pub struct Labels;
 
 impl Labels {
+    /// (label, code) pairs for a status select: the organisation's own
+    /// labels, or the catalogue's for the built-in statuses.
+    pub fn options(t: &Tr, statuses: Vec<app::registry_settings::StatusView>) -> Vec<(String, String)> {
+        statuses
+            .into_iter()
+            .map(|s| {
+                let label =
+                    if s.label.is_empty() { Labels::status(t, "customer", Some(&s.code)) } else { s.label };
+                (label, s.code)
+            })
+            .collect()
+    }
+
     pub fn status(t: &Tr, lifecycle: &str, status: Option<&str>) -> String {
         match status {
             Some(status) if lifecycle == "prospect" => t.get(&format!("prospect-{status}")),
@@ -75,6 +88,8 @@ struct ListPage {
     sort_links: Vec<SortLink>,
     statuses: Vec<(String, String)>,
     ufs: Vec<String>,
+    sellers: Vec<(String, String)>,
+    seller_filter: String,
     errors: Option<String>,
 }
 
@@ -170,9 +185,7 @@ async fn render_list(
         })
         .to_vec();
     let statuses = match state.app.customer_statuses(&user.actor).await {
-        Ok(codes) => {
-            codes.into_iter().map(|code| (Labels::status(&t, "customer", Some(&code)), code)).collect()
-        }
+        Ok(codes) => Labels::options(&t, codes),
         Err(_) => Vec::new(),
     };
     render(&ListPage {
@@ -182,18 +195,33 @@ async fn render_list(
             .items
             .into_iter()
             .map(|item| ListRow {
-                status: Labels::status(&t, &item.lifecycle, item.status.as_deref()),
+                status: statuses
+                    .iter()
+                    .find(|(_, code)| {
+                        item.lifecycle == "customer" && Some(code.as_str()) == item.status.as_deref()
+                    })
+                    .map(|(label, _)| label.clone())
+                    .unwrap_or_else(|| Labels::status(&t, &item.lifecycle, item.status.as_deref())),
                 lifecycle: t.get(&format!("lifecycle-{}", item.lifecycle)),
                 item,
             })
             .collect(),
         export_link: format!("/customers/export.csv?{}", query_string(&query, &[])),
+        seller_filter: query.seller_id.map(|s| s.to_string()).unwrap_or_default(),
         query,
         total,
         next_link,
         sort_links,
         statuses,
         ufs: domain::address::UFS.iter().map(|uf| uf.to_string()).collect(),
+        sellers: state
+            .app
+            .sellers(&user.actor)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect(),
         errors,
     })
 }
@@ -248,6 +276,7 @@ pub struct PartyForm {
     credit_complement: String,
     revolving_credit_limit: String,
     company_sector: String,
+    seller_id: String,
     phone1: String,
     phone1_kind: String,
     phone1_carrier: String,
@@ -269,6 +298,24 @@ pub struct PartyForm {
     consent_phone: Option<String>,
     consent_letter: Option<String>,
     version: Option<i64>,
+    /// `custom.<key>` fields, read from the raw form (their names vary).
+    #[serde(skip)]
+    custom: std::collections::BTreeMap<String, String>,
+}
+
+impl PartyForm {
+    /// Reads the form body: the fixed fields, then the organisation's own.
+    fn from_body(body: &[u8]) -> Result<PartyForm, AppError> {
+        let mut form: PartyForm = serde_urlencoded::from_bytes(body)
+            .map_err(|_| AppError::Validation(ValidationErrors::single("form", "error-form-invalid")))?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+        for (name, value) in pairs {
+            if let Some(key) = name.strip_prefix("custom.") {
+                form.custom.insert(key.to_string(), value);
+            }
+        }
+        Ok(form)
+    }
 }
 
 impl PartyForm {
@@ -289,7 +336,7 @@ impl PartyForm {
             shoe_size: self.shoe_size.clone(),
             spouse_name: self.spouse_name.clone(),
             spouse_birth_date: self.spouse_birth_date.clone(),
-            seller_id: String::new(),
+            seller_id: self.seller_id.clone(),
             credit_bureau_status: self.credit_bureau_status.clone(),
             agreement: self.agreement.clone(),
             credit_complement: self.credit_complement.clone(),
@@ -319,6 +366,7 @@ impl PartyForm {
                 country: String::new(),
             },
             tags: self.tags.split(',').map(str::to_string).collect(),
+            custom: self.custom.clone(),
         }
     }
 
@@ -358,6 +406,7 @@ impl PartyForm {
             credit_complement: draft.credit_complement,
             revolving_credit_limit: draft.revolving_credit_limit,
             company_sector: draft.company_sector,
+            seller_id: draft.seller_id,
             phone1: phone(0).number,
             phone1_kind: phone(0).kind,
             phone1_carrier: phone(0).carrier,
@@ -374,6 +423,7 @@ impl PartyForm {
             state: draft.address.state,
             postal_code: draft.address.postal_code,
             tags: draft.tags.join(", "),
+            custom: draft.custom,
             version: Some(view.version),
             ..Default::default()
         }
@@ -403,6 +453,8 @@ struct FormPage {
     statuses: Vec<(String, String)>,
     phone_kinds: Vec<String>,
     credit_bureau_statuses: Vec<String>,
+    sellers: Vec<(String, String)>,
+    custom_fields: Vec<app::registry_settings::CustomFieldView>,
 }
 
 async fn form_page(
@@ -415,13 +467,16 @@ async fn form_page(
 ) -> Response {
     let FormState { errors, party_id, duplicate, alert } = extra;
     let t = tr(user.actor.locale);
-    let statuses = state
+    let statuses =
+        state.app.customer_statuses(&user.actor).await.unwrap_or_default().into_iter().collect::<Vec<_>>();
+    let statuses = Labels::options(&t, statuses);
+    let sellers = state
         .app
-        .customer_statuses(&user.actor)
+        .sellers(&user.actor)
         .await
         .unwrap_or_default()
         .into_iter()
-        .map(|code| (Labels::status(&t, "customer", Some(&code)), code))
+        .map(|(id, name)| (id.to_string(), name))
         .collect();
     let path = match &party_id {
         Some(id) => format!("/customers/{id}/edit"),
@@ -443,6 +498,8 @@ async fn form_page(
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            sellers,
+            custom_fields: state.app.custom_fields(&user.actor).await.unwrap_or_default(),
         },
     )
 }
@@ -568,8 +625,12 @@ pub async fn create(
     user: CurrentUser,
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
-    Form(form): Form<PartyForm>,
+    body: axum::body::Bytes,
 ) -> Response {
+    let form = match PartyForm::from_body(&body) {
+        Ok(form) => form,
+        Err(error) => return page_error(error, user.actor.locale, &headers),
+    };
     let input = PartyInput { draft: form.draft(), consents: form.consents() };
     match state.app.create_party(&user.actor, input).await {
         Ok(saved) => saved_redirect(saved.party.id, saved.possible_duplicates.len()),
@@ -583,8 +644,12 @@ pub async fn update(
     Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): Form<PartyForm>,
+    body: axum::body::Bytes,
 ) -> Response {
+    let form = match PartyForm::from_body(&body) {
+        Ok(form) => form,
+        Err(error) => return page_error(error, user.actor.locale, &headers),
+    };
     let party_id = match parse_id(&id) {
         Ok(party_id) => party_id,
         Err(error) => return page_error(error, user.actor.locale, &headers),
@@ -602,8 +667,9 @@ pub async fn validate_field(
     State(state): State<AppState>,
     user: CurrentUser,
     headers: HeaderMap,
-    Form(form): Form<PartyForm>,
+    body: axum::body::Bytes,
 ) -> Response {
+    let form = PartyForm::from_body(&body).unwrap_or_default();
     let t = tr(user.actor.locale);
     let field = headers.get("hx-trigger-name").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let domain_field = form_field_to_domain(field);
@@ -709,6 +775,26 @@ pub async fn show(
         }
     };
     let t = tr(actor.locale);
+    let seller = match party.seller_id {
+        Some(id) => state
+            .app
+            .sellers(actor)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .find(|(s, _)| *s == id)
+            .map(|(_, n)| n),
+        None => None,
+    };
+    let mut facts = facts(&party, &t);
+    for field in state.app.custom_fields(actor).await.unwrap_or_default() {
+        if let Some(value) = party.custom.get(&field.key) {
+            facts.push(SheetFact { label: field.label, value: value.clone() });
+        }
+    }
+    if let Some(name) = seller {
+        facts.insert(0, SheetFact { label: t.get("party-seller"), value: name });
+    }
     render(&SheetPage {
         status: Labels::status(
             &t,
@@ -717,7 +803,7 @@ pub async fn show(
         ),
         kind: t.get(&format!("kind-{}", party.kind)),
         lifecycle: t.get(&format!("lifecycle-{}", party.lifecycle)),
-        facts: facts(&party, &t),
+        facts,
         badges: Channel::ALL
             .iter()
             .map(|c| ConsentBadge {

@@ -5,6 +5,7 @@ pub mod customers;
 mod home;
 mod login;
 mod preferences;
+mod settings;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -43,6 +44,10 @@ pub fn routes() -> Router<AppState> {
         .route("/customers/{id}/merge", post(customers::merge))
         .route("/customers/{id}/archive", post(customers::archive))
         .route("/merges/{id}/undo", post(customers::undo_merge))
+        .route("/admin/registry", get(settings::show))
+        .route("/admin/registry/fields", post(settings::add_field))
+        .route("/admin/registry/fields/{id}/delete", post(settings::delete_field))
+        .route("/admin/registry/statuses", post(settings::add_status))
 }
 
 /// What the layout around every page needs.
@@ -106,11 +111,11 @@ impl Shell {
 
 /// Field messages of a form, already translated.
 #[derive(Default)]
-pub struct FieldMessages(Vec<(&'static str, String)>);
+pub struct FieldMessages(Vec<(String, String)>);
 
 impl FieldMessages {
     pub fn from_errors(errors: &ValidationErrors, t: &Tr) -> Self {
-        Self(errors.0.iter().map(|e| (e.field, t.get(e.message))).collect())
+        Self(errors.0.iter().map(|e| (e.field.to_string(), t.get(e.message))).collect())
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {

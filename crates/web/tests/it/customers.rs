@@ -280,3 +280,62 @@ async fn parties_api_round_trip(t: TestApp) {
     assert_eq!(list["total"], 1);
 }
 web_test!(parties_api_round_trip);
+
+async fn organisation_fields_appear_on_the_form_and_sheet(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let bad = client
+        .post(t.url("/admin/registry/fields"))
+        .form(&[("csrf_token", token.as_str()), ("label", "Porte"), ("kind", "choice"), ("choices", "")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.expect("body").contains("Informe ao menos uma opção."));
+    let added = client
+        .post(t.url("/admin/registry/fields"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("label", "Porte"),
+            ("kind", "choice"),
+            ("choices", "Pequeno\nGrande"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(added.status(), 303);
+    let status = client
+        .post(t.url("/admin/registry/statuses"))
+        .form(&[("csrf_token", token.as_str()), ("label", "Cliente Ouro")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(status.status(), 303);
+    let form = client.get(t.url("/customers/new")).send().await.expect("GET").text().await.expect("body");
+    assert!(form.contains("name=\"custom.porte\"") && form.contains("Cliente Ouro"));
+    let invalid =
+        create_via_form(&t, &client, &token, &[("full_name", "Frota Sul"), ("custom.porte", "Médio")]).await;
+    assert_eq!(invalid.status(), 422);
+    assert!(invalid.text().await.expect("body").contains("Escolha uma das opções."));
+    let saved =
+        create_via_form(&t, &client, &token, &[("full_name", "Frota Sul"), ("custom.porte", "Grande")]).await;
+    assert_eq!(saved.status(), 303);
+    let sheet = client
+        .get(t.url(saved.headers()["location"].to_str().expect("location")))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(sheet.contains("<dt>Porte</dt><dd>Grande</dd>"), "shown on the sheet");
+    let member = t.create_user("membro@concessionaria.test", "member").await;
+    let (member_client, member_token) = t.login(&member).await;
+    let refused = member_client
+        .post(t.url("/admin/registry/fields"))
+        .form(&[("csrf_token", member_token.as_str()), ("label", "X"), ("kind", "text")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 403);
+}
+web_test!(organisation_fields_appear_on_the_form_and_sheet);

@@ -1,0 +1,190 @@
+//! Shaping the registry: the organisation's own fields and customer
+//! statuses. Administrators change them; everyone uses them.
+use crate::{Actor, App, AppError, now};
+use db::DbError;
+use db::repo::registry_settings as repo;
+use domain::audit::AuditAction;
+use domain::party::{CustomFieldDef, DEFAULT_CUSTOMER_STATUSES};
+use domain::{PartyId, ValidationErrors};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CustomFieldView {
+    pub id: Uuid,
+    pub key: String,
+    pub label: String,
+    /// `text`, `number`, `date` or `choice`
+    pub kind: String,
+    pub choices: Vec<String>,
+}
+
+/// A customer status: `label` is empty for the built-in ones, which the UI
+/// names in the user's language.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct StatusView {
+    pub code: String,
+    pub label: String,
+}
+
+impl App {
+    pub async fn custom_fields(&self, actor: &Actor) -> Result<Vec<CustomFieldView>, AppError> {
+        Ok(repo::custom_fields(&self.db, actor.org_id)
+            .await?
+            .into_iter()
+            .map(|row| CustomFieldView {
+                id: row.id,
+                key: row.key,
+                label: row.label,
+                kind: row.kind,
+                choices: row.choices.0,
+            })
+            .collect())
+    }
+
+    pub async fn create_custom_field(
+        &self,
+        actor: &Actor,
+        label: &str,
+        kind: &str,
+        choices: &str,
+    ) -> Result<CustomFieldView, AppError> {
+        actor.require_admin()?;
+        let def = CustomFieldDef::parse(label, kind, choices)?;
+        let id = Uuid::now_v7();
+        let mut tx = self.db.begin().await?;
+        match repo::insert_custom_field(&mut tx, actor.org_id, id, &def, now()).await {
+            Err(DbError::Duplicate(_)) => {
+                return Err(ValidationErrors::single("label", "error-custom-field-taken").into());
+            }
+            other => other?,
+        }
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            "custom_field",
+            Some(id.to_string()),
+            None,
+            Some(serde_json::to_value(&def).unwrap_or_default()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(CustomFieldView {
+            id,
+            key: def.key,
+            label: def.label,
+            kind: def.kind.as_str().to_string(),
+            choices: def.choices,
+        })
+    }
+
+    pub async fn delete_custom_field(&self, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+        actor.require_admin()?;
+        let mut tx = self.db.begin().await?;
+        if !repo::delete_custom_field(&mut tx, actor.org_id, id).await? {
+            return Err(AppError::NotFound);
+        }
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Delete,
+            "custom_field",
+            Some(id.to_string()),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Checks typed values against the organisation's fields; unknown keys
+    /// are refused so a typo in an import is not silently dropped.
+    pub(crate) async fn validate_custom(
+        &self,
+        actor: &Actor,
+        raw: &BTreeMap<String, String>,
+    ) -> Result<Vec<(Uuid, String)>, AppError> {
+        let fields = repo::custom_fields(&self.db, actor.org_id).await?;
+        let mut errors = ValidationErrors::new();
+        let mut values = Vec::new();
+        for (key, value) in raw {
+            match fields.iter().find(|f| &f.key == key) {
+                Some(field) => match field.def().parse_value(value) {
+                    Ok(Some(value)) => values.push((field.id, value)),
+                    Ok(None) => {}
+                    Err(message) => errors.add(format!("custom.{key}"), message),
+                },
+                None => errors.add(format!("custom.{key}"), "error-custom-field-unknown"),
+            }
+        }
+        errors.into_result()?;
+        Ok(values)
+    }
+
+    pub(crate) async fn custom_values(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+    ) -> Result<BTreeMap<String, String>, AppError> {
+        Ok(repo::custom_values(&self.db, actor.org_id, party).await?.into_iter().collect())
+    }
+
+    /// The organisation's customer statuses (seed 004: active, simplified,
+    /// special, blocked, and whatever it adds).
+    pub async fn customer_statuses(&self, actor: &Actor) -> Result<Vec<StatusView>, AppError> {
+        let own = repo::customer_statuses(&self.db, actor.org_id).await?;
+        if own.is_empty() {
+            return Ok(DEFAULT_CUSTOMER_STATUSES
+                .iter()
+                .map(|c| StatusView { code: c.to_string(), label: String::new() })
+                .collect());
+        }
+        Ok(own.into_iter().map(|s| StatusView { code: s.code, label: s.label }).collect())
+    }
+
+    pub async fn add_customer_status(&self, actor: &Actor, label: &str) -> Result<StatusView, AppError> {
+        actor.require_admin()?;
+        let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
+        let code: String = domain::search::fold(&label)
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let code = code.trim_matches('_').to_string();
+        if label.is_empty() || code.is_empty() {
+            return Err(ValidationErrors::single("label", "error-required").into());
+        }
+        if label.chars().count() > 60 {
+            return Err(ValidationErrors::single("label", "error-too-long").into());
+        }
+        let existing = repo::customer_statuses(&self.db, actor.org_id).await?;
+        let mut tx = self.db.begin().await?;
+        // The first change writes the defaults down, so they stay selectable.
+        if existing.is_empty() {
+            for default in DEFAULT_CUSTOMER_STATUSES {
+                repo::insert_customer_status(&mut tx, actor.org_id, default, "").await?;
+            }
+        }
+        match repo::insert_customer_status(&mut tx, actor.org_id, &code, &label).await {
+            Err(DbError::Duplicate(_)) => {
+                return Err(ValidationErrors::single("label", "error-status-taken").into());
+            }
+            other => other?,
+        }
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            "customer_status",
+            Some(code.clone()),
+            None,
+            Some(serde_json::json!({ "label": label })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(StatusView { code, label })
+    }
+}

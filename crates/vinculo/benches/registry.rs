@@ -1,0 +1,189 @@
+//! The registry at scale: search latency, the first page of the list
+//! sorted by name and filtered by UF, create-party throughput and the
+//! demo generation rate, over `VINCULO_BENCH_PARTIES` demo parties
+//! (default 1,000,000) in `VINCULO_BENCH_DATABASE` (default a SQLite file
+//! under target/bench). The data set is kept between runs.
+//!
+//!   cargo bench -p vinculo --bench registry
+//!   VINCULO_BENCH_DATABASE=postgres://… cargo bench -p vinculo --bench registry
+use app::parties::{PartyInput, PartyQuery};
+use app::{Actor, App, Settings};
+use domain::party::PartyDraft;
+use std::time::{Duration, Instant};
+
+fn percentile(samples: &mut [Duration], p: f64) -> f64 {
+    samples.sort();
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index].as_secs_f64() * 1e3
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    let p50 = percentile(&mut samples, 0.50);
+    let p99 = percentile(&mut samples, 0.99);
+    println!("| {name} | {} | {p50:.2} | {p99:.2} |", samples.len());
+}
+
+async fn actor(app: &App) -> Actor {
+    let email = "bench@demo.vinculo.local";
+    if app.operator_reset_password(email).await.is_err() {
+        app.operator_create_user(
+            app::setup::DEMO_ORGANISATION,
+            app::users::NewUserInput {
+                email: email.into(),
+                display_name: "Bench".into(),
+                password: "bench-password-1".into(),
+                role: "admin".into(),
+                locale: None,
+            },
+        )
+        .await
+        .expect("bench user");
+    }
+    let password = app.operator_reset_password(email).await.expect("password");
+    app.login(app::auth::LoginInput { email, password: &password, ip: None, user_agent: None })
+        .await
+        .expect("login")
+        .actor
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    runtime.block_on(run());
+}
+
+async fn run() {
+    let target: u64 =
+        std::env::var("VINCULO_BENCH_PARTIES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let url = std::env::var("VINCULO_BENCH_DATABASE").unwrap_or_else(|_| {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/bench");
+        std::fs::create_dir_all(dir).expect("bench dir");
+        format!("sqlite://{dir}/registry-{target}.db")
+    });
+    let db = db::Db::connect(&url).await.expect("database");
+    db::migrate::run(&db).await.expect("migrate");
+    let app = App::new(db, Settings::default());
+    app.ensure_demo().await.expect("demo organisation");
+    let org = app.demo_organisation().await.expect("org").expect("demo org");
+    let actor = actor(&app).await;
+    let have = app.count_parties(&actor, &PartyQuery::default()).await.expect("count") as u64;
+    println!("backend: {}  parties: {have} (target {target})", app.db.backend().name());
+    if have < target {
+        let load = app.load_demo_parties(org, target - have, 42).await.expect("demo load");
+        println!(
+            "demo generation: {} parties in {:.1} s = {:.0} parties/s",
+            load.created,
+            load.seconds,
+            load.created as f64 / load.seconds
+        );
+    }
+    println!();
+    println!("| operation | runs | p50 ms | p99 ms |");
+    println!("|---|---|---|---|");
+
+    // Baseline in the same run: the cheapest round trip to the database.
+    let mut ping = Vec::new();
+    for _ in 0..200 {
+        let started = Instant::now();
+        app.db.ping().await.expect("ping");
+        ping.push(started.elapsed());
+    }
+    report("baseline: SELECT 1", ping);
+
+    let sample = app
+        .list_parties(&actor, &PartyQuery { limit: Some(200), ..Default::default() })
+        .await
+        .expect("sample");
+    let mut queries: Vec<String> = vec![
+        "maria".into(),
+        "joao silva".into(),
+        "conceicao".into(),
+        "gonçalves santos".into(),
+        "ana".into(),
+        "jose".into(),
+        "auto pecas".into(),
+    ];
+    for item in sample.items.iter().step_by(10) {
+        if let Some(document) = &item.document {
+            queries.push(document.clone());
+        }
+        if let Some(phone) = &item.phone {
+            queries.push(phone.clone());
+        }
+        if let Some(email) = &item.email {
+            queries.push(email.split('@').next().unwrap_or_default().to_string());
+        }
+        let first_two: Vec<&str> = item.full_name.split(' ').take(2).collect();
+        queries.push(first_two.join(" ").to_lowercase());
+    }
+    let mut search = Vec::new();
+    for round in 0..5 {
+        for query in &queries {
+            let started = Instant::now();
+            let found = app.search_parties(&actor, query, 10).await.expect("search");
+            search.push(started.elapsed());
+            if round == 0 && found.is_empty() && query.len() > 6 {
+                println!("note: no result for {query:?}");
+            }
+        }
+    }
+    report("search (names, CPF/CNPJ, phone, e-mail)", search);
+
+    for uf in ["SP", "RJ", "AC"] {
+        let mut list = Vec::new();
+        for _ in 0..100 {
+            let started = Instant::now();
+            let page = app
+                .list_parties(&actor, &PartyQuery { state: Some(uf.into()), ..Default::default() })
+                .await
+                .expect("list");
+            list.push(started.elapsed());
+            assert!(page.items.len() <= 50);
+        }
+        report(&format!("list first page, UF={uf}, by name"), list);
+    }
+    let mut next_pages = Vec::new();
+    let mut cursor = None;
+    for _ in 0..50 {
+        let started = Instant::now();
+        let page = app
+            .list_parties(
+                &actor,
+                &PartyQuery { state: Some("SP".into()), cursor: cursor.clone(), ..Default::default() },
+            )
+            .await
+            .expect("list");
+        next_pages.push(started.elapsed());
+        cursor = page.next_cursor;
+    }
+    report("list next pages (keyset), UF=SP", next_pages);
+    let mut counts = Vec::new();
+    for _ in 0..10 {
+        let started = Instant::now();
+        app.count_parties(&actor, &PartyQuery { state: Some("SP".into()), ..Default::default() })
+            .await
+            .expect("count");
+        counts.push(started.elapsed());
+    }
+    report("count, UF=SP", counts);
+
+    let mut creates = Vec::new();
+    let started_all = Instant::now();
+    for n in 0..300 {
+        let draft = PartyDraft {
+            full_name: format!("Cliente Benchmark {n}"),
+            phones: vec![domain::party::PhoneDraft {
+                number: format!("(11) 9{:04}-{:04}", n % 10_000, 4321),
+                ..Default::default()
+            }],
+            emails: vec![format!("bench{n}@exemplo.com.br")],
+            ..Default::default()
+        };
+        let started = Instant::now();
+        app.create_party(&actor, PartyInput { draft, consents: vec!["email".into()] }).await.expect("create");
+        creates.push(started.elapsed());
+    }
+    let total = started_all.elapsed().as_secs_f64();
+    report("create party (use case: validate, duplicate check, insert, audit)", creates);
+    println!();
+    println!("create-party throughput, one client: {:.0} parties/s", 300.0 / total);
+}

@@ -1,0 +1,88 @@
+//! The organisation's custom fields and customer statuses.
+use super::{ApiError, ApiJson, ApiResult, ErrorBody};
+use crate::AppState;
+use crate::auth::ApiActor;
+use app::registry_settings::{CustomFieldView, StatusView};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Json;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[utoipa::path(get, path = "/api/v1/custom-fields", tag = "parties", security(("bearer" = [])),
+    responses((status = 200, body = Vec<CustomFieldView>), (status = 401, body = ErrorBody)))]
+pub async fn list_fields(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<CustomFieldView>>> {
+    Ok(Json(state.app.custom_fields(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewCustomField {
+    pub label: String,
+    /// `text`, `number`, `date` or `choice`
+    pub kind: String,
+    /// For `choice`: the options.
+    #[serde(default)]
+    pub choices: Vec<String>,
+}
+
+/// Adds a field to every party's sheet (administrators). Values go in a
+/// party's `custom` object, by `key`.
+#[utoipa::path(post, path = "/api/v1/custom-fields", tag = "parties", security(("bearer" = [])), request_body = NewCustomField,
+    responses((status = 201, body = CustomFieldView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_field(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<NewCustomField>,
+) -> ApiResult<(StatusCode, Json<CustomFieldView>)> {
+    let field = state
+        .app
+        .create_custom_field(&actor, &body.label, &body.kind, &body.choices.join("\n"))
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok((StatusCode::CREATED, Json(field)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/custom-fields/{id}", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete_field(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id: Uuid = id.parse().map_err(|_| ApiError::not_found(actor.locale))?;
+    state.app.delete_custom_field(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/customer-statuses", tag = "parties", security(("bearer" = [])),
+    responses((status = 200, body = Vec<StatusView>), (status = 401, body = ErrorBody)))]
+pub async fn list_statuses(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<StatusView>>> {
+    Ok(Json(state.app.customer_statuses(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewStatus {
+    pub label: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/customer-statuses", tag = "parties", security(("bearer" = [])), request_body = NewStatus,
+    responses((status = 201, body = StatusView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_status(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<NewStatus>,
+) -> ApiResult<(StatusCode, Json<StatusView>)> {
+    let status = state
+        .app
+        .add_customer_status(&actor, &body.label)
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok((StatusCode::CREATED, Json(status)))
+}
