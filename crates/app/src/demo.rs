@@ -437,7 +437,12 @@ impl App {
             generating += phase.elapsed();
             let phase = std::time::Instant::now();
             let mut tx = self.db.begin().await?;
+            repo::bulk_load_mode(&mut tx, true).await?;
             repo::insert_bulk(&mut tx, org_id, &batch, "demo", "demo", at).await?;
+            let last = done + size >= count;
+            if last {
+                repo::bulk_load_mode(&mut tx, false).await?;
+            }
             tx.commit().await?;
             writing += phase.elapsed();
             done += size;

@@ -380,6 +380,9 @@ fn audit_snapshot(view: &PartyView) -> serde_json::Value {
     serde_json::to_value(view).unwrap_or(serde_json::Value::Null)
 }
 
+/// Lists count at most this many rows; the UI shows "10.000+".
+pub const COUNT_CAP: u64 = 10_000;
+
 /// The registry's default country until organisations have a setting.
 const DEFAULT_COUNTRY: Country = Country::Brazil;
 
@@ -574,8 +577,9 @@ impl App {
         Ok(Page { items: rows.into_iter().map(PartyListItem::from).collect(), next_cursor })
     }
 
+    /// How many parties the filter selects, counted up to [`COUNT_CAP`].
     pub async fn count_parties(&self, actor: &Actor, query: &PartyQuery) -> Result<i64, AppError> {
-        Ok(repo::count(&self.db, actor.org_id, &query.filter()?).await?)
+        Ok(repo::count(&self.db, actor.org_id, &query.filter()?, COUNT_CAP).await?)
     }
 
     /// Search as you type: name, trade name, CPF/CNPJ/NIF with or without

@@ -314,3 +314,4 @@ error-custom-field-unknown = Unknown field.
 error-number-invalid = Invalid number.
 error-choice-invalid = Choose one of the options.
 error-status-taken = This status already exists.
+customers-count-many = More than 10,000 records — use search or the filters

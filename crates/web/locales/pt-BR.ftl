@@ -314,3 +314,4 @@ error-custom-field-unknown = Campo desconhecido.
 error-number-invalid = Número inválido.
 error-choice-invalid = Escolha uma das opções.
 error-status-taken = Essa situação já existe.
+customers-count-many = Mais de 10.000 cadastros — use a busca ou os filtros

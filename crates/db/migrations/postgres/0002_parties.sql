@@ -44,10 +44,12 @@ CREATE TABLE parties (
     version BIGINT NOT NULL DEFAULT 1
 );
 CREATE UNIQUE INDEX parties_document ON parties (org_id, document) WHERE document IS NOT NULL AND merged_into IS NULL;
-CREATE INDEX parties_org_name ON parties (org_id, sort_name, id);
-CREATE INDEX parties_org_state_name ON parties (org_id, state, sort_name, id);
-CREATE INDEX parties_org_city_name ON parties (org_id, city_key, sort_name, id);
-CREATE INDEX parties_seller ON parties (org_id, seller_id, sort_name, id);
+-- List indexes cover live parties only: lists and counts never look at
+-- merged or archived rows, so a count is an index-only scan.
+CREATE INDEX parties_org_name ON parties (org_id, sort_name, id) WHERE merged_into IS NULL AND archived_at IS NULL;
+CREATE INDEX parties_org_state_name ON parties (org_id, state, sort_name, id) WHERE merged_into IS NULL AND archived_at IS NULL;
+CREATE INDEX parties_org_city_name ON parties (org_id, city_key, sort_name, id) WHERE merged_into IS NULL AND archived_at IS NULL;
+CREATE INDEX parties_seller ON parties (org_id, seller_id, sort_name, id) WHERE merged_into IS NULL AND archived_at IS NULL;
 CREATE UNIQUE INDEX parties_search_rowid ON parties (search_rowid);
 
 -- Full-text search, PostgreSQL side: trigram index over the folded text.

@@ -44,28 +44,31 @@ CREATE TABLE parties (
     version BIGINT NOT NULL DEFAULT 1
 );
 CREATE UNIQUE INDEX parties_document ON parties (org_id, document) WHERE document IS NOT NULL AND merged_into IS NULL;
-CREATE INDEX parties_org_name ON parties (org_id, sort_name, id);
-CREATE INDEX parties_org_state_name ON parties (org_id, state, sort_name, id);
-CREATE INDEX parties_org_city_name ON parties (org_id, city_key, sort_name, id);
-CREATE INDEX parties_seller ON parties (org_id, seller_id, sort_name, id);
+-- List indexes cover live parties only: lists and counts never look at
+-- merged or archived rows, so a count is an index-only scan.
+CREATE INDEX parties_org_name ON parties (org_id, sort_name, id) WHERE merged_into IS NULL AND archived_at IS NULL;
+CREATE INDEX parties_org_state_name ON parties (org_id, state, sort_name, id) WHERE merged_into IS NULL AND archived_at IS NULL;
+CREATE INDEX parties_org_city_name ON parties (org_id, city_key, sort_name, id) WHERE merged_into IS NULL AND archived_at IS NULL;
+CREATE INDEX parties_seller ON parties (org_id, seller_id, sort_name, id) WHERE merged_into IS NULL AND archived_at IS NULL;
 CREATE UNIQUE INDEX parties_search_rowid ON parties (search_rowid);
 
 -- Full-text search, SQLite side: a contentless FTS5 index keyed by the
 -- party's search_rowid (a stable 64-bit key; plain rowids may change on
--- VACUUM). The organisation is a token, so a query never leaves its tenant.
+-- VACUUM). Prefix indexes make "mar*" one doclist read while typing.
+-- Tenancy is checked on the joined party row, not inside the index: a
+-- tenant token would make every query intersect a doclist as long as
+-- the organisation.
 CREATE VIRTUAL TABLE search_fts_parties USING fts5 (
     search_text, content = '', contentless_delete = 1,
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
 CREATE TRIGGER parties_search_insert AFTER INSERT ON parties BEGIN
-    INSERT INTO search_fts_parties (rowid, search_text)
-    VALUES (new.search_rowid, 'z' || lower(hex(new.org_id)) || ' ' || new.search_text);
+    INSERT INTO search_fts_parties (rowid, search_text) VALUES (new.search_rowid, new.search_text);
 END;
 CREATE TRIGGER parties_search_update AFTER UPDATE OF search_text, merged_into, archived_at ON parties BEGIN
     DELETE FROM search_fts_parties WHERE rowid = old.search_rowid;
     INSERT INTO search_fts_parties (rowid, search_text)
-    SELECT new.search_rowid, 'z' || lower(hex(new.org_id)) || ' ' || new.search_text
-    WHERE new.merged_into IS NULL AND new.archived_at IS NULL;
+    SELECT new.search_rowid, new.search_text WHERE new.merged_into IS NULL AND new.archived_at IS NULL;
 END;
 CREATE TRIGGER parties_search_delete AFTER DELETE ON parties BEGIN
     DELETE FROM search_fts_parties WHERE rowid = old.search_rowid;

@@ -1,12 +1,12 @@
 //! Parties [Cadastro de Pessoa] and everything attached to them.
-use crate::{Backend, Db, DbError, Tx, on_db, on_tx};
+use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::address::Address;
 use domain::document::{Document, DocumentKind};
 use domain::party::{Channel, ConsentState, ValidParty, search_text, sort_name};
 use domain::phone::Country;
 use domain::{OrgId, PartyId, UserId};
-use sea_query::{Alias, Cond, Expr, Order, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder};
+use sea_query::{Alias, Expr, Order, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder};
 use sea_query_binder::SqlxBinder;
 use uuid::Uuid;
 
@@ -529,25 +529,19 @@ fn col(name: &str) -> Alias {
     Alias::new(name)
 }
 
+/// The columns of a list row; shared by the sea-query list and the
+/// hand-written SQLite search so both return the same shape.
+const SUMMARY_COLUMNS: &str = "parties.id, parties.kind, parties.lifecycle, parties.prospect_state, \
+    parties.customer_status, parties.full_name, parties.trade_name, parties.sort_name, parties.document_kind, \
+    parties.document, parties.city, parties.state, parties.seller_id, parties.consent_sms_whatsapp, \
+    parties.consent_email, parties.consent_phone, parties.consent_letter, parties.created_at, \
+    (SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = parties.id ORDER BY ph.position LIMIT 1) AS first_phone, \
+    (SELECT em.email FROM party_emails em WHERE em.party_id = parties.id ORDER BY em.position LIMIT 1) AS first_email";
+
 fn summary_select(org_id: OrgId, filter: &PartyListFilter) -> SelectStatement {
     let mut query = Query::select();
     query
-        .columns(
-            [
-                "id", "kind", "lifecycle", "prospect_state", "customer_status", "full_name", "trade_name", "sort_name",
-                "document_kind", "document", "city", "state", "seller_id", "consent_sms_whatsapp", "consent_email",
-                "consent_phone", "consent_letter", "created_at",
-            ]
-            .map(|c| (col("parties"), col(c))),
-        )
-        .expr_as(
-            Expr::cust("(SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = parties.id ORDER BY ph.position LIMIT 1)"),
-            col("first_phone"),
-        )
-        .expr_as(
-            Expr::cust("(SELECT em.email FROM party_emails em WHERE em.party_id = parties.id ORDER BY em.position LIMIT 1)"),
-            col("first_email"),
-        )
+        .expr(Expr::cust(SUMMARY_COLUMNS))
         .from(col("parties"))
         .and_where(Expr::col((col("parties"), col("org_id"))).eq(org_id.0))
         .and_where(Expr::col((col("parties"), col("merged_into"))).is_null());
@@ -605,23 +599,23 @@ pub async fn list(
     };
     let order = if descending { Order::Desc } else { Order::Asc };
     if let Some(keyset) = after {
-        let (sort_col, id_col) =
-            (Expr::col((col("parties"), col(sort_column))), Expr::col((col("parties"), col("id"))));
-        let condition = if sort == PartySort::Newest {
-            if descending { id_col.lt(keyset.id) } else { id_col.gt(keyset.id) }
+        // A row-value comparison lets both databases seek the index to the
+        // cursor; the equivalent OR makes SQLite scan from the start.
+        let (columns, values) = if sort == PartySort::Newest {
+            (
+                Expr::tuple([Expr::col((col("parties"), col("id"))).into()]),
+                Expr::tuple([Expr::val(keyset.id).into()]),
+            )
         } else {
-            // (sort, id) > (value, id) written out: both backends plan it on the index.
-            let beyond_value = if descending {
-                sort_col.clone().lt(keyset.value.as_str())
-            } else {
-                sort_col.clone().gt(keyset.value.as_str())
-            };
-            let same_value_beyond_id = Cond::all()
-                .add(sort_col.eq(keyset.value.as_str()))
-                .add(if descending { id_col.lt(keyset.id) } else { id_col.gt(keyset.id) });
-            Cond::any().add(beyond_value).add(same_value_beyond_id).into()
+            (
+                Expr::tuple([
+                    Expr::col((col("parties"), col(sort_column))).into(),
+                    Expr::col((col("parties"), col("id"))).into(),
+                ]),
+                Expr::tuple([Expr::val(keyset.value.clone()).into(), Expr::val(keyset.id).into()]),
+            )
         };
-        query.cond_where(condition);
+        query.and_where(if descending { columns.lt(values) } else { columns.gt(values) });
     }
     if sort != PartySort::Newest {
         query.order_by((col("parties"), col(sort_column)), order.clone());
@@ -643,11 +637,16 @@ async fn fetch_summaries(db: &Db, query: &SelectStatement) -> Result<Vec<PartySu
     })
 }
 
+/// Counts what the filter selects, up to `cap`: past a few thousand a
+/// person reads "10.000+", and an exact count of a million rows costs
+/// seconds on every page view.
 #[tracing::instrument(skip_all)]
-pub async fn count(db: &Db, org_id: OrgId, filter: &PartyListFilter) -> Result<i64, DbError> {
-    let mut query = summary_select(org_id, filter);
-    query.clear_selects();
-    query.expr(Expr::cust("COUNT(*)"));
+pub async fn count(db: &Db, org_id: OrgId, filter: &PartyListFilter, cap: u64) -> Result<i64, DbError> {
+    let mut inner = summary_select(org_id, filter);
+    inner.clear_selects();
+    inner.expr(Expr::val(1)).limit(cap);
+    let mut query = Query::select();
+    query.expr(Expr::cust("COUNT(*)")).from_subquery(inner, col("capped"));
     Ok(match db {
         Db::Sqlite(sqlite) => {
             let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
@@ -672,26 +671,36 @@ pub async fn search(
     if terms.is_empty() {
         return Ok(Vec::new());
     }
-    let mut query = summary_select(org_id, &PartyListFilter::default());
-    match db.backend() {
-        Backend::Sqlite => {
-            let org_token = format!("z{}", org_id.0.simple());
+    match db {
+        Db::Sqlite(sqlite) => {
+            // FTS first, then each hit's party by its unique key: the
+            // CROSS JOIN pins that order, which the planner could otherwise
+            // swap for a walk over the organisation's index.
             let phrases: Vec<String> = terms.iter().map(|t| format!("\"{}\"*", t.replace('"', ""))).collect();
-            let fts_query = format!("{org_token} {}", phrases.join(" "));
-            query.and_where(Expr::cust_with_values(
-                "parties.search_rowid IN (SELECT rowid FROM search_fts_parties WHERE search_fts_parties MATCH ? LIMIT 2000)",
-                [fts_query],
-            ));
+            let sql = format!(
+                "SELECT {SUMMARY_COLUMNS} FROM
+                    (SELECT rowid AS hit FROM search_fts_parties WHERE search_fts_parties MATCH $1 LIMIT 200) hits
+                 CROSS JOIN parties ON parties.search_rowid = hits.hit
+                 WHERE parties.org_id = $2 AND parties.merged_into IS NULL AND parties.archived_at IS NULL
+                 LIMIT $3"
+            );
+            Ok(sqlx::query_as(&sql)
+                .bind(phrases.join(" "))
+                .bind(org_id.0)
+                .bind(i64::from(limit))
+                .fetch_all(sqlite.reader())
+                .await?)
         }
-        Backend::Postgres => {
+        Db::Postgres(_) => {
+            let mut query = summary_select(org_id, &PartyListFilter::default());
             for term in terms {
                 let pattern = format!("% {}%", term.replace(['%', '_', '\\'], ""));
                 query.and_where(Expr::col((col("parties"), col("search_text"))).like(pattern));
             }
+            query.limit(u64::from(limit));
+            fetch_summaries(db, &query).await
         }
     }
-    query.limit(u64::from(limit));
-    fetch_summaries(db, &query).await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -1133,6 +1142,17 @@ pub async fn insert_bulk(
                 sqlx::query_with(&sql, values).execute(&mut **conn).await?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Bulk loads insert into a dozen B-trees at random places; once they
+/// outgrow the page cache every insert re-reads pages. While a bulk load
+/// runs, SQLite's writer gets a 1 GiB cache, given back afterwards.
+pub async fn bulk_load_mode(tx: &mut Tx, on: bool) -> Result<(), DbError> {
+    if let Tx::Sqlite(conn) = tx {
+        let pages = if on { "-1048576" } else { "-65536" };
+        sqlx::query(&format!("PRAGMA cache_size = {pages}")).execute(&mut **conn).await?;
     }
     Ok(())
 }

@@ -24,7 +24,7 @@ pub struct PartyPage {
     pub items: Vec<PartyListItem>,
     /// Pass as `cursor` for the next page; absent on the last one.
     pub next_cursor: Option<String>,
-    /// How many parties the filter selects in all.
+    /// How many parties the filter selects, counted up to 10,000.
     pub total: i64,
 }
 
