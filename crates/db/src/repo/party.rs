@@ -123,6 +123,41 @@ pub fn search_rowid(id: PartyId) -> i64 {
     i64::from_be_bytes(tail)
 }
 
+/// Binds the 26 registration columns, kind through search_text, in the
+/// order both `insert` and `update` list them.
+macro_rules! bind_registration {
+    ($query:expr, $party:expr, $city:expr, $city_key:expr, $state:expr) => {{
+        let party = $party;
+        $query
+            .bind(party.kind.as_str())
+            .bind(party.lifecycle.as_str())
+            .bind(party.prospect_state.map(|s| s.as_str()))
+            .bind(party.customer_status.as_deref())
+            .bind(&party.full_name)
+            .bind(party.trade_name.as_deref())
+            .bind(sort_name(&party.full_name))
+            .bind(party.document.as_ref().map(|d| d.kind.as_str()))
+            .bind(party.document.as_ref().map(|d| d.value.as_str()))
+            .bind(party.birth_date)
+            .bind(party.sex.map(|s| s.as_str()))
+            .bind(party.profession.as_deref())
+            .bind(party.football_team.as_deref())
+            .bind(party.shoe_size)
+            .bind(party.spouse_name.as_deref())
+            .bind(party.spouse_birth_date)
+            .bind(party.seller_id.map(|u| u.0))
+            .bind(party.credit_bureau_status.as_deref())
+            .bind(party.agreement.as_deref())
+            .bind(party.credit_complement.as_deref())
+            .bind(party.revolving_credit_limit.map(|m| m.0))
+            .bind(party.company_sector.as_deref())
+            .bind(&$city)
+            .bind(&$city_key)
+            .bind(&$state)
+            .bind(search_text(party))
+    }};
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn insert(
     tx: &mut Tx,
@@ -134,7 +169,7 @@ pub async fn insert(
 ) -> Result<(), DbError> {
     let (city, city_key, state) = place(party);
     on_tx!(tx, conn => {
-        sqlx::query(
+        let query = sqlx::query(
             "INSERT INTO parties (id, org_id, kind, lifecycle, prospect_state, customer_status, full_name, trade_name,
                 sort_name, document_kind, document, birth_date, sex, profession, football_team, shoe_size,
                 spouse_name, spouse_birth_date, seller_id, credit_bureau_status, agreement, credit_complement,
@@ -144,33 +179,9 @@ pub async fn insert(
                 $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $30, $31, 1)",
         )
         .bind(id.0)
-        .bind(org_id.0)
-        .bind(party.kind.as_str())
-        .bind(party.lifecycle.as_str())
-        .bind(party.prospect_state.map(|s| s.as_str()))
-        .bind(party.customer_status.as_deref())
-        .bind(&party.full_name)
-        .bind(party.trade_name.as_deref())
-        .bind(sort_name(&party.full_name))
-        .bind(party.document.as_ref().map(|d| d.kind.as_str()))
-        .bind(party.document.as_ref().map(|d| d.value.as_str()))
-        .bind(party.birth_date)
-        .bind(party.sex.map(|s| s.as_str()))
-        .bind(party.profession.as_deref())
-        .bind(party.football_team.as_deref())
-        .bind(party.shoe_size)
-        .bind(party.spouse_name.as_deref())
-        .bind(party.spouse_birth_date)
-        .bind(party.seller_id.map(|u| u.0))
-        .bind(party.credit_bureau_status.as_deref())
-        .bind(party.agreement.as_deref())
-        .bind(party.credit_complement.as_deref())
-        .bind(party.revolving_credit_limit.map(|m| m.0))
-        .bind(party.company_sector.as_deref())
-        .bind(&city)
-        .bind(&city_key)
-        .bind(&state)
-        .bind(search_text(party))
+        .bind(org_id.0);
+        let query = bind_registration!(query, party, city, city_key, state);
+        query
         .bind(search_rowid(id))
         .bind(now)
         .bind(by.map(|u| u.0))
@@ -265,7 +276,7 @@ pub async fn update(
 ) -> Result<bool, DbError> {
     let (city, city_key, state) = place(party);
     let changed = on_tx!(tx, conn => {
-        sqlx::query(
+        let query = sqlx::query(
             "UPDATE parties SET kind = $4, lifecycle = $5, prospect_state = $6, customer_status = $7, full_name = $8,
                 trade_name = $9, sort_name = $10, document_kind = $11, document = $12, birth_date = $13, sex = $14,
                 profession = $15, football_team = $16, shoe_size = $17, spouse_name = $18, spouse_birth_date = $19,
@@ -276,33 +287,9 @@ pub async fn update(
         )
         .bind(org_id.0)
         .bind(id.0)
-        .bind(expected_version)
-        .bind(party.kind.as_str())
-        .bind(party.lifecycle.as_str())
-        .bind(party.prospect_state.map(|s| s.as_str()))
-        .bind(party.customer_status.as_deref())
-        .bind(&party.full_name)
-        .bind(party.trade_name.as_deref())
-        .bind(sort_name(&party.full_name))
-        .bind(party.document.as_ref().map(|d| d.kind.as_str()))
-        .bind(party.document.as_ref().map(|d| d.value.as_str()))
-        .bind(party.birth_date)
-        .bind(party.sex.map(|s| s.as_str()))
-        .bind(party.profession.as_deref())
-        .bind(party.football_team.as_deref())
-        .bind(party.shoe_size)
-        .bind(party.spouse_name.as_deref())
-        .bind(party.spouse_birth_date)
-        .bind(party.seller_id.map(|u| u.0))
-        .bind(party.credit_bureau_status.as_deref())
-        .bind(party.agreement.as_deref())
-        .bind(party.credit_complement.as_deref())
-        .bind(party.revolving_credit_limit.map(|m| m.0))
-        .bind(party.company_sector.as_deref())
-        .bind(&city)
-        .bind(&city_key)
-        .bind(&state)
-        .bind(search_text(party))
+        .bind(expected_version);
+        let query = bind_registration!(query, party, city, city_key, state);
+        query
         .bind(now)
         .bind(by.map(|u| u.0))
         .execute(&mut *conn)
