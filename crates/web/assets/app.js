@@ -18,7 +18,7 @@
   // The search box's results: arrow keys move, Enter opens, Escape closes.
   document.addEventListener("keydown", function (event) {
     var box = event.target;
-    if (!box || !box.matches || !box.matches("[data-search]")) return;
+    if (!box || !box.matches || !box.matches("[data-search], [data-search-pick]")) return;
     var results = document.getElementById(box.getAttribute("aria-controls"));
     if (!results) return;
     var hits = Array.prototype.slice.call(results.querySelectorAll(".search-hit"));
@@ -35,17 +35,35 @@
       var target = hits[current >= 0 ? current : 0];
       if (target) {
         event.preventDefault();
-        window.location.href = target.getAttribute("href");
+        if (!pick(target)) window.location.href = target.getAttribute("href");
       }
     } else if (event.key === "Escape") {
       results.innerHTML = "";
     }
   });
   document.addEventListener("htmx:afterSwap", function (event) {
-    var box = document.querySelector("[data-search]");
-    if (box && event.target.id === box.getAttribute("aria-controls")) {
-      box.setAttribute("aria-expanded", event.target.children.length ? "true" : "false");
+    var box = document.querySelector("[aria-controls='" + event.target.id + "']");
+    if (box) box.setAttribute("aria-expanded", event.target.children.length ? "true" : "false");
+  });
+
+  // In a picker, choosing a result fills the form instead of opening it.
+  function pick(hit) {
+    var id = hit.getAttribute("data-pick-id");
+    var field = id && document.getElementById(hit.getAttribute("data-pick-target"));
+    if (!field) return false;
+    field.value = id;
+    var results = hit.closest(".search-results");
+    var box = results && document.querySelector("[aria-controls='" + results.id + "']");
+    if (box) {
+      box.value = hit.getAttribute("data-pick-name");
+      box.setAttribute("aria-expanded", "false");
     }
+    if (results) results.innerHTML = "";
+    return true;
+  }
+  document.addEventListener("click", function (event) {
+    var hit = event.target.closest && event.target.closest("[data-pick-id]");
+    if (hit && pick(hit)) event.preventDefault();
   });
 
   // Table rows open their record on click; j/k move between rows, Enter opens.

@@ -174,7 +174,6 @@ party-email-1 = E-mail 1
 party-email-2 = E-mail 2
 party-created = Created
 party-consent = Contact consent
-party-id-hint = ID of the other record
 csv-id = ID
 
 kind-person = Person
@@ -315,3 +314,4 @@ error-number-invalid = Invalid number.
 error-choice-invalid = Choose one of the options.
 error-status-taken = This status already exists.
 customers-count-many = More than 10,000 records — use search or the filters
+party-pick-hint = Search by name, document or phone

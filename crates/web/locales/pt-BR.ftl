@@ -174,7 +174,6 @@ party-email-1 = E-mail 1
 party-email-2 = E-mail 2
 party-created = Cadastrado em
 party-consent = Consentimento de contato
-party-id-hint = ID do outro cadastro
 csv-id = ID
 
 kind-person = Pessoa física
@@ -315,3 +314,4 @@ error-number-invalid = Número inválido.
 error-choice-invalid = Escolha uma das opções.
 error-status-taken = Essa situação já existe.
 customers-count-many = Mais de 10.000 cadastros — use a busca ou os filtros
+party-pick-hint = Busque por nome, documento ou telefone

@@ -174,7 +174,6 @@ party-email-1 = E-mail 1
 party-email-2 = E-mail 2
 party-created = Registado em
 party-consent = Consentimento de contacto
-party-id-hint = ID do outro registo
 csv-id = ID
 
 kind-person = Pessoa singular
@@ -315,3 +314,4 @@ error-number-invalid = Número inválido.
 error-choice-invalid = Escolha uma das opções.
 error-status-taken = Esse estado já existe.
 customers-count-many = Mais de 10.000 registos — use a pesquisa ou os filtros
+party-pick-hint = Pesquise por nome, documento ou telefone

@@ -234,12 +234,15 @@ struct SearchResults {
     t: Tr,
     rows: Vec<PartyListItem>,
     query: String,
+    /// In a picker, the id of the hidden input a chosen party's id goes to.
+    pick: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub struct SearchQuery {
     #[serde(default)]
     q: String,
+    pick: Option<String>,
 }
 
 /// The typeahead's results, as an htmx partial (or a page without htmx).
@@ -250,7 +253,13 @@ pub async fn search(
     Query(query): Query<SearchQuery>,
 ) -> Response {
     match state.app.search_parties(&user.actor, &query.q, 10).await {
-        Ok(rows) => render(&SearchResults { t: tr(user.actor.locale), rows, query: query.q }),
+        Ok(rows) => {
+            // The target is an element id of our own pages; anything else is ignored.
+            let pick = query
+                .pick
+                .filter(|p| p.len() <= 40 && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+            render(&SearchResults { t: tr(user.actor.locale), rows, query: query.q, pick })
+        }
         Err(error) => htmx_error(error, user.actor.locale, &headers),
     }
 }

@@ -221,3 +221,68 @@ async fn registry_create_find_edit_and_withdraw_consent() {
     browser.screenshot("registry-sheet").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn merge_a_duplicate_through_the_picker_and_undo() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let token = t.token_for(&t.admin).await;
+    let api = t.client();
+    let mut ids = Vec::new();
+    for (name, phone) in [("Márcia Simões", "(11) 98888-1111"), ("Marcia Simoes Lima", "(11) 97777-2222")] {
+        let saved: serde_json::Value = api
+            .post(t.url("/api/v1/parties"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "full_name": name, "phones": [{ "number": phone }] }))
+            .send()
+            .await
+            .expect("create")
+            .json()
+            .await
+            .expect("json");
+        ids.push(saved["party"]["id"].as_str().expect("id").to_string());
+    }
+    let client = &browser.client;
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, &t.admin.email, &t.admin.password).await;
+    wait_for_text(client, "h1", "Olá").await;
+    client.goto(&t.url(&format!("/customers/{}", ids[0]))).await.expect("sheet");
+    wait_for_text(client, "#party-name", "Márcia Simões").await;
+
+    fill(client, "#merge-search", "simoes lima").await;
+    wait_for_text(client, "#merge-results", "Marcia Simoes Lima").await;
+    client
+        .find(Locator::Css("#merge-results [data-pick-id]"))
+        .await
+        .expect("hit")
+        .click()
+        .await
+        .expect("pick");
+    let picked =
+        client.find(Locator::Css("#merge-id")).await.expect("hidden").prop("value").await.expect("value");
+    assert_eq!(picked.as_deref(), Some(ids[1].as_str()), "the picker fills the id");
+    client
+        .find(Locator::Css("#merges button[type=submit]"))
+        .await
+        .expect("merge")
+        .click()
+        .await
+        .expect("click");
+    client.accept_alert().await.expect("confirm the merge");
+    wait_for_text(client, "#merges", "foi mesclado aqui").await;
+    wait_for_text(client, "main", "(11) 97777-2222").await;
+    browser.screenshot("registry-merged").await;
+
+    client
+        .find(Locator::XPath("//div[@class='merge-line']//button"))
+        .await
+        .expect("undo")
+        .click()
+        .await
+        .expect("click");
+    wait_for_text(client, "#party-name", "Marcia Simoes Lima").await;
+    client.goto(&t.url(&format!("/customers/{}", ids[0]))).await.expect("sheet");
+    let text = wait_for_text(client, "main", "Márcia Simões").await;
+    assert!(!text.contains("97777-2222"), "the phone went back");
+    browser.close().await;
+}
