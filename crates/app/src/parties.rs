@@ -592,7 +592,8 @@ impl App {
         limit: u32,
     ) -> Result<Vec<PartyListItem>, AppError> {
         let terms = domain::search::terms(query);
-        if terms.is_empty() {
+        // One letter matches most of the registry and narrows nothing.
+        if terms.is_empty() || (terms.len() == 1 && terms[0].chars().count() < 2) {
             return Ok(Vec::new());
         }
         let candidates = repo::search(&self.db, actor.org_id, &terms, 200).await?;

@@ -93,7 +93,13 @@ async fn run() {
         .list_parties(&actor, &PartyQuery { limit: Some(200), ..Default::default() })
         .await
         .expect("sample");
+    // Whole words, and words still being typed.
     let mut queries: Vec<String> = vec![
+        "joao sil".into(),
+        "gonçalves san".into(),
+        "mar".into(),
+        "oliv".into(),
+        "maria oliveira c".into(),
         "maria".into(),
         "joao silva".into(),
         "conceicao".into(),

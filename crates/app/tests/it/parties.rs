@@ -164,6 +164,11 @@ async fn search_ignores_accents_case_and_punctuation(t: TestDb) {
     }
     assert!(app.search_parties(&admin, "zzz", 10).await.expect("search").is_empty());
     assert!(app.search_parties(&admin, "   ", 10).await.expect("search").is_empty());
+    assert!(
+        app.search_parties(&admin, "j", 10).await.expect("search").is_empty(),
+        "waits for two characters"
+    );
+    assert_eq!(app.search_parties(&admin, "jo", 10).await.expect("search").first().map(|p| p.id), Some(joao));
 }
 db_test!(search_ignores_accents_case_and_punctuation);
 

@@ -646,6 +646,10 @@ pub async fn count(db: &Db, org_id: OrgId, filter: &PartyListFilter, cap: u64) -
     })
 }
 
+/// With this many whole-word matches a prefix search adds nothing a
+/// person would scroll to.
+const ENOUGH_EXACT_HITS: usize = 50;
+
 /// Candidates for a search, unranked; the app ranks them. Each term must
 /// start a word of the folded search text.
 #[tracing::instrument(skip_all)]
@@ -663,7 +667,6 @@ pub async fn search(
             // FTS first, then each hit's party by its unique key: the
             // CROSS JOIN pins that order, which the planner could otherwise
             // swap for a walk over the organisation's index.
-            let phrases: Vec<String> = terms.iter().map(|t| format!("\"{}\"*", t.replace('"', ""))).collect();
             let sql = format!(
                 "SELECT {SUMMARY_COLUMNS} FROM
                     (SELECT rowid AS hit FROM search_fts_parties WHERE search_fts_parties MATCH $1 LIMIT 200) hits
@@ -671,12 +674,40 @@ pub async fn search(
                  WHERE parties.org_id = $2 AND parties.merged_into IS NULL AND parties.archived_at IS NULL
                  LIMIT $3"
             );
-            Ok(sqlx::query_as(&sql)
-                .bind(phrases.join(" "))
+            let quoted: Vec<String> = terms.iter().map(|t| format!("\"{}\"", t.replace('"', ""))).collect();
+            // Whole words first: FTS5 reads a word's doclist lazily and stops
+            // at the limit, but expands a prefix into one merged list first,
+            // which for "silva*" among millions costs tens of milliseconds.
+            let exact: Vec<PartySummary> = sqlx::query_as(&sql)
+                .bind(quoted.join(" "))
                 .bind(org_id.0)
                 .bind(i64::from(limit))
                 .fetch_all(sqlite.reader())
-                .await?)
+                .await?;
+            if exact.len() >= ENOUGH_EXACT_HITS {
+                return Ok(exact);
+            }
+            // Only the word being typed is a prefix; a single letter would
+            // expand to most of the index and narrows nothing, so it waits.
+            let (typing, complete) = quoted.split_last().unwrap_or((&quoted[0], &[]));
+            let typed_chars = typing.chars().count().saturating_sub(2);
+            let mut words: Vec<String> = complete.to_vec();
+            if typed_chars >= 2 || complete.is_empty() {
+                words.push(format!("{typing}*"));
+            }
+            let prefixed = words.join(" ");
+            let mut found: Vec<PartySummary> = sqlx::query_as(&sql)
+                .bind(prefixed)
+                .bind(org_id.0)
+                .bind(i64::from(limit))
+                .fetch_all(sqlite.reader())
+                .await?;
+            for row in exact {
+                if !found.iter().any(|f| f.id == row.id) {
+                    found.push(row);
+                }
+            }
+            Ok(found)
         }
         Db::Postgres(_) => {
             let mut query = summary_select(org_id, &PartyListFilter::default());
