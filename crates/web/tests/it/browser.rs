@@ -284,5 +284,15 @@ async fn merge_a_duplicate_through_the_picker_and_undo() {
     client.goto(&t.url(&format!("/customers/{}", ids[0]))).await.expect("sheet");
     let text = wait_for_text(client, "main", "Márcia Simões").await;
     assert!(!text.contains("97777-2222"), "the phone went back");
+
+    // The same screens in English.
+    client.find(Locator::Css("button[data-locale='en']")).await.expect("EN").click().await.expect("click");
+    wait_for_text(client, "#merges", "Merge records").await;
+    client.goto(&t.url("/customers")).await.expect("list");
+    wait_for_text(client, "#customers-count", "2 records").await;
+    browser.screenshot("registry-list-en").await;
+    client.goto(&t.url("/customers/new")).await.expect("form");
+    wait_for_text(client, "h1", "New customer").await;
+    browser.screenshot("registry-form-en").await;
     browser.close().await;
 }
