@@ -309,6 +309,13 @@ pub struct PartyQuery {
 }
 
 impl PartyQuery {
+    /// Refuses a query whose filters or sort do not parse.
+    pub fn check(&self) -> Result<(), ValidationErrors> {
+        self.filter()?;
+        self.sort()?;
+        Ok(())
+    }
+
     fn filter(&self) -> Result<PartyListFilter, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let non_empty =
@@ -609,33 +616,45 @@ impl App {
         Ok(ranked.into_iter().take(limit.clamp(1, 50) as usize).map(|(_, row)| row.into()).collect())
     }
 
-    /// Everything the list filter selects, for a CSV export; the export and
-    /// its row count go into the audit trail.
+    /// Everything the list filter selects, a page at a time, handed to
+    /// `sink` (which returns false when the reader has gone): an export of
+    /// a million rows never sits in memory. The export and the number of
+    /// rows actually handed over go into the audit trail.
     #[tracing::instrument(skip_all)]
-    pub async fn export_parties(
+    pub async fn export_parties<F, Fut>(
         &self,
         actor: &Actor,
         query: &PartyQuery,
-    ) -> Result<Vec<PartyListItem>, AppError> {
+        mut sink: F,
+    ) -> Result<u64, AppError>
+    where
+        F: FnMut(Vec<PartyListItem>) -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        const PAGE: u32 = 1000;
         let filter = query.filter()?;
-        let mut items = Vec::new();
+        let mut exported = 0u64;
         let mut after: Option<Keyset> = None;
         loop {
             let rows =
-                repo::list(&self.db, actor.org_id, &filter, PartySort::Name, false, after.as_ref(), 1000)
+                repo::list(&self.db, actor.org_id, &filter, PartySort::Name, false, after.as_ref(), PAGE)
                     .await?;
-            let done = rows.len() < 1000;
+            let last_page = rows.len() < PAGE as usize;
             after = rows.last().map(|row| Keyset { value: row.sort_name.clone(), id: row.id });
-            items.extend(rows.into_iter().map(PartyListItem::from));
-            if done {
+            let count = rows.len() as u64;
+            if !sink(rows.into_iter().map(PartyListItem::from).collect()).await {
+                break;
+            }
+            exported += count;
+            if last_page {
                 break;
             }
         }
         let mut tx = self.db.begin().await?;
-        let details = serde_json::json!({ "rows": items.len(), "filter": format!("{query:?}") });
+        let details = serde_json::json!({ "rows": exported, "filter": format!("{query:?}") });
         crate::audit::record(&mut tx, actor, AuditAction::Export, "party", None, None, Some(details)).await?;
         tx.commit().await?;
-        Ok(items)
+        Ok(exported)
     }
 
     /// Soft-deletes a party [arquivar]; it leaves lists and search.

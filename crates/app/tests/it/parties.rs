@@ -207,8 +207,15 @@ async fn export_is_audited_with_its_row_count(t: TestDb) {
     app.create_party(&admin, input(PartyDraft { full_name: "Segunda Pessoa".into(), ..Default::default() }))
         .await
         .expect("create");
-    let rows = app.export_parties(&admin, &PartyQuery::default()).await.expect("export");
-    assert_eq!(rows.len(), 2);
+    let mut rows = Vec::new();
+    let exported = app
+        .export_parties(&admin, &PartyQuery::default(), |page| {
+            rows.extend(page);
+            async { true }
+        })
+        .await
+        .expect("export");
+    assert_eq!((exported, rows.len()), (2, 2));
     let audit = app.audit_log(&admin, None, None).await.expect("audit");
     let export = audit.items.iter().find(|e| e.action == "export").expect("an export entry");
     assert_eq!(export.after.as_ref().and_then(|a| a["rows"].as_u64()), Some(2));

@@ -7,8 +7,8 @@ use app::parties::{
     RelationshipView, SavedParty,
 };
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Json, Response};
+use axum::http::StatusCode;
+use axum::response::{Json, Response};
 use domain::party::{ConsentChange, PartyDraft};
 use domain::{Locale, PartyId};
 use serde::{Deserialize, Serialize};
@@ -298,9 +298,6 @@ pub async fn export_csv(
     ApiActor(actor): ApiActor,
     Query(query): Query<PartyQuery>,
 ) -> Result<Response, ApiError> {
-    let rows =
-        state.app.export_parties(&actor, &query).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
-    let mut response = crate::csv::parties(&rows, &crate::i18n::tr(actor.locale)).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    Ok(response)
+    let locale = actor.locale;
+    crate::csv::parties_download(state.app.clone(), actor, query).map_err(|e| ApiError::from_app(e, locale))
 }

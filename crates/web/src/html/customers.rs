@@ -9,9 +9,8 @@ use app::parties::{
     ConsentEventView, MergeView, NoteView, PartyInput, PartyListItem, PartyQuery, PartyView, RelationshipView,
 };
 use askama::Template;
-use axum::body::Body;
 use axum::extract::{Extension, Form, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::party::{AddressDraft, Channel, ConsentChange, PartyDraft, PhoneDraft, RelationshipKind};
 use domain::{PartyId, ValidationErrors};
@@ -1077,26 +1076,16 @@ pub async fn archive(
     }
 }
 
-/// The list as CSV the way Brazilian Excel opens it: `;` separators,
-/// UTF-8 with a byte-order mark, CRLF line ends.
+/// The list as CSV the way Brazilian Excel opens it.
 pub async fn export_csv(
     State(state): State<AppState>,
     user: CurrentUser,
     headers: HeaderMap,
     Query(query): Query<PartyQuery>,
 ) -> Response {
-    let t = tr(user.actor.locale);
-    let rows = match state.app.export_parties(&user.actor, &query).await {
-        Ok(rows) => rows,
-        Err(error) => return page_error(error, user.actor.locale, &headers),
-    };
-    let body = crate::csv::parties(&rows, &t);
-    let mut response = Body::from(body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"clientes.csv\""),
-    );
-    response
+    let locale = user.actor.locale;
+    match crate::csv::parties_download(state.app.clone(), user.actor, query) {
+        Ok(response) => response,
+        Err(error) => page_error(error, locale, &headers),
+    }
 }
