@@ -132,7 +132,12 @@ async fn list_search_and_csv_export(t: TestApp) {
     let refused = client.get(t.url("/customers/export.csv?sort=password")).send().await.expect("GET");
     assert_eq!(refused.status(), 422, "a bad filter is refused before streaming starts");
     let token_api = t.token_for(&t.admin).await;
-    let api_csv = client.get(t.url("/api/v1/parties/export.csv?state=SP")).bearer_auth(&token_api).send().await.expect("GET");
+    let api_csv = client
+        .get(t.url("/api/v1/parties/export.csv?state=SP"))
+        .bearer_auth(&token_api)
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(api_csv.status(), 200);
     assert_eq!(api_csv.text().await.expect("body").split("\r\n").filter(|l| !l.is_empty()).count(), 3);
     let audit: Value = client
