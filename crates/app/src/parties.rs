@@ -7,9 +7,11 @@ use db::repo::party::{self as repo, Keyset, PartyListFilter, PartySort, PartySum
 use db::repo::{merge, registry_settings, user};
 use domain::audit::AuditAction;
 use domain::page::{Page, clamp_page_size};
-use domain::party::{Channel, ConsentChange, PartyDraft, RelationshipKind, ValidParty, parse_note};
+use domain::party::{
+    Channel, ConsentChange, ConsentState, PartyDraft, RelationshipKind, ValidParty, parse_note,
+};
 use domain::phone::{Country, Phone};
-use domain::{Email, PartyId, ValidationErrors};
+use domain::{PartyId, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -50,6 +52,28 @@ pub struct ConsentView {
     pub email: bool,
     pub phone: bool,
     pub letter: bool,
+}
+
+impl From<ConsentState> for ConsentView {
+    fn from(state: ConsentState) -> Self {
+        ConsentView {
+            sms_whatsapp: state.sms_whatsapp,
+            email: state.email,
+            phone: state.phone,
+            letter: state.letter,
+        }
+    }
+}
+
+impl From<&ConsentView> for ConsentState {
+    fn from(view: &ConsentView) -> Self {
+        ConsentState {
+            sms_whatsapp: view.sms_whatsapp,
+            email: view.email,
+            phone: view.phone,
+            letter: view.letter,
+        }
+    }
 }
 
 /// Everything on a party's registration sheet.
@@ -146,12 +170,7 @@ impl From<repo::PartyRecord> for PartyView {
                 country: a.country,
             }),
             tags: record.tags,
-            consent: ConsentView {
-                sms_whatsapp: consent.sms_whatsapp,
-                email: consent.email,
-                phone: consent.phone,
-                letter: consent.letter,
-            },
+            consent: consent.into(),
             custom: Default::default(),
             archived: row.archived_at.is_some(),
             created_at: row.created_at,
@@ -238,13 +257,8 @@ pub struct PartyListItem {
 
 impl From<PartySummary> for PartyListItem {
     fn from(row: PartySummary) -> Self {
-        let document = match (
-            row.document_kind.as_deref().and_then(domain::document::DocumentKind::parse),
-            row.document,
-        ) {
-            (Some(kind), Some(value)) => Some(domain::document::Document { kind, value }.formatted()),
-            (_, value) => value,
-        };
+        let document = row.document().map(|d| d.formatted()).or_else(|| row.document.clone());
+        let consent = row.consent();
         PartyListItem {
             id: row.id,
             kind: row.kind,
@@ -258,12 +272,7 @@ impl From<PartySummary> for PartyListItem {
             seller_id: row.seller_id,
             phone: row.first_phone.map(|p| Phone::from_stored(p).formatted()),
             email: row.first_email,
-            consent: ConsentView {
-                sms_whatsapp: row.consent_sms_whatsapp,
-                email: row.consent_email,
-                phone: row.consent_phone,
-                letter: row.consent_letter,
-            },
+            consent: consent.into(),
             created_at: row.created_at,
         }
     }
@@ -958,15 +967,6 @@ impl App {
 
 impl PartyView {
     pub fn consent_for(&self, channel: Channel) -> bool {
-        match channel {
-            Channel::SmsWhatsapp => self.consent.sms_whatsapp,
-            Channel::Email => self.consent.email,
-            Channel::Phone => self.consent.phone,
-            Channel::Letter => self.consent.letter,
-        }
-    }
-
-    pub fn primary_email(&self) -> Option<Email> {
-        self.emails.first().and_then(|e| Email::parse(e).ok())
+        ConsentState::from(&self.consent).allows(channel)
     }
 }

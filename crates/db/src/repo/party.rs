@@ -54,19 +54,23 @@ const COLUMNS: &str = "id, kind, lifecycle, prospect_state, customer_status, ful
     consent_sms_whatsapp, consent_email, consent_phone, consent_letter, merged_into, archived_at, created_at, \
     updated_at, updated_by, version";
 
+/// The consent and document columns, read the same way for a full row
+/// and for a list row.
+fn consent_of(sms_whatsapp: bool, email: bool, phone: bool, letter: bool) -> ConsentState {
+    ConsentState { sms_whatsapp, email, phone, letter }
+}
+
+fn document_of(kind: Option<&str>, value: Option<&String>) -> Option<Document> {
+    Some(Document { kind: DocumentKind::parse(kind?)?, value: value?.clone() })
+}
+
 impl PartyRow {
     pub fn consent(&self) -> ConsentState {
-        ConsentState {
-            sms_whatsapp: self.consent_sms_whatsapp,
-            email: self.consent_email,
-            phone: self.consent_phone,
-            letter: self.consent_letter,
-        }
+        consent_of(self.consent_sms_whatsapp, self.consent_email, self.consent_phone, self.consent_letter)
     }
 
     pub fn document(&self) -> Option<Document> {
-        let kind = DocumentKind::parse(self.document_kind.as_deref()?)?;
-        Some(Document { kind, value: self.document.clone()? })
+        document_of(self.document_kind.as_deref(), self.document.as_ref())
     }
 }
 
@@ -480,6 +484,16 @@ pub struct PartySummary {
     pub created_at: DateTime<Utc>,
     pub first_phone: Option<String>,
     pub first_email: Option<String>,
+}
+
+impl PartySummary {
+    pub fn consent(&self) -> ConsentState {
+        consent_of(self.consent_sms_whatsapp, self.consent_email, self.consent_phone, self.consent_letter)
+    }
+
+    pub fn document(&self) -> Option<Document> {
+        document_of(self.document_kind.as_deref(), self.document.as_ref())
+    }
 }
 
 /// Columns a list may be sorted by.

@@ -969,6 +969,11 @@ pub async fn add_note(
     after_action(result, user.actor.locale, &headers)
 }
 
+/// The party a picker chose, from its hidden form field.
+fn other_party(text: &str, field: &'static str) -> Result<PartyId, AppError> {
+    text.trim().parse().map_err(|_| ValidationErrors::single(field, "error-party-not-found").into())
+}
+
 #[derive(Deserialize)]
 pub struct RelationshipForm {
     #[serde(default)]
@@ -986,11 +991,7 @@ pub async fn add_relationship(
 ) -> Response {
     let result = async {
         let party = parse_id(&id)?;
-        let related = form
-            .related_id
-            .trim()
-            .parse()
-            .map_err(|_| ValidationErrors::single("related_id", "error-party-not-found"))?;
+        let related = other_party(&form.related_id, "related_id")?;
         state.app.add_relationship(&user.actor, party, related, &form.kind).await.map(|_| party.0)
     }
     .await;
@@ -1027,11 +1028,7 @@ pub async fn merge(
 ) -> Response {
     let result = async {
         let survivor = parse_id(&id)?;
-        let merged = form
-            .merged_id
-            .trim()
-            .parse()
-            .map_err(|_| ValidationErrors::single("merged_id", "error-party-not-found"))?;
+        let merged = other_party(&form.merged_id, "merged_id")?;
         state.app.merge_parties(&user.actor, survivor, merged).await.map(|_| survivor.0)
     }
     .await;
