@@ -30,6 +30,15 @@ pub struct StatusView {
 }
 
 impl App {
+    /// Both lists, for the page where administrators change them.
+    pub async fn registry_settings(
+        &self,
+        actor: &Actor,
+    ) -> Result<(Vec<CustomFieldView>, Vec<StatusView>), AppError> {
+        actor.require_admin()?;
+        Ok((self.custom_fields(actor).await?, self.customer_statuses(actor).await?))
+    }
+
     pub async fn custom_fields(&self, actor: &Actor) -> Result<Vec<CustomFieldView>, AppError> {
         Ok(repo::custom_fields(&self.db, actor.org_id)
             .await?

@@ -44,14 +44,10 @@ async fn page(
 ) -> Response {
     let actor = &user.actor;
     let t = tr(actor.locale);
-    let (fields, statuses) =
-        match (state.app.custom_fields(actor).await, state.app.customer_statuses(actor).await) {
-            (Ok(f), Ok(s)) => (f, s),
-            (Err(e), _) | (_, Err(e)) => return super::app_error_page(e, actor.locale),
-        };
-    if !actor.is_admin() {
-        return super::app_error_page(AppError::Forbidden, actor.locale);
-    }
+    let (fields, statuses) = match state.app.registry_settings(actor).await {
+        Ok(settings) => settings,
+        Err(e) => return super::app_error_page(e, actor.locale),
+    };
     render_with_status(
         status,
         &SettingsPage {

@@ -347,5 +347,7 @@ async fn organisation_fields_appear_on_the_form_and_sheet(t: TestApp) {
         .await
         .expect("POST");
     assert_eq!(refused.status(), 403);
+    let page = member_client.get(t.url("/admin/registry")).send().await.expect("GET");
+    assert_eq!(page.status(), 403, "the settings page is for administrators");
 }
 web_test!(organisation_fields_appear_on_the_form_and_sheet);
