@@ -102,7 +102,7 @@ impl App {
 
         self.limiter.clear_account(input.email);
         let token = random_token();
-        let actor = Actor::from_user(user, input.ip.map(str::to_string));
+        let actor = self.actor_for(user, input.ip.map(str::to_string)).await?;
         let mut tx = self.db.begin().await?;
         session::insert(
             &mut tx,
@@ -143,7 +143,7 @@ impl App {
             session::touch(&mut tx, &hash, now).await?;
             tx.commit().await?;
         }
-        Ok(Some(Actor::from_user(found.user.into_user(), ip.map(str::to_string))))
+        Ok(Some(self.actor_for(found.user.into_user(), ip.map(str::to_string)).await?))
     }
 
     #[tracing::instrument(skip_all)]
@@ -171,7 +171,7 @@ impl App {
             api_token::mark_used(&mut tx, ApiTokenId(found.token_id), now).await?;
             tx.commit().await?;
         }
-        Ok(Some(Actor::from_user(found.user.into_user(), ip.map(str::to_string))))
+        Ok(Some(self.actor_for(found.user.into_user(), ip.map(str::to_string)).await?))
     }
 }
 

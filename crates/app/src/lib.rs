@@ -3,6 +3,7 @@
 //! HTTP; nothing here writes SQL.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod demo;
@@ -22,7 +23,7 @@ pub use secret::{random_password, random_token};
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use db::Db;
-use domain::user::{Role, User};
+use domain::user::Role;
 use domain::{Email, Locale, OrgId, UserId};
 
 /// Tunables of the use cases, set by the binary's configuration.
@@ -70,27 +71,21 @@ pub struct Actor {
     pub locale: Locale,
     /// Where the request came from, for the audit trail.
     pub ip: Option<String>,
+    /// What the user's roles allow, read at the start of each request.
+    pub grants: domain::access::Grants,
+    pub branch_id: Option<domain::BranchId>,
+    /// The administrator viewing the app as this user, read-only.
+    pub viewing_as: Option<String>,
 }
 
 impl Actor {
-    fn from_user(user: User, ip: Option<String>) -> Actor {
-        Actor {
-            user_id: user.id,
-            org_id: user.org_id,
-            email: user.email,
-            display_name: user.display_name,
-            role: user.role,
-            locale: user.locale,
-            ip,
-        }
-    }
-
     pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
+        self.grants.has(domain::access::Permission::Administer)
     }
 
+    /// Administration; never while viewing the app as someone else.
     fn require_admin(&self) -> Result<(), AppError> {
-        if self.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
+        self.require_change(domain::access::Permission::Administer)
     }
 }
 

@@ -5,13 +5,14 @@ use crate::{Actor, App, AppError, now};
 use chrono::{DateTime, NaiveDate, Utc};
 use db::repo::party::{self as repo, Keyset, PartyListFilter, PartySort, PartySummary};
 use db::repo::{merge, registry_settings, user};
+use domain::access::{Permission, Portfolio};
 use domain::audit::AuditAction;
 use domain::page::{Page, clamp_page_size};
 use domain::party::{
     Channel, ConsentChange, ConsentState, PartyDraft, RelationshipKind, ValidParty, parse_note,
 };
 use domain::phone::{Country, Phone};
-use domain::{PartyId, ValidationErrors};
+use domain::{BranchId, PartyId, UserId, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -99,6 +100,8 @@ pub struct PartyView {
     pub spouse_name: Option<String>,
     pub spouse_birth_date: Option<NaiveDate>,
     pub seller_id: Option<Uuid>,
+    /// The branch whose portfolio holds the party (none: unassigned).
+    pub branch_id: Option<Uuid>,
     pub credit_bureau_status: Option<String>,
     pub agreement: Option<String>,
     pub credit_complement: Option<String>,
@@ -126,6 +129,7 @@ impl From<repo::PartyRecord> for PartyView {
         let document = row.document();
         PartyView {
             id: row.id,
+            branch_id: row.branch_id,
             kind: row.kind,
             lifecycle: row.lifecycle,
             prospect_state: row.prospect_state,
@@ -442,16 +446,29 @@ impl App {
     ) -> Result<Vec<DuplicateHint>, AppError> {
         let emails: Vec<String> = party.emails.iter().map(|e| e.as_str().to_string()).collect();
         let phones: Vec<String> = party.phones.iter().map(|p| p.phone.e164().to_string()).collect();
-        Ok(repo::find_sharing_contacts(&self.db, actor.org_id, &emails, &phones, except)
-            .await?
-            .into_iter()
-            .map(|(id, full_name)| DuplicateHint { id, full_name })
-            .collect())
+        let mut hints = Vec::new();
+        // Only parties the user may see: a hint must not reveal another
+        // portfolio's customer.
+        for (id, full_name) in
+            repo::find_sharing_contacts(&self.db, actor.org_id, &emails, &phones, except).await?
+        {
+            if repo::portfolio(&self.db, &actor.read_scope(), PartyId(id)).await?.is_some() {
+                hints.push(DuplicateHint { id, full_name });
+            }
+        }
+        Ok(hints)
     }
 
     #[tracing::instrument(skip_all)]
     pub async fn create_party(&self, actor: &Actor, input: PartyInput) -> Result<SavedParty, AppError> {
-        let party = self.validate_party(actor, &input.draft).await?;
+        actor.require_change(Permission::PartiesCreate)?;
+        let mut party = self.validate_party(actor, &input.draft).await?;
+        if !actor.can(Permission::FinancialFields) {
+            party.revolving_credit_limit = None;
+            party.credit_complement = None;
+        }
+        let portfolio = self.portfolio_for(actor, party.seller_id).await?;
+        party.seller_id = portfolio.owner;
         let custom = self.validate_custom(actor, &input.draft.custom).await?;
         let mut consents = Vec::new();
         for channel in &input.consents {
@@ -469,6 +486,7 @@ impl App {
             }
         }
         repo::insert(&mut tx, actor.org_id, id, &party, Some(actor.user_id), at).await?;
+        db::repo::access::set_portfolio(&mut tx, actor.org_id, id, portfolio.branch).await?;
         registry_settings::replace_custom_values(&mut tx, actor.org_id, id, &custom).await?;
         for channel in consents {
             repo::record_consent(
@@ -499,7 +517,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        let view = self.get_party(actor, id).await?;
+        let view = self.party_view(actor, id).await?;
         Ok(SavedParty { party: view, possible_duplicates: hints })
     }
 
@@ -524,9 +542,20 @@ impl App {
         expected_version: i64,
         draft: PartyDraft,
     ) -> Result<SavedParty, AppError> {
-        let party = self.validate_party(actor, &draft).await?;
+        self.guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
+        let mut party = self.validate_party(actor, &draft).await?;
         let custom = self.validate_custom(actor, &draft.custom).await?;
-        let before = self.get_party(actor, id).await?;
+        let before = self.party_view_unmasked(actor, id).await?;
+        if !actor.can(Permission::FinancialFields) {
+            // Fields the user cannot see are kept, not wiped.
+            party.revolving_credit_limit = before.revolving_credit_limit.map(domain::Money);
+            party.credit_complement = before.credit_complement.clone();
+        }
+        let portfolio = if party.seller_id.map(|s| s.0) == before.seller_id {
+            Portfolio { owner: party.seller_id, branch: before.branch_id.map(BranchId) }
+        } else {
+            self.portfolio_for(actor, party.seller_id).await?
+        };
         let hints = self.duplicate_hints(actor, &party, Some(id)).await?;
         let mut tx = self.db.begin().await?;
         if let Some(document) = &party.document {
@@ -542,6 +571,7 @@ impl App {
             let (by, at) = repo::last_change(&mut tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
             return Err(AppError::Conflict { by, at });
         }
+        db::repo::access::set_portfolio(&mut tx, actor.org_id, id, portfolio.branch).await?;
         registry_settings::replace_custom_values(&mut tx, actor.org_id, id, &custom).await?;
         let after = self.party_in_tx(&mut tx, actor, id).await?;
         crate::audit::record(
@@ -555,18 +585,60 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(SavedParty { party: self.get_party(actor, id).await?, possible_duplicates: hints })
+        Ok(SavedParty { party: self.party_view(actor, id).await?, possible_duplicates: hints })
     }
 
     #[tracing::instrument(skip_all)]
+    /// Opens a party's record: the read is written to the access audit
+    /// (who, when, which party; never the data itself).
     pub async fn get_party(&self, actor: &Actor, id: PartyId) -> Result<PartyView, AppError> {
-        let record = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        let view = self.party_view(actor, id).await?;
+        let mut tx = self.db.begin().await?;
+        crate::audit::record(&mut tx, actor, AuditAction::Read, "party", Some(id.to_string()), None, None)
+            .await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// The party as this actor may see it: within his reach, financial
+    /// fields only with that right.
+    pub(crate) async fn party_view(&self, actor: &Actor, id: PartyId) -> Result<PartyView, AppError> {
+        let mut view = self.party_view_unmasked(actor, id).await?;
+        if !actor.can(Permission::FinancialFields) {
+            view.revolving_credit_limit = None;
+            view.credit_complement = None;
+        }
+        Ok(view)
+    }
+
+    async fn party_view_unmasked(&self, actor: &Actor, id: PartyId) -> Result<PartyView, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        let record = repo::get(&self.db, &actor.read_scope(), id).await?.ok_or(AppError::NotFound)?;
         if let Some(survivor) = record.row.merged_into {
             return Err(AppError::Merged { into: PartyId(survivor) });
         }
         let mut view = PartyView::from(record);
         view.custom = self.custom_values(actor, id).await?;
         Ok(view)
+    }
+
+    /// The portfolio a created or re-owned party lands in: the chosen
+    /// owner's (and his branch), or by default the creator's. It must be
+    /// one the actor may write to.
+    async fn portfolio_for(&self, actor: &Actor, owner: Option<UserId>) -> Result<Portfolio, AppError> {
+        let portfolio = match owner {
+            Some(owner) => {
+                Portfolio { owner: Some(owner), branch: db::repo::access::branch_of(&self.db, owner).await? }
+            }
+            None => {
+                let (owner, branch) = self.default_portfolio(actor);
+                Portfolio { owner, branch }
+            }
+        };
+        if !actor.may_write(portfolio) {
+            return Err(ValidationErrors::single("seller_id", "error-seller-out-of-reach").into());
+        }
+        Ok(portfolio)
     }
 
     #[tracing::instrument(skip_all)]
@@ -582,8 +654,10 @@ impl App {
             None => None,
         };
         let limit = clamp_page_size(query.limit);
+        actor.require(Permission::PartiesRead)?;
         let mut rows =
-            repo::list(&self.db, actor.org_id, &filter, sort, descending, after.as_ref(), limit + 1).await?;
+            repo::list(&self.db, &actor.read_scope(), &filter, sort, descending, after.as_ref(), limit + 1)
+                .await?;
         let next_cursor = if rows.len() > limit as usize {
             rows.truncate(limit as usize);
             rows.last().map(|row| encode_cursor(sort, row))
@@ -595,7 +669,8 @@ impl App {
 
     /// How many parties the filter selects, counted up to [`COUNT_CAP`].
     pub async fn count_parties(&self, actor: &Actor, query: &PartyQuery) -> Result<i64, AppError> {
-        Ok(repo::count(&self.db, actor.org_id, &query.filter()?, COUNT_CAP).await?)
+        actor.require(Permission::PartiesRead)?;
+        Ok(repo::count(&self.db, &actor.read_scope(), &query.filter()?, COUNT_CAP).await?)
     }
 
     /// Search as you type: name, trade name, CPF/CNPJ/NIF with or without
@@ -612,7 +687,8 @@ impl App {
         if terms.is_empty() || (terms.len() == 1 && terms[0].chars().count() < 2) {
             return Ok(Vec::new());
         }
-        let candidates = repo::search(&self.db, actor.org_id, &terms, 200).await?;
+        actor.require(Permission::PartiesRead)?;
+        let candidates = repo::search(&self.db, &actor.read_scope(), &terms, 200).await?;
         let mut ranked: Vec<(i64, PartySummary)> = candidates
             .into_iter()
             .map(|row| {
@@ -640,14 +716,22 @@ impl App {
         F: FnMut(Vec<PartyListItem>) -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
+        actor.require(Permission::PartiesExport)?;
         const PAGE: u32 = 1000;
         let filter = query.filter()?;
         let mut exported = 0u64;
         let mut after: Option<Keyset> = None;
         loop {
-            let rows =
-                repo::list(&self.db, actor.org_id, &filter, PartySort::Name, false, after.as_ref(), PAGE)
-                    .await?;
+            let rows = repo::list(
+                &self.db,
+                &actor.read_scope(),
+                &filter,
+                PartySort::Name,
+                false,
+                after.as_ref(),
+                PAGE,
+            )
+            .await?;
             let last_page = rows.len() < PAGE as usize;
             after = rows.last().map(|row| Keyset { value: row.sort_name.clone(), id: row.id });
             let count = rows.len() as u64;
@@ -674,6 +758,7 @@ impl App {
         expected_version: i64,
         archived: bool,
     ) -> Result<PartyView, AppError> {
+        self.guard_party(actor, id, Some(Permission::PartiesDelete)).await?;
         let mut tx = self.db.begin().await?;
         let at = now();
         if !repo::set_archived(
@@ -702,7 +787,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        let record = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        let record = repo::get(&self.db, &actor.read_scope(), id).await?.ok_or(AppError::NotFound)?;
         Ok(record.into())
     }
 }
@@ -752,7 +837,8 @@ impl App {
         id: PartyId,
         change: ConsentChange,
     ) -> Result<PartyView, AppError> {
-        let before = self.get_party(actor, id).await?;
+        self.guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
+        let before = self.party_view(actor, id).await?;
         let at = now();
         let mut tx = self.db.begin().await?;
         repo::record_consent(
@@ -782,7 +868,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.get_party(actor, id).await
+        self.party_view(actor, id).await
     }
 
     pub async fn consent_history(
@@ -790,7 +876,7 @@ impl App {
         actor: &Actor,
         id: PartyId,
     ) -> Result<Vec<ConsentEventView>, AppError> {
-        self.get_party(actor, id).await?;
+        self.guard_party(actor, id, None).await?;
         Ok(repo::consent_history(&self.db, actor.org_id, id)
             .await?
             .into_iter()
@@ -806,8 +892,8 @@ impl App {
     }
 
     pub async fn add_note(&self, actor: &Actor, id: PartyId, body: &str) -> Result<NoteView, AppError> {
+        self.guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
         let body = parse_note(body).map_err(|m| ValidationErrors::single("body", m))?;
-        self.get_party(actor, id).await?;
         let at = now();
         let mut tx = self.db.begin().await?;
         let note_id =
@@ -828,7 +914,7 @@ impl App {
     }
 
     pub async fn notes(&self, actor: &Actor, id: PartyId) -> Result<Vec<NoteView>, AppError> {
-        self.get_party(actor, id).await?;
+        self.guard_party(actor, id, None).await?;
         Ok(repo::notes(&self.db, actor.org_id, id)
             .await?
             .into_iter()
@@ -847,8 +933,8 @@ impl App {
         if id == related {
             return Err(ValidationErrors::single("related_id", "error-relationship-self").into());
         }
-        self.get_party(actor, id).await?;
-        let other = self.get_party(actor, related).await.map_err(|e| match e {
+        self.guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
+        let other = self.party_view(actor, related).await.map_err(|e| match e {
             AppError::NotFound => ValidationErrors::single("related_id", "error-party-not-found").into(),
             other => other,
         })?;
@@ -871,6 +957,7 @@ impl App {
         id: PartyId,
         relationship: Uuid,
     ) -> Result<(), AppError> {
+        self.guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
         let mut tx = self.db.begin().await?;
         if !repo::delete_relationship(&mut tx, actor.org_id, id, relationship).await? {
             return Err(AppError::NotFound);
@@ -890,6 +977,7 @@ impl App {
     }
 
     pub async fn relationships(&self, actor: &Actor, id: PartyId) -> Result<Vec<RelationshipView>, AppError> {
+        self.guard_party(actor, id, None).await?;
         Ok(repo::relationships(&self.db, actor.org_id, id)
             .await?
             .into_iter()
@@ -914,8 +1002,9 @@ impl App {
         if survivor == merged {
             return Err(ValidationErrors::single("merged_id", "error-merge-self").into());
         }
-        self.get_party(actor, survivor).await?;
-        let merged_party = self.get_party(actor, merged).await?;
+        self.guard_party(actor, survivor, Some(Permission::PartiesDelete)).await?;
+        self.guard_party(actor, merged, Some(Permission::PartiesDelete)).await?;
+        let merged_party = self.party_view(actor, merged).await?;
         let at = now();
         let mut tx = self.db.begin().await?;
         let merge_id = merge::merge(&mut tx, actor.org_id, survivor, merged, Some(actor.user_id), at).await?;
@@ -938,6 +1027,7 @@ impl App {
     pub async fn undo_merge(&self, actor: &Actor, merge_id: Uuid) -> Result<PartyView, AppError> {
         let mut tx = self.db.begin().await?;
         let record = merge::find(&mut tx, actor.org_id, merge_id).await?.ok_or(AppError::NotFound)?;
+        self.guard_party(actor, PartyId(record.survivor_id), Some(Permission::PartiesDelete)).await?;
         if record.undone_at.is_some() {
             return Err(ValidationErrors::single("merge", "error-merge-undone").into());
         }
@@ -953,10 +1043,11 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.get_party(actor, PartyId(record.merged_id)).await
+        self.party_view(actor, PartyId(record.merged_id)).await
     }
 
     pub async fn merges_into(&self, actor: &Actor, survivor: PartyId) -> Result<Vec<MergeView>, AppError> {
+        self.guard_party(actor, survivor, None).await?;
         Ok(merge::open_merges_into(&self.db, actor.org_id, survivor)
             .await?
             .into_iter()

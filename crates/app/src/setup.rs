@@ -2,7 +2,7 @@
 //! the demo organisation, users and tokens without the web UI.
 use crate::secret::random_password;
 use crate::users::NewUserInput;
-use crate::{Actor, App, AppError, now};
+use crate::{App, AppError, now};
 use db::repo::{organisation, user};
 use domain::audit::AuditAction;
 use domain::user::{NewPassword, User};
@@ -110,7 +110,7 @@ impl App {
         name: &str,
     ) -> Result<crate::tokens::CreatedToken, AppError> {
         let user = self.operator_find_user(email).await?;
-        let actor = Actor::from_user(user, None);
+        let actor = self.actor_for(user, None).await?;
         self.create_api_token(&actor, name).await
     }
 

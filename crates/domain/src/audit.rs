@@ -12,6 +12,10 @@ pub enum AuditAction {
     LoginFailed,
     Logout,
     PermissionChange,
+    /// A customer record was opened (access audit: who and which, never what).
+    Read,
+    /// An administrator started viewing the app as another user.
+    ViewAs,
 }
 
 impl AuditAction {
@@ -25,6 +29,8 @@ impl AuditAction {
             AuditAction::LoginFailed => "login_failed",
             AuditAction::Logout => "logout",
             AuditAction::PermissionChange => "permission_change",
+            AuditAction::Read => "read",
+            AuditAction::ViewAs => "view_as",
         }
     }
 }

@@ -63,3 +63,11 @@ id_type!(
     /// A row that belongs to a party (phone, e-mail, address, note, consent event, …).
     RowId
 );
+id_type!(
+    /// A branch [agência, loja] of the organisation.
+    BranchId
+);
+id_type!(
+    /// A role: a named set of permissions and access levels.
+    RoleId
+);

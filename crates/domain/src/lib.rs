@@ -2,6 +2,34 @@
 //! entities and their invariants. No IO, no async, no SQL, no HTTP.
 #![forbid(unsafe_code)]
 
+/// An enum stored and sent as fixed strings, with `ALL`, `as_str` and
+/// `parse`, ordered as its variants are declared.
+macro_rules! string_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? } error $error:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(value: &str) -> Result<$name, &'static str> {
+                match value.trim() {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err($error),
+                }
+            }
+        }
+    };
+}
+
+pub mod access;
 pub mod address;
 pub mod audit;
 pub mod document;
@@ -17,7 +45,7 @@ pub mod user;
 pub mod validation;
 
 pub use email::Email;
-pub use ids::{OrgId, PartyId, UserId};
+pub use ids::{BranchId, OrgId, PartyId, RoleId, UserId};
 pub use locale::Locale;
 pub use money::Money;
 pub use validation::{FieldError, ValidationErrors};

@@ -146,6 +146,7 @@ async fn open(config: &Config) -> Result<Db> {
 async fn serve(config: Config, demo: bool) -> Result<()> {
     let db = open(&config).await?;
     let app = Arc::new(App::new(db, config.settings()));
+    app.ensure_access_defaults().await.map_err(explain)?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;

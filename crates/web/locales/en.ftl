@@ -315,3 +315,10 @@ error-choice-invalid = Choose one of the options.
 error-status-taken = This status already exists.
 customers-count-many = More than 10,000 records — use search or the filters
 party-pick-hint = Search by name, document or phone
+
+## Access control
+error-access-level-invalid = Choose own, branch or organisation.
+error-branch-invalid = Choose one of the organisation's branches.
+error-branch-taken = A branch with this name already exists.
+error-permission-invalid = Unknown permission.
+error-seller-out-of-reach = You can only assign customers to a portfolio you may change.

@@ -315,3 +315,10 @@ error-choice-invalid = Escolha uma das opções.
 error-status-taken = Essa situação já existe.
 customers-count-many = Mais de 10.000 cadastros — use a busca ou os filtros
 party-pick-hint = Busque por nome, documento ou telefone
+
+## Controle de acesso
+error-access-level-invalid = Escolha próprio, agência ou organização.
+error-branch-invalid = Escolha uma das agências da organização.
+error-branch-taken = Já existe uma agência com este nome.
+error-permission-invalid = Permissão desconhecida.
+error-seller-out-of-reach = Você só pode atribuir clientes a uma carteira que pode alterar.

@@ -315,3 +315,10 @@ error-choice-invalid = Escolha uma das opções.
 error-status-taken = Esse estado já existe.
 customers-count-many = Mais de 10.000 registos — use a pesquisa ou os filtros
 party-pick-hint = Pesquise por nome, documento ou telefone
+
+## Controlo de acessos
+error-access-level-invalid = Escolha próprio, balcão ou organização.
+error-branch-invalid = Escolha um dos balcões da organização.
+error-branch-taken = Já existe um balcão com este nome.
+error-permission-invalid = Permissão desconhecida.
+error-seller-out-of-reach = Só pode atribuir clientes a uma carteira que pode alterar.

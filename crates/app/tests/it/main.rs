@@ -1,4 +1,5 @@
 //! Use-case tests against real databases.
+mod access;
 mod auth;
 mod parties;
 mod users;

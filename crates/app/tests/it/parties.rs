@@ -151,6 +151,8 @@ async fn search_ignores_accents_case_and_punctuation(t: TestDb) {
         "joao",
         "JOÃO conceicao",
         "joao conc",
+        "conceicao jo",
+        "conceicao joao s",
         "529.982.247-25",
         "52998224725",
         "(11) 98765-4321",
@@ -163,12 +165,20 @@ async fn search_ignores_accents_case_and_punctuation(t: TestDb) {
         assert_eq!(found.len(), 1, "{query:?} finds only João");
     }
     assert!(app.search_parties(&admin, "zzz", 10).await.expect("search").is_empty());
+    assert!(app.search_parties(&admin, "joao zz", 10).await.expect("search").is_empty());
     assert!(app.search_parties(&admin, "   ", 10).await.expect("search").is_empty());
     assert!(
         app.search_parties(&admin, "j", 10).await.expect("search").is_empty(),
         "waits for two characters"
     );
     assert_eq!(app.search_parties(&admin, "jo", 10).await.expect("search").first().map(|p| p.id), Some(joao));
+
+    let version = app.get_party(&admin, PartyId(joao)).await.expect("get").version;
+    let renamed = PartyDraft { full_name: "João Batista".into(), ..self::joao() };
+    app.update_party(&admin, PartyId(joao), version, renamed).await.expect("rename");
+    assert!(app.search_parties(&admin, "conceicao", 10).await.expect("search").is_empty(), "old name gone");
+    let found = app.search_parties(&admin, "batis", 10).await.expect("search");
+    assert_eq!(found.iter().map(|p| p.id).collect::<Vec<_>>(), [joao], "new name found");
 }
 db_test!(search_ignores_accents_case_and_punctuation);
 

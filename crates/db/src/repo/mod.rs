@@ -1,5 +1,6 @@
 //! One module per aggregate. Reads take `&Db`; writes take the caller's
 //! transaction so a use case commits all of its rows, or none.
+pub mod access;
 pub mod api_token;
 pub mod audit;
 pub mod merge;

@@ -43,3 +43,9 @@ pub async fn get(db: &Db, id: OrgId) -> Result<Option<OrganisationRow>, DbError>
             .await?
     }))
 }
+
+pub async fn all(db: &Db) -> Result<Vec<OrganisationRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT id, name, created_at FROM organisations ORDER BY name").fetch_all(pool).await?
+    }))
+}

@@ -1,12 +1,16 @@
 //! Parties [Cadastro de Pessoa] and everything attached to them.
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::{Portfolio, Reach};
 use domain::address::Address;
 use domain::document::{Document, DocumentKind};
 use domain::party::{Channel, ConsentState, ValidParty, search_text, sort_name};
 use domain::phone::Country;
-use domain::{OrgId, PartyId, UserId};
-use sea_query::{Alias, Expr, Order, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder};
+use domain::{BranchId, OrgId, PartyId, UserId};
+use sea_query::{
+    Alias, Condition, Expr, Order, PostgresQueryBuilder, Query, SelectStatement, SimpleExpr,
+    SqliteQueryBuilder,
+};
 use sea_query_binder::SqlxBinder;
 use uuid::Uuid;
 
@@ -29,6 +33,7 @@ pub struct PartyRow {
     pub spouse_name: Option<String>,
     pub spouse_birth_date: Option<NaiveDate>,
     pub seller_id: Option<Uuid>,
+    pub branch_id: Option<Uuid>,
     pub credit_bureau_status: Option<String>,
     pub agreement: Option<String>,
     pub credit_complement: Option<String>,
@@ -50,7 +55,7 @@ pub struct PartyRow {
 
 const COLUMNS: &str = "id, kind, lifecycle, prospect_state, customer_status, full_name, trade_name, document_kind, \
     document, birth_date, sex, profession, football_team, shoe_size, spouse_name, spouse_birth_date, seller_id, \
-    credit_bureau_status, agreement, credit_complement, revolving_credit_limit, company_sector, city, state, \
+    branch_id, credit_bureau_status, agreement, credit_complement, revolving_credit_limit, company_sector, city, state, \
     consent_sms_whatsapp, consent_email, consent_phone, consent_letter, merged_into, archived_at, created_at, \
     updated_at, updated_by, version";
 
@@ -375,15 +380,54 @@ async fn load_children_db(db: &Db, row: PartyRow) -> Result<PartyRecord, DbError
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn get(db: &Db, org_id: OrgId, id: PartyId) -> Result<Option<PartyRecord>, DbError> {
-    let sql = format!("SELECT {COLUMNS} FROM parties WHERE org_id = $1 AND id = $2");
-    let row: Option<PartyRow> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(pool).await?
-    });
+pub async fn get(db: &Db, scope: &Scope, id: PartyId) -> Result<Option<PartyRecord>, DbError> {
+    let mut query = Query::select();
+    query
+        .expr(Expr::cust(COLUMNS))
+        .from(col("parties"))
+        .and_where(Expr::col((col("parties"), col("org_id"))).eq(scope.org_id.0))
+        .and_where(Expr::col((col("parties"), col("id"))).eq(id.0));
+    if let Some(condition) = reach_condition(scope.reach) {
+        query.and_where(condition);
+    }
+    let row: Option<PartyRow> = match db {
+        Db::Sqlite(sqlite) => {
+            let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_optional(sqlite.reader()).await?
+        }
+        Db::Postgres(pg) => {
+            let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_optional(pg).await?
+        }
+    };
     match row {
         Some(row) => Ok(Some(load_children_db(db, row).await?)),
         None => Ok(None),
     }
+}
+
+/// A live party's portfolio, if the scope reaches it.
+pub async fn portfolio(db: &Db, scope: &Scope, id: PartyId) -> Result<Option<Portfolio>, DbError> {
+    let mut query = Query::select();
+    query
+        .columns([(col("parties"), col("seller_id")), (col("parties"), col("branch_id"))])
+        .from(col("parties"))
+        .and_where(Expr::col((col("parties"), col("org_id"))).eq(scope.org_id.0))
+        .and_where(Expr::col((col("parties"), col("id"))).eq(id.0));
+    if let Some(condition) = reach_condition(scope.reach) {
+        query.and_where(condition);
+    }
+    let row: Option<(Option<Uuid>, Option<Uuid>)> = match db {
+        Db::Sqlite(sqlite) => {
+            let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_optional(sqlite.reader()).await?
+        }
+        Db::Postgres(pg) => {
+            let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_optional(pg).await?
+        }
+    };
+    Ok(row.map(|(owner, branch)| Portfolio { owner: owner.map(UserId), branch: branch.map(BranchId) }))
 }
 
 /// The row as the transaction sees it (for before/after in the audit).
@@ -477,6 +521,7 @@ pub struct PartySummary {
     pub city: String,
     pub state: String,
     pub seller_id: Option<Uuid>,
+    pub branch_id: Option<Uuid>,
     pub consent_sms_whatsapp: bool,
     pub consent_email: bool,
     pub consent_phone: bool,
@@ -534,18 +579,40 @@ fn col(name: &str) -> Alias {
 /// hand-written SQLite search so both return the same shape.
 const SUMMARY_COLUMNS: &str = "parties.id, parties.kind, parties.lifecycle, parties.prospect_state, \
     parties.customer_status, parties.full_name, parties.trade_name, parties.sort_name, parties.document_kind, \
-    parties.document, parties.city, parties.state, parties.seller_id, parties.consent_sms_whatsapp, \
+    parties.document, parties.city, parties.state, parties.seller_id, parties.branch_id, \
+    parties.consent_sms_whatsapp, \
     parties.consent_email, parties.consent_phone, parties.consent_letter, parties.created_at, \
     (SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = parties.id ORDER BY ph.position LIMIT 1) AS first_phone, \
     (SELECT em.email FROM party_emails em WHERE em.party_id = parties.id ORDER BY em.position LIMIT 1) AS first_email";
 
-fn summary_select(org_id: OrgId, filter: &PartyListFilter) -> SelectStatement {
+/// The parties a query may return: one organisation's, within the
+/// user's reach. Every read of parties takes one, so no list, count,
+/// search, export or sheet can return a row its reader may not see.
+#[derive(Clone, Copy, Debug)]
+pub struct Scope {
+    pub org_id: OrgId,
+    pub reach: Reach,
+}
+
+/// The SQL side of [`Reach::covers`].
+fn reach_condition(reach: Reach) -> Option<SimpleExpr> {
+    match reach {
+        Reach::Everything => None,
+        Reach::Branch(branch) => Some(Expr::col((col("parties"), col("branch_id"))).eq(branch.0)),
+        Reach::OwnedBy(user) => Some(Expr::col((col("parties"), col("seller_id"))).eq(user.0)),
+    }
+}
+
+fn summary_select(scope: &Scope, filter: &PartyListFilter) -> SelectStatement {
     let mut query = Query::select();
     query
         .expr(Expr::cust(SUMMARY_COLUMNS))
         .from(col("parties"))
-        .and_where(Expr::col((col("parties"), col("org_id"))).eq(org_id.0))
+        .and_where(Expr::col((col("parties"), col("org_id"))).eq(scope.org_id.0))
         .and_where(Expr::col((col("parties"), col("merged_into"))).is_null());
+    if let Some(condition) = reach_condition(scope.reach) {
+        query.and_where(condition);
+    }
     if !filter.include_archived {
         query.and_where(Expr::col((col("parties"), col("archived_at"))).is_null());
     }
@@ -584,14 +651,14 @@ fn summary_select(org_id: OrgId, filter: &PartyListFilter) -> SelectStatement {
 #[tracing::instrument(skip_all)]
 pub async fn list(
     db: &Db,
-    org_id: OrgId,
+    scope: &Scope,
     filter: &PartyListFilter,
     sort: PartySort,
     descending: bool,
     after: Option<&Keyset>,
     limit: u32,
 ) -> Result<Vec<PartySummary>, DbError> {
-    let mut query = summary_select(org_id, filter);
+    let mut query = summary_select(scope, filter);
     let sort_column = match sort {
         PartySort::Name => "sort_name",
         PartySort::City => "city_key",
@@ -642,8 +709,8 @@ async fn fetch_summaries(db: &Db, query: &SelectStatement) -> Result<Vec<PartySu
 /// person reads "10.000+", and an exact count of a million rows costs
 /// seconds on every page view.
 #[tracing::instrument(skip_all)]
-pub async fn count(db: &Db, org_id: OrgId, filter: &PartyListFilter, cap: u64) -> Result<i64, DbError> {
-    let mut inner = summary_select(org_id, filter);
+pub async fn count(db: &Db, scope: &Scope, filter: &PartyListFilter, cap: u64) -> Result<i64, DbError> {
+    let mut inner = summary_select(scope, filter);
     inner.clear_selects();
     inner.expr(Expr::val(1)).limit(cap);
     let mut query = Query::select();
@@ -669,35 +736,49 @@ const ENOUGH_EXACT_HITS: usize = 50;
 #[tracing::instrument(skip_all)]
 pub async fn search(
     db: &Db,
-    org_id: OrgId,
+    scope: &Scope,
     terms: &[String],
     limit: u32,
 ) -> Result<Vec<PartySummary>, DbError> {
     if terms.is_empty() {
         return Ok(Vec::new());
     }
+    // Candidates come from the whole organisation's index; a user who sees
+    // a branch needs more of them to find his among the others.
+    let candidates: u32 = if scope.reach == Reach::Everything { 200 } else { 5000 };
     match db {
         Db::Sqlite(sqlite) => {
+            let (reach, reach_value) = match scope.reach {
+                Reach::Everything => ("", None),
+                Reach::Branch(branch) => ("AND parties.branch_id = $5", Some(branch.0)),
+                Reach::OwnedBy(user) => ("AND parties.seller_id = $5", Some(user.0)),
+            };
             // FTS first, then each hit's party by its unique key: the
             // CROSS JOIN pins that order, which the planner could otherwise
             // swap for a walk over the organisation's index.
             let sql = format!(
                 "SELECT {SUMMARY_COLUMNS} FROM
-                    (SELECT rowid AS hit FROM search_fts_parties WHERE search_fts_parties MATCH $1 LIMIT 200) hits
+                    (SELECT rowid AS hit FROM search_fts_parties WHERE search_fts_parties MATCH $1 LIMIT $4) hits
                  CROSS JOIN parties ON parties.search_rowid = hits.hit
-                 WHERE parties.org_id = $2 AND parties.merged_into IS NULL AND parties.archived_at IS NULL
+                 WHERE parties.org_id = $2 AND parties.merged_into IS NULL AND parties.archived_at IS NULL {reach}
                  LIMIT $3"
             );
             let quoted: Vec<String> = terms.iter().map(|t| format!("\"{}\"", t.replace('"', ""))).collect();
             // Whole words first: FTS5 reads a word's doclist lazily and stops
             // at the limit, but expands a prefix into one merged list first,
             // which for "silva*" among millions costs tens of milliseconds.
-            let exact: Vec<PartySummary> = sqlx::query_as(&sql)
-                .bind(quoted.join(" "))
-                .bind(org_id.0)
-                .bind(i64::from(limit))
-                .fetch_all(sqlite.reader())
-                .await?;
+            let run = |query: String| {
+                let mut statement = sqlx::query_as::<_, PartySummary>(&sql)
+                    .bind(query)
+                    .bind(scope.org_id.0)
+                    .bind(i64::from(limit))
+                    .bind(i64::from(candidates));
+                if let Some(value) = reach_value {
+                    statement = statement.bind(value);
+                }
+                statement.fetch_all(sqlite.reader())
+            };
+            let exact = run(quoted.join(" ")).await?;
             if exact.len() >= ENOUGH_EXACT_HITS {
                 return Ok(exact);
             }
@@ -710,12 +791,7 @@ pub async fn search(
                 words.push(format!("{typing}*"));
             }
             let prefixed = words.join(" ");
-            let mut found: Vec<PartySummary> = sqlx::query_as(&sql)
-                .bind(prefixed)
-                .bind(org_id.0)
-                .bind(i64::from(limit))
-                .fetch_all(sqlite.reader())
-                .await?;
+            let mut found = run(prefixed).await?;
             for row in exact {
                 if !found.iter().any(|f| f.id == row.id) {
                     found.push(row);
@@ -724,15 +800,95 @@ pub async fn search(
             Ok(found)
         }
         Db::Postgres(_) => {
-            let mut query = summary_select(org_id, &PartyListFilter::default());
-            for term in terms {
-                let pattern = format!("% {}%", term.replace(['%', '_', '\\'], ""));
-                query.and_where(Expr::col((col("parties"), col("search_text"))).like(pattern));
+            // A name typed from its start is an index range on the folded
+            // name, and those names rank first anyway.
+            let mut by_name = summary_select(scope, &PartyListFilter::default());
+            by_name
+                .and_where(starts_with(Expr::col((col("parties"), col("sort_name"))), &terms.join(" ")))
+                .order_by((col("parties"), col("sort_name")), Order::Asc)
+                .limit(u64::from(limit));
+            let mut found = fetch_summaries(db, &by_name).await?;
+            if found.len() >= ENOUGH_EXACT_HITS {
+                return Ok(found);
             }
-            query.limit(u64::from(limit));
-            fetch_summaries(db, &query).await
+            // Whole-organisation searches already hold the best-ranked
+            // names; the words only fill up the list.
+            let word_hits =
+                if scope.reach == Reach::Everything { ENOUGH_EXACT_HITS as u32 } else { candidates };
+            let Some(words) = search_words_postgres(scope.org_id, terms, word_hits) else {
+                return Ok(found);
+            };
+            let mut by_words = summary_select(scope, &PartyListFilter::default());
+            by_words
+                .and_where(Expr::col((col("parties"), col("id"))).in_subquery(words))
+                .limit(u64::from(limit));
+            for row in fetch_summaries(db, &by_words).await? {
+                if !found.iter().any(|f| f.id == row.id) {
+                    found.push(row);
+                }
+            }
+            Ok(found)
         }
     }
+}
+
+/// `column` starts with `prefix`, as a range a byte-wise ("C") index
+/// answers even in a generic prepared plan, where `LIKE $1` could not.
+fn starts_with(column: Expr, prefix: &str) -> SimpleExpr {
+    let above = format!("{prefix}{}", char::MAX);
+    column.clone().gte(prefix).and(column.lt(above))
+}
+
+/// The ids of parties whose words match the terms, from PostgreSQL's word
+/// index: the words typed before the last are whole words, intersected by
+/// a merge join on party_id (the longest, likely the rarest, drives); the
+/// word being typed is a prefix. As on SQLite, a one-letter prefix after
+/// whole words narrows nothing and waits.
+fn search_words_postgres(org_id: OrgId, terms: &[String], limit: u32) -> Option<SelectStatement> {
+    let (typing, complete) = terms.split_last()?;
+    let mut whole: Vec<&String> = complete.iter().collect();
+    whole.sort_by_key(|word| std::cmp::Reverse(word.len()));
+    let prefix = (typing.chars().count() >= 2 || whole.is_empty()).then_some(typing.as_str());
+    let word = |alias: &str| Expr::col((col(alias), col("word")));
+    let mut query = Query::select();
+    query
+        .column((col("w0"), col("party_id")))
+        .from_as(col("search_words_parties"), col("w0"))
+        .and_where(Expr::col((col("w0"), col("org_id"))).eq(org_id.0))
+        .limit(u64::from(limit));
+    match whole.split_first() {
+        None => {
+            query.and_where(starts_with(word("w0"), prefix?));
+        }
+        Some((driver, others)) => {
+            query.and_where(word("w0").eq(driver.as_str()));
+            for (index, other) in others.iter().enumerate() {
+                let alias = format!("w{}", index + 1);
+                query.join_as(
+                    sea_query::JoinType::InnerJoin,
+                    col("search_words_parties"),
+                    col(&alias),
+                    Condition::all()
+                        .add(Expr::col((col(&alias), col("org_id"))).equals((col("w0"), col("org_id"))))
+                        .add(word(&alias).eq(other.as_str()))
+                        .add(Expr::col((col(&alias), col("party_id"))).equals((col("w0"), col("party_id")))),
+                );
+            }
+            if let Some(prefix) = prefix {
+                query.and_where(Expr::exists(
+                    Query::select()
+                        .expr(Expr::val(1))
+                        .from_as(col("search_words_parties"), col("wp"))
+                        .and_where(
+                            Expr::col((col("wp"), col("party_id"))).equals((col("w0"), col("party_id"))),
+                        )
+                        .and_where(starts_with(word("wp"), prefix))
+                        .take(),
+                ));
+            }
+        }
+    }
+    Some(query)
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -959,7 +1115,7 @@ pub async fn insert_bulk(
     by_label: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    use sea_query::{InsertStatement, SimpleExpr};
+    use sea_query::InsertStatement;
     const ROWS_PER_STATEMENT: usize = 200;
     let mut statements: Vec<InsertStatement> = Vec::new();
     for chunk in parties.chunks(ROWS_PER_STATEMENT) {

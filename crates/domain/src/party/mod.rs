@@ -6,32 +6,6 @@ pub use draft::{AddressDraft, PartyDraft, PhoneDraft, ValidParty, ValidPhone};
 
 use serde::{Deserialize, Serialize};
 
-macro_rules! string_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? } error $error:literal) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name {
-            $(#[serde(rename = $text)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(value: &str) -> Result<$name, &'static str> {
-                match value.trim() {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err($error),
-                }
-            }
-        }
-    };
-}
-
-// Declared after the macro so it can use it.
 mod custom;
 pub use custom::{CustomFieldDef, CustomFieldKind};
 

@@ -1,0 +1,431 @@
+//! Access control: who holds which roles, in which branch; the scopes
+//! every party query runs under; portfolios; "view as".
+use crate::{Actor, App, AppError, now};
+use db::Tx;
+use db::repo::access as repo;
+use db::repo::party::Scope;
+use domain::access::{AccessLevel, DEFAULT_ROLES, Grants, Permission, Portfolio, Reach, RoleGrants, Viewer};
+use domain::audit::AuditAction;
+use domain::user::{Role, User};
+use domain::validation::ValidationErrors;
+use domain::{BranchId, OrgId, PartyId, RoleId, UserId};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// The role a user created with the coarse "admin" / "member" choice starts with.
+fn starting_role(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "administrator",
+        Role::Member => "account_manager",
+    }
+}
+
+/// Gives an organisation the default roles when it has none; true when it did.
+async fn seed_roles(tx: &mut Tx, db: &db::Db, org_id: OrgId) -> Result<bool, AppError> {
+    if !repo::roles(db, org_id).await?.is_empty() {
+        return Ok(false);
+    }
+    let at = now();
+    for role in DEFAULT_ROLES {
+        repo::insert_role(tx, org_id, RoleId::new(), role.key, role.key, &(role.grants)(), at).await?;
+    }
+    Ok(true)
+}
+
+/// Assigns a newly created user his starting role (seeding the
+/// organisation's roles if it is the first user).
+pub(crate) async fn give_starting_role(
+    tx: &mut Tx,
+    db: &db::Db,
+    org_id: OrgId,
+    user: UserId,
+    role: Role,
+) -> Result<(), AppError> {
+    seed_roles(tx, db, org_id).await?;
+    let key = starting_role(role);
+    let roles = roles_in_tx(tx, org_id).await?;
+    let ids: Vec<RoleId> = roles.iter().filter(|r| r.key == key).map(|r| RoleId(r.id)).collect();
+    repo::assign(tx, org_id, user, None, &ids).await?;
+    Ok(())
+}
+
+async fn roles_in_tx(tx: &mut Tx, org_id: OrgId) -> Result<Vec<repo::RoleRow>, AppError> {
+    Ok(repo::roles_in_tx(tx, org_id).await?)
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct RoleView {
+    pub id: Uuid,
+    pub key: String,
+    pub name: String,
+    pub permissions: Vec<String>,
+    pub read_level: String,
+    pub write_level: String,
+    pub version: i64,
+}
+
+impl From<repo::RoleRow> for RoleView {
+    fn from(row: repo::RoleRow) -> Self {
+        let grants = row.grants();
+        RoleView {
+            id: row.id,
+            key: row.key,
+            name: row.name,
+            permissions: grants.permissions.iter().map(|p| p.as_str().to_string()).collect(),
+            read_level: grants.read.as_str().to_string(),
+            write_level: grants.write.as_str().to_string(),
+            version: row.version,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct BranchView {
+    pub id: Uuid,
+    pub name: String,
+    pub company: String,
+}
+
+/// A user's place in access control: his branch and roles.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct AssignmentView {
+    pub user_id: Uuid,
+    pub branch_id: Option<Uuid>,
+    pub role_ids: Vec<Uuid>,
+}
+
+impl Actor {
+    /// The parties this actor may read.
+    pub fn read_scope(&self) -> Scope {
+        Scope { org_id: self.org_id, reach: Reach::of(self.grants.read, self.viewer()) }
+    }
+
+    fn write_reach(&self) -> Reach {
+        Reach::of(self.grants.write, self.viewer())
+    }
+
+    fn viewer(&self) -> Viewer {
+        Viewer { user_id: self.user_id, branch_id: self.branch_id }
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        self.grants.has(permission)
+    }
+
+    /// A permission to read.
+    pub(crate) fn require(&self, permission: Permission) -> Result<(), AppError> {
+        if self.can(permission) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    /// A permission to change something: also refused while an
+    /// administrator only views the app as this user.
+    pub(crate) fn require_change(&self, permission: Permission) -> Result<(), AppError> {
+        if self.viewing_as.is_some() {
+            return Err(AppError::Forbidden);
+        }
+        self.require(permission)
+    }
+
+    /// Whether this actor may change a party in this portfolio.
+    pub(crate) fn may_write(&self, portfolio: Portfolio) -> bool {
+        self.write_reach().covers(portfolio)
+    }
+}
+
+impl App {
+    /// Builds the actor of a signed-in user: his roles and branch are read
+    /// on every request, so a revoked role or a moved user counts at once.
+    pub(crate) async fn actor_for(&self, user: User, ip: Option<String>) -> Result<Actor, AppError> {
+        let roles = repo::roles_of(&self.db, user.id).await?;
+        let grants = Grants::union(roles.iter().map(repo::RoleRow::grants).collect::<Vec<_>>().iter());
+        let branch_id = repo::branch_of(&self.db, user.id).await?;
+        Ok(Actor {
+            user_id: user.id,
+            org_id: user.org_id,
+            email: user.email,
+            display_name: user.display_name,
+            role: user.role,
+            locale: user.locale,
+            ip,
+            grants,
+            branch_id,
+            viewing_as: None,
+        })
+    }
+
+    /// Organisations from before access control get the default roles and
+    /// their users a starting role; organisations that have roles are left
+    /// alone (a user without roles there was meant to be).
+    pub async fn ensure_access_defaults(&self) -> Result<(), AppError> {
+        for org in db::repo::organisation::all(&self.db).await? {
+            let org_id = OrgId(org.id);
+            let mut tx = self.db.begin().await?;
+            if seed_roles(&mut tx, &self.db, org_id).await? {
+                let roles = roles_in_tx(&mut tx, org_id).await?;
+                for (user, coarse) in repo::users_without_roles(&self.db, org_id).await? {
+                    let key = starting_role(Role::parse(&coarse).unwrap_or(Role::Member));
+                    let ids: Vec<RoleId> =
+                        roles.iter().filter(|r| r.key == key).map(|r| RoleId(r.id)).collect();
+                    repo::assign(&mut tx, org_id, UserId(user), None, &ids).await?;
+                }
+            }
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    pub async fn list_roles(&self, actor: &Actor) -> Result<Vec<RoleView>, AppError> {
+        actor.require(Permission::Administer)?;
+        Ok(repo::roles(&self.db, actor.org_id).await?.into_iter().map(RoleView::from).collect())
+    }
+
+    /// Changes what a role allows. Refused when someone else changed it
+    /// since it was read; audited with before and after.
+    pub async fn update_role(
+        &self,
+        actor: &Actor,
+        id: RoleId,
+        expected_version: i64,
+        permissions: &[String],
+        read_level: &str,
+        write_level: &str,
+    ) -> Result<RoleView, AppError> {
+        actor.require_change(Permission::Administer)?;
+        let mut errors = ValidationErrors::new();
+        let mut set = std::collections::BTreeSet::new();
+        for name in permissions {
+            if let Some(permission) = errors.check("permissions", Permission::parse(name)) {
+                set.insert(permission);
+            }
+        }
+        let read = errors.check("read_level", AccessLevel::parse(read_level));
+        let write = errors.check("write_level", AccessLevel::parse(write_level));
+        let (Some(read), Some(write)) = (read, write) else {
+            return Err(errors.into());
+        };
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let before = repo::roles(&self.db, actor.org_id)
+            .await?
+            .into_iter()
+            .find(|r| r.id == id.0)
+            .ok_or(AppError::NotFound)?;
+        let grants = RoleGrants { permissions: set, read, write };
+        let mut tx = self.db.begin().await?;
+        if !repo::update_role(&mut tx, actor.org_id, id, expected_version, &grants, now()).await? {
+            return Err(AppError::Conflict { by: String::new(), at: now() });
+        }
+        let after = repo::roles_in_tx(&mut tx, actor.org_id)
+            .await?
+            .into_iter()
+            .find(|r| r.id == id.0)
+            .ok_or(AppError::NotFound)?;
+        let (before, after) = (RoleView::from(before), RoleView::from(after));
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::PermissionChange,
+            "role",
+            Some(id.0.to_string()),
+            serde_json::to_value(&before).ok(),
+            serde_json::to_value(&after).ok(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn list_branches(&self, actor: &Actor) -> Result<Vec<BranchView>, AppError> {
+        Ok(repo::branches(&self.db, actor.org_id)
+            .await?
+            .into_iter()
+            .map(|b| BranchView { id: b.id, name: b.name, company: b.company })
+            .collect())
+    }
+
+    pub async fn create_branch(
+        &self,
+        actor: &Actor,
+        name: &str,
+        company: &str,
+    ) -> Result<BranchView, AppError> {
+        actor.require_change(Permission::Administer)?;
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let company = company.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() {
+            return Err(ValidationErrors::single("name", "error-required").into());
+        }
+        if name.chars().count() > 120 || company.chars().count() > 120 {
+            return Err(ValidationErrors::single("name", "error-too-long").into());
+        }
+        let id = BranchId::new();
+        let mut tx = self.db.begin().await?;
+        if !repo::insert_branch(&mut tx, actor.org_id, id, &name, &company, now()).await? {
+            return Err(ValidationErrors::single("name", "error-branch-taken").into());
+        }
+        let view = BranchView { id: id.0, name, company };
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            "branch",
+            Some(id.0.to_string()),
+            None,
+            serde_json::to_value(&view).ok(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    pub async fn assignment(&self, actor: &Actor, user: UserId) -> Result<AssignmentView, AppError> {
+        actor.require(Permission::Administer)?;
+        db::repo::user::get(&self.db, actor.org_id, user).await?.ok_or(AppError::NotFound)?;
+        Ok(AssignmentView {
+            user_id: user.0,
+            branch_id: repo::branch_of(&self.db, user).await?.map(|b| b.0),
+            role_ids: repo::roles_of(&self.db, user).await?.into_iter().map(|r| r.id).collect(),
+        })
+    }
+
+    /// Sets a user's branch and roles; counts from his next request.
+    pub async fn assign_user(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        branch: Option<BranchId>,
+        roles: &[RoleId],
+    ) -> Result<AssignmentView, AppError> {
+        actor.require_change(Permission::Administer)?;
+        let before = self.assignment(actor, user).await?;
+        if let Some(branch) = branch {
+            if !repo::branches(&self.db, actor.org_id).await?.iter().any(|b| b.id == branch.0) {
+                return Err(ValidationErrors::single("branch_id", "error-branch-invalid").into());
+            }
+        }
+        let known = repo::roles(&self.db, actor.org_id).await?;
+        if roles.iter().any(|r| !known.iter().any(|k| k.id == r.0)) {
+            return Err(ValidationErrors::single("role_ids", "error-role-invalid").into());
+        }
+        let mut tx = self.db.begin().await?;
+        repo::assign(&mut tx, actor.org_id, user, branch, roles).await?;
+        let after = AssignmentView {
+            user_id: user.0,
+            branch_id: branch.map(|b| b.0),
+            role_ids: roles.iter().map(|r| r.0).collect(),
+        };
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::PermissionChange,
+            "user",
+            Some(user.0.to_string()),
+            serde_json::to_value(&before).ok(),
+            serde_json::to_value(&after).ok(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Moves a manager's whole portfolio to another manager (and his
+    /// branch), audited with the number of parties moved.
+    pub async fn transfer_portfolio(&self, actor: &Actor, from: UserId, to: UserId) -> Result<u64, AppError> {
+        actor.require_change(Permission::PortfolioTransfer)?;
+        let users = db::repo::user::list(&self.db, actor.org_id).await?;
+        if !users.iter().any(|u| u.id == from.0) {
+            return Err(ValidationErrors::single("from", "error-seller-invalid").into());
+        }
+        if from == to || !users.iter().any(|u| u.id == to.0 && u.active) {
+            return Err(ValidationErrors::single("to", "error-seller-invalid").into());
+        }
+        // A supervisor moves portfolios within what he may change.
+        let from_branch = repo::branch_of(&self.db, from).await?;
+        let to_branch = repo::branch_of(&self.db, to).await?;
+        let reach = actor.write_reach();
+        if !reach.covers(Portfolio { owner: Some(from), branch: from_branch })
+            || !reach.covers(Portfolio { owner: Some(to), branch: to_branch })
+        {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = self.db.begin().await?;
+        let moved =
+            repo::transfer_portfolio(&mut tx, actor.org_id, from, to, to_branch, actor.user_id, now())
+                .await?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            "portfolio",
+            Some(from.0.to_string()),
+            Some(serde_json::json!({ "owner": from.0 })),
+            Some(serde_json::json!({ "owner": to.0, "branch": to_branch.map(|b| b.0), "parties": moved })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    /// An administrator sees the app as `target` sees it, read-only. The
+    /// start is audited under the administrator's name.
+    pub async fn view_as(&self, admin: &Actor, target: UserId) -> Result<Actor, AppError> {
+        admin.require_change(Permission::Administer)?;
+        let user = db::repo::user::get(&self.db, admin.org_id, target).await?.ok_or(AppError::NotFound)?;
+        let mut tx = self.db.begin().await?;
+        crate::audit::record(
+            &mut tx,
+            admin,
+            AuditAction::ViewAs,
+            "user",
+            Some(target.0.to_string()),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        self.viewing_as(admin, user.into_user()).await
+    }
+
+    /// The actor of an ongoing "view as" (every request rebuilds it).
+    pub async fn resume_view_as(&self, admin: &Actor, target: UserId) -> Result<Actor, AppError> {
+        admin.require_change(Permission::Administer)?;
+        let user = db::repo::user::get(&self.db, admin.org_id, target).await?.ok_or(AppError::NotFound)?;
+        self.viewing_as(admin, user.into_user()).await
+    }
+
+    async fn viewing_as(&self, admin: &Actor, user: User) -> Result<Actor, AppError> {
+        let mut actor = self.actor_for(user, admin.ip.clone()).await?;
+        actor.viewing_as = Some(admin.display_name.clone());
+        Ok(actor)
+    }
+
+    /// The portfolio a new party of this actor's lands in when no owner is
+    /// chosen: his own, when he may only write his own.
+    pub(crate) fn default_portfolio(&self, actor: &Actor) -> (Option<UserId>, Option<BranchId>) {
+        match actor.grants.write {
+            AccessLevel::Own => (Some(actor.user_id), actor.branch_id),
+            _ => (None, actor.branch_id),
+        }
+    }
+
+    /// Checks that a party may be read (404 when not: its existence is not
+    /// revealed) and, for a change, written (403).
+    pub(crate) async fn guard_party(
+        &self,
+        actor: &Actor,
+        id: PartyId,
+        change: Option<Permission>,
+    ) -> Result<Portfolio, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        let portfolio =
+            db::repo::party::portfolio(&self.db, &actor.read_scope(), id).await?.ok_or(AppError::NotFound)?;
+        if let Some(permission) = change {
+            actor.require_change(permission)?;
+            if !actor.may_write(portfolio) {
+                return Err(AppError::Forbidden);
+            }
+        }
+        Ok(portfolio)
+    }
+}

@@ -1,0 +1,187 @@
+//! Row-level access: every default role against a record that is the
+//! user's own, a colleague's in his branch, another branch's, and an
+//! unassigned one — checked by a declarative policy table.
+use crate::{PASSWORD, app_with_admin, new_user};
+use app::parties::{PartyInput, PartyQuery};
+use app::{Actor, App, AppError, Settings};
+use domain::party::{ConsentChange, PartyDraft};
+use domain::{BranchId, PartyId, RoleId, UserId};
+use testkit::{TestDb, db_test};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum May {
+    Nothing,
+    Read,
+    ReadWrite,
+}
+use May::*;
+
+/// Records, in order: own, same branch, other branch, unassigned.
+const POLICY: &[(&str, [May; 4])] = &[
+    ("administrator", [ReadWrite, ReadWrite, ReadWrite, ReadWrite]),
+    ("supervisor", [ReadWrite, ReadWrite, Nothing, Nothing]),
+    ("account_manager", [ReadWrite, Read, Nothing, Nothing]),
+    ("telemarketing", [ReadWrite, Read, Read, Read]),
+    ("read_only", [Read, Read, Nothing, Nothing]),
+];
+
+async fn user_with(
+    app: &App,
+    admin: &Actor,
+    email: &str,
+    branch: BranchId,
+    role_key: &str,
+) -> (UserId, Actor) {
+    let user = app.create_user(admin, new_user(email, "member")).await.expect("user");
+    let roles = app.list_roles(admin).await.expect("roles");
+    let role = roles.iter().find(|r| r.key == role_key).expect("default role");
+    app.assign_user(admin, user.id, Some(branch), &[RoleId(role.id)]).await.expect("assign");
+    (user.id, login(app, email).await)
+}
+
+async fn login(app: &App, email: &str) -> Actor {
+    app.login(app::auth::LoginInput { email, password: PASSWORD, ip: None, user_agent: None })
+        .await
+        .expect("login")
+        .actor
+}
+
+async fn party(app: &App, admin: &Actor, name: &str, seller: Option<UserId>) -> PartyId {
+    let draft = PartyDraft {
+        full_name: name.into(),
+        seller_id: seller.map(|s| s.0.to_string()).unwrap_or_default(),
+        ..Default::default()
+    };
+    let input = PartyInput { draft, consents: vec![] };
+    PartyId(app.create_party(admin, input).await.expect("party").party.id)
+}
+
+async fn every_role_sees_and_changes_only_what_the_policy_allows(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let centro = BranchId(app.create_branch(&admin, "Centro", "Concessionária").await.expect("branch").id);
+    let norte = BranchId(app.create_branch(&admin, "Norte", "Concessionária").await.expect("branch").id);
+    let (colleague, _) = user_with(&app, &admin, "colega@loja.test", centro, "account_manager").await;
+    let (elsewhere, _) = user_with(&app, &admin, "norte@loja.test", norte, "account_manager").await;
+    let same_branch = party(&app, &admin, "Cliente Do Colega", Some(colleague)).await;
+    let other_branch = party(&app, &admin, "Cliente Do Norte", Some(elsewhere)).await;
+    let unassigned = party(&app, &admin, "Cliente Sem Carteira", None).await;
+
+    for (index, (role, expected)) in POLICY.iter().enumerate() {
+        let email = format!("u{index}@loja.test");
+        let (user, actor) = user_with(&app, &admin, &email, centro, role).await;
+        let own = party(&app, &admin, &format!("Cliente Proprio{index}"), Some(user)).await;
+        let records = [own, same_branch, other_branch, unassigned];
+
+        let listed: Vec<PartyId> = app
+            .list_parties(&actor, &PartyQuery { limit: Some(200), ..Default::default() })
+            .await
+            .expect("list")
+            .items
+            .iter()
+            .map(|p| PartyId(p.id))
+            .collect();
+        let found: Vec<PartyId> = app
+            .search_parties(&actor, "cliente", 50)
+            .await
+            .expect("search")
+            .iter()
+            .map(|p| PartyId(p.id))
+            .collect();
+        let count = app.count_parties(&actor, &PartyQuery::default()).await.expect("count");
+        let mut exported = Vec::new();
+        let export = app
+            .export_parties(&actor, &PartyQuery::default(), |page| {
+                exported.extend(page.iter().map(|p| PartyId(p.id)));
+                async { true }
+            })
+            .await;
+
+        for (record, may) in records.iter().zip(expected) {
+            let context = format!("{role} × record {record:?} (expected {may:?})");
+            let readable = *may != Nothing;
+            match app.get_party(&actor, *record).await {
+                Ok(view) => assert!(readable, "{context}: read {}", view.full_name),
+                Err(AppError::NotFound) => assert!(!readable, "{context}: hidden"),
+                Err(other) => panic!("{context}: {other:?}"),
+            }
+            assert_eq!(listed.contains(record), readable, "{context}: list");
+            assert_eq!(found.contains(record), readable, "{context}: search");
+            if export.is_ok() {
+                assert_eq!(exported.contains(record), readable, "{context}: export");
+            }
+            let change = ConsentChange::parse("email", true, "telefone", "").expect("change");
+            match app.record_consent(&actor, *record, change).await {
+                Ok(_) => assert_eq!(*may, ReadWrite, "{context}: changed"),
+                Err(AppError::Forbidden) => assert_eq!(*may, Read, "{context}: refused"),
+                Err(AppError::NotFound) => assert_eq!(*may, Nothing, "{context}: hidden on write"),
+                Err(other) => panic!("{context}: {other:?}"),
+            }
+            let notes = app.notes(&actor, *record).await;
+            assert_eq!(notes.is_ok(), readable, "{context}: notes");
+        }
+        // Counts include only what may be read (other parties of earlier
+        // rounds belong to other users of the same branch).
+        assert_eq!(count as usize, listed.len(), "{role}: count matches the list");
+        let may_export = *role == "administrator" || *role == "supervisor";
+        assert_eq!(export.is_ok(), may_export, "{role}: export permission");
+    }
+}
+db_test!(every_role_sees_and_changes_only_what_the_policy_allows);
+
+async fn financial_fields_need_their_right_and_survive_edits_without_it(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let centro = BranchId(app.create_branch(&admin, "Centro", "").await.expect("branch").id);
+    let (agent, actor) = user_with(&app, &admin, "tele@loja.test", centro, "telemarketing").await;
+    let draft = PartyDraft {
+        full_name: "Ana Crédito".into(),
+        seller_id: agent.0.to_string(),
+        revolving_credit_limit: "5000,00".into(),
+        ..Default::default()
+    };
+    let id = PartyId(
+        app.create_party(&admin, PartyInput { draft: draft.clone(), consents: vec![] })
+            .await
+            .expect("create")
+            .party
+            .id,
+    );
+    let seen = app.get_party(&actor, id).await.expect("agent reads");
+    assert_eq!(seen.revolving_credit_limit, None, "hidden from telemarketing");
+    let edit = PartyDraft { profession: "Professora".into(), revolving_credit_limit: String::new(), ..draft };
+    app.update_party(&actor, id, seen.version, edit).await.expect("agent edits his own");
+    let after = app.get_party(&admin, id).await.expect("admin reads");
+    assert_eq!(after.revolving_credit_limit, Some(500_000), "kept, not wiped");
+    assert_eq!(after.profession.as_deref(), Some("Professora"));
+}
+db_test!(financial_fields_need_their_right_and_survive_edits_without_it);
+
+async fn revoked_roles_and_view_as_count_at_once(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let centro = BranchId(app.create_branch(&admin, "Centro", "").await.expect("branch").id);
+    let (manager, _) = user_with(&app, &admin, "gestor@loja.test", centro, "account_manager").await;
+    let session = app
+        .login(app::auth::LoginInput {
+            email: "gestor@loja.test",
+            password: PASSWORD,
+            ip: None,
+            user_agent: None,
+        })
+        .await
+        .expect("login")
+        .session_token;
+    let own = party(&app, &admin, "Cliente Do Gestor", Some(manager)).await;
+    let other = party(&app, &admin, "Cliente Da Casa", None).await;
+
+    let viewing = app.view_as(&admin, manager).await.expect("view as");
+    assert_eq!(viewing.viewing_as.as_deref(), Some(admin.display_name.as_str()));
+    let seen: Vec<_> = app.list_parties(&viewing, &PartyQuery::default()).await.expect("list").items;
+    assert_eq!(seen.iter().map(|p| PartyId(p.id)).collect::<Vec<_>>(), [own], "sees what the manager sees");
+    assert!(app.get_party(&viewing, other).await.is_err());
+    let change = ConsentChange::parse("email", true, "telefone", "").expect("change");
+    assert!(matches!(app.record_consent(&viewing, own, change).await, Err(AppError::Forbidden)), "read-only");
+
+    app.assign_user(&admin, manager, Some(centro), &[]).await.expect("revoke every role");
+    let again = app.session_actor(&session, None).await.expect("session").expect("still signed in");
+    assert!(matches!(app.list_parties(&again, &PartyQuery::default()).await, Err(AppError::Forbidden)));
+}
+db_test!(revoked_roles_and_view_as_count_at_once);
