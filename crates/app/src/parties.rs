@@ -701,6 +701,12 @@ impl App {
         Ok(ranked.into_iter().take(limit.clamp(1, 50) as usize).map(|(_, row)| row.into()).collect())
     }
 
+    /// Whether the actor may export: asked before a download starts, so a
+    /// refusal is a status code and not a cut-off file.
+    pub fn may_export(&self, actor: &Actor) -> Result<(), AppError> {
+        actor.require(Permission::PartiesExport)
+    }
+
     /// Everything the list filter selects, a page at a time, handed to
     /// `sink` (which returns false when the reader has gone): an export of
     /// a million rows never sits in memory. The export and the number of
@@ -716,7 +722,7 @@ impl App {
         F: FnMut(Vec<PartyListItem>) -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
-        actor.require(Permission::PartiesExport)?;
+        self.may_export(actor)?;
         const PAGE: u32 = 1000;
         let filter = query.filter()?;
         let mut exported = 0u64;

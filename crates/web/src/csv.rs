@@ -80,10 +80,11 @@ fn rows(rows: &[PartyListItem], t: &Tr) -> String {
 }
 
 /// The filtered list as a CSV download, streamed a page at a time so a
-/// million rows never sit in memory. A bad filter is refused before the
-/// first byte; a failure later cuts the download short (and is logged).
+/// million rows never sit in memory. A bad filter or a missing right is
+/// refused before the first byte; a failure later cuts the download short (and is logged).
 pub fn parties_download(app: Arc<App>, actor: Actor, query: PartyQuery) -> Result<Response, AppError> {
     query.check()?;
+    app.may_export(&actor)?;
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
         let t = tr(actor.locale);

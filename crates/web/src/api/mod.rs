@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document that
 //! utoipa derives from these handlers.
+mod access;
 mod audit;
 mod me;
 mod parties;
@@ -47,6 +48,11 @@ pub fn routes() -> Router<AppState> {
             get(registry_settings::list_statuses).post(registry_settings::add_status),
         )
         .route("/tokens/{id}/revoke", post(tokens::revoke_token))
+        .route("/roles", get(access::list_roles))
+        .route("/roles/{id}", axum::routing::put(access::update_role))
+        .route("/branches", get(access::list_branches).post(access::create_branch))
+        .route("/users/{id}/access", get(access::get_assignment).put(access::set_assignment))
+        .route("/portfolios/transfer", post(access::transfer_portfolio))
         .fallback(|headers: axum::http::HeaderMap| async move {
             ApiError::not_found(crate::auth::request_locale(&headers))
         })
@@ -68,10 +74,12 @@ pub fn routes() -> Router<AppState> {
         parties::add_relationship, parties::relationships, parties::merge, parties::undo_merge, parties::export_csv,
         registry_settings::list_fields, registry_settings::create_field, registry_settings::delete_field,
         registry_settings::list_statuses, registry_settings::add_status,
+        access::list_roles, access::update_role, access::list_branches, access::create_branch,
+        access::get_assignment, access::set_assignment, access::transfer_portfolio,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "system"), (name = "account"), (name = "users"), (name = "audit"), (name = "parties")),
+    tags((name = "system"), (name = "account"), (name = "users"), (name = "audit"), (name = "parties"), (name = "access")),
 )]
 pub struct ApiDoc;
 

@@ -1,5 +1,6 @@
 //! HTTP tests through the real router, the OpenAPI snapshot, the message
 //! catalogue's completeness, and the headless-Chromium walk.
+mod access;
 mod api;
 mod browser;
 mod catalogue;

@@ -1,0 +1,154 @@
+//! Access control over the API: roles, branches, each user's branch and
+//! roles, and portfolio transfers.
+use super::{ApiError, ApiJson, ApiResult, ErrorBody};
+use crate::AppState;
+use crate::auth::ApiActor;
+use app::access::{AssignmentView, BranchView, RoleView};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Json;
+use domain::{BranchId, RoleId, UserId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+fn parse_id(id: &str, locale: domain::Locale) -> Result<Uuid, ApiError> {
+    id.parse().map_err(|_| ApiError::not_found(locale))
+}
+
+#[utoipa::path(get, path = "/api/v1/roles", tag = "access", security(("bearer" = [])),
+    responses((status = 200, body = Vec<RoleView>), (status = 403, body = ErrorBody)))]
+pub async fn list_roles(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<RoleView>>> {
+    Ok(Json(state.app.list_roles(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RoleChange {
+    /// The version read; a stale one is refused with 409.
+    pub version: i64,
+    /// e.g. `parties.read`, `parties.export`, `fields.financial`, `administer`
+    pub permissions: Vec<String>,
+    /// `own`, `branch` or `organisation`
+    pub read_level: String,
+    /// `own`, `branch` or `organisation`
+    pub write_level: String,
+}
+
+#[utoipa::path(put, path = "/api/v1/roles/{id}", tag = "access", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = RoleChange,
+    responses((status = 200, body = RoleView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_role(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RoleChange>,
+) -> ApiResult<Json<RoleView>> {
+    let id = RoleId(parse_id(&id, actor.locale)?);
+    let role = state
+        .app
+        .update_role(&actor, id, body.version, &body.permissions, &body.read_level, &body.write_level)
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(role))
+}
+
+#[utoipa::path(get, path = "/api/v1/branches", tag = "access", security(("bearer" = [])),
+    responses((status = 200, body = Vec<BranchView>), (status = 401, body = ErrorBody)))]
+pub async fn list_branches(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<BranchView>>> {
+    Ok(Json(state.app.list_branches(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewBranch {
+    pub name: String,
+    /// The company [empresa] of the group the branch belongs to.
+    #[serde(default)]
+    pub company: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/branches", tag = "access", security(("bearer" = [])), request_body = NewBranch,
+    responses((status = 201, body = BranchView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_branch(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<NewBranch>,
+) -> ApiResult<(StatusCode, Json<BranchView>)> {
+    let branch = state
+        .app
+        .create_branch(&actor, &body.name, &body.company)
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok((StatusCode::CREATED, Json(branch)))
+}
+
+#[utoipa::path(get, path = "/api/v1/users/{id}/access", tag = "access", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = AssignmentView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_assignment(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AssignmentView>> {
+    let user = UserId(parse_id(&id, actor.locale)?);
+    Ok(Json(state.app.assignment(&actor, user).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AssignmentChange {
+    pub branch_id: Option<Uuid>,
+    pub role_ids: Vec<Uuid>,
+}
+
+/// Sets a user's branch and roles; counts from his next request.
+#[utoipa::path(put, path = "/api/v1/users/{id}/access", tag = "access", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = AssignmentChange,
+    responses((status = 200, body = AssignmentView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_assignment(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AssignmentChange>,
+) -> ApiResult<Json<AssignmentView>> {
+    let user = UserId(parse_id(&id, actor.locale)?);
+    let roles: Vec<RoleId> = body.role_ids.into_iter().map(RoleId).collect();
+    let view = state
+        .app
+        .assign_user(&actor, user, body.branch_id.map(BranchId), &roles)
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(view))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PortfolioTransfer {
+    pub from: Uuid,
+    pub to: Uuid,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TransferDone {
+    /// How many parties changed owner.
+    pub moved: u64,
+}
+
+/// Moves a manager's whole portfolio to another manager (audited).
+#[utoipa::path(post, path = "/api/v1/portfolios/transfer", tag = "access", security(("bearer" = [])),
+    request_body = PortfolioTransfer,
+    responses((status = 200, body = TransferDone), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn transfer_portfolio(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<PortfolioTransfer>,
+) -> ApiResult<Json<TransferDone>> {
+    let moved = state
+        .app
+        .transfer_portfolio(&actor, UserId(body.from), UserId(body.to))
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(TransferDone { moved }))
+}
