@@ -63,6 +63,8 @@ async fn run() {
     db::migrate::run(&db).await.expect("migrate");
     let app = App::new(db, Settings::default());
     app.ensure_demo().await.expect("demo organisation");
+    // As `serve` does: data sets from before access control get the default roles.
+    app.ensure_access_defaults().await.expect("default roles");
     let org = app.demo_organisation().await.expect("org").expect("demo org");
     let actor = actor(&app).await;
     let have = db::repo::party::count_all(&app.db, org).await.expect("count") as u64;
