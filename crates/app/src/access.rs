@@ -21,8 +21,8 @@ fn starting_role(role: Role) -> &'static str {
 }
 
 /// Gives an organisation the default roles when it has none; true when it did.
-async fn seed_roles(tx: &mut Tx, db: &db::Db, org_id: OrgId) -> Result<bool, AppError> {
-    if !repo::roles(db, org_id).await?.is_empty() {
+async fn seed_roles(tx: &mut Tx, org_id: OrgId) -> Result<bool, AppError> {
+    if !repo::roles_in_tx(tx, org_id).await?.is_empty() {
         return Ok(false);
     }
     let at = now();
@@ -32,25 +32,25 @@ async fn seed_roles(tx: &mut Tx, db: &db::Db, org_id: OrgId) -> Result<bool, App
     Ok(true)
 }
 
-/// Assigns a newly created user his starting role (seeding the
-/// organisation's roles if it is the first user).
-pub(crate) async fn give_starting_role(
-    tx: &mut Tx,
-    db: &db::Db,
-    org_id: OrgId,
-    user: UserId,
-    role: Role,
-) -> Result<(), AppError> {
-    seed_roles(tx, db, org_id).await?;
+/// Gives a user the default role matching the coarse role he was created with.
+async fn assign_starting_role(tx: &mut Tx, org_id: OrgId, user: UserId, role: Role) -> Result<(), AppError> {
     let key = starting_role(role);
-    let roles = roles_in_tx(tx, org_id).await?;
+    let roles = repo::roles_in_tx(tx, org_id).await?;
     let ids: Vec<RoleId> = roles.iter().filter(|r| r.key == key).map(|r| RoleId(r.id)).collect();
     repo::assign(tx, org_id, user, None, &ids).await?;
     Ok(())
 }
 
-async fn roles_in_tx(tx: &mut Tx, org_id: OrgId) -> Result<Vec<repo::RoleRow>, AppError> {
-    Ok(repo::roles_in_tx(tx, org_id).await?)
+/// Assigns a newly created user his starting role (seeding the
+/// organisation's roles if it is the first user).
+pub(crate) async fn give_starting_role(
+    tx: &mut Tx,
+    org_id: OrgId,
+    user: UserId,
+    role: Role,
+) -> Result<(), AppError> {
+    seed_roles(tx, org_id).await?;
+    assign_starting_role(tx, org_id, user, role).await
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -130,6 +130,22 @@ impl Actor {
     pub(crate) fn may_write(&self, portfolio: Portfolio) -> bool {
         self.write_reach().covers(portfolio)
     }
+
+    /// A change of a party in `portfolio`: the permission, and a portfolio
+    /// within the write reach (403 otherwise).
+    pub(crate) fn require_write(&self, permission: Permission, portfolio: Portfolio) -> Result<(), AppError> {
+        self.require_change(permission)?;
+        if self.may_write(portfolio) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    /// Where a new party of this actor's lands when no owner is chosen:
+    /// his own portfolio when he may only write his own, else his branch's.
+    pub(crate) fn default_portfolio(&self) -> Portfolio {
+        match self.grants.write {
+            AccessLevel::Own => Portfolio { owner: Some(self.user_id), branch: self.branch_id },
+            _ => Portfolio { owner: None, branch: self.branch_id },
+        }
+    }
 }
 
 impl App {
@@ -138,7 +154,7 @@ impl App {
     pub(crate) async fn actor_for(&self, user: User, ip: Option<String>) -> Result<Actor, AppError> {
         let roles = repo::roles_of(&self.db, user.id).await?;
         let grants = Grants::union(roles.iter().map(repo::RoleRow::grants).collect::<Vec<_>>().iter());
-        let branch_id = repo::branch_of(&self.db, user.id).await?;
+
         Ok(Actor {
             user_id: user.id,
             org_id: user.org_id,
@@ -148,7 +164,7 @@ impl App {
             locale: user.locale,
             ip,
             grants,
-            branch_id,
+            branch_id: user.branch_id,
             viewing_as: None,
         })
     }
@@ -160,13 +176,9 @@ impl App {
         for org in db::repo::organisation::all(&self.db).await? {
             let org_id = OrgId(org.id);
             let mut tx = self.db.begin().await?;
-            if seed_roles(&mut tx, &self.db, org_id).await? {
-                let roles = roles_in_tx(&mut tx, org_id).await?;
-                for (user, coarse) in repo::users_without_roles(&self.db, org_id).await? {
-                    let key = starting_role(Role::parse(&coarse).unwrap_or(Role::Member));
-                    let ids: Vec<RoleId> =
-                        roles.iter().filter(|r| r.key == key).map(|r| RoleId(r.id)).collect();
-                    repo::assign(&mut tx, org_id, UserId(user), None, &ids).await?;
+            if seed_roles(&mut tx, org_id).await? {
+                for user in db::repo::user::list(&self.db, org_id).await?.into_iter().map(|u| u.into_user()) {
+                    assign_starting_role(&mut tx, org_id, user.id, user.role).await?;
                 }
             }
             tx.commit().await?;
@@ -281,10 +293,10 @@ impl App {
 
     pub async fn assignment(&self, actor: &Actor, user: UserId) -> Result<AssignmentView, AppError> {
         actor.require(Permission::Administer)?;
-        db::repo::user::get(&self.db, actor.org_id, user).await?.ok_or(AppError::NotFound)?;
+        let row = db::repo::user::get(&self.db, actor.org_id, user).await?.ok_or(AppError::NotFound)?;
         Ok(AssignmentView {
             user_id: user.0,
-            branch_id: repo::branch_of(&self.db, user).await?.map(|b| b.0),
+            branch_id: row.branch_id,
             role_ids: repo::roles_of(&self.db, user).await?.into_iter().map(|r| r.id).collect(),
         })
     }
@@ -334,15 +346,15 @@ impl App {
     pub async fn transfer_portfolio(&self, actor: &Actor, from: UserId, to: UserId) -> Result<u64, AppError> {
         actor.require_change(Permission::PortfolioTransfer)?;
         let users = db::repo::user::list(&self.db, actor.org_id).await?;
-        if !users.iter().any(|u| u.id == from.0) {
+        let Some(from_user) = users.iter().find(|u| u.id == from.0) else {
             return Err(ValidationErrors::single("from", "error-seller-invalid").into());
-        }
-        if from == to || !users.iter().any(|u| u.id == to.0 && u.active) {
+        };
+        let Some(to_user) = users.iter().find(|u| u.id == to.0 && u.active && from != to) else {
             return Err(ValidationErrors::single("to", "error-seller-invalid").into());
-        }
+        };
         // A supervisor moves portfolios within what he may change.
-        let from_branch = repo::branch_of(&self.db, from).await?;
-        let to_branch = repo::branch_of(&self.db, to).await?;
+        let from_branch = from_user.branch_id.map(BranchId);
+        let to_branch = to_user.branch_id.map(BranchId);
         let reach = actor.write_reach();
         if !reach.covers(Portfolio { owner: Some(from), branch: from_branch })
             || !reach.covers(Portfolio { owner: Some(to), branch: to_branch })
@@ -400,15 +412,6 @@ impl App {
         Ok(actor)
     }
 
-    /// The portfolio a new party of this actor's lands in when no owner is
-    /// chosen: his own, when he may only write his own.
-    pub(crate) fn default_portfolio(&self, actor: &Actor) -> (Option<UserId>, Option<BranchId>) {
-        match actor.grants.write {
-            AccessLevel::Own => (Some(actor.user_id), actor.branch_id),
-            _ => (None, actor.branch_id),
-        }
-    }
-
     /// Checks that a party may be read (404 when not: its existence is not
     /// revealed) and, for a change, written (403).
     pub(crate) async fn guard_party(
@@ -416,16 +419,16 @@ impl App {
         actor: &Actor,
         id: PartyId,
         change: Option<Permission>,
-    ) -> Result<Portfolio, AppError> {
+    ) -> Result<(), AppError> {
         actor.require(Permission::PartiesRead)?;
-        let portfolio =
-            db::repo::party::portfolio(&self.db, &actor.read_scope(), id).await?.ok_or(AppError::NotFound)?;
-        if let Some(permission) = change {
-            actor.require_change(permission)?;
-            if !actor.may_write(portfolio) {
-                return Err(AppError::Forbidden);
-            }
+        let standing =
+            db::repo::party::standing(&self.db, &actor.read_scope(), id).await?.ok_or(AppError::NotFound)?;
+        if let Some(survivor) = standing.merged_into {
+            return Err(AppError::Merged { into: survivor });
         }
-        Ok(portfolio)
+        match change {
+            Some(permission) => actor.require_write(permission, standing.portfolio),
+            None => Ok(()),
+        }
     }
 }

@@ -452,7 +452,7 @@ impl App {
         for (id, full_name) in
             repo::find_sharing_contacts(&self.db, actor.org_id, &emails, &phones, except).await?
         {
-            if repo::portfolio(&self.db, &actor.read_scope(), PartyId(id)).await?.is_some() {
+            if repo::standing(&self.db, &actor.read_scope(), PartyId(id)).await?.is_some() {
                 hints.push(DuplicateHint { id, full_name });
             }
         }
@@ -542,17 +542,17 @@ impl App {
         expected_version: i64,
         draft: PartyDraft,
     ) -> Result<SavedParty, AppError> {
-        self.guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
+        let before = self.party_view_unmasked(actor, id).await?;
+        actor.require_write(Permission::PartiesEdit, before.portfolio())?;
         let mut party = self.validate_party(actor, &draft).await?;
         let custom = self.validate_custom(actor, &draft.custom).await?;
-        let before = self.party_view_unmasked(actor, id).await?;
         if !actor.can(Permission::FinancialFields) {
             // Fields the user cannot see are kept, not wiped.
             party.revolving_credit_limit = before.revolving_credit_limit.map(domain::Money);
             party.credit_complement = before.credit_complement.clone();
         }
-        let portfolio = if party.seller_id.map(|s| s.0) == before.seller_id {
-            Portfolio { owner: party.seller_id, branch: before.branch_id.map(BranchId) }
+        let portfolio = if party.seller_id == before.portfolio().owner {
+            before.portfolio()
         } else {
             self.portfolio_for(actor, party.seller_id).await?
         };
@@ -627,13 +627,14 @@ impl App {
     /// one the actor may write to.
     async fn portfolio_for(&self, actor: &Actor, owner: Option<UserId>) -> Result<Portfolio, AppError> {
         let portfolio = match owner {
-            Some(owner) => {
-                Portfolio { owner: Some(owner), branch: db::repo::access::branch_of(&self.db, owner).await? }
-            }
-            None => {
-                let (owner, branch) = self.default_portfolio(actor);
-                Portfolio { owner, branch }
-            }
+            Some(owner) => Portfolio {
+                owner: Some(owner),
+                branch: user::get(&self.db, actor.org_id, owner)
+                    .await?
+                    .and_then(|u| u.branch_id)
+                    .map(BranchId),
+            },
+            None => actor.default_portfolio(),
         };
         if !actor.may_write(portfolio) {
             return Err(ValidationErrors::single("seller_id", "error-seller-out-of-reach").into());
@@ -843,8 +844,8 @@ impl App {
         id: PartyId,
         change: ConsentChange,
     ) -> Result<PartyView, AppError> {
-        self.guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
         let before = self.party_view(actor, id).await?;
+        actor.require_write(Permission::PartiesEdit, before.portfolio())?;
         let at = now();
         let mut tx = self.db.begin().await?;
         repo::record_consent(
@@ -1009,8 +1010,8 @@ impl App {
             return Err(ValidationErrors::single("merged_id", "error-merge-self").into());
         }
         self.guard_party(actor, survivor, Some(Permission::PartiesDelete)).await?;
-        self.guard_party(actor, merged, Some(Permission::PartiesDelete)).await?;
         let merged_party = self.party_view(actor, merged).await?;
+        actor.require_write(Permission::PartiesDelete, merged_party.portfolio())?;
         let at = now();
         let mut tx = self.db.begin().await?;
         let merge_id = merge::merge(&mut tx, actor.org_id, survivor, merged, Some(actor.user_id), at).await?;
@@ -1063,6 +1064,10 @@ impl App {
 }
 
 impl PartyView {
+    pub fn portfolio(&self) -> Portfolio {
+        Portfolio { owner: self.seller_id.map(UserId), branch: self.branch_id.map(BranchId) }
+    }
+
     pub fn consent_for(&self, channel: Channel) -> bool {
         ConsentState::from(&self.consent).allows(channel)
     }

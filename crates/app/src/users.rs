@@ -85,7 +85,7 @@ impl App {
             }
             other => other?,
         }
-        crate::access::give_starting_role(&mut tx, &self.db, org_id, id, role).await?;
+        crate::access::give_starting_role(&mut tx, org_id, id, role).await?;
         let created = user::get_in_tx(&mut tx, org_id, id).await?.ok_or(AppError::NotFound)?.into_user();
         let after = Some(audit_view(&created));
         match actor {

@@ -41,6 +41,8 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// The branch [agência, loja] the user works in, if any.
+    pub branch_id: Option<crate::BranchId>,
 }
 
 /// A person's name as shown in the UI: trimmed, not empty, not absurd.

@@ -110,6 +110,18 @@ impl TestApp {
         user
     }
 
+    /// GET an API path with a bearer token (`Bearer …` included) and read its JSON.
+    pub async fn api_get(&self, authorization: &str, path: &str) -> serde_json::Value {
+        let response = self
+            .client()
+            .get(self.url(path))
+            .header("authorization", authorization)
+            .send()
+            .await
+            .expect("GET");
+        response.json().await.expect("json")
+    }
+
     /// An API token for the user.
     pub async fn token_for(&self, user: &TestUser) -> String {
         self.app.operator_create_token(&user.email, "test").await.expect("create token").secret

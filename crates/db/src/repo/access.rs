@@ -166,13 +166,6 @@ pub async fn roles_of(db: &Db, user_id: UserId) -> Result<Vec<RoleRow>, DbError>
     }))
 }
 
-pub async fn branch_of(db: &Db, user_id: UserId) -> Result<Option<BranchId>, DbError> {
-    let branch: Option<Option<Uuid>> = on_db!(db, pool => {
-        sqlx::query_scalar("SELECT branch_id FROM users WHERE id = $1").bind(user_id.0).fetch_optional(pool).await?
-    });
-    Ok(branch.flatten().map(BranchId))
-}
-
 /// Replaces the user's roles and branch. The roles must be the
 /// organisation's; the caller has checked.
 pub async fn assign(
@@ -203,20 +196,6 @@ pub async fn assign(
         }
     });
     Ok(())
-}
-
-/// Users of the organisation who hold no role yet (created before roles
-/// existed), with the coarse role they were created with.
-pub async fn users_without_roles(db: &Db, org_id: OrgId) -> Result<Vec<(Uuid, String)>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT id, role FROM users WHERE org_id = $1
-             AND NOT EXISTS (SELECT 1 FROM user_roles WHERE user_roles.user_id = users.id)",
-        )
-        .bind(org_id.0)
-        .fetch_all(pool)
-        .await?
-    }))
 }
 
 /// Moves every live party of `from`'s portfolio to `to` (and `to`'s

@@ -379,18 +379,27 @@ async fn load_children_db(db: &Db, row: PartyRow) -> Result<PartyRecord, DbError
     Ok(PartyRecord { row, phones, emails, addresses, tags })
 }
 
-#[tracing::instrument(skip_all)]
-pub async fn get(db: &Db, scope: &Scope, id: PartyId) -> Result<Option<PartyRecord>, DbError> {
+/// One party of the organisation, by id, if the scope reaches it.
+fn select_in_scope(scope: &Scope, id: PartyId) -> SelectStatement {
     let mut query = Query::select();
     query
-        .expr(Expr::cust(COLUMNS))
         .from(col("parties"))
         .and_where(Expr::col((col("parties"), col("org_id"))).eq(scope.org_id.0))
         .and_where(Expr::col((col("parties"), col("id"))).eq(id.0));
     if let Some(condition) = reach_condition(scope.reach) {
         query.and_where(condition);
     }
-    let row: Option<PartyRow> = match db {
+    query
+}
+
+async fn fetch_optional<T>(db: &Db, query: &SelectStatement) -> Result<Option<T>, DbError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    Ok(match db {
         Db::Sqlite(sqlite) => {
             let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
             sqlx::query_as_with(&sql, values).fetch_optional(sqlite.reader()).await?
@@ -399,35 +408,40 @@ pub async fn get(db: &Db, scope: &Scope, id: PartyId) -> Result<Option<PartyReco
             let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
             sqlx::query_as_with(&sql, values).fetch_optional(pg).await?
         }
-    };
+    })
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn get(db: &Db, scope: &Scope, id: PartyId) -> Result<Option<PartyRecord>, DbError> {
+    let row: Option<PartyRow> =
+        fetch_optional(db, select_in_scope(scope, id).expr(Expr::cust(COLUMNS))).await?;
     match row {
         Some(row) => Ok(Some(load_children_db(db, row).await?)),
         None => Ok(None),
     }
 }
 
-/// A live party's portfolio, if the scope reaches it.
-pub async fn portfolio(db: &Db, scope: &Scope, id: PartyId) -> Result<Option<Portfolio>, DbError> {
-    let mut query = Query::select();
-    query
-        .columns([(col("parties"), col("seller_id")), (col("parties"), col("branch_id"))])
-        .from(col("parties"))
-        .and_where(Expr::col((col("parties"), col("org_id"))).eq(scope.org_id.0))
-        .and_where(Expr::col((col("parties"), col("id"))).eq(id.0));
-    if let Some(condition) = reach_condition(scope.reach) {
-        query.and_where(condition);
-    }
-    let row: Option<(Option<Uuid>, Option<Uuid>)> = match db {
-        Db::Sqlite(sqlite) => {
-            let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
-            sqlx::query_as_with(&sql, values).fetch_optional(sqlite.reader()).await?
-        }
-        Db::Postgres(pg) => {
-            let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
-            sqlx::query_as_with(&sql, values).fetch_optional(pg).await?
-        }
-    };
-    Ok(row.map(|(owner, branch)| Portfolio { owner: owner.map(UserId), branch: branch.map(BranchId) }))
+/// Where a party stands, for access checks: its portfolio, and the
+/// survivor when it was merged.
+#[derive(Clone, Copy, Debug)]
+pub struct Standing {
+    pub portfolio: Portfolio,
+    pub merged_into: Option<PartyId>,
+}
+
+/// A party's standing, if the scope reaches it.
+pub async fn standing(db: &Db, scope: &Scope, id: PartyId) -> Result<Option<Standing>, DbError> {
+    let mut query = select_in_scope(scope, id);
+    query.columns([
+        (col("parties"), col("seller_id")),
+        (col("parties"), col("branch_id")),
+        (col("parties"), col("merged_into")),
+    ]);
+    let row: Option<(Option<Uuid>, Option<Uuid>, Option<Uuid>)> = fetch_optional(db, &query).await?;
+    Ok(row.map(|(owner, branch, merged_into)| Standing {
+        portfolio: Portfolio { owner: owner.map(UserId), branch: branch.map(BranchId) },
+        merged_into: merged_into.map(PartyId),
+    }))
 }
 
 /// The row as the transaction sees it (for before/after in the audit).

@@ -6,7 +6,7 @@ use domain::{Email, Locale, OrgId, UserId};
 use uuid::Uuid;
 
 const COLUMNS: &str = "id, org_id, email, display_name, password_hash, role, locale, active, \
-                       created_at, updated_at, updated_by, version";
+                       created_at, updated_at, updated_by, version, branch_id";
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct UserRow {
@@ -22,6 +22,7 @@ pub struct UserRow {
     pub updated_at: DateTime<Utc>,
     pub updated_by: Option<Uuid>,
     pub version: i64,
+    pub branch_id: Option<Uuid>,
 }
 
 impl UserRow {
@@ -42,6 +43,7 @@ impl UserRow {
             created_at: self.created_at,
             updated_at: self.updated_at,
             version: self.version,
+            branch_id: self.branch_id.map(domain::BranchId),
         }
     }
 }

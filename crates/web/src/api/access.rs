@@ -1,6 +1,6 @@
 //! Access control over the API: roles, branches, each user's branch and
 //! roles, and portfolio transfers.
-use super::{ApiError, ApiJson, ApiResult, ErrorBody};
+use super::{ApiError, ApiJson, ApiResult, ErrorBody, path_id};
 use crate::AppState;
 use crate::auth::ApiActor;
 use app::access::{AssignmentView, BranchView, RoleView};
@@ -11,10 +11,6 @@ use domain::{BranchId, RoleId, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-fn parse_id(id: &str, locale: domain::Locale) -> Result<Uuid, ApiError> {
-    id.parse().map_err(|_| ApiError::not_found(locale))
-}
 
 #[utoipa::path(get, path = "/api/v1/roles", tag = "access", security(("bearer" = [])),
     responses((status = 200, body = Vec<RoleView>), (status = 403, body = ErrorBody)))]
@@ -46,7 +42,7 @@ pub async fn update_role(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RoleChange>,
 ) -> ApiResult<Json<RoleView>> {
-    let id = RoleId(parse_id(&id, actor.locale)?);
+    let id: RoleId = path_id(&id, actor.locale)?;
     let role = state
         .app
         .update_role(&actor, id, body.version, &body.permissions, &body.read_level, &body.write_level)
@@ -94,7 +90,7 @@ pub async fn get_assignment(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AssignmentView>> {
-    let user = UserId(parse_id(&id, actor.locale)?);
+    let user: UserId = path_id(&id, actor.locale)?;
     Ok(Json(state.app.assignment(&actor, user).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
 }
 
@@ -114,7 +110,7 @@ pub async fn set_assignment(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AssignmentChange>,
 ) -> ApiResult<Json<AssignmentView>> {
-    let user = UserId(parse_id(&id, actor.locale)?);
+    let user: UserId = path_id(&id, actor.locale)?;
     let roles: Vec<RoleId> = body.role_ids.into_iter().map(RoleId).collect();
     let view = state
         .app

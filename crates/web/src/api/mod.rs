@@ -101,6 +101,11 @@ async fn openapi_json() -> Response {
     ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_document()).into_response()
 }
 
+/// An id from the path; one that does not parse names nothing: 404.
+fn path_id<T: std::str::FromStr>(id: &str, locale: Locale) -> ApiResult<T> {
+    id.parse().map_err(|_| ApiError::not_found(locale))
+}
+
 /// Every API error has this shape.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorBody {

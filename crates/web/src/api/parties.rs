@@ -1,5 +1,5 @@
 //! Parties [clientes]: the registry through the API.
-use super::{ApiError, ApiJson, ApiResult, ErrorBody};
+use super::{ApiError, ApiJson, ApiResult, ErrorBody, path_id};
 use crate::AppState;
 use crate::auth::ApiActor;
 use app::parties::{
@@ -9,15 +9,11 @@ use app::parties::{
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Json, Response};
+use domain::PartyId;
 use domain::party::{ConsentChange, PartyDraft};
-use domain::{Locale, PartyId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-fn party_id(id: &str, locale: Locale) -> ApiResult<PartyId> {
-    id.parse().map_err(|_| ApiError::not_found(locale))
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct PartyPage {
@@ -88,7 +84,7 @@ pub async fn get(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<PartyView>> {
-    let id = party_id(&id, actor.locale)?;
+    let id = path_id::<PartyId>(&id, actor.locale)?;
     Ok(Json(state.app.get_party(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
 }
 
@@ -110,7 +106,7 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PartyUpdate>,
 ) -> ApiResult<Json<SavedParty>> {
-    let id = party_id(&id, actor.locale)?;
+    let id = path_id::<PartyId>(&id, actor.locale)?;
     let saved = state
         .app
         .update_party(&actor, id, body.version, body.draft)
@@ -134,7 +130,7 @@ pub async fn archive(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ArchiveRequest>,
 ) -> ApiResult<Json<PartyView>> {
-    let id = party_id(&id, actor.locale)?;
+    let id = path_id::<PartyId>(&id, actor.locale)?;
     Ok(Json(
         state
             .app
@@ -166,7 +162,7 @@ pub async fn record_consent(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ConsentRequest>,
 ) -> ApiResult<Json<PartyView>> {
-    let id = party_id(&id, actor.locale)?;
+    let id = path_id::<PartyId>(&id, actor.locale)?;
     let change = ConsentChange::parse(&body.channel, body.granted, &body.source, &body.wording)
         .map_err(|e| ApiError::from_app(e.into(), actor.locale))?;
     Ok(Json(
@@ -185,7 +181,7 @@ pub async fn consent_history(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<ConsentEventView>>> {
-    let id = party_id(&id, actor.locale)?;
+    let id = path_id::<PartyId>(&id, actor.locale)?;
     Ok(Json(state.app.consent_history(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
 }
 
@@ -202,7 +198,7 @@ pub async fn add_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NoteRequest>,
 ) -> ApiResult<(StatusCode, Json<NoteView>)> {
-    let id = party_id(&id, actor.locale)?;
+    let id = path_id::<PartyId>(&id, actor.locale)?;
     let note =
         state.app.add_note(&actor, id, &body.body).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
     Ok((StatusCode::CREATED, Json(note)))
@@ -215,7 +211,7 @@ pub async fn notes(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<NoteView>>> {
-    let id = party_id(&id, actor.locale)?;
+    let id = path_id::<PartyId>(&id, actor.locale)?;
     Ok(Json(state.app.notes(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
 }
 
@@ -234,7 +230,7 @@ pub async fn add_relationship(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RelationshipRequest>,
 ) -> ApiResult<(StatusCode, Json<RelationshipView>)> {
-    let id = party_id(&id, actor.locale)?;
+    let id = path_id::<PartyId>(&id, actor.locale)?;
     let view = state
         .app
         .add_relationship(&actor, id, PartyId(body.related_id), &body.kind)
@@ -250,7 +246,7 @@ pub async fn relationships(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<RelationshipView>>> {
-    let id = party_id(&id, actor.locale)?;
+    let id = path_id::<PartyId>(&id, actor.locale)?;
     Ok(Json(state.app.relationships(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
 }
 
@@ -269,7 +265,7 @@ pub async fn merge(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<MergeRequest>,
 ) -> ApiResult<Json<MergeView>> {
-    let id = party_id(&id, actor.locale)?;
+    let id = path_id::<PartyId>(&id, actor.locale)?;
     Ok(Json(
         state
             .app
@@ -286,7 +282,7 @@ pub async fn undo_merge(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<PartyView>> {
-    let id: Uuid = id.parse().map_err(|_| ApiError::not_found(actor.locale))?;
+    let id: Uuid = path_id(&id, actor.locale)?;
     Ok(Json(state.app.undo_merge(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
 }
 

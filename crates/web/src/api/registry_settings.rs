@@ -1,5 +1,5 @@
 //! The organisation's custom fields and customer statuses.
-use super::{ApiError, ApiJson, ApiResult, ErrorBody};
+use super::{ApiError, ApiJson, ApiResult, ErrorBody, path_id};
 use crate::AppState;
 use crate::auth::ApiActor;
 use app::registry_settings::{CustomFieldView, StatusView};
@@ -53,7 +53,7 @@ pub async fn delete_field(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let id: Uuid = id.parse().map_err(|_| ApiError::not_found(actor.locale))?;
+    let id: Uuid = path_id(&id, actor.locale)?;
     state.app.delete_custom_field(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,5 +1,5 @@
 //! The caller's own API tokens.
-use super::{ApiError, ApiResult, ErrorBody};
+use super::{ApiError, ApiResult, ErrorBody, path_id};
 use crate::AppState;
 use crate::auth::ApiActor;
 use app::tokens::ApiTokenInfo;
@@ -26,7 +26,7 @@ pub async fn revoke_token(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let id: ApiTokenId = id.parse().map_err(|_| ApiError::not_found(actor.locale))?;
+    let id: ApiTokenId = path_id(&id, actor.locale)?;
     state.app.revoke_api_token(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
     Ok(StatusCode::NO_CONTENT)
 }

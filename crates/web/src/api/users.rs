@@ -1,5 +1,5 @@
 //! Users of the caller's organisation (administrators only).
-use super::{ApiError, ApiJson, ApiResult, ErrorBody};
+use super::{ApiError, ApiJson, ApiResult, ErrorBody, path_id};
 use crate::AppState;
 use crate::auth::ApiActor;
 use app::users::NewUserInput;
@@ -41,10 +41,6 @@ impl From<User> for UserView {
     }
 }
 
-fn parse_id(id: &str, locale: domain::Locale) -> ApiResult<UserId> {
-    id.parse().map_err(|_| ApiError::not_found(locale))
-}
-
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = Vec<UserView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_users(
@@ -75,7 +71,7 @@ pub async fn get_user(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<UserView>> {
-    let id = parse_id(&id, actor.locale)?;
+    let id = path_id::<UserId>(&id, actor.locale)?;
     let user = state.app.get_user(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
     Ok(Json(user.into()))
 }
@@ -98,7 +94,7 @@ pub async fn update_user(
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> ApiResult<Json<UserView>> {
-    let id = parse_id(&id, actor.locale)?;
+    let id = path_id::<UserId>(&id, actor.locale)?;
     let user = state
         .app
         .set_user_active(&actor, id, patch.version, patch.active)

@@ -12,15 +12,7 @@ async fn api_and_pages_show_a_manager_only_his_branch(t: TestApp) {
     let branch = |name: &str| post("/api/v1/branches", json!({ "name": name, "company": "Grupo" }));
     let centro: Value = branch("Centro").await.expect("POST").json().await.expect("json");
     let norte: Value = branch("Norte").await.expect("POST").json().await.expect("json");
-    let roles: Value = client
-        .get(t.url("/api/v1/roles"))
-        .header("authorization", &admin)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let roles = t.api_get(&admin, "/api/v1/roles").await;
     let manager_role =
         roles.as_array().expect("roles").iter().find(|r| r["key"] == "account_manager").expect("role")["id"]
             .clone();
@@ -30,15 +22,7 @@ async fn api_and_pages_show_a_manager_only_his_branch(t: TestApp) {
     {
         let user = t.create_user(email, "member").await;
         let token = format!("Bearer {}", t.token_for(&user).await);
-        let me: Value = client
-            .get(t.url("/api/v1/me"))
-            .header("authorization", &token)
-            .send()
-            .await
-            .expect("GET")
-            .json()
-            .await
-            .expect("json");
+        let me = t.api_get(&token, "/api/v1/me").await;
         let response = client
             .put(t.url(&format!("/api/v1/users/{}/access", me["id"].as_str().expect("id"))))
             .header("authorization", &admin)
@@ -64,12 +48,11 @@ async fn api_and_pages_show_a_manager_only_his_branch(t: TestApp) {
     let (manager, token, _) = &ids[0];
     let get = |path: String| client.get(t.url(&path)).header("authorization", token).send();
 
-    let list: Value = get("/api/v1/parties".into()).await.expect("GET").json().await.expect("json");
+    let list = t.api_get(token, "/api/v1/parties").await;
     let names: Vec<&str> =
         list["items"].as_array().expect("items").iter().filter_map(|p| p["full_name"].as_str()).collect();
     assert_eq!(names, ["Cliente Colega", "Cliente Proprio"], "the branch's parties only");
-    let found: Value =
-        get("/api/v1/parties/search?q=cliente".into()).await.expect("GET").json().await.expect("json");
+    let found = t.api_get(token, "/api/v1/parties/search?q=cliente").await;
     assert_eq!(found.as_array().expect("found").len(), 2, "search: {found}");
 
     let hidden = get(format!("/api/v1/parties/{}", parties[2])).await.expect("GET");
