@@ -94,6 +94,25 @@ pub struct AssignmentView {
     pub role_ids: Vec<Uuid>,
 }
 
+/// A user as the access page lists him.
+#[derive(Clone, Debug, Serialize)]
+pub struct UserAccessView {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub active: bool,
+    pub branch_id: Option<Uuid>,
+    pub role_ids: Vec<Uuid>,
+}
+
+/// Everything the access administration shows at once.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccessOverview {
+    pub roles: Vec<RoleView>,
+    pub branches: Vec<BranchView>,
+    pub users: Vec<UserAccessView>,
+}
+
 impl Actor {
     /// The parties this actor may read.
     pub fn read_scope(&self) -> Scope {
@@ -120,10 +139,14 @@ impl Actor {
     /// A permission to change something: also refused while an
     /// administrator only views the app as this user.
     pub(crate) fn require_change(&self, permission: Permission) -> Result<(), AppError> {
-        if self.viewing_as.is_some() {
-            return Err(AppError::Forbidden);
-        }
+        self.require_own_change()?;
         self.require(permission)
+    }
+
+    /// A change to one's own account (tokens, language): anyone may, but
+    /// not an administrator viewing the app as someone else.
+    pub(crate) fn require_own_change(&self) -> Result<(), AppError> {
+        if self.viewing_as.is_some() { Err(AppError::Forbidden) } else { Ok(()) }
     }
 
     /// Whether this actor may change a party in this portfolio.
@@ -184,6 +207,28 @@ impl App {
             tx.commit().await?;
         }
         Ok(())
+    }
+
+    pub async fn access_overview(&self, actor: &Actor) -> Result<AccessOverview, AppError> {
+        actor.require_admin()?;
+        let pairs = repo::assignments(&self.db, actor.org_id).await?;
+        let users = db::repo::user::list(&self.db, actor.org_id)
+            .await?
+            .into_iter()
+            .map(|u| UserAccessView {
+                role_ids: pairs.iter().filter(|(user, _)| *user == u.id).map(|(_, role)| *role).collect(),
+                user_id: u.id,
+                display_name: u.display_name,
+                email: u.email,
+                active: u.active,
+                branch_id: u.branch_id,
+            })
+            .collect();
+        Ok(AccessOverview {
+            roles: self.list_roles(actor).await?,
+            branches: self.list_branches(actor).await?,
+            users,
+        })
     }
 
     pub async fn list_roles(&self, actor: &Actor) -> Result<Vec<RoleView>, AppError> {
@@ -409,6 +454,8 @@ impl App {
     async fn viewing_as(&self, admin: &Actor, user: User) -> Result<Actor, AppError> {
         let mut actor = self.actor_for(user, admin.ip.clone()).await?;
         actor.viewing_as = Some(admin.display_name.clone());
+        // The administrator reads the other user's app in his own language.
+        actor.locale = admin.locale;
         Ok(actor)
     }
 

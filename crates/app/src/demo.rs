@@ -10,7 +10,7 @@ use domain::party::{
     ConsentState, Lifecycle, PartyKind, PhoneKind, ProspectState, Sex, ValidParty, ValidPhone,
 };
 use domain::phone::{Country, Phone};
-use domain::{Email, Money, OrgId, PartyId};
+use domain::{BranchId, Email, Money, OrgId, PartyId, UserId};
 
 /// SplitMix64: tiny, fast, and the same numbers on every platform and
 /// version, which a library RNG does not promise.
@@ -402,6 +402,25 @@ fn party(rng: &mut Rng, seed: u64, index: u64, today: NaiveDate) -> (ValidParty,
     (party, consent)
 }
 
+/// The demo's branches; each gets a few account managers, and customers
+/// are spread over their portfolios so "view as" a manager shows one.
+const DEMO_BRANCHES: &[&str] = &["Centro", "Zona Sul", "Campinas", "Santos"];
+const MANAGERS_PER_BRANCH: usize = 3;
+
+/// Most customers sit in a manager's portfolio, some in a branch's common
+/// portfolio, a few in none.
+fn portfolio(rng: &mut Rng, managers: &[(UserId, BranchId)]) -> (Option<UserId>, Option<BranchId>) {
+    if managers.is_empty() {
+        return (None, None);
+    }
+    let (manager, branch) = *rng.pick(managers);
+    match rng.below(100) {
+        0..85 => (Some(manager), Some(branch)),
+        85..95 => (None, Some(branch)),
+        _ => (None, None),
+    }
+}
+
 /// How a demo load went.
 pub struct DemoLoad {
     pub created: u64,
@@ -422,6 +441,7 @@ impl App {
         let mut rng = Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B);
         let today = now().date_naive();
         let offset = repo::count_all(&self.db, org_id).await? as u64;
+        let portfolios = self.demo_portfolios(org_id).await?;
         let mut done = 0;
         let (mut generating, mut writing) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
         while done < count {
@@ -430,8 +450,10 @@ impl App {
             let phase = std::time::Instant::now();
             let batch: Vec<BulkParty> = (0..size)
                 .map(|i| {
-                    let (party, consent) = self::party(&mut rng, seed, offset + done + i, today);
-                    BulkParty { id: PartyId::new(), party, consent }
+                    let (mut party, consent) = self::party(&mut rng, seed, offset + done + i, today);
+                    let (owner, branch) = portfolio(&mut rng, &portfolios);
+                    party.seller_id = owner;
+                    BulkParty { id: PartyId::new(), party, consent, branch }
                 })
                 .collect();
             generating += phase.elapsed();
@@ -453,6 +475,48 @@ impl App {
             "demo load phases"
         );
         Ok(DemoLoad { created: done, seconds: started.elapsed().as_secs_f64() })
+    }
+
+    /// The demo branches and their managers, created on first use.
+    async fn demo_portfolios(&self, org_id: OrgId) -> Result<Vec<(UserId, BranchId)>, AppError> {
+        let mut managers = Vec::new();
+        for (index, name) in DEMO_BRANCHES.iter().enumerate() {
+            let existing = db::repo::access::branches(&self.db, org_id).await?;
+            let branch = match existing.iter().find(|b| b.name == *name) {
+                Some(branch) => BranchId(branch.id),
+                None => {
+                    let id = BranchId::new();
+                    let mut tx = self.db.begin().await?;
+                    db::repo::access::insert_branch(&mut tx, org_id, id, name, "Concessionária Demo", now())
+                        .await?;
+                    tx.commit().await?;
+                    id
+                }
+            };
+            for number in 1..=MANAGERS_PER_BRANCH {
+                let email = format!("gestor{}{}@demo.vinculo.local", index + 1, number);
+                let address =
+                    Email::parse(&email).map_err(|m| domain::ValidationErrors::single("email", m))?;
+                let user = match db::repo::user::find_by_email(&self.db, &address).await? {
+                    Some(user) => UserId(user.id),
+                    None => {
+                        let input = crate::users::NewUserInput {
+                            email,
+                            display_name: format!("Gestor {number} — {name}"),
+                            password: crate::random_password(),
+                            role: "member".into(),
+                            locale: None,
+                        };
+                        self.insert_user(org_id, None, input).await?.id
+                    }
+                };
+                let mut tx = self.db.begin().await?;
+                db::repo::access::set_branch(&mut tx, org_id, user, Some(branch)).await?;
+                tx.commit().await?;
+                managers.push((user, branch));
+            }
+        }
+        Ok(managers)
     }
 
     /// The demo organisation's id, when it exists.

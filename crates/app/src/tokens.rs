@@ -29,6 +29,7 @@ pub struct CreatedToken {
 impl App {
     #[tracing::instrument(skip_all)]
     pub async fn create_api_token(&self, actor: &Actor, name: &str) -> Result<CreatedToken, AppError> {
+        actor.require_own_change()?;
         let name = name.trim();
         if name.is_empty() {
             return Err(ValidationErrors::single("name", "error-required").into());
@@ -92,6 +93,7 @@ impl App {
 
     #[tracing::instrument(skip_all)]
     pub async fn revoke_api_token(&self, actor: &Actor, id: ApiTokenId) -> Result<(), AppError> {
+        actor.require_own_change()?;
         let mut tx = self.db.begin().await?;
         if !api_token::revoke(&mut tx, actor.org_id, actor.user_id, id, now()).await? {
             return Err(AppError::NotFound);

@@ -153,6 +153,7 @@ impl App {
     /// The actor's own language choice.
     #[tracing::instrument(skip_all)]
     pub async fn set_own_locale(&self, actor: &Actor, locale: Locale) -> Result<User, AppError> {
+        actor.require_own_change()?;
         let current = user::get(&self.db, actor.org_id, actor.user_id).await?.ok_or(AppError::NotFound)?;
         let changes = user::UserChanges { locale: Some(locale), ..Default::default() };
         self.update_user(actor, actor.user_id, current.version, &changes).await

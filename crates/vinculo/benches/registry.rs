@@ -159,6 +159,29 @@ async fn run() {
         }
         report(&format!("list first page, UF={uf}, by name"), list);
     }
+    // Access control's cost (issue 4): the same first page read by the
+    // administrator (whole organisation: no row filter, the list as it was
+    // before access control) and by a branch's account manager (a quarter
+    // of the parties), interleaved so both see the same machine.
+    let manager_email = domain::Email::parse("gestor11@demo.vinculo.local").expect("email");
+    let manager =
+        db::repo::user::find_by_email(&app.db, &manager_email).await.expect("find").expect("demo manager");
+    let manager = app.view_as(&actor, domain::UserId(manager.id)).await.expect("view as");
+    for uf in ["SP", "AC"] {
+        let (mut whole, mut branch) = (Vec::new(), Vec::new());
+        let query = PartyQuery { state: Some(uf.into()), ..Default::default() };
+        for _ in 0..100 {
+            for (who, samples) in [(&actor, &mut whole), (&manager, &mut branch)] {
+                let started = Instant::now();
+                app.list_parties(who, &query).await.expect("list");
+                samples.push(started.elapsed());
+            }
+        }
+        let ratio = percentile(&mut branch, 0.5) / percentile(&mut whole, 0.5);
+        report(&format!("list first page, UF={uf}, administrator (organisation)"), whole);
+        report(&format!("list first page, UF={uf}, account manager (branch) — p50 ×{ratio:.2}"), branch);
+    }
+
     let mut next_pages = Vec::new();
     let mut cursor = None;
     for _ in 0..50 {

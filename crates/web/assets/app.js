@@ -99,4 +99,13 @@
       window.getSelection().addRange(range);
     }
   });
+
+  // Plain forms that change much at once ask first (htmx forms use hx-confirm).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
 })();

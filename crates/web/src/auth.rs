@@ -12,6 +12,9 @@ use std::net::SocketAddr;
 pub const SESSION_COOKIE: &str = "vinculo_session";
 pub const CSRF_COOKIE: &str = "vinculo_csrf";
 pub const LOCALE_COOKIE: &str = "vinculo_locale";
+/// Which user an administrator is viewing the app as; checked again on
+/// every request, so a stale or forged value only falls back to oneself.
+pub const VIEW_AS_COOKIE: &str = "vinculo_view_as";
 
 pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
@@ -87,7 +90,14 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token = cookie_value(&parts.headers, SESSION_COOKIE).filter(|t| !t.is_empty());
         if let Some(token) = token {
             match state.app.session_actor(token, ip.as_deref()).await {
-                Ok(Some(actor)) => return Ok(CurrentUser { actor, session_token: token.to_string() }),
+                Ok(Some(actor)) => {
+                    let target = cookie_value(&parts.headers, VIEW_AS_COOKIE).and_then(|v| v.parse().ok());
+                    let actor = match target {
+                        Some(target) => state.app.resume_view_as(&actor, target).await.unwrap_or(actor),
+                        None => actor,
+                    };
+                    return Ok(CurrentUser { actor, session_token: token.to_string() });
+                }
                 Ok(None) => {}
                 Err(error) => {
                     return Err(crate::html::app_error_page(error, request_locale(&parts.headers)));

@@ -179,6 +179,8 @@ async fn revoked_roles_and_view_as_count_at_once(t: TestDb) {
     assert!(app.get_party(&viewing, other).await.is_err());
     let change = ConsentChange::parse("email", true, "telefone", "").expect("change");
     assert!(matches!(app.record_consent(&viewing, own, change).await, Err(AppError::Forbidden)), "read-only");
+    assert!(matches!(app.create_api_token(&viewing, "x").await, Err(AppError::Forbidden)), "not his tokens");
+    assert!(matches!(app.set_own_locale(&viewing, domain::Locale::En).await, Err(AppError::Forbidden)));
 
     app.assign_user(&admin, manager, Some(centro), &[]).await.expect("revoke every role");
     let again = app.session_actor(&session, None).await.expect("session").expect("still signed in");

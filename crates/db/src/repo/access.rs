@@ -166,6 +166,31 @@ pub async fn roles_of(db: &Db, user_id: UserId) -> Result<Vec<RoleRow>, DbError>
     }))
 }
 
+/// Every (user, role) pair of the organisation.
+pub async fn assignments(db: &Db, org_id: OrgId) -> Result<Vec<(Uuid, Uuid)>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT user_id, role_id FROM user_roles WHERE org_id = $1").bind(org_id.0).fetch_all(pool).await?
+    }))
+}
+
+/// Moves a user to a branch, roles untouched.
+pub async fn set_branch(
+    tx: &mut Tx,
+    org_id: OrgId,
+    user_id: UserId,
+    branch: Option<BranchId>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE users SET branch_id = $3 WHERE org_id = $1 AND id = $2")
+            .bind(org_id.0)
+            .bind(user_id.0)
+            .bind(branch.map(|b| b.0))
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
 /// Replaces the user's roles and branch. The roles must be the
 /// organisation's; the caller has checked.
 pub async fn assign(
@@ -175,13 +200,8 @@ pub async fn assign(
     branch: Option<BranchId>,
     roles: &[RoleId],
 ) -> Result<(), DbError> {
+    set_branch(tx, org_id, user_id, branch).await?;
     on_tx!(tx, conn => {
-        sqlx::query("UPDATE users SET branch_id = $3 WHERE org_id = $1 AND id = $2")
-            .bind(org_id.0)
-            .bind(user_id.0)
-            .bind(branch.map(|b| b.0))
-            .execute(&mut *conn)
-            .await?;
         sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user_id.0).execute(&mut *conn).await?;
         for role in roles {
             sqlx::query(

@@ -1115,6 +1115,8 @@ pub struct BulkParty {
     pub id: PartyId,
     pub party: ValidParty,
     pub consent: ConsentState,
+    /// The branch whose portfolio holds it (the owner is `party.seller_id`).
+    pub branch: Option<BranchId>,
 }
 
 /// Inserts many parties with multi-row statements: the bulk path for demo
@@ -1159,6 +1161,8 @@ pub async fn insert_bulk(
                 "credit_complement",
                 "revolving_credit_limit",
                 "company_sector",
+                "seller_id",
+                "branch_id",
                 "city",
                 "city_key",
                 "state",
@@ -1246,6 +1250,8 @@ pub async fn insert_bulk(
                 p.credit_complement.clone().into(),
                 p.revolving_credit_limit.map(|m| m.0).into(),
                 p.company_sector.clone().into(),
+                p.seller_id.map(|s| s.0).into(),
+                bulk.branch.map(|b| b.0).into(),
                 city.into(),
                 city_key.into(),
                 state.into(),

@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::{Extension, Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::access::Permission;
 use domain::party::{AddressDraft, Channel, ConsentChange, PartyDraft, PhoneDraft, RelationshipKind};
 use domain::{PartyId, ValidationErrors};
 use serde::Deserialize;
@@ -84,7 +85,9 @@ struct ListPage {
     total: i64,
     total_capped: bool,
     next_link: Option<String>,
-    export_link: String,
+    /// None when the user may not export.
+    export_link: Option<String>,
+    can_create: bool,
     sort_links: Vec<SortLink>,
     statuses: Vec<(String, String)>,
     ufs: Vec<String>,
@@ -206,7 +209,11 @@ async fn render_list(
                 item,
             })
             .collect(),
-        export_link: format!("/customers/export.csv?{}", query_string(&query, &[])),
+        export_link: user
+            .actor
+            .can(Permission::PartiesExport)
+            .then(|| format!("/customers/export.csv?{}", query_string(&query, &[]))),
+        can_create: user.actor.can(Permission::PartiesCreate) && user.actor.viewing_as.is_none(),
         seller_filter: query.seller_id.map(|s| s.to_string()).unwrap_or_default(),
         query,
         total,

@@ -1,4 +1,5 @@
 //! Server-rendered pages and their htmx partials.
+mod access;
 mod account;
 mod admin;
 pub mod customers;
@@ -30,6 +31,13 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{id}/active", post(admin::set_active))
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/access", get(access::show))
+        .route("/admin/access/branches", post(access::add_branch))
+        .route("/admin/access/roles/{id}", post(access::save_role))
+        .route("/admin/access/users/{id}", post(access::assign_user))
+        .route("/admin/access/users/{id}/view-as", post(access::start_view_as))
+        .route("/admin/access/transfer", post(access::transfer))
+        .route("/view-as/stop", post(access::stop_view_as))
         .route("/customers", get(customers::list).post(customers::create))
         .route("/customers/new", get(customers::new_form))
         .route("/customers/search", get(customers::search))
@@ -64,6 +72,8 @@ pub struct Shell {
 pub struct ShellUser {
     pub name: String,
     pub is_admin: bool,
+    /// Set while an administrator views the app as this user.
+    pub viewed_by: Option<String>,
 }
 
 pub struct LocaleChoice {
@@ -83,8 +93,11 @@ impl Shell {
     ) -> Shell {
         Shell {
             csrf: csrf.0.clone(),
-            user: user
-                .map(|u| ShellUser { name: u.actor.display_name.clone(), is_admin: u.actor.is_admin() }),
+            user: user.map(|u| ShellUser {
+                name: u.actor.display_name.clone(),
+                is_admin: u.actor.is_admin(),
+                viewed_by: u.actor.viewing_as.clone(),
+            }),
             active,
             path: path.to_string(),
             locales: Locale::ALL

@@ -19,7 +19,9 @@ pub async fn set_locale(
     Form(form): Form<LocaleForm>,
 ) -> Response {
     let locale = Locale::parse(&form.locale).unwrap_or_default();
+    // Viewing the app as someone else changes nobody's stored choice.
     if let Ok(user) = current
+        && user.actor.viewing_as.is_none()
         && let Err(error) = state.app.set_own_locale(&user.actor, locale).await
     {
         return super::app_error_page(error, user.actor.locale);

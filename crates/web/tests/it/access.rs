@@ -81,3 +81,129 @@ async fn api_and_pages_show_a_manager_only_his_branch(t: TestApp) {
     assert_eq!(sheet.status(), 404);
 }
 web_test!(api_and_pages_show_a_manager_only_his_branch);
+
+/// The id of the user with this e-mail, as the API lists users.
+async fn user_id(t: &TestApp, admin: &str, email: &str) -> String {
+    let users = t.api_get(admin, "/api/v1/users").await;
+    let user = users.as_array().expect("users").iter().find(|u| u["email"] == email).expect("user listed");
+    user["id"].as_str().expect("id").to_string()
+}
+
+async fn access_page_manages_branches_roles_users_and_view_as(t: TestApp) {
+    let admin_token = format!("Bearer {}", t.token_for(&t.admin).await);
+    let manager = t.create_user("gestor@c.test", "member").await;
+    let colleague = t.create_user("colega@c.test", "member").await;
+    let manager_id = user_id(&t, &admin_token, &manager.email).await;
+    let colleague_id = user_id(&t, &admin_token, &colleague.email).await;
+    let (browser, csrf) = t.login(&t.admin).await;
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let mut form = form;
+        form.push(("csrf_token", csrf.clone()));
+        browser.post(t.url(&path)).form(&form).send()
+    };
+
+    let page = browser.get(t.url("/admin/access")).send().await.expect("GET").text().await.expect("html");
+    assert!(page.contains("Gestor de conta / vendedor") && page.contains("Nenhuma agência ainda"), "{page}");
+
+    // A branch without a name is refused with the field's message; nothing is created.
+    let refused = post("/admin/access/branches".into(), vec![("name", "  ".into())]).await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("html").contains("Preencha este campo."));
+    let created =
+        post("/admin/access/branches".into(), vec![("name", "Centro".into()), ("company", "Grupo".into())])
+            .await
+            .expect("POST");
+    assert_eq!(created.status(), 303);
+    let branches = t.api_get(&admin_token, "/api/v1/branches").await;
+    assert_eq!(branches.as_array().expect("branches").len(), 1);
+    let centro = branches[0]["id"].as_str().expect("id").to_string();
+
+    // The account manager's role: an unknown permission changes nothing;
+    // narrowing reading to his own portfolio is saved.
+    let roles = t.api_get(&admin_token, "/api/v1/roles").await;
+    let role = roles
+        .as_array()
+        .expect("roles")
+        .iter()
+        .find(|r| r["key"] == "account_manager")
+        .expect("role")
+        .clone();
+    let role_path = format!("/admin/access/roles/{}", role["id"].as_str().expect("id"));
+    let version = role["version"].to_string();
+    let bad = vec![
+        ("version", version.clone()),
+        ("read_level", "own".into()),
+        ("write_level", "own".into()),
+        ("permission", "voar".into()),
+    ];
+    let response = post(role_path.clone(), bad).await.expect("POST");
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.expect("html").contains("Permissão desconhecida."));
+    let unchanged = t.api_get(&admin_token, "/api/v1/roles").await;
+    assert!(
+        unchanged
+            .as_array()
+            .expect("roles")
+            .iter()
+            .any(|r| r["id"] == role["id"] && r["read_level"] == "branch")
+    );
+    let good = vec![
+        ("version", version),
+        ("read_level", "own".into()),
+        ("write_level", "own".into()),
+        ("permission", "parties.read".into()),
+        ("permission", "parties.edit".into()),
+    ];
+    assert_eq!(post(role_path, good).await.expect("POST").status(), 303);
+
+    for id in [&manager_id, &colleague_id] {
+        let form =
+            vec![("branch_id", centro.clone()), ("role", role["id"].as_str().expect("id").to_string())];
+        assert_eq!(post(format!("/admin/access/users/{id}"), form).await.expect("POST").status(), 303);
+    }
+    for (name, owner) in [("Cliente Do Gestor", &manager_id), ("Cliente Da Colega", &colleague_id)] {
+        let response = browser
+            .post(t.url("/api/v1/parties"))
+            .header("authorization", &admin_token)
+            .json(&json!({ "full_name": name, "seller_id": owner }))
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), 201);
+    }
+
+    // The portfolio moves from the colleague to the manager, counted.
+    let moved = post(
+        "/admin/access/transfer".into(),
+        vec![("from", colleague_id.clone()), ("to", manager_id.clone())],
+    )
+    .await
+    .expect("POST");
+    assert_eq!(moved.headers()["location"], "/admin/access?moved=1");
+    let back = post("/admin/access/transfer".into(), vec![("from", manager_id.clone()), ("to", "x".into())])
+        .await
+        .expect("POST");
+    assert_eq!(back.status(), 422, "a bad target changes nothing");
+    let page =
+        browser.get(t.url("/admin/access?moved=1")).send().await.expect("GET").text().await.expect("html");
+    assert!(page.contains("1 cliente transferido."));
+
+    // View as the colleague, whose portfolio is now empty: read-only, audited, undone by one button.
+    let start = post(format!("/admin/access/users/{colleague_id}/view-as"), vec![]).await.expect("POST");
+    assert_eq!(start.status(), 303);
+    let list = browser.get(t.url("/customers")).send().await.expect("GET").text().await.expect("html");
+    assert!(list.contains("id=\"view-as-banner\"") && list.contains("Usuário colega@c.test"), "banner");
+    assert!(
+        !list.contains("Cliente Do Gestor") && !list.contains("Cliente Da Colega"),
+        "his view: none of them"
+    );
+    assert!(!list.contains("id=\"new-customer\""), "read-only: no create button");
+    assert_eq!(browser.get(t.url("/admin/access")).send().await.expect("GET").status(), 403);
+    let stop = post("/view-as/stop".into(), vec![]).await.expect("POST");
+    assert_eq!(stop.status(), 303);
+    let list = browser.get(t.url("/customers")).send().await.expect("GET").text().await.expect("html");
+    assert!(!list.contains("view-as-banner") && list.contains("Cliente Do Gestor"));
+    let audit = t.api_get(&admin_token, "/api/v1/audit").await;
+    assert!(audit["items"].as_array().expect("items").iter().any(|e| e["action"] == "view_as"), "audited");
+}
+web_test!(access_page_manages_branches_roles_users_and_view_as);

@@ -296,3 +296,125 @@ async fn merge_a_duplicate_through_the_picker_and_undo() {
     browser.screenshot("registry-form-en").await;
     browser.close().await;
 }
+
+/// Issue 4: an administrator narrows the account managers to their own
+/// portfolio, views the app as one of them (banner, his customers only,
+/// in the list and in search), then the manager himself sees the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manager_sees_his_portfolio_and_admin_views_as_him() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let admin = format!("Bearer {}", t.token_for(&t.admin).await);
+    let api = t.client();
+    let manager = t.create_user("gestor@loja.test", "member").await;
+    t.create_user("colega@loja.test", "member").await;
+    let users = t.api_get(&admin, "/api/v1/users").await;
+    let id_of = |email: &str| {
+        users.as_array().expect("users").iter().find(|u| u["email"] == email).expect("user")["id"].clone()
+    };
+    let roles = t.api_get(&admin, "/api/v1/roles").await;
+    let role = roles
+        .as_array()
+        .expect("roles")
+        .iter()
+        .find(|r| r["key"] == "account_manager")
+        .expect("role")
+        .clone();
+    let branch: serde_json::Value = api
+        .post(t.url("/api/v1/branches"))
+        .header("authorization", &admin)
+        .json(&serde_json::json!({ "name": "Centro" }))
+        .send()
+        .await
+        .expect("branch")
+        .json()
+        .await
+        .expect("json");
+    for email in ["gestor@loja.test", "colega@loja.test"] {
+        let response = api
+            .put(t.url(&format!("/api/v1/users/{}/access", id_of(email).as_str().expect("id"))))
+            .header("authorization", &admin)
+            .json(&serde_json::json!({ "branch_id": branch["id"], "role_ids": [role["id"]] }))
+            .send()
+            .await
+            .expect("assign");
+        assert_eq!(response.status(), 200);
+    }
+    for (name, owner) in
+        [("Cliente Do Gestor", "gestor@loja.test"), ("Cliente Da Colega", "colega@loja.test")]
+    {
+        let response = api
+            .post(t.url("/api/v1/parties"))
+            .header("authorization", &admin)
+            .json(&serde_json::json!({ "full_name": name, "seller_id": id_of(owner) }))
+            .send()
+            .await
+            .expect("party");
+        assert_eq!(response.status(), 201);
+    }
+
+    let client = &browser.client;
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, &t.admin.email, &t.admin.password).await;
+    wait_for_text(client, "h1", "Olá").await;
+    client.find(Locator::LinkText("Acesso")).await.expect("nav").click().await.expect("click");
+    wait_for_text(client, "h1", "Acesso e carteiras").await;
+    let role_id = role["id"].as_str().expect("id");
+    client
+        .find(Locator::Css(&format!("#read-{role_id}")))
+        .await
+        .expect("read level")
+        .select_by_value("own")
+        .await
+        .expect("own");
+    client
+        .find(Locator::Css(&format!("#role-{role_id} button[type=submit]")))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("click");
+    wait_for_text(client, ".alert-success", "Alterações salvas.").await;
+    browser.screenshot("access-admin").await;
+
+    client
+        .find(Locator::Css("button[data-view-as='gestor@loja.test']"))
+        .await
+        .expect("view as")
+        .click()
+        .await
+        .expect("click");
+    wait_for_text(client, "#view-as-banner", "Usuário gestor@loja.test").await;
+    let list = wait_for_text(client, "main", "Cliente Do Gestor").await;
+    assert!(!list.contains("Cliente Da Colega"), "view as: his portfolio only");
+    client
+        .find(Locator::Css("#customer-search"))
+        .await
+        .expect("search")
+        .send_keys("cliente")
+        .await
+        .expect("type");
+    let found = wait_for_text(client, "#search-results", "Cliente Do Gestor").await;
+    assert!(!found.contains("Cliente Da Colega"), "view as: search within his portfolio");
+    browser.screenshot("access-view-as").await;
+    client.find(Locator::Css("#view-as-stop")).await.expect("stop").click().await.expect("click");
+    wait_for_text(client, "h1", "Acesso e carteiras").await;
+    client.find(Locator::Css("#logout")).await.expect("logout").click().await.expect("click");
+
+    wait_for_text(client, ".alert-info", "Você saiu").await;
+    sign_in(client, &manager.email, &manager.password).await;
+    wait_for_text(client, "h1", "Olá").await;
+    client.goto(&t.url("/customers")).await.expect("customers");
+    let list = wait_for_text(client, "main", "Cliente Do Gestor").await;
+    assert!(!list.contains("Cliente Da Colega"), "the manager: his portfolio only");
+    client
+        .find(Locator::Css("#customer-search"))
+        .await
+        .expect("search")
+        .send_keys("cliente")
+        .await
+        .expect("type");
+    let found = wait_for_text(client, "#search-results", "Cliente Do Gestor").await;
+    assert!(!found.contains("Cliente Da Colega"), "the manager: search within his portfolio");
+    browser.close().await;
+}
