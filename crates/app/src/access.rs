@@ -161,6 +161,12 @@ impl Actor {
         if self.may_write(portfolio) { Ok(()) } else { Err(AppError::Forbidden) }
     }
 
+    /// What the actor may do with this party, for showing or hiding controls
+    /// (the use cases check again).
+    pub fn may_change(&self, permission: Permission, portfolio: Portfolio) -> bool {
+        self.require_write(permission, portfolio).is_ok()
+    }
+
     /// Where a new party of this actor's lands when no owner is chosen:
     /// his own portfolio when he may only write his own, else his branch's.
     pub(crate) fn default_portfolio(&self) -> Portfolio {

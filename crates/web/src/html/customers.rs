@@ -756,6 +756,9 @@ struct SheetPage {
     relationship_kinds: Vec<(&'static str, String)>,
     possible_duplicates: bool,
     address_line: String,
+    /// Controls shown only to who may use them.
+    can_edit: bool,
+    can_delete: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -812,7 +815,10 @@ pub async fn show(
     if let Some(name) = seller {
         facts.insert(0, SheetFact { label: t.get("party-seller"), value: name });
     }
+    let portfolio = party.portfolio();
     render(&SheetPage {
+        can_edit: user.actor.may_change(Permission::PartiesEdit, portfolio),
+        can_delete: user.actor.may_change(Permission::PartiesDelete, portfolio),
         status: Labels::status(
             &t,
             &party.lifecycle,

@@ -79,6 +79,11 @@ async fn api_and_pages_show_a_manager_only_his_branch(t: TestApp) {
     );
     let sheet = browser.get(t.url(&format!("/customers/{}", parties[2]))).send().await.expect("GET");
     assert_eq!(sheet.status(), 404);
+    let colleagues = browser.get(t.url(&format!("/customers/{}", parties[1]))).send().await.expect("GET");
+    let html = colleagues.text().await.expect("html");
+    assert!(html.contains("Cliente Colega") && !html.contains("id=\"edit-party\""), "read-only sheet");
+    let own = browser.get(t.url(&format!("/customers/{}", parties[0]))).send().await.expect("GET");
+    assert!(own.text().await.expect("html").contains("id=\"edit-party\""), "his own may be edited");
 }
 web_test!(api_and_pages_show_a_manager_only_his_branch);
 
