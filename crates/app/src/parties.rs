@@ -600,6 +600,14 @@ impl App {
         Ok(view)
     }
 
+    /// The party to fill an edit form: refused (403) when the actor may read
+    /// it but not change it, so the form is never offered in vain.
+    pub async fn party_for_edit(&self, actor: &Actor, id: PartyId) -> Result<PartyView, AppError> {
+        let view = self.party_view(actor, id).await?;
+        actor.require_write(Permission::PartiesEdit, view.portfolio())?;
+        Ok(view)
+    }
+
     /// The party as this actor may see it: within his reach, financial
     /// fields only with that right.
     pub(crate) async fn party_view(&self, actor: &Actor, id: PartyId) -> Result<PartyView, AppError> {

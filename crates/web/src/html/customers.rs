@@ -543,7 +543,7 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Response {
     let party = match parse_id(&id) {
-        Ok(id) => state.app.get_party(&user.actor, id).await,
+        Ok(id) => state.app.party_for_edit(&user.actor, id).await,
         Err(error) => Err(error),
     };
     match party {

@@ -1,6 +1,7 @@
 //! HTTP tests through the real router, the OpenAPI snapshot, the message
 //! catalogue's completeness, and the headless-Chromium walk.
 mod access;
+mod access_matrix;
 mod api;
 mod browser;
 mod catalogue;
