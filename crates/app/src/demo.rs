@@ -469,6 +469,8 @@ impl App {
             writing += phase.elapsed();
             done += size;
         }
+        // A bulk load changes the data's shape more than any day of use.
+        self.db.refresh_statistics().await?;
         tracing::info!(
             generating_s = generating.as_secs_f64(),
             writing_s = writing.as_secs_f64(),

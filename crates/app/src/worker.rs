@@ -16,6 +16,13 @@ pub async fn run(app: Arc<App>) {
             Ok(purged) => tracing::info!(purged, "expired sessions removed"),
             Err(error) => tracing::warn!(%error, "session sweep failed"),
         }
+        // The planner's statistics, first right after start-up (an interval's
+        // first tick is immediate) without holding the start back: on a
+        // large file the first analysis reads for seconds. Later it is cheap:
+        // only tables that changed enough are sampled again.
+        if let Err(error) = app.db.refresh_statistics().await {
+            tracing::warn!(%error, "statistics refresh failed");
+        }
     }
 }
 

@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002", "parties"),
     migration!(3, "0003", "search_words"),
     migration!(4, "0004", "access"),
+    migration!(5, "0005", "branch_list"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

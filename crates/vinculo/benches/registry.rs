@@ -61,6 +61,8 @@ async fn run() {
     });
     let db = db::Db::connect(&url).await.expect("database");
     db::migrate::run(&db).await.expect("migrate");
+    // As `vinculo serve` does when it opens the database.
+    db.refresh_statistics().await.expect("statistics");
     let app = App::new(db, Settings::default());
     app.ensure_demo().await.expect("demo organisation");
     // As `serve` does: data sets from before access control get the default roles.
