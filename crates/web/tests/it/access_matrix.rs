@@ -19,14 +19,15 @@ enum May {
 }
 use May::*;
 
-/// Records, in order: own, same branch, other branch, unassigned; and
-/// whether the role may export.
-const POLICY: &[(&str, [May; 4], bool)] = &[
-    ("administrator", [ReadWrite, ReadWrite, ReadWrite, ReadWrite], true),
-    ("supervisor", [ReadWrite, ReadWrite, Nothing, Nothing], true),
-    ("account_manager", [ReadWrite, Read, Nothing, Nothing], false),
-    ("telemarketing", [ReadWrite, Read, Read, Read], false),
-    ("read_only", [Read, Read, Nothing, Nothing], false),
+/// Records, in order: own, same branch, other branch, unassigned; then
+/// whether the role may export, and whether it may archive and merge
+/// what it may change.
+const POLICY: &[(&str, [May; 4], bool, bool)] = &[
+    ("administrator", [ReadWrite, ReadWrite, ReadWrite, ReadWrite], true, true),
+    ("supervisor", [ReadWrite, ReadWrite, Nothing, Nothing], true, true),
+    ("account_manager", [ReadWrite, Read, Nothing, Nothing], false, false),
+    ("telemarketing", [ReadWrite, Read, Read, Read], false, false),
+    ("read_only", [Read, Read, Nothing, Nothing], false, false),
 ];
 
 /// How a request on one record must answer.
@@ -36,6 +37,8 @@ enum Needs {
     Read,
     /// Writable: 2xx; readable only: 403; hidden: 404.
     Write,
+    /// As `Write`, and the role must also hold the right to archive.
+    Delete,
 }
 
 /// Every endpoint and page that names one party: method, path (with
@@ -56,10 +59,18 @@ const ENDPOINTS: &[(&str, &str, Option<&str>, Needs)] = &[
     ("GET", "/customers/{id}/edit", None, Needs::Write),
     ("POST", "/customers/{id}/notes", Some("body=Passou+na+loja"), Needs::Write),
     ("POST", "/customers/{id}/consent", Some("channel=letter&granted=true&source=balcao"), Needs::Write),
+    // Restoring a live party changes nothing but still needs the right.
+    (
+        "POST",
+        "/api/v1/parties/{id}/archive",
+        Some(r#"{"version":{version},"archived":false}"#),
+        Needs::Delete,
+    ),
 ];
 
 async fn every_endpoint_role_and_record_follows_the_policy(t: TestApp) {
     let app = &t.app;
+    let admin_token = format!("Bearer {}", t.token_for(&t.admin).await);
     let admin = app
         .login(app::auth::LoginInput {
             email: &t.admin.email,
@@ -108,7 +119,7 @@ async fn every_endpoint_role_and_record_follows_the_policy(t: TestApp) {
 
     let emails = ["r0@matriz.test", "r1@matriz.test", "r2@matriz.test", "r3@matriz.test", "r4@matriz.test"];
     let mut checked = 0;
-    for ((role, expected, may_export), email) in POLICY.iter().zip(emails) {
+    for ((role, expected, may_export, may_delete), email) in POLICY.iter().zip(emails) {
         let me = user(email, centro, role).await;
         let own = party(format!("Zulmira Propria {role}"), Some(me)).await;
         let records = [own, same_branch, other_branch, unassigned];
@@ -124,16 +135,19 @@ async fn every_endpoint_role_and_record_follows_the_policy(t: TestApp) {
         for ((record, may), name) in records.iter().zip(expected).zip(names) {
             for (method, path, body, needs) in ENDPOINTS {
                 let path = path.replace("{id}", &record.to_string());
+                let version =
+                    t.api_get(&admin_token, &format!("/api/v1/parties/{record}")).await["version"].clone();
+                let body = body.map(|b| b.replace("{version}", &version.to_string()));
                 let method = Method::from_bytes(method.as_bytes()).expect("method");
                 let request = if path.starts_with("/api/") {
                     let request = t.client().request(method, t.url(&path)).header("authorization", &token);
-                    match body {
-                        Some(body) => request.header("content-type", "application/json").body(*body),
+                    match &body {
+                        Some(body) => request.header("content-type", "application/json").body(body.clone()),
                         None => request,
                     }
                 } else {
                     let request = browser.request(method, t.url(&path));
-                    match body {
+                    match &body {
                         Some(form) => request
                             .header("content-type", "application/x-www-form-urlencoded")
                             .body(format!("{form}&csrf_token={csrf}")),
@@ -146,7 +160,8 @@ async fn every_endpoint_role_and_record_follows_the_policy(t: TestApp) {
                 let want = match (needs, may) {
                     (_, Nothing) => 404,
                     (Needs::Read, _) | (Needs::Write, ReadWrite) => 200,
-                    (Needs::Write, Read) => 403,
+                    (Needs::Delete, ReadWrite) if *may_delete => 200,
+                    (Needs::Write | Needs::Delete, _) => 403,
                 };
                 let context = format!("{role} × {name} × {path} ({may:?})");
                 if want == 200 {
