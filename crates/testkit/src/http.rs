@@ -122,6 +122,12 @@ impl TestApp {
         response.json().await.expect("json")
     }
 
+    /// One of the organisation's roles, by key (`account_manager`, …), as the API shows it.
+    pub async fn role(&self, authorization: &str, key: &str) -> serde_json::Value {
+        let roles = self.api_get(authorization, "/api/v1/roles").await;
+        roles.as_array().expect("roles").iter().find(|r| r["key"] == key).expect("role").clone()
+    }
+
     /// An API token for the user.
     pub async fn token_for(&self, user: &TestUser) -> String {
         self.app.operator_create_token(&user.email, "test").await.expect("create token").secret

@@ -219,6 +219,19 @@ async fn refused(
 
 const SAVED: &str = "/admin/access?saved=1";
 
+/// A form post's answer: back to the page with a notice, or the refusal.
+async fn saved_or_refused<T>(
+    state: &AppState,
+    user: &CurrentUser,
+    csrf: &CsrfToken,
+    result: Result<T, AppError>,
+) -> Response {
+    match result {
+        Ok(_) => Redirect::to(SAVED).into_response(),
+        Err(error) => refused(state, user, csrf, error, BranchForm::default()).await,
+    }
+}
+
 pub async fn add_branch(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -254,10 +267,7 @@ pub async fn save_role(
             value(&form, "write_level"),
         )
         .await;
-    match result {
-        Ok(_) => Redirect::to(SAVED).into_response(),
-        Err(error) => refused(&state, &user, &csrf, error, BranchForm::default()).await,
-    }
+    saved_or_refused(&state, &user, &csrf, result).await
 }
 
 pub async fn assign_user(
@@ -279,10 +289,8 @@ pub async fn assign_user(
         let errors = domain::ValidationErrors::single("role_ids", "error-role-invalid");
         return refused(&state, &user, &csrf, errors.into(), BranchForm::default()).await;
     };
-    match state.app.assign_user(&user.actor, target, branch, &roles).await {
-        Ok(_) => Redirect::to(SAVED).into_response(),
-        Err(error) => refused(&state, &user, &csrf, error, BranchForm::default()).await,
-    }
+    let result = state.app.assign_user(&user.actor, target, branch, &roles).await;
+    saved_or_refused(&state, &user, &csrf, result).await
 }
 
 #[derive(Deserialize, Default)]

@@ -12,10 +12,7 @@ async fn api_and_pages_show_a_manager_only_his_branch(t: TestApp) {
     let branch = |name: &str| post("/api/v1/branches", json!({ "name": name, "company": "Grupo" }));
     let centro: Value = branch("Centro").await.expect("POST").json().await.expect("json");
     let norte: Value = branch("Norte").await.expect("POST").json().await.expect("json");
-    let roles = t.api_get(&admin, "/api/v1/roles").await;
-    let manager_role =
-        roles.as_array().expect("roles").iter().find(|r| r["key"] == "account_manager").expect("role")["id"]
-            .clone();
+    let manager_role = t.role(&admin, "account_manager").await["id"].clone();
 
     let mut ids = Vec::new();
     for (email, branch) in [("gestor@c.test", &centro), ("colega@c.test", &centro), ("norte@c.test", &norte)]
@@ -125,14 +122,7 @@ async fn access_page_manages_branches_roles_users_and_view_as(t: TestApp) {
 
     // The account manager's role: an unknown permission changes nothing;
     // narrowing reading to his own portfolio is saved.
-    let roles = t.api_get(&admin_token, "/api/v1/roles").await;
-    let role = roles
-        .as_array()
-        .expect("roles")
-        .iter()
-        .find(|r| r["key"] == "account_manager")
-        .expect("role")
-        .clone();
+    let role = t.role(&admin_token, "account_manager").await;
     let role_path = format!("/admin/access/roles/{}", role["id"].as_str().expect("id"));
     let version = role["version"].to_string();
     let bad = vec![

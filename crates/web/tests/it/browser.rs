@@ -163,6 +163,11 @@ async fn admin_manages_users_and_tokens() {
     browser.close().await;
 }
 
+async fn click(client: &Client, css: &str) {
+    let element = client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("{css} not found"));
+    element.click().await.expect("click");
+}
+
 async fn fill(client: &Client, css: &str, text: &str) {
     let element = client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("{css} not found"));
     element.clear().await.expect("clear");
@@ -312,14 +317,7 @@ async fn manager_sees_his_portfolio_and_admin_views_as_him() {
     let id_of = |email: &str| {
         users.as_array().expect("users").iter().find(|u| u["email"] == email).expect("user")["id"].clone()
     };
-    let roles = t.api_get(&admin, "/api/v1/roles").await;
-    let role = roles
-        .as_array()
-        .expect("roles")
-        .iter()
-        .find(|r| r["key"] == "account_manager")
-        .expect("role")
-        .clone();
+    let role = t.role(&admin, "account_manager").await;
     let branch: serde_json::Value = api
         .post(t.url("/api/v1/branches"))
         .header("authorization", &admin)
@@ -367,23 +365,11 @@ async fn manager_sees_his_portfolio_and_admin_views_as_him() {
         .select_by_value("own")
         .await
         .expect("own");
-    client
-        .find(Locator::Css(&format!("#role-{role_id} button[type=submit]")))
-        .await
-        .expect("save")
-        .click()
-        .await
-        .expect("click");
+    click(client, &format!("#role-{role_id} button[type=submit]")).await;
     wait_for_text(client, ".alert-success", "Alterações salvas.").await;
     browser.screenshot("access-admin").await;
 
-    client
-        .find(Locator::Css("button[data-view-as='gestor@loja.test']"))
-        .await
-        .expect("view as")
-        .click()
-        .await
-        .expect("click");
+    click(client, "button[data-view-as='gestor@loja.test']").await;
     wait_for_text(client, "#view-as-banner", "Usuário gestor@loja.test").await;
     let list = wait_for_text(client, "main", "Cliente Do Gestor").await;
     assert!(!list.contains("Cliente Da Colega"), "view as: his portfolio only");
@@ -397,7 +383,7 @@ async fn manager_sees_his_portfolio_and_admin_views_as_him() {
     let found = wait_for_text(client, "#search-results", "Cliente Do Gestor").await;
     assert!(!found.contains("Cliente Da Colega"), "view as: search within his portfolio");
     browser.screenshot("access-view-as").await;
-    client.find(Locator::Css("#view-as-stop")).await.expect("stop").click().await.expect("click");
+    click(client, "#view-as-stop").await;
     wait_for_text(client, "h1", "Acesso e carteiras").await;
     client.find(Locator::Css("#logout")).await.expect("logout").click().await.expect("click");
 
