@@ -20,6 +20,10 @@ pub enum AppError {
     /// A party with the same CPF/CNPJ/NIF exists.
     #[error("duplicate of {name}")]
     DuplicateParty { existing: domain::PartyId, name: String },
+    /// A party with the same document exists in a portfolio the user may
+    /// not see: refused, without saying whose.
+    #[error("document taken in another portfolio")]
+    DocumentTaken,
     /// The party was merged into another one.
     #[error("merged into {into}")]
     Merged { into: domain::PartyId },

@@ -482,7 +482,7 @@ impl App {
             if let Some((existing, name)) =
                 repo::find_by_document(&mut tx, actor.org_id, &document.value, None).await?
             {
-                return Err(AppError::DuplicateParty { existing: PartyId(existing), name });
+                return Err(self.duplicate_refusal(actor, PartyId(existing), name).await?);
             }
         }
         repo::insert(&mut tx, actor.org_id, id, &party, Some(actor.user_id), at).await?;
@@ -562,7 +562,7 @@ impl App {
             if let Some((existing, name)) =
                 repo::find_by_document(&mut tx, actor.org_id, &document.value, Some(id)).await?
             {
-                return Err(AppError::DuplicateParty { existing: PartyId(existing), name });
+                return Err(self.duplicate_refusal(actor, PartyId(existing), name).await?);
             }
         }
         if !repo::update(&mut tx, actor.org_id, id, expected_version, &party, Some(actor.user_id), now())
@@ -628,6 +628,18 @@ impl App {
         let mut view = PartyView::from(record);
         view.custom = self.custom_values(actor, id).await?;
         Ok(view)
+    }
+
+    /// The refusal of a repeated document: it names the existing party only
+    /// to a user who may open it.
+    async fn duplicate_refusal(
+        &self,
+        actor: &Actor,
+        existing: PartyId,
+        name: String,
+    ) -> Result<AppError, AppError> {
+        let visible = repo::standing(&self.db, &actor.read_scope(), existing).await?.is_some();
+        Ok(if visible { AppError::DuplicateParty { existing, name } } else { AppError::DocumentTaken })
     }
 
     /// The portfolio a created or re-owned party lands in: the chosen

@@ -373,3 +373,4 @@ role-name-telemarketing = Telemarketing agent
 role-name-read_only = Read only
 view-as-banner = You are viewing Vínculo as { $name }, read-only ({ $admin }).
 view-as-stop = Back to my own user
+error-document-taken-elsewhere = This document is already registered to a customer in another portfolio. Ask a supervisor to check.

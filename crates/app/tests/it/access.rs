@@ -187,3 +187,31 @@ async fn revoked_roles_and_view_as_count_at_once(t: TestDb) {
     assert!(matches!(app.list_parties(&again, &PartyQuery::default()).await, Err(AppError::Forbidden)));
 }
 db_test!(revoked_roles_and_view_as_count_at_once);
+
+async fn a_repeated_document_names_the_party_only_to_who_may_see_it(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let centro = BranchId(app.create_branch(&admin, "Centro", "").await.expect("branch").id);
+    let norte = BranchId(app.create_branch(&admin, "Norte", "").await.expect("branch").id);
+    let (elsewhere, _) = user_with(&app, &admin, "norte@loja.test", norte, "account_manager").await;
+    let (_, manager) = user_with(&app, &admin, "gestor@loja.test", centro, "account_manager").await;
+    let draft = |name: &str, seller: Option<UserId>| PartyDraft {
+        full_name: name.into(),
+        document: "529.982.247-25".into(),
+        seller_id: seller.map(|s| s.0.to_string()).unwrap_or_default(),
+        ..Default::default()
+    };
+    let input = |draft| PartyInput { draft, consents: vec![] };
+    app.create_party(&admin, input(draft("Cliente Do Norte", Some(elsewhere)))).await.expect("first");
+
+    match app.create_party(&manager, input(draft("Outro Nome", None))).await {
+        Err(AppError::DocumentTaken) => {}
+        other => panic!("a manager of another branch learns nothing of the party: {other:?}"),
+    }
+    match app.create_party(&admin, input(draft("Outro Nome", None))).await {
+        Err(AppError::DuplicateParty { name, .. }) => assert_eq!(name, "Cliente Do Norte"),
+        other => panic!("the administrator is shown the existing party: {other:?}"),
+    }
+    let mine = app.list_parties(&manager, &PartyQuery::default()).await.expect("list").items;
+    assert!(mine.is_empty(), "nothing was created");
+}
+db_test!(a_repeated_document_names_the_party_only_to_who_may_see_it);

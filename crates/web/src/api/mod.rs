@@ -168,7 +168,7 @@ impl ApiError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict { .. } => "conflict",
-            AppError::DuplicateParty { .. } => "duplicate",
+            AppError::DuplicateParty { .. } | AppError::DocumentTaken => "duplicate",
             AppError::Merged { .. } => "merged",
             AppError::Db(_) | AppError::Internal(_) => "internal",
         };

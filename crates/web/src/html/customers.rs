@@ -612,6 +612,14 @@ async fn form_failure(
             )
             .await
         }
+        AppError::DocumentTaken => {
+            let messages = FieldMessages::from_errors(
+                &ValidationErrors::single("document", "error-document-taken-elsewhere"),
+                &t,
+            );
+            let state_ = FormState { errors: messages, party_id, ..FormState::default() };
+            form_page(state, user, csrf, form, state_, StatusCode::CONFLICT).await
+        }
         AppError::Conflict { .. } => {
             let (status, message) = super::app_error_message(&error, &t);
             form_page(

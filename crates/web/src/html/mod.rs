@@ -204,6 +204,7 @@ pub fn app_error_message(error: &AppError, t: &Tr) -> (StatusCode, String) {
         AppError::DuplicateParty { name, .. } => {
             (StatusCode::CONFLICT, t.with("error-document-taken", "name", name))
         }
+        AppError::DocumentTaken => (StatusCode::CONFLICT, t.get("error-document-taken-elsewhere")),
         AppError::Merged { .. } => (StatusCode::NOT_FOUND, t.get("error-party-merged")),
         AppError::Db(_) | AppError::Internal(_) => {
             let id = uuid::Uuid::now_v7();

@@ -67,7 +67,7 @@ async fn api_and_pages_show_a_manager_only_his_branch(t: TestApp) {
     assert_eq!(consent(&parties[0]).await.expect("POST").status(), 200, "his own may change");
     assert_eq!(get("/api/v1/parties/export.csv".into()).await.expect("GET").status(), 403, "no export right");
 
-    let (browser, _) = t.login(manager).await;
+    let (browser, csrf) = t.login(manager).await;
     let page = browser.get(t.url("/customers")).send().await.expect("GET").text().await.expect("html");
     assert!(
         page.contains("Cliente Proprio")
@@ -81,6 +81,47 @@ async fn api_and_pages_show_a_manager_only_his_branch(t: TestApp) {
     assert!(html.contains("Cliente Colega") && !html.contains("id=\"edit-party\""), "read-only sheet");
     let own = browser.get(t.url(&format!("/customers/{}", parties[0]))).send().await.expect("GET");
     assert!(own.text().await.expect("html").contains("id=\"edit-party\""), "his own may be edited");
+
+    // A document already registered in another branch is refused without
+    // saying whose it is, through the API and through the form.
+    let document = "529.982.247-25";
+    let norte_owner = &ids[2].2;
+    let first = post(
+        "/api/v1/parties",
+        json!({ "full_name": "Cliente Documento Norte", "document": document, "seller_id": norte_owner }),
+    )
+    .await
+    .expect("POST");
+    assert_eq!(first.status(), 201);
+    let again = client
+        .post(t.url("/api/v1/parties"))
+        .header("authorization", token)
+        .json(&json!({ "full_name": "Outro Nome", "document": document }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(again.status(), 409);
+    let body: Value = again.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "duplicate");
+    assert!(
+        body["error"]["existing_id"].is_null() && !body.to_string().contains("Documento Norte"),
+        "{body}"
+    );
+    let form = browser
+        .post(t.url("/customers"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("kind", "person"),
+            ("lifecycle", "customer"),
+            ("full_name", "Outro Nome"),
+            ("document", document),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(form.status(), 409);
+    let html = form.text().await.expect("html");
+    assert!(html.contains("cadastrado num cliente de outra carteira") && !html.contains("Documento Norte"));
 }
 web_test!(api_and_pages_show_a_manager_only_his_branch);
 
