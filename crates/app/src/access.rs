@@ -6,7 +6,7 @@ use db::repo::access as repo;
 use db::repo::party::Scope;
 use domain::access::{AccessLevel, DEFAULT_ROLES, Grants, Permission, Portfolio, Reach, RoleGrants, Viewer};
 use domain::audit::AuditAction;
-use domain::user::{Role, User};
+use domain::user::{Role, User, parse_display_name};
 use domain::validation::ValidationErrors;
 use domain::{BranchId, OrgId, PartyId, RoleId, UserId};
 use serde::Serialize;
@@ -307,6 +307,44 @@ impl App {
             .collect())
     }
 
+    /// Adds a role to the organisation. It starts narrow — reading the
+    /// user's own portfolio — and is widened on the access page.
+    pub async fn create_role(&self, actor: &Actor, name: &str) -> Result<RoleView, AppError> {
+        actor.require_change(Permission::Administer)?;
+        let name = parse_display_name(name).map_err(|m| ValidationErrors::single("role_name", m))?;
+        let mut tx = self.db.begin().await?;
+        let taken = repo::roles_in_tx(&mut tx, actor.org_id).await?;
+        if taken.iter().any(|r| r.name.to_lowercase() == name.to_lowercase()) {
+            return Err(ValidationErrors::single("role_name", "error-role-taken").into());
+        }
+        let id = RoleId::new();
+        let grants = RoleGrants {
+            permissions: [Permission::PartiesRead].into_iter().collect(),
+            read: AccessLevel::Own,
+            write: AccessLevel::Own,
+        };
+        // Added roles are keyed by their id; the default roles' keys name them.
+        repo::insert_role(&mut tx, actor.org_id, id, &id.0.to_string(), &name, &grants, now()).await?;
+        let view = repo::roles_in_tx(&mut tx, actor.org_id)
+            .await?
+            .into_iter()
+            .find(|r| r.id == id.0)
+            .map(RoleView::from)
+            .ok_or(AppError::NotFound)?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::PermissionChange,
+            "role",
+            Some(id.0.to_string()),
+            None,
+            serde_json::to_value(&view).ok(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
     pub async fn create_branch(
         &self,
         actor: &Actor,
@@ -314,13 +352,10 @@ impl App {
         company: &str,
     ) -> Result<BranchView, AppError> {
         actor.require_change(Permission::Administer)?;
-        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = parse_display_name(name).map_err(|m| ValidationErrors::single("name", m))?;
         let company = company.split_whitespace().collect::<Vec<_>>().join(" ");
-        if name.is_empty() {
-            return Err(ValidationErrors::single("name", "error-required").into());
-        }
-        if name.chars().count() > 120 || company.chars().count() > 120 {
-            return Err(ValidationErrors::single("name", "error-too-long").into());
+        if company.chars().count() > 120 {
+            return Err(ValidationErrors::single("company", "error-too-long").into());
         }
         let id = BranchId::new();
         let mut tx = self.db.begin().await?;

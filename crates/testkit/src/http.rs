@@ -124,8 +124,13 @@ impl TestApp {
 
     /// One of the organisation's roles, by key (`account_manager`, …), as the API shows it.
     pub async fn role(&self, authorization: &str, key: &str) -> serde_json::Value {
+        self.role_where(authorization, "key", key).await
+    }
+
+    /// The organisation's role whose `field` is `value`.
+    pub async fn role_where(&self, authorization: &str, field: &str, value: &str) -> serde_json::Value {
         let roles = self.api_get(authorization, "/api/v1/roles").await;
-        roles.as_array().expect("roles").iter().find(|r| r["key"] == key).expect("role").clone()
+        roles.as_array().expect("roles").iter().find(|r| r[field] == value).expect("role").clone()
     }
 
     /// An API token for the user.

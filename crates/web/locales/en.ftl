@@ -374,3 +374,6 @@ role-name-read_only = Read only
 view-as-banner = You are viewing Vínculo as { $name }, read-only ({ $admin }).
 view-as-stop = Back to my own user
 error-document-taken-elsewhere = This document is already registered to a customer in another portfolio. Ask a supervisor to check.
+access-role-new = New role
+access-role-add = Add role
+error-role-taken = A role with this name already exists.

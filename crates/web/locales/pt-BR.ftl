@@ -374,3 +374,6 @@ role-name-read_only = Somente leitura
 view-as-banner = Você está vendo o Vínculo como { $name }, só para leitura ({ $admin }).
 view-as-stop = Voltar ao meu usuário
 error-document-taken-elsewhere = Este documento já está cadastrado num cliente de outra carteira. Peça a um supervisor para verificar.
+access-role-new = Novo perfil
+access-role-add = Adicionar perfil
+error-role-taken = Já existe um perfil com este nome.

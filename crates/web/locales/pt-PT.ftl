@@ -374,3 +374,6 @@ role-name-read_only = Só leitura
 view-as-banner = Está a ver o Vínculo como { $name }, só para leitura ({ $admin }).
 view-as-stop = Voltar ao meu utilizador
 error-document-taken-elsewhere = Este documento já está registado num cliente de outra carteira. Peça a um supervisor para verificar.
+access-role-new = Novo perfil
+access-role-add = Adicionar perfil
+error-role-taken = Já existe um perfil com este nome.

@@ -22,6 +22,24 @@ pub async fn list_roles(
 }
 
 #[derive(Deserialize, ToSchema)]
+pub struct NewRole {
+    pub name: String,
+}
+
+/// Adds a role; it starts with reading the user's own portfolio only.
+#[utoipa::path(post, path = "/api/v1/roles", tag = "access", security(("bearer" = [])), request_body = NewRole,
+    responses((status = 201, body = RoleView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_role(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<NewRole>,
+) -> ApiResult<(StatusCode, Json<RoleView>)> {
+    let role =
+        state.app.create_role(&actor, &body.name).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok((StatusCode::CREATED, Json(role)))
+}
+
+#[derive(Deserialize, ToSchema)]
 pub struct RoleChange {
     /// The version read; a stale one is refused with 409.
     pub version: i64,

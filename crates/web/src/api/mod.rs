@@ -48,7 +48,7 @@ pub fn routes() -> Router<AppState> {
             get(registry_settings::list_statuses).post(registry_settings::add_status),
         )
         .route("/tokens/{id}/revoke", post(tokens::revoke_token))
-        .route("/roles", get(access::list_roles))
+        .route("/roles", get(access::list_roles).post(access::create_role))
         .route("/roles/{id}", axum::routing::put(access::update_role))
         .route("/branches", get(access::list_branches).post(access::create_branch))
         .route("/users/{id}/access", get(access::get_assignment).put(access::set_assignment))
@@ -74,7 +74,7 @@ pub fn routes() -> Router<AppState> {
         parties::add_relationship, parties::relationships, parties::merge, parties::undo_merge, parties::export_csv,
         registry_settings::list_fields, registry_settings::create_field, registry_settings::delete_field,
         registry_settings::list_statuses, registry_settings::add_status,
-        access::list_roles, access::update_role, access::list_branches, access::create_branch,
+        access::list_roles, access::create_role, access::update_role, access::list_branches, access::create_branch,
         access::get_assignment, access::set_assignment, access::transfer_portfolio,
     ),
     components(schemas(ErrorBody, ErrorDetail)),

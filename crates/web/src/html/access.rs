@@ -244,6 +244,22 @@ pub async fn add_branch(
     }
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RoleForm {
+    name: String,
+}
+
+pub async fn add_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(form): Form<RoleForm>,
+) -> Response {
+    let result = state.app.create_role(&user.actor, &form.name).await;
+    saved_or_refused(&state, &user, &csrf, result).await
+}
+
 pub async fn save_role(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/audit", get(admin::audit))
         .route("/admin/access", get(access::show))
         .route("/admin/access/branches", post(access::add_branch))
+        .route("/admin/access/roles", post(access::add_role))
         .route("/admin/access/roles/{id}", post(access::save_role))
         .route("/admin/access/users/{id}", post(access::assign_user))
         .route("/admin/access/users/{id}/view-as", post(access::start_view_as))

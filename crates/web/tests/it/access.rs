@@ -192,6 +192,20 @@ async fn access_page_manages_branches_roles_users_and_view_as(t: TestApp) {
     ];
     assert_eq!(post(role_path, good).await.expect("POST").status(), 303);
 
+    // A new role starts narrow; its name must be new.
+    let added =
+        post("/admin/access/roles".into(), vec![("name", "Gerente Regional".into())]).await.expect("POST");
+    assert_eq!(added.status(), 303);
+    let again =
+        post("/admin/access/roles".into(), vec![("name", " gerente  regional ".into())]).await.expect("POST");
+    assert_eq!(again.status(), 422);
+    assert!(again.text().await.expect("html").contains("Já existe um perfil com este nome."));
+    let regional = t.role_where(&admin_token, "name", "Gerente Regional").await;
+    assert_eq!(
+        (regional["read_level"].as_str(), regional["permissions"].to_string()),
+        (Some("own"), "[\"parties.read\"]".into())
+    );
+
     for id in [&manager_id, &colleague_id] {
         let form =
             vec![("branch_id", centro.clone()), ("role", role["id"].as_str().expect("id").to_string())];
