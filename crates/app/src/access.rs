@@ -193,6 +193,7 @@ impl App {
             locale: user.locale,
             ip,
             grants,
+            role_names: roles.into_iter().map(|r| r.name).collect(),
             branch_id: user.branch_id,
             viewing_as: None,
         })

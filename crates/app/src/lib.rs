@@ -73,6 +73,8 @@ pub struct Actor {
     pub ip: Option<String>,
     /// What the user's roles allow, read at the start of each request.
     pub grants: domain::access::Grants,
+    /// The names of the roles behind `grants`, for showing.
+    pub role_names: Vec<String>,
     pub branch_id: Option<domain::BranchId>,
     /// The administrator viewing the app as this user, read-only.
     pub viewing_as: Option<String>,

@@ -66,7 +66,7 @@ struct AccessPage {
 }
 
 /// A default role's translated name; a role an organisation added keeps its own.
-fn role_name(t: &Tr, name: &str) -> String {
+pub(crate) fn role_name(t: &Tr, name: &str) -> String {
     let key = format!("role-name-{name}");
     if t.has(&key) { t.get(&key) } else { name.to_string() }
 }

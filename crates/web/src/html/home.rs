@@ -47,7 +47,12 @@ pub async fn show(
         shell: Shell::for_user(&csrf, &user, "home", "/"),
         name: actor.display_name.clone(),
         email: actor.email.to_string(),
-        role: t.role(actor.role),
+        role: actor
+            .role_names
+            .iter()
+            .map(|name| super::access::role_name(&t, name))
+            .collect::<Vec<_>>()
+            .join(", "),
         language: actor.locale.native_name(),
         users_count,
         recent,
