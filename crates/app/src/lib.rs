@@ -4,17 +4,21 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod agenda;
 pub mod audit;
 pub mod auth;
 pub mod demo;
 mod error;
+pub mod interactions;
 pub mod parties;
 mod rate_limit;
 pub mod registry_settings;
 mod secret;
 pub mod setup;
+pub mod timeline;
 pub mod tokens;
 pub mod users;
+pub mod vehicles;
 pub mod worker;
 
 pub use error::AppError;

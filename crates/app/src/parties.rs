@@ -12,6 +12,7 @@ use domain::party::{
     Channel, ConsentChange, ConsentState, PartyDraft, RelationshipKind, ValidParty, parse_note,
 };
 use domain::phone::{Country, Phone};
+use domain::timeline::{Event, EventKind};
 use domain::{BranchId, PartyId, UserId, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -358,6 +359,7 @@ impl PartyQuery {
             state,
             seller_id: self.seller_id,
             tag: non_empty(&self.tag).map(|t| domain::search::fold(&t)),
+            plate: None,
             include_archived: false,
         })
     }
@@ -506,6 +508,14 @@ impl App {
             .await?;
         }
         let view = self.party_in_tx(&mut tx, actor, id).await?;
+        crate::timeline::record(
+            &mut tx,
+            actor,
+            id,
+            Event::new(EventKind::Registration, "timeline-party-created", view.full_name.clone(), None),
+            at,
+        )
+        .await?;
         crate::audit::record(
             &mut tx,
             actor,
@@ -574,6 +584,21 @@ impl App {
         db::repo::access::set_portfolio(&mut tx, actor.org_id, id, portfolio.branch).await?;
         registry_settings::replace_custom_values(&mut tx, actor.org_id, id, &custom).await?;
         let after = self.party_in_tx(&mut tx, actor, id).await?;
+        let (old, new) = (audit_snapshot(&before), audit_snapshot(&after));
+        let changed: Vec<&str> = match (&old, &new) {
+            (serde_json::Value::Object(old), serde_json::Value::Object(new)) => {
+                new.iter().filter(|(k, v)| old.get(*k) != Some(*v)).map(|(k, _)| k.as_str()).collect()
+            }
+            _ => Vec::new(),
+        };
+        crate::timeline::record(
+            &mut tx,
+            actor,
+            id,
+            Event::new(EventKind::Registration, "timeline-party-updated", changed.join(", "), None),
+            after.updated_at,
+        )
+        .await?;
         crate::audit::record(
             &mut tx,
             actor,
@@ -709,6 +734,16 @@ impl App {
             return Ok(Vec::new());
         }
         actor.require(Permission::PartiesRead)?;
+        // A plate finds the vehicle's owners first (seed 000: the workshop
+        // looks customers up by the car in front of it).
+        let owners = match domain::vehicle::Plate::parse(query) {
+            Ok(plate) => {
+                let filter =
+                    PartyListFilter { plate: Some(plate.as_str().to_string()), ..Default::default() };
+                repo::list(&self.db, &actor.read_scope(), &filter, PartySort::Name, false, None, 10).await?
+            }
+            Err(_) => Vec::new(),
+        };
         let candidates = repo::search(&self.db, &actor.read_scope(), &terms, 200).await?;
         let mut ranked: Vec<(i64, PartySummary)> = candidates
             .into_iter()
@@ -719,7 +754,13 @@ impl App {
             })
             .collect();
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.sort_name.cmp(&b.1.sort_name)));
-        Ok(ranked.into_iter().take(limit.clamp(1, 50) as usize).map(|(_, row)| row.into()).collect())
+        let found = owners.into_iter().chain(ranked.into_iter().map(|(_, row)| row));
+        let mut seen = std::collections::HashSet::new();
+        Ok(found
+            .filter(|row| seen.insert(row.id))
+            .take(limit.clamp(1, 50) as usize)
+            .map(Into::into)
+            .collect())
     }
 
     /// Whether the actor may export: asked before a download starts, so a
@@ -802,6 +843,9 @@ impl App {
             let (by, at) = repo::last_change(&mut tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
             return Err(AppError::Conflict { by, at });
         }
+        let event = if archived { "timeline-party-archived" } else { "timeline-party-restored" };
+        crate::timeline::record(&mut tx, actor, id, Event::new(EventKind::Registration, event, "", None), at)
+            .await?;
         let action = if archived { AuditAction::Delete } else { AuditAction::Update };
         crate::audit::record(
             &mut tx,
@@ -883,6 +927,15 @@ impl App {
             at,
         )
         .await?;
+        let event = if change.granted { "timeline-consent-granted" } else { "timeline-consent-withdrawn" };
+        crate::timeline::record(
+            &mut tx,
+            actor,
+            id,
+            Event::new(EventKind::Consent, event, change.channel.as_str(), None),
+            at,
+        )
+        .await?;
         repo::touch(&mut tx, actor.org_id, id, Some(actor.user_id), at).await?;
         crate::audit::record(
             &mut tx,
@@ -926,6 +979,15 @@ impl App {
         let note_id =
             repo::insert_note(&mut tx, actor.org_id, id, &body, Some(actor.user_id), &actor.display_name, at)
                 .await?;
+        let excerpt: String = body.chars().take(120).collect();
+        crate::timeline::record(
+            &mut tx,
+            actor,
+            id,
+            Event::new(EventKind::Note, "timeline-note-added", excerpt, Some(note_id)),
+            at,
+        )
+        .await?;
         crate::audit::record(
             &mut tx,
             actor,

@@ -157,18 +157,7 @@ impl App {
 
     pub async fn add_customer_status(&self, actor: &Actor, label: &str) -> Result<StatusView, AppError> {
         actor.require_admin()?;
-        let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
-        let code: String = domain::search::fold(&label)
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        let code = code.trim_matches('_').to_string();
-        if label.is_empty() || code.is_empty() {
-            return Err(ValidationErrors::single("label", "error-required").into());
-        }
-        if label.chars().count() > 60 {
-            return Err(ValidationErrors::single("label", "error-too-long").into());
-        }
+        let (code, label) = code_and_label(label)?;
         let existing = repo::customer_statuses(&self.db, actor.org_id).await?;
         let mut tx = self.db.begin().await?;
         // The first change writes the defaults down, so they stay selectable.
@@ -196,4 +185,23 @@ impl App {
         tx.commit().await?;
         Ok(StatusView { code, label })
     }
+}
+
+/// An option an organisation adds to one of its lists: the label as typed
+/// (spaces tidied) and a stable code derived from it ("Pós-venda" →
+/// "pos_venda").
+pub(crate) fn code_and_label(label: &str) -> Result<(String, String), ValidationErrors> {
+    let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
+    let code: String = domain::search::fold(&label)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let code = code.trim_matches('_').to_string();
+    if label.is_empty() || code.is_empty() {
+        return Err(ValidationErrors::single("label", "error-required"));
+    }
+    if label.chars().count() > 60 {
+        return Err(ValidationErrors::single("label", "error-too-long"));
+    }
+    Ok((code, label))
 }

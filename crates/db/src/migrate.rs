@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003", "search_words"),
     migration!(4, "0004", "access"),
     migration!(5, "0005", "branch_list"),
+    migration!(6, "0006", "profile_agenda"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -71,3 +71,19 @@ id_type!(
     /// A role: a named set of permissions and access levels.
     RoleId
 );
+id_type!(
+    /// A vehicle a party owns [veículo].
+    VehicleId
+);
+id_type!(
+    /// A vehicle a party would like to buy [interesse veículo].
+    VehicleInterestId
+);
+id_type!(
+    /// An interaction with a party [atendimento].
+    InteractionId
+);
+id_type!(
+    /// A booked time with a party or for oneself [agendamento].
+    AppointmentId
+);

@@ -31,21 +31,28 @@ macro_rules! string_enum {
 
 pub mod access;
 pub mod address;
+pub mod agenda;
+pub mod appointment;
 pub mod audit;
 pub mod document;
 pub mod email;
 pub mod ids;
+pub mod interaction;
 pub mod locale;
 pub mod money;
 pub mod page;
 pub mod party;
 pub mod phone;
 pub mod search;
+pub mod timeline;
 pub mod user;
 pub mod validation;
+pub mod vehicle;
 
 pub use email::Email;
-pub use ids::{BranchId, OrgId, PartyId, RoleId, UserId};
+pub use ids::{
+    AppointmentId, BranchId, InteractionId, OrgId, PartyId, RoleId, UserId, VehicleId, VehicleInterestId,
+};
 pub use locale::Locale;
 pub use money::Money;
 pub use validation::{FieldError, ValidationErrors};

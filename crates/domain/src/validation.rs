@@ -47,6 +47,11 @@ impl ValidationErrors {
         }
     }
 
+    /// The fields with a problem, in the order found.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|e| e.field.as_ref())
+    }
+
     pub fn into_result(self) -> Result<(), ValidationErrors> {
         if self.is_empty() { Ok(()) } else { Err(self) }
     }

@@ -1,5 +1,6 @@
 //! Use-case tests against real databases.
 mod access;
+mod agenda;
 mod auth;
 mod parties;
 mod users;

@@ -16,6 +16,11 @@ pub const PARTY_REFERENCES: &[(&str, &str)] = &[
     ("party_notes", "party_id"),
     ("party_relationships", "party_id"),
     ("party_relationships", "related_party_id"),
+    ("vehicles", "party_id"),
+    ("vehicle_interests", "party_id"),
+    ("interactions", "party_id"),
+    ("appointments", "party_id"),
+    ("party_events", "party_id"),
 ];
 
 #[derive(Clone, Debug, sqlx::FromRow)]

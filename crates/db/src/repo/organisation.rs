@@ -49,3 +49,35 @@ pub async fn all(db: &Db) -> Result<Vec<OrganisationRow>, DbError> {
         sqlx::query_as("SELECT id, name, created_at FROM organisations ORDER BY name").fetch_all(pool).await?
     }))
 }
+
+/// The organisation's time zone and working hours, as stored.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct WorkingHoursRow {
+    pub time_zone: String,
+    pub work_opens: String,
+    pub work_closes: String,
+    pub work_days: String,
+}
+
+pub async fn working_hours(db: &Db, id: OrgId) -> Result<Option<WorkingHoursRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT time_zone, work_opens, work_closes, work_days FROM organisations WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+pub async fn set_working_hours(tx: &mut Tx, id: OrgId, hours: &WorkingHoursRow) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE organisations SET time_zone = $2, work_opens = $3, work_closes = $4, work_days = $5 WHERE id = $1")
+            .bind(id.0)
+            .bind(&hours.time_zone)
+            .bind(&hours.work_opens)
+            .bind(&hours.work_closes)
+            .bind(&hours.work_days)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}

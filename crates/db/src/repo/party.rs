@@ -575,6 +575,8 @@ pub struct PartyListFilter {
     pub state: Option<String>,
     pub seller_id: Option<Uuid>,
     pub tag: Option<String>,
+    /// Owners of a vehicle with this plate (seven characters, normalised).
+    pub plate: Option<String>,
     pub include_archived: bool,
 }
 
@@ -645,6 +647,18 @@ fn summary_select(scope: &Scope, filter: &PartyListFilter) -> SelectStatement {
     }
     if let Some(seller) = filter.seller_id {
         query.and_where(Expr::col((col("parties"), col("seller_id"))).eq(seller));
+    }
+    if let Some(plate) = &filter.plate {
+        query.and_where(
+            Expr::col((col("parties"), col("id"))).in_subquery(
+                Query::select()
+                    .column(col("party_id"))
+                    .from(col("vehicles"))
+                    .and_where(Expr::col(col("org_id")).eq(scope.org_id.0))
+                    .and_where(Expr::col(col("plate")).eq(plate.as_str()))
+                    .to_owned(),
+            ),
+        );
     }
     if let Some(tag) = &filter.tag {
         query.and_where(Expr::exists(

@@ -1,0 +1,630 @@
+//! The agenda [agenda, agendamentos] (seeds 000–003): appointments with
+//! parties, vehicles and interactions; each user's day, week and month; a
+//! coordinator's view of his team; free days; and each user's calendar feed
+//! for Outlook or Google Calendar.
+use crate::secret::{digest, random_token};
+use crate::{Actor, App, AppError, now, timeline};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use db::repo::appointment::{self as repo, AppointmentRow, NewAppointment};
+use db::repo::{interaction, organisation, user, vehicle};
+use domain::access::{Permission, Portfolio, Reach};
+use domain::agenda::{DayAvailability, WorkingHours, availability};
+use domain::appointment::{AppointmentDraft, Recurrence, Span, occurrences};
+use domain::audit::AuditAction;
+use domain::timeline::{Event, EventKind};
+use domain::{AppointmentId, InteractionId, PartyId, UserId, ValidationErrors, VehicleId};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UserRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AppointmentView {
+    pub id: Uuid,
+    pub title: String,
+    /// `meeting`, `call`, `visit`, `workshop`, `task`
+    pub kind: String,
+    pub place: String,
+    pub notes: String,
+    pub party_id: Option<Uuid>,
+    pub party_name: Option<String>,
+    /// The first occurrence.
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The zone the series recurs in.
+    pub time_zone: String,
+    /// RFC 5545 recurrence rule, when it repeats.
+    pub rrule: Option<String>,
+    pub interaction_id: Option<Uuid>,
+    pub vehicle_id: Option<Uuid>,
+    pub vehicle_plate: Option<String>,
+    pub users: Vec<UserRef>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancelled_by: Option<String>,
+    pub version: i64,
+}
+
+impl AppointmentView {
+    fn from_row(row: AppointmentRow, users: Vec<UserRef>) -> AppointmentView {
+        AppointmentView {
+            id: row.id,
+            title: row.title,
+            kind: row.kind,
+            place: row.place,
+            notes: row.notes,
+            party_id: row.party_id,
+            party_name: row.party_name,
+            starts_at: row.first_starts_at,
+            ends_at: row.first_ends_at,
+            time_zone: row.time_zone,
+            rrule: row.rrule,
+            interaction_id: row.interaction_id,
+            vehicle_id: row.vehicle_id,
+            vehicle_plate: row
+                .vehicle_plate
+                .as_deref()
+                .and_then(|p| domain::vehicle::Plate::parse(p).ok())
+                .map(|p| p.to_string()),
+            users,
+            created_at: row.created_at,
+            created_by: row.created_by_label,
+            cancelled_at: row.cancelled_at,
+            cancelled_by: row.cancelled_by_label,
+            version: row.version,
+        }
+    }
+}
+
+/// One occurrence of an appointment in one user's agenda.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OccurrenceView {
+    pub appointment_id: Uuid,
+    /// 0 for the first occurrence of a series.
+    pub index: usize,
+    pub user_id: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub title: String,
+    pub kind: String,
+    pub place: String,
+    pub party_id: Option<Uuid>,
+    pub party_name: Option<String>,
+    pub recurring: bool,
+    pub cancelled: bool,
+}
+
+/// A user already booked when a new appointment was made.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct DoubleBooking {
+    pub user_id: Uuid,
+    pub user_name: String,
+    pub appointment_id: Uuid,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct BookedAppointment {
+    pub appointment: AppointmentView,
+    /// Users booked elsewhere at the same time: a warning, not a refusal.
+    pub double_bookings: Vec<DoubleBooking>,
+}
+
+/// One user's free days [dias livres] over a period.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FreeDaysView {
+    pub user: UserRef,
+    pub days: Vec<DayView>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct DayView {
+    pub day: NaiveDate,
+    #[schema(value_type = Object)]
+    pub availability: DayAvailability,
+}
+
+/// A user whose agenda the actor may see.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AgendaUser {
+    pub id: Uuid,
+    pub name: String,
+    pub branch_id: Option<Uuid>,
+}
+
+/// The longest period one agenda or free-days request covers.
+const MAX_PERIOD_DAYS: i64 = 62;
+/// What a calendar feed holds around today.
+const FEED_PAST_DAYS: i64 = 60;
+const FEED_FUTURE_DAYS: i64 = 400;
+
+fn expand(row: &AppointmentRow, fallback: Tz) -> Vec<Span> {
+    let tz: Tz = row.time_zone.parse().unwrap_or(fallback);
+    let rule = row.rrule.as_deref().and_then(|r| Recurrence::parse_rrule(r).ok());
+    occurrences(Span { starts_at: row.first_starts_at, ends_at: row.first_ends_at }, tz, rule.as_ref())
+}
+
+impl App {
+    /// The organisation's time zone and working hours.
+    pub async fn working_hours(&self, actor: &Actor) -> Result<WorkingHours, AppError> {
+        let row = organisation::working_hours(&self.db, actor.org_id).await?.ok_or(AppError::NotFound)?;
+        Ok(WorkingHours::parse(&row.time_zone, &row.work_opens, &row.work_closes, &row.work_days)
+            .unwrap_or_default())
+    }
+
+    pub async fn set_working_hours(
+        &self,
+        actor: &Actor,
+        time_zone: &str,
+        opens: &str,
+        closes: &str,
+        days: &str,
+    ) -> Result<WorkingHours, AppError> {
+        actor.require_change(Permission::Administer)?;
+        let hours = WorkingHours::parse(time_zone, opens, closes, days)
+            .map_err(|(field, message)| ValidationErrors::single(field, message))?;
+        let row = organisation::WorkingHoursRow {
+            time_zone: hours.time_zone.name().to_string(),
+            work_opens: hours.opens.format("%H:%M").to_string(),
+            work_closes: hours.closes.format("%H:%M").to_string(),
+            work_days: hours.days_text(),
+        };
+        let mut tx = self.db.begin().await?;
+        organisation::set_working_hours(&mut tx, actor.org_id, &row).await?;
+        crate::audit::record(&mut tx, actor, AuditAction::Update, "working_hours", None, None, Some(serde_json::json!({ "time_zone": row.time_zone, "opens": row.work_opens, "closes": row.work_closes, "days": row.work_days }))).await?;
+        tx.commit().await?;
+        Ok(hours)
+    }
+
+    /// The users whose agendas the actor may see: as far as his read reach
+    /// goes (his own, his branch's, everyone's), himself always.
+    pub async fn agenda_users(&self, actor: &Actor) -> Result<Vec<AgendaUser>, AppError> {
+        let reach = actor.read_scope().reach;
+        Ok(user::list(&self.db, actor.org_id)
+            .await?
+            .into_iter()
+            .filter(|u| u.active)
+            .filter(|u| u.id == actor.user_id.0 || sees_agenda(reach, u.id, u.branch_id))
+            .map(|u| AgendaUser { id: u.id, name: u.display_name, branch_id: u.branch_id })
+            .collect())
+    }
+
+    /// `wanted` narrowed to the users the actor may see; any other is refused.
+    async fn visible_users(&self, actor: &Actor, wanted: &[UserId]) -> Result<Vec<AgendaUser>, AppError> {
+        let visible = self.agenda_users(actor).await?;
+        if wanted.is_empty() {
+            return Ok(visible.into_iter().filter(|u| u.id == actor.user_id.0).collect());
+        }
+        let mut chosen = Vec::new();
+        for id in wanted {
+            match visible.iter().find(|u| u.id == id.0) {
+                Some(u) => chosen.push(u.clone()),
+                None => return Err(AppError::Forbidden),
+            }
+        }
+        Ok(chosen)
+    }
+
+    /// Books an appointment. Double bookings are reported, not refused: a
+    /// seller may well take a call during a meeting.
+    #[tracing::instrument(skip_all)]
+    pub async fn book_appointment(
+        &self,
+        actor: &Actor,
+        draft: &AppointmentDraft,
+    ) -> Result<BookedAppointment, AppError> {
+        actor.require_own_change()?;
+        let hours = self.working_hours(actor).await?;
+        let valid = draft.validate(hours.time_zone)?;
+        let party = draft.party_id.map(PartyId);
+        if let Some(party) = party {
+            self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        }
+        let vehicle = match draft.vehicle_id {
+            None => None,
+            Some(id) => match vehicle::get(&self.db, actor.org_id, VehicleId(id)).await? {
+                Some(v) if Some(v.party_id) == draft.party_id => Some(VehicleId(v.id)),
+                _ => return Err(ValidationErrors::single("vehicle_id", "error-vehicle-not-of-party").into()),
+            },
+        };
+        let interaction = match draft.interaction_id {
+            None => None,
+            Some(id) => match interaction::get(&self.db, actor.org_id, InteractionId(id)).await? {
+                Some(i) if Some(i.party_id) == draft.party_id => Some(InteractionId(i.id)),
+                _ => {
+                    return Err(
+                        ValidationErrors::single("interaction_id", "error-interaction-not-of-party").into()
+                    );
+                }
+            },
+        };
+        let wanted: Vec<UserId> = draft.user_ids.iter().map(|u| UserId(*u)).collect();
+        if wanted.len() > 50 {
+            return Err(ValidationErrors::single("user_ids", "error-too-many-users").into());
+        }
+        let users = self.visible_users(actor, &wanted).await.map_err(|e| match e {
+            AppError::Forbidden => ValidationErrors::single("user_ids", "error-user-out-of-reach").into(),
+            other => other,
+        })?;
+        let user_ids: Vec<UserId> = users.iter().map(|u| UserId(u.id)).collect();
+        let spans = occurrences(valid.first, hours.time_zone, valid.recurrence.as_ref());
+        let last_ends_at = spans.last().map_or(valid.first.ends_at, |s| s.ends_at);
+        let double_bookings = self.double_bookings(actor, &users, &spans, hours.time_zone).await?;
+        let at = now();
+        let mut tx = self.db.begin().await?;
+        let new = NewAppointment {
+            org_id: actor.org_id,
+            party,
+            title: &valid.title,
+            kind: valid.kind.as_str(),
+            place: &valid.place,
+            notes: &valid.notes,
+            first_starts_at: valid.first.starts_at,
+            first_ends_at: valid.first.ends_at,
+            last_ends_at,
+            time_zone: hours.time_zone.name(),
+            rrule: valid.recurrence.map(|r| r.to_rrule()),
+            interaction,
+            vehicle,
+            users: &user_ids,
+            by: &actor.display_name,
+        };
+        let id = repo::insert(&mut tx, &new, at).await?;
+        if let Some(party) = party {
+            timeline::record(
+                &mut tx,
+                actor,
+                party,
+                Event::new(
+                    EventKind::Appointment,
+                    "timeline-appointment-booked",
+                    valid.title.clone(),
+                    Some(id.0),
+                ),
+                at,
+            )
+            .await?;
+        }
+        crate::audit::record(&mut tx, actor, AuditAction::Create, "appointment", Some(id.to_string()), None, Some(serde_json::json!({ "title": valid.title, "starts_at": valid.first.starts_at, "users": user_ids.iter().map(|u| u.0).collect::<Vec<_>>(), "rrule": new.rrule }))).await?;
+        tx.commit().await?;
+        Ok(BookedAppointment { appointment: self.appointment(actor, id).await?, double_bookings })
+    }
+
+    async fn double_bookings(
+        &self,
+        actor: &Actor,
+        users: &[AgendaUser],
+        spans: &[Span],
+        tz: Tz,
+    ) -> Result<Vec<DoubleBooking>, AppError> {
+        let (Some(first), Some(last)) = (spans.first(), spans.last()) else { return Ok(Vec::new()) };
+        let ids: Vec<UserId> = users.iter().map(|u| UserId(u.id)).collect();
+        let booked =
+            repo::of_users(&self.db, actor.org_id, &ids, first.starts_at, last.ends_at, false).await?;
+        let mut found: Vec<DoubleBooking> = Vec::new();
+        for (user_id, row) in booked {
+            let clash = expand(&row, tz).into_iter().find(|old| spans.iter().any(|new| new.overlaps(old)));
+            if let Some(clash) = clash {
+                if !found.iter().any(|f| f.user_id == user_id && f.appointment_id == row.id) {
+                    found.push(DoubleBooking {
+                        user_id,
+                        user_name: users
+                            .iter()
+                            .find(|u| u.id == user_id)
+                            .map(|u| u.name.clone())
+                            .unwrap_or_default(),
+                        appointment_id: row.id,
+                        title: row.title.clone(),
+                        starts_at: clash.starts_at,
+                    });
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// An appointment: for its users, those who may see their agendas, and
+    /// those who may open its party.
+    pub async fn appointment(&self, actor: &Actor, id: AppointmentId) -> Result<AppointmentView, AppError> {
+        let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        let users = self.attendees(actor, &[row.id]).await?.remove(&row.id).unwrap_or_default();
+        self.may_see_appointment(actor, &row, &users).await?;
+        Ok(AppointmentView::from_row(row, users))
+    }
+
+    async fn may_see_appointment(
+        &self,
+        actor: &Actor,
+        row: &AppointmentRow,
+        users: &[UserRef],
+    ) -> Result<(), AppError> {
+        let visible = self.agenda_users(actor).await?;
+        if users.iter().any(|u| visible.iter().any(|v| v.id == u.id)) {
+            return Ok(());
+        }
+        match row.party_id {
+            Some(party) => self.guard_party(actor, PartyId(party), None).await,
+            None => Err(AppError::NotFound),
+        }
+    }
+
+    async fn attendees(&self, actor: &Actor, ids: &[Uuid]) -> Result<BTreeMap<Uuid, Vec<UserRef>>, AppError> {
+        let mut by_appointment: BTreeMap<Uuid, Vec<UserRef>> = BTreeMap::new();
+        for (appointment, id, name) in repo::users_of(&self.db, actor.org_id, ids).await? {
+            by_appointment.entry(appointment).or_default().push(UserRef { id, name });
+        }
+        Ok(by_appointment)
+    }
+
+    /// Cancels an appointment (all of a series); it stays, marked, in the
+    /// list of cancelled appointments [agendamentos excluídos].
+    #[tracing::instrument(skip_all)]
+    pub async fn cancel_appointment(
+        &self,
+        actor: &Actor,
+        id: AppointmentId,
+        version: i64,
+    ) -> Result<AppointmentView, AppError> {
+        let before = self.appointment(actor, id).await?;
+        actor.require_own_change()?;
+        let write = Reach::of(actor.grants.write, actor_viewer(actor));
+        let own = before.users.iter().any(|u| u.id == actor.user_id.0);
+        let party_ok = match before.party_id {
+            Some(party) => {
+                self.guard_party(actor, PartyId(party), Some(Permission::PartiesEdit)).await.is_ok()
+            }
+            None => false,
+        };
+        let users = user::list(&self.db, actor.org_id).await?;
+        let all_in_reach = before.users.iter().all(|u| {
+            users.iter().any(|row| {
+                row.id == u.id
+                    && write.covers(Portfolio {
+                        owner: Some(UserId(row.id)),
+                        branch: row.branch_id.map(domain::BranchId),
+                    })
+            })
+        });
+        if !(own || party_ok || all_in_reach) {
+            return Err(AppError::Forbidden);
+        }
+        if before.cancelled_at.is_some() {
+            return Err(ValidationErrors::single("id", "error-appointment-cancelled").into());
+        }
+        let at = now();
+        let mut tx = self.db.begin().await?;
+        if !repo::cancel(&mut tx, actor.org_id, id, version, &actor.display_name, at).await? {
+            drop(tx);
+            let current = self.appointment(actor, id).await?;
+            return Err(AppError::Conflict {
+                by: current.cancelled_by.unwrap_or(current.created_by),
+                at: current.cancelled_at.unwrap_or(current.created_at),
+            });
+        }
+        if let Some(party) = before.party_id {
+            timeline::record(
+                &mut tx,
+                actor,
+                PartyId(party),
+                Event::new(
+                    EventKind::Appointment,
+                    "timeline-appointment-cancelled",
+                    before.title.clone(),
+                    Some(id.0),
+                ),
+                at,
+            )
+            .await?;
+        }
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Delete,
+            "appointment",
+            Some(id.to_string()),
+            Some(serde_json::json!({ "title": before.title, "version": version })),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        self.appointment(actor, id).await
+    }
+
+    /// A party's appointments, newest first, cancelled ones included.
+    pub async fn appointments_of(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+    ) -> Result<Vec<AppointmentView>, AppError> {
+        self.guard_party(actor, party, None).await?;
+        let rows = repo::of_party(&self.db, actor.org_id, party, 100).await?;
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let mut users = self.attendees(actor, &ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let attendees = users.remove(&row.id).unwrap_or_default();
+                AppointmentView::from_row(row, attendees)
+            })
+            .collect())
+    }
+
+    /// The occurrences in these users' agendas from `from` to `to`
+    /// (exclusive), local days; the actor's own when `users` is empty.
+    /// `cancelled` lists the cancelled appointments instead.
+    #[tracing::instrument(skip_all)]
+    pub async fn agenda(
+        &self,
+        actor: &Actor,
+        users: &[UserId],
+        from: NaiveDate,
+        to: NaiveDate,
+        cancelled: bool,
+    ) -> Result<Vec<OccurrenceView>, AppError> {
+        let hours = self.working_hours(actor).await?;
+        let window = period(&hours, from, to)?;
+        let users = self.visible_users(actor, users).await?;
+        let ids: Vec<UserId> = users.iter().map(|u| UserId(u.id)).collect();
+        let rows =
+            repo::of_users(&self.db, actor.org_id, &ids, window.starts_at, window.ends_at, cancelled).await?;
+        let mut out = Vec::new();
+        for (user_id, row) in rows {
+            let spans = expand(&row, hours.time_zone);
+            let recurring = spans.len() > 1;
+            for (index, span) in spans.into_iter().enumerate().filter(|(_, s)| s.overlaps(&window)) {
+                out.push(OccurrenceView {
+                    appointment_id: row.id,
+                    index,
+                    user_id,
+                    starts_at: span.starts_at,
+                    ends_at: span.ends_at,
+                    title: row.title.clone(),
+                    kind: row.kind.clone(),
+                    place: row.place.clone(),
+                    party_id: row.party_id,
+                    party_name: row.party_name.clone(),
+                    recurring,
+                    cancelled: row.cancelled_at.is_some(),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.user_id.cmp(&b.user_id)));
+        Ok(out)
+    }
+
+    /// For each user and each day of the period: free, partly free, busy
+    /// or closed, against the organisation's working hours.
+    pub async fn free_days(
+        &self,
+        actor: &Actor,
+        users: &[UserId],
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<FreeDaysView>, AppError> {
+        let hours = self.working_hours(actor).await?;
+        let occurrences = self.agenda(actor, users, from, to, false).await?;
+        let users = self.visible_users(actor, users).await?;
+        Ok(users
+            .into_iter()
+            .map(|u| {
+                let booked: Vec<Span> = occurrences
+                    .iter()
+                    .filter(|o| o.user_id == u.id)
+                    .map(|o| Span { starts_at: o.starts_at, ends_at: o.ends_at })
+                    .collect();
+                let days = from
+                    .iter_days()
+                    .take_while(|d| *d < to)
+                    .map(|day| DayView { day, availability: availability(&hours, day, &booked) })
+                    .collect();
+                FreeDaysView { user: UserRef { id: u.id, name: u.name }, days }
+            })
+            .collect())
+    }
+
+    /// A new secret address for the actor's calendar feed; the old one
+    /// stops working. Shown once: only its digest is kept.
+    pub async fn rotate_calendar_feed(&self, actor: &Actor) -> Result<String, AppError> {
+        actor.require_own_change()?;
+        let secret = random_token();
+        let mut tx = self.db.begin().await?;
+        repo::set_feed(&mut tx, actor.org_id, actor.user_id, &digest(&secret), now()).await?;
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            "calendar_feed",
+            Some(actor.user_id.to_string()),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(secret)
+    }
+
+    /// When the actor's feed address was made, if he has one.
+    pub async fn calendar_feed_since(&self, actor: &Actor) -> Result<Option<DateTime<Utc>>, AppError> {
+        Ok(repo::feed_created(&self.db, actor.user_id).await?)
+    }
+
+    /// The iCalendar text behind a feed secret: that user's appointments
+    /// only, from two months back to a year ahead. `None` for an unknown
+    /// or rotated secret, or a user no longer active.
+    pub async fn calendar_feed(&self, secret: &str) -> Result<Option<String>, AppError> {
+        let Some((org_id, user_id)) = repo::feed_owner(&self.db, &digest(secret)).await? else {
+            return Ok(None);
+        };
+        let org_id = domain::OrgId(org_id);
+        let Some(owner) = user::get(&self.db, org_id, UserId(user_id)).await?.filter(|u| u.active) else {
+            return Ok(None);
+        };
+        let row = organisation::working_hours(&self.db, org_id).await?.ok_or(AppError::NotFound)?;
+        let tz = WorkingHours::parse(&row.time_zone, &row.work_opens, &row.work_closes, &row.work_days)
+            .unwrap_or_default()
+            .time_zone;
+        let today = Utc::now();
+        let window = Span {
+            starts_at: today - Duration::days(FEED_PAST_DAYS),
+            ends_at: today + Duration::days(FEED_FUTURE_DAYS),
+        };
+        let rows =
+            repo::of_users(&self.db, org_id, &[UserId(user_id)], window.starts_at, window.ends_at, false)
+                .await?;
+        let mut events = Vec::new();
+        for (_, row) in rows {
+            for (index, span) in expand(&row, tz).into_iter().enumerate().filter(|(_, s)| s.overlaps(&window))
+            {
+                let mut description = row.notes.clone();
+                if let Some(party) = &row.party_name {
+                    description = format!("{party}\n{description}").trim().to_string();
+                }
+                events.push(render::ical::FeedEvent {
+                    uid: format!("{}-{index}@vinculo", row.id),
+                    starts_at: span.starts_at,
+                    ends_at: span.ends_at,
+                    summary: row.title.clone(),
+                    location: row.place.clone(),
+                    description,
+                    updated_at: row.created_at,
+                });
+            }
+        }
+        events.sort_by_key(|e| e.starts_at);
+        Ok(Some(render::ical::feed(&format!("Vínculo · {}", owner.display_name), &events)))
+    }
+}
+
+fn actor_viewer(actor: &Actor) -> domain::access::Viewer {
+    domain::access::Viewer { user_id: actor.user_id, branch_id: actor.branch_id }
+}
+
+/// Whether a read reach covers a user's agenda: his agenda is his own
+/// portfolio, in his branch.
+fn sees_agenda(reach: Reach, user: Uuid, branch: Option<Uuid>) -> bool {
+    reach.covers(Portfolio { owner: Some(UserId(user)), branch: branch.map(domain::BranchId) })
+}
+
+/// Local days `from`..`to` as instants; refused when reversed or too long.
+fn period(hours: &WorkingHours, from: NaiveDate, to: NaiveDate) -> Result<Span, AppError> {
+    if to <= from {
+        return Err(ValidationErrors::single("to", "error-range-reversed").into());
+    }
+    if (to - from).num_days() > MAX_PERIOD_DAYS {
+        return Err(ValidationErrors::single("to", "error-period-too-long").into());
+    }
+    let midnight = chrono::NaiveTime::MIN;
+    Ok(Span {
+        starts_at: domain::appointment::local_to_utc(hours.time_zone, from.and_time(midnight)),
+        ends_at: domain::appointment::local_to_utc(hours.time_zone, to.and_time(midnight)),
+    })
+}

@@ -1,0 +1,291 @@
+//! Interactions [atendimentos] (seeds 000, 002): opened from a party's
+//! profile or from one of its vehicles, with the organisation's natures and
+//! statuses.
+use crate::registry_settings::StatusView;
+use crate::{Actor, App, AppError, now, timeline};
+use chrono::{DateTime, NaiveDate, Utc};
+use db::DbError;
+use db::repo::interaction::{self as repo, InteractionRow, NewInteraction};
+use db::repo::{user, vehicle};
+use domain::access::Permission;
+use domain::audit::AuditAction;
+use domain::interaction::{DEFAULT_NATURES, DEFAULT_STATUSES, InteractionDraft};
+use domain::timeline::{Event, EventKind};
+use domain::vehicle::Plate;
+use domain::{InteractionId, PartyId, UserId, ValidationErrors, VehicleId};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct InteractionView {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub nature: String,
+    pub channel: String,
+    pub status: String,
+    /// Whether the status closes the interaction.
+    pub closed: bool,
+    pub responsible_id: Uuid,
+    pub responsible: String,
+    pub due_on: Option<NaiveDate>,
+    pub description: String,
+    pub vehicle_id: Option<Uuid>,
+    pub vehicle_plate: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl From<InteractionRow> for InteractionView {
+    fn from(row: InteractionRow) -> Self {
+        InteractionView {
+            id: row.id,
+            party_id: row.party_id,
+            closed: domain::interaction::CLOSED_STATUSES.contains(&row.status.as_str()),
+            nature: row.nature,
+            channel: row.channel,
+            status: row.status,
+            responsible_id: row.responsible_id,
+            responsible: row.responsible_name,
+            due_on: row.due_on,
+            description: row.description,
+            vehicle_id: row.vehicle_id,
+            vehicle_plate: row
+                .vehicle_plate
+                .as_deref()
+                .and_then(|p| Plate::parse(p).ok())
+                .map(|p| p.to_string()),
+            created_at: row.created_at,
+            created_by: row.created_by_label,
+            updated_at: row.updated_at,
+            version: row.version,
+        }
+    }
+}
+
+/// Which of the organisation's lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InteractionList {
+    Nature,
+    Status,
+}
+
+impl InteractionList {
+    fn key(self) -> &'static str {
+        match self {
+            InteractionList::Nature => "nature",
+            InteractionList::Status => "status",
+        }
+    }
+
+    fn defaults(self) -> &'static [&'static str] {
+        match self {
+            InteractionList::Nature => DEFAULT_NATURES,
+            InteractionList::Status => DEFAULT_STATUSES,
+        }
+    }
+}
+
+impl App {
+    /// The organisation's natures or statuses: built-in ones have an empty
+    /// label (the UI names them in the user's language).
+    pub async fn interaction_options(
+        &self,
+        actor: &Actor,
+        list: InteractionList,
+    ) -> Result<Vec<StatusView>, AppError> {
+        let mut options: Vec<StatusView> = list
+            .defaults()
+            .iter()
+            .map(|c| StatusView { code: c.to_string(), label: String::new() })
+            .collect();
+        options.extend(
+            repo::options(&self.db, actor.org_id, list.key())
+                .await?
+                .into_iter()
+                .map(|o| StatusView { code: o.code, label: o.label }),
+        );
+        Ok(options)
+    }
+
+    pub async fn add_interaction_option(
+        &self,
+        actor: &Actor,
+        list: InteractionList,
+        label: &str,
+    ) -> Result<StatusView, AppError> {
+        actor.require_change(Permission::Administer)?;
+        let (code, label) = crate::registry_settings::code_and_label(label)?;
+        if list.defaults().contains(&code.as_str()) {
+            return Err(ValidationErrors::single("label", "error-status-taken").into());
+        }
+        let mut tx = self.db.begin().await?;
+        match repo::insert_option(&mut tx, actor.org_id, list.key(), &code, &label).await {
+            Err(DbError::Duplicate(_)) => {
+                return Err(ValidationErrors::single("label", "error-status-taken").into());
+            }
+            other => other?,
+        }
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            &format!("interaction_{}", list.key()),
+            Some(code.clone()),
+            None,
+            Some(serde_json::json!({ "label": label })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(StatusView { code, label })
+    }
+
+    async fn option_codes(&self, actor: &Actor, list: InteractionList) -> Result<Vec<String>, AppError> {
+        Ok(self.interaction_options(actor, list).await?.into_iter().map(|o| o.code).collect())
+    }
+
+    /// Checks a draft's lists, responsible user and vehicle for this party.
+    async fn checked_interaction(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        draft: &InteractionDraft,
+    ) -> Result<(domain::interaction::ValidInteraction, UserId, Option<VehicleId>), AppError> {
+        let natures = self.option_codes(actor, InteractionList::Nature).await?;
+        let statuses = self.option_codes(actor, InteractionList::Status).await?;
+        let valid = draft.validate(&natures, &statuses)?;
+        let responsible = match draft.responsible_id {
+            None => actor.user_id,
+            Some(id) => match user::get(&self.db, actor.org_id, UserId(id)).await? {
+                Some(u) if u.active => UserId(u.id),
+                _ => return Err(ValidationErrors::single("responsible_id", "error-user-unknown").into()),
+            },
+        };
+        let vehicle = match draft.vehicle_id {
+            None => None,
+            Some(id) => match vehicle::get(&self.db, actor.org_id, VehicleId(id)).await? {
+                Some(v) if v.party_id == party.0 => Some(VehicleId(v.id)),
+                _ => return Err(ValidationErrors::single("vehicle_id", "error-vehicle-not-of-party").into()),
+            },
+        };
+        Ok((valid, responsible, vehicle))
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn open_interaction(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        draft: &InteractionDraft,
+    ) -> Result<InteractionView, AppError> {
+        self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        let (valid, responsible, vehicle) = self.checked_interaction(actor, party, draft).await?;
+        let at = now();
+        let mut tx = self.db.begin().await?;
+        let new = NewInteraction {
+            org_id: actor.org_id,
+            party,
+            interaction: &valid,
+            responsible,
+            vehicle,
+            by: &actor.display_name,
+        };
+        let id = repo::insert(&mut tx, &new, at).await?;
+        timeline::record(
+            &mut tx,
+            actor,
+            party,
+            Event::new(
+                EventKind::Interaction,
+                "timeline-interaction-opened",
+                valid.nature.clone(),
+                Some(id.0),
+            ),
+            at,
+        )
+        .await?;
+        crate::audit::record(&mut tx, actor, AuditAction::Create, "interaction", Some(id.to_string()), None, Some(serde_json::json!({ "party": party.to_string(), "nature": valid.nature, "status": valid.status }))).await?;
+        tx.commit().await?;
+        self.interaction(actor, id).await
+    }
+
+    /// Saves a changed interaction; refused if someone saved it since `version`.
+    #[tracing::instrument(skip_all)]
+    pub async fn update_interaction(
+        &self,
+        actor: &Actor,
+        id: InteractionId,
+        version: i64,
+        draft: &InteractionDraft,
+    ) -> Result<InteractionView, AppError> {
+        let before = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        let party = PartyId(before.party_id);
+        self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        let (valid, responsible, vehicle) = self.checked_interaction(actor, party, draft).await?;
+        let at = now();
+        let mut tx = self.db.begin().await?;
+        let change = NewInteraction {
+            org_id: actor.org_id,
+            party,
+            interaction: &valid,
+            responsible,
+            vehicle,
+            by: &actor.display_name,
+        };
+        if !repo::update(&mut tx, actor.org_id, id, version, &change, at).await? {
+            drop(tx);
+            let current = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+            return Err(AppError::Conflict { by: current.updated_by_label, at: current.updated_at });
+        }
+        if before.status != valid.status {
+            timeline::record(
+                &mut tx,
+                actor,
+                party,
+                Event::new(
+                    EventKind::Interaction,
+                    "timeline-interaction-status",
+                    format!("{} → {}", before.nature, valid.status),
+                    Some(id.0),
+                ),
+                at,
+            )
+            .await?;
+        }
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            "interaction",
+            Some(id.to_string()),
+            Some(serde_json::json!({ "status": before.status, "responsible": before.responsible_id, "version": before.version })),
+            Some(serde_json::json!({ "status": valid.status, "responsible": responsible.0 })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.interaction(actor, id).await
+    }
+
+    pub async fn interaction(&self, actor: &Actor, id: InteractionId) -> Result<InteractionView, AppError> {
+        let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        self.guard_party(actor, PartyId(row.party_id), None).await?;
+        Ok(row.into())
+    }
+
+    /// A party's interactions, newest first; perhaps only one vehicle's.
+    pub async fn interactions_of(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        vehicle: Option<VehicleId>,
+    ) -> Result<Vec<InteractionView>, AppError> {
+        self.guard_party(actor, party, None).await?;
+        Ok(repo::of_party(&self.db, actor.org_id, party, vehicle, 100)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+}

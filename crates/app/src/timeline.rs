@@ -1,0 +1,67 @@
+//! A party's history [histórico]: every use case that moves something of a
+//! party appends an event here, in its own transaction.
+use crate::{Actor, App, AppError};
+use chrono::{DateTime, Utc};
+use db::Tx;
+use db::repo::timeline as repo;
+use domain::PartyId;
+use domain::timeline::{Event, EventKind};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// One movement in a party's history.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct EventView {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    /// `registration`, `consent`, `note`, `vehicle`, `interaction`, `appointment`
+    pub kind: String,
+    /// A message key naming what happened (`timeline-vehicle-added`).
+    pub action: String,
+    pub detail: String,
+    /// The record the event is about.
+    pub subject_id: Option<Uuid>,
+    pub by: String,
+}
+
+/// Appends `event` to the party's history, inside the caller's transaction.
+pub(crate) async fn record(
+    tx: &mut Tx,
+    actor: &Actor,
+    party: PartyId,
+    event: Event,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    repo::record(tx, actor.org_id, party, &event, &actor.display_name, at).await?;
+    Ok(())
+}
+
+/// The most events one page of history shows.
+pub const HISTORY_PAGE: i64 = 50;
+
+impl App {
+    /// A page of the party's history, newest first, perhaps of one kind.
+    pub async fn history(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        kind: Option<EventKind>,
+        before: Option<(DateTime<Utc>, Uuid)>,
+    ) -> Result<Vec<EventView>, AppError> {
+        self.guard_party(actor, party, None).await?;
+        Ok(repo::page(&self.db, actor.org_id, party, kind, before, HISTORY_PAGE)
+            .await?
+            .into_iter()
+            .map(|e| EventView {
+                id: e.id,
+                at: e.at,
+                kind: e.kind,
+                action: e.action,
+                detail: e.detail,
+                subject_id: e.subject_id,
+                by: e.actor_label,
+            })
+            .collect())
+    }
+}

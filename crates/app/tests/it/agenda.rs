@@ -1,0 +1,305 @@
+//! The profile's parts and the agenda: vehicles, interactions,
+//! appointments, free days, the calendar feed, and who may see them.
+use crate::{PASSWORD, app_with_admin, new_user};
+use app::agenda::OccurrenceView;
+use app::interactions::InteractionList;
+use app::parties::{PartyInput, PartyQuery};
+use app::{Actor, App, AppError, Settings};
+use chrono::{NaiveDate, Timelike};
+use domain::agenda::DayAvailability;
+use domain::appointment::AppointmentDraft;
+use domain::interaction::InteractionDraft;
+use domain::party::{ConsentChange, PartyDraft};
+use domain::timeline::EventKind;
+use domain::vehicle::VehicleDraft;
+use domain::{AppointmentId, BranchId, PartyId, RoleId, UserId, VehicleId};
+use testkit::{TestDb, db_test};
+
+async fn login(app: &App, email: &str) -> Actor {
+    app.login(app::auth::LoginInput { email, password: PASSWORD, ip: None, user_agent: None })
+        .await
+        .expect("login")
+        .actor
+}
+
+async fn manager_in(app: &App, admin: &Actor, email: &str, branch: BranchId) -> (UserId, Actor) {
+    let user = app.create_user(admin, new_user(email, "member")).await.expect("user");
+    let roles = app.list_roles(admin).await.expect("roles");
+    let role = roles.iter().find(|r| r.key == "account_manager").expect("role");
+    app.assign_user(admin, user.id, Some(branch), &[RoleId(role.id)]).await.expect("assign");
+    (user.id, login(app, email).await)
+}
+
+async fn customer(app: &App, actor: &Actor, name: &str) -> PartyId {
+    let draft = PartyDraft { full_name: name.into(), ..Default::default() };
+    PartyId(app.create_party(actor, PartyInput { draft, consents: vec![] }).await.expect("party").party.id)
+}
+
+fn fields(error: AppError) -> Vec<String> {
+    match error {
+        AppError::Validation(errors) => errors.fields().map(str::to_string).collect(),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+fn booking(title: &str, starts: &str, ends: &str) -> AppointmentDraft {
+    AppointmentDraft {
+        title: title.into(),
+        starts_at: starts.into(),
+        ends_at: ends.into(),
+        ..Default::default()
+    }
+}
+
+async fn vehicles_are_validated_found_by_plate_and_versioned(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let party = customer(&app, &admin, "João Conceição").await;
+    let bad = VehicleDraft {
+        plate: "AB-12345".into(),
+        vin: "9BWZZZ377VT0O4251".into(),
+        model: "Gol".into(),
+        ..Default::default()
+    };
+    let error = app.add_vehicle(&admin, party, &bad).await.expect_err("invalid plate and VIN");
+    assert_eq!(fields(error), ["plate", "vin"]);
+    assert!(app.vehicles_of(&admin, party).await.expect("list").is_empty(), "nothing saved");
+
+    let good = VehicleDraft {
+        plate: "bra-2e19".into(),
+        vin: "9BWZZZ377VT004251".into(),
+        make: "Volkswagen".into(),
+        model: "Gol".into(),
+        year: Some(2022),
+        mileage_km: Some(31_000),
+        ..Default::default()
+    };
+    let vehicle = app.add_vehicle(&admin, party, &good).await.expect("vehicle");
+    assert_eq!(vehicle.plate.as_deref(), Some("BRA2E19"));
+
+    let found = app.search_parties(&admin, "BRA 2E19", 10).await.expect("search");
+    assert_eq!(found.first().map(|p| p.id), Some(party.0), "the plate finds its owner");
+
+    let newer = VehicleDraft { mileage_km: Some(35_000), ..good.clone() };
+    app.update_vehicle(&admin, VehicleId(vehicle.id), vehicle.version, &newer).await.expect("update");
+    match app.update_vehicle(&admin, VehicleId(vehicle.id), vehicle.version, &good).await {
+        Err(AppError::Conflict { .. }) => {}
+        other => panic!("a stale edit is refused: {other:?}"),
+    }
+    assert_eq!(app.vehicle(&admin, VehicleId(vehicle.id)).await.expect("get").mileage_km, Some(35_000));
+
+    let history = app.history(&admin, party, Some(EventKind::Vehicle), None).await.expect("history");
+    let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["timeline-vehicle-updated", "timeline-vehicle-added"]);
+    let all = app.history(&admin, party, None, None).await.expect("history");
+    assert_eq!(all.last().map(|e| e.action.as_str()), Some("timeline-party-created"));
+}
+db_test!(vehicles_are_validated_found_by_plate_and_versioned);
+
+async fn interactions_follow_the_organisations_lists(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let party = customer(&app, &admin, "Ana Souza").await;
+    let vehicle = app
+        .add_vehicle(
+            &admin,
+            party,
+            &VehicleDraft { plate: "ABC1234".into(), model: "Onix".into(), ..Default::default() },
+        )
+        .await
+        .expect("vehicle");
+    let error = app
+        .open_interaction(
+            &admin,
+            party,
+            &InteractionDraft { nature: "lunch".into(), channel: "fax".into(), ..Default::default() },
+        )
+        .await
+        .expect_err("unknown nature and channel");
+    assert_eq!(fields(error), ["nature", "channel"]);
+
+    app.add_interaction_option(&admin, InteractionList::Nature, "Revisão programada").await.expect("nature");
+    let draft = InteractionDraft {
+        nature: "revisao_programada".into(),
+        channel: "whatsapp".into(),
+        vehicle_id: Some(vehicle.id),
+        description: "Cliente pediu revisão dos 40 mil".into(),
+        ..Default::default()
+    };
+    let opened = app.open_interaction(&admin, party, &draft).await.expect("open");
+    assert_eq!((opened.status.as_str(), opened.vehicle_plate.as_deref()), ("open", Some("ABC-1234")));
+    let done = InteractionDraft { status: "done".into(), ..draft };
+    let closed = app
+        .update_interaction(&admin, domain::InteractionId(opened.id), opened.version, &done)
+        .await
+        .expect("close");
+    assert!(closed.closed);
+    let of_vehicle = app.interactions_of(&admin, party, Some(VehicleId(vehicle.id))).await.expect("list");
+    assert_eq!(of_vehicle.len(), 1);
+    let history = app.history(&admin, party, Some(EventKind::Interaction), None).await.expect("history");
+    assert_eq!(history.len(), 2, "opened and closed");
+}
+db_test!(interactions_follow_the_organisations_lists);
+
+fn local_times(agenda: &[OccurrenceView], tz: chrono_tz::Tz) -> Vec<String> {
+    agenda.iter().map(|o| o.starts_at.with_timezone(&tz).format("%m-%d %H:%M").to_string()).collect()
+}
+
+async fn a_weekly_call_keeps_its_hour_across_months_and_summer_time(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    app.set_working_hours(&admin, "Europe/Lisbon", "09:00", "18:00", "12345").await.expect("hours");
+    let draft = AppointmentDraft {
+        repeat: "weekly".into(),
+        repeat_count: Some(4),
+        ..booking("Chamada periódica", "2026-03-17T10:00", "2026-03-17T10:30")
+    };
+    let booked = app.book_appointment(&admin, &draft).await.expect("book");
+    assert_eq!(booked.appointment.rrule.as_deref(), Some("FREQ=WEEKLY;INTERVAL=1;COUNT=4"));
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("date");
+    let agenda = app.agenda(&admin, &[], day(3, 1), day(5, 1), false).await.expect("agenda");
+    let tz = chrono_tz::Europe::Lisbon;
+    assert_eq!(local_times(&agenda, tz), ["03-17 10:00", "03-24 10:00", "03-31 10:00", "04-07 10:00"]);
+    // Lisbon moved to UTC+1 on 29 March: the same wall clock, an hour earlier in UTC.
+    assert_eq!(agenda[1].starts_at.hour(), 10);
+    assert_eq!(agenda[2].starts_at.hour(), 9);
+    // A month view of April holds only April's occurrence.
+    let april = app.agenda(&admin, &[], day(4, 1), day(5, 1), false).await.expect("april");
+    assert_eq!(local_times(&april, tz), ["04-07 10:00"]);
+}
+db_test!(a_weekly_call_keeps_its_hour_across_months_and_summer_time);
+
+async fn free_days_and_double_bookings(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    // São Paulo, 08:00–18:00, Monday to Friday (the defaults).
+    app.book_appointment(&admin, &booking("Visita", "2026-11-24T09:00", "2026-11-24T11:00"))
+        .await
+        .expect("visit");
+    let overlapping = app
+        .book_appointment(&admin, &booking("Reunião", "2026-11-24T10:30", "2026-11-24T12:00"))
+        .await
+        .expect("booked all the same");
+    assert_eq!(overlapping.double_bookings.len(), 1, "a warning, not a refusal");
+    assert_eq!(overlapping.double_bookings[0].title, "Visita");
+    let apart = app
+        .book_appointment(&admin, &booking("Ligação", "2026-11-25T08:00", "2026-11-25T18:00"))
+        .await
+        .expect("day");
+    assert!(apart.double_bookings.is_empty());
+
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).expect("date");
+    let free = app.free_days(&admin, &[], day(23), day(29)).await.expect("free days");
+    let days: Vec<DayAvailability> = free[0].days.iter().map(|d| d.availability).collect();
+    assert_eq!(
+        days,
+        [
+            DayAvailability::Free,
+            DayAvailability::Partly { free_minutes: 7 * 60 },
+            DayAvailability::Busy,
+            DayAvailability::Free,
+            DayAvailability::Free,
+            DayAvailability::Closed,
+        ]
+    );
+    let error = app.free_days(&admin, &[], day(23), day(20)).await.expect_err("reversed");
+    assert_eq!(fields(error), ["to"]);
+
+    // Cancelling keeps the appointment, among the cancelled ones.
+    let id = AppointmentId(overlapping.appointment.id);
+    app.cancel_appointment(&admin, id, overlapping.appointment.version).await.expect("cancel");
+    let live = app.agenda(&admin, &[], day(24), day(25), false).await.expect("agenda");
+    assert_eq!(live.iter().map(|o| o.title.as_str()).collect::<Vec<_>>(), ["Visita"]);
+    let cancelled = app.agenda(&admin, &[], day(24), day(25), true).await.expect("cancelled");
+    assert_eq!(cancelled.iter().map(|o| o.title.as_str()).collect::<Vec<_>>(), ["Reunião"]);
+}
+db_test!(free_days_and_double_bookings);
+
+async fn the_calendar_feed_parses_and_holds_only_its_users_appointments(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let branch = BranchId(app.create_branch(&admin, "Centro", "").await.expect("branch").id);
+    let (_, manager) = manager_in(&app, &admin, "gestor@loja.test", branch).await;
+    let soon = (chrono::Utc::now() + chrono::Duration::days(3)).date_naive();
+    let at = |h: u32| format!("{soon}T{h:02}:00");
+    let draft = AppointmentDraft {
+        place: "Oficina, box 3".into(),
+        notes: "Trocar óleo; revisar freios".into(),
+        repeat: "daily".into(),
+        repeat_count: Some(2),
+        ..booking("Revisão, Onix", &at(9), &at(10))
+    };
+    app.book_appointment(&admin, &draft).await.expect("admin's");
+    app.book_appointment(&manager, &booking("Visita do gestor", &at(14), &at(15))).await.expect("manager's");
+
+    let secret = app.rotate_calendar_feed(&admin).await.expect("feed");
+    let text = app.calendar_feed(&secret).await.expect("feed").expect("known secret");
+    let calendars: Vec<_> = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()))
+        .collect::<Result<Vec<_>, _>>()
+        .expect("an independent parser reads it");
+    assert_eq!(calendars.len(), 1);
+    let value = |event: &ical::parser::ical::component::IcalEvent, name: &str| {
+        event.properties.iter().find(|p| p.name == name).and_then(|p| p.value.clone()).unwrap_or_default()
+    };
+    let events = &calendars[0].events;
+    assert_eq!(events.len(), 2, "two daily occurrences, none of the manager's");
+    assert!(events.iter().all(|e| value(e, "SUMMARY") == "Revisão\\, Onix"));
+    assert_eq!(value(&events[0], "LOCATION"), "Oficina\\, box 3");
+    assert_ne!(value(&events[0], "UID"), value(&events[1], "UID"));
+    assert!(value(&events[0], "DTSTART").ends_with('Z'));
+
+    let rotated = app.rotate_calendar_feed(&admin).await.expect("rotate");
+    assert!(app.calendar_feed(&secret).await.expect("old").is_none(), "the old address stops working");
+    assert!(app.calendar_feed(&rotated).await.expect("new").is_some());
+}
+db_test!(the_calendar_feed_parses_and_holds_only_its_users_appointments);
+
+async fn a_manager_sees_neither_another_branchs_profile_nor_its_agenda(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let centro = BranchId(app.create_branch(&admin, "Centro", "").await.expect("branch").id);
+    let norte = BranchId(app.create_branch(&admin, "Norte", "").await.expect("branch").id);
+    let (_, mine) = manager_in(&app, &admin, "centro@loja.test", centro).await;
+    let (norte_id, theirs) = manager_in(&app, &admin, "norte@loja.test", norte).await;
+    let party = customer(&app, &theirs, "Cliente do Norte").await;
+    let vehicle = app
+        .add_vehicle(
+            &theirs,
+            party,
+            &VehicleDraft { plate: "XYZ9A88".into(), model: "HB20".into(), ..Default::default() },
+        )
+        .await
+        .expect("vehicle");
+    let draft = AppointmentDraft {
+        party_id: Some(party.0),
+        ..booking("Entrega", "2026-12-01T10:00", "2026-12-01T11:00")
+    };
+    let booked = app.book_appointment(&theirs, &draft).await.expect("book");
+    app.record_consent(
+        &theirs,
+        party,
+        ConsentChange {
+            channel: domain::party::Channel::Email,
+            granted: true,
+            source: "t".into(),
+            wording: String::new(),
+        },
+    )
+    .await
+    .expect("consent");
+
+    assert!(matches!(app.get_party(&mine, party).await, Err(AppError::NotFound)));
+    assert!(matches!(app.history(&mine, party, None, None).await, Err(AppError::NotFound)));
+    assert!(matches!(app.vehicles_of(&mine, party).await, Err(AppError::NotFound)));
+    assert!(matches!(app.vehicle(&mine, VehicleId(vehicle.id)).await, Err(AppError::NotFound)));
+    assert!(matches!(app.appointments_of(&mine, party).await, Err(AppError::NotFound)));
+    assert!(matches!(
+        app.appointment(&mine, AppointmentId(booked.appointment.id)).await,
+        Err(AppError::NotFound)
+    ));
+    let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).expect("date");
+    assert!(matches!(app.agenda(&mine, &[norte_id], day(1), day(2), false).await, Err(AppError::Forbidden)));
+    assert!(app.search_parties(&mine, "XYZ9A88", 10).await.expect("search").is_empty());
+    assert!(app.list_parties(&mine, &PartyQuery::default()).await.expect("list").items.is_empty());
+    let users = app.agenda_users(&mine).await.expect("users");
+    assert_eq!(users.len(), 1, "an account manager sees his own agenda only");
+
+    // The administrator sees both managers' agendas.
+    let both = app.agenda(&admin, &[norte_id], day(1), day(2), false).await.expect("admin");
+    assert_eq!(both.len(), 1);
+}
+db_test!(a_manager_sees_neither_another_branchs_profile_nor_its_agenda);

@@ -1,0 +1,256 @@
+//! Appointments [agendamentos] and the users booked for them.
+use crate::{Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, Utc};
+use domain::{AppointmentId, InteractionId, OrgId, PartyId, UserId, VehicleId};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AppointmentRow {
+    pub id: Uuid,
+    pub party_id: Option<Uuid>,
+    pub party_name: Option<String>,
+    pub title: String,
+    pub kind: String,
+    pub place: String,
+    pub notes: String,
+    pub first_starts_at: DateTime<Utc>,
+    pub first_ends_at: DateTime<Utc>,
+    pub time_zone: String,
+    pub rrule: Option<String>,
+    pub interaction_id: Option<Uuid>,
+    pub vehicle_id: Option<Uuid>,
+    pub vehicle_plate: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub created_by_label: String,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancelled_by_label: Option<String>,
+    pub version: i64,
+}
+
+const COLUMNS: &str = "a.id, a.party_id, p.full_name AS party_name, a.title, a.kind, a.place, a.notes,
+    a.first_starts_at, a.first_ends_at, a.time_zone, a.rrule, a.interaction_id, a.vehicle_id, v.plate AS vehicle_plate,
+    a.created_at, a.created_by_label, a.cancelled_at, a.cancelled_by_label, a.version";
+const JOINS: &str = "LEFT JOIN parties p ON p.id = a.party_id LEFT JOIN vehicles v ON v.id = a.vehicle_id";
+
+pub struct NewAppointment<'a> {
+    pub org_id: OrgId,
+    pub party: Option<PartyId>,
+    pub title: &'a str,
+    pub kind: &'a str,
+    pub place: &'a str,
+    pub notes: &'a str,
+    pub first_starts_at: DateTime<Utc>,
+    pub first_ends_at: DateTime<Utc>,
+    /// The end of the series' last occurrence.
+    pub last_ends_at: DateTime<Utc>,
+    pub time_zone: &'a str,
+    pub rrule: Option<String>,
+    pub interaction: Option<InteractionId>,
+    pub vehicle: Option<VehicleId>,
+    pub users: &'a [UserId],
+    pub by: &'a str,
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    new: &NewAppointment<'_>,
+    now: DateTime<Utc>,
+) -> Result<AppointmentId, DbError> {
+    let id = AppointmentId::new();
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO appointments (id, org_id, party_id, title, kind, place, notes, first_starts_at, first_ends_at,
+             last_ends_at, time_zone, rrule, interaction_id, vehicle_id, created_at, created_by_label)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        )
+        .bind(id.0)
+        .bind(new.org_id.0)
+        .bind(new.party.map(|p| p.0))
+        .bind(new.title)
+        .bind(new.kind)
+        .bind(new.place)
+        .bind(new.notes)
+        .bind(new.first_starts_at)
+        .bind(new.first_ends_at)
+        .bind(new.last_ends_at)
+        .bind(new.time_zone)
+        .bind(&new.rrule)
+        .bind(new.interaction.map(|i| i.0))
+        .bind(new.vehicle.map(|v| v.0))
+        .bind(now)
+        .bind(new.by)
+        .execute(&mut *conn)
+        .await?;
+        for user in new.users {
+            sqlx::query(
+                "INSERT INTO appointment_users (org_id, appointment_id, user_id, first_starts_at, last_ends_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(new.org_id.0)
+            .bind(id.0)
+            .bind(user.0)
+            .bind(new.first_starts_at)
+            .bind(new.last_ends_at)
+            .execute(&mut *conn)
+            .await?;
+        }
+    });
+    Ok(id)
+}
+
+pub async fn get(db: &Db, org_id: OrgId, id: AppointmentId) -> Result<Option<AppointmentRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM appointments a {JOINS} WHERE a.org_id = $1 AND a.id = $2"))
+            .bind(org_id.0)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// Keeps the appointment, marked cancelled [agendamentos excluídos].
+pub async fn cancel(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: AppointmentId,
+    version: i64,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE appointments SET cancelled_at = $4, cancelled_by_label = $5, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3 AND cancelled_at IS NULL",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .bind(now)
+        .bind(by)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
+}
+
+/// The users booked for each of these appointments, with their names.
+pub async fn users_of(db: &Db, org_id: OrgId, ids: &[Uuid]) -> Result<Vec<(Uuid, Uuid, String)>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = placeholders(2, ids.len());
+    let sql = format!(
+        "SELECT au.appointment_id, au.user_id, u.display_name FROM appointment_users au JOIN users u ON u.id = au.user_id
+         WHERE au.org_id = $1 AND au.appointment_id IN ({list}) ORDER BY u.display_name"
+    );
+    Ok(on_db!(db, pool => {
+        let mut query = sqlx::query_as(&sql).bind(org_id.0);
+        for id in ids {
+            query = query.bind(id);
+        }
+        query.fetch_all(pool).await?
+    }))
+}
+
+/// `$from, $from+1, …` for an IN list of `count` bound values.
+fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The appointments of these users that may have an occurrence between
+/// `from` and `to` (series are expanded by the caller), as (user, row).
+pub async fn of_users(
+    db: &Db,
+    org_id: OrgId,
+    users: &[UserId],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    cancelled: bool,
+) -> Result<Vec<(Uuid, AppointmentRow)>, DbError> {
+    if users.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = placeholders(4, users.len());
+    let state = if cancelled { "IS NOT NULL" } else { "IS NULL" };
+    let sql = format!(
+        "SELECT au.user_id, {COLUMNS} FROM appointment_users au JOIN appointments a ON a.id = au.appointment_id {JOINS}
+         WHERE au.org_id = $1 AND au.first_starts_at < $2 AND au.last_ends_at > $3 AND au.user_id IN ({list})
+         AND a.cancelled_at {state}"
+    );
+    #[derive(sqlx::FromRow)]
+    struct Booked {
+        user_id: Uuid,
+        #[sqlx(flatten)]
+        row: AppointmentRow,
+    }
+    let rows: Vec<Booked> = on_db!(db, pool => {
+        let mut query = sqlx::query_as(&sql).bind(org_id.0).bind(to).bind(from);
+        for user in users {
+            query = query.bind(user.0);
+        }
+        query.fetch_all(pool).await?
+    });
+    Ok(rows.into_iter().map(|b| (b.user_id, b.row)).collect())
+}
+
+/// A party's appointments, newest first, cancelled ones included.
+pub async fn of_party(
+    db: &Db,
+    org_id: OrgId,
+    party: PartyId,
+    limit: i64,
+) -> Result<Vec<AppointmentRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM appointments a {JOINS} WHERE a.org_id = $1 AND a.party_id = $2 ORDER BY a.first_starts_at DESC, a.id DESC LIMIT $3"
+        ))
+        .bind(org_id.0)
+        .bind(party.0)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// Whether the user has a live calendar-feed token with this hash; whose.
+pub async fn feed_owner(db: &Db, token_hash: &str) -> Result<Option<(Uuid, Uuid)>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT org_id, user_id FROM calendar_feeds WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// Gives the user a new feed secret; the old URL stops working.
+pub async fn set_feed(
+    tx: &mut Tx,
+    org_id: OrgId,
+    user: UserId,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO calendar_feeds (user_id, org_id, token_hash, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
+        )
+        .bind(user.0)
+        .bind(org_id.0)
+        .bind(token_hash)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+pub async fn feed_created(db: &Db, user: UserId) -> Result<Option<DateTime<Utc>>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar("SELECT created_at FROM calendar_feeds WHERE user_id = $1")
+            .bind(user.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}

@@ -1,0 +1,178 @@
+//! Interactions [atendimentos] and the organisation's lists of natures and
+//! statuses.
+use crate::{Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::interaction::ValidInteraction;
+use domain::{InteractionId, OrgId, PartyId, UserId, VehicleId};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OptionRow {
+    pub code: String,
+    pub label: String,
+}
+
+/// `list` is `nature` or `status`; empty until the organisation adds one.
+pub async fn options(db: &Db, org_id: OrgId, list: &str) -> Result<Vec<OptionRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT code, label FROM interaction_options WHERE org_id = $1 AND list = $2 ORDER BY position, code")
+            .bind(org_id.0)
+            .bind(list)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+pub async fn insert_option(
+    tx: &mut Tx,
+    org_id: OrgId,
+    list: &str,
+    code: &str,
+    label: &str,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO interaction_options (org_id, list, code, label, position)
+             VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(position), 0) + 1 FROM interaction_options WHERE org_id = $1 AND list = $2))",
+        )
+        .bind(org_id.0)
+        .bind(list)
+        .bind(code)
+        .bind(label)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct InteractionRow {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub nature: String,
+    pub channel: String,
+    pub status: String,
+    pub responsible_id: Uuid,
+    pub responsible_name: String,
+    pub due_on: Option<NaiveDate>,
+    pub description: String,
+    pub vehicle_id: Option<Uuid>,
+    pub vehicle_plate: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub created_by_label: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by_label: String,
+    pub version: i64,
+}
+
+const SELECT: &str = "SELECT i.id, i.party_id, i.nature, i.channel, i.status, i.responsible_id, u.display_name AS responsible_name,
+    i.due_on, i.description, i.vehicle_id, v.plate AS vehicle_plate, i.created_at, i.created_by_label, i.updated_at,
+    i.updated_by_label, i.version
+    FROM interactions i JOIN users u ON u.id = i.responsible_id LEFT JOIN vehicles v ON v.id = i.vehicle_id";
+
+pub struct NewInteraction<'a> {
+    pub org_id: OrgId,
+    pub party: PartyId,
+    pub interaction: &'a ValidInteraction,
+    pub responsible: UserId,
+    pub vehicle: Option<VehicleId>,
+    pub by: &'a str,
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    new: &NewInteraction<'_>,
+    now: DateTime<Utc>,
+) -> Result<InteractionId, DbError> {
+    let id = InteractionId::new();
+    let i = new.interaction;
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO interactions (id, org_id, party_id, nature, channel, status, responsible_id, due_on, description,
+             vehicle_id, created_at, created_by_label, updated_at, updated_by_label)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12)",
+        )
+        .bind(id.0)
+        .bind(new.org_id.0)
+        .bind(new.party.0)
+        .bind(&i.nature)
+        .bind(i.channel.as_str())
+        .bind(&i.status)
+        .bind(new.responsible.0)
+        .bind(i.due_on)
+        .bind(&i.description)
+        .bind(new.vehicle.map(|v| v.0))
+        .bind(now)
+        .bind(new.by)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(id)
+}
+
+/// Saves the interaction if nobody changed it since `version`.
+pub async fn update(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: InteractionId,
+    version: i64,
+    change: &NewInteraction<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let i = change.interaction;
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE interactions SET nature = $4, channel = $5, status = $6, responsible_id = $7, due_on = $8,
+             description = $9, vehicle_id = $10, updated_at = $11, updated_by_label = $12, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .bind(&i.nature)
+        .bind(i.channel.as_str())
+        .bind(&i.status)
+        .bind(change.responsible.0)
+        .bind(i.due_on)
+        .bind(&i.description)
+        .bind(change.vehicle.map(|v| v.0))
+        .bind(now)
+        .bind(change.by)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
+}
+
+pub async fn get(db: &Db, org_id: OrgId, id: InteractionId) -> Result<Option<InteractionRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!("{SELECT} WHERE i.org_id = $1 AND i.id = $2"))
+            .bind(org_id.0)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// A party's interactions, newest first; `vehicle` narrows to one vehicle's.
+pub async fn of_party(
+    db: &Db,
+    org_id: OrgId,
+    party: PartyId,
+    vehicle: Option<VehicleId>,
+    limit: i64,
+) -> Result<Vec<InteractionRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!(
+            "{SELECT} WHERE i.org_id = $1 AND i.party_id = $2 AND ($3 IS NULL OR i.vehicle_id = $3)
+             ORDER BY i.created_at DESC, i.id DESC LIMIT $4"
+        ))
+        .bind(org_id.0)
+        .bind(party.0)
+        .bind(vehicle.map(|v| v.0))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    }))
+}

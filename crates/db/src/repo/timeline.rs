@@ -1,0 +1,75 @@
+//! Each party's history of movements [histórico], written by every
+//! capability in the transaction of the movement.
+use crate::{Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, Utc};
+use domain::timeline::{Event, EventKind};
+use domain::{OrgId, PartyId};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EventRow {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub action: String,
+    pub detail: String,
+    pub subject_id: Option<Uuid>,
+    pub actor_label: String,
+}
+
+pub async fn record(
+    tx: &mut Tx,
+    org_id: OrgId,
+    party: PartyId,
+    event: &Event,
+    actor_label: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO party_events (id, org_id, party_id, at, kind, action, detail, subject_id, actor_label)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(org_id.0)
+        .bind(party.0)
+        .bind(at)
+        .bind(event.kind.as_str())
+        .bind(event.action)
+        .bind(&event.detail)
+        .bind(event.subject)
+        .bind(actor_label)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// A page of the history, newest first, of one kind or all; `before` is
+/// the last event of the previous page.
+pub async fn page(
+    db: &Db,
+    org_id: OrgId,
+    party: PartyId,
+    kind: Option<EventKind>,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<EventRow>, DbError> {
+    let (at, id) = before.map_or((None, None), |(at, id)| (Some(at), Some(id)));
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, at, kind, action, detail, subject_id, actor_label FROM party_events
+             WHERE org_id = $1 AND party_id = $2 AND ($3 IS NULL OR kind = $3)
+             AND ($4 IS NULL OR at < $4 OR (at = $4 AND id < $5))
+             ORDER BY at DESC, id DESC LIMIT $6",
+        )
+        .bind(org_id.0)
+        .bind(party.0)
+        .bind(kind.map(|k| k.as_str()))
+        .bind(at)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    }))
+}

@@ -1,0 +1,211 @@
+//! Vehicles owned [veículos] and of interest [interesse veículo].
+use crate::{Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, Utc};
+use domain::vehicle::{ValidVehicle, ValidVehicleInterest};
+use domain::{OrgId, PartyId, VehicleId};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct VehicleRow {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub plate: Option<String>,
+    pub vin: Option<String>,
+    pub make: String,
+    pub model: String,
+    pub model_year: Option<i64>,
+    pub colour: String,
+    pub mileage_km: Option<i64>,
+    pub bought_here: bool,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by_label: String,
+    pub version: i64,
+}
+
+const COLUMNS: &str = "id, party_id, plate, vin, make, model, model_year, colour, mileage_km, bought_here, updated_at, updated_by_label, version";
+
+pub async fn insert(
+    tx: &mut Tx,
+    org_id: OrgId,
+    party: PartyId,
+    vehicle: &ValidVehicle,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<VehicleId, DbError> {
+    let id = VehicleId::new();
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO vehicles (id, org_id, party_id, plate, vin, make, model, model_year, colour, mileage_km, bought_here, created_at, updated_at, updated_by_label)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)",
+        )
+        .bind(id.0)
+        .bind(org_id.0)
+        .bind(party.0)
+        .bind(vehicle.plate.as_ref().map(|p| p.as_str()))
+        .bind(vehicle.vin.as_ref().map(|v| v.as_str()))
+        .bind(&vehicle.make)
+        .bind(&vehicle.model)
+        .bind(vehicle.year.map(i64::from))
+        .bind(&vehicle.colour)
+        .bind(vehicle.mileage_km)
+        .bind(vehicle.bought_here)
+        .bind(now)
+        .bind(by)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(id)
+}
+
+/// Saves the vehicle if nobody changed it since `version`; false otherwise.
+pub async fn update(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: VehicleId,
+    version: i64,
+    vehicle: &ValidVehicle,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE vehicles SET plate = $4, vin = $5, make = $6, model = $7, model_year = $8, colour = $9, mileage_km = $10,
+             bought_here = $11, updated_at = $12, updated_by_label = $13, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .bind(vehicle.plate.as_ref().map(|p| p.as_str()))
+        .bind(vehicle.vin.as_ref().map(|v| v.as_str()))
+        .bind(&vehicle.make)
+        .bind(&vehicle.model)
+        .bind(vehicle.year.map(i64::from))
+        .bind(&vehicle.colour)
+        .bind(vehicle.mileage_km)
+        .bind(vehicle.bought_here)
+        .bind(now)
+        .bind(by)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
+}
+
+pub async fn get(db: &Db, org_id: OrgId, id: VehicleId) -> Result<Option<VehicleRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM vehicles WHERE org_id = $1 AND id = $2"))
+            .bind(org_id.0)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+pub async fn of_party(db: &Db, org_id: OrgId, party: PartyId) -> Result<Vec<VehicleRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM vehicles WHERE org_id = $1 AND party_id = $2 ORDER BY id"))
+            .bind(org_id.0)
+            .bind(party.0)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+pub async fn delete(tx: &mut Tx, org_id: OrgId, id: VehicleId) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        // Interactions and appointments keep their history, without the link.
+        sqlx::query("UPDATE interactions SET vehicle_id = NULL WHERE org_id = $1 AND vehicle_id = $2")
+            .bind(org_id.0).bind(id.0).execute(&mut *conn).await?;
+        sqlx::query("UPDATE appointments SET vehicle_id = NULL WHERE org_id = $1 AND vehicle_id = $2")
+            .bind(org_id.0).bind(id.0).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM vehicles WHERE org_id = $1 AND id = $2")
+            .bind(org_id.0)
+            .bind(id.0)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            == 1
+    }))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct InterestRow {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub make: String,
+    pub model: String,
+    pub year_from: Option<i64>,
+    pub year_to: Option<i64>,
+    pub price_min: Option<i64>,
+    pub price_max: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_interest(
+    tx: &mut Tx,
+    org_id: OrgId,
+    party: PartyId,
+    interest: &ValidVehicleInterest,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbError> {
+    let id = Uuid::now_v7();
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO vehicle_interests (id, org_id, party_id, make, model, year_from, year_to, price_min, price_max, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(id)
+        .bind(org_id.0)
+        .bind(party.0)
+        .bind(&interest.make)
+        .bind(&interest.model)
+        .bind(interest.year_from.map(i64::from))
+        .bind(interest.year_to.map(i64::from))
+        .bind(interest.price_min)
+        .bind(interest.price_max)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(id)
+}
+
+pub async fn interests_of(db: &Db, org_id: OrgId, party: PartyId) -> Result<Vec<InterestRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, party_id, make, model, year_from, year_to, price_min, price_max, created_at
+             FROM vehicle_interests WHERE org_id = $1 AND party_id = $2 ORDER BY id",
+        )
+        .bind(org_id.0)
+        .bind(party.0)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+pub async fn interest(db: &Db, org_id: OrgId, id: Uuid) -> Result<Option<InterestRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, party_id, make, model, year_from, year_to, price_min, price_max, created_at
+             FROM vehicle_interests WHERE org_id = $1 AND id = $2",
+        )
+        .bind(org_id.0)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+    }))
+}
+
+pub async fn delete_interest(tx: &mut Tx, org_id: OrgId, id: Uuid) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM vehicle_interests WHERE org_id = $1 AND id = $2")
+            .bind(org_id.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            == 1
+    }))
+}
