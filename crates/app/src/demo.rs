@@ -14,10 +14,10 @@ use domain::{BranchId, Email, Money, OrgId, PartyId, UserId};
 
 /// SplitMix64: tiny, fast, and the same numbers on every platform and
 /// version, which a library RNG does not promise.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -25,15 +25,15 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(crate) fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
     }
 }
@@ -443,6 +443,9 @@ impl App {
         let offset = repo::count_all(&self.db, org_id).await? as u64;
         let portfolios = self.demo_portfolios(org_id).await?;
         let mut done = 0;
+        // The first few parties also get vehicles, interactions and
+        // appointments, so the profile and the agenda have something to show.
+        let mut profiled = Vec::new();
         let (mut generating, mut writing) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
         while done < count {
             let size = BATCH.min(count - done);
@@ -457,6 +460,13 @@ impl App {
                 })
                 .collect();
             generating += phase.elapsed();
+            if profiled.is_empty() {
+                profiled = batch
+                    .iter()
+                    .take(crate::demo_profiles::PROFILED_PARTIES)
+                    .map(|p| (p.id, p.party.seller_id, p.party.full_name.clone()))
+                    .collect();
+            }
             let phase = std::time::Instant::now();
             let mut tx = self.db.begin().await?;
             repo::bulk_load_mode(&mut tx, true).await?;
@@ -469,6 +479,7 @@ impl App {
             writing += phase.elapsed();
             done += size;
         }
+        self.load_demo_profiles(org_id, seed, &profiled, &portfolios).await?;
         // A bulk load changes the data's shape more than any day of use.
         self.db.refresh_statistics().await?;
         tracing::info!(

@@ -8,6 +8,7 @@ pub mod agenda;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+mod demo_profiles;
 mod error;
 pub mod interactions;
 pub mod parties;

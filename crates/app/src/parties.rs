@@ -402,6 +402,20 @@ fn audit_snapshot(view: &PartyView) -> serde_json::Value {
     serde_json::to_value(view).unwrap_or(serde_json::Value::Null)
 }
 
+/// Fields of a party's snapshot that change with every save or follow
+/// from others: the history names the fields a person changed.
+const BOOKKEEPING_FIELDS: &[&str] = &[
+    "id",
+    "updated_at",
+    "created_at",
+    "version",
+    "document_kind",
+    "document_formatted",
+    "branch_id",
+    "consent",
+    "archived",
+];
+
 /// Lists count at most this many rows; the UI shows "10.000+".
 pub const COUNT_CAP: u64 = 10_000;
 
@@ -586,9 +600,11 @@ impl App {
         let after = self.party_in_tx(&mut tx, actor, id).await?;
         let (old, new) = (audit_snapshot(&before), audit_snapshot(&after));
         let changed: Vec<&str> = match (&old, &new) {
-            (serde_json::Value::Object(old), serde_json::Value::Object(new)) => {
-                new.iter().filter(|(k, v)| old.get(*k) != Some(*v)).map(|(k, _)| k.as_str()).collect()
-            }
+            (serde_json::Value::Object(old), serde_json::Value::Object(new)) => new
+                .iter()
+                .filter(|(k, v)| old.get(*k) != Some(*v) && !BOOKKEEPING_FIELDS.contains(&k.as_str()))
+                .map(|(k, _)| k.as_str())
+                .collect(),
             _ => Vec::new(),
         };
         crate::timeline::record(

@@ -39,6 +39,9 @@ static BUNDLES: LazyLock<Vec<(Locale, Bundle)>> = LazyLock::new(|| {
 pub struct Tr {
     pub locale: Locale,
     bundle: &'static Bundle,
+    /// Where times are read: the organisation's zone on pages that know
+    /// it, UTC (and said so) elsewhere.
+    zone: Option<chrono_tz::Tz>,
 }
 
 pub fn tr(locale: Locale) -> Tr {
@@ -48,7 +51,7 @@ pub fn tr(locale: Locale) -> Tr {
         .or_else(|| BUNDLES.first())
         .map(|(_, b)| b)
         .unwrap_or_else(|| unreachable!("the catalogue list is a non-empty constant"));
-    Tr { locale, bundle }
+    Tr { locale, bundle, zone: None }
 }
 
 impl Tr {
@@ -95,12 +98,37 @@ impl Tr {
         self.bundle.has_message(key)
     }
 
-    /// Date and time as people of this language write them. Shown in UTC
-    /// until organisations get a time zone setting.
+    /// The same translator, showing times in `zone`.
+    pub fn in_zone(self, zone: chrono_tz::Tz) -> Tr {
+        Tr { zone: Some(zone), ..self }
+    }
+
+    /// Date and time as people of this language write them, in the
+    /// organisation's zone when the page set it, else in UTC (and said so).
     pub fn datetime(&self, at: &DateTime<Utc>) -> String {
-        match self.locale {
-            Locale::PtBr | Locale::PtPt => at.format("%d/%m/%Y %H:%M UTC").to_string(),
-            Locale::En => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        let format = match self.locale {
+            Locale::PtBr | Locale::PtPt => "%d/%m/%Y %H:%M",
+            Locale::En => "%Y-%m-%d %H:%M",
+        };
+        match self.zone {
+            Some(zone) => at.with_timezone(&zone).format(format).to_string(),
+            None => format!("{} UTC", at.format(format)),
+        }
+    }
+
+    /// The time of day, `14:30`, in the page's zone.
+    pub fn time(&self, at: &DateTime<Utc>) -> String {
+        match self.zone {
+            Some(zone) => at.with_timezone(&zone).format("%H:%M").to_string(),
+            None => at.format("%H:%M").to_string(),
+        }
+    }
+
+    /// The local day of an instant, in the page's zone.
+    pub fn local_day(&self, at: &DateTime<Utc>) -> chrono::NaiveDate {
+        match self.zone {
+            Some(zone) => at.with_timezone(&zone).date_naive(),
+            None => at.date_naive(),
         }
     }
 
@@ -124,6 +152,20 @@ impl Tr {
                 format!("R$ {plain}")
             }
         }
+    }
+
+    /// A whole number with the language's thousands separator: 35.000, 35,000.
+    pub fn integer(&self, value: i64) -> String {
+        let digits = value.unsigned_abs().to_string();
+        let separator = if self.locale == Locale::En { ',' } else { '.' };
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(separator);
+            }
+            out.push(c);
+        }
+        if value < 0 { format!("-{out}") } else { out }
     }
 
     pub fn role(&self, role: domain::user::Role) -> String {

@@ -1,12 +1,15 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document that
 //! utoipa derives from these handlers.
 mod access;
+mod agenda;
 mod audit;
+mod interactions;
 mod me;
 mod parties;
 mod registry_settings;
 mod tokens;
 mod users;
+mod vehicles;
 
 use crate::AppState;
 use crate::i18n::tr;
@@ -53,6 +56,23 @@ pub fn routes() -> Router<AppState> {
         .route("/branches", get(access::list_branches).post(access::create_branch))
         .route("/users/{id}/access", get(access::get_assignment).put(access::set_assignment))
         .route("/portfolios/transfer", post(access::transfer_portfolio))
+        .route("/parties/{id}/history", get(parties::history))
+        .route("/parties/{id}/vehicles", get(vehicles::list).post(vehicles::create))
+        .route("/vehicles/{id}", get(vehicles::get).put(vehicles::update).delete(vehicles::delete))
+        .route("/parties/{id}/vehicle-interests", get(vehicles::interests).post(vehicles::add_interest))
+        .route("/vehicle-interests/{id}", axum::routing::delete(vehicles::remove_interest))
+        .route("/parties/{id}/interactions", get(interactions::list).post(interactions::create))
+        .route("/interactions/{id}", get(interactions::get).put(interactions::update))
+        .route("/interaction-options", get(interactions::options).post(interactions::add_option))
+        .route("/parties/{id}/appointments", get(agenda::of_party))
+        .route("/appointments", post(agenda::book))
+        .route("/appointments/{id}", get(agenda::get))
+        .route("/appointments/{id}/cancel", post(agenda::cancel))
+        .route("/agenda", get(agenda::agenda))
+        .route("/agenda/free-days", get(agenda::free_days))
+        .route("/agenda/users", get(agenda::users))
+        .route("/me/calendar-feed", post(agenda::rotate_feed))
+        .route("/working-hours", get(agenda::working_hours).put(agenda::set_working_hours))
         .fallback(|headers: axum::http::HeaderMap| async move {
             ApiError::not_found(crate::auth::request_locale(&headers))
         })
@@ -76,10 +96,18 @@ pub fn routes() -> Router<AppState> {
         registry_settings::list_statuses, registry_settings::add_status,
         access::list_roles, access::create_role, access::update_role, access::list_branches, access::create_branch,
         access::get_assignment, access::set_assignment, access::transfer_portfolio,
+        parties::history,
+        vehicles::list, vehicles::create, vehicles::get, vehicles::update, vehicles::delete,
+        vehicles::interests, vehicles::add_interest, vehicles::remove_interest,
+        interactions::list, interactions::create, interactions::get, interactions::update,
+        interactions::options, interactions::add_option,
+        agenda::book, agenda::get, agenda::cancel, agenda::of_party, agenda::agenda, agenda::free_days,
+        agenda::users, agenda::rotate_feed, agenda::working_hours, agenda::set_working_hours,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "system"), (name = "account"), (name = "users"), (name = "audit"), (name = "parties"), (name = "access")),
+    tags((name = "system"), (name = "account"), (name = "users"), (name = "audit"), (name = "parties"), (name = "access"),
+        (name = "profile"), (name = "agenda")),
 )]
 pub struct ApiDoc;
 

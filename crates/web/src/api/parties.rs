@@ -297,3 +297,36 @@ pub async fn export_csv(
     let locale = actor.locale;
     crate::csv::parties_download(state.app.clone(), actor, query).map_err(|e| ApiError::from_app(e, locale))
 }
+
+#[derive(Deserialize, IntoParams)]
+pub struct HistoryParams {
+    /// `registration`, `consent`, `note`, `vehicle`, `interaction`, `appointment`
+    pub kind: Option<String>,
+    /// The `at` of the last event of the previous page.
+    pub before_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `id` of the last event of the previous page.
+    pub before_id: Option<Uuid>,
+}
+
+/// The party's history [histórico], newest first, 50 events a page.
+#[utoipa::path(get, path = "/api/v1/parties/{id}/history", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path), HistoryParams),
+    responses((status = 200, body = Vec<app::timeline::EventView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+pub async fn history(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    Query(params): Query<HistoryParams>,
+) -> ApiResult<Json<Vec<app::timeline::EventView>>> {
+    let id = path_id::<PartyId>(&id, actor.locale)?;
+    let kind = match params.kind.as_deref().filter(|k| !k.is_empty()) {
+        None => None,
+        Some(kind) => Some(domain::timeline::EventKind::parse(kind).map_err(|m| {
+            ApiError::from_app(domain::ValidationErrors::single("kind", m).into(), actor.locale)
+        })?),
+    };
+    let before = params.before_at.zip(params.before_id);
+    let events =
+        state.app.history(&actor, id, kind, before).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(events))
+}

@@ -1,6 +1,7 @@
 //! Access administration: branches, roles and their rights, each user's
 //! branch and roles, portfolio transfers, and "view as".
 use super::{FieldMessages, Shell, render_with_status};
+use super::{Pairs, value, values};
 use crate::AppState;
 use crate::auth::{CurrentUser, VIEW_AS_COOKIE, clear_cookie, set_cookie};
 use crate::i18n::{Tr, tr};
@@ -14,17 +15,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::{AccessLevel, Permission};
 use domain::{BranchId, RoleId, UserId};
 use serde::Deserialize;
-
-/// A form posted with repeated names (checkboxes): its pairs in order.
-type Pairs = Vec<(String, String)>;
-
-fn values<'a>(pairs: &'a Pairs, name: &'a str) -> impl Iterator<Item = &'a str> {
-    pairs.iter().filter(move |(key, _)| key == name).map(|(_, value)| value.as_str())
-}
-
-fn value<'a>(pairs: &'a Pairs, name: &'a str) -> &'a str {
-    values(pairs, name).next().unwrap_or_default()
-}
 
 pub struct Choice {
     pub value: String,

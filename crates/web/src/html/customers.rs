@@ -767,11 +767,16 @@ struct SheetPage {
     /// Controls shown only to who may use them.
     can_edit: bool,
     can_delete: bool,
+    profile: super::profile::ProfileParts,
 }
 
 #[derive(Deserialize, Default)]
 pub struct SheetQuery {
     possible_duplicates: Option<String>,
+    /// The history's filter: one event kind.
+    history: Option<String>,
+    /// The history's page: the last event of the previous one.
+    before: Option<String>,
 }
 
 pub async fn show(
@@ -802,7 +807,17 @@ pub async fn show(
             return page_error(e, actor.locale, &headers);
         }
     };
-    let t = tr(actor.locale);
+    let hours = match state.app.working_hours(actor).await {
+        Ok(hours) => hours,
+        Err(error) => return page_error(error, actor.locale, &headers),
+    };
+    let t = tr(actor.locale).in_zone(hours.time_zone);
+    let history_query =
+        super::profile::HistoryQuery::parse(query.history.as_deref(), query.before.as_deref());
+    let profile = match super::profile::profile_parts(&state, actor, &t, party_id, &history_query).await {
+        Ok(profile) => profile,
+        Err(error) => return page_error(error, actor.locale, &headers),
+    };
     let seller = match party.seller_id {
         Some(id) => state
             .app
@@ -877,6 +892,7 @@ pub async fn show(
             .map(|k| (k.as_str(), t.get(&format!("relationship-{}", k.as_str()))))
             .collect(),
         possible_duplicates: query.possible_duplicates.is_some(),
+        profile,
         address_line: party
             .address
             .as_ref()

@@ -2,11 +2,16 @@
 mod access;
 mod account;
 mod admin;
+pub mod agenda;
+mod agenda_settings;
 pub mod customers;
 mod home;
+mod interactions;
 mod login;
 mod preferences;
+mod profile;
 mod settings;
+mod vehicles;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -53,10 +58,80 @@ pub fn routes() -> Router<AppState> {
         .route("/customers/{id}/merge", post(customers::merge))
         .route("/customers/{id}/archive", post(customers::archive))
         .route("/merges/{id}/undo", post(customers::undo_merge))
+        .route("/customers/{id}/vehicles/new", get(vehicles::new_form))
+        .route("/customers/{id}/vehicles", post(vehicles::create))
+        .route("/customers/{id}/interests/new", get(vehicles::new_interest_form))
+        .route("/customers/{id}/interests", post(vehicles::add_interest))
+        .route("/interests/{id}/delete", post(vehicles::remove_interest))
+        .route("/vehicles/{id}", get(vehicles::show).post(vehicles::update))
+        .route("/vehicles/{id}/edit", get(vehicles::edit_form))
+        .route("/vehicles/{id}/delete", post(vehicles::delete))
+        .route("/customers/{id}/interactions/new", get(interactions::new_form))
+        .route("/customers/{id}/interactions", post(interactions::create))
+        .route("/interactions/{id}", get(interactions::show).post(interactions::update))
+        .route("/agenda", get(agenda::show))
+        .route("/agenda/free-days", get(agenda::free_days))
+        .route("/agenda/feed", get(agenda::feed).post(agenda::rotate_feed))
+        .route("/appointments", post(agenda::book))
+        .route("/appointments/new", get(agenda::new_form))
+        .route("/appointments/{id}", get(agenda::show_appointment))
+        .route("/appointments/{id}/cancel", post(agenda::cancel))
+        .route("/calendar/{file}", get(agenda::calendar_file))
+        .route("/admin/agenda", get(agenda_settings::show))
+        .route("/admin/agenda/hours", post(agenda_settings::save_hours))
+        .route("/admin/agenda/options", post(agenda_settings::add_option))
         .route("/admin/registry", get(settings::show))
         .route("/admin/registry/fields", post(settings::add_field))
         .route("/admin/registry/fields/{id}/delete", post(settings::delete_field))
         .route("/admin/registry/statuses", post(settings::add_status))
+}
+
+/// A form posted with repeated names (checkboxes): its pairs in order.
+pub type Pairs = Vec<(String, String)>;
+
+pub fn values<'a>(pairs: &'a Pairs, name: &'a str) -> impl Iterator<Item = &'a str> {
+    pairs.iter().filter(move |(key, _)| key == name).map(|(_, value)| value.as_str())
+}
+
+pub fn value<'a>(pairs: &'a Pairs, name: &'a str) -> &'a str {
+    values(pairs, name).next().unwrap_or_default()
+}
+
+/// An optional whole number typed in a form: empty is none; anything but
+/// digits is a field error, not a silent none.
+pub fn number<T: std::str::FromStr>(
+    pairs: &Pairs,
+    name: &'static str,
+    errors: &mut ValidationErrors,
+) -> Option<T> {
+    let text = value(pairs, name).trim().replace('.', "");
+    if text.is_empty() {
+        return None;
+    }
+    text.parse().map_err(|_| errors.add(name, "error-number-invalid")).ok()
+}
+
+/// An optional id from a form (a select or a hidden field).
+pub fn form_id(pairs: &Pairs, name: &'static str, errors: &mut ValidationErrors) -> Option<uuid::Uuid> {
+    let text = value(pairs, name).trim();
+    if text.is_empty() {
+        return None;
+    }
+    text.parse().map_err(|_| errors.add(name, "error-not-found")).ok()
+}
+
+/// What a form held, to fill it again after a refusal.
+#[derive(Default)]
+pub struct FormValues(pub Pairs);
+
+impl FormValues {
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(key, _)| key == name).map(|(_, v)| v.as_str()).unwrap_or_default()
+    }
+
+    pub fn has(&self, name: &str, wanted: &str) -> bool {
+        self.0.iter().any(|(key, v)| key == name && v == wanted)
+    }
 }
 
 /// What the layout around every page needs.

@@ -43,16 +43,18 @@ fn used_keys(dir: &Path, found: &mut BTreeSet<String>) {
             "t.with_args(\"",
             "render_error_page(StatusCode::FORBIDDEN, locale, \"",
             "\"error-",
+            "\"timeline-",
         ] {
-            if marker == "\"error-" && !is_rust {
+            let quoted = marker == "\"error-" || marker == "\"timeline-";
+            if quoted && !is_rust {
                 continue;
             }
             let mut rest = text.as_str();
             while let Some(start) = rest.find(marker) {
                 let after = &rest[start + marker.len()..];
                 let end = after.find('"').unwrap_or(0);
-                let key = if marker == "\"error-" {
-                    format!("error-{}", &after[..end])
+                let key = if quoted {
+                    format!("{}{}", &marker[1..], &after[..end])
                 } else {
                     after[..end].to_string()
                 };

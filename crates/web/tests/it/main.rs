@@ -6,5 +6,6 @@ mod api;
 mod browser;
 mod catalogue;
 mod customers;
+mod profile;
 mod security;
 mod sessions;

@@ -1,0 +1,212 @@
+//! Appointments [agendamentos], agendas, free days [dias livres], the
+//! calendar feed and the organisation's working hours.
+use super::{ApiError, ApiJson, ApiResult, ErrorBody, path_id};
+use crate::AppState;
+use crate::auth::ApiActor;
+use app::agenda::{AgendaUser, AppointmentView, BookedAppointment, FreeDaysView, OccurrenceView};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Json;
+use chrono::NaiveDate;
+use domain::appointment::AppointmentDraft;
+use domain::{AppointmentId, PartyId, UserId, ValidationErrors};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Books an appointment. Times are local to the organisation's time zone.
+/// Users already booked at that time come back in `double_bookings`.
+#[utoipa::path(post, path = "/api/v1/appointments", tag = "agenda", security(("bearer" = [])), request_body = AppointmentDraft,
+    responses((status = 201, body = BookedAppointment), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn book(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(draft): ApiJson<AppointmentDraft>,
+) -> ApiResult<(StatusCode, Json<BookedAppointment>)> {
+    let booked =
+        state.app.book_appointment(&actor, &draft).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok((StatusCode::CREATED, Json(booked)))
+}
+
+#[utoipa::path(get, path = "/api/v1/appointments/{id}", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = AppointmentView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AppointmentView>> {
+    let id = path_id::<AppointmentId>(&id, actor.locale)?;
+    Ok(Json(state.app.appointment(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CancelRequest {
+    pub version: i64,
+}
+
+/// Cancels an appointment (a whole series); it stays listed as cancelled.
+#[utoipa::path(post, path = "/api/v1/appointments/{id}/cancel", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CancelRequest,
+    responses((status = 200, body = AppointmentView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CancelRequest>,
+) -> ApiResult<Json<AppointmentView>> {
+    let id = path_id::<AppointmentId>(&id, actor.locale)?;
+    Ok(Json(
+        state
+            .app
+            .cancel_appointment(&actor, id, body.version)
+            .await
+            .map_err(|e| ApiError::from_app(e, actor.locale))?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/parties/{id}/appointments", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<AppointmentView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn of_party(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<AppointmentView>>> {
+    let id = path_id::<PartyId>(&id, actor.locale)?;
+    Ok(Json(state.app.appointments_of(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PeriodParams {
+    /// First local day, `YYYY-MM-DD`.
+    pub from: NaiveDate,
+    /// The day after the last, `YYYY-MM-DD` (at most 62 days after `from`).
+    pub to: NaiveDate,
+    /// User ids separated by commas; the caller's own agenda when absent.
+    pub users: Option<String>,
+    /// `true` lists cancelled appointments instead.
+    pub cancelled: Option<bool>,
+}
+
+fn user_ids(text: Option<&str>, locale: domain::Locale) -> ApiResult<Vec<UserId>> {
+    text.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<UserId>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| {
+            ApiError::from_app(ValidationErrors::single("users", "error-user-unknown").into(), locale)
+        })
+}
+
+/// Occurrences in the users' agendas over the period, series expanded.
+#[utoipa::path(get, path = "/api/v1/agenda", tag = "agenda", security(("bearer" = [])), params(PeriodParams),
+    responses((status = 200, body = Vec<OccurrenceView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn agenda(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(params): Query<PeriodParams>,
+) -> ApiResult<Json<Vec<OccurrenceView>>> {
+    let users = user_ids(params.users.as_deref(), actor.locale)?;
+    let found = state
+        .app
+        .agenda(&actor, &users, params.from, params.to, params.cancelled.unwrap_or(false))
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(found))
+}
+
+/// For each user and day: free, partly free (with the free minutes), busy
+/// or closed, against the organisation's working hours.
+#[utoipa::path(get, path = "/api/v1/agenda/free-days", tag = "agenda", security(("bearer" = [])), params(PeriodParams),
+    responses((status = 200, body = Vec<FreeDaysView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn free_days(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(params): Query<PeriodParams>,
+) -> ApiResult<Json<Vec<FreeDaysView>>> {
+    let users = user_ids(params.users.as_deref(), actor.locale)?;
+    let days = state
+        .app
+        .free_days(&actor, &users, params.from, params.to)
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(days))
+}
+
+/// The users whose agendas the caller may see.
+#[utoipa::path(get, path = "/api/v1/agenda/users", tag = "agenda", security(("bearer" = [])),
+    responses((status = 200, body = Vec<AgendaUser>), (status = 401, body = ErrorBody)))]
+pub async fn users(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<Vec<AgendaUser>>> {
+    Ok(Json(state.app.agenda_users(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CalendarFeed {
+    /// The secret address to subscribe to; shown once.
+    pub url: String,
+}
+
+/// Gives the caller a new calendar-feed address; the previous one stops working.
+#[utoipa::path(post, path = "/api/v1/me/calendar-feed", tag = "agenda", security(("bearer" = [])),
+    responses((status = 201, body = CalendarFeed), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn rotate_feed(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<(StatusCode, Json<CalendarFeed>)> {
+    let secret =
+        state.app.rotate_calendar_feed(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok((StatusCode::CREATED, Json(CalendarFeed { url: crate::html::agenda::feed_url(&headers, &secret) })))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct WorkingHoursBody {
+    /// An IANA zone: `America/Sao_Paulo`, `Europe/Lisbon`.
+    pub time_zone: String,
+    /// `HH:MM`
+    pub opens: String,
+    /// `HH:MM`
+    pub closes: String,
+    /// ISO weekday numbers worked, Monday = 1: `12345`.
+    pub days: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/working-hours", tag = "agenda", security(("bearer" = [])),
+    responses((status = 200, body = WorkingHoursBody), (status = 401, body = ErrorBody)))]
+pub async fn working_hours(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<WorkingHoursBody>> {
+    let hours = state.app.working_hours(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(WorkingHoursBody {
+        time_zone: hours.time_zone.name().to_string(),
+        opens: hours.opens.format("%H:%M").to_string(),
+        closes: hours.closes.format("%H:%M").to_string(),
+        days: hours.days_text(),
+    }))
+}
+
+/// Sets the organisation's time zone and working hours (administrators).
+#[utoipa::path(put, path = "/api/v1/working-hours", tag = "agenda", security(("bearer" = [])), request_body = WorkingHoursBody,
+    responses((status = 200, body = WorkingHoursBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_working_hours(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<WorkingHoursBody>,
+) -> ApiResult<Json<WorkingHoursBody>> {
+    let hours = state
+        .app
+        .set_working_hours(&actor, &body.time_zone, &body.opens, &body.closes, &body.days)
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(WorkingHoursBody {
+        time_zone: hours.time_zone.name().to_string(),
+        opens: hours.opens.format("%H:%M").to_string(),
+        closes: hours.closes.format("%H:%M").to_string(),
+        days: hours.days_text(),
+    }))
+}

@@ -1,0 +1,133 @@
+//! Interactions [atendimentos] and the organisation's natures and statuses.
+use super::{ApiError, ApiJson, ApiResult, ErrorBody, path_id};
+use crate::AppState;
+use crate::auth::ApiActor;
+use app::interactions::{InteractionList, InteractionView};
+use app::registry_settings::StatusView;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Json;
+use domain::interaction::InteractionDraft;
+use domain::{InteractionId, PartyId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[utoipa::path(get, path = "/api/v1/parties/{id}/interactions", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<InteractionView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<InteractionView>>> {
+    let id = path_id::<PartyId>(&id, actor.locale)?;
+    Ok(Json(
+        state.app.interactions_of(&actor, id, None).await.map_err(|e| ApiError::from_app(e, actor.locale))?,
+    ))
+}
+
+/// Opens an interaction with the party; `vehicle_id` ties it to one of its vehicles.
+#[utoipa::path(post, path = "/api/v1/parties/{id}/interactions", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = InteractionDraft,
+    responses((status = 201, body = InteractionView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(draft): ApiJson<InteractionDraft>,
+) -> ApiResult<(StatusCode, Json<InteractionView>)> {
+    let id = path_id::<PartyId>(&id, actor.locale)?;
+    let opened = state
+        .app
+        .open_interaction(&actor, id, &draft)
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok((StatusCode::CREATED, Json(opened)))
+}
+
+#[utoipa::path(get, path = "/api/v1/interactions/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = InteractionView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<InteractionView>> {
+    let id = path_id::<InteractionId>(&id, actor.locale)?;
+    Ok(Json(state.app.interaction(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct InteractionUpdate {
+    /// The version the edit is based on; a stale one gets `409 conflict`.
+    pub version: i64,
+    #[serde(flatten)]
+    pub draft: InteractionDraft,
+}
+
+#[utoipa::path(put, path = "/api/v1/interactions/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = InteractionUpdate,
+    responses((status = 200, body = InteractionView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<InteractionUpdate>,
+) -> ApiResult<Json<InteractionView>> {
+    let id = path_id::<InteractionId>(&id, actor.locale)?;
+    let saved = state
+        .app
+        .update_interaction(&actor, id, body.version, &body.draft)
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(saved))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InteractionOptions {
+    /// Built-in ones have an empty label.
+    pub natures: Vec<StatusView>,
+    pub statuses: Vec<StatusView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/interaction-options", tag = "profile", security(("bearer" = [])),
+    responses((status = 200, body = InteractionOptions), (status = 401, body = ErrorBody)))]
+pub async fn options(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> ApiResult<Json<InteractionOptions>> {
+    let error = |e| ApiError::from_app(e, actor.locale);
+    Ok(Json(InteractionOptions {
+        natures: state.app.interaction_options(&actor, InteractionList::Nature).await.map_err(error)?,
+        statuses: state.app.interaction_options(&actor, InteractionList::Status).await.map_err(error)?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewOption {
+    /// `nature` or `status`
+    pub list: String,
+    pub label: String,
+}
+
+/// Adds a nature or a status (administrators).
+#[utoipa::path(post, path = "/api/v1/interaction-options", tag = "profile", security(("bearer" = [])), request_body = NewOption,
+    responses((status = 201, body = StatusView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_option(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(body): ApiJson<NewOption>,
+) -> ApiResult<(StatusCode, Json<StatusView>)> {
+    let list = match body.list.as_str() {
+        "nature" => InteractionList::Nature,
+        "status" => InteractionList::Status,
+        _ => {
+            let errors = domain::ValidationErrors::single("list", "error-option-list-invalid");
+            return Err(ApiError::from_app(errors.into(), actor.locale));
+        }
+    };
+    let added = state
+        .app
+        .add_interaction_option(&actor, list, &body.label)
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok((StatusCode::CREATED, Json(added)))
+}

@@ -1,0 +1,741 @@
+//! Agenda: a user's or his team's day, week and month; free days [dias
+//! livres]; booking and cancelling appointments; the calendar feed.
+use super::{
+    FieldMessages, FormValues, Pairs, Shell, form_id, htmx_error, number, render, render_with_status, value,
+    values,
+};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::i18n::{Tr, tr};
+use crate::security::CsrfToken;
+use app::AppError;
+use app::agenda::{AppointmentView, DoubleBooking, OccurrenceView};
+use askama::Template;
+use axum::extract::{Extension, Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use domain::agenda::DayAvailability;
+use domain::appointment::{AppointmentDraft, AppointmentKind, Frequency};
+use domain::{AppointmentId, UserId, ValidationErrors};
+
+/// How many appointments a day of the month view lists before "+N".
+const MONTH_DAY_ITEMS: usize = 4;
+
+pub struct CalendarItem {
+    pub id: uuid::Uuid,
+    pub time: String,
+    pub title: String,
+    pub detail: String,
+    pub kind: String,
+    pub cancelled: bool,
+}
+
+pub struct CalendarDay {
+    pub label: String,
+    pub href: String,
+    pub today: bool,
+    pub in_period: bool,
+    pub items: Vec<CalendarItem>,
+    pub more: usize,
+}
+
+#[derive(Template)]
+#[template(path = "agenda.html")]
+struct AgendaPage {
+    t: Tr,
+    shell: Shell,
+    view: String,
+    date: NaiveDate,
+    period_label: String,
+    views: Vec<(&'static str, String, String)>,
+    prev_href: String,
+    next_href: String,
+    today_href: String,
+    cancelled_href: String,
+    team_href: String,
+    users_query: String,
+    cancelled: bool,
+    team: Vec<(String, String, bool)>,
+    chosen_count: usize,
+    chosen_many: bool,
+    weekday_names: Vec<String>,
+    days: Vec<CalendarDay>,
+    empty: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum View {
+    Day,
+    Week,
+    Month,
+}
+
+impl View {
+    fn parse(text: &str) -> View {
+        match text {
+            "day" => View::Day,
+            "month" => View::Month,
+            _ => View::Week,
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            View::Day => "day",
+            View::Week => "week",
+            View::Month => "month",
+        }
+    }
+
+    /// The days shown: the month view fills whole weeks, Monday first.
+    fn shown(self, date: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let monday = |d: NaiveDate| d - Duration::days(d.weekday().num_days_from_monday().into());
+        match self {
+            View::Day => (date, date + Duration::days(1)),
+            View::Week => (monday(date), monday(date) + Duration::days(7)),
+            View::Month => {
+                let first = date.with_day(1).unwrap_or(date);
+                let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
+                let last = next - Duration::days(1);
+                (monday(first), monday(last) + Duration::days(7))
+            }
+        }
+    }
+
+    fn step(self, date: NaiveDate, forward: bool) -> NaiveDate {
+        let sign = if forward { 1 } else { -1 };
+        match self {
+            View::Day => date + Duration::days(sign),
+            View::Week => date + Duration::days(7 * sign),
+            View::Month => {
+                let first = date.with_day(1).unwrap_or(date);
+                let months = chrono::Months::new(1);
+                if forward { first.checked_add_months(months) } else { first.checked_sub_months(months) }
+                    .unwrap_or(first)
+            }
+        }
+    }
+}
+
+fn users_of(pairs: &Pairs) -> Vec<UserId> {
+    values(pairs, "user").filter_map(|u| u.parse().ok()).collect()
+}
+
+fn users_query(users: &[UserId]) -> String {
+    users.iter().map(|u| format!("user={u}")).collect::<Vec<_>>().join("&")
+}
+
+fn agenda_href(view: View, date: NaiveDate, users: &[UserId], cancelled: bool) -> String {
+    let mut href = format!("/agenda?view={}&date={date}", view.code());
+    if !users.is_empty() {
+        href.push('&');
+        href.push_str(&users_query(users));
+    }
+    if cancelled {
+        href.push_str("&cancelled=1");
+    }
+    href
+}
+
+fn weekday_names(t: &Tr) -> Vec<String> {
+    (1..=7).map(|d| t.get(&format!("weekday-{d}"))).collect()
+}
+
+fn month_name(t: &Tr, month: u32) -> String {
+    t.get(&format!("month-{month}"))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Query(query): Query<Pairs>,
+) -> Response {
+    let actor = &user.actor;
+    let hours = match state.app.working_hours(actor).await {
+        Ok(hours) => hours,
+        Err(error) => return htmx_error(error, actor.locale, &headers),
+    };
+    let t = tr(actor.locale).in_zone(hours.time_zone);
+    let today = t.local_day(&Utc::now());
+    let view = View::parse(value(&query, "view"));
+    let date = NaiveDate::parse_from_str(value(&query, "date"), "%Y-%m-%d").unwrap_or(today);
+    let cancelled = !value(&query, "cancelled").is_empty();
+    let chosen = users_of(&query);
+    let (from, to) = view.shown(date);
+    let loaded = async {
+        let team = state.app.agenda_users(actor).await?;
+        let occurrences = state.app.agenda(actor, &chosen, from, to, cancelled).await?;
+        Ok::<_, AppError>((team, occurrences))
+    }
+    .await;
+    let (team, occurrences) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => return htmx_error(error, actor.locale, &headers),
+    };
+    let shown_users: Vec<uuid::Uuid> =
+        if chosen.is_empty() { vec![actor.user_id.0] } else { chosen.iter().map(|u| u.0).collect() };
+    let several = shown_users.len() > 1;
+    let name_of =
+        |id: uuid::Uuid| team.iter().find(|u| u.id == id).map(|u| u.name.clone()).unwrap_or_default();
+    let mut days: Vec<CalendarDay> = from
+        .iter_days()
+        .take_while(|d| *d < to)
+        .map(|d| CalendarDay {
+            label: match view {
+                View::Month => d.day().to_string(),
+                _ => format!(
+                    "{} {}",
+                    t.get(&format!("weekday-{}", d.weekday().number_from_monday())),
+                    t.date(&d)
+                ),
+            },
+            href: agenda_href(View::Day, d, &chosen, cancelled),
+            today: d == today,
+            in_period: view != View::Month || d.month() == date.month(),
+            items: Vec::new(),
+            more: 0,
+        })
+        .collect();
+    let empty = occurrences.is_empty();
+    for o in &occurrences {
+        let day = t.local_day(&o.starts_at);
+        let Some(slot) = days.get_mut((day - from).num_days().max(0) as usize) else { continue };
+        if view == View::Month && slot.items.len() >= MONTH_DAY_ITEMS {
+            slot.more += 1;
+            continue;
+        }
+        slot.items.push(item(&t, o, if several { name_of(o.user_id) } else { String::new() }));
+    }
+    let period_label = match view {
+        View::Day => format!(
+            "{} {}",
+            t.get(&format!("weekday-{}", date.weekday().number_from_monday())),
+            t.date(&date)
+        ),
+        View::Week => format!("{} – {}", t.date(&from), t.date(&(to - Duration::days(1)))),
+        View::Month => format!("{} {}", month_name(&t, date.month()), date.year()),
+    };
+    let team_ids: Vec<UserId> = team.iter().map(|u| UserId(u.id)).collect();
+    render(&AgendaPage {
+        views: [View::Day, View::Week, View::Month]
+            .into_iter()
+            .map(|v| {
+                (
+                    v.code(),
+                    t.get(&format!("agenda-view-{}", v.code())),
+                    agenda_href(v, date, &chosen, cancelled),
+                )
+            })
+            .collect(),
+        prev_href: agenda_href(view, view.step(date, false), &chosen, cancelled),
+        next_href: agenda_href(view, view.step(date, true), &chosen, cancelled),
+        today_href: agenda_href(view, today, &chosen, cancelled),
+        cancelled_href: agenda_href(view, date, &chosen, !cancelled),
+        team_href: agenda_href(view, date, &team_ids, cancelled),
+        users_query: users_query(&chosen),
+        team: team.iter().map(|u| (u.id.to_string(), u.name.clone(), shown_users.contains(&u.id))).collect(),
+        chosen_count: shown_users.len(),
+        chosen_many: several,
+        weekday_names: weekday_names(&t),
+        view: view.code().to_string(),
+        date,
+        period_label,
+        cancelled,
+        days,
+        empty,
+        shell: Shell::for_user(&csrf, &user, "agenda", "/agenda"),
+        t,
+    })
+}
+
+fn item(t: &Tr, o: &OccurrenceView, who: String) -> CalendarItem {
+    let detail = [who, o.party_name.clone().unwrap_or_default()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    CalendarItem {
+        id: o.appointment_id,
+        time: t.time(&o.starts_at),
+        title: o.title.clone(),
+        detail,
+        kind: o.kind.clone(),
+        cancelled: o.cancelled,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "free_days.html")]
+struct FreeDaysPage {
+    t: Tr,
+    shell: Shell,
+    hours: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    team: Vec<(String, String, bool)>,
+    headers: Vec<String>,
+    rows: Vec<(String, Vec<(&'static str, String)>)>,
+    alert: Option<String>,
+}
+
+pub async fn free_days(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Query(query): Query<Pairs>,
+) -> Response {
+    let actor = &user.actor;
+    let loaded = async {
+        Ok::<_, AppError>((state.app.working_hours(actor).await?, state.app.agenda_users(actor).await?))
+    }
+    .await;
+    let (hours, team) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => return htmx_error(error, actor.locale, &headers),
+    };
+    let t = tr(actor.locale).in_zone(hours.time_zone);
+    let today = t.local_day(&Utc::now());
+    let from = NaiveDate::parse_from_str(value(&query, "from"), "%Y-%m-%d").unwrap_or(today);
+    // The form's "to" is the last day shown, inclusive.
+    let to = NaiveDate::parse_from_str(value(&query, "to"), "%Y-%m-%d").unwrap_or(from + Duration::days(13));
+    let chosen = users_of(&query);
+    let (rows, alert) = match state.app.free_days(actor, &chosen, from, to + Duration::days(1)).await {
+        Ok(found) => (found, None),
+        Err(AppError::Validation(errors)) => {
+            (Vec::new(), Some(errors.0.iter().map(|e| t.get(e.message)).collect::<Vec<_>>().join(" ")))
+        }
+        Err(error) => return htmx_error(error, actor.locale, &headers),
+    };
+    let shown: Vec<uuid::Uuid> = rows.iter().map(|r| r.user.id).collect();
+    let day_headers = rows
+        .first()
+        .map(|r| {
+            r.days
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} {}",
+                        t.get(&format!("weekday-{}", d.day.weekday().number_from_monday())),
+                        d.day.format("%d/%m")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    render(&FreeDaysPage {
+        hours: t.with_args(
+            "free-days-hours",
+            &[
+                ("opens", hours.opens.format("%H:%M").to_string()),
+                ("closes", hours.closes.format("%H:%M").to_string()),
+                ("zone", hours.time_zone.name().to_string()),
+            ],
+        ),
+        from,
+        to,
+        team: team.iter().map(|u| (u.id.to_string(), u.name.clone(), shown.contains(&u.id))).collect(),
+        headers: day_headers,
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                let cells = r
+                    .days
+                    .iter()
+                    .map(|d| match d.availability {
+                        DayAvailability::Free => ("day-free", t.get("free-day-free")),
+                        DayAvailability::Partly { free_minutes } => (
+                            "day-partly",
+                            t.with_args(
+                                "free-day-partly-hours",
+                                &[("hours", format!("{}h{:02}", free_minutes / 60, free_minutes % 60))],
+                            ),
+                        ),
+                        DayAvailability::Busy => ("day-busy", t.get("free-day-busy")),
+                        DayAvailability::Closed => ("day-closed", "—".to_string()),
+                    })
+                    .collect();
+                (r.user.name, cells)
+            })
+            .collect(),
+        alert,
+        shell: Shell::for_user(&csrf, &user, "agenda", "/agenda/free-days"),
+        t,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "appointment_form.html")]
+struct AppointmentFormPage {
+    t: Tr,
+    shell: Shell,
+    zone: String,
+    party: Option<(uuid::Uuid, String)>,
+    plate: Option<String>,
+    back: String,
+    form: FormValues,
+    errors: FieldMessages,
+    kinds: Vec<(String, String)>,
+    frequencies: Vec<(String, String)>,
+    team: Vec<(String, String)>,
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    csrf: &CsrfToken,
+    headers: &HeaderMap,
+    form: Pairs,
+    error: Option<AppError>,
+) -> Response {
+    let actor = &user.actor;
+    let party_id = value(&form, "party_id").parse::<domain::PartyId>().ok();
+    let vehicle_id = value(&form, "vehicle_id").parse::<domain::VehicleId>().ok();
+    let loaded = async {
+        let hours = state.app.working_hours(actor).await?;
+        let team = state.app.agenda_users(actor).await?;
+        let party = match party_id {
+            Some(id) => Some(state.app.get_party(actor, id).await?),
+            None => None,
+        };
+        let vehicle = match vehicle_id {
+            Some(id) => Some(state.app.vehicle(actor, id).await?),
+            None => None,
+        };
+        Ok::<_, AppError>((hours, team, party, vehicle))
+    }
+    .await;
+    let (hours, team, party, vehicle) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => return htmx_error(error, actor.locale, headers),
+    };
+    let t = tr(actor.locale);
+    let (errors, status) = match error {
+        None => (FieldMessages::default(), StatusCode::OK),
+        Some(AppError::Validation(errors)) => {
+            (FieldMessages::from_errors(&errors, &t), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Some(other) => return htmx_error(other, actor.locale, headers),
+    };
+    let back = match (&vehicle, &party) {
+        (Some(v), _) => format!("/vehicles/{}", v.id),
+        (None, Some(p)) => format!("/customers/{}", p.id),
+        _ => "/agenda".to_string(),
+    };
+    let mut frequencies = vec![(String::new(), t.get("appointment-repeat-none"))];
+    frequencies.extend(
+        Frequency::ALL.iter().map(|f| (f.as_str().to_string(), t.get(&format!("frequency-{}", f.as_str())))),
+    );
+    render_with_status(
+        status,
+        &AppointmentFormPage {
+            zone: hours.time_zone.name().to_string(),
+            party: party.map(|p| (p.id, p.full_name)),
+            plate: vehicle.and_then(|v| v.plate),
+            back,
+            form: FormValues(form),
+            errors,
+            kinds: AppointmentKind::ALL
+                .iter()
+                .map(|k| (k.as_str().to_string(), t.get(&format!("appointment-kind-{}", k.as_str()))))
+                .collect(),
+            frequencies,
+            team: team.into_iter().map(|u| (u.id.to_string(), u.name)).collect(),
+            shell: Shell::for_user(csrf, user, "agenda", "/appointments/new"),
+            t,
+        },
+    )
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Query(query): Query<Pairs>,
+) -> Response {
+    let actor = &user.actor;
+    let hours = match state.app.working_hours(actor).await {
+        Ok(hours) => hours,
+        Err(error) => return htmx_error(error, actor.locale, &headers),
+    };
+    let t = tr(actor.locale).in_zone(hours.time_zone);
+    let day = NaiveDate::parse_from_str(value(&query, "date"), "%Y-%m-%d")
+        .unwrap_or_else(|_| t.local_day(&Utc::now()) + Duration::days(1));
+    let opens = hours.opens;
+    let starts = day.and_time(opens);
+    let kind = match value(&query, "kind") {
+        "" => "meeting",
+        k => k,
+    };
+    let mut title = String::new();
+    if let Ok(vehicle) = value(&query, "vehicle").parse::<domain::VehicleId>() {
+        if let Ok(v) = state.app.vehicle(actor, vehicle).await {
+            title =
+                format!("{} · {}", t.get(&format!("appointment-kind-{kind}")), v.plate.unwrap_or(v.model));
+        }
+    }
+    let form: Pairs = [
+        ("party_id", value(&query, "party").to_string()),
+        ("vehicle_id", value(&query, "vehicle").to_string()),
+        ("interaction_id", value(&query, "interaction").to_string()),
+        ("kind", kind.to_string()),
+        ("title", title),
+        ("starts_at", starts.format("%Y-%m-%dT%H:%M").to_string()),
+        ("ends_at", (starts + Duration::hours(1)).format("%Y-%m-%dT%H:%M").to_string()),
+        ("user_ids", actor.user_id.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    form_page(&state, &user, &csrf, &headers, form, None).await
+}
+
+fn draft(form: &Pairs) -> (AppointmentDraft, ValidationErrors) {
+    let mut errors = ValidationErrors::new();
+    let repeat_until = match value(form, "repeat_until").trim() {
+        "" => None,
+        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| errors.add("repeat_until", "error-date-invalid"))
+            .ok(),
+    };
+    let user_ids = values(form, "user_ids").filter_map(|u| u.parse().ok()).collect();
+    let draft = AppointmentDraft {
+        title: value(form, "title").to_string(),
+        kind: value(form, "kind").to_string(),
+        place: value(form, "place").to_string(),
+        starts_at: value(form, "starts_at").to_string(),
+        ends_at: value(form, "ends_at").to_string(),
+        user_ids,
+        party_id: form_id(form, "party_id", &mut errors),
+        interaction_id: form_id(form, "interaction_id", &mut errors),
+        vehicle_id: form_id(form, "vehicle_id", &mut errors),
+        notes: value(form, "notes").to_string(),
+        repeat: value(form, "repeat").to_string(),
+        repeat_interval: number(form, "repeat_interval", &mut errors),
+        repeat_count: number(form, "repeat_count", &mut errors),
+        repeat_until,
+    };
+    (draft, errors)
+}
+
+pub async fn book(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Form(form): Form<Pairs>,
+) -> Response {
+    let (draft, errors) = draft(&form);
+    let result = if errors.is_empty() {
+        state.app.book_appointment(&user.actor, &draft).await
+    } else {
+        Err(AppError::Validation(errors))
+    };
+    match result {
+        Ok(booked) if booked.double_bookings.is_empty() => {
+            Redirect::to(&format!("/appointments/{}?booked=1", booked.appointment.id)).into_response()
+        }
+        // The warning is shown once, on the page that follows the booking.
+        Ok(booked) => {
+            appointment_page(
+                &state,
+                &user,
+                &csrf,
+                &headers,
+                booked.appointment,
+                &booked.double_bookings,
+                true,
+            )
+            .await
+        }
+        Err(error) => form_page(&state, &user, &csrf, &headers, form, Some(error)).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "appointment.html")]
+struct AppointmentPage {
+    t: Tr,
+    shell: Shell,
+    a: AppointmentView,
+    kind: String,
+    day: NaiveDate,
+    when: String,
+    users: String,
+    repeat: String,
+    created: String,
+    cancelled: Option<String>,
+    booked: bool,
+    double_bookings: Vec<(String, String)>,
+}
+
+async fn appointment_page(
+    state: &AppState,
+    user: &CurrentUser,
+    csrf: &CsrfToken,
+    headers: &HeaderMap,
+    a: AppointmentView,
+    double_bookings: &[DoubleBooking],
+    booked: bool,
+) -> Response {
+    let hours = match state.app.working_hours(&user.actor).await {
+        Ok(hours) => hours,
+        Err(error) => return htmx_error(error, user.actor.locale, headers),
+    };
+    let t = tr(user.actor.locale).in_zone(hours.time_zone);
+    let repeat = match a.rrule.as_deref().and_then(|r| domain::appointment::Recurrence::parse_rrule(r).ok()) {
+        None => String::new(),
+        Some(rule) => {
+            let every = t.get(&format!("frequency-{}", rule.frequency.as_str()));
+            match rule.end {
+                domain::appointment::RecurrenceEnd::Count(n) => {
+                    t.with_args("appointment-repeats-count", &[("every", every), ("count", n.to_string())])
+                }
+                domain::appointment::RecurrenceEnd::Until(day) => {
+                    t.with_args("appointment-repeats-until", &[("every", every), ("until", t.date(&day))])
+                }
+            }
+        }
+    };
+    render(&AppointmentPage {
+        kind: t.get(&format!("appointment-kind-{}", a.kind)),
+        day: t.local_day(&a.starts_at),
+        when: format!("{} – {}", t.datetime(&a.starts_at), t.time(&a.ends_at)),
+        users: a.users.iter().map(|u| u.name.clone()).collect::<Vec<_>>().join(", "),
+        repeat,
+        created: t.datetime(&a.created_at),
+        cancelled: a.cancelled_at.map(|at| t.datetime(&at)),
+        booked,
+        double_bookings: double_bookings
+            .iter()
+            .map(|d| (d.user_name.clone(), format!("{} · {}", d.title, t.datetime(&d.starts_at))))
+            .collect(),
+        shell: Shell::for_user(csrf, user, "agenda", &format!("/appointments/{}", a.id)),
+        a,
+        t,
+    })
+}
+
+pub async fn show_appointment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(query): Query<Pairs>,
+) -> Response {
+    let found = match id.parse::<AppointmentId>() {
+        Ok(id) => state.app.appointment(&user.actor, id).await,
+        Err(_) => Err(AppError::NotFound),
+    };
+    match found {
+        Ok(a) => {
+            appointment_page(&state, &user, &csrf, &headers, a, &[], !value(&query, "booked").is_empty())
+                .await
+        }
+        Err(error) => htmx_error(error, user.actor.locale, &headers),
+    }
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<Pairs>,
+) -> Response {
+    let result = async {
+        let id: AppointmentId = id.parse().map_err(|_| AppError::NotFound)?;
+        let mut errors = ValidationErrors::new();
+        let version = number::<i64>(&form, "version", &mut errors).ok_or(AppError::Validation(errors))?;
+        state.app.cancel_appointment(&user.actor, id, version).await
+    }
+    .await;
+    match result {
+        Ok(a) => Redirect::to(&format!("/appointments/{}", a.id)).into_response(),
+        Err(error) => htmx_error(error, user.actor.locale, &headers),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "calendar_feed.html")]
+struct FeedPage {
+    t: Tr,
+    shell: Shell,
+    since: Option<String>,
+    url: Option<String>,
+}
+
+async fn feed_page(
+    state: &AppState,
+    user: &CurrentUser,
+    csrf: &CsrfToken,
+    headers: &HeaderMap,
+    url: Option<String>,
+) -> Response {
+    match state.app.calendar_feed_since(&user.actor).await {
+        Ok(since) => {
+            let t = tr(user.actor.locale);
+            render(&FeedPage {
+                since: since.map(|at| t.datetime(&at)),
+                url,
+                shell: Shell::for_user(csrf, user, "agenda", "/agenda/feed"),
+                t,
+            })
+        }
+        Err(error) => htmx_error(error, user.actor.locale, headers),
+    }
+}
+
+pub async fn feed(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+) -> Response {
+    feed_page(&state, &user, &csrf, &headers, None).await
+}
+
+pub async fn rotate_feed(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+) -> Response {
+    match state.app.rotate_calendar_feed(&user.actor).await {
+        Ok(secret) => feed_page(&state, &user, &csrf, &headers, Some(feed_url(&headers, &secret))).await,
+        Err(error) => htmx_error(error, user.actor.locale, &headers),
+    }
+}
+
+/// The address calendar programs subscribe to, on the host the user came by.
+pub fn feed_url(headers: &HeaderMap, secret: &str) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let scheme = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).unwrap_or("http");
+    format!("{scheme}://{host}/calendar/{secret}.ics")
+}
+
+/// The feed itself: no session (calendar programs have none), the secret
+/// in the address is the key.
+pub async fn calendar_file(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let secret = file.strip_suffix(".ics").unwrap_or(&file);
+    match state.app.calendar_feed(secret).await {
+        Ok(Some(text)) => (
+            [
+                (header::CONTENT_TYPE, render::ical::CONTENT_TYPE),
+                (header::CACHE_CONTROL, "private, max-age=300"),
+            ],
+            text,
+        )
+            .into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, "not found").into_response(),
+        Err(error) => {
+            tracing::error!(%error, "calendar feed failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! Perfil do cliente: what the customer page adds to the registration
+//! sheet — vehicles owned and of interest, interactions, appointments, a
+//! relationship summary and the history, read in one pass (seed 000).
+use super::interactions::{InteractionLine, interaction_lines, option_label};
+use crate::AppState;
+use crate::i18n::Tr;
+use app::interactions::InteractionList;
+use app::vehicles::{VehicleInterestView, VehicleView};
+use app::{Actor, AppError};
+use chrono::{DateTime, Utc};
+use domain::PartyId;
+use domain::timeline::EventKind;
+
+/// How many open or recent interactions, and upcoming or past
+/// appointments, the profile lists; the rest are one click away.
+const PROFILE_ROWS: usize = 10;
+
+pub struct AppointmentLine {
+    pub id: uuid::Uuid,
+    pub when: String,
+    pub title: String,
+    pub kind: String,
+    pub users: String,
+    pub cancelled: bool,
+}
+
+pub struct HistoryLine {
+    pub when: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub text: String,
+    pub by: String,
+    pub link: Option<String>,
+}
+
+pub struct InterestLine {
+    pub id: uuid::Uuid,
+    pub what: String,
+    pub years: String,
+    pub prices: String,
+}
+
+pub struct ProfileParts {
+    pub vehicles: Vec<VehicleView>,
+    pub interests: Vec<InterestLine>,
+    pub open_interactions: Vec<InteractionLine>,
+    pub recent_interactions: Vec<InteractionLine>,
+    pub upcoming: Vec<AppointmentLine>,
+    pub past: Vec<AppointmentLine>,
+    pub summary: Vec<(String, String)>,
+    pub history: Vec<HistoryLine>,
+    /// The kind the history is filtered on; empty for all.
+    pub history_kind: String,
+    pub history_kinds: Vec<(String, String)>,
+    /// The address of the next (older) page of history.
+    pub history_older: Option<String>,
+}
+
+/// Which part of the history to show: `history=<kind>` and
+/// `before=<at>,<id>` of the page's query.
+pub struct HistoryQuery {
+    pub kind: Option<EventKind>,
+    pub before: Option<(DateTime<Utc>, uuid::Uuid)>,
+}
+
+impl HistoryQuery {
+    pub fn parse(kind: Option<&str>, before: Option<&str>) -> HistoryQuery {
+        let before = before.and_then(|b| b.split_once(',')).and_then(|(at, id)| {
+            Some((DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc), id.parse().ok()?))
+        });
+        HistoryQuery { kind: kind.and_then(|k| EventKind::parse(k).ok()), before }
+    }
+}
+
+fn interest_line(t: &Tr, i: VehicleInterestView) -> InterestLine {
+    let range = |from: Option<String>, to: Option<String>| match (from, to) {
+        (Some(a), Some(b)) if a == b => a,
+        (Some(a), Some(b)) => format!("{a} – {b}"),
+        (Some(a), None) => format!("≥ {a}"),
+        (None, Some(b)) => format!("≤ {b}"),
+        (None, None) => String::new(),
+    };
+    InterestLine {
+        id: i.id,
+        what: [i.make, i.model].join(" ").trim().to_string(),
+        years: range(i.year_from.map(|y| y.to_string()), i.year_to.map(|y| y.to_string())),
+        prices: range(i.price_min.map(|p| t.money(p)), i.price_max.map(|p| t.money(p))),
+    }
+}
+
+pub async fn profile_parts(
+    state: &AppState,
+    actor: &Actor,
+    t: &Tr,
+    party: PartyId,
+    history: &HistoryQuery,
+) -> Result<ProfileParts, AppError> {
+    let app = &state.app;
+    let vehicles = app.vehicles_of(actor, party).await?;
+    let interests = app.vehicle_interests(actor, party).await?;
+    let interactions = app.interactions_of(actor, party, None).await?;
+    let appointments = app.appointments_of(actor, party).await?;
+    let events = app.history(actor, party, history.kind, history.before).await?;
+    let natures = app.interaction_options(actor, InteractionList::Nature).await?;
+    let statuses = app.interaction_options(actor, InteractionList::Status).await?;
+
+    let open_count = interactions.iter().filter(|i| !i.closed).count();
+    let total_interactions = interactions.len();
+    let (open, closed): (Vec<_>, Vec<_>) = interactions.into_iter().partition(|i| !i.closed);
+    let open_interactions =
+        interaction_lines(state, actor, t, open.into_iter().take(PROFILE_ROWS).collect()).await;
+    let recent_interactions =
+        interaction_lines(state, actor, t, closed.into_iter().take(PROFILE_ROWS).collect()).await;
+
+    let now = Utc::now();
+    let line = |a: &app::agenda::AppointmentView| AppointmentLine {
+        id: a.id,
+        when: t.datetime(&a.starts_at),
+        title: a.title.clone(),
+        kind: t.get(&format!("appointment-kind-{}", a.kind)),
+        users: a.users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", "),
+        cancelled: a.cancelled_at.is_some(),
+    };
+    let mut upcoming: Vec<AppointmentLine> = Vec::new();
+    let mut past: Vec<AppointmentLine> = Vec::new();
+    // Newest first: the upcoming ones are read soonest first.
+    for a in
+        appointments.iter().filter(|a| a.cancelled_at.is_none() && a.ends_at >= now).rev().take(PROFILE_ROWS)
+    {
+        upcoming.push(line(a));
+    }
+    for a in appointments.iter().filter(|a| a.cancelled_at.is_some() || a.ends_at < now).take(PROFILE_ROWS) {
+        past.push(line(a));
+    }
+    let bought_here = vehicles.iter().filter(|v| v.bought_here).count();
+    let summary = vec![
+        (
+            t.get("summary-vehicles"),
+            t.with_args(
+                "summary-vehicles-value",
+                &[("count", vehicles.len().to_string()), ("here", bought_here.to_string())],
+            ),
+        ),
+        (
+            t.get("summary-interactions"),
+            t.with_args(
+                "summary-interactions-value",
+                &[("count", total_interactions.to_string()), ("open", open_count.to_string())],
+            ),
+        ),
+        (t.get("summary-appointments"), t.with("summary-appointments-value", "count", upcoming.len())),
+        (t.get("summary-interests"), interests.len().to_string()),
+    ];
+    let history_older = (events.len() as i64 == app::timeline::HISTORY_PAGE).then(|| {
+        let last = &events[events.len() - 1];
+        let kind = history.kind.map(|k| format!("history={}&", k.as_str())).unwrap_or_default();
+        format!(
+            "?{kind}before={},{}#history",
+            last.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            last.id
+        )
+    });
+    let history_lines = events
+        .into_iter()
+        .map(|e| {
+            let detail = match e.kind.as_str() {
+                "consent" => t.get(&format!("channel-{}", e.detail)),
+                "interaction" if e.action == "timeline-interaction-opened" => {
+                    option_label(t, "nature", &natures, &e.detail)
+                }
+                "interaction" => option_label(t, "interaction-status", &statuses, &e.detail),
+                "registration" if e.action == "timeline-party-updated" => e
+                    .detail
+                    .split(", ")
+                    .filter(|f| !f.is_empty())
+                    .map(|f| {
+                        let key = format!("field-{f}");
+                        if t.has(&key) { t.get(&key) } else { f.to_string() }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                _ => e.detail.clone(),
+            };
+            let link = match (e.kind.as_str(), e.subject_id) {
+                ("vehicle", Some(id)) if !e.action.contains("interest") => Some(format!("/vehicles/{id}")),
+                ("interaction", Some(id)) => Some(format!("/interactions/{id}")),
+                ("appointment", Some(id)) => Some(format!("/appointments/{id}")),
+                _ => None,
+            };
+            let action = t.get(&e.action);
+            HistoryLine {
+                when: t.datetime(&e.at),
+                kind_label: t.get(&format!("event-kind-{}", e.kind)),
+                text: if detail.is_empty() { action } else { format!("{action}: {detail}") },
+                kind: e.kind,
+                by: e.by,
+                link,
+            }
+        })
+        .collect();
+    let mut history_kinds = vec![(String::new(), t.get("history-all"))];
+    history_kinds.extend(
+        EventKind::ALL.iter().map(|k| (k.as_str().to_string(), t.get(&format!("event-kind-{}", k.as_str())))),
+    );
+    Ok(ProfileParts {
+        vehicles,
+        interests: interests.into_iter().map(|i| interest_line(t, i)).collect(),
+        open_interactions,
+        recent_interactions,
+        upcoming,
+        past,
+        summary,
+        history: history_lines,
+        history_kind: history.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+        history_kinds,
+        history_older,
+    })
+}

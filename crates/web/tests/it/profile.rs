@@ -1,0 +1,338 @@
+//! The profile, vehicles, interactions and the agenda through the pages
+//! and the API: forms refuse bad input with field messages, the workshop
+//! booking carries the plate, the feed is served at its secret address,
+//! and another branch's manager reaches none of it.
+use serde_json::{Value, json};
+use testkit::{TestApp, web_test};
+
+async fn post_json(t: &TestApp, auth: &str, path: &str, body: Value) -> reqwest::Response {
+    t.client().post(t.url(path)).header("authorization", auth).json(&body).send().await.expect("POST")
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_string()
+}
+
+async fn pages_walk_from_vehicle_to_workshop_booking(t: TestApp) {
+    let admin = format!("Bearer {}", t.token_for(&t.admin).await);
+    let created: Value = post_json(&t, &admin, "/api/v1/parties", json!({ "full_name": "João Conceição" }))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let party = created["party"]["id"].as_str().expect("id").to_string();
+    let (client, token) = t.login(&t.admin).await;
+
+    let profile = client.get(t.url(&format!("/customers/{party}"))).send().await.expect("GET");
+    assert_eq!(profile.status(), 200);
+    let html = profile.text().await.expect("body");
+    for section in
+        ["id=\"vehicles\"", "id=\"interactions\"", "id=\"appointments\"", "id=\"history\"", "Cadastro criado"]
+    {
+        assert!(html.contains(section), "{section} on the profile");
+    }
+
+    let add = |fields: Vec<(&'static str, &'static str)>| {
+        let mut form = vec![("csrf_token", token.clone())];
+        form.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+        client.post(t.url(&format!("/customers/{party}/vehicles"))).form(&form).send()
+    };
+    let refused = add(vec![("plate", "AB-12"), ("vin", "123"), ("model", "Onix"), ("year", "dois mil")])
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.expect("body");
+    for message in ["Placa inválida", "O chassi tem 17 caracteres", "Número inválido"] {
+        assert!(body.contains(message), "{message} shown");
+    }
+    assert!(body.contains("value=\"AB-12\""), "typed values stay");
+    let saved = add(vec![
+        ("plate", "bra2e19"),
+        ("make", "Chevrolet"),
+        ("model", "Onix"),
+        ("year", "2024"),
+        ("mileage_km", "12.500"),
+    ])
+    .await
+    .expect("POST");
+    assert_eq!(saved.status(), 303);
+    let vehicle_path = location(&saved);
+    let vehicle_page =
+        client.get(t.url(&vehicle_path)).send().await.expect("GET").text().await.expect("body");
+    assert!(vehicle_page.contains("BRA2E19") && vehicle_page.contains("12.500 km"));
+    let vehicle = vehicle_path.trim_start_matches("/vehicles/").to_string();
+
+    // From the vehicle: the workshop booking has the plate filled in.
+    let form = client
+        .get(t.url(&format!("/appointments/new?party={party}&vehicle={vehicle}&kind=workshop")))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(form.contains("id=\"appointment-plate\" value=\"BRA2E19\""), "the plate is filled in");
+    assert!(form.contains("Oficina · BRA2E19"), "and the subject names it");
+    let book = |starts: &str, ends: &str| {
+        client
+            .post(t.url("/appointments"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("party_id", party.as_str()),
+                ("vehicle_id", vehicle.as_str()),
+                ("kind", "workshop"),
+                ("title", "Revisão BRA2E19"),
+                ("starts_at", starts),
+                ("ends_at", ends),
+            ])
+            .send()
+    };
+    let reversed = book("2026-12-02T10:00", "2026-12-02T09:00").await.expect("POST");
+    assert_eq!(reversed.status(), 422);
+    assert!(reversed.text().await.expect("body").contains("O término deve ser depois do início"));
+    let booked = book("2026-12-02T10:00", "2026-12-02T11:00").await.expect("POST");
+    assert_eq!(booked.status(), 303, "booked");
+    let page = client.get(t.url(&location(&booked))).send().await.expect("GET").text().await.expect("body");
+    assert!(
+        page.contains("BRA2E19") && page.contains("02/12/2026 10:00"),
+        "local time and plate on the appointment"
+    );
+    // The same hour again: booked, with a warning.
+    let again = book("2026-12-02T10:30", "2026-12-02T11:30").await.expect("POST");
+    assert_eq!(again.status(), 200);
+    assert!(again.text().await.expect("body").contains("id=\"double-booking\""));
+
+    for path in [
+        "/agenda?view=week&date=2026-12-02",
+        "/agenda?view=month&date=2026-12-02",
+        "/agenda?view=day&date=2026-12-02",
+    ] {
+        let agenda = client.get(t.url(path)).send().await.expect("GET");
+        assert_eq!(agenda.status(), 200, "{path}");
+        assert!(agenda.text().await.expect("body").contains("Revisão BRA2E19"), "{path} lists it");
+    }
+    let free =
+        client.get(t.url("/agenda/free-days?from=2026-11-30&to=2026-12-06")).send().await.expect("GET");
+    assert!(free.text().await.expect("body").contains("day-partly"), "Wednesday is partly free");
+
+    let found = client
+        .get(t.url("/customers/search?q=BRA-2E19"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(found.contains("João Conceição"), "the plate finds the owner");
+
+    // An interaction opened from the vehicle, then closed.
+    let opened = client
+        .post(t.url(&format!("/customers/{party}/interactions")))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("nature", "after_sale"),
+            ("channel", "call"),
+            ("status", "open"),
+            ("vehicle_id", vehicle.as_str()),
+            ("description", "Barulho na suspensão"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(opened.status(), 303);
+    let interaction_page =
+        client.get(t.url(&location(&opened))).send().await.expect("GET").text().await.expect("body");
+    assert!(interaction_page.contains("Pós-venda") && interaction_page.contains("BRA2E19"));
+
+    let history = client
+        .get(t.url(&format!("/customers/{party}?history=vehicle")))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        history.contains("Veículo cadastrado") && !history.contains("Atendimento aberto"),
+        "filtered by kind"
+    );
+}
+web_test!(pages_walk_from_vehicle_to_workshop_booking);
+
+async fn api_covers_vehicles_interactions_and_the_agenda(t: TestApp) {
+    let admin = format!("Bearer {}", t.token_for(&t.admin).await);
+    let created: Value = post_json(&t, &admin, "/api/v1/parties", json!({ "full_name": "Ana Souza" }))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let party = created["party"]["id"].as_str().expect("id").to_string();
+    let bad = post_json(
+        &t,
+        &admin,
+        &format!("/api/v1/parties/{party}/vehicles"),
+        json!({ "plate": "XX", "model": "Gol" }),
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+    let body: Value = bad.json().await.expect("json");
+    assert!(body["error"]["fields"]["plate"].is_string());
+    let vehicle: Value = post_json(
+        &t,
+        &admin,
+        &format!("/api/v1/parties/{party}/vehicles"),
+        json!({ "plate": "ABC1234", "model": "Gol", "year": 2020 }),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(vehicle["plate"], "ABC-1234");
+    let id = vehicle["id"].as_str().expect("id");
+    let put = |version: i64| {
+        t.client()
+            .put(t.url(&format!("/api/v1/vehicles/{id}")))
+            .header("authorization", &admin)
+            .json(&json!({ "version": version, "plate": "ABC1234", "model": "Gol", "mileage_km": 5000 }))
+            .send()
+    };
+    assert_eq!(put(1).await.expect("PUT").status(), 200);
+    assert_eq!(put(1).await.expect("PUT").status(), 409, "a stale version is refused");
+
+    let interaction = post_json(
+        &t,
+        &admin,
+        &format!("/api/v1/parties/{party}/interactions"),
+        json!({ "nature": "after_sale", "channel": "whatsapp", "vehicle_id": id }),
+    )
+    .await;
+    assert_eq!(interaction.status(), 201);
+
+    let booked: Value = post_json(
+        &t,
+        &admin,
+        "/api/v1/appointments",
+        json!({ "title": "Ligação periódica", "kind": "call", "party_id": party, "starts_at": "2026-01-26T10:00", "ends_at": "2026-01-26T10:15", "repeat": "weekly", "repeat_count": 3 }),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(booked["appointment"]["rrule"], "FREQ=WEEKLY;INTERVAL=1;COUNT=3");
+    let agenda = t.api_get(&admin, "/api/v1/agenda?from=2026-01-01&to=2026-03-01").await;
+    let starts: Vec<&str> =
+        agenda.as_array().expect("list").iter().filter_map(|o| o["starts_at"].as_str()).collect();
+    assert_eq!(starts, ["2026-01-26T13:00:00Z", "2026-02-02T13:00:00Z", "2026-02-09T13:00:00Z"]);
+    let reversed = t
+        .client()
+        .get(t.url("/api/v1/agenda/free-days?from=2026-02-01&to=2026-01-01"))
+        .header("authorization", &admin)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(reversed.status(), 422);
+    let history = t.api_get(&admin, &format!("/api/v1/parties/{party}/history?kind=vehicle")).await;
+    assert_eq!(history.as_array().expect("events").len(), 2, "added and updated");
+
+    let feed: Value = t
+        .client()
+        .post(t.url("/api/v1/me/calendar-feed"))
+        .header("authorization", &admin)
+        .send()
+        .await
+        .expect("POST")
+        .json()
+        .await
+        .expect("json");
+    let url = feed["url"].as_str().expect("url");
+    let path = &url[url.find("/calendar/").expect("path")..];
+    let calendar = t.client().get(t.url(path)).send().await.expect("GET");
+    assert_eq!(calendar.status(), 200);
+    assert!(calendar.headers()["content-type"].to_str().expect("type").starts_with("text/calendar"));
+    assert!(calendar.text().await.expect("body").contains("BEGIN:VCALENDAR"));
+    assert_eq!(t.client().get(t.url("/calendar/not-a-secret.ics")).send().await.expect("GET").status(), 404);
+
+    let hours = t
+        .client()
+        .put(t.url("/api/v1/working-hours"))
+        .header("authorization", &admin)
+        .json(&json!({ "time_zone": "Mars/Olympus", "opens": "08:00", "closes": "18:00", "days": "12345" }))
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(hours.status(), 422);
+}
+web_test!(api_covers_vehicles_interactions_and_the_agenda);
+
+async fn another_branch_reaches_neither_profile_nor_agenda(t: TestApp) {
+    let admin = format!("Bearer {}", t.token_for(&t.admin).await);
+    let manager_role = t.role(&admin, "account_manager").await["id"].clone();
+    let mut managers = Vec::new();
+    for (email, branch) in [("centro@c.test", "Centro"), ("norte@c.test", "Norte")] {
+        let branch: Value = post_json(&t, &admin, "/api/v1/branches", json!({ "name": branch }))
+            .await
+            .json()
+            .await
+            .expect("json");
+        let user = t.create_user(email, "member").await;
+        let token = format!("Bearer {}", t.token_for(&user).await);
+        let me = t.api_get(&token, "/api/v1/me").await;
+        let id = me["id"].as_str().expect("id").to_string();
+        let response = t
+            .client()
+            .put(t.url(&format!("/api/v1/users/{id}/access")))
+            .header("authorization", &admin)
+            .json(&json!({ "branch_id": branch["id"], "role_ids": [manager_role] }))
+            .send()
+            .await
+            .expect("PUT");
+        assert_eq!(response.status(), 200);
+        managers.push((user, token, id));
+    }
+    let (_, norte, norte_id) = &managers[1];
+    let created: Value = post_json(&t, norte, "/api/v1/parties", json!({ "full_name": "Cliente Norte" }))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let party = created["party"]["id"].as_str().expect("id").to_string();
+    let vehicle: Value = post_json(
+        &t,
+        norte,
+        &format!("/api/v1/parties/{party}/vehicles"),
+        json!({ "plate": "QWE1R23", "model": "Kwid" }),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let booked: Value = post_json(&t, norte, "/api/v1/appointments", json!({ "title": "Entrega", "party_id": party, "starts_at": "2026-12-01T10:00", "ends_at": "2026-12-01T11:00" })).await.json().await.expect("json");
+
+    let (centro_user, centro, _) = &managers[0];
+    let get = |path: String| t.client().get(t.url(&path)).header("authorization", centro).send();
+    for path in [
+        format!("/api/v1/parties/{party}/vehicles"),
+        format!("/api/v1/vehicles/{}", vehicle["id"].as_str().expect("id")),
+        format!("/api/v1/parties/{party}/history"),
+        format!("/api/v1/parties/{party}/appointments"),
+        format!("/api/v1/appointments/{}", booked["appointment"]["id"].as_str().expect("id")),
+    ] {
+        assert_eq!(get(path.clone()).await.expect("GET").status(), 404, "{path}");
+    }
+    assert_eq!(
+        get(format!("/api/v1/agenda?from=2026-12-01&to=2026-12-02&users={norte_id}"))
+            .await
+            .expect("GET")
+            .status(),
+        403
+    );
+    let (client, _) = t.login(centro_user).await;
+    for path in [format!("/customers/{party}"), format!("/vehicles/{}", vehicle["id"].as_str().expect("id"))]
+    {
+        assert_eq!(client.get(t.url(&path)).send().await.expect("GET").status(), 404, "{path}");
+    }
+    let agenda =
+        client.get(t.url(&format!("/agenda?date=2026-12-01&user={norte_id}"))).send().await.expect("GET");
+    assert_eq!(agenda.status(), 403);
+}
+web_test!(another_branch_reaches_neither_profile_nor_agenda);
