@@ -404,3 +404,132 @@ async fn manager_sees_his_portfolio_and_admin_views_as_him() {
     assert!(!found.contains("Cliente Da Colega"), "the manager: search within his portfolio");
     browser.close().await;
 }
+
+/// Seed 000's "Perfil do Cliente", step by step: search the customer, open
+/// the profile, open an interaction, open a vehicle's detail and book a
+/// workshop appointment with the plate filled in, edit the registration
+/// sheet in place, read the history; and the week view.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customer_profile_walk_of_seed_000() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let admin = format!("Bearer {}", t.token_for(&t.admin).await);
+    let post = |path: &str, body: serde_json::Value| {
+        t.client().post(t.url(path)).header("authorization", &admin).json(&body).send()
+    };
+    let created: serde_json::Value = post(
+        "/api/v1/parties",
+        serde_json::json!({ "full_name": "João Conceição", "document": "529.982.247-25" }),
+    )
+    .await
+    .expect("POST")
+    .json()
+    .await
+    .expect("json");
+    let party = created["party"]["id"].as_str().expect("id").to_string();
+    let vehicle: serde_json::Value = post(
+        &format!("/api/v1/parties/{party}/vehicles"),
+        serde_json::json!({ "plate": "ABC1D23", "make": "Chevrolet", "model": "Onix", "year": 2023, "mileage_km": 18000, "bought_here": true }),
+    )
+    .await
+    .expect("POST")
+    .json()
+    .await
+    .expect("json");
+    let opened = post(
+        &format!("/api/v1/parties/{party}/interactions"),
+        serde_json::json!({ "nature": "sale", "channel": "visit", "description": "Test drive do Tracker" }),
+    )
+    .await
+    .expect("POST");
+    assert_eq!(opened.status(), 201);
+
+    let client = &browser.client;
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, &t.admin.email, &t.admin.password).await;
+    wait_for_text(client, "h1", "Olá").await;
+
+    // 1–3: search the customer and open his profile.
+    client.goto(&t.url("/customers")).await.expect("customers");
+    client.find(Locator::Css("body")).await.expect("body").send_keys("/").await.expect("slash");
+    client.active_element().await.expect("focus").send_keys("joao conceicao").await.expect("type");
+    wait_for_text(client, "#search-results", "João Conceição").await;
+    client.active_element().await.expect("focus").send_keys("\u{E007}").await.expect("enter");
+    wait_for_text(client, "#party-name", "João Conceição").await;
+    wait_for_text(client, "#vehicle-list", "ABC1D23").await;
+    wait_for_text(client, "#summary", "1 (1 comprados aqui)").await;
+
+    // 5–6: the interaction's information, then close it.
+    click(client, "#interactions table a").await;
+    wait_for_text(client, "#interaction-info", "Test drive do Tracker").await;
+    click(client, "#interaction-close").await;
+    wait_for_text(client, "#party-name", "João Conceição").await;
+
+    // 7–9: the vehicle's detail, an after-sale interaction for it.
+    click(client, ".vehicle-detail-link").await;
+    wait_for_text(client, "#vehicle-plate", "ABC1D23").await;
+    click(client, "#vehicle-interaction").await;
+    wait_for_text(client, "h1", "Novo atendimento").await;
+    fill(client, "#description", "Barulho na suspensão dianteira").await;
+    click(client, "#interaction-save").await;
+    wait_for_text(client, "#interaction-saved", "Atendimento registrado").await;
+    wait_for_text(client, "#interaction-info", "Pós-venda").await;
+    wait_for_text(client, "#interaction-info", "ABC1D23").await;
+
+    // 10: from the vehicle, a workshop appointment with the plate filled in.
+    client
+        .goto(&t.url(&format!("/vehicles/{}", vehicle["id"].as_str().expect("id"))))
+        .await
+        .expect("vehicle");
+    click(client, "#vehicle-book").await;
+    wait_for_text(client, "h1", "Novo agendamento").await;
+    let plate = client.find(Locator::Css("#appointment-plate")).await.expect("plate field");
+    assert_eq!(plate.prop("value").await.expect("value").as_deref(), Some("ABC1D23"));
+    let subject = client.find(Locator::Css("#title")).await.expect("subject");
+    assert_eq!(subject.prop("value").await.expect("value").as_deref(), Some("Oficina · ABC1D23"));
+    click(client, "#appointment-save").await;
+    wait_for_text(client, "#appointment-booked", "Agendamento registrado").await;
+    wait_for_text(client, "#appointment-plate-value", "ABC1D23").await;
+    let when =
+        client.find(Locator::Css("#appointment-when")).await.expect("when").text().await.expect("text");
+
+    // 11–13: the registration sheet, edited in place and confirmed.
+    client.goto(&t.url(&format!("/customers/{party}"))).await.expect("profile");
+    click(client, "#edit-in-place").await;
+    wait_for_text(client, "#sheet #party-form", "").await;
+    fill(client, "#sheet #profession", "Mecânico").await;
+    click(client, "#sheet #save-party").await;
+    wait_for_text(client, "#sheet .facts", "Mecânico").await;
+
+    // 14–15: the history, every movement in time order, filtered by kind.
+    click(client, "#history-link").await;
+    let history = wait_for_text(client, "#history-list", "Ficha cadastral alterada: profissão").await;
+    for movement in ["Agendamento: Oficina · ABC1D23", "Atendimento aberto: Pós-venda", "Veículo cadastrado"]
+    {
+        assert!(history.contains(movement), "{movement} in the history: {history}");
+    }
+    let positions: Vec<usize> =
+        ["Ficha cadastral alterada", "Agendamento", "Atendimento aberto: Pós-venda", "Cadastro criado"]
+            .iter()
+            .map(|m| history.find(m).unwrap_or_else(|| panic!("{m} missing")))
+            .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "newest first: {history}");
+    client.goto(&t.url(&format!("/customers/{party}"))).await.expect("profile");
+    wait_for_text(client, "#party-name", "João Conceição").await;
+    browser.screenshot("profile-360").await;
+    client.goto(&t.url(&format!("/customers/{party}#history"))).await.expect("history");
+    browser.screenshot("profile-history").await;
+    click(client, "#history-kind-vehicle").await;
+    let vehicles_only = wait_for_text(client, "#history-list", "Veículo cadastrado").await;
+    assert!(!vehicles_only.contains("Atendimento"), "filtered: {vehicles_only}");
+
+    // The agenda's week holds the booking.
+    let day = when.split(' ').next().unwrap_or_default().to_string();
+    let iso = format!("{}-{}-{}", &day[6..10], &day[3..5], &day[0..2]);
+    client.goto(&t.url(&format!("/agenda?view=week&date={iso}"))).await.expect("agenda");
+    wait_for_text(client, "#calendar", "Oficina · ABC1D23").await;
+    browser.screenshot("agenda-week").await;
+    client.goto(&t.url(&format!("/agenda?view=month&date={iso}"))).await.expect("agenda");
+    wait_for_text(client, "#calendar", "Oficina · ABC1D23").await;
+    browser.close().await;
+}
