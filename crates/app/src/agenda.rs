@@ -6,7 +6,7 @@ use crate::secret::{digest, random_token};
 use crate::{Actor, App, AppError, now, timeline};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
-use db::repo::appointment::{self as repo, AppointmentRow, NewAppointment};
+use db::repo::appointment::{self as repo, AppointmentRow, BookedRow, NewAppointment};
 use db::repo::{interaction, organisation, user, vehicle};
 use domain::access::{Permission, Portfolio, Reach};
 use domain::agenda::{DayAvailability, WorkingHours, availability};
@@ -147,7 +147,7 @@ const MAX_PERIOD_DAYS: i64 = 62;
 const FEED_PAST_DAYS: i64 = 60;
 const FEED_FUTURE_DAYS: i64 = 400;
 
-fn expand(row: &AppointmentRow, fallback: Tz) -> Vec<Span> {
+fn expand(row: &BookedRow, fallback: Tz) -> Vec<Span> {
     let tz: Tz = row.time_zone.parse().unwrap_or(fallback);
     let rule = row.rrule.as_deref().and_then(|r| Recurrence::parse_rrule(r).ok());
     occurrences(Span { starts_at: row.first_starts_at, ends_at: row.first_ends_at }, tz, rule.as_ref())
@@ -311,7 +311,8 @@ impl App {
         let booked =
             repo::of_users(&self.db, actor.org_id, &ids, first.starts_at, last.ends_at, false).await?;
         let mut found: Vec<DoubleBooking> = Vec::new();
-        for (user_id, row) in booked {
+        for row in booked {
+            let user_id = row.user_id;
             let clash = expand(&row, tz).into_iter().find(|old| spans.iter().any(|new| new.overlaps(old)));
             if let Some(clash) = clash {
                 if !found.iter().any(|f| f.user_id == user_id && f.appointment_id == row.id) {
@@ -477,7 +478,8 @@ impl App {
         let rows =
             repo::of_users(&self.db, actor.org_id, &ids, window.starts_at, window.ends_at, cancelled).await?;
         let mut out = Vec::new();
-        for (user_id, row) in rows {
+        for row in rows {
+            let user_id = row.user_id;
             let spans = expand(&row, hours.time_zone);
             let recurring = spans.len() > 1;
             for (index, span) in spans.into_iter().enumerate().filter(|(_, s)| s.overlaps(&window)) {
@@ -493,7 +495,7 @@ impl App {
                     party_id: row.party_id,
                     party_name: row.party_name.clone(),
                     recurring,
-                    cancelled: row.cancelled_at.is_some(),
+                    cancelled: row.cancelled,
                 });
             }
         }
@@ -581,7 +583,7 @@ impl App {
             repo::of_users(&self.db, org_id, &[UserId(user_id)], window.starts_at, window.ends_at, false)
                 .await?;
         let mut events = Vec::new();
-        for (_, row) in rows {
+        for row in rows {
             for (index, span) in expand(&row, tz).into_iter().enumerate().filter(|(_, s)| s.overlaps(&window))
             {
                 let mut description = row.notes.clone();

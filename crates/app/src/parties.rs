@@ -1018,9 +1018,11 @@ impl App {
         Ok(NoteView { id: note_id, body, author: actor.display_name.clone(), created_at: at })
     }
 
-    pub async fn notes(&self, actor: &Actor, id: PartyId) -> Result<Vec<NoteView>, AppError> {
+    /// The party's latest `limit` notes, newest first (all of them are
+    /// also in its history).
+    pub async fn notes(&self, actor: &Actor, id: PartyId, limit: u32) -> Result<Vec<NoteView>, AppError> {
         self.guard_party(actor, id, None).await?;
-        Ok(repo::notes(&self.db, actor.org_id, id)
+        Ok(repo::notes(&self.db, actor.org_id, id, i64::from(limit))
             .await?
             .into_iter()
             .map(|n| NoteView { id: n.id, body: n.body, author: n.author_label, created_at: n.created_at })

@@ -14,6 +14,13 @@ pub enum DbError {
     Sqlx(sqlx::Error),
 }
 
+impl DbError {
+    /// A stored value that does not read back as its type.
+    pub fn decode(error: impl std::error::Error + Send + Sync + 'static) -> DbError {
+        DbError::Sqlx(sqlx::Error::Decode(Box::new(error)))
+    }
+}
+
 impl From<sqlx::Error> for DbError {
     fn from(error: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db_error) = &error

@@ -647,3 +647,4 @@ working-hours-days = Working days
 working-hours-opens = Opens
 working-hours-title = Time zone and working hours
 working-hours-zone = Time zone
+notes-all = All notes in the history

@@ -647,3 +647,4 @@ working-hours-days = Dias de trabalho
 working-hours-opens = Início do expediente
 working-hours-title = Fuso horário e expediente
 working-hours-zone = Fuso horário
+notes-all = Todas as anotações no histórico

@@ -647,3 +647,4 @@ working-hours-days = Dias de trabalho
 working-hours-opens = Início do horário
 working-hours-title = Fuso horário e horário de trabalho
 working-hours-zone = Fuso horário
+notes-all = Todas as notas no histórico

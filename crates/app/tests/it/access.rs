@@ -116,7 +116,7 @@ async fn every_role_sees_and_changes_only_what_the_policy_allows(t: TestDb) {
                 Err(AppError::NotFound) => assert_eq!(*may, Nothing, "{context}: hidden on write"),
                 Err(other) => panic!("{context}: {other:?}"),
             }
-            let notes = app.notes(&actor, *record).await;
+            let notes = app.notes(&actor, *record, 100).await;
             assert_eq!(notes.is_ok(), readable, "{context}: notes");
         }
         // Counts include only what may be read (other parties of earlier

@@ -259,7 +259,7 @@ async fn merge_moves_everything_and_undo_restores_it(t: TestDb) {
     assert_eq!(after.emails.len(), 2);
     assert!(after.tags.contains(&"oficina".to_string()));
     assert!(after.consent.letter, "consent moved with its ledger");
-    assert_eq!(app.notes(&admin, survivor).await.expect("notes").len(), 1);
+    assert_eq!(app.notes(&admin, survivor, 100).await.expect("notes").len(), 1);
     assert!(
         matches!(app.get_party(&admin, merged).await, Err(AppError::Merged { into }) if into == survivor)
     );
@@ -275,7 +275,7 @@ async fn merge_moves_everything_and_undo_restores_it(t: TestDb) {
     assert_eq!(survivor_again.phones.len(), 1);
     assert!(!survivor_again.tags.contains(&"oficina".to_string()));
     assert!(!survivor_again.consent.letter);
-    assert_eq!(app.notes(&admin, merged).await.expect("notes").len(), 1);
+    assert_eq!(app.notes(&admin, merged, 100).await.expect("notes").len(), 1);
     assert_eq!(app.count_parties(&admin, &PartyQuery::default()).await.expect("count"), 2);
     assert!(
         app.search_parties(&admin, "91111-2222", 5).await.expect("search").iter().all(|p| p.id == merged.0)

@@ -158,8 +158,28 @@ fn placeholders(from: usize, count: usize) -> String {
     (from..from + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
+/// What an agenda needs of an appointment: less than its page, since a
+/// branch's month reads thousands.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct BookedRow {
+    pub user_id: Uuid,
+    pub id: Uuid,
+    pub party_id: Option<Uuid>,
+    pub party_name: Option<String>,
+    pub title: String,
+    pub kind: String,
+    pub place: String,
+    pub notes: String,
+    pub first_starts_at: DateTime<Utc>,
+    pub first_ends_at: DateTime<Utc>,
+    pub time_zone: String,
+    pub rrule: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub cancelled: bool,
+}
+
 /// The appointments of these users that may have an occurrence between
-/// `from` and `to` (series are expanded by the caller), as (user, row).
+/// `from` and `to` (series are expanded by the caller), one row per user.
 pub async fn of_users(
     db: &Db,
     org_id: OrgId,
@@ -167,31 +187,93 @@ pub async fn of_users(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     cancelled: bool,
-) -> Result<Vec<(Uuid, AppointmentRow)>, DbError> {
+) -> Result<Vec<BookedRow>, DbError> {
     if users.is_empty() {
         return Ok(Vec::new());
     }
     let list = placeholders(4, users.len());
     let state = if cancelled { "IS NOT NULL" } else { "IS NULL" };
-    let sql = format!(
-        "SELECT au.user_id, {COLUMNS} FROM appointment_users au JOIN appointments a ON a.id = au.appointment_id {JOINS}
+    let filter = format!(
+        "FROM appointment_users au JOIN appointments a ON a.id = au.appointment_id LEFT JOIN parties p ON p.id = a.party_id
          WHERE au.org_id = $1 AND au.first_starts_at < $2 AND au.last_ends_at > $3 AND au.user_id IN ({list})
          AND a.cancelled_at {state}"
     );
-    #[derive(sqlx::FromRow)]
-    struct Booked {
-        user_id: Uuid,
-        #[sqlx(flatten)]
-        row: AppointmentRow,
-    }
-    let rows: Vec<Booked> = on_db!(db, pool => {
-        let mut query = sqlx::query_as(&sql).bind(org_id.0).bind(to).bind(from);
-        for user in users {
-            query = query.bind(user.0);
+    match db {
+        // sqlx's SQLite driver hands rows over one by one from its worker
+        // thread; a branch's month is thousands of rows, so SQLite packs
+        // them into one JSON value instead (3.7× faster, docs/benchmarks.md).
+        Db::Sqlite(sqlite) => {
+            let sql = format!(
+                "SELECT json_group_array(json_array(hex(au.user_id), hex(a.id), hex(a.party_id), p.full_name, a.title,
+                 a.kind, a.place, a.notes, a.first_starts_at, a.first_ends_at, a.time_zone, a.rrule, a.created_at,
+                 a.cancelled_at IS NOT NULL)) {filter}"
+            );
+            let mut query = sqlx::query_scalar::<_, String>(&sql).bind(org_id.0).bind(to).bind(from);
+            for user in users {
+                query = query.bind(user.0);
+            }
+            let text = query.fetch_one(sqlite.reader()).await?;
+            let packed: Vec<PackedBooking> = serde_json::from_str(&text).map_err(DbError::decode)?;
+            packed.into_iter().map(PackedBooking::unpack).collect()
         }
-        query.fetch_all(pool).await?
-    });
-    Ok(rows.into_iter().map(|b| (b.user_id, b.row)).collect())
+        Db::Postgres(pg) => {
+            let sql = format!(
+                "SELECT au.user_id, a.id, a.party_id, p.full_name AS party_name, a.title, a.kind, a.place, a.notes,
+                 a.first_starts_at, a.first_ends_at, a.time_zone, a.rrule, a.created_at, a.cancelled_at IS NOT NULL AS cancelled
+                 {filter}"
+            );
+            let mut query = sqlx::query_as(&sql).bind(org_id.0).bind(to).bind(from);
+            for user in users {
+                query = query.bind(user.0);
+            }
+            Ok(query.fetch_all(pg).await?)
+        }
+    }
+}
+
+/// A [`BookedRow`] as SQLite's `json_array` writes it: ids in hex,
+/// instants as the text they are stored as.
+#[derive(serde::Deserialize)]
+struct PackedBooking(
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+);
+
+impl PackedBooking {
+    fn unpack(self) -> Result<BookedRow, DbError> {
+        let id = |hex: &str| Uuid::parse_str(hex).map_err(DbError::decode);
+        let at = |text: &str| {
+            DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(DbError::decode)
+        };
+        Ok(BookedRow {
+            user_id: id(&self.0)?,
+            id: id(&self.1)?,
+            party_id: if self.2.is_empty() { None } else { Some(id(&self.2)?) },
+            party_name: self.3,
+            title: self.4,
+            kind: self.5,
+            place: self.6,
+            notes: self.7,
+            first_starts_at: at(&self.8)?,
+            first_ends_at: at(&self.9)?,
+            time_zone: self.10,
+            rrule: self.11,
+            created_at: at(&self.12)?,
+            cancelled: self.13 != 0,
+        })
+    }
 }
 
 /// A party's appointments, newest first, cancelled ones included.

@@ -1034,14 +1034,15 @@ pub async fn insert_note(
     Ok(id)
 }
 
-/// Notes in time order, newest first.
-pub async fn notes(db: &Db, org_id: OrgId, party_id: PartyId) -> Result<Vec<NoteRow>, DbError> {
+/// The latest `limit` notes, newest first.
+pub async fn notes(db: &Db, org_id: OrgId, party_id: PartyId, limit: i64) -> Result<Vec<NoteRow>, DbError> {
     Ok(on_db!(db, pool => {
         sqlx::query_as(
-            "SELECT id, body, author_label, created_at FROM party_notes WHERE org_id = $1 AND party_id = $2 ORDER BY id DESC",
+            "SELECT id, body, author_label, created_at FROM party_notes WHERE org_id = $1 AND party_id = $2 ORDER BY id DESC LIMIT $3",
         )
         .bind(org_id.0)
         .bind(party_id.0)
+        .bind(limit)
         .fetch_all(pool)
         .await?
     }))

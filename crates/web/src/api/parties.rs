@@ -204,15 +204,29 @@ pub async fn add_note(
     Ok((StatusCode::CREATED, Json(note)))
 }
 
-#[utoipa::path(get, path = "/api/v1/parties/{id}/notes", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
+#[derive(Deserialize, IntoParams)]
+pub struct NotesParams {
+    /// The latest this many notes, 1 to 1,000 (default 100).
+    pub limit: Option<u32>,
+}
+
+/// The party's latest notes, newest first.
+#[utoipa::path(get, path = "/api/v1/parties/{id}/notes", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path), NotesParams),
     responses((status = 200, body = Vec<NoteView>), (status = 404, body = ErrorBody)))]
 pub async fn notes(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
+    Query(params): Query<NotesParams>,
 ) -> ApiResult<Json<Vec<NoteView>>> {
     let id = path_id::<PartyId>(&id, actor.locale)?;
-    Ok(Json(state.app.notes(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    Ok(Json(
+        state
+            .app
+            .notes(&actor, id, params.limit.unwrap_or(100).clamp(1, 1000))
+            .await
+            .map_err(|e| ApiError::from_app(e, actor.locale))?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]

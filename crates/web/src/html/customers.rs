@@ -770,6 +770,9 @@ struct SheetPage {
     profile: super::profile::ProfileParts,
 }
 
+/// The notes the profile shows; the history holds all of them.
+const PROFILE_NOTES: u32 = 20;
+
 #[derive(Deserialize, Default)]
 pub struct SheetQuery {
     possible_duplicates: Option<String>,
@@ -798,7 +801,7 @@ pub async fn show(
     };
     let (history, notes, relationships, merges) = match (
         state.app.consent_history(actor, party_id).await,
-        state.app.notes(actor, party_id).await,
+        state.app.notes(actor, party_id, PROFILE_NOTES).await,
         state.app.relationships(actor, party_id).await,
         state.app.merges_into(actor, party_id).await,
     ) {

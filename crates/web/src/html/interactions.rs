@@ -42,15 +42,23 @@ pub fn option_label(t: &Tr, prefix: &str, options: &[StatusView], code: &str) ->
     }
 }
 
-pub async fn interaction_lines(
-    state: &AppState,
-    actor: &Actor,
-    t: &Tr,
-    views: Vec<InteractionView>,
-) -> Vec<InteractionLine> {
-    let natures = state.app.interaction_options(actor, InteractionList::Nature).await.unwrap_or_default();
-    let statuses = state.app.interaction_options(actor, InteractionList::Status).await.unwrap_or_default();
-    views.into_iter().map(|i| line(t, &natures, &statuses, i)).collect()
+/// The organisation's natures and statuses, read once per page.
+pub struct InteractionLabels {
+    pub natures: Vec<StatusView>,
+    pub statuses: Vec<StatusView>,
+}
+
+impl InteractionLabels {
+    pub async fn load(state: &AppState, actor: &Actor) -> Result<InteractionLabels, AppError> {
+        Ok(InteractionLabels {
+            natures: state.app.interaction_options(actor, InteractionList::Nature).await?,
+            statuses: state.app.interaction_options(actor, InteractionList::Status).await?,
+        })
+    }
+
+    pub fn lines(&self, t: &Tr, views: Vec<InteractionView>) -> Vec<InteractionLine> {
+        views.into_iter().map(|i| line(t, &self.natures, &self.statuses, i)).collect()
+    }
 }
 
 fn line(t: &Tr, natures: &[StatusView], statuses: &[StatusView], i: InteractionView) -> InteractionLine {

@@ -1,10 +1,9 @@
 //! Perfil do cliente: what the customer page adds to the registration
 //! sheet — vehicles owned and of interest, interactions, appointments, a
 //! relationship summary and the history, read in one pass (seed 000).
-use super::interactions::{InteractionLine, interaction_lines, option_label};
+use super::interactions::{InteractionLabels, InteractionLine, option_label};
 use crate::AppState;
 use crate::i18n::Tr;
-use app::interactions::InteractionList;
 use app::vehicles::{VehicleInterestView, VehicleView};
 use app::{Actor, AppError};
 use chrono::{DateTime, Utc};
@@ -101,16 +100,14 @@ pub async fn profile_parts(
     let interactions = app.interactions_of(actor, party, None).await?;
     let appointments = app.appointments_of(actor, party).await?;
     let events = app.history(actor, party, history.kind, history.before).await?;
-    let natures = app.interaction_options(actor, InteractionList::Nature).await?;
-    let statuses = app.interaction_options(actor, InteractionList::Status).await?;
+    let labels = InteractionLabels::load(state, actor).await?;
+    let (natures, statuses) = (&labels.natures, &labels.statuses);
 
     let open_count = interactions.iter().filter(|i| !i.closed).count();
     let total_interactions = interactions.len();
     let (open, closed): (Vec<_>, Vec<_>) = interactions.into_iter().partition(|i| !i.closed);
-    let open_interactions =
-        interaction_lines(state, actor, t, open.into_iter().take(PROFILE_ROWS).collect()).await;
-    let recent_interactions =
-        interaction_lines(state, actor, t, closed.into_iter().take(PROFILE_ROWS).collect()).await;
+    let open_interactions = labels.lines(t, open.into_iter().take(PROFILE_ROWS).collect());
+    let recent_interactions = labels.lines(t, closed.into_iter().take(PROFILE_ROWS).collect());
 
     let now = Utc::now();
     let line = |a: &app::agenda::AppointmentView| AppointmentLine {
@@ -166,9 +163,9 @@ pub async fn profile_parts(
             let detail = match e.kind.as_str() {
                 "consent" => t.get(&format!("channel-{}", e.detail)),
                 "interaction" if e.action == "timeline-interaction-opened" => {
-                    option_label(t, "nature", &natures, &e.detail)
+                    option_label(t, "nature", natures, &e.detail)
                 }
-                "interaction" => option_label(t, "interaction-status", &statuses, &e.detail),
+                "interaction" => option_label(t, "interaction-status", statuses, &e.detail),
                 "registration" if e.action == "timeline-party-updated" => e
                     .detail
                     .split(", ")

@@ -1,7 +1,7 @@
 //! Veículos: a customer's vehicles and vehicles of interest, and a
 //! vehicle's detail, from where after-sale interactions and workshop
 //! bookings start (seed 000, steps 7–10 and 19–20).
-use super::interactions::{InteractionLine, interaction_lines};
+use super::interactions::{InteractionLabels, InteractionLine};
 use super::{FieldMessages, FormValues, Pairs, Shell, htmx_error, number, render, render_with_status, value};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -306,15 +306,16 @@ pub async fn show(
         let interactions = state.app.interactions_of(actor, party, Some(id)).await?;
         let appointments = state.app.appointments_of(actor, party).await?;
         let hours = state.app.working_hours(actor).await?;
-        Ok::<_, AppError>((vehicle, owner, interactions, appointments, hours))
+        let labels = InteractionLabels::load(&state, actor).await?;
+        Ok::<_, AppError>((vehicle, owner, interactions, appointments, hours, labels))
     }
     .await;
-    let (vehicle, owner, interactions, appointments, hours) = match loaded {
+    let (vehicle, owner, interactions, appointments, hours, labels) = match loaded {
         Ok(loaded) => loaded,
         Err(error) => return htmx_error(error, actor.locale, &headers),
     };
     let t = tr(actor.locale).in_zone(hours.time_zone);
-    let interactions = interaction_lines(&state, actor, &t, interactions).await;
+    let interactions = labels.lines(&t, interactions);
     render(&VehiclePage {
         can_edit: actor.may_change(Permission::PartiesEdit, owner.portfolio()),
         party_name: owner.full_name,

@@ -55,6 +55,31 @@ const ENDPOINTS: &[(&str, &str, Option<&str>, Needs)] = &[
         Needs::Write,
     ),
     ("POST", "/api/v1/parties/{id}/notes", Some(r#"{"body":"Ligou para a loja"}"#), Needs::Write),
+    ("GET", "/api/v1/parties/{id}/history", None, Needs::Read),
+    ("GET", "/api/v1/parties/{id}/vehicles", None, Needs::Read),
+    ("GET", "/api/v1/parties/{id}/vehicle-interests", None, Needs::Read),
+    ("GET", "/api/v1/parties/{id}/interactions", None, Needs::Read),
+    ("GET", "/api/v1/parties/{id}/appointments", None, Needs::Read),
+    ("POST", "/api/v1/parties/{id}/vehicles", Some(r#"{"plate":"MTZ1A23","model":"Gol"}"#), Needs::Write),
+    ("POST", "/api/v1/parties/{id}/vehicle-interests", Some(r#"{"model":"Onix"}"#), Needs::Write),
+    (
+        "POST",
+        "/api/v1/parties/{id}/interactions",
+        Some(r#"{"nature":"sale","channel":"call"}"#),
+        Needs::Write,
+    ),
+    (
+        "POST",
+        "/api/v1/appointments",
+        Some(
+            r#"{"title":"Visita","party_id":"{id}","starts_at":"2026-12-01T10:00","ends_at":"2026-12-01T11:00"}"#,
+        ),
+        Needs::Write,
+    ),
+    ("GET", "/customers/{id}/vehicles/new", None, Needs::Write),
+    ("GET", "/customers/{id}/interactions/new", None, Needs::Write),
+    ("POST", "/customers/{id}/vehicles", Some("plate=MTZ1A23&model=Gol"), Needs::Write),
+    ("POST", "/customers/{id}/interactions", Some("nature=sale&channel=call&status=open"), Needs::Write),
     ("GET", "/customers/{id}", None, Needs::Read),
     ("GET", "/customers/{id}/edit", None, Needs::Write),
     ("POST", "/customers/{id}/notes", Some("body=Passou+na+loja"), Needs::Write),
@@ -145,7 +170,8 @@ async fn every_endpoint_role_and_record_follows_the_policy(t: TestApp) {
                 let path = path.replace("{id}", &record.to_string());
                 let current = t.api_get(&admin_token, &format!("/api/v1/parties/{record}")).await;
                 let body = body.map(|b| {
-                    b.replace("{version}", &current["version"].to_string())
+                    b.replace("{id}", &record.to_string())
+                        .replace("{version}", &current["version"].to_string())
                         .replace("{name}", current["full_name"].as_str().unwrap_or_default())
                         .replace("{seller}", current["seller_id"].as_str().unwrap_or_default())
                 });
