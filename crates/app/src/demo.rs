@@ -438,56 +438,53 @@ impl App {
     ) -> Result<DemoLoad, AppError> {
         const BATCH: u64 = 5_000;
         let started = std::time::Instant::now();
-        let mut rng = Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B);
         let today = now().date_naive();
         let offset = repo::count_all(&self.db, org_id).await? as u64;
         let portfolios = self.demo_portfolios(org_id).await?;
-        let mut done = 0;
-        // The first few parties also get vehicles, interactions and
-        // appointments, so the profile and the agenda have something to show.
-        let mut profiled = Vec::new();
-        let (mut generating, mut writing) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
-        while done < count {
-            let size = BATCH.min(count - done);
-            let at = now();
-            let phase = std::time::Instant::now();
-            let batch: Vec<BulkParty> = (0..size)
-                .map(|i| {
-                    let (mut party, consent) = self::party(&mut rng, seed, offset + done + i, today);
-                    let (owner, branch) = portfolio(&mut rng, &portfolios);
-                    party.seller_id = owner;
-                    BulkParty { id: PartyId::new(), party, consent, branch }
-                })
-                .collect();
-            generating += phase.elapsed();
-            if profiled.is_empty() {
-                profiled = batch
-                    .iter()
-                    .take(crate::demo_profiles::PROFILED_PARTIES)
-                    .map(|p| (p.id, p.party.seller_id, p.party.full_name.clone()))
+        // Generating and writing run side by side, on a core each: the
+        // generator fills batches while the writer stores the last one.
+        let (sender, batches) = tokio::sync::mpsc::channel::<Vec<BulkParty>>(2);
+        let managers = portfolios.clone();
+        let generator = tokio::task::spawn_blocking(move || {
+            let mut rng = Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B);
+            // The first few parties also get vehicles, interactions and
+            // appointments, so the profile and the agenda have something to show.
+            let mut profiled = Vec::new();
+            let mut done = 0;
+            while done < count {
+                let size = BATCH.min(count - done);
+                let batch: Vec<BulkParty> = (0..size)
+                    .map(|i| {
+                        let (mut party, consent) = self::party(&mut rng, seed, offset + done + i, today);
+                        let (owner, branch) = portfolio(&mut rng, &managers);
+                        party.seller_id = owner;
+                        BulkParty { id: PartyId::new(), party, consent, branch }
+                    })
                     .collect();
+                if profiled.is_empty() {
+                    profiled = batch
+                        .iter()
+                        .take(crate::demo_profiles::PROFILED_PARTIES)
+                        .map(|p| (p.id, p.party.seller_id, p.party.full_name.clone()))
+                        .collect();
+                }
+                done += size;
+                if sender.blocking_send(batch).is_err() {
+                    // The writer stopped; its error tells why.
+                    break;
+                }
             }
-            let phase = std::time::Instant::now();
-            let mut tx = self.db.begin().await?;
-            repo::bulk_load_mode(&mut tx, true).await?;
-            repo::insert_bulk(&mut tx, org_id, &batch, "demo", "demo", at).await?;
-            let last = done + size >= count;
-            if last {
-                repo::bulk_load_mode(&mut tx, false).await?;
-            }
-            tx.commit().await?;
-            writing += phase.elapsed();
-            done += size;
-        }
+            profiled
+        });
+        let origin =
+            db::bulk::LoadOrigin { org_id, source: "demo".into(), by_label: "demo".into(), now: now() };
+        let written = db::bulk::load_parties(&self.db, origin, count, batches).await;
+        let profiled = generator.await.map_err(|e| AppError::Internal(e.to_string()))?;
+        let written = written?;
         self.load_demo_profiles(org_id, seed, &profiled, &portfolios).await?;
         // A bulk load changes the data's shape more than any day of use.
         self.db.refresh_statistics().await?;
-        tracing::info!(
-            generating_s = generating.as_secs_f64(),
-            writing_s = writing.as_secs_f64(),
-            "demo load phases"
-        );
-        Ok(DemoLoad { created: done, seconds: started.elapsed().as_secs_f64() })
+        Ok(DemoLoad { created: written, seconds: started.elapsed().as_secs_f64() })
     }
 
     /// The demo branches and their managers, created on first use.

@@ -12,6 +12,9 @@ pub enum DbError {
     NewerSchema(i64),
     #[error(transparent)]
     Sqlx(sqlx::Error),
+    /// A bulk load failed on its own connection.
+    #[error("bulk load: {0}")]
+    Bulk(String),
 }
 
 impl DbError {

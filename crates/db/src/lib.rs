@@ -4,6 +4,7 @@
 //! Repositories never check permissions: that is the app layer's job.
 #![forbid(unsafe_code)]
 
+pub mod bulk;
 mod error;
 pub mod migrate;
 pub mod repo;
@@ -30,6 +31,8 @@ pub enum Db {
 pub struct SqliteDb {
     pub(crate) writer: SqlitePool,
     pub(crate) reader: SqlitePool,
+    /// The database file, for the bulk loader's own connection.
+    pub(crate) path: std::path::PathBuf,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,8 +145,9 @@ impl Db {
             )
             .await?;
         let reader =
-            SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
-        Ok(Db::Sqlite(SqliteDb { writer, reader }))
+            SqlitePoolOptions::new().max_connections(8).connect_with(options.clone().read_only(true)).await?;
+        let path = options.get_filename().to_path_buf();
+        Ok(Db::Sqlite(SqliteDb { writer, reader, path }))
     }
 
     pub fn backend(&self) -> Backend {

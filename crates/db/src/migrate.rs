@@ -126,3 +126,27 @@ pub async fn schema_shape(db: &Db) -> Result<Vec<(String, String)>, DbError> {
     shape.sort();
     Ok(shape)
 }
+
+/// The names of the indexes on a table (those the database makes for
+/// primary keys and unique constraints left out).
+pub async fn index_names(db: &Db, table: &str) -> Result<Vec<String>, DbError> {
+    let mut names: Vec<String> = match db {
+        Db::Sqlite(sqlite) => {
+            sqlx::query_scalar(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL",
+            )
+            .bind(table)
+            .fetch_all(sqlite.reader())
+            .await?
+        }
+        Db::Postgres(pg) => sqlx::query_scalar(
+            "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1
+                 AND indexname NOT LIKE '%_pkey'",
+        )
+        .bind(table)
+        .fetch_all(pg)
+        .await?,
+    };
+    names.sort();
+    Ok(names)
+}

@@ -107,3 +107,44 @@ async fn demo_setup_is_created_once_and_then_reused(t: TestDb) {
     assert!(login.is_ok(), "the printed credentials still work after the second run");
 }
 db_test!(demo_setup_is_created_once_and_then_reused);
+
+async fn demo_loads_are_searchable_and_keep_their_indexes(t: TestDb) {
+    let app = app::App::new(t.db.clone(), Settings::default());
+    let app::setup::DemoOutcome::Created { email, password } = app.ensure_demo().await.expect("demo") else {
+        panic!("expected creation")
+    };
+    let admin = app
+        .login(app::auth::LoginInput { email: &email, password: &password, ip: None, user_agent: None })
+        .await
+        .expect("login")
+        .actor;
+    let org = app.demo_organisation().await.expect("org").expect("demo org");
+    let indexes = db::migrate::index_names(&app.db, "parties").await.expect("indexes");
+    // A small load writes through the indexes and the search triggers; a
+    // large one drops and rebuilds them.
+    for (count, seed) in [(500, 3), (12_000, 4)] {
+        let load = app.load_demo_parties(org, count, seed).await.expect("load");
+        assert_eq!(load.created, count);
+        assert_eq!(db::migrate::index_names(&app.db, "parties").await.expect("indexes"), indexes);
+        let newest = app
+            .list_parties(
+                &admin,
+                &app::parties::PartyQuery {
+                    sort: Some("newest".into()),
+                    dir: Some("desc".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("list")
+            .items;
+        let name = newest[0].full_name.clone();
+        let found = app.search_parties(&admin, &name, 50).await.expect("search");
+        assert!(found.iter().any(|p| p.full_name == name), "{name} is found after a load of {count}");
+    }
+    let total = db::repo::party::count_all(&app.db, org).await.expect("count");
+    assert_eq!(total, 12_500);
+    let again = app.load_demo_parties(org, 10, 4).await;
+    assert!(again.is_ok(), "a load after a rebuild still writes through the indexes");
+}
+db_test!(demo_loads_are_searchable_and_keep_their_indexes);

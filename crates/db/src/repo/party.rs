@@ -200,7 +200,7 @@ pub async fn insert(
     replace_children(tx, org_id, id, party).await
 }
 
-fn place(party: &ValidParty) -> (String, String, String) {
+pub(crate) fn place(party: &ValidParty) -> (String, String, String) {
     match &party.address {
         Some(address) => (address.city.clone(), domain::search::fold(&address.city), address.state.clone()),
         None => (String::new(), String::new(), String::new()),
@@ -1365,17 +1365,6 @@ pub async fn insert_bulk(
                 sqlx::query_with(&sql, values).execute(&mut **conn).await?;
             }
         }
-    }
-    Ok(())
-}
-
-/// Bulk loads insert into a dozen B-trees at random places; once they
-/// outgrow the page cache every insert re-reads pages. While a bulk load
-/// runs, SQLite's writer gets a 1 GiB cache, given back afterwards.
-pub async fn bulk_load_mode(tx: &mut Tx, on: bool) -> Result<(), DbError> {
-    if let Tx::Sqlite(conn) = tx {
-        let pages = if on { "-1048576" } else { "-65536" };
-        sqlx::query(&format!("PRAGMA cache_size = {pages}")).execute(&mut **conn).await?;
     }
     Ok(())
 }

@@ -1,0 +1,286 @@
+//! Bulk loads of parties (demo data, later imports): batches arrive on a
+//! channel and are written in one transaction, so a load that fails
+//! leaves the database as it was.
+//!
+//! On SQLite the rows go through prepared statements on a connection of
+//! their own (rusqlite): sqlx hands every statement across threads, which
+//! capped a load at ~5,000 parties a second. A load that at least doubles
+//! the registry also drops the parties' secondary indexes and search
+//! triggers first and rebuilds them at the end: sorting once beats a
+//! million random B-tree inserts. PostgreSQL takes the multi-row inserts
+//! of [`crate::repo::party::insert_bulk`].
+use crate::repo::party::{BulkParty, insert_bulk, place, search_rowid};
+use crate::{Db, DbError};
+use chrono::{DateTime, SecondsFormat, Utc};
+use domain::OrgId;
+use domain::party::{Channel, search_text, sort_name};
+use rusqlite::{Transaction, TransactionBehavior, params};
+use tokio::sync::mpsc::Receiver;
+
+/// Tables a party load writes; their secondary indexes may be rebuilt.
+const TABLES: &[&str] =
+    &["parties", "party_phones", "party_emails", "party_addresses", "party_tags", "consent_events"];
+/// Below this many parties, dropping and rebuilding indexes costs more
+/// than it saves.
+const REBUILD_FROM: u64 = 10_000;
+
+/// Who and what a bulk load records as the rows' origin.
+pub struct LoadOrigin {
+    pub org_id: OrgId,
+    /// The consent events' source (`demo`, `import`).
+    pub source: String,
+    pub by_label: String,
+    pub now: DateTime<Utc>,
+}
+
+/// Writes every batch received; `expected` (how many parties are coming)
+/// decides whether indexes are rebuilt. Returns how many were written.
+pub async fn load_parties(
+    db: &Db,
+    origin: LoadOrigin,
+    expected: u64,
+    mut batches: Receiver<Vec<BulkParty>>,
+) -> Result<u64, DbError> {
+    match db {
+        Db::Sqlite(sqlite) => {
+            let path = sqlite.path.clone();
+            tokio::task::spawn_blocking(move || sqlite_load(&path, &origin, expected, &mut batches))
+                .await
+                .map_err(|e| DbError::Bulk(e.to_string()))?
+        }
+        Db::Postgres(_) => {
+            let mut written = 0;
+            while let Some(batch) = batches.recv().await {
+                let mut tx = db.begin().await?;
+                insert_bulk(&mut tx, origin.org_id, &batch, &origin.source, &origin.by_label, origin.now)
+                    .await?;
+                tx.commit().await?;
+                written += batch.len() as u64;
+            }
+            Ok(written)
+        }
+    }
+}
+
+impl From<rusqlite::Error> for DbError {
+    fn from(error: rusqlite::Error) -> Self {
+        match &error {
+            rusqlite::Error::SqliteFailure(failure, message)
+                if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+            {
+                DbError::Duplicate(message.clone().unwrap_or_default())
+            }
+            _ => DbError::Bulk(error.to_string()),
+        }
+    }
+}
+
+/// Instants and dates written as sqlx writes them, so both read them back alike.
+fn instant(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+fn sqlite_load(
+    path: &std::path::Path,
+    origin: &LoadOrigin,
+    expected: u64,
+    batches: &mut Receiver<Vec<BulkParty>>,
+) -> Result<u64, DbError> {
+    let mut conn = rusqlite::Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // The load's pages stay in memory until the commit writes them once.
+    conn.pragma_update(None, "cache_size", "-1048576")?;
+    conn.pragma_update(None, "temp_store", "memory")?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let existing: i64 = tx.query_row("SELECT COUNT(*) FROM parties", [], |r| r.get(0))?;
+    let last_rowid: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM parties", [], |r| r.get(0))?;
+    let rebuild = expected >= REBUILD_FROM && expected >= existing as u64;
+    let dropped = if rebuild { drop_indexes(&tx)? } else { Vec::new() };
+    let started = std::time::Instant::now();
+    let (written, waited) = write_batches(&tx, origin, batches)?;
+    let wrote = started.elapsed();
+    if rebuild {
+        for sql in dropped.iter().filter(|(kind, _)| kind == "index") {
+            tx.execute_batch(&sql.1)?;
+        }
+        tracing::info!(indexes_s = (started.elapsed() - wrote).as_secs_f64(), "indexes rebuilt");
+        tx.execute(
+            "INSERT INTO search_fts_parties (rowid, search_text) SELECT search_rowid, search_text FROM parties WHERE rowid > ?1",
+            params![last_rowid],
+        )?;
+        for sql in dropped.iter().filter(|(kind, _)| kind == "trigger") {
+            tx.execute_batch(&sql.1)?;
+        }
+    }
+    let rebuilt = started.elapsed() - wrote;
+    tx.commit()?;
+    tracing::info!(
+        written,
+        rebuild,
+        waiting_for_batches_s = waited.as_secs_f64(),
+        writing_s = (wrote - waited).as_secs_f64(),
+        rebuilding_s = rebuilt.as_secs_f64(),
+        committing_s = (started.elapsed() - wrote - rebuilt).as_secs_f64(),
+        "bulk load phases"
+    );
+    Ok(written)
+}
+
+/// Drops the loaded tables' secondary indexes and the parties' triggers,
+/// returning (kind, SQL) to recreate them.
+fn drop_indexes(tx: &Transaction<'_>) -> Result<Vec<(String, String)>, DbError> {
+    let mut found: Vec<(String, String, String)> = Vec::new();
+    {
+        let mut statement =
+            tx.prepare("SELECT type, name, sql, tbl_name FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL")?;
+        let rows = statement.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (kind, name, sql, table) = row?;
+            let wanted = if kind == "index" { TABLES.contains(&table.as_str()) } else { table == "parties" };
+            if wanted {
+                found.push((kind, name, sql));
+            }
+        }
+    }
+    for (kind, name, _) in &found {
+        tx.execute_batch(&format!("DROP {} \"{name}\"", kind.to_uppercase()))?;
+    }
+    Ok(found.into_iter().map(|(kind, _, sql)| (kind, sql)).collect())
+}
+
+fn write_batches(
+    tx: &Transaction<'_>,
+    origin: &LoadOrigin,
+    batches: &mut Receiver<Vec<BulkParty>>,
+) -> Result<(u64, std::time::Duration), DbError> {
+    let mut party = tx.prepare(
+        "INSERT INTO parties (id, org_id, kind, lifecycle, prospect_state, customer_status, full_name, trade_name,
+            sort_name, document_kind, document, birth_date, sex, profession, football_team, shoe_size, spouse_name,
+            spouse_birth_date, credit_bureau_status, agreement, credit_complement, revolving_credit_limit,
+            company_sector, seller_id, branch_id, city, city_key, state, consent_sms_whatsapp, consent_email,
+            consent_phone, consent_letter, search_text, search_rowid, created_at, updated_at, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+            ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?35, 1)",
+    )?;
+    let mut phone = tx.prepare(
+        "INSERT INTO party_phones (id, org_id, party_id, position, e164, kind, carrier) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut email = tx.prepare(
+        "INSERT INTO party_emails (id, org_id, party_id, position, email) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut address = tx.prepare(
+        "INSERT INTO party_addresses (id, org_id, party_id, position, street, number, complement, neighbourhood,
+            city, state, postal_code, country) VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    let mut tag = tx.prepare("INSERT INTO party_tags (org_id, party_id, tag) VALUES (?1, ?2, ?3)")?;
+    let mut consent = tx.prepare(
+        "INSERT INTO consent_events (id, org_id, party_id, channel, granted, at, source, wording, recorded_by_label)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, '', ?7)",
+    )?;
+    let org = origin.org_id.0.as_bytes().to_vec();
+    let now = instant(origin.now);
+    let new_id = || uuid::Uuid::now_v7().as_bytes().to_vec();
+    let (mut written, mut waited) = (0, std::time::Duration::ZERO);
+    loop {
+        let wait = std::time::Instant::now();
+        let Some(batch) = batches.blocking_recv() else { break };
+        waited += wait.elapsed();
+        for bulk in &batch {
+            let p = &bulk.party;
+            let id = bulk.id.0.as_bytes().to_vec();
+            let (city, city_key, state) = place(p);
+            party.execute(params![
+                id,
+                org,
+                p.kind.as_str(),
+                p.lifecycle.as_str(),
+                p.prospect_state.map(|s| s.as_str()),
+                p.customer_status.as_deref(),
+                p.full_name,
+                p.trade_name.as_deref(),
+                sort_name(&p.full_name),
+                p.document.as_ref().map(|d| d.kind.as_str()),
+                p.document.as_ref().map(|d| d.value.as_str()),
+                p.birth_date.map(|d| d.format("%F").to_string()),
+                p.sex.map(|s| s.as_str()),
+                p.profession.as_deref(),
+                p.football_team.as_deref(),
+                p.shoe_size,
+                p.spouse_name.as_deref(),
+                p.spouse_birth_date.map(|d| d.format("%F").to_string()),
+                p.credit_bureau_status.as_deref(),
+                p.agreement.as_deref(),
+                p.credit_complement.as_deref(),
+                p.revolving_credit_limit.map(|m| m.0),
+                p.company_sector.as_deref(),
+                p.seller_id.map(|s| s.0.as_bytes().to_vec()),
+                bulk.branch.map(|b| b.0.as_bytes().to_vec()),
+                city,
+                city_key,
+                state,
+                bulk.consent.sms_whatsapp,
+                bulk.consent.email,
+                bulk.consent.phone,
+                bulk.consent.letter,
+                search_text(p),
+                search_rowid(bulk.id),
+                now,
+            ])?;
+            for (position, number) in p.phones.iter().enumerate() {
+                phone.execute(params![
+                    new_id(),
+                    org,
+                    id,
+                    position as i64,
+                    number.phone.e164(),
+                    number.kind.as_str(),
+                    number.carrier.as_deref()
+                ])?;
+            }
+            for (position, mail) in p.emails.iter().enumerate() {
+                email.execute(params![new_id(), org, id, position as i64, mail.as_str()])?;
+            }
+            if let Some(a) = &p.address {
+                address.execute(params![
+                    new_id(),
+                    org,
+                    id,
+                    a.street,
+                    a.number,
+                    a.complement,
+                    a.neighbourhood,
+                    a.city,
+                    a.state,
+                    a.postal_code,
+                    a.country.code()
+                ])?;
+            }
+            for label in &p.tags {
+                tag.execute(params![org, id, label])?;
+            }
+            for channel in Channel::ALL {
+                if bulk.consent.allows(*channel) {
+                    consent.execute(params![
+                        new_id(),
+                        org,
+                        id,
+                        channel.as_str(),
+                        now,
+                        origin.source,
+                        origin.by_label
+                    ])?;
+                }
+            }
+        }
+        written += batch.len() as u64;
+    }
+    Ok((written, waited))
+}
