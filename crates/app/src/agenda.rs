@@ -50,6 +50,8 @@ pub struct AppointmentView {
     pub created_by: String,
     pub cancelled_at: Option<DateTime<Utc>>,
     pub cancelled_by: Option<String>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
     pub version: i64,
 }
 
@@ -79,6 +81,8 @@ impl AppointmentView {
             created_by: row.created_by_label,
             cancelled_at: row.cancelled_at,
             cancelled_by: row.cancelled_by_label,
+            updated_at: row.updated_at,
+            updated_by: row.updated_by_label,
             version: row.version,
         }
     }
@@ -139,6 +143,18 @@ pub struct AgendaUser {
     pub id: Uuid,
     pub name: String,
     pub branch_id: Option<Uuid>,
+}
+
+/// A booking checked and ready to write.
+struct Prepared {
+    hours: WorkingHours,
+    valid: domain::appointment::ValidAppointment,
+    party: Option<PartyId>,
+    vehicle: Option<VehicleId>,
+    interaction: Option<InteractionId>,
+    user_ids: Vec<UserId>,
+    last_ends_at: DateTime<Utc>,
+    double_bookings: Vec<DoubleBooking>,
 }
 
 /// The longest period one agenda or free-days request covers.
@@ -222,43 +238,8 @@ impl App {
         actor: &Actor,
         draft: &AppointmentDraft,
     ) -> Result<BookedAppointment, AppError> {
-        actor.require_own_change()?;
-        let hours = self.working_hours(actor).await?;
-        let valid = draft.validate(hours.time_zone)?;
-        let party = draft.party_id.map(PartyId);
-        if let Some(party) = party {
-            self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        }
-        let vehicle = match draft.vehicle_id {
-            None => None,
-            Some(id) => match vehicle::get(&self.db, actor.org_id, VehicleId(id)).await? {
-                Some(v) if Some(v.party_id) == draft.party_id => Some(VehicleId(v.id)),
-                _ => return Err(ValidationErrors::single("vehicle_id", "error-vehicle-not-of-party").into()),
-            },
-        };
-        let interaction = match draft.interaction_id {
-            None => None,
-            Some(id) => match interaction::get(&self.db, actor.org_id, InteractionId(id)).await? {
-                Some(i) if Some(i.party_id) == draft.party_id => Some(InteractionId(i.id)),
-                _ => {
-                    return Err(
-                        ValidationErrors::single("interaction_id", "error-interaction-not-of-party").into()
-                    );
-                }
-            },
-        };
-        let wanted: Vec<UserId> = draft.user_ids.iter().map(|u| UserId(*u)).collect();
-        if wanted.len() > 50 {
-            return Err(ValidationErrors::single("user_ids", "error-too-many-users").into());
-        }
-        let users = self.visible_users(actor, &wanted).await.map_err(|e| match e {
-            AppError::Forbidden => ValidationErrors::single("user_ids", "error-user-out-of-reach").into(),
-            other => other,
-        })?;
-        let user_ids: Vec<UserId> = users.iter().map(|u| UserId(u.id)).collect();
-        let spans = occurrences(valid.first, hours.time_zone, valid.recurrence.as_ref());
-        let last_ends_at = spans.last().map_or(valid.first.ends_at, |s| s.ends_at);
-        let double_bookings = self.double_bookings(actor, &users, &spans, hours.time_zone).await?;
+        let Prepared { hours, valid, party, vehicle, interaction, user_ids, last_ends_at, double_bookings } =
+            self.prepare_booking(actor, draft, None).await?;
         let at = now();
         let mut tx = self.db.begin().await?;
         let new = NewAppointment {
@@ -299,19 +280,68 @@ impl App {
         Ok(BookedAppointment { appointment: self.appointment(actor, id).await?, double_bookings })
     }
 
+    /// Checks a booking (or a new version of one) and finds who it would
+    /// double-book; `except` is the appointment being changed.
+    async fn prepare_booking(
+        &self,
+        actor: &Actor,
+        draft: &AppointmentDraft,
+        except: Option<Uuid>,
+    ) -> Result<Prepared, AppError> {
+        actor.require_own_change()?;
+        let hours = self.working_hours(actor).await?;
+        let valid = draft.validate(hours.time_zone)?;
+        let party = draft.party_id.map(PartyId);
+        if let Some(party) = party {
+            self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        }
+        let vehicle = match draft.vehicle_id {
+            None => None,
+            Some(id) => match vehicle::get(&self.db, actor.org_id, VehicleId(id)).await? {
+                Some(v) if Some(v.party_id) == draft.party_id => Some(VehicleId(v.id)),
+                _ => return Err(ValidationErrors::single("vehicle_id", "error-vehicle-not-of-party").into()),
+            },
+        };
+        let interaction = match draft.interaction_id {
+            None => None,
+            Some(id) => match interaction::get(&self.db, actor.org_id, InteractionId(id)).await? {
+                Some(i) if Some(i.party_id) == draft.party_id => Some(InteractionId(i.id)),
+                _ => {
+                    return Err(
+                        ValidationErrors::single("interaction_id", "error-interaction-not-of-party").into()
+                    );
+                }
+            },
+        };
+        let wanted: Vec<UserId> = draft.user_ids.iter().map(|u| UserId(*u)).collect();
+        if wanted.len() > 50 {
+            return Err(ValidationErrors::single("user_ids", "error-too-many-users").into());
+        }
+        let users = self.visible_users(actor, &wanted).await.map_err(|e| match e {
+            AppError::Forbidden => ValidationErrors::single("user_ids", "error-user-out-of-reach").into(),
+            other => other,
+        })?;
+        let user_ids: Vec<UserId> = users.iter().map(|u| UserId(u.id)).collect();
+        let spans = occurrences(valid.first, hours.time_zone, valid.recurrence.as_ref());
+        let last_ends_at = spans.last().map_or(valid.first.ends_at, |s| s.ends_at);
+        let double_bookings = self.double_bookings(actor, &users, &spans, hours.time_zone, except).await?;
+        Ok(Prepared { hours, last_ends_at, valid, party, vehicle, interaction, user_ids, double_bookings })
+    }
+
     async fn double_bookings(
         &self,
         actor: &Actor,
         users: &[AgendaUser],
         spans: &[Span],
         tz: Tz,
+        except: Option<Uuid>,
     ) -> Result<Vec<DoubleBooking>, AppError> {
         let (Some(first), Some(last)) = (spans.first(), spans.last()) else { return Ok(Vec::new()) };
         let ids: Vec<UserId> = users.iter().map(|u| UserId(u.id)).collect();
         let booked =
             repo::of_users(&self.db, actor.org_id, &ids, first.starts_at, last.ends_at, false).await?;
         let mut found: Vec<DoubleBooking> = Vec::new();
-        for row in booked {
+        for row in booked.into_iter().filter(|r| Some(r.id) != except) {
             let user_id = row.user_id;
             let clash = expand(&row, tz).into_iter().find(|old| spans.iter().any(|new| new.overlaps(old)));
             if let Some(clash) = clash {
@@ -366,14 +396,13 @@ impl App {
         Ok(by_appointment)
     }
 
-    /// Cancels an appointment (all of a series); it stays, marked, in the
-    /// list of cancelled appointments [agendamentos excluídos].
-    #[tracing::instrument(skip_all)]
-    pub async fn cancel_appointment(
+    /// An appointment the actor may change: one of its users, or allowed to
+    /// change its party, or whose users' agendas are all within his write
+    /// reach. A cancelled one is kept as it was.
+    async fn changeable_appointment(
         &self,
         actor: &Actor,
         id: AppointmentId,
-        version: i64,
     ) -> Result<AppointmentView, AppError> {
         let before = self.appointment(actor, id).await?;
         actor.require_own_change()?;
@@ -386,30 +415,102 @@ impl App {
             None => false,
         };
         let users = user::list(&self.db, actor.org_id).await?;
-        let all_in_reach = before.users.iter().all(|u| {
-            users.iter().any(|row| {
-                row.id == u.id
-                    && write.covers(Portfolio {
-                        owner: Some(UserId(row.id)),
-                        branch: row.branch_id.map(domain::BranchId),
-                    })
-            })
-        });
+        let all_in_reach = before
+            .users
+            .iter()
+            .all(|u| users.iter().any(|row| row.id == u.id && sees_agenda(write, row.id, row.branch_id)));
         if !(own || party_ok || all_in_reach) {
             return Err(AppError::Forbidden);
         }
         if before.cancelled_at.is_some() {
             return Err(ValidationErrors::single("id", "error-appointment-cancelled").into());
         }
+        Ok(before)
+    }
+
+    /// Moves or changes an appointment (a series as a whole): its party,
+    /// vehicle and interaction stay; double bookings are reported as when
+    /// booking.
+    #[tracing::instrument(skip_all)]
+    pub async fn reschedule_appointment(
+        &self,
+        actor: &Actor,
+        id: AppointmentId,
+        version: i64,
+        draft: &AppointmentDraft,
+    ) -> Result<BookedAppointment, AppError> {
+        let before = self.changeable_appointment(actor, id).await?;
+        let draft = AppointmentDraft {
+            party_id: before.party_id,
+            vehicle_id: before.vehicle_id,
+            interaction_id: before.interaction_id,
+            ..draft.clone()
+        };
+        let Prepared { hours, valid, party, user_ids, last_ends_at, double_bookings, .. } =
+            self.prepare_booking(actor, &draft, Some(id.0)).await?;
+        let at = now();
+        let mut tx = self.db.begin().await?;
+        let change = NewAppointment {
+            org_id: actor.org_id,
+            party,
+            title: &valid.title,
+            kind: valid.kind.as_str(),
+            place: &valid.place,
+            notes: &valid.notes,
+            first_starts_at: valid.first.starts_at,
+            first_ends_at: valid.first.ends_at,
+            last_ends_at,
+            time_zone: hours.time_zone.name(),
+            rrule: valid.recurrence.map(|r| r.to_rrule()),
+            interaction: None,
+            vehicle: None,
+            users: &user_ids,
+            by: &actor.display_name,
+        };
+        if !repo::update(&mut tx, id, version, &change, at).await? {
+            drop(tx);
+            let current = self.appointment(actor, id).await?;
+            return Err(AppError::Conflict { by: current.updated_by, at: current.updated_at });
+        }
+        if let Some(party) = party {
+            let event = Event::new(
+                EventKind::Appointment,
+                "timeline-appointment-moved",
+                valid.title.clone(),
+                Some(id.0),
+            );
+            timeline::record(&mut tx, actor, party, event, at).await?;
+        }
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            "appointment",
+            Some(id.to_string()),
+            Some(serde_json::json!({ "starts_at": before.starts_at, "rrule": before.rrule, "version": version })),
+            Some(serde_json::json!({ "starts_at": valid.first.starts_at, "rrule": change.rrule, "users": user_ids.iter().map(|u| u.0).collect::<Vec<_>>() })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(BookedAppointment { appointment: self.appointment(actor, id).await?, double_bookings })
+    }
+
+    /// Cancels an appointment (all of a series); it stays, marked, in the
+    /// list of cancelled appointments [agendamentos excluídos].
+    #[tracing::instrument(skip_all)]
+    pub async fn cancel_appointment(
+        &self,
+        actor: &Actor,
+        id: AppointmentId,
+        version: i64,
+    ) -> Result<AppointmentView, AppError> {
+        let before = self.changeable_appointment(actor, id).await?;
         let at = now();
         let mut tx = self.db.begin().await?;
         if !repo::cancel(&mut tx, actor.org_id, id, version, &actor.display_name, at).await? {
             drop(tx);
             let current = self.appointment(actor, id).await?;
-            return Err(AppError::Conflict {
-                by: current.cancelled_by.unwrap_or(current.created_by),
-                at: current.cancelled_at.unwrap_or(current.created_at),
-            });
+            return Err(AppError::Conflict { by: current.updated_by, at: current.updated_at });
         }
         if let Some(party) = before.party_id {
             timeline::record(

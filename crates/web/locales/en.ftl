@@ -648,3 +648,5 @@ working-hours-opens = Opens
 working-hours-title = Time zone and working hours
 working-hours-zone = Time zone
 notes-all = All notes in the history
+appointment-move = Reschedule
+timeline-appointment-moved = Appointment moved

@@ -648,3 +648,5 @@ working-hours-opens = Início do expediente
 working-hours-title = Fuso horário e expediente
 working-hours-zone = Fuso horário
 notes-all = Todas as anotações no histórico
+appointment-move = Remarcar
+timeline-appointment-moved = Agendamento remarcado

@@ -648,3 +648,5 @@ working-hours-opens = Início do horário
 working-hours-title = Fuso horário e horário de trabalho
 working-hours-zone = Fuso horário
 notes-all = Todas as notas no histórico
+appointment-move = Remarcar
+timeline-appointment-moved = Marcação remarcada

@@ -303,3 +303,31 @@ async fn a_manager_sees_neither_another_branchs_profile_nor_its_agenda(t: TestDb
     assert_eq!(both.len(), 1);
 }
 db_test!(a_manager_sees_neither_another_branchs_profile_nor_its_agenda);
+
+async fn an_appointment_moves_once_and_a_stale_move_is_refused(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let party = customer(&app, &admin, "Carlos Lima").await;
+    let draft = AppointmentDraft {
+        party_id: Some(party.0),
+        ..booking("Revisão", "2026-11-24T09:00", "2026-11-24T10:00")
+    };
+    let booked = app.book_appointment(&admin, &draft).await.expect("book");
+    let id = AppointmentId(booked.appointment.id);
+    let moved =
+        AppointmentDraft { party_id: None, ..booking("Revisão", "2026-11-26T14:00", "2026-11-26T15:00") };
+    let after =
+        app.reschedule_appointment(&admin, id, booked.appointment.version, &moved).await.expect("move");
+    assert!(after.double_bookings.is_empty(), "it does not clash with itself");
+    assert_eq!(after.appointment.party_id, Some(party.0), "the party stays");
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).expect("date");
+    let week = app.agenda(&admin, &[], day(23), day(30), false).await.expect("agenda");
+    let tz = chrono_tz::America::Sao_Paulo;
+    assert_eq!(local_times(&week, tz), ["11-26 14:00"]);
+    match app.reschedule_appointment(&admin, id, booked.appointment.version, &moved).await {
+        Err(AppError::Conflict { by, .. }) => assert_eq!(by, admin.display_name),
+        other => panic!("a stale move is refused: {other:?}"),
+    }
+    let history = app.history(&admin, party, Some(EventKind::Appointment), None).await.expect("history");
+    assert_eq!(history[0].action, "timeline-appointment-moved");
+}
+db_test!(an_appointment_moves_once_and_a_stale_move_is_refused);

@@ -94,6 +94,8 @@ CREATE TABLE appointments (
     created_by_label TEXT NOT NULL,
     cancelled_at TEXT,
     cancelled_by_label TEXT,
+    updated_at TEXT NOT NULL,
+    updated_by_label TEXT NOT NULL,
     version BIGINT NOT NULL DEFAULT 1
 );
 CREATE INDEX appointments_party ON appointments (org_id, party_id, first_starts_at);

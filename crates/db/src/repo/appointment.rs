@@ -24,12 +24,14 @@ pub struct AppointmentRow {
     pub created_by_label: String,
     pub cancelled_at: Option<DateTime<Utc>>,
     pub cancelled_by_label: Option<String>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by_label: String,
     pub version: i64,
 }
 
 const COLUMNS: &str = "a.id, a.party_id, p.full_name AS party_name, a.title, a.kind, a.place, a.notes,
     a.first_starts_at, a.first_ends_at, a.time_zone, a.rrule, a.interaction_id, a.vehicle_id, v.plate AS vehicle_plate,
-    a.created_at, a.created_by_label, a.cancelled_at, a.cancelled_by_label, a.version";
+    a.created_at, a.created_by_label, a.cancelled_at, a.cancelled_by_label, a.updated_at, a.updated_by_label, a.version";
 const JOINS: &str = "LEFT JOIN parties p ON p.id = a.party_id LEFT JOIN vehicles v ON v.id = a.vehicle_id";
 
 pub struct NewAppointment<'a> {
@@ -60,8 +62,9 @@ pub async fn insert(
     on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO appointments (id, org_id, party_id, title, kind, place, notes, first_starts_at, first_ends_at,
-             last_ends_at, time_zone, rrule, interaction_id, vehicle_id, created_at, created_by_label)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+             last_ends_at, time_zone, rrule, interaction_id, vehicle_id, created_at, created_by_label, updated_at,
+             updated_by_label)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $16)",
         )
         .bind(id.0)
         .bind(new.org_id.0)
@@ -81,20 +84,8 @@ pub async fn insert(
         .bind(new.by)
         .execute(&mut *conn)
         .await?;
-        for user in new.users {
-            sqlx::query(
-                "INSERT INTO appointment_users (org_id, appointment_id, user_id, first_starts_at, last_ends_at)
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(new.org_id.0)
-            .bind(id.0)
-            .bind(user.0)
-            .bind(new.first_starts_at)
-            .bind(new.last_ends_at)
-            .execute(&mut *conn)
-            .await?;
-        }
     });
+    book_users(tx, id, new).await?;
     Ok(id)
 }
 
@@ -108,6 +99,76 @@ pub async fn get(db: &Db, org_id: OrgId, id: AppointmentId) -> Result<Option<App
     }))
 }
 
+/// Saves a changed appointment (its time, subject, place, users,
+/// recurrence) if nobody changed it since `version`; false otherwise.
+pub async fn update(
+    tx: &mut Tx,
+    id: AppointmentId,
+    version: i64,
+    change: &NewAppointment<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let org_id = change.org_id;
+    let saved = on_tx!(tx, conn => {
+        let saved = sqlx::query(
+            "UPDATE appointments SET title = $4, kind = $5, place = $6, notes = $7, first_starts_at = $8,
+             first_ends_at = $9, last_ends_at = $10, time_zone = $11, rrule = $12, updated_at = $13,
+             updated_by_label = $14, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3 AND cancelled_at IS NULL",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .bind(change.title)
+        .bind(change.kind)
+        .bind(change.place)
+        .bind(change.notes)
+        .bind(change.first_starts_at)
+        .bind(change.first_ends_at)
+        .bind(change.last_ends_at)
+        .bind(change.time_zone)
+        .bind(&change.rrule)
+        .bind(now)
+        .bind(change.by)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1;
+        if saved {
+            sqlx::query("DELETE FROM appointment_users WHERE org_id = $1 AND appointment_id = $2")
+                .bind(org_id.0)
+                .bind(id.0)
+                .execute(&mut *conn)
+                .await?;
+        }
+        saved
+    });
+    if saved {
+        book_users(tx, id, change).await?;
+    }
+    Ok(saved)
+}
+
+/// Books the users of an appointment, with its span for their agendas' index.
+async fn book_users(tx: &mut Tx, id: AppointmentId, booking: &NewAppointment<'_>) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        for user in booking.users {
+            sqlx::query(
+                "INSERT INTO appointment_users (org_id, appointment_id, user_id, first_starts_at, last_ends_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(booking.org_id.0)
+            .bind(id.0)
+            .bind(user.0)
+            .bind(booking.first_starts_at)
+            .bind(booking.last_ends_at)
+            .execute(&mut *conn)
+            .await?;
+        }
+    });
+    Ok(())
+}
+
 /// Keeps the appointment, marked cancelled [agendamentos excluídos].
 pub async fn cancel(
     tx: &mut Tx,
@@ -119,7 +180,8 @@ pub async fn cancel(
 ) -> Result<bool, DbError> {
     Ok(on_tx!(tx, conn => {
         sqlx::query(
-            "UPDATE appointments SET cancelled_at = $4, cancelled_by_label = $5, version = version + 1
+            "UPDATE appointments SET cancelled_at = $4, cancelled_by_label = $5, updated_at = $4, updated_by_label = $5,
+             version = version + 1
              WHERE org_id = $1 AND id = $2 AND version = $3 AND cancelled_at IS NULL",
         )
         .bind(org_id.0)

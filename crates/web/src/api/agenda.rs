@@ -40,6 +40,35 @@ pub async fn get(
 }
 
 #[derive(Deserialize, ToSchema)]
+pub struct AppointmentUpdate {
+    /// The version the change is based on; a stale one gets `409 conflict`.
+    pub version: i64,
+    /// Times, subject, place, users and recurrence; the party, vehicle and
+    /// interaction stay as booked.
+    #[serde(flatten)]
+    pub draft: AppointmentDraft,
+}
+
+/// Moves or changes an appointment (a whole series).
+#[utoipa::path(put, path = "/api/v1/appointments/{id}", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = AppointmentUpdate,
+    responses((status = 200, body = BookedAppointment), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reschedule(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AppointmentUpdate>,
+) -> ApiResult<Json<BookedAppointment>> {
+    let id = path_id::<AppointmentId>(&id, actor.locale)?;
+    let moved = state
+        .app
+        .reschedule_appointment(&actor, id, body.version, &body.draft)
+        .await
+        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    Ok(Json(moved))
+}
+
+#[derive(Deserialize, ToSchema)]
 pub struct CancelRequest {
     pub version: i64,
 }

@@ -372,6 +372,10 @@ pub async fn free_days(
 struct AppointmentFormPage {
     t: Tr,
     shell: Shell,
+    heading: String,
+    action: String,
+    version: Option<i64>,
+    alert: Option<String>,
     zone: String,
     party: Option<(uuid::Uuid, String)>,
     plate: Option<String>,
@@ -383,6 +387,9 @@ struct AppointmentFormPage {
     team: Vec<(String, String)>,
 }
 
+/// Which appointment a form changes, with the version it was read at.
+type Editing = Option<(uuid::Uuid, i64)>;
+
 async fn form_page(
     state: &AppState,
     user: &CurrentUser,
@@ -390,6 +397,7 @@ async fn form_page(
     headers: &HeaderMap,
     form: Pairs,
     error: Option<AppError>,
+    editing: Editing,
 ) -> Response {
     let actor = &user.actor;
     let party_id = value(&form, "party_id").parse::<domain::PartyId>().ok();
@@ -412,12 +420,17 @@ async fn form_page(
         Ok(loaded) => loaded,
         Err(error) => return htmx_error(error, actor.locale, headers),
     };
-    let t = tr(actor.locale);
-    let (errors, status) = match error {
-        None => (FieldMessages::default(), StatusCode::OK),
+    let t = tr(actor.locale).in_zone(hours.time_zone);
+    let (errors, alert, status) = match error {
+        None => (FieldMessages::default(), None, StatusCode::OK),
         Some(AppError::Validation(errors)) => {
-            (FieldMessages::from_errors(&errors, &t), StatusCode::UNPROCESSABLE_ENTITY)
+            (FieldMessages::from_errors(&errors, &t), None, StatusCode::UNPROCESSABLE_ENTITY)
         }
+        Some(AppError::Conflict { by, at }) => (
+            FieldMessages::default(),
+            Some(t.with_args("error-conflict", &[("by", by), ("at", t.datetime(&at))])),
+            StatusCode::CONFLICT,
+        ),
         Some(other) => return htmx_error(other, actor.locale, headers),
     };
     let back = match (&vehicle, &party) {
@@ -432,6 +445,10 @@ async fn form_page(
     render_with_status(
         status,
         &AppointmentFormPage {
+            heading: t.get(if editing.is_some() { "appointment-move" } else { "appointment-new" }),
+            action: editing.map_or("/appointments".to_string(), |(id, _)| format!("/appointments/{id}")),
+            version: editing.map(|(_, version)| version),
+            alert,
             zone: hours.time_zone.name().to_string(),
             party: party.map(|p| (p.id, p.full_name)),
             plate: vehicle.and_then(|v| v.plate),
@@ -491,7 +508,7 @@ pub async fn new_form(
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    form_page(&state, &user, &csrf, &headers, form, None).await
+    form_page(&state, &user, &csrf, &headers, form, None, None).await
 }
 
 fn draft(form: &Pairs) -> (AppointmentDraft, ValidationErrors) {
@@ -552,7 +569,97 @@ pub async fn book(
             )
             .await
         }
-        Err(error) => form_page(&state, &user, &csrf, &headers, form, Some(error)).await,
+        Err(error) => form_page(&state, &user, &csrf, &headers, form, Some(error), None).await,
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let actor = &user.actor;
+    let loaded = async {
+        let id: AppointmentId = id.parse().map_err(|_| AppError::NotFound)?;
+        Ok::<_, AppError>((state.app.appointment(actor, id).await?, state.app.working_hours(actor).await?))
+    }
+    .await;
+    let (a, hours) = match loaded {
+        Ok(loaded) => loaded,
+        Err(error) => return htmx_error(error, actor.locale, &headers),
+    };
+    let local =
+        |at: &chrono::DateTime<Utc>| at.with_timezone(&hours.time_zone).format("%Y-%m-%dT%H:%M").to_string();
+    let rule = a.rrule.as_deref().and_then(|r| domain::appointment::Recurrence::parse_rrule(r).ok());
+    let mut form: Pairs = [
+        ("party_id", a.party_id.map(|p| p.to_string()).unwrap_or_default()),
+        ("vehicle_id", a.vehicle_id.map(|v| v.to_string()).unwrap_or_default()),
+        ("interaction_id", a.interaction_id.map(|i| i.to_string()).unwrap_or_default()),
+        ("title", a.title.clone()),
+        ("kind", a.kind.clone()),
+        ("place", a.place.clone()),
+        ("notes", a.notes.clone()),
+        ("starts_at", local(&a.starts_at)),
+        ("ends_at", local(&a.ends_at)),
+        ("repeat", rule.map(|r| r.frequency.as_str().to_string()).unwrap_or_default()),
+        ("repeat_interval", rule.map(|r| r.interval.to_string()).unwrap_or_default()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    match rule.map(|r| r.end) {
+        Some(domain::appointment::RecurrenceEnd::Count(n)) => {
+            form.push(("repeat_count".into(), n.to_string()))
+        }
+        Some(domain::appointment::RecurrenceEnd::Until(day)) => {
+            form.push(("repeat_until".into(), day.to_string()))
+        }
+        None => {}
+    }
+    form.extend(a.users.iter().map(|u| ("user_ids".to_string(), u.id.to_string())));
+    form_page(&state, &user, &csrf, &headers, form, None, Some((a.id, a.version))).await
+}
+
+pub async fn reschedule(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<Pairs>,
+) -> Response {
+    let Ok(id) = id.parse::<AppointmentId>() else {
+        return htmx_error(AppError::NotFound, user.actor.locale, &headers);
+    };
+    let (draft, mut errors) = draft(&form);
+    let version = number::<i64>(&form, "version", &mut errors);
+    let result = match (errors.is_empty(), version) {
+        (true, Some(version)) => state.app.reschedule_appointment(&user.actor, id, version, &draft).await,
+        (true, None) => Err(ValidationErrors::single("version", "error-required").into()),
+        (false, _) => Err(AppError::Validation(errors)),
+    };
+    match result {
+        Ok(moved) if moved.double_bookings.is_empty() => {
+            Redirect::to(&format!("/appointments/{}", id.0)).into_response()
+        }
+        Ok(moved) => {
+            appointment_page(&state, &user, &csrf, &headers, moved.appointment, &moved.double_bookings, false)
+                .await
+        }
+        Err(error) => {
+            form_page(
+                &state,
+                &user,
+                &csrf,
+                &headers,
+                form,
+                Some(error),
+                Some((id.0, version.unwrap_or_default())),
+            )
+            .await
+        }
     }
 }
 

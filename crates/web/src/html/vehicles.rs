@@ -188,6 +188,24 @@ async fn writable_party(
     Ok((PartyId(party.id), party.full_name))
 }
 
+/// An empty vehicle form, or an empty vehicle-of-interest form.
+async fn blank_form(
+    state: &AppState,
+    user: &CurrentUser,
+    csrf: &CsrfToken,
+    headers: &HeaderMap,
+    id: &str,
+    interest: bool,
+) -> Response {
+    match writable_party(state, user, id).await {
+        Ok((party, party_name)) => {
+            let context = FormContext { party, party_name, interest, vehicle: None };
+            form_page(user, csrf, context, Vec::new(), None, headers)
+        }
+        Err(error) => htmx_error(error, user.actor.locale, headers),
+    }
+}
+
 pub async fn new_form(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -195,13 +213,7 @@ pub async fn new_form(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    match writable_party(&state, &user, &id).await {
-        Ok((party, party_name)) => {
-            let context = FormContext { party, party_name, interest: false, vehicle: None };
-            form_page(&user, &csrf, context, Vec::new(), None, &headers)
-        }
-        Err(error) => htmx_error(error, user.actor.locale, &headers),
-    }
+    blank_form(&state, &user, &csrf, &headers, &id, false).await
 }
 
 pub async fn new_interest_form(
@@ -211,13 +223,7 @@ pub async fn new_interest_form(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    match writable_party(&state, &user, &id).await {
-        Ok((party, party_name)) => {
-            let context = FormContext { party, party_name, interest: true, vehicle: None };
-            form_page(&user, &csrf, context, Vec::new(), None, &headers)
-        }
-        Err(error) => htmx_error(error, user.actor.locale, &headers),
-    }
+    blank_form(&state, &user, &csrf, &headers, &id, true).await
 }
 
 pub async fn create(

@@ -97,6 +97,60 @@ async fn pages_walk_from_vehicle_to_workshop_booking(t: TestApp) {
         page.contains("BRA2E19") && page.contains("02/12/2026 10:00"),
         "local time and plate on the appointment"
     );
+    // Rescheduled from its page: the form holds the booking; a second
+    // move from the same (now stale) form is refused.
+    let appointment = location(&booked)
+        .trim_start_matches("/appointments/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let edit = client
+        .get(t.url(&format!("/appointments/{appointment}/edit")))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(edit.contains("value=\"2026-12-02T10:00\"") && edit.contains("name=\"version\" value=\"1\""));
+    let move_to = |starts: &'static str, ends: &'static str| {
+        client
+            .post(t.url(&format!("/appointments/{appointment}")))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("version", "1"),
+                ("title", "Revisão BRA2E19"),
+                ("kind", "workshop"),
+                ("starts_at", starts),
+                ("ends_at", ends),
+            ])
+            .send()
+    };
+    assert_eq!(move_to("2026-12-03T10:00", "2026-12-03T11:00").await.expect("POST").status(), 303);
+    let stale = move_to("2026-12-04T10:00", "2026-12-04T11:00").await.expect("POST");
+    assert_eq!(stale.status(), 409);
+    assert!(stale.text().await.expect("body").contains("foi alterado por Gerente Teste"));
+    let current: Value = t
+        .client()
+        .get(t.url(&format!("/api/v1/appointments/{appointment}")))
+        .header("authorization", &admin)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    let put = t
+        .client()
+        .put(t.url(&format!("/api/v1/appointments/{appointment}")))
+        .header("authorization", &admin)
+        .json(&json!({ "version": current["version"], "title": "Revisão BRA2E19", "kind": "workshop", "starts_at": "2026-12-02T10:00", "ends_at": "2026-12-02T11:00" }))
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(put.status(), 200, "moved back through the API");
+
     // The same hour again: booked, with a warning.
     let again = book("2026-12-02T10:30", "2026-12-02T11:30").await.expect("POST");
     assert_eq!(again.status(), 200);
