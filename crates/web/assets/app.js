@@ -89,9 +89,23 @@
     }
   });
 
+  // Page shortcuts: an element with data-shortcut="t" is clicked by "t"
+  // (the agenda: t today, p/n previous/next, d/w/m day/week/month, c new).
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" ||
+      target.tagName === "SELECT" || target.isContentEditable)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.key.length !== 1) return;
+    var element = document.querySelector("[data-shortcut='" + event.key + "']");
+    if (element) {
+      event.preventDefault();
+      element.click();
+    }
+  });
+
   // Select a freshly created secret so it can be copied at once.
   document.addEventListener("DOMContentLoaded", function () {
-    var secret = document.getElementById("new-token");
+    var secret = document.getElementById("new-token") || document.getElementById("feed-url");
     if (secret && window.getSelection) {
       var range = document.createRange();
       range.selectNodeContents(secret);

@@ -650,3 +650,4 @@ working-hours-zone = Time zone
 notes-all = All notes in the history
 appointment-move = Reschedule
 timeline-appointment-moved = Appointment moved
+agenda-keys = Keys: t today · p/n previous/next · d/w/m day/week/month · c new

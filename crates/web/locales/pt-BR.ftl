@@ -650,3 +650,4 @@ working-hours-zone = Fuso horário
 notes-all = Todas as anotações no histórico
 appointment-move = Remarcar
 timeline-appointment-moved = Agendamento remarcado
+agenda-keys = Teclas: t hoje · p/n anterior/próximo · d/w/m dia/semana/mês · c novo

@@ -650,3 +650,4 @@ working-hours-zone = Fuso horário
 notes-all = Todas as notas no histórico
 appointment-move = Remarcar
 timeline-appointment-moved = Marcação remarcada
+agenda-keys = Teclas: t hoje · p/n anterior/seguinte · d/w/m dia/semana/mês · c nova

@@ -529,7 +529,9 @@ async fn customer_profile_walk_of_seed_000() {
     client.goto(&t.url(&format!("/agenda?view=week&date={iso}"))).await.expect("agenda");
     wait_for_text(client, "#calendar", "Oficina · ABC1D23").await;
     browser.screenshot("agenda-week").await;
-    client.goto(&t.url(&format!("/agenda?view=month&date={iso}"))).await.expect("agenda");
+    // "m" switches to the month, which holds it too.
+    client.find(Locator::Css("body")).await.expect("body").send_keys("m").await.expect("m");
+    wait_for_text(client, "#view-month[aria-current]", "").await;
     wait_for_text(client, "#calendar", "Oficina · ABC1D23").await;
     browser.close().await;
 }
