@@ -78,6 +78,12 @@ impl App {
         let today = at.with_timezone(&tz).date_naive();
         let monday = today - Duration::days(today.weekday().num_days_from_monday().into());
         let year = today.year();
+        // The demo's administrator sits in on some visits, so his own
+        // agenda is not empty either.
+        let admin = match domain::Email::parse(crate::setup::DEMO_ADMIN_EMAIL) {
+            Ok(email) => db::repo::user::find_by_email(&self.db, &email).await?.map(|u| UserId(u.id)),
+            Err(_) => None,
+        };
         let mut tx = self.db.begin().await?;
         for (index, (party, owner, name)) in parties.iter().enumerate() {
             let owner = owner.unwrap_or(first_manager);
@@ -166,6 +172,11 @@ impl App {
                     users: &[owner],
                     by: "demo",
                 };
+                let with_admin: Vec<UserId> = match admin {
+                    Some(admin) if index % 6 == 0 && admin != owner => vec![owner, admin],
+                    _ => vec![owner],
+                };
+                let new = NewAppointment { users: &with_admin, ..new };
                 let id = appointments::insert(&mut tx, &new, at).await?;
                 timeline::record(
                     &mut tx,

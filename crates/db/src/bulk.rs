@@ -104,7 +104,7 @@ fn sqlite_load(
         for sql in dropped.iter().filter(|(kind, _)| kind == "index") {
             tx.execute_batch(&sql.1)?;
         }
-        tracing::info!(indexes_s = (started.elapsed() - wrote).as_secs_f64(), "indexes rebuilt");
+        tracing::debug!(indexes_s = (started.elapsed() - wrote).as_secs_f64(), "indexes rebuilt");
         tx.execute(
             "INSERT INTO search_fts_parties (rowid, search_text) SELECT search_rowid, search_text FROM parties WHERE rowid > ?1",
             params![last_rowid],
@@ -115,7 +115,7 @@ fn sqlite_load(
     }
     let rebuilt = started.elapsed() - wrote;
     tx.commit()?;
-    tracing::info!(
+    tracing::debug!(
         written,
         rebuild,
         waiting_for_batches_s = waited.as_secs_f64(),

@@ -651,3 +651,4 @@ notes-all = All notes in the history
 appointment-move = Reschedule
 timeline-appointment-moved = Appointment moved
 agenda-keys = Keys: t today · p/n previous/next · d/w/m day/week/month · c new
+agenda-by-branch = By branch:

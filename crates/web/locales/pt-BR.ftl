@@ -651,3 +651,4 @@ notes-all = Todas as anotações no histórico
 appointment-move = Remarcar
 timeline-appointment-moved = Agendamento remarcado
 agenda-keys = Teclas: t hoje · p/n anterior/próximo · d/w/m dia/semana/mês · c novo
+agenda-by-branch = Por loja:

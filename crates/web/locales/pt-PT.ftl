@@ -651,3 +651,4 @@ notes-all = Todas as notas no histórico
 appointment-move = Remarcar
 timeline-appointment-moved = Marcação remarcada
 agenda-keys = Teclas: t hoje · p/n anterior/seguinte · d/w/m dia/semana/mês · c nova
+agenda-by-branch = Por loja:

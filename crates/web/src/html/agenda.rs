@@ -54,6 +54,8 @@ struct AgendaPage {
     today_href: String,
     cancelled_href: String,
     team_href: String,
+    /// Each branch's agendas at once: (name, address).
+    branch_links: Vec<(String, String)>,
     users_query: String,
     cancelled: bool,
     team: Vec<(String, String, bool)>,
@@ -163,15 +165,23 @@ pub async fn show(
     let view = View::parse(value(&query, "view"));
     let date = NaiveDate::parse_from_str(value(&query, "date"), "%Y-%m-%d").unwrap_or(today);
     let cancelled = !value(&query, "cancelled").is_empty();
-    let chosen = users_of(&query);
     let (from, to) = view.shown(date);
+    let branch = value(&query, "branch").parse::<uuid::Uuid>().ok();
     let loaded = async {
         let team = state.app.agenda_users(actor).await?;
+        // A coordinator's view of a whole branch: its users he may see.
+        let chosen: Vec<UserId> = match branch {
+            Some(branch) => {
+                team.iter().filter(|u| u.branch_id == Some(branch)).map(|u| UserId(u.id)).collect()
+            }
+            None => users_of(&query),
+        };
         let occurrences = state.app.agenda(actor, &chosen, from, to, cancelled).await?;
-        Ok::<_, AppError>((team, occurrences))
+        let branches = state.app.list_branches(actor).await?;
+        Ok::<_, AppError>((team, chosen, occurrences, branches))
     }
     .await;
-    let (team, occurrences) = match loaded {
+    let (team, chosen, occurrences, branches) = match loaded {
         Ok(loaded) => loaded,
         Err(error) => return htmx_error(error, actor.locale, &headers),
     };
@@ -219,6 +229,16 @@ pub async fn show(
         View::Month => format!("{} {}", month_name(&t, date.month()), date.year()),
     };
     let team_ids: Vec<UserId> = team.iter().map(|u| UserId(u.id)).collect();
+    // Only branches with someone whose agenda the actor may see.
+    let branch_links: Vec<(String, String)> = branches
+        .into_iter()
+        .filter(|b| team.iter().any(|u| u.branch_id == Some(b.id)))
+        .map(|b| {
+            let ids: Vec<UserId> =
+                team.iter().filter(|u| u.branch_id == Some(b.id)).map(|u| UserId(u.id)).collect();
+            (b.name, agenda_href(view, date, &ids, cancelled))
+        })
+        .collect();
     render(&AgendaPage {
         views: [View::Day, View::Week, View::Month]
             .into_iter()
@@ -235,6 +255,7 @@ pub async fn show(
         today_href: agenda_href(view, today, &chosen, cancelled),
         cancelled_href: agenda_href(view, date, &chosen, !cancelled),
         team_href: agenda_href(view, date, &team_ids, cancelled),
+        branch_links,
         users_query: users_query(&chosen),
         team: team.iter().map(|u| (u.id.to_string(), u.name.clone(), shown_users.contains(&u.id))).collect(),
         chosen_count: shown_users.len(),

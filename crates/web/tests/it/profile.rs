@@ -321,7 +321,7 @@ web_test!(api_covers_vehicles_interactions_and_the_agenda);
 async fn another_branch_reaches_neither_profile_nor_agenda(t: TestApp) {
     let admin = format!("Bearer {}", t.token_for(&t.admin).await);
     let manager_role = t.role(&admin, "account_manager").await["id"].clone();
-    let mut managers = Vec::new();
+    let (mut managers, mut branches) = (Vec::new(), Vec::new());
     for (email, branch) in [("centro@c.test", "Centro"), ("norte@c.test", "Norte")] {
         let branch: Value = post_json(&t, &admin, "/api/v1/branches", json!({ "name": branch }))
             .await
@@ -341,6 +341,7 @@ async fn another_branch_reaches_neither_profile_nor_agenda(t: TestApp) {
             .await
             .expect("PUT");
         assert_eq!(response.status(), 200);
+        branches.push(branch["id"].as_str().expect("branch id").to_string());
         managers.push((user, token, id));
     }
     let (_, norte, norte_id) = &managers[1];
@@ -388,5 +389,19 @@ async fn another_branch_reaches_neither_profile_nor_agenda(t: TestApp) {
     let agenda =
         client.get(t.url(&format!("/agenda?date=2026-12-01&user={norte_id}"))).send().await.expect("GET");
     assert_eq!(agenda.status(), 403);
+
+    // The administrator, coordinating, opens a whole branch's agendas.
+    let (admin_client, _) = t.login(&t.admin).await;
+    let page = |path: String| {
+        let client = admin_client.clone();
+        let url = t.url(&path);
+        async move { client.get(url).send().await.expect("GET").text().await.expect("body") }
+    };
+    let week = page("/agenda?view=week&date=2026-12-01".into()).await;
+    assert!(week.contains("Por loja:") && week.contains(">Norte<") && week.contains(">Centro<"));
+    let norte = page(format!("/agenda?view=week&date=2026-12-01&branch={}", branches[1])).await;
+    assert!(norte.contains("Entrega"), "the branch's agendas");
+    let centro = page(format!("/agenda?view=week&date=2026-12-01&branch={}", branches[0])).await;
+    assert!(!centro.contains("Entrega"), "only that branch's");
 }
 web_test!(another_branch_reaches_neither_profile_nor_agenda);
