@@ -230,7 +230,7 @@ async fn run() {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
-    let router = web::router(web::AppState { app: app.clone(), secure_cookies: false });
+    let router = web::router(web::AppState { app: app.clone(), secure_cookies: false, public_url: None });
     tokio::spawn(async move {
         let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
         let _ = axum::serve(listener, service).await;

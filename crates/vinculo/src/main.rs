@@ -176,7 +176,11 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     }
 
     tokio::spawn(app::worker::run(app.clone()));
-    let state = web::AppState { app: app.clone(), secure_cookies: url.starts_with("https://") };
+    let state = web::AppState {
+        app: app.clone(),
+        secure_cookies: url.starts_with("https://"),
+        public_url: config.public_url.clone(),
+    };
     let router = web::router(state);
     axum_serve(listener, router).await?;
     app.db.close().await;

@@ -24,6 +24,9 @@ pub struct AppState {
     pub app: Arc<App>,
     /// Mark cookies `Secure`: the server is reached over https.
     pub secure_cookies: bool,
+    /// The address users reach the server by (`public_url`), for links
+    /// that leave the browser, such as calendar feeds.
+    pub public_url: Option<String>,
 }
 
 pub fn router(state: AppState) -> Router {

@@ -189,7 +189,12 @@ pub async fn rotate_feed(
 ) -> ApiResult<(StatusCode, Json<CalendarFeed>)> {
     let secret =
         state.app.rotate_calendar_feed(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
-    Ok((StatusCode::CREATED, Json(CalendarFeed { url: crate::html::agenda::feed_url(&headers, &secret) })))
+    Ok((
+        StatusCode::CREATED,
+        Json(CalendarFeed {
+            url: crate::html::agenda::feed_url(state.public_url.as_deref(), &headers, &secret),
+        }),
+    ))
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
