@@ -119,7 +119,7 @@ impl Actor {
         Scope { org_id: self.org_id, reach: Reach::of(self.grants.read, self.viewer()) }
     }
 
-    fn write_reach(&self) -> Reach {
+    pub(crate) fn write_reach(&self) -> Reach {
         Reach::of(self.grants.write, self.viewer())
     }
 

@@ -209,7 +209,7 @@ impl App {
             .await?
             .into_iter()
             .filter(|u| u.active)
-            .filter(|u| u.id == actor.user_id.0 || sees_agenda(reach, u.id, u.branch_id))
+            .filter(|u| u.id == actor.user_id.0 || reaches_agenda(reach, u.id, u.branch_id))
             .map(|u| AgendaUser { id: u.id, name: u.display_name, branch_id: u.branch_id })
             .collect())
     }
@@ -406,7 +406,7 @@ impl App {
     ) -> Result<AppointmentView, AppError> {
         let before = self.appointment(actor, id).await?;
         actor.require_own_change()?;
-        let write = Reach::of(actor.grants.write, actor_viewer(actor));
+        let write = actor.write_reach();
         let own = before.users.iter().any(|u| u.id == actor.user_id.0);
         let party_ok = match before.party_id {
             Some(party) => {
@@ -418,7 +418,7 @@ impl App {
         let all_in_reach = before
             .users
             .iter()
-            .all(|u| users.iter().any(|row| row.id == u.id && sees_agenda(write, row.id, row.branch_id)));
+            .all(|u| users.iter().any(|row| row.id == u.id && reaches_agenda(write, row.id, row.branch_id)));
         if !(own || party_ok || all_in_reach) {
             return Err(AppError::Forbidden);
         }
@@ -707,13 +707,9 @@ impl App {
     }
 }
 
-fn actor_viewer(actor: &Actor) -> domain::access::Viewer {
-    domain::access::Viewer { user_id: actor.user_id, branch_id: actor.branch_id }
-}
-
-/// Whether a read reach covers a user's agenda: his agenda is his own
-/// portfolio, in his branch.
-fn sees_agenda(reach: Reach, user: Uuid, branch: Option<Uuid>) -> bool {
+/// Whether a reach (to read or to change) covers a user's agenda: it is
+/// his own portfolio, in his branch.
+fn reaches_agenda(reach: Reach, user: Uuid, branch: Option<Uuid>) -> bool {
     reach.covers(Portfolio { owner: Some(UserId(user)), branch: branch.map(domain::BranchId) })
 }
 
