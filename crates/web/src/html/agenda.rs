@@ -442,17 +442,9 @@ async fn form_page(
         Err(error) => return htmx_error(error, actor.locale, headers),
     };
     let t = tr(actor.locale).in_zone(hours.time_zone);
-    let (errors, alert, status) = match error {
-        None => (FieldMessages::default(), None, StatusCode::OK),
-        Some(AppError::Validation(errors)) => {
-            (FieldMessages::from_errors(&errors, &t), None, StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Some(AppError::Conflict { by, at }) => (
-            FieldMessages::default(),
-            Some(t.with_args("error-conflict", &[("by", by), ("at", t.datetime(&at))])),
-            StatusCode::CONFLICT,
-        ),
-        Some(other) => return htmx_error(other, actor.locale, headers),
+    let super::FormOutcome { errors, alert, status } = match super::FormOutcome::of(error, &t) {
+        Ok(outcome) => outcome,
+        Err(other) => return htmx_error(other, actor.locale, headers),
     };
     let back = match (&vehicle, &party) {
         (Some(v), _) => format!("/vehicles/{}", v.id),

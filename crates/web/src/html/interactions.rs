@@ -10,7 +10,7 @@ use app::registry_settings::StatusView;
 use app::{Actor, AppError};
 use askama::Template;
 use axum::extract::{Extension, Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::Permission;
 use domain::interaction::{InteractionChannel, InteractionDraft};
@@ -137,17 +137,9 @@ async fn page(
         Err(error) => return htmx_error(error, actor.locale, headers),
     };
     let t = tr(actor.locale).in_zone(hours.time_zone);
-    let (errors, alert, status) = match input.error {
-        None => (FieldMessages::default(), None, StatusCode::OK),
-        Some(AppError::Validation(errors)) => {
-            (FieldMessages::from_errors(&errors, &t), None, StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Some(AppError::Conflict { by, at }) => (
-            FieldMessages::default(),
-            Some(t.with_args("error-conflict", &[("by", by), ("at", t.datetime(&at))])),
-            StatusCode::CONFLICT,
-        ),
-        Some(other) => return htmx_error(other, actor.locale, headers),
+    let super::FormOutcome { errors, alert, status } = match super::FormOutcome::of(input.error, &t) {
+        Ok(outcome) => outcome,
+        Err(other) => return htmx_error(other, actor.locale, headers),
     };
     let options = |list: &[StatusView], prefix: &str| -> Vec<(String, String)> {
         list.iter().map(|o| (o.code.clone(), option_label(&t, prefix, list, &o.code))).collect()

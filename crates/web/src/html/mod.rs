@@ -121,6 +121,34 @@ pub fn form_id(pairs: &Pairs, name: &'static str, errors: &mut ValidationErrors)
     text.parse().map_err(|_| errors.add(name, "error-not-found")).ok()
 }
 
+/// How a form page answers a use case's refusal: field messages (422), a
+/// "changed by X at T" alert (409), or nothing to show (200). Any other
+/// error is not the form's to show and comes back.
+pub struct FormOutcome {
+    pub errors: FieldMessages,
+    pub alert: Option<String>,
+    pub status: StatusCode,
+}
+
+impl FormOutcome {
+    pub fn of(error: Option<AppError>, t: &Tr) -> Result<FormOutcome, AppError> {
+        Ok(match error {
+            None => FormOutcome { errors: FieldMessages::default(), alert: None, status: StatusCode::OK },
+            Some(AppError::Validation(errors)) => FormOutcome {
+                errors: FieldMessages::from_errors(&errors, t),
+                alert: None,
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+            },
+            Some(AppError::Conflict { by, at }) => FormOutcome {
+                errors: FieldMessages::default(),
+                alert: Some(t.with_args("error-conflict", &[("by", by), ("at", t.datetime(&at))])),
+                status: StatusCode::CONFLICT,
+            },
+            Some(other) => return Err(other),
+        })
+    }
+}
+
 /// What a form held, to fill it again after a refusal.
 #[derive(Default)]
 pub struct FormValues(pub Pairs);

@@ -12,7 +12,7 @@ use app::agenda::AppointmentView;
 use app::vehicles::VehicleView;
 use askama::Template;
 use axum::extract::{Extension, Form, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::Permission;
 use domain::vehicle::{VehicleDraft, VehicleInterestDraft};
@@ -128,17 +128,9 @@ fn form_page(
     headers: &HeaderMap,
 ) -> Response {
     let t = tr(user.actor.locale);
-    let (errors, alert, status) = match error {
-        None => (FieldMessages::default(), None, StatusCode::OK),
-        Some(AppError::Validation(errors)) => {
-            (FieldMessages::from_errors(&errors, &t), None, StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Some(AppError::Conflict { by, at }) => (
-            FieldMessages::default(),
-            Some(t.with_args("error-conflict", &[("by", by), ("at", t.datetime(&at))])),
-            StatusCode::CONFLICT,
-        ),
-        Some(other) => return htmx_error(other, user.actor.locale, headers),
+    let super::FormOutcome { errors, alert, status } = match super::FormOutcome::of(error, &t) {
+        Ok(outcome) => outcome,
+        Err(other) => return htmx_error(other, user.actor.locale, headers),
     };
     let party = context.party;
     let (heading, action, back) = match (context.interest, context.vehicle) {
