@@ -652,3 +652,5 @@ appointment-move = Reschedule
 timeline-appointment-moved = Appointment moved
 agenda-keys = Keys: t today · p/n previous/next · d/w/m day/week/month · c new
 agenda-by-branch = By branch:
+home-today = Your agenda today
+home-today-empty = Nothing booked for today.

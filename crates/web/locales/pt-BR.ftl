@@ -652,3 +652,5 @@ appointment-move = Remarcar
 timeline-appointment-moved = Agendamento remarcado
 agenda-keys = Teclas: t hoje · p/n anterior/próximo · d/w/m dia/semana/mês · c novo
 agenda-by-branch = Por loja:
+home-today = Sua agenda hoje
+home-today-empty = Nada agendado para hoje.

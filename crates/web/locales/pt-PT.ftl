@@ -652,3 +652,5 @@ appointment-move = Remarcar
 timeline-appointment-moved = Marcação remarcada
 agenda-keys = Teclas: t hoje · p/n anterior/seguinte · d/w/m dia/semana/mês · c nova
 agenda-by-branch = Por loja:
+home-today = A sua agenda hoje
+home-today-empty = Nada marcado para hoje.

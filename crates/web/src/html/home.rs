@@ -20,6 +20,8 @@ struct HomePage {
     language: &'static str,
     users_count: Option<usize>,
     recent: Vec<AuditLine>,
+    /// Today's appointments in the user's agenda: (time, title, party, address).
+    today: Vec<(String, String, String, String)>,
 }
 
 pub async fn show(
@@ -28,7 +30,27 @@ pub async fn show(
     Extension(csrf): Extension<CsrfToken>,
 ) -> Response {
     let actor = &user.actor;
-    let t = tr(actor.locale);
+    let hours = match state.app.working_hours(actor).await {
+        Ok(hours) => hours,
+        Err(error) => return super::app_error_page(error, actor.locale),
+    };
+    let t = tr(actor.locale).in_zone(hours.time_zone);
+    let day = t.local_day(&chrono::Utc::now());
+    let today = match state.app.agenda(actor, &[], day, day + chrono::Duration::days(1), false).await {
+        Ok(found) => found
+            .into_iter()
+            .map(|o| {
+                let time = format!("{}–{}", t.time(&o.starts_at), t.time(&o.ends_at));
+                (
+                    time,
+                    o.title,
+                    o.party_name.unwrap_or_default(),
+                    format!("/appointments/{}", o.appointment_id),
+                )
+            })
+            .collect(),
+        Err(error) => return super::app_error_page(error, actor.locale),
+    };
     // Only administrators see the organisation's activity and users.
     let (users_count, recent) = if actor.is_admin() {
         let users = state.app.list_users(actor).await;
@@ -56,5 +78,6 @@ pub async fn show(
         language: actor.locale.native_name(),
         users_count,
         recent,
+        today,
     })
 }

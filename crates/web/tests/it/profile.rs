@@ -306,6 +306,20 @@ async fn api_covers_vehicles_interactions_and_the_agenda(t: TestApp) {
     assert!(calendar.text().await.expect("body").contains("BEGIN:VCALENDAR"));
     assert_eq!(t.client().get(t.url("/calendar/not-a-secret.ics")).send().await.expect("GET").status(), 404);
 
+    // Today's appointments greet the user on the home page.
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::America::Sao_Paulo).date_naive();
+    let booked_today = post_json(
+        &t,
+        &admin,
+        "/api/v1/appointments",
+        json!({ "title": "Café com a Ana", "starts_at": format!("{today}T00:05"), "ends_at": format!("{today}T00:35") }),
+    )
+    .await;
+    assert_eq!(booked_today.status(), 201);
+    let (client, _) = t.login(&t.admin).await;
+    let home = client.get(t.url("/")).send().await.expect("GET").text().await.expect("body");
+    assert!(home.contains("Sua agenda hoje") && home.contains("Café com a Ana"), "today on the home page");
+
     let hours = t
         .client()
         .put(t.url("/api/v1/working-hours"))
