@@ -2,6 +2,8 @@
 //! parties, vehicles and interactions; each user's day, week and month; a
 //! coordinator's view of his team; free days; and each user's calendar feed
 //! for Outlook or Google Calendar.
+use crate::interactions::InteractionList;
+use crate::registry_settings::StatusView;
 use crate::secret::{digest, random_token};
 use crate::{Actor, App, AppError, now, timeline};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -169,12 +171,48 @@ fn expand(row: &BookedRow, fallback: Tz) -> Vec<Span> {
     occurrences(Span { starts_at: row.first_starts_at, ends_at: row.first_ends_at }, tz, rule.as_ref())
 }
 
+/// Every occurrence of these appointments inside `window`: the row, the
+/// occurrence's index in its series, its span, and whether it recurs.
+fn occurrences_within(
+    rows: &[BookedRow],
+    tz: Tz,
+    window: Span,
+) -> impl Iterator<Item = (&BookedRow, usize, Span, bool)> {
+    rows.iter().flat_map(move |row| {
+        let spans = expand(row, tz);
+        let recurring = spans.len() > 1;
+        spans
+            .into_iter()
+            .enumerate()
+            .filter(move |(_, span)| span.overlaps(&window))
+            .map(move |(index, span)| (row, index, span, recurring))
+    })
+}
+
 impl App {
     /// The organisation's time zone and working hours.
     pub async fn working_hours(&self, actor: &Actor) -> Result<WorkingHours, AppError> {
-        let row = organisation::working_hours(&self.db, actor.org_id).await?.ok_or(AppError::NotFound)?;
+        self.hours_of(actor.org_id).await
+    }
+
+    async fn hours_of(&self, org_id: domain::OrgId) -> Result<WorkingHours, AppError> {
+        let row = organisation::working_hours(&self.db, org_id).await?.ok_or(AppError::NotFound)?;
         Ok(WorkingHours::parse(&row.time_zone, &row.work_opens, &row.work_closes, &row.work_days)
             .unwrap_or_default())
+    }
+
+    /// What the page where administrators shape the agenda shows: the
+    /// working hours and the interaction natures and statuses.
+    pub async fn agenda_settings(
+        &self,
+        actor: &Actor,
+    ) -> Result<(WorkingHours, Vec<StatusView>, Vec<StatusView>), AppError> {
+        actor.require_change(Permission::Administer)?;
+        Ok((
+            self.working_hours(actor).await?,
+            self.interaction_options(actor, InteractionList::Nature).await?,
+            self.interaction_options(actor, InteractionList::Status).await?,
+        ))
     }
 
     pub async fn set_working_hours(
@@ -575,31 +613,37 @@ impl App {
         let hours = self.working_hours(actor).await?;
         let window = period(&hours, from, to)?;
         let users = self.visible_users(actor, users).await?;
+        self.booked_within(actor, &hours, &users, window, cancelled).await
+    }
+
+    /// The occurrences in these (already permitted) users' agendas.
+    async fn booked_within(
+        &self,
+        actor: &Actor,
+        hours: &WorkingHours,
+        users: &[AgendaUser],
+        window: Span,
+        cancelled: bool,
+    ) -> Result<Vec<OccurrenceView>, AppError> {
         let ids: Vec<UserId> = users.iter().map(|u| UserId(u.id)).collect();
         let rows =
             repo::of_users(&self.db, actor.org_id, &ids, window.starts_at, window.ends_at, cancelled).await?;
-        let mut out = Vec::new();
-        for row in rows {
-            let user_id = row.user_id;
-            let spans = expand(&row, hours.time_zone);
-            let recurring = spans.len() > 1;
-            for (index, span) in spans.into_iter().enumerate().filter(|(_, s)| s.overlaps(&window)) {
-                out.push(OccurrenceView {
-                    appointment_id: row.id,
-                    index,
-                    user_id,
-                    starts_at: span.starts_at,
-                    ends_at: span.ends_at,
-                    title: row.title.clone(),
-                    kind: row.kind.clone(),
-                    place: row.place.clone(),
-                    party_id: row.party_id,
-                    party_name: row.party_name.clone(),
-                    recurring,
-                    cancelled: row.cancelled,
-                });
-            }
-        }
+        let mut out: Vec<OccurrenceView> = occurrences_within(&rows, hours.time_zone, window)
+            .map(|(row, index, span, recurring)| OccurrenceView {
+                appointment_id: row.id,
+                index,
+                user_id: row.user_id,
+                starts_at: span.starts_at,
+                ends_at: span.ends_at,
+                title: row.title.clone(),
+                kind: row.kind.clone(),
+                place: row.place.clone(),
+                party_id: row.party_id,
+                party_name: row.party_name.clone(),
+                recurring,
+                cancelled: row.cancelled,
+            })
+            .collect();
         out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.user_id.cmp(&b.user_id)));
         Ok(out)
     }
@@ -614,8 +658,9 @@ impl App {
         to: NaiveDate,
     ) -> Result<Vec<FreeDaysView>, AppError> {
         let hours = self.working_hours(actor).await?;
-        let occurrences = self.agenda(actor, users, from, to, false).await?;
+        let window = period(&hours, from, to)?;
         let users = self.visible_users(actor, users).await?;
+        let occurrences = self.booked_within(actor, &hours, &users, window, false).await?;
         Ok(users
             .into_iter()
             .map(|u| {
@@ -671,10 +716,7 @@ impl App {
         let Some(owner) = user::get(&self.db, org_id, UserId(user_id)).await?.filter(|u| u.active) else {
             return Ok(None);
         };
-        let row = organisation::working_hours(&self.db, org_id).await?.ok_or(AppError::NotFound)?;
-        let tz = WorkingHours::parse(&row.time_zone, &row.work_opens, &row.work_closes, &row.work_days)
-            .unwrap_or_default()
-            .time_zone;
+        let tz = self.hours_of(org_id).await?.time_zone;
         let today = Utc::now();
         let window = Span {
             starts_at: today - Duration::days(FEED_PAST_DAYS),
@@ -683,15 +725,13 @@ impl App {
         let rows =
             repo::of_users(&self.db, org_id, &[UserId(user_id)], window.starts_at, window.ends_at, false)
                 .await?;
-        let mut events = Vec::new();
-        for row in rows {
-            for (index, span) in expand(&row, tz).into_iter().enumerate().filter(|(_, s)| s.overlaps(&window))
-            {
-                let mut description = row.notes.clone();
-                if let Some(party) = &row.party_name {
-                    description = format!("{party}\n{description}").trim().to_string();
-                }
-                events.push(render::ical::FeedEvent {
+        let mut events: Vec<render::ical::FeedEvent> = occurrences_within(&rows, tz, window)
+            .map(|(row, index, span, _)| {
+                let description = match &row.party_name {
+                    Some(party) => format!("{party}\n{}", row.notes).trim().to_string(),
+                    None => row.notes.clone(),
+                };
+                render::ical::FeedEvent {
                     uid: format!("{}-{index}@vinculo", row.id),
                     starts_at: span.starts_at,
                     ends_at: span.ends_at,
@@ -699,9 +739,9 @@ impl App {
                     location: row.place.clone(),
                     description,
                     updated_at: row.created_at,
-                });
-            }
-        }
+                }
+            })
+            .collect();
         events.sort_by_key(|e| e.starts_at);
         Ok(Some(render::ical::feed(&format!("Vínculo · {}", owner.display_name), &events)))
     }

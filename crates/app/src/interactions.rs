@@ -73,6 +73,15 @@ pub enum InteractionList {
 }
 
 impl InteractionList {
+    /// `nature` or `status`, as forms and the API name them.
+    pub fn parse(text: &str) -> Result<InteractionList, &'static str> {
+        match text {
+            "nature" => Ok(InteractionList::Nature),
+            "status" => Ok(InteractionList::Status),
+            _ => Err("error-option-list-invalid"),
+        }
+    }
+
     fn key(self) -> &'static str {
         match self {
             InteractionList::Nature => "nature",

@@ -116,14 +116,9 @@ pub async fn add_option(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewOption>,
 ) -> ApiResult<(StatusCode, Json<StatusView>)> {
-    let list = match body.list.as_str() {
-        "nature" => InteractionList::Nature,
-        "status" => InteractionList::Status,
-        _ => {
-            let errors = domain::ValidationErrors::single("list", "error-option-list-invalid");
-            return Err(ApiError::from_app(errors.into(), actor.locale));
-        }
-    };
+    let list = InteractionList::parse(&body.list).map_err(|message| {
+        ApiError::from_app(domain::ValidationErrors::single("list", message).into(), actor.locale)
+    })?;
     let added = state
         .app
         .add_interaction_option(&actor, list, &body.label)

@@ -1,8 +1,8 @@
 //! Agenda: a user's or his team's day, week and month; free days [dias
 //! livres]; booking and cancelling appointments; the calendar feed.
 use super::{
-    FieldMessages, FormValues, Pairs, Shell, form_id, htmx_error, number, render, render_with_status, value,
-    values,
+    FieldMessages, FormValues, Pairs, Shell, form_id, htmx_error, number, path_id, render,
+    render_with_status, value, values,
 };
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -595,7 +595,7 @@ pub async fn edit_form(
 ) -> Response {
     let actor = &user.actor;
     let loaded = async {
-        let id: AppointmentId = id.parse().map_err(|_| AppError::NotFound)?;
+        let id: AppointmentId = path_id(&id)?;
         Ok::<_, AppError>((state.app.appointment(actor, id).await?, state.app.working_hours(actor).await?))
     }
     .await;
@@ -748,10 +748,7 @@ pub async fn show_appointment(
     Path(id): Path<String>,
     Query(query): Query<Pairs>,
 ) -> Response {
-    let found = match id.parse::<AppointmentId>() {
-        Ok(id) => state.app.appointment(&user.actor, id).await,
-        Err(_) => Err(AppError::NotFound),
-    };
+    let found = async { state.app.appointment(&user.actor, path_id::<AppointmentId>(&id)?).await }.await;
     match found {
         Ok(a) => {
             appointment_page(&state, &user, &csrf, &headers, a, &[], !value(&query, "booked").is_empty())
@@ -769,7 +766,7 @@ pub async fn cancel(
     Form(form): Form<Pairs>,
 ) -> Response {
     let result = async {
-        let id: AppointmentId = id.parse().map_err(|_| AppError::NotFound)?;
+        let id: AppointmentId = path_id(&id)?;
         let mut errors = ValidationErrors::new();
         let version = number::<i64>(&form, "version", &mut errors).ok_or(AppError::Validation(errors))?;
         state.app.cancel_appointment(&user.actor, id, version).await

@@ -57,19 +57,8 @@ async fn page(
     status: StatusCode,
 ) -> Response {
     let actor = &user.actor;
-    if !actor.is_admin() {
-        return super::app_error_page(AppError::Forbidden, actor.locale);
-    }
-    let loaded = async {
-        Ok::<_, AppError>((
-            state.app.working_hours(actor).await?,
-            state.app.interaction_options(actor, InteractionList::Nature).await?,
-            state.app.interaction_options(actor, InteractionList::Status).await?,
-        ))
-    }
-    .await;
-    let (hours, natures, statuses) = match loaded {
-        Ok(loaded) => loaded,
+    let (hours, natures, statuses) = match state.app.agenda_settings(actor).await {
+        Ok(settings) => settings,
         Err(error) => return super::app_error_page(error, actor.locale),
     };
     let t = tr(actor.locale);
@@ -142,9 +131,24 @@ pub async fn add_option(
     Extension(csrf): Extension<CsrfToken>,
     Form(form): Form<Pairs>,
 ) -> Response {
-    let list = match value(&form, "list") {
-        "status" => InteractionList::Status,
-        _ => InteractionList::Nature,
+    let list = match InteractionList::parse(value(&form, "list")) {
+        Ok(list) => list,
+        Err(message) => {
+            let errors = FieldMessages::from_errors(
+                &domain::ValidationErrors::single("label", message),
+                &tr(user.actor.locale),
+            );
+            return page(
+                &state,
+                &user,
+                &csrf,
+                errors,
+                value(&form, "list"),
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     match state.app.add_interaction_option(&user.actor, list, value(&form, "label")).await {
         Ok(_) => Redirect::to("/admin/agenda?saved=1").into_response(),

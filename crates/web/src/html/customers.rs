@@ -19,7 +19,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 fn parse_id(id: &str) -> Result<PartyId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound)
+    super::path_id(id)
 }
 
 /// Errors on customer pages: a merged party's old address leads to the survivor.
@@ -1046,7 +1046,7 @@ pub async fn remove_relationship(
 ) -> Response {
     let result = async {
         let party = parse_id(&id)?;
-        let rel: Uuid = rel.parse().map_err(|_| AppError::NotFound)?;
+        let rel: Uuid = super::path_id(&rel)?;
         state.app.remove_relationship(&user.actor, party, rel).await.map(|_| party.0)
     }
     .await;
@@ -1082,7 +1082,7 @@ pub async fn undo_merge(
     Path(id): Path<String>,
 ) -> Response {
     let result = async {
-        let merge_id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+        let merge_id: Uuid = super::path_id(&id)?;
         state.app.undo_merge(&user.actor, merge_id).await.map(|p| p.id)
     }
     .await;

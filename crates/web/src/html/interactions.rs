@@ -1,6 +1,8 @@
 //! Atendimentos: opening an interaction from a profile or a vehicle, and
 //! its information page (seed 000, steps 5–6, 8–9 and 16–18).
-use super::{FieldMessages, FormValues, Pairs, Shell, form_id, htmx_error, render_with_status, value};
+use super::{
+    FieldMessages, FormValues, Pairs, Shell, form_id, htmx_error, path_id, render_with_status, value,
+};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::{Tr, tr};
@@ -298,10 +300,7 @@ pub async fn show(
     Path(id): Path<String>,
     Query(query): Query<NewQuery>,
 ) -> Response {
-    let found = match id.parse::<InteractionId>() {
-        Ok(id) => state.app.interaction(&user.actor, id).await,
-        Err(_) => Err(AppError::NotFound),
-    };
+    let found = async { state.app.interaction(&user.actor, path_id::<InteractionId>(&id)?).await }.await;
     match found {
         Ok(i) => {
             let input = PageInput {
@@ -325,10 +324,7 @@ pub async fn update(
     Path(id): Path<String>,
     Form(form): Form<Pairs>,
 ) -> Response {
-    let found = match id.parse::<InteractionId>() {
-        Ok(id) => state.app.interaction(&user.actor, id).await,
-        Err(_) => Err(AppError::NotFound),
-    };
+    let found = async { state.app.interaction(&user.actor, path_id::<InteractionId>(&id)?).await }.await;
     let existing = match found {
         Ok(i) => i,
         Err(error) => return htmx_error(error, user.actor.locale, &headers),

@@ -112,6 +112,11 @@ pub fn number<T: std::str::FromStr>(
     text.parse().map_err(|_| errors.add(name, "error-number-invalid")).ok()
 }
 
+/// An id from a page's path; one that does not parse names nothing: 404.
+pub fn path_id<T: std::str::FromStr>(text: &str) -> Result<T, AppError> {
+    text.parse().map_err(|_| AppError::NotFound)
+}
+
 /// An optional id from a form (a select or a hidden field).
 pub fn form_id(pairs: &Pairs, name: &'static str, errors: &mut ValidationErrors) -> Option<uuid::Uuid> {
     let text = value(pairs, name).trim();

@@ -2,7 +2,9 @@
 //! vehicle's detail, from where after-sale interactions and workshop
 //! bookings start (seed 000, steps 7–10 and 19–20).
 use super::interactions::{InteractionLabels, InteractionLine};
-use super::{FieldMessages, FormValues, Pairs, Shell, htmx_error, number, render, render_with_status, value};
+use super::{
+    FieldMessages, FormValues, Pairs, Shell, htmx_error, number, path_id, render, render_with_status, value,
+};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::i18n::{Tr, tr};
@@ -100,18 +102,6 @@ fn interest_draft(form: &Pairs) -> (VehicleInterestDraft, ValidationErrors) {
     (draft, errors)
 }
 
-/// Merges the form's own parse errors with the use case's.
-fn with_form_errors(result: Result<(), AppError>, mut form_errors: ValidationErrors) -> Result<(), AppError> {
-    match result {
-        Err(AppError::Validation(errors)) => {
-            form_errors.0.extend(errors.0);
-            Err(AppError::Validation(form_errors))
-        }
-        other if form_errors.is_empty() => other,
-        _ => Err(AppError::Validation(form_errors)),
-    }
-}
-
 struct FormContext {
     party: PartyId,
     party_name: String,
@@ -163,20 +153,12 @@ fn form_page(
     )
 }
 
-fn party_id(id: &str) -> Result<PartyId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound)
-}
-
-fn vehicle_id(id: &str) -> Result<VehicleId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound)
-}
-
 async fn writable_party(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
 ) -> Result<(PartyId, String), AppError> {
-    let party = state.app.party_for_edit(&user.actor, party_id(id)?).await?;
+    let party = state.app.party_for_edit(&user.actor, path_id::<PartyId>(id)?).await?;
     Ok((PartyId(party.id), party.full_name))
 }
 
@@ -258,9 +240,10 @@ pub async fn add_interest(
         Err(error) => return htmx_error(error, user.actor.locale, &headers),
     };
     let (draft, form_errors) = interest_draft(&form);
-    let result = match with_form_errors(Ok(()), form_errors) {
-        Ok(()) => state.app.add_vehicle_interest(&user.actor, party, &draft).await.map(|_| ()),
-        Err(error) => Err(error),
+    let result = if form_errors.is_empty() {
+        state.app.add_vehicle_interest(&user.actor, party, &draft).await.map(|_| ())
+    } else {
+        Err(AppError::Validation(form_errors))
     };
     match result {
         Ok(()) => Redirect::to(&format!("/customers/{party}#vehicles")).into_response(),
@@ -278,7 +261,7 @@ pub async fn remove_interest(
     Path(id): Path<String>,
 ) -> Response {
     let result = async {
-        let id: uuid::Uuid = id.parse().map_err(|_| AppError::NotFound)?;
+        let id: uuid::Uuid = path_id(&id)?;
         state.app.remove_vehicle_interest(&user.actor, id).await
     }
     .await;
@@ -297,7 +280,7 @@ pub async fn show(
 ) -> Response {
     let actor = &user.actor;
     let loaded = async {
-        let id = vehicle_id(&id)?;
+        let id = path_id::<VehicleId>(&id)?;
         let vehicle = state.app.vehicle(actor, id).await?;
         let party = PartyId(vehicle.party_id);
         let owner = state.app.get_party(actor, party).await?;
@@ -342,7 +325,7 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Response {
     let loaded = async {
-        let vehicle = state.app.vehicle(&user.actor, vehicle_id(&id)?).await?;
+        let vehicle = state.app.vehicle(&user.actor, path_id::<VehicleId>(&id)?).await?;
         let (party, name) = writable_party(&state, &user, &vehicle.party_id.to_string()).await?;
         Ok::<_, AppError>((vehicle, party, name))
     }
@@ -383,7 +366,7 @@ pub async fn update(
     Form(form): Form<Pairs>,
 ) -> Response {
     let loaded = async {
-        let id = vehicle_id(&id)?;
+        let id = path_id::<VehicleId>(&id)?;
         let vehicle = state.app.vehicle(&user.actor, id).await?;
         let (party, name) = writable_party(&state, &user, &vehicle.party_id.to_string()).await?;
         Ok::<_, AppError>((id, party, name))
@@ -397,7 +380,7 @@ pub async fn update(
     let version: Option<i64> = number(&form, "version", &mut form_errors);
     let (draft, draft_errors) = vehicle_draft(&form);
     form_errors.0.extend(draft_errors.0);
-    let result = match (with_form_errors(Ok(()), form_errors), version) {
+    let result = match (form_errors.into_result().map_err(AppError::Validation), version) {
         (Ok(()), Some(version)) => {
             state.app.update_vehicle(&user.actor, id, version, &draft).await.map(|_| ())
         }
@@ -425,7 +408,7 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Response {
     let result = async {
-        let id = vehicle_id(&id)?;
+        let id = path_id::<VehicleId>(&id)?;
         let vehicle = state.app.vehicle(&user.actor, id).await?;
         state.app.remove_vehicle(&user.actor, id).await?;
         Ok::<_, AppError>(vehicle.party_id)
