@@ -428,8 +428,11 @@ pub struct DemoLoad {
 }
 
 impl App {
-    /// Adds `count` demo parties to the demo organisation, in batches of a
-    /// few thousand per transaction. The organisation must exist.
+    /// Adds `count` demo parties to the demo organisation, in one
+    /// transaction. The organisation must exist, and nothing else may use
+    /// the database meanwhile: the demo command and `serve --demo` run it
+    /// before anything else, and the load writes faster with the file to
+    /// itself.
     pub async fn load_demo_parties(
         &self,
         org_id: OrgId,
@@ -478,7 +481,8 @@ impl App {
         });
         let origin =
             db::bulk::LoadOrigin { org_id, source: "demo".into(), by_label: "demo".into(), now: now() };
-        let written = db::bulk::load_parties(&self.db, origin, count, batches).await;
+        let written =
+            db::bulk::load_parties(&self.db, origin, count, db::bulk::Access::Exclusive, batches).await;
         let profiled = generator.await.map_err(|e| AppError::Internal(e.to_string()))?;
         let written = written?;
         self.load_demo_profiles(org_id, seed, &profiled, &portfolios).await?;

@@ -7,7 +7,8 @@
 //! capped a load at ~5,000 parties a second. A load that at least doubles
 //! the registry also drops the parties' secondary indexes and search
 //! triggers first and rebuilds them at the end: sorting once beats a
-//! million random B-tree inserts. PostgreSQL takes the multi-row inserts
+//! million random B-tree inserts. A load with the database to itself
+//! also skips the WAL ([`Access::Exclusive`]). PostgreSQL takes the multi-row inserts
 //! of [`crate::repo::party::insert_bulk`].
 use crate::repo::party::{BulkParty, insert_bulk, place, search_rowid};
 use crate::{Db, DbError};
@@ -15,6 +16,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use domain::OrgId;
 use domain::party::{Channel, search_text, sort_name};
 use rusqlite::{Transaction, TransactionBehavior, params};
+use std::collections::HashSet;
 use tokio::sync::mpsc::Receiver;
 
 /// Tables a party load writes; their secondary indexes may be rebuilt.
@@ -33,30 +35,55 @@ pub struct LoadOrigin {
     pub now: DateTime<Utc>,
 }
 
+/// Whether a load has the database to itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Others may read and write meanwhile.
+    Shared,
+    /// Nothing else uses the database meanwhile (the demo command, before a
+    /// server starts). On SQLite the load then closes the pools and writes
+    /// through a rollback journal: its pages are written once, where the
+    /// WAL writes them twice (a million parties: 18 s of commit through
+    /// the WAL).
+    Exclusive,
+}
+
 /// Writes every batch received; `expected` (how many parties are coming)
 /// decides whether indexes are rebuilt. Returns how many were written.
 pub async fn load_parties(
     db: &Db,
     origin: LoadOrigin,
     expected: u64,
+    access: Access,
     mut batches: Receiver<Vec<BulkParty>>,
 ) -> Result<u64, DbError> {
     match db {
-        Db::Sqlite(sqlite) => {
-            let path = sqlite.path.clone();
-            tokio::task::spawn_blocking(move || sqlite_load(&path, &origin, expected, &mut batches))
+        Db::Sqlite(sqlite) => match access {
+            Access::Exclusive => {
+                sqlite
+                    .exclusively(move |path| sqlite_load(path, &origin, expected, access, &mut batches))
+                    .await
+            }
+            Access::Shared => {
+                let path = sqlite.path().to_path_buf();
+                tokio::task::spawn_blocking(move || {
+                    sqlite_load(&path, &origin, expected, access, &mut batches)
+                })
                 .await
                 .map_err(|e| DbError::Bulk(e.to_string()))?
-        }
+            }
+        },
         Db::Postgres(_) => {
-            let mut written = 0;
+            let (mut written, mut references) = (0, References::default());
+            let mut tx = db.begin().await?;
             while let Some(batch) = batches.recv().await {
-                let mut tx = db.begin().await?;
+                references.add(&batch);
                 insert_bulk(&mut tx, origin.org_id, &batch, &origin.source, &origin.by_label, origin.now)
                     .await?;
-                tx.commit().await?;
                 written += batch.len() as u64;
             }
+            references.check_postgres(&mut tx, origin.org_id).await?;
+            tx.commit().await?;
             Ok(written)
         }
     }
@@ -80,37 +107,59 @@ fn instant(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::AutoSi, false)
 }
 
+/// Page cache per party loaded: the load's pages stay in memory until the
+/// commit writes them once (a million parties make ~2.2 GB).
+const CACHE_KIB_PER_PARTY: u64 = 4;
+
 fn sqlite_load(
     path: &std::path::Path,
     origin: &LoadOrigin,
     expected: u64,
+    access: Access,
     batches: &mut Receiver<Vec<BulkParty>>,
 ) -> Result<u64, DbError> {
     let mut conn = rusqlite::Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    // The load's pages stay in memory until the commit writes them once.
-    conn.pragma_update(None, "cache_size", "-1048576")?;
+    if access == Access::Exclusive {
+        conn.pragma_update(None, "journal_mode", "truncate")?;
+    }
+    // References within the load hold by construction, and the sellers
+    // and branches it names are checked once each before the commit; a
+    // check per row cost a lookup per phone, e-mail and consent.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let cache_kib = (expected * CACHE_KIB_PER_PARTY).clamp(64 << 10, 6 << 20);
+    conn.pragma_update(None, "cache_size", format!("-{cache_kib}"))?;
     conn.pragma_update(None, "temp_store", "memory")?;
+    let outcome = sqlite_transaction(&mut conn, origin, expected, batches);
+    if access == Access::Exclusive {
+        conn.pragma_update(None, "journal_mode", "wal")?;
+    }
+    outcome
+}
+
+fn sqlite_transaction(
+    conn: &mut rusqlite::Connection,
+    origin: &LoadOrigin,
+    expected: u64,
+    batches: &mut Receiver<Vec<BulkParty>>,
+) -> Result<u64, DbError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let existing: i64 = tx.query_row("SELECT COUNT(*) FROM parties", [], |r| r.get(0))?;
     let last_rowid: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM parties", [], |r| r.get(0))?;
     let rebuild = expected >= REBUILD_FROM && expected >= existing as u64;
     let dropped = if rebuild { drop_indexes(&tx)? } else { Vec::new() };
     let started = std::time::Instant::now();
-    let (written, waited) = write_batches(&tx, origin, batches)?;
+    let (written, waited, references) = write_batches(&tx, origin, batches)?;
+    references.check_sqlite(&tx, origin.org_id)?;
     let wrote = started.elapsed();
     if rebuild {
-        for sql in dropped.iter().filter(|(kind, _)| kind == "index") {
-            tx.execute_batch(&sql.1)?;
+        for (_, sql) in dropped.iter().filter(|(kind, _)| kind == "index") {
+            tx.execute_batch(sql)?;
         }
         tracing::debug!(indexes_s = (started.elapsed() - wrote).as_secs_f64(), "indexes rebuilt");
-        tx.execute(
-            "INSERT INTO search_fts_parties (rowid, search_text) SELECT search_rowid, search_text FROM parties WHERE rowid > ?1",
-            params![last_rowid],
-        )?;
-        for sql in dropped.iter().filter(|(kind, _)| kind == "trigger") {
-            tx.execute_batch(&sql.1)?;
+        rebuild_search(&tx, last_rowid)?;
+        for (_, sql) in dropped.iter().filter(|(kind, _)| kind == "trigger") {
+            tx.execute_batch(sql)?;
         }
     }
     let rebuilt = started.elapsed() - wrote;
@@ -125,6 +174,78 @@ fn sqlite_load(
         "bulk load phases"
     );
     Ok(written)
+}
+
+/// Adds the loaded parties to the FTS5 index in one statement. Merging
+/// segments as they are written (FTS5's `automerge`) cost a third of it;
+/// one `optimize` at the end leaves a single segment, which searches read
+/// fastest.
+fn rebuild_search(tx: &Transaction<'_>, after_rowid: i64) -> Result<(), DbError> {
+    let started = std::time::Instant::now();
+    tx.execute_batch("INSERT INTO search_fts_parties (search_fts_parties, rank) VALUES ('automerge', 0)")?;
+    tx.execute(
+        "INSERT INTO search_fts_parties (rowid, search_text) SELECT search_rowid, search_text FROM parties WHERE rowid > ?1",
+        params![after_rowid],
+    )?;
+    tx.execute_batch("INSERT INTO search_fts_parties (search_fts_parties) VALUES ('optimize')")?;
+    // FTS5's default.
+    tx.execute_batch("INSERT INTO search_fts_parties (search_fts_parties, rank) VALUES ('automerge', 4)")?;
+    tracing::debug!(search_s = started.elapsed().as_secs_f64(), "search index rebuilt");
+    Ok(())
+}
+
+/// The users and branches a load's parties name, checked once each
+/// against the organisation (a foreign key would only check that they
+/// exist somewhere).
+#[derive(Default)]
+struct References {
+    sellers: HashSet<uuid::Uuid>,
+    branches: HashSet<uuid::Uuid>,
+}
+
+impl References {
+    fn add(&mut self, batch: &[BulkParty]) {
+        for bulk in batch {
+            self.sellers.extend(bulk.party.seller_id.map(|s| s.0));
+            self.branches.extend(bulk.branch.map(|b| b.0));
+        }
+    }
+
+    fn each(&self) -> impl Iterator<Item = (&'static str, uuid::Uuid)> + '_ {
+        let sellers = self.sellers.iter().map(|id| ("users", *id));
+        sellers.chain(self.branches.iter().map(|id| ("branches", *id)))
+    }
+
+    fn missing(table: &str, id: uuid::Uuid) -> DbError {
+        DbError::Bulk(format!("{table} has no row {id} in the organisation"))
+    }
+
+    fn check_sqlite(&self, tx: &Transaction<'_>, org_id: OrgId) -> Result<(), DbError> {
+        for (table, id) in self.each() {
+            let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1 AND org_id = ?2)");
+            let found: bool =
+                tx.query_row(&sql, params![id.as_bytes(), org_id.0.as_bytes()], |r| r.get(0))?;
+            if !found {
+                return Err(Self::missing(table, id));
+            }
+        }
+        Ok(())
+    }
+
+    async fn check_postgres(&self, tx: &mut crate::Tx, org_id: OrgId) -> Result<(), DbError> {
+        for (table, id) in self.each() {
+            let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = $1 AND org_id = $2)");
+            let found: bool = crate::on_tx!(tx, conn => sqlx::query_scalar(&sql)
+                .bind(id)
+                .bind(org_id.0)
+                .fetch_one(conn)
+                .await?);
+            if !found {
+                return Err(Self::missing(table, id));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Drops the loaded tables' secondary indexes and the parties' triggers,
@@ -160,7 +281,7 @@ fn write_batches(
     tx: &Transaction<'_>,
     origin: &LoadOrigin,
     batches: &mut Receiver<Vec<BulkParty>>,
-) -> Result<(u64, std::time::Duration), DbError> {
+) -> Result<(u64, std::time::Duration, References), DbError> {
     let mut party = tx.prepare(
         "INSERT INTO parties (id, org_id, kind, lifecycle, prospect_state, customer_status, full_name, trade_name,
             sort_name, document_kind, document, birth_date, sex, profession, football_team, shoe_size, spouse_name,
@@ -189,10 +310,12 @@ fn write_batches(
     let now = instant(origin.now);
     let new_id = || uuid::Uuid::now_v7().as_bytes().to_vec();
     let (mut written, mut waited) = (0, std::time::Duration::ZERO);
+    let mut references = References::default();
     loop {
         let wait = std::time::Instant::now();
         let Some(batch) = batches.blocking_recv() else { break };
         waited += wait.elapsed();
+        references.add(&batch);
         for bulk in &batch {
             let p = &bulk.party;
             let id = bulk.id.0.as_bytes().to_vec();
@@ -282,5 +405,5 @@ fn write_batches(
         }
         written += batch.len() as u64;
     }
-    Ok((written, waited))
+    Ok((written, waited, references))
 }

@@ -15,6 +15,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 use std::str::FromStr;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 /// A database handle; cheap to clone (the pools are shared).
@@ -27,12 +28,42 @@ pub enum Db {
 /// SQLite allows one writer at a time; giving writes their own pool of one
 /// connection queues them in-process instead of failing with SQLITE_BUSY,
 /// while reads run in parallel on the WAL.
+///
+/// The pools sit behind a lock so that a bulk load can close them, have the
+/// file to itself, and open them again (see [`SqliteDb::exclusively`]).
 #[derive(Clone, Debug)]
-pub struct SqliteDb {
-    pub(crate) writer: SqlitePool,
-    pub(crate) reader: SqlitePool,
+pub struct SqliteDb(Arc<SqliteHandles>);
+
+#[derive(Debug)]
+struct SqliteHandles {
+    pools: RwLock<SqlitePools>,
+    /// How to open the pools again.
+    options: SqliteConnectOptions,
     /// The database file, for the bulk loader's own connection.
-    pub(crate) path: std::path::PathBuf,
+    path: std::path::PathBuf,
+}
+
+#[derive(Clone, Debug)]
+struct SqlitePools {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqlitePools {
+    async fn connect(options: &SqliteConnectOptions) -> Result<SqlitePools, DbError> {
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            // ANALYZE samples this many rows an index: a full pass over a
+            // million-party file took five minutes of disk reads at start-up.
+            .connect_with(
+                options.clone().pragma("wal_autocheckpoint", "10000").pragma("analysis_limit", "1000"),
+            )
+            .await?;
+        let reader =
+            SqlitePoolOptions::new().max_connections(8).connect_with(options.clone().read_only(true)).await?;
+        Ok(SqlitePools { writer, reader })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,7 +95,7 @@ macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
             $crate::Db::Sqlite(sqlite) => {
-                let $pool = sqlite.reader();
+                let $pool = &sqlite.reader();
                 $body
             }
             $crate::Db::Postgres(pg) => {
@@ -93,8 +124,39 @@ macro_rules! on_tx {
 }
 
 impl SqliteDb {
-    pub fn reader(&self) -> &SqlitePool {
-        &self.reader
+    fn pools(&self) -> SqlitePools {
+        // A poisoned lock still holds valid pools: swapping them cannot panic halfway.
+        self.0.pools.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    pub fn reader(&self) -> SqlitePool {
+        self.pools().reader
+    }
+
+    pub(crate) fn writer(&self) -> SqlitePool {
+        self.pools().writer
+    }
+
+    pub(crate) fn path(&self) -> &std::path::Path {
+        &self.0.path
+    }
+
+    /// Closes the pools, runs `work` on the database file with no other
+    /// connection open, then opens the pools again (also when `work` failed).
+    /// Whoever calls it must know that nothing else uses the database
+    /// meanwhile: queries in between fail with "pool closed".
+    pub(crate) async fn exclusively<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&std::path::Path) -> Result<T, DbError> + Send + 'static,
+    ) -> Result<T, DbError> {
+        let closing = self.pools();
+        closing.reader.close().await;
+        closing.writer.close().await;
+        let path = self.0.path.clone();
+        let outcome = tokio::task::spawn_blocking(move || work(&path)).await;
+        let reopened = SqlitePools::connect(&self.0.options).await?;
+        *self.0.pools.write().unwrap_or_else(std::sync::PoisonError::into_inner) = reopened;
+        outcome.map_err(|e| DbError::Bulk(e.to_string()))?
     }
 }
 
@@ -135,19 +197,9 @@ impl Db {
             // ~40 MiB of WAL instead of 4: each checkpoint is an fsync.
             .pragma("cache_size", "-65536")
             .pragma("temp_store", "memory");
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            // ANALYZE samples this many rows an index: a full pass over a
-            // million-party file took five minutes of disk reads at start-up.
-            .connect_with(
-                options.clone().pragma("wal_autocheckpoint", "10000").pragma("analysis_limit", "1000"),
-            )
-            .await?;
-        let reader =
-            SqlitePoolOptions::new().max_connections(8).connect_with(options.clone().read_only(true)).await?;
+        let pools = SqlitePools::connect(&options).await?;
         let path = options.get_filename().to_path_buf();
-        Ok(Db::Sqlite(SqliteDb { writer, reader, path }))
+        Ok(Db::Sqlite(SqliteDb(Arc::new(SqliteHandles { pools: RwLock::new(pools), options, path }))))
     }
 
     pub fn backend(&self) -> Backend {
@@ -159,7 +211,7 @@ impl Db {
 
     pub async fn begin(&self) -> Result<Tx, DbError> {
         Ok(match self {
-            Db::Sqlite(sqlite) => Tx::Sqlite(sqlite.writer.begin().await?),
+            Db::Sqlite(sqlite) => Tx::Sqlite(sqlite.writer().begin().await?),
             Db::Postgres(pg) => Tx::Postgres(pg.begin().await?),
         })
     }
@@ -173,7 +225,7 @@ impl Db {
     pub async fn refresh_statistics(&self) -> Result<(), DbError> {
         match self {
             Db::Sqlite(sqlite) => {
-                sqlx::query("PRAGMA optimize=0x10002").execute(&sqlite.writer).await?;
+                sqlx::query("PRAGMA optimize=0x10002").execute(&sqlite.writer()).await?;
             }
             Db::Postgres(pg) => {
                 sqlx::query("ANALYZE").execute(pg).await?;
@@ -193,8 +245,9 @@ impl Db {
     pub async fn close(&self) {
         match self {
             Db::Sqlite(sqlite) => {
-                sqlite.reader.close().await;
-                sqlite.writer.close().await;
+                let pools = sqlite.pools();
+                pools.reader.close().await;
+                pools.writer.close().await;
             }
             Db::Postgres(pg) => pg.close().await,
         }

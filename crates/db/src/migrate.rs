@@ -111,7 +111,7 @@ pub async fn schema_shape(db: &Db) -> Result<Vec<(String, String)>, DbError> {
                 "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
                  WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'search_fts_%'",
             )
-            .fetch_all(sqlite.reader())
+            .fetch_all(&sqlite.reader())
             .await?
         }
         Db::Postgres(pg) => {
@@ -136,7 +136,7 @@ pub async fn index_names(db: &Db, table: &str) -> Result<Vec<String>, DbError> {
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL",
             )
             .bind(table)
-            .fetch_all(sqlite.reader())
+            .fetch_all(&sqlite.reader())
             .await?
         }
         Db::Postgres(pg) => sqlx::query_scalar(

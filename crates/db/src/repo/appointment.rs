@@ -274,7 +274,7 @@ pub async fn of_users(
             for user in users {
                 query = query.bind(user.0);
             }
-            let text = query.fetch_one(sqlite.reader()).await?;
+            let text = query.fetch_one(&sqlite.reader()).await?;
             let packed: Vec<PackedBooking> = serde_json::from_str(&text).map_err(DbError::decode)?;
             packed.into_iter().map(PackedBooking::unpack).collect()
         }

@@ -402,7 +402,7 @@ where
     Ok(match db {
         Db::Sqlite(sqlite) => {
             let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
-            sqlx::query_as_with(&sql, values).fetch_optional(sqlite.reader()).await?
+            sqlx::query_as_with(&sql, values).fetch_optional(&sqlite.reader()).await?
         }
         Db::Postgres(pg) => {
             let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
@@ -724,7 +724,7 @@ async fn fetch_summaries(db: &Db, query: &SelectStatement) -> Result<Vec<PartySu
     Ok(match db {
         Db::Sqlite(sqlite) => {
             let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
-            sqlx::query_as_with(&sql, values).fetch_all(sqlite.reader()).await?
+            sqlx::query_as_with(&sql, values).fetch_all(&sqlite.reader()).await?
         }
         Db::Postgres(pg) => {
             let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
@@ -746,7 +746,7 @@ pub async fn count(db: &Db, scope: &Scope, filter: &PartyListFilter, cap: u64) -
     Ok(match db {
         Db::Sqlite(sqlite) => {
             let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
-            sqlx::query_scalar_with(&sql, values).fetch_one(sqlite.reader()).await?
+            sqlx::query_scalar_with(&sql, values).fetch_one(&sqlite.reader()).await?
         }
         Db::Postgres(pg) => {
             let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
@@ -795,6 +795,7 @@ pub async fn search(
             // Whole words first: FTS5 reads a word's doclist lazily and stops
             // at the limit, but expands a prefix into one merged list first,
             // which for "silva*" among millions costs tens of milliseconds.
+            let reader = sqlite.reader();
             let run = |query: String| {
                 let mut statement = sqlx::query_as::<_, PartySummary>(&sql)
                     .bind(query)
@@ -804,7 +805,7 @@ pub async fn search(
                 if let Some(value) = reach_value {
                     statement = statement.bind(value);
                 }
-                statement.fetch_all(sqlite.reader())
+                statement.fetch_all(&reader)
             };
             let exact = run(quoted.join(" ")).await?;
             if exact.len() >= ENOUGH_EXACT_HITS {

@@ -5,7 +5,7 @@ use domain::user::Role;
 use domain::{Email, Locale, OrgId, UserId};
 use testkit::{TestDb, db_test};
 
-async fn seed_user(t: &TestDb, email: &str) -> (OrgId, UserId) {
+pub(crate) async fn seed_user(t: &TestDb, email: &str) -> (OrgId, UserId) {
     let org = OrgId::new();
     let id = UserId::new();
     let now = Utc::now().trunc_subsecs(6);

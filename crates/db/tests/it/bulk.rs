@@ -1,0 +1,55 @@
+use crate::repositories::seed_user;
+use chrono::Utc;
+use db::bulk::{Access, LoadOrigin, load_parties};
+use db::repo::party::{BulkParty, count_all};
+use domain::party::{ConsentState, PartyDraft};
+use domain::phone::Country;
+use domain::{OrgId, PartyId, UserId};
+use testkit::{TestDb, db_test};
+
+/// `count` valid people owned by `seller`, named "Pessoa Carga N".
+fn parties(count: usize, seller: UserId) -> Vec<BulkParty> {
+    (0..count)
+        .map(|n| {
+            let draft = PartyDraft { full_name: format!("Pessoa Carga {n}"), ..Default::default() };
+            let mut party = draft.validate(Country::Brazil, Utc::now().date_naive()).expect("valid");
+            party.seller_id = Some(seller);
+            BulkParty { id: PartyId::new(), party, consent: ConsentState::default(), branch: None }
+        })
+        .collect()
+}
+
+async fn load(t: &TestDb, org: OrgId, batch: Vec<BulkParty>, access: Access) -> Result<u64, db::DbError> {
+    let (sender, batches) = tokio::sync::mpsc::channel(1);
+    let expected = batch.len() as u64;
+    sender.send(batch).await.expect("send");
+    drop(sender);
+    let origin =
+        LoadOrigin { org_id: org, source: "import".into(), by_label: "teste".into(), now: Utc::now() };
+    load_parties(&t.db, origin, expected, access, batches).await
+}
+
+async fn bulk_loads_refuse_unknown_sellers_and_write_nothing(t: TestDb) {
+    let (org, seller) = seed_user(&t, "vendedor@exemplo.com.br").await;
+    for access in [Access::Shared, Access::Exclusive] {
+        let refused = load(&t, org, parties(3, UserId::new()), access).await;
+        assert!(refused.is_err(), "{access:?}: a seller that does not exist is refused");
+        assert_eq!(count_all(&t.db, org).await.expect("count"), 0, "{access:?}: nothing written");
+    }
+    // Another organisation's user is not a seller here either.
+    let (_, stranger) = seed_user(&t, "outro@exemplo.com.br").await;
+    assert!(load(&t, org, parties(2, stranger), Access::Shared).await.is_err());
+    assert_eq!(count_all(&t.db, org).await.expect("count"), 0);
+    let written = load(&t, org, parties(12_000, seller), Access::Exclusive).await.expect("load");
+    assert_eq!(written, 12_000);
+    // The pools are open again after an exclusive load, the file back in WAL.
+    assert_eq!(count_all(&t.db, org).await.expect("count"), 12_000);
+    if t.db.backend() == db::Backend::Sqlite {
+        let mode: String = db::on_db!(&t.db, pool => sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(pool)
+            .await
+            .expect("journal mode"));
+        assert_eq!(mode, "wal");
+    }
+}
+db_test!(bulk_loads_refuse_unknown_sellers_and_write_nothing);
