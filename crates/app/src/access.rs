@@ -183,6 +183,7 @@ impl App {
     pub(crate) async fn actor_for(&self, user: User, ip: Option<String>) -> Result<Actor, AppError> {
         let roles = repo::roles_of(&self.db, user.id).await?;
         let grants = Grants::union(roles.iter().map(repo::RoleRow::grants).collect::<Vec<_>>().iter());
+        let time_zone = self.hours_of(user.org_id).await?.time_zone;
 
         Ok(Actor {
             user_id: user.id,
@@ -191,6 +192,7 @@ impl App {
             display_name: user.display_name,
             role: user.role,
             locale: user.locale,
+            time_zone,
             ip,
             grants,
             role_names: roles.into_iter().map(|r| r.name).collect(),

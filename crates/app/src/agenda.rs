@@ -195,7 +195,7 @@ impl App {
         self.hours_of(actor.org_id).await
     }
 
-    async fn hours_of(&self, org_id: domain::OrgId) -> Result<WorkingHours, AppError> {
+    pub(crate) async fn hours_of(&self, org_id: domain::OrgId) -> Result<WorkingHours, AppError> {
         let row = organisation::working_hours(&self.db, org_id).await?.ok_or(AppError::NotFound)?;
         Ok(WorkingHours::parse(&row.time_zone, &row.work_opens, &row.work_closes, &row.work_days)
             .unwrap_or_default())

@@ -74,6 +74,8 @@ pub struct Actor {
     pub display_name: String,
     pub role: Role,
     pub locale: Locale,
+    /// The organisation's time zone: every time a person reads is in it.
+    pub time_zone: chrono_tz::Tz,
     /// Where the request came from, for the audit trail.
     pub ip: Option<String>,
     /// What the user's roles allow, read at the start of each request.

@@ -1,7 +1,7 @@
 //! CSV as Brazilian and Portuguese spreadsheets open it: `;` between
 //! fields (the comma is the decimal mark there), UTF-8 with a BOM so
 //! accents survive, CRLF line ends.
-use crate::i18n::{Tr, tr};
+use crate::i18n::{Tr, tr_for};
 use app::parties::{PartyListItem, PartyQuery};
 use app::{Actor, App, AppError};
 use axum::body::{Body, Bytes};
@@ -87,7 +87,7 @@ pub fn parties_download(app: Arc<App>, actor: Actor, query: PartyQuery) -> Resul
     app.may_export(&actor)?;
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
-        let t = tr(actor.locale);
+        let t = tr_for(&actor);
         if sender.send(Ok(Bytes::from(header(&t)))).await.is_err() {
             return;
         }

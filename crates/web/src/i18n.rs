@@ -44,6 +44,11 @@ pub struct Tr {
     zone: Option<chrono_tz::Tz>,
 }
 
+/// The translator of a signed-in user: his language, his organisation's time zone.
+pub fn tr_for(actor: &app::Actor) -> Tr {
+    tr(actor.locale).in_zone(actor.time_zone)
+}
+
 pub fn tr(locale: Locale) -> Tr {
     let bundle = BUNDLES
         .iter()
@@ -98,7 +103,8 @@ impl Tr {
         self.bundle.has_message(key)
     }
 
-    /// The same translator, showing times in `zone`.
+    /// The same translator, showing times in `zone`; pages of a signed-in
+    /// user take [`tr_for`], which sets the organisation's.
     pub fn in_zone(self, zone: chrono_tz::Tz) -> Tr {
         Tr { zone: Some(zone), ..self }
     }

@@ -4,7 +4,7 @@ use super::{FieldMessages, Shell, render_with_status};
 use super::{Pairs, value, values};
 use crate::AppState;
 use crate::auth::{CurrentUser, VIEW_AS_COOKIE, clear_cookie, set_cookie};
-use crate::i18n::{Tr, tr};
+use crate::i18n::{Tr, tr_for};
 use crate::security::CsrfToken;
 use app::AppError;
 use app::access::AccessOverview;
@@ -150,7 +150,7 @@ async fn page(
     match state.app.access_overview(actor).await {
         Ok(overview) => {
             let shell = Shell::for_user(csrf, user, "access", "/admin/access");
-            let mut page = page_of(tr(actor.locale), shell, overview, actor.user_id);
+            let mut page = page_of(tr_for(actor), shell, overview, actor.user_id);
             adjust(&mut page);
             render_with_status(status, &page)
         }
@@ -170,7 +170,7 @@ pub async fn show(
     Extension(csrf): Extension<CsrfToken>,
     Query(notice): Query<Notice>,
 ) -> Response {
-    let t = tr(user.actor.locale);
+    let t = tr_for(&user.actor);
     let message = match (notice.saved, notice.moved) {
         (_, Some(moved)) => Some(t.count("access-transfer-done", moved as i64)),
         (Some(_), None) => Some(t.get("access-saved")),
@@ -196,7 +196,7 @@ async fn refused(
 ) -> Response {
     match error {
         AppError::Validation(errors) => {
-            let messages = FieldMessages::from_errors(&errors, &tr(user.actor.locale));
+            let messages = FieldMessages::from_errors(&errors, &tr_for(&user.actor));
             page(state, user, csrf, StatusCode::UNPROCESSABLE_ENTITY, |page| {
                 page.errors = messages;
                 page.branch_form = form;

@@ -2,7 +2,7 @@
 use super::{FieldMessages, Shell, htmx_error, render_with_status};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr};
+use crate::i18n::{Tr, tr_for};
 use crate::security::CsrfToken;
 use app::AppError;
 use app::tokens::ApiTokenInfo;
@@ -37,7 +37,7 @@ async fn page(
         Ok(tokens) => render_with_status(
             status,
             &TokensPage {
-                t: tr(user.actor.locale),
+                t: tr_for(&user.actor),
                 shell: Shell::for_user(csrf, user, "tokens", "/account/tokens"),
                 tokens,
                 created_secret,
@@ -84,7 +84,7 @@ pub async fn create_token(
             .await
         }
         Err(AppError::Validation(errors)) => {
-            let messages = FieldMessages::from_errors(&errors, &tr(user.actor.locale));
+            let messages = FieldMessages::from_errors(&errors, &tr_for(&user.actor));
             page(&state, &user, &csrf, None, form.name, messages, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(error) => super::app_error_page(error, user.actor.locale),

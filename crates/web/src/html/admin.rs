@@ -2,7 +2,7 @@
 use super::{FieldMessages, Shell, htmx_error, render, render_with_status};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr};
+use crate::i18n::{Tr, tr, tr_for};
 use crate::security::CsrfToken;
 use app::AppError;
 use app::audit::AuditEntry;
@@ -89,7 +89,7 @@ async fn users_page(
     created: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let t = tr(user.actor.locale);
+    let t = tr_for(&user.actor);
     match state.app.list_users(&user.actor).await {
         Ok(users) => render_with_status(
             status,
@@ -137,7 +137,7 @@ pub async fn create_user(
             Redirect::to(&target).into_response()
         }
         Err(AppError::Validation(errors)) => {
-            let messages = FieldMessages::from_errors(&errors, &tr(user.actor.locale));
+            let messages = FieldMessages::from_errors(&errors, &tr_for(&user.actor));
             let form = NewUserForm { password: String::new(), ..form };
             users_page(&state, &user, &csrf, form, messages, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
@@ -226,9 +226,9 @@ pub async fn audit(
 ) -> Response {
     match state.app.audit_log(&user.actor, query.cursor.as_deref(), None).await {
         Ok(page) => render(&AuditPage {
-            t: tr(user.actor.locale),
+            t: tr_for(&user.actor),
             shell: Shell::for_user(&csrf, &user, "audit", "/admin/audit"),
-            entries: page.items.iter().map(|e| AuditLine::new(e, &tr(user.actor.locale))).collect(),
+            entries: page.items.iter().map(|e| AuditLine::new(e, &tr_for(&user.actor))).collect(),
             next_cursor: page.next_cursor,
         }),
         Err(error) => super::app_error_page(error, user.actor.locale),

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr};
+use crate::i18n::{Tr, tr_for};
 use crate::security::CsrfToken;
 use app::AppError;
 use app::agenda::{AppointmentView, DoubleBooking, OccurrenceView};
@@ -156,11 +156,7 @@ pub async fn show(
     Query(query): Query<Pairs>,
 ) -> Response {
     let actor = &user.actor;
-    let hours = match state.app.working_hours(actor).await {
-        Ok(hours) => hours,
-        Err(error) => return htmx_error(error, actor.locale, &headers),
-    };
-    let t = tr(actor.locale).in_zone(hours.time_zone);
+    let t = tr_for(actor);
     let today = t.local_day(&Utc::now());
     let view = View::parse(value(&query, "view"));
     let date = NaiveDate::parse_from_str(value(&query, "date"), "%Y-%m-%d").unwrap_or(today);
@@ -318,7 +314,7 @@ pub async fn free_days(
         Ok(loaded) => loaded,
         Err(error) => return htmx_error(error, actor.locale, &headers),
     };
-    let t = tr(actor.locale).in_zone(hours.time_zone);
+    let t = tr_for(actor);
     let today = t.local_day(&Utc::now());
     let from = NaiveDate::parse_from_str(value(&query, "from"), "%Y-%m-%d").unwrap_or(today);
     // The form's "to" is the last day shown, inclusive.
@@ -441,7 +437,7 @@ async fn form_page(
         Ok(loaded) => loaded,
         Err(error) => return htmx_error(error, actor.locale, headers),
     };
-    let t = tr(actor.locale).in_zone(hours.time_zone);
+    let t = tr_for(actor);
     let super::FormOutcome { errors, alert, status } = match super::FormOutcome::of(error, &t) {
         Ok(outcome) => outcome,
         Err(other) => return htmx_error(other, actor.locale, headers),
@@ -492,7 +488,7 @@ pub async fn new_form(
         Ok(hours) => hours,
         Err(error) => return htmx_error(error, actor.locale, &headers),
     };
-    let t = tr(actor.locale).in_zone(hours.time_zone);
+    let t = tr_for(actor);
     let day = NaiveDate::parse_from_str(value(&query, "date"), "%Y-%m-%d")
         .unwrap_or_else(|_| t.local_day(&Utc::now()) + Duration::days(1));
     let opens = hours.opens;
@@ -570,18 +566,7 @@ pub async fn book(
             Redirect::to(&format!("/appointments/{}?booked=1", booked.appointment.id)).into_response()
         }
         // The warning is shown once, on the page that follows the booking.
-        Ok(booked) => {
-            appointment_page(
-                &state,
-                &user,
-                &csrf,
-                &headers,
-                booked.appointment,
-                &booked.double_bookings,
-                true,
-            )
-            .await
-        }
+        Ok(booked) => appointment_page(&user, &csrf, booked.appointment, &booked.double_bookings, true),
         Err(error) => form_page(&state, &user, &csrf, &headers, form, Some(error), None).await,
     }
 }
@@ -657,10 +642,7 @@ pub async fn reschedule(
         Ok(moved) if moved.double_bookings.is_empty() => {
             Redirect::to(&format!("/appointments/{}", id.0)).into_response()
         }
-        Ok(moved) => {
-            appointment_page(&state, &user, &csrf, &headers, moved.appointment, &moved.double_bookings, false)
-                .await
-        }
+        Ok(moved) => appointment_page(&user, &csrf, moved.appointment, &moved.double_bookings, false),
         Err(error) => {
             form_page(
                 &state,
@@ -693,20 +675,14 @@ struct AppointmentPage {
     double_bookings: Vec<(String, String)>,
 }
 
-async fn appointment_page(
-    state: &AppState,
+fn appointment_page(
     user: &CurrentUser,
     csrf: &CsrfToken,
-    headers: &HeaderMap,
     a: AppointmentView,
     double_bookings: &[DoubleBooking],
     booked: bool,
 ) -> Response {
-    let hours = match state.app.working_hours(&user.actor).await {
-        Ok(hours) => hours,
-        Err(error) => return htmx_error(error, user.actor.locale, headers),
-    };
-    let t = tr(user.actor.locale).in_zone(hours.time_zone);
+    let t = tr_for(&user.actor);
     let repeat = match a.rrule.as_deref().and_then(|r| domain::appointment::Recurrence::parse_rrule(r).ok()) {
         None => String::new(),
         Some(rule) => {
@@ -750,10 +726,7 @@ pub async fn show_appointment(
 ) -> Response {
     let found = async { state.app.appointment(&user.actor, path_id::<AppointmentId>(&id)?).await }.await;
     match found {
-        Ok(a) => {
-            appointment_page(&state, &user, &csrf, &headers, a, &[], !value(&query, "booked").is_empty())
-                .await
-        }
+        Ok(a) => appointment_page(&user, &csrf, a, &[], !value(&query, "booked").is_empty()),
         Err(error) => htmx_error(error, user.actor.locale, &headers),
     }
 }
@@ -796,7 +769,7 @@ async fn feed_page(
 ) -> Response {
     match state.app.calendar_feed_since(&user.actor).await {
         Ok(since) => {
-            let t = tr(user.actor.locale);
+            let t = tr_for(&user.actor);
             render(&FeedPage {
                 since: since.map(|at| t.datetime(&at)),
                 url,

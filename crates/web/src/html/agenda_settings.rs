@@ -4,7 +4,7 @@ use super::interactions::option_label;
 use super::{FieldMessages, Pairs, Shell, render_with_status, value, values};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr};
+use crate::i18n::{Tr, tr_for};
 use crate::security::CsrfToken;
 use app::AppError;
 use app::interactions::InteractionList;
@@ -61,7 +61,7 @@ async fn page(
         Ok(settings) => settings,
         Err(error) => return super::app_error_page(error, actor.locale),
     };
-    let t = tr(actor.locale);
+    let t = tr_for(actor);
     let labels = |prefix: &str, list: &[app::registry_settings::StatusView]| -> Vec<String> {
         list.iter().map(|o| option_label(&t, prefix, list, &o.code)).collect()
     };
@@ -118,7 +118,7 @@ pub async fn save_hours(
     {
         Ok(_) => Redirect::to("/admin/agenda?saved=1").into_response(),
         Err(AppError::Validation(errors)) => {
-            let messages = FieldMessages::from_errors(&errors, &tr(user.actor.locale));
+            let messages = FieldMessages::from_errors(&errors, &tr_for(&user.actor));
             page(&state, &user, &csrf, messages, "", false, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(error) => super::app_error_page(error, user.actor.locale),
@@ -136,7 +136,7 @@ pub async fn add_option(
         Err(message) => {
             let errors = FieldMessages::from_errors(
                 &domain::ValidationErrors::single("label", message),
-                &tr(user.actor.locale),
+                &tr_for(&user.actor),
             );
             return page(
                 &state,
@@ -153,7 +153,7 @@ pub async fn add_option(
     match state.app.add_interaction_option(&user.actor, list, value(&form, "label")).await {
         Ok(_) => Redirect::to("/admin/agenda?saved=1").into_response(),
         Err(AppError::Validation(errors)) => {
-            let messages = FieldMessages::from_errors(&errors, &tr(user.actor.locale));
+            let messages = FieldMessages::from_errors(&errors, &tr_for(&user.actor));
             page(
                 &state,
                 &user,

@@ -2,7 +2,7 @@
 use super::{FieldMessages, Shell, htmx_error, render, render_with_status};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr};
+use crate::i18n::{Tr, tr_for};
 use crate::security::CsrfToken;
 use app::AppError;
 use app::parties::{
@@ -137,7 +137,7 @@ pub async fn list(
     Query(query): Query<PartyQuery>,
 ) -> Response {
     let actor = &user.actor;
-    let t = tr(actor.locale);
+    let t = tr_for(actor);
     let (page, total) =
         match (state.app.list_parties(actor, &query).await, state.app.count_parties(actor, &query).await) {
             (Ok(page), Ok(total)) => (page, total),
@@ -168,7 +168,7 @@ async fn render_list(
     total: i64,
     errors: Option<String>,
 ) -> Response {
-    let t = tr(user.actor.locale);
+    let t = tr_for(&user.actor);
     let next_link = page
         .next_cursor
         .as_ref()
@@ -264,7 +264,7 @@ pub async fn search(
             let pick = query
                 .pick
                 .filter(|p| p.len() <= 40 && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
-            render(&SearchResults { t: tr(user.actor.locale), rows, query: query.q, pick })
+            render(&SearchResults { t: tr_for(&user.actor), rows, query: query.q, pick })
         }
         Err(error) => htmx_error(error, user.actor.locale, &headers),
     }
@@ -483,7 +483,7 @@ async fn form_page(
     status: StatusCode,
 ) -> Response {
     let FormState { errors, party_id, duplicate, alert } = extra;
-    let t = tr(user.actor.locale);
+    let t = tr_for(&user.actor);
     let statuses =
         state.app.customer_statuses(&user.actor).await.unwrap_or_default().into_iter().collect::<Vec<_>>();
     let statuses = Labels::options(&t, statuses);
@@ -573,7 +573,7 @@ async fn form_failure(
     error: AppError,
     headers: &HeaderMap,
 ) -> Response {
-    let t = tr(user.actor.locale);
+    let t = tr_for(&user.actor);
     match error {
         AppError::Validation(errors) => {
             let messages = FieldMessages::from_errors(&errors, &t);
@@ -695,7 +695,7 @@ pub async fn validate_field(
     body: axum::body::Bytes,
 ) -> Response {
     let form = PartyForm::from_body(&body).unwrap_or_default();
-    let t = tr(user.actor.locale);
+    let t = tr_for(&user.actor);
     let field = headers.get("hx-trigger-name").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let domain_field = form_field_to_domain(field);
     let today = app::now().date_naive();
@@ -810,11 +810,7 @@ pub async fn show(
             return page_error(e, actor.locale, &headers);
         }
     };
-    let hours = match state.app.working_hours(actor).await {
-        Ok(hours) => hours,
-        Err(error) => return page_error(error, actor.locale, &headers),
-    };
-    let t = tr(actor.locale).in_zone(hours.time_zone);
+    let t = tr_for(actor);
     let history_query =
         super::profile::HistoryQuery::parse(query.history.as_deref(), query.before.as_deref());
     let profile = match super::profile::profile_parts(&state, actor, &t, party_id, &history_query).await {

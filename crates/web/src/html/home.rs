@@ -3,7 +3,7 @@ use super::admin::AuditLine;
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr};
+use crate::i18n::{Tr, tr_for};
 use crate::security::CsrfToken;
 use askama::Template;
 use axum::extract::{Extension, State};
@@ -30,11 +30,7 @@ pub async fn show(
     Extension(csrf): Extension<CsrfToken>,
 ) -> Response {
     let actor = &user.actor;
-    let hours = match state.app.working_hours(actor).await {
-        Ok(hours) => hours,
-        Err(error) => return super::app_error_page(error, actor.locale),
-    };
-    let t = tr(actor.locale).in_zone(hours.time_zone);
+    let t = tr_for(actor);
     let day = t.local_day(&chrono::Utc::now());
     let today = match state.app.agenda(actor, &[], day, day + chrono::Duration::days(1), false).await {
         Ok(found) => found

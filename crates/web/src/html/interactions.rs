@@ -5,7 +5,7 @@ use super::{
 };
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr};
+use crate::i18n::{Tr, tr_for};
 use crate::security::CsrfToken;
 use app::interactions::{InteractionList, InteractionView};
 use app::registry_settings::StatusView;
@@ -130,15 +130,14 @@ async fn page(
         let statuses = state.app.interaction_options(actor, InteractionList::Status).await?;
         let vehicles = state.app.vehicles_of(actor, input.party).await?;
         let users = state.app.sellers(actor).await?;
-        let hours = state.app.working_hours(actor).await?;
-        Ok::<_, AppError>((party, natures, statuses, vehicles, users, hours))
+        Ok::<_, AppError>((party, natures, statuses, vehicles, users))
     }
     .await;
-    let (party, natures, statuses, vehicles, users, hours) = match loaded {
+    let (party, natures, statuses, vehicles, users) = match loaded {
         Ok(loaded) => loaded,
         Err(error) => return htmx_error(error, actor.locale, headers),
     };
-    let t = tr(actor.locale).in_zone(hours.time_zone);
+    let t = tr_for(actor);
     let super::FormOutcome { errors, alert, status } = match super::FormOutcome::of(input.error, &t) {
         Ok(outcome) => outcome,
         Err(other) => return htmx_error(other, actor.locale, headers),

@@ -2,7 +2,7 @@
 use super::{FieldMessages, Shell, render_with_status};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr};
+use crate::i18n::{Tr, tr_for};
 use crate::security::CsrfToken;
 use app::AppError;
 use app::registry_settings::CustomFieldView;
@@ -43,7 +43,7 @@ async fn page(
     status: StatusCode,
 ) -> Response {
     let actor = &user.actor;
-    let t = tr(actor.locale);
+    let t = tr_for(actor);
     let (fields, statuses) = match state.app.registry_settings(actor).await {
         Ok(settings) => settings,
         Err(e) => return super::app_error_page(e, actor.locale),
@@ -92,7 +92,7 @@ pub async fn add_field(
     match state.app.create_custom_field(&user.actor, &form.label, &form.kind, &form.choices).await {
         Ok(_) => Redirect::to("/admin/registry").into_response(),
         Err(AppError::Validation(errors)) => {
-            let messages = FieldMessages::from_errors(&errors, &tr(user.actor.locale));
+            let messages = FieldMessages::from_errors(&errors, &tr_for(&user.actor));
             page(&state, &user, &csrf, form, String::new(), messages, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(error) => super::app_error_page(error, user.actor.locale),
@@ -130,7 +130,7 @@ pub async fn add_status(
     match state.app.add_customer_status(&user.actor, &form.label).await {
         Ok(_) => Redirect::to("/admin/registry").into_response(),
         Err(AppError::Validation(errors)) => {
-            let messages = FieldMessages::from_errors(&errors, &tr(user.actor.locale));
+            let messages = FieldMessages::from_errors(&errors, &tr_for(&user.actor));
             page(
                 &state,
                 &user,

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr};
+use crate::i18n::{Tr, tr_for};
 use crate::security::CsrfToken;
 use app::AppError;
 use app::agenda::AppointmentView;
@@ -117,7 +117,7 @@ fn form_page(
     error: Option<AppError>,
     headers: &HeaderMap,
 ) -> Response {
-    let t = tr(user.actor.locale);
+    let t = tr_for(&user.actor);
     let super::FormOutcome { errors, alert, status } = match super::FormOutcome::of(error, &t) {
         Ok(outcome) => outcome,
         Err(other) => return htmx_error(other, user.actor.locale, headers),
@@ -286,16 +286,15 @@ pub async fn show(
         let owner = state.app.get_party(actor, party).await?;
         let interactions = state.app.interactions_of(actor, party, Some(id)).await?;
         let appointments = state.app.appointments_of(actor, party).await?;
-        let hours = state.app.working_hours(actor).await?;
         let labels = InteractionLabels::load(&state, actor).await?;
-        Ok::<_, AppError>((vehicle, owner, interactions, appointments, hours, labels))
+        Ok::<_, AppError>((vehicle, owner, interactions, appointments, labels))
     }
     .await;
-    let (vehicle, owner, interactions, appointments, hours, labels) = match loaded {
+    let (vehicle, owner, interactions, appointments, labels) = match loaded {
         Ok(loaded) => loaded,
         Err(error) => return htmx_error(error, actor.locale, &headers),
     };
-    let t = tr(actor.locale).in_zone(hours.time_zone);
+    let t = tr_for(actor);
     let interactions = labels.lines(&t, interactions);
     render(&VehiclePage {
         can_edit: actor.may_change(Permission::PartiesEdit, owner.portfolio()),

@@ -351,3 +351,41 @@ async fn organisation_fields_appear_on_the_form_and_sheet(t: TestApp) {
     assert_eq!(page.status(), 403, "the settings page is for administrators");
 }
 web_test!(organisation_fields_appear_on_the_form_and_sheet);
+
+/// Kolkata's half-hour offset: a time shown in UTC cannot match by chance.
+async fn pages_show_times_in_the_organisations_zone(t: TestApp) {
+    let admin = format!("Bearer {}", t.token_for(&t.admin).await);
+    let hours = t
+        .client()
+        .put(t.url("/api/v1/working-hours"))
+        .header("authorization", &admin)
+        .json(&json!({ "time_zone": "Asia/Kolkata", "opens": "09:00", "closes": "18:00", "days": "12345" }))
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(hours.status(), 200);
+    let created: Value = t
+        .client()
+        .post(t.url("/api/v1/parties"))
+        .header("authorization", &admin)
+        .json(&json!({ "full_name": "Ravi Fuso Horário" }))
+        .send()
+        .await
+        .expect("POST")
+        .json()
+        .await
+        .expect("json");
+    let at: chrono::DateTime<chrono::Utc> =
+        created["party"]["created_at"].as_str().expect("created_at").parse().expect("instant");
+    let local = at.with_timezone(&chrono_tz::Asia::Kolkata).format("%d/%m/%Y %H:%M").to_string();
+    let in_utc = at.format("%d/%m/%Y %H:%M").to_string();
+    let party = created["party"]["id"].as_str().expect("id");
+
+    let (client, _) = t.login(&t.admin).await;
+    for path in ["/customers?sort=newest&dir=desc".to_string(), format!("/customers/{party}")] {
+        let html = client.get(t.url(&path)).send().await.expect("GET").text().await.expect("body");
+        assert!(html.contains(&local), "{path} shows {local}, the organisation's time");
+        assert!(!html.contains(&in_utc) && !html.contains(" UTC"), "{path} shows no UTC time");
+    }
+}
+web_test!(pages_show_times_in_the_organisations_zone);
