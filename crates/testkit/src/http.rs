@@ -122,6 +122,18 @@ impl TestApp {
         response.json().await.expect("json")
     }
 
+    /// Sends JSON to an API path with a bearer token (`Bearer …` included).
+    pub async fn api_send(
+        &self,
+        method: reqwest::Method,
+        authorization: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        let request = self.client().request(method, self.url(path)).header("authorization", authorization);
+        request.json(&body).send().await.expect("API request")
+    }
+
     /// One of the organisation's roles, by key (`account_manager`, …), as the API shows it.
     pub async fn role(&self, authorization: &str, key: &str) -> serde_json::Value {
         self.role_where(authorization, "key", key).await

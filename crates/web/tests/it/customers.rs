@@ -355,26 +355,12 @@ web_test!(organisation_fields_appear_on_the_form_and_sheet);
 /// Kolkata's half-hour offset: a time shown in UTC cannot match by chance.
 async fn pages_show_times_in_the_organisations_zone(t: TestApp) {
     let admin = format!("Bearer {}", t.token_for(&t.admin).await);
-    let hours = t
-        .client()
-        .put(t.url("/api/v1/working-hours"))
-        .header("authorization", &admin)
-        .json(&json!({ "time_zone": "Asia/Kolkata", "opens": "09:00", "closes": "18:00", "days": "12345" }))
-        .send()
-        .await
-        .expect("PUT");
+    let zone = json!({ "time_zone": "Asia/Kolkata", "opens": "09:00", "closes": "18:00", "days": "12345" });
+    let hours = t.api_send(reqwest::Method::PUT, &admin, "/api/v1/working-hours", zone).await;
     assert_eq!(hours.status(), 200);
-    let created: Value = t
-        .client()
-        .post(t.url("/api/v1/parties"))
-        .header("authorization", &admin)
-        .json(&json!({ "full_name": "Ravi Fuso Horário" }))
-        .send()
-        .await
-        .expect("POST")
-        .json()
-        .await
-        .expect("json");
+    let party = json!({ "full_name": "Ravi Fuso Horário" });
+    let created: Value =
+        t.api_send(reqwest::Method::POST, &admin, "/api/v1/parties", party).await.json().await.expect("json");
     let at: chrono::DateTime<chrono::Utc> =
         created["party"]["created_at"].as_str().expect("created_at").parse().expect("instant");
     let local = at.with_timezone(&chrono_tz::Asia::Kolkata).format("%d/%m/%Y %H:%M").to_string();
