@@ -12,7 +12,7 @@ use db::repo::appointment::{self as repo, AppointmentRow, BookedRow, NewAppointm
 use db::repo::{interaction, organisation, user, vehicle};
 use domain::access::{Permission, Portfolio, Reach};
 use domain::agenda::{DayAvailability, WorkingHours, availability};
-use domain::appointment::{AppointmentDraft, Recurrence, Span, occurrences};
+use domain::appointment::{AppointmentDraft, CancelledOccurrences, Recurrence, Span, occurrences};
 use domain::audit::AuditAction;
 use domain::timeline::{Event, EventKind};
 use domain::{AppointmentId, InteractionId, PartyId, UserId, ValidationErrors, VehicleId};
@@ -44,6 +44,8 @@ pub struct AppointmentView {
     pub time_zone: String,
     /// RFC 5545 recurrence rule, when it repeats.
     pub rrule: Option<String>,
+    /// Occurrences of the series cancelled one by one, by their start.
+    pub cancelled_occurrences: Vec<DateTime<Utc>>,
     pub interaction_id: Option<Uuid>,
     pub vehicle_id: Option<Uuid>,
     pub vehicle_plate: Option<String>,
@@ -70,6 +72,7 @@ impl AppointmentView {
             starts_at: row.first_starts_at,
             ends_at: row.first_ends_at,
             time_zone: row.time_zone,
+            cancelled_occurrences: CancelledOccurrences::parse(row.exdates.as_deref()).starts().to_vec(),
             rrule: row.rrule,
             interaction_id: row.interaction_id,
             vehicle_id: row.vehicle_id,
@@ -87,6 +90,21 @@ impl AppointmentView {
             updated_by: row.updated_by_label,
             version: row.version,
         }
+    }
+
+    /// The whole series (cancelled occurrences included) and those cancelled.
+    fn series(&self) -> (Vec<Span>, CancelledOccurrences) {
+        let tz: Tz = self.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        let rule = self.rrule.as_deref().and_then(|r| Recurrence::parse_rrule(r).ok());
+        let series =
+            occurrences(Span { starts_at: self.starts_at, ends_at: self.ends_at }, tz, rule.as_ref());
+        (series, CancelledOccurrences::new(self.cancelled_occurrences.clone()))
+    }
+
+    /// The occurrences still on, in order.
+    pub fn occurrences(&self) -> Vec<Span> {
+        let (series, cancelled) = self.series();
+        series.into_iter().filter(|span| !cancelled.contains(span.starts_at)).collect()
     }
 }
 
@@ -165,10 +183,17 @@ const MAX_PERIOD_DAYS: i64 = 62;
 const FEED_PAST_DAYS: i64 = 60;
 const FEED_FUTURE_DAYS: i64 = 400;
 
-fn expand(row: &BookedRow, fallback: Tz) -> Vec<Span> {
+/// The occurrences of a booking still on, with their index in the series
+/// (stable when others are cancelled: calendar feeds key events on it).
+fn expand(row: &BookedRow, fallback: Tz) -> Vec<(usize, Span)> {
     let tz: Tz = row.time_zone.parse().unwrap_or(fallback);
     let rule = row.rrule.as_deref().and_then(|r| Recurrence::parse_rrule(r).ok());
+    let cancelled = CancelledOccurrences::parse(row.exdates.as_deref());
     occurrences(Span { starts_at: row.first_starts_at, ends_at: row.first_ends_at }, tz, rule.as_ref())
+        .into_iter()
+        .enumerate()
+        .filter(|(_, span)| !cancelled.contains(span.starts_at))
+        .collect()
 }
 
 /// Every occurrence of these appointments inside `window`: the row, the
@@ -179,11 +204,9 @@ fn occurrences_within(
     window: Span,
 ) -> impl Iterator<Item = (&BookedRow, usize, Span, bool)> {
     rows.iter().flat_map(move |row| {
-        let spans = expand(row, tz);
-        let recurring = spans.len() > 1;
-        spans
+        let recurring = row.rrule.is_some();
+        expand(row, tz)
             .into_iter()
-            .enumerate()
             .filter(move |(_, span)| span.overlaps(&window))
             .map(move |(index, span)| (row, index, span, recurring))
     })
@@ -381,7 +404,10 @@ impl App {
         let mut found: Vec<DoubleBooking> = Vec::new();
         for row in booked.into_iter().filter(|r| Some(r.id) != except) {
             let user_id = row.user_id;
-            let clash = expand(&row, tz).into_iter().find(|old| spans.iter().any(|new| new.overlaps(old)));
+            let clash = expand(&row, tz)
+                .into_iter()
+                .map(|(_, old)| old)
+                .find(|old| spans.iter().any(|new| new.overlaps(old)));
             if let Some(clash) = clash {
                 if !found.iter().any(|f| f.user_id == user_id && f.appointment_id == row.id) {
                     found.push(DoubleBooking {
@@ -437,6 +463,14 @@ impl App {
     /// An appointment the actor may change: one of its users, or allowed to
     /// change its party, or whose users' agendas are all within his write
     /// reach. A cancelled one is kept as it was.
+    /// The refusal of a change made on an old version: who changed it since, and when.
+    async fn stale(&self, actor: &Actor, id: AppointmentId) -> AppError {
+        match self.appointment(actor, id).await {
+            Ok(current) => AppError::Conflict { by: current.updated_by, at: current.updated_at },
+            Err(error) => error,
+        }
+    }
+
     async fn changeable_appointment(
         &self,
         actor: &Actor,
@@ -505,10 +539,18 @@ impl App {
             users: &user_ids,
             by: &actor.display_name,
         };
-        if !repo::update(&mut tx, id, version, &change, at).await? {
+        // Occurrences cancelled alone stay cancelled while the series starts
+        // as before; a moved series has other occurrences.
+        let same_series = before.starts_at == valid.first.starts_at && before.rrule == change.rrule;
+        let exdates = if same_series {
+            let (_, cancelled) = before.series();
+            cancelled.to_exdate()
+        } else {
+            None
+        };
+        if !repo::update(&mut tx, id, version, &change, exdates.as_deref(), at).await? {
             drop(tx);
-            let current = self.appointment(actor, id).await?;
-            return Err(AppError::Conflict { by: current.updated_by, at: current.updated_at });
+            return Err(self.stale(actor, id).await);
         }
         if let Some(party) = party {
             let event = Event::new(
@@ -533,6 +575,53 @@ impl App {
         Ok(BookedAppointment { appointment: self.appointment(actor, id).await?, double_bookings })
     }
 
+    /// Cancels one occurrence of a series, the one starting at `starts_at`;
+    /// the others stay. The last one left is cancelled with the appointment.
+    #[tracing::instrument(skip_all)]
+    pub async fn cancel_occurrence(
+        &self,
+        actor: &Actor,
+        id: AppointmentId,
+        version: i64,
+        starts_at: DateTime<Utc>,
+    ) -> Result<AppointmentView, AppError> {
+        let before = self.changeable_appointment(actor, id).await?;
+        let (series, mut cancelled) = before.series();
+        cancelled
+            .cancel(&series, starts_at)
+            .map_err(|message| ValidationErrors::single("starts_at", message))?;
+        let at = now();
+        let mut tx = self.db.begin().await?;
+        let exdates = cancelled.to_exdate();
+        if !repo::set_exdates(&mut tx, actor.org_id, id, version, exdates.as_deref(), &actor.display_name, at)
+            .await?
+        {
+            drop(tx);
+            return Err(self.stale(actor, id).await);
+        }
+        if let Some(party) = before.party_id {
+            let event = Event::new(
+                EventKind::Appointment,
+                "timeline-appointment-occurrence-cancelled",
+                before.title.clone(),
+                Some(id.0),
+            );
+            timeline::record(&mut tx, actor, PartyId(party), event, at).await?;
+        }
+        crate::audit::record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            "appointment",
+            Some(id.to_string()),
+            Some(serde_json::json!({ "version": version })),
+            Some(serde_json::json!({ "cancelled_occurrence": starts_at })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.appointment(actor, id).await
+    }
+
     /// Cancels an appointment (all of a series); it stays, marked, in the
     /// list of cancelled appointments [agendamentos excluídos].
     #[tracing::instrument(skip_all)]
@@ -547,8 +636,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         if !repo::cancel(&mut tx, actor.org_id, id, version, &actor.display_name, at).await? {
             drop(tx);
-            let current = self.appointment(actor, id).await?;
-            return Err(AppError::Conflict { by: current.updated_by, at: current.updated_at });
+            return Err(self.stale(actor, id).await);
         }
         if let Some(party) = before.party_id {
             timeline::record(

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004", "access"),
     migration!(5, "0005", "branch_list"),
     migration!(6, "0006", "profile_agenda"),
+    migration!(7, "0007", "cancelled_occurrences"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -175,6 +175,60 @@ pub fn occurrences(first: Span, tz: Tz, recurrence: Option<&Recurrence>) -> Vec<
     spans
 }
 
+/// The occurrences of a series cancelled one by one, as RFC 5545 writes an
+/// `EXDATE` in UTC: `20261124T130000Z,20261201T130000Z`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CancelledOccurrences(Vec<DateTime<Utc>>);
+
+impl CancelledOccurrences {
+    /// Reads what [`CancelledOccurrences::to_exdate`] wrote; an entry it cannot read is left out.
+    pub fn parse(text: Option<&str>) -> CancelledOccurrences {
+        CancelledOccurrences::new(
+            text.unwrap_or_default()
+                .split(',')
+                .filter_map(|part| NaiveDateTime::parse_from_str(part.trim(), "%Y%m%dT%H%M%SZ").ok())
+                .map(|naive| naive.and_utc())
+                .collect(),
+        )
+    }
+
+    pub fn new(mut starts: Vec<DateTime<Utc>>) -> CancelledOccurrences {
+        starts.sort();
+        starts.dedup();
+        CancelledOccurrences(starts)
+    }
+
+    pub fn to_exdate(&self) -> Option<String> {
+        if self.0.is_empty() {
+            return None;
+        }
+        Some(self.0.iter().map(|at| at.format("%Y%m%dT%H%M%SZ").to_string()).collect::<Vec<_>>().join(","))
+    }
+
+    pub fn contains(&self, starts_at: DateTime<Utc>) -> bool {
+        self.0.binary_search(&starts_at).is_ok()
+    }
+
+    pub fn starts(&self) -> &[DateTime<Utc>] {
+        &self.0
+    }
+
+    /// Cancels the occurrence starting at `starts_at`, which must be one of
+    /// `series` and not cancelled yet; at least one must stay (cancelling the
+    /// last is cancelling the appointment).
+    pub fn cancel(&mut self, series: &[Span], starts_at: DateTime<Utc>) -> Result<(), &'static str> {
+        if !series.iter().any(|span| span.starts_at == starts_at) || self.contains(starts_at) {
+            return Err("error-occurrence-unknown");
+        }
+        if series.iter().filter(|span| !self.contains(span.starts_at)).count() <= 1 {
+            return Err("error-occurrence-last");
+        }
+        let at = self.0.partition_point(|existing| *existing < starts_at);
+        self.0.insert(at, starts_at);
+        Ok(())
+    }
+}
+
 /// An appointment as typed in a form or sent to the API. Times are the
 /// organisation's local wall-clock time, `YYYY-MM-DDTHH:MM`.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -389,5 +443,28 @@ mod tests {
         };
         let errors = draft.validate(chrono_tz::America::Sao_Paulo).expect_err("refused");
         assert_eq!(errors.fields().collect::<Vec<_>>(), ["ends_at", "repeat_count"]);
+    }
+
+    #[test]
+    fn cancelled_occurrences_round_trip_and_refuse_strangers_and_the_last() {
+        let tz: Tz = "America/Sao_Paulo".parse().expect("zone");
+        let first = Span {
+            starts_at: local_to_utc(tz, parse_local("2026-11-24T10:00").expect("local")),
+            ends_at: local_to_utc(tz, parse_local("2026-11-24T11:00").expect("local")),
+        };
+        let series = occurrences(first, tz, Some(&weekly(2)));
+        let mut cancelled = CancelledOccurrences::parse(None);
+        assert_eq!(cancelled.to_exdate(), None);
+        assert_eq!(
+            cancelled.cancel(&series, series[0].starts_at + Duration::minutes(5)),
+            Err("error-occurrence-unknown")
+        );
+        cancelled.cancel(&series, series[1].starts_at).expect("second cancelled");
+        assert_eq!(cancelled.to_exdate().as_deref(), Some("20261201T130000Z"));
+        assert_eq!(cancelled.cancel(&series, series[1].starts_at), Err("error-occurrence-unknown"));
+        assert_eq!(cancelled.cancel(&series, series[0].starts_at), Err("error-occurrence-last"));
+        let read = CancelledOccurrences::parse(cancelled.to_exdate().as_deref());
+        assert_eq!(read, cancelled);
+        assert!(read.contains(series[1].starts_at) && !read.contains(series[0].starts_at));
     }
 }

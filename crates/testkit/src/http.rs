@@ -122,6 +122,11 @@ impl TestApp {
         response.json().await.expect("json")
     }
 
+    /// GETs a page with a signed-in client and reads its HTML.
+    pub async fn html(&self, client: &reqwest::Client, path: &str) -> String {
+        client.get(self.url(path)).send().await.expect("GET").text().await.expect("body")
+    }
+
     /// Sends JSON to an API path with a bearer token (`Bearer …` included).
     pub async fn api_send(
         &self,

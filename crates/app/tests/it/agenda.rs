@@ -224,7 +224,7 @@ async fn the_calendar_feed_parses_and_holds_only_its_users_appointments(t: TestD
         repeat_count: Some(2),
         ..booking("Revisão, Onix", &at(9), &at(10))
     };
-    app.book_appointment(&admin, &draft).await.expect("admin's");
+    let series = app.book_appointment(&admin, &draft).await.expect("admin's").appointment;
     app.book_appointment(&manager, &booking("Visita do gestor", &at(14), &at(15))).await.expect("manager's");
 
     let secret = app.rotate_calendar_feed(&admin).await.expect("feed");
@@ -242,6 +242,18 @@ async fn the_calendar_feed_parses_and_holds_only_its_users_appointments(t: TestD
     assert_eq!(value(&events[0], "LOCATION"), "Oficina\\, box 3");
     assert_ne!(value(&events[0], "UID"), value(&events[1], "UID"));
     assert!(value(&events[0], "DTSTART").ends_with('Z'));
+
+    let second = series.occurrences()[1].starts_at;
+    app.cancel_occurrence(&admin, AppointmentId(series.id), series.version, second)
+        .await
+        .expect("cancel one");
+    let text = app.calendar_feed(&secret).await.expect("feed").expect("known secret");
+    let calendars: Vec<_> = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()))
+        .collect::<Result<Vec<_>, _>>()
+        .expect("still parses");
+    let left = &calendars[0].events;
+    assert_eq!(left.len(), 1, "the cancelled occurrence leaves the feed");
+    assert_eq!(value(&left[0], "UID"), value(&events[0], "UID"), "the other keeps its UID");
 
     let rotated = app.rotate_calendar_feed(&admin).await.expect("rotate");
     assert!(app.calendar_feed(&secret).await.expect("old").is_none(), "the old address stops working");
@@ -331,3 +343,59 @@ async fn an_appointment_moves_once_and_a_stale_move_is_refused(t: TestDb) {
     assert_eq!(history[0].action, "timeline-appointment-moved");
 }
 db_test!(an_appointment_moves_once_and_a_stale_move_is_refused);
+
+async fn one_occurrence_of_a_series_is_cancelled_alone(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let party = customer(&app, &admin, "Helena Prado").await;
+    let draft = AppointmentDraft {
+        party_id: Some(party.0),
+        repeat: "weekly".into(),
+        repeat_count: Some(3),
+        ..booking("Acompanhamento", "2027-02-02T10:00", "2027-02-02T11:00")
+    };
+    let booked = app.book_appointment(&admin, &draft).await.expect("book").appointment;
+    let id = AppointmentId(booked.id);
+    let series = booked.occurrences();
+    assert_eq!(series.len(), 3);
+
+    let stranger = series[0].starts_at + chrono::Duration::minutes(30);
+    let error =
+        app.cancel_occurrence(&admin, id, booked.version, stranger).await.expect_err("not an occurrence");
+    assert_eq!(fields(error), ["starts_at"]);
+    let after = app.cancel_occurrence(&admin, id, booked.version, series[1].starts_at).await.expect("cancel");
+    assert_eq!(after.cancelled_occurrences, [series[1].starts_at]);
+    assert!(after.cancelled_at.is_none(), "the series stays");
+
+    let day = |m, d| NaiveDate::from_ymd_opt(2027, m, d).expect("date");
+    let tz = chrono_tz::America::Sao_Paulo;
+    let month = app.agenda(&admin, &[], day(2, 1), day(3, 1), false).await.expect("agenda");
+    assert_eq!(local_times(&month, tz), ["02-02 10:00", "02-16 10:00"]);
+    assert_eq!(month[1].index, 2, "an occurrence keeps its place in the series");
+
+    match app.cancel_occurrence(&admin, id, booked.version, series[2].starts_at).await {
+        Err(AppError::Conflict { by, .. }) => assert_eq!(by, admin.display_name),
+        other => panic!("a stale cancellation is refused: {other:?}"),
+    }
+    let again = app.cancel_occurrence(&admin, id, after.version, series[1].starts_at).await;
+    assert_eq!(fields(again.expect_err("already cancelled")), ["starts_at"]);
+    let last = app.cancel_occurrence(&admin, id, after.version, series[2].starts_at).await.expect("third");
+    let refused = app.cancel_occurrence(&admin, id, last.version, series[0].starts_at).await;
+    assert_eq!(fields(refused.expect_err("the last one is the appointment")), ["starts_at"]);
+
+    // Changing the subject keeps them cancelled; moving the series brings its occurrences back.
+    let renamed = AppointmentDraft { title: "Acompanhamento mensal".into(), ..draft.clone() };
+    let kept = app.reschedule_appointment(&admin, id, last.version, &renamed).await.expect("rename");
+    assert_eq!(kept.appointment.occurrences().len(), 1);
+    let later = AppointmentDraft {
+        starts_at: "2027-02-03T10:00".into(),
+        ends_at: "2027-02-03T11:00".into(),
+        ..renamed
+    };
+    let moved = app.reschedule_appointment(&admin, id, kept.appointment.version, &later).await.expect("move");
+    assert_eq!(moved.appointment.occurrences().len(), 3);
+    assert!(moved.appointment.cancelled_occurrences.is_empty());
+
+    let history = app.history(&admin, party, Some(EventKind::Appointment), None).await.expect("history");
+    assert!(history.iter().any(|e| e.action == "timeline-appointment-occurrence-cancelled"));
+}
+db_test!(one_occurrence_of_a_series_is_cancelled_alone);

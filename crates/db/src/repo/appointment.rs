@@ -17,6 +17,8 @@ pub struct AppointmentRow {
     pub first_ends_at: DateTime<Utc>,
     pub time_zone: String,
     pub rrule: Option<String>,
+    /// Occurrences cancelled one by one (RFC 5545 EXDATE, UTC).
+    pub exdates: Option<String>,
     pub interaction_id: Option<Uuid>,
     pub vehicle_id: Option<Uuid>,
     pub vehicle_plate: Option<String>,
@@ -30,7 +32,7 @@ pub struct AppointmentRow {
 }
 
 const COLUMNS: &str = "a.id, a.party_id, p.full_name AS party_name, a.title, a.kind, a.place, a.notes,
-    a.first_starts_at, a.first_ends_at, a.time_zone, a.rrule, a.interaction_id, a.vehicle_id, v.plate AS vehicle_plate,
+    a.first_starts_at, a.first_ends_at, a.time_zone, a.rrule, a.exdates, a.interaction_id, a.vehicle_id, v.plate AS vehicle_plate,
     a.created_at, a.created_by_label, a.cancelled_at, a.cancelled_by_label, a.updated_at, a.updated_by_label, a.version";
 const JOINS: &str = "LEFT JOIN parties p ON p.id = a.party_id LEFT JOIN vehicles v ON v.id = a.vehicle_id";
 
@@ -100,12 +102,14 @@ pub async fn get(db: &Db, org_id: OrgId, id: AppointmentId) -> Result<Option<App
 }
 
 /// Saves a changed appointment (its time, subject, place, users,
-/// recurrence) if nobody changed it since `version`; false otherwise.
+/// recurrence, the occurrences cancelled alone) if nobody changed it since
+/// `version`; false otherwise.
 pub async fn update(
     tx: &mut Tx,
     id: AppointmentId,
     version: i64,
     change: &NewAppointment<'_>,
+    exdates: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
     let org_id = change.org_id;
@@ -113,7 +117,7 @@ pub async fn update(
         let saved = sqlx::query(
             "UPDATE appointments SET title = $4, kind = $5, place = $6, notes = $7, first_starts_at = $8,
              first_ends_at = $9, last_ends_at = $10, time_zone = $11, rrule = $12, updated_at = $13,
-             updated_by_label = $14, version = version + 1
+             updated_by_label = $14, exdates = $15, version = version + 1
              WHERE org_id = $1 AND id = $2 AND version = $3 AND cancelled_at IS NULL",
         )
         .bind(org_id.0)
@@ -130,6 +134,7 @@ pub async fn update(
         .bind(&change.rrule)
         .bind(now)
         .bind(change.by)
+        .bind(exdates)
         .execute(&mut *conn)
         .await?
         .rows_affected()
@@ -196,6 +201,35 @@ pub async fn cancel(
     }))
 }
 
+/// Sets the occurrences of a series cancelled one by one, if nobody changed
+/// it since `version`.
+pub async fn set_exdates(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: AppointmentId,
+    version: i64,
+    exdates: Option<&str>,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE appointments SET exdates = $4, updated_at = $5, updated_by_label = $6, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3 AND cancelled_at IS NULL",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .bind(exdates)
+        .bind(now)
+        .bind(by)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
+}
+
 /// The users booked for each of these appointments, with their names.
 pub async fn users_of(db: &Db, org_id: OrgId, ids: &[Uuid]) -> Result<Vec<(Uuid, Uuid, String)>, DbError> {
     if ids.is_empty() {
@@ -236,6 +270,7 @@ pub struct BookedRow {
     pub first_ends_at: DateTime<Utc>,
     pub time_zone: String,
     pub rrule: Option<String>,
+    pub exdates: Option<String>,
     pub created_at: DateTime<Utc>,
     pub cancelled: bool,
 }
@@ -267,8 +302,8 @@ pub async fn of_users(
         Db::Sqlite(sqlite) => {
             let sql = format!(
                 "SELECT json_group_array(json_array(hex(au.user_id), hex(a.id), hex(a.party_id), p.full_name, a.title,
-                 a.kind, a.place, a.notes, a.first_starts_at, a.first_ends_at, a.time_zone, a.rrule, a.created_at,
-                 a.cancelled_at IS NOT NULL)) {filter}"
+                 a.kind, a.place, a.notes, a.first_starts_at, a.first_ends_at, a.time_zone, a.rrule, a.exdates,
+                 a.created_at, a.cancelled_at IS NOT NULL)) {filter}"
             );
             let mut query = sqlx::query_scalar::<_, String>(&sql).bind(org_id.0).bind(to).bind(from);
             for user in users {
@@ -281,7 +316,8 @@ pub async fn of_users(
         Db::Postgres(pg) => {
             let sql = format!(
                 "SELECT au.user_id, a.id, a.party_id, p.full_name AS party_name, a.title, a.kind, a.place, a.notes,
-                 a.first_starts_at, a.first_ends_at, a.time_zone, a.rrule, a.created_at, a.cancelled_at IS NOT NULL AS cancelled
+                 a.first_starts_at, a.first_ends_at, a.time_zone, a.rrule, a.exdates, a.created_at,
+                 a.cancelled_at IS NOT NULL AS cancelled
                  {filter}"
             );
             let mut query = sqlx::query_as(&sql).bind(org_id.0).bind(to).bind(from);
@@ -309,6 +345,7 @@ struct PackedBooking(
     String,
     String,
     Option<String>,
+    Option<String>,
     String,
     i64,
 );
@@ -332,8 +369,9 @@ impl PackedBooking {
             first_ends_at: at(&self.9)?,
             time_zone: self.10,
             rrule: self.11,
-            created_at: at(&self.12)?,
-            cancelled: self.13 != 0,
+            exdates: self.12,
+            created_at: at(&self.13)?,
+            cancelled: self.14 != 0,
         })
     }
 }

@@ -7,7 +7,7 @@ use app::agenda::{AgendaUser, AppointmentView, BookedAppointment, FreeDaysView, 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Json;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::appointment::AppointmentDraft;
 use domain::{AppointmentId, PartyId, UserId, ValidationErrors};
 use serde::{Deserialize, Serialize};
@@ -91,6 +91,28 @@ pub async fn cancel(
             .await
             .map_err(|e| ApiError::from_app(e, actor.locale))?,
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CancelOccurrenceRequest {
+    pub version: i64,
+    /// The start of the occurrence, as the agenda lists it.
+    pub starts_at: DateTime<Utc>,
+}
+
+/// Cancels one occurrence of a recurring appointment; the others stay.
+#[utoipa::path(post, path = "/api/v1/appointments/{id}/occurrences/cancel", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CancelOccurrenceRequest,
+    responses((status = 200, body = AppointmentView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn cancel_occurrence(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CancelOccurrenceRequest>,
+) -> ApiResult<Json<AppointmentView>> {
+    let id = path_id::<AppointmentId>(&id, actor.locale)?;
+    let cancelled = state.app.cancel_occurrence(&actor, id, body.version, body.starts_at).await;
+    Ok(Json(cancelled.map_err(|e| ApiError::from_app(e, actor.locale))?))
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/appointments", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)),

@@ -68,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .route("/appointments", post(agenda::book))
         .route("/appointments/{id}", get(agenda::get).put(agenda::reschedule))
         .route("/appointments/{id}/cancel", post(agenda::cancel))
+        .route("/appointments/{id}/occurrences/cancel", post(agenda::cancel_occurrence))
         .route("/agenda", get(agenda::agenda))
         .route("/agenda/free-days", get(agenda::free_days))
         .route("/agenda/users", get(agenda::users))
@@ -101,7 +102,7 @@ pub fn routes() -> Router<AppState> {
         vehicles::interests, vehicles::add_interest, vehicles::remove_interest,
         interactions::list, interactions::create, interactions::get, interactions::update,
         interactions::options, interactions::add_option,
-        agenda::book, agenda::get, agenda::reschedule, agenda::cancel, agenda::of_party, agenda::agenda, agenda::free_days,
+        agenda::book, agenda::get, agenda::reschedule, agenda::cancel, agenda::cancel_occurrence, agenda::of_party, agenda::agenda, agenda::free_days,
         agenda::users, agenda::rotate_feed, agenda::working_hours, agenda::set_working_hours,
     ),
     components(schemas(ErrorBody, ErrorDetail)),

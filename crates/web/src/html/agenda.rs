@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::{Extension, Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use domain::agenda::DayAvailability;
 use domain::appointment::{AppointmentDraft, AppointmentKind, Frequency};
 use domain::{AppointmentId, UserId, ValidationErrors};
@@ -673,7 +673,13 @@ struct AppointmentPage {
     cancelled: Option<String>,
     booked: bool,
     double_bookings: Vec<(String, String)>,
+    /// The next occurrences of a series: (start as RFC 3339, as read).
+    upcoming: Vec<(String, String)>,
+    cancelled_occurrences: Vec<String>,
 }
+
+/// How many of a series' next occurrences its page lists.
+const UPCOMING_SHOWN: usize = 12;
 
 fn appointment_page(
     user: &CurrentUser,
@@ -697,7 +703,25 @@ fn appointment_page(
             }
         }
     };
+    let now = Utc::now();
+    let upcoming = if a.rrule.is_some() {
+        a.occurrences()
+            .into_iter()
+            .filter(|span| span.ends_at > now)
+            .take(UPCOMING_SHOWN)
+            .map(|span| {
+                (
+                    span.starts_at.to_rfc3339(),
+                    format!("{} – {}", t.datetime(&span.starts_at), t.time(&span.ends_at)),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     render(&AppointmentPage {
+        upcoming,
+        cancelled_occurrences: a.cancelled_occurrences.iter().map(|at| t.datetime(at)).collect(),
         kind: t.get(&format!("appointment-kind-{}", a.kind)),
         day: t.local_day(&a.starts_at),
         when: format!("{} – {}", t.datetime(&a.starts_at), t.time(&a.ends_at)),
@@ -743,6 +767,34 @@ pub async fn cancel(
         let mut errors = ValidationErrors::new();
         let version = number::<i64>(&form, "version", &mut errors).ok_or(AppError::Validation(errors))?;
         state.app.cancel_appointment(&user.actor, id, version).await
+    }
+    .await;
+    match result {
+        Ok(a) => Redirect::to(&format!("/appointments/{}", a.id)).into_response(),
+        Err(error) => htmx_error(error, user.actor.locale, &headers),
+    }
+}
+
+/// Cancels one occurrence of a series, from its page.
+pub async fn cancel_occurrence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<Pairs>,
+) -> Response {
+    let result = async {
+        let id: AppointmentId = path_id(&id)?;
+        let mut errors = ValidationErrors::new();
+        let version = number::<i64>(&form, "version", &mut errors);
+        let starts_at = DateTime::parse_from_rfc3339(value(&form, "starts_at")).ok();
+        if starts_at.is_none() {
+            errors.add("starts_at", "error-occurrence-unknown");
+        }
+        let (Some(version), Some(starts_at)) = (version, starts_at) else {
+            return Err(AppError::Validation(errors));
+        };
+        state.app.cancel_occurrence(&user.actor, id, version, starts_at.with_timezone(&Utc)).await
     }
     .await;
     match result {

@@ -77,6 +77,7 @@ pub fn routes() -> Router<AppState> {
         .route("/appointments/{id}", get(agenda::show_appointment).post(agenda::reschedule))
         .route("/appointments/{id}/edit", get(agenda::edit_form))
         .route("/appointments/{id}/cancel", post(agenda::cancel))
+        .route("/appointments/{id}/occurrences/cancel", post(agenda::cancel_occurrence))
         .route("/calendar/{file}", get(agenda::calendar_file))
         .route("/admin/agenda", get(agenda_settings::show))
         .route("/admin/agenda/hours", post(agenda_settings::save_hours))

@@ -369,7 +369,7 @@ async fn pages_show_times_in_the_organisations_zone(t: TestApp) {
 
     let (client, _) = t.login(&t.admin).await;
     for path in ["/customers?sort=newest&dir=desc".to_string(), format!("/customers/{party}")] {
-        let html = client.get(t.url(&path)).send().await.expect("GET").text().await.expect("body");
+        let html = t.html(&client, &path).await;
         assert!(html.contains(&local), "{path} shows {local}, the organisation's time");
         assert!(!html.contains(&in_utc) && !html.contains(" UTC"), "{path} shows no UTC time");
     }

@@ -419,3 +419,55 @@ async fn another_branch_reaches_neither_profile_nor_agenda(t: TestApp) {
     assert!(!centro.contains("Entrega"), "only that branch's");
 }
 web_test!(another_branch_reaches_neither_profile_nor_agenda);
+
+async fn one_occurrence_is_cancelled_from_its_page_and_the_api(t: TestApp) {
+    let admin = format!("Bearer {}", t.token_for(&t.admin).await);
+    let series = json!({ "title": "Revisão semanal", "starts_at": "2027-03-02T09:00", "ends_at": "2027-03-02T10:00", "repeat": "weekly", "repeat_count": 3 });
+    let booked: Value =
+        post_json(&t, &admin, "/api/v1/appointments", series).await.json().await.expect("json");
+    let id = booked["appointment"]["id"].as_str().expect("id").to_string();
+    let (client, token) = t.login(&t.admin).await;
+    let page = t.html(&client, &format!("/appointments/{id}")).await;
+    assert!(
+        page.contains("Próximas ocorrências") && page.contains("09/03/2027 09:00"),
+        "the series' occurrences are listed"
+    );
+    assert_eq!(page.matches("/occurrences/cancel").count(), 3, "each can be cancelled alone");
+    assert!(
+        page.contains("data-confirm=\"Excluir só a ocorrência de 09/03/2027 09:00"),
+        "after a confirmation"
+    );
+
+    // São Paulo: 09:00 local is 12:00 UTC.
+    let form = [("csrf_token", token.as_str()), ("version", "1"), ("starts_at", "2027-03-09T12:00:00+00:00")];
+    let cancelled = client
+        .post(t.url(&format!("/appointments/{id}/occurrences/cancel")))
+        .form(&form)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(cancelled.status(), 303);
+    let page = t.html(&client, &format!("/appointments/{id}")).await;
+    assert!(page.contains("Ocorrências excluídas: 09/03/2027 09:00"));
+    assert_eq!(page.matches("/occurrences/cancel").count(), 2);
+
+    let path = format!("/api/v1/appointments/{id}/occurrences/cancel");
+    let stale =
+        post_json(&t, &admin, &path, json!({ "version": 1, "starts_at": "2027-03-16T12:00:00Z" })).await;
+    assert_eq!(stale.status(), 409);
+    let wrong =
+        post_json(&t, &admin, &path, json!({ "version": 2, "starts_at": "2027-03-16T13:00:00Z" })).await;
+    assert_eq!(wrong.status(), 422);
+    let body: Value = wrong.json().await.expect("json");
+    assert!(body.to_string().contains("não é uma ocorrência"), "{body}");
+    let done: Value =
+        post_json(&t, &admin, &path, json!({ "version": 2, "starts_at": "2027-03-16T12:00:00Z" }))
+            .await
+            .json()
+            .await
+            .expect("json");
+    assert_eq!(done["cancelled_occurrences"], json!(["2027-03-09T12:00:00Z", "2027-03-16T12:00:00Z"]));
+    let agenda = t.api_get(&admin, "/api/v1/agenda?from=2027-03-01&to=2027-04-01").await;
+    assert_eq!(agenda.as_array().expect("list").len(), 1, "one occurrence left");
+}
+web_test!(one_occurrence_is_cancelled_from_its_page_and_the_api);
