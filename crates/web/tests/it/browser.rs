@@ -533,5 +533,24 @@ async fn customer_profile_walk_of_seed_000() {
     client.find(Locator::Css("body")).await.expect("body").send_keys("m").await.expect("m");
     wait_for_text(client, "#view-month[aria-current]", "").await;
     wait_for_text(client, "#calendar", "Oficina · ABC1D23").await;
+
+    // A weekly visit the customer will miss once: that occurrence alone is cancelled.
+    let series: serde_json::Value = post(
+        "/api/v1/appointments",
+        serde_json::json!({ "title": "Visita semanal", "party_id": party, "starts_at": "2027-03-02T09:00", "ends_at": "2027-03-02T10:00", "repeat": "weekly", "repeat_count": 3 }),
+    )
+    .await
+    .expect("POST")
+    .json()
+    .await
+    .expect("json");
+    let id = series["appointment"]["id"].as_str().expect("id");
+    client.goto(&t.url(&format!("/appointments/{id}"))).await.expect("appointment");
+    wait_for_text(client, "#occurrences", "09/03/2027 09:00").await;
+    click(client, "#cancel-occurrence-2").await;
+    let prompt = client.get_alert_text().await.expect("confirmation dialog");
+    assert!(prompt.contains("09/03/2027 09:00"), "{prompt}");
+    client.accept_alert().await.expect("confirm");
+    wait_for_text(client, "#cancelled-occurrences", "Ocorrências excluídas: 09/03/2027 09:00").await;
     browser.close().await;
 }
