@@ -128,9 +128,7 @@ fn sqlite_load(
 ) -> Result<u64, DbError> {
     let mut conn = rusqlite::Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
-    if access == Access::Exclusive {
-        conn.pragma_update(None, "journal_mode", "truncate")?;
-    }
+    let left_wal = access == Access::Exclusive && leave_wal(&conn);
     // References within the load hold by construction, and the sellers
     // and branches it names are checked once each before the commit; a
     // check per row cost a lookup per phone, e-mail and consent.
@@ -139,10 +137,32 @@ fn sqlite_load(
     conn.pragma_update(None, "cache_size", format!("-{cache_kib}"))?;
     conn.pragma_update(None, "temp_store", "memory")?;
     let outcome = sqlite_transaction(&mut conn, origin, expected, batches);
-    if access == Access::Exclusive {
+    if left_wal {
         conn.pragma_update(None, "journal_mode", "wal")?;
     }
     outcome
+}
+
+/// Switches the file from WAL to a rollback journal, which SQLite allows
+/// only once no other connection has it open. The closed pools' connections
+/// shut down on their own threads, so this retries for a moment; if they
+/// linger the load goes through the WAL, slower but the same.
+fn leave_wal(conn: &rusqlite::Connection) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let mode = conn.pragma_update_and_check(None, "journal_mode", "truncate", |r| r.get::<_, String>(0));
+        match mode {
+            Ok(mode) if mode.eq_ignore_ascii_case("truncate") => return true,
+            outcome if std::time::Instant::now() < deadline => {
+                tracing::debug!(?outcome, "the file is still open elsewhere");
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            outcome => {
+                tracing::warn!(?outcome, "loading through the WAL: the file stayed open elsewhere");
+                return false;
+            }
+        }
+    }
 }
 
 fn sqlite_transaction(
