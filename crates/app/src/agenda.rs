@@ -94,10 +94,8 @@ impl AppointmentView {
 
     /// The whole series (cancelled occurrences included) and those cancelled.
     fn series(&self) -> (Vec<Span>, CancelledOccurrences) {
-        let tz: Tz = self.time_zone.parse().unwrap_or(chrono_tz::UTC);
-        let rule = self.rrule.as_deref().and_then(|r| Recurrence::parse_rrule(r).ok());
-        let series =
-            occurrences(Span { starts_at: self.starts_at, ends_at: self.ends_at }, tz, rule.as_ref());
+        let first = Span { starts_at: self.starts_at, ends_at: self.ends_at };
+        let series = series(first, &self.time_zone, self.rrule.as_deref(), chrono_tz::UTC);
         (series, CancelledOccurrences::new(self.cancelled_occurrences.clone()))
     }
 
@@ -177,19 +175,49 @@ struct Prepared {
     double_bookings: Vec<DoubleBooking>,
 }
 
+impl Prepared {
+    /// The appointment as stored, booked or changed by `actor`.
+    fn row<'a>(&'a self, actor: &'a Actor) -> NewAppointment<'a> {
+        NewAppointment {
+            org_id: actor.org_id,
+            party: self.party,
+            title: &self.valid.title,
+            kind: self.valid.kind.as_str(),
+            place: &self.valid.place,
+            notes: &self.valid.notes,
+            first_starts_at: self.valid.first.starts_at,
+            first_ends_at: self.valid.first.ends_at,
+            last_ends_at: self.last_ends_at,
+            time_zone: self.hours.time_zone.name(),
+            rrule: self.valid.recurrence.as_ref().map(Recurrence::to_rrule),
+            interaction: self.interaction,
+            vehicle: self.vehicle,
+            users: &self.user_ids,
+            by: &actor.display_name,
+        }
+    }
+}
+
 /// The longest period one agenda or free-days request covers.
 const MAX_PERIOD_DAYS: i64 = 62;
 /// What a calendar feed holds around today.
 const FEED_PAST_DAYS: i64 = 60;
 const FEED_FUTURE_DAYS: i64 = 400;
 
+/// Every occurrence of a stored series, cancelled ones included, in the
+/// zone it recurs in.
+fn series(first: Span, time_zone: &str, rrule: Option<&str>, fallback: Tz) -> Vec<Span> {
+    let tz: Tz = time_zone.parse().unwrap_or(fallback);
+    let rule = rrule.and_then(|r| Recurrence::parse_rrule(r).ok());
+    occurrences(first, tz, rule.as_ref())
+}
+
 /// The occurrences of a booking still on, with their index in the series
 /// (stable when others are cancelled: calendar feeds key events on it).
 fn expand(row: &BookedRow, fallback: Tz) -> Vec<(usize, Span)> {
-    let tz: Tz = row.time_zone.parse().unwrap_or(fallback);
-    let rule = row.rrule.as_deref().and_then(|r| Recurrence::parse_rrule(r).ok());
+    let first = Span { starts_at: row.first_starts_at, ends_at: row.first_ends_at };
     let cancelled = CancelledOccurrences::parse(row.exdates.as_deref());
-    occurrences(Span { starts_at: row.first_starts_at, ends_at: row.first_ends_at }, tz, rule.as_ref())
+    series(first, &row.time_zone, row.rrule.as_deref(), fallback)
         .into_iter()
         .enumerate()
         .filter(|(_, span)| !cancelled.contains(span.starts_at))
@@ -299,27 +327,11 @@ impl App {
         actor: &Actor,
         draft: &AppointmentDraft,
     ) -> Result<BookedAppointment, AppError> {
-        let Prepared { hours, valid, party, vehicle, interaction, user_ids, last_ends_at, double_bookings } =
-            self.prepare_booking(actor, draft, None).await?;
+        let prepared = self.prepare_booking(actor, draft, None).await?;
+        let (valid, party, user_ids) = (&prepared.valid, prepared.party, &prepared.user_ids);
         let at = now();
         let mut tx = self.db.begin().await?;
-        let new = NewAppointment {
-            org_id: actor.org_id,
-            party,
-            title: &valid.title,
-            kind: valid.kind.as_str(),
-            place: &valid.place,
-            notes: &valid.notes,
-            first_starts_at: valid.first.starts_at,
-            first_ends_at: valid.first.ends_at,
-            last_ends_at,
-            time_zone: hours.time_zone.name(),
-            rrule: valid.recurrence.map(|r| r.to_rrule()),
-            interaction,
-            vehicle,
-            users: &user_ids,
-            by: &actor.display_name,
-        };
+        let new = prepared.row(actor);
         let id = repo::insert(&mut tx, &new, at).await?;
         if let Some(party) = party {
             timeline::record(
@@ -338,7 +350,8 @@ impl App {
         }
         crate::audit::record(&mut tx, actor, AuditAction::Create, "appointment", Some(id.to_string()), None, Some(serde_json::json!({ "title": valid.title, "starts_at": valid.first.starts_at, "users": user_ids.iter().map(|u| u.0).collect::<Vec<_>>(), "rrule": new.rrule }))).await?;
         tx.commit().await?;
-        Ok(BookedAppointment { appointment: self.appointment(actor, id).await?, double_bookings })
+        let appointment = self.appointment(actor, id).await?;
+        Ok(BookedAppointment { appointment, double_bookings: prepared.double_bookings })
     }
 
     /// Checks a booking (or a new version of one) and finds who it would
@@ -518,27 +531,13 @@ impl App {
             interaction_id: before.interaction_id,
             ..draft.clone()
         };
-        let Prepared { hours, valid, party, user_ids, last_ends_at, double_bookings, .. } =
-            self.prepare_booking(actor, &draft, Some(id.0)).await?;
+        let prepared = self.prepare_booking(actor, &draft, Some(id.0)).await?;
+        let (valid, party, user_ids) = (&prepared.valid, prepared.party, &prepared.user_ids);
         let at = now();
         let mut tx = self.db.begin().await?;
-        let change = NewAppointment {
-            org_id: actor.org_id,
-            party,
-            title: &valid.title,
-            kind: valid.kind.as_str(),
-            place: &valid.place,
-            notes: &valid.notes,
-            first_starts_at: valid.first.starts_at,
-            first_ends_at: valid.first.ends_at,
-            last_ends_at,
-            time_zone: hours.time_zone.name(),
-            rrule: valid.recurrence.map(|r| r.to_rrule()),
-            interaction: None,
-            vehicle: None,
-            users: &user_ids,
-            by: &actor.display_name,
-        };
+        // The party, vehicle and interaction were carried over above; an
+        // update does not write them.
+        let change = prepared.row(actor);
         // Occurrences cancelled alone stay cancelled while the series starts
         // as before; a moved series has other occurrences.
         let same_series = before.starts_at == valid.first.starts_at && before.rrule == change.rrule;
@@ -572,7 +571,8 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(BookedAppointment { appointment: self.appointment(actor, id).await?, double_bookings })
+        let appointment = self.appointment(actor, id).await?;
+        Ok(BookedAppointment { appointment, double_bookings: prepared.double_bookings })
     }
 
     /// Cancels one occurrence of a series, the one starting at `starts_at`;

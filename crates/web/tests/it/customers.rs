@@ -102,8 +102,7 @@ async fn list_search_and_csv_export(t: TestApp) {
         .await;
         assert_eq!(response.status(), 303);
     }
-    let list =
-        client.get(t.url("/customers?state=SP")).send().await.expect("GET").text().await.expect("body");
+    let list = t.html(&client, "/customers?state=SP").await;
     assert!(
         list.contains("João Conceição") && list.contains("José Simões") && !list.contains("Maria Antunes")
     );
@@ -181,7 +180,7 @@ async fn withdrawing_consent_is_one_click(t: TestApp) {
         .await
         .expect("POST");
     assert_eq!(withdraw.status(), 303);
-    let sheet = client.get(t.url(&location)).send().await.expect("GET").text().await.expect("body");
+    let sheet = t.html(&client, &location).await;
     assert!(sheet.contains("id=\"grant-email\""), "e-mail can be granted again");
     assert!(sheet.contains("Retirado"), "history shows the withdrawal");
 }
@@ -320,7 +319,7 @@ async fn organisation_fields_appear_on_the_form_and_sheet(t: TestApp) {
         .await
         .expect("POST");
     assert_eq!(status.status(), 303);
-    let form = client.get(t.url("/customers/new")).send().await.expect("GET").text().await.expect("body");
+    let form = t.html(&client, "/customers/new").await;
     assert!(form.contains("name=\"custom.porte\"") && form.contains("Cliente Ouro"));
     let invalid =
         create_via_form(&t, &client, &token, &[("full_name", "Frota Sul"), ("custom.porte", "Médio")]).await;
@@ -329,14 +328,7 @@ async fn organisation_fields_appear_on_the_form_and_sheet(t: TestApp) {
     let saved =
         create_via_form(&t, &client, &token, &[("full_name", "Frota Sul"), ("custom.porte", "Grande")]).await;
     assert_eq!(saved.status(), 303);
-    let sheet = client
-        .get(t.url(saved.headers()["location"].to_str().expect("location")))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let sheet = t.html(&client, saved.headers()["location"].to_str().expect("location")).await;
     assert!(sheet.contains("<dt>Porte</dt><dd>Grande</dd>"), "shown on the sheet");
     let member = t.create_user("membro@concessionaria.test", "member").await;
     let (member_client, member_token) = t.login(&member).await;

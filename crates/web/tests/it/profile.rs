@@ -57,20 +57,13 @@ async fn pages_walk_from_vehicle_to_workshop_booking(t: TestApp) {
     .expect("POST");
     assert_eq!(saved.status(), 303);
     let vehicle_path = location(&saved);
-    let vehicle_page =
-        client.get(t.url(&vehicle_path)).send().await.expect("GET").text().await.expect("body");
+    let vehicle_page = t.html(&client, &vehicle_path).await;
     assert!(vehicle_page.contains("BRA2E19") && vehicle_page.contains("12.500 km"));
     let vehicle = vehicle_path.trim_start_matches("/vehicles/").to_string();
 
     // From the vehicle: the workshop booking has the plate filled in.
-    let form = client
-        .get(t.url(&format!("/appointments/new?party={party}&vehicle={vehicle}&kind=workshop")))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let form =
+        t.html(&client, &format!("/appointments/new?party={party}&vehicle={vehicle}&kind=workshop")).await;
     assert!(form.contains("id=\"appointment-plate\" value=\"BRA2E19\""), "the plate is filled in");
     assert!(form.contains("Oficina · BRA2E19"), "and the subject names it");
     let book = |starts: &str, ends: &str| {
@@ -92,7 +85,7 @@ async fn pages_walk_from_vehicle_to_workshop_booking(t: TestApp) {
     assert!(reversed.text().await.expect("body").contains("O término deve ser depois do início"));
     let booked = book("2026-12-02T10:00", "2026-12-02T11:00").await.expect("POST");
     assert_eq!(booked.status(), 303, "booked");
-    let page = client.get(t.url(&location(&booked))).send().await.expect("GET").text().await.expect("body");
+    let page = t.html(&client, &location(&booked)).await;
     assert!(
         page.contains("BRA2E19") && page.contains("02/12/2026 10:00"),
         "local time and plate on the appointment"
@@ -105,14 +98,7 @@ async fn pages_walk_from_vehicle_to_workshop_booking(t: TestApp) {
         .next()
         .unwrap_or_default()
         .to_string();
-    let edit = client
-        .get(t.url(&format!("/appointments/{appointment}/edit")))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let edit = t.html(&client, &format!("/appointments/{appointment}/edit")).await;
     assert!(edit.contains("value=\"2026-12-02T10:00\"") && edit.contains("name=\"version\" value=\"1\""));
     let move_to = |starts: &'static str, ends: &'static str| {
         client
@@ -169,14 +155,7 @@ async fn pages_walk_from_vehicle_to_workshop_booking(t: TestApp) {
         client.get(t.url("/agenda/free-days?from=2026-11-30&to=2026-12-06")).send().await.expect("GET");
     assert!(free.text().await.expect("body").contains("day-partly"), "Wednesday is partly free");
 
-    let found = client
-        .get(t.url("/customers/search?q=BRA-2E19"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let found = t.html(&client, "/customers/search?q=BRA-2E19").await;
     assert!(found.contains("João Conceição"), "the plate finds the owner");
 
     // An interaction opened from the vehicle, then closed.
@@ -194,18 +173,10 @@ async fn pages_walk_from_vehicle_to_workshop_booking(t: TestApp) {
         .await
         .expect("POST");
     assert_eq!(opened.status(), 303);
-    let interaction_page =
-        client.get(t.url(&location(&opened))).send().await.expect("GET").text().await.expect("body");
+    let interaction_page = t.html(&client, &location(&opened)).await;
     assert!(interaction_page.contains("Pós-venda") && interaction_page.contains("BRA2E19"));
 
-    let history = client
-        .get(t.url(&format!("/customers/{party}?history=vehicle")))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let history = t.html(&client, &format!("/customers/{party}?history=vehicle")).await;
     assert!(
         history.contains("Veículo cadastrado") && !history.contains("Atendimento aberto"),
         "filtered by kind"
@@ -317,7 +288,7 @@ async fn api_covers_vehicles_interactions_and_the_agenda(t: TestApp) {
     .await;
     assert_eq!(booked_today.status(), 201);
     let (client, _) = t.login(&t.admin).await;
-    let home = client.get(t.url("/")).send().await.expect("GET").text().await.expect("body");
+    let home = t.html(&client, "/").await;
     assert!(home.contains("Sua agenda hoje") && home.contains("Café com a Ana"), "today on the home page");
 
     let hours = t

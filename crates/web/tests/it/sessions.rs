@@ -150,7 +150,7 @@ async fn admin_creates_a_user_with_field_messages_first(t: TestApp) {
         name: "Nova Pessoa".into(),
     };
     let (member_client, _) = t.login(&created).await;
-    let home = member_client.get(t.url("/")).send().await.expect("GET").text().await.expect("body");
+    let home = t.html(&member_client, "/").await;
     assert!(home.contains("Hello, Nova Pessoa!"), "the new user's language is English");
 }
 web_test!(admin_creates_a_user_with_field_messages_first);
@@ -203,7 +203,7 @@ async fn language_switch_is_remembered(t: TestApp) {
         .expect("POST");
     assert_eq!(switch.status(), 303);
     assert_eq!(switch.headers()["location"], "/account/tokens");
-    let page = client.get(t.url("/account/tokens")).send().await.expect("GET").text().await.expect("body");
+    let page = t.html(&client, "/account/tokens").await;
     assert!(page.contains("lang=\"pt-PT\"") && page.contains("Terminar sessão"), "pt-PT page");
     // A foreign redirect target is ignored.
     let evil = client
