@@ -20,6 +20,12 @@ pub struct LoginInput<'a> {
     pub user_agent: Option<&'a str>,
 }
 
+/// A live browser session.
+pub struct Session {
+    pub actor: Actor,
+    pub flash: Option<String>,
+}
+
 pub struct LoginSuccess {
     /// The secret for the session cookie; only its digest is stored.
     pub session_token: String,
@@ -123,8 +129,14 @@ impl App {
 
     /// The actor behind a session cookie, if the session is alive: not
     /// logged out, not idle or older than the limits, its user enabled.
-    #[tracing::instrument(skip_all)]
     pub async fn session_actor(&self, token: &str, ip: Option<&str>) -> Result<Option<Actor>, AppError> {
+        Ok(self.session(token, ip).await?.map(|session| session.actor))
+    }
+
+    /// A live session: its actor and the one-time message left for its
+    /// next page, read with it so that a page view costs no extra query.
+    #[tracing::instrument(skip_all)]
+    pub async fn session(&self, token: &str, ip: Option<&str>) -> Result<Option<Session>, AppError> {
         let hash = digest(token);
         let Some(found) = session::find(&self.db, &hash).await? else {
             return Ok(None);
@@ -143,7 +155,18 @@ impl App {
             session::touch(&mut tx, &hash, now).await?;
             tx.commit().await?;
         }
-        Ok(Some(self.actor_for(found.user.into_user(), ip.map(str::to_string)).await?))
+        let actor = self.actor_for(found.user.into_user(), ip.map(str::to_string)).await?;
+        Ok(Some(Session { actor, flash: found.flash }))
+    }
+
+    /// Leaves a one-time message (opaque to the use cases) for the
+    /// session's next page, or clears it with `None` once shown.
+    #[tracing::instrument(skip_all)]
+    pub async fn set_flash(&self, session_token: &str, flash: Option<&str>) -> Result<(), AppError> {
+        let mut tx = self.db.begin().await?;
+        session::set_flash(&mut tx, &digest(session_token), flash).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     #[tracing::instrument(skip_all)]

@@ -402,6 +402,19 @@ fn audit_snapshot(view: &PartyView) -> serde_json::Value {
     serde_json::to_value(view).unwrap_or(serde_json::Value::Null)
 }
 
+/// The fields a save changed, as the history names them.
+fn changed_fields(old: &serde_json::Value, new: &serde_json::Value) -> String {
+    match (old, new) {
+        (serde_json::Value::Object(old), serde_json::Value::Object(new)) => new
+            .iter()
+            .filter(|(k, v)| old.get(*k) != Some(*v) && !BOOKKEEPING_FIELDS.contains(&k.as_str()))
+            .map(|(k, _)| k.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => String::new(),
+    }
+}
+
 /// Fields of a party's snapshot that change with every save or follow
 /// from others: the history names the fields a person changed.
 const BOOKKEEPING_FIELDS: &[&str] = &[
@@ -545,17 +558,17 @@ impl App {
         Ok(SavedParty { party: view, possible_duplicates: hints })
     }
 
+    /// The party as the transaction sees it, whole (phones, e-mails,
+    /// address, tags, custom values): an audit entry's before and after
+    /// are both read this way.
     async fn party_in_tx(&self, tx: &mut db::Tx, actor: &Actor, id: PartyId) -> Result<PartyView, AppError> {
-        // Child rows are read through the pool after commit; inside the
-        // transaction the row alone is enough for the audit snapshot.
-        let row = repo::get_row_in_tx(tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
-        Ok(PartyView::from(repo::PartyRecord {
-            row,
-            phones: Vec::new(),
-            emails: Vec::new(),
-            addresses: Vec::new(),
-            tags: Vec::new(),
-        }))
+        let record = repo::get_in_tx(tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        let mut view = PartyView::from(record);
+        view.custom = db::repo::registry_settings::custom_values_in_tx(tx, actor.org_id, id)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(view)
     }
 
     #[tracing::instrument(skip_all)]
@@ -589,6 +602,7 @@ impl App {
                 return Err(self.duplicate_refusal(actor, PartyId(existing), name).await?);
             }
         }
+        let before = self.party_in_tx(&mut tx, actor, id).await?;
         if !repo::update(&mut tx, actor.org_id, id, expected_version, &party, Some(actor.user_id), now())
             .await?
         {
@@ -599,19 +613,12 @@ impl App {
         registry_settings::replace_custom_values(&mut tx, actor.org_id, id, &custom).await?;
         let after = self.party_in_tx(&mut tx, actor, id).await?;
         let (old, new) = (audit_snapshot(&before), audit_snapshot(&after));
-        let changed: Vec<&str> = match (&old, &new) {
-            (serde_json::Value::Object(old), serde_json::Value::Object(new)) => new
-                .iter()
-                .filter(|(k, v)| old.get(*k) != Some(*v) && !BOOKKEEPING_FIELDS.contains(&k.as_str()))
-                .map(|(k, _)| k.as_str())
-                .collect(),
-            _ => Vec::new(),
-        };
+        let changed = changed_fields(&old, &new);
         crate::timeline::record(
             &mut tx,
             actor,
             id,
-            Event::new(EventKind::Registration, "timeline-party-updated", changed.join(", "), None),
+            Event::new(EventKind::Registration, "timeline-party-updated", changed, None),
             after.updated_at,
         )
         .await?;
@@ -621,8 +628,8 @@ impl App {
             AuditAction::Update,
             "party",
             Some(id.to_string()),
-            Some(audit_snapshot(&before)),
-            Some(audit_snapshot(&after)),
+            Some(old),
+            Some(new),
         )
         .await?;
         tx.commit().await?;

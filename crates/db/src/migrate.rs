@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005", "branch_list"),
     migration!(6, "0006", "profile_agenda"),
     migration!(7, "0007", "cancelled_occurrences"),
+    migration!(8, "0008", "session_flash"),
 ];
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

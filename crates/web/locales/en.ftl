@@ -105,7 +105,8 @@ error-conflict = This record was changed by { $by } at { $at }. Reload the page 
 error-internal = Something went wrong on our side. Give this code to support: { $id }
 error-csrf = The request was refused for security reasons. Reload the page and try again.
 error-unauthorized = Missing or invalid API token.
-error-bad-request = Invalid request: { $detail }
+error-body-unreadable = Invalid request: the body is not valid JSON.
+error-value-invalid = Invalid value.
 error-page-title = Error
 error-back-home = Back to home
 

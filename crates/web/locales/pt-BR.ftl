@@ -105,7 +105,8 @@ error-conflict = Este registro foi alterado por { $by } em { $at }. Recarregue a
 error-internal = Algo deu errado do nosso lado. Informe este código ao suporte: { $id }
 error-csrf = A requisição foi recusada por segurança. Recarregue a página e tente de novo.
 error-unauthorized = Token de API ausente ou inválido.
-error-bad-request = Requisição inválida: { $detail }
+error-body-unreadable = Requisição inválida: o corpo não é um JSON válido.
+error-value-invalid = Valor inválido.
 error-page-title = Erro
 error-back-home = Voltar ao início
 

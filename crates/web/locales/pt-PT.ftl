@@ -105,7 +105,8 @@ error-conflict = Este registo foi alterado por { $by } em { $at }. Recarregue a 
 error-internal = Algo correu mal do nosso lado. Indique este código ao suporte: { $id }
 error-csrf = O pedido foi recusado por segurança. Recarregue a página e tente novamente.
 error-unauthorized = Token de API em falta ou inválido.
-error-bad-request = Pedido inválido: { $detail }
+error-body-unreadable = Pedido inválido: o corpo não é um JSON válido.
+error-value-invalid = Valor inválido.
 error-page-title = Erro
 error-back-home = Voltar ao início
 

@@ -1,11 +1,9 @@
-//! Who is asking: session cookies for people, bearer tokens for machines.
-use crate::AppState;
-use crate::api::ApiError;
-use app::Actor;
+//! The cookies of a browser (session, CSRF, language, view-as) and what
+//! a request says of its sender; [`crate::extract`] recognises the caller.
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
 use domain::Locale;
 use std::net::SocketAddr;
 
@@ -72,76 +70,5 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(ClientIp(client_ip(parts)))
-    }
-}
-
-/// A signed-in person. Pages that take it redirect to the login page
-/// when there is no live session.
-pub struct CurrentUser {
-    pub actor: Actor,
-    pub session_token: String,
-}
-
-impl FromRequestParts<AppState> for CurrentUser {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let ip = client_ip(parts);
-        let token = cookie_value(&parts.headers, SESSION_COOKIE).filter(|t| !t.is_empty());
-        if let Some(token) = token {
-            match state.app.session_actor(token, ip.as_deref()).await {
-                Ok(Some(actor)) => {
-                    let target = cookie_value(&parts.headers, VIEW_AS_COOKIE).and_then(|v| v.parse().ok());
-                    let actor = match target {
-                        Some(target) => state.app.resume_view_as(&actor, target).await.unwrap_or(actor),
-                        None => actor,
-                    };
-                    return Ok(CurrentUser { actor, session_token: token.to_string() });
-                }
-                Ok(None) => {}
-                Err(error) => {
-                    return Err(crate::html::app_error_page(error, request_locale(&parts.headers)));
-                }
-            }
-        }
-        let ended = token.is_some();
-        let target = if ended { "/login?ended=1" } else { "/login" };
-        // htmx follows redirects inside the swap target; ask it to navigate.
-        if parts.headers.contains_key("hx-request") {
-            let mut response = StatusCode::UNAUTHORIZED.into_response();
-            response.headers_mut().insert("hx-redirect", HeaderValue::from_static(target));
-            return Err(response);
-        }
-        let mut response = Redirect::to(target).into_response();
-        if ended {
-            clear_cookie(&mut response, SESSION_COOKIE, state.secure_cookies);
-        }
-        Err(response)
-    }
-}
-
-/// A caller of the JSON API, identified by `Authorization: Bearer <token>`.
-pub struct ApiActor(pub Actor);
-
-impl FromRequestParts<AppState> for ApiActor {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let locale = request_locale(&parts.headers);
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
-        let Some(token) = token else {
-            return Err(ApiError::unauthorized(locale));
-        };
-        match state.app.token_actor(token, client_ip(parts).as_deref()).await {
-            Ok(Some(actor)) => Ok(ApiActor(actor)),
-            Ok(None) => Err(ApiError::unauthorized(locale)),
-            Err(error) => Err(ApiError::from_app(error, locale)),
-        }
     }
 }

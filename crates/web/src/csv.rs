@@ -62,7 +62,7 @@ fn rows(rows: &[PartyListItem], t: &Tr) -> String {
                 row.trade_name.clone().unwrap_or_default(),
                 t.get(&format!("kind-{}", row.kind)),
                 t.get(&format!("lifecycle-{}", row.lifecycle)),
-                crate::html::customers::Labels::status(t, &row.lifecycle, row.status.as_deref()),
+                crate::labels::Labels::status(t, &row.lifecycle, row.status.as_deref()),
                 row.document.clone().unwrap_or_default(),
                 row.phone.clone().unwrap_or_default(),
                 row.email.clone().unwrap_or_default(),

@@ -1,13 +1,20 @@
 //! The web front: server-rendered pages (html/), the JSON API (api/),
-//! authentication, CSRF and security headers, embedded assets.
+//! the request context and the one error path (extract, error),
+//! cookies, CSRF and security headers, embedded assets.
 #![forbid(unsafe_code)]
 
 pub mod api;
 mod assets;
 pub mod auth;
 mod csv;
+pub mod error;
+pub mod extract;
+mod flash;
 pub mod html;
 pub mod i18n;
+mod labels;
+mod layout;
+mod links;
 mod security;
 
 use app::App;
@@ -35,10 +42,16 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .route("/health", get(health))
         .route("/assets/{version}/{name}", get(assets::serve))
-        .fallback(html::not_found)
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), extract::context))
         .layer(from_fn_with_state(state.clone(), security::csrf))
         .layer(from_fn(security::headers))
         .with_state(state)
+}
+
+/// Whatever no route claims: a page or the API's JSON, as the path asks.
+async fn not_found() -> error::Error {
+    error::Error::not_found()
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

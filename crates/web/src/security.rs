@@ -2,7 +2,9 @@
 //! security headers, and CSRF checks (same origin plus a double-submit
 //! token) before any handler runs.
 use crate::auth::{CSRF_COOKIE, cookie_value, set_cookie};
-use crate::html::render_error_page;
+use crate::error::message_page;
+use crate::i18n::tr;
+use crate::layout::Shell;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -42,12 +44,17 @@ pub async fn csrf(State(state): State<crate::AppState>, request: Request, next: 
 
     let request = if unsafe_method && !is_api {
         let locale = crate::auth::request_locale(request.headers());
+        let refused = || {
+            let t = tr(locale);
+            let shell = Shell::new(existing.as_deref().unwrap_or_default(), None, locale, "", "/");
+            message_page(StatusCode::FORBIDDEN, t, shell, t.get("error-csrf"))
+        };
         if foreign_origin(request.headers()) {
-            return render_error_page(StatusCode::FORBIDDEN, locale, "error-csrf");
+            return refused();
         }
         match check_token(request, existing.as_deref()).await {
             Ok(request) => request,
-            Err(()) => return render_error_page(StatusCode::FORBIDDEN, locale, "error-csrf"),
+            Err(()) => return refused(),
         }
     } else {
         request

@@ -3,6 +3,7 @@ use app::parties::{PartyInput, PartyQuery};
 use app::{AppError, Settings};
 use domain::PartyId;
 use domain::party::{AddressDraft, ConsentChange, PartyDraft, PhoneDraft};
+use domain::timeline::EventKind;
 use testkit::{TestDb, db_test};
 
 fn joao() -> PartyDraft {
@@ -379,3 +380,28 @@ async fn customer_statuses_belong_to_the_organisation(t: TestDb) {
     );
 }
 db_test!(customer_statuses_belong_to_the_organisation);
+
+async fn one_changed_field_is_all_the_history_and_the_audit_names(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let created = app.create_party(&admin, input(joao())).await.expect("create").party;
+    let id = PartyId(created.id);
+    let draft = PartyDraft { profession: "Engenheira".into(), ..joao() };
+    app.update_party(&admin, id, created.version, draft).await.expect("update");
+
+    let history = app.history(&admin, id, Some(EventKind::Registration), None).await.expect("history");
+    let updated = history.iter().find(|e| e.action == "timeline-party-updated").expect("an update event");
+    assert_eq!(updated.detail, "profession", "only the field that changed is named");
+
+    let audit = app.audit_log(&admin, None, None).await.expect("audit");
+    let entry =
+        audit.items.iter().find(|e| e.action == "update" && e.entity_type == "party").expect("audited");
+    let (before, after) = (entry.before.as_ref().expect("before"), entry.after.as_ref().expect("after"));
+    for snapshot in [before, after] {
+        assert_eq!(snapshot["phones"][0]["e164"], "+5511987654321", "{snapshot}");
+        assert_eq!(snapshot["emails"][0], "joao@exemplo.com.br");
+        assert_eq!(snapshot["address"]["city"], "São Paulo");
+        assert_eq!(snapshot["tags"][0], "vip");
+    }
+    assert_eq!((before["profession"].as_str(), after["profession"].as_str()), (None, Some("Engenheira")));
+}
+db_test!(one_changed_field_is_all_the_history_and_the_audit_names);

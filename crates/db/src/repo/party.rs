@@ -361,22 +361,51 @@ pub async fn set_archived(
     }))
 }
 
-async fn load_children_db(db: &Db, row: PartyRow) -> Result<PartyRecord, DbError> {
-    let id = row.id;
-    let (phones, emails, addresses, tags) = on_db!(db, pool => {
-        let phones: Vec<PhoneRow> = sqlx::query_as("SELECT e164, kind, carrier FROM party_phones WHERE party_id = $1 ORDER BY position")
-            .bind(id).fetch_all(pool).await?;
-        let emails: Vec<String> = sqlx::query_scalar("SELECT email FROM party_emails WHERE party_id = $1 ORDER BY position")
-            .bind(id).fetch_all(pool).await?;
+/// A party's phones, e-mails, addresses and tags, read the same way
+/// through a pool or inside a transaction (`$exec`).
+macro_rules! fetch_children {
+    ($id:expr, $exec:expr) => {{
+        let phones: Vec<PhoneRow> = sqlx::query_as(
+            "SELECT e164, kind, carrier FROM party_phones WHERE party_id = $1 ORDER BY position",
+        )
+        .bind($id)
+        .fetch_all($exec)
+        .await?;
+        let emails: Vec<String> =
+            sqlx::query_scalar("SELECT email FROM party_emails WHERE party_id = $1 ORDER BY position")
+                .bind($id)
+                .fetch_all($exec)
+                .await?;
         let addresses: Vec<AddressRow> = sqlx::query_as(
             "SELECT street, number, complement, neighbourhood, city, state, postal_code, country
-             FROM party_addresses WHERE party_id = $1 ORDER BY position")
-            .bind(id).fetch_all(pool).await?;
-        let tags: Vec<String> = sqlx::query_scalar("SELECT tag FROM party_tags WHERE party_id = $1 ORDER BY tag")
-            .bind(id).fetch_all(pool).await?;
+             FROM party_addresses WHERE party_id = $1 ORDER BY position",
+        )
+        .bind($id)
+        .fetch_all($exec)
+        .await?;
+        let tags: Vec<String> =
+            sqlx::query_scalar("SELECT tag FROM party_tags WHERE party_id = $1 ORDER BY tag")
+                .bind($id)
+                .fetch_all($exec)
+                .await?;
         (phones, emails, addresses, tags)
-    });
+    }};
+}
+
+async fn load_children_db(db: &Db, row: PartyRow) -> Result<PartyRecord, DbError> {
+    let id = row.id;
+    let (phones, emails, addresses, tags) = on_db!(db, pool => fetch_children!(id, pool));
     Ok(PartyRecord { row, phones, emails, addresses, tags })
+}
+
+/// The whole party as the transaction sees it, so that an audit entry's
+/// before and after are read the same way.
+pub async fn get_in_tx(tx: &mut Tx, org_id: OrgId, id: PartyId) -> Result<Option<PartyRecord>, DbError> {
+    let Some(row) = get_row_in_tx(tx, org_id, id).await? else {
+        return Ok(None);
+    };
+    let (phones, emails, addresses, tags) = on_tx!(tx, conn => fetch_children!(id.0, &mut *conn));
+    Ok(Some(PartyRecord { row, phones, emails, addresses, tags }))
 }
 
 /// One party of the organisation, by id, if the scope reaches it.

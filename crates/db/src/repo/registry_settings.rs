@@ -77,16 +77,24 @@ pub async fn delete_custom_field(tx: &mut Tx, org_id: OrgId, id: Uuid) -> Result
 }
 
 /// A party's values, as (key, value), in the fields' order.
+const CUSTOM_VALUES: &str =
+    "SELECT f.key, v.value FROM party_custom_values v JOIN custom_fields f ON f.id = v.field_id
+     WHERE v.org_id = $1 AND v.party_id = $2 ORDER BY f.position, f.id";
+
 pub async fn custom_values(db: &Db, org_id: OrgId, party: PartyId) -> Result<Vec<(String, String)>, DbError> {
     Ok(on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT f.key, v.value FROM party_custom_values v JOIN custom_fields f ON f.id = v.field_id
-             WHERE v.org_id = $1 AND v.party_id = $2 ORDER BY f.position, f.id",
-        )
-        .bind(org_id.0)
-        .bind(party.0)
-        .fetch_all(pool)
-        .await?
+        sqlx::query_as(CUSTOM_VALUES).bind(org_id.0).bind(party.0).fetch_all(pool).await?
+    }))
+}
+
+/// A party's custom values as the transaction sees them.
+pub async fn custom_values_in_tx(
+    tx: &mut Tx,
+    org_id: OrgId,
+    party: PartyId,
+) -> Result<Vec<(String, String)>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(CUSTOM_VALUES).bind(org_id.0).bind(party.0).fetch_all(&mut *conn).await?
     }))
 }
 

@@ -17,6 +17,8 @@ pub struct SessionRow {
     pub token_hash: String,
     pub session_created_at: DateTime<Utc>,
     pub session_last_seen_at: DateTime<Utc>,
+    /// The one-time message waiting for the session's next page.
+    pub flash: Option<String>,
     #[sqlx(flatten)]
     pub user: super::user::UserRow,
 }
@@ -46,7 +48,7 @@ pub async fn find(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, DbErr
     Ok(on_db!(db, pool => {
         sqlx::query_as(
             "SELECT s.token_hash, s.created_at AS session_created_at,
-                    s.last_seen_at AS session_last_seen_at,
+                    s.last_seen_at AS session_last_seen_at, s.flash,
                     u.id, u.org_id, u.email, u.display_name, u.password_hash, u.role, u.locale,
                     u.active, u.created_at, u.updated_at, u.updated_by, u.version, u.branch_id
              FROM sessions s JOIN users u ON u.id = s.user_id
@@ -64,6 +66,19 @@ pub async fn touch(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -> Result<
         sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
             .bind(token_hash)
             .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Leaves a one-time message for the session's next page; `None` clears it.
+#[tracing::instrument(skip_all)]
+pub async fn set_flash(tx: &mut Tx, token_hash: &str, flash: Option<&str>) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE sessions SET flash = $2 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(flash)
             .execute(&mut *conn)
             .await?;
     });

@@ -1,8 +1,8 @@
 //! Access control over the API: roles, branches, each user's branch and
 //! roles, and portfolio transfers.
-use super::{ApiError, ApiJson, ApiResult, ErrorBody, path_id};
 use crate::AppState;
-use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiActor, ApiJson, path_id};
 use app::access::{AssignmentView, BranchView, RoleView};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -18,7 +18,7 @@ pub async fn list_roles(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<RoleView>>> {
-    Ok(Json(state.app.list_roles(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    Ok(Json(state.app.list_roles(&actor).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -34,8 +34,7 @@ pub async fn create_role(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewRole>,
 ) -> ApiResult<(StatusCode, Json<RoleView>)> {
-    let role =
-        state.app.create_role(&actor, &body.name).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let role = state.app.create_role(&actor, &body.name).await?;
     Ok((StatusCode::CREATED, Json(role)))
 }
 
@@ -60,12 +59,11 @@ pub async fn update_role(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RoleChange>,
 ) -> ApiResult<Json<RoleView>> {
-    let id: RoleId = path_id(&id, actor.locale)?;
+    let id: RoleId = path_id(&id)?;
     let role = state
         .app
         .update_role(&actor, id, body.version, &body.permissions, &body.read_level, &body.write_level)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+        .await?;
     Ok(Json(role))
 }
 
@@ -75,7 +73,7 @@ pub async fn list_branches(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<BranchView>>> {
-    Ok(Json(state.app.list_branches(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    Ok(Json(state.app.list_branches(&actor).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -93,11 +91,7 @@ pub async fn create_branch(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewBranch>,
 ) -> ApiResult<(StatusCode, Json<BranchView>)> {
-    let branch = state
-        .app
-        .create_branch(&actor, &body.name, &body.company)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let branch = state.app.create_branch(&actor, &body.name, &body.company).await?;
     Ok((StatusCode::CREATED, Json(branch)))
 }
 
@@ -108,8 +102,8 @@ pub async fn get_assignment(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AssignmentView>> {
-    let user: UserId = path_id(&id, actor.locale)?;
-    Ok(Json(state.app.assignment(&actor, user).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    let user: UserId = path_id(&id)?;
+    Ok(Json(state.app.assignment(&actor, user).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -128,13 +122,9 @@ pub async fn set_assignment(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AssignmentChange>,
 ) -> ApiResult<Json<AssignmentView>> {
-    let user: UserId = path_id(&id, actor.locale)?;
+    let user: UserId = path_id(&id)?;
     let roles: Vec<RoleId> = body.role_ids.into_iter().map(RoleId).collect();
-    let view = state
-        .app
-        .assign_user(&actor, user, body.branch_id.map(BranchId), &roles)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let view = state.app.assign_user(&actor, user, body.branch_id.map(BranchId), &roles).await?;
     Ok(Json(view))
 }
 
@@ -159,10 +149,6 @@ pub async fn transfer_portfolio(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<PortfolioTransfer>,
 ) -> ApiResult<Json<TransferDone>> {
-    let moved = state
-        .app
-        .transfer_portfolio(&actor, UserId(body.from), UserId(body.to))
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let moved = state.app.transfer_portfolio(&actor, UserId(body.from), UserId(body.to)).await?;
     Ok(Json(TransferDone { moved }))
 }

@@ -1,10 +1,10 @@
 //! Appointments [agendamentos], agendas, free days [dias livres], the
 //! calendar feed and the organisation's working hours.
-use super::{ApiError, ApiJson, ApiResult, ErrorBody, path_id};
 use crate::AppState;
-use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiActor, ApiJson, Query, path_id};
 use app::agenda::{AgendaUser, AppointmentView, BookedAppointment, FreeDaysView, OccurrenceView};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -23,8 +23,7 @@ pub async fn book(
     ApiActor(actor): ApiActor,
     ApiJson(draft): ApiJson<AppointmentDraft>,
 ) -> ApiResult<(StatusCode, Json<BookedAppointment>)> {
-    let booked =
-        state.app.book_appointment(&actor, &draft).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let booked = state.app.book_appointment(&actor, &draft).await?;
     Ok((StatusCode::CREATED, Json(booked)))
 }
 
@@ -35,8 +34,8 @@ pub async fn get(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AppointmentView>> {
-    let id = path_id::<AppointmentId>(&id, actor.locale)?;
-    Ok(Json(state.app.appointment(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    let id = path_id::<AppointmentId>(&id)?;
+    Ok(Json(state.app.appointment(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -59,12 +58,8 @@ pub async fn reschedule(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AppointmentUpdate>,
 ) -> ApiResult<Json<BookedAppointment>> {
-    let id = path_id::<AppointmentId>(&id, actor.locale)?;
-    let moved = state
-        .app
-        .reschedule_appointment(&actor, id, body.version, &body.draft)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id = path_id::<AppointmentId>(&id)?;
+    let moved = state.app.reschedule_appointment(&actor, id, body.version, &body.draft).await?;
     Ok(Json(moved))
 }
 
@@ -83,14 +78,8 @@ pub async fn cancel(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<CancelRequest>,
 ) -> ApiResult<Json<AppointmentView>> {
-    let id = path_id::<AppointmentId>(&id, actor.locale)?;
-    Ok(Json(
-        state
-            .app
-            .cancel_appointment(&actor, id, body.version)
-            .await
-            .map_err(|e| ApiError::from_app(e, actor.locale))?,
-    ))
+    let id = path_id::<AppointmentId>(&id)?;
+    Ok(Json(state.app.cancel_appointment(&actor, id, body.version).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -110,9 +99,9 @@ pub async fn cancel_occurrence(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<CancelOccurrenceRequest>,
 ) -> ApiResult<Json<AppointmentView>> {
-    let id = path_id::<AppointmentId>(&id, actor.locale)?;
+    let id = path_id::<AppointmentId>(&id)?;
     let cancelled = state.app.cancel_occurrence(&actor, id, body.version, body.starts_at).await;
-    Ok(Json(cancelled.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    Ok(Json(cancelled?))
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/appointments", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)),
@@ -122,8 +111,8 @@ pub async fn of_party(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<AppointmentView>>> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    Ok(Json(state.app.appointments_of(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    let id = path_id::<PartyId>(&id)?;
+    Ok(Json(state.app.appointments_of(&actor, id).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -138,16 +127,14 @@ pub struct PeriodParams {
     pub cancelled: Option<bool>,
 }
 
-fn user_ids(text: Option<&str>, locale: domain::Locale) -> ApiResult<Vec<UserId>> {
+fn user_ids(text: Option<&str>) -> ApiResult<Vec<UserId>> {
     text.unwrap_or_default()
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| s.parse::<UserId>())
         .collect::<Result<_, _>>()
-        .map_err(|_| {
-            ApiError::from_app(ValidationErrors::single("users", "error-user-unknown").into(), locale)
-        })
+        .map_err(|_| ValidationErrors::single("users", "error-user-unknown").into())
 }
 
 /// Occurrences in the users' agendas over the period, series expanded.
@@ -158,12 +145,9 @@ pub async fn agenda(
     ApiActor(actor): ApiActor,
     Query(params): Query<PeriodParams>,
 ) -> ApiResult<Json<Vec<OccurrenceView>>> {
-    let users = user_ids(params.users.as_deref(), actor.locale)?;
-    let found = state
-        .app
-        .agenda(&actor, &users, params.from, params.to, params.cancelled.unwrap_or(false))
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let users = user_ids(params.users.as_deref())?;
+    let found =
+        state.app.agenda(&actor, &users, params.from, params.to, params.cancelled.unwrap_or(false)).await?;
     Ok(Json(found))
 }
 
@@ -176,12 +160,8 @@ pub async fn free_days(
     ApiActor(actor): ApiActor,
     Query(params): Query<PeriodParams>,
 ) -> ApiResult<Json<Vec<FreeDaysView>>> {
-    let users = user_ids(params.users.as_deref(), actor.locale)?;
-    let days = state
-        .app
-        .free_days(&actor, &users, params.from, params.to)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let users = user_ids(params.users.as_deref())?;
+    let days = state.app.free_days(&actor, &users, params.from, params.to).await?;
     Ok(Json(days))
 }
 
@@ -192,7 +172,7 @@ pub async fn users(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<AgendaUser>>> {
-    Ok(Json(state.app.agenda_users(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    Ok(Json(state.app.agenda_users(&actor).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -209,13 +189,10 @@ pub async fn rotate_feed(
     ApiActor(actor): ApiActor,
     headers: axum::http::HeaderMap,
 ) -> ApiResult<(StatusCode, Json<CalendarFeed>)> {
-    let secret =
-        state.app.rotate_calendar_feed(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let secret = state.app.rotate_calendar_feed(&actor).await?;
     Ok((
         StatusCode::CREATED,
-        Json(CalendarFeed {
-            url: crate::html::agenda::feed_url(state.public_url.as_deref(), &headers, &secret),
-        }),
+        Json(CalendarFeed { url: crate::links::feed_url(state.public_url.as_deref(), &headers, &secret) }),
     ))
 }
 
@@ -237,7 +214,7 @@ pub async fn working_hours(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<WorkingHoursBody>> {
-    let hours = state.app.working_hours(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let hours = state.app.working_hours(&actor).await?;
     Ok(Json(WorkingHoursBody {
         time_zone: hours.time_zone.name().to_string(),
         opens: hours.opens.format("%H:%M").to_string(),
@@ -254,11 +231,8 @@ pub async fn set_working_hours(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<WorkingHoursBody>,
 ) -> ApiResult<Json<WorkingHoursBody>> {
-    let hours = state
-        .app
-        .set_working_hours(&actor, &body.time_zone, &body.opens, &body.closes, &body.days)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let hours =
+        state.app.set_working_hours(&actor, &body.time_zone, &body.opens, &body.closes, &body.days).await?;
     Ok(Json(WorkingHoursBody {
         time_zone: hours.time_zone.name().to_string(),
         opens: hours.opens.format("%H:%M").to_string(),

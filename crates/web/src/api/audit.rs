@@ -1,9 +1,9 @@
 //! The audit trail (administrators only).
-use super::{ApiError, ApiResult, ErrorBody};
 use crate::AppState;
-use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiActor, Query};
 use app::audit::AuditEntry;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -30,10 +30,6 @@ pub async fn list_audit(
     ApiActor(actor): ApiActor,
     Query(query): Query<PageQuery>,
 ) -> ApiResult<Json<AuditPage>> {
-    let page = state
-        .app
-        .audit_log(&actor, query.cursor.as_deref(), query.limit)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let page = state.app.audit_log(&actor, query.cursor.as_deref(), query.limit).await?;
     Ok(Json(AuditPage { items: page.items, next_cursor: page.next_cursor }))
 }

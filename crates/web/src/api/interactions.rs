@@ -1,7 +1,7 @@
 //! Interactions [atendimentos] and the organisation's natures and statuses.
-use super::{ApiError, ApiJson, ApiResult, ErrorBody, path_id};
 use crate::AppState;
-use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiActor, ApiJson, path_id};
 use app::interactions::{InteractionList, InteractionView};
 use app::registry_settings::StatusView;
 use axum::extract::{Path, State};
@@ -19,10 +19,8 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<InteractionView>>> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    Ok(Json(
-        state.app.interactions_of(&actor, id, None).await.map_err(|e| ApiError::from_app(e, actor.locale))?,
-    ))
+    let id = path_id::<PartyId>(&id)?;
+    Ok(Json(state.app.interactions_of(&actor, id, None).await?))
 }
 
 /// Opens an interaction with the party; `vehicle_id` ties it to one of its vehicles.
@@ -35,12 +33,8 @@ pub async fn create(
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<InteractionDraft>,
 ) -> ApiResult<(StatusCode, Json<InteractionView>)> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    let opened = state
-        .app
-        .open_interaction(&actor, id, &draft)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id = path_id::<PartyId>(&id)?;
+    let opened = state.app.open_interaction(&actor, id, &draft).await?;
     Ok((StatusCode::CREATED, Json(opened)))
 }
 
@@ -51,8 +45,8 @@ pub async fn get(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<InteractionView>> {
-    let id = path_id::<InteractionId>(&id, actor.locale)?;
-    Ok(Json(state.app.interaction(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    let id = path_id::<InteractionId>(&id)?;
+    Ok(Json(state.app.interaction(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -72,12 +66,8 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<InteractionUpdate>,
 ) -> ApiResult<Json<InteractionView>> {
-    let id = path_id::<InteractionId>(&id, actor.locale)?;
-    let saved = state
-        .app
-        .update_interaction(&actor, id, body.version, &body.draft)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id = path_id::<InteractionId>(&id)?;
+    let saved = state.app.update_interaction(&actor, id, body.version, &body.draft).await?;
     Ok(Json(saved))
 }
 
@@ -94,10 +84,9 @@ pub async fn options(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<InteractionOptions>> {
-    let error = |e| ApiError::from_app(e, actor.locale);
     Ok(Json(InteractionOptions {
-        natures: state.app.interaction_options(&actor, InteractionList::Nature).await.map_err(error)?,
-        statuses: state.app.interaction_options(&actor, InteractionList::Status).await.map_err(error)?,
+        natures: state.app.interaction_options(&actor, InteractionList::Nature).await?,
+        statuses: state.app.interaction_options(&actor, InteractionList::Status).await?,
     }))
 }
 
@@ -116,13 +105,8 @@ pub async fn add_option(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewOption>,
 ) -> ApiResult<(StatusCode, Json<StatusView>)> {
-    let list = InteractionList::parse(&body.list).map_err(|message| {
-        ApiError::from_app(domain::ValidationErrors::single("list", message).into(), actor.locale)
-    })?;
-    let added = state
-        .app
-        .add_interaction_option(&actor, list, &body.label)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let list = InteractionList::parse(&body.list)
+        .map_err(|message| domain::ValidationErrors::single("list", message))?;
+    let added = state.app.add_interaction_option(&actor, list, &body.label).await?;
     Ok((StatusCode::CREATED, Json(added)))
 }

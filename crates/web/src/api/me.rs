@@ -1,6 +1,6 @@
 //! The caller's own account.
-use super::{ApiError, ErrorBody};
-use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::ApiActor;
 use axum::response::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -20,7 +20,7 @@ pub struct Me {
 /// Who the token belongs to.
 #[utoipa::path(get, path = "/api/v1/me", tag = "account", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-pub async fn get_me(ApiActor(actor): ApiActor) -> Result<Json<Me>, ApiError> {
+pub async fn get_me(ApiActor(actor): ApiActor) -> ApiResult<Json<Me>> {
     Ok(Json(Me {
         id: actor.user_id.0,
         organisation_id: actor.org_id.0,

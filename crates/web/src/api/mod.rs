@@ -12,19 +12,12 @@ mod users;
 mod vehicles;
 
 use crate::AppState;
-use crate::i18n::tr;
-use app::AppError;
+use crate::error::{Error, ErrorBody, ErrorDetail};
 use axum::Router;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Json, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
-use domain::Locale;
-use serde::Serialize;
-use std::collections::BTreeMap;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -74,9 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/agenda/users", get(agenda::users))
         .route("/me/calendar-feed", post(agenda::rotate_feed))
         .route("/working-hours", get(agenda::working_hours).put(agenda::set_working_hours))
-        .fallback(|headers: axum::http::HeaderMap| async move {
-            ApiError::not_found(crate::auth::request_locale(&headers))
-        })
+        .fallback(|| async { Error::not_found() })
 }
 
 #[derive(OpenApi)]
@@ -129,128 +120,3 @@ pub fn openapi_document() -> String {
 async fn openapi_json() -> Response {
     ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_document()).into_response()
 }
-
-/// An id from the path; one that does not parse names nothing: 404.
-fn path_id<T: std::str::FromStr>(id: &str, locale: Locale) -> ApiResult<T> {
-    id.parse().map_err(|_| ApiError::not_found(locale))
-}
-
-/// Every API error has this shape.
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Stable, for programs: `validation`, `unauthorized`, `forbidden`,
-    /// `not_found`, `conflict`, `rate_limited`, `bad_request`, `internal`.
-    pub code: &'static str,
-    /// For people, in the caller's language.
-    pub message: String,
-    /// Field name → message, for validation errors.
-    pub fields: BTreeMap<String, String>,
-    /// For `duplicate`: the party that already holds the document; for
-    /// `merged`: the party it was merged into.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub existing_id: Option<uuid::Uuid>,
-}
-
-pub struct ApiError {
-    status: StatusCode,
-    body: ErrorBody,
-}
-
-impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: String) -> Self {
-        ApiError {
-            status,
-            body: ErrorBody {
-                error: ErrorDetail { code, message, fields: BTreeMap::new(), existing_id: None },
-            },
-        }
-    }
-
-    pub fn unauthorized(locale: Locale) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", tr(locale).get("error-unauthorized"))
-    }
-
-    pub fn not_found(locale: Locale) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", tr(locale).get("error-not-found"))
-    }
-
-    pub fn bad_request(locale: Locale, detail: String) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            tr(locale).with("error-bad-request", "detail", detail),
-        )
-    }
-
-    pub fn from_app(error: AppError, locale: Locale) -> Self {
-        let t = tr(locale);
-        let (status, message) = crate::html::app_error_message(&error, &t);
-        let code = match &error {
-            AppError::Validation(_) => "validation",
-            AppError::InvalidCredentials => "unauthorized",
-            AppError::RateLimited { .. } => "rate_limited",
-            AppError::Forbidden => "forbidden",
-            AppError::NotFound => "not_found",
-            AppError::Conflict { .. } => "conflict",
-            AppError::DuplicateParty { .. } | AppError::DocumentTaken => "duplicate",
-            AppError::Merged { .. } => "merged",
-            AppError::Db(_) | AppError::Internal(_) => "internal",
-        };
-        let mut api_error = Self::new(status, code, message);
-        match &error {
-            AppError::DuplicateParty { existing, .. } => api_error.body.error.existing_id = Some(existing.0),
-            AppError::Merged { into } => api_error.body.error.existing_id = Some(into.0),
-            _ => {}
-        }
-        if let AppError::Validation(errors) = &error {
-            api_error.body.error.message = t.get("error-form-invalid");
-            for field_error in &errors.0 {
-                api_error
-                    .body
-                    .error
-                    .fields
-                    .entry(field_error.field.to_string())
-                    .or_insert_with(|| t.get(field_error.message));
-            }
-        }
-        api_error
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut response = (self.status, Json(self.body)).into_response();
-        if self.status == StatusCode::UNAUTHORIZED {
-            response
-                .headers_mut()
-                .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
-        }
-        response
-    }
-}
-
-/// A JSON body whose parse errors come back in the API's error shape.
-pub struct ApiJson<T>(pub T);
-
-impl<T, S> FromRequest<S> for ApiJson<T>
-where
-    Json<T>: FromRequest<S, Rejection = JsonRejection>,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let locale = crate::auth::request_locale(request.headers());
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(ApiError::bad_request(locale, rejection.body_text())),
-        }
-    }
-}
-
-type ApiResult<T> = Result<T, ApiError>;

@@ -1,12 +1,12 @@
 //! Parties [clientes]: the registry through the API.
-use super::{ApiError, ApiJson, ApiResult, ErrorBody, path_id};
 use crate::AppState;
-use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiActor, ApiJson, Query, path_id};
 use app::parties::{
     ConsentEventView, MergeView, NoteView, PartyInput, PartyListItem, PartyQuery, PartyView,
     RelationshipView, SavedParty,
 };
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Json, Response};
 use domain::PartyId;
@@ -31,16 +31,15 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     Query(query): Query<PartyQuery>,
 ) -> ApiResult<Json<PartyPage>> {
-    let page =
-        state.app.list_parties(&actor, &query).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
-    let total =
-        state.app.count_parties(&actor, &query).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let page = state.app.list_parties(&actor, &query).await?;
+    let total = state.app.count_parties(&actor, &query).await?;
     Ok(Json(PartyPage { items: page.items, next_cursor: page.next_cursor, total }))
 }
 
 #[derive(Deserialize, IntoParams)]
 pub struct SearchParams {
     /// Name, trade name, CPF/CNPJ/NIF (with or without punctuation), phone in any format, e-mail.
+    #[serde(default)]
     pub q: String,
     /// 1 to 50, default 10.
     pub limit: Option<u32>,
@@ -53,11 +52,7 @@ pub async fn search(
     ApiActor(actor): ApiActor,
     Query(params): Query<SearchParams>,
 ) -> ApiResult<Json<Vec<PartyListItem>>> {
-    let found = state
-        .app
-        .search_parties(&actor, &params.q, params.limit.unwrap_or(10))
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let found = state.app.search_parties(&actor, &params.q, params.limit.unwrap_or(10)).await?;
     Ok(Json(found))
 }
 
@@ -72,8 +67,7 @@ pub async fn create(
     ApiActor(actor): ApiActor,
     ApiJson(input): ApiJson<PartyInput>,
 ) -> ApiResult<(StatusCode, Json<SavedParty>)> {
-    let saved =
-        state.app.create_party(&actor, input).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let saved = state.app.create_party(&actor, input).await?;
     Ok((StatusCode::CREATED, Json(saved)))
 }
 
@@ -84,8 +78,8 @@ pub async fn get(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<PartyView>> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    Ok(Json(state.app.get_party(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    let id = path_id::<PartyId>(&id)?;
+    Ok(Json(state.app.get_party(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -106,12 +100,8 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PartyUpdate>,
 ) -> ApiResult<Json<SavedParty>> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    let saved = state
-        .app
-        .update_party(&actor, id, body.version, body.draft)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id = path_id::<PartyId>(&id)?;
+    let saved = state.app.update_party(&actor, id, body.version, body.draft).await?;
     Ok(Json(saved))
 }
 
@@ -130,14 +120,8 @@ pub async fn archive(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ArchiveRequest>,
 ) -> ApiResult<Json<PartyView>> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    Ok(Json(
-        state
-            .app
-            .archive_party(&actor, id, body.version, body.archived)
-            .await
-            .map_err(|e| ApiError::from_app(e, actor.locale))?,
-    ))
+    let id = path_id::<PartyId>(&id)?;
+    Ok(Json(state.app.archive_party(&actor, id, body.version, body.archived).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -162,16 +146,9 @@ pub async fn record_consent(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ConsentRequest>,
 ) -> ApiResult<Json<PartyView>> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    let change = ConsentChange::parse(&body.channel, body.granted, &body.source, &body.wording)
-        .map_err(|e| ApiError::from_app(e.into(), actor.locale))?;
-    Ok(Json(
-        state
-            .app
-            .record_consent(&actor, id, change)
-            .await
-            .map_err(|e| ApiError::from_app(e, actor.locale))?,
-    ))
+    let id = path_id::<PartyId>(&id)?;
+    let change = ConsentChange::parse(&body.channel, body.granted, &body.source, &body.wording)?;
+    Ok(Json(state.app.record_consent(&actor, id, change).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/consents", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
@@ -181,8 +158,8 @@ pub async fn consent_history(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<ConsentEventView>>> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    Ok(Json(state.app.consent_history(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    let id = path_id::<PartyId>(&id)?;
+    Ok(Json(state.app.consent_history(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -198,9 +175,8 @@ pub async fn add_note(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NoteRequest>,
 ) -> ApiResult<(StatusCode, Json<NoteView>)> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    let note =
-        state.app.add_note(&actor, id, &body.body).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id = path_id::<PartyId>(&id)?;
+    let note = state.app.add_note(&actor, id, &body.body).await?;
     Ok((StatusCode::CREATED, Json(note)))
 }
 
@@ -219,14 +195,8 @@ pub async fn notes(
     Path(id): Path<String>,
     Query(params): Query<NotesParams>,
 ) -> ApiResult<Json<Vec<NoteView>>> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    Ok(Json(
-        state
-            .app
-            .notes(&actor, id, params.limit.unwrap_or(100).clamp(1, 1000))
-            .await
-            .map_err(|e| ApiError::from_app(e, actor.locale))?,
-    ))
+    let id = path_id::<PartyId>(&id)?;
+    Ok(Json(state.app.notes(&actor, id, params.limit.unwrap_or(100).clamp(1, 1000)).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -244,12 +214,8 @@ pub async fn add_relationship(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<RelationshipRequest>,
 ) -> ApiResult<(StatusCode, Json<RelationshipView>)> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    let view = state
-        .app
-        .add_relationship(&actor, id, PartyId(body.related_id), &body.kind)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id = path_id::<PartyId>(&id)?;
+    let view = state.app.add_relationship(&actor, id, PartyId(body.related_id), &body.kind).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -260,8 +226,8 @@ pub async fn relationships(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<RelationshipView>>> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    Ok(Json(state.app.relationships(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    let id = path_id::<PartyId>(&id)?;
+    Ok(Json(state.app.relationships(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -279,14 +245,8 @@ pub async fn merge(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<MergeRequest>,
 ) -> ApiResult<Json<MergeView>> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    Ok(Json(
-        state
-            .app
-            .merge_parties(&actor, id, PartyId(body.merged_id))
-            .await
-            .map_err(|e| ApiError::from_app(e, actor.locale))?,
-    ))
+    let id = path_id::<PartyId>(&id)?;
+    Ok(Json(state.app.merge_parties(&actor, id, PartyId(body.merged_id)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/merges/{id}/undo", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
@@ -296,8 +256,8 @@ pub async fn undo_merge(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<PartyView>> {
-    let id: Uuid = path_id(&id, actor.locale)?;
-    Ok(Json(state.app.undo_merge(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    let id: Uuid = path_id(&id)?;
+    Ok(Json(state.app.undo_merge(&actor, id).await?))
 }
 
 /// The filtered list as CSV (`;`, UTF-8 with BOM), as Brazilian Excel opens it.
@@ -307,9 +267,8 @@ pub async fn export_csv(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Query(query): Query<PartyQuery>,
-) -> Result<Response, ApiError> {
-    let locale = actor.locale;
-    crate::csv::parties_download(state.app.clone(), actor, query).map_err(|e| ApiError::from_app(e, locale))
+) -> ApiResult<Response> {
+    Ok(crate::csv::parties_download(state.app.clone(), actor, query)?)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -332,15 +291,15 @@ pub async fn history(
     Path(id): Path<String>,
     Query(params): Query<HistoryParams>,
 ) -> ApiResult<Json<Vec<app::timeline::EventView>>> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
+    let id = path_id::<PartyId>(&id)?;
     let kind = match params.kind.as_deref().filter(|k| !k.is_empty()) {
         None => None,
-        Some(kind) => Some(domain::timeline::EventKind::parse(kind).map_err(|m| {
-            ApiError::from_app(domain::ValidationErrors::single("kind", m).into(), actor.locale)
-        })?),
+        Some(kind) => Some(
+            domain::timeline::EventKind::parse(kind)
+                .map_err(|m| domain::ValidationErrors::single("kind", m))?,
+        ),
     };
     let before = params.before_at.zip(params.before_id);
-    let events =
-        state.app.history(&actor, id, kind, before).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let events = state.app.history(&actor, id, kind, before).await?;
     Ok(Json(events))
 }

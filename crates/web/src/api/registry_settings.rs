@@ -1,7 +1,7 @@
 //! The organisation's custom fields and customer statuses.
-use super::{ApiError, ApiJson, ApiResult, ErrorBody, path_id};
 use crate::AppState;
-use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiActor, ApiJson, path_id};
 use app::registry_settings::{CustomFieldView, StatusView};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -16,7 +16,7 @@ pub async fn list_fields(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<CustomFieldView>>> {
-    Ok(Json(state.app.custom_fields(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    Ok(Json(state.app.custom_fields(&actor).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -38,11 +38,8 @@ pub async fn create_field(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewCustomField>,
 ) -> ApiResult<(StatusCode, Json<CustomFieldView>)> {
-    let field = state
-        .app
-        .create_custom_field(&actor, &body.label, &body.kind, &body.choices.join("\n"))
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let field =
+        state.app.create_custom_field(&actor, &body.label, &body.kind, &body.choices.join("\n")).await?;
     Ok((StatusCode::CREATED, Json(field)))
 }
 
@@ -53,8 +50,8 @@ pub async fn delete_field(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let id: Uuid = path_id(&id, actor.locale)?;
-    state.app.delete_custom_field(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id: Uuid = path_id(&id)?;
+    state.app.delete_custom_field(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -64,7 +61,7 @@ pub async fn list_statuses(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<StatusView>>> {
-    Ok(Json(state.app.customer_statuses(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    Ok(Json(state.app.customer_statuses(&actor).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -79,10 +76,6 @@ pub async fn add_status(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewStatus>,
 ) -> ApiResult<(StatusCode, Json<StatusView>)> {
-    let status = state
-        .app
-        .add_customer_status(&actor, &body.label)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let status = state.app.add_customer_status(&actor, &body.label).await?;
     Ok((StatusCode::CREATED, Json(status)))
 }

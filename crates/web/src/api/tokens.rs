@@ -1,7 +1,7 @@
 //! The caller's own API tokens.
-use super::{ApiError, ApiResult, ErrorBody, path_id};
 use crate::AppState;
-use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiActor, path_id};
 use app::tokens::ApiTokenInfo;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -14,7 +14,7 @@ pub async fn list_tokens(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<ApiTokenInfo>>> {
-    let tokens = state.app.list_api_tokens(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let tokens = state.app.list_api_tokens(&actor).await?;
     Ok(Json(tokens))
 }
 
@@ -26,7 +26,7 @@ pub async fn revoke_token(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let id: ApiTokenId = path_id(&id, actor.locale)?;
-    state.app.revoke_api_token(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id: ApiTokenId = path_id(&id)?;
+    state.app.revoke_api_token(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

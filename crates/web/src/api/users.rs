@@ -1,7 +1,7 @@
 //! Users of the caller's organisation (administrators only).
-use super::{ApiError, ApiJson, ApiResult, ErrorBody, path_id};
 use crate::AppState;
-use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiActor, ApiJson, path_id};
 use app::users::NewUserInput;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -47,7 +47,7 @@ pub async fn list_users(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<UserView>>> {
-    let users = state.app.list_users(&actor).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let users = state.app.list_users(&actor).await?;
     Ok(Json(users.into_iter().map(UserView::from).collect()))
 }
 
@@ -59,7 +59,7 @@ pub async fn create_user(
     ApiActor(actor): ApiActor,
     ApiJson(input): ApiJson<NewUserInput>,
 ) -> ApiResult<(StatusCode, Json<UserView>)> {
-    let user = state.app.create_user(&actor, input).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let user = state.app.create_user(&actor, input).await?;
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
@@ -71,8 +71,8 @@ pub async fn get_user(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<UserView>> {
-    let id = path_id::<UserId>(&id, actor.locale)?;
-    let user = state.app.get_user(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id = path_id::<UserId>(&id)?;
+    let user = state.app.get_user(&actor, id).await?;
     Ok(Json(user.into()))
 }
 
@@ -94,11 +94,7 @@ pub async fn update_user(
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> ApiResult<Json<UserView>> {
-    let id = path_id::<UserId>(&id, actor.locale)?;
-    let user = state
-        .app
-        .set_user_active(&actor, id, patch.version, patch.active)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id = path_id::<UserId>(&id)?;
+    let user = state.app.set_user_active(&actor, id, patch.version, patch.active).await?;
     Ok(Json(user.into()))
 }

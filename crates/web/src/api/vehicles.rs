@@ -1,7 +1,7 @@
 //! Vehicles owned and of interest [veículos, interesse veículo].
-use super::{ApiError, ApiJson, ApiResult, ErrorBody, path_id};
 use crate::AppState;
-use crate::auth::ApiActor;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiActor, ApiJson, path_id};
 use app::vehicles::{VehicleInterestView, VehicleView};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -19,8 +19,8 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<VehicleView>>> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    Ok(Json(state.app.vehicles_of(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    let id = path_id::<PartyId>(&id)?;
+    Ok(Json(state.app.vehicles_of(&actor, id).await?))
 }
 
 /// Registers a vehicle the party owns: a plate (old or Mercosul) or a VIN at least.
@@ -33,9 +33,8 @@ pub async fn create(
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<VehicleDraft>,
 ) -> ApiResult<(StatusCode, Json<VehicleView>)> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    let vehicle =
-        state.app.add_vehicle(&actor, id, &draft).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id = path_id::<PartyId>(&id)?;
+    let vehicle = state.app.add_vehicle(&actor, id, &draft).await?;
     Ok((StatusCode::CREATED, Json(vehicle)))
 }
 
@@ -46,8 +45,8 @@ pub async fn get(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<VehicleView>> {
-    let id = path_id::<VehicleId>(&id, actor.locale)?;
-    Ok(Json(state.app.vehicle(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    let id = path_id::<VehicleId>(&id)?;
+    Ok(Json(state.app.vehicle(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -67,12 +66,8 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<VehicleUpdate>,
 ) -> ApiResult<Json<VehicleView>> {
-    let id = path_id::<VehicleId>(&id, actor.locale)?;
-    let vehicle = state
-        .app
-        .update_vehicle(&actor, id, body.version, &body.draft)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id = path_id::<VehicleId>(&id)?;
+    let vehicle = state.app.update_vehicle(&actor, id, body.version, &body.draft).await?;
     Ok(Json(vehicle))
 }
 
@@ -83,8 +78,8 @@ pub async fn delete(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let id = path_id::<VehicleId>(&id, actor.locale)?;
-    state.app.remove_vehicle(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id = path_id::<VehicleId>(&id)?;
+    state.app.remove_vehicle(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -95,8 +90,8 @@ pub async fn interests(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<VehicleInterestView>>> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    Ok(Json(state.app.vehicle_interests(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?))
+    let id = path_id::<PartyId>(&id)?;
+    Ok(Json(state.app.vehicle_interests(&actor, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/parties/{id}/vehicle-interests", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = VehicleInterestDraft,
@@ -108,12 +103,8 @@ pub async fn add_interest(
     Path(id): Path<String>,
     ApiJson(draft): ApiJson<VehicleInterestDraft>,
 ) -> ApiResult<(StatusCode, Json<VehicleInterestView>)> {
-    let id = path_id::<PartyId>(&id, actor.locale)?;
-    let interest = state
-        .app
-        .add_vehicle_interest(&actor, id, &draft)
-        .await
-        .map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id = path_id::<PartyId>(&id)?;
+    let interest = state.app.add_vehicle_interest(&actor, id, &draft).await?;
     Ok((StatusCode::CREATED, Json(interest)))
 }
 
@@ -124,7 +115,7 @@ pub async fn remove_interest(
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let id = path_id::<Uuid>(&id, actor.locale)?;
-    state.app.remove_vehicle_interest(&actor, id).await.map_err(|e| ApiError::from_app(e, actor.locale))?;
+    let id = path_id::<Uuid>(&id)?;
+    state.app.remove_vehicle_interest(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

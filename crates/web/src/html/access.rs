@@ -1,17 +1,19 @@
 //! Access administration: branches, roles and their rights, each user's
 //! branch and roles, portfolio transfers, and "view as".
-use super::{FieldMessages, Shell, render_with_status};
-use super::{Pairs, value, values};
+use super::components::{FieldMessages, Pairs, value, values};
 use crate::AppState;
-use crate::auth::{CurrentUser, VIEW_AS_COOKIE, clear_cookie, set_cookie};
-use crate::i18n::{Tr, tr_for};
-use crate::security::CsrfToken;
+use crate::auth::{VIEW_AS_COOKIE, clear_cookie, set_cookie};
+use crate::error::PageResult;
+use crate::extract::{Form, Page, Query, path_id, see_other};
+use crate::i18n::Tr;
+use crate::labels::role_name;
+use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::access::AccessOverview;
 use askama::Template;
-use axum::extract::{Extension, Form, Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use domain::access::{AccessLevel, Permission};
 use domain::{BranchId, RoleId, UserId};
 use serde::Deserialize;
@@ -53,12 +55,6 @@ struct AccessPage {
     branch_form: BranchForm,
     errors: FieldMessages,
     notice: Option<String>,
-}
-
-/// A default role's translated name; a role an organisation added keeps its own.
-pub(crate) fn role_name(t: &Tr, name: &str) -> String {
-    let key = format!("role-name-{name}");
-    if t.has(&key) { t.get(&key) } else { name.to_string() }
 }
 
 fn levels(t: &Tr, current: &str) -> Vec<Choice> {
@@ -139,23 +135,11 @@ fn page_of(t: Tr, shell: Shell, overview: AccessOverview, me: UserId) -> AccessP
     }
 }
 
-async fn page(
-    state: &AppState,
-    user: &CurrentUser,
-    csrf: &CsrfToken,
-    status: StatusCode,
-    adjust: impl FnOnce(&mut AccessPage),
-) -> Response {
-    let actor = &user.actor;
-    match state.app.access_overview(actor).await {
-        Ok(overview) => {
-            let shell = Shell::for_user(csrf, user, "access", "/admin/access");
-            let mut page = page_of(tr_for(actor), shell, overview, actor.user_id);
-            adjust(&mut page);
-            render_with_status(status, &page)
-        }
-        Err(error) => super::app_error_page(error, actor.locale),
-    }
+async fn page(page: &Page, status: StatusCode, adjust: impl FnOnce(&mut AccessPage)) -> PageResult {
+    let overview = page.app().access_overview(&page.actor).await?;
+    let mut body = page_of(page.t, page.shell("access"), overview, page.actor.user_id);
+    adjust(&mut body);
+    Ok(render_with_status(status, &body))
 }
 
 #[derive(Deserialize)]
@@ -164,19 +148,14 @@ pub struct Notice {
     moved: Option<u64>,
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Query(notice): Query<Notice>,
-) -> Response {
-    let t = tr_for(&user.actor);
+pub async fn show(page: Page, Query(notice): Query<Notice>) -> PageResult {
+    let t = page.t;
     let message = match (notice.saved, notice.moved) {
         (_, Some(moved)) => Some(t.count("access-transfer-done", moved as i64)),
         (Some(_), None) => Some(t.get("access-saved")),
         (None, None) => None,
     };
-    page(&state, &user, &csrf, StatusCode::OK, |page| page.notice = message).await
+    self::page(&page, StatusCode::OK, |body| body.notice = message).await
 }
 
 #[derive(Deserialize, Default)]
@@ -186,52 +165,28 @@ pub struct BranchForm {
     pub company: String,
 }
 
-/// Shows a form's validation messages on the page; any other error as its own page.
-async fn refused(
-    state: &AppState,
-    user: &CurrentUser,
-    csrf: &CsrfToken,
-    error: AppError,
-    form: BranchForm,
-) -> Response {
-    match error {
-        AppError::Validation(errors) => {
-            let messages = FieldMessages::from_errors(&errors, &tr_for(&user.actor));
-            page(state, user, csrf, StatusCode::UNPROCESSABLE_ENTITY, |page| {
-                page.errors = messages;
-                page.branch_form = form;
+/// A form post's answer: back to the page with a notice; a refusal's
+/// field messages on the page; any other failure as its own page.
+async fn saved_or_refused<T>(page: &Page, result: Result<T, AppError>, form: BranchForm) -> PageResult {
+    match result {
+        Ok(_) => Ok(see_other(SAVED)),
+        Err(AppError::Validation(errors)) => {
+            let messages = FieldMessages::from_errors(&errors, &page.t);
+            self::page(page, StatusCode::UNPROCESSABLE_ENTITY, |body| {
+                body.errors = messages;
+                body.branch_form = form;
             })
             .await
         }
-        other => super::app_error_page(other, user.actor.locale),
+        Err(other) => Err(other.into()),
     }
 }
 
 const SAVED: &str = "/admin/access?saved=1";
 
-/// A form post's answer: back to the page with a notice, or the refusal.
-async fn saved_or_refused<T>(
-    state: &AppState,
-    user: &CurrentUser,
-    csrf: &CsrfToken,
-    result: Result<T, AppError>,
-) -> Response {
-    match result {
-        Ok(_) => Redirect::to(SAVED).into_response(),
-        Err(error) => refused(state, user, csrf, error, BranchForm::default()).await,
-    }
-}
-
-pub async fn add_branch(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Form(form): Form<BranchForm>,
-) -> Response {
-    match state.app.create_branch(&user.actor, &form.name, &form.company).await {
-        Ok(_) => Redirect::to(SAVED).into_response(),
-        Err(error) => refused(&state, &user, &csrf, error, form).await,
-    }
+pub async fn add_branch(page: Page, Form(form): Form<BranchForm>) -> PageResult {
+    let result = page.app().create_branch(&page.actor, &form.name, &form.company).await;
+    saved_or_refused(&page, result, form).await
 }
 
 #[derive(Deserialize, Default)]
@@ -240,32 +195,19 @@ pub struct RoleForm {
     name: String,
 }
 
-pub async fn add_role(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Form(form): Form<RoleForm>,
-) -> Response {
-    let result = state.app.create_role(&user.actor, &form.name).await;
-    saved_or_refused(&state, &user, &csrf, result).await
+pub async fn add_role(page: Page, Form(form): Form<RoleForm>) -> PageResult {
+    let result = page.app().create_role(&page.actor, &form.name).await;
+    saved_or_refused(&page, result, BranchForm::default()).await
 }
 
-pub async fn save_role(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<String>,
-    Form(form): Form<Pairs>,
-) -> Response {
-    let Ok(id) = id.parse::<RoleId>() else {
-        return super::app_error_page(AppError::NotFound, user.actor.locale);
-    };
+pub async fn save_role(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
+    let id: RoleId = path_id(&id)?;
     let permissions: Vec<String> = values(&form, "permission").map(str::to_string).collect();
     let version = value(&form, "version").parse().unwrap_or(-1);
-    let result = state
-        .app
+    let result = page
+        .app()
         .update_role(
-            &user.actor,
+            &page.actor,
             id,
             version,
             &permissions,
@@ -273,30 +215,21 @@ pub async fn save_role(
             value(&form, "write_level"),
         )
         .await;
-    saved_or_refused(&state, &user, &csrf, result).await
+    saved_or_refused(&page, result, BranchForm::default()).await
 }
 
-pub async fn assign_user(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Path(id): Path<String>,
-    Form(form): Form<Pairs>,
-) -> Response {
-    let Ok(target) = id.parse::<UserId>() else {
-        return super::app_error_page(AppError::NotFound, user.actor.locale);
-    };
+pub async fn assign_user(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
+    let target: UserId = path_id(&id)?;
     let branch = match value(&form, "branch_id") {
         "" => Ok(None),
         text => text.parse::<BranchId>().map(Some),
     };
     let roles: Result<Vec<RoleId>, _> = values(&form, "role").map(str::parse::<RoleId>).collect();
-    let (Ok(branch), Ok(roles)) = (branch, roles) else {
-        let errors = domain::ValidationErrors::single("role_ids", "error-role-invalid");
-        return refused(&state, &user, &csrf, errors.into(), BranchForm::default()).await;
+    let result = match (branch, roles) {
+        (Ok(branch), Ok(roles)) => page.app().assign_user(&page.actor, target, branch, &roles).await,
+        _ => Err(domain::ValidationErrors::single("role_ids", "error-role-invalid").into()),
     };
-    let result = state.app.assign_user(&user.actor, target, branch, &roles).await;
-    saved_or_refused(&state, &user, &csrf, result).await
+    saved_or_refused(&page, result, BranchForm::default()).await
 }
 
 #[derive(Deserialize, Default)]
@@ -306,44 +239,29 @@ pub struct TransferForm {
     to: String,
 }
 
-pub async fn transfer(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Form(form): Form<TransferForm>,
-) -> Response {
+pub async fn transfer(page: Page, Form(form): Form<TransferForm>) -> PageResult {
     let (Ok(from), Ok(to)) = (form.from.parse::<UserId>(), form.to.parse::<UserId>()) else {
         let errors = domain::ValidationErrors::single("to", "error-seller-invalid");
-        return refused(&state, &user, &csrf, errors.into(), BranchForm::default()).await;
+        return saved_or_refused::<()>(&page, Err(errors.into()), BranchForm::default()).await;
     };
-    match state.app.transfer_portfolio(&user.actor, from, to).await {
-        Ok(moved) => Redirect::to(&format!("/admin/access?moved={moved}")).into_response(),
-        Err(error) => refused(&state, &user, &csrf, error, BranchForm::default()).await,
+    match page.app().transfer_portfolio(&page.actor, from, to).await {
+        Ok(moved) => Ok(see_other(&format!("/admin/access?moved={moved}"))),
+        Err(error) => saved_or_refused::<()>(&page, Err(error), BranchForm::default()).await,
     }
 }
 
 /// Starts viewing the app as another user: checked and audited by the
 /// use case; the cookie only says whom, every request checks again.
-pub async fn start_view_as(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(target) = id.parse::<UserId>() else {
-        return super::app_error_page(AppError::NotFound, user.actor.locale);
-    };
-    match state.app.view_as(&user.actor, target).await {
-        Ok(_) => {
-            let mut response = Redirect::to("/customers").into_response();
-            set_cookie(&mut response, VIEW_AS_COOKIE, &target.to_string(), state.secure_cookies, None);
-            response
-        }
-        Err(error) => super::app_error_page(error, user.actor.locale),
-    }
+pub async fn start_view_as(page: Page, Path(id): Path<String>) -> PageResult {
+    let target: UserId = path_id(&id)?;
+    page.app().view_as(&page.actor, target).await?;
+    let mut response = see_other("/customers");
+    set_cookie(&mut response, VIEW_AS_COOKIE, &target.to_string(), page.state.secure_cookies, None);
+    Ok(response)
 }
 
 pub async fn stop_view_as(State(state): State<AppState>) -> Response {
-    let mut response = Redirect::to("/admin/access").into_response();
+    let mut response = see_other("/admin/access");
     clear_cookie(&mut response, VIEW_AS_COOKIE, state.secure_cookies);
     response
 }

@@ -1,15 +1,16 @@
 //! The user's own settings: API tokens.
-use super::{FieldMessages, Shell, htmx_error, render_with_status};
-use crate::AppState;
-use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr_for};
-use crate::security::CsrfToken;
+use super::components::FieldMessages;
+use crate::error::PageResult;
+use crate::extract::{Form, Page, path_id, see_other};
+use crate::flash::Flash;
+use crate::i18n::Tr;
+use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::tokens::ApiTokenInfo;
 use askama::Template;
-use axum::extract::{Extension, Form, Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use domain::ids::ApiTokenId;
 use serde::Deserialize;
 
@@ -19,42 +20,18 @@ struct TokensPage {
     t: Tr,
     shell: Shell,
     tokens: Vec<ApiTokenInfo>,
-    created_secret: Option<String>,
     name: String,
     errors: FieldMessages,
 }
 
-async fn page(
-    state: &AppState,
-    user: &CurrentUser,
-    csrf: &CsrfToken,
-    created_secret: Option<String>,
-    name: String,
-    errors: FieldMessages,
-    status: StatusCode,
-) -> Response {
-    match state.app.list_api_tokens(&user.actor).await {
-        Ok(tokens) => render_with_status(
-            status,
-            &TokensPage {
-                t: tr_for(&user.actor),
-                shell: Shell::for_user(csrf, user, "tokens", "/account/tokens"),
-                tokens,
-                created_secret,
-                name,
-                errors,
-            },
-        ),
-        Err(error) => super::app_error_page(error, user.actor.locale),
-    }
+async fn page(page: &Page, name: String, errors: FieldMessages, status: StatusCode) -> PageResult {
+    let tokens = page.app().list_api_tokens(&page.actor).await?;
+    let body = TokensPage { t: page.t, shell: page.shell("tokens"), tokens, name, errors };
+    Ok(render_with_status(status, &body))
 }
 
-pub async fn tokens(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-) -> Response {
-    page(&state, &user, &csrf, None, String::new(), FieldMessages::default(), StatusCode::OK).await
+pub async fn tokens(page: Page) -> PageResult {
+    self::page(&page, String::new(), FieldMessages::default(), StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -63,50 +40,29 @@ pub struct NewTokenForm {
     name: String,
 }
 
-pub async fn create_token(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Form(form): Form<NewTokenForm>,
-) -> Response {
-    match state.app.create_api_token(&user.actor, &form.name).await {
-        // Rendered, not redirected: the secret is shown this once.
+/// The secret is shown once, on the page the redirect lands on: a reload
+/// or the back button never creates a second token.
+pub async fn create_token(page: Page, Form(form): Form<NewTokenForm>) -> PageResult {
+    match page.app().create_api_token(&page.actor, &form.name).await {
         Ok(created) => {
-            page(
-                &state,
-                &user,
-                &csrf,
-                Some(created.secret),
-                String::new(),
-                FieldMessages::default(),
-                StatusCode::OK,
-            )
-            .await
+            let flash = Flash::secret("tokens-created", created.secret, "new-token");
+            page.redirect_with("/account/tokens", flash).await
         }
         Err(AppError::Validation(errors)) => {
-            let messages = FieldMessages::from_errors(&errors, &tr_for(&user.actor));
-            page(&state, &user, &csrf, None, form.name, messages, StatusCode::UNPROCESSABLE_ENTITY).await
+            let messages = FieldMessages::from_errors(&errors, &page.t);
+            self::page(&page, form.name, messages, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(error) => super::app_error_page(error, user.actor.locale),
+        Err(error) => Err(error.into()),
     }
 }
 
-pub async fn revoke_token(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<ApiTokenId>() else {
-        return htmx_error(AppError::NotFound, user.actor.locale, &headers);
-    };
-    match state.app.revoke_api_token(&user.actor, id).await {
-        Ok(()) if headers.contains_key("hx-request") => {
-            let mut response = StatusCode::NO_CONTENT.into_response();
-            response.headers_mut().insert("hx-refresh", axum::http::HeaderValue::from_static("true"));
-            response
-        }
-        Ok(()) => Redirect::to("/account/tokens").into_response(),
-        Err(error) => htmx_error(error, user.actor.locale, &headers),
+pub async fn revoke_token(page: Page, Path(id): Path<String>) -> PageResult {
+    let id: ApiTokenId = path_id(&id)?;
+    page.app().revoke_api_token(&page.actor, id).await?;
+    if page.htmx {
+        let mut response = StatusCode::NO_CONTENT.into_response();
+        response.headers_mut().insert("hx-refresh", axum::http::HeaderValue::from_static("true"));
+        return Ok(response);
     }
+    Ok(see_other("/account/tokens"))
 }

@@ -1,16 +1,14 @@
 //! Administration: the organisation's users and its audit trail.
-use super::{FieldMessages, Shell, htmx_error, render, render_with_status};
-use crate::AppState;
-use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr, tr_for};
-use crate::security::CsrfToken;
+use super::components::{AuditLine, FieldMessages};
+use crate::error::PageResult;
+use crate::extract::{Form, Page, Query, path_id, see_other};
+use crate::i18n::Tr;
+use crate::layout::{Shell, render_with_status};
 use app::AppError;
-use app::audit::AuditEntry;
 use app::users::NewUserInput;
 use askama::Template;
-use axum::extract::{Extension, Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use domain::user::User;
 use domain::{Locale, UserId};
 use serde::Deserialize;
@@ -81,49 +79,33 @@ pub struct UsersQuery {
 }
 
 async fn users_page(
-    state: &AppState,
-    user: &CurrentUser,
-    csrf: &CsrfToken,
+    page: &Page,
     form: NewUserForm,
     errors: FieldMessages,
     created: Option<String>,
     status: StatusCode,
-) -> Response {
-    let t = tr_for(&user.actor);
-    match state.app.list_users(&user.actor).await {
-        Ok(users) => render_with_status(
-            status,
-            &UsersPage {
-                t,
-                shell: Shell::for_user(csrf, user, "users", "/admin/users"),
-                users: users.iter().map(|u| UserLine::new(u, &t, user.actor.user_id)).collect(),
-                form,
-                errors,
-                created,
-                locales: Locale::ALL,
-            },
-        ),
-        Err(error) => super::app_error_page(error, user.actor.locale),
-    }
+) -> PageResult {
+    let t = page.t;
+    let users = page.app().list_users(&page.actor).await?;
+    let body = UsersPage {
+        t,
+        shell: page.shell("users"),
+        users: users.iter().map(|u| UserLine::new(u, &t, page.actor.user_id)).collect(),
+        form,
+        errors,
+        created,
+        locales: Locale::ALL,
+    };
+    Ok(render_with_status(status, &body))
 }
 
-pub async fn users(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Query(query): Query<UsersQuery>,
-) -> Response {
+pub async fn users(page: Page, Query(query): Query<UsersQuery>) -> PageResult {
     let form =
-        NewUserForm { role: "member".into(), locale: user.actor.locale.tag().into(), ..Default::default() };
-    users_page(&state, &user, &csrf, form, FieldMessages::default(), query.created, StatusCode::OK).await
+        NewUserForm { role: "member".into(), locale: page.actor.locale.tag().into(), ..Default::default() };
+    users_page(&page, form, FieldMessages::default(), query.created, StatusCode::OK).await
 }
 
-pub async fn create_user(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Form(form): Form<NewUserForm>,
-) -> Response {
+pub async fn create_user(page: Page, Form(form): Form<NewUserForm>) -> PageResult {
     let input = NewUserInput {
         email: form.email.clone(),
         display_name: form.display_name.clone(),
@@ -131,17 +113,14 @@ pub async fn create_user(
         role: form.role.clone(),
         locale: Some(form.locale.clone()),
     };
-    match state.app.create_user(&user.actor, input).await {
-        Ok(created) => {
-            let target = format!("/admin/users?created={}", urlencode(&created.display_name));
-            Redirect::to(&target).into_response()
-        }
+    match page.app().create_user(&page.actor, input).await {
+        Ok(created) => Ok(see_other(&format!("/admin/users?created={}", urlencode(&created.display_name)))),
         Err(AppError::Validation(errors)) => {
-            let messages = FieldMessages::from_errors(&errors, &tr_for(&user.actor));
+            let messages = FieldMessages::from_errors(&errors, &page.t);
             let form = NewUserForm { password: String::new(), ..form };
-            users_page(&state, &user, &csrf, form, messages, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            users_page(&page, form, messages, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(error) => super::app_error_page(error, user.actor.locale),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -151,24 +130,10 @@ pub struct ActiveForm {
     active: bool,
 }
 
-pub async fn set_active(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Form(form): Form<ActiveForm>,
-) -> Response {
-    let locale = user.actor.locale;
-    let Ok(id) = id.parse::<UserId>() else {
-        return htmx_error(AppError::NotFound, locale, &headers);
-    };
-    match state.app.set_user_active(&user.actor, id, form.version, form.active).await {
-        Ok(changed) => {
-            let t = tr(locale);
-            render(&UserRowPartial { t, u: UserLine::new(&changed, &t, user.actor.user_id) })
-        }
-        Err(error) => htmx_error(error, locale, &headers),
-    }
+pub async fn set_active(page: Page, Path(id): Path<String>, Form(form): Form<ActiveForm>) -> PageResult {
+    let id: UserId = path_id(&id)?;
+    let changed = page.app().set_user_active(&page.actor, id, form.version, form.active).await?;
+    page.render(&UserRowPartial { t: page.t, u: UserLine::new(&changed, &page.t, page.actor.user_id) })
 }
 
 #[derive(Template)]
@@ -180,59 +145,19 @@ struct AuditPage {
     next_cursor: Option<String>,
 }
 
-/// An audit entry as the table shows it.
-pub struct AuditLine {
-    pub when: String,
-    pub who: String,
-    pub action: String,
-    pub entity: String,
-    pub ip: String,
-    pub details: String,
-}
-
-impl AuditLine {
-    pub fn new(entry: &AuditEntry, t: &Tr) -> Self {
-        let mut details = Vec::new();
-        if let Some(before) = &entry.before {
-            details.push(format!("− {before}"));
-        }
-        if let Some(after) = &entry.after {
-            details.push(format!("+ {after}"));
-        }
-        AuditLine {
-            when: t.datetime(&entry.at),
-            who: entry.actor.clone(),
-            action: t.get(&format!("audit-action-{}", entry.action)),
-            entity: match &entry.entity_id {
-                Some(id) => format!("{} {}", entry.entity_type, id),
-                None => entry.entity_type.clone(),
-            },
-            ip: entry.ip.clone().unwrap_or_default(),
-            details: details.join("  "),
-        }
-    }
-}
-
 #[derive(Deserialize)]
 pub struct AuditQuery {
     cursor: Option<String>,
 }
 
-pub async fn audit(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Query(query): Query<AuditQuery>,
-) -> Response {
-    match state.app.audit_log(&user.actor, query.cursor.as_deref(), None).await {
-        Ok(page) => render(&AuditPage {
-            t: tr_for(&user.actor),
-            shell: Shell::for_user(&csrf, &user, "audit", "/admin/audit"),
-            entries: page.items.iter().map(|e| AuditLine::new(e, &tr_for(&user.actor))).collect(),
-            next_cursor: page.next_cursor,
-        }),
-        Err(error) => super::app_error_page(error, user.actor.locale),
-    }
+pub async fn audit(page: Page, Query(query): Query<AuditQuery>) -> PageResult {
+    let found = page.app().audit_log(&page.actor, query.cursor.as_deref(), None).await?;
+    page.render(&AuditPage {
+        t: page.t,
+        shell: page.shell("audit"),
+        entries: found.items.iter().map(|e| AuditLine::new(e, &page.t)).collect(),
+        next_cursor: found.next_cursor,
+    })
 }
 
 fn urlencode(value: &str) -> String {

@@ -1,19 +1,19 @@
 //! Agenda: a user's or his team's day, week and month; free days [dias
 //! livres]; booking and cancelling appointments; the calendar feed.
-use super::{
-    FieldMessages, FormValues, Pairs, Shell, form_id, htmx_error, number, path_id, render,
-    render_with_status, value, values,
-};
+use super::components::{FieldMessages, FormOutcome, FormValues, Pairs, form_id, number, value, values};
 use crate::AppState;
-use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr_for};
-use crate::security::CsrfToken;
+use crate::error::{Error, PageResult};
+use crate::extract::{Form, Page, Query, path_id, see_other};
+use crate::flash::Flash;
+use crate::i18n::Tr;
+use crate::layout::{Shell, render_with_status};
+use crate::links::feed_url;
 use app::AppError;
 use app::agenda::{AppointmentView, DoubleBooking, OccurrenceView};
 use askama::Template;
-use axum::extract::{Extension, Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use domain::agenda::DayAvailability;
 use domain::appointment::{AppointmentDraft, AppointmentKind, Frequency};
@@ -148,39 +148,23 @@ fn month_name(t: &Tr, month: u32) -> String {
     t.get(&format!("month-{month}"))
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-    Query(query): Query<Pairs>,
-) -> Response {
-    let actor = &user.actor;
-    let t = tr_for(actor);
+pub async fn show(page: Page, Query(query): Query<Pairs>) -> PageResult {
+    let actor = &page.actor;
+    let t = page.t;
     let today = t.local_day(&Utc::now());
     let view = View::parse(value(&query, "view"));
     let date = NaiveDate::parse_from_str(value(&query, "date"), "%Y-%m-%d").unwrap_or(today);
     let cancelled = !value(&query, "cancelled").is_empty();
     let (from, to) = view.shown(date);
     let branch = value(&query, "branch").parse::<uuid::Uuid>().ok();
-    let loaded = async {
-        let team = state.app.agenda_users(actor).await?;
-        // A coordinator's view of a whole branch: its users he may see.
-        let chosen: Vec<UserId> = match branch {
-            Some(branch) => {
-                team.iter().filter(|u| u.branch_id == Some(branch)).map(|u| UserId(u.id)).collect()
-            }
-            None => users_of(&query),
-        };
-        let occurrences = state.app.agenda(actor, &chosen, from, to, cancelled).await?;
-        let branches = state.app.list_branches(actor).await?;
-        Ok::<_, AppError>((team, chosen, occurrences, branches))
-    }
-    .await;
-    let (team, chosen, occurrences, branches) = match loaded {
-        Ok(loaded) => loaded,
-        Err(error) => return htmx_error(error, actor.locale, &headers),
+    let team = page.app().agenda_users(actor).await?;
+    // A coordinator's view of a whole branch: its users he may see.
+    let chosen: Vec<UserId> = match branch {
+        Some(branch) => team.iter().filter(|u| u.branch_id == Some(branch)).map(|u| UserId(u.id)).collect(),
+        None => users_of(&query),
     };
+    let occurrences = page.app().agenda(actor, &chosen, from, to, cancelled).await?;
+    let branches = page.app().list_branches(actor).await?;
     let shown_users: Vec<uuid::Uuid> =
         if chosen.is_empty() { vec![actor.user_id.0] } else { chosen.iter().map(|u| u.0).collect() };
     let several = shown_users.len() > 1;
@@ -235,7 +219,7 @@ pub async fn show(
             (b.name, agenda_href(view, date, &ids, cancelled))
         })
         .collect();
-    render(&AgendaPage {
+    page.render(&AgendaPage {
         views: [View::Day, View::Week, View::Month]
             .into_iter()
             .map(|v| {
@@ -263,7 +247,7 @@ pub async fn show(
         cancelled,
         days,
         empty,
-        shell: Shell::for_user(&csrf, &user, "agenda", "/agenda"),
+        shell: page.shell("agenda"),
         t,
     })
 }
@@ -298,34 +282,22 @@ struct FreeDaysPage {
     alert: Option<String>,
 }
 
-pub async fn free_days(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-    Query(query): Query<Pairs>,
-) -> Response {
-    let actor = &user.actor;
-    let loaded = async {
-        Ok::<_, AppError>((state.app.working_hours(actor).await?, state.app.agenda_users(actor).await?))
-    }
-    .await;
-    let (hours, team) = match loaded {
-        Ok(loaded) => loaded,
-        Err(error) => return htmx_error(error, actor.locale, &headers),
-    };
-    let t = tr_for(actor);
+pub async fn free_days(page: Page, Query(query): Query<Pairs>) -> PageResult {
+    let actor = &page.actor;
+    let hours = page.app().working_hours(actor).await?;
+    let team = page.app().agenda_users(actor).await?;
+    let t = page.t;
     let today = t.local_day(&Utc::now());
     let from = NaiveDate::parse_from_str(value(&query, "from"), "%Y-%m-%d").unwrap_or(today);
     // The form's "to" is the last day shown, inclusive.
     let to = NaiveDate::parse_from_str(value(&query, "to"), "%Y-%m-%d").unwrap_or(from + Duration::days(13));
     let chosen = users_of(&query);
-    let (rows, alert) = match state.app.free_days(actor, &chosen, from, to + Duration::days(1)).await {
+    let (rows, alert) = match page.app().free_days(actor, &chosen, from, to + Duration::days(1)).await {
         Ok(found) => (found, None),
         Err(AppError::Validation(errors)) => {
             (Vec::new(), Some(errors.0.iter().map(|e| t.get(e.message)).collect::<Vec<_>>().join(" ")))
         }
-        Err(error) => return htmx_error(error, actor.locale, &headers),
+        Err(error) => return Err(error.into()),
     };
     let shown: Vec<uuid::Uuid> = rows.iter().map(|r| r.user.id).collect();
     let day_headers = rows
@@ -343,7 +315,7 @@ pub async fn free_days(
                 .collect()
         })
         .unwrap_or_default();
-    render(&FreeDaysPage {
+    page.render(&FreeDaysPage {
         hours: t.with_args(
             "free-days-hours",
             &[
@@ -379,7 +351,7 @@ pub async fn free_days(
             })
             .collect(),
         alert,
-        shell: Shell::for_user(&csrf, &user, "agenda", "/agenda/free-days"),
+        shell: page.shell("agenda"),
         t,
     })
 }
@@ -407,41 +379,23 @@ struct AppointmentFormPage {
 /// Which appointment a form changes, with the version it was read at.
 type Editing = Option<(uuid::Uuid, i64)>;
 
-async fn form_page(
-    state: &AppState,
-    user: &CurrentUser,
-    csrf: &CsrfToken,
-    headers: &HeaderMap,
-    form: Pairs,
-    error: Option<AppError>,
-    editing: Editing,
-) -> Response {
-    let actor = &user.actor;
+async fn form_page(page: &Page, form: Pairs, error: Option<AppError>, editing: Editing) -> PageResult {
+    let actor = &page.actor;
+    let app = page.app();
     let party_id = value(&form, "party_id").parse::<domain::PartyId>().ok();
     let vehicle_id = value(&form, "vehicle_id").parse::<domain::VehicleId>().ok();
-    let loaded = async {
-        let hours = state.app.working_hours(actor).await?;
-        let team = state.app.agenda_users(actor).await?;
-        let party = match party_id {
-            Some(id) => Some(state.app.get_party(actor, id).await?),
-            None => None,
-        };
-        let vehicle = match vehicle_id {
-            Some(id) => Some(state.app.vehicle(actor, id).await?),
-            None => None,
-        };
-        Ok::<_, AppError>((hours, team, party, vehicle))
-    }
-    .await;
-    let (hours, team, party, vehicle) = match loaded {
-        Ok(loaded) => loaded,
-        Err(error) => return htmx_error(error, actor.locale, headers),
+    let hours = app.working_hours(actor).await?;
+    let team = app.agenda_users(actor).await?;
+    let party = match party_id {
+        Some(id) => Some(app.get_party(actor, id).await?),
+        None => None,
     };
-    let t = tr_for(actor);
-    let super::FormOutcome { errors, alert, status } = match super::FormOutcome::of(error, &t) {
-        Ok(outcome) => outcome,
-        Err(other) => return htmx_error(other, actor.locale, headers),
+    let vehicle = match vehicle_id {
+        Some(id) => Some(app.vehicle(actor, id).await?),
+        None => None,
     };
+    let t = page.t;
+    let FormOutcome { errors, alert, status } = FormOutcome::of(error, &t)?;
     let back = match (&vehicle, &party) {
         (Some(v), _) => format!("/vehicles/{}", v.id),
         (None, Some(p)) => format!("/customers/{}", p.id),
@@ -451,7 +405,7 @@ async fn form_page(
     frequencies.extend(
         Frequency::ALL.iter().map(|f| (f.as_str().to_string(), t.get(&format!("frequency-{}", f.as_str())))),
     );
-    render_with_status(
+    Ok(render_with_status(
         status,
         &AppointmentFormPage {
             heading: t.get(if editing.is_some() { "appointment-move" } else { "appointment-new" }),
@@ -470,25 +424,16 @@ async fn form_page(
                 .collect(),
             frequencies,
             team: team.into_iter().map(|u| (u.id.to_string(), u.name)).collect(),
-            shell: Shell::for_user(csrf, user, "agenda", "/appointments/new"),
+            shell: page.shell("agenda"),
             t,
         },
-    )
+    ))
 }
 
-pub async fn new_form(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-    Query(query): Query<Pairs>,
-) -> Response {
-    let actor = &user.actor;
-    let hours = match state.app.working_hours(actor).await {
-        Ok(hours) => hours,
-        Err(error) => return htmx_error(error, actor.locale, &headers),
-    };
-    let t = tr_for(actor);
+pub async fn new_form(page: Page, Query(query): Query<Pairs>) -> PageResult {
+    let actor = &page.actor;
+    let hours = page.app().working_hours(actor).await?;
+    let t = page.t;
     let day = NaiveDate::parse_from_str(value(&query, "date"), "%Y-%m-%d")
         .unwrap_or_else(|_| t.local_day(&Utc::now()) + Duration::days(1));
     let opens = hours.opens;
@@ -499,7 +444,7 @@ pub async fn new_form(
     };
     let mut title = String::new();
     if let Ok(vehicle) = value(&query, "vehicle").parse::<domain::VehicleId>() {
-        if let Ok(v) = state.app.vehicle(actor, vehicle).await {
+        if let Ok(v) = page.app().vehicle(actor, vehicle).await {
             title =
                 format!("{} · {}", t.get(&format!("appointment-kind-{kind}")), v.plate.unwrap_or(v.model));
         }
@@ -517,7 +462,7 @@ pub async fn new_form(
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    form_page(&state, &user, &csrf, &headers, form, None, None).await
+    form_page(&page, form, None, None).await
 }
 
 fn draft(form: &Pairs) -> (AppointmentDraft, ValidationErrors) {
@@ -548,46 +493,40 @@ fn draft(form: &Pairs) -> (AppointmentDraft, ValidationErrors) {
     (draft, errors)
 }
 
-pub async fn book(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-    Form(form): Form<Pairs>,
-) -> Response {
+pub async fn book(page: Page, Form(form): Form<Pairs>) -> PageResult {
     let (draft, errors) = draft(&form);
     let result = if errors.is_empty() {
-        state.app.book_appointment(&user.actor, &draft).await
+        page.app().book_appointment(&page.actor, &draft).await
     } else {
         Err(AppError::Validation(errors))
     };
     match result {
-        Ok(booked) if booked.double_bookings.is_empty() => {
-            Redirect::to(&format!("/appointments/{}?booked=1", booked.appointment.id)).into_response()
+        Ok(booked) => {
+            let to = format!("/appointments/{}?booked=1", booked.appointment.id);
+            saved_with_warning(&page, &to, &booked.double_bookings).await
         }
-        // The warning is shown once, on the page that follows the booking.
-        Ok(booked) => appointment_page(&user, &csrf, booked.appointment, &booked.double_bookings, true),
-        Err(error) => form_page(&state, &user, &csrf, &headers, form, Some(error), None).await,
+        Err(error) => form_page(&page, form, Some(error), None).await,
     }
 }
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let actor = &user.actor;
-    let loaded = async {
-        let id: AppointmentId = path_id(&id)?;
-        Ok::<_, AppError>((state.app.appointment(actor, id).await?, state.app.working_hours(actor).await?))
+/// Back to the appointment; a double booking is warned once, on the page
+/// the redirect lands on.
+async fn saved_with_warning(page: &Page, to: &str, double_bookings: &[DoubleBooking]) -> PageResult {
+    if double_bookings.is_empty() {
+        return Ok(see_other(to));
     }
-    .await;
-    let (a, hours) = match loaded {
-        Ok(loaded) => loaded,
-        Err(error) => return htmx_error(error, actor.locale, &headers),
-    };
+    let t = &page.t;
+    let lines = double_bookings
+        .iter()
+        .map(|d| format!("{}: {} · {}", d.user_name, d.title, t.datetime(&d.starts_at)))
+        .collect();
+    page.redirect_with(to, Flash::warning("appointment-double-booked", lines, "double-booking")).await
+}
+
+pub async fn edit_form(page: Page, Path(id): Path<String>) -> PageResult {
+    let actor = &page.actor;
+    let a = page.app().appointment(actor, path_id::<AppointmentId>(&id)?).await?;
+    let hours = page.app().working_hours(actor).await?;
     let local =
         |at: &chrono::DateTime<Utc>| at.with_timezone(&hours.time_zone).format("%Y-%m-%dT%H:%M").to_string();
     let rule = a.rrule.as_deref().and_then(|r| domain::appointment::Recurrence::parse_rrule(r).ok());
@@ -617,44 +556,23 @@ pub async fn edit_form(
         None => {}
     }
     form.extend(a.users.iter().map(|u| ("user_ids".to_string(), u.id.to_string())));
-    form_page(&state, &user, &csrf, &headers, form, None, Some((a.id, a.version))).await
+    form_page(&page, form, None, Some((a.id, a.version))).await
 }
 
-pub async fn reschedule(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Form(form): Form<Pairs>,
-) -> Response {
-    let Ok(id) = id.parse::<AppointmentId>() else {
-        return htmx_error(AppError::NotFound, user.actor.locale, &headers);
-    };
+pub async fn reschedule(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
+    let id: AppointmentId = path_id(&id)?;
     let (draft, mut errors) = draft(&form);
     let version = number::<i64>(&form, "version", &mut errors);
     let result = match (errors.is_empty(), version) {
-        (true, Some(version)) => state.app.reschedule_appointment(&user.actor, id, version, &draft).await,
+        (true, Some(version)) => page.app().reschedule_appointment(&page.actor, id, version, &draft).await,
         (true, None) => Err(ValidationErrors::single("version", "error-required").into()),
         (false, _) => Err(AppError::Validation(errors)),
     };
     match result {
-        Ok(moved) if moved.double_bookings.is_empty() => {
-            Redirect::to(&format!("/appointments/{}", id.0)).into_response()
+        Ok(moved) => {
+            saved_with_warning(&page, &format!("/appointments/{}", id.0), &moved.double_bookings).await
         }
-        Ok(moved) => appointment_page(&user, &csrf, moved.appointment, &moved.double_bookings, false),
-        Err(error) => {
-            form_page(
-                &state,
-                &user,
-                &csrf,
-                &headers,
-                form,
-                Some(error),
-                Some((id.0, version.unwrap_or_default())),
-            )
-            .await
-        }
+        Err(error) => form_page(&page, form, Some(error), Some((id.0, version.unwrap_or_default()))).await,
     }
 }
 
@@ -672,7 +590,6 @@ struct AppointmentPage {
     created: String,
     cancelled: Option<String>,
     booked: bool,
-    double_bookings: Vec<(String, String)>,
     /// The next occurrences of a series: (start as RFC 3339, as read).
     upcoming: Vec<(String, String)>,
     cancelled_occurrences: Vec<String>,
@@ -681,14 +598,10 @@ struct AppointmentPage {
 /// How many of a series' next occurrences its page lists.
 const UPCOMING_SHOWN: usize = 12;
 
-fn appointment_page(
-    user: &CurrentUser,
-    csrf: &CsrfToken,
-    a: AppointmentView,
-    double_bookings: &[DoubleBooking],
-    booked: bool,
-) -> Response {
-    let t = tr_for(&user.actor);
+pub async fn show_appointment(page: Page, Path(id): Path<String>, Query(query): Query<Pairs>) -> PageResult {
+    let a = page.app().appointment(&page.actor, path_id::<AppointmentId>(&id)?).await?;
+    let booked = !value(&query, "booked").is_empty();
+    let t = page.t;
     let repeat = match a.rrule.as_deref().and_then(|r| domain::appointment::Recurrence::parse_rrule(r).ok()) {
         None => String::new(),
         Some(rule) => {
@@ -719,7 +632,7 @@ fn appointment_page(
     } else {
         Vec::new()
     };
-    render(&AppointmentPage {
+    page.render(&AppointmentPage {
         upcoming,
         cancelled_occurrences: a.cancelled_occurrences.iter().map(|at| t.datetime(at)).collect(),
         kind: t.get(&format!("appointment-kind-{}", a.kind)),
@@ -730,77 +643,34 @@ fn appointment_page(
         created: t.datetime(&a.created_at),
         cancelled: a.cancelled_at.map(|at| t.datetime(&at)),
         booked,
-        double_bookings: double_bookings
-            .iter()
-            .map(|d| (d.user_name.clone(), format!("{} · {}", d.title, t.datetime(&d.starts_at))))
-            .collect(),
-        shell: Shell::for_user(csrf, user, "agenda", &format!("/appointments/{}", a.id)),
+        shell: page.shell("agenda"),
         a,
         t,
     })
 }
 
-pub async fn show_appointment(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(query): Query<Pairs>,
-) -> Response {
-    let found = async { state.app.appointment(&user.actor, path_id::<AppointmentId>(&id)?).await }.await;
-    match found {
-        Ok(a) => appointment_page(&user, &csrf, a, &[], !value(&query, "booked").is_empty()),
-        Err(error) => htmx_error(error, user.actor.locale, &headers),
-    }
-}
-
-pub async fn cancel(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Form(form): Form<Pairs>,
-) -> Response {
-    let result = async {
-        let id: AppointmentId = path_id(&id)?;
-        let mut errors = ValidationErrors::new();
-        let version = number::<i64>(&form, "version", &mut errors).ok_or(AppError::Validation(errors))?;
-        state.app.cancel_appointment(&user.actor, id, version).await
-    }
-    .await;
-    match result {
-        Ok(a) => Redirect::to(&format!("/appointments/{}", a.id)).into_response(),
-        Err(error) => htmx_error(error, user.actor.locale, &headers),
-    }
+pub async fn cancel(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
+    let id: AppointmentId = path_id(&id)?;
+    let mut errors = ValidationErrors::new();
+    let version = number::<i64>(&form, "version", &mut errors).ok_or(Error::from(errors))?;
+    let a = page.app().cancel_appointment(&page.actor, id, version).await?;
+    Ok(see_other(&format!("/appointments/{}", a.id)))
 }
 
 /// Cancels one occurrence of a series, from its page.
-pub async fn cancel_occurrence(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Form(form): Form<Pairs>,
-) -> Response {
-    let result = async {
-        let id: AppointmentId = path_id(&id)?;
-        let mut errors = ValidationErrors::new();
-        let version = number::<i64>(&form, "version", &mut errors);
-        let starts_at = DateTime::parse_from_rfc3339(value(&form, "starts_at")).ok();
-        if starts_at.is_none() {
-            errors.add("starts_at", "error-occurrence-unknown");
-        }
-        let (Some(version), Some(starts_at)) = (version, starts_at) else {
-            return Err(AppError::Validation(errors));
-        };
-        state.app.cancel_occurrence(&user.actor, id, version, starts_at.with_timezone(&Utc)).await
+pub async fn cancel_occurrence(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
+    let id: AppointmentId = path_id(&id)?;
+    let mut errors = ValidationErrors::new();
+    let version = number::<i64>(&form, "version", &mut errors);
+    let starts_at = DateTime::parse_from_rfc3339(value(&form, "starts_at")).ok();
+    if starts_at.is_none() {
+        errors.add("starts_at", "error-occurrence-unknown");
     }
-    .await;
-    match result {
-        Ok(a) => Redirect::to(&format!("/appointments/{}", a.id)).into_response(),
-        Err(error) => htmx_error(error, user.actor.locale, &headers),
-    }
+    let (Some(version), Some(starts_at)) = (version, starts_at) else {
+        return Err(errors.into());
+    };
+    let a = page.app().cancel_occurrence(&page.actor, id, version, starts_at.with_timezone(&Utc)).await?;
+    Ok(see_other(&format!("/appointments/{}", a.id)))
 }
 
 #[derive(Template)]
@@ -809,66 +679,19 @@ struct FeedPage {
     t: Tr,
     shell: Shell,
     since: Option<String>,
-    url: Option<String>,
 }
 
-async fn feed_page(
-    state: &AppState,
-    user: &CurrentUser,
-    csrf: &CsrfToken,
-    headers: &HeaderMap,
-    url: Option<String>,
-) -> Response {
-    match state.app.calendar_feed_since(&user.actor).await {
-        Ok(since) => {
-            let t = tr_for(&user.actor);
-            render(&FeedPage {
-                since: since.map(|at| t.datetime(&at)),
-                url,
-                shell: Shell::for_user(csrf, user, "agenda", "/agenda/feed"),
-                t,
-            })
-        }
-        Err(error) => htmx_error(error, user.actor.locale, headers),
-    }
+pub async fn feed(page: Page) -> PageResult {
+    let since = page.app().calendar_feed_since(&page.actor).await?;
+    let t = page.t;
+    page.render(&FeedPage { since: since.map(|at| t.datetime(&at)), shell: page.shell("agenda"), t })
 }
 
-pub async fn feed(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-) -> Response {
-    feed_page(&state, &user, &csrf, &headers, None).await
-}
-
-pub async fn rotate_feed(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-) -> Response {
-    match state.app.rotate_calendar_feed(&user.actor).await {
-        Ok(secret) => {
-            let url = feed_url(state.public_url.as_deref(), &headers, &secret);
-            feed_page(&state, &user, &csrf, &headers, Some(url)).await
-        }
-        Err(error) => htmx_error(error, user.actor.locale, &headers),
-    }
-}
-
-/// The address calendar programs subscribe to: under the configured
-/// public address, else on the host the user came by.
-pub fn feed_url(public_url: Option<&str>, headers: &HeaderMap, secret: &str) -> String {
-    let base = match public_url {
-        Some(url) => url.trim_end_matches('/').to_string(),
-        None => {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-            let scheme = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).unwrap_or("http");
-            format!("{scheme}://{host}")
-        }
-    };
-    format!("{base}/calendar/{secret}.ics")
+/// The new address is shown once, on the page the redirect lands on.
+pub async fn rotate_feed(page: Page, headers: HeaderMap) -> PageResult {
+    let secret = page.app().rotate_calendar_feed(&page.actor).await?;
+    let url = feed_url(page.state.public_url.as_deref(), &headers, &secret);
+    page.redirect_with("/agenda/feed", Flash::secret("feed-created", url, "feed-url")).await
 }
 
 /// The feed itself: no session (calendar programs have none), the secret
@@ -884,26 +707,7 @@ pub async fn calendar_file(State(state): State<AppState>, Path(file): Path<Strin
             text,
         )
             .into_response(),
-        Ok(None) => (StatusCode::NOT_FOUND, "not found").into_response(),
-        Err(error) => {
-            tracing::error!(%error, "calendar feed failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn feed_addresses_prefer_the_public_url() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::HOST, axum::http::HeaderValue::from_static("10.0.0.5:8080"));
-        assert_eq!(feed_url(None, &headers, "s3"), "http://10.0.0.5:8080/calendar/s3.ics");
-        assert_eq!(
-            feed_url(Some("https://crm.loja.com.br/"), &headers, "s3"),
-            "https://crm.loja.com.br/calendar/s3.ics"
-        );
+        Ok(None) => Error::not_found().into_response(),
+        Err(error) => Error::from(error).into_response(),
     }
 }

@@ -1,17 +1,14 @@
 //! Configurações da agenda: the organisation's time zone and working
 //! hours, and its natures and statuses of interactions.
-use super::interactions::option_label;
-use super::{FieldMessages, Pairs, Shell, render_with_status, value, values};
-use crate::AppState;
-use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr_for};
-use crate::security::CsrfToken;
+use super::components::{FieldMessages, Pairs, option_label, value, values};
+use crate::error::PageResult;
+use crate::extract::{Form, Page, Query, see_other};
+use crate::i18n::Tr;
+use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::interactions::InteractionList;
 use askama::Template;
-use axum::extract::{Extension, Form, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 
 /// The zones of Brazil and Portugal; the API takes any IANA zone.
 const ZONES: &[&str] = &[
@@ -48,24 +45,18 @@ struct AgendaSettingsPage {
 }
 
 async fn page(
-    state: &AppState,
-    user: &CurrentUser,
-    csrf: &CsrfToken,
+    page: &Page,
     errors: FieldMessages,
     failed_list: &str,
     saved: bool,
     status: StatusCode,
-) -> Response {
-    let actor = &user.actor;
-    let (hours, natures, statuses) = match state.app.agenda_settings(actor).await {
-        Ok(settings) => settings,
-        Err(error) => return super::app_error_page(error, actor.locale),
-    };
-    let t = tr_for(actor);
+) -> PageResult {
+    let (hours, natures, statuses) = page.app().agenda_settings(&page.actor).await?;
+    let t = page.t;
     let labels = |prefix: &str, list: &[app::registry_settings::StatusView]| -> Vec<String> {
         list.iter().map(|o| option_label(&t, prefix, list, &o.code)).collect()
     };
-    render_with_status(
+    Ok(render_with_status(
         status,
         &AgendaSettingsPage {
             zones: ZONES.iter().map(|z| z.to_string()).collect(),
@@ -82,89 +73,50 @@ async fn page(
             errors,
             failed_list: failed_list.to_string(),
             saved,
-            shell: Shell::for_user(csrf, user, "settings", "/admin/agenda"),
+            shell: page.shell("settings"),
             t,
         },
-    )
+    ))
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Query(query): Query<Pairs>,
-) -> Response {
+pub async fn show(page: Page, Query(query): Query<Pairs>) -> PageResult {
     let saved = !value(&query, "saved").is_empty();
-    page(&state, &user, &csrf, FieldMessages::default(), "", saved, StatusCode::OK).await
+    self::page(&page, FieldMessages::default(), "", saved, StatusCode::OK).await
 }
 
-pub async fn save_hours(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Form(form): Form<Pairs>,
-) -> Response {
+/// A form post's answer: back to the page saying it saved, or the
+/// refusal's field messages on the page.
+async fn saved_or_refused<T>(page: &Page, result: Result<T, AppError>, failed_list: &str) -> PageResult {
+    match result {
+        Ok(_) => Ok(see_other("/admin/agenda?saved=1")),
+        Err(AppError::Validation(errors)) => {
+            let messages = FieldMessages::from_errors(&errors, &page.t);
+            self::page(page, messages, failed_list, false, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+pub async fn save_hours(page: Page, Form(form): Form<Pairs>) -> PageResult {
     let days: String = values(&form, "days").collect();
-    match state
-        .app
+    let result = page
+        .app()
         .set_working_hours(
-            &user.actor,
+            &page.actor,
             value(&form, "time_zone"),
             value(&form, "opens"),
             value(&form, "closes"),
             &days,
         )
-        .await
-    {
-        Ok(_) => Redirect::to("/admin/agenda?saved=1").into_response(),
-        Err(AppError::Validation(errors)) => {
-            let messages = FieldMessages::from_errors(&errors, &tr_for(&user.actor));
-            page(&state, &user, &csrf, messages, "", false, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(error) => super::app_error_page(error, user.actor.locale),
-    }
+        .await;
+    saved_or_refused(&page, result, "").await
 }
 
-pub async fn add_option(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Form(form): Form<Pairs>,
-) -> Response {
-    let list = match InteractionList::parse(value(&form, "list")) {
-        Ok(list) => list,
-        Err(message) => {
-            let errors = FieldMessages::from_errors(
-                &domain::ValidationErrors::single("label", message),
-                &tr_for(&user.actor),
-            );
-            return page(
-                &state,
-                &user,
-                &csrf,
-                errors,
-                value(&form, "list"),
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
+pub async fn add_option(page: Page, Form(form): Form<Pairs>) -> PageResult {
+    let list = value(&form, "list");
+    let result = match InteractionList::parse(list) {
+        Ok(parsed) => page.app().add_interaction_option(&page.actor, parsed, value(&form, "label")).await,
+        Err(message) => Err(domain::ValidationErrors::single("label", message).into()),
     };
-    match state.app.add_interaction_option(&user.actor, list, value(&form, "label")).await {
-        Ok(_) => Redirect::to("/admin/agenda?saved=1").into_response(),
-        Err(AppError::Validation(errors)) => {
-            let messages = FieldMessages::from_errors(&errors, &tr_for(&user.actor));
-            page(
-                &state,
-                &user,
-                &csrf,
-                messages,
-                value(&form, "list"),
-                false,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(error) => super::app_error_page(error, user.actor.locale),
-    }
+    saved_or_refused(&page, result, list).await
 }

@@ -1,13 +1,11 @@
 //! Início: the page a user lands on.
-use super::admin::AuditLine;
-use super::{Shell, render};
-use crate::AppState;
-use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr_for};
-use crate::security::CsrfToken;
+use super::components::AuditLine;
+use crate::error::PageResult;
+use crate::extract::Page;
+use crate::i18n::Tr;
+use crate::labels::role_name;
+use crate::layout::Shell;
 use askama::Template;
-use axum::extract::{Extension, State};
-use axum::response::Response;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -24,53 +22,32 @@ struct HomePage {
     today: Vec<(String, String, String, String)>,
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-) -> Response {
-    let actor = &user.actor;
-    let t = tr_for(actor);
+pub async fn show(page: Page) -> PageResult {
+    let actor = &page.actor;
+    let t = page.t;
     let day = t.local_day(&chrono::Utc::now());
-    let today = match state.app.agenda(actor, &[], day, day + chrono::Duration::days(1), false).await {
-        Ok(found) => found
-            .into_iter()
-            .map(|o| {
-                let time = format!("{}–{}", t.time(&o.starts_at), t.time(&o.ends_at));
-                (
-                    time,
-                    o.title,
-                    o.party_name.unwrap_or_default(),
-                    format!("/appointments/{}", o.appointment_id),
-                )
-            })
-            .collect(),
-        Err(error) => return super::app_error_page(error, actor.locale),
-    };
+    let found = page.app().agenda(actor, &[], day, day + chrono::Duration::days(1), false).await?;
+    let today = found
+        .into_iter()
+        .map(|o| {
+            let time = format!("{}–{}", t.time(&o.starts_at), t.time(&o.ends_at));
+            (time, o.title, o.party_name.unwrap_or_default(), format!("/appointments/{}", o.appointment_id))
+        })
+        .collect();
     // Only administrators see the organisation's activity and users.
     let (users_count, recent) = if actor.is_admin() {
-        let users = state.app.list_users(actor).await;
-        let recent = state.app.audit_log(actor, None, Some(8)).await;
-        match (users, recent) {
-            (Ok(users), Ok(page)) => {
-                (Some(users.len()), page.items.iter().map(|e| AuditLine::new(e, &t)).collect())
-            }
-            (Err(error), _) | (_, Err(error)) => return super::app_error_page(error, actor.locale),
-        }
+        let users = page.app().list_users(actor).await?;
+        let recent = page.app().audit_log(actor, None, Some(8)).await?;
+        (Some(users.len()), recent.items.iter().map(|e| AuditLine::new(e, &t)).collect())
     } else {
         (None, Vec::new())
     };
-    render(&HomePage {
+    page.render(&HomePage {
         t,
-        shell: Shell::for_user(&csrf, &user, "home", "/"),
+        shell: page.shell("home"),
         name: actor.display_name.clone(),
         email: actor.email.to_string(),
-        role: actor
-            .role_names
-            .iter()
-            .map(|name| super::access::role_name(&t, name))
-            .collect::<Vec<_>>()
-            .join(", "),
+        role: actor.role_names.iter().map(|name| role_name(&t, name)).collect::<Vec<_>>().join(", "),
         language: actor.locale.native_name(),
         users_count,
         recent,

@@ -1,81 +1,22 @@
 //! Atendimentos: opening an interaction from a profile or a vehicle, and
 //! its information page (seed 000, steps 5–6, 8–9 and 16–18).
-use super::{
-    FieldMessages, FormValues, Pairs, Shell, form_id, htmx_error, path_id, render_with_status, value,
+use super::components::{
+    FieldMessages, FormOutcome, FormValues, InteractionLabels, InteractionLine, Pairs, form_id, number,
+    option_label, value,
 };
-use crate::AppState;
-use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr_for};
-use crate::security::CsrfToken;
-use app::interactions::{InteractionList, InteractionView};
+use crate::error::PageResult;
+use crate::extract::{Form, Page, Query, path_id, see_other};
+use crate::i18n::Tr;
+use crate::layout::{Shell, render_with_status};
+use app::AppError;
+use app::interactions::InteractionView;
 use app::registry_settings::StatusView;
-use app::{Actor, AppError};
 use askama::Template;
-use axum::extract::{Extension, Form, Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::Path;
 use domain::access::Permission;
 use domain::interaction::{InteractionChannel, InteractionDraft};
 use domain::{InteractionId, PartyId, ValidationErrors};
 use serde::Deserialize;
-
-/// An interaction as a row of a table, in the reader's language.
-pub struct InteractionLine {
-    pub id: uuid::Uuid,
-    pub when: String,
-    pub nature: String,
-    pub channel: String,
-    pub status: String,
-    pub closed: bool,
-    pub responsible: String,
-    pub due: String,
-    pub plate: Option<String>,
-}
-
-/// The label of a nature or status: the organisation's own, or the
-/// catalogue's for a built-in one.
-pub fn option_label(t: &Tr, prefix: &str, options: &[StatusView], code: &str) -> String {
-    match options.iter().find(|o| o.code == code) {
-        Some(o) if !o.label.is_empty() => o.label.clone(),
-        _ => {
-            let key = format!("{prefix}-{code}");
-            if t.has(&key) { t.get(&key) } else { code.to_string() }
-        }
-    }
-}
-
-/// The organisation's natures and statuses, read once per page.
-pub struct InteractionLabels {
-    pub natures: Vec<StatusView>,
-    pub statuses: Vec<StatusView>,
-}
-
-impl InteractionLabels {
-    pub async fn load(state: &AppState, actor: &Actor) -> Result<InteractionLabels, AppError> {
-        Ok(InteractionLabels {
-            natures: state.app.interaction_options(actor, InteractionList::Nature).await?,
-            statuses: state.app.interaction_options(actor, InteractionList::Status).await?,
-        })
-    }
-
-    pub fn lines(&self, t: &Tr, views: Vec<InteractionView>) -> Vec<InteractionLine> {
-        views.into_iter().map(|i| line(t, &self.natures, &self.statuses, i)).collect()
-    }
-}
-
-fn line(t: &Tr, natures: &[StatusView], statuses: &[StatusView], i: InteractionView) -> InteractionLine {
-    InteractionLine {
-        id: i.id,
-        when: t.datetime(&i.created_at),
-        nature: option_label(t, "nature", natures, &i.nature),
-        channel: t.get(&format!("interaction-channel-{}", i.channel)),
-        status: option_label(t, "interaction-status", statuses, &i.status),
-        closed: i.closed,
-        responsible: i.responsible,
-        due: i.due_on.map(|d| t.date(&d)).unwrap_or_default(),
-        plate: i.vehicle_plate,
-    }
-}
 
 #[derive(Template)]
 #[template(path = "interaction.html")]
@@ -116,32 +57,15 @@ struct PageInput {
     saved: bool,
 }
 
-async fn page(
-    state: &AppState,
-    user: &CurrentUser,
-    csrf: &CsrfToken,
-    headers: &HeaderMap,
-    input: PageInput,
-) -> Response {
-    let actor = &user.actor;
-    let loaded = async {
-        let party = state.app.get_party(actor, input.party).await?;
-        let natures = state.app.interaction_options(actor, InteractionList::Nature).await?;
-        let statuses = state.app.interaction_options(actor, InteractionList::Status).await?;
-        let vehicles = state.app.vehicles_of(actor, input.party).await?;
-        let users = state.app.sellers(actor).await?;
-        Ok::<_, AppError>((party, natures, statuses, vehicles, users))
-    }
-    .await;
-    let (party, natures, statuses, vehicles, users) = match loaded {
-        Ok(loaded) => loaded,
-        Err(error) => return htmx_error(error, actor.locale, headers),
-    };
-    let t = tr_for(actor);
-    let super::FormOutcome { errors, alert, status } = match super::FormOutcome::of(input.error, &t) {
-        Ok(outcome) => outcome,
-        Err(other) => return htmx_error(other, actor.locale, headers),
-    };
+async fn page(page: &Page, input: PageInput) -> PageResult {
+    let actor = &page.actor;
+    let app = page.app();
+    let party = app.get_party(actor, input.party).await?;
+    let labels = InteractionLabels::load(app, actor).await?;
+    let vehicles = app.vehicles_of(actor, input.party).await?;
+    let users = app.sellers(actor).await?;
+    let t = page.t;
+    let FormOutcome { errors, alert, status } = FormOutcome::of(input.error, &t)?;
     let options = |list: &[StatusView], prefix: &str| -> Vec<(String, String)> {
         list.iter().map(|o| (o.code.clone(), option_label(&t, prefix, list, &o.code))).collect()
     };
@@ -159,7 +83,7 @@ async fn page(
         plate: None,
     };
     let line = match &input.existing {
-        Some(i) => line(&t, &natures, &statuses, i.clone()),
+        Some(i) => labels.line(&t, i.clone()),
         None => empty_line,
     };
     let heading = match &input.existing {
@@ -170,7 +94,7 @@ async fn page(
         Some(i) => format!("/interactions/{}", i.id),
         None => format!("/customers/{}/interactions", party.id),
     };
-    render_with_status(
+    Ok(render_with_status(
         status,
         &InteractionPage {
             heading,
@@ -184,18 +108,18 @@ async fn page(
             form: FormValues(input.form),
             errors,
             alert,
-            natures: options(&natures, "nature"),
-            statuses: options(&statuses, "interaction-status"),
+            natures: options(&labels.natures, "nature"),
+            statuses: options(&labels.statuses, "interaction-status"),
             channels: InteractionChannel::ALL
                 .iter()
                 .map(|c| (c.as_str().to_string(), t.get(&format!("interaction-channel-{}", c.as_str()))))
                 .collect(),
             users: users.into_iter().map(|(id, name)| (id.to_string(), name)).collect(),
             vehicles: vehicle_options,
-            shell: Shell::for_user(csrf, user, "customers", &format!("/customers/{}", party.id)),
+            shell: page.shell("customers"),
             t,
         },
-    )
+    ))
 }
 
 fn draft(form: &Pairs) -> (InteractionDraft, ValidationErrors) {
@@ -222,59 +146,32 @@ fn pairs(items: &[(&str, String)]) -> Pairs {
     items.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }
 
-pub async fn new_form(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(query): Query<NewQuery>,
-) -> Response {
-    let Ok(party) = id.parse::<PartyId>() else {
-        return htmx_error(AppError::NotFound, user.actor.locale, &headers);
-    };
-    if let Err(error) = state.app.party_for_edit(&user.actor, party).await {
-        return htmx_error(error, user.actor.locale, &headers);
-    }
+pub async fn new_form(page: Page, Path(id): Path<String>, Query(query): Query<NewQuery>) -> PageResult {
+    let party: PartyId = path_id(&id)?;
+    page.app().party_for_edit(&page.actor, party).await?;
     let form = pairs(&[
         ("nature", query.nature.unwrap_or_default()),
         ("channel", "call".into()),
         ("status", "open".into()),
-        ("responsible_id", user.actor.user_id.to_string()),
+        ("responsible_id", page.actor.user_id.to_string()),
         ("vehicle_id", query.vehicle.unwrap_or_default()),
     ]);
-    page(&state, &user, &csrf, &headers, PageInput { party, existing: None, form, error: None, saved: false })
-        .await
+    self::page(&page, PageInput { party, existing: None, form, error: None, saved: false }).await
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Form(form): Form<Pairs>,
-) -> Response {
-    let Ok(party) = id.parse::<PartyId>() else {
-        return htmx_error(AppError::NotFound, user.actor.locale, &headers);
-    };
+pub async fn create(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
+    let party: PartyId = path_id(&id)?;
     let (draft, errors) = draft(&form);
     let result = if errors.is_empty() {
-        state.app.open_interaction(&user.actor, party, &draft).await
+        page.app().open_interaction(&page.actor, party, &draft).await
     } else {
         Err(AppError::Validation(errors))
     };
     match result {
-        Ok(opened) => Redirect::to(&format!("/interactions/{}?saved=1", opened.id)).into_response(),
+        Ok(opened) => Ok(see_other(&format!("/interactions/{}?saved=1", opened.id))),
         Err(error) => {
-            page(
-                &state,
-                &user,
-                &csrf,
-                &headers,
-                PageInput { party, existing: None, form, error: Some(error), saved: false },
-            )
-            .await
+            self::page(&page, PageInput { party, existing: None, form, error: Some(error), saved: false })
+                .await
         }
     }
 }
@@ -291,54 +188,31 @@ fn form_of(i: &InteractionView) -> Pairs {
     ])
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(query): Query<NewQuery>,
-) -> Response {
-    let found = async { state.app.interaction(&user.actor, path_id::<InteractionId>(&id)?).await }.await;
-    match found {
-        Ok(i) => {
-            let input = PageInput {
-                party: PartyId(i.party_id),
-                form: form_of(&i),
-                existing: Some(i),
-                error: None,
-                saved: query.saved.is_some(),
-            };
-            page(&state, &user, &csrf, &headers, input).await
-        }
-        Err(error) => htmx_error(error, user.actor.locale, &headers),
-    }
+pub async fn show(page: Page, Path(id): Path<String>, Query(query): Query<NewQuery>) -> PageResult {
+    let i = page.app().interaction(&page.actor, path_id::<InteractionId>(&id)?).await?;
+    let input = PageInput {
+        party: PartyId(i.party_id),
+        form: form_of(&i),
+        existing: Some(i),
+        error: None,
+        saved: query.saved.is_some(),
+    };
+    self::page(&page, input).await
 }
 
-pub async fn update(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Form(form): Form<Pairs>,
-) -> Response {
-    let found = async { state.app.interaction(&user.actor, path_id::<InteractionId>(&id)?).await }.await;
-    let existing = match found {
-        Ok(i) => i,
-        Err(error) => return htmx_error(error, user.actor.locale, &headers),
-    };
+pub async fn update(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
+    let existing = page.app().interaction(&page.actor, path_id::<InteractionId>(&id)?).await?;
     let (draft, mut errors) = draft(&form);
-    let version = super::number::<i64>(&form, "version", &mut errors);
+    let version = number::<i64>(&form, "version", &mut errors);
     let result = match (errors.is_empty(), version) {
         (true, Some(version)) => {
-            state.app.update_interaction(&user.actor, InteractionId(existing.id), version, &draft).await
+            page.app().update_interaction(&page.actor, InteractionId(existing.id), version, &draft).await
         }
         (true, None) => Err(ValidationErrors::single("version", "error-required").into()),
         (false, _) => Err(AppError::Validation(errors)),
     };
     match result {
-        Ok(saved) => Redirect::to(&format!("/interactions/{}?saved=1", saved.id)).into_response(),
+        Ok(saved) => Ok(see_other(&format!("/interactions/{}?saved=1", saved.id))),
         Err(error) => {
             let input = PageInput {
                 party: PartyId(existing.party_id),
@@ -347,7 +221,7 @@ pub async fn update(
                 error: Some(error),
                 saved: false,
             };
-            page(&state, &user, &csrf, &headers, input).await
+            self::page(&page, input).await
         }
     }
 }

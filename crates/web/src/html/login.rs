@@ -1,15 +1,16 @@
 //! Signing in and out.
-use super::{Shell, local_path, render_with_status};
+use super::components::local_path;
 use crate::AppState;
-use crate::auth::{ClientIp, CurrentUser, SESSION_COOKIE, clear_cookie, request_locale, set_cookie};
-use crate::i18n::{Tr, tr};
-use crate::security::CsrfToken;
+use crate::auth::{ClientIp, SESSION_COOKIE, clear_cookie, set_cookie};
+use crate::error::{PageResult, describe};
+use crate::extract::{Form, Page, Query, Visitor, see_other};
+use crate::i18n::Tr;
+use crate::layout::{Shell, render, render_with_status};
 use app::AppError;
 use app::auth::LoginInput;
 use askama::Template;
-use axum::extract::{Extension, Form, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -30,18 +31,11 @@ pub struct LoginQuery {
     out: Option<String>,
 }
 
-pub async fn show(
-    State(_state): State<AppState>,
-    current: Result<CurrentUser, Response>,
-    Extension(csrf): Extension<CsrfToken>,
-    headers: HeaderMap,
-    Query(query): Query<LoginQuery>,
-) -> Response {
-    if current.is_ok() {
-        return Redirect::to(&local_path(query.next.as_deref())).into_response();
+pub async fn show(visitor: Visitor, Query(query): Query<LoginQuery>) -> PageResult {
+    if visitor.actor.is_some() {
+        return Ok(see_other(&local_path(query.next.as_deref())));
     }
-    let locale = request_locale(&headers);
-    let t = tr(locale);
+    let t = visitor.t;
     let notice = if query.out.is_some() {
         Some(t.get("login-logged-out"))
     } else if query.ended.is_some() {
@@ -49,15 +43,14 @@ pub async fn show(
     } else {
         None
     };
-    let page = LoginPage {
+    Ok(render(&LoginPage {
         t,
-        shell: Shell::new(&csrf, None, locale, "login", "/login"),
+        shell: visitor.shell("login"),
         email: String::new(),
         next: local_path(query.next.as_deref()),
         notice,
         error: None,
-    };
-    render_with_status(StatusCode::OK, &page)
+    }))
 }
 
 #[derive(Deserialize)]
@@ -71,52 +64,53 @@ pub struct LoginForm {
 
 pub async fn submit(
     State(state): State<AppState>,
+    visitor: Visitor,
     ClientIp(ip): ClientIp,
-    Extension(csrf): Extension<CsrfToken>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
-) -> Response {
+) -> PageResult {
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
     let result = state
         .app
         .login(LoginInput { email: &form.email, password: &form.password, ip: ip.as_deref(), user_agent })
         .await;
-    let locale = request_locale(&headers);
     match result {
         Ok(success) => {
-            let mut response = Redirect::to(&local_path(form.next.as_deref())).into_response();
+            let mut response = see_other(&local_path(form.next.as_deref()));
             // A new session token at every login: a token planted before
             // login (session fixation) is never promoted.
             set_cookie(&mut response, SESSION_COOKIE, &success.session_token, state.secure_cookies, None);
-            response
+            Ok(response)
         }
         Err(error) => {
-            let t = tr(locale);
-            let (status, message) = super::app_error_message(&error, &t);
+            let t = visitor.t;
+            let retry = match &error {
+                AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+                _ => None,
+            };
+            let described = describe(&error.into(), &t);
             let page = LoginPage {
                 t,
-                shell: Shell::new(&csrf, None, locale, "login", "/login"),
+                shell: visitor.shell("login"),
                 email: form.email,
                 next: local_path(form.next.as_deref()),
                 notice: None,
-                error: Some(message),
+                error: Some(described.message),
             };
-            let mut response = render_with_status(status, &page);
-            if let AppError::RateLimited { retry_after_secs } = error
-                && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+            let mut response = render_with_status(described.status, &page);
+            if let Some(seconds) = retry
+                && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
             {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
-            response
+            Ok(response)
         }
     }
 }
 
-pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> Response {
-    if let Err(error) = state.app.logout(&user.actor, &user.session_token).await {
-        return super::app_error_page(error, user.actor.locale);
-    }
-    let mut response = Redirect::to("/login?out=1").into_response();
-    clear_cookie(&mut response, SESSION_COOKIE, state.secure_cookies);
-    response
+pub async fn logout(page: Page) -> PageResult {
+    page.app().logout(&page.actor, &page.session_token).await?;
+    let mut response = see_other("/login?out=1");
+    clear_cookie(&mut response, SESSION_COOKIE, page.state.secure_cookies);
+    Ok(response)
 }

@@ -1,32 +1,33 @@
 //! The language switch, for signed-in users and visitors alike.
-use super::local_path;
+use super::components::local_path;
 use crate::AppState;
-use crate::auth::{CurrentUser, LOCALE_COOKIE, set_cookie};
-use axum::extract::{Form, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use crate::auth::{LOCALE_COOKIE, set_cookie};
+use crate::error::PageResult;
+use crate::extract::{Form, Visitor, see_other};
+use axum::extract::State;
 use domain::Locale;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
 pub struct LocaleForm {
+    #[serde(default)]
     locale: String,
     back: Option<String>,
 }
 
 pub async fn set_locale(
     State(state): State<AppState>,
-    current: Result<CurrentUser, Response>,
+    visitor: Visitor,
     Form(form): Form<LocaleForm>,
-) -> Response {
+) -> PageResult {
     let locale = Locale::parse(&form.locale).unwrap_or_default();
     // Viewing the app as someone else changes nobody's stored choice.
-    if let Ok(user) = current
-        && user.actor.viewing_as.is_none()
-        && let Err(error) = state.app.set_own_locale(&user.actor, locale).await
+    if let Some(actor) = &visitor.actor
+        && actor.viewing_as.is_none()
     {
-        return super::app_error_page(error, user.actor.locale);
+        state.app.set_own_locale(actor, locale).await?;
     }
-    let mut response = Redirect::to(&local_path(form.back.as_deref())).into_response();
+    let mut response = see_other(&local_path(form.back.as_deref()));
     set_cookie(&mut response, LOCALE_COOKIE, locale.tag(), state.secure_cookies, Some(365 * 24 * 3600));
-    response
+    Ok(response)
 }

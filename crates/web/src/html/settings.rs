@@ -1,15 +1,15 @@
 //! Configurações do cadastro: the organisation's own fields and statuses.
-use super::{FieldMessages, Shell, render_with_status};
-use crate::AppState;
-use crate::auth::CurrentUser;
-use crate::i18n::{Tr, tr_for};
-use crate::security::CsrfToken;
+use super::components::FieldMessages;
+use crate::error::PageResult;
+use crate::extract::{Form, Page, path_id, see_other};
+use crate::i18n::Tr;
+use crate::labels::Labels;
+use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::registry_settings::CustomFieldView;
 use askama::Template;
-use axum::extract::{Extension, Form, Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -34,26 +34,20 @@ pub struct FieldForm {
 }
 
 async fn page(
-    state: &AppState,
-    user: &CurrentUser,
-    csrf: &CsrfToken,
+    page: &Page,
     field_form: FieldForm,
     status_label: String,
     errors: FieldMessages,
     status: StatusCode,
-) -> Response {
-    let actor = &user.actor;
-    let t = tr_for(actor);
-    let (fields, statuses) = match state.app.registry_settings(actor).await {
-        Ok(settings) => settings,
-        Err(e) => return super::app_error_page(e, actor.locale),
-    };
-    render_with_status(
+) -> PageResult {
+    let t = page.t;
+    let (fields, statuses) = page.app().registry_settings(&page.actor).await?;
+    Ok(render_with_status(
         status,
         &SettingsPage {
-            shell: Shell::for_user(csrf, user, "settings", "/admin/registry"),
+            shell: page.shell("settings"),
             fields,
-            statuses: super::customers::Labels::options(&t, statuses),
+            statuses: Labels::options(&t, statuses),
             field_form,
             status_label,
             errors,
@@ -63,56 +57,28 @@ async fn page(
                 .collect(),
             t,
         },
-    )
+    ))
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-) -> Response {
-    page(
-        &state,
-        &user,
-        &csrf,
-        FieldForm { kind: "text".into(), ..Default::default() },
-        String::new(),
-        FieldMessages::default(),
-        StatusCode::OK,
-    )
-    .await
+pub async fn show(page: Page) -> PageResult {
+    let form = FieldForm { kind: "text".into(), ..Default::default() };
+    self::page(&page, form, String::new(), FieldMessages::default(), StatusCode::OK).await
 }
 
-pub async fn add_field(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Form(form): Form<FieldForm>,
-) -> Response {
-    match state.app.create_custom_field(&user.actor, &form.label, &form.kind, &form.choices).await {
-        Ok(_) => Redirect::to("/admin/registry").into_response(),
+pub async fn add_field(page: Page, Form(form): Form<FieldForm>) -> PageResult {
+    match page.app().create_custom_field(&page.actor, &form.label, &form.kind, &form.choices).await {
+        Ok(_) => Ok(see_other("/admin/registry")),
         Err(AppError::Validation(errors)) => {
-            let messages = FieldMessages::from_errors(&errors, &tr_for(&user.actor));
-            page(&state, &user, &csrf, form, String::new(), messages, StatusCode::UNPROCESSABLE_ENTITY).await
+            let messages = FieldMessages::from_errors(&errors, &page.t);
+            self::page(&page, form, String::new(), messages, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(error) => super::app_error_page(error, user.actor.locale),
+        Err(error) => Err(error.into()),
     }
 }
 
-pub async fn delete_field(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let result = match id.parse() {
-        Ok(id) => state.app.delete_custom_field(&user.actor, id).await,
-        Err(_) => Err(AppError::NotFound),
-    };
-    match result {
-        Ok(()) => Redirect::to("/admin/registry").into_response(),
-        Err(error) => super::htmx_error(error, user.actor.locale, &headers),
-    }
+pub async fn delete_field(page: Page, Path(id): Path<String>) -> PageResult {
+    page.app().delete_custom_field(&page.actor, path_id(&id)?).await?;
+    Ok(see_other("/admin/registry"))
 }
 
 #[derive(Deserialize)]
@@ -121,27 +87,14 @@ pub struct StatusForm {
     label: String,
 }
 
-pub async fn add_status(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Extension(csrf): Extension<CsrfToken>,
-    Form(form): Form<StatusForm>,
-) -> Response {
-    match state.app.add_customer_status(&user.actor, &form.label).await {
-        Ok(_) => Redirect::to("/admin/registry").into_response(),
+pub async fn add_status(page: Page, Form(form): Form<StatusForm>) -> PageResult {
+    match page.app().add_customer_status(&page.actor, &form.label).await {
+        Ok(_) => Ok(see_other("/admin/registry")),
         Err(AppError::Validation(errors)) => {
-            let messages = FieldMessages::from_errors(&errors, &tr_for(&user.actor));
-            page(
-                &state,
-                &user,
-                &csrf,
-                FieldForm::default(),
-                form.label,
-                messages,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let messages = FieldMessages::from_errors(&errors, &page.t);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            self::page(&page, FieldForm::default(), form.label, messages, status).await
         }
-        Err(error) => super::app_error_page(error, user.actor.locale),
+        Err(error) => Err(error.into()),
     }
 }

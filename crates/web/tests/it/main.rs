@@ -6,6 +6,7 @@ mod api;
 mod browser;
 mod catalogue;
 mod customers;
+mod forms;
 mod profile;
 mod security;
 mod sessions;

@@ -139,8 +139,10 @@ async fn pages_walk_from_vehicle_to_workshop_booking(t: TestApp) {
 
     // The same hour again: booked, with a warning.
     let again = book("2026-12-02T10:30", "2026-12-02T11:30").await.expect("POST");
-    assert_eq!(again.status(), 200);
-    assert!(again.text().await.expect("body").contains("id=\"double-booking\""));
+    assert_eq!(again.status(), 303, "a booking answers with a redirect, double-booked or not");
+    let landing = again.headers()["location"].to_str().expect("location").to_string();
+    assert!(t.html(&client, &landing).await.contains("id=\"double-booking\""), "warned once");
+    assert!(!t.html(&client, &landing).await.contains("id=\"double-booking\""), "a reload repeats nothing");
 
     for path in [
         "/agenda?view=week&date=2026-12-02",

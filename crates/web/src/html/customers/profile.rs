@@ -1,11 +1,10 @@
 //! Perfil do cliente: what the customer page adds to the registration
 //! sheet — vehicles owned and of interest, interactions, appointments, a
 //! relationship summary and the history, read in one pass (seed 000).
-use super::interactions::{InteractionLabels, InteractionLine, option_label};
-use crate::AppState;
+use crate::html::components::{InteractionLabels, InteractionLine, option_label};
 use crate::i18n::Tr;
 use app::vehicles::{VehicleInterestView, VehicleView};
-use app::{Actor, AppError};
+use app::{Actor, App, AppError};
 use chrono::{DateTime, Utc};
 use domain::PartyId;
 use domain::timeline::EventKind;
@@ -88,19 +87,18 @@ fn interest_line(t: &Tr, i: VehicleInterestView) -> InterestLine {
 }
 
 pub async fn profile_parts(
-    state: &AppState,
+    app: &App,
     actor: &Actor,
     t: &Tr,
     party: PartyId,
     history: &HistoryQuery,
 ) -> Result<ProfileParts, AppError> {
-    let app = &state.app;
     let vehicles = app.vehicles_of(actor, party).await?;
     let interests = app.vehicle_interests(actor, party).await?;
     let interactions = app.interactions_of(actor, party, None).await?;
     let appointments = app.appointments_of(actor, party).await?;
     let events = app.history(actor, party, history.kind, history.before).await?;
-    let labels = InteractionLabels::load(state, actor).await?;
+    let labels = InteractionLabels::load(app, actor).await?;
     let (natures, statuses) = (&labels.natures, &labels.statuses);
 
     let open_count = interactions.iter().filter(|i| !i.closed).count();

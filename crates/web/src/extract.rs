@@ -1,0 +1,427 @@
+//! One context per request. The [`context`] layer finds who is asking once
+//! (the session cookie on pages, the bearer token on the API), with the
+//! language, the CSRF token, whether htmx asked and the one-time flash;
+//! handlers take it as [`Page`], [`Visitor`] or [`ApiActor`]. The same
+//! layer words every failure a handler returns ([`crate::error`]).
+//!
+//! The input extractors here never let framework text reach a person: an
+//! empty value means "not set", a malformed one is a field message.
+use crate::AppState;
+use crate::auth::{self, SESSION_COOKIE, cookie_value};
+use crate::error::{Error, PageRequest, PageResult, Pending, api_response, page_response};
+use crate::flash::Flash;
+use crate::i18n::{Tr, tr, tr_for};
+use crate::layout::{Shell, render_with_status};
+use crate::security::CsrfToken;
+use app::{Actor, App, AppError};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::Locale;
+use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Which kind of answer a path gives.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Surface {
+    /// Pages and htmx partials, for people with a session.
+    Page,
+    /// The JSON API, for machines with a bearer token.
+    Api,
+    /// Assets, the health check and calendar feeds: nobody to recognise.
+    Bare,
+}
+
+impl Surface {
+    fn of(path: &str) -> Surface {
+        if path.starts_with("/api/") {
+            Surface::Api
+        } else if path.starts_with("/assets/") || path == "/health" || path.starts_with("/calendar/") {
+            Surface::Bare
+        } else {
+            Surface::Page
+        }
+    }
+}
+
+/// Who asks and how, found once by [`context`].
+#[derive(Clone)]
+pub struct RequestContext {
+    pub actor: Option<Actor>,
+    /// The session cookie, while it opens a live session.
+    pub session_token: Option<String>,
+    pub csrf: String,
+    pub htmx: bool,
+    pub locale: Locale,
+    pub flash: Option<Flash>,
+    /// Path and query, where the language switch comes back to.
+    pub path: String,
+}
+
+impl RequestContext {
+    fn tr(&self) -> Tr {
+        match &self.actor {
+            Some(actor) => tr_for(actor),
+            None => tr(self.locale),
+        }
+    }
+}
+
+/// The request-context layer: recognises the caller, runs the handler,
+/// then words a failure the handler returned.
+pub async fn context(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let surface = Surface::of(request.uri().path());
+    let headers = request.headers();
+    let htmx = headers.contains_key("hx-request");
+    let csrf = request.extensions().get::<CsrfToken>().map(|token| token.0.clone()).unwrap_or_default();
+    let ip = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip().to_string());
+    let method = request.method().clone();
+    let path = back_path(&method, &request);
+    let cookie = cookie_value(headers, SESSION_COOKIE).filter(|t| !t.is_empty()).map(str::to_string);
+
+    let mut context = RequestContext {
+        actor: None,
+        session_token: None,
+        csrf,
+        htmx,
+        locale: auth::request_locale(headers),
+        flash: None,
+        path,
+    };
+    let found = match surface {
+        Surface::Bare => Ok(()),
+        Surface::Api => recognise_token(&state.app, headers, ip.as_deref(), &mut context).await,
+        Surface::Page => match &cookie {
+            Some(token) => recognise_session(&state.app, headers, token, ip.as_deref(), &mut context).await,
+            None => Ok(()),
+        },
+    };
+    if let Some(actor) = &context.actor {
+        context.locale = actor.locale;
+    }
+    let response = match found {
+        Ok(()) => {
+            request.extensions_mut().insert(context.clone());
+            next.run(request).await
+        }
+        Err(error) => Error::App(error).into_response(),
+    };
+
+    let Some(Pending(error)) = response.extensions().get::<Pending>().cloned() else {
+        if context.flash.is_some() && method == Method::GET && !htmx && response.status().is_success() {
+            forget_flash(&state.app, &context).await;
+        }
+        return response;
+    };
+    let t = context.tr();
+    match surface {
+        Surface::Api => api_response(&error, &t),
+        Surface::Page | Surface::Bare => {
+            let session_ended = cookie.is_some() && context.session_token.is_none();
+            let shell = Shell::new(&context.csrf, context.actor.as_ref(), context.locale, "", &context.path);
+            let request = PageRequest { t, shell, htmx, method: &method, session_ended };
+            let mut answer = page_response(&error, request);
+            if matches!(*error, Error::SignedOut) && session_ended {
+                auth::clear_cookie(&mut answer, SESSION_COOKIE, state.secure_cookies);
+            }
+            answer
+        }
+    }
+}
+
+/// Where the language switch returns to: the page itself, or for a form
+/// answered with a page (a refusal), the page the form was on.
+fn back_path(method: &Method, request: &Request) -> String {
+    if *method == Method::GET {
+        return request.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+    }
+    let referer = request.headers().get(header::REFERER).and_then(|v| v.to_str().ok()).unwrap_or("/");
+    let after_host = referer.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]));
+    after_host.unwrap_or("/").to_string()
+}
+
+async fn recognise_session(
+    app: &App,
+    headers: &HeaderMap,
+    token: &str,
+    ip: Option<&str>,
+    context: &mut RequestContext,
+) -> Result<(), AppError> {
+    let Some(session) = app.session(token, ip).await? else {
+        return Ok(());
+    };
+    let target = cookie_value(headers, auth::VIEW_AS_COOKIE).and_then(|v| v.parse().ok());
+    let actor = match target {
+        // A stale or forged choice only falls back to oneself.
+        Some(target) => app.resume_view_as(&session.actor, target).await.unwrap_or(session.actor),
+        None => session.actor,
+    };
+    context.actor = Some(actor);
+    context.session_token = Some(token.to_string());
+    context.flash = session.flash.as_deref().and_then(Flash::decode);
+    Ok(())
+}
+
+async fn recognise_token(
+    app: &App,
+    headers: &HeaderMap,
+    ip: Option<&str>,
+    context: &mut RequestContext,
+) -> Result<(), AppError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    if let Some(token) = token {
+        context.actor = app.token_actor(token, ip).await?;
+    }
+    Ok(())
+}
+
+/// A flash is shown by one page; failing to clear it only shows it twice.
+async fn forget_flash(app: &App, context: &RequestContext) {
+    if let Some(token) = &context.session_token
+        && let Err(error) = app.set_flash(token, None).await
+    {
+        tracing::warn!(%error, "could not clear a shown flash");
+    }
+}
+
+fn context_of(parts: &Parts) -> Result<&RequestContext, Error> {
+    parts
+        .extensions
+        .get::<RequestContext>()
+        .ok_or_else(|| Error::App(AppError::Internal("the request-context layer did not run".into())))
+}
+
+/// A signed-in person on a page. Without a live session the request
+/// goes to the login page.
+pub struct Page {
+    pub state: AppState,
+    pub actor: Actor,
+    pub session_token: String,
+    pub csrf: String,
+    /// htmx asked for a part of a page.
+    pub htmx: bool,
+    /// The person's language and the organisation's time zone.
+    pub t: Tr,
+    path: String,
+    flash: Option<Flash>,
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let context = context_of(parts)?;
+        let (Some(actor), Some(session_token)) = (&context.actor, &context.session_token) else {
+            return Err(Error::SignedOut);
+        };
+        Ok(Page {
+            state: state.clone(),
+            t: tr_for(actor),
+            actor: actor.clone(),
+            session_token: session_token.clone(),
+            csrf: context.csrf.clone(),
+            htmx: context.htmx,
+            path: context.path.clone(),
+            flash: context.flash.clone(),
+        })
+    }
+}
+
+impl Page {
+    pub fn app(&self) -> &Arc<App> {
+        &self.state.app
+    }
+
+    /// The layout for this page, with `active` lit in the navigation.
+    pub fn shell(&self, active: &'static str) -> Shell {
+        Shell::new(&self.csrf, Some(&self.actor), self.actor.locale, active, &self.path)
+            .with_flash(self.flash.as_ref(), &self.t)
+    }
+
+    pub fn render(&self, template: &impl Template) -> PageResult {
+        Ok(render_with_status(StatusCode::OK, template))
+    }
+
+    /// Redirects (303) after leaving a one-time message for the next page.
+    pub async fn redirect_with(&self, to: &str, flash: Flash) -> PageResult {
+        self.state.app.set_flash(&self.session_token, Some(&flash.encode())).await?;
+        Ok(see_other(to))
+    }
+}
+
+/// A request to a page that anyone may open (login, language switch): the
+/// signed-in person when there is one.
+pub struct Visitor {
+    pub actor: Option<Actor>,
+    pub session_token: Option<String>,
+    pub csrf: String,
+    pub locale: Locale,
+    pub t: Tr,
+    path: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Visitor {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let context = context_of(parts)?;
+        Ok(Visitor {
+            actor: context.actor.clone(),
+            session_token: context.session_token.clone(),
+            csrf: context.csrf.clone(),
+            locale: context.locale,
+            t: context.tr(),
+            path: context.path.clone(),
+        })
+    }
+}
+
+impl Visitor {
+    pub fn shell(&self, active: &'static str) -> Shell {
+        Shell::new(&self.csrf, self.actor.as_ref(), self.locale, active, &self.path)
+    }
+}
+
+/// A caller of the JSON API, identified by `Authorization: Bearer <token>`.
+pub struct ApiActor(pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiActor {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        context_of(parts)?.actor.clone().map(ApiActor).ok_or(Error::SignedOut)
+    }
+}
+
+/// 303 See Other: the answer to every form that changed something.
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// An id from the path; one that does not parse names nothing: 404.
+pub fn path_id<T: std::str::FromStr>(text: &str) -> Result<T, Error> {
+    text.parse().map_err(|_| Error::not_found())
+}
+
+/// A query string, read the way browsers send forms: empty values are
+/// left out, a value that does not parse is a field message.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parse_urlencoded(parts.uri.query().unwrap_or_default().as_bytes()).map(Query)
+    }
+}
+
+/// A query string read like [`Query`] whose refusal the page shows itself
+/// (a list keeps its filters' form and says what did not parse).
+pub struct TryQuery<T>(pub Result<T, domain::ValidationErrors>);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for TryQuery<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match parse_urlencoded(parts.uri.query().unwrap_or_default().as_bytes()) {
+            Ok(value) => Ok(TryQuery(Ok(value))),
+            Err(Error::App(AppError::Validation(errors))) => Ok(TryQuery(Err(errors))),
+            Err(other) => Err(other),
+        }
+    }
+}
+
+/// A form body (`application/x-www-form-urlencoded`), read like [`Query`].
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let body = Bytes::from_request(request, state).await.map_err(|_| Error::invalid("form"))?;
+        parse_urlencoded(&body).map(Form)
+    }
+}
+
+/// The raw pairs of a form whose field names vary (custom fields), read
+/// like [`Form`] but keeping every value, empty ones too.
+pub struct RawForm(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawForm {
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(request, state).await.map(RawForm).map_err(|_| Error::invalid("form"))
+    }
+}
+
+/// Reads `name=value&…` into `T` with empty values left out.
+pub fn parse_urlencoded<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let kept = form_urlencoded::parse(bytes).filter(|(_, value)| !value.is_empty());
+    let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish();
+    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let message = error.inner().to_string();
+        match missing_field(&message) {
+            Some(field) => required(field),
+            None => Error::invalid(field_of(error.path())),
+        }
+    })
+}
+
+/// The field serde names in "missing field `name`": a required value left empty.
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `").and_then(|rest| rest.split_once('`')).map(|(field, _)| field)
+}
+
+fn required(field: &str) -> Error {
+    domain::ValidationErrors::single(field.to_string(), "error-required").into()
+}
+
+fn field_of(path: &serde_path_to_error::Path) -> String {
+    let field = path.to_string();
+    if field == "." { "form".to_string() } else { field }
+}
+
+/// A JSON body. Text that is not JSON is `400 bad_request`; JSON that does
+/// not fit the type is `422 validation` naming the field.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/json") || ct.contains("+json"));
+        if !is_json {
+            return Err(Error::UnreadableBody);
+        }
+        let body = Bytes::from_request(request, state).await.map_err(|_| Error::UnreadableBody)?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&body);
+        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            if !error.inner().is_data() {
+                return Error::UnreadableBody;
+            }
+            let message = error.inner().to_string();
+            match missing_field(&message) {
+                Some(field) => required(field),
+                None => Error::invalid(field_of(error.path())),
+            }
+        })?;
+        deserializer.end().map_err(|_| Error::UnreadableBody)?;
+        Ok(ApiJson(value))
+    }
+}

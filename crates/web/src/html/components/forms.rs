@@ -1,0 +1,113 @@
+//! Reading HTML forms and answering them: repeated names, numbers and
+//! ids typed in, the refusal of a use case shown in its form, and the
+//! values to fill the form again.
+use crate::error::Error;
+use crate::i18n::Tr;
+use app::AppError;
+use axum::http::StatusCode;
+use domain::ValidationErrors;
+
+/// A form posted with repeated names (checkboxes): its pairs in order.
+pub type Pairs = Vec<(String, String)>;
+
+pub fn values<'a>(pairs: &'a Pairs, name: &'a str) -> impl Iterator<Item = &'a str> {
+    pairs.iter().filter(move |(key, _)| key == name).map(|(_, value)| value.as_str())
+}
+
+pub fn value<'a>(pairs: &'a Pairs, name: &'a str) -> &'a str {
+    values(pairs, name).next().unwrap_or_default()
+}
+
+/// An optional whole number typed in a form: empty is none; anything but
+/// digits is a field error, not a silent none.
+pub fn number<T: std::str::FromStr>(
+    pairs: &Pairs,
+    name: &'static str,
+    errors: &mut ValidationErrors,
+) -> Option<T> {
+    let text = value(pairs, name).trim().replace('.', "");
+    if text.is_empty() {
+        return None;
+    }
+    text.parse().map_err(|_| errors.add(name, "error-number-invalid")).ok()
+}
+
+/// An optional id from a form (a select or a hidden field).
+pub fn form_id(pairs: &Pairs, name: &'static str, errors: &mut ValidationErrors) -> Option<uuid::Uuid> {
+    let text = value(pairs, name).trim();
+    if text.is_empty() {
+        return None;
+    }
+    text.parse().map_err(|_| errors.add(name, "error-not-found")).ok()
+}
+
+/// How a form page answers a use case's refusal: field messages (422), a
+/// "changed by X at T" alert (409), or nothing to show (200). Any other
+/// error is not the form's to show and comes back.
+pub struct FormOutcome {
+    pub errors: FieldMessages,
+    pub alert: Option<String>,
+    pub status: StatusCode,
+}
+
+impl FormOutcome {
+    pub fn of(error: Option<AppError>, t: &Tr) -> Result<FormOutcome, Error> {
+        Ok(match error {
+            None => FormOutcome { errors: FieldMessages::default(), alert: None, status: StatusCode::OK },
+            Some(AppError::Validation(errors)) => FormOutcome {
+                errors: FieldMessages::from_errors(&errors, t),
+                alert: None,
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+            },
+            Some(AppError::Conflict { by, at }) => FormOutcome {
+                errors: FieldMessages::default(),
+                alert: Some(t.with_args("error-conflict", &[("by", by), ("at", t.datetime(&at))])),
+                status: StatusCode::CONFLICT,
+            },
+            Some(other) => return Err(other.into()),
+        })
+    }
+}
+
+/// What a form held, to fill it again after a refusal.
+#[derive(Default)]
+pub struct FormValues(pub Pairs);
+
+impl FormValues {
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(key, _)| key == name).map(|(_, v)| v.as_str()).unwrap_or_default()
+    }
+
+    pub fn has(&self, name: &str, wanted: &str) -> bool {
+        self.0.iter().any(|(key, v)| key == name && v == wanted)
+    }
+}
+
+/// Field messages of a form, already translated.
+#[derive(Default)]
+pub struct FieldMessages(Vec<(String, String)>);
+
+impl FieldMessages {
+    pub fn from_errors(errors: &ValidationErrors, t: &Tr) -> Self {
+        Self(errors.0.iter().map(|e| (e.field.to_string(), t.get(e.message))).collect())
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Only paths of this site are followed after login or a language change,
+/// so a link cannot bounce a user to another site.
+pub fn local_path(candidate: Option<&str>) -> String {
+    match candidate {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}

@@ -1,0 +1,170 @@
+//! The customer list: filters, sortable columns, keyset pages and the
+//! CSV export of what the filters select.
+use crate::error::PageResult;
+use crate::extract::{Page, Query, TryQuery};
+use crate::i18n::Tr;
+use crate::labels::Labels;
+use crate::layout::Shell;
+use app::AppError;
+use app::parties::{PartyListItem, PartyQuery};
+use askama::Template;
+use domain::ValidationErrors;
+use domain::access::Permission;
+
+#[derive(Clone)]
+/// A sortable column's header link and its current direction (`aria-sort`).
+pub struct SortLink {
+    pub column: &'static str,
+    pub link: String,
+    pub indicator: &'static str,
+}
+
+pub struct ListRow {
+    pub item: PartyListItem,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "customers.html")]
+struct ListPage {
+    t: Tr,
+    shell: Shell,
+    rows: Vec<ListRow>,
+    query: PartyQuery,
+    total: i64,
+    total_capped: bool,
+    next_link: Option<String>,
+    /// None when the user may not export.
+    export_link: Option<String>,
+    can_create: bool,
+    sort_links: Vec<SortLink>,
+    statuses: Vec<(String, String)>,
+    ufs: Vec<String>,
+    sellers: Vec<(String, String)>,
+    seller_filter: String,
+    errors: Option<String>,
+}
+
+fn query_string(query: &PartyQuery, overrides: &[(&str, Option<String>)]) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    let fields: [(&str, Option<String>); 9] = [
+        ("kind", query.kind.clone()),
+        ("lifecycle", query.lifecycle.clone()),
+        ("status", query.status.clone()),
+        ("city", query.city.clone()),
+        ("state", query.state.clone()),
+        ("seller_id", query.seller_id.map(|s| s.to_string())),
+        ("tag", query.tag.clone()),
+        ("sort", query.sort.clone()),
+        ("dir", query.dir.clone()),
+    ];
+    for (name, value) in fields {
+        let value = overrides.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or(value);
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            pairs.push((name, value));
+        }
+    }
+    for (name, value) in overrides {
+        if !fields_contains(name) {
+            if let Some(value) = value.clone().filter(|v| !v.is_empty()) {
+                pairs.push((name, value));
+            }
+        }
+    }
+    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+}
+
+fn fields_contains(name: &str) -> bool {
+    ["kind", "lifecycle", "status", "city", "state", "seller_id", "tag", "sort", "dir"].contains(&name)
+}
+
+pub async fn list(page: Page, TryQuery(query): TryQuery<PartyQuery>) -> PageResult {
+    let refused = |errors: ValidationErrors| {
+        let message = errors.0.iter().map(|e| page.t.get(e.message)).collect::<Vec<_>>().join(" ");
+        (PartyQuery::default(), domain::page::Page { items: Vec::new(), next_cursor: None }, 0, Some(message))
+    };
+    let (query, found, total, errors) = match query {
+        Err(errors) => refused(errors),
+        Ok(query) => {
+            let found = page.app().list_parties(&page.actor, &query).await;
+            let total = page.app().count_parties(&page.actor, &query).await;
+            match (found, total) {
+                (Ok(found), Ok(total)) => (query, found, total, None),
+                (Err(AppError::Validation(errors)), _) | (_, Err(AppError::Validation(errors))) => {
+                    refused(errors)
+                }
+                (Err(error), _) | (_, Err(error)) => return Err(error.into()),
+            }
+        }
+    };
+    render_list(&page, query, found, total, errors).await
+}
+
+async fn render_list(
+    page: &Page,
+    query: PartyQuery,
+    found: domain::page::Page<PartyListItem>,
+    total: i64,
+    errors: Option<String>,
+) -> PageResult {
+    let t = page.t;
+    let actor = &page.actor;
+    let next_link = found
+        .next_cursor
+        .as_ref()
+        .map(|cursor| format!("/customers?{}", query_string(&query, &[("cursor", Some(cursor.clone()))])));
+    let current_sort = query.sort.clone().unwrap_or_else(|| "name".into());
+    let current_dir = query.dir.clone().unwrap_or_else(|| "asc".into());
+    let sort_links = ["name", "city", "state", "newest"]
+        .map(|column| {
+            let dir = if current_sort == column && current_dir != "desc" { "desc" } else { "asc" };
+            let indicator = match (current_sort == column, current_dir == "desc") {
+                (true, false) => "ascending",
+                (true, true) => "descending",
+                _ => "none",
+            };
+            let overrides = [("sort", Some(column.to_string())), ("dir", Some(dir.to_string()))];
+            SortLink { column, link: format!("/customers?{}", query_string(&query, &overrides)), indicator }
+        })
+        .to_vec();
+    // Filters the user may not fill stay empty rather than fail the list.
+    let statuses = Labels::options(&t, page.app().customer_statuses(actor).await.unwrap_or_default());
+    let sellers = page.app().sellers(actor).await.unwrap_or_default();
+    page.render(&ListPage {
+        t,
+        shell: page.shell("customers"),
+        rows: found
+            .items
+            .into_iter()
+            .map(|item| ListRow {
+                status: statuses
+                    .iter()
+                    .find(|(_, code)| {
+                        item.lifecycle == "customer" && Some(code.as_str()) == item.status.as_deref()
+                    })
+                    .map(|(label, _)| label.clone())
+                    .unwrap_or_else(|| Labels::status(&t, &item.lifecycle, item.status.as_deref())),
+                item,
+            })
+            .collect(),
+        export_link: actor
+            .can(Permission::PartiesExport)
+            .then(|| format!("/customers/export.csv?{}", query_string(&query, &[]))),
+        can_create: actor.can(Permission::PartiesCreate) && actor.viewing_as.is_none(),
+        seller_filter: query.seller_id.map(|s| s.to_string()).unwrap_or_default(),
+        query,
+        total,
+        total_capped: total >= app::parties::COUNT_CAP as i64,
+        next_link,
+        sort_links,
+        statuses,
+        ufs: domain::address::UFS.iter().map(|uf| uf.to_string()).collect(),
+        sellers: sellers.into_iter().map(|(id, name)| (id.to_string(), name)).collect(),
+        errors,
+    })
+}
+
+/// The list as CSV the way Brazilian Excel opens it.
+pub async fn export_csv(page: Page, Query(query): Query<PartyQuery>) -> PageResult {
+    Ok(crate::csv::parties_download(page.state.app.clone(), page.actor, query)?)
+}

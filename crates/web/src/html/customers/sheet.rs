@@ -1,0 +1,201 @@
+//! The customer page: the registration sheet, consent per channel and
+//! its history, notes, relationships and merges, and the profile parts.
+use super::profile::{HistoryQuery, ProfileParts, profile_parts};
+use crate::error::PageResult;
+use crate::extract::{Page, Query, path_id};
+use crate::i18n::Tr;
+use crate::labels::Labels;
+use crate::layout::Shell;
+use app::parties::{ConsentEventView, MergeView, NoteView, PartyView, RelationshipView};
+use askama::Template;
+use axum::extract::Path;
+use domain::PartyId;
+use domain::access::Permission;
+use domain::party::{Channel, RelationshipKind};
+use serde::Deserialize;
+
+pub struct SheetFact {
+    pub label: String,
+    pub value: String,
+}
+
+pub struct ConsentBadge {
+    pub channel: &'static str,
+    pub label: String,
+    pub granted: bool,
+}
+
+pub struct ConsentLine {
+    pub event: ConsentEventView,
+    pub channel: String,
+    pub when: String,
+}
+
+#[derive(Template)]
+#[template(path = "customer.html")]
+struct SheetPage {
+    t: Tr,
+    shell: Shell,
+    party: PartyView,
+    status: String,
+    kind: String,
+    lifecycle: String,
+    facts: Vec<SheetFact>,
+    badges: Vec<ConsentBadge>,
+    consent_history: Vec<ConsentLine>,
+    notes: Vec<(NoteView, String)>,
+    relationships: Vec<(RelationshipView, String)>,
+    merges: Vec<(MergeView, String)>,
+    relationship_kinds: Vec<(&'static str, String)>,
+    possible_duplicates: bool,
+    address_line: String,
+    /// Controls shown only to who may use them.
+    can_edit: bool,
+    can_delete: bool,
+    profile: ProfileParts,
+}
+
+/// The notes the profile shows; the history holds all of them.
+const PROFILE_NOTES: u32 = 20;
+
+#[derive(Deserialize, Default)]
+pub struct SheetQuery {
+    possible_duplicates: Option<String>,
+    /// The history's filter: one event kind.
+    history: Option<String>,
+    /// The history's page: the last event of the previous one.
+    before: Option<String>,
+}
+
+pub async fn show(page: Page, Path(id): Path<String>, Query(query): Query<SheetQuery>) -> PageResult {
+    let actor = &page.actor;
+    let app = page.app();
+    let party_id: PartyId = path_id(&id)?;
+    let party = app.get_party(actor, party_id).await?;
+    let history = app.consent_history(actor, party_id).await?;
+    let notes = app.notes(actor, party_id, PROFILE_NOTES).await?;
+    let relationships = app.relationships(actor, party_id).await?;
+    let merges = app.merges_into(actor, party_id).await?;
+    let t = page.t;
+    let history_query = HistoryQuery::parse(query.history.as_deref(), query.before.as_deref());
+    let profile = profile_parts(app, actor, &t, party_id, &history_query).await?;
+    let seller = match party.seller_id {
+        Some(id) => {
+            app.sellers(actor).await.unwrap_or_default().into_iter().find(|(s, _)| *s == id).map(|(_, n)| n)
+        }
+        None => None,
+    };
+    let mut facts = facts(&party, &t);
+    for field in app.custom_fields(actor).await.unwrap_or_default() {
+        if let Some(value) = party.custom.get(&field.key) {
+            facts.push(SheetFact { label: field.label, value: value.clone() });
+        }
+    }
+    if let Some(name) = seller {
+        facts.insert(0, SheetFact { label: t.get("party-seller"), value: name });
+    }
+    let portfolio = party.portfolio();
+    page.render(&SheetPage {
+        can_edit: actor.may_change(Permission::PartiesEdit, portfolio),
+        can_delete: actor.may_change(Permission::PartiesDelete, portfolio),
+        status: Labels::status(
+            &t,
+            &party.lifecycle,
+            party.customer_status.as_deref().or(party.prospect_state.as_deref()),
+        ),
+        kind: t.get(&format!("kind-{}", party.kind)),
+        lifecycle: t.get(&format!("lifecycle-{}", party.lifecycle)),
+        facts,
+        badges: Channel::ALL
+            .iter()
+            .map(|c| ConsentBadge {
+                channel: c.as_str(),
+                label: t.get(&format!("channel-{}", c.as_str())),
+                granted: party.consent_for(*c),
+            })
+            .collect(),
+        consent_history: history
+            .into_iter()
+            .map(|event| ConsentLine {
+                channel: t.get(&format!("channel-{}", event.channel)),
+                when: t.datetime(&event.at),
+                event,
+            })
+            .collect(),
+        notes: notes
+            .into_iter()
+            .map(|n| {
+                let when = t.datetime(&n.created_at);
+                (n, when)
+            })
+            .collect(),
+        relationships: relationships
+            .into_iter()
+            .map(|r| {
+                let kind = t.get(&format!("relationship-{}", r.kind));
+                (r, kind)
+            })
+            .collect(),
+        merges: merges
+            .into_iter()
+            .map(|m| {
+                let when = t.datetime(&m.at);
+                (m, when)
+            })
+            .collect(),
+        relationship_kinds: RelationshipKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), t.get(&format!("relationship-{}", k.as_str()))))
+            .collect(),
+        possible_duplicates: query.possible_duplicates.is_some(),
+        profile,
+        address_line: party
+            .address
+            .as_ref()
+            .map(|a| {
+                [
+                    format!("{} {}", a.street, a.number).trim().to_string(),
+                    a.complement.clone(),
+                    a.neighbourhood.clone(),
+                    format!("{} {}", a.city, a.state).trim().to_string(),
+                    a.postal_code.clone(),
+                ]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ")
+            })
+            .unwrap_or_default(),
+        t,
+        shell: page.shell("customers"),
+        party,
+    })
+}
+
+fn facts(party: &PartyView, t: &Tr) -> Vec<SheetFact> {
+    let mut facts = Vec::new();
+    let mut add = |key: &str, value: Option<String>| {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            facts.push(SheetFact { label: t.get(key), value });
+        }
+    };
+    add("party-trade-name", party.trade_name.clone());
+    add("party-document", party.document_formatted.clone());
+    add("party-birth-date", party.birth_date.map(|d| t.date(&d)));
+    add("party-sex", party.sex.as_ref().map(|s| t.get(&format!("sex-{s}"))));
+    add("party-profession", party.profession.clone());
+    add("party-football-team", party.football_team.clone());
+    add("party-shoe-size", party.shoe_size.map(|s| s.to_string()));
+    add("party-spouse-name", party.spouse_name.clone());
+    add("party-spouse-birth-date", party.spouse_birth_date.map(|d| t.date(&d)));
+    add(
+        "party-credit-bureau",
+        party.credit_bureau_status.as_ref().map(|s| t.get(&format!("credit-bureau-{s}"))),
+    );
+    add("party-agreement", party.agreement.clone());
+    add("party-credit-complement", party.credit_complement.clone());
+    add("party-revolving-credit", party.revolving_credit_limit.map(|c| t.money(c)));
+    add("party-company-sector", party.company_sector.clone());
+    add("party-tags", Some(party.tags.join(", ")));
+    facts
+}

@@ -1,0 +1,206 @@
+//! Forms and lists as a browser sends them: every field at its default
+//! (empty), each changed alone, a malformed value typed into the address,
+//! and a reload after every POST. No framework text ever reaches a person.
+use serde_json::{Value, json};
+use testkit::{TestApp, web_test};
+
+/// A page answered as a person should see it: a page, never the
+/// framework's plain-text refusal.
+async fn assert_page(response: reqwest::Response, what: &str) -> String {
+    let status = response.status().as_u16();
+    let content_type =
+        response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let body = response.text().await.expect("body");
+    assert!(status == 200 || status == 422, "{what}: {status} {body}");
+    assert!(content_type.starts_with("text/html"), "{what}: {content_type} {body}");
+    assert!(!body.contains("Failed to deserialize"), "{what}: {body}");
+    body
+}
+
+async fn customer_list_filters_take_the_forms_defaults_and_each_value_alone(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let admin = t.api_get(&bearer, "/api/v1/me").await["id"].as_str().expect("id").to_string();
+    let created = client
+        .post(t.url("/customers"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("kind", "person"),
+            ("lifecycle", "customer"),
+            ("customer_status", "active"),
+            ("full_name", "Maria Aparecida"),
+            ("city", "Campinas"),
+            ("state", "SP"),
+            ("tags", "vip"),
+            ("seller_id", admin.as_str()),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(created.status(), 303);
+
+    let defaults = [
+        ("kind", ""),
+        ("lifecycle", ""),
+        ("status", ""),
+        ("city", ""),
+        ("state", ""),
+        ("seller_id", ""),
+        ("tag", ""),
+        ("sort", "name"),
+        ("dir", "asc"),
+    ];
+    let submit = |changed: Option<(&'static str, String)>| {
+        let mut pairs: Vec<(&str, String)> = defaults.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        if let Some((name, value)) = changed {
+            pairs.iter_mut().find(|(k, _)| *k == name).expect("a filter").1 = value;
+        }
+        client.get(t.url("/customers")).query(&pairs).send()
+    };
+    let body = assert_page(submit(None).await.expect("GET"), "every filter at its default").await;
+    assert!(body.contains("Maria Aparecida"), "the default filters select everyone");
+
+    let alone: [(&str, String); 8] = [
+        ("kind", "person".into()),
+        ("lifecycle", "customer".into()),
+        ("status", "active".into()),
+        ("city", "Campinas".into()),
+        ("state", "SP".into()),
+        ("seller_id", admin.clone()),
+        ("tag", "vip".into()),
+        ("dir", "desc".into()),
+    ];
+    for (name, value) in alone {
+        let body = assert_page(submit(Some((name, value.clone()))).await.expect("GET"), name).await;
+        assert!(body.contains("Maria Aparecida"), "{name}={value} selects her");
+    }
+
+    let malformed = submit(Some(("seller_id", "not-a-user".into()))).await.expect("GET");
+    let body = assert_page(malformed, "a malformed seller").await;
+    assert!(body.contains("Valor inválido"), "the refusal is said in Portuguese: {body}");
+    assert!(body.contains("id=\"f-seller\""), "the filters stay on the page");
+}
+web_test!(customer_list_filters_take_the_forms_defaults_and_each_value_alone);
+
+async fn list_pages_answer_empty_and_malformed_values_with_a_page(t: TestApp) {
+    let (client, _) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let created = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            "/api/v1/parties",
+            json!({ "kind": "person", "full_name": "Ana" }),
+        )
+        .await;
+    let party = created.json::<Value>().await.expect("json")["party"]["id"].as_str().map(str::to_string);
+    let mut paths = vec![
+        "/admin/audit?cursor=".to_string(),
+        "/admin/users?created=".into(),
+        "/agenda?view=&date=&user=&branch=&cancelled=".into(),
+        "/agenda?view=week&date=2026-13-45&user=nobody".into(),
+        "/agenda/free-days?from=&to=&user=".into(),
+        "/agenda/free-days?from=ontem&to=amanhã".into(),
+        "/admin/access?saved=&moved=".into(),
+        "/admin/agenda?saved=".into(),
+        "/appointments/new?date=&party=&vehicle=&kind=".into(),
+        "/customers/search?q=&pick=".into(),
+    ];
+    if let Some(party) = party {
+        paths.push(format!("/customers/{party}?history=&before="));
+        paths.push(format!("/customers/{party}?history=nothing&before=yesterday"));
+    }
+    for path in paths {
+        assert_page(client.get(t.url(&path)).send().await.expect("GET"), &path).await;
+    }
+    let moved = client.get(t.url("/admin/access?moved=many")).send().await.expect("GET");
+    let body = assert_page(moved, "a malformed number").await;
+    assert!(body.contains("Valor inválido"), "{body}");
+}
+web_test!(list_pages_answer_empty_and_malformed_values_with_a_page);
+
+async fn api_lists_answer_empty_values_and_name_malformed_ones(t: TestApp) {
+    let token = format!("Bearer {}", t.token_for(&t.admin).await);
+    let client = t.client();
+    let get = |path: &str| client.get(t.url(path)).header("authorization", &token).send();
+    for path in [
+        "/api/v1/parties?kind=&seller_id=&cursor=&limit=",
+        "/api/v1/audit?cursor=&limit=",
+        "/api/v1/agenda?from=2026-12-01&to=2026-12-08&users=&cancelled=",
+        "/api/v1/parties/search?q=&limit=",
+    ] {
+        let response = get(path).await.expect("GET");
+        assert_eq!(response.status(), 200, "{path}: {}", response.text().await.unwrap_or_default());
+    }
+    for (path, field) in [
+        ("/api/v1/parties?seller_id=abc", "seller_id"),
+        ("/api/v1/parties?limit=many", "limit"),
+        ("/api/v1/audit?limit=-1", "limit"),
+        ("/api/v1/agenda?from=2026-12-01&to=tomorrow", "to"),
+        ("/api/v1/agenda/free-days?from=2026-12-01&to=2026-12-08&cancelled=maybe", "cancelled"),
+    ] {
+        let response = get(path).await.expect("GET");
+        assert_eq!(response.status(), 422, "{path}");
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "validation", "{path}");
+        assert!(body["error"]["fields"][field].is_string(), "{path}: {body}");
+    }
+    let wrong_type = t
+        .api_send(reqwest::Method::POST, &token, "/api/v1/users", json!({ "email": 5, "display_name": "X" }))
+        .await;
+    assert_eq!(wrong_type.status(), 422);
+    let body: Value = wrong_type.json().await.expect("json");
+    assert!(body["error"]["fields"]["email"].is_string(), "{body}");
+}
+web_test!(api_lists_answer_empty_values_and_name_malformed_ones);
+
+async fn a_created_token_is_shown_once_and_a_reload_creates_nothing(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let created = client
+        .post(t.url("/account/tokens"))
+        .form(&[("csrf_token", token.as_str()), ("name", "Integração ERP")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(created.status(), 303, "Post/Redirect/Get");
+    assert_eq!(created.headers()["location"], "/account/tokens");
+    let page = t.html(&client, "/account/tokens").await;
+    assert!(page.contains("id=\"new-token\"") && page.contains("vnc_"), "the secret is shown once");
+    let reloaded = t.html(&client, "/account/tokens").await;
+    assert!(!reloaded.contains("id=\"new-token\""), "a reload shows it no more");
+
+    let tokens = t.api_get(&format!("Bearer {}", t.token_for(&t.admin).await), "/api/v1/tokens").await;
+    let erp = tokens.as_array().expect("tokens").iter().find(|t| t["name"] == "Integração ERP").expect("erp");
+    let revoked = client
+        .post(t.url(&format!("/account/tokens/{}/revoke", erp["id"].as_str().expect("id"))))
+        .header("x-csrf-token", &token)
+        .header("hx-request", "true")
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(revoked.status(), 204);
+    assert_eq!(revoked.headers()["hx-refresh"], "true");
+    t.html(&client, "/account/tokens").await;
+
+    let listed = t.api_get(&format!("Bearer {}", t.token_for(&t.admin).await), "/api/v1/tokens").await;
+    let named: Vec<&Value> =
+        listed.as_array().expect("tokens").iter().filter(|t| t["name"] == "Integração ERP").collect();
+    assert_eq!(named.len(), 1, "exactly one such token: {listed}");
+    assert!(named[0]["revoked_at"].is_string(), "and it is revoked");
+}
+web_test!(a_created_token_is_shown_once_and_a_reload_creates_nothing);
+
+async fn a_new_calendar_address_is_shown_once(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let rotated = client
+        .post(t.url("/agenda/feed"))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(rotated.status(), 303);
+    let page = t.html(&client, "/agenda/feed").await;
+    assert!(page.contains("id=\"feed-url\"") && page.contains("/calendar/"), "{page}");
+    assert!(!t.html(&client, "/agenda/feed").await.contains("id=\"feed-url\""), "shown once");
+}
+web_test!(a_new_calendar_address_is_shown_once);
