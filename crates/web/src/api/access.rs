@@ -4,13 +4,38 @@ use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiActor, ApiJson, path_id};
 use app::access::{AssignmentView, BranchView, RoleView};
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
+use axum::routing;
 use domain::{BranchId, RoleId, UserId};
 use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/roles", routing::get(list_roles).post(create_role))
+        .route("/roles/{id}", routing::put(update_role))
+        .route("/branches", routing::get(list_branches).post(create_branch))
+        .route("/users/{id}/access", routing::get(get_assignment).put(set_assignment))
+        .route("/portfolios/transfer", routing::post(transfer_portfolio))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(
+    list_roles,
+    create_role,
+    update_role,
+    list_branches,
+    create_branch,
+    get_assignment,
+    set_assignment,
+    transfer_portfolio
+))]
+pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/roles", tag = "access", security(("bearer" = [])),
     responses((status = 200, body = Vec<RoleView>), (status = 403, body = ErrorBody)))]

@@ -4,14 +4,48 @@ use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiActor, ApiJson, Query, path_id};
 use app::agenda::{AgendaUser, AppointmentView, BookedAppointment, FreeDaysView, OccurrenceView};
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
+use axum::routing;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::appointment::AppointmentDraft;
 use domain::{AppointmentId, PartyId, UserId, ValidationErrors};
 use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
 use utoipa::{IntoParams, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/parties/{id}/appointments", routing::get(of_party))
+        .route("/appointments", routing::post(book))
+        .route("/appointments/{id}", routing::get(get).put(reschedule))
+        .route("/appointments/{id}/cancel", routing::post(cancel))
+        .route("/appointments/{id}/occurrences/cancel", routing::post(cancel_occurrence))
+        .route("/agenda", routing::get(agenda))
+        .route("/agenda/free-days", routing::get(free_days))
+        .route("/agenda/users", routing::get(users))
+        .route("/me/calendar-feed", routing::post(rotate_feed))
+        .route("/working-hours", routing::get(working_hours).put(set_working_hours))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(
+    book,
+    get,
+    reschedule,
+    cancel,
+    cancel_occurrence,
+    of_party,
+    agenda,
+    free_days,
+    users,
+    rotate_feed,
+    working_hours,
+    set_working_hours
+))]
+pub struct Doc;
 
 /// Books an appointment. Times are local to the organisation's time zone.
 /// Users already booked at that time come back in `double_bookings`.

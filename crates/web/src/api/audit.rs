@@ -3,10 +3,21 @@ use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiActor, Query};
 use app::audit::AuditEntry;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Json;
+use axum::routing;
 use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
 use utoipa::{IntoParams, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/audit", routing::get(list_audit))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(list_audit))]
+pub struct Doc;
 
 #[derive(Serialize, ToSchema)]
 pub struct AuditPage {

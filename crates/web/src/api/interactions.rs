@@ -4,13 +4,27 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiActor, ApiJson, path_id};
 use app::interactions::{InteractionList, InteractionView};
 use app::registry_settings::StatusView;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
+use axum::routing;
 use domain::interaction::InteractionDraft;
 use domain::{InteractionId, PartyId};
 use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
 use utoipa::ToSchema;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/parties/{id}/interactions", routing::get(list).post(create))
+        .route("/interactions/{id}", routing::get(get).put(update))
+        .route("/interaction-options", routing::get(options).post(add_option))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(list, create, get, update, options, add_option))]
+pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/interactions", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<InteractionView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]

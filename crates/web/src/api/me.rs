@@ -1,9 +1,21 @@
 //! The caller's own account.
+use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::ApiActor;
+use axum::Router;
 use axum::response::Json;
+use axum::routing;
 use serde::Serialize;
+use utoipa::OpenApi;
 use utoipa::ToSchema;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/me", routing::get(get_me))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(get_me))]
+pub struct Doc;
 
 #[derive(Serialize, ToSchema)]
 pub struct Me {

@@ -6,14 +6,53 @@ use app::parties::{
     ConsentEventView, MergeView, NoteView, PartyInput, PartyListItem, PartyQuery, PartyView,
     RelationshipView, SavedParty,
 };
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Json, Response};
+use axum::routing;
 use domain::PartyId;
 use domain::party::{ConsentChange, PartyDraft};
 use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/parties", routing::get(list).post(create))
+        .route("/parties/search", routing::get(search))
+        .route("/parties/export.csv", routing::get(export_csv))
+        .route("/parties/{id}", routing::get(get).put(update))
+        .route("/parties/{id}/archive", routing::post(archive))
+        .route("/parties/{id}/consents", routing::get(consent_history).post(record_consent))
+        .route("/parties/{id}/notes", routing::get(notes).post(add_note))
+        .route("/parties/{id}/relationships", routing::get(relationships).post(add_relationship))
+        .route("/parties/{id}/merge", routing::post(merge))
+        .route("/merges/{id}/undo", routing::post(undo_merge))
+        .route("/parties/{id}/history", routing::get(history))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(
+    list,
+    search,
+    create,
+    get,
+    update,
+    archive,
+    record_consent,
+    consent_history,
+    add_note,
+    notes,
+    add_relationship,
+    relationships,
+    merge,
+    undo_merge,
+    export_csv,
+    history
+))]
+pub struct Doc;
 
 #[derive(Serialize, ToSchema)]
 pub struct PartyPage {

@@ -3,12 +3,26 @@ use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiActor, ApiJson, path_id};
 use app::registry_settings::{CustomFieldView, StatusView};
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
+use axum::routing;
 use serde::Deserialize;
+use utoipa::OpenApi;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/custom-fields", routing::get(list_fields).post(create_field))
+        .route("/custom-fields/{id}", routing::delete(delete_field))
+        .route("/customer-statuses", routing::get(list_statuses).post(add_status))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(list_fields, create_field, delete_field, list_statuses, add_status))]
+pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/custom-fields", tag = "parties", security(("bearer" = [])),
     responses((status = 200, body = Vec<CustomFieldView>), (status = 401, body = ErrorBody)))]

@@ -3,10 +3,23 @@ use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiActor, path_id};
 use app::tokens::ApiTokenInfo;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
+use axum::routing;
 use domain::ids::ApiTokenId;
+use utoipa::OpenApi;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tokens", routing::get(list_tokens))
+        .route("/tokens/{id}/revoke", routing::post(revoke_token))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(list_tokens, revoke_token))]
+pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "account", security(("bearer" = [])),
     responses((status = 200, body = Vec<ApiTokenInfo>), (status = 401, body = ErrorBody)))]

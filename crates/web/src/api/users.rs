@@ -3,13 +3,26 @@ use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiActor, ApiJson, path_id};
 use app::users::NewUserInput;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
+use axum::routing;
 use domain::UserId;
 use domain::user::User;
 use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
 use utoipa::ToSchema;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/users", routing::get(list_users).post(create_user))
+        .route("/users/{id}", routing::patch(update_user).get(get_user))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(list_users, create_user, get_user, update_user))]
+pub struct Doc;
 
 #[derive(Serialize, ToSchema)]
 pub struct UserView {

@@ -3,14 +3,29 @@ use crate::AppState;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiActor, ApiJson, path_id};
 use app::vehicles::{VehicleInterestView, VehicleView};
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
+use axum::routing;
 use domain::vehicle::{VehicleDraft, VehicleInterestDraft};
 use domain::{PartyId, VehicleId};
 use serde::Deserialize;
+use utoipa::OpenApi;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/parties/{id}/vehicles", routing::get(list).post(create))
+        .route("/vehicles/{id}", routing::get(get).put(update).delete(delete))
+        .route("/parties/{id}/vehicle-interests", routing::get(interests).post(add_interest))
+        .route("/vehicle-interests/{id}", routing::delete(remove_interest))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(list, create, get, update, delete, interests, add_interest, remove_interest))]
+pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/vehicles", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<VehicleView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]

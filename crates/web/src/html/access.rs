@@ -11,12 +11,26 @@ use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::access::AccessOverview;
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing;
 use domain::access::{AccessLevel, Permission};
 use domain::{BranchId, RoleId, UserId};
 use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/access", routing::get(show))
+        .route("/admin/access/branches", routing::post(add_branch))
+        .route("/admin/access/roles", routing::post(add_role))
+        .route("/admin/access/roles/{id}", routing::post(save_role))
+        .route("/admin/access/users/{id}", routing::post(assign_user))
+        .route("/admin/access/users/{id}/view-as", routing::post(start_view_as))
+        .route("/admin/access/transfer", routing::post(transfer))
+        .route("/view-as/stop", routing::post(stop_view_as))
+}
 
 pub struct Choice {
     pub value: String,

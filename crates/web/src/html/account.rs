@@ -1,5 +1,6 @@
 //! The user's own settings: API tokens.
 use super::components::FieldMessages;
+use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{Form, Page, path_id, see_other};
 use crate::flash::Flash;
@@ -8,11 +9,19 @@ use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::tokens::ApiTokenInfo;
 use askama::Template;
+use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use axum::routing;
 use domain::ids::ApiTokenId;
 use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/account/tokens", routing::get(tokens).post(create_token))
+        .route("/account/tokens/{id}/revoke", routing::post(revoke_token))
+}
 
 #[derive(Template)]
 #[template(path = "tokens.html")]

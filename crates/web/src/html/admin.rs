@@ -1,5 +1,6 @@
 //! Administration: the organisation's users and its audit trail.
 use super::components::{AuditLine, FieldMessages};
+use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{Form, Page, Query, path_id, see_other};
 use crate::i18n::Tr;
@@ -7,11 +8,20 @@ use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::users::NewUserInput;
 use askama::Template;
+use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
+use axum::routing;
 use domain::user::User;
 use domain::{Locale, UserId};
 use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/users", routing::get(users).post(create_user))
+        .route("/admin/users/{id}/active", routing::post(set_active))
+        .route("/admin/audit", routing::get(audit))
+}
 
 /// One row of the users table, also sent alone after an htmx change.
 pub struct UserLine {

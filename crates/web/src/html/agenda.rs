@@ -11,13 +11,29 @@ use crate::links::feed_url;
 use app::AppError;
 use app::agenda::{AppointmentView, DoubleBooking, OccurrenceView};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use domain::agenda::DayAvailability;
 use domain::appointment::{AppointmentDraft, AppointmentKind, Frequency};
 use domain::{AppointmentId, UserId, ValidationErrors};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/agenda", routing::get(show))
+        .route("/agenda/free-days", routing::get(free_days))
+        .route("/agenda/feed", routing::get(feed).post(rotate_feed))
+        .route("/appointments", routing::post(book))
+        .route("/appointments/new", routing::get(new_form))
+        .route("/appointments/{id}", routing::get(show_appointment).post(reschedule))
+        .route("/appointments/{id}/edit", routing::get(edit_form))
+        .route("/appointments/{id}/cancel", routing::post(cancel))
+        .route("/appointments/{id}/occurrences/cancel", routing::post(cancel_occurrence))
+        .route("/calendar/{file}", routing::get(calendar_file))
+}
 
 /// How many appointments a day of the month view lists before "+N".
 const MONTH_DAY_ITEMS: usize = 4;

@@ -1,6 +1,7 @@
 //! Configurações da agenda: the organisation's time zone and working
 //! hours, and its natures and statuses of interactions.
 use super::components::{FieldMessages, Pairs, option_label, value, values};
+use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{Form, Page, Query, see_other};
 use crate::i18n::Tr;
@@ -8,7 +9,16 @@ use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::interactions::InteractionList;
 use askama::Template;
+use axum::Router;
 use axum::http::StatusCode;
+use axum::routing;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/agenda", routing::get(show))
+        .route("/admin/agenda/hours", routing::post(save_hours))
+        .route("/admin/agenda/options", routing::post(add_option))
+}
 
 /// The zones of Brazil and Portugal; the API takes any IANA zone.
 const ZONES: &[&str] = &[

@@ -1,11 +1,18 @@
 //! Início: the page a user lands on.
 use super::components::AuditLine;
+use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::Page;
 use crate::i18n::Tr;
 use crate::labels::role_name;
 use crate::layout::Shell;
 use askama::Template;
+use axum::Router;
+use axum::routing;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", routing::get(show))
+}
 
 #[derive(Template)]
 #[template(path = "home.html")]

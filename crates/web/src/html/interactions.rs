@@ -4,6 +4,7 @@ use super::components::{
     FieldMessages, FormOutcome, FormValues, InteractionLabels, InteractionLine, Pairs, form_id, number,
     option_label, value,
 };
+use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{Form, Page, Query, path_id, see_other};
 use crate::i18n::Tr;
@@ -12,11 +13,20 @@ use app::AppError;
 use app::interactions::InteractionView;
 use app::registry_settings::StatusView;
 use askama::Template;
+use axum::Router;
 use axum::extract::Path;
+use axum::routing;
 use domain::access::Permission;
 use domain::interaction::{InteractionChannel, InteractionDraft};
 use domain::{InteractionId, PartyId, ValidationErrors};
 use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/customers/{id}/interactions/new", routing::get(new_form))
+        .route("/customers/{id}/interactions", routing::post(create))
+        .route("/interactions/{id}", routing::get(show).post(update))
+}
 
 #[derive(Template)]
 #[template(path = "interaction.html")]

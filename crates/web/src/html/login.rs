@@ -9,9 +9,15 @@ use crate::layout::{Shell, render, render_with_status};
 use app::AppError;
 use app::auth::LoginInput;
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
+use axum::routing;
 use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/login", routing::get(show).post(submit)).route("/logout", routing::post(logout))
+}
 
 #[derive(Template)]
 #[template(path = "login.html")]

@@ -4,9 +4,15 @@ use crate::AppState;
 use crate::auth::{LOCALE_COOKIE, set_cookie};
 use crate::error::PageResult;
 use crate::extract::{Form, Visitor, see_other};
+use axum::Router;
 use axum::extract::State;
+use axum::routing;
 use domain::Locale;
 use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/preferences/locale", routing::post(set_locale))
+}
 
 #[derive(Deserialize)]
 pub struct LocaleForm {

@@ -1,5 +1,6 @@
 //! Configurações do cadastro: the organisation's own fields and statuses.
 use super::components::FieldMessages;
+use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{Form, Page, path_id, see_other};
 use crate::i18n::Tr;
@@ -8,9 +9,19 @@ use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::registry_settings::CustomFieldView;
 use askama::Template;
+use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
+use axum::routing;
 use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/registry", routing::get(show))
+        .route("/admin/registry/fields", routing::post(add_field))
+        .route("/admin/registry/fields/{id}/delete", routing::post(delete_field))
+        .route("/admin/registry/statuses", routing::post(add_status))
+}
 
 #[derive(Template)]
 #[template(path = "settings.html")]

@@ -4,6 +4,7 @@
 use super::components::{
     FieldMessages, FormOutcome, FormValues, InteractionLabels, InteractionLine, Pairs, number, value,
 };
+use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{Form, Page, path_id, see_other};
 use crate::i18n::Tr;
@@ -12,10 +13,24 @@ use app::AppError;
 use app::agenda::AppointmentView;
 use app::vehicles::VehicleView;
 use askama::Template;
+use axum::Router;
 use axum::extract::Path;
+use axum::routing;
 use domain::access::Permission;
 use domain::vehicle::{VehicleDraft, VehicleInterestDraft};
 use domain::{PartyId, ValidationErrors, VehicleId};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/customers/{id}/vehicles/new", routing::get(new_form))
+        .route("/customers/{id}/vehicles", routing::post(create))
+        .route("/customers/{id}/interests/new", routing::get(new_interest_form))
+        .route("/customers/{id}/interests", routing::post(add_interest))
+        .route("/interests/{id}/delete", routing::post(remove_interest))
+        .route("/vehicles/{id}", routing::get(show).post(update))
+        .route("/vehicles/{id}/edit", routing::get(edit_form))
+        .route("/vehicles/{id}/delete", routing::post(delete))
+}
 
 #[derive(Template)]
 #[template(path = "vehicle_form.html")]

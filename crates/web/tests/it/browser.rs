@@ -554,3 +554,83 @@ async fn customer_profile_walk_of_seed_000() {
     wait_for_text(client, "#cancelled-occurrences", "Ocorrências excluídas: 09/03/2027 09:00").await;
     browser.close().await;
 }
+
+/// The customer list's filter form as a person uses it: pressing Filtrar
+/// with every filter at its default, then each filter alone, reloading
+/// and going back; and a token created, the page reloaded, then revoked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customer_filters_from_the_form_and_tokens_after_a_reload() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    for (name, city, state, kind) in
+        [("Paula Campinas", "Campinas", "SP", "person"), ("Oficina Niterói Ltda", "Niterói", "RJ", "company")]
+    {
+        let body = serde_json::json!({
+            "kind": kind, "full_name": name, "consents": [], "address": { "city": city, "state": state }
+        });
+        let created = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", body).await;
+        assert_eq!(created.status(), 201, "{name}");
+    }
+    let client = &browser.client;
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, &t.admin.email, &t.admin.password).await;
+    wait_for_text(client, "h1", "Olá").await;
+
+    client.goto(&t.url("/customers")).await.expect("customers");
+    click(client, "form.filters button[type=submit]").await;
+    wait_for_text(client, "#customers-count", "2 cadastros").await;
+    let table = wait_for_text(client, "section.card", "Paula Campinas").await;
+    assert!(table.contains("Oficina Niterói"), "the defaults select everyone: {table}");
+
+    let alone: [(&str, &str, &str); 3] = [
+        ("#f-state", "SP", "Paula Campinas"),
+        ("#f-kind", "company", "Oficina Niterói"),
+        ("#f-lifecycle", "customer", "Paula"),
+    ];
+    for (select, value, expected) in alone {
+        client.goto(&t.url("/customers")).await.expect("customers");
+        client
+            .find(Locator::Css(select))
+            .await
+            .expect("filter")
+            .select_by_value(value)
+            .await
+            .expect("choose");
+        click(client, "form.filters button[type=submit]").await;
+        wait_for_text(client, "section.card", expected).await;
+        let source = client.source().await.expect("source");
+        assert!(!source.contains("Failed to deserialize"), "{select}={value}: {source}");
+    }
+    client.goto(&t.url("/customers")).await.expect("customers");
+    fill(client, "#f-city", "Niterói").await;
+    click(client, "form.filters button[type=submit]").await;
+    wait_for_text(client, "#customers-count", "1 cadastro").await;
+    client.refresh().await.expect("reload");
+    wait_for_text(client, "#customers-count", "1 cadastro").await;
+    client.back().await.expect("back");
+    wait_for_text(client, "#customers-count", "2 cadastros").await;
+    browser.screenshot("customers-filtered").await;
+
+    client.goto(&t.url("/account/tokens")).await.expect("tokens");
+    fill(client, "#token-name", "Planilha").await;
+    click(client, "form.form-inline button[type=submit]").await;
+    wait_for_text(client, "#new-token", "vnc_").await;
+    client.refresh().await.expect("reload");
+    wait_for_text(client, "#tokens-table", "Planilha").await;
+    assert!(client.find(Locator::Css("#new-token")).await.is_err(), "the secret is shown once");
+    click(client, "#tokens-table button.button-danger").await;
+    client.accept_alert().await.expect("confirm");
+    wait_for_text(client, "#tokens-table", "Revogado").await;
+    client.refresh().await.expect("reload");
+    let mut planilhas = Vec::new();
+    for row in client.find_all(Locator::Css("#tokens-table tbody tr")).await.expect("rows") {
+        let text = row.text().await.expect("text");
+        if text.contains("Planilha") {
+            planilhas.push(text);
+        }
+    }
+    assert_eq!(planilhas.len(), 1, "one such token; the reload created none: {planilhas:?}");
+    assert!(planilhas[0].contains("Revogado"), "and it is revoked: {planilhas:?}");
+    browser.close().await;
+}
