@@ -1,11 +1,12 @@
 //! Access control: who holds which roles, in which branch; the scopes
 //! every party query runs under; portfolios; "view as".
-use crate::{Actor, App, AppError, now};
+use crate::{Actor, App, AppError};
+use chrono::{DateTime, Utc};
 use db::Tx;
 use db::repo::access as repo;
 use db::repo::party::Scope;
 use domain::access::{AccessLevel, DEFAULT_ROLES, Grants, Permission, Portfolio, Reach, RoleGrants, Viewer};
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, AuditEntity};
 use domain::user::{Role, User, parse_display_name};
 use domain::validation::ValidationErrors;
 use domain::{BranchId, OrgId, PartyId, RoleId, UserId};
@@ -21,11 +22,10 @@ fn starting_role(role: Role) -> &'static str {
 }
 
 /// Gives an organisation the default roles when it has none; true when it did.
-async fn seed_roles(tx: &mut Tx, org_id: OrgId) -> Result<bool, AppError> {
+async fn seed_roles(tx: &mut Tx, org_id: OrgId, at: DateTime<Utc>) -> Result<bool, AppError> {
     if !repo::roles_in_tx(tx, org_id).await?.is_empty() {
         return Ok(false);
     }
-    let at = now();
     for role in DEFAULT_ROLES {
         repo::insert_role(tx, org_id, RoleId::new(), role.key, role.key, &(role.grants)(), at).await?;
     }
@@ -48,8 +48,9 @@ pub(crate) async fn give_starting_role(
     org_id: OrgId,
     user: UserId,
     role: Role,
+    at: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    seed_roles(tx, org_id).await?;
+    seed_roles(tx, org_id, at).await?;
     assign_starting_role(tx, org_id, user, role).await
 }
 
@@ -208,7 +209,7 @@ impl App {
         for org in db::repo::organisation::all(&self.db).await? {
             let org_id = OrgId(org.id);
             let mut tx = self.db.begin().await?;
-            if seed_roles(&mut tx, org_id).await? {
+            if seed_roles(&mut tx, org_id, self.now()).await? {
                 for user in db::repo::user::list(&self.db, org_id).await?.into_iter().map(|u| u.into_user()) {
                     assign_starting_role(&mut tx, org_id, user.id, user.role).await?;
                 }
@@ -278,27 +279,27 @@ impl App {
             .find(|r| r.id == id.0)
             .ok_or(AppError::NotFound)?;
         let grants = RoleGrants { permissions: set, read, write };
-        let mut tx = self.db.begin().await?;
-        if !repo::update_role(&mut tx, actor.org_id, id, expected_version, &grants, now()).await? {
-            return Err(AppError::Conflict { by: String::new(), at: now() });
+        let mut change = self.change(actor).await?;
+        if !repo::update_role(&mut change.tx, actor.org_id, id, expected_version, &grants, self.now()).await?
+        {
+            return Err(AppError::Conflict { by: String::new(), at: self.now() });
         }
-        let after = repo::roles_in_tx(&mut tx, actor.org_id)
+        let after = repo::roles_in_tx(&mut change.tx, actor.org_id)
             .await?
             .into_iter()
             .find(|r| r.id == id.0)
             .ok_or(AppError::NotFound)?;
         let (before, after) = (RoleView::from(before), RoleView::from(after));
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::PermissionChange,
-            "role",
-            Some(id.0.to_string()),
-            serde_json::to_value(&before).ok(),
-            serde_json::to_value(&after).ok(),
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .audit(
+                AuditAction::PermissionChange,
+                AuditEntity::Role,
+                Some(id.0.to_string()),
+                serde_json::to_value(&before).ok(),
+                serde_json::to_value(&after).ok(),
+            )
+            .await?;
+        change.commit().await?;
         Ok(after)
     }
 
@@ -315,8 +316,8 @@ impl App {
     pub async fn create_role(&self, actor: &Actor, name: &str) -> Result<RoleView, AppError> {
         actor.require_change(Permission::Administer)?;
         let name = parse_display_name(name).map_err(|m| ValidationErrors::single("role_name", m))?;
-        let mut tx = self.db.begin().await?;
-        let taken = repo::roles_in_tx(&mut tx, actor.org_id).await?;
+        let mut change = self.change(actor).await?;
+        let taken = repo::roles_in_tx(&mut change.tx, actor.org_id).await?;
         if taken.iter().any(|r| r.name.to_lowercase() == name.to_lowercase()) {
             return Err(ValidationErrors::single("role_name", "error-role-taken").into());
         }
@@ -327,24 +328,24 @@ impl App {
             write: AccessLevel::Own,
         };
         // Added roles are keyed by their id; the default roles' keys name them.
-        repo::insert_role(&mut tx, actor.org_id, id, &id.0.to_string(), &name, &grants, now()).await?;
-        let view = repo::roles_in_tx(&mut tx, actor.org_id)
+        repo::insert_role(&mut change.tx, actor.org_id, id, &id.0.to_string(), &name, &grants, self.now())
+            .await?;
+        let view = repo::roles_in_tx(&mut change.tx, actor.org_id)
             .await?
             .into_iter()
             .find(|r| r.id == id.0)
             .map(RoleView::from)
             .ok_or(AppError::NotFound)?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::PermissionChange,
-            "role",
-            Some(id.0.to_string()),
-            None,
-            serde_json::to_value(&view).ok(),
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .audit(
+                AuditAction::PermissionChange,
+                AuditEntity::Role,
+                Some(id.0.to_string()),
+                None,
+                serde_json::to_value(&view).ok(),
+            )
+            .await?;
+        change.commit().await?;
         Ok(view)
     }
 
@@ -361,22 +362,21 @@ impl App {
             return Err(ValidationErrors::single("company", "error-too-long").into());
         }
         let id = BranchId::new();
-        let mut tx = self.db.begin().await?;
-        if !repo::insert_branch(&mut tx, actor.org_id, id, &name, &company, now()).await? {
+        let mut change = self.change(actor).await?;
+        if !repo::insert_branch(&mut change.tx, actor.org_id, id, &name, &company, self.now()).await? {
             return Err(ValidationErrors::single("name", "error-branch-taken").into());
         }
         let view = BranchView { id: id.0, name, company };
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Create,
-            "branch",
-            Some(id.0.to_string()),
-            None,
-            serde_json::to_value(&view).ok(),
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .audit(
+                AuditAction::Create,
+                AuditEntity::Branch,
+                Some(id.0.to_string()),
+                None,
+                serde_json::to_value(&view).ok(),
+            )
+            .await?;
+        change.commit().await?;
         Ok(view)
     }
 
@@ -409,24 +409,23 @@ impl App {
         if roles.iter().any(|r| !known.iter().any(|k| k.id == r.0)) {
             return Err(ValidationErrors::single("role_ids", "error-role-invalid").into());
         }
-        let mut tx = self.db.begin().await?;
-        repo::assign(&mut tx, actor.org_id, user, branch, roles).await?;
+        let mut change = self.change(actor).await?;
+        repo::assign(&mut change.tx, actor.org_id, user, branch, roles).await?;
         let after = AssignmentView {
             user_id: user.0,
             branch_id: branch.map(|b| b.0),
             role_ids: roles.iter().map(|r| r.0).collect(),
         };
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::PermissionChange,
-            "user",
-            Some(user.0.to_string()),
-            serde_json::to_value(&before).ok(),
-            serde_json::to_value(&after).ok(),
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .audit(
+                AuditAction::PermissionChange,
+                AuditEntity::User,
+                Some(user.0.to_string()),
+                serde_json::to_value(&before).ok(),
+                serde_json::to_value(&after).ok(),
+            )
+            .await?;
+        change.commit().await?;
         Ok(after)
     }
 
@@ -450,21 +449,29 @@ impl App {
         {
             return Err(AppError::Forbidden);
         }
-        let mut tx = self.db.begin().await?;
-        let moved =
-            repo::transfer_portfolio(&mut tx, actor.org_id, from, to, to_branch, actor.user_id, now())
-                .await?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Update,
-            "portfolio",
-            Some(from.0.to_string()),
-            Some(serde_json::json!({ "owner": from.0 })),
-            Some(serde_json::json!({ "owner": to.0, "branch": to_branch.map(|b| b.0), "parties": moved })),
+        let mut change = self.change(actor).await?;
+        let moved = repo::transfer_portfolio(
+            &mut change.tx,
+            actor.org_id,
+            from,
+            to,
+            to_branch,
+            actor.user_id,
+            self.now(),
         )
         .await?;
-        tx.commit().await?;
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::Portfolio,
+                Some(from.0.to_string()),
+                Some(serde_json::json!({ "owner": from.0 })),
+                Some(
+                    serde_json::json!({ "owner": to.0, "branch": to_branch.map(|b| b.0), "parties": moved }),
+                ),
+            )
+            .await?;
+        change.commit().await?;
         Ok(moved)
     }
 
@@ -473,18 +480,9 @@ impl App {
     pub async fn view_as(&self, admin: &Actor, target: UserId) -> Result<Actor, AppError> {
         admin.require_change(Permission::Administer)?;
         let user = db::repo::user::get(&self.db, admin.org_id, target).await?.ok_or(AppError::NotFound)?;
-        let mut tx = self.db.begin().await?;
-        crate::audit::record(
-            &mut tx,
-            admin,
-            AuditAction::ViewAs,
-            "user",
-            Some(target.0.to_string()),
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        let mut change = self.change(admin).await?;
+        change.audit(AuditAction::ViewAs, AuditEntity::User, Some(target.0.to_string()), None, None).await?;
+        change.commit().await?;
         self.viewing_as(admin, user.into_user()).await
     }
 

@@ -5,7 +5,7 @@
 use crate::interactions::InteractionList;
 use crate::registry_settings::StatusView;
 use crate::secret::{digest, random_token};
-use crate::{Actor, App, AppError, now, timeline};
+use crate::{Actor, App, AppError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use db::repo::appointment::{self as repo, AppointmentRow, BookedRow, NewAppointment};
@@ -13,7 +13,7 @@ use db::repo::{interaction, organisation, user, vehicle};
 use domain::access::{Permission, Portfolio, Reach};
 use domain::agenda::{DayAvailability, WorkingHours, availability};
 use domain::appointment::{AppointmentDraft, CancelledOccurrences, Recurrence, Span, occurrences};
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, AuditEntity};
 use domain::timeline::{Event, EventKind};
 use domain::{AppointmentId, InteractionId, PartyId, UserId, ValidationErrors, VehicleId};
 use serde::Serialize;
@@ -283,10 +283,10 @@ impl App {
             work_closes: hours.closes.format("%H:%M").to_string(),
             work_days: hours.days_text(),
         };
-        let mut tx = self.db.begin().await?;
-        organisation::set_working_hours(&mut tx, actor.org_id, &row).await?;
-        crate::audit::record(&mut tx, actor, AuditAction::Update, "working_hours", None, None, Some(serde_json::json!({ "time_zone": row.time_zone, "opens": row.work_opens, "closes": row.work_closes, "days": row.work_days }))).await?;
-        tx.commit().await?;
+        let mut change = self.change(actor).await?;
+        organisation::set_working_hours(&mut change.tx, actor.org_id, &row).await?;
+        change.audit(AuditAction::Update, AuditEntity::WorkingHours, None, None, Some(serde_json::json!({ "time_zone": row.time_zone, "opens": row.work_opens, "closes": row.work_closes, "days": row.work_days }))).await?;
+        change.commit().await?;
         Ok(hours)
     }
 
@@ -329,27 +329,25 @@ impl App {
     ) -> Result<BookedAppointment, AppError> {
         let prepared = self.prepare_booking(actor, draft, None).await?;
         let (valid, party, user_ids) = (&prepared.valid, prepared.party, &prepared.user_ids);
-        let at = now();
-        let mut tx = self.db.begin().await?;
+        let mut change = self.change(actor).await?;
+        let at = change.at;
         let new = prepared.row(actor);
-        let id = repo::insert(&mut tx, &new, at).await?;
+        let id = repo::insert(&mut change.tx, &new, at).await?;
         if let Some(party) = party {
-            timeline::record(
-                &mut tx,
-                actor,
-                party,
-                Event::new(
-                    EventKind::Appointment,
-                    "timeline-appointment-booked",
-                    valid.title.clone(),
-                    Some(id.0),
-                ),
-                at,
-            )
-            .await?;
+            change
+                .history(
+                    party,
+                    Event::new(
+                        EventKind::Appointment,
+                        "timeline-appointment-booked",
+                        valid.title.clone(),
+                        Some(id.0),
+                    ),
+                )
+                .await?;
         }
-        crate::audit::record(&mut tx, actor, AuditAction::Create, "appointment", Some(id.to_string()), None, Some(serde_json::json!({ "title": valid.title, "starts_at": valid.first.starts_at, "users": user_ids.iter().map(|u| u.0).collect::<Vec<_>>(), "rrule": new.rrule }))).await?;
-        tx.commit().await?;
+        change.audit(AuditAction::Create, AuditEntity::Appointment, Some(id.to_string()), None, Some(serde_json::json!({ "title": valid.title, "starts_at": valid.first.starts_at, "users": user_ids.iter().map(|u| u.0).collect::<Vec<_>>(), "rrule": new.rrule }))).await?;
+        change.commit().await?;
         let appointment = self.appointment(actor, id).await?;
         Ok(BookedAppointment { appointment, double_bookings: prepared.double_bookings })
     }
@@ -533,22 +531,22 @@ impl App {
         };
         let prepared = self.prepare_booking(actor, &draft, Some(id.0)).await?;
         let (valid, party, user_ids) = (&prepared.valid, prepared.party, &prepared.user_ids);
-        let at = now();
-        let mut tx = self.db.begin().await?;
+        let mut change = self.change(actor).await?;
+        let at = change.at;
         // The party, vehicle and interaction were carried over above; an
         // update does not write them.
-        let change = prepared.row(actor);
+        let row = prepared.row(actor);
         // Occurrences cancelled alone stay cancelled while the series starts
         // as before; a moved series has other occurrences.
-        let same_series = before.starts_at == valid.first.starts_at && before.rrule == change.rrule;
+        let same_series = before.starts_at == valid.first.starts_at && before.rrule == row.rrule;
         let exdates = if same_series {
             let (_, cancelled) = before.series();
             cancelled.to_exdate()
         } else {
             None
         };
-        if !repo::update(&mut tx, id, version, &change, exdates.as_deref(), at).await? {
-            drop(tx);
+        if !repo::update(&mut change.tx, id, version, &row, exdates.as_deref(), at).await? {
+            drop(change);
             return Err(self.stale(actor, id).await);
         }
         if let Some(party) = party {
@@ -558,19 +556,11 @@ impl App {
                 valid.title.clone(),
                 Some(id.0),
             );
-            timeline::record(&mut tx, actor, party, event, at).await?;
+            change.history(party, event).await?;
         }
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Update,
-            "appointment",
-            Some(id.to_string()),
-            Some(serde_json::json!({ "starts_at": before.starts_at, "rrule": before.rrule, "version": version })),
-            Some(serde_json::json!({ "starts_at": valid.first.starts_at, "rrule": change.rrule, "users": user_ids.iter().map(|u| u.0).collect::<Vec<_>>() })),
-        )
+        change.audit(AuditAction::Update, AuditEntity::Appointment, Some(id.to_string()), Some(serde_json::json!({ "starts_at": before.starts_at, "rrule": before.rrule, "version": version })), Some(serde_json::json!({ "starts_at": valid.first.starts_at, "rrule": row.rrule, "users": user_ids.iter().map(|u| u.0).collect::<Vec<_>>() })))
         .await?;
-        tx.commit().await?;
+        change.commit().await?;
         let appointment = self.appointment(actor, id).await?;
         Ok(BookedAppointment { appointment, double_bookings: prepared.double_bookings })
     }
@@ -590,13 +580,21 @@ impl App {
         cancelled
             .cancel(&series, starts_at)
             .map_err(|message| ValidationErrors::single("starts_at", message))?;
-        let at = now();
-        let mut tx = self.db.begin().await?;
+        let mut change = self.change(actor).await?;
+        let at = change.at;
         let exdates = cancelled.to_exdate();
-        if !repo::set_exdates(&mut tx, actor.org_id, id, version, exdates.as_deref(), &actor.display_name, at)
-            .await?
+        if !repo::set_exdates(
+            &mut change.tx,
+            actor.org_id,
+            id,
+            version,
+            exdates.as_deref(),
+            &actor.display_name,
+            at,
+        )
+        .await?
         {
-            drop(tx);
+            drop(change);
             return Err(self.stale(actor, id).await);
         }
         if let Some(party) = before.party_id {
@@ -606,19 +604,18 @@ impl App {
                 before.title.clone(),
                 Some(id.0),
             );
-            timeline::record(&mut tx, actor, PartyId(party), event, at).await?;
+            change.history(PartyId(party), event).await?;
         }
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Update,
-            "appointment",
-            Some(id.to_string()),
-            Some(serde_json::json!({ "version": version })),
-            Some(serde_json::json!({ "cancelled_occurrence": starts_at })),
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::Appointment,
+                Some(id.to_string()),
+                Some(serde_json::json!({ "version": version })),
+                Some(serde_json::json!({ "cancelled_occurrence": starts_at })),
+            )
+            .await?;
+        change.commit().await?;
         self.appointment(actor, id).await
     }
 
@@ -632,38 +629,35 @@ impl App {
         version: i64,
     ) -> Result<AppointmentView, AppError> {
         let before = self.changeable_appointment(actor, id).await?;
-        let at = now();
-        let mut tx = self.db.begin().await?;
-        if !repo::cancel(&mut tx, actor.org_id, id, version, &actor.display_name, at).await? {
-            drop(tx);
+        let mut change = self.change(actor).await?;
+        let at = change.at;
+        if !repo::cancel(&mut change.tx, actor.org_id, id, version, &actor.display_name, at).await? {
+            drop(change);
             return Err(self.stale(actor, id).await);
         }
         if let Some(party) = before.party_id {
-            timeline::record(
-                &mut tx,
-                actor,
-                PartyId(party),
-                Event::new(
-                    EventKind::Appointment,
-                    "timeline-appointment-cancelled",
-                    before.title.clone(),
-                    Some(id.0),
-                ),
-                at,
+            change
+                .history(
+                    PartyId(party),
+                    Event::new(
+                        EventKind::Appointment,
+                        "timeline-appointment-cancelled",
+                        before.title.clone(),
+                        Some(id.0),
+                    ),
+                )
+                .await?;
+        }
+        change
+            .audit(
+                AuditAction::Delete,
+                AuditEntity::Appointment,
+                Some(id.to_string()),
+                Some(serde_json::json!({ "title": before.title, "version": version })),
+                None,
             )
             .await?;
-        }
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Delete,
-            "appointment",
-            Some(id.to_string()),
-            Some(serde_json::json!({ "title": before.title, "version": version })),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        change.commit().await?;
         self.appointment(actor, id).await
     }
 
@@ -772,19 +766,18 @@ impl App {
     pub async fn rotate_calendar_feed(&self, actor: &Actor) -> Result<String, AppError> {
         actor.require_own_change()?;
         let secret = random_token();
-        let mut tx = self.db.begin().await?;
-        repo::set_feed(&mut tx, actor.org_id, actor.user_id, &digest(&secret), now()).await?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Update,
-            "calendar_feed",
-            Some(actor.user_id.to_string()),
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        let mut change = self.change(actor).await?;
+        repo::set_feed(&mut change.tx, actor.org_id, actor.user_id, &digest(&secret), self.now()).await?;
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::CalendarFeed,
+                Some(actor.user_id.to_string()),
+                None,
+                None,
+            )
+            .await?;
+        change.commit().await?;
         Ok(secret)
     }
 
@@ -805,7 +798,7 @@ impl App {
             return Ok(None);
         };
         let tz = self.hours_of(org_id).await?.time_zone;
-        let today = Utc::now();
+        let today = self.now();
         let window = Span {
             starts_at: today - Duration::days(FEED_PAST_DAYS),
             ends_at: today + Duration::days(FEED_FUTURE_DAYS),

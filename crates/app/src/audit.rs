@@ -1,68 +1,9 @@
 //! Writing and reading the audit trail.
-use crate::{Actor, AppError, now};
-use db::Tx;
-use db::repo::audit::{self as repo, NewAuditEntry};
-use domain::audit::AuditAction;
+use crate::{Actor, AppError};
+use db::repo::audit as repo;
 use domain::ids::AuditId;
 use domain::page::{Page, clamp_page_size};
 use serde::Serialize;
-
-/// Records what an actor did, inside the use case's transaction.
-pub(crate) async fn record(
-    tx: &mut Tx,
-    actor: &Actor,
-    action: AuditAction,
-    entity_type: &str,
-    entity_id: Option<String>,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> Result<(), AppError> {
-    repo::insert(
-        tx,
-        &NewAuditEntry {
-            org_id: Some(actor.org_id),
-            actor_id: Some(actor.user_id),
-            actor_label: actor.email.as_str(),
-            action: action.as_str(),
-            entity_type,
-            entity_id,
-            before,
-            after,
-            ip: actor.ip.as_deref(),
-        },
-        now(),
-    )
-    .await?;
-    Ok(())
-}
-
-/// Records what the server's operator did from the command line.
-pub(crate) async fn record_operator(
-    tx: &mut Tx,
-    org_id: domain::OrgId,
-    action: AuditAction,
-    entity_type: &str,
-    entity_id: Option<String>,
-    after: Option<serde_json::Value>,
-) -> Result<(), AppError> {
-    repo::insert(
-        tx,
-        &NewAuditEntry {
-            org_id: Some(org_id),
-            actor_id: None,
-            actor_label: OPERATOR_LABEL,
-            action: action.as_str(),
-            entity_type,
-            entity_id,
-            before: None,
-            after,
-            ip: None,
-        },
-        now(),
-    )
-    .await?;
-    Ok(())
-}
 
 /// How the audit trail names the command-line operator.
 pub const OPERATOR_LABEL: &str = "operator (command line)";

@@ -1,12 +1,12 @@
 //! Signing in and out, and recognising sessions and API tokens.
 use crate::secret::{digest, random_token};
-use crate::{Actor, App, AppError, now};
+use crate::{Actor, App, AppError};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use db::repo::audit::NewAuditEntry;
 use db::repo::{api_token, audit, session, user};
 use domain::Email;
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, AuditEntity};
 use domain::ids::ApiTokenId;
 
 /// Recording every request's time would make each page view a write;
@@ -98,7 +98,7 @@ impl App {
                         after: Some(serde_json::json!({ "reason": reason })),
                         ip: input.ip,
                     },
-                    now(),
+                    self.now(),
                 )
                 .await?;
                 tx.commit().await?;
@@ -109,9 +109,9 @@ impl App {
         self.limiter.clear_account(input.email);
         let token = random_token();
         let actor = self.actor_for(user, input.ip.map(str::to_string)).await?;
-        let mut tx = self.db.begin().await?;
+        let mut change = self.change(&actor).await?;
         session::insert(
-            &mut tx,
+            &mut change.tx,
             &session::NewSession {
                 token_hash: &digest(&token),
                 org_id: actor.org_id,
@@ -119,11 +119,11 @@ impl App {
                 ip: input.ip,
                 user_agent: input.user_agent.map(|ua| truncate(ua, 400)).as_deref(),
             },
-            now(),
+            self.now(),
         )
         .await?;
-        crate::audit::record(&mut tx, &actor, AuditAction::Login, "session", None, None, None).await?;
-        tx.commit().await?;
+        change.audit(AuditAction::Login, AuditEntity::Session, None, None, None).await?;
+        change.commit().await?;
         Ok(LoginSuccess { session_token: token, actor })
     }
 
@@ -141,7 +141,7 @@ impl App {
         let Some(found) = session::find(&self.db, &hash).await? else {
             return Ok(None);
         };
-        let now = now();
+        let now = self.now();
         let expired = now - found.session_last_seen_at > self.settings.session_idle
             || now - found.session_created_at > self.settings.session_absolute;
         if expired || !found.user.active {
@@ -171,10 +171,10 @@ impl App {
 
     #[tracing::instrument(skip_all)]
     pub async fn logout(&self, actor: &Actor, session_token: &str) -> Result<(), AppError> {
-        let mut tx = self.db.begin().await?;
-        session::delete(&mut tx, &digest(session_token)).await?;
-        crate::audit::record(&mut tx, actor, AuditAction::Logout, "session", None, None, None).await?;
-        tx.commit().await?;
+        let mut change = self.change(actor).await?;
+        session::delete(&mut change.tx, &digest(session_token)).await?;
+        change.audit(AuditAction::Logout, AuditEntity::Session, None, None, None).await?;
+        change.commit().await?;
         Ok(())
     }
 
@@ -187,7 +187,7 @@ impl App {
         if !found.user.active {
             return Ok(None);
         }
-        let now = now();
+        let now = self.now();
         let stale = found.token_last_used_at.is_none_or(|t| (now - t).num_seconds() >= TOUCH_EVERY_SECS);
         if stale {
             let mut tx = self.db.begin().await?;

@@ -1,7 +1,7 @@
 //! Demo data: realistic, deterministic Brazilian customers — accented
 //! names, valid CPFs and CNPJs, real city/UF pairs, phones, e-mails, and a
 //! mix of consents and statuses. The same seed gives the same data.
-use crate::{App, AppError, now};
+use crate::{App, AppError};
 use chrono::NaiveDate;
 use db::repo::party::{self as repo, BulkParty};
 use domain::address::Address;
@@ -441,7 +441,7 @@ impl App {
     ) -> Result<DemoLoad, AppError> {
         const BATCH: u64 = 5_000;
         let started = std::time::Instant::now();
-        let today = now().date_naive();
+        let today = self.now().date_naive();
         let offset = repo::count_all(&self.db, org_id).await? as u64;
         let portfolios = self.demo_portfolios(org_id).await?;
         // Generating and writing run side by side, on a core each: the
@@ -480,7 +480,7 @@ impl App {
             profiled
         });
         let origin =
-            db::bulk::LoadOrigin { org_id, source: "demo".into(), by_label: "demo".into(), now: now() };
+            db::bulk::LoadOrigin { org_id, source: "demo".into(), by_label: "demo".into(), now: self.now() };
         let written =
             db::bulk::load_parties(&self.db, origin, count, db::bulk::Access::Exclusive, batches).await;
         let profiled = generator.await.map_err(|e| AppError::Internal(e.to_string()))?;
@@ -501,8 +501,15 @@ impl App {
                 None => {
                     let id = BranchId::new();
                     let mut tx = self.db.begin().await?;
-                    db::repo::access::insert_branch(&mut tx, org_id, id, name, "Concessionária Demo", now())
-                        .await?;
+                    db::repo::access::insert_branch(
+                        &mut tx,
+                        org_id,
+                        id,
+                        name,
+                        "Concessionária Demo",
+                        self.now(),
+                    )
+                    .await?;
                     tx.commit().await?;
                     id
                 }

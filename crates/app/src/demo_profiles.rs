@@ -2,7 +2,7 @@
 //! customers, and a week of appointments in every demo manager's agenda:
 //! enough for the profile and the agenda to show what they are for.
 use crate::demo::Rng;
-use crate::{App, AppError, now};
+use crate::{App, AppError};
 use chrono::{Datelike, Duration, NaiveTime};
 use db::repo::appointment::{self as appointments, NewAppointment};
 use db::repo::interaction::{self as interactions, NewInteraction};
@@ -73,7 +73,7 @@ impl App {
     ) -> Result<(), AppError> {
         let Some(&(first_manager, _)) = managers.first() else { return Ok(()) };
         let mut rng = Rng(seed ^ 0xA6E4_DA00_0000_0005);
-        let at = now();
+        let at = self.now();
         let tz = chrono_tz::America::Sao_Paulo;
         let today = at.with_timezone(&tz).date_naive();
         let monday = today - Duration::days(today.weekday().num_days_from_monday().into());

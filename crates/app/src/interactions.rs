@@ -2,13 +2,13 @@
 //! profile or from one of its vehicles, with the organisation's natures and
 //! statuses.
 use crate::registry_settings::StatusView;
-use crate::{Actor, App, AppError, now, timeline};
+use crate::{Actor, App, AppError};
 use chrono::{DateTime, NaiveDate, Utc};
 use db::DbError;
 use db::repo::interaction::{self as repo, InteractionRow, NewInteraction};
 use db::repo::{user, vehicle};
 use domain::access::Permission;
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, AuditEntity};
 use domain::interaction::{DEFAULT_NATURES, DEFAULT_STATUSES, InteractionDraft};
 use domain::timeline::{Event, EventKind};
 use domain::vehicle::Plate;
@@ -89,6 +89,13 @@ impl InteractionList {
         }
     }
 
+    fn audit_entity(self) -> AuditEntity {
+        match self {
+            InteractionList::Nature => AuditEntity::InteractionNature,
+            InteractionList::Status => AuditEntity::InteractionStatus,
+        }
+    }
+
     fn defaults(self) -> &'static [&'static str] {
         match self {
             InteractionList::Nature => DEFAULT_NATURES,
@@ -130,24 +137,23 @@ impl App {
         if list.defaults().contains(&code.as_str()) {
             return Err(ValidationErrors::single("label", "error-status-taken").into());
         }
-        let mut tx = self.db.begin().await?;
-        match repo::insert_option(&mut tx, actor.org_id, list.key(), &code, &label).await {
+        let mut change = self.change(actor).await?;
+        match repo::insert_option(&mut change.tx, actor.org_id, list.key(), &code, &label).await {
             Err(DbError::Duplicate(_)) => {
                 return Err(ValidationErrors::single("label", "error-status-taken").into());
             }
             other => other?,
         }
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Create,
-            &format!("interaction_{}", list.key()),
-            Some(code.clone()),
-            None,
-            Some(serde_json::json!({ "label": label })),
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .audit(
+                AuditAction::Create,
+                list.audit_entity(),
+                Some(code.clone()),
+                None,
+                Some(serde_json::json!({ "label": label })),
+            )
+            .await?;
+        change.commit().await?;
         Ok(StatusView { code, label })
     }
 
@@ -191,8 +197,8 @@ impl App {
     ) -> Result<InteractionView, AppError> {
         self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let (valid, responsible, vehicle) = self.checked_interaction(actor, party, draft).await?;
-        let at = now();
-        let mut tx = self.db.begin().await?;
+        let mut change = self.change(actor).await?;
+        let at = change.at;
         let new = NewInteraction {
             org_id: actor.org_id,
             party,
@@ -201,22 +207,20 @@ impl App {
             vehicle,
             by: &actor.display_name,
         };
-        let id = repo::insert(&mut tx, &new, at).await?;
-        timeline::record(
-            &mut tx,
-            actor,
-            party,
-            Event::new(
-                EventKind::Interaction,
-                "timeline-interaction-opened",
-                valid.nature.clone(),
-                Some(id.0),
-            ),
-            at,
-        )
-        .await?;
-        crate::audit::record(&mut tx, actor, AuditAction::Create, "interaction", Some(id.to_string()), None, Some(serde_json::json!({ "party": party.to_string(), "nature": valid.nature, "status": valid.status }))).await?;
-        tx.commit().await?;
+        let id = repo::insert(&mut change.tx, &new, at).await?;
+        change
+            .history(
+                party,
+                Event::new(
+                    EventKind::Interaction,
+                    "timeline-interaction-opened",
+                    valid.nature.clone(),
+                    Some(id.0),
+                ),
+            )
+            .await?;
+        change.audit(AuditAction::Create, AuditEntity::Interaction, Some(id.to_string()), None, Some(serde_json::json!({ "party": party.to_string(), "nature": valid.nature, "status": valid.status }))).await?;
+        change.commit().await?;
         self.interaction(actor, id).await
     }
 
@@ -233,9 +237,9 @@ impl App {
         let party = PartyId(before.party_id);
         self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let (valid, responsible, vehicle) = self.checked_interaction(actor, party, draft).await?;
-        let at = now();
-        let mut tx = self.db.begin().await?;
-        let change = NewInteraction {
+        let mut change = self.change(actor).await?;
+        let at = change.at;
+        let row = NewInteraction {
             org_id: actor.org_id,
             party,
             interaction: &valid,
@@ -243,37 +247,27 @@ impl App {
             vehicle,
             by: &actor.display_name,
         };
-        if !repo::update(&mut tx, actor.org_id, id, version, &change, at).await? {
-            drop(tx);
+        if !repo::update(&mut change.tx, actor.org_id, id, version, &row, at).await? {
+            drop(change);
             let current = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
             return Err(AppError::Conflict { by: current.updated_by_label, at: current.updated_at });
         }
         if before.status != valid.status {
-            timeline::record(
-                &mut tx,
-                actor,
-                party,
-                Event::new(
-                    EventKind::Interaction,
-                    "timeline-interaction-status",
-                    format!("{} → {}", before.nature, valid.status),
-                    Some(id.0),
-                ),
-                at,
-            )
-            .await?;
+            change
+                .history(
+                    party,
+                    Event::new(
+                        EventKind::Interaction,
+                        "timeline-interaction-status",
+                        format!("{} → {}", before.nature, valid.status),
+                        Some(id.0),
+                    ),
+                )
+                .await?;
         }
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Update,
-            "interaction",
-            Some(id.to_string()),
-            Some(serde_json::json!({ "status": before.status, "responsible": before.responsible_id, "version": before.version })),
-            Some(serde_json::json!({ "status": valid.status, "responsible": responsible.0 })),
-        )
+        change.audit(AuditAction::Update, AuditEntity::Interaction, Some(id.to_string()), Some(serde_json::json!({ "status": before.status, "responsible": before.responsible_id, "version": before.version })), Some(serde_json::json!({ "status": valid.status, "responsible": responsible.0 })))
         .await?;
-        tx.commit().await?;
+        change.commit().await?;
         self.interaction(actor, id).await
     }
 

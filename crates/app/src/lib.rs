@@ -7,6 +7,8 @@ pub mod access;
 pub mod agenda;
 pub mod audit;
 pub mod auth;
+mod change;
+mod clock;
 pub mod demo;
 mod demo_profiles;
 mod error;
@@ -22,11 +24,12 @@ pub mod users;
 pub mod vehicles;
 pub mod worker;
 
+pub use clock::Clock;
 pub use error::AppError;
 pub use rate_limit::LoginLimits;
 pub use secret::{random_password, random_token};
 
-use chrono::{DateTime, Duration, SubsecRound, Utc};
+use chrono::{DateTime, Duration, Utc};
 use db::Db;
 use domain::user::Role;
 use domain::{Email, Locale, OrgId, UserId};
@@ -56,12 +59,23 @@ pub struct App {
     pub db: Db,
     pub settings: Settings,
     limiter: rate_limit::LoginLimiter,
+    clock: Clock,
 }
 
 impl App {
     pub fn new(db: Db, settings: Settings) -> App {
+        App::with_clock(db, settings, Clock::system())
+    }
+
+    /// An application whose use cases read the time from `clock`.
+    pub fn with_clock(db: Db, settings: Settings, clock: Clock) -> App {
         let limiter = rate_limit::LoginLimiter::new(settings.login_limits.clone());
-        App { db, settings, limiter }
+        App { db, settings, limiter, clock }
+    }
+
+    /// The current time of the use cases' clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 }
 
@@ -96,10 +110,4 @@ impl Actor {
     fn require_admin(&self) -> Result<(), AppError> {
         self.require_change(domain::access::Permission::Administer)
     }
-}
-
-/// The current time, at the precision both databases keep (microseconds),
-/// so a value read back equals the value written.
-pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
 }

@@ -1,15 +1,16 @@
 //! The registry of parties [Cadastro de Pessoa]: creating and editing
 //! people and companies, search, lists, export, consent, notes,
 //! relationships, duplicates and merges.
-use crate::{Actor, App, AppError, now};
+use crate::{Actor, App, AppError};
 use chrono::{DateTime, NaiveDate, Utc};
-use db::repo::party::{self as repo, Keyset, PartyListFilter, PartySort, PartySummary};
+use db::repo::party::{self as repo, Keyset, PartyFilter, PartySort, PartySummary};
 use db::repo::{merge, registry_settings, user};
 use domain::access::{Permission, Portfolio};
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, AuditEntity};
+use domain::filter::{Filter, Test, Value};
 use domain::page::{Page, clamp_page_size};
 use domain::party::{
-    Channel, ConsentChange, ConsentState, PartyDraft, RelationshipKind, ValidParty, parse_note,
+    Channel, ConsentChange, ConsentState, PartyDraft, PartyField, RelationshipKind, ValidParty, parse_note,
 };
 use domain::phone::{Country, Phone};
 use domain::timeline::{Event, EventKind};
@@ -320,48 +321,71 @@ pub struct PartyQuery {
     pub cursor: Option<String>,
     /// 1 to 200, default 50
     pub limit: Option<u32>,
+    /// A filter tree in JSON, joined to the filters above: `all`, `any`
+    /// and `not` over `{"field": …, "equals" | "in" | "range" | "contains"
+    /// | "prefix" | "is_empty" | "relative": …}`; fields `kind`,
+    /// `lifecycle`, `customer_status`, `prospect_state`, `name`, `city`,
+    /// `state`, `seller`, `branch`, `tag`, `plate`, `birth_date`, `created_at`.
+    pub filter: Option<String>,
 }
 
 impl PartyQuery {
     /// Refuses a query whose filters or sort do not parse.
     pub fn check(&self) -> Result<(), ValidationErrors> {
-        self.filter()?;
+        self.filter_tree()?;
         self.sort()?;
         Ok(())
     }
 
-    fn filter(&self) -> Result<PartyListFilter, ValidationErrors> {
+    /// The list's filters as one tree: each filter of the form (checked
+    /// under its own name), and the JSON tree if one came.
+    fn filter_tree(&self) -> Result<Filter<PartyField>, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let non_empty =
             |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-        let kind = non_empty(&self.kind);
-        if let Some(k) = &kind {
-            errors.check("kind", domain::party::PartyKind::parse(k));
+        let mut tree = Filter::all(Vec::new());
+        let mut equals = |field: PartyField, value: String| {
+            tree = std::mem::replace(&mut tree, Filter::all(Vec::new()))
+                .and(Filter::is(field, Test::Equals(Value::Text(value))));
+        };
+        if let Some(k) = non_empty(&self.kind) {
+            errors.check("kind", domain::party::PartyKind::parse(&k));
+            equals(PartyField::Kind, k);
         }
         let lifecycle = non_empty(&self.lifecycle);
         if let Some(l) = &lifecycle {
             errors.check("lifecycle", domain::party::Lifecycle::parse(l));
+            equals(PartyField::Lifecycle, l.clone());
         }
-        let status = non_empty(&self.status);
-        let (customer_status, prospect_state) = match (lifecycle.as_deref(), status) {
-            (Some("prospect"), Some(s)) => (None, Some(s)),
-            (_, Some(s)) if domain::party::ProspectState::parse(&s).is_ok() => (None, Some(s)),
-            (_, s) => (s, None),
-        };
-        let state = non_empty(&self.state).map(|s| s.to_ascii_uppercase());
+        match (lifecycle.as_deref(), non_empty(&self.status)) {
+            (Some("prospect"), Some(s)) => equals(PartyField::ProspectState, s),
+            (_, Some(s)) if domain::party::ProspectState::parse(&s).is_ok() => {
+                equals(PartyField::ProspectState, s)
+            }
+            (_, Some(s)) => equals(PartyField::CustomerStatus, s),
+            (_, None) => {}
+        }
+        for (field, value) in
+            [(PartyField::City, &self.city), (PartyField::State, &self.state), (PartyField::Tag, &self.tag)]
+        {
+            if let Some(value) = non_empty(value) {
+                equals(field, value);
+            }
+        }
+        if let Some(seller) = self.seller_id {
+            equals(PartyField::Seller, seller.to_string());
+        }
+        if let Some(json) = non_empty(&self.filter) {
+            match serde_json::from_str::<Filter<PartyField>>(&json) {
+                Ok(given) => match given.check() {
+                    Ok(()) => tree = tree.and(given),
+                    Err((field, message)) => errors.add(field, message),
+                },
+                Err(_) => errors.add("filter", "error-filter-invalid"),
+            }
+        }
         errors.into_result()?;
-        Ok(PartyListFilter {
-            kind,
-            lifecycle,
-            customer_status,
-            prospect_state,
-            city_key: non_empty(&self.city).map(|c| domain::search::fold(&c)),
-            state,
-            seller_id: self.seller_id,
-            tag: non_empty(&self.tag).map(|t| domain::search::fold(&t)),
-            plate: None,
-            include_archived: false,
-        })
+        Ok(tree)
     }
 
     fn sort(&self) -> Result<(PartySort, bool), ValidationErrors> {
@@ -437,7 +461,7 @@ const DEFAULT_COUNTRY: Country = Country::Brazil;
 
 impl App {
     fn today(&self) -> NaiveDate {
-        now().date_naive()
+        self.now().date_naive()
     }
 
     async fn validate_party(&self, actor: &Actor, draft: &PartyDraft) -> Result<ValidParty, AppError> {
@@ -505,21 +529,21 @@ impl App {
         }
         let hints = self.duplicate_hints(actor, &party, None).await?;
         let id = PartyId::new();
-        let at = now();
-        let mut tx = self.db.begin().await?;
+        let mut change = self.change(actor).await?;
+        let at = change.at;
         if let Some(document) = &party.document {
             if let Some((existing, name)) =
-                repo::find_by_document(&mut tx, actor.org_id, &document.value, None).await?
+                repo::find_by_document(&mut change.tx, actor.org_id, &document.value, None).await?
             {
                 return Err(self.duplicate_refusal(actor, PartyId(existing), name).await?);
             }
         }
-        repo::insert(&mut tx, actor.org_id, id, &party, Some(actor.user_id), at).await?;
-        db::repo::access::set_portfolio(&mut tx, actor.org_id, id, portfolio.branch).await?;
-        registry_settings::replace_custom_values(&mut tx, actor.org_id, id, &custom).await?;
+        repo::insert(&mut change.tx, actor.org_id, id, &party, Some(actor.user_id), at).await?;
+        db::repo::access::set_portfolio(&mut change.tx, actor.org_id, id, portfolio.branch).await?;
+        registry_settings::replace_custom_values(&mut change.tx, actor.org_id, id, &custom).await?;
         for channel in consents {
             repo::record_consent(
-                &mut tx,
+                &mut change.tx,
                 &repo::NewConsentEvent {
                     org_id: actor.org_id,
                     party_id: id,
@@ -534,26 +558,23 @@ impl App {
             )
             .await?;
         }
-        let view = self.party_in_tx(&mut tx, actor, id).await?;
-        crate::timeline::record(
-            &mut tx,
-            actor,
-            id,
-            Event::new(EventKind::Registration, "timeline-party-created", view.full_name.clone(), None),
-            at,
-        )
-        .await?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Create,
-            "party",
-            Some(id.to_string()),
-            None,
-            Some(audit_snapshot(&view)),
-        )
-        .await?;
-        tx.commit().await?;
+        let view = self.party_in_tx(&mut change.tx, actor, id).await?;
+        change
+            .history(
+                id,
+                Event::new(EventKind::Registration, "timeline-party-created", view.full_name.clone(), None),
+            )
+            .await?;
+        change
+            .audit(
+                AuditAction::Create,
+                AuditEntity::Party,
+                Some(id.to_string()),
+                None,
+                Some(audit_snapshot(&view)),
+            )
+            .await?;
+        change.commit().await?;
         let view = self.party_view(actor, id).await?;
         Ok(SavedParty { party: view, possible_duplicates: hints })
     }
@@ -594,45 +615,42 @@ impl App {
             self.portfolio_for(actor, party.seller_id).await?
         };
         let hints = self.duplicate_hints(actor, &party, Some(id)).await?;
-        let mut tx = self.db.begin().await?;
+        let mut change = self.change(actor).await?;
         if let Some(document) = &party.document {
             if let Some((existing, name)) =
-                repo::find_by_document(&mut tx, actor.org_id, &document.value, Some(id)).await?
+                repo::find_by_document(&mut change.tx, actor.org_id, &document.value, Some(id)).await?
             {
                 return Err(self.duplicate_refusal(actor, PartyId(existing), name).await?);
             }
         }
-        let before = self.party_in_tx(&mut tx, actor, id).await?;
-        if !repo::update(&mut tx, actor.org_id, id, expected_version, &party, Some(actor.user_id), now())
-            .await?
+        let before = self.party_in_tx(&mut change.tx, actor, id).await?;
+        if !repo::update(
+            &mut change.tx,
+            actor.org_id,
+            id,
+            expected_version,
+            &party,
+            Some(actor.user_id),
+            self.now(),
+        )
+        .await?
         {
-            let (by, at) = repo::last_change(&mut tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+            let (by, at) =
+                repo::last_change(&mut change.tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
             return Err(AppError::Conflict { by, at });
         }
-        db::repo::access::set_portfolio(&mut tx, actor.org_id, id, portfolio.branch).await?;
-        registry_settings::replace_custom_values(&mut tx, actor.org_id, id, &custom).await?;
-        let after = self.party_in_tx(&mut tx, actor, id).await?;
+        db::repo::access::set_portfolio(&mut change.tx, actor.org_id, id, portfolio.branch).await?;
+        registry_settings::replace_custom_values(&mut change.tx, actor.org_id, id, &custom).await?;
+        let after = self.party_in_tx(&mut change.tx, actor, id).await?;
         let (old, new) = (audit_snapshot(&before), audit_snapshot(&after));
         let changed = changed_fields(&old, &new);
-        crate::timeline::record(
-            &mut tx,
-            actor,
-            id,
-            Event::new(EventKind::Registration, "timeline-party-updated", changed, None),
-            after.updated_at,
-        )
-        .await?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Update,
-            "party",
-            Some(id.to_string()),
-            Some(old),
-            Some(new),
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .history(id, Event::new(EventKind::Registration, "timeline-party-updated", changed, None))
+            .await?;
+        change
+            .audit(AuditAction::Update, AuditEntity::Party, Some(id.to_string()), Some(old), Some(new))
+            .await?;
+        change.commit().await?;
         Ok(SavedParty { party: self.party_view(actor, id).await?, possible_duplicates: hints })
     }
 
@@ -641,10 +659,9 @@ impl App {
     /// (who, when, which party; never the data itself).
     pub async fn get_party(&self, actor: &Actor, id: PartyId) -> Result<PartyView, AppError> {
         let view = self.party_view(actor, id).await?;
-        let mut tx = self.db.begin().await?;
-        crate::audit::record(&mut tx, actor, AuditAction::Read, "party", Some(id.to_string()), None, None)
-            .await?;
-        tx.commit().await?;
+        let mut change = self.change(actor).await?;
+        change.audit(AuditAction::Read, AuditEntity::Party, Some(id.to_string()), None, None).await?;
+        change.commit().await?;
         Ok(view)
     }
 
@@ -716,7 +733,7 @@ impl App {
         actor: &Actor,
         query: &PartyQuery,
     ) -> Result<Page<PartyListItem>, AppError> {
-        let filter = query.filter()?;
+        let filter = PartyFilter { tree: query.filter_tree()?, today: self.today() };
         let (sort, descending) = query.sort()?;
         let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
             Some(cursor) => Some(decode_cursor(cursor)?),
@@ -739,7 +756,8 @@ impl App {
     /// How many parties the filter selects, counted up to [`COUNT_CAP`].
     pub async fn count_parties(&self, actor: &Actor, query: &PartyQuery) -> Result<i64, AppError> {
         actor.require(Permission::PartiesRead)?;
-        Ok(repo::count(&self.db, &actor.read_scope(), &query.filter()?, COUNT_CAP).await?)
+        let filter = PartyFilter { tree: query.filter_tree()?, today: self.today() };
+        Ok(repo::count(&self.db, &actor.read_scope(), &filter, COUNT_CAP).await?)
     }
 
     /// Search as you type: name, trade name, CPF/CNPJ/NIF with or without
@@ -761,8 +779,8 @@ impl App {
         // looks customers up by the car in front of it).
         let owners = match domain::vehicle::Plate::parse(query) {
             Ok(plate) => {
-                let filter =
-                    PartyListFilter { plate: Some(plate.as_str().to_string()), ..Default::default() };
+                let tree = Filter::is(PartyField::Plate, Test::Equals(Value::text(plate.as_str())));
+                let filter = PartyFilter { tree, today: self.today() };
                 repo::list(&self.db, &actor.read_scope(), &filter, PartySort::Name, false, None, 10).await?
             }
             Err(_) => Vec::new(),
@@ -809,7 +827,7 @@ impl App {
     {
         self.may_export(actor)?;
         const PAGE: u32 = 1000;
-        let filter = query.filter()?;
+        let filter = PartyFilter { tree: query.filter_tree()?, today: self.today() };
         let mut exported = 0u64;
         let mut after: Option<Keyset> = None;
         loop {
@@ -834,10 +852,10 @@ impl App {
                 break;
             }
         }
-        let mut tx = self.db.begin().await?;
+        let mut change = self.change(actor).await?;
         let details = serde_json::json!({ "rows": exported, "filter": format!("{query:?}") });
-        crate::audit::record(&mut tx, actor, AuditAction::Export, "party", None, None, Some(details)).await?;
-        tx.commit().await?;
+        change.audit(AuditAction::Export, AuditEntity::Party, None, None, Some(details)).await?;
+        change.commit().await?;
         Ok(exported)
     }
 
@@ -850,10 +868,10 @@ impl App {
         archived: bool,
     ) -> Result<PartyView, AppError> {
         self.guard_party(actor, id, Some(Permission::PartiesDelete)).await?;
-        let mut tx = self.db.begin().await?;
-        let at = now();
+        let mut change = self.change(actor).await?;
+        let at = self.now();
         if !repo::set_archived(
-            &mut tx,
+            &mut change.tx,
             actor.org_id,
             id,
             expected_version,
@@ -863,24 +881,23 @@ impl App {
         )
         .await?
         {
-            let (by, at) = repo::last_change(&mut tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+            let (by, at) =
+                repo::last_change(&mut change.tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
             return Err(AppError::Conflict { by, at });
         }
         let event = if archived { "timeline-party-archived" } else { "timeline-party-restored" };
-        crate::timeline::record(&mut tx, actor, id, Event::new(EventKind::Registration, event, "", None), at)
-            .await?;
+        change.history(id, Event::new(EventKind::Registration, event, "", None)).await?;
         let action = if archived { AuditAction::Delete } else { AuditAction::Update };
-        crate::audit::record(
-            &mut tx,
-            actor,
-            action,
-            "party",
-            Some(id.to_string()),
-            None,
-            Some(serde_json::json!({ "archived": archived })),
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .audit(
+                action,
+                AuditEntity::Party,
+                Some(id.to_string()),
+                None,
+                Some(serde_json::json!({ "archived": archived })),
+            )
+            .await?;
+        change.commit().await?;
         let record = repo::get(&self.db, &actor.read_scope(), id).await?.ok_or(AppError::NotFound)?;
         Ok(record.into())
     }
@@ -929,48 +946,33 @@ impl App {
         &self,
         actor: &Actor,
         id: PartyId,
-        change: ConsentChange,
+        consent: ConsentChange,
     ) -> Result<PartyView, AppError> {
         let before = self.party_view(actor, id).await?;
         actor.require_write(Permission::PartiesEdit, before.portfolio())?;
-        let at = now();
-        let mut tx = self.db.begin().await?;
+        let mut change = self.change(actor).await?;
+        let at = change.at;
         repo::record_consent(
-            &mut tx,
+            &mut change.tx,
             &repo::NewConsentEvent {
                 org_id: actor.org_id,
                 party_id: id,
-                channel: change.channel,
-                granted: change.granted,
-                source: &change.source,
-                wording: &change.wording,
+                channel: consent.channel,
+                granted: consent.granted,
+                source: &consent.source,
+                wording: &consent.wording,
                 recorded_by: Some(actor.user_id),
                 recorded_by_label: &actor.display_name,
             },
             at,
         )
         .await?;
-        let event = if change.granted { "timeline-consent-granted" } else { "timeline-consent-withdrawn" };
-        crate::timeline::record(
-            &mut tx,
-            actor,
-            id,
-            Event::new(EventKind::Consent, event, change.channel.as_str(), None),
-            at,
-        )
+        let event = if consent.granted { "timeline-consent-granted" } else { "timeline-consent-withdrawn" };
+        change.history(id, Event::new(EventKind::Consent, event, consent.channel.as_str(), None)).await?;
+        repo::touch(&mut change.tx, actor.org_id, id, Some(actor.user_id), at).await?;
+        change.audit(AuditAction::Update, AuditEntity::PartyConsent, Some(id.to_string()), Some(serde_json::json!({ consent.channel.as_str(): before.consent_for(consent.channel) })), Some(serde_json::json!({ consent.channel.as_str(): consent.granted, "source": consent.source })))
         .await?;
-        repo::touch(&mut tx, actor.org_id, id, Some(actor.user_id), at).await?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Update,
-            "party_consent",
-            Some(id.to_string()),
-            Some(serde_json::json!({ change.channel.as_str(): before.consent_for(change.channel) })),
-            Some(serde_json::json!({ change.channel.as_str(): change.granted, "source": change.source })),
-        )
-        .await?;
-        tx.commit().await?;
+        change.commit().await?;
         self.party_view(actor, id).await
     }
 
@@ -997,31 +999,32 @@ impl App {
     pub async fn add_note(&self, actor: &Actor, id: PartyId, body: &str) -> Result<NoteView, AppError> {
         self.guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
         let body = parse_note(body).map_err(|m| ValidationErrors::single("body", m))?;
-        let at = now();
-        let mut tx = self.db.begin().await?;
-        let note_id =
-            repo::insert_note(&mut tx, actor.org_id, id, &body, Some(actor.user_id), &actor.display_name, at)
-                .await?;
-        let excerpt: String = body.chars().take(120).collect();
-        crate::timeline::record(
-            &mut tx,
-            actor,
+        let mut change = self.change(actor).await?;
+        let at = change.at;
+        let note_id = repo::insert_note(
+            &mut change.tx,
+            actor.org_id,
             id,
-            Event::new(EventKind::Note, "timeline-note-added", excerpt, Some(note_id)),
+            &body,
+            Some(actor.user_id),
+            &actor.display_name,
             at,
         )
         .await?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Create,
-            "party_note",
-            Some(note_id.to_string()),
-            None,
-            Some(serde_json::json!({ "party": id.to_string() })),
-        )
-        .await?;
-        tx.commit().await?;
+        let excerpt: String = body.chars().take(120).collect();
+        change
+            .history(id, Event::new(EventKind::Note, "timeline-note-added", excerpt, Some(note_id)))
+            .await?;
+        change
+            .audit(
+                AuditAction::Create,
+                AuditEntity::PartyNote,
+                Some(note_id.to_string()),
+                None,
+                Some(serde_json::json!({ "party": id.to_string() })),
+            )
+            .await?;
+        change.commit().await?;
         Ok(NoteView { id: note_id, body, author: actor.display_name.clone(), created_at: at })
     }
 
@@ -1052,11 +1055,12 @@ impl App {
             AppError::NotFound => ValidationErrors::single("related_id", "error-party-not-found").into(),
             other => other,
         })?;
-        let mut tx = self.db.begin().await?;
+        let mut change = self.change(actor).await?;
         let rel_id =
-            repo::insert_relationship(&mut tx, actor.org_id, id, related, kind.as_str(), now()).await?;
-        crate::audit::record(&mut tx, actor, AuditAction::Create, "party_relationship", Some(rel_id.to_string()), None, Some(serde_json::json!({ "party": id.to_string(), "related": related.to_string(), "kind": kind.as_str() }))).await?;
-        tx.commit().await?;
+            repo::insert_relationship(&mut change.tx, actor.org_id, id, related, kind.as_str(), self.now())
+                .await?;
+        change.audit(AuditAction::Create, AuditEntity::PartyRelationship, Some(rel_id.to_string()), None, Some(serde_json::json!({ "party": id.to_string(), "related": related.to_string(), "kind": kind.as_str() }))).await?;
+        change.commit().await?;
         Ok(RelationshipView {
             id: rel_id,
             kind: kind.as_str().to_string(),
@@ -1072,21 +1076,20 @@ impl App {
         relationship: Uuid,
     ) -> Result<(), AppError> {
         self.guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
-        let mut tx = self.db.begin().await?;
-        if !repo::delete_relationship(&mut tx, actor.org_id, id, relationship).await? {
+        let mut change = self.change(actor).await?;
+        if !repo::delete_relationship(&mut change.tx, actor.org_id, id, relationship).await? {
             return Err(AppError::NotFound);
         }
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Delete,
-            "party_relationship",
-            Some(relationship.to_string()),
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .audit(
+                AuditAction::Delete,
+                AuditEntity::PartyRelationship,
+                Some(relationship.to_string()),
+                None,
+                None,
+            )
+            .await?;
+        change.commit().await?;
         Ok(())
     }
 
@@ -1119,44 +1122,43 @@ impl App {
         self.guard_party(actor, survivor, Some(Permission::PartiesDelete)).await?;
         let merged_party = self.party_view(actor, merged).await?;
         actor.require_write(Permission::PartiesDelete, merged_party.portfolio())?;
-        let at = now();
-        let mut tx = self.db.begin().await?;
-        let merge_id = merge::merge(&mut tx, actor.org_id, survivor, merged, Some(actor.user_id), at).await?;
-        let record = merge::find(&mut tx, actor.org_id, merge_id).await?.ok_or(AppError::NotFound)?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Update,
-            "party_merge",
-            Some(merge_id.to_string()),
-            Some(audit_snapshot(&merged_party)),
-            Some(record.moved.0.clone()),
-        )
-        .await?;
-        tx.commit().await?;
+        let mut change = self.change(actor).await?;
+        let at = change.at;
+        let merge_id =
+            merge::merge(&mut change.tx, actor.org_id, survivor, merged, Some(actor.user_id), at).await?;
+        let record = merge::find(&mut change.tx, actor.org_id, merge_id).await?.ok_or(AppError::NotFound)?;
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::PartyMerge,
+                Some(merge_id.to_string()),
+                Some(audit_snapshot(&merged_party)),
+                Some(record.moved.0.clone()),
+            )
+            .await?;
+        change.commit().await?;
         Ok(MergeView { id: merge_id, merged_id: merged.0, merged_name: merged_party.full_name, at })
     }
 
     #[tracing::instrument(skip_all)]
     pub async fn undo_merge(&self, actor: &Actor, merge_id: Uuid) -> Result<PartyView, AppError> {
-        let mut tx = self.db.begin().await?;
-        let record = merge::find(&mut tx, actor.org_id, merge_id).await?.ok_or(AppError::NotFound)?;
+        let mut change = self.change(actor).await?;
+        let record = merge::find(&mut change.tx, actor.org_id, merge_id).await?.ok_or(AppError::NotFound)?;
         self.guard_party(actor, PartyId(record.survivor_id), Some(Permission::PartiesDelete)).await?;
         if record.undone_at.is_some() {
             return Err(ValidationErrors::single("merge", "error-merge-undone").into());
         }
-        merge::undo(&mut tx, actor.org_id, &record, Some(actor.user_id), now()).await?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Update,
-            "party_merge_undo",
-            Some(merge_id.to_string()),
-            None,
-            Some(serde_json::json!({ "restored": record.merged_id.to_string() })),
-        )
-        .await?;
-        tx.commit().await?;
+        merge::undo(&mut change.tx, actor.org_id, &record, Some(actor.user_id), self.now()).await?;
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::PartyMergeUndo,
+                Some(merge_id.to_string()),
+                None,
+                Some(serde_json::json!({ "restored": record.merged_id.to_string() })),
+            )
+            .await?;
+        change.commit().await?;
         self.party_view(actor, PartyId(record.merged_id)).await
     }
 

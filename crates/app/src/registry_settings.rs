@@ -1,9 +1,9 @@
 //! Shaping the registry: the organisation's own fields and customer
 //! statuses. Administrators change them; everyone uses them.
-use crate::{Actor, App, AppError, now};
+use crate::{Actor, App, AppError};
 use db::DbError;
 use db::repo::registry_settings as repo;
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, AuditEntity};
 use domain::party::{CustomFieldDef, DEFAULT_CUSTOMER_STATUSES};
 use domain::{PartyId, ValidationErrors};
 use serde::Serialize;
@@ -63,24 +63,23 @@ impl App {
         actor.require_admin()?;
         let def = CustomFieldDef::parse(label, kind, choices)?;
         let id = Uuid::now_v7();
-        let mut tx = self.db.begin().await?;
-        match repo::insert_custom_field(&mut tx, actor.org_id, id, &def, now()).await {
+        let mut change = self.change(actor).await?;
+        match repo::insert_custom_field(&mut change.tx, actor.org_id, id, &def, self.now()).await {
             Err(DbError::Duplicate(_)) => {
                 return Err(ValidationErrors::single("label", "error-custom-field-taken").into());
             }
             other => other?,
         }
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Create,
-            "custom_field",
-            Some(id.to_string()),
-            None,
-            Some(serde_json::to_value(&def).unwrap_or_default()),
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .audit(
+                AuditAction::Create,
+                AuditEntity::CustomField,
+                Some(id.to_string()),
+                None,
+                Some(serde_json::to_value(&def).unwrap_or_default()),
+            )
+            .await?;
+        change.commit().await?;
         Ok(CustomFieldView {
             id,
             key: def.key,
@@ -92,21 +91,12 @@ impl App {
 
     pub async fn delete_custom_field(&self, actor: &Actor, id: Uuid) -> Result<(), AppError> {
         actor.require_admin()?;
-        let mut tx = self.db.begin().await?;
-        if !repo::delete_custom_field(&mut tx, actor.org_id, id).await? {
+        let mut change = self.change(actor).await?;
+        if !repo::delete_custom_field(&mut change.tx, actor.org_id, id).await? {
             return Err(AppError::NotFound);
         }
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Delete,
-            "custom_field",
-            Some(id.to_string()),
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        change.audit(AuditAction::Delete, AuditEntity::CustomField, Some(id.to_string()), None, None).await?;
+        change.commit().await?;
         Ok(())
     }
 
@@ -159,30 +149,29 @@ impl App {
         actor.require_admin()?;
         let (code, label) = code_and_label(label)?;
         let existing = repo::customer_statuses(&self.db, actor.org_id).await?;
-        let mut tx = self.db.begin().await?;
+        let mut change = self.change(actor).await?;
         // The first change writes the defaults down, so they stay selectable.
         if existing.is_empty() {
             for default in DEFAULT_CUSTOMER_STATUSES {
-                repo::insert_customer_status(&mut tx, actor.org_id, default, "").await?;
+                repo::insert_customer_status(&mut change.tx, actor.org_id, default, "").await?;
             }
         }
-        match repo::insert_customer_status(&mut tx, actor.org_id, &code, &label).await {
+        match repo::insert_customer_status(&mut change.tx, actor.org_id, &code, &label).await {
             Err(DbError::Duplicate(_)) => {
                 return Err(ValidationErrors::single("label", "error-status-taken").into());
             }
             other => other?,
         }
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Create,
-            "customer_status",
-            Some(code.clone()),
-            None,
-            Some(serde_json::json!({ "label": label })),
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .audit(
+                AuditAction::Create,
+                AuditEntity::CustomerStatus,
+                Some(code.clone()),
+                None,
+                Some(serde_json::json!({ "label": label })),
+            )
+            .await?;
+        change.commit().await?;
         Ok(StatusView { code, label })
     }
 }

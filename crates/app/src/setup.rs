@@ -1,10 +1,11 @@
 //! What the server's operator does from the command line: first setup,
 //! the demo organisation, users and tokens without the web UI.
+use crate::change::By;
 use crate::secret::random_password;
 use crate::users::NewUserInput;
-use crate::{App, AppError, now};
+use crate::{App, AppError};
 use db::repo::{organisation, user};
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, AuditEntity};
 use domain::user::{NewPassword, User};
 use domain::{Email, OrgId, ValidationErrors};
 
@@ -57,18 +58,13 @@ impl App {
             Some(org) => OrgId(org.id),
             None => {
                 let id = OrgId::new();
-                let mut tx = self.db.begin().await?;
-                organisation::insert(&mut tx, id, name, now()).await?;
-                crate::audit::record_operator(
-                    &mut tx,
-                    id,
-                    AuditAction::Create,
-                    "organisation",
-                    Some(id.to_string()),
-                    Some(serde_json::json!({ "name": name })),
-                )
-                .await?;
-                tx.commit().await?;
+                let mut change = self.change_by(By::Operator(id)).await?;
+                organisation::insert(&mut change.tx, id, name, change.at).await?;
+                let after = Some(serde_json::json!({ "name": name }));
+                change
+                    .audit(AuditAction::Create, AuditEntity::Organisation, Some(id.to_string()), None, after)
+                    .await?;
+                change.commit().await?;
                 id
             }
         };
@@ -83,22 +79,15 @@ impl App {
         let checked = NewPassword::parse(&password).map_err(|m| ValidationErrors::single("password", m))?;
         let hash = crate::auth::hash_password(checked.expose().to_string()).await?;
         let org_id = row.org_id;
-        let mut tx = self.db.begin().await?;
+        let mut change = self.change_by(By::Operator(org_id)).await?;
         let changes = user::UserChanges { password_hash: Some(&hash), ..Default::default() };
-        if !user::update(&mut tx, org_id, row.id, row.version, &changes, None, now()).await? {
-            return Err(AppError::Conflict { by: crate::audit::OPERATOR_LABEL.to_string(), at: now() });
+        if !user::update(&mut change.tx, org_id, row.id, row.version, &changes, None, self.now()).await? {
+            return Err(AppError::Conflict { by: crate::audit::OPERATOR_LABEL.to_string(), at: self.now() });
         }
-        db::repo::session::delete_for_user(&mut tx, row.id).await?;
-        crate::audit::record_operator(
-            &mut tx,
-            org_id,
-            AuditAction::Update,
-            "user",
-            Some(row.id.to_string()),
-            Some(serde_json::json!({ "password": "reset" })),
-        )
-        .await?;
-        tx.commit().await?;
+        db::repo::session::delete_for_user(&mut change.tx, row.id).await?;
+        let after = Some(serde_json::json!({ "password": "reset" }));
+        change.audit(AuditAction::Update, AuditEntity::User, Some(row.id.to_string()), None, after).await?;
+        change.commit().await?;
         Ok(password)
     }
 

@@ -2,10 +2,9 @@
 //! party appends an event here, in its own transaction.
 use crate::{Actor, App, AppError};
 use chrono::{DateTime, Utc};
-use db::Tx;
 use db::repo::timeline as repo;
 use domain::PartyId;
-use domain::timeline::{Event, EventKind};
+use domain::timeline::EventKind;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -23,18 +22,6 @@ pub struct EventView {
     /// The record the event is about.
     pub subject_id: Option<Uuid>,
     pub by: String,
-}
-
-/// Appends `event` to the party's history, inside the caller's transaction.
-pub(crate) async fn record(
-    tx: &mut Tx,
-    actor: &Actor,
-    party: PartyId,
-    event: Event,
-    at: DateTime<Utc>,
-) -> Result<(), AppError> {
-    repo::record(tx, actor.org_id, party, &event, &actor.display_name, at).await?;
-    Ok(())
 }
 
 /// The most events one page of history shows.

@@ -1,9 +1,9 @@
 //! API tokens a user creates for machines that call the API on his behalf.
 use crate::secret::{digest, random_token};
-use crate::{Actor, App, AppError, now};
+use crate::{Actor, App, AppError};
 use db::repo::api_token;
 use domain::ValidationErrors;
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, AuditEntity};
 use domain::ids::ApiTokenId;
 use serde::Serialize;
 
@@ -39,10 +39,10 @@ impl App {
         }
         let secret = format!("{TOKEN_PREFIX}{}", random_token());
         let id = ApiTokenId::new();
-        let created_at = now();
-        let mut tx = self.db.begin().await?;
+        let created_at = self.now();
+        let mut change = self.change(actor).await?;
         api_token::insert(
-            &mut tx,
+            &mut change.tx,
             &api_token::NewApiToken {
                 id,
                 org_id: actor.org_id,
@@ -53,17 +53,16 @@ impl App {
             created_at,
         )
         .await?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Create,
-            "api_token",
-            Some(id.to_string()),
-            None,
-            Some(serde_json::json!({ "name": name })),
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .audit(
+                AuditAction::Create,
+                AuditEntity::ApiToken,
+                Some(id.to_string()),
+                None,
+                Some(serde_json::json!({ "name": name })),
+            )
+            .await?;
+        change.commit().await?;
         Ok(CreatedToken {
             secret,
             info: ApiTokenInfo {
@@ -94,21 +93,12 @@ impl App {
     #[tracing::instrument(skip_all)]
     pub async fn revoke_api_token(&self, actor: &Actor, id: ApiTokenId) -> Result<(), AppError> {
         actor.require_own_change()?;
-        let mut tx = self.db.begin().await?;
-        if !api_token::revoke(&mut tx, actor.org_id, actor.user_id, id, now()).await? {
+        let mut change = self.change(actor).await?;
+        if !api_token::revoke(&mut change.tx, actor.org_id, actor.user_id, id, self.now()).await? {
             return Err(AppError::NotFound);
         }
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Delete,
-            "api_token",
-            Some(id.to_string()),
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        change.audit(AuditAction::Delete, AuditEntity::ApiToken, Some(id.to_string()), None, None).await?;
+        change.commit().await?;
         Ok(())
     }
 }

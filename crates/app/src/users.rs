@@ -1,9 +1,10 @@
 //! Managing the organisation's users [usuários].
 use crate::auth::hash_password;
-use crate::{Actor, App, AppError, now};
+use crate::change::By;
+use crate::{Actor, App, AppError};
 use db::DbError;
 use db::repo::{session, user};
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, AuditEntity};
 use domain::user::{NewPassword, Role, User, parse_display_name};
 use domain::{Email, Locale, UserId, ValidationErrors};
 use serde::Deserialize;
@@ -63,9 +64,10 @@ impl App {
         };
         let password_hash = hash_password(password.expose().to_string()).await?;
         let id = UserId::new();
-        let mut tx = self.db.begin().await?;
+        let by = actor.map_or(By::Operator(org_id), By::Actor);
+        let mut change = self.change_by(by).await?;
         let inserted = user::insert(
-            &mut tx,
+            &mut change.tx,
             &user::NewUser {
                 id,
                 org_id,
@@ -76,7 +78,7 @@ impl App {
                 locale,
                 created_by: actor.map(|a| a.user_id),
             },
-            now(),
+            self.now(),
         )
         .await;
         match inserted {
@@ -85,35 +87,12 @@ impl App {
             }
             other => other?,
         }
-        crate::access::give_starting_role(&mut tx, org_id, id, role).await?;
-        let created = user::get_in_tx(&mut tx, org_id, id).await?.ok_or(AppError::NotFound)?.into_user();
+        crate::access::give_starting_role(&mut change.tx, org_id, id, role, change.at).await?;
+        let created =
+            user::get_in_tx(&mut change.tx, org_id, id).await?.ok_or(AppError::NotFound)?.into_user();
         let after = Some(audit_view(&created));
-        match actor {
-            Some(actor) => {
-                crate::audit::record(
-                    &mut tx,
-                    actor,
-                    AuditAction::Create,
-                    "user",
-                    Some(id.to_string()),
-                    None,
-                    after,
-                )
-                .await?
-            }
-            None => {
-                crate::audit::record_operator(
-                    &mut tx,
-                    org_id,
-                    AuditAction::Create,
-                    "user",
-                    Some(id.to_string()),
-                    after,
-                )
-                .await?
-            }
-        }
-        tx.commit().await?;
+        change.audit(AuditAction::Create, AuditEntity::User, Some(id.to_string()), None, after).await?;
+        change.commit().await?;
         Ok(created)
     }
 
@@ -167,34 +146,44 @@ impl App {
         expected_version: i64,
         changes: &user::UserChanges<'_>,
     ) -> Result<User, AppError> {
-        let mut tx = self.db.begin().await?;
-        let before = user::get_in_tx(&mut tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?.into_user();
-        if !user::update(&mut tx, actor.org_id, id, expected_version, changes, Some(actor.user_id), now())
-            .await?
+        let mut change = self.change(actor).await?;
+        let before =
+            user::get_in_tx(&mut change.tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?.into_user();
+        if !user::update(
+            &mut change.tx,
+            actor.org_id,
+            id,
+            expected_version,
+            changes,
+            Some(actor.user_id),
+            self.now(),
+        )
+        .await?
         {
-            let (by, at) = user::last_change(&mut tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+            let (by, at) =
+                user::last_change(&mut change.tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
             return Err(AppError::Conflict { by, at });
         }
-        let after = user::get_in_tx(&mut tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?.into_user();
+        let after =
+            user::get_in_tx(&mut change.tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?.into_user();
         if !after.active {
-            session::delete_for_user(&mut tx, id).await?;
+            session::delete_for_user(&mut change.tx, id).await?;
         }
         let action = if before.active != after.active || before.role != after.role {
             AuditAction::PermissionChange
         } else {
             AuditAction::Update
         };
-        crate::audit::record(
-            &mut tx,
-            actor,
-            action,
-            "user",
-            Some(id.to_string()),
-            Some(audit_view(&before)),
-            Some(audit_view(&after)),
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .audit(
+                action,
+                AuditEntity::User,
+                Some(id.to_string()),
+                Some(audit_view(&before)),
+                Some(audit_view(&after)),
+            )
+            .await?;
+        change.commit().await?;
         Ok(after)
     }
 }

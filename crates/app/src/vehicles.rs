@@ -1,11 +1,11 @@
 //! Vehicles a party owns and would like (seed 000): registered from the
 //! profile, found by plate, the start of after-sale interactions and
 //! workshop bookings.
-use crate::{Actor, App, AppError, now, timeline};
+use crate::{Actor, App, AppError};
 use chrono::{DateTime, Datelike, Utc};
 use db::repo::vehicle::{self as repo, InterestRow, VehicleRow};
 use domain::access::Permission;
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, AuditEntity};
 use domain::timeline::{Event, EventKind};
 use domain::vehicle::{Plate, VehicleDraft, VehicleInterestDraft};
 use domain::{PartyId, VehicleId};
@@ -96,10 +96,6 @@ impl From<InterestRow> for VehicleInterestView {
     }
 }
 
-fn this_year() -> i32 {
-    Utc::now().year()
-}
-
 impl App {
     /// A vehicle, if the actor may open its owner.
     pub async fn vehicle(&self, actor: &Actor, id: VehicleId) -> Result<VehicleView, AppError> {
@@ -121,10 +117,10 @@ impl App {
         draft: &VehicleDraft,
     ) -> Result<VehicleView, AppError> {
         self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let vehicle = draft.validate(this_year())?;
-        let at = now();
-        let mut tx = self.db.begin().await?;
-        let id = repo::insert(&mut tx, actor.org_id, party, &vehicle, &actor.display_name, at).await?;
+        let vehicle = draft.validate(self.now().year())?;
+        let mut change = self.change(actor).await?;
+        let at = change.at;
+        let id = repo::insert(&mut change.tx, actor.org_id, party, &vehicle, &actor.display_name, at).await?;
         let view = VehicleView::from(VehicleRow {
             id: id.0,
             party_id: party.0,
@@ -140,25 +136,22 @@ impl App {
             updated_by_label: actor.display_name.clone(),
             version: 1,
         });
-        timeline::record(
-            &mut tx,
-            actor,
-            party,
-            Event::new(EventKind::Vehicle, "timeline-vehicle-added", view.label(), Some(id.0)),
-            at,
-        )
-        .await?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Create,
-            "vehicle",
-            Some(id.to_string()),
-            None,
-            Some(serde_json::json!({ "party": party.to_string(), "vehicle": view.label() })),
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .history(
+                party,
+                Event::new(EventKind::Vehicle, "timeline-vehicle-added", view.label(), Some(id.0)),
+            )
+            .await?;
+        change
+            .audit(
+                AuditAction::Create,
+                AuditEntity::Vehicle,
+                Some(id.to_string()),
+                None,
+                Some(serde_json::json!({ "party": party.to_string(), "vehicle": view.label() })),
+            )
+            .await?;
+        change.commit().await?;
         Ok(view)
     }
 
@@ -174,34 +167,22 @@ impl App {
         let before = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
         let party = PartyId(before.party_id);
         self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let vehicle = draft.validate(this_year())?;
-        let at = now();
-        let mut tx = self.db.begin().await?;
-        if !repo::update(&mut tx, actor.org_id, id, version, &vehicle, &actor.display_name, at).await? {
-            drop(tx);
+        let vehicle = draft.validate(self.now().year())?;
+        let mut change = self.change(actor).await?;
+        let at = change.at;
+        if !repo::update(&mut change.tx, actor.org_id, id, version, &vehicle, &actor.display_name, at).await?
+        {
+            drop(change);
             let current = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
             return Err(AppError::Conflict { by: current.updated_by_label, at: current.updated_at });
         }
         let label = VehicleView::from(before.clone()).label();
-        timeline::record(
-            &mut tx,
-            actor,
-            party,
-            Event::new(EventKind::Vehicle, "timeline-vehicle-updated", label, Some(id.0)),
-            at,
-        )
+        change
+            .history(party, Event::new(EventKind::Vehicle, "timeline-vehicle-updated", label, Some(id.0)))
+            .await?;
+        change.audit(AuditAction::Update, AuditEntity::Vehicle, Some(id.to_string()), Some(serde_json::json!({ "plate": before.plate, "mileage_km": before.mileage_km, "version": before.version })), Some(serde_json::json!({ "plate": vehicle.plate.as_ref().map(|p| p.as_str()), "mileage_km": vehicle.mileage_km })))
         .await?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Update,
-            "vehicle",
-            Some(id.to_string()),
-            Some(serde_json::json!({ "plate": before.plate, "mileage_km": before.mileage_km, "version": before.version })),
-            Some(serde_json::json!({ "plate": vehicle.plate.as_ref().map(|p| p.as_str()), "mileage_km": vehicle.mileage_km })),
-        )
-        .await?;
-        tx.commit().await?;
+        change.commit().await?;
         self.vehicle(actor, id).await
     }
 
@@ -210,30 +191,23 @@ impl App {
         let party = PartyId(before.party_id);
         self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let label = VehicleView::from(before).label();
-        let at = now();
-        let mut tx = self.db.begin().await?;
-        if !repo::delete(&mut tx, actor.org_id, id).await? {
+        let mut change = self.change(actor).await?;
+        if !repo::delete(&mut change.tx, actor.org_id, id).await? {
             return Err(AppError::NotFound);
         }
-        timeline::record(
-            &mut tx,
-            actor,
-            party,
-            Event::new(EventKind::Vehicle, "timeline-vehicle-removed", label.clone(), None),
-            at,
-        )
-        .await?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Delete,
-            "vehicle",
-            Some(id.to_string()),
-            Some(serde_json::json!({ "vehicle": label })),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .history(party, Event::new(EventKind::Vehicle, "timeline-vehicle-removed", label.clone(), None))
+            .await?;
+        change
+            .audit(
+                AuditAction::Delete,
+                AuditEntity::Vehicle,
+                Some(id.to_string()),
+                Some(serde_json::json!({ "vehicle": label })),
+                None,
+            )
+            .await?;
+        change.commit().await?;
         Ok(())
     }
 
@@ -253,30 +227,27 @@ impl App {
         draft: &VehicleInterestDraft,
     ) -> Result<VehicleInterestView, AppError> {
         self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let interest = draft.validate(this_year())?;
-        let at = now();
-        let mut tx = self.db.begin().await?;
-        let id = repo::insert_interest(&mut tx, actor.org_id, party, &interest, at).await?;
+        let interest = draft.validate(self.now().year())?;
+        let mut change = self.change(actor).await?;
+        let at = change.at;
+        let id = repo::insert_interest(&mut change.tx, actor.org_id, party, &interest, at).await?;
         let label = [interest.make.as_str(), interest.model.as_str()].join(" ").trim().to_string();
-        timeline::record(
-            &mut tx,
-            actor,
-            party,
-            Event::new(EventKind::Vehicle, "timeline-interest-added", label.clone(), Some(id)),
-            at,
-        )
-        .await?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Create,
-            "vehicle_interest",
-            Some(id.to_string()),
-            None,
-            Some(serde_json::json!({ "party": party.to_string(), "interest": label })),
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .history(
+                party,
+                Event::new(EventKind::Vehicle, "timeline-interest-added", label.clone(), Some(id)),
+            )
+            .await?;
+        change
+            .audit(
+                AuditAction::Create,
+                AuditEntity::VehicleInterest,
+                Some(id.to_string()),
+                None,
+                Some(serde_json::json!({ "party": party.to_string(), "interest": label })),
+            )
+            .await?;
+        change.commit().await?;
         Ok(VehicleInterestView {
             id,
             party_id: party.0,
@@ -295,29 +266,16 @@ impl App {
         let row = repo::interest(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
         let party = PartyId(row.party_id);
         self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let at = now();
-        let mut tx = self.db.begin().await?;
-        repo::delete_interest(&mut tx, actor.org_id, id).await?;
+        let mut change = self.change(actor).await?;
+        repo::delete_interest(&mut change.tx, actor.org_id, id).await?;
         let label = [row.make.as_str(), row.model.as_str()].join(" ").trim().to_string();
-        timeline::record(
-            &mut tx,
-            actor,
-            party,
-            Event::new(EventKind::Vehicle, "timeline-interest-removed", label, None),
-            at,
-        )
-        .await?;
-        crate::audit::record(
-            &mut tx,
-            actor,
-            AuditAction::Delete,
-            "vehicle_interest",
-            Some(id.to_string()),
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        change
+            .history(party, Event::new(EventKind::Vehicle, "timeline-interest-removed", label, None))
+            .await?;
+        change
+            .audit(AuditAction::Delete, AuditEntity::VehicleInterest, Some(id.to_string()), None, None)
+            .await?;
+        change.commit().await?;
         Ok(party)
     }
 }

@@ -1,6 +1,6 @@
 //! Background work that runs beside the web server (or alone, with
 //! `vinculo worker` once there are jobs worth a separate process).
-use crate::{App, AppError, now};
+use crate::{App, AppError};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,7 +30,7 @@ impl App {
     /// Deletes sessions past the idle or absolute limit. They are refused
     /// anyway; this only keeps the table small.
     pub async fn purge_expired_sessions(&self) -> Result<u64, AppError> {
-        let now = now();
+        let now = self.now();
         let mut tx = self.db.begin().await?;
         let purged = db::repo::session::delete_expired(
             &mut tx,

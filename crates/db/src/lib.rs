@@ -6,6 +6,7 @@
 
 pub mod bulk;
 mod error;
+pub mod filter;
 pub mod migrate;
 pub mod repo;
 

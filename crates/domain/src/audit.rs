@@ -19,6 +19,19 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    pub const ALL: [AuditAction; 10] = [
+        AuditAction::Create,
+        AuditAction::Update,
+        AuditAction::Delete,
+        AuditAction::Export,
+        AuditAction::Login,
+        AuditAction::LoginFailed,
+        AuditAction::Logout,
+        AuditAction::PermissionChange,
+        AuditAction::Read,
+        AuditAction::ViewAs,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             AuditAction::Create => "create",
@@ -31,6 +44,91 @@ impl AuditAction {
             AuditAction::PermissionChange => "permission_change",
             AuditAction::Read => "read",
             AuditAction::ViewAs => "view_as",
+        }
+    }
+}
+
+/// What an audit entry is about. Stored as its `as_str`, which never
+/// changes once written: the trail of past years must still read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditEntity {
+    ApiToken,
+    Appointment,
+    Branch,
+    CalendarFeed,
+    CustomField,
+    CustomerStatus,
+    Interaction,
+    InteractionNature,
+    InteractionStatus,
+    Organisation,
+    Party,
+    PartyConsent,
+    PartyMerge,
+    PartyMergeUndo,
+    PartyNote,
+    PartyRelationship,
+    Portfolio,
+    Role,
+    Session,
+    User,
+    Vehicle,
+    VehicleInterest,
+    WorkingHours,
+}
+
+impl AuditEntity {
+    pub const ALL: [AuditEntity; 23] = [
+        AuditEntity::ApiToken,
+        AuditEntity::Appointment,
+        AuditEntity::Branch,
+        AuditEntity::CalendarFeed,
+        AuditEntity::CustomField,
+        AuditEntity::CustomerStatus,
+        AuditEntity::Interaction,
+        AuditEntity::InteractionNature,
+        AuditEntity::InteractionStatus,
+        AuditEntity::Organisation,
+        AuditEntity::Party,
+        AuditEntity::PartyConsent,
+        AuditEntity::PartyMerge,
+        AuditEntity::PartyMergeUndo,
+        AuditEntity::PartyNote,
+        AuditEntity::PartyRelationship,
+        AuditEntity::Portfolio,
+        AuditEntity::Role,
+        AuditEntity::Session,
+        AuditEntity::User,
+        AuditEntity::Vehicle,
+        AuditEntity::VehicleInterest,
+        AuditEntity::WorkingHours,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditEntity::ApiToken => "api_token",
+            AuditEntity::Appointment => "appointment",
+            AuditEntity::Branch => "branch",
+            AuditEntity::CalendarFeed => "calendar_feed",
+            AuditEntity::CustomField => "custom_field",
+            AuditEntity::CustomerStatus => "customer_status",
+            AuditEntity::Interaction => "interaction",
+            AuditEntity::InteractionNature => "interaction_nature",
+            AuditEntity::InteractionStatus => "interaction_status",
+            AuditEntity::Organisation => "organisation",
+            AuditEntity::Party => "party",
+            AuditEntity::PartyConsent => "party_consent",
+            AuditEntity::PartyMerge => "party_merge",
+            AuditEntity::PartyMergeUndo => "party_merge_undo",
+            AuditEntity::PartyNote => "party_note",
+            AuditEntity::PartyRelationship => "party_relationship",
+            AuditEntity::Portfolio => "portfolio",
+            AuditEntity::Role => "role",
+            AuditEntity::Session => "session",
+            AuditEntity::User => "user",
+            AuditEntity::Vehicle => "vehicle",
+            AuditEntity::VehicleInterest => "vehicle_interest",
+            AuditEntity::WorkingHours => "working_hours",
         }
     }
 }

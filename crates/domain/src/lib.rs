@@ -36,6 +36,7 @@ pub mod appointment;
 pub mod audit;
 pub mod document;
 pub mod email;
+pub mod filter;
 pub mod ids;
 pub mod interaction;
 pub mod locale;

@@ -107,6 +107,9 @@ error-csrf = A requisição foi recusada por segurança. Recarregue a página e 
 error-unauthorized = Token de API ausente ou inválido.
 error-body-unreadable = Requisição inválida: o corpo não é um JSON válido.
 error-value-invalid = Valor inválido.
+error-filter-invalid = Filtro inválido para este campo.
+error-filter-field-invalid = Campo de filtro desconhecido.
+error-filter-too-deep = Filtro com níveis demais.
 error-page-title = Erro
 error-back-home = Voltar ao início
 

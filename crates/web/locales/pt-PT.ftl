@@ -107,6 +107,9 @@ error-csrf = O pedido foi recusado por segurança. Recarregue a página e tente 
 error-unauthorized = Token de API em falta ou inválido.
 error-body-unreadable = Pedido inválido: o corpo não é um JSON válido.
 error-value-invalid = Valor inválido.
+error-filter-invalid = Filtro inválido para este campo.
+error-filter-field-invalid = Campo de filtro desconhecido.
+error-filter-too-deep = Filtro com demasiados níveis.
 error-page-title = Erro
 error-back-home = Voltar ao início
 

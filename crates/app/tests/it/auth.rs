@@ -1,6 +1,6 @@
-use crate::{PASSWORD, app_with_admin, new_user};
+use crate::{PASSWORD, app_with_admin, app_with_admin_on, new_user};
 use app::auth::LoginInput;
-use app::{AppError, Settings};
+use app::{AppError, Clock, Settings};
 use testkit::{TestDb, db_test};
 
 fn login_input<'a>(email: &'a str, password: &'a str) -> LoginInput<'a> {
@@ -58,12 +58,21 @@ async fn session_ends_at_logout_and_when_user_is_disabled(t: TestDb) {
 db_test!(session_ends_at_logout_and_when_user_is_disabled);
 
 async fn idle_session_expires(t: TestDb) {
-    let settings = Settings { session_idle: chrono::Duration::milliseconds(300), ..Settings::default() };
-    let (app, _) = app_with_admin(&t, settings).await;
+    let clock = Clock::fixed(chrono::Utc::now());
+    let (app, _) = app_with_admin_on(&t, Settings::default(), clock.clone()).await;
     let login = app.login(login_input("admin@loja.test", PASSWORD)).await.expect("login");
-    assert!(app.session_actor(&login.session_token, None).await.expect("lookup").is_some());
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-    assert!(app.session_actor(&login.session_token, None).await.expect("lookup").is_none());
+    clock.advance(chrono::Duration::hours(7));
+    assert!(
+        app.session_actor(&login.session_token, None).await.expect("lookup").is_some(),
+        "7 h idle: alive"
+    );
+    clock.advance(chrono::Duration::hours(7));
+    assert!(app.session_actor(&login.session_token, None).await.expect("lookup").is_some(), "used 7 h ago");
+    clock.advance(chrono::Duration::hours(9));
+    assert!(
+        app.session_actor(&login.session_token, None).await.expect("lookup").is_none(),
+        "9 h idle: ended"
+    );
 }
 db_test!(idle_session_expires);
 

@@ -6,14 +6,19 @@ mod parties;
 mod users;
 
 use app::users::NewUserInput;
-use app::{Actor, App, Settings};
+use app::{Actor, App, Clock, Settings};
 use testkit::TestDb;
 
 pub const PASSWORD: &str = "senha-de-teste-1";
 
 /// An App over the test database with an administrator signed in.
 pub async fn app_with_admin(t: &TestDb, settings: Settings) -> (App, Actor) {
-    let app = App::new(t.db.clone(), settings);
+    app_with_admin_on(t, settings, Clock::system()).await
+}
+
+/// The same, with the use cases reading the time from `clock`.
+pub async fn app_with_admin_on(t: &TestDb, settings: Settings, clock: Clock) -> (App, Actor) {
+    let app = App::with_clock(t.db.clone(), settings, clock);
     app.operator_create_user("Loja Centro", new_user("admin@loja.test", "admin")).await.expect("admin");
     let actor = app
         .login(app::auth::LoginInput {

@@ -405,3 +405,86 @@ async fn one_changed_field_is_all_the_history_and_the_audit_names(t: TestDb) {
     assert_eq!((before["profession"].as_str(), after["profession"].as_str()), (None, Some("Engenheira")));
 }
 db_test!(one_changed_field_is_all_the_history_and_the_audit_names);
+
+async fn the_filter_tree_selects_with_all_any_and_not(t: TestDb) {
+    let clock = app::Clock::fixed(chrono::Utc::now() - chrono::Duration::days(60));
+    let (app, admin) = crate::app_with_admin_on(&t, Settings::default(), clock.clone()).await;
+    let person = |name: &str, city: &str, state: &str, tags: &[&str]| PartyDraft {
+        full_name: name.into(),
+        address: AddressDraft { city: city.into(), state: state.into(), ..Default::default() },
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        ..Default::default()
+    };
+    app.create_party(&admin, input(person("Ana Paula Souza", "Campinas", "SP", &["vip"])))
+        .await
+        .expect("ana");
+    clock.advance(chrono::Duration::days(40));
+    app.create_party(&admin, input(person("Bruno Araújo", "São Paulo", "SP", &[]))).await.expect("bruno");
+    app.create_party(&admin, input(person("Carla Dias", "Niterói", "RJ", &["oficina"])))
+        .await
+        .expect("carla");
+    clock.advance(chrono::Duration::days(20));
+
+    let names = |filter: &str| {
+        let query = PartyQuery { filter: Some(filter.to_string()), ..Default::default() };
+        let app = &app;
+        let admin = &admin;
+        async move {
+            let page = app.list_parties(admin, &query).await.expect("list");
+            let count = app.count_parties(admin, &query).await.expect("count");
+            let names: Vec<String> = page.items.into_iter().map(|p| p.full_name).collect();
+            assert_eq!(count as usize, names.len(), "the count agrees with the list for {query:?}");
+            names
+        }
+    };
+    assert_eq!(names(r#"{"field": "state", "equals": "sp"}"#).await, ["Ana Paula Souza", "Bruno Araújo"]);
+    assert_eq!(names(r#"{"field": "city", "equals": "sao paulo"}"#).await, ["Bruno Araújo"], "accent-blind");
+    assert_eq!(
+        names(r#"{"any": [{"field": "tag", "equals": "VIP"}, {"field": "state", "equals": "RJ"}]}"#).await,
+        ["Ana Paula Souza", "Carla Dias"]
+    );
+    assert_eq!(
+        names(
+            r#"{"all": [{"field": "state", "equals": "SP"}, {"not": {"field": "tag", "is_empty": true}}]}"#
+        )
+        .await,
+        ["Ana Paula Souza"]
+    );
+    assert_eq!(names(r#"{"field": "tag", "is_empty": true}"#).await, ["Bruno Araújo"]);
+    assert_eq!(names(r#"{"field": "name", "contains": "araujo"}"#).await, ["Bruno Araújo"]);
+    assert_eq!(names(r#"{"field": "name", "prefix": "car"}"#).await, ["Carla Dias"]);
+    assert_eq!(
+        names(r#"{"field": "name", "contains": "%"}"#).await,
+        Vec::<String>::new(),
+        "% is taken literally"
+    );
+    assert_eq!(
+        names(r#"{"field": "created_at", "relative": {"from": -30}}"#).await,
+        ["Bruno Araújo", "Carla Dias"],
+        "created in the last thirty days"
+    );
+    assert_eq!(names(r#"{"field": "created_at", "relative": {"to": -30}}"#).await, ["Ana Paula Souza"]);
+    assert_eq!(names(r#"{"any": []}"#).await, Vec::<String>::new(), "an empty any selects nobody");
+    // The form's filters and the tree are joined.
+    let both = PartyQuery {
+        state: Some("SP".into()),
+        filter: Some(r#"{"not": {"field": "city", "in": ["Campinas"]}}"#.into()),
+        ..Default::default()
+    };
+    let found = app.list_parties(&admin, &both).await.expect("list");
+    assert_eq!(found.items.iter().map(|p| p.full_name.as_str()).collect::<Vec<_>>(), ["Bruno Araújo"]);
+
+    for (bad, field) in [
+        (r#"{"field": "password", "equals": "x"}"#, "filter"),
+        (r#"{"field": "seller", "equals": "fulano"}"#, "filter.seller"),
+        (r#"{"field": "city", "relative": {"from": -1}}"#, "filter.city"),
+        ("not json", "filter"),
+    ] {
+        let query = PartyQuery { filter: Some(bad.into()), ..Default::default() };
+        let Err(AppError::Validation(errors)) = app.list_parties(&admin, &query).await else {
+            panic!("{bad} is refused")
+        };
+        assert_eq!(errors.fields().collect::<Vec<_>>(), [field], "{bad}");
+    }
+}
+db_test!(the_filter_tree_selects_with_all_any_and_not);

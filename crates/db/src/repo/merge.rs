@@ -23,6 +23,10 @@ pub const PARTY_REFERENCES: &[(&str, &str)] = &[
     ("party_events", "party_id"),
 ];
 
+/// Tables whose rows a merge copies to the survivor where it lacks them
+/// (a tag, a custom value) instead of moving, and an undo deletes again.
+pub const PARTY_COPIES: &[&str] = &["party_tags", "party_custom_values"];
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct MergeRow {
     pub id: Uuid,

@@ -7,7 +7,9 @@ pub use draft::{AddressDraft, PartyDraft, PhoneDraft, ValidParty, ValidPhone};
 use serde::{Deserialize, Serialize};
 
 mod custom;
+mod field;
 pub use custom::{CustomFieldDef, CustomFieldKind};
+pub use field::PartyField;
 
 string_enum!(
     /// Pessoa física or pessoa jurídica.

@@ -167,7 +167,7 @@ fn month_name(t: &Tr, month: u32) -> String {
 pub async fn show(page: Page, Query(query): Query<Pairs>) -> PageResult {
     let actor = &page.actor;
     let t = page.t;
-    let today = t.local_day(&Utc::now());
+    let today = t.local_day(&page.app().now());
     let view = View::parse(value(&query, "view"));
     let date = NaiveDate::parse_from_str(value(&query, "date"), "%Y-%m-%d").unwrap_or(today);
     let cancelled = !value(&query, "cancelled").is_empty();
@@ -303,7 +303,7 @@ pub async fn free_days(page: Page, Query(query): Query<Pairs>) -> PageResult {
     let hours = page.app().working_hours(actor).await?;
     let team = page.app().agenda_users(actor).await?;
     let t = page.t;
-    let today = t.local_day(&Utc::now());
+    let today = t.local_day(&page.app().now());
     let from = NaiveDate::parse_from_str(value(&query, "from"), "%Y-%m-%d").unwrap_or(today);
     // The form's "to" is the last day shown, inclusive.
     let to = NaiveDate::parse_from_str(value(&query, "to"), "%Y-%m-%d").unwrap_or(from + Duration::days(13));
@@ -451,7 +451,7 @@ pub async fn new_form(page: Page, Query(query): Query<Pairs>) -> PageResult {
     let hours = page.app().working_hours(actor).await?;
     let t = page.t;
     let day = NaiveDate::parse_from_str(value(&query, "date"), "%Y-%m-%d")
-        .unwrap_or_else(|_| t.local_day(&Utc::now()) + Duration::days(1));
+        .unwrap_or_else(|_| t.local_day(&page.app().now()) + Duration::days(1));
     let opens = hours.opens;
     let starts = day.and_time(opens);
     let kind = match value(&query, "kind") {
@@ -632,7 +632,7 @@ pub async fn show_appointment(page: Page, Path(id): Path<String>, Query(query): 
             }
         }
     };
-    let now = Utc::now();
+    let now = page.app().now();
     let upcoming = if a.rrule.is_some() {
         a.occurrences()
             .into_iter()

@@ -32,7 +32,7 @@ struct HomePage {
 pub async fn show(page: Page) -> PageResult {
     let actor = &page.actor;
     let t = page.t;
-    let day = t.local_day(&chrono::Utc::now());
+    let day = t.local_day(&page.app().now());
     let found = page.app().agenda(actor, &[], day, day + chrono::Duration::days(1), false).await?;
     let today = found
         .into_iter()

@@ -80,3 +80,55 @@ fn every_used_key_is_in_the_catalogue() {
     let missing: Vec<_> = used.iter().filter(|key| !t.has(key)).collect();
     assert!(missing.is_empty(), "keys used but not in the catalogue: {missing:?}");
 }
+
+/// Keys the code builds from a code (`format!("channel-{}", …)`), which the
+/// scan above cannot read: each enum's every value has its message.
+#[test]
+fn every_code_built_key_is_in_the_catalogue() {
+    use domain::access::{AccessLevel, Permission};
+    use domain::appointment::{AppointmentKind, Frequency};
+    use domain::interaction::{DEFAULT_NATURES, DEFAULT_STATUSES, InteractionChannel};
+    use domain::party::{
+        Channel, CustomFieldKind, Lifecycle, PartyKind, PhoneKind, ProspectState, RelationshipKind, Sex,
+    };
+    use domain::timeline::EventKind;
+    let codes = |all: &[&'static str]| all.to_vec();
+    let families: Vec<(&str, Vec<&str>)> = vec![
+        ("kind-", PartyKind::ALL.iter().map(|k| k.as_str()).collect()),
+        ("lifecycle-", Lifecycle::ALL.iter().map(|k| k.as_str()).collect()),
+        ("prospect-", ProspectState::ALL.iter().map(|k| k.as_str()).collect()),
+        ("status-customer-", codes(&domain::party::DEFAULT_CUSTOMER_STATUSES)),
+        ("credit-bureau-", codes(&domain::party::CREDIT_BUREAU_STATUSES)),
+        ("channel-", Channel::ALL.iter().map(|k| k.as_str()).collect()),
+        ("relationship-", RelationshipKind::ALL.iter().map(|k| k.as_str()).collect()),
+        ("sex-", Sex::ALL.iter().map(|k| k.as_str()).collect()),
+        ("phone-kind-", PhoneKind::ALL.iter().map(|k| k.as_str()).collect()),
+        ("custom-kind-", CustomFieldKind::ALL.iter().map(|k| k.as_str()).collect()),
+        ("event-kind-", EventKind::ALL.iter().map(|k| k.as_str()).collect()),
+        ("appointment-kind-", AppointmentKind::ALL.iter().map(|k| k.as_str()).collect()),
+        ("frequency-", Frequency::ALL.iter().map(|k| k.as_str()).collect()),
+        ("interaction-channel-", InteractionChannel::ALL.iter().map(|k| k.as_str()).collect()),
+        ("nature-", codes(DEFAULT_NATURES)),
+        ("interaction-status-", codes(DEFAULT_STATUSES)),
+        ("access-level-", AccessLevel::ALL.iter().map(|k| k.as_str()).collect()),
+        ("audit-action-", domain::audit::AuditAction::ALL.iter().map(|a| a.as_str()).collect()),
+        ("role-", vec![domain::user::Role::Admin.as_str(), domain::user::Role::Member.as_str()]),
+        ("weekday-", vec!["1", "2", "3", "4", "5", "6", "7"]),
+        ("agenda-view-", vec!["day", "week", "month"]),
+        ("month-", vec!["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
+    ];
+    let t = web::i18n::tr(domain::Locale::PtBr);
+    let mut missing: Vec<String> = families
+        .iter()
+        .flat_map(|(prefix, codes)| codes.iter().map(move |code| format!("{prefix}{code}")))
+        .filter(|key| !t.has(key))
+        .collect();
+    // Permission keys replace the code's dots and underscores.
+    missing.extend(
+        Permission::ALL
+            .iter()
+            .map(|p| format!("permission-{}", p.as_str().replace(['.', '_'], "-")))
+            .filter(|key| !t.has(key)),
+    );
+    assert!(missing.is_empty(), "keys built from codes but not in the catalogue: {missing:?}");
+}

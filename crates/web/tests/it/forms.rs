@@ -135,6 +135,7 @@ async fn api_lists_answer_empty_values_and_name_malformed_ones(t: TestApp) {
     for (path, field) in [
         ("/api/v1/parties?seller_id=abc", "seller_id"),
         ("/api/v1/parties?limit=many", "limit"),
+        ("/api/v1/parties?filter=%7B%22field%22%3A%22seller%22%2C%22equals%22%3A%22x%22%7D", "filter.seller"),
         ("/api/v1/audit?limit=-1", "limit"),
         ("/api/v1/agenda?from=2026-12-01&to=tomorrow", "to"),
         ("/api/v1/agenda/free-days?from=2026-12-01&to=2026-12-08&cancelled=maybe", "cancelled"),

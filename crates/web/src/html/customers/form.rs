@@ -367,7 +367,7 @@ pub async fn validate_field(page: Page, headers: HeaderMap, RawForm(body): RawFo
     let t = page.t;
     let field = headers.get("hx-trigger-name").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let domain_field = form_field_to_domain(field);
-    let today = app::now().date_naive();
+    let today = page.app().now().date_naive();
     let message = match form.draft().validate(domain::phone::Country::Brazil, today) {
         Ok(_) => None,
         Err(errors) => errors.0.iter().find(|e| e.field == domain_field).map(|e| t.get(e.message)),

@@ -107,7 +107,7 @@ pub async fn profile_parts(
     let open_interactions = labels.lines(t, open.into_iter().take(PROFILE_ROWS).collect());
     let recent_interactions = labels.lines(t, closed.into_iter().take(PROFILE_ROWS).collect());
 
-    let now = Utc::now();
+    let now = app.now();
     let line = |a: &app::agenda::AppointmentView| AppointmentLine {
         id: a.id,
         when: t.datetime(&a.starts_at),

@@ -1,0 +1,89 @@
+//! The one write path of the use cases. [`App::change`] opens the
+//! transaction at one instant of the injected clock; the use case writes
+//! its rows through `change.tx`, records what it did with
+//! [`Change::audit`] (a typed entity, before and after) and
+//! [`Change::history`] (the party's timeline), and [`Change::commit`]s.
+//! Dropped without a commit, nothing of it was written.
+use crate::audit::OPERATOR_LABEL;
+use crate::{Actor, App, AppError};
+use chrono::{DateTime, Utc};
+use db::Tx;
+use db::repo::audit::{self as audit_repo, NewAuditEntry};
+use db::repo::timeline as timeline_repo;
+use domain::audit::{AuditAction, AuditEntity};
+use domain::timeline::Event;
+use domain::{OrgId, PartyId};
+
+pub(crate) struct Change<'a> {
+    pub tx: Tx,
+    by: By<'a>,
+    /// When the change happens: its audit entry and its history event agree.
+    pub at: DateTime<Utc>,
+}
+
+/// Who makes a change: a person (or his API token), or the server's
+/// operator from the command line.
+#[derive(Clone, Copy)]
+pub(crate) enum By<'a> {
+    Actor(&'a Actor),
+    Operator(OrgId),
+}
+
+impl App {
+    /// Opens a change made by `actor`.
+    pub(crate) async fn change<'a>(&self, actor: &'a Actor) -> Result<Change<'a>, AppError> {
+        self.change_by(By::Actor(actor)).await
+    }
+
+    pub(crate) async fn change_by<'a>(&self, by: By<'a>) -> Result<Change<'a>, AppError> {
+        Ok(Change { tx: self.db.begin().await?, by, at: self.now() })
+    }
+}
+
+impl Change<'_> {
+    /// Writes what the actor did to the audit trail, with the entity as it
+    /// was before and after (snapshots taken the same way).
+    pub async fn audit(
+        &mut self,
+        action: AuditAction,
+        entity: AuditEntity,
+        entity_id: Option<String>,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Result<(), AppError> {
+        let (org_id, actor_id, actor_label, ip) = match self.by {
+            By::Actor(actor) => {
+                (actor.org_id, Some(actor.user_id), actor.email.as_str(), actor.ip.as_deref())
+            }
+            By::Operator(org_id) => (org_id, None, OPERATOR_LABEL, None),
+        };
+        let entry = NewAuditEntry {
+            org_id: Some(org_id),
+            actor_id,
+            actor_label,
+            action: action.as_str(),
+            entity_type: entity.as_str(),
+            entity_id,
+            before,
+            after,
+            ip,
+        };
+        audit_repo::insert(&mut self.tx, &entry, self.at).await?;
+        Ok(())
+    }
+
+    /// Appends an event to the party's history [histórico].
+    pub async fn history(&mut self, party: PartyId, event: Event) -> Result<(), AppError> {
+        let (org_id, label) = match self.by {
+            By::Actor(actor) => (actor.org_id, actor.display_name.as_str()),
+            By::Operator(org_id) => (org_id, OPERATOR_LABEL),
+        };
+        timeline_repo::record(&mut self.tx, org_id, party, &event, label, self.at).await?;
+        Ok(())
+    }
+
+    pub async fn commit(self) -> Result<(), AppError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}

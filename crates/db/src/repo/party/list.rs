@@ -1,0 +1,468 @@
+//! The customer list: its rows, keyset pages, capped counts and search,
+//! and how the list's filter fields read in SQL.
+use super::*;
+use crate::filter::{self, ColumnKind, FieldSql};
+use domain::filter::{Filter, Test};
+use domain::party::PartyField;
+use domain::search::fold;
+use sea_query::{ExprTrait, Iden};
+
+/// A row of the customer list and of search results.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PartySummary {
+    pub id: Uuid,
+    pub kind: String,
+    pub lifecycle: String,
+    pub prospect_state: Option<String>,
+    pub customer_status: Option<String>,
+    pub full_name: String,
+    pub trade_name: Option<String>,
+    pub sort_name: String,
+    pub document_kind: Option<String>,
+    pub document: Option<String>,
+    pub city: String,
+    pub state: String,
+    pub seller_id: Option<Uuid>,
+    pub branch_id: Option<Uuid>,
+    pub consent_sms_whatsapp: bool,
+    pub consent_email: bool,
+    pub consent_phone: bool,
+    pub consent_letter: bool,
+    pub created_at: DateTime<Utc>,
+    pub first_phone: Option<String>,
+    pub first_email: Option<String>,
+}
+
+impl PartySummary {
+    pub fn consent(&self) -> ConsentState {
+        consent_of(self.consent_sms_whatsapp, self.consent_email, self.consent_phone, self.consent_letter)
+    }
+
+    pub fn document(&self) -> Option<Document> {
+        document_of(self.document_kind.as_deref(), self.document.as_ref())
+    }
+}
+
+/// Columns a list may be sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum PartySort {
+    #[default]
+    Name,
+    City,
+    State,
+    Newest,
+}
+
+/// What a list selects: the filters, and when it is the day (relative
+/// dates in the filters count from it).
+#[derive(Clone, Debug)]
+pub struct PartyFilter {
+    pub tree: Filter<PartyField>,
+    pub today: NaiveDate,
+}
+
+impl PartyFilter {
+    /// Everyone the scope reaches.
+    pub fn everyone(today: NaiveDate) -> PartyFilter {
+        PartyFilter { tree: Filter::all(Vec::new()), today }
+    }
+}
+
+/// Where the previous page ended: the sort value and the id.
+#[derive(Clone, Debug)]
+pub struct Keyset {
+    pub value: String,
+    pub id: Uuid,
+}
+
+/// The columns of a list row; shared by the sea-query list and the
+/// hand-written SQLite search so both return the same shape.
+const SUMMARY_COLUMNS: &str = "parties.id, parties.kind, parties.lifecycle, parties.prospect_state, \
+    parties.customer_status, parties.full_name, parties.trade_name, parties.sort_name, parties.document_kind, \
+    parties.document, parties.city, parties.state, parties.seller_id, parties.branch_id, \
+    parties.consent_sms_whatsapp, \
+    parties.consent_email, parties.consent_phone, parties.consent_letter, parties.created_at, \
+    (SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = parties.id ORDER BY ph.position LIMIT 1) AS first_phone, \
+    (SELECT em.email FROM party_emails em WHERE em.party_id = parties.id ORDER BY em.position LIMIT 1) AS first_email";
+
+/// The live parties the scope reaches, as list rows.
+fn summary_select(scope: &Scope) -> SelectStatement {
+    let mut query = Query::select();
+    query
+        .expr(Expr::cust(SUMMARY_COLUMNS))
+        .from(Parties::Table)
+        .and_where(Expr::col((Parties::Table, Parties::OrgId)).eq(scope.org_id.0))
+        .and_where(Expr::col((Parties::Table, Parties::MergedInto)).is_null())
+        .and_where(Expr::col((Parties::Table, Parties::ArchivedAt)).is_null());
+    if let Some(condition) = reach_condition(scope.reach) {
+        query.and_where(condition);
+    }
+    query
+}
+
+/// What the filter selects of them.
+fn filtered_select(scope: &Scope, filter: &PartyFilter) -> SelectStatement {
+    let mut query = summary_select(scope);
+    query.cond_where(filter::condition(&filter.tree, &PartyFields { org_id: scope.org_id }, filter.today));
+    query
+}
+
+/// How the customer list's fields read in SQL.
+struct PartyFields {
+    org_id: OrgId,
+}
+
+impl FieldSql<PartyField> for PartyFields {
+    fn predicate(&self, field: PartyField, test: &Test, today: NaiveDate) -> SimpleExpr {
+        let column = |column: Parties| SimpleExpr::from(Expr::col((Parties::Table, column)));
+        let as_is: fn(&str) -> String = |text| text.trim().to_string();
+        let (expr, kind) = match field {
+            PartyField::Kind => (column(Parties::Kind), ColumnKind::Text(as_is)),
+            PartyField::Lifecycle => (column(Parties::Lifecycle), ColumnKind::Text(as_is)),
+            PartyField::CustomerStatus => (column(Parties::CustomerStatus), ColumnKind::Text(as_is)),
+            PartyField::ProspectState => (column(Parties::ProspectState), ColumnKind::Text(as_is)),
+            PartyField::Name => (column(Parties::SortName), ColumnKind::Text(|t| sort_name(t.trim()))),
+            PartyField::City => (column(Parties::CityKey), ColumnKind::Text(|t| fold(t.trim()))),
+            PartyField::State => {
+                (column(Parties::State), ColumnKind::Text(|t| t.trim().to_ascii_uppercase()))
+            }
+            PartyField::Seller => (column(Parties::SellerId), ColumnKind::Uuid),
+            PartyField::Branch => (column(Parties::BranchId), ColumnKind::Uuid),
+            PartyField::BirthDate => (column(Parties::BirthDate), ColumnKind::Date),
+            PartyField::CreatedAt => (column(Parties::CreatedAt), ColumnKind::Instant),
+            PartyField::Tag => return self.child_test("party_tags", "tag", |t| fold(t.trim()), test, today),
+            PartyField::Plate => return self.child_test("vehicles", "plate", normalise_plate, test, today),
+        };
+        filter::column_test(expr, kind, test, today)
+    }
+}
+
+impl PartyFields {
+    /// A test on the party's child rows (tags, vehicles): some row passes
+    /// it; "is empty" asks for no row with a value at all.
+    fn child_test(
+        &self,
+        table: &'static str,
+        column: &'static str,
+        normalise: fn(&str) -> String,
+        test: &Test,
+        today: NaiveDate,
+    ) -> SimpleExpr {
+        let child = |condition: Option<SimpleExpr>| {
+            let mut rows = Query::select();
+            rows.expr(Expr::val(1))
+                .from(Alias::new(table))
+                .and_where(
+                    Expr::col((Alias::new(table), Alias::new("party_id")))
+                        .equals((Parties::Table, Parties::Id)),
+                )
+                .and_where(Expr::col((Alias::new(table), Alias::new("org_id"))).eq(self.org_id.0));
+            if let Some(condition) = condition {
+                rows.and_where(condition);
+            }
+            Expr::exists(rows.to_owned())
+        };
+        let value = SimpleExpr::from(Expr::col((Alias::new(table), Alias::new(column))));
+        match test {
+            Test::IsEmpty(true) => child(Some(value.is_not_null())).not(),
+            Test::IsEmpty(false) => child(Some(value.is_not_null())),
+            other => child(Some(filter::column_test(value, ColumnKind::Text(normalise), other, today))),
+        }
+    }
+}
+
+/// Plates compare as stored: upper case, no separators (ABC1D23).
+fn normalise_plate(text: &str) -> String {
+    text.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_uppercase()
+}
+
+/// The `parties` table and the columns the list reads by name.
+#[derive(Clone, Copy)]
+enum Parties {
+    Table,
+    Id,
+    OrgId,
+    Kind,
+    Lifecycle,
+    CustomerStatus,
+    ProspectState,
+    SortName,
+    CityKey,
+    State,
+    SellerId,
+    BranchId,
+    BirthDate,
+    CreatedAt,
+    MergedInto,
+    ArchivedAt,
+}
+
+impl Iden for Parties {
+    fn unquoted(&self, s: &mut dyn std::fmt::Write) {
+        let name = match self {
+            Parties::Table => "parties",
+            Parties::Id => "id",
+            Parties::OrgId => "org_id",
+            Parties::Kind => "kind",
+            Parties::Lifecycle => "lifecycle",
+            Parties::CustomerStatus => "customer_status",
+            Parties::ProspectState => "prospect_state",
+            Parties::SortName => "sort_name",
+            Parties::CityKey => "city_key",
+            Parties::State => "state",
+            Parties::SellerId => "seller_id",
+            Parties::BranchId => "branch_id",
+            Parties::BirthDate => "birth_date",
+            Parties::CreatedAt => "created_at",
+            Parties::MergedInto => "merged_into",
+            Parties::ArchivedAt => "archived_at",
+        };
+        // Writing to a String cannot fail.
+        let _ = s.write_str(name);
+    }
+}
+
+/// One page of the list, in keyset order: `limit` rows after `after`.
+#[tracing::instrument(skip_all)]
+pub async fn list(
+    db: &Db,
+    scope: &Scope,
+    filter: &PartyFilter,
+    sort: PartySort,
+    descending: bool,
+    after: Option<&Keyset>,
+    limit: u32,
+) -> Result<Vec<PartySummary>, DbError> {
+    let mut query = filtered_select(scope, filter);
+    let sort_column = match sort {
+        PartySort::Name => Parties::SortName,
+        PartySort::City => Parties::CityKey,
+        PartySort::State => Parties::State,
+        PartySort::Newest => Parties::Id,
+    };
+    let order = if descending { Order::Desc } else { Order::Asc };
+    if let Some(keyset) = after {
+        // A row-value comparison lets both databases seek the index to the
+        // cursor; the equivalent OR makes SQLite scan from the start.
+        let (columns, values) = if sort == PartySort::Newest {
+            (
+                Expr::tuple([Expr::col((Parties::Table, Parties::Id)).into()]),
+                Expr::tuple([Expr::val(keyset.id).into()]),
+            )
+        } else {
+            (
+                Expr::tuple([
+                    Expr::col((Parties::Table, sort_column)).into(),
+                    Expr::col((Parties::Table, Parties::Id)).into(),
+                ]),
+                Expr::tuple([Expr::val(keyset.value.clone()).into(), Expr::val(keyset.id).into()]),
+            )
+        };
+        query.and_where(if descending { columns.lt(values) } else { columns.gt(values) });
+    }
+    if sort != PartySort::Newest {
+        query.order_by((Parties::Table, sort_column), order.clone());
+    }
+    query.order_by((Parties::Table, Parties::Id), order).limit(u64::from(limit));
+    fetch_summaries(db, &query).await
+}
+
+async fn fetch_summaries(db: &Db, query: &SelectStatement) -> Result<Vec<PartySummary>, DbError> {
+    Ok(match db {
+        Db::Sqlite(sqlite) => {
+            let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_all(&sqlite.reader()).await?
+        }
+        Db::Postgres(pg) => {
+            let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_all(pg).await?
+        }
+    })
+}
+
+/// Counts what the filter selects, up to `cap`: past a few thousand a
+/// person reads "10.000+", and an exact count of a million rows costs
+/// seconds on every page view.
+#[tracing::instrument(skip_all)]
+pub async fn count(db: &Db, scope: &Scope, filter: &PartyFilter, cap: u64) -> Result<i64, DbError> {
+    let mut inner = filtered_select(scope, filter);
+    inner.clear_selects();
+    inner.expr(Expr::val(1)).limit(cap);
+    let mut query = Query::select();
+    query.expr(Expr::cust("COUNT(*)")).from_subquery(inner, col("capped"));
+    Ok(match db {
+        Db::Sqlite(sqlite) => {
+            let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
+            sqlx::query_scalar_with(&sql, values).fetch_one(&sqlite.reader()).await?
+        }
+        Db::Postgres(pg) => {
+            let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
+            sqlx::query_scalar_with(&sql, values).fetch_one(pg).await?
+        }
+    })
+}
+
+/// With this many whole-word matches a prefix search adds nothing a
+/// person would scroll to.
+const ENOUGH_EXACT_HITS: usize = 50;
+
+/// Candidates for a search, unranked; the app ranks them. Each term must
+/// start a word of the folded search text.
+#[tracing::instrument(skip_all)]
+pub async fn search(
+    db: &Db,
+    scope: &Scope,
+    terms: &[String],
+    limit: u32,
+) -> Result<Vec<PartySummary>, DbError> {
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Candidates come from the whole organisation's index; a user who sees
+    // a branch needs more of them to find his among the others.
+    let candidates: u32 = if scope.reach == Reach::Everything { 200 } else { 5000 };
+    match db {
+        Db::Sqlite(sqlite) => {
+            let (reach, reach_value) = match scope.reach {
+                Reach::Everything => ("", None),
+                Reach::Branch(branch) => ("AND parties.branch_id = $5", Some(branch.0)),
+                Reach::OwnedBy(user) => ("AND parties.seller_id = $5", Some(user.0)),
+            };
+            // FTS first, then each hit's party by its unique key: the
+            // CROSS JOIN pins that order, which the planner could otherwise
+            // swap for a walk over the organisation's index.
+            let sql = format!(
+                "SELECT {SUMMARY_COLUMNS} FROM
+                    (SELECT rowid AS hit FROM search_fts_parties WHERE search_fts_parties MATCH $1 LIMIT $4) hits
+                 CROSS JOIN parties ON parties.search_rowid = hits.hit
+                 WHERE parties.org_id = $2 AND parties.merged_into IS NULL AND parties.archived_at IS NULL {reach}
+                 LIMIT $3"
+            );
+            let quoted: Vec<String> = terms.iter().map(|t| format!("\"{}\"", t.replace('"', ""))).collect();
+            // Whole words first: FTS5 reads a word's doclist lazily and stops
+            // at the limit, but expands a prefix into one merged list first,
+            // which for "silva*" among millions costs tens of milliseconds.
+            let reader = sqlite.reader();
+            let run = |query: String| {
+                let mut statement = sqlx::query_as::<_, PartySummary>(&sql)
+                    .bind(query)
+                    .bind(scope.org_id.0)
+                    .bind(i64::from(limit))
+                    .bind(i64::from(candidates));
+                if let Some(value) = reach_value {
+                    statement = statement.bind(value);
+                }
+                statement.fetch_all(&reader)
+            };
+            let exact = run(quoted.join(" ")).await?;
+            if exact.len() >= ENOUGH_EXACT_HITS {
+                return Ok(exact);
+            }
+            // Only the word being typed is a prefix; a single letter would
+            // expand to most of the index and narrows nothing, so it waits.
+            let (typing, complete) = quoted.split_last().unwrap_or((&quoted[0], &[]));
+            let typed_chars = typing.chars().count().saturating_sub(2);
+            let mut words: Vec<String> = complete.to_vec();
+            if typed_chars >= 2 || complete.is_empty() {
+                words.push(format!("{typing}*"));
+            }
+            let prefixed = words.join(" ");
+            let mut found = run(prefixed).await?;
+            for row in exact {
+                if !found.iter().any(|f| f.id == row.id) {
+                    found.push(row);
+                }
+            }
+            Ok(found)
+        }
+        Db::Postgres(_) => {
+            // A name typed from its start is an index range on the folded
+            // name, and those names rank first anyway.
+            let mut by_name = summary_select(scope);
+            by_name
+                .and_where(starts_with(Expr::col((Parties::Table, Parties::SortName)), &terms.join(" ")))
+                .order_by((Parties::Table, Parties::SortName), Order::Asc)
+                .limit(u64::from(limit));
+            let mut found = fetch_summaries(db, &by_name).await?;
+            if found.len() >= ENOUGH_EXACT_HITS {
+                return Ok(found);
+            }
+            // Whole-organisation searches already hold the best-ranked
+            // names; the words only fill up the list.
+            let word_hits =
+                if scope.reach == Reach::Everything { ENOUGH_EXACT_HITS as u32 } else { candidates };
+            let Some(words) = search_words_postgres(scope.org_id, terms, word_hits) else {
+                return Ok(found);
+            };
+            let mut by_words = summary_select(scope);
+            by_words
+                .and_where(Expr::col((Parties::Table, Parties::Id)).in_subquery(words))
+                .limit(u64::from(limit));
+            for row in fetch_summaries(db, &by_words).await? {
+                if !found.iter().any(|f| f.id == row.id) {
+                    found.push(row);
+                }
+            }
+            Ok(found)
+        }
+    }
+}
+
+/// `column` starts with `prefix`, as a range a byte-wise ("C") index
+/// answers even in a generic prepared plan, where `LIKE $1` could not.
+fn starts_with(column: Expr, prefix: &str) -> SimpleExpr {
+    let above = format!("{prefix}{}", char::MAX);
+    column.clone().gte(prefix).and(column.lt(above))
+}
+
+/// The ids of parties whose words match the terms, from PostgreSQL's word
+/// index: the words typed before the last are whole words, intersected by
+/// a merge join on party_id (the longest, likely the rarest, drives); the
+/// word being typed is a prefix. As on SQLite, a one-letter prefix after
+/// whole words narrows nothing and waits.
+fn search_words_postgres(org_id: OrgId, terms: &[String], limit: u32) -> Option<SelectStatement> {
+    let (typing, complete) = terms.split_last()?;
+    let mut whole: Vec<&String> = complete.iter().collect();
+    whole.sort_by_key(|word| std::cmp::Reverse(word.len()));
+    let prefix = (typing.chars().count() >= 2 || whole.is_empty()).then_some(typing.as_str());
+    let word = |alias: &str| Expr::col((col(alias), col("word")));
+    let mut query = Query::select();
+    query
+        .column((col("w0"), col("party_id")))
+        .from_as(col("search_words_parties"), col("w0"))
+        .and_where(Expr::col((col("w0"), col("org_id"))).eq(org_id.0))
+        .limit(u64::from(limit));
+    match whole.split_first() {
+        None => {
+            query.and_where(starts_with(word("w0"), prefix?));
+        }
+        Some((driver, others)) => {
+            query.and_where(word("w0").eq(driver.as_str()));
+            for (index, other) in others.iter().enumerate() {
+                let alias = format!("w{}", index + 1);
+                query.join_as(
+                    sea_query::JoinType::InnerJoin,
+                    col("search_words_parties"),
+                    col(&alias),
+                    Condition::all()
+                        .add(Expr::col((col(&alias), col("org_id"))).equals((col("w0"), col("org_id"))))
+                        .add(word(&alias).eq(other.as_str()))
+                        .add(Expr::col((col(&alias), col("party_id"))).equals((col("w0"), col("party_id")))),
+                );
+            }
+            if let Some(prefix) = prefix {
+                query.and_where(Expr::exists(
+                    Query::select()
+                        .expr(Expr::val(1))
+                        .from_as(col("search_words_parties"), col("wp"))
+                        .and_where(
+                            Expr::col((col("wp"), col("party_id"))).equals((col("w0"), col("party_id"))),
+                        )
+                        .and_where(starts_with(word("wp"), prefix))
+                        .take(),
+                ));
+            }
+        }
+    }
+    Some(query)
+}
