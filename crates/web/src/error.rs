@@ -202,7 +202,7 @@ pub struct PageRequest<'a> {
 }
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "components/error.html")]
 struct ErrorPage {
     t: Tr,
     shell: Shell,

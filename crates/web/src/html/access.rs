@@ -58,7 +58,7 @@ pub struct UserLine {
 }
 
 #[derive(Template)]
-#[template(path = "access.html")]
+#[template(path = "access/overview.html")]
 struct AccessPage {
     t: Tr,
     shell: Shell,

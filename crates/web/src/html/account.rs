@@ -24,7 +24,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "tokens.html")]
+#[template(path = "account/tokens.html")]
 struct TokensPage {
     t: Tr,
     shell: Shell,

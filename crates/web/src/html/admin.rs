@@ -51,7 +51,7 @@ impl UserLine {
 }
 
 #[derive(Template)]
-#[template(path = "users.html")]
+#[template(path = "admin/users.html")]
 struct UsersPage {
     t: Tr,
     shell: Shell,
@@ -63,7 +63,7 @@ struct UsersPage {
 }
 
 #[derive(Template)]
-#[template(path = "user_row.html")]
+#[template(path = "admin/user_row.html")]
 struct UserRowPartial {
     t: Tr,
     u: UserLine,
@@ -147,7 +147,7 @@ pub async fn set_active(page: Page, Path(id): Path<String>, Form(form): Form<Act
 }
 
 #[derive(Template)]
-#[template(path = "audit.html")]
+#[template(path = "admin/audit.html")]
 struct AuditPage {
     t: Tr,
     shell: Shell,

@@ -39,7 +39,7 @@ const ZONES: &[&str] = &[
 ];
 
 #[derive(Template)]
-#[template(path = "agenda_settings.html")]
+#[template(path = "settings/agenda.html")]
 struct AgendaSettingsPage {
     t: Tr,
     shell: Shell,

@@ -29,7 +29,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "interaction.html")]
+#[template(path = "interactions/show.html")]
 struct InteractionPage {
     t: Tr,
     shell: Shell,

@@ -24,7 +24,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "settings.html")]
+#[template(path = "settings/registry.html")]
 struct SettingsPage {
     t: Tr,
     shell: Shell,

@@ -33,7 +33,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "vehicle_form.html")]
+#[template(path = "vehicles/form.html")]
 struct VehicleFormPage {
     t: Tr,
     shell: Shell,
@@ -50,7 +50,7 @@ struct VehicleFormPage {
 }
 
 #[derive(Template)]
-#[template(path = "vehicle.html")]
+#[template(path = "vehicles/show.html")]
 struct VehiclePage {
     t: Tr,
     shell: Shell,

@@ -204,7 +204,7 @@ struct FormState {
 }
 
 #[derive(Template)]
-#[template(path = "customer_form.html")]
+#[template(path = "customers/form.html")]
 struct FormPage {
     t: Tr,
     shell: Shell,

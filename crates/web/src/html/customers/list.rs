@@ -25,7 +25,7 @@ pub struct ListRow {
 }
 
 #[derive(Template)]
-#[template(path = "customers.html")]
+#[template(path = "customers/list.html")]
 struct ListPage {
     t: Tr,
     shell: Shell,

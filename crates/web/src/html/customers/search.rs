@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 #[derive(Template)]
-#[template(path = "customer_search.html")]
+#[template(path = "customers/search.html")]
 struct SearchResults {
     t: Tr,
     rows: Vec<PartyListItem>,

@@ -32,7 +32,7 @@ pub struct ConsentLine {
 }
 
 #[derive(Template)]
-#[template(path = "customer.html")]
+#[template(path = "customers/sheet.html")]
 struct SheetPage {
     t: Tr,
     shell: Shell,

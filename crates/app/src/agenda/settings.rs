@@ -1,0 +1,53 @@
+//! The organisation's time zone and working hours.
+use super::*;
+
+impl App {
+    /// The organisation's time zone and working hours.
+    pub async fn working_hours(&self, actor: &Actor) -> Result<WorkingHours, AppError> {
+        self.hours_of(actor.org_id).await
+    }
+
+    pub(crate) async fn hours_of(&self, org_id: domain::OrgId) -> Result<WorkingHours, AppError> {
+        let row = organisation::working_hours(&self.db, org_id).await?.ok_or(AppError::NotFound)?;
+        Ok(WorkingHours::parse(&row.time_zone, &row.work_opens, &row.work_closes, &row.work_days)
+            .unwrap_or_default())
+    }
+
+    /// What the page where administrators shape the agenda shows: the
+    /// working hours and the interaction natures and statuses.
+    pub async fn agenda_settings(
+        &self,
+        actor: &Actor,
+    ) -> Result<(WorkingHours, Vec<StatusView>, Vec<StatusView>), AppError> {
+        actor.require_change(Permission::Administer)?;
+        Ok((
+            self.working_hours(actor).await?,
+            self.interaction_options(actor, InteractionList::Nature).await?,
+            self.interaction_options(actor, InteractionList::Status).await?,
+        ))
+    }
+
+    pub async fn set_working_hours(
+        &self,
+        actor: &Actor,
+        time_zone: &str,
+        opens: &str,
+        closes: &str,
+        days: &str,
+    ) -> Result<WorkingHours, AppError> {
+        actor.require_change(Permission::Administer)?;
+        let hours = WorkingHours::parse(time_zone, opens, closes, days)
+            .map_err(|(field, message)| ValidationErrors::single(field, message))?;
+        let row = organisation::WorkingHoursRow {
+            time_zone: hours.time_zone.name().to_string(),
+            work_opens: hours.opens.format("%H:%M").to_string(),
+            work_closes: hours.closes.format("%H:%M").to_string(),
+            work_days: hours.days_text(),
+        };
+        let mut change = self.change(actor).await?;
+        organisation::set_working_hours(&mut change.tx, actor.org_id, &row).await?;
+        change.audit(AuditAction::Update, AuditEntity::WorkingHours, None, None, Some(serde_json::json!({ "time_zone": row.time_zone, "opens": row.work_opens, "closes": row.work_closes, "days": row.work_days }))).await?;
+        change.commit().await?;
+        Ok(hours)
+    }
+}

@@ -1,0 +1,261 @@
+//! The customer list: its filters, sorting and keyset pages, the capped
+//! count, search as you type, and the export.
+use super::*;
+
+/// What the customer list asks for.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema, utoipa::IntoParams)]
+#[serde(default)]
+pub struct PartyQuery {
+    /// `person` or `company`
+    pub kind: Option<String>,
+    /// `prospect` or `customer`
+    pub lifecycle: Option<String>,
+    /// A customer status or a prospect state
+    pub status: Option<String>,
+    pub city: Option<String>,
+    /// UF
+    pub state: Option<String>,
+    pub seller_id: Option<Uuid>,
+    pub tag: Option<String>,
+    /// `name` (default), `city`, `state` or `newest`
+    pub sort: Option<String>,
+    /// `asc` (default) or `desc`
+    pub dir: Option<String>,
+    /// From the previous page's `next_cursor`
+    pub cursor: Option<String>,
+    /// 1 to 200, default 50
+    pub limit: Option<u32>,
+    /// A filter tree in JSON, joined to the filters above: `all`, `any`
+    /// and `not` over `{"field": …, "equals" | "in" | "range" | "contains"
+    /// | "prefix" | "is_empty" | "relative": …}`; fields `kind`,
+    /// `lifecycle`, `customer_status`, `prospect_state`, `name`, `city`,
+    /// `state`, `seller`, `branch`, `tag`, `plate`, `birth_date`, `created_at`.
+    pub filter: Option<String>,
+}
+
+impl PartyQuery {
+    /// Refuses a query whose filters or sort do not parse.
+    pub fn check(&self) -> Result<(), ValidationErrors> {
+        self.filter_tree()?;
+        self.sort()?;
+        Ok(())
+    }
+
+    /// The list's filters as one tree: each filter of the form (checked
+    /// under its own name), and the JSON tree if one came.
+    fn filter_tree(&self) -> Result<Filter<PartyField>, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let non_empty =
+            |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let mut tree = Filter::all(Vec::new());
+        let mut equals = |field: PartyField, value: String| {
+            tree = std::mem::replace(&mut tree, Filter::all(Vec::new()))
+                .and(Filter::is(field, Test::Equals(Value::Text(value))));
+        };
+        if let Some(k) = non_empty(&self.kind) {
+            errors.check("kind", domain::party::PartyKind::parse(&k));
+            equals(PartyField::Kind, k);
+        }
+        let lifecycle = non_empty(&self.lifecycle);
+        if let Some(l) = &lifecycle {
+            errors.check("lifecycle", domain::party::Lifecycle::parse(l));
+            equals(PartyField::Lifecycle, l.clone());
+        }
+        match (lifecycle.as_deref(), non_empty(&self.status)) {
+            (Some("prospect"), Some(s)) => equals(PartyField::ProspectState, s),
+            (_, Some(s)) if domain::party::ProspectState::parse(&s).is_ok() => {
+                equals(PartyField::ProspectState, s)
+            }
+            (_, Some(s)) => equals(PartyField::CustomerStatus, s),
+            (_, None) => {}
+        }
+        for (field, value) in
+            [(PartyField::City, &self.city), (PartyField::State, &self.state), (PartyField::Tag, &self.tag)]
+        {
+            if let Some(value) = non_empty(value) {
+                equals(field, value);
+            }
+        }
+        if let Some(seller) = self.seller_id {
+            equals(PartyField::Seller, seller.to_string());
+        }
+        if let Some(json) = non_empty(&self.filter) {
+            match serde_json::from_str::<Filter<PartyField>>(&json) {
+                Ok(given) => match given.check() {
+                    Ok(()) => tree = tree.and(given),
+                    Err((field, message)) => errors.add(field, message),
+                },
+                Err(_) => errors.add("filter", "error-filter-invalid"),
+            }
+        }
+        errors.into_result()?;
+        Ok(tree)
+    }
+
+    fn sort(&self) -> Result<(PartySort, bool), ValidationErrors> {
+        let sort = match self.sort.as_deref().unwrap_or("name") {
+            "" | "name" => PartySort::Name,
+            "city" => PartySort::City,
+            "state" => PartySort::State,
+            "newest" => PartySort::Newest,
+            _ => return Err(ValidationErrors::single("sort", "error-sort-invalid")),
+        };
+        let descending = match self.dir.as_deref().unwrap_or("asc") {
+            "" | "asc" => sort == PartySort::Newest,
+            "desc" => sort != PartySort::Newest,
+            _ => return Err(ValidationErrors::single("dir", "error-sort-invalid")),
+        };
+        Ok((sort, descending))
+    }
+}
+
+fn encode_cursor(sort: PartySort, row: &PartySummary) -> String {
+    let value = match sort {
+        PartySort::Name => row.sort_name.clone(),
+        PartySort::City => domain::search::fold(&row.city),
+        PartySort::State => row.state.clone(),
+        PartySort::Newest => String::new(),
+    };
+    format!("{}~{}", row.id.simple(), value)
+}
+
+fn decode_cursor(cursor: &str) -> Result<Keyset, ValidationErrors> {
+    let (id, value) =
+        cursor.split_once('~').ok_or_else(|| ValidationErrors::single("cursor", "error-cursor-invalid"))?;
+    let id = Uuid::parse_str(id).map_err(|_| ValidationErrors::single("cursor", "error-cursor-invalid"))?;
+    Ok(Keyset { value: value.to_string(), id })
+}
+
+impl App {
+    #[tracing::instrument(skip_all)]
+    pub async fn list_parties(
+        &self,
+        actor: &Actor,
+        query: &PartyQuery,
+    ) -> Result<Page<PartyListItem>, AppError> {
+        let filter = PartyFilter { tree: query.filter_tree()?, today: self.today() };
+        let (sort, descending) = query.sort()?;
+        let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
+            Some(cursor) => Some(decode_cursor(cursor)?),
+            None => None,
+        };
+        let limit = clamp_page_size(query.limit);
+        actor.require(Permission::PartiesRead)?;
+        let mut rows =
+            repo::list(&self.db, &actor.read_scope(), &filter, sort, descending, after.as_ref(), limit + 1)
+                .await?;
+        let next_cursor = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last().map(|row| encode_cursor(sort, row))
+        } else {
+            None
+        };
+        Ok(Page { items: rows.into_iter().map(PartyListItem::from).collect(), next_cursor })
+    }
+
+    /// How many parties the filter selects, counted up to [`COUNT_CAP`].
+    pub async fn count_parties(&self, actor: &Actor, query: &PartyQuery) -> Result<i64, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        let filter = PartyFilter { tree: query.filter_tree()?, today: self.today() };
+        Ok(repo::count(&self.db, &actor.read_scope(), &filter, COUNT_CAP).await?)
+    }
+
+    /// Search as you type: name, trade name, CPF/CNPJ/NIF with or without
+    /// punctuation, phone in any format, e-mail; accent- and case-blind.
+    #[tracing::instrument(skip_all)]
+    pub async fn search_parties(
+        &self,
+        actor: &Actor,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<PartyListItem>, AppError> {
+        let terms = domain::search::terms(query);
+        // One letter matches most of the registry and narrows nothing.
+        if terms.is_empty() || (terms.len() == 1 && terms[0].chars().count() < 2) {
+            return Ok(Vec::new());
+        }
+        actor.require(Permission::PartiesRead)?;
+        // A plate finds the vehicle's owners first (seed 000: the workshop
+        // looks customers up by the car in front of it).
+        let owners = match domain::vehicle::Plate::parse(query) {
+            Ok(plate) => {
+                let tree = Filter::is(PartyField::Plate, Test::Equals(Value::text(plate.as_str())));
+                let filter = PartyFilter { tree, today: self.today() };
+                repo::list(&self.db, &actor.read_scope(), &filter, PartySort::Name, false, None, 10).await?
+            }
+            Err(_) => Vec::new(),
+        };
+        let candidates = repo::search(&self.db, &actor.read_scope(), &terms, 200).await?;
+        let mut ranked: Vec<(i64, PartySummary)> = candidates
+            .into_iter()
+            .map(|row| {
+                let phone = row.first_phone.clone().unwrap_or_default();
+                let document = row.document.as_ref().map(|d| d.to_lowercase());
+                (domain::search::rank(&row.sort_name, document.as_deref(), &[phone.as_str()], &terms), row)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.sort_name.cmp(&b.1.sort_name)));
+        let found = owners.into_iter().chain(ranked.into_iter().map(|(_, row)| row));
+        let mut seen = std::collections::HashSet::new();
+        Ok(found
+            .filter(|row| seen.insert(row.id))
+            .take(limit.clamp(1, 50) as usize)
+            .map(Into::into)
+            .collect())
+    }
+
+    /// Whether the actor may export: asked before a download starts, so a
+    /// refusal is a status code and not a cut-off file.
+    pub fn may_export(&self, actor: &Actor) -> Result<(), AppError> {
+        actor.require(Permission::PartiesExport)
+    }
+
+    /// Everything the list filter selects, a page at a time, handed to
+    /// `sink` (which returns false when the reader has gone): an export of
+    /// a million rows never sits in memory. The export and the number of
+    /// rows actually handed over go into the audit trail.
+    #[tracing::instrument(skip_all)]
+    pub async fn export_parties<F, Fut>(
+        &self,
+        actor: &Actor,
+        query: &PartyQuery,
+        mut sink: F,
+    ) -> Result<u64, AppError>
+    where
+        F: FnMut(Vec<PartyListItem>) -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        self.may_export(actor)?;
+        const PAGE: u32 = 1000;
+        let filter = PartyFilter { tree: query.filter_tree()?, today: self.today() };
+        let mut exported = 0u64;
+        let mut after: Option<Keyset> = None;
+        loop {
+            let rows = repo::list(
+                &self.db,
+                &actor.read_scope(),
+                &filter,
+                PartySort::Name,
+                false,
+                after.as_ref(),
+                PAGE,
+            )
+            .await?;
+            let last_page = rows.len() < PAGE as usize;
+            after = rows.last().map(|row| Keyset { value: row.sort_name.clone(), id: row.id });
+            let count = rows.len() as u64;
+            if !sink(rows.into_iter().map(PartyListItem::from).collect()).await {
+                break;
+            }
+            exported += count;
+            if last_page {
+                break;
+            }
+        }
+        let mut change = self.change(actor).await?;
+        let details = serde_json::json!({ "rows": exported, "filter": format!("{query:?}") });
+        change.audit(AuditAction::Export, AuditEntity::Party, None, None, Some(details)).await?;
+        change.commit().await?;
+        Ok(exported)
+    }
+}
