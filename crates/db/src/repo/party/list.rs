@@ -92,11 +92,11 @@ fn summary_select(scope: &Scope) -> SelectStatement {
         .expr(Expr::cust(SUMMARY_COLUMNS))
         .from(Parties::Table)
         .and_where(Expr::col((Parties::Table, Parties::OrgId)).eq(scope.org_id.0))
-        .and_where(Expr::col((Parties::Table, Parties::MergedInto)).is_null())
-        .and_where(Expr::col((Parties::Table, Parties::ArchivedAt)).is_null());
+        .and_where(Expr::col((Parties::Table, Parties::MergedInto)).is_null());
     if let Some(condition) = reach_condition(scope.reach) {
         query.and_where(condition);
     }
+    query.and_where(Expr::col((Parties::Table, Parties::ArchivedAt)).is_null());
     query
 }
 
