@@ -612,10 +612,17 @@ async fn customer_filters_from_the_form_and_tokens_after_a_reload() {
     wait_for_text(client, "#customers-count", "2 cadastros").await;
     browser.screenshot("customers-filtered").await;
 
+    // A customer that does not exist: a page in the layout, in Portuguese.
+    client.goto(&t.url("/customers/not-a-customer")).await.expect("missing");
+    wait_for_text(client, "h1", "Não encontramos").await;
+    assert!(client.find(Locator::Css("nav.mainnav")).await.is_ok(), "the error page keeps the navigation");
+    browser.screenshot("error-page-in-the-layout").await;
+
     client.goto(&t.url("/account/tokens")).await.expect("tokens");
     fill(client, "#token-name", "Planilha").await;
     click(client, "form.form-inline button[type=submit]").await;
     wait_for_text(client, "#new-token", "vnc_").await;
+    browser.screenshot("token-shown-once").await;
     client.refresh().await.expect("reload");
     wait_for_text(client, "#tokens-table", "Planilha").await;
     assert!(client.find(Locator::Css("#new-token")).await.is_err(), "the secret is shown once");

@@ -1,13 +1,14 @@
 //! The customer list: filters, sortable columns, keyset pages and the
 //! CSV export of what the filters select.
 use crate::error::PageResult;
-use crate::extract::{Page, Query, TryQuery};
+use crate::extract::{Page, Query, TryQuery, parse_urlencoded};
 use crate::i18n::Tr;
 use crate::labels::Labels;
 use crate::layout::Shell;
 use app::AppError;
 use app::parties::{PartyListItem, PartyQuery};
 use askama::Template;
+use axum::extract::RawQuery;
 use domain::ValidationErrors;
 use domain::access::Permission;
 
@@ -78,10 +79,19 @@ fn fields_contains(name: &str) -> bool {
     ["kind", "lifecycle", "status", "city", "state", "seller_id", "tag", "sort", "dir"].contains(&name)
 }
 
-pub async fn list(page: Page, TryQuery(query): TryQuery<PartyQuery>) -> PageResult {
+pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery<PartyQuery>) -> PageResult {
+    // A refused filter empties the list and says why; the filters that did
+    // read stay in the form.
     let refused = |errors: ValidationErrors| {
         let message = errors.0.iter().map(|e| page.t.get(e.message)).collect::<Vec<_>>().join(" ");
-        (PartyQuery::default(), domain::page::Page { items: Vec::new(), next_cursor: None }, 0, Some(message))
+        let kept: Vec<(String, String)> =
+            form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+                .filter(|(name, _)| !errors.fields().any(|field| field == name))
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect();
+        let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish();
+        let query = parse_urlencoded(encoded.as_bytes()).unwrap_or_default();
+        (query, domain::page::Page { items: Vec::new(), next_cursor: None }, 0, Some(message))
     };
     let (query, found, total, errors) = match query {
         Err(errors) => refused(errors),
