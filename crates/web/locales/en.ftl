@@ -107,6 +107,7 @@ error-csrf = The request was refused for security reasons. Reload the page and t
 error-unauthorized = Missing or invalid API token.
 error-body-unreadable = Invalid request: the body is not valid JSON.
 error-value-invalid = Invalid value.
+error-method-not-allowed = This address does not take this operation. Go back to the previous page and try again.
 error-filter-invalid = Invalid filter for this field.
 error-filter-field-invalid = Unknown filter field.
 error-filter-too-deep = The filter has too many levels.

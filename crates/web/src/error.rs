@@ -25,6 +25,8 @@ pub enum Error {
     SignedOut,
     /// An API body that is not JSON at all.
     UnreadableBody,
+    /// The path exists, not for this method (a GET of a form's address).
+    MethodNotAllowed,
 }
 
 pub type PageResult = Result<Response, Error>;
@@ -56,6 +58,7 @@ impl Error {
         match self {
             Error::SignedOut => StatusCode::UNAUTHORIZED,
             Error::UnreadableBody => StatusCode::BAD_REQUEST,
+            Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::App(error) => match error {
                 AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
@@ -101,6 +104,7 @@ pub fn describe(error: &Error, t: &Tr) -> Described {
     let (code, message) = match error {
         Error::SignedOut => ("unauthorized", t.get("error-unauthorized")),
         Error::UnreadableBody => ("bad_request", t.get("error-body-unreadable")),
+        Error::MethodNotAllowed => ("method_not_allowed", t.get("error-method-not-allowed")),
         Error::App(error) => match error {
             AppError::Validation(errors) => {
                 for field_error in &errors.0 {
@@ -157,7 +161,8 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable, for programs: `validation`, `unauthorized`, `forbidden`,
-    /// `not_found`, `conflict`, `rate_limited`, `bad_request`, `internal`.
+    /// `not_found`, `conflict`, `rate_limited`, `bad_request`,
+    /// `method_not_allowed`, `internal`.
     pub code: &'static str,
     /// For people, in the caller's language.
     pub message: String,

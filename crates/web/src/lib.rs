@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/assets/{version}/{name}", get(assets::serve))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(state.clone(), extract::context))
         .layer(from_fn_with_state(state.clone(), security::csrf))
         .layer(from_fn(security::headers))
@@ -52,6 +53,11 @@ pub fn router(state: AppState) -> Router {
 /// Whatever no route claims: a page or the API's JSON, as the path asks.
 async fn not_found() -> error::Error {
     error::Error::not_found()
+}
+
+/// A path asked with a method it does not take (reloading a form's address).
+async fn method_not_allowed() -> error::Error {
+    error::Error::MethodNotAllowed
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

@@ -119,6 +119,10 @@ async fn list_pages_answer_empty_and_malformed_values_with_a_page(t: TestApp) {
     for path in paths {
         assert_page(client.get(t.url(&path)).send().await.expect("GET"), &path).await;
     }
+    // A form's address opened with GET (a reload of a refused POST, a link).
+    let reloaded = client.get(t.url("/admin/access/roles")).send().await.expect("GET");
+    assert_eq!(reloaded.status(), 405);
+    assert!(reloaded.text().await.expect("body").contains("não aceita esta operação"));
     let moved = client.get(t.url("/admin/access?moved=many")).send().await.expect("GET");
     let body = assert_page(moved, "a malformed number").await;
     assert!(body.contains("Valor inválido"), "{body}");
@@ -152,6 +156,9 @@ async fn api_lists_answer_empty_values_and_name_malformed_ones(t: TestApp) {
         assert_eq!(body["error"]["code"], "validation", "{path}");
         assert!(body["error"]["fields"][field].is_string(), "{path}: {body}");
     }
+    let wrong_method = t.api_send(reqwest::Method::DELETE, &token, "/api/v1/parties", json!({})).await;
+    assert_eq!(wrong_method.status(), 405);
+    assert_eq!(wrong_method.json::<Value>().await.expect("json")["error"]["code"], "method_not_allowed");
     let wrong_type = t
         .api_send(reqwest::Method::POST, &token, "/api/v1/users", json!({ "email": 5, "display_name": "X" }))
         .await;
