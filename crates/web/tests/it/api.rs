@@ -24,15 +24,7 @@ web_test!(api_answers_401_without_a_valid_token);
 async fn api_works_with_a_token(t: TestApp) {
     let token = t.token_for(&t.admin).await;
     let client = t.client();
-    let me: Value = client
-        .get(t.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let me: Value = t.api_get(&format!("Bearer {}", &token), "/api/v1/me").await;
     assert_eq!(me["email"], t.admin.email);
     assert_eq!(me["role"], "admin");
 
@@ -67,26 +59,11 @@ async fn api_works_with_a_token(t: TestApp) {
     let stale: Value = stale.json().await.expect("json");
     assert_eq!(stale["error"]["code"], "conflict");
 
-    let audit: Value = client
-        .get(t.url("/api/v1/audit?limit=2"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let audit: Value = t.api_get(&format!("Bearer {}", &token), "/api/v1/audit?limit=2").await;
     assert_eq!(audit["items"].as_array().map(Vec::len), Some(2));
     let cursor = audit["next_cursor"].as_str().expect("more pages");
-    let older: Value = client
-        .get(t.url(&format!("/api/v1/audit?cursor={cursor}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let older: Value =
+        t.api_get(&format!("Bearer {}", &token), &format!("/api/v1/audit?cursor={cursor}")).await;
     assert!(older["items"].as_array().is_some_and(|items| !items.is_empty()));
 }
 web_test!(api_works_with_a_token);

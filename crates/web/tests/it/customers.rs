@@ -139,15 +139,7 @@ async fn list_search_and_csv_export(t: TestApp) {
         .expect("GET");
     assert_eq!(api_csv.status(), 200);
     assert_eq!(api_csv.text().await.expect("body").split("\r\n").filter(|l| !l.is_empty()).count(), 3);
-    let audit: Value = client
-        .get(t.url("/api/v1/audit"))
-        .bearer_auth(&token_api)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let audit: Value = t.api_get(&format!("Bearer {}", &token_api), "/api/v1/audit").await;
     let export = audit["items"]
         .as_array()
         .expect("items")
@@ -246,15 +238,8 @@ async fn parties_api_round_trip(t: TestApp) {
     assert_eq!(stale.status(), 409);
     assert_eq!(stale.json::<Value>().await.expect("json")["error"]["code"], "conflict");
 
-    let found: Value = client
-        .get(t.url("/api/v1/parties/search?q=pecas%20conceicao"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let found: Value =
+        t.api_get(&format!("Bearer {}", &token), "/api/v1/parties/search?q=pecas%20conceicao").await;
     assert_eq!(found[0]["id"], id.as_str());
     let withdrawn: Value = client
         .post(t.url(&format!("/api/v1/parties/{id}/consents")))
@@ -267,25 +252,10 @@ async fn parties_api_round_trip(t: TestApp) {
         .await
         .expect("json");
     assert_eq!(withdrawn["consent"]["email"], false);
-    let history: Value = client
-        .get(t.url(&format!("/api/v1/parties/{id}/consents")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let history: Value =
+        t.api_get(&format!("Bearer {}", &token), &format!("/api/v1/parties/{id}/consents")).await;
     assert_eq!(history.as_array().map(Vec::len), Some(2));
-    let list: Value = client
-        .get(t.url("/api/v1/parties?kind=company&limit=1"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let list: Value = t.api_get(&format!("Bearer {}", &token), "/api/v1/parties?kind=company&limit=1").await;
     assert_eq!(list["total"], 1);
 }
 web_test!(parties_api_round_trip);
