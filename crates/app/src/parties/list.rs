@@ -1,6 +1,7 @@
 //! The customer list: its filters, sorting and keyset pages, the capped
 //! count, search as you type, and the export.
 use super::*;
+use db::filter::Calendar;
 
 /// What the customer list asks for.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema, utoipa::IntoParams)]
@@ -127,13 +128,18 @@ fn decode_cursor(cursor: &str) -> Result<Keyset, ValidationErrors> {
 }
 
 impl App {
+    /// Today in the organisation's zone, where the list's dates are read.
+    fn calendar(&self, actor: &Actor) -> Calendar {
+        Calendar::at(self.now(), actor.time_zone)
+    }
+
     #[tracing::instrument(skip_all)]
     pub async fn list_parties(
         &self,
         actor: &Actor,
         query: &PartyQuery,
     ) -> Result<Page<PartyListItem>, AppError> {
-        let filter = PartyFilter { tree: query.filter_tree()?, today: self.today() };
+        let filter = PartyFilter { tree: query.filter_tree()?, calendar: self.calendar(actor) };
         let (sort, descending) = query.sort()?;
         let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
             Some(cursor) => Some(decode_cursor(cursor)?),
@@ -156,7 +162,7 @@ impl App {
     /// How many parties the filter selects, counted up to [`COUNT_CAP`].
     pub async fn count_parties(&self, actor: &Actor, query: &PartyQuery) -> Result<i64, AppError> {
         actor.require(Permission::PartiesRead)?;
-        let filter = PartyFilter { tree: query.filter_tree()?, today: self.today() };
+        let filter = PartyFilter { tree: query.filter_tree()?, calendar: self.calendar(actor) };
         Ok(repo::count(&self.db, &actor.read_scope(), &filter, COUNT_CAP).await?)
     }
 
@@ -180,7 +186,7 @@ impl App {
         let owners = match domain::vehicle::Plate::parse(query) {
             Ok(plate) => {
                 let tree = Filter::is(PartyField::Plate, Test::Equals(Value::text(plate.as_str())));
-                let filter = PartyFilter { tree, today: self.today() };
+                let filter = PartyFilter { tree, calendar: self.calendar(actor) };
                 repo::list(&self.db, &actor.read_scope(), &filter, PartySort::Name, false, None, 10).await?
             }
             Err(_) => Vec::new(),
@@ -227,7 +233,7 @@ impl App {
     {
         self.may_export(actor)?;
         const PAGE: u32 = 1000;
-        let filter = PartyFilter { tree: query.filter_tree()?, today: self.today() };
+        let filter = PartyFilter { tree: query.filter_tree()?, calendar: self.calendar(actor) };
         let mut exported = 0u64;
         let mut after: Option<Keyset> = None;
         loop {

@@ -488,3 +488,27 @@ async fn the_filter_tree_selects_with_all_any_and_not(t: TestDb) {
     }
 }
 db_test!(the_filter_tree_selects_with_all_any_and_not);
+
+async fn filter_dates_are_the_organisations_days(t: TestDb) {
+    // 23:30 on 14 June in São Paulo is already 15 June in UTC.
+    let at = chrono::DateTime::parse_from_rfc3339("2026-06-15T02:30:00Z").expect("time").to_utc();
+    let (app, admin) = crate::app_with_admin_on(&t, Settings::default(), app::Clock::fixed(at)).await;
+    assert_eq!(admin.time_zone, chrono_tz::America::Sao_Paulo);
+    app.create_party(&admin, input(PartyDraft { full_name: "Noturno".into(), ..Default::default() }))
+        .await
+        .expect("create");
+    let count = |day: &str| {
+        let filter = format!(r#"{{"field": "created_at", "equals": "{day}"}}"#);
+        let query = PartyQuery { filter: Some(filter), ..Default::default() };
+        let (app, admin) = (&app, &admin);
+        async move { app.count_parties(admin, &query).await.expect("count") }
+    };
+    assert_eq!(count("2026-06-14").await, 1, "created on the 14th, as the shop counts days");
+    assert_eq!(count("2026-06-15").await, 0);
+    let today = PartyQuery {
+        filter: Some(r#"{"field": "created_at", "relative": {"from": 0}}"#.into()),
+        ..Default::default()
+    };
+    assert_eq!(app.count_parties(&admin, &today).await.expect("count"), 1, "and it is still today there");
+}
+db_test!(filter_dates_are_the_organisations_days);

@@ -1,7 +1,7 @@
 //! The customer list: its rows, keyset pages, capped counts and search,
 //! and how the list's filter fields read in SQL.
 use super::*;
-use crate::filter::{self, ColumnKind, FieldSql};
+use crate::filter::{self, Calendar, ColumnKind, FieldSql};
 use domain::filter::{Filter, Test};
 use domain::party::PartyField;
 use domain::search::fold;
@@ -53,19 +53,11 @@ pub enum PartySort {
     Newest,
 }
 
-/// What a list selects: the filters, and when it is the day (relative
-/// dates in the filters count from it).
+/// What a list selects: the filters, and when and where they are read.
 #[derive(Clone, Debug)]
 pub struct PartyFilter {
     pub tree: Filter<PartyField>,
-    pub today: NaiveDate,
-}
-
-impl PartyFilter {
-    /// Everyone the scope reaches.
-    pub fn everyone(today: NaiveDate) -> PartyFilter {
-        PartyFilter { tree: Filter::all(Vec::new()), today }
-    }
+    pub calendar: Calendar,
 }
 
 /// Where the previous page ended: the sort value and the id.
@@ -103,7 +95,7 @@ fn summary_select(scope: &Scope) -> SelectStatement {
 /// What the filter selects of them.
 fn filtered_select(scope: &Scope, filter: &PartyFilter) -> SelectStatement {
     let mut query = summary_select(scope);
-    query.cond_where(filter::condition(&filter.tree, &PartyFields { org_id: scope.org_id }, filter.today));
+    query.cond_where(filter::condition(&filter.tree, &PartyFields { org_id: scope.org_id }, filter.calendar));
     query
 }
 
@@ -113,7 +105,7 @@ struct PartyFields {
 }
 
 impl FieldSql<PartyField> for PartyFields {
-    fn predicate(&self, field: PartyField, test: &Test, today: NaiveDate) -> SimpleExpr {
+    fn predicate(&self, field: PartyField, test: &Test, calendar: Calendar) -> SimpleExpr {
         let column = |column: Parties| SimpleExpr::from(Expr::col((Parties::Table, column)));
         let as_is: fn(&str) -> String = |text| text.trim().to_string();
         let (expr, kind) = match field {
@@ -130,10 +122,14 @@ impl FieldSql<PartyField> for PartyFields {
             PartyField::Branch => (column(Parties::BranchId), ColumnKind::Uuid),
             PartyField::BirthDate => (column(Parties::BirthDate), ColumnKind::Date),
             PartyField::CreatedAt => (column(Parties::CreatedAt), ColumnKind::Instant),
-            PartyField::Tag => return self.child_test("party_tags", "tag", |t| fold(t.trim()), test, today),
-            PartyField::Plate => return self.child_test("vehicles", "plate", normalise_plate, test, today),
+            PartyField::Tag => {
+                return self.child_test("party_tags", "tag", |t| fold(t.trim()), test, calendar);
+            }
+            PartyField::Plate => {
+                return self.child_test("vehicles", "plate", normalise_plate, test, calendar);
+            }
         };
-        filter::column_test(expr, kind, test, today)
+        filter::column_test(expr, kind, test, calendar)
     }
 }
 
@@ -146,7 +142,7 @@ impl PartyFields {
         column: &'static str,
         normalise: fn(&str) -> String,
         test: &Test,
-        today: NaiveDate,
+        calendar: Calendar,
     ) -> SimpleExpr {
         let child = |condition: Option<SimpleExpr>| {
             let mut rows = Query::select();
@@ -166,7 +162,7 @@ impl PartyFields {
         match test {
             Test::IsEmpty(true) => child(Some(value.is_not_null())).not(),
             Test::IsEmpty(false) => child(Some(value.is_not_null())),
-            other => child(Some(filter::column_test(value, ColumnKind::Text(normalise), other, today))),
+            other => child(Some(filter::column_test(value, ColumnKind::Text(normalise), other, calendar))),
         }
     }
 }
