@@ -1,6 +1,21 @@
 //! Booking, reading, rescheduling and cancelling appointments (one
 //! occurrence of a series, or all), with double-booking warnings.
-use super::*;
+use super::{
+    AgendaUser, AppointmentView, BookedAppointment, DoubleBooking, Prepared, UserRef, expand, reaches_agenda,
+};
+use crate::{Actor, App, AppError};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use db::repo::appointment as repo;
+use db::repo::appointment::AppointmentRow;
+use db::repo::{interaction, user, vehicle};
+use domain::access::Permission;
+use domain::appointment::{AppointmentDraft, Span, occurrences};
+use domain::audit::{AuditAction, AuditEntity};
+use domain::timeline::{Event, EventKind};
+use domain::{AppointmentId, InteractionId, PartyId, UserId, ValidationErrors, VehicleId};
+use std::collections::BTreeMap;
+use uuid::Uuid;
 
 impl App {
     /// Books an appointment. Double bookings are reported, not refused: a

@@ -1,6 +1,17 @@
 //! Whose agendas a user may open, a period of them, a party's
 //! appointments, and free days [dias livres].
-use super::*;
+use super::{
+    AgendaUser, AppointmentView, DayView, FreeDaysView, OccurrenceView, UserRef, occurrences_within, period,
+    reaches_agenda,
+};
+use crate::{Actor, App, AppError};
+use chrono::NaiveDate;
+use db::repo::appointment as repo;
+use db::repo::user;
+use domain::agenda::{WorkingHours, availability};
+use domain::appointment::Span;
+use domain::{PartyId, UserId};
+use uuid::Uuid;
 
 impl App {
     /// The users whose agendas the actor may see: as far as his read reach

@@ -1,5 +1,13 @@
 //! Each user's iCalendar feed at a secret address.
-use super::*;
+use super::{FEED_FUTURE_DAYS, FEED_PAST_DAYS, occurrences_within};
+use crate::secret::{digest, random_token};
+use crate::{Actor, App, AppError};
+use chrono::{DateTime, Duration, Utc};
+use db::repo::appointment as repo;
+use db::repo::user;
+use domain::UserId;
+use domain::appointment::Span;
+use domain::audit::{AuditAction, AuditEntity};
 
 impl App {
     /// A new secret address for the actor's calendar feed; the old one

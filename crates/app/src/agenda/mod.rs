@@ -2,22 +2,15 @@
 //! parties, vehicles and interactions; each user's day, week and month; a
 //! coordinator's view of his team; free days; and each user's calendar feed
 //! for Outlook or Google Calendar.
-use crate::interactions::InteractionList;
-use crate::registry_settings::StatusView;
-use crate::secret::{digest, random_token};
-use crate::{Actor, App, AppError};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use crate::{Actor, AppError};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use db::repo::appointment::{self as repo, AppointmentRow, BookedRow, NewAppointment};
-use db::repo::{interaction, organisation, user, vehicle};
-use domain::access::{Permission, Portfolio, Reach};
-use domain::agenda::{DayAvailability, WorkingHours, availability};
-use domain::appointment::{AppointmentDraft, CancelledOccurrences, Recurrence, Span, occurrences};
-use domain::audit::{AuditAction, AuditEntity};
-use domain::timeline::{Event, EventKind};
-use domain::{AppointmentId, InteractionId, PartyId, UserId, ValidationErrors, VehicleId};
+use db::repo::appointment::{AppointmentRow, BookedRow, NewAppointment};
+use domain::access::{Portfolio, Reach};
+use domain::agenda::{DayAvailability, WorkingHours};
+use domain::appointment::{CancelledOccurrences, Recurrence, Span, occurrences};
+use domain::{InteractionId, PartyId, UserId, ValidationErrors, VehicleId};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 

@@ -1,5 +1,12 @@
 //! The organisation's time zone and working hours.
-use super::*;
+use crate::interactions::InteractionList;
+use crate::registry_settings::StatusView;
+use crate::{Actor, App, AppError};
+use db::repo::organisation;
+use domain::ValidationErrors;
+use domain::access::Permission;
+use domain::agenda::WorkingHours;
+use domain::audit::{AuditAction, AuditEntity};
 
 impl App {
     /// The organisation's time zone and working hours.

@@ -1,6 +1,17 @@
 //! What is kept of a party besides its registration: the consent
 //! ledger, notes and relationships.
-use super::*;
+use super::PartyView;
+use crate::{Actor, App, AppError};
+use chrono::{DateTime, Utc};
+use db::repo::party as repo;
+use domain::access::Permission;
+use domain::audit::{AuditAction, AuditEntity};
+use domain::party::{ConsentChange, RelationshipKind, parse_note};
+use domain::timeline::{Event, EventKind};
+use domain::{PartyId, ValidationErrors};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 /// One decision in a party's consent ledger.
 #[derive(Clone, Debug, Serialize, ToSchema)]

@@ -1,7 +1,19 @@
 //! The customer list: its filters, sorting and keyset pages, the capped
 //! count, search as you type, and the export.
-use super::*;
+use super::{COUNT_CAP, PartyListItem};
+use crate::{Actor, App, AppError};
 use db::filter::Calendar;
+use db::repo::party as repo;
+use db::repo::party::{Keyset, PartyFilter, PartySort, PartySummary};
+use domain::ValidationErrors;
+use domain::access::Permission;
+use domain::audit::{AuditAction, AuditEntity};
+use domain::filter::{Filter, Test, Value};
+use domain::page::{Page, clamp_page_size};
+use domain::party::PartyField;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 /// What the customer list asks for.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema, utoipa::IntoParams)]

@@ -1,6 +1,14 @@
 //! Merging duplicate parties [mesclar cadastros], and undoing a merge.
-use super::*;
+use super::{PartyView, audit_snapshot};
+use crate::{Actor, App, AppError};
+use chrono::{DateTime, Utc};
 use db::repo::merge as merge_repo;
+use domain::access::Permission;
+use domain::audit::{AuditAction, AuditEntity};
+use domain::{PartyId, ValidationErrors};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct MergeView {

@@ -1,20 +1,12 @@
 //! The registry of parties [Cadastro de Pessoa]: creating and editing
 //! people and companies, search, lists, export, consent, notes,
 //! relationships, duplicates and merges.
-use crate::{Actor, App, AppError};
 use chrono::{DateTime, NaiveDate, Utc};
-use db::repo::party::{self as repo, Keyset, PartyFilter, PartySort, PartySummary};
-use db::repo::{registry_settings, user};
-use domain::access::{Permission, Portfolio};
-use domain::audit::{AuditAction, AuditEntity};
-use domain::filter::{Filter, Test, Value};
-use domain::page::{Page, clamp_page_size};
-use domain::party::{
-    Channel, ConsentChange, ConsentState, PartyDraft, PartyField, RelationshipKind, ValidParty, parse_note,
-};
+use db::repo::party::{self as repo, PartySummary};
+use domain::access::Portfolio;
+use domain::party::{Channel, ConsentState, PartyDraft};
 use domain::phone::{Country, Phone};
-use domain::timeline::{Event, EventKind};
-use domain::{BranchId, PartyId, UserId, ValidationErrors};
+use domain::{BranchId, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;

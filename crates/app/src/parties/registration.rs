@@ -1,6 +1,18 @@
 //! The registration sheet [ficha cadastral]: creating, reading, saving
 //! and archiving a party, with its duplicate checks and portfolio.
-use super::*;
+use super::{
+    DEFAULT_COUNTRY, DuplicateHint, PartyInput, PartyView, SavedParty, audit_snapshot, changed_fields,
+};
+use crate::{Actor, App, AppError};
+use chrono::NaiveDate;
+use db::repo::party as repo;
+use db::repo::{registry_settings, user};
+use domain::access::{Permission, Portfolio};
+use domain::audit::{AuditAction, AuditEntity};
+use domain::party::{Channel, PartyDraft, ValidParty};
+use domain::timeline::{Event, EventKind};
+use domain::{BranchId, PartyId, UserId, ValidationErrors};
+use uuid::Uuid;
 
 impl App {
     pub(crate) fn today(&self) -> NaiveDate {

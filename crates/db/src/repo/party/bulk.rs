@@ -1,5 +1,12 @@
 //! Bulk loads of parties (demo data, imports) in one transaction.
-use super::*;
+use super::{col, place, search_rowid};
+use crate::{Db, DbError, Tx, on_db};
+use chrono::{DateTime, Utc};
+use domain::party::{Channel, ConsentState, ValidParty, search_text, sort_name};
+use domain::{BranchId, OrgId, PartyId};
+use sea_query::{PostgresQueryBuilder, Query, SimpleExpr, SqliteQueryBuilder};
+use sea_query_binder::SqlxBinder;
+use uuid::Uuid;
 
 /// A party of a bulk load (demo data, imports): the registration data and
 /// the channels it allows from the start.

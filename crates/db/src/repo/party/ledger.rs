@@ -1,6 +1,10 @@
 //! What is kept of a party besides its registration: the consent
 //! ledger, notes and relationships.
-use super::*;
+use crate::{Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, Utc};
+use domain::party::Channel;
+use domain::{OrgId, PartyId, UserId};
+use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ConsentEventRow {

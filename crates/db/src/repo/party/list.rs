@@ -1,11 +1,22 @@
 //! The customer list: its rows, keyset pages, capped counts and search,
 //! and how the list's filter fields read in SQL.
-use super::*;
+use super::{Scope, col, consent_of, document_of, reach_condition};
 use crate::filter::{self, Calendar, ColumnKind, FieldSql};
+use crate::{Db, DbError};
+use chrono::{DateTime, Utc};
+use domain::OrgId;
+use domain::access::Reach;
+use domain::document::Document;
 use domain::filter::{Filter, Test};
-use domain::party::PartyField;
+use domain::party::{ConsentState, PartyField, sort_name};
 use domain::search::fold;
+use sea_query::{
+    Alias, Condition, Expr, Order, PostgresQueryBuilder, Query, SelectStatement, SimpleExpr,
+    SqliteQueryBuilder,
+};
 use sea_query::{ExprTrait, Iden};
+use sea_query_binder::SqlxBinder;
+use uuid::Uuid;
 
 /// A row of the customer list and of search results.
 #[derive(Clone, Debug, sqlx::FromRow)]

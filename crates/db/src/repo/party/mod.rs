@@ -4,13 +4,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{Portfolio, Reach};
 use domain::address::Address;
 use domain::document::{Document, DocumentKind};
-use domain::party::{Channel, ConsentState, ValidParty, search_text, sort_name};
+use domain::party::{ConsentState, ValidParty, search_text, sort_name};
 use domain::phone::Country;
 use domain::{BranchId, OrgId, PartyId, UserId};
-use sea_query::{
-    Alias, Condition, Expr, Order, PostgresQueryBuilder, Query, SelectStatement, SimpleExpr,
-    SqliteQueryBuilder,
-};
+use sea_query::{Alias, Expr, PostgresQueryBuilder, Query, SelectStatement, SimpleExpr, SqliteQueryBuilder};
 use sea_query_binder::SqlxBinder;
 use uuid::Uuid;
 
