@@ -82,7 +82,7 @@ async fn customer_list_filters_take_the_forms_defaults_and_each_value_alone(t: T
         .await
         .expect("GET");
     let body = assert_page(malformed, "a malformed seller").await;
-    assert!(body.contains("Valor inválido"), "the refusal is said in Portuguese: {body}");
+    assert!(body.contains("Vendedor responsável: Valor inválido"), "the refusal names the filter: {body}");
     assert!(body.contains("<option value=\"SP\" selected"), "the filters that read stay chosen");
     assert!(body.contains("value=\"Campinas\""), "and typed");
 }

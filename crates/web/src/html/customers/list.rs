@@ -83,7 +83,15 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
     // A refused filter empties the list and says why; the filters that did
     // read stay in the form.
     let refused = |errors: ValidationErrors| {
-        let message = errors.0.iter().map(|e| page.t.get(e.message)).collect::<Vec<_>>().join(" ");
+        let message = errors
+            .0
+            .iter()
+            .map(|e| match filter_label(&e.field) {
+                Some(label) => format!("{}: {}", page.t.get(label), page.t.get(e.message)),
+                None => page.t.get(e.message),
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         let kept: Vec<(String, String)> =
             form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
                 .filter(|(name, _)| !errors.fields().any(|field| field == name))
@@ -108,6 +116,21 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
         }
     };
     render_list(&page, query, found, total, errors).await
+}
+
+/// The label of the filter a refusal names, as the form shows it.
+fn filter_label(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "kind" => "party-kind",
+        "lifecycle" => "party-lifecycle",
+        "status" => "party-status",
+        "city" => "address-city",
+        "state" => "address-state",
+        "seller_id" => "party-seller",
+        "tag" => "party-tag",
+        f if f == "filter" || f.starts_with("filter.") => "customers-filters",
+        _ => return None,
+    })
 }
 
 async fn render_list(
