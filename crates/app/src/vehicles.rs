@@ -117,7 +117,7 @@ impl App {
         draft: &VehicleDraft,
     ) -> Result<VehicleView, AppError> {
         self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let vehicle = draft.validate(self.now().year())?;
+        let vehicle = draft.validate(self.today(actor).year())?;
         let mut change = self.change(actor).await?;
         let at = change.at;
         let id = repo::insert(&mut change.tx, actor.org_id, party, &vehicle, &actor.display_name, at).await?;
@@ -167,7 +167,7 @@ impl App {
         let before = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
         let party = PartyId(before.party_id);
         self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let vehicle = draft.validate(self.now().year())?;
+        let vehicle = draft.validate(self.today(actor).year())?;
         let mut change = self.change(actor).await?;
         let at = change.at;
         if !repo::update(&mut change.tx, actor.org_id, id, version, &vehicle, &actor.display_name, at).await?
@@ -227,7 +227,7 @@ impl App {
         draft: &VehicleInterestDraft,
     ) -> Result<VehicleInterestView, AppError> {
         self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let interest = draft.validate(self.now().year())?;
+        let interest = draft.validate(self.today(actor).year())?;
         let mut change = self.change(actor).await?;
         let at = change.at;
         let id = repo::insert_interest(&mut change.tx, actor.org_id, party, &interest, at).await?;

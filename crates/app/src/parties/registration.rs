@@ -15,8 +15,10 @@ use domain::{BranchId, PartyId, UserId, ValidationErrors};
 use uuid::Uuid;
 
 impl App {
-    pub(crate) fn today(&self) -> NaiveDate {
-        self.now().date_naive()
+    /// Today where the actor's organisation is: a birth date "in the
+    /// future" is judged by its calendar, not UTC's.
+    pub(crate) fn today(&self, actor: &Actor) -> NaiveDate {
+        self.now().with_timezone(&actor.time_zone).date_naive()
     }
 
     pub(crate) async fn validate_party(
@@ -24,7 +26,7 @@ impl App {
         actor: &Actor,
         draft: &PartyDraft,
     ) -> Result<ValidParty, AppError> {
-        let mut valid = draft.validate(DEFAULT_COUNTRY, self.today()).map_err(AppError::Validation)?;
+        let mut valid = draft.validate(DEFAULT_COUNTRY, self.today(actor)).map_err(AppError::Validation)?;
         if let Some(seller) = valid.seller_id {
             if user::get(&self.db, actor.org_id, seller).await?.is_none() {
                 return Err(ValidationErrors::single("seller_id", "error-seller-invalid").into());

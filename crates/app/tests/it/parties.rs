@@ -512,3 +512,20 @@ async fn filter_dates_are_the_organisations_days(t: TestDb) {
     assert_eq!(app.count_parties(&admin, &today).await.expect("count"), 1, "and it is still today there");
 }
 db_test!(filter_dates_are_the_organisations_days);
+
+async fn a_birth_date_is_judged_by_the_organisations_calendar(t: TestDb) {
+    // 23:30 on 14 June in São Paulo: the 15th has not come there yet.
+    let at = chrono::DateTime::parse_from_rfc3339("2026-06-15T02:30:00Z").expect("time").to_utc();
+    let (app, admin) = crate::app_with_admin_on(&t, Settings::default(), app::Clock::fixed(at)).await;
+    let born = |date: &str| PartyDraft {
+        full_name: "Recém-nascido".into(),
+        birth_date: date.into(),
+        ..Default::default()
+    };
+    let Err(AppError::Validation(errors)) = app.create_party(&admin, input(born("2026-06-15"))).await else {
+        panic!("tomorrow, locally, is refused")
+    };
+    assert_eq!(errors.fields().collect::<Vec<_>>(), ["birth_date"]);
+    app.create_party(&admin, input(born("2026-06-14"))).await.expect("today, locally, is fine");
+}
+db_test!(a_birth_date_is_judged_by_the_organisations_calendar);
