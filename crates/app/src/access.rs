@@ -1,6 +1,7 @@
 //! Access control: who holds which roles, in which branch; the scopes
 //! every party query runs under; portfolios; "view as".
-use crate::{Actor, App, AppError};
+use crate::Access;
+use crate::{Actor, AppError};
 use chrono::{DateTime, Utc};
 use db::Tx;
 use db::repo::access as repo;
@@ -178,13 +179,13 @@ impl Actor {
     }
 }
 
-impl App {
+impl Access<'_> {
     /// Builds the actor of a signed-in user: his roles and branch are read
     /// on every request, so a revoked role or a moved user counts at once.
     pub(crate) async fn actor_for(&self, user: User, ip: Option<String>) -> Result<Actor, AppError> {
         let roles = repo::roles_of(&self.db, user.id).await?;
         let grants = Grants::union(roles.iter().map(repo::RoleRow::grants).collect::<Vec<_>>().iter());
-        let time_zone = self.hours_of(user.org_id).await?.time_zone;
+        let time_zone = self.agenda().hours_of(user.org_id).await?.time_zone;
 
         Ok(Actor {
             user_id: user.id,

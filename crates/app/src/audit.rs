@@ -1,4 +1,5 @@
 //! Writing and reading the audit trail.
+use crate::Audit;
 use crate::{Actor, AppError};
 use db::repo::audit as repo;
 use domain::ids::AuditId;
@@ -37,7 +38,7 @@ impl From<repo::AuditRow> for AuditEntry {
     }
 }
 
-impl crate::App {
+impl Audit<'_> {
     /// The organisation's audit trail, newest first. Administrators only.
     #[tracing::instrument(skip_all)]
     pub async fn audit_log(

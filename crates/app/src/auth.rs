@@ -1,6 +1,7 @@
 //! Signing in and out, and recognising sessions and API tokens.
+use crate::Auth;
 use crate::secret::{digest, random_token};
-use crate::{Actor, App, AppError};
+use crate::{Actor, AppError};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use db::repo::audit::NewAuditEntry;
@@ -61,7 +62,7 @@ async fn verify_password(password: String, stored_hash: String) -> Result<bool, 
 const DECOY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$0b8Px4PH2m8v3o9xlGmX3mOZpDZ+mHkUXjmwUh1DJhE";
 
-impl App {
+impl Auth<'_> {
     #[tracing::instrument(skip_all)]
     pub async fn login(&self, input: LoginInput<'_>) -> Result<LoginSuccess, AppError> {
         if let Err(wait) = self.limiter.check(input.email, input.ip) {
@@ -108,7 +109,7 @@ impl App {
 
         self.limiter.clear_account(input.email);
         let token = random_token();
-        let actor = self.actor_for(user, input.ip.map(str::to_string)).await?;
+        let actor = self.access().actor_for(user, input.ip.map(str::to_string)).await?;
         let mut change = self.change(&actor).await?;
         session::insert(
             &mut change.tx,
@@ -155,7 +156,7 @@ impl App {
             session::touch(&mut tx, &hash, now).await?;
             tx.commit().await?;
         }
-        let actor = self.actor_for(found.user.into_user(), ip.map(str::to_string)).await?;
+        let actor = self.access().actor_for(found.user.into_user(), ip.map(str::to_string)).await?;
         Ok(Some(Session { actor, flash: found.flash }))
     }
 
@@ -194,7 +195,7 @@ impl App {
             api_token::mark_used(&mut tx, ApiTokenId(found.token_id), now).await?;
             tx.commit().await?;
         }
-        Ok(Some(self.actor_for(found.user.into_user(), ip.map(str::to_string)).await?))
+        Ok(Some(self.access().actor_for(found.user.into_user(), ip.map(str::to_string)).await?))
     }
 }
 

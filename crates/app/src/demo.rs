@@ -1,7 +1,8 @@
 //! Demo data: realistic, deterministic Brazilian customers — accented
 //! names, valid CPFs and CNPJs, real city/UF pairs, phones, e-mails, and a
 //! mix of consents and statuses. The same seed gives the same data.
-use crate::{App, AppError};
+use crate::AppError;
+use crate::Demo;
 use chrono::NaiveDate;
 use db::repo::party::{self as repo, BulkParty};
 use domain::address::Address;
@@ -427,7 +428,7 @@ pub struct DemoLoad {
     pub seconds: f64,
 }
 
-impl App {
+impl Demo<'_> {
     /// Adds `count` demo parties to the demo organisation, in one
     /// transaction. The organisation must exist, and nothing else may use
     /// the database meanwhile: the demo command and `serve --demo` run it
@@ -528,7 +529,7 @@ impl App {
                             role: "member".into(),
                             locale: None,
                         };
-                        self.insert_user(org_id, None, input).await?.id
+                        self.users().insert_user(org_id, None, input).await?.id
                     }
                 };
                 let mut tx = self.db.begin().await?;

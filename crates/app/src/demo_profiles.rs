@@ -1,8 +1,9 @@
 //! Demo vehicles, interactions and appointments for the first demo
 //! customers, and a week of appointments in every demo manager's agenda:
 //! enough for the profile and the agenda to show what they are for.
+use crate::AppError;
+use crate::Demo;
 use crate::demo::Rng;
-use crate::{App, AppError};
 use chrono::{Datelike, Duration, NaiveTime};
 use db::repo::appointment::{self as appointments, NewAppointment};
 use db::repo::interaction::{self as interactions, NewInteraction};
@@ -63,7 +64,7 @@ fn vin(rng: &mut Rng) -> Option<Vin> {
     Vin::parse(&text).ok()
 }
 
-impl App {
+impl Demo<'_> {
     pub(crate) async fn load_demo_profiles(
         &self,
         org_id: OrgId,

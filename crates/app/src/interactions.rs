@@ -1,8 +1,9 @@
 //! Interactions [atendimentos] (seeds 000, 002): opened from a party's
 //! profile or from one of its vehicles, with the organisation's natures and
 //! statuses.
+use crate::Interactions;
 use crate::registry_settings::StatusView;
-use crate::{Actor, App, AppError};
+use crate::{Actor, AppError};
 use chrono::{DateTime, NaiveDate, Utc};
 use db::DbError;
 use db::repo::interaction::{self as repo, InteractionRow, NewInteraction};
@@ -104,7 +105,7 @@ impl InteractionList {
     }
 }
 
-impl App {
+impl Interactions<'_> {
     /// The organisation's natures or statuses: built-in ones have an empty
     /// label (the UI names them in the user's language).
     pub async fn interaction_options(
@@ -195,7 +196,7 @@ impl App {
         party: PartyId,
         draft: &InteractionDraft,
     ) -> Result<InteractionView, AppError> {
-        self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let (valid, responsible, vehicle) = self.checked_interaction(actor, party, draft).await?;
         let mut change = self.change(actor).await?;
         let at = change.at;
@@ -235,7 +236,7 @@ impl App {
     ) -> Result<InteractionView, AppError> {
         let before = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
         let party = PartyId(before.party_id);
-        self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let (valid, responsible, vehicle) = self.checked_interaction(actor, party, draft).await?;
         let mut change = self.change(actor).await?;
         let at = change.at;
@@ -273,7 +274,7 @@ impl App {
 
     pub async fn interaction(&self, actor: &Actor, id: InteractionId) -> Result<InteractionView, AppError> {
         let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
-        self.guard_party(actor, PartyId(row.party_id), None).await?;
+        self.access().guard_party(actor, PartyId(row.party_id), None).await?;
         Ok(row.into())
     }
 
@@ -284,7 +285,7 @@ impl App {
         party: PartyId,
         vehicle: Option<VehicleId>,
     ) -> Result<Vec<InteractionView>, AppError> {
-        self.guard_party(actor, party, None).await?;
+        self.access().guard_party(actor, party, None).await?;
         Ok(repo::of_party(&self.db, actor.org_id, party, vehicle, 100)
             .await?
             .into_iter()

@@ -12,6 +12,7 @@ mod clock;
 pub mod demo;
 mod demo_profiles;
 mod error;
+mod handles;
 pub mod interactions;
 pub mod parties;
 mod rate_limit;
@@ -26,6 +27,7 @@ pub mod worker;
 
 pub use clock::Clock;
 pub use error::AppError;
+pub use handles::*;
 pub use rate_limit::LoginLimits;
 pub use secret::{random_password, random_token};
 

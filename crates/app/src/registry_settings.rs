@@ -1,6 +1,7 @@
 //! Shaping the registry: the organisation's own fields and customer
 //! statuses. Administrators change them; everyone uses them.
-use crate::{Actor, App, AppError};
+use crate::Registry;
+use crate::{Actor, AppError};
 use db::DbError;
 use db::repo::registry_settings as repo;
 use domain::audit::{AuditAction, AuditEntity};
@@ -29,7 +30,7 @@ pub struct StatusView {
     pub label: String,
 }
 
-impl App {
+impl Registry<'_> {
     /// Both lists, for the page where administrators change them.
     pub async fn registry_settings(
         &self,

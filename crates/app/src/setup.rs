@@ -1,9 +1,10 @@
 //! What the server's operator does from the command line: first setup,
 //! the demo organisation, users and tokens without the web UI.
+use crate::AppError;
+use crate::Setup;
 use crate::change::By;
 use crate::secret::random_password;
 use crate::users::NewUserInput;
-use crate::{App, AppError};
 use db::repo::{organisation, user};
 use domain::audit::{AuditAction, AuditEntity};
 use domain::user::{NewPassword, User};
@@ -19,7 +20,7 @@ pub enum DemoOutcome {
     Reused { email: String },
 }
 
-impl App {
+impl Setup<'_> {
     /// Makes sure the demo organisation and its administrator exist,
     /// never touching data that is already there.
     #[tracing::instrument(skip_all)]
@@ -68,7 +69,7 @@ impl App {
                 id
             }
         };
-        self.insert_user(org_id, None, input).await
+        self.users().insert_user(org_id, None, input).await
     }
 
     /// Sets a new random password for a user and returns it.
@@ -99,8 +100,8 @@ impl App {
         name: &str,
     ) -> Result<crate::tokens::CreatedToken, AppError> {
         let user = self.operator_find_user(email).await?;
-        let actor = self.actor_for(user, None).await?;
-        self.create_api_token(&actor, name).await
+        let actor = self.access().actor_for(user, None).await?;
+        self.tokens().create_api_token(&actor, name).await
     }
 
     async fn operator_find_user(&self, email: &str) -> Result<User, AppError> {

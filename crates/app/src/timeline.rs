@@ -1,6 +1,7 @@
 //! A party's history [histórico]: every use case that moves something of a
 //! party appends an event here, in its own transaction.
-use crate::{Actor, App, AppError};
+use crate::Timeline;
+use crate::{Actor, AppError};
 use chrono::{DateTime, Utc};
 use db::repo::timeline as repo;
 use domain::PartyId;
@@ -27,7 +28,7 @@ pub struct EventView {
 /// The most events one page of history shows.
 pub const HISTORY_PAGE: i64 = 50;
 
-impl App {
+impl Timeline<'_> {
     /// A page of the party's history, newest first, perhaps of one kind.
     pub async fn history(
         &self,
@@ -36,7 +37,7 @@ impl App {
         kind: Option<EventKind>,
         before: Option<(DateTime<Utc>, Uuid)>,
     ) -> Result<Vec<EventView>, AppError> {
-        self.guard_party(actor, party, None).await?;
+        self.access().guard_party(actor, party, None).await?;
         Ok(repo::page(&self.db, actor.org_id, party, kind, before, HISTORY_PAGE)
             .await?
             .into_iter()

@@ -1,6 +1,7 @@
 //! API tokens a user creates for machines that call the API on his behalf.
+use crate::Tokens;
 use crate::secret::{digest, random_token};
-use crate::{Actor, App, AppError};
+use crate::{Actor, AppError};
 use db::repo::api_token;
 use domain::ValidationErrors;
 use domain::audit::{AuditAction, AuditEntity};
@@ -26,7 +27,7 @@ pub struct CreatedToken {
     pub info: ApiTokenInfo,
 }
 
-impl App {
+impl Tokens<'_> {
     #[tracing::instrument(skip_all)]
     pub async fn create_api_token(&self, actor: &Actor, name: &str) -> Result<CreatedToken, AppError> {
         actor.require_own_change()?;

@@ -1,7 +1,8 @@
 //! Managing the organisation's users [usuários].
+use crate::Users;
 use crate::auth::hash_password;
 use crate::change::By;
-use crate::{Actor, App, AppError};
+use crate::{Actor, AppError};
 use db::DbError;
 use db::repo::{session, user};
 use domain::audit::{AuditAction, AuditEntity};
@@ -32,7 +33,7 @@ pub(crate) fn audit_view(user: &User) -> serde_json::Value {
     })
 }
 
-impl App {
+impl Users<'_> {
     /// Creates a user in the actor's organisation. Administrators only.
     #[tracing::instrument(skip_all)]
     pub async fn create_user(&self, actor: &Actor, input: NewUserInput) -> Result<User, AppError> {

@@ -1,7 +1,8 @@
 //! Vehicles a party owns and would like (seed 000): registered from the
 //! profile, found by plate, the start of after-sale interactions and
 //! workshop bookings.
-use crate::{Actor, App, AppError};
+use crate::Vehicles;
+use crate::{Actor, AppError};
 use chrono::{DateTime, Datelike, Utc};
 use db::repo::vehicle::{self as repo, InterestRow, VehicleRow};
 use domain::access::Permission;
@@ -96,16 +97,16 @@ impl From<InterestRow> for VehicleInterestView {
     }
 }
 
-impl App {
+impl Vehicles<'_> {
     /// A vehicle, if the actor may open its owner.
     pub async fn vehicle(&self, actor: &Actor, id: VehicleId) -> Result<VehicleView, AppError> {
         let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
-        self.guard_party(actor, PartyId(row.party_id), None).await?;
+        self.access().guard_party(actor, PartyId(row.party_id), None).await?;
         Ok(row.into())
     }
 
     pub async fn vehicles_of(&self, actor: &Actor, party: PartyId) -> Result<Vec<VehicleView>, AppError> {
-        self.guard_party(actor, party, None).await?;
+        self.access().guard_party(actor, party, None).await?;
         Ok(repo::of_party(&self.db, actor.org_id, party).await?.into_iter().map(Into::into).collect())
     }
 
@@ -116,8 +117,8 @@ impl App {
         party: PartyId,
         draft: &VehicleDraft,
     ) -> Result<VehicleView, AppError> {
-        self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let vehicle = draft.validate(self.today(actor).year())?;
+        self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        let vehicle = draft.validate(self.parties().today(actor).year())?;
         let mut change = self.change(actor).await?;
         let at = change.at;
         let id = repo::insert(&mut change.tx, actor.org_id, party, &vehicle, &actor.display_name, at).await?;
@@ -166,8 +167,8 @@ impl App {
     ) -> Result<VehicleView, AppError> {
         let before = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
         let party = PartyId(before.party_id);
-        self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let vehicle = draft.validate(self.today(actor).year())?;
+        self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        let vehicle = draft.validate(self.parties().today(actor).year())?;
         let mut change = self.change(actor).await?;
         let at = change.at;
         if !repo::update(&mut change.tx, actor.org_id, id, version, &vehicle, &actor.display_name, at).await?
@@ -189,7 +190,7 @@ impl App {
     pub async fn remove_vehicle(&self, actor: &Actor, id: VehicleId) -> Result<(), AppError> {
         let before = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
         let party = PartyId(before.party_id);
-        self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let label = VehicleView::from(before).label();
         let mut change = self.change(actor).await?;
         if !repo::delete(&mut change.tx, actor.org_id, id).await? {
@@ -216,7 +217,7 @@ impl App {
         actor: &Actor,
         party: PartyId,
     ) -> Result<Vec<VehicleInterestView>, AppError> {
-        self.guard_party(actor, party, None).await?;
+        self.access().guard_party(actor, party, None).await?;
         Ok(repo::interests_of(&self.db, actor.org_id, party).await?.into_iter().map(Into::into).collect())
     }
 
@@ -226,8 +227,8 @@ impl App {
         party: PartyId,
         draft: &VehicleInterestDraft,
     ) -> Result<VehicleInterestView, AppError> {
-        self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let interest = draft.validate(self.today(actor).year())?;
+        self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        let interest = draft.validate(self.parties().today(actor).year())?;
         let mut change = self.change(actor).await?;
         let at = change.at;
         let id = repo::insert_interest(&mut change.tx, actor.org_id, party, &interest, at).await?;
@@ -265,7 +266,7 @@ impl App {
     pub async fn remove_vehicle_interest(&self, actor: &Actor, id: Uuid) -> Result<PartyId, AppError> {
         let row = repo::interest(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
         let party = PartyId(row.party_id);
-        self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let mut change = self.change(actor).await?;
         repo::delete_interest(&mut change.tx, actor.org_id, id).await?;
         let label = [row.make.as_str(), row.model.as_str()].join(" ").trim().to_string();

@@ -1,5 +1,6 @@
 //! Background work that runs beside the web server (or alone, with
 //! `vinculo worker` once there are jobs worth a separate process).
+use crate::Worker;
 use crate::{App, AppError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +12,7 @@ pub async fn run(app: Arc<App>) {
     let mut interval = tokio::time::interval(SWEEP_EVERY);
     loop {
         interval.tick().await;
-        match app.purge_expired_sessions().await {
+        match app.worker().purge_expired_sessions().await {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "expired sessions removed"),
             Err(error) => tracing::warn!(%error, "session sweep failed"),
@@ -26,7 +27,7 @@ pub async fn run(app: Arc<App>) {
     }
 }
 
-impl App {
+impl Worker<'_> {
     /// Deletes sessions past the idle or absolute limit. They are refused
     /// anyway; this only keeps the table small.
     pub async fn purge_expired_sessions(&self) -> Result<u64, AppError> {

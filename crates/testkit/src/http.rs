@@ -30,18 +30,19 @@ impl TestApp {
             password: "senha-muito-segura".into(),
             name: "Gerente Teste".into(),
         };
-        app.operator_create_user(
-            ORGANISATION,
-            NewUserInput {
-                email: admin.email.clone(),
-                display_name: admin.name.clone(),
-                password: admin.password.clone(),
-                role: "admin".into(),
-                locale: None,
-            },
-        )
-        .await
-        .expect("create the test administrator");
+        app.setup()
+            .operator_create_user(
+                ORGANISATION,
+                NewUserInput {
+                    email: admin.email.clone(),
+                    display_name: admin.name.clone(),
+                    password: admin.password.clone(),
+                    role: "admin".into(),
+                    locale: None,
+                },
+            )
+            .await
+            .expect("create the test administrator");
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
@@ -95,6 +96,7 @@ impl TestApp {
             name: format!("Usuário {email}"),
         };
         self.app
+            .setup()
             .operator_create_user(
                 ORGANISATION,
                 NewUserInput {
@@ -152,7 +154,7 @@ impl TestApp {
 
     /// An API token for the user.
     pub async fn token_for(&self, user: &TestUser) -> String {
-        self.app.operator_create_token(&user.email, "test").await.expect("create token").secret
+        self.app.setup().operator_create_token(&user.email, "test").await.expect("create token").secret
     }
 }
 

@@ -38,19 +38,21 @@ const PASSWORD: &str = "bench-password-1";
 
 async fn admin(app: &App) -> Actor {
     let email = "bench-profile@demo.vinculo.local";
-    app.operator_create_user(
-        app::setup::DEMO_ORGANISATION,
-        app::users::NewUserInput {
-            email: email.into(),
-            display_name: "Bench".into(),
-            password: PASSWORD.into(),
-            role: "admin".into(),
-            locale: None,
-        },
-    )
-    .await
-    .expect("bench user");
-    app.login(app::auth::LoginInput { email, password: PASSWORD, ip: None, user_agent: None })
+    app.setup()
+        .operator_create_user(
+            app::setup::DEMO_ORGANISATION,
+            app::users::NewUserInput {
+                email: email.into(),
+                display_name: "Bench".into(),
+                password: PASSWORD.into(),
+                role: "admin".into(),
+                locale: None,
+            },
+        )
+        .await
+        .expect("bench user");
+    app.auth()
+        .login(app::auth::LoginInput { email, password: PASSWORD, ip: None, user_agent: None })
         .await
         .expect("login")
         .actor
@@ -61,7 +63,8 @@ async fn rich_customer(app: &App, admin: &Actor) -> PartyId {
     let draft =
         domain::party::PartyDraft { full_name: "Cliente Com Histórico".into(), ..Default::default() };
     let party = PartyId(
-        app.create_party(admin, app::parties::PartyInput { draft, consents: vec![] })
+        app.parties()
+            .create_party(admin, app::parties::PartyInput { draft, consents: vec![] })
             .await
             .expect("party")
             .party
@@ -77,7 +80,7 @@ async fn rich_customer(app: &App, admin: &Actor) -> PartyId {
             year: Some(2020),
             ..Default::default()
         };
-        app.add_vehicle(admin, party, &vehicle).await.expect("vehicle");
+        app.vehicles().add_vehicle(admin, party, &vehicle).await.expect("vehicle");
         events += 1;
     }
     for n in 0..200 {
@@ -87,7 +90,7 @@ async fn rich_customer(app: &App, admin: &Actor) -> PartyId {
             description: format!("Contato {n}"),
             ..Default::default()
         };
-        app.open_interaction(admin, party, &draft).await.expect("interaction");
+        app.interactions().open_interaction(admin, party, &draft).await.expect("interaction");
         events += 1;
     }
     for n in 0..100 {
@@ -99,11 +102,11 @@ async fn rich_customer(app: &App, admin: &Actor) -> PartyId {
             ends_at: format!("2026-10-{day:02}T09:30"),
             ..Default::default()
         };
-        app.book_appointment(admin, &draft).await.expect("appointment");
+        app.agenda().book_appointment(admin, &draft).await.expect("appointment");
         events += 1;
     }
     while events < 1_000 {
-        app.add_note(admin, party, &format!("Anotação {events}")).await.expect("note");
+        app.parties().add_note(admin, party, &format!("Anotação {events}")).await.expect("note");
         events += 1;
     }
     party
@@ -112,12 +115,13 @@ async fn rich_customer(app: &App, admin: &Actor) -> PartyId {
 /// A branch of 50 users, each with three appointments a working day of
 /// the month and a weekly call.
 async fn busy_branch(app: &App, admin: &Actor, month: chrono::NaiveDate) -> Vec<UserId> {
-    let branch = BranchId(app.create_branch(admin, "Filial Bench", "").await.expect("branch").id);
-    let roles = app.list_roles(admin).await.expect("roles");
+    let branch = BranchId(app.access().create_branch(admin, "Filial Bench", "").await.expect("branch").id);
+    let roles = app.access().list_roles(admin).await.expect("roles");
     let role = RoleId(roles.iter().find(|r| r.key == "account_manager").expect("role").id);
     let mut users = Vec::new();
     for n in 0..BRANCH_USERS {
         let user = app
+            .users()
             .create_user(
                 admin,
                 app::users::NewUserInput {
@@ -130,7 +134,7 @@ async fn busy_branch(app: &App, admin: &Actor, month: chrono::NaiveDate) -> Vec<
             )
             .await
             .expect("user");
-        app.assign_user(admin, user.id, Some(branch), &[role]).await.expect("assign");
+        app.access().assign_user(admin, user.id, Some(branch), &[role]).await.expect("assign");
         users.push(user.id);
     }
     for (n, user) in users.iter().enumerate() {
@@ -146,7 +150,7 @@ async fn busy_branch(app: &App, admin: &Actor, month: chrono::NaiveDate) -> Vec<
                     user_ids: vec![user.0],
                     ..Default::default()
                 };
-                app.book_appointment(admin, &draft).await.expect("appointment");
+                app.agenda().book_appointment(admin, &draft).await.expect("appointment");
             }
         }
         let weekly = AppointmentDraft {
@@ -159,7 +163,7 @@ async fn busy_branch(app: &App, admin: &Actor, month: chrono::NaiveDate) -> Vec<
             repeat_count: Some(10),
             ..Default::default()
         };
-        app.book_appointment(admin, &weekly).await.expect("series");
+        app.agenda().book_appointment(admin, &weekly).await.expect("series");
     }
     users
 }
@@ -215,17 +219,17 @@ async fn run() {
     let db = db::Db::connect(&url).await.expect("database");
     db::migrate::run(&db).await.expect("migrate");
     let app = Arc::new(App::new(db, Settings::default()));
-    app.ensure_demo().await.expect("demo organisation");
-    let org = app.demo_organisation().await.expect("org").expect("demo org");
+    app.setup().ensure_demo().await.expect("demo organisation");
+    let org = app.demo().demo_organisation().await.expect("org").expect("demo org");
     let started = Instant::now();
-    app.load_demo_parties(org, 20_000, 7).await.expect("demo parties");
+    app.demo().load_demo_parties(org, 20_000, 7).await.expect("demo parties");
     let admin = admin(&app).await;
     let party = rich_customer(&app, &admin).await;
     let month = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
     let users = busy_branch(&app, &admin, month).await;
     app.db.refresh_statistics().await.expect("statistics");
     println!("backend: {}  set-up: {:.1} s", app.db.backend().name(), started.elapsed().as_secs_f64());
-    let history = app.history(&admin, party, None, None).await.expect("history");
+    let history = app.timeline().history(&admin, party, None, None).await.expect("history");
     println!("profile: 20 vehicles, {} events on the first page", history.len());
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -244,8 +248,12 @@ async fn run() {
     );
     report("health (loopback baseline)", timed(&client, &format!("{base}/health"), "").await);
     let everyone: String = users.iter().map(|u| format!("&user={u}")).collect();
-    let occurrences =
-        app.agenda(&admin, &users, month, month + Days::days(31), false).await.expect("agenda").len();
+    let occurrences = app
+        .agenda()
+        .period(&admin, &users, month, month + Days::days(31), false)
+        .await
+        .expect("agenda")
+        .len();
     println!("month view: {BRANCH_USERS} users, {occurrences} occurrences in the month");
     report(
         "month view, branch of 50 users",
@@ -255,7 +263,7 @@ async fn run() {
     let mut samples = Vec::new();
     for _ in 0..100 {
         let started = Instant::now();
-        app.agenda(&admin, &users, month, month + Days::days(31), false).await.expect("agenda");
+        app.agenda().period(&admin, &users, month, month + Days::days(31), false).await.expect("agenda");
         samples.push(started.elapsed());
     }
     report("agenda use case alone, 50 users, a month", samples);
@@ -270,7 +278,7 @@ async fn run() {
     let mut samples = Vec::new();
     for _ in 0..100 {
         let started = Instant::now();
-        app.get_party(&admin, party).await.expect("party");
+        app.parties().get_party(&admin, party).await.expect("party");
         samples.push(started.elapsed());
     }
     report("opening the party alone (read audited)", samples);

@@ -25,22 +25,24 @@ fn report(name: &str, mut samples: Vec<Duration>) {
 
 async fn actor(app: &App) -> Actor {
     let email = "bench@demo.vinculo.local";
-    if app.operator_reset_password(email).await.is_err() {
-        app.operator_create_user(
-            app::setup::DEMO_ORGANISATION,
-            app::users::NewUserInput {
-                email: email.into(),
-                display_name: "Bench".into(),
-                password: "bench-password-1".into(),
-                role: "admin".into(),
-                locale: None,
-            },
-        )
-        .await
-        .expect("bench user");
+    if app.setup().operator_reset_password(email).await.is_err() {
+        app.setup()
+            .operator_create_user(
+                app::setup::DEMO_ORGANISATION,
+                app::users::NewUserInput {
+                    email: email.into(),
+                    display_name: "Bench".into(),
+                    password: "bench-password-1".into(),
+                    role: "admin".into(),
+                    locale: None,
+                },
+            )
+            .await
+            .expect("bench user");
     }
-    let password = app.operator_reset_password(email).await.expect("password");
-    app.login(app::auth::LoginInput { email, password: &password, ip: None, user_agent: None })
+    let password = app.setup().operator_reset_password(email).await.expect("password");
+    app.auth()
+        .login(app::auth::LoginInput { email, password: &password, ip: None, user_agent: None })
         .await
         .expect("login")
         .actor
@@ -64,15 +66,15 @@ async fn run() {
     // As `vinculo serve` does when it opens the database.
     db.refresh_statistics().await.expect("statistics");
     let app = App::new(db, Settings::default());
-    app.ensure_demo().await.expect("demo organisation");
+    app.setup().ensure_demo().await.expect("demo organisation");
     // As `serve` does: data sets from before access control get the default roles.
-    app.ensure_access_defaults().await.expect("default roles");
-    let org = app.demo_organisation().await.expect("org").expect("demo org");
+    app.access().ensure_access_defaults().await.expect("default roles");
+    let org = app.demo().demo_organisation().await.expect("org").expect("demo org");
     let actor = actor(&app).await;
     let have = db::repo::party::count_all(&app.db, org).await.expect("count") as u64;
     println!("backend: {}  parties: {have} (target {target})", app.db.backend().name());
     if have < target {
-        let load = app.load_demo_parties(org, target - have, 42).await.expect("demo load");
+        let load = app.demo().load_demo_parties(org, target - have, 42).await.expect("demo load");
         println!(
             "demo generation: {} parties in {:.1} s = {:.0} parties/s",
             load.created,
@@ -94,6 +96,7 @@ async fn run() {
     report("baseline: SELECT 1", ping);
 
     let sample = app
+        .parties()
         .list_parties(&actor, &PartyQuery { limit: Some(200), ..Default::default() })
         .await
         .expect("sample");
@@ -127,14 +130,14 @@ async fn run() {
     }
     // One warm-up pass: the figures describe a server that has been up.
     for query in &queries {
-        app.search_parties(&actor, query, 10).await.expect("warm-up");
+        app.parties().search_parties(&actor, query, 10).await.expect("warm-up");
     }
     let mut search = Vec::new();
     let mut slowest: Vec<(Duration, String)> = Vec::new();
     for round in 0..5 {
         for query in &queries {
             let started = Instant::now();
-            let found = app.search_parties(&actor, query, 10).await.expect("search");
+            let found = app.parties().search_parties(&actor, query, 10).await.expect("search");
             search.push(started.elapsed());
             slowest.push((started.elapsed(), query.clone()));
             if round == 0 && found.is_empty() && query.len() > 6 {
@@ -153,6 +156,7 @@ async fn run() {
         for _ in 0..100 {
             let started = Instant::now();
             let page = app
+                .parties()
                 .list_parties(&actor, &PartyQuery { state: Some(uf.into()), ..Default::default() })
                 .await
                 .expect("list");
@@ -168,14 +172,14 @@ async fn run() {
     let manager_email = domain::Email::parse("gestor11@demo.vinculo.local").expect("email");
     let manager =
         db::repo::user::find_by_email(&app.db, &manager_email).await.expect("find").expect("demo manager");
-    let manager = app.view_as(&actor, domain::UserId(manager.id)).await.expect("view as");
+    let manager = app.access().view_as(&actor, domain::UserId(manager.id)).await.expect("view as");
     for uf in ["SP", "AC"] {
         let (mut whole, mut branch) = (Vec::new(), Vec::new());
         let query = PartyQuery { state: Some(uf.into()), ..Default::default() };
         for _ in 0..100 {
             for (who, samples) in [(&actor, &mut whole), (&manager, &mut branch)] {
                 let started = Instant::now();
-                app.list_parties(who, &query).await.expect("list");
+                app.parties().list_parties(who, &query).await.expect("list");
                 samples.push(started.elapsed());
             }
         }
@@ -189,6 +193,7 @@ async fn run() {
     for _ in 0..50 {
         let started = Instant::now();
         let page = app
+            .parties()
             .list_parties(
                 &actor,
                 &PartyQuery { state: Some("SP".into()), cursor: cursor.clone(), ..Default::default() },
@@ -202,7 +207,8 @@ async fn run() {
     let mut counts = Vec::new();
     for _ in 0..10 {
         let started = Instant::now();
-        app.count_parties(&actor, &PartyQuery { state: Some("SP".into()), ..Default::default() })
+        app.parties()
+            .count_parties(&actor, &PartyQuery { state: Some("SP".into()), ..Default::default() })
             .await
             .expect("count");
         counts.push(started.elapsed());
@@ -222,7 +228,10 @@ async fn run() {
             ..Default::default()
         };
         let started = Instant::now();
-        app.create_party(&actor, PartyInput { draft, consents: vec!["email".into()] }).await.expect("create");
+        app.parties()
+            .create_party(&actor, PartyInput { draft, consents: vec!["email".into()] })
+            .await
+            .expect("create");
         creates.push(started.elapsed());
     }
     let total = started_all.elapsed().as_secs_f64();

@@ -146,7 +146,7 @@ async fn open(config: &Config) -> Result<Db> {
 async fn serve(config: Config, demo: bool) -> Result<()> {
     let db = open(&config).await?;
     let app = Arc::new(App::new(db, config.settings()));
-    app.ensure_access_defaults().await.map_err(explain)?;
+    app.access().ensure_access_defaults().await.map_err(explain)?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -154,10 +154,11 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     let url = config.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
 
     if demo {
-        match app.ensure_demo().await.map_err(explain)? {
+        match app.setup().ensure_demo().await.map_err(explain)? {
             DemoOutcome::Created { email, password } => {
-                if let Some(org) = app.demo_organisation().await.map_err(explain)? {
-                    let load = app.load_demo_parties(org, SERVE_DEMO_CUSTOMERS, 1).await.map_err(explain)?;
+                if let Some(org) = app.demo().demo_organisation().await.map_err(explain)? {
+                    let load =
+                        app.demo().load_demo_parties(org, SERVE_DEMO_CUSTOMERS, 1).await.map_err(explain)?;
                     tracing::info!(created = load.created, seconds = load.seconds, "demo customers loaded");
                 }
                 println!("URL: {url}");
@@ -192,11 +193,12 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
 const SERVE_DEMO_CUSTOMERS: u64 = 3_000;
 
 async fn demo_command(app: &App, customers: u64, seed: u64) -> Result<()> {
-    if let DemoOutcome::Created { email, password } = app.ensure_demo().await.map_err(explain)? {
+    if let DemoOutcome::Created { email, password } = app.setup().ensure_demo().await.map_err(explain)? {
         println!("Created the Demo organisation. Login: {email}  Password: {password}");
     }
-    let org = app.demo_organisation().await.map_err(explain)?.context("the Demo organisation is missing")?;
-    let load = app.load_demo_parties(org, customers, seed).await.map_err(explain)?;
+    let org =
+        app.demo().demo_organisation().await.map_err(explain)?.context("the Demo organisation is missing")?;
+    let load = app.demo().load_demo_parties(org, customers, seed).await.map_err(explain)?;
     println!(
         "Loaded {} customers in {:.1} s ({:.0} per second)",
         load.created,
@@ -241,6 +243,7 @@ async fn user_command(app: &App, command: UserCommand) -> Result<()> {
             let generated = password.is_none();
             let password = password.unwrap_or_else(app::random_password);
             let user = app
+                .setup()
                 .operator_create_user(
                     &org,
                     NewUserInput {
@@ -259,11 +262,11 @@ async fn user_command(app: &App, command: UserCommand) -> Result<()> {
             }
         }
         UserCommand::Token { email, name } => {
-            let token = app.operator_create_token(&email, &name).await.map_err(explain)?;
+            let token = app.setup().operator_create_token(&email, &name).await.map_err(explain)?;
             println!("{}", token.secret);
         }
         UserCommand::Password { email } => {
-            let password = app.operator_reset_password(&email).await.map_err(explain)?;
+            let password = app.setup().operator_reset_password(&email).await.map_err(explain)?;
             println!("Password: {password}");
         }
     }

@@ -84,7 +84,7 @@ fn rows(rows: &[PartyListItem], t: &Tr) -> String {
 /// refused before the first byte; a failure later cuts the download short (and is logged).
 pub fn parties_download(app: Arc<App>, actor: Actor, query: PartyQuery) -> Result<Response, AppError> {
     query.check()?;
-    app.may_export(&actor)?;
+    app.parties().may_export(&actor)?;
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
         let t = tr_for(&actor);
@@ -92,6 +92,7 @@ pub fn parties_download(app: Arc<App>, actor: Actor, query: PartyQuery) -> Resul
             return;
         }
         let result = app
+            .parties()
             .export_parties(&actor, &query, |page| {
                 let chunk = Bytes::from(rows(&page, &t));
                 let sender = sender.clone();

@@ -152,13 +152,13 @@ async fn recognise_session(
     ip: Option<&str>,
     context: &mut RequestContext,
 ) -> Result<(), AppError> {
-    let Some(session) = app.session(token, ip).await? else {
+    let Some(session) = app.auth().session(token, ip).await? else {
         return Ok(());
     };
     let target = cookie_value(headers, auth::VIEW_AS_COOKIE).and_then(|v| v.parse().ok());
     let actor = match target {
         // A stale or forged choice only falls back to oneself.
-        Some(target) => app.resume_view_as(&session.actor, target).await.unwrap_or(session.actor),
+        Some(target) => app.access().resume_view_as(&session.actor, target).await.unwrap_or(session.actor),
         None => session.actor,
     };
     context.actor = Some(actor);
@@ -180,7 +180,7 @@ async fn recognise_token(
         .map(str::trim)
         .filter(|t| !t.is_empty());
     if let Some(token) = token {
-        context.actor = app.token_actor(token, ip).await?;
+        context.actor = app.auth().token_actor(token, ip).await?;
     }
     Ok(())
 }
@@ -188,7 +188,7 @@ async fn recognise_token(
 /// A flash is shown by one page; failing to clear it only shows it twice.
 async fn forget_flash(app: &App, context: &RequestContext) {
     if let Some(token) = &context.session_token
-        && let Err(error) = app.set_flash(token, None).await
+        && let Err(error) = app.auth().set_flash(token, None).await
     {
         tracing::warn!(%error, "could not clear a shown flash");
     }
@@ -254,7 +254,7 @@ impl Page {
 
     /// Redirects (303) after leaving a one-time message for the next page.
     pub async fn redirect_with(&self, to: &str, flash: Flash) -> PageResult {
-        self.state.app.set_flash(&self.session_token, Some(&flash.encode())).await?;
+        self.state.app.auth().set_flash(&self.session_token, Some(&flash.encode())).await?;
         Ok(see_other(to))
     }
 }

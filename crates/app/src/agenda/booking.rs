@@ -3,7 +3,8 @@
 use super::{
     AgendaUser, AppointmentView, BookedAppointment, DoubleBooking, Prepared, UserRef, expand, reaches_agenda,
 };
-use crate::{Actor, App, AppError};
+use crate::Agenda;
+use crate::{Actor, AppError};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use db::repo::appointment as repo;
@@ -17,7 +18,7 @@ use domain::{AppointmentId, InteractionId, PartyId, UserId, ValidationErrors, Ve
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-impl App {
+impl Agenda<'_> {
     /// Books an appointment. Double bookings are reported, not refused: a
     /// seller may well take a call during a meeting.
     #[tracing::instrument(skip_all)]
@@ -64,7 +65,7 @@ impl App {
         let valid = draft.validate(hours.time_zone)?;
         let party = draft.party_id.map(PartyId);
         if let Some(party) = party {
-            self.guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+            self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         }
         let vehicle = match draft.vehicle_id {
             None => None,
@@ -157,7 +158,7 @@ impl App {
             return Ok(());
         }
         match row.party_id {
-            Some(party) => self.guard_party(actor, PartyId(party), None).await,
+            Some(party) => self.access().guard_party(actor, PartyId(party), None).await,
             None => Err(AppError::NotFound),
         }
     }
@@ -196,7 +197,7 @@ impl App {
         let own = before.users.iter().any(|u| u.id == actor.user_id.0);
         let party_ok = match before.party_id {
             Some(party) => {
-                self.guard_party(actor, PartyId(party), Some(Permission::PartiesEdit)).await.is_ok()
+                self.access().guard_party(actor, PartyId(party), Some(Permission::PartiesEdit)).await.is_ok()
             }
             None => false,
         };

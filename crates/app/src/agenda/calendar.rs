@@ -4,7 +4,8 @@ use super::{
     AgendaUser, AppointmentView, DayView, FreeDaysView, OccurrenceView, UserRef, occurrences_within, period,
     reaches_agenda,
 };
-use crate::{Actor, App, AppError};
+use crate::Agenda;
+use crate::{Actor, AppError};
 use chrono::NaiveDate;
 use db::repo::appointment as repo;
 use db::repo::user;
@@ -13,7 +14,7 @@ use domain::appointment::Span;
 use domain::{PartyId, UserId};
 use uuid::Uuid;
 
-impl App {
+impl Agenda<'_> {
     /// The users whose agendas the actor may see: as far as his read reach
     /// goes (his own, his branch's, everyone's), himself always.
     pub async fn agenda_users(&self, actor: &Actor) -> Result<Vec<AgendaUser>, AppError> {
@@ -53,7 +54,7 @@ impl App {
         actor: &Actor,
         party: PartyId,
     ) -> Result<Vec<AppointmentView>, AppError> {
-        self.guard_party(actor, party, None).await?;
+        self.access().guard_party(actor, party, None).await?;
         let rows = repo::of_party(&self.db, actor.org_id, party, 100).await?;
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let mut users = self.attendees(actor, &ids).await?;
@@ -70,7 +71,7 @@ impl App {
     /// (exclusive), local days; the actor's own when `users` is empty.
     /// `cancelled` lists the cancelled appointments instead.
     #[tracing::instrument(skip_all)]
-    pub async fn agenda(
+    pub async fn period(
         &self,
         actor: &Actor,
         users: &[UserId],

@@ -1,7 +1,8 @@
 //! Each user's iCalendar feed at a secret address.
 use super::{FEED_FUTURE_DAYS, FEED_PAST_DAYS, occurrences_within};
+use crate::Agenda;
 use crate::secret::{digest, random_token};
-use crate::{Actor, App, AppError};
+use crate::{Actor, AppError};
 use chrono::{DateTime, Duration, Utc};
 use db::repo::appointment as repo;
 use db::repo::user;
@@ -9,7 +10,7 @@ use domain::UserId;
 use domain::appointment::Span;
 use domain::audit::{AuditAction, AuditEntity};
 
-impl App {
+impl Agenda<'_> {
     /// A new secret address for the actor's calendar feed; the old one
     /// stops working. Shown once: only its digest is kept.
     pub async fn rotate_calendar_feed(&self, actor: &Actor) -> Result<String, AppError> {

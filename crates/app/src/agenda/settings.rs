@@ -1,14 +1,15 @@
 //! The organisation's time zone and working hours.
+use crate::Agenda;
 use crate::interactions::InteractionList;
 use crate::registry_settings::StatusView;
-use crate::{Actor, App, AppError};
+use crate::{Actor, AppError};
 use db::repo::organisation;
 use domain::ValidationErrors;
 use domain::access::Permission;
 use domain::agenda::WorkingHours;
 use domain::audit::{AuditAction, AuditEntity};
 
-impl App {
+impl Agenda<'_> {
     /// The organisation's time zone and working hours.
     pub async fn working_hours(&self, actor: &Actor) -> Result<WorkingHours, AppError> {
         self.hours_of(actor.org_id).await
@@ -29,8 +30,8 @@ impl App {
         actor.require_change(Permission::Administer)?;
         Ok((
             self.working_hours(actor).await?,
-            self.interaction_options(actor, InteractionList::Nature).await?,
-            self.interaction_options(actor, InteractionList::Status).await?,
+            self.interactions().interaction_options(actor, InteractionList::Nature).await?,
+            self.interactions().interaction_options(actor, InteractionList::Status).await?,
         ))
     }
 

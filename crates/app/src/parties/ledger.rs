@@ -1,7 +1,8 @@
 //! What is kept of a party besides its registration: the consent
 //! ledger, notes and relationships.
 use super::PartyView;
-use crate::{Actor, App, AppError};
+use crate::Parties;
+use crate::{Actor, AppError};
 use chrono::{DateTime, Utc};
 use db::repo::party as repo;
 use domain::access::Permission;
@@ -41,7 +42,7 @@ pub struct RelationshipView {
     pub other_name: String,
 }
 
-impl App {
+impl Parties<'_> {
     /// Records a consent decision; withdrawing is the same call with `granted: false`.
     #[tracing::instrument(skip_all)]
     pub async fn record_consent(
@@ -83,7 +84,7 @@ impl App {
         actor: &Actor,
         id: PartyId,
     ) -> Result<Vec<ConsentEventView>, AppError> {
-        self.guard_party(actor, id, None).await?;
+        self.access().guard_party(actor, id, None).await?;
         Ok(repo::consent_history(&self.db, actor.org_id, id)
             .await?
             .into_iter()
@@ -99,7 +100,7 @@ impl App {
     }
 
     pub async fn add_note(&self, actor: &Actor, id: PartyId, body: &str) -> Result<NoteView, AppError> {
-        self.guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
+        self.access().guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
         let body = parse_note(body).map_err(|m| ValidationErrors::single("body", m))?;
         let mut change = self.change(actor).await?;
         let at = change.at;
@@ -133,7 +134,7 @@ impl App {
     /// The party's latest `limit` notes, newest first (all of them are
     /// also in its history).
     pub async fn notes(&self, actor: &Actor, id: PartyId, limit: u32) -> Result<Vec<NoteView>, AppError> {
-        self.guard_party(actor, id, None).await?;
+        self.access().guard_party(actor, id, None).await?;
         Ok(repo::notes(&self.db, actor.org_id, id, i64::from(limit))
             .await?
             .into_iter()
@@ -152,7 +153,7 @@ impl App {
         if id == related {
             return Err(ValidationErrors::single("related_id", "error-relationship-self").into());
         }
-        self.guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
+        self.access().guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
         let other = self.party_view(actor, related).await.map_err(|e| match e {
             AppError::NotFound => ValidationErrors::single("related_id", "error-party-not-found").into(),
             other => other,
@@ -177,7 +178,7 @@ impl App {
         id: PartyId,
         relationship: Uuid,
     ) -> Result<(), AppError> {
-        self.guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
+        self.access().guard_party(actor, id, Some(Permission::PartiesEdit)).await?;
         let mut change = self.change(actor).await?;
         if !repo::delete_relationship(&mut change.tx, actor.org_id, id, relationship).await? {
             return Err(AppError::NotFound);
@@ -196,7 +197,7 @@ impl App {
     }
 
     pub async fn relationships(&self, actor: &Actor, id: PartyId) -> Result<Vec<RelationshipView>, AppError> {
-        self.guard_party(actor, id, None).await?;
+        self.access().guard_party(actor, id, None).await?;
         Ok(repo::relationships(&self.db, actor.org_id, id)
             .await?
             .into_iter()

@@ -1,7 +1,8 @@
 //! The customer list: its filters, sorting and keyset pages, the capped
 //! count, search as you type, and the export.
 use super::{COUNT_CAP, PartyListItem};
-use crate::{Actor, App, AppError};
+use crate::Parties;
+use crate::{Actor, AppError};
 use db::filter::Calendar;
 use db::repo::party as repo;
 use db::repo::party::{Keyset, PartyFilter, PartySort, PartySummary};
@@ -139,7 +140,7 @@ fn decode_cursor(cursor: &str) -> Result<Keyset, ValidationErrors> {
     Ok(Keyset { value: value.to_string(), id })
 }
 
-impl App {
+impl Parties<'_> {
     /// Today in the organisation's zone, where the list's dates are read.
     fn calendar(&self, actor: &Actor) -> Calendar {
         Calendar::at(self.now(), actor.time_zone)

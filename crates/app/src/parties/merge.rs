@@ -1,6 +1,7 @@
 //! Merging duplicate parties [mesclar cadastros], and undoing a merge.
 use super::{PartyView, audit_snapshot};
-use crate::{Actor, App, AppError};
+use crate::Parties;
+use crate::{Actor, AppError};
 use chrono::{DateTime, Utc};
 use db::repo::merge as merge_repo;
 use domain::access::Permission;
@@ -17,7 +18,7 @@ pub struct MergeView {
     pub merged_name: String,
     pub at: DateTime<Utc>,
 }
-impl App {
+impl Parties<'_> {
     /// Merges `merged` into `survivor`: every related row moves, `merged`
     /// disappears from lists and search, and the merge can be undone.
     #[tracing::instrument(skip_all)]
@@ -30,7 +31,7 @@ impl App {
         if survivor == merged {
             return Err(ValidationErrors::single("merged_id", "error-merge-self").into());
         }
-        self.guard_party(actor, survivor, Some(Permission::PartiesDelete)).await?;
+        self.access().guard_party(actor, survivor, Some(Permission::PartiesDelete)).await?;
         let merged_party = self.party_view(actor, merged).await?;
         actor.require_write(Permission::PartiesDelete, merged_party.portfolio())?;
         let mut change = self.change(actor).await?;
@@ -58,7 +59,9 @@ impl App {
         let mut change = self.change(actor).await?;
         let record =
             merge_repo::find(&mut change.tx, actor.org_id, merge_id).await?.ok_or(AppError::NotFound)?;
-        self.guard_party(actor, PartyId(record.survivor_id), Some(Permission::PartiesDelete)).await?;
+        self.access()
+            .guard_party(actor, PartyId(record.survivor_id), Some(Permission::PartiesDelete))
+            .await?;
         if record.undone_at.is_some() {
             return Err(ValidationErrors::single("merge", "error-merge-undone").into());
         }
@@ -77,7 +80,7 @@ impl App {
     }
 
     pub async fn merges_into(&self, actor: &Actor, survivor: PartyId) -> Result<Vec<MergeView>, AppError> {
-        self.guard_party(actor, survivor, None).await?;
+        self.access().guard_party(actor, survivor, None).await?;
         Ok(merge_repo::open_merges_into(&self.db, actor.org_id, survivor)
             .await?
             .into_iter()

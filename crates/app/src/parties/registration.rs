@@ -3,7 +3,8 @@
 use super::{
     DEFAULT_COUNTRY, DuplicateHint, PartyInput, PartyView, SavedParty, audit_snapshot, changed_fields,
 };
-use crate::{Actor, App, AppError};
+use crate::Parties;
+use crate::{Actor, AppError};
 use chrono::NaiveDate;
 use db::repo::party as repo;
 use db::repo::{registry_settings, user};
@@ -14,7 +15,7 @@ use domain::timeline::{Event, EventKind};
 use domain::{BranchId, PartyId, UserId, ValidationErrors};
 use uuid::Uuid;
 
-impl App {
+impl Parties<'_> {
     /// Today where the actor's organisation is: a birth date "in the
     /// future" is judged by its calendar, not UTC's.
     pub(crate) fn today(&self, actor: &Actor) -> NaiveDate {
@@ -33,7 +34,7 @@ impl App {
             }
         }
         if let Some(status) = &valid.customer_status {
-            let statuses = self.customer_statuses(actor).await?;
+            let statuses = self.registry().customer_statuses(actor).await?;
             if !statuses.iter().any(|s| &s.code == status) {
                 return Err(ValidationErrors::single("customer_status", "error-status-invalid").into());
             }
@@ -83,7 +84,7 @@ impl App {
         }
         let portfolio = self.portfolio_for(actor, party.seller_id).await?;
         party.seller_id = portfolio.owner;
-        let custom = self.validate_custom(actor, &input.draft.custom).await?;
+        let custom = self.registry().validate_custom(actor, &input.draft.custom).await?;
         let mut consents = Vec::new();
         for channel in &input.consents {
             consents.push(Channel::parse(channel).map_err(|m| ValidationErrors::single("consents", m))?);
@@ -169,7 +170,7 @@ impl App {
         let before = self.party_view_unmasked(actor, id).await?;
         actor.require_write(Permission::PartiesEdit, before.portfolio())?;
         let mut party = self.validate_party(actor, &draft).await?;
-        let custom = self.validate_custom(actor, &draft.custom).await?;
+        let custom = self.registry().validate_custom(actor, &draft.custom).await?;
         if !actor.can(Permission::FinancialFields) {
             // Fields the user cannot see are kept, not wiped.
             party.revolving_credit_limit = before.revolving_credit_limit.map(domain::Money);
@@ -261,7 +262,7 @@ impl App {
             return Err(AppError::Merged { into: PartyId(survivor) });
         }
         let mut view = PartyView::from(record);
-        view.custom = self.custom_values(actor, id).await?;
+        view.custom = self.registry().custom_values(actor, id).await?;
         Ok(view)
     }
 
@@ -309,7 +310,7 @@ impl App {
         expected_version: i64,
         archived: bool,
     ) -> Result<PartyView, AppError> {
-        self.guard_party(actor, id, Some(Permission::PartiesDelete)).await?;
+        self.access().guard_party(actor, id, Some(Permission::PartiesDelete)).await?;
         let mut change = self.change(actor).await?;
         let at = self.now();
         if !repo::set_archived(

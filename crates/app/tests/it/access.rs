@@ -32,15 +32,16 @@ async fn user_with(
     branch: BranchId,
     role_key: &str,
 ) -> (UserId, Actor) {
-    let user = app.create_user(admin, new_user(email, "member")).await.expect("user");
-    let roles = app.list_roles(admin).await.expect("roles");
+    let user = app.users().create_user(admin, new_user(email, "member")).await.expect("user");
+    let roles = app.access().list_roles(admin).await.expect("roles");
     let role = roles.iter().find(|r| r.key == role_key).expect("default role");
-    app.assign_user(admin, user.id, Some(branch), &[RoleId(role.id)]).await.expect("assign");
+    app.access().assign_user(admin, user.id, Some(branch), &[RoleId(role.id)]).await.expect("assign");
     (user.id, login(app, email).await)
 }
 
 async fn login(app: &App, email: &str) -> Actor {
-    app.login(app::auth::LoginInput { email, password: PASSWORD, ip: None, user_agent: None })
+    app.auth()
+        .login(app::auth::LoginInput { email, password: PASSWORD, ip: None, user_agent: None })
         .await
         .expect("login")
         .actor
@@ -53,13 +54,15 @@ async fn party(app: &App, admin: &Actor, name: &str, seller: Option<UserId>) -> 
         ..Default::default()
     };
     let input = PartyInput { draft, consents: vec![] };
-    PartyId(app.create_party(admin, input).await.expect("party").party.id)
+    PartyId(app.parties().create_party(admin, input).await.expect("party").party.id)
 }
 
 async fn every_role_sees_and_changes_only_what_the_policy_allows(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let centro = BranchId(app.create_branch(&admin, "Centro", "Concessionária").await.expect("branch").id);
-    let norte = BranchId(app.create_branch(&admin, "Norte", "Concessionária").await.expect("branch").id);
+    let centro =
+        BranchId(app.access().create_branch(&admin, "Centro", "Concessionária").await.expect("branch").id);
+    let norte =
+        BranchId(app.access().create_branch(&admin, "Norte", "Concessionária").await.expect("branch").id);
     let (colleague, _) = user_with(&app, &admin, "colega@loja.test", centro, "account_manager").await;
     let (elsewhere, _) = user_with(&app, &admin, "norte@loja.test", norte, "account_manager").await;
     let same_branch = party(&app, &admin, "Cliente Do Colega", Some(colleague)).await;
@@ -73,6 +76,7 @@ async fn every_role_sees_and_changes_only_what_the_policy_allows(t: TestDb) {
         let records = [own, same_branch, other_branch, unassigned];
 
         let listed: Vec<PartyId> = app
+            .parties()
             .list_parties(&actor, &PartyQuery { limit: Some(200), ..Default::default() })
             .await
             .expect("list")
@@ -81,15 +85,17 @@ async fn every_role_sees_and_changes_only_what_the_policy_allows(t: TestDb) {
             .map(|p| PartyId(p.id))
             .collect();
         let found: Vec<PartyId> = app
+            .parties()
             .search_parties(&actor, "cliente", 50)
             .await
             .expect("search")
             .iter()
             .map(|p| PartyId(p.id))
             .collect();
-        let count = app.count_parties(&actor, &PartyQuery::default()).await.expect("count");
+        let count = app.parties().count_parties(&actor, &PartyQuery::default()).await.expect("count");
         let mut exported = Vec::new();
         let export = app
+            .parties()
             .export_parties(&actor, &PartyQuery::default(), |page| {
                 exported.extend(page.iter().map(|p| PartyId(p.id)));
                 async { true }
@@ -99,7 +105,7 @@ async fn every_role_sees_and_changes_only_what_the_policy_allows(t: TestDb) {
         for (record, may) in records.iter().zip(expected) {
             let context = format!("{role} × record {record:?} (expected {may:?})");
             let readable = *may != Nothing;
-            match app.get_party(&actor, *record).await {
+            match app.parties().get_party(&actor, *record).await {
                 Ok(view) => assert!(readable, "{context}: read {}", view.full_name),
                 Err(AppError::NotFound) => assert!(!readable, "{context}: hidden"),
                 Err(other) => panic!("{context}: {other:?}"),
@@ -110,13 +116,13 @@ async fn every_role_sees_and_changes_only_what_the_policy_allows(t: TestDb) {
                 assert_eq!(exported.contains(record), readable, "{context}: export");
             }
             let change = ConsentChange::parse("email", true, "telefone", "").expect("change");
-            match app.record_consent(&actor, *record, change).await {
+            match app.parties().record_consent(&actor, *record, change).await {
                 Ok(_) => assert_eq!(*may, ReadWrite, "{context}: changed"),
                 Err(AppError::Forbidden) => assert_eq!(*may, Read, "{context}: refused"),
                 Err(AppError::NotFound) => assert_eq!(*may, Nothing, "{context}: hidden on write"),
                 Err(other) => panic!("{context}: {other:?}"),
             }
-            let notes = app.notes(&actor, *record, 100).await;
+            let notes = app.parties().notes(&actor, *record, 100).await;
             assert_eq!(notes.is_ok(), readable, "{context}: notes");
         }
         // Counts include only what may be read (other parties of earlier
@@ -130,7 +136,7 @@ db_test!(every_role_sees_and_changes_only_what_the_policy_allows);
 
 async fn financial_fields_need_their_right_and_survive_edits_without_it(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let centro = BranchId(app.create_branch(&admin, "Centro", "").await.expect("branch").id);
+    let centro = BranchId(app.access().create_branch(&admin, "Centro", "").await.expect("branch").id);
     let (agent, actor) = user_with(&app, &admin, "tele@loja.test", centro, "telemarketing").await;
     let draft = PartyDraft {
         full_name: "Ana Crédito".into(),
@@ -139,17 +145,18 @@ async fn financial_fields_need_their_right_and_survive_edits_without_it(t: TestD
         ..Default::default()
     };
     let id = PartyId(
-        app.create_party(&admin, PartyInput { draft: draft.clone(), consents: vec![] })
+        app.parties()
+            .create_party(&admin, PartyInput { draft: draft.clone(), consents: vec![] })
             .await
             .expect("create")
             .party
             .id,
     );
-    let seen = app.get_party(&actor, id).await.expect("agent reads");
+    let seen = app.parties().get_party(&actor, id).await.expect("agent reads");
     assert_eq!(seen.revolving_credit_limit, None, "hidden from telemarketing");
     let edit = PartyDraft { profession: "Professora".into(), revolving_credit_limit: String::new(), ..draft };
-    app.update_party(&actor, id, seen.version, edit).await.expect("agent edits his own");
-    let after = app.get_party(&admin, id).await.expect("admin reads");
+    app.parties().update_party(&actor, id, seen.version, edit).await.expect("agent edits his own");
+    let after = app.parties().get_party(&admin, id).await.expect("admin reads");
     assert_eq!(after.revolving_credit_limit, Some(500_000), "kept, not wiped");
     assert_eq!(after.profession.as_deref(), Some("Professora"));
 }
@@ -157,9 +164,10 @@ db_test!(financial_fields_need_their_right_and_survive_edits_without_it);
 
 async fn revoked_roles_and_view_as_count_at_once(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let centro = BranchId(app.create_branch(&admin, "Centro", "").await.expect("branch").id);
+    let centro = BranchId(app.access().create_branch(&admin, "Centro", "").await.expect("branch").id);
     let (manager, _) = user_with(&app, &admin, "gestor@loja.test", centro, "account_manager").await;
     let session = app
+        .auth()
         .login(app::auth::LoginInput {
             email: "gestor@loja.test",
             password: PASSWORD,
@@ -172,26 +180,39 @@ async fn revoked_roles_and_view_as_count_at_once(t: TestDb) {
     let own = party(&app, &admin, "Cliente Do Gestor", Some(manager)).await;
     let other = party(&app, &admin, "Cliente Da Casa", None).await;
 
-    let viewing = app.view_as(&admin, manager).await.expect("view as");
+    let viewing = app.access().view_as(&admin, manager).await.expect("view as");
     assert_eq!(viewing.viewing_as.as_deref(), Some(admin.display_name.as_str()));
-    let seen: Vec<_> = app.list_parties(&viewing, &PartyQuery::default()).await.expect("list").items;
+    let seen: Vec<_> =
+        app.parties().list_parties(&viewing, &PartyQuery::default()).await.expect("list").items;
     assert_eq!(seen.iter().map(|p| PartyId(p.id)).collect::<Vec<_>>(), [own], "sees what the manager sees");
-    assert!(app.get_party(&viewing, other).await.is_err());
+    assert!(app.parties().get_party(&viewing, other).await.is_err());
     let change = ConsentChange::parse("email", true, "telefone", "").expect("change");
-    assert!(matches!(app.record_consent(&viewing, own, change).await, Err(AppError::Forbidden)), "read-only");
-    assert!(matches!(app.create_api_token(&viewing, "x").await, Err(AppError::Forbidden)), "not his tokens");
-    assert!(matches!(app.set_own_locale(&viewing, domain::Locale::En).await, Err(AppError::Forbidden)));
+    assert!(
+        matches!(app.parties().record_consent(&viewing, own, change).await, Err(AppError::Forbidden)),
+        "read-only"
+    );
+    assert!(
+        matches!(app.tokens().create_api_token(&viewing, "x").await, Err(AppError::Forbidden)),
+        "not his tokens"
+    );
+    assert!(matches!(
+        app.users().set_own_locale(&viewing, domain::Locale::En).await,
+        Err(AppError::Forbidden)
+    ));
 
-    app.assign_user(&admin, manager, Some(centro), &[]).await.expect("revoke every role");
-    let again = app.session_actor(&session, None).await.expect("session").expect("still signed in");
-    assert!(matches!(app.list_parties(&again, &PartyQuery::default()).await, Err(AppError::Forbidden)));
+    app.access().assign_user(&admin, manager, Some(centro), &[]).await.expect("revoke every role");
+    let again = app.auth().session_actor(&session, None).await.expect("session").expect("still signed in");
+    assert!(matches!(
+        app.parties().list_parties(&again, &PartyQuery::default()).await,
+        Err(AppError::Forbidden)
+    ));
 }
 db_test!(revoked_roles_and_view_as_count_at_once);
 
 async fn a_repeated_document_names_the_party_only_to_who_may_see_it(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let centro = BranchId(app.create_branch(&admin, "Centro", "").await.expect("branch").id);
-    let norte = BranchId(app.create_branch(&admin, "Norte", "").await.expect("branch").id);
+    let centro = BranchId(app.access().create_branch(&admin, "Centro", "").await.expect("branch").id);
+    let norte = BranchId(app.access().create_branch(&admin, "Norte", "").await.expect("branch").id);
     let (elsewhere, _) = user_with(&app, &admin, "norte@loja.test", norte, "account_manager").await;
     let (_, manager) = user_with(&app, &admin, "gestor@loja.test", centro, "account_manager").await;
     let draft = |name: &str, seller: Option<UserId>| PartyDraft {
@@ -201,17 +222,20 @@ async fn a_repeated_document_names_the_party_only_to_who_may_see_it(t: TestDb) {
         ..Default::default()
     };
     let input = |draft| PartyInput { draft, consents: vec![] };
-    app.create_party(&admin, input(draft("Cliente Do Norte", Some(elsewhere)))).await.expect("first");
+    app.parties()
+        .create_party(&admin, input(draft("Cliente Do Norte", Some(elsewhere))))
+        .await
+        .expect("first");
 
-    match app.create_party(&manager, input(draft("Outro Nome", None))).await {
+    match app.parties().create_party(&manager, input(draft("Outro Nome", None))).await {
         Err(AppError::DocumentTaken) => {}
         other => panic!("a manager of another branch learns nothing of the party: {other:?}"),
     }
-    match app.create_party(&admin, input(draft("Outro Nome", None))).await {
+    match app.parties().create_party(&admin, input(draft("Outro Nome", None))).await {
         Err(AppError::DuplicateParty { name, .. }) => assert_eq!(name, "Cliente Do Norte"),
         other => panic!("the administrator is shown the existing party: {other:?}"),
     }
-    let mine = app.list_parties(&manager, &PartyQuery::default()).await.expect("list").items;
+    let mine = app.parties().list_parties(&manager, &PartyQuery::default()).await.expect("list").items;
     assert!(mine.is_empty(), "nothing was created");
 }
 db_test!(a_repeated_document_names_the_party_only_to_who_may_see_it);

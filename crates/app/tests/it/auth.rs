@@ -9,11 +9,11 @@ fn login_input<'a>(email: &'a str, password: &'a str) -> LoginInput<'a> {
 
 async fn wrong_password_is_refused_and_audited(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let result = app.login(login_input("admin@loja.test", "nao-e-esta")).await;
+    let result = app.auth().login(login_input("admin@loja.test", "nao-e-esta")).await;
     assert!(matches!(result, Err(AppError::InvalidCredentials)));
-    let unknown = app.login(login_input("ninguem@loja.test", "qualquer-uma")).await;
+    let unknown = app.auth().login(login_input("ninguem@loja.test", "qualquer-uma")).await;
     assert!(matches!(unknown, Err(AppError::InvalidCredentials)));
-    let page = app.audit_log(&admin, None, None).await.expect("audit");
+    let page = app.audit().audit_log(&admin, None, None).await.expect("audit");
     let actions: Vec<&str> = page.items.iter().map(|e| e.action.as_str()).collect();
     assert!(actions.contains(&"login_failed"), "{actions:?}");
     assert!(actions.contains(&"login"), "{actions:?}");
@@ -26,33 +26,34 @@ db_test!(wrong_password_is_refused_and_audited);
 async fn eleventh_failure_within_a_minute_is_rate_limited(t: TestDb) {
     let (app, _) = app_with_admin(&t, Settings::default()).await;
     for attempt in 1..=10 {
-        let result = app.login(login_input("admin@loja.test", "errada-errada")).await;
+        let result = app.auth().login(login_input("admin@loja.test", "errada-errada")).await;
         assert!(matches!(result, Err(AppError::InvalidCredentials)), "attempt {attempt}");
     }
     // Even the right password is refused while the account is throttled.
-    let result = app.login(login_input("admin@loja.test", PASSWORD)).await;
+    let result = app.auth().login(login_input("admin@loja.test", PASSWORD)).await;
     assert!(matches!(result, Err(AppError::RateLimited { .. })), "got {:?}", result.err());
 }
 db_test!(eleventh_failure_within_a_minute_is_rate_limited);
 
 async fn session_ends_at_logout_and_when_user_is_disabled(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let member = app.create_user(&admin, new_user("vendedor@loja.test", "member")).await.expect("member");
-    let first = app.login(login_input("vendedor@loja.test", PASSWORD)).await.expect("login");
-    let second = app.login(login_input("vendedor@loja.test", PASSWORD)).await.expect("login");
+    let member =
+        app.users().create_user(&admin, new_user("vendedor@loja.test", "member")).await.expect("member");
+    let first = app.auth().login(login_input("vendedor@loja.test", PASSWORD)).await.expect("login");
+    let second = app.auth().login(login_input("vendedor@loja.test", PASSWORD)).await.expect("login");
     assert_ne!(first.session_token, second.session_token, "every login gets a new session");
-    assert!(app.session_actor(&first.session_token, None).await.expect("lookup").is_some());
+    assert!(app.auth().session_actor(&first.session_token, None).await.expect("lookup").is_some());
 
-    app.logout(&first.actor, &first.session_token).await.expect("logout");
-    assert!(app.session_actor(&first.session_token, None).await.expect("lookup").is_none());
-    assert!(app.session_actor(&second.session_token, None).await.expect("lookup").is_some());
+    app.auth().logout(&first.actor, &first.session_token).await.expect("logout");
+    assert!(app.auth().session_actor(&first.session_token, None).await.expect("lookup").is_none());
+    assert!(app.auth().session_actor(&second.session_token, None).await.expect("lookup").is_some());
 
-    let token = app.create_api_token(&second.actor, "erp").await.expect("token");
-    assert!(app.token_actor(&token.secret, None).await.expect("lookup").is_some());
-    app.set_user_active(&admin, member.id, member.version, false).await.expect("disable");
-    assert!(app.session_actor(&second.session_token, None).await.expect("lookup").is_none());
-    assert!(app.token_actor(&token.secret, None).await.expect("lookup").is_none());
-    let again = app.login(login_input("vendedor@loja.test", PASSWORD)).await;
+    let token = app.tokens().create_api_token(&second.actor, "erp").await.expect("token");
+    assert!(app.auth().token_actor(&token.secret, None).await.expect("lookup").is_some());
+    app.users().set_user_active(&admin, member.id, member.version, false).await.expect("disable");
+    assert!(app.auth().session_actor(&second.session_token, None).await.expect("lookup").is_none());
+    assert!(app.auth().token_actor(&token.secret, None).await.expect("lookup").is_none());
+    let again = app.auth().login(login_input("vendedor@loja.test", PASSWORD)).await;
     assert!(matches!(again, Err(AppError::InvalidCredentials)));
 }
 db_test!(session_ends_at_logout_and_when_user_is_disabled);
@@ -60,17 +61,20 @@ db_test!(session_ends_at_logout_and_when_user_is_disabled);
 async fn idle_session_expires(t: TestDb) {
     let clock = Clock::fixed(chrono::Utc::now());
     let (app, _) = app_with_admin_on(&t, Settings::default(), clock.clone()).await;
-    let login = app.login(login_input("admin@loja.test", PASSWORD)).await.expect("login");
+    let login = app.auth().login(login_input("admin@loja.test", PASSWORD)).await.expect("login");
     clock.advance(chrono::Duration::hours(7));
     assert!(
-        app.session_actor(&login.session_token, None).await.expect("lookup").is_some(),
+        app.auth().session_actor(&login.session_token, None).await.expect("lookup").is_some(),
         "7 h idle: alive"
     );
     clock.advance(chrono::Duration::hours(7));
-    assert!(app.session_actor(&login.session_token, None).await.expect("lookup").is_some(), "used 7 h ago");
+    assert!(
+        app.auth().session_actor(&login.session_token, None).await.expect("lookup").is_some(),
+        "used 7 h ago"
+    );
     clock.advance(chrono::Duration::hours(9));
     assert!(
-        app.session_actor(&login.session_token, None).await.expect("lookup").is_none(),
+        app.auth().session_actor(&login.session_token, None).await.expect("lookup").is_none(),
         "9 h idle: ended"
     );
 }
@@ -78,13 +82,13 @@ db_test!(idle_session_expires);
 
 async fn revoked_token_stops_working(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let token = app.create_api_token(&admin, "integração").await.expect("token");
+    let token = app.tokens().create_api_token(&admin, "integração").await.expect("token");
     assert!(token.secret.starts_with(app::tokens::TOKEN_PREFIX));
-    let actor = app.token_actor(&token.secret, None).await.expect("lookup").expect("live");
+    let actor = app.auth().token_actor(&token.secret, None).await.expect("lookup").expect("live");
     assert_eq!(actor.user_id, admin.user_id);
-    app.revoke_api_token(&admin, domain::ids::ApiTokenId(token.info.id)).await.expect("revoke");
-    assert!(app.token_actor(&token.secret, None).await.expect("lookup").is_none());
-    let again = app.revoke_api_token(&admin, domain::ids::ApiTokenId(token.info.id)).await;
+    app.tokens().revoke_api_token(&admin, domain::ids::ApiTokenId(token.info.id)).await.expect("revoke");
+    assert!(app.auth().token_actor(&token.secret, None).await.expect("lookup").is_none());
+    let again = app.tokens().revoke_api_token(&admin, domain::ids::ApiTokenId(token.info.id)).await;
     assert!(matches!(again, Err(AppError::NotFound)));
 }
 db_test!(revoked_token_stops_working);

@@ -19,8 +19,12 @@ pub async fn app_with_admin(t: &TestDb, settings: Settings) -> (App, Actor) {
 /// The same, with the use cases reading the time from `clock`.
 pub async fn app_with_admin_on(t: &TestDb, settings: Settings, clock: Clock) -> (App, Actor) {
     let app = App::with_clock(t.db.clone(), settings, clock);
-    app.operator_create_user("Loja Centro", new_user("admin@loja.test", "admin")).await.expect("admin");
+    app.setup()
+        .operator_create_user("Loja Centro", new_user("admin@loja.test", "admin"))
+        .await
+        .expect("admin");
     let actor = app
+        .auth()
         .login(app::auth::LoginInput {
             email: "admin@loja.test",
             password: PASSWORD,

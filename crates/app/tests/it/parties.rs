@@ -55,7 +55,7 @@ async fn invalid_fields_are_refused_one_by_one(t: TestDb) {
         ("full_name", PartyDraft { full_name: "  ".into(), ..joao() }),
     ];
     for (field, draft) in cases {
-        let result = app.create_party(&admin, input(draft)).await;
+        let result = app.parties().create_party(&admin, input(draft)).await;
         let Err(AppError::Validation(errors)) = result else {
             panic!("{field}: expected a validation error, got {result:?}")
         };
@@ -63,7 +63,7 @@ async fn invalid_fields_are_refused_one_by_one(t: TestDb) {
         assert_eq!(errors.0[0].field, field);
         assert!(errors.0[0].message.starts_with("error-"));
     }
-    let page = app.list_parties(&admin, &PartyQuery::default()).await.expect("list");
+    let page = app.parties().list_parties(&admin, &PartyQuery::default()).await.expect("list");
     assert!(page.items.is_empty(), "nothing was written");
     // The alphanumeric CNPJ of July 2026 is accepted.
     let company = PartyDraft {
@@ -72,14 +72,14 @@ async fn invalid_fields_are_refused_one_by_one(t: TestDb) {
         document: "12.ABC.345/01DE-35".into(),
         ..Default::default()
     };
-    let saved = app.create_party(&admin, input(company)).await.expect("alphanumeric CNPJ");
+    let saved = app.parties().create_party(&admin, input(company)).await.expect("alphanumeric CNPJ");
     assert_eq!(saved.party.document.as_deref(), Some("12ABC34501DE35"));
 }
 db_test!(invalid_fields_are_refused_one_by_one);
 
 async fn same_document_is_refused_with_the_existing_party(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let first = app.create_party(&admin, input(joao())).await.expect("first");
+    let first = app.parties().create_party(&admin, input(joao())).await.expect("first");
     let again = PartyDraft {
         full_name: "Outro Nome".into(),
         document: "52998224725".into(),
@@ -87,7 +87,7 @@ async fn same_document_is_refused_with_the_existing_party(t: TestDb) {
         phones: vec![],
         ..joao()
     };
-    match app.create_party(&admin, input(again)).await {
+    match app.parties().create_party(&admin, input(again)).await {
         Err(AppError::DuplicateParty { existing, name }) => {
             assert_eq!(existing.0, first.party.id);
             assert_eq!(name, "João Conceição");
@@ -96,7 +96,7 @@ async fn same_document_is_refused_with_the_existing_party(t: TestDb) {
     }
     // Same e-mail or phone only warns.
     let lookalike = PartyDraft { full_name: "João C.".into(), document: String::new(), ..joao() };
-    let saved = app.create_party(&admin, input(lookalike)).await.expect("saved with a warning");
+    let saved = app.parties().create_party(&admin, input(lookalike)).await.expect("saved with a warning");
     assert_eq!(saved.possible_duplicates.len(), 1);
     assert_eq!(saved.possible_duplicates[0].id, first.party.id);
 }
@@ -104,16 +104,16 @@ db_test!(same_document_is_refused_with_the_existing_party);
 
 async fn stale_edit_is_refused_and_nothing_is_overwritten(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let saved = app.create_party(&admin, input(joao())).await.expect("create");
+    let saved = app.parties().create_party(&admin, input(joao())).await.expect("create");
     let id = PartyId(saved.party.id);
     let first = PartyDraft { profession: "Engenheiro".into(), ..joao() };
-    app.update_party(&admin, id, saved.party.version, first).await.expect("first edit");
+    app.parties().update_party(&admin, id, saved.party.version, first).await.expect("first edit");
     let stale = PartyDraft { profession: "Médico".into(), ..joao() };
-    match app.update_party(&admin, id, saved.party.version, stale).await {
+    match app.parties().update_party(&admin, id, saved.party.version, stale).await {
         Err(AppError::Conflict { by, .. }) => assert_eq!(by, admin.display_name),
         other => panic!("expected a conflict, got {other:?}"),
     }
-    let now = app.get_party(&admin, id).await.expect("get");
+    let now = app.parties().get_party(&admin, id).await.expect("get");
     assert_eq!(now.profession.as_deref(), Some("Engenheiro"));
     assert_eq!(now.phones.len(), 1, "children kept");
 }
@@ -121,14 +121,14 @@ db_test!(stale_edit_is_refused_and_nothing_is_overwritten);
 
 async fn consent_is_a_ledger_with_history(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let saved = app.create_party(&admin, input(joao())).await.expect("create");
+    let saved = app.parties().create_party(&admin, input(joao())).await.expect("create");
     let id = PartyId(saved.party.id);
     assert!(saved.party.consent.email && saved.party.consent.phone && !saved.party.consent.letter);
     let change = ConsentChange::parse("email", false, "telefone", "Não quero mais e-mails").expect("change");
-    let after = app.record_consent(&admin, id, change).await.expect("withdraw");
+    let after = app.parties().record_consent(&admin, id, change).await.expect("withdraw");
     assert!(!after.consent.email, "withdrawn");
     assert!(after.consent.phone, "other channels untouched");
-    let history = app.consent_history(&admin, id).await.expect("history");
+    let history = app.parties().consent_history(&admin, id).await.expect("history");
     assert_eq!(history.len(), 3);
     assert_eq!((history[0].channel.as_str(), history[0].granted), ("email", false));
     assert_eq!(history[0].source, "telefone");
@@ -139,7 +139,7 @@ db_test!(consent_is_a_ledger_with_history);
 
 async fn search_ignores_accents_case_and_punctuation(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let joao = app.create_party(&admin, input(joao())).await.expect("create").party.id;
+    let joao = app.parties().create_party(&admin, input(joao())).await.expect("create").party.id;
     let other = PartyDraft {
         full_name: "Maria José Antunes".into(),
         document: String::new(),
@@ -147,7 +147,7 @@ async fn search_ignores_accents_case_and_punctuation(t: TestDb) {
         phones: vec![PhoneDraft { number: "21 3456-7890".into(), ..Default::default() }],
         ..Default::default()
     };
-    app.create_party(&admin, input(other)).await.expect("create");
+    app.parties().create_party(&admin, input(other)).await.expect("create");
     for query in [
         "joao",
         "JOÃO conceicao",
@@ -161,24 +161,30 @@ async fn search_ignores_accents_case_and_punctuation(t: TestDb) {
         "98765-4321",
         "joao@exemplo.com.br",
     ] {
-        let found = app.search_parties(&admin, query, 10).await.expect("search");
+        let found = app.parties().search_parties(&admin, query, 10).await.expect("search");
         assert_eq!(found.first().map(|p| p.id), Some(joao), "{query:?} finds João: {found:?}");
         assert_eq!(found.len(), 1, "{query:?} finds only João");
     }
-    assert!(app.search_parties(&admin, "zzz", 10).await.expect("search").is_empty());
-    assert!(app.search_parties(&admin, "joao zz", 10).await.expect("search").is_empty());
-    assert!(app.search_parties(&admin, "   ", 10).await.expect("search").is_empty());
+    assert!(app.parties().search_parties(&admin, "zzz", 10).await.expect("search").is_empty());
+    assert!(app.parties().search_parties(&admin, "joao zz", 10).await.expect("search").is_empty());
+    assert!(app.parties().search_parties(&admin, "   ", 10).await.expect("search").is_empty());
     assert!(
-        app.search_parties(&admin, "j", 10).await.expect("search").is_empty(),
+        app.parties().search_parties(&admin, "j", 10).await.expect("search").is_empty(),
         "waits for two characters"
     );
-    assert_eq!(app.search_parties(&admin, "jo", 10).await.expect("search").first().map(|p| p.id), Some(joao));
+    assert_eq!(
+        app.parties().search_parties(&admin, "jo", 10).await.expect("search").first().map(|p| p.id),
+        Some(joao)
+    );
 
-    let version = app.get_party(&admin, PartyId(joao)).await.expect("get").version;
+    let version = app.parties().get_party(&admin, PartyId(joao)).await.expect("get").version;
     let renamed = PartyDraft { full_name: "João Batista".into(), ..self::joao() };
-    app.update_party(&admin, PartyId(joao), version, renamed).await.expect("rename");
-    assert!(app.search_parties(&admin, "conceicao", 10).await.expect("search").is_empty(), "old name gone");
-    let found = app.search_parties(&admin, "batis", 10).await.expect("search");
+    app.parties().update_party(&admin, PartyId(joao), version, renamed).await.expect("rename");
+    assert!(
+        app.parties().search_parties(&admin, "conceicao", 10).await.expect("search").is_empty(),
+        "old name gone"
+    );
+    let found = app.parties().search_parties(&admin, "batis", 10).await.expect("search");
     assert_eq!(found.iter().map(|p| p.id).collect::<Vec<_>>(), [joao], "new name found");
 }
 db_test!(search_ignores_accents_case_and_punctuation);
@@ -191,35 +197,45 @@ async fn list_filters_sorts_and_pages(t: TestDb) {
             address: AddressDraft { state: uf.into(), city: "Cidade".into(), ..Default::default() },
             ..Default::default()
         };
-        app.create_party(&admin, PartyInput { draft, consents: vec![] }).await.expect("create");
+        app.parties().create_party(&admin, PartyInput { draft, consents: vec![] }).await.expect("create");
     }
     let sp = PartyQuery { state: Some("SP".into()), limit: Some(2), ..Default::default() };
-    let first = app.list_parties(&admin, &sp).await.expect("page 1");
+    let first = app.parties().list_parties(&admin, &sp).await.expect("page 1");
     assert_eq!(first.items.iter().map(|p| p.full_name.as_str()).collect::<Vec<_>>(), ["Álvaro", "Bruno"]);
     let second = app
+        .parties()
         .list_parties(&admin, &PartyQuery { cursor: first.next_cursor.clone(), ..sp.clone() })
         .await
         .expect("page 2");
     assert_eq!(second.items.iter().map(|p| p.full_name.as_str()).collect::<Vec<_>>(), ["Carla"]);
     assert!(second.next_cursor.is_none());
-    assert_eq!(app.count_parties(&admin, &sp).await.expect("count"), 3);
+    assert_eq!(app.parties().count_parties(&admin, &sp).await.expect("count"), 3);
     let desc = PartyQuery { dir: Some("desc".into()), ..Default::default() };
-    let names: Vec<String> =
-        app.list_parties(&admin, &desc).await.expect("desc").items.into_iter().map(|p| p.full_name).collect();
+    let names: Vec<String> = app
+        .parties()
+        .list_parties(&admin, &desc)
+        .await
+        .expect("desc")
+        .items
+        .into_iter()
+        .map(|p| p.full_name)
+        .collect();
     assert_eq!(names, ["Davi", "Carla", "Bruno", "Ana", "Álvaro"]);
     let bad = PartyQuery { sort: Some("password".into()), ..Default::default() };
-    assert!(matches!(app.list_parties(&admin, &bad).await, Err(AppError::Validation(_))));
+    assert!(matches!(app.parties().list_parties(&admin, &bad).await, Err(AppError::Validation(_))));
 }
 db_test!(list_filters_sorts_and_pages);
 
 async fn export_is_audited_with_its_row_count(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    app.create_party(&admin, input(joao())).await.expect("create");
-    app.create_party(&admin, input(PartyDraft { full_name: "Segunda Pessoa".into(), ..Default::default() }))
+    app.parties().create_party(&admin, input(joao())).await.expect("create");
+    app.parties()
+        .create_party(&admin, input(PartyDraft { full_name: "Segunda Pessoa".into(), ..Default::default() }))
         .await
         .expect("create");
     let mut rows = Vec::new();
     let exported = app
+        .parties()
         .export_parties(&admin, &PartyQuery::default(), |page| {
             rows.extend(page);
             async { true }
@@ -227,7 +243,7 @@ async fn export_is_audited_with_its_row_count(t: TestDb) {
         .await
         .expect("export");
     assert_eq!((exported, rows.len()), (2, 2));
-    let audit = app.audit_log(&admin, None, None).await.expect("audit");
+    let audit = app.audit().audit_log(&admin, None, None).await.expect("audit");
     let export = audit.items.iter().find(|e| e.action == "export").expect("an export entry");
     assert_eq!(export.after.as_ref().and_then(|a| a["rows"].as_u64()), Some(2));
     assert_eq!(export.actor, "admin@loja.test");
@@ -236,7 +252,7 @@ db_test!(export_is_audited_with_its_row_count);
 
 async fn merge_moves_everything_and_undo_restores_it(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let survivor = PartyId(app.create_party(&admin, input(joao())).await.expect("create").party.id);
+    let survivor = PartyId(app.parties().create_party(&admin, input(joao())).await.expect("create").party.id);
     let duplicate = PartyDraft {
         full_name: "João da Conceição".into(),
         document: String::new(),
@@ -246,52 +262,63 @@ async fn merge_moves_everything_and_undo_restores_it(t: TestDb) {
         ..Default::default()
     };
     let merged = PartyId(
-        app.create_party(&admin, PartyInput { draft: duplicate, consents: vec!["letter".into()] })
+        app.parties()
+            .create_party(&admin, PartyInput { draft: duplicate, consents: vec!["letter".into()] })
             .await
             .expect("create")
             .party
             .id,
     );
-    app.add_note(&admin, merged, "Cliente ligou pedindo revisão").await.expect("note");
-    let merge = app.merge_parties(&admin, survivor, merged).await.expect("merge");
+    app.parties().add_note(&admin, merged, "Cliente ligou pedindo revisão").await.expect("note");
+    let merge = app.parties().merge_parties(&admin, survivor, merged).await.expect("merge");
 
-    let after = app.get_party(&admin, survivor).await.expect("survivor");
+    let after = app.parties().get_party(&admin, survivor).await.expect("survivor");
     assert_eq!(after.phones.len(), 2);
     assert_eq!(after.emails.len(), 2);
     assert!(after.tags.contains(&"oficina".to_string()));
     assert!(after.consent.letter, "consent moved with its ledger");
-    assert_eq!(app.notes(&admin, survivor, 100).await.expect("notes").len(), 1);
+    assert_eq!(app.parties().notes(&admin, survivor, 100).await.expect("notes").len(), 1);
     assert!(
-        matches!(app.get_party(&admin, merged).await, Err(AppError::Merged { into }) if into == survivor)
+        matches!(app.parties().get_party(&admin, merged).await, Err(AppError::Merged { into }) if into == survivor)
     );
-    let found = app.search_parties(&admin, "91111-2222", 5).await.expect("search");
+    let found = app.parties().search_parties(&admin, "91111-2222", 5).await.expect("search");
     assert_eq!(found.iter().map(|p| p.id).collect::<Vec<_>>(), [survivor.0], "found by the merged phone");
-    assert_eq!(app.count_parties(&admin, &PartyQuery::default()).await.expect("count"), 1);
+    assert_eq!(app.parties().count_parties(&admin, &PartyQuery::default()).await.expect("count"), 1);
 
-    let restored = app.undo_merge(&admin, merge.id).await.expect("undo");
+    let restored = app.parties().undo_merge(&admin, merge.id).await.expect("undo");
     assert_eq!(restored.id, merged.0);
     assert_eq!(restored.phones.len(), 1);
     assert!(restored.consent.letter);
-    let survivor_again = app.get_party(&admin, survivor).await.expect("survivor");
+    let survivor_again = app.parties().get_party(&admin, survivor).await.expect("survivor");
     assert_eq!(survivor_again.phones.len(), 1);
     assert!(!survivor_again.tags.contains(&"oficina".to_string()));
     assert!(!survivor_again.consent.letter);
-    assert_eq!(app.notes(&admin, merged, 100).await.expect("notes").len(), 1);
-    assert_eq!(app.count_parties(&admin, &PartyQuery::default()).await.expect("count"), 2);
+    assert_eq!(app.parties().notes(&admin, merged, 100).await.expect("notes").len(), 1);
+    assert_eq!(app.parties().count_parties(&admin, &PartyQuery::default()).await.expect("count"), 2);
     assert!(
-        app.search_parties(&admin, "91111-2222", 5).await.expect("search").iter().all(|p| p.id == merged.0)
+        app.parties()
+            .search_parties(&admin, "91111-2222", 5)
+            .await
+            .expect("search")
+            .iter()
+            .all(|p| p.id == merged.0)
     );
-    assert!(matches!(app.undo_merge(&admin, merge.id).await, Err(AppError::Validation(_))), "undo only once");
+    assert!(
+        matches!(app.parties().undo_merge(&admin, merge.id).await, Err(AppError::Validation(_))),
+        "undo only once"
+    );
 }
 db_test!(merge_moves_everything_and_undo_restores_it);
 
 async fn another_organisation_sees_nothing(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let id = PartyId(app.create_party(&admin, input(joao())).await.expect("create").party.id);
-    app.operator_create_user("Outra Loja", crate::new_user("intruso@outra.test", "admin"))
+    let id = PartyId(app.parties().create_party(&admin, input(joao())).await.expect("create").party.id);
+    app.setup()
+        .operator_create_user("Outra Loja", crate::new_user("intruso@outra.test", "admin"))
         .await
         .expect("user");
     let intruder = app
+        .auth()
         .login(app::auth::LoginInput {
             email: "intruso@outra.test",
             password: crate::PASSWORD,
@@ -301,58 +328,68 @@ async fn another_organisation_sees_nothing(t: TestDb) {
         .await
         .expect("login")
         .actor;
-    assert!(matches!(app.get_party(&intruder, id).await, Err(AppError::NotFound)));
-    assert!(app.search_parties(&intruder, "joao", 10).await.expect("search").is_empty());
-    assert!(app.list_parties(&intruder, &PartyQuery::default()).await.expect("list").items.is_empty());
+    assert!(matches!(app.parties().get_party(&intruder, id).await, Err(AppError::NotFound)));
+    assert!(app.parties().search_parties(&intruder, "joao", 10).await.expect("search").is_empty());
+    assert!(
+        app.parties().list_parties(&intruder, &PartyQuery::default()).await.expect("list").items.is_empty()
+    );
     // The same CPF may exist in another organisation.
-    app.create_party(&intruder, input(joao())).await.expect("own registry");
+    app.parties().create_party(&intruder, input(joao())).await.expect("own registry");
 }
 db_test!(another_organisation_sees_nothing);
 
 async fn custom_fields_are_validated_saved_and_merged(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    app.create_custom_field(&admin, "Número da frota", "number", "").await.expect("number field");
-    app.create_custom_field(&admin, "Porte", "choice", "Pequeno\nMédio\nGrande").await.expect("choice field");
+    app.registry().create_custom_field(&admin, "Número da frota", "number", "").await.expect("number field");
+    app.registry()
+        .create_custom_field(&admin, "Porte", "choice", "Pequeno\nMédio\nGrande")
+        .await
+        .expect("choice field");
     assert!(
-        matches!(app.create_custom_field(&admin, "Porte", "text", "").await, Err(AppError::Validation(_))),
+        matches!(
+            app.registry().create_custom_field(&admin, "Porte", "text", "").await,
+            Err(AppError::Validation(_))
+        ),
         "same key twice"
     );
     let mut draft = joao();
     draft.custom.insert("numero_da_frota".into(), "doze".into());
     draft.custom.insert("porte".into(), "Enorme".into());
-    let Err(AppError::Validation(errors)) = app.create_party(&admin, input(draft.clone())).await else {
+    let Err(AppError::Validation(errors)) = app.parties().create_party(&admin, input(draft.clone())).await
+    else {
         panic!("expected errors")
     };
     let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_ref()).collect();
     assert_eq!(fields, ["custom.numero_da_frota", "custom.porte"]);
     draft.custom.insert("numero_da_frota".into(), "1.234".into());
     draft.custom.insert("porte".into(), "médio".into());
-    let saved = app.create_party(&admin, input(draft)).await.expect("saved");
+    let saved = app.parties().create_party(&admin, input(draft)).await.expect("saved");
     assert_eq!(saved.party.custom.get("numero_da_frota").map(String::as_str), Some("1234"));
     assert_eq!(saved.party.custom.get("porte").map(String::as_str), Some("Médio"));
     let mut unknown = PartyDraft { full_name: "Outra".into(), ..Default::default() };
     unknown.custom.insert("nao_existe".into(), "x".into());
-    assert!(matches!(app.create_party(&admin, input(unknown)).await, Err(AppError::Validation(_))));
+    assert!(matches!(app.parties().create_party(&admin, input(unknown)).await, Err(AppError::Validation(_))));
 
     // A merge brings the duplicate's values where the survivor has none, and undo takes them back.
     let mut other = PartyDraft { full_name: "Outro João".into(), ..Default::default() };
     other.custom.insert("porte".into(), "Grande".into());
     other.custom.insert("numero_da_frota".into(), "7".into());
     let survivor = PartyId(
-        app.create_party(
-            &admin,
-            input(PartyDraft { full_name: "Sobrevivente".into(), ..Default::default() }),
-        )
-        .await
-        .expect("create")
-        .party
-        .id,
+        app.parties()
+            .create_party(
+                &admin,
+                input(PartyDraft { full_name: "Sobrevivente".into(), ..Default::default() }),
+            )
+            .await
+            .expect("create")
+            .party
+            .id,
     );
-    let merged = PartyId(app.create_party(&admin, input(other)).await.expect("create").party.id);
-    let merge = app.merge_parties(&admin, survivor, merged).await.expect("merge");
-    assert_eq!(app.get_party(&admin, survivor).await.expect("get").custom.len(), 2);
-    app.undo_merge(&admin, merge.id).await.expect("undo");
-    assert!(app.get_party(&admin, survivor).await.expect("get").custom.is_empty());
+    let merged = PartyId(app.parties().create_party(&admin, input(other)).await.expect("create").party.id);
+    let merge = app.parties().merge_parties(&admin, survivor, merged).await.expect("merge");
+    assert_eq!(app.parties().get_party(&admin, survivor).await.expect("get").custom.len(), 2);
+    app.parties().undo_merge(&admin, merge.id).await.expect("undo");
+    assert!(app.parties().get_party(&admin, survivor).await.expect("get").custom.is_empty());
 }
 db_test!(custom_fields_are_validated_saved_and_merged);
 
@@ -361,21 +398,24 @@ async fn customer_statuses_belong_to_the_organisation(t: TestDb) {
     let codes =
         |s: Vec<app::registry_settings::StatusView>| s.into_iter().map(|s| s.code).collect::<Vec<_>>();
     assert_eq!(
-        codes(app.customer_statuses(&admin).await.expect("statuses")),
+        codes(app.registry().customer_statuses(&admin).await.expect("statuses")),
         ["active", "simplified", "special", "blocked"]
     );
     let bad = PartyDraft { customer_status: "ouro".into(), ..joao() };
-    assert!(matches!(app.create_party(&admin, input(bad.clone())).await, Err(AppError::Validation(_))));
-    let gold = app.add_customer_status(&admin, "Ouro").await.expect("add");
+    assert!(matches!(
+        app.parties().create_party(&admin, input(bad.clone())).await,
+        Err(AppError::Validation(_))
+    ));
+    let gold = app.registry().add_customer_status(&admin, "Ouro").await.expect("add");
     assert_eq!(gold.code, "ouro");
     assert_eq!(
-        codes(app.customer_statuses(&admin).await.expect("statuses")),
+        codes(app.registry().customer_statuses(&admin).await.expect("statuses")),
         ["active", "simplified", "special", "blocked", "ouro"]
     );
-    let saved = app.create_party(&admin, input(bad)).await.expect("now valid");
+    let saved = app.parties().create_party(&admin, input(bad)).await.expect("now valid");
     assert_eq!(saved.party.customer_status.as_deref(), Some("ouro"));
     assert!(
-        matches!(app.add_customer_status(&admin, "ouro").await, Err(AppError::Validation(_))),
+        matches!(app.registry().add_customer_status(&admin, "ouro").await, Err(AppError::Validation(_))),
         "no duplicates"
     );
 }
@@ -383,16 +423,17 @@ db_test!(customer_statuses_belong_to_the_organisation);
 
 async fn one_changed_field_is_all_the_history_and_the_audit_names(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let created = app.create_party(&admin, input(joao())).await.expect("create").party;
+    let created = app.parties().create_party(&admin, input(joao())).await.expect("create").party;
     let id = PartyId(created.id);
     let draft = PartyDraft { profession: "Engenheira".into(), ..joao() };
-    app.update_party(&admin, id, created.version, draft).await.expect("update");
+    app.parties().update_party(&admin, id, created.version, draft).await.expect("update");
 
-    let history = app.history(&admin, id, Some(EventKind::Registration), None).await.expect("history");
+    let history =
+        app.timeline().history(&admin, id, Some(EventKind::Registration), None).await.expect("history");
     let updated = history.iter().find(|e| e.action == "timeline-party-updated").expect("an update event");
     assert_eq!(updated.detail, "profession", "only the field that changed is named");
 
-    let audit = app.audit_log(&admin, None, None).await.expect("audit");
+    let audit = app.audit().audit_log(&admin, None, None).await.expect("audit");
     let entry =
         audit.items.iter().find(|e| e.action == "update" && e.entity_type == "party").expect("audited");
     let (before, after) = (entry.before.as_ref().expect("before"), entry.after.as_ref().expect("after"));
@@ -415,12 +456,17 @@ async fn the_filter_tree_selects_with_all_any_and_not(t: TestDb) {
         tags: tags.iter().map(|t| t.to_string()).collect(),
         ..Default::default()
     };
-    app.create_party(&admin, input(person("Ana Paula Souza", "Campinas", "SP", &["vip"])))
+    app.parties()
+        .create_party(&admin, input(person("Ana Paula Souza", "Campinas", "SP", &["vip"])))
         .await
         .expect("ana");
     clock.advance(chrono::Duration::days(40));
-    app.create_party(&admin, input(person("Bruno Araújo", "São Paulo", "SP", &[]))).await.expect("bruno");
-    app.create_party(&admin, input(person("Carla Dias", "Niterói", "RJ", &["oficina"])))
+    app.parties()
+        .create_party(&admin, input(person("Bruno Araújo", "São Paulo", "SP", &[])))
+        .await
+        .expect("bruno");
+    app.parties()
+        .create_party(&admin, input(person("Carla Dias", "Niterói", "RJ", &["oficina"])))
         .await
         .expect("carla");
     clock.advance(chrono::Duration::days(20));
@@ -430,8 +476,8 @@ async fn the_filter_tree_selects_with_all_any_and_not(t: TestDb) {
         let app = &app;
         let admin = &admin;
         async move {
-            let page = app.list_parties(admin, &query).await.expect("list");
-            let count = app.count_parties(admin, &query).await.expect("count");
+            let page = app.parties().list_parties(admin, &query).await.expect("list");
+            let count = app.parties().count_parties(admin, &query).await.expect("count");
             let names: Vec<String> = page.items.into_iter().map(|p| p.full_name).collect();
             assert_eq!(count as usize, names.len(), "the count agrees with the list for {query:?}");
             names
@@ -471,7 +517,7 @@ async fn the_filter_tree_selects_with_all_any_and_not(t: TestDb) {
         filter: Some(r#"{"not": {"field": "city", "in": ["Campinas"]}}"#.into()),
         ..Default::default()
     };
-    let found = app.list_parties(&admin, &both).await.expect("list");
+    let found = app.parties().list_parties(&admin, &both).await.expect("list");
     assert_eq!(found.items.iter().map(|p| p.full_name.as_str()).collect::<Vec<_>>(), ["Bruno Araújo"]);
 
     for (bad, field) in [
@@ -481,7 +527,7 @@ async fn the_filter_tree_selects_with_all_any_and_not(t: TestDb) {
         ("not json", "filter"),
     ] {
         let query = PartyQuery { filter: Some(bad.into()), ..Default::default() };
-        let Err(AppError::Validation(errors)) = app.list_parties(&admin, &query).await else {
+        let Err(AppError::Validation(errors)) = app.parties().list_parties(&admin, &query).await else {
             panic!("{bad} is refused")
         };
         assert_eq!(errors.fields().collect::<Vec<_>>(), [field], "{bad}");
@@ -494,14 +540,15 @@ async fn filter_dates_are_the_organisations_days(t: TestDb) {
     let at = chrono::DateTime::parse_from_rfc3339("2026-06-15T02:30:00Z").expect("time").to_utc();
     let (app, admin) = crate::app_with_admin_on(&t, Settings::default(), app::Clock::fixed(at)).await;
     assert_eq!(admin.time_zone, chrono_tz::America::Sao_Paulo);
-    app.create_party(&admin, input(PartyDraft { full_name: "Noturno".into(), ..Default::default() }))
+    app.parties()
+        .create_party(&admin, input(PartyDraft { full_name: "Noturno".into(), ..Default::default() }))
         .await
         .expect("create");
     let count = |day: &str| {
         let filter = format!(r#"{{"field": "created_at", "equals": "{day}"}}"#);
         let query = PartyQuery { filter: Some(filter), ..Default::default() };
         let (app, admin) = (&app, &admin);
-        async move { app.count_parties(admin, &query).await.expect("count") }
+        async move { app.parties().count_parties(admin, &query).await.expect("count") }
     };
     assert_eq!(count("2026-06-14").await, 1, "created on the 14th, as the shop counts days");
     assert_eq!(count("2026-06-15").await, 0);
@@ -509,7 +556,11 @@ async fn filter_dates_are_the_organisations_days(t: TestDb) {
         filter: Some(r#"{"field": "created_at", "relative": {"from": 0}}"#.into()),
         ..Default::default()
     };
-    assert_eq!(app.count_parties(&admin, &today).await.expect("count"), 1, "and it is still today there");
+    assert_eq!(
+        app.parties().count_parties(&admin, &today).await.expect("count"),
+        1,
+        "and it is still today there"
+    );
 }
 db_test!(filter_dates_are_the_organisations_days);
 
@@ -522,10 +573,12 @@ async fn a_birth_date_is_judged_by_the_organisations_calendar(t: TestDb) {
         birth_date: date.into(),
         ..Default::default()
     };
-    let Err(AppError::Validation(errors)) = app.create_party(&admin, input(born("2026-06-15"))).await else {
+    let Err(AppError::Validation(errors)) =
+        app.parties().create_party(&admin, input(born("2026-06-15"))).await
+    else {
         panic!("tomorrow, locally, is refused")
     };
     assert_eq!(errors.fields().collect::<Vec<_>>(), ["birth_date"]);
-    app.create_party(&admin, input(born("2026-06-14"))).await.expect("today, locally, is fine");
+    app.parties().create_party(&admin, input(born("2026-06-14"))).await.expect("today, locally, is fine");
 }
 db_test!(a_birth_date_is_judged_by_the_organisations_calendar);

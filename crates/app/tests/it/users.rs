@@ -4,7 +4,7 @@ use testkit::{TestDb, db_test};
 
 async fn invalid_user_input_is_refused_field_by_field(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let before = app.list_users(&admin).await.expect("list").len();
+    let before = app.users().list_users(&admin).await.expect("list").len();
     let bad = app::users::NewUserInput {
         email: "sem-arroba".into(),
         display_name: "  ".into(),
@@ -12,20 +12,20 @@ async fn invalid_user_input_is_refused_field_by_field(t: TestDb) {
         role: "rei".into(),
         locale: Some("fr".into()),
     };
-    let Err(AppError::Validation(errors)) = app.create_user(&admin, bad).await else {
+    let Err(AppError::Validation(errors)) = app.users().create_user(&admin, bad).await else {
         panic!("expected validation errors");
     };
     let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_ref()).collect();
     assert_eq!(fields, ["email", "display_name", "password", "role", "locale"]);
-    assert_eq!(app.list_users(&admin).await.expect("list").len(), before, "nothing was written");
+    assert_eq!(app.users().list_users(&admin).await.expect("list").len(), before, "nothing was written");
 }
 db_test!(invalid_user_input_is_refused_field_by_field);
 
 async fn duplicate_email_is_a_field_error(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    app.create_user(&admin, new_user("ana@loja.test", "member")).await.expect("first");
+    app.users().create_user(&admin, new_user("ana@loja.test", "member")).await.expect("first");
     let Err(AppError::Validation(errors)) =
-        app.create_user(&admin, new_user("ANA@loja.test", "member")).await
+        app.users().create_user(&admin, new_user("ANA@loja.test", "member")).await
     else {
         panic!("expected a validation error");
     };
@@ -36,8 +36,9 @@ db_test!(duplicate_email_is_a_field_error);
 
 async fn members_cannot_manage_users(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    app.create_user(&admin, new_user("membro@loja.test", "member")).await.expect("member");
+    app.users().create_user(&admin, new_user("membro@loja.test", "member")).await.expect("member");
     let member = app
+        .auth()
         .login(app::auth::LoginInput {
             email: "membro@loja.test",
             password: crate::PASSWORD,
@@ -47,33 +48,34 @@ async fn members_cannot_manage_users(t: TestDb) {
         .await
         .expect("login")
         .actor;
-    assert!(matches!(app.list_users(&member).await, Err(AppError::Forbidden)));
+    assert!(matches!(app.users().list_users(&member).await, Err(AppError::Forbidden)));
     assert!(matches!(
-        app.create_user(&member, new_user("x@loja.test", "admin")).await,
+        app.users().create_user(&member, new_user("x@loja.test", "admin")).await,
         Err(AppError::Forbidden)
     ));
-    assert!(matches!(app.audit_log(&member, None, None).await, Err(AppError::Forbidden)));
+    assert!(matches!(app.audit().audit_log(&member, None, None).await, Err(AppError::Forbidden)));
 }
 db_test!(members_cannot_manage_users);
 
 async fn stale_edit_is_refused_with_who_and_when(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let user = app.create_user(&admin, new_user("edit@loja.test", "member")).await.expect("user");
-    let changed = app.set_user_active(&admin, user.id, user.version, false).await.expect("first edit");
+    let user = app.users().create_user(&admin, new_user("edit@loja.test", "member")).await.expect("user");
+    let changed =
+        app.users().set_user_active(&admin, user.id, user.version, false).await.expect("first edit");
     assert_eq!(changed.version, user.version + 1);
-    let stale = app.set_user_active(&admin, user.id, user.version, true).await;
+    let stale = app.users().set_user_active(&admin, user.id, user.version, true).await;
     let Err(AppError::Conflict { by, .. }) = stale else { panic!("expected a conflict, got {stale:?}") };
     assert_eq!(by, admin.display_name);
-    let now = app.get_user(&admin, user.id).await.expect("get");
+    let now = app.users().get_user(&admin, user.id).await.expect("get");
     assert!(!now.active, "the stale edit changed nothing");
 }
 db_test!(stale_edit_is_refused_with_who_and_when);
 
 async fn every_change_is_in_the_audit_trail(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let user = app.create_user(&admin, new_user("trilha@loja.test", "member")).await.expect("user");
-    app.set_user_active(&admin, user.id, user.version, false).await.expect("disable");
-    let page = app.audit_log(&admin, None, None).await.expect("audit");
+    let user = app.users().create_user(&admin, new_user("trilha@loja.test", "member")).await.expect("user");
+    app.users().set_user_active(&admin, user.id, user.version, false).await.expect("disable");
+    let page = app.audit().audit_log(&admin, None, None).await.expect("audit");
     let for_user: Vec<_> =
         page.items.iter().filter(|e| e.entity_id.as_deref() == Some(&user.id.to_string())).collect();
     assert_eq!(for_user.len(), 2);
@@ -89,19 +91,20 @@ db_test!(every_change_is_in_the_audit_trail);
 
 async fn administrator_cannot_disable_himself(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
-    let me = app.get_user(&admin, admin.user_id).await.expect("me");
-    let result = app.set_user_active(&admin, admin.user_id, me.version, false).await;
+    let me = app.users().get_user(&admin, admin.user_id).await.expect("me");
+    let result = app.users().set_user_active(&admin, admin.user_id, me.version, false).await;
     assert!(matches!(result, Err(AppError::Validation(_))));
 }
 db_test!(administrator_cannot_disable_himself);
 
 async fn demo_setup_is_created_once_and_then_reused(t: TestDb) {
     let app = app::App::new(t.db.clone(), Settings::default());
-    let first = app.ensure_demo().await.expect("demo");
+    let first = app.setup().ensure_demo().await.expect("demo");
     let app::setup::DemoOutcome::Created { email, password } = first else { panic!("expected creation") };
-    let second = app.ensure_demo().await.expect("demo again");
+    let second = app.setup().ensure_demo().await.expect("demo again");
     assert!(matches!(second, app::setup::DemoOutcome::Reused { .. }));
     let login = app
+        .auth()
         .login(app::auth::LoginInput { email: &email, password: &password, ip: None, user_agent: None })
         .await;
     assert!(login.is_ok(), "the printed credentials still work after the second run");
@@ -110,23 +113,26 @@ db_test!(demo_setup_is_created_once_and_then_reused);
 
 async fn demo_loads_are_searchable_and_keep_their_indexes(t: TestDb) {
     let app = app::App::new(t.db.clone(), Settings::default());
-    let app::setup::DemoOutcome::Created { email, password } = app.ensure_demo().await.expect("demo") else {
+    let app::setup::DemoOutcome::Created { email, password } = app.setup().ensure_demo().await.expect("demo")
+    else {
         panic!("expected creation")
     };
     let admin = app
+        .auth()
         .login(app::auth::LoginInput { email: &email, password: &password, ip: None, user_agent: None })
         .await
         .expect("login")
         .actor;
-    let org = app.demo_organisation().await.expect("org").expect("demo org");
+    let org = app.demo().demo_organisation().await.expect("org").expect("demo org");
     let indexes = db::migrate::index_names(&app.db, "parties").await.expect("indexes");
     // A small load writes through the indexes and the search triggers; a
     // large one drops and rebuilds them.
     for (count, seed) in [(500, 3), (12_000, 4)] {
-        let load = app.load_demo_parties(org, count, seed).await.expect("load");
+        let load = app.demo().load_demo_parties(org, count, seed).await.expect("load");
         assert_eq!(load.created, count);
         assert_eq!(db::migrate::index_names(&app.db, "parties").await.expect("indexes"), indexes);
         let newest = app
+            .parties()
             .list_parties(
                 &admin,
                 &app::parties::PartyQuery {
@@ -139,12 +145,12 @@ async fn demo_loads_are_searchable_and_keep_their_indexes(t: TestDb) {
             .expect("list")
             .items;
         let name = newest[0].full_name.clone();
-        let found = app.search_parties(&admin, &name, 50).await.expect("search");
+        let found = app.parties().search_parties(&admin, &name, 50).await.expect("search");
         assert!(found.iter().any(|p| p.full_name == name), "{name} is found after a load of {count}");
     }
     let total = db::repo::party::count_all(&app.db, org).await.expect("count");
     assert_eq!(total, 12_500);
-    let again = app.load_demo_parties(org, 10, 4).await;
+    let again = app.demo().load_demo_parties(org, 10, 4).await;
     assert!(again.is_ok(), "a load after a rebuild still writes through the indexes");
 }
 db_test!(demo_loads_are_searchable_and_keep_their_indexes);

@@ -43,7 +43,7 @@ pub async fn list_roles(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<RoleView>>> {
-    Ok(Json(state.app.list_roles(&actor).await?))
+    Ok(Json(state.app.access().list_roles(&actor).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -59,7 +59,7 @@ pub async fn create_role(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewRole>,
 ) -> ApiResult<(StatusCode, Json<RoleView>)> {
-    let role = state.app.create_role(&actor, &body.name).await?;
+    let role = state.app.access().create_role(&actor, &body.name).await?;
     Ok((StatusCode::CREATED, Json(role)))
 }
 
@@ -87,6 +87,7 @@ pub async fn update_role(
     let id: RoleId = path_id(&id)?;
     let role = state
         .app
+        .access()
         .update_role(&actor, id, body.version, &body.permissions, &body.read_level, &body.write_level)
         .await?;
     Ok(Json(role))
@@ -98,7 +99,7 @@ pub async fn list_branches(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<BranchView>>> {
-    Ok(Json(state.app.list_branches(&actor).await?))
+    Ok(Json(state.app.access().list_branches(&actor).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -116,7 +117,7 @@ pub async fn create_branch(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewBranch>,
 ) -> ApiResult<(StatusCode, Json<BranchView>)> {
-    let branch = state.app.create_branch(&actor, &body.name, &body.company).await?;
+    let branch = state.app.access().create_branch(&actor, &body.name, &body.company).await?;
     Ok((StatusCode::CREATED, Json(branch)))
 }
 
@@ -128,7 +129,7 @@ pub async fn get_assignment(
     Path(id): Path<String>,
 ) -> ApiResult<Json<AssignmentView>> {
     let user: UserId = path_id(&id)?;
-    Ok(Json(state.app.assignment(&actor, user).await?))
+    Ok(Json(state.app.access().assignment(&actor, user).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -149,7 +150,7 @@ pub async fn set_assignment(
 ) -> ApiResult<Json<AssignmentView>> {
     let user: UserId = path_id(&id)?;
     let roles: Vec<RoleId> = body.role_ids.into_iter().map(RoleId).collect();
-    let view = state.app.assign_user(&actor, user, body.branch_id.map(BranchId), &roles).await?;
+    let view = state.app.access().assign_user(&actor, user, body.branch_id.map(BranchId), &roles).await?;
     Ok(Json(view))
 }
 
@@ -174,6 +175,6 @@ pub async fn transfer_portfolio(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<PortfolioTransfer>,
 ) -> ApiResult<Json<TransferDone>> {
-    let moved = state.app.transfer_portfolio(&actor, UserId(body.from), UserId(body.to)).await?;
+    let moved = state.app.access().transfer_portfolio(&actor, UserId(body.from), UserId(body.to)).await?;
     Ok(Json(TransferDone { moved }))
 }

@@ -57,7 +57,7 @@ pub async fn book(
     ApiActor(actor): ApiActor,
     ApiJson(draft): ApiJson<AppointmentDraft>,
 ) -> ApiResult<(StatusCode, Json<BookedAppointment>)> {
-    let booked = state.app.book_appointment(&actor, &draft).await?;
+    let booked = state.app.agenda().book_appointment(&actor, &draft).await?;
     Ok((StatusCode::CREATED, Json(booked)))
 }
 
@@ -69,7 +69,7 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> ApiResult<Json<AppointmentView>> {
     let id = path_id::<AppointmentId>(&id)?;
-    Ok(Json(state.app.appointment(&actor, id).await?))
+    Ok(Json(state.app.agenda().appointment(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -93,7 +93,7 @@ pub async fn reschedule(
     ApiJson(body): ApiJson<AppointmentUpdate>,
 ) -> ApiResult<Json<BookedAppointment>> {
     let id = path_id::<AppointmentId>(&id)?;
-    let moved = state.app.reschedule_appointment(&actor, id, body.version, &body.draft).await?;
+    let moved = state.app.agenda().reschedule_appointment(&actor, id, body.version, &body.draft).await?;
     Ok(Json(moved))
 }
 
@@ -113,7 +113,7 @@ pub async fn cancel(
     ApiJson(body): ApiJson<CancelRequest>,
 ) -> ApiResult<Json<AppointmentView>> {
     let id = path_id::<AppointmentId>(&id)?;
-    Ok(Json(state.app.cancel_appointment(&actor, id, body.version).await?))
+    Ok(Json(state.app.agenda().cancel_appointment(&actor, id, body.version).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -134,7 +134,7 @@ pub async fn cancel_occurrence(
     ApiJson(body): ApiJson<CancelOccurrenceRequest>,
 ) -> ApiResult<Json<AppointmentView>> {
     let id = path_id::<AppointmentId>(&id)?;
-    let cancelled = state.app.cancel_occurrence(&actor, id, body.version, body.starts_at).await;
+    let cancelled = state.app.agenda().cancel_occurrence(&actor, id, body.version, body.starts_at).await;
     Ok(Json(cancelled?))
 }
 
@@ -146,7 +146,7 @@ pub async fn of_party(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<AppointmentView>>> {
     let id = path_id::<PartyId>(&id)?;
-    Ok(Json(state.app.appointments_of(&actor, id).await?))
+    Ok(Json(state.app.agenda().appointments_of(&actor, id).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -180,8 +180,11 @@ pub async fn agenda(
     Query(params): Query<PeriodParams>,
 ) -> ApiResult<Json<Vec<OccurrenceView>>> {
     let users = user_ids(params.users.as_deref())?;
-    let found =
-        state.app.agenda(&actor, &users, params.from, params.to, params.cancelled.unwrap_or(false)).await?;
+    let found = state
+        .app
+        .agenda()
+        .period(&actor, &users, params.from, params.to, params.cancelled.unwrap_or(false))
+        .await?;
     Ok(Json(found))
 }
 
@@ -195,7 +198,7 @@ pub async fn free_days(
     Query(params): Query<PeriodParams>,
 ) -> ApiResult<Json<Vec<FreeDaysView>>> {
     let users = user_ids(params.users.as_deref())?;
-    let days = state.app.free_days(&actor, &users, params.from, params.to).await?;
+    let days = state.app.agenda().free_days(&actor, &users, params.from, params.to).await?;
     Ok(Json(days))
 }
 
@@ -206,7 +209,7 @@ pub async fn users(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<AgendaUser>>> {
-    Ok(Json(state.app.agenda_users(&actor).await?))
+    Ok(Json(state.app.agenda().agenda_users(&actor).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -223,7 +226,7 @@ pub async fn rotate_feed(
     ApiActor(actor): ApiActor,
     headers: axum::http::HeaderMap,
 ) -> ApiResult<(StatusCode, Json<CalendarFeed>)> {
-    let secret = state.app.rotate_calendar_feed(&actor).await?;
+    let secret = state.app.agenda().rotate_calendar_feed(&actor).await?;
     Ok((
         StatusCode::CREATED,
         Json(CalendarFeed { url: crate::links::feed_url(state.public_url.as_deref(), &headers, &secret) }),
@@ -248,7 +251,7 @@ pub async fn working_hours(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<WorkingHoursBody>> {
-    let hours = state.app.working_hours(&actor).await?;
+    let hours = state.app.agenda().working_hours(&actor).await?;
     Ok(Json(WorkingHoursBody {
         time_zone: hours.time_zone.name().to_string(),
         opens: hours.opens.format("%H:%M").to_string(),
@@ -265,8 +268,11 @@ pub async fn set_working_hours(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<WorkingHoursBody>,
 ) -> ApiResult<Json<WorkingHoursBody>> {
-    let hours =
-        state.app.set_working_hours(&actor, &body.time_zone, &body.opens, &body.closes, &body.days).await?;
+    let hours = state
+        .app
+        .agenda()
+        .set_working_hours(&actor, &body.time_zone, &body.opens, &body.closes, &body.days)
+        .await?;
     Ok(Json(WorkingHoursBody {
         time_zone: hours.time_zone.name().to_string(),
         opens: hours.opens.format("%H:%M").to_string(),

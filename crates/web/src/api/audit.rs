@@ -41,6 +41,6 @@ pub async fn list_audit(
     ApiActor(actor): ApiActor,
     Query(query): Query<PageQuery>,
 ) -> ApiResult<Json<AuditPage>> {
-    let page = state.app.audit_log(&actor, query.cursor.as_deref(), query.limit).await?;
+    let page = state.app.audit().audit_log(&actor, query.cursor.as_deref(), query.limit).await?;
     Ok(Json(AuditPage { items: page.items, next_cursor: page.next_cursor }))
 }

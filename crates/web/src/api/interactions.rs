@@ -34,7 +34,7 @@ pub async fn list(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<InteractionView>>> {
     let id = path_id::<PartyId>(&id)?;
-    Ok(Json(state.app.interactions_of(&actor, id, None).await?))
+    Ok(Json(state.app.interactions().interactions_of(&actor, id, None).await?))
 }
 
 /// Opens an interaction with the party; `vehicle_id` ties it to one of its vehicles.
@@ -48,7 +48,7 @@ pub async fn create(
     ApiJson(draft): ApiJson<InteractionDraft>,
 ) -> ApiResult<(StatusCode, Json<InteractionView>)> {
     let id = path_id::<PartyId>(&id)?;
-    let opened = state.app.open_interaction(&actor, id, &draft).await?;
+    let opened = state.app.interactions().open_interaction(&actor, id, &draft).await?;
     Ok((StatusCode::CREATED, Json(opened)))
 }
 
@@ -60,7 +60,7 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> ApiResult<Json<InteractionView>> {
     let id = path_id::<InteractionId>(&id)?;
-    Ok(Json(state.app.interaction(&actor, id).await?))
+    Ok(Json(state.app.interactions().interaction(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -81,7 +81,7 @@ pub async fn update(
     ApiJson(body): ApiJson<InteractionUpdate>,
 ) -> ApiResult<Json<InteractionView>> {
     let id = path_id::<InteractionId>(&id)?;
-    let saved = state.app.update_interaction(&actor, id, body.version, &body.draft).await?;
+    let saved = state.app.interactions().update_interaction(&actor, id, body.version, &body.draft).await?;
     Ok(Json(saved))
 }
 
@@ -99,8 +99,8 @@ pub async fn options(
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<InteractionOptions>> {
     Ok(Json(InteractionOptions {
-        natures: state.app.interaction_options(&actor, InteractionList::Nature).await?,
-        statuses: state.app.interaction_options(&actor, InteractionList::Status).await?,
+        natures: state.app.interactions().interaction_options(&actor, InteractionList::Nature).await?,
+        statuses: state.app.interactions().interaction_options(&actor, InteractionList::Status).await?,
     }))
 }
 
@@ -121,6 +121,6 @@ pub async fn add_option(
 ) -> ApiResult<(StatusCode, Json<StatusView>)> {
     let list = InteractionList::parse(&body.list)
         .map_err(|message| domain::ValidationErrors::single("list", message))?;
-    let added = state.app.add_interaction_option(&actor, list, &body.label).await?;
+    let added = state.app.interactions().add_interaction_option(&actor, list, &body.label).await?;
     Ok((StatusCode::CREATED, Json(added)))
 }

@@ -70,8 +70,8 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     Query(query): Query<PartyQuery>,
 ) -> ApiResult<Json<PartyPage>> {
-    let page = state.app.list_parties(&actor, &query).await?;
-    let total = state.app.count_parties(&actor, &query).await?;
+    let page = state.app.parties().list_parties(&actor, &query).await?;
+    let total = state.app.parties().count_parties(&actor, &query).await?;
     Ok(Json(PartyPage { items: page.items, next_cursor: page.next_cursor, total }))
 }
 
@@ -91,7 +91,7 @@ pub async fn search(
     ApiActor(actor): ApiActor,
     Query(params): Query<SearchParams>,
 ) -> ApiResult<Json<Vec<PartyListItem>>> {
-    let found = state.app.search_parties(&actor, &params.q, params.limit.unwrap_or(10)).await?;
+    let found = state.app.parties().search_parties(&actor, &params.q, params.limit.unwrap_or(10)).await?;
     Ok(Json(found))
 }
 
@@ -106,7 +106,7 @@ pub async fn create(
     ApiActor(actor): ApiActor,
     ApiJson(input): ApiJson<PartyInput>,
 ) -> ApiResult<(StatusCode, Json<SavedParty>)> {
-    let saved = state.app.create_party(&actor, input).await?;
+    let saved = state.app.parties().create_party(&actor, input).await?;
     Ok((StatusCode::CREATED, Json(saved)))
 }
 
@@ -118,7 +118,7 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> ApiResult<Json<PartyView>> {
     let id = path_id::<PartyId>(&id)?;
-    Ok(Json(state.app.get_party(&actor, id).await?))
+    Ok(Json(state.app.parties().get_party(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -140,7 +140,7 @@ pub async fn update(
     ApiJson(body): ApiJson<PartyUpdate>,
 ) -> ApiResult<Json<SavedParty>> {
     let id = path_id::<PartyId>(&id)?;
-    let saved = state.app.update_party(&actor, id, body.version, body.draft).await?;
+    let saved = state.app.parties().update_party(&actor, id, body.version, body.draft).await?;
     Ok(Json(saved))
 }
 
@@ -160,7 +160,7 @@ pub async fn archive(
     ApiJson(body): ApiJson<ArchiveRequest>,
 ) -> ApiResult<Json<PartyView>> {
     let id = path_id::<PartyId>(&id)?;
-    Ok(Json(state.app.archive_party(&actor, id, body.version, body.archived).await?))
+    Ok(Json(state.app.parties().archive_party(&actor, id, body.version, body.archived).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -187,7 +187,7 @@ pub async fn record_consent(
 ) -> ApiResult<Json<PartyView>> {
     let id = path_id::<PartyId>(&id)?;
     let change = ConsentChange::parse(&body.channel, body.granted, &body.source, &body.wording)?;
-    Ok(Json(state.app.record_consent(&actor, id, change).await?))
+    Ok(Json(state.app.parties().record_consent(&actor, id, change).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/consents", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
@@ -198,7 +198,7 @@ pub async fn consent_history(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<ConsentEventView>>> {
     let id = path_id::<PartyId>(&id)?;
-    Ok(Json(state.app.consent_history(&actor, id).await?))
+    Ok(Json(state.app.parties().consent_history(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -215,7 +215,7 @@ pub async fn add_note(
     ApiJson(body): ApiJson<NoteRequest>,
 ) -> ApiResult<(StatusCode, Json<NoteView>)> {
     let id = path_id::<PartyId>(&id)?;
-    let note = state.app.add_note(&actor, id, &body.body).await?;
+    let note = state.app.parties().add_note(&actor, id, &body.body).await?;
     Ok((StatusCode::CREATED, Json(note)))
 }
 
@@ -235,7 +235,7 @@ pub async fn notes(
     Query(params): Query<NotesParams>,
 ) -> ApiResult<Json<Vec<NoteView>>> {
     let id = path_id::<PartyId>(&id)?;
-    Ok(Json(state.app.notes(&actor, id, params.limit.unwrap_or(100).clamp(1, 1000)).await?))
+    Ok(Json(state.app.parties().notes(&actor, id, params.limit.unwrap_or(100).clamp(1, 1000)).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -254,7 +254,7 @@ pub async fn add_relationship(
     ApiJson(body): ApiJson<RelationshipRequest>,
 ) -> ApiResult<(StatusCode, Json<RelationshipView>)> {
     let id = path_id::<PartyId>(&id)?;
-    let view = state.app.add_relationship(&actor, id, PartyId(body.related_id), &body.kind).await?;
+    let view = state.app.parties().add_relationship(&actor, id, PartyId(body.related_id), &body.kind).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -266,7 +266,7 @@ pub async fn relationships(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<RelationshipView>>> {
     let id = path_id::<PartyId>(&id)?;
-    Ok(Json(state.app.relationships(&actor, id).await?))
+    Ok(Json(state.app.parties().relationships(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -285,7 +285,7 @@ pub async fn merge(
     ApiJson(body): ApiJson<MergeRequest>,
 ) -> ApiResult<Json<MergeView>> {
     let id = path_id::<PartyId>(&id)?;
-    Ok(Json(state.app.merge_parties(&actor, id, PartyId(body.merged_id)).await?))
+    Ok(Json(state.app.parties().merge_parties(&actor, id, PartyId(body.merged_id)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/merges/{id}/undo", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
@@ -296,7 +296,7 @@ pub async fn undo_merge(
     Path(id): Path<String>,
 ) -> ApiResult<Json<PartyView>> {
     let id: Uuid = path_id(&id)?;
-    Ok(Json(state.app.undo_merge(&actor, id).await?))
+    Ok(Json(state.app.parties().undo_merge(&actor, id).await?))
 }
 
 /// The filtered list as CSV (`;`, UTF-8 with BOM), as Brazilian Excel opens it.
@@ -339,6 +339,6 @@ pub async fn history(
         ),
     };
     let before = params.before_at.zip(params.before_id);
-    let events = state.app.history(&actor, id, kind, before).await?;
+    let events = state.app.timeline().history(&actor, id, kind, before).await?;
     Ok(Json(events))
 }

@@ -30,7 +30,7 @@ pub async fn list_fields(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<CustomFieldView>>> {
-    Ok(Json(state.app.custom_fields(&actor).await?))
+    Ok(Json(state.app.registry().custom_fields(&actor).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -52,8 +52,11 @@ pub async fn create_field(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewCustomField>,
 ) -> ApiResult<(StatusCode, Json<CustomFieldView>)> {
-    let field =
-        state.app.create_custom_field(&actor, &body.label, &body.kind, &body.choices.join("\n")).await?;
+    let field = state
+        .app
+        .registry()
+        .create_custom_field(&actor, &body.label, &body.kind, &body.choices.join("\n"))
+        .await?;
     Ok((StatusCode::CREATED, Json(field)))
 }
 
@@ -65,7 +68,7 @@ pub async fn delete_field(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     let id: Uuid = path_id(&id)?;
-    state.app.delete_custom_field(&actor, id).await?;
+    state.app.registry().delete_custom_field(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -75,7 +78,7 @@ pub async fn list_statuses(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<StatusView>>> {
-    Ok(Json(state.app.customer_statuses(&actor).await?))
+    Ok(Json(state.app.registry().customer_statuses(&actor).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -90,6 +93,6 @@ pub async fn add_status(
     ApiActor(actor): ApiActor,
     ApiJson(body): ApiJson<NewStatus>,
 ) -> ApiResult<(StatusCode, Json<StatusView>)> {
-    let status = state.app.add_customer_status(&actor, &body.label).await?;
+    let status = state.app.registry().add_customer_status(&actor, &body.label).await?;
     Ok((StatusCode::CREATED, Json(status)))
 }

@@ -27,7 +27,7 @@ pub async fn list_tokens(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<ApiTokenInfo>>> {
-    let tokens = state.app.list_api_tokens(&actor).await?;
+    let tokens = state.app.tokens().list_api_tokens(&actor).await?;
     Ok(Json(tokens))
 }
 
@@ -40,6 +40,6 @@ pub async fn revoke_token(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     let id: ApiTokenId = path_id(&id)?;
-    state.app.revoke_api_token(&actor, id).await?;
+    state.app.tokens().revoke_api_token(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

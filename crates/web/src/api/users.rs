@@ -60,7 +60,7 @@ pub async fn list_users(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
 ) -> ApiResult<Json<Vec<UserView>>> {
-    let users = state.app.list_users(&actor).await?;
+    let users = state.app.users().list_users(&actor).await?;
     Ok(Json(users.into_iter().map(UserView::from).collect()))
 }
 
@@ -72,7 +72,7 @@ pub async fn create_user(
     ApiActor(actor): ApiActor,
     ApiJson(input): ApiJson<NewUserInput>,
 ) -> ApiResult<(StatusCode, Json<UserView>)> {
-    let user = state.app.create_user(&actor, input).await?;
+    let user = state.app.users().create_user(&actor, input).await?;
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
@@ -85,7 +85,7 @@ pub async fn get_user(
     Path(id): Path<String>,
 ) -> ApiResult<Json<UserView>> {
     let id = path_id::<UserId>(&id)?;
-    let user = state.app.get_user(&actor, id).await?;
+    let user = state.app.users().get_user(&actor, id).await?;
     Ok(Json(user.into()))
 }
 
@@ -108,6 +108,6 @@ pub async fn update_user(
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> ApiResult<Json<UserView>> {
     let id = path_id::<UserId>(&id)?;
-    let user = state.app.set_user_active(&actor, id, patch.version, patch.active).await?;
+    let user = state.app.users().set_user_active(&actor, id, patch.version, patch.active).await?;
     Ok(Json(user.into()))
 }

@@ -35,7 +35,7 @@ pub async fn list(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<VehicleView>>> {
     let id = path_id::<PartyId>(&id)?;
-    Ok(Json(state.app.vehicles_of(&actor, id).await?))
+    Ok(Json(state.app.vehicles().vehicles_of(&actor, id).await?))
 }
 
 /// Registers a vehicle the party owns: a plate (old or Mercosul) or a VIN at least.
@@ -49,7 +49,7 @@ pub async fn create(
     ApiJson(draft): ApiJson<VehicleDraft>,
 ) -> ApiResult<(StatusCode, Json<VehicleView>)> {
     let id = path_id::<PartyId>(&id)?;
-    let vehicle = state.app.add_vehicle(&actor, id, &draft).await?;
+    let vehicle = state.app.vehicles().add_vehicle(&actor, id, &draft).await?;
     Ok((StatusCode::CREATED, Json(vehicle)))
 }
 
@@ -61,7 +61,7 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> ApiResult<Json<VehicleView>> {
     let id = path_id::<VehicleId>(&id)?;
-    Ok(Json(state.app.vehicle(&actor, id).await?))
+    Ok(Json(state.app.vehicles().vehicle(&actor, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -82,7 +82,7 @@ pub async fn update(
     ApiJson(body): ApiJson<VehicleUpdate>,
 ) -> ApiResult<Json<VehicleView>> {
     let id = path_id::<VehicleId>(&id)?;
-    let vehicle = state.app.update_vehicle(&actor, id, body.version, &body.draft).await?;
+    let vehicle = state.app.vehicles().update_vehicle(&actor, id, body.version, &body.draft).await?;
     Ok(Json(vehicle))
 }
 
@@ -94,7 +94,7 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     let id = path_id::<VehicleId>(&id)?;
-    state.app.remove_vehicle(&actor, id).await?;
+    state.app.vehicles().remove_vehicle(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -106,7 +106,7 @@ pub async fn interests(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<VehicleInterestView>>> {
     let id = path_id::<PartyId>(&id)?;
-    Ok(Json(state.app.vehicle_interests(&actor, id).await?))
+    Ok(Json(state.app.vehicles().vehicle_interests(&actor, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/parties/{id}/vehicle-interests", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = VehicleInterestDraft,
@@ -119,7 +119,7 @@ pub async fn add_interest(
     ApiJson(draft): ApiJson<VehicleInterestDraft>,
 ) -> ApiResult<(StatusCode, Json<VehicleInterestView>)> {
     let id = path_id::<PartyId>(&id)?;
-    let interest = state.app.add_vehicle_interest(&actor, id, &draft).await?;
+    let interest = state.app.vehicles().add_vehicle_interest(&actor, id, &draft).await?;
     Ok((StatusCode::CREATED, Json(interest)))
 }
 
@@ -131,6 +131,6 @@ pub async fn remove_interest(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     let id = path_id::<Uuid>(&id)?;
-    state.app.remove_vehicle_interest(&actor, id).await?;
+    state.app.vehicles().remove_vehicle_interest(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

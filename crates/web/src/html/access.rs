@@ -150,7 +150,7 @@ fn page_of(t: Tr, shell: Shell, overview: AccessOverview, me: UserId) -> AccessP
 }
 
 async fn page(page: &Page, status: StatusCode, adjust: impl FnOnce(&mut AccessPage)) -> PageResult {
-    let overview = page.app().access_overview(&page.actor).await?;
+    let overview = page.app().access().access_overview(&page.actor).await?;
     let mut body = page_of(page.t, page.shell("access"), overview, page.actor.user_id);
     adjust(&mut body);
     Ok(render_with_status(status, &body))
@@ -199,7 +199,7 @@ async fn saved_or_refused<T>(page: &Page, result: Result<T, AppError>, form: Bra
 const SAVED: &str = "/admin/access?saved=1";
 
 pub async fn add_branch(page: Page, Form(form): Form<BranchForm>) -> PageResult {
-    let result = page.app().create_branch(&page.actor, &form.name, &form.company).await;
+    let result = page.app().access().create_branch(&page.actor, &form.name, &form.company).await;
     saved_or_refused(&page, result, form).await
 }
 
@@ -210,7 +210,7 @@ pub struct RoleForm {
 }
 
 pub async fn add_role(page: Page, Form(form): Form<RoleForm>) -> PageResult {
-    let result = page.app().create_role(&page.actor, &form.name).await;
+    let result = page.app().access().create_role(&page.actor, &form.name).await;
     saved_or_refused(&page, result, BranchForm::default()).await
 }
 
@@ -220,6 +220,7 @@ pub async fn save_role(page: Page, Path(id): Path<String>, Form(form): Form<Pair
     let version = value(&form, "version").parse().unwrap_or(-1);
     let result = page
         .app()
+        .access()
         .update_role(
             &page.actor,
             id,
@@ -240,7 +241,7 @@ pub async fn assign_user(page: Page, Path(id): Path<String>, Form(form): Form<Pa
     };
     let roles: Result<Vec<RoleId>, _> = values(&form, "role").map(str::parse::<RoleId>).collect();
     let result = match (branch, roles) {
-        (Ok(branch), Ok(roles)) => page.app().assign_user(&page.actor, target, branch, &roles).await,
+        (Ok(branch), Ok(roles)) => page.app().access().assign_user(&page.actor, target, branch, &roles).await,
         _ => Err(domain::ValidationErrors::single("role_ids", "error-role-invalid").into()),
     };
     saved_or_refused(&page, result, BranchForm::default()).await
@@ -258,7 +259,7 @@ pub async fn transfer(page: Page, Form(form): Form<TransferForm>) -> PageResult 
         let errors = domain::ValidationErrors::single("to", "error-seller-invalid");
         return saved_or_refused::<()>(&page, Err(errors.into()), BranchForm::default()).await;
     };
-    match page.app().transfer_portfolio(&page.actor, from, to).await {
+    match page.app().access().transfer_portfolio(&page.actor, from, to).await {
         Ok(moved) => Ok(see_other(&format!("/admin/access?moved={moved}"))),
         Err(error) => saved_or_refused::<()>(&page, Err(error), BranchForm::default()).await,
     }
@@ -268,7 +269,7 @@ pub async fn transfer(page: Page, Form(form): Form<TransferForm>) -> PageResult 
 /// use case; the cookie only says whom, every request checks again.
 pub async fn start_view_as(page: Page, Path(id): Path<String>) -> PageResult {
     let target: UserId = path_id(&id)?;
-    page.app().view_as(&page.actor, target).await?;
+    page.app().access().view_as(&page.actor, target).await?;
     let mut response = see_other("/customers");
     set_cookie(&mut response, VIEW_AS_COOKIE, &target.to_string(), page.state.secure_cookies, None);
     Ok(response)

@@ -34,7 +34,7 @@ struct TokensPage {
 }
 
 async fn page(page: &Page, name: String, errors: FieldMessages, status: StatusCode) -> PageResult {
-    let tokens = page.app().list_api_tokens(&page.actor).await?;
+    let tokens = page.app().tokens().list_api_tokens(&page.actor).await?;
     let body = TokensPage { t: page.t, shell: page.shell("tokens"), tokens, name, errors };
     Ok(render_with_status(status, &body))
 }
@@ -52,7 +52,7 @@ pub struct NewTokenForm {
 /// The secret is shown once, on the page the redirect lands on: a reload
 /// or the back button never creates a second token.
 pub async fn create_token(page: Page, Form(form): Form<NewTokenForm>) -> PageResult {
-    match page.app().create_api_token(&page.actor, &form.name).await {
+    match page.app().tokens().create_api_token(&page.actor, &form.name).await {
         Ok(created) => {
             let flash = Flash::secret("tokens-created", created.secret, "new-token");
             page.redirect_with("/account/tokens", flash).await
@@ -67,7 +67,7 @@ pub async fn create_token(page: Page, Form(form): Form<NewTokenForm>) -> PageRes
 
 pub async fn revoke_token(page: Page, Path(id): Path<String>) -> PageResult {
     let id: ApiTokenId = path_id(&id)?;
-    page.app().revoke_api_token(&page.actor, id).await?;
+    page.app().tokens().revoke_api_token(&page.actor, id).await?;
     if page.htmx {
         let mut response = StatusCode::NO_CONTENT.into_response();
         response.headers_mut().insert("hx-refresh", axum::http::HeaderValue::from_static("true"));

@@ -96,7 +96,7 @@ async fn users_page(
     status: StatusCode,
 ) -> PageResult {
     let t = page.t;
-    let users = page.app().list_users(&page.actor).await?;
+    let users = page.app().users().list_users(&page.actor).await?;
     let body = UsersPage {
         t,
         shell: page.shell("users"),
@@ -123,7 +123,7 @@ pub async fn create_user(page: Page, Form(form): Form<NewUserForm>) -> PageResul
         role: form.role.clone(),
         locale: Some(form.locale.clone()),
     };
-    match page.app().create_user(&page.actor, input).await {
+    match page.app().users().create_user(&page.actor, input).await {
         Ok(created) => Ok(see_other(&format!("/admin/users?created={}", urlencode(&created.display_name)))),
         Err(AppError::Validation(errors)) => {
             let messages = FieldMessages::from_errors(&errors, &page.t);
@@ -142,7 +142,7 @@ pub struct ActiveForm {
 
 pub async fn set_active(page: Page, Path(id): Path<String>, Form(form): Form<ActiveForm>) -> PageResult {
     let id: UserId = path_id(&id)?;
-    let changed = page.app().set_user_active(&page.actor, id, form.version, form.active).await?;
+    let changed = page.app().users().set_user_active(&page.actor, id, form.version, form.active).await?;
     page.render(&UserRowPartial { t: page.t, u: UserLine::new(&changed, &page.t, page.actor.user_id) })
 }
 
@@ -161,7 +161,7 @@ pub struct AuditQuery {
 }
 
 pub async fn audit(page: Page, Query(query): Query<AuditQuery>) -> PageResult {
-    let found = page.app().audit_log(&page.actor, query.cursor.as_deref(), None).await?;
+    let found = page.app().audit().audit_log(&page.actor, query.cursor.as_deref(), None).await?;
     page.render(&AuditPage {
         t: page.t,
         shell: page.shell("audit"),

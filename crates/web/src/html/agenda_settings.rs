@@ -61,7 +61,7 @@ async fn page(
     saved: bool,
     status: StatusCode,
 ) -> PageResult {
-    let (hours, natures, statuses) = page.app().agenda_settings(&page.actor).await?;
+    let (hours, natures, statuses) = page.app().agenda().agenda_settings(&page.actor).await?;
     let t = page.t;
     let labels = |prefix: &str, list: &[app::registry_settings::StatusView]| -> Vec<String> {
         list.iter().map(|o| option_label(&t, prefix, list, &o.code)).collect()
@@ -111,6 +111,7 @@ pub async fn save_hours(page: Page, Form(form): Form<Pairs>) -> PageResult {
     let days: String = values(&form, "days").collect();
     let result = page
         .app()
+        .agenda()
         .set_working_hours(
             &page.actor,
             value(&form, "time_zone"),
@@ -125,7 +126,9 @@ pub async fn save_hours(page: Page, Form(form): Form<Pairs>) -> PageResult {
 pub async fn add_option(page: Page, Form(form): Form<Pairs>) -> PageResult {
     let list = value(&form, "list");
     let result = match InteractionList::parse(list) {
-        Ok(parsed) => page.app().add_interaction_option(&page.actor, parsed, value(&form, "label")).await,
+        Ok(parsed) => {
+            page.app().interactions().add_interaction_option(&page.actor, parsed, value(&form, "label")).await
+        }
         Err(message) => Err(domain::ValidationErrors::single("label", message).into()),
     };
     saved_or_refused(&page, result, list).await

@@ -33,7 +33,7 @@ pub async fn show(page: Page) -> PageResult {
     let actor = &page.actor;
     let t = page.t;
     let day = t.local_day(&page.app().now());
-    let found = page.app().agenda(actor, &[], day, day + chrono::Duration::days(1), false).await?;
+    let found = page.app().agenda().period(actor, &[], day, day + chrono::Duration::days(1), false).await?;
     let today = found
         .into_iter()
         .map(|o| {
@@ -43,8 +43,8 @@ pub async fn show(page: Page) -> PageResult {
         .collect();
     // Only administrators see the organisation's activity and users.
     let (users_count, recent) = if actor.is_admin() {
-        let users = page.app().list_users(actor).await?;
-        let recent = page.app().audit_log(actor, None, Some(8)).await?;
+        let users = page.app().users().list_users(actor).await?;
+        let recent = page.app().audit().audit_log(actor, None, Some(8)).await?;
         (Some(users.len()), recent.items.iter().map(|e| AuditLine::new(e, &t)).collect())
     } else {
         (None, Vec::new())

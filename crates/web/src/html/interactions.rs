@@ -70,10 +70,10 @@ struct PageInput {
 async fn page(page: &Page, input: PageInput) -> PageResult {
     let actor = &page.actor;
     let app = page.app();
-    let party = app.get_party(actor, input.party).await?;
+    let party = app.parties().get_party(actor, input.party).await?;
     let labels = InteractionLabels::load(app, actor).await?;
-    let vehicles = app.vehicles_of(actor, input.party).await?;
-    let users = app.sellers(actor).await?;
+    let vehicles = app.vehicles().vehicles_of(actor, input.party).await?;
+    let users = app.parties().sellers(actor).await?;
     let t = page.t;
     let FormOutcome { errors, alert, status } = FormOutcome::of(input.error, &t)?;
     let options = |list: &[StatusView], prefix: &str| -> Vec<(String, String)> {
@@ -158,7 +158,7 @@ fn pairs(items: &[(&str, String)]) -> Pairs {
 
 pub async fn new_form(page: Page, Path(id): Path<String>, Query(query): Query<NewQuery>) -> PageResult {
     let party: PartyId = path_id(&id)?;
-    page.app().party_for_edit(&page.actor, party).await?;
+    page.app().parties().party_for_edit(&page.actor, party).await?;
     let form = pairs(&[
         ("nature", query.nature.unwrap_or_default()),
         ("channel", "call".into()),
@@ -173,7 +173,7 @@ pub async fn create(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>)
     let party: PartyId = path_id(&id)?;
     let (draft, errors) = draft(&form);
     let result = if errors.is_empty() {
-        page.app().open_interaction(&page.actor, party, &draft).await
+        page.app().interactions().open_interaction(&page.actor, party, &draft).await
     } else {
         Err(AppError::Validation(errors))
     };
@@ -199,7 +199,7 @@ fn form_of(i: &InteractionView) -> Pairs {
 }
 
 pub async fn show(page: Page, Path(id): Path<String>, Query(query): Query<NewQuery>) -> PageResult {
-    let i = page.app().interaction(&page.actor, path_id::<InteractionId>(&id)?).await?;
+    let i = page.app().interactions().interaction(&page.actor, path_id::<InteractionId>(&id)?).await?;
     let input = PageInput {
         party: PartyId(i.party_id),
         form: form_of(&i),
@@ -211,12 +211,15 @@ pub async fn show(page: Page, Path(id): Path<String>, Query(query): Query<NewQue
 }
 
 pub async fn update(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
-    let existing = page.app().interaction(&page.actor, path_id::<InteractionId>(&id)?).await?;
+    let existing = page.app().interactions().interaction(&page.actor, path_id::<InteractionId>(&id)?).await?;
     let (draft, mut errors) = draft(&form);
     let version = number::<i64>(&form, "version", &mut errors);
     let result = match (errors.is_empty(), version) {
         (true, Some(version)) => {
-            page.app().update_interaction(&page.actor, InteractionId(existing.id), version, &draft).await
+            page.app()
+                .interactions()
+                .update_interaction(&page.actor, InteractionId(existing.id), version, &draft)
+                .await
         }
         (true, None) => Err(ValidationErrors::single("version", "error-required").into()),
         (false, _) => Err(AppError::Validation(errors)),

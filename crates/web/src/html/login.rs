@@ -78,6 +78,7 @@ pub async fn submit(
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
     let result = state
         .app
+        .auth()
         .login(LoginInput { email: &form.email, password: &form.password, ip: ip.as_deref(), user_agent })
         .await;
     match result {
@@ -115,7 +116,7 @@ pub async fn submit(
 }
 
 pub async fn logout(page: Page) -> PageResult {
-    page.app().logout(&page.actor, &page.session_token).await?;
+    page.app().auth().logout(&page.actor, &page.session_token).await?;
     let mut response = see_other("/login?out=1");
     clear_cookie(&mut response, SESSION_COOKIE, page.state.secure_cookies);
     Ok(response)

@@ -31,7 +31,7 @@ pub async fn set_locale(
     if let Some(actor) = &visitor.actor
         && actor.viewing_as.is_none()
     {
-        state.app.set_own_locale(actor, locale).await?;
+        state.app.users().set_own_locale(actor, locale).await?;
     }
     let mut response = see_other(&local_path(form.back.as_deref()));
     set_cookie(&mut response, LOCALE_COOKIE, locale.tag(), state.secure_cookies, Some(365 * 24 * 3600));

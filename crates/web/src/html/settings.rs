@@ -52,7 +52,7 @@ async fn page(
     status: StatusCode,
 ) -> PageResult {
     let t = page.t;
-    let (fields, statuses) = page.app().registry_settings(&page.actor).await?;
+    let (fields, statuses) = page.app().registry().registry_settings(&page.actor).await?;
     Ok(render_with_status(
         status,
         &SettingsPage {
@@ -77,7 +77,8 @@ pub async fn show(page: Page) -> PageResult {
 }
 
 pub async fn add_field(page: Page, Form(form): Form<FieldForm>) -> PageResult {
-    match page.app().create_custom_field(&page.actor, &form.label, &form.kind, &form.choices).await {
+    match page.app().registry().create_custom_field(&page.actor, &form.label, &form.kind, &form.choices).await
+    {
         Ok(_) => Ok(see_other("/admin/registry")),
         Err(AppError::Validation(errors)) => {
             let messages = FieldMessages::from_errors(&errors, &page.t);
@@ -88,7 +89,7 @@ pub async fn add_field(page: Page, Form(form): Form<FieldForm>) -> PageResult {
 }
 
 pub async fn delete_field(page: Page, Path(id): Path<String>) -> PageResult {
-    page.app().delete_custom_field(&page.actor, path_id(&id)?).await?;
+    page.app().registry().delete_custom_field(&page.actor, path_id(&id)?).await?;
     Ok(see_other("/admin/registry"))
 }
 
@@ -99,7 +100,7 @@ pub struct StatusForm {
 }
 
 pub async fn add_status(page: Page, Form(form): Form<StatusForm>) -> PageResult {
-    match page.app().add_customer_status(&page.actor, &form.label).await {
+    match page.app().registry().add_customer_status(&page.actor, &form.label).await {
         Ok(_) => Ok(see_other("/admin/registry")),
         Err(AppError::Validation(errors)) => {
             let messages = FieldMessages::from_errors(&errors, &page.t);

@@ -156,7 +156,7 @@ fn form_page(page: &Page, context: FormContext, form: Pairs, error: Option<AppEr
 }
 
 async fn writable_party(page: &Page, party: PartyId) -> Result<(PartyId, String), AppError> {
-    let party = page.app().party_for_edit(&page.actor, party).await?;
+    let party = page.app().parties().party_for_edit(&page.actor, party).await?;
     Ok((PartyId(party.id), party.full_name))
 }
 
@@ -179,7 +179,7 @@ pub async fn create(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>)
     let (party, party_name) = writable_party(&page, path_id(&id)?).await?;
     let (draft, form_errors) = vehicle_draft(&form);
     let result = if form_errors.is_empty() {
-        page.app().add_vehicle(&page.actor, party, &draft).await.map(|v| v.id)
+        page.app().vehicles().add_vehicle(&page.actor, party, &draft).await.map(|v| v.id)
     } else {
         Err(AppError::Validation(form_errors))
     };
@@ -196,7 +196,7 @@ pub async fn add_interest(page: Page, Path(id): Path<String>, Form(form): Form<P
     let (party, party_name) = writable_party(&page, path_id(&id)?).await?;
     let (draft, form_errors) = interest_draft(&form);
     let result = if form_errors.is_empty() {
-        page.app().add_vehicle_interest(&page.actor, party, &draft).await.map(|_| ())
+        page.app().vehicles().add_vehicle_interest(&page.actor, party, &draft).await.map(|_| ())
     } else {
         Err(AppError::Validation(form_errors))
     };
@@ -210,7 +210,7 @@ pub async fn add_interest(page: Page, Path(id): Path<String>, Form(form): Form<P
 }
 
 pub async fn remove_interest(page: Page, Path(id): Path<String>) -> PageResult {
-    let party = page.app().remove_vehicle_interest(&page.actor, path_id(&id)?).await?;
+    let party = page.app().vehicles().remove_vehicle_interest(&page.actor, path_id(&id)?).await?;
     Ok(see_other(&format!("/customers/{party}#vehicles")))
 }
 
@@ -218,11 +218,11 @@ pub async fn show(page: Page, Path(id): Path<String>) -> PageResult {
     let actor = &page.actor;
     let app = page.app();
     let id = path_id::<VehicleId>(&id)?;
-    let vehicle = app.vehicle(actor, id).await?;
+    let vehicle = app.vehicles().vehicle(actor, id).await?;
     let party = PartyId(vehicle.party_id);
-    let owner = app.get_party(actor, party).await?;
-    let interactions = app.interactions_of(actor, party, Some(id)).await?;
-    let appointments = app.appointments_of(actor, party).await?;
+    let owner = app.parties().get_party(actor, party).await?;
+    let interactions = app.interactions().interactions_of(actor, party, Some(id)).await?;
+    let appointments = app.agenda().appointments_of(actor, party).await?;
     let labels = InteractionLabels::load(app, actor).await?;
     let t = page.t;
     let interactions = labels.lines(&t, interactions);
@@ -247,7 +247,7 @@ pub async fn show(page: Page, Path(id): Path<String>) -> PageResult {
 }
 
 pub async fn edit_form(page: Page, Path(id): Path<String>) -> PageResult {
-    let v = page.app().vehicle(&page.actor, path_id::<VehicleId>(&id)?).await?;
+    let v = page.app().vehicles().vehicle(&page.actor, path_id::<VehicleId>(&id)?).await?;
     let (party, party_name) = writable_party(&page, PartyId(v.party_id)).await?;
     let form: Pairs = [
         ("plate", v.plate.clone().unwrap_or_default()),
@@ -269,7 +269,7 @@ pub async fn edit_form(page: Page, Path(id): Path<String>) -> PageResult {
 
 pub async fn update(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
     let id = path_id::<VehicleId>(&id)?;
-    let vehicle = page.app().vehicle(&page.actor, id).await?;
+    let vehicle = page.app().vehicles().vehicle(&page.actor, id).await?;
     let (party, party_name) = writable_party(&page, PartyId(vehicle.party_id)).await?;
     let mut form_errors = ValidationErrors::new();
     let version: Option<i64> = number(&form, "version", &mut form_errors);
@@ -277,7 +277,7 @@ pub async fn update(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>)
     form_errors.0.extend(draft_errors.0);
     let result = match (form_errors.into_result().map_err(AppError::Validation), version) {
         (Ok(()), Some(version)) => {
-            page.app().update_vehicle(&page.actor, id, version, &draft).await.map(|_| ())
+            page.app().vehicles().update_vehicle(&page.actor, id, version, &draft).await.map(|_| ())
         }
         (Ok(()), None) => Err(ValidationErrors::single("version", "error-required").into()),
         (Err(error), _) => Err(error),
@@ -298,7 +298,7 @@ pub async fn update(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>)
 
 pub async fn delete(page: Page, Path(id): Path<String>) -> PageResult {
     let id = path_id::<VehicleId>(&id)?;
-    let vehicle = page.app().vehicle(&page.actor, id).await?;
-    page.app().remove_vehicle(&page.actor, id).await?;
+    let vehicle = page.app().vehicles().vehicle(&page.actor, id).await?;
+    page.app().vehicles().remove_vehicle(&page.actor, id).await?;
     Ok(see_other(&format!("/customers/{}#vehicles", vehicle.party_id)))
 }

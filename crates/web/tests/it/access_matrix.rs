@@ -105,6 +105,7 @@ async fn every_endpoint_role_and_record_follows_the_policy(t: TestApp) {
     let app = &t.app;
     let admin_token = format!("Bearer {}", t.token_for(&t.admin).await);
     let admin = app
+        .auth()
         .login(app::auth::LoginInput {
             email: &t.admin.email,
             password: &t.admin.password,
@@ -114,9 +115,9 @@ async fn every_endpoint_role_and_record_follows_the_policy(t: TestApp) {
         .await
         .expect("admin")
         .actor;
-    let centro = BranchId(app.create_branch(&admin, "Centro", "").await.expect("branch").id);
-    let norte = BranchId(app.create_branch(&admin, "Norte", "").await.expect("branch").id);
-    let roles: Vec<RoleView> = app.list_roles(&admin).await.expect("roles");
+    let centro = BranchId(app.access().create_branch(&admin, "Centro", "").await.expect("branch").id);
+    let norte = BranchId(app.access().create_branch(&admin, "Norte", "").await.expect("branch").id);
+    let roles: Vec<RoleView> = app.access().list_roles(&admin).await.expect("roles");
     let role_id = |key: &str| RoleId(roles.iter().find(|r| r.key == key).expect("role").id);
     let user = |email: &'static str, branch: BranchId, key: &'static str| {
         let (app, admin, role) = (app.clone(), admin.clone(), role_id(key));
@@ -128,8 +129,8 @@ async fn every_endpoint_role_and_record_follows_the_policy(t: TestApp) {
                 role: "member".into(),
                 locale: None,
             };
-            let created = app.create_user(&admin, input).await.expect("user");
-            app.assign_user(&admin, created.id, Some(branch), &[role]).await.expect("assign");
+            let created = app.users().create_user(&admin, input).await.expect("user");
+            app.access().assign_user(&admin, created.id, Some(branch), &[role]).await.expect("assign");
             created.id
         }
     };
@@ -141,7 +142,12 @@ async fn every_endpoint_role_and_record_follows_the_policy(t: TestApp) {
                 seller_id: owner.map(|o| o.0.to_string()).unwrap_or_default(),
                 ..Default::default()
             };
-            app.create_party(&admin, PartyInput { draft, consents: vec![] }).await.expect("party").party.id
+            app.parties()
+                .create_party(&admin, PartyInput { draft, consents: vec![] })
+                .await
+                .expect("party")
+                .party
+                .id
         }
     };
     let colleague = user("colega@matriz.test", centro, "account_manager").await;

@@ -57,7 +57,7 @@ async fn post_from_a_foreign_origin_is_refused(t: TestApp) {
     let body = response.text().await.expect("body");
     assert!(body.contains("recusada por segurança"), "explains in pt-BR: {body}");
     assert!(
-        t.app.list_api_tokens(&admin_actor(&t).await).await.expect("list").is_empty(),
+        t.app.tokens().list_api_tokens(&admin_actor(&t).await).await.expect("list").is_empty(),
         "nothing was created"
     );
 }
@@ -93,6 +93,7 @@ async fn post_without_or_with_a_wrong_csrf_token_is_refused(t: TestApp) {
     assert_eq!(same_origin.status(), 303);
     let names: Vec<String> = t
         .app
+        .tokens()
         .list_api_tokens(&admin_actor(&t).await)
         .await
         .expect("list")
@@ -124,6 +125,7 @@ web_test!(login_form_rejects_a_missing_token);
 
 pub async fn admin_actor(t: &TestApp) -> app::Actor {
     t.app
+        .auth()
         .login(app::auth::LoginInput {
             email: &t.admin.email,
             password: &t.admin.password,

@@ -161,6 +161,7 @@ async fn stale_disable_through_htmx_reports_the_conflict(t: TestApp) {
     let actor = crate::security::admin_actor(&t).await;
     let target = t
         .app
+        .users()
         .list_users(&actor)
         .await
         .expect("users")

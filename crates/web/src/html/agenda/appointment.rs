@@ -48,14 +48,14 @@ pub(super) async fn form_page(
     let app = page.app();
     let party_id = value(&form, "party_id").parse::<domain::PartyId>().ok();
     let vehicle_id = value(&form, "vehicle_id").parse::<domain::VehicleId>().ok();
-    let hours = app.working_hours(actor).await?;
-    let team = app.agenda_users(actor).await?;
+    let hours = app.agenda().working_hours(actor).await?;
+    let team = app.agenda().agenda_users(actor).await?;
     let party = match party_id {
-        Some(id) => Some(app.get_party(actor, id).await?),
+        Some(id) => Some(app.parties().get_party(actor, id).await?),
         None => None,
     };
     let vehicle = match vehicle_id {
-        Some(id) => Some(app.vehicle(actor, id).await?),
+        Some(id) => Some(app.vehicles().vehicle(actor, id).await?),
         None => None,
     };
     let t = page.t;
@@ -96,7 +96,7 @@ pub(super) async fn form_page(
 
 pub async fn new_form(page: Page, Query(query): Query<Pairs>) -> PageResult {
     let actor = &page.actor;
-    let hours = page.app().working_hours(actor).await?;
+    let hours = page.app().agenda().working_hours(actor).await?;
     let t = page.t;
     let day = NaiveDate::parse_from_str(value(&query, "date"), "%Y-%m-%d")
         .unwrap_or_else(|_| t.local_day(&page.app().now()) + Duration::days(1));
@@ -108,7 +108,7 @@ pub async fn new_form(page: Page, Query(query): Query<Pairs>) -> PageResult {
     };
     let mut title = String::new();
     if let Ok(vehicle) = value(&query, "vehicle").parse::<domain::VehicleId>() {
-        if let Ok(v) = page.app().vehicle(actor, vehicle).await {
+        if let Ok(v) = page.app().vehicles().vehicle(actor, vehicle).await {
             title =
                 format!("{} · {}", t.get(&format!("appointment-kind-{kind}")), v.plate.unwrap_or(v.model));
         }
@@ -160,7 +160,7 @@ pub(super) fn draft(form: &Pairs) -> (AppointmentDraft, ValidationErrors) {
 pub async fn book(page: Page, Form(form): Form<Pairs>) -> PageResult {
     let (draft, errors) = draft(&form);
     let result = if errors.is_empty() {
-        page.app().book_appointment(&page.actor, &draft).await
+        page.app().agenda().book_appointment(&page.actor, &draft).await
     } else {
         Err(AppError::Validation(errors))
     };
@@ -193,8 +193,8 @@ pub(super) async fn saved_with_warning(
 
 pub async fn edit_form(page: Page, Path(id): Path<String>) -> PageResult {
     let actor = &page.actor;
-    let a = page.app().appointment(actor, path_id::<AppointmentId>(&id)?).await?;
-    let hours = page.app().working_hours(actor).await?;
+    let a = page.app().agenda().appointment(actor, path_id::<AppointmentId>(&id)?).await?;
+    let hours = page.app().agenda().working_hours(actor).await?;
     let local =
         |at: &chrono::DateTime<Utc>| at.with_timezone(&hours.time_zone).format("%Y-%m-%dT%H:%M").to_string();
     let rule = a.rrule.as_deref().and_then(|r| domain::appointment::Recurrence::parse_rrule(r).ok());
@@ -232,7 +232,9 @@ pub async fn reschedule(page: Page, Path(id): Path<String>, Form(form): Form<Pai
     let (draft, mut errors) = draft(&form);
     let version = number::<i64>(&form, "version", &mut errors);
     let result = match (errors.is_empty(), version) {
-        (true, Some(version)) => page.app().reschedule_appointment(&page.actor, id, version, &draft).await,
+        (true, Some(version)) => {
+            page.app().agenda().reschedule_appointment(&page.actor, id, version, &draft).await
+        }
         (true, None) => Err(ValidationErrors::single("version", "error-required").into()),
         (false, _) => Err(AppError::Validation(errors)),
     };
@@ -267,7 +269,7 @@ pub(super) struct AppointmentPage {
 pub(super) const UPCOMING_SHOWN: usize = 12;
 
 pub async fn show_appointment(page: Page, Path(id): Path<String>, Query(query): Query<Pairs>) -> PageResult {
-    let a = page.app().appointment(&page.actor, path_id::<AppointmentId>(&id)?).await?;
+    let a = page.app().agenda().appointment(&page.actor, path_id::<AppointmentId>(&id)?).await?;
     let booked = !value(&query, "booked").is_empty();
     let t = page.t;
     let repeat = match a.rrule.as_deref().and_then(|r| domain::appointment::Recurrence::parse_rrule(r).ok()) {
@@ -321,7 +323,7 @@ pub async fn cancel(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>)
     let id: AppointmentId = path_id(&id)?;
     let mut errors = ValidationErrors::new();
     let version = number::<i64>(&form, "version", &mut errors).ok_or(Error::from(errors))?;
-    let a = page.app().cancel_appointment(&page.actor, id, version).await?;
+    let a = page.app().agenda().cancel_appointment(&page.actor, id, version).await?;
     Ok(see_other(&format!("/appointments/{}", a.id)))
 }
 
@@ -337,6 +339,10 @@ pub async fn cancel_occurrence(page: Page, Path(id): Path<String>, Form(form): F
     let (Some(version), Some(starts_at)) = (version, starts_at) else {
         return Err(errors.into());
     };
-    let a = page.app().cancel_occurrence(&page.actor, id, version, starts_at.with_timezone(&Utc)).await?;
+    let a = page
+        .app()
+        .agenda()
+        .cancel_occurrence(&page.actor, id, version, starts_at.with_timezone(&Utc))
+        .await?;
     Ok(see_other(&format!("/appointments/{}", a.id)))
 }

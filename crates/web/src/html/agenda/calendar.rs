@@ -147,14 +147,14 @@ pub async fn show(page: Page, Query(query): Query<Pairs>) -> PageResult {
     let cancelled = !value(&query, "cancelled").is_empty();
     let (from, to) = view.shown(date);
     let branch = value(&query, "branch").parse::<uuid::Uuid>().ok();
-    let team = page.app().agenda_users(actor).await?;
+    let team = page.app().agenda().agenda_users(actor).await?;
     // A coordinator's view of a whole branch: its users he may see.
     let chosen: Vec<UserId> = match branch {
         Some(branch) => team.iter().filter(|u| u.branch_id == Some(branch)).map(|u| UserId(u.id)).collect(),
         None => users_of(&query),
     };
-    let occurrences = page.app().agenda(actor, &chosen, from, to, cancelled).await?;
-    let branches = page.app().list_branches(actor).await?;
+    let occurrences = page.app().agenda().period(actor, &chosen, from, to, cancelled).await?;
+    let branches = page.app().access().list_branches(actor).await?;
     let shown_users: Vec<uuid::Uuid> =
         if chosen.is_empty() { vec![actor.user_id.0] } else { chosen.iter().map(|u| u.0).collect() };
     let several = shown_users.len() > 1;

@@ -20,14 +20,14 @@ pub(super) struct FeedPage {
 }
 
 pub async fn feed(page: Page) -> PageResult {
-    let since = page.app().calendar_feed_since(&page.actor).await?;
+    let since = page.app().agenda().calendar_feed_since(&page.actor).await?;
     let t = page.t;
     page.render(&FeedPage { since: since.map(|at| t.datetime(&at)), shell: page.shell("agenda"), t })
 }
 
 /// The new address is shown once, on the page the redirect lands on.
 pub async fn rotate_feed(page: Page, headers: HeaderMap) -> PageResult {
-    let secret = page.app().rotate_calendar_feed(&page.actor).await?;
+    let secret = page.app().agenda().rotate_calendar_feed(&page.actor).await?;
     let url = feed_url(page.state.public_url.as_deref(), &headers, &secret);
     page.redirect_with("/agenda/feed", Flash::secret("feed-created", url, "feed-url")).await
 }
@@ -36,7 +36,7 @@ pub async fn rotate_feed(page: Page, headers: HeaderMap) -> PageResult {
 /// in the address is the key.
 pub async fn calendar_file(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let secret = file.strip_suffix(".ics").unwrap_or(&file);
-    match state.app.calendar_feed(secret).await {
+    match state.app.agenda().calendar_feed(secret).await {
         Ok(Some(text)) => (
             [
                 (header::CONTENT_TYPE, render::ical::CONTENT_TYPE),

@@ -27,21 +27,22 @@ pub(super) struct FreeDaysPage {
 
 pub async fn free_days(page: Page, Query(query): Query<Pairs>) -> PageResult {
     let actor = &page.actor;
-    let hours = page.app().working_hours(actor).await?;
-    let team = page.app().agenda_users(actor).await?;
+    let hours = page.app().agenda().working_hours(actor).await?;
+    let team = page.app().agenda().agenda_users(actor).await?;
     let t = page.t;
     let today = t.local_day(&page.app().now());
     let from = NaiveDate::parse_from_str(value(&query, "from"), "%Y-%m-%d").unwrap_or(today);
     // The form's "to" is the last day shown, inclusive.
     let to = NaiveDate::parse_from_str(value(&query, "to"), "%Y-%m-%d").unwrap_or(from + Duration::days(13));
     let chosen = users_of(&query);
-    let (rows, alert) = match page.app().free_days(actor, &chosen, from, to + Duration::days(1)).await {
-        Ok(found) => (found, None),
-        Err(AppError::Validation(errors)) => {
-            (Vec::new(), Some(errors.0.iter().map(|e| t.get(e.message)).collect::<Vec<_>>().join(" ")))
-        }
-        Err(error) => return Err(error.into()),
-    };
+    let (rows, alert) =
+        match page.app().agenda().free_days(actor, &chosen, from, to + Duration::days(1)).await {
+            Ok(found) => (found, None),
+            Err(AppError::Validation(errors)) => {
+                (Vec::new(), Some(errors.0.iter().map(|e| t.get(e.message)).collect::<Vec<_>>().join(" ")))
+            }
+            Err(error) => return Err(error.into()),
+        };
     let shown: Vec<uuid::Uuid> = rows.iter().map(|r| r.user.id).collect();
     let day_headers = rows
         .first()

@@ -39,8 +39,8 @@ pub struct InteractionLabels {
 impl InteractionLabels {
     pub async fn load(app: &App, actor: &Actor) -> Result<InteractionLabels, AppError> {
         Ok(InteractionLabels {
-            natures: app.interaction_options(actor, InteractionList::Nature).await?,
-            statuses: app.interaction_options(actor, InteractionList::Status).await?,
+            natures: app.interactions().interaction_options(actor, InteractionList::Nature).await?,
+            statuses: app.interactions().interaction_options(actor, InteractionList::Status).await?,
         })
     }
 

@@ -24,7 +24,7 @@ pub struct ConsentForm {
 pub async fn consent(page: Page, Path(id): Path<String>, Form(form): Form<ConsentForm>) -> PageResult {
     let id: PartyId = path_id(&id)?;
     let change = ConsentChange::parse(&form.channel, form.granted, &form.source, &form.wording)?;
-    let party = page.app().record_consent(&page.actor, id, change).await?;
+    let party = page.app().parties().record_consent(&page.actor, id, change).await?;
     Ok(back_to_sheet(&page, party.id))
 }
 
@@ -48,7 +48,7 @@ pub struct NoteForm {
 
 pub async fn add_note(page: Page, Path(id): Path<String>, Form(form): Form<NoteForm>) -> PageResult {
     let party: PartyId = path_id(&id)?;
-    page.app().add_note(&page.actor, party, &form.body).await?;
+    page.app().parties().add_note(&page.actor, party, &form.body).await?;
     Ok(back_to_sheet(&page, party.0))
 }
 
@@ -72,13 +72,13 @@ pub async fn add_relationship(
 ) -> PageResult {
     let party: PartyId = path_id(&id)?;
     let related = other_party(&form.related_id, "related_id")?;
-    page.app().add_relationship(&page.actor, party, related, &form.kind).await?;
+    page.app().parties().add_relationship(&page.actor, party, related, &form.kind).await?;
     Ok(back_to_sheet(&page, party.0))
 }
 
 pub async fn remove_relationship(page: Page, Path((id, rel)): Path<(String, String)>) -> PageResult {
     let party: PartyId = path_id(&id)?;
-    page.app().remove_relationship(&page.actor, party, path_id(&rel)?).await?;
+    page.app().parties().remove_relationship(&page.actor, party, path_id(&rel)?).await?;
     Ok(back_to_sheet(&page, party.0))
 }
 
@@ -91,12 +91,12 @@ pub struct MergeForm {
 pub async fn merge(page: Page, Path(id): Path<String>, Form(form): Form<MergeForm>) -> PageResult {
     let survivor: PartyId = path_id(&id)?;
     let merged = other_party(&form.merged_id, "merged_id")?;
-    page.app().merge_parties(&page.actor, survivor, merged).await?;
+    page.app().parties().merge_parties(&page.actor, survivor, merged).await?;
     Ok(back_to_sheet(&page, survivor.0))
 }
 
 pub async fn undo_merge(page: Page, Path(id): Path<String>) -> PageResult {
-    let restored = page.app().undo_merge(&page.actor, path_id(&id)?).await?;
+    let restored = page.app().parties().undo_merge(&page.actor, path_id(&id)?).await?;
     Ok(back_to_sheet(&page, restored.id))
 }
 
@@ -108,7 +108,7 @@ pub struct ArchiveForm {
 
 pub async fn archive(page: Page, Path(id): Path<String>, Form(form): Form<ArchiveForm>) -> PageResult {
     let party: PartyId = path_id(&id)?;
-    let saved = page.app().archive_party(&page.actor, party, form.version, form.archived).await?;
+    let saved = page.app().parties().archive_party(&page.actor, party, form.version, form.archived).await?;
     if form.archived {
         return Ok(see_other("/customers"));
     }

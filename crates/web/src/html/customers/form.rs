@@ -224,15 +224,17 @@ async fn form_page(page: &Page, form: PartyForm, extra: FormState, status: Statu
     let FormState { errors, party_id, duplicate, alert } = extra;
     let t = page.t;
     let app = page.app();
-    let statuses = Labels::options(&t, app.customer_statuses(&page.actor).await.unwrap_or_default());
+    let statuses =
+        Labels::options(&t, app.registry().customer_statuses(&page.actor).await.unwrap_or_default());
     let sellers = app
+        .parties()
         .sellers(&page.actor)
         .await
         .unwrap_or_default()
         .into_iter()
         .map(|(id, name)| (id.to_string(), name))
         .collect();
-    let custom_fields = app.custom_fields(&page.actor).await.unwrap_or_default();
+    let custom_fields = app.registry().custom_fields(&page.actor).await.unwrap_or_default();
     Ok(render_with_status(
         status,
         &FormPage {
@@ -266,7 +268,7 @@ pub async fn new_form(page: Page) -> PageResult {
 }
 
 pub async fn edit_form(page: Page, Path(id): Path<String>) -> PageResult {
-    let party = page.app().party_for_edit(&page.actor, path_id(&id)?).await?;
+    let party = page.app().parties().party_for_edit(&page.actor, path_id(&id)?).await?;
     let state = FormState { party_id: Some(id), ..FormState::default() };
     form_page(&page, PartyForm::from_view(&party), state, StatusCode::OK).await
 }
@@ -344,7 +346,7 @@ fn saved_redirect(id: Uuid, duplicates: usize) -> Response {
 pub async fn create(page: Page, RawForm(body): RawForm) -> PageResult {
     let form = PartyForm::from_body(&body)?;
     let input = PartyInput { draft: form.draft(), consents: form.consents() };
-    match page.app().create_party(&page.actor, input).await {
+    match page.app().parties().create_party(&page.actor, input).await {
         Ok(saved) => Ok(saved_redirect(saved.party.id, saved.possible_duplicates.len())),
         Err(error) => form_failure(&page, form, None, error).await,
     }
@@ -354,7 +356,7 @@ pub async fn update(page: Page, Path(id): Path<String>, RawForm(body): RawForm) 
     let form = PartyForm::from_body(&body)?;
     let party_id: PartyId = path_id(&id)?;
     let version = form.version.unwrap_or(0);
-    match page.app().update_party(&page.actor, party_id, version, form.draft()).await {
+    match page.app().parties().update_party(&page.actor, party_id, version, form.draft()).await {
         Ok(saved) => Ok(saved_redirect(saved.party.id, saved.possible_duplicates.len())),
         Err(error) => form_failure(&page, form, Some(id), error).await,
     }

@@ -104,8 +104,8 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
     let (query, found, total, errors) = match query {
         Err(errors) => refused(errors),
         Ok(query) => {
-            let found = page.app().list_parties(&page.actor, &query).await;
-            let total = page.app().count_parties(&page.actor, &query).await;
+            let found = page.app().parties().list_parties(&page.actor, &query).await;
+            let total = page.app().parties().count_parties(&page.actor, &query).await;
             match (found, total) {
                 (Ok(found), Ok(total)) => (query, found, total, None),
                 (Err(AppError::Validation(errors)), _) | (_, Err(AppError::Validation(errors))) => {
@@ -161,8 +161,9 @@ async fn render_list(
         })
         .to_vec();
     // Filters the user may not fill stay empty rather than fail the list.
-    let statuses = Labels::options(&t, page.app().customer_statuses(actor).await.unwrap_or_default());
-    let sellers = page.app().sellers(actor).await.unwrap_or_default();
+    let statuses =
+        Labels::options(&t, page.app().registry().customer_statuses(actor).await.unwrap_or_default());
+    let sellers = page.app().parties().sellers(actor).await.unwrap_or_default();
     page.render(&ListPage {
         t,
         shell: page.shell("customers"),

@@ -93,11 +93,11 @@ pub async fn profile_parts(
     party: PartyId,
     history: &HistoryQuery,
 ) -> Result<ProfileParts, AppError> {
-    let vehicles = app.vehicles_of(actor, party).await?;
-    let interests = app.vehicle_interests(actor, party).await?;
-    let interactions = app.interactions_of(actor, party, None).await?;
-    let appointments = app.appointments_of(actor, party).await?;
-    let events = app.history(actor, party, history.kind, history.before).await?;
+    let vehicles = app.vehicles().vehicles_of(actor, party).await?;
+    let interests = app.vehicles().vehicle_interests(actor, party).await?;
+    let interactions = app.interactions().interactions_of(actor, party, None).await?;
+    let appointments = app.agenda().appointments_of(actor, party).await?;
+    let events = app.timeline().history(actor, party, history.kind, history.before).await?;
     let labels = InteractionLabels::load(app, actor).await?;
     let (natures, statuses) = (&labels.natures, &labels.statuses);
 

@@ -26,7 +26,7 @@ pub struct SearchQuery {
 
 /// The typeahead's results, as an htmx partial (or a page without htmx).
 pub async fn search(page: Page, Query(query): Query<SearchQuery>) -> PageResult {
-    let rows = page.app().search_parties(&page.actor, &query.q, 10).await?;
+    let rows = page.app().parties().search_parties(&page.actor, &query.q, 10).await?;
     // The target is an element id of our own pages; anything else is ignored.
     let pick =
         query.pick.filter(|p| p.len() <= 40 && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));

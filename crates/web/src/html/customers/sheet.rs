@@ -71,22 +71,27 @@ pub async fn show(page: Page, Path(id): Path<String>, Query(query): Query<SheetQ
     let actor = &page.actor;
     let app = page.app();
     let party_id: PartyId = path_id(&id)?;
-    let party = app.get_party(actor, party_id).await?;
-    let history = app.consent_history(actor, party_id).await?;
-    let notes = app.notes(actor, party_id, PROFILE_NOTES).await?;
-    let relationships = app.relationships(actor, party_id).await?;
-    let merges = app.merges_into(actor, party_id).await?;
+    let party = app.parties().get_party(actor, party_id).await?;
+    let history = app.parties().consent_history(actor, party_id).await?;
+    let notes = app.parties().notes(actor, party_id, PROFILE_NOTES).await?;
+    let relationships = app.parties().relationships(actor, party_id).await?;
+    let merges = app.parties().merges_into(actor, party_id).await?;
     let t = page.t;
     let history_query = HistoryQuery::parse(query.history.as_deref(), query.before.as_deref());
     let profile = profile_parts(app, actor, &t, party_id, &history_query).await?;
     let seller = match party.seller_id {
-        Some(id) => {
-            app.sellers(actor).await.unwrap_or_default().into_iter().find(|(s, _)| *s == id).map(|(_, n)| n)
-        }
+        Some(id) => app
+            .parties()
+            .sellers(actor)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .find(|(s, _)| *s == id)
+            .map(|(_, n)| n),
         None => None,
     };
     let mut facts = facts(&party, &t);
-    for field in app.custom_fields(actor).await.unwrap_or_default() {
+    for field in app.registry().custom_fields(actor).await.unwrap_or_default() {
         if let Some(value) = party.custom.get(&field.key) {
             facts.push(SheetFact { label: field.label, value: value.clone() });
         }

@@ -1,0 +1,63 @@
+//! The use cases, grouped per capability: `app.parties().create_party(…)`.
+//! Each handle borrows the [`App`] and reaches its database, clock and
+//! write path through it; a capability's use cases are `impl` blocks on
+//! its handle, in its own module.
+use crate::App;
+
+macro_rules! capability_handles {
+    ($($(#[$doc:meta])* $method:ident => $name:ident),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            #[derive(Clone, Copy)]
+            pub struct $name<'a>(&'a App);
+
+            impl std::ops::Deref for $name<'_> {
+                type Target = App;
+
+                fn deref(&self) -> &App {
+                    self.0
+                }
+            }
+        )*
+
+        impl App {
+            $(
+                $(#[$doc])*
+                pub fn $method(&self) -> $name<'_> {
+                    $name(self)
+                }
+            )*
+        }
+    };
+}
+
+capability_handles! {
+    /// Clientes: the registry of parties.
+    parties => Parties,
+    /// Agenda: appointments, free days, calendar feeds.
+    agenda => Agenda,
+    /// Veículos: a party's vehicles and vehicles of interest.
+    vehicles => Vehicles,
+    /// Atendimentos: interactions and their natures and statuses.
+    interactions => Interactions,
+    /// Acesso: branches, roles, assignments, portfolios, view-as.
+    access => Access,
+    /// The organisation's users.
+    users => Users,
+    /// API tokens.
+    tokens => Tokens,
+    /// Signing in and out; sessions and tokens recognised.
+    auth => Auth,
+    /// Configurações do cadastro: custom fields and customer statuses.
+    registry => Registry,
+    /// The audit trail.
+    audit => Audit,
+    /// A party's history.
+    timeline => Timeline,
+    /// Demo data.
+    demo => Demo,
+    /// What the server's operator does from the command line.
+    setup => Setup,
+    /// The background worker's jobs.
+    worker => Worker,
+}
