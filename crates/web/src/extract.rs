@@ -263,7 +263,6 @@ impl Page {
 /// signed-in person when there is one.
 pub struct Visitor {
     pub actor: Option<Actor>,
-    pub session_token: Option<String>,
     pub csrf: String,
     pub locale: Locale,
     pub t: Tr,
@@ -277,7 +276,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Visitor {
         let context = context_of(parts)?;
         Ok(Visitor {
             actor: context.actor.clone(),
-            session_token: context.session_token.clone(),
             csrf: context.csrf.clone(),
             locale: context.locale,
             t: context.tr(),

@@ -146,13 +146,18 @@ impl Parties<'_> {
         Calendar::at(self.now(), actor.time_zone)
     }
 
+    /// What the list's query selects, read in the actor's calendar.
+    fn filter_for(&self, actor: &Actor, query: &PartyQuery) -> Result<PartyFilter, ValidationErrors> {
+        Ok(PartyFilter { tree: query.filter_tree()?, calendar: self.calendar(actor) })
+    }
+
     #[tracing::instrument(skip_all)]
     pub async fn list_parties(
         &self,
         actor: &Actor,
         query: &PartyQuery,
     ) -> Result<Page<PartyListItem>, AppError> {
-        let filter = PartyFilter { tree: query.filter_tree()?, calendar: self.calendar(actor) };
+        let filter = self.filter_for(actor, query)?;
         let (sort, descending) = query.sort()?;
         let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
             Some(cursor) => Some(decode_cursor(cursor)?),
@@ -175,7 +180,7 @@ impl Parties<'_> {
     /// How many parties the filter selects, counted up to [`COUNT_CAP`].
     pub async fn count_parties(&self, actor: &Actor, query: &PartyQuery) -> Result<i64, AppError> {
         actor.require(Permission::PartiesRead)?;
-        let filter = PartyFilter { tree: query.filter_tree()?, calendar: self.calendar(actor) };
+        let filter = self.filter_for(actor, query)?;
         Ok(repo::count(&self.db, &actor.read_scope(), &filter, COUNT_CAP).await?)
     }
 
@@ -246,7 +251,7 @@ impl Parties<'_> {
     {
         self.may_export(actor)?;
         const PAGE: u32 = 1000;
-        let filter = PartyFilter { tree: query.filter_tree()?, calendar: self.calendar(actor) };
+        let filter = self.filter_for(actor, query)?;
         let mut exported = 0u64;
         let mut after: Option<Keyset> = None;
         loop {
