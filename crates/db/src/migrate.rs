@@ -1,22 +1,22 @@
-//! Schema migrations. Each version exists once per backend with the same
-//! number, so both databases always end with the same tables and columns.
-use crate::{Db, DbError, Tx, on_tx};
+//! Schema migrations. Each version is one file, `migrations/NNNN_name.sql`,
+//! written in PostgreSQL's words and translated for SQLite (see
+//! [`for_backend`]), so both databases always end with the same tables and
+//! columns and a new capability adds one file, not two.
+use crate::{Backend, Db, DbError, Tx, on_tx};
 
 pub struct Migration {
     pub version: i64,
     pub name: &'static str,
-    sqlite: &'static str,
-    postgres: &'static str,
+    source: &'static str,
 }
 
-/// `migration!(1, "0001", "foundation")` embeds `migrations/{sqlite,postgres}/0001_foundation.sql`.
+/// `migration!(1, "0001", "foundation")` embeds `migrations/0001_foundation.sql`.
 macro_rules! migration {
     ($version:literal, $prefix:literal, $name:literal) => {
         Migration {
             version: $version,
             name: $name,
-            sqlite: include_str!(concat!("../migrations/sqlite/", $prefix, "_", $name, ".sql")),
-            postgres: include_str!(concat!("../migrations/postgres/", $prefix, "_", $name, ".sql")),
+            source: include_str!(concat!("../migrations/", $prefix, "_", $name, ".sql")),
         }
     };
 }
@@ -31,6 +31,64 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007", "cancelled_occurrences"),
     migration!(8, "0008", "session_flash"),
 ];
+
+/// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend
+/// runs, taken as written (search indexes, triggers, functions); `-- [both]`
+/// returns to the shared text.
+const SECTION_MARK: &str = "-- [";
+
+/// The SQL a backend runs for a migration. The shared text names
+/// PostgreSQL's types; SQLite stores UUIDs as 16-byte BLOBs, timestamps and
+/// dates as RFC 3339 text, JSON as text and booleans as 0/1, and needs
+/// `NOT NULL` spelled out on a primary key that is not an INTEGER rowid.
+pub fn for_backend(source: &str, backend: Backend) -> String {
+    let mut sql = String::with_capacity(source.len());
+    let mut section = "both";
+    for line in source.split_inclusive('\n') {
+        if let Some(name) = line.trim_end().strip_prefix(SECTION_MARK).and_then(|rest| rest.strip_suffix(']'))
+        {
+            section = name;
+            continue;
+        }
+        match (section, backend) {
+            ("both", Backend::Postgres) | ("postgres", Backend::Postgres) | ("sqlite", Backend::Sqlite) => {
+                sql.push_str(line)
+            }
+            ("both", Backend::Sqlite) => sql.push_str(&sqlite_words(line)),
+            _ => {}
+        }
+    }
+    sql
+}
+
+fn sqlite_words(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 9);
+    let mut rest = line;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+        out.push_str(&rest[..start]);
+        let word_len = rest[start..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len() - start);
+        let word = &rest[start..start + word_len];
+        out.push_str(match word {
+            "UUID" => "BLOB",
+            "TIMESTAMPTZ" | "DATE" | "JSONB" => "TEXT",
+            "BOOLEAN" => "INTEGER",
+            "FALSE" => "0",
+            "TRUE" => "1",
+            other => other,
+        });
+        rest = &rest[start + word_len..];
+        if word == "KEY" && out.ends_with("PRIMARY KEY") {
+            let after = rest.trim_start();
+            if !after.starts_with('(') && !after.starts_with("NOT NULL") {
+                out.push_str(" NOT NULL");
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version BIGINT PRIMARY KEY NOT NULL,
@@ -64,11 +122,8 @@ pub async fn run(db: &Db) -> Result<Vec<i64>, DbError> {
             continue;
         }
         let result = on_tx!(&mut tx, conn => {
-            let body = match db.backend() {
-                crate::Backend::Sqlite => migration.sqlite,
-                crate::Backend::Postgres => migration.postgres,
-            };
-            match sqlx::raw_sql(body).execute(&mut *conn).await {
+            let body = for_backend(migration.source, db.backend());
+            match sqlx::raw_sql(&body).execute(&mut *conn).await {
                 Ok(_) => sqlx::query(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                 )
@@ -151,4 +206,30 @@ pub async fn index_names(db: &Db, table: &str) -> Result<Vec<String>, DbError> {
     };
     names.sort();
     Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_gets_its_own_types_and_sections() {
+        let source = "CREATE TABLE t (\n    id UUID PRIMARY KEY,\n    at TIMESTAMPTZ NOT NULL,\n    on_day DATE,\n    \
+            data JSONB,\n    active BOOLEAN NOT NULL DEFAULT TRUE,\n    updated_at TEXT,\n    PRIMARY KEY (id, at)\n);\n\
+            -- [sqlite]\nCREATE VIRTUAL TABLE f USING fts5 (x);\n-- [postgres]\nCREATE INDEX g ON t USING gin (data);\n\
+            -- [both]\nCREATE INDEX t_at ON t (at);\n";
+        assert_eq!(
+            for_backend(source, Backend::Sqlite),
+            "CREATE TABLE t (\n    id BLOB PRIMARY KEY NOT NULL,\n    at TEXT NOT NULL,\n    on_day TEXT,\n    data TEXT,\n    \
+             active INTEGER NOT NULL DEFAULT 1,\n    updated_at TEXT,\n    PRIMARY KEY (id, at)\n);\n\
+             CREATE VIRTUAL TABLE f USING fts5 (x);\nCREATE INDEX t_at ON t (at);\n"
+        );
+        assert_eq!(
+            for_backend(source, Backend::Postgres),
+            source
+                .replace("-- [sqlite]\nCREATE VIRTUAL TABLE f USING fts5 (x);\n", "")
+                .replace("-- [postgres]\n", "")
+                .replace("-- [both]\n", "")
+        );
+    }
 }

@@ -2,8 +2,8 @@
 -- their phones, e-mails, addresses, tags, consent ledger, notes,
 -- relationships, custom fields and merges.
 CREATE TABLE parties (
-    id BLOB PRIMARY KEY NOT NULL,
-    org_id BLOB NOT NULL REFERENCES organisations (id),
+    id UUID PRIMARY KEY,
+    org_id UUID NOT NULL REFERENCES organisations (id),
     kind TEXT NOT NULL,
     lifecycle TEXT NOT NULL,
     prospect_state TEXT,
@@ -13,14 +13,14 @@ CREATE TABLE parties (
     sort_name TEXT NOT NULL,
     document_kind TEXT,
     document TEXT,
-    birth_date TEXT,
+    birth_date DATE,
     sex TEXT,
     profession TEXT,
     football_team TEXT,
     shoe_size BIGINT,
     spouse_name TEXT,
-    spouse_birth_date TEXT,
-    seller_id BLOB REFERENCES users (id),
+    spouse_birth_date DATE,
+    seller_id UUID REFERENCES users (id),
     credit_bureau_status TEXT,
     agreement TEXT,
     credit_complement TEXT,
@@ -29,18 +29,18 @@ CREATE TABLE parties (
     city TEXT NOT NULL DEFAULT '',
     city_key TEXT NOT NULL DEFAULT '',
     state TEXT NOT NULL DEFAULT '',
-    consent_sms_whatsapp INTEGER NOT NULL DEFAULT 0,
-    consent_email INTEGER NOT NULL DEFAULT 0,
-    consent_phone INTEGER NOT NULL DEFAULT 0,
-    consent_letter INTEGER NOT NULL DEFAULT 0,
+    consent_sms_whatsapp BOOLEAN NOT NULL DEFAULT FALSE,
+    consent_email BOOLEAN NOT NULL DEFAULT FALSE,
+    consent_phone BOOLEAN NOT NULL DEFAULT FALSE,
+    consent_letter BOOLEAN NOT NULL DEFAULT FALSE,
     search_text TEXT NOT NULL,
     search_rowid BIGINT NOT NULL,
-    merged_into BLOB,
-    archived_at TEXT,
-    created_at TEXT NOT NULL,
-    created_by BLOB,
-    updated_at TEXT NOT NULL,
-    updated_by BLOB,
+    merged_into UUID,
+    archived_at TIMESTAMPTZ,
+    created_at TIMESTAMPTZ NOT NULL,
+    created_by UUID,
+    updated_at TIMESTAMPTZ NOT NULL,
+    updated_by UUID,
     version BIGINT NOT NULL DEFAULT 1
 );
 CREATE UNIQUE INDEX parties_document ON parties (org_id, document) WHERE document IS NOT NULL AND merged_into IS NULL;
@@ -52,6 +52,7 @@ CREATE INDEX parties_org_city_name ON parties (org_id, city_key, sort_name, id) 
 CREATE INDEX parties_seller ON parties (org_id, seller_id, sort_name, id) WHERE merged_into IS NULL AND archived_at IS NULL;
 CREATE UNIQUE INDEX parties_search_rowid ON parties (search_rowid);
 
+-- [sqlite]
 -- Full-text search, SQLite side: a contentless FTS5 index keyed by the
 -- party's search_rowid (a stable 64-bit key; plain rowids may change on
 -- VACUUM). Prefix indexes make "mar*" one doclist read while typing.
@@ -73,11 +74,16 @@ END;
 CREATE TRIGGER parties_search_delete AFTER DELETE ON parties BEGIN
     DELETE FROM search_fts_parties WHERE rowid = old.search_rowid;
 END;
+-- [postgres]
+-- Full-text search, PostgreSQL side: trigram index over the folded text.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX parties_search ON parties USING gin (search_text gin_trgm_ops);
+-- [both]
 
 CREATE TABLE party_phones (
-    id BLOB PRIMARY KEY NOT NULL,
-    org_id BLOB NOT NULL REFERENCES organisations (id),
-    party_id BLOB NOT NULL REFERENCES parties (id),
+    id UUID PRIMARY KEY,
+    org_id UUID NOT NULL REFERENCES organisations (id),
+    party_id UUID NOT NULL REFERENCES parties (id),
     position BIGINT NOT NULL,
     e164 TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -87,9 +93,9 @@ CREATE INDEX party_phones_party ON party_phones (party_id, position);
 CREATE INDEX party_phones_number ON party_phones (org_id, e164);
 
 CREATE TABLE party_emails (
-    id BLOB PRIMARY KEY NOT NULL,
-    org_id BLOB NOT NULL REFERENCES organisations (id),
-    party_id BLOB NOT NULL REFERENCES parties (id),
+    id UUID PRIMARY KEY,
+    org_id UUID NOT NULL REFERENCES organisations (id),
+    party_id UUID NOT NULL REFERENCES parties (id),
     position BIGINT NOT NULL,
     email TEXT NOT NULL
 );
@@ -97,9 +103,9 @@ CREATE INDEX party_emails_party ON party_emails (party_id, position);
 CREATE INDEX party_emails_email ON party_emails (org_id, email);
 
 CREATE TABLE party_addresses (
-    id BLOB PRIMARY KEY NOT NULL,
-    org_id BLOB NOT NULL REFERENCES organisations (id),
-    party_id BLOB NOT NULL REFERENCES parties (id),
+    id UUID PRIMARY KEY,
+    org_id UUID NOT NULL REFERENCES organisations (id),
+    party_id UUID NOT NULL REFERENCES parties (id),
     position BIGINT NOT NULL,
     street TEXT NOT NULL,
     number TEXT NOT NULL,
@@ -113,8 +119,8 @@ CREATE TABLE party_addresses (
 CREATE INDEX party_addresses_party ON party_addresses (party_id, position);
 
 CREATE TABLE party_tags (
-    org_id BLOB NOT NULL REFERENCES organisations (id),
-    party_id BLOB NOT NULL REFERENCES parties (id),
+    org_id UUID NOT NULL REFERENCES organisations (id),
+    party_id UUID NOT NULL REFERENCES parties (id),
     tag TEXT NOT NULL,
     PRIMARY KEY (party_id, tag)
 );
@@ -122,63 +128,63 @@ CREATE INDEX party_tags_tag ON party_tags (org_id, tag, party_id);
 
 -- Append-only: the current consent is the latest event per channel.
 CREATE TABLE consent_events (
-    id BLOB PRIMARY KEY NOT NULL,
-    org_id BLOB NOT NULL REFERENCES organisations (id),
-    party_id BLOB NOT NULL REFERENCES parties (id),
+    id UUID PRIMARY KEY,
+    org_id UUID NOT NULL REFERENCES organisations (id),
+    party_id UUID NOT NULL REFERENCES parties (id),
     channel TEXT NOT NULL,
-    granted INTEGER NOT NULL,
-    at TEXT NOT NULL,
+    granted BOOLEAN NOT NULL,
+    at TIMESTAMPTZ NOT NULL,
     source TEXT NOT NULL,
     wording TEXT NOT NULL,
-    recorded_by BLOB,
+    recorded_by UUID,
     recorded_by_label TEXT NOT NULL
 );
 CREATE INDEX consent_events_party ON consent_events (party_id, id);
 
 CREATE TABLE party_notes (
-    id BLOB PRIMARY KEY NOT NULL,
-    org_id BLOB NOT NULL REFERENCES organisations (id),
-    party_id BLOB NOT NULL REFERENCES parties (id),
+    id UUID PRIMARY KEY,
+    org_id UUID NOT NULL REFERENCES organisations (id),
+    party_id UUID NOT NULL REFERENCES parties (id),
     body TEXT NOT NULL,
-    author_id BLOB,
+    author_id UUID,
     author_label TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX party_notes_party ON party_notes (party_id, id);
 
 CREATE TABLE party_relationships (
-    id BLOB PRIMARY KEY NOT NULL,
-    org_id BLOB NOT NULL REFERENCES organisations (id),
-    party_id BLOB NOT NULL REFERENCES parties (id),
-    related_party_id BLOB NOT NULL REFERENCES parties (id),
+    id UUID PRIMARY KEY,
+    org_id UUID NOT NULL REFERENCES organisations (id),
+    party_id UUID NOT NULL REFERENCES parties (id),
+    related_party_id UUID NOT NULL REFERENCES parties (id),
     kind TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX party_relationships_party ON party_relationships (party_id);
 CREATE INDEX party_relationships_related ON party_relationships (related_party_id);
 
 CREATE TABLE custom_fields (
-    id BLOB PRIMARY KEY NOT NULL,
-    org_id BLOB NOT NULL REFERENCES organisations (id),
+    id UUID PRIMARY KEY,
+    org_id UUID NOT NULL REFERENCES organisations (id),
     key TEXT NOT NULL,
     label TEXT NOT NULL,
     kind TEXT NOT NULL,
-    choices TEXT NOT NULL,
+    choices JSONB NOT NULL,
     position BIGINT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TIMESTAMPTZ NOT NULL
 );
 CREATE UNIQUE INDEX custom_fields_key ON custom_fields (org_id, key);
 
 CREATE TABLE party_custom_values (
-    org_id BLOB NOT NULL REFERENCES organisations (id),
-    party_id BLOB NOT NULL REFERENCES parties (id),
-    field_id BLOB NOT NULL REFERENCES custom_fields (id),
+    org_id UUID NOT NULL REFERENCES organisations (id),
+    party_id UUID NOT NULL REFERENCES parties (id),
+    field_id UUID NOT NULL REFERENCES custom_fields (id),
     value TEXT NOT NULL,
     PRIMARY KEY (party_id, field_id)
 );
 
 CREATE TABLE customer_statuses (
-    org_id BLOB NOT NULL REFERENCES organisations (id),
+    org_id UUID NOT NULL REFERENCES organisations (id),
     code TEXT NOT NULL,
     label TEXT NOT NULL,
     position BIGINT NOT NULL,
@@ -187,13 +193,13 @@ CREATE TABLE customer_statuses (
 
 -- What a merge moved, so it can be undone.
 CREATE TABLE party_merges (
-    id BLOB PRIMARY KEY NOT NULL,
-    org_id BLOB NOT NULL REFERENCES organisations (id),
-    survivor_id BLOB NOT NULL REFERENCES parties (id),
-    merged_id BLOB NOT NULL REFERENCES parties (id),
-    moved TEXT NOT NULL,
-    at TEXT NOT NULL,
-    by_id BLOB,
-    undone_at TEXT
+    id UUID PRIMARY KEY,
+    org_id UUID NOT NULL REFERENCES organisations (id),
+    survivor_id UUID NOT NULL REFERENCES parties (id),
+    merged_id UUID NOT NULL REFERENCES parties (id),
+    moved JSONB NOT NULL,
+    at TIMESTAMPTZ NOT NULL,
+    by_id UUID,
+    undone_at TIMESTAMPTZ
 );
 CREATE INDEX party_merges_survivor ON party_merges (survivor_id);
