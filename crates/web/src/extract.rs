@@ -1,7 +1,7 @@
 //! One context per request. The [`context`] layer finds who is asking once
 //! (the session cookie on pages, the bearer token on the API), with the
 //! language, the CSRF token, whether htmx asked and the one-time flash;
-//! handlers take it as [`Page`], [`Visitor`] or [`ApiActor`]. The same
+//! handlers take it as [`Page`], [`Visitor`] or [`Api`]. The same
 //! layer words every failure a handler returns ([`crate::error`]).
 //!
 //! The input extractors here never let framework text reach a person: an
@@ -290,14 +290,19 @@ impl Visitor {
     }
 }
 
-/// A caller of the JSON API, identified by `Authorization: Bearer <token>`.
-pub struct ApiActor(pub Actor);
+/// A caller of the JSON API, identified by `Authorization: Bearer <token>`,
+/// with the application it calls: the API's counterpart of [`Page`].
+pub struct Api {
+    pub state: AppState,
+    pub actor: Actor,
+}
 
-impl<S: Send + Sync> FromRequestParts<S> for ApiActor {
+impl FromRequestParts<AppState> for Api {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        context_of(parts)?.actor.clone().map(ApiActor).ok_or(Error::SignedOut)
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let actor = context_of(parts)?.actor.clone().ok_or(Error::SignedOut)?;
+        Ok(Api { state: state.clone(), actor })
     }
 }
 
@@ -309,6 +314,20 @@ pub fn see_other(to: &str) -> Response {
 /// An id from the path; one that does not parse names nothing: 404.
 pub fn path_id<T: std::str::FromStr>(text: &str) -> Result<T, Error> {
     text.parse().map_err(|_| Error::not_found())
+}
+
+/// The one id of a path such as `/customers/{id}`, typed: `Id(id): Id<PartyId>`.
+pub struct Id<T>(pub T);
+
+impl<T: std::str::FromStr, S: Send + Sync> FromRequestParts<S> for Id<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(text) = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| Error::not_found())?;
+        path_id(&text).map(Id)
+    }
 }
 
 /// A query string, read the way browsers send forms: empty values are

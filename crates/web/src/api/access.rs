@@ -1,11 +1,11 @@
 //! Access control over the API: roles, branches, each user's branch and
 //! roles, and portfolio transfers.
+use super::responses::{Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::AppState;
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiActor, ApiJson, path_id};
+use crate::error::ApiResult;
+use crate::extract::{Api, ApiJson, Id};
 use app::access::{AssignmentView, BranchView, RoleView};
 use axum::Router;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
@@ -38,11 +38,8 @@ pub fn routes() -> Router<AppState> {
 pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/roles", tag = "access", security(("bearer" = [])),
-    responses((status = 200, body = Vec<RoleView>), (status = 403, body = ErrorBody)))]
-pub async fn list_roles(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-) -> ApiResult<Json<Vec<RoleView>>> {
+    responses((status = 200, body = Vec<RoleView>), Forbidden))]
+pub async fn list_roles(Api { state, actor }: Api) -> ApiResult<Json<Vec<RoleView>>> {
     Ok(Json(state.app.access().list_roles(&actor).await?))
 }
 
@@ -53,10 +50,9 @@ pub struct NewRole {
 
 /// Adds a role; it starts with reading the user's own portfolio only.
 #[utoipa::path(post, path = "/api/v1/roles", tag = "access", security(("bearer" = [])), request_body = NewRole,
-    responses((status = 201, body = RoleView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = RoleView), Forbidden, Invalid))]
 pub async fn create_role(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewRole>,
 ) -> ApiResult<(StatusCode, Json<RoleView>)> {
     let role = state.app.access().create_role(&actor, &body.name).await?;
@@ -77,14 +73,12 @@ pub struct RoleChange {
 
 #[utoipa::path(put, path = "/api/v1/roles/{id}", tag = "access", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = RoleChange,
-    responses((status = 200, body = RoleView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = RoleView), Forbidden, Conflict, Invalid))]
 pub async fn update_role(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<RoleId>,
     ApiJson(body): ApiJson<RoleChange>,
 ) -> ApiResult<Json<RoleView>> {
-    let id: RoleId = path_id(&id)?;
     let role = state
         .app
         .access()
@@ -94,11 +88,8 @@ pub async fn update_role(
 }
 
 #[utoipa::path(get, path = "/api/v1/branches", tag = "access", security(("bearer" = [])),
-    responses((status = 200, body = Vec<BranchView>), (status = 401, body = ErrorBody)))]
-pub async fn list_branches(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-) -> ApiResult<Json<Vec<BranchView>>> {
+    responses((status = 200, body = Vec<BranchView>), Unauthorized))]
+pub async fn list_branches(Api { state, actor }: Api) -> ApiResult<Json<Vec<BranchView>>> {
     Ok(Json(state.app.access().list_branches(&actor).await?))
 }
 
@@ -111,10 +102,9 @@ pub struct NewBranch {
 }
 
 #[utoipa::path(post, path = "/api/v1/branches", tag = "access", security(("bearer" = [])), request_body = NewBranch,
-    responses((status = 201, body = BranchView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = BranchView), Forbidden, Invalid))]
 pub async fn create_branch(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewBranch>,
 ) -> ApiResult<(StatusCode, Json<BranchView>)> {
     let branch = state.app.access().create_branch(&actor, &body.name, &body.company).await?;
@@ -122,13 +112,11 @@ pub async fn create_branch(
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}/access", tag = "access", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = AssignmentView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AssignmentView), Forbidden, NotFound))]
 pub async fn get_assignment(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(user): Id<UserId>,
 ) -> ApiResult<Json<AssignmentView>> {
-    let user: UserId = path_id(&id)?;
     Ok(Json(state.app.access().assignment(&actor, user).await?))
 }
 
@@ -141,14 +129,12 @@ pub struct AssignmentChange {
 /// Sets a user's branch and roles; counts from his next request.
 #[utoipa::path(put, path = "/api/v1/users/{id}/access", tag = "access", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = AssignmentChange,
-    responses((status = 200, body = AssignmentView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = AssignmentView), Forbidden, Invalid))]
 pub async fn set_assignment(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(user): Id<UserId>,
     ApiJson(body): ApiJson<AssignmentChange>,
 ) -> ApiResult<Json<AssignmentView>> {
-    let user: UserId = path_id(&id)?;
     let roles: Vec<RoleId> = body.role_ids.into_iter().map(RoleId).collect();
     let view = state.app.access().assign_user(&actor, user, body.branch_id.map(BranchId), &roles).await?;
     Ok(Json(view))
@@ -169,10 +155,9 @@ pub struct TransferDone {
 /// Moves a manager's whole portfolio to another manager (audited).
 #[utoipa::path(post, path = "/api/v1/portfolios/transfer", tag = "access", security(("bearer" = [])),
     request_body = PortfolioTransfer,
-    responses((status = 200, body = TransferDone), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = TransferDone), Forbidden, Invalid))]
 pub async fn transfer_portfolio(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     ApiJson(body): ApiJson<PortfolioTransfer>,
 ) -> ApiResult<Json<TransferDone>> {
     let moved = state.app.access().transfer_portfolio(&actor, UserId(body.from), UserId(body.to)).await?;

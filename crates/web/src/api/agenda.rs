@@ -1,11 +1,11 @@
 //! Appointments [agendamentos], agendas, free days [dias livres], the
 //! calendar feed and the organisation's working hours.
+use super::responses::{Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::AppState;
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiActor, ApiJson, Query, path_id};
+use crate::error::ApiResult;
+use crate::extract::{Api, ApiJson, Id, Query};
 use app::agenda::{AgendaUser, AppointmentView, BookedAppointment, FreeDaysView, OccurrenceView};
 use axum::Router;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
@@ -50,11 +50,9 @@ pub struct Doc;
 /// Books an appointment. Times are local to the organisation's time zone.
 /// Users already booked at that time come back in `double_bookings`.
 #[utoipa::path(post, path = "/api/v1/appointments", tag = "agenda", security(("bearer" = [])), request_body = AppointmentDraft,
-    responses((status = 201, body = BookedAppointment), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = BookedAppointment), Unauthorized, Forbidden, NotFound, Invalid))]
 pub async fn book(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     ApiJson(draft): ApiJson<AppointmentDraft>,
 ) -> ApiResult<(StatusCode, Json<BookedAppointment>)> {
     let booked = state.app.agenda().book_appointment(&actor, &draft).await?;
@@ -62,13 +60,8 @@ pub async fn book(
 }
 
 #[utoipa::path(get, path = "/api/v1/appointments/{id}", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = AppointmentView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-) -> ApiResult<Json<AppointmentView>> {
-    let id = path_id::<AppointmentId>(&id)?;
+    responses((status = 200, body = AppointmentView), Unauthorized, NotFound))]
+pub async fn get(Api { state, actor }: Api, Id(id): Id<AppointmentId>) -> ApiResult<Json<AppointmentView>> {
     Ok(Json(state.app.agenda().appointment(&actor, id).await?))
 }
 
@@ -84,15 +77,12 @@ pub struct AppointmentUpdate {
 
 /// Moves or changes an appointment (a whole series).
 #[utoipa::path(put, path = "/api/v1/appointments/{id}", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = AppointmentUpdate,
-    responses((status = 200, body = BookedAppointment), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = BookedAppointment), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
 pub async fn reschedule(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<AppointmentId>,
     ApiJson(body): ApiJson<AppointmentUpdate>,
 ) -> ApiResult<Json<BookedAppointment>> {
-    let id = path_id::<AppointmentId>(&id)?;
     let moved = state.app.agenda().reschedule_appointment(&actor, id, body.version, &body.draft).await?;
     Ok(Json(moved))
 }
@@ -104,15 +94,12 @@ pub struct CancelRequest {
 
 /// Cancels an appointment (a whole series); it stays listed as cancelled.
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/cancel", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CancelRequest,
-    responses((status = 200, body = AppointmentView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = AppointmentView), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
 pub async fn cancel(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<AppointmentId>,
     ApiJson(body): ApiJson<CancelRequest>,
 ) -> ApiResult<Json<AppointmentView>> {
-    let id = path_id::<AppointmentId>(&id)?;
     Ok(Json(state.app.agenda().cancel_appointment(&actor, id, body.version).await?))
 }
 
@@ -125,27 +112,22 @@ pub struct CancelOccurrenceRequest {
 
 /// Cancels one occurrence of a recurring appointment; the others stay.
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/occurrences/cancel", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CancelOccurrenceRequest,
-    responses((status = 200, body = AppointmentView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = AppointmentView), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
 pub async fn cancel_occurrence(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<AppointmentId>,
     ApiJson(body): ApiJson<CancelOccurrenceRequest>,
 ) -> ApiResult<Json<AppointmentView>> {
-    let id = path_id::<AppointmentId>(&id)?;
     let cancelled = state.app.agenda().cancel_occurrence(&actor, id, body.version, body.starts_at).await;
     Ok(Json(cancelled?))
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/appointments", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<AppointmentView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<AppointmentView>), Unauthorized, NotFound))]
 pub async fn of_party(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
 ) -> ApiResult<Json<Vec<AppointmentView>>> {
-    let id = path_id::<PartyId>(&id)?;
     Ok(Json(state.app.agenda().appointments_of(&actor, id).await?))
 }
 
@@ -173,10 +155,9 @@ fn user_ids(text: Option<&str>) -> ApiResult<Vec<UserId>> {
 
 /// Occurrences in the users' agendas over the period, series expanded.
 #[utoipa::path(get, path = "/api/v1/agenda", tag = "agenda", security(("bearer" = [])), params(PeriodParams),
-    responses((status = 200, body = Vec<OccurrenceView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Vec<OccurrenceView>), Unauthorized, Forbidden, Invalid))]
 pub async fn agenda(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     Query(params): Query<PeriodParams>,
 ) -> ApiResult<Json<Vec<OccurrenceView>>> {
     let users = user_ids(params.users.as_deref())?;
@@ -191,10 +172,9 @@ pub async fn agenda(
 /// For each user and day: free, partly free (with the free minutes), busy
 /// or closed, against the organisation's working hours.
 #[utoipa::path(get, path = "/api/v1/agenda/free-days", tag = "agenda", security(("bearer" = [])), params(PeriodParams),
-    responses((status = 200, body = Vec<FreeDaysView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Vec<FreeDaysView>), Unauthorized, Forbidden, Invalid))]
 pub async fn free_days(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     Query(params): Query<PeriodParams>,
 ) -> ApiResult<Json<Vec<FreeDaysView>>> {
     let users = user_ids(params.users.as_deref())?;
@@ -204,11 +184,8 @@ pub async fn free_days(
 
 /// The users whose agendas the caller may see.
 #[utoipa::path(get, path = "/api/v1/agenda/users", tag = "agenda", security(("bearer" = [])),
-    responses((status = 200, body = Vec<AgendaUser>), (status = 401, body = ErrorBody)))]
-pub async fn users(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-) -> ApiResult<Json<Vec<AgendaUser>>> {
+    responses((status = 200, body = Vec<AgendaUser>), Unauthorized))]
+pub async fn users(Api { state, actor }: Api) -> ApiResult<Json<Vec<AgendaUser>>> {
     Ok(Json(state.app.agenda().agenda_users(&actor).await?))
 }
 
@@ -220,10 +197,9 @@ pub struct CalendarFeed {
 
 /// Gives the caller a new calendar-feed address; the previous one stops working.
 #[utoipa::path(post, path = "/api/v1/me/calendar-feed", tag = "agenda", security(("bearer" = [])),
-    responses((status = 201, body = CalendarFeed), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = CalendarFeed), Unauthorized, Forbidden))]
 pub async fn rotate_feed(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     headers: axum::http::HeaderMap,
 ) -> ApiResult<(StatusCode, Json<CalendarFeed>)> {
     let secret = state.app.agenda().rotate_calendar_feed(&actor).await?;
@@ -246,11 +222,8 @@ pub struct WorkingHoursBody {
 }
 
 #[utoipa::path(get, path = "/api/v1/working-hours", tag = "agenda", security(("bearer" = [])),
-    responses((status = 200, body = WorkingHoursBody), (status = 401, body = ErrorBody)))]
-pub async fn working_hours(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-) -> ApiResult<Json<WorkingHoursBody>> {
+    responses((status = 200, body = WorkingHoursBody), Unauthorized))]
+pub async fn working_hours(Api { state, actor }: Api) -> ApiResult<Json<WorkingHoursBody>> {
     let hours = state.app.agenda().working_hours(&actor).await?;
     Ok(Json(WorkingHoursBody {
         time_zone: hours.time_zone.name().to_string(),
@@ -262,10 +235,9 @@ pub async fn working_hours(
 
 /// Sets the organisation's time zone and working hours (administrators).
 #[utoipa::path(put, path = "/api/v1/working-hours", tag = "agenda", security(("bearer" = [])), request_body = WorkingHoursBody,
-    responses((status = 200, body = WorkingHoursBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = WorkingHoursBody), Unauthorized, Forbidden, Invalid))]
 pub async fn set_working_hours(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     ApiJson(body): ApiJson<WorkingHoursBody>,
 ) -> ApiResult<Json<WorkingHoursBody>> {
     let hours = state

@@ -1,10 +1,10 @@
 //! The audit trail (administrators only).
+use super::responses::{Forbidden, Invalid, Unauthorized};
 use crate::AppState;
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiActor, Query};
+use crate::error::ApiResult;
+use crate::extract::{Api, Query};
 use app::audit::AuditEntry;
 use axum::Router;
-use axum::extract::State;
 use axum::response::Json;
 use axum::routing;
 use serde::{Deserialize, Serialize};
@@ -35,10 +35,9 @@ pub struct PageQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])), params(PageQuery),
-    responses((status = 200, body = AuditPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = AuditPage), Unauthorized, Forbidden, Invalid))]
 pub async fn list_audit(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     Query(query): Query<PageQuery>,
 ) -> ApiResult<Json<AuditPage>> {
     let page = state.app.audit().audit_log(&actor, query.cursor.as_deref(), query.limit).await?;

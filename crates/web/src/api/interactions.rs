@@ -1,11 +1,11 @@
 //! Interactions [atendimentos] and the organisation's natures and statuses.
+use super::responses::{Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::AppState;
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiActor, ApiJson, path_id};
+use crate::error::ApiResult;
+use crate::extract::{Api, ApiJson, Id};
 use app::interactions::{InteractionList, InteractionView};
 use app::registry_settings::StatusView;
 use axum::Router;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
@@ -27,39 +27,26 @@ pub fn routes() -> Router<AppState> {
 pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/interactions", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<InteractionView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Vec<InteractionView>>> {
-    let id = path_id::<PartyId>(&id)?;
+    responses((status = 200, body = Vec<InteractionView>), Unauthorized, NotFound))]
+pub async fn list(Api { state, actor }: Api, Id(id): Id<PartyId>) -> ApiResult<Json<Vec<InteractionView>>> {
     Ok(Json(state.app.interactions().interactions_of(&actor, id, None).await?))
 }
 
 /// Opens an interaction with the party; `vehicle_id` ties it to one of its vehicles.
 #[utoipa::path(post, path = "/api/v1/parties/{id}/interactions", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = InteractionDraft,
-    responses((status = 201, body = InteractionView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = InteractionView), Unauthorized, Forbidden, NotFound, Invalid))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
     ApiJson(draft): ApiJson<InteractionDraft>,
 ) -> ApiResult<(StatusCode, Json<InteractionView>)> {
-    let id = path_id::<PartyId>(&id)?;
     let opened = state.app.interactions().open_interaction(&actor, id, &draft).await?;
     Ok((StatusCode::CREATED, Json(opened)))
 }
 
 #[utoipa::path(get, path = "/api/v1/interactions/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = InteractionView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-) -> ApiResult<Json<InteractionView>> {
-    let id = path_id::<InteractionId>(&id)?;
+    responses((status = 200, body = InteractionView), Unauthorized, NotFound))]
+pub async fn get(Api { state, actor }: Api, Id(id): Id<InteractionId>) -> ApiResult<Json<InteractionView>> {
     Ok(Json(state.app.interactions().interaction(&actor, id).await?))
 }
 
@@ -72,15 +59,12 @@ pub struct InteractionUpdate {
 }
 
 #[utoipa::path(put, path = "/api/v1/interactions/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = InteractionUpdate,
-    responses((status = 200, body = InteractionView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = InteractionView), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
 pub async fn update(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<InteractionId>,
     ApiJson(body): ApiJson<InteractionUpdate>,
 ) -> ApiResult<Json<InteractionView>> {
-    let id = path_id::<InteractionId>(&id)?;
     let saved = state.app.interactions().update_interaction(&actor, id, body.version, &body.draft).await?;
     Ok(Json(saved))
 }
@@ -93,11 +77,8 @@ pub struct InteractionOptions {
 }
 
 #[utoipa::path(get, path = "/api/v1/interaction-options", tag = "profile", security(("bearer" = [])),
-    responses((status = 200, body = InteractionOptions), (status = 401, body = ErrorBody)))]
-pub async fn options(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-) -> ApiResult<Json<InteractionOptions>> {
+    responses((status = 200, body = InteractionOptions), Unauthorized))]
+pub async fn options(Api { state, actor }: Api) -> ApiResult<Json<InteractionOptions>> {
     Ok(Json(InteractionOptions {
         natures: state.app.interactions().interaction_options(&actor, InteractionList::Nature).await?,
         statuses: state.app.interactions().interaction_options(&actor, InteractionList::Status).await?,
@@ -113,10 +94,9 @@ pub struct NewOption {
 
 /// Adds a nature or a status (administrators).
 #[utoipa::path(post, path = "/api/v1/interaction-options", tag = "profile", security(("bearer" = [])), request_body = NewOption,
-    responses((status = 201, body = StatusView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = StatusView), Unauthorized, Forbidden, Invalid))]
 pub async fn add_option(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewOption>,
 ) -> ApiResult<(StatusCode, Json<StatusView>)> {
     let list = InteractionList::parse(&body.list)

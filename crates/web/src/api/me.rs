@@ -1,7 +1,8 @@
 //! The caller's own account.
+use super::responses::Unauthorized;
 use crate::AppState;
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::ApiActor;
+use crate::error::ApiResult;
+use crate::extract::Api;
 use axum::Router;
 use axum::response::Json;
 use axum::routing;
@@ -31,8 +32,8 @@ pub struct Me {
 
 /// Who the token belongs to.
 #[utoipa::path(get, path = "/api/v1/me", tag = "account", security(("bearer" = [])),
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-pub async fn get_me(ApiActor(actor): ApiActor) -> ApiResult<Json<Me>> {
+    responses((status = 200, body = Me), Unauthorized))]
+pub async fn get_me(Api { actor, .. }: Api) -> ApiResult<Json<Me>> {
     Ok(Json(Me {
         id: actor.user_id.0,
         organisation_id: actor.org_id.0,

@@ -7,6 +7,7 @@ mod interactions;
 mod me;
 mod parties;
 mod registry_settings;
+mod responses;
 mod tokens;
 mod users;
 mod vehicles;

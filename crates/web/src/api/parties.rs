@@ -1,13 +1,13 @@
 //! Parties [clientes]: the registry through the API.
+use super::responses::{BadRequest, Conflict, Invalid, NotFound, Unauthorized};
 use crate::AppState;
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiActor, ApiJson, Query, path_id};
+use crate::error::ApiResult;
+use crate::extract::{Api, ApiJson, Id, Query};
 use app::parties::{
     ConsentEventView, MergeView, NoteView, PartyInput, PartyListItem, PartyQuery, PartyView,
     RelationshipView, SavedParty,
 };
 use axum::Router;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Json, Response};
 use axum::routing;
@@ -64,12 +64,8 @@ pub struct PartyPage {
 }
 
 #[utoipa::path(get, path = "/api/v1/parties", tag = "parties", security(("bearer" = [])), params(PartyQuery),
-    responses((status = 200, body = PartyPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn list(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Query(query): Query<PartyQuery>,
-) -> ApiResult<Json<PartyPage>> {
+    responses((status = 200, body = PartyPage), Unauthorized, Invalid))]
+pub async fn list(Api { state, actor }: Api, Query(query): Query<PartyQuery>) -> ApiResult<Json<PartyPage>> {
     let page = state.app.parties().list_parties(&actor, &query).await?;
     let total = state.app.parties().count_parties(&actor, &query).await?;
     Ok(Json(PartyPage { items: page.items, next_cursor: page.next_cursor, total }))
@@ -85,10 +81,9 @@ pub struct SearchParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/search", tag = "parties", security(("bearer" = [])), params(SearchParams),
-    responses((status = 200, body = Vec<PartyListItem>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<PartyListItem>), Unauthorized))]
 pub async fn search(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     Query(params): Query<SearchParams>,
 ) -> ApiResult<Json<Vec<PartyListItem>>> {
     let found = state.app.parties().search_parties(&actor, &params.q, params.limit.unwrap_or(10)).await?;
@@ -99,11 +94,9 @@ pub async fn search(
 /// with `409 duplicate` and the existing party's id; a shared e-mail or phone
 /// only comes back in `possible_duplicates`.
 #[utoipa::path(post, path = "/api/v1/parties", tag = "parties", security(("bearer" = [])), request_body = PartyInput,
-    responses((status = 201, body = SavedParty), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SavedParty), BadRequest, Unauthorized, Conflict, Invalid))]
 pub async fn create(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     ApiJson(input): ApiJson<PartyInput>,
 ) -> ApiResult<(StatusCode, Json<SavedParty>)> {
     let saved = state.app.parties().create_party(&actor, input).await?;
@@ -111,13 +104,8 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = PartyView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-) -> ApiResult<Json<PartyView>> {
-    let id = path_id::<PartyId>(&id)?;
+    responses((status = 200, body = PartyView), Unauthorized, NotFound))]
+pub async fn get(Api { state, actor }: Api, Id(id): Id<PartyId>) -> ApiResult<Json<PartyView>> {
     Ok(Json(state.app.parties().get_party(&actor, id).await?))
 }
 
@@ -131,15 +119,12 @@ pub struct PartyUpdate {
 
 /// Replaces the registration data (phones, e-mails, address and tags included).
 #[utoipa::path(put, path = "/api/v1/parties/{id}", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = PartyUpdate,
-    responses((status = 200, body = SavedParty), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SavedParty), Unauthorized, NotFound, Conflict, Invalid))]
 pub async fn update(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
     ApiJson(body): ApiJson<PartyUpdate>,
 ) -> ApiResult<Json<SavedParty>> {
-    let id = path_id::<PartyId>(&id)?;
     let saved = state.app.parties().update_party(&actor, id, body.version, body.draft).await?;
     Ok(Json(saved))
 }
@@ -152,14 +137,12 @@ pub struct ArchiveRequest {
 }
 
 #[utoipa::path(post, path = "/api/v1/parties/{id}/archive", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ArchiveRequest,
-    responses((status = 200, body = PartyView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = PartyView), NotFound, Conflict))]
 pub async fn archive(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
     ApiJson(body): ApiJson<ArchiveRequest>,
 ) -> ApiResult<Json<PartyView>> {
-    let id = path_id::<PartyId>(&id)?;
     Ok(Json(state.app.parties().archive_party(&actor, id, body.version, body.archived).await?))
 }
 
@@ -178,26 +161,22 @@ pub struct ConsentRequest {
 
 /// Appends a consent decision to the ledger; the current state follows from it.
 #[utoipa::path(post, path = "/api/v1/parties/{id}/consents", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ConsentRequest,
-    responses((status = 200, body = PartyView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PartyView), NotFound, Invalid))]
 pub async fn record_consent(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
     ApiJson(body): ApiJson<ConsentRequest>,
 ) -> ApiResult<Json<PartyView>> {
-    let id = path_id::<PartyId>(&id)?;
     let change = ConsentChange::parse(&body.channel, body.granted, &body.source, &body.wording)?;
     Ok(Json(state.app.parties().record_consent(&actor, id, change).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/consents", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<ConsentEventView>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<ConsentEventView>), NotFound))]
 pub async fn consent_history(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
 ) -> ApiResult<Json<Vec<ConsentEventView>>> {
-    let id = path_id::<PartyId>(&id)?;
     Ok(Json(state.app.parties().consent_history(&actor, id).await?))
 }
 
@@ -207,14 +186,12 @@ pub struct NoteRequest {
 }
 
 #[utoipa::path(post, path = "/api/v1/parties/{id}/notes", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = NoteRequest,
-    responses((status = 201, body = NoteView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = NoteView), NotFound, Invalid))]
 pub async fn add_note(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
     ApiJson(body): ApiJson<NoteRequest>,
 ) -> ApiResult<(StatusCode, Json<NoteView>)> {
-    let id = path_id::<PartyId>(&id)?;
     let note = state.app.parties().add_note(&actor, id, &body.body).await?;
     Ok((StatusCode::CREATED, Json(note)))
 }
@@ -227,14 +204,12 @@ pub struct NotesParams {
 
 /// The party's latest notes, newest first.
 #[utoipa::path(get, path = "/api/v1/parties/{id}/notes", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path), NotesParams),
-    responses((status = 200, body = Vec<NoteView>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<NoteView>), NotFound))]
 pub async fn notes(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
     Query(params): Query<NotesParams>,
 ) -> ApiResult<Json<Vec<NoteView>>> {
-    let id = path_id::<PartyId>(&id)?;
     Ok(Json(state.app.parties().notes(&actor, id, params.limit.unwrap_or(100).clamp(1, 1000)).await?))
 }
 
@@ -246,26 +221,22 @@ pub struct RelationshipRequest {
 }
 
 #[utoipa::path(post, path = "/api/v1/parties/{id}/relationships", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = RelationshipRequest,
-    responses((status = 201, body = RelationshipView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = RelationshipView), NotFound, Invalid))]
 pub async fn add_relationship(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
     ApiJson(body): ApiJson<RelationshipRequest>,
 ) -> ApiResult<(StatusCode, Json<RelationshipView>)> {
-    let id = path_id::<PartyId>(&id)?;
     let view = state.app.parties().add_relationship(&actor, id, PartyId(body.related_id), &body.kind).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/relationships", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<RelationshipView>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<RelationshipView>), NotFound))]
 pub async fn relationships(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
 ) -> ApiResult<Json<Vec<RelationshipView>>> {
-    let id = path_id::<PartyId>(&id)?;
     Ok(Json(state.app.parties().relationships(&actor, id).await?))
 }
 
@@ -277,36 +248,25 @@ pub struct MergeRequest {
 
 /// Moves everything of `merged_id` to this party; undo with `POST /api/v1/merges/{id}/undo`.
 #[utoipa::path(post, path = "/api/v1/parties/{id}/merge", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = MergeRequest,
-    responses((status = 200, body = MergeView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = MergeView), NotFound, Invalid))]
 pub async fn merge(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
     ApiJson(body): ApiJson<MergeRequest>,
 ) -> ApiResult<Json<MergeView>> {
-    let id = path_id::<PartyId>(&id)?;
     Ok(Json(state.app.parties().merge_parties(&actor, id, PartyId(body.merged_id)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/merges/{id}/undo", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = PartyView, description = "The restored party"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn undo_merge(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-) -> ApiResult<Json<PartyView>> {
-    let id: Uuid = path_id(&id)?;
+    responses((status = 200, body = PartyView, description = "The restored party"), NotFound, Invalid))]
+pub async fn undo_merge(Api { state, actor }: Api, Id(id): Id<Uuid>) -> ApiResult<Json<PartyView>> {
     Ok(Json(state.app.parties().undo_merge(&actor, id).await?))
 }
 
 /// The filtered list as CSV (`;`, UTF-8 with BOM), as Brazilian Excel opens it.
 #[utoipa::path(get, path = "/api/v1/parties/export.csv", tag = "parties", security(("bearer" = [])), params(PartyQuery),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 401, body = ErrorBody)))]
-pub async fn export_csv(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Query(query): Query<PartyQuery>,
-) -> ApiResult<Response> {
+    responses((status = 200, content_type = "text/csv", body = String), Unauthorized))]
+pub async fn export_csv(Api { state, actor }: Api, Query(query): Query<PartyQuery>) -> ApiResult<Response> {
     Ok(crate::csv::parties_download(state.app.clone(), actor, query)?)
 }
 
@@ -322,15 +282,12 @@ pub struct HistoryParams {
 
 /// The party's history [histórico], newest first, 50 events a page.
 #[utoipa::path(get, path = "/api/v1/parties/{id}/history", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path), HistoryParams),
-    responses((status = 200, body = Vec<app::timeline::EventView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Vec<app::timeline::EventView>), Unauthorized, NotFound, Invalid))]
 pub async fn history(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
     Query(params): Query<HistoryParams>,
 ) -> ApiResult<Json<Vec<app::timeline::EventView>>> {
-    let id = path_id::<PartyId>(&id)?;
     let kind = match params.kind.as_deref().filter(|k| !k.is_empty()) {
         None => None,
         Some(kind) => Some(

@@ -1,10 +1,10 @@
 //! The organisation's custom fields and customer statuses.
+use super::responses::{Forbidden, Invalid, NotFound, Unauthorized};
 use crate::AppState;
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiActor, ApiJson, path_id};
+use crate::error::ApiResult;
+use crate::extract::{Api, ApiJson, Id};
 use app::registry_settings::{CustomFieldView, StatusView};
 use axum::Router;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
@@ -25,11 +25,8 @@ pub fn routes() -> Router<AppState> {
 pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/custom-fields", tag = "parties", security(("bearer" = [])),
-    responses((status = 200, body = Vec<CustomFieldView>), (status = 401, body = ErrorBody)))]
-pub async fn list_fields(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-) -> ApiResult<Json<Vec<CustomFieldView>>> {
+    responses((status = 200, body = Vec<CustomFieldView>), Unauthorized))]
+pub async fn list_fields(Api { state, actor }: Api) -> ApiResult<Json<Vec<CustomFieldView>>> {
     Ok(Json(state.app.registry().custom_fields(&actor).await?))
 }
 
@@ -46,10 +43,9 @@ pub struct NewCustomField {
 /// Adds a field to every party's sheet (administrators). Values go in a
 /// party's `custom` object, by `key`.
 #[utoipa::path(post, path = "/api/v1/custom-fields", tag = "parties", security(("bearer" = [])), request_body = NewCustomField,
-    responses((status = 201, body = CustomFieldView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CustomFieldView), Forbidden, Invalid))]
 pub async fn create_field(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewCustomField>,
 ) -> ApiResult<(StatusCode, Json<CustomFieldView>)> {
     let field = state
@@ -61,23 +57,15 @@ pub async fn create_field(
 }
 
 #[utoipa::path(delete, path = "/api/v1/custom-fields/{id}", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete_field(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
-    let id: Uuid = path_id(&id)?;
+    responses((status = 204), Forbidden, NotFound))]
+pub async fn delete_field(Api { state, actor }: Api, Id(id): Id<Uuid>) -> ApiResult<StatusCode> {
     state.app.registry().delete_custom_field(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/customer-statuses", tag = "parties", security(("bearer" = [])),
-    responses((status = 200, body = Vec<StatusView>), (status = 401, body = ErrorBody)))]
-pub async fn list_statuses(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-) -> ApiResult<Json<Vec<StatusView>>> {
+    responses((status = 200, body = Vec<StatusView>), Unauthorized))]
+pub async fn list_statuses(Api { state, actor }: Api) -> ApiResult<Json<Vec<StatusView>>> {
     Ok(Json(state.app.registry().customer_statuses(&actor).await?))
 }
 
@@ -87,10 +75,9 @@ pub struct NewStatus {
 }
 
 #[utoipa::path(post, path = "/api/v1/customer-statuses", tag = "parties", security(("bearer" = [])), request_body = NewStatus,
-    responses((status = 201, body = StatusView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = StatusView), Forbidden, Invalid))]
 pub async fn add_status(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewStatus>,
 ) -> ApiResult<(StatusCode, Json<StatusView>)> {
     let status = state.app.registry().add_customer_status(&actor, &body.label).await?;

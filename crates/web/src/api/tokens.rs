@@ -1,10 +1,10 @@
 //! The caller's own API tokens.
+use super::responses::{NotFound, Unauthorized};
 use crate::AppState;
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiActor, path_id};
+use crate::error::ApiResult;
+use crate::extract::{Api, Id};
 use app::tokens::ApiTokenInfo;
 use axum::Router;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
@@ -22,24 +22,16 @@ pub fn routes() -> Router<AppState> {
 pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "account", security(("bearer" = [])),
-    responses((status = 200, body = Vec<ApiTokenInfo>), (status = 401, body = ErrorBody)))]
-pub async fn list_tokens(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-) -> ApiResult<Json<Vec<ApiTokenInfo>>> {
+    responses((status = 200, body = Vec<ApiTokenInfo>), Unauthorized))]
+pub async fn list_tokens(Api { state, actor }: Api) -> ApiResult<Json<Vec<ApiTokenInfo>>> {
     let tokens = state.app.tokens().list_api_tokens(&actor).await?;
     Ok(Json(tokens))
 }
 
 #[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", tag = "account", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path)),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn revoke_token(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
-    let id: ApiTokenId = path_id(&id)?;
+    responses((status = 204), Unauthorized, NotFound))]
+pub async fn revoke_token(Api { state, actor }: Api, Id(id): Id<ApiTokenId>) -> ApiResult<StatusCode> {
     state.app.tokens().revoke_api_token(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

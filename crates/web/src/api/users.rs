@@ -1,10 +1,10 @@
 //! Users of the caller's organisation (administrators only).
+use super::responses::{BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::AppState;
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiActor, ApiJson, path_id};
+use crate::error::ApiResult;
+use crate::extract::{Api, ApiJson, Id};
 use app::users::NewUserInput;
 use axum::Router;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
@@ -55,21 +55,16 @@ impl From<User> for UserView {
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])),
-    responses((status = 200, body = Vec<UserView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn list_users(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-) -> ApiResult<Json<Vec<UserView>>> {
+    responses((status = 200, body = Vec<UserView>), Unauthorized, Forbidden))]
+pub async fn list_users(Api { state, actor }: Api) -> ApiResult<Json<Vec<UserView>>> {
     let users = state.app.users().list_users(&actor).await?;
     Ok(Json(users.into_iter().map(UserView::from).collect()))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("bearer" = [])), request_body = NewUserInput,
-    responses((status = 201, body = UserView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = UserView), BadRequest, Unauthorized, Forbidden, Invalid))]
 pub async fn create_user(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
+    Api { state, actor }: Api,
     ApiJson(input): ApiJson<NewUserInput>,
 ) -> ApiResult<(StatusCode, Json<UserView>)> {
     let user = state.app.users().create_user(&actor, input).await?;
@@ -78,13 +73,8 @@ pub async fn create_user(
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path)),
-    responses((status = 200, body = UserView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_user(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
-) -> ApiResult<Json<UserView>> {
-    let id = path_id::<UserId>(&id)?;
+    responses((status = 200, body = UserView), Unauthorized, Forbidden, NotFound))]
+pub async fn get_user(Api { state, actor }: Api, Id(id): Id<UserId>) -> ApiResult<Json<UserView>> {
     let user = state.app.users().get_user(&actor, id).await?;
     Ok(Json(user.into()))
 }
@@ -99,15 +89,12 @@ pub struct UserPatch {
 /// Enables or disables a user; disabling ends the user's sessions and tokens at once.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])), request_body = UserPatch,
     params(("id" = uuid::Uuid, Path)),
-    responses((status = 200, body = UserView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = UserView), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
 pub async fn update_user(
-    State(state): State<AppState>,
-    ApiActor(actor): ApiActor,
-    Path(id): Path<String>,
+    Api { state, actor }: Api,
+    Id(id): Id<UserId>,
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> ApiResult<Json<UserView>> {
-    let id = path_id::<UserId>(&id)?;
     let user = state.app.users().set_user_active(&actor, id, patch.version, patch.active).await?;
     Ok(Json(user.into()))
 }

@@ -4,7 +4,7 @@ use super::components::{FieldMessages, Pairs, value, values};
 use crate::AppState;
 use crate::auth::{VIEW_AS_COOKIE, clear_cookie, set_cookie};
 use crate::error::PageResult;
-use crate::extract::{Form, Page, Query, path_id, see_other};
+use crate::extract::{Form, Id, Page, Query, see_other};
 use crate::i18n::Tr;
 use crate::labels::role_name;
 use crate::layout::{Shell, render_with_status};
@@ -12,7 +12,7 @@ use app::AppError;
 use app::access::AccessOverview;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing;
@@ -214,8 +214,7 @@ pub async fn add_role(page: Page, Form(form): Form<RoleForm>) -> PageResult {
     saved_or_refused(&page, result, BranchForm::default()).await
 }
 
-pub async fn save_role(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
-    let id: RoleId = path_id(&id)?;
+pub async fn save_role(page: Page, Id(id): Id<RoleId>, Form(form): Form<Pairs>) -> PageResult {
     let permissions: Vec<String> = values(&form, "permission").map(str::to_string).collect();
     let version = value(&form, "version").parse().unwrap_or(-1);
     let result = page
@@ -233,8 +232,7 @@ pub async fn save_role(page: Page, Path(id): Path<String>, Form(form): Form<Pair
     saved_or_refused(&page, result, BranchForm::default()).await
 }
 
-pub async fn assign_user(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
-    let target: UserId = path_id(&id)?;
+pub async fn assign_user(page: Page, Id(target): Id<UserId>, Form(form): Form<Pairs>) -> PageResult {
     let branch = match value(&form, "branch_id") {
         "" => Ok(None),
         text => text.parse::<BranchId>().map(Some),
@@ -267,8 +265,7 @@ pub async fn transfer(page: Page, Form(form): Form<TransferForm>) -> PageResult 
 
 /// Starts viewing the app as another user: checked and audited by the
 /// use case; the cookie only says whom, every request checks again.
-pub async fn start_view_as(page: Page, Path(id): Path<String>) -> PageResult {
-    let target: UserId = path_id(&id)?;
+pub async fn start_view_as(page: Page, Id(target): Id<UserId>) -> PageResult {
     page.app().access().view_as(&page.actor, target).await?;
     let mut response = see_other("/customers");
     set_cookie(&mut response, VIEW_AS_COOKIE, &target.to_string(), page.state.secure_cookies, None);

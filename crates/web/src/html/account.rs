@@ -2,7 +2,7 @@
 use super::components::FieldMessages;
 use crate::AppState;
 use crate::error::PageResult;
-use crate::extract::{Form, Page, path_id, see_other};
+use crate::extract::{Form, Id, Page, see_other};
 use crate::flash::Flash;
 use crate::i18n::Tr;
 use crate::layout::{Shell, render_with_status};
@@ -10,7 +10,6 @@ use app::AppError;
 use app::tokens::ApiTokenInfo;
 use askama::Template;
 use axum::Router;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing;
@@ -65,8 +64,7 @@ pub async fn create_token(page: Page, Form(form): Form<NewTokenForm>) -> PageRes
     }
 }
 
-pub async fn revoke_token(page: Page, Path(id): Path<String>) -> PageResult {
-    let id: ApiTokenId = path_id(&id)?;
+pub async fn revoke_token(page: Page, Id(id): Id<ApiTokenId>) -> PageResult {
     page.app().tokens().revoke_api_token(&page.actor, id).await?;
     if page.htmx {
         let mut response = StatusCode::NO_CONTENT.into_response();

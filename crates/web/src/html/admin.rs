@@ -2,14 +2,13 @@
 use super::components::{AuditLine, FieldMessages};
 use crate::AppState;
 use crate::error::PageResult;
-use crate::extract::{Form, Page, Query, path_id, see_other};
+use crate::extract::{Form, Id, Page, Query, see_other};
 use crate::i18n::Tr;
 use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::users::NewUserInput;
 use askama::Template;
 use axum::Router;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing;
 use domain::user::User;
@@ -140,8 +139,7 @@ pub struct ActiveForm {
     active: bool,
 }
 
-pub async fn set_active(page: Page, Path(id): Path<String>, Form(form): Form<ActiveForm>) -> PageResult {
-    let id: UserId = path_id(&id)?;
+pub async fn set_active(page: Page, Id(id): Id<UserId>, Form(form): Form<ActiveForm>) -> PageResult {
     let changed = page.app().users().set_user_active(&page.actor, id, form.version, form.active).await?;
     page.render(&UserRowPartial { t: page.t, u: UserLine::new(&changed, &page.t, page.actor.user_id) })
 }

@@ -6,7 +6,7 @@ use super::components::{
 };
 use crate::AppState;
 use crate::error::PageResult;
-use crate::extract::{Form, Page, Query, path_id, see_other};
+use crate::extract::{Form, Id, Page, Query, see_other};
 use crate::i18n::Tr;
 use crate::layout::{Shell, render_with_status};
 use app::AppError;
@@ -14,7 +14,6 @@ use app::interactions::InteractionView;
 use app::registry_settings::StatusView;
 use askama::Template;
 use axum::Router;
-use axum::extract::Path;
 use axum::routing;
 use domain::access::Permission;
 use domain::interaction::{InteractionChannel, InteractionDraft};
@@ -156,8 +155,7 @@ fn pairs(items: &[(&str, String)]) -> Pairs {
     items.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }
 
-pub async fn new_form(page: Page, Path(id): Path<String>, Query(query): Query<NewQuery>) -> PageResult {
-    let party: PartyId = path_id(&id)?;
+pub async fn new_form(page: Page, Id(party): Id<PartyId>, Query(query): Query<NewQuery>) -> PageResult {
     page.app().parties().party_for_edit(&page.actor, party).await?;
     let form = pairs(&[
         ("nature", query.nature.unwrap_or_default()),
@@ -169,8 +167,7 @@ pub async fn new_form(page: Page, Path(id): Path<String>, Query(query): Query<Ne
     self::page(&page, PageInput { party, existing: None, form, error: None, saved: false }).await
 }
 
-pub async fn create(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
-    let party: PartyId = path_id(&id)?;
+pub async fn create(page: Page, Id(party): Id<PartyId>, Form(form): Form<Pairs>) -> PageResult {
     let (draft, errors) = draft(&form);
     let result = if errors.is_empty() {
         page.app().interactions().open_interaction(&page.actor, party, &draft).await
@@ -198,8 +195,8 @@ fn form_of(i: &InteractionView) -> Pairs {
     ])
 }
 
-pub async fn show(page: Page, Path(id): Path<String>, Query(query): Query<NewQuery>) -> PageResult {
-    let i = page.app().interactions().interaction(&page.actor, path_id::<InteractionId>(&id)?).await?;
+pub async fn show(page: Page, Id(id): Id<InteractionId>, Query(query): Query<NewQuery>) -> PageResult {
+    let i = page.app().interactions().interaction(&page.actor, id).await?;
     let input = PageInput {
         party: PartyId(i.party_id),
         form: form_of(&i),
@@ -210,8 +207,8 @@ pub async fn show(page: Page, Path(id): Path<String>, Query(query): Query<NewQue
     self::page(&page, input).await
 }
 
-pub async fn update(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
-    let existing = page.app().interactions().interaction(&page.actor, path_id::<InteractionId>(&id)?).await?;
+pub async fn update(page: Page, Id(id): Id<InteractionId>, Form(form): Form<Pairs>) -> PageResult {
+    let existing = page.app().interactions().interaction(&page.actor, id).await?;
     let (draft, mut errors) = draft(&form);
     let version = number::<i64>(&form, "version", &mut errors);
     let result = match (errors.is_empty(), version) {

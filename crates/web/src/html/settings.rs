@@ -2,7 +2,7 @@
 use super::components::FieldMessages;
 use crate::AppState;
 use crate::error::PageResult;
-use crate::extract::{Form, Page, path_id, see_other};
+use crate::extract::{Form, Id, Page, see_other};
 use crate::i18n::Tr;
 use crate::labels::Labels;
 use crate::layout::{Shell, render_with_status};
@@ -10,7 +10,6 @@ use app::AppError;
 use app::registry_settings::CustomFieldView;
 use askama::Template;
 use axum::Router;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing;
 use serde::Deserialize;
@@ -88,8 +87,8 @@ pub async fn add_field(page: Page, Form(form): Form<FieldForm>) -> PageResult {
     }
 }
 
-pub async fn delete_field(page: Page, Path(id): Path<String>) -> PageResult {
-    page.app().registry().delete_custom_field(&page.actor, path_id(&id)?).await?;
+pub async fn delete_field(page: Page, Id(field): Id<uuid::Uuid>) -> PageResult {
+    page.app().registry().delete_custom_field(&page.actor, field).await?;
     Ok(see_other("/admin/registry"))
 }
 

@@ -6,7 +6,7 @@ use super::components::{
 };
 use crate::AppState;
 use crate::error::PageResult;
-use crate::extract::{Form, Page, path_id, see_other};
+use crate::extract::{Form, Id, Page, see_other};
 use crate::i18n::Tr;
 use crate::layout::{Shell, render_with_status};
 use app::AppError;
@@ -14,7 +14,6 @@ use app::agenda::AppointmentView;
 use app::vehicles::VehicleView;
 use askama::Template;
 use axum::Router;
-use axum::extract::Path;
 use axum::routing;
 use domain::access::Permission;
 use domain::vehicle::{VehicleDraft, VehicleInterestDraft};
@@ -161,22 +160,22 @@ async fn writable_party(page: &Page, party: PartyId) -> Result<(PartyId, String)
 }
 
 /// An empty vehicle form, or an empty vehicle-of-interest form.
-async fn blank_form(page: Page, id: &str, interest: bool) -> PageResult {
-    let (party, party_name) = writable_party(&page, path_id(id)?).await?;
+async fn blank_form(page: Page, party: PartyId, interest: bool) -> PageResult {
+    let (party, party_name) = writable_party(&page, party).await?;
     let context = FormContext { party, party_name, interest, vehicle: None };
     form_page(&page, context, Vec::new(), None)
 }
 
-pub async fn new_form(page: Page, Path(id): Path<String>) -> PageResult {
-    blank_form(page, &id, false).await
+pub async fn new_form(page: Page, Id(party): Id<PartyId>) -> PageResult {
+    blank_form(page, party, false).await
 }
 
-pub async fn new_interest_form(page: Page, Path(id): Path<String>) -> PageResult {
-    blank_form(page, &id, true).await
+pub async fn new_interest_form(page: Page, Id(party): Id<PartyId>) -> PageResult {
+    blank_form(page, party, true).await
 }
 
-pub async fn create(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
-    let (party, party_name) = writable_party(&page, path_id(&id)?).await?;
+pub async fn create(page: Page, Id(party): Id<PartyId>, Form(form): Form<Pairs>) -> PageResult {
+    let (party, party_name) = writable_party(&page, party).await?;
     let (draft, form_errors) = vehicle_draft(&form);
     let result = if form_errors.is_empty() {
         page.app().vehicles().add_vehicle(&page.actor, party, &draft).await.map(|v| v.id)
@@ -192,8 +191,8 @@ pub async fn create(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>)
     }
 }
 
-pub async fn add_interest(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
-    let (party, party_name) = writable_party(&page, path_id(&id)?).await?;
+pub async fn add_interest(page: Page, Id(party): Id<PartyId>, Form(form): Form<Pairs>) -> PageResult {
+    let (party, party_name) = writable_party(&page, party).await?;
     let (draft, form_errors) = interest_draft(&form);
     let result = if form_errors.is_empty() {
         page.app().vehicles().add_vehicle_interest(&page.actor, party, &draft).await.map(|_| ())
@@ -209,15 +208,14 @@ pub async fn add_interest(page: Page, Path(id): Path<String>, Form(form): Form<P
     }
 }
 
-pub async fn remove_interest(page: Page, Path(id): Path<String>) -> PageResult {
-    let party = page.app().vehicles().remove_vehicle_interest(&page.actor, path_id(&id)?).await?;
+pub async fn remove_interest(page: Page, Id(interest): Id<uuid::Uuid>) -> PageResult {
+    let party = page.app().vehicles().remove_vehicle_interest(&page.actor, interest).await?;
     Ok(see_other(&format!("/customers/{party}#vehicles")))
 }
 
-pub async fn show(page: Page, Path(id): Path<String>) -> PageResult {
+pub async fn show(page: Page, Id(id): Id<VehicleId>) -> PageResult {
     let actor = &page.actor;
     let app = page.app();
-    let id = path_id::<VehicleId>(&id)?;
     let vehicle = app.vehicles().vehicle(actor, id).await?;
     let party = PartyId(vehicle.party_id);
     let owner = app.parties().get_party(actor, party).await?;
@@ -246,8 +244,8 @@ pub async fn show(page: Page, Path(id): Path<String>) -> PageResult {
     })
 }
 
-pub async fn edit_form(page: Page, Path(id): Path<String>) -> PageResult {
-    let v = page.app().vehicles().vehicle(&page.actor, path_id::<VehicleId>(&id)?).await?;
+pub async fn edit_form(page: Page, Id(id): Id<VehicleId>) -> PageResult {
+    let v = page.app().vehicles().vehicle(&page.actor, id).await?;
     let (party, party_name) = writable_party(&page, PartyId(v.party_id)).await?;
     let form: Pairs = [
         ("plate", v.plate.clone().unwrap_or_default()),
@@ -267,8 +265,7 @@ pub async fn edit_form(page: Page, Path(id): Path<String>) -> PageResult {
     form_page(&page, context, form, None)
 }
 
-pub async fn update(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
-    let id = path_id::<VehicleId>(&id)?;
+pub async fn update(page: Page, Id(id): Id<VehicleId>, Form(form): Form<Pairs>) -> PageResult {
     let vehicle = page.app().vehicles().vehicle(&page.actor, id).await?;
     let (party, party_name) = writable_party(&page, PartyId(vehicle.party_id)).await?;
     let mut form_errors = ValidationErrors::new();
@@ -296,8 +293,7 @@ pub async fn update(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>)
     }
 }
 
-pub async fn delete(page: Page, Path(id): Path<String>) -> PageResult {
-    let id = path_id::<VehicleId>(&id)?;
+pub async fn delete(page: Page, Id(id): Id<VehicleId>) -> PageResult {
     let vehicle = page.app().vehicles().vehicle(&page.actor, id).await?;
     page.app().vehicles().remove_vehicle(&page.actor, id).await?;
     Ok(see_other(&format!("/customers/{}#vehicles", vehicle.party_id)))

@@ -1,6 +1,6 @@
 //! An appointment: booking, its page, rescheduling, cancelling it or one occurrence.
 use crate::error::{Error, PageResult};
-use crate::extract::{Form, Page, Query, path_id, see_other};
+use crate::extract::{Form, Id, Page, Query, see_other};
 use crate::flash::Flash;
 use crate::html::components::{
     FieldMessages, FormOutcome, FormValues, Pairs, form_id, number, value, values,
@@ -10,7 +10,6 @@ use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::agenda::{AppointmentView, DoubleBooking};
 use askama::Template;
-use axum::extract::Path;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::appointment::{AppointmentDraft, AppointmentKind, Frequency};
 use domain::{AppointmentId, ValidationErrors};
@@ -191,9 +190,9 @@ pub(super) async fn saved_with_warning(
     page.redirect_with(to, Flash::warning("appointment-double-booked", lines, "double-booking")).await
 }
 
-pub async fn edit_form(page: Page, Path(id): Path<String>) -> PageResult {
+pub async fn edit_form(page: Page, Id(id): Id<AppointmentId>) -> PageResult {
     let actor = &page.actor;
-    let a = page.app().agenda().appointment(actor, path_id::<AppointmentId>(&id)?).await?;
+    let a = page.app().agenda().appointment(actor, id).await?;
     let hours = page.app().agenda().working_hours(actor).await?;
     let local =
         |at: &chrono::DateTime<Utc>| at.with_timezone(&hours.time_zone).format("%Y-%m-%dT%H:%M").to_string();
@@ -227,8 +226,7 @@ pub async fn edit_form(page: Page, Path(id): Path<String>) -> PageResult {
     form_page(&page, form, None, Some((a.id, a.version))).await
 }
 
-pub async fn reschedule(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
-    let id: AppointmentId = path_id(&id)?;
+pub async fn reschedule(page: Page, Id(id): Id<AppointmentId>, Form(form): Form<Pairs>) -> PageResult {
     let (draft, mut errors) = draft(&form);
     let version = number::<i64>(&form, "version", &mut errors);
     let result = match (errors.is_empty(), version) {
@@ -268,8 +266,12 @@ pub(super) struct AppointmentPage {
 /// How many of a series' next occurrences its page lists.
 pub(super) const UPCOMING_SHOWN: usize = 12;
 
-pub async fn show_appointment(page: Page, Path(id): Path<String>, Query(query): Query<Pairs>) -> PageResult {
-    let a = page.app().agenda().appointment(&page.actor, path_id::<AppointmentId>(&id)?).await?;
+pub async fn show_appointment(
+    page: Page,
+    Id(id): Id<AppointmentId>,
+    Query(query): Query<Pairs>,
+) -> PageResult {
+    let a = page.app().agenda().appointment(&page.actor, id).await?;
     let booked = !value(&query, "booked").is_empty();
     let t = page.t;
     let repeat = match a.rrule.as_deref().and_then(|r| domain::appointment::Recurrence::parse_rrule(r).ok()) {
@@ -319,8 +321,7 @@ pub async fn show_appointment(page: Page, Path(id): Path<String>, Query(query): 
     })
 }
 
-pub async fn cancel(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
-    let id: AppointmentId = path_id(&id)?;
+pub async fn cancel(page: Page, Id(id): Id<AppointmentId>, Form(form): Form<Pairs>) -> PageResult {
     let mut errors = ValidationErrors::new();
     let version = number::<i64>(&form, "version", &mut errors).ok_or(Error::from(errors))?;
     let a = page.app().agenda().cancel_appointment(&page.actor, id, version).await?;
@@ -328,8 +329,7 @@ pub async fn cancel(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>)
 }
 
 /// Cancels one occurrence of a series, from its page.
-pub async fn cancel_occurrence(page: Page, Path(id): Path<String>, Form(form): Form<Pairs>) -> PageResult {
-    let id: AppointmentId = path_id(&id)?;
+pub async fn cancel_occurrence(page: Page, Id(id): Id<AppointmentId>, Form(form): Form<Pairs>) -> PageResult {
     let mut errors = ValidationErrors::new();
     let version = number::<i64>(&form, "version", &mut errors);
     let starts_at = DateTime::parse_from_rfc3339(value(&form, "starts_at")).ok();

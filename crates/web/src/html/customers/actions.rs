@@ -1,7 +1,7 @@
 //! What is done from the customer page: consent, notes, relationships,
 //! merging duplicates (and undoing it), archiving.
 use crate::error::PageResult;
-use crate::extract::{Form, Page, path_id, see_other};
+use crate::extract::{Form, Id, Page, path_id, see_other};
 use app::AppError;
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode};
@@ -21,8 +21,7 @@ pub struct ConsentForm {
     wording: String,
 }
 
-pub async fn consent(page: Page, Path(id): Path<String>, Form(form): Form<ConsentForm>) -> PageResult {
-    let id: PartyId = path_id(&id)?;
+pub async fn consent(page: Page, Id(id): Id<PartyId>, Form(form): Form<ConsentForm>) -> PageResult {
     let change = ConsentChange::parse(&form.channel, form.granted, &form.source, &form.wording)?;
     let party = page.app().parties().record_consent(&page.actor, id, change).await?;
     Ok(back_to_sheet(&page, party.id))
@@ -46,8 +45,7 @@ pub struct NoteForm {
     body: String,
 }
 
-pub async fn add_note(page: Page, Path(id): Path<String>, Form(form): Form<NoteForm>) -> PageResult {
-    let party: PartyId = path_id(&id)?;
+pub async fn add_note(page: Page, Id(party): Id<PartyId>, Form(form): Form<NoteForm>) -> PageResult {
     page.app().parties().add_note(&page.actor, party, &form.body).await?;
     Ok(back_to_sheet(&page, party.0))
 }
@@ -67,10 +65,9 @@ pub struct RelationshipForm {
 
 pub async fn add_relationship(
     page: Page,
-    Path(id): Path<String>,
+    Id(party): Id<PartyId>,
     Form(form): Form<RelationshipForm>,
 ) -> PageResult {
-    let party: PartyId = path_id(&id)?;
     let related = other_party(&form.related_id, "related_id")?;
     page.app().parties().add_relationship(&page.actor, party, related, &form.kind).await?;
     Ok(back_to_sheet(&page, party.0))
@@ -88,15 +85,14 @@ pub struct MergeForm {
     merged_id: String,
 }
 
-pub async fn merge(page: Page, Path(id): Path<String>, Form(form): Form<MergeForm>) -> PageResult {
-    let survivor: PartyId = path_id(&id)?;
+pub async fn merge(page: Page, Id(survivor): Id<PartyId>, Form(form): Form<MergeForm>) -> PageResult {
     let merged = other_party(&form.merged_id, "merged_id")?;
     page.app().parties().merge_parties(&page.actor, survivor, merged).await?;
     Ok(back_to_sheet(&page, survivor.0))
 }
 
-pub async fn undo_merge(page: Page, Path(id): Path<String>) -> PageResult {
-    let restored = page.app().parties().undo_merge(&page.actor, path_id(&id)?).await?;
+pub async fn undo_merge(page: Page, Id(merge): Id<Uuid>) -> PageResult {
+    let restored = page.app().parties().undo_merge(&page.actor, merge).await?;
     Ok(back_to_sheet(&page, restored.id))
 }
 
@@ -106,8 +102,7 @@ pub struct ArchiveForm {
     archived: bool,
 }
 
-pub async fn archive(page: Page, Path(id): Path<String>, Form(form): Form<ArchiveForm>) -> PageResult {
-    let party: PartyId = path_id(&id)?;
+pub async fn archive(page: Page, Id(party): Id<PartyId>, Form(form): Form<ArchiveForm>) -> PageResult {
     let saved = page.app().parties().archive_party(&page.actor, party, form.version, form.archived).await?;
     if form.archived {
         return Ok(see_other("/customers"));

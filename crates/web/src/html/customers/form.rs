@@ -1,7 +1,7 @@
 //! The registration form [ficha cadastral]: new, edit, save, and
 //! validation as each field loses focus.
 use crate::error::{Error, PageResult, describe, escape_html};
-use crate::extract::{Page, RawForm, parse_urlencoded, path_id, see_other};
+use crate::extract::{Id, Page, RawForm, parse_urlencoded, see_other};
 use crate::html::components::FieldMessages;
 use crate::i18n::Tr;
 use crate::labels::Labels;
@@ -9,7 +9,6 @@ use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::parties::{PartyInput, PartyView};
 use askama::Template;
-use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use domain::party::{AddressDraft, Channel, PartyDraft, PhoneDraft};
@@ -267,9 +266,9 @@ pub async fn new_form(page: Page) -> PageResult {
     form_page(&page, form, FormState::default(), StatusCode::OK).await
 }
 
-pub async fn edit_form(page: Page, Path(id): Path<String>) -> PageResult {
-    let party = page.app().parties().party_for_edit(&page.actor, path_id(&id)?).await?;
-    let state = FormState { party_id: Some(id), ..FormState::default() };
+pub async fn edit_form(page: Page, Id(id): Id<PartyId>) -> PageResult {
+    let party = page.app().parties().party_for_edit(&page.actor, id).await?;
+    let state = FormState { party_id: Some(id.to_string()), ..FormState::default() };
     form_page(&page, PartyForm::from_view(&party), state, StatusCode::OK).await
 }
 
@@ -352,13 +351,12 @@ pub async fn create(page: Page, RawForm(body): RawForm) -> PageResult {
     }
 }
 
-pub async fn update(page: Page, Path(id): Path<String>, RawForm(body): RawForm) -> PageResult {
+pub async fn update(page: Page, Id(party_id): Id<PartyId>, RawForm(body): RawForm) -> PageResult {
     let form = PartyForm::from_body(&body)?;
-    let party_id: PartyId = path_id(&id)?;
     let version = form.version.unwrap_or(0);
     match page.app().parties().update_party(&page.actor, party_id, version, form.draft()).await {
         Ok(saved) => Ok(saved_redirect(saved.party.id, saved.possible_duplicates.len())),
-        Err(error) => form_failure(&page, form, Some(id), error).await,
+        Err(error) => form_failure(&page, form, Some(party_id.to_string()), error).await,
     }
 }
 

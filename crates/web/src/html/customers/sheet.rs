@@ -2,13 +2,12 @@
 //! its history, notes, relationships and merges, and the profile parts.
 use super::profile::{HistoryQuery, ProfileParts, profile_parts};
 use crate::error::PageResult;
-use crate::extract::{Page, Query, path_id};
+use crate::extract::{Id, Page, Query};
 use crate::i18n::Tr;
 use crate::labels::Labels;
 use crate::layout::Shell;
 use app::parties::{ConsentEventView, MergeView, NoteView, PartyView, RelationshipView};
 use askama::Template;
-use axum::extract::Path;
 use domain::PartyId;
 use domain::access::Permission;
 use domain::party::{Channel, RelationshipKind};
@@ -67,10 +66,9 @@ pub struct SheetQuery {
     before: Option<String>,
 }
 
-pub async fn show(page: Page, Path(id): Path<String>, Query(query): Query<SheetQuery>) -> PageResult {
+pub async fn show(page: Page, Id(party_id): Id<PartyId>, Query(query): Query<SheetQuery>) -> PageResult {
     let actor = &page.actor;
     let app = page.app();
-    let party_id: PartyId = path_id(&id)?;
     let party = app.parties().get_party(actor, party_id).await?;
     let history = app.parties().consent_history(actor, party_id).await?;
     let notes = app.parties().notes(actor, party_id, PROFILE_NOTES).await?;
