@@ -55,7 +55,7 @@ pub(crate) async fn give_starting_role(
     assign_starting_role(tx, org_id, user, role).await
 }
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct RoleView {
     pub id: Uuid,
     pub key: String,
@@ -81,7 +81,7 @@ impl From<repo::RoleRow> for RoleView {
     }
 }
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct BranchView {
     pub id: Uuid,
     pub name: String,
@@ -89,7 +89,7 @@ pub struct BranchView {
 }
 
 /// A user's place in access control: his branch and roles.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct AssignmentView {
     pub user_id: Uuid,
     pub branch_id: Option<Uuid>,

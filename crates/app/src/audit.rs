@@ -9,7 +9,7 @@ use serde::Serialize;
 /// How the audit trail names the command-line operator.
 pub const OPERATOR_LABEL: &str = "operator (command line)";
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct AuditEntry {
     pub id: String,
     pub at: chrono::DateTime<chrono::Utc>,

@@ -15,10 +15,9 @@ use domain::timeline::{Event, EventKind};
 use domain::vehicle::Plate;
 use domain::{InteractionId, PartyId, UserId, ValidationErrors, VehicleId};
 use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct InteractionView {
     pub id: Uuid,
     pub party_id: Uuid,

@@ -9,10 +9,9 @@ use domain::party::{CustomFieldDef, DEFAULT_CUSTOMER_STATUSES};
 use domain::{PartyId, ValidationErrors};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct CustomFieldView {
     pub id: Uuid,
     pub key: String,
@@ -24,7 +23,7 @@ pub struct CustomFieldView {
 
 /// A customer status: `label` is empty for the built-in ones, which the UI
 /// names in the user's language.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct StatusView {
     pub code: String,
     pub label: String,

@@ -7,11 +7,10 @@ use db::repo::timeline as repo;
 use domain::PartyId;
 use domain::timeline::EventKind;
 use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// One movement in a party's history.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct EventView {
     pub id: Uuid,
     pub at: DateTime<Utc>,

@@ -12,7 +12,7 @@ use serde::Serialize;
 /// find in logs and repositories.
 pub const TOKEN_PREFIX: &str = "vnc_";
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ApiTokenInfo {
     pub id: uuid::Uuid,
     pub name: String,

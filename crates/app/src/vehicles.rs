@@ -11,10 +11,9 @@ use domain::timeline::{Event, EventKind};
 use domain::vehicle::{Plate, VehicleDraft, VehicleInterestDraft};
 use domain::{PartyId, VehicleId};
 use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct VehicleView {
     pub id: Uuid,
     pub party_id: Uuid,
@@ -66,7 +65,7 @@ impl From<VehicleRow> for VehicleView {
     }
 }
 
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct VehicleInterestView {
     pub id: Uuid,
     pub party_id: Uuid,

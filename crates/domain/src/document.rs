@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DocumentKind {
     Cpf,
@@ -28,6 +29,14 @@ impl DocumentKind {
             "nif" => Some(DocumentKind::Nif),
             _ => None,
         }
+    }
+}
+
+impl std::str::FromStr for DocumentKind {
+    type Err = &'static str;
+
+    fn from_str(value: &str) -> Result<DocumentKind, &'static str> {
+        DocumentKind::parse(value).ok_or("error-document-invalid")
     }
 }
 

@@ -26,6 +26,28 @@ macro_rules! string_enum {
                 }
             }
         }
+
+        // By hand: the derive does not see a variant's name through a macro's literal.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
+
+        impl std::str::FromStr for $name {
+            type Err = &'static str;
+
+            fn from_str(value: &str) -> Result<$name, &'static str> {
+                $name::parse(value)
+            }
+        }
     };
 }
 

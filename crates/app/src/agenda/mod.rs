@@ -11,7 +11,6 @@ use domain::agenda::{DayAvailability, WorkingHours};
 use domain::appointment::{CancelledOccurrences, Recurrence, Span, occurrences};
 use domain::{InteractionId, PartyId, UserId, ValidationErrors, VehicleId};
 use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 mod booking;
@@ -19,13 +18,13 @@ mod calendar;
 mod feed;
 mod settings;
 
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct UserRef {
     pub id: Uuid,
     pub name: String,
 }
 
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct AppointmentView {
     pub id: Uuid,
     pub title: String,
@@ -105,7 +104,7 @@ impl AppointmentView {
 }
 
 /// One occurrence of an appointment in one user's agenda.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct OccurrenceView {
     pub appointment_id: Uuid,
     /// 0 for the first occurrence of a series.
@@ -123,7 +122,7 @@ pub struct OccurrenceView {
 }
 
 /// A user already booked when a new appointment was made.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct DoubleBooking {
     pub user_id: Uuid,
     pub user_name: String,
@@ -132,7 +131,7 @@ pub struct DoubleBooking {
     pub starts_at: DateTime<Utc>,
 }
 
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct BookedAppointment {
     pub appointment: AppointmentView,
     /// Users booked elsewhere at the same time: a warning, not a refusal.
@@ -140,21 +139,20 @@ pub struct BookedAppointment {
 }
 
 /// One user's free days [dias livres] over a period.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct FreeDaysView {
     pub user: UserRef,
     pub days: Vec<DayView>,
 }
 
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct DayView {
     pub day: NaiveDate,
-    #[schema(value_type = Object)]
     pub availability: DayAvailability,
 }
 
 /// A user whose agenda the actor may see.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct AgendaUser {
     pub id: Uuid,
     pub name: String,

@@ -11,11 +11,10 @@ use domain::party::{ConsentChange, RelationshipKind, parse_note};
 use domain::timeline::{Event, EventKind};
 use domain::{PartyId, ValidationErrors};
 use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// One decision in a party's consent ledger.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ConsentEventView {
     pub channel: String,
     pub granted: bool,
@@ -25,7 +24,7 @@ pub struct ConsentEventView {
     pub recorded_by: String,
 }
 
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct NoteView {
     pub id: Uuid,
     pub body: String,
@@ -33,7 +32,7 @@ pub struct NoteView {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct RelationshipView {
     pub id: Uuid,
     /// `spouse`, `holder`, `company_contact`, `other`

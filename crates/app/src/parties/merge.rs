@@ -8,10 +8,9 @@ use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::{PartyId, ValidationErrors};
 use serde::Serialize;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct MergeView {
     pub id: Uuid,
     pub merged_id: Uuid,

@@ -30,7 +30,7 @@ pub struct PartyInput {
     pub consents: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct PhoneView {
     pub e164: String,
     pub formatted: String,
@@ -38,7 +38,7 @@ pub struct PhoneView {
     pub carrier: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct AddressView {
     pub street: String,
     pub number: String,
@@ -50,7 +50,7 @@ pub struct AddressView {
     pub country: String,
 }
 
-#[derive(Clone, Debug, Default, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct ConsentView {
     pub sms_whatsapp: bool,
     pub email: bool,
@@ -81,7 +81,7 @@ impl From<&ConsentView> for ConsentState {
 }
 
 /// Everything on a party's registration sheet.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct PartyView {
     pub id: Uuid,
     pub kind: String,
@@ -244,7 +244,7 @@ impl PartyView {
 }
 
 /// A row of lists and search results.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct PartyListItem {
     pub id: Uuid,
     pub kind: String,
@@ -286,14 +286,14 @@ impl From<PartySummary> for PartyListItem {
 }
 
 /// Another party that looks like the same one.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct DuplicateHint {
     pub id: Uuid,
     pub full_name: String,
 }
 
 /// The result of saving: the party, and parties sharing its e-mail or phone.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct SavedParty {
     pub party: PartyView,
     pub possible_duplicates: Vec<DuplicateHint>,

@@ -1,14 +1,16 @@
 //! Access control over the API: roles, branches, each user's branch and
 //! roles, and portfolio transfers.
 use super::responses::{Conflict, Forbidden, Invalid, NotFound, Unauthorized};
+use super::{code, public_all};
 use crate::AppState;
 use crate::error::ApiResult;
+use crate::error::Error;
 use crate::extract::{Api, ApiJson, Id};
-use app::access::{AssignmentView, BranchView, RoleView};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
+use domain::access::Permission;
 use domain::{BranchId, RoleId, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
@@ -38,9 +40,9 @@ pub fn routes() -> Router<AppState> {
 pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/roles", tag = "access", security(("bearer" = [])),
-    responses((status = 200, body = Vec<RoleView>), Forbidden))]
-pub async fn list_roles(Api { state, actor }: Api) -> ApiResult<Json<Vec<RoleView>>> {
-    Ok(Json(state.app.access().list_roles(&actor).await?))
+    responses((status = 200, body = Vec<Role>), Forbidden))]
+pub async fn list_roles(Api { state, actor }: Api) -> ApiResult<Json<Vec<Role>>> {
+    Ok(Json(public_all(state.app.access().list_roles(&actor).await?)?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -50,13 +52,13 @@ pub struct NewRole {
 
 /// Adds a role; it starts with reading the user's own portfolio only.
 #[utoipa::path(post, path = "/api/v1/roles", tag = "access", security(("bearer" = [])), request_body = NewRole,
-    responses((status = 201, body = RoleView), Forbidden, Invalid))]
+    responses((status = 201, body = Role), Forbidden, Invalid))]
 pub async fn create_role(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewRole>,
-) -> ApiResult<(StatusCode, Json<RoleView>)> {
+) -> ApiResult<(StatusCode, Json<Role>)> {
     let role = state.app.access().create_role(&actor, &body.name).await?;
-    Ok((StatusCode::CREATED, Json(role)))
+    Ok((StatusCode::CREATED, Json(role.try_into()?)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -73,24 +75,24 @@ pub struct RoleChange {
 
 #[utoipa::path(put, path = "/api/v1/roles/{id}", tag = "access", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = RoleChange,
-    responses((status = 200, body = RoleView), Forbidden, Conflict, Invalid))]
+    responses((status = 200, body = Role), Forbidden, Conflict, Invalid))]
 pub async fn update_role(
     Api { state, actor }: Api,
     Id(id): Id<RoleId>,
     ApiJson(body): ApiJson<RoleChange>,
-) -> ApiResult<Json<RoleView>> {
+) -> ApiResult<Json<Role>> {
     let role = state
         .app
         .access()
         .update_role(&actor, id, body.version, &body.permissions, &body.read_level, &body.write_level)
         .await?;
-    Ok(Json(role))
+    Ok(Json(role.try_into()?))
 }
 
 #[utoipa::path(get, path = "/api/v1/branches", tag = "access", security(("bearer" = [])),
-    responses((status = 200, body = Vec<BranchView>), Unauthorized))]
-pub async fn list_branches(Api { state, actor }: Api) -> ApiResult<Json<Vec<BranchView>>> {
-    Ok(Json(state.app.access().list_branches(&actor).await?))
+    responses((status = 200, body = Vec<Branch>), Unauthorized))]
+pub async fn list_branches(Api { state, actor }: Api) -> ApiResult<Json<Vec<Branch>>> {
+    Ok(Json(public_all(state.app.access().list_branches(&actor).await?)?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -102,22 +104,19 @@ pub struct NewBranch {
 }
 
 #[utoipa::path(post, path = "/api/v1/branches", tag = "access", security(("bearer" = [])), request_body = NewBranch,
-    responses((status = 201, body = BranchView), Forbidden, Invalid))]
+    responses((status = 201, body = Branch), Forbidden, Invalid))]
 pub async fn create_branch(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewBranch>,
-) -> ApiResult<(StatusCode, Json<BranchView>)> {
+) -> ApiResult<(StatusCode, Json<Branch>)> {
     let branch = state.app.access().create_branch(&actor, &body.name, &body.company).await?;
-    Ok((StatusCode::CREATED, Json(branch)))
+    Ok((StatusCode::CREATED, Json(branch.try_into()?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}/access", tag = "access", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = AssignmentView), Forbidden, NotFound))]
-pub async fn get_assignment(
-    Api { state, actor }: Api,
-    Id(user): Id<UserId>,
-) -> ApiResult<Json<AssignmentView>> {
-    Ok(Json(state.app.access().assignment(&actor, user).await?))
+    responses((status = 200, body = Assignment), Forbidden, NotFound))]
+pub async fn get_assignment(Api { state, actor }: Api, Id(user): Id<UserId>) -> ApiResult<Json<Assignment>> {
+    Ok(Json(state.app.access().assignment(&actor, user).await?.try_into()?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -129,15 +128,15 @@ pub struct AssignmentChange {
 /// Sets a user's branch and roles; counts from his next request.
 #[utoipa::path(put, path = "/api/v1/users/{id}/access", tag = "access", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = AssignmentChange,
-    responses((status = 200, body = AssignmentView), Forbidden, Invalid))]
+    responses((status = 200, body = Assignment), Forbidden, Invalid))]
 pub async fn set_assignment(
     Api { state, actor }: Api,
     Id(user): Id<UserId>,
     ApiJson(body): ApiJson<AssignmentChange>,
-) -> ApiResult<Json<AssignmentView>> {
+) -> ApiResult<Json<Assignment>> {
     let roles: Vec<RoleId> = body.role_ids.into_iter().map(RoleId).collect();
     let view = state.app.access().assign_user(&actor, user, body.branch_id.map(BranchId), &roles).await?;
-    Ok(Json(view))
+    Ok(Json(view.try_into()?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -162,4 +161,68 @@ pub async fn transfer_portfolio(
 ) -> ApiResult<Json<TransferDone>> {
     let moved = state.app.access().transfer_portfolio(&actor, UserId(body.from), UserId(body.to)).await?;
     Ok(Json(TransferDone { moved }))
+}
+
+// The public JSON of this capability: what the API promises, apart from
+// the views the screens use, so a screen can change without changing it.
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = RoleView)]
+pub struct Role {
+    pub id: Uuid,
+    pub key: String,
+    pub name: String,
+    pub permissions: Vec<Permission>,
+    pub read_level: String,
+    pub write_level: String,
+    pub version: i64,
+}
+
+impl TryFrom<app::access::RoleView> for Role {
+    type Error = Error;
+
+    fn try_from(view: app::access::RoleView) -> Result<Self, Error> {
+        Ok(Role {
+            id: view.id,
+            key: view.key,
+            name: view.name,
+            permissions: view.permissions.iter().map(|c| code(c)).collect::<Result<_, _>>()?,
+            read_level: view.read_level,
+            write_level: view.write_level,
+            version: view.version,
+        })
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = BranchView)]
+pub struct Branch {
+    pub id: Uuid,
+    pub name: String,
+    pub company: String,
+}
+
+impl TryFrom<app::access::BranchView> for Branch {
+    type Error = Error;
+
+    fn try_from(view: app::access::BranchView) -> Result<Self, Error> {
+        Ok(Branch { id: view.id, name: view.name, company: view.company })
+    }
+}
+
+/// A user's place in access control: his branch and roles.
+#[derive(Serialize, ToSchema)]
+#[schema(as = AssignmentView)]
+pub struct Assignment {
+    pub user_id: Uuid,
+    pub branch_id: Option<Uuid>,
+    pub role_ids: Vec<Uuid>,
+}
+
+impl TryFrom<app::access::AssignmentView> for Assignment {
+    type Error = Error;
+
+    fn try_from(view: app::access::AssignmentView) -> Result<Self, Error> {
+        Ok(Assignment { user_id: view.user_id, branch_id: view.branch_id, role_ids: view.role_ids })
+    }
 }

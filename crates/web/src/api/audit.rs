@@ -1,9 +1,10 @@
 //! The audit trail (administrators only).
+use super::public_all;
 use super::responses::{Forbidden, Invalid, Unauthorized};
 use crate::AppState;
 use crate::error::ApiResult;
+use crate::error::Error;
 use crate::extract::{Api, Query};
-use app::audit::AuditEntry;
 use axum::Router;
 use axum::response::Json;
 use axum::routing;
@@ -41,5 +42,39 @@ pub async fn list_audit(
     Query(query): Query<PageQuery>,
 ) -> ApiResult<Json<AuditPage>> {
     let page = state.app.audit().audit_log(&actor, query.cursor.as_deref(), query.limit).await?;
-    Ok(Json(AuditPage { items: page.items, next_cursor: page.next_cursor }))
+    Ok(Json(AuditPage { items: public_all(page.items)?, next_cursor: page.next_cursor }))
+}
+
+// The public JSON of this capability: what the API promises, apart from
+// the views the screens use, so a screen can change without changing it.
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub ip: Option<String>,
+}
+
+impl TryFrom<app::audit::AuditEntry> for AuditEntry {
+    type Error = Error;
+
+    fn try_from(view: app::audit::AuditEntry) -> Result<Self, Error> {
+        Ok(AuditEntry {
+            id: view.id,
+            at: view.at,
+            actor: view.actor,
+            action: view.action,
+            entity_type: view.entity_type,
+            entity_id: view.entity_id,
+            before: view.before,
+            after: view.after,
+            ip: view.ip,
+        })
+    }
 }

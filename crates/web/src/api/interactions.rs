@@ -1,19 +1,26 @@
 //! Interactions [atendimentos] and the organisation's natures and statuses.
+use super::registry_settings::Status;
 use super::responses::{Conflict, Forbidden, Invalid, NotFound, Unauthorized};
+use super::{code, public_all};
 use crate::AppState;
 use crate::error::ApiResult;
+use crate::error::Error;
 use crate::extract::{Api, ApiJson, Id};
-use app::interactions::{InteractionList, InteractionView};
-use app::registry_settings::StatusView;
+use app::interactions::InteractionList;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
+use chrono::DateTime;
+use chrono::NaiveDate;
+use chrono::Utc;
+use domain::interaction::InteractionChannel;
 use domain::interaction::InteractionDraft;
 use domain::{InteractionId, PartyId};
 use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -27,27 +34,27 @@ pub fn routes() -> Router<AppState> {
 pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/interactions", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<InteractionView>), Unauthorized, NotFound))]
-pub async fn list(Api { state, actor }: Api, Id(id): Id<PartyId>) -> ApiResult<Json<Vec<InteractionView>>> {
-    Ok(Json(state.app.interactions().interactions_of(&actor, id, None).await?))
+    responses((status = 200, body = Vec<Interaction>), Unauthorized, NotFound))]
+pub async fn list(Api { state, actor }: Api, Id(id): Id<PartyId>) -> ApiResult<Json<Vec<Interaction>>> {
+    Ok(Json(public_all(state.app.interactions().interactions_of(&actor, id, None).await?)?))
 }
 
 /// Opens an interaction with the party; `vehicle_id` ties it to one of its vehicles.
 #[utoipa::path(post, path = "/api/v1/parties/{id}/interactions", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = InteractionDraft,
-    responses((status = 201, body = InteractionView), Unauthorized, Forbidden, NotFound, Invalid))]
+    responses((status = 201, body = Interaction), Unauthorized, Forbidden, NotFound, Invalid))]
 pub async fn create(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
     ApiJson(draft): ApiJson<InteractionDraft>,
-) -> ApiResult<(StatusCode, Json<InteractionView>)> {
+) -> ApiResult<(StatusCode, Json<Interaction>)> {
     let opened = state.app.interactions().open_interaction(&actor, id, &draft).await?;
-    Ok((StatusCode::CREATED, Json(opened)))
+    Ok((StatusCode::CREATED, Json(opened.try_into()?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/interactions/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = InteractionView), Unauthorized, NotFound))]
-pub async fn get(Api { state, actor }: Api, Id(id): Id<InteractionId>) -> ApiResult<Json<InteractionView>> {
-    Ok(Json(state.app.interactions().interaction(&actor, id).await?))
+    responses((status = 200, body = Interaction), Unauthorized, NotFound))]
+pub async fn get(Api { state, actor }: Api, Id(id): Id<InteractionId>) -> ApiResult<Json<Interaction>> {
+    Ok(Json(state.app.interactions().interaction(&actor, id).await?.try_into()?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -59,29 +66,33 @@ pub struct InteractionUpdate {
 }
 
 #[utoipa::path(put, path = "/api/v1/interactions/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = InteractionUpdate,
-    responses((status = 200, body = InteractionView), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
+    responses((status = 200, body = Interaction), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
 pub async fn update(
     Api { state, actor }: Api,
     Id(id): Id<InteractionId>,
     ApiJson(body): ApiJson<InteractionUpdate>,
-) -> ApiResult<Json<InteractionView>> {
+) -> ApiResult<Json<Interaction>> {
     let saved = state.app.interactions().update_interaction(&actor, id, body.version, &body.draft).await?;
-    Ok(Json(saved))
+    Ok(Json(saved.try_into()?))
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct InteractionOptions {
     /// Built-in ones have an empty label.
-    pub natures: Vec<StatusView>,
-    pub statuses: Vec<StatusView>,
+    pub natures: Vec<Status>,
+    pub statuses: Vec<Status>,
 }
 
 #[utoipa::path(get, path = "/api/v1/interaction-options", tag = "profile", security(("bearer" = [])),
     responses((status = 200, body = InteractionOptions), Unauthorized))]
 pub async fn options(Api { state, actor }: Api) -> ApiResult<Json<InteractionOptions>> {
     Ok(Json(InteractionOptions {
-        natures: state.app.interactions().interaction_options(&actor, InteractionList::Nature).await?,
-        statuses: state.app.interactions().interaction_options(&actor, InteractionList::Status).await?,
+        natures: public_all(
+            state.app.interactions().interaction_options(&actor, InteractionList::Nature).await?,
+        )?,
+        statuses: public_all(
+            state.app.interactions().interaction_options(&actor, InteractionList::Status).await?,
+        )?,
     }))
 }
 
@@ -94,13 +105,63 @@ pub struct NewOption {
 
 /// Adds a nature or a status (administrators).
 #[utoipa::path(post, path = "/api/v1/interaction-options", tag = "profile", security(("bearer" = [])), request_body = NewOption,
-    responses((status = 201, body = StatusView), Unauthorized, Forbidden, Invalid))]
+    responses((status = 201, body = Status), Unauthorized, Forbidden, Invalid))]
 pub async fn add_option(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewOption>,
-) -> ApiResult<(StatusCode, Json<StatusView>)> {
+) -> ApiResult<(StatusCode, Json<Status>)> {
     let list = InteractionList::parse(&body.list)
         .map_err(|message| domain::ValidationErrors::single("list", message))?;
     let added = state.app.interactions().add_interaction_option(&actor, list, &body.label).await?;
-    Ok((StatusCode::CREATED, Json(added)))
+    Ok((StatusCode::CREATED, Json(added.try_into()?)))
+}
+
+// The public JSON of this capability: what the API promises, apart from
+// the views the screens use, so a screen can change without changing it.
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = InteractionView)]
+pub struct Interaction {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub nature: String,
+    pub channel: InteractionChannel,
+    pub status: String,
+    /// Whether the status closes the interaction.
+    pub closed: bool,
+    pub responsible_id: Uuid,
+    pub responsible: String,
+    pub due_on: Option<NaiveDate>,
+    pub description: String,
+    pub vehicle_id: Option<Uuid>,
+    pub vehicle_plate: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl TryFrom<app::interactions::InteractionView> for Interaction {
+    type Error = Error;
+
+    fn try_from(view: app::interactions::InteractionView) -> Result<Self, Error> {
+        Ok(Interaction {
+            id: view.id,
+            party_id: view.party_id,
+            nature: view.nature,
+            channel: code(&view.channel)?,
+            status: view.status,
+            closed: view.closed,
+            responsible_id: view.responsible_id,
+            responsible: view.responsible,
+            due_on: view.due_on,
+            description: view.description,
+            vehicle_id: view.vehicle_id,
+            vehicle_plate: view.vehicle_plate,
+            created_at: view.created_at,
+            created_by: view.created_by,
+            updated_at: view.updated_at,
+            version: view.version,
+        })
+    }
 }

@@ -82,3 +82,15 @@ pub fn openapi_document() -> String {
 async fn openapi_json() -> Response {
     ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_document()).into_response()
 }
+
+/// A code the database holds, as the API's enum. One the enum does not know
+/// is a defect of the data, not of the caller: it answers 500 and is logged.
+fn code<T: std::str::FromStr>(text: &str) -> Result<T, Error> {
+    text.parse()
+        .map_err(|_| Error::App(app::AppError::Internal(format!("unknown code {text:?} in stored data"))))
+}
+
+/// Each of a use case's views as the API's type.
+fn public_all<V, T: TryFrom<V, Error = Error>>(views: Vec<V>) -> Result<Vec<T>, Error> {
+    views.into_iter().map(T::try_from).collect()
+}

@@ -17,13 +17,15 @@ macro_rules! error_answer { ($(#[$doc:meta])* $name:ident, $status:literal, $des
 
 fn error_body(status: &str, description: &str) -> BTreeMap<String, RefOr<Response>> {
     let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
-    let response = ResponseBuilder::new().description(description).content("application/json", content); ResponsesBuilder::new().response(status, response).build().into()
+    let response = ResponseBuilder::new().description(description).content("application/json", content);
+    ResponsesBuilder::new().response(status, response).build().into()
 }
 
 error_answer!(BadRequest, "400", "The body is not JSON, or not of the documented shape (`bad_request`).");
 error_answer!(Unauthorized, "401", "No valid bearer token (`unauthorized`).");
 error_answer!(Forbidden, "403", "The token's user lacks the right for this (`forbidden`).");
-error_answer!( NotFound,
+error_answer!(
+    NotFound,
     "404",
     "Nothing with this id that the token's user may see (`not_found`), or a party merged into another (`merged`, with `existing_id`)."
 );

@@ -1,16 +1,20 @@
 //! Vehicles owned and of interest [veículos, interesse veículo].
+use super::public_all;
 use super::responses::{Conflict, Forbidden, Invalid, NotFound, Unauthorized};
 use crate::AppState;
 use crate::error::ApiResult;
+use crate::error::Error;
 use crate::extract::{Api, ApiJson, Id};
-use app::vehicles::{VehicleInterestView, VehicleView};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
+use chrono::DateTime;
+use chrono::Utc;
 use domain::vehicle::{VehicleDraft, VehicleInterestDraft};
 use domain::{PartyId, VehicleId};
 use serde::Deserialize;
+use serde::Serialize;
 use utoipa::OpenApi;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -28,27 +32,27 @@ pub fn routes() -> Router<AppState> {
 pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/vehicles", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<VehicleView>), Unauthorized, NotFound))]
-pub async fn list(Api { state, actor }: Api, Id(id): Id<PartyId>) -> ApiResult<Json<Vec<VehicleView>>> {
-    Ok(Json(state.app.vehicles().vehicles_of(&actor, id).await?))
+    responses((status = 200, body = Vec<Vehicle>), Unauthorized, NotFound))]
+pub async fn list(Api { state, actor }: Api, Id(id): Id<PartyId>) -> ApiResult<Json<Vec<Vehicle>>> {
+    Ok(Json(public_all(state.app.vehicles().vehicles_of(&actor, id).await?)?))
 }
 
 /// Registers a vehicle the party owns: a plate (old or Mercosul) or a VIN at least.
 #[utoipa::path(post, path = "/api/v1/parties/{id}/vehicles", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = VehicleDraft,
-    responses((status = 201, body = VehicleView), Unauthorized, Forbidden, NotFound, Invalid))]
+    responses((status = 201, body = Vehicle), Unauthorized, Forbidden, NotFound, Invalid))]
 pub async fn create(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
     ApiJson(draft): ApiJson<VehicleDraft>,
-) -> ApiResult<(StatusCode, Json<VehicleView>)> {
+) -> ApiResult<(StatusCode, Json<Vehicle>)> {
     let vehicle = state.app.vehicles().add_vehicle(&actor, id, &draft).await?;
-    Ok((StatusCode::CREATED, Json(vehicle)))
+    Ok((StatusCode::CREATED, Json(vehicle.try_into()?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/vehicles/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = VehicleView), Unauthorized, NotFound))]
-pub async fn get(Api { state, actor }: Api, Id(id): Id<VehicleId>) -> ApiResult<Json<VehicleView>> {
-    Ok(Json(state.app.vehicles().vehicle(&actor, id).await?))
+    responses((status = 200, body = Vehicle), Unauthorized, NotFound))]
+pub async fn get(Api { state, actor }: Api, Id(id): Id<VehicleId>) -> ApiResult<Json<Vehicle>> {
+    Ok(Json(state.app.vehicles().vehicle(&actor, id).await?.try_into()?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -60,14 +64,14 @@ pub struct VehicleUpdate {
 }
 
 #[utoipa::path(put, path = "/api/v1/vehicles/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = VehicleUpdate,
-    responses((status = 200, body = VehicleView), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
+    responses((status = 200, body = Vehicle), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
 pub async fn update(
     Api { state, actor }: Api,
     Id(id): Id<VehicleId>,
     ApiJson(body): ApiJson<VehicleUpdate>,
-) -> ApiResult<Json<VehicleView>> {
+) -> ApiResult<Json<Vehicle>> {
     let vehicle = state.app.vehicles().update_vehicle(&actor, id, body.version, &body.draft).await?;
-    Ok(Json(vehicle))
+    Ok(Json(vehicle.try_into()?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/vehicles/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
@@ -78,23 +82,23 @@ pub async fn delete(Api { state, actor }: Api, Id(id): Id<VehicleId>) -> ApiResu
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/vehicle-interests", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<VehicleInterestView>), Unauthorized, NotFound))]
+    responses((status = 200, body = Vec<VehicleInterest>), Unauthorized, NotFound))]
 pub async fn interests(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
-) -> ApiResult<Json<Vec<VehicleInterestView>>> {
-    Ok(Json(state.app.vehicles().vehicle_interests(&actor, id).await?))
+) -> ApiResult<Json<Vec<VehicleInterest>>> {
+    Ok(Json(public_all(state.app.vehicles().vehicle_interests(&actor, id).await?)?))
 }
 
 #[utoipa::path(post, path = "/api/v1/parties/{id}/vehicle-interests", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = VehicleInterestDraft,
-    responses((status = 201, body = VehicleInterestView), Unauthorized, Forbidden, NotFound, Invalid))]
+    responses((status = 201, body = VehicleInterest), Unauthorized, Forbidden, NotFound, Invalid))]
 pub async fn add_interest(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
     ApiJson(draft): ApiJson<VehicleInterestDraft>,
-) -> ApiResult<(StatusCode, Json<VehicleInterestView>)> {
+) -> ApiResult<(StatusCode, Json<VehicleInterest>)> {
     let interest = state.app.vehicles().add_vehicle_interest(&actor, id, &draft).await?;
-    Ok((StatusCode::CREATED, Json(interest)))
+    Ok((StatusCode::CREATED, Json(interest.try_into()?)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/vehicle-interests/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
@@ -102,4 +106,82 @@ pub async fn add_interest(
 pub async fn remove_interest(Api { state, actor }: Api, Id(id): Id<Uuid>) -> ApiResult<StatusCode> {
     state.app.vehicles().remove_vehicle_interest(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+// The public JSON of this capability: what the API promises, apart from
+// the views the screens use, so a screen can change without changing it.
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = VehicleView)]
+pub struct Vehicle {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    /// As written on the plate: `ABC-1234` or `ABC1D23`.
+    pub plate: Option<String>,
+    pub vin: Option<String>,
+    pub make: String,
+    pub model: String,
+    pub year: Option<i64>,
+    pub colour: String,
+    pub mileage_km: Option<i64>,
+    pub bought_here: bool,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+    pub version: i64,
+}
+
+impl TryFrom<app::vehicles::VehicleView> for Vehicle {
+    type Error = Error;
+
+    fn try_from(view: app::vehicles::VehicleView) -> Result<Self, Error> {
+        Ok(Vehicle {
+            id: view.id,
+            party_id: view.party_id,
+            plate: view.plate,
+            vin: view.vin,
+            make: view.make,
+            model: view.model,
+            year: view.year,
+            colour: view.colour,
+            mileage_km: view.mileage_km,
+            bought_here: view.bought_here,
+            updated_at: view.updated_at,
+            updated_by: view.updated_by,
+            version: view.version,
+        })
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = VehicleInterestView)]
+pub struct VehicleInterest {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub make: String,
+    pub model: String,
+    pub year_from: Option<i64>,
+    pub year_to: Option<i64>,
+    /// In cents.
+    pub price_min: Option<i64>,
+    /// In cents.
+    pub price_max: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl TryFrom<app::vehicles::VehicleInterestView> for VehicleInterest {
+    type Error = Error;
+
+    fn try_from(view: app::vehicles::VehicleInterestView) -> Result<Self, Error> {
+        Ok(VehicleInterest {
+            id: view.id,
+            party_id: view.party_id,
+            make: view.make,
+            model: view.model,
+            year_from: view.year_from,
+            year_to: view.year_to,
+            price_min: view.price_min,
+            price_max: view.price_max,
+            created_at: view.created_at,
+        })
+    }
 }
