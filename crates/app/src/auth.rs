@@ -65,9 +65,9 @@ const DECOY_HASH: &str =
 impl Auth<'_> {
     #[tracing::instrument(skip_all)]
     pub async fn login(&self, input: LoginInput<'_>) -> Result<LoginSuccess, AppError> {
-        if let Err(wait) = self.limiter.check(input.email, input.ip) {
-            return Err(AppError::RateLimited { retry_after_secs: wait.as_secs().max(1) });
-        }
+        let attempt = self.limiter.begin(input.email, input.ip, self.now()).map_err(|wait| {
+            AppError::RateLimited { retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64 }
+        })?;
         let found = match Email::parse(input.email) {
             Ok(email) => user::find_by_email(&self.db, &email).await?,
             Err(_) => None,
@@ -79,7 +79,6 @@ impl Auth<'_> {
         let user = match found {
             Some(row) if password_ok && row.active => row.into_user(),
             other => {
-                self.limiter.record_failure(input.email, input.ip);
                 let mut tx = self.db.begin().await?;
                 let reason = match &other {
                     None => "unknown_account",
@@ -107,7 +106,7 @@ impl Auth<'_> {
             }
         };
 
-        self.limiter.clear_account(input.email);
+        self.limiter.succeeded(attempt);
         let token = random_token();
         let actor = self.access().actor_for(user, input.ip.map(str::to_string)).await?;
         let mut change = self.change(&actor).await?;

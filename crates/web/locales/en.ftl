@@ -16,7 +16,10 @@ login-email = E-mail
 login-password = Password
 login-submit = Sign in
 login-failed = Wrong e-mail or password.
-login-rate-limited = Too many failed attempts. Wait { $seconds } seconds and try again.
+login-rate-limited = Too many failed attempts. Wait { $count ->
+    [one] a second
+   *[other] { $count } seconds
+} and try again.
 login-logged-out = You have signed out. See you soon!
 login-session-ended = Your session has ended. Please sign in again.
 

@@ -16,7 +16,10 @@ login-email = E-mail
 login-password = Senha
 login-submit = Entrar
 login-failed = E-mail ou senha incorretos.
-login-rate-limited = Muitas tentativas sem sucesso. Aguarde { $seconds } segundos e tente de novo.
+login-rate-limited = Muitas tentativas sem sucesso. Aguarde { $count ->
+    [one] um segundo
+   *[other] { $count } segundos
+} e tente de novo.
 login-logged-out = Você saiu. Até logo!
 login-session-ended = Sua sessão terminou. Entre novamente.
 

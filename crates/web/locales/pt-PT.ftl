@@ -16,7 +16,10 @@ login-email = E-mail
 login-password = Palavra-passe
 login-submit = Entrar
 login-failed = E-mail ou palavra-passe incorretos.
-login-rate-limited = Demasiadas tentativas falhadas. Aguarde { $seconds } segundos e tente novamente.
+login-rate-limited = Demasiadas tentativas falhadas. Aguarde { $count ->
+    [one] um segundo
+   *[other] { $count } segundos
+} e tente novamente.
 login-logged-out = Terminou a sessão. Até breve!
 login-session-ended = A sua sessão terminou. Inicie sessão novamente.
 

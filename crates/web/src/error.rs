@@ -113,9 +113,10 @@ pub fn describe(error: &Error, t: &Tr) -> Described {
                 ("validation", t.get("error-form-invalid"))
             }
             AppError::InvalidCredentials => ("unauthorized", t.get("login-failed")),
-            AppError::RateLimited { retry_after_secs } => {
-                ("rate_limited", t.with("login-rate-limited", "seconds", retry_after_secs))
-            }
+            AppError::RateLimited { retry_after_secs } => (
+                "rate_limited",
+                t.count("login-rate-limited", i64::try_from(*retry_after_secs).unwrap_or(i64::MAX)),
+            ),
             AppError::Forbidden => ("forbidden", t.get("error-forbidden")),
             AppError::NotFound => ("not_found", t.get("error-not-found")),
             AppError::Conflict { by, at } => {

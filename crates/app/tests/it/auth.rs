@@ -23,17 +23,40 @@ async fn wrong_password_is_refused_and_audited(t: TestDb) {
 }
 db_test!(wrong_password_is_refused_and_audited);
 
-async fn eleventh_failure_within_a_minute_is_rate_limited(t: TestDb) {
-    let (app, _) = app_with_admin(&t, Settings::default()).await;
-    for attempt in 1..=10 {
+fn login_from<'a>(email: &'a str, password: &'a str, ip: &'a str) -> LoginInput<'a> {
+    LoginInput { email, password, ip: Some(ip), user_agent: Some("test") }
+}
+
+async fn guessing_slows_down_but_the_owner_still_gets_in(t: TestDb) {
+    let clock = Clock::fixed(chrono::Utc::now());
+    let (app, _) = app_with_admin_on(&t, Settings::default(), clock.clone()).await;
+    for attempt in 1..=5 {
         let result = app.auth().login(login_input("admin@loja.test", "errada-errada")).await;
         assert!(matches!(result, Err(AppError::InvalidCredentials)), "attempt {attempt}");
     }
-    // Even the right password is refused while the account is throttled.
+    let result = app.auth().login(login_input("admin@loja.test", "errada-errada")).await;
+    assert!(matches!(result, Err(AppError::RateLimited { retry_after_secs: 1 })), "got {:?}", result.err());
+    // From the guessing address even the right password waits its turn…
     let result = app.auth().login(login_input("admin@loja.test", PASSWORD)).await;
     assert!(matches!(result, Err(AppError::RateLimited { .. })), "got {:?}", result.err());
+    // …and gets in once the delay has passed: slowed down, never locked out.
+    clock.advance(chrono::Duration::seconds(1));
+    assert!(app.auth().login(login_input("admin@loja.test", PASSWORD)).await.is_ok());
 }
-db_test!(eleventh_failure_within_a_minute_is_rate_limited);
+db_test!(guessing_slows_down_but_the_owner_still_gets_in);
+
+async fn parallel_guesses_are_counted_when_they_start(t: TestDb) {
+    let (app, _) = app_with_admin(&t, Settings::default()).await;
+    let auth = app.auth();
+    let guesses = (0..100).map(|_| auth.login(login_from("admin@loja.test", "errada-errada", "6.6.6.6")));
+    let results = futures_util::future::join_all(guesses).await;
+    let verified = results.iter().filter(|r| matches!(r, Err(AppError::InvalidCredentials))).count();
+    let throttled = results.iter().filter(|r| matches!(r, Err(AppError::RateLimited { .. }))).count();
+    assert_eq!((verified, throttled), (5, 95), "only the free guesses reach the password hash");
+    // The owner, from an address with no failures, is not held back.
+    assert!(app.auth().login(login_from("admin@loja.test", PASSWORD, "10.0.0.2")).await.is_ok());
+}
+db_test!(parallel_guesses_are_counted_when_they_start);
 
 async fn session_ends_at_logout_and_when_user_is_disabled(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;

@@ -102,12 +102,59 @@ impl FieldMessages {
 }
 
 /// Only paths of this site are followed after login or a language change,
-/// so a link cannot bounce a user to another site.
+/// so a link cannot bounce a user to another site. The candidate is read
+/// the way a browser reads a `Location`: tabs and newlines inside it are
+/// dropped and `\\` counts as `/`, which is how `/\tevil.example` or
+/// `/\\evil.example` leave the site. So any control character or backslash
+/// refuses it, and what is followed is the path the URL parser resolved
+/// against this site, never the raw text.
 pub fn local_path(candidate: Option<&str>) -> String {
-    match candidate {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_string()
+    candidate.and_then(same_site_path).unwrap_or_else(|| "/".to_string())
+}
+
+fn same_site_path(candidate: &str) -> Option<String> {
+    let suspicious = |c: char| c.is_control() || c == '\\';
+    if !candidate.starts_with('/') || candidate.starts_with("//") || candidate.contains(suspicious) {
+        return None;
+    }
+    let base = url::Url::parse("http://vinculo.invalid/").ok()?;
+    let resolved = base.join(candidate).ok()?;
+    if resolved.origin() != base.origin() {
+        return None;
+    }
+    let path = &resolved[url::Position::BeforePath..];
+    let decoded = percent_encoding::percent_decode_str(resolved.path()).decode_utf8_lossy();
+    if decoded.starts_with("//") || decoded.contains(suspicious) {
+        return None;
+    }
+    Some(path.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed() {
+        for (candidate, followed) in [
+            ("/customers?q=ana#list", "/customers?q=ana#list"),
+            ("/customers/../agenda", "/agenda"),
+            ("/clientes/joão", "/clientes/jo%C3%A3o"),
+            ("//evil.example", "/"),
+            ("/\\evil.example", "/"),
+            ("\\\\evil.example", "/"),
+            ("/\t/evil.example", "/"),
+            ("/\n/evil.example", "/"),
+            ("/\r\nSet-Cookie: a=b", "/"),
+            ("/%2F%2Fevil.example", "/"),
+            ("/%5Cevil.example", "/"),
+            ("https://evil.example/", "/"),
+            ("javascript:alert(1)", "/"),
+            ("/\u{0}", "/"),
+            ("", "/"),
+        ] {
+            assert_eq!(local_path(Some(candidate)), followed, "{candidate:?}");
         }
-        _ => "/".to_string(),
+        assert_eq!(local_path(None), "/");
     }
 }
