@@ -384,6 +384,9 @@ impl<S: Send + Sync> FromRequest<S> for RawForm {
 
 /// Reads `name=value&…` into `T` with empty values left out.
 pub fn parse_urlencoded<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    for (name, value) in form_urlencoded::parse(bytes) {
+        refuse_control_characters(&name, &value)?;
+    }
     let kept = form_urlencoded::parse(bytes).filter(|(_, value)| !value.is_empty());
     let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish();
     let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
@@ -394,6 +397,46 @@ pub fn parse_urlencoded<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
             None => Error::invalid(field_of(error.path())),
         }
     })
+}
+
+/// Fields typed in a text area, where a line break or a tab is text.
+const MULTI_LINE_FIELDS: &[&str] = &["body", "choices", "description", "notes", "wording"];
+
+/// Where to go next (after login, after a language change): never stored,
+/// and judged whole by `local_path`, which falls back to the home page.
+const ADDRESS_FIELDS: &[&str] = &["next", "back"];
+
+/// A control character is never text a person meant (U+0000 even fails
+/// PostgreSQL outright), so it is refused at the edge, the same on both
+/// databases, in forms and in JSON: only multi-line fields keep tabs and
+/// line breaks.
+fn refuse_control_characters(field: &str, value: &str) -> Result<(), Error> {
+    if ADDRESS_FIELDS.contains(&field) {
+        return Ok(());
+    }
+    let multi_line = MULTI_LINE_FIELDS.contains(&field);
+    let refused = |c: char| c.is_control() && !(multi_line && matches!(c, '\t' | '\n' | '\r'));
+    if value.contains(refused) || field.contains(char::is_control) {
+        let field = if field.contains(char::is_control) { "form" } else { field };
+        return Err(domain::ValidationErrors::single(field.to_string(), "error-control-character").into());
+    }
+    Ok(())
+}
+
+/// Every string of a JSON body (and every key) through
+/// [`refuse_control_characters`], named by its innermost key.
+fn refuse_control_characters_in_json(field: &str, value: &serde_json::Value) -> Result<(), Error> {
+    match value {
+        serde_json::Value::String(text) => refuse_control_characters(field, text),
+        serde_json::Value::Array(items) => {
+            items.iter().try_for_each(|item| refuse_control_characters_in_json(field, item))
+        }
+        serde_json::Value::Object(entries) => entries.iter().try_for_each(|(key, item)| {
+            refuse_control_characters(field, key)?;
+            refuse_control_characters_in_json(key, item)
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The field serde names in "missing field `name`": a required value left empty.
@@ -427,18 +470,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             return Err(Error::UnreadableBody);
         }
         let body = Bytes::from_request(request, state).await.map_err(|_| Error::UnreadableBody)?;
-        let mut deserializer = serde_json::Deserializer::from_slice(&body);
-        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            if !error.inner().is_data() {
-                return Error::UnreadableBody;
-            }
+        let json: serde_json::Value = serde_json::from_slice(&body).map_err(|_| Error::UnreadableBody)?;
+        refuse_control_characters_in_json("body", &json)?;
+        let value = serde_path_to_error::deserialize(json).map_err(|error| {
             let message = error.inner().to_string();
             match missing_field(&message) {
                 Some(field) => required(field),
                 None => Error::invalid(field_of(error.path())),
             }
         })?;
-        deserializer.end().map_err(|_| Error::UnreadableBody)?;
         Ok(ApiJson(value))
     }
 }

@@ -218,3 +218,66 @@ async fn a_new_calendar_address_is_shown_once(t: TestApp) {
     assert!(!t.html(&client, "/agenda/feed").await.contains("id=\"feed-url\""), "shown once");
 }
 web_test!(a_new_calendar_address_is_shown_once);
+
+/// A control character (U+0000 broke PostgreSQL outright) is a field
+/// message on both databases, in a form, a query and the API, and nothing
+/// is written; line breaks stay text where text has lines.
+async fn control_characters_are_refused_at_the_edge(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let form = client
+        .post(t.url("/customers"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("kind", "person"),
+            ("lifecycle", "customer"),
+            ("full_name", "Ana\u{0}Souza"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(form.status(), 422);
+    let body = assert_page(form, "a name with U+0000").await;
+    assert!(body.contains("Caracteres de controle invisíveis não são aceitos aqui"), "{body}");
+
+    let search =
+        client.get(t.url("/customers")).query(&[("city", "Cam\u{1b}pinas")]).send().await.expect("GET");
+    let body = assert_page(search, "a list filter with ESC").await;
+    assert!(body.contains("Caracteres de controle invisíveis"), "{body}");
+
+    for (field, value) in [("full_name", "Ana\tSouza"), ("city", "São\u{0}Paulo"), ("tags", "vip\u{7f}")] {
+        let mut party = json!({ "kind": "person", "lifecycle": "customer", "full_name": "Ana Souza" });
+        party[field] = if field == "tags" { json!([value]) } else { json!(value) };
+        let response = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", party).await;
+        assert_eq!(response.status(), 422, "{field}");
+        let error: Value = response.json().await.expect("JSON");
+        assert_eq!(error["error"]["code"], "validation", "{field}: {error}");
+        assert!(
+            error["error"]["fields"][field].as_str().is_some_and(|m| m.contains("controle")),
+            "{field}: {error}"
+        );
+    }
+    let page = t.api_get(&bearer, "/api/v1/parties").await;
+    assert_eq!(page["total"], 0, "nothing was written: {page}");
+
+    let party = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            "/api/v1/parties",
+            json!({ "kind": "person", "lifecycle": "customer", "full_name": "Ana Souza" }),
+        )
+        .await;
+    assert_eq!(party.status(), 201);
+    let id = party.json::<Value>().await.expect("JSON")["party"]["id"].as_str().expect("id").to_string();
+    let note = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            &format!("/api/v1/parties/{id}/notes"),
+            json!({ "body": "Ligou às 10h.\n\tQuer voltar amanhã." }),
+        )
+        .await;
+    assert_eq!(note.status(), 201, "a note keeps its lines");
+}
+web_test!(control_characters_are_refused_at_the_edge);
