@@ -11,12 +11,17 @@ use std::sync::Arc;
 
 const BOM: &str = "\u{feff}";
 
+/// What a spreadsheet would run as a formula when a cell starts with it
+/// (OWASP, CSV injection): `=HYPERLINK(…)` typed as a customer's name.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell: one that could start a formula gets a leading `'`, which
+/// spreadsheets read as "this is text" and do not show. Every text column of
+/// every export goes through here; a number column would not (a negative
+/// amount is a number, not a formula).
 fn field(value: &str) -> String {
-    if value.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_string()
-    }
+    let value = if value.starts_with(FORMULA_STARTS) { format!("'{value}") } else { value.to_string() };
+    if value.contains([';', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
 }
 
 fn line(out: &mut String, fields: &[String]) {
@@ -126,5 +131,15 @@ mod tests {
         assert_eq!(field("São Paulo"), "São Paulo");
         assert_eq!(field("a;b"), "\"a;b\"");
         assert_eq!(field("diz \"oi\""), "\"diz \"\"oi\"\"\"");
+    }
+
+    #[test]
+    fn a_cell_that_would_start_a_formula_is_text() {
+        assert_eq!(field("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+        assert_eq!(field("+55 11 98765-4321"), "'+55 11 98765-4321");
+        assert_eq!(field("-2+3"), "'-2+3");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("\tx"), "'\tx");
+        assert_eq!(field("Ana-Maria"), "Ana-Maria");
     }
 }

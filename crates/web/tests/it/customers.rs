@@ -337,3 +337,32 @@ async fn pages_show_times_in_the_organisations_zone(t: TestApp) {
     }
 }
 web_test!(pages_show_times_in_the_organisations_zone);
+
+/// A name or city typed as a formula comes out of every export as text
+/// (OWASP CSV injection): the page's download and the API's.
+async fn exports_neutralise_cells_that_would_run_as_formulas(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let response = create_via_form(
+        &t,
+        &client,
+        &token,
+        &[
+            ("full_name", "=HYPERLINK(\"http://evil.example\";\"Clique\")"),
+            ("city", "@SUM(1+1)"),
+            ("state", "SP"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let page = client.get(t.url("/customers/export.csv")).send().await.expect("GET");
+    let api = client.get(t.url("/api/v1/parties/export.csv")).header("authorization", &bearer).send().await;
+    for (what, csv) in [("page", page), ("API", api.expect("GET"))] {
+        assert_eq!(csv.status(), 200, "{what}");
+        let text = csv.text().await.expect("body");
+        let row = text.split("\r\n").nth(1).expect("a row");
+        assert!(row.starts_with("\"'=HYPERLINK(\"\"http://evil.example\"\";"), "{what}: {row}");
+        assert!(row.contains(";'@SUM(1+1);SP;"), "{what}: {row}");
+    }
+}
+web_test!(exports_neutralise_cells_that_would_run_as_formulas);
