@@ -136,3 +136,50 @@ pub async fn admin_actor(t: &TestApp) -> app::Actor {
         .expect("login")
         .actor
 }
+
+/// Nothing that can carry personal data is kept by a browser, a proxy or
+/// a shared computer's cache; only the versioned assets are cached.
+async fn personal_data_is_never_cached(t: TestApp) {
+    let (client, _) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            "/api/v1/parties",
+            serde_json::json!({ "kind": "person", "lifecycle": "customer", "full_name": "Rita Lobo" }),
+        )
+        .await;
+    assert_eq!(party.status(), 201);
+    let id = party.json::<serde_json::Value>().await.expect("JSON")["party"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let pages = [
+        "/".to_string(),
+        "/customers".to_string(),
+        "/customers/search?q=rita".to_string(),
+        format!("/customers/{id}"),
+        "/customers/export.csv".to_string(),
+        "/agenda".to_string(),
+        "/admin/audit".to_string(),
+        "/nao-existe".to_string(),
+    ];
+    for path in &pages {
+        let response = client.get(t.url(path)).send().await.expect("GET");
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+    }
+    for path in [
+        "/api/v1/parties".to_string(),
+        format!("/api/v1/parties/{id}"),
+        "/api/v1/parties/export.csv".to_string(),
+        "/api/v1/audit".to_string(),
+    ] {
+        let response = client.get(t.url(&path)).header("authorization", &bearer).send().await.expect("GET");
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+    }
+    let asset = t.client().get(t.url("/assets/0.1.0/app.css")).send().await.expect("GET");
+    assert!(asset.headers()["cache-control"].to_str().expect("ascii").contains("immutable"));
+}
+web_test!(personal_data_is_never_cached);

@@ -37,14 +37,7 @@ pub async fn rotate_feed(page: Page, headers: HeaderMap) -> PageResult {
 pub async fn calendar_file(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let secret = file.strip_suffix(".ics").unwrap_or(&file);
     match state.app.agenda().calendar_feed(secret).await {
-        Ok(Some(text)) => (
-            [
-                (header::CONTENT_TYPE, render::ical::CONTENT_TYPE),
-                (header::CACHE_CONTROL, "private, max-age=300"),
-            ],
-            text,
-        )
-            .into_response(),
+        Ok(Some(text)) => ([(header::CONTENT_TYPE, render::ical::CONTENT_TYPE)], text).into_response(),
         Ok(None) => Error::not_found().into_response(),
         Err(error) => Error::from(error).into_response(),
     }
