@@ -2,7 +2,6 @@
 use crate::TestDb;
 use app::App;
 use app::users::NewUserInput;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub struct TestApp {
@@ -159,7 +158,7 @@ impl TestApp {
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) -> std::io::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await
+    web::server::serve(listener, router, std::future::pending()).await
 }
 
 pub fn extract_csrf(html: &str) -> Option<String> {

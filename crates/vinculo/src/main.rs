@@ -209,10 +209,7 @@ async fn demo_command(app: &App, customers: u64, seed: u64) -> Result<()> {
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) -> Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed")
+    web::server::serve(listener, router, shutdown_signal()).await.context("server failed")
 }
 
 async fn shutdown_signal() {

@@ -112,6 +112,7 @@ error-body-unreadable = Invalid request: the body is not valid JSON.
 error-value-invalid = Invalid value.
 error-control-character = Invisible control characters are not accepted here (copied text sometimes carries them): type the text again.
 error-method-not-allowed = This address does not take this operation. Go back to the previous page and try again.
+error-body-too-large = What was sent is larger than the server accepts.
 error-filter-invalid = Invalid filter for this field.
 error-filter-field-invalid = Unknown filter field.
 error-filter-too-deep = The filter has too many levels.

@@ -112,6 +112,7 @@ error-body-unreadable = Pedido inválido: o corpo não é um JSON válido.
 error-value-invalid = Valor inválido.
 error-control-character = Não são aceites caracteres de controlo invisíveis aqui (por vezes vêm em texto copiado): escreva o texto de novo.
 error-method-not-allowed = Este endereço não aceita esta operação. Volte à página anterior e tente de novo.
+error-body-too-large = O que foi enviado é maior do que o servidor aceita.
 error-filter-invalid = Filtro inválido para este campo.
 error-filter-field-invalid = Campo de filtro desconhecido.
 error-filter-too-deep = Filtro com demasiados níveis.

@@ -27,6 +27,8 @@ pub enum Error {
     UnreadableBody,
     /// The path exists, not for this method (a GET of a form's address).
     MethodNotAllowed,
+    /// A body over [`crate::server::MAX_BODY_BYTES`].
+    TooLarge,
 }
 
 pub type PageResult = Result<Response, Error>;
@@ -59,6 +61,7 @@ impl Error {
             Error::SignedOut => StatusCode::UNAUTHORIZED,
             Error::UnreadableBody => StatusCode::BAD_REQUEST,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Error::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::App(error) => match error {
                 AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
@@ -105,6 +108,7 @@ pub fn describe(error: &Error, t: &Tr) -> Described {
         Error::SignedOut => ("unauthorized", t.get("error-unauthorized")),
         Error::UnreadableBody => ("bad_request", t.get("error-body-unreadable")),
         Error::MethodNotAllowed => ("method_not_allowed", t.get("error-method-not-allowed")),
+        Error::TooLarge => ("too_large", t.get("error-body-too-large")),
         Error::App(error) => match error {
             AppError::Validation(errors) => {
                 for field_error in &errors.0 {
@@ -163,7 +167,7 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable, for programs: `validation`, `unauthorized`, `forbidden`,
     /// `not_found`, `conflict`, `rate_limited`, `bad_request`,
-    /// `method_not_allowed`, `internal`.
+    /// `method_not_allowed`, `too_large`, `internal`.
     pub code: &'static str,
     /// For people, in the caller's language.
     pub message: String,

@@ -365,8 +365,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     type Rejection = Error;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let body = Bytes::from_request(request, state).await.map_err(|_| Error::invalid("form"))?;
-        parse_urlencoded(&body).map(Form)
+        parse_urlencoded(&body_bytes(request, state, || Error::invalid("form")).await?).map(Form)
     }
 }
 
@@ -378,8 +377,20 @@ impl<S: Send + Sync> FromRequest<S> for RawForm {
     type Rejection = Error;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Bytes::from_request(request, state).await.map(RawForm).map_err(|_| Error::invalid("form"))
+        body_bytes(request, state, || Error::invalid("form")).await.map(RawForm)
     }
+}
+
+/// The whole body, up to the router's limit: over it is `413 too_large`,
+/// any other failure to read it is `unreadable`.
+async fn body_bytes<S: Send + Sync>(
+    request: Request,
+    state: &S,
+    unreadable: fn() -> Error,
+) -> Result<Bytes, Error> {
+    Bytes::from_request(request, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE { Error::TooLarge } else { unreadable() }
+    })
 }
 
 /// Reads `name=value&…` into `T` with empty values left out.
@@ -469,7 +480,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         if !is_json {
             return Err(Error::UnreadableBody);
         }
-        let body = Bytes::from_request(request, state).await.map_err(|_| Error::UnreadableBody)?;
+        let body = body_bytes(request, state, || Error::UnreadableBody).await?;
         let json: serde_json::Value = serde_json::from_slice(&body).map_err(|_| Error::UnreadableBody)?;
         refuse_control_characters_in_json("body", &json)?;
         let value = serde_path_to_error::deserialize(json).map_err(|error| {

@@ -16,10 +16,11 @@ mod labels;
 mod layout;
 mod links;
 mod security;
+pub mod server;
 
 use app::App;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Json, Response};
@@ -47,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), extract::context))
         .layer(from_fn_with_state(state.clone(), security::csrf))
         .layer(from_fn(security::headers))
+        // Outermost, so the CSRF check reads a form under the same limit.
+        .layer(DefaultBodyLimit::max(server::MAX_BODY_BYTES))
         .with_state(state)
 }
 

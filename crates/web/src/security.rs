@@ -5,16 +5,14 @@ use crate::auth::{CSRF_COOKIE, cookie_value, set_cookie};
 use crate::error::message_page;
 use crate::i18n::tr;
 use crate::layout::Shell;
-use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Forms are small; anything bigger is an upload with its own route.
-const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; \
@@ -49,17 +47,18 @@ pub async fn csrf(State(state): State<crate::AppState>, request: Request, next: 
 
     let request = if unsafe_method && !is_api {
         let locale = crate::auth::request_locale(request.headers());
-        let refused = || {
+        let refused = |status: StatusCode, key: &str| {
             let t = tr(locale);
             let shell = Shell::new(existing.as_deref().unwrap_or_default(), None, locale, "", "/");
-            message_page(StatusCode::FORBIDDEN, t, shell, t.get("error-csrf"))
+            message_page(status, t, shell, t.get(key))
         };
         if foreign_origin(request.headers()) {
-            return refused();
+            return refused(StatusCode::FORBIDDEN, "error-csrf");
         }
         match check_token(request, existing.as_deref()).await {
             Ok(request) => request,
-            Err(()) => return refused(),
+            Err(Refusal::Forged) => return refused(StatusCode::FORBIDDEN, "error-csrf"),
+            Err(Refusal::TooLarge) => return refused(StatusCode::PAYLOAD_TOO_LARGE, "error-body-too-large"),
         }
     } else {
         request
@@ -93,12 +92,17 @@ fn foreign_origin(headers: &HeaderMap) -> bool {
 
 /// Accepts the request when its token (header, or form field) equals the
 /// browser's CSRF cookie. Form bodies are read here and handed on intact.
-async fn check_token(request: Request, cookie: Option<&str>) -> Result<Request, ()> {
+enum Refusal {
+    Forged,
+    TooLarge,
+}
+
+async fn check_token(request: Request, cookie: Option<&str>) -> Result<Request, Refusal> {
     let Some(cookie) = cookie.filter(|c| !c.is_empty()) else {
-        return Err(());
+        return Err(Refusal::Forged);
     };
     if let Some(header_token) = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
-        return if constant_time_eq(header_token, cookie) { Ok(request) } else { Err(()) };
+        return if constant_time_eq(header_token, cookie) { Ok(request) } else { Err(Refusal::Forged) };
     }
     let is_form = request
         .headers()
@@ -106,15 +110,19 @@ async fn check_token(request: Request, cookie: Option<&str>) -> Result<Request, 
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return Err(());
+        return Err(Refusal::Forged);
     }
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| ())?;
+    // Read whole to find the token, under the router's body limit.
+    let request = Request::from_parts(parts.clone(), body);
+    let bytes = Bytes::from_request(request, &()).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE { Refusal::TooLarge } else { Refusal::Forged }
+    })?;
     let submitted = form_urlencoded_field(&bytes, CSRF_FIELD);
     if submitted.as_deref().is_some_and(|token| constant_time_eq(token, cookie)) {
         Ok(Request::from_parts(parts, Body::from(bytes)))
     } else {
-        Err(())
+        Err(Refusal::Forged)
     }
 }
 

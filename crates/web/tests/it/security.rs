@@ -183,3 +183,60 @@ async fn personal_data_is_never_cached(t: TestApp) {
     assert!(asset.headers()["cache-control"].to_str().expect("ascii").contains("immutable"));
 }
 web_test!(personal_data_is_never_cached);
+
+/// A client that sends its headers a byte at a time, or opens a connection
+/// and sends nothing, is cut off instead of holding a connection forever.
+async fn slow_and_idle_connections_are_cut_off(t: TestApp) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = t.url("").trim_start_matches("http://").trim_end_matches('/').to_string();
+    let started = std::time::Instant::now();
+    let mut idle = tokio::net::TcpStream::connect(&address).await.expect("connect");
+    let mut slow = tokio::net::TcpStream::connect(&address).await.expect("connect");
+    let slowloris = async {
+        for byte in b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ".iter().chain(std::iter::repeat(&b'a')) {
+            if slow.write_all(&[*byte]).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            if started.elapsed() > std::time::Duration::from_secs(30) {
+                panic!("a slow client was still connected after 30 s");
+            }
+        }
+    };
+    let idle_closed = async {
+        let mut buffer = [0u8; 64];
+        // Closed: end of stream, or the server's reset.
+        let read = tokio::time::timeout(std::time::Duration::from_secs(30), idle.read(&mut buffer)).await;
+        assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "an idle connection was still open after 30 s");
+    };
+    tokio::join!(slowloris, idle_closed);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "cut off after {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn slow_and_idle_connections_are_cut_off_sqlite() {
+    slow_and_idle_connections_are_cut_off(TestApp::spawn(testkit::TestDb::sqlite().await).await).await;
+}
+
+/// A body over the limit is 413 with a message: a form's page, the API's JSON.
+async fn bodies_over_the_limit_answer_413(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let form = client
+        .post(t.url("/customers"))
+        .form(&[("csrf_token", token.as_str()), ("full_name", huge.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(form.status(), 413);
+    let body = form.text().await.expect("body");
+    assert!(body.contains("maior do que o servidor aceita"), "{body}");
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let api = t
+        .api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", serde_json::json!({ "full_name": huge }))
+        .await;
+    assert_eq!(api.status(), 413);
+    let error: serde_json::Value = api.json().await.expect("JSON");
+    assert_eq!(error["error"]["code"], "too_large");
+}
+web_test!(bodies_over_the_limit_answer_413);
