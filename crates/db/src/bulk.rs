@@ -65,7 +65,7 @@ pub async fn load_parties(
                     .await
             }
             Access::Shared => {
-                let path = sqlite.path().to_path_buf();
+                let path = sqlite.file().to_path_buf();
                 tokio::task::spawn_blocking(move || {
                     sqlite_load(&path, &origin, expected, access, &mut batches)
                 })

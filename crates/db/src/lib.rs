@@ -4,6 +4,7 @@
 //! Repositories never check permissions: that is the app layer's job.
 #![forbid(unsafe_code)]
 
+pub mod backup;
 pub mod bulk;
 mod error;
 pub mod filter;
@@ -138,7 +139,8 @@ impl SqliteDb {
         self.pools().writer
     }
 
-    pub(crate) fn path(&self) -> &std::path::Path {
+    /// The database file.
+    pub fn file(&self) -> &std::path::Path {
         &self.0.path
     }
 

@@ -96,6 +96,24 @@ const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     applied_at TEXT NOT NULL
 )";
 
+/// The newest schema version this program knows.
+pub fn newest_known() -> i64 {
+    MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
+}
+
+/// The newest migration the database holds; 0 for a new, empty one.
+pub async fn current_version(db: &Db) -> Result<i64, DbError> {
+    let mut tx = db.begin().await?;
+    let version = on_tx!(&mut tx, conn => {
+        sqlx::query(CREATE_LEDGER).execute(&mut *conn).await?;
+        sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(version) FROM schema_migrations")
+            .fetch_one(&mut *conn)
+            .await?
+    });
+    tx.commit().await?;
+    Ok(version.unwrap_or(0))
+}
+
 /// Applies every migration the database lacks, each in its own transaction.
 /// Returns the versions applied.
 pub async fn run(db: &Db) -> Result<Vec<i64>, DbError> {

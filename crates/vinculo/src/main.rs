@@ -40,8 +40,18 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
-    /// Bring the database schema up to date.
+    /// Bring the database schema up to date (a SQLite file is first copied to backups/).
     Migrate,
+    /// Copy the SQLite database to FILE while the server runs (PostgreSQL: use pg_dump).
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        file: PathBuf,
+    },
+    /// Put a copy made by `vinculo backup` in place of the SQLite database (the server must be stopped).
+    Restore {
+        /// The copy to put back.
+        file: PathBuf,
+    },
     /// Load realistic, deterministic demo customers into the Demo organisation.
     Demo {
         /// How many parties to add.
@@ -117,6 +127,29 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::Serve { demo, .. } => serve(config, demo).await,
+        Command::Backup { file } => {
+            if db::backup::sqlite_file(&config.database).is_none() {
+                return Err(db::backup::BackupError::Postgres.into());
+            }
+            let db = Db::connect(&config.database)
+                .await
+                .with_context(|| format!("cannot open the database {}", config.redacted_database()))?;
+            let result = db::backup::copy_to(&db, &file).await;
+            db.close().await;
+            let bytes = result?;
+            println!("Copied the database to {} ({:.1} MB).", file.display(), bytes as f64 / 1e6);
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let target = db::backup::sqlite_file(&config.database)
+                .context("restore puts back SQLite copies; for PostgreSQL use pg_restore")?;
+            let saved = db::backup::restore(&file, &target, db::migrate::newest_known(), chrono::Utc::now())?;
+            println!("Restored {} from {}.", target.display(), file.display());
+            if let Some(saved) = saved {
+                println!("What it held before is kept in {}.", saved.display());
+            }
+            Ok(())
+        }
         Command::Demo { customers, seed } => {
             let app = App::new(open(&config).await?, config.settings());
             let result = demo_command(&app, customers, seed).await;
@@ -136,6 +169,12 @@ async fn open(config: &Config) -> Result<Db> {
     let db = Db::connect(&config.database)
         .await
         .with_context(|| format!("cannot open the database {}", config.redacted_database()))?;
+    let current = db::migrate::current_version(&db).await.context("cannot read the schema version")?;
+    if current < db::migrate::newest_known() {
+        if let Some(copy) = db::backup::before_migration(&db, current, chrono::Utc::now()).await? {
+            tracing::info!(copy = %copy.display(), "copied the database before migrating it");
+        }
+    }
     let applied = db::migrate::run(&db).await.context("cannot migrate the database")?;
     if !applied.is_empty() {
         tracing::info!(?applied, "migrations applied");
