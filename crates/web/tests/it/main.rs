@@ -5,6 +5,7 @@ mod access_matrix;
 mod api;
 mod browser;
 mod catalogue;
+mod concurrency;
 mod customers;
 mod forms;
 mod profile;
