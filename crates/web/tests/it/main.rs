@@ -7,6 +7,7 @@ mod browser;
 mod catalogue;
 mod concurrency;
 mod customers;
+mod edges;
 mod forms;
 mod profile;
 mod security;
