@@ -159,6 +159,12 @@ async fn api_lists_answer_empty_values_and_name_malformed_ones(t: TestApp) {
     let wrong_method = t.api_send(reqwest::Method::DELETE, &token, "/api/v1/parties", json!({})).await;
     assert_eq!(wrong_method.status(), 405);
     assert_eq!(wrong_method.json::<Value>().await.expect("json")["error"]["code"], "method_not_allowed");
+    // A method no route takes is 405 too, on pages and the API, not the CSRF refusal.
+    let (client, _) = t.login(&t.admin).await;
+    for path in ["/customers", "/api/v1/parties"] {
+        let trace = client.request(reqwest::Method::TRACE, t.url(path)).send().await.expect("TRACE");
+        assert_eq!(trace.status(), 405, "TRACE {path}");
+    }
     let wrong_type = t
         .api_send(reqwest::Method::POST, &token, "/api/v1/users", json!({ "email": 5, "display_name": "X" }))
         .await;
