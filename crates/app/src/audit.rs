@@ -3,7 +3,7 @@ use crate::Audit;
 use crate::{Actor, AppError};
 use db::repo::audit as repo;
 use domain::ids::AuditId;
-use domain::page::{Page, clamp_page_size};
+use domain::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, page_size};
 use serde::Serialize;
 
 /// How the audit trail names the command-line operator.
@@ -54,7 +54,7 @@ impl Audit<'_> {
             })?),
             None => None,
         };
-        let limit = clamp_page_size(size);
+        let limit = page_size(size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
         let mut rows = repo::list(&self.db, actor.org_id, before, limit + 1).await?;
         let next_cursor = if rows.len() > limit as usize {
             rows.truncate(limit as usize);

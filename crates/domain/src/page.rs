@@ -1,5 +1,6 @@
 //! The one pagination shape: keyset pages, so the next page costs the same
 //! as the first however deep a user scrolls.
+use crate::ValidationErrors;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -13,6 +14,12 @@ pub struct Page<T> {
 pub const MAX_PAGE_SIZE: u32 = 200;
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 
-pub fn clamp_page_size(requested: Option<u32>) -> u32 {
-    requested.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
+/// A list's page size as asked for in `limit`: none is `default`, and one
+/// outside 1 to `max` is refused (the API document states the same bounds).
+pub fn page_size(requested: Option<u32>, default: u32, max: u32) -> Result<u32, ValidationErrors> {
+    match requested {
+        None => Ok(default),
+        Some(size) if (1..=max).contains(&size) => Ok(size),
+        Some(_) => Err(ValidationErrors::single("limit", "error-limit-out-of-range")),
+    }
 }

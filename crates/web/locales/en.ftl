@@ -110,6 +110,7 @@ error-csrf = The request was refused for security reasons. Reload the page and t
 error-unauthorized = Missing or invalid API token.
 error-body-unreadable = Invalid request: the body is not valid JSON.
 error-value-invalid = Invalid value.
+error-limit-out-of-range = Outside the range this list allows.
 error-control-character = Invisible control characters are not accepted here (copied text sometimes carries them): type the text again.
 error-method-not-allowed = This address does not take this operation. Go back to the previous page and try again.
 error-body-too-large = What was sent is larger than the server accepts.

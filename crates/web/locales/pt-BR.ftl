@@ -110,6 +110,7 @@ error-csrf = A requisição foi recusada por segurança. Recarregue a página e 
 error-unauthorized = Token de API ausente ou inválido.
 error-body-unreadable = Requisição inválida: o corpo não é um JSON válido.
 error-value-invalid = Valor inválido.
+error-limit-out-of-range = Fora do intervalo que esta lista aceita.
 error-control-character = Caracteres de controle invisíveis não são aceitos aqui (às vezes vêm em textos copiados): digite o texto de novo.
 error-method-not-allowed = Este endereço não aceita esta operação. Volte à página anterior e tente de novo.
 error-body-too-large = O que foi enviado é maior do que o servidor aceita.

@@ -110,6 +110,7 @@ error-csrf = O pedido foi recusado por segurança. Recarregue a página e tente 
 error-unauthorized = Token de API em falta ou inválido.
 error-body-unreadable = Pedido inválido: o corpo não é um JSON válido.
 error-value-invalid = Valor inválido.
+error-limit-out-of-range = Fora do intervalo que esta lista aceita.
 error-control-character = Não são aceites caracteres de controlo invisíveis aqui (por vezes vêm em texto copiado): escreva o texto de novo.
 error-method-not-allowed = Este endereço não aceita esta operação. Volte à página anterior e tente de novo.
 error-body-too-large = O que foi enviado é maior do que o servidor aceita.

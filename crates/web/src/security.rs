@@ -45,8 +45,10 @@ pub async fn csrf(State(state): State<crate::AppState>, request: Request, next: 
     let unsafe_method =
         matches!(*request.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
     // The JSON API authenticates with bearer tokens, never cookies, so a
-    // forged cross-site request has no credentials to ride on.
-    let is_api = request.uri().path().starts_with("/api/");
+    // forged cross-site request has no credentials to ride on; `/health`
+    // takes no cookie either (and answers any other method with 405).
+    let path = request.uri().path();
+    let is_api = path.starts_with("/api/") || path == "/health";
 
     let request = if unsafe_method && !is_api {
         let locale = crate::auth::request_locale(request.headers());

@@ -10,7 +10,7 @@ use domain::ValidationErrors;
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::filter::{Filter, Test, Value};
-use domain::page::{Page, clamp_page_size};
+use domain::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, page_size};
 use domain::party::PartyField;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -38,6 +38,7 @@ pub struct PartyQuery {
     /// From the previous page's `next_cursor`
     pub cursor: Option<String>,
     /// 1 to 200, default 50
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// A filter tree in JSON, joined to the filters above: `all`, `any`
     /// and `not` over `{"field": …, "equals" | "in" | "range" | "contains"
@@ -52,6 +53,7 @@ impl PartyQuery {
     pub fn check(&self) -> Result<(), ValidationErrors> {
         self.filter_tree()?;
         self.sort()?;
+        page_size(self.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
         Ok(())
     }
 
@@ -163,7 +165,7 @@ impl Parties<'_> {
             Some(cursor) => Some(decode_cursor(cursor)?),
             None => None,
         };
-        let limit = clamp_page_size(query.limit);
+        let limit = page_size(query.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
         actor.require(Permission::PartiesRead)?;
         let mut rows =
             repo::list(&self.db, &actor.read_scope(), &filter, sort, descending, after.as_ref(), limit + 1)

@@ -32,6 +32,7 @@ pub struct PageQuery {
     /// From the previous page's `next_cursor`.
     pub cursor: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 

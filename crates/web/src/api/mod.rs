@@ -76,6 +76,7 @@ pub fn openapi_document() -> String {
     ] {
         document.merge(part);
     }
+    responses::add_answers_of_every_shape(&mut document);
     document.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 

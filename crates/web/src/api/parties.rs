@@ -88,6 +88,7 @@ pub struct SearchParams {
     #[serde(default)]
     pub q: String,
     /// 1 to 50, default 10.
+    #[param(minimum = 1, maximum = 50)]
     pub limit: Option<u32>,
 }
 
@@ -97,7 +98,11 @@ pub async fn search(
     Api { state, actor }: Api,
     Query(params): Query<SearchParams>,
 ) -> ApiResult<Json<Vec<PartyListItem>>> {
-    let found = state.app.parties().search_parties(&actor, &params.q, params.limit.unwrap_or(10)).await?;
+    let found = state
+        .app
+        .parties()
+        .search_parties(&actor, &params.q, domain::page::page_size(params.limit, 10, 50)?)
+        .await?;
     Ok(Json(public_all(found)?))
 }
 
@@ -210,6 +215,7 @@ pub async fn add_note(
 #[derive(Deserialize, IntoParams)]
 pub struct NotesParams {
     /// The latest this many notes, 1 to 1,000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 
@@ -222,7 +228,7 @@ pub async fn notes(
     Query(params): Query<NotesParams>,
 ) -> ApiResult<Json<Vec<Note>>> {
     Ok(Json(public_all(
-        state.app.parties().notes(&actor, id, params.limit.unwrap_or(100).clamp(1, 1000)).await?,
+        state.app.parties().notes(&actor, id, domain::page::page_size(params.limit, 100, 1000)?).await?,
     )?))
 }
 

@@ -149,6 +149,9 @@ async fn api_lists_answer_empty_values_and_name_malformed_ones(t: TestApp) {
         ("/api/v1/audit?limit=-1", "limit"),
         ("/api/v1/agenda?from=2026-12-01&to=tomorrow", "to"),
         ("/api/v1/agenda/free-days?from=2026-12-01&to=2026-12-08&cancelled=maybe", "cancelled"),
+        ("/api/v1/parties?limit=201", "limit"),
+        ("/api/v1/audit?limit=0", "limit"),
+        ("/api/v1/parties/search?q=ana&limit=2147483648", "limit"),
     ] {
         let response = get(path).await.expect("GET");
         assert_eq!(response.status(), 422, "{path}");
