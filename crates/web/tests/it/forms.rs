@@ -288,5 +288,15 @@ async fn control_characters_are_refused_at_the_edge(t: TestApp) {
         )
         .await;
     assert_eq!(note.status(), 201, "a note keeps its lines");
+    // A property the API does not read is ignored, whatever it holds.
+    let extra = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            &format!("/api/v1/parties/{id}/notes"),
+            json!({ "body": "Sem controle.", "x\u{1}": "\u{0}" }),
+        )
+        .await;
+    assert_eq!(extra.status(), 201, "{}", extra.text().await.unwrap_or_default());
 }
 web_test!(control_characters_are_refused_at_the_edge);
