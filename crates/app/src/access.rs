@@ -81,12 +81,7 @@ impl From<repo::RoleRow> for RoleView {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct BranchView {
-    pub id: Uuid,
-    pub name: String,
-    pub company: String,
-}
+pub type BranchView = repo::BranchRow;
 
 /// A user's place in access control: his branch and roles.
 #[derive(Clone, Debug, Serialize)]
@@ -305,11 +300,7 @@ impl Access<'_> {
     }
 
     pub async fn list_branches(&self, actor: &Actor) -> Result<Vec<BranchView>, AppError> {
-        Ok(repo::branches(&self.db, actor.org_id)
-            .await?
-            .into_iter()
-            .map(|b| BranchView { id: b.id, name: b.name, company: b.company })
-            .collect())
+        Ok(repo::branches(&self.db, actor.org_id).await?)
     }
 
     /// Adds a role to the organisation. It starts narrow — reading the

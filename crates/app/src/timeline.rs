@@ -6,23 +6,11 @@ use chrono::{DateTime, Utc};
 use db::repo::timeline as repo;
 use domain::PartyId;
 use domain::timeline::EventKind;
-use serde::Serialize;
 use uuid::Uuid;
 
 /// One movement in a party's history.
-#[derive(Clone, Debug, Serialize)]
-pub struct EventView {
-    pub id: Uuid,
-    pub at: DateTime<Utc>,
-    /// `registration`, `consent`, `note`, `vehicle`, `interaction`, `appointment`
-    pub kind: String,
-    /// A message key naming what happened (`timeline-vehicle-added`).
-    pub action: String,
-    pub detail: String,
-    /// The record the event is about.
-    pub subject_id: Option<Uuid>,
-    pub by: String,
-}
+/// An event of a party's history, as stored.
+pub type EventView = db::repo::timeline::EventRow;
 
 /// The most events one page of history shows.
 pub const HISTORY_PAGE: i64 = 50;
@@ -37,18 +25,6 @@ impl Timeline<'_> {
         before: Option<(DateTime<Utc>, Uuid)>,
     ) -> Result<Vec<EventView>, AppError> {
         self.access().guard_party(actor, party, None).await?;
-        Ok(repo::page(&self.db, actor.org_id, party, kind, before, HISTORY_PAGE)
-            .await?
-            .into_iter()
-            .map(|e| EventView {
-                id: e.id,
-                at: e.at,
-                kind: e.kind,
-                action: e.action,
-                detail: e.detail,
-                subject_id: e.subject_id,
-                by: e.actor_label,
-            })
-            .collect())
+        Ok(repo::page(&self.db, actor.org_id, party, kind, before, HISTORY_PAGE).await?)
     }
 }

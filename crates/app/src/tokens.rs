@@ -6,20 +6,13 @@ use db::repo::api_token;
 use domain::ValidationErrors;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::ids::ApiTokenId;
-use serde::Serialize;
 
 /// Tokens start with a recognisable prefix so a leaked one is easy to
 /// find in logs and repositories.
 pub const TOKEN_PREFIX: &str = "vnc_";
 
-#[derive(Clone, Debug, Serialize)]
-pub struct ApiTokenInfo {
-    pub id: uuid::Uuid,
-    pub name: String,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
-    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
-}
+/// An API token as its owner sees it: never its secret.
+pub type ApiTokenInfo = api_token::ApiTokenRow;
 
 pub struct CreatedToken {
     /// Shown once; only its digest is kept.
@@ -78,17 +71,7 @@ impl Tokens<'_> {
 
     #[tracing::instrument(skip_all)]
     pub async fn list_api_tokens(&self, actor: &Actor) -> Result<Vec<ApiTokenInfo>, AppError> {
-        Ok(api_token::list_for_user(&self.db, actor.org_id, actor.user_id)
-            .await?
-            .into_iter()
-            .map(|row| ApiTokenInfo {
-                id: row.id,
-                name: row.name,
-                created_at: row.created_at,
-                last_used_at: row.last_used_at,
-                revoked_at: row.revoked_at,
-            })
-            .collect())
+        Ok(api_token::list_for_user(&self.db, actor.org_id, actor.user_id).await?)
     }
 
     #[tracing::instrument(skip_all)]

@@ -65,36 +65,8 @@ impl From<VehicleRow> for VehicleView {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct VehicleInterestView {
-    pub id: Uuid,
-    pub party_id: Uuid,
-    pub make: String,
-    pub model: String,
-    pub year_from: Option<i64>,
-    pub year_to: Option<i64>,
-    /// In cents.
-    pub price_min: Option<i64>,
-    /// In cents.
-    pub price_max: Option<i64>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<InterestRow> for VehicleInterestView {
-    fn from(row: InterestRow) -> Self {
-        VehicleInterestView {
-            id: row.id,
-            party_id: row.party_id,
-            make: row.make,
-            model: row.model,
-            year_from: row.year_from,
-            year_to: row.year_to,
-            price_min: row.price_min,
-            price_max: row.price_max,
-            created_at: row.created_at,
-        }
-    }
-}
+/// A vehicle a party would like, as stored.
+pub type VehicleInterestView = InterestRow;
 
 impl Vehicles<'_> {
     /// A vehicle, if the actor may open its owner.
@@ -217,7 +189,7 @@ impl Vehicles<'_> {
         party: PartyId,
     ) -> Result<Vec<VehicleInterestView>, AppError> {
         self.access().guard_party(actor, party, None).await?;
-        Ok(repo::interests_of(&self.db, actor.org_id, party).await?.into_iter().map(Into::into).collect())
+        Ok(repo::interests_of(&self.db, actor.org_id, party).await?)
     }
 
     pub async fn add_vehicle_interest(

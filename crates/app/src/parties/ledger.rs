@@ -3,43 +3,20 @@
 use super::PartyView;
 use crate::Parties;
 use crate::{Actor, AppError};
-use chrono::{DateTime, Utc};
 use db::repo::party as repo;
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::party::{ConsentChange, RelationshipKind, parse_note};
 use domain::timeline::{Event, EventKind};
 use domain::{PartyId, ValidationErrors};
-use serde::Serialize;
 use uuid::Uuid;
 
 /// One decision in a party's consent ledger.
-#[derive(Clone, Debug, Serialize)]
-pub struct ConsentEventView {
-    pub channel: String,
-    pub granted: bool,
-    pub at: DateTime<Utc>,
-    pub source: String,
-    pub wording: String,
-    pub recorded_by: String,
-}
+pub type ConsentEventView = repo::ConsentEventRow;
 
-#[derive(Clone, Debug, Serialize)]
-pub struct NoteView {
-    pub id: Uuid,
-    pub body: String,
-    pub author: String,
-    pub created_at: DateTime<Utc>,
-}
+pub type NoteView = repo::NoteRow;
 
-#[derive(Clone, Debug, Serialize)]
-pub struct RelationshipView {
-    pub id: Uuid,
-    /// `spouse`, `holder`, `company_contact`, `other`
-    pub kind: String,
-    pub other_id: Uuid,
-    pub other_name: String,
-}
+pub type RelationshipView = repo::RelationshipRow;
 
 impl Parties<'_> {
     /// Records a consent decision; withdrawing is the same call with `granted: false`.
@@ -84,18 +61,7 @@ impl Parties<'_> {
         id: PartyId,
     ) -> Result<Vec<ConsentEventView>, AppError> {
         self.access().guard_party(actor, id, None).await?;
-        Ok(repo::consent_history(&self.db, actor.org_id, id)
-            .await?
-            .into_iter()
-            .map(|e| ConsentEventView {
-                channel: e.channel,
-                granted: e.granted,
-                at: e.at,
-                source: e.source,
-                wording: e.wording,
-                recorded_by: e.recorded_by_label,
-            })
-            .collect())
+        Ok(repo::consent_history(&self.db, actor.org_id, id).await?)
     }
 
     pub async fn add_note(&self, actor: &Actor, id: PartyId, body: &str) -> Result<NoteView, AppError> {
@@ -134,11 +100,7 @@ impl Parties<'_> {
     /// also in its history).
     pub async fn notes(&self, actor: &Actor, id: PartyId, limit: u32) -> Result<Vec<NoteView>, AppError> {
         self.access().guard_party(actor, id, None).await?;
-        Ok(repo::notes(&self.db, actor.org_id, id, i64::from(limit))
-            .await?
-            .into_iter()
-            .map(|n| NoteView { id: n.id, body: n.body, author: n.author_label, created_at: n.created_at })
-            .collect())
+        Ok(repo::notes(&self.db, actor.org_id, id, i64::from(limit)).await?)
     }
 
     pub async fn add_relationship(
@@ -197,15 +159,6 @@ impl Parties<'_> {
 
     pub async fn relationships(&self, actor: &Actor, id: PartyId) -> Result<Vec<RelationshipView>, AppError> {
         self.access().guard_party(actor, id, None).await?;
-        Ok(repo::relationships(&self.db, actor.org_id, id)
-            .await?
-            .into_iter()
-            .map(|r| RelationshipView {
-                id: r.id,
-                kind: r.kind,
-                other_id: r.other_id,
-                other_name: r.other_name,
-            })
-            .collect())
+        Ok(repo::relationships(&self.db, actor.org_id, id).await?)
     }
 }

@@ -38,17 +38,7 @@ pub struct PhoneView {
     pub carrier: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct AddressView {
-    pub street: String,
-    pub number: String,
-    pub complement: String,
-    pub neighbourhood: String,
-    pub city: String,
-    pub state: String,
-    pub postal_code: String,
-    pub country: String,
-}
+pub type AddressView = repo::AddressRow;
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ConsentView {
@@ -166,16 +156,7 @@ impl From<repo::PartyRecord> for PartyView {
                 })
                 .collect(),
             emails: record.emails,
-            address: record.addresses.into_iter().next().map(|a| AddressView {
-                street: a.street,
-                number: a.number,
-                complement: a.complement,
-                neighbourhood: a.neighbourhood,
-                city: a.city,
-                state: a.state,
-                postal_code: a.postal_code,
-                country: a.country,
-            }),
+            address: record.addresses.into_iter().next(),
             tags: record.tags,
             consent: consent.into(),
             custom: Default::default(),

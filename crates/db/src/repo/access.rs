@@ -5,7 +5,7 @@ use domain::access::{AccessLevel, RoleGrants};
 use domain::{BranchId, OrgId, RoleId, UserId};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct BranchRow {
     pub id: Uuid,
     pub name: String,

@@ -5,7 +5,7 @@ use domain::ids::ApiTokenId;
 use domain::{OrgId, UserId};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct ApiTokenRow {
     pub id: Uuid,
     pub name: String,

@@ -6,15 +6,19 @@ use domain::timeline::{Event, EventKind};
 use domain::{OrgId, PartyId};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct EventRow {
     pub id: Uuid,
     pub at: DateTime<Utc>,
+    /// `registration`, `consent`, `note`, `vehicle`, `interaction`, `appointment`
     pub kind: String,
+    /// A message key naming what happened (`timeline-vehicle-added`).
     pub action: String,
     pub detail: String,
+    /// The record the event is about.
     pub subject_id: Option<Uuid>,
-    pub actor_label: String,
+    #[sqlx(rename = "actor_label")]
+    pub by: String,
 }
 
 pub async fn record(

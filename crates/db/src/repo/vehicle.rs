@@ -130,7 +130,7 @@ pub async fn delete(tx: &mut Tx, org_id: OrgId, id: VehicleId) -> Result<bool, D
     }))
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct InterestRow {
     pub id: Uuid,
     pub party_id: Uuid,
@@ -138,7 +138,9 @@ pub struct InterestRow {
     pub model: String,
     pub year_from: Option<i64>,
     pub year_to: Option<i64>,
+    /// In cents.
     pub price_min: Option<i64>,
+    /// In cents.
     pub price_max: Option<i64>,
     pub created_at: DateTime<Utc>,
 }

@@ -6,7 +6,7 @@ use domain::party::Channel;
 use domain::{OrgId, PartyId, UserId};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct ConsentEventRow {
     pub id: Uuid,
     pub channel: String,
@@ -14,7 +14,8 @@ pub struct ConsentEventRow {
     pub at: DateTime<Utc>,
     pub source: String,
     pub wording: String,
-    pub recorded_by_label: String,
+    #[sqlx(rename = "recorded_by_label")]
+    pub recorded_by: String,
 }
 
 pub struct NewConsentEvent<'a> {
@@ -85,11 +86,12 @@ pub async fn consent_history(
     }))
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct NoteRow {
     pub id: Uuid,
     pub body: String,
-    pub author_label: String,
+    #[sqlx(rename = "author_label")]
+    pub author: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -135,9 +137,10 @@ pub async fn notes(db: &Db, org_id: OrgId, party_id: PartyId, limit: i64) -> Res
     }))
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct RelationshipRow {
     pub id: Uuid,
+    /// `spouse`, `holder`, `company_contact`, `other`
     pub kind: String,
     pub other_id: Uuid,
     pub other_name: String,

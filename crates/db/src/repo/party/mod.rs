@@ -95,7 +95,7 @@ pub struct PhoneRow {
     pub carrier: Option<String>,
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
 pub struct AddressRow {
     pub street: String,
     pub number: String,
