@@ -53,13 +53,23 @@ pub fn request_locale(headers: &HeaderMap) -> Locale {
         .unwrap_or_default()
 }
 
-/// The client's address as the socket saw it.
+/// The client's address. Behind a reverse proxy on the same machine (the
+/// socket's peer is a loopback address) it is the address the proxy
+/// appended last to `X-Forwarded-For`; otherwise the socket's peer, and the
+/// header, which anyone can send, is ignored. Without this every user
+/// behind the proxy would share one address, and the login throttle's
+/// per-address counts would slow them all down together.
 pub fn client_ip(parts: &Parts) -> Option<String> {
-    client_ip_of(parts.extensions.get::<ConnectInfo<SocketAddr>>().cloned())
-}
-
-fn client_ip_of(connect: Option<ConnectInfo<SocketAddr>>) -> Option<String> {
-    connect.map(|ConnectInfo(addr)| addr.ip().to_string())
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())?;
+    if peer.is_loopback() {
+        let forwarded =
+            parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).next_back();
+        let last = forwarded.and_then(|list| list.rsplit(',').next()).map(str::trim);
+        if let Some(client) = last.and_then(|text| text.parse::<std::net::IpAddr>().ok()) {
+            return Some(client.to_string());
+        }
+    }
+    Some(peer.to_string())
 }
 
 /// The client's address, when the server knows it.

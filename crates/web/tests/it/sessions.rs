@@ -249,3 +249,32 @@ async fn login_follows_only_paths_of_this_site(t: TestApp) {
     }
 }
 web_test!(login_follows_only_paths_of_this_site);
+
+/// Behind a proxy on the same machine each client keeps its own address:
+/// guesses from one slow that one down, and the owner signs in from his.
+async fn the_throttle_tells_clients_apart_behind_a_local_proxy(t: TestApp) {
+    let client = t.client();
+    let token = t.csrf_token(&client).await;
+    let attempt = |password: &'static str, from: &'static str| {
+        client
+            .post(t.url("/login"))
+            .header("x-forwarded-for", format!("203.0.113.9, {from}"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("email", t.admin.email.as_str()),
+                ("password", password),
+            ])
+            .send()
+    };
+    for guess in 1..=5 {
+        assert_eq!(
+            attempt("chute-errado", "198.51.100.7").await.expect("POST").status(),
+            401,
+            "guess {guess}"
+        );
+    }
+    assert_eq!(attempt("chute-errado", "198.51.100.7").await.expect("POST").status(), 429);
+    let owner = attempt("senha-muito-segura", "192.0.2.44").await.expect("POST");
+    assert_eq!(owner.status(), 303, "the owner, from his own address, is not held back");
+}
+web_test!(the_throttle_tells_clients_apart_behind_a_local_proxy);
