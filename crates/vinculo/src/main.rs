@@ -131,9 +131,7 @@ async fn main() -> Result<()> {
             if db::backup::sqlite_file(&config.database).is_none() {
                 return Err(db::backup::BackupError::Postgres.into());
             }
-            let db = Db::connect(&config.database)
-                .await
-                .with_context(|| format!("cannot open the database {}", config.redacted_database()))?;
+            let db = connect(&config).await?;
             let result = db::backup::copy_to(&db, &file).await;
             db.close().await;
             let bytes = result?;
@@ -165,10 +163,16 @@ async fn main() -> Result<()> {
     }
 }
 
-async fn open(config: &Config) -> Result<Db> {
-    let db = Db::connect(&config.database)
+/// The database as configured, not yet migrated.
+async fn connect(config: &Config) -> Result<Db> {
+    Db::connect(&config.database)
         .await
-        .with_context(|| format!("cannot open the database {}", config.redacted_database()))?;
+        .with_context(|| format!("cannot open the database {}", config.redacted_database()))
+}
+
+/// The database, migrated (a SQLite file copied to `backups/` first).
+async fn open(config: &Config) -> Result<Db> {
+    let db = connect(config).await?;
     let current = db::migrate::current_version(&db).await.context("cannot read the schema version")?;
     if current < db::migrate::newest_known() {
         if let Some(copy) = db::backup::before_migration(&db, current, chrono::Utc::now()).await? {

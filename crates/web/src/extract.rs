@@ -395,11 +395,14 @@ async fn body_bytes<S: Send + Sync>(
 
 /// Reads `name=value&…` into `T` with empty values left out.
 pub fn parse_urlencoded<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let mut kept = form_urlencoded::Serializer::new(String::new());
     for (name, value) in form_urlencoded::parse(bytes) {
         refuse_control_characters(&name, &value)?;
+        if !value.is_empty() {
+            kept.append_pair(&name, &value);
+        }
     }
-    let kept = form_urlencoded::parse(bytes).filter(|(_, value)| !value.is_empty());
-    let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish();
+    let encoded = kept.finish();
     let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let message = error.inner().to_string();

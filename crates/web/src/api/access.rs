@@ -1,6 +1,6 @@
 //! Access control over the API: roles, branches, each user's branch and
 //! roles, and portfolio transfers.
-use super::responses::{Conflict, Forbidden, Invalid, NotFound, Unauthorized};
+use super::responses::{Conflict, Forbidden};
 use super::{code, public_all};
 use crate::AppState;
 use crate::error::ApiResult;
@@ -52,7 +52,7 @@ pub struct NewRole {
 
 /// Adds a role; it starts with reading the user's own portfolio only.
 #[utoipa::path(post, path = "/api/v1/roles", tag = "access", security(("bearer" = [])), request_body = NewRole,
-    responses((status = 201, body = Role), Forbidden, Invalid))]
+    responses((status = 201, body = Role), Forbidden))]
 pub async fn create_role(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewRole>,
@@ -75,7 +75,7 @@ pub struct RoleChange {
 
 #[utoipa::path(put, path = "/api/v1/roles/{id}", tag = "access", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = RoleChange,
-    responses((status = 200, body = Role), Forbidden, Conflict, Invalid))]
+    responses((status = 200, body = Role), Forbidden, Conflict))]
 pub async fn update_role(
     Api { state, actor }: Api,
     Id(id): Id<RoleId>,
@@ -90,7 +90,7 @@ pub async fn update_role(
 }
 
 #[utoipa::path(get, path = "/api/v1/branches", tag = "access", security(("bearer" = [])),
-    responses((status = 200, body = Vec<Branch>), Unauthorized))]
+    responses((status = 200, body = Vec<Branch>)))]
 pub async fn list_branches(Api { state, actor }: Api) -> ApiResult<Json<Vec<Branch>>> {
     Ok(Json(public_all(state.app.access().list_branches(&actor).await?)?))
 }
@@ -104,7 +104,7 @@ pub struct NewBranch {
 }
 
 #[utoipa::path(post, path = "/api/v1/branches", tag = "access", security(("bearer" = [])), request_body = NewBranch,
-    responses((status = 201, body = Branch), Forbidden, Invalid))]
+    responses((status = 201, body = Branch), Forbidden))]
 pub async fn create_branch(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewBranch>,
@@ -114,7 +114,7 @@ pub async fn create_branch(
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}/access", tag = "access", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Assignment), Forbidden, NotFound))]
+    responses((status = 200, body = Assignment), Forbidden))]
 pub async fn get_assignment(Api { state, actor }: Api, Id(user): Id<UserId>) -> ApiResult<Json<Assignment>> {
     Ok(Json(state.app.access().assignment(&actor, user).await?.try_into()?))
 }
@@ -128,7 +128,7 @@ pub struct AssignmentChange {
 /// Sets a user's branch and roles; counts from his next request.
 #[utoipa::path(put, path = "/api/v1/users/{id}/access", tag = "access", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = AssignmentChange,
-    responses((status = 200, body = Assignment), Forbidden, Invalid))]
+    responses((status = 200, body = Assignment), Forbidden))]
 pub async fn set_assignment(
     Api { state, actor }: Api,
     Id(user): Id<UserId>,
@@ -154,7 +154,7 @@ pub struct TransferDone {
 /// Moves a manager's whole portfolio to another manager (audited).
 #[utoipa::path(post, path = "/api/v1/portfolios/transfer", tag = "access", security(("bearer" = [])),
     request_body = PortfolioTransfer,
-    responses((status = 200, body = TransferDone), Forbidden, Invalid))]
+    responses((status = 200, body = TransferDone), Forbidden))]
 pub async fn transfer_portfolio(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<PortfolioTransfer>,

@@ -1,6 +1,6 @@
 //! Appointments [agendamentos], agendas, free days [dias livres], the
 //! calendar feed and the organisation's working hours.
-use super::responses::{Conflict, Forbidden, Invalid, NotFound, Unauthorized};
+use super::responses::{Conflict, Forbidden, Invalid, NotFound};
 use super::{code, public_all};
 use crate::AppState;
 use crate::error::ApiResult;
@@ -54,7 +54,7 @@ pub struct Doc;
 /// Books an appointment. Times are local to the organisation's time zone.
 /// Users already booked at that time come back in `double_bookings`.
 #[utoipa::path(post, path = "/api/v1/appointments", tag = "agenda", security(("bearer" = [])), request_body = AppointmentDraft,
-    responses((status = 201, body = BookedAppointment), Unauthorized, Forbidden, NotFound, Invalid))]
+    responses((status = 201, body = BookedAppointment), Forbidden, NotFound))]
 pub async fn book(
     Api { state, actor }: Api,
     ApiJson(draft): ApiJson<AppointmentDraft>,
@@ -64,7 +64,7 @@ pub async fn book(
 }
 
 #[utoipa::path(get, path = "/api/v1/appointments/{id}", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Appointment), Unauthorized, NotFound))]
+    responses((status = 200, body = Appointment)))]
 pub async fn get(Api { state, actor }: Api, Id(id): Id<AppointmentId>) -> ApiResult<Json<Appointment>> {
     Ok(Json(state.app.agenda().appointment(&actor, id).await?.try_into()?))
 }
@@ -81,7 +81,7 @@ pub struct AppointmentUpdate {
 
 /// Moves or changes an appointment (a whole series).
 #[utoipa::path(put, path = "/api/v1/appointments/{id}", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = AppointmentUpdate,
-    responses((status = 200, body = BookedAppointment), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
+    responses((status = 200, body = BookedAppointment), Forbidden, Conflict))]
 pub async fn reschedule(
     Api { state, actor }: Api,
     Id(id): Id<AppointmentId>,
@@ -98,7 +98,7 @@ pub struct CancelRequest {
 
 /// Cancels an appointment (a whole series); it stays listed as cancelled.
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/cancel", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CancelRequest,
-    responses((status = 200, body = Appointment), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
+    responses((status = 200, body = Appointment), Forbidden, Conflict))]
 pub async fn cancel(
     Api { state, actor }: Api,
     Id(id): Id<AppointmentId>,
@@ -116,7 +116,7 @@ pub struct CancelOccurrenceRequest {
 
 /// Cancels one occurrence of a recurring appointment; the others stay.
 #[utoipa::path(post, path = "/api/v1/appointments/{id}/occurrences/cancel", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = CancelOccurrenceRequest,
-    responses((status = 200, body = Appointment), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
+    responses((status = 200, body = Appointment), Forbidden, Conflict))]
 pub async fn cancel_occurrence(
     Api { state, actor }: Api,
     Id(id): Id<AppointmentId>,
@@ -127,7 +127,7 @@ pub async fn cancel_occurrence(
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/appointments", tag = "agenda", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<Appointment>), Unauthorized, NotFound))]
+    responses((status = 200, body = Vec<Appointment>)))]
 pub async fn of_party(Api { state, actor }: Api, Id(id): Id<PartyId>) -> ApiResult<Json<Vec<Appointment>>> {
     Ok(Json(public_all(state.app.agenda().appointments_of(&actor, id).await?)?))
 }
@@ -156,7 +156,7 @@ fn user_ids(text: Option<&str>) -> ApiResult<Vec<UserId>> {
 
 /// Occurrences in the users' agendas over the period, series expanded.
 #[utoipa::path(get, path = "/api/v1/agenda", tag = "agenda", security(("bearer" = [])), params(PeriodParams),
-    responses((status = 200, body = Vec<Occurrence>), Unauthorized, Forbidden, Invalid))]
+    responses((status = 200, body = Vec<Occurrence>), Forbidden, Invalid))]
 pub async fn agenda(
     Api { state, actor }: Api,
     Query(params): Query<PeriodParams>,
@@ -173,7 +173,7 @@ pub async fn agenda(
 /// For each user and day: free, partly free (with the free minutes), busy
 /// or closed, against the organisation's working hours.
 #[utoipa::path(get, path = "/api/v1/agenda/free-days", tag = "agenda", security(("bearer" = [])), params(PeriodParams),
-    responses((status = 200, body = Vec<FreeDays>), Unauthorized, Forbidden, Invalid))]
+    responses((status = 200, body = Vec<FreeDays>), Forbidden, Invalid))]
 pub async fn free_days(
     Api { state, actor }: Api,
     Query(params): Query<PeriodParams>,
@@ -185,7 +185,7 @@ pub async fn free_days(
 
 /// The users whose agendas the caller may see.
 #[utoipa::path(get, path = "/api/v1/agenda/users", tag = "agenda", security(("bearer" = [])),
-    responses((status = 200, body = Vec<AgendaUser>), Unauthorized))]
+    responses((status = 200, body = Vec<AgendaUser>)))]
 pub async fn users(Api { state, actor }: Api) -> ApiResult<Json<Vec<AgendaUser>>> {
     Ok(Json(public_all(state.app.agenda().agenda_users(&actor).await?)?))
 }
@@ -198,7 +198,7 @@ pub struct CalendarFeed {
 
 /// Gives the caller a new calendar-feed address; the previous one stops working.
 #[utoipa::path(post, path = "/api/v1/me/calendar-feed", tag = "agenda", security(("bearer" = [])),
-    responses((status = 201, body = CalendarFeed), Unauthorized, Forbidden))]
+    responses((status = 201, body = CalendarFeed), Forbidden))]
 pub async fn rotate_feed(
     Api { state, actor }: Api,
     headers: axum::http::HeaderMap,
@@ -223,7 +223,7 @@ pub struct WorkingHoursBody {
 }
 
 #[utoipa::path(get, path = "/api/v1/working-hours", tag = "agenda", security(("bearer" = [])),
-    responses((status = 200, body = WorkingHoursBody), Unauthorized))]
+    responses((status = 200, body = WorkingHoursBody)))]
 pub async fn working_hours(Api { state, actor }: Api) -> ApiResult<Json<WorkingHoursBody>> {
     let hours = state.app.agenda().working_hours(&actor).await?;
     Ok(Json(WorkingHoursBody {
@@ -236,7 +236,7 @@ pub async fn working_hours(Api { state, actor }: Api) -> ApiResult<Json<WorkingH
 
 /// Sets the organisation's time zone and working hours (administrators).
 #[utoipa::path(put, path = "/api/v1/working-hours", tag = "agenda", security(("bearer" = [])), request_body = WorkingHoursBody,
-    responses((status = 200, body = WorkingHoursBody), Unauthorized, Forbidden, Invalid))]
+    responses((status = 200, body = WorkingHoursBody), Forbidden))]
 pub async fn set_working_hours(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<WorkingHoursBody>,

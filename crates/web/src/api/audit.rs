@@ -1,6 +1,6 @@
 //! The audit trail (administrators only).
 use super::public_all;
-use super::responses::{Forbidden, Invalid, Unauthorized};
+use super::responses::{Forbidden, Invalid};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::error::Error;
@@ -37,7 +37,7 @@ pub struct PageQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])), params(PageQuery),
-    responses((status = 200, body = AuditPage), Unauthorized, Forbidden, Invalid))]
+    responses((status = 200, body = AuditPage), Forbidden, Invalid))]
 pub async fn list_audit(
     Api { state, actor }: Api,
     Query(query): Query<PageQuery>,

@@ -1,6 +1,6 @@
 //! Interactions [atendimentos] and the organisation's natures and statuses.
 use super::registry_settings::Status;
-use super::responses::{Conflict, Forbidden, Invalid, NotFound, Unauthorized};
+use super::responses::{Conflict, Forbidden};
 use super::{code, public_all};
 use crate::AppState;
 use crate::error::ApiResult;
@@ -34,14 +34,14 @@ pub fn routes() -> Router<AppState> {
 pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/interactions", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<Interaction>), Unauthorized, NotFound))]
+    responses((status = 200, body = Vec<Interaction>)))]
 pub async fn list(Api { state, actor }: Api, Id(id): Id<PartyId>) -> ApiResult<Json<Vec<Interaction>>> {
     Ok(Json(public_all(state.app.interactions().interactions_of(&actor, id, None).await?)?))
 }
 
 /// Opens an interaction with the party; `vehicle_id` ties it to one of its vehicles.
 #[utoipa::path(post, path = "/api/v1/parties/{id}/interactions", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = InteractionDraft,
-    responses((status = 201, body = Interaction), Unauthorized, Forbidden, NotFound, Invalid))]
+    responses((status = 201, body = Interaction), Forbidden))]
 pub async fn create(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
@@ -52,7 +52,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/interactions/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Interaction), Unauthorized, NotFound))]
+    responses((status = 200, body = Interaction)))]
 pub async fn get(Api { state, actor }: Api, Id(id): Id<InteractionId>) -> ApiResult<Json<Interaction>> {
     Ok(Json(state.app.interactions().interaction(&actor, id).await?.try_into()?))
 }
@@ -66,7 +66,7 @@ pub struct InteractionUpdate {
 }
 
 #[utoipa::path(put, path = "/api/v1/interactions/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = InteractionUpdate,
-    responses((status = 200, body = Interaction), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
+    responses((status = 200, body = Interaction), Forbidden, Conflict))]
 pub async fn update(
     Api { state, actor }: Api,
     Id(id): Id<InteractionId>,
@@ -84,7 +84,7 @@ pub struct InteractionOptions {
 }
 
 #[utoipa::path(get, path = "/api/v1/interaction-options", tag = "profile", security(("bearer" = [])),
-    responses((status = 200, body = InteractionOptions), Unauthorized))]
+    responses((status = 200, body = InteractionOptions)))]
 pub async fn options(Api { state, actor }: Api) -> ApiResult<Json<InteractionOptions>> {
     Ok(Json(InteractionOptions {
         natures: public_all(
@@ -105,7 +105,7 @@ pub struct NewOption {
 
 /// Adds a nature or a status (administrators).
 #[utoipa::path(post, path = "/api/v1/interaction-options", tag = "profile", security(("bearer" = [])), request_body = NewOption,
-    responses((status = 201, body = Status), Unauthorized, Forbidden, Invalid))]
+    responses((status = 201, body = Status), Forbidden))]
 pub async fn add_option(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewOption>,

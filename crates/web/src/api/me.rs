@@ -1,5 +1,4 @@
 //! The caller's own account.
-use super::responses::Unauthorized;
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::Api;
@@ -32,7 +31,7 @@ pub struct Me {
 
 /// Who the token belongs to.
 #[utoipa::path(get, path = "/api/v1/me", tag = "account", security(("bearer" = [])),
-    responses((status = 200, body = Me), Unauthorized))]
+    responses((status = 200, body = Me)))]
 pub async fn get_me(Api { actor, .. }: Api) -> ApiResult<Json<Me>> {
     Ok(Json(Me {
         id: actor.user_id.0,

@@ -1,5 +1,5 @@
 //! Parties [clientes]: the registry through the API.
-use super::responses::{BadRequest, Conflict, Invalid, NotFound, Unauthorized};
+use super::responses::{BadRequest, Conflict, Invalid};
 use super::{code, public_all};
 use crate::AppState;
 use crate::error::ApiResult;
@@ -75,7 +75,7 @@ pub struct PartyPage {
 }
 
 #[utoipa::path(get, path = "/api/v1/parties", tag = "parties", security(("bearer" = [])), params(PartyQuery),
-    responses((status = 200, body = PartyPage), Unauthorized, Invalid))]
+    responses((status = 200, body = PartyPage), Invalid))]
 pub async fn list(Api { state, actor }: Api, Query(query): Query<PartyQuery>) -> ApiResult<Json<PartyPage>> {
     let page = state.app.parties().list_parties(&actor, &query).await?;
     let total = state.app.parties().count_parties(&actor, &query).await?;
@@ -93,7 +93,7 @@ pub struct SearchParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/search", tag = "parties", security(("bearer" = [])), params(SearchParams),
-    responses((status = 200, body = Vec<PartyListItem>), Unauthorized))]
+    responses((status = 200, body = Vec<PartyListItem>)))]
 pub async fn search(
     Api { state, actor }: Api,
     Query(params): Query<SearchParams>,
@@ -110,7 +110,7 @@ pub async fn search(
 /// with `409 duplicate` and the existing party's id; a shared e-mail or phone
 /// only comes back in `possible_duplicates`.
 #[utoipa::path(post, path = "/api/v1/parties", tag = "parties", security(("bearer" = [])), request_body = PartyInput,
-    responses((status = 201, body = SavedParty), BadRequest, Unauthorized, Conflict, Invalid))]
+    responses((status = 201, body = SavedParty), BadRequest, Conflict))]
 pub async fn create(
     Api { state, actor }: Api,
     ApiJson(input): ApiJson<PartyInput>,
@@ -120,7 +120,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Party), Unauthorized, NotFound))]
+    responses((status = 200, body = Party)))]
 pub async fn get(Api { state, actor }: Api, Id(id): Id<PartyId>) -> ApiResult<Json<Party>> {
     Ok(Json(state.app.parties().get_party(&actor, id).await?.try_into()?))
 }
@@ -135,7 +135,7 @@ pub struct PartyUpdate {
 
 /// Replaces the registration data (phones, e-mails, address and tags included).
 #[utoipa::path(put, path = "/api/v1/parties/{id}", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = PartyUpdate,
-    responses((status = 200, body = SavedParty), Unauthorized, NotFound, Conflict, Invalid))]
+    responses((status = 200, body = SavedParty), Conflict))]
 pub async fn update(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
@@ -153,7 +153,7 @@ pub struct ArchiveRequest {
 }
 
 #[utoipa::path(post, path = "/api/v1/parties/{id}/archive", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ArchiveRequest,
-    responses((status = 200, body = Party), NotFound, Conflict))]
+    responses((status = 200, body = Party), Conflict))]
 pub async fn archive(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
@@ -177,7 +177,7 @@ pub struct ConsentRequest {
 
 /// Appends a consent decision to the ledger; the current state follows from it.
 #[utoipa::path(post, path = "/api/v1/parties/{id}/consents", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = ConsentRequest,
-    responses((status = 200, body = Party), NotFound, Invalid))]
+    responses((status = 200, body = Party)))]
 pub async fn record_consent(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
@@ -188,7 +188,7 @@ pub async fn record_consent(
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/consents", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<ConsentEvent>), NotFound))]
+    responses((status = 200, body = Vec<ConsentEvent>)))]
 pub async fn consent_history(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
@@ -202,7 +202,7 @@ pub struct NoteRequest {
 }
 
 #[utoipa::path(post, path = "/api/v1/parties/{id}/notes", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = NoteRequest,
-    responses((status = 201, body = Note), NotFound, Invalid))]
+    responses((status = 201, body = Note)))]
 pub async fn add_note(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
@@ -221,7 +221,7 @@ pub struct NotesParams {
 
 /// The party's latest notes, newest first.
 #[utoipa::path(get, path = "/api/v1/parties/{id}/notes", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path), NotesParams),
-    responses((status = 200, body = Vec<Note>), NotFound))]
+    responses((status = 200, body = Vec<Note>)))]
 pub async fn notes(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
@@ -240,7 +240,7 @@ pub struct RelationshipRequest {
 }
 
 #[utoipa::path(post, path = "/api/v1/parties/{id}/relationships", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = RelationshipRequest,
-    responses((status = 201, body = Relationship), NotFound, Invalid))]
+    responses((status = 201, body = Relationship)))]
 pub async fn add_relationship(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
@@ -251,7 +251,7 @@ pub async fn add_relationship(
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/relationships", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<Relationship>), NotFound))]
+    responses((status = 200, body = Vec<Relationship>)))]
 pub async fn relationships(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
@@ -267,7 +267,7 @@ pub struct MergeRequest {
 
 /// Moves everything of `merged_id` to this party; undo with `POST /api/v1/merges/{id}/undo`.
 #[utoipa::path(post, path = "/api/v1/parties/{id}/merge", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = MergeRequest,
-    responses((status = 200, body = Merge), NotFound, Invalid))]
+    responses((status = 200, body = Merge)))]
 pub async fn merge(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
@@ -277,14 +277,14 @@ pub async fn merge(
 }
 
 #[utoipa::path(post, path = "/api/v1/merges/{id}/undo", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Party, description = "The restored party"), NotFound, Invalid))]
+    responses((status = 200, body = Party, description = "The restored party"), Invalid))]
 pub async fn undo_merge(Api { state, actor }: Api, Id(id): Id<Uuid>) -> ApiResult<Json<Party>> {
     Ok(Json(state.app.parties().undo_merge(&actor, id).await?.try_into()?))
 }
 
 /// The filtered list as CSV (`;`, UTF-8 with BOM), as Brazilian Excel opens it.
 #[utoipa::path(get, path = "/api/v1/parties/export.csv", tag = "parties", security(("bearer" = [])), params(PartyQuery),
-    responses((status = 200, content_type = "text/csv", body = String), Unauthorized))]
+    responses((status = 200, content_type = "text/csv", body = String)))]
 pub async fn export_csv(Api { state, actor }: Api, Query(query): Query<PartyQuery>) -> ApiResult<Response> {
     Ok(crate::csv::parties_download(state.app.clone(), actor, query)?)
 }
@@ -301,7 +301,7 @@ pub struct HistoryParams {
 
 /// The party's history [histórico], newest first, 50 events a page.
 #[utoipa::path(get, path = "/api/v1/parties/{id}/history", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path), HistoryParams),
-    responses((status = 200, body = Vec<Event>), Unauthorized, NotFound, Invalid))]
+    responses((status = 200, body = Vec<Event>), Invalid))]
 pub async fn history(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,

@@ -1,5 +1,5 @@
 //! The organisation's custom fields and customer statuses.
-use super::responses::{Forbidden, Invalid, NotFound, Unauthorized};
+use super::responses::Forbidden;
 use super::{code, public_all};
 use crate::AppState;
 use crate::error::ApiResult;
@@ -28,7 +28,7 @@ pub fn routes() -> Router<AppState> {
 pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/custom-fields", tag = "parties", security(("bearer" = [])),
-    responses((status = 200, body = Vec<CustomField>), Unauthorized))]
+    responses((status = 200, body = Vec<CustomField>)))]
 pub async fn list_fields(Api { state, actor }: Api) -> ApiResult<Json<Vec<CustomField>>> {
     Ok(Json(public_all(state.app.registry().custom_fields(&actor).await?)?))
 }
@@ -46,7 +46,7 @@ pub struct NewCustomField {
 /// Adds a field to every party's sheet (administrators). Values go in a
 /// party's `custom` object, by `key`.
 #[utoipa::path(post, path = "/api/v1/custom-fields", tag = "parties", security(("bearer" = [])), request_body = NewCustomField,
-    responses((status = 201, body = CustomField), Forbidden, Invalid))]
+    responses((status = 201, body = CustomField), Forbidden))]
 pub async fn create_field(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewCustomField>,
@@ -60,14 +60,14 @@ pub async fn create_field(
 }
 
 #[utoipa::path(delete, path = "/api/v1/custom-fields/{id}", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 204), Forbidden, NotFound))]
+    responses((status = 204), Forbidden))]
 pub async fn delete_field(Api { state, actor }: Api, Id(id): Id<Uuid>) -> ApiResult<StatusCode> {
     state.app.registry().delete_custom_field(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/customer-statuses", tag = "parties", security(("bearer" = [])),
-    responses((status = 200, body = Vec<Status>), Unauthorized))]
+    responses((status = 200, body = Vec<Status>)))]
 pub async fn list_statuses(Api { state, actor }: Api) -> ApiResult<Json<Vec<Status>>> {
     Ok(Json(public_all(state.app.registry().customer_statuses(&actor).await?)?))
 }
@@ -78,7 +78,7 @@ pub struct NewStatus {
 }
 
 #[utoipa::path(post, path = "/api/v1/customer-statuses", tag = "parties", security(("bearer" = [])), request_body = NewStatus,
-    responses((status = 201, body = Status), Forbidden, Invalid))]
+    responses((status = 201, body = Status), Forbidden))]
 pub async fn add_status(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewStatus>,

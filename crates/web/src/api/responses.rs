@@ -1,5 +1,7 @@
-//! The error answers of the API, each described once and named in an
-//! endpoint's `responses(...)`: `responses((status = 200, body = PartyView), Unauthorized, NotFound)`.
+//! The error answers of the API, each described once. An endpoint names
+//! only those its shape does not imply (`responses((status = 200, body =
+//! Party), Forbidden, Conflict)`); 401, 404 for a path id and 422 for a
+//! body or query are added to every operation by [`add_answers_of_every_shape`].
 use std::collections::BTreeMap;
 use utoipa::IntoResponses;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder, ResponsesBuilder};

@@ -1,6 +1,5 @@
 //! The caller's own API tokens.
 use super::public_all;
-use super::responses::{NotFound, Unauthorized};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::error::Error;
@@ -25,7 +24,7 @@ pub fn routes() -> Router<AppState> {
 pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "account", security(("bearer" = [])),
-    responses((status = 200, body = Vec<ApiTokenInfo>), Unauthorized))]
+    responses((status = 200, body = Vec<ApiTokenInfo>)))]
 pub async fn list_tokens(Api { state, actor }: Api) -> ApiResult<Json<Vec<ApiTokenInfo>>> {
     let tokens = state.app.tokens().list_api_tokens(&actor).await?;
     Ok(Json(public_all(tokens)?))
@@ -33,7 +32,7 @@ pub async fn list_tokens(Api { state, actor }: Api) -> ApiResult<Json<Vec<ApiTok
 
 #[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", tag = "account", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path)),
-    responses((status = 204), Unauthorized, NotFound))]
+    responses((status = 204)))]
 pub async fn revoke_token(Api { state, actor }: Api, Id(id): Id<ApiTokenId>) -> ApiResult<StatusCode> {
     state.app.tokens().revoke_api_token(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)

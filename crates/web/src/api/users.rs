@@ -1,5 +1,5 @@
 //! Users of the caller's organisation (administrators only).
-use super::responses::{BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthorized};
+use super::responses::{BadRequest, Conflict, Forbidden};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Api, ApiJson, Id};
@@ -55,14 +55,14 @@ impl From<User> for UserView {
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])),
-    responses((status = 200, body = Vec<UserView>), Unauthorized, Forbidden))]
+    responses((status = 200, body = Vec<UserView>), Forbidden))]
 pub async fn list_users(Api { state, actor }: Api) -> ApiResult<Json<Vec<UserView>>> {
     let users = state.app.users().list_users(&actor).await?;
     Ok(Json(users.into_iter().map(UserView::from).collect()))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("bearer" = [])), request_body = NewUserInput,
-    responses((status = 201, body = UserView), BadRequest, Unauthorized, Forbidden, Invalid))]
+    responses((status = 201, body = UserView), BadRequest, Forbidden))]
 pub async fn create_user(
     Api { state, actor }: Api,
     ApiJson(input): ApiJson<NewUserInput>,
@@ -73,7 +73,7 @@ pub async fn create_user(
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path)),
-    responses((status = 200, body = UserView), Unauthorized, Forbidden, NotFound))]
+    responses((status = 200, body = UserView), Forbidden))]
 pub async fn get_user(Api { state, actor }: Api, Id(id): Id<UserId>) -> ApiResult<Json<UserView>> {
     let user = state.app.users().get_user(&actor, id).await?;
     Ok(Json(user.into()))
@@ -89,7 +89,7 @@ pub struct UserPatch {
 /// Enables or disables a user; disabling ends the user's sessions and tokens at once.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])), request_body = UserPatch,
     params(("id" = uuid::Uuid, Path)),
-    responses((status = 200, body = UserView), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
+    responses((status = 200, body = UserView), Forbidden, Conflict))]
 pub async fn update_user(
     Api { state, actor }: Api,
     Id(id): Id<UserId>,

@@ -1,6 +1,6 @@
 //! Vehicles owned and of interest [veículos, interesse veículo].
 use super::public_all;
-use super::responses::{Conflict, Forbidden, Invalid, NotFound, Unauthorized};
+use super::responses::{Conflict, Forbidden};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::error::Error;
@@ -32,14 +32,14 @@ pub fn routes() -> Router<AppState> {
 pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/vehicles", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<Vehicle>), Unauthorized, NotFound))]
+    responses((status = 200, body = Vec<Vehicle>)))]
 pub async fn list(Api { state, actor }: Api, Id(id): Id<PartyId>) -> ApiResult<Json<Vec<Vehicle>>> {
     Ok(Json(public_all(state.app.vehicles().vehicles_of(&actor, id).await?)?))
 }
 
 /// Registers a vehicle the party owns: a plate (old or Mercosul) or a VIN at least.
 #[utoipa::path(post, path = "/api/v1/parties/{id}/vehicles", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = VehicleDraft,
-    responses((status = 201, body = Vehicle), Unauthorized, Forbidden, NotFound, Invalid))]
+    responses((status = 201, body = Vehicle), Forbidden))]
 pub async fn create(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
@@ -50,7 +50,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/vehicles/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vehicle), Unauthorized, NotFound))]
+    responses((status = 200, body = Vehicle)))]
 pub async fn get(Api { state, actor }: Api, Id(id): Id<VehicleId>) -> ApiResult<Json<Vehicle>> {
     Ok(Json(state.app.vehicles().vehicle(&actor, id).await?.try_into()?))
 }
@@ -64,7 +64,7 @@ pub struct VehicleUpdate {
 }
 
 #[utoipa::path(put, path = "/api/v1/vehicles/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = VehicleUpdate,
-    responses((status = 200, body = Vehicle), Unauthorized, Forbidden, NotFound, Conflict, Invalid))]
+    responses((status = 200, body = Vehicle), Forbidden, Conflict))]
 pub async fn update(
     Api { state, actor }: Api,
     Id(id): Id<VehicleId>,
@@ -75,14 +75,14 @@ pub async fn update(
 }
 
 #[utoipa::path(delete, path = "/api/v1/vehicles/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 204), Unauthorized, Forbidden, NotFound))]
+    responses((status = 204), Forbidden))]
 pub async fn delete(Api { state, actor }: Api, Id(id): Id<VehicleId>) -> ApiResult<StatusCode> {
     state.app.vehicles().remove_vehicle(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/parties/{id}/vehicle-interests", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<VehicleInterest>), Unauthorized, NotFound))]
+    responses((status = 200, body = Vec<VehicleInterest>)))]
 pub async fn interests(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
@@ -91,7 +91,7 @@ pub async fn interests(
 }
 
 #[utoipa::path(post, path = "/api/v1/parties/{id}/vehicle-interests", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = VehicleInterestDraft,
-    responses((status = 201, body = VehicleInterest), Unauthorized, Forbidden, NotFound, Invalid))]
+    responses((status = 201, body = VehicleInterest), Forbidden))]
 pub async fn add_interest(
     Api { state, actor }: Api,
     Id(id): Id<PartyId>,
@@ -102,7 +102,7 @@ pub async fn add_interest(
 }
 
 #[utoipa::path(delete, path = "/api/v1/vehicle-interests/{id}", tag = "profile", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 204), Unauthorized, Forbidden, NotFound))]
+    responses((status = 204), Forbidden))]
 pub async fn remove_interest(Api { state, actor }: Api, Id(id): Id<Uuid>) -> ApiResult<StatusCode> {
     state.app.vehicles().remove_vehicle_interest(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -271,20 +271,7 @@ pub async fn list(
         query.order_by((Parties::Table, sort_column), order.clone());
     }
     query.order_by((Parties::Table, Parties::Id), order).limit(u64::from(limit));
-    fetch_summaries(db, &query).await
-}
-
-async fn fetch_summaries(db: &Db, query: &SelectStatement) -> Result<Vec<PartySummary>, DbError> {
-    Ok(match db {
-        Db::Sqlite(sqlite) => {
-            let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
-            sqlx::query_as_with(&sql, values).fetch_all(&sqlite.reader()).await?
-        }
-        Db::Postgres(pg) => {
-            let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
-            sqlx::query_as_with(&sql, values).fetch_all(pg).await?
-        }
-    })
+    super::fetch_all(db, &query).await
 }
 
 /// Counts what the filter selects, up to `cap`: past a few thousand a
@@ -390,7 +377,7 @@ pub async fn search(
                 .and_where(starts_with(Expr::col((Parties::Table, Parties::SortName)), &terms.join(" ")))
                 .order_by((Parties::Table, Parties::SortName), Order::Asc)
                 .limit(u64::from(limit));
-            let mut found = fetch_summaries(db, &by_name).await?;
+            let mut found = super::fetch_all(db, &by_name).await?;
             if found.len() >= ENOUGH_EXACT_HITS {
                 return Ok(found);
             }
@@ -405,7 +392,7 @@ pub async fn search(
             by_words
                 .and_where(Expr::col((Parties::Table, Parties::Id)).in_subquery(words))
                 .limit(u64::from(limit));
-            for row in fetch_summaries(db, &by_words).await? {
+            for row in super::fetch_all::<PartySummary>(db, &by_words).await? {
                 if !found.iter().any(|f| f.id == row.id) {
                     found.push(row);
                 }

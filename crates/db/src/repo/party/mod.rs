@@ -430,6 +430,26 @@ fn select_in_scope(scope: &Scope, id: PartyId) -> SelectStatement {
     query
 }
 
+/// The rows of a built query, on the backend's reader.
+async fn fetch_all<T>(db: &Db, query: &SelectStatement) -> Result<Vec<T>, DbError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    Ok(match db {
+        Db::Sqlite(sqlite) => {
+            let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_all(&sqlite.reader()).await?
+        }
+        Db::Postgres(pg) => {
+            let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_all(pg).await?
+        }
+    })
+}
+
 async fn fetch_optional<T>(db: &Db, query: &SelectStatement) -> Result<Option<T>, DbError>
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
