@@ -212,7 +212,8 @@ fn rebuild_search(tx: &Transaction<'_>, after_rowid: i64) -> Result<(), DbError>
     let started = std::time::Instant::now();
     tx.execute_batch("INSERT INTO search_fts_parties (search_fts_parties, rank) VALUES ('automerge', 0)")?;
     tx.execute(
-        "INSERT INTO search_fts_parties (rowid, search_text) SELECT search_rowid, search_text FROM parties WHERE rowid > ?1",
+        "INSERT INTO search_fts_parties (rowid, words)
+         SELECT search_rowid, words FROM search_fts_source WHERE party_rowid > ?1 AND live",
         params![after_rowid],
     )?;
     tx.execute_batch("INSERT INTO search_fts_parties (search_fts_parties) VALUES ('optimize')")?;

@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006", "profile_agenda"),
     migration!(7, "0007", "cancelled_occurrences"),
     migration!(8, "0008", "session_flash"),
+    migration!(9, "0009", "search_scope"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -196,8 +196,9 @@ impl Parties<'_> {
         limit: u32,
     ) -> Result<Vec<PartyListItem>, AppError> {
         let terms = domain::search::terms(query);
-        // One letter matches most of the registry and narrows nothing.
-        if terms.is_empty() || (terms.len() == 1 && terms[0].chars().count() < 2) {
+        // The first letter a person types already narrows a small
+        // portfolio; the index answers it within the reader's scope.
+        if terms.is_empty() {
             return Ok(Vec::new());
         }
         actor.require(Permission::PartiesRead)?;

@@ -239,3 +239,90 @@ async fn a_repeated_document_names_the_party_only_to_who_may_see_it(t: TestDb) {
     assert!(mine.is_empty(), "nothing was created");
 }
 db_test!(a_repeated_document_names_the_party_only_to_who_may_see_it);
+
+/// Every prefix of one to four letters of each word of `name`, as typed.
+fn typed_prefixes(name: &str) -> Vec<String> {
+    name.split_whitespace()
+        .flat_map(|word| (1..=4).map(move |len| word.chars().take(len).collect::<String>()))
+        .collect()
+}
+
+/// Asserts that each prefix of each name finds that party for `actor`.
+async fn finds_by_every_prefix(app: &App, actor: &Actor, parties: &[(PartyId, String)]) {
+    for (id, name) in parties {
+        for prefix in typed_prefixes(name) {
+            let found = app.parties().search_parties(actor, &prefix, 50).await.expect("search");
+            assert!(found.iter().any(|p| p.id == id.0), "{prefix:?} finds {name}: {found:?}");
+        }
+    }
+}
+
+async fn search_draws_from_the_readers_scope_not_the_largest_organisation(t: TestDb) {
+    // A large organisation whose customers match every common prefix…
+    let app = App::new(t.db.clone(), Settings::default());
+    let app::setup::DemoOutcome::Created { email, password } = app.setup().ensure_demo().await.expect("demo")
+    else {
+        panic!("expected creation")
+    };
+    let big = app.demo().demo_organisation().await.expect("org").expect("demo org");
+    app.demo().load_demo_parties(big, 3_000, 11).await.expect("load");
+    let big_admin = app
+        .auth()
+        .login(app::auth::LoginInput { email: &email, password: &password, ip: None, user_agent: None })
+        .await
+        .expect("login")
+        .actor;
+
+    // …a small one beside it…
+    app.setup()
+        .operator_create_user("Loja Pequena", new_user("admin@pequena.test", "admin"))
+        .await
+        .expect("org");
+    let small_admin = login(&app, "admin@pequena.test").await;
+    let maria = party(&app, &small_admin, "Maria Silva Santos", None).await;
+    finds_by_every_prefix(&app, &small_admin, &[(maria, "Maria Silva Santos".into())]).await;
+
+    // …and, inside the large one, a manager whose portfolio is 1 % of it
+    // (no branch: he sees his own customers only) and a supervisor of a
+    // small branch.
+    let roles = app.access().list_roles(&big_admin).await.expect("roles");
+    let role = |key: &str| RoleId(roles.iter().find(|r| r.key == key).expect("role").id);
+    let manager =
+        app.users().create_user(&big_admin, new_user("carteira@demo.test", "member")).await.expect("user");
+    app.access().assign_user(&big_admin, manager.id, None, &[role("account_manager")]).await.expect("assign");
+    let small_branch =
+        BranchId(app.access().create_branch(&big_admin, "Filial Pequena", "").await.expect("branch").id);
+    let (_, supervisor) =
+        user_with(&app, &big_admin, "supervisor@demo.test", small_branch, "supervisor").await;
+    let (colleague, _) =
+        user_with(&app, &big_admin, "vendedor@demo.test", small_branch, "account_manager").await;
+    let first = ["Maria", "Ana", "José", "João", "Francisco", "Antônio", "Carlos", "Paulo", "Pedro", "Lucas"];
+    let last = [
+        "Silva",
+        "Santos",
+        "Oliveira",
+        "Souza",
+        "Rodrigues",
+        "Ferreira",
+        "Alves",
+        "Pereira",
+        "Lima",
+        "Gomes",
+    ];
+    let mut portfolio = Vec::new();
+    let mut branch_customers = Vec::new();
+    for index in 0..30 {
+        let name = format!("{} {} {}", first[index % 10], last[(index * 3) % 10], last[(index * 7 + 1) % 10]);
+        portfolio.push((party(&app, &big_admin, &name, Some(manager.id)).await, name.clone()));
+        branch_customers.push((party(&app, &big_admin, &name, Some(colleague)).await, name));
+    }
+    let manager_actor = login(&app, "carteira@demo.test").await;
+    finds_by_every_prefix(&app, &manager_actor, &portfolio).await;
+    finds_by_every_prefix(&app, &supervisor, &branch_customers).await;
+
+    // A transfer moves the customers' words to the new owner's scope.
+    app.access().transfer_portfolio(&big_admin, manager.id, colleague).await.expect("transfer");
+    assert!(app.parties().search_parties(&manager_actor, "m", 50).await.expect("search").is_empty());
+    finds_by_every_prefix(&app, &supervisor, &portfolio[..3]).await;
+}
+db_test!(search_draws_from_the_readers_scope_not_the_largest_organisation);

@@ -301,7 +301,9 @@ pub async fn count(db: &Db, scope: &Scope, filter: &PartyFilter, cap: u64) -> Re
 const ENOUGH_EXACT_HITS: usize = 50;
 
 /// Candidates for a search, unranked; the app ranks them. Each term must
-/// start a word of the folded search text.
+/// start a word of the folded search text. Candidates are drawn from the
+/// words indexed under the reader's scope (organisation, branch or seller:
+/// migration 0009), so nobody else's matches can crowd his out.
 #[tracing::instrument(skip_all)]
 pub async fn search(
     db: &Db,
@@ -312,9 +314,11 @@ pub async fn search(
     if terms.is_empty() {
         return Ok(Vec::new());
     }
-    // Candidates come from the whole organisation's index; a user who sees
-    // a branch needs more of them to find his among the others.
-    let candidates: u32 = if scope.reach == Reach::Everything { 200 } else { 5000 };
+    let scope_key = match scope.reach {
+        Reach::Everything => scope.org_id.0,
+        Reach::Branch(branch) => branch.0,
+        Reach::OwnedBy(user) => user.0,
+    };
     match db {
         Db::Sqlite(sqlite) => {
             let (reach, reach_value) = match scope.reach {
@@ -332,17 +336,19 @@ pub async fn search(
                  WHERE parties.org_id = $2 AND parties.merged_into IS NULL AND parties.archived_at IS NULL {reach}
                  LIMIT $3"
             );
-            let quoted: Vec<String> = terms.iter().map(|t| format!("\"{}\"", t.replace('"', ""))).collect();
+            let tag = search_tag(scope_key);
+            let quoted: Vec<String> =
+                terms.iter().map(|t| format!("\"{tag}{}\"", t.replace('"', ""))).collect();
             // Whole words first: FTS5 reads a word's doclist lazily and stops
-            // at the limit, but expands a prefix into one merged list first,
-            // which for "silva*" among millions costs tens of milliseconds.
+            // at the limit, but expands a prefix without a prefix index into
+            // one merged list first, which for "silva*" costs milliseconds.
             let reader = sqlite.reader();
             let run = |query: String| {
                 let mut statement = sqlx::query_as::<_, PartySummary>(&sql)
                     .bind(query)
                     .bind(scope.org_id.0)
                     .bind(i64::from(limit))
-                    .bind(i64::from(candidates));
+                    .bind(i64::from(limit));
                 if let Some(value) = reach_value {
                     statement = statement.bind(value);
                 }
@@ -352,16 +358,14 @@ pub async fn search(
             if exact.len() >= ENOUGH_EXACT_HITS {
                 return Ok(exact);
             }
-            // Only the word being typed is a prefix; a single letter would
-            // expand to most of the index and narrows nothing, so it waits.
-            let (typing, complete) = quoted.split_last().unwrap_or((&quoted[0], &[]));
-            let typed_chars = typing.chars().count().saturating_sub(2);
-            let mut words: Vec<String> = complete.to_vec();
-            if typed_chars >= 2 || complete.is_empty() {
-                words.push(format!("{typing}*"));
+            // Only the word being typed is a prefix; a single letter after
+            // whole words narrows little, so it waits.
+            let (typing, complete) = terms.split_last().unwrap_or((&terms[0], &[]));
+            let mut words: Vec<String> = quoted[..complete.len()].to_vec();
+            if typing.chars().count() >= 2 || complete.is_empty() {
+                words.push(format!("{}*", quoted[complete.len()]));
             }
-            let prefixed = words.join(" ");
-            let mut found = run(prefixed).await?;
+            let mut found = run(words.join(" ")).await?;
             for row in exact {
                 if !found.iter().any(|f| f.id == row.id) {
                     found.push(row);
@@ -371,7 +375,8 @@ pub async fn search(
         }
         Db::Postgres(_) => {
             // A name typed from its start is an index range on the folded
-            // name, and those names rank first anyway.
+            // name (within the reach's own index), and those names rank
+            // first anyway.
             let mut by_name = summary_select(scope);
             by_name
                 .and_where(starts_with(Expr::col((Parties::Table, Parties::SortName)), &terms.join(" ")))
@@ -381,11 +386,9 @@ pub async fn search(
             if found.len() >= ENOUGH_EXACT_HITS {
                 return Ok(found);
             }
-            // Whole-organisation searches already hold the best-ranked
-            // names; the words only fill up the list.
-            let word_hits =
-                if scope.reach == Reach::Everything { ENOUGH_EXACT_HITS as u32 } else { candidates };
-            let Some(words) = search_words_postgres(scope.org_id, terms, word_hits) else {
+            // The names already hold the best-ranked matches; the words
+            // only fill up the list.
+            let Some(words) = search_words_postgres(scope_key, terms, ENOUGH_EXACT_HITS as u32) else {
                 return Ok(found);
             };
             let mut by_words = summary_select(scope);
@@ -402,6 +405,12 @@ pub async fn search(
     }
 }
 
+/// The tag SQLite's search index writes before each word indexed under
+/// `key` (see migration 0009): the id's second, random half in hex.
+fn search_tag(key: uuid::Uuid) -> String {
+    key.as_bytes()[8..].iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 /// `column` starts with `prefix`, as a range a byte-wise ("C") index
 /// answers even in a generic prepared plan, where `LIKE $1` could not.
 fn starts_with(column: Expr, prefix: &str) -> SimpleExpr {
@@ -410,11 +419,11 @@ fn starts_with(column: Expr, prefix: &str) -> SimpleExpr {
 }
 
 /// The ids of parties whose words match the terms, from PostgreSQL's word
-/// index: the words typed before the last are whole words, intersected by
+/// index under one scope key (organisation, branch or seller): the words typed before the last are whole words, intersected by
 /// a merge join on party_id (the longest, likely the rarest, drives); the
 /// word being typed is a prefix. As on SQLite, a one-letter prefix after
 /// whole words narrows nothing and waits.
-fn search_words_postgres(org_id: OrgId, terms: &[String], limit: u32) -> Option<SelectStatement> {
+fn search_words_postgres(scope_key: uuid::Uuid, terms: &[String], limit: u32) -> Option<SelectStatement> {
     let (typing, complete) = terms.split_last()?;
     let mut whole: Vec<&String> = complete.iter().collect();
     whole.sort_by_key(|word| std::cmp::Reverse(word.len()));
@@ -424,7 +433,7 @@ fn search_words_postgres(org_id: OrgId, terms: &[String], limit: u32) -> Option<
     query
         .column((col("w0"), col("party_id")))
         .from_as(col("search_words_parties"), col("w0"))
-        .and_where(Expr::col((col("w0"), col("org_id"))).eq(org_id.0))
+        .and_where(Expr::col((col("w0"), col("scope_id"))).eq(scope_key))
         .limit(u64::from(limit));
     match whole.split_first() {
         None => {
@@ -439,7 +448,7 @@ fn search_words_postgres(org_id: OrgId, terms: &[String], limit: u32) -> Option<
                     col("search_words_parties"),
                     col(&alias),
                     Condition::all()
-                        .add(Expr::col((col(&alias), col("org_id"))).equals((col("w0"), col("org_id"))))
+                        .add(Expr::col((col(&alias), col("scope_id"))).equals((col("w0"), col("scope_id"))))
                         .add(word(&alias).eq(other.as_str()))
                         .add(Expr::col((col(&alias), col("party_id"))).equals((col("w0"), col("party_id")))),
                 );
