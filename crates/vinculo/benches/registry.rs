@@ -1,4 +1,5 @@
-//! The registry at scale: search latency, the first page of the list
+//! The registry at scale: search latency (for the organisation, a branch
+//! and a 1 % portfolio), the first page of the list
 //! sorted by name and filtered by UF, create-party throughput and the
 //! demo generation rate, over `VINCULO_BENCH_PARTIES` demo parties
 //! (default 1,000,000) in `VINCULO_BENCH_DATABASE` (default a SQLite file
@@ -46,6 +47,56 @@ async fn actor(app: &App) -> Actor {
         .await
         .expect("login")
         .actor
+}
+
+/// The app as the user with this e-mail sees it.
+async fn view_as(app: &App, admin: &Actor, email: &str) -> Actor {
+    let email = domain::Email::parse(email).expect("email");
+    let user = db::repo::user::find_by_email(&app.db, &email).await.expect("find").expect("user");
+    app.access().view_as(admin, domain::UserId(user.id)).await.expect("view as")
+}
+
+/// An account manager in no branch (he sees his own customers only) who
+/// holds 1 % of the organisation's customers, created once per data set.
+async fn portfolio_of_one_percent(app: &App, admin: &Actor, org: domain::OrgId) -> Actor {
+    let email = "carteira@demo.vinculo.local";
+    let parsed = domain::Email::parse(email).expect("email");
+    if db::repo::user::find_by_email(&app.db, &parsed).await.expect("find").is_none() {
+        let user = app
+            .users()
+            .create_user(
+                admin,
+                app::users::NewUserInput {
+                    email: email.into(),
+                    display_name: "Carteira Pequena".into(),
+                    password: "bench-password-1".into(),
+                    role: "member".into(),
+                    locale: None,
+                },
+            )
+            .await
+            .expect("portfolio manager");
+        let roles = app.access().list_roles(admin).await.expect("roles");
+        let manager_role = roles.iter().find(|r| r.key == "account_manager").expect("role");
+        app.access()
+            .assign_user(admin, user.id, None, &[domain::RoleId(manager_role.id)])
+            .await
+            .expect("assign");
+        // A transfer through the app moves whole portfolios; the bench
+        // needs a slice of every one of them.
+        let mut tx = app.db.begin().await.expect("begin");
+        db::on_tx!(&mut tx, conn => sqlx::query(
+            "UPDATE parties SET seller_id = $1, branch_id = NULL WHERE org_id = $2 AND search_rowid % 100 = 0",
+        )
+        .bind(user.id.0)
+        .bind(org.0)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+        .expect("portfolio"));
+        tx.commit().await.expect("commit");
+    }
+    view_as(app, admin, email).await
 }
 
 fn main() {
@@ -151,6 +202,44 @@ async fn run() {
         slowest.iter().take(5).map(|(d, q)| format!("{q:?} {:.1} ms", d.as_secs_f64() * 1e3)).collect();
     println!("|   slowest searches: {} | | | |", worst.join(", "));
 
+    // Search within a scope (issue 18): the same queries, and the first
+    // letters a person types, read by the administrator (organisation), a
+    // branch's account manager (a quarter) and a manager without a branch
+    // whose portfolio is 1 % of the organisation, interleaved.
+    let branch_manager = view_as(&app, &actor, "gestor11@demo.vinculo.local").await;
+    let portfolio_manager = portfolio_of_one_percent(&app, &actor, org).await;
+    let mut scoped_queries: Vec<String> =
+        ["m", "s", "a", "ma", "sa", "jo", "mar", "san", "sil", "mari"].map(String::from).into();
+    scoped_queries.extend(queries.iter().take(40).cloned());
+    for query in &scoped_queries {
+        for who in [&branch_manager, &portfolio_manager] {
+            app.parties().search_parties(who, query, 10).await.expect("warm-up");
+        }
+    }
+    let mut by_scope = [Vec::new(), Vec::new(), Vec::new()];
+    let mut slowest_scoped: Vec<(Duration, String)> = Vec::new();
+    for _ in 0..5 {
+        for query in &scoped_queries {
+            for (index, who) in [&actor, &branch_manager, &portfolio_manager].into_iter().enumerate() {
+                let started = Instant::now();
+                app.parties().search_parties(who, query, 10).await.expect("search");
+                by_scope[index].push(started.elapsed());
+                slowest_scoped.push((started.elapsed(), format!("{query} ({index})")));
+            }
+        }
+    }
+    let [organisation, branch, portfolio] = by_scope;
+    report("search incl. first letters, administrator (organisation)", organisation);
+    report("search incl. first letters, account manager (branch)", branch);
+    report("search incl. first letters, manager with a 1 % portfolio", portfolio);
+    slowest_scoped.sort_by_key(|(elapsed, _)| std::cmp::Reverse(*elapsed));
+    let worst: Vec<String> = slowest_scoped
+        .iter()
+        .take(5)
+        .map(|(d, q)| format!("{q:?} {:.1} ms", d.as_secs_f64() * 1e3))
+        .collect();
+    println!("|   slowest (0 organisation, 1 branch, 2 portfolio): {} | | | |", worst.join(", "));
+
     for uf in ["SP", "RJ", "AC"] {
         let mut list = Vec::new();
         for _ in 0..100 {
@@ -169,10 +258,7 @@ async fn run() {
     // administrator (whole organisation: no row filter, the list as it was
     // before access control) and by a branch's account manager (a quarter
     // of the parties), interleaved so both see the same machine.
-    let manager_email = domain::Email::parse("gestor11@demo.vinculo.local").expect("email");
-    let manager =
-        db::repo::user::find_by_email(&app.db, &manager_email).await.expect("find").expect("demo manager");
-    let manager = app.access().view_as(&actor, domain::UserId(manager.id)).await.expect("view as");
+    let manager = view_as(&app, &actor, "gestor11@demo.vinculo.local").await;
     for uf in ["SP", "AC"] {
         let (mut whole, mut branch) = (Vec::new(), Vec::new());
         let query = PartyQuery { state: Some(uf.into()), ..Default::default() };

@@ -212,7 +212,9 @@ impl Parties<'_> {
             }
             Err(_) => Vec::new(),
         };
-        let candidates = repo::search(&self.db, &actor.read_scope(), &terms, 200).await?;
+        // Candidates come in index order, not by quality: more of them only
+        // reads more rows at random (a search's slowest part at a million).
+        let candidates = repo::search(&self.db, &actor.read_scope(), &terms, 100).await?;
         let mut ranked: Vec<(i64, PartySummary)> = candidates
             .into_iter()
             .map(|row| {

@@ -343,18 +343,21 @@ pub async fn search(
             // at the limit, but expands a prefix without a prefix index into
             // one merged list first, which for "silva*" costs milliseconds.
             let reader = sqlite.reader();
-            let run = |query: String| {
+            let run = |query: String, rows: u32| {
                 let mut statement = sqlx::query_as::<_, PartySummary>(&sql)
                     .bind(query)
                     .bind(scope.org_id.0)
-                    .bind(i64::from(limit))
-                    .bind(i64::from(limit));
+                    .bind(i64::from(rows))
+                    .bind(i64::from(rows));
                 if let Some(value) = reach_value {
                     statement = statement.bind(value);
                 }
                 statement.fetch_all(&reader)
             };
-            let exact = run(quoted.join(" ")).await?;
+            // Each candidate is a party row and its first phone and e-mail
+            // read at random from the file: whole-word matches stop at
+            // enough to rank, where a prefix still searches the limit.
+            let exact = run(quoted.join(" "), limit.min(ENOUGH_EXACT_HITS as u32)).await?;
             if exact.len() >= ENOUGH_EXACT_HITS {
                 return Ok(exact);
             }
@@ -365,7 +368,7 @@ pub async fn search(
             if typing.chars().count() >= 2 || complete.is_empty() {
                 words.push(format!("{}*", quoted[complete.len()]));
             }
-            let mut found = run(words.join(" ")).await?;
+            let mut found = run(words.join(" "), limit).await?;
             for row in exact {
                 if !found.iter().any(|f| f.id == row.id) {
                     found.push(row);
