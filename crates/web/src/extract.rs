@@ -414,7 +414,7 @@ pub fn parse_urlencoded<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
 }
 
 /// Fields typed in a text area, where a line break or a tab is text.
-const MULTI_LINE_FIELDS: &[&str] = &["body", "choices", "description", "notes", "wording"];
+pub(crate) const MULTI_LINE_FIELDS: &[&str] = &["body", "choices", "description", "notes", "wording"];
 
 /// Where to go next (after login, after a language change): never stored,
 /// and judged whole by `local_path`, which falls back to the home page.
@@ -493,6 +493,25 @@ fn remove_at(json: &mut serde_json::Value, path: &[Segment]) {
     }
 }
 
+/// JSON has one number type: `1.0` is the integer 1 to JSON Schema, and so
+/// to the API's document, while serde reads it only as a float. A whole
+/// number written with a fraction is therefore read as the integer.
+fn whole_numbers_as_integers(json: &mut serde_json::Value) {
+    match json {
+        serde_json::Value::Number(number) if number.is_f64() => {
+            if let Some(float) = number.as_f64() {
+                // Within ±2^53 a float holds every integer exactly.
+                if float.fract() == 0.0 && float.abs() <= 9_007_199_254_740_992.0 {
+                    *number = serde_json::Number::from(float as i64);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        serde_json::Value::Object(entries) => entries.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
+}
+
 /// The field serde names in "missing field `name`": a required value left empty.
 fn missing_field(message: &str) -> Option<&str> {
     message.strip_prefix("missing field `").and_then(|rest| rest.split_once('`')).map(|(field, _)| field)
@@ -525,6 +544,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         }
         let body = body_bytes(request, state, || Error::UnreadableBody).await?;
         let mut json: serde_json::Value = serde_json::from_slice(&body).map_err(|_| Error::UnreadableBody)?;
+        whole_numbers_as_integers(&mut json);
         let mut ignored = Vec::new();
         let mut note_ignored = |path: serde_ignored::Path<'_>| ignored.push(segments(&path));
         let reading = serde_ignored::Deserializer::new(&json, &mut note_ignored);

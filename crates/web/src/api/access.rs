@@ -47,6 +47,7 @@ pub async fn list_roles(Api { state, actor }: Api) -> ApiResult<Json<Vec<Role>>>
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewRole {
+    #[schema(min_length = 1)]
     pub name: String,
 }
 
@@ -65,12 +66,9 @@ pub async fn create_role(
 pub struct RoleChange {
     /// The version read; a stale one is refused with 409.
     pub version: i64,
-    /// e.g. `parties.read`, `parties.export`, `fields.financial`, `administer`
-    pub permissions: Vec<String>,
-    /// `own`, `branch` or `organisation`
-    pub read_level: String,
-    /// `own`, `branch` or `organisation`
-    pub write_level: String,
+    pub permissions: Vec<domain::access::Permission>,
+    pub read_level: domain::access::AccessLevel,
+    pub write_level: domain::access::AccessLevel,
 }
 
 #[utoipa::path(put, path = "/api/v1/roles/{id}", tag = "access", security(("bearer" = [])), params(("id" = Uuid, Path)),
@@ -84,7 +82,14 @@ pub async fn update_role(
     let role = state
         .app
         .access()
-        .update_role(&actor, id, body.version, &body.permissions, &body.read_level, &body.write_level)
+        .update_role(
+            &actor,
+            id,
+            body.version,
+            &body.permissions.iter().map(|p| p.as_str().to_string()).collect::<Vec<_>>(),
+            body.read_level.as_str(),
+            body.write_level.as_str(),
+        )
         .await?;
     Ok(Json(role.try_into()?))
 }
@@ -97,6 +102,7 @@ pub async fn list_branches(Api { state, actor }: Api) -> ApiResult<Json<Vec<Bran
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewBranch {
+    #[schema(min_length = 1)]
     pub name: String,
     /// The company [empresa] of the group the branch belongs to.
     #[serde(default)]

@@ -100,6 +100,7 @@ pub async fn options(Api { state, actor }: Api) -> ApiResult<Json<InteractionOpt
 pub struct NewOption {
     /// `nature` or `status`
     pub list: String,
+    #[schema(min_length = 1)]
     pub label: String,
 }
 

@@ -8,6 +8,7 @@ mod me;
 mod parties;
 mod registry_settings;
 mod responses;
+mod text_rules;
 mod tokens;
 mod users;
 mod vehicles;
@@ -77,6 +78,7 @@ pub fn openapi_document() -> String {
         document.merge(part);
     }
     responses::add_answers_of_every_shape(&mut document);
+    text_rules::describe_text_rules(&mut document);
     document.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 

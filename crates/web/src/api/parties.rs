@@ -164,8 +164,7 @@ pub async fn archive(
 
 #[derive(Deserialize, ToSchema)]
 pub struct ConsentRequest {
-    /// `sms_whatsapp`, `email`, `phone` or `letter`
-    pub channel: String,
+    pub channel: domain::party::Channel,
     pub granted: bool,
     /// Where the decision came from (e.g. "phone call", "store counter").
     #[serde(default)]
@@ -183,7 +182,7 @@ pub async fn record_consent(
     Id(id): Id<PartyId>,
     ApiJson(body): ApiJson<ConsentRequest>,
 ) -> ApiResult<Json<Party>> {
-    let change = ConsentChange::parse(&body.channel, body.granted, &body.source, &body.wording)?;
+    let change = ConsentChange::parse(body.channel.as_str(), body.granted, &body.source, &body.wording)?;
     Ok(Json(state.app.parties().record_consent(&actor, id, change).await?.try_into()?))
 }
 
@@ -235,8 +234,7 @@ pub async fn notes(
 #[derive(Deserialize, ToSchema)]
 pub struct RelationshipRequest {
     pub related_id: Uuid,
-    /// `spouse`, `holder`, `company_contact` or `other`
-    pub kind: String,
+    pub kind: domain::party::RelationshipKind,
 }
 
 #[utoipa::path(post, path = "/api/v1/parties/{id}/relationships", tag = "parties", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = RelationshipRequest,
@@ -246,7 +244,11 @@ pub async fn add_relationship(
     Id(id): Id<PartyId>,
     ApiJson(body): ApiJson<RelationshipRequest>,
 ) -> ApiResult<(StatusCode, Json<Relationship>)> {
-    let view = state.app.parties().add_relationship(&actor, id, PartyId(body.related_id), &body.kind).await?;
+    let view = state
+        .app
+        .parties()
+        .add_relationship(&actor, id, PartyId(body.related_id), body.kind.as_str())
+        .await?;
     Ok((StatusCode::CREATED, Json(view.try_into()?)))
 }
 

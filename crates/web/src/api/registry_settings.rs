@@ -35,9 +35,9 @@ pub async fn list_fields(Api { state, actor }: Api) -> ApiResult<Json<Vec<Custom
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewCustomField {
+    #[schema(min_length = 1)]
     pub label: String,
-    /// `text`, `number`, `date` or `choice`
-    pub kind: String,
+    pub kind: domain::party::CustomFieldKind,
     /// For `choice`: the options.
     #[serde(default)]
     pub choices: Vec<String>,
@@ -54,7 +54,7 @@ pub async fn create_field(
     let field = state
         .app
         .registry()
-        .create_custom_field(&actor, &body.label, &body.kind, &body.choices.join("\n"))
+        .create_custom_field(&actor, &body.label, body.kind.as_str(), &body.choices.join("\n"))
         .await?;
     Ok((StatusCode::CREATED, Json(field.try_into()?)))
 }
@@ -74,6 +74,7 @@ pub async fn list_statuses(Api { state, actor }: Api) -> ApiResult<Json<Vec<Stat
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewStatus {
+    #[schema(min_length = 1)]
     pub label: String,
 }
 
