@@ -151,3 +151,62 @@ async fn openapi_document_is_served() {
     assert_eq!(served, expected);
     assert!(served["paths"]["/api/v1/users"]["post"].is_object());
 }
+
+async fn the_document_states_the_text_and_number_rules_the_server_keeps(t: TestApp) {
+    let document: Value = serde_json::from_str(&web::api::openapi_document()).expect("document");
+    let schemas = &document["components"]["schemas"];
+    let name = &schemas["NewBranch"]["properties"]["name"];
+    assert_eq!(name["minLength"], 1);
+    let required = name["pattern"].as_str().expect("a required name has a pattern");
+    assert!(required.contains(r"[^\s"), "a required name needs a visible character: {required}");
+    let note = schemas["NoteRequest"]["properties"]["body"]["pattern"].as_str().expect("pattern");
+    let city = schemas["AddressDraft"]["properties"]["city"]["pattern"].as_str().expect("pattern");
+    assert!(city.contains(r"\u0000-\u001f"), "one line refuses tab and line feed: {city}");
+    assert!(
+        note.contains(r"\u0000-\u0008") && !note.contains(r"\u0000-\u001f"),
+        "a text area keeps them: {note}"
+    );
+    let search = document["paths"]["/api/v1/parties/search"]["get"]["parameters"]
+        .as_array()
+        .and_then(|parameters| parameters.iter().find(|p| p["name"] == "q"))
+        .expect("q");
+    assert_eq!(search["schema"]["pattern"].as_str(), Some(city));
+
+    // What the patterns refuse, the server refuses; what they let through
+    // it takes.
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    for refused in [json!({ "name": "  " }), json!({ "name": "Filial\u{1}" })] {
+        let answer = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/branches", refused.clone()).await;
+        assert_eq!(answer.status(), 422, "{refused}");
+    }
+    let created =
+        t.api_send(reqwest::Method::POST, &bearer, "/api/v1/branches", json!({ "name": "0" })).await;
+    assert_eq!(created.status(), 201);
+
+    // JSON Schema's integer 1.0 is the integer 1.
+    let party = t
+        .api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", json!({ "full_name": "Versão Decimal" }))
+        .await;
+    assert_eq!(party.status(), 201);
+    let party: Value = party.json().await.expect("json");
+    let id = party["party"]["id"].as_str().or(party["id"].as_str()).expect("id").to_string();
+    let archived = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            &format!("/api/v1/parties/{id}/archive"),
+            json!({ "version": 1.0, "archived": true }),
+        )
+        .await;
+    assert_eq!(archived.status(), 200);
+    let fraction = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            &format!("/api/v1/parties/{id}/archive"),
+            json!({ "version": 2.5, "archived": false }),
+        )
+        .await;
+    assert_eq!(fraction.status(), 422, "a fraction is not an integer");
+}
+web_test!(the_document_states_the_text_and_number_rules_the_server_keeps);
