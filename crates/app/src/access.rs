@@ -274,6 +274,18 @@ impl Access<'_> {
             .into_iter()
             .find(|r| r.id == id.0)
             .ok_or(AppError::NotFound)?;
+        if !set.contains(&Permission::Administer) {
+            let mine = repo::roles_of(&self.db, actor.user_id).await?;
+            let administers_elsewhere = mine
+                .iter()
+                .filter(|r| r.id != id.0)
+                .any(|r| r.grants().permissions.contains(&Permission::Administer));
+            if mine.iter().any(|r| r.id == id.0) && !administers_elsewhere {
+                return Err(
+                    ValidationErrors::single("permissions", "error-cannot-drop-own-administration").into()
+                );
+            }
+        }
         let grants = RoleGrants { permissions: set, read, write };
         let mut change = self.change(actor).await?;
         if !repo::update_role(&mut change.tx, actor.org_id, id, expected_version, &grants, self.now()).await?
@@ -400,6 +412,15 @@ impl Access<'_> {
         let known = repo::roles(&self.db, actor.org_id).await?;
         if roles.iter().any(|r| !known.iter().any(|k| k.id == r.0)) {
             return Err(ValidationErrors::single("role_ids", "error-role-invalid").into());
+        }
+        // An administrator who drops his own right to administer has
+        // nobody left to give it back (as with disabling his own account).
+        let still_administers = known
+            .iter()
+            .filter(|k| roles.iter().any(|r| r.0 == k.id))
+            .any(|k| k.grants().permissions.contains(&Permission::Administer));
+        if user == actor.user_id && !still_administers {
+            return Err(ValidationErrors::single("role_ids", "error-cannot-drop-own-administration").into());
         }
         let mut change = self.change(actor).await?;
         repo::assign(&mut change.tx, actor.org_id, user, branch, roles).await?;

@@ -101,6 +101,7 @@ error-role-invalid = Choose a valid role.
 error-locale-invalid = Choose a valid language.
 error-cursor-invalid = Invalid page.
 error-cannot-disable-self = You cannot disable your own account.
+error-cannot-drop-own-administration = You cannot take away your own right to administer: another administrator can.
 error-form-invalid = Please correct the highlighted fields.
 error-forbidden = You are not allowed to do that.
 error-not-found = We could not find what you were looking for.

@@ -101,6 +101,7 @@ error-role-invalid = Escolha um perfil válido.
 error-locale-invalid = Escolha um idioma válido.
 error-cursor-invalid = Página inválida.
 error-cannot-disable-self = Você não pode desativar a sua própria conta.
+error-cannot-drop-own-administration = Você não pode tirar de si mesmo o direito de administrar: outro administrador pode fazê-lo.
 error-form-invalid = Corrija os campos destacados.
 error-forbidden = Você não tem permissão para isso.
 error-not-found = Não encontramos o que você procurou.

@@ -101,6 +101,7 @@ error-role-invalid = Escolha um perfil válido.
 error-locale-invalid = Escolha um idioma válido.
 error-cursor-invalid = Página inválida.
 error-cannot-disable-self = Não pode desativar a sua própria conta.
+error-cannot-drop-own-administration = Não pode retirar a si próprio o direito de administrar: outro administrador pode fazê-lo.
 error-form-invalid = Corrija os campos assinalados.
 error-forbidden = Não tem permissão para isso.
 error-not-found = Não encontrámos o que procurava.

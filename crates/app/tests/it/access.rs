@@ -326,3 +326,39 @@ async fn search_draws_from_the_readers_scope_not_the_largest_organisation(t: Tes
     finds_by_every_prefix(&app, &supervisor, &portfolio[..3]).await;
 }
 db_test!(search_draws_from_the_readers_scope_not_the_largest_organisation);
+
+async fn an_administrator_cannot_take_away_his_own_administration(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let roles = app.access().list_roles(&admin).await.expect("roles");
+    let role = |key: &str| roles.iter().find(|r| r.key == key).expect("role");
+    let administrator = role("administrator");
+    let refused =
+        app.access().assign_user(&admin, admin.user_id, None, &[RoleId(role("supervisor").id)]).await;
+    assert!(matches!(refused, Err(AppError::Validation(_))), "{refused:?}");
+    let keeping: Vec<String> =
+        administrator.permissions.iter().filter(|p| p.as_str() != "administer").cloned().collect();
+    let refused = app
+        .access()
+        .update_role(
+            &admin,
+            RoleId(administrator.id),
+            administrator.version,
+            &keeping,
+            "organisation",
+            "organisation",
+        )
+        .await;
+    assert!(matches!(refused, Err(AppError::Validation(_))), "{refused:?}");
+    let admin_again = login(&app, "admin@loja.test").await;
+    assert!(app.access().list_roles(&admin_again).await.is_ok(), "still an administrator");
+
+    // Another administrator may.
+    let other = app.users().create_user(&admin, new_user("outro@loja.test", "member")).await.expect("user");
+    app.access().assign_user(&admin, other.id, None, &[RoleId(administrator.id)]).await.expect("assign");
+    let other = login(&app, "outro@loja.test").await;
+    app.access()
+        .assign_user(&other, admin.user_id, None, &[RoleId(role("supervisor").id)])
+        .await
+        .expect("another administrator may");
+}
+db_test!(an_administrator_cannot_take_away_his_own_administration);
