@@ -39,7 +39,8 @@ impl Rng {
     }
 }
 
-const FEMALE: &[&str] = &[
+/// The demo's names, commonest first (tests build look-alikes from them).
+pub const FEMALE: &[&str] = &[
     "Maria",
     "Ana",
     "Francisca",
@@ -71,7 +72,7 @@ const FEMALE: &[&str] = &[
     "Bárbara",
     "Priscila",
 ];
-const MALE: &[&str] = &[
+pub const MALE: &[&str] = &[
     "José",
     "João",
     "Antônio",
@@ -103,7 +104,7 @@ const MALE: &[&str] = &[
     "Caio",
     "Thiago",
 ];
-const SURNAMES: &[&str] = &[
+pub const SURNAMES: &[&str] = &[
     "Silva",
     "Santos",
     "Oliveira",

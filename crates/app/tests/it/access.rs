@@ -296,19 +296,11 @@ async fn search_draws_from_the_readers_scope_not_the_largest_organisation(t: Tes
         user_with(&app, &big_admin, "supervisor@demo.test", small_branch, "supervisor").await;
     let (colleague, _) =
         user_with(&app, &big_admin, "vendedor@demo.test", small_branch, "account_manager").await;
-    let first = ["Maria", "Ana", "José", "João", "Francisco", "Antônio", "Carlos", "Paulo", "Pedro", "Lucas"];
-    let last = [
-        "Silva",
-        "Santos",
-        "Oliveira",
-        "Souza",
-        "Rodrigues",
-        "Ferreira",
-        "Alves",
-        "Pereira",
-        "Lima",
-        "Gomes",
-    ];
+    // The large organisation's commonest names, so every prefix matches
+    // thousands of its customers.
+    let first: Vec<&str> =
+        app::demo::FEMALE.iter().zip(app::demo::MALE).flat_map(|(f, m)| [*f, *m]).collect();
+    let last = app::demo::SURNAMES;
     let mut portfolio = Vec::new();
     let mut branch_customers = Vec::new();
     for index in 0..30 {

@@ -190,23 +190,13 @@ async fn the_document_states_the_text_and_number_rules_the_server_keeps(t: TestA
     assert_eq!(party.status(), 201);
     let party: Value = party.json().await.expect("json");
     let id = party["party"]["id"].as_str().or(party["id"].as_str()).expect("id").to_string();
-    let archived = t
-        .api_send(
-            reqwest::Method::POST,
-            &bearer,
-            &format!("/api/v1/parties/{id}/archive"),
-            json!({ "version": 1.0, "archived": true }),
-        )
-        .await;
-    assert_eq!(archived.status(), 200);
-    let fraction = t
-        .api_send(
-            reqwest::Method::POST,
-            &bearer,
-            &format!("/api/v1/parties/{id}/archive"),
-            json!({ "version": 2.5, "archived": false }),
-        )
-        .await;
+    let path = format!("/api/v1/parties/{id}/archive");
+    let archive = |version: Value, archived: bool| {
+        let body = json!({ "version": version, "archived": archived });
+        t.api_send(reqwest::Method::POST, &bearer, &path, body)
+    };
+    assert_eq!(archive(json!(1.0), true).await.status(), 200);
+    let fraction = archive(json!(2.5), false).await;
     assert_eq!(fraction.status(), 422, "a fraction is not an integer");
 }
 web_test!(the_document_states_the_text_and_number_rules_the_server_keeps);
