@@ -91,16 +91,17 @@ const SUMMARY_COLUMNS: &str = "parties.id, parties.kind, parties.lifecycle, part
 /// The live parties the scope reaches, as list rows.
 fn summary_select(scope: &Scope) -> SelectStatement {
     let mut query = Query::select();
+    query.expr(Expr::cust(SUMMARY_COLUMNS)).from(Parties::Table).cond_where(in_scope(scope));
     query
-        .expr(Expr::cust(SUMMARY_COLUMNS))
-        .from(Parties::Table)
-        .and_where(Expr::col((Parties::Table, Parties::OrgId)).eq(scope.org_id.0))
-        .and_where(Expr::col((Parties::Table, Parties::MergedInto)).is_null());
-    if let Some(condition) = reach_condition(scope.reach) {
-        query.and_where(condition);
-    }
-    query.and_where(Expr::col((Parties::Table, Parties::ArchivedAt)).is_null());
-    query
+}
+
+/// The live parties of the organisation within the reach.
+fn in_scope(scope: &Scope) -> Condition {
+    Condition::all()
+        .add(Expr::col((Parties::Table, Parties::OrgId)).eq(scope.org_id.0))
+        .add(Expr::col((Parties::Table, Parties::MergedInto)).is_null())
+        .add_option(reach_condition(scope.reach))
+        .add(Expr::col((Parties::Table, Parties::ArchivedAt)).is_null())
 }
 
 /// What the filter selects of them.
@@ -394,9 +395,24 @@ pub async fn search(
             let Some(words) = search_words_postgres(scope_key, terms, ENOUGH_EXACT_HITS as u32) else {
                 return Ok(found);
             };
-            let mut by_words = summary_select(scope);
+            // The word matches first, once, then each one's party by its key:
+            // a subquery with a LIMIT in FROM is not flattened, so no plan
+            // can run it again for every party of the scope (with the
+            // statistics from before a portfolio transfer, `id IN (…)` did:
+            // minutes).
+            let mut by_words = Query::select();
             by_words
-                .and_where(Expr::col((Parties::Table, Parties::Id)).in_subquery(words))
+                .expr(Expr::cust(SUMMARY_COLUMNS))
+                .from_subquery(words, col("hits"))
+                .inner_join(
+                    Parties::Table,
+                    Expr::col((Parties::Table, Parties::Id)).equals((col("hits"), col("party_id"))),
+                )
+                // The scope key already is the reach (the words move with
+                // the party's seller and branch in the same transaction);
+                // naming it again let a stale estimate pick the seller's
+                // index over the primary key for each hit.
+                .cond_where(in_scope(&Scope { reach: Reach::Everything, ..*scope }))
                 .limit(u64::from(limit));
             for row in super::fetch_all::<PartySummary>(db, &by_words).await? {
                 if !found.iter().any(|f| f.id == row.id) {
@@ -422,9 +438,10 @@ fn starts_with(column: Expr, prefix: &str) -> SimpleExpr {
 }
 
 /// The ids of parties whose words match the terms, from PostgreSQL's word
-/// index under one scope key (organisation, branch or seller): the words typed before the last are whole words, intersected by
-/// a merge join on party_id (the longest, likely the rarest, drives); the
-/// word being typed is a prefix. As on SQLite, a one-letter prefix after
+/// index under one scope key (organisation, branch or seller): the words
+/// typed before the last are whole words, intersected by a merge join on
+/// party_id (the longest, likely the rarest, drives); the word being typed
+/// is a prefix. As on SQLite, a one-letter prefix after
 /// whole words narrows nothing and waits.
 fn search_words_postgres(scope_key: uuid::Uuid, terms: &[String], limit: u32) -> Option<SelectStatement> {
     let (typing, complete) = terms.split_last()?;
@@ -444,6 +461,8 @@ fn search_words_postgres(scope_key: uuid::Uuid, terms: &[String], limit: u32) ->
         }
         Some((driver, others)) => {
             query.and_where(word("w0").eq(driver.as_str()));
+            let same_party =
+                |alias: &str| Expr::col((col(alias), col("party_id"))).equals((col("w0"), col("party_id")));
             for (index, other) in others.iter().enumerate() {
                 let alias = format!("w{}", index + 1);
                 query.join_as(
@@ -453,7 +472,7 @@ fn search_words_postgres(scope_key: uuid::Uuid, terms: &[String], limit: u32) ->
                     Condition::all()
                         .add(Expr::col((col(&alias), col("scope_id"))).equals((col("w0"), col("scope_id"))))
                         .add(word(&alias).eq(other.as_str()))
-                        .add(Expr::col((col(&alias), col("party_id"))).equals((col("w0"), col("party_id")))),
+                        .add(same_party(&alias)),
                 );
             }
             if let Some(prefix) = prefix {
@@ -461,9 +480,7 @@ fn search_words_postgres(scope_key: uuid::Uuid, terms: &[String], limit: u32) ->
                     Query::select()
                         .expr(Expr::val(1))
                         .from_as(col("search_words_parties"), col("wp"))
-                        .and_where(
-                            Expr::col((col("wp"), col("party_id"))).equals((col("w0"), col("party_id"))),
-                        )
+                        .and_where(same_party("wp"))
                         .and_where(starts_with(word("wp"), prefix))
                         .take(),
                 ));
