@@ -323,7 +323,7 @@ impl Access<'_> {
         let mut change = self.change(actor).await?;
         let taken = repo::roles_in_tx(&mut change.tx, actor.org_id).await?;
         if taken.iter().any(|r| r.name.to_lowercase() == name.to_lowercase()) {
-            return Err(ValidationErrors::single("role_name", "error-role-taken").into());
+            return Err(AppError::Taken(ValidationErrors::single("role_name", "error-role-taken")));
         }
         let id = RoleId::new();
         let grants = RoleGrants {
@@ -368,7 +368,7 @@ impl Access<'_> {
         let id = BranchId::new();
         let mut change = self.change(actor).await?;
         if !repo::insert_branch(&mut change.tx, actor.org_id, id, &name, &company, self.now()).await? {
-            return Err(ValidationErrors::single("name", "error-branch-taken").into());
+            return Err(AppError::Taken(ValidationErrors::single("name", "error-branch-taken")));
         }
         let view = BranchView { id: id.0, name, company };
         change

@@ -24,6 +24,11 @@ pub enum AppError {
     /// not see: refused, without saying whose.
     #[error("document taken in another portfolio")]
     DocumentTaken,
+    /// A name or address that must be unique is another record's already
+    /// (a branch, role, status, field, option, user's e-mail): a conflict
+    /// with what is stored, named by field like a validation error.
+    #[error("already taken: {0}")]
+    Taken(ValidationErrors),
     /// The party was merged into another one.
     #[error("merged into {into}")]
     Merged { into: domain::PartyId },

@@ -135,12 +135,12 @@ impl Interactions<'_> {
         actor.require_change(Permission::Administer)?;
         let (code, label) = crate::registry_settings::code_and_label(label)?;
         if list.defaults().contains(&code.as_str()) {
-            return Err(ValidationErrors::single("label", "error-status-taken").into());
+            return Err(AppError::Taken(ValidationErrors::single("label", "error-status-taken")));
         }
         let mut change = self.change(actor).await?;
         match repo::insert_option(&mut change.tx, actor.org_id, list.key(), &code, &label).await {
             Err(DbError::Duplicate(_)) => {
-                return Err(ValidationErrors::single("label", "error-status-taken").into());
+                return Err(AppError::Taken(ValidationErrors::single("label", "error-status-taken")));
             }
             other => other?,
         }

@@ -66,7 +66,7 @@ impl Registry<'_> {
         let mut change = self.change(actor).await?;
         match repo::insert_custom_field(&mut change.tx, actor.org_id, id, &def, self.now()).await {
             Err(DbError::Duplicate(_)) => {
-                return Err(ValidationErrors::single("label", "error-custom-field-taken").into());
+                return Err(AppError::Taken(ValidationErrors::single("label", "error-custom-field-taken")));
             }
             other => other?,
         }
@@ -158,7 +158,7 @@ impl Registry<'_> {
         }
         match repo::insert_customer_status(&mut change.tx, actor.org_id, &code, &label).await {
             Err(DbError::Duplicate(_)) => {
-                return Err(ValidationErrors::single("label", "error-status-taken").into());
+                return Err(AppError::Taken(ValidationErrors::single("label", "error-status-taken")));
             }
             other => other?,
         }

@@ -84,7 +84,7 @@ impl Users<'_> {
         .await;
         match inserted {
             Err(DbError::Duplicate(_)) => {
-                return Err(ValidationErrors::single("email", "error-email-taken").into());
+                return Err(AppError::Taken(ValidationErrors::single("email", "error-email-taken")));
             }
             other => other?,
         }

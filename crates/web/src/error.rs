@@ -68,9 +68,10 @@ impl Error {
                 AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
                 AppError::Forbidden => StatusCode::FORBIDDEN,
                 AppError::NotFound | AppError::Merged { .. } => StatusCode::NOT_FOUND,
-                AppError::Conflict { .. } | AppError::DuplicateParty { .. } | AppError::DocumentTaken => {
-                    StatusCode::CONFLICT
-                }
+                AppError::Conflict { .. }
+                | AppError::DuplicateParty { .. }
+                | AppError::DocumentTaken
+                | AppError::Taken(_) => StatusCode::CONFLICT,
                 AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             },
         }
@@ -110,11 +111,12 @@ pub fn describe(error: &Error, t: &Tr) -> Described {
         Error::MethodNotAllowed => ("method_not_allowed", t.get("error-method-not-allowed")),
         Error::TooLarge => ("too_large", t.get("error-body-too-large")),
         Error::App(error) => match error {
-            AppError::Validation(errors) => {
+            AppError::Validation(errors) | AppError::Taken(errors) => {
                 for field_error in &errors.0 {
                     fields.entry(field_error.field.to_string()).or_insert_with(|| t.get(field_error.message));
                 }
-                ("validation", t.get("error-form-invalid"))
+                let code = if matches!(error, AppError::Taken(_)) { "taken" } else { "validation" };
+                (code, t.get("error-form-invalid"))
             }
             AppError::InvalidCredentials => ("unauthorized", t.get("login-failed")),
             AppError::RateLimited { retry_after_secs } => (

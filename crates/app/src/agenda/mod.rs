@@ -242,9 +242,10 @@ pub(crate) fn reaches_agenda(reach: Reach, user: Uuid, branch: Option<Uuid>) -> 
     reach.covers(Portfolio { owner: Some(UserId(user)), branch: branch.map(domain::BranchId) })
 }
 
-/// Local days `from`..`to` as instants; refused when reversed or too long.
+/// Local days `from`..`to` as instants (`to` itself excluded, so equal
+/// days are an empty period); refused when reversed or too long.
 pub(crate) fn period(hours: &WorkingHours, from: NaiveDate, to: NaiveDate) -> Result<Span, AppError> {
-    if to <= from {
+    if to < from {
         return Err(ValidationErrors::single("to", "error-range-reversed").into());
     }
     if (to - from).num_days() > MAX_PERIOD_DAYS {

@@ -29,6 +29,9 @@ pub struct PartyQuery {
     pub city: Option<String>,
     /// UF
     pub state: Option<String>,
+    /// A user's id; empty is "every seller", as the list's form sends it.
+    #[param(value_type = Option<String>,
+        pattern = "^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     pub seller_id: Option<Uuid>,
     pub tag: Option<String>,
     /// `name` (default), `city`, `state` or `newest`

@@ -349,7 +349,7 @@ async fn custom_fields_are_validated_saved_and_merged(t: TestDb) {
     assert!(
         matches!(
             app.registry().create_custom_field(&admin, "Porte", "text", "").await,
-            Err(AppError::Validation(_))
+            Err(AppError::Taken(_))
         ),
         "same key twice"
     );
@@ -416,7 +416,7 @@ async fn customer_statuses_belong_to_the_organisation(t: TestDb) {
     let saved = app.parties().create_party(&admin, input(bad)).await.expect("now valid");
     assert_eq!(saved.party.customer_status.as_deref(), Some("ouro"));
     assert!(
-        matches!(app.registry().add_customer_status(&admin, "ouro").await, Err(AppError::Validation(_))),
+        matches!(app.registry().add_customer_status(&admin, "ouro").await, Err(AppError::Taken(_))),
         "no duplicates"
     );
 }

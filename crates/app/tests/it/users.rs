@@ -24,10 +24,10 @@ db_test!(invalid_user_input_is_refused_field_by_field);
 async fn duplicate_email_is_a_field_error(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
     app.users().create_user(&admin, new_user("ana@loja.test", "member")).await.expect("first");
-    let Err(AppError::Validation(errors)) =
+    let Err(AppError::Taken(errors)) =
         app.users().create_user(&admin, new_user("ANA@loja.test", "member")).await
     else {
-        panic!("expected a validation error");
+        panic!("expected the e-mail to be taken");
     };
     assert_eq!(errors.0[0].field, "email");
     assert_eq!(errors.0[0].message, "error-email-taken");

@@ -53,7 +53,7 @@ pub struct NewRole {
 
 /// Adds a role; it starts with reading the user's own portfolio only.
 #[utoipa::path(post, path = "/api/v1/roles", tag = "access", security(("bearer" = [])), request_body = NewRole,
-    responses((status = 201, body = Role), Forbidden))]
+    responses((status = 201, body = Role), Forbidden, Conflict))]
 pub async fn create_role(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewRole>,
@@ -110,7 +110,7 @@ pub struct NewBranch {
 }
 
 #[utoipa::path(post, path = "/api/v1/branches", tag = "access", security(("bearer" = [])), request_body = NewBranch,
-    responses((status = 201, body = Branch), Forbidden))]
+    responses((status = 201, body = Branch), Forbidden, Conflict))]
 pub async fn create_branch(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewBranch>,

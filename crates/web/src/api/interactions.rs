@@ -106,7 +106,7 @@ pub struct NewOption {
 
 /// Adds a nature or a status (administrators).
 #[utoipa::path(post, path = "/api/v1/interaction-options", tag = "profile", security(("bearer" = [])), request_body = NewOption,
-    responses((status = 201, body = Status), Forbidden))]
+    responses((status = 201, body = Status), Forbidden, Conflict))]
 pub async fn add_option(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewOption>,

@@ -1,5 +1,5 @@
 //! The organisation's custom fields and customer statuses.
-use super::responses::Forbidden;
+use super::responses::{Conflict, Forbidden};
 use super::{code, public_all};
 use crate::AppState;
 use crate::error::ApiResult;
@@ -37,7 +37,7 @@ pub async fn list_fields(Api { state, actor }: Api) -> ApiResult<Json<Vec<Custom
 pub struct NewCustomField {
     #[schema(min_length = 1)]
     pub label: String,
-    pub kind: domain::party::CustomFieldKind,
+    pub kind: CustomFieldKind,
     /// For `choice`: the options.
     #[serde(default)]
     pub choices: Vec<String>,
@@ -46,7 +46,7 @@ pub struct NewCustomField {
 /// Adds a field to every party's sheet (administrators). Values go in a
 /// party's `custom` object, by `key`.
 #[utoipa::path(post, path = "/api/v1/custom-fields", tag = "parties", security(("bearer" = [])), request_body = NewCustomField,
-    responses((status = 201, body = CustomField), Forbidden))]
+    responses((status = 201, body = CustomField), Forbidden, Conflict))]
 pub async fn create_field(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewCustomField>,
@@ -79,7 +79,7 @@ pub struct NewStatus {
 }
 
 #[utoipa::path(post, path = "/api/v1/customer-statuses", tag = "parties", security(("bearer" = [])), request_body = NewStatus,
-    responses((status = 201, body = Status), Forbidden))]
+    responses((status = 201, body = Status), Forbidden, Conflict))]
 pub async fn add_status(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewStatus>,

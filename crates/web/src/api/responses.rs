@@ -35,7 +35,7 @@ error_answer!(
 error_answer!(
     Conflict,
     "409",
-    "A stale `version` (`conflict`), or a CPF/CNPJ/NIF already registered (`duplicate`, with `existing_id` when visible)."
+    "A stale `version` (`conflict`), a CPF/CNPJ/NIF already registered (`duplicate`, with `existing_id` when visible), or a name or e-mail another record holds (`taken`, with `fields`)."
 );
 error_answer!(TooLarge, "413", "The body is larger than the server takes (`too_large`).");
 error_answer!(Invalid, "422", "A value is refused; `fields` names each field and why (`validation`).");

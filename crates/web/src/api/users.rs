@@ -62,7 +62,7 @@ pub async fn list_users(Api { state, actor }: Api) -> ApiResult<Json<Vec<UserVie
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("bearer" = [])), request_body = NewUserInput,
-    responses((status = 201, body = UserView), BadRequest, Forbidden))]
+    responses((status = 201, body = UserView), BadRequest, Forbidden, Conflict))]
 pub async fn create_user(
     Api { state, actor }: Api,
     ApiJson(input): ApiJson<NewUserInput>,

@@ -184,7 +184,7 @@ pub struct BranchForm {
 async fn saved_or_refused<T>(page: &Page, result: Result<T, AppError>, form: BranchForm) -> PageResult {
     match result {
         Ok(_) => Ok(see_other(SAVED)),
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
             let messages = FieldMessages::from_errors(&errors, &page.t);
             self::page(page, StatusCode::UNPROCESSABLE_ENTITY, |body| {
                 body.errors = messages;

@@ -124,7 +124,7 @@ pub async fn create_user(page: Page, Form(form): Form<NewUserForm>) -> PageResul
     };
     match page.app().users().create_user(&page.actor, input).await {
         Ok(created) => Ok(see_other(&format!("/admin/users?created={}", urlencode(&created.display_name)))),
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
             let messages = FieldMessages::from_errors(&errors, &page.t);
             let form = NewUserForm { password: String::new(), ..form };
             users_page(&page, form, messages, None, StatusCode::UNPROCESSABLE_ENTITY).await

@@ -99,7 +99,7 @@ pub async fn show(page: Page, Query(query): Query<Pairs>) -> PageResult {
 async fn saved_or_refused<T>(page: &Page, result: Result<T, AppError>, failed_list: &str) -> PageResult {
     match result {
         Ok(_) => Ok(see_other("/admin/agenda?saved=1")),
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
             let messages = FieldMessages::from_errors(&errors, &page.t);
             self::page(page, messages, failed_list, false, StatusCode::UNPROCESSABLE_ENTITY).await
         }

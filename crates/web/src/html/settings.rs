@@ -79,7 +79,7 @@ pub async fn add_field(page: Page, Form(form): Form<FieldForm>) -> PageResult {
     match page.app().registry().create_custom_field(&page.actor, &form.label, &form.kind, &form.choices).await
     {
         Ok(_) => Ok(see_other("/admin/registry")),
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
             let messages = FieldMessages::from_errors(&errors, &page.t);
             self::page(&page, form, String::new(), messages, StatusCode::UNPROCESSABLE_ENTITY).await
         }
@@ -101,7 +101,7 @@ pub struct StatusForm {
 pub async fn add_status(page: Page, Form(form): Form<StatusForm>) -> PageResult {
     match page.app().registry().add_customer_status(&page.actor, &form.label).await {
         Ok(_) => Ok(see_other("/admin/registry")),
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
             let messages = FieldMessages::from_errors(&errors, &page.t);
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             self::page(&page, FieldForm::default(), form.label, messages, status).await

@@ -179,9 +179,15 @@ async fn the_document_states_the_text_and_number_rules_the_server_keeps(t: TestA
         let answer = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/branches", refused.clone()).await;
         assert_eq!(answer.status(), 422, "{refused}");
     }
-    let created =
-        t.api_send(reqwest::Method::POST, &bearer, "/api/v1/branches", json!({ "name": "0" })).await;
-    assert_eq!(created.status(), 201);
+    let branch = || t.api_send(reqwest::Method::POST, &bearer, "/api/v1/branches", json!({ "name": "0" }));
+    assert_eq!(branch().await.status(), 201);
+    // A name another record holds is a conflict with what is stored, named
+    // by field.
+    let again = branch().await;
+    assert_eq!(again.status(), 409);
+    let again: Value = again.json().await.expect("json");
+    assert_eq!(again["error"]["code"], "taken");
+    assert!(again["error"]["fields"]["name"].is_string(), "{again}");
 
     // JSON Schema's integer 1.0 is the integer 1.
     let party = t

@@ -54,7 +54,7 @@ impl FormOutcome {
     pub fn of(error: Option<AppError>, t: &Tr) -> Result<FormOutcome, Error> {
         Ok(match error {
             None => FormOutcome { errors: FieldMessages::default(), alert: None, status: StatusCode::OK },
-            Some(AppError::Validation(errors)) => FormOutcome {
+            Some(AppError::Validation(errors) | AppError::Taken(errors)) => FormOutcome {
                 errors: FieldMessages::from_errors(&errors, t),
                 alert: None,
                 status: StatusCode::UNPROCESSABLE_ENTITY,
