@@ -13,8 +13,12 @@ use serde::Deserialize;
 /// What a person types to create a user; every field is raw text.
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewUserInput {
+    #[schema(min_length = 1)]
     pub email: String,
+    #[schema(min_length = 1)]
     pub display_name: String,
+    /// At least ten characters.
+    #[schema(min_length = 10, max_length = 256)]
     pub password: String,
     /// `admin` or `member`
     pub role: String,

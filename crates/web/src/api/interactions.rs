@@ -98,10 +98,17 @@ pub async fn options(Api { state, actor }: Api) -> ApiResult<Json<InteractionOpt
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewOption {
-    /// `nature` or `status`
-    pub list: String,
+    pub list: OptionList,
     #[schema(min_length = 1)]
     pub label: String,
+}
+
+/// Which of the organisation's lists an option goes to.
+#[derive(Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OptionList {
+    Nature,
+    Status,
 }
 
 /// Adds a nature or a status (administrators).
@@ -111,8 +118,10 @@ pub async fn add_option(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewOption>,
 ) -> ApiResult<(StatusCode, Json<Status>)> {
-    let list = InteractionList::parse(&body.list)
-        .map_err(|message| domain::ValidationErrors::single("list", message))?;
+    let list = match body.list {
+        OptionList::Nature => InteractionList::Nature,
+        OptionList::Status => InteractionList::Status,
+    };
     let added = state.app.interactions().add_interaction_option(&actor, list, &body.label).await?;
     Ok((StatusCode::CREATED, Json(added.try_into()?)))
 }

@@ -2,21 +2,25 @@
 //! a caller sends (query values and request bodies) without a format or an
 //! enum of its own gets the pattern the server enforces — no control
 //! characters (`extract::refuse_control_characters`), tabs and line breaks
-//! only in multi-line fields, and at least one visible character where the
-//! field is required (`#[schema(min_length = 1)]`). Written once here, the
+//! only in multi-line fields, at least one visible character where the
+//! field is required (`#[schema(min_length = 1)]`), and an id's digits
+//! where the format is `uuid`. Written once here, the
 //! document and the server cannot drift field by field.
 use crate::extract::MULTI_LINE_FIELDS;
 use std::collections::BTreeSet;
 use utoipa::openapi::path::ParameterIn;
-use utoipa::openapi::schema::{ArrayItems, Schema, SchemaType, Type};
+use utoipa::openapi::schema::{ArrayItems, KnownFormat, Schema, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::{OpenApi, RefOr};
 
 /// Any text on one line: Unicode's control characters (Cc) refused.
 const SINGLE_LINE: &str = r"^[^\u0000-\u001f\u007f-\u009f]*$";
 /// A text area: tab, line feed and carriage return are text.
 const MULTI_LINE: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$";
-/// A required value: one line with something besides spaces, which the
-/// server trims away.
+/// An id, as the server reads it (a format alone lets a generator send any
+/// text).
+const UUID: &str = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+/// A required value (`minLength: 1`): one line with something besides
+/// spaces, which the server trims away.
 const REQUIRED: &str =
     r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$";
 
@@ -79,16 +83,16 @@ fn apply(field: &str, schema: &mut RefOr<Schema>, referred: &mut BTreeSet<String
                 SchemaType::Array(types) => types.contains(&Type::String),
                 _ => false,
             };
-            if is_text && object.format.is_none() && object.enum_values.is_none() && object.pattern.is_none()
-            {
-                let pattern = if MULTI_LINE_FIELDS.contains(&field) {
-                    MULTI_LINE
-                } else if object.min_length.unwrap_or(0) > 0 {
-                    REQUIRED
-                } else {
-                    SINGLE_LINE
+            let is_uuid = matches!(object.format, Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)));
+            if is_text && object.enum_values.is_none() && object.pattern.is_none() {
+                let pattern = match (&object.format, object.min_length) {
+                    _ if is_uuid => Some(UUID),
+                    (Some(_), _) => None,
+                    _ if MULTI_LINE_FIELDS.contains(&field) => Some(MULTI_LINE),
+                    (None, Some(1)) => Some(REQUIRED),
+                    (None, _) => Some(SINGLE_LINE),
                 };
-                object.pattern = Some(pattern.to_string());
+                object.pattern = pattern.map(str::to_string);
             }
         }
         RefOr::T(Schema::AllOf(all)) => all.items.iter_mut().for_each(|item| apply(field, item, referred)),
