@@ -26,16 +26,26 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn sqlite() -> TestDb {
+        TestDb::sqlite_at(db::migrate::newest_known()).await
+    }
+
+    /// A new SQLite database at schema version `version`.
+    pub async fn sqlite_at(version: i64) -> TestDb {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let db = Db::connect(&url).await.expect("open SQLite");
-        db::migrate::run(&db).await.expect("migrate SQLite");
+        db::migrate::run_until(&db, version).await.expect("migrate SQLite");
         TestDb { db, _dir: Some(dir) }
     }
 
     /// A fresh, migrated schema on the test server; `None` (and a note on
     /// the terminal, once) when no server is configured.
     pub async fn postgres() -> Option<TestDb> {
+        TestDb::postgres_at(db::migrate::newest_known()).await
+    }
+
+    /// A fresh schema on the test server at schema version `version`.
+    pub async fn postgres_at(version: i64) -> Option<TestDb> {
         let Ok(url) = std::env::var(POSTGRES_URL_VAR) else {
             skip_note("PostgreSQL", &format!("{POSTGRES_URL_VAR} is not set"));
             return None;
@@ -51,7 +61,7 @@ impl TestDb {
             .expect("PostgreSQL URL")
             .options([("search_path", format!("{schema},public").as_str())]);
         let db = Db::connect_postgres(options).await.expect("connect to the test schema");
-        db::migrate::run(&db).await.expect("migrate PostgreSQL");
+        db::migrate::run_until(&db, version).await.expect("migrate PostgreSQL");
         Some(TestDb { db, _dir: None })
     }
 
@@ -79,6 +89,20 @@ pub fn skip_note(suite: &str, why: &str) {
 /// `name::sqlite` and `name::postgres`.
 #[macro_export]
 macro_rules! db_test {
+    ($name:ident, schema = $schema:expr) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::TestDb::sqlite_at($schema).await).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(db) = $crate::TestDb::postgres_at($schema).await {
+                    super::$name(db).await;
+                }
+            }
+        }
+    };
     ($name:ident) => {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

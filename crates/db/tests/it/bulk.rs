@@ -8,7 +8,7 @@ use domain::{OrgId, PartyId, UserId};
 use testkit::{TestDb, db_test};
 
 /// `count` valid people owned by `seller`, named "Pessoa Carga N".
-fn parties(count: usize, seller: UserId) -> Vec<BulkParty> {
+pub(crate) fn parties(count: usize, seller: UserId) -> Vec<BulkParty> {
     (0..count)
         .map(|n| {
             let draft = PartyDraft { full_name: format!("Pessoa Carga {n}"), ..Default::default() };
@@ -19,7 +19,12 @@ fn parties(count: usize, seller: UserId) -> Vec<BulkParty> {
         .collect()
 }
 
-async fn load(t: &TestDb, org: OrgId, batch: Vec<BulkParty>, access: Access) -> Result<u64, db::DbError> {
+pub(crate) async fn load(
+    t: &TestDb,
+    org: OrgId,
+    batch: Vec<BulkParty>,
+    access: Access,
+) -> Result<u64, db::DbError> {
     let (sender, batches) = tokio::sync::mpsc::channel(1);
     let expected = batch.len() as u64;
     sender.send(batch).await.expect("send");

@@ -57,3 +57,24 @@ async fn every_column_pointing_at_a_party_is_merged(t: TestDb) {
     assert!(forgotten.is_empty(), "not carried by a merge: {forgotten:?} (db/src/repo/merge.rs)");
 }
 db_test!(every_column_pointing_at_a_party_is_merged);
+
+/// Migration 0009 indexes each word under the organisation, branch and
+/// seller: the parties a database already holds must be found after it, by
+/// their organisation and by their seller.
+async fn the_scope_migration_indexes_the_parties_already_there(t: TestDb) {
+    use db::repo::party::{Scope, search};
+    use domain::access::Reach;
+    let (org, seller) = crate::repositories::seed_user(&t, "carteira@exemplo.com.br").await;
+    let loaded = crate::bulk::load(&t, org, crate::bulk::parties(30, seller), db::bulk::Access::Shared).await;
+    assert_eq!(loaded.expect("load at schema 8"), 30);
+    assert_eq!(db::migrate::run_until(&t.db, 9).await.expect("migrate"), [9]);
+    for reach in [Reach::Everything, Reach::OwnedBy(seller)] {
+        let scope = Scope { org_id: org, reach };
+        for typed in [&["pessoa", "carga", "7"][..], &["p"], &["car"]] {
+            let terms: Vec<String> = typed.iter().map(|t| t.to_string()).collect();
+            let found = search(&t.db, &scope, &terms, 100).await.expect("search");
+            assert!(found.iter().any(|p| p.full_name == "Pessoa Carga 7"), "{reach:?} {typed:?}: {found:?}");
+        }
+    }
+}
+db_test!(the_scope_migration_indexes_the_parties_already_there, schema = 8);
