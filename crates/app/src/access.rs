@@ -276,10 +276,7 @@ impl Access<'_> {
             .ok_or(AppError::NotFound)?;
         if !set.contains(&Permission::Administer) {
             let mine = repo::roles_of(&self.db, actor.user_id).await?;
-            let administers_elsewhere = mine
-                .iter()
-                .filter(|r| r.id != id.0)
-                .any(|r| r.grants().permissions.contains(&Permission::Administer));
+            let administers_elsewhere = mine.iter().filter(|r| r.id != id.0).any(administers);
             if mine.iter().any(|r| r.id == id.0) && !administers_elsewhere {
                 return Err(
                     ValidationErrors::single("permissions", "error-cannot-drop-own-administration").into()
@@ -415,11 +412,9 @@ impl Access<'_> {
         }
         // An administrator who drops his own right to administer has
         // nobody left to give it back (as with disabling his own account).
-        let still_administers = known
-            .iter()
-            .filter(|k| roles.iter().any(|r| r.0 == k.id))
-            .any(|k| k.grants().permissions.contains(&Permission::Administer));
-        if user == actor.user_id && !still_administers {
+        if user == actor.user_id
+            && !known.iter().filter(|k| roles.iter().any(|r| r.0 == k.id)).any(administers)
+        {
             return Err(ValidationErrors::single("role_ids", "error-cannot-drop-own-administration").into());
         }
         let mut change = self.change(actor).await?;
@@ -533,4 +528,10 @@ impl Access<'_> {
             None => Ok(()),
         }
     }
+}
+
+/// Whether a role gives the right to administer: the one right nobody may
+/// take from himself.
+fn administers(role: &repo::RoleRow) -> bool {
+    role.grants().permissions.contains(&Permission::Administer)
 }

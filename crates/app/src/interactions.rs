@@ -65,8 +65,10 @@ impl From<InteractionRow> for InteractionView {
     }
 }
 
-/// Which of the organisation's lists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which of the organisation's lists an option goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = OptionList)]
 pub enum InteractionList {
     Nature,
     Status,

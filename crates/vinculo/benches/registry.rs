@@ -24,20 +24,22 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     println!("| {name} | {} | {p50:.2} | {p99:.2} |", samples.len());
 }
 
+/// A user of the bench's own, by e-mail, name and role (`admin`, `member`).
+fn bench_user(email: &str, display_name: &str, role: &str) -> app::users::NewUserInput {
+    app::users::NewUserInput {
+        email: email.into(),
+        display_name: display_name.into(),
+        password: "bench-password-1".into(),
+        role: role.into(),
+        locale: None,
+    }
+}
+
 async fn actor(app: &App) -> Actor {
     let email = "bench@demo.vinculo.local";
     if app.setup().operator_reset_password(email).await.is_err() {
         app.setup()
-            .operator_create_user(
-                app::setup::DEMO_ORGANISATION,
-                app::users::NewUserInput {
-                    email: email.into(),
-                    display_name: "Bench".into(),
-                    password: "bench-password-1".into(),
-                    role: "admin".into(),
-                    locale: None,
-                },
-            )
+            .operator_create_user(app::setup::DEMO_ORGANISATION, bench_user(email, "Bench", "admin"))
             .await
             .expect("bench user");
     }
@@ -64,16 +66,7 @@ async fn portfolio_of_one_percent(app: &App, admin: &Actor, org: domain::OrgId) 
     if db::repo::user::find_by_email(&app.db, &parsed).await.expect("find").is_none() {
         let user = app
             .users()
-            .create_user(
-                admin,
-                app::users::NewUserInput {
-                    email: email.into(),
-                    display_name: "Carteira Pequena".into(),
-                    password: "bench-password-1".into(),
-                    role: "member".into(),
-                    locale: None,
-                },
-            )
+            .create_user(admin, bench_user(email, "Carteira Pequena", "member"))
             .await
             .expect("portfolio manager");
         let roles = app.access().list_roles(admin).await.expect("roles");

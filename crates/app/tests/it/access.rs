@@ -259,19 +259,9 @@ async fn finds_by_every_prefix(app: &App, actor: &Actor, parties: &[(PartyId, St
 
 async fn search_draws_from_the_readers_scope_not_the_largest_organisation(t: TestDb) {
     // A large organisation whose customers match every common prefix…
-    let app = App::new(t.db.clone(), Settings::default());
-    let app::setup::DemoOutcome::Created { email, password } = app.setup().ensure_demo().await.expect("demo")
-    else {
-        panic!("expected creation")
-    };
+    let (app, big_admin) = crate::app_with_demo(&t).await;
     let big = app.demo().demo_organisation().await.expect("org").expect("demo org");
     app.demo().load_demo_parties(big, 3_000, 11).await.expect("load");
-    let big_admin = app
-        .auth()
-        .login(app::auth::LoginInput { email: &email, password: &password, ip: None, user_agent: None })
-        .await
-        .expect("login")
-        .actor;
 
     // …a small one beside it…
     app.setup()

@@ -37,6 +37,19 @@ pub async fn app_with_admin_on(t: &TestDb, settings: Settings, clock: Clock) -> 
     (app, actor)
 }
 
+/// An App over the test database with the demo organisation, and its
+/// administrator signed in with the password the demo printed.
+pub async fn app_with_demo(t: &TestDb) -> (App, Actor) {
+    let app = App::new(t.db.clone(), Settings::default());
+    let app::setup::DemoOutcome::Created { email, password } = app.setup().ensure_demo().await.expect("demo")
+    else {
+        panic!("expected creation")
+    };
+    let login = app::auth::LoginInput { email: &email, password: &password, ip: None, user_agent: None };
+    let admin = app.auth().login(login).await.expect("login").actor;
+    (app, admin)
+}
+
 pub fn new_user(email: &str, role: &str) -> NewUserInput {
     NewUserInput {
         email: email.into(),

@@ -112,17 +112,7 @@ async fn demo_setup_is_created_once_and_then_reused(t: TestDb) {
 db_test!(demo_setup_is_created_once_and_then_reused);
 
 async fn demo_loads_are_searchable_and_keep_their_indexes(t: TestDb) {
-    let app = app::App::new(t.db.clone(), Settings::default());
-    let app::setup::DemoOutcome::Created { email, password } = app.setup().ensure_demo().await.expect("demo")
-    else {
-        panic!("expected creation")
-    };
-    let admin = app
-        .auth()
-        .login(app::auth::LoginInput { email: &email, password: &password, ip: None, user_agent: None })
-        .await
-        .expect("login")
-        .actor;
+    let (app, admin) = crate::app_with_demo(&t).await;
     let org = app.demo().demo_organisation().await.expect("org").expect("demo org");
     let indexes = db::migrate::index_names(&app.db, "parties").await.expect("indexes");
     // A small load writes through the indexes and the search triggers; a

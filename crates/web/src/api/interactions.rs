@@ -98,17 +98,9 @@ pub async fn options(Api { state, actor }: Api) -> ApiResult<Json<InteractionOpt
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewOption {
-    pub list: OptionList,
+    pub list: InteractionList,
     #[schema(min_length = 1)]
     pub label: String,
-}
-
-/// Which of the organisation's lists an option goes to.
-#[derive(Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum OptionList {
-    Nature,
-    Status,
 }
 
 /// Adds a nature or a status (administrators).
@@ -118,11 +110,7 @@ pub async fn add_option(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<NewOption>,
 ) -> ApiResult<(StatusCode, Json<Status>)> {
-    let list = match body.list {
-        OptionList::Nature => InteractionList::Nature,
-        OptionList::Status => InteractionList::Status,
-    };
-    let added = state.app.interactions().add_interaction_option(&actor, list, &body.label).await?;
+    let added = state.app.interactions().add_interaction_option(&actor, body.list, &body.label).await?;
     Ok((StatusCode::CREATED, Json(added.try_into()?)))
 }
 
