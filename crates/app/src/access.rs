@@ -511,6 +511,23 @@ impl Access<'_> {
 
     /// Checks that a party may be read (404 when not: its existence is not
     /// revealed) and, for a change, written (403).
+    /// Whether another user may read this party: his roles and branch
+    /// against its portfolio, as his own requests would be judged.
+    pub(crate) async fn may_read_party(
+        &self,
+        user: &db::repo::user::UserRow,
+        party: PartyId,
+    ) -> Result<bool, AppError> {
+        let roles = repo::roles_of(&self.db, UserId(user.id)).await?;
+        let grants = Grants::union(roles.iter().map(repo::RoleRow::grants).collect::<Vec<_>>().iter());
+        if !grants.has(Permission::PartiesRead) {
+            return Ok(false);
+        }
+        let viewer = Viewer { user_id: UserId(user.id), branch_id: user.branch_id.map(BranchId) };
+        let scope = Scope { org_id: OrgId(user.org_id), reach: Reach::of(grants.read, viewer) };
+        Ok(db::repo::party::standing(&self.db, &scope, party).await?.is_some())
+    }
+
     pub(crate) async fn guard_party(
         &self,
         actor: &Actor,

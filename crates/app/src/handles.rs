@@ -40,6 +40,8 @@ capability_handles! {
     vehicles => Vehicles,
     /// Atendimentos: interactions and their natures and statuses.
     interactions => Interactions,
+    /// Minha fila: interactions across customers, and bulk actions on them.
+    work_queue => WorkQueue,
     /// Acesso: branches, roles, assignments, portfolios, view-as.
     access => Access,
     /// The organisation's users.

@@ -2,6 +2,7 @@
 //! profile or from one of its vehicles, with the organisation's natures and
 //! statuses.
 use crate::Interactions;
+use crate::change::Change;
 use crate::registry_settings::StatusView;
 use crate::{Actor, AppError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -43,7 +44,7 @@ impl From<InteractionRow> for InteractionView {
         InteractionView {
             id: row.id,
             party_id: row.party_id,
-            closed: domain::interaction::CLOSED_STATUSES.contains(&row.status.as_str()),
+            closed: domain::work_queue::is_closed(&row.status),
             nature: row.nature,
             channel: row.channel,
             status: row.status,
@@ -175,8 +176,15 @@ impl Interactions<'_> {
         let valid = draft.validate(&natures, &statuses)?;
         let responsible = match draft.responsible_id {
             None => actor.user_id,
+            Some(id) if id == actor.user_id.0 => actor.user_id,
             Some(id) => match user::get(&self.db, actor.org_id, UserId(id)).await? {
-                Some(u) if u.active => UserId(u.id),
+                // Whoever answers for it must be able to open the customer.
+                Some(u) if u.active && self.access().may_read_party(&u, party).await? => UserId(u.id),
+                Some(u) if u.active => {
+                    return Err(
+                        ValidationErrors::single("responsible_id", "error-responsible-cannot-see").into()
+                    );
+                }
                 _ => return Err(ValidationErrors::single("responsible_id", "error-user-unknown").into()),
             },
         };
@@ -238,9 +246,30 @@ impl Interactions<'_> {
         let before = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
         let party = PartyId(before.party_id);
         self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let (valid, responsible, vehicle) = self.checked_interaction(actor, party, draft).await?;
         let mut change = self.change(actor).await?;
-        let at = change.at;
+        if !self.save_interaction(&mut change, actor, &before, version, draft).await? {
+            drop(change);
+            let current = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+            return Err(AppError::Conflict { by: current.updated_by_label, at: current.updated_at });
+        }
+        change.commit().await?;
+        self.interaction(actor, id).await
+    }
+
+    /// Writes `draft` over `before` inside `change`, with its history line
+    /// and audit entry; false when someone saved it since `version`. The
+    /// caller has checked the actor may change the party.
+    pub(crate) async fn save_interaction(
+        &self,
+        change: &mut Change<'_>,
+        actor: &Actor,
+        before: &InteractionRow,
+        version: i64,
+        draft: &InteractionDraft,
+    ) -> Result<bool, AppError> {
+        let id = InteractionId(before.id);
+        let party = PartyId(before.party_id);
+        let (valid, responsible, vehicle) = self.checked_interaction(actor, party, draft).await?;
         let row = NewInteraction {
             org_id: actor.org_id,
             party,
@@ -249,10 +278,8 @@ impl Interactions<'_> {
             vehicle,
             by: &actor.display_name,
         };
-        if !repo::update(&mut change.tx, actor.org_id, id, version, &row, at).await? {
-            drop(change);
-            let current = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
-            return Err(AppError::Conflict { by: current.updated_by_label, at: current.updated_at });
+        if !repo::update(&mut change.tx, actor.org_id, id, version, &row, change.at).await? {
+            return Ok(false);
         }
         if before.status != valid.status {
             change
@@ -269,8 +296,7 @@ impl Interactions<'_> {
         }
         change.audit(AuditAction::Update, AuditEntity::Interaction, Some(id.to_string()), Some(serde_json::json!({ "status": before.status, "responsible": before.responsible_id, "version": before.version })), Some(serde_json::json!({ "status": valid.status, "responsible": responsible.0 })))
         .await?;
-        change.commit().await?;
-        self.interaction(actor, id).await
+        Ok(true)
     }
 
     pub async fn interaction(&self, actor: &Actor, id: InteractionId) -> Result<InteractionView, AppError> {

@@ -23,6 +23,7 @@ pub mod timeline;
 pub mod tokens;
 pub mod users;
 pub mod vehicles;
+pub mod work_queue;
 pub mod worker;
 
 pub use clock::Clock;

@@ -71,6 +71,7 @@ pub mod timeline;
 pub mod user;
 pub mod validation;
 pub mod vehicle;
+pub mod work_queue;
 
 pub use email::Email;
 pub use ids::{

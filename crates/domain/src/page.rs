@@ -16,6 +16,18 @@ pub const DEFAULT_PAGE_SIZE: u32 = 50;
 
 /// A list's page size as asked for in `limit`: none is `default`, and one
 /// outside 1 to `max` is refused (the API document states the same bounds).
+/// The highest page number a numbered list goes to.
+pub const MAX_PAGE_NUMBER: u32 = 10_000;
+
+/// A numbered page (1 and on), the first when not asked for.
+pub fn page_number(requested: Option<u32>) -> Result<u32, ValidationErrors> {
+    match requested {
+        None => Ok(1),
+        Some(number) if (1..=MAX_PAGE_NUMBER).contains(&number) => Ok(number),
+        Some(_) => Err(ValidationErrors::single("page", "error-page-out-of-range")),
+    }
+}
+
 pub fn page_size(requested: Option<u32>, default: u32, max: u32) -> Result<u32, ValidationErrors> {
     match requested {
         None => Ok(default),

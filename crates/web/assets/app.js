@@ -123,3 +123,35 @@
     }
   });
 })();
+
+// Bulk selection: "all on this page", shift-click for a range, and the
+// count of chosen rows next to the actions.
+(function () {
+  function boxes(form) { return Array.prototype.slice.call(form.querySelectorAll('input[name="item"]')); }
+  function recount(form) {
+    var chosen = boxes(form).filter(function (b) { return b.checked; }).length;
+    var label = form.querySelector("[data-bulk-count]");
+    if (label) {
+      label.textContent = chosen === 0 ? label.getAttribute("data-none") : label.getAttribute("data-some").replace("%n", chosen);
+    }
+    var all = form.querySelector("[data-check-all]");
+    if (all) { all.checked = chosen > 0 && chosen === boxes(form).length; all.indeterminate = chosen > 0 && chosen < boxes(form).length; }
+  }
+  var last = null;
+  document.addEventListener("click", function (event) {
+    var box = event.target;
+    var form = box.closest && box.closest("form[data-bulk]");
+    if (!form || box.type !== "checkbox") return;
+    if (box.hasAttribute("data-check-all")) {
+      boxes(form).forEach(function (b) { b.checked = box.checked; });
+    } else if (box.name === "item") {
+      var list = boxes(form);
+      if (event.shiftKey && last && list.indexOf(last) >= 0) {
+        var from = list.indexOf(last), to = list.indexOf(box);
+        list.slice(Math.min(from, to), Math.max(from, to) + 1).forEach(function (b) { b.checked = box.checked; });
+      }
+      last = box;
+    }
+    recount(form);
+  });
+})();

@@ -136,7 +136,8 @@ form-section-more = Other details
 
 customers-title = Customers
 customers-count = { $count ->
-    [one] 1 record
+    [0] No records
+    [one] { $count } record
    *[other] { $count } records
 }
 customers-new = New customer
@@ -341,7 +342,7 @@ access-title = Access and portfolios
 access-intro = Who works in which branch, what each role may do and how far it reaches.
 access-saved = Changes saved.
 access-transfer-done = { $count ->
-    [one] 1 customer transferred.
+    [one] { $count } customer transferred.
    *[other] { $count } customers transferred.
 }
 access-users-title = Users, branches and roles
@@ -674,3 +675,61 @@ agenda-keys = Keys: t today · p/n previous/next · d/w/m day/week/month · c ne
 agenda-by-branch = By branch:
 home-today = Your agenda today
 home-today-empty = Nothing booked for today.
+
+## My work
+nav-work = My work
+work-title = My work
+work-count = { $count ->
+    [0] No interactions
+    [one] { $count } interaction
+   *[other] { $count } interactions
+}
+work-filters = Work filters
+work-scope = Whose
+work-scope-mine = Mine
+work-scope-team = My team's
+work-state = State
+work-state-open = Open
+work-state-all = Open and closed
+work-urgency = Legend
+work-urgency-today = Due today
+work-urgency-overdue = Overdue
+work-urgency-open = Open
+work-urgency-closed = Closed
+work-legend = Interaction legend
+work-interactions = Interactions
+work-customer = Customer
+work-empty = Nothing in the queue with these filters.
+work-empty-hint = Open an interaction from a customer's page
+work-bulk = Actions on the chosen interactions
+work-bulk-none = None chosen
+work-bulk-some = %n chosen
+work-bulk-close = Close as done
+work-bulk-person = Hand over to…
+work-bulk-reassign = Hand over
+work-bulk-confirm = Apply the action to every chosen interaction?
+work-check-all = Choose all on this page
+work-check-one = Choose the interaction with { $name }
+work-upcoming = Next 7 days
+work-upcoming-none = No appointments in the next 7 days.
+work-bulk-closed = { $count ->
+    [0] No interactions closed.
+    [one] { $count } interaction closed.
+   *[other] { $count } interactions closed.
+}
+work-bulk-reassigned = { $count ->
+    [0] No interactions handed over.
+    [one] { $count } interaction handed over.
+   *[other] { $count } interactions handed over.
+}
+pager-previous = Previous page
+pager-page = Page { $page }
+error-bulk-none-chosen = Choose at least one interaction.
+error-bulk-too-many = Choose at most 100 interactions at a time.
+error-bulk-choose-person = Choose whom to hand them over to.
+error-bulk-action-invalid = Unknown action.
+error-work-scope-invalid = Choose "Mine" or "My team's".
+error-work-state-invalid = Choose "Open" or "Open and closed".
+error-urgency-invalid = Unknown legend entry.
+error-page-out-of-range = The page goes from 1 to 10,000.
+error-responsible-cannot-see = That person cannot see this customer: move the customer to their portfolio first, or choose someone else.

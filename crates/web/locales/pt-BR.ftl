@@ -136,7 +136,8 @@ form-section-more = Outros dados
 
 customers-title = Clientes
 customers-count = { $count ->
-    [one] 1 cadastro
+    [0] Nenhum cadastro
+    [one] { $count } cadastro
    *[other] { $count } cadastros
 }
 customers-new = Novo cliente
@@ -341,7 +342,7 @@ access-title = Acesso e carteiras
 access-intro = Quem trabalha em qual agência, o que cada perfil pode fazer e até onde alcança.
 access-saved = Alterações salvas.
 access-transfer-done = { $count ->
-    [one] 1 cliente transferido.
+    [one] { $count } cliente transferido.
    *[other] { $count } clientes transferidos.
 }
 access-users-title = Usuários, agências e perfis
@@ -674,3 +675,61 @@ agenda-keys = Teclas: t hoje · p/n anterior/próximo · d/w/m dia/semana/mês �
 agenda-by-branch = Por loja:
 home-today = Sua agenda hoje
 home-today-empty = Nada agendado para hoje.
+
+## Minha fila
+nav-work = Minha fila
+work-title = Minha fila
+work-count = { $count ->
+    [0] Nenhum atendimento
+    [one] { $count } atendimento
+   *[other] { $count } atendimentos
+}
+work-filters = Filtros da fila
+work-scope = De quem
+work-scope-mine = Meus
+work-scope-team = Da equipe
+work-state = Situação
+work-state-open = Em aberto
+work-state-all = Em aberto e encerrados
+work-urgency = Legenda
+work-urgency-today = Para hoje
+work-urgency-overdue = Vencidos
+work-urgency-open = Em aberto
+work-urgency-closed = Encerrados
+work-legend = Legenda dos atendimentos
+work-interactions = Atendimentos
+work-customer = Cliente
+work-empty = Nada na fila com esses filtros.
+work-empty-hint = Abra um atendimento a partir da ficha de um cliente
+work-bulk = Ações nos atendimentos escolhidos
+work-bulk-none = Nenhum escolhido
+work-bulk-some = %n escolhidos
+work-bulk-close = Concluir
+work-bulk-person = Transferir para…
+work-bulk-reassign = Transferir
+work-bulk-confirm = Aplicar a ação a todos os atendimentos escolhidos?
+work-check-all = Escolher todos desta página
+work-check-one = Escolher o atendimento de { $name }
+work-upcoming = Próximos 7 dias
+work-upcoming-none = Nenhum agendamento nos próximos 7 dias.
+work-bulk-closed = { $count ->
+    [0] Nenhum atendimento concluído.
+    [one] { $count } atendimento concluído.
+   *[other] { $count } atendimentos concluídos.
+}
+work-bulk-reassigned = { $count ->
+    [0] Nenhum atendimento transferido.
+    [one] { $count } atendimento transferido.
+   *[other] { $count } atendimentos transferidos.
+}
+pager-previous = Página anterior
+pager-page = Página { $page }
+error-bulk-none-chosen = Escolha pelo menos um atendimento.
+error-bulk-too-many = Escolha no máximo 100 atendimentos de cada vez.
+error-bulk-choose-person = Escolha para quem transferir.
+error-bulk-action-invalid = Ação desconhecida.
+error-work-scope-invalid = Escolha "Meus" ou "Da equipe".
+error-work-state-invalid = Escolha "Em aberto" ou "Em aberto e encerrados".
+error-urgency-invalid = Item da legenda desconhecido.
+error-page-out-of-range = A página vai de 1 a 10.000.
+error-responsible-cannot-see = Essa pessoa não tem acesso a este cliente: transfira a carteira antes ou escolha outra.

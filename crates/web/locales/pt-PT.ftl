@@ -136,7 +136,8 @@ form-section-more = Outros dados
 
 customers-title = Clientes
 customers-count = { $count ->
-    [one] 1 registo
+    [0] Nenhum registo
+    [one] { $count } registo
    *[other] { $count } registos
 }
 customers-new = Novo cliente
@@ -341,7 +342,7 @@ access-title = Acessos e carteiras
 access-intro = Quem trabalha em que balcão, o que cada perfil pode fazer e até onde chega.
 access-saved = Alterações guardadas.
 access-transfer-done = { $count ->
-    [one] 1 cliente transferido.
+    [one] { $count } cliente transferido.
    *[other] { $count } clientes transferidos.
 }
 access-users-title = Utilizadores, balcões e perfis
@@ -674,3 +675,61 @@ agenda-keys = Teclas: t hoje · p/n anterior/seguinte · d/w/m dia/semana/mês �
 agenda-by-branch = Por loja:
 home-today = A sua agenda hoje
 home-today-empty = Nada marcado para hoje.
+
+## Minha fila
+nav-work = A minha fila
+work-title = A minha fila
+work-count = { $count ->
+    [0] Nenhum atendimento
+    [one] { $count } atendimento
+   *[other] { $count } atendimentos
+}
+work-filters = Filtros da fila
+work-scope = De quem
+work-scope-mine = Meus
+work-scope-team = Da equipa
+work-state = Situação
+work-state-open = Em aberto
+work-state-all = Em aberto e encerrados
+work-urgency = Legenda
+work-urgency-today = Para hoje
+work-urgency-overdue = Em atraso
+work-urgency-open = Em aberto
+work-urgency-closed = Encerrados
+work-legend = Legenda dos atendimentos
+work-interactions = Atendimentos
+work-customer = Cliente
+work-empty = Nada na fila com estes filtros.
+work-empty-hint = Abra um atendimento a partir da ficha de um cliente
+work-bulk = Ações nos atendimentos escolhidos
+work-bulk-none = Nenhum escolhido
+work-bulk-some = %n escolhidos
+work-bulk-close = Concluir
+work-bulk-person = Transferir para…
+work-bulk-reassign = Transferir
+work-bulk-confirm = Aplicar a ação a todos os atendimentos escolhidos?
+work-check-all = Escolher todos desta página
+work-check-one = Escolher o atendimento de { $name }
+work-upcoming = Próximos 7 dias
+work-upcoming-none = Nenhuma marcação nos próximos 7 dias.
+work-bulk-closed = { $count ->
+    [0] Nenhum atendimento concluído.
+    [one] { $count } atendimento concluído.
+   *[other] { $count } atendimentos concluídos.
+}
+work-bulk-reassigned = { $count ->
+    [0] Nenhum atendimento transferido.
+    [one] { $count } atendimento transferido.
+   *[other] { $count } atendimentos transferidos.
+}
+pager-previous = Página anterior
+pager-page = Página { $page }
+error-bulk-none-chosen = Escolha pelo menos um atendimento.
+error-bulk-too-many = Escolha no máximo 100 atendimentos de cada vez.
+error-bulk-choose-person = Escolha para quem transferir.
+error-bulk-action-invalid = Ação desconhecida.
+error-work-scope-invalid = Escolha "Meus" ou "Da equipa".
+error-work-state-invalid = Escolha "Em aberto" ou "Em aberto e encerrados".
+error-urgency-invalid = Item da legenda desconhecido.
+error-page-out-of-range = A página vai de 1 a 10 000.
+error-responsible-cannot-see = Essa pessoa não tem acesso a este cliente: transfira a carteira antes ou escolha outra.

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub enum Flash {
     /// What the action did, as a message key.
     Notice { key: String },
+    /// What the action did to how many, as a message key with `$count`.
+    Counted { key: String, count: i64 },
     /// A secret shown this once (an API token, a calendar address), with
     /// the id of the element that holds it.
     Secret { key: String, value: String, anchor: String },
@@ -19,6 +21,10 @@ pub enum Flash {
 impl Flash {
     pub fn notice(key: &str) -> Flash {
         Flash::Notice { key: key.to_string() }
+    }
+
+    pub fn counted(key: &str, count: i64) -> Flash {
+        Flash::Counted { key: key.to_string(), count }
     }
 
     pub fn secret(key: &str, value: String, anchor: &str) -> Flash {

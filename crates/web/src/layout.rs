@@ -87,6 +87,9 @@ impl Shell {
     pub fn with_flash(mut self, flash: Option<&Flash>, t: &Tr) -> Shell {
         self.flash = flash.map(|flash| match flash {
             Flash::Notice { key } => FlashView { message: t.get(key), secret: None, warning: None },
+            Flash::Counted { key, count } => {
+                FlashView { message: t.count(key, *count), secret: None, warning: None }
+            }
             Flash::Secret { key, value, anchor } => FlashView {
                 message: t.get(key),
                 secret: Some(FlashSecret { anchor: anchor.clone(), value: value.clone() }),

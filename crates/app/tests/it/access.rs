@@ -25,7 +25,7 @@ const POLICY: &[(&str, [May; 4])] = &[
     ("read_only", [Read, Read, Nothing, Nothing]),
 ];
 
-async fn user_with(
+pub(crate) async fn user_with(
     app: &App,
     admin: &Actor,
     email: &str,
@@ -39,7 +39,7 @@ async fn user_with(
     (user.id, login(app, email).await)
 }
 
-async fn login(app: &App, email: &str) -> Actor {
+pub(crate) async fn login(app: &App, email: &str) -> Actor {
     app.auth()
         .login(app::auth::LoginInput { email, password: PASSWORD, ip: None, user_agent: None })
         .await
@@ -47,7 +47,7 @@ async fn login(app: &App, email: &str) -> Actor {
         .actor
 }
 
-async fn party(app: &App, admin: &Actor, name: &str, seller: Option<UserId>) -> PartyId {
+pub(crate) async fn party(app: &App, admin: &Actor, name: &str, seller: Option<UserId>) -> PartyId {
     let draft = PartyDraft {
         full_name: name.into(),
         seller_id: seller.map(|s| s.0.to_string()).unwrap_or_default(),

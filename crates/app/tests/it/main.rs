@@ -4,6 +4,7 @@ mod agenda;
 mod auth;
 mod parties;
 mod users;
+mod work_queue;
 
 use app::users::NewUserInput;
 use app::{Actor, App, Clock, Settings};

@@ -13,3 +13,41 @@ pub mod session;
 pub mod timeline;
 pub mod user;
 pub mod vehicle;
+pub mod work_queue;
+
+use crate::{Db, DbError};
+use sea_query::{PostgresQueryBuilder, SelectStatement, SqliteQueryBuilder};
+use sea_query_binder::SqlxBinder;
+
+/// The rows of a built query, on the backend's reader.
+pub(crate) async fn fetch_all<T>(db: &Db, query: &SelectStatement) -> Result<Vec<T>, DbError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    Ok(match db {
+        Db::Sqlite(sqlite) => {
+            let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_all(&sqlite.reader()).await?
+        }
+        Db::Postgres(pg) => {
+            let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
+            sqlx::query_as_with(&sql, values).fetch_all(pg).await?
+        }
+    })
+}
+
+/// The first row of a built query, if any.
+pub(crate) async fn fetch_optional<T>(db: &Db, query: &SelectStatement) -> Result<Option<T>, DbError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    let mut first = query.clone();
+    first.limit(1);
+    Ok(fetch_all(db, &first).await?.into_iter().next())
+}

@@ -12,6 +12,7 @@ mod text_rules;
 mod tokens;
 mod users;
 mod vehicles;
+mod work_queue;
 
 use crate::AppState;
 use crate::error::{Error, ErrorBody, ErrorDetail};
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(vehicles::routes())
         .merge(interactions::routes())
         .merge(agenda::routes())
+        .merge(work_queue::routes())
         .fallback(|| async { Error::not_found() })
 }
 
@@ -46,7 +48,7 @@ pub fn routes() -> Router<AppState> {
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     tags((name = "system"), (name = "account"), (name = "users"), (name = "audit"), (name = "parties"), (name = "access"),
-        (name = "profile"), (name = "agenda")),
+        (name = "profile"), (name = "agenda"), (name = "work")),
 )]
 pub struct ApiDoc;
 
@@ -74,6 +76,7 @@ pub fn openapi_document() -> String {
         vehicles::Doc::openapi(),
         interactions::Doc::openapi(),
         agenda::Doc::openapi(),
+        work_queue::Doc::openapi(),
     ] {
         document.merge(part);
     }

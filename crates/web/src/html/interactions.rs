@@ -80,20 +80,9 @@ async fn page(page: &Page, input: PageInput) -> PageResult {
     };
     let mut vehicle_options = vec![(String::new(), t.get("interaction-no-vehicle"))];
     vehicle_options.extend(vehicles.into_iter().map(|v| (v.id.to_string(), v.label())));
-    let empty_line = InteractionLine {
-        id: uuid::Uuid::nil(),
-        when: String::new(),
-        nature: String::new(),
-        channel: String::new(),
-        status: String::new(),
-        closed: false,
-        responsible: String::new(),
-        due: String::new(),
-        plate: None,
-    };
     let line = match &input.existing {
         Some(i) => labels.line(&t, i.clone()),
-        None => empty_line,
+        None => InteractionLine::default(),
     };
     let heading = match &input.existing {
         Some(_) => format!("{} · {}", t.get("interaction-title"), line.nature),

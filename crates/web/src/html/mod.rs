@@ -12,6 +12,7 @@ mod login;
 mod preferences;
 mod settings;
 mod vehicles;
+mod work_queue;
 
 use crate::AppState;
 use axum::Router;
@@ -30,4 +31,5 @@ pub fn routes() -> Router<AppState> {
         .merge(agenda::routes())
         .merge(agenda_settings::routes())
         .merge(settings::routes())
+        .merge(work_queue::routes())
 }

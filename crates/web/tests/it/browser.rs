@@ -168,6 +168,14 @@ async fn click(client: &Client, css: &str) {
     element.click().await.expect("click");
 }
 
+/// Opens a list, changes one filter of its form and submits it as a person would.
+async fn filter_alone(client: &Client, url: &str, select: &str, value: &str, submit: &str) {
+    client.goto(url).await.expect("open the list");
+    let filter = client.find(Locator::Css(select)).await.unwrap_or_else(|_| panic!("{select} not found"));
+    filter.select_by_value(value).await.expect("choose");
+    click(client, submit).await;
+}
+
 async fn fill(client: &Client, css: &str, text: &str) {
     let element = client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("{css} not found"));
     element.clear().await.expect("clear");
@@ -589,15 +597,7 @@ async fn customer_filters_from_the_form_and_tokens_after_a_reload() {
         ("#f-lifecycle", "customer", "Paula"),
     ];
     for (select, value, expected) in alone {
-        client.goto(&t.url("/customers")).await.expect("customers");
-        client
-            .find(Locator::Css(select))
-            .await
-            .expect("filter")
-            .select_by_value(value)
-            .await
-            .expect("choose");
-        click(client, "form.filters button[type=submit]").await;
+        filter_alone(client, &t.url("/customers"), select, value, "form.filters button[type=submit]").await;
         wait_for_text(client, "section.card", expected).await;
         let source = client.source().await.expect("source");
         assert!(!source.contains("Failed to deserialize"), "{select}={value}: {source}");
@@ -639,5 +639,86 @@ async fn customer_filters_from_the_form_and_tokens_after_a_reload() {
     }
     assert_eq!(planilhas.len(), 1, "one such token; the reload created none: {planilhas:?}");
     assert!(planilhas[0].contains("Revogado"), "and it is revoked: {planilhas:?}");
+    browser.close().await;
+}
+
+/// Minha fila as a seller uses it: reached from the menu, the legend's
+/// colours, the filter form at its defaults and each value alone, a range
+/// chosen with shift-click and closed in bulk, the reload and back button.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn work_queue_filters_and_closes_a_range_in_bulk() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let customer = serde_json::json!({ "kind": "person", "full_name": "Otávio Brandão" });
+    let created = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", customer).await;
+    let party = created.json::<serde_json::Value>().await.expect("json")["party"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::America::Sao_Paulo).date_naive();
+    for (days, what) in [
+        (Some(-2), "retornar ligação"),
+        (Some(0), "levar o carro ao test drive"),
+        (Some(3), "enviar proposta"),
+        (None, "pesquisa de satisfação"),
+    ] {
+        let due = days.map(|d| today + chrono::Duration::days(d));
+        let body =
+            serde_json::json!({ "nature": "sale", "channel": "call", "due_on": due, "description": what });
+        let opened = t
+            .api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/parties/{party}/interactions"), body)
+            .await;
+        assert_eq!(opened.status(), 201);
+    }
+    let client = &browser.client;
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, &t.admin.email, &t.admin.password).await;
+    wait_for_text(client, "h1", "Olá").await;
+    click(client, "nav.mainnav a[href='/work']").await;
+    wait_for_text(client, "h1", "Minha fila").await;
+    wait_for_text(client, "#work-count", "4 atendimentos").await;
+    wait_for_text(client, "#legend-overdue", "Vencidos 1").await;
+    wait_for_text(client, "#legend-today", "Para hoje 1").await;
+    let first_row = client.find(Locator::Css("#work-table tbody tr")).await.expect("row");
+    assert_eq!(first_row.attr("class").await.expect("class").as_deref(), Some("urgency-row urgency-overdue"));
+
+    click(client, "#work-filter").await;
+    wait_for_text(client, "#work-count", "4 atendimentos").await;
+    let source = client.source().await.expect("source");
+    assert!(!source.contains("Failed to deserialize"), "the defaults as the form sends them");
+    for (select, value, expected) in [
+        ("#w-urgency", "today", "1 atendimento"),
+        ("#w-state", "all", "4 atendimentos"),
+        ("#w-scope", "team", "4 atendimentos"),
+        ("#w-nature", "complaint", "Nenhum atendimento"),
+    ] {
+        filter_alone(client, &t.url("/work"), select, value, "#work-filter").await;
+        wait_for_text(client, "#work-count", expected).await;
+    }
+
+    client.goto(&t.url("/work")).await.expect("work");
+    let boxes = client.find_all(Locator::Css("#work-table input[name=item]")).await.expect("boxes");
+    boxes[0].click().await.expect("first");
+    // Shift-click on the third chooses the second too.
+    client
+        .execute("var b = document.querySelectorAll('#work-table input[name=item]')[2]; b.dispatchEvent(new MouseEvent('click', {bubbles: true, shiftKey: true}));", vec![])
+        .await
+        .expect("shift-click");
+    wait_for_text(client, "[data-bulk-count]", "3 escolhidos").await;
+    browser.screenshot("work-queue").await;
+    click(client, "#bulk-close").await;
+    client.accept_alert().await.expect("confirm");
+    wait_for_text(client, "#flash", "3 atendimentos concluídos.").await;
+    wait_for_text(client, "#work-count", "1 atendimento").await;
+    wait_for_text(client, "#work-table", "pesquisa de satisfação").await;
+    client.refresh().await.expect("reload");
+    wait_for_text(client, "#work-count", "1 atendimento").await;
+    let flash = client.find(Locator::Css("#flash")).await.expect("flash").text().await.expect("text");
+    assert!(flash.is_empty(), "the flash is shown once: {flash}");
+    client.goto(&t.url("/work?state=all")).await.expect("all");
+    wait_for_text(client, "#legend-closed", "Encerrados").await;
+    let closed = client.find_all(Locator::Css("#work-table tr.urgency-closed")).await.expect("closed");
+    assert_eq!(closed.len(), 3);
     browser.close().await;
 }

@@ -111,6 +111,8 @@ async fn list_pages_answer_empty_and_malformed_values_with_a_page(t: TestApp) {
         "/admin/agenda?saved=".into(),
         "/appointments/new?date=&party=&vehicle=&kind=".into(),
         "/customers/search?q=&pick=".into(),
+        "/work?scope=&state=&urgency=&nature=&page=".into(),
+        "/work?scope=everyone&state=closed&urgency=soon&page=many".into(),
     ];
     if let Some(party) = party {
         paths.push(format!("/customers/{party}?history=&before="));
@@ -138,6 +140,7 @@ async fn api_lists_answer_empty_values_and_name_malformed_ones(t: TestApp) {
         "/api/v1/audit?cursor=&limit=",
         "/api/v1/agenda?from=2026-12-01&to=2026-12-08&users=&cancelled=",
         "/api/v1/parties/search?q=&limit=",
+        "/api/v1/work/interactions?scope=&state=&urgency=&nature=&page=",
     ] {
         let response = get(path).await.expect("GET");
         assert_eq!(response.status(), 200, "{path}: {}", response.text().await.unwrap_or_default());
@@ -152,6 +155,8 @@ async fn api_lists_answer_empty_values_and_name_malformed_ones(t: TestApp) {
         ("/api/v1/parties?limit=201", "limit"),
         ("/api/v1/audit?limit=0", "limit"),
         ("/api/v1/parties/search?q=ana&limit=2147483648", "limit"),
+        ("/api/v1/work/interactions?scope=everyone", "scope"),
+        ("/api/v1/work/interactions?page=0", "page"),
     ] {
         let response = get(path).await.expect("GET");
         assert_eq!(response.status(), 422, "{path}");

@@ -12,3 +12,4 @@ mod forms;
 mod profile;
 mod security;
 mod sessions;
+mod work_queue;

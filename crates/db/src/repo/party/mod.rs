@@ -1,4 +1,5 @@
 //! Parties [Cadastro de Pessoa] and everything attached to them.
+use super::{fetch_all, fetch_optional};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{Portfolio, Reach};
@@ -7,8 +8,7 @@ use domain::document::{Document, DocumentKind};
 use domain::party::{ConsentState, ValidParty, search_text, sort_name};
 use domain::phone::Country;
 use domain::{BranchId, OrgId, PartyId, UserId};
-use sea_query::{Alias, Expr, PostgresQueryBuilder, Query, SelectStatement, SimpleExpr, SqliteQueryBuilder};
-use sea_query_binder::SqlxBinder;
+use sea_query::{Alias, Expr, Query, SelectStatement, SimpleExpr};
 use uuid::Uuid;
 
 mod bulk;
@@ -430,45 +430,6 @@ fn select_in_scope(scope: &Scope, id: PartyId) -> SelectStatement {
     query
 }
 
-/// The rows of a built query, on the backend's reader.
-async fn fetch_all<T>(db: &Db, query: &SelectStatement) -> Result<Vec<T>, DbError>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-        + Send
-        + Unpin,
-{
-    Ok(match db {
-        Db::Sqlite(sqlite) => {
-            let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
-            sqlx::query_as_with(&sql, values).fetch_all(&sqlite.reader()).await?
-        }
-        Db::Postgres(pg) => {
-            let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
-            sqlx::query_as_with(&sql, values).fetch_all(pg).await?
-        }
-    })
-}
-
-async fn fetch_optional<T>(db: &Db, query: &SelectStatement) -> Result<Option<T>, DbError>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-        + Send
-        + Unpin,
-{
-    Ok(match db {
-        Db::Sqlite(sqlite) => {
-            let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
-            sqlx::query_as_with(&sql, values).fetch_optional(&sqlite.reader()).await?
-        }
-        Db::Postgres(pg) => {
-            let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
-            sqlx::query_as_with(&sql, values).fetch_optional(pg).await?
-        }
-    })
-}
-
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, scope: &Scope, id: PartyId) -> Result<Option<PartyRecord>, DbError> {
     let row: Option<PartyRow> =
@@ -587,7 +548,7 @@ pub struct Scope {
 }
 
 /// The SQL side of [`Reach::covers`].
-fn reach_condition(reach: Reach) -> Option<SimpleExpr> {
+pub(crate) fn reach_condition(reach: Reach) -> Option<SimpleExpr> {
     match reach {
         Reach::Everything => None,
         Reach::Branch(branch) => Some(Expr::col((col("parties"), col("branch_id"))).eq(branch.0)),

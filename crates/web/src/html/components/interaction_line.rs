@@ -6,6 +6,7 @@ use app::registry_settings::StatusView;
 use app::{Actor, App, AppError};
 
 /// An interaction as a row of a table, in the reader's language.
+#[derive(Default)]
 pub struct InteractionLine {
     pub id: uuid::Uuid,
     pub when: String,
@@ -16,6 +17,7 @@ pub struct InteractionLine {
     pub responsible: String,
     pub due: String,
     pub plate: Option<String>,
+    pub description: String,
 }
 
 /// The label of a nature or status: the organisation's own, or the
@@ -59,6 +61,7 @@ impl InteractionLabels {
             responsible: i.responsible,
             due: i.due_on.map(|d| t.date(&d)).unwrap_or_default(),
             plate: i.vehicle_plate,
+            description: i.description,
         }
     }
 }

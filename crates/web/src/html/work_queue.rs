@@ -1,0 +1,256 @@
+//! Minha fila: the user's open interactions (or his team's) across
+//! customers, coloured by seed 002's legend, with the next appointments
+//! beside them and bulk actions on the chosen rows.
+use super::components::{InteractionLabels, InteractionLine, Pairs, option_label, value};
+use crate::error::PageResult;
+use crate::error::{Error, describe};
+use crate::extract::{Form, Page, TryQuery};
+use crate::flash::Flash;
+use crate::i18n::Tr;
+use crate::layout::Shell;
+use app::AppError;
+use app::work_queue::{ChosenInteraction, QueueItem, WorkQuery};
+use askama::Template;
+use axum::Router;
+use axum::routing;
+use domain::work_queue::{BulkChange, Urgency, WorkScope, WorkState};
+use domain::{InteractionId, UserId, ValidationErrors};
+
+pub fn routes() -> Router<crate::AppState> {
+    Router::new().route("/work", routing::get(list)).route("/work/bulk", routing::post(bulk))
+}
+
+/// A row of the queue, in the reader's words.
+pub struct QueueLine {
+    pub id: uuid::Uuid,
+    pub version: i64,
+    pub urgency: &'static str,
+    pub urgency_label: String,
+    pub party_id: uuid::Uuid,
+    pub party_name: String,
+    /// The interaction in the reader's words, as the profile shows it.
+    pub line: InteractionLine,
+}
+
+/// An upcoming appointment beside the queue.
+pub struct UpcomingLine {
+    pub when: String,
+    pub title: String,
+    pub party: Option<(uuid::Uuid, String)>,
+    pub link: String,
+}
+
+/// A legend entry: its colour, words, count and the link that filters by it.
+pub struct LegendEntry {
+    pub urgency: &'static str,
+    pub label: String,
+    pub count: Option<i64>,
+    pub link: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "work_queue/list.html")]
+struct QueuePage {
+    t: Tr,
+    shell: Shell,
+    lines: Vec<QueueLine>,
+    legend: Vec<LegendEntry>,
+    upcoming: Vec<UpcomingLine>,
+    scope: &'static str,
+    state: &'static str,
+    urgency: &'static str,
+    nature: String,
+    natures: Vec<(String, String)>,
+    people: Vec<(String, String)>,
+    total: i64,
+    page_number: u32,
+    previous_link: Option<String>,
+    next_link: Option<String>,
+    /// The query this page was asked with, for the bulk form to return to.
+    back: String,
+    error: Option<String>,
+}
+
+/// The query string of the queue with these values; `page` only past the first.
+fn link(scope: WorkScope, state: WorkState, urgency: Option<Urgency>, nature: &str, page: u32) -> String {
+    let mut pairs = vec![("scope", scope.as_str()), ("state", state.as_str())];
+    if let Some(urgency) = urgency {
+        pairs.push(("urgency", urgency.as_str()));
+    }
+    if !nature.is_empty() {
+        pairs.push(("nature", nature));
+    }
+    let page = page.to_string();
+    if page != "1" {
+        pairs.push(("page", &page));
+    }
+    format!("/work?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+}
+
+pub async fn list(page: Page, TryQuery(query): TryQuery<WorkQuery>) -> PageResult {
+    // A value the form never sends (a hand-edited link): the default queue, and why.
+    let (query, error) = match query.and_then(|query| query.page().map(|_| query)) {
+        Ok(query) => (query, None),
+        Err(errors) => (WorkQuery::default(), Some(errors)),
+    };
+    render(&page, query, error.map(AppError::Validation)).await
+}
+
+async fn render(page: &Page, query: WorkQuery, error: Option<AppError>) -> PageResult {
+    let t = page.t;
+    let actor = &page.actor;
+    let app = page.app();
+    let found = app.work_queue().queue(actor, &query).await?;
+    let tally = app.work_queue().tally(actor, query.scope()).await?;
+    let labels = InteractionLabels::load(app, actor).await?;
+    let (scope, state) = (query.scope(), query.state());
+    let nature = query.nature.clone().unwrap_or_default();
+    let lines = found.items.into_iter().map(|item| line(&t, &labels, item)).collect();
+    let legend = [
+        (Urgency::Today, Some(tally.today)),
+        (Urgency::Overdue, Some(tally.overdue)),
+        (Urgency::Open, Some(tally.open)),
+        (Urgency::Closed, None),
+    ]
+    .into_iter()
+    .map(|(urgency, count)| LegendEntry {
+        urgency: urgency.as_str(),
+        label: t.get(&format!("work-urgency-{}", urgency.as_str())),
+        count,
+        link: link(
+            scope,
+            if urgency == Urgency::Closed { WorkState::All } else { state },
+            Some(urgency),
+            &nature,
+            1,
+        ),
+        current: query.urgency == Some(urgency),
+    })
+    .collect();
+    // The next seven days of the agendas whose interactions are listed.
+    let people = app.agenda().agenda_users(actor).await?;
+    let whose: Vec<UserId> = match scope {
+        WorkScope::Mine => Vec::new(),
+        WorkScope::Team => people.iter().map(|u| UserId(u.id)).collect(),
+    };
+    let today = found.today;
+    let upcoming = app
+        .agenda()
+        .period(actor, &whose, today, today + chrono::Duration::days(7), false)
+        .await?
+        .into_iter()
+        .filter(|o| o.ends_at > app.now())
+        .take(12)
+        .map(|o| UpcomingLine {
+            when: format!("{} {}", t.date(&t.local_day(&o.starts_at)), t.time(&o.starts_at)),
+            title: o.title,
+            party: o.party_id.zip(o.party_name),
+            link: format!("/appointments/{}", o.appointment_id),
+        })
+        .collect();
+    let previous_link = (found.page > 1).then(|| link(scope, state, query.urgency, &nature, found.page - 1));
+    let next_link = found.has_next.then(|| link(scope, state, query.urgency, &nature, found.page + 1));
+    let error = error.map(|error| {
+        let described = describe(&Error::App(error), &t);
+        if described.fields.is_empty() {
+            described.message
+        } else {
+            described.fields.into_values().collect::<Vec<_>>().join(" ")
+        }
+    });
+    page.render(&QueuePage {
+        t,
+        shell: page.shell("work"),
+        lines,
+        legend,
+        upcoming,
+        scope: scope.as_str(),
+        state: state.as_str(),
+        urgency: query.urgency.map_or("", Urgency::as_str),
+        natures: labels
+            .natures
+            .iter()
+            .map(|n| (n.code.clone(), option_label(&t, "nature", &labels.natures, &n.code)))
+            .collect(),
+        people: people.into_iter().map(|u| (u.id.to_string(), u.name)).collect(),
+        nature,
+        total: found.total,
+        page_number: found.page,
+        previous_link,
+        next_link,
+        back: link(scope, state, query.urgency, query.nature.as_deref().unwrap_or_default(), found.page),
+        error,
+    })
+}
+
+fn line(t: &Tr, labels: &InteractionLabels, item: QueueItem) -> QueueLine {
+    QueueLine {
+        id: item.interaction.id,
+        version: item.interaction.version,
+        urgency: item.urgency.as_str(),
+        urgency_label: t.get(&format!("work-urgency-{}", item.urgency.as_str())),
+        party_id: item.interaction.party_id,
+        party_name: item.party_name,
+        line: labels.line(t, item.interaction),
+    }
+}
+
+/// Reads the chosen rows (`item=<id>:<version>`) and the action.
+fn bulk_input(form: &Pairs) -> Result<(Vec<ChosenInteraction>, BulkChange), ValidationErrors> {
+    let mut chosen = Vec::new();
+    for (name, value) in form {
+        if name != "item" {
+            continue;
+        }
+        let parsed = value.split_once(':').and_then(|(id, version)| {
+            Some(ChosenInteraction { id: id.parse::<InteractionId>().ok()?, version: version.parse().ok()? })
+        });
+        chosen.push(parsed.ok_or_else(|| ValidationErrors::single("item", "error-bulk-none-chosen"))?);
+    }
+    let change = match value(form, "action").trim() {
+        "close" => BulkChange::Close,
+        "reassign" => match value(form, "responsible_id").trim().parse::<uuid::Uuid>() {
+            Ok(user) => BulkChange::Reassign(UserId(user)),
+            Err(_) => return Err(ValidationErrors::single("responsible_id", "error-bulk-choose-person")),
+        },
+        _ => return Err(ValidationErrors::single("action", "error-bulk-action-invalid")),
+    };
+    Ok((chosen, change))
+}
+
+pub async fn bulk(page: Page, Form(form): Form<Pairs>) -> PageResult {
+    // Back to the queue as the user filtered it; never to another site.
+    let back = Some(value(&form, "back").to_string())
+        .filter(|v| v.starts_with("/work?"))
+        .unwrap_or_else(|| "/work".to_string());
+    let result = match bulk_input(&form) {
+        Ok((chosen, change)) => {
+            page.app().work_queue().bulk_change(&page.actor, &chosen, change).await.map(|n| (n, change))
+        }
+        Err(errors) => Err(AppError::Validation(errors)),
+    };
+    match result {
+        Ok((count, change)) => {
+            let key = match change {
+                BulkChange::Close => "work-bulk-closed",
+                BulkChange::Reassign(_) => "work-bulk-reassigned",
+            };
+            page.redirect_with(&back, Flash::counted(key, count as i64)).await
+        }
+        // Nothing changed: the queue again, saying why.
+        Err(
+            error @ (AppError::Validation(_)
+            | AppError::Conflict { .. }
+            | AppError::Forbidden
+            | AppError::NotFound),
+        ) => {
+            let query = back
+                .strip_prefix("/work?")
+                .and_then(|q| crate::extract::parse_urlencoded::<WorkQuery>(q.as_bytes()).ok())
+                .unwrap_or_default();
+            render(&page, query, Some(error)).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
