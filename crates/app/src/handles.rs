@@ -54,6 +54,8 @@ capability_handles! {
     registry => Registry,
     /// The audit trail.
     audit => Audit,
+    /// Início: the figures of the home page.
+    dashboard => Dashboard,
     /// A party's history.
     timeline => Timeline,
     /// Demo data.

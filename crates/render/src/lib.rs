@@ -2,4 +2,5 @@
 //! and e-mail bodies later. The heavy dependencies of those stay here.
 #![forbid(unsafe_code)]
 
+pub mod chart;
 pub mod ical;

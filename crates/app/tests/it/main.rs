@@ -2,6 +2,7 @@
 mod access;
 mod agenda;
 mod auth;
+mod dashboard;
 mod parties;
 mod users;
 mod work_queue;

@@ -4,6 +4,7 @@ pub mod access;
 pub mod api_token;
 pub mod appointment;
 pub mod audit;
+pub mod dashboard;
 pub mod interaction;
 pub mod merge;
 pub mod organisation;

@@ -722,3 +722,32 @@ async fn work_queue_filters_and_closes_a_range_in_bulk() {
     assert_eq!(closed.len(), 3);
     browser.close().await;
 }
+
+/// Início as a seller opens it in the morning: figures that lead to the
+/// queue, the due list, a birthday, and the chart arriving after the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn home_shows_the_days_work_and_the_chart_arrives() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    crate::home::a_day_of_work(&t, &bearer).await;
+    let client = &browser.client;
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, &t.admin.email, &t.admin.password).await;
+    wait_for_text(client, "#due", "devolver a ligação").await;
+    wait_for_text(client, "#birthdays", "Heloísa Aniversariante").await;
+    wait_for_text(client, "#activity figcaption", "Clientes cadastrados").await;
+    assert!(client.find(Locator::Css("#activity svg.chart rect")).await.is_ok(), "the chart's bars");
+    browser.screenshot("home-day-pt-BR").await;
+    click(client, "#figure-overdue").await;
+    wait_for_text(client, "h1", "Minha fila").await;
+    wait_for_text(client, "#work-count", "1 atendimento").await;
+    let width: i64 = client
+        .execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![])
+        .await
+        .expect("width")
+        .as_i64()
+        .unwrap_or(1);
+    assert!(width <= 0, "no sideways scroll at 1280 px: {width}");
+    browser.close().await;
+}

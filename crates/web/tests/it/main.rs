@@ -9,6 +9,7 @@ mod concurrency;
 mod customers;
 mod edges;
 mod forms;
+mod home;
 mod profile;
 mod security;
 mod sessions;
