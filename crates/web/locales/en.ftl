@@ -605,7 +605,10 @@ settings-saved = Settings saved.
 sheet-edit-here = Edit here
 summary-title = Relationship
 summary-vehicles = Vehicles
-summary-vehicles-value = { $count } ({ $here } bought here)
+summary-vehicles-value = { $here ->
+    [0] { $count }
+   *[other] { $count } ({ $here } bought here)
+}
 summary-interactions = Interactions
 summary-interactions-value = { $count } ({ $open } open)
 summary-appointments = Upcoming appointments
@@ -744,3 +747,11 @@ home-chart-week = Week of
 home-chart-open = Open the chart
 home-step-audit = See recent activity in the audit trail
 loading = Loading…
+interaction-back = Back to the customer
+option-add-nature = Add nature
+option-add-status = Add status
+customers-unarchive = Restore
+summary-vehicles-all-here = { $count ->
+    [one] 1, bought here
+   *[other] { $count }, all bought here
+}

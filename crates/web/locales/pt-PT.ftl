@@ -605,7 +605,13 @@ settings-saved = Configuração guardada.
 sheet-edit-here = Editar aqui
 summary-title = Relação
 summary-vehicles = Veículos
-summary-vehicles-value = { $count } ({ $here } comprados aqui)
+summary-vehicles-value = { $here ->
+    [0] { $count }
+   *[other] { $count } ({ $here ->
+        [one] { $here } comprado aqui
+       *[other] { $here } comprados aqui
+    })
+}
 summary-interactions = Atendimentos
 summary-interactions-value = { $count } ({ $open } em aberto)
 summary-appointments = Próximas marcações
@@ -744,3 +750,11 @@ home-chart-week = Semana de
 home-chart-open = Abrir o gráfico
 home-step-audit = Veja a atividade recente na Auditoria
 loading = A carregar…
+interaction-back = Voltar ao cliente
+option-add-nature = Adicionar natureza
+option-add-status = Adicionar situação
+customers-unarchive = Reativar registo
+summary-vehicles-all-here = { $count ->
+    [one] 1, comprado aqui
+   *[other] { $count }, todos comprados aqui
+}

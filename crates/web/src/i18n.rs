@@ -78,6 +78,15 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// A message with several numbers, each able to choose a plural form.
+    pub fn counts(&self, key: &str, numbers: &[(&str, i64)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in numbers {
+            args.set(*name, FluentValue::from(*value));
+        }
+        self.format(key, Some(&args))
+    }
+
     pub fn with_args(&self, key: &str, pairs: &[(&str, String)]) -> String {
         let mut args = FluentArgs::new();
         for (name, value) in pairs {

@@ -465,7 +465,7 @@ async fn customer_profile_walk_of_seed_000() {
     client.active_element().await.expect("focus").send_keys("\u{E007}").await.expect("enter");
     wait_for_text(client, "#party-name", "João Conceição").await;
     wait_for_text(client, "#vehicle-list", "ABC1D23").await;
-    wait_for_text(client, "#summary", "1 (1 comprados aqui)").await;
+    wait_for_text(client, "#summary", "1, comprado aqui").await;
 
     // 5–6: the interaction's information, then close it.
     click(client, "#interactions table a").await;

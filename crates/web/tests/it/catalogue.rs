@@ -11,6 +11,22 @@ fn keys(source: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// A key written twice: the later one silently loses, so a new message
+/// that reuses a key never shows.
+#[test]
+fn no_key_is_written_twice() {
+    for (locale, source) in web::i18n::CATALOGUES {
+        let mut seen = BTreeSet::new();
+        let twice: Vec<&str> = source
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.starts_with(' '))
+            .filter_map(|line| line.split_once(" = ").map(|(key, _)| key.trim()))
+            .filter(|key| !seen.insert(*key))
+            .collect();
+        assert!(twice.is_empty(), "{}: {twice:?}", locale.tag());
+    }
+}
+
 #[test]
 fn every_language_has_every_message() {
     let catalogues: Vec<(&str, BTreeSet<String>)> =

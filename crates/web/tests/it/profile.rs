@@ -444,3 +444,77 @@ async fn one_occurrence_is_cancelled_from_its_page_and_the_api(t: TestApp) {
     assert_eq!(agenda.as_array().expect("list").len(), 1, "one occurrence left");
 }
 web_test!(one_occurrence_is_cancelled_from_its_page_and_the_api);
+
+/// Buttons say what they do: the interaction page goes back to the
+/// customer, the vehicle page edits the vehicle, the agenda settings add a
+/// nature or a status, and an archived customer offers to restore him.
+async fn buttons_say_what_they_do(t: TestApp) {
+    let admin = format!("Bearer {}", t.token_for(&t.admin).await);
+    let created: Value = post_json(&t, &admin, "/api/v1/parties", json!({ "full_name": "Irene Botões" }))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let party = created["party"]["id"].as_str().expect("id").to_string();
+    let vehicle: Value = post_json(
+        &t,
+        &admin,
+        &format!("/api/v1/parties/{party}/vehicles"),
+        json!({ "plate": "RIO2A18", "make": "Fiat", "model": "Argo", "bought_here": true }),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let opened: Value = post_json(
+        &t,
+        &admin,
+        &format!("/api/v1/parties/{party}/interactions"),
+        json!({ "nature": "sale", "channel": "call" }),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let (client, csrf) = t.login(&t.admin).await;
+    let interaction = t.html(&client, &format!("/interactions/{}", opened["id"].as_str().expect("id"))).await;
+    assert!(interaction.contains("id=\"interaction-close\">Voltar ao cliente</a>"), "{interaction}");
+    let vehicle_id = vehicle["id"].as_str().unwrap_or_else(|| panic!("a vehicle: {vehicle}"));
+    let vehicle_page = t.html(&client, &format!("/vehicles/{vehicle_id}")).await;
+    assert!(vehicle_page.contains("id=\"vehicle-edit\">Alterar veículo</a>"), "{vehicle_page}");
+    let sheet = t.html(&client, &format!("/customers/{party}")).await;
+    assert!(sheet.contains("1, comprado aqui"), "one vehicle, bought here");
+    let settings = t.html(&client, "/admin/agenda").await;
+    assert!(settings.contains("Adicionar natureza") && settings.contains("Adicionar situação"));
+
+    let archived = post_json(
+        &t,
+        &admin,
+        &format!("/api/v1/parties/{party}/archive"),
+        json!({ "version": 1, "archived": true }),
+    )
+    .await;
+    assert_eq!(archived.status(), 200);
+    let sheet = t.html(&client, &format!("/customers/{party}")).await;
+    assert!(
+        sheet.contains("id=\"unarchive-party\"") && !sheet.contains("id=\"archive-party\""),
+        "an archived customer is restored, not archived again"
+    );
+    // The version the restore form carries, as the browser sends it.
+    let version = sheet
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form's version")
+        .to_string();
+    let restored = client
+        .post(t.url(&format!("/customers/{party}/archive")))
+        .form(&[("csrf_token", csrf.as_str()), ("version", version.as_str()), ("archived", "false")])
+        .send()
+        .await
+        .expect("POST");
+    let status = restored.status();
+    assert_eq!(status, 303, "version {version:?}");
+    assert!(t.html(&client, &format!("/customers/{party}")).await.contains("id=\"archive-party\""));
+}
+web_test!(buttons_say_what_they_do);

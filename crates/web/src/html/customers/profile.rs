@@ -131,10 +131,14 @@ pub async fn profile_parts(
     let summary = vec![
         (
             t.get("summary-vehicles"),
-            t.with_args(
-                "summary-vehicles-value",
-                &[("count", vehicles.len().to_string()), ("here", bought_here.to_string())],
-            ),
+            if bought_here == vehicles.len() && bought_here > 0 {
+                t.count("summary-vehicles-all-here", bought_here as i64)
+            } else {
+                t.counts(
+                    "summary-vehicles-value",
+                    &[("count", vehicles.len() as i64), ("here", bought_here as i64)],
+                )
+            },
         ),
         (
             t.get("summary-interactions"),
