@@ -155,3 +155,30 @@
     recount(form);
   });
 })();
+
+// Toasts leave by themselves after a while, but not while the pointer or
+// the keyboard is on them; × closes one at once.
+(function () {
+  function leave(toast) {
+    toast.classList.add("is-leaving");
+    setTimeout(function () { if (toast.parentNode) toast.parentNode.removeChild(toast); }, 300);
+  }
+  function arm(toast) {
+    if (toast.getAttribute("data-armed")) return;
+    toast.setAttribute("data-armed", "1");
+    var timer = null;
+    function start() { timer = setTimeout(function () { leave(toast); }, 8000); }
+    function stop() { clearTimeout(timer); }
+    toast.addEventListener("mouseenter", stop);
+    toast.addEventListener("focusin", stop);
+    toast.addEventListener("mouseleave", start);
+    start();
+  }
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest && event.target.closest("[data-toast-close]");
+    if (close) leave(close.closest("[data-toast]"));
+  });
+  function armAll() { document.querySelectorAll("[data-toast]").forEach(arm); }
+  document.addEventListener("DOMContentLoaded", armAll);
+  document.addEventListener("htmx:afterSettle", armAll);
+})();

@@ -755,3 +755,17 @@ summary-vehicles-all-here = { $count ->
     [one] 1, bought here
    *[other] { $count }, all bought here
 }
+toast-undo = Undo
+toast-close = Dismiss
+consent-granted-notice = Consent recorded.
+consent-withdrawn-notice = Consent withdrawn.
+consent-confirm-withdraw = Withdraw consent for { $channel }? The customer will no longer be contacted that way.
+notes-added = Note added.
+relationships-added = Relationship added.
+relationships-removed = Relationship removed.
+merge-done-notice = Records merged.
+merge-undone = Merge undone.
+customers-archived-notice = Record archived.
+customers-unarchived-notice = Record restored.
+customers-created-notice = Customer registered.
+customers-saved-notice = Changes saved.

@@ -758,3 +758,17 @@ summary-vehicles-all-here = { $count ->
     [one] 1, comprado aqui
    *[other] { $count }, todos comprados aqui
 }
+toast-undo = Desfazer
+toast-close = Fechar aviso
+consent-granted-notice = Consentimento registrado.
+consent-withdrawn-notice = Consentimento retirado.
+consent-confirm-withdraw = Retirar o consentimento para { $channel }? O cliente deixa de ser contatado por esse canal.
+notes-added = Anotação adicionada.
+relationships-added = Relacionamento adicionado.
+relationships-removed = Relacionamento removido.
+merge-done-notice = Cadastros unificados.
+merge-undone = Unificação desfeita.
+customers-archived-notice = Cadastro arquivado.
+customers-unarchived-notice = Cadastro reativado.
+customers-created-notice = Cliente cadastrado.
+customers-saved-notice = Alterações salvas.

@@ -758,3 +758,17 @@ summary-vehicles-all-here = { $count ->
     [one] 1, comprado aqui
    *[other] { $count }, todos comprados aqui
 }
+toast-undo = Anular
+toast-close = Fechar aviso
+consent-granted-notice = Consentimento registado.
+consent-withdrawn-notice = Consentimento retirado.
+consent-confirm-withdraw = Retirar o consentimento para { $channel }? O cliente deixa de ser contactado por esse canal.
+notes-added = Nota adicionada.
+relationships-added = Relação adicionada.
+relationships-removed = Relação removida.
+merge-done-notice = Registos fundidos.
+merge-undone = Fusão anulada.
+customers-archived-notice = Registo arquivado.
+customers-unarchived-notice = Registo reativado.
+customers-created-notice = Cliente registado.
+customers-saved-notice = Alterações guardadas.

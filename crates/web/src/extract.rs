@@ -253,8 +253,17 @@ impl Page {
     }
 
     /// Redirects (303) after leaving a one-time message for the next page.
+    /// An htmx request is sent there with `HX-Location` instead: a 303
+    /// would be followed inside the element that asked.
     pub async fn redirect_with(&self, to: &str, flash: Flash) -> PageResult {
         self.state.app.auth().set_flash(&self.session_token, Some(&flash.encode())).await?;
+        if self.htmx {
+            let mut response = StatusCode::NO_CONTENT.into_response();
+            if let Ok(value) = axum::http::HeaderValue::from_str(to) {
+                response.headers_mut().insert("hx-location", value);
+            }
+            return Ok(response);
+        }
         Ok(see_other(to))
     }
 }

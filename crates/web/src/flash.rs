@@ -10,6 +10,9 @@ pub enum Flash {
     Notice { key: String },
     /// What the action did to how many, as a message key with `$count`.
     Counted { key: String, count: i64 },
+    /// What the action did, and a form that undoes it [desfazer]: where it
+    /// posts and its fields (the CSRF token is added when shown).
+    Undoable { key: String, action: String, fields: Vec<(String, String)> },
     /// A secret shown this once (an API token, a calendar address), with
     /// the id of the element that holds it.
     Secret { key: String, value: String, anchor: String },
@@ -25,6 +28,10 @@ impl Flash {
 
     pub fn counted(key: &str, count: i64) -> Flash {
         Flash::Counted { key: key.to_string(), count }
+    }
+
+    pub fn undoable(key: &str, action: String, fields: Vec<(String, String)>) -> Flash {
+        Flash::Undoable { key: key.to_string(), action, fields }
     }
 
     pub fn secret(key: &str, value: String, anchor: &str) -> Flash {

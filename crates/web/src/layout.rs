@@ -38,9 +38,19 @@ pub struct LocaleChoice {
 
 pub struct FlashView {
     pub message: String,
+    /// A passing confirmation shown as a toast, rather than an alert to read.
+    pub toast: bool,
+    /// Where "desfazer" posts, and its fields.
+    pub undo: Option<(String, Vec<(String, String)>)>,
     pub secret: Option<FlashSecret>,
     /// A warning's lines, and the id of its alert.
     pub warning: Option<(String, Vec<String>)>,
+}
+
+impl FlashView {
+    fn toast(message: String) -> FlashView {
+        FlashView { message, toast: true, undo: None, secret: None, warning: None }
+    }
 }
 
 /// A secret shown this once, and the element id pages and tests find it by.
@@ -86,17 +96,22 @@ impl Shell {
 
     pub fn with_flash(mut self, flash: Option<&Flash>, t: &Tr) -> Shell {
         self.flash = flash.map(|flash| match flash {
-            Flash::Notice { key } => FlashView { message: t.get(key), secret: None, warning: None },
-            Flash::Counted { key, count } => {
-                FlashView { message: t.count(key, *count), secret: None, warning: None }
+            Flash::Notice { key } => FlashView::toast(t.get(key)),
+            Flash::Counted { key, count } => FlashView::toast(t.count(key, *count)),
+            Flash::Undoable { key, action, fields } => {
+                FlashView { undo: Some((action.clone(), fields.clone())), ..FlashView::toast(t.get(key)) }
             }
             Flash::Secret { key, value, anchor } => FlashView {
                 message: t.get(key),
+                toast: false,
+                undo: None,
                 secret: Some(FlashSecret { anchor: anchor.clone(), value: value.clone() }),
                 warning: None,
             },
             Flash::Warning { key, details, anchor } => FlashView {
                 message: t.get(key),
+                toast: false,
+                undo: None,
                 secret: None,
                 warning: Some((anchor.clone(), details.clone())),
             },

@@ -227,11 +227,36 @@ async fn registry_create_find_edit_and_withdraw_consent() {
     fill(client, "#profession", "Engenheiro").await;
     client.find(Locator::Css("#save-party")).await.expect("save").click().await.expect("click");
     wait_for_text(client, ".facts", "Engenheiro").await;
+    wait_for_text(client, "#flash .toast", "Alterações salvas.").await;
 
+    // Withdrawing asks first; dismissed, nothing changes.
     client.find(Locator::Css("#withdraw-email")).await.expect("withdraw").click().await.expect("click");
+    let question = client.get_alert_text().await.expect("a confirmation");
+    assert!(question.contains("Retirar o consentimento para E-mail?"), "{question}");
+    client.dismiss_alert().await.expect("dismiss");
+    assert!(client.find(Locator::Css("#withdraw-email")).await.is_ok(), "still granted");
+    client.find(Locator::Css("#withdraw-email")).await.expect("withdraw").click().await.expect("click");
+    client.accept_alert().await.expect("confirm");
     wait_for_text(client, "#consent-history", "Retirado").await;
+    wait_for_text(client, "#flash .toast", "Consentimento retirado.").await;
     client.find(Locator::Css("#grant-email")).await.expect("grant button back");
+    let at_consent = client.current_url().await.expect("url");
+    assert_eq!(at_consent.fragment(), Some("consent"), "back at the section, not the top of the page");
+    let scrolled: f64 =
+        client.execute("return window.scrollY;", vec![]).await.expect("scroll").as_f64().unwrap_or(0.0);
+    assert!(scrolled > 0.0, "the page opens at the consent section");
     browser.screenshot("registry-sheet").await;
+
+    // Archived from its page: the list says so and offers to undo it.
+    client.execute("window.scrollTo(0, 0);", vec![]).await.expect("to the top");
+    client.find(Locator::Css("#archive-party")).await.expect("archive").click().await.expect("click");
+    client.accept_alert().await.expect("confirm");
+    wait_for_text(client, "#flash .toast", "Cadastro arquivado.").await;
+    assert_eq!(client.current_url().await.expect("url").path(), "/customers");
+    browser.screenshot("toast-undo").await;
+    click(client, "#toast-undo").await;
+    wait_for_text(client, "#flash .toast", "Cadastro reativado.").await;
+    assert!(client.find(Locator::Css("#archive-party")).await.is_ok(), "restored");
     browser.close().await;
 }
 

@@ -515,6 +515,38 @@ async fn buttons_say_what_they_do(t: TestApp) {
         .expect("POST");
     let status = restored.status();
     assert_eq!(status, 303, "version {version:?}");
-    assert!(t.html(&client, &format!("/customers/{party}")).await.contains("id=\"archive-party\""));
+    let back = t.html(&client, &format!("/customers/{party}")).await;
+    assert!(back.contains("id=\"archive-party\"") && back.contains("Cadastro reativado."));
+
+    // Every action says what it did, once, and lands on its section.
+    let noted = client
+        .post(t.url(&format!("/customers/{party}/notes")))
+        .form(&[("csrf_token", csrf.as_str()), ("body", "Prefere contato à tarde")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(noted.status(), 303);
+    assert_eq!(location(&noted), format!("/customers/{party}#notes"));
+    let landed = t.html(&client, &format!("/customers/{party}")).await;
+    assert!(landed.contains("class=\"toast\"") && landed.contains("Anotação adicionada."));
+    assert!(!t.html(&client, &format!("/customers/{party}")).await.contains("Anotação adicionada."), "once");
+    // From htmx, the same answer as a location for htmx to open.
+    let version = landed
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form's version")
+        .to_string();
+    let archived = client
+        .post(t.url(&format!("/customers/{party}/archive")))
+        .header("hx-request", "true")
+        .form(&[("csrf_token", csrf.as_str()), ("version", version.as_str()), ("archived", "true")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(archived.status(), 204);
+    assert_eq!(archived.headers()["hx-location"], "/customers");
+    let list = t.html(&client, "/customers").await;
+    assert!(list.contains("Cadastro arquivado.") && list.contains("id=\"toast-undo\""), "with an undo");
 }
 web_test!(buttons_say_what_they_do);

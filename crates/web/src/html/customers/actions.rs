@@ -1,11 +1,10 @@
 //! What is done from the customer page: consent, notes, relationships,
 //! merging duplicates (and undoing it), archiving.
 use crate::error::PageResult;
-use crate::extract::{Form, Id, Page, path_id, see_other};
+use crate::extract::{Form, Id, Page, path_id};
+use crate::flash::Flash;
 use app::AppError;
 use axum::extract::Path;
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use domain::party::ConsentChange;
 use domain::{PartyId, ValidationErrors};
 use serde::Deserialize;
@@ -24,19 +23,14 @@ pub struct ConsentForm {
 pub async fn consent(page: Page, Id(id): Id<PartyId>, Form(form): Form<ConsentForm>) -> PageResult {
     let change = ConsentChange::parse(&form.channel, form.granted, &form.source, &form.wording)?;
     let party = page.app().parties().record_consent(&page.actor, id, change).await?;
-    Ok(back_to_sheet(&page, party.id))
+    let said = if form.granted { "consent-granted-notice" } else { "consent-withdrawn-notice" };
+    back_to_sheet(&page, party.id, "consent", said).await
 }
 
-/// After a change on the sheet: back to the sheet (htmx refreshes it).
-fn back_to_sheet(page: &Page, id: Uuid) -> Response {
-    if page.htmx {
-        let mut response = StatusCode::NO_CONTENT.into_response();
-        if let Ok(value) = HeaderValue::from_str(&format!("/customers/{id}")) {
-            response.headers_mut().insert("hx-location", value);
-        }
-        return response;
-    }
-    see_other(&format!("/customers/{id}"))
+/// After a change on the sheet: back to the section it was made in, with
+/// a word on what was done.
+async fn back_to_sheet(page: &Page, id: Uuid, section: &str, said: &str) -> PageResult {
+    page.redirect_with(&format!("/customers/{id}#{section}"), Flash::notice(said)).await
 }
 
 #[derive(Deserialize)]
@@ -47,7 +41,7 @@ pub struct NoteForm {
 
 pub async fn add_note(page: Page, Id(party): Id<PartyId>, Form(form): Form<NoteForm>) -> PageResult {
     page.app().parties().add_note(&page.actor, party, &form.body).await?;
-    Ok(back_to_sheet(&page, party.0))
+    back_to_sheet(&page, party.0, "notes", "notes-added").await
 }
 
 /// The party a picker chose, from its hidden form field.
@@ -70,13 +64,13 @@ pub async fn add_relationship(
 ) -> PageResult {
     let related = other_party(&form.related_id, "related_id")?;
     page.app().parties().add_relationship(&page.actor, party, related, &form.kind).await?;
-    Ok(back_to_sheet(&page, party.0))
+    back_to_sheet(&page, party.0, "relationships", "relationships-added").await
 }
 
 pub async fn remove_relationship(page: Page, Path((id, rel)): Path<(String, String)>) -> PageResult {
     let party: PartyId = path_id(&id)?;
     page.app().parties().remove_relationship(&page.actor, party, path_id(&rel)?).await?;
-    Ok(back_to_sheet(&page, party.0))
+    back_to_sheet(&page, party.0, "relationships", "relationships-removed").await
 }
 
 #[derive(Deserialize)]
@@ -88,12 +82,12 @@ pub struct MergeForm {
 pub async fn merge(page: Page, Id(survivor): Id<PartyId>, Form(form): Form<MergeForm>) -> PageResult {
     let merged = other_party(&form.merged_id, "merged_id")?;
     page.app().parties().merge_parties(&page.actor, survivor, merged).await?;
-    Ok(back_to_sheet(&page, survivor.0))
+    back_to_sheet(&page, survivor.0, "merges", "merge-done-notice").await
 }
 
 pub async fn undo_merge(page: Page, Id(merge): Id<Uuid>) -> PageResult {
     let restored = page.app().parties().undo_merge(&page.actor, merge).await?;
-    Ok(back_to_sheet(&page, restored.id))
+    back_to_sheet(&page, restored.id, "merges", "merge-undone").await
 }
 
 #[derive(Deserialize)]
@@ -105,7 +99,14 @@ pub struct ArchiveForm {
 pub async fn archive(page: Page, Id(party): Id<PartyId>, Form(form): Form<ArchiveForm>) -> PageResult {
     let saved = page.app().parties().archive_party(&page.actor, party, form.version, form.archived).await?;
     if form.archived {
-        return Ok(see_other("/customers"));
+        // Undone from the list it lands on, at the version archiving made.
+        let undo = vec![
+            ("version".to_string(), saved.version.to_string()),
+            ("archived".to_string(), "false".to_string()),
+        ];
+        let flash =
+            Flash::undoable("customers-archived-notice", format!("/customers/{}/archive", saved.id), undo);
+        return page.redirect_with("/customers", flash).await;
     }
-    Ok(back_to_sheet(&page, saved.id))
+    back_to_sheet(&page, saved.id, "summary", "customers-unarchived-notice").await
 }

@@ -1,7 +1,8 @@
 //! The registration form [ficha cadastral]: new, edit, save, and
 //! validation as each field loses focus.
 use crate::error::{Error, PageResult, describe, escape_html};
-use crate::extract::{Id, Page, RawForm, parse_urlencoded, see_other};
+use crate::extract::{Id, Page, RawForm, parse_urlencoded};
+use crate::flash::Flash;
 use crate::html::components::FieldMessages;
 use crate::i18n::Tr;
 use crate::labels::Labels;
@@ -333,20 +334,23 @@ async fn form_failure(page: &Page, form: PartyForm, party_id: Option<String>, er
     }
 }
 
-fn saved_redirect(id: Uuid, duplicates: usize) -> Response {
+async fn saved_redirect(page: &Page, id: Uuid, duplicates: usize, said: &str) -> PageResult {
     let target = if duplicates > 0 {
         format!("/customers/{id}?possible_duplicates=1")
     } else {
         format!("/customers/{id}")
     };
-    see_other(&target)
+    page.redirect_with(&target, Flash::notice(said)).await
 }
 
 pub async fn create(page: Page, RawForm(body): RawForm) -> PageResult {
     let form = PartyForm::from_body(&body)?;
     let input = PartyInput { draft: form.draft(), consents: form.consents() };
     match page.app().parties().create_party(&page.actor, input).await {
-        Ok(saved) => Ok(saved_redirect(saved.party.id, saved.possible_duplicates.len())),
+        Ok(saved) => {
+            saved_redirect(&page, saved.party.id, saved.possible_duplicates.len(), "customers-created-notice")
+                .await
+        }
         Err(error) => form_failure(&page, form, None, error).await,
     }
 }
@@ -355,7 +359,10 @@ pub async fn update(page: Page, Id(party_id): Id<PartyId>, RawForm(body): RawFor
     let form = PartyForm::from_body(&body)?;
     let version = form.version.unwrap_or(0);
     match page.app().parties().update_party(&page.actor, party_id, version, form.draft()).await {
-        Ok(saved) => Ok(saved_redirect(saved.party.id, saved.possible_duplicates.len())),
+        Ok(saved) => {
+            saved_redirect(&page, saved.party.id, saved.possible_duplicates.len(), "customers-saved-notice")
+                .await
+        }
         Err(error) => form_failure(&page, form, Some(party_id.to_string()), error).await,
     }
 }
