@@ -13,6 +13,8 @@ pub const OPERATOR_LABEL: &str = "operator (command line)";
 pub struct AuditEntry {
     pub id: String,
     pub at: chrono::DateTime<chrono::Utc>,
+    /// The user who acted; none for the command-line operator.
+    pub actor_id: Option<domain::UserId>,
     pub actor: String,
     pub action: String,
     pub entity_type: String,
@@ -27,6 +29,7 @@ impl From<repo::AuditRow> for AuditEntry {
         AuditEntry {
             id: row.id.to_string(),
             at: row.at,
+            actor_id: row.actor_id.map(domain::UserId),
             actor: row.actor_label,
             action: row.action,
             entity_type: row.entity_type,

@@ -1,5 +1,5 @@
 //! Administration: the organisation's users and its audit trail.
-use super::components::{AuditLine, FieldMessages};
+use super::components::{AuditLine, AuditNames, FieldMessages};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{Form, Id, Page, Query, see_other};
@@ -160,10 +160,11 @@ pub struct AuditQuery {
 
 pub async fn audit(page: Page, Query(query): Query<AuditQuery>) -> PageResult {
     let found = page.app().audit().audit_log(&page.actor, query.cursor.as_deref(), None).await?;
+    let names = AuditNames::load(page.app(), &page.actor).await?;
     page.render(&AuditPage {
         t: page.t,
         shell: page.shell("audit"),
-        entries: found.items.iter().map(|e| AuditLine::new(e, &page.t)).collect(),
+        entries: found.items.iter().map(|e| AuditLine::new(e, &page.t, &names)).collect(),
         next_cursor: found.next_cursor,
     })
 }

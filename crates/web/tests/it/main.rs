@@ -3,6 +3,7 @@
 mod access;
 mod access_matrix;
 mod api;
+mod audit;
 mod browser;
 mod catalogue;
 mod concurrency;
