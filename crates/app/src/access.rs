@@ -180,7 +180,8 @@ impl Access<'_> {
     pub(crate) async fn actor_for(&self, user: User, ip: Option<String>) -> Result<Actor, AppError> {
         let roles = repo::roles_of(&self.db, user.id).await?;
         let grants = Grants::union(roles.iter().map(repo::RoleRow::grants).collect::<Vec<_>>().iter());
-        let time_zone = self.agenda().hours_of(user.org_id).await?.time_zone;
+        let (hours, currency) = self.agenda().locality_of(user.org_id).await?;
+        let time_zone = hours.time_zone;
 
         Ok(Actor {
             user_id: user.id,
@@ -190,6 +191,7 @@ impl Access<'_> {
             role: user.role,
             locale: user.locale,
             time_zone,
+            currency,
             ip,
             grants,
             role_names: roles.into_iter().map(|r| r.name).collect(),

@@ -94,6 +94,8 @@ pub struct Actor {
     pub locale: Locale,
     /// The organisation's time zone: every time a person reads is in it.
     pub time_zone: chrono_tz::Tz,
+    /// The organisation's currency: every amount is in it.
+    pub currency: domain::money::Currency,
     /// Where the request came from, for the audit trail.
     pub ip: Option<String>,
     /// What the user's roles allow, read at the start of each request.

@@ -5,6 +5,7 @@ use crate::{Actor, AppError};
 use db::DbError;
 use db::repo::registry_settings as repo;
 use domain::audit::{AuditAction, AuditEntity};
+use domain::money::Currency;
 use domain::party::{CustomFieldDef, DEFAULT_CUSTOMER_STATUSES};
 use domain::{PartyId, ValidationErrors};
 use serde::Serialize;
@@ -29,6 +30,14 @@ pub struct StatusView {
     pub label: String,
 }
 
+/// The organisation's name and the settings every screen follows.
+#[derive(Clone, Debug, Serialize)]
+pub struct OrganisationView {
+    pub name: String,
+    pub currency: Currency,
+    pub time_zone: String,
+}
+
 impl Registry<'_> {
     /// Both lists, for the page where administrators change them.
     pub async fn registry_settings(
@@ -37,6 +46,35 @@ impl Registry<'_> {
     ) -> Result<(Vec<CustomFieldView>, Vec<StatusView>), AppError> {
         actor.require_admin()?;
         Ok((self.custom_fields(actor).await?, self.customer_statuses(actor).await?))
+    }
+
+    /// The organisation as its users see it.
+    pub async fn organisation(&self, actor: &Actor) -> Result<OrganisationView, AppError> {
+        let row = db::repo::organisation::get(&self.db, actor.org_id).await?.ok_or(AppError::NotFound)?;
+        Ok(OrganisationView {
+            name: row.name,
+            currency: actor.currency,
+            time_zone: actor.time_zone.name().to_string(),
+        })
+    }
+
+    /// Sets the currency every amount of the organisation is in
+    /// (administrators). Amounts are kept as they are: it names them.
+    pub async fn set_currency(&self, actor: &Actor, currency: Currency) -> Result<(), AppError> {
+        actor.require_admin()?;
+        actor.require_own_change()?;
+        let mut change = self.change(actor).await?;
+        db::repo::organisation::set_currency(&mut change.tx, actor.org_id, currency.as_str()).await?;
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::Organisation,
+                None,
+                Some(serde_json::json!({ "currency": actor.currency.as_str() })),
+                Some(serde_json::json!({ "currency": currency.as_str() })),
+            )
+            .await?;
+        change.commit().await
     }
 
     pub async fn custom_fields(&self, actor: &Actor) -> Result<Vec<CustomFieldView>, AppError> {

@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007", "cancelled_occurrences"),
     migration!(8, "0008", "session_flash"),
     migration!(9, "0009", "search_scope"),
+    migration!(10, "0010", "currency"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

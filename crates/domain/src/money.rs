@@ -5,6 +5,14 @@ use serde::{Deserialize, Serialize};
 #[serde(transparent)]
 pub struct Money(pub i64);
 
+string_enum!(
+    /// The organisation's currency: every amount it holds is in it.
+    Currency {
+        Brl = "BRL",
+        Eur = "EUR",
+    } error "error-currency-invalid"
+);
+
 impl Money {
     /// Accepts "1.234,56" (Brazil, Portugal), "1234.56", "1234" and "R$ 1.234,56".
     /// The last `,` or `.` followed by one or two digits is the decimal mark.

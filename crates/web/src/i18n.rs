@@ -42,11 +42,13 @@ pub struct Tr {
     /// Where times are read: the organisation's zone on pages that know
     /// it, UTC (and said so) elsewhere.
     zone: Option<chrono_tz::Tz>,
+    /// The currency amounts are in: the organisation's.
+    currency: domain::money::Currency,
 }
 
 /// The translator of a signed-in user: his language, his organisation's time zone.
 pub fn tr_for(actor: &app::Actor) -> Tr {
-    tr(actor.locale).in_zone(actor.time_zone)
+    Tr { currency: actor.currency, ..tr(actor.locale).in_zone(actor.time_zone) }
 }
 
 pub fn tr(locale: Locale) -> Tr {
@@ -56,7 +58,7 @@ pub fn tr(locale: Locale) -> Tr {
         .or_else(|| BUNDLES.first())
         .map(|(_, b)| b)
         .unwrap_or_else(|| unreachable!("the catalogue list is a non-empty constant"));
-    Tr { locale, bundle, zone: None }
+    Tr { locale, bundle, zone: None, currency: domain::money::Currency::Brl }
 }
 
 impl Tr {
@@ -155,17 +157,18 @@ impl Tr {
         }
     }
 
-    /// Money in cents: R$ 1.234,56 in Brazil, 1.234,56 € in Portugal.
+    /// Money in cents, in the organisation's currency and the reader's
+    /// language: R$ 1.234,56 / R$1,234.56 for reais, 1.234,56 € / €1,234.56
+    /// for euros — a real is a real whoever reads it.
     pub fn money(&self, cents: i64) -> String {
-        let amount = domain::Money(cents);
-        match self.locale {
-            Locale::PtBr => format!("R$ {}", amount.format_plain()),
-            Locale::PtPt => format!("{} €", amount.format_plain()),
-            Locale::En => {
-                let plain =
-                    amount.format_plain().replace('.', "\u{0}").replace(',', ".").replace("\u{0}", ",");
-                format!("R$ {plain}")
-            }
+        use domain::money::Currency;
+        let plain = domain::Money(cents).format_plain();
+        let english = || plain.replace('.', "\u{0}").replace(',', ".").replace('\u{0}', ",");
+        match (self.currency, self.locale) {
+            (Currency::Brl, Locale::En) => format!("R${}", english()),
+            (Currency::Brl, _) => format!("R$ {plain}"),
+            (Currency::Eur, Locale::En) => format!("€{}", english()),
+            (Currency::Eur, _) => format!("{plain} €"),
         }
     }
 

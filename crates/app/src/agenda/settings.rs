@@ -8,6 +8,7 @@ use domain::ValidationErrors;
 use domain::access::Permission;
 use domain::agenda::WorkingHours;
 use domain::audit::{AuditAction, AuditEntity};
+use domain::money::Currency;
 
 impl Agenda<'_> {
     /// The organisation's time zone and working hours.
@@ -16,9 +17,19 @@ impl Agenda<'_> {
     }
 
     pub(crate) async fn hours_of(&self, org_id: domain::OrgId) -> Result<WorkingHours, AppError> {
+        Ok(self.locality_of(org_id).await?.0)
+    }
+
+    /// The organisation's working hours and currency, read together: every
+    /// request's actor carries both.
+    pub(crate) async fn locality_of(
+        &self,
+        org_id: domain::OrgId,
+    ) -> Result<(WorkingHours, Currency), AppError> {
         let row = organisation::working_hours(&self.db, org_id).await?.ok_or(AppError::NotFound)?;
-        Ok(WorkingHours::parse(&row.time_zone, &row.work_opens, &row.work_closes, &row.work_days)
-            .unwrap_or_default())
+        let hours = WorkingHours::parse(&row.time_zone, &row.work_opens, &row.work_closes, &row.work_days)
+            .unwrap_or_default();
+        Ok((hours, Currency::parse(&row.currency).unwrap_or(Currency::Brl)))
     }
 
     /// What the page where administrators shape the agenda shows: the
@@ -50,6 +61,7 @@ impl Agenda<'_> {
             time_zone: hours.time_zone.name().to_string(),
             work_opens: hours.opens.format("%H:%M").to_string(),
             work_closes: hours.closes.format("%H:%M").to_string(),
+            currency: String::new(),
             work_days: hours.days_text(),
         };
         let mut change = self.change(actor).await?;

@@ -57,11 +57,14 @@ pub struct WorkingHoursRow {
     pub work_opens: String,
     pub work_closes: String,
     pub work_days: String,
+    /// `BRL` or `EUR`; set apart from the hours, read with them.
+    #[sqlx(default)]
+    pub currency: String,
 }
 
 pub async fn working_hours(db: &Db, id: OrgId) -> Result<Option<WorkingHoursRow>, DbError> {
     Ok(on_db!(db, pool => {
-        sqlx::query_as("SELECT time_zone, work_opens, work_closes, work_days FROM organisations WHERE id = $1")
+        sqlx::query_as("SELECT time_zone, work_opens, work_closes, work_days, currency FROM organisations WHERE id = $1")
             .bind(id.0)
             .fetch_optional(pool)
             .await?
@@ -76,6 +79,17 @@ pub async fn set_working_hours(tx: &mut Tx, id: OrgId, hours: &WorkingHoursRow) 
             .bind(&hours.work_opens)
             .bind(&hours.work_closes)
             .bind(&hours.work_days)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+pub async fn set_currency(tx: &mut Tx, id: OrgId, currency: &str) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE organisations SET currency = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(currency)
             .execute(&mut *conn)
             .await?;
     });

@@ -5,6 +5,7 @@ mod agenda;
 mod audit;
 mod interactions;
 mod me;
+mod organisation;
 mod parties;
 mod registry_settings;
 mod responses;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi_json))
         .merge(me::routes())
+        .merge(organisation::routes())
         .merge(users::routes())
         .merge(audit::routes())
         .merge(tokens::routes())
@@ -67,6 +69,7 @@ pub fn openapi_document() -> String {
     // Each capability describes its own paths; the document only merges them.
     for part in [
         me::Doc::openapi(),
+        organisation::Doc::openapi(),
         users::Doc::openapi(),
         audit::Doc::openapi(),
         tokens::Doc::openapi(),

@@ -3,6 +3,7 @@ use super::components::FieldMessages;
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{Form, Id, Page, see_other};
+use crate::flash::Flash;
 use crate::i18n::Tr;
 use crate::labels::Labels;
 use crate::layout::{Shell, render_with_status};
@@ -12,6 +13,8 @@ use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing;
+use domain::ValidationErrors;
+use domain::money::Currency;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -20,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/registry/fields", routing::post(add_field))
         .route("/admin/registry/fields/{id}/delete", routing::post(delete_field))
         .route("/admin/registry/statuses", routing::post(add_status))
+        .route("/admin/registry/currency", routing::post(set_currency))
 }
 
 #[derive(Template)]
@@ -33,6 +37,9 @@ struct SettingsPage {
     status_label: String,
     errors: FieldMessages,
     kinds: Vec<(String, String)>,
+    /// The organisation's currency, and each one offered with its example.
+    currency: &'static str,
+    currencies: Vec<(&'static str, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -64,6 +71,11 @@ async fn page(
             kinds: ["text", "number", "date", "choice"]
                 .iter()
                 .map(|k| (k.to_string(), t.get(&format!("custom-kind-{k}"))))
+                .collect(),
+            currency: page.actor.currency.as_str(),
+            currencies: Currency::ALL
+                .iter()
+                .map(|c| (c.as_str(), t.get(&format!("currency-{}", c.as_str()))))
                 .collect(),
             t,
         },
@@ -108,4 +120,17 @@ pub async fn add_status(page: Page, Form(form): Form<StatusForm>) -> PageResult 
         }
         Err(error) => Err(error.into()),
     }
+}
+
+#[derive(Deserialize)]
+pub struct CurrencyForm {
+    #[serde(default)]
+    currency: String,
+}
+
+pub async fn set_currency(page: Page, Form(form): Form<CurrencyForm>) -> PageResult {
+    let currency = Currency::parse(&form.currency)
+        .map_err(|message| AppError::Validation(ValidationErrors::single("currency", message)))?;
+    page.app().registry().set_currency(&page.actor, currency).await?;
+    page.redirect_with("/admin/registry", Flash::notice("currency-saved")).await
 }

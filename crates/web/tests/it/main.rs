@@ -11,6 +11,7 @@ mod customers;
 mod edges;
 mod forms;
 mod home;
+mod money;
 mod profile;
 mod security;
 mod sessions;
