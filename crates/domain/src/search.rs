@@ -25,6 +25,36 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// The text in runs, each marked when it is where a term matched: the
+/// start of a word, accents and case aside ("conc" marks "Conc" in
+/// "João Conceição"). For showing a hit, not for finding it.
+pub fn marks(text: &str, terms: &[String]) -> Vec<(String, bool)> {
+    let chars: Vec<char> = text.chars().collect();
+    // One folded character per character of the text, so positions agree.
+    let folded: Vec<char> = chars.iter().map(|c| fold(&c.to_string()).chars().next().unwrap_or(*c)).collect();
+    let mut marked = vec![false; chars.len()];
+    for start in 0..folded.len() {
+        let word_start = start == 0 || !folded[start - 1].is_alphanumeric();
+        if !word_start || !folded[start].is_alphanumeric() {
+            continue;
+        }
+        for term in terms {
+            let term: Vec<char> = term.chars().collect();
+            if !term.is_empty() && folded[start..].starts_with(&term) {
+                marked[start..start + term.len()].iter_mut().for_each(|m| *m = true);
+            }
+        }
+    }
+    let mut runs: Vec<(String, bool)> = Vec::new();
+    for (c, mark) in chars.into_iter().zip(marked) {
+        match runs.last_mut() {
+            Some((run, current)) if *current == mark => run.push(c),
+            _ => runs.push((c.to_string(), mark)),
+        }
+    }
+    runs
+}
+
 /// Splits what a person typed into search terms: folded words, with the
 /// punctuation of documents and phones removed (so "529.982.247-25" and
 /// "(11) 98765-4321" become one term of digits each).
@@ -88,6 +118,20 @@ pub fn rank(sort_name: &str, document: Option<&str>, phones: &[&str], terms: &[S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_the_starts_of_words_the_terms_match() {
+        let shown = |text: &str, query: &str| -> String {
+            marks(text, &terms(query))
+                .into_iter()
+                .map(|(run, mark)| if mark { format!("[{run}]") } else { run })
+                .collect()
+        };
+        assert_eq!(shown("João Conceição", "conc joao"), "[João] [Conc]eição");
+        assert_eq!(shown("Maria da Silva", "silva"), "Maria da [Silva]");
+        assert_eq!(shown("Assis", "sis"), "Assis", "only where a word starts");
+        assert_eq!(shown("Ana", ""), "Ana");
+    }
 
     #[test]
     fn folds_portuguese() {

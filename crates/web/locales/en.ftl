@@ -806,3 +806,12 @@ currency-BRL = Brazilian real (R$)
 currency-EUR = Euro (€)
 currency-saved = Currency saved.
 error-currency-invalid = Choose real or euro.
+search-see-all = See all results
+search-matched-plate = Plate { $plate }
+search-results = { $count ->
+    [0] No results
+    [one] { $count } result
+   *[other] { $count } results
+}
+search-results-for = for "{ $query }"
+search-clear = Clear the search

@@ -809,3 +809,12 @@ currency-BRL = Real (R$)
 currency-EUR = Euro (€)
 currency-saved = Moeda guardada.
 error-currency-invalid = Escolha real ou euro.
+search-see-all = Ver todos os resultados
+search-matched-plate = Matrícula { $plate }
+search-results = { $count ->
+    [0] Nenhum resultado
+    [one] { $count } resultado
+   *[other] { $count } resultados
+}
+search-results-for = para "{ $query }"
+search-clear = Limpar a pesquisa

@@ -23,6 +23,10 @@ pub struct SortLink {
 pub struct ListRow {
     pub item: PartyListItem,
     pub status: String,
+    /// The name in runs, the runs a search matched marked.
+    pub name: Vec<(String, bool)>,
+    /// What a search matched when it was not the name.
+    pub matched: Option<String>,
 }
 
 #[derive(Template)]
@@ -44,6 +48,8 @@ struct ListPage {
     sellers: Vec<(String, String)>,
     seller_filter: String,
     errors: Option<String>,
+    /// The search these rows answer ("see all results"), if any.
+    search: Option<String>,
 }
 
 fn query_string(query: &PartyQuery, overrides: &[(&str, Option<String>)]) -> String {
@@ -80,6 +86,17 @@ fn fields_contains(name: &str) -> bool {
 }
 
 pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery<PartyQuery>) -> PageResult {
+    // "See all results" of the search box: the best 50 hits, ranked.
+    let searched = form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+        .find(|(name, _)| name == "q")
+        .map(|(_, value)| value.trim().to_string())
+        .filter(|q| !q.is_empty());
+    if let Some(q) = searched {
+        let found = page.app().parties().search_parties(&page.actor, &q, 50).await?;
+        let total = found.len() as i64;
+        let page_of = domain::page::Page { items: found, next_cursor: None };
+        return render_list(&page, PartyQuery::default(), page_of, total, None, Some(q)).await;
+    }
     // A refused filter empties the list and says why; the filters that did
     // read stay in the form.
     let refused = |errors: ValidationErrors| {
@@ -115,7 +132,7 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
             }
         }
     };
-    render_list(&page, query, found, total, errors).await
+    render_list(&page, query, found, total, errors, None).await
 }
 
 /// The label of the filter a refusal names, as the form shows it.
@@ -139,6 +156,7 @@ async fn render_list(
     found: domain::page::Page<PartyListItem>,
     total: i64,
     errors: Option<String>,
+    search: Option<String>,
 ) -> PageResult {
     let t = page.t;
     let actor = &page.actor;
@@ -170,15 +188,26 @@ async fn render_list(
         rows: found
             .items
             .into_iter()
-            .map(|item| ListRow {
-                status: statuses
-                    .iter()
-                    .find(|(_, code)| {
-                        item.lifecycle == "customer" && Some(code.as_str()) == item.status.as_deref()
-                    })
-                    .map(|(label, _)| label.clone())
-                    .unwrap_or_else(|| Labels::status(&t, &item.lifecycle, item.status.as_deref())),
-                item,
+            .map(|item| {
+                let (name, matched) = match &search {
+                    Some(q) => {
+                        let hit = super::search::SearchHit::new(&t, q, item.clone());
+                        (hit.name, hit.matched)
+                    }
+                    None => (vec![(item.full_name.clone(), false)], None),
+                };
+                ListRow {
+                    name,
+                    matched,
+                    status: statuses
+                        .iter()
+                        .find(|(_, code)| {
+                            item.lifecycle == "customer" && Some(code.as_str()) == item.status.as_deref()
+                        })
+                        .map(|(label, _)| label.clone())
+                        .unwrap_or_else(|| Labels::status(&t, &item.lifecycle, item.status.as_deref())),
+                    item,
+                }
             })
             .collect(),
         export_link: actor
@@ -195,6 +224,7 @@ async fn render_list(
         ufs: domain::address::UFS.iter().map(|uf| uf.to_string()).collect(),
         sellers: sellers.into_iter().map(|(id, name)| (id.to_string(), name)).collect(),
         errors,
+        search,
     })
 }
 

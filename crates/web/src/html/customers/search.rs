@@ -7,11 +7,50 @@ use app::parties::PartyListItem;
 use askama::Template;
 use serde::Deserialize;
 
+/// A party found by a search, with the matched part of its name marked and,
+/// when the name did not match, what did.
+pub struct SearchHit {
+    pub item: PartyListItem,
+    pub name: Vec<(String, bool)>,
+    pub matched: Option<String>,
+}
+
+impl SearchHit {
+    pub fn new(t: &Tr, query: &str, item: PartyListItem) -> SearchHit {
+        let terms = domain::search::terms(query);
+        let name = domain::search::marks(&item.full_name, &terms);
+        let digits = |text: &str| text.chars().filter(char::is_ascii_digit).collect::<String>();
+        let typed = digits(query);
+        let matched = if name.iter().any(|(_, marked)| *marked) {
+            None
+        } else if let Ok(plate) = domain::vehicle::Plate::parse(query) {
+            Some(t.with("search-matched-plate", "plate", plate.to_string()))
+        } else if let Some(document) =
+            item.document.as_ref().filter(|d| typed.len() >= 3 && digits(d).contains(&typed))
+        {
+            Some(format!("{}: {document}", t.get("party-document")))
+        } else if let Some(phone) =
+            item.phone.as_ref().filter(|p| typed.len() >= 3 && digits(p).contains(&typed))
+        {
+            Some(format!("{}: {phone}", t.get("party-phone")))
+        } else {
+            let folded = domain::search::fold(query.trim());
+            item.email
+                .as_ref()
+                .filter(|e| !folded.is_empty() && e.to_lowercase().contains(&folded))
+                .map(|email| format!("{}: {email}", t.get("party-email")))
+        };
+        SearchHit { item, name, matched }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "customers/search.html")]
 struct SearchResults {
     t: Tr,
-    rows: Vec<PartyListItem>,
+    rows: Vec<SearchHit>,
+    /// Where "see all results" leads.
+    all_link: String,
     query: String,
     /// In a picker, the id of the hidden input a chosen party's id goes to.
     pick: Option<String>,
@@ -26,9 +65,13 @@ pub struct SearchQuery {
 
 /// The typeahead's results, as an htmx partial (or a page without htmx).
 pub async fn search(page: Page, Query(query): Query<SearchQuery>) -> PageResult {
-    let rows = page.app().parties().search_parties(&page.actor, &query.q, 10).await?;
+    let t = page.t;
+    let found = page.app().parties().search_parties(&page.actor, &query.q, 10).await?;
+    let rows = found.into_iter().map(|item| SearchHit::new(&t, &query.q, item)).collect();
     // The target is an element id of our own pages; anything else is ignored.
     let pick =
         query.pick.filter(|p| p.len() <= 40 && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
-    page.render(&SearchResults { t: page.t, rows, query: query.q, pick })
+    let all_link =
+        format!("/customers?{}", serde_urlencoded::to_string([("q", query.q.trim())]).unwrap_or_default());
+    page.render(&SearchResults { t, rows, all_link, query: query.q, pick })
 }
