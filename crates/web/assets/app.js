@@ -182,3 +182,91 @@
   document.addEventListener("DOMContentLoaded", armAll);
   document.addEventListener("htmx:afterSettle", armAll);
 })();
+
+// The command menu: Ctrl+K (⌘K) on every page, or "/" where the page has
+// no search box. Screens and actions filter as you type; customers come
+// from the search. Arrows move, Enter opens, Escape closes.
+(function () {
+  function fold(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function menu() { return document.getElementById("command-menu"); }
+  function items() {
+    var dialog = menu();
+    return Array.prototype.slice.call(dialog.querySelectorAll("[data-command], #command-customers .search-hit, #command-customers .search-all"))
+      .filter(function (item) { return !item.hidden; });
+  }
+  function activate(list, index) {
+    menu().querySelectorAll(".is-active").forEach(function (item) { item.classList.remove("is-active"); });
+    list.forEach(function (item, i) {
+      item.classList.toggle("is-active", i === index);
+      if (i === index) { item.setAttribute("aria-selected", "true"); item.scrollIntoView({ block: "nearest" }); }
+      else item.removeAttribute("aria-selected");
+    });
+  }
+  function filter() {
+    var dialog = menu();
+    var typed = fold(dialog.querySelector("[data-command-input]").value.trim());
+    dialog.querySelectorAll("[data-command]").forEach(function (item) {
+      item.hidden = typed !== "" && fold(item.textContent).indexOf(typed) < 0;
+    });
+    // A group whose entries are all filtered out loses its title too.
+    dialog.querySelectorAll(".command-group:not([data-command-customers-title])").forEach(function (title) {
+      var shown = false;
+      for (var next = title.nextElementSibling; next && !next.classList.contains("command-group"); next = next.nextElementSibling) {
+        if (next.hasAttribute("data-command") && !next.hidden) shown = true;
+      }
+      title.hidden = !shown;
+    });
+    dialog.querySelector("[data-command-customers-title]").hidden = typed === "";
+    if (typed === "") dialog.querySelector("#command-customers").innerHTML = "";
+    activate(items(), 0);
+  }
+  function open() {
+    var dialog = menu();
+    if (!dialog || dialog.open) return;
+    var input = dialog.querySelector("[data-command-input]");
+    input.value = "";
+    filter();
+    dialog.showModal();
+    input.focus();
+  }
+  document.addEventListener("keydown", function (event) {
+    var dialog = menu();
+    if (!dialog) return;
+    var typing = event.target && (event.target.tagName === "INPUT" || event.target.tagName === "TEXTAREA" ||
+      event.target.tagName === "SELECT" || event.target.isContentEditable);
+    if ((event.ctrlKey || event.metaKey) && (event.key === "k" || event.key === "K")) {
+      event.preventDefault();
+      open();
+    } else if (event.key === "/" && !typing && !document.querySelector("main [data-search]")) {
+      event.preventDefault();
+      open();
+    }
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("[data-command-input]")) filter();
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id === "command-customers") activate(items(), 0);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (!event.target.matches || !event.target.matches("[data-command-input]")) return;
+    var list = items();
+    var current = list.findIndex(function (item) { return item.classList.contains("is-active"); });
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (!list.length) return;
+      activate(list, event.key === "ArrowDown" ? Math.min(current + 1, list.length - 1) : Math.max(current - 1, 0));
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      var chosen = list[current >= 0 ? current : 0];
+      if (chosen) window.location.href = chosen.getAttribute("href");
+    }
+  });
+  // A click outside the box (on the backdrop) closes it.
+  document.addEventListener("click", function (event) {
+    var dialog = menu();
+    if (dialog && event.target === dialog) dialog.close();
+  });
+})();

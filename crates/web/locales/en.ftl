@@ -815,3 +815,9 @@ search-results = { $count ->
 }
 search-results-for = for "{ $query }"
 search-clear = Clear the search
+command-title = Go to… or do…
+command-placeholder = Search a customer, a screen or an action
+command-go = Go to
+command-do = Do
+command-view-as = View as another user…
+command-hint = ↑↓ to choose · Enter to open · Esc to close · Ctrl+K on any screen

@@ -818,3 +818,9 @@ search-results = { $count ->
 }
 search-results-for = para "{ $query }"
 search-clear = Limpar a busca
+command-title = Ir para… ou fazer…
+command-placeholder = Busque um cliente, uma tela ou uma ação
+command-go = Ir para
+command-do = Fazer
+command-view-as = Ver como outro usuário…
+command-hint = ↑↓ para escolher · Enter para abrir · Esc para fechar · Ctrl+K em qualquer tela

@@ -818,3 +818,9 @@ search-results = { $count ->
 }
 search-results-for = para "{ $query }"
 search-clear = Limpar a pesquisa
+command-title = Ir para… ou fazer…
+command-placeholder = Pesquise um cliente, um ecrã ou uma ação
+command-go = Ir para
+command-do = Fazer
+command-view-as = Ver como outro utilizador…
+command-hint = ↑↓ para escolher · Enter para abrir · Esc para fechar · Ctrl+K em qualquer ecrã

@@ -776,3 +776,43 @@ async fn home_shows_the_days_work_and_the_chart_arrives() {
     assert!(width <= 0, "no sideways scroll at 1280 px: {width}");
     browser.close().await;
 }
+
+/// The command menu: Ctrl+K on any page jumps to a screen or a customer;
+/// "/" opens it where the page has no search box.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn command_menu_jumps_to_screens_and_customers() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let customer = serde_json::json!({ "kind": "person", "full_name": "Valéria Comando" });
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", customer).await.status(), 201);
+    let client = &browser.client;
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, &t.admin.email, &t.admin.password).await;
+    wait_for_text(client, "h1", "Olá").await;
+
+    let body = client.find(Locator::Css("body")).await.expect("body");
+    body.send_keys(&format!("{}k{}", fantoccini::key::Key::Control, fantoccini::key::Key::Null))
+        .await
+        .expect("ctrl+k");
+    let input = client.find(Locator::Css("#command-input")).await.expect("the menu's box");
+    input.send_keys("fila").await.expect("type");
+    wait_for_text(client, "#command-list .is-active", "Minha fila").await;
+    browser.screenshot("command-menu").await;
+    input.send_keys(&fantoccini::key::Key::Enter.to_string()).await.expect("enter");
+    wait_for_text(client, "h1", "Minha fila").await;
+
+    // "/" where there is no search box; a customer by name.
+    client.find(Locator::Css("body")).await.expect("body").send_keys("/").await.expect("slash");
+    let input = client.find(Locator::Css("#command-input")).await.expect("the menu's box");
+    input.send_keys("valeria").await.expect("type");
+    wait_for_text(client, "#command-customers", "Valéria Comando").await;
+    wait_for_text(client, "#command-list .is-active", "Valéria Comando").await;
+    input.send_keys(&fantoccini::key::Key::Down.to_string()).await.expect("down");
+    wait_for_text(client, "#command-list .is-active", "Ver todos os resultados").await;
+    input.send_keys(&fantoccini::key::Key::Up.to_string()).await.expect("up");
+    wait_for_text(client, "#command-list .is-active", "Valéria Comando").await;
+    input.send_keys(&fantoccini::key::Key::Enter.to_string()).await.expect("enter");
+    wait_for_text(client, "#party-name", "Valéria Comando").await;
+    browser.close().await;
+}
