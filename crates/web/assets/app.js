@@ -270,3 +270,14 @@
     if (dialog && event.target === dialog) dialog.close();
   });
 })();
+
+// The menu button of small screens opens and closes the navigation.
+(function () {
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest("[data-menu-toggle]");
+    if (!toggle) return;
+    var nav = document.getElementById(toggle.getAttribute("aria-controls"));
+    var open = nav.classList.toggle("is-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();

@@ -821,3 +821,4 @@ command-go = Go to
 command-do = Do
 command-view-as = View as another user…
 command-hint = ↑↓ to choose · Enter to open · Esc to close · Ctrl+K on any screen
+nav-menu = Menu

@@ -824,3 +824,4 @@ command-go = Ir para
 command-do = Fazer
 command-view-as = Ver como outro usuário…
 command-hint = ↑↓ para escolher · Enter para abrir · Esc para fechar · Ctrl+K em qualquer tela
+nav-menu = Menu

@@ -824,3 +824,4 @@ command-go = Ir para
 command-do = Fazer
 command-view-as = Ver como outro utilizador…
 command-hint = ↑↓ para escolher · Enter para abrir · Esc para fechar · Ctrl+K em qualquer ecrã
+nav-menu = Menu

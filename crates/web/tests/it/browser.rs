@@ -816,3 +816,71 @@ async fn command_menu_jumps_to_screens_and_customers() {
     wait_for_text(client, "#party-name", "Valéria Comando").await;
     browser.close().await;
 }
+
+async fn sideways_overflow(client: &Client) -> i64 {
+    client
+        .execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![])
+        .await
+        .expect("width")
+        .as_i64()
+        .unwrap_or(1)
+}
+
+/// At 390 px (a phone) no page scrolls sideways and the menu is behind a
+/// button; at 1366 px the top bar keeps one line in all three languages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn narrow_and_wide_windows_in_every_language() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = crate::home::a_day_of_work(&t, &bearer).await;
+    let client = &browser.client;
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, &t.admin.email, &t.admin.password).await;
+    wait_for_text(client, "h1", "Olá").await;
+
+    client.set_window_size(390, 844).await.expect("narrow");
+    for path in [
+        "/".to_string(),
+        "/customers".into(),
+        format!("/customers/{party}"),
+        "/work".into(),
+        "/agenda".into(),
+        "/admin/audit".into(),
+    ] {
+        client.goto(&t.url(&path)).await.expect("open");
+        client.find(Locator::Css("main h1")).await.expect("a heading");
+        assert!(sideways_overflow(client).await <= 0, "{path} scrolls sideways at 390 px");
+    }
+    client.goto(&t.url(&format!("/customers/{party}"))).await.expect("profile");
+    browser.screenshot("profile-390").await;
+    click(client, "[data-menu-toggle]").await;
+    click(client, "#mainnav a[href='/work']").await;
+    wait_for_text(client, "h1", "Minha fila").await;
+    browser.screenshot("work-queue-390").await;
+
+    client.set_window_size(1366, 900).await.expect("wide");
+    for (locale, greeting) in [("pt-PT", "Olá"), ("en", "Hello"), ("pt-BR", "Olá")] {
+        client.goto(&t.url("/")).await.expect("home");
+        client
+            .find(Locator::Css(&format!("button[data-locale='{locale}']")))
+            .await
+            .expect("language")
+            .click()
+            .await
+            .expect("click");
+        wait_for_text(client, "h1", greeting).await;
+        let bar: i64 = client
+            .execute("return document.querySelector('.topbar').scrollHeight;", vec![])
+            .await
+            .expect("height")
+            .as_i64()
+            .unwrap_or(999);
+        assert!(bar <= 53, "{locale}: the top bar wraps ({bar} px)");
+        assert!(sideways_overflow(client).await <= 0, "{locale}: sideways at 1366 px");
+        client.goto(&t.url("/customers")).await.expect("customers");
+        assert!(sideways_overflow(client).await <= 0, "{locale}: the customer list spills at 1366 px");
+    }
+    browser.screenshot("home-1366-pt-BR").await;
+    browser.close().await;
+}
