@@ -1,7 +1,7 @@
 //! The figures of the home page: birthdays in a portfolio, and customers
 //! and interactions per week.
 use super::party::{Scope, reach_condition};
-use super::{fetch_all, fetch_optional};
+use super::{count_capped, fetch_all};
 use crate::{Db, DbError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{OrgId, UserId};
@@ -123,20 +123,15 @@ pub async fn interactions_per_week(
     per_week(db, query, Expr::col((col("i"), col("created_at"))).into(), starts).await
 }
 
-/// How many parties the scope holds, up to `cap`.
+/// How many parties `seller`'s portfolio holds, up to `cap`.
 #[tracing::instrument(skip_all)]
 pub async fn portfolio_size(db: &Db, org_id: OrgId, seller: UserId, cap: u64) -> Result<i64, DbError> {
-    let mut inner = Query::select();
-    inner
-        .expr(Expr::val(1))
+    let mut portfolio = Query::select();
+    portfolio
         .from(col("parties"))
         .and_where(Expr::col(col("org_id")).eq(org_id.0))
         .and_where(Expr::col(col("seller_id")).eq(seller.0))
         .and_where(Expr::col(col("merged_into")).is_null())
-        .and_where(Expr::col(col("archived_at")).is_null())
-        .limit(cap);
-    let mut query = Query::select();
-    query.expr_as(Expr::cust("COUNT(*)"), col("n")).from_subquery(inner, col("capped"));
-    let found: Option<(i64,)> = fetch_optional(db, &query).await?;
-    Ok(found.map_or(0, |(n,)| n))
+        .and_where(Expr::col(col("archived_at")).is_null());
+    count_capped(db, portfolio, cap).await
 }

@@ -2,7 +2,7 @@
 //! reader's reach, the ones due soonest first.
 use super::interaction::InteractionRow;
 use super::party::reach_condition;
-use super::{fetch_all, fetch_optional};
+use super::{count_capped, fetch_all, fetch_optional};
 use crate::{Db, DbError};
 use chrono::NaiveDate;
 use domain::access::Reach;
@@ -142,12 +142,7 @@ pub async fn page(db: &Db, filter: &WorkFilter, offset: u64, limit: u64) -> Resu
 /// How many the filter selects, up to `cap`.
 #[tracing::instrument(skip_all)]
 pub async fn count(db: &Db, filter: &WorkFilter, cap: u64) -> Result<i64, DbError> {
-    let mut inner = selected(filter);
-    inner.expr(Expr::val(1)).limit(cap);
-    let mut query = Query::select();
-    query.expr_as(Expr::cust("COUNT(*)"), col("n")).from_subquery(inner, col("capped"));
-    let found: Option<(i64,)> = fetch_optional(db, &query).await?;
-    Ok(found.map_or(0, |(n,)| n))
+    count_capped(db, selected(filter), cap).await
 }
 
 /// The open interactions the filter selects, by where they stand today.
