@@ -281,3 +281,44 @@
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
 })();
+
+// Input masks as you type: CPF/CNPJ, Brazilian phones and postal codes take
+// their punctuation when the digits say which they are (a 9-digit NIF or a
+// "+351" number is left alone). The server stays the judge.
+(function () {
+  function digits(value) { return value.replace(/\D/g, ""); }
+  function maskDocument(value) {
+    if (/[a-z]/i.test(value)) return value;
+    var d = digits(value);
+    if (d.length >= 10 && d.length <= 11) {
+      return d.slice(0, 3) + "." + d.slice(3, 6) + "." + d.slice(6, 9) + "-" + d.slice(9);
+    }
+    if (d.length >= 12 && d.length <= 14) {
+      return d.slice(0, 2) + "." + d.slice(2, 5) + "." + d.slice(5, 8) + "/" + d.slice(8, 12) + "-" + d.slice(12);
+    }
+    return value;
+  }
+  function maskPhone(value) {
+    if (value.trim().charAt(0) === "+") return value;
+    var d = digits(value);
+    if (d.length === 11) return "(" + d.slice(0, 2) + ") " + d.slice(2, 7) + "-" + d.slice(7);
+    if (d.length === 10) return "(" + d.slice(0, 2) + ") " + d.slice(2, 6) + "-" + d.slice(6);
+    return value;
+  }
+  function maskPostal(value) {
+    var d = digits(value);
+    if (d.length === 8) return d.slice(0, 5) + "-" + d.slice(5);
+    if (d.length === 7 && !/^\d{5}-/.test(value)) return d.slice(0, 4) + "-" + d.slice(4);
+    return value;
+  }
+  var masks = { document: maskDocument, phone1: maskPhone, phone2: maskPhone, postal_code: maskPostal };
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    var mask = field && field.form && field.form.id === "party-form" && masks[field.id];
+    if (!mask) return;
+    // Only while typing at the end: an edit in the middle keeps its caret.
+    if (field.selectionStart !== field.value.length) return;
+    var masked = mask(field.value);
+    if (masked !== field.value) field.value = masked;
+  });
+})();

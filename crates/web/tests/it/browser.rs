@@ -884,3 +884,38 @@ async fn narrow_and_wide_windows_in_every_language() {
     browser.screenshot("home-1366-pt-BR").await;
     browser.close().await;
 }
+
+/// The registration form punctuates a CPF, a phone and a CEP as they are
+/// typed, and the server takes them so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_form_masks_documents_phones_and_postal_codes_as_typed() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let client = &browser.client;
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, &t.admin.email, &t.admin.password).await;
+    wait_for_text(client, "h1", "Olá").await;
+    client.goto(&t.url("/customers/new")).await.expect("new");
+    let typed = [
+        ("#document", "52998224725", "529.982.247-25"),
+        ("#phone1", "11987654321", "(11) 98765-4321"),
+        ("#postal_code", "01310100", "01310-100"),
+    ];
+    for (field, keys, shown) in typed {
+        fill(client, field, keys).await;
+        let value =
+            client.find(Locator::Css(field)).await.expect("field").prop("value").await.expect("value");
+        assert_eq!(value.as_deref(), Some(shown), "{field}");
+    }
+    // A NIF of nine digits is not taken for a CPF.
+    fill(client, "#phone2", "+351 912 345 678").await;
+    let phone2 =
+        client.find(Locator::Css("#phone2")).await.expect("field").prop("value").await.expect("value");
+    assert_eq!(phone2.as_deref(), Some("+351 912 345 678"));
+    fill(client, "#full_name", "Marta Máscara").await;
+    browser.screenshot("form-masks").await;
+    click(client, "#save-party").await;
+    wait_for_text(client, "#party-name", "Marta Máscara").await;
+    wait_for_text(client, "main", "529.982.247-25").await;
+    browser.close().await;
+}
