@@ -116,14 +116,21 @@ impl Demo<'_> {
                     nature: nature.into(),
                     channel: *rng.pick(InteractionChannel::ALL),
                     status: status.into(),
-                    due_on: Some(today + Duration::days(rng.below(14) as i64)),
+                    // Some already overdue, some due today: Minha fila's legend shows every colour.
+                    due_on: Some(today + Duration::days(rng.below(17) as i64 - 3)),
                     description: format!("Contato sobre o {label}"),
+                };
+                // The administrator answers for some, so the home page he
+                // signs in to first has work on it (he reads every customer).
+                let responsible = match admin {
+                    Some(admin) if index % 9 == 0 => admin,
+                    _ => owner,
                 };
                 let new = NewInteraction {
                     org_id,
                     party: *party,
                     interaction: &interaction,
-                    responsible: owner,
+                    responsible,
                     vehicle: Some(vehicle_id),
                     by: "demo",
                 };
