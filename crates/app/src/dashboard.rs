@@ -46,10 +46,6 @@ fn month_days(day: NaiveDate) -> Vec<String> {
 }
 
 impl Dashboard<'_> {
-    fn today(&self, actor: &Actor) -> NaiveDate {
-        self.now().with_timezone(&actor.time_zone).date_naive()
-    }
-
     /// The customers of the actor's own portfolio whose birthday falls in
     /// the next seven days, today first.
     #[tracing::instrument(skip_all)]

@@ -81,6 +81,12 @@ impl App {
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
+
+    /// Today where the actor's organisation is: due dates, birthdays and
+    /// "in the future" are judged by its calendar, not UTC's.
+    pub fn today(&self, actor: &Actor) -> chrono::NaiveDate {
+        self.now().with_timezone(&actor.time_zone).date_naive()
+    }
 }
 
 /// Who is acting: a signed-in person, or a machine with that person's token.

@@ -89,7 +89,7 @@ impl Vehicles<'_> {
         draft: &VehicleDraft,
     ) -> Result<VehicleView, AppError> {
         self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let vehicle = draft.validate(self.parties().today(actor).year())?;
+        let vehicle = draft.validate(self.today(actor).year())?;
         let mut change = self.change(actor).await?;
         let at = change.at;
         let id = repo::insert(&mut change.tx, actor.org_id, party, &vehicle, &actor.display_name, at).await?;
@@ -139,7 +139,7 @@ impl Vehicles<'_> {
         let before = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
         let party = PartyId(before.party_id);
         self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let vehicle = draft.validate(self.parties().today(actor).year())?;
+        let vehicle = draft.validate(self.today(actor).year())?;
         let mut change = self.change(actor).await?;
         let at = change.at;
         if !repo::update(&mut change.tx, actor.org_id, id, version, &vehicle, &actor.display_name, at).await?
@@ -199,7 +199,7 @@ impl Vehicles<'_> {
         draft: &VehicleInterestDraft,
     ) -> Result<VehicleInterestView, AppError> {
         self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let interest = draft.validate(self.parties().today(actor).year())?;
+        let interest = draft.validate(self.today(actor).year())?;
         let mut change = self.change(actor).await?;
         let at = change.at;
         let id = repo::insert_interest(&mut change.tx, actor.org_id, party, &interest, at).await?;

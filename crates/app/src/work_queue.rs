@@ -89,10 +89,6 @@ pub struct ChosenInteraction {
 }
 
 impl WorkQueue<'_> {
-    fn today(&self, actor: &Actor) -> NaiveDate {
-        self.now().with_timezone(&actor.time_zone).date_naive()
-    }
-
     fn filter(&self, actor: &Actor, query: &WorkQuery) -> Result<WorkFilter, AppError> {
         actor.require(Permission::PartiesRead)?;
         Ok(WorkFilter {
@@ -101,6 +97,7 @@ impl WorkQueue<'_> {
             responsible: (query.scope() == WorkScope::Mine).then_some(actor.user_id),
             open_only: query.state() == WorkState::Open,
             urgency: query.urgency,
+            due_by: None,
             nature: query.nature.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string),
             today: self.today(actor),
         })
@@ -123,6 +120,15 @@ impl WorkQueue<'_> {
             total,
             today: filter.today,
         })
+    }
+
+    /// The actor's own open interactions due today or before, overdue
+    /// first: what the home page lists, at most `limit`.
+    pub async fn due_now(&self, actor: &Actor, limit: u64) -> Result<Vec<QueueItem>, AppError> {
+        let mut filter = self.filter(actor, &WorkQuery::default())?;
+        filter.due_by = Some(filter.today);
+        let rows = repo::page(&self.db, &filter, 0, limit).await?;
+        Ok(rows.into_iter().map(|row| QueueItem::new(row, filter.today)).collect())
     }
 
     /// How many of the queue's open interactions are due today, overdue,

@@ -5,7 +5,6 @@ use super::{
 };
 use crate::Parties;
 use crate::{Actor, AppError};
-use chrono::NaiveDate;
 use db::repo::party as repo;
 use db::repo::{registry_settings, user};
 use domain::access::{Permission, Portfolio};
@@ -16,12 +15,6 @@ use domain::{BranchId, PartyId, UserId, ValidationErrors};
 use uuid::Uuid;
 
 impl Parties<'_> {
-    /// Today where the actor's organisation is: a birth date "in the
-    /// future" is judged by its calendar, not UTC's.
-    pub(crate) fn today(&self, actor: &Actor) -> NaiveDate {
-        self.now().with_timezone(&actor.time_zone).date_naive()
-    }
-
     pub(crate) async fn validate_party(
         &self,
         actor: &Actor,

@@ -1,6 +1,6 @@
 //! The figures of the home page: birthdays in a portfolio, and customers
 //! and interactions per week.
-use super::party::{Scope, reach_condition};
+use super::party::{Scope, reachable};
 use super::{count_capped, fetch_all};
 use crate::{Db, DbError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -94,11 +94,7 @@ pub async fn customers_per_week(
     starts: &[DateTime<Utc>],
 ) -> Result<Vec<i64>, DbError> {
     let mut query = Query::select();
-    query
-        .from(col("parties"))
-        .and_where(Expr::col((col("parties"), col("org_id"))).eq(scope.org_id.0))
-        .and_where(Expr::col((col("parties"), col("merged_into"))).is_null())
-        .and_where_option(reach_condition(scope.reach));
+    query.from(col("parties")).cond_where(reachable(scope));
     per_week(db, query, Expr::col((col("parties"), col("created_at"))).into(), starts).await
 }
 
@@ -118,8 +114,7 @@ pub async fn interactions_per_week(
             Expr::col((col("parties"), col("id"))).equals((col("i"), col("party_id"))),
         )
         .and_where(Expr::col((col("i"), col("org_id"))).eq(scope.org_id.0))
-        .and_where(Expr::col((col("parties"), col("merged_into"))).is_null())
-        .and_where_option(reach_condition(scope.reach));
+        .cond_where(reachable(scope));
     per_week(db, query, Expr::col((col("i"), col("created_at"))).into(), starts).await
 }
 

@@ -1,7 +1,7 @@
 //! The work queue [minha fila]: interactions across customers, within the
 //! reader's reach, the ones due soonest first.
 use super::interaction::InteractionRow;
-use super::party::reach_condition;
+use super::party::{Scope, reachable};
 use super::{count_capped, fetch_all, fetch_optional};
 use crate::{Db, DbError};
 use chrono::NaiveDate;
@@ -25,6 +25,8 @@ pub struct WorkFilter {
     pub responsible: Option<UserId>,
     pub open_only: bool,
     pub urgency: Option<Urgency>,
+    /// Only those due on or before this day (overdue and due then).
+    pub due_by: Option<NaiveDate>,
     pub nature: Option<String>,
     /// The organisation's day, for "due today" and "overdue".
     pub today: NaiveDate,
@@ -61,15 +63,12 @@ fn selected(filter: &WorkFilter) -> SelectStatement {
             Expr::col((col("parties"), col("id"))).equals((col("i"), col("party_id"))),
         )
         .and_where(Expr::col((col("i"), col("org_id"))).eq(filter.org_id.0))
-        .and_where(Expr::col((col("parties"), col("org_id"))).eq(filter.org_id.0))
-        .and_where(Expr::col((col("parties"), col("merged_into"))).is_null())
-        .and_where_option(reach_condition(filter.reach))
+        .cond_where(reachable(&Scope { org_id: filter.org_id, reach: filter.reach }))
         .and_where_option(
             filter.responsible.map(|user| Expr::col((col("i"), col("responsible_id"))).eq(user.0)),
         )
-        .and_where_option(
-            filter.nature.clone().map(|nature| Expr::col((col("i"), col("nature"))).eq(nature)),
-        );
+        .and_where_option(filter.nature.clone().map(|nature| Expr::col((col("i"), col("nature"))).eq(nature)))
+        .and_where_option(filter.due_by.map(|day| due().lte(day)));
     if filter.open_only {
         query.cond_where(is_open());
     }
@@ -148,7 +147,7 @@ pub async fn count(db: &Db, filter: &WorkFilter, cap: u64) -> Result<i64, DbErro
 /// The open interactions the filter selects, by where they stand today.
 #[tracing::instrument(skip_all)]
 pub async fn tally(db: &Db, filter: &WorkFilter) -> Result<Tally, DbError> {
-    let mut query = selected(&WorkFilter { open_only: true, urgency: None, ..filter.clone() });
+    let mut query = selected(&WorkFilter { open_only: true, urgency: None, due_by: None, ..filter.clone() });
     let due = || Expr::col((col("i"), col("due_on")));
     // COUNT skips the NULL a CASE without ELSE gives, and is a bigint on
     // both backends (SUM is NUMERIC on PostgreSQL).

@@ -7,19 +7,18 @@ use crate::error::PageResult;
 use crate::extract::Page;
 use crate::i18n::Tr;
 use crate::layout::Shell;
-use app::work_queue::WorkQuery;
 use askama::Template;
 use axum::Router;
 use axum::routing;
 use chrono::Datelike;
-use domain::work_queue::{Urgency, WorkScope};
+use domain::work_queue::WorkScope;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/", routing::get(show)).route("/home/activity", routing::get(activity))
 }
 
 /// At most this many due interactions on the home page; the queue has the rest.
-const DUE_SHOWN: usize = 6;
+const DUE_SHOWN: u64 = 6;
 
 pub struct TodayLine {
     pub time: String,
@@ -85,13 +84,15 @@ pub async fn show(page: Page) -> PageResult {
         .collect();
     let tally = app.work_queue().tally(actor, WorkScope::Mine).await?;
     let labels = InteractionLabels::load(app, actor).await?;
-    let mut due = Vec::new();
-    for urgency in [Urgency::Overdue, Urgency::Today] {
-        let query = WorkQuery { urgency: Some(urgency), ..WorkQuery::default() };
-        for item in app.work_queue().queue(actor, &query).await?.items {
+    let due = app
+        .work_queue()
+        .due_now(actor, DUE_SHOWN)
+        .await?
+        .into_iter()
+        .map(|item| {
             let party_id = item.interaction.party_id;
             let line = labels.line(&t, item.interaction);
-            due.push(DueLine {
+            DueLine {
                 id: line.id,
                 urgency: item.urgency.as_str(),
                 when: line.due,
@@ -99,10 +100,9 @@ pub async fn show(page: Page) -> PageResult {
                 party_name: item.party_name,
                 nature: line.nature,
                 description: line.description,
-            });
-        }
-    }
-    due.truncate(DUE_SHOWN);
+            }
+        })
+        .collect();
     let birthdays = app
         .dashboard()
         .birthdays_ahead(actor)

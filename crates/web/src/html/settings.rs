@@ -13,7 +13,6 @@ use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing;
-use domain::ValidationErrors;
 use domain::money::Currency;
 use serde::Deserialize;
 
@@ -124,13 +123,10 @@ pub async fn add_status(page: Page, Form(form): Form<StatusForm>) -> PageResult 
 
 #[derive(Deserialize)]
 pub struct CurrencyForm {
-    #[serde(default)]
-    currency: String,
+    currency: Currency,
 }
 
 pub async fn set_currency(page: Page, Form(form): Form<CurrencyForm>) -> PageResult {
-    let currency = Currency::parse(&form.currency)
-        .map_err(|message| AppError::Validation(ValidationErrors::single("currency", message)))?;
-    page.app().registry().set_currency(&page.actor, currency).await?;
+    page.app().registry().set_currency(&page.actor, form.currency).await?;
     page.redirect_with("/admin/registry", Flash::notice("currency-saved")).await
 }

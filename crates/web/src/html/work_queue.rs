@@ -1,13 +1,12 @@
 //! Minha fila: the user's open interactions (or his team's) across
 //! customers, coloured by seed 002's legend, with the next appointments
 //! beside them and bulk actions on the chosen rows.
-use super::components::{InteractionLabels, InteractionLine, Pairs, option_label, value};
+use super::components::{FormOutcome, InteractionLabels, InteractionLine, Pairs, option_label, value};
 use crate::error::PageResult;
-use crate::error::{Error, describe};
 use crate::extract::{Form, Page, TryQuery};
 use crate::flash::Flash;
 use crate::i18n::Tr;
-use crate::layout::Shell;
+use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::work_queue::{ChosenInteraction, QueueItem, WorkQuery};
 use askama::Template;
@@ -94,10 +93,13 @@ pub async fn list(page: Page, TryQuery(query): TryQuery<WorkQuery>) -> PageResul
         Ok(query) => (query, None),
         Err(errors) => (WorkQuery::default(), Some(errors)),
     };
-    render(&page, query, error.map(AppError::Validation)).await
+    let outcome = FormOutcome::of(error.map(AppError::Validation), &page.t)?;
+    render(&page, query, outcome).await
 }
 
-async fn render(page: &Page, query: WorkQuery, error: Option<AppError>) -> PageResult {
+/// The queue, with what the last refusal said (the form's one way of
+/// answering a use case's refusal, and its status).
+async fn render(page: &Page, query: WorkQuery, outcome: FormOutcome) -> PageResult {
     let t = page.t;
     let actor = &page.actor;
     let app = page.app();
@@ -151,37 +153,34 @@ async fn render(page: &Page, query: WorkQuery, error: Option<AppError>) -> PageR
         .collect();
     let previous_link = (found.page > 1).then(|| link(scope, state, query.urgency, &nature, found.page - 1));
     let next_link = found.has_next.then(|| link(scope, state, query.urgency, &nature, found.page + 1));
-    let error = error.map(|error| {
-        let described = describe(&Error::App(error), &t);
-        if described.fields.is_empty() {
-            described.message
-        } else {
-            described.fields.into_values().collect::<Vec<_>>().join(" ")
-        }
-    });
-    page.render(&QueuePage {
-        t,
-        shell: page.shell("work"),
-        lines,
-        legend,
-        upcoming,
-        scope: scope.as_str(),
-        state: state.as_str(),
-        urgency: query.urgency.map_or("", Urgency::as_str),
-        natures: labels
-            .natures
-            .iter()
-            .map(|n| (n.code.clone(), option_label(&t, "nature", &labels.natures, &n.code)))
-            .collect(),
-        people: people.into_iter().map(|u| (u.id.to_string(), u.name)).collect(),
-        nature,
-        total: found.total,
-        page_number: found.page,
-        previous_link,
-        next_link,
-        back: link(scope, state, query.urgency, query.nature.as_deref().unwrap_or_default(), found.page),
-        error,
-    })
+    let messages: Vec<String> = outcome.alert.into_iter().chain(outcome.errors.messages()).collect();
+    let error = (!messages.is_empty()).then(|| messages.join(" "));
+    Ok(render_with_status(
+        outcome.status,
+        &QueuePage {
+            t,
+            shell: page.shell("work"),
+            lines,
+            legend,
+            upcoming,
+            scope: scope.as_str(),
+            state: state.as_str(),
+            urgency: query.urgency.map_or("", Urgency::as_str),
+            natures: labels
+                .natures
+                .iter()
+                .map(|n| (n.code.clone(), option_label(&t, "nature", &labels.natures, &n.code)))
+                .collect(),
+            people: people.into_iter().map(|u| (u.id.to_string(), u.name)).collect(),
+            nature,
+            total: found.total,
+            page_number: found.page,
+            previous_link,
+            next_link,
+            back: link(scope, state, query.urgency, query.nature.as_deref().unwrap_or_default(), found.page),
+            error,
+        },
+    ))
 }
 
 fn line(t: &Tr, labels: &InteractionLabels, item: QueueItem) -> QueueLine {
@@ -239,18 +238,13 @@ pub async fn bulk(page: Page, Form(form): Form<Pairs>) -> PageResult {
             page.redirect_with(&back, Flash::counted(key, count as i64)).await
         }
         // Nothing changed: the queue again, saying why.
-        Err(
-            error @ (AppError::Validation(_)
-            | AppError::Conflict { .. }
-            | AppError::Forbidden
-            | AppError::NotFound),
-        ) => {
+        Err(error) => {
+            let outcome = FormOutcome::of(Some(error), &page.t)?;
             let query = back
                 .strip_prefix("/work?")
                 .and_then(|q| crate::extract::parse_urlencoded::<WorkQuery>(q.as_bytes()).ok())
                 .unwrap_or_default();
-            render(&page, query, Some(error)).await
+            render(&page, query, outcome).await
         }
-        Err(error) => Err(error.into()),
     }
 }

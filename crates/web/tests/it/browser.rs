@@ -32,6 +32,13 @@ async fn sign_in(client: &Client, email: &str, password: &str) {
     client.find(Locator::Css("#login-submit")).await.expect("submit").click().await.expect("click");
 }
 
+/// Opens the login page and signs in as the test organisation's administrator.
+async fn sign_in_as_admin(client: &Client, t: &TestApp) {
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, &t.admin.email, &t.admin.password).await;
+    wait_for_text(client, "h1", "Olá").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_switch_language_and_logout() {
     let Some(browser) = Browser::start().await else { return };
@@ -76,9 +83,7 @@ async fn admin_manages_users_and_tokens() {
     let Some(browser) = Browser::start().await else { return };
     let t = TestApp::spawn(TestDb::sqlite().await).await;
     let client = &browser.client;
-    client.goto(&t.url("/login")).await.expect("open");
-    sign_in(client, &t.admin.email, &t.admin.password).await;
-    wait_for_text(client, "h1", "Olá").await;
+    sign_in_as_admin(client, &t).await;
 
     client.goto(&t.url("/admin/users")).await.expect("users");
     client
@@ -187,9 +192,7 @@ async fn registry_create_find_edit_and_withdraw_consent() {
     let Some(browser) = Browser::start().await else { return };
     let t = TestApp::spawn(TestDb::sqlite().await).await;
     let client = &browser.client;
-    client.goto(&t.url("/login")).await.expect("open");
-    sign_in(client, &t.admin.email, &t.admin.password).await;
-    wait_for_text(client, "h1", "Olá").await;
+    sign_in_as_admin(client, &t).await;
 
     client.goto(&t.url("/customers")).await.expect("customers");
     wait_for_text(client, ".empty", "Nenhum cliente").await;
@@ -281,9 +284,7 @@ async fn merge_a_duplicate_through_the_picker_and_undo() {
         ids.push(saved["party"]["id"].as_str().expect("id").to_string());
     }
     let client = &browser.client;
-    client.goto(&t.url("/login")).await.expect("open");
-    sign_in(client, &t.admin.email, &t.admin.password).await;
-    wait_for_text(client, "h1", "Olá").await;
+    sign_in_as_admin(client, &t).await;
     client.goto(&t.url(&format!("/customers/{}", ids[0]))).await.expect("sheet");
     wait_for_text(client, "#party-name", "Márcia Simões").await;
 
@@ -385,9 +386,7 @@ async fn manager_sees_his_portfolio_and_admin_views_as_him() {
     }
 
     let client = &browser.client;
-    client.goto(&t.url("/login")).await.expect("open");
-    sign_in(client, &t.admin.email, &t.admin.password).await;
-    wait_for_text(client, "h1", "Olá").await;
+    sign_in_as_admin(client, &t).await;
     client.find(Locator::LinkText("Acesso")).await.expect("nav").click().await.expect("click");
     wait_for_text(client, "h1", "Acesso e carteiras").await;
     let role_id = role["id"].as_str().expect("id");
@@ -478,9 +477,7 @@ async fn customer_profile_walk_of_seed_000() {
     assert_eq!(opened.status(), 201);
 
     let client = &browser.client;
-    client.goto(&t.url("/login")).await.expect("open");
-    sign_in(client, &t.admin.email, &t.admin.password).await;
-    wait_for_text(client, "h1", "Olá").await;
+    sign_in_as_admin(client, &t).await;
 
     // 1–3: search the customer and open his profile.
     client.goto(&t.url("/customers")).await.expect("customers");
@@ -606,9 +603,7 @@ async fn customer_filters_from_the_form_and_tokens_after_a_reload() {
         assert_eq!(created.status(), 201, "{name}");
     }
     let client = &browser.client;
-    client.goto(&t.url("/login")).await.expect("open");
-    sign_in(client, &t.admin.email, &t.admin.password).await;
-    wait_for_text(client, "h1", "Olá").await;
+    sign_in_as_admin(client, &t).await;
 
     client.goto(&t.url("/customers")).await.expect("customers");
     click(client, "form.filters button[type=submit]").await;
@@ -697,9 +692,7 @@ async fn work_queue_filters_and_closes_a_range_in_bulk() {
         assert_eq!(opened.status(), 201);
     }
     let client = &browser.client;
-    client.goto(&t.url("/login")).await.expect("open");
-    sign_in(client, &t.admin.email, &t.admin.password).await;
-    wait_for_text(client, "h1", "Olá").await;
+    sign_in_as_admin(client, &t).await;
     click(client, "nav.mainnav a[href='/work']").await;
     wait_for_text(client, "h1", "Minha fila").await;
     wait_for_text(client, "#work-count", "4 atendimentos").await;
@@ -787,9 +780,7 @@ async fn command_menu_jumps_to_screens_and_customers() {
     let customer = serde_json::json!({ "kind": "person", "full_name": "Valéria Comando" });
     assert_eq!(t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", customer).await.status(), 201);
     let client = &browser.client;
-    client.goto(&t.url("/login")).await.expect("open");
-    sign_in(client, &t.admin.email, &t.admin.password).await;
-    wait_for_text(client, "h1", "Olá").await;
+    sign_in_as_admin(client, &t).await;
 
     let body = client.find(Locator::Css("body")).await.expect("body");
     body.send_keys(&format!("{}k{}", fantoccini::key::Key::Control, fantoccini::key::Key::Null))
@@ -835,9 +826,7 @@ async fn narrow_and_wide_windows_in_every_language() {
     let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
     let party = crate::home::a_day_of_work(&t, &bearer).await;
     let client = &browser.client;
-    client.goto(&t.url("/login")).await.expect("open");
-    sign_in(client, &t.admin.email, &t.admin.password).await;
-    wait_for_text(client, "h1", "Olá").await;
+    sign_in_as_admin(client, &t).await;
 
     client.set_window_size(390, 844).await.expect("narrow");
     for path in [
@@ -892,9 +881,7 @@ async fn the_form_masks_documents_phones_and_postal_codes_as_typed() {
     let Some(browser) = Browser::start().await else { return };
     let t = TestApp::spawn(TestDb::sqlite().await).await;
     let client = &browser.client;
-    client.goto(&t.url("/login")).await.expect("open");
-    sign_in(client, &t.admin.email, &t.admin.password).await;
-    wait_for_text(client, "h1", "Olá").await;
+    sign_in_as_admin(client, &t).await;
     client.goto(&t.url("/customers/new")).await.expect("new");
     let typed = [
         ("#document", "52998224725", "529.982.247-25"),

@@ -1,6 +1,6 @@
 //! The customer list: its rows, keyset pages, capped counts and search,
 //! and how the list's filter fields read in SQL.
-use super::{Scope, col, consent_of, document_of, reach_condition};
+use super::{Scope, col, consent_of, document_of};
 use crate::filter::{self, Calendar, ColumnKind, FieldSql};
 use crate::{Db, DbError};
 use chrono::{DateTime, Utc};
@@ -93,11 +93,7 @@ fn summary_select(scope: &Scope) -> SelectStatement {
 
 /// The live parties of the organisation within the reach.
 fn in_scope(scope: &Scope) -> Condition {
-    Condition::all()
-        .add(Expr::col((Parties::Table, Parties::OrgId)).eq(scope.org_id.0))
-        .add(Expr::col((Parties::Table, Parties::MergedInto)).is_null())
-        .add_option(reach_condition(scope.reach))
-        .add(Expr::col((Parties::Table, Parties::ArchivedAt)).is_null())
+    super::reachable(scope).add(Expr::col((Parties::Table, Parties::ArchivedAt)).is_null())
 }
 
 /// What the filter selects of them.
@@ -185,7 +181,6 @@ fn normalise_plate(text: &str) -> String {
 enum Parties {
     Table,
     Id,
-    OrgId,
     Kind,
     Lifecycle,
     CustomerStatus,
@@ -197,7 +192,6 @@ enum Parties {
     BranchId,
     BirthDate,
     CreatedAt,
-    MergedInto,
     ArchivedAt,
 }
 
@@ -206,7 +200,6 @@ impl Iden for Parties {
         let name = match self {
             Parties::Table => "parties",
             Parties::Id => "id",
-            Parties::OrgId => "org_id",
             Parties::Kind => "kind",
             Parties::Lifecycle => "lifecycle",
             Parties::CustomerStatus => "customer_status",
@@ -218,7 +211,6 @@ impl Iden for Parties {
             Parties::BranchId => "branch_id",
             Parties::BirthDate => "birth_date",
             Parties::CreatedAt => "created_at",
-            Parties::MergedInto => "merged_into",
             Parties::ArchivedAt => "archived_at",
         };
         // Writing to a String cannot fail.

@@ -547,6 +547,16 @@ pub struct Scope {
     pub reach: Reach,
 }
 
+/// The parties a reader reaches: his organisation's, not merged away, within
+/// his reach. Lists of other things about parties (interactions, figures)
+/// join parties under this; the customer list also leaves out archived ones.
+pub(crate) fn reachable(scope: &Scope) -> sea_query::Condition {
+    sea_query::Condition::all()
+        .add(Expr::col((col("parties"), col("org_id"))).eq(scope.org_id.0))
+        .add(Expr::col((col("parties"), col("merged_into"))).is_null())
+        .add_option(reach_condition(scope.reach))
+}
+
 /// The SQL side of [`Reach::covers`].
 pub(crate) fn reach_condition(reach: Reach) -> Option<SimpleExpr> {
     match reach {

@@ -92,6 +92,11 @@ impl FieldMessages {
         Self(errors.0.iter().map(|e| (e.field.to_string(), t.get(e.message))).collect())
     }
 
+    /// Every message, in the order the fields were judged.
+    pub fn messages(&self) -> impl Iterator<Item = String> + '_ {
+        self.0.iter().map(|(_, message)| message.clone())
+    }
+
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
     }
