@@ -200,7 +200,7 @@ pub async fn add_interest(page: Page, Id(party): Id<PartyId>, Form(form): Form<P
         Err(AppError::Validation(form_errors))
     };
     match result {
-        Ok(()) => Ok(see_other(&format!("/customers/{party}#vehicles"))),
+        Ok(()) => Ok(see_other(&format!("/customers/{party}?tab=vehicles"))),
         Err(error) => {
             let context = FormContext { party, party_name, interest: true, vehicle: None };
             form_page(&page, context, form, Some(error))
@@ -210,7 +210,7 @@ pub async fn add_interest(page: Page, Id(party): Id<PartyId>, Form(form): Form<P
 
 pub async fn remove_interest(page: Page, Id(interest): Id<uuid::Uuid>) -> PageResult {
     let party = page.app().vehicles().remove_vehicle_interest(&page.actor, interest).await?;
-    Ok(see_other(&format!("/customers/{party}#vehicles")))
+    Ok(see_other(&format!("/customers/{party}?tab=vehicles")))
 }
 
 pub async fn show(page: Page, Id(id): Id<VehicleId>) -> PageResult {
@@ -296,5 +296,5 @@ pub async fn update(page: Page, Id(id): Id<VehicleId>, Form(form): Form<Pairs>) 
 pub async fn delete(page: Page, Id(id): Id<VehicleId>) -> PageResult {
     let vehicle = page.app().vehicles().vehicle(&page.actor, id).await?;
     page.app().vehicles().remove_vehicle(&page.actor, id).await?;
-    Ok(see_other(&format!("/customers/{}#vehicles", vehicle.party_id)))
+    Ok(see_other(&format!("/customers/{}?tab=vehicles", vehicle.party_id)))
 }

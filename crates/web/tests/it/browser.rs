@@ -285,7 +285,7 @@ async fn merge_a_duplicate_through_the_picker_and_undo() {
     }
     let client = &browser.client;
     sign_in_as_admin(client, &t).await;
-    client.goto(&t.url(&format!("/customers/{}", ids[0]))).await.expect("sheet");
+    client.goto(&t.url(&format!("/customers/{}?tab=sheet", ids[0]))).await.expect("sheet");
     wait_for_text(client, "#party-name", "Márcia Simões").await;
 
     fill(client, "#merge-search", "simoes lima").await;
@@ -320,7 +320,7 @@ async fn merge_a_duplicate_through_the_picker_and_undo() {
         .await
         .expect("click");
     wait_for_text(client, "#party-name", "Marcia Simoes Lima").await;
-    client.goto(&t.url(&format!("/customers/{}", ids[0]))).await.expect("sheet");
+    client.goto(&t.url(&format!("/customers/{}?tab=sheet", ids[0]))).await.expect("sheet");
     let text = wait_for_text(client, "main", "Márcia Simões").await;
     assert!(!text.contains("97777-2222"), "the phone went back");
 
@@ -486,16 +486,21 @@ async fn customer_profile_walk_of_seed_000() {
     wait_for_text(client, "#search-results", "João Conceição").await;
     client.active_element().await.expect("focus").send_keys("\u{E007}").await.expect("enter");
     wait_for_text(client, "#party-name", "João Conceição").await;
-    wait_for_text(client, "#vehicle-list", "ABC1D23").await;
     wait_for_text(client, "#summary", "1, comprado aqui").await;
 
     // 5–6: the interaction's information, then close it.
-    click(client, "#interactions table a").await;
+    click(client, "#next-steps table a").await;
     wait_for_text(client, "#interaction-info", "Test drive do Tracker").await;
     click(client, "#interaction-close").await;
     wait_for_text(client, "#party-name", "João Conceição").await;
 
-    // 7–9: the vehicle's detail, an after-sale interaction for it.
+    // 4, 7–9: the vehicles in their tab, a vehicle's detail, an
+    // after-sale interaction for it.
+    click(client, "#tab-vehicles").await;
+    let tab = client.current_url().await.expect("url");
+    assert_eq!(tab.query(), Some("tab=vehicles"), "the tab is in the address");
+    wait_for_text(client, "#vehicle-list", "ABC1D23").await;
+    browser.screenshot("profile-vehicles-tab").await;
     click(client, ".vehicle-detail-link").await;
     wait_for_text(client, "#vehicle-plate", "ABC1D23").await;
     click(client, "#vehicle-interaction").await;
@@ -525,6 +530,7 @@ async fn customer_profile_walk_of_seed_000() {
 
     // 11–13: the registration sheet, edited in place and confirmed.
     client.goto(&t.url(&format!("/customers/{party}"))).await.expect("profile");
+    click(client, "#tab-sheet").await;
     click(client, "#edit-in-place").await;
     wait_for_text(client, "#sheet #party-form", "").await;
     fill(client, "#sheet #profession", "Mecânico").await;
@@ -532,7 +538,7 @@ async fn customer_profile_walk_of_seed_000() {
     wait_for_text(client, "#sheet .facts", "Mecânico").await;
 
     // 14–15: the history, every movement in time order, filtered by kind.
-    click(client, "#history-link").await;
+    click(client, "#tab-history").await;
     let history = wait_for_text(client, "#history-list", "Ficha cadastral alterada: profissão").await;
     for movement in ["Agendamento: Oficina · ABC1D23", "Atendimento aberto: Pós-venda", "Veículo cadastrado"]
     {
@@ -547,7 +553,7 @@ async fn customer_profile_walk_of_seed_000() {
     client.goto(&t.url(&format!("/customers/{party}"))).await.expect("profile");
     wait_for_text(client, "#party-name", "João Conceição").await;
     browser.screenshot("profile-360").await;
-    client.goto(&t.url(&format!("/customers/{party}#history"))).await.expect("history");
+    client.goto(&t.url(&format!("/customers/{party}?tab=history"))).await.expect("history");
     browser.screenshot("profile-history").await;
     click(client, "#history-kind-vehicle").await;
     let vehicles_only = wait_for_text(client, "#history-list", "Veículo cadastrado").await;
@@ -833,6 +839,8 @@ async fn narrow_and_wide_windows_in_every_language() {
         "/".to_string(),
         "/customers".into(),
         format!("/customers/{party}"),
+        format!("/customers/{party}?tab=sheet"),
+        format!("/customers/{party}?tab=history"),
         "/work".into(),
         "/agenda".into(),
         "/admin/audit".into(),

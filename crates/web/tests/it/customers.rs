@@ -172,7 +172,9 @@ async fn withdrawing_consent_is_one_click(t: TestApp) {
         .await
         .expect("POST");
     assert_eq!(withdraw.status(), 303);
-    let sheet = t.html(&client, &location).await;
+    let back = withdraw.headers()["location"].to_str().expect("location");
+    assert_eq!(back, format!("{location}?tab=sheet#consent"), "back on the consent it changed");
+    let sheet = t.html(&client, back).await;
     assert!(sheet.contains("id=\"grant-email\""), "e-mail can be granted again");
     assert!(sheet.contains("Retirado"), "history shows the withdrawal");
 }
@@ -298,7 +300,8 @@ async fn organisation_fields_appear_on_the_form_and_sheet(t: TestApp) {
     let saved =
         create_via_form(&t, &client, &token, &[("full_name", "Frota Sul"), ("custom.porte", "Grande")]).await;
     assert_eq!(saved.status(), 303);
-    let sheet = t.html(&client, saved.headers()["location"].to_str().expect("location")).await;
+    let location = saved.headers()["location"].to_str().expect("location");
+    let sheet = t.html(&client, &format!("{location}?tab=sheet")).await;
     assert!(sheet.contains("<dt>Porte</dt><dd>Grande</dd>"), "shown on the sheet");
     let member = t.create_user("membro@concessionaria.test", "member").await;
     let (member_client, member_token) = t.login(&member).await;
@@ -330,7 +333,7 @@ async fn pages_show_times_in_the_organisations_zone(t: TestApp) {
     let party = created["party"]["id"].as_str().expect("id");
 
     let (client, _) = t.login(&t.admin).await;
-    for path in ["/customers?sort=newest&dir=desc".to_string(), format!("/customers/{party}")] {
+    for path in ["/customers?sort=newest&dir=desc".to_string(), format!("/customers/{party}?tab=history")] {
         let html = t.html(&client, &path).await;
         assert!(html.contains(&local), "{path} shows {local}, the organisation's time");
         assert!(!html.contains(&in_utc) && !html.contains(" UTC"), "{path} shows no UTC time");

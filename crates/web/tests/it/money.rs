@@ -14,7 +14,7 @@ async fn amounts_follow_the_organisations_currency_not_the_readers_language(t: T
     let party = created.json::<Value>().await.expect("json")["party"]["id"].as_str().expect("id").to_string();
     let (client, csrf) = t.login(&t.admin).await;
     let sheet = |client: reqwest::Client| {
-        let url = t.url(&format!("/customers/{party}"));
+        let url = t.url(&format!("/customers/{party}?tab=sheet"));
         async move { client.get(url).send().await.expect("GET").text().await.expect("body") }
     };
     assert!(sheet(client.clone()).await.contains("R$ 600,00"));

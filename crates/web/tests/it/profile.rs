@@ -23,13 +23,32 @@ async fn pages_walk_from_vehicle_to_workshop_booking(t: TestApp) {
     let party = created["party"]["id"].as_str().expect("id").to_string();
     let (client, token) = t.login(&t.admin).await;
 
-    let profile = client.get(t.url(&format!("/customers/{party}"))).send().await.expect("GET");
-    assert_eq!(profile.status(), 200);
-    let html = profile.text().await.expect("body");
-    for section in
-        ["id=\"vehicles\"", "id=\"interactions\"", "id=\"appointments\"", "id=\"history\"", "Cadastro criado"]
-    {
-        assert!(html.contains(section), "{section} on the profile");
+    // One tab per part of the profile, each at its own address, each
+    // reading only its part.
+    let tabs = [
+        ("", "id=\"summary\"", "tab-summary"),
+        ("?tab=sheet", "id=\"consent\"", "tab-sheet"),
+        ("?tab=vehicles", "id=\"vehicles\"", "tab-vehicles"),
+        ("?tab=interactions", "id=\"interactions\"", "tab-interactions"),
+        ("?tab=agenda", "id=\"appointments\"", "tab-agenda"),
+        ("?tab=history", "Cadastro criado", "tab-history"),
+        ("?tab=nothing", "id=\"summary\"", "tab-summary"),
+    ];
+    for (query, section, current) in tabs {
+        let profile = client.get(t.url(&format!("/customers/{party}{query}"))).send().await.expect("GET");
+        assert_eq!(profile.status(), 200, "{query}");
+        let html = profile.text().await.expect("body");
+        assert!(html.contains(section), "{section} on the tab {query}");
+        assert!(html.contains(&format!("id=\"{current}\" aria-current=\"page\"")), "{current} marked");
+        let others = [
+            "id=\"summary\"",
+            "id=\"consent\"",
+            "id=\"vehicles\"",
+            "id=\"interactions\"",
+            "id=\"appointments\"",
+            "id=\"history\"",
+        ];
+        assert_eq!(others.iter().filter(|o| html.contains(*o)).count(), 1, "one part on {query}");
     }
 
     let add = |fields: Vec<(&'static str, &'static str)>| {
@@ -178,7 +197,7 @@ async fn pages_walk_from_vehicle_to_workshop_booking(t: TestApp) {
     let interaction_page = t.html(&client, &location(&opened)).await;
     assert!(interaction_page.contains("Pós-venda") && interaction_page.contains("BRA2E19"));
 
-    let history = t.html(&client, &format!("/customers/{party}?history=vehicle")).await;
+    let history = t.html(&client, &format!("/customers/{party}?tab=history&history=vehicle")).await;
     assert!(
         history.contains("Veículo cadastrado") && !history.contains("Atendimento aberto"),
         "filtered by kind"

@@ -1,5 +1,6 @@
 //! What is done from the customer page: consent, notes, relationships,
 //! merging duplicates (and undoing it), archiving.
+use super::tabs::ProfileTab;
 use crate::error::PageResult;
 use crate::extract::{Form, Id, Page, path_id};
 use crate::flash::Flash;
@@ -24,13 +25,13 @@ pub async fn consent(page: Page, Id(id): Id<PartyId>, Form(form): Form<ConsentFo
     let change = ConsentChange::parse(&form.channel, form.granted, &form.source, &form.wording)?;
     let party = page.app().parties().record_consent(&page.actor, id, change).await?;
     let said = if form.granted { "consent-granted-notice" } else { "consent-withdrawn-notice" };
-    back_to_sheet(&page, party.id, "consent", said).await
+    back_to_sheet(&page, party.id, ProfileTab::Sheet, "consent", said).await
 }
 
-/// After a change on the sheet: back to the section it was made in, with
-/// a word on what was done.
-async fn back_to_sheet(page: &Page, id: Uuid, section: &str, said: &str) -> PageResult {
-    page.redirect_with(&format!("/customers/{id}#{section}"), Flash::notice(said)).await
+/// After a change on the customer page: back to the tab and section it
+/// was made in, with a word on what was done.
+async fn back_to_sheet(page: &Page, id: Uuid, tab: ProfileTab, section: &str, said: &str) -> PageResult {
+    page.redirect_with(&tab.url(id, Some(section)), Flash::notice(said)).await
 }
 
 #[derive(Deserialize)]
@@ -41,7 +42,7 @@ pub struct NoteForm {
 
 pub async fn add_note(page: Page, Id(party): Id<PartyId>, Form(form): Form<NoteForm>) -> PageResult {
     page.app().parties().add_note(&page.actor, party, &form.body).await?;
-    back_to_sheet(&page, party.0, "notes", "notes-added").await
+    back_to_sheet(&page, party.0, ProfileTab::Summary, "notes", "notes-added").await
 }
 
 /// The party a picker chose, from its hidden form field.
@@ -64,13 +65,13 @@ pub async fn add_relationship(
 ) -> PageResult {
     let related = other_party(&form.related_id, "related_id")?;
     page.app().parties().add_relationship(&page.actor, party, related, &form.kind).await?;
-    back_to_sheet(&page, party.0, "relationships", "relationships-added").await
+    back_to_sheet(&page, party.0, ProfileTab::Sheet, "relationships", "relationships-added").await
 }
 
 pub async fn remove_relationship(page: Page, Path((id, rel)): Path<(String, String)>) -> PageResult {
     let party: PartyId = path_id(&id)?;
     page.app().parties().remove_relationship(&page.actor, party, path_id(&rel)?).await?;
-    back_to_sheet(&page, party.0, "relationships", "relationships-removed").await
+    back_to_sheet(&page, party.0, ProfileTab::Sheet, "relationships", "relationships-removed").await
 }
 
 #[derive(Deserialize)]
@@ -82,12 +83,12 @@ pub struct MergeForm {
 pub async fn merge(page: Page, Id(survivor): Id<PartyId>, Form(form): Form<MergeForm>) -> PageResult {
     let merged = other_party(&form.merged_id, "merged_id")?;
     page.app().parties().merge_parties(&page.actor, survivor, merged).await?;
-    back_to_sheet(&page, survivor.0, "merges", "merge-done-notice").await
+    back_to_sheet(&page, survivor.0, ProfileTab::Sheet, "merges", "merge-done-notice").await
 }
 
 pub async fn undo_merge(page: Page, Id(merge): Id<Uuid>) -> PageResult {
     let restored = page.app().parties().undo_merge(&page.actor, merge).await?;
-    back_to_sheet(&page, restored.id, "merges", "merge-undone").await
+    back_to_sheet(&page, restored.id, ProfileTab::Sheet, "merges", "merge-undone").await
 }
 
 #[derive(Deserialize)]
@@ -108,5 +109,5 @@ pub async fn archive(page: Page, Id(party): Id<PartyId>, Form(form): Form<Archiv
             Flash::undoable("customers-archived-notice", format!("/customers/{}/archive", saved.id), undo);
         return page.redirect_with("/customers", flash).await;
     }
-    back_to_sheet(&page, saved.id, "summary", "customers-unarchived-notice").await
+    back_to_sheet(&page, saved.id, ProfileTab::Summary, "summary", "customers-unarchived-notice").await
 }

@@ -1,5 +1,6 @@
 //! The registration form [ficha cadastral]: new, edit, save, and
 //! validation as each field loses focus.
+use super::tabs::ProfileTab;
 use crate::error::{Error, PageResult, describe, escape_html};
 use crate::extract::{Id, Page, RawForm, parse_urlencoded};
 use crate::flash::Flash;
@@ -334,12 +335,14 @@ async fn form_failure(page: &Page, form: PartyForm, party_id: Option<String>, er
     }
 }
 
-async fn saved_redirect(page: &Page, id: Uuid, duplicates: usize, said: &str) -> PageResult {
-    let target = if duplicates > 0 {
-        format!("/customers/{id}?possible_duplicates=1")
-    } else {
-        format!("/customers/{id}")
-    };
+/// A new customer opens on the summary; a saved one on the sheet the
+/// change shows on.
+async fn saved_redirect(page: &Page, id: Uuid, tab: ProfileTab, duplicates: usize, said: &str) -> PageResult {
+    let mut target = tab.url(id, None);
+    if duplicates > 0 {
+        target.push(if target.contains('?') { '&' } else { '?' });
+        target.push_str("possible_duplicates=1");
+    }
     page.redirect_with(&target, Flash::notice(said)).await
 }
 
@@ -348,7 +351,8 @@ pub async fn create(page: Page, RawForm(body): RawForm) -> PageResult {
     let input = PartyInput { draft: form.draft(), consents: form.consents() };
     match page.app().parties().create_party(&page.actor, input).await {
         Ok(saved) => {
-            saved_redirect(&page, saved.party.id, saved.possible_duplicates.len(), "customers-created-notice")
+            let duplicates = saved.possible_duplicates.len();
+            saved_redirect(&page, saved.party.id, ProfileTab::Summary, duplicates, "customers-created-notice")
                 .await
         }
         Err(error) => form_failure(&page, form, None, error).await,
@@ -360,7 +364,8 @@ pub async fn update(page: Page, Id(party_id): Id<PartyId>, RawForm(body): RawFor
     let version = form.version.unwrap_or(0);
     match page.app().parties().update_party(&page.actor, party_id, version, form.draft()).await {
         Ok(saved) => {
-            saved_redirect(&page, saved.party.id, saved.possible_duplicates.len(), "customers-saved-notice")
+            let duplicates = saved.possible_duplicates.len();
+            saved_redirect(&page, saved.party.id, ProfileTab::Sheet, duplicates, "customers-saved-notice")
                 .await
         }
         Err(error) => form_failure(&page, form, Some(party_id.to_string()), error).await,

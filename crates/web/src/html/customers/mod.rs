@@ -6,6 +6,7 @@ mod list;
 mod profile;
 mod search;
 mod sheet;
+mod tabs;
 
 use crate::AppState;
 use axum::Router;

@@ -1,6 +1,7 @@
 //! Perfil do cliente: what the customer page adds to the registration
 //! sheet — vehicles owned and of interest, interactions, appointments, a
 //! relationship summary and the history, read in one pass (seed 000).
+use super::tabs::ProfileTab;
 use crate::html::components::{InteractionLabels, InteractionLine, option_label};
 use crate::i18n::Tr;
 use app::vehicles::{VehicleInterestView, VehicleView};
@@ -9,9 +10,13 @@ use chrono::{DateTime, Utc};
 use domain::PartyId;
 use domain::timeline::EventKind;
 
+/// How many open interactions and upcoming appointments the summary
+/// lists; their tabs list more.
+const SUMMARY_ROWS: usize = 5;
+
 /// How many open or recent interactions, and upcoming or past
-/// appointments, the profile lists; the rest are one click away.
-const PROFILE_ROWS: usize = 10;
+/// appointments, their tabs list; the rest are in the history.
+const TAB_ROWS: usize = 50;
 
 pub struct AppointmentLine {
     pub id: uuid::Uuid,
@@ -38,6 +43,8 @@ pub struct InterestLine {
     pub prices: String,
 }
 
+/// What the open tab shows; the parts of the other tabs stay empty.
+#[derive(Default)]
 pub struct ProfileParts {
     pub vehicles: Vec<VehicleView>,
     pub interests: Vec<InterestLine>,
@@ -91,44 +98,71 @@ pub async fn profile_parts(
     actor: &Actor,
     t: &Tr,
     party: PartyId,
+    tab: ProfileTab,
     history: &HistoryQuery,
 ) -> Result<ProfileParts, AppError> {
-    let vehicles = app.vehicles().vehicles_of(actor, party).await?;
-    let interests = app.vehicles().vehicle_interests(actor, party).await?;
-    let interactions = app.interactions().interactions_of(actor, party, None).await?;
-    let appointments = app.agenda().appointments_of(actor, party).await?;
-    let events = app.timeline().history(actor, party, history.kind, history.before).await?;
-    let labels = InteractionLabels::load(app, actor).await?;
-    let (natures, statuses) = (&labels.natures, &labels.statuses);
-
-    let open_count = interactions.iter().filter(|i| !i.closed).count();
-    let total_interactions = interactions.len();
-    let (open, closed): (Vec<_>, Vec<_>) = interactions.into_iter().partition(|i| !i.closed);
-    let open_interactions = labels.lines(t, open.into_iter().take(PROFILE_ROWS).collect());
-    let recent_interactions = labels.lines(t, closed.into_iter().take(PROFILE_ROWS).collect());
-
-    let now = app.now();
-    let line = |a: &app::agenda::AppointmentView| AppointmentLine {
-        id: a.id,
-        when: t.datetime(&a.starts_at),
-        title: a.title.clone(),
-        kind: t.get(&format!("appointment-kind-{}", a.kind)),
-        users: a.users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", "),
-        cancelled: a.cancelled_at.is_some(),
-    };
-    let mut upcoming: Vec<AppointmentLine> = Vec::new();
-    let mut past: Vec<AppointmentLine> = Vec::new();
-    // Newest first: the upcoming ones are read soonest first.
-    for a in
-        appointments.iter().filter(|a| a.cancelled_at.is_none() && a.ends_at >= now).rev().take(PROFILE_ROWS)
-    {
-        upcoming.push(line(a));
+    let mut parts = ProfileParts::default();
+    let rows = if tab == ProfileTab::Summary { SUMMARY_ROWS } else { TAB_ROWS };
+    if matches!(tab, ProfileTab::Summary | ProfileTab::Vehicles) {
+        parts.vehicles = app.vehicles().vehicles_of(actor, party).await?;
+        let interests = app.vehicles().vehicle_interests(actor, party).await?;
+        parts.interests = interests.into_iter().map(|i| interest_line(t, i)).collect();
     }
-    for a in appointments.iter().filter(|a| a.cancelled_at.is_some() || a.ends_at < now).take(PROFILE_ROWS) {
-        past.push(line(a));
+    let mut interaction_counts = (0, 0);
+    if matches!(tab, ProfileTab::Summary | ProfileTab::Interactions) {
+        let interactions = app.interactions().interactions_of(actor, party, None).await?;
+        let labels = InteractionLabels::load(app, actor).await?;
+        let (open, closed): (Vec<_>, Vec<_>) = interactions.into_iter().partition(|i| !i.closed);
+        interaction_counts = (open.len() + closed.len(), open.len());
+        parts.open_interactions = labels.lines(t, open.into_iter().take(rows).collect());
+        if tab == ProfileTab::Interactions {
+            parts.recent_interactions = labels.lines(t, closed.into_iter().take(rows).collect());
+        }
     }
+    let mut upcoming_count = 0;
+    if matches!(tab, ProfileTab::Summary | ProfileTab::Agenda) {
+        let appointments = app.agenda().appointments_of(actor, party).await?;
+        let now = app.now();
+        let line = |a: &app::agenda::AppointmentView| AppointmentLine {
+            id: a.id,
+            when: t.datetime(&a.starts_at),
+            title: a.title.clone(),
+            kind: t.get(&format!("appointment-kind-{}", a.kind)),
+            users: a.users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", "),
+            cancelled: a.cancelled_at.is_some(),
+        };
+        // Newest first: the upcoming ones are read soonest first.
+        let upcoming: Vec<_> =
+            appointments.iter().filter(|a| a.cancelled_at.is_none() && a.ends_at >= now).rev().collect();
+        upcoming_count = upcoming.len();
+        parts.upcoming = upcoming.into_iter().take(rows).map(line).collect();
+        if tab == ProfileTab::Agenda {
+            parts.past = appointments
+                .iter()
+                .filter(|a| a.cancelled_at.is_some() || a.ends_at < now)
+                .take(rows)
+                .map(line)
+                .collect();
+        }
+    }
+    if tab == ProfileTab::Summary {
+        parts.summary = summary_figures(t, &parts, interaction_counts, upcoming_count);
+    }
+    if tab == ProfileTab::History {
+        history_parts(app, actor, t, party, history, &mut parts).await?;
+    }
+    Ok(parts)
+}
+
+fn summary_figures(
+    t: &Tr,
+    parts: &ProfileParts,
+    (total_interactions, open_interactions): (usize, usize),
+    upcoming: usize,
+) -> Vec<(String, String)> {
+    let vehicles = &parts.vehicles;
     let bought_here = vehicles.iter().filter(|v| v.bought_here).count();
-    let summary = vec![
+    vec![
         (
             t.get("summary-vehicles"),
             if bought_here == vehicles.len() && bought_here > 0 {
@@ -144,17 +178,30 @@ pub async fn profile_parts(
             t.get("summary-interactions"),
             t.with_args(
                 "summary-interactions-value",
-                &[("count", total_interactions.to_string()), ("open", open_count.to_string())],
+                &[("count", total_interactions.to_string()), ("open", open_interactions.to_string())],
             ),
         ),
-        (t.get("summary-appointments"), t.with("summary-appointments-value", "count", upcoming.len())),
-        (t.get("summary-interests"), interests.len().to_string()),
-    ];
+        (t.get("summary-appointments"), t.with("summary-appointments-value", "count", upcoming)),
+        (t.get("summary-interests"), parts.interests.len().to_string()),
+    ]
+}
+
+async fn history_parts(
+    app: &App,
+    actor: &Actor,
+    t: &Tr,
+    party: PartyId,
+    history: &HistoryQuery,
+    parts: &mut ProfileParts,
+) -> Result<(), AppError> {
+    let events = app.timeline().history(actor, party, history.kind, history.before).await?;
+    let labels = InteractionLabels::load(app, actor).await?;
+    let (natures, statuses) = (&labels.natures, &labels.statuses);
     let history_older = (events.len() as i64 == app::timeline::HISTORY_PAGE).then(|| {
         let last = &events[events.len() - 1];
         let kind = history.kind.map(|k| format!("history={}&", k.as_str())).unwrap_or_default();
         format!(
-            "?{kind}before={},{}#history",
+            "?tab=history&{kind}before={},{}",
             last.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
             last.id
         )
@@ -201,17 +248,9 @@ pub async fn profile_parts(
     history_kinds.extend(
         EventKind::ALL.iter().map(|k| (k.as_str().to_string(), t.get(&format!("event-kind-{}", k.as_str())))),
     );
-    Ok(ProfileParts {
-        vehicles,
-        interests: interests.into_iter().map(|i| interest_line(t, i)).collect(),
-        open_interactions,
-        recent_interactions,
-        upcoming,
-        past,
-        summary,
-        history: history_lines,
-        history_kind: history.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
-        history_kinds,
-        history_older,
-    })
+    parts.history = history_lines;
+    parts.history_kind = history.kind.map(|k| k.as_str().to_string()).unwrap_or_default();
+    parts.history_kinds = history_kinds;
+    parts.history_older = history_older;
+    Ok(())
 }

@@ -1,12 +1,14 @@
 //! The customer page: the registration sheet, consent per channel and
 //! its history, notes, relationships and merges, and the profile parts.
 use super::profile::{HistoryQuery, ProfileParts, profile_parts};
+use super::tabs::{ProfileTab, TabLink, tab_links};
 use crate::error::PageResult;
 use crate::extract::{Id, Page, Query};
 use crate::i18n::Tr;
 use crate::labels::Labels;
 use crate::layout::Shell;
 use app::parties::{ConsentEventView, MergeView, NoteView, PartyView, RelationshipView};
+use app::{Actor, App, AppError};
 use askama::Template;
 use domain::PartyId;
 use domain::access::Permission;
@@ -36,6 +38,9 @@ struct SheetPage {
     t: Tr,
     shell: Shell,
     party: PartyView,
+    /// The open tab's code, and the strip to the others.
+    tab: &'static str,
+    tabs: Vec<TabLink>,
     status: String,
     kind: String,
     lifecycle: String,
@@ -59,6 +64,7 @@ const PROFILE_NOTES: u32 = 20;
 
 #[derive(Deserialize, Default)]
 pub struct SheetQuery {
+    tab: Option<String>,
     possible_duplicates: Option<String>,
     /// The history's filter: one event kind.
     history: Option<String>,
@@ -69,36 +75,28 @@ pub struct SheetQuery {
 pub async fn show(page: Page, Id(party_id): Id<PartyId>, Query(query): Query<SheetQuery>) -> PageResult {
     let actor = &page.actor;
     let app = page.app();
+    let tab = ProfileTab::parse(query.tab.as_deref());
     let party = app.parties().get_party(actor, party_id).await?;
-    let history = app.parties().consent_history(actor, party_id).await?;
-    let notes = app.parties().notes(actor, party_id, PROFILE_NOTES).await?;
-    let relationships = app.parties().relationships(actor, party_id).await?;
-    let merges = app.parties().merges_into(actor, party_id).await?;
     let t = page.t;
     let history_query = HistoryQuery::parse(query.history.as_deref(), query.before.as_deref());
-    let profile = profile_parts(app, actor, &t, party_id, &history_query).await?;
-    let seller = match party.seller_id {
-        Some(id) => app
-            .parties()
-            .sellers(actor)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .find(|(s, _)| *s == id)
-            .map(|(_, n)| n),
-        None => None,
+    let profile = profile_parts(app, actor, &t, party_id, tab, &history_query).await?;
+    let notes = match tab {
+        ProfileTab::Summary => app.parties().notes(actor, party_id, PROFILE_NOTES).await?,
+        _ => Vec::new(),
     };
-    let mut facts = facts(&party, &t);
-    for field in app.registry().custom_fields(actor).await.unwrap_or_default() {
-        if let Some(value) = party.custom.get(&field.key) {
-            facts.push(SheetFact { label: field.label, value: value.clone() });
-        }
-    }
-    if let Some(name) = seller {
-        facts.insert(0, SheetFact { label: t.get("party-seller"), value: name });
-    }
+    let (facts, history, relationships, merges) = match tab {
+        ProfileTab::Sheet => (
+            sheet_facts(app, actor, &party, &t).await?,
+            app.parties().consent_history(actor, party_id).await?,
+            app.parties().relationships(actor, party_id).await?,
+            app.parties().merges_into(actor, party_id).await?,
+        ),
+        _ => Default::default(),
+    };
     let portfolio = party.portfolio();
     page.render(&SheetPage {
+        tab: tab.code(),
+        tabs: tab_links(&t, party_id, tab),
         can_edit: actor.may_change(Permission::PartiesEdit, portfolio),
         can_delete: actor.may_change(Permission::PartiesDelete, portfolio),
         status: Labels::status(
@@ -173,6 +171,29 @@ pub async fn show(page: Page, Id(party_id): Id<PartyId>, Query(query): Query<She
         shell: page.shell("customers"),
         party,
     })
+}
+
+/// The sheet's facts: the seller first, then the fixed fields, then the
+/// organisation's own.
+async fn sheet_facts(
+    app: &App,
+    actor: &Actor,
+    party: &PartyView,
+    t: &Tr,
+) -> Result<Vec<SheetFact>, AppError> {
+    let mut facts = facts(party, t);
+    for field in app.registry().custom_fields(actor).await? {
+        if let Some(value) = party.custom.get(&field.key) {
+            facts.push(SheetFact { label: field.label, value: value.clone() });
+        }
+    }
+    if let Some(id) = party.seller_id {
+        let sellers = app.parties().sellers(actor).await?;
+        if let Some((_, name)) = sellers.into_iter().find(|(s, _)| *s == id) {
+            facts.insert(0, SheetFact { label: t.get("party-seller"), value: name });
+        }
+    }
+    Ok(facts)
 }
 
 fn facts(party: &PartyView, t: &Tr) -> Vec<SheetFact> {
