@@ -190,6 +190,7 @@ impl Access<'_> {
             display_name: user.display_name,
             role: user.role,
             locale: user.locale,
+            theme: user.theme,
             time_zone,
             currency,
             ip,
@@ -508,6 +509,7 @@ impl Access<'_> {
         actor.viewing_as = Some(admin.display_name.clone());
         // The administrator reads the other user's app in his own language.
         actor.locale = admin.locale;
+        actor.theme = admin.theme;
         Ok(actor)
     }
 

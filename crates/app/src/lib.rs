@@ -98,6 +98,8 @@ pub struct Actor {
     pub display_name: String,
     pub role: Role,
     pub locale: Locale,
+    /// Light or dark screens, as the user chose.
+    pub theme: domain::user::Theme,
     /// The organisation's time zone: every time a person reads is in it.
     pub time_zone: chrono_tz::Tz,
     /// The organisation's currency: every amount is in it.

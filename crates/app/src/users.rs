@@ -6,7 +6,7 @@ use crate::{Actor, AppError};
 use db::DbError;
 use db::repo::{session, user};
 use domain::audit::{AuditAction, AuditEntity};
-use domain::user::{NewPassword, Role, User, parse_display_name};
+use domain::user::{NewPassword, Role, Theme, User, parse_display_name};
 use domain::{Email, Locale, UserId, ValidationErrors};
 use serde::Deserialize;
 
@@ -33,6 +33,7 @@ pub(crate) fn audit_view(user: &User) -> serde_json::Value {
         "display_name": user.display_name,
         "role": user.role.as_str(),
         "locale": user.locale.tag(),
+        "theme": user.theme.as_str(),
         "active": user.active,
     })
 }
@@ -137,10 +138,20 @@ impl Users<'_> {
     /// The actor's own language choice.
     #[tracing::instrument(skip_all)]
     pub async fn set_own_locale(&self, actor: &Actor, locale: Locale) -> Result<User, AppError> {
+        self.change_own(actor, &user::UserChanges { locale: Some(locale), ..Default::default() }).await
+    }
+
+    /// The user's own choice of light or dark screens.
+    pub async fn set_own_theme(&self, actor: &Actor, theme: Theme) -> Result<User, AppError> {
+        self.change_own(actor, &user::UserChanges { theme: Some(theme), ..Default::default() }).await
+    }
+
+    /// A preference is the user's own: it applies to the latest version
+    /// of the account, never conflicting with an administrator's edit.
+    async fn change_own(&self, actor: &Actor, changes: &user::UserChanges<'_>) -> Result<User, AppError> {
         actor.require_own_change()?;
         let current = user::get(&self.db, actor.org_id, actor.user_id).await?.ok_or(AppError::NotFound)?;
-        let changes = user::UserChanges { locale: Some(locale), ..Default::default() };
-        self.update_user(actor, actor.user_id, current.version, &changes).await
+        self.update_user(actor, actor.user_id, current.version, changes).await
     }
 
     /// One path for every user edit: version check, audit, session end on disable.

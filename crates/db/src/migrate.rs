@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008", "session_flash"),
     migration!(9, "0009", "search_scope"),
     migration!(10, "0010", "currency"),
+    migration!(11, "0011", "theme"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -29,6 +29,33 @@ impl Role {
     }
 }
 
+/// Light or dark screens; `System` follows the device's setting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub const ALL: [Theme; 3] = [Theme::System, Theme::Light, Theme::Dark];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Theme, &'static str> {
+        Theme::ALL.into_iter().find(|t| t.as_str() == value).ok_or("error-theme-invalid")
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct User {
     pub id: UserId,
@@ -37,6 +64,7 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub locale: Locale,
+    pub theme: Theme,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

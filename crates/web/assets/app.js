@@ -322,3 +322,36 @@
     if (masked !== field.value) field.value = masked;
   });
 })();
+
+// The theme button switches to the opposite of what the screen shows: on
+// a device that is dark while the user follows it, that is light.
+(function () {
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.querySelector("[data-theme-toggle]");
+    if (!toggle) return;
+    var chosen = document.documentElement.getAttribute("data-theme");
+    var dark = chosen === "dark" ||
+      (chosen === "system" && window.matchMedia("(prefers-color-scheme: dark)").matches);
+    toggle.value = dark ? "light" : "dark";
+  });
+})();
+
+// The administration menu closes on a click elsewhere or on Escape, as a
+// menu does.
+(function () {
+  function closeAll(except) {
+    document.querySelectorAll("[data-nav-group][open]").forEach(function (group) {
+      if (group !== except) group.removeAttribute("open");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeAll(event.target.closest ? event.target.closest("[data-nav-group]") : null);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelector("[data-nav-group][open]");
+    if (!open) return;
+    open.removeAttribute("open");
+    open.querySelector("summary").focus();
+  });
+})();

@@ -17,6 +17,8 @@ pub struct Shell {
     /// Where the language switch returns to.
     pub path: String,
     pub locales: Vec<LocaleChoice>,
+    /// `system`, `light` or `dark`: the user's choice, on `<html>`.
+    pub theme: &'static str,
     pub asset_version: &'static str,
     /// The message left by the action that redirected here, in words.
     pub flash: Option<FlashView>,
@@ -89,6 +91,7 @@ impl Shell {
                     current: *l == locale,
                 })
                 .collect(),
+            theme: user.map(|actor| actor.theme).unwrap_or_default().as_str(),
             asset_version: crate::assets::ASSET_VERSION,
             flash: None,
         }

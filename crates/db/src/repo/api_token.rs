@@ -55,7 +55,7 @@ pub async fn find_live(db: &Db, token_hash: &str) -> Result<Option<TokenOwnerRow
     Ok(on_db!(db, pool => {
         sqlx::query_as(
             "SELECT t.id AS token_id, t.last_used_at AS token_last_used_at,
-                    u.id, u.org_id, u.email, u.display_name, u.password_hash, u.role, u.locale,
+                    u.id, u.org_id, u.email, u.display_name, u.password_hash, u.role, u.locale, u.theme,
                     u.active, u.created_at, u.updated_at, u.updated_by, u.version, u.branch_id
              FROM api_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL",

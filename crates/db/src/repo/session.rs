@@ -49,7 +49,7 @@ pub async fn find(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, DbErr
         sqlx::query_as(
             "SELECT s.token_hash, s.created_at AS session_created_at,
                     s.last_seen_at AS session_last_seen_at, s.flash,
-                    u.id, u.org_id, u.email, u.display_name, u.password_hash, u.role, u.locale,
+                    u.id, u.org_id, u.email, u.display_name, u.password_hash, u.role, u.locale, u.theme,
                     u.active, u.created_at, u.updated_at, u.updated_by, u.version, u.branch_id
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1",

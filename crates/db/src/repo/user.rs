@@ -1,11 +1,11 @@
 //! Users [usuários].
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
-use domain::user::{Role, User};
+use domain::user::{Role, Theme, User};
 use domain::{Email, Locale, OrgId, UserId};
 use uuid::Uuid;
 
-const COLUMNS: &str = "id, org_id, email, display_name, password_hash, role, locale, active, \
+const COLUMNS: &str = "id, org_id, email, display_name, password_hash, role, locale, theme, active, \
                        created_at, updated_at, updated_by, version, branch_id";
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -17,6 +17,7 @@ pub struct UserRow {
     pub password_hash: String,
     pub role: String,
     pub locale: String,
+    pub theme: String,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -39,6 +40,7 @@ impl UserRow {
             display_name: self.display_name,
             role: Role::parse(&self.role).unwrap_or(Role::Member),
             locale: Locale::parse(&self.locale).unwrap_or_default(),
+            theme: Theme::parse(&self.theme).unwrap_or_default(),
             active: self.active,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -133,6 +135,7 @@ pub struct UserChanges<'a> {
     pub display_name: Option<&'a str>,
     pub role: Option<Role>,
     pub locale: Option<Locale>,
+    pub theme: Option<Theme>,
     pub active: Option<bool>,
     pub password_hash: Option<&'a str>,
 }
@@ -157,6 +160,7 @@ pub async fn update(
                 locale = COALESCE($6, locale),
                 active = COALESCE($7, active),
                 password_hash = COALESCE($8, password_hash),
+                theme = COALESCE($11, theme),
                 updated_at = $9, updated_by = $10, version = version + 1
              WHERE org_id = $1 AND id = $2 AND version = $3",
         )
@@ -170,6 +174,7 @@ pub async fn update(
         .bind(changes.password_hash)
         .bind(now)
         .bind(by.map(|u| u.0))
+        .bind(changes.theme.map(Theme::as_str))
         .execute(&mut *conn)
         .await?
         .rows_affected()

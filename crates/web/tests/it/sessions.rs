@@ -217,6 +217,51 @@ async fn language_switch_is_remembered(t: TestApp) {
 }
 web_test!(language_switch_is_remembered);
 
+/// The theme is kept with the account: another session, the API and the
+/// audit trail see it; a value the button never sends changes nothing.
+async fn theme_choice_is_kept_with_the_account(t: TestApp) {
+    let (client, token) = t.login(&t.admin).await;
+    let home = t.html(&client, "/").await;
+    assert!(
+        home.contains("data-theme=\"system\"") && home.contains("id=\"theme-toggle\""),
+        "follows the device"
+    );
+    let choose = |theme: &'static str| {
+        client
+            .post(t.url("/preferences/theme"))
+            .form(&[("csrf_token", token.as_str()), ("theme", theme), ("back", "/customers")])
+            .send()
+    };
+    let dark = choose("dark").await.expect("POST");
+    assert_eq!(dark.status(), 303);
+    assert_eq!(dark.headers()["location"], "/customers");
+    let page = t.html(&client, "/customers").await;
+    assert!(page.contains("data-theme=\"dark\"") && page.contains("content=\"dark\""), "dark now");
+    assert!(page.contains("name=\"theme\" value=\"light\""), "the button offers light back");
+    let refused = choose("sepia").await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("body").contains("Escolha claro, escuro ou automático."));
+
+    let (other_session, _) = t.login(&t.admin).await;
+    assert!(t.html(&other_session, "/").await.contains("data-theme=\"dark\""), "another session too");
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let me = t.api_get(&bearer, "/api/v1/me").await;
+    assert_eq!(me["theme"], "dark");
+    let changed = t
+        .api_send(reqwest::Method::PUT, &bearer, "/api/v1/me/theme", serde_json::json!({ "theme": "light" }))
+        .await;
+    assert_eq!(changed.status(), 200);
+    assert_eq!(changed.json::<serde_json::Value>().await.expect("json")["theme"], "light");
+    let bad = t
+        .api_send(reqwest::Method::PUT, &bearer, "/api/v1/me/theme", serde_json::json!({ "theme": "sepia" }))
+        .await;
+    assert_eq!(bad.status(), 422);
+    assert!(t.html(&client, "/").await.contains("data-theme=\"light\""));
+    let audit = t.html(&client, "/admin/audit").await;
+    assert!(audit.contains("<del>Escuro</del> → <ins>Claro</ins>"), "the audit trail reads the change");
+}
+web_test!(theme_choice_is_kept_with_the_account);
+
 /// What a browser would resolve to another site, and a `next` that cannot
 /// be a header, all land on the home page after signing in.
 async fn login_follows_only_paths_of_this_site(t: TestApp) {

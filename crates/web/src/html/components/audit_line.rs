@@ -113,6 +113,7 @@ fn field_key(field: &str) -> Option<&'static str> {
         "email" => "users-email",
         "role" => "users-role",
         "locale" => "users-locale",
+        "theme" => "users-theme",
         "active" => "users-status",
         "name" | "label" => "audit-field-name",
         _ => return None,
@@ -182,6 +183,7 @@ impl AuditNames {
             "nature" => Some(format!("nature-{text}")),
             "channel" => Some(format!("interaction-channel-{text}")),
             "role" => Some(format!("role-{text}")),
+            "theme" => Some(format!("theme-{text}")),
             _ => None,
         };
         if let Some(key) = coded.filter(|key| t.has(key)) {
