@@ -65,6 +65,6 @@ impl Audit<'_> {
         } else {
             None
         };
-        Ok(Page { items: rows.into_iter().map(AuditEntry::from).collect(), next_cursor })
+        Ok(Page { items: rows.into_iter().map(AuditEntry::from).collect(), next_cursor, prev_cursor: None })
     }
 }

@@ -40,6 +40,8 @@ pub struct PartyQuery {
     pub dir: Option<String>,
     /// From the previous page's `next_cursor`
     pub cursor: Option<String>,
+    /// From the next page's `prev_cursor`: the page before it
+    pub before: Option<String>,
     /// 1 to 200, default 50
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
@@ -164,22 +166,29 @@ impl Parties<'_> {
     ) -> Result<Page<PartyListItem>, AppError> {
         let filter = self.filter_for(actor, query)?;
         let (sort, descending) = query.sort()?;
-        let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
-            Some(cursor) => Some(decode_cursor(cursor)?),
-            None => None,
+        let given = |c: &Option<String>| c.as_deref().filter(|c| !c.is_empty()).map(decode_cursor);
+        // A page before a cursor is read backwards from it, then turned.
+        let (from, backwards) = match (given(&query.cursor), given(&query.before)) {
+            (Some(after), _) => (Some(after?), false),
+            (None, Some(before)) => (Some(before?), true),
+            (None, None) => (None, false),
         };
         let limit = page_size(query.limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
         actor.require(Permission::PartiesRead)?;
+        let scope = actor.read_scope();
         let mut rows =
-            repo::list(&self.db, &actor.read_scope(), &filter, sort, descending, after.as_ref(), limit + 1)
+            repo::list(&self.db, &scope, &filter, sort, descending != backwards, from.as_ref(), limit + 1)
                 .await?;
-        let next_cursor = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|row| encode_cursor(sort, row))
-        } else {
-            None
-        };
-        Ok(Page { items: rows.into_iter().map(PartyListItem::from).collect(), next_cursor })
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        if backwards {
+            rows.reverse();
+        }
+        let cursor_at = |row: Option<&PartySummary>| row.map(|row| encode_cursor(sort, row));
+        let (more_before, more_after) = if backwards { (more, true) } else { (from.is_some(), more) };
+        let prev_cursor = if more_before { cursor_at(rows.first()) } else { None };
+        let next_cursor = if more_after { cursor_at(rows.last()) } else { None };
+        Ok(Page { items: rows.into_iter().map(PartyListItem::from).collect(), next_cursor, prev_cursor })
     }
 
     /// How many parties the filter selects, counted up to [`COUNT_CAP`].

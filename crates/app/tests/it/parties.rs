@@ -227,6 +227,55 @@ async fn list_filters_sorts_and_pages(t: TestDb) {
 }
 db_test!(list_filters_sorts_and_pages);
 
+/// Walking forward page by page and then back gives the same pages, for
+/// every sort in both directions, and the first page knows it is first.
+async fn previous_pages_are_the_pages_walked_forward(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let cities = ["Recife", "Belém", "Natal", "Aracaju"];
+    for (n, name) in ["Bruno", "Ana", "Carla", "Álvaro", "Davi", "Elisa", "Fábio"].iter().enumerate() {
+        let draft = PartyDraft {
+            full_name: (*name).into(),
+            address: AddressDraft {
+                state: ["SP", "RJ"][n % 2].into(),
+                city: cities[n % cities.len()].into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        app.parties().create_party(&admin, PartyInput { draft, consents: vec![] }).await.expect("create");
+    }
+    for sort in ["name", "city", "state", "newest"] {
+        for dir in ["asc", "desc"] {
+            let query = PartyQuery {
+                sort: Some(sort.into()),
+                dir: Some(dir.into()),
+                limit: Some(2),
+                ..Default::default()
+            };
+            let names = |page: &domain::page::Page<app::parties::PartyListItem>| {
+                page.items.iter().map(|p| p.full_name.clone()).collect::<Vec<_>>()
+            };
+            let mut forward = vec![app.parties().list_parties(&admin, &query).await.expect("first")];
+            assert!(forward[0].prev_cursor.is_none(), "{sort} {dir}: nothing before the first page");
+            while let Some(cursor) = forward.last().and_then(|p| p.next_cursor.clone()) {
+                let next = PartyQuery { cursor: Some(cursor), ..query.clone() };
+                forward.push(app.parties().list_parties(&admin, &next).await.expect("next"));
+            }
+            assert_eq!(forward.len(), 4, "{sort} {dir}: 7 rows in pages of 2");
+            let mut page = forward.pop().expect("last");
+            while let Some(cursor) = page.prev_cursor.clone() {
+                let before = PartyQuery { before: Some(cursor), ..query.clone() };
+                page = app.parties().list_parties(&admin, &before).await.expect("previous");
+                let expected = forward.pop().expect("a page walked forward");
+                assert_eq!(names(&page), names(&expected), "{sort} {dir}: the same page going back");
+                assert!(page.next_cursor.is_some(), "{sort} {dir}: a page before has one after it");
+            }
+            assert!(forward.is_empty(), "{sort} {dir}: back to the first page");
+        }
+    }
+}
+db_test!(previous_pages_are_the_pages_walked_forward);
+
 async fn export_is_audited_with_its_row_count(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
     app.parties().create_party(&admin, input(joao())).await.expect("create");

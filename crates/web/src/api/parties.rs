@@ -70,6 +70,8 @@ pub struct PartyPage {
     pub items: Vec<PartyListItem>,
     /// Pass as `cursor` for the next page; absent on the last one.
     pub next_cursor: Option<String>,
+    /// Pass as `before` for the previous page; absent on the first.
+    pub prev_cursor: Option<String>,
     /// How many parties the filter selects, counted up to 10,000.
     pub total: i64,
 }
@@ -79,7 +81,12 @@ pub struct PartyPage {
 pub async fn list(Api { state, actor }: Api, Query(query): Query<PartyQuery>) -> ApiResult<Json<PartyPage>> {
     let page = state.app.parties().list_parties(&actor, &query).await?;
     let total = state.app.parties().count_parties(&actor, &query).await?;
-    Ok(Json(PartyPage { items: public_all(page.items)?, next_cursor: page.next_cursor, total }))
+    Ok(Json(PartyPage {
+        items: public_all(page.items)?,
+        next_cursor: page.next_cursor,
+        prev_cursor: page.prev_cursor,
+        total,
+    }))
 }
 
 #[derive(Deserialize, IntoParams)]

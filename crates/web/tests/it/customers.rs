@@ -405,3 +405,39 @@ async fn search_marks_matches_and_sees_all(t: TestApp) {
     assert!(plain.contains("3 cadastros"), "an empty search is the whole list");
 }
 web_test!(search_marks_matches_and_sees_all);
+
+/// A long list shows its rows first and its count after them, and goes
+/// back a page as well as forward.
+async fn long_lists_count_after_the_rows_and_page_both_ways(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    for n in 0..55 {
+        let party = json!({ "full_name": format!("Cliente {n:02}") });
+        assert_eq!(t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", party).await.status(), 201);
+    }
+    let (client, _) = t.login(&t.admin).await;
+    let first = t.html(&client, "/customers").await;
+    assert!(first.contains("Contando…") && !first.contains("id=\"previous-page\""), "counting, first page");
+    let count_link = first
+        .split("hx-get=\"")
+        .find(|rest| rest.starts_with("/customers/count"))
+        .and_then(|rest| rest.split('"').next())
+        .expect("the count's address")
+        .replace("&amp;", "&");
+    assert!(t.html(&client, &count_link).await.contains("55 cadastros"), "the count arrives");
+    let link = |html: &str, id: &str| {
+        html.split(&format!("id=\"{id}\""))
+            .next()
+            .and_then(|before| before.rsplit("href=\"").next())
+            .and_then(|rest| rest.split('"').next())
+            .map(|href| href.replace("&amp;", "&"))
+    };
+    let next = link(&first, "next-page").expect("a next page");
+    let second = t.html(&client, &next).await;
+    assert!(second.contains("Cliente 54") && !second.contains("id=\"next-page\""), "the last five");
+    let back = t.html(&client, &link(&second, "previous-page").expect("a previous page")).await;
+    for n in [0, 49] {
+        assert!(back.contains(&format!("Cliente {n:02}")), "page one again: {n}");
+    }
+    assert!(!back.contains("id=\"previous-page\"") && back.contains("id=\"next-page\""), "first page again");
+}
+web_test!(long_lists_count_after_the_rows_and_page_both_ways);

@@ -111,6 +111,9 @@ async fn list_pages_answer_empty_and_malformed_values_with_a_page(t: TestApp) {
         "/admin/agenda?saved=".into(),
         "/appointments/new?date=&party=&vehicle=&kind=".into(),
         "/customers/search?q=&pick=".into(),
+        "/customers?cursor=&before=".into(),
+        "/customers?before=garbage".into(),
+        "/customers/count?kind=&lifecycle=&status=&city=&state=&seller_id=&tag=&sort=name&dir=asc".into(),
         "/work?scope=&state=&urgency=&nature=&page=".into(),
         "/work?scope=everyone&state=closed&urgency=soon&page=many".into(),
     ];

@@ -36,9 +36,12 @@ struct ListPage {
     shell: Shell,
     rows: Vec<ListRow>,
     query: PartyQuery,
-    total: i64,
-    total_capped: bool,
+    /// Known at once when the rows are all there are; otherwise it comes
+    /// from `count_link` after the rows, so counting never delays them.
+    total: Option<String>,
+    count_link: String,
     next_link: Option<String>,
+    prev_link: Option<String>,
     /// None when the user may not export.
     export_link: Option<String>,
     can_create: bool,
@@ -54,7 +57,7 @@ struct ListPage {
 
 fn query_string(query: &PartyQuery, overrides: &[(&str, Option<String>)]) -> String {
     let mut pairs: Vec<(&str, String)> = Vec::new();
-    let fields: [(&str, Option<String>); 9] = [
+    let fields: [(&str, Option<String>); 10] = [
         ("kind", query.kind.clone()),
         ("lifecycle", query.lifecycle.clone()),
         ("status", query.status.clone()),
@@ -62,6 +65,7 @@ fn query_string(query: &PartyQuery, overrides: &[(&str, Option<String>)]) -> Str
         ("state", query.state.clone()),
         ("seller_id", query.seller_id.map(|s| s.to_string())),
         ("tag", query.tag.clone()),
+        ("filter", query.filter.clone()),
         ("sort", query.sort.clone()),
         ("dir", query.dir.clone()),
     ];
@@ -82,7 +86,8 @@ fn query_string(query: &PartyQuery, overrides: &[(&str, Option<String>)]) -> Str
 }
 
 fn fields_contains(name: &str) -> bool {
-    ["kind", "lifecycle", "status", "city", "state", "seller_id", "tag", "sort", "dir"].contains(&name)
+    ["kind", "lifecycle", "status", "city", "state", "seller_id", "tag", "filter", "sort", "dir"]
+        .contains(&name)
 }
 
 pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery<PartyQuery>) -> PageResult {
@@ -93,9 +98,8 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
         .filter(|q| !q.is_empty());
     if let Some(q) = searched {
         let found = page.app().parties().search_parties(&page.actor, &q, 50).await?;
-        let total = found.len() as i64;
-        let page_of = domain::page::Page { items: found, next_cursor: None };
-        return render_list(&page, PartyQuery::default(), page_of, total, None, Some(q)).await;
+        return render_list(&page, PartyQuery::default(), domain::page::Page::only(found), None, Some(q))
+            .await;
     }
     // A refused filter empties the list and says why; the filters that did
     // read stay in the form.
@@ -116,23 +120,31 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
                 .collect();
         let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish();
         let query = parse_urlencoded(encoded.as_bytes()).unwrap_or_default();
-        (query, domain::page::Page { items: Vec::new(), next_cursor: None }, 0, Some(message))
+        (query, domain::page::Page::only(Vec::new()), Some(message))
     };
-    let (query, found, total, errors) = match query {
+    let (query, found, errors) = match query {
         Err(errors) => refused(errors),
-        Ok(query) => {
-            let found = page.app().parties().list_parties(&page.actor, &query).await;
-            let total = page.app().parties().count_parties(&page.actor, &query).await;
-            match (found, total) {
-                (Ok(found), Ok(total)) => (query, found, total, None),
-                (Err(AppError::Validation(errors)), _) | (_, Err(AppError::Validation(errors))) => {
-                    refused(errors)
-                }
-                (Err(error), _) | (_, Err(error)) => return Err(error.into()),
-            }
-        }
+        Ok(query) => match page.app().parties().list_parties(&page.actor, &query).await {
+            Ok(found) => (query, found, None),
+            Err(AppError::Validation(errors)) => refused(errors),
+            Err(error) => return Err(error.into()),
+        },
     };
-    render_list(&page, query, found, total, errors, None).await
+    render_list(&page, query, found, errors, None).await
+}
+
+#[derive(Template)]
+#[template(path = "customers/count.html")]
+struct CountFragment {
+    t: Tr,
+    total: i64,
+    capped: bool,
+}
+
+/// The list's count, asked for by the page once its rows are shown.
+pub async fn count(page: Page, Query(query): Query<PartyQuery>) -> PageResult {
+    let total = page.app().parties().count_parties(&page.actor, &query).await?;
+    page.render(&CountFragment { t: page.t, total, capped: total >= app::parties::COUNT_CAP as i64 })
 }
 
 /// The label of the filter a refusal names, as the form shows it.
@@ -154,16 +166,22 @@ async fn render_list(
     page: &Page,
     query: PartyQuery,
     found: domain::page::Page<PartyListItem>,
-    total: i64,
     errors: Option<String>,
     search: Option<String>,
 ) -> PageResult {
     let t = page.t;
     let actor = &page.actor;
-    let next_link = found
-        .next_cursor
-        .as_ref()
-        .map(|cursor| format!("/customers?{}", query_string(&query, &[("cursor", Some(cursor.clone()))])));
+    let link_with = |name: &'static str, cursor: &String| {
+        format!("/customers?{}", query_string(&query, &[(name, Some(cursor.clone()))]))
+    };
+    let next_link = found.next_cursor.as_ref().map(|cursor| link_with("cursor", cursor));
+    let prev_link = found.prev_cursor.as_ref().map(|cursor| link_with("before", cursor));
+    let alone = found.next_cursor.is_none() && found.prev_cursor.is_none();
+    let shown = found.items.len() as i64;
+    let total = match &search {
+        Some(_) => Some(t.count("search-results", shown)),
+        None => alone.then(|| t.count("customers-count", shown)),
+    };
     let current_sort = query.sort.clone().unwrap_or_else(|| "name".into());
     let current_dir = query.dir.clone().unwrap_or_else(|| "asc".into());
     let sort_links = ["name", "city", "state", "newest"]
@@ -215,10 +233,11 @@ async fn render_list(
             .then(|| format!("/customers/export.csv?{}", query_string(&query, &[]))),
         can_create: actor.can(Permission::PartiesCreate) && actor.viewing_as.is_none(),
         seller_filter: query.seller_id.map(|s| s.to_string()).unwrap_or_default(),
+        count_link: format!("/customers/count?{}", query_string(&query, &[])),
         query,
         total,
-        total_capped: total >= app::parties::COUNT_CAP as i64,
         next_link,
+        prev_link,
         sort_links,
         statuses,
         ufs: domain::address::UFS.iter().map(|uf| uf.to_string()).collect(),

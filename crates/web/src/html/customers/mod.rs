@@ -17,6 +17,7 @@ pub fn routes() -> Router<AppState> {
         .route("/customers", get(list::list).post(form::create))
         .route("/customers/new", get(form::new_form))
         .route("/customers/search", get(search::search))
+        .route("/customers/count", get(list::count))
         .route("/customers/validate", post(form::validate_field))
         .route("/customers/export.csv", get(list::export_csv))
         .route("/customers/{id}", get(sheet::show).post(form::update))
