@@ -82,11 +82,7 @@ pub struct QueuePage {
 }
 
 /// An interaction chosen for a bulk action, at the version the user saw.
-#[derive(Clone, Copy, Debug)]
-pub struct ChosenInteraction {
-    pub id: InteractionId,
-    pub version: i64,
-}
+pub type ChosenInteraction = domain::bulk::Chosen<InteractionId>;
 
 impl WorkQueue<'_> {
     fn filter(&self, actor: &Actor, query: &WorkQuery) -> Result<WorkFilter, AppError> {

@@ -56,6 +56,7 @@ pub mod address;
 pub mod agenda;
 pub mod appointment;
 pub mod audit;
+pub mod bulk;
 pub mod document;
 pub mod email;
 pub mod filter;

@@ -69,7 +69,7 @@
   // Table rows open their record on click; j/k move between rows, Enter opens.
   document.addEventListener("click", function (event) {
     var row = event.target.closest && event.target.closest("tr[data-href]");
-    if (row && !event.target.closest("a, button, input, form")) {
+    if (row && !event.target.closest("a, button, input, select, label, td.check")) {
       window.location.href = row.getAttribute("data-href");
     }
   });
@@ -114,10 +114,13 @@
     }
   });
 
-  // Plain forms that change much at once ask first (htmx forms use hx-confirm).
+  // Plain forms that change much at once ask first (htmx forms use
+  // hx-confirm); in a form of several actions, the button pressed asks.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
+    var button = event.submitter;
+    var question = (button && button.getAttribute("data-confirm")) ||
+      (form.getAttribute && form.getAttribute("data-confirm"));
     if (question && !window.confirm(question)) {
       event.preventDefault();
     }

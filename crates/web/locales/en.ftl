@@ -838,3 +838,40 @@ command-do = Do
 command-view-as = View as another user…
 command-hint = ↑↓ to choose · Enter to open · Esc to close · Ctrl+K on any screen
 nav-menu = Menu
+
+# Bulk actions on the customer list
+customers-bulk = Bulk actions
+customers-bulk-none = No customer checked
+customers-bulk-some = %n checked
+customers-bulk-matching = Every one the filters select (up to 1,000)
+customers-bulk-seller = Seller who takes them
+customers-bulk-transfer = Transfer portfolio
+customers-bulk-tag-label = Tag to add
+customers-bulk-tag = Add tag
+customers-bulk-export = Export
+customers-bulk-archive = Archive
+customers-bulk-confirm-archive = Archive the chosen customers? They leave lists and search.
+customers-bulk-confirm-transfer = Move the chosen customers to another seller's portfolio?
+customers-bulk-tag-added = Tag added
+customers-check-all = Check all on this page
+customers-check-one = Check { $name }
+customers-bulk-transferred = { $count ->
+    [0] No customers transferred.
+    [one] { $count } customer transferred.
+   *[other] { $count } customers transferred.
+}
+customers-bulk-tagged = { $count ->
+    [0] No customers tagged.
+    [one] { $count } customer tagged.
+   *[other] { $count } customers tagged.
+}
+customers-bulk-archived = { $count ->
+    [0] No customers archived.
+    [one] { $count } customer archived.
+   *[other] { $count } customers archived.
+}
+error-customers-bulk-none = Check at least one customer.
+error-customers-bulk-too-many = Check at most 200 customers at a time.
+error-customers-bulk-too-many-matching = The filters select more than 1,000 customers: narrow them before acting on all.
+error-customers-bulk-choose-seller = Choose the seller who takes the customers.
+error-bulk-items-or-matching = Send either the chosen items or the filters.

@@ -841,3 +841,40 @@ command-do = Fazer
 command-view-as = Ver como outro usuário…
 command-hint = ↑↓ para escolher · Enter para abrir · Esc para fechar · Ctrl+K em qualquer tela
 nav-menu = Menu
+
+# Bulk actions on the customer list
+customers-bulk = Ações em lote
+customers-bulk-none = Nenhum cadastro marcado
+customers-bulk-some = %n marcados
+customers-bulk-matching = Todos os que atendem aos filtros (até 1.000)
+customers-bulk-seller = Vendedor que recebe
+customers-bulk-transfer = Transferir carteira
+customers-bulk-tag-label = Etiqueta a adicionar
+customers-bulk-tag = Adicionar etiqueta
+customers-bulk-export = Exportar
+customers-bulk-archive = Arquivar
+customers-bulk-confirm-archive = Arquivar os cadastros escolhidos? Eles saem das listas e da busca.
+customers-bulk-confirm-transfer = Transferir os cadastros escolhidos para a carteira de outro vendedor?
+customers-bulk-tag-added = Etiqueta adicionada
+customers-check-all = Marcar todos desta página
+customers-check-one = Marcar { $name }
+customers-bulk-transferred = { $count ->
+    [0] Nenhum cadastro transferido.
+    [one] { $count } cadastro transferido.
+   *[other] { $count } cadastros transferidos.
+}
+customers-bulk-tagged = { $count ->
+    [0] Nenhum cadastro etiquetado.
+    [one] { $count } cadastro etiquetado.
+   *[other] { $count } cadastros etiquetados.
+}
+customers-bulk-archived = { $count ->
+    [0] Nenhum cadastro arquivado.
+    [one] { $count } cadastro arquivado.
+   *[other] { $count } cadastros arquivados.
+}
+error-customers-bulk-none = Marque pelo menos um cadastro.
+error-customers-bulk-too-many = Marque no máximo 200 cadastros de cada vez.
+error-customers-bulk-too-many-matching = Os filtros selecionam mais de 1.000 cadastros: refine-os antes de aplicar uma ação a todos.
+error-customers-bulk-choose-seller = Escolha o vendedor que recebe os cadastros.
+error-bulk-items-or-matching = Envie os itens escolhidos ou os filtros, um dos dois.

@@ -841,3 +841,40 @@ command-do = Fazer
 command-view-as = Ver como outro utilizador…
 command-hint = ↑↓ para escolher · Enter para abrir · Esc para fechar · Ctrl+K em qualquer ecrã
 nav-menu = Menu
+
+# Bulk actions on the customer list
+customers-bulk = Ações em lote
+customers-bulk-none = Nenhum registo marcado
+customers-bulk-some = %n marcados
+customers-bulk-matching = Todos os que correspondem aos filtros (até 1.000)
+customers-bulk-seller = Vendedor que recebe
+customers-bulk-transfer = Transferir carteira
+customers-bulk-tag-label = Etiqueta a adicionar
+customers-bulk-tag = Adicionar etiqueta
+customers-bulk-export = Exportar
+customers-bulk-archive = Arquivar
+customers-bulk-confirm-archive = Arquivar os registos escolhidos? Saem das listas e da pesquisa.
+customers-bulk-confirm-transfer = Transferir os registos escolhidos para a carteira de outro vendedor?
+customers-bulk-tag-added = Etiqueta adicionada
+customers-check-all = Marcar todos desta página
+customers-check-one = Marcar { $name }
+customers-bulk-transferred = { $count ->
+    [0] Nenhum registo transferido.
+    [one] { $count } registo transferido.
+   *[other] { $count } registos transferidos.
+}
+customers-bulk-tagged = { $count ->
+    [0] Nenhum registo etiquetado.
+    [one] { $count } registo etiquetado.
+   *[other] { $count } registos etiquetados.
+}
+customers-bulk-archived = { $count ->
+    [0] Nenhum registo arquivado.
+    [one] { $count } registo arquivado.
+   *[other] { $count } registos arquivados.
+}
+error-customers-bulk-none = Marque pelo menos um registo.
+error-customers-bulk-too-many = Marque no máximo 200 registos de cada vez.
+error-customers-bulk-too-many-matching = Os filtros selecionam mais de 1.000 registos: refine-os antes de aplicar uma ação a todos.
+error-customers-bulk-choose-seller = Escolha o vendedor que recebe os registos.
+error-bulk-items-or-matching = Envie os itens escolhidos ou os filtros, um dos dois.

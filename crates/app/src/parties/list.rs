@@ -47,7 +47,7 @@ pub struct PartyQuery {
     pub limit: Option<u32>,
     /// A filter tree in JSON, joined to the filters above: `all`, `any`
     /// and `not` over `{"field": …, "equals" | "in" | "range" | "contains"
-    /// | "prefix" | "is_empty" | "relative": …}`; fields `kind`,
+    /// | "prefix" | "is_empty" | "relative": …}`; fields `id`, `kind`,
     /// `lifecycle`, `customer_status`, `prospect_state`, `name`, `city`,
     /// `state`, `seller`, `branch`, `tag`, `plate`, `birth_date`, `created_at`.
     pub filter: Option<String>,
@@ -154,7 +154,11 @@ impl Parties<'_> {
     }
 
     /// What the list's query selects, read in the actor's calendar.
-    fn filter_for(&self, actor: &Actor, query: &PartyQuery) -> Result<PartyFilter, ValidationErrors> {
+    pub(super) fn filter_for(
+        &self,
+        actor: &Actor,
+        query: &PartyQuery,
+    ) -> Result<PartyFilter, ValidationErrors> {
         Ok(PartyFilter { tree: query.filter_tree()?, calendar: self.calendar(actor) })
     }
 

@@ -11,11 +11,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+mod bulk;
 mod ledger;
 mod list;
 mod merge;
 mod registration;
 
+pub use bulk::PartySelection;
 pub use ledger::{ConsentEventView, NoteView, RelationshipView};
 pub use list::PartyQuery;
 pub use merge::MergeView;
@@ -241,6 +243,8 @@ pub struct PartyListItem {
     pub email: Option<String>,
     pub consent: ConsentView,
     pub created_at: DateTime<Utc>,
+    /// For a bulk action: a row changed since it was listed stops it.
+    pub version: i64,
 }
 
 impl From<PartySummary> for PartyListItem {
@@ -262,6 +266,7 @@ impl From<PartySummary> for PartyListItem {
             email: row.first_email,
             consent: consent.into(),
             created_at: row.created_at,
+            version: row.version,
         }
     }
 }

@@ -632,3 +632,93 @@ async fn a_birth_date_is_judged_by_the_organisations_calendar(t: TestDb) {
     app.parties().create_party(&admin, input(born("2026-06-14"))).await.expect("today, locally, is fine");
 }
 db_test!(a_birth_date_is_judged_by_the_organisations_calendar);
+
+/// Bulk actions on the customer list change every selected customer or
+/// none: a stale row or one out of reach stops the whole action.
+async fn bulk_actions_change_all_or_nothing(t: TestDb) {
+    use crate::access::{party, user_with};
+    use app::parties::PartySelection;
+    use domain::bulk::Chosen;
+    use domain::party::PartyBulkChange;
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let centro =
+        domain::BranchId(app.access().create_branch(&admin, "Centro", "Loja").await.expect("branch").id);
+    let norte =
+        domain::BranchId(app.access().create_branch(&admin, "Norte", "Loja").await.expect("branch").id);
+    let (ana, ana_actor) = user_with(&app, &admin, "ana@loja.test", centro, "account_manager").await;
+    let (nuno, _) = user_with(&app, &admin, "nuno@loja.test", norte, "account_manager").await;
+    let mut ids = Vec::new();
+    for name in ["Bia", "Caio", "Duda"] {
+        ids.push(party(&app, &admin, name, Some(ana)).await);
+    }
+    let norte_party = party(&app, &admin, "Ester", Some(nuno)).await;
+    let version = |id: PartyId| {
+        let app = &app;
+        let admin = &admin;
+        async move { app.parties().get_party(admin, id).await.expect("get").version }
+    };
+    let mut chosen = Vec::new();
+    for id in &ids[..2] {
+        chosen.push(Chosen { id: *id, version: version(*id).await });
+    }
+
+    // Ana cannot reach Nuno's customer: nothing changes, and it is not revealed.
+    let mut reaching = chosen.clone();
+    reaching.push(Chosen { id: norte_party, version: 1 });
+    let tag = PartyBulkChange::AddTag("vip".into());
+    let refused = app.parties().change_in_bulk(&ana_actor, &PartySelection::Chosen(reaching), &tag).await;
+    assert!(matches!(refused, Err(AppError::NotFound)), "{refused:?}");
+    assert!(app.parties().get_party(&admin, ids[0]).await.expect("get").tags.is_empty(), "nothing tagged");
+
+    // A stale row stops the action for all.
+    let mut stale = chosen.clone();
+    stale[1].version -= 1;
+    let refused = app.parties().change_in_bulk(&admin, &PartySelection::Chosen(stale), &tag).await;
+    assert!(matches!(refused, Err(AppError::Conflict { .. })), "{refused:?}");
+    assert!(app.parties().get_party(&admin, ids[0]).await.expect("get").tags.is_empty(), "rolled back");
+
+    let tagged =
+        app.parties().change_in_bulk(&ana_actor, &PartySelection::Chosen(chosen.clone()), &tag).await;
+    assert_eq!(tagged.expect("tagged"), 2);
+    for id in &ids[..2] {
+        assert_eq!(app.parties().get_party(&admin, *id).await.expect("get").tags, ["vip"]);
+    }
+    // The versions moved: the same check boxes are now stale.
+    let again = app.parties().change_in_bulk(&ana_actor, &PartySelection::Chosen(chosen), &tag).await;
+    assert!(matches!(again, Err(AppError::Conflict { .. })));
+
+    // Every customer the filter selects, handed to Nuno.
+    let vip = PartyQuery { tag: Some("vip".into()), ..Default::default() };
+    let transfer = PartyBulkChange::Transfer(nuno);
+    let moved = app
+        .parties()
+        .change_in_bulk(&admin, &PartySelection::Matching(Box::new(vip.clone())), &transfer)
+        .await;
+    assert_eq!(moved.expect("moved"), 2);
+    let now_his = app.parties().get_party(&admin, ids[0]).await.expect("get");
+    assert_eq!((now_his.seller_id, now_his.portfolio().branch), (Some(nuno.0), Some(norte)));
+    assert!(
+        matches!(app.parties().get_party(&ana_actor, ids[0]).await, Err(AppError::NotFound)),
+        "out of Ana's portfolio"
+    );
+    let bad = PartyBulkChange::Transfer(domain::UserId(uuid::Uuid::now_v7()));
+    let unknown =
+        app.parties().change_in_bulk(&admin, &PartySelection::Matching(Box::new(vip.clone())), &bad).await;
+    assert!(matches!(unknown, Err(AppError::Validation(_))), "{unknown:?}");
+
+    let archived = app
+        .parties()
+        .change_in_bulk(&admin, &PartySelection::Matching(Box::new(vip.clone())), &PartyBulkChange::Archive)
+        .await;
+    assert_eq!(archived.expect("archived"), 2);
+    assert_eq!(app.parties().count_parties(&admin, &vip).await.expect("count"), 0, "they left the list");
+    let nothing = app
+        .parties()
+        .change_in_bulk(&admin, &PartySelection::Matching(Box::new(vip)), &PartyBulkChange::Archive)
+        .await;
+    assert!(matches!(nothing, Err(AppError::Validation(_))), "nothing left to choose");
+    let history =
+        app.timeline().history(&admin, ids[0], Some(EventKind::Registration), None).await.expect("history");
+    assert!(history.iter().any(|e| e.action == "timeline-party-archived"), "the history says so");
+}
+db_test!(bulk_actions_change_all_or_nothing);

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 string_enum!(
     /// A field of the customer list's filters.
     PartyField {
+        Id = "id",
         Kind = "kind",
         Lifecycle = "lifecycle",
         CustomerStatus = "customer_status",
@@ -33,7 +34,7 @@ impl Field for PartyField {
                 FieldKind::Code(|c| !c.is_empty())
             }
             PartyField::Name | PartyField::City | PartyField::Tag => FieldKind::Text,
-            PartyField::Seller | PartyField::Branch => FieldKind::Id,
+            PartyField::Id | PartyField::Seller | PartyField::Branch => FieldKind::Id,
             PartyField::BirthDate | PartyField::CreatedAt => FieldKind::Date,
         }
     }

@@ -6,8 +6,10 @@ pub use draft::{AddressDraft, PartyDraft, PhoneDraft, ValidParty, ValidPhone};
 
 use serde::{Deserialize, Serialize};
 
+mod bulk;
 mod custom;
 mod field;
+pub use bulk::{MATCHING_LIMIT, PartyBulkChange};
 pub use custom::{CustomFieldDef, CustomFieldKind};
 pub use field::PartyField;
 

@@ -103,3 +103,12 @@ fn code<T: std::str::FromStr>(text: &str) -> Result<T, Error> {
 fn public_all<V, T: TryFrom<V, Error = Error>>(views: Vec<V>) -> Result<Vec<T>, Error> {
     views.into_iter().map(T::try_from).collect()
 }
+
+/// A row chosen for a bulk action, at the version the caller read: a row
+/// changed since stops the whole action (409).
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct ChosenItem {
+    pub id: uuid::Uuid,
+    /// The version the caller read.
+    pub version: i64,
+}

@@ -1,11 +1,11 @@
 //! Parties [clientes]: the registry through the API.
-use super::responses::{BadRequest, Conflict, Invalid};
-use super::{code, public_all};
+use super::responses::{BadRequest, Conflict, Forbidden, Invalid};
+use super::{ChosenItem, code, public_all};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::error::Error;
 use crate::extract::{Api, ApiJson, Id, Query};
-use app::parties::{PartyInput, PartyQuery};
+use app::parties::{PartyInput, PartyQuery, PartySelection};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Json, Response};
@@ -14,6 +14,7 @@ use chrono::DateTime;
 use chrono::NaiveDate;
 use chrono::Utc;
 use domain::PartyId;
+use domain::bulk::Chosen;
 use domain::document::DocumentKind;
 use domain::party::Channel;
 use domain::party::Lifecycle;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/parties", routing::get(list).post(create))
         .route("/parties/search", routing::get(search))
         .route("/parties/export.csv", routing::get(export_csv))
+        .route("/parties/bulk", routing::post(bulk))
         .route("/parties/{id}", routing::get(get).put(update))
         .route("/parties/{id}/archive", routing::post(archive))
         .route("/parties/{id}/consents", routing::get(consent_history).post(record_consent))
@@ -48,6 +50,7 @@ pub fn routes() -> Router<AppState> {
 #[openapi(paths(
     list,
     search,
+    bulk,
     create,
     get,
     update,
@@ -326,6 +329,36 @@ pub async fn history(
     let before = params.before_at.zip(params.before_id);
     let events = state.app.timeline().history(&actor, id, kind, before).await?;
     Ok(Json(public_all(events)?))
+}
+
+/// Transfers to a seller's portfolio (`transfer`, with `seller_id`), tags
+/// (`tag`, with `tag`) or archives (`archive`) the chosen customers — the
+/// `items` at the versions read, or every customer the `matching` filters
+/// select (up to 1,000). All or nothing: a customer out of reach or
+/// changed since stops the action (`404`/`403`/`409`).
+#[utoipa::path(post, path = "/api/v1/parties/bulk", tag = "parties", security(("bearer" = [])), request_body = PartyBulkRequest,
+    responses((status = 200, body = PartyBulkOutcome), Invalid, Forbidden, Conflict))]
+pub async fn bulk(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<PartyBulkRequest>,
+) -> ApiResult<Json<PartyBulkOutcome>> {
+    let seller = body.seller_id.map(|s| s.to_string()).unwrap_or_default();
+    let action = match body.action {
+        PartyBulkAction::Transfer => "transfer",
+        PartyBulkAction::Tag => "tag",
+        PartyBulkAction::Archive => "archive",
+    };
+    let what =
+        domain::party::PartyBulkChange::parse(action, &seller, body.tag.as_deref().unwrap_or_default())?;
+    let selection = match (body.items, body.matching) {
+        (Some(items), None) => PartySelection::Chosen(
+            items.iter().map(|i| Chosen { id: PartyId(i.id), version: i.version }).collect(),
+        ),
+        (None, Some(matching)) => PartySelection::Matching(Box::new(matching)),
+        _ => return Err(domain::ValidationErrors::single("items", "error-bulk-items-or-matching").into()),
+    };
+    let changed = state.app.parties().change_in_bulk(&actor, &selection, &what).await?;
+    Ok(Json(PartyBulkOutcome { changed }))
 }
 
 // The public JSON of this capability: what the API promises, apart from
@@ -683,4 +716,33 @@ impl TryFrom<app::timeline::EventView> for Event {
             by: view.by,
         })
     }
+}
+
+#[derive(Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PartyBulkAction {
+    Transfer,
+    Tag,
+    Archive,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PartyBulkRequest {
+    pub action: PartyBulkAction,
+    /// The customers checked, up to 200; or else `matching`.
+    #[schema(max_items = 200)]
+    pub items: Option<Vec<ChosenItem>>,
+    /// The list's filters (as `GET /api/v1/parties` takes them): every
+    /// customer they select.
+    pub matching: Option<PartyQuery>,
+    /// The seller `transfer` hands them to.
+    pub seller_id: Option<Uuid>,
+    /// The tag `tag` adds.
+    pub tag: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PartyBulkOutcome {
+    /// How many customers changed.
+    pub changed: usize,
 }

@@ -1,5 +1,6 @@
 //! Minha fila over the API: the queue of interactions across customers,
 //! and bulk actions that change every chosen one or none.
+use super::ChosenItem;
 use super::interactions::Interaction;
 use super::public_all;
 use super::responses::{Conflict, Forbidden, Invalid};
@@ -108,13 +109,6 @@ impl TryFrom<app::work_queue::QueueItem> for QueueItem {
 pub enum BulkAction {
     Close,
     Reassign,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct ChosenItem {
-    pub id: Uuid,
-    /// The version the caller read.
-    pub version: i64,
 }
 
 #[derive(Deserialize, ToSchema)]

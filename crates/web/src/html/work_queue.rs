@@ -13,7 +13,7 @@ use askama::Template;
 use axum::Router;
 use axum::routing;
 use domain::work_queue::{BulkChange, Urgency, WorkScope, WorkState};
-use domain::{InteractionId, UserId, ValidationErrors};
+use domain::{UserId, ValidationErrors};
 
 pub fn routes() -> Router<crate::AppState> {
     Router::new().route("/work", routing::get(list)).route("/work/bulk", routing::post(bulk))
@@ -202,9 +202,7 @@ fn bulk_input(form: &Pairs) -> Result<(Vec<ChosenInteraction>, BulkChange), Vali
         if name != "item" {
             continue;
         }
-        let parsed = value.split_once(':').and_then(|(id, version)| {
-            Some(ChosenInteraction { id: id.parse::<InteractionId>().ok()?, version: version.parse().ok()? })
-        });
+        let parsed = ChosenInteraction::parse(value);
         chosen.push(parsed.ok_or_else(|| ValidationErrors::single("item", "error-bulk-none-chosen"))?);
     }
     let change = match value(form, "action").trim() {

@@ -640,6 +640,29 @@ async fn customer_filters_from_the_form_and_tokens_after_a_reload() {
     wait_for_text(client, "#customers-count", "2 cadastros").await;
     browser.screenshot("customers-filtered").await;
 
+    // Bulk: the first row, shift-click the last, tag both; the list comes
+    // back as it was with a counted notice.
+    click(client, "#customers-table tbody tr:first-child input[name=item]").await;
+    let last = client
+        .find(Locator::Css("#customers-table tbody tr:last-child input[name=item]"))
+        .await
+        .expect("last row");
+    client
+        .execute(
+            "arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, shiftKey: true}));",
+            vec![serde_json::to_value(&last).expect("element")],
+        )
+        .await
+        .expect("shift-click");
+    wait_for_text(client, "[data-bulk-count]", "2 marcados").await;
+    fill(client, "#bulk-tag", "Frota").await;
+    click(client, "#bulk-tag-add").await;
+    wait_for_text(client, "#flash .toast", "2 cadastros etiquetados.").await;
+    assert_eq!(client.current_url().await.expect("url").path(), "/customers", "back on the list");
+    browser.screenshot("customers-bulk-tagged").await;
+    client.goto(&t.url("/customers?tag=frota")).await.expect("tagged");
+    wait_for_text(client, "#customers-count", "2 cadastros").await;
+
     // A customer that does not exist: a page in the layout, in Portuguese.
     client.goto(&t.url("/customers/not-a-customer")).await.expect("missing");
     wait_for_text(client, "h1", "Não encontramos").await;

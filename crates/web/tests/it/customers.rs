@@ -441,3 +441,87 @@ async fn long_lists_count_after_the_rows_and_page_both_ways(t: TestApp) {
     assert!(!back.contains("id=\"previous-page\"") && back.contains("id=\"next-page\""), "first page again");
 }
 web_test!(long_lists_count_after_the_rows_and_page_both_ways);
+
+/// The customer list's bulk actions as the browser's form sends them:
+/// checked rows or every filtered one, back to the list with a count; a
+/// stale row or a missing field changes nothing and says why.
+async fn bulk_actions_from_the_list_change_all_or_nothing(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    for name in ["Ana Lote", "Bruno Lote", "Carla Lote"] {
+        let party = json!({ "full_name": name, "tags": ["lote"] });
+        assert_eq!(t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", party).await.status(), 201);
+    }
+    let (client, token) = t.login(&t.admin).await;
+    let list = t.html(&client, "/customers?tag=lote").await;
+    assert!(list.contains("id=\"customers-bulk\"") && list.contains("id=\"bulk-archive\""), "the bulk bar");
+    let items: Vec<String> = list
+        .split("name=\"item\" value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next().map(str::to_string))
+        .collect();
+    assert_eq!(items.len(), 3);
+    let send = |fields: Vec<(&'static str, String)>| {
+        let mut form = vec![("csrf_token", token.clone()), ("back", "/customers?tag=lote".to_string())];
+        form.extend(fields);
+        client.post(t.url("/customers/bulk")).form(&form).send()
+    };
+    // Every field at its default: nothing checked, no seller, no tag.
+    for action in ["transfer", "tag", "archive", "export"] {
+        let refused =
+            send(vec![("action", action.into()), ("seller_id", String::new()), ("tag", String::new())])
+                .await
+                .expect("POST");
+        assert_eq!(refused.status(), 422, "{action}");
+        let body = refused.text().await.expect("body");
+        assert!(body.contains("alert-error") && body.contains("Ana Lote"), "{action}: the list, saying why");
+    }
+    let tagged = send(vec![
+        ("item", items[0].clone()),
+        ("item", items[1].clone()),
+        ("action", "tag".into()),
+        ("seller_id", String::new()),
+        ("tag", "Frota".into()),
+    ])
+    .await
+    .expect("POST");
+    assert_eq!(tagged.status(), 303);
+    assert_eq!(tagged.headers()["location"], "/customers?tag=lote");
+    let back = t.html(&client, "/customers?tag=lote").await;
+    assert!(back.contains("2 cadastros etiquetados."), "a counted notice");
+    assert!(t.html(&client, "/customers?tag=frota").await.contains("2 cadastros"), "both tagged");
+    // The same check boxes again are stale now: nothing changes.
+    let stale =
+        send(vec![("item", items[0].clone()), ("item", items[2].clone()), ("action", "archive".into())])
+            .await
+            .expect("POST");
+    assert_eq!(stale.status(), 409);
+    assert!(t.html(&client, "/customers?tag=lote").await.contains("3 cadastros"), "none archived");
+    let export = send(vec![("item", items[2].clone()), ("action", "export".into())]).await.expect("POST");
+    assert_eq!(export.status(), 303);
+    let download = export.headers()["location"].to_str().expect("location").to_string();
+    let csv = client.get(t.url(&download)).send().await.expect("GET").text().await.expect("csv");
+    assert!(csv.contains("Carla Lote") && !csv.contains("Ana Lote"), "only the checked row: {csv}");
+    let archived = send(vec![("matching", "1".into()), ("action", "archive".into())]).await.expect("POST");
+    assert_eq!(archived.status(), 303);
+    assert!(t.html(&client, "/customers").await.contains("3 cadastros arquivados."));
+    assert!(!t.html(&client, "/customers?tag=lote").await.contains("Lote</a>"), "gone from the list");
+
+    // The API: the same action and the same refusals.
+    let none = json!({ "action": "archive" });
+    let refused = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties/bulk", none).await;
+    assert_eq!(refused.status(), 422);
+    let created: Value = t
+        .api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", json!({ "full_name": "Davi Api" }))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let item = json!({ "id": created["party"]["id"], "version": created["party"]["version"] });
+    let tag = json!({ "action": "tag", "tag": "api", "items": [item] });
+    let done = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties/bulk", tag.clone()).await;
+    assert_eq!(done.status(), 200);
+    assert_eq!(done.json::<Value>().await.expect("json")["changed"], 1);
+    let again = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties/bulk", tag).await;
+    assert_eq!(again.status(), 409, "the version moved");
+}
+web_test!(bulk_actions_from_the_list_change_all_or_nothing);

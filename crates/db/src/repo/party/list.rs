@@ -36,6 +36,7 @@ pub struct PartySummary {
     pub consent_phone: bool,
     pub consent_letter: bool,
     pub created_at: DateTime<Utc>,
+    pub version: i64,
     pub first_phone: Option<String>,
     pub first_email: Option<String>,
 }
@@ -80,7 +81,7 @@ const SUMMARY_COLUMNS: &str = "parties.id, parties.kind, parties.lifecycle, part
     parties.customer_status, parties.full_name, parties.trade_name, parties.sort_name, parties.document_kind, \
     parties.document, parties.city, parties.state, parties.seller_id, parties.branch_id, \
     parties.consent_sms_whatsapp, \
-    parties.consent_email, parties.consent_phone, parties.consent_letter, parties.created_at, \
+    parties.consent_email, parties.consent_phone, parties.consent_letter, parties.created_at, parties.version, \
     (SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = parties.id ORDER BY ph.position LIMIT 1) AS first_phone, \
     (SELECT em.email FROM party_emails em WHERE em.party_id = parties.id ORDER BY em.position LIMIT 1) AS first_email";
 
@@ -113,6 +114,7 @@ impl FieldSql<PartyField> for PartyFields {
         let column = |column: Parties| SimpleExpr::from(Expr::col((Parties::Table, column)));
         let as_is: fn(&str) -> String = |text| text.trim().to_string();
         let (expr, kind) = match field {
+            PartyField::Id => (column(Parties::Id), ColumnKind::Uuid),
             PartyField::Kind => (column(Parties::Kind), ColumnKind::Text(as_is)),
             PartyField::Lifecycle => (column(Parties::Lifecycle), ColumnKind::Text(as_is)),
             PartyField::CustomerStatus => (column(Parties::CustomerStatus), ColumnKind::Text(as_is)),
@@ -193,6 +195,7 @@ enum Parties {
     BirthDate,
     CreatedAt,
     ArchivedAt,
+    Version,
 }
 
 impl Iden for Parties {
@@ -200,6 +203,7 @@ impl Iden for Parties {
         let name = match self {
             Parties::Table => "parties",
             Parties::Id => "id",
+            Parties::Version => "version",
             Parties::Kind => "kind",
             Parties::Lifecycle => "lifecycle",
             Parties::CustomerStatus => "customer_status",
@@ -260,6 +264,52 @@ pub async fn list(
         query.order_by((Parties::Table, sort_column), order.clone());
     }
     query.order_by((Parties::Table, Parties::Id), order).limit(u64::from(limit));
+    super::fetch_all(db, &query).await
+}
+
+/// A party a bulk action will change, as the scope finds it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct BulkTarget {
+    pub id: Uuid,
+    pub version: i64,
+    pub seller_id: Option<Uuid>,
+    pub branch_id: Option<Uuid>,
+}
+
+fn targets_select(scope: &Scope) -> SelectStatement {
+    let mut query = Query::select();
+    query
+        .columns(
+            [Parties::Id, Parties::Version, Parties::SellerId, Parties::BranchId]
+                .map(|c| (Parties::Table, c)),
+        )
+        .from(Parties::Table)
+        .cond_where(in_scope(scope));
+    query
+}
+
+/// What the filter selects, for a bulk action on all of it: at most
+/// `limit` rows (ask for one more to learn there are more).
+#[tracing::instrument(skip_all)]
+pub async fn bulk_matching(
+    db: &Db,
+    scope: &Scope,
+    filter: &PartyFilter,
+    limit: u64,
+) -> Result<Vec<BulkTarget>, DbError> {
+    let mut query = targets_select(scope);
+    query
+        .cond_where(filter::condition(&filter.tree, &PartyFields { org_id: scope.org_id }, filter.calendar))
+        .order_by((Parties::Table, Parties::Id), Order::Asc)
+        .limit(limit);
+    super::fetch_all(db, &query).await
+}
+
+/// The chosen parties the scope reaches; the others are left out.
+#[tracing::instrument(skip_all)]
+pub async fn bulk_chosen(db: &Db, scope: &Scope, ids: &[Uuid]) -> Result<Vec<BulkTarget>, DbError> {
+    let mut query = targets_select(scope);
+    query.and_where(Expr::col((Parties::Table, Parties::Id)).is_in(ids.iter().copied()));
     super::fetch_all(db, &query).await
 }
 

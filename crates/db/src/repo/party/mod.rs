@@ -17,7 +17,9 @@ mod list;
 
 pub use bulk::*;
 pub use ledger::*;
-pub use list::{Keyset, PartyFilter, PartySort, PartySummary, count, list, search};
+pub use list::{
+    BulkTarget, Keyset, PartyFilter, PartySort, PartySummary, bulk_chosen, bulk_matching, count, list, search,
+};
 
 fn col(name: &str) -> Alias {
     Alias::new(name)
@@ -367,6 +369,78 @@ pub async fn set_archived(
         .await?
         .rows_affected()
             == 1
+    }))
+}
+
+/// Moves a party to another portfolio (a bulk transfer) if it is still at
+/// `expected_version`.
+pub async fn set_portfolio_at(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: PartyId,
+    expected_version: i64,
+    portfolio: Portfolio,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE parties SET seller_id = $4, branch_id = $5, updated_at = $6, updated_by = $7,
+                version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3 AND merged_into IS NULL",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(expected_version)
+        .bind(portfolio.owner.map(|u| u.0))
+        .bind(portfolio.branch.map(|b| b.0))
+        .bind(now)
+        .bind(by.map(|u| u.0))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
+}
+
+/// Adds a tag a party does not have yet (a bulk action) if it is still at
+/// `expected_version`; the version moves either way, as the party was
+/// part of a change.
+pub async fn add_tag_at(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: PartyId,
+    expected_version: i64,
+    tag: &str,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        let moved = sqlx::query(
+            "UPDATE parties SET updated_at = $4, updated_by = $5, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3 AND merged_into IS NULL",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(expected_version)
+        .bind(now)
+        .bind(by.map(|u| u.0))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1;
+        if moved {
+            sqlx::query(
+                "INSERT INTO party_tags (org_id, party_id, tag) VALUES ($1, $2, $3)
+                 ON CONFLICT (party_id, tag) DO NOTHING",
+            )
+            .bind(org_id.0)
+            .bind(id.0)
+            .bind(tag)
+            .execute(&mut *conn)
+            .await?;
+        }
+        moved
     }))
 }
 

@@ -73,6 +73,7 @@ fn field_key(field: &str) -> Option<&'static str> {
         "revolving_credit_limit" => "party-revolving-credit",
         "company_sector" => "party-company-sector",
         "tags" => "party-tags",
+        "tag_added" => "customers-bulk-tag-added",
         "phones" => "party-phone",
         "emails" => "party-email",
         "seller_id" => "party-seller",

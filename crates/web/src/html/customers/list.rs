@@ -20,6 +20,21 @@ pub struct SortLink {
     pub indicator: &'static str,
 }
 
+pub struct BulkOffer {
+    pub edit: bool,
+    pub archive: bool,
+    pub export: bool,
+    /// More than one page: "every one the filters select" means more
+    /// than the rows shown.
+    pub matching: bool,
+}
+
+impl BulkOffer {
+    pub fn any(&self) -> bool {
+        self.edit || self.archive || self.export
+    }
+}
+
 pub struct ListRow {
     pub item: PartyListItem,
     pub status: String,
@@ -45,6 +60,11 @@ struct ListPage {
     /// None when the user may not export.
     export_link: Option<String>,
     can_create: bool,
+    /// The bulk actions the user's role offers; each is checked again
+    /// against every customer's portfolio.
+    bulk: BulkOffer,
+    /// This list's address, where a bulk action returns.
+    back: String,
     sort_links: Vec<SortLink>,
     statuses: Vec<(String, String)>,
     ufs: Vec<String>,
@@ -55,7 +75,7 @@ struct ListPage {
     search: Option<String>,
 }
 
-fn query_string(query: &PartyQuery, overrides: &[(&str, Option<String>)]) -> String {
+pub(super) fn query_string(query: &PartyQuery, overrides: &[(&str, Option<String>)]) -> String {
     let mut pairs: Vec<(&str, String)> = Vec::new();
     let fields: [(&str, Option<String>); 10] = [
         ("kind", query.kind.clone()),
@@ -98,8 +118,9 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
         .filter(|q| !q.is_empty());
     if let Some(q) = searched {
         let found = page.app().parties().search_parties(&page.actor, &q, 50).await?;
-        return render_list(&page, PartyQuery::default(), domain::page::Page::only(found), None, Some(q))
-            .await;
+        let found = domain::page::Page::only(found);
+        let context = ListContext { query: PartyQuery::default(), found, errors: None, search: Some(q) };
+        return render_list(&page, context).await;
     }
     // A refused filter empties the list and says why; the filters that did
     // read stay in the form.
@@ -130,7 +151,7 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
             Err(error) => return Err(error.into()),
         },
     };
-    render_list(&page, query, found, errors, None).await
+    render_list(&page, ListContext { query, found, errors, search: None }).await
 }
 
 #[derive(Template)]
@@ -162,13 +183,18 @@ fn filter_label(field: &str) -> Option<&'static str> {
     })
 }
 
-async fn render_list(
-    page: &Page,
-    query: PartyQuery,
-    found: domain::page::Page<PartyListItem>,
-    errors: Option<String>,
-    search: Option<String>,
-) -> PageResult {
+/// What the list page shows: the rows of a query or a search, and why a
+/// filter or an action was refused.
+pub(super) struct ListContext {
+    pub query: PartyQuery,
+    pub found: domain::page::Page<PartyListItem>,
+    pub errors: Option<String>,
+    /// The search these rows answer ("see all results"), if any.
+    pub search: Option<String>,
+}
+
+pub(super) async fn render_list(page: &Page, context: ListContext) -> PageResult {
+    let ListContext { query, found, errors, search } = context;
     let t = page.t;
     let actor = &page.actor;
     let link_with = |name: &'static str, cursor: &String| {
@@ -232,6 +258,16 @@ async fn render_list(
             .can(Permission::PartiesExport)
             .then(|| format!("/customers/export.csv?{}", query_string(&query, &[]))),
         can_create: actor.can(Permission::PartiesCreate) && actor.viewing_as.is_none(),
+        bulk: BulkOffer {
+            edit: actor.can(Permission::PartiesEdit) && actor.viewing_as.is_none(),
+            archive: actor.can(Permission::PartiesDelete) && actor.viewing_as.is_none(),
+            export: actor.can(Permission::PartiesExport),
+            matching: search.is_none() && !alone,
+        },
+        back: match query_string(&query, &[]) {
+            q if q.is_empty() => "/customers".to_string(),
+            q => format!("/customers?{q}"),
+        },
         seller_filter: query.seller_id.map(|s| s.to_string()).unwrap_or_default(),
         count_link: format!("/customers/count?{}", query_string(&query, &[])),
         query,

@@ -1,6 +1,7 @@
 //! Clientes: the customer list and search, the registration form, the
 //! customer page with its profile, and what is done from it.
 mod actions;
+mod bulk;
 mod form;
 mod list;
 mod profile;
@@ -18,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         .route("/customers/new", get(form::new_form))
         .route("/customers/search", get(search::search))
         .route("/customers/count", get(list::count))
+        .route("/customers/bulk", post(bulk::bulk))
         .route("/customers/validate", post(form::validate_field))
         .route("/customers/export.csv", get(list::export_csv))
         .route("/customers/{id}", get(sheet::show).post(form::update))

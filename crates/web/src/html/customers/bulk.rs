@@ -1,0 +1,92 @@
+//! Bulk actions from the customer list: on the rows checked, or on every
+//! customer the list's filters select. Back to the list as it was filtered,
+//! with a counted notice; a refusal shows the list again saying why.
+use super::list::{ListContext, render_list};
+use crate::error::PageResult;
+use crate::extract::{Form, Page, parse_urlencoded, see_other};
+use crate::flash::Flash;
+use crate::html::components::{FormOutcome, Pairs, value, values};
+use app::AppError;
+use app::parties::{PartyQuery, PartySelection};
+use domain::bulk::Chosen;
+use domain::party::PartyBulkChange;
+use domain::{PartyId, ValidationErrors};
+
+/// The list the form came from (never another site) and its query.
+fn list_of(form: &Pairs) -> (String, PartyQuery) {
+    let back = Some(value(form, "back").to_string())
+        .filter(|b| b == "/customers" || b.starts_with("/customers?"))
+        .unwrap_or_else(|| "/customers".to_string());
+    let query = back
+        .split_once('?')
+        .and_then(|(_, q)| parse_urlencoded::<PartyQuery>(q.as_bytes()).ok())
+        .unwrap_or_default();
+    (back, query)
+}
+
+fn selection(form: &Pairs, query: &PartyQuery) -> Result<PartySelection, ValidationErrors> {
+    if value(form, "matching") == "1" {
+        // The whole filtered list, wherever the page stood in it.
+        return Ok(PartySelection::Matching(Box::new(PartyQuery {
+            cursor: None,
+            before: None,
+            ..query.clone()
+        })));
+    }
+    values(form, "item")
+        .map(|item| {
+            Chosen::<PartyId>::parse(item)
+                .ok_or_else(|| ValidationErrors::single("item", "error-customers-bulk-none"))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(PartySelection::Chosen)
+}
+
+/// The export of a selection is a download of the list's CSV: the
+/// filtered list, or the rows checked by their ids.
+fn export_link(selection: &PartySelection) -> String {
+    let query = match selection {
+        PartySelection::Matching(query) => (**query).clone(),
+        PartySelection::Chosen(chosen) => {
+            let ids: Vec<String> = chosen.iter().map(|c| c.id.to_string()).collect();
+            let tree = serde_json::json!({ "field": "id", "in": ids });
+            PartyQuery { filter: Some(tree.to_string()), ..Default::default() }
+        }
+    };
+    format!("/customers/export.csv?{}", super::list::query_string(&query, &[]))
+}
+
+pub async fn bulk(page: Page, Form(form): Form<Pairs>) -> PageResult {
+    let (back, query) = list_of(&form);
+    let action = value(&form, "action");
+    let attempt = async {
+        let chosen = selection(&form, &query)?;
+        if action == "export" {
+            if let PartySelection::Chosen(rows) = &chosen
+                && rows.is_empty()
+            {
+                return Err(ValidationErrors::single("item", "error-customers-bulk-none").into());
+            }
+            return Ok(Err(export_link(&chosen)));
+        }
+        let what = PartyBulkChange::parse(action, value(&form, "seller_id"), value(&form, "tag"))?;
+        let count = page.app().parties().change_in_bulk(&page.actor, &chosen, &what).await?;
+        Ok::<_, AppError>(Ok((what, count)))
+    };
+    match attempt.await {
+        Ok(Ok((what, count))) => page.redirect_with(&back, Flash::counted(what.notice(), count as i64)).await,
+        Ok(Err(download)) => Ok(see_other(&download)),
+        Err(error) => {
+            let outcome = FormOutcome::of(Some(error), &page.t)?;
+            let message = outcome
+                .alert
+                .clone()
+                .unwrap_or_else(|| outcome.errors.messages().collect::<Vec<_>>().join(" "));
+            let found = page.app().parties().list_parties(&page.actor, &query).await?;
+            let mut response =
+                render_list(&page, ListContext { query, found, errors: Some(message), search: None }).await?;
+            *response.status_mut() = outcome.status;
+            Ok(response)
+        }
+    }
+}
