@@ -267,6 +267,52 @@ async fn run() {
         report(&format!("list first page, UF={uf}, account manager (branch) — p50 ×{ratio:.2}"), branch);
     }
 
+    // Issue 12: every sortable column, both ways, over the whole
+    // organisation; and the tag filter, for a tag one customer in thirty
+    // has and for one only twenty have.
+    let rare: Vec<_> = app
+        .parties()
+        .list_parties(&actor, &PartyQuery { state: Some("AC".into()), limit: Some(20), ..Default::default() })
+        .await
+        .expect("list")
+        .items
+        .into_iter()
+        .map(|item| domain::bulk::Chosen { id: domain::PartyId(item.id), version: item.version })
+        .collect();
+    let tag_rare = domain::party::PartyBulkChange::AddTag("benchraro".into());
+    let tagged = PartyQuery { tag: Some("benchraro".into()), ..Default::default() };
+    if matches!(app.parties().count_parties(&actor, &tagged).await, Ok(0)) {
+        app.parties()
+            .change_in_bulk(&actor, &app::parties::PartySelection::Chosen(rare), &tag_rare)
+            .await
+            .expect("rare tag");
+    }
+    for sort in ["name", "city", "state", "newest"] {
+        for dir in ["asc", "desc"] {
+            let query = PartyQuery { sort: Some(sort.into()), dir: Some(dir.into()), ..Default::default() };
+            let mut samples = Vec::new();
+            for _ in 0..100 {
+                let started = Instant::now();
+                let page = app.parties().list_parties(&actor, &query).await.expect("sorted");
+                samples.push(started.elapsed());
+                assert_eq!(page.items.len(), 50);
+            }
+            report(&format!("list first page, sorted by {sort} {dir}"), samples);
+        }
+    }
+    for tag in ["vip", "benchraro"] {
+        for sort in ["name", "city"] {
+            let query = PartyQuery { tag: Some(tag.into()), sort: Some(sort.into()), ..Default::default() };
+            let mut samples = Vec::new();
+            for _ in 0..100 {
+                let started = Instant::now();
+                app.parties().list_parties(&actor, &query).await.expect("tagged");
+                samples.push(started.elapsed());
+            }
+            report(&format!("list first page, tag={tag}, sorted by {sort}"), samples);
+        }
+    }
+
     let mut next_pages = Vec::new();
     let mut cursor = None;
     for _ in 0..50 {
