@@ -42,6 +42,8 @@ capability_handles! {
     interactions => Interactions,
     /// Minha fila: interactions across customers, and bulk actions on them.
     work_queue => WorkQueue,
+    /// How each person sees a list: columns and saved views.
+    list_views => ListViews,
     /// Acesso: branches, roles, assignments, portfolios, view-as.
     access => Access,
     /// The organisation's users.

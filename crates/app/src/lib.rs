@@ -15,6 +15,7 @@ mod demo_profiles;
 mod error;
 mod handles;
 pub mod interactions;
+pub mod list_views;
 pub mod parties;
 mod rate_limit;
 pub mod registry_settings;

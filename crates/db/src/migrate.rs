@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009", "search_scope"),
     migration!(10, "0010", "currency"),
     migration!(11, "0011", "theme"),
+    migration!(12, "0012", "list_views"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

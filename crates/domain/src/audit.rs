@@ -70,6 +70,7 @@ pub enum AuditEntity {
     PartyRelationship,
     Portfolio,
     Role,
+    SavedView,
     Session,
     User,
     Vehicle,
@@ -78,7 +79,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 23] = [
+    pub const ALL: [AuditEntity; 24] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -97,6 +98,7 @@ impl AuditEntity {
         AuditEntity::PartyRelationship,
         AuditEntity::Portfolio,
         AuditEntity::Role,
+        AuditEntity::SavedView,
         AuditEntity::Session,
         AuditEntity::User,
         AuditEntity::Vehicle,
@@ -124,6 +126,7 @@ impl AuditEntity {
             AuditEntity::PartyRelationship => "party_relationship",
             AuditEntity::Portfolio => "portfolio",
             AuditEntity::Role => "role",
+            AuditEntity::SavedView => "saved_view",
             AuditEntity::Session => "session",
             AuditEntity::User => "user",
             AuditEntity::Vehicle => "vehicle",

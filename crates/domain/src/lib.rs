@@ -62,6 +62,7 @@ pub mod email;
 pub mod filter;
 pub mod ids;
 pub mod interaction;
+pub mod list_view;
 pub mod locale;
 pub mod money;
 pub mod page;

@@ -272,7 +272,10 @@ async fn run() {
     // has and for one only twenty have.
     let rare: Vec<_> = app
         .parties()
-        .list_parties(&actor, &PartyQuery { state: Some("AC".into()), limit: Some(20), ..Default::default() })
+        .list_parties(
+            &actor,
+            &PartyQuery { sort: Some("newest".into()), limit: Some(20), ..Default::default() },
+        )
         .await
         .expect("list")
         .items

@@ -139,7 +139,11 @@
     }
     var all = form.querySelector("[data-check-all]");
     if (all) { all.checked = chosen > 0 && chosen === boxes(form).length; all.indeterminate = chosen > 0 && chosen < boxes(form).length; }
+    if (form.querySelector(".bulk-actions")) form.classList.toggle("bulk-idle", chosen === 0);
   }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-bulk]").forEach(recount);
+  });
   var last = null;
   document.addEventListener("click", function (event) {
     var box = event.target;
@@ -339,20 +343,21 @@
   });
 })();
 
-// The administration menu closes on a click elsewhere or on Escape, as a
-// menu does.
+// Menus and popovers (the administration menu, the column chooser) close
+// on a click elsewhere or on Escape, as a menu does.
 (function () {
+  var MENUS = "[data-nav-group], details.popover";
   function closeAll(except) {
-    document.querySelectorAll("[data-nav-group][open]").forEach(function (group) {
+    document.querySelectorAll("[data-nav-group][open], details.popover[open]").forEach(function (group) {
       if (group !== except) group.removeAttribute("open");
     });
   }
   document.addEventListener("click", function (event) {
-    closeAll(event.target.closest ? event.target.closest("[data-nav-group]") : null);
+    closeAll(event.target.closest ? event.target.closest(MENUS) : null);
   });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    var open = document.querySelector("[data-nav-group][open]");
+    var open = document.querySelector("[data-nav-group][open], details.popover[open]");
     if (!open) return;
     open.removeAttribute("open");
     open.querySelector("summary").focus();

@@ -875,3 +875,26 @@ error-customers-bulk-too-many = Check at most 200 customers at a time.
 error-customers-bulk-too-many-matching = The filters select more than 1,000 customers: narrow them before acting on all.
 error-customers-bulk-choose-seller = Choose the seller who takes the customers.
 error-bulk-items-or-matching = Send either the chosen items or the filters.
+
+# Columns and saved views of the customer list
+customers-views = Saved views
+customers-view-all = All
+customers-view-shared-by = Shared by { $name }
+customers-view-confirm-delete = Delete the view "{ $name }"?
+customers-view-delete = Delete view
+customers-view-save = Save view
+customers-view-save-hint = Keeps this list's filters, order and columns under a name.
+customers-view-name = View name
+customers-view-share = Share with the team
+customers-view-save-action = Save
+customers-view-saved = View saved.
+customers-view-deleted = View deleted.
+customers-columns = Columns
+customers-columns-hint = Tick the columns to show; ↑ moves a column up.
+customers-column-up = Move { $name } up
+customers-columns-save = Apply
+customers-columns-saved = Columns saved.
+error-column-invalid = Unknown column.
+error-view-name-too-long = Use at most 60 characters.
+audit-entity-saved_view = Saved view
+customers-view-shared-mark = team

@@ -878,3 +878,26 @@ error-customers-bulk-too-many = Marque no máximo 200 cadastros de cada vez.
 error-customers-bulk-too-many-matching = Os filtros selecionam mais de 1.000 cadastros: refine-os antes de aplicar uma ação a todos.
 error-customers-bulk-choose-seller = Escolha o vendedor que recebe os cadastros.
 error-bulk-items-or-matching = Envie os itens escolhidos ou os filtros, um dos dois.
+
+# Columns and saved views of the customer list
+customers-views = Visões salvas
+customers-view-all = Todos
+customers-view-shared-by = Compartilhada por { $name }
+customers-view-confirm-delete = Excluir a visão "{ $name }"?
+customers-view-delete = Excluir visão
+customers-view-save = Salvar visão
+customers-view-save-hint = Guarda os filtros, a ordem e as colunas desta lista com um nome.
+customers-view-name = Nome da visão
+customers-view-share = Compartilhar com a equipe
+customers-view-save-action = Salvar
+customers-view-saved = Visão salva.
+customers-view-deleted = Visão excluída.
+customers-columns = Colunas
+customers-columns-hint = Marque as colunas a mostrar; ↑ sobe uma coluna.
+customers-column-up = Subir { $name }
+customers-columns-save = Aplicar
+customers-columns-saved = Colunas salvas.
+error-column-invalid = Coluna desconhecida.
+error-view-name-too-long = Use no máximo 60 caracteres.
+audit-entity-saved_view = Visão salva
+customers-view-shared-mark = equipe

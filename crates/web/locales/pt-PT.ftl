@@ -878,3 +878,26 @@ error-customers-bulk-too-many = Marque no máximo 200 registos de cada vez.
 error-customers-bulk-too-many-matching = Os filtros selecionam mais de 1.000 registos: refine-os antes de aplicar uma ação a todos.
 error-customers-bulk-choose-seller = Escolha o vendedor que recebe os registos.
 error-bulk-items-or-matching = Envie os itens escolhidos ou os filtros, um dos dois.
+
+# Columns and saved views of the customer list
+customers-views = Vistas guardadas
+customers-view-all = Todos
+customers-view-shared-by = Partilhada por { $name }
+customers-view-confirm-delete = Eliminar a vista "{ $name }"?
+customers-view-delete = Eliminar vista
+customers-view-save = Guardar vista
+customers-view-save-hint = Guarda os filtros, a ordem e as colunas desta lista com um nome.
+customers-view-name = Nome da vista
+customers-view-share = Partilhar com a equipa
+customers-view-save-action = Guardar
+customers-view-saved = Vista guardada.
+customers-view-deleted = Vista eliminada.
+customers-columns = Colunas
+customers-columns-hint = Marque as colunas a mostrar; ↑ sobe uma coluna.
+customers-column-up = Subir { $name }
+customers-columns-save = Aplicar
+customers-columns-saved = Colunas guardadas.
+error-column-invalid = Coluna desconhecida.
+error-view-name-too-long = Use no máximo 60 caracteres.
+audit-entity-saved_view = Vista guardada
+customers-view-shared-mark = equipa

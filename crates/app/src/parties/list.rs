@@ -12,12 +12,13 @@ use domain::audit::{AuditAction, AuditEntity};
 use domain::filter::{Filter, Test, Value};
 use domain::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, page_size};
 use domain::party::PartyField;
-use serde::Deserialize;
+use domain::search::fold;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// What the customer list asks for.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema, utoipa::IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema, utoipa::IntoParams)]
 #[serde(default)]
 pub struct PartyQuery {
     /// `person` or `company`
@@ -130,21 +131,35 @@ impl PartyQuery {
     }
 }
 
+/// A page's edge as an opaque cursor: `<id>~<name>` sorting by name,
+/// `<id>~<length of value>~<value><name>` by city or UF (the value is
+/// free text, so its length says where the name starts), `<id>~` newest.
 fn encode_cursor(sort: PartySort, row: &PartySummary) -> String {
-    let value = match sort {
-        PartySort::Name => row.sort_name.clone(),
-        PartySort::City => domain::search::fold(&row.city),
-        PartySort::State => row.state.clone(),
-        PartySort::Newest => String::new(),
-    };
-    format!("{}~{}", row.id.simple(), value)
+    let id = row.id.simple();
+    match sort {
+        PartySort::Name => format!("{id}~{}", row.sort_name),
+        PartySort::City | PartySort::State => {
+            let value = if sort == PartySort::City { fold(&row.city) } else { row.state.clone() };
+            format!("{id}~{}~{value}{}", value.len(), row.sort_name)
+        }
+        PartySort::Newest => format!("{id}~"),
+    }
 }
 
-fn decode_cursor(cursor: &str) -> Result<Keyset, ValidationErrors> {
-    let (id, value) =
-        cursor.split_once('~').ok_or_else(|| ValidationErrors::single("cursor", "error-cursor-invalid"))?;
-    let id = Uuid::parse_str(id).map_err(|_| ValidationErrors::single("cursor", "error-cursor-invalid"))?;
-    Ok(Keyset { value: value.to_string(), id })
+fn decode_cursor(sort: PartySort, cursor: &str) -> Result<Keyset, ValidationErrors> {
+    let invalid = || ValidationErrors::single("cursor", "error-cursor-invalid");
+    let (id, rest) = cursor.split_once('~').ok_or_else(invalid)?;
+    let id = Uuid::parse_str(id).map_err(|_| invalid())?;
+    Ok(match sort {
+        PartySort::City | PartySort::State => {
+            let (length, rest) = rest.split_once('~').ok_or_else(invalid)?;
+            let length: usize = length.parse().map_err(|_| invalid())?;
+            let value = rest.get(..length).ok_or_else(invalid)?;
+            let name = rest.get(length..).ok_or_else(invalid)?;
+            Keyset { value: value.to_string(), name: Some(name.to_string()), id }
+        }
+        _ => Keyset { value: rest.to_string(), name: None, id },
+    })
 }
 
 impl Parties<'_> {
@@ -170,7 +185,8 @@ impl Parties<'_> {
     ) -> Result<Page<PartyListItem>, AppError> {
         let filter = self.filter_for(actor, query)?;
         let (sort, descending) = query.sort()?;
-        let given = |c: &Option<String>| c.as_deref().filter(|c| !c.is_empty()).map(decode_cursor);
+        let given =
+            |c: &Option<String>| c.as_deref().filter(|c| !c.is_empty()).map(|c| decode_cursor(sort, c));
         // A page before a cursor is read backwards from it, then turned.
         let (from, backwards) = match (given(&query.cursor), given(&query.before)) {
             (Some(after), _) => (Some(after?), false),
@@ -287,7 +303,7 @@ impl Parties<'_> {
             )
             .await?;
             let last_page = rows.len() < PAGE as usize;
-            after = rows.last().map(|row| Keyset { value: row.sort_name.clone(), id: row.id });
+            after = rows.last().map(|row| Keyset { value: row.sort_name.clone(), name: None, id: row.id });
             let count = rows.len() as u64;
             if !sink(rows.into_iter().map(PartyListItem::from).collect()).await {
                 break;

@@ -3,6 +3,7 @@ mod access;
 mod agenda;
 mod auth;
 mod dashboard;
+mod list_views;
 mod parties;
 mod users;
 mod work_queue;

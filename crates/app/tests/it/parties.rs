@@ -222,6 +222,11 @@ async fn list_filters_sorts_and_pages(t: TestDb) {
         .map(|p| p.full_name)
         .collect();
     assert_eq!(names, ["Davi", "Carla", "Bruno", "Ana", "Álvaro"]);
+    // All in one city: sorted by city, names are alphabetical within it.
+    let by_city = PartyQuery { sort: Some("city".into()), ..Default::default() };
+    let page = app.parties().list_parties(&admin, &by_city).await.expect("by city");
+    let names: Vec<&str> = page.items.iter().map(|p| p.full_name.as_str()).collect();
+    assert_eq!(names, ["Álvaro", "Ana", "Bruno", "Carla", "Davi"]);
     let bad = PartyQuery { sort: Some("password".into()), ..Default::default() };
     assert!(matches!(app.parties().list_parties(&admin, &bad).await, Err(AppError::Validation(_))));
 }

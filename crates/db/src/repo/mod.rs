@@ -6,6 +6,7 @@ pub mod appointment;
 pub mod audit;
 pub mod dashboard;
 pub mod interaction;
+pub mod list_view;
 pub mod merge;
 pub mod organisation;
 pub mod party;

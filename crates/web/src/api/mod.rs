@@ -4,6 +4,7 @@ mod access;
 mod agenda;
 mod audit;
 mod interactions;
+mod list_views;
 mod me;
 mod organisation;
 mod parties;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(interactions::routes())
         .merge(agenda::routes())
         .merge(work_queue::routes())
+        .merge(list_views::routes())
         .fallback(|| async { Error::not_found() })
 }
 
@@ -80,6 +82,7 @@ pub fn openapi_document() -> String {
         interactions::Doc::openapi(),
         agenda::Doc::openapi(),
         work_queue::Doc::openapi(),
+        list_views::Doc::openapi(),
     ] {
         document.merge(part);
     }

@@ -663,6 +663,25 @@ async fn customer_filters_from_the_form_and_tokens_after_a_reload() {
     client.goto(&t.url("/customers?tag=frota")).await.expect("tagged");
     wait_for_text(client, "#customers-count", "2 cadastros").await;
 
+    // The column chooser: without the e-mail, the city first; then the
+    // list saved as a shared view, which opens with its columns.
+    click(client, "#column-menu summary").await;
+    click(client, "#column-email").await;
+    click(client, "#column-up-city").await;
+    wait_for_text(client, "#flash .toast", "Colunas salvas.").await;
+    let head = wait_for_text(client, "#customers-table thead", "Cidade").await;
+    assert!(!head.contains("E-mail"), "the e-mail column is gone: {head}");
+    click(client, "#view-save-menu summary").await;
+    fill(client, "#view-name", "Frotas").await;
+    click(client, "#view-shared").await;
+    click(client, "#view-save").await;
+    wait_for_text(client, "#flash .toast", "Visão salva.").await;
+    wait_for_text(client, "#saved-views [aria-current=true]", "Frotas").await;
+    browser.screenshot("customers-saved-view").await;
+    click(client, "#view-all").await;
+    wait_for_text(client, "#saved-views [aria-current=true]", "Todos").await;
+    wait_for_text(client, "#customers-table thead", "Cidade").await;
+
     // A customer that does not exist: a page in the layout, in Portuguese.
     client.goto(&t.url("/customers/not-a-customer")).await.expect("missing");
     wait_for_text(client, "h1", "Não encontramos").await;

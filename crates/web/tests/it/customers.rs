@@ -525,3 +525,121 @@ async fn bulk_actions_from_the_list_change_all_or_nothing(t: TestApp) {
     assert_eq!(again.status(), 409, "the version moved");
 }
 web_test!(bulk_actions_from_the_list_change_all_or_nothing);
+
+/// The column chooser and saved views as the browser's forms send them,
+/// and through the API.
+async fn columns_and_saved_views_shape_the_list(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party =
+        json!({ "full_name": "Vera Visão", "tags": ["vip"], "address": { "city": "Recife", "state": "PE" } });
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", party).await.status(), 201);
+    let (client, token) = t.login(&t.admin).await;
+    // The header cells' text, tags stripped.
+    let headers = |html: &str| -> Vec<String> {
+        let head = html.split("<thead>").nth(1).and_then(|h| h.split("</thead>").next()).unwrap_or_default();
+        head.split("<th ")
+            .skip(1)
+            .map(|cell| {
+                // The cell starts inside its own <th …> tag.
+                let (mut text, mut in_tag) = (String::new(), true);
+                for c in cell.split("</th>").next().unwrap_or_default().chars() {
+                    match c {
+                        '<' => in_tag = true,
+                        '>' => in_tag = false,
+                        c if !in_tag => text.push(c),
+                        _ => {}
+                    }
+                }
+                text.trim().to_string()
+            })
+            .filter(|text| !text.is_empty())
+            .collect()
+    };
+    let list = t.html(&client, "/customers").await;
+    assert!(list.contains("id=\"column-chooser\"") && list.contains("id=\"saved-views\""));
+    assert!(headers(&list).contains(&"E-mail".to_string()), "{:?}", headers(&list));
+    let choose = |fields: Vec<(&'static str, &'static str)>| {
+        let mut form = vec![("csrf_token", token.as_str()), ("back", "/customers")];
+        form.extend(fields);
+        client.post(t.url("/customers/columns")).form(&form).send()
+    };
+    let chosen =
+        choose(vec![("columns", "phone"), ("columns", "seller"), ("columns", "city")]).await.expect("POST");
+    assert_eq!(chosen.status(), 303);
+    let shown = headers(&t.html(&client, "/customers").await);
+    assert_eq!(&shown[shown.len() - 3..], ["Telefone", "Vendedor responsável", "Cidade"], "{shown:?}");
+    assert!(!shown.contains(&"E-mail".to_string()));
+    let moved =
+        choose(vec![("columns", "phone"), ("columns", "seller"), ("columns", "city"), ("up", "city")])
+            .await
+            .expect("POST");
+    assert_eq!(moved.status(), 303);
+    let shown = headers(&t.html(&client, "/customers").await);
+    assert_eq!(&shown[shown.len() - 3..], ["Telefone", "Cidade", "Vendedor responsável"], "↑ moved the city");
+    let refused = choose(vec![("columns", "password")]).await.expect("POST");
+    assert_eq!(refused.status(), 422);
+
+    let save = |name: &'static str| {
+        client
+            .post(t.url("/customers/views"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("back", "/customers?tag=vip&sort=city"),
+                ("columns", "city"),
+                ("columns", "phone"),
+                ("name", name),
+                ("shared", "1"),
+            ])
+            .send()
+    };
+    let nameless = save("").await.expect("POST");
+    assert_eq!(nameless.status(), 422);
+    let saved = save("VIP por cidade").await.expect("POST");
+    assert_eq!(saved.status(), 303);
+    let opened_at = saved.headers()["location"].to_str().expect("location").to_string();
+    assert!(opened_at.starts_with("/customers?tag=vip&sort=city&view="), "{opened_at}");
+    let opened = t.html(&client, &opened_at).await;
+    assert!(opened.contains("Visão salva.") && opened.contains("aria-current=\"true\""), "the view is open");
+    let shown = headers(&opened);
+    assert_eq!(&shown[shown.len() - 2..], ["Cidade", "Telefone"], "the view's columns");
+    assert!(opened.contains("Vera Visão"));
+
+    let views = t.api_get(&bearer, "/api/v1/lists/customers/views").await;
+    assert_eq!(views[0]["name"], "VIP por cidade");
+    assert_eq!(views[0]["query"], "tag=vip&sort=city");
+    let id = views[0]["id"].as_str().expect("id").to_string();
+    let columns = t
+        .api_send(
+            reqwest::Method::PUT,
+            &bearer,
+            "/api/v1/lists/customers/columns",
+            json!({ "columns": ["email", "state"] }),
+        )
+        .await;
+    assert_eq!(columns.status(), 200);
+    assert_eq!(
+        t.api_get(&bearer, "/api/v1/lists/customers/columns").await["columns"],
+        json!(["email", "state"])
+    );
+    let bad = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            "/api/v1/lists/customers/views",
+            json!({ "name": "X", "query": "sort=senha" }),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+
+    let deleted = client
+        .post(t.url(&format!("/customers/views/{id}/delete")))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(deleted.status(), 303);
+    assert!(!t.html(&client, "/customers").await.contains("VIP por cidade"), "gone");
+    let again = t.api_send(reqwest::Method::DELETE, &bearer, &format!("/api/v1/views/{id}"), json!({})).await;
+    assert_eq!(again.status(), 404);
+}
+web_test!(columns_and_saved_views_shape_the_list);

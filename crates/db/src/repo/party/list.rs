@@ -68,10 +68,12 @@ pub struct PartyFilter {
     pub calendar: Calendar,
 }
 
-/// Where the previous page ended: the sort value and the id.
+/// Where the previous page ended: the sort value, the name under it
+/// (sorting by city or UF, names are alphabetical within each) and the id.
 #[derive(Clone, Debug)]
 pub struct Keyset {
     pub value: String,
+    pub name: Option<String>,
     pub id: Uuid,
 }
 
@@ -141,7 +143,10 @@ impl FieldSql<PartyField> for PartyFields {
 
 impl PartyFields {
     /// A test on the party's child rows (tags, vehicles): some row passes
-    /// it; "is empty" asks for no row with a value at all.
+    /// it; "is empty" asks for no row with a value at all. Written as
+    /// `id IN (…)`, not a correlated EXISTS, so the planner may start from
+    /// the child's index when few rows pass (a rare tag) instead of
+    /// probing every party in list order.
     fn child_test(
         &self,
         table: &'static str,
@@ -152,17 +157,13 @@ impl PartyFields {
     ) -> SimpleExpr {
         let child = |condition: Option<SimpleExpr>| {
             let mut rows = Query::select();
-            rows.expr(Expr::val(1))
+            rows.column((Alias::new(table), Alias::new("party_id")))
                 .from(Alias::new(table))
-                .and_where(
-                    Expr::col((Alias::new(table), Alias::new("party_id")))
-                        .equals((Parties::Table, Parties::Id)),
-                )
                 .and_where(Expr::col((Alias::new(table), Alias::new("org_id"))).eq(self.org_id.0));
             if let Some(condition) = condition {
                 rows.and_where(condition);
             }
-            Expr::exists(rows.to_owned())
+            Expr::col((Parties::Table, Parties::Id)).in_subquery(rows.to_owned())
         };
         let value = SimpleExpr::from(Expr::col((Alias::new(table), Alias::new(column))));
         match test {
@@ -234,36 +235,34 @@ pub async fn list(
     limit: u32,
 ) -> Result<Vec<PartySummary>, DbError> {
     let mut query = filtered_select(scope, filter);
-    let sort_column = match sort {
-        PartySort::Name => Parties::SortName,
-        PartySort::City => Parties::CityKey,
-        PartySort::State => Parties::State,
-        PartySort::Newest => Parties::Id,
+    // City and UF sort by name within each, which is also the order of
+    // their indexes (org, city or UF, name, id).
+    let order_columns: &[Parties] = match sort {
+        PartySort::Name => &[Parties::SortName, Parties::Id],
+        PartySort::City => &[Parties::CityKey, Parties::SortName, Parties::Id],
+        PartySort::State => &[Parties::State, Parties::SortName, Parties::Id],
+        PartySort::Newest => &[Parties::Id],
     };
     let order = if descending { Order::Desc } else { Order::Asc };
     if let Some(keyset) = after {
         // A row-value comparison lets both databases seek the index to the
         // cursor; the equivalent OR makes SQLite scan from the start.
-        let (columns, values) = if sort == PartySort::Newest {
-            (
-                Expr::tuple([Expr::col((Parties::Table, Parties::Id)).into()]),
-                Expr::tuple([Expr::val(keyset.id).into()]),
-            )
-        } else {
-            (
-                Expr::tuple([
-                    Expr::col((Parties::Table, sort_column)).into(),
-                    Expr::col((Parties::Table, Parties::Id)).into(),
-                ]),
-                Expr::tuple([Expr::val(keyset.value.clone()).into(), Expr::val(keyset.id).into()]),
-            )
-        };
+        let columns = Expr::tuple(order_columns.iter().map(|c| Expr::col((Parties::Table, *c)).into()));
+        let mut values: Vec<SimpleExpr> = Vec::new();
+        if sort != PartySort::Newest {
+            values.push(Expr::val(keyset.value.clone()).into());
+        }
+        if order_columns.len() == 3 {
+            values.push(Expr::val(keyset.name.clone().unwrap_or_default()).into());
+        }
+        values.push(Expr::val(keyset.id).into());
+        let values = Expr::tuple(values);
         query.and_where(if descending { columns.lt(values) } else { columns.gt(values) });
     }
-    if sort != PartySort::Newest {
-        query.order_by((Parties::Table, sort_column), order.clone());
+    for column in order_columns {
+        query.order_by((Parties::Table, *column), order.clone());
     }
-    query.order_by((Parties::Table, Parties::Id), order).limit(u64::from(limit));
+    query.limit(u64::from(limit));
     super::fetch_all(db, &query).await
 }
 

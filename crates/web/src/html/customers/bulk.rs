@@ -1,28 +1,16 @@
 //! Bulk actions from the customer list: on the rows checked, or on every
 //! customer the list's filters select. Back to the list as it was filtered,
 //! with a counted notice; a refusal shows the list again saying why.
-use super::list::{ListContext, render_list};
+use super::list::{list_of, refused};
 use crate::error::PageResult;
-use crate::extract::{Form, Page, parse_urlencoded, see_other};
+use crate::extract::{Form, Page, see_other};
 use crate::flash::Flash;
-use crate::html::components::{FormOutcome, Pairs, value, values};
+use crate::html::components::{Pairs, value, values};
 use app::AppError;
 use app::parties::{PartyQuery, PartySelection};
 use domain::bulk::Chosen;
 use domain::party::PartyBulkChange;
 use domain::{PartyId, ValidationErrors};
-
-/// The list the form came from (never another site) and its query.
-fn list_of(form: &Pairs) -> (String, PartyQuery) {
-    let back = Some(value(form, "back").to_string())
-        .filter(|b| b == "/customers" || b.starts_with("/customers?"))
-        .unwrap_or_else(|| "/customers".to_string());
-    let query = back
-        .split_once('?')
-        .and_then(|(_, q)| parse_urlencoded::<PartyQuery>(q.as_bytes()).ok())
-        .unwrap_or_default();
-    (back, query)
-}
 
 fn selection(form: &Pairs, query: &PartyQuery) -> Result<PartySelection, ValidationErrors> {
     if value(form, "matching") == "1" {
@@ -76,17 +64,6 @@ pub async fn bulk(page: Page, Form(form): Form<Pairs>) -> PageResult {
     match attempt.await {
         Ok(Ok((what, count))) => page.redirect_with(&back, Flash::counted(what.notice(), count as i64)).await,
         Ok(Err(download)) => Ok(see_other(&download)),
-        Err(error) => {
-            let outcome = FormOutcome::of(Some(error), &page.t)?;
-            let message = outcome
-                .alert
-                .clone()
-                .unwrap_or_else(|| outcome.errors.messages().collect::<Vec<_>>().join(" "));
-            let found = page.app().parties().list_parties(&page.actor, &query).await?;
-            let mut response =
-                render_list(&page, ListContext { query, found, errors: Some(message), search: None }).await?;
-            *response.status_mut() = outcome.status;
-            Ok(response)
-        }
+        Err(error) => refused(&page, query, error).await,
     }
 }

@@ -1,7 +1,9 @@
 //! The customer list: filters, sortable columns, keyset pages and the
 //! CSV export of what the filters select.
+use super::views::{ColumnChoice, ColumnHead, ViewChip, column_chooser, column_heads, view_chips};
 use crate::error::PageResult;
 use crate::extract::{Page, Query, TryQuery, parse_urlencoded};
+use crate::html::components::{FormOutcome, Pairs, value};
 use crate::i18n::Tr;
 use crate::labels::Labels;
 use crate::layout::Shell;
@@ -65,7 +67,17 @@ struct ListPage {
     bulk: BulkOffer,
     /// This list's address, where a bulk action returns.
     back: String,
-    sort_links: Vec<SortLink>,
+    /// The name's header, always first.
+    name_sort: SortLink,
+    /// The columns shown after the name, in the user's (or the view's) order.
+    columns: Vec<ColumnHead>,
+    /// Every column, the shown ones first, for the column chooser.
+    chooser: Vec<ColumnChoice>,
+    views: Vec<ViewChip>,
+    /// The open view, if the list came from one.
+    view: Option<ViewChip>,
+    /// The sellers by id, for the seller column.
+    seller_names: std::collections::HashMap<uuid::Uuid, String>,
     statuses: Vec<(String, String)>,
     ufs: Vec<String>,
     sellers: Vec<(String, String)>,
@@ -119,7 +131,8 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
     if let Some(q) = searched {
         let found = page.app().parties().search_parties(&page.actor, &q, 50).await?;
         let found = domain::page::Page::only(found);
-        let context = ListContext { query: PartyQuery::default(), found, errors: None, search: Some(q) };
+        let context =
+            ListContext { query: PartyQuery::default(), found, errors: None, search: Some(q), view: None };
         return render_list(&page, context).await;
     }
     // A refused filter empties the list and says why; the filters that did
@@ -151,7 +164,10 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
             Err(error) => return Err(error.into()),
         },
     };
-    render_list(&page, ListContext { query, found, errors, search: None }).await
+    let view = form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+        .find(|(name, _)| name == "view")
+        .and_then(|(_, value)| value.parse().ok());
+    render_list(&page, ListContext { query, found, errors, search: None, view }).await
 }
 
 #[derive(Template)]
@@ -191,14 +207,25 @@ pub(super) struct ListContext {
     pub errors: Option<String>,
     /// The search these rows answer ("see all results"), if any.
     pub search: Option<String>,
+    /// The saved view the list was opened from (`view=<id>`).
+    pub view: Option<uuid::Uuid>,
 }
 
 pub(super) async fn render_list(page: &Page, context: ListContext) -> PageResult {
-    let ListContext { query, found, errors, search } = context;
+    let ListContext { query, found, errors, search, view } = context;
     let t = page.t;
     let actor = &page.actor;
+    let views = page.app().list_views().customer_views(actor).await?;
+    let open_view = view.and_then(|id| views.iter().find(|v| v.id == id));
+    let columns = match open_view {
+        Some(open) => open.columns.clone(),
+        None => page.app().list_views().customer_columns(actor).await?,
+    };
+    // Links within the list keep the view it was opened from.
+    let view_param = open_view.map(|v| v.id.to_string());
     let link_with = |name: &'static str, cursor: &String| {
-        format!("/customers?{}", query_string(&query, &[(name, Some(cursor.clone()))]))
+        let overrides = [(name, Some(cursor.clone())), ("view", view_param.clone())];
+        format!("/customers?{}", query_string(&query, &overrides))
     };
     let next_link = found.next_cursor.as_ref().map(|cursor| link_with("cursor", cursor));
     let prev_link = found.prev_cursor.as_ref().map(|cursor| link_with("before", cursor));
@@ -218,7 +245,11 @@ pub(super) async fn render_list(page: &Page, context: ListContext) -> PageResult
                 (true, true) => "descending",
                 _ => "none",
             };
-            let overrides = [("sort", Some(column.to_string())), ("dir", Some(dir.to_string()))];
+            let overrides = [
+                ("sort", Some(column.to_string())),
+                ("dir", Some(dir.to_string())),
+                ("view", view_param.clone()),
+            ];
             SortLink { column, link: format!("/customers?{}", query_string(&query, &overrides)), indicator }
         })
         .to_vec();
@@ -226,7 +257,14 @@ pub(super) async fn render_list(page: &Page, context: ListContext) -> PageResult
     let statuses =
         Labels::options(&t, page.app().registry().customer_statuses(actor).await.unwrap_or_default());
     let sellers = page.app().parties().sellers(actor).await.unwrap_or_default();
+    let chips = view_chips(&views, open_view.map(|v| v.id));
     page.render(&ListPage {
+        columns: column_heads(&t, &columns, &sort_links),
+        name_sort: sort_links[0].clone(),
+        chooser: column_chooser(&t, &columns),
+        view: chips.iter().find(|chip| chip.current).cloned(),
+        views: chips,
+        seller_names: sellers.iter().cloned().collect(),
         t,
         shell: page.shell("customers"),
         rows: found
@@ -264,7 +302,7 @@ pub(super) async fn render_list(page: &Page, context: ListContext) -> PageResult
             export: actor.can(Permission::PartiesExport),
             matching: search.is_none() && !alone,
         },
-        back: match query_string(&query, &[]) {
+        back: match query_string(&query, &[("view", view_param.clone())]) {
             q if q.is_empty() => "/customers".to_string(),
             q => format!("/customers?{q}"),
         },
@@ -274,7 +312,6 @@ pub(super) async fn render_list(page: &Page, context: ListContext) -> PageResult
         total,
         next_link,
         prev_link,
-        sort_links,
         statuses,
         ufs: domain::address::UFS.iter().map(|uf| uf.to_string()).collect(),
         sellers: sellers.into_iter().map(|(id, name)| (id.to_string(), name)).collect(),
@@ -286,4 +323,28 @@ pub(super) async fn render_list(page: &Page, context: ListContext) -> PageResult
 /// The list as CSV the way Brazilian Excel opens it.
 pub async fn export_csv(page: Page, Query(query): Query<PartyQuery>) -> PageResult {
     Ok(crate::csv::parties_download(page.state.app.clone(), page.actor, query)?)
+}
+
+/// The list the form came from (never another site) and its query.
+pub(super) fn list_of(form: &Pairs) -> (String, PartyQuery) {
+    let back = Some(value(form, "back").to_string())
+        .filter(|b| b == "/customers" || b.starts_with("/customers?"))
+        .unwrap_or_else(|| "/customers".to_string());
+    let query = back
+        .split_once('?')
+        .and_then(|(_, q)| parse_urlencoded::<PartyQuery>(q.as_bytes()).ok())
+        .unwrap_or_default();
+    (back, query)
+}
+
+/// The list again after a refusal, saying why, with the refusal's status.
+pub(super) async fn refused(page: &Page, query: PartyQuery, error: AppError) -> PageResult {
+    let outcome = FormOutcome::of(Some(error), &page.t)?;
+    let message =
+        outcome.alert.clone().unwrap_or_else(|| outcome.errors.messages().collect::<Vec<_>>().join(" "));
+    let found = page.app().parties().list_parties(&page.actor, &query).await?;
+    let context = ListContext { query, found, errors: Some(message), search: None, view: None };
+    let mut response = render_list(page, context).await?;
+    *response.status_mut() = outcome.status;
+    Ok(response)
 }

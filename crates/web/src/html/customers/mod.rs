@@ -8,6 +8,7 @@ mod profile;
 mod search;
 mod sheet;
 mod tabs;
+mod views;
 
 use crate::AppState;
 use axum::Router;
@@ -20,6 +21,9 @@ pub fn routes() -> Router<AppState> {
         .route("/customers/search", get(search::search))
         .route("/customers/count", get(list::count))
         .route("/customers/bulk", post(bulk::bulk))
+        .route("/customers/columns", post(views::save_columns))
+        .route("/customers/views", post(views::save_view))
+        .route("/customers/views/{id}/delete", post(views::delete_view))
         .route("/customers/validate", post(form::validate_field))
         .route("/customers/export.csv", get(list::export_csv))
         .route("/customers/{id}", get(sheet::show).post(form::update))

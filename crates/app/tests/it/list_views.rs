@@ -1,0 +1,72 @@
+//! How each person sees the customer list: his columns, and saved views
+//! of his own or shared, deleted only by their owner or an administrator.
+use crate::access::user_with;
+use crate::app_with_admin;
+use app::AppError;
+use app::Settings;
+use app::list_views::NewView;
+use app::parties::PartyQuery;
+use domain::BranchId;
+use domain::list_view::{CustomerColumn, DEFAULT_CUSTOMER_COLUMNS};
+use testkit::{TestDb, db_test};
+
+async fn columns_and_views_are_each_persons_own_unless_shared(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let centro = BranchId(app.access().create_branch(&admin, "Centro", "Loja").await.expect("branch").id);
+    let (_, ana) = user_with(&app, &admin, "ana@loja.test", centro, "account_manager").await;
+    let (_, rui) = user_with(&app, &admin, "rui@loja.test", centro, "account_manager").await;
+
+    assert_eq!(app.list_views().customer_columns(&ana).await.expect("columns"), DEFAULT_CUSTOMER_COLUMNS);
+    let chosen = [CustomerColumn::Phone, CustomerColumn::Seller, CustomerColumn::City];
+    app.list_views().set_customer_columns(&ana, &chosen).await.expect("choose");
+    assert_eq!(app.list_views().customer_columns(&ana).await.expect("columns"), chosen, "hers, in her order");
+    assert_eq!(app.list_views().customer_columns(&rui).await.expect("columns"), DEFAULT_CUSTOMER_COLUMNS);
+
+    let vip = PartyQuery {
+        tag: Some("vip".into()),
+        sort: Some("city".into()),
+        cursor: Some("ignored".into()),
+        ..Default::default()
+    };
+    let own =
+        NewView { name: " Meus VIP ".into(), query: vip.clone(), columns: chosen.to_vec(), shared: false };
+    let saved = app.list_views().save_customer_view(&ana, &own).await.expect("save");
+    assert_eq!(saved.name, "Meus VIP");
+    assert_eq!(saved.query, "tag=vip&sort=city", "the filters and sort, not the page");
+    let team =
+        NewView { name: "Sem vendedor".into(), query: PartyQuery::default(), columns: vec![], shared: true };
+    let shared = app.list_views().save_customer_view(&ana, &team).await.expect("save shared");
+    assert_eq!(shared.columns, DEFAULT_CUSTOMER_COLUMNS, "no columns keeps the defaults");
+
+    let names =
+        |views: Vec<app::list_views::SavedView>| views.into_iter().map(|v| v.name).collect::<Vec<_>>();
+    assert_eq!(
+        names(app.list_views().customer_views(&ana).await.expect("views")),
+        ["Meus VIP", "Sem vendedor"]
+    );
+    assert_eq!(
+        names(app.list_views().customer_views(&rui).await.expect("views")),
+        ["Sem vendedor"],
+        "shared only"
+    );
+
+    let bad = NewView { name: String::new(), query: PartyQuery { sort: Some("senha".into()), ..vip }, ..own };
+    let refused = app.list_views().save_customer_view(&ana, &bad).await;
+    match refused {
+        Err(AppError::Validation(errors)) => {
+            let fields: Vec<_> = errors.fields().collect();
+            assert!(fields.contains(&"name") && fields.contains(&"sort"), "{fields:?}");
+        }
+        other => panic!("refused: {other:?}"),
+    }
+
+    assert!(
+        matches!(app.list_views().delete_view(&rui, saved.id).await, Err(AppError::NotFound)),
+        "not revealed"
+    );
+    assert!(matches!(app.list_views().delete_view(&rui, shared.id).await, Err(AppError::Forbidden)));
+    app.list_views().delete_view(&admin, shared.id).await.expect("an administrator tidies shared views");
+    app.list_views().delete_view(&ana, saved.id).await.expect("her own");
+    assert!(app.list_views().customer_views(&ana).await.expect("views").is_empty());
+}
+db_test!(columns_and_views_are_each_persons_own_unless_shared);

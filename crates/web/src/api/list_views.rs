@@ -1,0 +1,133 @@
+//! How each person sees the customer list, through the API: his columns
+//! and the saved views he may open.
+use super::responses::{Forbidden, Invalid, NotFound};
+use crate::AppState;
+use crate::error::ApiResult;
+use crate::extract::{Api, ApiJson, Id, parse_urlencoded};
+use app::list_views::{NewView, SavedView};
+use app::parties::PartyQuery;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::Json;
+use axum::routing;
+use chrono::{DateTime, Utc};
+use domain::list_view::CustomerColumn;
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/lists/customers/columns", routing::get(columns).put(set_columns))
+        .route("/lists/customers/views", routing::get(views).post(save_view))
+        .route("/views/{id}", routing::delete(delete_view))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(columns, set_columns, views, save_view, delete_view))]
+pub struct Doc;
+
+/// The customer list's columns as the caller chose them (after the name,
+/// which is always first), or the defaults.
+#[utoipa::path(get, path = "/api/v1/lists/customers/columns", tag = "lists", security(("bearer" = [])),
+    responses((status = 200, body = Columns)))]
+pub async fn columns(Api { state, actor }: Api) -> ApiResult<Json<Columns>> {
+    Ok(Json(Columns { columns: state.app.list_views().customer_columns(&actor).await? }))
+}
+
+/// Chooses the customer list's columns, in order.
+#[utoipa::path(put, path = "/api/v1/lists/customers/columns", tag = "lists", security(("bearer" = [])),
+    request_body = Columns, responses((status = 200, body = Columns), Invalid))]
+pub async fn set_columns(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<Columns>,
+) -> ApiResult<Json<Columns>> {
+    let mut chosen: Vec<CustomerColumn> = Vec::new();
+    for column in body.columns {
+        if !chosen.contains(&column) {
+            chosen.push(column);
+        }
+    }
+    state.app.list_views().set_customer_columns(&actor, &chosen).await?;
+    Ok(Json(Columns { columns: chosen }))
+}
+
+/// The customer list's saved views the caller may open: his own and the
+/// shared ones, by name.
+#[utoipa::path(get, path = "/api/v1/lists/customers/views", tag = "lists", security(("bearer" = [])),
+    responses((status = 200, body = Vec<View>)))]
+pub async fn views(Api { state, actor }: Api) -> ApiResult<Json<Vec<View>>> {
+    Ok(Json(state.app.list_views().customer_views(&actor).await?.into_iter().map(View::from).collect()))
+}
+
+/// Saves a view of the customer list: a name for its filters and sort
+/// (as the list's query string) and columns, his own or shared.
+#[utoipa::path(post, path = "/api/v1/lists/customers/views", tag = "lists", security(("bearer" = [])),
+    request_body = NewViewBody, responses((status = 201, body = View), Invalid))]
+pub async fn save_view(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<NewViewBody>,
+) -> ApiResult<(StatusCode, Json<View>)> {
+    let query: PartyQuery = parse_urlencoded(body.query.trim_start_matches('?').as_bytes())?;
+    let input = NewView { name: body.name, query, columns: body.columns, shared: body.shared };
+    let saved = state.app.list_views().save_customer_view(&actor, &input).await?;
+    Ok((StatusCode::CREATED, Json(saved.into())))
+}
+
+/// Deletes a view: one's own, or a shared one for an administrator.
+#[utoipa::path(delete, path = "/api/v1/views/{id}", tag = "lists", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 204), Forbidden, NotFound))]
+pub async fn delete_view(Api { state, actor }: Api, Id(id): Id<Uuid>) -> ApiResult<StatusCode> {
+    state.app.list_views().delete_view(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// The public JSON of this capability.
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct Columns {
+    pub columns: Vec<CustomerColumn>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewViewBody {
+    pub name: String,
+    /// The list's filters and sort as its query string, e.g.
+    /// `state=SP&tag=vip&sort=city`.
+    #[serde(default)]
+    pub query: String,
+    /// The columns after the name; none keeps the defaults.
+    #[serde(default)]
+    pub columns: Vec<CustomerColumn>,
+    #[serde(default)]
+    pub shared: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct View {
+    pub id: Uuid,
+    pub name: String,
+    /// The list's filters and sort as its query string.
+    pub query: String,
+    pub columns: Vec<CustomerColumn>,
+    pub shared: bool,
+    pub owner_name: String,
+    /// Whether the caller may delete it.
+    pub deletable: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<SavedView> for View {
+    fn from(view: SavedView) -> View {
+        View {
+            id: view.id,
+            name: view.name,
+            query: view.query,
+            columns: view.columns,
+            shared: view.shared,
+            owner_name: view.owner_name,
+            deletable: view.deletable,
+            created_at: view.created_at,
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! How each person sees the customer list: the column chooser (which
+//! columns, in which order) and saved views (a name for the filters, sort
+//! and columns, one's own or shared).
+use super::list::{SortLink, list_of, refused};
+use crate::error::PageResult;
+use crate::extract::{Form, Id, Page};
+use crate::flash::Flash;
+use crate::html::components::{Pairs, value, values};
+use crate::i18n::Tr;
+use app::list_views::{NewView, SavedView};
+use domain::list_view::{CustomerColumn, move_up, parse_columns};
+use uuid::Uuid;
+
+/// A column's header: its label and, where the list sorts by it, the link.
+pub struct ColumnHead {
+    pub code: &'static str,
+    pub label: String,
+    pub sort: Option<SortLink>,
+}
+
+/// A column in the chooser: shown or not.
+pub struct ColumnChoice {
+    pub code: &'static str,
+    pub label: String,
+    pub shown: bool,
+}
+
+/// A saved view above the list.
+#[derive(Clone)]
+pub struct ViewChip {
+    pub id: Uuid,
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+    pub shared: bool,
+    pub deletable: bool,
+    pub owner: String,
+}
+
+fn label(t: &Tr, column: CustomerColumn) -> String {
+    t.get(match column {
+        CustomerColumn::Document => "party-document",
+        CustomerColumn::Status => "party-status",
+        CustomerColumn::Phone => "party-phone",
+        CustomerColumn::Email => "party-email",
+        CustomerColumn::City => "address-city",
+        CustomerColumn::State => "address-state",
+        CustomerColumn::Seller => "party-seller",
+        CustomerColumn::Created => "party-created",
+        CustomerColumn::Consent => "party-consent",
+    })
+}
+
+/// The sort a column's header offers, if the list sorts by it.
+fn sort_of(column: CustomerColumn) -> Option<&'static str> {
+    match column {
+        CustomerColumn::City => Some("city"),
+        CustomerColumn::State => Some("state"),
+        CustomerColumn::Created => Some("newest"),
+        _ => None,
+    }
+}
+
+pub fn column_heads(t: &Tr, columns: &[CustomerColumn], sorts: &[SortLink]) -> Vec<ColumnHead> {
+    columns
+        .iter()
+        .map(|column| ColumnHead {
+            code: column.as_str(),
+            label: label(t, *column),
+            sort: sort_of(*column).and_then(|code| sorts.iter().find(|s| s.column == code).cloned()),
+        })
+        .collect()
+}
+
+pub fn column_chooser(t: &Tr, shown: &[CustomerColumn]) -> Vec<ColumnChoice> {
+    let hidden = CustomerColumn::ALL.iter().filter(|c| !shown.contains(c));
+    shown
+        .iter()
+        .map(|c| (c, true))
+        .chain(hidden.map(|c| (c, false)))
+        .map(|(column, shown)| ColumnChoice { code: column.as_str(), label: label(t, *column), shown })
+        .collect()
+}
+
+pub fn view_chips(views: &[SavedView], current: Option<Uuid>) -> Vec<ViewChip> {
+    views
+        .iter()
+        .map(|view| ViewChip {
+            id: view.id,
+            name: view.name.clone(),
+            href: match view.query.as_str() {
+                "" => format!("/customers?view={}", view.id),
+                query => format!("/customers?{query}&view={}", view.id),
+            },
+            current: Some(view.id) == current,
+            shared: view.shared,
+            deletable: view.deletable,
+            owner: view.owner_name.clone(),
+        })
+        .collect()
+}
+
+/// The column chooser: the boxes ticked, in the order shown; `up` moves
+/// one column a place towards the start.
+pub async fn save_columns(page: Page, Form(form): Form<Pairs>) -> PageResult {
+    let (back, query) = list_of(&form);
+    let attempt = async {
+        let mut columns = parse_columns(values(&form, "columns"))?;
+        if let Ok(column) = CustomerColumn::parse(value(&form, "up")) {
+            move_up(&mut columns, column);
+        }
+        page.app().list_views().set_customer_columns(&page.actor, &columns).await
+    };
+    match attempt.await {
+        Ok(()) => page.redirect_with(&back, Flash::notice("customers-columns-saved")).await,
+        Err(error) => refused(&page, query, error).await,
+    }
+}
+
+/// Saves the list as it stands (filters, sort, columns) under a name and
+/// opens it.
+pub async fn save_view(page: Page, Form(form): Form<Pairs>) -> PageResult {
+    let (_, query) = list_of(&form);
+    let attempt = async {
+        let input = NewView {
+            name: value(&form, "name").to_string(),
+            query: query.clone(),
+            columns: parse_columns(values(&form, "columns"))?,
+            shared: value(&form, "shared") == "1",
+        };
+        page.app().list_views().save_customer_view(&page.actor, &input).await
+    };
+    match attempt.await {
+        Ok(saved) => {
+            let chip = &view_chips(std::slice::from_ref(&saved), None)[0];
+            page.redirect_with(&chip.href, Flash::notice("customers-view-saved")).await
+        }
+        Err(error) => refused(&page, query, error).await,
+    }
+}
+
+pub async fn delete_view(page: Page, Id(id): Id<Uuid>) -> PageResult {
+    page.app().list_views().delete_view(&page.actor, id).await?;
+    page.redirect_with("/customers", Flash::notice("customers-view-deleted")).await
+}
