@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(10, "0010", "currency"),
     migration!(11, "0011", "theme"),
     migration!(12, "0012", "list_views"),
+    migration!(13, "0013", "newest_index"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -44,26 +44,34 @@ fn export_link(selection: &PartySelection) -> String {
     format!("/customers/export.csv?{}", super::list::query_string(&query, &[]))
 }
 
+/// Where a bulk action leads: back to the list having changed some, or
+/// to the download of the selection.
+enum Answer {
+    Changed(PartyBulkChange, usize),
+    Download(String),
+}
+
+async fn apply(page: &Page, form: &Pairs, query: &PartyQuery) -> Result<Answer, AppError> {
+    let chosen = selection(form, query)?;
+    let action = value(form, "action");
+    if action == "export" {
+        if matches!(&chosen, PartySelection::Chosen(rows) if rows.is_empty()) {
+            return Err(ValidationErrors::single("item", "error-customers-bulk-none").into());
+        }
+        return Ok(Answer::Download(export_link(&chosen)));
+    }
+    let what = PartyBulkChange::parse(action, value(form, "seller_id"), value(form, "tag"))?;
+    let count = page.app().parties().change_in_bulk(&page.actor, &chosen, &what).await?;
+    Ok(Answer::Changed(what, count))
+}
+
 pub async fn bulk(page: Page, Form(form): Form<Pairs>) -> PageResult {
     let (back, query) = list_of(&form);
-    let action = value(&form, "action");
-    let attempt = async {
-        let chosen = selection(&form, &query)?;
-        if action == "export" {
-            if let PartySelection::Chosen(rows) = &chosen
-                && rows.is_empty()
-            {
-                return Err(ValidationErrors::single("item", "error-customers-bulk-none").into());
-            }
-            return Ok(Err(export_link(&chosen)));
+    match apply(&page, &form, &query).await {
+        Ok(Answer::Changed(what, count)) => {
+            page.redirect_with(&back, Flash::counted(what.notice(), count as i64)).await
         }
-        let what = PartyBulkChange::parse(action, value(&form, "seller_id"), value(&form, "tag"))?;
-        let count = page.app().parties().change_in_bulk(&page.actor, &chosen, &what).await?;
-        Ok::<_, AppError>(Ok((what, count)))
-    };
-    match attempt.await {
-        Ok(Ok((what, count))) => page.redirect_with(&back, Flash::counted(what.notice(), count as i64)).await,
-        Ok(Err(download)) => Ok(see_other(&download)),
+        Ok(Answer::Download(link)) => Ok(see_other(&link)),
         Err(error) => refused(&page, query, error).await,
     }
 }
