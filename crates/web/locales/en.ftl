@@ -898,3 +898,4 @@ error-column-invalid = Unknown column.
 error-view-name-too-long = Use at most 60 characters.
 audit-entity-saved_view = Saved view
 customers-view-shared-mark = team
+users-role-hint = Other roles and the branch: Administration → Access.

@@ -901,3 +901,4 @@ error-column-invalid = Coluna desconhecida.
 error-view-name-too-long = Use no máximo 60 caracteres.
 audit-entity-saved_view = Vista guardada
 customers-view-shared-mark = equipa
+users-role-hint = Outros papéis e a filial: Administração → Acessos.

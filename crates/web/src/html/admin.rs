@@ -4,6 +4,7 @@ use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{Form, Id, Page, Query, see_other};
 use crate::i18n::Tr;
+use crate::labels::role_name;
 use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::users::NewUserInput;
@@ -14,6 +15,7 @@ use axum::routing;
 use domain::user::User;
 use domain::{Locale, UserId};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -34,13 +36,30 @@ pub struct UserLine {
     pub is_self: bool,
 }
 
+/// Each user's roles as Acesso names them, so Usuários shows the same.
+async fn roles_by_user(page: &Page) -> Result<HashMap<uuid::Uuid, String>, AppError> {
+    let overview = page.app().access().access_overview(&page.actor).await?;
+    let name_of = |id: &uuid::Uuid| {
+        overview.roles.iter().find(|r| r.id == *id).map(|r| role_name(&page.t, &r.name)).unwrap_or_default()
+    };
+    Ok(overview
+        .users
+        .iter()
+        .map(|u| (u.user_id, u.role_ids.iter().map(name_of).collect::<Vec<_>>().join(", ")))
+        .collect())
+}
+
 impl UserLine {
-    fn new(user: &User, t: &Tr, me: UserId) -> Self {
+    fn new(user: &User, t: &Tr, me: UserId, roles: &HashMap<uuid::Uuid, String>) -> Self {
         UserLine {
             id: user.id.to_string(),
             name: user.display_name.clone(),
             email: user.email.to_string(),
-            role: t.role(user.role),
+            role: roles
+                .get(&user.id.0)
+                .filter(|r| !r.is_empty())
+                .cloned()
+                .unwrap_or_else(|| t.role(user.role)),
             language: user.locale.native_name(),
             active: user.active,
             version: user.version,
@@ -96,10 +115,11 @@ async fn users_page(
 ) -> PageResult {
     let t = page.t;
     let users = page.app().users().list_users(&page.actor).await?;
+    let roles = roles_by_user(page).await?;
     let body = UsersPage {
         t,
         shell: page.shell("users"),
-        users: users.iter().map(|u| UserLine::new(u, &t, page.actor.user_id)).collect(),
+        users: users.iter().map(|u| UserLine::new(u, &t, page.actor.user_id, &roles)).collect(),
         form,
         errors,
         created,
@@ -141,7 +161,11 @@ pub struct ActiveForm {
 
 pub async fn set_active(page: Page, Id(id): Id<UserId>, Form(form): Form<ActiveForm>) -> PageResult {
     let changed = page.app().users().set_user_active(&page.actor, id, form.version, form.active).await?;
-    page.render(&UserRowPartial { t: page.t, u: UserLine::new(&changed, &page.t, page.actor.user_id) })
+    let roles = roles_by_user(&page).await?;
+    page.render(&UserRowPartial {
+        t: page.t,
+        u: UserLine::new(&changed, &page.t, page.actor.user_id, &roles),
+    })
 }
 
 #[derive(Template)]

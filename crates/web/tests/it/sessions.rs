@@ -144,6 +144,11 @@ async fn admin_creates_a_user_with_field_messages_first(t: TestApp) {
         .await
         .expect("POST");
     assert_eq!(good.status(), 303);
+    // Usuários names roles as Acesso does, not the old member/admin pair.
+    let users = t.html(&client, "/admin/users").await;
+    let row = users.split("nova@concessionaria.test").nth(1).unwrap_or_default();
+    assert!(row.contains("Gestor de conta / vendedor"), "the access role: {row}");
+    assert!(!users.contains(">Membro<"), "no legacy role left on the page");
     let created = testkit::TestUser {
         email: "nova@concessionaria.test".into(),
         password: "senha-boa-demais".into(),
