@@ -899,3 +899,7 @@ error-view-name-too-long = Use at most 60 characters.
 audit-entity-saved_view = Saved view
 customers-view-shared-mark = team
 users-role-hint = Other roles and the branch: Administration → Access.
+access-tab-users = Users and roles
+access-tab-roles = Roles
+access-tab-branches = Branches
+access-tab-portfolios = Portfolios

@@ -902,3 +902,7 @@ error-view-name-too-long = Use no máximo 60 caracteres.
 audit-entity-saved_view = Visão salva
 customers-view-shared-mark = equipe
 users-role-hint = Outros papéis e a filial: Administração → Acesso.
+access-tab-users = Usuários e papéis
+access-tab-roles = Papéis
+access-tab-branches = Agências
+access-tab-portfolios = Carteiras

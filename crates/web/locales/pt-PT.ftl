@@ -902,3 +902,7 @@ error-view-name-too-long = Use no máximo 60 caracteres.
 audit-entity-saved_view = Vista guardada
 customers-view-shared-mark = equipa
 users-role-hint = Outros papéis e a filial: Administração → Acessos.
+access-tab-users = Utilizadores e papéis
+access-tab-roles = Papéis
+access-tab-branches = Agências
+access-tab-portfolios = Carteiras

@@ -69,6 +69,25 @@ struct AccessPage {
     branch_form: BranchForm,
     errors: FieldMessages,
     notice: Option<String>,
+    /// The open tab's code, and the strip to all of them.
+    tab: &'static str,
+    tabs: Vec<(&'static str, String)>,
+}
+
+/// Acesso's tabs, one form per part: users, roles, branches, portfolios.
+const TABS: [&str; 4] = ["users", "roles", "branches", "portfolios"];
+
+/// The tab asked for; an unknown one opens the users.
+fn tab_of(asked: Option<&str>) -> &'static str {
+    TABS.into_iter().find(|tab| Some(*tab) == asked).unwrap_or("users")
+}
+
+/// Where a saved form returns: its tab, with a word on what was done.
+fn back_to(tab: &str, notice: &str) -> String {
+    match tab {
+        "users" => format!("/admin/access?{notice}"),
+        _ => format!("/admin/access?tab={tab}&{notice}"),
+    }
 }
 
 fn levels(t: &Tr, current: &str) -> Vec<Choice> {
@@ -142,22 +161,31 @@ fn page_of(t: Tr, shell: Shell, overview: AccessOverview, me: UserId) -> AccessP
         roles,
         users,
         shell,
-        t,
         branch_form: BranchForm::default(),
         errors: FieldMessages::default(),
         notice: None,
+        tab: "users",
+        tabs: TABS.into_iter().map(|tab| (tab, t.get(&format!("access-tab-{tab}")))).collect(),
+        t,
     }
 }
 
-async fn page(page: &Page, status: StatusCode, adjust: impl FnOnce(&mut AccessPage)) -> PageResult {
+async fn page(
+    page: &Page,
+    status: StatusCode,
+    tab: &'static str,
+    adjust: impl FnOnce(&mut AccessPage),
+) -> PageResult {
     let overview = page.app().access().access_overview(&page.actor).await?;
     let mut body = page_of(page.t, page.shell("access"), overview, page.actor.user_id);
+    body.tab = tab;
     adjust(&mut body);
     Ok(render_with_status(status, &body))
 }
 
 #[derive(Deserialize)]
 pub struct Notice {
+    tab: Option<String>,
     saved: Option<String>,
     moved: Option<u64>,
 }
@@ -169,7 +197,7 @@ pub async fn show(page: Page, Query(notice): Query<Notice>) -> PageResult {
         (Some(_), None) => Some(t.get("access-saved")),
         (None, None) => None,
     };
-    self::page(&page, StatusCode::OK, |body| body.notice = message).await
+    self::page(&page, StatusCode::OK, tab_of(notice.tab.as_deref()), |body| body.notice = message).await
 }
 
 #[derive(Deserialize, Default)]
@@ -181,12 +209,17 @@ pub struct BranchForm {
 
 /// A form post's answer: back to the page with a notice; a refusal's
 /// field messages on the page; any other failure as its own page.
-async fn saved_or_refused<T>(page: &Page, result: Result<T, AppError>, form: BranchForm) -> PageResult {
+async fn saved_or_refused<T>(
+    page: &Page,
+    tab: &'static str,
+    result: Result<T, AppError>,
+    form: BranchForm,
+) -> PageResult {
     match result {
-        Ok(_) => Ok(see_other(SAVED)),
+        Ok(_) => Ok(see_other(&back_to(tab, "saved=1"))),
         Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
             let messages = FieldMessages::from_errors(&errors, &page.t);
-            self::page(page, StatusCode::UNPROCESSABLE_ENTITY, |body| {
+            self::page(page, StatusCode::UNPROCESSABLE_ENTITY, tab, |body| {
                 body.errors = messages;
                 body.branch_form = form;
             })
@@ -196,11 +229,9 @@ async fn saved_or_refused<T>(page: &Page, result: Result<T, AppError>, form: Bra
     }
 }
 
-const SAVED: &str = "/admin/access?saved=1";
-
 pub async fn add_branch(page: Page, Form(form): Form<BranchForm>) -> PageResult {
     let result = page.app().access().create_branch(&page.actor, &form.name, &form.company).await;
-    saved_or_refused(&page, result, form).await
+    saved_or_refused(&page, "branches", result, form).await
 }
 
 #[derive(Deserialize, Default)]
@@ -211,7 +242,7 @@ pub struct RoleForm {
 
 pub async fn add_role(page: Page, Form(form): Form<RoleForm>) -> PageResult {
     let result = page.app().access().create_role(&page.actor, &form.name).await;
-    saved_or_refused(&page, result, BranchForm::default()).await
+    saved_or_refused(&page, "roles", result, BranchForm::default()).await
 }
 
 pub async fn save_role(page: Page, Id(id): Id<RoleId>, Form(form): Form<Pairs>) -> PageResult {
@@ -229,7 +260,7 @@ pub async fn save_role(page: Page, Id(id): Id<RoleId>, Form(form): Form<Pairs>) 
             value(&form, "write_level"),
         )
         .await;
-    saved_or_refused(&page, result, BranchForm::default()).await
+    saved_or_refused(&page, "roles", result, BranchForm::default()).await
 }
 
 pub async fn assign_user(page: Page, Id(target): Id<UserId>, Form(form): Form<Pairs>) -> PageResult {
@@ -242,7 +273,7 @@ pub async fn assign_user(page: Page, Id(target): Id<UserId>, Form(form): Form<Pa
         (Ok(branch), Ok(roles)) => page.app().access().assign_user(&page.actor, target, branch, &roles).await,
         _ => Err(domain::ValidationErrors::single("role_ids", "error-role-invalid").into()),
     };
-    saved_or_refused(&page, result, BranchForm::default()).await
+    saved_or_refused(&page, "users", result, BranchForm::default()).await
 }
 
 #[derive(Deserialize, Default)]
@@ -255,11 +286,11 @@ pub struct TransferForm {
 pub async fn transfer(page: Page, Form(form): Form<TransferForm>) -> PageResult {
     let (Ok(from), Ok(to)) = (form.from.parse::<UserId>(), form.to.parse::<UserId>()) else {
         let errors = domain::ValidationErrors::single("to", "error-seller-invalid");
-        return saved_or_refused::<()>(&page, Err(errors.into()), BranchForm::default()).await;
+        return saved_or_refused::<()>(&page, "portfolios", Err(errors.into()), BranchForm::default()).await;
     };
     match page.app().access().transfer_portfolio(&page.actor, from, to).await {
-        Ok(moved) => Ok(see_other(&format!("/admin/access?moved={moved}"))),
-        Err(error) => saved_or_refused::<()>(&page, Err(error), BranchForm::default()).await,
+        Ok(moved) => Ok(see_other(&back_to("portfolios", &format!("moved={moved}")))),
+        Err(error) => saved_or_refused::<()>(&page, "portfolios", Err(error), BranchForm::default()).await,
     }
 }
 

@@ -145,8 +145,21 @@ async fn access_page_manages_branches_roles_users_and_view_as(t: TestApp) {
         browser.post(t.url(&path)).form(&form).send()
     };
 
+    // One tab per part; each form returns to its tab.
     let page = browser.get(t.url("/admin/access")).send().await.expect("GET").text().await.expect("html");
-    assert!(page.contains("Gestor de conta / vendedor") && page.contains("Nenhuma agência ainda"), "{page}");
+    assert!(
+        page.contains("Gestor de conta / vendedor") && page.contains("id=\"tab-users\" aria-current"),
+        "{page}"
+    );
+    let page = browser
+        .get(t.url("/admin/access?tab=branches"))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("Nenhuma agência ainda") && !page.contains("id=\"access-users\""), "{page}");
 
     // A branch without a name is refused with the field's message; nothing is created.
     let refused = post("/admin/access/branches".into(), vec![("name", "  ".into())]).await.expect("POST");
@@ -229,7 +242,7 @@ async fn access_page_manages_branches_roles_users_and_view_as(t: TestApp) {
     )
     .await
     .expect("POST");
-    assert_eq!(moved.headers()["location"], "/admin/access?moved=1");
+    assert_eq!(moved.headers()["location"], "/admin/access?tab=portfolios&moved=1");
     let back = post("/admin/access/transfer".into(), vec![("from", manager_id.clone()), ("to", "x".into())])
         .await
         .expect("POST");

@@ -391,6 +391,7 @@ async fn manager_sees_his_portfolio_and_admin_views_as_him() {
     click(client, "#nav-admin").await;
     client.find(Locator::LinkText("Acesso")).await.expect("nav").click().await.expect("click");
     wait_for_text(client, "h1", "Acesso e carteiras").await;
+    click(client, "#tab-roles").await;
     let role_id = role["id"].as_str().expect("id");
     client
         .find(Locator::Css(&format!("#read-{role_id}")))
@@ -402,7 +403,13 @@ async fn manager_sees_his_portfolio_and_admin_views_as_him() {
     click(client, &format!("#role-{role_id} button[type=submit]")).await;
     wait_for_text(client, ".alert-success", "Alterações salvas.").await;
     browser.screenshot("access-admin").await;
+    assert_eq!(
+        client.current_url().await.expect("url").query(),
+        Some("tab=roles&saved=1"),
+        "back on its tab"
+    );
 
+    click(client, "#tab-users").await;
     click(client, "button[data-view-as='gestor@loja.test']").await;
     wait_for_text(client, "#view-as-banner", "Usuário gestor@loja.test").await;
     let list = wait_for_text(client, "main", "Cliente Do Gestor").await;
