@@ -4,7 +4,7 @@
 use super::PartyQuery;
 use crate::Parties;
 use crate::{Actor, AppError};
-use db::repo::party::{self as repo, BulkTarget};
+use db::repo::party::{self as repo, BulkTarget, RowChange};
 use domain::access::Portfolio;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::bulk::Chosen;
@@ -61,8 +61,16 @@ impl Parties<'_> {
             let id = PartyId(target.id);
             let (done, field, before, after) = match (what, destination) {
                 (PartyBulkChange::Transfer(_), Some(portfolio)) => (
-                    repo::set_portfolio_at(&mut change.tx, actor.org_id, id, *version, portfolio, by, now)
-                        .await?,
+                    repo::change_row(
+                        &mut change.tx,
+                        actor.org_id,
+                        id,
+                        *version,
+                        RowChange::Portfolio(portfolio),
+                        by,
+                        now,
+                    )
+                    .await?,
                     "seller_id",
                     Some(json!({ "seller_id": target.seller_id, "branch_id": target.branch_id })),
                     json!({
@@ -71,14 +79,31 @@ impl Parties<'_> {
                     }),
                 ),
                 (PartyBulkChange::AddTag(tag), _) => (
-                    repo::add_tag_at(&mut change.tx, actor.org_id, id, *version, tag, by, now).await?,
+                    repo::change_row(
+                        &mut change.tx,
+                        actor.org_id,
+                        id,
+                        *version,
+                        RowChange::Tag(tag),
+                        by,
+                        now,
+                    )
+                    .await?,
                     "tags",
                     None,
                     json!({ "tag_added": tag }),
                 ),
                 _ => (
-                    repo::set_archived(&mut change.tx, actor.org_id, id, *version, Some(now), by, now)
-                        .await?,
+                    repo::change_row(
+                        &mut change.tx,
+                        actor.org_id,
+                        id,
+                        *version,
+                        RowChange::Archived(Some(now)),
+                        by,
+                        now,
+                    )
+                    .await?,
                     "archived",
                     None,
                     json!({ "archived": true }),

@@ -306,12 +306,13 @@ impl Parties<'_> {
         self.access().guard_party(actor, id, Some(Permission::PartiesDelete)).await?;
         let mut change = self.change(actor).await?;
         let at = self.now();
-        if !repo::set_archived(
+        let archived_at = repo::RowChange::Archived(archived.then_some(at));
+        if !repo::change_row(
             &mut change.tx,
             actor.org_id,
             id,
             expected_version,
-            archived.then_some(at),
+            archived_at,
             Some(actor.user_id),
             at,
         )

@@ -344,92 +344,61 @@ pub async fn touch(
     Ok(())
 }
 
-/// Soft delete [arquivar]: the row stays for history, out of lists and search.
-pub async fn set_archived(
-    tx: &mut Tx,
-    org_id: OrgId,
-    id: PartyId,
-    expected_version: i64,
-    archived_at: Option<DateTime<Utc>>,
-    by: Option<UserId>,
-    now: DateTime<Utc>,
-) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE parties SET archived_at = $4, updated_at = $5, updated_by = $6, version = version + 1
-             WHERE org_id = $1 AND id = $2 AND version = $3 AND merged_into IS NULL",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .bind(expected_version)
-        .bind(archived_at)
-        .bind(now)
-        .bind(by.map(|u| u.0))
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-            == 1
-    }))
+/// A change of one part of a party's row, made only if the row is still
+/// at the version its reader saw; the version moves, and who and when.
+#[derive(Clone, Copy, Debug)]
+pub enum RowChange<'a> {
+    /// Soft delete [arquivar] (`Some`) or restore (`None`): the row stays
+    /// for history, out of lists and search.
+    Archived(Option<DateTime<Utc>>),
+    /// Another portfolio (a bulk transfer).
+    Portfolio(Portfolio),
+    /// A tag it may not have yet (a bulk action); the version moves either
+    /// way, as the party was part of a change.
+    Tag(&'a str),
 }
 
-/// Moves a party to another portfolio (a bulk transfer) if it is still at
-/// `expected_version`.
-pub async fn set_portfolio_at(
+/// Applies `change` to the party if it is still at `expected_version`.
+/// Returns false when someone changed it first.
+pub async fn change_row(
     tx: &mut Tx,
     org_id: OrgId,
     id: PartyId,
     expected_version: i64,
-    portfolio: Portfolio,
+    change: RowChange<'_>,
     by: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
+    let (archived, portfolio) = match change {
+        RowChange::Archived(at) => (Some(at), None),
+        RowChange::Portfolio(portfolio) => (None, Some(portfolio)),
+        RowChange::Tag(_) => (None, None),
+    };
     Ok(on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE parties SET seller_id = $4, branch_id = $5, updated_at = $6, updated_by = $7,
-                version = version + 1
-             WHERE org_id = $1 AND id = $2 AND version = $3 AND merged_into IS NULL",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .bind(expected_version)
-        .bind(portfolio.owner.map(|u| u.0))
-        .bind(portfolio.branch.map(|b| b.0))
-        .bind(now)
-        .bind(by.map(|u| u.0))
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-            == 1
-    }))
-}
-
-/// Adds a tag a party does not have yet (a bulk action) if it is still at
-/// `expected_version`; the version moves either way, as the party was
-/// part of a change.
-pub async fn add_tag_at(
-    tx: &mut Tx,
-    org_id: OrgId,
-    id: PartyId,
-    expected_version: i64,
-    tag: &str,
-    by: Option<UserId>,
-    now: DateTime<Utc>,
-) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
+        // One statement for every part: a part not changed keeps its value.
         let moved = sqlx::query(
-            "UPDATE parties SET updated_at = $4, updated_by = $5, version = version + 1
+            "UPDATE parties SET
+                archived_at = CASE WHEN $4 THEN $5 ELSE archived_at END,
+                seller_id = CASE WHEN $6 THEN $7 ELSE seller_id END,
+                branch_id = CASE WHEN $6 THEN $8 ELSE branch_id END,
+                updated_at = $9, updated_by = $10, version = version + 1
              WHERE org_id = $1 AND id = $2 AND version = $3 AND merged_into IS NULL",
         )
         .bind(org_id.0)
         .bind(id.0)
         .bind(expected_version)
+        .bind(archived.is_some())
+        .bind(archived.flatten())
+        .bind(portfolio.is_some())
+        .bind(portfolio.and_then(|p| p.owner).map(|u| u.0))
+        .bind(portfolio.and_then(|p| p.branch).map(|b| b.0))
         .bind(now)
         .bind(by.map(|u| u.0))
         .execute(&mut *conn)
         .await?
         .rows_affected()
             == 1;
-        if moved {
+        if let (true, RowChange::Tag(tag)) = (moved, change) {
             sqlx::query(
                 "INSERT INTO party_tags (org_id, party_id, tag) VALUES ($1, $2, $3)
                  ON CONFLICT (party_id, tag) DO NOTHING",
