@@ -40,19 +40,6 @@ pub struct NewView {
     pub shared: bool,
 }
 
-/// The filters and sort a view keeps, without the page it was on.
-fn query_text(query: &PartyQuery) -> String {
-    let kept = PartyQuery { cursor: None, before: None, limit: None, ..query.clone() };
-    let pairs: Vec<(String, String)> = serde_urlencoded::to_string(&kept)
-        .ok()
-        .map(|text| serde_urlencoded::from_str::<Vec<(String, String)>>(&text).unwrap_or_default())
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(_, value)| !value.trim().is_empty())
-        .collect();
-    serde_urlencoded::to_string(pairs).unwrap_or_default()
-}
-
 impl ListViews<'_> {
     fn view_of(&self, actor: &Actor, row: repo::SavedViewRow) -> SavedView {
         SavedView {
@@ -119,7 +106,7 @@ impl ListViews<'_> {
                 owner_id: actor.user_id,
                 list_key: CUSTOMER_LIST,
                 name: &name,
-                query: &query_text(&input.query),
+                query: &serde_urlencoded::to_string(input.query.filter_pairs()).unwrap_or_default(),
                 columns: &columns_text(&columns),
                 shared: input.shared,
                 created_at: self.now(),

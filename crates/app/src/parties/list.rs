@@ -55,6 +55,20 @@ pub struct PartyQuery {
 }
 
 impl PartyQuery {
+    /// The list's filters and sort as an address's pairs, without the
+    /// page (`cursor`, `before`, `limit`) and without empty values: what a
+    /// link within the list, an export or a saved view keeps.
+    pub fn filter_pairs(&self) -> Vec<(String, String)> {
+        let kept = PartyQuery { cursor: None, before: None, limit: None, ..self.clone() };
+        serde_urlencoded::to_string(&kept)
+            .ok()
+            .and_then(|text| serde_urlencoded::from_str::<Vec<(String, String)>>(&text).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(_, value)| !value.trim().is_empty())
+            .collect()
+    }
+
     /// Refuses a query whose filters or sort do not parse.
     pub fn check(&self) -> Result<(), ValidationErrors> {
         self.filter_tree()?;

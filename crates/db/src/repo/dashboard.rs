@@ -106,15 +106,7 @@ pub async fn interactions_per_week(
     scope: &Scope,
     starts: &[DateTime<Utc>],
 ) -> Result<Vec<i64>, DbError> {
-    let mut query = Query::select();
-    query
-        .from_as(col("interactions"), col("i"))
-        .inner_join(
-            col("parties"),
-            Expr::col((col("parties"), col("id"))).equals((col("i"), col("party_id"))),
-        )
-        .and_where(Expr::col((col("i"), col("org_id"))).eq(scope.org_id.0))
-        .cond_where(reachable(scope));
+    let query = super::interaction::reachable_interactions(scope);
     per_week(db, query, Expr::col((col("i"), col("created_at"))).into(), starts).await
 }
 

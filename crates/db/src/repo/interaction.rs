@@ -176,3 +176,21 @@ pub async fn of_party(
         .await?
     }))
 }
+
+/// Interactions (as `i`) joined to their parties, as far as the scope
+/// reaches: what every list and count of interactions across customers
+/// (the work queue, the home's chart) starts from.
+pub(crate) fn reachable_interactions(scope: &super::party::Scope) -> sea_query::SelectStatement {
+    use sea_query::{Alias, Expr, Query};
+    let mut query = Query::select();
+    query
+        .from_as(Alias::new("interactions"), Alias::new("i"))
+        .inner_join(
+            Alias::new("parties"),
+            Expr::col((Alias::new("parties"), Alias::new("id")))
+                .equals((Alias::new("i"), Alias::new("party_id"))),
+        )
+        .and_where(Expr::col((Alias::new("i"), Alias::new("org_id"))).eq(scope.org_id.0))
+        .cond_where(super::party::reachable(scope));
+    query
+}

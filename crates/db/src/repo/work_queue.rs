@@ -1,7 +1,7 @@
 //! The work queue [minha fila]: interactions across customers, within the
 //! reader's reach, the ones due soonest first.
 use super::interaction::InteractionRow;
-use super::party::{Scope, reachable};
+use super::party::Scope;
 use super::{count_capped, fetch_all, fetch_optional};
 use crate::{Db, DbError};
 use chrono::NaiveDate;
@@ -9,7 +9,7 @@ use domain::access::Reach;
 use domain::interaction::CLOSED_STATUSES;
 use domain::work_queue::Urgency;
 use domain::{OrgId, UserId};
-use sea_query::{Alias, Cond, Expr, Func, JoinType, Order, Query, SelectStatement, SimpleExpr};
+use sea_query::{Alias, Cond, Expr, Func, JoinType, Order, SelectStatement, SimpleExpr};
 
 fn col(name: &str) -> Alias {
     Alias::new(name)
@@ -55,15 +55,9 @@ fn is_open() -> Cond {
 
 fn selected(filter: &WorkFilter) -> SelectStatement {
     let due = || Expr::col((col("i"), col("due_on")));
-    let mut query = Query::select();
+    let mut query =
+        super::interaction::reachable_interactions(&Scope { org_id: filter.org_id, reach: filter.reach });
     query
-        .from_as(col("interactions"), col("i"))
-        .inner_join(
-            col("parties"),
-            Expr::col((col("parties"), col("id"))).equals((col("i"), col("party_id"))),
-        )
-        .and_where(Expr::col((col("i"), col("org_id"))).eq(filter.org_id.0))
-        .cond_where(reachable(&Scope { org_id: filter.org_id, reach: filter.reach }))
         .and_where_option(
             filter.responsible.map(|user| Expr::col((col("i"), col("responsible_id"))).eq(user.0)),
         )

@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::{VIEW_AS_COOKIE, clear_cookie, set_cookie};
 use crate::error::PageResult;
 use crate::extract::{Form, Id, Page, Query, see_other};
+use crate::html::components::{TabLink, tab_strip};
 use crate::i18n::Tr;
 use crate::labels::role_name;
 use crate::layout::{Shell, render_with_status};
@@ -71,7 +72,7 @@ struct AccessPage {
     notice: Option<String>,
     /// The open tab's code, and the strip to all of them.
     tab: &'static str,
-    tabs: Vec<(&'static str, String)>,
+    tabs: Vec<TabLink>,
 }
 
 /// Acesso's tabs, one form per part: users, roles, branches, portfolios.
@@ -165,7 +166,7 @@ fn page_of(t: Tr, shell: Shell, overview: AccessOverview, me: UserId) -> AccessP
         errors: FieldMessages::default(),
         notice: None,
         tab: "users",
-        tabs: TABS.into_iter().map(|tab| (tab, t.get(&format!("access-tab-{tab}")))).collect(),
+        tabs: Vec::new(),
         t,
     }
 }
@@ -179,6 +180,7 @@ async fn page(
     let overview = page.app().access().access_overview(&page.actor).await?;
     let mut body = page_of(page.t, page.shell("access"), overview, page.actor.user_id);
     body.tab = tab;
+    body.tabs = tab_strip(&page.t, "/admin/access", &TABS, tab, "access-tab-");
     adjust(&mut body);
     Ok(render_with_status(status, &body))
 }

@@ -87,39 +87,22 @@ struct ListPage {
     search: Option<String>,
 }
 
+/// The list's address query: its filters and sort, with `overrides`
+/// (a page's cursor, another sort, the open view) put in or taken out.
 pub(super) fn query_string(query: &PartyQuery, overrides: &[(&str, Option<String>)]) -> String {
-    let mut pairs: Vec<(&str, String)> = Vec::new();
-    let fields: [(&str, Option<String>); 10] = [
-        ("kind", query.kind.clone()),
-        ("lifecycle", query.lifecycle.clone()),
-        ("status", query.status.clone()),
-        ("city", query.city.clone()),
-        ("state", query.state.clone()),
-        ("seller_id", query.seller_id.map(|s| s.to_string())),
-        ("tag", query.tag.clone()),
-        ("filter", query.filter.clone()),
-        ("sort", query.sort.clone()),
-        ("dir", query.dir.clone()),
-    ];
-    for (name, value) in fields {
-        let value = overrides.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or(value);
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            pairs.push((name, value));
-        }
-    }
+    let mut pairs = query.filter_pairs();
     for (name, value) in overrides {
-        if !fields_contains(name) {
-            if let Some(value) = value.clone().filter(|v| !v.is_empty()) {
-                pairs.push((name, value));
+        let value = value.clone().filter(|v| !v.is_empty());
+        match (pairs.iter().position(|(n, _)| n == name), value) {
+            (Some(at), Some(value)) => pairs[at].1 = value,
+            (Some(at), None) => {
+                pairs.remove(at);
             }
+            (None, Some(value)) => pairs.push((name.to_string(), value)),
+            (None, None) => {}
         }
     }
     serde_urlencoded::to_string(&pairs).unwrap_or_default()
-}
-
-fn fields_contains(name: &str) -> bool {
-    ["kind", "lifecycle", "status", "city", "state", "seller_id", "tag", "filter", "sort", "dir"]
-        .contains(&name)
 }
 
 pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery<PartyQuery>) -> PageResult {

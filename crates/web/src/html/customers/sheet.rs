@@ -1,9 +1,10 @@
 //! The customer page: the registration sheet, consent per channel and
 //! its history, notes, relationships and merges, and the profile parts.
 use super::profile::{HistoryQuery, ProfileParts, profile_parts};
-use super::tabs::{ProfileTab, TabLink, tab_links};
+use super::tabs::{ProfileTab, tab_links};
 use crate::error::PageResult;
 use crate::extract::{Id, Page, Query};
+use crate::html::components::TabLink;
 use crate::i18n::Tr;
 use crate::labels::Labels;
 use crate::layout::Shell;

@@ -2,6 +2,7 @@
 //! customer reads only what its first tab shows; a later capability (the
 //! sales follow-up, quotes, tickets) adds its tab here and a branch in
 //! the page's template.
+use crate::html::components::{TabLink, tab_strip};
 use crate::i18n::Tr;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -53,24 +54,9 @@ impl ProfileTab {
     }
 }
 
-/// One entry of the tab strip.
-pub struct TabLink {
-    pub code: &'static str,
-    pub label: String,
-    pub href: String,
-    pub current: bool,
-}
-
-pub fn tab_links(t: &Tr, party: impl std::fmt::Display + Copy, current: ProfileTab) -> Vec<TabLink> {
-    ProfileTab::ALL
-        .into_iter()
-        .map(|tab| TabLink {
-            code: tab.code(),
-            label: t.get(&format!("profile-tab-{}", tab.code())),
-            href: tab.url(party, None),
-            current: tab == current,
-        })
-        .collect()
+pub fn tab_links(t: &Tr, party: impl std::fmt::Display, current: ProfileTab) -> Vec<TabLink> {
+    let codes = ProfileTab::ALL.map(ProfileTab::code);
+    tab_strip(t, &format!("/customers/{party}"), &codes, current.code(), "profile-tab-")
 }
 
 #[cfg(test)]
