@@ -363,3 +363,140 @@
     open.querySelector("summary").focus();
   });
 })();
+
+// The agenda grid: drag an appointment to move it (to another time or
+// day), its lower edge to change its end; on a focused appointment
+// Alt+↑/↓ moves it a quarter hour, Alt+←/→ a day, Alt+Shift+↑/↓ changes
+// its end. Each change is sent as the versioned reschedule and the page
+// reloads showing what the server kept, with "desfazer" (or why it was
+// refused: someone changed it meanwhile, it is out of reach).
+(function () {
+  var FOCUS_KEY = "vinculo-agenda-focus";
+  var QUARTER = 15;
+  var DAY = 24 * 60;
+  // Local times as the form writes them, counted in minutes on the wall clock.
+  function minutes(text) {
+    return Date.UTC(+text.slice(0, 4), +text.slice(5, 7) - 1, +text.slice(8, 10),
+      +text.slice(11, 13), +text.slice(14, 16)) / 60000;
+  }
+  function local(count) { return new Date(count * 60000).toISOString().slice(0, 16); }
+  function csrf() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["x-csrf-token"]; } catch (e) { return ""; }
+  }
+  function numberIn(element, prefix) {
+    var found = Array.prototype.find.call(element.classList, function (c) {
+      return c.indexOf(prefix) === 0 && /^\d+$/.test(c.slice(prefix.length));
+    });
+    return found ? +found.slice(prefix.length) : 1;
+  }
+  function setNumber(element, prefix, value) {
+    element.classList.remove(prefix + numberIn(element, prefix));
+    element.classList.add(prefix + value);
+  }
+  function send(event, starts, ends) {
+    var grid = event.closest("#agenda-grid");
+    if (event.hasAttribute("data-recurring") && !window.confirm(grid.getAttribute("data-series-confirm"))) {
+      window.location.reload();
+      return;
+    }
+    var body = new URLSearchParams();
+    body.set("csrf_token", csrf());
+    body.set("version", event.getAttribute("data-version"));
+    body.set("occurrence", event.getAttribute("data-occurrence"));
+    body.set("starts_at", local(starts));
+    body.set("ends_at", local(ends));
+    body.set("back", window.location.pathname + window.location.search);
+    event.classList.add("is-saving");
+    try { sessionStorage.setItem(FOCUS_KEY, event.getAttribute("data-id")); } catch (e) { /* private mode */ }
+    var reload = function () { window.location.reload(); };
+    fetch("/appointments/" + event.getAttribute("data-id") + "/move",
+      { method: "POST", body: body, credentials: "same-origin", redirect: "manual" }).then(reload, reload);
+  }
+
+  var drag = null;
+  var swallowClick = false;
+  document.addEventListener("dragstart", function (e) {
+    if (e.target.closest && e.target.closest(".grid-event")) e.preventDefault();
+  });
+  document.addEventListener("pointerdown", function (e) {
+    var event = e.target.closest && e.target.closest(".grid-event[data-movable]");
+    if (!event || e.button !== 0) return;
+    // Else the browser starts dragging the link itself and cancels ours.
+    e.preventDefault();
+    var column = event.parentNode;
+    drag = {
+      event: event, column: column, resize: !!e.target.closest(".grid-resize"), x: e.clientX, y: e.clientY,
+      moved: false, row: numberIn(event, "r-"), span: numberIn(event, "s-"),
+      rows: +column.getAttribute("data-rows"), rowHeight: column.getBoundingClientRect().height / +column.getAttribute("data-rows")
+    };
+  });
+  document.addEventListener("pointermove", function (e) {
+    if (!drag) return;
+    var dx = e.clientX - drag.x, dy = e.clientY - drag.y;
+    if (!drag.moved) {
+      if (Math.abs(dx) + Math.abs(dy) < 5) return;
+      drag.moved = true;
+      drag.event.classList.add("is-dragging");
+      try { drag.event.setPointerCapture(e.pointerId); } catch (err) { /* pointer gone */ }
+    }
+    var rowsMoved = Math.round(dy / drag.rowHeight);
+    if (drag.resize) {
+      drag.newSpan = Math.max(1, Math.min(drag.span + rowsMoved, drag.rows - drag.row + 1));
+      setNumber(drag.event, "s-", drag.newSpan);
+      return;
+    }
+    var under = document.elementsFromPoint(e.clientX, e.clientY).find(function (el) {
+      return el.classList && el.classList.contains("time-column");
+    });
+    if (under && under !== drag.event.parentNode) under.appendChild(drag.event);
+    drag.newRow = Math.max(1, Math.min(drag.row + rowsMoved, drag.rows - drag.span + 1));
+    setNumber(drag.event, "r-", drag.newRow);
+  });
+  function finish() {
+    var done = drag;
+    drag = null;
+    if (!done || !done.moved) return;
+    swallowClick = true;
+    var event = done.event;
+    var starts = minutes(event.getAttribute("data-starts"));
+    var ends = minutes(event.getAttribute("data-ends"));
+    if (done.resize) {
+      var longer = ((done.newSpan || done.span) - done.span) * QUARTER;
+      if (longer) send(event, starts, Math.max(starts + QUARTER, ends + longer));
+      return;
+    }
+    var days = (Date.parse(event.parentNode.getAttribute("data-date")) -
+      Date.parse(done.column.getAttribute("data-date"))) / 86400000;
+    var shift = days * DAY + ((done.newRow || done.row) - done.row) * QUARTER;
+    if (shift) send(event, starts + shift, ends + shift);
+    else event.classList.remove("is-dragging");
+  }
+  document.addEventListener("pointerup", finish);
+  document.addEventListener("pointercancel", function () { if (drag) window.location.reload(); drag = null; });
+  document.addEventListener("click", function (e) {
+    if (swallowClick && e.target.closest && e.target.closest(".grid-event")) e.preventDefault();
+    swallowClick = false;
+  }, true);
+
+  document.addEventListener("keydown", function (e) {
+    var event = e.target.closest && e.target.closest(".grid-event[data-movable]");
+    if (!event || !e.altKey || e.ctrlKey || e.metaKey) return;
+    var starts = minutes(event.getAttribute("data-starts"));
+    var ends = minutes(event.getAttribute("data-ends"));
+    var step = { ArrowUp: -QUARTER, ArrowDown: QUARTER, ArrowLeft: -DAY, ArrowRight: DAY }[e.key];
+    if (!step) return;
+    e.preventDefault();
+    if (e.shiftKey) {
+      if (Math.abs(step) !== QUARTER || ends + step <= starts) return;
+      send(event, starts, ends + step);
+    } else {
+      send(event, starts + step, ends + step);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var id = null;
+    try { id = sessionStorage.getItem(FOCUS_KEY); sessionStorage.removeItem(FOCUS_KEY); } catch (e) { /* private mode */ }
+    var event = id && document.querySelector(".grid-event[data-id='" + id + "']");
+    if (event) event.focus();
+  });
+})();

@@ -150,7 +150,7 @@ pub fn describe(error: &Error, t: &Tr) -> Described {
 impl Described {
     /// One sentence for a page: a validation failure that reached no form
     /// lists its fields' messages.
-    fn sentence(&self) -> String {
+    pub(crate) fn sentence(&self) -> String {
         if self.fields.is_empty() {
             self.message.clone()
         } else {

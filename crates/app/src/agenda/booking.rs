@@ -1,7 +1,8 @@
 //! Booking, reading, rescheduling and cancelling appointments (one
 //! occurrence of a series, or all), with double-booking warnings.
 use super::{
-    AgendaUser, AppointmentView, BookedAppointment, DoubleBooking, Prepared, UserRef, expand, reaches_agenda,
+    AgendaUser, AppointmentView, BookedAppointment, DoubleBooking, MovedOccurrence, Prepared, UserRef,
+    expand, reaches_agenda,
 };
 use crate::Agenda;
 use crate::{Actor, AppError};
@@ -267,6 +268,47 @@ impl Agenda<'_> {
         change.commit().await?;
         let appointment = self.appointment(actor, id).await?;
         Ok(BookedAppointment { appointment, double_bookings: prepared.double_bookings })
+    }
+
+    /// Moves or stretches one occurrence on the agenda grid: the occurrence
+    /// that started at `occurrence` now runs `to`. A series moves as a
+    /// whole by the same shift (its occurrences are not stored apart).
+    #[tracing::instrument(skip_all)]
+    pub async fn move_occurrence(
+        &self,
+        actor: &Actor,
+        id: AppointmentId,
+        version: i64,
+        occurrence: DateTime<Utc>,
+        to: Span,
+    ) -> Result<MovedOccurrence, AppError> {
+        let before = self.changeable_appointment(actor, id).await?;
+        // Changed since the grid was drawn: its occurrences may be elsewhere
+        // now, and who changed it says more than "no such occurrence".
+        if before.version != version {
+            return Err(self.stale(actor, id).await);
+        }
+        let Some(was) = before.occurrences().into_iter().find(|span| span.starts_at == occurrence) else {
+            return Err(ValidationErrors::single("occurrence", "error-occurrence-unknown").into());
+        };
+        if to.ends_at <= to.starts_at {
+            return Err(ValidationErrors::single("ends_at", "error-ends-before-start").into());
+        }
+        let hours = self.working_hours(actor).await?;
+        let draft = before.draft_moved(hours.time_zone, to.starts_at - occurrence, to.ends_at - to.starts_at);
+        let booked = self.reschedule_appointment(actor, id, version, &draft).await?;
+        Ok(MovedOccurrence { booked, was, now: to })
+    }
+
+    /// Who a booking would double-book, before it is saved: the form warns
+    /// as the times and users change. `except` is the appointment edited.
+    pub async fn clashes(
+        &self,
+        actor: &Actor,
+        draft: &AppointmentDraft,
+        except: Option<AppointmentId>,
+    ) -> Result<Vec<DoubleBooking>, AppError> {
+        Ok(self.prepare_booking(actor, draft, except.map(|id| id.0)).await?.double_bookings)
     }
 
     /// Cancels one occurrence of a series, the one starting at `starts_at`;

@@ -111,6 +111,7 @@ impl Agenda<'_> {
                 party_name: row.party_name.clone(),
                 recurring,
                 cancelled: row.cancelled,
+                version: row.version,
             })
             .collect();
         out.sort_by(|a, b| a.starts_at.cmp(&b.starts_at).then(a.user_id.cmp(&b.user_id)));

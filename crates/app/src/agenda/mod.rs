@@ -3,12 +3,14 @@
 //! coordinator's view of his team; free days; and each user's calendar feed
 //! for Outlook or Google Calendar.
 use crate::{Actor, AppError};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use db::repo::appointment::{AppointmentRow, BookedRow, NewAppointment};
 use domain::access::{Portfolio, Reach};
 use domain::agenda::{DayAvailability, WorkingHours};
-use domain::appointment::{CancelledOccurrences, Recurrence, Span, occurrences};
+use domain::appointment::{
+    AppointmentDraft, CancelledOccurrences, Recurrence, RecurrenceEnd, Span, occurrences,
+};
 use domain::{InteractionId, PartyId, UserId, ValidationErrors, VehicleId};
 use serde::Serialize;
 use uuid::Uuid;
@@ -89,6 +91,40 @@ impl AppointmentView {
         }
     }
 
+    /// The appointment as a form holds it, in the zone it recurs in, moved
+    /// by `shift` and lasting `length`: a drag on the agenda grid changes
+    /// the times and keeps all the rest.
+    pub(crate) fn draft_moved(&self, fallback: Tz, shift: Duration, length: Duration) -> AppointmentDraft {
+        let tz: Tz = self.time_zone.parse().unwrap_or(fallback);
+        let starts_at = self.starts_at + shift;
+        let local = |at: DateTime<Utc>| at.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string();
+        let rule = self.rrule.as_deref().and_then(|r| Recurrence::parse_rrule(r).ok());
+        // A series ending on a day ends as many days later as it moved.
+        let days_moved =
+            starts_at.with_timezone(&tz).date_naive() - self.starts_at.with_timezone(&tz).date_naive();
+        let (repeat_count, repeat_until) = match rule.map(|r| r.end) {
+            Some(RecurrenceEnd::Count(n)) => (Some(n), None),
+            Some(RecurrenceEnd::Until(day)) => (None, Some(day + days_moved)),
+            None => (None, None),
+        };
+        AppointmentDraft {
+            title: self.title.clone(),
+            kind: self.kind.clone(),
+            place: self.place.clone(),
+            starts_at: local(starts_at),
+            ends_at: local(starts_at + length),
+            user_ids: self.users.iter().map(|u| u.id).collect(),
+            party_id: self.party_id,
+            interaction_id: self.interaction_id,
+            vehicle_id: self.vehicle_id,
+            notes: self.notes.clone(),
+            repeat: rule.map(|r| r.frequency.as_str().to_string()).unwrap_or_default(),
+            repeat_interval: rule.map(|r| r.interval),
+            repeat_count,
+            repeat_until,
+        }
+    }
+
     /// The whole series (cancelled occurrences included) and those cancelled.
     pub(crate) fn series(&self) -> (Vec<Span>, CancelledOccurrences) {
         let first = Span { starts_at: self.starts_at, ends_at: self.ends_at };
@@ -119,6 +155,8 @@ pub struct OccurrenceView {
     pub party_name: Option<String>,
     pub recurring: bool,
     pub cancelled: bool,
+    /// The appointment's version, to move it from the agenda.
+    pub version: i64,
 }
 
 /// A user already booked when a new appointment was made.
@@ -136,6 +174,15 @@ pub struct BookedAppointment {
     pub appointment: AppointmentView,
     /// Users booked elsewhere at the same time: a warning, not a refusal.
     pub double_bookings: Vec<DoubleBooking>,
+}
+
+/// An occurrence moved on the agenda grid: the appointment as it is now,
+/// where the occurrence was (to undo the move) and where it is.
+#[derive(Clone, Debug)]
+pub struct MovedOccurrence {
+    pub booked: BookedAppointment,
+    pub was: Span,
+    pub now: Span,
 }
 
 /// One user's free days [dias livres] over a period.

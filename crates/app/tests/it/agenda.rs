@@ -454,3 +454,60 @@ async fn one_occurrence_of_a_series_is_cancelled_alone(t: TestDb) {
     assert!(history.iter().any(|e| e.action == "timeline-appointment-occurrence-cancelled"));
 }
 db_test!(one_occurrence_of_a_series_is_cancelled_alone);
+
+/// A drag on the grid moves one occurrence; a series moves as a whole by
+/// the same shift, keeping its rule, its party and, for a series ending
+/// on a day, ending as many days later.
+async fn a_dragged_occurrence_shifts_its_series(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let party = customer(&app, &admin, "Helena Prado").await;
+    let draft = AppointmentDraft {
+        party_id: Some(party.0),
+        repeat: "weekly".into(),
+        repeat_until: NaiveDate::from_ymd_opt(2027, 3, 15),
+        ..booking("Acompanhamento", "2027-03-01T09:00", "2027-03-01T10:00")
+    };
+    let booked = app.agenda().book_appointment(&admin, &draft).await.expect("book").appointment;
+    let id = AppointmentId(booked.id);
+    let series = booked.occurrences();
+    assert_eq!(series.len(), 3);
+    let hour = chrono::Duration::hours(1);
+    // The second Monday's 09:00 dropped on Tuesday 10:00, 90 minutes long.
+    let to = domain::appointment::Span {
+        starts_at: series[1].starts_at + chrono::Duration::days(1) + hour,
+        ends_at: series[1].starts_at + chrono::Duration::days(1) + hour * 5 / 2,
+    };
+    let moved = app
+        .agenda()
+        .move_occurrence(&admin, id, booked.version, series[1].starts_at, to)
+        .await
+        .expect("move");
+    assert_eq!(moved.was, series[1]);
+    let now = moved.booked.appointment;
+    assert_eq!(now.party_id, Some(party.0));
+    let tz = chrono_tz::America::Sao_Paulo;
+    let day = |d| NaiveDate::from_ymd_opt(2027, 3, d).expect("date");
+    let month = app.agenda().period(&admin, &[], day(1), day(31), false).await.expect("agenda");
+    assert_eq!(local_times(&month, tz), ["03-02 10:00", "03-09 10:00", "03-16 10:00"]);
+    assert_eq!(month[0].ends_at - month[0].starts_at, chrono::Duration::minutes(90));
+
+    // Stale, made-up or reversed: refused, nothing changes.
+    match app.agenda().move_occurrence(&admin, id, booked.version, series[1].starts_at, to).await {
+        Err(AppError::Conflict { .. }) => {}
+        other => panic!("a stale move is refused: {other:?}"),
+    }
+    let stranger = now.starts_at + hour / 2;
+    let error =
+        app.agenda().move_occurrence(&admin, id, now.version, stranger, to).await.expect_err("unknown");
+    assert_eq!(fields(error), ["occurrence"]);
+    let reversed = domain::appointment::Span { starts_at: to.ends_at, ends_at: to.starts_at };
+    let error = app
+        .agenda()
+        .move_occurrence(&admin, id, now.version, now.starts_at, reversed)
+        .await
+        .expect_err("reversed");
+    assert_eq!(fields(error), ["ends_at"]);
+    let again = app.agenda().appointment(&admin, id).await.expect("read");
+    assert_eq!(again.version, now.version);
+}
+db_test!(a_dragged_occurrence_shifts_its_series);

@@ -273,6 +273,8 @@ pub struct BookedRow {
     pub exdates: Option<String>,
     pub created_at: DateTime<Utc>,
     pub cancelled: bool,
+    /// For a change made from the agenda (a drag on the grid).
+    pub version: i64,
 }
 
 /// The appointments of these users that may have an occurrence between
@@ -303,7 +305,7 @@ pub async fn of_users(
             let sql = format!(
                 "SELECT json_group_array(json_array(hex(au.user_id), hex(a.id), hex(a.party_id), p.full_name, a.title,
                  a.kind, a.place, a.notes, a.first_starts_at, a.first_ends_at, a.time_zone, a.rrule, a.exdates,
-                 a.created_at, a.cancelled_at IS NOT NULL)) {filter}"
+                 a.created_at, a.cancelled_at IS NOT NULL, a.version)) {filter}"
             );
             let mut query = sqlx::query_scalar::<_, String>(&sql).bind(org_id.0).bind(to).bind(from);
             for user in users {
@@ -317,7 +319,7 @@ pub async fn of_users(
             let sql = format!(
                 "SELECT au.user_id, a.id, a.party_id, p.full_name AS party_name, a.title, a.kind, a.place, a.notes,
                  a.first_starts_at, a.first_ends_at, a.time_zone, a.rrule, a.exdates, a.created_at,
-                 a.cancelled_at IS NOT NULL AS cancelled
+                 a.cancelled_at IS NOT NULL AS cancelled, a.version
                  {filter}"
             );
             let mut query = sqlx::query_as(&sql).bind(org_id.0).bind(to).bind(from);
@@ -348,6 +350,7 @@ struct PackedBooking(
     Option<String>,
     String,
     i64,
+    i64,
 );
 
 impl PackedBooking {
@@ -372,6 +375,7 @@ impl PackedBooking {
             exdates: self.12,
             created_at: at(&self.13)?,
             cancelled: self.14 != 0,
+            version: self.15,
         })
     }
 }

@@ -353,6 +353,8 @@ pub struct Occurrence {
     pub party_name: Option<String>,
     pub recurring: bool,
     pub cancelled: bool,
+    /// The appointment's version, for `PUT /api/v1/appointments/{id}`.
+    pub version: i64,
 }
 
 impl TryFrom<app::agenda::OccurrenceView> for Occurrence {
@@ -372,6 +374,7 @@ impl TryFrom<app::agenda::OccurrenceView> for Occurrence {
             party_name: view.party_name,
             recurring: view.recurring,
             cancelled: view.cancelled,
+            version: view.version,
         })
     }
 }

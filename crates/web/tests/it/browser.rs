@@ -572,7 +572,7 @@ async fn customer_profile_walk_of_seed_000() {
     let day = when.split(' ').next().unwrap_or_default().to_string();
     let iso = format!("{}-{}-{}", &day[6..10], &day[3..5], &day[0..2]);
     client.goto(&t.url(&format!("/agenda?view=week&date={iso}"))).await.expect("agenda");
-    wait_for_text(client, "#calendar", "Oficina · ABC1D23").await;
+    wait_for_text(client, "#agenda-grid", "Oficina · ABC1D23").await;
     browser.screenshot("agenda-week").await;
     // "m" switches to the month, which holds it too.
     client.find(Locator::Css("body")).await.expect("body").send_keys("m").await.expect("m");
@@ -981,5 +981,208 @@ async fn the_form_masks_documents_phones_and_postal_codes_as_typed() {
     click(client, "#save-party").await;
     wait_for_text(client, "#party-name", "Marta Máscara").await;
     wait_for_text(client, "main", "529.982.247-25").await;
+    browser.close().await;
+}
+
+/// Where an element is on the screen: its left, top, width and height.
+async fn rect_of(client: &Client, css: &str) -> (f64, f64, f64, f64) {
+    let script = "var r = document.querySelector(arguments[0]).getBoundingClientRect(); \
+                  return [r.left, r.top, r.width, r.height];";
+    let value = client.execute(script, vec![serde_json::json!(css)]).await.expect("rect");
+    let n = |i: usize| value[i].as_f64().expect("number");
+    (n(0), n(1), n(2), n(3))
+}
+
+/// Sets a field as the browser's own picker would, and says it changed.
+async fn set_value(client: &Client, css: &str, value: &str) {
+    let script = "var e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+                  e.dispatchEvent(new Event('change', {bubbles: true}));";
+    client.execute(script, vec![serde_json::json!(css), serde_json::json!(value)]).await.expect("set value");
+}
+
+/// The agenda's week as a time grid: a click on a free slot books there,
+/// the form warns of a double booking before saving, a drag moves an
+/// appointment to another day and hour, Alt+↓ moves it by a quarter hour
+/// and "desfazer" puts it back, a change made meanwhile is refused, and
+/// the team view shows a shared appointment once, coloured per person.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agenda_week_grid_books_moves_and_warns() {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    use fantoccini::key::Key;
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let colleague = t.create_user("beatriz@concessionaria.test", "member").await;
+    let users = t.api_get(&bearer, "/api/v1/users").await;
+    let id_of = |email: &str| {
+        users.as_array().expect("users").iter().find(|u| u["email"] == email).expect("user")["id"]
+            .as_str()
+            .expect("id")
+            .to_string()
+    };
+    let (me, her) = (id_of(&t.admin.email), id_of(&colleague.email));
+    let book = |body: serde_json::Value| {
+        let t = &t;
+        let bearer = &bearer;
+        async move {
+            let booked = t.api_send(reqwest::Method::POST, bearer, "/api/v1/appointments", body).await;
+            assert_eq!(booked.status(), 201);
+            booked.json::<serde_json::Value>().await.expect("json")["appointment"]["id"]
+                .as_str()
+                .expect("id")
+                .to_string()
+        }
+    };
+    let visit = book(serde_json::json!({ "title": "Visita Ana", "starts_at": "2027-03-02T09:00", "ends_at": "2027-03-02T10:00" })).await;
+    book(serde_json::json!({ "title": "Reunião de equipe", "starts_at": "2027-03-03T14:00", "ends_at": "2027-03-03T15:00", "user_ids": [me, her] })).await;
+    let starts_of = |id: String| {
+        let t = &t;
+        let bearer = &bearer;
+        async move { t.api_get(bearer, &format!("/api/v1/appointments/{id}")).await["starts_at"].to_string() }
+    };
+
+    let client = &browser.client;
+    sign_in_as_admin(client, &t).await;
+    let week = t.url("/agenda?view=week&date=2027-03-01");
+    client.goto(&week).await.expect("agenda");
+    wait_for_text(client, "#agenda-grid", "Visita Ana").await;
+    browser.screenshot("agenda-week-grid").await;
+
+    // A click on Thursday 10:00 opens the form at that time.
+    click(client, ".time-column[data-date='2027-03-04'] .time-slot[href*='time=10:00']").await;
+    wait_for_text(client, "h1", "Novo agendamento").await;
+    let starts =
+        client.find(Locator::Css("#starts_at")).await.expect("start").prop("value").await.expect("value");
+    assert_eq!(starts.as_deref(), Some("2027-03-04T10:00"));
+    fill(client, "#title", "Test drive Cláudio").await;
+    // Moved onto Tuesday's visit, the form warns before anything is saved.
+    set_value(client, "#starts_at", "2027-03-02T09:30").await;
+    set_value(client, "#ends_at", "2027-03-02T10:30").await;
+    wait_for_text(client, "#clash-warning", "Visita Ana").await;
+    browser.screenshot("agenda-form-double-booking").await;
+    set_value(client, "#starts_at", "2027-03-04T10:00").await;
+    set_value(client, "#ends_at", "2027-03-04T11:00").await;
+    for _ in 0..50 {
+        let text =
+            client.find(Locator::Css("#clash-warning")).await.expect("warning").text().await.expect("text");
+        if text.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    click(client, "#appointment-save").await;
+    wait_for_text(client, "h1", "Test drive Cláudio").await;
+
+    // Dragged from Tuesday 09:00 to Wednesday 11:00.
+    client.goto(&week).await.expect("agenda");
+    let event = format!(".grid-event[data-id='{visit}']");
+    wait_for_text(client, &event, "Visita Ana").await;
+    let first_minute: f64 = client
+        .find(Locator::Css("#agenda-grid"))
+        .await
+        .expect("grid")
+        .attr("data-first-minute")
+        .await
+        .expect("attr")
+        .expect("first minute")
+        .parse()
+        .expect("number");
+    client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+            vec![serde_json::json!(event)],
+        )
+        .await
+        .expect("scroll");
+    let (x, y, _, _) = rect_of(client, &event).await;
+    let (column_x, column_y, _, column_height) =
+        rect_of(client, ".time-column[data-date='2027-03-03']").await;
+    let rows: f64 = client
+        .find(Locator::Css(".time-column[data-date='2027-03-03']"))
+        .await
+        .expect("column")
+        .attr("data-rows")
+        .await
+        .expect("attr")
+        .expect("rows")
+        .parse()
+        .expect("number");
+    let row_height = column_height / rows;
+    let target_y = column_y + (11.0 * 60.0 - first_minute) / 15.0 * row_height;
+    let drag = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo { duration: None, x: x + 8.0, y: y + 4.0 })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::MoveTo { duration: Some(Duration::from_millis(150)), x: x + 30.0, y: y + 20.0 })
+        .then(PointerAction::MoveTo {
+            duration: Some(Duration::from_millis(150)),
+            x: column_x + 8.0,
+            y: target_y + 4.0,
+        })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    client.perform_actions(drag).await.expect("drag");
+    wait_for_text(client, "#flash", "Agendamento movido.").await;
+    assert!(
+        starts_of(visit.clone()).await.contains("2027-03-03T14:00:00"),
+        "11:00 in São Paulo is 14:00 UTC"
+    );
+    wait_for_text(client, ".time-column[data-date='2027-03-03']", "Visita Ana").await;
+    browser.screenshot("agenda-week-dragged").await;
+
+    // The keyboard: the moved appointment has the focus; Alt+↓ is 15 minutes later.
+    let focused = client
+        .execute("return document.activeElement.getAttribute('data-id');", vec![])
+        .await
+        .expect("focus");
+    assert_eq!(focused.as_str(), Some(visit.as_str()), "the focus stays on the appointment moved");
+    client
+        .find(Locator::Css(&event))
+        .await
+        .expect("event")
+        .send_keys(&format!("{}{}", Key::Alt, Key::Down))
+        .await
+        .expect("Alt+Down");
+    wait_for_text(client, &event, "11:15").await;
+    assert!(starts_of(visit.clone()).await.contains("2027-03-03T14:15:00"));
+    // "Desfazer" puts it back at 11:00.
+    click(client, "#toast-undo").await;
+    wait_for_text(client, &event, "11:00").await;
+    assert!(starts_of(visit.clone()).await.contains("2027-03-03T14:00:00"));
+
+    // Changed meanwhile through the API: the grid's move is refused, not applied.
+    let current = t.api_get(&bearer, &format!("/api/v1/appointments/{visit}")).await;
+    let put = t
+        .api_send(
+            reqwest::Method::PUT,
+            &bearer,
+            &format!("/api/v1/appointments/{visit}"),
+            serde_json::json!({ "version": current["version"], "title": "Visita Ana (confirmada)", "starts_at": "2027-03-03T11:00", "ends_at": "2027-03-03T12:00" }),
+        )
+        .await;
+    assert_eq!(put.status(), 200);
+    client
+        .find(Locator::Css(&event))
+        .await
+        .expect("event")
+        .send_keys(&format!("{}{}", Key::Alt, Key::Down))
+        .await
+        .expect("Alt+Down");
+    wait_for_text(client, "#flash", "não foi movido").await;
+    assert!(starts_of(visit.clone()).await.contains("2027-03-03T14:00:00"), "the other change stands");
+
+    // The team: the shared meeting once, each person in a colour.
+    client.goto(&format!("{week}&user={me}&user={her}")).await.expect("team");
+    let legend = wait_for_text(client, "#agenda-legend", "Gerente Teste").await;
+    assert!(legend.contains(&colleague.name), "{legend}");
+    let meetings = client
+        .execute(
+            "return Array.from(document.querySelectorAll('#agenda-grid .grid-event')).filter(e => e.textContent.includes('Reunião de equipe')).length;",
+            vec![],
+        )
+        .await
+        .expect("count");
+    assert_eq!(meetings.as_i64(), Some(1), "a shared appointment appears once");
+    let meeting = wait_for_text(client, "#agenda-grid", "Reunião de equipe").await;
+    assert!(meeting.contains(&colleague.name), "who attends is said: {meeting}");
+    browser.screenshot("agenda-week-team").await;
     browser.close().await;
 }

@@ -569,3 +569,88 @@ async fn buttons_say_what_they_do(t: TestApp) {
     assert!(list.contains("Cadastro arquivado.") && list.contains("id=\"toast-undo\""), "with an undo");
 }
 web_test!(buttons_say_what_they_do);
+
+/// The agenda grid's move, as its script sends it: the occurrence and its
+/// new local times with the version read. It answers with the agenda and
+/// a toast that undoes it; a stale version, reversed times or a made-up
+/// occurrence change nothing and say why; the form's clash check names
+/// who would be double-booked before anything is saved.
+async fn the_grid_moves_an_occurrence_and_refuses_a_stale_one(t: TestApp) {
+    let admin = format!("Bearer {}", t.token_for(&t.admin).await);
+    let book = |title: &'static str, starts: &'static str, ends: &'static str| {
+        let t = &t;
+        let admin = &admin;
+        async move {
+            let body = json!({ "title": title, "starts_at": starts, "ends_at": ends });
+            let booked: Value =
+                post_json(t, admin, "/api/v1/appointments", body).await.json().await.expect("json");
+            booked["appointment"]["id"].as_str().expect("id").to_string()
+        }
+    };
+    let visit = book("Visita Ana", "2027-03-02T09:00", "2027-03-02T10:00").await;
+    book("Ligação Bruno", "2027-03-03T12:30", "2027-03-03T13:00").await;
+    let (client, token) = t.login(&t.admin).await;
+    let back = "/agenda?view=week&date=2027-03-01";
+    let send = |version: &'static str, occurrence: &'static str, starts: &'static str, ends: &'static str| {
+        client
+            .post(t.url(&format!("/appointments/{visit}/move")))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("version", version),
+                ("occurrence", occurrence),
+                ("starts_at", starts),
+                ("ends_at", ends),
+                ("back", back),
+            ])
+            .send()
+    };
+    let starts_at = || {
+        let t = &t;
+        let admin = &admin;
+        let visit = &visit;
+        async move { t.api_get(admin, &format!("/api/v1/appointments/{visit}")).await["starts_at"].clone() }
+    };
+
+    let moved =
+        send("1", "2027-03-02T12:00:00Z", "2027-03-03T11:00", "2027-03-03T12:00").await.expect("POST");
+    assert_eq!(moved.status(), 303);
+    assert_eq!(location(&moved), back, "back to the agenda it came from");
+    let landing = t.html(&client, back).await;
+    assert!(landing.contains("Agendamento movido.") && landing.contains("id=\"toast-undo\""), "{landing}");
+    assert!(landing.contains("Ligação Bruno"), "{landing}");
+    assert_eq!(starts_at().await, "2027-03-03T14:00:00Z", "11:00 in São Paulo");
+    assert!(!t.html(&client, back).await.contains("Agendamento movido."), "said once");
+
+    let stale =
+        send("1", "2027-03-03T14:00:00Z", "2027-03-04T11:00", "2027-03-04T12:00").await.expect("POST");
+    assert_eq!(stale.status(), 303);
+    let refused = t.html(&client, back).await;
+    assert!(
+        refused.contains("não foi movido") && refused.contains("foi alterado por Gerente Teste"),
+        "{refused}"
+    );
+    for (occurrence, starts, ends) in [
+        ("2027-03-03T14:00:00Z", "2027-03-04T11:00", "2027-03-04T10:00"),
+        ("2027-03-09T14:00:00Z", "2027-03-04T11:00", "2027-03-04T12:00"),
+        ("ontem", "2027-03-04T11:00", "2027-03-04T12:00"),
+        ("2027-03-03T14:00:00Z", "amanhã", ""),
+    ] {
+        let bad = send("2", occurrence, starts, ends).await.expect("POST");
+        assert_eq!(bad.status(), 303, "{occurrence} {starts} {ends}");
+        assert!(t.html(&client, back).await.contains("não foi movido"), "{occurrence} {starts} {ends}");
+    }
+    assert_eq!(starts_at().await, "2027-03-03T14:00:00Z", "nothing changed");
+
+    // The form's warning, before saving: over Bruno's call, and not over itself.
+    let clash = t
+        .html(&client, "/appointments/clashes?starts_at=2027-03-03T12:45&ends_at=2027-03-03T13:15&title=x")
+        .await;
+    assert!(clash.contains("Ligação Bruno") && clash.contains("Gerente Teste"), "{clash}");
+    let itself = t
+        .html(&client, &format!("/appointments/clashes?starts_at=2027-03-03T11:00&ends_at=2027-03-03T11:30&title=x&except={visit}"))
+        .await;
+    assert!(itself.trim().is_empty(), "{itself}");
+    let unfinished = client.get(t.url("/appointments/clashes?starts_at=amanhã")).send().await.expect("GET");
+    assert_eq!(unfinished.status(), 200);
+}
+web_test!(the_grid_moves_an_occurrence_and_refuses_a_stale_one);

@@ -3,7 +3,7 @@ use crate::error::{Error, PageResult};
 use crate::extract::{Form, Id, Page, Query, see_other};
 use crate::flash::Flash;
 use crate::html::components::{
-    FieldMessages, FormOutcome, FormValues, Pairs, form_id, number, value, values,
+    FieldMessages, FormOutcome, FormValues, Pairs, form_id, local_path, number, value, values,
 };
 use crate::i18n::Tr;
 use crate::layout::{Shell, render_with_status};
@@ -11,7 +11,7 @@ use app::AppError;
 use app::agenda::{AppointmentView, DoubleBooking};
 use askama::Template;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use domain::appointment::{AppointmentDraft, AppointmentKind, Frequency};
+use domain::appointment::{AppointmentDraft, AppointmentKind, Frequency, Span, local_to_utc, parse_local};
 use domain::{AppointmentId, ValidationErrors};
 
 #[derive(Template)]
@@ -22,6 +22,8 @@ pub(super) struct AppointmentFormPage {
     heading: String,
     action: String,
     version: Option<i64>,
+    /// The appointment edited: the double-booking warning leaves it out.
+    editing: Option<uuid::Uuid>,
     alert: Option<String>,
     zone: String,
     party: Option<(uuid::Uuid, String)>,
@@ -74,6 +76,7 @@ pub(super) async fn form_page(
             heading: t.get(if editing.is_some() { "appointment-move" } else { "appointment-new" }),
             action: editing.map_or("/appointments".to_string(), |(id, _)| format!("/appointments/{id}")),
             version: editing.map(|(_, version)| version),
+            editing: editing.map(|(id, _)| id),
             alert,
             zone: hours.time_zone.name().to_string(),
             party: party.map(|p| (p.id, p.full_name)),
@@ -99,8 +102,7 @@ pub async fn new_form(page: Page, Query(query): Query<Pairs>) -> PageResult {
     let t = page.t;
     let day = NaiveDate::parse_from_str(value(&query, "date"), "%Y-%m-%d")
         .unwrap_or_else(|_| t.local_day(&page.app().now()) + Duration::days(1));
-    let opens = hours.opens;
-    let starts = day.and_time(opens);
+    let starts = day.and_time(hours.opens);
     let kind = match value(&query, "kind") {
         "" => "meeting",
         k => k,
@@ -112,7 +114,17 @@ pub async fn new_form(page: Page, Query(query): Query<Pairs>) -> PageResult {
                 format!("{} · {}", t.get(&format!("appointment-kind-{kind}")), v.plate.unwrap_or(v.model));
         }
     }
-    let form: Pairs = [
+    // A slot of the agenda grid books at its time, for the agenda it is in.
+    let starts = match chrono::NaiveTime::parse_from_str(value(&query, "time"), "%H:%M") {
+        Ok(time) => day.and_time(time),
+        Err(_) => starts,
+    };
+    let mut users: Vec<String> =
+        values(&query, "user").filter(|u| u.parse::<uuid::Uuid>().is_ok()).map(str::to_string).collect();
+    if users.is_empty() {
+        users.push(actor.user_id.to_string());
+    }
+    let mut form: Pairs = [
         ("party_id", value(&query, "party").to_string()),
         ("vehicle_id", value(&query, "vehicle").to_string()),
         ("interaction_id", value(&query, "interaction").to_string()),
@@ -120,11 +132,11 @@ pub async fn new_form(page: Page, Query(query): Query<Pairs>) -> PageResult {
         ("title", title),
         ("starts_at", starts.format("%Y-%m-%dT%H:%M").to_string()),
         ("ends_at", (starts + Duration::hours(1)).format("%Y-%m-%dT%H:%M").to_string()),
-        ("user_ids", actor.user_id.to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
+    form.extend(users.into_iter().map(|u| ("user_ids".to_string(), u)));
     form_page(&page, form, None, None).await
 }
 
@@ -345,4 +357,101 @@ pub async fn cancel_occurrence(page: Page, Id(id): Id<AppointmentId>, Form(form)
         .cancel_occurrence(&page.actor, id, version, starts_at.with_timezone(&Utc))
         .await?;
     Ok(see_other(&format!("/appointments/{}", a.id)))
+}
+
+/// A drag (or Alt+arrow) on the agenda grid: the occurrence that started
+/// at `occurrence` now runs from `starts_at` to `ends_at` (local times).
+/// Answers with the agenda it came from, saying what happened, with
+/// "desfazer"; a refusal (changed meanwhile, out of reach) is said there too.
+pub async fn move_on_grid(page: Page, Id(id): Id<AppointmentId>, Form(form): Form<Pairs>) -> PageResult {
+    let back = match value(&form, "back") {
+        path if path.starts_with("/agenda") => local_path(Some(path)),
+        _ => "/agenda".to_string(),
+    };
+    let zone = page.actor.time_zone;
+    let mut errors = ValidationErrors::new();
+    let version = number::<i64>(&form, "version", &mut errors);
+    let occurrence =
+        DateTime::parse_from_rfc3339(value(&form, "occurrence")).ok().map(|at| at.with_timezone(&Utc));
+    if occurrence.is_none() {
+        errors.add("occurrence", "error-occurrence-unknown");
+    }
+    let mut local = |field: &'static str| match parse_local(value(&form, field)) {
+        Ok(at) => Some(local_to_utc(zone, at)),
+        Err(message) => {
+            errors.add(field, message);
+            None
+        }
+    };
+    let (starts_at, ends_at) = (local("starts_at"), local("ends_at"));
+    let result = match (version, occurrence, starts_at, ends_at) {
+        (Some(version), Some(occurrence), Some(starts_at), Some(ends_at)) => {
+            page.app()
+                .agenda()
+                .move_occurrence(&page.actor, id, version, occurrence, Span { starts_at, ends_at })
+                .await
+        }
+        _ => Err(AppError::Validation(errors)),
+    };
+    let t = &page.t;
+    let flash = match result {
+        Ok(moved) if !moved.booked.double_bookings.is_empty() => {
+            let lines = moved
+                .booked
+                .double_bookings
+                .iter()
+                .map(|d| format!("{}: {} · {}", d.user_name, d.title, t.datetime(&d.starts_at)))
+                .collect();
+            Flash::warning("appointment-double-booked", lines, "double-booking")
+        }
+        Ok(moved) => {
+            let local = |at: &DateTime<Utc>| at.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string();
+            Flash::undoable(
+                "appointment-moved",
+                format!("/appointments/{}/move", id.0),
+                vec![
+                    ("version".into(), moved.booked.appointment.version.to_string()),
+                    ("occurrence".into(), moved.now.starts_at.to_rfc3339()),
+                    ("starts_at".into(), local(&moved.was.starts_at)),
+                    ("ends_at".into(), local(&moved.was.ends_at)),
+                    ("back".into(), back.clone()),
+                ],
+            )
+        }
+        Err(error @ (AppError::Db(_) | AppError::Internal(_))) => return Err(error.into()),
+        Err(error) => {
+            let sentence = crate::error::describe(&Error::App(error), t).sentence();
+            Flash::warning("appointment-move-refused", vec![sentence], "move-refused")
+        }
+    };
+    page.redirect_with(&back, flash).await
+}
+
+/// The form's warning before saving: who the times would double-book.
+pub async fn clashes(page: Page, Query(query): Query<Pairs>) -> PageResult {
+    let (draft, errors) = draft(&query);
+    let except = value(&query, "except").parse::<AppointmentId>().ok();
+    // An unfinished form warns of nothing yet; saving says what is wrong.
+    let found = if errors.is_empty() {
+        match page.app().agenda().clashes(&page.actor, &draft, except).await {
+            Ok(found) => found,
+            Err(error @ (AppError::Db(_) | AppError::Internal(_))) => return Err(error.into()),
+            Err(_) => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
+    let t = &page.t;
+    let lines: Vec<String> = found
+        .iter()
+        .map(|d| format!("{}: {} · {}", d.user_name, d.title, t.datetime(&d.starts_at)))
+        .collect();
+    page.render(&ClashWarning { t: page.t, lines })
+}
+
+#[derive(Template)]
+#[template(path = "agenda/clashes.html")]
+struct ClashWarning {
+    t: Tr,
+    lines: Vec<String>,
 }

@@ -1,4 +1,5 @@
 //! The agenda: a user's or his team's day, week and month.
+use super::grid::{GridInput, PERSON_COLOURS, TimeGrid, time_grid};
 use crate::error::PageResult;
 use crate::extract::{Page, Query};
 use crate::html::components::{Pairs, value, values};
@@ -53,6 +54,10 @@ pub(super) struct AgendaPage {
     chosen_many: bool,
     weekday_names: Vec<String>,
     days: Vec<CalendarDay>,
+    /// The day and week views; the month view lists each day's appointments.
+    grid: Option<TimeGrid>,
+    /// Whose colour is whose, when several agendas are shown.
+    legend: Vec<(String, usize)>,
     empty: bool,
 }
 
@@ -110,6 +115,10 @@ impl View {
     }
 }
 
+fn days_of(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+    from.iter_days().take_while(|d| *d < to).collect()
+}
+
 pub(super) fn users_of(pairs: &Pairs) -> Vec<UserId> {
     values(pairs, "user").filter_map(|u| u.parse().ok()).collect()
 }
@@ -160,9 +169,8 @@ pub async fn show(page: Page, Query(query): Query<Pairs>) -> PageResult {
     let several = shown_users.len() > 1;
     let name_of =
         |id: uuid::Uuid| team.iter().find(|u| u.id == id).map(|u| u.name.clone()).unwrap_or_default();
-    let mut days: Vec<CalendarDay> = from
-        .iter_days()
-        .take_while(|d| *d < to)
+    let mut days: Vec<CalendarDay> = days_of(from, to)
+        .into_iter()
         .map(|d| CalendarDay {
             label: match view {
                 View::Month => d.day().to_string(),
@@ -180,6 +188,38 @@ pub async fn show(page: Page, Query(query): Query<Pairs>) -> PageResult {
         })
         .collect();
     let empty = occurrences.is_empty();
+    let people: Vec<(uuid::Uuid, String)> = shown_users.iter().map(|id| (*id, name_of(*id))).collect();
+    let grid = match view {
+        View::Month => None,
+        View::Day | View::Week => {
+            let hours = page.app().agenda().working_hours(actor).await?;
+            let dates: Vec<NaiveDate> = days_of(from, to);
+            // A slot books for the one agenda shown; in a team view, for oneself.
+            let for_users: Vec<UserId> = if several { Vec::new() } else { chosen.clone() };
+            let book_href = |day: NaiveDate, time: chrono::NaiveTime| {
+                let mut href = format!("/appointments/new?date={day}&time={}", time.format("%H:%M"));
+                for user in &for_users {
+                    href.push_str(&format!("&user={user}"));
+                }
+                href
+            };
+            let day_href = |day: NaiveDate| agenda_href(View::Day, day, &chosen, cancelled);
+            let input = GridInput {
+                days: &dates,
+                today,
+                hours: &hours,
+                people: &people,
+                day_href: &day_href,
+                book_href: &book_href,
+            };
+            Some(time_grid(&t, &input, &occurrences))
+        }
+    };
+    let legend = if several {
+        people.iter().enumerate().map(|(i, (_, name))| (name.clone(), i % PERSON_COLOURS)).collect()
+    } else {
+        Vec::new()
+    };
     for o in &occurrences {
         let day = t.local_day(&o.starts_at);
         let Some(slot) = days.get_mut((day - from).num_days().max(0) as usize) else { continue };
@@ -236,6 +276,8 @@ pub async fn show(page: Page, Query(query): Query<Pairs>) -> PageResult {
         period_label,
         cancelled,
         days,
+        grid,
+        legend,
         empty,
         shell: page.shell("agenda"),
         t,

@@ -4,6 +4,7 @@ mod appointment;
 mod calendar;
 mod feed;
 mod free_days;
+mod grid;
 
 use crate::AppState;
 use axum::Router;
@@ -16,6 +17,8 @@ pub fn routes() -> Router<AppState> {
         .route("/agenda/feed", routing::get(feed::feed).post(feed::rotate_feed))
         .route("/appointments", routing::post(appointment::book))
         .route("/appointments/new", routing::get(appointment::new_form))
+        .route("/appointments/clashes", routing::get(appointment::clashes))
+        .route("/appointments/{id}/move", routing::post(appointment::move_on_grid))
         .route(
             "/appointments/{id}",
             routing::get(appointment::show_appointment).post(appointment::reschedule),
