@@ -24,6 +24,8 @@ pub struct CalendarItem {
 
 pub struct CalendarDay {
     pub label: String,
+    /// The weekday and date, for screen readers (the month shows the day's number).
+    pub full_label: String,
     pub href: String,
     pub today: bool,
     pub in_period: bool,
@@ -180,6 +182,11 @@ pub async fn show(page: Page, Query(query): Query<Pairs>) -> PageResult {
                     t.date(&d)
                 ),
             },
+            full_label: format!(
+                "{} {}",
+                t.get(&format!("weekday-{}", d.weekday().number_from_monday())),
+                t.date(&d)
+            ),
             href: agenda_href(View::Day, d, &chosen, cancelled),
             today: d == today,
             in_period: view != View::Month || d.month() == date.month(),

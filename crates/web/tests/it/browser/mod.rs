@@ -3,6 +3,8 @@ use fantoccini::{Client, Locator};
 use std::time::Duration;
 use testkit::{Browser, TestApp, TestDb};
 
+mod accessibility;
+
 /// Waits until the element's text contains `expected`, returning the text.
 async fn wait_for_text(client: &Client, css: &str, expected: &str) -> String {
     let mut last = String::new();

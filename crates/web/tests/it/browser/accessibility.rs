@@ -1,0 +1,112 @@
+//! axe-core (from the npm registry, `tests/accessibility`) run inside each
+//! main screen in Chromium: no violation of impact "serious" or
+//! "critical"; how many of the others there are is printed.
+use super::{sign_in_as_admin, wait_for_text};
+use fantoccini::Client;
+use std::path::PathBuf;
+use testkit::{Browser, TestApp, TestDb};
+
+/// axe-core's script as `npm ci --prefix tests/accessibility` installs it,
+/// or where `VINCULO_AXE_JS` says.
+fn axe_script() -> Option<String> {
+    let path = std::env::var_os("VINCULO_AXE_JS").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/accessibility/node_modules/axe-core/axe.min.js")
+    });
+    let script = std::fs::read_to_string(&path).ok();
+    if script.is_none() {
+        let why = format!("axe-core is not at {} (npm ci --prefix tests/accessibility)", path.display());
+        testkit::skip_note("accessibility", &why);
+    }
+    script
+}
+
+/// One axe finding: the rule, its impact, how many elements and a few of them.
+#[derive(Debug, serde::Deserialize)]
+struct Violation {
+    id: String,
+    impact: Option<String>,
+    nodes: usize,
+    targets: Vec<String>,
+}
+
+async fn violations(client: &Client, axe: &str) -> Vec<Violation> {
+    client.execute(axe, vec![]).await.expect("inject axe-core");
+    let run = "var done = arguments[arguments.length - 1];
+        axe.run(document, { resultTypes: ['violations'] }).then(function (result) {
+          done(result.violations.map(function (v) {
+            return { id: v.id, impact: v.impact, nodes: v.nodes.length,
+                     targets: v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); }) };
+          }));
+        }, function (error) { done(String(error)); });";
+    let found = client.execute_async(run, vec![]).await.expect("axe.run");
+    serde_json::from_value(found.clone()).unwrap_or_else(|_| panic!("axe.run answered {found}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn main_screens_have_no_serious_accessibility_violations() {
+    let Some(axe) = axe_script() else { return };
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = crate::home::a_day_of_work(&t, &bearer).await;
+    let booked = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            "/api/v1/appointments",
+            serde_json::json!({ "title": "Visita", "party_id": party, "starts_at": "2027-03-02T09:00", "ends_at": "2027-03-02T10:00" }),
+        )
+        .await;
+    assert_eq!(booked.status(), 201);
+    let client = &browser.client;
+    sign_in_as_admin(client, &t).await;
+    let screens = [
+        "/".to_string(),
+        "/work".into(),
+        "/customers".into(),
+        "/customers?q=Helo".into(),
+        "/customers/new".into(),
+        format!("/customers/{party}"),
+        format!("/customers/{party}?tab=sheet"),
+        format!("/customers/{party}?tab=vehicles"),
+        format!("/customers/{party}?tab=interactions"),
+        format!("/customers/{party}?tab=agenda"),
+        format!("/customers/{party}?tab=history"),
+        "/agenda?view=week&date=2027-03-01".into(),
+        "/agenda?view=month&date=2027-03-01".into(),
+        "/appointments/new".into(),
+        "/admin/audit".into(),
+        "/admin/access".into(),
+        "/admin/users".into(),
+    ];
+    let mut serious = Vec::new();
+    let mut minor = 0;
+    for screen in &screens {
+        client.goto(&t.url(screen)).await.expect("open");
+        wait_for_text(client, "main", "").await;
+        // Both themes: the dark one has its own contrasts.
+        for theme in ["light", "dark"] {
+            client
+                .execute(
+                    "document.documentElement.setAttribute('data-theme', arguments[0]);",
+                    vec![theme.into()],
+                )
+                .await
+                .expect("theme");
+            for v in violations(client, &axe).await {
+                let line = format!("{screen} ({theme}): {} on {} element(s): {:?}", v.id, v.nodes, v.targets);
+                match v.impact.as_deref() {
+                    Some("serious" | "critical") => serious.push(line),
+                    impact => {
+                        println!("accessibility: {line}, impact {impact:?}");
+                        minor += v.nodes;
+                    }
+                }
+            }
+        }
+    }
+    println!("accessibility: {} screens in two themes, {minor} minor or moderate findings", screens.len());
+    assert!(serious.is_empty(), "serious or critical accessibility violations:\n{}", serious.join("\n"));
+    browser.close().await;
+}
