@@ -180,8 +180,7 @@ impl Access<'_> {
     pub(crate) async fn actor_for(&self, user: User, ip: Option<String>) -> Result<Actor, AppError> {
         let roles = repo::roles_of(&self.db, user.id).await?;
         let grants = Grants::union(roles.iter().map(repo::RoleRow::grants).collect::<Vec<_>>().iter());
-        let (hours, currency) = self.agenda().locality_of(user.org_id).await?;
-        let time_zone = hours.time_zone;
+        let locality = self.agenda().locality_of(user.org_id).await?;
 
         Ok(Actor {
             user_id: user.id,
@@ -191,8 +190,9 @@ impl Access<'_> {
             role: user.role,
             locale: user.locale,
             theme: user.theme,
-            time_zone,
-            currency,
+            time_zone: locality.hours.time_zone,
+            currency: locality.currency,
+            country: locality.country,
             ip,
             grants,
             role_names: roles.into_iter().map(|r| r.name).collect(),

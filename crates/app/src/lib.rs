@@ -105,6 +105,9 @@ pub struct Actor {
     pub time_zone: chrono_tz::Tz,
     /// The organisation's currency: every amount is in it.
     pub currency: domain::money::Currency,
+    /// The organisation's country: where an address, a phone or a document
+    /// that does not say is read.
+    pub country: domain::phone::Country,
     /// Where the request came from, for the audit trail.
     pub ip: Option<String>,
     /// What the user's roles allow, read at the start of each request.

@@ -7,6 +7,7 @@ use db::repo::registry_settings as repo;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::money::Currency;
 use domain::party::{CustomFieldDef, DEFAULT_CUSTOMER_STATUSES};
+use domain::phone::Country;
 use domain::{PartyId, ValidationErrors};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -35,6 +36,7 @@ pub struct StatusView {
 pub struct OrganisationView {
     pub name: String,
     pub currency: Currency,
+    pub country: Country,
     pub time_zone: String,
 }
 
@@ -54,6 +56,7 @@ impl Registry<'_> {
         Ok(OrganisationView {
             name: row.name,
             currency: actor.currency,
+            country: actor.country,
             time_zone: actor.time_zone.name().to_string(),
         })
     }
@@ -72,6 +75,26 @@ impl Registry<'_> {
                 None,
                 Some(serde_json::json!({ "currency": actor.currency.as_str() })),
                 Some(serde_json::json!({ "currency": currency.as_str() })),
+            )
+            .await?;
+        change.commit().await
+    }
+
+    /// Sets the organisation's country (administrators): where addresses,
+    /// phones and documents that do not say are read from now on. What is
+    /// stored stays as it was.
+    pub async fn set_country(&self, actor: &Actor, country: Country) -> Result<(), AppError> {
+        actor.require_admin()?;
+        actor.require_own_change()?;
+        let mut change = self.change(actor).await?;
+        db::repo::organisation::set_country(&mut change.tx, actor.org_id, country.code()).await?;
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::Organisation,
+                None,
+                Some(serde_json::json!({ "country": actor.country.code() })),
+                Some(serde_json::json!({ "country": country.code() })),
             )
             .await?;
         change.commit().await

@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(11, "0011", "theme"),
     migration!(12, "0012", "list_views"),
     migration!(13, "0013", "newest_index"),
+    migration!(14, "0014", "country"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -13,6 +13,58 @@ pub fn parse_uf(input: &str) -> Result<String, &'static str> {
     if UFS.contains(&uf.as_str()) { Ok(uf) } else { Err("error-uf-invalid") }
 }
 
+/// Portugal's 18 districts [distritos] and two autonomous regions, where
+/// a Brazilian address has its UF.
+pub const DISTRICTS: [&str; 20] = [
+    "Aveiro",
+    "Beja",
+    "Braga",
+    "Bragança",
+    "Castelo Branco",
+    "Coimbra",
+    "Évora",
+    "Faro",
+    "Guarda",
+    "Leiria",
+    "Lisboa",
+    "Portalegre",
+    "Porto",
+    "Santarém",
+    "Setúbal",
+    "Viana do Castelo",
+    "Vila Real",
+    "Viseu",
+    "Região Autónoma dos Açores",
+    "Região Autónoma da Madeira",
+];
+
+/// A district as typed ("evora", "LISBOA", "Açores") under its own name.
+pub fn parse_district(input: &str) -> Result<String, &'static str> {
+    let typed = crate::search::fold(input.trim());
+    DISTRICTS
+        .iter()
+        .find(|d| {
+            let name = crate::search::fold(d);
+            name == typed || (name.starts_with("regiao autonoma d") && name.ends_with(&format!(" {typed}")))
+        })
+        .map(|d| d.to_string())
+        .ok_or("error-district-invalid")
+}
+
+/// A state as stored, from a filter or a search: a UF in capitals, a
+/// district under its own name, anything else as typed.
+pub fn canonical_state(text: &str) -> String {
+    parse_uf(text).or_else(|_| parse_district(text)).unwrap_or_else(|_| text.trim().to_string())
+}
+
+/// The states an address of this country may be in: UFs or districts.
+pub fn states_of(country: Country) -> &'static [&'static str] {
+    match country {
+        Country::Brazil => &UFS,
+        Country::Portugal => &DISTRICTS,
+    }
+}
+
 /// CEP: eight digits, kept as 01310-100. Portuguese postal code: 1000-001.
 pub fn parse_postal_code(input: &str, country: Country) -> Result<String, &'static str> {
     let digits: String = input.chars().filter(char::is_ascii_digit).collect();
@@ -71,6 +123,14 @@ mod tests {
         assert!(parse_postal_code("01310-10a", Country::Brazil).is_err());
         assert_eq!(parse_postal_code("1000-001", Country::Portugal), Ok("1000-001".into()));
         assert_eq!(parse_uf(" sp "), Ok("SP".into()));
+        assert_eq!(parse_district("evora"), Ok("Évora".into()));
+        assert_eq!(parse_district(" LISBOA "), Ok("Lisboa".into()));
+        assert_eq!(parse_district("Açores"), Ok("Região Autónoma dos Açores".into()));
+        assert_eq!(parse_district("madeira"), Ok("Região Autónoma da Madeira".into()));
+        assert!(parse_district("SP").is_err());
+        assert_eq!(canonical_state(" sp"), "SP");
+        assert_eq!(canonical_state("évora"), "Évora");
+        assert!(parse_postal_code("01310-100", Country::Portugal).is_err());
         assert!(parse_uf("XX").is_err());
     }
 }

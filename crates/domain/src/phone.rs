@@ -3,8 +3,10 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The country assumed for numbers typed without one.
+/// The country assumed for numbers typed without one (and addresses and
+/// documents): the organisation's.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Country {
     #[default]
     #[serde(rename = "BR")]
@@ -14,6 +16,8 @@ pub enum Country {
 }
 
 impl Country {
+    pub const ALL: [Country; 2] = [Country::Brazil, Country::Portugal];
+
     pub fn code(self) -> &'static str {
         match self {
             Country::Brazil => "BR",

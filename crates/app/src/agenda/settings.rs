@@ -9,6 +9,15 @@ use domain::access::Permission;
 use domain::agenda::WorkingHours;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::money::Currency;
+use domain::phone::Country;
+
+/// Where the organisation is: its working hours (with its time zone), its
+/// currency and its country.
+pub(crate) struct Locality {
+    pub hours: WorkingHours,
+    pub currency: Currency,
+    pub country: Country,
+}
 
 impl Agenda<'_> {
     /// The organisation's time zone and working hours.
@@ -17,19 +26,20 @@ impl Agenda<'_> {
     }
 
     pub(crate) async fn hours_of(&self, org_id: domain::OrgId) -> Result<WorkingHours, AppError> {
-        Ok(self.locality_of(org_id).await?.0)
+        Ok(self.locality_of(org_id).await?.hours)
     }
 
-    /// The organisation's working hours and currency, read together: every
-    /// request's actor carries both.
-    pub(crate) async fn locality_of(
-        &self,
-        org_id: domain::OrgId,
-    ) -> Result<(WorkingHours, Currency), AppError> {
+    /// The organisation's working hours, currency and country, read
+    /// together: every request's actor carries them.
+    pub(crate) async fn locality_of(&self, org_id: domain::OrgId) -> Result<Locality, AppError> {
         let row = organisation::working_hours(&self.db, org_id).await?.ok_or(AppError::NotFound)?;
         let hours = WorkingHours::parse(&row.time_zone, &row.work_opens, &row.work_closes, &row.work_days)
             .unwrap_or_default();
-        Ok((hours, Currency::parse(&row.currency).unwrap_or(Currency::Brl)))
+        Ok(Locality {
+            hours,
+            currency: Currency::parse(&row.currency).unwrap_or(Currency::Brl),
+            country: Country::parse(&row.country).unwrap_or_default(),
+        })
     }
 
     /// What the page where administrators shape the agenda shows: the
@@ -62,6 +72,7 @@ impl Agenda<'_> {
             work_opens: hours.opens.format("%H:%M").to_string(),
             work_closes: hours.closes.format("%H:%M").to_string(),
             currency: String::new(),
+            country: String::new(),
             work_days: hours.days_text(),
         };
         let mut change = self.change(actor).await?;

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use db::repo::party::{self as repo, PartySummary};
 use domain::access::Portfolio;
 use domain::party::{Channel, ConsentState, PartyDraft};
-use domain::phone::{Country, Phone};
+use domain::phone::Phone;
 use domain::{BranchId, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -318,9 +318,6 @@ const BOOKKEEPING_FIELDS: &[&str] = &[
 
 /// Lists count at most this many rows; the UI shows "10.000+".
 pub const COUNT_CAP: u64 = 10_000;
-
-/// The registry's default country until organisations have a setting.
-const DEFAULT_COUNTRY: Country = Country::Brazil;
 
 impl PartyView {
     pub fn portfolio(&self) -> Portfolio {

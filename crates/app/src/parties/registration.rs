@@ -1,8 +1,6 @@
 //! The registration sheet [ficha cadastral]: creating, reading, saving
 //! and archiving a party, with its duplicate checks and portfolio.
-use super::{
-    DEFAULT_COUNTRY, DuplicateHint, PartyInput, PartyView, SavedParty, audit_snapshot, changed_fields,
-};
+use super::{DuplicateHint, PartyInput, PartyView, SavedParty, audit_snapshot, changed_fields};
 use crate::Parties;
 use crate::{Actor, AppError};
 use db::repo::party as repo;
@@ -20,7 +18,7 @@ impl Parties<'_> {
         actor: &Actor,
         draft: &PartyDraft,
     ) -> Result<ValidParty, AppError> {
-        let mut valid = draft.validate(DEFAULT_COUNTRY, self.today(actor)).map_err(AppError::Validation)?;
+        let mut valid = draft.validate(actor.country, self.today(actor)).map_err(AppError::Validation)?;
         if let Some(seller) = valid.seller_id {
             if user::get(&self.db, actor.org_id, seller).await?.is_none() {
                 return Err(ValidationErrors::single("seller_id", "error-seller-invalid").into());

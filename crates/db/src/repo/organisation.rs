@@ -60,11 +60,14 @@ pub struct WorkingHoursRow {
     /// `BRL` or `EUR`; set apart from the hours, read with them.
     #[sqlx(default)]
     pub currency: String,
+    /// `BR` or `PT`, read with them too.
+    #[sqlx(default)]
+    pub country: String,
 }
 
 pub async fn working_hours(db: &Db, id: OrgId) -> Result<Option<WorkingHoursRow>, DbError> {
     Ok(on_db!(db, pool => {
-        sqlx::query_as("SELECT time_zone, work_opens, work_closes, work_days, currency FROM organisations WHERE id = $1")
+        sqlx::query_as("SELECT time_zone, work_opens, work_closes, work_days, currency, country FROM organisations WHERE id = $1")
             .bind(id.0)
             .fetch_optional(pool)
             .await?
@@ -79,6 +82,17 @@ pub async fn set_working_hours(tx: &mut Tx, id: OrgId, hours: &WorkingHoursRow) 
             .bind(&hours.work_opens)
             .bind(&hours.work_closes)
             .bind(&hours.work_days)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+pub async fn set_country(tx: &mut Tx, id: OrgId, country: &str) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE organisations SET country = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(country)
             .execute(&mut *conn)
             .await?;
     });

@@ -1,7 +1,7 @@
 //! What a person types into the registration sheet, and its validation
 //! into a party the rest of the system can trust.
 use super::{Lifecycle, PartyKind, PhoneKind, ProspectState, Sex};
-use crate::address::{Address, parse_postal_code, parse_uf};
+use crate::address::{Address, parse_district, parse_postal_code, parse_uf};
 use crate::document::{Document, DocumentKind};
 use crate::money::Money;
 use crate::phone::{Country, Phone};
@@ -395,7 +395,9 @@ impl PartyDraft {
         if !a.state.trim().is_empty() {
             address.state = match country {
                 Country::Brazil => errors.check("address.state", parse_uf(&a.state)).unwrap_or_default(),
-                Country::Portugal => optional(&a.state, 60, "address.state", errors).unwrap_or_default(),
+                Country::Portugal => {
+                    errors.check("address.state", parse_district(&a.state)).unwrap_or_default()
+                }
             };
         }
         if !a.postal_code.trim().is_empty() {

@@ -8,6 +8,7 @@ use axum::Router;
 use axum::response::Json;
 use axum::routing;
 use domain::money::Currency;
+use domain::phone::Country;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -15,17 +16,17 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/organisation", routing::get(show))
         .route("/organisation/currency", routing::put(set_currency))
+        .route("/organisation/country", routing::put(set_country))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(show, set_currency))]
+#[openapi(paths(show, set_currency, set_country))]
 pub struct Doc;
 
 #[utoipa::path(get, path = "/api/v1/organisation", tag = "account", security(("bearer" = [])),
     responses((status = 200, body = Organisation)))]
 pub async fn show(Api { state, actor }: Api) -> ApiResult<Json<Organisation>> {
-    let found = state.app.registry().organisation(&actor).await?;
-    Ok(Json(Organisation { name: found.name, currency: found.currency, time_zone: found.time_zone }))
+    Ok(Json(Organisation::from(state.app.registry().organisation(&actor).await?)))
 }
 
 /// Sets the currency every amount of the organisation is in (administrators).
@@ -38,7 +39,21 @@ pub async fn set_currency(
 ) -> ApiResult<Json<Organisation>> {
     state.app.registry().set_currency(&actor, body.currency).await?;
     let found = state.app.registry().organisation(&actor).await?;
-    Ok(Json(Organisation { name: found.name, currency: body.currency, time_zone: found.time_zone }))
+    Ok(Json(Organisation { currency: body.currency, ..Organisation::from(found) }))
+}
+
+/// Sets the organisation's country (administrators): where addresses
+/// (UF and CEP, or district and código postal), phones and documents that
+/// do not say are read. What is stored is not changed.
+#[utoipa::path(put, path = "/api/v1/organisation/country", tag = "account", security(("bearer" = [])), request_body = CountryChange,
+    responses((status = 200, body = Organisation), Forbidden))]
+pub async fn set_country(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<CountryChange>,
+) -> ApiResult<Json<Organisation>> {
+    state.app.registry().set_country(&actor, body.country).await?;
+    let found = state.app.registry().organisation(&actor).await?;
+    Ok(Json(Organisation { country: body.country, ..Organisation::from(found) }))
 }
 
 // The public JSON of this capability.
@@ -48,8 +63,26 @@ pub struct Organisation {
     pub name: String,
     /// `BRL` or `EUR`; amounts in the API are whole cents of it.
     pub currency: Currency,
+    /// `BR` or `PT`: where addresses, phones and documents that do not say are read.
+    pub country: Country,
     /// IANA name, e.g. `America/Sao_Paulo`.
     pub time_zone: String,
+}
+
+impl From<app::registry_settings::OrganisationView> for Organisation {
+    fn from(view: app::registry_settings::OrganisationView) -> Self {
+        Organisation {
+            name: view.name,
+            currency: view.currency,
+            country: view.country,
+            time_zone: view.time_zone,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CountryChange {
+    pub country: Country,
 }
 
 #[derive(Deserialize, ToSchema)]

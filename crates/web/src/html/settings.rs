@@ -14,6 +14,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing;
 use domain::money::Currency;
+use domain::phone::Country;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/registry/fields/{id}/delete", routing::post(delete_field))
         .route("/admin/registry/statuses", routing::post(add_status))
         .route("/admin/registry/currency", routing::post(set_currency))
+        .route("/admin/registry/country", routing::post(set_country))
 }
 
 #[derive(Template)]
@@ -39,6 +41,9 @@ struct SettingsPage {
     /// The organisation's currency, and each one offered with its example.
     currency: &'static str,
     currencies: Vec<(&'static str, String)>,
+    /// The organisation's country, and each one offered.
+    country: &'static str,
+    countries: Vec<(&'static str, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -75,6 +80,11 @@ async fn page(
             currencies: Currency::ALL
                 .iter()
                 .map(|c| (c.as_str(), t.get(&format!("currency-{}", c.as_str()))))
+                .collect(),
+            country: page.actor.country.code(),
+            countries: Country::ALL
+                .iter()
+                .map(|c| (c.code(), t.get(&format!("country-{}", c.code()))))
                 .collect(),
             t,
         },
@@ -129,4 +139,14 @@ pub struct CurrencyForm {
 pub async fn set_currency(page: Page, Form(form): Form<CurrencyForm>) -> PageResult {
     page.app().registry().set_currency(&page.actor, form.currency).await?;
     page.redirect_with("/admin/registry", Flash::notice("currency-saved")).await
+}
+
+#[derive(Deserialize)]
+pub struct CountryForm {
+    country: Country,
+}
+
+pub async fn set_country(page: Page, Form(form): Form<CountryForm>) -> PageResult {
+    page.app().registry().set_country(&page.actor, form.country).await?;
+    page.redirect_with("/admin/registry", Flash::notice("country-saved")).await
 }

@@ -169,9 +169,7 @@ impl FieldSql<PartyField> for PartyFields {
             PartyField::ProspectState => (column(Parties::ProspectState), ColumnKind::Text(as_is)),
             PartyField::Name => (column(Parties::SortName), ColumnKind::Text(|t| sort_name(t.trim()))),
             PartyField::City => (column(Parties::CityKey), ColumnKind::Text(|t| fold(t.trim()))),
-            PartyField::State => {
-                (column(Parties::State), ColumnKind::Text(|t| t.trim().to_ascii_uppercase()))
-            }
+            PartyField::State => (column(Parties::State), ColumnKind::Text(domain::address::canonical_state)),
             PartyField::Seller => (column(Parties::SellerId), ColumnKind::Uuid),
             PartyField::Branch => (column(Parties::BranchId), ColumnKind::Uuid),
             PartyField::BirthDate => (column(Parties::BirthDate), ColumnKind::Date),

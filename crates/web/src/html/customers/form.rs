@@ -219,6 +219,45 @@ struct FormPage {
     credit_bureau_statuses: Vec<String>,
     sellers: Vec<(String, String)>,
     custom_fields: Vec<app::registry_settings::CustomFieldView>,
+    /// The organisation's country names the fields and lists the states.
+    labels: CountryLabels,
+    states: Vec<String>,
+}
+
+/// Message keys of the fields that differ by country: CPF and CEP and UF
+/// in Brazil, NIF first and código postal and district in Portugal.
+pub(super) struct CountryLabels {
+    pub document: &'static str,
+    pub postal_code: &'static str,
+    pub state: &'static str,
+}
+
+impl CountryLabels {
+    pub(super) fn of(country: domain::phone::Country) -> CountryLabels {
+        match country {
+            domain::phone::Country::Brazil => CountryLabels {
+                document: "party-document-hint",
+                postal_code: "address-postal-code",
+                state: "address-state",
+            },
+            domain::phone::Country::Portugal => CountryLabels {
+                document: "party-document-hint-pt",
+                postal_code: "address-postal-code-pt",
+                state: "address-state-pt",
+            },
+        }
+    }
+}
+
+/// The states offered: the country's, and the one stored when it is not
+/// among them (an address typed before, or of the other country), so an
+/// edit keeps it.
+pub(super) fn state_options(country: domain::phone::Country, current: &str) -> Vec<String> {
+    let mut states: Vec<String> = domain::address::states_of(country).iter().map(|s| s.to_string()).collect();
+    if !current.trim().is_empty() && !states.iter().any(|s| s == current) {
+        states.insert(0, current.to_string());
+    }
+    states
 }
 
 async fn form_page(page: &Page, form: PartyForm, extra: FormState, status: StatusCode) -> PageResult {
@@ -236,6 +275,7 @@ async fn form_page(page: &Page, form: PartyForm, extra: FormState, status: Statu
         .map(|(id, name)| (id.to_string(), name))
         .collect();
     let custom_fields = app.registry().custom_fields(&page.actor).await.unwrap_or_default();
+    let states = state_options(page.actor.country, &form.state);
     Ok(render_with_status(
         status,
         &FormPage {
@@ -254,6 +294,8 @@ async fn form_page(page: &Page, form: PartyForm, extra: FormState, status: Statu
                 .collect(),
             sellers,
             custom_fields,
+            labels: CountryLabels::of(page.actor.country),
+            states,
         },
     ))
 }
@@ -380,7 +422,7 @@ pub async fn validate_field(page: Page, headers: HeaderMap, RawForm(body): RawFo
     let field = headers.get("hx-trigger-name").and_then(|v| v.to_str().ok()).unwrap_or_default();
     let domain_field = form_field_to_domain(field);
     let today = page.app().now().date_naive();
-    let message = match form.draft().validate(domain::phone::Country::Brazil, today) {
+    let message = match form.draft().validate(page.actor.country, today) {
         Ok(_) => None,
         Err(errors) => errors.0.iter().find(|e| e.field == domain_field).map(|e| t.get(e.message)),
     };

@@ -80,6 +80,7 @@ struct ListPage {
     seller_names: std::collections::HashMap<uuid::Uuid, String>,
     statuses: Vec<(String, String)>,
     ufs: Vec<String>,
+    state_label: &'static str,
     sellers: Vec<(String, String)>,
     seller_filter: String,
     errors: Option<String>,
@@ -196,6 +197,7 @@ pub(super) struct ListContext {
 
 pub(super) async fn render_list(page: &Page, context: ListContext) -> PageResult {
     let ListContext { query, found, errors, search, view } = context;
+    let ufs = super::form::state_options(page.actor.country, query.state.as_deref().unwrap_or_default());
     let t = page.t;
     let actor = &page.actor;
     let views = page.app().list_views().customer_views(actor).await?;
@@ -296,7 +298,8 @@ pub(super) async fn render_list(page: &Page, context: ListContext) -> PageResult
         next_link,
         prev_link,
         statuses,
-        ufs: domain::address::UFS.iter().map(|uf| uf.to_string()).collect(),
+        ufs,
+        state_label: super::form::CountryLabels::of(page.actor.country).state,
         sellers: sellers.into_iter().map(|(id, name)| (id.to_string(), name)).collect(),
         errors,
         search,

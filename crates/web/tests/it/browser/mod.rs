@@ -183,8 +183,13 @@ async fn filter_alone(client: &Client, url: &str, select: &str, value: &str, sub
     click(client, submit).await;
 }
 
+/// Types into a field, or chooses the option of a list.
 async fn fill(client: &Client, css: &str, text: &str) {
     let element = client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("{css} not found"));
+    if element.tag_name().await.expect("tag") == "select" {
+        element.select_by_value(text).await.expect("choose");
+        return;
+    }
     element.clear().await.expect("clear");
     element.send_keys(text).await.expect("type");
 }
