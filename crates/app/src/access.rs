@@ -55,6 +55,23 @@ pub(crate) async fn give_starting_role(
     assign_starting_role(tx, org_id, user, role).await
 }
 
+/// Gives a user a branch and roles already checked ([`Access::chosen_assignment`]);
+/// no roles keeps the ones he has.
+pub(crate) async fn assign_in(
+    tx: &mut Tx,
+    org_id: OrgId,
+    user: UserId,
+    branch: Option<BranchId>,
+    roles: &[RoleId],
+) -> Result<(), AppError> {
+    if roles.is_empty() {
+        repo::set_branch(tx, org_id, user, branch).await?;
+    } else {
+        repo::assign(tx, org_id, user, branch, roles).await?;
+    }
+    Ok(())
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct RoleView {
     pub id: Uuid,
@@ -395,6 +412,31 @@ impl Access<'_> {
     }
 
     /// Sets a user's branch and roles; counts from his next request.
+    /// Checks a branch and roles chosen for a new user against the
+    /// organisation's, adding what is unknown to `errors`. `None` when
+    /// nothing was chosen; else whether a chosen role administers.
+    pub(crate) async fn chosen_assignment(
+        &self,
+        org_id: OrgId,
+        branch: Option<Uuid>,
+        roles: &[Uuid],
+        errors: &mut ValidationErrors,
+    ) -> Result<Option<bool>, AppError> {
+        if roles.is_empty() && branch.is_none() {
+            return Ok(None);
+        }
+        if let Some(branch) = branch {
+            if !repo::branches(&self.db, org_id).await?.iter().any(|b| b.id == branch) {
+                errors.add("branch_id", "error-branch-invalid");
+            }
+        }
+        let known = repo::roles(&self.db, org_id).await?;
+        if roles.iter().any(|r| !known.iter().any(|k| k.id == *r)) {
+            errors.add("role_ids", "error-role-invalid");
+        }
+        Ok(Some(known.iter().filter(|k| roles.contains(&k.id)).any(administers)))
+    }
+
     pub async fn assign_user(
         &self,
         actor: &Actor,

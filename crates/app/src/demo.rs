@@ -529,6 +529,7 @@ impl Demo<'_> {
                             password: crate::random_password(),
                             role: "member".into(),
                             locale: None,
+                            ..Default::default()
                         };
                         self.users().insert_user(org_id, None, input).await?.id
                     }

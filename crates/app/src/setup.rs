@@ -37,6 +37,7 @@ impl Setup<'_> {
                 password: password.clone(),
                 role: "admin".to_string(),
                 locale: None,
+                ..Default::default()
             },
         )
         .await?;

@@ -20,8 +20,18 @@ pub struct NewUserInput {
     /// At least ten characters.
     #[schema(min_length = 10, max_length = 256)]
     pub password: String,
-    /// `admin` or `member`
+    /// `admin` or `member`: the starting roles (administrator, or account
+    /// manager). With `role_ids`, it may be left out: administrator when
+    /// one of them administers.
+    #[serde(default)]
     pub role: String,
+    /// Roles of the organisation (`GET /api/v1/roles`) to give instead of
+    /// the starting ones.
+    #[serde(default)]
+    pub role_ids: Vec<uuid::Uuid>,
+    /// The branch the user works in.
+    #[serde(default)]
+    pub branch_id: Option<uuid::Uuid>,
     /// `pt-BR`, `en` or `pt-PT`; the organisation's default when empty.
     #[serde(default)]
     pub locale: Option<String>,
@@ -58,13 +68,22 @@ impl Users<'_> {
         let email = errors.check("email", Email::parse(&input.email));
         let name = errors.check("display_name", parse_display_name(&input.display_name));
         let password = errors.check("password", NewPassword::parse(&input.password));
-        let role = errors.check("role", Role::parse(&input.role));
+        let chosen = match actor {
+            Some(_) => {
+                self.access().chosen_assignment(org_id, input.branch_id, &input.role_ids, &mut errors).await?
+            }
+            None => None,
+        };
+        let role = match (input.role.trim(), chosen) {
+            ("", Some(administers)) => Some(if administers { Role::Admin } else { Role::Member }),
+            (text, _) => errors.check("role", Role::parse(text)),
+        };
         let locale = match input.locale.as_deref().filter(|l| !l.is_empty()) {
             Some(tag) => errors.check("locale", Locale::parse(tag).ok_or("error-locale-invalid")),
             None => Some(Locale::default()),
         };
-        let (Some(email), Some(name), Some(password), Some(role), Some(locale)) =
-            (email, name, password, role, locale)
+        let (Some(email), Some(name), Some(password), Some(role), Some(locale), true) =
+            (email, name, password, role, locale, errors.is_empty())
         else {
             return Err(errors.into());
         };
@@ -94,6 +113,11 @@ impl Users<'_> {
             other => other?,
         }
         crate::access::give_starting_role(&mut change.tx, org_id, id, role, change.at).await?;
+        if chosen.is_some() {
+            let roles: Vec<domain::RoleId> = input.role_ids.iter().copied().map(domain::RoleId).collect();
+            let branch = input.branch_id.map(domain::BranchId);
+            crate::access::assign_in(&mut change.tx, org_id, id, branch, &roles).await?;
+        }
         let created =
             user::get_in_tx(&mut change.tx, org_id, id).await?.ok_or(AppError::NotFound)?.into_user();
         let after = Some(audit_view(&created));

@@ -38,6 +38,7 @@ impl TestApp {
                     password: admin.password.clone(),
                     role: "admin".into(),
                     locale: None,
+                    ..Default::default()
                 },
             )
             .await
@@ -104,6 +105,7 @@ impl TestApp {
                     password: user.password.clone(),
                     role: role.into(),
                     locale: None,
+                    ..Default::default()
                 },
             )
             .await

@@ -47,6 +47,7 @@ async fn admin(app: &App) -> Actor {
                 password: PASSWORD.into(),
                 role: "admin".into(),
                 locale: None,
+                ..Default::default()
             },
         )
         .await
@@ -130,6 +131,7 @@ async fn busy_branch(app: &App, admin: &Actor, month: chrono::NaiveDate) -> Vec<
                     password: PASSWORD.into(),
                     role: "member".into(),
                     locale: None,
+                    ..Default::default()
                 },
             )
             .await

@@ -32,6 +32,7 @@ fn bench_user(email: &str, display_name: &str, role: &str) -> app::users::NewUse
         password: "bench-password-1".into(),
         role: role.into(),
         locale: None,
+        ..Default::default()
     }
 }
 

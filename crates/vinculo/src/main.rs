@@ -292,6 +292,7 @@ async fn user_command(app: &App, command: UserCommand) -> Result<()> {
                         password: password.clone(),
                         role,
                         locale: None,
+                        ..Default::default()
                     },
                 )
                 .await

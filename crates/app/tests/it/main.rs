@@ -60,5 +60,6 @@ pub fn new_user(email: &str, role: &str) -> NewUserInput {
         password: PASSWORD.into(),
         role: role.into(),
         locale: None,
+        ..Default::default()
     }
 }

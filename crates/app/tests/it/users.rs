@@ -11,6 +11,7 @@ async fn invalid_user_input_is_refused_field_by_field(t: TestDb) {
         password: "curta".into(),
         role: "rei".into(),
         locale: Some("fr".into()),
+        ..Default::default()
     };
     let Err(AppError::Validation(errors)) = app.users().create_user(&admin, bad).await else {
         panic!("expected validation errors");
@@ -144,3 +145,39 @@ async fn demo_loads_are_searchable_and_keep_their_indexes(t: TestDb) {
     assert!(again.is_ok(), "a load after a rebuild still writes through the indexes");
 }
 db_test!(demo_loads_are_searchable_and_keep_their_indexes);
+
+/// A user made with his roles and branch at once: an administering role
+/// makes him an administrator; an unknown branch or role writes nothing.
+async fn a_user_is_created_with_his_roles_and_branch(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let branch = app.access().create_branch(&admin, "Filial Norte", "").await.expect("branch");
+    let roles = app.access().list_roles(&admin).await.expect("roles");
+    let role = |key: &str| roles.iter().find(|r| r.key == key).expect("role").id;
+    let input = |email: &str, role_ids: Vec<uuid::Uuid>, branch_id: Option<uuid::Uuid>| {
+        app::users::NewUserInput { role: String::new(), role_ids, branch_id, ..new_user(email, "") }
+    };
+    let supervisor = app
+        .users()
+        .create_user(&admin, input("sup@loja.test", vec![role("supervisor")], Some(branch.id)))
+        .await
+        .expect("supervisor");
+    assert_eq!(supervisor.role, domain::user::Role::Member);
+    let assignment = app.access().assignment(&admin, supervisor.id).await.expect("assignment");
+    assert_eq!((assignment.branch_id, assignment.role_ids), (Some(branch.id), vec![role("supervisor")]));
+    let chief = app
+        .users()
+        .create_user(&admin, input("chefe@loja.test", vec![role("administrator")], None))
+        .await
+        .expect("admin");
+    assert_eq!(chief.role, domain::user::Role::Admin);
+
+    let before = app.users().list_users(&admin).await.expect("list").len();
+    let unknown = input("x@loja.test", vec![uuid::Uuid::now_v7()], Some(uuid::Uuid::now_v7()));
+    let Err(AppError::Validation(errors)) = app.users().create_user(&admin, unknown).await else {
+        panic!("expected validation errors");
+    };
+    let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_ref()).collect();
+    assert_eq!(fields, ["branch_id", "role_ids"]);
+    assert_eq!(app.users().list_users(&admin).await.expect("list").len(), before, "nothing was written");
+}
+db_test!(a_user_is_created_with_his_roles_and_branch);

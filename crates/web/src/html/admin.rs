@@ -1,5 +1,5 @@
 //! Administration: the organisation's users and its audit trail.
-use super::components::{AuditLine, AuditNames, FieldMessages};
+use super::components::{AuditLine, AuditNames, FieldMessages, Pairs, form_id, value, values};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{Form, Id, Page, Query, see_other};
@@ -7,13 +7,14 @@ use crate::i18n::Tr;
 use crate::labels::role_name;
 use crate::layout::{Shell, render_with_status};
 use app::AppError;
+use app::access::AccessOverview;
 use app::users::NewUserInput;
 use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing;
 use domain::user::User;
-use domain::{Locale, UserId};
+use domain::{Locale, UserId, ValidationErrors};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -37,16 +38,15 @@ pub struct UserLine {
 }
 
 /// Each user's roles as Acesso names them, so Usuários shows the same.
-async fn roles_by_user(page: &Page) -> Result<HashMap<uuid::Uuid, String>, AppError> {
-    let overview = page.app().access().access_overview(&page.actor).await?;
+fn roles_by_user(t: &Tr, overview: &AccessOverview) -> HashMap<uuid::Uuid, String> {
     let name_of = |id: &uuid::Uuid| {
-        overview.roles.iter().find(|r| r.id == *id).map(|r| role_name(&page.t, &r.name)).unwrap_or_default()
+        overview.roles.iter().find(|r| r.id == *id).map(|r| role_name(t, &r.name)).unwrap_or_default()
     };
-    Ok(overview
+    overview
         .users
         .iter()
         .map(|u| (u.user_id, u.role_ids.iter().map(name_of).collect::<Vec<_>>().join(", ")))
-        .collect())
+        .collect()
 }
 
 impl UserLine {
@@ -78,6 +78,9 @@ struct UsersPage {
     errors: FieldMessages,
     created: Option<String>,
     locales: [Locale; 3],
+    /// The organisation's roles and branches to start the user with: (id, name).
+    roles: Vec<(String, String)>,
+    branches: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -87,18 +90,32 @@ struct UserRowPartial {
     u: UserLine,
 }
 
-#[derive(Deserialize, Default)]
+/// What the new-user form holds: who, his language, his roles and branch.
+#[derive(Default)]
 pub struct NewUserForm {
-    #[serde(default)]
     pub email: String,
-    #[serde(default)]
     pub display_name: String,
-    #[serde(default)]
     pub password: String,
-    #[serde(default)]
-    pub role: String,
-    #[serde(default)]
     pub locale: String,
+    pub role_ids: Vec<String>,
+    pub branch_id: String,
+}
+
+impl NewUserForm {
+    fn from_pairs(pairs: &Pairs) -> NewUserForm {
+        NewUserForm {
+            email: value(pairs, "email").to_string(),
+            display_name: value(pairs, "display_name").to_string(),
+            password: value(pairs, "password").to_string(),
+            locale: value(pairs, "locale").to_string(),
+            role_ids: values(pairs, "role_ids").map(str::to_string).collect(),
+            branch_id: value(pairs, "branch_id").to_string(),
+        }
+    }
+
+    pub fn has_role(&self, id: &str) -> bool {
+        self.role_ids.iter().any(|r| r == id)
+    }
 }
 
 #[derive(Deserialize)]
@@ -115,8 +132,11 @@ async fn users_page(
 ) -> PageResult {
     let t = page.t;
     let users = page.app().users().list_users(&page.actor).await?;
-    let roles = roles_by_user(page).await?;
+    let overview = page.app().access().access_overview(&page.actor).await?;
+    let roles = roles_by_user(&t, &overview);
     let body = UsersPage {
+        roles: overview.roles.iter().map(|r| (r.id.to_string(), role_name(&t, &r.name))).collect(),
+        branches: overview.branches.iter().map(|b| (b.id.to_string(), b.name.clone())).collect(),
         t,
         shell: page.shell("users"),
         users: users.iter().map(|u| UserLine::new(u, &t, page.actor.user_id, &roles)).collect(),
@@ -129,17 +149,40 @@ async fn users_page(
 }
 
 pub async fn users(page: Page, Query(query): Query<UsersQuery>) -> PageResult {
-    let form =
-        NewUserForm { role: "member".into(), locale: page.actor.locale.tag().into(), ..Default::default() };
+    // A new user starts as an account manager [gestor de conta], as most are.
+    let roles = page.app().access().list_roles(&page.actor).await?;
+    let form = NewUserForm {
+        locale: page.actor.locale.tag().into(),
+        role_ids: roles.iter().filter(|r| r.key == "account_manager").map(|r| r.id.to_string()).collect(),
+        ..Default::default()
+    };
     users_page(&page, form, FieldMessages::default(), query.created, StatusCode::OK).await
 }
 
-pub async fn create_user(page: Page, Form(form): Form<NewUserForm>) -> PageResult {
+pub async fn create_user(page: Page, Form(pairs): Form<Pairs>) -> PageResult {
+    let form = NewUserForm::from_pairs(&pairs);
+    let mut errors = ValidationErrors::new();
+    let role_ids: Vec<uuid::Uuid> = form
+        .role_ids
+        .iter()
+        .filter_map(|id| id.parse().map_err(|_| errors.add("role_ids", "error-role-invalid")).ok())
+        .collect();
+    if role_ids.is_empty() {
+        errors.add("role_ids", "error-roles-required");
+    }
+    let branch_id = form_id(&pairs, "branch_id", &mut errors);
+    if !errors.is_empty() {
+        let messages = FieldMessages::from_errors(&errors, &page.t);
+        let form = NewUserForm { password: String::new(), ..form };
+        return users_page(&page, form, messages, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
     let input = NewUserInput {
         email: form.email.clone(),
         display_name: form.display_name.clone(),
         password: form.password.clone(),
-        role: form.role.clone(),
+        role: String::new(),
+        role_ids,
+        branch_id,
         locale: Some(form.locale.clone()),
     };
     match page.app().users().create_user(&page.actor, input).await {
@@ -161,7 +204,8 @@ pub struct ActiveForm {
 
 pub async fn set_active(page: Page, Id(id): Id<UserId>, Form(form): Form<ActiveForm>) -> PageResult {
     let changed = page.app().users().set_user_active(&page.actor, id, form.version, form.active).await?;
-    let roles = roles_by_user(&page).await?;
+    let overview = page.app().access().access_overview(&page.actor).await?;
+    let roles = roles_by_user(&page.t, &overview);
     page.render(&UserRowPartial {
         t: page.t,
         u: UserLine::new(&changed, &page.t, page.actor.user_id, &roles),

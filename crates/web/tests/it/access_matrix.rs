@@ -128,6 +128,7 @@ async fn every_endpoint_role_and_record_follows_the_policy(t: TestApp) {
                 password: "senha-da-matriz-1".into(),
                 role: "member".into(),
                 locale: None,
+                ..Default::default()
             };
             let created = app.users().create_user(&admin, input).await.expect("user");
             app.access().assign_user(&admin, created.id, Some(branch), &[role]).await.expect("assign");

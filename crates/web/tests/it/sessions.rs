@@ -111,44 +111,100 @@ async fn pages_need_a_session_and_admin_pages_an_admin(t: TestApp) {
 web_test!(pages_need_a_session_and_admin_pages_an_admin);
 
 async fn admin_creates_a_user_with_field_messages_first(t: TestApp) {
-    let (client, token) = t.login(&t.admin).await;
-    let bad = client
-        .post(t.url("/admin/users"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("email", "errado"),
-            ("display_name", "Nova Pessoa"),
-            ("password", "123"),
-            ("role", "member"),
-            ("locale", "pt-BR"),
-        ])
-        .send()
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let branch = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            "/api/v1/branches",
+            serde_json::json!({ "name": "Filial Centro" }),
+        )
         .await
-        .expect("POST");
+        .json::<serde_json::Value>()
+        .await
+        .expect("json")["id"]
+        .as_str()
+        .expect("branch")
+        .to_string();
+    let manager = t.role(&bearer, "account_manager").await["id"].as_str().expect("id").to_string();
+    let supervisor = t.role(&bearer, "supervisor").await["id"].as_str().expect("id").to_string();
+    let (client, token) = t.login(&t.admin).await;
+    // The form starts with the account manager's role ticked, as most users are.
+    let page = t.html(&client, "/admin/users").await;
+    assert!(page.contains(&format!("value=\"{manager}\" checked")), "account manager by default");
+    assert!(page.contains("Filial Centro"), "the branches offered");
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut form = vec![("csrf_token", token.clone())];
+        form.extend(fields);
+        client.post(t.url("/admin/users")).form(&form).send()
+    };
+    let bad = post(vec![
+        ("email", "errado".into()),
+        ("display_name", "Nova Pessoa".into()),
+        ("password", "123".into()),
+        ("role_ids", manager.clone()),
+        ("branch_id", String::new()),
+        ("locale", "pt-BR".into()),
+    ])
+    .await
+    .expect("POST");
     assert_eq!(bad.status(), 422);
     let body = bad.text().await.expect("body");
     assert!(body.contains("Informe um e-mail válido"), "{body}");
     assert!(body.contains("A senha precisa de pelo menos 10 caracteres."));
     assert!(body.contains("value=\"Nova Pessoa\""), "typed values stay");
-    let good = client
-        .post(t.url("/admin/users"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("email", "nova@concessionaria.test"),
-            ("display_name", "Nova Pessoa"),
-            ("password", "senha-boa-demais"),
-            ("role", "member"),
-            ("locale", "en"),
-        ])
-        .send()
-        .await
-        .expect("POST");
+    let no_role = post(vec![
+        ("email", "nova@concessionaria.test".into()),
+        ("display_name", "Nova Pessoa".into()),
+        ("password", "senha-boa-demais".into()),
+        ("branch_id", branch.clone()),
+        ("locale", "en".into()),
+    ])
+    .await
+    .expect("POST");
+    assert_eq!(no_role.status(), 422);
+    assert!(no_role.text().await.expect("body").contains("Escolha pelo menos um papel."));
+    let made_up = post(vec![
+        ("email", "nova@concessionaria.test".into()),
+        ("display_name", "Nova Pessoa".into()),
+        ("password", "senha-boa-demais".into()),
+        ("role_ids", uuid::Uuid::now_v7().to_string()),
+        ("branch_id", branch.clone()),
+        ("locale", "en".into()),
+    ])
+    .await
+    .expect("POST");
+    assert_eq!(made_up.status(), 422, "an unknown role changes nothing");
+    // A coordinator of the Centro branch, in one step.
+    let good = post(vec![
+        ("email", "nova@concessionaria.test".into()),
+        ("display_name", "Nova Pessoa".into()),
+        ("password", "senha-boa-demais".into()),
+        ("role_ids", supervisor.clone()),
+        ("branch_id", branch.clone()),
+        ("locale", "en".into()),
+    ])
+    .await
+    .expect("POST");
     assert_eq!(good.status(), 303);
     // Usuários names roles as Acesso does, not the old member/admin pair.
     let users = t.html(&client, "/admin/users").await;
     let row = users.split("nova@concessionaria.test").nth(1).unwrap_or_default();
-    assert!(row.contains("Gestor de conta / vendedor"), "the access role: {row}");
+    assert!(row.contains("Coordenador / supervisor"), "the access role: {row}");
     assert!(!users.contains(">Membro<"), "no legacy role left on the page");
+    let access = t.api_get(&bearer, "/api/v1/users").await;
+    let new_id = access
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|u| u["email"] == "nova@concessionaria.test")
+        .expect("user")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let assignment = t.api_get(&bearer, &format!("/api/v1/users/{new_id}/access")).await;
+    assert_eq!(assignment["branch_id"], branch.as_str(), "{assignment}");
+    assert_eq!(assignment["role_ids"], serde_json::json!([supervisor]), "{assignment}");
     let created = testkit::TestUser {
         email: "nova@concessionaria.test".into(),
         password: "senha-boa-demais".into(),
