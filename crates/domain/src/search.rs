@@ -86,7 +86,10 @@ pub fn terms(query: &str) -> Vec<String> {
 }
 
 /// How well a found party matches what was typed: exact document or
-/// phone first, then names that start with the query, then word matches.
+/// phone first, then the whole name, then names that start with what was
+/// typed over several words ("maria da s"), then word matches. One word
+/// starting a name counts as any other word it matches: "silva" matches
+/// "Silva Comércio Ltda" no better than "Maria da Silva".
 pub fn rank(sort_name: &str, document: Option<&str>, phones: &[&str], terms: &[String]) -> i64 {
     let query = terms.join(" ");
     let mut score = 0;
@@ -100,7 +103,7 @@ pub fn rank(sort_name: &str, document: Option<&str>, phones: &[&str], terms: &[S
     }
     if sort_name == query {
         score += 500;
-    } else if sort_name.starts_with(&query) {
+    } else if terms.len() > 1 && sort_name.starts_with(&query) {
         score += 300;
     }
     let words: Vec<&str> = sort_name.split(' ').collect();
@@ -111,8 +114,31 @@ pub fn rank(sort_name: &str, document: Option<&str>, phones: &[&str], terms: &[S
             score += 20;
         }
     }
-    // Among equals, shorter names are the closer match.
-    score * 1000 - sort_name.len().min(999) as i64
+    score
+}
+
+/// Interleaves, within each run of equal rank, the kinds of what was found
+/// (people and companies), keeping each kind's order: equally good matches
+/// of both kinds show together instead of one kind filling the list.
+pub fn interleave<T>(ranked: Vec<(i64, T)>, kind_of: impl Fn(&T) -> &str) -> Vec<T> {
+    let mut out = Vec::with_capacity(ranked.len());
+    let mut rest = ranked.into_iter().peekable();
+    while let Some((rank, first)) = rest.next() {
+        let mut run = vec![first];
+        while let Some((_, next)) = rest.next_if(|(r, _)| *r == rank) {
+            run.push(next);
+        }
+        let first_kind = kind_of(&run[0]).to_string();
+        let (mut same, mut other): (std::collections::VecDeque<T>, std::collections::VecDeque<T>) =
+            run.into_iter().partition(|item| kind_of(item) == first_kind);
+        loop {
+            match (same.pop_front(), other.pop_front()) {
+                (None, None) => break,
+                (a, b) => out.extend(a.into_iter().chain(b)),
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -131,6 +157,36 @@ mod tests {
         assert_eq!(shown("Maria da Silva", "silva"), "Maria da [Silva]");
         assert_eq!(shown("Assis", "sis"), "Assis", "only where a word starts");
         assert_eq!(shown("Ana", ""), "Ana");
+    }
+
+    #[test]
+    fn a_word_starting_a_name_ranks_as_any_word() {
+        let silva = terms("silva");
+        let person = rank("maria da silva", None, &[], &silva);
+        let company = rank("silva comercio de veiculos ltda", None, &[], &silva);
+        assert_eq!(person, company);
+        assert!(rank("silva", None, &[], &silva) > company, "the whole name first");
+        let typed = terms("maria da s");
+        assert!(rank("maria da silva", None, &[], &typed) > rank("silva maria da", None, &[], &typed));
+    }
+
+    #[test]
+    fn equal_matches_alternate_kinds() {
+        let found = vec![
+            (9, ("Silva", "person")),
+            (5, ("Silva Ltda", "company")),
+            (5, ("Silva Peças", "company")),
+            (5, ("Silva Motos", "company")),
+            (5, ("Ana Silva", "person")),
+            (5, ("Rui Silva", "person")),
+            (1, ("Silvana", "person")),
+        ];
+        let names: Vec<&str> =
+            interleave(found, |(_, kind)| kind).into_iter().map(|(name, _)| name).collect();
+        assert_eq!(
+            names,
+            ["Silva", "Silva Ltda", "Ana Silva", "Silva Peças", "Rui Silva", "Silva Motos", "Silvana"]
+        );
     }
 
     #[test]

@@ -269,8 +269,14 @@ impl Parties<'_> {
                 (domain::search::rank(&row.sort_name, document.as_deref(), &[phone.as_str()], &terms), row)
             })
             .collect();
-        ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.sort_name.cmp(&b.1.sort_name)));
-        let found = owners.into_iter().chain(ranked.into_iter().map(|(_, row)| row));
+        // Among equals, shorter names are the closer match.
+        ranked.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| a.1.sort_name.len().cmp(&b.1.sort_name.len()))
+                .then_with(|| a.1.sort_name.cmp(&b.1.sort_name))
+        });
+        let ranked = domain::search::interleave(ranked, |row| row.kind.as_str());
+        let found = owners.into_iter().chain(ranked);
         let mut seen = std::collections::HashSet::new();
         Ok(found
             .filter(|row| seen.insert(row.id))

@@ -738,3 +738,35 @@ async fn bulk_actions_change_all_or_nothing(t: TestDb) {
     assert!(history.iter().any(|e| e.action == "timeline-party-archived"), "the history says so");
 }
 db_test!(bulk_actions_change_all_or_nothing);
+
+/// "silva" among 60 companies "Silva … Ltda" created first and 60 people
+/// named Silva: both kinds in the first ten, the one named just "Silva"
+/// first, and a name typed over several words ahead of the rest.
+async fn search_ranks_people_and_companies_together(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let create = |full_name: String, kind: &str| {
+        let draft = PartyDraft { full_name, kind: kind.into(), ..Default::default() };
+        let app = &app;
+        let admin = &admin;
+        async move { app.parties().create_party(admin, input(draft)).await.expect("create").party.id }
+    };
+    for n in 0..60 {
+        create(format!("Silva Comércio {n:02} Ltda"), "company").await;
+    }
+    for n in 0..60 {
+        create(format!("Pessoa {n:02} da Silva"), "person").await;
+    }
+    let silva = create("Silva".into(), "person").await;
+    let found = app.parties().search_parties(&admin, "silva", 10).await.expect("search");
+    assert_eq!(found[0].id, silva, "the whole name first");
+    let people = found.iter().filter(|p| p.kind == "person").count();
+    let companies = found.iter().filter(|p| p.kind == "company").count();
+    assert!(
+        people >= 4 && companies >= 4,
+        "both kinds: {:?}",
+        found.iter().map(|p| &p.full_name).collect::<Vec<_>>()
+    );
+    let typed = app.parties().search_parties(&admin, "pessoa 07 da s", 10).await.expect("search");
+    assert_eq!(typed.first().map(|p| p.full_name.as_str()), Some("Pessoa 07 da Silva"));
+}
+db_test!(search_ranks_people_and_companies_together);

@@ -375,14 +375,19 @@ pub async fn count(db: &Db, scope: &Scope, filter: &PartyFilter, cap: u64) -> Re
     super::super::count_capped(db, filtered_select(scope, filter, &fields), cap).await
 }
 
-/// With this many whole-word matches a prefix search adds nothing a
-/// person would scroll to.
-const ENOUGH_EXACT_HITS: usize = 50;
+/// With this many whole-word matches of one kind a prefix search adds
+/// nothing a person would scroll to.
+const ENOUGH_EXACT_HITS: u32 = 25;
 
-/// Candidates for a search, unranked; the app ranks them. Each term must
-/// start a word of the folded search text. Candidates are drawn from the
-/// words indexed under the reader's scope (organisation, branch or seller:
-/// migration 0009), so nobody else's matches can crowd his out.
+/// The kinds searched apart, so that many matches of one (companies
+/// "Silva … Ltda") cannot crowd out the other (people named Silva).
+const KINDS: [&str; 2] = ["person", "company"];
+
+/// Candidates for a search, unranked; the app ranks them: names starting
+/// with what was typed, then, for each kind, parties with a word starting
+/// with each term. Words are drawn from the index under the reader's scope
+/// (organisation, branch or seller: migration 0009), so nobody else's
+/// matches can crowd his out.
 #[tracing::instrument(skip_all)]
 pub async fn search(
     db: &Db,
@@ -393,17 +398,47 @@ pub async fn search(
     if terms.is_empty() {
         return Ok(Vec::new());
     }
+    // A name typed from its start is an index range on the folded name,
+    // and the whole name typed ranks first.
+    let mut by_name = summary_select(scope);
+    by_name
+        .and_where(starts_with(Expr::col((Parties::Table, Parties::SortName)), &terms.join(" ")))
+        .order_by((Parties::Table, Parties::SortName), Order::Asc)
+        .limit(u64::from(limit.min(ENOUGH_EXACT_HITS)));
+    let mut found: Vec<PartySummary> = super::fetch_all(db, &by_name).await?;
+    let per_kind = (limit / 2).max(1);
+    for kind in KINDS {
+        for row in search_words(db, scope, terms, kind, per_kind).await? {
+            if !found.iter().any(|f| f.id == row.id) {
+                found.push(row);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Parties of one kind with a word starting with each term.
+async fn search_words(
+    db: &Db,
+    scope: &Scope,
+    terms: &[String],
+    kind: &'static str,
+    limit: u32,
+) -> Result<Vec<PartySummary>, DbError> {
     let scope_key = match scope.reach {
         Reach::Everything => scope.org_id.0,
         Reach::Branch(branch) => branch.0,
         Reach::OwnedBy(user) => user.0,
     };
+    // Hits read from the word index before their parties are: enough for
+    // `limit` of one kind where the other kind is most of them.
+    let hits = (limit * 8).max(200);
     match db {
         Db::Sqlite(sqlite) => {
             let (reach, reach_value) = match scope.reach {
                 Reach::Everything => ("", None),
-                Reach::Branch(branch) => ("AND parties.branch_id = $5", Some(branch.0)),
-                Reach::OwnedBy(user) => ("AND parties.seller_id = $5", Some(user.0)),
+                Reach::Branch(branch) => ("AND parties.branch_id = $6", Some(branch.0)),
+                Reach::OwnedBy(user) => ("AND parties.seller_id = $6", Some(user.0)),
             };
             // FTS first, then each hit's party by its unique key: the
             // CROSS JOIN pins that order, which the planner could otherwise
@@ -412,7 +447,8 @@ pub async fn search(
                 "SELECT {SUMMARY_COLUMNS} FROM
                     (SELECT rowid AS hit FROM search_fts_parties WHERE search_fts_parties MATCH $1 LIMIT $4) hits
                  CROSS JOIN parties ON parties.search_rowid = hits.hit
-                 WHERE parties.org_id = $2 AND parties.merged_into IS NULL AND parties.archived_at IS NULL {reach}
+                 WHERE parties.org_id = $2 AND parties.merged_into IS NULL AND parties.archived_at IS NULL
+                 AND parties.kind = $5 {reach}
                  LIMIT $3"
             );
             let tag = search_tag(scope_key);
@@ -427,17 +463,15 @@ pub async fn search(
                     .bind(query)
                     .bind(scope.org_id.0)
                     .bind(i64::from(rows))
-                    .bind(i64::from(rows));
+                    .bind(i64::from(hits))
+                    .bind(kind);
                 if let Some(value) = reach_value {
                     statement = statement.bind(value);
                 }
                 statement.fetch_all(&reader)
             };
-            // Each candidate is a party row and its first phone and e-mail
-            // read at random from the file: whole-word matches stop at
-            // enough to rank, where a prefix still searches the limit.
-            let exact = run(quoted.join(" "), limit.min(ENOUGH_EXACT_HITS as u32)).await?;
-            if exact.len() >= ENOUGH_EXACT_HITS {
+            let exact = run(quoted.join(" "), limit.min(ENOUGH_EXACT_HITS)).await?;
+            if exact.len() >= ENOUGH_EXACT_HITS as usize {
                 return Ok(exact);
             }
             // Only the word being typed is a prefix; a single letter after
@@ -456,22 +490,8 @@ pub async fn search(
             Ok(found)
         }
         Db::Postgres(_) => {
-            // A name typed from its start is an index range on the folded
-            // name (within the reach's own index), and those names rank
-            // first anyway.
-            let mut by_name = summary_select(scope);
-            by_name
-                .and_where(starts_with(Expr::col((Parties::Table, Parties::SortName)), &terms.join(" ")))
-                .order_by((Parties::Table, Parties::SortName), Order::Asc)
-                .limit(u64::from(limit));
-            let mut found = super::fetch_all(db, &by_name).await?;
-            if found.len() >= ENOUGH_EXACT_HITS {
-                return Ok(found);
-            }
-            // The names already hold the best-ranked matches; the words
-            // only fill up the list.
-            let Some(words) = search_words_postgres(scope_key, terms, ENOUGH_EXACT_HITS as u32) else {
-                return Ok(found);
+            let Some(words) = search_words_postgres(scope_key, terms, hits) else {
+                return Ok(Vec::new());
             };
             // The word matches first, once, then each one's party by its key:
             // a subquery with a LIMIT in FROM is not flattened, so no plan
@@ -491,13 +511,9 @@ pub async fn search(
                 // naming it again let a stale estimate pick the seller's
                 // index over the primary key for each hit.
                 .cond_where(in_scope(&Scope { reach: Reach::Everything, ..*scope }))
+                .and_where(Expr::col((Parties::Table, Parties::Kind)).eq(kind))
                 .limit(u64::from(limit));
-            for row in super::fetch_all::<PartySummary>(db, &by_words).await? {
-                if !found.iter().any(|f| f.id == row.id) {
-                    found.push(row);
-                }
-            }
-            Ok(found)
+            super::fetch_all::<PartySummary>(db, &by_words).await
         }
     }
 }
