@@ -3,6 +3,7 @@
 use crate::Registry;
 use crate::{Actor, AppError};
 use db::DbError;
+use db::repo::organisation::Setting;
 use db::repo::registry_settings as repo;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::money::Currency;
@@ -64,39 +65,31 @@ impl Registry<'_> {
     /// Sets the currency every amount of the organisation is in
     /// (administrators). Amounts are kept as they are: it names them.
     pub async fn set_currency(&self, actor: &Actor, currency: Currency) -> Result<(), AppError> {
-        actor.require_admin()?;
-        actor.require_own_change()?;
-        let mut change = self.change(actor).await?;
-        db::repo::organisation::set_currency(&mut change.tx, actor.org_id, currency.as_str()).await?;
-        change
-            .audit(
-                AuditAction::Update,
-                AuditEntity::Organisation,
-                None,
-                Some(serde_json::json!({ "currency": actor.currency.as_str() })),
-                Some(serde_json::json!({ "currency": currency.as_str() })),
-            )
-            .await?;
-        change.commit().await
+        self.set_setting(actor, Setting::Currency, actor.currency.as_str(), currency.as_str()).await
     }
 
     /// Sets the organisation's country (administrators): where addresses,
     /// phones and documents that do not say are read from now on. What is
     /// stored stays as it was.
     pub async fn set_country(&self, actor: &Actor, country: Country) -> Result<(), AppError> {
+        self.set_setting(actor, Setting::Country, actor.country.code(), country.code()).await
+    }
+
+    /// Administrators only; the audit trail keeps the value before and after.
+    async fn set_setting(
+        &self,
+        actor: &Actor,
+        setting: Setting,
+        before: &str,
+        after: &str,
+    ) -> Result<(), AppError> {
         actor.require_admin()?;
         actor.require_own_change()?;
         let mut change = self.change(actor).await?;
-        db::repo::organisation::set_country(&mut change.tx, actor.org_id, country.code()).await?;
-        change
-            .audit(
-                AuditAction::Update,
-                AuditEntity::Organisation,
-                None,
-                Some(serde_json::json!({ "country": actor.country.code() })),
-                Some(serde_json::json!({ "country": country.code() })),
-            )
-            .await?;
+        db::repo::organisation::set_setting(&mut change.tx, actor.org_id, setting, after).await?;
+        let (old, new) =
+            (serde_json::json!({ setting.column(): before }), serde_json::json!({ setting.column(): after }));
+        change.audit(AuditAction::Update, AuditEntity::Organisation, None, Some(old), Some(new)).await?;
         change.commit().await
     }
 

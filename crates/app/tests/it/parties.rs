@@ -739,9 +739,10 @@ async fn bulk_actions_change_all_or_nothing(t: TestDb) {
 }
 db_test!(bulk_actions_change_all_or_nothing);
 
-/// "silva" among 60 companies "Silva … Ltda" created first and 60 people
-/// named Silva: both kinds in the first ten, the one named just "Silva"
-/// first, and a name typed over several words ahead of the rest.
+/// "silva" among 60 companies "Silva … Ltda" and 60 people named Silva,
+/// registered over time (companies two to one at first): both kinds in the
+/// first ten, the one named just "Silva" first, and a name typed over
+/// several words ahead of the rest.
 async fn search_ranks_people_and_companies_together(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
     let create = |full_name: String, kind: &str| {
@@ -752,8 +753,11 @@ async fn search_ranks_people_and_companies_together(t: TestDb) {
     };
     for n in 0..60 {
         create(format!("Silva Comércio {n:02} Ltda"), "company").await;
+        if n % 2 == 1 {
+            create(format!("Pessoa {:02} da Silva", n / 2), "person").await;
+        }
     }
-    for n in 0..60 {
+    for n in 30..60 {
         create(format!("Pessoa {n:02} da Silva"), "person").await;
     }
     let silva = create("Silva".into(), "person").await;

@@ -88,24 +88,26 @@ pub async fn set_working_hours(tx: &mut Tx, id: OrgId, hours: &WorkingHoursRow) 
     Ok(())
 }
 
-pub async fn set_country(tx: &mut Tx, id: OrgId, country: &str) -> Result<(), DbError> {
-    on_tx!(tx, conn => {
-        sqlx::query("UPDATE organisations SET country = $2 WHERE id = $1")
-            .bind(id.0)
-            .bind(country)
-            .execute(&mut *conn)
-            .await?;
-    });
-    Ok(())
+/// A setting of the organisation every screen follows, by its column.
+#[derive(Clone, Copy, Debug)]
+pub enum Setting {
+    Currency,
+    Country,
 }
 
-pub async fn set_currency(tx: &mut Tx, id: OrgId, currency: &str) -> Result<(), DbError> {
+impl Setting {
+    pub fn column(self) -> &'static str {
+        match self {
+            Setting::Currency => "currency",
+            Setting::Country => "country",
+        }
+    }
+}
+
+pub async fn set_setting(tx: &mut Tx, id: OrgId, setting: Setting, value: &str) -> Result<(), DbError> {
+    let sql = format!("UPDATE organisations SET {} = $2 WHERE id = $1", setting.column());
     on_tx!(tx, conn => {
-        sqlx::query("UPDATE organisations SET currency = $2 WHERE id = $1")
-            .bind(id.0)
-            .bind(currency)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(&sql).bind(id.0).bind(value).execute(&mut *conn).await?;
     });
     Ok(())
 }
