@@ -141,6 +141,7 @@ async fn a_portuguese_organisation_reads_districts_postal_codes_and_nif(t: TestA
     }
     let list = t.html(&client, "/customers?state=Lisboa").await;
     assert!(list.contains("<label for=\"f-state\">Distrito</label>"), "the filter names the district");
+    assert!(list.contains("id=\"column-state\" checked> Distrito</label>"), "the column too");
     assert!(list.contains("Inês Marques"), "{list}");
 }
 web_test!(a_portuguese_organisation_reads_districts_postal_codes_and_nif);

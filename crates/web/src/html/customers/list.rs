@@ -244,9 +244,9 @@ pub(super) async fn render_list(page: &Page, context: ListContext) -> PageResult
     let sellers = page.app().parties().sellers(actor).await.unwrap_or_default();
     let chips = view_chips(&views, open_view.map(|v| v.id));
     page.render(&ListPage {
-        columns: column_heads(&t, &columns, &sort_links),
+        columns: column_heads(&t, page.actor.country, &columns, &sort_links),
         name_sort: sort_links[0].clone(),
-        chooser: column_chooser(&t, &columns),
+        chooser: column_chooser(&t, page.actor.country, &columns),
         view: chips.iter().find(|chip| chip.current).cloned(),
         views: chips,
         seller_names: sellers.iter().cloned().collect(),

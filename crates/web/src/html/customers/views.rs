@@ -9,6 +9,7 @@ use crate::html::components::{Pairs, value, values};
 use crate::i18n::Tr;
 use app::list_views::{NewView, SavedView};
 use domain::list_view::{CustomerColumn, move_up, parse_columns};
+use domain::phone::Country;
 use uuid::Uuid;
 
 /// A column's header: its label and, where the list sorts by it, the link.
@@ -37,7 +38,11 @@ pub struct ViewChip {
     pub owner: String,
 }
 
-fn label(t: &Tr, column: CustomerColumn) -> String {
+/// A column's name; the state's follows the organisation's country (UF or district).
+fn label(t: &Tr, country: Country, column: CustomerColumn) -> String {
+    if column == CustomerColumn::State {
+        return t.get(super::form::CountryLabels::of(country).state);
+    }
     t.get(match column {
         CustomerColumn::Document => "party-document",
         CustomerColumn::Status => "party-status",
@@ -61,24 +66,33 @@ fn sort_of(column: CustomerColumn) -> Option<&'static str> {
     }
 }
 
-pub fn column_heads(t: &Tr, columns: &[CustomerColumn], sorts: &[SortLink]) -> Vec<ColumnHead> {
+pub fn column_heads(
+    t: &Tr,
+    country: Country,
+    columns: &[CustomerColumn],
+    sorts: &[SortLink],
+) -> Vec<ColumnHead> {
     columns
         .iter()
         .map(|column| ColumnHead {
             code: column.as_str(),
-            label: label(t, *column),
+            label: label(t, country, *column),
             sort: sort_of(*column).and_then(|code| sorts.iter().find(|s| s.column == code).cloned()),
         })
         .collect()
 }
 
-pub fn column_chooser(t: &Tr, shown: &[CustomerColumn]) -> Vec<ColumnChoice> {
+pub fn column_chooser(t: &Tr, country: Country, shown: &[CustomerColumn]) -> Vec<ColumnChoice> {
     let hidden = CustomerColumn::ALL.iter().filter(|c| !shown.contains(c));
     shown
         .iter()
         .map(|c| (c, true))
         .chain(hidden.map(|c| (c, false)))
-        .map(|(column, shown)| ColumnChoice { code: column.as_str(), label: label(t, *column), shown })
+        .map(|(column, shown)| ColumnChoice {
+            code: column.as_str(),
+            label: label(t, country, *column),
+            shown,
+        })
         .collect()
 }
 
