@@ -61,7 +61,10 @@ pub struct GridEvent {
     pub kind: String,
     pub cancelled: bool,
     pub recurring: bool,
+    /// The colour of the first person shown who attends, and of each of
+    /// them when several are shown.
     pub person: usize,
+    pub people: Vec<usize>,
     pub row: u32,
     pub span: u32,
     pub lane: usize,
@@ -174,6 +177,11 @@ pub(super) fn time_grid(t: &Tr, input: &GridInput<'_>, occurrences: &[Occurrence
                         cancelled: o.cancelled,
                         recurring: o.recurring,
                         person: m.people.first().map_or(0, |p| colour_of(*p)),
+                        people: if several {
+                            m.people.iter().map(|p| colour_of(*p)).collect()
+                        } else {
+                            Vec::new()
+                        },
                         row: row_of(from),
                         span: ((to.min(last_minute) - from.max(first_minute)) / ROW_MINUTES).max(1),
                         lane,

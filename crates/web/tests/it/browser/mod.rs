@@ -1188,6 +1188,11 @@ async fn agenda_week_grid_books_moves_and_warns() {
         .await
         .expect("count");
     assert_eq!(meetings.as_i64(), Some(1), "a shared appointment appears once");
+    let dots = client
+        .execute("return Array.from(document.querySelectorAll('#agenda-grid .grid-event')).filter(e => e.textContent.includes('Reunião de equipe'))[0].querySelectorAll('.grid-people .person-swatch').length;", vec![])
+        .await
+        .expect("dots");
+    assert_eq!(dots.as_i64(), Some(2), "each attendee's colour on it");
     let meeting = wait_for_text(client, "#agenda-grid", "Reunião de equipe").await;
     assert!(meeting.contains(&colleague.name), "who attends is said: {meeting}");
     browser.screenshot("agenda-week-team").await;
