@@ -1,5 +1,5 @@
 //! Administration: the organisation's users and its audit trail.
-use super::components::{AuditLine, AuditNames, FieldMessages, Pairs, form_id, value, values};
+use super::components::{AuditLine, AuditNames, FieldMessages, Pairs, form_id, url_encode, value, values};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{Form, Id, Page, Query, see_other};
@@ -186,7 +186,7 @@ pub async fn create_user(page: Page, Form(pairs): Form<Pairs>) -> PageResult {
         locale: Some(form.locale.clone()),
     };
     match page.app().users().create_user(&page.actor, input).await {
-        Ok(created) => Ok(see_other(&format!("/admin/users?created={}", urlencode(&created.display_name)))),
+        Ok(created) => Ok(see_other(&format!("/admin/users?created={}", url_encode(&created.display_name)))),
         Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
             let messages = FieldMessages::from_errors(&errors, &page.t);
             let form = NewUserForm { password: String::new(), ..form };
@@ -235,8 +235,4 @@ pub async fn audit(page: Page, Query(query): Query<AuditQuery>) -> PageResult {
         entries: found.items.iter().map(|e| AuditLine::new(e, &page.t, &names)).collect(),
         next_cursor: found.next_cursor,
     })
-}
-
-fn urlencode(value: &str) -> String {
-    serde_urlencoded::to_string([("v", value)]).map(|s| s[2..].to_string()).unwrap_or_default()
 }

@@ -61,9 +61,10 @@ pub(super) async fn form_page(
     };
     let t = page.t;
     let FormOutcome { errors, alert, status } = FormOutcome::of(error, &t)?;
-    let back = match (&vehicle, &party) {
-        (Some(v), _) => format!("/vehicles/{}", v.id),
-        (None, Some(p)) => format!("/customers/{}", p.id),
+    let back = match (&vehicle, &party, agenda_back(&form)) {
+        (_, _, Some(agenda)) => agenda,
+        (Some(v), _, _) => format!("/vehicles/{}", v.id),
+        (None, Some(p), _) => format!("/customers/{}", p.id),
         _ => "/agenda".to_string(),
     };
     let mut frequencies = vec![(String::new(), t.get("appointment-repeat-none"))];
@@ -132,6 +133,7 @@ pub async fn new_form(page: Page, Query(query): Query<Pairs>) -> PageResult {
         ("title", title),
         ("starts_at", starts.format("%Y-%m-%dT%H:%M").to_string()),
         ("ends_at", (starts + Duration::hours(1)).format("%Y-%m-%dT%H:%M").to_string()),
+        ("back", value(&query, "back").to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -176,12 +178,25 @@ pub async fn book(page: Page, Form(form): Form<Pairs>) -> PageResult {
         Err(AppError::Validation(errors))
     };
     match result {
+        // From a slot of the grid: back to the agenda it was in.
+        Ok(booked) if booked.double_bookings.is_empty() && agenda_back(&form).is_some() => {
+            let to = agenda_back(&form).unwrap_or_default();
+            page.redirect_with(&to, Flash::notice("appointment-booked")).await
+        }
         Ok(booked) => {
-            let to = format!("/appointments/{}?booked=1", booked.appointment.id);
+            let to =
+                agenda_back(&form).unwrap_or(format!("/appointments/{}?booked=1", booked.appointment.id));
             saved_with_warning(&page, &to, &booked.double_bookings).await
         }
         Err(error) => form_page(&page, form, Some(error), None).await,
     }
+}
+
+/// The agenda a booking started from (a slot of its grid), when the form
+/// says one; never another site's address.
+fn agenda_back(form: &Pairs) -> Option<String> {
+    let back = value(form, "back");
+    back.starts_with("/agenda").then(|| local_path(Some(back)))
 }
 
 /// Back to the appointment; a double booking is warned once, on the page

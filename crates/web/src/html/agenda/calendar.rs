@@ -2,7 +2,7 @@
 use super::grid::{GridInput, PERSON_COLOURS, TimeGrid, time_grid};
 use crate::error::PageResult;
 use crate::extract::{Page, Query};
-use crate::html::components::{Pairs, value, values};
+use crate::html::components::{Pairs, url_encode, value, values};
 use crate::i18n::Tr;
 use crate::layout::Shell;
 use app::agenda::OccurrenceView;
@@ -203,8 +203,11 @@ pub async fn show(page: Page, Query(query): Query<Pairs>) -> PageResult {
             let dates: Vec<NaiveDate> = days_of(from, to);
             // A slot books for the one agenda shown; in a team view, for oneself.
             let for_users: Vec<UserId> = if several { Vec::new() } else { chosen.clone() };
+            // Booked, the form comes back to this agenda.
+            let back = url_encode(&agenda_href(view, date, &chosen, cancelled));
             let book_href = |day: NaiveDate, time: chrono::NaiveTime| {
-                let mut href = format!("/appointments/new?date={day}&time={}", time.format("%H:%M"));
+                let mut href =
+                    format!("/appointments/new?date={day}&time={}&back={back}", time.format("%H:%M"));
                 for user in &for_users {
                     href.push_str(&format!("&user={user}"));
                 }

@@ -106,6 +106,11 @@ impl FieldMessages {
     }
 }
 
+/// A value as it goes into a query string.
+pub fn url_encode(value: &str) -> String {
+    serde_urlencoded::to_string([("v", value)]).map(|s| s[2..].to_string()).unwrap_or_default()
+}
+
 /// Only paths of this site are followed after login or a language change,
 /// so a link cannot bounce a user to another site. The candidate is read
 /// the way a browser reads a `Location`: tabs and newlines inside it are

@@ -1078,7 +1078,9 @@ async fn agenda_week_grid_books_moves_and_warns() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     click(client, "#appointment-save").await;
-    wait_for_text(client, "h1", "Test drive Cláudio").await;
+    // Back on the week it was booked from, saying so.
+    wait_for_text(client, "#flash", "Agendamento registrado.").await;
+    wait_for_text(client, ".time-column[data-date='2027-03-04']", "Test drive Cláudio").await;
 
     // Dragged from Tuesday 09:00 to Wednesday 11:00.
     client.goto(&week).await.expect("agenda");
