@@ -133,6 +133,15 @@ impl Tr {
         }
     }
 
+    /// Date and time as a `datetime-local` field holds them
+    /// (`2026-12-07T09:30`), in the page's zone.
+    pub fn datetime_input(&self, at: &DateTime<Utc>) -> String {
+        match self.zone {
+            Some(zone) => at.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string(),
+            None => at.format("%Y-%m-%dT%H:%M").to_string(),
+        }
+    }
+
     /// The time of day, `14:30`, in the page's zone.
     pub fn time(&self, at: &DateTime<Utc>) -> String {
         match self.zone {

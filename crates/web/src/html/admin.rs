@@ -123,9 +123,11 @@ pub struct UsersQuery {
     created: Option<String>,
 }
 
+/// The page with its new-user form: as typed, or fresh (`None`: the
+/// reader's language and the account manager's role, as most users start).
 async fn users_page(
     page: &Page,
-    form: NewUserForm,
+    form: Option<NewUserForm>,
     errors: FieldMessages,
     created: Option<String>,
     status: StatusCode,
@@ -134,6 +136,16 @@ async fn users_page(
     let users = page.app().users().list_users(&page.actor).await?;
     let overview = page.app().access().access_overview(&page.actor).await?;
     let roles = roles_by_user(&t, &overview);
+    let form = form.unwrap_or_else(|| NewUserForm {
+        locale: page.actor.locale.tag().into(),
+        role_ids: overview
+            .roles
+            .iter()
+            .filter(|r| r.key == "account_manager")
+            .map(|r| r.id.to_string())
+            .collect(),
+        ..Default::default()
+    });
     let body = UsersPage {
         roles: overview.roles.iter().map(|r| (r.id.to_string(), role_name(&t, &r.name))).collect(),
         branches: overview.branches.iter().map(|b| (b.id.to_string(), b.name.clone())).collect(),
@@ -149,14 +161,7 @@ async fn users_page(
 }
 
 pub async fn users(page: Page, Query(query): Query<UsersQuery>) -> PageResult {
-    // A new user starts as an account manager [gestor de conta], as most are.
-    let roles = page.app().access().list_roles(&page.actor).await?;
-    let form = NewUserForm {
-        locale: page.actor.locale.tag().into(),
-        role_ids: roles.iter().filter(|r| r.key == "account_manager").map(|r| r.id.to_string()).collect(),
-        ..Default::default()
-    };
-    users_page(&page, form, FieldMessages::default(), query.created, StatusCode::OK).await
+    users_page(&page, None, FieldMessages::default(), query.created, StatusCode::OK).await
 }
 
 pub async fn create_user(page: Page, Form(pairs): Form<Pairs>) -> PageResult {
@@ -174,7 +179,7 @@ pub async fn create_user(page: Page, Form(pairs): Form<Pairs>) -> PageResult {
     if !errors.is_empty() {
         let messages = FieldMessages::from_errors(&errors, &page.t);
         let form = NewUserForm { password: String::new(), ..form };
-        return users_page(&page, form, messages, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return users_page(&page, Some(form), messages, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let input = NewUserInput {
         email: form.email.clone(),
@@ -190,7 +195,7 @@ pub async fn create_user(page: Page, Form(pairs): Form<Pairs>) -> PageResult {
         Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
             let messages = FieldMessages::from_errors(&errors, &page.t);
             let form = NewUserForm { password: String::new(), ..form };
-            users_page(&page, form, messages, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            users_page(&page, Some(form), messages, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(error) => Err(error.into()),
     }

@@ -209,12 +209,16 @@ pub(super) async fn saved_with_warning(
     if double_bookings.is_empty() {
         return Ok(see_other(to));
     }
-    let t = &page.t;
-    let lines = double_bookings
+    let lines = clash_lines(&page.t, double_bookings);
+    page.redirect_with(to, Flash::warning("appointment-double-booked", lines, "double-booking")).await
+}
+
+/// Who is double-booked, one line each: "Ana: Visita · 02/03/2027 09:00".
+fn clash_lines(t: &Tr, double_bookings: &[DoubleBooking]) -> Vec<String> {
+    double_bookings
         .iter()
         .map(|d| format!("{}: {} · {}", d.user_name, d.title, t.datetime(&d.starts_at)))
-        .collect();
-    page.redirect_with(to, Flash::warning("appointment-double-booked", lines, "double-booking")).await
+        .collect()
 }
 
 pub async fn edit_form(page: Page, Id(id): Id<AppointmentId>) -> PageResult {
@@ -410,29 +414,22 @@ pub async fn move_on_grid(page: Page, Id(id): Id<AppointmentId>, Form(form): For
     };
     let t = &page.t;
     let flash = match result {
-        Ok(moved) if !moved.booked.double_bookings.is_empty() => {
-            let lines = moved
-                .booked
-                .double_bookings
-                .iter()
-                .map(|d| format!("{}: {} · {}", d.user_name, d.title, t.datetime(&d.starts_at)))
-                .collect();
-            Flash::warning("appointment-double-booked", lines, "double-booking")
-        }
-        Ok(moved) => {
-            let local = |at: &DateTime<Utc>| at.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string();
-            Flash::undoable(
-                "appointment-moved",
-                format!("/appointments/{}/move", id.0),
-                vec![
-                    ("version".into(), moved.booked.appointment.version.to_string()),
-                    ("occurrence".into(), moved.now.starts_at.to_rfc3339()),
-                    ("starts_at".into(), local(&moved.was.starts_at)),
-                    ("ends_at".into(), local(&moved.was.ends_at)),
-                    ("back".into(), back.clone()),
-                ],
-            )
-        }
+        Ok(moved) if !moved.booked.double_bookings.is_empty() => Flash::warning(
+            "appointment-double-booked",
+            clash_lines(t, &moved.booked.double_bookings),
+            "double-booking",
+        ),
+        Ok(moved) => Flash::undoable(
+            "appointment-moved",
+            format!("/appointments/{}/move", id.0),
+            vec![
+                ("version".into(), moved.booked.appointment.version.to_string()),
+                ("occurrence".into(), moved.now.starts_at.to_rfc3339()),
+                ("starts_at".into(), t.datetime_input(&moved.was.starts_at)),
+                ("ends_at".into(), t.datetime_input(&moved.was.ends_at)),
+                ("back".into(), back.clone()),
+            ],
+        ),
         Err(error @ (AppError::Db(_) | AppError::Internal(_))) => return Err(error.into()),
         Err(error) => {
             let sentence = crate::error::describe(&Error::App(error), t).sentence();
@@ -456,12 +453,7 @@ pub async fn clashes(page: Page, Query(query): Query<Pairs>) -> PageResult {
     } else {
         Vec::new()
     };
-    let t = &page.t;
-    let lines: Vec<String> = found
-        .iter()
-        .map(|d| format!("{}: {} · {}", d.user_name, d.title, t.datetime(&d.starts_at)))
-        .collect();
-    page.render(&ClashWarning { t: page.t, lines })
+    page.render(&ClashWarning { t: page.t, lines: clash_lines(&page.t, &found) })
 }
 
 #[derive(Template)]

@@ -161,15 +161,12 @@ pub(super) fn time_grid(t: &Tr, input: &GridInput<'_>, occurrences: &[Occurrence
                         detail.extend(m.people.iter().filter_map(|p| name_of(*p)));
                     }
                     detail.extend(o.party_name.clone());
-                    let local = |at: &chrono::DateTime<chrono::Utc>| {
-                        at.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string()
-                    };
                     GridEvent {
                         id: o.appointment_id,
                         version: o.version,
                         occurrence: o.starts_at.to_rfc3339(),
-                        starts: local(&o.starts_at),
-                        ends: local(&o.ends_at),
+                        starts: t.datetime_input(&o.starts_at),
+                        ends: t.datetime_input(&o.ends_at),
                         time: format!("{}–{}", t.time(&o.starts_at), t.time(&o.ends_at)),
                         title: o.title.clone(),
                         detail: detail.join(" · "),
