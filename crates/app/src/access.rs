@@ -1,6 +1,7 @@
 //! Access control: who holds which roles, in which branch; the scopes
 //! every party query runs under; portfolios; "view as".
 use crate::Access;
+use crate::agenda::Locality;
 use crate::{Actor, AppError};
 use chrono::{DateTime, Utc};
 use db::Tx;
@@ -196,26 +197,8 @@ impl Access<'_> {
     /// on every request, so a revoked role or a moved user counts at once.
     pub(crate) async fn actor_for(&self, user: User, ip: Option<String>) -> Result<Actor, AppError> {
         let roles = repo::roles_of(&self.db, user.id).await?;
-        let grants = Grants::union(roles.iter().map(repo::RoleRow::grants).collect::<Vec<_>>().iter());
         let locality = self.agenda().locality_of(user.org_id).await?;
-
-        Ok(Actor {
-            user_id: user.id,
-            org_id: user.org_id,
-            email: user.email,
-            display_name: user.display_name,
-            role: user.role,
-            locale: user.locale,
-            theme: user.theme,
-            time_zone: locality.hours.time_zone,
-            currency: locality.currency,
-            country: locality.country,
-            ip,
-            grants,
-            role_names: roles.into_iter().map(|r| r.name).collect(),
-            branch_id: user.branch_id,
-            viewing_as: None,
-        })
+        Ok(actor_of(user, roles, locality, ip))
     }
 
     /// Organisations from before access control get the default roles and
@@ -579,17 +562,66 @@ impl Access<'_> {
         actor: &Actor,
         id: PartyId,
         change: Option<Permission>,
-    ) -> Result<(), AppError> {
+    ) -> Result<ReachedParty, AppError> {
         actor.require(Permission::PartiesRead)?;
         let standing =
             db::repo::party::standing(&self.db, &actor.read_scope(), id).await?.ok_or(AppError::NotFound)?;
         if let Some(survivor) = standing.merged_into {
             return Err(AppError::Merged { into: survivor });
         }
-        match change {
-            Some(permission) => actor.require_write(permission, standing.portfolio),
-            None => Ok(()),
+        if let Some(permission) = change {
+            actor.require_write(permission, standing.portfolio)?;
         }
+        Ok(ReachedParty(id))
+    }
+}
+
+/// A party the actor was found to reach (he may read it and it was not
+/// merged away). The reads of its parts take one, so that a page showing
+/// several of them checks access once; only this module makes one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ReachedParty(PartyId);
+
+impl ReachedParty {
+    pub(crate) fn id(self) -> PartyId {
+        self.0
+    }
+
+    /// The access check made by reading the party's own row in the actor's
+    /// read scope.
+    pub(crate) fn of_row(row: &db::repo::party::PartyRow) -> Result<ReachedParty, AppError> {
+        match row.merged_into {
+            Some(survivor) => Err(AppError::Merged { into: PartyId(survivor) }),
+            None => Ok(ReachedParty(PartyId(row.id))),
+        }
+    }
+}
+
+/// The actor of a signed-in user, from his roles and his organisation's
+/// locality as just read.
+pub(crate) fn actor_of(
+    user: User,
+    roles: Vec<repo::RoleRow>,
+    locality: Locality,
+    ip: Option<String>,
+) -> Actor {
+    let grants = Grants::union(roles.iter().map(repo::RoleRow::grants).collect::<Vec<_>>().iter());
+    Actor {
+        user_id: user.id,
+        org_id: user.org_id,
+        email: user.email,
+        display_name: user.display_name,
+        role: user.role,
+        locale: user.locale,
+        theme: user.theme,
+        time_zone: locality.hours.time_zone,
+        currency: locality.currency,
+        country: locality.country,
+        ip,
+        grants,
+        role_names: roles.into_iter().map(|r| r.name).collect(),
+        branch_id: user.branch_id,
+        viewing_as: None,
     }
 }
 

@@ -1,5 +1,7 @@
 //! Signing in and out, and recognising sessions and API tokens.
 use crate::Auth;
+use crate::access::actor_of;
+use crate::agenda::Locality;
 use crate::secret::{digest, random_token};
 use crate::{Actor, AppError};
 use argon2::Argon2;
@@ -138,7 +140,7 @@ impl Auth<'_> {
     #[tracing::instrument(skip_all)]
     pub async fn session(&self, token: &str, ip: Option<&str>) -> Result<Option<Session>, AppError> {
         let hash = digest(token);
-        let Some(found) = session::find(&self.db, &hash).await? else {
+        let Some((found, roles)) = session::find(&self.db, &hash).await? else {
             return Ok(None);
         };
         let now = self.now();
@@ -155,7 +157,8 @@ impl Auth<'_> {
             session::touch(&mut tx, &hash, now).await?;
             tx.commit().await?;
         }
-        let actor = self.access().actor_for(found.user.into_user(), ip.map(str::to_string)).await?;
+        let locality = Locality::from_row(&found.locality);
+        let actor = actor_of(found.user.into_user(), roles, locality, ip.map(str::to_string));
         Ok(Some(Session { actor, flash: found.flash }))
     }
 
@@ -181,7 +184,7 @@ impl Auth<'_> {
     /// The actor behind an API token; a disabled user's tokens stop working.
     #[tracing::instrument(skip_all)]
     pub async fn token_actor(&self, token: &str, ip: Option<&str>) -> Result<Option<Actor>, AppError> {
-        let Some(found) = api_token::find_live(&self.db, &digest(token)).await? else {
+        let Some((found, roles)) = api_token::find_live(&self.db, &digest(token)).await? else {
             return Ok(None);
         };
         if !found.user.active {
@@ -194,7 +197,8 @@ impl Auth<'_> {
             api_token::mark_used(&mut tx, ApiTokenId(found.token_id), now).await?;
             tx.commit().await?;
         }
-        Ok(Some(self.access().actor_for(found.user.into_user(), ip.map(str::to_string)).await?))
+        let locality = Locality::from_row(&found.locality);
+        Ok(Some(actor_of(found.user.into_user(), roles, locality, ip.map(str::to_string))))
     }
 }
 

@@ -2,6 +2,7 @@
 //! profile or from one of its vehicles, with the organisation's natures and
 //! statuses.
 use crate::Interactions;
+use crate::access::ReachedParty;
 use crate::change::Change;
 use crate::registry_settings::StatusView;
 use crate::{Actor, AppError};
@@ -312,8 +313,17 @@ impl Interactions<'_> {
         party: PartyId,
         vehicle: Option<VehicleId>,
     ) -> Result<Vec<InteractionView>, AppError> {
-        self.access().guard_party(actor, party, None).await?;
-        Ok(repo::of_party(&self.db, actor.org_id, party, vehicle, 100)
+        let party = self.access().guard_party(actor, party, None).await?;
+        self.interactions_of_reached(actor, party, vehicle).await
+    }
+
+    pub(crate) async fn interactions_of_reached(
+        &self,
+        actor: &Actor,
+        party: ReachedParty,
+        vehicle: Option<VehicleId>,
+    ) -> Result<Vec<InteractionView>, AppError> {
+        Ok(repo::of_party(&self.db, actor.org_id, party.id(), vehicle, 100)
             .await?
             .into_iter()
             .map(Into::into)

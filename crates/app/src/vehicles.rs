@@ -2,6 +2,7 @@
 //! profile, found by plate, the start of after-sale interactions and
 //! workshop bookings.
 use crate::Vehicles;
+use crate::access::ReachedParty;
 use crate::{Actor, AppError};
 use chrono::{DateTime, Datelike, Utc};
 use db::repo::vehicle::{self as repo, InterestRow, VehicleRow};
@@ -77,8 +78,16 @@ impl Vehicles<'_> {
     }
 
     pub async fn vehicles_of(&self, actor: &Actor, party: PartyId) -> Result<Vec<VehicleView>, AppError> {
-        self.access().guard_party(actor, party, None).await?;
-        Ok(repo::of_party(&self.db, actor.org_id, party).await?.into_iter().map(Into::into).collect())
+        let party = self.access().guard_party(actor, party, None).await?;
+        self.vehicles_of_reached(actor, party).await
+    }
+
+    pub(crate) async fn vehicles_of_reached(
+        &self,
+        actor: &Actor,
+        party: ReachedParty,
+    ) -> Result<Vec<VehicleView>, AppError> {
+        Ok(repo::of_party(&self.db, actor.org_id, party.id()).await?.into_iter().map(Into::into).collect())
     }
 
     #[tracing::instrument(skip_all)]
@@ -188,8 +197,16 @@ impl Vehicles<'_> {
         actor: &Actor,
         party: PartyId,
     ) -> Result<Vec<VehicleInterestView>, AppError> {
-        self.access().guard_party(actor, party, None).await?;
-        Ok(repo::interests_of(&self.db, actor.org_id, party).await?)
+        let party = self.access().guard_party(actor, party, None).await?;
+        self.vehicle_interests_of_reached(actor, party).await
+    }
+
+    pub(crate) async fn vehicle_interests_of_reached(
+        &self,
+        actor: &Actor,
+        party: ReachedParty,
+    ) -> Result<Vec<VehicleInterestView>, AppError> {
+        Ok(repo::interests_of(&self.db, actor.org_id, party.id()).await?)
     }
 
     pub async fn add_vehicle_interest(

@@ -159,7 +159,7 @@ impl Agenda<'_> {
             return Ok(());
         }
         match row.party_id {
-            Some(party) => self.access().guard_party(actor, PartyId(party), None).await,
+            Some(party) => self.access().guard_party(actor, PartyId(party), None).await.map(|_| ()),
             None => Err(AppError::NotFound),
         }
     }

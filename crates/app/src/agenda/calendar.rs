@@ -5,6 +5,7 @@ use super::{
     reaches_agenda,
 };
 use crate::Agenda;
+use crate::access::ReachedParty;
 use crate::{Actor, AppError};
 use chrono::NaiveDate;
 use db::repo::appointment as repo;
@@ -54,8 +55,16 @@ impl Agenda<'_> {
         actor: &Actor,
         party: PartyId,
     ) -> Result<Vec<AppointmentView>, AppError> {
-        self.access().guard_party(actor, party, None).await?;
-        let rows = repo::of_party(&self.db, actor.org_id, party, 100).await?;
+        let party = self.access().guard_party(actor, party, None).await?;
+        self.appointments_of_reached(actor, party).await
+    }
+
+    pub(crate) async fn appointments_of_reached(
+        &self,
+        actor: &Actor,
+        party: ReachedParty,
+    ) -> Result<Vec<AppointmentView>, AppError> {
+        let rows = repo::of_party(&self.db, actor.org_id, party.id(), 100).await?;
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let mut users = self.attendees(actor, &ids).await?;
         Ok(rows

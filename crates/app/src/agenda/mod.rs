@@ -20,6 +20,8 @@ mod calendar;
 mod feed;
 mod settings;
 
+pub(crate) use settings::Locality;
+
 #[derive(Clone, Debug, Serialize)]
 pub struct UserRef {
     pub id: Uuid,

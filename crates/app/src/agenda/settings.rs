@@ -19,6 +19,19 @@ pub(crate) struct Locality {
     pub country: Country,
 }
 
+impl Locality {
+    /// A value edited by hand into something unreadable falls back to the
+    /// defaults rather than lock everyone out.
+    pub(crate) fn from_row(row: &organisation::WorkingHoursRow) -> Locality {
+        Locality {
+            hours: WorkingHours::parse(&row.time_zone, &row.work_opens, &row.work_closes, &row.work_days)
+                .unwrap_or_default(),
+            currency: Currency::parse(&row.currency).unwrap_or(Currency::Brl),
+            country: Country::parse(&row.country).unwrap_or_default(),
+        }
+    }
+}
+
 impl Agenda<'_> {
     /// The organisation's time zone and working hours.
     pub async fn working_hours(&self, actor: &Actor) -> Result<WorkingHours, AppError> {
@@ -33,13 +46,7 @@ impl Agenda<'_> {
     /// together: every request's actor carries them.
     pub(crate) async fn locality_of(&self, org_id: domain::OrgId) -> Result<Locality, AppError> {
         let row = organisation::working_hours(&self.db, org_id).await?.ok_or(AppError::NotFound)?;
-        let hours = WorkingHours::parse(&row.time_zone, &row.work_opens, &row.work_closes, &row.work_days)
-            .unwrap_or_default();
-        Ok(Locality {
-            hours,
-            currency: Currency::parse(&row.currency).unwrap_or(Currency::Brl),
-            country: Country::parse(&row.country).unwrap_or_default(),
-        })
+        Ok(Locality::from_row(&row))
     }
 
     /// What the page where administrators shape the agenda shows: the

@@ -2,6 +2,7 @@
 //! ledger, notes and relationships.
 use super::PartyView;
 use crate::Parties;
+use crate::access::ReachedParty;
 use crate::{Actor, AppError};
 use db::repo::party as repo;
 use domain::access::Permission;
@@ -99,8 +100,17 @@ impl Parties<'_> {
     /// The party's latest `limit` notes, newest first (all of them are
     /// also in its history).
     pub async fn notes(&self, actor: &Actor, id: PartyId, limit: u32) -> Result<Vec<NoteView>, AppError> {
-        self.access().guard_party(actor, id, None).await?;
-        Ok(repo::notes(&self.db, actor.org_id, id, i64::from(limit)).await?)
+        let party = self.access().guard_party(actor, id, None).await?;
+        self.notes_of_reached(actor, party, limit).await
+    }
+
+    pub(crate) async fn notes_of_reached(
+        &self,
+        actor: &Actor,
+        party: ReachedParty,
+        limit: u32,
+    ) -> Result<Vec<NoteView>, AppError> {
+        Ok(repo::notes(&self.db, actor.org_id, party.id(), i64::from(limit)).await?)
     }
 
     pub async fn add_relationship(

@@ -15,12 +15,14 @@ mod bulk;
 mod ledger;
 mod list;
 mod merge;
+mod profile;
 mod registration;
 
 pub use bulk::PartySelection;
 pub use ledger::{ConsentEventView, NoteView, RelationshipView};
 pub use list::PartyQuery;
 pub use merge::MergeView;
+pub use profile::{ProfileSections, ProfileView};
 
 /// A party's registration data plus, on creation, the channels it allows.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]

@@ -1,7 +1,10 @@
 //! The registration sheet [ficha cadastral]: creating, reading, saving
 //! and archiving a party, with its duplicate checks and portfolio.
-use super::{DuplicateHint, PartyInput, PartyView, SavedParty, audit_snapshot, changed_fields};
+use super::{
+    DuplicateHint, PartyInput, PartyView, ProfileSections, SavedParty, audit_snapshot, changed_fields,
+};
 use crate::Parties;
+use crate::access::ReachedParty;
 use crate::{Actor, AppError};
 use db::repo::party as repo;
 use db::repo::{registry_settings, user};
@@ -212,15 +215,11 @@ impl Parties<'_> {
         Ok(SavedParty { party: self.party_view(actor, id).await?, possible_duplicates: hints })
     }
 
-    #[tracing::instrument(skip_all)]
     /// Opens a party's record: the read is written to the access audit
     /// (who, when, which party; never the data itself).
+    #[tracing::instrument(skip_all)]
     pub async fn get_party(&self, actor: &Actor, id: PartyId) -> Result<PartyView, AppError> {
-        let view = self.party_view(actor, id).await?;
-        let mut change = self.change(actor).await?;
-        change.audit(AuditAction::Read, AuditEntity::Party, Some(id.to_string()), None, None).await?;
-        change.commit().await?;
-        Ok(view)
+        Ok(self.profile(actor, id, ProfileSections::default()).await?.party)
     }
 
     /// The party to fill an edit form: refused (403) when the actor may read
@@ -234,12 +233,8 @@ impl Parties<'_> {
     /// The party as this actor may see it: within his reach, financial
     /// fields only with that right.
     pub(crate) async fn party_view(&self, actor: &Actor, id: PartyId) -> Result<PartyView, AppError> {
-        let mut view = self.party_view_unmasked(actor, id).await?;
-        if !actor.can(Permission::FinancialFields) {
-            view.revolving_credit_limit = None;
-            view.credit_complement = None;
-        }
-        Ok(view)
+        let view = self.party_view_unmasked(actor, id).await?;
+        Ok(masked(actor, view))
     }
 
     pub(crate) async fn party_view_unmasked(
@@ -248,12 +243,27 @@ impl Parties<'_> {
         id: PartyId,
     ) -> Result<PartyView, AppError> {
         actor.require(Permission::PartiesRead)?;
-        let record = repo::get(&self.db, &actor.read_scope(), id).await?.ok_or(AppError::NotFound)?;
-        if let Some(survivor) = record.row.merged_into {
-            return Err(AppError::Merged { into: PartyId(survivor) });
-        }
+        let row = repo::get_row(&self.db, &actor.read_scope(), id).await?.ok_or(AppError::NotFound)?;
+        ReachedParty::of_row(&row)?;
+        self.view_of_row(actor, row).await
+    }
+
+    /// The whole party from its own row, already found within the actor's
+    /// reach: its phones, e-mails, addresses, tags and custom fields read
+    /// side by side.
+    pub(crate) async fn view_of_row(
+        &self,
+        actor: &Actor,
+        row: repo::PartyRow,
+    ) -> Result<PartyView, AppError> {
+        let id = PartyId(row.id);
+        let registry = self.registry();
+        let (record, custom) = tokio::try_join!(
+            async { Ok::<_, AppError>(repo::with_children(&self.db, row).await?) },
+            registry.custom_values(actor, id),
+        )?;
         let mut view = PartyView::from(record);
-        view.custom = self.registry().custom_values(actor, id).await?;
+        view.custom = custom;
         Ok(view)
     }
 
@@ -336,4 +346,13 @@ impl Parties<'_> {
         let record = repo::get(&self.db, &actor.read_scope(), id).await?.ok_or(AppError::NotFound)?;
         Ok(record.into())
     }
+}
+
+/// Financial fields only for those with that right.
+pub(crate) fn masked(actor: &Actor, mut view: PartyView) -> PartyView {
+    if !actor.can(Permission::FinancialFields) {
+        view.revolving_credit_limit = None;
+        view.credit_complement = None;
+    }
+    view
 }

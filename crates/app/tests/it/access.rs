@@ -2,7 +2,7 @@
 //! user's own, a colleague's in his branch, another branch's, and an
 //! unassigned one — checked by a declarative policy table.
 use crate::{PASSWORD, app_with_admin, new_user};
-use app::parties::{PartyInput, PartyQuery};
+use app::parties::{PartyInput, PartyQuery, ProfileSections};
 use app::{Actor, App, AppError, Settings};
 use domain::party::{ConsentChange, PartyDraft};
 use domain::{BranchId, PartyId, RoleId, UserId};
@@ -208,6 +208,59 @@ async fn revoked_roles_and_view_as_count_at_once(t: TestDb) {
     ));
 }
 db_test!(revoked_roles_and_view_as_count_at_once);
+
+async fn a_customer_page_reads_what_its_tab_asks_and_audits_only_what_was_opened(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let centro = BranchId(app.access().create_branch(&admin, "Centro", "").await.expect("branch").id);
+    let (manager, actor) = user_with(&app, &admin, "gestor@loja.test", centro, "account_manager").await;
+    let own = party(&app, &admin, "Cliente Do Gestor", Some(manager)).await;
+    let other = party(&app, &admin, "Cliente Da Casa", None).await;
+    app.parties().add_note(&actor, own, "Prefere contato à tarde").await.expect("note");
+
+    let sections = ProfileSections { vehicles: true, interactions: true, appointments: true, notes: 5 };
+    let page = app.parties().profile(&actor, own, sections).await.expect("own customer");
+    assert_eq!(page.party.full_name, "Cliente Do Gestor");
+    assert_eq!(page.notes.iter().map(|n| n.body.as_str()).collect::<Vec<_>>(), ["Prefere contato à tarde"]);
+    assert!(!page.natures.is_empty() && !page.statuses.is_empty(), "the labels of interactions come along");
+    let bare = app.parties().profile(&actor, own, ProfileSections::default()).await.expect("own again");
+    assert!(bare.notes.is_empty() && bare.natures.is_empty(), "what was not asked for is not read");
+    assert!(matches!(app.parties().profile(&actor, other, sections).await, Err(AppError::NotFound)));
+    let reads: Vec<_> = app
+        .audit()
+        .audit_log(&admin, None, Some(100))
+        .await
+        .expect("audit")
+        .items
+        .into_iter()
+        .filter(|e| e.action == "read")
+        .map(|e| e.entity_id.unwrap_or_default())
+        .collect();
+    assert_eq!(reads, [own.to_string(), own.to_string()], "the refused page left no read behind");
+
+    // A second role counts from the next request on, read with the session.
+    let session = app
+        .auth()
+        .login(app::auth::LoginInput {
+            email: "gestor@loja.test",
+            password: PASSWORD,
+            ip: None,
+            user_agent: None,
+        })
+        .await
+        .expect("login")
+        .session_token;
+    let roles = app.access().list_roles(&admin).await.expect("roles");
+    let role = |key: &str| RoleId(roles.iter().find(|r| r.key == key).expect("role").id);
+    app.access()
+        .assign_user(&admin, manager, Some(centro), &[role("account_manager"), role("telemarketing")])
+        .await
+        .expect("two roles");
+    let again = app.auth().session_actor(&session, None).await.expect("session").expect("signed in");
+    assert_eq!(again.role_names.len(), 2, "{:?}", again.role_names);
+    assert_eq!(again.time_zone, admin.time_zone, "the organisation's locality comes with the session");
+    app.parties().profile(&again, other, sections).await.expect("telemarketing reads every customer");
+}
+db_test!(a_customer_page_reads_what_its_tab_asks_and_audits_only_what_was_opened);
 
 async fn a_repeated_document_names_the_party_only_to_who_may_see_it(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;

@@ -74,6 +74,53 @@ impl RoleRow {
     }
 }
 
+/// A role as joined to the user who holds it, in the one query that reads
+/// who is calling (session or API token): all columns are absent for a user
+/// without roles.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HeldRole {
+    role_id: Option<Uuid>,
+    role_key: Option<String>,
+    role_name: Option<String>,
+    role_permissions: Option<String>,
+    role_read_level: Option<String>,
+    role_write_level: Option<String>,
+    role_version: Option<i64>,
+}
+
+impl HeldRole {
+    fn into_role(self) -> Option<RoleRow> {
+        Some(RoleRow {
+            id: self.role_id?,
+            key: self.role_key?,
+            name: self.role_name?,
+            permissions: self.role_permissions?,
+            read_level: self.role_read_level?,
+            write_level: self.role_write_level?,
+            version: self.role_version?,
+        })
+    }
+}
+
+/// The columns of [`HeldRole`] and the joins that bring them to the
+/// caller's user `u`, one row per role, ordered by the role's name.
+pub(crate) const HELD_ROLE_COLUMNS: &str = "r.id AS role_id, r.key AS role_key, r.name AS role_name,
+    r.permissions AS role_permissions, r.read_level AS role_read_level,
+    r.write_level AS role_write_level, r.version AS role_version";
+pub(crate) const HELD_ROLE_JOINS: &str =
+    "LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN roles r ON r.id = ur.role_id";
+
+/// The caller's row (the same on every line) and the roles of its lines.
+pub(crate) fn with_roles<T>(rows: Vec<(T, HeldRole)>) -> Option<(T, Vec<RoleRow>)> {
+    let mut roles = Vec::with_capacity(rows.len());
+    let mut caller = None;
+    for (row, held) in rows {
+        roles.extend(held.into_role());
+        caller.get_or_insert(row);
+    }
+    caller.map(|caller| (caller, roles))
+}
+
 const ROLE_COLUMNS: &str =
     "roles.id, roles.key, roles.name, roles.permissions, roles.read_level, roles.write_level, roles.version";
 

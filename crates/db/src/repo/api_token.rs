@@ -1,4 +1,5 @@
 //! API tokens: how machines call the JSON API on a user's behalf.
+use super::access::{HELD_ROLE_COLUMNS, HELD_ROLE_JOINS, HeldRole, RoleRow, with_roles};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::ids::ApiTokenId;
@@ -47,23 +48,36 @@ pub struct TokenOwnerRow {
     pub token_last_used_at: Option<DateTime<Utc>>,
     #[sqlx(flatten)]
     pub user: super::user::UserRow,
+    /// The user's organisation's hours, currency and country.
+    #[sqlx(flatten)]
+    pub locality: super::organisation::WorkingHoursRow,
+}
+
+#[derive(sqlx::FromRow)]
+struct TokenOwnerLine {
+    #[sqlx(flatten)]
+    owner: TokenOwnerRow,
+    #[sqlx(flatten)]
+    role: HeldRole,
 }
 
 /// The live (not revoked) token with this hash, and its user.
 #[tracing::instrument(skip_all)]
-pub async fn find_live(db: &Db, token_hash: &str) -> Result<Option<TokenOwnerRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT t.id AS token_id, t.last_used_at AS token_last_used_at,
-                    u.id, u.org_id, u.email, u.display_name, u.password_hash, u.role, u.locale, u.theme,
-                    u.active, u.created_at, u.updated_at, u.updated_by, u.version, u.branch_id
-             FROM api_tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-        )
-        .bind(token_hash)
-        .fetch_optional(pool)
-        .await?
-    }))
+pub async fn find_live(db: &Db, token_hash: &str) -> Result<Option<(TokenOwnerRow, Vec<RoleRow>)>, DbError> {
+    let sql = format!(
+        "SELECT t.id AS token_id, t.last_used_at AS token_last_used_at,
+                u.id, u.org_id, u.email, u.display_name, u.password_hash, u.role, u.locale, u.theme,
+                u.active, u.created_at, u.updated_at, u.updated_by, u.version, u.branch_id,
+                o.time_zone, o.work_opens, o.work_closes, o.work_days, o.currency, o.country,
+                {HELD_ROLE_COLUMNS}
+         FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = u.org_id
+         {HELD_ROLE_JOINS}
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL ORDER BY r.name"
+    );
+    let lines: Vec<TokenOwnerLine> = on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(token_hash).fetch_all(pool).await?
+    });
+    Ok(with_roles(lines.into_iter().map(|line| (line.owner, line.role)).collect()))
 }
 
 #[tracing::instrument(skip_all)]

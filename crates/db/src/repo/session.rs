@@ -1,5 +1,6 @@
 //! Browser sessions, stored by the hash of their cookie so that a copy of
 //! the database does not hand out live sessions.
+use super::access::{HELD_ROLE_COLUMNS, HELD_ROLE_JOINS, HeldRole, RoleRow, with_roles};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{OrgId, UserId};
@@ -21,6 +22,17 @@ pub struct SessionRow {
     pub flash: Option<String>,
     #[sqlx(flatten)]
     pub user: super::user::UserRow,
+    /// The user's organisation's hours, currency and country.
+    #[sqlx(flatten)]
+    pub locality: super::organisation::WorkingHoursRow,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionLine {
+    #[sqlx(flatten)]
+    session: SessionRow,
+    #[sqlx(flatten)]
+    role: HeldRole,
 }
 
 #[tracing::instrument(skip_all)]
@@ -42,22 +54,25 @@ pub async fn insert(tx: &mut Tx, session: &NewSession<'_>, now: DateTime<Utc>) -
     Ok(())
 }
 
-/// The session and its user, in one read: every request does this.
+/// The session, its user, his organisation's locality and his roles, in
+/// one read: every request does this.
 #[tracing::instrument(skip_all)]
-pub async fn find(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT s.token_hash, s.created_at AS session_created_at,
-                    s.last_seen_at AS session_last_seen_at, s.flash,
-                    u.id, u.org_id, u.email, u.display_name, u.password_hash, u.role, u.locale, u.theme,
-                    u.active, u.created_at, u.updated_at, u.updated_by, u.version, u.branch_id
-             FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = $1",
-        )
-        .bind(token_hash)
-        .fetch_optional(pool)
-        .await?
-    }))
+pub async fn find(db: &Db, token_hash: &str) -> Result<Option<(SessionRow, Vec<RoleRow>)>, DbError> {
+    let sql = format!(
+        "SELECT s.token_hash, s.created_at AS session_created_at,
+                s.last_seen_at AS session_last_seen_at, s.flash,
+                u.id, u.org_id, u.email, u.display_name, u.password_hash, u.role, u.locale, u.theme,
+                u.active, u.created_at, u.updated_at, u.updated_by, u.version, u.branch_id,
+                o.time_zone, o.work_opens, o.work_closes, o.work_days, o.currency, o.country,
+                {HELD_ROLE_COLUMNS}
+         FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id
+         {HELD_ROLE_JOINS}
+         WHERE s.token_hash = $1 ORDER BY r.name"
+    );
+    let lines: Vec<SessionLine> = on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(token_hash).fetch_all(pool).await?
+    });
+    Ok(with_roles(lines.into_iter().map(|line| (line.session, line.role)).collect()))
 }
 
 #[tracing::instrument(skip_all)]

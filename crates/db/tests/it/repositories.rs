@@ -111,9 +111,11 @@ async fn session_is_found_with_its_user_and_deleted(t: TestDb) {
     .await
     .expect("insert");
     tx.commit().await.expect("commit");
-    let found = session::find(&t.db, "abc").await.expect("find").expect("found");
+    let (found, roles) = session::find(&t.db, "abc").await.expect("find").expect("found");
     assert_eq!(found.user.id, id.0);
     assert_eq!(found.session_created_at, now);
+    assert!(!found.locality.time_zone.is_empty(), "the organisation's locality comes with the session");
+    assert!(roles.is_empty(), "a user without roles is still found, once");
     let mut tx = t.db.begin().await.expect("begin");
     assert!(session::delete(&mut tx, "abc").await.expect("delete"));
     tx.commit().await.expect("commit");

@@ -444,9 +444,43 @@ macro_rules! fetch_children {
     }};
 }
 
-async fn load_children_db(db: &Db, row: PartyRow) -> Result<PartyRecord, DbError> {
+/// The party's phones, e-mails, addresses and tags, read side by side (each
+/// on its own connection of the pool): a customer's page waits for one
+/// round trip instead of four.
+pub async fn with_children(db: &Db, row: PartyRow) -> Result<PartyRecord, DbError> {
     let id = row.id;
-    let (phones, emails, addresses, tags) = on_db!(db, pool => fetch_children!(id, pool));
+    let (phones, emails, addresses, tags) = on_db!(db, pool => {
+        let phones = async {
+            sqlx::query_as::<_, PhoneRow>(
+                "SELECT e164, kind, carrier FROM party_phones WHERE party_id = $1 ORDER BY position",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await
+        };
+        let emails = async {
+            sqlx::query_scalar::<_, String>("SELECT email FROM party_emails WHERE party_id = $1 ORDER BY position")
+                .bind(id)
+                .fetch_all(pool)
+                .await
+        };
+        let addresses = async {
+            sqlx::query_as::<_, AddressRow>(
+                "SELECT street, number, complement, neighbourhood, city, state, postal_code, country
+                 FROM party_addresses WHERE party_id = $1 ORDER BY position",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await
+        };
+        let tags = async {
+            sqlx::query_scalar::<_, String>("SELECT tag FROM party_tags WHERE party_id = $1 ORDER BY tag")
+                .bind(id)
+                .fetch_all(pool)
+                .await
+        };
+        tokio::try_join!(phones, emails, addresses, tags)?
+    });
     Ok(PartyRecord { row, phones, emails, addresses, tags })
 }
 
@@ -475,12 +509,17 @@ fn select_in_scope(scope: &Scope, id: PartyId) -> SelectStatement {
 
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, scope: &Scope, id: PartyId) -> Result<Option<PartyRecord>, DbError> {
-    let row: Option<PartyRow> =
-        fetch_optional(db, select_in_scope(scope, id).expr(Expr::cust(COLUMNS))).await?;
-    match row {
-        Some(row) => Ok(Some(load_children_db(db, row).await?)),
+    match get_row(db, scope, id).await? {
+        Some(row) => Ok(Some(with_children(db, row).await?)),
         None => Ok(None),
     }
+}
+
+/// The party's own row, if the scope reaches it; [`with_children`] adds
+/// the rest.
+#[tracing::instrument(skip_all)]
+pub async fn get_row(db: &Db, scope: &Scope, id: PartyId) -> Result<Option<PartyRow>, DbError> {
+    fetch_optional(db, select_in_scope(scope, id).expr(Expr::cust(COLUMNS))).await
 }
 
 /// Where a party stands, for access checks: its portfolio, and the

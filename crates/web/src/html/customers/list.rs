@@ -8,11 +8,14 @@ use crate::i18n::Tr;
 use crate::labels::Labels;
 use crate::layout::Shell;
 use app::AppError;
+use app::list_views::SavedView;
 use app::parties::{PartyListItem, PartyQuery};
+use app::registry_settings::StatusView;
 use askama::Template;
 use axum::extract::RawQuery;
 use domain::ValidationErrors;
 use domain::access::Permission;
+use domain::list_view::CustomerColumn;
 
 #[derive(Clone)]
 /// A sortable column's header link and its current direction (`aria-sort`).
@@ -113,11 +116,13 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
         .map(|(_, value)| value.trim().to_string())
         .filter(|q| !q.is_empty());
     if let Some(q) = searched {
-        let found = page.app().parties().search_parties(&page.actor, &q, 50).await?;
+        let parties = page.app().parties();
+        let (found, sides) =
+            tokio::try_join!(parties.search_parties(&page.actor, &q, 50), ListSides::read(&page))?;
         let found = domain::page::Page::only(found);
         let context =
             ListContext { query: PartyQuery::default(), found, errors: None, search: Some(q), view: None };
-        return render_list(&page, context).await;
+        return render_list(&page, context, sides);
     }
     // A refused filter empties the list and says why; the filters that did
     // read stay in the form.
@@ -140,18 +145,30 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
         let query = parse_urlencoded(encoded.as_bytes()).unwrap_or_default();
         (query, domain::page::Page::only(Vec::new()), Some(message))
     };
-    let (query, found, errors) = match query {
-        Err(errors) => refused(errors),
-        Ok(query) => match page.app().parties().list_parties(&page.actor, &query).await {
-            Ok(found) => (query, found, None),
-            Err(AppError::Validation(errors)) => refused(errors),
-            Err(error) => return Err(error.into()),
-        },
+    // The rows and what surrounds them are read side by side.
+    let (query, found, errors, sides) = match query {
+        Err(errors) => {
+            let (query, found, errors) = refused(errors);
+            (query, found, errors, ListSides::read(&page).await?)
+        }
+        Ok(query) => {
+            let parties = page.app().parties();
+            let (found, sides) =
+                tokio::join!(parties.list_parties(&page.actor, &query), ListSides::read(&page));
+            match found {
+                Ok(found) => (query, found, None, sides?),
+                Err(AppError::Validation(errors)) => {
+                    let (query, found, errors) = refused(errors);
+                    (query, found, errors, sides?)
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
     };
     let view = form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
         .find(|(name, _)| name == "view")
         .and_then(|(_, value)| value.parse().ok());
-    render_list(&page, ListContext { query, found, errors, search: None, view }).await
+    render_list(&page, ListContext { query, found, errors, search: None, view }, sides)
 }
 
 #[derive(Template)]
@@ -195,16 +212,46 @@ pub(super) struct ListContext {
     pub view: Option<uuid::Uuid>,
 }
 
-pub(super) async fn render_list(page: &Page, context: ListContext) -> PageResult {
+/// What the list shows around its rows: the saved views, the person's
+/// columns, and the statuses and sellers its filters offer.
+pub(super) struct ListSides {
+    views: Vec<SavedView>,
+    columns: Vec<CustomerColumn>,
+    statuses: Vec<StatusView>,
+    sellers: Vec<(uuid::Uuid, String)>,
+}
+
+impl ListSides {
+    /// Read side by side. Filters the user may not fill stay empty rather
+    /// than fail the list.
+    pub(super) async fn read(page: &Page) -> Result<ListSides, AppError> {
+        let (app, actor) = (page.app(), &page.actor);
+        let (list_views, registry, parties) = (app.list_views(), app.registry(), app.parties());
+        let (views, columns, statuses, sellers) = tokio::join!(
+            list_views.customer_views(actor),
+            list_views.customer_columns(actor),
+            registry.customer_statuses(actor),
+            parties.sellers(actor),
+        );
+        Ok(ListSides {
+            views: views?,
+            columns: columns?,
+            statuses: statuses.unwrap_or_default(),
+            sellers: sellers.unwrap_or_default(),
+        })
+    }
+}
+
+pub(super) fn render_list(page: &Page, context: ListContext, sides: ListSides) -> PageResult {
     let ListContext { query, found, errors, search, view } = context;
+    let ListSides { views, columns, statuses, sellers } = sides;
     let ufs = super::form::state_options(page.actor.country, query.state.as_deref().unwrap_or_default());
     let t = page.t;
     let actor = &page.actor;
-    let views = page.app().list_views().customer_views(actor).await?;
     let open_view = view.and_then(|id| views.iter().find(|v| v.id == id));
     let columns = match open_view {
         Some(open) => open.columns.clone(),
-        None => page.app().list_views().customer_columns(actor).await?,
+        None => columns,
     };
     // Links within the list keep the view it was opened from.
     let view_param = open_view.map(|v| v.id.to_string());
@@ -238,10 +285,7 @@ pub(super) async fn render_list(page: &Page, context: ListContext) -> PageResult
             SortLink { column, link: format!("/customers?{}", query_string(&query, &overrides)), indicator }
         })
         .to_vec();
-    // Filters the user may not fill stay empty rather than fail the list.
-    let statuses =
-        Labels::options(&t, page.app().registry().customer_statuses(actor).await.unwrap_or_default());
-    let sellers = page.app().parties().sellers(actor).await.unwrap_or_default();
+    let statuses = Labels::options(&t, statuses);
     let chips = view_chips(&views, open_view.map(|v| v.id));
     page.render(&ListPage {
         columns: column_heads(&t, page.actor.country, &columns, &sort_links),
@@ -328,9 +372,10 @@ pub(super) async fn refused(page: &Page, query: PartyQuery, error: AppError) -> 
     let outcome = FormOutcome::of(Some(error), &page.t)?;
     let message =
         outcome.alert.clone().unwrap_or_else(|| outcome.errors.messages().collect::<Vec<_>>().join(" "));
-    let found = page.app().parties().list_parties(&page.actor, &query).await?;
+    let parties = page.app().parties();
+    let (found, sides) = tokio::try_join!(parties.list_parties(&page.actor, &query), ListSides::read(page))?;
     let context = ListContext { query, found, errors: Some(message), search: None, view: None };
-    let mut response = render_list(page, context).await?;
+    let mut response = render_list(page, context, sides)?;
     *response.status_mut() = outcome.status;
     Ok(response)
 }

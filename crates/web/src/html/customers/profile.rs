@@ -4,6 +4,7 @@
 use super::tabs::ProfileTab;
 use crate::html::components::{InteractionLabels, InteractionLine, option_label};
 use crate::i18n::Tr;
+use app::parties::{ProfileSections, ProfileView};
 use app::vehicles::{VehicleInterestView, VehicleView};
 use app::{Actor, App, AppError};
 use chrono::{DateTime, Utc};
@@ -13,6 +14,9 @@ use domain::timeline::EventKind;
 /// How many open interactions and upcoming appointments the summary
 /// lists; their tabs list more.
 const SUMMARY_ROWS: usize = 5;
+
+/// The notes the summary shows; the history holds all of them.
+const PROFILE_NOTES: u32 = 20;
 
 /// How many open or recent interactions, and upcoming or past
 /// appointments, their tabs list; the rest are in the history.
@@ -93,57 +97,65 @@ fn interest_line(t: &Tr, i: VehicleInterestView) -> InterestLine {
     }
 }
 
+/// What the customer's page reads for a tab.
+pub fn sections_of(tab: ProfileTab) -> ProfileSections {
+    ProfileSections {
+        vehicles: matches!(tab, ProfileTab::Summary | ProfileTab::Vehicles),
+        interactions: matches!(tab, ProfileTab::Summary | ProfileTab::Interactions),
+        appointments: matches!(tab, ProfileTab::Summary | ProfileTab::Agenda),
+        notes: if tab == ProfileTab::Summary { PROFILE_NOTES } else { 0 },
+    }
+}
+
+/// The open tab's parts, from what [`sections_of`] read; the history tab
+/// reads its page of events here.
 pub async fn profile_parts(
     app: &App,
     actor: &Actor,
     t: &Tr,
-    party: PartyId,
+    profile: &mut ProfileView,
     tab: ProfileTab,
     history: &HistoryQuery,
 ) -> Result<ProfileParts, AppError> {
     let mut parts = ProfileParts::default();
+    let party = PartyId(profile.party.id);
     let rows = if tab == ProfileTab::Summary { SUMMARY_ROWS } else { TAB_ROWS };
-    if matches!(tab, ProfileTab::Summary | ProfileTab::Vehicles) {
-        parts.vehicles = app.vehicles().vehicles_of(actor, party).await?;
-        let interests = app.vehicles().vehicle_interests(actor, party).await?;
-        parts.interests = interests.into_iter().map(|i| interest_line(t, i)).collect();
+    parts.vehicles = std::mem::take(&mut profile.vehicles);
+    parts.interests =
+        std::mem::take(&mut profile.interests).into_iter().map(|i| interest_line(t, i)).collect();
+    let labels = InteractionLabels {
+        natures: std::mem::take(&mut profile.natures),
+        statuses: std::mem::take(&mut profile.statuses),
+    };
+    let (open, closed): (Vec<_>, Vec<_>) =
+        std::mem::take(&mut profile.interactions).into_iter().partition(|i| !i.closed);
+    let interaction_counts = (open.len() + closed.len(), open.len());
+    parts.open_interactions = labels.lines(t, open.into_iter().take(rows).collect());
+    if tab == ProfileTab::Interactions {
+        parts.recent_interactions = labels.lines(t, closed.into_iter().take(rows).collect());
     }
-    let mut interaction_counts = (0, 0);
-    if matches!(tab, ProfileTab::Summary | ProfileTab::Interactions) {
-        let interactions = app.interactions().interactions_of(actor, party, None).await?;
-        let labels = InteractionLabels::load(app, actor).await?;
-        let (open, closed): (Vec<_>, Vec<_>) = interactions.into_iter().partition(|i| !i.closed);
-        interaction_counts = (open.len() + closed.len(), open.len());
-        parts.open_interactions = labels.lines(t, open.into_iter().take(rows).collect());
-        if tab == ProfileTab::Interactions {
-            parts.recent_interactions = labels.lines(t, closed.into_iter().take(rows).collect());
-        }
-    }
-    let mut upcoming_count = 0;
-    if matches!(tab, ProfileTab::Summary | ProfileTab::Agenda) {
-        let appointments = app.agenda().appointments_of(actor, party).await?;
-        let now = app.now();
-        let line = |a: &app::agenda::AppointmentView| AppointmentLine {
-            id: a.id,
-            when: t.datetime(&a.starts_at),
-            title: a.title.clone(),
-            kind: t.get(&format!("appointment-kind-{}", a.kind)),
-            users: a.users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", "),
-            cancelled: a.cancelled_at.is_some(),
-        };
-        // Newest first: the upcoming ones are read soonest first.
-        let upcoming: Vec<_> =
-            appointments.iter().filter(|a| a.cancelled_at.is_none() && a.ends_at >= now).rev().collect();
-        upcoming_count = upcoming.len();
-        parts.upcoming = upcoming.into_iter().take(rows).map(line).collect();
-        if tab == ProfileTab::Agenda {
-            parts.past = appointments
-                .iter()
-                .filter(|a| a.cancelled_at.is_some() || a.ends_at < now)
-                .take(rows)
-                .map(line)
-                .collect();
-        }
+    let appointments = std::mem::take(&mut profile.appointments);
+    let now = app.now();
+    let line = |a: &app::agenda::AppointmentView| AppointmentLine {
+        id: a.id,
+        when: t.datetime(&a.starts_at),
+        title: a.title.clone(),
+        kind: t.get(&format!("appointment-kind-{}", a.kind)),
+        users: a.users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", "),
+        cancelled: a.cancelled_at.is_some(),
+    };
+    // Newest first: the upcoming ones are read soonest first.
+    let upcoming: Vec<_> =
+        appointments.iter().filter(|a| a.cancelled_at.is_none() && a.ends_at >= now).rev().collect();
+    let upcoming_count = upcoming.len();
+    parts.upcoming = upcoming.into_iter().take(rows).map(line).collect();
+    if tab == ProfileTab::Agenda {
+        parts.past = appointments
+            .iter()
+            .filter(|a| a.cancelled_at.is_some() || a.ends_at < now)
+            .take(rows)
+            .map(line)
+            .collect();
     }
     if tab == ProfileTab::Summary {
         parts.summary = summary_figures(t, &parts, interaction_counts, upcoming_count);

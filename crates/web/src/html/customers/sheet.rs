@@ -1,6 +1,6 @@
 //! The customer page: the registration sheet, consent per channel and
 //! its history, notes, relationships and merges, and the profile parts.
-use super::profile::{HistoryQuery, ProfileParts, profile_parts};
+use super::profile::{HistoryQuery, ProfileParts, profile_parts, sections_of};
 use super::tabs::{ProfileTab, tab_links};
 use crate::error::PageResult;
 use crate::extract::{Id, Page, Query};
@@ -60,9 +60,6 @@ struct SheetPage {
     profile: ProfileParts,
 }
 
-/// The notes the profile shows; the history holds all of them.
-const PROFILE_NOTES: u32 = 20;
-
 #[derive(Deserialize, Default)]
 pub struct SheetQuery {
     tab: Option<String>,
@@ -77,21 +74,21 @@ pub async fn show(page: Page, Id(party_id): Id<PartyId>, Query(query): Query<She
     let actor = &page.actor;
     let app = page.app();
     let tab = ProfileTab::parse(query.tab.as_deref());
-    let party = app.parties().get_party(actor, party_id).await?;
+    let mut view = app.parties().profile(actor, party_id, sections_of(tab)).await?;
     let t = page.t;
     let history_query = HistoryQuery::parse(query.history.as_deref(), query.before.as_deref());
-    let profile = profile_parts(app, actor, &t, party_id, tab, &history_query).await?;
-    let notes = match tab {
-        ProfileTab::Summary => app.parties().notes(actor, party_id, PROFILE_NOTES).await?,
-        _ => Vec::new(),
-    };
+    let profile = profile_parts(app, actor, &t, &mut view, tab, &history_query).await?;
+    let (party, notes) = (view.party, view.notes);
     let (facts, history, relationships, merges) = match tab {
-        ProfileTab::Sheet => (
-            sheet_facts(app, actor, &party, &t).await?,
-            app.parties().consent_history(actor, party_id).await?,
-            app.parties().relationships(actor, party_id).await?,
-            app.parties().merges_into(actor, party_id).await?,
-        ),
+        ProfileTab::Sheet => {
+            let parties = app.parties();
+            tokio::try_join!(
+                sheet_facts(app, actor, &party, &t),
+                parties.consent_history(actor, party_id),
+                parties.relationships(actor, party_id),
+                parties.merges_into(actor, party_id),
+            )?
+        }
         _ => Default::default(),
     };
     let portfolio = party.portfolio();

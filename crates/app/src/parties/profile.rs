@@ -1,0 +1,105 @@
+//! A customer's page [Perfil do cliente]: the party and what its open tab
+//! shows, in one use case, so that access is checked once and the parts
+//! are read side by side rather than one round trip after another (seed
+//! 000; issue 12's speed goals).
+use super::registration::masked;
+use super::{NoteView, PartyView};
+use crate::Parties;
+use crate::access::ReachedParty;
+use crate::agenda::AppointmentView;
+use crate::interactions::{InteractionList, InteractionView};
+use crate::registry_settings::StatusView;
+use crate::vehicles::{VehicleInterestView, VehicleView};
+use crate::{Actor, AppError};
+use db::repo::party as repo;
+use domain::PartyId;
+use domain::access::Permission;
+use domain::audit::{AuditAction, AuditEntity};
+use std::future::Future;
+
+/// The parts of a customer a page shows besides the party itself.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProfileSections {
+    /// The vehicles owned and those of interest.
+    pub vehicles: bool,
+    /// The interactions, with the organisation's natures and statuses to
+    /// name them.
+    pub interactions: bool,
+    pub appointments: bool,
+    /// How many of the latest notes; none when 0.
+    pub notes: u32,
+}
+
+/// A customer as his page shows him: the parts not asked for stay empty.
+#[derive(Clone, Debug)]
+pub struct ProfileView {
+    pub party: PartyView,
+    pub vehicles: Vec<VehicleView>,
+    pub interests: Vec<VehicleInterestView>,
+    /// Newest first, at most 100.
+    pub interactions: Vec<InteractionView>,
+    pub natures: Vec<StatusView>,
+    pub statuses: Vec<StatusView>,
+    /// Newest first, at most 100.
+    pub appointments: Vec<AppointmentView>,
+    pub notes: Vec<NoteView>,
+}
+
+impl Parties<'_> {
+    /// Opens a customer's page: the party, its read written to the access
+    /// audit (who, when, which party; never the data itself), and the
+    /// sections asked for.
+    #[tracing::instrument(skip_all)]
+    pub async fn profile(
+        &self,
+        actor: &Actor,
+        id: PartyId,
+        sections: ProfileSections,
+    ) -> Result<ProfileView, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        let row = repo::get_row(&self.db, &actor.read_scope(), id).await?.ok_or(AppError::NotFound)?;
+        let party = ReachedParty::of_row(&row)?;
+        let (vehicles, interactions, agenda) = (self.vehicles(), self.interactions(), self.agenda());
+        let labels = async {
+            tokio::try_join!(
+                interactions.interaction_options(actor, InteractionList::Nature),
+                interactions.interaction_options(actor, InteractionList::Status),
+            )
+        };
+        let (view, (), vehicles, interests, interactions, (natures, statuses), appointments, notes) = tokio::try_join!(
+            self.view_of_row(actor, row),
+            self.audit_read(actor, id),
+            wanted(sections.vehicles, vehicles.vehicles_of_reached(actor, party)),
+            wanted(sections.vehicles, vehicles.vehicle_interests_of_reached(actor, party)),
+            wanted(sections.interactions, interactions.interactions_of_reached(actor, party, None)),
+            wanted(sections.interactions, labels),
+            wanted(sections.appointments, agenda.appointments_of_reached(actor, party)),
+            wanted(sections.notes > 0, self.notes_of_reached(actor, party, sections.notes)),
+        )?;
+        Ok(ProfileView {
+            party: masked(actor, view),
+            vehicles,
+            interests,
+            interactions,
+            natures,
+            statuses,
+            appointments,
+            notes,
+        })
+    }
+
+    async fn audit_read(&self, actor: &Actor, id: PartyId) -> Result<(), AppError> {
+        let mut change = self.change(actor).await?;
+        change.audit(AuditAction::Read, AuditEntity::Party, Some(id.to_string()), None, None).await?;
+        change.commit().await
+    }
+}
+
+/// The read when its section was asked for; nothing, without a query,
+/// when not.
+async fn wanted<T: Default>(
+    asked: bool,
+    read: impl Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    if asked { read.await } else { Ok(T::default()) }
+}
