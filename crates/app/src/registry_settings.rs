@@ -161,6 +161,9 @@ impl Registry<'_> {
         actor: &Actor,
         raw: &BTreeMap<String, String>,
     ) -> Result<Vec<(Uuid, String)>, AppError> {
+        if raw.is_empty() {
+            return Ok(Vec::new());
+        }
         let fields = repo::custom_fields(&self.db, actor.org_id).await?;
         let mut errors = ValidationErrors::new();
         let mut values = Vec::new();

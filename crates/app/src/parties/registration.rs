@@ -76,14 +76,17 @@ impl Parties<'_> {
             party.revolving_credit_limit = None;
             party.credit_complement = None;
         }
-        let portfolio = self.portfolio_for(actor, party.seller_id).await?;
-        party.seller_id = portfolio.owner;
-        let custom = self.registry().validate_custom(actor, &input.draft.custom).await?;
         let mut consents = Vec::new();
         for channel in &input.consents {
             consents.push(Channel::parse(channel).map_err(|m| ValidationErrors::single("consents", m))?);
         }
-        let hints = self.duplicate_hints(actor, &party, None).await?;
+        let registry = self.registry();
+        let (portfolio, custom, hints) = tokio::try_join!(
+            self.portfolio_for(actor, party.seller_id),
+            registry.validate_custom(actor, &input.draft.custom),
+            self.duplicate_hints(actor, &party, None),
+        )?;
+        party.seller_id = portfolio.owner;
         let id = PartyId::new();
         let mut change = self.change(actor).await?;
         let at = change.at;
@@ -131,8 +134,8 @@ impl Parties<'_> {
             )
             .await?;
         change.commit().await?;
-        let view = self.party_view(actor, id).await?;
-        Ok(SavedParty { party: view, possible_duplicates: hints })
+        // Who may write a portfolio may read it: the view just read is his.
+        Ok(SavedParty { party: masked(actor, view), possible_duplicates: hints })
     }
 
     /// The party as the transaction sees it, whole (phones, e-mails,
