@@ -13,9 +13,10 @@ pub mod repo;
 
 pub use error::DbError;
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
+use sqlx::pool::PoolOptions;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool};
 use std::str::FromStr;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -45,6 +46,22 @@ struct SqliteHandles {
     path: std::path::PathBuf,
 }
 
+/// A pooled connection is checked (pinged) before use only after sitting
+/// idle this long. sqlx checks on every acquire by default: a second round
+/// trip for every query outside a transaction, most of a page's time.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+
+fn pool_options<DB: sqlx::Database>() -> PoolOptions<DB> {
+    PoolOptions::new().test_before_acquire(false).before_acquire(|conn: &mut DB::Connection, meta| {
+        Box::pin(async move {
+            if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                conn.ping().await?;
+            }
+            Ok(true)
+        })
+    })
+}
+
 #[derive(Clone, Debug)]
 struct SqlitePools {
     writer: SqlitePool,
@@ -53,7 +70,7 @@ struct SqlitePools {
 
 impl SqlitePools {
     async fn connect(options: &SqliteConnectOptions) -> Result<SqlitePools, DbError> {
-        let writer = SqlitePoolOptions::new()
+        let writer = pool_options::<Sqlite>()
             .max_connections(1)
             .min_connections(1)
             // ANALYZE samples this many rows an index: a full pass over a
@@ -63,7 +80,7 @@ impl SqlitePools {
             )
             .await?;
         let reader =
-            SqlitePoolOptions::new().max_connections(8).connect_with(options.clone().read_only(true)).await?;
+            pool_options::<Sqlite>().max_connections(8).connect_with(options.clone().read_only(true)).await?;
         Ok(SqlitePools { writer, reader })
     }
 }
@@ -177,7 +194,7 @@ impl Db {
     }
 
     pub async fn connect_postgres(options: PgConnectOptions) -> Result<Db, DbError> {
-        let pool = PgPoolOptions::new()
+        let pool = pool_options::<Postgres>()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
