@@ -97,9 +97,11 @@ impl Parties<'_> {
                 return Err(self.duplicate_refusal(actor, PartyId(existing), name).await?);
             }
         }
-        repo::insert(&mut change.tx, actor.org_id, id, &party, Some(actor.user_id), at).await?;
-        db::repo::access::set_portfolio(&mut change.tx, actor.org_id, id, portfolio.branch).await?;
-        registry_settings::replace_custom_values(&mut change.tx, actor.org_id, id, &custom).await?;
+        repo::insert(&mut change.tx, actor.org_id, id, &party, portfolio.branch, Some(actor.user_id), at)
+            .await?;
+        if !custom.is_empty() {
+            registry_settings::replace_custom_values(&mut change.tx, actor.org_id, id, &custom).await?;
+        }
         for channel in consents {
             repo::record_consent(
                 &mut change.tx,

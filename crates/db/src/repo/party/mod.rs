@@ -179,11 +179,14 @@ macro_rules! bind_registration {
 }
 
 #[tracing::instrument(skip_all)]
+/// A new party, in the branch of its portfolio, with its phones, e-mails,
+/// address and tags.
 pub async fn insert(
     tx: &mut Tx,
     org_id: OrgId,
     id: PartyId,
     party: &ValidParty,
+    branch: Option<BranchId>,
     by: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
@@ -194,9 +197,9 @@ pub async fn insert(
                 sort_name, document_kind, document, birth_date, sex, profession, football_team, shoe_size,
                 spouse_name, spouse_birth_date, seller_id, credit_bureau_status, agreement, credit_complement,
                 revolving_credit_limit, company_sector, city, city_key, state, search_text, search_rowid,
-                created_at, created_by, updated_at, updated_by, version)
+                created_at, created_by, updated_at, updated_by, version, branch_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $30, $31, 1)",
+                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $30, $31, 1, $32)",
         )
         .bind(id.0)
         .bind(org_id.0);
@@ -205,10 +208,11 @@ pub async fn insert(
         .bind(search_rowid(id))
         .bind(now)
         .bind(by.map(|u| u.0))
+        .bind(branch.map(|b| b.0))
         .execute(&mut *conn)
         .await?;
     });
-    replace_children(tx, org_id, id, party).await
+    insert_children(tx, org_id, id, party).await
 }
 
 pub(crate) fn place(party: &ValidParty) -> (String, String, String) {
@@ -229,6 +233,12 @@ async fn replace_children(
         for table in ["party_phones", "party_emails", "party_addresses", "party_tags"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE party_id = $1")).bind(id.0).execute(&mut *conn).await?;
         }
+    });
+    insert_children(tx, org_id, id, party).await
+}
+
+async fn insert_children(tx: &mut Tx, org_id: OrgId, id: PartyId, party: &ValidParty) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
         for (position, phone) in party.phones.iter().enumerate() {
             sqlx::query("INSERT INTO party_phones (id, org_id, party_id, position, e164, kind, carrier) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(Uuid::now_v7())
