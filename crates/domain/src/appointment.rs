@@ -213,6 +213,19 @@ impl CancelledOccurrences {
         &self.0
     }
 
+    /// The same places in a series moved from `from` to `to` under the same
+    /// rule: the third occurrence cancelled stays cancelled, wherever the
+    /// third now falls.
+    pub fn carried(&self, from: &[Span], to: &[Span]) -> CancelledOccurrences {
+        CancelledOccurrences::new(
+            from.iter()
+                .zip(to)
+                .filter(|(old, _)| self.contains(old.starts_at))
+                .map(|(_, new)| new.starts_at)
+                .collect(),
+        )
+    }
+
     /// Cancels the occurrence starting at `starts_at`, which must be one of
     /// `series` and not cancelled yet; at least one must stay (cancelling the
     /// last is cancelling the appointment).

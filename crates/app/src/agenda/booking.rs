@@ -241,12 +241,12 @@ impl Agenda<'_> {
         // The party, vehicle and interaction were carried over above; an
         // update does not write them.
         let row = prepared.row(actor);
-        // Occurrences cancelled alone stay cancelled while the series starts
-        // as before; a moved series has other occurrences.
-        let same_series = before.starts_at == valid.first.starts_at && before.rrule == row.rrule;
-        let exdates = if same_series {
-            let (_, cancelled) = before.series();
-            cancelled.to_exdate()
+        // Occurrences cancelled alone stay cancelled, moving with the series
+        // under the same rule; a new rule is a new series.
+        let exdates = if before.rrule == row.rrule {
+            let (series, cancelled) = before.series();
+            let moved = occurrences(valid.first, prepared.hours.time_zone, valid.recurrence.as_ref());
+            cancelled.carried(&series, &moved).to_exdate()
         } else {
             None
         };

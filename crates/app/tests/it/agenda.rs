@@ -432,7 +432,9 @@ async fn one_occurrence_of_a_series_is_cancelled_alone(t: TestDb) {
     let refused = app.agenda().cancel_occurrence(&admin, id, last.version, series[0].starts_at).await;
     assert_eq!(fields(refused.expect_err("the last one is the appointment")), ["starts_at"]);
 
-    // Changing the subject keeps them cancelled; moving the series brings its occurrences back.
+    // Changing the subject keeps them cancelled; so does moving the whole
+    // series, its cancelled occurrences moving with it; a new rule brings
+    // every occurrence back.
     let renamed = AppointmentDraft { title: "Acompanhamento mensal".into(), ..draft.clone() };
     let kept = app.agenda().reschedule_appointment(&admin, id, last.version, &renamed).await.expect("rename");
     assert_eq!(kept.appointment.occurrences().len(), 1);
@@ -446,8 +448,20 @@ async fn one_occurrence_of_a_series_is_cancelled_alone(t: TestDb) {
         .reschedule_appointment(&admin, id, kept.appointment.version, &later)
         .await
         .expect("move");
-    assert_eq!(moved.appointment.occurrences().len(), 3);
-    assert!(moved.appointment.cancelled_occurrences.is_empty());
+    let a_day = chrono::Duration::days(1);
+    assert_eq!(moved.appointment.occurrences().len(), 1);
+    assert_eq!(
+        moved.appointment.cancelled_occurrences,
+        [series[1].starts_at + a_day, series[2].starts_at + a_day]
+    );
+    let longer = AppointmentDraft { repeat_count: Some(4), ..later };
+    let renewed = app
+        .agenda()
+        .reschedule_appointment(&admin, id, moved.appointment.version, &longer)
+        .await
+        .expect("a new rule");
+    assert_eq!(renewed.appointment.occurrences().len(), 4);
+    assert!(renewed.appointment.cancelled_occurrences.is_empty());
 
     let history =
         app.timeline().history(&admin, party, Some(EventKind::Appointment), None).await.expect("history");
