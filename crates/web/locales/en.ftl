@@ -238,6 +238,8 @@ consent-channel = Channel
 consent-decision = Decision
 consent-source = Source
 consent-source-screen = Customer sheet
+consent-source-registration = Customer registration
+consent-source-demo = Demo data
 
 sheet-registration = Registration sheet
 sheet-no-details = No further details. Edit the sheet to complete the record.

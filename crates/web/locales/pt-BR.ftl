@@ -238,6 +238,8 @@ consent-channel = Canal
 consent-decision = Decisão
 consent-source = Origem
 consent-source-screen = Ficha do cliente
+consent-source-registration = Cadastro do cliente
+consent-source-demo = Dados de demonstração
 
 sheet-registration = Ficha cadastral
 sheet-no-details = Nenhum dado complementar. Edite a ficha para completar o cadastro.

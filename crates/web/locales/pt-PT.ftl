@@ -238,6 +238,8 @@ consent-channel = Canal
 consent-decision = Decisão
 consent-source = Origem
 consent-source-screen = Ficha do cliente
+consent-source-registration = Registo do cliente
+consent-source-demo = Dados de demonstração
 
 sheet-registration = Ficha de cliente
 sheet-no-details = Sem dados complementares. Edite a ficha para completar o registo.

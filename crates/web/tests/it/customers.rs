@@ -166,7 +166,7 @@ async fn withdrawing_consent_is_one_click(t: TestApp) {
             ("csrf_token", token.as_str()),
             ("channel", "email"),
             ("granted", "false"),
-            ("source", "Ficha do cliente"),
+            ("source", "sheet"),
         ])
         .send()
         .await
@@ -177,6 +177,10 @@ async fn withdrawing_consent_is_one_click(t: TestApp) {
     let sheet = t.html(&client, back).await;
     assert!(sheet.contains("id=\"grant-email\""), "e-mail can be granted again");
     assert!(sheet.contains("Retirado"), "history shows the withdrawal");
+    // Where each decision was made, in the reader's words.
+    assert!(sheet.contains("<td>Ficha do cliente</td>"), "withdrawn on the sheet");
+    assert!(sheet.contains("<td>Cadastro do cliente</td>"), "granted when registered");
+    assert!(!sheet.contains("<td>cadastro</td>") && !sheet.contains("<td>sheet</td>"));
 }
 web_test!(withdrawing_consent_is_one_click);
 

@@ -31,6 +31,19 @@ pub struct ConsentLine {
     pub event: ConsentEventView,
     pub channel: String,
     pub when: String,
+    pub source: String,
+}
+
+/// Where a consent was recorded, in the reader's language when Vínculo
+/// recorded it; what an API client or an import wrote, as written.
+fn consent_source(t: &Tr, source: &str) -> String {
+    match source {
+        // Older records stored the sheet's label in the recorder's language.
+        "sheet" | "Ficha do cliente" | "Customer sheet" => t.get("consent-source-screen"),
+        "cadastro" => t.get("consent-source-registration"),
+        "demo" => t.get("consent-source-demo"),
+        other => other.to_string(),
+    }
 }
 
 #[derive(Template)]
@@ -118,6 +131,7 @@ pub async fn show(page: Page, Id(party_id): Id<PartyId>, Query(query): Query<She
             .map(|event| ConsentLine {
                 channel: t.get(&format!("channel-{}", event.channel)),
                 when: t.datetime(&event.at),
+                source: consent_source(&t, &event.source),
                 event,
             })
             .collect(),
