@@ -8,6 +8,15 @@ pub fn role_name(t: &Tr, name: &str) -> String {
     if t.has(&key) { t.get(&key) } else { name.to_string() }
 }
 
+/// A seller's name, marked when his user is disabled.
+pub fn seller_label(t: &Tr, seller: &app::parties::Seller) -> String {
+    if seller.active {
+        seller.name.clone()
+    } else {
+        format!("{} ({})", seller.name, t.get("status-disabled"))
+    }
+}
+
 /// Labels of statuses, kinds and channels in the user's language.
 pub struct Labels;
 

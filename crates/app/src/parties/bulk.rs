@@ -45,7 +45,7 @@ impl Parties<'_> {
         }
         let destination = match what {
             PartyBulkChange::Transfer(seller) => {
-                if !self.sellers(actor).await?.iter().any(|(id, _)| *id == seller.0) {
+                if !self.sellers(actor).await?.iter().any(|s| s.active && s.id == seller.0) {
                     return Err(
                         ValidationErrors::single("seller_id", "error-customers-bulk-choose-seller").into()
                     );

@@ -23,6 +23,7 @@ pub use ledger::{ConsentEventView, NoteView, RelationshipView};
 pub use list::PartyQuery;
 pub use merge::MergeView;
 pub use profile::{ProfileSections, ProfileView};
+pub use registration::Seller;
 
 /// A party's registration data plus, on creation, the channels it allows.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]

@@ -15,6 +15,14 @@ use domain::timeline::{Event, EventKind};
 use domain::{BranchId, PartyId, UserId, ValidationErrors};
 use uuid::Uuid;
 
+/// A user as a customer's responsible seller.
+#[derive(Clone, Debug)]
+pub struct Seller {
+    pub id: Uuid,
+    pub name: String,
+    pub active: bool,
+}
+
 impl Parties<'_> {
     pub(crate) async fn validate_party(
         &self,
@@ -37,13 +45,14 @@ impl Parties<'_> {
         Ok(valid)
     }
 
-    /// The organisation's active users, who can be a customer's responsible seller.
-    pub async fn sellers(&self, actor: &Actor) -> Result<Vec<(Uuid, String)>, AppError> {
+    /// The organisation's users as customers' responsible sellers. The
+    /// disabled ones are kept, marked: their customers still name them and
+    /// a list may be filtered by them; only an active one can be chosen.
+    pub async fn sellers(&self, actor: &Actor) -> Result<Vec<Seller>, AppError> {
         Ok(user::list(&self.db, actor.org_id)
             .await?
             .into_iter()
-            .filter(|u| u.active)
-            .map(|u| (u.id, u.display_name))
+            .map(|u| Seller { id: u.id, name: u.display_name, active: u.active })
             .collect())
     }
 

@@ -112,7 +112,7 @@ async fn page(page: &Page, input: PageInput) -> PageResult {
                 .iter()
                 .map(|c| (c.as_str().to_string(), t.get(&format!("interaction-channel-{}", c.as_str()))))
                 .collect(),
-            users: users.into_iter().map(|(id, name)| (id.to_string(), name)).collect(),
+            users: users.into_iter().filter(|u| u.active).map(|u| (u.id.to_string(), u.name)).collect(),
             vehicles: vehicle_options,
             shell: page.shell("customers"),
             t,

@@ -647,3 +647,48 @@ async fn columns_and_saved_views_shape_the_list(t: TestApp) {
     assert_eq!(again.status(), 404);
 }
 web_test!(columns_and_saved_views_shape_the_list);
+
+/// A seller who leaves is disabled, not deleted: his customers still name
+/// him, the list can be filtered by him, and saving one of them keeps him;
+/// only active sellers are offered for a transfer.
+async fn a_disabled_sellers_customers_still_name_him(t: TestApp) {
+    let token = t.token_for(&t.admin).await;
+    let api = t.client();
+    let created = api
+        .post(t.url("/api/v1/users"))
+        .bearer_auth(&token)
+        .json(&json!({ "email": "saiu@loja.test", "display_name": "Vendedor Antigo", "password": "senha-de-quem-saiu", "role": "member" }))
+        .send()
+        .await
+        .expect("POST");
+    let seller: Value = created.json().await.expect("json");
+    let seller_id = seller["id"].as_str().expect("id").to_string();
+    let (client, csrf) = t.login(&t.admin).await;
+    let saved =
+        create_via_form(&t, &client, &csrf, &[("full_name", "Cliente Herdado"), ("seller_id", &seller_id)])
+            .await;
+    assert_eq!(saved.status(), 303);
+    let location = saved.headers()["location"].to_str().expect("location").to_string();
+    let disabled = api
+        .patch(t.url(&format!("/api/v1/users/{seller_id}")))
+        .bearer_auth(&token)
+        .json(&json!({ "version": seller["version"], "active": false }))
+        .send()
+        .await
+        .expect("PATCH");
+    assert_eq!(disabled.status(), 200);
+
+    let marked = format!("Vendedor Antigo ({})", "Desativado");
+    let sheet = t.html(&client, &format!("{location}?tab=sheet")).await;
+    assert!(sheet.contains(&marked), "the sheet still names the seller");
+    let list = t.html(&client, &format!("/customers?seller_id={seller_id}")).await;
+    assert!(list.contains("Cliente Herdado"), "the list filters by a disabled seller");
+    assert!(list.contains(&format!("<option value=\"{seller_id}\" selected>{marked}</option>")), "{list}");
+    let transfer = list.split("id=\"bulk-seller\"").nth(1).and_then(|rest| rest.split("</select>").next());
+    assert!(!transfer.expect("the transfer select").contains(&seller_id), "nobody is handed to him");
+
+    let edit = t.html(&client, &format!("{location}/edit")).await;
+    assert!(edit.contains(&format!("value=\"{seller_id}\" selected")), "the form keeps him");
+    assert!(!t.html(&client, "/customers/new").await.contains(&seller_id), "a new customer cannot get him");
+}
+web_test!(a_disabled_sellers_customers_still_name_him);

@@ -6,7 +6,7 @@ use crate::extract::{Id, Page, RawForm, parse_urlencoded};
 use crate::flash::Flash;
 use crate::html::components::FieldMessages;
 use crate::i18n::Tr;
-use crate::labels::Labels;
+use crate::labels::{Labels, seller_label};
 use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::parties::{PartyInput, PartyView};
@@ -272,7 +272,10 @@ async fn form_page(page: &Page, form: PartyForm, extra: FormState, status: Statu
         .await
         .unwrap_or_default()
         .into_iter()
-        .map(|(id, name)| (id.to_string(), name))
+        // A disabled seller stays offered to the customers who have him,
+        // so that saving them does not change who they belong to.
+        .filter(|s| s.active || s.id.to_string() == form.seller_id)
+        .map(|s| (s.id.to_string(), seller_label(&t, &s)))
         .collect();
     let custom_fields = app.registry().custom_fields(&page.actor).await.unwrap_or_default();
     let states = state_options(page.actor.country, &form.state);

@@ -5,11 +5,11 @@ use crate::error::PageResult;
 use crate::extract::{Page, Query, TryQuery, parse_urlencoded};
 use crate::html::components::{FormOutcome, Pairs, value};
 use crate::i18n::Tr;
-use crate::labels::Labels;
+use crate::labels::{Labels, seller_label};
 use crate::layout::Shell;
 use app::AppError;
 use app::list_views::SavedView;
-use app::parties::{PartyListItem, PartyQuery};
+use app::parties::{PartyListItem, PartyQuery, Seller};
 use app::registry_settings::StatusView;
 use askama::Template;
 use axum::extract::RawQuery;
@@ -85,6 +85,8 @@ struct ListPage {
     ufs: Vec<String>,
     state_label: &'static str,
     sellers: Vec<(String, String)>,
+    /// The active sellers, whom a portfolio can be handed to.
+    transfer_to: Vec<(String, String)>,
     seller_filter: String,
     errors: Option<String>,
     /// The search these rows answer ("see all results"), if any.
@@ -218,7 +220,7 @@ pub(super) struct ListSides {
     views: Vec<SavedView>,
     columns: Vec<CustomerColumn>,
     statuses: Vec<StatusView>,
-    sellers: Vec<(uuid::Uuid, String)>,
+    sellers: Vec<Seller>,
 }
 
 impl ListSides {
@@ -293,7 +295,7 @@ pub(super) fn render_list(page: &Page, context: ListContext, sides: ListSides) -
         chooser: column_chooser(&t, page.actor.country, &columns),
         view: chips.iter().find(|chip| chip.current).cloned(),
         views: chips,
-        seller_names: sellers.iter().cloned().collect(),
+        seller_names: sellers.iter().map(|s| (s.id, seller_label(&t, s))).collect(),
         t,
         shell: page.shell("customers"),
         rows: found
@@ -344,7 +346,12 @@ pub(super) fn render_list(page: &Page, context: ListContext, sides: ListSides) -
         statuses,
         ufs,
         state_label: super::form::CountryLabels::of(page.actor.country).state,
-        sellers: sellers.into_iter().map(|(id, name)| (id.to_string(), name)).collect(),
+        transfer_to: sellers
+            .iter()
+            .filter(|s| s.active)
+            .map(|s| (s.id.to_string(), s.name.clone()))
+            .collect(),
+        sellers: sellers.iter().map(|s| (s.id.to_string(), seller_label(&t, s))).collect(),
         errors,
         search,
     })

@@ -6,7 +6,7 @@ use crate::error::PageResult;
 use crate::extract::{Id, Page, Query};
 use crate::html::components::TabLink;
 use crate::i18n::Tr;
-use crate::labels::Labels;
+use crate::labels::{Labels, seller_label};
 use crate::layout::Shell;
 use app::parties::{ConsentEventView, MergeView, NoteView, PartyView, RelationshipView};
 use app::{Actor, App, AppError};
@@ -201,8 +201,8 @@ async fn sheet_facts(
     }
     if let Some(id) = party.seller_id {
         let sellers = app.parties().sellers(actor).await?;
-        if let Some((_, name)) = sellers.into_iter().find(|(s, _)| *s == id) {
-            facts.insert(0, SheetFact { label: t.get("party-seller"), value: name });
+        if let Some(seller) = sellers.into_iter().find(|s| s.id == id) {
+            facts.insert(0, SheetFact { label: t.get("party-seller"), value: seller_label(t, &seller) });
         }
     }
     Ok(facts)
