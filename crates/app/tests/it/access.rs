@@ -39,6 +39,15 @@ pub(crate) async fn user_with(
     (user.id, login(app, email).await)
 }
 
+/// A browser session's secret, for reading its actor as a request does.
+async fn session_token(app: &App, email: &str) -> String {
+    app.auth()
+        .login(app::auth::LoginInput { email, password: PASSWORD, ip: None, user_agent: None })
+        .await
+        .expect("login")
+        .session_token
+}
+
 pub(crate) async fn login(app: &App, email: &str) -> Actor {
     app.auth()
         .login(app::auth::LoginInput { email, password: PASSWORD, ip: None, user_agent: None })
@@ -166,17 +175,7 @@ async fn revoked_roles_and_view_as_count_at_once(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
     let centro = BranchId(app.access().create_branch(&admin, "Centro", "").await.expect("branch").id);
     let (manager, _) = user_with(&app, &admin, "gestor@loja.test", centro, "account_manager").await;
-    let session = app
-        .auth()
-        .login(app::auth::LoginInput {
-            email: "gestor@loja.test",
-            password: PASSWORD,
-            ip: None,
-            user_agent: None,
-        })
-        .await
-        .expect("login")
-        .session_token;
+    let session = session_token(&app, "gestor@loja.test").await;
     let own = party(&app, &admin, "Cliente Do Gestor", Some(manager)).await;
     let other = party(&app, &admin, "Cliente Da Casa", None).await;
 
@@ -238,17 +237,7 @@ async fn a_customer_page_reads_what_its_tab_asks_and_audits_only_what_was_opened
     assert_eq!(reads, [own.to_string(), own.to_string()], "the refused page left no read behind");
 
     // A second role counts from the next request on, read with the session.
-    let session = app
-        .auth()
-        .login(app::auth::LoginInput {
-            email: "gestor@loja.test",
-            password: PASSWORD,
-            ip: None,
-            user_agent: None,
-        })
-        .await
-        .expect("login")
-        .session_token;
+    let session = session_token(&app, "gestor@loja.test").await;
     let roles = app.access().list_roles(&admin).await.expect("roles");
     let role = |key: &str| RoleId(roles.iter().find(|r| r.key == key).expect("role").id);
     app.access()

@@ -102,13 +102,19 @@ impl HeldRole {
     }
 }
 
-/// The columns of [`HeldRole`] and the joins that bring them to the
-/// caller's user `u`, one row per role, ordered by the role's name.
-pub(crate) const HELD_ROLE_COLUMNS: &str = "r.id AS role_id, r.key AS role_key, r.name AS role_name,
+/// Who is calling, read with the session or API token (aliased `x`) that
+/// names him: his user `u`, his organisation's locality `o` and his roles
+/// (one line per role, [`HeldRole`]), in one query on every request.
+pub(crate) const CALLER_COLUMNS: &str =
+    "u.id, u.org_id, u.email, u.display_name, u.password_hash, u.role, u.locale, u.theme,
+    u.active, u.created_at, u.updated_at, u.updated_by, u.version, u.branch_id,
+    o.time_zone, o.work_opens, o.work_closes, o.work_days, o.currency, o.country,
+    r.id AS role_id, r.key AS role_key, r.name AS role_name,
     r.permissions AS role_permissions, r.read_level AS role_read_level,
     r.write_level AS role_write_level, r.version AS role_version";
-pub(crate) const HELD_ROLE_JOINS: &str =
-    "LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN roles r ON r.id = ur.role_id";
+pub(crate) const CALLER_JOINS: &str =
+    "JOIN users u ON u.id = x.user_id JOIN organisations o ON o.id = u.org_id
+    LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN roles r ON r.id = ur.role_id";
 
 /// The caller's row (the same on every line) and the roles of its lines.
 pub(crate) fn with_roles<T>(rows: Vec<(T, HeldRole)>) -> Option<(T, Vec<RoleRow>)> {

@@ -1,5 +1,5 @@
 //! API tokens: how machines call the JSON API on a user's behalf.
-use super::access::{HELD_ROLE_COLUMNS, HELD_ROLE_JOINS, HeldRole, RoleRow, with_roles};
+use super::access::{CALLER_COLUMNS, CALLER_JOINS, HeldRole, RoleRow, with_roles};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::ids::ApiTokenId;
@@ -65,14 +65,9 @@ struct TokenOwnerLine {
 #[tracing::instrument(skip_all)]
 pub async fn find_live(db: &Db, token_hash: &str) -> Result<Option<(TokenOwnerRow, Vec<RoleRow>)>, DbError> {
     let sql = format!(
-        "SELECT t.id AS token_id, t.last_used_at AS token_last_used_at,
-                u.id, u.org_id, u.email, u.display_name, u.password_hash, u.role, u.locale, u.theme,
-                u.active, u.created_at, u.updated_at, u.updated_by, u.version, u.branch_id,
-                o.time_zone, o.work_opens, o.work_closes, o.work_days, o.currency, o.country,
-                {HELD_ROLE_COLUMNS}
-         FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = u.org_id
-         {HELD_ROLE_JOINS}
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL ORDER BY r.name"
+        "SELECT x.id AS token_id, x.last_used_at AS token_last_used_at, {CALLER_COLUMNS}
+         FROM api_tokens x {CALLER_JOINS}
+         WHERE x.token_hash = $1 AND x.revoked_at IS NULL ORDER BY r.name"
     );
     let lines: Vec<TokenOwnerLine> = on_db!(db, pool => {
         sqlx::query_as(&sql).bind(token_hash).fetch_all(pool).await?

@@ -1,6 +1,6 @@
 //! Browser sessions, stored by the hash of their cookie so that a copy of
 //! the database does not hand out live sessions.
-use super::access::{HELD_ROLE_COLUMNS, HELD_ROLE_JOINS, HeldRole, RoleRow, with_roles};
+use super::access::{CALLER_COLUMNS, CALLER_JOINS, HeldRole, RoleRow, with_roles};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{OrgId, UserId};
@@ -59,15 +59,10 @@ pub async fn insert(tx: &mut Tx, session: &NewSession<'_>, now: DateTime<Utc>) -
 #[tracing::instrument(skip_all)]
 pub async fn find(db: &Db, token_hash: &str) -> Result<Option<(SessionRow, Vec<RoleRow>)>, DbError> {
     let sql = format!(
-        "SELECT s.token_hash, s.created_at AS session_created_at,
-                s.last_seen_at AS session_last_seen_at, s.flash,
-                u.id, u.org_id, u.email, u.display_name, u.password_hash, u.role, u.locale, u.theme,
-                u.active, u.created_at, u.updated_at, u.updated_by, u.version, u.branch_id,
-                o.time_zone, o.work_opens, o.work_closes, o.work_days, o.currency, o.country,
-                {HELD_ROLE_COLUMNS}
-         FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id
-         {HELD_ROLE_JOINS}
-         WHERE s.token_hash = $1 ORDER BY r.name"
+        "SELECT x.token_hash, x.created_at AS session_created_at,
+                x.last_seen_at AS session_last_seen_at, x.flash, {CALLER_COLUMNS}
+         FROM sessions x {CALLER_JOINS}
+         WHERE x.token_hash = $1 ORDER BY r.name"
     );
     let lines: Vec<SessionLine> = on_db!(db, pool => {
         sqlx::query_as(&sql).bind(token_hash).fetch_all(pool).await?
