@@ -224,9 +224,7 @@ fn clash_lines(t: &Tr, double_bookings: &[DoubleBooking]) -> Vec<String> {
 pub async fn edit_form(page: Page, Id(id): Id<AppointmentId>) -> PageResult {
     let actor = &page.actor;
     let a = page.app().agenda().appointment(actor, id).await?;
-    let hours = page.app().agenda().working_hours(actor).await?;
-    let local =
-        |at: &chrono::DateTime<Utc>| at.with_timezone(&hours.time_zone).format("%Y-%m-%dT%H:%M").to_string();
+    let local = |at: &chrono::DateTime<Utc>| page.t.datetime_input(at);
     let rule = a.rrule.as_deref().and_then(|r| domain::appointment::Recurrence::parse_rrule(r).ok());
     let mut form: Pairs = [
         ("party_id", a.party_id.map(|p| p.to_string()).unwrap_or_default()),
