@@ -178,9 +178,9 @@ macro_rules! bind_registration {
     }};
 }
 
-#[tracing::instrument(skip_all)]
 /// A new party, in the branch of its portfolio, with its phones, e-mails,
 /// address and tags.
+#[tracing::instrument(skip_all)]
 pub async fn insert(
     tx: &mut Tx,
     org_id: OrgId,
@@ -423,36 +423,14 @@ pub async fn change_row(
     }))
 }
 
-/// A party's phones, e-mails, addresses and tags, read the same way
-/// through a pool or inside a transaction (`$exec`).
-macro_rules! fetch_children {
-    ($id:expr, $exec:expr) => {{
-        let phones: Vec<PhoneRow> = sqlx::query_as(
-            "SELECT e164, kind, carrier FROM party_phones WHERE party_id = $1 ORDER BY position",
-        )
-        .bind($id)
-        .fetch_all($exec)
-        .await?;
-        let emails: Vec<String> =
-            sqlx::query_scalar("SELECT email FROM party_emails WHERE party_id = $1 ORDER BY position")
-                .bind($id)
-                .fetch_all($exec)
-                .await?;
-        let addresses: Vec<AddressRow> = sqlx::query_as(
-            "SELECT street, number, complement, neighbourhood, city, state, postal_code, country
-             FROM party_addresses WHERE party_id = $1 ORDER BY position",
-        )
-        .bind($id)
-        .fetch_all($exec)
-        .await?;
-        let tags: Vec<String> =
-            sqlx::query_scalar("SELECT tag FROM party_tags WHERE party_id = $1 ORDER BY tag")
-                .bind($id)
-                .fetch_all($exec)
-                .await?;
-        (phones, emails, addresses, tags)
-    }};
-}
+/// How a party's phones, e-mails, addresses and tags are read, inside a
+/// transaction ([`get_in_tx`]) or side by side ([`with_children`]).
+const PHONES_OF: &str = "SELECT e164, kind, carrier FROM party_phones WHERE party_id = $1 ORDER BY position";
+const EMAILS_OF: &str = "SELECT email FROM party_emails WHERE party_id = $1 ORDER BY position";
+const ADDRESSES_OF: &str =
+    "SELECT street, number, complement, neighbourhood, city, state, postal_code, country
+    FROM party_addresses WHERE party_id = $1 ORDER BY position";
+const TAGS_OF: &str = "SELECT tag FROM party_tags WHERE party_id = $1 ORDER BY tag";
 
 /// The party's phones, e-mails, addresses and tags, read side by side (each
 /// on its own connection of the pool): a customer's page waits for one
@@ -460,36 +438,12 @@ macro_rules! fetch_children {
 pub async fn with_children(db: &Db, row: PartyRow) -> Result<PartyRecord, DbError> {
     let id = row.id;
     let (phones, emails, addresses, tags) = on_db!(db, pool => {
-        let phones = async {
-            sqlx::query_as::<_, PhoneRow>(
-                "SELECT e164, kind, carrier FROM party_phones WHERE party_id = $1 ORDER BY position",
-            )
-            .bind(id)
-            .fetch_all(pool)
-            .await
-        };
-        let emails = async {
-            sqlx::query_scalar::<_, String>("SELECT email FROM party_emails WHERE party_id = $1 ORDER BY position")
-                .bind(id)
-                .fetch_all(pool)
-                .await
-        };
-        let addresses = async {
-            sqlx::query_as::<_, AddressRow>(
-                "SELECT street, number, complement, neighbourhood, city, state, postal_code, country
-                 FROM party_addresses WHERE party_id = $1 ORDER BY position",
-            )
-            .bind(id)
-            .fetch_all(pool)
-            .await
-        };
-        let tags = async {
-            sqlx::query_scalar::<_, String>("SELECT tag FROM party_tags WHERE party_id = $1 ORDER BY tag")
-                .bind(id)
-                .fetch_all(pool)
-                .await
-        };
-        tokio::try_join!(phones, emails, addresses, tags)?
+        tokio::try_join!(
+            sqlx::query_as::<_, PhoneRow>(PHONES_OF).bind(id).fetch_all(pool),
+            sqlx::query_scalar::<_, String>(EMAILS_OF).bind(id).fetch_all(pool),
+            sqlx::query_as::<_, AddressRow>(ADDRESSES_OF).bind(id).fetch_all(pool),
+            sqlx::query_scalar::<_, String>(TAGS_OF).bind(id).fetch_all(pool),
+        )?
     });
     Ok(PartyRecord { row, phones, emails, addresses, tags })
 }
@@ -500,7 +454,14 @@ pub async fn get_in_tx(tx: &mut Tx, org_id: OrgId, id: PartyId) -> Result<Option
     let Some(row) = get_row_in_tx(tx, org_id, id).await? else {
         return Ok(None);
     };
-    let (phones, emails, addresses, tags) = on_tx!(tx, conn => fetch_children!(id.0, &mut *conn));
+    let id = id.0;
+    let (phones, emails, addresses, tags) = on_tx!(tx, conn => {
+        let phones: Vec<PhoneRow> = sqlx::query_as(PHONES_OF).bind(id).fetch_all(&mut *conn).await?;
+        let emails: Vec<String> = sqlx::query_scalar(EMAILS_OF).bind(id).fetch_all(&mut *conn).await?;
+        let addresses: Vec<AddressRow> = sqlx::query_as(ADDRESSES_OF).bind(id).fetch_all(&mut *conn).await?;
+        let tags: Vec<String> = sqlx::query_scalar(TAGS_OF).bind(id).fetch_all(&mut *conn).await?;
+        (phones, emails, addresses, tags)
+    });
     Ok(Some(PartyRecord { row, phones, emails, addresses, tags }))
 }
 
