@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(12, "0012", "list_views"),
     migration!(13, "0013", "newest_index"),
     migration!(14, "0014", "country"),
+    migration!(15, "0015", "consent_source_codes"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

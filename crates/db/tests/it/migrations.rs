@@ -80,3 +80,36 @@ async fn the_scope_migration_indexes_the_parties_already_there(t: TestDb) {
     }
 }
 db_test!(the_scope_migration_indexes_the_parties_already_there, schema = 8);
+
+/// Consents recorded on the sheet stored its label in the recorder's
+/// language; the migration turns them into the code each reader's
+/// language names, and leaves any other source as written.
+async fn the_sheets_consent_labels_become_its_code(t: TestDb) {
+    use db::repo::party::{NewConsentEvent, consent_history, record_consent};
+    use domain::party::Channel;
+    let (org, seller) = crate::repositories::seed_user(&t, "consentimento@exemplo.com.br").await;
+    let batch = crate::bulk::parties(1, seller);
+    let party = batch[0].id;
+    crate::bulk::load(&t, org, batch, db::bulk::Access::Shared).await.expect("load at schema 14");
+    let mut tx = t.db.begin().await.expect("begin");
+    for source in ["Ficha do cliente", "Customer sheet", "balcão da loja"] {
+        let event = NewConsentEvent {
+            org_id: org,
+            party_id: party,
+            channel: Channel::Email,
+            granted: true,
+            source,
+            wording: "",
+            recorded_by: Some(seller),
+            recorded_by_label: "Vendedor",
+        };
+        record_consent(&mut tx, &event, chrono::Utc::now()).await.expect("record");
+    }
+    tx.commit().await.expect("commit");
+    assert_eq!(db::migrate::run_until(&t.db, 15).await.expect("migrate"), [15]);
+    let mut sources: Vec<String> =
+        consent_history(&t.db, org, party).await.expect("history").into_iter().map(|e| e.source).collect();
+    sources.sort();
+    assert_eq!(sources, ["balcão da loja", "sheet", "sheet"]);
+}
+db_test!(the_sheets_consent_labels_become_its_code, schema = 14);

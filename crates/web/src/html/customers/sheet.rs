@@ -38,8 +38,7 @@ pub struct ConsentLine {
 /// recorded it; what an API client or an import wrote, as written.
 fn consent_source(t: &Tr, source: &str) -> String {
     match source {
-        // Older records stored the sheet's label in the recorder's language.
-        "sheet" | "Ficha do cliente" | "Customer sheet" => t.get("consent-source-screen"),
+        "sheet" => t.get("consent-source-screen"),
         "cadastro" => t.get("consent-source-registration"),
         "demo" => t.get("consent-source-demo"),
         other => other.to_string(),
