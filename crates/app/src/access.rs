@@ -394,7 +394,6 @@ impl Access<'_> {
         })
     }
 
-    /// Sets a user's branch and roles; counts from his next request.
     /// Checks a branch and roles chosen for a new user against the
     /// organisation's, adding what is unknown to `errors`. `None` when
     /// nothing was chosen; else whether a chosen role administers.
@@ -420,6 +419,7 @@ impl Access<'_> {
         Ok(Some(known.iter().filter(|k| roles.contains(&k.id)).any(administers)))
     }
 
+    /// Sets a user's branch and roles; counts from his next request.
     pub async fn assign_user(
         &self,
         actor: &Actor,

@@ -38,12 +38,18 @@ struct SettingsPage {
     status_label: String,
     errors: FieldMessages,
     kinds: Vec<(String, String)>,
-    /// The organisation's currency, and each one offered with its example.
-    currency: &'static str,
-    currencies: Vec<(&'static str, String)>,
-    /// The organisation's country, and each one offered.
-    country: &'static str,
-    countries: Vec<(&'static str, String)>,
+    /// The organisation's settings chosen from a list: currency, country.
+    choices: [SettingChoice; 2],
+}
+
+/// One setting of the organisation, chosen from a list: its card's id,
+/// form field and action are `setting`, its messages `<setting>-title`
+/// and `<setting>-hint`.
+struct SettingChoice {
+    setting: &'static str,
+    current: &'static str,
+    /// (code, label) of each value offered.
+    options: Vec<(&'static str, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -76,16 +82,24 @@ async fn page(
                 .iter()
                 .map(|k| (k.to_string(), t.get(&format!("custom-kind-{k}"))))
                 .collect(),
-            currency: page.actor.currency.as_str(),
-            currencies: Currency::ALL
-                .iter()
-                .map(|c| (c.as_str(), t.get(&format!("currency-{}", c.as_str()))))
-                .collect(),
-            country: page.actor.country.code(),
-            countries: Country::ALL
-                .iter()
-                .map(|c| (c.code(), t.get(&format!("country-{}", c.code()))))
-                .collect(),
+            choices: [
+                SettingChoice {
+                    setting: "currency",
+                    current: page.actor.currency.as_str(),
+                    options: Currency::ALL
+                        .iter()
+                        .map(|c| (c.as_str(), t.get(&format!("currency-{}", c.as_str()))))
+                        .collect(),
+                },
+                SettingChoice {
+                    setting: "country",
+                    current: page.actor.country.code(),
+                    options: Country::ALL
+                        .iter()
+                        .map(|c| (c.code(), t.get(&format!("country-{}", c.code()))))
+                        .collect(),
+                },
+            ],
             t,
         },
     ))
