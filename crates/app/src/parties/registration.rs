@@ -29,12 +29,8 @@ impl Parties<'_> {
         actor: &Actor,
         draft: &PartyDraft,
     ) -> Result<ValidParty, AppError> {
+        // The seller is looked up with the portfolio he brings: `portfolio_for`.
         let mut valid = draft.validate(actor.country, self.today(actor)).map_err(AppError::Validation)?;
-        if let Some(seller) = valid.seller_id {
-            if user::get(&self.db, actor.org_id, seller).await?.is_none() {
-                return Err(ValidationErrors::single("seller_id", "error-seller-invalid").into());
-            }
-        }
         if let Some(status) = &valid.customer_status {
             let statuses = self.registry().customer_statuses(actor).await?;
             if !statuses.iter().any(|s| &s.code == status) {
@@ -302,13 +298,12 @@ impl Parties<'_> {
         owner: Option<UserId>,
     ) -> Result<Portfolio, AppError> {
         let portfolio = match owner {
-            Some(owner) => Portfolio {
-                owner: Some(owner),
-                branch: user::get(&self.db, actor.org_id, owner)
-                    .await?
-                    .and_then(|u| u.branch_id)
-                    .map(BranchId),
-            },
+            Some(owner) => {
+                let Some(seller) = user::get(&self.db, actor.org_id, owner).await? else {
+                    return Err(ValidationErrors::single("seller_id", "error-seller-invalid").into());
+                };
+                Portfolio { owner: Some(owner), branch: seller.branch_id.map(BranchId) }
+            }
             None => actor.default_portfolio(),
         };
         if !actor.may_write(portfolio) {
