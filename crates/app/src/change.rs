@@ -21,12 +21,14 @@ pub(crate) struct Change<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Who makes a change: a person (or his API token), or the server's
-/// operator from the command line.
+/// Who makes a change: a person (or his API token), the server's
+/// operator from the command line, or the worker finishing what a person
+/// asked for (a message he queued), named after him.
 #[derive(Clone, Copy)]
 pub(crate) enum By<'a> {
     Actor(&'a Actor),
     Operator(OrgId),
+    OnBehalf(OrgId, &'a str),
 }
 
 impl App {
@@ -37,6 +39,15 @@ impl App {
 
     pub(crate) async fn change_by<'a>(&self, by: By<'a>) -> Result<Change<'a>, AppError> {
         Ok(Change { tx: self.db.begin().await?, by, at: self.now() })
+    }
+}
+
+impl<'a> Change<'a> {
+    /// A change that continues a transaction already open, for work that
+    /// first read what it decides on under a lock (the worker taking a
+    /// message).
+    pub(crate) fn within(tx: Tx, by: By<'a>, at: DateTime<Utc>) -> Change<'a> {
+        Change { tx, by, at }
     }
 }
 
@@ -56,6 +67,7 @@ impl Change<'_> {
                 (actor.org_id, Some(actor.user_id), actor.email.as_str(), actor.ip.as_deref())
             }
             By::Operator(org_id) => (org_id, None, OPERATOR_LABEL, None),
+            By::OnBehalf(org_id, name) => (org_id, None, name, None),
         };
         let entry = NewAuditEntry {
             org_id: Some(org_id),
@@ -77,6 +89,7 @@ impl Change<'_> {
         let (org_id, label) = match self.by {
             By::Actor(actor) => (actor.org_id, actor.display_name.as_str()),
             By::Operator(org_id) => (org_id, OPERATOR_LABEL),
+            By::OnBehalf(org_id, name) => (org_id, name),
         };
         timeline_repo::record(&mut self.tx, org_id, party, &event, label, self.at).await?;
         Ok(())

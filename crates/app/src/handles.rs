@@ -58,6 +58,8 @@ capability_handles! {
     audit => Audit,
     /// Início: the figures of the home page.
     dashboard => Dashboard,
+    /// Mensagens: the mail server, the outbox, sending to a party.
+    messages => Messages,
     /// A party's history.
     timeline => Timeline,
     /// Demo data.

@@ -15,7 +15,9 @@ mod demo_profiles;
 mod error;
 mod handles;
 pub mod interactions;
+pub mod jobs;
 pub mod list_views;
+pub mod messaging;
 pub mod parties;
 mod rate_limit;
 pub mod registry_settings;
@@ -47,6 +49,7 @@ pub struct Settings {
     /// A session ends this long after login, used or not.
     pub session_absolute: Duration,
     pub login_limits: LoginLimits,
+    pub jobs: jobs::JobSettings,
 }
 
 impl Default for Settings {
@@ -55,6 +58,7 @@ impl Default for Settings {
             session_idle: Duration::hours(8),
             session_absolute: Duration::days(7),
             login_limits: LoginLimits::default(),
+            jobs: jobs::JobSettings::default(),
         }
     }
 }
@@ -65,6 +69,10 @@ pub struct App {
     pub settings: Settings,
     limiter: rate_limit::LoginLimiter,
     clock: Clock,
+    mailer: messaging::Mailer,
+    /// Rung when this process queues a job, so its worker need not wait
+    /// for the next poll.
+    jobs_waiting: tokio::sync::Notify,
 }
 
 impl App {
@@ -75,7 +83,14 @@ impl App {
     /// An application whose use cases read the time from `clock`.
     pub fn with_clock(db: Db, settings: Settings, clock: Clock) -> App {
         let limiter = rate_limit::LoginLimiter::new(settings.login_limits.clone());
-        App { db, settings, limiter, clock }
+        App {
+            db,
+            settings,
+            limiter,
+            clock,
+            mailer: messaging::Mailer::default(),
+            jobs_waiting: tokio::sync::Notify::new(),
+        }
     }
 
     /// The current time of the use cases' clock.

@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(13, "0013", "newest_index"),
     migration!(14, "0014", "country"),
     migration!(15, "0015", "consent_source_codes"),
+    migration!(16, "0016", "messaging"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend
@@ -78,7 +79,7 @@ fn sqlite_words(line: &str) -> String {
             .unwrap_or(rest.len() - start);
         let word = &rest[start..start + word_len];
         out.push_str(match word {
-            "UUID" => "BLOB",
+            "UUID" | "BYTEA" => "BLOB",
             "TIMESTAMPTZ" | "DATE" | "JSONB" => "TEXT",
             "BOOLEAN" => "INTEGER",
             "FALSE" => "0",

@@ -61,6 +61,7 @@ pub enum AuditEntity {
     Interaction,
     InteractionNature,
     InteractionStatus,
+    Message,
     Organisation,
     Party,
     PartyConsent,
@@ -72,6 +73,7 @@ pub enum AuditEntity {
     Role,
     SavedView,
     Session,
+    SmtpSettings,
     User,
     Vehicle,
     VehicleInterest,
@@ -79,7 +81,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 24] = [
+    pub const ALL: [AuditEntity; 26] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -89,6 +91,7 @@ impl AuditEntity {
         AuditEntity::Interaction,
         AuditEntity::InteractionNature,
         AuditEntity::InteractionStatus,
+        AuditEntity::Message,
         AuditEntity::Organisation,
         AuditEntity::Party,
         AuditEntity::PartyConsent,
@@ -100,6 +103,7 @@ impl AuditEntity {
         AuditEntity::Role,
         AuditEntity::SavedView,
         AuditEntity::Session,
+        AuditEntity::SmtpSettings,
         AuditEntity::User,
         AuditEntity::Vehicle,
         AuditEntity::VehicleInterest,
@@ -117,6 +121,7 @@ impl AuditEntity {
             AuditEntity::Interaction => "interaction",
             AuditEntity::InteractionNature => "interaction_nature",
             AuditEntity::InteractionStatus => "interaction_status",
+            AuditEntity::Message => "message",
             AuditEntity::Organisation => "organisation",
             AuditEntity::Party => "party",
             AuditEntity::PartyConsent => "party_consent",
@@ -128,6 +133,7 @@ impl AuditEntity {
             AuditEntity::Role => "role",
             AuditEntity::SavedView => "saved_view",
             AuditEntity::Session => "session",
+            AuditEntity::SmtpSettings => "smtp_settings",
             AuditEntity::User => "user",
             AuditEntity::Vehicle => "vehicle",
             AuditEntity::VehicleInterest => "vehicle_interest",

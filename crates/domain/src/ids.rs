@@ -87,3 +87,11 @@ id_type!(
     /// A booked time with a party or for oneself [agendamento].
     AppointmentId
 );
+id_type!(
+    /// A piece of background work [tarefa].
+    JobId
+);
+id_type!(
+    /// A message in the outbox [mensagem].
+    MessageId
+);

@@ -13,6 +13,7 @@ string_enum!(
         Vehicle = "vehicle",
         Interaction = "interaction",
         Appointment = "appointment",
+        Message = "message",
     } error "error-event-kind-invalid"
 );
 

@@ -47,6 +47,8 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
         let router = web::router(web::AppState { app: app.clone(), secure_cookies: false, public_url: None });
+        // As `vinculo serve` does: the worker runs beside the server.
+        tokio::spawn(app::jobs::run(app.clone()));
         tokio::spawn(async move {
             let _ = axum_serve(listener, router).await;
         });

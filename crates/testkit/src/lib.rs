@@ -6,9 +6,11 @@
 
 mod browser;
 mod http;
+pub mod smtp;
 
 pub use browser::Browser;
 pub use http::{TestApp, TestUser};
+pub use smtp::SmtpReceiver;
 
 use db::{Backend, Db};
 use std::io::Write;
@@ -75,10 +77,15 @@ impl TestDb {
 pub fn skip_note(suite: &str, why: &str) {
     static POSTGRES: Once = Once::new();
     static BROWSER: Once = Once::new();
+    static SMTP: Once = Once::new();
     if std::env::var(REQUIRE_ALL_VAR).is_ok() {
         panic!("{suite} tests cannot run: {why}");
     }
-    let once = if suite == "PostgreSQL" { &POSTGRES } else { &BROWSER };
+    let once = match suite {
+        "PostgreSQL" => &POSTGRES,
+        "SMTP" => &SMTP,
+        _ => &BROWSER,
+    };
     once.call_once(|| {
         let _ =
             writeln!(std::io::stderr(), "note: {suite} tests skipped: {why} (scripts/test runs them all)");

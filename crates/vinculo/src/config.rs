@@ -5,6 +5,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::Path;
+use std::time::Duration;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Config {
@@ -15,6 +16,12 @@ pub struct Config {
     pub public_url: Option<String>,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
+    /// How long a worker holds a job before another may take it over.
+    pub job_lease_seconds: u64,
+    /// The wait before a failed job's second try; it doubles after each.
+    pub job_retry_first_seconds: u64,
+    /// How many times a job is tried before it is reported failed.
+    pub job_attempts: u32,
 }
 
 impl Default for Config {
@@ -25,6 +32,9 @@ impl Default for Config {
             public_url: None,
             session_idle_minutes: 8 * 60,
             session_absolute_hours: 7 * 24,
+            job_lease_seconds: 5 * 60,
+            job_retry_first_seconds: 60,
+            job_attempts: 8,
         }
     }
 }
@@ -48,6 +58,9 @@ impl Config {
                 "public_url",
                 "session_idle_minutes",
                 "session_absolute_hours",
+                "job_lease_seconds",
+                "job_retry_first_seconds",
+                "job_attempts",
             ]))
             .merge(Serialized::defaults(flags))
             .extract()
@@ -58,6 +71,15 @@ impl Config {
         app::Settings {
             session_idle: chrono::Duration::minutes(self.session_idle_minutes.max(1)),
             session_absolute: chrono::Duration::hours(self.session_absolute_hours.max(1)),
+            jobs: app::jobs::JobSettings {
+                lease: Duration::from_secs(self.job_lease_seconds.max(1)),
+                retry: domain::job::RetryPolicy {
+                    attempts: self.job_attempts.max(1),
+                    first: Duration::from_secs(self.job_retry_first_seconds),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
             ..app::Settings::default()
         }
     }

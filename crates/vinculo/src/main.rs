@@ -39,7 +39,12 @@ enum Command {
         /// Create the demo organisation and its administrator when missing.
         #[arg(long)]
         demo: bool,
+        /// Leave background jobs (sending e-mail, …) to separate `vinculo worker` processes.
+        #[arg(long)]
+        no_worker: bool,
     },
+    /// Run background jobs only (sending e-mail, …), beside servers started with --no-worker.
+    Worker,
     /// Bring the database schema up to date (a SQLite file is first copied to backups/).
     Migrate,
     /// Copy the SQLite database to FILE while the server runs (PostgreSQL: use pg_dump).
@@ -126,7 +131,18 @@ async fn main() -> Result<()> {
             db.close().await;
             Ok(())
         }
-        Command::Serve { demo, .. } => serve(config, demo).await,
+        Command::Serve { demo, no_worker, .. } => serve(config, demo, !no_worker).await,
+        Command::Worker => {
+            let app = Arc::new(App::new(open(&config).await?, config.settings()));
+            println!("Worker running; stop it with Ctrl+C.");
+            tokio::select! {
+                _ = app::worker::run(app.clone()) => {}
+                _ = app::jobs::run(app.clone()) => {}
+                _ = shutdown_signal() => {}
+            }
+            app.db.close().await;
+            Ok(())
+        }
         Command::Backup { file } => {
             if db::backup::sqlite_file(&config.database).is_none() {
                 return Err(db::backup::BackupError::Postgres.into());
@@ -186,7 +202,7 @@ async fn open(config: &Config) -> Result<Db> {
     Ok(db)
 }
 
-async fn serve(config: Config, demo: bool) -> Result<()> {
+async fn serve(config: Config, demo: bool, with_worker: bool) -> Result<()> {
     let db = open(&config).await?;
     let app = Arc::new(App::new(db, config.settings()));
     app.access().ensure_access_defaults().await.map_err(explain)?;
@@ -220,6 +236,9 @@ async fn serve(config: Config, demo: bool) -> Result<()> {
     }
 
     tokio::spawn(app::worker::run(app.clone()));
+    if with_worker {
+        tokio::spawn(app::jobs::run(app.clone()));
+    }
     let state = web::AppState {
         app: app.clone(),
         secure_cookies: url.starts_with("https://"),

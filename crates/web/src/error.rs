@@ -125,9 +125,7 @@ pub fn describe(error: &Error, t: &Tr) -> Described {
             ),
             AppError::Forbidden => ("forbidden", t.get("error-forbidden")),
             AppError::NotFound => ("not_found", t.get("error-not-found")),
-            AppError::Conflict { by, at } => {
-                ("conflict", t.with_args("error-conflict", &[("by", by.clone()), ("at", t.datetime(at))]))
-            }
+            AppError::Conflict { by, at } => ("conflict", conflict_message(t, by, at)),
             AppError::DuplicateParty { existing, name } => {
                 existing_id = Some(existing.0);
                 ("duplicate", t.with("error-document-taken", "name", name))
@@ -273,4 +271,14 @@ fn set_retry_after(response: &mut Response, seconds: u64) {
 
 pub(crate) fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// "Changed by X at T", or only "changed at T" when the record does not
+/// keep who changed it (the worker moved a message, say).
+pub fn conflict_message(t: &Tr, by: &str, at: &chrono::DateTime<chrono::Utc>) -> String {
+    if by.is_empty() {
+        t.with("error-conflict-unnamed", "at", t.datetime(at))
+    } else {
+        t.with_args("error-conflict", &[("by", by.to_string()), ("at", t.datetime(at))])
+    }
 }

@@ -45,3 +45,10 @@ impl Labels {
         }
     }
 }
+
+/// A message's last answer: the mail server's own words as it gave them,
+/// or a rule that stopped the message (stored as its message key) in the
+/// reader's language.
+pub fn message_answer(t: &Tr, answer: &str) -> String {
+    if answer.starts_with("message-") { t.get(answer) } else { answer.to_string() }
+}

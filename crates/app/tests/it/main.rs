@@ -4,6 +4,7 @@ mod agenda;
 mod auth;
 mod dashboard;
 mod list_views;
+mod messaging;
 mod parties;
 mod users;
 mod work_queue;

@@ -21,6 +21,7 @@ pub const PARTY_REFERENCES: &[(&str, &str)] = &[
     ("interactions", "party_id"),
     ("appointments", "party_id"),
     ("party_events", "party_id"),
+    ("messages", "party_id"),
 ];
 
 /// Tables whose rows a merge copies to the survivor where it lacks them

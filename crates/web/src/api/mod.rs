@@ -6,6 +6,7 @@ mod audit;
 mod interactions;
 mod list_views;
 mod me;
+mod messages;
 mod organisation;
 mod parties;
 mod registry_settings;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(agenda::routes())
         .merge(work_queue::routes())
         .merge(list_views::routes())
+        .merge(messages::routes())
         .fallback(|| async { Error::not_found() })
 }
 
@@ -52,7 +54,7 @@ pub fn routes() -> Router<AppState> {
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     tags((name = "system"), (name = "account"), (name = "users"), (name = "audit"), (name = "parties"), (name = "access"),
-        (name = "profile"), (name = "agenda"), (name = "work")),
+        (name = "profile"), (name = "agenda"), (name = "work"), (name = "messages")),
 )]
 pub struct ApiDoc;
 
@@ -83,6 +85,7 @@ pub fn openapi_document() -> String {
         agenda::Doc::openapi(),
         work_queue::Doc::openapi(),
         list_views::Doc::openapi(),
+        messages::Doc::openapi(),
     ] {
         document.merge(part);
     }

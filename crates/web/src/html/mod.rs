@@ -9,6 +9,7 @@ mod customers;
 mod home;
 mod interactions;
 mod login;
+mod messages;
 mod preferences;
 mod settings;
 mod vehicles;
@@ -32,4 +33,5 @@ pub fn routes() -> Router<AppState> {
         .merge(agenda_settings::routes())
         .merge(settings::routes())
         .merge(work_queue::routes())
+        .merge(messages::routes())
 }

@@ -11,6 +11,7 @@ mod customers;
 mod edges;
 mod forms;
 mod home;
+mod messages;
 mod money;
 mod profile;
 mod security;

@@ -61,7 +61,7 @@ impl FormOutcome {
             },
             Some(AppError::Conflict { by, at }) => FormOutcome {
                 errors: FieldMessages::default(),
-                alert: Some(t.with_args("error-conflict", &[("by", by), ("at", t.datetime(&at))])),
+                alert: Some(crate::error::conflict_message(t, &by, &at)),
                 status: StatusCode::CONFLICT,
             },
             Some(other) => return Err(other.into()),

@@ -8,6 +8,8 @@ mod profile;
 mod search;
 mod sheet;
 mod tabs;
+
+pub(crate) use tabs::ProfileTab;
 mod views;
 
 use crate::AppState;

@@ -125,6 +125,9 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         "/admin/access".into(),
         "/admin/users".into(),
         "/admin/registry".into(),
+        "/admin/email".into(),
+        "/admin/outbox".into(),
+        format!("/customers/{party}/messages/new"),
     ];
     let keys = message_keys();
     let mut problems = Vec::new();

@@ -1200,3 +1200,80 @@ async fn agenda_week_grid_books_moves_and_warns() {
     browser.screenshot("agenda-week-team").await;
     browser.close().await;
 }
+
+/// Seed 002's e-mail from a sales contact, end to end: the administrator
+/// sets up the mail server and tests it; an e-mail written on a customer's
+/// page reaches a real SMTP server and shows as sent in his history and
+/// the outbox; once the customer withdraws e-mail, no other can be sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn email_from_the_profile_through_a_real_mail_server() {
+    let Some(browser) = Browser::start().await else { return };
+    let Some(smtp) = testkit::SmtpReceiver::start() else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let client = &browser.client;
+    sign_in_as_admin(client, &t).await;
+
+    client.goto(&t.url("/admin/registry")).await.expect("settings");
+    click(client, "#email-settings").await;
+    wait_for_text(client, "h1", "E-mail (SMTP)").await;
+    fill(client, "#host", "127.0.0.1").await;
+    fill(client, "#port", &smtp.port.to_string()).await;
+    fill(client, "#tls", "none").await;
+    fill(client, "#sender_name", "Concessionária Teste").await;
+    fill(client, "#sender_address", "crm@concessionaria.test").await;
+    click(client, "#smtp-save").await;
+    wait_for_text(client, "#flash", "Configurações de e-mail salvas.").await;
+    click(client, "#smtp-test-send").await;
+    wait_for_text(client, "#smtp-test", "O servidor aceitou a mensagem de teste.").await;
+    wait_for_text(client, "#smtp-test", "250").await;
+    browser.screenshot("messages-smtp-settings").await;
+    assert_eq!(smtp.wait_for(1, Duration::from_secs(10)).await.len(), 1);
+
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let body = serde_json::json!({ "kind": "person", "full_name": "Simone Simões Lima",
+        "emails": ["simone@exemplo.com.br"], "consents": ["email"] });
+    let created = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", body).await;
+    let party = created.json::<serde_json::Value>().await.expect("json")["party"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    client.goto(&t.url(&format!("/customers/{party}"))).await.expect("profile");
+    click(client, "#send-email").await;
+    wait_for_text(client, "h1", "Enviar e-mail").await;
+    fill(client, "#subject", "Seu carro está pronto").await;
+    fill(client, "#body", "Olá Simone,\n\nseu carro está pronto para retirada.").await;
+    browser.screenshot("messages-compose").await;
+    click(client, "#compose-send").await;
+    wait_for_text(client, "#flash", "E-mail na caixa de saída").await;
+    let received = smtp.wait_for(2, Duration::from_secs(10)).await;
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[1].subject, "Seu carro está pronto");
+    assert!(received[1].text.contains("seu carro está pronto para retirada."), "{}", received[1].text);
+    for _ in 0..50 {
+        client.refresh().await.expect("reload");
+        let history = client.find(Locator::Css("main")).await.expect("main").text().await.unwrap_or_default();
+        if history.contains("E-mail enviado") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_for_text(client, "main", "E-mail enviado").await;
+    browser.screenshot("messages-history").await;
+
+    client.goto(&t.url("/admin/outbox")).await.expect("outbox");
+    wait_for_text(client, "#outbox-table", "Enviada").await;
+    wait_for_text(client, "#outbox-table", "Simone Simões Lima").await;
+    browser.screenshot("messages-outbox").await;
+
+    // The customer withdraws e-mail: the next one cannot be sent.
+    client.goto(&t.url(&format!("/customers/{party}?tab=sheet"))).await.expect("sheet");
+    click(client, "#withdraw-email").await;
+    client.accept_alert().await.expect("confirm");
+    wait_for_text(client, "#consent-history", "Retirado").await;
+    client.goto(&t.url(&format!("/customers/{party}"))).await.expect("profile");
+    click(client, "#send-email").await;
+    wait_for_text(client, "#compose-blocked", "não autorizou contato por e-mail").await;
+    assert!(client.find(Locator::Css("#compose-send")).await.is_err(), "no send button");
+    assert_eq!(smtp.received().len(), 2, "nothing more arrived");
+    browser.close().await;
+}

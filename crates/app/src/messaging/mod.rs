@@ -1,0 +1,377 @@
+//! Messages [mensagens]: the organisation's mail server, the outbox, and
+//! queueing a message to a party. The worker sends (see `send.rs`), and
+//! checks the party's consent again at that moment: what was allowed when
+//! a message was queued may have been withdrawn since.
+mod send;
+pub mod smtp;
+
+use crate::{Actor, AppError, Messages};
+use chrono::{DateTime, Utc};
+use db::repo::message::{self as repo, MessageFilter, MessageRow, NewMessage};
+use db::repo::smtp::{self as smtp_repo, SmtpRow};
+use domain::access::Permission;
+use domain::audit::{AuditAction, AuditEntity};
+use domain::ids::MessageId;
+use domain::job::JobKind;
+use domain::message::{MessageDraft, MessageState, SmtpSettings, SmtpTls};
+use domain::{Email, PartyId, ValidationErrors};
+pub use smtp::Mailer;
+use uuid::Uuid;
+
+/// The mail server's settings as a person may see them: never the password.
+#[derive(Clone, Debug)]
+pub struct SmtpView {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: String,
+    pub has_password: bool,
+    pub sender_name: String,
+    pub sender_address: String,
+    pub reply_to: String,
+    pub version: i64,
+}
+
+impl SmtpView {
+    fn of(row: &SmtpRow) -> SmtpView {
+        SmtpView {
+            host: row.host.clone(),
+            port: u16::try_from(row.port).unwrap_or(25),
+            tls: SmtpTls::parse(&row.tls).unwrap_or(SmtpTls::StartTls),
+            username: row.username.clone(),
+            has_password: !row.password.is_empty(),
+            sender_name: row.sender_name.clone(),
+            sender_address: row.sender_address.clone(),
+            reply_to: row.reply_to.clone(),
+            version: row.version,
+        }
+    }
+
+    /// What the audit trail keeps of the settings: all but the password.
+    fn audited(&self) -> serde_json::Value {
+        serde_json::json!({
+            "host": self.host, "port": self.port, "tls": self.tls.as_str(), "username": self.username,
+            "sender_name": self.sender_name, "sender_address": self.sender_address, "reply_to": self.reply_to,
+        })
+    }
+}
+
+/// A message of the outbox.
+#[derive(Clone, Debug)]
+pub struct MessageView {
+    pub id: MessageId,
+    pub party_id: PartyId,
+    pub party_name: String,
+    pub channel: domain::party::Channel,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub state: MessageState,
+    pub attempts: i32,
+    /// The server's last answer, or a message key when a rule stopped it
+    /// (`message-refused-no-consent`).
+    pub answer: String,
+    pub queued_by: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl MessageView {
+    fn of(row: MessageRow) -> Result<MessageView, AppError> {
+        let broken = |what: &str| AppError::Internal(format!("message {}: stored {what} unknown", row.id));
+        Ok(MessageView {
+            id: MessageId(row.id),
+            party_id: PartyId(row.party_id),
+            channel: domain::party::Channel::parse(&row.channel).map_err(|_| broken("channel"))?,
+            state: MessageState::parse(&row.state).map_err(|_| broken("state"))?,
+            party_name: row.party_name,
+            recipient: row.recipient,
+            subject: row.subject,
+            body: row.body,
+            attempts: row.attempts,
+            answer: row.answer,
+            queued_by: row.queued_by_name,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            sent_at: row.sent_at,
+        })
+    }
+}
+
+/// Which messages to list.
+#[derive(Clone, Debug, Default)]
+pub struct OutboxQuery {
+    pub state: Option<MessageState>,
+    pub party: Option<PartyId>,
+    /// The last message of the previous page.
+    pub before: Option<MessageId>,
+}
+
+pub const OUTBOX_PAGE: u32 = 50;
+
+/// Where a party can be written to now.
+#[derive(Clone, Debug)]
+pub struct Reachable {
+    pub name: String,
+    pub emails: Vec<String>,
+    pub consent_email: bool,
+    /// Whether the organisation has a mail server to send through.
+    pub server_ready: bool,
+}
+
+/// The key of the job that sends a message: queueing it twice is one job.
+fn send_key(id: MessageId) -> String {
+    format!("message:{}", id.0)
+}
+
+impl Messages<'_> {
+    #[tracing::instrument(skip_all)]
+    pub async fn smtp_settings(&self, actor: &Actor) -> Result<Option<SmtpView>, AppError> {
+        actor.require(Permission::Administer)?;
+        Ok(smtp_repo::get(&self.db, actor.org_id).await?.as_ref().map(SmtpView::of))
+    }
+
+    /// Saves the mail server's settings; `version` is the one the form was
+    /// read at (0 when there were none). An empty password keeps the stored one.
+    #[tracing::instrument(skip_all)]
+    pub async fn save_smtp_settings(
+        &self,
+        actor: &Actor,
+        version: i64,
+        settings: SmtpSettings,
+    ) -> Result<SmtpView, AppError> {
+        actor.require_change(Permission::Administer)?;
+        let mut change = self.change(actor).await?;
+        let before = smtp_repo::get(&self.db, actor.org_id).await?;
+        let row = SmtpRow {
+            host: settings.host,
+            port: i32::from(settings.port),
+            tls: settings.tls.as_str().to_string(),
+            username: settings.username,
+            password: settings.password.clone().unwrap_or_default(),
+            sender_name: settings.sender_name,
+            sender_address: settings.sender_address.as_str().to_string(),
+            reply_to: settings.reply_to.map(|e| e.as_str().to_string()).unwrap_or_default(),
+            version: version + 1,
+            updated_at: change.at,
+        };
+        let saved = smtp_repo::save(
+            &mut change.tx,
+            actor.org_id,
+            &row,
+            settings.password.is_none(),
+            version,
+            change.at,
+        )
+        .await?;
+        if !saved {
+            let at = before.as_ref().map_or(change.at, |b| b.updated_at);
+            return Err(AppError::Conflict { by: String::new(), at });
+        }
+        let after = SmtpView {
+            has_password: settings.password.is_some()
+                || before.as_ref().is_some_and(|b| !b.password.is_empty()),
+            ..SmtpView::of(&row)
+        };
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::SmtpSettings,
+                None,
+                before.as_ref().map(|b| SmtpView::of(b).audited()),
+                Some(after.audited()),
+            )
+            .await?;
+        change.commit().await?;
+        Ok(after)
+    }
+
+    /// Sends a test message through the stored settings, now, to `to`;
+    /// the server's answer either way (`Err` when it did not take it).
+    #[tracing::instrument(skip_all)]
+    pub async fn send_test_email(&self, actor: &Actor, to: &str) -> Result<Result<String, String>, AppError> {
+        actor.require_change(Permission::Administer)?;
+        let to = Email::parse(to).map_err(|m| ValidationErrors::single("test_to", m))?;
+        let server = smtp_repo::get(&self.db, actor.org_id)
+            .await?
+            .ok_or_else(|| ValidationErrors::single("test_to", "error-smtp-missing"))?;
+        let envelope = smtp::Envelope {
+            message_id: Uuid::now_v7(),
+            to: to.as_str(),
+            subject: "Vínculo: mensagem de teste",
+            text: "Esta é uma mensagem de teste do Vínculo: o servidor de e-mail está configurado.",
+        };
+        Ok(Mailer::send_once(&server, &envelope).await.map_err(|failure| failure.answer))
+    }
+
+    /// The party's e-mail addresses and whether he allows e-mail.
+    #[tracing::instrument(skip_all)]
+    pub async fn reachable(&self, actor: &Actor, party: PartyId) -> Result<Reachable, AppError> {
+        let party = self.access().guard_party(actor, party, None).await?;
+        let (found, server) =
+            tokio::try_join!(repo::reachable(&self.db, party.id()), smtp_repo::get(&self.db, actor.org_id))?;
+        Ok(Reachable {
+            name: found.name,
+            emails: found.emails,
+            consent_email: found.consent_email,
+            server_ready: server.is_some(),
+        })
+    }
+
+    /// Queues an e-mail to one of the party's own addresses. Refused now
+    /// when the party does not allow e-mail; checked again when it is sent.
+    #[tracing::instrument(skip_all)]
+    pub async fn queue_email(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<MessageId, AppError> {
+        let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        let found = repo::reachable(&self.db, reached.id()).await?;
+        let known: Vec<Email> = found.emails.iter().filter_map(|e| Email::parse(e).ok()).collect();
+        let draft = MessageDraft::email(to, subject, body, &known)?;
+        if !found.consent_email {
+            return Err(ValidationErrors::single("to", "error-message-no-consent").into());
+        }
+        let id = MessageId::new();
+        let mut change = self.change(actor).await?;
+        repo::insert(
+            &mut change.tx,
+            &NewMessage {
+                id,
+                org_id: actor.org_id,
+                party_id: party,
+                channel: draft.channel.as_str(),
+                recipient: draft.recipient.as_str(),
+                subject: &draft.subject,
+                body: &draft.body,
+                queued_by: actor.user_id,
+                queued_by_name: &actor.display_name,
+            },
+            change.at,
+        )
+        .await?;
+        let at = change.at;
+        self.enqueue(
+            &mut change.tx,
+            actor.org_id,
+            JobKind::SendMessage,
+            &send_key(id),
+            serde_json::json!({ "message": id.0 }),
+            at,
+        )
+        .await?;
+        change
+            .audit(
+                AuditAction::Create,
+                AuditEntity::Message,
+                Some(id.to_string()),
+                None,
+                Some(serde_json::json!({
+                    "party": party.to_string(), "channel": draft.channel.as_str(),
+                    "to": draft.recipient.as_str(), "subject": draft.subject,
+                })),
+            )
+            .await?;
+        change.commit().await?;
+        self.wake_worker();
+        Ok(id)
+    }
+
+    /// The outbox, newest first: the whole organisation's for an
+    /// administrator, one party's for whoever may read it.
+    #[tracing::instrument(skip_all)]
+    pub async fn outbox(&self, actor: &Actor, query: &OutboxQuery) -> Result<Vec<MessageView>, AppError> {
+        match query.party {
+            Some(party) => {
+                self.access().guard_party(actor, party, None).await?;
+            }
+            None => actor.require(Permission::Administer)?,
+        }
+        let filter = MessageFilter {
+            state: query.state,
+            party_id: query.party,
+            before: query.before.map(|id| id.0),
+            limit: OUTBOX_PAGE,
+        };
+        repo::list(&self.db, actor.org_id, &filter).await?.into_iter().map(MessageView::of).collect()
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn message(&self, actor: &Actor, id: MessageId) -> Result<MessageView, AppError> {
+        let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        self.access().guard_party(actor, PartyId(row.party_id), None).await?;
+        MessageView::of(row)
+    }
+
+    /// Queues a failed, refused or cancelled message again (its consent
+    /// is checked again when it goes).
+    #[tracing::instrument(skip_all)]
+    pub async fn retry(&self, actor: &Actor, id: MessageId) -> Result<(), AppError> {
+        let message = self.message(actor, id).await?;
+        self.access().guard_party(actor, message.party_id, Some(Permission::PartiesEdit)).await?;
+        let retryable: Vec<MessageState> =
+            MessageState::ALL.iter().copied().filter(|s| s.can_retry()).collect();
+        let mut change = self.change(actor).await?;
+        if !repo::move_state(&mut change.tx, actor.org_id, id, &retryable, MessageState::Queued, change.at)
+            .await?
+        {
+            return Err(AppError::Conflict { by: String::new(), at: message.updated_at });
+        }
+        let at = change.at;
+        if !db::repo::job::requeue(&mut change.tx, actor.org_id, &send_key(id), at).await? {
+            let payload = serde_json::json!({ "message": id.0 });
+            self.enqueue(&mut change.tx, actor.org_id, JobKind::SendMessage, &send_key(id), payload, at)
+                .await?;
+        }
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::Message,
+                Some(id.to_string()),
+                Some(serde_json::json!({"state": message.state.as_str()})),
+                Some(serde_json::json!({"state": "queued"})),
+            )
+            .await?;
+        change.commit().await?;
+        self.wake_worker();
+        Ok(())
+    }
+
+    /// Cancels a message that has not gone yet.
+    #[tracing::instrument(skip_all)]
+    pub async fn cancel(&self, actor: &Actor, id: MessageId) -> Result<(), AppError> {
+        let message = self.message(actor, id).await?;
+        self.access().guard_party(actor, message.party_id, Some(Permission::PartiesEdit)).await?;
+        let mut change = self.change(actor).await?;
+        let at = change.at;
+        if !repo::move_state(
+            &mut change.tx,
+            actor.org_id,
+            id,
+            &[MessageState::Queued],
+            MessageState::Cancelled,
+            at,
+        )
+        .await?
+        {
+            return Err(AppError::Conflict { by: String::new(), at: message.updated_at });
+        }
+        db::repo::job::cancel(&mut change.tx, actor.org_id, &send_key(id), at).await?;
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::Message,
+                Some(id.to_string()),
+                Some(serde_json::json!({"state": message.state.as_str()})),
+                Some(serde_json::json!({"state": "cancelled"})),
+            )
+            .await?;
+        change.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,229 @@
+//! The outbox against a real SMTP server (aiosmtpd on 127.0.0.1): consent
+//! read when it is time to send, retries with backoff, one send per job.
+use crate::{app_with_admin, app_with_admin_on};
+use app::messaging::{MessageView, OutboxQuery};
+use app::parties::PartyInput;
+use app::{Actor, App, AppError, Clock, Settings};
+use domain::PartyId;
+use domain::job::RetryPolicy;
+use domain::message::{MessageState, SmtpSettings};
+use domain::party::{ConsentChange, PartyDraft};
+use domain::timeline::EventKind;
+use std::time::Duration;
+use testkit::{SmtpReceiver, TestDb, db_test};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+async fn customer(app: &App, admin: &Actor, name: &str, email: &str, consents: &[&str]) -> PartyId {
+    let draft = PartyDraft { full_name: name.into(), emails: vec![email.into()], ..Default::default() };
+    let input = PartyInput { draft, consents: consents.iter().map(|c| c.to_string()).collect() };
+    PartyId(app.parties().create_party(admin, input).await.expect("customer").party.id)
+}
+
+async fn point_at(app: &App, admin: &Actor, port: u16) {
+    let version = app.messages().smtp_settings(admin).await.expect("read").map_or(0, |s| s.version);
+    let settings = SmtpSettings::parse(
+        "127.0.0.1",
+        &port.to_string(),
+        "none",
+        "",
+        "",
+        "Loja Centro",
+        "crm@loja.test",
+        "atendimento@loja.test",
+    )
+    .expect("settings");
+    app.messages().save_smtp_settings(admin, version, settings).await.expect("save settings");
+}
+
+async fn run_jobs(app: &App) -> usize {
+    let mut ran = 0;
+    loop {
+        match app.worker().run_due_jobs().await.expect("run jobs") {
+            0 => return ran,
+            n => ran += n,
+        }
+    }
+}
+
+async fn only_message(app: &App, admin: &Actor, party: PartyId) -> MessageView {
+    let query = OutboxQuery { party: Some(party), ..Default::default() };
+    let mut messages = app.messages().outbox(admin, &query).await.expect("outbox");
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    messages.remove(0)
+}
+
+async fn an_email_reaches_the_server_and_the_history(t: TestDb) {
+    let Some(smtp) = SmtpReceiver::start() else { return };
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    point_at(&app, &admin, smtp.port).await;
+    let joao = customer(&app, &admin, "João Conceição", "joao@exemplo.com.br", &["email"]).await;
+    app.messages()
+        .queue_email(
+            &admin,
+            joao,
+            "JOAO@exemplo.com.br",
+            "Revisão do seu carro",
+            "Olá João, sua revisão está marcada para sexta-feira.",
+        )
+        .await
+        .expect("queued");
+    assert_eq!(only_message(&app, &admin, joao).await.state, MessageState::Queued);
+    run_jobs(&app).await;
+
+    let received = smtp.wait_for(1, WAIT).await;
+    assert_eq!(received.len(), 1);
+    let mail = &received[0];
+    assert_eq!(mail.rcpt_tos, vec!["joao@exemplo.com.br"]);
+    assert_eq!(mail.subject, "Revisão do seu carro");
+    assert_eq!(mail.text.trim(), "Olá João, sua revisão está marcada para sexta-feira.");
+    assert!(mail.from.contains("Loja Centro") && mail.from.contains("crm@loja.test"), "{}", mail.from);
+    assert_eq!(mail.reply_to, "atendimento@loja.test");
+
+    let message = only_message(&app, &admin, joao).await;
+    assert_eq!(message.state, MessageState::Sent);
+    assert!(message.answer.starts_with("250"), "{}", message.answer);
+    assert!(mail.message_id.contains(&message.id.to_string()), "a stable Message-ID: {}", mail.message_id);
+    let history =
+        app.timeline().history(&admin, joao, Some(EventKind::Message), None).await.expect("history");
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (history[0].action.as_str(), history[0].detail.as_str()),
+        ("timeline-message-sent", "Revisão do seu carro")
+    );
+    assert_eq!(history[0].by, admin.display_name);
+    assert_eq!(run_jobs(&app).await, 0, "nothing left to do");
+}
+db_test!(an_email_reaches_the_server_and_the_history);
+
+async fn without_consent_nothing_is_sent(t: TestDb) {
+    let Some(smtp) = SmtpReceiver::start() else { return };
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    point_at(&app, &admin, smtp.port).await;
+    // Never allowed: refused when queued, with a field message.
+    let ana = customer(&app, &admin, "Ana Souza", "ana@exemplo.com.br", &["phone"]).await;
+    match app.messages().queue_email(&admin, ana, "ana@exemplo.com.br", "Oferta", "Olá").await {
+        Err(AppError::Validation(errors)) => assert_eq!(errors.fields().collect::<Vec<_>>(), vec!["to"]),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // Not one of the party's addresses: refused too.
+    let bia = customer(&app, &admin, "Beatriz Lima", "bia@exemplo.com.br", &["email"]).await;
+    match app.messages().queue_email(&admin, bia, "outra@exemplo.com.br", "Oferta", "Olá").await {
+        Err(AppError::Validation(errors)) => assert_eq!(errors.fields().collect::<Vec<_>>(), vec!["to"]),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // Allowed when queued, withdrawn before the worker runs: refused then.
+    app.messages()
+        .queue_email(&admin, bia, "bia@exemplo.com.br", "Oferta", "Olá Beatriz")
+        .await
+        .expect("queued");
+    let withdraw = ConsentChange::parse("email", false, "phone", "Não quero e-mails").expect("change");
+    app.parties().record_consent(&admin, bia, withdraw).await.expect("withdrawn");
+    run_jobs(&app).await;
+    let message = only_message(&app, &admin, bia).await;
+    assert_eq!(message.state, MessageState::Refused);
+    assert_eq!(message.answer, domain::message::REFUSED_NO_CONSENT);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(smtp.received().is_empty(), "nothing reached the server");
+    let history = app.timeline().history(&admin, bia, Some(EventKind::Message), None).await.expect("history");
+    assert_eq!(history[0].action, "timeline-message-refused");
+    // Tried again with the consent still withdrawn: refused again.
+    app.messages().retry(&admin, message.id).await.expect("retry");
+    run_jobs(&app).await;
+    assert_eq!(only_message(&app, &admin, bia).await.state, MessageState::Refused);
+    assert!(smtp.received().is_empty());
+}
+db_test!(without_consent_nothing_is_sent);
+
+async fn a_server_down_is_retried_with_backoff_then_reported(t: TestDb) {
+    let clock = Clock::fixed(chrono::Utc::now());
+    let mut settings = Settings::default();
+    settings.jobs.retry =
+        RetryPolicy { attempts: 3, first: Duration::from_secs(60), longest: Duration::from_secs(3600) };
+    let (app, admin) = app_with_admin_on(&t, settings, clock.clone()).await;
+    // A port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    point_at(&app, &admin, closed).await;
+    let joao = customer(&app, &admin, "João Conceição", "joao@exemplo.com.br", &["email"]).await;
+    app.messages().queue_email(&admin, joao, "joao@exemplo.com.br", "Revisão", "Olá").await.expect("queued");
+
+    assert_eq!(run_jobs(&app).await, 1);
+    let waiting = only_message(&app, &admin, joao).await;
+    assert_eq!((waiting.state, waiting.attempts), (MessageState::Queued, 1));
+    assert!(!waiting.answer.is_empty(), "the connection's error is kept");
+    assert_eq!(run_jobs(&app).await, 0, "not before its wait");
+    clock.advance(chrono::Duration::seconds(59));
+    assert_eq!(run_jobs(&app).await, 0, "one minute first");
+    clock.advance(chrono::Duration::seconds(2));
+    assert_eq!(run_jobs(&app).await, 1);
+    clock.advance(chrono::Duration::seconds(119));
+    assert_eq!(run_jobs(&app).await, 0, "then twice as long");
+    clock.advance(chrono::Duration::seconds(2));
+    assert_eq!(run_jobs(&app).await, 1);
+    let failed = only_message(&app, &admin, joao).await;
+    assert_eq!((failed.state, failed.attempts), (MessageState::Failed, 3));
+    clock.advance(chrono::Duration::days(1));
+    assert_eq!(run_jobs(&app).await, 0, "failed for good");
+
+    // Nothing is lost: with the server back, a retry sends it.
+    let Some(smtp) = SmtpReceiver::start() else { return };
+    point_at(&app, &admin, smtp.port).await;
+    app.messages().retry(&admin, failed.id).await.expect("retry");
+    assert_eq!(run_jobs(&app).await, 1);
+    assert_eq!(smtp.wait_for(1, WAIT).await.len(), 1);
+    assert_eq!(only_message(&app, &admin, joao).await.state, MessageState::Sent);
+}
+db_test!(a_server_down_is_retried_with_backoff_then_reported);
+
+async fn two_workers_never_send_one_message_twice(t: TestDb) {
+    let Some(smtp) = SmtpReceiver::start() else { return };
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    point_at(&app, &admin, smtp.port).await;
+    let mut settings = Settings::default();
+    settings.jobs.batch = 4;
+    // A second process's worker: its own App over the same database.
+    let other = App::new(t.db.clone(), settings.clone());
+    let first = App::new(t.db.clone(), settings);
+    let count = 60;
+    for n in 0..count {
+        let party =
+            customer(&first, &admin, &format!("Cliente {n}"), &format!("c{n}@exemplo.com.br"), &["email"])
+                .await;
+        first
+            .messages()
+            .queue_email(&admin, party, &format!("c{n}@exemplo.com.br"), &format!("Mensagem {n}"), "Olá")
+            .await
+            .expect("queued");
+    }
+    let (a, b) = tokio::join!(run_jobs(&first), run_jobs(&other));
+    assert_eq!(a + b, count, "each job ran once between them ({a} + {b})");
+    let received = smtp.wait_for(count, WAIT).await;
+    assert_eq!(received.len(), count);
+    let mut subjects: Vec<String> = received.iter().map(|m| m.subject.clone()).collect();
+    subjects.sort();
+    subjects.dedup();
+    assert_eq!(subjects.len(), count, "no message twice");
+}
+db_test!(two_workers_never_send_one_message_twice);
+
+async fn the_password_is_kept_and_never_shown(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    assert!(app.messages().smtp_settings(&admin).await.expect("read").is_none());
+    let typed = |password: &str| {
+        SmtpSettings::parse("smtp.loja.test", "587", "starttls", "crm", password, "Loja", "crm@loja.test", "")
+            .expect("settings")
+    };
+    let saved = app.messages().save_smtp_settings(&admin, 0, typed("s3gredo")).await.expect("save");
+    assert!(saved.has_password);
+    let kept = app.messages().save_smtp_settings(&admin, saved.version, typed("")).await.expect("save again");
+    assert!(kept.has_password, "an empty password keeps the stored one");
+    match app.messages().save_smtp_settings(&admin, saved.version, typed("")).await {
+        Err(AppError::Conflict { .. }) => {}
+        other => panic!("a stale form must not overwrite, got {other:?}"),
+    }
+    let trail = app.audit().audit_log(&admin, None, Some(20)).await.expect("audit");
+    let trail = format!("{:?}", trail.items);
+    assert!(trail.contains("smtp.loja.test"), "the change is in the audit trail");
+    assert!(!trail.contains("s3gredo"), "the password is not in the audit trail");
+}
+db_test!(the_password_is_kept_and_never_shown);

@@ -1,0 +1,234 @@
+//! The outbox [caixa de saída]: messages to parties and what became of them.
+use crate::{Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, Utc};
+use domain::ids::MessageId;
+use domain::message::MessageState;
+use domain::{OrgId, PartyId, UserId};
+use uuid::Uuid;
+
+pub struct NewMessage<'a> {
+    pub id: MessageId,
+    pub org_id: OrgId,
+    pub party_id: PartyId,
+    pub channel: &'a str,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub queued_by: UserId,
+    pub queued_by_name: &'a str,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert(tx: &mut Tx, message: &NewMessage<'_>, now: DateTime<Utc>) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO messages (id, org_id, party_id, channel, recipient, subject, body, state,
+                 queued_by, queued_by_name, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $10)",
+        )
+        .bind(message.id.0)
+        .bind(message.org_id.0)
+        .bind(message.party_id.0)
+        .bind(message.channel)
+        .bind(message.recipient)
+        .bind(message.subject)
+        .bind(message.body)
+        .bind(message.queued_by.0)
+        .bind(message.queued_by_name)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+const MESSAGE_COLUMNS: &str =
+    "m.id, m.party_id, p.full_name AS party_name, m.channel, m.recipient, m.subject,
+     m.body, m.state, m.attempts, m.answer, m.queued_by_name, m.created_at, m.updated_at, m.sent_at";
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct MessageRow {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub party_name: String,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub state: String,
+    pub attempts: i32,
+    pub answer: String,
+    pub queued_by_name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// Which messages a list shows: the newest first, a page at a time after
+/// the last one seen (ids are time-ordered).
+#[derive(Clone, Debug, Default)]
+pub struct MessageFilter {
+    pub state: Option<MessageState>,
+    pub party_id: Option<PartyId>,
+    pub before: Option<Uuid>,
+    pub limit: u32,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn list(db: &Db, org_id: OrgId, filter: &MessageFilter) -> Result<Vec<MessageRow>, DbError> {
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN parties p ON p.id = m.party_id
+         WHERE m.org_id = $1 AND ($2 IS NULL OR m.state = $2) AND ($3 IS NULL OR m.party_id = $3)
+           AND ($4 IS NULL OR m.id < $4)
+         ORDER BY m.id DESC LIMIT $5"
+    );
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&sql)
+            .bind(org_id.0)
+            .bind(filter.state.map(MessageState::as_str))
+            .bind(filter.party_id.map(|id| id.0))
+            .bind(filter.before)
+            .bind(filter.limit as i64)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn get(db: &Db, org_id: OrgId, id: MessageId) -> Result<Option<MessageRow>, DbError> {
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN parties p ON p.id = m.party_id
+         WHERE m.org_id = $1 AND m.id = $2"
+    );
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(pool).await?
+    }))
+}
+
+/// A message as the worker sees it when it is time to send: its party's
+/// consent for the channel and whether the address is still the party's,
+/// read in the transaction that takes it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Outgoing {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub party_id: Uuid,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub state: String,
+    pub attempts: i32,
+    pub queued_by_name: String,
+    pub consent_sms_whatsapp: bool,
+    pub consent_email: bool,
+    pub consent_phone: bool,
+    pub consent_letter: bool,
+    pub address_is_the_partys: bool,
+}
+
+const OUTGOING: &str =
+    "SELECT m.id, m.org_id, m.party_id, m.channel, m.recipient, m.subject, m.body, m.state,
+         m.attempts, m.queued_by_name, p.consent_sms_whatsapp, p.consent_email, p.consent_phone,
+         p.consent_letter,
+         EXISTS (SELECT 1 FROM party_emails e WHERE e.party_id = m.party_id AND e.email = m.recipient)
+             AS address_is_the_partys
+     FROM messages m JOIN parties p ON p.id = m.party_id
+     WHERE m.id = $1";
+
+/// Reads a message to send and holds it (and its party's consent) until
+/// the transaction ends: on PostgreSQL by locking both rows, so consent
+/// withdrawn meanwhile waits for this decision and is seen by the next.
+#[tracing::instrument(skip_all)]
+pub async fn take_outgoing(tx: &mut Tx, id: MessageId) -> Result<Option<Outgoing>, DbError> {
+    Ok(match tx {
+        Tx::Sqlite(conn) => sqlx::query_as(OUTGOING).bind(id.0).fetch_optional(&mut **conn).await?,
+        Tx::Postgres(conn) => {
+            sqlx::query_as(&format!("{OUTGOING} FOR UPDATE OF m, p"))
+                .bind(id.0)
+                .fetch_optional(&mut **conn)
+                .await?
+        }
+    })
+}
+
+/// Moves a message to a state with the server's (or the rule's) answer.
+#[tracing::instrument(skip_all)]
+pub async fn set_state(
+    tx: &mut Tx,
+    id: MessageId,
+    state: MessageState,
+    answer: &str,
+    attempts: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let sent_at = (state == MessageState::Sent).then_some(now);
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE messages SET state = $2, answer = $3, attempts = $4, updated_at = $5,
+                 sent_at = COALESCE($6, sent_at)
+             WHERE id = $1",
+        )
+        .bind(id.0)
+        .bind(state.as_str())
+        .bind(answer)
+        .bind(attempts)
+        .bind(now)
+        .bind(sent_at)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Moves a message from one of `from` to `to`; false when it was in none
+/// of them (someone else moved it first).
+#[tracing::instrument(skip_all)]
+pub async fn move_state(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: MessageId,
+    from: &[MessageState],
+    to: MessageState,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+    let placeholders: Vec<String> = (0..from.len()).map(|i| format!("${}", i + 5)).collect();
+    let sql = format!(
+        "UPDATE messages SET state = $3, updated_at = $4 WHERE org_id = $1 AND id = $2 AND state IN ({})",
+        placeholders.join(", ")
+    );
+    let updated = on_tx!(tx, conn => {
+        let mut query = sqlx::query(&sql).bind(org_id.0).bind(id.0).bind(to.as_str()).bind(now);
+        for state in &from {
+            query = query.bind(*state);
+        }
+        query.execute(&mut *conn).await?.rows_affected()
+    });
+    Ok(updated == 1)
+}
+
+/// Where a party may be written to: its e-mail addresses, and whether it
+/// allows e-mail now.
+#[derive(Clone, Debug, Default)]
+pub struct Reachable {
+    pub name: String,
+    pub emails: Vec<String>,
+    pub consent_email: bool,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn reachable(db: &Db, party: PartyId) -> Result<Reachable, DbError> {
+    let (emails, consent) = on_db!(db, pool => {
+        tokio::try_join!(
+            sqlx::query_scalar::<_, String>("SELECT email FROM party_emails WHERE party_id = $1 ORDER BY position")
+                .bind(party.0)
+                .fetch_all(pool),
+            sqlx::query_as::<_, (String, bool)>("SELECT full_name, consent_email FROM parties WHERE id = $1")
+                .bind(party.0)
+                .fetch_optional(pool),
+        )?
+    });
+    let (name, consent_email) = consent.unwrap_or_default();
+    Ok(Reachable { name, emails, consent_email })
+}

@@ -1,0 +1,20 @@
+//! Mensagens: the mail server's settings, the outbox, and writing to a
+//! customer from his page.
+mod compose;
+mod outbox;
+mod smtp;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/email", get(smtp::show).post(smtp::save))
+        .route("/admin/email/test", post(smtp::send_test))
+        .route("/admin/outbox", get(outbox::list))
+        .route("/messages/{id}/retry", post(outbox::retry))
+        .route("/messages/{id}/cancel", post(outbox::cancel))
+        .route("/customers/{id}/messages/new", get(compose::form))
+        .route("/customers/{id}/messages", post(compose::queue))
+}

@@ -1,0 +1,219 @@
+//! Messages through HTTP, against a real SMTP server: the mail server's
+//! page as the browser posts it, the test message's answer, an e-mail
+//! from a customer's page to the server and into his history and the
+//! outbox, the consent rule, and the same over the API.
+use serde_json::{Value, json};
+use std::time::Duration;
+use testkit::{SmtpReceiver, TestApp, web_test};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_string()
+}
+
+async fn customer(t: &TestApp, bearer: &str, consents: &[&str]) -> String {
+    let body = json!({ "kind": "person", "full_name": "Simone Simões Lima", "emails": ["simone@exemplo.com.br"],
+                       "consents": consents });
+    let created = t.api_send(reqwest::Method::POST, bearer, "/api/v1/parties", body).await;
+    assert_eq!(created.status(), 201);
+    created.json::<Value>().await.expect("json")["party"]["id"].as_str().expect("id").to_string()
+}
+
+async fn the_mail_server_page_and_an_email_from_the_profile(t: TestApp) {
+    let Some(smtp) = SmtpReceiver::start() else { return };
+    let (client, csrf) = t.login(&t.admin).await;
+    let empty = t.html(&client, "/admin/email").await;
+    assert!(empty.contains("id=\"smtp-form\"") && empty.contains("id=\"smtp-test-unavailable\""), "{empty}");
+
+    // Every field as the browser sends it; the port alone wrong first.
+    let port = smtp.port.to_string();
+    let mut form = vec![
+        ("csrf_token", csrf.as_str()),
+        ("version", "0"),
+        ("host", "127.0.0.1"),
+        ("port", "abc"),
+        ("tls", "none"),
+        ("username", ""),
+        ("password", ""),
+        ("sender_name", "Concessionária Teste"),
+        ("sender_address", "crm@concessionaria.test"),
+        ("reply_to", ""),
+    ];
+    let refused = client.post(t.url("/admin/email")).form(&form).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("body");
+    assert!(page.contains("Informe uma porta entre 1 e 65535."), "{page}");
+    assert!(page.contains("value=\"crm@concessionaria.test\""), "what was typed stays");
+    form[3] = ("port", port.as_str());
+    let saved = client.post(t.url("/admin/email")).form(&form).send().await.expect("POST");
+    assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/email"));
+    let page = t.html(&client, "/admin/email").await;
+    assert!(page.contains("Configurações de e-mail salvas."), "{page}");
+    assert!(page.contains(&format!("value=\"{port}\"")) && page.contains("Nenhuma senha guardada."));
+    let again = t.html(&client, "/admin/email").await;
+    assert!(!again.contains("Configurações de e-mail salvas."), "the notice is shown once");
+
+    let test = [("csrf_token", csrf.as_str()), ("test_to", "gerente@concessionaria.test")];
+    let sent = client.post(t.url("/admin/email/test")).form(&test).send().await.expect("POST");
+    assert_eq!(sent.status(), 303);
+    let page = t.html(&client, "/admin/email").await;
+    assert!(page.contains("O servidor aceitou a mensagem de teste.") && page.contains("250"), "{page}");
+    let received = smtp.wait_for(1, WAIT).await;
+    assert_eq!(received[0].rcpt_tos, vec!["gerente@concessionaria.test"]);
+
+    // From the customer's page.
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = customer(&t, &bearer, &["email"]).await;
+    let profile = t.html(&client, &format!("/customers/{party}")).await;
+    assert!(profile.contains(&format!("href=\"/customers/{party}/messages/new\"")), "the profile offers it");
+    let compose = t.html(&client, &format!("/customers/{party}/messages/new")).await;
+    assert!(
+        compose.contains("id=\"compose-form\"") && compose.contains("simone@exemplo.com.br"),
+        "{compose}"
+    );
+    let empty_subject = [
+        ("csrf_token", csrf.as_str()),
+        ("to", "simone@exemplo.com.br"),
+        ("subject", ""),
+        ("body", "Olá Simone, seu carro está pronto para retirada."),
+    ];
+    let refused = client
+        .post(t.url(&format!("/customers/{party}/messages")))
+        .form(&empty_subject)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("body").contains("seu carro está pronto"), "the text typed stays");
+    let mut message = empty_subject;
+    message[2] = ("subject", "Seu carro está pronto");
+    let queued = client
+        .post(t.url(&format!("/customers/{party}/messages")))
+        .form(&message)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(
+        (queued.status().as_u16(), location(&queued)),
+        (303, format!("/customers/{party}?tab=history"))
+    );
+    let received = smtp.wait_for(2, WAIT).await;
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[1].rcpt_tos, vec!["simone@exemplo.com.br"]);
+    assert_eq!(received[1].subject, "Seu carro está pronto");
+    assert_eq!(received[1].text.trim(), "Olá Simone, seu carro está pronto para retirada.");
+
+    // Sent shows in the history and the outbox (once the worker recorded it).
+    let mut history = String::new();
+    for _ in 0..100 {
+        history = t.html(&client, &format!("/customers/{party}?tab=history")).await;
+        if history.contains("E-mail enviado") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(history.contains("E-mail enviado") && history.contains("Seu carro está pronto"), "{history}");
+    let outbox = t.html(&client, "/admin/outbox").await;
+    assert!(outbox.contains("data-state=\"sent\"") && outbox.contains("Enviada"), "{outbox}");
+    let filtered = t.html(&client, "/admin/outbox?state=").await;
+    assert!(filtered.contains("data-state=\"sent\""), "the filter's default submission works");
+    let failed_only = t.html(&client, "/admin/outbox?state=failed").await;
+    assert!(failed_only.contains("id=\"outbox-empty\""), "{failed_only}");
+
+    // Consent withdrawn: the page says so, and a post is refused.
+    let withdraw = [
+        ("csrf_token", csrf.as_str()),
+        ("channel", "email"),
+        ("granted", "false"),
+        ("source", "sheet"),
+        ("wording", ""),
+    ];
+    let withdrawn = client
+        .post(t.url(&format!("/customers/{party}/consent")))
+        .form(&withdraw)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(withdrawn.status(), 303);
+    let compose = t.html(&client, &format!("/customers/{party}/messages/new")).await;
+    assert!(
+        compose.contains("id=\"compose-blocked\"") && compose.contains("não autorizou contato por e-mail"),
+        "{compose}"
+    );
+    let refused = client
+        .post(t.url(&format!("/customers/{party}/messages")))
+        .form(&message)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 422);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(smtp.received().len(), 2, "nothing more arrived");
+}
+web_test!(the_mail_server_page_and_an_email_from_the_profile);
+
+async fn messages_over_the_api(t: TestApp) {
+    let Some(smtp) = SmtpReceiver::start() else { return };
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let missing = t
+        .client()
+        .get(t.url("/api/v1/settings/smtp"))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(missing.status(), 404);
+    let settings = json!({ "host": "127.0.0.1", "port": smtp.port, "tls": "none", "password": "s3gredo",
+                           "sender_name": "Loja", "sender_address": "crm@concessionaria.test", "version": 0 });
+    let saved = t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/smtp", settings).await;
+    assert_eq!(saved.status(), 200);
+    let saved: Value = saved.json().await.expect("json");
+    assert_eq!(saved["has_password"], true);
+    assert!(saved.get("password").is_none(), "never sent back");
+    let read = t.api_get(&bearer, "/api/v1/settings/smtp").await;
+    assert_eq!((read["port"].as_u64(), read["version"].as_i64()), (Some(u64::from(smtp.port)), Some(1)));
+    let stale = json!({ "host": "127.0.0.1", "port": smtp.port, "tls": "none", "sender_address": "crm@concessionaria.test", "version": 0 });
+    let conflict = t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/smtp", stale).await;
+    assert_eq!(conflict.status(), 409);
+
+    let party = customer(&t, &bearer, &["email"]).await;
+    let path = format!("/api/v1/parties/{party}/messages");
+    let unknown = json!({ "to": "outra@exemplo.com.br", "subject": "Oi", "body": "Olá" });
+    let refused = t.api_send(reqwest::Method::POST, &bearer, &path, unknown).await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(
+        refused.json::<Value>().await.expect("json")["error"]["fields"]["to"],
+        "Escolha um dos e-mails do cliente."
+    );
+    let email =
+        json!({ "to": "simone@exemplo.com.br", "subject": "Revisão", "body": "Sua revisão é amanhã." });
+    let queued = t.api_send(reqwest::Method::POST, &bearer, &path, email).await;
+    assert_eq!(queued.status(), 201);
+    let queued: Value = queued.json().await.expect("json");
+    let id = queued["id"].as_str().expect("id").to_string();
+    assert_eq!(smtp.wait_for(1, WAIT).await.len(), 1);
+    let mut state = Value::Null;
+    for _ in 0..100 {
+        state = t.api_get(&bearer, &format!("/api/v1/messages/{id}")).await["state"].clone();
+        if state == "sent" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(state, "sent");
+    let listed = t.api_get(&bearer, &format!("/api/v1/messages?party_id={party}&state=sent")).await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+    let bad = t
+        .client()
+        .get(t.url("/api/v1/messages?state=lost"))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(bad.status(), 422);
+    let cancel =
+        t.api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/messages/{id}/cancel"), json!({})).await;
+    assert_eq!(cancel.status(), 409, "a sent message cannot be cancelled");
+}
+web_test!(messages_over_the_api);
