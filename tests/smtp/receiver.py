@@ -26,6 +26,7 @@ class Store:
         # a mail client would show, not what the sender meant to encode.
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         body = message.get_body(("plain", "html"))
+        html = message.get_body(("html",))
         record = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
@@ -33,7 +34,9 @@ class Store:
             "message_id": str(message["message-id"] or ""),
             "from": str(message["from"] or ""),
             "reply_to": str(message["reply-to"] or ""),
-            "text": body.get_content() if body is not None else "",
+            # Line ends as a client shows them, whatever the encoding carried.
+            "text": body.get_content().replace("\r\n", "\n") if body is not None else "",
+            "html": html.get_content().replace("\r\n", "\n") if html is not None else "",
             "attachments": [
                 {"name": part.get_filename(), "size": len(part.get_content())}
                 for part in message.iter_attachments()

@@ -125,7 +125,10 @@ impl Worker<'_> {
             Ok(JobKind::SendMessage) => self.messages().send_queued(&job).await,
             Err(_) => Ok(JobOutcome::Failed(format!("unknown job kind {}", job.claimed.kind))),
         };
-        let outcome = outcome.unwrap_or_else(|error| JobOutcome::Retry(error.to_string()));
+        let outcome = outcome.unwrap_or_else(|error| {
+            tracing::warn!(%error, job = %job.claimed.id, kind = %job.claimed.kind, "job failed; it runs again");
+            JobOutcome::Retry(error.to_string())
+        });
         if let Err(error) = self.finish(&job, outcome, next_wait).await {
             // The lease runs out and the job is claimed again; handlers
             // are idempotent, so running it twice does no harm.

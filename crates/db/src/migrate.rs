@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(14, "0014", "country"),
     migration!(15, "0015", "consent_source_codes"),
     migration!(16, "0016", "messaging"),
+    migration!(17, "0017", "message_templates"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

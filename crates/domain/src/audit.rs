@@ -62,6 +62,7 @@ pub enum AuditEntity {
     InteractionNature,
     InteractionStatus,
     Message,
+    MessageTemplate,
     Organisation,
     Party,
     PartyConsent,
@@ -81,7 +82,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 26] = [
+    pub const ALL: [AuditEntity; 27] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -92,6 +93,7 @@ impl AuditEntity {
         AuditEntity::InteractionNature,
         AuditEntity::InteractionStatus,
         AuditEntity::Message,
+        AuditEntity::MessageTemplate,
         AuditEntity::Organisation,
         AuditEntity::Party,
         AuditEntity::PartyConsent,
@@ -122,6 +124,7 @@ impl AuditEntity {
             AuditEntity::InteractionNature => "interaction_nature",
             AuditEntity::InteractionStatus => "interaction_status",
             AuditEntity::Message => "message",
+            AuditEntity::MessageTemplate => "message_template",
             AuditEntity::Organisation => "organisation",
             AuditEntity::Party => "party",
             AuditEntity::PartyConsent => "party_consent",

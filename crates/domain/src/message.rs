@@ -91,6 +91,59 @@ impl MessageDraft {
     }
 }
 
+/// An e-mail template as typed: a name, the language it is written in, a
+/// subject and an HTML body with variables. Whether its variables and
+/// syntax hold is judged by the template engine (`render::email::check`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateDraft {
+    pub name: String,
+    pub locale: crate::Locale,
+    pub subject: String,
+    pub body: String,
+}
+
+impl TemplateDraft {
+    pub fn parse(
+        name: &str,
+        locale: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<TemplateDraft, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let name = name.trim();
+        if name.is_empty() {
+            errors.add("name", "error-required");
+        } else if name.chars().count() > 120 {
+            errors.add("name", "error-too-long");
+        }
+        let locale = crate::Locale::parse(locale);
+        if locale.is_none() {
+            errors.add("locale", "error-locale-invalid");
+        }
+        let subject = subject.trim();
+        if subject.is_empty() {
+            errors.add("subject", "error-required");
+        } else if subject.chars().count() > SUBJECT_MAX {
+            errors.add("subject", "error-too-long");
+        }
+        let body = body.trim();
+        if body.is_empty() {
+            errors.add("body", "error-required");
+        } else if body.len() > BODY_MAX {
+            errors.add("body", "error-too-long");
+        }
+        match locale {
+            Some(locale) if errors.is_empty() => Ok(TemplateDraft {
+                name: name.to_string(),
+                locale,
+                subject: subject.to_string(),
+                body: body.to_string(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 string_enum!(
     /// How the connection to the mail server is protected: not at all (a
     /// relay on the same machine), upgraded with STARTTLS (port 587), or

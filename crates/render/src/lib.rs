@@ -3,4 +3,5 @@
 #![forbid(unsafe_code)]
 
 pub mod chart;
+pub mod email;
 pub mod ical;

@@ -24,7 +24,10 @@ pub struct ReceivedMail {
     pub message_id: String,
     pub from: String,
     pub reply_to: String,
+    /// The text part (or the only part).
     pub text: String,
+    /// The HTML part, when there is one.
+    pub html: String,
     pub attachments: Vec<ReceivedAttachment>,
 }
 

@@ -4,6 +4,9 @@
 //! a message was queued may have been withdrawn since.
 mod send;
 pub mod smtp;
+mod templates;
+
+pub use templates::TemplateView;
 
 use crate::{Actor, AppError, Messages};
 use chrono::{DateTime, Utc};
@@ -116,8 +119,18 @@ pub struct Reachable {
     pub name: String,
     pub emails: Vec<String>,
     pub consent_email: bool,
+    pub city: String,
+    pub state: String,
     /// Whether the organisation has a mail server to send through.
     pub server_ready: bool,
+}
+
+/// What an e-mail says: written for this one message, or a template
+/// filled in for the customer when it is queued.
+#[derive(Clone, Debug)]
+pub enum EmailContent<'a> {
+    Written { subject: &'a str, body: &'a str },
+    Template(Uuid),
 }
 
 /// The key of the job that sends a message: queueing it twice is one job.
@@ -201,8 +214,22 @@ impl Messages<'_> {
             to: to.as_str(),
             subject: "Vínculo: mensagem de teste",
             text: "Esta é uma mensagem de teste do Vínculo: o servidor de e-mail está configurado.",
+            html: None,
         };
         Ok(Mailer::send_once(&server, &envelope).await.map_err(|failure| failure.answer))
+    }
+
+    /// A template filled in for this customer, to show before sending.
+    #[tracing::instrument(skip_all)]
+    pub async fn preview(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        template: Uuid,
+    ) -> Result<render::email::RenderedEmail, AppError> {
+        let found = self.reachable(actor, party).await?;
+        let to = found.emails.first().cloned().unwrap_or_default();
+        Ok(self.fill(actor, template, &found, &to).await?.1)
     }
 
     /// The party's e-mail addresses and whether he allows e-mail.
@@ -213,6 +240,8 @@ impl Messages<'_> {
             tokio::try_join!(repo::reachable(&self.db, party.id()), smtp_repo::get(&self.db, actor.org_id))?;
         Ok(Reachable {
             name: found.name,
+            city: found.city,
+            state: found.state,
             emails: found.emails,
             consent_email: found.consent_email,
             server_ready: server.is_some(),
@@ -227,13 +256,21 @@ impl Messages<'_> {
         actor: &Actor,
         party: PartyId,
         to: &str,
-        subject: &str,
-        body: &str,
+        content: EmailContent<'_>,
     ) -> Result<MessageId, AppError> {
         let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let found = repo::reachable(&self.db, reached.id()).await?;
+        let found = self.reachable(actor, reached.id()).await?;
         let known: Vec<Email> = found.emails.iter().filter_map(|e| Email::parse(e).ok()).collect();
-        let draft = MessageDraft::email(to, subject, body, &known)?;
+        let (draft, html, template) = match content {
+            EmailContent::Written { subject, body } => {
+                (MessageDraft::email(to, subject, body, &known)?, String::new(), None)
+            }
+            EmailContent::Template(id) => {
+                let (template, filled) = self.fill(actor, id, &found, to.trim()).await?;
+                let draft = MessageDraft::email(to, &filled.subject, &filled.text, &known)?;
+                (draft, filled.html, Some(template.id))
+            }
+        };
         if !found.consent_email {
             return Err(ValidationErrors::single("to", "error-message-no-consent").into());
         }
@@ -249,6 +286,8 @@ impl Messages<'_> {
                 recipient: draft.recipient.as_str(),
                 subject: &draft.subject,
                 body: &draft.body,
+                body_html: &html,
+                template_id: template,
                 queued_by: actor.user_id,
                 queued_by_name: &actor.display_name,
             },

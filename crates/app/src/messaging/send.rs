@@ -40,6 +40,7 @@ impl Messages<'_> {
             to: &message.recipient,
             subject: &message.subject,
             text: &message.body,
+            html: (!message.body_html.is_empty()).then_some(message.body_html.as_str()),
         };
         match self.mailer.send(message.org_id, &server, &envelope).await {
             Ok(answer) => {

@@ -2,7 +2,7 @@
 //! per organisation, built again when its settings change.
 use db::repo::smtp::SmtpRow;
 use domain::message::SmtpTls;
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Mailbox, MultiPart, header::ContentType};
 use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -31,6 +31,8 @@ pub struct Envelope<'a> {
     pub to: &'a str,
     pub subject: &'a str,
     pub text: &'a str,
+    /// A message from a template goes as HTML with the text beside it.
+    pub html: Option<&'a str>,
 }
 
 /// Keeps each organisation's transport (and its pool of open connections)
@@ -104,12 +106,18 @@ fn compose(server: &SmtpRow, envelope: &Envelope<'_>) -> Result<Message, SendFai
         .from(from)
         .to(Mailbox::new(None, envelope.to.parse().map_err(client_failure)?))
         .subject(envelope.subject)
-        .message_id(Some(format!("<{}@{}>", envelope.message_id, domain_of(&server.sender_address))))
-        .header(ContentType::TEXT_PLAIN);
+        .message_id(Some(format!("<{}@{}>", envelope.message_id, domain_of(&server.sender_address))));
     if !server.reply_to.is_empty() {
         builder = builder.reply_to(Mailbox::new(None, server.reply_to.parse().map_err(client_failure)?));
     }
-    builder.body(envelope.text.to_string()).map_err(client_failure)
+    match envelope.html {
+        Some(html) => builder
+            .multipart(MultiPart::alternative_plain_html(envelope.text.to_string(), html.to_string()))
+            .map_err(client_failure),
+        None => {
+            builder.header(ContentType::TEXT_PLAIN).body(envelope.text.to_string()).map_err(client_failure)
+        }
+    }
 }
 
 fn domain_of(address: &str) -> &str {

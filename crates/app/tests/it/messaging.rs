@@ -1,7 +1,7 @@
 //! The outbox against a real SMTP server (aiosmtpd on 127.0.0.1): consent
 //! read when it is time to send, retries with backoff, one send per job.
 use crate::{app_with_admin, app_with_admin_on};
-use app::messaging::{MessageView, OutboxQuery};
+use app::messaging::{EmailContent, MessageView, OutboxQuery};
 use app::parties::PartyInput;
 use app::{Actor, App, AppError, Clock, Settings};
 use domain::PartyId;
@@ -13,6 +13,10 @@ use std::time::Duration;
 use testkit::{SmtpReceiver, TestDb, db_test};
 
 const WAIT: Duration = Duration::from_secs(10);
+
+fn written<'a>(subject: &'a str, body: &'a str) -> EmailContent<'a> {
+    EmailContent::Written { subject, body }
+}
 
 async fn customer(app: &App, admin: &Actor, name: &str, email: &str, consents: &[&str]) -> PartyId {
     let draft = PartyDraft { full_name: name.into(), emails: vec![email.into()], ..Default::default() };
@@ -63,8 +67,7 @@ async fn an_email_reaches_the_server_and_the_history(t: TestDb) {
             &admin,
             joao,
             "JOAO@exemplo.com.br",
-            "Revisão do seu carro",
-            "Olá João, sua revisão está marcada para sexta-feira.",
+            written("Revisão do seu carro", "Olá João, sua revisão está marcada para sexta-feira."),
         )
         .await
         .expect("queued");
@@ -102,19 +105,19 @@ async fn without_consent_nothing_is_sent(t: TestDb) {
     point_at(&app, &admin, smtp.port).await;
     // Never allowed: refused when queued, with a field message.
     let ana = customer(&app, &admin, "Ana Souza", "ana@exemplo.com.br", &["phone"]).await;
-    match app.messages().queue_email(&admin, ana, "ana@exemplo.com.br", "Oferta", "Olá").await {
+    match app.messages().queue_email(&admin, ana, "ana@exemplo.com.br", written("Oferta", "Olá")).await {
         Err(AppError::Validation(errors)) => assert_eq!(errors.fields().collect::<Vec<_>>(), vec!["to"]),
         other => panic!("expected a refusal, got {other:?}"),
     }
     // Not one of the party's addresses: refused too.
     let bia = customer(&app, &admin, "Beatriz Lima", "bia@exemplo.com.br", &["email"]).await;
-    match app.messages().queue_email(&admin, bia, "outra@exemplo.com.br", "Oferta", "Olá").await {
+    match app.messages().queue_email(&admin, bia, "outra@exemplo.com.br", written("Oferta", "Olá")).await {
         Err(AppError::Validation(errors)) => assert_eq!(errors.fields().collect::<Vec<_>>(), vec!["to"]),
         other => panic!("expected a refusal, got {other:?}"),
     }
     // Allowed when queued, withdrawn before the worker runs: refused then.
     app.messages()
-        .queue_email(&admin, bia, "bia@exemplo.com.br", "Oferta", "Olá Beatriz")
+        .queue_email(&admin, bia, "bia@exemplo.com.br", written("Oferta", "Olá Beatriz"))
         .await
         .expect("queued");
     let withdraw = ConsentChange::parse("email", false, "phone", "Não quero e-mails").expect("change");
@@ -145,7 +148,10 @@ async fn a_server_down_is_retried_with_backoff_then_reported(t: TestDb) {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
     point_at(&app, &admin, closed).await;
     let joao = customer(&app, &admin, "João Conceição", "joao@exemplo.com.br", &["email"]).await;
-    app.messages().queue_email(&admin, joao, "joao@exemplo.com.br", "Revisão", "Olá").await.expect("queued");
+    app.messages()
+        .queue_email(&admin, joao, "joao@exemplo.com.br", written("Revisão", "Olá"))
+        .await
+        .expect("queued");
 
     assert_eq!(run_jobs(&app).await, 1);
     let waiting = only_message(&app, &admin, joao).await;
@@ -191,7 +197,12 @@ async fn two_workers_never_send_one_message_twice(t: TestDb) {
                 .await;
         first
             .messages()
-            .queue_email(&admin, party, &format!("c{n}@exemplo.com.br"), &format!("Mensagem {n}"), "Olá")
+            .queue_email(
+                &admin,
+                party,
+                &format!("c{n}@exemplo.com.br"),
+                written(&format!("Mensagem {n}"), "Olá"),
+            )
             .await
             .expect("queued");
     }
@@ -227,3 +238,65 @@ async fn the_password_is_kept_and_never_shown(t: TestDb) {
     assert!(!trail.contains("s3gredo"), "the password is not in the audit trail");
 }
 db_test!(the_password_is_kept_and_never_shown);
+
+async fn a_template_is_checked_when_saved_and_filled_for_each_customer(t: TestDb) {
+    let Some(smtp) = SmtpReceiver::start() else { return };
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    point_at(&app, &admin, smtp.port).await;
+    let draft = |subject: &str, body: &str| {
+        domain::message::TemplateDraft::parse("Revisão", "pt-BR", subject, body).expect("draft")
+    };
+    let refused = |result: Result<_, AppError>| match result {
+        Err(AppError::Validation(errors)) => {
+            errors.0.iter().map(|e| (e.field.to_string(), e.message)).collect::<Vec<_>>()
+        }
+        other => panic!("expected a field message, got {other:?}"),
+    };
+    let unknown =
+        app.messages().save_template(&admin, None, 0, draft("Oi", "<p>{{ cliente.apelido }}</p>")).await;
+    assert_eq!(refused(unknown), vec![("body".to_string(), "error-template-unknown-variable")]);
+    let broken =
+        app.messages().save_template(&admin, None, 0, draft("Oi {{ cliente.nome", "<p>ok</p>")).await;
+    assert_eq!(refused(broken), vec![("subject".to_string(), "error-template-syntax")]);
+    assert!(app.messages().templates(&admin).await.expect("list").is_empty(), "nothing saved");
+
+    let template = app
+        .messages()
+        .save_template(
+            &admin,
+            None,
+            0,
+            draft(
+                "{{ cliente.primeiro_nome }}, sua revisão",
+                "<p>Olá {{ cliente.primeiro_nome }},</p><p>sua revisão em {{ cliente.cidade }} está marcada.</p><p>{{ usuario.nome }}<br>{{ organizacao.nome }}</p>",
+            ),
+        )
+        .await
+        .expect("saved");
+    let again = app.messages().save_template(&admin, None, 0, draft("Outro", "<p>x</p>")).await;
+    assert!(matches!(again, Err(AppError::Taken(_))), "one name per language");
+
+    let draft = PartyDraft {
+        full_name: "João Conceição".into(),
+        emails: vec!["joao@exemplo.com.br".into()],
+        address: domain::party::AddressDraft {
+            city: "Campinas".into(),
+            state: "SP".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let input = PartyInput { draft, consents: vec!["email".into()] };
+    let joao = PartyId(app.parties().create_party(&admin, input).await.expect("customer").party.id);
+    let preview = app.messages().preview(&admin, joao, template.id).await.expect("preview");
+    assert_eq!(preview.subject, "João, sua revisão");
+    let content = EmailContent::Template(template.id);
+    app.messages().queue_email(&admin, joao, "joao@exemplo.com.br", content).await.expect("queued");
+    run_jobs(&app).await;
+    let received = smtp.wait_for(1, WAIT).await;
+    assert_eq!(received[0].subject, "João, sua revisão");
+    assert!(received[0].html.contains("<p>Olá João,</p>"), "{}", received[0].html);
+    assert!(received[0].text.contains("sua revisão em Campinas está marcada."), "{}", received[0].text);
+    assert!(received[0].text.contains("Maria da Silva\nLoja Centro"), "{:?}", received[0].text);
+}
+db_test!(a_template_is_checked_when_saved_and_filled_for_each_customer);

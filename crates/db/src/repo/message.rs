@@ -14,6 +14,9 @@ pub struct NewMessage<'a> {
     pub recipient: &'a str,
     pub subject: &'a str,
     pub body: &'a str,
+    /// The HTML of a message made from a template ('' for plain text).
+    pub body_html: &'a str,
+    pub template_id: Option<Uuid>,
     pub queued_by: UserId,
     pub queued_by_name: &'a str,
 }
@@ -23,8 +26,8 @@ pub async fn insert(tx: &mut Tx, message: &NewMessage<'_>, now: DateTime<Utc>) -
     on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO messages (id, org_id, party_id, channel, recipient, subject, body, state,
-                 queued_by, queued_by_name, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $10)",
+                 queued_by, queued_by_name, created_at, updated_at, body_html, template_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $10, $11, $12)",
         )
         .bind(message.id.0)
         .bind(message.org_id.0)
@@ -36,6 +39,8 @@ pub async fn insert(tx: &mut Tx, message: &NewMessage<'_>, now: DateTime<Utc>) -
         .bind(message.queued_by.0)
         .bind(message.queued_by_name)
         .bind(now)
+        .bind(message.body_html)
+        .bind(message.template_id)
         .execute(&mut *conn)
         .await?;
     });
@@ -117,6 +122,7 @@ pub struct Outgoing {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    pub body_html: String,
     pub state: String,
     pub attempts: i32,
     pub queued_by_name: String,
@@ -128,7 +134,7 @@ pub struct Outgoing {
 }
 
 const OUTGOING: &str =
-    "SELECT m.id, m.org_id, m.party_id, m.channel, m.recipient, m.subject, m.body, m.state,
+    "SELECT m.id, m.org_id, m.party_id, m.channel, m.recipient, m.subject, m.body, m.body_html, m.state,
          m.attempts, m.queued_by_name, p.consent_sms_whatsapp, p.consent_email, p.consent_phone,
          p.consent_letter,
          EXISTS (SELECT 1 FROM party_emails e WHERE e.party_id = m.party_id AND e.email = m.recipient)
@@ -215,6 +221,8 @@ pub struct Reachable {
     pub name: String,
     pub emails: Vec<String>,
     pub consent_email: bool,
+    pub city: String,
+    pub state: String,
 }
 
 #[tracing::instrument(skip_all)]
@@ -224,11 +232,13 @@ pub async fn reachable(db: &Db, party: PartyId) -> Result<Reachable, DbError> {
             sqlx::query_scalar::<_, String>("SELECT email FROM party_emails WHERE party_id = $1 ORDER BY position")
                 .bind(party.0)
                 .fetch_all(pool),
-            sqlx::query_as::<_, (String, bool)>("SELECT full_name, consent_email FROM parties WHERE id = $1")
-                .bind(party.0)
-                .fetch_optional(pool),
+            sqlx::query_as::<_, (String, bool, String, String)>(
+                "SELECT full_name, consent_email, city, state FROM parties WHERE id = $1"
+            )
+            .bind(party.0)
+            .fetch_optional(pool),
         )?
     });
-    let (name, consent_email) = consent.unwrap_or_default();
-    Ok(Reachable { name, emails, consent_email })
+    let (name, consent_email, city, state) = consent.unwrap_or_default();
+    Ok(Reachable { name, emails, consent_email, city, state })
 }

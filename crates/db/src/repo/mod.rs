@@ -10,6 +10,7 @@ pub mod job;
 pub mod list_view;
 pub mod merge;
 pub mod message;
+pub mod message_template;
 pub mod organisation;
 pub mod party;
 pub mod registry_settings;

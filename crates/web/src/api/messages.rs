@@ -5,7 +5,7 @@ use super::responses::{Conflict, Forbidden, Invalid, NotFound};
 use crate::AppState;
 use crate::error::{ApiResult, Error};
 use crate::extract::{Api, ApiJson, Id, Query};
-use app::messaging::{MessageView, OutboxQuery, SmtpView};
+use app::messaging::{EmailContent, MessageView, OutboxQuery, SmtpView, TemplateView};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Json;
@@ -13,7 +13,7 @@ use axum::routing;
 use chrono::{DateTime, Utc};
 use domain::PartyId;
 use domain::ids::MessageId;
-use domain::message::{MessageState, SmtpSettings, SmtpTls};
+use domain::message::{MessageState, SmtpSettings, SmtpTls, TemplateDraft};
 use domain::party::Channel;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -28,10 +28,25 @@ pub fn routes() -> Router<AppState> {
         .route("/messages/{id}", routing::get(message))
         .route("/messages/{id}/retry", routing::post(retry))
         .route("/messages/{id}/cancel", routing::post(cancel))
+        .route("/message-templates", routing::get(list_templates).post(create_template))
+        .route("/message-templates/{id}", routing::get(get_template).put(update_template))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(smtp_settings, save_smtp_settings, send_test, queue_email, outbox, message, retry, cancel))]
+#[openapi(paths(
+    smtp_settings,
+    save_smtp_settings,
+    send_test,
+    queue_email,
+    outbox,
+    message,
+    retry,
+    cancel,
+    list_templates,
+    create_template,
+    get_template,
+    update_template
+))]
 pub struct Doc;
 
 /// The organisation's mail server; `404` until it is set. Never the password.
@@ -91,7 +106,11 @@ pub async fn queue_email(
     ApiJson(draft): ApiJson<EmailDraft>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     let messages = state.app.messages();
-    let id = messages.queue_email(&actor, party, &draft.to, &draft.subject, &draft.body).await?;
+    let content = match draft.template_id {
+        Some(template) => EmailContent::Template(template),
+        None => EmailContent::Written { subject: &draft.subject, body: &draft.body },
+    };
+    let id = messages.queue_email(&actor, party, &draft.to, content).await?;
     let queued = messages.message(&actor, id).await?;
     Ok((StatusCode::CREATED, Json(queued.try_into()?)))
 }
@@ -145,7 +164,92 @@ pub async fn cancel(Api { state, actor }: Api, Id(id): Id<MessageId>) -> ApiResu
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/v1/message-templates", tag = "messages", security(("bearer" = [])),
+    responses((status = 200, body = Vec<MessageTemplate>)))]
+pub async fn list_templates(Api { state, actor }: Api) -> ApiResult<Json<Vec<MessageTemplate>>> {
+    let found = state.app.messages().templates(&actor).await?;
+    Ok(Json(found.into_iter().map(MessageTemplate::from).collect()))
+}
+
+/// Creates a template. A syntax error or a variable that does not exist is
+/// `422` naming `subject` or `body`, found now rather than when sending.
+#[utoipa::path(post, path = "/api/v1/message-templates", tag = "messages", security(("bearer" = [])),
+    request_body = TemplateDraftBody, responses((status = 201, body = MessageTemplate), Invalid, Forbidden, Conflict))]
+pub async fn create_template(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<TemplateDraftBody>,
+) -> ApiResult<(StatusCode, Json<MessageTemplate>)> {
+    let draft = TemplateDraft::parse(&body.name, &body.locale, &body.subject, &body.body)?;
+    let saved = state.app.messages().save_template(&actor, None, 0, draft).await?;
+    Ok((StatusCode::CREATED, Json(saved.into())))
+}
+
+#[utoipa::path(get, path = "/api/v1/message-templates/{id}", tag = "messages", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = MessageTemplate), NotFound))]
+pub async fn get_template(Api { state, actor }: Api, Id(id): Id<Uuid>) -> ApiResult<Json<MessageTemplate>> {
+    Ok(Json(state.app.messages().template(&actor, id).await?.into()))
+}
+
+/// Changes a template at the `version` read (`409` when someone saved since).
+#[utoipa::path(put, path = "/api/v1/message-templates/{id}", tag = "messages", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = TemplateDraftBody,
+    responses((status = 200, body = MessageTemplate), Invalid, NotFound, Conflict))]
+pub async fn update_template(
+    Api { state, actor }: Api,
+    Id(id): Id<Uuid>,
+    ApiJson(body): ApiJson<TemplateDraftBody>,
+) -> ApiResult<Json<MessageTemplate>> {
+    let draft = TemplateDraft::parse(&body.name, &body.locale, &body.subject, &body.body)?;
+    let saved = state.app.messages().save_template(&actor, Some(id), body.version, draft).await?;
+    Ok(Json(saved.into()))
+}
+
 // The public JSON of this capability.
+
+#[derive(Deserialize, ToSchema)]
+pub struct TemplateDraftBody {
+    #[schema(min_length = 1)]
+    pub name: String,
+    /// `pt-BR`, `en` or `pt-PT`.
+    pub locale: String,
+    #[schema(min_length = 1)]
+    pub subject: String,
+    /// HTML with variables: `{{ cliente.nome }}`, `{{ cliente.primeiro_nome }}`,
+    /// `{{ cliente.email }}`, `{{ cliente.cidade }}`, `{{ cliente.uf }}`,
+    /// `{{ usuario.nome }}`, `{{ usuario.email }}`, `{{ organizacao.nome }}`.
+    #[schema(min_length = 1)]
+    pub body: String,
+    /// The version read (for changes).
+    #[serde(default)]
+    pub version: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageTemplate {
+    pub id: Uuid,
+    pub name: String,
+    pub locale: String,
+    pub subject: String,
+    pub body: String,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+}
+
+impl From<TemplateView> for MessageTemplate {
+    fn from(view: TemplateView) -> MessageTemplate {
+        MessageTemplate {
+            id: view.id,
+            name: view.name,
+            locale: view.locale.tag().to_string(),
+            subject: view.subject,
+            body: view.body,
+            version: view.version,
+            updated_at: view.updated_at,
+            updated_by: view.updated_by,
+        }
+    }
+}
 
 #[derive(Deserialize, ToSchema)]
 pub struct SmtpDraft {
@@ -212,16 +316,19 @@ pub struct TestOutcome {
     pub answer: String,
 }
 
+/// An e-mail written here (`subject` and `body`), or a template filled in
+/// for the party (`template_id`; `subject` and `body` are then ignored).
 #[derive(Deserialize, ToSchema)]
 pub struct EmailDraft {
     /// One of the party's own e-mail addresses.
     #[schema(min_length = 1)]
     pub to: String,
-    #[schema(min_length = 1)]
+    #[serde(default)]
     pub subject: String,
     /// Plain text.
-    #[schema(min_length = 1)]
+    #[serde(default)]
     pub body: String,
+    pub template_id: Option<Uuid>,
 }
 
 #[derive(Serialize, ToSchema)]

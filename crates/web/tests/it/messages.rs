@@ -217,3 +217,68 @@ async fn messages_over_the_api(t: TestApp) {
     assert_eq!(cancel.status(), 409, "a sent message cannot be cancelled");
 }
 web_test!(messages_over_the_api);
+
+async fn a_template_written_in_the_form_and_sent_from_the_profile(t: TestApp) {
+    let Some(smtp) = SmtpReceiver::start() else { return };
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let settings = json!({ "host": "127.0.0.1", "port": smtp.port, "tls": "none",
+                           "sender_address": "crm@concessionaria.test", "version": 0 });
+    assert_eq!(
+        t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/smtp", settings).await.status(),
+        200
+    );
+    let (client, csrf) = t.login(&t.admin).await;
+    let page = t.html(&client, "/admin/templates/new").await;
+    assert!(page.contains("cliente.primeiro_nome"), "the variables are listed: {page}");
+    let mut form = vec![
+        ("csrf_token", csrf.as_str()),
+        ("version", "0"),
+        ("name", "Carro pronto"),
+        ("locale", "pt-BR"),
+        ("subject", "{{ cliente.primeiro_nome }}, seu carro está pronto"),
+        ("body", "<p>Olá {{ cliente.apelido }},</p>"),
+    ];
+    let refused = client.post(t.url("/admin/templates")).form(&form).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("body");
+    assert!(page.contains("usa uma variável que não existe"), "{page}");
+    assert!(page.contains("Olá {{ cliente.apelido }}"), "what was typed stays");
+    form[5] = (
+        "body",
+        "<p>Olá {{ cliente.primeiro_nome }},</p><p>pode retirar seu carro.</p><p>{{ usuario.nome }}</p>",
+    );
+    let saved = client.post(t.url("/admin/templates")).form(&form).send().await.expect("POST");
+    assert_eq!(saved.status(), 303);
+    let template_path = location(&saved);
+    let page = t.html(&client, &template_path).await;
+    assert!(
+        page.contains("Modelo salvo.") && page.contains("Maria, seu carro está pronto"),
+        "sample shown: {page}"
+    );
+    let template = template_path.trim_start_matches("/admin/templates/").to_string();
+    let list = t.html(&client, "/admin/templates").await;
+    assert!(list.contains("Carro pronto"), "{list}");
+
+    let party = customer(&t, &bearer, &["email"]).await;
+    let compose = t.html(&client, &format!("/customers/{party}/messages/new?template={template}")).await;
+    assert!(
+        compose.contains("Simone, seu carro está pronto") && compose.contains("Gerente Teste"),
+        "{compose}"
+    );
+    let send =
+        [("csrf_token", csrf.as_str()), ("to", "simone@exemplo.com.br"), ("template_id", template.as_str())];
+    let queued =
+        client.post(t.url(&format!("/customers/{party}/messages"))).form(&send).send().await.expect("POST");
+    assert_eq!(queued.status(), 303);
+    let received = smtp.wait_for(1, WAIT).await;
+    assert_eq!(received[0].subject, "Simone, seu carro está pronto");
+    assert!(received[0].html.contains("<p>Olá Simone,</p>"), "{}", received[0].html);
+    assert!(received[0].text.contains("pode retirar seu carro."), "{}", received[0].text);
+
+    let over_api =
+        json!({ "name": "Outro", "locale": "pt-BR", "subject": "Oi {{ cliente.nome", "body": "<p>x</p>" });
+    let refused = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/message-templates", over_api).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.json::<Value>().await.expect("json")["error"]["fields"]["subject"].is_string());
+}
+web_test!(a_template_written_in_the_form_and_sent_from_the_profile);

@@ -3,6 +3,7 @@
 mod compose;
 mod outbox;
 mod smtp;
+mod templates;
 
 use crate::AppState;
 use axum::Router;
@@ -13,6 +14,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/email", get(smtp::show).post(smtp::save))
         .route("/admin/email/test", post(smtp::send_test))
         .route("/admin/outbox", get(outbox::list))
+        .route("/admin/templates", get(templates::list).post(templates::create))
+        .route("/admin/templates/new", get(templates::new_form))
+        .route("/admin/templates/{id}", get(templates::edit_form).post(templates::update))
         .route("/messages/{id}/retry", post(outbox::retry))
         .route("/messages/{id}/cancel", post(outbox::cancel))
         .route("/customers/{id}/messages/new", get(compose::form))

@@ -127,6 +127,8 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         "/admin/registry".into(),
         "/admin/email".into(),
         "/admin/outbox".into(),
+        "/admin/templates".into(),
+        "/admin/templates/new".into(),
         format!("/customers/{party}/messages/new"),
     ];
     let keys = message_keys();

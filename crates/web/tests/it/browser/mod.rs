@@ -1229,6 +1229,18 @@ async fn email_from_the_profile_through_a_real_mail_server() {
     browser.screenshot("messages-smtp-settings").await;
     assert_eq!(smtp.wait_for(1, Duration::from_secs(10)).await.len(), 1);
 
+    // A template with a variable, checked as it is saved.
+    client.goto(&t.url("/admin/registry")).await.expect("settings");
+    click(client, "#email-templates").await;
+    click(client, "#new-template").await;
+    fill(client, "#name", "Carro pronto").await;
+    fill(client, "#subject", "{{ cliente.primeiro_nome }}, seu carro está pronto").await;
+    fill(client, "#body", "<p>Olá {{ cliente.primeiro_nome }},</p><p>pode retirar seu carro.</p>").await;
+    click(client, "#template-save").await;
+    wait_for_text(client, "#flash", "Modelo salvo.").await;
+    wait_for_text(client, "#template-sample", "Maria, seu carro está pronto").await;
+    browser.screenshot("messages-template").await;
+
     let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
     let body = serde_json::json!({ "kind": "person", "full_name": "Simone Simões Lima",
         "emails": ["simone@exemplo.com.br"], "consents": ["email"] });
@@ -1240,15 +1252,16 @@ async fn email_from_the_profile_through_a_real_mail_server() {
     client.goto(&t.url(&format!("/customers/{party}"))).await.expect("profile");
     click(client, "#send-email").await;
     wait_for_text(client, "h1", "Enviar e-mail").await;
-    fill(client, "#subject", "Seu carro está pronto").await;
-    fill(client, "#body", "Olá Simone,\n\nseu carro está pronto para retirada.").await;
+    fill(client, "#template", &template_choice(client).await).await;
+    click(client, "#compose-use-template").await;
+    wait_for_text(client, "#compose-preview", "Simone, seu carro está pronto").await;
     browser.screenshot("messages-compose").await;
     click(client, "#compose-send").await;
     wait_for_text(client, "#flash", "E-mail na caixa de saída").await;
     let received = smtp.wait_for(2, Duration::from_secs(10)).await;
     assert_eq!(received.len(), 2);
-    assert_eq!(received[1].subject, "Seu carro está pronto");
-    assert!(received[1].text.contains("seu carro está pronto para retirada."), "{}", received[1].text);
+    assert_eq!(received[1].subject, "Simone, seu carro está pronto");
+    assert!(received[1].text.contains("pode retirar seu carro."), "{}", received[1].text);
     for _ in 0..50 {
         client.refresh().await.expect("reload");
         let history = client.find(Locator::Css("main")).await.expect("main").text().await.unwrap_or_default();
@@ -1276,4 +1289,11 @@ async fn email_from_the_profile_through_a_real_mail_server() {
     assert!(client.find(Locator::Css("#compose-send")).await.is_err(), "no send button");
     assert_eq!(smtp.received().len(), 2, "nothing more arrived");
     browser.close().await;
+}
+
+/// The value of the compose page's only template.
+async fn template_choice(client: &Client) -> String {
+    let option =
+        client.find(Locator::Css("#template option:nth-child(2)")).await.expect("a template to choose");
+    option.attr("value").await.expect("value").unwrap_or_default()
 }
