@@ -21,8 +21,12 @@ pub struct JobSettings {
     /// How often an idle worker looks for due jobs (jobs queued by this
     /// process wake it at once).
     pub idle_poll: Duration,
-    /// How many jobs one claim takes, and how many run at once.
+    /// How many jobs one claim takes.
     pub batch: u32,
+    /// How many of them run at once: as many as the mail server gets
+    /// connections. More only wait, and every job in flight when a worker
+    /// dies is one that may have reached the server unrecorded.
+    pub concurrency: usize,
 }
 
 impl Default for JobSettings {
@@ -32,6 +36,7 @@ impl Default for JobSettings {
             retry: RetryPolicy::default(),
             idle_poll: Duration::from_secs(2),
             batch: 32,
+            concurrency: 8,
         }
     }
 }
@@ -111,7 +116,7 @@ impl Worker<'_> {
         let claimed = repo::claim(&self.db, now, now + lease, settings.batch).await?;
         let count = claimed.len();
         futures_util::stream::iter(claimed)
-            .for_each_concurrent(settings.batch as usize, |job| self.run_job(job))
+            .for_each_concurrent(settings.concurrency.max(1), |job| self.run_job(job))
             .await;
         Ok(count)
     }
