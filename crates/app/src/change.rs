@@ -19,6 +19,11 @@ pub(crate) struct Change<'a> {
     by: By<'a>,
     /// When the change happens: its audit entry and its history event agree.
     pub at: DateTime<Utc>,
+    /// How many tries a webhook delivery this change queues gets.
+    webhook_attempts: u32,
+    /// This process's worker, woken once the change commits if it queued work.
+    worker: std::sync::Arc<tokio::sync::Notify>,
+    queued_work: bool,
 }
 
 /// Who makes a change: a person (or his API token), the server's
@@ -38,7 +43,14 @@ impl App {
     }
 
     pub(crate) async fn change_by<'a>(&self, by: By<'a>) -> Result<Change<'a>, AppError> {
-        Ok(Change { tx: self.db.begin().await?, by, at: self.now() })
+        Ok(Change {
+            tx: self.db.begin().await?,
+            by,
+            at: self.now(),
+            webhook_attempts: self.settings.jobs.retry.attempts,
+            worker: self.jobs_waiting.clone(),
+            queued_work: false,
+        })
     }
 }
 
@@ -46,8 +58,15 @@ impl<'a> Change<'a> {
     /// A change that continues a transaction already open, for work that
     /// first read what it decides on under a lock (the worker taking a
     /// message).
-    pub(crate) fn within(tx: Tx, by: By<'a>, at: DateTime<Utc>) -> Change<'a> {
-        Change { tx, by, at }
+    pub(crate) fn within(app: &App, tx: Tx, by: By<'a>, at: DateTime<Utc>) -> Change<'a> {
+        Change {
+            tx,
+            by,
+            at,
+            webhook_attempts: app.settings.jobs.retry.attempts,
+            worker: app.jobs_waiting.clone(),
+            queued_work: false,
+        }
     }
 }
 
@@ -92,11 +111,25 @@ impl Change<'_> {
             By::OnBehalf(org_id, name) => (org_id, name),
         };
         timeline_repo::record(&mut self.tx, org_id, party, &event, label, self.at).await?;
+        let queued = crate::webhooks::fan_out(
+            &mut self.tx,
+            org_id,
+            party,
+            &event,
+            label,
+            self.at,
+            self.webhook_attempts,
+        )
+        .await?;
+        self.queued_work |= queued > 0;
         Ok(())
     }
 
     pub async fn commit(self) -> Result<(), AppError> {
         self.tx.commit().await?;
+        if self.queued_work {
+            self.worker.notify_one();
+        }
         Ok(())
     }
 }

@@ -60,6 +60,8 @@ capability_handles! {
     dashboard => Dashboard,
     /// Mensagens: the mail server, the outbox, sending to a party.
     messages => Messages,
+    /// Webhooks: subscriptions to a party's movements, and their deliveries.
+    webhooks => Webhooks,
     /// A party's history.
     timeline => Timeline,
     /// Demo data.

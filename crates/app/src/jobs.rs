@@ -128,6 +128,7 @@ impl Worker<'_> {
         let job = RunningJob { last_try: next_wait.is_none(), claimed };
         let outcome = match JobKind::parse(&job.claimed.kind) {
             Ok(JobKind::SendMessage) => self.messages().send_queued(&job).await,
+            Ok(JobKind::DeliverWebhook) => self.webhooks().deliver(&job).await,
             Err(_) => Ok(JobOutcome::Failed(format!("unknown job kind {}", job.claimed.kind))),
         };
         let outcome = outcome.unwrap_or_else(|error| {

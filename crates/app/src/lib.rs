@@ -27,6 +27,7 @@ pub mod timeline;
 pub mod tokens;
 pub mod users;
 pub mod vehicles;
+pub mod webhooks;
 pub mod work_queue;
 pub mod worker;
 
@@ -70,9 +71,11 @@ pub struct App {
     limiter: rate_limit::LoginLimiter,
     clock: Clock,
     mailer: messaging::Mailer,
+    /// Webhook deliveries share one client and its connections.
+    http: reqwest::Client,
     /// Rung when this process queues a job, so its worker need not wait
     /// for the next poll.
-    jobs_waiting: tokio::sync::Notify,
+    jobs_waiting: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -89,7 +92,8 @@ impl App {
             limiter,
             clock,
             mailer: messaging::Mailer::default(),
-            jobs_waiting: tokio::sync::Notify::new(),
+            http: reqwest::Client::new(),
+            jobs_waiting: std::sync::Arc::new(tokio::sync::Notify::new()),
         }
     }
 

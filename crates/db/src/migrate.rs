@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(15, "0015", "consent_source_codes"),
     migration!(16, "0016", "messaging"),
     migration!(17, "0017", "message_templates"),
+    migration!(18, "0018", "webhooks"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

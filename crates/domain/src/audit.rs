@@ -78,11 +78,12 @@ pub enum AuditEntity {
     User,
     Vehicle,
     VehicleInterest,
+    Webhook,
     WorkingHours,
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 27] = [
+    pub const ALL: [AuditEntity; 28] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -109,6 +110,7 @@ impl AuditEntity {
         AuditEntity::User,
         AuditEntity::Vehicle,
         AuditEntity::VehicleInterest,
+        AuditEntity::Webhook,
         AuditEntity::WorkingHours,
     ];
 
@@ -140,6 +142,7 @@ impl AuditEntity {
             AuditEntity::User => "user",
             AuditEntity::Vehicle => "vehicle",
             AuditEntity::VehicleInterest => "vehicle_interest",
+            AuditEntity::Webhook => "webhook",
             AuditEntity::WorkingHours => "working_hours",
         }
     }

@@ -20,6 +20,7 @@ string_enum!(
     /// is read by the handler of its kind.
     JobKind {
         SendMessage = "send_message",
+        DeliverWebhook = "deliver_webhook",
     } error "error-job-kind-invalid"
 );
 

@@ -75,6 +75,7 @@ pub mod timeline;
 pub mod user;
 pub mod validation;
 pub mod vehicle;
+pub mod webhook;
 pub mod work_queue;
 
 pub use email::Email;

@@ -7,10 +7,12 @@
 mod browser;
 mod http;
 pub mod smtp;
+pub mod webhooks;
 
 pub use browser::Browser;
 pub use http::{TestApp, TestUser};
 pub use smtp::SmtpReceiver;
+pub use webhooks::HttpReceiver;
 
 use db::{Backend, Db};
 use std::io::Write;

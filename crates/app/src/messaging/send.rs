@@ -96,7 +96,7 @@ impl Messages<'_> {
             let event =
                 Event::new(EventKind::Message, "timeline-message-refused", &message.subject, Some(id.0));
             let by = By::OnBehalf(OrgId(message.org_id), &message.queued_by_name);
-            let mut change = Change::within(tx, by, now);
+            let mut change = Change::within(self, tx, by, now);
             change.history(PartyId(message.party_id), event).await?;
             change.commit().await?;
             return Ok(None);

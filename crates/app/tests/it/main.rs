@@ -7,6 +7,7 @@ mod list_views;
 mod messaging;
 mod parties;
 mod users;
+mod webhooks;
 mod work_queue;
 
 use app::users::NewUserInput;

@@ -19,6 +19,7 @@ pub mod smtp;
 pub mod timeline;
 pub mod user;
 pub mod vehicle;
+pub mod webhook;
 pub mod work_queue;
 
 use crate::{Db, DbError};

@@ -15,6 +15,7 @@ mod text_rules;
 mod tokens;
 mod users;
 mod vehicles;
+mod webhooks;
 mod work_queue;
 
 use crate::AppState;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(work_queue::routes())
         .merge(list_views::routes())
         .merge(messages::routes())
+        .merge(webhooks::routes())
         .fallback(|| async { Error::not_found() })
 }
 
@@ -86,6 +88,7 @@ pub fn openapi_document() -> String {
         work_queue::Doc::openapi(),
         list_views::Doc::openapi(),
         messages::Doc::openapi(),
+        webhooks::Doc::openapi(),
     ] {
         document.merge(part);
     }

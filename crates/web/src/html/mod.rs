@@ -13,6 +13,7 @@ mod messages;
 mod preferences;
 mod settings;
 mod vehicles;
+mod webhooks;
 mod work_queue;
 
 use crate::AppState;
@@ -34,4 +35,5 @@ pub fn routes() -> Router<AppState> {
         .merge(settings::routes())
         .merge(work_queue::routes())
         .merge(messages::routes())
+        .merge(webhooks::routes())
 }

@@ -282,3 +282,66 @@ async fn a_template_written_in_the_form_and_sent_from_the_profile(t: TestApp) {
     assert!(refused.json::<Value>().await.expect("json")["error"]["fields"]["subject"].is_string());
 }
 web_test!(a_template_written_in_the_form_and_sent_from_the_profile);
+
+async fn webhooks_from_the_page_and_the_api(t: TestApp) {
+    let receiver = testkit::HttpReceiver::start();
+    let (client, csrf) = t.login(&t.admin).await;
+    let page = t.html(&client, "/admin/webhooks").await;
+    assert!(page.contains("id=\"webhooks-empty\""), "{page}");
+    let url = receiver.url("/crm");
+    // As the browser posts it: no movement ticked.
+    let nothing = [("csrf_token", csrf.as_str()), ("url", url.as_str())];
+    let refused = client.post(t.url("/admin/webhooks")).form(&nothing).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("body").contains("Escolha ao menos um movimento."));
+    let form = [("csrf_token", csrf.as_str()), ("url", url.as_str()), ("events", "registration")];
+    let private = client.post(t.url("/admin/webhooks")).form(&form).send().await.expect("POST");
+    assert_eq!(private.status(), 422);
+    assert!(private.text().await.expect("body").contains("rede interna"), "loopback needs permission");
+    let allow = [("csrf_token", csrf.as_str()), ("allow_private", "on")];
+    assert_eq!(
+        client.post(t.url("/admin/webhooks/private")).form(&allow).send().await.expect("POST").status(),
+        303
+    );
+    let created = client.post(t.url("/admin/webhooks")).form(&form).send().await.expect("POST");
+    assert_eq!(created.status(), 303);
+    let page = t.html(&client, "/admin/webhooks").await;
+    assert!(page.contains("id=\"webhook-secret\"") && page.contains("whsec_"), "the secret once: {page}");
+    assert!(!t.html(&client, "/admin/webhooks").await.contains("whsec_"), "and never again");
+
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    customer(&t, &bearer, &[]).await;
+    let received = receiver.wait_for(1, WAIT).await;
+    assert_eq!(received.len(), 1, "the worker beside the server delivered it");
+    let body: Value = serde_json::from_str(&received[0].body).expect("json");
+    assert_eq!(body["type"], "party.registration");
+    let mut log = Value::Null;
+    for _ in 0..100 {
+        log = t.api_get(&bearer, "/api/v1/webhook-deliveries").await;
+        if log[0]["state"] == "delivered" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        (log[0]["state"].as_str(), log[0]["response_status"].as_i64()),
+        (Some("delivered"), Some(200))
+    );
+    let page = t.html(&client, "/admin/webhooks").await;
+    assert!(page.contains("data-state=\"delivered\"") && page.contains("Entregue"), "{page}");
+
+    let listed = t.api_get(&bearer, "/api/v1/webhooks").await;
+    assert_eq!(listed["allow_private"], true);
+    let id = listed["subscriptions"][0]["id"].as_str().expect("id").to_string();
+    assert!(listed["subscriptions"][0].get("secret").is_none(), "never listed");
+    let over_api = json!({ "url": "http://127.0.0.1:9/x", "events": ["consent"] });
+    let made = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/webhooks", over_api).await;
+    assert_eq!(made.status(), 201);
+    assert!(
+        made.json::<Value>().await.expect("json")["secret"].as_str().is_some_and(|s| s.starts_with("whsec_"))
+    );
+    let removed =
+        t.client().delete(t.url(&format!("/api/v1/webhooks/{id}"))).header("authorization", &bearer).send();
+    assert_eq!(removed.await.expect("DELETE").status(), 204);
+}
+web_test!(webhooks_from_the_page_and_the_api);

@@ -129,6 +129,7 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         "/admin/outbox".into(),
         "/admin/templates".into(),
         "/admin/templates/new".into(),
+        "/admin/webhooks".into(),
         format!("/customers/{party}/messages/new"),
     ];
     let keys = message_keys();
