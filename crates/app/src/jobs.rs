@@ -49,6 +49,9 @@ pub(crate) enum JobOutcome {
     Retry(String),
     /// Not worth another (or it was the last): the job fails.
     Failed(String),
+    /// The handler ended the job itself, in the transaction that recorded
+    /// its work.
+    Settled,
 }
 
 /// A claimed job as its handler sees it.
@@ -150,6 +153,7 @@ impl Worker<'_> {
     ) -> Result<(), AppError> {
         let now = self.now();
         let finish = match (&outcome, next_wait) {
+            (JobOutcome::Settled, _) => return Ok(()),
             (JobOutcome::Done, _) => Finish::Done,
             (JobOutcome::Retry(error), Some(wait)) => Finish::Retry(
                 now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1)),

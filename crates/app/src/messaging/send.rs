@@ -5,6 +5,7 @@ use super::smtp::{Envelope, SendFailure};
 use crate::change::{By, Change};
 use crate::jobs::{JobOutcome, RunningJob};
 use crate::{AppError, Messages};
+use db::repo::job::Finish;
 use db::repo::message::{self as repo, Outgoing};
 use db::repo::smtp as smtp_repo;
 use domain::ids::MessageId;
@@ -32,8 +33,8 @@ impl Messages<'_> {
         let org = OrgId(message.org_id);
         let Some(server) = smtp_repo::get(&self.db, org).await? else {
             let answer = "message-failed-no-server";
-            self.settle(&message, MessageState::Failed, answer, "timeline-message-failed").await?;
-            return Ok(JobOutcome::Failed(answer.to_string()));
+            self.settle(job, &message, MessageState::Failed, answer, "timeline-message-failed").await?;
+            return Ok(JobOutcome::Settled);
         };
         let envelope = Envelope {
             message_id: message.id,
@@ -44,12 +45,12 @@ impl Messages<'_> {
         };
         match self.mailer.send(message.org_id, &server, &envelope).await {
             Ok(answer) => {
-                self.settle(&message, MessageState::Sent, &answer, "timeline-message-sent").await?;
-                Ok(JobOutcome::Done)
+                self.settle(job, &message, MessageState::Sent, &answer, "timeline-message-sent").await?;
+                Ok(JobOutcome::Settled)
             }
             Err(SendFailure { permanent, answer }) if permanent || job.last_try => {
-                self.settle(&message, MessageState::Failed, &answer, "timeline-message-failed").await?;
-                Ok(JobOutcome::Failed(answer))
+                self.settle(job, &message, MessageState::Failed, &answer, "timeline-message-failed").await?;
+                Ok(JobOutcome::Settled)
             }
             Err(SendFailure { answer, .. }) => {
                 let mut tx = self.db.begin().await?;
@@ -106,9 +107,12 @@ impl Messages<'_> {
         Ok(Some(message))
     }
 
-    /// Records how a send ended, and the party's history with it.
+    /// Records how a send ended, the party's history with it, and the
+    /// job's end: one commit, so the window in which a crash leaves a sent
+    /// message unrecorded is as short as it can be.
     async fn settle(
         &self,
+        job: &RunningJob,
         message: &Outgoing,
         state: MessageState,
         answer: &str,
@@ -120,6 +124,9 @@ impl Messages<'_> {
         repo::set_state(&mut change.tx, id, state, answer, message.attempts + 1, change.at).await?;
         let event = Event::new(EventKind::Message, event_key, &message.subject, Some(message.id));
         change.history(PartyId(message.party_id), event).await?;
+        let end = if state == MessageState::Sent { Finish::Done } else { Finish::Failed(answer) };
+        let at = change.at;
+        db::repo::job::finish(&mut change.tx, &job.claimed, end, at).await?;
         change.commit().await
     }
 }

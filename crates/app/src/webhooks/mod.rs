@@ -8,6 +8,7 @@ use crate::jobs::{JobOutcome, RunningJob};
 use crate::{Actor, AppError, Webhooks};
 use chrono::{DateTime, Utc};
 use db::Tx;
+use db::repo::job::Finish;
 use db::repo::webhook::{self as repo, SubscriptionRow};
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
@@ -230,14 +231,23 @@ impl Webhooks<'_> {
         };
         let state =
             if state == DeliveryState::Queued && job.last_try { DeliveryState::Failed } else { state };
+        // The try and (unless it goes again) the job's end in one commit.
+        let now = self.now();
         let mut tx = self.db.begin().await?;
-        repo::record_try(&mut tx, id, state.as_str(), status, &excerpt, self.now()).await?;
-        tx.commit().await?;
-        Ok(match state {
-            DeliveryState::Delivered => JobOutcome::Done,
+        repo::record_try(&mut tx, id, state.as_str(), status, &excerpt, now).await?;
+        let outcome = match state {
+            DeliveryState::Delivered => {
+                db::repo::job::finish(&mut tx, &job.claimed, Finish::Done, now).await?;
+                JobOutcome::Settled
+            }
+            DeliveryState::Failed => {
+                db::repo::job::finish(&mut tx, &job.claimed, Finish::Failed(&excerpt), now).await?;
+                JobOutcome::Settled
+            }
             DeliveryState::Queued => JobOutcome::Retry(excerpt),
-            DeliveryState::Failed => JobOutcome::Failed(excerpt),
-        })
+        };
+        tx.commit().await?;
+        Ok(outcome)
     }
 }
 
