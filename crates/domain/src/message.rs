@@ -41,6 +41,28 @@ pub const REFUSED_NOT_THE_PARTYS: &str = "message-refused-address";
 const SUBJECT_MAX: usize = 200;
 const BODY_MAX: usize = 100_000;
 
+/// A subject (one line, not too long) and a text (not empty, not a book),
+/// trimmed; what is wrong with them goes into `errors`.
+fn subject_and_body<'a>(
+    subject: &'a str,
+    body: &'a str,
+    errors: &mut ValidationErrors,
+) -> (&'a str, &'a str) {
+    let subject = subject.trim();
+    if subject.is_empty() {
+        errors.add("subject", "error-required");
+    } else if subject.chars().count() > SUBJECT_MAX || subject.contains(['\r', '\n']) {
+        errors.add("subject", "error-too-long");
+    }
+    let body = body.trim();
+    if body.is_empty() {
+        errors.add("body", "error-required");
+    } else if body.len() > BODY_MAX {
+        errors.add("body", "error-too-long");
+    }
+    (subject, body)
+}
+
 /// A message as typed: to one of the party's addresses, with a subject and
 /// a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,18 +89,7 @@ impl MessageDraft {
                 errors.add("to", "error-message-address-unknown");
             }
         }
-        let subject = subject.trim();
-        if subject.is_empty() {
-            errors.add("subject", "error-required");
-        } else if subject.chars().count() > SUBJECT_MAX || subject.contains(['\r', '\n']) {
-            errors.add("subject", "error-too-long");
-        }
-        let body = body.trim();
-        if body.is_empty() {
-            errors.add("body", "error-required");
-        } else if body.len() > BODY_MAX {
-            errors.add("body", "error-too-long");
-        }
+        let (subject, body) = subject_and_body(subject, body, &mut errors);
         match recipient {
             Some(recipient) if errors.is_empty() => Ok(MessageDraft {
                 channel: Channel::Email,
@@ -120,18 +131,7 @@ impl TemplateDraft {
         if locale.is_none() {
             errors.add("locale", "error-locale-invalid");
         }
-        let subject = subject.trim();
-        if subject.is_empty() {
-            errors.add("subject", "error-required");
-        } else if subject.chars().count() > SUBJECT_MAX {
-            errors.add("subject", "error-too-long");
-        }
-        let body = body.trim();
-        if body.is_empty() {
-            errors.add("body", "error-required");
-        } else if body.len() > BODY_MAX {
-            errors.add("body", "error-too-long");
-        }
+        let (subject, body) = subject_and_body(subject, body, &mut errors);
         match locale {
             Some(locale) if errors.is_empty() => Ok(TemplateDraft {
                 name: name.to_string(),

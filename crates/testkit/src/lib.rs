@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod browser;
+mod drop_box;
 mod http;
 pub mod smtp;
 pub mod webhooks;

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub const PYTHON_VAR: &str = "VINCULO_TEST_SMTP_PYTHON";
 
@@ -77,32 +77,13 @@ impl SmtpReceiver {
 
     /// Every message accepted so far, in the order it arrived.
     pub fn received(&self) -> Vec<ReceivedMail> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
-            .expect("read the mailbox")
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|path| path.extension().is_some_and(|e| e == "json"))
-            .collect();
-        files.sort();
-        files
-            .iter()
-            .map(|path| {
-                let text = std::fs::read_to_string(path).expect("read a message");
-                serde_json::from_str(&text).expect("a message the receiver wrote")
-            })
-            .collect()
+        crate::drop_box::read_all(self.dir.path())
     }
 
     /// Waits until at least `count` messages arrived (or `timeout` passed)
     /// and returns what arrived.
     pub async fn wait_for(&self, count: usize, timeout: Duration) -> Vec<ReceivedMail> {
-        let started = Instant::now();
-        loop {
-            let received = self.received();
-            if received.len() >= count || started.elapsed() > timeout {
-                return received;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        crate::drop_box::wait_for(self.dir.path(), count, timeout).await
     }
 }
 

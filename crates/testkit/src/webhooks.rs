@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub struct HttpReceiver {
     pub port: u16,
@@ -52,40 +52,18 @@ impl HttpReceiver {
         std::fs::write(self.dir.path().join("ANSWER"), status.to_string()).expect("write ANSWER");
     }
 
-    fn files(&self) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
-            .expect("read the requests")
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|path| path.extension().is_some_and(|e| e == "json"))
-            .collect();
-        files.sort();
-        files
-    }
-
     pub fn received(&self) -> Vec<ReceivedRequest> {
-        self.files()
-            .iter()
-            .map(|path| {
-                serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("a request")
-            })
-            .collect()
+        crate::drop_box::read_all(self.dir.path())
     }
 
     pub async fn wait_for(&self, count: usize, timeout: Duration) -> Vec<ReceivedRequest> {
-        let started = Instant::now();
-        loop {
-            let received = self.received();
-            if received.len() >= count || started.elapsed() > timeout {
-                return received;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        crate::drop_box::wait_for(self.dir.path(), count, timeout).await
     }
 
     /// Whether request number `index` carries a valid signature for
     /// `secret`, checked by Python's hmac; `tamper` changes its body first.
     pub fn signature_verifies(&self, index: usize, secret: &str, tamper: bool) -> bool {
-        let path = &self.files()[index];
+        let path = &crate::drop_box::files(self.dir.path())[index];
         let checked = if tamper {
             let mut request: serde_json::Value =
                 serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json");
