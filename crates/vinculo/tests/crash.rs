@@ -11,6 +11,11 @@ use std::time::{Duration, Instant};
 
 const CLIENTS: usize = 4;
 
+/// One crash test at a time: each starts servers that migrate a database
+/// (two creating the same PostgreSQL extension at once race), and on two
+/// cores four servers at once start too slowly to tell a hang from a queue.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn rounds() -> usize {
     std::env::var("VINCULO_CRASH_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(10)
 }
@@ -38,7 +43,7 @@ async fn start_with(database: &str, port: u16, extra: &[&str]) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("start the server");
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         if reqwest::get(format!("http://127.0.0.1:{port}/health")).await.is_ok_and(|r| r.status() == 200) {
             return child;
@@ -272,12 +277,14 @@ async fn worker_killed_mid_batch(database: &str) {
 
 #[tokio::test]
 async fn a_worker_killed_mid_batch_loses_no_email_on_sqlite() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let folder = tempfile::tempdir().expect("folder");
     worker_killed_mid_batch(&format!("sqlite://{}", folder.path().join("outbox.db").display())).await;
 }
 
 #[tokio::test]
 async fn a_worker_killed_mid_batch_loses_no_email_on_postgres() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let Some(database) = postgres_schema("outbox").await else { return };
     worker_killed_mid_batch(&database.url).await;
     database.drop().await;
@@ -348,12 +355,14 @@ async fn integrity(database: &str) -> String {
 
 #[tokio::test]
 async fn acknowledged_writes_survive_kill_9_on_sqlite() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let folder = tempfile::tempdir().expect("folder");
     crash_rounds(&format!("sqlite://{}", folder.path().join("crash.db").display())).await;
 }
 
 #[tokio::test]
 async fn acknowledged_writes_survive_kill_9_on_postgres() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let Some(database) = postgres_schema("crash").await else { return };
     crash_rounds(&database.url).await;
     database.drop().await;
