@@ -351,32 +351,9 @@ impl Messages<'_> {
     /// is checked again when it goes).
     #[tracing::instrument(skip_all)]
     pub async fn retry(&self, actor: &Actor, id: MessageId) -> Result<(), AppError> {
-        let message = self.message(actor, id).await?;
-        self.access().guard_party(actor, message.party_id, Some(Permission::PartiesEdit)).await?;
         let retryable: Vec<MessageState> =
             MessageState::ALL.iter().copied().filter(|s| s.can_retry()).collect();
-        let mut change = self.change(actor).await?;
-        if !repo::move_state(&mut change.tx, actor.org_id, id, &retryable, MessageState::Queued, change.at)
-            .await?
-        {
-            return Err(AppError::Conflict { by: String::new(), at: message.updated_at });
-        }
-        let at = change.at;
-        if !db::repo::job::requeue(&mut change.tx, actor.org_id, &send_key(id), at).await? {
-            let payload = serde_json::json!({ "message": id.0 });
-            self.enqueue(&mut change.tx, actor.org_id, JobKind::SendMessage, &send_key(id), payload, at)
-                .await?;
-        }
-        change
-            .audit(
-                AuditAction::Update,
-                AuditEntity::Message,
-                Some(id.to_string()),
-                Some(serde_json::json!({"state": message.state.as_str()})),
-                Some(serde_json::json!({"state": "queued"})),
-            )
-            .await?;
-        change.commit().await?;
+        self.move_message(actor, id, &retryable, MessageState::Queued).await?;
         self.wake_worker();
         Ok(())
     }
@@ -384,33 +361,43 @@ impl Messages<'_> {
     /// Cancels a message that has not gone yet.
     #[tracing::instrument(skip_all)]
     pub async fn cancel(&self, actor: &Actor, id: MessageId) -> Result<(), AppError> {
-        let message = self.message(actor, id).await?;
+        self.move_message(actor, id, &[MessageState::Queued], MessageState::Cancelled).await
+    }
+
+    /// A person moves a message from one of `from` to `to` (its sending
+    /// job with it), with one access check; someone (or the worker) moved
+    /// it first: a conflict.
+    async fn move_message(
+        &self,
+        actor: &Actor,
+        id: MessageId,
+        from: &[MessageState],
+        to: MessageState,
+    ) -> Result<(), AppError> {
+        let message =
+            MessageView::of(repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?)?;
         self.access().guard_party(actor, message.party_id, Some(Permission::PartiesEdit)).await?;
         let mut change = self.change(actor).await?;
         let at = change.at;
-        if !repo::move_state(
-            &mut change.tx,
-            actor.org_id,
-            id,
-            &[MessageState::Queued],
-            MessageState::Cancelled,
-            at,
-        )
-        .await?
-        {
+        if !repo::move_state(&mut change.tx, actor.org_id, id, from, to, at).await? {
             return Err(AppError::Conflict { by: String::new(), at: message.updated_at });
         }
-        db::repo::job::cancel(&mut change.tx, actor.org_id, &send_key(id), at).await?;
+        let key = send_key(id);
+        if to == MessageState::Cancelled {
+            db::repo::job::cancel(&mut change.tx, actor.org_id, &key, at).await?;
+        } else if !db::repo::job::requeue(&mut change.tx, actor.org_id, &key, at).await? {
+            let payload = serde_json::json!({ "message": id.0 });
+            self.enqueue(&mut change.tx, actor.org_id, JobKind::SendMessage, &key, payload, at).await?;
+        }
         change
             .audit(
                 AuditAction::Update,
                 AuditEntity::Message,
                 Some(id.to_string()),
-                Some(serde_json::json!({"state": message.state.as_str()})),
-                Some(serde_json::json!({"state": "cancelled"})),
+                Some(serde_json::json!({ "state": message.state.as_str() })),
+                Some(serde_json::json!({ "state": to.as_str() })),
             )
             .await?;
-        change.commit().await?;
-        Ok(())
+        change.commit().await
     }
 }
