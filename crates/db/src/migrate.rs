@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(16, "0016", "messaging"),
     migration!(17, "0017", "message_templates"),
     migration!(18, "0018", "webhooks"),
+    migration!(19, "0019", "message_gateway"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

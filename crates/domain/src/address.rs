@@ -109,11 +109,57 @@ impl Address {
         .iter()
         .all(|s| s.trim().is_empty())
     }
+
+    /// The address as written on an envelope, one line per part, the way
+    /// each country's post reads it.
+    pub fn envelope(&self) -> String {
+        let join = |parts: &[&str], separator: &str| {
+            parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(separator)
+        };
+        let street = join(&[&self.street, &self.number], ", ");
+        let lines = match self.country {
+            Country::Brazil => vec![
+                join(&[&street, &self.complement], " - "),
+                self.neighbourhood.trim().to_string(),
+                join(&[&self.postal_code, &join(&[&self.city, &self.state], " - ")], " "),
+            ],
+            Country::Portugal => vec![
+                join(&[&street, &self.complement], " "),
+                self.neighbourhood.trim().to_string(),
+                join(&[&self.postal_code, &self.city], " "),
+            ],
+        };
+        lines.into_iter().filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn envelopes_read_as_each_post_expects() {
+        let address = Address {
+            street: "Av. Paulista".into(),
+            number: "1000".into(),
+            complement: "ap. 12".into(),
+            neighbourhood: "Bela Vista".into(),
+            city: "São Paulo".into(),
+            state: "SP".into(),
+            postal_code: "01310-100".into(),
+            country: Country::Brazil,
+        };
+        assert_eq!(address.envelope(), "Av. Paulista, 1000 - ap. 12\nBela Vista\n01310-100 São Paulo - SP");
+        let lisboa = Address {
+            street: "Rua Augusta".into(),
+            number: "5".into(),
+            city: "Lisboa".into(),
+            postal_code: "1100-048".into(),
+            country: Country::Portugal,
+            ..Address::default()
+        };
+        assert_eq!(lisboa.envelope(), "Rua Augusta, 5\n1100-048 Lisboa");
+    }
 
     #[test]
     fn ceps_and_ufs() {

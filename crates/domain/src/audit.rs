@@ -62,6 +62,7 @@ pub enum AuditEntity {
     InteractionNature,
     InteractionStatus,
     Message,
+    MessageGateway,
     MessageTemplate,
     Organisation,
     Party,
@@ -83,7 +84,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 28] = [
+    pub const ALL: [AuditEntity; 29] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -94,6 +95,7 @@ impl AuditEntity {
         AuditEntity::InteractionNature,
         AuditEntity::InteractionStatus,
         AuditEntity::Message,
+        AuditEntity::MessageGateway,
         AuditEntity::MessageTemplate,
         AuditEntity::Organisation,
         AuditEntity::Party,
@@ -126,6 +128,7 @@ impl AuditEntity {
             AuditEntity::InteractionNature => "interaction_nature",
             AuditEntity::InteractionStatus => "interaction_status",
             AuditEntity::Message => "message",
+            AuditEntity::MessageGateway => "message_gateway",
             AuditEntity::MessageTemplate => "message_template",
             AuditEntity::Organisation => "organisation",
             AuditEntity::Party => "party",

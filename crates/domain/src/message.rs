@@ -33,6 +33,34 @@ impl MessageState {
     }
 }
 
+string_enum!(
+    /// How a message travels: e-mail through the organisation's mail
+    /// server, SMS or WhatsApp through its message gateway, or a letter
+    /// printed in a batch. Each is allowed or not by one consent channel.
+    MessageChannel {
+        Email = "email",
+        Sms = "sms",
+        WhatsApp = "whatsapp",
+        Letter = "letter",
+    } error "error-message-channel-invalid"
+);
+
+impl MessageChannel {
+    /// The consent that allows it (seed 004 asks for SMS and WhatsApp together).
+    pub fn consent(self) -> Channel {
+        match self {
+            MessageChannel::Email => Channel::Email,
+            MessageChannel::Sms | MessageChannel::WhatsApp => Channel::SmsWhatsapp,
+            MessageChannel::Letter => Channel::Letter,
+        }
+    }
+
+    /// Whether the worker sends it (a letter leaves in a printed batch).
+    pub fn goes_through_worker(self) -> bool {
+        !matches!(self, MessageChannel::Letter)
+    }
+}
+
 /// Why a message was refused at the moment of sending, as stored in its
 /// answer (a message key, so each reader reads it in his language).
 pub const REFUSED_NO_CONSENT: &str = "message-refused-no-consent";
@@ -40,6 +68,10 @@ pub const REFUSED_NOT_THE_PARTYS: &str = "message-refused-address";
 
 const SUBJECT_MAX: usize = 200;
 const BODY_MAX: usize = 100_000;
+/// Ten concatenated SMS; WhatsApp takes more, but one text serves both.
+pub const TEXT_MAX: usize = 1_530;
+/// How many characters of a text name it in the outbox and the history.
+const TEXT_SUMMARY: usize = 60;
 
 /// A subject (one line, not too long) and a text (not empty, not a book),
 /// trimmed; what is wrong with them goes into `errors`.
@@ -63,12 +95,12 @@ fn subject_and_body<'a>(
     (subject, body)
 }
 
-/// A message as typed: to one of the party's addresses, with a subject and
-/// a text.
+/// A message as typed: to one of the party's addresses (an e-mail, a
+/// phone in E.164, a postal address), with a subject and a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MessageDraft {
-    pub channel: Channel,
-    pub recipient: Email,
+    pub channel: MessageChannel,
+    pub recipient: String,
     pub subject: String,
     pub body: String,
 }
@@ -92,13 +124,78 @@ impl MessageDraft {
         let (subject, body) = subject_and_body(subject, body, &mut errors);
         match recipient {
             Some(recipient) if errors.is_empty() => Ok(MessageDraft {
-                channel: Channel::Email,
-                recipient,
+                channel: MessageChannel::Email,
+                recipient: recipient.as_str().to_string(),
                 subject: subject.to_string(),
                 body: body.to_string(),
             }),
             _ => Err(errors),
         }
+    }
+
+    /// An SMS or a WhatsApp message: to one of `known` (the party's phones,
+    /// E.164), a text short enough for ten SMS. It has no subject: the
+    /// outbox and the history name it by its opening words.
+    pub fn text(
+        channel: MessageChannel,
+        to: &str,
+        body: &str,
+        known: &[String],
+    ) -> Result<MessageDraft, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if !matches!(channel, MessageChannel::Sms | MessageChannel::WhatsApp) {
+            errors.add("channel", "error-message-channel-invalid");
+        }
+        // Spaces, dashes and brackets as people type them; the digits decide.
+        let to: String = to.trim().chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+        if to.is_empty() {
+            errors.add("to", "error-required");
+        } else if !known.contains(&to) {
+            errors.add("to", "error-message-phone-unknown");
+        }
+        let body = body.trim();
+        if body.is_empty() {
+            errors.add("body", "error-required");
+        } else if body.chars().count() > TEXT_MAX {
+            errors.add("body", "error-message-text-too-long");
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let opening = body.lines().next().unwrap_or_default();
+        let subject = if opening.chars().count() > TEXT_SUMMARY || opening.len() < body.len() {
+            format!("{}…", opening.chars().take(TEXT_SUMMARY).collect::<String>().trim_end())
+        } else {
+            opening.to_string()
+        };
+        Ok(MessageDraft { channel, recipient: to, subject, body: body.to_string() })
+    }
+
+    /// A letter to one of the party's postal addresses (`known`, each as
+    /// printed on an envelope), with a subject line and a text.
+    pub fn letter(
+        to: &str,
+        subject: &str,
+        body: &str,
+        known: &[String],
+    ) -> Result<MessageDraft, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let to = to.trim().replace("\r\n", "\n");
+        if to.is_empty() {
+            errors.add("to", "error-required");
+        } else if !known.contains(&to) {
+            errors.add("to", "error-message-postal-unknown");
+        }
+        let (subject, body) = subject_and_body(subject, body, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(MessageDraft {
+            channel: MessageChannel::Letter,
+            recipient: to,
+            subject: subject.to_string(),
+            body: body.to_string(),
+        })
     }
 }
 
@@ -223,6 +320,59 @@ impl SmtpSettings {
     }
 }
 
+/// The organisation's message gateway for SMS and WhatsApp, as typed: the
+/// address Vínculo posts each message to, the secret it signs them with
+/// (empty keeps the stored one: it is never shown back), and which of the
+/// two channels the provider behind it carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GatewaySettings {
+    pub url: url::Url,
+    pub secret: Option<String>,
+    pub sms: bool,
+    pub whatsapp: bool,
+}
+
+/// A shared secret shorter than this is guessable.
+const GATEWAY_SECRET_MIN: usize = 16;
+
+impl GatewaySettings {
+    pub fn parse(
+        url: &str,
+        secret: &str,
+        sms: bool,
+        whatsapp: bool,
+    ) -> Result<GatewaySettings, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let url = crate::webhook::target_url(url, &mut errors);
+        let secret = secret.trim();
+        if !secret.is_empty() && secret.chars().count() < GATEWAY_SECRET_MIN {
+            errors.add("secret", "error-gateway-secret-short");
+        } else if secret.chars().count() > 500 {
+            errors.add("secret", "error-too-long");
+        }
+        if !sms && !whatsapp {
+            errors.add("channels", "error-gateway-channels-required");
+        }
+        match url {
+            Some(url) if errors.is_empty() => Ok(GatewaySettings {
+                url,
+                secret: (!secret.is_empty()).then(|| secret.to_string()),
+                sms,
+                whatsapp,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    pub fn carries(&self, channel: MessageChannel) -> bool {
+        match channel {
+            MessageChannel::Sms => self.sms,
+            MessageChannel::WhatsApp => self.whatsapp,
+            MessageChannel::Email | MessageChannel::Letter => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,10 +384,44 @@ mod tests {
     #[test]
     fn an_email_goes_only_to_the_partys_own_address() {
         let draft = MessageDraft::email("ANA@example.com ", "Revisão", "Olá", &known()).expect("accepted");
-        assert_eq!(draft.recipient.as_str(), "ana@example.com");
+        assert_eq!(draft.recipient, "ana@example.com");
         let refused =
             MessageDraft::email("outro@example.com", "Revisão", "Olá", &known()).expect_err("refused");
         assert_eq!(refused.fields().collect::<Vec<_>>(), vec!["to"]);
+    }
+
+    #[test]
+    fn a_text_goes_to_one_of_the_partys_phones_and_is_named_by_its_opening() {
+        let phones = vec!["+5511987654321".to_string()];
+        let draft =
+            MessageDraft::text(MessageChannel::Sms, "+55 11 98765 4321", "Seu carro está pronto.", &phones)
+                .expect("accepted");
+        assert_eq!(
+            (draft.recipient.as_str(), draft.subject.as_str()),
+            ("+5511987654321", "Seu carro está pronto.")
+        );
+        let long = "Olá! ".repeat(20);
+        let draft =
+            MessageDraft::text(MessageChannel::WhatsApp, "+5511987654321", &long, &phones).expect("accepted");
+        assert!(draft.subject.ends_with('…') && draft.subject.chars().count() <= 61);
+        let refused =
+            MessageDraft::text(MessageChannel::Email, "+5511000000000", &"x".repeat(TEXT_MAX + 1), &phones)
+                .expect_err("refused");
+        let mut fields: Vec<_> = refused.fields().collect();
+        fields.sort();
+        assert_eq!(fields, vec!["body", "channel", "to"]);
+    }
+
+    #[test]
+    fn a_gateway_carries_at_least_one_channel_and_signs_with_a_long_secret() {
+        let refused = GatewaySettings::parse("ftp://x", "short", false, false).expect_err("refused");
+        let mut fields: Vec<_> = refused.fields().collect();
+        fields.sort();
+        assert_eq!(fields, vec!["channels", "secret", "url"]);
+        let ok = GatewaySettings::parse("https://sms.example.com/send", "", true, false).expect("accepted");
+        assert!(
+            ok.carries(MessageChannel::Sms) && !ok.carries(MessageChannel::WhatsApp) && ok.secret.is_none()
+        );
     }
 
     #[test]

@@ -25,18 +25,7 @@ impl SubscriptionDraft {
         events: impl IntoIterator<Item = &'a str>,
     ) -> Result<SubscriptionDraft, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let parsed = match url::Url::parse(url.trim()) {
-            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some() => {
-                if url.len() > 2000 {
-                    errors.add("url", "error-too-long");
-                }
-                Some(parsed)
-            }
-            _ => {
-                errors.add("url", "error-webhook-url-invalid");
-                None
-            }
-        };
+        let parsed = target_url(url, &mut errors);
         let mut kinds = Vec::new();
         for name in events {
             match EventKind::parse(name) {
@@ -51,6 +40,23 @@ impl SubscriptionDraft {
         match parsed {
             Some(url) if errors.is_empty() => Ok(SubscriptionDraft { url, events: kinds }),
             _ => Err(errors),
+        }
+    }
+}
+
+/// An address Vínculo posts to (a webhook, the message gateway): http or
+/// https with a host, not absurdly long; a field message on `url` if not.
+pub fn target_url(url: &str, errors: &mut ValidationErrors) -> Option<url::Url> {
+    match url::Url::parse(url.trim()) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some() => {
+            if url.len() > 2000 {
+                errors.add("url", "error-too-long");
+            }
+            Some(parsed)
+        }
+        _ => {
+            errors.add("url", "error-webhook-url-invalid");
+            None
         }
     }
 }

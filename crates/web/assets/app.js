@@ -500,3 +500,11 @@
     if (event) event.focus();
   });
 })();
+
+// A "print" button prints the page (a batch of letters).
+(function () {
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
+  });
+})();

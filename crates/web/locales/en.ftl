@@ -932,6 +932,7 @@ timeline-message-refused = E-mail refused (no consent)
 timeline-message-failed = E-mail not delivered
 audit-entity-message = Message
 audit-entity-smtp_settings = Mail server
+audit-entity-message_gateway = SMS and WhatsApp gateway
 smtp-title = E-mail (SMTP)
 smtp-intro = The server Vínculo sends the organisation's e-mail through. The password is kept and never shown back.
 smtp-server = Server
@@ -970,7 +971,7 @@ compose-subject = Subject
 compose-body = Message
 compose-send = Send
 compose-back = Back to the customer
-compose-queued = E-mail in the outbox; it appears in the history once sent.
+compose-queued = Message in the outbox; it appears in the history once sent.
 compose-no-address = This customer has no e-mail address.
 compose-no-consent = This customer has not allowed contact by e-mail.
 compose-no-server = The organisation's mail server is not set up yet (Administration › Settings › E-mail).
@@ -1056,3 +1057,80 @@ error-webhook-events-required = Choose at least one movement.
 error-webhook-private = This address is on this machine or the internal network; allow the internal network below to use it.
 error-delivery-state-invalid = Unknown delivery state.
 audit-entity-webhook = Webhook
+error-message-channel-invalid = Unknown message channel.
+error-message-text-too-long = Text too long: up to 1,530 characters (ten SMS).
+error-message-phone-unknown = Choose one of the customer's phones.
+error-message-postal-unknown = Choose one of the customer's addresses.
+error-message-no-consent-text = The customer has not allowed contact by SMS/WhatsApp.
+error-message-no-consent-letter = The customer has not allowed contact by letter.
+error-message-no-gateway = The organisation has no gateway set up for this channel (Administration › Settings › SMS and WhatsApp).
+error-gateway-secret-short = The secret needs at least 16 characters.
+error-gateway-channels-required = Tick at least one channel.
+compose-title-email = Send e-mail
+compose-title-sms = Send SMS
+compose-title-whatsapp = Send WhatsApp
+compose-title-letter = Send letter
+compose-title-text = SMS/WhatsApp
+compose-intro-email = The message goes into the outbox and is sent right away, if the customer still allows e-mail at that moment.
+compose-intro-sms = The SMS goes into the outbox and is sent through the organisation's gateway, if the customer still allows SMS/WhatsApp at that moment.
+compose-intro-whatsapp = The message goes into the outbox and is sent through the organisation's gateway, if the customer still allows SMS/WhatsApp at that moment.
+compose-intro-letter = The letter waits for the next print batch (Outbox › Letters to print); it is printed only if the customer still allows letters at that moment.
+compose-channels = Channel
+compose-channel-email = E-mail
+compose-channel-sms = SMS
+compose-channel-whatsapp = WhatsApp
+compose-channel-letter = Letter
+compose-no-phone = This customer has no phone on record.
+compose-no-postal-address = This customer has no address on record.
+compose-no-consent-text = This customer has not allowed contact by SMS/WhatsApp.
+compose-no-consent-letter = This customer has not allowed contact by letter.
+compose-no-gateway = The organisation has not set up a gateway for this channel yet (Administration › Settings › SMS and WhatsApp).
+compose-text-limit = Up to { $count } characters.
+compose-letter-queued = Letter queued for printing; it shows in the history when the batch is printed.
+message-failed-no-gateway = Not sent: the SMS/WhatsApp gateway is not set up for this channel.
+message-failed-letter = Letters leave in printed batches, not through automatic sending.
+timeline-sms-sent = SMS sent
+timeline-sms-refused = SMS refused (no consent)
+timeline-sms-failed = SMS not delivered
+timeline-whatsapp-sent = WhatsApp sent
+timeline-whatsapp-refused = WhatsApp refused (no consent)
+timeline-whatsapp-failed = WhatsApp not delivered
+timeline-letter-printed = Letter printed
+timeline-letter-refused = Letter refused (no consent)
+gateway-title = SMS and WhatsApp
+gateway-intro = Your provider's gateway address: each SMS or WhatsApp message is posted to it over HTTP, signed with the secret.
+gateway-endpoint = Gateway
+gateway-url = Address (URL)
+gateway-secret = Shared secret
+gateway-secret-kept = A secret is stored; leave blank to keep it.
+gateway-secret-new = At least 16 characters; the gateway checks the signature with it.
+gateway-channels = Channels the gateway carries
+gateway-contract = What the gateway receives
+gateway-contract-intro = One JSON POST per message, signed the Standard Webhooks way (HMAC-SHA256 of id.timestamp.body with the secret). The same webhook-id on every try lets it drop repeats.
+gateway-contract-answer = A 2xx answer: sent. 408, 429, 5xx or no answer: tried again later. Any other 4xx: not delivered.
+gateway-saved = Gateway saved.
+outbox-channel = Channel
+letters-title = Letters to print
+letters-intro = Letters wait here for the next batch. When printing, each customer's consent is checked again.
+letters-print = Print batch
+letters-print-confirm = { $count ->
+    [one] Print 1 letter now?
+   *[other] Print { $count } letters now?
+}
+letters-empty = No letters waiting to be printed.
+letters-address = Address
+letters-batch-title = Batch of letters
+letters-batch-intro = { $count ->
+    [one] 1 letter, one per sheet.
+   *[other] { $count } letters, one per sheet.
+}
+letters-print-now = Print
+letters-none = No letters were waiting to be printed.
+letters-printed = { $count ->
+    [one] 1 letter in the batch.
+   *[other] { $count } letters in the batch.
+}
+letters-printed-refused = { $count ->
+    [one] 1 letter refused: the customer no longer allows letters (see the outbox).
+   *[other] { $count } letters refused: the customers no longer allow letters (see the outbox).
+}

@@ -935,6 +935,7 @@ timeline-message-refused = E-mail recusado (sem consentimento)
 timeline-message-failed = E-mail não entregue
 audit-entity-message = Mensagem
 audit-entity-smtp_settings = Servidor de e-mail
+audit-entity-message_gateway = Gateway de SMS e WhatsApp
 smtp-title = E-mail (SMTP)
 smtp-intro = O servidor pelo qual o Vínculo envia os e-mails da organização. A palavra-passe fica guardada e nunca é mostrada de volta.
 smtp-server = Servidor
@@ -973,7 +974,7 @@ compose-subject = Assunto
 compose-body = Mensagem
 compose-send = Enviar
 compose-back = Voltar ao cliente
-compose-queued = E-mail na caixa de saída; aparece no histórico quando for enviado.
+compose-queued = Mensagem na caixa de saída; aparece no histórico quando for enviada.
 compose-no-address = Este cliente não tem e-mail registado.
 compose-no-consent = Este cliente não autorizou contacto por e-mail.
 compose-no-server = O servidor de e-mail da organização ainda não foi configurado (Administração › Definições › E-mail).
@@ -1059,3 +1060,80 @@ error-webhook-events-required = Escolha pelo menos um movimento.
 error-webhook-private = Este endereço fica nesta máquina ou na rede interna; permita a rede interna abaixo para o usar.
 error-delivery-state-invalid = Estado de entrega desconhecido.
 audit-entity-webhook = Webhook
+error-message-channel-invalid = Canal de mensagem desconhecido.
+error-message-text-too-long = Texto demasiado longo: até 1530 caracteres (dez SMS).
+error-message-phone-unknown = Escolha um dos telefones do cliente.
+error-message-postal-unknown = Escolha uma das moradas do cliente.
+error-message-no-consent-text = O cliente não autorizou contacto por SMS/WhatsApp.
+error-message-no-consent-letter = O cliente não autorizou contacto por carta.
+error-message-no-gateway = A organização não tem um gateway configurado para este canal (Administração › Definições › SMS e WhatsApp).
+error-gateway-secret-short = O segredo precisa de pelo menos 16 caracteres.
+error-gateway-channels-required = Assinale pelo menos um canal.
+compose-title-email = Enviar e-mail
+compose-title-sms = Enviar SMS
+compose-title-whatsapp = Enviar WhatsApp
+compose-title-letter = Enviar carta
+compose-title-text = SMS/WhatsApp
+compose-intro-email = A mensagem entra na caixa de saída e é enviada de seguida, se o cliente ainda autorizar contacto por e-mail nesse momento.
+compose-intro-sms = O SMS entra na caixa de saída e é enviado pelo gateway da organização, se o cliente ainda autorizar SMS/WhatsApp nesse momento.
+compose-intro-whatsapp = A mensagem entra na caixa de saída e é enviada pelo gateway da organização, se o cliente ainda autorizar SMS/WhatsApp nesse momento.
+compose-intro-letter = A carta espera pelo próximo lote de impressão (Caixa de saída › Cartas a imprimir); só é impressa se o cliente ainda autorizar cartas nesse momento.
+compose-channels = Canal
+compose-channel-email = E-mail
+compose-channel-sms = SMS
+compose-channel-whatsapp = WhatsApp
+compose-channel-letter = Carta
+compose-no-phone = Este cliente não tem telefone registado.
+compose-no-postal-address = Este cliente não tem morada registada.
+compose-no-consent-text = Este cliente não autorizou contacto por SMS/WhatsApp.
+compose-no-consent-letter = Este cliente não autorizou contacto por carta.
+compose-no-gateway = A organização ainda não configurou um gateway para este canal (Administração › Definições › SMS e WhatsApp).
+compose-text-limit = Até { $count } caracteres.
+compose-letter-queued = Carta na fila de impressão; aparece no histórico quando o lote for impresso.
+message-failed-no-gateway = Não enviada: o gateway de SMS/WhatsApp não está configurado para este canal.
+message-failed-letter = As cartas saem em lotes impressos, não pelo envio automático.
+timeline-sms-sent = SMS enviado
+timeline-sms-refused = SMS recusado (sem consentimento)
+timeline-sms-failed = SMS não entregue
+timeline-whatsapp-sent = WhatsApp enviado
+timeline-whatsapp-refused = WhatsApp recusado (sem consentimento)
+timeline-whatsapp-failed = WhatsApp não entregue
+timeline-letter-printed = Carta impressa
+timeline-letter-refused = Carta recusada (sem consentimento)
+gateway-title = SMS e WhatsApp
+gateway-intro = O endereço do gateway do seu fornecedor: cada SMS ou mensagem de WhatsApp é enviado para ele por HTTP, assinado com o segredo.
+gateway-endpoint = Gateway
+gateway-url = Endereço (URL)
+gateway-secret = Segredo partilhado
+gateway-secret-kept = Há um segredo guardado; deixe em branco para o manter.
+gateway-secret-new = Pelo menos 16 caracteres; o gateway confere a assinatura com ele.
+gateway-channels = Canais que o gateway serve
+gateway-contract = O que o gateway recebe
+gateway-contract-intro = Um POST em JSON por mensagem, assinado como no padrão Standard Webhooks (HMAC-SHA256 de id.timestamp.corpo com o segredo). O mesmo webhook-id em cada tentativa permite descartar repetições.
+gateway-contract-answer = Resposta 2xx: enviada. 408, 429, 5xx ou sem resposta: nova tentativa mais tarde. Outro 4xx: não entregue.
+gateway-saved = Gateway guardado.
+outbox-channel = Canal
+letters-title = Cartas a imprimir
+letters-intro = As cartas esperam aqui pelo próximo lote. Ao imprimir, o consentimento de cada cliente é verificado de novo.
+letters-print = Imprimir lote
+letters-print-confirm = { $count ->
+    [one] Imprimir 1 carta agora?
+   *[other] Imprimir { $count } cartas agora?
+}
+letters-empty = Nenhuma carta à espera de impressão.
+letters-address = Morada
+letters-batch-title = Lote de cartas
+letters-batch-intro = { $count ->
+    [one] 1 carta, uma por folha.
+   *[other] { $count } cartas, uma por folha.
+}
+letters-print-now = Imprimir
+letters-none = Nenhuma carta esperava impressão.
+letters-printed = { $count ->
+    [one] 1 carta no lote.
+   *[other] { $count } cartas no lote.
+}
+letters-printed-refused = { $count ->
+    [one] 1 carta recusada: o cliente já não autoriza cartas (veja a caixa de saída).
+   *[other] { $count } cartas recusadas: os clientes já não autorizam cartas (veja a caixa de saída).
+}

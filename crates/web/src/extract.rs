@@ -422,8 +422,10 @@ pub fn parse_urlencoded<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     })
 }
 
-/// Fields typed in a text area, where a line break or a tab is text.
-pub(crate) const MULTI_LINE_FIELDS: &[&str] = &["body", "choices", "description", "notes", "wording"];
+/// Fields typed in a text area, where a line break or a tab is text; and a
+/// message's `to`, which for a letter is an envelope's lines (it must then
+/// equal one of the party's addresses, so nothing else gets through).
+pub(crate) const MULTI_LINE_FIELDS: &[&str] = &["body", "choices", "description", "notes", "to", "wording"];
 
 /// Where to go next (after login, after a language change): never stored,
 /// and judged whole by `local_path`, which falls back to the home page.

@@ -2,10 +2,14 @@
 //! queueing a message to a party. The worker sends (see `send.rs`), and
 //! checks the party's consent again at that moment: what was allowed when
 //! a message was queued may have been withdrawn since.
+mod gateway;
+mod letters;
 mod send;
 pub mod smtp;
 mod templates;
 
+pub use gateway::GatewayView;
+pub use letters::{PrintedBatch, PrintedLetters};
 pub use templates::TemplateView;
 
 use crate::{Actor, AppError, Messages};
@@ -16,7 +20,8 @@ use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::ids::MessageId;
 use domain::job::JobKind;
-use domain::message::{MessageDraft, MessageState, SmtpSettings, SmtpTls};
+use domain::message::{MessageChannel, MessageDraft, MessageState, SmtpSettings, SmtpTls};
+use domain::party::ConsentState;
 use domain::{Email, PartyId, ValidationErrors};
 pub use smtp::Mailer;
 use uuid::Uuid;
@@ -65,7 +70,7 @@ pub struct MessageView {
     pub id: MessageId,
     pub party_id: PartyId,
     pub party_name: String,
-    pub channel: domain::party::Channel,
+    pub channel: MessageChannel,
     pub recipient: String,
     pub subject: String,
     pub body: String,
@@ -86,7 +91,7 @@ impl MessageView {
         Ok(MessageView {
             id: MessageId(row.id),
             party_id: PartyId(row.party_id),
-            channel: domain::party::Channel::parse(&row.channel).map_err(|_| broken("channel"))?,
+            channel: MessageChannel::parse(&row.channel).map_err(|_| broken("channel"))?,
             state: MessageState::parse(&row.state).map_err(|_| broken("state"))?,
             party_name: row.party_name,
             recipient: row.recipient,
@@ -106,6 +111,7 @@ impl MessageView {
 #[derive(Clone, Debug, Default)]
 pub struct OutboxQuery {
     pub state: Option<MessageState>,
+    pub channel: Option<MessageChannel>,
     pub party: Option<PartyId>,
     /// The last message of the previous page.
     pub before: Option<MessageId>,
@@ -118,11 +124,51 @@ pub const OUTBOX_PAGE: u32 = 50;
 pub struct Reachable {
     pub name: String,
     pub emails: Vec<String>,
-    pub consent_email: bool,
+    /// E.164.
+    pub phones: Vec<String>,
+    /// Each postal address as written on an envelope.
+    pub addresses: Vec<String>,
+    pub consent: ConsentState,
     pub city: String,
     pub state: String,
     /// Whether the organisation has a mail server to send through.
     pub server_ready: bool,
+    /// The channels its message gateway carries (SMS, WhatsApp).
+    pub gateway_carries: Vec<MessageChannel>,
+}
+
+impl Reachable {
+    /// Why nothing can go to the party through `channel` now, as a message
+    /// key: no address of that kind, no consent, nothing to send it through.
+    pub fn blocked(&self, channel: MessageChannel) -> Option<&'static str> {
+        let addresses = match channel {
+            MessageChannel::Email => &self.emails,
+            MessageChannel::Sms | MessageChannel::WhatsApp => &self.phones,
+            MessageChannel::Letter => &self.addresses,
+        };
+        let ready = match channel {
+            MessageChannel::Email => self.server_ready,
+            MessageChannel::Sms | MessageChannel::WhatsApp => self.gateway_carries.contains(&channel),
+            MessageChannel::Letter => true,
+        };
+        if addresses.is_empty() {
+            Some(match channel {
+                MessageChannel::Email => "compose-no-address",
+                MessageChannel::Sms | MessageChannel::WhatsApp => "compose-no-phone",
+                MessageChannel::Letter => "compose-no-postal-address",
+            })
+        } else if !self.consent.allows(channel.consent()) {
+            Some(match channel {
+                MessageChannel::Email => "compose-no-consent",
+                MessageChannel::Sms | MessageChannel::WhatsApp => "compose-no-consent-text",
+                MessageChannel::Letter => "compose-no-consent-letter",
+            })
+        } else if !ready {
+            Some(if channel == MessageChannel::Email { "compose-no-server" } else { "compose-no-gateway" })
+        } else {
+            None
+        }
+    }
 }
 
 /// What an e-mail says: written for this one message, or a template
@@ -236,15 +282,29 @@ impl Messages<'_> {
     #[tracing::instrument(skip_all)]
     pub async fn reachable(&self, actor: &Actor, party: PartyId) -> Result<Reachable, AppError> {
         let party = self.access().guard_party(actor, party, None).await?;
-        let (found, server) =
-            tokio::try_join!(repo::reachable(&self.db, party.id()), smtp_repo::get(&self.db, actor.org_id))?;
+        let (found, server, gateway) = tokio::try_join!(
+            repo::reachable(&self.db, party.id()),
+            smtp_repo::get(&self.db, actor.org_id),
+            db::repo::gateway::get(&self.db, actor.org_id)
+        )?;
+        let gateway_carries = gateway
+            .map(|g| {
+                [(MessageChannel::Sms, g.sms), (MessageChannel::WhatsApp, g.whatsapp)]
+                    .into_iter()
+                    .filter_map(|(channel, on)| on.then_some(channel))
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Reachable {
             name: found.name,
             city: found.city,
             state: found.state,
             emails: found.emails,
-            consent_email: found.consent_email,
+            phones: found.phones,
+            addresses: found.addresses.iter().map(|a| a.envelope()).collect(),
+            consent: found.consent,
             server_ready: server.is_some(),
+            gateway_carries,
         })
     }
 
@@ -271,8 +331,65 @@ impl Messages<'_> {
                 (draft, filled.html, Some(template.id))
             }
         };
-        if !found.consent_email {
-            return Err(ValidationErrors::single("to", "error-message-no-consent").into());
+        self.record(actor, party, &found, draft, &html, template).await
+    }
+
+    /// Queues an SMS or a WhatsApp message to one of the party's phones,
+    /// through the organisation's gateway. Refused now when the party does
+    /// not allow SMS/WhatsApp; checked again when it is sent.
+    #[tracing::instrument(skip_all)]
+    pub async fn queue_text(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        channel: MessageChannel,
+        to: &str,
+        body: &str,
+    ) -> Result<MessageId, AppError> {
+        let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        let found = self.reachable(actor, reached.id()).await?;
+        let draft = MessageDraft::text(channel, to, body, &found.phones)?;
+        if !found.gateway_carries.contains(&channel) {
+            return Err(ValidationErrors::single("channel", "error-message-no-gateway").into());
+        }
+        self.record(actor, party, &found, draft, "", None).await
+    }
+
+    /// Queues a letter to one of the party's postal addresses; it leaves
+    /// in the next printed batch, if the party still allows letters then.
+    #[tracing::instrument(skip_all)]
+    pub async fn queue_letter(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<MessageId, AppError> {
+        let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        let found = self.reachable(actor, reached.id()).await?;
+        let draft = MessageDraft::letter(to, subject, body, &found.addresses)?;
+        self.record(actor, party, &found, draft, "", None).await
+    }
+
+    /// Writes a checked draft into the outbox, with the job that sends it
+    /// (a letter waits for its batch) and the audit line, in one commit.
+    async fn record(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        found: &Reachable,
+        draft: MessageDraft,
+        html: &str,
+        template: Option<Uuid>,
+    ) -> Result<MessageId, AppError> {
+        if !found.consent.allows(draft.channel.consent()) {
+            let refusal = match draft.channel {
+                MessageChannel::Email => "error-message-no-consent",
+                MessageChannel::Sms | MessageChannel::WhatsApp => "error-message-no-consent-text",
+                MessageChannel::Letter => "error-message-no-consent-letter",
+            };
+            return Err(ValidationErrors::single("to", refusal).into());
         }
         let id = MessageId::new();
         let mut change = self.change(actor).await?;
@@ -283,10 +400,10 @@ impl Messages<'_> {
                 org_id: actor.org_id,
                 party_id: party,
                 channel: draft.channel.as_str(),
-                recipient: draft.recipient.as_str(),
+                recipient: &draft.recipient,
                 subject: &draft.subject,
                 body: &draft.body,
-                body_html: &html,
+                body_html: html,
                 template_id: template,
                 queued_by: actor.user_id,
                 queued_by_name: &actor.display_name,
@@ -295,15 +412,11 @@ impl Messages<'_> {
         )
         .await?;
         let at = change.at;
-        self.enqueue(
-            &mut change.tx,
-            actor.org_id,
-            JobKind::SendMessage,
-            &send_key(id),
-            serde_json::json!({ "message": id.0 }),
-            at,
-        )
-        .await?;
+        if draft.channel.goes_through_worker() {
+            let payload = serde_json::json!({ "message": id.0 });
+            self.enqueue(&mut change.tx, actor.org_id, JobKind::SendMessage, &send_key(id), payload, at)
+                .await?;
+        }
         change
             .audit(
                 AuditAction::Create,
@@ -312,7 +425,7 @@ impl Messages<'_> {
                 None,
                 Some(serde_json::json!({
                     "party": party.to_string(), "channel": draft.channel.as_str(),
-                    "to": draft.recipient.as_str(), "subject": draft.subject,
+                    "to": draft.recipient, "subject": draft.subject,
                 })),
             )
             .await?;
@@ -333,6 +446,7 @@ impl Messages<'_> {
         }
         let filter = MessageFilter {
             state: query.state,
+            channel: query.channel,
             party_id: query.party,
             before: query.before.map(|id| id.0),
             limit: OUTBOX_PAGE,
@@ -385,7 +499,9 @@ impl Messages<'_> {
         let key = send_key(id);
         if to == MessageState::Cancelled {
             db::repo::job::cancel(&mut change.tx, actor.org_id, &key, at).await?;
-        } else if !db::repo::job::requeue(&mut change.tx, actor.org_id, &key, at).await? {
+        } else if message.channel.goes_through_worker()
+            && !db::repo::job::requeue(&mut change.tx, actor.org_id, &key, at).await?
+        {
             let payload = serde_json::json!({ "message": id.0 });
             self.enqueue(&mut change.tx, actor.org_id, JobKind::SendMessage, &key, payload, at).await?;
         }

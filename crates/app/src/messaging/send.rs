@@ -9,8 +9,8 @@ use db::repo::job::Finish;
 use db::repo::message::{self as repo, Outgoing};
 use db::repo::smtp as smtp_repo;
 use domain::ids::MessageId;
-use domain::message::{MessageState, REFUSED_NO_CONSENT, REFUSED_NOT_THE_PARTYS};
-use domain::party::{Channel, ConsentState};
+use domain::message::{MessageChannel, MessageState, REFUSED_NO_CONSENT, REFUSED_NOT_THE_PARTYS};
+use domain::party::ConsentState;
 use domain::timeline::{Event, EventKind};
 use domain::{OrgId, PartyId};
 use uuid::Uuid;
@@ -30,26 +30,28 @@ impl Messages<'_> {
         let Some(message) = self.take(id).await? else {
             return Ok(JobOutcome::Done);
         };
-        let org = OrgId(message.org_id);
-        let Some(server) = smtp_repo::get(&self.db, org).await? else {
-            let answer = "message-failed-no-server";
-            self.settle(job, &message, MessageState::Failed, answer, "timeline-message-failed").await?;
-            return Ok(JobOutcome::Settled);
+        let Ok(channel) = MessageChannel::parse(&message.channel) else {
+            return Err(AppError::Internal(format!("message {id}: stored channel unknown")));
         };
-        let envelope = Envelope {
-            message_id: message.id,
-            to: &message.recipient,
-            subject: &message.subject,
-            text: &message.body,
-            html: (!message.body_html.is_empty()).then_some(message.body_html.as_str()),
+        let sent = match self.send_through(channel, &message).await? {
+            Some(sent) => sent,
+            None => {
+                let answer = if channel == MessageChannel::Email {
+                    "message-failed-no-server"
+                } else {
+                    "message-failed-no-gateway"
+                };
+                self.settle(job, &message, MessageState::Failed, answer).await?;
+                return Ok(JobOutcome::Settled);
+            }
         };
-        match self.mailer.send(message.org_id, &server, &envelope).await {
+        match sent {
             Ok(answer) => {
-                self.settle(job, &message, MessageState::Sent, &answer, "timeline-message-sent").await?;
+                self.settle(job, &message, MessageState::Sent, &answer).await?;
                 Ok(JobOutcome::Settled)
             }
             Err(SendFailure { permanent, answer }) if permanent || job.last_try => {
-                self.settle(job, &message, MessageState::Failed, &answer, "timeline-message-failed").await?;
+                self.settle(job, &message, MessageState::Failed, &answer).await?;
                 Ok(JobOutcome::Settled)
             }
             Err(SendFailure { answer, .. }) => {
@@ -60,6 +62,49 @@ impl Messages<'_> {
                 Ok(JobOutcome::Retry(answer))
             }
         }
+    }
+
+    /// Hands the message to the mail server or the gateway; `None` when the
+    /// organisation has nothing set up to carry its channel.
+    async fn send_through(
+        &self,
+        channel: MessageChannel,
+        message: &Outgoing,
+    ) -> Result<Option<Result<String, SendFailure>>, AppError> {
+        let org = OrgId(message.org_id);
+        Ok(match channel {
+            MessageChannel::Email => match smtp_repo::get(&self.db, org).await? {
+                Some(server) => {
+                    let envelope = Envelope {
+                        message_id: message.id,
+                        to: &message.recipient,
+                        subject: &message.subject,
+                        text: &message.body,
+                        html: (!message.body_html.is_empty()).then_some(message.body_html.as_str()),
+                    };
+                    Some(self.mailer.send(message.org_id, &server, &envelope).await)
+                }
+                None => None,
+            },
+            MessageChannel::Sms | MessageChannel::WhatsApp => {
+                let (gateway, private_allowed) = tokio::try_join!(
+                    db::repo::gateway::get(&self.db, org),
+                    db::repo::webhook::private_allowed(&self.db, org)
+                )?;
+                let carries = |g: &db::repo::gateway::GatewayRow| match channel {
+                    MessageChannel::Sms => g.sms,
+                    _ => g.whatsapp,
+                };
+                match gateway.filter(carries) {
+                    Some(gateway) => Some(self.post_to_gateway(&gateway, private_allowed, message).await),
+                    None => None,
+                }
+            }
+            // Letters leave in printed batches, never through the worker.
+            MessageChannel::Letter => {
+                Some(Err(SendFailure { permanent: true, answer: "message-failed-letter".into() }))
+            }
+        })
     }
 
     /// Takes the message for sending: reads it with its party's consent,
@@ -77,28 +122,11 @@ impl Messages<'_> {
         if !matches!(state, MessageState::Queued | MessageState::Sending) {
             return Ok(None);
         }
-        let consent = ConsentState {
-            sms_whatsapp: message.consent_sms_whatsapp,
-            email: message.consent_email,
-            phone: message.consent_phone,
-            letter: message.consent_letter,
-        };
-        let allowed = Channel::parse(&message.channel).is_ok_and(|channel| consent.allows(channel));
-        let refusal = if !allowed {
-            Some(REFUSED_NO_CONSENT)
-        } else if !message.address_is_the_partys {
-            Some(REFUSED_NOT_THE_PARTYS)
-        } else {
-            None
-        };
         let now = self.now();
-        if let Some(reason) = refusal {
-            repo::set_state(&mut tx, id, MessageState::Refused, reason, message.attempts, now).await?;
-            let event =
-                Event::new(EventKind::Message, "timeline-message-refused", &message.subject, Some(id.0));
+        if let Some(reason) = refusal(&message) {
             let by = By::OnBehalf(OrgId(message.org_id), &message.queued_by_name);
             let mut change = Change::within(self, tx, by, now);
-            change.history(PartyId(message.party_id), event).await?;
+            refuse(&mut change, &message, reason).await?;
             change.commit().await?;
             return Ok(None);
         }
@@ -116,17 +144,69 @@ impl Messages<'_> {
         message: &Outgoing,
         state: MessageState,
         answer: &str,
-        event_key: &'static str,
     ) -> Result<(), AppError> {
         let by = By::OnBehalf(OrgId(message.org_id), &message.queued_by_name);
         let mut change = self.change_by(by).await?;
         let id = MessageId(message.id);
         repo::set_state(&mut change.tx, id, state, answer, message.attempts + 1, change.at).await?;
-        let event = Event::new(EventKind::Message, event_key, &message.subject, Some(message.id));
+        let event =
+            Event::new(EventKind::Message, event_key(message, state), &message.subject, Some(message.id));
         change.history(PartyId(message.party_id), event).await?;
         let end = if state == MessageState::Sent { Finish::Done } else { Finish::Failed(answer) };
         let at = change.at;
         db::repo::job::finish(&mut change.tx, &job.claimed, end, at).await?;
         change.commit().await
+    }
+}
+
+/// Why the message may not leave now, if it may not: the party does not
+/// allow its channel, or the address is no longer the party's.
+pub(super) fn refusal(message: &Outgoing) -> Option<&'static str> {
+    let consent = ConsentState {
+        sms_whatsapp: message.consent_sms_whatsapp,
+        email: message.consent_email,
+        phone: message.consent_phone,
+        letter: message.consent_letter,
+    };
+    let allowed =
+        MessageChannel::parse(&message.channel).is_ok_and(|channel| consent.allows(channel.consent()));
+    if !allowed {
+        Some(REFUSED_NO_CONSENT)
+    } else if !message.address_is_the_partys {
+        Some(REFUSED_NOT_THE_PARTYS)
+    } else {
+        None
+    }
+}
+
+/// Records the refusal, and the party's history with it, in the change.
+pub(super) async fn refuse(
+    change: &mut Change<'_>,
+    message: &Outgoing,
+    reason: &str,
+) -> Result<(), AppError> {
+    let id = MessageId(message.id);
+    repo::set_state(&mut change.tx, id, MessageState::Refused, reason, message.attempts, change.at).await?;
+    let key = event_key(message, MessageState::Refused);
+    let event = Event::new(EventKind::Message, key, &message.subject, Some(message.id));
+    change.history(PartyId(message.party_id), event).await
+}
+
+/// How the party's history says what became of the message: an e-mail
+/// sent, an SMS refused, a letter printed…
+pub(super) fn event_key(message: &Outgoing, state: MessageState) -> &'static str {
+    let channel = MessageChannel::parse(&message.channel).unwrap_or(MessageChannel::Email);
+    match (channel, state) {
+        (MessageChannel::Email, MessageState::Sent) => "timeline-message-sent",
+        (MessageChannel::Email, MessageState::Refused) => "timeline-message-refused",
+        (MessageChannel::Email, _) => "timeline-message-failed",
+        (MessageChannel::Sms, MessageState::Sent) => "timeline-sms-sent",
+        (MessageChannel::Sms, MessageState::Refused) => "timeline-sms-refused",
+        (MessageChannel::Sms, _) => "timeline-sms-failed",
+        (MessageChannel::WhatsApp, MessageState::Sent) => "timeline-whatsapp-sent",
+        (MessageChannel::WhatsApp, MessageState::Refused) => "timeline-whatsapp-refused",
+        (MessageChannel::WhatsApp, _) => "timeline-whatsapp-failed",
+        (MessageChannel::Letter, MessageState::Refused) => "timeline-letter-refused",
+        (MessageChannel::Letter, _) => "timeline-letter-printed",
     }
 }

@@ -254,7 +254,7 @@ impl Webhooks<'_> {
 /// Whether the URL's host is, or resolves to, an address on this machine
 /// or a private network. A name that does not resolve is left to the
 /// request to fail.
-async fn reaches_private(url: &url::Url) -> bool {
+pub(crate) async fn reaches_private(url: &url::Url) -> bool {
     let port = url.port_or_known_default().unwrap_or(443);
     match url.host() {
         Some(url::Host::Ipv4(ip)) => is_private(ip.into()),

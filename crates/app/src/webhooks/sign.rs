@@ -1,6 +1,7 @@
 //! Standard Webhooks signatures: `v1,` and the base64 HMAC-SHA256 of
 //! `{id}.{timestamp}.{body}` under the subscription's secret, whose key is
-//! the base64 after `whsec_`.
+//! the base64 after `whsec_` (or, for a secret without that prefix, its
+//! UTF-8 bytes).
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
@@ -18,9 +19,12 @@ pub fn new_secret() -> String {
 
 /// The `webhook-signature` header's value.
 pub fn signature(secret: &str, id: &str, timestamp: i64, body: &str) -> String {
-    let key = STANDARD
-        .decode(secret.trim_start_matches(SECRET_PREFIX))
-        .unwrap_or_else(|_| secret.as_bytes().to_vec());
+    // A secret Vínculo made is `whsec_` and base64; one an administrator
+    // typed (the message gateway's) is its own bytes.
+    let key = secret
+        .strip_prefix(SECRET_PREFIX)
+        .and_then(|encoded| STANDARD.decode(encoded).ok())
+        .unwrap_or_else(|| secret.as_bytes().to_vec());
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("HMAC takes a key of any length");
     mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
     format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))

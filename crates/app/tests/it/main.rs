@@ -3,6 +3,7 @@ mod access;
 mod agenda;
 mod auth;
 mod dashboard;
+mod gateway;
 mod list_views;
 mod messaging;
 mod parties;

@@ -2,7 +2,7 @@
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::ids::MessageId;
-use domain::message::MessageState;
+use domain::message::{MessageChannel, MessageState};
 use domain::{OrgId, PartyId, UserId};
 use uuid::Uuid;
 
@@ -74,6 +74,7 @@ pub struct MessageRow {
 #[derive(Clone, Debug, Default)]
 pub struct MessageFilter {
     pub state: Option<MessageState>,
+    pub channel: Option<MessageChannel>,
     pub party_id: Option<PartyId>,
     pub before: Option<Uuid>,
     pub limit: u32,
@@ -84,7 +85,7 @@ pub async fn list(db: &Db, org_id: OrgId, filter: &MessageFilter) -> Result<Vec<
     let sql = format!(
         "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN parties p ON p.id = m.party_id
          WHERE m.org_id = $1 AND ($2 IS NULL OR m.state = $2) AND ($3 IS NULL OR m.party_id = $3)
-           AND ($4 IS NULL OR m.id < $4)
+           AND ($4 IS NULL OR m.id < $4) AND ($6 IS NULL OR m.channel = $6)
          ORDER BY m.id DESC LIMIT $5"
     );
     Ok(on_db!(db, pool => {
@@ -94,6 +95,7 @@ pub async fn list(db: &Db, org_id: OrgId, filter: &MessageFilter) -> Result<Vec<
             .bind(filter.party_id.map(|id| id.0))
             .bind(filter.before)
             .bind(filter.limit as i64)
+            .bind(filter.channel.map(MessageChannel::as_str))
             .fetch_all(pool)
             .await?
     }))
@@ -137,8 +139,12 @@ const OUTGOING: &str =
     "SELECT m.id, m.org_id, m.party_id, m.channel, m.recipient, m.subject, m.body, m.body_html, m.state,
          m.attempts, m.queued_by_name, p.consent_sms_whatsapp, p.consent_email, p.consent_phone,
          p.consent_letter,
-         EXISTS (SELECT 1 FROM party_emails e WHERE e.party_id = m.party_id AND e.email = m.recipient)
-             AS address_is_the_partys
+         CASE m.channel
+             WHEN 'email' THEN EXISTS (SELECT 1 FROM party_emails e
+                                       WHERE e.party_id = m.party_id AND e.email = m.recipient)
+             WHEN 'letter' THEN TRUE
+             ELSE EXISTS (SELECT 1 FROM party_phones ph WHERE ph.party_id = m.party_id AND ph.e164 = m.recipient)
+         END AS address_is_the_partys
      FROM messages m JOIN parties p ON p.id = m.party_id
      WHERE m.id = $1";
 
@@ -214,31 +220,118 @@ pub async fn move_state(
     Ok(updated == 1)
 }
 
-/// Where a party may be written to: its e-mail addresses, and whether it
-/// allows e-mail now.
+/// Where a party may be written to: its e-mail addresses, phones and
+/// postal addresses, and the channels it allows now.
 #[derive(Clone, Debug, Default)]
 pub struct Reachable {
     pub name: String,
     pub emails: Vec<String>,
-    pub consent_email: bool,
+    /// E.164.
+    pub phones: Vec<String>,
+    pub addresses: Vec<domain::address::Address>,
+    pub consent: domain::party::ConsentState,
     pub city: String,
     pub state: String,
 }
 
+#[derive(sqlx::FromRow, Default)]
+struct ReachableParty {
+    full_name: String,
+    consent_sms_whatsapp: bool,
+    consent_email: bool,
+    consent_phone: bool,
+    consent_letter: bool,
+    city: String,
+    state: String,
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn reachable(db: &Db, party: PartyId) -> Result<Reachable, DbError> {
-    let (emails, consent) = on_db!(db, pool => {
+    let (emails, phones, addresses, found) = on_db!(db, pool => {
         tokio::try_join!(
             sqlx::query_scalar::<_, String>("SELECT email FROM party_emails WHERE party_id = $1 ORDER BY position")
                 .bind(party.0)
                 .fetch_all(pool),
-            sqlx::query_as::<_, (String, bool, String, String)>(
-                "SELECT full_name, consent_email, city, state FROM parties WHERE id = $1"
+            sqlx::query_scalar::<_, String>("SELECT e164 FROM party_phones WHERE party_id = $1 ORDER BY position")
+                .bind(party.0)
+                .fetch_all(pool),
+            sqlx::query_as::<_, super::party::AddressRow>(
+                "SELECT street, number, complement, neighbourhood, city, state, postal_code, country
+                 FROM party_addresses WHERE party_id = $1 ORDER BY position"
+            )
+            .bind(party.0)
+            .fetch_all(pool),
+            sqlx::query_as::<_, ReachableParty>(
+                "SELECT full_name, consent_sms_whatsapp, consent_email, consent_phone, consent_letter, city, state
+                 FROM parties WHERE id = $1"
             )
             .bind(party.0)
             .fetch_optional(pool),
         )?
     });
-    let (name, consent_email, city, state) = consent.unwrap_or_default();
-    Ok(Reachable { name, emails, consent_email, city, state })
+    let found = found.unwrap_or_default();
+    Ok(Reachable {
+        name: found.full_name,
+        emails,
+        phones,
+        addresses: addresses.into_iter().map(super::party::AddressRow::into_address).collect(),
+        consent: domain::party::ConsentState {
+            sms_whatsapp: found.consent_sms_whatsapp,
+            email: found.consent_email,
+            phone: found.consent_phone,
+            letter: found.consent_letter,
+        },
+        city: found.city,
+        state: found.state,
+    })
+}
+
+/// The letters waiting for a batch, oldest first, at most `limit`.
+#[tracing::instrument(skip_all)]
+pub async fn waiting_letters(tx: &mut Tx, org_id: OrgId, limit: u32) -> Result<Vec<Uuid>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "SELECT id FROM messages WHERE org_id = $1 AND channel = 'letter' AND state = 'queued'
+             ORDER BY id LIMIT $2",
+        )
+        .bind(org_id.0)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await?
+    }))
+}
+
+/// A letter printed in `batch`: sent, by hand.
+#[tracing::instrument(skip_all)]
+pub async fn mark_printed(
+    tx: &mut Tx,
+    id: MessageId,
+    batch: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE messages SET state = 'sent', print_batch = $2, attempts = attempts + 1, answer = '',
+                 updated_at = $3, sent_at = $3
+             WHERE id = $1",
+        )
+        .bind(id.0)
+        .bind(batch)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// The letters of a printed batch, in the order they were queued.
+#[tracing::instrument(skip_all)]
+pub async fn printed(db: &Db, org_id: OrgId, batch: Uuid) -> Result<Vec<MessageRow>, DbError> {
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN parties p ON p.id = m.party_id
+         WHERE m.org_id = $1 AND m.print_batch = $2 ORDER BY m.id"
+    );
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(org_id.0).bind(batch).fetch_all(pool).await?
+    }))
 }

@@ -5,6 +5,7 @@ pub mod api_token;
 pub mod appointment;
 pub mod audit;
 pub mod dashboard;
+pub mod gateway;
 pub mod interaction;
 pub mod job;
 pub mod list_view;

@@ -5,7 +5,7 @@ use super::responses::{Conflict, Forbidden, Invalid, NotFound};
 use crate::AppState;
 use crate::error::{ApiResult, Error};
 use crate::extract::{Api, ApiJson, Id, Query};
-use app::messaging::{EmailContent, MessageView, OutboxQuery, SmtpView, TemplateView};
+use app::messaging::{EmailContent, GatewayView, MessageView, OutboxQuery, SmtpView, TemplateView};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Json;
@@ -13,8 +13,7 @@ use axum::routing;
 use chrono::{DateTime, Utc};
 use domain::PartyId;
 use domain::ids::MessageId;
-use domain::message::{MessageState, SmtpSettings, SmtpTls, TemplateDraft};
-use domain::party::Channel;
+use domain::message::{GatewaySettings, MessageChannel, MessageState, SmtpSettings, SmtpTls, TemplateDraft};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use uuid::Uuid;
@@ -23,7 +22,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/settings/smtp", routing::get(smtp_settings).put(save_smtp_settings))
         .route("/settings/smtp/test", routing::post(send_test))
-        .route("/parties/{id}/messages", routing::post(queue_email))
+        .route("/settings/gateway", routing::get(gateway_settings).put(save_gateway_settings))
+        .route("/parties/{id}/messages", routing::post(queue_message))
+        .route("/letters", routing::get(letters_waiting))
+        .route("/letters/print", routing::post(print_letters))
+        .route("/letters/batches/{id}", routing::get(printed_batch))
         .route("/messages", routing::get(outbox))
         .route("/messages/{id}", routing::get(message))
         .route("/messages/{id}/retry", routing::post(retry))
@@ -37,7 +40,12 @@ pub fn routes() -> Router<AppState> {
     smtp_settings,
     save_smtp_settings,
     send_test,
-    queue_email,
+    gateway_settings,
+    save_gateway_settings,
+    queue_message,
+    letters_waiting,
+    print_letters,
+    printed_batch,
     outbox,
     message,
     retry,
@@ -94,25 +102,110 @@ pub async fn send_test(
     Ok(Json(outcome))
 }
 
-/// Queues an e-mail to one of the party's own addresses. Refused (`422`,
-/// field `to`) when the party does not allow e-mail; when it is sent, the
-/// consent is read again and a withdrawn one makes it `refused`.
+/// The organisation's SMS/WhatsApp gateway; `404` until it is set. Never the secret.
+#[utoipa::path(get, path = "/api/v1/settings/gateway", tag = "messages", security(("bearer" = [])),
+    responses((status = 200, body = Gateway), NotFound, Forbidden))]
+pub async fn gateway_settings(Api { state, actor }: Api) -> ApiResult<Json<Gateway>> {
+    let found = state.app.messages().gateway_settings(&actor).await?.ok_or(app::AppError::NotFound)?;
+    Ok(Json(found.into()))
+}
+
+/// Sets the gateway each SMS and WhatsApp message is posted to. `version`
+/// is the one read (0 the first time, when `secret` is required); a
+/// missing or empty `secret` keeps the stored one.
+///
+/// Each message is one `POST` to `url` with a JSON body `{"id", "channel"
+/// ("sms" or "whatsapp"), "to" (E.164), "text", "party_id",
+/// "organisation_id"}`, signed the Standard Webhooks way: headers
+/// `webhook-id` (the same on every try of one message, to drop repeats),
+/// `webhook-timestamp` and `webhook-signature: v1,<base64 HMAC-SHA256 of
+/// "{id}.{timestamp}.{body}">`, keyed with the secret's UTF-8 bytes (or the
+/// base64 after `whsec_`). A 2xx answer is "sent" (its body is kept as the
+/// answer); 408, 429, 5xx or no answer is tried again with backoff; any
+/// other 4xx fails the message.
+#[utoipa::path(put, path = "/api/v1/settings/gateway", tag = "messages", security(("bearer" = [])), request_body = GatewayDraft,
+    responses((status = 200, body = Gateway), Invalid, Forbidden, Conflict))]
+pub async fn save_gateway_settings(
+    Api { state, actor }: Api,
+    ApiJson(draft): ApiJson<GatewayDraft>,
+) -> ApiResult<Json<Gateway>> {
+    let settings = GatewaySettings::parse(
+        &draft.url,
+        draft.secret.as_deref().unwrap_or_default(),
+        draft.sms,
+        draft.whatsapp,
+    )?;
+    let saved = state.app.messages().save_gateway_settings(&actor, draft.version, settings).await?;
+    Ok(Json(saved.into()))
+}
+
+/// Queues a message to one of the party's own addresses: an `email` (to
+/// one of its e-mails; written or from `template_id`), an `sms` or a
+/// `whatsapp` message (to one of its phones, E.164; `body` only, through
+/// the organisation's gateway), or a `letter` (to one of its postal
+/// addresses as the envelope reads, lines separated by `\n`; it waits for
+/// the next printed batch). Refused (`422`, field `to`) when the party does
+/// not allow the channel; when it is sent (or printed), the consent is read
+/// again and a withdrawn one makes it `refused`.
 #[utoipa::path(post, path = "/api/v1/parties/{id}/messages", tag = "messages", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), request_body = EmailDraft,
+    params(("id" = Uuid, Path)), request_body = MessageDraftBody,
     responses((status = 201, body = Message), Invalid, Forbidden, NotFound))]
-pub async fn queue_email(
+pub async fn queue_message(
     Api { state, actor }: Api,
     Id(party): Id<PartyId>,
-    ApiJson(draft): ApiJson<EmailDraft>,
+    ApiJson(draft): ApiJson<MessageDraftBody>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     let messages = state.app.messages();
-    let content = match draft.template_id {
-        Some(template) => EmailContent::Template(template),
-        None => EmailContent::Written { subject: &draft.subject, body: &draft.body },
+    let id = match draft.channel {
+        MessageChannel::Email => {
+            let content = match draft.template_id {
+                Some(template) => EmailContent::Template(template),
+                None => EmailContent::Written { subject: &draft.subject, body: &draft.body },
+            };
+            messages.queue_email(&actor, party, &draft.to, content).await?
+        }
+        MessageChannel::Sms | MessageChannel::WhatsApp => {
+            messages.queue_text(&actor, party, draft.channel, &draft.to, &draft.body).await?
+        }
+        MessageChannel::Letter => {
+            messages.queue_letter(&actor, party, &draft.to, &draft.subject, &draft.body).await?
+        }
     };
-    let id = messages.queue_email(&actor, party, &draft.to, content).await?;
     let queued = messages.message(&actor, id).await?;
     Ok((StatusCode::CREATED, Json(queued.try_into()?)))
+}
+
+/// The letters waiting for the next printed batch, oldest first.
+#[utoipa::path(get, path = "/api/v1/letters", tag = "messages", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Message>), Forbidden))]
+pub async fn letters_waiting(Api { state, actor }: Api) -> ApiResult<Json<Vec<Message>>> {
+    let found = state.app.messages().letters_waiting(&actor).await?;
+    Ok(Json(public_all(found)?))
+}
+
+/// Prints the waiting letters as one batch (at most 500): each party's
+/// consent is read again, letters it no longer allows are `refused`, the
+/// others `sent` in the batch. `204` when none waited.
+#[utoipa::path(post, path = "/api/v1/letters/print", tag = "messages", security(("bearer" = [])),
+    responses((status = 201, body = LetterBatch), (status = 204, description = "No letter waited"), Forbidden))]
+pub async fn print_letters(Api { state, actor }: Api) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    Ok(match state.app.messages().print_letters(&actor).await? {
+        Some(batch) => (
+            StatusCode::CREATED,
+            Json(LetterBatch { id: batch.id, printed: batch.printed, refused: batch.refused }),
+        )
+            .into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
+}
+
+/// The letters a batch printed (the page to print is `/admin/letters/batches/{id}`).
+#[utoipa::path(get, path = "/api/v1/letters/batches/{id}", tag = "messages", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Vec<Message>), NotFound, Forbidden))]
+pub async fn printed_batch(Api { state, actor }: Api, Id(id): Id<Uuid>) -> ApiResult<Json<Vec<Message>>> {
+    let printed = state.app.messages().printed_batch(&actor, id).await?;
+    Ok(Json(public_all(printed.letters)?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -120,6 +213,8 @@ pub async fn queue_email(
 pub struct OutboxParams {
     /// Only messages in this state.
     state: Option<MessageState>,
+    /// Only messages of this channel.
+    channel: Option<MessageChannel>,
     /// Only this party's messages (any reader of the party); without it,
     /// the whole organisation's (administrators).
     party_id: Option<Uuid>,
@@ -135,6 +230,7 @@ pub async fn outbox(
 ) -> ApiResult<Json<Vec<Message>>> {
     let query = OutboxQuery {
         state: params.state,
+        channel: params.channel,
         party: params.party_id.map(PartyId),
         before: params.before.map(MessageId),
     };
@@ -316,11 +412,16 @@ pub struct TestOutcome {
     pub answer: String,
 }
 
-/// An e-mail written here (`subject` and `body`), or a template filled in
-/// for the party (`template_id`; `subject` and `body` are then ignored).
+/// A message to a party. For an `email`: written here (`subject` and
+/// `body`), or a template filled in for the party (`template_id`; `subject`
+/// and `body` are then ignored). For `sms` and `whatsapp`: `body` only (at
+/// most 1,530 characters). For a `letter`: `subject` and `body`.
 #[derive(Deserialize, ToSchema)]
-pub struct EmailDraft {
-    /// One of the party's own e-mail addresses.
+pub struct MessageDraftBody {
+    /// `email` when not given.
+    #[serde(default = "email_channel")]
+    pub channel: MessageChannel,
+    /// One of the party's own addresses for the channel.
     #[schema(min_length = 1)]
     pub to: String,
     #[serde(default)]
@@ -331,12 +432,64 @@ pub struct EmailDraft {
     pub template_id: Option<Uuid>,
 }
 
+fn email_channel() -> MessageChannel {
+    MessageChannel::Email
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct GatewayDraft {
+    /// Where each message is posted (http or https).
+    #[schema(min_length = 1)]
+    pub url: String,
+    /// At least 16 characters; missing or empty keeps the stored one.
+    #[serde(default)]
+    pub secret: Option<String>,
+    #[serde(default)]
+    pub sms: bool,
+    #[serde(default)]
+    pub whatsapp: bool,
+    /// The version read; 0 when there was no gateway yet.
+    #[serde(default)]
+    pub version: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Gateway {
+    pub url: String,
+    pub sms: bool,
+    pub whatsapp: bool,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<GatewayView> for Gateway {
+    fn from(view: GatewayView) -> Gateway {
+        Gateway {
+            url: view.url,
+            sms: view.sms,
+            whatsapp: view.whatsapp,
+            version: view.version,
+            updated_at: view.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LetterBatch {
+    pub id: Uuid,
+    /// Letters printed in the batch.
+    pub printed: usize,
+    /// Letters refused because their party no longer allows letters.
+    pub refused: usize,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct Message {
     pub id: Uuid,
     pub party_id: Uuid,
     pub party_name: String,
-    pub channel: Channel,
+    pub channel: MessageChannel,
+    /// An e-mail, a phone (E.164) or an envelope's lines.
     pub recipient: String,
     pub subject: String,
     pub body: String,
@@ -344,7 +497,7 @@ pub struct Message {
     pub attempts: i32,
     /// The server's last answer, or the rule that stopped the message
     /// (`message-refused-no-consent`, `message-refused-address`,
-    /// `message-failed-no-server`).
+    /// `message-failed-no-server`, `message-failed-no-gateway`).
     pub answer: String,
     /// Who queued it.
     pub queued_by: String,

@@ -16,4 +16,5 @@ mod money;
 mod profile;
 mod security;
 mod sessions;
+mod texts;
 mod work_queue;

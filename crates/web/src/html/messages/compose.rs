@@ -1,5 +1,7 @@
-//! Enviar e-mail: a message to one of the customer's own addresses,
-//! queued for the worker, which checks his consent again when it sends.
+//! Enviar mensagem: an e-mail, an SMS, a WhatsApp message or a letter to
+//! one of the customer's own addresses, queued for the worker (a letter
+//! for the next printed batch), which checks his consent again when it
+//! goes.
 use crate::error::PageResult;
 use crate::extract::{Form, Id, Page, Query};
 use crate::flash::Flash;
@@ -10,6 +12,7 @@ use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::messaging::EmailContent;
 use askama::Template;
+use domain::message::{MessageChannel, TEXT_MAX};
 use domain::{PartyId, ValidationErrors};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -22,25 +25,33 @@ struct ComposePage {
     party_id: String,
     party_name: String,
     back: String,
-    emails: Vec<String>,
+    channel: &'static str,
+    title: String,
+    intro: String,
+    /// The channels as tabs: code, label, whether it is this one.
+    channels: Vec<(&'static str, String, bool)>,
+    /// The party's addresses for this channel (value, as shown).
+    addresses: Vec<(String, String)>,
     /// Why nothing can be sent now (no consent, no address, no server), as words.
     blocked: Option<String>,
-    /// The organisation's templates (id, name), to start from one.
+    /// The organisation's templates (id, name), to start from one (e-mail).
     templates: Vec<(String, String)>,
     /// The chosen template filled in for this customer: its id, subject
     /// and text, shown before sending.
     chosen: Option<(String, String, String)>,
+    text_max: i64,
     form: FormValues,
     errors: FieldMessages,
 }
 
 #[derive(Deserialize, Default)]
 pub struct ComposeQuery {
+    channel: Option<MessageChannel>,
     template: Option<Uuid>,
 }
 
-/// What the form sends: the chosen template, or the subject and text typed.
-fn content(form: &Pairs) -> Result<EmailContent<'_>, AppError> {
+/// What an e-mail form sends: the chosen template, or the subject and text typed.
+fn email_content(form: &Pairs) -> Result<EmailContent<'_>, AppError> {
     let template = value(form, "template_id").trim();
     if template.is_empty() {
         return Ok(EmailContent::Written { subject: value(form, "subject"), body: value(form, "body") });
@@ -52,6 +63,7 @@ fn content(form: &Pairs) -> Result<EmailContent<'_>, AppError> {
 async fn page(
     page: &Page,
     party: PartyId,
+    channel: MessageChannel,
     template: Option<Uuid>,
     form: FormValues,
     outcome: FormOutcome,
@@ -59,7 +71,7 @@ async fn page(
     let messages = page.app().messages();
     let (reachable, templates) =
         tokio::try_join!(messages.reachable(&page.actor, party), messages.templates(&page.actor))?;
-    let chosen = match template {
+    let chosen = match template.filter(|_| channel == MessageChannel::Email) {
         Some(id) => {
             let filled = messages.preview(&page.actor, party, id).await?;
             Some((id.to_string(), filled.subject, filled.text))
@@ -67,26 +79,36 @@ async fn page(
         None => None,
     };
     let t = page.t;
-    let blocked = if reachable.emails.is_empty() {
-        Some(t.get("compose-no-address"))
-    } else if !reachable.consent_email {
-        Some(t.get("compose-no-consent"))
-    } else if !reachable.server_ready {
-        Some(t.get("compose-no-server"))
-    } else {
-        None
+    let addresses = match channel {
+        MessageChannel::Email => reachable.emails.iter().map(|e| (e.clone(), e.clone())).collect(),
+        MessageChannel::Sms | MessageChannel::WhatsApp => reachable
+            .phones
+            .iter()
+            .map(|p| (p.clone(), domain::phone::Phone::from_stored(p.clone()).formatted()))
+            .collect(),
+        MessageChannel::Letter => {
+            reachable.addresses.iter().map(|a| (a.clone(), a.replace('\n', " · "))).collect()
+        }
     };
     let body = ComposePage {
         party_id: party.0.to_string(),
-        party_name: reachable.name,
+        party_name: reachable.name.clone(),
         back: ProfileTab::History.url(party.0, None),
-        emails: reachable.emails,
-        blocked,
+        channel: channel.as_str(),
+        title: t.get(&format!("compose-title-{}", channel.as_str())),
+        intro: t.get(&format!("compose-intro-{}", channel.as_str())),
+        channels: MessageChannel::ALL
+            .iter()
+            .map(|c| (c.as_str(), t.get(&format!("compose-channel-{}", c.as_str())), *c == channel))
+            .collect(),
+        addresses,
+        blocked: reachable.blocked(channel).map(|key| t.get(key)),
         templates: templates
             .into_iter()
             .map(|t| (t.id.to_string(), format!("{} ({})", t.name, t.locale.tag())))
             .collect(),
         chosen,
+        text_max: TEXT_MAX as i64,
         form,
         errors: outcome.errors,
         shell: page.shell("customers"),
@@ -97,20 +119,39 @@ async fn page(
 
 pub async fn form(page: Page, Id(party): Id<PartyId>, Query(query): Query<ComposeQuery>) -> PageResult {
     let outcome = FormOutcome::of(None, &page.t)?;
-    self::page(&page, party, query.template, FormValues::default(), outcome).await
+    let channel = query.channel.unwrap_or(MessageChannel::Email);
+    self::page(&page, party, channel, query.template, FormValues::default(), outcome).await
 }
 
 pub async fn queue(page: Page, Id(party): Id<PartyId>, Form(form): Form<Pairs>) -> PageResult {
-    let queued =
-        page.app().messages().queue_email(&page.actor, party, value(&form, "to"), content(&form)?).await;
+    // A form without the field is the e-mail form of before the channels.
+    let channel = match value(&form, "channel").trim() {
+        "" => MessageChannel::Email,
+        typed => MessageChannel::parse(typed)
+            .map_err(|m| AppError::from(ValidationErrors::single("channel", m)))?,
+    };
+    let messages = page.app().messages();
+    let (to, subject, body) = (value(&form, "to"), value(&form, "subject"), value(&form, "body"));
+    let queued = match channel {
+        MessageChannel::Email => match email_content(&form) {
+            Ok(content) => messages.queue_email(&page.actor, party, to, content).await,
+            Err(error) => Err(error),
+        },
+        MessageChannel::Sms | MessageChannel::WhatsApp => {
+            messages.queue_text(&page.actor, party, channel, to, body).await
+        }
+        MessageChannel::Letter => messages.queue_letter(&page.actor, party, to, subject, body).await,
+    };
     let template = value(&form, "template_id").parse().ok();
     match queued {
         Ok(_) => {
-            page.redirect_with(&ProfileTab::History.url(party.0, None), Flash::notice("compose-queued")).await
+            let notice =
+                if channel == MessageChannel::Letter { "compose-letter-queued" } else { "compose-queued" };
+            page.redirect_with(&ProfileTab::History.url(party.0, None), Flash::notice(notice)).await
         }
         Err(error) => {
             let outcome = FormOutcome::of(Some(error), &page.t)?;
-            self::page(&page, party, template, FormValues(form), outcome).await
+            self::page(&page, party, channel, template, FormValues(form), outcome).await
         }
     }
 }

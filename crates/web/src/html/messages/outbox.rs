@@ -11,7 +11,7 @@ use app::messaging::{MessageView, OUTBOX_PAGE, OutboxQuery};
 use askama::Template;
 use axum::http::StatusCode;
 use domain::ids::MessageId;
-use domain::message::MessageState;
+use domain::message::{MessageChannel, MessageState};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -21,6 +21,8 @@ struct OutboxPage {
     shell: Shell,
     states: Vec<(&'static str, String)>,
     state: String,
+    channels: Vec<(&'static str, String)>,
+    channel: String,
     lines: Vec<OutboxLine>,
     next: Option<String>,
 }
@@ -30,6 +32,7 @@ struct OutboxLine {
     party_id: String,
     party_name: String,
     recipient: String,
+    channel_label: String,
     subject: String,
     body: String,
     state: &'static str,
@@ -48,7 +51,8 @@ impl OutboxLine {
             id: message.id.to_string(),
             party_id: message.party_id.to_string(),
             party_name: message.party_name,
-            recipient: message.recipient,
+            recipient: message.recipient.replace('\n', " · "),
+            channel_label: t.get(&format!("compose-channel-{}", message.channel.as_str())),
             subject: message.subject,
             body: message.body,
             state: message.state.as_str(),
@@ -66,17 +70,20 @@ impl OutboxLine {
 #[derive(Deserialize, Default)]
 pub struct OutboxFilter {
     state: Option<MessageState>,
+    channel: Option<MessageChannel>,
     before: Option<MessageId>,
 }
 
 pub async fn list(page: Page, Query(filter): Query<OutboxFilter>) -> PageResult {
-    let query = OutboxQuery { state: filter.state, party: None, before: filter.before };
+    let query =
+        OutboxQuery { state: filter.state, channel: filter.channel, party: None, before: filter.before };
     let messages = page.app().messages().outbox(&page.actor, &query).await?;
     let t = page.t;
     let state = filter.state.map(|s| s.as_str().to_string()).unwrap_or_default();
+    let channel = filter.channel.map(|c| c.as_str().to_string()).unwrap_or_default();
     let next = (messages.len() == OUTBOX_PAGE as usize).then(|| {
         let last = messages.last().map(|m| m.id.to_string()).unwrap_or_default();
-        format!("/admin/outbox?state={}&before={}", url_encode(&state), last)
+        format!("/admin/outbox?state={}&channel={}&before={}", url_encode(&state), url_encode(&channel), last)
     });
     let body = OutboxPage {
         states: MessageState::ALL
@@ -84,6 +91,11 @@ pub async fn list(page: Page, Query(filter): Query<OutboxFilter>) -> PageResult 
             .map(|s| (s.as_str(), t.get(&format!("message-state-{}", s.as_str()))))
             .collect(),
         state,
+        channels: MessageChannel::ALL
+            .iter()
+            .map(|c| (c.as_str(), t.get(&format!("compose-channel-{}", c.as_str()))))
+            .collect(),
+        channel,
         lines: messages.into_iter().map(|m| OutboxLine::of(m, &t)).collect(),
         next,
         shell: page.shell("outbox"),

@@ -130,7 +130,10 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         "/admin/templates".into(),
         "/admin/templates/new".into(),
         "/admin/webhooks".into(),
+        "/admin/gateway".into(),
+        "/admin/letters".into(),
         format!("/customers/{party}/messages/new"),
+        format!("/customers/{party}/messages/new?channel=letter"),
     ];
     let keys = message_keys();
     let mut problems = Vec::new();

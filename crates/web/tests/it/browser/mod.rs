@@ -1257,7 +1257,7 @@ async fn email_from_the_profile_through_a_real_mail_server() {
     wait_for_text(client, "#compose-preview", "Simone, seu carro está pronto").await;
     browser.screenshot("messages-compose").await;
     click(client, "#compose-send").await;
-    wait_for_text(client, "#flash", "E-mail na caixa de saída").await;
+    wait_for_text(client, "#flash", "Mensagem na caixa de saída").await;
     let received = smtp.wait_for(2, Duration::from_secs(10)).await;
     assert_eq!(received.len(), 2);
     assert_eq!(received[1].subject, "Simone, seu carro está pronto");
