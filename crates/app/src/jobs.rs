@@ -93,10 +93,22 @@ impl App {
     }
 }
 
+/// How often the worker looks for daily tasks whose local hour has come.
+const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
+
 /// Runs jobs until the process ends: as many as are due, then waits for a
 /// wake-up or the next poll.
 pub async fn run(app: Arc<App>) {
+    let mut last_scheduled: Option<std::time::Instant> = None;
     loop {
+        if last_scheduled.is_none_or(|at| at.elapsed() >= SCHEDULE_EVERY) {
+            last_scheduled = Some(std::time::Instant::now());
+            match app.worker().schedule_daily_tasks().await {
+                Ok(0) => {}
+                Ok(queued) => tracing::info!(queued, "daily tasks queued"),
+                Err(error) => tracing::warn!(%error, "scheduling the daily tasks failed"),
+            }
+        }
         match app.worker().run_due_jobs().await {
             Ok(0) => {}
             Ok(_) => continue,
@@ -110,7 +122,63 @@ pub async fn run(app: Arc<App>) {
     }
 }
 
+/// The organisation's background work as an administrator reads it: how
+/// many jobs of each kind are in each state, and the latest that failed
+/// for good with their last error.
+#[derive(Clone, Debug)]
+pub struct JobOverview {
+    pub counts: Vec<(JobKind, domain::job::JobState, i64)>,
+    pub failed: Vec<FailedJobView>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FailedJobView {
+    pub id: uuid::Uuid,
+    pub kind: JobKind,
+    /// What it was about: the daily task, the message or delivery id.
+    pub subject: String,
+    pub attempts: i32,
+    pub error: String,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// How many failed jobs the overview lists.
+pub const FAILED_SHOWN: u32 = 50;
+
 impl Worker<'_> {
+    #[tracing::instrument(skip_all)]
+    pub async fn overview(&self, actor: &crate::Actor) -> Result<JobOverview, AppError> {
+        actor.require(domain::access::Permission::Administer)?;
+        let (counts, failed) = tokio::try_join!(
+            repo::counts(&self.db, actor.org_id),
+            repo::failed(&self.db, actor.org_id, FAILED_SHOWN)
+        )?;
+        let counts = counts
+            .into_iter()
+            .filter_map(|(kind, state, count)| {
+                Some((JobKind::parse(&kind).ok()?, domain::job::JobState::parse(&state).ok()?, count))
+            })
+            .collect();
+        let failed = failed
+            .into_iter()
+            .filter_map(|job| {
+                let subject = ["task", "message", "delivery"]
+                    .iter()
+                    .find_map(|key| job.payload.get(*key).and_then(|v| v.as_str()).map(str::to_string))
+                    .unwrap_or_default();
+                Some(FailedJobView {
+                    id: job.id,
+                    kind: JobKind::parse(&job.kind).ok()?,
+                    subject,
+                    attempts: job.attempts,
+                    error: job.last_error.unwrap_or_default(),
+                    finished_at: job.finished_at,
+                })
+            })
+            .collect();
+        Ok(JobOverview { counts, failed })
+    }
+
     /// Claims the jobs due now and runs them side by side; how many ran.
     pub async fn run_due_jobs(&self) -> Result<usize, AppError> {
         let settings = &self.settings.jobs;
@@ -132,6 +200,7 @@ impl Worker<'_> {
         let outcome = match JobKind::parse(&job.claimed.kind) {
             Ok(JobKind::SendMessage) => self.messages().send_queued(&job).await,
             Ok(JobKind::DeliverWebhook) => self.webhooks().deliver(&job).await,
+            Ok(JobKind::Daily) => self.run_daily(&job).await,
             Err(_) => Ok(JobOutcome::Failed(format!("unknown job kind {}", job.claimed.kind))),
         };
         let outcome = outcome.unwrap_or_else(|error| {

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 mod change;
 mod clock;
+mod daily;
 pub mod dashboard;
 pub mod demo;
 mod demo_profiles;

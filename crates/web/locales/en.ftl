@@ -1134,3 +1134,22 @@ letters-printed-refused = { $count ->
     [one] 1 letter refused: the customer no longer allows letters (see the outbox).
    *[other] { $count } letters refused: the customers no longer allow letters (see the outbox).
 }
+jobs-title = Background work
+jobs-intro = What Vínculo does away from the screens: sending messages, webhooks and each organisation's daily tasks (at 3 am in the organisation's time zone).
+jobs-counts = Jobs by state
+jobs-kind = Kind
+jobs-failed = Jobs that failed
+jobs-failed-none = No job failed.
+jobs-subject = About
+jobs-attempts = Tries
+jobs-error = Last error
+job-kind-send_message = Send a message
+job-kind-deliver_webhook = Deliver a webhook
+job-kind-daily = Daily task
+job-state-queued = Queued
+job-state-running = Running
+job-state-done = Done
+job-state-failed = Failed
+job-state-cancelled = Cancelled
+daily-task-prune_jobs = Remove jobs finished more than 30 days ago
+error-daily-task-invalid = Unknown daily task.

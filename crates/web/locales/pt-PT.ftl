@@ -1137,3 +1137,22 @@ letters-printed-refused = { $count ->
     [one] 1 carta recusada: o cliente já não autoriza cartas (veja a caixa de saída).
    *[other] { $count } cartas recusadas: os clientes já não autorizam cartas (veja a caixa de saída).
 }
+jobs-title = Tarefas em segundo plano
+jobs-intro = O que o Vínculo faz fora dos ecrãs: envio de mensagens, webhooks e as tarefas diárias de cada organização (às 3h no fuso da organização).
+jobs-counts = Tarefas por estado
+jobs-kind = Tipo
+jobs-failed = Tarefas que falharam
+jobs-failed-none = Nenhuma tarefa falhou.
+jobs-subject = Sobre
+jobs-attempts = Tentativas
+jobs-error = Último erro
+job-kind-send_message = Enviar mensagem
+job-kind-deliver_webhook = Entregar webhook
+job-kind-daily = Tarefa diária
+job-state-queued = Na fila
+job-state-running = Em execução
+job-state-done = Concluída
+job-state-failed = Falhou
+job-state-cancelled = Cancelada
+daily-task-prune_jobs = Limpar tarefas concluídas há mais de 30 dias
+error-daily-task-invalid = Tarefa diária desconhecida.

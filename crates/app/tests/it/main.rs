@@ -2,6 +2,7 @@
 mod access;
 mod agenda;
 mod auth;
+mod daily;
 mod dashboard;
 mod gateway;
 mod list_views;

@@ -182,3 +182,58 @@ pub async fn cancel(tx: &mut Tx, org_id: OrgId, key: &str, now: DateTime<Utc>) -
     });
     Ok(updated == 1)
 }
+
+/// Removes the organisation's jobs that ended well (done or cancelled)
+/// before `before`; failed ones stay for a person to see. How many went.
+#[tracing::instrument(skip_all)]
+pub async fn prune(tx: &mut Tx, org_id: OrgId, before: DateTime<Utc>) -> Result<u64, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "DELETE FROM jobs WHERE org_id = $1 AND state IN ('done', 'cancelled') AND finished_at < $2",
+        )
+        .bind(org_id.0)
+        .bind(before)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+    }))
+}
+
+/// How many of the organisation's jobs of each kind are in each state.
+#[tracing::instrument(skip_all)]
+pub async fn counts(db: &Db, org_id: OrgId) -> Result<Vec<(String, String, i64)>, DbError> {
+    Ok(crate::on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT kind, state, COUNT(*) FROM jobs WHERE org_id = $1 GROUP BY kind, state ORDER BY kind, state",
+        )
+        .bind(org_id.0)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// A job that failed for good, as a person reads it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FailedJob {
+    pub id: Uuid,
+    pub kind: String,
+    pub payload: Json<serde_json::Value>,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// The organisation's latest failed jobs, newest first.
+#[tracing::instrument(skip_all)]
+pub async fn failed(db: &Db, org_id: OrgId, limit: u32) -> Result<Vec<FailedJob>, DbError> {
+    Ok(crate::on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, kind, payload, attempts, last_error, finished_at FROM jobs
+             WHERE org_id = $1 AND state = 'failed' ORDER BY finished_at DESC LIMIT $2",
+        )
+        .bind(org_id.0)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?
+    }))
+}

@@ -50,6 +50,14 @@ pub async fn all(db: &Db) -> Result<Vec<OrganisationRow>, DbError> {
     }))
 }
 
+/// Every organisation with its time zone (IANA name, as stored): where the
+/// daily tasks read "today" and "03:00".
+pub async fn time_zones(db: &Db) -> Result<Vec<(Uuid, String)>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT id, time_zone FROM organisations ORDER BY id").fetch_all(pool).await?
+    }))
+}
+
 /// The organisation's time zone and working hours, as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct WorkingHoursRow {

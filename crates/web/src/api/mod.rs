@@ -4,6 +4,7 @@ mod access;
 mod agenda;
 mod audit;
 mod interactions;
+mod jobs;
 mod list_views;
 mod me;
 mod messages;
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .merge(list_views::routes())
         .merge(messages::routes())
         .merge(webhooks::routes())
+        .merge(jobs::routes())
         .fallback(|| async { Error::not_found() })
 }
 
@@ -89,6 +91,7 @@ pub fn openapi_document() -> String {
         list_views::Doc::openapi(),
         messages::Doc::openapi(),
         webhooks::Doc::openapi(),
+        jobs::Doc::openapi(),
     ] {
         document.merge(part);
     }

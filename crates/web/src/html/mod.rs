@@ -8,6 +8,7 @@ mod components;
 mod customers;
 mod home;
 mod interactions;
+mod jobs;
 mod login;
 mod messages;
 mod preferences;
@@ -36,4 +37,5 @@ pub fn routes() -> Router<AppState> {
         .merge(work_queue::routes())
         .merge(messages::routes())
         .merge(webhooks::routes())
+        .merge(jobs::routes())
 }

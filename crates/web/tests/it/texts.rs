@@ -143,6 +143,20 @@ async fn a_text_from_the_profile_through_the_gateway(t: TestApp) {
     assert_eq!(queued.status(), 201);
     let queued: Value = queued.json().await.expect("json");
     assert_eq!((queued["channel"].as_str(), queued["state"].as_str()), (Some("whatsapp"), Some("queued")));
+
+    // The background work behind it, for the administrator.
+    let jobs = t.html(&client, "/admin/jobs").await;
+    assert!(jobs.contains("id=\"jobs-counts\"") && jobs.contains("Enviar mensagem"), "{jobs}");
+    assert!(jobs.contains("id=\"jobs-failed-empty\""), "nothing failed");
+    let overview = t.api_get(&bearer, "/api/v1/jobs").await;
+    let sends: i64 = overview["counts"]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .filter(|c| c["kind"] == "send_message")
+        .map(|c| c["count"].as_i64().unwrap_or_default())
+        .sum();
+    assert!(sends >= 2, "{overview}");
 }
 web_test!(a_text_from_the_profile_through_the_gateway);
 

@@ -132,6 +132,7 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         "/admin/webhooks".into(),
         "/admin/gateway".into(),
         "/admin/letters".into(),
+        "/admin/jobs".into(),
         format!("/customers/{party}/messages/new"),
         format!("/customers/{party}/messages/new?channel=letter"),
     ];
