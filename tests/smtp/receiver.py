@@ -5,6 +5,7 @@ first line of stdout once it listens.
 Usage: receiver.py DIR [PORT]
 """
 import email
+import hashlib
 import email.policy
 import itertools
 import json
@@ -38,7 +39,14 @@ class Store:
             "text": body.get_content().replace("\r\n", "\n") if body is not None else "",
             "html": html.get_content().replace("\r\n", "\n") if html is not None else "",
             "attachments": [
-                {"name": part.get_filename(), "size": len(part.get_content())}
+                {
+                    "name": part.get_filename(),
+                    "content_type": part.get_content_type(),
+                    "size": len(part.get_content()),
+                    "sha256": hashlib.sha256(
+                        part.get_content() if isinstance(part.get_content(), bytes) else part.get_content().encode()
+                    ).hexdigest(),
+                }
                 for part in message.iter_attachments()
             ],
         }

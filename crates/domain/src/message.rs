@@ -199,6 +199,69 @@ impl MessageDraft {
     }
 }
 
+/// A file sent with an e-mail, as uploaded.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+impl std::fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Attachment({:?}, {}, {} bytes)", self.file_name, self.content_type, self.content.len())
+    }
+}
+
+/// What one e-mail may carry in all: 10 MB, what most mail servers take.
+pub const ATTACHMENTS_MAX_BYTES: usize = 10 * 1024 * 1024;
+/// How many files one e-mail carries at most.
+pub const ATTACHMENTS_MAX_COUNT: usize = 10;
+
+impl Attachment {
+    /// The files as uploaded: each name reduced to its last part, without
+    /// control characters, and not too long; the content type as given when
+    /// it reads as one (else a plain byte stream); an empty file refused,
+    /// the whole over [`ATTACHMENTS_MAX_BYTES`] refused.
+    pub fn check_all(files: Vec<(String, String, Vec<u8>)>) -> Result<Vec<Attachment>, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if files.len() > ATTACHMENTS_MAX_COUNT {
+            errors.add("attachments", "error-attachments-too-many");
+        }
+        let total: usize = files.iter().map(|(_, _, content)| content.len()).sum();
+        if total > ATTACHMENTS_MAX_BYTES {
+            errors.add("attachments", "error-attachments-too-large");
+        }
+        let mut checked = Vec::with_capacity(files.len());
+        for (name, content_type, content) in files {
+            let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+            let file_name: String = base
+                .chars()
+                .filter(|c| !c.is_control() && *c != '"')
+                .take(150)
+                .collect::<String>()
+                .trim()
+                .to_string();
+            if content.is_empty() {
+                errors.add("attachments", "error-attachment-empty");
+                continue;
+            }
+            let content_type = content_type.trim().to_ascii_lowercase();
+            let plausible = content_type.split_once('/').is_some_and(|(kind, sub)| {
+                !kind.is_empty()
+                    && !sub.is_empty()
+                    && content_type.chars().all(|c| c.is_ascii_alphanumeric() || "/.+-".contains(c))
+            });
+            checked.push(Attachment {
+                file_name: if file_name.is_empty() { "anexo".to_string() } else { file_name },
+                content_type: if plausible { content_type } else { "application/octet-stream".to_string() },
+                content,
+            });
+        }
+        if errors.is_empty() { Ok(checked) } else { Err(errors) }
+    }
+}
+
 /// An e-mail template as typed: a name, the language it is written in, a
 /// subject and an HTML body with variables. Whether its variables and
 /// syntax hold is judged by the template engine (`render::email::check`).
@@ -422,6 +485,26 @@ mod tests {
         assert!(
             ok.carries(MessageChannel::Sms) && !ok.carries(MessageChannel::WhatsApp) && ok.secret.is_none()
         );
+    }
+
+    #[test]
+    fn attachments_keep_a_plain_name_and_stay_under_ten_megabytes() {
+        let files = vec![
+            ("C:\\Users\\ana\\proposta.pdf".to_string(), "application/pdf".to_string(), vec![1u8; 10]),
+            ("../../etc/passwd\n".to_string(), "text/plain; evil".to_string(), vec![2u8; 5]),
+        ];
+        let checked = Attachment::check_all(files).expect("accepted");
+        assert_eq!(checked[0].file_name, "proposta.pdf");
+        assert_eq!(checked[1].file_name, "passwd");
+        assert_eq!(checked[1].content_type, "application/octet-stream");
+        let too_big = vec![(
+            "a.bin".to_string(),
+            "application/octet-stream".to_string(),
+            vec![0u8; ATTACHMENTS_MAX_BYTES + 1],
+        )];
+        assert!(Attachment::check_all(too_big).is_err());
+        let empty = vec![("a.txt".to_string(), "text/plain".to_string(), vec![])];
+        assert!(Attachment::check_all(empty).is_err());
     }
 
     #[test]

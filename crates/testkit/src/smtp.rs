@@ -34,7 +34,10 @@ pub struct ReceivedMail {
 #[derive(Clone, Debug, Deserialize)]
 pub struct ReceivedAttachment {
     pub name: Option<String>,
+    pub content_type: String,
     pub size: usize,
+    /// Of the decoded content, as Python's hashlib computes it.
+    pub sha256: String,
 }
 
 fn python() -> PathBuf {

@@ -1153,3 +1153,13 @@ job-state-failed = Failed
 job-state-cancelled = Cancelled
 daily-task-prune_jobs = Remove jobs finished more than 30 days ago
 error-daily-task-invalid = Unknown daily task.
+compose-attachments = Attachments
+compose-attachments-hint = Up to 10 files and 10 MB in all. If the message comes back with an error, choose the files again.
+error-attachments-too-many = At most 10 attachments per message.
+error-attachments-too-large = The attachments come to more than 10 MB.
+error-attachment-empty = One of the files is empty.
+error-attachment-base64 = One of the attachments is not valid base64.
+outbox-attachments = { $count ->
+    [one] 1 attachment
+   *[other] { $count } attachments
+}

@@ -1156,3 +1156,13 @@ job-state-failed = Falhou
 job-state-cancelled = Cancelada
 daily-task-prune_jobs = Limpar tarefas concluídas há mais de 30 dias
 error-daily-task-invalid = Tarefa diária desconhecida.
+compose-attachments = Anexos
+compose-attachments-hint = Até 10 arquivos e 10 MB no total. Se a mensagem voltar com erro, escolha os arquivos de novo.
+error-attachments-too-many = No máximo 10 anexos por mensagem.
+error-attachments-too-large = Os anexos passam de 10 MB no total.
+error-attachment-empty = Um dos arquivos está vazio.
+error-attachment-base64 = Um dos anexos não está em base64 válido.
+outbox-attachments = { $count ->
+    [one] 1 anexo
+   *[other] { $count } anexos
+}

@@ -378,6 +378,58 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     }
 }
 
+/// A form that may carry files (`multipart/form-data`; a plain form reads
+/// as one without files): its fields as [`Form`] reads them, empty ones
+/// left out, and each file chosen as (name, content type, content).
+pub struct FormWithFiles {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<(String, String, Vec<u8>)>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormWithFiles {
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let multipart_body = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+        if !multipart_body {
+            let Form(fields) = Form::<Vec<(String, String)>>::from_request(request, state).await?;
+            return Ok(FormWithFiles { fields, files: Vec::new() });
+        }
+        let unreadable = |status: StatusCode| {
+            if status == StatusCode::PAYLOAD_TOO_LARGE { Error::TooLarge } else { Error::invalid("form") }
+        };
+        let mut multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|rejection| unreadable(rejection.status()))?;
+        let (mut fields, mut files) = (Vec::new(), Vec::new());
+        while let Some(field) = multipart.next_field().await.map_err(|e| unreadable(e.status()))? {
+            let name = field.name().unwrap_or_default().to_string();
+            match field.file_name().map(str::to_string) {
+                Some(file_name) => {
+                    let content_type = field.content_type().unwrap_or("application/octet-stream").to_string();
+                    let content = field.bytes().await.map_err(|e| unreadable(e.status()))?;
+                    // A file input left alone still sends an empty part.
+                    if !(file_name.is_empty() && content.is_empty()) {
+                        files.push((file_name, content_type, content.to_vec()));
+                    }
+                }
+                None => {
+                    let value = field.text().await.map_err(|e| unreadable(e.status()))?;
+                    refuse_control_characters(&name, &value)?;
+                    if !value.is_empty() {
+                        fields.push((name, value));
+                    }
+                }
+            }
+        }
+        Ok(FormWithFiles { fields, files })
+    }
+}
+
 /// The raw pairs of a form whose field names vary (custom fields), read
 /// like [`Form`] but keeping every value, empty ones too.
 pub struct RawForm(pub Bytes);

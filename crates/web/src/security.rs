@@ -109,12 +109,16 @@ async fn check_token(request: Request, cookie: Option<&str>) -> Result<Request, 
     if let Some(header_token) = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return if constant_time_eq(header_token, cookie) { Ok(request) } else { Err(Refusal::Forged) };
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_string();
+    if content_type.starts_with("multipart/form-data") {
+        return check_multipart_token(request, &content_type, cookie).await;
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(Refusal::Forged);
     }
     let (parts, body) = request.into_parts();
@@ -129,6 +133,37 @@ async fn check_token(request: Request, cookie: Option<&str>) -> Result<Request, 
     } else {
         Err(Refusal::Forged)
     }
+}
+
+/// A form with files: read whole under the upload limit (a route that
+/// takes no files refuses it later, as it refuses any body it cannot read),
+/// its token found among its parts, the body handed on intact.
+async fn check_multipart_token(
+    request: Request,
+    content_type: &str,
+    cookie: &str,
+) -> Result<Request, Refusal> {
+    let (parts, body) = request.into_parts();
+    let bytes =
+        axum::body::to_bytes(body, crate::server::UPLOAD_FORM_BYTES).await.map_err(|_| Refusal::TooLarge)?;
+    let submitted = multipart_field(bytes.clone(), content_type, CSRF_FIELD).await;
+    if submitted.as_deref().is_some_and(|token| constant_time_eq(token, cookie)) {
+        Ok(Request::from_parts(parts, Body::from(bytes)))
+    } else {
+        Err(Refusal::Forged)
+    }
+}
+
+async fn multipart_field(body: Bytes, content_type: &str, name: &str) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {

@@ -15,9 +15,15 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower_service::Service;
 
-/// The largest request body (forms and JSON). Uploads, when a capability
-/// brings them, set their own limit (10 MiB) on their route.
+/// The largest request body (forms and JSON). Routes that take files set
+/// their own limit: [`UPLOAD_FORM_BYTES`], [`UPLOAD_JSON_BYTES`].
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// A form with files: 10 MB of them and the fields around.
+pub const UPLOAD_FORM_BYTES: usize = 11 * 1024 * 1024;
+
+/// JSON with files in base64 (a third larger than the files).
+pub const UPLOAD_JSON_BYTES: usize = 15 * 1024 * 1024;
 
 /// A request's headers must arrive within this; it also ends a
 /// keep-alive connection that sends nothing for as long, since hyper

@@ -20,7 +20,7 @@ use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::ids::MessageId;
 use domain::job::JobKind;
-use domain::message::{MessageChannel, MessageDraft, MessageState, SmtpSettings, SmtpTls};
+use domain::message::{Attachment, MessageChannel, MessageDraft, MessageState, SmtpSettings, SmtpTls};
 use domain::party::ConsentState;
 use domain::{Email, PartyId, ValidationErrors};
 pub use smtp::Mailer;
@@ -80,6 +80,7 @@ pub struct MessageView {
     /// (`message-refused-no-consent`).
     pub answer: String,
     pub queued_by: String,
+    pub attachment_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
@@ -100,6 +101,7 @@ impl MessageView {
             attempts: row.attempts,
             answer: row.answer,
             queued_by: row.queued_by_name,
+            attachment_count: row.attachment_count,
             created_at: row.created_at,
             updated_at: row.updated_at,
             sent_at: row.sent_at,
@@ -177,6 +179,15 @@ impl Reachable {
 pub enum EmailContent<'a> {
     Written { subject: &'a str, body: &'a str },
     Template(Uuid),
+}
+
+/// What an e-mail carries beside its draft: the HTML of the template it
+/// was made from, that template, its files. Other messages carry none.
+#[derive(Default)]
+struct Extras<'a> {
+    html: &'a str,
+    template: Option<Uuid>,
+    files: &'a [Attachment],
 }
 
 /// The key of the job that sends a message: queueing it twice is one job.
@@ -261,6 +272,7 @@ impl Messages<'_> {
             subject: "Vínculo: mensagem de teste",
             text: "Esta é uma mensagem de teste do Vínculo: o servidor de e-mail está configurado.",
             html: None,
+            attachments: &[],
         };
         Ok(Mailer::send_once(&server, &envelope).await.map_err(|failure| failure.answer))
     }
@@ -318,6 +330,19 @@ impl Messages<'_> {
         to: &str,
         content: EmailContent<'_>,
     ) -> Result<MessageId, AppError> {
+        self.queue_email_with_files(actor, party, to, content, Vec::new()).await
+    }
+
+    /// The same, with files attached (checked here: 10 MB in all).
+    #[tracing::instrument(skip_all)]
+    pub async fn queue_email_with_files(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        to: &str,
+        content: EmailContent<'_>,
+        files: Vec<Attachment>,
+    ) -> Result<MessageId, AppError> {
         let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let found = self.reachable(actor, reached.id()).await?;
         let known: Vec<Email> = found.emails.iter().filter_map(|e| Email::parse(e).ok()).collect();
@@ -331,7 +356,7 @@ impl Messages<'_> {
                 (draft, filled.html, Some(template.id))
             }
         };
-        self.record(actor, party, &found, draft, &html, template).await
+        self.record(actor, party, &found, draft, Extras { html: &html, template, files: &files }).await
     }
 
     /// Queues an SMS or a WhatsApp message to one of the party's phones,
@@ -352,7 +377,7 @@ impl Messages<'_> {
         if !found.gateway_carries.contains(&channel) {
             return Err(ValidationErrors::single("channel", "error-message-no-gateway").into());
         }
-        self.record(actor, party, &found, draft, "", None).await
+        self.record(actor, party, &found, draft, Extras::default()).await
     }
 
     /// Queues a letter to one of the party's postal addresses; it leaves
@@ -369,7 +394,7 @@ impl Messages<'_> {
         let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let found = self.reachable(actor, reached.id()).await?;
         let draft = MessageDraft::letter(to, subject, body, &found.addresses)?;
-        self.record(actor, party, &found, draft, "", None).await
+        self.record(actor, party, &found, draft, Extras::default()).await
     }
 
     /// Writes a checked draft into the outbox, with the job that sends it
@@ -380,9 +405,9 @@ impl Messages<'_> {
         party: PartyId,
         found: &Reachable,
         draft: MessageDraft,
-        html: &str,
-        template: Option<Uuid>,
+        extras: Extras<'_>,
     ) -> Result<MessageId, AppError> {
+        let Extras { html, template, files } = extras;
         if !found.consent.allows(draft.channel.consent()) {
             let refusal = match draft.channel {
                 MessageChannel::Email => "error-message-no-consent",
@@ -411,6 +436,9 @@ impl Messages<'_> {
             change.at,
         )
         .await?;
+        for file in files {
+            repo::insert_attachment(&mut change.tx, actor.org_id, id, file).await?;
+        }
         let at = change.at;
         if draft.channel.goes_through_worker() {
             let payload = serde_json::json!({ "message": id.0 });
@@ -426,6 +454,7 @@ impl Messages<'_> {
                 Some(serde_json::json!({
                     "party": party.to_string(), "channel": draft.channel.as_str(),
                     "to": draft.recipient, "subject": draft.subject,
+                    "attachments": files.iter().map(|f| &f.file_name).collect::<Vec<_>>(),
                 })),
             )
             .await?;

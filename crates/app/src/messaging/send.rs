@@ -75,7 +75,9 @@ impl Messages<'_> {
         Ok(match channel {
             MessageChannel::Email => match smtp_repo::get(&self.db, org).await? {
                 Some(server) => {
+                    let files = repo::attachments(&self.db, MessageId(message.id)).await?;
                     let envelope = Envelope {
+                        attachments: &files,
                         message_id: message.id,
                         to: &message.recipient,
                         subject: &message.subject,

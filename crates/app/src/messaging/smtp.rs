@@ -3,7 +3,7 @@
 use db::repo::smtp::SmtpRow;
 use domain::message::SmtpTls;
 use lettre::Message;
-use lettre::message::{Mailbox, MultiPart, header::ContentType};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
@@ -32,6 +32,7 @@ pub struct Envelope<'a> {
     pub text: &'a str,
     /// A message from a template goes as HTML with the text beside it.
     pub html: Option<&'a str>,
+    pub attachments: &'a [domain::message::Attachment],
 }
 
 /// Keeps each organisation's open connections to its mail server
@@ -181,14 +182,29 @@ fn compose(server: &SmtpRow, envelope: &Envelope<'_>) -> Result<Message, SendFai
     if !server.reply_to.is_empty() {
         builder = builder.reply_to(Mailbox::new(None, server.reply_to.parse().map_err(client_failure)?));
     }
-    match envelope.html {
-        Some(html) => builder
-            .multipart(MultiPart::alternative_plain_html(envelope.text.to_string(), html.to_string()))
-            .map_err(client_failure),
-        None => {
-            builder.header(ContentType::TEXT_PLAIN).body(envelope.text.to_string()).map_err(client_failure)
-        }
+    if envelope.attachments.is_empty() {
+        return match envelope.html {
+            Some(html) => builder
+                .multipart(MultiPart::alternative_plain_html(envelope.text.to_string(), html.to_string()))
+                .map_err(client_failure),
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(envelope.text.to_string())
+                .map_err(client_failure),
+        };
     }
+    let mut mixed = match envelope.html {
+        Some(html) => MultiPart::mixed()
+            .multipart(MultiPart::alternative_plain_html(envelope.text.to_string(), html.to_string())),
+        None => MultiPart::mixed().singlepart(SinglePart::plain(envelope.text.to_string())),
+    };
+    for file in envelope.attachments {
+        let content_type = ContentType::parse(&file.content_type)
+            .unwrap_or_else(|_| ContentType::parse("application/octet-stream").expect("a valid type"));
+        mixed = mixed
+            .singlepart(Attachment::new(file.file_name.clone()).body(file.content.clone(), content_type));
+    }
+    builder.multipart(mixed).map_err(client_failure)
 }
 
 fn domain_of(address: &str) -> &str {

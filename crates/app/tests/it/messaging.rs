@@ -300,3 +300,44 @@ async fn a_template_is_checked_when_saved_and_filled_for_each_customer(t: TestDb
     assert!(received[0].text.contains("Maria da Silva\nLoja Centro"), "{:?}", received[0].text);
 }
 db_test!(a_template_is_checked_when_saved_and_filled_for_each_customer);
+
+async fn an_attachment_arrives_whole_and_an_oversized_one_is_refused(t: TestDb) {
+    use sha2::Digest;
+    let Some(smtp) = SmtpReceiver::start() else { return };
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    point_at(&app, &admin, smtp.port).await;
+    let joao = customer(&app, &admin, "João Conceição", "joao@exemplo.com.br", &["email"]).await;
+    let pdf: Vec<u8> = (0..2 * 1024 * 1024).map(|i| (i * 7 % 251) as u8).collect();
+    let too_big = vec![(
+        "grande.bin".to_string(),
+        "application/octet-stream".to_string(),
+        vec![0u8; domain::message::ATTACHMENTS_MAX_BYTES + 1],
+    )];
+    match domain::message::Attachment::check_all(too_big) {
+        Err(errors) => assert_eq!(errors.fields().collect::<Vec<_>>(), vec!["attachments"]),
+        Ok(_) => panic!("over 10 MB is refused"),
+    }
+    let files = domain::message::Attachment::check_all(vec![(
+        "Proposta Revisão.pdf".to_string(),
+        "application/pdf".to_string(),
+        pdf.clone(),
+    )])
+    .expect("files");
+    let content = written("Sua proposta", "Olá João, segue a proposta da revisão em anexo.");
+    app.messages()
+        .queue_email_with_files(&admin, joao, "joao@exemplo.com.br", content, files)
+        .await
+        .expect("queued");
+    assert_eq!(only_message(&app, &admin, joao).await.attachment_count, 1);
+    run_jobs(&app).await;
+    let received = smtp.wait_for(1, WAIT).await;
+    let mail = &received[0];
+    assert_eq!(mail.text.trim(), "Olá João, segue a proposta da revisão em anexo.");
+    assert_eq!(mail.attachments.len(), 1, "{:?}", mail.attachments);
+    let file = &mail.attachments[0];
+    assert_eq!(file.name.as_deref(), Some("Proposta Revisão.pdf"));
+    assert_eq!((file.content_type.as_str(), file.size), ("application/pdf", pdf.len()));
+    let digest: String = sha2::Sha256::digest(&pdf).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(file.sha256, digest, "the bytes arrive as sent");
+}
+db_test!(an_attachment_arrives_whole_and_an_oversized_one_is_refused);

@@ -49,7 +49,8 @@ pub async fn insert(tx: &mut Tx, message: &NewMessage<'_>, now: DateTime<Utc>) -
 
 const MESSAGE_COLUMNS: &str =
     "m.id, m.party_id, p.full_name AS party_name, m.channel, m.recipient, m.subject,
-     m.body, m.state, m.attempts, m.answer, m.queued_by_name, m.created_at, m.updated_at, m.sent_at";
+     m.body, m.state, m.attempts, m.answer, m.queued_by_name, m.created_at, m.updated_at, m.sent_at,
+     (SELECT COUNT(*) FROM message_attachments a WHERE a.message_id = m.id) AS attachment_count";
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct MessageRow {
@@ -67,6 +68,7 @@ pub struct MessageRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    pub attachment_count: i64,
 }
 
 /// Which messages a list shows: the newest first, a page at a time after
@@ -334,4 +336,57 @@ pub async fn printed(db: &Db, org_id: OrgId, batch: Uuid) -> Result<Vec<MessageR
     Ok(on_db!(db, pool => {
         sqlx::query_as(&sql).bind(org_id.0).bind(batch).fetch_all(pool).await?
     }))
+}
+
+/// A file sent with a message, in the message's own transaction.
+#[tracing::instrument(skip_all)]
+pub async fn insert_attachment(
+    tx: &mut Tx,
+    org_id: OrgId,
+    message: MessageId,
+    file: &domain::message::Attachment,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO message_attachments (id, org_id, message_id, file_name, content_type, content)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(org_id.0)
+        .bind(message.0)
+        .bind(&file.file_name)
+        .bind(&file.content_type)
+        .bind(&file.content)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct AttachmentRow {
+    file_name: String,
+    content_type: String,
+    content: Vec<u8>,
+}
+
+/// The files of a message, in the order they were added.
+#[tracing::instrument(skip_all)]
+pub async fn attachments(db: &Db, message: MessageId) -> Result<Vec<domain::message::Attachment>, DbError> {
+    let rows: Vec<AttachmentRow> = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT file_name, content_type, content FROM message_attachments WHERE message_id = $1 ORDER BY id",
+        )
+        .bind(message.0)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|r| domain::message::Attachment {
+            file_name: r.file_name,
+            content_type: r.content_type,
+            content: r.content,
+        })
+        .collect())
 }

@@ -7,13 +7,18 @@ use crate::error::{ApiResult, Error};
 use crate::extract::{Api, ApiJson, Id, Query};
 use app::messaging::{EmailContent, GatewayView, MessageView, OutboxQuery, SmtpView, TemplateView};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use domain::PartyId;
 use domain::ids::MessageId;
-use domain::message::{GatewaySettings, MessageChannel, MessageState, SmtpSettings, SmtpTls, TemplateDraft};
+use domain::message::{
+    Attachment, GatewaySettings, MessageChannel, MessageState, SmtpSettings, SmtpTls, TemplateDraft,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use uuid::Uuid;
@@ -23,7 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/smtp", routing::get(smtp_settings).put(save_smtp_settings))
         .route("/settings/smtp/test", routing::post(send_test))
         .route("/settings/gateway", routing::get(gateway_settings).put(save_gateway_settings))
-        .route("/parties/{id}/messages", routing::post(queue_message))
+        .route(
+            "/parties/{id}/messages",
+            routing::post(queue_message).layer(DefaultBodyLimit::max(crate::server::UPLOAD_JSON_BYTES)),
+        )
         .route("/letters", routing::get(letters_waiting))
         .route("/letters/print", routing::post(print_letters))
         .route("/letters/batches/{id}", routing::get(printed_batch))
@@ -162,7 +170,18 @@ pub async fn queue_message(
                 Some(template) => EmailContent::Template(template),
                 None => EmailContent::Written { subject: &draft.subject, body: &draft.body },
             };
-            messages.queue_email(&actor, party, &draft.to, content).await?
+            let files = draft
+                .attachments
+                .iter()
+                .map(|file| {
+                    let content = STANDARD.decode(file.content_base64.trim()).map_err(|_| {
+                        domain::ValidationErrors::single("attachments", "error-attachment-base64")
+                    })?;
+                    Ok((file.file_name.clone(), file.content_type.clone(), content))
+                })
+                .collect::<Result<Vec<_>, domain::ValidationErrors>>()?;
+            let files = Attachment::check_all(files)?;
+            messages.queue_email_with_files(&actor, party, &draft.to, content, files).await?
         }
         MessageChannel::Sms | MessageChannel::WhatsApp => {
             messages.queue_text(&actor, party, draft.channel, &draft.to, &draft.body).await?
@@ -430,6 +449,21 @@ pub struct MessageDraftBody {
     #[serde(default)]
     pub body: String,
     pub template_id: Option<Uuid>,
+    /// Files for an e-mail: at most 10, 10 MB in all.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentBody>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AttachmentBody {
+    #[schema(min_length = 1)]
+    pub file_name: String,
+    /// `application/pdf`, `image/jpeg`…; anything unreadable is sent as
+    /// `application/octet-stream`.
+    #[serde(default)]
+    pub content_type: String,
+    /// The file's bytes in standard base64.
+    pub content_base64: String,
 }
 
 fn email_channel() -> MessageChannel {
@@ -501,6 +535,8 @@ pub struct Message {
     pub answer: String,
     /// Who queued it.
     pub queued_by: String,
+    /// How many files it carries.
+    pub attachment_count: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
@@ -522,6 +558,7 @@ impl TryFrom<MessageView> for Message {
             attempts: view.attempts,
             answer: view.answer,
             queued_by: view.queued_by,
+            attachment_count: view.attachment_count,
             created_at: view.created_at,
             updated_at: view.updated_at,
             sent_at: view.sent_at,

@@ -345,3 +345,93 @@ async fn webhooks_from_the_page_and_the_api(t: TestApp) {
     assert_eq!(removed.await.expect("DELETE").status(), 204);
 }
 web_test!(webhooks_from_the_page_and_the_api);
+
+async fn attachments_from_the_form_and_the_api(t: TestApp) {
+    let Some(smtp) = SmtpReceiver::start() else { return };
+    let (client, csrf) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let server = json!({ "host": "127.0.0.1", "port": smtp.port, "tls": "none", "sender_name": "Loja",
+                         "sender_address": "crm@loja.test", "version": 0 });
+    assert_eq!(
+        t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/smtp", server).await.status(),
+        200
+    );
+    let party = customer(&t, &bearer, &["email"]).await;
+    let compose = t.html(&client, &format!("/customers/{party}/messages/new")).await;
+    assert!(compose.contains("enctype=\"multipart/form-data\"") && compose.contains("type=\"file\""));
+
+    // As the browser sends the form: multipart, the token among the parts.
+    let form = |file: reqwest::multipart::Part| {
+        reqwest::multipart::Form::new()
+            .text("csrf_token", csrf.clone())
+            .text("channel", "email")
+            .text("to", "simone@exemplo.com.br")
+            .text("subject", "Orçamento")
+            .text("body", "Olá Simone, o orçamento segue em anexo.")
+            .part("attachments", file)
+    };
+    let table = "modelo;preço\nHB20;89.900,00\n".as_bytes().to_vec();
+    let part = reqwest::multipart::Part::bytes(table.clone())
+        .file_name("orçamento.csv")
+        .mime_str("text/csv")
+        .expect("mime");
+    let queued = client
+        .post(t.url(&format!("/customers/{party}/messages")))
+        .multipart(form(part))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(
+        (queued.status().as_u16(), location(&queued)),
+        (303, format!("/customers/{party}?tab=history"))
+    );
+    let received = smtp.wait_for(1, WAIT).await;
+    assert_eq!(received[0].subject, "Orçamento");
+    assert_eq!(received[0].attachments.len(), 1);
+    assert_eq!(received[0].attachments[0].name.as_deref(), Some("orçamento.csv"));
+    assert_eq!(received[0].attachments[0].size, table.len());
+
+    // No file chosen: the browser still sends an empty part; it is no attachment.
+    let empty = reqwest::multipart::Part::bytes(Vec::new())
+        .file_name("")
+        .mime_str("application/octet-stream")
+        .expect("mime");
+    let queued = client
+        .post(t.url(&format!("/customers/{party}/messages")))
+        .multipart(form(empty))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(queued.status(), 303);
+    let received = smtp.wait_for(2, WAIT).await;
+    assert!(received[1].attachments.is_empty(), "{:?}", received[1].attachments);
+
+    // Without the token, refused before anything is read further.
+    let forged = reqwest::multipart::Form::new().text("to", "simone@exemplo.com.br");
+    let refused = client
+        .post(t.url(&format!("/customers/{party}/messages")))
+        .multipart(forged)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 403);
+
+    // Over the API, in base64; a broken one is a field message.
+    let broken = json!({ "to": "simone@exemplo.com.br", "subject": "x", "body": "y",
+                         "attachments": [{ "file_name": "a.txt", "content_base64": "%%%" }] });
+    let path = format!("/api/v1/parties/{party}/messages");
+    let refused = t.api_send(reqwest::Method::POST, &bearer, &path, broken).await;
+    assert_eq!(refused.status(), 422);
+    let body = json!({ "to": "simone@exemplo.com.br", "subject": "Contrato", "body": "Segue o contrato.",
+                       "attachments": [{ "file_name": "contrato.txt", "content_type": "text/plain",
+                                         "content_base64": "Q29udHJhdG8gZGUgdGVzdGUu" }] });
+    let queued = t.api_send(reqwest::Method::POST, &bearer, &path, body).await;
+    assert_eq!(queued.status(), 201);
+    let queued: Value = queued.json().await.expect("json");
+    assert_eq!(queued["attachment_count"], 1);
+    let received = smtp.wait_for(3, WAIT).await;
+    assert_eq!(received[2].attachments[0].size, "Contrato de teste.".len());
+    let outbox = t.html(&client, "/admin/outbox").await;
+    assert!(outbox.contains("1 anexo"), "{outbox}");
+}
+web_test!(attachments_from_the_form_and_the_api);

@@ -3,7 +3,7 @@
 //! for the next printed batch), which checks his consent again when it
 //! goes.
 use crate::error::PageResult;
-use crate::extract::{Form, Id, Page, Query};
+use crate::extract::{FormWithFiles, Id, Page, Query};
 use crate::flash::Flash;
 use crate::html::components::{FieldMessages, FormOutcome, FormValues, Pairs, value};
 use crate::html::customers::ProfileTab;
@@ -12,7 +12,7 @@ use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::messaging::EmailContent;
 use askama::Template;
-use domain::message::{MessageChannel, TEXT_MAX};
+use domain::message::{Attachment, MessageChannel, TEXT_MAX};
 use domain::{PartyId, ValidationErrors};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -123,7 +123,8 @@ pub async fn form(page: Page, Id(party): Id<PartyId>, Query(query): Query<Compos
     self::page(&page, party, channel, query.template, FormValues::default(), outcome).await
 }
 
-pub async fn queue(page: Page, Id(party): Id<PartyId>, Form(form): Form<Pairs>) -> PageResult {
+pub async fn queue(page: Page, Id(party): Id<PartyId>, upload: FormWithFiles) -> PageResult {
+    let form: Pairs = upload.fields;
     // A form without the field is the e-mail form of before the channels.
     let channel = match value(&form, "channel").trim() {
         "" => MessageChannel::Email,
@@ -133,9 +134,12 @@ pub async fn queue(page: Page, Id(party): Id<PartyId>, Form(form): Form<Pairs>) 
     let messages = page.app().messages();
     let (to, subject, body) = (value(&form, "to"), value(&form, "subject"), value(&form, "body"));
     let queued = match channel {
-        MessageChannel::Email => match email_content(&form) {
-            Ok(content) => messages.queue_email(&page.actor, party, to, content).await,
-            Err(error) => Err(error),
+        MessageChannel::Email => match (email_content(&form), Attachment::check_all(upload.files)) {
+            (Ok(content), Ok(files)) => {
+                messages.queue_email_with_files(&page.actor, party, to, content, files).await
+            }
+            (Err(error), _) => Err(error),
+            (_, Err(errors)) => Err(errors.into()),
         },
         MessageChannel::Sms | MessageChannel::WhatsApp => {
             messages.queue_text(&page.actor, party, channel, to, body).await

@@ -9,6 +9,7 @@ mod templates;
 
 use crate::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 pub fn routes() -> Router<AppState> {
@@ -26,5 +27,8 @@ pub fn routes() -> Router<AppState> {
         .route("/messages/{id}/retry", post(outbox::retry))
         .route("/messages/{id}/cancel", post(outbox::cancel))
         .route("/customers/{id}/messages/new", get(compose::form))
-        .route("/customers/{id}/messages", post(compose::queue))
+        .route(
+            "/customers/{id}/messages",
+            post(compose::queue).layer(DefaultBodyLimit::max(crate::server::UPLOAD_FORM_BYTES)),
+        )
 }
