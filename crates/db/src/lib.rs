@@ -275,6 +275,18 @@ impl Db {
 }
 
 impl Tx {
+    /// Lets this transaction's commit return before PostgreSQL has flushed
+    /// it to disk. Only for work that is done again when it is lost: a crash
+    /// of the database server (not of Vínculo) may forget the last fraction
+    /// of a second of such commits, never reorder them behind a later
+    /// durable one. SQLite keeps its own setting.
+    pub async fn relax_durability(&mut self) -> Result<(), DbError> {
+        if let Tx::Postgres(tx) = self {
+            sqlx::query("SET LOCAL synchronous_commit TO OFF").execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
     pub async fn commit(self) -> Result<(), DbError> {
         match self {
             Tx::Sqlite(tx) => tx.commit().await?,

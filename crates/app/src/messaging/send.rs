@@ -116,6 +116,9 @@ impl Messages<'_> {
     /// before (sent, failed, cancelled: a job run again after a crash).
     async fn take(&self, id: MessageId) -> Result<Option<Outgoing>, AppError> {
         let mut tx = self.db.begin().await?;
+        // Lost in a database crash, the message is queued again and sent
+        // again: the same window as a worker killed mid-send, no wider.
+        tx.relax_durability().await?;
         let Some(message) = repo::take_outgoing(&mut tx, id).await? else {
             return Ok(None);
         };
@@ -149,6 +152,7 @@ impl Messages<'_> {
     ) -> Result<(), AppError> {
         let by = By::OnBehalf(OrgId(message.org_id), &message.queued_by_name);
         let mut change = self.change_by(by).await?;
+        change.tx.relax_durability().await?;
         let id = MessageId(message.id);
         repo::set_state(&mut change.tx, id, state, answer, message.attempts + 1, change.at).await?;
         let event =
