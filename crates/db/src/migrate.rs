@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(17, "0017", "message_templates"),
     migration!(18, "0018", "webhooks"),
     migration!(19, "0019", "message_gateway"),
+    migration!(20, "0020", "typed_address"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

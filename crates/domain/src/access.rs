@@ -17,6 +17,7 @@ string_enum!(
         PortfolioTransfer = "portfolios.transfer",
         ReopenSalesContact = "contacts.reopen",
         RelationshipEngine = "relationship_engine.use",
+        MessagesAnyAddress = "messages.any_address",
         Administer = "administer",
     } error "error-permission-invalid"
 );
@@ -113,6 +114,7 @@ fn supervisor() -> RoleGrants {
             PortfolioTransfer,
             ReopenSalesContact,
             RelationshipEngine,
+            MessagesAnyAddress,
         ],
         AccessLevel::Branch,
         AccessLevel::Branch,

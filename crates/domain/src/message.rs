@@ -103,6 +103,28 @@ pub struct MessageDraft {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    /// Typed by someone allowed to write to any address, not one of the
+    /// party's own.
+    pub address_typed: bool,
+}
+
+/// Which addresses a draft may go to: the party's own, or any (for whoever
+/// holds the right to send to addresses that are not the party's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recipients<'a, T> {
+    Own(&'a [T]),
+    Any(&'a [T]),
+}
+
+impl<'a, T: PartialEq> Recipients<'a, T> {
+    /// `Some(typed)` when the address may be used: `typed` says whether
+    /// it is other than the party's own.
+    fn admits(&self, address: &T) -> Option<bool> {
+        match self {
+            Recipients::Own(known) => known.contains(address).then_some(false),
+            Recipients::Any(known) => Some(!known.contains(address)),
+        }
+    }
 }
 
 impl MessageDraft {
@@ -112,13 +134,15 @@ impl MessageDraft {
         to: &str,
         subject: &str,
         body: &str,
-        known: &[Email],
+        known: Recipients<'_, Email>,
     ) -> Result<MessageDraft, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let recipient = errors.check("to", Email::parse(to));
+        let mut address_typed = false;
         if let Some(recipient) = &recipient {
-            if !known.contains(recipient) {
-                errors.add("to", "error-message-address-unknown");
+            match known.admits(recipient) {
+                Some(typed) => address_typed = typed,
+                None => errors.add("to", "error-message-address-unknown"),
             }
         }
         let (subject, body) = subject_and_body(subject, body, &mut errors);
@@ -128,6 +152,7 @@ impl MessageDraft {
                 recipient: recipient.as_str().to_string(),
                 subject: subject.to_string(),
                 body: body.to_string(),
+                address_typed,
             }),
             _ => Err(errors),
         }
@@ -140,7 +165,7 @@ impl MessageDraft {
         channel: MessageChannel,
         to: &str,
         body: &str,
-        known: &[String],
+        known: Recipients<'_, String>,
     ) -> Result<MessageDraft, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         if !matches!(channel, MessageChannel::Sms | MessageChannel::WhatsApp) {
@@ -148,10 +173,17 @@ impl MessageDraft {
         }
         // Spaces, dashes and brackets as people type them; the digits decide.
         let to: String = to.trim().chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+        let mut address_typed = false;
+        // A number other than the party's is written whole, in E.164.
+        let whole = to.starts_with('+') && (9..=16).contains(&to.len());
         if to.is_empty() {
             errors.add("to", "error-required");
-        } else if !known.contains(&to) {
-            errors.add("to", "error-message-phone-unknown");
+        } else {
+            match known.admits(&to) {
+                Some(false) => {}
+                Some(true) if whole => address_typed = true,
+                _ => errors.add("to", "error-message-phone-unknown"),
+            }
         }
         let body = body.trim();
         if body.is_empty() {
@@ -168,7 +200,7 @@ impl MessageDraft {
         } else {
             opening.to_string()
         };
-        Ok(MessageDraft { channel, recipient: to, subject, body: body.to_string() })
+        Ok(MessageDraft { channel, recipient: to, subject, body: body.to_string(), address_typed })
     }
 
     /// A letter to one of the party's postal addresses (`known`, each as
@@ -195,6 +227,7 @@ impl MessageDraft {
             recipient: to,
             subject: subject.to_string(),
             body: body.to_string(),
+            address_typed: false,
         })
     }
 }
@@ -446,30 +479,44 @@ mod tests {
 
     #[test]
     fn an_email_goes_only_to_the_partys_own_address() {
-        let draft = MessageDraft::email("ANA@example.com ", "Revisão", "Olá", &known()).expect("accepted");
-        assert_eq!(draft.recipient, "ana@example.com");
-        let refused =
-            MessageDraft::email("outro@example.com", "Revisão", "Olá", &known()).expect_err("refused");
+        let known = known();
+        let draft = MessageDraft::email("ANA@example.com ", "Revisão", "Olá", Recipients::Own(&known))
+            .expect("accepted");
+        assert_eq!((draft.recipient.as_str(), draft.address_typed), ("ana@example.com", false));
+        let refused = MessageDraft::email("outro@example.com", "Revisão", "Olá", Recipients::Own(&known))
+            .expect_err("refused");
         assert_eq!(refused.fields().collect::<Vec<_>>(), vec!["to"]);
+        let typed = MessageDraft::email("outro@example.com", "Revisão", "Olá", Recipients::Any(&known))
+            .expect("with the right");
+        assert!(typed.address_typed);
     }
 
     #[test]
     fn a_text_goes_to_one_of_the_partys_phones_and_is_named_by_its_opening() {
         let phones = vec!["+5511987654321".to_string()];
-        let draft =
-            MessageDraft::text(MessageChannel::Sms, "+55 11 98765 4321", "Seu carro está pronto.", &phones)
-                .expect("accepted");
+        let draft = MessageDraft::text(
+            MessageChannel::Sms,
+            "+55 11 98765 4321",
+            "Seu carro está pronto.",
+            Recipients::Own(&phones),
+        )
+        .expect("accepted");
         assert_eq!(
             (draft.recipient.as_str(), draft.subject.as_str()),
             ("+5511987654321", "Seu carro está pronto.")
         );
         let long = "Olá! ".repeat(20);
         let draft =
-            MessageDraft::text(MessageChannel::WhatsApp, "+5511987654321", &long, &phones).expect("accepted");
+            MessageDraft::text(MessageChannel::WhatsApp, "+5511987654321", &long, Recipients::Own(&phones))
+                .expect("accepted");
         assert!(draft.subject.ends_with('…') && draft.subject.chars().count() <= 61);
-        let refused =
-            MessageDraft::text(MessageChannel::Email, "+5511000000000", &"x".repeat(TEXT_MAX + 1), &phones)
-                .expect_err("refused");
+        let refused = MessageDraft::text(
+            MessageChannel::Email,
+            "+5511000000000",
+            &"x".repeat(TEXT_MAX + 1),
+            Recipients::Own(&phones),
+        )
+        .expect_err("refused");
         let mut fields: Vec<_> = refused.fields().collect();
         fields.sort();
         assert_eq!(fields, vec!["body", "channel", "to"]);
@@ -510,7 +557,8 @@ mod tests {
     #[test]
     fn a_subject_is_one_line() {
         let refused =
-            MessageDraft::email("ana@example.com", "a\r\nBcc: x@y.z", "Olá", &known()).expect_err("refused");
+            MessageDraft::email("ana@example.com", "a\r\nBcc: x@y.z", "Olá", Recipients::Own(&known()))
+                .expect_err("refused");
         assert_eq!(refused.fields().collect::<Vec<_>>(), vec!["subject"]);
     }
 

@@ -382,6 +382,7 @@ permission-fields-financial = See financial data (limits, balances)
 permission-portfolios-transfer = Transfer portfolios
 permission-contacts-reopen = Reopen a closed sales contact
 permission-relationship-engine-use = Use the relationship engine
+permission-messages-any-address = Send messages to addresses that are not the customer's
 permission-administer = Administer users, roles and settings
 role-name-administrator = Administrator
 role-name-supervisor = Coordinator / supervisor
@@ -1163,3 +1164,5 @@ outbox-attachments = { $count ->
     [one] 1 attachment
    *[other] { $count } attachments
 }
+compose-to-other = Or another address
+compose-to-other-hint = An address that is not the customer's (you hold that right). The customer's consent still applies.

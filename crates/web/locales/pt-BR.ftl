@@ -382,6 +382,7 @@ permission-fields-financial = Ver dados financeiros (limites, saldos)
 permission-portfolios-transfer = Transferir carteiras
 permission-contacts-reopen = Reabrir contato de venda encerrado
 permission-relationship-engine-use = Usar o motor de relacionamento
+permission-messages-any-address = Enviar mensagens a endereços que não são do cliente
 permission-administer = Administrar usuários, perfis e configurações
 role-name-administrator = Administrador
 role-name-supervisor = Coordenador / supervisor
@@ -1166,3 +1167,5 @@ outbox-attachments = { $count ->
     [one] 1 anexo
    *[other] { $count } anexos
 }
+compose-to-other = Ou outro endereço
+compose-to-other-hint = Um endereço que não é do cliente (você tem essa permissão). O consentimento do cliente continua valendo.

@@ -20,7 +20,9 @@ use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::ids::MessageId;
 use domain::job::JobKind;
-use domain::message::{Attachment, MessageChannel, MessageDraft, MessageState, SmtpSettings, SmtpTls};
+use domain::message::{
+    Attachment, MessageChannel, MessageDraft, MessageState, Recipients, SmtpSettings, SmtpTls,
+};
 use domain::party::ConsentState;
 use domain::{Email, PartyId, ValidationErrors};
 pub use smtp::Mailer;
@@ -190,6 +192,12 @@ struct Extras<'a> {
     files: &'a [Attachment],
 }
 
+/// The addresses the actor may write to: the party's own, or any when he
+/// holds the right to (a letter's address is always one of the party's).
+fn recipients<'a, T>(actor: &Actor, known: &'a [T]) -> Recipients<'a, T> {
+    if actor.can(Permission::MessagesAnyAddress) { Recipients::Any(known) } else { Recipients::Own(known) }
+}
+
 /// The key of the job that sends a message: queueing it twice is one job.
 fn send_key(id: MessageId) -> String {
     format!("message:{}", id.0)
@@ -346,13 +354,14 @@ impl Messages<'_> {
         let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let found = self.reachable(actor, reached.id()).await?;
         let known: Vec<Email> = found.emails.iter().filter_map(|e| Email::parse(e).ok()).collect();
+        let known = recipients(actor, &known);
         let (draft, html, template) = match content {
             EmailContent::Written { subject, body } => {
-                (MessageDraft::email(to, subject, body, &known)?, String::new(), None)
+                (MessageDraft::email(to, subject, body, known)?, String::new(), None)
             }
             EmailContent::Template(id) => {
                 let (template, filled) = self.fill(actor, id, &found, to.trim()).await?;
-                let draft = MessageDraft::email(to, &filled.subject, &filled.text, &known)?;
+                let draft = MessageDraft::email(to, &filled.subject, &filled.text, known)?;
                 (draft, filled.html, Some(template.id))
             }
         };
@@ -373,7 +382,7 @@ impl Messages<'_> {
     ) -> Result<MessageId, AppError> {
         let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let found = self.reachable(actor, reached.id()).await?;
-        let draft = MessageDraft::text(channel, to, body, &found.phones)?;
+        let draft = MessageDraft::text(channel, to, body, recipients(actor, &found.phones))?;
         if !found.gateway_carries.contains(&channel) {
             return Err(ValidationErrors::single("channel", "error-message-no-gateway").into());
         }
@@ -432,6 +441,7 @@ impl Messages<'_> {
                 template_id: template,
                 queued_by: actor.user_id,
                 queued_by_name: &actor.display_name,
+                address_typed: draft.address_typed,
             },
             change.at,
         )
@@ -453,7 +463,7 @@ impl Messages<'_> {
                 None,
                 Some(serde_json::json!({
                     "party": party.to_string(), "channel": draft.channel.as_str(),
-                    "to": draft.recipient, "subject": draft.subject,
+                    "to": draft.recipient, "address_typed": draft.address_typed, "subject": draft.subject,
                     "attachments": files.iter().map(|f| &f.file_name).collect::<Vec<_>>(),
                 })),
             )

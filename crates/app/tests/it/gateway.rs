@@ -72,9 +72,9 @@ async fn an_sms_reaches_the_gateway_signed(t: TestDb) {
         other => panic!("no gateway yet: a field message, got {other:?}"),
     }
     point_at(&app, &admin, &receiver).await;
-    match app.messages().queue_text(&admin, ana, MessageChannel::Sms, "+5511000000000", text).await {
+    match app.messages().queue_text(&admin, ana, MessageChannel::Sms, "11 0000-0000", text).await {
         Err(AppError::Validation(errors)) => assert_eq!(errors.fields().collect::<Vec<_>>(), vec!["to"]),
-        other => panic!("a phone that is not hers is refused, got {other:?}"),
+        other => panic!("a number not hers must be written whole (E.164), got {other:?}"),
     }
     app.messages()
         .queue_text(&admin, ana, MessageChannel::WhatsApp, "+5511987654321", text)

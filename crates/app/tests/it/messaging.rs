@@ -109,12 +109,8 @@ async fn without_consent_nothing_is_sent(t: TestDb) {
         Err(AppError::Validation(errors)) => assert_eq!(errors.fields().collect::<Vec<_>>(), vec!["to"]),
         other => panic!("expected a refusal, got {other:?}"),
     }
-    // Not one of the party's addresses: refused too.
+    // (An address that is not the party's: see an_address_not_the_partys_needs_the_right.)
     let bia = customer(&app, &admin, "Beatriz Lima", "bia@exemplo.com.br", &["email"]).await;
-    match app.messages().queue_email(&admin, bia, "outra@exemplo.com.br", written("Oferta", "Olá")).await {
-        Err(AppError::Validation(errors)) => assert_eq!(errors.fields().collect::<Vec<_>>(), vec!["to"]),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
     // Allowed when queued, withdrawn before the worker runs: refused then.
     app.messages()
         .queue_email(&admin, bia, "bia@exemplo.com.br", written("Oferta", "Olá Beatriz"))
@@ -341,3 +337,37 @@ async fn an_attachment_arrives_whole_and_an_oversized_one_is_refused(t: TestDb) 
     assert_eq!(file.sha256, digest, "the bytes arrive as sent");
 }
 db_test!(an_attachment_arrives_whole_and_an_oversized_one_is_refused);
+
+async fn an_address_not_the_partys_needs_the_right(t: TestDb) {
+    let Some(smtp) = SmtpReceiver::start() else { return };
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    point_at(&app, &admin, smtp.port).await;
+    let centro = domain::BranchId(app.access().create_branch(&admin, "Centro", "").await.expect("branch").id);
+    let (seller, seller_actor) =
+        crate::access::user_with(&app, &admin, "vendedor@loja.test", centro, "account_manager").await;
+    let draft = PartyDraft {
+        full_name: "Rita Souza".into(),
+        emails: vec!["rita@exemplo.com".into()],
+        seller_id: seller.to_string(),
+        ..Default::default()
+    };
+    let input = PartyInput { draft, consents: vec!["email".into()] };
+    let rita = PartyId(app.parties().create_party(&admin, input).await.expect("party").party.id);
+    let content = || written("Proposta", "Segue a proposta.");
+    match app.messages().queue_email(&seller_actor, rita, "marido.da.rita@exemplo.com", content()).await {
+        Err(AppError::Validation(errors)) => assert_eq!(errors.fields().collect::<Vec<_>>(), vec!["to"]),
+        other => panic!("a seller writes only to her own addresses, got {other:?}"),
+    }
+    app.messages().queue_email(&seller_actor, rita, "rita@exemplo.com", content()).await.expect("her own");
+    // The administrator holds the right: the typed address goes, and the
+    // worker does not refuse it for not being hers.
+    app.messages().queue_email(&admin, rita, "marido.da.rita@exemplo.com", content()).await.expect("typed");
+    run_jobs(&app).await;
+    let received = smtp.wait_for(2, WAIT).await;
+    let mut to: Vec<String> = received.iter().flat_map(|m| m.rcpt_tos.clone()).collect();
+    to.sort();
+    assert_eq!(to, vec!["marido.da.rita@exemplo.com", "rita@exemplo.com"]);
+    let sent = app.messages().outbox(&admin, &OutboxQuery { party: Some(rita), ..Default::default() }).await;
+    assert!(sent.expect("outbox").iter().all(|m| m.state == MessageState::Sent));
+}
+db_test!(an_address_not_the_partys_needs_the_right);

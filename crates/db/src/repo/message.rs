@@ -19,6 +19,8 @@ pub struct NewMessage<'a> {
     pub template_id: Option<Uuid>,
     pub queued_by: UserId,
     pub queued_by_name: &'a str,
+    /// Typed by someone with the right to, not one of the party's.
+    pub address_typed: bool,
 }
 
 #[tracing::instrument(skip_all)]
@@ -26,8 +28,8 @@ pub async fn insert(tx: &mut Tx, message: &NewMessage<'_>, now: DateTime<Utc>) -
     on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO messages (id, org_id, party_id, channel, recipient, subject, body, state,
-                 queued_by, queued_by_name, created_at, updated_at, body_html, template_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $10, $11, $12)",
+                 queued_by, queued_by_name, created_at, updated_at, body_html, template_id, address_typed)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $10, $11, $12, $13)",
         )
         .bind(message.id.0)
         .bind(message.org_id.0)
@@ -41,6 +43,7 @@ pub async fn insert(tx: &mut Tx, message: &NewMessage<'_>, now: DateTime<Utc>) -
         .bind(now)
         .bind(message.body_html)
         .bind(message.template_id)
+        .bind(message.address_typed)
         .execute(&mut *conn)
         .await?;
     });
@@ -141,7 +144,7 @@ const OUTGOING: &str =
     "SELECT m.id, m.org_id, m.party_id, m.channel, m.recipient, m.subject, m.body, m.body_html, m.state,
          m.attempts, m.queued_by_name, p.consent_sms_whatsapp, p.consent_email, p.consent_phone,
          p.consent_letter,
-         CASE m.channel
+         m.address_typed OR CASE m.channel
              WHEN 'email' THEN EXISTS (SELECT 1 FROM party_emails e
                                        WHERE e.party_id = m.party_id AND e.email = m.recipient)
              WHEN 'letter' THEN TRUE

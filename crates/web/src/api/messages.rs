@@ -152,7 +152,9 @@ pub async fn save_gateway_settings(
 /// `whatsapp` message (to one of its phones, E.164; `body` only, through
 /// the organisation's gateway), or a `letter` (to one of its postal
 /// addresses as the envelope reads, lines separated by `\n`; it waits for
-/// the next printed batch). Refused (`422`, field `to`) when the party does
+/// the next printed batch). An e-mail or a phone that is not the party's
+/// needs the `messages.any_address` right (a letter always goes to one of
+/// the party's addresses). Refused (`422`, field `to`) when the party does
 /// not allow the channel; when it is sent (or printed), the consent is read
 /// again and a withdrawn one makes it `refused`.
 #[utoipa::path(post, path = "/api/v1/parties/{id}/messages", tag = "messages", security(("bearer" = [])),

@@ -32,6 +32,8 @@ struct ComposePage {
     channels: Vec<(&'static str, String, bool)>,
     /// The party's addresses for this channel (value, as shown).
     addresses: Vec<(String, String)>,
+    /// Whether the user may type an address that is not the party's.
+    can_type: bool,
     /// Why nothing can be sent now (no consent, no address, no server), as words.
     blocked: Option<String>,
     /// The organisation's templates (id, name), to start from one (e-mail).
@@ -79,6 +81,8 @@ async fn page(
         None => None,
     };
     let t = page.t;
+    let can_type =
+        channel != MessageChannel::Letter && page.actor.can(domain::access::Permission::MessagesAnyAddress);
     let addresses = match channel {
         MessageChannel::Email => reachable.emails.iter().map(|e| (e.clone(), e.clone())).collect(),
         MessageChannel::Sms | MessageChannel::WhatsApp => reachable
@@ -102,7 +106,11 @@ async fn page(
             .map(|c| (c.as_str(), t.get(&format!("compose-channel-{}", c.as_str())), *c == channel))
             .collect(),
         addresses,
-        blocked: reachable.blocked(channel).map(|key| t.get(key)),
+        blocked: reachable
+            .blocked(channel)
+            .filter(|key| !(can_type && matches!(*key, "compose-no-address" | "compose-no-phone")))
+            .map(|key| t.get(key)),
+        can_type,
         templates: templates
             .into_iter()
             .map(|t| (t.id.to_string(), format!("{} ({})", t.name, t.locale.tag())))
@@ -132,7 +140,10 @@ pub async fn queue(page: Page, Id(party): Id<PartyId>, upload: FormWithFiles) ->
             .map_err(|m| AppError::from(ValidationErrors::single("channel", m)))?,
     };
     let messages = page.app().messages();
-    let (to, subject, body) = (value(&form, "to"), value(&form, "subject"), value(&form, "body"));
+    // An address typed (by whoever may) goes instead of the one chosen.
+    let typed = value(&form, "to_other").trim();
+    let to = if typed.is_empty() { value(&form, "to") } else { typed };
+    let (subject, body) = (value(&form, "subject"), value(&form, "body"));
     let queued = match channel {
         MessageChannel::Email => match (email_content(&form), Attachment::check_all(upload.files)) {
             (Ok(content), Ok(files)) => {
