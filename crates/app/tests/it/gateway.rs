@@ -2,8 +2,8 @@
 //! receiver on 127.0.0.1 (signatures checked by Python's hmac), and letters
 //! in printed batches: the same outbox and the same consent rule, read at
 //! the moment each leaves.
-use crate::{app_with_admin, app_with_admin_on};
-use app::messaging::{MessageView, OutboxQuery};
+use crate::{app_with_admin, app_with_admin_on, only_message, run_jobs};
+use app::messaging::OutboxQuery;
 use app::parties::PartyInput;
 use app::{Actor, App, AppError, Clock, Settings};
 use domain::PartyId;
@@ -43,23 +43,6 @@ async fn point_at(app: &App, admin: &Actor, receiver: &HttpReceiver) {
     app.webhooks().allow_private(admin, true).await.expect("allow loopback");
     let settings = GatewaySettings::parse(&receiver.url("/send"), SECRET, true, true).expect("settings");
     app.messages().save_gateway_settings(admin, 0, settings).await.expect("saved");
-}
-
-async fn run_jobs(app: &App) -> usize {
-    let mut ran = 0;
-    loop {
-        match app.worker().run_due_jobs().await.expect("run jobs") {
-            0 => return ran,
-            n => ran += n,
-        }
-    }
-}
-
-async fn only_message(app: &App, admin: &Actor, party: PartyId) -> MessageView {
-    let query = OutboxQuery { party: Some(party), ..Default::default() };
-    let mut messages = app.messages().outbox(admin, &query).await.expect("outbox");
-    assert_eq!(messages.len(), 1, "{messages:?}");
-    messages.remove(0)
 }
 
 async fn an_sms_reaches_the_gateway_signed(t: TestDb) {

@@ -67,3 +67,22 @@ pub fn new_user(email: &str, role: &str) -> NewUserInput {
         ..Default::default()
     }
 }
+
+/// Runs the jobs due until none is left; how many ran.
+pub async fn run_jobs(app: &App) -> usize {
+    let mut ran = 0;
+    loop {
+        match app.worker().run_due_jobs().await.expect("run jobs") {
+            0 => return ran,
+            n => ran += n,
+        }
+    }
+}
+
+/// The one message of the party's outbox.
+pub async fn only_message(app: &App, admin: &Actor, party: domain::PartyId) -> app::messaging::MessageView {
+    let query = app::messaging::OutboxQuery { party: Some(party), ..Default::default() };
+    let mut messages = app.messages().outbox(admin, &query).await.expect("outbox");
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    messages.remove(0)
+}

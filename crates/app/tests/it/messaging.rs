@@ -1,7 +1,7 @@
 //! The outbox against a real SMTP server (aiosmtpd on 127.0.0.1): consent
 //! read when it is time to send, retries with backoff, one send per job.
-use crate::{app_with_admin, app_with_admin_on};
-use app::messaging::{EmailContent, MessageView, OutboxQuery};
+use crate::{app_with_admin, app_with_admin_on, only_message, run_jobs};
+use app::messaging::{EmailContent, OutboxQuery};
 use app::parties::PartyInput;
 use app::{Actor, App, AppError, Clock, Settings};
 use domain::PartyId;
@@ -38,23 +38,6 @@ async fn point_at(app: &App, admin: &Actor, port: u16) {
     )
     .expect("settings");
     app.messages().save_smtp_settings(admin, version, settings).await.expect("save settings");
-}
-
-async fn run_jobs(app: &App) -> usize {
-    let mut ran = 0;
-    loop {
-        match app.worker().run_due_jobs().await.expect("run jobs") {
-            0 => return ran,
-            n => ran += n,
-        }
-    }
-}
-
-async fn only_message(app: &App, admin: &Actor, party: PartyId) -> MessageView {
-    let query = OutboxQuery { party: Some(party), ..Default::default() };
-    let mut messages = app.messages().outbox(admin, &query).await.expect("outbox");
-    assert_eq!(messages.len(), 1, "{messages:?}");
-    messages.remove(0)
 }
 
 async fn an_email_reaches_the_server_and_the_history(t: TestDb) {

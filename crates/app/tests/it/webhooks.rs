@@ -2,23 +2,13 @@
 //! arrive signed (checked by Python's hmac, a tampered body is not), a
 //! private address needs the administrator's permission, and a receiver
 //! that fails is tried again until it answers.
-use crate::{app_with_admin, app_with_admin_on};
+use crate::{app_with_admin, app_with_admin_on, run_jobs};
 use app::parties::PartyInput;
-use app::{App, AppError, Clock, Settings};
+use app::{AppError, Clock, Settings};
 use domain::party::{ConsentChange, PartyDraft};
 use domain::webhook::SubscriptionDraft;
 use std::time::Duration;
 use testkit::{HttpReceiver, TestDb, db_test};
-
-async fn run_jobs(app: &App) -> usize {
-    let mut ran = 0;
-    loop {
-        match app.worker().run_due_jobs().await.expect("run jobs") {
-            0 => return ran,
-            n => ran += n,
-        }
-    }
-}
 
 async fn a_partys_movements_arrive_signed(t: TestDb) {
     let receiver = HttpReceiver::start();
