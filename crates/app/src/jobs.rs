@@ -87,6 +87,24 @@ impl App {
         Ok(())
     }
 
+    /// Queues work a person asked to do again (retry, redeliver): its job
+    /// back in the queue with its tries renewed, or a new one under the same
+    /// key when the old was pruned.
+    pub(crate) async fn enqueue_again(
+        &self,
+        tx: &mut Tx,
+        org_id: OrgId,
+        kind: JobKind,
+        key: &str,
+        payload: serde_json::Value,
+        at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        if !repo::requeue(tx, org_id, key, at).await? {
+            self.enqueue(tx, org_id, kind, key, payload, at).await?;
+        }
+        Ok(())
+    }
+
     /// Tells this process's worker that a job may be waiting.
     pub(crate) fn wake_worker(&self) {
         self.jobs_waiting.notify_one();

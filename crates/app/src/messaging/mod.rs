@@ -538,11 +538,9 @@ impl Messages<'_> {
         let key = send_key(id);
         if to == MessageState::Cancelled {
             db::repo::job::cancel(&mut change.tx, actor.org_id, &key, at).await?;
-        } else if message.channel.goes_through_worker()
-            && !db::repo::job::requeue(&mut change.tx, actor.org_id, &key, at).await?
-        {
+        } else if message.channel.goes_through_worker() {
             let payload = serde_json::json!({ "message": id.0 });
-            self.enqueue(&mut change.tx, actor.org_id, JobKind::SendMessage, &key, payload, at).await?;
+            self.enqueue_again(&mut change.tx, actor.org_id, JobKind::SendMessage, &key, payload, at).await?;
         }
         change
             .audit(

@@ -75,7 +75,11 @@ impl Messages<'_> {
         Ok(match channel {
             MessageChannel::Email => match smtp_repo::get(&self.db, org).await? {
                 Some(server) => {
-                    let files = repo::attachments(&self.db, MessageId(message.id)).await?;
+                    let files = if message.has_attachments {
+                        repo::attachments(&self.db, MessageId(message.id)).await?
+                    } else {
+                        Vec::new()
+                    };
                     let envelope = Envelope {
                         attachments: &files,
                         message_id: message.id,

@@ -176,10 +176,8 @@ impl Webhooks<'_> {
         }
         let at = change.at;
         let key = delivery_key(id);
-        if !db::repo::job::requeue(&mut change.tx, actor.org_id, &key, at).await? {
-            let payload = serde_json::json!({ "delivery": id });
-            self.enqueue(&mut change.tx, actor.org_id, JobKind::DeliverWebhook, &key, payload, at).await?;
-        }
+        let payload = serde_json::json!({ "delivery": id });
+        self.enqueue_again(&mut change.tx, actor.org_id, JobKind::DeliverWebhook, &key, payload, at).await?;
         change.commit().await?;
         self.wake_worker();
         Ok(())

@@ -138,6 +138,7 @@ pub struct Outgoing {
     pub consent_phone: bool,
     pub consent_letter: bool,
     pub address_is_the_partys: bool,
+    pub has_attachments: bool,
 }
 
 const OUTGOING: &str =
@@ -149,7 +150,8 @@ const OUTGOING: &str =
                                        WHERE e.party_id = m.party_id AND e.email = m.recipient)
              WHEN 'letter' THEN TRUE
              ELSE EXISTS (SELECT 1 FROM party_phones ph WHERE ph.party_id = m.party_id AND ph.e164 = m.recipient)
-         END AS address_is_the_partys
+         END AS address_is_the_partys,
+         EXISTS (SELECT 1 FROM message_attachments a WHERE a.message_id = m.id) AS has_attachments
      FROM messages m JOIN parties p ON p.id = m.party_id
      WHERE m.id = $1";
 

@@ -30,9 +30,10 @@ pub async fn get(db: &Db, org_id: OrgId) -> Result<Option<SmtpRow>, DbError> {
     }))
 }
 
-/// Writes the settings if they are still at `version` (0: none yet).
-/// False when someone saved in between. `keep_password` leaves the stored
-/// password as it is (the form never carries it back).
+/// Writes the settings if they are still at `version` (0: none yet), in
+/// one statement either way; false when someone saved in between.
+/// `keep_password` leaves the stored password as it is (the form never
+/// carries it back).
 #[tracing::instrument(skip_all)]
 pub async fn save(
     tx: &mut Tx,
@@ -42,50 +43,34 @@ pub async fn save(
     version: i64,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let updated = on_tx!(tx, conn => {
-        if version == 0 {
-            sqlx::query(
-                "INSERT INTO smtp_settings (org_id, host, port, tls, username, password, sender_name,
-                     sender_address, reply_to, version, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10)
-                 ON CONFLICT (org_id) DO NOTHING",
-            )
-            .bind(org_id.0)
-            .bind(&row.host)
-            .bind(row.port)
-            .bind(&row.tls)
-            .bind(&row.username)
-            .bind(&row.password)
-            .bind(&row.sender_name)
-            .bind(&row.sender_address)
-            .bind(&row.reply_to)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-        } else {
-            sqlx::query(
-                "UPDATE smtp_settings SET host = $3, port = $4, tls = $5, username = $6,
-                     password = CASE WHEN $7 THEN password ELSE $8 END, sender_name = $9,
-                     sender_address = $10, reply_to = $11, version = version + 1, updated_at = $12
-                 WHERE org_id = $1 AND version = $2",
-            )
-            .bind(org_id.0)
-            .bind(version)
-            .bind(&row.host)
-            .bind(row.port)
-            .bind(&row.tls)
-            .bind(&row.username)
-            .bind(keep_password)
-            .bind(&row.password)
-            .bind(&row.sender_name)
-            .bind(&row.sender_address)
-            .bind(&row.reply_to)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-        }
+    let saved = on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO smtp_settings (org_id, host, port, tls, username, password, sender_name,
+                 sender_address, reply_to, version, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10)
+             ON CONFLICT (org_id) DO UPDATE SET host = excluded.host, port = excluded.port,
+                 tls = excluded.tls, username = excluded.username,
+                 password = CASE WHEN $11 THEN smtp_settings.password ELSE excluded.password END,
+                 sender_name = excluded.sender_name, sender_address = excluded.sender_address,
+                 reply_to = excluded.reply_to, version = smtp_settings.version + 1,
+                 updated_at = excluded.updated_at
+             WHERE smtp_settings.version = $12",
+        )
+        .bind(org_id.0)
+        .bind(&row.host)
+        .bind(row.port)
+        .bind(&row.tls)
+        .bind(&row.username)
+        .bind(&row.password)
+        .bind(&row.sender_name)
+        .bind(&row.sender_address)
+        .bind(&row.reply_to)
+        .bind(now)
+        .bind(keep_password)
+        .bind(version)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
     });
-    Ok(updated == 1)
+    Ok(saved == 1)
 }
