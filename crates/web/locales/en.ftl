@@ -1166,3 +1166,8 @@ outbox-attachments = { $count ->
 }
 compose-to-other = Or another address
 compose-to-other-hint = An address that is not the customer's (you hold that right). The customer's consent still applies.
+letters-batches = Printed batches
+letters-batch-count = { $count ->
+    [one] 1 letter
+   *[other] { $count } letters
+}

@@ -1169,3 +1169,8 @@ outbox-attachments = { $count ->
 }
 compose-to-other = Ou outro endereço
 compose-to-other-hint = Um endereço que não é do cliente (você tem essa permissão). O consentimento do cliente continua valendo.
+letters-batches = Lotes impressos
+letters-batch-count = { $count ->
+    [one] 1 carta
+   *[other] { $count } cartas
+}

@@ -18,6 +18,9 @@ use uuid::Uuid;
 /// How many letters one batch prints at most (a morning's stack).
 pub const BATCH_MAX: u32 = 500;
 
+/// How many past batches the letters page lists.
+pub const BATCHES_LISTED: u32 = 20;
+
 /// What printing a batch came to.
 #[derive(Clone, Debug)]
 pub struct PrintedBatch {
@@ -74,6 +77,13 @@ impl Messages<'_> {
             .await?;
         change.commit().await?;
         Ok(Some(batch))
+    }
+
+    /// The latest printed batches, newest first, to print one again.
+    #[tracing::instrument(skip_all)]
+    pub async fn letter_batches(&self, actor: &Actor) -> Result<Vec<repo::BatchRow>, AppError> {
+        actor.require(Permission::Administer)?;
+        Ok(repo::batches(&self.db, actor.org_id, BATCHES_LISTED).await?)
     }
 
     /// The letters a batch printed, in the order they were queued, and the

@@ -395,3 +395,27 @@ pub async fn attachments(db: &Db, message: MessageId) -> Result<Vec<domain::mess
         })
         .collect())
 }
+
+/// A printed batch as listed: when it was printed and how many letters.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct BatchRow {
+    pub id: Uuid,
+    pub printed_at: DateTime<Utc>,
+    pub letters: i64,
+}
+
+/// The organisation's latest printed batches, newest first.
+#[tracing::instrument(skip_all)]
+pub async fn batches(db: &Db, org_id: OrgId, limit: u32) -> Result<Vec<BatchRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT print_batch AS id, MAX(sent_at) AS printed_at, COUNT(*) AS letters FROM messages
+             WHERE org_id = $1 AND print_batch IS NOT NULL
+             GROUP BY print_batch ORDER BY MAX(sent_at) DESC LIMIT $2",
+        )
+        .bind(org_id.0)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?
+    }))
+}

@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/letters", routing::get(letters_waiting))
         .route("/letters/print", routing::post(print_letters))
+        .route("/letters/batches", routing::get(letter_batches))
         .route("/letters/batches/{id}", routing::get(printed_batch))
         .route("/messages", routing::get(outbox))
         .route("/messages/{id}", routing::get(message))
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
     queue_message,
     letters_waiting,
     print_letters,
+    letter_batches,
     printed_batch,
     outbox,
     message,
@@ -219,6 +221,19 @@ pub async fn print_letters(Api { state, actor }: Api) -> ApiResult<axum::respons
             .into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
     })
+}
+
+/// The 20 latest printed batches, newest first.
+#[utoipa::path(get, path = "/api/v1/letters/batches", tag = "messages", security(("bearer" = [])),
+    responses((status = 200, body = Vec<PrintedBatchSummary>), Forbidden))]
+pub async fn letter_batches(Api { state, actor }: Api) -> ApiResult<Json<Vec<PrintedBatchSummary>>> {
+    let batches = state.app.messages().letter_batches(&actor).await?;
+    Ok(Json(
+        batches
+            .into_iter()
+            .map(|b| PrintedBatchSummary { id: b.id, printed_at: b.printed_at, letters: b.letters })
+            .collect(),
+    ))
 }
 
 /// The letters a batch printed (the page to print is `/admin/letters/batches/{id}`).
@@ -508,6 +523,13 @@ impl From<GatewayView> for Gateway {
             updated_at: view.updated_at,
         }
     }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PrintedBatchSummary {
+    pub id: Uuid,
+    pub printed_at: DateTime<Utc>,
+    pub letters: i64,
 }
 
 #[derive(Serialize, ToSchema)]

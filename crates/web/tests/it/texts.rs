@@ -212,6 +212,7 @@ async fn a_letter_is_queued_printed_and_shown_for_the_printer(t: TestApp) {
     assert!(
         waiting.contains("id=\"letters-empty\"") && waiting.contains("Nenhuma carta esperava impressão.")
     );
+    assert!(waiting.contains(&format!("href=\"{batch}\"")) && waiting.contains("1 carta"), "to print again");
     let history = t.html(&client, &format!("/customers/{party}?tab=history")).await;
     assert!(history.contains("Carta impressa"), "{history}");
 
@@ -231,5 +232,8 @@ async fn a_letter_is_queued_printed_and_shown_for_the_printer(t: TestApp) {
     assert_eq!(batch[0]["subject"], "Segundo aviso");
     let none = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/letters/print", json!({})).await;
     assert_eq!(none.status(), 204);
+    let batches = t.api_get(&bearer, "/api/v1/letters/batches").await;
+    assert_eq!(batches.as_array().map(Vec::len), Some(2));
+    assert_eq!(batches[0]["id"], printed["id"], "newest first");
 }
 web_test!(a_letter_is_queued_printed_and_shown_for_the_printer);

@@ -18,6 +18,8 @@ struct WaitingPage {
     shell: Shell,
     lines: Vec<LetterLine>,
     count: i64,
+    /// Past batches: link, when printed, how many letters.
+    batches: Vec<(String, String, i64)>,
 }
 
 #[derive(Template)]
@@ -64,9 +66,15 @@ impl LetterLine {
 }
 
 pub async fn waiting(page: Page) -> PageResult {
-    let letters = page.app().messages().letters_waiting(&page.actor).await?;
+    let messages = page.app().messages();
+    let (letters, batches) =
+        tokio::try_join!(messages.letters_waiting(&page.actor), messages.letter_batches(&page.actor))?;
     let t = page.t;
     let body = WaitingPage {
+        batches: batches
+            .into_iter()
+            .map(|b| (format!("/admin/letters/batches/{}", b.id), t.datetime(&b.printed_at), b.letters))
+            .collect(),
         count: letters.len() as i64,
         lines: letters.into_iter().map(|l| LetterLine::of(l, &t)).collect(),
         shell: page.shell("outbox"),
