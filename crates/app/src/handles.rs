@@ -36,6 +36,10 @@ capability_handles! {
     parties => Parties,
     /// Agenda: appointments, free days, calendar feeds.
     agenda => Agenda,
+    /// Lojas e produtos: the stores and the catalogue.
+    catalogue => Catalogue,
+    /// Vendas: what parties bought, their installments and figures.
+    sales => Sales,
     /// Veículos: a party's vehicles and vehicles of interest.
     vehicles => Vehicles,
     /// Atendimentos: interactions and their natures and statuses.

@@ -42,6 +42,8 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(18, "0018", "webhooks"),
     migration!(19, "0019", "message_gateway"),
     migration!(20, "0020", "typed_address"),
+    migration!(21, "0021", "sales"),
+    migration!(22, "0022", "installment_payments"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

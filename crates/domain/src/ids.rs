@@ -95,3 +95,19 @@ id_type!(
     /// A message in the outbox [mensagem].
     MessageId
 );
+id_type!(
+    /// A store [loja/empresa] where sales are made.
+    StoreId
+);
+id_type!(
+    /// A product or service of the catalogue.
+    ProductId
+);
+id_type!(
+    /// A sale [venda] to a party at a store.
+    SaleId
+);
+id_type!(
+    /// One installment [parcela/título] of a credit sale.
+    InstallmentId
+);

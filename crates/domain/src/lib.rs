@@ -57,6 +57,7 @@ pub mod agenda;
 pub mod appointment;
 pub mod audit;
 pub mod bulk;
+pub mod catalogue;
 pub mod document;
 pub mod email;
 pub mod filter;
@@ -70,6 +71,7 @@ pub mod money;
 pub mod page;
 pub mod party;
 pub mod phone;
+pub mod sale;
 pub mod search;
 pub mod timeline;
 pub mod user;
@@ -80,7 +82,8 @@ pub mod work_queue;
 
 pub use email::Email;
 pub use ids::{
-    AppointmentId, BranchId, InteractionId, OrgId, PartyId, RoleId, UserId, VehicleId, VehicleInterestId,
+    AppointmentId, BranchId, InstallmentId, InteractionId, OrgId, PartyId, ProductId, RoleId, SaleId,
+    StoreId, UserId, VehicleId, VehicleInterestId,
 };
 pub use locale::Locale;
 pub use money::Money;

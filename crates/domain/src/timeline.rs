@@ -14,6 +14,7 @@ string_enum!(
         Interaction = "interaction",
         Appointment = "appointment",
         Message = "message",
+        Sale = "sale",
     } error "error-event-kind-invalid"
 );
 

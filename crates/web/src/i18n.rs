@@ -133,6 +133,24 @@ impl Tr {
         }
     }
 
+    /// A number with one decimal, with the language's decimal mark: 2,5 / 2.5.
+    pub fn one_decimal(&self, value: f64) -> String {
+        let text = format!("{value:.1}");
+        match self.locale {
+            Locale::En => text,
+            Locale::PtBr | Locale::PtPt => text.replace('.', ","),
+        }
+    }
+
+    /// The day of an instant, in the page's zone (UTC when none was set).
+    pub fn day(&self, at: &DateTime<Utc>) -> String {
+        let day = match self.zone {
+            Some(zone) => at.with_timezone(&zone).date_naive(),
+            None => at.date_naive(),
+        };
+        self.date(&day)
+    }
+
     /// Date and time as a `datetime-local` field holds them
     /// (`2026-12-07T09:30`), in the page's zone.
     pub fn datetime_input(&self, at: &DateTime<Utc>) -> String {

@@ -8,6 +8,7 @@ mod gateway;
 mod list_views;
 mod messaging;
 mod parties;
+mod sales;
 mod users;
 mod webhooks;
 mod work_queue;

@@ -22,6 +22,8 @@ pub const PARTY_REFERENCES: &[(&str, &str)] = &[
     ("appointments", "party_id"),
     ("party_events", "party_id"),
     ("messages", "party_id"),
+    ("sales", "party_id"),
+    ("installments", "party_id"),
 ];
 
 /// Tables whose rows a merge copies to the survivor where it lacks them
@@ -103,6 +105,8 @@ pub async fn merge(
             .bind(merged.0).bind(survivor.0).bind(now).bind(by.map(|u| u.0)).execute(&mut *conn).await?;
     });
     recompute_consent(tx, org_id, survivor).await?;
+    super::sale::refresh_summary(tx, org_id, survivor).await?;
+    super::sale::refresh_summary(tx, org_id, merged).await?;
     let id = Uuid::now_v7();
     on_tx!(tx, conn => {
         sqlx::query(
@@ -180,6 +184,8 @@ pub async fn undo(
     });
     recompute_consent(tx, org_id, PartyId(merge.survivor_id)).await?;
     recompute_consent(tx, org_id, PartyId(merge.merged_id)).await?;
+    super::sale::refresh_summary(tx, org_id, PartyId(merge.survivor_id)).await?;
+    super::sale::refresh_summary(tx, org_id, PartyId(merge.merged_id)).await?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 mod access;
 mod agenda;
 mod audit;
+mod catalogue;
 mod interactions;
 mod jobs;
 mod list_views;
@@ -12,6 +13,7 @@ mod organisation;
 mod parties;
 mod registry_settings;
 mod responses;
+mod sales;
 mod text_rules;
 mod tokens;
 mod users;
@@ -46,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .merge(messages::routes())
         .merge(webhooks::routes())
         .merge(jobs::routes())
+        .merge(catalogue::routes())
+        .merge(sales::routes())
         .fallback(|| async { Error::not_found() })
 }
 
@@ -58,7 +62,7 @@ pub fn routes() -> Router<AppState> {
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     tags((name = "system"), (name = "account"), (name = "users"), (name = "audit"), (name = "parties"), (name = "access"),
-        (name = "profile"), (name = "agenda"), (name = "work"), (name = "messages")),
+        (name = "profile"), (name = "agenda"), (name = "work"), (name = "messages"), (name = "sales")),
 )]
 pub struct ApiDoc;
 
@@ -92,6 +96,8 @@ pub fn openapi_document() -> String {
         messages::Doc::openapi(),
         webhooks::Doc::openapi(),
         jobs::Doc::openapi(),
+        catalogue::Doc::openapi(),
+        sales::Doc::openapi(),
     ] {
         document.merge(part);
     }

@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod agenda;
 mod agenda_settings;
+mod catalogue;
 mod components;
 mod customers;
 mod home;
@@ -12,6 +13,7 @@ mod jobs;
 mod login;
 mod messages;
 mod preferences;
+mod sales;
 mod settings;
 mod vehicles;
 mod webhooks;
@@ -38,4 +40,6 @@ pub fn routes() -> Router<AppState> {
         .merge(messages::routes())
         .merge(webhooks::routes())
         .merge(jobs::routes())
+        .merge(catalogue::routes())
+        .merge(sales::routes())
 }

@@ -14,7 +14,13 @@ mod home;
 mod messages;
 mod money;
 mod profile;
+mod sales;
 mod security;
 mod sessions;
 mod texts;
 mod work_queue;
+
+/// Where a redirect points.
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_string()
+}

@@ -2,15 +2,12 @@
 //! page as the browser posts it, the test message's answer, an e-mail
 //! from a customer's page to the server and into his history and the
 //! outbox, the consent rule, and the same over the API.
+use crate::location;
 use serde_json::{Value, json};
 use std::time::Duration;
 use testkit::{SmtpReceiver, TestApp, web_test};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_string()
-}
 
 async fn customer(t: &TestApp, bearer: &str, consents: &[&str]) -> String {
     let body = json!({ "kind": "person", "full_name": "Simone Simões Lima", "emails": ["simone@exemplo.com.br"],

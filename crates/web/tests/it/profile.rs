@@ -2,15 +2,12 @@
 //! and the API: forms refuse bad input with field messages, the workshop
 //! booking carries the plate, the feed is served at its secret address,
 //! and another branch's manager reaches none of it.
+use crate::location;
 use serde_json::{Value, json};
 use testkit::{TestApp, web_test};
 
 async fn post_json(t: &TestApp, auth: &str, path: &str, body: Value) -> reqwest::Response {
     t.client().post(t.url(path)).header("authorization", auth).json(&body).send().await.expect("POST")
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_string()
 }
 
 async fn pages_walk_from_vehicle_to_workshop_booking(t: TestApp) {

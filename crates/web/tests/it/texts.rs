@@ -2,16 +2,13 @@
 //! browser posts it, a text from a customer's page to a real HTTP receiver,
 //! a letter queued, printed in a batch and shown as pages to print, the
 //! outbox's channel filter, and the same over the API.
+use crate::location;
 use serde_json::{Value, json};
 use std::time::Duration;
 use testkit::{HttpReceiver, TestApp, web_test};
 
 const WAIT: Duration = Duration::from_secs(10);
 const SECRET: &str = "segredo-compartilhado-1";
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_string()
-}
 
 async fn customer(t: &TestApp, bearer: &str, consents: &[&str]) -> String {
     let body = json!({ "kind": "person", "full_name": "Simone Simões Lima",

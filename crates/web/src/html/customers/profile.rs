@@ -5,6 +5,7 @@ use super::tabs::ProfileTab;
 use crate::html::components::{InteractionLabels, InteractionLine, option_label};
 use crate::i18n::Tr;
 use app::parties::{ProfileSections, ProfileView};
+use app::sales::PurchaseFigures;
 use app::vehicles::{VehicleInterestView, VehicleView};
 use app::{Actor, App, AppError};
 use chrono::{DateTime, Utc};
@@ -63,6 +64,44 @@ pub struct ProfileParts {
     pub history_kinds: Vec<(String, String)>,
     /// The address of the next (older) page of history.
     pub history_older: Option<String>,
+    pub purchase_figures: Vec<(String, String)>,
+    pub sales: Vec<SaleLine>,
+    /// The address of the next (older) page of purchases.
+    pub sales_older: Option<String>,
+    pub credit_figures: Vec<(String, String)>,
+    pub installments: Vec<InstallmentLine>,
+    /// Today in the organisation's zone, as a date field holds it.
+    pub today: String,
+}
+
+pub struct SaleLine {
+    pub id: uuid::Uuid,
+    pub when: String,
+    pub store: String,
+    pub total: String,
+    pub payment: String,
+    pub seller: String,
+    pub fiscal: String,
+    pub cancelled: bool,
+    pub cancel_reason: String,
+    pub version: i64,
+    /// Product, quantity, unit price, discount and total of each item.
+    pub items: Vec<(String, String, String, String, String)>,
+}
+
+pub struct InstallmentLine {
+    pub id: uuid::Uuid,
+    pub number: String,
+    pub due: String,
+    pub amount: String,
+    pub paid: String,
+    /// `open`, `overdue`, `paid` or `cancelled`.
+    pub state: &'static str,
+    pub state_label: String,
+    /// What is still to pay, as the payment form starts it; empty when closed.
+    pub open: String,
+    pub paid_on: String,
+    pub version: i64,
 }
 
 /// Which part of the history to show: `history=<kind>` and
@@ -159,11 +198,152 @@ pub async fn profile_parts(
     }
     if tab == ProfileTab::Summary {
         parts.summary = summary_figures(t, &parts, interaction_counts, upcoming_count);
+        let figures = app.sales().figures(actor, party).await?;
+        parts.summary.extend(purchase_figures(t, &figures).into_iter().take(3));
+    }
+    if tab == ProfileTab::Purchases {
+        purchase_parts(app, actor, t, party, history, &mut parts).await?;
+    }
+    if tab == ProfileTab::Finance {
+        finance_parts(app, actor, t, party, &mut parts).await?;
     }
     if tab == ProfileTab::History {
         history_parts(app, actor, t, party, history, &mut parts).await?;
     }
     Ok(parts)
+}
+
+/// What was bought, in figures: count, total, the last twelve months
+/// first (the summary shows those), then the rest.
+fn purchase_figures(t: &Tr, figures: &PurchaseFigures) -> Vec<(String, String)> {
+    let when = |at: &Option<DateTime<Utc>>| at.as_ref().map(|at| t.day(at)).unwrap_or_else(|| "—".into());
+    vec![
+        (t.get("figures-purchases"), t.integer(figures.purchase_count)),
+        (t.get("figures-total-bought"), t.money(figures.total_bought.0)),
+        (t.get("figures-revenue-12-months"), t.money(figures.revenue_12_months.0)),
+        (t.get("figures-average-ticket"), t.money(figures.average_ticket.0)),
+        (t.get("figures-largest"), t.money(figures.largest_purchase.0)),
+        (t.get("figures-first"), when(&figures.first_purchase_at)),
+        (t.get("figures-last"), when(&figures.last_purchase_at)),
+        (t.get("figures-last-store"), figures.last_store.clone().unwrap_or_else(|| "—".into())),
+    ]
+}
+
+async fn purchase_parts(
+    app: &App,
+    actor: &Actor,
+    t: &Tr,
+    party: PartyId,
+    history: &HistoryQuery,
+    parts: &mut ProfileParts,
+) -> Result<(), AppError> {
+    let sales = app.sales();
+    let (figures, page) =
+        tokio::try_join!(sales.figures(actor, party), sales.sales_of(actor, party, history.before))?;
+    parts.purchase_figures = purchase_figures(t, &figures);
+    parts.sales_older = page.next.map(|(at, id)| {
+        format!("?tab=purchases&before={},{id}", at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+    });
+    parts.sales = page
+        .sales
+        .into_iter()
+        .map(|sale| SaleLine {
+            id: sale.id,
+            when: t.datetime(&sale.sold_at),
+            store: sale.store_name,
+            total: t.money(sale.total.0),
+            payment: t.get(&format!("payment-{}", sale.payment.as_str())),
+            seller: sale.seller_name.unwrap_or(sale.seller_code),
+            fiscal: [sale.fiscal_number, sale.fiscal_key]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · "),
+            cancelled: sale.cancelled_at.is_some(),
+            cancel_reason: sale.cancel_reason.unwrap_or_default(),
+            version: sale.version,
+            items: sale
+                .items
+                .into_iter()
+                .map(|item| {
+                    (
+                        format!("{} · {}", item.product_code, item.description),
+                        domain::sale::format_quantity(item.quantity_milli),
+                        t.money(item.unit_price.0),
+                        if item.discount.0 == 0 { String::new() } else { t.money(item.discount.0) },
+                        t.money(item.total.0),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(())
+}
+
+async fn finance_parts(
+    app: &App,
+    actor: &Actor,
+    t: &Tr,
+    party: PartyId,
+    parts: &mut ProfileParts,
+) -> Result<(), AppError> {
+    let sales = app.sales();
+    let (figures, installments) =
+        tokio::try_join!(sales.figures(actor, party), sales.installments(actor, party))?;
+    let Some(credit) = figures.credit else { return Err(AppError::Forbidden) };
+    parts.today = app.today(actor).to_string();
+    let optional = |money: Option<domain::Money>| money.map(|m| t.money(m.0)).unwrap_or_else(|| "—".into());
+    parts.credit_figures = vec![
+        (t.get("figures-open-balance"), t.money(credit.open_balance.0)),
+        (t.get("figures-days-overdue"), t.integer(credit.days_overdue)),
+        (
+            t.get("figures-average-delay"),
+            credit
+                .average_delay_days
+                .map(|days| t.with("figures-days", "days", t.one_decimal(days)))
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (t.get("figures-credit-limit"), optional(credit.revolving_credit_limit)),
+        (t.get("figures-available-credit"), optional(credit.available_credit)),
+        (
+            t.get("figures-bureau"),
+            credit
+                .credit_bureau_status
+                .map(|s| t.get(&format!("credit-bureau-{s}")))
+                .unwrap_or_else(|| "—".into()),
+        ),
+    ];
+    parts.installments = installments
+        .into_iter()
+        .map(|i| {
+            let state = if i.cancelled {
+                "cancelled"
+            } else if i.paid >= i.amount {
+                "paid"
+            } else if i.overdue {
+                "overdue"
+            } else {
+                "open"
+            };
+            InstallmentLine {
+                id: i.id,
+                number: i.number.to_string(),
+                due: t.date(&i.due_on),
+                amount: t.money(i.amount.0),
+                paid: t.money(i.paid.0),
+                state,
+                state_label: t.get(&format!("installment-state-{state}")),
+                open: if matches!(state, "open" | "overdue") {
+                    domain::Money(i.amount.0 - i.paid.0).format_plain()
+                } else {
+                    String::new()
+                },
+                paid_on: i.paid_on.map(|day| t.date(&day)).unwrap_or_default(),
+                version: i.version,
+            }
+        })
+        .collect();
+    Ok(())
 }
 
 fn summary_figures(
@@ -243,6 +423,7 @@ async fn history_parts(
                 ("vehicle", Some(id)) if !e.action.contains("interest") => Some(format!("/vehicles/{id}")),
                 ("interaction", Some(id)) => Some(format!("/interactions/{id}")),
                 ("appointment", Some(id)) => Some(format!("/appointments/{id}")),
+                ("sale", Some(id)) => Some(ProfileTab::Purchases.url(party, Some(&format!("sale-{id}")))),
                 _ => None,
             };
             let action = t.get(&e.action);

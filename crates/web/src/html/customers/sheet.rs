@@ -106,7 +106,7 @@ pub async fn show(page: Page, Id(party_id): Id<PartyId>, Query(query): Query<She
     let portfolio = party.portfolio();
     page.render(&SheetPage {
         tab: tab.code(),
-        tabs: tab_links(&t, party_id, tab),
+        tabs: tab_links(&t, party_id, tab, actor.can(Permission::FinancialFields)),
         can_edit: actor.may_change(Permission::PartiesEdit, portfolio),
         can_delete: actor.may_change(Permission::PartiesDelete, portfolio),
         status: Labels::status(

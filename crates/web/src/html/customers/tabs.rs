@@ -12,16 +12,20 @@ pub enum ProfileTab {
     Vehicles,
     Interactions,
     Agenda,
+    Purchases,
+    Finance,
     History,
 }
 
 impl ProfileTab {
-    pub const ALL: [ProfileTab; 6] = [
+    pub const ALL: [ProfileTab; 8] = [
         ProfileTab::Summary,
         ProfileTab::Sheet,
         ProfileTab::Vehicles,
         ProfileTab::Interactions,
         ProfileTab::Agenda,
+        ProfileTab::Purchases,
+        ProfileTab::Finance,
         ProfileTab::History,
     ];
 
@@ -33,6 +37,8 @@ impl ProfileTab {
             ProfileTab::Vehicles => "vehicles",
             ProfileTab::Interactions => "interactions",
             ProfileTab::Agenda => "agenda",
+            ProfileTab::Purchases => "purchases",
+            ProfileTab::Finance => "finance",
             ProfileTab::History => "history",
         }
     }
@@ -54,8 +60,18 @@ impl ProfileTab {
     }
 }
 
-pub fn tab_links(t: &Tr, party: impl std::fmt::Display, current: ProfileTab) -> Vec<TabLink> {
-    let codes = ProfileTab::ALL.map(ProfileTab::code);
+/// The strip of tabs; the financial one only for who may read it.
+pub fn tab_links(
+    t: &Tr,
+    party: impl std::fmt::Display,
+    current: ProfileTab,
+    financial: bool,
+) -> Vec<TabLink> {
+    let codes: Vec<&'static str> = ProfileTab::ALL
+        .into_iter()
+        .filter(|tab| financial || *tab != ProfileTab::Finance)
+        .map(ProfileTab::code)
+        .collect();
     tab_strip(t, &format!("/customers/{party}"), &codes, current.code(), "profile-tab-")
 }
 

@@ -135,6 +135,11 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         "/admin/jobs".into(),
         format!("/customers/{party}/messages/new"),
         format!("/customers/{party}/messages/new?channel=letter"),
+        format!("/customers/{party}?tab=purchases"),
+        format!("/customers/{party}?tab=finance"),
+        format!("/customers/{party}/sales/new"),
+        "/admin/stores".into(),
+        "/admin/products".into(),
     ];
     let keys = message_keys();
     let mut problems = Vec::new();

@@ -1,0 +1,299 @@
+//! Stores, the catalogue's lists (groups, brands, lines) and products.
+use crate::{Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, Utc};
+use domain::catalogue::{ListKind, ValidProduct, ValidStore};
+use domain::{OrgId, ProductId, StoreId};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StoreRow {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub cnpj: Option<String>,
+    pub active: bool,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+const STORE_COLUMNS: &str = "id, code, name, cnpj, active, version, updated_at";
+
+#[tracing::instrument(skip_all)]
+pub async fn stores(db: &Db, org_id: OrgId) -> Result<Vec<StoreRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!("SELECT {STORE_COLUMNS} FROM stores WHERE org_id = $1 ORDER BY code"))
+            .bind(org_id.0)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+/// Every store, inside a sale's transaction.
+pub async fn stores_in(tx: &mut Tx, org_id: OrgId) -> Result<Vec<StoreRow>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&format!("SELECT {STORE_COLUMNS} FROM stores WHERE org_id = $1"))
+            .bind(org_id.0)
+            .fetch_all(&mut *conn)
+            .await?
+    }))
+}
+
+pub async fn store(db: &Db, org_id: OrgId, id: StoreId) -> Result<Option<StoreRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!("SELECT {STORE_COLUMNS} FROM stores WHERE org_id = $1 AND id = $2"))
+            .bind(org_id.0)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// A store code already taken answers `DbError::Duplicate`.
+#[tracing::instrument(skip_all)]
+pub async fn insert_store(
+    tx: &mut Tx,
+    org_id: OrgId,
+    store: &ValidStore,
+    now: DateTime<Utc>,
+) -> Result<StoreId, DbError> {
+    let id = StoreId::new();
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO stores (id, org_id, code, name, cnpj, active, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, TRUE, 1, $6, $6)",
+        )
+        .bind(id.0)
+        .bind(org_id.0)
+        .bind(&store.code)
+        .bind(&store.name)
+        .bind(store.cnpj.as_ref().map(|c| c.value.as_str()))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(id)
+}
+
+/// Saves the store if nobody changed it since `version`; false otherwise.
+#[tracing::instrument(skip_all)]
+pub async fn update_store(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: StoreId,
+    version: i64,
+    store: &ValidStore,
+    active: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE stores SET code = $4, name = $5, cnpj = $6, active = $7, updated_at = $8, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .bind(&store.code)
+        .bind(&store.name)
+        .bind(store.cnpj.as_ref().map(|c| c.value.as_str()))
+        .bind(active)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
+}
+
+/// A product with the names of its group, brand and line.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ProductRow {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    pub price: i64,
+    pub group_name: Option<String>,
+    pub brand_name: Option<String>,
+    pub line_name: Option<String>,
+    pub active: bool,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+const PRODUCT_SELECT: &str = "SELECT p.id, p.code, p.name, p.unit, p.price, g.name AS group_name,
+    b.name AS brand_name, l.name AS line_name, p.active, p.version, p.updated_at
+    FROM products p LEFT JOIN catalogue_lists g ON g.id = p.group_id
+    LEFT JOIN catalogue_lists b ON b.id = p.brand_id LEFT JOIN catalogue_lists l ON l.id = p.line_id";
+
+/// Which products a page of the catalogue shows.
+#[derive(Clone, Debug, Default)]
+pub struct ProductQuery {
+    /// Part of the code or the name, any case.
+    pub text: String,
+    pub include_inactive: bool,
+    /// Products after this code (the page before ended there).
+    pub after_code: Option<String>,
+    pub limit: u32,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn products(db: &Db, org_id: OrgId, query: &ProductQuery) -> Result<Vec<ProductRow>, DbError> {
+    let pattern = format!("%{}%", query.text.trim().to_lowercase().replace(['%', '_'], ""));
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!(
+            "{PRODUCT_SELECT} WHERE p.org_id = $1 AND (LOWER(p.code) LIKE $2 OR LOWER(p.name) LIKE $2)
+             AND (p.active OR $3) AND ($4 IS NULL OR p.code > $4) ORDER BY p.code LIMIT $5"
+        ))
+        .bind(org_id.0)
+        .bind(&pattern)
+        .bind(query.include_inactive)
+        .bind(query.after_code.as_deref())
+        .bind(i64::from(query.limit))
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+pub async fn product(db: &Db, org_id: OrgId, id: ProductId) -> Result<Option<ProductRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!("{PRODUCT_SELECT} WHERE p.org_id = $1 AND p.id = $2"))
+            .bind(org_id.0)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// The products of these codes, as a sale names them, inside the sale's
+/// transaction.
+pub async fn products_by_code(
+    tx: &mut Tx,
+    org_id: OrgId,
+    codes: &[String],
+) -> Result<Vec<ProductRow>, DbError> {
+    let mut found = Vec::with_capacity(codes.len());
+    for code in codes {
+        let row: Option<ProductRow> = on_tx!(tx, conn => {
+            sqlx::query_as(&format!("{PRODUCT_SELECT} WHERE p.org_id = $1 AND p.code = $2"))
+                .bind(org_id.0)
+                .bind(code)
+                .fetch_optional(&mut *conn)
+                .await?
+        });
+        found.extend(row);
+    }
+    Ok(found)
+}
+
+/// A product code already taken answers `DbError::Duplicate`.
+#[tracing::instrument(skip_all)]
+pub async fn insert_product(
+    tx: &mut Tx,
+    org_id: OrgId,
+    product: &ValidProduct,
+    now: DateTime<Utc>,
+) -> Result<ProductId, DbError> {
+    let id = ProductId::new();
+    let [group, brand, line] = list_ids(tx, org_id, product).await?;
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO products (id, org_id, code, name, unit, price, group_id, brand_id, line_id, active, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)",
+        )
+        .bind(id.0)
+        .bind(org_id.0)
+        .bind(&product.code)
+        .bind(&product.name)
+        .bind(&product.unit)
+        .bind(product.price.0)
+        .bind(group)
+        .bind(brand)
+        .bind(line)
+        .bind(product.active)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(id)
+}
+
+/// Saves the product if nobody changed it since `version`; false otherwise.
+#[tracing::instrument(skip_all)]
+pub async fn update_product(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: ProductId,
+    version: i64,
+    product: &ValidProduct,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let [group, brand, line] = list_ids(tx, org_id, product).await?;
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE products SET code = $4, name = $5, unit = $6, price = $7, group_id = $8, brand_id = $9, line_id = $10,
+             active = $11, updated_at = $12, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .bind(&product.code)
+        .bind(&product.name)
+        .bind(&product.unit)
+        .bind(product.price.0)
+        .bind(group)
+        .bind(brand)
+        .bind(line)
+        .bind(product.active)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
+}
+
+/// The group's, brand's and line's ids, a new name added to its list.
+async fn list_ids(tx: &mut Tx, org_id: OrgId, product: &ValidProduct) -> Result<[Option<Uuid>; 3], DbError> {
+    let mut ids = [None; 3];
+    for (slot, kind) in [ListKind::Group, ListKind::Brand, ListKind::Line].into_iter().enumerate() {
+        let Some((_, name)) = product.lists.iter().find(|(k, _)| *k == kind) else { continue };
+        let id: Uuid = on_tx!(tx, conn => {
+            let found: Option<Uuid> =
+                sqlx::query_scalar("SELECT id FROM catalogue_lists WHERE org_id = $1 AND kind = $2 AND name = $3")
+                    .bind(org_id.0)
+                    .bind(kind.as_str())
+                    .bind(name)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            match found {
+                Some(id) => id,
+                None => {
+                    let id = Uuid::now_v7();
+                    sqlx::query("INSERT INTO catalogue_lists (id, org_id, kind, name) VALUES ($1, $2, $3, $4)")
+                        .bind(id)
+                        .bind(org_id.0)
+                        .bind(kind.as_str())
+                        .bind(name)
+                        .execute(&mut *conn)
+                        .await?;
+                    id
+                }
+            }
+        });
+        ids[slot] = Some(id);
+    }
+    Ok(ids)
+}
+
+/// The names of one of the organisation's lists, for suggestions.
+pub async fn list_names(db: &Db, org_id: OrgId, kind: ListKind) -> Result<Vec<String>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar("SELECT name FROM catalogue_lists WHERE org_id = $1 AND kind = $2 ORDER BY name")
+            .bind(org_id.0)
+            .bind(kind.as_str())
+            .fetch_all(pool)
+            .await?
+    }))
+}

@@ -1,0 +1,523 @@
+//! Sales [vendas]: what a party bought, where, from whom and how it was
+//! paid; a credit sale [crediário] splits into monthly installments.
+use crate::{Money, ProductId, StoreId, ValidationErrors};
+use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+string_enum!(
+    /// How a sale was paid.
+    PaymentForm {
+        Cash = "cash",
+        Card = "card",
+        Pix = "pix",
+        StoreCredit = "store_credit",
+    } error "error-payment-form-invalid"
+);
+
+/// The most installments a credit sale may have.
+pub const MAX_INSTALLMENTS: u32 = 48;
+/// The most items one sale may carry.
+pub const MAX_ITEMS: usize = 200;
+
+/// A sale as typed or sent by the ERP: the store and products by their
+/// codes, amounts in the user's writing, the time in the organisation's
+/// zone (or with an offset), empty fields at their defaults.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SaleDraft {
+    pub store: String,
+    #[serde(default)]
+    pub sold_at: String,
+    #[serde(default)]
+    pub seller_code: String,
+    pub items: Vec<SaleItemDraft>,
+    pub payment: String,
+    #[serde(default)]
+    pub installments: String,
+    #[serde(default)]
+    pub first_due: String,
+    #[serde(default)]
+    pub fiscal_number: String,
+    #[serde(default)]
+    pub fiscal_key: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SaleItemDraft {
+    pub product: String,
+    pub quantity: String,
+    /// Empty: the catalogue's price.
+    #[serde(default)]
+    pub unit_price: String,
+    #[serde(default)]
+    pub discount: String,
+}
+
+/// What a sale needs to know of the catalogue: a product by its code.
+#[derive(Clone, Debug)]
+pub struct CatalogueProduct {
+    pub id: ProductId,
+    pub name: String,
+    pub price: Money,
+    pub active: bool,
+}
+
+/// Where a sale is judged: the stores and products it may name, now, and
+/// the organisation's zone.
+pub struct SaleContext<'a> {
+    pub store: &'a (dyn Fn(&str) -> Option<StoreId> + Sync),
+    pub product: &'a (dyn Fn(&str) -> Option<CatalogueProduct> + Sync),
+    pub now: DateTime<Utc>,
+    pub zone: Tz,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidSale {
+    pub store_id: StoreId,
+    pub sold_at: DateTime<Utc>,
+    pub seller_code: String,
+    pub items: Vec<ValidItem>,
+    pub total: Money,
+    pub payment: PaymentForm,
+    /// Due date and amount of each installment; empty unless on credit.
+    pub installments: Vec<(NaiveDate, Money)>,
+    pub fiscal_number: String,
+    pub fiscal_key: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidItem {
+    pub product_id: ProductId,
+    pub description: String,
+    /// In thousandths of the unit: 1,5 kg is 1500.
+    pub quantity_milli: i64,
+    pub unit_price: Money,
+    pub discount: Money,
+    pub total: Money,
+}
+
+impl SaleDraft {
+    pub fn validate(&self, context: &SaleContext<'_>) -> Result<ValidSale, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let store_id = match self.store.trim() {
+            "" => {
+                errors.add("store", "error-required");
+                None
+            }
+            code => (context.store)(code).or_else(|| {
+                errors.add("store", "error-store-unknown");
+                None
+            }),
+        };
+        let sold_at = match self.sold_at.trim() {
+            "" => Some(context.now),
+            typed => errors.check("sold_at", parse_instant(typed, context.zone)),
+        };
+        if sold_at.is_some_and(|at| at > context.now + chrono::Duration::minutes(5)) {
+            errors.add("sold_at", "error-date-future");
+        }
+        let items = self.items_checked(context, &mut errors);
+        let payment = errors.check("payment", PaymentForm::parse(&self.payment));
+        let count: u32 = match self.installments.trim() {
+            "" => 1,
+            typed => typed.parse().ok().filter(|n| (1..=MAX_INSTALLMENTS).contains(n)).unwrap_or_else(|| {
+                errors.add("installments", "error-installments-invalid");
+                1
+            }),
+        };
+        if count > 1 && payment != Some(PaymentForm::StoreCredit) {
+            errors.add("installments", "error-installments-credit-only");
+        }
+        let first_due = match self.first_due.trim() {
+            "" => None,
+            typed => errors.check(
+                "first_due",
+                NaiveDate::parse_from_str(typed, "%Y-%m-%d").map_err(|_| "error-date-invalid"),
+            ),
+        };
+        let fiscal_number = bounded(&self.fiscal_number, "fiscal_number", 20, &mut errors);
+        let fiscal_key: String = self.fiscal_key.chars().filter(|c| !c.is_whitespace()).collect();
+        if !fiscal_key.is_empty()
+            && (fiscal_key.len() != 44 || !fiscal_key.chars().all(|c| c.is_ascii_digit()))
+        {
+            errors.add("fiscal_key", "error-fiscal-key-invalid");
+        }
+        let seller_code = bounded(&self.seller_code, "seller_code", 40, &mut errors);
+        errors.into_result()?;
+        let (Some(store_id), Some(sold_at), Some(payment)) = (store_id, sold_at, payment) else {
+            unreachable!("each missing value was recorded as an error")
+        };
+        let total = Money(items.iter().map(|i| i.total.0).sum());
+        let installments = if payment == PaymentForm::StoreCredit {
+            let sold_on = sold_at.with_timezone(&context.zone).date_naive();
+            let first = first_due.unwrap_or_else(|| default_first_due(sold_on));
+            split_installments(total, count, first)
+        } else {
+            Vec::new()
+        };
+        Ok(ValidSale {
+            store_id,
+            sold_at,
+            seller_code,
+            items,
+            total,
+            payment,
+            installments,
+            fiscal_number,
+            fiscal_key,
+        })
+    }
+
+    fn items_checked(&self, context: &SaleContext<'_>, errors: &mut ValidationErrors) -> Vec<ValidItem> {
+        let typed: Vec<&SaleItemDraft> = self.items.iter().filter(|i| !i.is_blank()).collect();
+        if typed.is_empty() {
+            errors.add("items", "error-sale-no-items");
+        } else if typed.len() > MAX_ITEMS {
+            errors.add("items", "error-sale-too-many-items");
+        }
+        let mut items = Vec::new();
+        for (index, item) in self.items.iter().enumerate().filter(|(_, i)| !i.is_blank()) {
+            let field = |name: &str| format!("items.{index}.{name}");
+            let product = match (context.product)(item.product.trim()) {
+                _ if item.product.trim().is_empty() => {
+                    errors.add(field("product"), "error-required");
+                    None
+                }
+                Some(product) if product.active => Some(product),
+                Some(_) => {
+                    errors.add(field("product"), "error-product-inactive");
+                    None
+                }
+                None => {
+                    errors.add(field("product"), "error-product-unknown");
+                    None
+                }
+            };
+            let quantity = match parse_quantity(&item.quantity) {
+                Ok(q) => Some(q),
+                Err(message) => {
+                    errors.add(field("quantity"), message);
+                    None
+                }
+            };
+            let unit_price = match item.unit_price.trim() {
+                "" => product.as_ref().map(|p| p.price),
+                typed => match Money::parse(typed) {
+                    Ok(price) if price.0 >= 0 => Some(price),
+                    Ok(_) => {
+                        errors.add(field("unit_price"), "error-money-negative");
+                        None
+                    }
+                    Err(message) => {
+                        errors.add(field("unit_price"), message);
+                        None
+                    }
+                },
+            };
+            let discount = match item.discount.trim() {
+                "" => Some(Money(0)),
+                typed => match Money::parse(typed) {
+                    Ok(discount) if discount.0 >= 0 => Some(discount),
+                    Ok(_) => {
+                        errors.add(field("discount"), "error-money-negative");
+                        None
+                    }
+                    Err(message) => {
+                        errors.add(field("discount"), message);
+                        None
+                    }
+                },
+            };
+            let (Some(product), Some(quantity_milli), Some(unit_price), Some(discount)) =
+                (product, quantity, unit_price, discount)
+            else {
+                continue;
+            };
+            let gross = line_gross(quantity_milli, unit_price);
+            if discount.0 > gross.0 {
+                errors.add(field("discount"), "error-discount-above-total");
+                continue;
+            }
+            items.push(ValidItem {
+                product_id: product.id,
+                description: product.name,
+                quantity_milli,
+                unit_price,
+                discount,
+                total: Money(gross.0 - discount.0),
+            });
+        }
+        items
+    }
+}
+
+impl SaleItemDraft {
+    /// A row of the form left empty: not an item.
+    pub fn is_blank(&self) -> bool {
+        self.product.trim().is_empty()
+            && self.quantity.trim().is_empty()
+            && self.unit_price.trim().is_empty()
+            && self.discount.trim().is_empty()
+    }
+}
+
+/// Quantity times price, rounded to the cent (half away from zero).
+pub fn line_gross(quantity_milli: i64, unit_price: Money) -> Money {
+    let thousandths = i128::from(quantity_milli) * i128::from(unit_price.0);
+    Money(i64::try_from((thousandths + 500) / 1000).unwrap_or(i64::MAX))
+}
+
+/// "2", "1,5", "0.250": positive, at most three decimals, at most a million.
+pub fn parse_quantity(typed: &str) -> Result<i64, &'static str> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Err("error-required");
+    }
+    let (whole, fraction) = typed.split_once([',', '.']).unwrap_or((typed, ""));
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if !digits(whole) || (!fraction.is_empty() && !digits(fraction)) || fraction.len() > 3 || whole.len() > 7
+    {
+        return Err("error-quantity-invalid");
+    }
+    let whole: i64 = whole.parse().map_err(|_| "error-quantity-invalid")?;
+    let fraction: i64 = format!("{fraction:0<3}").parse().map_err(|_| "error-quantity-invalid")?;
+    let milli = whole * 1000 + fraction;
+    if milli == 0 || milli > 1_000_000_000 {
+        return Err("error-quantity-invalid");
+    }
+    Ok(milli)
+}
+
+/// A quantity as people write it: "2", "1,5", "0,25".
+pub fn format_quantity(milli: i64) -> String {
+    let whole = milli / 1000;
+    let fraction = milli % 1000;
+    if fraction == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole},{}", format!("{fraction:03}").trim_end_matches('0'))
+    }
+}
+
+/// `count` monthly installments from `first`, equal to the cent; the cents
+/// that do not divide go to the first, so they add up to the total.
+pub fn split_installments(total: Money, count: u32, first: NaiveDate) -> Vec<(NaiveDate, Money)> {
+    let count = count.max(1);
+    let each = total.0 / i64::from(count);
+    let rest = total.0 - each * i64::from(count);
+    (0..count)
+        .map(|n| {
+            let due = first.checked_add_months(Months::new(n)).unwrap_or(first);
+            (due, Money(if n == 0 { each + rest } else { each }))
+        })
+        .collect()
+}
+
+/// `YYYY-MM-DDTHH:MM` in the organisation's zone, or RFC 3339 with its offset.
+fn parse_instant(typed: &str, zone: Tz) -> Result<DateTime<Utc>, &'static str> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(typed) {
+        return Ok(at.to_utc());
+    }
+    let local = crate::appointment::parse_local(typed)?;
+    zone.from_local_datetime(&local).earliest().map(|at| at.to_utc()).ok_or("error-datetime-invalid")
+}
+
+fn bounded(typed: &str, field: &'static str, max: usize, errors: &mut ValidationErrors) -> String {
+    let text = typed.trim();
+    if text.chars().count() > max {
+        errors.add(field, "error-too-long");
+    }
+    text.to_string()
+}
+
+/// A payment of an installment as typed: the amount in the user's writing
+/// (empty: all that is still open), the day it was paid (empty: today).
+pub fn check_payment(
+    amount: &str,
+    paid_on: &str,
+    open: Money,
+    today: NaiveDate,
+) -> Result<(Money, NaiveDate), ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let amount = match amount.trim() {
+        "" => Some(open),
+        typed => errors.check("amount", Money::parse(typed)),
+    };
+    if amount.is_some_and(|a| a.0 <= 0) {
+        errors.add("amount", "error-payment-amount-positive");
+    } else if amount.is_some_and(|a| a.0 > open.0) {
+        errors.add("amount", "error-payment-above-open");
+    }
+    let paid_on = match paid_on.trim() {
+        "" => Some(today),
+        typed => errors
+            .check("paid_on", NaiveDate::parse_from_str(typed, "%Y-%m-%d").map_err(|_| "error-date-invalid")),
+    };
+    if paid_on.is_some_and(|day| day > today) {
+        errors.add("paid_on", "error-date-future");
+    }
+    errors.into_result()?;
+    match (amount, paid_on) {
+        (Some(amount), Some(paid_on)) => Ok((amount, paid_on)),
+        _ => unreachable!("each missing value was recorded as an error"),
+    }
+}
+
+/// How many days late a payment came: none when on or before the due day.
+pub fn delay_days(due_on: NaiveDate, paid_on: NaiveDate) -> i64 {
+    (paid_on - due_on).num_days().max(0)
+}
+
+/// A party's purchases in figures, as lists and the relationship engine
+/// read them: cancelled sales count for nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PurchaseSummary {
+    pub purchase_count: i64,
+    pub total_bought: Money,
+    pub largest_purchase: Money,
+    pub first_purchase_at: Option<DateTime<Utc>>,
+    pub last_purchase_at: Option<DateTime<Utc>>,
+    pub last_store_id: Option<StoreId>,
+}
+
+/// One sale as the summary sees it.
+#[derive(Clone, Debug)]
+pub struct SaleFigures {
+    pub id: crate::SaleId,
+    pub sold_at: DateTime<Utc>,
+    pub total: Money,
+    pub store_id: StoreId,
+    pub cancelled: bool,
+}
+
+impl PurchaseSummary {
+    /// The summary recomputed from the whole history; the last store is the
+    /// latest sale's (the later-made sale when two share the instant).
+    pub fn of(sales: &[SaleFigures]) -> PurchaseSummary {
+        let live: Vec<&SaleFigures> = sales.iter().filter(|s| !s.cancelled).collect();
+        let latest = live.iter().max_by_key(|s| (s.sold_at, s.id));
+        PurchaseSummary {
+            purchase_count: live.len() as i64,
+            total_bought: Money(live.iter().map(|s| s.total.0).sum()),
+            largest_purchase: live.iter().map(|s| s.total).max().unwrap_or_default(),
+            first_purchase_at: live.iter().map(|s| s.sold_at).min(),
+            last_purchase_at: latest.map(|s| s.sold_at),
+            last_store_id: latest.map(|s| s.store_id),
+        }
+    }
+}
+
+/// The day a credit sale's first installment falls due by default.
+pub fn default_first_due(sold_on: NaiveDate) -> NaiveDate {
+    sold_on.checked_add_months(Months::new(1)).unwrap_or(sold_on.with_day(28).unwrap_or(sold_on))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context<'a>(
+        store: &'a (dyn Fn(&str) -> Option<StoreId> + Sync),
+        product: &'a (dyn Fn(&str) -> Option<CatalogueProduct> + Sync),
+    ) -> SaleContext<'a> {
+        SaleContext {
+            store,
+            product,
+            now: DateTime::parse_from_rfc3339("2026-12-03T15:00:00Z").expect("now").to_utc(),
+            zone: chrono_tz::America::Sao_Paulo,
+        }
+    }
+
+    #[test]
+    fn a_credit_sale_adds_its_items_and_splits_in_installments() {
+        let store_id = StoreId::new();
+        let tyre = ProductId::new();
+        let stores = move |code: &str| (code == "01").then_some(store_id);
+        let products = move |code: &str| {
+            (code == "PNEU").then(|| CatalogueProduct {
+                id: tyre,
+                name: "Pneu".into(),
+                price: Money(38990),
+                active: true,
+            })
+        };
+        let draft = SaleDraft {
+            store: "01".into(),
+            sold_at: "2026-12-03T10:30".into(),
+            items: vec![
+                SaleItemDraft {
+                    product: "PNEU".into(),
+                    quantity: "4".into(),
+                    discount: "10,00".into(),
+                    ..Default::default()
+                },
+                SaleItemDraft::default(),
+                SaleItemDraft {
+                    product: "PNEU".into(),
+                    quantity: "0,5".into(),
+                    unit_price: "100".into(),
+                    ..Default::default()
+                },
+            ],
+            payment: "store_credit".into(),
+            installments: "3".into(),
+            ..Default::default()
+        };
+        let sale = draft.validate(&context(&stores, &products)).expect("valid");
+        assert_eq!(sale.sold_at.to_rfc3339(), "2026-12-03T13:30:00+00:00", "10:30 in São Paulo");
+        assert_eq!(sale.items[0].total, Money(4 * 38990 - 1000));
+        assert_eq!(sale.items[1].total, Money(5000));
+        assert_eq!(sale.total, Money(159960));
+        let due: Vec<String> = sale.installments.iter().map(|(d, m)| format!("{d} {}", m.0)).collect();
+        assert_eq!(due, ["2027-01-03 53320", "2027-02-03 53320", "2027-03-03 53320"]);
+    }
+
+    #[test]
+    fn every_problem_is_named_at_once() {
+        let stores = |_: &str| None;
+        let products = |_: &str| None;
+        let draft = SaleDraft {
+            store: "99".into(),
+            items: vec![SaleItemDraft { product: "X".into(), quantity: "0".into(), ..Default::default() }],
+            payment: "cash".into(),
+            installments: "3".into(),
+            fiscal_key: "123".into(),
+            ..Default::default()
+        };
+        let errors = draft.validate(&context(&stores, &products)).expect_err("invalid");
+        assert_eq!(
+            errors.fields().collect::<Vec<_>>(),
+            ["store", "items.0.product", "items.0.quantity", "installments", "fiscal_key"]
+        );
+    }
+
+    #[test]
+    fn quantities_read_and_print_as_people_write_them() {
+        assert_eq!(parse_quantity("1,5"), Ok(1500));
+        assert_eq!(parse_quantity("0.250"), Ok(250));
+        assert_eq!(parse_quantity("-1"), Err("error-quantity-invalid"));
+        assert_eq!(parse_quantity("1,2345"), Err("error-quantity-invalid"));
+        assert_eq!(format_quantity(1500), "1,5");
+        assert_eq!(format_quantity(2000), "2");
+        assert_eq!(line_gross(1500, Money(999)), Money(1499), "14,985 rounds to 14,99");
+    }
+
+    #[test]
+    fn a_payment_is_at_most_what_is_open_and_never_ahead_of_today() {
+        let today = NaiveDate::from_ymd_opt(2027, 1, 11).expect("date");
+        assert_eq!(check_payment("", "", Money(51500), today), Ok((Money(51500), today)));
+        assert_eq!(check_payment("100", "2027-01-05", Money(51500), today).map(|(m, _)| m), Ok(Money(10000)));
+        let errors = check_payment("600,00", "2027-01-12", Money(51500), today).expect_err("refused");
+        assert_eq!(errors.fields().collect::<Vec<_>>(), ["amount", "paid_on"]);
+        assert_eq!(delay_days(NaiveDate::from_ymd_opt(2027, 1, 1).expect("date"), today), 10);
+        assert_eq!(delay_days(today, NaiveDate::from_ymd_opt(2027, 1, 1).expect("date")), 0);
+    }
+
+    #[test]
+    fn installments_add_up_to_the_total_and_keep_the_month_end() {
+        let first = NaiveDate::from_ymd_opt(2027, 1, 31).expect("date");
+        let split = split_installments(Money(10000), 3, first);
+        assert_eq!(split.iter().map(|(_, m)| m.0).sum::<i64>(), 10000);
+        assert_eq!(split[1].0, NaiveDate::from_ymd_opt(2027, 2, 28).expect("date"));
+    }
+}

@@ -1,0 +1,207 @@
+//! Registrar venda: the quick sale entry of a store, from the customer's
+//! page (items by product code, the catalogue's price unless typed, a
+//! credit sale split in installments), and cancelling a sale.
+use super::components::{FieldMessages, FormOutcome, FormValues, Pairs, number, value, values};
+use super::customers::ProfileTab;
+use crate::AppState;
+use crate::error::PageResult;
+use crate::extract::{Form, Id, Page};
+use crate::flash::Flash;
+use crate::i18n::Tr;
+use crate::layout::{Shell, render_with_status};
+use app::AppError;
+use askama::Template;
+use axum::Router;
+use axum::routing;
+use domain::sale::{PaymentForm, SaleDraft, SaleItemDraft};
+use domain::{PartyId, SaleId, ValidationErrors};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/customers/{id}/sales/new", routing::get(new_form))
+        .route("/customers/{id}/sales", routing::post(create))
+        .route("/sales/{id}/cancel", routing::post(cancel))
+        .route("/installments/{id}/pay", routing::post(pay))
+}
+
+/// Item rows the form offers; a blank row is no item.
+const ITEM_ROWS: usize = 5;
+
+#[derive(Template)]
+#[template(path = "sales/form.html")]
+struct SaleFormPage {
+    t: Tr,
+    shell: Shell,
+    party_id: String,
+    party_name: String,
+    stores: Vec<(String, String)>,
+    payments: Vec<(String, String)>,
+    /// Code and name of the active products, to suggest.
+    products: Vec<(String, String)>,
+    items: Vec<ItemRow>,
+    form: FormValues,
+    errors: FieldMessages,
+}
+
+/// One item row as typed, with its messages.
+struct ItemRow {
+    index: usize,
+    product: String,
+    quantity: String,
+    unit_price: String,
+    discount: String,
+    errors: Vec<String>,
+}
+
+fn draft(form: &Pairs) -> SaleDraft {
+    let column = |name| values(form, name).map(str::to_string).collect::<Vec<_>>();
+    let (products, quantities, prices, discounts) =
+        (column("item_product"), column("item_quantity"), column("item_unit_price"), column("item_discount"));
+    let cell = |list: &Vec<String>, n: usize| list.get(n).cloned().unwrap_or_default();
+    let rows = products.len().max(quantities.len()).max(prices.len()).max(discounts.len());
+    SaleDraft {
+        store: value(form, "store").to_string(),
+        sold_at: value(form, "sold_at").to_string(),
+        seller_code: String::new(),
+        items: (0..rows)
+            .map(|n| SaleItemDraft {
+                product: cell(&products, n),
+                quantity: cell(&quantities, n),
+                unit_price: cell(&prices, n),
+                discount: cell(&discounts, n),
+            })
+            .collect(),
+        payment: value(form, "payment").to_string(),
+        installments: value(form, "installments").to_string(),
+        first_due: value(form, "first_due").to_string(),
+        fiscal_number: value(form, "fiscal_number").to_string(),
+        fiscal_key: value(form, "fiscal_key").to_string(),
+    }
+}
+
+async fn form_page(page: &Page, party: PartyId, form: Pairs, error: Option<AppError>) -> PageResult {
+    let outcome = FormOutcome::of(error, &page.t)?;
+    let app = page.app();
+    let party_view = app.parties().party_for_edit(&page.actor, party).await?;
+    let catalogue = app.catalogue();
+    let (stores, found) =
+        tokio::try_join!(catalogue.stores(&page.actor), catalogue.products(&page.actor, "", false, None))?;
+    let t = page.t;
+    let typed = draft(&form);
+    let mut items: Vec<ItemRow> = typed
+        .items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| ItemRow {
+            index,
+            product: item.product.clone(),
+            quantity: item.quantity.clone(),
+            unit_price: item.unit_price.clone(),
+            discount: item.discount.clone(),
+            errors: ["product", "quantity", "unit_price", "discount"]
+                .iter()
+                .filter_map(|field| outcome.errors.get(&format!("items.{index}.{field}")).map(str::to_string))
+                .collect(),
+        })
+        .collect();
+    while items.len() < ITEM_ROWS {
+        let index = items.len();
+        items.push(ItemRow {
+            index,
+            product: String::new(),
+            quantity: if index == 0 { "1".into() } else { String::new() },
+            unit_price: String::new(),
+            discount: String::new(),
+            errors: Vec::new(),
+        });
+    }
+    let body = SaleFormPage {
+        party_id: party.to_string(),
+        party_name: party_view.full_name,
+        stores: stores.into_iter().filter(|s| s.active).map(|s| (s.code, s.name)).collect(),
+        payments: PaymentForm::ALL
+            .iter()
+            .map(|p| (p.as_str().to_string(), t.get(&format!("payment-{}", p.as_str()))))
+            .collect(),
+        products: found
+            .products
+            .into_iter()
+            .map(|p| (p.code, format!("{} · {}", p.name, t.money(p.price.0))))
+            .collect(),
+        items,
+        form: FormValues(form),
+        errors: outcome.errors,
+        shell: page.shell("customers"),
+        t,
+    };
+    Ok(render_with_status(outcome.status, &body))
+}
+
+async fn new_form(page: Page, Id(party): Id<PartyId>) -> PageResult {
+    form_page(&page, party, vec![("installments".into(), "1".into())], None).await
+}
+
+async fn create(page: Page, Id(party): Id<PartyId>, Form(form): Form<Pairs>) -> PageResult {
+    match page.app().sales().record_sale(&page.actor, party, &draft(&form)).await {
+        Ok(sale) => {
+            let to = ProfileTab::Purchases.url(party, Some(&format!("sale-{}", sale.id)));
+            page.redirect_with(&to, Flash::notice("sale-recorded")).await
+        }
+        Err(error) => form_page(&page, party, form, Some(error)).await,
+    }
+}
+
+async fn cancel(page: Page, Id(id): Id<SaleId>, Form(form): Form<Pairs>) -> PageResult {
+    let mut errors = ValidationErrors::new();
+    let version: Option<i64> = number(&form, "version", &mut errors);
+    let sale = page.app().sales().sale(&page.actor, id).await?;
+    let back = ProfileTab::Purchases.url(sale.party_id, Some(&format!("sale-{id}")));
+    let result = match version {
+        Some(version) => {
+            page.app().sales().cancel_sale(&page.actor, id, version, value(&form, "reason")).await
+        }
+        None => Err(AppError::Validation(ValidationErrors::single("version", "error-not-found"))),
+    };
+    match result {
+        Ok(_) => page.redirect_with(&back, Flash::notice("sale-cancelled")).await,
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
+            let message = errors.0.first().map_or("error-required", |e| e.message);
+            page.redirect_with(&back, Flash::warning(message, Vec::new(), "purchases")).await
+        }
+        Err(AppError::Conflict { .. }) => {
+            page.redirect_with(&back, Flash::warning("sale-changed-reload", Vec::new(), "purchases")).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn pay(page: Page, Id(id): Id<uuid::Uuid>, Form(form): Form<Pairs>) -> PageResult {
+    let mut errors = ValidationErrors::new();
+    let version: Option<i64> = number(&form, "version", &mut errors);
+    let sales = page.app().sales();
+    let result = match version {
+        Some(version) => {
+            sales
+                .pay_installment(&page.actor, id, version, value(&form, "amount"), value(&form, "paid_on"))
+                .await
+        }
+        None => Err(AppError::Validation(ValidationErrors::single("version", "error-not-found"))),
+    };
+    let party = match &result {
+        Ok(installment) => installment.party_id,
+        Err(_) => sales.installment_party(&page.actor, id).await?,
+    };
+    let back = ProfileTab::Finance.url(party, Some(&format!("installment-{id}")));
+    match result {
+        Ok(_) => page.redirect_with(&back, Flash::notice("installment-payment-recorded")).await,
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
+            let message = errors.0.first().map_or("error-required", |e| e.message);
+            page.redirect_with(&back, Flash::warning(message, Vec::new(), "finance")).await
+        }
+        Err(AppError::Conflict { .. }) => {
+            page.redirect_with(&back, Flash::warning("installment-changed-reload", Vec::new(), "finance"))
+                .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,302 @@
+//! Stores, the catalogue and sales through HTTP: the administrator's pages
+//! as the browser posts them, a sale entered from the customer's page with
+//! every field at its default and then filled, the purchases and finance
+//! tabs, cancelling, the API with its ERP batch sent twice, and the credit
+//! figures kept from who lacks the financial right.
+use crate::location;
+use serde_json::{Value, json};
+use testkit::{TestApp, web_test};
+
+async fn stores_and_products_through_their_pages_and_the_api(t: TestApp) {
+    let (client, csrf) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let empty = t.html(&client, "/admin/stores").await;
+    assert!(empty.contains("id=\"stores-empty\""), "{empty}");
+
+    let form = |cnpj: &'static str| {
+        vec![
+            ("csrf_token", csrf.clone()),
+            ("code", "01".into()),
+            ("name", "Loja Centro".into()),
+            ("cnpj", cnpj.into()),
+        ]
+    };
+    let refused =
+        client.post(t.url("/admin/stores")).form(&form("11.222.333/0001-00")).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("body");
+    assert!(page.contains("CNPJ inválido") && page.contains("Loja Centro"), "{page}");
+    let saved =
+        client.post(t.url("/admin/stores")).form(&form("11.222.333/0001-81")).send().await.expect("POST");
+    assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/stores"));
+    let page = t.html(&client, "/admin/stores").await;
+    assert!(page.contains("Loja cadastrada.") && page.contains("11.222.333/0001-81"), "{page}");
+    let again = client.post(t.url("/admin/stores")).form(&form("")).send().await.expect("POST");
+    assert_eq!(again.status(), 422, "the code is taken");
+
+    // The product form as it comes: only "active" ticked.
+    let blank = [
+        ("csrf_token", csrf.as_str()),
+        ("code", ""),
+        ("name", ""),
+        ("unit", ""),
+        ("price", ""),
+        ("group", ""),
+        ("brand", ""),
+        ("line", ""),
+        ("active", "true"),
+    ];
+    let refused = client.post(t.url("/admin/products")).form(&blank).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    let filled = [
+        ("csrf_token", csrf.as_str()),
+        ("code", "PNEU"),
+        ("name", "Pneu aro 14"),
+        ("unit", "un"),
+        ("price", "389,90"),
+        ("group", "Pneus"),
+        ("brand", "Pirelli"),
+        ("line", ""),
+        ("active", "true"),
+    ];
+    let saved = client.post(t.url("/admin/products")).form(&filled).send().await.expect("POST");
+    assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/products"));
+    let page = t.html(&client, "/admin/products").await;
+    assert!(
+        page.contains("Pneu aro 14") && page.contains("389,90") && page.contains("Pneus · Pirelli"),
+        "{page}"
+    );
+    let search = t.html(&client, "/admin/products?q=&inactive=").await;
+    assert!(search.contains("Pneu aro 14"), "the filter's default submission: {search}");
+
+    let oil = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            "/api/v1/products",
+            json!({ "code": "OLEO", "name": "Óleo 5W30", "price": 4500, "group": "Lubrificantes" }),
+        )
+        .await;
+    assert_eq!(oil.status(), 201);
+    let oil: Value = oil.json().await.expect("json");
+    let stale = json!({ "version": 0, "code": "OLEO", "name": "Óleo 5W40", "price": 4700 });
+    let conflict = t
+        .api_send(
+            reqwest::Method::PUT,
+            &bearer,
+            &format!("/api/v1/products/{}", oil["id"].as_str().expect("id")),
+            stale,
+        )
+        .await;
+    assert_eq!(conflict.status(), 409);
+    let products = t.api_get(&bearer, "/api/v1/products?q=5w30").await;
+    let codes: Vec<&str> =
+        products["products"].as_array().expect("list").iter().filter_map(|p| p["code"].as_str()).collect();
+    assert_eq!(codes, ["OLEO"], "found by its name, in any case: {products}");
+    let stores = t.api_get(&bearer, "/api/v1/stores").await;
+    assert_eq!(stores[0]["cnpj"], "11.222.333/0001-81");
+}
+web_test!(stores_and_products_through_their_pages_and_the_api);
+
+async fn store_and_products(t: &TestApp, bearer: &str) {
+    let store = t
+        .api_send(
+            reqwest::Method::POST,
+            bearer,
+            "/api/v1/stores",
+            json!({ "code": "01", "name": "Loja Centro" }),
+        )
+        .await;
+    assert_eq!(store.status(), 201);
+    for (code, name, price) in [("PNEU", "Pneu aro 14", 38990), ("OLEO", "Óleo 5W30", 4500)] {
+        let body = json!({ "code": code, "name": name, "price": price });
+        assert_eq!(t.api_send(reqwest::Method::POST, bearer, "/api/v1/products", body).await.status(), 201);
+    }
+}
+
+async fn customer(t: &TestApp, bearer: &str) -> String {
+    let body =
+        json!({ "kind": "person", "full_name": "Simone Simões Lima", "revolving_credit_limit": "3.000,00" });
+    let created = t.api_send(reqwest::Method::POST, bearer, "/api/v1/parties", body).await;
+    let status = created.status();
+    let created: Value = created.json().await.expect("json");
+    assert_eq!(status, 201, "{created}");
+    created["party"]["id"].as_str().expect("id").to_string()
+}
+
+async fn a_sale_from_the_customers_page_as_the_browser_sends_it(t: TestApp) {
+    let (client, csrf) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    store_and_products(&t, &bearer).await;
+    let party = customer(&t, &bearer).await;
+    let tab = t.html(&client, &format!("/customers/{party}?tab=purchases")).await;
+    assert!(tab.contains("id=\"purchases-empty\"") && tab.contains("id=\"new-sale\""), "{tab}");
+    let form = t.html(&client, &format!("/customers/{party}/sales/new")).await;
+    assert!(form.contains("id=\"sale-form\"") && form.contains("Loja Centro"), "{form}");
+
+    // Every field at its default: store, payment and one installment chosen, quantity 1, no product.
+    let mut fields: Vec<(&str, String)> =
+        vec![("csrf_token", csrf.clone()), ("store", "01".into()), ("sold_at", String::new())];
+    for row in 0..5 {
+        fields.push(("item_product", String::new()));
+        fields.push(("item_quantity", if row == 0 { "1".into() } else { String::new() }));
+        fields.push(("item_unit_price", String::new()));
+        fields.push(("item_discount", String::new()));
+    }
+    fields.extend([
+        ("payment", "cash".into()),
+        ("installments", "1".into()),
+        ("first_due", String::new()),
+        ("fiscal_number", String::new()),
+        ("fiscal_key", String::new()),
+    ]);
+    let url = t.url(&format!("/customers/{party}/sales"));
+    let refused = client.post(&url).form(&fields).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("body");
+    assert!(page.contains("Preencha este campo."), "the product is asked for: {page}");
+
+    // Filled: four tyres with a discount and a litre of oil, on credit in three.
+    let set = |fields: &mut Vec<(&str, String)>, name: &str, nth: usize, value: &str| {
+        let slot = fields.iter_mut().filter(|(n, _)| *n == name).nth(nth).expect("field");
+        slot.1 = value.to_string();
+    };
+    set(&mut fields, "item_product", 0, "PNEU");
+    set(&mut fields, "item_quantity", 0, "4");
+    set(&mut fields, "item_discount", 0, "59,60");
+    set(&mut fields, "item_product", 1, "OLEO");
+    set(&mut fields, "item_quantity", 1, "1");
+    set(&mut fields, "payment", 0, "store_credit");
+    set(&mut fields, "installments", 0, "3");
+    let saved = client.post(&url).form(&fields).send().await.expect("POST");
+    assert_eq!(saved.status(), 303);
+    let to = location(&saved);
+    assert!(to.starts_with(&format!("/customers/{party}?tab=purchases#sale-")), "{to}");
+    let page = t.html(&client, &to).await;
+    assert!(
+        page.contains("Venda registrada.") && page.contains("R$ 1.545,00"),
+        "1.559,60 − 59,60 + 45,00: {page}"
+    );
+    assert!(page.contains("Crediário") && page.contains("Pneu aro 14"), "{page}");
+    let reloaded = t.html(&client, &to).await;
+    assert!(!reloaded.contains("Venda registrada."), "the notice shows once");
+
+    let finance = t.html(&client, &format!("/customers/{party}?tab=finance")).await;
+    assert!(finance.contains("id=\"installments-table\"") && finance.contains("R$ 515,00"), "{finance}");
+    assert!(finance.contains("R$ 1.455,00"), "available credit 3.000,00 − 1.545,00: {finance}");
+
+    // The first installment paid from its row as the browser sends it: the amount and today prefilled.
+    let installments = t.api_get(&bearer, &format!("/api/v1/parties/{party}/installments")).await;
+    let first = &installments[0];
+    let first_id = first["id"].as_str().expect("id");
+    let marker = format!("id=\"pay-day-{first_id}\" name=\"paid_on\" type=\"date\" value=\"");
+    let today = finance.split(&marker).nth(1).and_then(|rest| rest.get(..10)).expect("today in the form");
+    let version = first["version"].to_string();
+    let pay =
+        [("csrf_token", csrf.as_str()), ("version", &version), ("amount", "515,00"), ("paid_on", today)];
+    let paid =
+        client.post(t.url(&format!("/installments/{first_id}/pay"))).form(&pay).send().await.expect("POST");
+    assert_eq!(paid.status(), 303);
+    let page = t.html(&client, &location(&paid)).await;
+    assert!(page.contains("Pagamento registrado.") && page.contains("installment-paid"), "{page}");
+    let again =
+        client.post(t.url(&format!("/installments/{first_id}/pay"))).form(&pay).send().await.expect("POST");
+    let page = t.html(&client, &location(&again)).await;
+    assert!(page.contains("já está paga"), "a second press changes nothing: {page}");
+    let second = &installments[1];
+    let body = json!({ "version": second["version"], "amount": 10000 });
+    let path = format!("/api/v1/installments/{}/payments", second["id"].as_str().expect("id"));
+    let partial: Value =
+        t.api_send(reqwest::Method::POST, &bearer, &path, body).await.json().await.expect("json");
+    assert_eq!((partial["paid"].as_i64(), partial["paid_on"].as_str()), (Some(10000), None), "{partial}");
+    let figures = t.api_get(&bearer, &format!("/api/v1/parties/{party}/purchase-figures")).await;
+    assert_eq!(figures["credit"]["open_balance"].as_i64(), Some(154500 - 51500 - 10000), "{figures}");
+    assert_eq!(figures["credit"]["average_delay_days"].as_f64(), Some(0.0), "paid before it was due");
+
+    // The same through the API, then cancelled from the page.
+    let figures = t.api_get(&bearer, &format!("/api/v1/parties/{party}/purchase-figures")).await;
+    assert_eq!(
+        (figures["purchase_count"].as_i64(), figures["total_bought"].as_i64()),
+        (Some(1), Some(154500))
+    );
+    assert_eq!(figures["credit"]["available_credit"].as_i64(), Some(300000 - 154500 + 61500));
+    let sales = t.api_get(&bearer, &format!("/api/v1/parties/{party}/sales")).await;
+    let sale = &sales["sales"][0];
+    let cancel = [("csrf_token", csrf.as_str()), ("version", "1"), ("reason", "")];
+    let sale_id = sale["id"].as_str().expect("id");
+    let refused =
+        client.post(t.url(&format!("/sales/{sale_id}/cancel"))).form(&cancel).send().await.expect("POST");
+    assert_eq!(refused.status(), 303, "a refusal comes back to the tab, with why");
+    let page = t.html(&client, &location(&refused)).await;
+    assert!(page.contains("Preencha este campo.") && !page.contains("sale-cancelled"), "{page}");
+    let cancel = [("csrf_token", csrf.as_str()), ("version", "1"), ("reason", "Desistiu")];
+    let done =
+        client.post(t.url(&format!("/sales/{sale_id}/cancel"))).form(&cancel).send().await.expect("POST");
+    let page = t.html(&client, &location(&done)).await;
+    assert!(page.contains("Venda cancelada.") && page.contains("Desistiu"), "{page}");
+    let figures = t.api_get(&bearer, &format!("/api/v1/parties/{party}/purchase-figures")).await;
+    assert_eq!(figures["purchase_count"].as_i64(), Some(0));
+    let history = t.html(&client, &format!("/customers/{party}?tab=history&history=sale")).await;
+    assert!(history.contains("Venda cancelada") && history.contains("Venda registrada"), "{history}");
+}
+web_test!(a_sale_from_the_customers_page_as_the_browser_sends_it);
+
+async fn the_erp_batch_sent_twice_and_the_credit_kept_from_who_may_not_see_it(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    store_and_products(&t, &bearer).await;
+    let party = customer(&t, &bearer).await;
+    let batch = json!({ "sales": [
+        { "external_id": "NFC-1", "party_id": party, "store": "01", "sold_at": "2026-06-01T13:00:00Z", "payment": "store_credit",
+          "installments": 2, "items": [{ "product": "PNEU", "quantity": 2 }] },
+        { "external_id": "NFC-2", "party_id": party, "store": "01", "payment": "pix",
+          "items": [{ "product": "OLEO", "quantity": 1.5, "discount": 50 }] },
+        { "external_id": "NFC-3", "party_id": party, "store": "99", "payment": "cash", "items": [{ "product": "OLEO", "quantity": 1 }] }
+    ]});
+    let first = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/sales/bulk", batch.clone()).await;
+    assert_eq!(first.status(), 200);
+    let first: Value = first.json().await.expect("json");
+    assert_eq!((first["created"].as_i64(), first["refused"].as_i64()), (Some(2), Some(1)), "{first}");
+    assert_eq!(first["results"][2]["fields"]["store"], "Nenhuma loja com este código.");
+    let second: Value = t
+        .api_send(reqwest::Method::POST, &bearer, "/api/v1/sales/bulk", batch)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!((second["created"].as_i64(), second["unchanged"].as_i64()), (Some(0), Some(2)), "{second}");
+    assert_eq!(second["results"][0]["sale_id"], first["results"][0]["sale_id"]);
+    let figures = t.api_get(&bearer, &format!("/api/v1/parties/{party}/purchase-figures")).await;
+    assert_eq!(figures["total_bought"].as_i64(), Some(2 * 38990 + 6750 - 50), "{figures}");
+
+    // Telemarketing reads the customer and his purchases, never his credit.
+    let caller = t.create_user("tele@loja.test", "member").await;
+    let role = t.role(&bearer, "telemarketing").await["id"].clone();
+    let caller_token = format!("Bearer {}", t.token_for(&caller).await);
+    let me = t.api_get(&caller_token, "/api/v1/me").await;
+    let assigned = t
+        .api_send(
+            reqwest::Method::PUT,
+            &bearer,
+            &format!("/api/v1/users/{}/access", me["id"].as_str().expect("id")),
+            json!({ "role_ids": [role] }),
+        )
+        .await;
+    assert_eq!(assigned.status(), 200);
+    let figures = t.api_get(&caller_token, &format!("/api/v1/parties/{party}/purchase-figures")).await;
+    assert_eq!(figures["purchase_count"].as_i64(), Some(2));
+    assert!(figures["credit"].is_null(), "{figures}");
+    let installments = t
+        .client()
+        .get(t.url(&format!("/api/v1/parties/{party}/installments")))
+        .header("authorization", &caller_token)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(installments.status(), 403);
+    let (client, _) = t.login(&caller).await;
+    let page = t.html(&client, &format!("/customers/{party}?tab=purchases")).await;
+    assert!(page.contains("id=\"purchase-figures\"") && !page.contains("id=\"tab-finance\""), "{page}");
+    let finance = client.get(t.url(&format!("/customers/{party}?tab=finance"))).send().await.expect("GET");
+    assert_eq!(finance.status(), 403);
+}
+web_test!(the_erp_batch_sent_twice_and_the_credit_kept_from_who_may_not_see_it);
