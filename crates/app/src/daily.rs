@@ -60,6 +60,16 @@ impl Worker<'_> {
                 tx.commit().await?;
                 tracing::info!(org = %org, pruned, "finished jobs pruned");
             }
+            DailyTask::ExpirePoints => {
+                // The organisation's day the task was queued for.
+                let day =
+                    job.claimed.payload.get("day").and_then(|v| v.as_str()).and_then(|d| d.parse().ok());
+                let Some(day) = day else {
+                    return Ok(JobOutcome::Failed("a daily task without its day".into()));
+                };
+                let expired = crate::loyalty::expire_due(self, org, day, self.now()).await?;
+                tracing::info!(org = %org, expired, "points expired");
+            }
         }
         Ok(JobOutcome::Done)
     }

@@ -40,6 +40,8 @@ capability_handles! {
     catalogue => Catalogue,
     /// Vendas: what parties bought, their installments and figures.
     sales => Sales,
+    /// Fidelidade: the points program, each party's points, coupons.
+    loyalty => Loyalty,
     /// Veículos: a party's vehicles and vehicles of interest.
     vehicles => Vehicles,
     /// Atendimentos: interactions and their natures and statuses.

@@ -19,6 +19,7 @@ mod handles;
 pub mod interactions;
 pub mod jobs;
 pub mod list_views;
+pub mod loyalty;
 pub mod messaging;
 pub mod parties;
 mod rate_limit;

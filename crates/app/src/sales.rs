@@ -4,7 +4,7 @@
 //! the party's summary in its own transaction.
 use crate::access::ReachedParty;
 use crate::change::Change;
-use crate::{Actor, AppError, Sales};
+use crate::{Actor, App, AppError, Sales};
 use chrono::{DateTime, NaiveDate, Utc};
 use db::repo::catalogue as catalogue_repo;
 use db::repo::sale::{self as repo, InstallmentRow, ItemRow, SaleOrigin, SaleRow};
@@ -36,6 +36,9 @@ pub struct SaleView {
     pub cancel_reason: Option<String>,
     pub recorded_by: String,
     pub version: i64,
+    /// The coupon used and what it took off the items' total.
+    pub coupon_code: Option<String>,
+    pub coupon_discount: Money,
     pub items: Vec<SaleItemView>,
 }
 
@@ -70,6 +73,8 @@ impl SaleView {
             cancel_reason: row.cancel_reason,
             recorded_by: row.created_by_label,
             version: row.version,
+            coupon_code: row.coupon_code,
+            coupon_discount: Money(row.coupon_discount),
             items,
         })
     }
@@ -192,9 +197,11 @@ impl Sales<'_> {
     ) -> Result<SaleView, AppError> {
         let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let mut change = self.change(actor).await?;
-        let sale = validated(&mut change, actor, draft).await?;
+        let stores = store_codes(&mut change, actor).await?;
+        let mut products = HashMap::new();
+        let sale = judge(&mut change, actor, party, draft, &stores, &mut products).await??;
         let seller = draft.seller_code.trim().is_empty().then_some(actor.user_id);
-        let id = write_sale(&mut change, actor, reached.id(), &sale, seller, None).await?;
+        let id = write_sale(self, &mut change, actor, reached.id(), &sale, seller, None).await?;
         let after = serde_json::json!({ "party": party.to_string(), "total": sale.total.0, "payment": sale.payment.as_str() });
         change.audit(AuditAction::Create, AuditEntity::Sale, Some(id.to_string()), None, Some(after)).await?;
         change.commit().await?;
@@ -248,15 +255,10 @@ impl Sales<'_> {
                 outcomes.push(BulkOutcome::Refused(ValidationErrors::single("party_id", "error-not-found")));
                 continue;
             };
-            load_products(&mut change, actor, &row.sale, &mut products).await?;
-            let store = |code: &str| stores.get(code).copied().flatten();
-            let product = |code: &str| products.get(code).cloned().flatten();
-            let context =
-                SaleContext { store: &store, product: &product, now: change.at, zone: actor.time_zone };
-            match row.sale.validate(&context) {
+            match judge(&mut change, actor, party.id(), &row.sale, &stores, &mut products).await? {
                 Ok(sale) => {
-                    let id =
-                        write_sale(&mut change, actor, party.id(), &sale, None, Some(external_id)).await?;
+                    let id = write_sale(self, &mut change, actor, party.id(), &sale, None, Some(external_id))
+                        .await?;
                     seen.insert(external_id, id);
                     created += 1;
                     outcomes.push(BulkOutcome::Created(id));
@@ -302,6 +304,10 @@ impl Sales<'_> {
             });
         }
         repo::refresh_summary(&mut change.tx, actor.org_id, party).await?;
+        if let Some(coupon) = db::repo::loyalty::coupon_of_sale(&mut change.tx, actor.org_id, id.0).await? {
+            db::repo::loyalty::release_coupon(&mut change.tx, actor.org_id, coupon).await?;
+        }
+        self.loyalty().reverse_for_sale(&mut change, actor, party, id.0).await?;
         let detail = format!("{} · {}", Money(before.total).format_plain(), before.store_name);
         change
             .history(party, Event::new(EventKind::Sale, "timeline-sale-cancelled", detail, Some(id.0)))
@@ -538,27 +544,42 @@ impl Sales<'_> {
     }
 }
 
-/// The draft judged against the stores and products as they are in the
-/// transaction; an inactive store takes no sale.
-async fn validated(change: &mut Change<'_>, actor: &Actor, draft: &SaleDraft) -> Result<ValidSale, AppError> {
-    let stores = store_codes(change, actor).await?;
-    let mut products = HashMap::new();
-    load_products(change, actor, draft, &mut products).await?;
+/// The draft judged against the stores, products and coupon as they are
+/// in the transaction: the sale, or why it does not hold (an inactive
+/// store takes no sale).
+async fn judge(
+    change: &mut Change<'_>,
+    actor: &Actor,
+    party: PartyId,
+    draft: &SaleDraft,
+    stores: &HashMap<String, Option<StoreId>>,
+    products: &mut HashMap<String, Option<CatalogueProduct>>,
+) -> Result<Result<ValidSale, ValidationErrors>, AppError> {
+    load_products(change, actor, draft, products).await?;
+    let coupon = match draft.coupon.trim() {
+        "" => None,
+        code => crate::Loyalty::coupon_terms(change, actor.org_id, code).await?,
+    };
     let store = |code: &str| stores.get(code).copied().flatten();
     let product = |code: &str| products.get(code).cloned().flatten();
-    let context = SaleContext { store: &store, product: &product, now: change.at, zone: actor.time_zone };
-    match draft.validate(&context) {
-        Ok(sale) => Ok(sale),
-        Err(mut errors) => {
-            if stores.get(draft.store.trim()).is_some_and(Option::is_none) {
-                errors.0.retain(|e| e.field != "store");
-                errors
-                    .0
-                    .insert(0, domain::FieldError { field: "store".into(), message: "error-store-inactive" });
-            }
-            Err(errors.into())
+    let coupon_off = |_: &str, gross: Money, day: NaiveDate| match &coupon {
+        Some(terms) => terms.discount(party, day, gross).map(|off| (terms.id, off)),
+        None => Err("error-coupon-unknown"),
+    };
+    let context = SaleContext {
+        store: &store,
+        product: &product,
+        coupon: &coupon_off,
+        now: change.at,
+        zone: actor.time_zone,
+    };
+    Ok(draft.validate(&context).map_err(|mut errors| {
+        if stores.get(draft.store.trim()).is_some_and(Option::is_none) {
+            errors.0.retain(|e| e.field != "store");
+            errors.0.insert(0, domain::FieldError { field: "store".into(), message: "error-store-inactive" });
         }
-    }
+        errors
+    }))
 }
 
 /// Every store code, an inactive store's mapped to none.
@@ -602,6 +623,7 @@ async fn load_products(
 /// Writes the sale with its items and installments, the party's figures
 /// and its history.
 async fn write_sale(
+    app: &App,
     change: &mut Change<'_>,
     actor: &Actor,
     party: PartyId,
@@ -612,7 +634,15 @@ async fn write_sale(
     let at = change.at;
     let origin = SaleOrigin { seller_id: seller, external_id, by: &actor.display_name };
     let id = repo::insert(&mut change.tx, actor.org_id, party, sale, &origin, at).await?;
+    if let Some((coupon, _)) = sale.coupon
+        && !db::repo::loyalty::use_coupon(&mut change.tx, actor.org_id, coupon).await?
+    {
+        // Another sale took the single-use coupon meanwhile.
+        return Err(ValidationErrors::single("coupon", "error-coupon-used").into());
+    }
     repo::refresh_summary(&mut change.tx, actor.org_id, party).await?;
+    let sold_on = sale.sold_at.with_timezone(&actor.time_zone).date_naive();
+    app.loyalty().earn_for_sale(change, actor, party, id.0, sale.total, sold_on).await?;
     let detail = format!(
         "{} · {}",
         sale.total.format_plain(),

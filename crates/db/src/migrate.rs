@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(20, "0020", "typed_address"),
     migration!(21, "0021", "sales"),
     migration!(22, "0022", "installment_payments"),
+    migration!(23, "0023", "loyalty"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

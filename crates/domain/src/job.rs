@@ -34,6 +34,7 @@ string_enum!(
     /// its run, not only the day's share.
     DailyTask {
         PruneJobs = "prune_jobs",
+        ExpirePoints = "expire_points",
     } error "error-daily-task-invalid"
 );
 
@@ -42,6 +43,8 @@ impl DailyTask {
     pub fn local_time(self) -> chrono::NaiveTime {
         match self {
             DailyTask::PruneJobs => chrono::NaiveTime::from_hms_opt(3, 0, 0).expect("a valid hour"),
+            // Just after midnight: points are gone on the day they expire.
+            DailyTask::ExpirePoints => chrono::NaiveTime::from_hms_opt(0, 5, 0).expect("a valid hour"),
         }
     }
 

@@ -66,6 +66,7 @@ pub mod interaction;
 pub mod job;
 pub mod list_view;
 pub mod locale;
+pub mod loyalty;
 pub mod message;
 pub mod money;
 pub mod page;

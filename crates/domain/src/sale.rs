@@ -40,6 +40,9 @@ pub struct SaleDraft {
     pub fiscal_number: String,
     #[serde(default)]
     pub fiscal_key: String,
+    /// A discount coupon's code.
+    #[serde(default)]
+    pub coupon: String,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -62,11 +65,19 @@ pub struct CatalogueProduct {
     pub active: bool,
 }
 
+/// What a coupon's code takes off a sale of a gross amount on a day: the
+/// coupon's id and the discount, or why it may not be used.
+pub type CouponCheck<'a> =
+    dyn Fn(&str, Money, NaiveDate) -> Result<(uuid::Uuid, Money), &'static str> + Sync + 'a;
+
 /// Where a sale is judged: the stores and products it may name, now, and
 /// the organisation's zone.
 pub struct SaleContext<'a> {
     pub store: &'a (dyn Fn(&str) -> Option<StoreId> + Sync),
     pub product: &'a (dyn Fn(&str) -> Option<CatalogueProduct> + Sync),
+    /// A coupon by its code: its id and what it takes off a sale of this
+    /// gross amount on this day, or why not.
+    pub coupon: &'a CouponCheck<'a>,
     pub now: DateTime<Utc>,
     pub zone: Tz,
 }
@@ -77,7 +88,10 @@ pub struct ValidSale {
     pub sold_at: DateTime<Utc>,
     pub seller_code: String,
     pub items: Vec<ValidItem>,
+    /// The items' total less the coupon's discount.
     pub total: Money,
+    /// The coupon used and what it took off.
+    pub coupon: Option<(uuid::Uuid, Money)>,
     pub payment: PaymentForm,
     /// Due date and amount of each installment; empty unless on credit.
     pub installments: Vec<(NaiveDate, Money)>,
@@ -143,13 +157,24 @@ impl SaleDraft {
             errors.add("fiscal_key", "error-fiscal-key-invalid");
         }
         let seller_code = bounded(&self.seller_code, "seller_code", 40, &mut errors);
+        let gross = Money(items.iter().map(|i| i.total.0).sum());
+        let sold_on = sold_at.unwrap_or(context.now).with_timezone(&context.zone).date_naive();
+        let coupon = match self.coupon.trim() {
+            "" => None,
+            code => match (context.coupon)(code, gross, sold_on) {
+                Ok(coupon) => Some(coupon),
+                Err(message) => {
+                    errors.add("coupon", message);
+                    None
+                }
+            },
+        };
         errors.into_result()?;
         let (Some(store_id), Some(sold_at), Some(payment)) = (store_id, sold_at, payment) else {
             unreachable!("each missing value was recorded as an error")
         };
-        let total = Money(items.iter().map(|i| i.total.0).sum());
+        let total = Money(gross.0 - coupon.map_or(0, |(_, off)| off.0));
         let installments = if payment == PaymentForm::StoreCredit {
-            let sold_on = sold_at.with_timezone(&context.zone).date_naive();
             let first = first_due.unwrap_or_else(|| default_first_due(sold_on));
             split_installments(total, count, first)
         } else {
@@ -161,6 +186,7 @@ impl SaleDraft {
             seller_code,
             items,
             total,
+            coupon,
             payment,
             installments,
             fiscal_number,
@@ -423,6 +449,7 @@ mod tests {
         SaleContext {
             store,
             product,
+            coupon: &|_, _, _| Err("error-coupon-unknown"),
             now: DateTime::parse_from_rfc3339("2026-12-03T15:00:00Z").expect("now").to_utc(),
             zone: chrono_tz::America::Sao_Paulo,
         }

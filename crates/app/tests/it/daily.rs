@@ -33,7 +33,11 @@ async fn daily_tasks_run_once_a_day_at_the_local_hour(t: TestDb) {
     };
 
     clock.advance(at("2026-12-03T05:59:00Z") - at("2026-10-01T12:00:00Z"));
-    assert_eq!(app.worker().schedule_daily_tasks().await.expect("schedule"), 0, "02:59 in São Paulo");
+    assert_eq!(
+        app.worker().schedule_daily_tasks().await.expect("schedule"),
+        1,
+        "02:59 in São Paulo: only the points, due at 00:05"
+    );
     let overview = app.worker().overview(&admin).await.expect("overview");
     assert_eq!(count(&overview, JobKind::SendMessage, JobState::Cancelled), 1);
 
@@ -42,14 +46,18 @@ async fn daily_tasks_run_once_a_day_at_the_local_hour(t: TestDb) {
     assert_eq!(app.worker().schedule_daily_tasks().await.expect("schedule"), 0, "once a day");
     clock.advance(chrono::Duration::hours(5));
     assert_eq!(app.worker().schedule_daily_tasks().await.expect("schedule"), 0, "later that day too");
-    assert_eq!(app.worker().run_due_jobs().await.expect("run"), 1);
+    assert_eq!(app.worker().run_due_jobs().await.expect("run"), 2);
     let overview = app.worker().overview(&admin).await.expect("overview");
     assert_eq!(count(&overview, JobKind::SendMessage, JobState::Cancelled), 0, "the old job was pruned");
-    assert_eq!(count(&overview, JobKind::Daily, JobState::Done), 1);
+    assert_eq!(count(&overview, JobKind::Daily, JobState::Done), 2);
     assert!(overview.failed.is_empty());
 
     clock.advance(at("2026-12-04T05:59:00Z") - at("2026-12-03T11:00:00Z"));
-    assert_eq!(app.worker().schedule_daily_tasks().await.expect("schedule"), 0, "not before the next 03:00");
+    assert_eq!(
+        app.worker().schedule_daily_tasks().await.expect("schedule"),
+        1,
+        "the points at 00:05, not the pruning before 03:00"
+    );
     clock.advance(chrono::Duration::minutes(1));
     assert_eq!(app.worker().schedule_daily_tasks().await.expect("schedule"), 1, "the next day's run");
 }

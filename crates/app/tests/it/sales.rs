@@ -277,3 +277,108 @@ async fn a_late_payment_moves_days_overdue_and_the_average_delay(t: TestDb) {
     assert_eq!(history.iter().filter(|e| e.action == "timeline-installment-paid").count(), 3);
 }
 db_test!(a_late_payment_moves_days_overdue_and_the_average_delay);
+
+async fn loyalty(app: &App, admin: &Actor, expiry_months: &str) {
+    let program = domain::loyalty::ProgramDraft {
+        points_per_unit: "1".into(),
+        expiry_months: expiry_months.into(),
+        minimum_redeem: "50".into(),
+        active: true,
+    };
+    app.loyalty().save_program(admin, 0, &program).await.expect("program");
+}
+
+async fn a_coupon_and_points_go_with_the_sale_and_come_back_when_it_is_cancelled(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    catalogue(&app, &admin).await;
+    loyalty(&app, &admin, "12").await;
+    let ana = party(&app, &admin, "Ana Lima", "").await;
+    let bruno = party(&app, &admin, "Bruno Souza", "").await;
+    let coupon = domain::loyalty::CouponDraft {
+        code: "bemvindo".into(),
+        kind: "amount".into(),
+        value: "30,00".into(),
+        single_use: true,
+        ..Default::default()
+    };
+    app.loyalty().create_coupon(&admin, &coupon).await.expect("coupon");
+    let mut draft = sale("01", "", &[("PNEU", "1")], "store_credit", "3");
+    draft.coupon = "BemVindo".into();
+    let recorded = app.sales().record_sale(&admin, ana, &draft).await.expect("sale with the coupon");
+    assert_eq!((recorded.total, recorded.coupon_discount), (Money(38990 - 3000), Money(3000)));
+    assert_eq!(recorded.coupon_code.as_deref(), Some("BEMVINDO"));
+    let installments = app.sales().installments(&admin, ana).await.expect("installments");
+    assert_eq!(installments.iter().map(|i| i.amount.0).sum::<i64>(), 35990, "split after the discount");
+    let points = app.loyalty().points(&admin, ana).await.expect("points");
+    assert_eq!(points.balance, 359, "R$ 359,90 earns 359 points");
+
+    let twice = app.sales().record_sale(&admin, bruno, &draft).await.expect_err("used already");
+    let app::AppError::Validation(errors) = twice else { panic!("{twice:?}") };
+    assert_eq!(errors.0[0].message, "error-coupon-used");
+
+    let redeemed = app.loyalty().redeem_points(&admin, ana, 40, "Brinde").await;
+    assert!(matches!(redeemed, Err(app::AppError::Validation(_))), "below the minimum of 50");
+    assert_eq!(app.loyalty().redeem_points(&admin, ana, 100, "Brinde").await.expect("redeemed"), 259);
+    assert_eq!(app.loyalty().adjust_points(&admin, ana, 41, "Cortesia").await.expect("adjusted"), 300);
+
+    let sale_id = domain::SaleId(recorded.id);
+    app.sales().cancel_sale(&admin, sale_id, recorded.version, "Devolução").await.expect("cancelled");
+    let points = app.loyalty().points(&admin, ana).await.expect("points");
+    assert_eq!(points.balance, 300 - 359, "the sale's points go back even when some were spent");
+    let kinds: Vec<&str> = points.entries.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["reversed", "adjusted", "redeemed", "earned"]);
+    let reused = app.sales().record_sale(&admin, bruno, &draft).await.expect("the coupon is free again");
+    assert_eq!(reused.coupon_discount, Money(3000));
+}
+db_test!(a_coupon_and_points_go_with_the_sale_and_come_back_when_it_is_cancelled);
+
+async fn points_expire_on_their_day_in_the_organisations_time_zone(t: TestDb) {
+    let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).expect("instant").to_utc();
+    let clock = Clock::fixed(at("2026-01-15T15:00:00Z"));
+    let (app, admin) = app_with_admin_on(&t, Settings::default(), clock.clone()).await;
+    catalogue(&app, &admin).await;
+    loyalty(&app, &admin, "12").await;
+    let ana = party(&app, &admin, "Ana Lima", "").await;
+    app.sales()
+        .record_sale(&admin, ana, &sale("01", "2026-01-15T10:00", &[("OLEO", "2")], "cash", ""))
+        .await
+        .expect("sale");
+    app.sales()
+        .record_sale(&admin, ana, &sale("01", "2026-03-01T10:00", &[("OLEO", "1")], "cash", ""))
+        .await
+        .ok();
+    assert_eq!(
+        app.loyalty().points(&admin, ana).await.expect("points").balance,
+        90,
+        "the March sale is in the future"
+    );
+    clock.advance(at("2026-03-01T15:00:00Z") - at("2026-01-15T15:00:00Z"));
+    app.sales()
+        .record_sale(&admin, ana, &sale("01", "2026-03-01T10:00", &[("OLEO", "1")], "cash", ""))
+        .await
+        .expect("sale");
+    app.loyalty().redeem_points(&admin, ana, 50, "Brinde").await.expect("redeemed, from the oldest lot");
+
+    // 14 January 2027, 23:59 in São Paulo (02:59 UTC the next day): nothing expires yet.
+    clock.advance(at("2027-01-15T02:59:00Z") - at("2026-03-01T15:00:00Z"));
+    let points = app.loyalty().points(&admin, ana).await.expect("points");
+    assert_eq!(
+        (points.balance, points.expiring_30_days),
+        (85, 40),
+        "40 left of January's 90 expire tomorrow"
+    );
+    app.worker().schedule_daily_tasks().await.expect("schedule");
+    crate::run_jobs(&app).await;
+    assert_eq!(app.loyalty().points(&admin, ana).await.expect("points").balance, 85);
+
+    // 00:05 on the 15th in São Paulo: January's lot is gone, March's stays.
+    clock.advance(chrono::Duration::minutes(6));
+    app.worker().schedule_daily_tasks().await.expect("schedule");
+    crate::run_jobs(&app).await;
+    let points = app.loyalty().points(&admin, ana).await.expect("points");
+    assert_eq!((points.balance, points.expired_12_months), (45, 40));
+    assert_eq!(points.entries[0].kind, "expired");
+    let history = app.timeline().history(&admin, ana, None, None).await.expect("history");
+    assert_eq!(history[0].action, "timeline-points-expired");
+}
+db_test!(points_expire_on_their_day_in_the_organisations_time_zone);

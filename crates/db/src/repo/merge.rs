@@ -24,6 +24,8 @@ pub const PARTY_REFERENCES: &[(&str, &str)] = &[
     ("messages", "party_id"),
     ("sales", "party_id"),
     ("installments", "party_id"),
+    ("points_entries", "party_id"),
+    ("coupons", "party_id"),
 ];
 
 /// Tables whose rows a merge copies to the survivor where it lacks them
@@ -107,6 +109,8 @@ pub async fn merge(
     recompute_consent(tx, org_id, survivor).await?;
     super::sale::refresh_summary(tx, org_id, survivor).await?;
     super::sale::refresh_summary(tx, org_id, merged).await?;
+    super::loyalty::refresh_balance(tx, org_id, survivor).await?;
+    super::loyalty::refresh_balance(tx, org_id, merged).await?;
     let id = Uuid::now_v7();
     on_tx!(tx, conn => {
         sqlx::query(
@@ -186,6 +190,8 @@ pub async fn undo(
     recompute_consent(tx, org_id, PartyId(merge.merged_id)).await?;
     super::sale::refresh_summary(tx, org_id, PartyId(merge.survivor_id)).await?;
     super::sale::refresh_summary(tx, org_id, PartyId(merge.merged_id)).await?;
+    super::loyalty::refresh_balance(tx, org_id, PartyId(merge.survivor_id)).await?;
+    super::loyalty::refresh_balance(tx, org_id, PartyId(merge.merged_id)).await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ pub mod gateway;
 pub mod interaction;
 pub mod job;
 pub mod list_view;
+pub mod loyalty;
 pub mod merge;
 pub mod message;
 pub mod message_template;

@@ -27,8 +27,8 @@ pub async fn insert(
     on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO sales (id, org_id, party_id, store_id, seller_id, seller_code, sold_at, total, payment,
-             fiscal_number, fiscal_key, external_id, created_at, created_by_label, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1)",
+             fiscal_number, fiscal_key, external_id, created_at, created_by_label, version, coupon_id, coupon_discount)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16)",
         )
         .bind(id.0)
         .bind(org_id.0)
@@ -44,6 +44,8 @@ pub async fn insert(
         .bind(origin.external_id)
         .bind(now)
         .bind(origin.by)
+        .bind(sale.coupon.map(|(id, _)| id))
+        .bind(sale.coupon.map_or(0, |(_, off)| off.0))
         .execute(&mut *conn)
         .await?;
         for (position, item) in sale.items.iter().enumerate() {
@@ -240,12 +242,15 @@ pub struct SaleRow {
     pub cancel_reason: Option<String>,
     pub created_by_label: String,
     pub version: i64,
+    pub coupon_code: Option<String>,
+    pub coupon_discount: i64,
 }
 
 const SALE_SELECT: &str = "SELECT s.id, s.party_id, s.store_id, st.name AS store_name, s.seller_id,
     u.display_name AS seller_name, s.seller_code, s.sold_at, s.total, s.payment, s.fiscal_number, s.fiscal_key,
-    s.external_id, s.cancelled_at, s.cancel_reason, s.created_by_label, s.version
-    FROM sales s JOIN stores st ON st.id = s.store_id LEFT JOIN users u ON u.id = s.seller_id";
+    s.external_id, s.cancelled_at, s.cancel_reason, s.created_by_label, s.version, c.code AS coupon_code, s.coupon_discount
+    FROM sales s JOIN stores st ON st.id = s.store_id LEFT JOIN users u ON u.id = s.seller_id
+    LEFT JOIN coupons c ON c.id = s.coupon_id";
 
 pub async fn get(db: &Db, org_id: OrgId, id: SaleId) -> Result<Option<SaleRow>, DbError> {
     Ok(on_db!(db, pool => {

@@ -7,6 +7,7 @@ mod catalogue;
 mod interactions;
 mod jobs;
 mod list_views;
+mod loyalty;
 mod me;
 mod messages;
 mod organisation;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .merge(jobs::routes())
         .merge(catalogue::routes())
         .merge(sales::routes())
+        .merge(loyalty::routes())
         .fallback(|| async { Error::not_found() })
 }
 
@@ -98,6 +100,7 @@ pub fn openapi_document() -> String {
         jobs::Doc::openapi(),
         catalogue::Doc::openapi(),
         sales::Doc::openapi(),
+        loyalty::Doc::openapi(),
     ] {
         document.merge(part);
     }

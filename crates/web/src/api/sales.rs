@@ -54,6 +54,9 @@ pub struct SaleInput {
     /// The NF-e/NFC-e access key: 44 digits.
     #[serde(default)]
     pub fiscal_key: String,
+    /// A discount coupon's code.
+    #[serde(default)]
+    pub coupon: String,
     pub items: Vec<SaleItemInput>,
 }
 
@@ -91,6 +94,7 @@ impl SaleInput {
             first_due: self.first_due.map(|d| d.to_string()).unwrap_or_default(),
             fiscal_number: self.fiscal_number.clone(),
             fiscal_key: self.fiscal_key.clone(),
+            coupon: self.coupon.clone(),
         }
     }
 }
@@ -306,6 +310,9 @@ pub struct Sale {
     pub cancelled_at: Option<DateTime<Utc>>,
     pub cancel_reason: Option<String>,
     pub version: i64,
+    pub coupon_code: Option<String>,
+    /// In cents: what the coupon took off the items' total.
+    pub coupon_discount: i64,
     pub items: Vec<SaleItem>,
 }
 
@@ -342,6 +349,8 @@ impl From<SaleView> for Sale {
             cancelled_at: view.cancelled_at,
             cancel_reason: view.cancel_reason,
             version: view.version,
+            coupon_code: view.coupon_code,
+            coupon_discount: view.coupon_discount.0,
             items: view
                 .items
                 .into_iter()

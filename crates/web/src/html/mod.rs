@@ -11,6 +11,7 @@ mod home;
 mod interactions;
 mod jobs;
 mod login;
+mod loyalty;
 mod messages;
 mod preferences;
 mod sales;
@@ -42,4 +43,5 @@ pub fn routes() -> Router<AppState> {
         .merge(jobs::routes())
         .merge(catalogue::routes())
         .merge(sales::routes())
+        .merge(loyalty::routes())
 }

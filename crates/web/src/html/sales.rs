@@ -76,6 +76,7 @@ fn draft(form: &Pairs) -> SaleDraft {
         first_due: value(form, "first_due").to_string(),
         fiscal_number: value(form, "fiscal_number").to_string(),
         fiscal_key: value(form, "fiscal_key").to_string(),
+        coupon: value(form, "coupon").to_string(),
     }
 }
 

@@ -300,3 +300,93 @@ async fn the_erp_batch_sent_twice_and_the_credit_kept_from_who_may_not_see_it(t:
     assert_eq!(finance.status(), 403);
 }
 web_test!(the_erp_batch_sent_twice_and_the_credit_kept_from_who_may_not_see_it);
+
+async fn points_and_a_coupon_from_the_pages_and_the_api(t: TestApp) {
+    let (client, csrf) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    store_and_products(&t, &bearer).await;
+    let party = customer(&t, &bearer).await;
+
+    let page = t.html(&client, "/admin/loyalty").await;
+    assert!(page.contains("id=\"program-form\"") && page.contains("id=\"coupons-empty\""), "{page}");
+    // The program's form as it comes, then switched on with two points per real.
+    let mut program = vec![
+        ("csrf_token", csrf.clone()),
+        ("version", "0".to_string()),
+        ("points_per_unit", "1".into()),
+        ("expiry_months", "12".into()),
+        ("minimum_redeem", "100".into()),
+    ];
+    let saved = client.post(t.url("/admin/loyalty")).form(&program).send().await.expect("POST");
+    assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/loyalty"));
+    program[1].1 = "1".into();
+    program[2].1 = "2".into();
+    program.push(("active", "true".into()));
+    let saved = client.post(t.url("/admin/loyalty")).form(&program).send().await.expect("POST");
+    assert_eq!(saved.status(), 303);
+    let stale = client.post(t.url("/admin/loyalty")).form(&program).send().await.expect("POST");
+    assert_eq!(stale.status(), 409, "version 1 was saved over already");
+
+    let coupon = [
+        ("csrf_token", csrf.as_str()),
+        ("code", "natal10"),
+        ("kind", "percent"),
+        ("value", "10"),
+        ("valid_from", ""),
+        ("valid_until", ""),
+        ("single_use", "true"),
+    ];
+    let created = client.post(t.url("/admin/coupons")).form(&coupon).send().await.expect("POST");
+    assert_eq!(created.status(), 303);
+    let page = t.html(&client, "/admin/loyalty").await;
+    assert!(page.contains("NATAL10") && page.contains("10%") && page.contains("0 / 1"), "{page}");
+
+    let sale = json!({ "store": "01", "payment": "pix", "coupon": "NATAL10", "items": [{ "product": "PNEU", "quantity": 1 }] });
+    let recorded = t
+        .api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/parties/{party}/sales"), sale.clone())
+        .await;
+    assert_eq!(recorded.status(), 201);
+    let recorded: Value = recorded.json().await.expect("json");
+    assert_eq!(
+        (recorded["total"].as_i64(), recorded["coupon_discount"].as_i64()),
+        (Some(38990 - 3899), Some(3899))
+    );
+    let again =
+        t.api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/parties/{party}/sales"), sale).await;
+    assert_eq!(again.status(), 422, "single use");
+    let again: Value = again.json().await.expect("json");
+    assert_eq!(again["error"]["fields"]["coupon"], "Este cupom de uso único já foi usado.");
+
+    let tab = t.html(&client, &format!("/customers/{party}?tab=loyalty")).await;
+    assert!(
+        tab.contains("id=\"points-figures\"") && tab.contains("Ganhos na compra") && tab.contains("+700"),
+        "R$ 350,91 × 2: {tab}"
+    );
+    let redeem =
+        [("csrf_token", csrf.as_str()), ("action", "redeem"), ("points", "50"), ("reason", "Brinde")];
+    let refused =
+        client.post(t.url(&format!("/customers/{party}/points"))).form(&redeem).send().await.expect("POST");
+    let page = t.html(&client, &location(&refused)).await;
+    assert!(page.contains("Abaixo do mínimo"), "{page}");
+    let redeem =
+        [("csrf_token", csrf.as_str()), ("action", "redeem"), ("points", "200"), ("reason", "Brinde")];
+    let done =
+        client.post(t.url(&format!("/customers/{party}/points"))).form(&redeem).send().await.expect("POST");
+    let page = t.html(&client, &location(&done)).await;
+    assert!(page.contains("Pontos registrados.") && page.contains("-200"), "{page}");
+    let points = t.api_get(&bearer, &format!("/api/v1/parties/{party}/points")).await;
+    assert_eq!(points["balance"].as_i64(), Some(500), "{points}");
+    let adjusted = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            &format!("/api/v1/parties/{party}/points"),
+            json!({ "action": "adjust", "points": -20, "reason": "Correção" }),
+        )
+        .await;
+    let adjusted: Value = adjusted.json().await.expect("json");
+    assert_eq!(adjusted["balance"].as_i64(), Some(480));
+    let coupons = t.api_get(&bearer, "/api/v1/coupons").await;
+    assert_eq!((coupons[0]["code"].as_str(), coupons[0]["uses"].as_i64()), (Some("NATAL10"), Some(1)));
+}
+web_test!(points_and_a_coupon_from_the_pages_and_the_api);

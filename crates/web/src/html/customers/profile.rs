@@ -72,6 +72,19 @@ pub struct ProfileParts {
     pub installments: Vec<InstallmentLine>,
     /// Today in the organisation's zone, as a date field holds it.
     pub today: String,
+    pub points_figures: Vec<(String, String)>,
+    pub points: Vec<PointsLine>,
+    /// Code, value and validity of the coupons for this customer.
+    pub coupons: Vec<(String, String, String)>,
+}
+
+pub struct PointsLine {
+    pub when: String,
+    pub kind: String,
+    pub points: String,
+    pub reason: String,
+    pub by: String,
+    pub expires: String,
 }
 
 pub struct SaleLine {
@@ -85,6 +98,8 @@ pub struct SaleLine {
     pub cancelled: bool,
     pub cancel_reason: String,
     pub version: i64,
+    /// The coupon and what it took off, when one was used.
+    pub coupon: String,
     /// Product, quantity, unit price, discount and total of each item.
     pub items: Vec<(String, String, String, String, String)>,
 }
@@ -207,6 +222,9 @@ pub async fn profile_parts(
     if tab == ProfileTab::Finance {
         finance_parts(app, actor, t, party, &mut parts).await?;
     }
+    if tab == ProfileTab::Loyalty {
+        loyalty_parts(app, actor, t, party, &mut parts).await?;
+    }
     if tab == ProfileTab::History {
         history_parts(app, actor, t, party, history, &mut parts).await?;
     }
@@ -262,6 +280,10 @@ async fn purchase_parts(
             cancelled: sale.cancelled_at.is_some(),
             cancel_reason: sale.cancel_reason.unwrap_or_default(),
             version: sale.version,
+            coupon: sale
+                .coupon_code
+                .map(|code| format!("{code} −{}", t.money(sale.coupon_discount.0)))
+                .unwrap_or_default(),
             items: sale
                 .items
                 .into_iter()
@@ -346,6 +368,47 @@ async fn finance_parts(
     Ok(())
 }
 
+async fn loyalty_parts(
+    app: &App,
+    actor: &Actor,
+    t: &Tr,
+    party: PartyId,
+    parts: &mut ProfileParts,
+) -> Result<(), AppError> {
+    let loyalty = app.loyalty();
+    let (points, coupons) =
+        tokio::try_join!(loyalty.points(actor, party), loyalty.coupons(actor, Some(party)))?;
+    parts.points_figures = vec![
+        (t.get("points-balance"), t.integer(points.balance)),
+        (t.get("points-expiring-30"), t.integer(points.expiring_30_days)),
+        (t.get("points-expired-12"), t.integer(points.expired_12_months)),
+        (
+            t.get("points-minimum"),
+            points.minimum_redeem.map(|m| t.integer(m)).unwrap_or_else(|| t.get("loyalty-off")),
+        ),
+    ];
+    parts.points = points
+        .entries
+        .into_iter()
+        .map(|e| PointsLine {
+            when: t.datetime(&e.at),
+            kind: t.get(&format!("points-kind-{}", e.kind)),
+            points: format!("{:+}", e.points),
+            reason: e.reason,
+            by: e.by_label,
+            expires: e.expires_on.filter(|_| e.remaining > 0).map(|d| t.date(&d)).unwrap_or_default(),
+        })
+        .collect();
+    parts.coupons = coupons
+        .iter()
+        .map(|c| {
+            let until = c.valid_until.map(|d| t.date(&d)).unwrap_or_default();
+            (c.code.clone(), crate::html::loyalty::coupon_value(t, c), until)
+        })
+        .collect();
+    Ok(())
+}
+
 fn summary_figures(
     t: &Tr,
     parts: &ProfileParts,
@@ -423,7 +486,9 @@ async fn history_parts(
                 ("vehicle", Some(id)) if !e.action.contains("interest") => Some(format!("/vehicles/{id}")),
                 ("interaction", Some(id)) => Some(format!("/interactions/{id}")),
                 ("appointment", Some(id)) => Some(format!("/appointments/{id}")),
-                ("sale", Some(id)) => Some(ProfileTab::Purchases.url(party, Some(&format!("sale-{id}")))),
+                ("sale" | "loyalty", Some(id)) => {
+                    Some(ProfileTab::Purchases.url(party, Some(&format!("sale-{id}"))))
+                }
                 _ => None,
             };
             let action = t.get(&e.action);

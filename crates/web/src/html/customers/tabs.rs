@@ -14,11 +14,12 @@ pub enum ProfileTab {
     Agenda,
     Purchases,
     Finance,
+    Loyalty,
     History,
 }
 
 impl ProfileTab {
-    pub const ALL: [ProfileTab; 8] = [
+    pub const ALL: [ProfileTab; 9] = [
         ProfileTab::Summary,
         ProfileTab::Sheet,
         ProfileTab::Vehicles,
@@ -26,6 +27,7 @@ impl ProfileTab {
         ProfileTab::Agenda,
         ProfileTab::Purchases,
         ProfileTab::Finance,
+        ProfileTab::Loyalty,
         ProfileTab::History,
     ];
 
@@ -39,6 +41,7 @@ impl ProfileTab {
             ProfileTab::Agenda => "agenda",
             ProfileTab::Purchases => "purchases",
             ProfileTab::Finance => "finance",
+            ProfileTab::Loyalty => "loyalty",
             ProfileTab::History => "history",
         }
     }

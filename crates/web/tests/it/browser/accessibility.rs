@@ -140,6 +140,8 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         format!("/customers/{party}/sales/new"),
         "/admin/stores".into(),
         "/admin/products".into(),
+        "/admin/loyalty".into(),
+        format!("/customers/{party}?tab=loyalty"),
     ];
     let keys = message_keys();
     let mut problems = Vec::new();

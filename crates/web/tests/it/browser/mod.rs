@@ -1297,3 +1297,85 @@ async fn template_choice(client: &Client) -> String {
         client.find(Locator::Css("#template option:nth-child(2)")).await.expect("a template to choose");
     option.attr("value").await.expect("value").unwrap_or_default()
 }
+
+/// Seed 004's retail customer in the browser: a credit sale in three with
+/// a coupon entered from the customer's page, its totals, points and
+/// installments; then the first installment, 40 days late, paid from its
+/// row, moving days overdue and the average delay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credit_sale_with_a_coupon_then_an_installment_paid_late() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let client = &browser.client;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let setup = [
+        ("/api/v1/stores", serde_json::json!({ "code": "01", "name": "Loja Centro" })),
+        (
+            "/api/v1/products",
+            serde_json::json!({ "code": "TV55", "name": "TV 55 polegadas", "price": 300000 }),
+        ),
+        (
+            "/api/v1/coupons",
+            serde_json::json!({ "code": "NATAL10", "kind": "percent", "value": 1000, "single_use": true }),
+        ),
+    ];
+    for (path, body) in setup {
+        assert_eq!(t.api_send(reqwest::Method::POST, &bearer, path, body).await.status(), 201, "{path}");
+    }
+    let program = serde_json::json!({ "version": 0, "active": true, "points_per_unit": 1, "expiry_months": 12, "minimum_redeem": 100 });
+    assert_eq!(
+        t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/loyalty", program).await.status(),
+        200
+    );
+    let customer = serde_json::json!({ "kind": "person", "full_name": "Helena Prado", "revolving_credit_limit": "5.000,00" });
+    let created = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", customer).await;
+    let party = created.json::<serde_json::Value>().await.expect("json")["party"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::America::Sao_Paulo).date_naive();
+    let sold_on = today - chrono::Duration::days(70);
+    let first_due = today - chrono::Duration::days(40);
+    let second_due = first_due.checked_add_months(chrono::Months::new(1)).expect("date");
+
+    sign_in_as_admin(client, &t).await;
+    client.goto(&t.url(&format!("/customers/{party}?tab=purchases"))).await.expect("purchases");
+    wait_for_text(client, "#purchases-empty", "Nenhuma compra").await;
+    click(client, "#new-sale").await;
+    wait_for_text(client, "h1", "Registrar venda").await;
+    fill(client, "#item-product-0", "TV55").await;
+    fill(client, "#item-quantity-0", "1").await;
+    fill(client, "#payment", "store_credit").await;
+    fill(client, "#installments", "3").await;
+    set_value(client, "#sold_at", &format!("{sold_on}T10:00")).await;
+    set_value(client, "#first_due", &first_due.to_string()).await;
+    fill(client, "#coupon", "natal10").await;
+    browser.screenshot("sales-quick-entry").await;
+    click(client, "#sale-save").await;
+    wait_for_text(client, "#flash", "Venda registrada.").await;
+    wait_for_text(client, "#purchase-figures", "R$ 2.700,00").await;
+    wait_for_text(client, "#purchases", "NATAL10 −R$ 300,00").await;
+
+    click(client, "#tab-loyalty").await;
+    wait_for_text(client, "#points-figures", "2.700").await;
+
+    click(client, "#tab-finance").await;
+    wait_for_text(client, "#installments-table", "R$ 900,00").await;
+    browser.screenshot("sales-finance-overdue").await;
+    let days_overdue = "#credit-figures div:nth-child(2) dd";
+    let average_delay = "#credit-figures div:nth-child(3) dd";
+    assert_eq!(wait_for_text(client, days_overdue, "40").await, "40");
+    assert_eq!(wait_for_text(client, average_delay, "—").await, "—");
+    let overdue =
+        client.find_all(Locator::Css("#installments-table tr.installment-overdue")).await.expect("rows");
+    assert_eq!(overdue.len(), 2, "the first two are past due");
+
+    click(client, "#installments-table tbody tr:first-child button").await;
+    wait_for_text(client, "#flash", "Pagamento registrado.").await;
+    let second_late = (today - second_due).num_days().to_string();
+    assert_eq!(wait_for_text(client, days_overdue, &second_late).await, second_late, "now the second's");
+    assert_eq!(wait_for_text(client, average_delay, "40,0 dias").await, "40,0 dias");
+    wait_for_text(client, "#installments-table tbody tr:first-child", "Paga").await;
+    browser.screenshot("sales-finance-paid-late").await;
+    browser.close().await;
+}

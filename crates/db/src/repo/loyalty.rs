@@ -1,0 +1,400 @@
+//! The loyalty program, each party's points ledger with its lots, and
+//! discount coupons with their uses.
+use crate::{Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::loyalty::{Program, ValidCoupon};
+use domain::{OrgId, PartyId};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ProgramRow {
+    pub points_per_unit: i64,
+    pub expiry_months: i32,
+    pub minimum_redeem: i64,
+    pub active: bool,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn program(db: &Db, org_id: OrgId) -> Result<Option<ProgramRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT points_per_unit, expiry_months, minimum_redeem, active, version, updated_at FROM loyalty_programs WHERE org_id = $1")
+            .bind(org_id.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// The program as it is inside a sale's transaction.
+pub async fn program_in(tx: &mut Tx, org_id: OrgId) -> Result<Option<ProgramRow>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as("SELECT points_per_unit, expiry_months, minimum_redeem, active, version, updated_at FROM loyalty_programs WHERE org_id = $1")
+            .bind(org_id.0)
+            .fetch_optional(&mut *conn)
+            .await?
+    }))
+}
+
+/// Saves the program if nobody changed it since `version` (0: none yet);
+/// false otherwise.
+pub async fn save_program(
+    tx: &mut Tx,
+    org_id: OrgId,
+    version: i64,
+    program: &Program,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        let changed = if version == 0 {
+            sqlx::query(
+                "INSERT INTO loyalty_programs (org_id, points_per_unit, expiry_months, minimum_redeem, active, version, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, 1, $6) ON CONFLICT (org_id) DO NOTHING",
+            )
+            .bind(org_id.0)
+            .bind(program.points_per_unit)
+            .bind(program.expiry_months as i32)
+            .bind(program.minimum_redeem)
+            .bind(program.active)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?
+        } else {
+            sqlx::query(
+                "UPDATE loyalty_programs SET points_per_unit = $3, expiry_months = $4, minimum_redeem = $5, active = $6,
+                 updated_at = $7, version = version + 1 WHERE org_id = $1 AND version = $2",
+            )
+            .bind(org_id.0)
+            .bind(version)
+            .bind(program.points_per_unit)
+            .bind(program.expiry_months as i32)
+            .bind(program.minimum_redeem)
+            .bind(program.active)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?
+        };
+        changed.rows_affected() == 1
+    }))
+}
+
+/// One movement of a party's points.
+pub struct NewEntry<'a> {
+    pub party: PartyId,
+    pub kind: &'a str,
+    pub points: i64,
+    /// What of it is left to spend: an earned or added lot's points, else 0.
+    pub remaining: i64,
+    pub expires_on: Option<NaiveDate>,
+    pub sale_id: Option<Uuid>,
+    pub reason: &'a str,
+    pub by: &'a str,
+}
+
+pub async fn insert_entry(
+    tx: &mut Tx,
+    org_id: OrgId,
+    entry: &NewEntry<'_>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbError> {
+    let id = Uuid::now_v7();
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO points_entries (id, org_id, party_id, kind, points, remaining, expires_on, sale_id, reason, at, by_label)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(id)
+        .bind(org_id.0)
+        .bind(entry.party.0)
+        .bind(entry.kind)
+        .bind(entry.points)
+        .bind(entry.remaining)
+        .bind(entry.expires_on)
+        .bind(entry.sale_id)
+        .bind(entry.reason)
+        .bind(now)
+        .bind(entry.by)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(id)
+}
+
+/// A party's lots with points left, the one of `first` (a sale) first,
+/// then oldest expiry first (lots that never expire last).
+pub async fn open_lots(
+    tx: &mut Tx,
+    org_id: OrgId,
+    party: PartyId,
+    first: Option<Uuid>,
+) -> Result<Vec<(Uuid, i64)>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT id, remaining FROM points_entries WHERE org_id = $1 AND party_id = $2 AND remaining > 0
+             ORDER BY CASE WHEN sale_id = $3 THEN 0 ELSE 1 END, CASE WHEN expires_on IS NULL THEN 1 ELSE 0 END, expires_on, at, id",
+        )
+        .bind(org_id.0)
+        .bind(party.0)
+        .bind(first)
+        .fetch_all(&mut *conn)
+        .await?
+    }))
+}
+
+/// Takes points off a lot.
+pub async fn take_from_lot(tx: &mut Tx, id: Uuid, points: i64) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE points_entries SET remaining = remaining - $2 WHERE id = $1")
+            .bind(id)
+            .bind(points)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// The lots whose day has come (on or before `today`) with points left.
+pub async fn expiring_lots(
+    tx: &mut Tx,
+    org_id: OrgId,
+    today: NaiveDate,
+) -> Result<Vec<(Uuid, Uuid, i64, NaiveDate)>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT id, party_id, remaining, expires_on FROM points_entries
+             WHERE org_id = $1 AND remaining > 0 AND expires_on <= $2 ORDER BY party_id, expires_on",
+        )
+        .bind(org_id.0)
+        .bind(today)
+        .fetch_all(&mut *conn)
+        .await?
+    }))
+}
+
+/// The points a sale earned, and what is left of them.
+pub async fn earned_on(tx: &mut Tx, org_id: OrgId, sale: Uuid) -> Result<Option<i64>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT points FROM points_entries WHERE org_id = $1 AND sale_id = $2 AND kind = 'earned'")
+            .bind(org_id.0)
+            .bind(sale)
+            .fetch_optional(&mut *conn)
+            .await?
+    }))
+}
+
+/// Sets the party's balance from its ledger, in the movement's transaction.
+pub async fn refresh_balance(tx: &mut Tx, org_id: OrgId, party: PartyId) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE parties SET points_balance =
+               (SELECT COALESCE(SUM(points), 0) FROM points_entries WHERE org_id = $1 AND party_id = $2)
+             WHERE org_id = $1 AND id = $2",
+        )
+        .bind(org_id.0)
+        .bind(party.0)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+pub async fn balance(db: &Db, org_id: OrgId, party: PartyId) -> Result<i64, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar("SELECT points_balance FROM parties WHERE org_id = $1 AND id = $2")
+            .bind(org_id.0)
+            .bind(party.0)
+            .fetch_one(pool)
+            .await?
+    }))
+}
+
+/// Points of the party that expire from `from` to `until`, both included.
+pub async fn expiring_between(
+    db: &Db,
+    org_id: OrgId,
+    party: PartyId,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<i64, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) FROM points_entries
+             WHERE org_id = $1 AND party_id = $2 AND remaining > 0 AND expires_on >= $3 AND expires_on <= $4",
+        )
+        .bind(org_id.0)
+        .bind(party.0)
+        .bind(from)
+        .bind(until)
+        .fetch_one(pool)
+        .await?
+    }))
+}
+
+/// Points the party lost to expiry from `from` to `until`.
+pub async fn expired_between(
+    db: &Db,
+    org_id: OrgId,
+    party: PartyId,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<i64, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT CAST(COALESCE(-SUM(points), 0) AS BIGINT) FROM points_entries
+             WHERE org_id = $1 AND party_id = $2 AND kind = 'expired' AND at >= $3 AND at < $4",
+        )
+        .bind(org_id.0)
+        .bind(party.0)
+        .bind(from)
+        .bind(until)
+        .fetch_one(pool)
+        .await?
+    }))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EntryRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub points: i64,
+    pub remaining: i64,
+    pub expires_on: Option<NaiveDate>,
+    pub sale_id: Option<Uuid>,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+    pub by_label: String,
+}
+
+/// The party's latest movements, newest first.
+pub async fn entries_of(
+    db: &Db,
+    org_id: OrgId,
+    party: PartyId,
+    limit: u32,
+) -> Result<Vec<EntryRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, kind, points, remaining, expires_on, sale_id, reason, at, by_label FROM points_entries
+             WHERE org_id = $1 AND party_id = $2 ORDER BY at DESC, id DESC LIMIT $3",
+        )
+        .bind(org_id.0)
+        .bind(party.0)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CouponRow {
+    pub id: Uuid,
+    pub code: String,
+    pub kind: String,
+    pub value: i64,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub single_use: bool,
+    pub party_id: Option<Uuid>,
+    pub party_name: Option<String>,
+    pub uses: i64,
+    pub active: bool,
+}
+
+const COUPON_SELECT: &str =
+    "SELECT c.id, c.code, c.kind, c.value, c.valid_from, c.valid_until, c.single_use, c.party_id,
+    p.full_name AS party_name, c.uses, c.active FROM coupons c LEFT JOIN parties p ON p.id = c.party_id";
+
+/// A code already taken answers `DbError::Duplicate`.
+pub async fn insert_coupon(
+    tx: &mut Tx,
+    org_id: OrgId,
+    coupon: &ValidCoupon,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbError> {
+    let id = Uuid::now_v7();
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO coupons (id, org_id, code, kind, value, valid_from, valid_until, single_use, party_id, uses, active, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, TRUE, $10)",
+        )
+        .bind(id)
+        .bind(org_id.0)
+        .bind(&coupon.code)
+        .bind(coupon.kind.as_str())
+        .bind(coupon.value)
+        .bind(coupon.valid_from)
+        .bind(coupon.valid_until)
+        .bind(coupon.single_use)
+        .bind(coupon.party_id.map(|p| p.0))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(id)
+}
+
+/// The organisation's coupons, newest first; one party's (and anyone's) when given.
+pub async fn coupons(
+    db: &Db,
+    org_id: OrgId,
+    party: Option<PartyId>,
+    limit: u32,
+) -> Result<Vec<CouponRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!(
+            "{COUPON_SELECT} WHERE c.org_id = $1 AND ($2 IS NULL OR c.party_id = $2) ORDER BY c.id DESC LIMIT $3"
+        ))
+        .bind(org_id.0)
+        .bind(party.map(|p| p.0))
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+pub async fn coupon_by_code(tx: &mut Tx, org_id: OrgId, code: &str) -> Result<Option<CouponRow>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&format!("{COUPON_SELECT} WHERE c.org_id = $1 AND c.code = $2"))
+            .bind(org_id.0)
+            .bind(code)
+            .fetch_optional(&mut *conn)
+            .await?
+    }))
+}
+
+/// Counts a use of the coupon; false when a single-use coupon was used
+/// meanwhile (two sales racing for it: one wins).
+pub async fn use_coupon(tx: &mut Tx, org_id: OrgId, id: Uuid) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("UPDATE coupons SET uses = uses + 1 WHERE org_id = $1 AND id = $2 AND (NOT single_use OR uses = 0)")
+            .bind(org_id.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            == 1
+    }))
+}
+
+/// Gives a use back (its sale was cancelled).
+pub async fn release_coupon(tx: &mut Tx, org_id: OrgId, id: Uuid) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE coupons SET uses = uses - 1 WHERE org_id = $1 AND id = $2 AND uses > 0")
+            .bind(org_id.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// The coupon a sale used, if any.
+pub async fn coupon_of_sale(tx: &mut Tx, org_id: OrgId, sale: Uuid) -> Result<Option<Uuid>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_scalar::<_, Option<Uuid>>("SELECT coupon_id FROM sales WHERE org_id = $1 AND id = $2")
+            .bind(org_id.0)
+            .bind(sale)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten()
+    }))
+}

@@ -1,0 +1,241 @@
+//! Loyalty over the API: the program, coupons, and a party's points.
+use super::responses::{Conflict, Forbidden, Invalid, NotFound};
+use crate::AppState;
+use crate::error::ApiResult;
+use crate::extract::{Api, ApiJson, Id};
+use app::loyalty::{CouponView, ProgramView};
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::Json;
+use axum::routing;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::PartyId;
+use domain::loyalty::{CouponDraft, CouponKind, ProgramDraft};
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/settings/loyalty", routing::get(program).put(save_program))
+        .route("/coupons", routing::get(coupons).post(create_coupon))
+        .route("/parties/{id}/points", routing::get(points).post(move_points))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(program, save_program, coupons, create_coupon, points, move_points))]
+pub struct Doc;
+
+#[derive(Serialize, ToSchema)]
+pub struct LoyaltyProgram {
+    pub active: bool,
+    /// Points per whole unit of the currency spent.
+    pub points_per_unit: i64,
+    /// Months a point lasts; 0: forever.
+    pub expiry_months: u32,
+    pub minimum_redeem: i64,
+    /// 0 while none was saved.
+    pub version: i64,
+}
+
+impl From<ProgramView> for LoyaltyProgram {
+    fn from(view: ProgramView) -> Self {
+        LoyaltyProgram {
+            active: view.program.active,
+            points_per_unit: view.program.points_per_unit,
+            expiry_months: view.program.expiry_months,
+            minimum_redeem: view.program.minimum_redeem,
+            version: view.version,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/settings/loyalty", tag = "sales", security(("bearer" = [])),
+    responses((status = 200, body = LoyaltyProgram)))]
+pub async fn program(Api { state, actor }: Api) -> ApiResult<Json<LoyaltyProgram>> {
+    Ok(Json(state.app.loyalty().program(&actor).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ProgramInput {
+    /// The version the change is based on (0 for the first); a stale one gets `409 conflict`.
+    pub version: i64,
+    pub active: bool,
+    pub points_per_unit: i64,
+    pub expiry_months: u32,
+    pub minimum_redeem: i64,
+}
+
+#[utoipa::path(put, path = "/api/v1/settings/loyalty", tag = "sales", security(("bearer" = [])), request_body = ProgramInput,
+    responses((status = 200, body = LoyaltyProgram), Invalid, Forbidden, Conflict))]
+pub async fn save_program(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<ProgramInput>,
+) -> ApiResult<Json<LoyaltyProgram>> {
+    let draft = ProgramDraft {
+        points_per_unit: body.points_per_unit.to_string(),
+        expiry_months: body.expiry_months.to_string(),
+        minimum_redeem: body.minimum_redeem.to_string(),
+        active: body.active,
+    };
+    Ok(Json(state.app.loyalty().save_program(&actor, body.version, &draft).await?.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Coupon {
+    pub id: Uuid,
+    pub code: String,
+    pub kind: CouponKind,
+    /// Cents for `amount`; hundredths of a percent for `percent` (1000 is 10%).
+    pub value: i64,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub single_use: bool,
+    pub party_id: Option<Uuid>,
+    pub uses: i64,
+    pub active: bool,
+}
+
+impl From<CouponView> for Coupon {
+    fn from(view: CouponView) -> Self {
+        Coupon {
+            id: view.id,
+            code: view.code,
+            kind: view.kind,
+            value: view.value,
+            valid_from: view.valid_from,
+            valid_until: view.valid_until,
+            single_use: view.single_use,
+            party_id: view.party_id,
+            uses: view.uses,
+            active: view.active,
+        }
+    }
+}
+
+/// The 200 newest coupons.
+#[utoipa::path(get, path = "/api/v1/coupons", tag = "sales", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Coupon>)))]
+pub async fn coupons(Api { state, actor }: Api) -> ApiResult<Json<Vec<Coupon>>> {
+    Ok(Json(state.app.loyalty().coupons(&actor, None).await?.into_iter().map(Coupon::from).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CouponInput {
+    pub code: String,
+    pub kind: CouponKind,
+    /// Cents for `amount`; hundredths of a percent for `percent`.
+    pub value: i64,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    #[serde(default)]
+    pub single_use: bool,
+    /// For this customer only; anyone when left out.
+    pub party_id: Option<Uuid>,
+}
+
+/// Creates a coupon (administrators); its code is kept in capitals.
+#[utoipa::path(post, path = "/api/v1/coupons", tag = "sales", security(("bearer" = [])), request_body = CouponInput,
+    responses((status = 201, body = Coupon), Invalid, Forbidden))]
+pub async fn create_coupon(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<CouponInput>,
+) -> ApiResult<(StatusCode, Json<Coupon>)> {
+    let draft = CouponDraft {
+        code: body.code,
+        kind: body.kind.as_str().to_string(),
+        value: domain::Money(body.value).format_plain(),
+        valid_from: body.valid_from.map(|d| d.to_string()).unwrap_or_default(),
+        valid_until: body.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+        single_use: body.single_use,
+        party_id: body.party_id,
+    };
+    let coupon = state.app.loyalty().create_coupon(&actor, &draft).await?;
+    Ok((StatusCode::CREATED, Json(coupon.into())))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Points {
+    pub balance: i64,
+    pub expiring_30_days: i64,
+    pub expired_12_months: i64,
+    pub minimum_redeem: Option<i64>,
+    /// The 100 latest movements, newest first.
+    pub entries: Vec<PointsEntry>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PointsEntry {
+    pub id: Uuid,
+    /// `earned`, `reversed`, `redeemed`, `adjusted` or `expired`.
+    pub kind: String,
+    pub points: i64,
+    /// Of an earned or added lot: what is left to spend.
+    pub remaining: i64,
+    pub expires_on: Option<NaiveDate>,
+    pub sale_id: Option<Uuid>,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+#[utoipa::path(get, path = "/api/v1/parties/{id}/points", tag = "sales", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Points), NotFound))]
+pub async fn points(Api { state, actor }: Api, Id(id): Id<PartyId>) -> ApiResult<Json<Points>> {
+    let view = state.app.loyalty().points(&actor, id).await?;
+    Ok(Json(Points {
+        balance: view.balance,
+        expiring_30_days: view.expiring_30_days,
+        expired_12_months: view.expired_12_months,
+        minimum_redeem: view.minimum_redeem,
+        entries: view
+            .entries
+            .into_iter()
+            .map(|e| PointsEntry {
+                id: e.id,
+                kind: e.kind,
+                points: e.points,
+                remaining: e.remaining,
+                expires_on: e.expires_on,
+                sale_id: e.sale_id,
+                reason: e.reason,
+                at: e.at,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PointsAction {
+    /// Spends points: at least the program's minimum, at most the balance.
+    Redeem,
+    /// Adds (positive) or takes (negative) points by hand.
+    Adjust,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PointsInput {
+    pub action: PointsAction,
+    pub points: i64,
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Balance {
+    pub balance: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/parties/{id}/points", tag = "sales", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = PointsInput,
+    responses((status = 200, body = Balance), Invalid, Forbidden, NotFound))]
+pub async fn move_points(
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
+    ApiJson(body): ApiJson<PointsInput>,
+) -> ApiResult<Json<Balance>> {
+    let loyalty = state.app.loyalty();
+    let balance = match body.action {
+        PointsAction::Redeem => loyalty.redeem_points(&actor, id, body.points, &body.reason).await?,
+        PointsAction::Adjust => loyalty.adjust_points(&actor, id, body.points, &body.reason).await?,
+    };
+    Ok(Json(Balance { balance }))
+}

@@ -1,0 +1,181 @@
+//! Fidelidade: the administrator's page for the points program and the
+//! discount coupons, and the points a user adds, takes or redeems from a
+//! customer's Fidelidade tab.
+use super::components::{FieldMessages, FormOutcome, FormValues, Pairs, number, value};
+use super::customers::ProfileTab;
+use crate::AppState;
+use crate::error::PageResult;
+use crate::extract::{Form, Id, Page};
+use crate::flash::Flash;
+use crate::i18n::Tr;
+use crate::layout::{Shell, render_with_status};
+use app::AppError;
+use app::loyalty::CouponView;
+use askama::Template;
+use axum::Router;
+use axum::routing;
+use domain::loyalty::{CouponDraft, CouponKind, ProgramDraft};
+use domain::{Money, PartyId, ValidationErrors};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/loyalty", routing::get(show).post(save_program))
+        .route("/admin/coupons", routing::post(create_coupon))
+        .route("/customers/{id}/points", routing::post(move_points))
+}
+
+#[derive(Template)]
+#[template(path = "settings/loyalty.html")]
+struct LoyaltyPage {
+    t: Tr,
+    shell: Shell,
+    program: FormValues,
+    coupon: FormValues,
+    kinds: Vec<(String, String)>,
+    coupons: Vec<CouponLine>,
+    errors: FieldMessages,
+    alert: Option<String>,
+}
+
+struct CouponLine {
+    code: String,
+    value: String,
+    validity: String,
+    who: String,
+    uses: String,
+}
+
+/// A coupon's value as people read it: R$ 30,00 or 10%.
+pub fn coupon_value(t: &Tr, coupon: &CouponView) -> String {
+    match coupon.kind {
+        CouponKind::Amount => t.money(coupon.value),
+        CouponKind::Percent => format!("{}%", Money(coupon.value).format_plain().trim_end_matches(",00")),
+    }
+}
+
+async fn page(
+    page: &Page,
+    program: Option<Pairs>,
+    coupon: Option<Pairs>,
+    outcome: FormOutcome,
+) -> PageResult {
+    let loyalty = page.app().loyalty();
+    let (current, coupons) =
+        tokio::try_join!(loyalty.program(&page.actor), loyalty.coupons(&page.actor, None))?;
+    let t = page.t;
+    let program = program.unwrap_or_else(|| {
+        vec![
+            ("points_per_unit".into(), current.program.points_per_unit.to_string()),
+            ("expiry_months".into(), current.program.expiry_months.to_string()),
+            ("minimum_redeem".into(), current.program.minimum_redeem.to_string()),
+            ("active".into(), if current.program.active { "true".into() } else { String::new() }),
+            ("version".into(), current.version.to_string()),
+        ]
+    });
+    let body = LoyaltyPage {
+        program: FormValues(program),
+        coupon: FormValues(coupon.unwrap_or_default()),
+        kinds: CouponKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), t.get(&format!("coupon-kind-{}", k.as_str()))))
+            .collect(),
+        coupons: coupons
+            .iter()
+            .map(|c| CouponLine {
+                code: c.code.clone(),
+                value: coupon_value(&t, c),
+                validity: match (c.valid_from, c.valid_until) {
+                    (None, None) => t.get("coupon-always"),
+                    (from, until) => format!(
+                        "{} – {}",
+                        from.map(|d| t.date(&d)).unwrap_or_default(),
+                        until.map(|d| t.date(&d)).unwrap_or_default()
+                    ),
+                },
+                who: c.party_name.clone().unwrap_or_else(|| t.get("coupon-anyone")),
+                uses: if c.single_use { format!("{} / 1", c.uses) } else { c.uses.to_string() },
+            })
+            .collect(),
+        errors: outcome.errors,
+        alert: outcome.alert,
+        shell: page.shell("settings"),
+        t,
+    };
+    Ok(render_with_status(outcome.status, &body))
+}
+
+async fn show(page: Page) -> PageResult {
+    let outcome = FormOutcome::of(None, &page.t)?;
+    self::page(&page, None, None, outcome).await
+}
+
+async fn save_program(page: Page, Form(form): Form<Pairs>) -> PageResult {
+    let mut errors = ValidationErrors::new();
+    let version: Option<i64> = number(&form, "version", &mut errors);
+    let draft = ProgramDraft {
+        points_per_unit: value(&form, "points_per_unit").to_string(),
+        expiry_months: value(&form, "expiry_months").to_string(),
+        minimum_redeem: value(&form, "minimum_redeem").to_string(),
+        active: value(&form, "active") == "true",
+    };
+    let saved = match version {
+        Some(version) => page.app().loyalty().save_program(&page.actor, version, &draft).await,
+        None => Err(AppError::Validation(ValidationErrors::single("version", "error-not-found"))),
+    };
+    match saved {
+        Ok(_) => page.redirect_with("/admin/loyalty", Flash::notice("settings-saved")).await,
+        Err(error) => {
+            let outcome = FormOutcome::of(Some(error), &page.t)?;
+            self::page(&page, Some(form), None, outcome).await
+        }
+    }
+}
+
+async fn create_coupon(page: Page, Form(form): Form<Pairs>) -> PageResult {
+    let draft = CouponDraft {
+        code: value(&form, "code").to_string(),
+        kind: value(&form, "kind").to_string(),
+        value: value(&form, "value").to_string(),
+        valid_from: value(&form, "valid_from").to_string(),
+        valid_until: value(&form, "valid_until").to_string(),
+        single_use: value(&form, "single_use") == "true",
+        party_id: None,
+    };
+    match page.app().loyalty().create_coupon(&page.actor, &draft).await {
+        Ok(_) => page.redirect_with("/admin/loyalty", Flash::notice("coupon-created")).await,
+        Err(error) => {
+            let outcome = FormOutcome::of(Some(error), &page.t)?;
+            self::page(&page, None, Some(form), outcome).await
+        }
+    }
+}
+
+/// Adds, takes or redeems points from the customer's tab; a refusal comes
+/// back to the tab with why.
+async fn move_points(page: Page, Id(party): Id<PartyId>, Form(form): Form<Pairs>) -> PageResult {
+    let mut errors = ValidationErrors::new();
+    let typed = value(&form, "points").trim().trim_start_matches('+').to_string();
+    let points: Option<i64> = match typed.parse() {
+        Ok(points) => Some(points),
+        Err(_) => {
+            errors.add("points", "error-points-invalid");
+            None
+        }
+    };
+    let reason = value(&form, "reason");
+    let loyalty = page.app().loyalty();
+    let result = match (points, value(&form, "action")) {
+        (Some(points), "redeem") => loyalty.redeem_points(&page.actor, party, points, reason).await,
+        (Some(points), _) => loyalty.adjust_points(&page.actor, party, points, reason).await,
+        (None, _) => Err(AppError::Validation(errors)),
+    };
+    let back = ProfileTab::Loyalty.url(party, Some("loyalty"));
+    match result {
+        Ok(_) => page.redirect_with(&back, Flash::notice("points-saved")).await,
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
+            let message = errors.0.first().map_or("error-required", |e| e.message);
+            page.redirect_with(&back, Flash::warning(message, Vec::new(), "loyalty")).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
