@@ -9,6 +9,11 @@ use chrono::NaiveDate;
 use domain::OrgId;
 use domain::job::{DailyTask, FINISHED_JOBS_KEPT_DAYS, JobKind};
 
+/// The organisation's day a daily task was queued for.
+fn task_day(job: &RunningJob) -> Option<NaiveDate> {
+    job.claimed.payload.get("day").and_then(|v| v.as_str()).and_then(|d| d.parse().ok())
+}
+
 fn daily_key(task: DailyTask, day: NaiveDate) -> String {
     format!("daily:{}:{day}", task.as_str())
 }
@@ -69,6 +74,13 @@ impl Worker<'_> {
                 };
                 let expired = crate::loyalty::expire_due(self, org, day, self.now()).await?;
                 tracing::info!(org = %org, expired, "points expired");
+            }
+            DailyTask::PaymentReminders => {
+                let Some(day) = task_day(job) else {
+                    return Ok(JobOutcome::Failed("a daily task without its day".into()));
+                };
+                let queued = crate::reminders::send_due(self, org, day, self.now()).await?;
+                tracing::info!(org = %org, queued, "payment reminders queued");
             }
         }
         Ok(JobOutcome::Done)

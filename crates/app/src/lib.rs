@@ -24,6 +24,7 @@ pub mod messaging;
 pub mod parties;
 mod rate_limit;
 pub mod registry_settings;
+pub mod reminders;
 pub mod sales;
 mod secret;
 pub mod setup;

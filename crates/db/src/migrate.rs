@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(21, "0021", "sales"),
     migration!(22, "0022", "installment_payments"),
     migration!(23, "0023", "loyalty"),
+    migration!(24, "0024", "payment_reminders"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -74,6 +74,7 @@ pub enum AuditEntity {
     PartyMergeUndo,
     PartyNote,
     PartyRelationship,
+    PaymentReminders,
     Portfolio,
     Product,
     Role,
@@ -91,7 +92,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 36] = [
+    pub const ALL: [AuditEntity; 37] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -114,6 +115,7 @@ impl AuditEntity {
         AuditEntity::PartyMergeUndo,
         AuditEntity::PartyNote,
         AuditEntity::PartyRelationship,
+        AuditEntity::PaymentReminders,
         AuditEntity::Portfolio,
         AuditEntity::Product,
         AuditEntity::Role,
@@ -154,6 +156,7 @@ impl AuditEntity {
             AuditEntity::PartyMergeUndo => "party_merge_undo",
             AuditEntity::PartyNote => "party_note",
             AuditEntity::PartyRelationship => "party_relationship",
+            AuditEntity::PaymentReminders => "payment_reminders",
             AuditEntity::Portfolio => "portfolio",
             AuditEntity::Product => "product",
             AuditEntity::Role => "role",

@@ -35,6 +35,7 @@ string_enum!(
     DailyTask {
         PruneJobs = "prune_jobs",
         ExpirePoints = "expire_points",
+        PaymentReminders = "payment_reminders",
     } error "error-daily-task-invalid"
 );
 
@@ -45,6 +46,8 @@ impl DailyTask {
             DailyTask::PruneJobs => chrono::NaiveTime::from_hms_opt(3, 0, 0).expect("a valid hour"),
             // Just after midnight: points are gone on the day they expire.
             DailyTask::ExpirePoints => chrono::NaiveTime::from_hms_opt(0, 5, 0).expect("a valid hour"),
+            // When the customer reads e-mail, not in the small hours.
+            DailyTask::PaymentReminders => chrono::NaiveTime::from_hms_opt(8, 0, 0).expect("a valid hour"),
         }
     }
 

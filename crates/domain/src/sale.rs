@@ -394,6 +394,73 @@ pub fn delay_days(due_on: NaiveDate, paid_on: NaiveDate) -> i64 {
     (paid_on - due_on).num_days().max(0)
 }
 
+string_enum!(
+    /// When an installment's reminder goes: before it falls due, or after
+    /// it did and is still open.
+    ReminderKind { Before = "before", After = "after" } error "error-reminder-kind-invalid"
+);
+
+/// The organisation's reminder rule as typed: days as digits, empty for
+/// no reminder of that kind.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ReminderRuleDraft {
+    pub active: bool,
+    pub days_before: String,
+    pub days_after: String,
+    pub template_id: Option<uuid::Uuid>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ReminderRule {
+    pub active: bool,
+    pub days_before: Option<u32>,
+    pub days_after: Option<u32>,
+    pub template_id: Option<uuid::Uuid>,
+}
+
+/// The most days before or after a due date a reminder may be set to.
+pub const MAX_REMINDER_DAYS: u32 = 60;
+
+impl ReminderRuleDraft {
+    pub fn validate(&self) -> Result<ReminderRule, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let mut days = |field: &'static str, typed: &str| match typed.trim() {
+            "" => None,
+            typed => typed.parse().ok().filter(|d| *d <= MAX_REMINDER_DAYS).or_else(|| {
+                errors.add(field, "error-reminder-days-invalid");
+                None
+            }),
+        };
+        let days_before = days("days_before", &self.days_before);
+        let days_after = days("days_after", &self.days_after);
+        if self.active && self.template_id.is_none() {
+            errors.add("template_id", "error-required");
+        }
+        if self.active && days_before.is_none() && days_after.is_none() && errors.is_empty() {
+            errors.add("days_before", "error-reminder-no-days");
+        }
+        errors.into_result()?;
+        Ok(ReminderRule { active: self.active, days_before, days_after, template_id: self.template_id })
+    }
+}
+
+impl ReminderRule {
+    /// The due dates a reminder of `kind` is owed for on `today`: a window
+    /// of a week, so a day the worker was down is caught up.
+    pub fn due_window(&self, kind: ReminderKind, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        match kind {
+            ReminderKind::Before => {
+                let days = i64::from(self.days_before?);
+                Some((today + chrono::Duration::days(days.min(1)), today + chrono::Duration::days(days)))
+            }
+            ReminderKind::After => {
+                let last = today - chrono::Duration::days(i64::from(self.days_after?));
+                Some((last - chrono::Duration::days(7), last))
+            }
+        }
+    }
+}
+
 /// A party's purchases in figures, as lists and the relationship engine
 /// read them: cancelled sales count for nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -538,6 +605,26 @@ mod tests {
         assert_eq!(errors.fields().collect::<Vec<_>>(), ["amount", "paid_on"]);
         assert_eq!(delay_days(NaiveDate::from_ymd_opt(2027, 1, 1).expect("date"), today), 10);
         assert_eq!(delay_days(today, NaiveDate::from_ymd_opt(2027, 1, 1).expect("date")), 0);
+    }
+
+    #[test]
+    fn reminders_are_owed_in_their_window() {
+        let today = NaiveDate::from_ymd_opt(2027, 1, 10).expect("day");
+        let rule = ReminderRuleDraft {
+            active: true,
+            days_before: "3".into(),
+            days_after: "5".into(),
+            template_id: Some(uuid::Uuid::nil()),
+        };
+        let rule = rule.validate().expect("valid");
+        let day = |d| NaiveDate::from_ymd_opt(2027, 1, d).expect("day");
+        assert_eq!(rule.due_window(ReminderKind::Before, today), Some((day(11), day(13))));
+        assert_eq!(
+            rule.due_window(ReminderKind::After, today),
+            Some((NaiveDate::from_ymd_opt(2026, 12, 29).expect("day"), day(5)))
+        );
+        let none = ReminderRuleDraft { active: true, ..Default::default() }.validate().expect_err("refused");
+        assert_eq!(none.fields().collect::<Vec<_>>(), ["template_id"]);
     }
 
     #[test]

@@ -45,11 +45,16 @@ async fn daily_tasks_run_once_a_day_at_the_local_hour(t: TestDb) {
     assert_eq!(app.worker().schedule_daily_tasks().await.expect("schedule"), 1, "03:00 in São Paulo");
     assert_eq!(app.worker().schedule_daily_tasks().await.expect("schedule"), 0, "once a day");
     clock.advance(chrono::Duration::hours(5));
-    assert_eq!(app.worker().schedule_daily_tasks().await.expect("schedule"), 0, "later that day too");
-    assert_eq!(app.worker().run_due_jobs().await.expect("run"), 2);
+    assert_eq!(
+        app.worker().schedule_daily_tasks().await.expect("schedule"),
+        1,
+        "08:00: only the payment reminders"
+    );
+    assert_eq!(app.worker().schedule_daily_tasks().await.expect("schedule"), 0, "each once");
+    assert_eq!(app.worker().run_due_jobs().await.expect("run"), 3);
     let overview = app.worker().overview(&admin).await.expect("overview");
     assert_eq!(count(&overview, JobKind::SendMessage, JobState::Cancelled), 0, "the old job was pruned");
-    assert_eq!(count(&overview, JobKind::Daily, JobState::Done), 2);
+    assert_eq!(count(&overview, JobKind::Daily, JobState::Done), 3);
     assert!(overview.failed.is_empty());
 
     clock.advance(at("2026-12-04T05:59:00Z") - at("2026-12-03T11:00:00Z"));

@@ -382,3 +382,63 @@ async fn points_expire_on_their_day_in_the_organisations_time_zone(t: TestDb) {
     assert_eq!(history[0].action, "timeline-points-expired");
 }
 db_test!(points_expire_on_their_day_in_the_organisations_time_zone);
+
+async fn sent(app: &App, admin: &Actor, party: PartyId) -> usize {
+    let query = app::messaging::OutboxQuery { party: Some(party), ..Default::default() };
+    app.messages().outbox(admin, &query).await.expect("outbox").len()
+}
+
+async fn reminders_go_once_to_whoever_allows_email(t: TestDb) {
+    let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).expect("instant").to_utc();
+    let clock = Clock::fixed(at("2027-01-10T12:00:00Z"));
+    let (app, admin) = app_with_admin_on(&t, Settings::default(), clock.clone()).await;
+    catalogue(&app, &admin).await;
+    let template = domain::message::TemplateDraft {
+        name: "Lembrete".into(),
+        locale: domain::Locale::PtBr,
+        subject: "{{ cliente.primeiro_nome }}, sua parcela vence em breve".into(),
+        body: "<p>Olá {{ cliente.primeiro_nome }}, sua parcela do crediário vence em breve.</p>".into(),
+    };
+    let template = app.messages().save_template(&admin, None, 0, template).await.expect("template");
+    let person = |name: &str, email: &str, consents: Vec<String>| PartyInput {
+        draft: PartyDraft { full_name: name.into(), emails: vec![email.into()], ..Default::default() },
+        consents,
+    };
+    let ana =
+        app.parties().create_party(&admin, person("Ana Lima", "ana@exemplo.com", vec!["email".into()])).await;
+    let ana = PartyId(ana.expect("ana").party.id);
+    let bruno =
+        app.parties().create_party(&admin, person("Bruno Souza", "bruno@exemplo.com", Vec::new())).await;
+    let bruno = PartyId(bruno.expect("bruno").party.id);
+    for (party, first_due) in [(ana, "2027-01-12"), (bruno, "2027-01-12")] {
+        let mut draft = sale("01", "2026-12-01T10:00", &[("OLEO", "2")], "store_credit", "2");
+        draft.first_due = first_due.into();
+        app.sales().record_sale(&admin, party, &draft).await.expect("sale");
+    }
+    let rule = domain::sale::ReminderRuleDraft {
+        active: true,
+        days_before: "3".into(),
+        days_after: "5".into(),
+        template_id: Some(template.id),
+    };
+    app.sales().save_reminder_rule(&admin, 0, &rule).await.expect("rule");
+
+    // 08:00 in São Paulo on the 10th: the installments due on the 12th are reminded.
+    app.worker().schedule_daily_tasks().await.expect("schedule");
+    crate::run_jobs(&app).await;
+    assert_eq!(sent(&app, &admin, ana).await, 1, "Ana allows e-mail");
+    assert_eq!(sent(&app, &admin, bruno).await, 0, "Bruno does not");
+    let view = app.sales().reminder_rule(&admin).await.expect("rule");
+    assert_eq!(view.last_30_days, vec![("no_consent".to_string(), 1), ("queued".to_string(), 1)]);
+
+    // The next day nothing is owed again; on the 17th the first installments are five days late.
+    clock.advance(chrono::Duration::days(1));
+    app.worker().schedule_daily_tasks().await.expect("schedule");
+    crate::run_jobs(&app).await;
+    assert_eq!(sent(&app, &admin, ana).await, 1, "once per installment and kind");
+    clock.advance(chrono::Duration::days(6));
+    app.worker().schedule_daily_tasks().await.expect("schedule");
+    crate::run_jobs(&app).await;
+    assert_eq!(sent(&app, &admin, ana).await, 2, "the overdue reminder");
+}
+db_test!(reminders_go_once_to_whoever_allows_email);

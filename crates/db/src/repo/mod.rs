@@ -17,6 +17,7 @@ pub mod message_template;
 pub mod organisation;
 pub mod party;
 pub mod registry_settings;
+pub mod reminder;
 pub mod sale;
 pub mod session;
 pub mod smtp;

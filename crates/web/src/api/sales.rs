@@ -28,10 +28,22 @@ pub fn routes() -> Router<AppState> {
         .route("/sales/{id}/cancel", routing::post(cancel))
         .route("/sales/bulk", routing::post(bulk))
         .route("/installments/{id}/payments", routing::post(pay))
+        .route("/settings/payment-reminders", routing::get(reminder_rule).put(save_reminder_rule))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(list, create, figures, installments, get, cancel, bulk, pay))]
+#[openapi(paths(
+    list,
+    create,
+    figures,
+    installments,
+    get,
+    cancel,
+    bulk,
+    pay,
+    reminder_rule,
+    save_reminder_rule
+))]
 pub struct Doc;
 
 /// A sale as sent: the store and products by their codes.
@@ -448,4 +460,69 @@ impl From<InstallmentView> for Installment {
             version: view.version,
         }
     }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReminderRule {
+    pub active: bool,
+    /// Days before an installment falls due; none: no reminder before.
+    pub days_before: Option<u32>,
+    /// Days after it fell due, still open; none: no reminder after.
+    pub days_after: Option<u32>,
+    /// The e-mail template sent.
+    pub template_id: Option<Uuid>,
+    /// Who the e-mails go out in the name of: whoever saved the rule.
+    pub sender_name: Option<String>,
+    /// 0 while none was saved.
+    pub version: i64,
+}
+
+impl From<app::reminders::ReminderRuleView> for ReminderRule {
+    fn from(view: app::reminders::ReminderRuleView) -> Self {
+        ReminderRule {
+            active: view.rule.active,
+            days_before: view.rule.days_before,
+            days_after: view.rule.days_after,
+            template_id: view.rule.template_id,
+            sender_name: view.sender_name,
+            version: view.version,
+        }
+    }
+}
+
+/// The payment reminders' rule (administrators).
+#[utoipa::path(get, path = "/api/v1/settings/payment-reminders", tag = "sales", security(("bearer" = [])),
+    responses((status = 200, body = ReminderRule), Forbidden))]
+pub async fn reminder_rule(Api { state, actor }: Api) -> ApiResult<Json<ReminderRule>> {
+    Ok(Json(state.app.sales().reminder_rule(&actor).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReminderRuleInput {
+    /// The version the change is based on (0 for the first); a stale one gets `409 conflict`.
+    pub version: i64,
+    pub active: bool,
+    pub days_before: Option<u32>,
+    pub days_after: Option<u32>,
+    pub template_id: Option<Uuid>,
+}
+
+/// Saves the rule: each day at 08:00 in the organisation's zone, an e-mail
+/// from the template goes, once, for each open installment falling due in
+/// `days_before` days and each `days_after` days late, to customers who
+/// allow e-mail, in the name of whoever saved the rule.
+#[utoipa::path(put, path = "/api/v1/settings/payment-reminders", tag = "sales", security(("bearer" = [])), request_body = ReminderRuleInput,
+    responses((status = 200, body = ReminderRule), Invalid, Forbidden, Conflict))]
+pub async fn save_reminder_rule(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<ReminderRuleInput>,
+) -> ApiResult<Json<ReminderRule>> {
+    let days = |d: Option<u32>| d.map(|d| d.to_string()).unwrap_or_default();
+    let draft = domain::sale::ReminderRuleDraft {
+        active: body.active,
+        days_before: days(body.days_before),
+        days_after: days(body.days_after),
+        template_id: body.template_id,
+    };
+    Ok(Json(state.app.sales().save_reminder_rule(&actor, body.version, &draft).await?.into()))
 }

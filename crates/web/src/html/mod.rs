@@ -14,6 +14,7 @@ mod login;
 mod loyalty;
 mod messages;
 mod preferences;
+mod reminders;
 mod sales;
 mod settings;
 mod vehicles;
@@ -44,4 +45,5 @@ pub fn routes() -> Router<AppState> {
         .merge(catalogue::routes())
         .merge(sales::routes())
         .merge(loyalty::routes())
+        .merge(reminders::routes())
 }

@@ -390,3 +390,45 @@ async fn points_and_a_coupon_from_the_pages_and_the_api(t: TestApp) {
     assert_eq!((coupons[0]["code"].as_str(), coupons[0]["uses"].as_i64()), (Some("NATAL10"), Some(1)));
 }
 web_test!(points_and_a_coupon_from_the_pages_and_the_api);
+
+async fn the_reminder_rule_from_its_page_and_the_api(t: TestApp) {
+    let (client, csrf) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let page = t.html(&client, "/admin/reminders").await;
+    assert!(page.contains("id=\"reminders-form\"") && page.contains("id=\"reminders-none\""), "{page}");
+    // As the browser sends it: off, 3 and 5 days, no template chosen.
+    let mut form = vec![
+        ("csrf_token", csrf.clone()),
+        ("version", "0".to_string()),
+        ("days_before", "3".into()),
+        ("days_after", "5".into()),
+        ("template_id", String::new()),
+    ];
+    let saved = client.post(t.url("/admin/reminders")).form(&form).send().await.expect("POST");
+    assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/reminders"));
+    form[1].1 = "1".into();
+    form.push(("active", "true".into()));
+    let refused = client.post(t.url("/admin/reminders")).form(&form).send().await.expect("POST");
+    assert_eq!(refused.status(), 422, "switched on without a template");
+    let page = refused.text().await.expect("body");
+    assert!(page.contains("Preencha este campo."), "{page}");
+
+    let template = json!({ "name": "Lembrete", "locale": "pt-BR", "subject": "Sua parcela", "body": "<p>Olá {{ cliente.primeiro_nome }}</p>" });
+    let created: Value = t
+        .api_send(reqwest::Method::POST, &bearer, "/api/v1/message-templates", template)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let rule = json!({ "version": 1, "active": true, "days_before": 2, "days_after": null, "template_id": created["id"] });
+    let saved = t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/payment-reminders", rule).await;
+    assert_eq!(saved.status(), 200);
+    let saved: Value = saved.json().await.expect("json");
+    assert_eq!(
+        (saved["active"].as_bool(), saved["days_before"].as_i64(), saved["version"].as_i64()),
+        (Some(true), Some(2), Some(2))
+    );
+    let page = t.html(&client, "/admin/reminders").await;
+    assert!(page.contains("id=\"reminders-sender\"") && page.contains("checked"), "{page}");
+}
+web_test!(the_reminder_rule_from_its_page_and_the_api);

@@ -141,6 +141,7 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         "/admin/stores".into(),
         "/admin/products".into(),
         "/admin/loyalty".into(),
+        "/admin/reminders".into(),
         format!("/customers/{party}?tab=loyalty"),
     ];
     let keys = message_keys();

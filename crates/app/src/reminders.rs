@@ -1,0 +1,157 @@
+//! Lembretes de cobrança (seed 001): the organisation's rule, and the daily
+//! task that queues an e-mail from its template for each open installment
+//! falling due soon or overdue, in the name of the user who saved the rule.
+//! The outbox checks the customer's consent when it takes the message and
+//! again when it sends it; each installment gets each kind once.
+use crate::messaging::EmailContent;
+use crate::{Actor, App, AppError, Sales};
+use chrono::{DateTime, NaiveDate, Utc};
+use db::repo::reminder as repo;
+use domain::access::Permission;
+use domain::audit::{AuditAction, AuditEntity};
+use domain::sale::{ReminderKind, ReminderRule, ReminderRuleDraft};
+use domain::{OrgId, PartyId, UserId};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReminderRuleView {
+    pub rule: ReminderRule,
+    /// Who the e-mails go out in the name of.
+    pub sender_name: Option<String>,
+    /// 0 while none was saved.
+    pub version: i64,
+    /// Reminders of the last 30 days by outcome (`queued`, `no_address`,
+    /// `no_consent`, `out_of_reach`, `refused`).
+    pub last_30_days: Vec<(String, i64)>,
+}
+
+impl Sales<'_> {
+    pub async fn reminder_rule(&self, actor: &Actor) -> Result<ReminderRuleView, AppError> {
+        actor.require(Permission::Administer)?;
+        let since = self.now() - chrono::Duration::days(30);
+        let (row, last_30_days) = tokio::try_join!(
+            repo::rule(&self.db, actor.org_id),
+            repo::outcomes_since(&self.db, actor.org_id, since)
+        )?;
+        let Some(row) = row else {
+            let rule =
+                ReminderRule { active: false, days_before: Some(3), days_after: Some(5), template_id: None };
+            return Ok(ReminderRuleView { rule, sender_name: None, version: 0, last_30_days });
+        };
+        let sender = db::repo::user::get(&self.db, actor.org_id, UserId(row.sender_id)).await?;
+        Ok(ReminderRuleView {
+            rule: ReminderRule {
+                active: row.active,
+                days_before: row.days_before.map(|d| d.max(0) as u32),
+                days_after: row.days_after.map(|d| d.max(0) as u32),
+                template_id: row.template_id,
+            },
+            sender_name: sender.map(|u| u.display_name),
+            version: row.version,
+            last_30_days,
+        })
+    }
+
+    /// Saves the rule (administrators); the e-mails go out in the name of
+    /// whoever saves it. Refused if saved since `version`.
+    #[tracing::instrument(skip_all)]
+    pub async fn save_reminder_rule(
+        &self,
+        actor: &Actor,
+        version: i64,
+        draft: &ReminderRuleDraft,
+    ) -> Result<ReminderRuleView, AppError> {
+        actor.require_admin()?;
+        let rule = draft.validate()?;
+        if let Some(template) = rule.template_id {
+            self.messages()
+                .template(actor, template)
+                .await
+                .map_err(|_| domain::ValidationErrors::single("template_id", "error-not-found"))?;
+        }
+        let mut change = self.change(actor).await?;
+        let at = change.at;
+        if !repo::save_rule(&mut change.tx, actor.org_id, version, &rule, actor.user_id, at).await? {
+            drop(change);
+            return Err(AppError::Conflict { by: String::new(), at });
+        }
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::PaymentReminders,
+                None,
+                None,
+                serde_json::to_value(rule).ok(),
+            )
+            .await?;
+        change.commit().await?;
+        self.reminder_rule(actor).await
+    }
+}
+
+/// Queues the reminders owed on `today` for one organisation; how many
+/// e-mails were queued.
+pub(crate) async fn send_due(
+    app: &App,
+    org: OrgId,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let Some(row) = repo::rule(&app.db, org).await? else { return Ok(0) };
+    let (Some(template), true) = (row.template_id, row.active) else { return Ok(0) };
+    let rule = ReminderRule {
+        active: row.active,
+        days_before: row.days_before.map(|d| d.max(0) as u32),
+        days_after: row.days_after.map(|d| d.max(0) as u32),
+        template_id: row.template_id,
+    };
+    let Some(sender) = db::repo::user::get(&app.db, org, UserId(row.sender_id)).await? else { return Ok(0) };
+    let sender = sender.into_user();
+    if !sender.active {
+        tracing::warn!(org = %org, "the reminders' sender is no longer active: nothing sent");
+        return Ok(0);
+    }
+    let actor = app.access().actor_for(sender, None).await?;
+    let mut queued = 0;
+    for kind in ReminderKind::ALL {
+        let Some(window) = rule.due_window(*kind, today) else { continue };
+        for (installment, party) in repo::owed(&app.db, org, *kind, window).await? {
+            let mut tx = app.db.begin().await?;
+            let Some(claimed) = repo::claim(&mut tx, org, installment, *kind, now).await? else { continue };
+            tx.commit().await?;
+            let (outcome, message) = remind(app, &actor, PartyId(party), template).await?;
+            queued += usize::from(message.is_some());
+            let mut tx = app.db.begin().await?;
+            repo::settle(&mut tx, claimed, outcome, message).await?;
+            tx.commit().await?;
+        }
+    }
+    Ok(queued)
+}
+
+/// One reminder: the outcome, and the message when one was queued.
+async fn remind(
+    app: &App,
+    actor: &Actor,
+    party: PartyId,
+    template: uuid::Uuid,
+) -> Result<(&'static str, Option<uuid::Uuid>), AppError> {
+    let messages = app.messages();
+    let reachable = match messages.reachable(actor, party).await {
+        Ok(found) => found,
+        Err(AppError::NotFound | AppError::Forbidden | AppError::Merged { .. }) => {
+            return Ok(("out_of_reach", None));
+        }
+        Err(other) => return Err(other),
+    };
+    let Some(address) = reachable.emails.first() else { return Ok(("no_address", None)) };
+    if !reachable.consent.allows(domain::message::MessageChannel::Email.consent()) {
+        return Ok(("no_consent", None));
+    }
+    match messages.queue_email(actor, party, address, EmailContent::Template(template)).await {
+        Ok(id) => Ok(("queued", Some(id.0))),
+        Err(AppError::Validation(_)) => Ok(("refused", None)),
+        Err(AppError::NotFound | AppError::Forbidden | AppError::Merged { .. }) => Ok(("out_of_reach", None)),
+        Err(other) => Err(other),
+    }
+}
