@@ -488,6 +488,9 @@ impl Demo<'_> {
         let profiled = generator.await.map_err(|e| AppError::Internal(e.to_string()))?;
         let written = written?;
         self.load_demo_profiles(org_id, seed, &profiled, &portfolios).await?;
+        let buyers: Vec<PartyId> = profiled.iter().map(|(id, _, _)| *id).collect();
+        let sales = self.load_demo_sales(org_id, seed, &buyers).await?;
+        tracing::info!(sales, "demo sales loaded");
         // A bulk load changes the data's shape more than any day of use.
         self.db.refresh_statistics().await?;
         Ok(DemoLoad { created: written, seconds: started.elapsed().as_secs_f64() })

@@ -14,6 +14,7 @@ mod daily;
 pub mod dashboard;
 pub mod demo;
 mod demo_profiles;
+mod demo_sales;
 mod error;
 mod handles;
 pub mod interactions;

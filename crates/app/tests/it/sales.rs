@@ -442,3 +442,45 @@ async fn reminders_go_once_to_whoever_allows_email(t: TestDb) {
     assert_eq!(sent(&app, &admin, ana).await, 2, "the overdue reminder");
 }
 db_test!(reminders_go_once_to_whoever_allows_email);
+
+async fn the_demo_has_stores_a_catalogue_and_three_years_of_purchases(t: TestDb) {
+    let (app, admin) = crate::app_with_demo(&t).await;
+    let org = app.demo().demo_organisation().await.expect("org").expect("demo org");
+    app.demo().load_demo_parties(org, 400, 3).await.expect("load");
+    assert_eq!(app.catalogue().stores(&admin).await.expect("stores").len(), 3);
+    let products = app.catalogue().products(&admin, "", false, None).await.expect("products").products;
+    assert!(products.len() >= 10 && products.iter().all(|p| p.group.is_some()), "{products:?}");
+    // The oldest hundred and the newest hundred of the 400: the first 300 are the ones who buy.
+    let mut first = Vec::new();
+    for dir in ["asc", "desc"] {
+        let query = app::parties::PartyQuery {
+            sort: Some("newest".into()),
+            dir: Some(dir.into()),
+            limit: Some(100),
+            ..Default::default()
+        };
+        first.extend(app.parties().list_parties(&admin, &query).await.expect("list").items);
+    }
+    let mut buyers = Vec::new();
+    for party in &first {
+        if app.sales().figures(&admin, PartyId(party.id)).await.expect("figures").purchase_count > 0 {
+            buyers.push(party.id);
+        }
+    }
+    assert!(buyers.len() > 50, "most of the first 300 customers bought: {}", buyers.len());
+    let (mut overdue, mut late_payers) = (0, 0);
+    for buyer in buyers.iter().take(100) {
+        let party = PartyId(*buyer);
+        let kept = app.sales().kept_summary(&admin, party).await.expect("kept");
+        assert_eq!(kept, app.sales().recomputed_summary(&admin, party).await.expect("recomputed"));
+        let credit = app.sales().figures(&admin, party).await.expect("figures").credit.expect("credit");
+        overdue += usize::from(credit.days_overdue > 0);
+        late_payers += usize::from(credit.average_delay_days.is_some_and(|d| d > 0.0));
+        assert!(app.loyalty().points(&admin, party).await.expect("points").balance >= 0);
+    }
+    assert!(overdue > 0 && late_payers > 0, "some are late ({overdue}), some paid late ({late_payers})");
+    let again = app.demo().load_demo_parties(org, 10, 4).await;
+    assert!(again.is_ok(), "a second load leaves the stores and catalogue alone");
+    assert_eq!(app.catalogue().stores(&admin).await.expect("stores").len(), 3);
+}
+db_test!(the_demo_has_stores_a_catalogue_and_three_years_of_purchases);

@@ -438,3 +438,21 @@ pub async fn pay(
         updated == 1
     }))
 }
+
+/// A sale's installments, inside its transaction.
+pub async fn installments_of_sale(
+    tx: &mut Tx,
+    org_id: OrgId,
+    sale: Uuid,
+) -> Result<Vec<InstallmentRow>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT id, sale_id, party_id, number, due_on, amount, paid, paid_on, cancelled, version FROM installments
+             WHERE org_id = $1 AND sale_id = $2 ORDER BY number",
+        )
+        .bind(org_id.0)
+        .bind(sale)
+        .fetch_all(&mut *conn)
+        .await?
+    }))
+}
