@@ -1,0 +1,185 @@
+//! Issue 14's speed goals, on SQLite (or the PostgreSQL database in
+//! `VINCULO_BENCH_DATABASE`, emptied first): a sale recorded through the use
+//! case (items, a credit sale's installments, the party's figures, points
+//! and history in one transaction), against a note added to a customer in
+//! the same run as the baseline write; the reads of the Compras and
+//! Financeiro tabs for a customer with 500 purchases and 100+ installments;
+//! and the ERP's bulk endpoint's rate in batches of 1,000. Run with
+//! `cargo bench -p vinculo --bench sales`.
+use app::parties::PartyInput;
+use app::sales::BulkSale;
+use app::{App, Settings};
+use domain::PartyId;
+use domain::catalogue::{ProductDraft, StoreDraft};
+use domain::loyalty::ProgramDraft;
+use domain::party::PartyDraft;
+use domain::sale::{SaleDraft, SaleItemDraft};
+use std::time::Instant;
+
+const SALES: usize = 2_000;
+const CUSTOMERS: usize = 200;
+const PROFILE_SALES: usize = 500;
+const PROFILE_READS: usize = 300;
+const BULK_BATCHES: usize = 10;
+const BULK_SIZE: usize = 1_000;
+
+fn percentile(samples: &mut [f64], p: f64) -> f64 {
+    samples.sort_by(|a, b| a.total_cmp(b));
+    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
+}
+
+async fn database() -> (db::Db, Option<tempfile::TempDir>) {
+    if let Ok(url) = std::env::var("VINCULO_BENCH_DATABASE") {
+        let admin = sqlx::PgPool::connect(&url).await.expect("connect");
+        sqlx::query("DROP SCHEMA IF EXISTS sales_bench CASCADE").execute(&admin).await.expect("drop");
+        sqlx::query("CREATE SCHEMA sales_bench").execute(&admin).await.expect("schema");
+        let separator = if url.contains('?') { '&' } else { '?' };
+        let db = db::Db::connect(&format!("{url}{separator}options[search_path]=sales_bench,public"))
+            .await
+            .expect("open");
+        db::migrate::run(&db).await.expect("migrate");
+        return (db, None);
+    }
+    let dir = tempfile::tempdir().expect("folder");
+    let db =
+        db::Db::connect(&format!("sqlite://{}", dir.path().join("sales.db").display())).await.expect("open");
+    db::migrate::run(&db).await.expect("migrate");
+    (db, Some(dir))
+}
+
+fn sale(n: usize) -> SaleDraft {
+    let on_credit = n.is_multiple_of(3);
+    SaleDraft {
+        store: format!("0{}", 1 + n % 3),
+        items: (0..1 + n % 3)
+            .map(|i| SaleItemDraft {
+                product: format!("P{:02}", (n + i * 7) % 20),
+                quantity: "1".into(),
+                ..Default::default()
+            })
+            .collect(),
+        payment: if on_credit { "store_credit".into() } else { "card".into() },
+        installments: if on_credit { "3".into() } else { String::new() },
+        ..Default::default()
+    }
+}
+
+fn report(name: &str, samples: &mut [f64]) -> f64 {
+    let median = percentile(samples, 0.5);
+    let p99 = percentile(samples, 0.99);
+    println!("{name}: median {median:.2} ms, p99 {p99:.2} ms ({} samples)", samples.len());
+    p99
+}
+
+#[tokio::main]
+async fn main() {
+    let (db, _dir) = database().await;
+    let backend = format!("{:?}", db.backend());
+    let app = App::new(db, Settings::default());
+    let admin_input = app::users::NewUserInput {
+        email: "bench@loja.test".into(),
+        display_name: "Bench".into(),
+        password: "senha-do-benchmark".into(),
+        role: "admin".into(),
+        ..Default::default()
+    };
+    app.setup().operator_create_user("Bench", admin_input).await.expect("admin");
+    let login = app::auth::LoginInput {
+        email: "bench@loja.test",
+        password: "senha-do-benchmark",
+        ip: None,
+        user_agent: None,
+    };
+    let admin = app.auth().login(login).await.expect("login").actor;
+    for n in 1..=3 {
+        let store = StoreDraft { code: format!("0{n}"), name: format!("Loja {n}"), cnpj: String::new() };
+        app.catalogue().create_store(&admin, &store).await.expect("store");
+    }
+    for n in 0..20 {
+        let product = ProductDraft {
+            code: format!("P{n:02}"),
+            name: format!("Produto {n}"),
+            price: format!("{},90", 50 + n * 37),
+            group: format!("Grupo {}", n % 4),
+            active: true,
+            ..Default::default()
+        };
+        app.catalogue().create_product(&admin, &product).await.expect("product");
+    }
+    let program = ProgramDraft {
+        points_per_unit: "1".into(),
+        expiry_months: "12".into(),
+        minimum_redeem: "100".into(),
+        active: true,
+    };
+    app.loyalty().save_program(&admin, 0, &program).await.expect("program");
+    let mut customers = Vec::new();
+    for n in 0..CUSTOMERS + BULK_SIZE {
+        let draft = PartyDraft { full_name: format!("Cliente {n}"), ..Default::default() };
+        let input = PartyInput { draft, consents: Vec::new() };
+        customers.push(PartyId(app.parties().create_party(&admin, input).await.expect("customer").party.id));
+    }
+    println!("sales bench on {backend}");
+
+    // The baseline write and the sale, interleaved so both see the same machine.
+    let (mut notes, mut sales) = (Vec::new(), Vec::new());
+    for n in 0..SALES {
+        let party = customers[n % CUSTOMERS];
+        let started = Instant::now();
+        app.parties().add_note(&admin, party, "Ligou perguntando do pedido.").await.expect("note");
+        notes.push(started.elapsed().as_secs_f64() * 1000.0);
+        let started = Instant::now();
+        app.sales().record_sale(&admin, party, &sale(n)).await.expect("sale");
+        sales.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let note_p99 = report("baseline: a note added to a customer", &mut notes);
+    let sale_p99 = report("a sale recorded through the use case", &mut sales);
+    println!("  sale p99 / note p99: {:.1}×", sale_p99 / note_p99);
+
+    // One customer with 500 purchases, a third on credit in three.
+    let big = customers[0];
+    let already = app.sales().figures(&admin, big).await.expect("figures").purchase_count as usize;
+    for n in already..PROFILE_SALES {
+        app.sales().record_sale(&admin, big, &sale(n)).await.expect("sale");
+    }
+    let installments = app.sales().installments(&admin, big).await.expect("installments").len();
+    let mut reads = Vec::new();
+    for _ in 0..PROFILE_READS {
+        let started = Instant::now();
+        let sales = app.sales();
+        let (figures, page, owed) = tokio::try_join!(
+            sales.figures(&admin, big),
+            sales.sales_of(&admin, big, None),
+            sales.installments(&admin, big)
+        )
+        .expect("reads");
+        assert!(figures.purchase_count >= PROFILE_SALES as i64 && !page.sales.is_empty() && !owed.is_empty());
+        reads.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    report(
+        &format!(
+            "the Compras and Financeiro reads, {PROFILE_SALES} purchases and {installments} installments"
+        ),
+        &mut reads,
+    );
+
+    // The ERP's batches: 1,000 sales each, to 1,000 customers.
+    let started = Instant::now();
+    let mut created = 0;
+    for batch in 0..BULK_BATCHES {
+        let rows: Vec<BulkSale> = (0..BULK_SIZE)
+            .map(|n| BulkSale {
+                external_id: format!("NF-{batch}-{n}"),
+                party_id: customers[CUSTOMERS + n],
+                sale: sale(n),
+            })
+            .collect();
+        let outcomes = app.sales().record_bulk(&admin, &rows).await.expect("batch");
+        created += outcomes.iter().filter(|o| matches!(o, app::sales::BulkOutcome::Created(_))).count();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "bulk endpoint's use case: {created} sales in {seconds:.1} s, {:.0} sales/s",
+        created as f64 / seconds
+    );
+}
