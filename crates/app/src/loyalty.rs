@@ -350,7 +350,7 @@ impl Loyalty<'_> {
             .audit(AuditAction::Create, AuditEntity::Coupon, Some(id.to_string()), None, Some(after))
             .await?;
         change.commit().await?;
-        self.coupons(actor, None).await?.into_iter().find(|c| c.id == id).ok_or(AppError::NotFound)
+        repo::coupon(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?.try_into()
     }
 }
 

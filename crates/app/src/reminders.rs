@@ -25,6 +25,15 @@ pub struct ReminderRuleView {
     pub last_30_days: Vec<(String, i64)>,
 }
 
+fn rule_of(row: &repo::RuleRow) -> ReminderRule {
+    ReminderRule {
+        active: row.active,
+        days_before: row.days_before.map(|d| d.max(0) as u32),
+        days_after: row.days_after.map(|d| d.max(0) as u32),
+        template_id: row.template_id,
+    }
+}
+
 impl Sales<'_> {
     pub async fn reminder_rule(&self, actor: &Actor) -> Result<ReminderRuleView, AppError> {
         actor.require(Permission::Administer)?;
@@ -40,12 +49,7 @@ impl Sales<'_> {
         };
         let sender = db::repo::user::get(&self.db, actor.org_id, UserId(row.sender_id)).await?;
         Ok(ReminderRuleView {
-            rule: ReminderRule {
-                active: row.active,
-                days_before: row.days_before.map(|d| d.max(0) as u32),
-                days_after: row.days_after.map(|d| d.max(0) as u32),
-                template_id: row.template_id,
-            },
+            rule: rule_of(&row),
             sender_name: sender.map(|u| u.display_name),
             version: row.version,
             last_30_days,
@@ -99,12 +103,7 @@ pub(crate) async fn send_due(
 ) -> Result<usize, AppError> {
     let Some(row) = repo::rule(&app.db, org).await? else { return Ok(0) };
     let (Some(template), true) = (row.template_id, row.active) else { return Ok(0) };
-    let rule = ReminderRule {
-        active: row.active,
-        days_before: row.days_before.map(|d| d.max(0) as u32),
-        days_after: row.days_after.map(|d| d.max(0) as u32),
-        template_id: row.template_id,
-    };
+    let rule = rule_of(&row);
     let Some(sender) = db::repo::user::get(&app.db, org, UserId(row.sender_id)).await? else { return Ok(0) };
     let sender = sender.into_user();
     if !sender.active {

@@ -7,6 +7,9 @@
 //! for five seconds, the worker running) gives the latency from queueing
 //! to the server's acceptance. The process's resident memory is sampled
 //! before, during and after. Run with `cargo bench -p vinculo --bench outbox`.
+mod support;
+use support::{database, percentile};
+
 use app::messaging::EmailContent;
 use app::parties::PartyInput;
 use app::{App, Settings};
@@ -27,30 +30,6 @@ fn resident_mib() -> f64 {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
-}
-
-fn percentile(samples: &mut [f64], p: f64) -> f64 {
-    samples.sort_by(|a, b| a.total_cmp(b));
-    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
-}
-
-async fn database() -> (db::Db, Option<tempfile::TempDir>) {
-    if let Ok(url) = std::env::var("VINCULO_BENCH_DATABASE") {
-        let admin = sqlx::PgPool::connect(&url).await.expect("connect");
-        sqlx::query("DROP SCHEMA IF EXISTS outbox_bench CASCADE").execute(&admin).await.expect("drop");
-        sqlx::query("CREATE SCHEMA outbox_bench").execute(&admin).await.expect("schema");
-        let separator = if url.contains('?') { '&' } else { '?' };
-        let db = db::Db::connect(&format!("{url}{separator}options[search_path]=outbox_bench,public"))
-            .await
-            .expect("open");
-        db::migrate::run(&db).await.expect("migrate");
-        return (db, None);
-    }
-    let dir = tempfile::tempdir().expect("folder");
-    let db =
-        db::Db::connect(&format!("sqlite://{}", dir.path().join("outbox.db").display())).await.expect("open");
-    db::migrate::run(&db).await.expect("migrate");
-    (db, Some(dir))
 }
 
 /// A receiver that only counts: the bench measures the sender.
@@ -75,7 +54,7 @@ async fn counting_receiver(count: Arc<AtomicUsize>) -> u16 {
 async fn main() {
     let smtp =
         testkit::SmtpReceiver::start().expect("aiosmtpd (scripts/test installs it in target/smtp-venv)");
-    let (db, _dir) = database().await;
+    let (db, _dir) = database("outbox_bench").await;
     let backend = format!("{:?}", db.backend());
     let app = Arc::new(App::new(db, Settings::default()));
     let admin_input = app::users::NewUserInput {

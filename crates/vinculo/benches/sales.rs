@@ -6,6 +6,9 @@
 //! Financeiro tabs for a customer with 500 purchases and 100+ installments;
 //! and the ERP's bulk endpoint's rate in batches of 1,000. Run with
 //! `cargo bench -p vinculo --bench sales`.
+mod support;
+use support::{database, percentile};
+
 use app::parties::PartyInput;
 use app::sales::BulkSale;
 use app::{App, Settings};
@@ -22,30 +25,6 @@ const PROFILE_SALES: usize = 500;
 const PROFILE_READS: usize = 300;
 const BULK_BATCHES: usize = 10;
 const BULK_SIZE: usize = 1_000;
-
-fn percentile(samples: &mut [f64], p: f64) -> f64 {
-    samples.sort_by(|a, b| a.total_cmp(b));
-    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
-}
-
-async fn database() -> (db::Db, Option<tempfile::TempDir>) {
-    if let Ok(url) = std::env::var("VINCULO_BENCH_DATABASE") {
-        let admin = sqlx::PgPool::connect(&url).await.expect("connect");
-        sqlx::query("DROP SCHEMA IF EXISTS sales_bench CASCADE").execute(&admin).await.expect("drop");
-        sqlx::query("CREATE SCHEMA sales_bench").execute(&admin).await.expect("schema");
-        let separator = if url.contains('?') { '&' } else { '?' };
-        let db = db::Db::connect(&format!("{url}{separator}options[search_path]=sales_bench,public"))
-            .await
-            .expect("open");
-        db::migrate::run(&db).await.expect("migrate");
-        return (db, None);
-    }
-    let dir = tempfile::tempdir().expect("folder");
-    let db =
-        db::Db::connect(&format!("sqlite://{}", dir.path().join("sales.db").display())).await.expect("open");
-    db::migrate::run(&db).await.expect("migrate");
-    (db, Some(dir))
-}
 
 fn sale(n: usize) -> SaleDraft {
     let on_credit = n.is_multiple_of(3);
@@ -73,7 +52,7 @@ fn report(name: &str, samples: &mut [f64]) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let (db, _dir) = database().await;
+    let (db, _dir) = database("sales_bench").await;
     let backend = format!("{:?}", db.backend());
     let app = App::new(db, Settings::default());
     let admin_input = app::users::NewUserInput {

@@ -1390,3 +1390,4 @@ error-reminder-days-invalid = Enter 0 to 60 days.
 error-reminder-no-days = Enter days before, after or both.
 audit-entity-payment_reminders = Payment reminders
 daily-task-payment_reminders = Payment reminders
+points-changed-reload = Someone else changed the points. Check them and try again.

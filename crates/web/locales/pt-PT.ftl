@@ -1393,3 +1393,4 @@ error-reminder-days-invalid = Indique de 0 a 60 dias.
 error-reminder-no-days = Indique os dias antes, depois ou ambos.
 audit-entity-payment_reminders = Lembretes de cobrança
 daily-task-payment_reminders = Lembretes de cobrança
+points-changed-reload = Os pontos foram alterados por outra pessoa. Verifique e tente de novo.

@@ -351,6 +351,16 @@ pub async fn coupons(
     }))
 }
 
+pub async fn coupon(db: &Db, org_id: OrgId, id: Uuid) -> Result<Option<CouponRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!("{COUPON_SELECT} WHERE c.org_id = $1 AND c.id = $2"))
+            .bind(org_id.0)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
 pub async fn coupon_by_code(tx: &mut Tx, org_id: OrgId, code: &str) -> Result<Option<CouponRow>, DbError> {
     Ok(on_tx!(tx, conn => {
         sqlx::query_as(&format!("{COUPON_SELECT} WHERE c.org_id = $1 AND c.code = $2"))

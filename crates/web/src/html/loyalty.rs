@@ -1,6 +1,7 @@
 //! Fidelidade: the administrator's page for the points program and the
 //! discount coupons, and the points a user adds, takes or redeems from a
 //! customer's Fidelidade tab.
+use super::components::forms::answer_on_tab;
 use super::components::{FieldMessages, FormOutcome, FormValues, Pairs, number, value};
 use super::customers::ProfileTab;
 use crate::AppState;
@@ -170,12 +171,5 @@ async fn move_points(page: Page, Id(party): Id<PartyId>, Form(form): Form<Pairs>
         (None, _) => Err(AppError::Validation(errors)),
     };
     let back = ProfileTab::Loyalty.url(party, Some("loyalty"));
-    match result {
-        Ok(_) => page.redirect_with(&back, Flash::notice("points-saved")).await,
-        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
-            let message = errors.0.first().map_or("error-required", |e| e.message);
-            page.redirect_with(&back, Flash::warning(message, Vec::new(), "loyalty")).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    answer_on_tab(&page, &back, "loyalty", result, "points-saved", "points-changed-reload").await
 }

@@ -1,6 +1,7 @@
 //! Registrar venda: the quick sale entry of a store, from the customer's
 //! page (items by product code, the catalogue's price unless typed, a
 //! credit sale split in installments), and cancelling a sale.
+use super::components::forms::answer_on_tab;
 use super::components::{FieldMessages, FormOutcome, FormValues, Pairs, number, value, values};
 use super::customers::ProfileTab;
 use crate::AppState;
@@ -163,17 +164,7 @@ async fn cancel(page: Page, Id(id): Id<SaleId>, Form(form): Form<Pairs>) -> Page
         }
         None => Err(AppError::Validation(ValidationErrors::single("version", "error-not-found"))),
     };
-    match result {
-        Ok(_) => page.redirect_with(&back, Flash::notice("sale-cancelled")).await,
-        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
-            let message = errors.0.first().map_or("error-required", |e| e.message);
-            page.redirect_with(&back, Flash::warning(message, Vec::new(), "purchases")).await
-        }
-        Err(AppError::Conflict { .. }) => {
-            page.redirect_with(&back, Flash::warning("sale-changed-reload", Vec::new(), "purchases")).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    answer_on_tab(&page, &back, "purchases", result, "sale-cancelled", "sale-changed-reload").await
 }
 
 async fn pay(page: Page, Id(id): Id<uuid::Uuid>, Form(form): Form<Pairs>) -> PageResult {
@@ -193,16 +184,13 @@ async fn pay(page: Page, Id(id): Id<uuid::Uuid>, Form(form): Form<Pairs>) -> Pag
         Err(_) => sales.installment_party(&page.actor, id).await?,
     };
     let back = ProfileTab::Finance.url(party, Some(&format!("installment-{id}")));
-    match result {
-        Ok(_) => page.redirect_with(&back, Flash::notice("installment-payment-recorded")).await,
-        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
-            let message = errors.0.first().map_or("error-required", |e| e.message);
-            page.redirect_with(&back, Flash::warning(message, Vec::new(), "finance")).await
-        }
-        Err(AppError::Conflict { .. }) => {
-            page.redirect_with(&back, Flash::warning("installment-changed-reload", Vec::new(), "finance"))
-                .await
-        }
-        Err(other) => Err(other.into()),
-    }
+    answer_on_tab(
+        &page,
+        &back,
+        "finance",
+        result,
+        "installment-payment-recorded",
+        "installment-changed-reload",
+    )
+    .await
 }

@@ -140,6 +140,31 @@ fn same_site_path(candidate: &str) -> Option<String> {
     Some(path.to_string())
 }
 
+/// How a small form on a customer's tab answers (cancel a sale, pay an
+/// installment, move points): back to the tab with `done`, or with why it
+/// was refused — the first field message, or `changed` when someone saved
+/// first. Any other error goes up.
+pub async fn answer_on_tab<T>(
+    page: &crate::extract::Page,
+    back: &str,
+    anchor: &str,
+    result: Result<T, AppError>,
+    done: &str,
+    changed: &str,
+) -> crate::error::PageResult {
+    use crate::flash::Flash;
+    let flash = match result {
+        Ok(_) => Flash::notice(done),
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
+            let message = errors.0.first().map_or("error-required", |e| e.message);
+            Flash::warning(message, Vec::new(), anchor)
+        }
+        Err(AppError::Conflict { .. }) => Flash::warning(changed, Vec::new(), anchor),
+        Err(other) => return Err(other.into()),
+    };
+    page.redirect_with(back, flash).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::local_path;

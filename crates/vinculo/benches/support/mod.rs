@@ -1,0 +1,30 @@
+//! What the database benches share: a fresh database and percentiles.
+
+/// The sample at `p` (0.5 the median, 0.99 the p99), in the samples' unit.
+pub fn percentile(samples: &mut [f64], p: f64) -> f64 {
+    samples.sort_by(|a, b| a.total_cmp(b));
+    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// A migrated database of the bench's own: the PostgreSQL database in
+/// `VINCULO_BENCH_DATABASE` in an emptied schema named `schema`, else SQLite
+/// in a temporary folder (kept alive by the returned guard).
+pub async fn database(schema: &str) -> (db::Db, Option<tempfile::TempDir>) {
+    if let Ok(url) = std::env::var("VINCULO_BENCH_DATABASE") {
+        let admin = sqlx::PgPool::connect(&url).await.expect("connect");
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&admin).await.expect("drop");
+        sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.expect("schema");
+        let separator = if url.contains('?') { '&' } else { '?' };
+        let db = db::Db::connect(&format!("{url}{separator}options[search_path]={schema},public"))
+            .await
+            .expect("open");
+        db::migrate::run(&db).await.expect("migrate");
+        return (db, None);
+    }
+    let dir = tempfile::tempdir().expect("folder");
+    let db = db::Db::connect(&format!("sqlite://{}", dir.path().join(format!("{schema}.db")).display()))
+        .await
+        .expect("open");
+    db::migrate::run(&db).await.expect("migrate");
+    (db, Some(dir))
+}
