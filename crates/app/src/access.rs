@@ -13,6 +13,7 @@ use domain::user::{Role, User, parse_display_name};
 use domain::validation::ValidationErrors;
 use domain::{BranchId, OrgId, PartyId, RoleId, UserId};
 use serde::Serialize;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The role a user created with the coarse "admin" / "member" choice starts with.
@@ -573,6 +574,26 @@ impl Access<'_> {
             actor.require_write(permission, standing.portfolio)?;
         }
         Ok(ReachedParty(id))
+    }
+
+    /// The parties of `ids` the actor may change with `permission`, checked
+    /// in one read per thousand: those he cannot reach, that were merged
+    /// away or are outside what he may write are left out.
+    pub(crate) async fn guard_parties(
+        &self,
+        actor: &Actor,
+        ids: &[PartyId],
+        permission: Permission,
+    ) -> Result<HashMap<PartyId, ReachedParty>, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        let standings = db::repo::party::standings(&self.db, &actor.read_scope(), ids).await?;
+        Ok(standings
+            .into_iter()
+            .filter(|(_, standing)| {
+                standing.merged_into.is_none() && actor.require_write(permission, standing.portfolio).is_ok()
+            })
+            .map(|(id, _)| (id, ReachedParty(id)))
+            .collect())
     }
 }
 

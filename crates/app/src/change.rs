@@ -105,22 +105,21 @@ impl Change<'_> {
 
     /// Appends an event to the party's history [histórico].
     pub async fn history(&mut self, party: PartyId, event: Event) -> Result<(), AppError> {
+        self.histories(&[(party, &event)]).await
+    }
+
+    /// Appends events to their parties' histories in multi-row statements
+    /// (a batch of sales), and queues the webhook deliveries they owe.
+    pub async fn histories(&mut self, events: &[(PartyId, &Event)]) -> Result<(), AppError> {
         let (org_id, label) = match self.by {
             By::Actor(actor) => (actor.org_id, actor.display_name.as_str()),
             By::Operator(org_id) => (org_id, OPERATOR_LABEL),
             By::OnBehalf(org_id, name) => (org_id, name),
         };
-        timeline_repo::record(&mut self.tx, org_id, party, &event, label, self.at).await?;
-        let queued = crate::webhooks::fan_out(
-            &mut self.tx,
-            org_id,
-            party,
-            &event,
-            label,
-            self.at,
-            self.webhook_attempts,
-        )
-        .await?;
+        timeline_repo::record(&mut self.tx, org_id, events, label, self.at).await?;
+        let queued =
+            crate::webhooks::fan_out(&mut self.tx, org_id, events, label, self.at, self.webhook_attempts)
+                .await?;
         self.queued_work |= queued > 0;
         Ok(())
     }

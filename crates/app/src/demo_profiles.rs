@@ -104,8 +104,15 @@ impl Demo<'_> {
             timeline::record(
                 &mut tx,
                 org_id,
-                *party,
-                &Event::new(EventKind::Vehicle, "timeline-vehicle-added", label.clone(), Some(vehicle_id.0)),
+                &[(
+                    *party,
+                    &Event::new(
+                        EventKind::Vehicle,
+                        "timeline-vehicle-added",
+                        label.clone(),
+                        Some(vehicle_id.0),
+                    ),
+                )],
                 "demo",
                 at,
             )
@@ -138,8 +145,15 @@ impl Demo<'_> {
                 timeline::record(
                     &mut tx,
                     org_id,
-                    *party,
-                    &Event::new(EventKind::Interaction, "timeline-interaction-opened", nature, Some(id.0)),
+                    &[(
+                        *party,
+                        &Event::new(
+                            EventKind::Interaction,
+                            "timeline-interaction-opened",
+                            nature,
+                            Some(id.0),
+                        ),
+                    )],
                     "demo",
                     at,
                 )
@@ -189,13 +203,15 @@ impl Demo<'_> {
                 timeline::record(
                     &mut tx,
                     org_id,
-                    *party,
-                    &Event::new(
-                        EventKind::Appointment,
-                        "timeline-appointment-booked",
-                        title.clone(),
-                        Some(id.0),
-                    ),
+                    &[(
+                        *party,
+                        &Event::new(
+                            EventKind::Appointment,
+                            "timeline-appointment-booked",
+                            title.clone(),
+                            Some(id.0),
+                        ),
+                    )],
                     "demo",
                     at,
                 )

@@ -6,14 +6,20 @@
 use crate::AppError;
 use crate::Demo;
 use crate::demo::Rng;
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use db::bulk::purchases::{
+    KeptFigures, LoadedInstallment, LoadedPoints, LoadedSale, PartyPurchases, PurchasesOrigin, load_purchases,
+};
 use db::repo::{catalogue, loyalty, sale, timeline};
 use domain::catalogue::{ProductDraft, StoreDraft};
 use domain::document::cnpj_with_check_digits;
 use domain::loyalty::{PointsKind, Program};
-use domain::sale::{CatalogueProduct, SaleContext, SaleDraft, SaleItemDraft, delay_days};
+use domain::sale::{
+    CatalogueProduct, PaymentForm, SaleContext, SaleDraft, SaleItemDraft, ValidItem, ValidSale,
+    default_first_due, delay_days, split_installments,
+};
 use domain::timeline::{Event, EventKind};
-use domain::{Money, OrgId, PartyId};
+use domain::{Money, OrgId, PartyId, ProductId, SaleId, StoreId};
 use std::collections::HashMap;
 
 const STORES: &[(&str, &str, &str)] = &[
@@ -127,8 +133,10 @@ impl Demo<'_> {
                     ..Default::default()
                 };
                 let valid = draft.validate(&context)?;
-                let origin = sale::SaleOrigin { seller_id: None, external_id: None, by: "demo" };
-                let id = sale::insert(&mut tx, org_id, *party, &valid, &origin, now).await?;
+                let id = domain::SaleId::new();
+                let new =
+                    sale::NewSale { id, party: *party, sale: &valid, seller_id: None, external_id: None };
+                sale::insert_many(&mut tx, org_id, &[new], "demo", now).await?;
                 let detail = format!(
                     "{} · {}",
                     valid.total.format_plain(),
@@ -137,8 +145,7 @@ impl Demo<'_> {
                 timeline::record(
                     &mut tx,
                     org_id,
-                    *party,
-                    &Event::new(EventKind::Sale, "timeline-sale-recorded", detail, Some(id.0)),
+                    &[(*party, &Event::new(EventKind::Sale, "timeline-sale-recorded", detail, Some(id.0)))],
                     "demo",
                     valid.sold_at,
                 )
@@ -154,7 +161,7 @@ impl Demo<'_> {
                     reason: "",
                     by: "demo",
                 };
-                loyalty::insert_entry(&mut tx, org_id, &entry, valid.sold_at).await?;
+                loyalty::insert_entries(&mut tx, org_id, &[entry], valid.sold_at).await?;
                 pay_past_installments(&mut tx, &mut rng, org_id, id.0, today, now).await?;
                 written += 1;
             }
@@ -203,3 +210,225 @@ async fn pay_past_installments(
     }
     Ok(())
 }
+
+/// Parties whose purchases go to the writer together.
+const PARTIES_PER_BATCH: usize = 2_000;
+
+/// The demo's stores, products and program as stored.
+struct DemoCatalogue {
+    stores: Vec<StoreId>,
+    products: Vec<CatalogueProduct>,
+    program: Option<Program>,
+}
+
+impl Demo<'_> {
+    /// Adds `purchases` purchases spread over the demo customers who have
+    /// none yet: a fifth buy nothing, most a few times, a fifth keep coming
+    /// back; three years with a busier end of year; a fifth on credit, the
+    /// installments that fell due mostly paid (some late, some still
+    /// open); points earned, the old ones expired. Written by the bulk
+    /// loader with each party's kept figures, the database to itself.
+    pub async fn load_demo_purchases(
+        &self,
+        org_id: OrgId,
+        purchases: u64,
+        seed: u64,
+    ) -> Result<u64, AppError> {
+        let catalogue = self.demo_catalogue(org_id).await?;
+        let parties = sale::parties_without_purchases(&self.db, org_id).await?;
+        if parties.is_empty() || catalogue.stores.is_empty() || catalogue.products.is_empty() {
+            return Ok(0);
+        }
+        let now = self.now();
+        let (sender, batches) = tokio::sync::mpsc::channel::<Vec<PartyPurchases>>(2);
+        let generator = tokio::task::spawn_blocking(move || {
+            let mut rng = Rng(seed ^ 0x00C0_FFEE_0000_0014);
+            let zone = chrono_tz::America::Sao_Paulo;
+            let today = now.with_timezone(&zone).date_naive();
+            // How much each party buys, then the purchases shared out in
+            // that proportion so they add up to exactly `purchases`.
+            let weights: Vec<u64> = parties
+                .iter()
+                .map(|_| match rng.below(10) {
+                    0..=1 => 0,
+                    2..=7 => 1 + rng.below(4) as u64,
+                    _ => 5 + rng.below(16) as u64,
+                })
+                .collect();
+            let all: u64 = weights.iter().sum::<u64>().max(1);
+            let (mut so_far, mut given) = (0_u64, 0_u64);
+            let mut batch = Vec::with_capacity(PARTIES_PER_BATCH);
+            for (party, weight) in parties.iter().zip(weights) {
+                so_far += weight;
+                let due = (u128::from(purchases) * u128::from(so_far) / u128::from(all)) as u64;
+                let count = due - given;
+                given = due;
+                if count == 0 {
+                    continue;
+                }
+                batch.push(party_purchases(&mut rng, &catalogue, *party, count, now, today, zone));
+                if batch.len() == PARTIES_PER_BATCH
+                    && sender
+                        .blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(PARTIES_PER_BATCH)))
+                        .is_err()
+                {
+                    // The writer stopped; its error tells why.
+                    return;
+                }
+            }
+            if !batch.is_empty() {
+                let _ = sender.blocking_send(batch);
+            }
+        });
+        let origin = PurchasesOrigin { org_id, by_label: "demo".into(), now };
+        let written = load_purchases(&self.db, origin, db::bulk::Access::Exclusive, batches).await;
+        generator.await.map_err(|e| AppError::Internal(e.to_string()))?;
+        let written = written?;
+        self.db.refresh_statistics().await?;
+        Ok(written)
+    }
+
+    /// The demo's stores, products and program, created first if missing.
+    async fn demo_catalogue(&self, org_id: OrgId) -> Result<DemoCatalogue, AppError> {
+        if catalogue::stores(&self.db, org_id).await?.is_empty() {
+            self.load_demo_sales(org_id, 0, &[]).await?;
+        }
+        let mut tx = self.db.begin().await?;
+        let stores = catalogue::stores_in(&mut tx, org_id).await?;
+        let codes: Vec<String> = PRODUCTS.iter().map(|p| p.0.to_string()).collect();
+        let products = catalogue::products_by_code(&mut tx, org_id, &codes).await?;
+        let program = loyalty::program_in(&mut tx, org_id).await?;
+        drop(tx);
+        Ok(DemoCatalogue {
+            stores: stores.into_iter().filter(|s| s.active).map(|s| StoreId(s.id)).collect(),
+            products: products
+                .into_iter()
+                .filter(|p| p.active)
+                .map(|p| CatalogueProduct {
+                    id: ProductId(p.id),
+                    name: p.name,
+                    price: Money(p.price),
+                    active: true,
+                })
+                .collect(),
+            program: program.map(|row| Program {
+                points_per_unit: row.points_per_unit,
+                expiry_months: row.expiry_months.max(0) as u32,
+                minimum_redeem: row.minimum_redeem,
+                active: row.active,
+            }),
+        })
+    }
+}
+
+/// One party's `count` purchases in time order, with the figures the
+/// sales use cases would have kept.
+fn party_purchases(
+    rng: &mut Rng,
+    catalogue: &DemoCatalogue,
+    party: PartyId,
+    count: u64,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    zone: chrono_tz::Tz,
+) -> PartyPurchases {
+    let mut moments: Vec<(DateTime<Utc>, NaiveDate)> = (0..count)
+        .map(|_| {
+            let day = purchase_day(rng, today);
+            let local =
+                day.and_hms_opt(9 + rng.below(10) as u32, rng.below(60) as u32, 0).unwrap_or_default();
+            (zone.from_local_datetime(&local).earliest().map_or(now, |at| at.to_utc()), day)
+        })
+        .collect();
+    moments.sort_unstable();
+    let mut figures = KeptFigures::default();
+    let mut sales = Vec::with_capacity(moments.len());
+    for (sold_at, day) in moments {
+        let lines = 1 + usize::from(rng.chance(40)) + usize::from(rng.chance(15));
+        let items: Vec<ValidItem> = (0..lines)
+            .map(|_| {
+                let product = rng.pick(&catalogue.products);
+                ValidItem {
+                    product_id: product.id,
+                    description: product.name.clone(),
+                    quantity_milli: 1000,
+                    unit_price: product.price,
+                    discount: Money(0),
+                    total: product.price,
+                }
+            })
+            .collect();
+        let total = Money(items.iter().map(|i| i.total.0).sum());
+        let on_credit = rng.chance(20);
+        let payment = if on_credit { PaymentForm::StoreCredit } else { *rng.pick(&CASH_FORMS) };
+        let split = if on_credit {
+            split_installments(total, 2 + rng.below(5) as u32, default_first_due(day))
+        } else {
+            Vec::new()
+        };
+        let defaulter = rng.chance(12);
+        let installments: Vec<LoadedInstallment> = split
+            .iter()
+            .map(|(due_on, amount)| {
+                let open = *due_on >= today || (defaulter && *due_on > today - Duration::days(120));
+                let late = if rng.chance(70) { 0 } else { 1 + rng.below(25) as i64 };
+                let paid_on = (!open).then(|| (*due_on + Duration::days(late)).min(today));
+                LoadedInstallment { due_on: *due_on, amount: amount.0, paid_on }
+            })
+            .collect();
+        let store_id = *rng.pick(&catalogue.stores);
+        let points = catalogue.program.as_ref().map_or(0, |p| p.points_for(total));
+        let lot = (points > 0).then(|| {
+            let expires_on = catalogue.program.as_ref().and_then(|p| p.expires_on(day));
+            LoadedPoints { points, expires_on, expired: expires_on.is_some_and(|d| d <= today) }
+        });
+        figures.purchase_count += 1;
+        figures.total_bought += total.0;
+        figures.largest_purchase = figures.largest_purchase.max(total.0);
+        figures.first_purchase_at = figures.first_purchase_at.or(Some(sold_at));
+        if figures.last_purchase_at.is_none_or(|last| sold_at >= last) {
+            figures.last_purchase_at = Some(sold_at);
+            figures.last_store_id = Some(store_id);
+        }
+        for installment in &installments {
+            match installment.paid_on {
+                Some(paid_on) => {
+                    figures.paid_installments += 1;
+                    figures.delay_days_total += delay_days(installment.due_on, paid_on);
+                }
+                None if installment.amount > 0 => {
+                    figures.open_balance += installment.amount;
+                    figures.oldest_open_due = Some(
+                        figures.oldest_open_due.map_or(installment.due_on, |d| d.min(installment.due_on)),
+                    );
+                }
+                None => {}
+            }
+        }
+        if let Some(lot) = lot.as_ref().filter(|lot| !lot.expired) {
+            figures.points_balance += lot.points;
+        }
+        let history = format!(
+            "{} · {}",
+            total.format_plain(),
+            items.iter().map(|i| i.description.as_str()).collect::<Vec<_>>().join(", ")
+        );
+        let sale = ValidSale {
+            store_id,
+            sold_at,
+            seller_code: String::new(),
+            items,
+            total,
+            coupon: None,
+            payment,
+            installments: split,
+            fiscal_number: String::new(),
+            fiscal_key: String::new(),
+        };
+        sales.push(LoadedSale { id: SaleId::new(), sale, installments, points: lot, history });
+    }
+    PartyPurchases { party, sales, figures }
+}
+
+const CASH_FORMS: [PaymentForm; 4] =
+    [PaymentForm::Cash, PaymentForm::Card, PaymentForm::Card, PaymentForm::Pix];

@@ -245,34 +245,16 @@ impl Loyalty<'_> {
             reason,
             by: &actor.display_name,
         };
-        repo::insert_entry(&mut change.tx, actor.org_id, &entry, at).await?;
+        repo::insert_entries(&mut change.tx, actor.org_id, &[entry], at).await?;
         repo::refresh_balance(&mut change.tx, actor.org_id, party).await?;
         let detail = format!("{points:+} · {reason}");
         change.history(party, Event::new(EventKind::Loyalty, points_action(kind), detail, sale)).await?;
         Ok(())
     }
 
-    /// Earns the program's points for a sale just written.
-    pub(crate) async fn earn_for_sale(
-        &self,
-        change: &mut Change<'_>,
-        actor: &Actor,
-        party: PartyId,
-        sale: Uuid,
-        total: domain::Money,
-        sold_on: NaiveDate,
-    ) -> Result<(), AppError> {
-        let Some(program) = repo::program_in(&mut change.tx, actor.org_id).await?.map(|row| program_of(&row))
-        else {
-            return Ok(());
-        };
-        let points = program.points_for(total);
-        if points > 0 {
-            let expires_on = program.expires_on(sold_on);
-            self.move_points(change, actor, party, PointsKind::Earned, points, expires_on, Some(sale), "")
-                .await?;
-        }
-        Ok(())
+    /// The program as it is in a sale's transaction (none saved: none).
+    pub(crate) async fn program_in(change: &mut Change<'_>, org: OrgId) -> Result<Option<Program>, AppError> {
+        Ok(repo::program_in(&mut change.tx, org).await?.map(|row| program_of(&row)))
     }
 
     /// Takes back the points a sale earned, from its own lot first.
@@ -399,7 +381,7 @@ pub(crate) async fn expire_due(
             reason: "",
             by: "",
         };
-        repo::insert_entry(&mut change.tx, org, &entry, now).await?;
+        repo::insert_entries(&mut change.tx, org, &[entry], now).await?;
         let detail = format!("{:+}", -remaining);
         change
             .history(PartyId(party), Event::new(EventKind::Loyalty, "timeline-points-expired", detail, None))

@@ -4,17 +4,19 @@
 //! the party's summary in its own transaction.
 use crate::access::ReachedParty;
 use crate::change::Change;
-use crate::{Actor, App, AppError, Sales};
+use crate::{Actor, AppError, Sales};
 use chrono::{DateTime, NaiveDate, Utc};
 use db::repo::catalogue as catalogue_repo;
-use db::repo::sale::{self as repo, InstallmentRow, ItemRow, SaleOrigin, SaleRow};
+use db::repo::loyalty::NewEntry;
+use db::repo::sale::{self as repo, InstallmentRow, ItemRow, NewSale, SaleRow};
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
-use domain::sale::{CatalogueProduct, PaymentForm, SaleContext, SaleDraft, ValidSale};
+use domain::loyalty::{CouponTerms, PointsKind, Program};
+use domain::sale::{CatalogueProduct, PaymentForm, PurchaseDelta, SaleContext, SaleDraft, ValidSale};
 use domain::timeline::{Event, EventKind};
 use domain::{Money, PartyId, ProductId, SaleId, StoreId, UserId, ValidationErrors};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 #[derive(Clone, Debug, Serialize)]
@@ -197,12 +199,16 @@ impl Sales<'_> {
     ) -> Result<SaleView, AppError> {
         let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let mut change = self.change(actor).await?;
-        let stores = store_codes(&mut change, actor).await?;
-        let mut products = HashMap::new();
-        let sale = judge(&mut change, actor, party, draft, &stores, &mut products).await??;
-        let seller = draft.seller_code.trim().is_empty().then_some(actor.user_id);
-        let id = write_sale(self, &mut change, actor, reached.id(), &sale, seller, None).await?;
+        let lookups = Lookups::load(&mut change, actor, std::iter::once(draft)).await?;
+        let sale = lookups.judge(reached.id(), draft, change.at, actor.time_zone)?;
+        if !claim_coupon(&mut change, actor, &sale).await? {
+            return Err(ValidationErrors::single("coupon", "error-coupon-used").into());
+        }
+        let id = SaleId::new();
         let after = serde_json::json!({ "party": party.to_string(), "total": sale.total.0, "payment": sale.payment.as_str() });
+        let seller = draft.seller_code.trim().is_empty().then_some(actor.user_id);
+        let new = Judged { id, party: reached.id(), sale, seller, external_id: None };
+        write_sales(&mut change, actor, lookups.program.as_ref(), &[new]).await?;
         change.audit(AuditAction::Create, AuditEntity::Sale, Some(id.to_string()), None, Some(after)).await?;
         change.commit().await?;
         self.sale(actor, id).await
@@ -210,64 +216,60 @@ impl Sales<'_> {
 
     /// Records a batch from the ERP in one transaction: a row whose id was
     /// recorded before changes nothing, a row that does not hold is refused
-    /// with its reasons, and the others are recorded.
+    /// with its reasons, and the others are recorded. The batch is read and
+    /// written set by set (parties, keys, products, then each table and the
+    /// summaries in multi-row statements), not sale by sale.
     #[tracing::instrument(skip_all)]
     pub async fn record_bulk(&self, actor: &Actor, rows: &[BulkSale]) -> Result<Vec<BulkOutcome>, AppError> {
         actor.require_change(Permission::PartiesEdit)?;
         if rows.len() > MAX_BULK_SALES {
             return Err(ValidationErrors::single("sales", "error-sales-batch-too-many").into());
         }
-        let mut reached: HashMap<PartyId, Result<ReachedParty, ()>> = HashMap::new();
-        for row in rows {
-            if let std::collections::hash_map::Entry::Vacant(slot) = reached.entry(row.party_id) {
-                let guard =
-                    self.access().guard_party(actor, row.party_id, Some(Permission::PartiesEdit)).await;
-                slot.insert(match guard {
-                    Ok(party) => Ok(party),
-                    Err(AppError::NotFound | AppError::Forbidden | AppError::Merged { .. }) => Err(()),
-                    Err(other) => return Err(other),
-                });
-            }
-        }
+        let party_ids: Vec<PartyId> =
+            rows.iter().map(|row| row.party_id).collect::<HashSet<_>>().into_iter().collect();
+        let reached = self.access().guard_parties(actor, &party_ids, Permission::PartiesEdit).await?;
         let mut change = self.change(actor).await?;
-        let stores = store_codes(&mut change, actor).await?;
-        let mut products: HashMap<String, Option<CatalogueProduct>> = HashMap::new();
+        let keys: Vec<&str> = rows.iter().map(|row| row.external_id.trim()).collect();
+        let recorded = repo::by_external_ids(&mut change.tx, actor.org_id, &keys).await?;
+        let lookups = Lookups::load(&mut change, actor, rows.iter().map(|row| &row.sale)).await?;
         let mut outcomes = Vec::with_capacity(rows.len());
         let mut seen: HashMap<&str, SaleId> = HashMap::new();
-        let (mut created, mut unchanged) = (0_usize, 0_usize);
-        for row in rows {
-            let external_id = row.external_id.trim();
+        let mut judged = Vec::with_capacity(rows.len());
+        for (row, external_id) in rows.iter().zip(keys) {
             if external_id.is_empty() || external_id.chars().count() > 80 {
                 outcomes
                     .push(BulkOutcome::Refused(ValidationErrors::single("external_id", "error-required")));
                 continue;
             }
-            if let Some(id) = seen.get(external_id) {
+            if let Some(id) = seen.get(external_id).or_else(|| recorded.get(external_id)) {
                 outcomes.push(BulkOutcome::Unchanged(*id));
                 continue;
             }
-            if let Some(id) = repo::by_external_id(&mut change.tx, actor.org_id, external_id).await? {
-                unchanged += 1;
-                outcomes.push(BulkOutcome::Unchanged(id));
-                continue;
-            }
-            let Some(Ok(party)) = reached.get(&row.party_id) else {
+            let Some(party) = reached.get(&row.party_id) else {
                 outcomes.push(BulkOutcome::Refused(ValidationErrors::single("party_id", "error-not-found")));
                 continue;
             };
-            match judge(&mut change, actor, party.id(), &row.sale, &stores, &mut products).await? {
-                Ok(sale) => {
-                    let id = write_sale(self, &mut change, actor, party.id(), &sale, None, Some(external_id))
-                        .await?;
-                    seen.insert(external_id, id);
-                    created += 1;
-                    outcomes.push(BulkOutcome::Created(id));
+            let sale = match lookups.judge(party.id(), &row.sale, change.at, actor.time_zone) {
+                Ok(sale) => sale,
+                Err(errors) => {
+                    outcomes.push(BulkOutcome::Refused(errors));
+                    continue;
                 }
-                Err(errors) => outcomes.push(BulkOutcome::Refused(errors)),
+            };
+            if !claim_coupon(&mut change, actor, &sale).await? {
+                outcomes.push(BulkOutcome::Refused(ValidationErrors::single("coupon", "error-coupon-used")));
+                continue;
             }
+            let id = SaleId::new();
+            seen.insert(external_id, id);
+            outcomes.push(BulkOutcome::Created(id));
+            judged.push(Judged { id, party: party.id(), sale, seller: None, external_id: Some(external_id) });
         }
-        if created > 0 {
-            let after = serde_json::json!({ "created": created, "unchanged": unchanged, "rows": rows.len() });
+        if !judged.is_empty() {
+            write_sales(&mut change, actor, lookups.program.as_ref(), &judged).await?;
+            let unchanged = outcomes.iter().filter(|o| matches!(o, BulkOutcome::Unchanged(_))).count();
+            let after =
+                serde_json::json!({ "created": judged.len(), "unchanged": unchanged, "rows": rows.len() });
             change.audit(AuditAction::Create, AuditEntity::SaleBatch, None, None, Some(after)).await?;
         }
         change.commit().await?;
@@ -522,7 +524,23 @@ impl Sales<'_> {
                 cancelled,
             })
             .collect();
-        Ok(domain::sale::PurchaseSummary::of(&sales))
+        let installments: Vec<domain::sale::InstallmentFigures> =
+            repo::installments_of(&self.db, actor.org_id, party)
+                .await?
+                .into_iter()
+                .map(|row| domain::sale::InstallmentFigures {
+                    due_on: row.due_on,
+                    amount: Money(row.amount),
+                    paid: Money(row.paid),
+                    cancelled: row.cancelled,
+                })
+                .collect();
+        let points: Vec<i64> = db::repo::loyalty::entries_of(&self.db, actor.org_id, party, u32::MAX)
+            .await?
+            .into_iter()
+            .map(|entry| entry.points)
+            .collect();
+        Ok(domain::sale::PurchaseSummary::of(&sales, &installments, &points))
     }
 
     /// The summary as kept on the party.
@@ -540,114 +558,175 @@ impl Sales<'_> {
             first_purchase_at: row.first_purchase_at,
             last_purchase_at: row.last_purchase_at,
             last_store_id: row.last_store_id.map(StoreId),
+            open_balance: Money(row.open_balance),
+            oldest_open_due: row.oldest_open_due,
+            points_balance: row.points_balance,
         })
     }
 }
 
-/// The draft judged against the stores, products and coupon as they are
-/// in the transaction: the sale, or why it does not hold (an inactive
-/// store takes no sale).
-async fn judge(
-    change: &mut Change<'_>,
-    actor: &Actor,
-    party: PartyId,
-    draft: &SaleDraft,
-    stores: &HashMap<String, Option<StoreId>>,
-    products: &mut HashMap<String, Option<CatalogueProduct>>,
-) -> Result<Result<ValidSale, ValidationErrors>, AppError> {
-    load_products(change, actor, draft, products).await?;
-    let coupon = match draft.coupon.trim() {
-        "" => None,
-        code => crate::Loyalty::coupon_terms(change, actor.org_id, code).await?,
-    };
-    let store = |code: &str| stores.get(code).copied().flatten();
-    let product = |code: &str| products.get(code).cloned().flatten();
-    let coupon_off = |_: &str, gross: Money, day: NaiveDate| match &coupon {
-        Some(terms) => terms.discount(party, day, gross).map(|off| (terms.id, off)),
-        None => Err("error-coupon-unknown"),
-    };
-    let context = SaleContext {
-        store: &store,
-        product: &product,
-        coupon: &coupon_off,
-        now: change.at,
-        zone: actor.time_zone,
-    };
-    Ok(draft.validate(&context).map_err(|mut errors| {
-        if stores.get(draft.store.trim()).is_some_and(Option::is_none) {
-            errors.0.retain(|e| e.field != "store");
-            errors.0.insert(0, domain::FieldError { field: "store".into(), message: "error-store-inactive" });
+/// What a set of drafts names — stores, products, coupons — and the
+/// points program, read once in the transaction that records them, so
+/// judging each draft is a lookup.
+struct Lookups {
+    /// Every store code, an inactive store's mapped to none.
+    stores: HashMap<String, Option<StoreId>>,
+    products: HashMap<String, Option<CatalogueProduct>>,
+    coupons: HashMap<String, Option<CouponTerms>>,
+    program: Option<Program>,
+}
+
+impl Lookups {
+    async fn load<'d>(
+        change: &mut Change<'_>,
+        actor: &Actor,
+        drafts: impl Iterator<Item = &'d SaleDraft>,
+    ) -> Result<Lookups, AppError> {
+        let stores = catalogue_repo::stores_in(&mut change.tx, actor.org_id)
+            .await?
+            .into_iter()
+            .map(|s| (s.code, s.active.then_some(StoreId(s.id))))
+            .collect();
+        let (mut codes, mut coupon_codes) = (HashSet::new(), HashSet::new());
+        for draft in drafts {
+            codes.extend(draft.items.iter().map(|i| i.product.trim().to_string()).filter(|c| !c.is_empty()));
+            if !draft.coupon.trim().is_empty() {
+                coupon_codes.insert(draft.coupon.trim().to_uppercase());
+            }
         }
-        errors
-    }))
-}
-
-/// Every store code, an inactive store's mapped to none.
-async fn store_codes(
-    change: &mut Change<'_>,
-    actor: &Actor,
-) -> Result<HashMap<String, Option<StoreId>>, AppError> {
-    let rows = catalogue_repo::stores_in(&mut change.tx, actor.org_id).await?;
-    Ok(rows.into_iter().map(|s| (s.code, s.active.then_some(StoreId(s.id)))).collect())
-}
-
-/// The products the draft names that are not loaded yet.
-async fn load_products(
-    change: &mut Change<'_>,
-    actor: &Actor,
-    draft: &SaleDraft,
-    products: &mut HashMap<String, Option<CatalogueProduct>>,
-) -> Result<(), AppError> {
-    let wanted: Vec<String> = draft
-        .items
-        .iter()
-        .map(|i| i.product.trim().to_string())
-        .filter(|code| !code.is_empty() && !products.contains_key(code))
-        .collect();
-    if wanted.is_empty() {
-        return Ok(());
+        let wanted: Vec<String> = codes.into_iter().collect();
+        let found = catalogue_repo::products_by_code(&mut change.tx, actor.org_id, &wanted).await?;
+        let mut products: HashMap<String, Option<CatalogueProduct>> =
+            wanted.into_iter().map(|code| (code, None)).collect();
+        for p in found {
+            let product = CatalogueProduct {
+                id: ProductId(p.id),
+                name: p.name,
+                price: Money(p.price),
+                active: p.active,
+            };
+            products.insert(p.code, Some(product));
+        }
+        let mut coupons = HashMap::new();
+        for code in coupon_codes {
+            let terms = crate::Loyalty::coupon_terms(change, actor.org_id, &code).await?;
+            coupons.insert(code, terms);
+        }
+        let program = crate::Loyalty::program_in(change, actor.org_id).await?;
+        Ok(Lookups { stores, products, coupons, program })
     }
-    let found = catalogue_repo::products_by_code(&mut change.tx, actor.org_id, &wanted).await?;
-    for code in wanted {
-        let product = found.iter().find(|p| p.code == code).map(|p| CatalogueProduct {
-            id: ProductId(p.id),
-            name: p.name.clone(),
-            price: Money(p.price),
-            active: p.active,
-        });
-        products.insert(code, product);
+
+    /// The draft judged against what was read: the sale, or why it does
+    /// not hold (an inactive store takes no sale).
+    fn judge(
+        &self,
+        party: PartyId,
+        draft: &SaleDraft,
+        now: DateTime<Utc>,
+        zone: chrono_tz::Tz,
+    ) -> Result<ValidSale, ValidationErrors> {
+        let store = |code: &str| self.stores.get(code).copied().flatten();
+        let product = |code: &str| self.products.get(code).cloned().flatten();
+        let coupon_off =
+            |code: &str, gross: Money, day: NaiveDate| match self.coupons.get(&code.trim().to_uppercase()) {
+                Some(Some(terms)) => terms.discount(party, day, gross).map(|off| (terms.id, off)),
+                _ => Err("error-coupon-unknown"),
+            };
+        let context = SaleContext { store: &store, product: &product, coupon: &coupon_off, now, zone };
+        draft.validate(&context).map_err(|mut errors| {
+            if self.stores.get(draft.store.trim()).is_some_and(Option::is_none) {
+                errors.0.retain(|e| e.field != "store");
+                errors
+                    .0
+                    .insert(0, domain::FieldError { field: "store".into(), message: "error-store-inactive" });
+            }
+            errors
+        })
     }
-    Ok(())
 }
 
-/// Writes the sale with its items and installments, the party's figures
-/// and its history.
-async fn write_sale(
-    app: &App,
-    change: &mut Change<'_>,
-    actor: &Actor,
+/// Takes a use of the sale's coupon; false when another sale took the
+/// single-use coupon meanwhile (or earlier in the same batch).
+async fn claim_coupon(change: &mut Change<'_>, actor: &Actor, sale: &ValidSale) -> Result<bool, AppError> {
+    match sale.coupon {
+        Some((coupon, _)) => Ok(db::repo::loyalty::use_coupon(&mut change.tx, actor.org_id, coupon).await?),
+        None => Ok(true),
+    }
+}
+
+/// A sale judged and ready to write.
+struct Judged<'a> {
+    id: SaleId,
     party: PartyId,
-    sale: &ValidSale,
+    sale: ValidSale,
     seller: Option<UserId>,
-    external_id: Option<&str>,
-) -> Result<SaleId, AppError> {
+    external_id: Option<&'a str>,
+}
+
+/// Writes the sales with their items and installments, the points they
+/// earn, each party's figures and the history, in a few multi-row
+/// statements whatever the number of sales.
+async fn write_sales(
+    change: &mut Change<'_>,
+    actor: &Actor,
+    program: Option<&Program>,
+    sales: &[Judged<'_>],
+) -> Result<(), AppError> {
     let at = change.at;
-    let origin = SaleOrigin { seller_id: seller, external_id, by: &actor.display_name };
-    let id = repo::insert(&mut change.tx, actor.org_id, party, sale, &origin, at).await?;
-    if let Some((coupon, _)) = sale.coupon
-        && !db::repo::loyalty::use_coupon(&mut change.tx, actor.org_id, coupon).await?
-    {
-        // Another sale took the single-use coupon meanwhile.
-        return Err(ValidationErrors::single("coupon", "error-coupon-used").into());
+    let new: Vec<NewSale<'_>> = sales
+        .iter()
+        .map(|j| NewSale {
+            id: j.id,
+            party: j.party,
+            sale: &j.sale,
+            seller_id: j.seller,
+            external_id: j.external_id,
+        })
+        .collect();
+    repo::insert_many(&mut change.tx, actor.org_id, &new, &actor.display_name, at).await?;
+    let mut lots = Vec::new();
+    let mut deltas: Vec<(PartyId, PurchaseDelta)> = Vec::new();
+    let mut delta_of: HashMap<PartyId, usize> = HashMap::new();
+    let mut events = Vec::with_capacity(sales.len() * 2);
+    for judged in sales {
+        let sale = &judged.sale;
+        let points = program.map_or(0, |p| p.points_for(sale.total));
+        let slot = *delta_of.entry(judged.party).or_insert_with(|| {
+            deltas.push((judged.party, PurchaseDelta::default()));
+            deltas.len() - 1
+        });
+        deltas[slot].1.add(sale, points);
+        let detail = format!(
+            "{} · {}",
+            sale.total.format_plain(),
+            sale.items.iter().map(|i| i.description.as_str()).collect::<Vec<_>>().join(", ")
+        );
+        events.push((
+            judged.party,
+            Event::new(EventKind::Sale, "timeline-sale-recorded", detail, Some(judged.id.0)),
+        ));
+        if let (Some(program), true) = (program, points > 0) {
+            let sold_on = sale.sold_at.with_timezone(&actor.time_zone).date_naive();
+            lots.push(NewEntry {
+                party: judged.party,
+                kind: PointsKind::Earned.as_str(),
+                points,
+                remaining: points,
+                expires_on: program.expires_on(sold_on),
+                sale_id: Some(judged.id.0),
+                reason: "",
+                by: &actor.display_name,
+            });
+            let detail = format!("{points:+} · ");
+            events.push((
+                judged.party,
+                Event::new(EventKind::Loyalty, "timeline-points-earned", detail, Some(judged.id.0)),
+            ));
+        }
     }
-    repo::refresh_summary(&mut change.tx, actor.org_id, party).await?;
-    let sold_on = sale.sold_at.with_timezone(&actor.time_zone).date_naive();
-    app.loyalty().earn_for_sale(change, actor, party, id.0, sale.total, sold_on).await?;
-    let detail = format!(
-        "{} · {}",
-        sale.total.format_plain(),
-        sale.items.iter().map(|i| i.description.as_str()).collect::<Vec<_>>().join(", ")
-    );
-    change.history(party, Event::new(EventKind::Sale, "timeline-sale-recorded", detail, Some(id.0))).await?;
-    Ok(id)
+    db::repo::loyalty::insert_entries(&mut change.tx, actor.org_id, &lots, at).await?;
+    repo::add_to_summaries(&mut change.tx, actor.org_id, &deltas).await?;
+    let events: Vec<(PartyId, &Event)> = events.iter().map(|(party, event)| (*party, event)).collect();
+    change.histories(&events).await?;
+    Ok(())
 }

@@ -471,6 +471,11 @@ pub struct PurchaseSummary {
     pub first_purchase_at: Option<DateTime<Utc>>,
     pub last_purchase_at: Option<DateTime<Utc>>,
     pub last_store_id: Option<StoreId>,
+    /// What the installments not cancelled leave to pay.
+    pub open_balance: Money,
+    /// The earliest due day of an installment with something left to pay.
+    pub oldest_open_due: Option<NaiveDate>,
+    pub points_balance: i64,
 }
 
 /// One sale as the summary sees it.
@@ -483,12 +488,24 @@ pub struct SaleFigures {
     pub cancelled: bool,
 }
 
+/// One installment as the summary sees it.
+#[derive(Clone, Debug)]
+pub struct InstallmentFigures {
+    pub due_on: NaiveDate,
+    pub amount: Money,
+    pub paid: Money,
+    pub cancelled: bool,
+}
+
 impl PurchaseSummary {
-    /// The summary recomputed from the whole history; the last store is the
-    /// latest sale's (the later-made sale when two share the instant).
-    pub fn of(sales: &[SaleFigures]) -> PurchaseSummary {
+    /// The summary recomputed from the whole history — sales, installments
+    /// and the points ledger's movements; the last store is the latest
+    /// sale's (the later-made sale when two share the instant).
+    pub fn of(sales: &[SaleFigures], installments: &[InstallmentFigures], points: &[i64]) -> PurchaseSummary {
         let live: Vec<&SaleFigures> = sales.iter().filter(|s| !s.cancelled).collect();
         let latest = live.iter().max_by_key(|s| (s.sold_at, s.id));
+        let open: Vec<&InstallmentFigures> =
+            installments.iter().filter(|i| !i.cancelled && i.paid < i.amount).collect();
         PurchaseSummary {
             purchase_count: live.len() as i64,
             total_bought: Money(live.iter().map(|s| s.total.0).sum()),
@@ -496,7 +513,47 @@ impl PurchaseSummary {
             first_purchase_at: live.iter().map(|s| s.sold_at).min(),
             last_purchase_at: latest.map(|s| s.sold_at),
             last_store_id: latest.map(|s| s.store_id),
+            open_balance: Money(open.iter().map(|i| i.amount.0 - i.paid.0).sum()),
+            oldest_open_due: open.iter().map(|i| i.due_on).min(),
+            points_balance: points.iter().sum(),
         }
+    }
+}
+
+/// What new sales add to one party's kept figures, so a batch moves each
+/// party's row once, by increments the database applies to the row as it
+/// is when written (no lost update when two batches touch one party). Only
+/// additions: a cancellation or a payment recomputes the figures instead.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PurchaseDelta {
+    pub count: i64,
+    pub total: Money,
+    pub largest: Money,
+    pub first_at: Option<DateTime<Utc>>,
+    /// The latest sale added and its store: the later one added wins a tie,
+    /// as the later-made sale does in [`PurchaseSummary::of`].
+    pub last: Option<(DateTime<Utc>, StoreId)>,
+    /// What the new installments leave open.
+    pub credit: Money,
+    /// The earliest due day of a new installment with something to pay.
+    pub earliest_due: Option<NaiveDate>,
+    pub points: i64,
+}
+
+impl PurchaseDelta {
+    pub fn add(&mut self, sale: &ValidSale, points: i64) {
+        self.count += 1;
+        self.total = Money(self.total.0 + sale.total.0);
+        self.largest = self.largest.max(sale.total);
+        self.first_at = Some(self.first_at.map_or(sale.sold_at, |first| first.min(sale.sold_at)));
+        if self.last.is_none_or(|(at, _)| sale.sold_at >= at) {
+            self.last = Some((sale.sold_at, sale.store_id));
+        }
+        for (due, amount) in sale.installments.iter().filter(|(_, amount)| amount.0 > 0) {
+            self.credit = Money(self.credit.0 + amount.0);
+            self.earliest_due = Some(self.earliest_due.map_or(*due, |earliest| earliest.min(*due)));
+        }
+        self.points += points;
     }
 }
 

@@ -62,6 +62,10 @@ enum Command {
         /// How many parties to add.
         #[arg(long, default_value_t = 3_000)]
         customers: u64,
+        /// How many purchases to spread over the customers who have none
+        /// yet (0: only the first few customers get a purchase history).
+        #[arg(long, default_value_t = 0)]
+        purchases: u64,
         /// The same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -164,9 +168,9 @@ async fn main() -> Result<()> {
             }
             Ok(())
         }
-        Command::Demo { customers, seed } => {
+        Command::Demo { customers, purchases, seed } => {
             let app = App::new(open(&config).await?, config.settings());
-            let result = demo_command(&app, customers, seed).await;
+            let result = demo_command(&app, customers, purchases, seed).await;
             app.db.close().await;
             result
         }
@@ -254,7 +258,7 @@ async fn serve(config: Config, demo: bool, with_worker: bool) -> Result<()> {
 /// quick enough for a first start.
 const SERVE_DEMO_CUSTOMERS: u64 = 3_000;
 
-async fn demo_command(app: &App, customers: u64, seed: u64) -> Result<()> {
+async fn demo_command(app: &App, customers: u64, purchases: u64, seed: u64) -> Result<()> {
     if let DemoOutcome::Created { email, password } = app.setup().ensure_demo().await.map_err(explain)? {
         println!("Created the Demo organisation. Login: {email}  Password: {password}");
     }
@@ -267,6 +271,15 @@ async fn demo_command(app: &App, customers: u64, seed: u64) -> Result<()> {
         load.seconds,
         load.created as f64 / load.seconds.max(1e-9)
     );
+    if purchases > 0 {
+        let started = std::time::Instant::now();
+        let written = app.demo().load_demo_purchases(org, purchases, seed).await.map_err(explain)?;
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "Loaded {written} purchases in {seconds:.1} s ({:.0} per second)",
+            written as f64 / seconds.max(1e-9)
+        );
+    }
     Ok(())
 }
 

@@ -13,10 +13,12 @@ use db::repo::webhook::{self as repo, SubscriptionRow};
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::job::JobKind;
-use domain::timeline::Event;
+use domain::timeline::{Event, EventKind};
 use domain::webhook::{DeliveryState, SubscriptionDraft, event_type, is_private};
 use domain::{OrgId, PartyId};
 pub use sign::signature;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -56,41 +58,48 @@ fn delivery_key(id: Uuid) -> String {
 pub(crate) async fn fan_out(
     tx: &mut Tx,
     org_id: OrgId,
-    party: PartyId,
-    event: &Event,
+    events: &[(PartyId, &Event)],
     by: &str,
     at: DateTime<Utc>,
     attempts: u32,
 ) -> Result<usize, AppError> {
-    let subscribers = repo::subscribers(tx, org_id, event.kind.as_str()).await?;
-    for subscription in &subscribers {
-        let id = Uuid::now_v7();
-        let kind = event_type(event.kind);
-        let payload = serde_json::json!({
-            "type": kind,
-            "timestamp": at,
-            "data": {
-                "party_id": party.0,
-                "action": event.action.trim_start_matches("timeline-"),
-                "detail": event.detail,
-                "subject_id": event.subject,
-                "by": by,
-            }
-        })
-        .to_string();
-        repo::insert_delivery(tx, org_id, id, *subscription, &kind, &payload, at).await?;
-        let job = db::repo::job::NewJob {
-            id: domain::ids::JobId::new(),
-            org_id,
-            kind: JobKind::DeliverWebhook,
-            payload: serde_json::json!({ "delivery": id }),
-            idempotency_key: &delivery_key(id),
-            run_at: at,
-            max_attempts: attempts,
+    let mut subscribers_of: HashMap<EventKind, Vec<Uuid>> = HashMap::new();
+    let mut queued = 0;
+    for (party, event) in events {
+        let subscribers = match subscribers_of.entry(event.kind) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => slot.insert(repo::subscribers(tx, org_id, event.kind.as_str()).await?),
         };
-        db::repo::job::enqueue(tx, &job, at).await?;
+        for subscription in subscribers.iter() {
+            let id = Uuid::now_v7();
+            let kind = event_type(event.kind);
+            let payload = serde_json::json!({
+                "type": kind,
+                "timestamp": at,
+                "data": {
+                    "party_id": party.0,
+                    "action": event.action.trim_start_matches("timeline-"),
+                    "detail": event.detail,
+                    "subject_id": event.subject,
+                    "by": by,
+                }
+            })
+            .to_string();
+            repo::insert_delivery(tx, org_id, id, *subscription, &kind, &payload, at).await?;
+            let job = db::repo::job::NewJob {
+                id: domain::ids::JobId::new(),
+                org_id,
+                kind: JobKind::DeliverWebhook,
+                payload: serde_json::json!({ "delivery": id }),
+                idempotency_key: &delivery_key(id),
+                run_at: at,
+                max_attempts: attempts,
+            };
+            db::repo::job::enqueue(tx, &job, at).await?;
+            queued += 1;
+        }
     }
-    Ok(subscribers.len())
+    Ok(queued)
 }
 
 impl Webhooks<'_> {

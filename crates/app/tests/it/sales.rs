@@ -190,34 +190,94 @@ impl Sequence {
 async fn the_kept_summary_equals_the_history_recomputed_after_1000_movements(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
     catalogue(&app, &admin).await;
+    loyalty(&app, &admin, "12").await;
     let mut parties = Vec::new();
     for name in ["Ana Lima", "Bruno Souza", "Carla Dias"] {
         parties.push(party(&app, &admin, name, "").await);
     }
-    let mut live: Vec<(domain::SaleId, i64, PartyId)> = Vec::new();
+    let mut live: Vec<domain::SaleId> = Vec::new();
     let mut random = Sequence(20261203);
-    for _ in 0..1000 {
-        let party = parties[random.below(3) as usize];
-        if random.below(4) == 0 && !live.is_empty() {
-            let (id, version, _) = live.swap_remove(random.below(live.len() as u64) as usize);
-            app.sales().cancel_sale(&admin, id, version, "Teste").await.expect("cancel");
-            continue;
-        }
+    let draft = |random: &mut Sequence| {
         let store = if random.below(2) == 0 { "01" } else { "02" };
-        let day = 1 + random.below(28);
-        let hour = 8 + random.below(12);
-        let when = format!("2026-{:02}-{day:02}T{hour:02}:00", 1 + random.below(11));
+        let when = format!(
+            "2026-{:02}-{:02}T{:02}:{:02}",
+            1 + random.below(11),
+            1 + random.below(28),
+            8 + random.below(12),
+            random.below(2) * 30
+        );
         let quantity = (1 + random.below(5)).to_string();
         let product = if random.below(2) == 0 { "PNEU" } else { "OLEO" };
-        let draft = sale(store, &when, &[(product, &quantity)], "cash", "");
-        let recorded = app.sales().record_sale(&admin, party, &draft).await.expect("sale");
-        live.push((domain::SaleId(recorded.id), recorded.version, party));
+        match random.below(3) {
+            0 => sale(
+                store,
+                &when,
+                &[(product, &quantity)],
+                "store_credit",
+                &(1 + random.below(4)).to_string(),
+            ),
+            _ => sale(store, &when, &[(product, &quantity)], "cash", ""),
+        }
+    };
+    let (mut movements, mut batches, mut payments) = (0, 0, 0);
+    while movements < 1000 {
+        let party = parties[random.below(3) as usize];
+        match random.below(8) {
+            0 | 1 if !live.is_empty() => {
+                let id = live.swap_remove(random.below(live.len() as u64) as usize);
+                let version = app.sales().sale(&admin, id).await.expect("sale").version;
+                app.sales().cancel_sale(&admin, id, version, "Teste").await.expect("cancel");
+                movements += 1;
+            }
+            2 => {
+                let open: Vec<_> = app
+                    .sales()
+                    .installments(&admin, party)
+                    .await
+                    .expect("installments")
+                    .into_iter()
+                    .filter(|i| !i.cancelled && i.paid < i.amount)
+                    .collect();
+                let Some(installment) = open.get(random.below(open.len().max(1) as u64) as usize) else {
+                    continue;
+                };
+                let amount = if random.below(2) == 0 { "10,00" } else { "" };
+                app.sales()
+                    .pay_installment(&admin, installment.id, installment.version, amount, "")
+                    .await
+                    .expect("payment");
+                payments += 1;
+                movements += 1;
+            }
+            3 => {
+                let rows: Vec<BulkSale> = (0..1 + random.below(6))
+                    .map(|n| BulkSale {
+                        external_id: format!("ERP-{movements}-{n}"),
+                        party_id: parties[random.below(3) as usize],
+                        sale: draft(&mut random),
+                    })
+                    .collect();
+                for outcome in app.sales().record_bulk(&admin, &rows).await.expect("batch") {
+                    let BulkOutcome::Created(id) = outcome else { panic!("{outcome:?}") };
+                    live.push(id);
+                    movements += 1;
+                }
+                batches += 1;
+            }
+            _ => {
+                let recorded =
+                    app.sales().record_sale(&admin, party, &draft(&mut random)).await.expect("sale");
+                live.push(domain::SaleId(recorded.id));
+                movements += 1;
+            }
+        }
     }
+    assert!(batches > 50 && payments > 50, "{batches} batches, {payments} payments");
     for party in parties {
         let kept = app.sales().kept_summary(&admin, party).await.expect("kept");
         let recomputed = app.sales().recomputed_summary(&admin, party).await.expect("recomputed");
         assert_eq!(kept, recomputed);
-        assert!(kept.purchase_count > 100, "{kept:?}");
+        assert!(kept.purchase_count > 100 && kept.open_balance.0 > 0 && kept.points_balance > 0, "{kept:?}");
     }
 }
 db_test!(the_kept_summary_equals_the_history_recomputed_after_1000_movements);
@@ -484,3 +544,40 @@ async fn the_demo_has_stores_a_catalogue_and_three_years_of_purchases(t: TestDb)
     assert_eq!(app.catalogue().stores(&admin).await.expect("stores").len(), 3);
 }
 db_test!(the_demo_has_stores_a_catalogue_and_three_years_of_purchases);
+
+async fn the_retail_demo_spreads_purchases_with_the_figures_kept(t: TestDb) {
+    let (app, admin) = crate::app_with_demo(&t).await;
+    let org = app.demo().demo_organisation().await.expect("org").expect("demo org");
+    app.demo().load_demo_parties(org, 400, 5).await.expect("load");
+    let written = app.demo().load_demo_purchases(org, 3_000, 5).await.expect("purchases");
+    assert_eq!(written, 3_000);
+    // The newest hundred of the 400 had no purchases before the retail load.
+    let query = app::parties::PartyQuery {
+        sort: Some("newest".into()),
+        dir: Some("desc".into()),
+        limit: Some(100),
+        ..Default::default()
+    };
+    let newest = app.parties().list_parties(&admin, &query).await.expect("list").items;
+    let (mut bought, mut buyers, mut overdue, mut with_points) = (0, 0, 0, 0);
+    for party in newest.iter().map(|p| PartyId(p.id)) {
+        let kept = app.sales().kept_summary(&admin, party).await.expect("kept");
+        assert_eq!(kept, app.sales().recomputed_summary(&admin, party).await.expect("recomputed"));
+        bought += kept.purchase_count;
+        buyers += usize::from(kept.purchase_count > 0);
+        overdue += usize::from(kept.oldest_open_due.is_some());
+        with_points += usize::from(kept.points_balance > 0);
+        if kept.purchase_count > 0 {
+            let history = app.timeline().history(&admin, party, None, None).await.expect("history");
+            assert!(history.iter().any(|e| e.action == "timeline-sale-recorded"), "{history:?}");
+            let page = app.sales().sales_of(&admin, party, None).await.expect("sales");
+            assert!(
+                page.sales.windows(2).all(|w| w[0].sold_at >= w[1].sold_at)
+                    && !page.sales[0].items.is_empty()
+            );
+        }
+    }
+    assert!(bought > 400 && (50..100).contains(&buyers), "{bought} purchases by {buyers} of 100");
+    assert!(overdue > 0 && with_points > 0, "{overdue} owe, {with_points} hold points");
+}
+db_test!(the_retail_demo_spreads_purchases_with_the_figures_kept);

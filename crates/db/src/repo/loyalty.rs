@@ -1,5 +1,6 @@
 //! The loyalty program, each party's points ledger with its lots, and
 //! discount coupons with their uses.
+use super::{ROWS_PER_INSERT, execute_in, insert_into};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::loyalty::{Program, ValidCoupon};
@@ -90,33 +91,48 @@ pub struct NewEntry<'a> {
     pub by: &'a str,
 }
 
-pub async fn insert_entry(
+/// Writes ledger entries in multi-row statements.
+pub async fn insert_entries(
     tx: &mut Tx,
     org_id: OrgId,
-    entry: &NewEntry<'_>,
+    entries: &[NewEntry<'_>],
     now: DateTime<Utc>,
-) -> Result<Uuid, DbError> {
-    let id = Uuid::now_v7();
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO points_entries (id, org_id, party_id, kind, points, remaining, expires_on, sale_id, reason, at, by_label)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(id)
-        .bind(org_id.0)
-        .bind(entry.party.0)
-        .bind(entry.kind)
-        .bind(entry.points)
-        .bind(entry.remaining)
-        .bind(entry.expires_on)
-        .bind(entry.sale_id)
-        .bind(entry.reason)
-        .bind(now)
-        .bind(entry.by)
-        .execute(&mut *conn)
-        .await?;
-    });
-    Ok(id)
+) -> Result<(), DbError> {
+    for chunk in entries.chunks(ROWS_PER_INSERT) {
+        let mut rows = insert_into(
+            "points_entries",
+            &[
+                "id",
+                "org_id",
+                "party_id",
+                "kind",
+                "points",
+                "remaining",
+                "expires_on",
+                "sale_id",
+                "reason",
+                "at",
+                "by_label",
+            ],
+        );
+        for entry in chunk {
+            rows.values_panic([
+                Uuid::now_v7().into(),
+                org_id.0.into(),
+                entry.party.0.into(),
+                entry.kind.into(),
+                entry.points.into(),
+                entry.remaining.into(),
+                entry.expires_on.into(),
+                entry.sale_id.into(),
+                entry.reason.into(),
+                now.into(),
+                entry.by.into(),
+            ]);
+        }
+        execute_in(tx, &rows).await?;
+    }
+    Ok(())
 }
 
 /// A party's lots with points left, the one of `first` (a sale) first,

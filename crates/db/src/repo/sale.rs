@@ -1,104 +1,281 @@
 //! Sales, their items and installments, and each party's purchase summary
 //! kept beside them.
+use super::{ROWS_PER_INSERT, execute_in, insert_into};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::sale::ValidSale;
+use domain::sale::{PurchaseDelta, ValidItem, ValidSale};
 use domain::{OrgId, PartyId, SaleId, UserId};
+use sea_query::{Alias, Expr, PostgresQueryBuilder, Query, SqliteQueryBuilder};
+use sea_query_binder::SqlxBinder;
+use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Who recorded a sale and from where: the ERP's key makes a batch sent
-/// again the same sale.
-pub struct SaleOrigin<'a> {
+/// A sale to write: who it is for, who made it and, from the ERP, its key
+/// (a batch sent again is then the same sale).
+pub struct NewSale<'a> {
+    pub id: SaleId,
+    pub party: PartyId,
+    pub sale: &'a ValidSale,
     pub seller_id: Option<UserId>,
     pub external_id: Option<&'a str>,
-    pub by: &'a str,
 }
 
+/// Writes sales with their items and installments in multi-row
+/// statements, `by` recording them.
 #[tracing::instrument(skip_all)]
-pub async fn insert(
+pub async fn insert_many(
     tx: &mut Tx,
     org_id: OrgId,
-    party: PartyId,
-    sale: &ValidSale,
-    origin: &SaleOrigin<'_>,
+    sales: &[NewSale<'_>],
+    by: &str,
     now: DateTime<Utc>,
-) -> Result<SaleId, DbError> {
-    let id = SaleId::new();
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO sales (id, org_id, party_id, store_id, seller_id, seller_code, sold_at, total, payment,
-             fiscal_number, fiscal_key, external_id, created_at, created_by_label, version, coupon_id, coupon_discount)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16)",
-        )
-        .bind(id.0)
-        .bind(org_id.0)
-        .bind(party.0)
-        .bind(sale.store_id.0)
-        .bind(origin.seller_id.map(|u| u.0))
-        .bind(&sale.seller_code)
-        .bind(sale.sold_at)
-        .bind(sale.total.0)
-        .bind(sale.payment.as_str())
-        .bind(&sale.fiscal_number)
-        .bind(&sale.fiscal_key)
-        .bind(origin.external_id)
-        .bind(now)
-        .bind(origin.by)
-        .bind(sale.coupon.map(|(id, _)| id))
-        .bind(sale.coupon.map_or(0, |(_, off)| off.0))
-        .execute(&mut *conn)
-        .await?;
-        for (position, item) in sale.items.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO sale_items (id, org_id, sale_id, position, product_id, description, quantity_milli, unit_price, discount, total)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(Uuid::now_v7())
-            .bind(org_id.0)
-            .bind(id.0)
-            .bind(position as i32)
-            .bind(item.product_id.0)
-            .bind(&item.description)
-            .bind(item.quantity_milli)
-            .bind(item.unit_price.0)
-            .bind(item.discount.0)
-            .bind(item.total.0)
-            .execute(&mut *conn)
-            .await?;
+) -> Result<(), DbError> {
+    for chunk in sales.chunks(ROWS_PER_INSERT) {
+        let mut rows = insert_into(
+            "sales",
+            &[
+                "id",
+                "org_id",
+                "party_id",
+                "store_id",
+                "seller_id",
+                "seller_code",
+                "sold_at",
+                "total",
+                "payment",
+                "fiscal_number",
+                "fiscal_key",
+                "external_id",
+                "created_at",
+                "created_by_label",
+                "version",
+                "coupon_id",
+                "coupon_discount",
+            ],
+        );
+        for new in chunk {
+            let sale = new.sale;
+            rows.values_panic([
+                new.id.0.into(),
+                org_id.0.into(),
+                new.party.0.into(),
+                sale.store_id.0.into(),
+                new.seller_id.map(|u| u.0).into(),
+                sale.seller_code.clone().into(),
+                sale.sold_at.into(),
+                sale.total.0.into(),
+                sale.payment.as_str().into(),
+                sale.fiscal_number.clone().into(),
+                sale.fiscal_key.clone().into(),
+                new.external_id.map(str::to_string).into(),
+                now.into(),
+                by.into(),
+                1i64.into(),
+                sale.coupon.map(|(id, _)| id).into(),
+                sale.coupon.map_or(0, |(_, off)| off.0).into(),
+            ]);
         }
-        for (number, (due_on, amount)) in sale.installments.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO installments (id, org_id, sale_id, party_id, number, due_on, amount, paid, cancelled, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 0, FALSE, 1)",
-            )
-            .bind(Uuid::now_v7())
-            .bind(org_id.0)
-            .bind(id.0)
-            .bind(party.0)
-            .bind(number as i32 + 1)
-            .bind(due_on)
-            .bind(amount.0)
-            .execute(&mut *conn)
-            .await?;
+        execute_in(tx, &rows).await?;
+    }
+    let items: Vec<(SaleId, usize, &ValidItem)> = sales
+        .iter()
+        .flat_map(|new| {
+            new.sale.items.iter().enumerate().map(move |(position, item)| (new.id, position, item))
+        })
+        .collect();
+    for chunk in items.chunks(ROWS_PER_INSERT) {
+        let mut rows = insert_into(
+            "sale_items",
+            &[
+                "id",
+                "org_id",
+                "sale_id",
+                "position",
+                "product_id",
+                "description",
+                "quantity_milli",
+                "unit_price",
+                "discount",
+                "total",
+            ],
+        );
+        for (sale, position, item) in chunk {
+            rows.values_panic([
+                Uuid::now_v7().into(),
+                org_id.0.into(),
+                sale.0.into(),
+                (*position as i32).into(),
+                item.product_id.0.into(),
+                item.description.clone().into(),
+                item.quantity_milli.into(),
+                item.unit_price.0.into(),
+                item.discount.0.into(),
+                item.total.0.into(),
+            ]);
         }
-    });
-    Ok(id)
+        execute_in(tx, &rows).await?;
+    }
+    let installments: Vec<(&NewSale<'_>, usize, NaiveDate, i64)> = sales
+        .iter()
+        .flat_map(|new| {
+            new.sale
+                .installments
+                .iter()
+                .enumerate()
+                .map(move |(n, (due, amount))| (new, n + 1, *due, amount.0))
+        })
+        .collect();
+    for chunk in installments.chunks(ROWS_PER_INSERT) {
+        let mut rows = insert_into(
+            "installments",
+            &[
+                "id",
+                "org_id",
+                "sale_id",
+                "party_id",
+                "number",
+                "due_on",
+                "amount",
+                "paid",
+                "cancelled",
+                "version",
+            ],
+        );
+        for (new, number, due_on, amount) in chunk {
+            rows.values_panic([
+                Uuid::now_v7().into(),
+                org_id.0.into(),
+                new.id.0.into(),
+                new.party.0.into(),
+                (*number as i32).into(),
+                (*due_on).into(),
+                (*amount).into(),
+                0i64.into(),
+                false.into(),
+                1i64.into(),
+            ]);
+        }
+        execute_in(tx, &rows).await?;
+    }
+    Ok(())
 }
 
-/// The sale already recorded under the ERP's key, if any.
-pub async fn by_external_id(
+/// The sales already recorded under these ERP keys.
+pub async fn by_external_ids(
     tx: &mut Tx,
     org_id: OrgId,
-    external_id: &str,
-) -> Result<Option<SaleId>, DbError> {
-    let found: Option<Uuid> = on_tx!(tx, conn => {
-        sqlx::query_scalar("SELECT id FROM sales WHERE org_id = $1 AND external_id = $2")
-            .bind(org_id.0)
-            .bind(external_id)
-            .fetch_optional(&mut *conn)
-            .await?
-    });
-    Ok(found.map(SaleId))
+    external_ids: &[&str],
+) -> Result<HashMap<String, SaleId>, DbError> {
+    let mut found = HashMap::new();
+    for chunk in external_ids.chunks(ROWS_PER_INSERT) {
+        let mut query = Query::select();
+        query
+            .columns([Alias::new("external_id"), Alias::new("id")])
+            .from(Alias::new("sales"))
+            .and_where(Expr::col(Alias::new("org_id")).eq(org_id.0))
+            .and_where(Expr::col(Alias::new("external_id")).is_in(chunk.iter().copied()));
+        let rows: Vec<(String, Uuid)> = match tx {
+            Tx::Sqlite(conn) => {
+                let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
+                sqlx::query_as_with(&sql, values).fetch_all(&mut **conn).await?
+            }
+            Tx::Postgres(conn) => {
+                let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_as_with(&sql, values).fetch_all(&mut **conn).await?
+            }
+        };
+        found.extend(rows.into_iter().map(|(key, id)| (key, SaleId(id))));
+    }
+    Ok(found)
+}
+
+/// Adds what new sales bring to each party's kept figures, in one
+/// statement per thousand parties. The increments are applied to the row
+/// as the statement finds it, so two batches touching one party add up.
+#[tracing::instrument(skip_all)]
+pub async fn add_to_summaries(
+    tx: &mut Tx,
+    org_id: OrgId,
+    deltas: &[(PartyId, PurchaseDelta)],
+) -> Result<(), DbError> {
+    for chunk in deltas.chunks(ROWS_PER_INSERT) {
+        match tx {
+            Tx::Sqlite(conn) => {
+                // SQLite names a VALUES list's columns column1, column2, …
+                let rows = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+                let sql = format!(
+                    "UPDATE parties SET
+                       purchase_count = purchase_count + v.column2,
+                       total_bought = total_bought + v.column3,
+                       largest_purchase = MAX(largest_purchase, v.column4),
+                       first_purchase_at = CASE WHEN first_purchase_at IS NULL OR v.column5 < first_purchase_at
+                                           THEN v.column5 ELSE first_purchase_at END,
+                       last_store_id = CASE WHEN last_purchase_at IS NULL OR v.column6 >= last_purchase_at
+                                       THEN v.column7 ELSE last_store_id END,
+                       last_purchase_at = CASE WHEN last_purchase_at IS NULL OR v.column6 >= last_purchase_at
+                                          THEN v.column6 ELSE last_purchase_at END,
+                       open_balance = open_balance + v.column8,
+                       oldest_open_due = CASE WHEN v.column9 IS NOT NULL AND (oldest_open_due IS NULL OR v.column9 < oldest_open_due)
+                                         THEN v.column9 ELSE oldest_open_due END,
+                       points_balance = points_balance + v.column10
+                     FROM (VALUES {rows}) AS v
+                     WHERE parties.org_id = v.column11 AND parties.id = v.column1"
+                );
+                let mut query = sqlx::query(&sql);
+                for (party, delta) in chunk {
+                    let (last_at, last_store) = delta.last.unzip();
+                    query = query
+                        .bind(party.0)
+                        .bind(delta.count)
+                        .bind(delta.total.0)
+                        .bind(delta.largest.0)
+                        .bind(delta.first_at)
+                        .bind(last_at)
+                        .bind(last_store.map(|s| s.0))
+                        .bind(delta.credit.0)
+                        .bind(delta.earliest_due)
+                        .bind(delta.points)
+                        .bind(org_id.0);
+                }
+                query.execute(&mut **conn).await?;
+            }
+            Tx::Postgres(conn) => {
+                let column =
+                    |f: &dyn Fn(&PurchaseDelta) -> i64| chunk.iter().map(|(_, d)| f(d)).collect::<Vec<_>>();
+                sqlx::query(
+                    "UPDATE parties p SET
+                       purchase_count = p.purchase_count + v.count,
+                       total_bought = p.total_bought + v.total,
+                       largest_purchase = GREATEST(p.largest_purchase, v.largest),
+                       first_purchase_at = LEAST(p.first_purchase_at, v.first_at),
+                       last_store_id = CASE WHEN p.last_purchase_at IS NULL OR v.last_at >= p.last_purchase_at
+                                       THEN v.last_store ELSE p.last_store_id END,
+                       last_purchase_at = GREATEST(p.last_purchase_at, v.last_at),
+                       open_balance = p.open_balance + v.credit,
+                       oldest_open_due = LEAST(p.oldest_open_due, v.earliest_due),
+                       points_balance = p.points_balance + v.points
+                     FROM UNNEST($2::uuid[], $3::bigint[], $4::bigint[], $5::bigint[], $6::timestamptz[],
+                                 $7::timestamptz[], $8::uuid[], $9::bigint[], $10::date[], $11::bigint[])
+                          AS v (id, count, total, largest, first_at, last_at, last_store, credit, earliest_due, points)
+                     WHERE p.org_id = $1 AND p.id = v.id",
+                )
+                .bind(org_id.0)
+                .bind(chunk.iter().map(|(party, _)| party.0).collect::<Vec<_>>())
+                .bind(column(&|d| d.count))
+                .bind(column(&|d| d.total.0))
+                .bind(column(&|d| d.largest.0))
+                .bind(chunk.iter().map(|(_, d)| d.first_at).collect::<Vec<_>>())
+                .bind(chunk.iter().map(|(_, d)| d.last.map(|(at, _)| at)).collect::<Vec<_>>())
+                .bind(chunk.iter().map(|(_, d)| d.last.map(|(_, store)| store.0)).collect::<Vec<_>>())
+                .bind(column(&|d| d.credit.0))
+                .bind(chunk.iter().map(|(_, d)| d.earliest_due).collect::<Vec<_>>())
+                .bind(column(&|d| d.points))
+                .execute(&mut **conn)
+                .await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Marks the sale cancelled and its open installments with it; false when
@@ -182,6 +359,7 @@ pub struct SummaryRow {
     pub oldest_open_due: Option<NaiveDate>,
     pub paid_installments: i64,
     pub delay_days_total: i64,
+    pub points_balance: i64,
     pub revolving_credit_limit: Option<i64>,
     pub credit_bureau_status: Option<String>,
 }
@@ -191,7 +369,7 @@ pub async fn summary(db: &Db, org_id: OrgId, party: PartyId) -> Result<Option<Su
         sqlx::query_as(
             "SELECT p.purchase_count, p.total_bought, p.largest_purchase, p.first_purchase_at, p.last_purchase_at,
                     p.last_store_id, st.name AS last_store_name, p.open_balance, p.oldest_open_due,
-                    p.paid_installments, p.delay_days_total,
+                    p.paid_installments, p.delay_days_total, p.points_balance,
                     p.revolving_credit_limit, p.credit_bureau_status
              FROM parties p LEFT JOIN stores st ON st.id = p.last_store_id WHERE p.org_id = $1 AND p.id = $2",
         )
@@ -455,4 +633,18 @@ pub async fn installments_of_sale(
         .fetch_all(&mut *conn)
         .await?
     }))
+}
+
+/// The organisation's live parties that bought nothing yet, in id order
+/// (the order a bulk load of their purchases writes them in).
+pub async fn parties_without_purchases(db: &Db, org_id: OrgId) -> Result<Vec<PartyId>, DbError> {
+    let ids: Vec<Uuid> = on_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT id FROM parties WHERE org_id = $1 AND merged_into IS NULL AND purchase_count = 0 ORDER BY id",
+        )
+        .bind(org_id.0)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(ids.into_iter().map(PartyId).collect())
 }

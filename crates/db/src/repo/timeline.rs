@@ -1,6 +1,7 @@
 //! Each party's history of movements [histórico], written by every
 //! capability in the transaction of the movement.
-use crate::{Db, DbError, Tx, on_db, on_tx};
+use super::{ROWS_PER_INSERT, execute_in, insert_into};
+use crate::{Db, DbError, Tx, on_db};
 use chrono::{DateTime, Utc};
 use domain::timeline::{Event, EventKind};
 use domain::{OrgId, PartyId};
@@ -21,31 +22,34 @@ pub struct EventRow {
     pub by: String,
 }
 
+/// Appends events to their parties' histories, in multi-row statements.
 pub async fn record(
     tx: &mut Tx,
     org_id: OrgId,
-    party: PartyId,
-    event: &Event,
+    events: &[(PartyId, &Event)],
     actor_label: &str,
     at: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO party_events (id, org_id, party_id, at, kind, action, detail, subject_id, actor_label)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(Uuid::now_v7())
-        .bind(org_id.0)
-        .bind(party.0)
-        .bind(at)
-        .bind(event.kind.as_str())
-        .bind(event.action)
-        .bind(&event.detail)
-        .bind(event.subject)
-        .bind(actor_label)
-        .execute(&mut *conn)
-        .await?;
-    });
+    for chunk in events.chunks(ROWS_PER_INSERT) {
+        let mut rows = insert_into(
+            "party_events",
+            &["id", "org_id", "party_id", "at", "kind", "action", "detail", "subject_id", "actor_label"],
+        );
+        for (party, event) in chunk {
+            rows.values_panic([
+                Uuid::now_v7().into(),
+                org_id.0.into(),
+                party.0.into(),
+                at.into(),
+                event.kind.as_str().into(),
+                event.action.into(),
+                event.detail.clone().into(),
+                event.subject.into(),
+                actor_label.into(),
+            ]);
+        }
+        execute_in(tx, &rows).await?;
+    }
     Ok(())
 }
 

@@ -516,6 +516,37 @@ pub async fn standing(db: &Db, scope: &Scope, id: PartyId) -> Result<Option<Stan
     }))
 }
 
+/// Id, owner, branch, survivor.
+type StandingRow = (Uuid, Option<Uuid>, Option<Uuid>, Option<Uuid>);
+
+/// The standing of each of these parties the scope reaches, read a
+/// thousand at a time (a batch of sales names many parties).
+pub async fn standings(db: &Db, scope: &Scope, ids: &[PartyId]) -> Result<Vec<(PartyId, Standing)>, DbError> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1_000) {
+        let mut query = Query::select();
+        query
+            .from(col("parties"))
+            .columns([
+                (col("parties"), col("id")),
+                (col("parties"), col("seller_id")),
+                (col("parties"), col("branch_id")),
+                (col("parties"), col("merged_into")),
+            ])
+            .and_where(Expr::col((col("parties"), col("org_id"))).eq(scope.org_id.0))
+            .and_where(Expr::col((col("parties"), col("id"))).is_in(chunk.iter().map(|id| id.0)));
+        if let Some(condition) = reach_condition(scope.reach) {
+            query.and_where(condition);
+        }
+        let rows: Vec<StandingRow> = fetch_all(db, &query).await?;
+        found.extend(rows.into_iter().map(|(id, owner, branch, merged_into)| {
+            let portfolio = Portfolio { owner: owner.map(UserId), branch: branch.map(BranchId) };
+            (PartyId(id), Standing { portfolio, merged_into: merged_into.map(PartyId) })
+        }));
+    }
+    Ok(found)
+}
+
 /// The row as the transaction sees it (for before/after in the audit).
 pub async fn get_row_in_tx(tx: &mut Tx, org_id: OrgId, id: PartyId) -> Result<Option<PartyRow>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM parties WHERE org_id = $1 AND id = $2");

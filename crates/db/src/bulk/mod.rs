@@ -10,6 +10,8 @@
 //! million random B-tree inserts. A load with the database to itself
 //! also skips the WAL ([`Access::Exclusive`]). PostgreSQL takes the multi-row inserts
 //! of [`crate::repo::party::insert_bulk`].
+pub mod purchases;
+
 use crate::repo::party::{BulkParty, insert_bulk, place, search_rowid};
 use crate::{Db, DbError};
 use chrono::{DateTime, SecondsFormat, Utc};

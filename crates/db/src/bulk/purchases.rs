@@ -1,0 +1,541 @@
+//! Bulk loads of purchase histories (the retail-scale demo: ten million
+//! sales): each party's sales with their items, installments as they stand
+//! (paid or open), payments, points lots and history, and the party's kept
+//! figures as the generator computed them. One transaction, like the party
+//! load.
+//!
+//! Rows are described once ([`each_row`]) and go to SQLite through
+//! prepared rusqlite statements on a connection of their own, to
+//! PostgreSQL through multi-row inserts. Parties come in id order and each
+//! one's sales in time order, so the ids (UUIDv7, time-ordered) and the
+//! per-party indexes grow at their right edge: the indexes stay in place
+//! instead of being dropped and sorted again.
+use super::{Access, instant};
+use crate::repo::{ROWS_PER_INSERT, execute_in, insert_into};
+use crate::{Db, DbError, Tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::sale::ValidSale;
+use domain::{OrgId, PartyId, SaleId, StoreId};
+use rusqlite::TransactionBehavior;
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use sea_query::InsertStatement;
+use tokio::sync::mpsc::Receiver;
+
+/// One party's purchases to load.
+pub struct PartyPurchases {
+    pub party: PartyId,
+    pub sales: Vec<LoadedSale>,
+    pub figures: KeptFigures,
+}
+
+pub struct LoadedSale {
+    pub id: SaleId,
+    pub sale: ValidSale,
+    pub installments: Vec<LoadedInstallment>,
+    pub points: Option<LoadedPoints>,
+    /// The detail of its history event.
+    pub history: String,
+}
+
+/// An installment as it stands: paid in full on `paid_on`, or open.
+pub struct LoadedInstallment {
+    pub due_on: NaiveDate,
+    pub amount: i64,
+    pub paid_on: Option<NaiveDate>,
+}
+
+/// The lot a sale earned; an expired one is left empty and followed by its
+/// expiry, as the daily task would have written it.
+pub struct LoadedPoints {
+    pub points: i64,
+    pub expires_on: Option<NaiveDate>,
+    pub expired: bool,
+}
+
+/// The party's kept purchase figures (the columns the sales use cases keep).
+#[derive(Default)]
+pub struct KeptFigures {
+    pub purchase_count: i64,
+    pub total_bought: i64,
+    pub largest_purchase: i64,
+    pub first_purchase_at: Option<DateTime<Utc>>,
+    pub last_purchase_at: Option<DateTime<Utc>>,
+    pub last_store_id: Option<StoreId>,
+    pub open_balance: i64,
+    pub oldest_open_due: Option<NaiveDate>,
+    pub paid_installments: i64,
+    pub delay_days_total: i64,
+    pub points_balance: i64,
+}
+
+/// Who the rows say recorded them, and when.
+pub struct PurchasesOrigin {
+    pub org_id: OrgId,
+    pub by_label: String,
+    pub now: DateTime<Utc>,
+}
+
+/// A value of a loaded row, bound as each database stores it.
+enum Cell<'a> {
+    /// A null, typed for PostgreSQL.
+    Null(sea_query::Value),
+    Int(i64),
+    Bool(bool),
+    Text(&'a str),
+    Id(uuid::Uuid),
+    Day(NaiveDate),
+    At(DateTime<Utc>),
+}
+
+impl rusqlite::ToSql for Cell<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Cell::Null(_) => ToSqlOutput::Borrowed(ValueRef::Null),
+            Cell::Int(n) => ToSqlOutput::Borrowed(ValueRef::Integer(*n)),
+            Cell::Bool(b) => ToSqlOutput::Borrowed(ValueRef::Integer(i64::from(*b))),
+            Cell::Text(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
+            Cell::Id(id) => ToSqlOutput::Borrowed(ValueRef::Blob(id.as_bytes())),
+            Cell::Day(day) => ToSqlOutput::Owned(day.format("%F").to_string().into()),
+            Cell::At(at) => ToSqlOutput::Owned(instant(*at).into()),
+        })
+    }
+}
+
+impl From<&Cell<'_>> for sea_query::Value {
+    fn from(cell: &Cell<'_>) -> Self {
+        match cell {
+            Cell::Null(typed) => typed.clone(),
+            Cell::Int(n) => (*n).into(),
+            Cell::Bool(b) => (*b).into(),
+            Cell::Text(text) => (*text).into(),
+            Cell::Id(id) => (*id).into(),
+            Cell::Day(day) => (*day).into(),
+            Cell::At(at) => (*at).into(),
+        }
+    }
+}
+
+fn day(value: Option<NaiveDate>) -> Cell<'static> {
+    value.map_or(Cell::Null(sea_query::Value::ChronoDate(None)), Cell::Day)
+}
+
+fn at(value: Option<DateTime<Utc>>) -> Cell<'static> {
+    value.map_or(Cell::Null(sea_query::Value::ChronoDateTimeUtc(None)), Cell::At)
+}
+
+fn int(value: Option<i64>) -> Cell<'static> {
+    value.map_or(Cell::Null(sea_query::Value::BigInt(None)), Cell::Int)
+}
+
+fn id(value: Option<uuid::Uuid>) -> Cell<'static> {
+    value.map_or(Cell::Null(sea_query::Value::Uuid(None)), Cell::Id)
+}
+
+/// The tables a load writes, in the order their rows must go in.
+#[derive(Clone, Copy)]
+enum Table {
+    Sales,
+    Items,
+    Installments,
+    Payments,
+    Points,
+    Events,
+}
+
+const TABLES: [(Table, &str, &[&str]); 6] = [
+    (
+        Table::Sales,
+        "sales",
+        &[
+            "id",
+            "org_id",
+            "party_id",
+            "store_id",
+            "seller_code",
+            "sold_at",
+            "total",
+            "payment",
+            "fiscal_number",
+            "fiscal_key",
+            "created_at",
+            "created_by_label",
+            "version",
+            "coupon_discount",
+        ],
+    ),
+    (
+        Table::Items,
+        "sale_items",
+        &[
+            "id",
+            "org_id",
+            "sale_id",
+            "position",
+            "product_id",
+            "description",
+            "quantity_milli",
+            "unit_price",
+            "discount",
+            "total",
+        ],
+    ),
+    (
+        Table::Installments,
+        "installments",
+        &[
+            "id",
+            "org_id",
+            "sale_id",
+            "party_id",
+            "number",
+            "due_on",
+            "amount",
+            "paid",
+            "paid_on",
+            "delay_days",
+            "cancelled",
+            "version",
+        ],
+    ),
+    (
+        Table::Payments,
+        "installment_payments",
+        &["id", "org_id", "installment_id", "paid_on", "amount", "created_at", "created_by_label"],
+    ),
+    (
+        Table::Points,
+        "points_entries",
+        &[
+            "id",
+            "org_id",
+            "party_id",
+            "kind",
+            "points",
+            "remaining",
+            "expires_on",
+            "sale_id",
+            "reason",
+            "at",
+            "by_label",
+        ],
+    ),
+    (
+        Table::Events,
+        "party_events",
+        &["id", "org_id", "party_id", "at", "kind", "action", "detail", "subject_id", "actor_label"],
+    ),
+];
+
+/// Takes one row of a table.
+type Emit<'e> = dyn FnMut(Table, &[Cell<'_>]) -> Result<(), DbError> + 'e;
+
+/// Every row of a party's purchases, table by table as [`TABLES`] names
+/// their columns.
+fn each_row(
+    origin: &PurchasesOrigin,
+    purchases: &PartyPurchases,
+    emit: &mut Emit<'_>,
+) -> Result<(), DbError> {
+    let party = || Cell::Id(purchases.party.0);
+    let by = || Cell::Text(&origin.by_label);
+    let new_id = || Cell::Id(uuid::Uuid::now_v7());
+    for loaded in &purchases.sales {
+        let sale = &loaded.sale;
+        let sale_id = || Cell::Id(loaded.id.0);
+        emit(
+            Table::Sales,
+            &[
+                sale_id(),
+                Cell::Id(origin.org_id.0),
+                party(),
+                Cell::Id(sale.store_id.0),
+                Cell::Text(&sale.seller_code),
+                Cell::At(sale.sold_at),
+                Cell::Int(sale.total.0),
+                Cell::Text(sale.payment.as_str()),
+                Cell::Text(&sale.fiscal_number),
+                Cell::Text(&sale.fiscal_key),
+                Cell::At(origin.now),
+                by(),
+                Cell::Int(1),
+                Cell::Int(0),
+            ],
+        )?;
+        for (position, item) in sale.items.iter().enumerate() {
+            emit(
+                Table::Items,
+                &[
+                    new_id(),
+                    Cell::Id(origin.org_id.0),
+                    sale_id(),
+                    Cell::Int(position as i64),
+                    Cell::Id(item.product_id.0),
+                    Cell::Text(&item.description),
+                    Cell::Int(item.quantity_milli),
+                    Cell::Int(item.unit_price.0),
+                    Cell::Int(item.discount.0),
+                    Cell::Int(item.total.0),
+                ],
+            )?;
+        }
+        for (number, installment) in loaded.installments.iter().enumerate() {
+            let installment_id = uuid::Uuid::now_v7();
+            let delay =
+                installment.paid_on.map(|paid_on| domain::sale::delay_days(installment.due_on, paid_on));
+            emit(
+                Table::Installments,
+                &[
+                    Cell::Id(installment_id),
+                    Cell::Id(origin.org_id.0),
+                    sale_id(),
+                    party(),
+                    Cell::Int(number as i64 + 1),
+                    Cell::Day(installment.due_on),
+                    Cell::Int(installment.amount),
+                    Cell::Int(if installment.paid_on.is_some() { installment.amount } else { 0 }),
+                    day(installment.paid_on),
+                    int(delay),
+                    Cell::Bool(false),
+                    Cell::Int(1),
+                ],
+            )?;
+            if let Some(paid_on) = installment.paid_on {
+                emit(
+                    Table::Payments,
+                    &[
+                        new_id(),
+                        Cell::Id(origin.org_id.0),
+                        Cell::Id(installment_id),
+                        Cell::Day(paid_on),
+                        Cell::Int(installment.amount),
+                        Cell::At(origin.now),
+                        by(),
+                    ],
+                )?;
+            }
+        }
+        emit(
+            Table::Events,
+            &[
+                new_id(),
+                Cell::Id(origin.org_id.0),
+                party(),
+                Cell::At(sale.sold_at),
+                Cell::Text(domain::timeline::EventKind::Sale.as_str()),
+                Cell::Text("timeline-sale-recorded"),
+                Cell::Text(&loaded.history),
+                sale_id(),
+                by(),
+            ],
+        )?;
+        if let Some(lot) = &loaded.points {
+            emit(
+                Table::Points,
+                &[
+                    new_id(),
+                    Cell::Id(origin.org_id.0),
+                    party(),
+                    Cell::Text("earned"),
+                    Cell::Int(lot.points),
+                    Cell::Int(if lot.expired { 0 } else { lot.points }),
+                    day(lot.expires_on),
+                    sale_id(),
+                    Cell::Text(""),
+                    Cell::At(sale.sold_at),
+                    by(),
+                ],
+            )?;
+            if let (true, Some(expires_on)) = (lot.expired, lot.expires_on) {
+                let at = expires_on.and_hms_opt(3, 5, 0).unwrap_or_default().and_utc();
+                emit(
+                    Table::Points,
+                    &[
+                        new_id(),
+                        Cell::Id(origin.org_id.0),
+                        party(),
+                        Cell::Text("expired"),
+                        Cell::Int(-lot.points),
+                        Cell::Int(0),
+                        Cell::Day(expires_on),
+                        id(None),
+                        Cell::Text(""),
+                        Cell::At(at),
+                        Cell::Text(""),
+                    ],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sets the party's kept figures.
+const FIGURES: &str = "UPDATE parties SET purchase_count = $3, total_bought = $4, largest_purchase = $5,
+    first_purchase_at = $6, last_purchase_at = $7, last_store_id = $8, open_balance = $9, oldest_open_due = $10,
+    paid_installments = $11, delay_days_total = $12, points_balance = $13 WHERE org_id = $1 AND id = $2";
+
+fn figures_cells<'a>(origin: &PurchasesOrigin, purchases: &'a PartyPurchases) -> [Cell<'a>; 13] {
+    let f = &purchases.figures;
+    [
+        Cell::Id(origin.org_id.0),
+        Cell::Id(purchases.party.0),
+        Cell::Int(f.purchase_count),
+        Cell::Int(f.total_bought),
+        Cell::Int(f.largest_purchase),
+        at(f.first_purchase_at),
+        at(f.last_purchase_at),
+        id(f.last_store_id.map(|s| s.0)),
+        Cell::Int(f.open_balance),
+        day(f.oldest_open_due),
+        Cell::Int(f.paid_installments),
+        Cell::Int(f.delay_days_total),
+        Cell::Int(f.points_balance),
+    ]
+}
+
+/// Writes every batch received in one transaction; returns how many sales.
+pub async fn load_purchases(
+    db: &Db,
+    origin: PurchasesOrigin,
+    access: Access,
+    mut batches: Receiver<Vec<PartyPurchases>>,
+) -> Result<u64, DbError> {
+    match db {
+        Db::Sqlite(sqlite) => match access {
+            Access::Exclusive => {
+                sqlite.exclusively(move |path| sqlite_load(path, &origin, access, &mut batches)).await
+            }
+            Access::Shared => {
+                let path = sqlite.file().to_path_buf();
+                tokio::task::spawn_blocking(move || sqlite_load(&path, &origin, access, &mut batches))
+                    .await
+                    .map_err(|e| DbError::Bulk(e.to_string()))?
+            }
+        },
+        Db::Postgres(_) => {
+            let mut tx = db.begin().await?;
+            let mut written = 0;
+            while let Some(batch) = batches.recv().await {
+                written += postgres_batch(&mut tx, &origin, &batch).await?;
+            }
+            tx.commit().await?;
+            Ok(written)
+        }
+    }
+}
+
+async fn postgres_batch(
+    tx: &mut Tx,
+    origin: &PurchasesOrigin,
+    batch: &[PartyPurchases],
+) -> Result<u64, DbError> {
+    let mut statements: Vec<(InsertStatement, usize)> =
+        TABLES.iter().map(|(_, table, columns)| (insert_into(table, columns), 0)).collect();
+    for chunk in batch.chunks(ROWS_PER_INSERT / 20) {
+        for purchases in chunk {
+            each_row(origin, purchases, &mut |table, cells| {
+                let (statement, rows) = &mut statements[table as usize];
+                statement.values_panic(cells.iter().map(sea_query::Value::from).map(Into::into));
+                *rows += 1;
+                Ok(())
+            })?;
+        }
+        // Parents before children: the tables in the order they are listed.
+        for (index, (_, table, columns)) in TABLES.iter().enumerate() {
+            let (statement, rows) =
+                std::mem::replace(&mut statements[index], (insert_into(table, columns), 0));
+            if rows > 0 {
+                execute_in(tx, &statement).await?;
+            }
+        }
+    }
+    let crate::Tx::Postgres(conn) = tx else { return Err(DbError::Bulk("not PostgreSQL".into())) };
+    for purchases in batch {
+        let cells = figures_cells(origin, purchases);
+        let mut query = sqlx::query(FIGURES);
+        for cell in &cells {
+            query = match cell {
+                Cell::Null(sea_query::Value::ChronoDate(_)) => query.bind(None::<NaiveDate>),
+                Cell::Null(sea_query::Value::ChronoDateTimeUtc(_)) => query.bind(None::<DateTime<Utc>>),
+                Cell::Null(sea_query::Value::Uuid(_)) => query.bind(None::<uuid::Uuid>),
+                Cell::Null(_) => query.bind(None::<i64>),
+                Cell::Int(n) => query.bind(*n),
+                Cell::Bool(b) => query.bind(*b),
+                Cell::Id(id) => query.bind(*id),
+                Cell::Day(day) => query.bind(*day),
+                Cell::At(at) => query.bind(*at),
+                Cell::Text(text) => query.bind(text.to_string()),
+            };
+        }
+        query.execute(&mut **conn).await?;
+    }
+    Ok(batch.iter().map(|p| p.sales.len() as u64).sum())
+}
+
+/// Page cache for the load: the tables' right edges and the store and
+/// expiry indexes, which grow everywhere, stay in memory.
+const CACHE_KIB: i64 = 4 << 20;
+
+fn sqlite_load(
+    path: &std::path::Path,
+    origin: &PurchasesOrigin,
+    access: Access,
+    batches: &mut Receiver<Vec<PartyPurchases>>,
+) -> Result<u64, DbError> {
+    let mut conn = rusqlite::Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    let left_wal = access == Access::Exclusive && super::leave_wal(&conn);
+    // The stores, products and parties the rows name were read from this
+    // database by the generator; a check per row would cost a lookup each.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    conn.pragma_update(None, "cache_size", format!("-{CACHE_KIB}"))?;
+    conn.pragma_update(None, "temp_store", "memory")?;
+    let outcome = sqlite_transaction(&mut conn, origin, batches);
+    if left_wal {
+        conn.pragma_update(None, "journal_mode", "wal")?;
+    }
+    outcome
+}
+
+fn sqlite_transaction(
+    conn: &mut rusqlite::Connection,
+    origin: &PurchasesOrigin,
+    batches: &mut Receiver<Vec<PartyPurchases>>,
+) -> Result<u64, DbError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let started = std::time::Instant::now();
+    let (mut written, mut waited) = (0, std::time::Duration::ZERO);
+    {
+        let mut statements = Vec::new();
+        for (_, table, columns) in TABLES {
+            let places: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
+            let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), places.join(", "));
+            statements.push(tx.prepare(&sql)?);
+        }
+        // `?N` binds by number; SQLite numbers `$N` in order of appearance.
+        let mut figures = tx.prepare(&FIGURES.replace('$', "?"))?;
+        loop {
+            let wait = std::time::Instant::now();
+            let Some(batch) = batches.blocking_recv() else { break };
+            waited += wait.elapsed();
+            for purchases in &batch {
+                each_row(origin, purchases, &mut |table, cells| {
+                    statements[table as usize].execute(rusqlite::params_from_iter(cells))?;
+                    Ok(())
+                })?;
+                figures.execute(rusqlite::params_from_iter(figures_cells(origin, purchases).iter()))?;
+                written += purchases.sales.len() as u64;
+            }
+        }
+    }
+    let wrote = started.elapsed();
+    tx.commit()?;
+    tracing::info!(
+        written,
+        waiting_for_batches_s = waited.as_secs_f64(),
+        writing_s = (wrote - waited).as_secs_f64(),
+        committing_s = (started.elapsed() - wrote).as_secs_f64(),
+        "purchases load phases"
+    );
+    Ok(written)
+}
