@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use db::DbError;
 use db::repo::catalogue::{self as repo, ProductQuery, ProductRow, StoreRow};
 use domain::audit::{AuditAction, AuditEntity};
-use domain::catalogue::{ListKind, ProductDraft, StoreDraft};
+use domain::catalogue::{ListKind, ProductDraft, SellerCodeDraft, StoreDraft};
 use domain::document::{Document, DocumentKind};
 use domain::{Money, ProductId, StoreId, ValidationErrors};
 use serde::Serialize;
@@ -92,7 +92,73 @@ fn taken(field: &'static str, message: &'static str) -> impl FnOnce(DbError) -> 
     }
 }
 
+/// A seller code of the ERP and the user whose sales it marks.
+#[derive(Clone, Debug, Serialize)]
+pub struct SellerCodeView {
+    pub code: String,
+    pub user_id: Uuid,
+    pub user_name: String,
+}
+
 impl Catalogue<'_> {
+    /// The ERP's seller codes and their users.
+    pub async fn seller_codes(&self, actor: &Actor) -> Result<Vec<SellerCodeView>, AppError> {
+        actor.require(domain::access::Permission::PartiesRead)?;
+        Ok(repo::seller_codes(&self.db, actor.org_id)
+            .await?
+            .into_iter()
+            .map(|row| SellerCodeView { code: row.code, user_id: row.user_id, user_name: row.user_name })
+            .collect())
+    }
+
+    /// Maps a seller code of the ERP to a user of the organisation: the
+    /// sales sent with it from then on are his.
+    #[tracing::instrument(skip_all)]
+    pub async fn map_seller_code(
+        &self,
+        actor: &Actor,
+        draft: &SellerCodeDraft,
+    ) -> Result<SellerCodeView, AppError> {
+        actor.require_admin()?;
+        let seller = draft.validate()?;
+        let user = db::repo::user::get(&self.db, actor.org_id, seller.user_id)
+            .await?
+            .ok_or_else(|| ValidationErrors::single("user_id", "error-not-found"))?;
+        let mut change = self.change(actor).await?;
+        let at = change.at;
+        repo::insert_seller_code(&mut change.tx, actor.org_id, &seller, at)
+            .await
+            .map_err(taken("code", "error-code-taken"))?;
+        let after = serde_json::json!({ "code": seller.code, "user": user.display_name });
+        change
+            .audit(AuditAction::Create, AuditEntity::SellerCode, Some(seller.code.clone()), None, Some(after))
+            .await?;
+        change.commit().await?;
+        Ok(SellerCodeView { code: seller.code, user_id: user.id, user_name: user.display_name })
+    }
+
+    /// Removes a seller code's mapping; the sales it marked stay his.
+    #[tracing::instrument(skip_all)]
+    pub async fn unmap_seller_code(&self, actor: &Actor, code: &str) -> Result<(), AppError> {
+        actor.require_admin()?;
+        let mut change = self.change(actor).await?;
+        if !repo::delete_seller_code(&mut change.tx, actor.org_id, code.trim()).await? {
+            return Err(AppError::NotFound);
+        }
+        let before = serde_json::json!({ "code": code.trim() });
+        change
+            .audit(
+                AuditAction::Delete,
+                AuditEntity::SellerCode,
+                Some(code.trim().to_string()),
+                Some(before),
+                None,
+            )
+            .await?;
+        change.commit().await?;
+        Ok(())
+    }
+
     /// Every store, active or not (anyone may read them to record a sale).
     pub async fn stores(&self, actor: &Actor) -> Result<Vec<StoreView>, AppError> {
         actor.require(domain::access::Permission::PartiesRead)?;

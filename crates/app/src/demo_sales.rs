@@ -234,8 +234,14 @@ impl Demo<'_> {
         purchases: u64,
         seed: u64,
     ) -> Result<u64, AppError> {
+        let read = std::time::Instant::now();
         let catalogue = self.demo_catalogue(org_id).await?;
         let parties = sale::parties_without_purchases(&self.db, org_id).await?;
+        tracing::info!(
+            parties = parties.len(),
+            reading_s = read.elapsed().as_secs_f64(),
+            "demo purchases: buyers read"
+        );
         if parties.is_empty() || catalogue.stores.is_empty() || catalogue.products.is_empty() {
             return Ok(0);
         }
@@ -281,10 +287,15 @@ impl Demo<'_> {
             }
         });
         let origin = PurchasesOrigin { org_id, by_label: "demo".into(), now };
-        let written = load_purchases(&self.db, origin, db::bulk::Access::Exclusive, batches).await;
+        let written = load_purchases(&self.db, origin, purchases, db::bulk::Access::Exclusive, batches).await;
         generator.await.map_err(|e| AppError::Internal(e.to_string()))?;
         let written = written?;
+        let analysed = std::time::Instant::now();
         self.db.refresh_statistics().await?;
+        tracing::info!(
+            statistics_s = analysed.elapsed().as_secs_f64(),
+            "demo purchases: statistics refreshed"
+        );
         Ok(written)
     }
 

@@ -206,7 +206,10 @@ impl Sales<'_> {
         }
         let id = SaleId::new();
         let after = serde_json::json!({ "party": party.to_string(), "total": sale.total.0, "payment": sale.payment.as_str() });
-        let seller = draft.seller_code.trim().is_empty().then_some(actor.user_id);
+        let seller = match sale.seller_code.as_str() {
+            "" => Some(actor.user_id),
+            code => lookups.sellers.get(code).copied(),
+        };
         let new = Judged { id, party: reached.id(), sale, seller, external_id: None };
         write_sales(&mut change, actor, lookups.program.as_ref(), &[new]).await?;
         change.audit(AuditAction::Create, AuditEntity::Sale, Some(id.to_string()), None, Some(after)).await?;
@@ -263,7 +266,8 @@ impl Sales<'_> {
             let id = SaleId::new();
             seen.insert(external_id, id);
             outcomes.push(BulkOutcome::Created(id));
-            judged.push(Judged { id, party: party.id(), sale, seller: None, external_id: Some(external_id) });
+            let seller = lookups.sellers.get(&sale.seller_code).copied();
+            judged.push(Judged { id, party: party.id(), sale, seller, external_id: Some(external_id) });
         }
         if !judged.is_empty() {
             write_sales(&mut change, actor, lookups.program.as_ref(), &judged).await?;
@@ -574,6 +578,8 @@ struct Lookups {
     products: HashMap<String, Option<CatalogueProduct>>,
     coupons: HashMap<String, Option<CouponTerms>>,
     program: Option<Program>,
+    /// The ERP's seller codes and the users they map to.
+    sellers: HashMap<String, UserId>,
 }
 
 impl Lookups {
@@ -613,7 +619,12 @@ impl Lookups {
             coupons.insert(code, terms);
         }
         let program = crate::Loyalty::program_in(change, actor.org_id).await?;
-        Ok(Lookups { stores, products, coupons, program })
+        let sellers = catalogue_repo::seller_codes_in(&mut change.tx, actor.org_id)
+            .await?
+            .into_iter()
+            .map(|(code, user)| (code, UserId(user)))
+            .collect();
+        Ok(Lookups { stores, products, coupons, program, sellers })
     }
 
     /// The draft judged against what was read: the sale, or why it does

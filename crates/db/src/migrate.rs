@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(22, "0022", "installment_payments"),
     migration!(23, "0023", "loyalty"),
     migration!(24, "0024", "payment_reminders"),
+    migration!(25, "0025", "seller_codes"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

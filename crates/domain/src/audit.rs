@@ -81,6 +81,7 @@ pub enum AuditEntity {
     Sale,
     SaleBatch,
     SavedView,
+    SellerCode,
     Session,
     SmtpSettings,
     Store,
@@ -92,7 +93,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 37] = [
+    pub const ALL: [AuditEntity; 38] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -122,6 +123,7 @@ impl AuditEntity {
         AuditEntity::Sale,
         AuditEntity::SaleBatch,
         AuditEntity::SavedView,
+        AuditEntity::SellerCode,
         AuditEntity::Session,
         AuditEntity::SmtpSettings,
         AuditEntity::Store,
@@ -163,6 +165,7 @@ impl AuditEntity {
             AuditEntity::Sale => "sale",
             AuditEntity::SaleBatch => "sale_batch",
             AuditEntity::SavedView => "saved_view",
+            AuditEntity::SellerCode => "seller_code",
             AuditEntity::Session => "session",
             AuditEntity::SmtpSettings => "smtp_settings",
             AuditEntity::Store => "store",

@@ -2,7 +2,7 @@
 //! sell it: what a sale names, and what the relationship engine filters
 //! on (a product's group, brand and line; the store of a purchase).
 use crate::document::{Document, DocumentKind};
-use crate::{Money, ValidationErrors};
+use crate::{Money, UserId, ValidationErrors};
 use serde::{Deserialize, Serialize};
 
 string_enum!(
@@ -117,6 +117,37 @@ impl ProductDraft {
 
 /// A code as the ERP writes it: required, at most 40 characters, no spaces
 /// at the ends, compared as typed.
+/// A seller code of the ERP [código do vendedor] as typed, and the user
+/// (by id) whose sales it marks.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SellerCodeDraft {
+    pub code: String,
+    pub user_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidSellerCode {
+    pub code: String,
+    pub user_id: UserId,
+}
+
+impl SellerCodeDraft {
+    pub fn validate(&self) -> Result<ValidSellerCode, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let code = required_code(&self.code, "code", &mut errors);
+        let user = match self.user_id.trim() {
+            "" => {
+                errors.add("user_id", "error-required");
+                None
+            }
+            typed => errors
+                .check("user_id", typed.parse::<uuid::Uuid>().map(UserId).map_err(|_| "error-not-found")),
+        };
+        errors.into_result()?;
+        Ok(ValidSellerCode { code, user_id: user.unwrap_or(UserId(uuid::Uuid::nil())) })
+    }
+}
+
 fn required_code(typed: &str, field: &'static str, errors: &mut ValidationErrors) -> String {
     let code = typed.trim();
     if code.is_empty() {

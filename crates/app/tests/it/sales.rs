@@ -549,8 +549,8 @@ async fn the_retail_demo_spreads_purchases_with_the_figures_kept(t: TestDb) {
     let (app, admin) = crate::app_with_demo(&t).await;
     let org = app.demo().demo_organisation().await.expect("org").expect("demo org");
     app.demo().load_demo_parties(org, 400, 5).await.expect("load");
-    let written = app.demo().load_demo_purchases(org, 3_000, 5).await.expect("purchases");
-    assert_eq!(written, 3_000);
+    let written = app.demo().load_demo_purchases(org, 12_000, 5).await.expect("purchases");
+    assert_eq!(written, 12_000);
     // The newest hundred of the 400 had no purchases before the retail load.
     let query = app::parties::PartyQuery {
         sort: Some("newest".into()),
@@ -581,3 +581,36 @@ async fn the_retail_demo_spreads_purchases_with_the_figures_kept(t: TestDb) {
     assert!(overdue > 0 && with_points > 0, "{overdue} owe, {with_points} hold points");
 }
 db_test!(the_retail_demo_spreads_purchases_with_the_figures_kept);
+
+async fn a_seller_code_mapped_to_a_user_makes_the_erps_sales_his(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    catalogue(&app, &admin).await;
+    let ana = party(&app, &admin, "Ana Lima", "").await;
+    let code =
+        domain::catalogue::SellerCodeDraft { code: "V12".into(), user_id: admin.user_id.0.to_string() };
+    app.catalogue().map_seller_code(&admin, &code).await.expect("mapped");
+    let taken = app.catalogue().map_seller_code(&admin, &code).await;
+    assert!(matches!(taken, Err(app::AppError::Taken(_))), "{taken:?}");
+    let with = |seller: &str, key: &str| BulkSale {
+        external_id: key.into(),
+        party_id: ana,
+        sale: SaleDraft { seller_code: seller.into(), ..sale("01", "", &[("OLEO", "1")], "cash", "") },
+    };
+    let outcomes =
+        app.sales().record_bulk(&admin, &[with("V12", "NF-1"), with("V99", "NF-2")]).await.expect("batch");
+    let ids: Vec<domain::SaleId> = outcomes
+        .iter()
+        .map(|o| match o {
+            BulkOutcome::Created(id) => *id,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let mapped = app.sales().sale(&admin, ids[0]).await.expect("sale");
+    assert_eq!((mapped.seller_id, mapped.seller_code.as_str()), (Some(admin.user_id.0), "V12"));
+    let unmapped = app.sales().sale(&admin, ids[1]).await.expect("sale");
+    assert_eq!((unmapped.seller_id, unmapped.seller_code.as_str()), (None, "V99"));
+    app.catalogue().unmap_seller_code(&admin, "V12").await.expect("unmapped");
+    assert!(matches!(app.catalogue().unmap_seller_code(&admin, "V12").await, Err(app::AppError::NotFound)));
+    assert!(app.catalogue().seller_codes(&admin).await.expect("codes").is_empty());
+}
+db_test!(a_seller_code_mapped_to_a_user_makes_the_erps_sales_his);

@@ -177,7 +177,7 @@ fn sqlite_transaction(
     let existing: i64 = tx.query_row("SELECT COUNT(*) FROM parties", [], |r| r.get(0))?;
     let last_rowid: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM parties", [], |r| r.get(0))?;
     let rebuild = expected >= REBUILD_FROM && expected >= existing as u64;
-    let dropped = if rebuild { drop_indexes(&tx)? } else { Vec::new() };
+    let dropped = if rebuild { drop_indexes(&tx, TABLES, "parties")? } else { Vec::new() };
     let started = std::time::Instant::now();
     let (written, waited, references) = write_batches(&tx, origin, batches)?;
     references.check_sqlite(&tx, origin.org_id)?;
@@ -279,9 +279,13 @@ impl References {
     }
 }
 
-/// Drops the loaded tables' secondary indexes and the parties' triggers,
-/// returning (kind, SQL) to recreate them.
-fn drop_indexes(tx: &Transaction<'_>) -> Result<Vec<(String, String)>, DbError> {
+/// Drops the secondary indexes of `tables` and the triggers on
+/// `triggers_of`, returning (kind, SQL) to recreate them.
+fn drop_indexes(
+    tx: &Transaction<'_>,
+    tables: &[&str],
+    triggers_of: &str,
+) -> Result<Vec<(String, String)>, DbError> {
     let mut found: Vec<(String, String, String)> = Vec::new();
     {
         let mut statement =
@@ -296,7 +300,8 @@ fn drop_indexes(tx: &Transaction<'_>) -> Result<Vec<(String, String)>, DbError> 
         })?;
         for row in rows {
             let (kind, name, sql, table) = row?;
-            let wanted = if kind == "index" { TABLES.contains(&table.as_str()) } else { table == "parties" };
+            let wanted =
+                if kind == "index" { tables.contains(&table.as_str()) } else { table == triggers_of };
             if wanted {
                 found.push((kind, name, sql));
             }

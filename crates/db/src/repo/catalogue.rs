@@ -1,7 +1,7 @@
 //! Stores, the catalogue's lists (groups, brands, lines) and products.
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
-use domain::catalogue::{ListKind, ValidProduct, ValidStore};
+use domain::catalogue::{ListKind, ValidProduct, ValidSellerCode, ValidStore};
 use domain::{OrgId, ProductId, StoreId};
 use uuid::Uuid;
 
@@ -295,5 +295,67 @@ pub async fn list_names(db: &Db, org_id: OrgId, kind: ListKind) -> Result<Vec<St
             .bind(kind.as_str())
             .fetch_all(pool)
             .await?
+    }))
+}
+
+/// A seller code of the ERP and the user it maps to.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SellerCodeRow {
+    pub code: String,
+    pub user_id: Uuid,
+    pub user_name: String,
+}
+
+pub async fn seller_codes(db: &Db, org_id: OrgId) -> Result<Vec<SellerCodeRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT s.code, s.user_id, u.display_name AS user_name FROM seller_codes s
+             JOIN users u ON u.id = s.user_id WHERE s.org_id = $1 ORDER BY s.code",
+        )
+        .bind(org_id.0)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// Every seller code with its user, as a sale's transaction sees them.
+pub async fn seller_codes_in(tx: &mut Tx, org_id: OrgId) -> Result<Vec<(String, Uuid)>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as("SELECT code, user_id FROM seller_codes WHERE org_id = $1")
+            .bind(org_id.0)
+            .fetch_all(&mut *conn)
+            .await?
+    }))
+}
+
+/// A code already mapped answers `DbError::Duplicate`.
+pub async fn insert_seller_code(
+    tx: &mut Tx,
+    org_id: OrgId,
+    seller: &ValidSellerCode,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("INSERT INTO seller_codes (org_id, code, user_id, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(org_id.0)
+            .bind(&seller.code)
+            .bind(seller.user_id.0)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Removes a mapping; false when there was none.
+pub async fn delete_seller_code(tx: &mut Tx, org_id: OrgId, code: &str) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM seller_codes WHERE org_id = $1 AND code = $2")
+            .bind(org_id.0)
+            .bind(code)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            == 1
     }))
 }

@@ -4,13 +4,13 @@ use super::responses::{Conflict, Forbidden, Invalid, NotFound};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Api, ApiJson, Id, Query};
-use app::catalogue::{ProductView, StoreView};
+use app::catalogue::{ProductView, SellerCodeView, StoreView};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
 use chrono::{DateTime, Utc};
-use domain::catalogue::{ProductDraft, StoreDraft};
+use domain::catalogue::{ProductDraft, SellerCodeDraft, StoreDraft};
 use domain::{Money, ProductId, StoreId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
         .route("/stores/{id}", routing::get(store).put(update_store))
         .route("/products", routing::get(products).post(create_product))
         .route("/products/{id}", routing::get(product).put(update_product))
+        .route("/seller-codes", routing::get(seller_codes).post(map_seller_code))
+        .route("/seller-codes/{code}", routing::delete(unmap_seller_code))
 }
 
 #[derive(OpenApi)]
@@ -33,7 +35,10 @@ pub fn routes() -> Router<AppState> {
     products,
     create_product,
     product,
-    update_product
+    update_product,
+    seller_codes,
+    map_seller_code,
+    unmap_seller_code
 ))]
 pub struct Doc;
 
@@ -267,4 +272,45 @@ impl From<ProductView> for Product {
             updated_at: view.updated_at,
         }
     }
+}
+
+/// A seller code of the ERP and the user whose sales it marks: a sale sent
+/// with the code (`seller_code`) is that user's.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct SellerCode {
+    pub code: String,
+    pub user_id: Uuid,
+    /// Read only.
+    #[serde(default)]
+    pub user_name: String,
+}
+
+impl From<SellerCodeView> for SellerCode {
+    fn from(view: SellerCodeView) -> Self {
+        SellerCode { code: view.code, user_id: view.user_id, user_name: view.user_name }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/seller-codes", tag = "sales", security(("bearer" = [])),
+    responses((status = 200, body = Vec<SellerCode>)))]
+pub async fn seller_codes(Api { state, actor }: Api) -> ApiResult<Json<Vec<SellerCode>>> {
+    Ok(Json(state.app.catalogue().seller_codes(&actor).await?.into_iter().map(SellerCode::from).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/seller-codes", tag = "sales", security(("bearer" = [])), request_body = SellerCode,
+    responses((status = 201, body = SellerCode), Invalid, Forbidden))]
+pub async fn map_seller_code(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<SellerCode>,
+) -> ApiResult<(StatusCode, Json<SellerCode>)> {
+    let draft = SellerCodeDraft { code: body.code, user_id: body.user_id.to_string() };
+    let mapped = state.app.catalogue().map_seller_code(&actor, &draft).await?;
+    Ok((StatusCode::CREATED, Json(mapped.into())))
+}
+
+#[utoipa::path(delete, path = "/api/v1/seller-codes/{code}", tag = "sales", security(("bearer" = [])), params(("code" = String, Path)),
+    responses((status = 204), Forbidden, NotFound))]
+pub async fn unmap_seller_code(Api { state, actor }: Api, Id(code): Id<String>) -> ApiResult<StatusCode> {
+    state.app.catalogue().unmap_seller_code(&actor, &code).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -9,11 +9,11 @@ use crate::flash::Flash;
 use crate::i18n::Tr;
 use crate::layout::{Shell, render_with_status};
 use app::AppError;
-use app::catalogue::{CatalogueLists, ProductView, StoreView};
+use app::catalogue::{CatalogueLists, ProductView, SellerCodeView, StoreView};
 use askama::Template;
 use axum::Router;
 use axum::routing;
-use domain::catalogue::{ProductDraft, StoreDraft};
+use domain::catalogue::{ProductDraft, SellerCodeDraft, StoreDraft};
 use domain::{ProductId, StoreId, ValidationErrors};
 use serde::Deserialize;
 
@@ -21,6 +21,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/stores", routing::get(stores).post(create_store))
         .route("/admin/stores/{id}", routing::get(edit_store).post(update_store))
+        .route("/admin/sellers", routing::post(map_seller_code))
+        .route("/admin/sellers/{code}/delete", routing::post(unmap_seller_code))
         .route("/admin/products", routing::get(products).post(create_product))
         .route("/admin/products/{id}", routing::get(edit_product).post(update_product))
 }
@@ -33,6 +35,10 @@ struct StoresPage {
     stores: Vec<StoreView>,
     form: FormValues,
     errors: FieldMessages,
+    sellers: Vec<SellerLine>,
+    users: Vec<(String, String)>,
+    seller_form: FormValues,
+    seller_errors: FieldMessages,
 }
 
 #[derive(Template)]
@@ -54,12 +60,57 @@ fn store_draft(form: &Pairs) -> StoreDraft {
     }
 }
 
-async fn stores_page(page: &Page, typed: Option<Pairs>, outcome: FormOutcome) -> PageResult {
-    let stores = page.app().catalogue().stores(&page.actor).await?;
+/// A seller code's row, with where its remove form posts.
+struct SellerLine {
+    code: String,
+    user_name: String,
+    delete_path: String,
+}
+
+impl From<SellerCodeView> for SellerLine {
+    fn from(view: SellerCodeView) -> Self {
+        // A path segment takes %20 for a space, where a form takes +.
+        let segment = url_encode(&view.code).replace('+', "%20");
+        SellerLine {
+            delete_path: format!("/admin/sellers/{segment}/delete"),
+            code: view.code,
+            user_name: view.user_name,
+        }
+    }
+}
+
+/// What was typed in one of the page's two forms, and how it went.
+enum Typed {
+    Nothing,
+    Store(Pairs),
+    Seller(Pairs),
+}
+
+async fn stores_page(page: &Page, typed: Typed, outcome: FormOutcome) -> PageResult {
+    let catalogue = page.app().catalogue();
+    let users = page.app().users();
+    let (stores, sellers, users) = tokio::try_join!(
+        catalogue.stores(&page.actor),
+        catalogue.seller_codes(&page.actor),
+        users.list_users(&page.actor),
+    )?;
+    let users =
+        users.into_iter().filter(|u| u.active).map(|u| (u.id.0.to_string(), u.display_name)).collect();
+    let (store_typed, seller_typed, store_errors, seller_errors) = match typed {
+        Typed::Nothing => {
+            (Pairs::default(), Pairs::default(), FieldMessages::default(), FieldMessages::default())
+        }
+        Typed::Store(form) => (form, Pairs::default(), outcome.errors, FieldMessages::default()),
+        Typed::Seller(form) => (Pairs::default(), form, FieldMessages::default(), outcome.errors),
+    };
     let body = StoresPage {
         stores,
-        form: FormValues(typed.unwrap_or_default()),
-        errors: outcome.errors,
+        form: FormValues(store_typed),
+        errors: store_errors,
+        sellers: sellers.into_iter().map(SellerLine::from).collect(),
+        users,
+        seller_form: FormValues(seller_typed),
+        seller_errors,
         shell: page.shell("settings"),
         t: page.t,
     };
@@ -68,7 +119,7 @@ async fn stores_page(page: &Page, typed: Option<Pairs>, outcome: FormOutcome) ->
 
 async fn stores(page: Page) -> PageResult {
     let outcome = FormOutcome::of(None, &page.t)?;
-    stores_page(&page, None, outcome).await
+    stores_page(&page, Typed::Nothing, outcome).await
 }
 
 async fn create_store(page: Page, Form(form): Form<Pairs>) -> PageResult {
@@ -76,9 +127,28 @@ async fn create_store(page: Page, Form(form): Form<Pairs>) -> PageResult {
         Ok(_) => page.redirect_with("/admin/stores", Flash::notice("store-created")).await,
         Err(error) => {
             let outcome = FormOutcome::of(Some(error), &page.t)?;
-            stores_page(&page, Some(form), outcome).await
+            stores_page(&page, Typed::Store(form), outcome).await
         }
     }
+}
+
+async fn map_seller_code(page: Page, Form(form): Form<Pairs>) -> PageResult {
+    let draft = SellerCodeDraft {
+        code: value(&form, "code").to_string(),
+        user_id: value(&form, "user_id").to_string(),
+    };
+    match page.app().catalogue().map_seller_code(&page.actor, &draft).await {
+        Ok(_) => page.redirect_with("/admin/stores#sellers-title", Flash::notice("seller-code-mapped")).await,
+        Err(error) => {
+            let outcome = FormOutcome::of(Some(error), &page.t)?;
+            stores_page(&page, Typed::Seller(form), outcome).await
+        }
+    }
+}
+
+async fn unmap_seller_code(page: Page, Id(code): Id<String>) -> PageResult {
+    page.app().catalogue().unmap_seller_code(&page.actor, &code).await?;
+    page.redirect_with("/admin/stores#sellers-title", Flash::notice("seller-code-removed")).await
 }
 
 fn store_values(store: &StoreView) -> Pairs {

@@ -432,3 +432,74 @@ async fn the_reminder_rule_from_its_page_and_the_api(t: TestApp) {
     assert!(page.contains("id=\"reminders-sender\"") && page.contains("checked"), "{page}");
 }
 web_test!(the_reminder_rule_from_its_page_and_the_api);
+
+async fn seller_codes_from_the_stores_page_and_the_api_give_erp_sales_their_seller(t: TestApp) {
+    let (client, csrf) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    store_and_products(&t, &bearer).await;
+    let party = customer(&t, &bearer).await;
+    let page = t.html(&client, "/admin/stores").await;
+    assert!(page.contains("id=\"sellers-empty\""), "{page}");
+    let me = t.api_get(&bearer, "/api/v1/me").await;
+    let admin_id = me["id"].as_str().expect("id").to_string();
+
+    // The form as it comes: no code, no user chosen.
+    let blank = [("csrf_token", csrf.as_str()), ("code", ""), ("user_id", "")];
+    let refused = client.post(t.url("/admin/sellers")).form(&blank).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("body");
+    assert!(
+        page.contains("id=\"seller-code-error\">Preencha este campo.")
+            && page.contains("id=\"seller-user-error\">Preencha este campo."),
+        "{page}"
+    );
+    let filled = [("csrf_token", csrf.as_str()), ("code", " V 12 "), ("user_id", admin_id.as_str())];
+    let saved = client.post(t.url("/admin/sellers")).form(&filled).send().await.expect("POST");
+    assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/stores#sellers-title"));
+    let page = t.html(&client, "/admin/stores").await;
+    assert!(page.contains("Código de vendedor associado.") && page.contains(">V 12<"), "{page}");
+    assert!(page.contains("action=\"/admin/sellers/V%2012/delete\""), "{page}");
+    let again = client.post(t.url("/admin/sellers")).form(&filled).send().await.expect("POST");
+    assert_eq!(again.status(), 422, "the code is mapped already");
+
+    // The API: the list, a code for a user of no one, then a sale sent with each code.
+    let listed = t.api_get(&bearer, "/api/v1/seller-codes").await;
+    assert_eq!(
+        (listed[0]["code"].as_str(), listed[0]["user_id"].as_str()),
+        (Some("V 12"), Some(admin_id.as_str()))
+    );
+    let stranger = json!({ "code": "V13", "user_id": uuid::Uuid::now_v7() });
+    let refused = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/seller-codes", stranger).await;
+    assert_eq!(refused.status(), 422);
+    let batch = json!({ "sales": [
+        { "external_id": "NF-S1", "party_id": party, "store": "01", "payment": "cash", "seller_code": "V 12",
+          "items": [{ "product": "OLEO", "quantity": 1 }] },
+        { "external_id": "NF-S2", "party_id": party, "store": "01", "payment": "cash", "seller_code": "V99",
+          "items": [{ "product": "OLEO", "quantity": 1 }] }
+    ]});
+    let sent: Value = t
+        .api_send(reqwest::Method::POST, &bearer, "/api/v1/sales/bulk", batch)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let mapped = t
+        .api_get(&bearer, &format!("/api/v1/sales/{}", sent["results"][0]["sale_id"].as_str().expect("id")))
+        .await;
+    assert_eq!(mapped["seller_id"].as_str(), Some(admin_id.as_str()), "{mapped}");
+    let unmapped = t
+        .api_get(&bearer, &format!("/api/v1/sales/{}", sent["results"][1]["sale_id"].as_str().expect("id")))
+        .await;
+    assert!(unmapped["seller_id"].is_null() && unmapped["seller_code"] == "V99", "{unmapped}");
+
+    let removed =
+        t.api_send(reqwest::Method::DELETE, &bearer, "/api/v1/seller-codes/V%2012", json!({})).await;
+    assert_eq!(removed.status(), 204);
+    let gone = t.api_send(reqwest::Method::DELETE, &bearer, "/api/v1/seller-codes/V%2012", json!({})).await;
+    assert_eq!(gone.status(), 404);
+    let kept = t
+        .api_get(&bearer, &format!("/api/v1/sales/{}", sent["results"][0]["sale_id"].as_str().expect("id")))
+        .await;
+    assert_eq!(kept["seller_id"].as_str(), Some(admin_id.as_str()), "the sale keeps its seller");
+}
+web_test!(seller_codes_from_the_stores_page_and_the_api_give_erp_sales_their_seller);
