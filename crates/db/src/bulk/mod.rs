@@ -60,21 +60,13 @@ pub async fn load_parties(
     mut batches: Receiver<Vec<BulkParty>>,
 ) -> Result<u64, DbError> {
     match db {
-        Db::Sqlite(sqlite) => match access {
-            Access::Exclusive => {
-                sqlite
-                    .exclusively(move |path| sqlite_load(path, &origin, expected, access, &mut batches))
-                    .await
-            }
-            Access::Shared => {
-                let path = sqlite.file().to_path_buf();
-                tokio::task::spawn_blocking(move || {
-                    sqlite_load(&path, &origin, expected, access, &mut batches)
-                })
-                .await
-                .map_err(|e| DbError::Bulk(e.to_string()))?
-            }
-        },
+        Db::Sqlite(sqlite) => {
+            let cache_kib = (expected * CACHE_KIB_PER_PARTY).clamp(64 << 10, 6 << 20);
+            on_own_connection(sqlite, access, cache_kib, move |conn| {
+                sqlite_transaction(conn, &origin, expected, &mut batches)
+            })
+            .await
+        }
         Db::Postgres(pg) => {
             let (mut written, mut references) = (0, References::default());
             let mut tx = db.begin().await?;
@@ -121,28 +113,39 @@ fn instant(at: DateTime<Utc>) -> String {
 /// commit writes them once (a million parties make ~2.2 GB).
 const CACHE_KIB_PER_PARTY: u64 = 4;
 
-fn sqlite_load(
-    path: &std::path::Path,
-    origin: &LoadOrigin,
-    expected: u64,
+/// Runs `work` on a rusqlite connection of its own, on a blocking thread:
+/// sqlx hands every statement across threads, which capped a load at a
+/// few thousand rows a second. With the file to itself (`Exclusive`) the
+/// pools are closed meanwhile and the load writes through a rollback
+/// journal. References within a load hold by construction and the ones it
+/// makes outside are checked once each before its commit, so foreign keys
+/// are off: a check per row cost a lookup per row.
+pub(crate) async fn on_own_connection<T: Send + 'static>(
+    sqlite: &crate::SqliteDb,
     access: Access,
-    batches: &mut Receiver<Vec<BulkParty>>,
-) -> Result<u64, DbError> {
-    let mut conn = rusqlite::Connection::open(path)?;
-    conn.busy_timeout(std::time::Duration::from_secs(30))?;
-    let left_wal = access == Access::Exclusive && leave_wal(&conn);
-    // References within the load hold by construction, and the sellers
-    // and branches it names are checked once each before the commit; a
-    // check per row cost a lookup per phone, e-mail and consent.
-    conn.pragma_update(None, "foreign_keys", "OFF")?;
-    let cache_kib = (expected * CACHE_KIB_PER_PARTY).clamp(64 << 10, 6 << 20);
-    conn.pragma_update(None, "cache_size", format!("-{cache_kib}"))?;
-    conn.pragma_update(None, "temp_store", "memory")?;
-    let outcome = sqlite_transaction(&mut conn, origin, expected, batches);
-    if left_wal {
-        conn.pragma_update(None, "journal_mode", "wal")?;
+    cache_kib: u64,
+    work: impl FnOnce(&mut rusqlite::Connection) -> Result<T, DbError> + Send + 'static,
+) -> Result<T, DbError> {
+    let run = move |path: &std::path::Path| -> Result<T, DbError> {
+        let mut conn = rusqlite::Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        let left_wal = access == Access::Exclusive && leave_wal(&conn);
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        conn.pragma_update(None, "cache_size", format!("-{cache_kib}"))?;
+        conn.pragma_update(None, "temp_store", "memory")?;
+        let outcome = work(&mut conn);
+        if left_wal {
+            conn.pragma_update(None, "journal_mode", "wal")?;
+        }
+        outcome
+    };
+    match access {
+        Access::Exclusive => sqlite.exclusively(run).await,
+        Access::Shared => {
+            let path = sqlite.file().to_path_buf();
+            tokio::task::spawn_blocking(move || run(&path)).await.map_err(|e| DbError::Bulk(e.to_string()))?
+        }
     }
-    outcome
 }
 
 /// Switches the file from WAL to a rollback journal, which SQLite allows

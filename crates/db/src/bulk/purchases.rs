@@ -12,7 +12,7 @@
 //! drops the tables' secondary indexes and builds them again at the end:
 //! with them in place, ten million sales took 620 s to write, the
 //! indexes by store and by expiry day inserting at random.
-use super::{Access, REBUILD_FROM, drop_indexes, instant};
+use super::{Access, REBUILD_FROM, drop_indexes, instant, on_own_connection};
 use crate::repo::{ROWS_PER_INSERT, execute_in, insert_into};
 use crate::{Db, DbError, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,7 +20,6 @@ use domain::sale::ValidSale;
 use domain::{OrgId, PartyId, SaleId, StoreId};
 use rusqlite::TransactionBehavior;
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use sea_query::InsertStatement;
 use tokio::sync::mpsc::Receiver;
 
 /// One party's purchases to load.
@@ -404,21 +403,12 @@ pub async fn load_purchases(
     mut batches: Receiver<Vec<PartyPurchases>>,
 ) -> Result<u64, DbError> {
     match db {
-        Db::Sqlite(sqlite) => match access {
-            Access::Exclusive => {
-                sqlite
-                    .exclusively(move |path| sqlite_load(path, &origin, expected, access, &mut batches))
-                    .await
-            }
-            Access::Shared => {
-                let path = sqlite.file().to_path_buf();
-                tokio::task::spawn_blocking(move || {
-                    sqlite_load(&path, &origin, expected, access, &mut batches)
-                })
-                .await
-                .map_err(|e| DbError::Bulk(e.to_string()))?
-            }
-        },
+        Db::Sqlite(sqlite) => {
+            on_own_connection(sqlite, access, CACHE_KIB, move |conn| {
+                sqlite_transaction(conn, &origin, expected, &mut batches)
+            })
+            .await
+        }
         Db::Postgres(_) => {
             let mut tx = db.begin().await?;
             let mut written = 0;
@@ -436,24 +426,23 @@ async fn postgres_batch(
     origin: &PurchasesOrigin,
     batch: &[PartyPurchases],
 ) -> Result<u64, DbError> {
-    let mut statements: Vec<(InsertStatement, usize)> =
-        TABLES.iter().map(|(_, table, columns)| (insert_into(table, columns), 0)).collect();
-    for chunk in batch.chunks(ROWS_PER_INSERT / 20) {
-        for purchases in chunk {
-            each_row(origin, purchases, &mut |table, cells| {
-                let (statement, rows) = &mut statements[table as usize];
-                statement.values_panic(cells.iter().map(sea_query::Value::from).map(Into::into));
-                *rows += 1;
-                Ok(())
-            })?;
-        }
-        // Parents before children: the tables in the order they are listed.
-        for (index, (_, table, columns)) in TABLES.iter().enumerate() {
-            let (statement, rows) =
-                std::mem::replace(&mut statements[index], (insert_into(table, columns), 0));
-            if rows > 0 {
-                execute_in(tx, &statement).await?;
+    let mut rows: Vec<Vec<Vec<sea_query::Value>>> = TABLES.iter().map(|_| Vec::new()).collect();
+    for purchases in batch {
+        each_row(origin, purchases, &mut |table, cells| {
+            rows[table as usize].push(cells.iter().map(sea_query::Value::from).collect());
+            Ok(())
+        })?;
+    }
+    // Parents before children: the tables in the order they are listed,
+    // each in statements of at most ROWS_PER_INSERT rows (a customer with
+    // many purchases would otherwise pass PostgreSQL's 65,535 bound values).
+    for ((_, table, columns), table_rows) in TABLES.iter().zip(rows) {
+        for chunk in table_rows.chunks(ROWS_PER_INSERT) {
+            let mut statement = insert_into(table, columns);
+            for row in chunk {
+                statement.values_panic(row.iter().cloned().map(Into::into));
             }
+            execute_in(tx, &statement).await?;
         }
     }
     let crate::Tx::Postgres(conn) = tx else { return Err(DbError::Bulk("not PostgreSQL".into())) };
@@ -481,29 +470,7 @@ async fn postgres_batch(
 
 /// Page cache for the load: the tables' right edges and the store and
 /// expiry indexes, which grow everywhere, stay in memory.
-const CACHE_KIB: i64 = 4 << 20;
-
-fn sqlite_load(
-    path: &std::path::Path,
-    origin: &PurchasesOrigin,
-    expected: u64,
-    access: Access,
-    batches: &mut Receiver<Vec<PartyPurchases>>,
-) -> Result<u64, DbError> {
-    let mut conn = rusqlite::Connection::open(path)?;
-    conn.busy_timeout(std::time::Duration::from_secs(30))?;
-    let left_wal = access == Access::Exclusive && super::leave_wal(&conn);
-    // The stores, products and parties the rows name were read from this
-    // database by the generator; a check per row would cost a lookup each.
-    conn.pragma_update(None, "foreign_keys", "OFF")?;
-    conn.pragma_update(None, "cache_size", format!("-{CACHE_KIB}"))?;
-    conn.pragma_update(None, "temp_store", "memory")?;
-    let outcome = sqlite_transaction(&mut conn, origin, expected, batches);
-    if left_wal {
-        conn.pragma_update(None, "journal_mode", "wal")?;
-    }
-    outcome
-}
+const CACHE_KIB: u64 = 4 << 20;
 
 fn sqlite_transaction(
     conn: &mut rusqlite::Connection,

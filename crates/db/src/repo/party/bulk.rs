@@ -4,8 +4,7 @@ use crate::{Db, DbError, Tx, on_db};
 use chrono::{DateTime, Utc};
 use domain::party::{Channel, ConsentState, ValidParty, search_text, sort_name};
 use domain::{BranchId, OrgId, PartyId};
-use sea_query::{PostgresQueryBuilder, Query, SimpleExpr, SqliteQueryBuilder};
-use sea_query_binder::SqlxBinder;
+use sea_query::{Query, SimpleExpr};
 use uuid::Uuid;
 
 /// A party of a bulk load (demo data, imports): the registration data and
@@ -239,16 +238,7 @@ pub async fn insert_bulk(
         }
     }
     for statement in statements {
-        match &mut *tx {
-            Tx::Sqlite(conn) => {
-                let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_with(&sql, values).execute(&mut **conn).await?;
-            }
-            Tx::Postgres(conn) => {
-                let (sql, values) = statement.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_with(&sql, values).execute(&mut **conn).await?;
-            }
-        }
+        crate::repo::execute_in(tx, &statement).await?;
     }
     Ok(())
 }
