@@ -184,6 +184,17 @@ fn purchase_day(rng: &mut Rng, today: NaiveDate) -> NaiveDate {
     if before < today { before } else { day }
 }
 
+/// When a demo installment was paid: most that fell due were, seven in ten
+/// on the day and the rest up to 25 days late; a defaulter's last four
+/// months are still open, as is all that is not due yet.
+fn demo_payment(rng: &mut Rng, due_on: NaiveDate, today: NaiveDate, defaulter: bool) -> Option<NaiveDate> {
+    if due_on >= today || (defaulter && due_on > today - Duration::days(120)) {
+        return None;
+    }
+    let late = if rng.chance(70) { 0 } else { 1 + rng.below(25) as i64 };
+    Some((due_on + Duration::days(late)).min(today))
+}
+
 /// Most installments that fell due were paid, some late; a few are still open.
 async fn pay_past_installments(
     tx: &mut db::Tx,
@@ -195,11 +206,7 @@ async fn pay_past_installments(
 ) -> Result<(), AppError> {
     let defaulter = rng.chance(12);
     for row in sale::installments_of_sale(tx, org_id, sale_id).await? {
-        if row.due_on >= today || (defaulter && row.due_on > today - Duration::days(120)) {
-            continue;
-        }
-        let late = if rng.chance(70) { 0 } else { 1 + rng.below(25) as i64 };
-        let paid_on = (row.due_on + Duration::days(late)).min(today);
+        let Some(paid_on) = demo_payment(rng, row.due_on, today, defaulter) else { continue };
         let payment = sale::Payment {
             amount: row.amount,
             paid_on,
@@ -322,12 +329,7 @@ impl Demo<'_> {
                     active: true,
                 })
                 .collect(),
-            program: program.map(|row| Program {
-                points_per_unit: row.points_per_unit,
-                expiry_months: row.expiry_months.max(0) as u32,
-                minimum_redeem: row.minimum_redeem,
-                active: row.active,
-            }),
+            program: program.as_ref().map(crate::loyalty::program_of),
         })
     }
 }
@@ -380,11 +382,10 @@ fn party_purchases(
         let defaulter = rng.chance(12);
         let installments: Vec<LoadedInstallment> = split
             .iter()
-            .map(|(due_on, amount)| {
-                let open = *due_on >= today || (defaulter && *due_on > today - Duration::days(120));
-                let late = if rng.chance(70) { 0 } else { 1 + rng.below(25) as i64 };
-                let paid_on = (!open).then(|| (*due_on + Duration::days(late)).min(today));
-                LoadedInstallment { due_on: *due_on, amount: amount.0, paid_on }
+            .map(|(due_on, amount)| LoadedInstallment {
+                due_on: *due_on,
+                amount: amount.0,
+                paid_on: demo_payment(rng, *due_on, today, defaulter),
             })
             .collect();
         let store_id = *rng.pick(&catalogue.stores);

@@ -78,7 +78,7 @@ const AUTOMATIC_LABEL: &str = "Vínculo";
 /// How many movements the points page lists.
 pub const ENTRIES_SHOWN: u32 = 100;
 
-fn program_of(row: &repo::ProgramRow) -> Program {
+pub(crate) fn program_of(row: &repo::ProgramRow) -> Program {
     Program {
         points_per_unit: row.points_per_unit,
         expiry_months: row.expiry_months.max(0) as u32,

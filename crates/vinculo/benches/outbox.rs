@@ -8,7 +8,7 @@
 //! to the server's acceptance. The process's resident memory is sampled
 //! before, during and after. Run with `cargo bench -p vinculo --bench outbox`.
 mod support;
-use support::{database, percentile};
+use support::{database, percentile, signed_in_admin};
 
 use app::messaging::EmailContent;
 use app::parties::PartyInput;
@@ -57,21 +57,7 @@ async fn main() {
     let (db, _dir) = database("outbox_bench").await;
     let backend = format!("{:?}", db.backend());
     let app = Arc::new(App::new(db, Settings::default()));
-    let admin_input = app::users::NewUserInput {
-        email: "bench@loja.test".into(),
-        display_name: "Bench".into(),
-        password: "senha-do-benchmark".into(),
-        role: "admin".into(),
-        ..Default::default()
-    };
-    app.setup().operator_create_user("Bench", admin_input).await.expect("admin");
-    let login = app::auth::LoginInput {
-        email: "bench@loja.test",
-        password: "senha-do-benchmark",
-        ip: None,
-        user_agent: None,
-    };
-    let admin = app.auth().login(login).await.expect("login").actor;
+    let admin = signed_in_admin(&app).await;
     let settings = domain::message::SmtpSettings::parse(
         "127.0.0.1",
         &smtp.port.to_string(),

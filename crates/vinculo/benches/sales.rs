@@ -7,7 +7,7 @@
 //! and the ERP's bulk endpoint's rate in batches of 1,000. Run with
 //! `cargo bench -p vinculo --bench sales`.
 mod support;
-use support::{database, percentile};
+use support::{database, percentile, signed_in_admin};
 
 use app::parties::PartyInput;
 use app::sales::BulkSale;
@@ -55,21 +55,7 @@ async fn main() {
     let (db, _dir) = database("sales_bench").await;
     let backend = format!("{:?}", db.backend());
     let app = App::new(db, Settings::default());
-    let admin_input = app::users::NewUserInput {
-        email: "bench@loja.test".into(),
-        display_name: "Bench".into(),
-        password: "senha-do-benchmark".into(),
-        role: "admin".into(),
-        ..Default::default()
-    };
-    app.setup().operator_create_user("Bench", admin_input).await.expect("admin");
-    let login = app::auth::LoginInput {
-        email: "bench@loja.test",
-        password: "senha-do-benchmark",
-        ip: None,
-        user_agent: None,
-    };
-    let admin = app.auth().login(login).await.expect("login").actor;
+    let admin = signed_in_admin(&app).await;
     for n in 1..=3 {
         let store = StoreDraft { code: format!("0{n}"), name: format!("Loja {n}"), cnpj: String::new() };
         app.catalogue().create_store(&admin, &store).await.expect("store");

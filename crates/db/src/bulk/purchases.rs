@@ -13,6 +13,9 @@
 //! with them in place, ten million sales took 620 s to write, the
 //! indexes by store and by expiry day inserting at random.
 use super::{Access, REBUILD_FROM, drop_indexes, instant, on_own_connection};
+use crate::repo::loyalty::ENTRY_COLUMNS;
+use crate::repo::sale::ITEM_COLUMNS;
+use crate::repo::timeline::EVENT_COLUMNS;
 use crate::repo::{ROWS_PER_INSERT, execute_in, insert_into};
 use crate::{Db, DbError, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -164,22 +167,7 @@ const TABLES: [(Table, &str, &[&str]); 6] = [
             "coupon_discount",
         ],
     ),
-    (
-        Table::Items,
-        "sale_items",
-        &[
-            "id",
-            "org_id",
-            "sale_id",
-            "position",
-            "product_id",
-            "description",
-            "quantity_milli",
-            "unit_price",
-            "discount",
-            "total",
-        ],
-    ),
+    (Table::Items, "sale_items", ITEM_COLUMNS),
     (
         Table::Installments,
         "installments",
@@ -203,28 +191,8 @@ const TABLES: [(Table, &str, &[&str]); 6] = [
         "installment_payments",
         &["id", "org_id", "installment_id", "paid_on", "amount", "created_at", "created_by_label"],
     ),
-    (
-        Table::Points,
-        "points_entries",
-        &[
-            "id",
-            "org_id",
-            "party_id",
-            "kind",
-            "points",
-            "remaining",
-            "expires_on",
-            "sale_id",
-            "reason",
-            "at",
-            "by_label",
-        ],
-    ),
-    (
-        Table::Events,
-        "party_events",
-        &["id", "org_id", "party_id", "at", "kind", "action", "detail", "subject_id", "actor_label"],
-    ),
+    (Table::Points, "points_entries", ENTRY_COLUMNS),
+    (Table::Events, "party_events", EVENT_COLUMNS),
 ];
 
 /// Takes one row of a table.

@@ -91,6 +91,21 @@ pub struct NewEntry<'a> {
     pub by: &'a str,
 }
 
+/// The columns of a ledger entry, as every writer of entries names them.
+pub(crate) const ENTRY_COLUMNS: &[&str] = &[
+    "id",
+    "org_id",
+    "party_id",
+    "kind",
+    "points",
+    "remaining",
+    "expires_on",
+    "sale_id",
+    "reason",
+    "at",
+    "by_label",
+];
+
 /// Writes ledger entries in multi-row statements.
 pub async fn insert_entries(
     tx: &mut Tx,
@@ -99,22 +114,7 @@ pub async fn insert_entries(
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     for chunk in entries.chunks(ROWS_PER_INSERT) {
-        let mut rows = insert_into(
-            "points_entries",
-            &[
-                "id",
-                "org_id",
-                "party_id",
-                "kind",
-                "points",
-                "remaining",
-                "expires_on",
-                "sale_id",
-                "reason",
-                "at",
-                "by_label",
-            ],
-        );
+        let mut rows = insert_into("points_entries", ENTRY_COLUMNS);
         for entry in chunk {
             rows.values_panic([
                 Uuid::now_v7().into(),

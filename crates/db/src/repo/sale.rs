@@ -10,6 +10,20 @@ use sea_query_binder::SqlxBinder;
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// The columns of a sale's item, as every writer of items names them.
+pub(crate) const ITEM_COLUMNS: &[&str] = &[
+    "id",
+    "org_id",
+    "sale_id",
+    "position",
+    "product_id",
+    "description",
+    "quantity_milli",
+    "unit_price",
+    "discount",
+    "total",
+];
+
 /// A sale to write: who it is for, who made it and, from the ERP, its key
 /// (a batch sent again is then the same sale).
 pub struct NewSale<'a> {
@@ -84,21 +98,7 @@ pub async fn insert_many(
         })
         .collect();
     for chunk in items.chunks(ROWS_PER_INSERT) {
-        let mut rows = insert_into(
-            "sale_items",
-            &[
-                "id",
-                "org_id",
-                "sale_id",
-                "position",
-                "product_id",
-                "description",
-                "quantity_milli",
-                "unit_price",
-                "discount",
-                "total",
-            ],
-        );
+        let mut rows = insert_into("sale_items", ITEM_COLUMNS);
         for (sale, position, item) in chunk {
             rows.values_panic([
                 Uuid::now_v7().into(),

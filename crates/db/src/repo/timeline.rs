@@ -22,6 +22,10 @@ pub struct EventRow {
     pub by: String,
 }
 
+/// The columns of a history event, as every writer of events names them.
+pub(crate) const EVENT_COLUMNS: &[&str] =
+    &["id", "org_id", "party_id", "at", "kind", "action", "detail", "subject_id", "actor_label"];
+
 /// Appends events to their parties' histories, in multi-row statements.
 pub async fn record(
     tx: &mut Tx,
@@ -31,10 +35,7 @@ pub async fn record(
     at: DateTime<Utc>,
 ) -> Result<(), DbError> {
     for chunk in events.chunks(ROWS_PER_INSERT) {
-        let mut rows = insert_into(
-            "party_events",
-            &["id", "org_id", "party_id", "at", "kind", "action", "detail", "subject_id", "actor_label"],
-        );
+        let mut rows = insert_into("party_events", EVENT_COLUMNS);
         for (party, event) in chunk {
             rows.values_panic([
                 Uuid::now_v7().into(),

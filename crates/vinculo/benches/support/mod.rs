@@ -1,4 +1,5 @@
-//! What the database benches share: a fresh database and percentiles.
+//! What the database benches share: a fresh database, its administrator
+//! and percentiles.
 
 /// The sample at `p` (0.5 the median, 0.99 the p99), in the samples' unit.
 pub fn percentile(samples: &mut [f64], p: f64) -> f64 {
@@ -27,4 +28,24 @@ pub async fn database(schema: &str) -> (db::Db, Option<tempfile::TempDir>) {
         .expect("open");
     db::migrate::run(&db).await.expect("migrate");
     (db, Some(dir))
+}
+
+/// An administrator created by the operator, signed in: the actor the
+/// bench's use cases run as.
+pub async fn signed_in_admin(app: &app::App) -> app::Actor {
+    let admin_input = app::users::NewUserInput {
+        email: "bench@loja.test".into(),
+        display_name: "Bench".into(),
+        password: "senha-do-benchmark".into(),
+        role: "admin".into(),
+        ..Default::default()
+    };
+    app.setup().operator_create_user("Bench", admin_input).await.expect("admin");
+    let login = app::auth::LoginInput {
+        email: "bench@loja.test",
+        password: "senha-do-benchmark",
+        ip: None,
+        user_agent: None,
+    };
+    app.auth().login(login).await.expect("login").actor
 }
