@@ -248,7 +248,18 @@ impl Db {
                 sqlx::query("PRAGMA optimize=0x10002").execute(&sqlite.writer()).await?;
             }
             Db::Postgres(pg) => {
-                sqlx::query("ANALYZE").execute(pg).await?;
+                // The tables of the schema the application works in, by
+                // name: a bare ANALYZE walks every schema of the database,
+                // and fails when another one's tables are dropped meanwhile
+                // (parallel tests, each in a schema of its own).
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema()",
+                )
+                .fetch_all(pg)
+                .await?;
+                if !tables.is_empty() {
+                    sqlx::query(&format!("ANALYZE {}", tables.join(", "))).execute(pg).await?;
+                }
             }
         }
         Ok(())

@@ -142,7 +142,11 @@ async fn demo_loads_are_searchable_and_keep_their_indexes(t: TestDb) {
     let total = db::repo::party::count_all(&app.db, org).await.expect("count");
     assert_eq!(total, 12_500);
     let again = app.demo().load_demo_parties(org, 10, 4).await;
-    assert!(again.is_ok(), "a load after a rebuild still writes through the indexes");
+    assert!(
+        again.is_ok(),
+        "a load after a rebuild still writes through the indexes: {:?}",
+        again.as_ref().err()
+    );
 }
 db_test!(demo_loads_are_searchable_and_keep_their_indexes);
 
