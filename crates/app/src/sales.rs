@@ -12,7 +12,9 @@ use db::repo::sale::{self as repo, InstallmentRow, ItemRow, NewSale, SaleRow};
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::loyalty::{CouponTerms, PointsKind, Program};
-use domain::sale::{CatalogueProduct, PaymentForm, PurchaseDelta, SaleContext, SaleDraft, ValidSale};
+use domain::sale::{
+    CatalogueProduct, PaymentForm, PurchaseDelta, RenegotiationDraft, SaleContext, SaleDraft, ValidSale,
+};
 use domain::timeline::{Event, EventKind};
 use domain::{Money, PartyId, ProductId, SaleId, StoreId, UserId, ValidationErrors};
 use serde::Serialize;
@@ -145,6 +147,10 @@ pub struct InstallmentView {
     pub paid: Money,
     pub paid_on: Option<NaiveDate>,
     pub cancelled: bool,
+    /// Closed by a renegotiation that replaced it.
+    pub replaced: bool,
+    /// The renegotiation that created it.
+    pub renegotiation_id: Option<Uuid>,
     /// Open and past its due date today.
     pub overdue: bool,
     pub version: i64,
@@ -163,9 +169,35 @@ impl InstallmentView {
             paid: Money(row.paid),
             paid_on: row.paid_on,
             cancelled: row.cancelled,
+            replaced: row.replaced,
+            renegotiation_id: row.renegotiation_id,
             version: row.version,
         }
     }
+
+    /// Something is left to pay on it.
+    pub fn is_open(&self) -> bool {
+        !self.cancelled && self.paid < self.amount
+    }
+}
+
+/// A renegotiation done: what was open, the charge and the new installments.
+#[derive(Clone, Debug, Serialize)]
+pub struct RenegotiationView {
+    pub id: Uuid,
+    pub sale_id: Uuid,
+    pub party_id: Uuid,
+    pub open_before: Money,
+    pub charge: Money,
+    pub installments: Vec<InstallmentView>,
+}
+
+/// A sale with its installments and what is open on them.
+#[derive(Clone, Debug)]
+pub struct OpenOnSale {
+    pub sale: SaleView,
+    pub installments: Vec<InstallmentView>,
+    pub open: Money,
 }
 
 /// One row of a batch from the ERP.
@@ -501,6 +533,123 @@ impl Sales<'_> {
         change.commit().await?;
         let row = repo::installment(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
         Ok(InstallmentView::of(row, today))
+    }
+
+    /// Renegotiates what is still open on a credit sale [renegociação]:
+    /// its open installments close as replaced (kept), and what they left
+    /// plus the charge agreed is split into new installments of the sale.
+    /// Refused if the sale changed since `version` or payments moved what
+    /// is open away from `open` (what the user saw). The party's balance
+    /// and days overdue move in the same transaction.
+    #[tracing::instrument(skip_all)]
+    pub async fn renegotiate(
+        &self,
+        actor: &Actor,
+        id: SaleId,
+        version: i64,
+        open: Money,
+        draft: &RenegotiationDraft,
+    ) -> Result<RenegotiationView, AppError> {
+        actor.require(Permission::FinancialFields)?;
+        let sale = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        let party = PartyId(sale.party_id);
+        self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        if sale.cancelled_at.is_some() {
+            return Err(ValidationErrors::single("installments", "error-sale-cancelled-already").into());
+        }
+        let today = self.today(actor);
+        let mut change = self.change(actor).await?;
+        let at = change.at;
+        let conflict = AppError::Conflict { by: String::new(), at };
+        if !repo::claim(&mut change.tx, actor.org_id, id, version).await? {
+            return Err(conflict);
+        }
+        let installments = repo::installments_of_sale(&mut change.tx, actor.org_id, id.0).await?;
+        let replaced: Vec<&InstallmentRow> =
+            installments.iter().filter(|i| !i.cancelled && i.paid < i.amount).collect();
+        let open_now = Money(replaced.iter().map(|i| i.amount - i.paid).sum());
+        if open_now != open {
+            return Err(conflict);
+        }
+        let deal = draft.validate(open_now, today)?;
+        let renegotiation = Uuid::now_v7();
+        let replaces: Vec<(Uuid, i64)> = replaced.iter().map(|i| (i.id, i.version)).collect();
+        let schedule: Vec<(NaiveDate, i64)> = deal.installments.iter().map(|(d, m)| (*d, m.0)).collect();
+        let new = repo::NewRenegotiation {
+            id: renegotiation,
+            sale_id: id.0,
+            party,
+            replaces: &replaces,
+            open_before: open_now.0,
+            charge: deal.charge.0,
+            reason: &deal.reason,
+            installments: &schedule,
+            first_number: installments.iter().map(|i| i.number).max().unwrap_or(0) + 1,
+        };
+        if !repo::renegotiate(&mut change.tx, actor.org_id, &new, &actor.display_name, at).await? {
+            return Err(conflict);
+        }
+        repo::refresh_summary(&mut change.tx, actor.org_id, party).await?;
+        let detail = format!(
+            "{} → {} × {}",
+            Money(open_now.0 + deal.charge.0).format_plain(),
+            schedule.len(),
+            deal.installments.last().map(|(_, m)| m.format_plain()).unwrap_or_default()
+        );
+        change
+            .history(
+                party,
+                Event::new(EventKind::Sale, "timeline-installments-renegotiated", detail, Some(id.0)),
+            )
+            .await?;
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::Sale,
+                Some(id.to_string()),
+                Some(serde_json::json!({
+                    "open": open_now.0,
+                    "installments": replaced.iter().map(|i| i.number).collect::<Vec<_>>(),
+                })),
+                Some(serde_json::json!({
+                    "renegotiation": renegotiation,
+                    "charge": deal.charge.0,
+                    "reason": deal.reason,
+                    "installments": schedule.iter().map(|(due, amount)| serde_json::json!({ "due_on": due, "amount": amount })).collect::<Vec<_>>(),
+                })),
+            )
+            .await?;
+        change.commit().await?;
+        let installments = repo::installments_of(&self.db, actor.org_id, party)
+            .await?
+            .into_iter()
+            .filter(|row| row.renegotiation_id == Some(renegotiation))
+            .map(|row| InstallmentView::of(row, today))
+            .collect();
+        Ok(RenegotiationView {
+            id: renegotiation,
+            sale_id: id.0,
+            party_id: party.0,
+            open_before: open_now,
+            charge: deal.charge,
+            installments,
+        })
+    }
+
+    /// A sale's installments with what is open on it, to renegotiate.
+    pub async fn open_on_sale(&self, actor: &Actor, id: SaleId) -> Result<OpenOnSale, AppError> {
+        actor.require(Permission::FinancialFields)?;
+        let sale = self.sale(actor, id).await?;
+        let today = self.today(actor);
+        let installments: Vec<InstallmentView> =
+            repo::installments_of(&self.db, actor.org_id, PartyId(sale.party_id))
+                .await?
+                .into_iter()
+                .filter(|row| row.sale_id == id.0)
+                .map(|row| InstallmentView::of(row, today))
+                .collect();
+        let open = Money(installments.iter().filter(|i| i.is_open()).map(|i| i.amount.0 - i.paid.0).sum());
+        Ok(OpenOnSale { sale, installments, open })
     }
 
     /// The party an installment is of, if the actor may open it.

@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(23, "0023", "loyalty"),
     migration!(24, "0024", "payment_reminders"),
     migration!(25, "0025", "seller_codes"),
+    migration!(26, "0026", "renegotiations"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

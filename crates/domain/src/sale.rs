@@ -389,6 +389,85 @@ pub fn check_payment(
     }
 }
 
+/// A renegotiation [renegociação] of a sale's open installments as typed:
+/// into how many, the first new due day (empty: a month from today), a
+/// charge agreed on top (interest, fees; empty: none) and why.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RenegotiationDraft {
+    pub installments: String,
+    #[serde(default)]
+    pub first_due: String,
+    #[serde(default)]
+    pub charge: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A renegotiation judged: the charge and the new installments, which add
+/// up to what was open plus the charge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Renegotiation {
+    pub charge: Money,
+    pub reason: String,
+    pub installments: Vec<(NaiveDate, Money)>,
+}
+
+impl RenegotiationDraft {
+    /// Judges the draft against what is still `open` on the sale today.
+    pub fn validate(&self, open: Money, today: NaiveDate) -> Result<Renegotiation, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if open.0 <= 0 {
+            errors.add("installments", "error-renegotiation-nothing-open");
+        }
+        let count = match self.installments.trim().parse::<u32>() {
+            Ok(n) if (1..=MAX_INSTALLMENTS).contains(&n) => n,
+            _ => {
+                errors.add("installments", "error-installments-invalid");
+                1
+            }
+        };
+        let first_due = match self.first_due.trim() {
+            "" => default_first_due(today),
+            typed => match NaiveDate::parse_from_str(typed, "%Y-%m-%d") {
+                Ok(day) if day < today => {
+                    errors.add("first_due", "error-first-due-past");
+                    day
+                }
+                Ok(day) => day,
+                Err(_) => {
+                    errors.add("first_due", "error-date-invalid");
+                    today
+                }
+            },
+        };
+        let charge = match self.charge.trim() {
+            "" => Money(0),
+            typed => match Money::parse(typed) {
+                Ok(charge) if charge.0 < 0 => {
+                    errors.add("charge", "error-charge-negative");
+                    Money(0)
+                }
+                Ok(charge) => charge,
+                Err(message) => {
+                    errors.add("charge", message);
+                    Money(0)
+                }
+            },
+        };
+        let reason = bounded(&self.reason, "reason", 500, &mut errors);
+        if open.0 > 0 && i64::from(count) > open.0 + charge.0 {
+            errors.add("installments", "error-installments-below-a-cent");
+        }
+        errors.into_result()?;
+        Ok(Renegotiation {
+            charge,
+            reason,
+            installments: split_installments(Money(open.0 + charge.0), count, first_due),
+        })
+    }
+}
+
 /// How many days late a payment came: none when on or before the due day.
 pub fn delay_days(due_on: NaiveDate, paid_on: NaiveDate) -> i64 {
     (paid_on - due_on).num_days().max(0)
@@ -682,6 +761,43 @@ mod tests {
         );
         let none = ReminderRuleDraft { active: true, ..Default::default() }.validate().expect_err("refused");
         assert_eq!(none.fields().collect::<Vec<_>>(), ["template_id"]);
+    }
+
+    #[test]
+    fn a_renegotiation_splits_what_is_open_plus_its_charge() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).expect("day");
+        let draft = RenegotiationDraft {
+            installments: "4".into(),
+            first_due: "2027-01-10".into(),
+            charge: "12,50".into(),
+            reason: " atraso ".into(),
+        };
+        let deal = draft.validate(Money(30_000), today).expect("valid");
+        assert_eq!(deal.charge, Money(1_250));
+        assert_eq!(deal.reason, "atraso");
+        let due: Vec<String> = deal.installments.iter().map(|(d, m)| format!("{d} {}", m.0)).collect();
+        assert_eq!(due, ["2027-01-10 7814", "2027-02-10 7812", "2027-03-10 7812", "2027-04-10 7812"]);
+        let defaulted = RenegotiationDraft { installments: "1".into(), ..Default::default() };
+        assert_eq!(
+            defaulted.validate(Money(100), today).expect("valid").installments,
+            vec![(NaiveDate::from_ymd_opt(2027, 1, 3).expect("day"), Money(100))]
+        );
+        let bad = RenegotiationDraft {
+            installments: "0".into(),
+            first_due: "2026-12-02".into(),
+            charge: "-1".into(),
+            reason: String::new(),
+        };
+        let errors = bad.validate(Money(100), today).expect_err("refused");
+        let fields: Vec<&str> = errors.fields().collect();
+        assert_eq!(fields, ["installments", "first_due", "charge"]);
+        let cents = RenegotiationDraft { installments: "3".into(), ..Default::default() };
+        assert_eq!(
+            cents.validate(Money(2), today).expect_err("a cent each").0[0].message,
+            "error-installments-below-a-cent"
+        );
+        let paid_off = defaulted.validate(Money(0), today).expect_err("nothing to renegotiate");
+        assert_eq!(paid_off.0[0].message, "error-renegotiation-nothing-open");
     }
 
     #[test]

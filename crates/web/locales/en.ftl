@@ -1403,3 +1403,22 @@ seller-code-remove = Remove
 seller-code-confirm-remove = Remove the mapping of code { $code }? Sales already recorded stay with their seller.
 seller-code-mapped = Seller code mapped.
 seller-code-removed = Seller code mapping removed.
+
+# Installment renegotiation
+installment-state-renegotiated = Renegotiated
+installment-from-renegotiation = (renegotiation)
+renegotiation-action = Renegotiate
+renegotiation-title = Renegotiate installments
+renegotiation-replaced = Open installments to be replaced
+renegotiation-open = Open
+renegotiation-open-total = Total open
+renegotiation-hint = The open installments are marked renegotiated; what is open, plus the charge agreed, is split into the new installments.
+renegotiation-charge = Charge (interest, fees)
+renegotiation-reason = Reason
+renegotiation-save = Renegotiate
+installments-renegotiated = Installments renegotiated.
+timeline-installments-renegotiated = Installments renegotiated
+error-renegotiation-nothing-open = This sale has no open installments.
+error-first-due-past = The first due date cannot be before today.
+error-charge-negative = The charge cannot be negative.
+error-installments-below-a-cent = Too many installments for the amount: each needs at least one cent.

@@ -1406,3 +1406,22 @@ seller-code-remove = Remover
 seller-code-confirm-remove = Remover a associação do código { $code }? As vendas já registradas continuam com o seu vendedor.
 seller-code-mapped = Código de vendedor associado.
 seller-code-removed = Associação do código de vendedor removida.
+
+# Renegociação de parcelas
+installment-state-renegotiated = Renegociada
+installment-from-renegotiation = (renegociação)
+renegotiation-action = Renegociar
+renegotiation-title = Renegociar parcelas
+renegotiation-replaced = Parcelas em aberto que serão substituídas
+renegotiation-open = Em aberto
+renegotiation-open-total = Total em aberto
+renegotiation-hint = As parcelas em aberto ficam marcadas como renegociadas; o valor em aberto, mais o acréscimo combinado, é dividido nas novas parcelas.
+renegotiation-charge = Acréscimo (juros, taxas)
+renegotiation-reason = Motivo
+renegotiation-save = Renegociar
+installments-renegotiated = Parcelas renegociadas.
+timeline-installments-renegotiated = Renegociação de parcelas
+error-renegotiation-nothing-open = Não há parcelas em aberto nesta venda.
+error-first-due-past = O primeiro vencimento não pode ser antes de hoje.
+error-charge-negative = O acréscimo não pode ser negativo.
+error-installments-below-a-cent = Parcelas demais para o valor: cada uma precisa de ao menos um centavo.

@@ -1406,3 +1406,22 @@ seller-code-remove = Remover
 seller-code-confirm-remove = Remover a associação do código { $code }? As vendas já registadas continuam com o seu vendedor.
 seller-code-mapped = Código de vendedor associado.
 seller-code-removed = Associação do código de vendedor removida.
+
+# Renegociação de prestações
+installment-state-renegotiated = Renegociada
+installment-from-renegotiation = (renegociação)
+renegotiation-action = Renegociar
+renegotiation-title = Renegociar prestações
+renegotiation-replaced = Prestações em aberto que serão substituídas
+renegotiation-open = Em aberto
+renegotiation-open-total = Total em aberto
+renegotiation-hint = As prestações em aberto ficam marcadas como renegociadas; o valor em aberto, mais o acréscimo acordado, é dividido pelas novas prestações.
+renegotiation-charge = Acréscimo (juros, encargos)
+renegotiation-reason = Motivo
+renegotiation-save = Renegociar
+installments-renegotiated = Prestações renegociadas.
+timeline-installments-renegotiated = Renegociação de prestações
+error-renegotiation-nothing-open = Não há prestações em aberto nesta venda.
+error-first-due-past = O primeiro vencimento não pode ser anterior a hoje.
+error-charge-negative = O acréscimo não pode ser negativo.
+error-installments-below-a-cent = Prestações a mais para o valor: cada uma precisa de pelo menos um cêntimo.

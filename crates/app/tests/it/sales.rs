@@ -8,7 +8,7 @@ use app::sales::{BulkOutcome, BulkSale};
 use app::{Actor, App, Clock, Settings};
 use domain::catalogue::{ProductDraft, StoreDraft};
 use domain::party::PartyDraft;
-use domain::sale::{SaleDraft, SaleItemDraft};
+use domain::sale::{RenegotiationDraft, SaleDraft, SaleItemDraft};
 use domain::{Money, PartyId};
 use testkit::{TestDb, db_test};
 
@@ -219,7 +219,7 @@ async fn the_kept_summary_equals_the_history_recomputed_after_1000_movements(t: 
             _ => sale(store, &when, &[(product, &quantity)], "cash", ""),
         }
     };
-    let (mut movements, mut batches, mut payments) = (0, 0, 0);
+    let (mut movements, mut batches, mut payments, mut renegotiations) = (0, 0, 0, 0);
     while movements < 1000 {
         let party = parties[random.below(3) as usize];
         match random.below(8) {
@@ -241,7 +241,24 @@ async fn the_kept_summary_equals_the_history_recomputed_after_1000_movements(t: 
                 let Some(installment) = open.get(random.below(open.len().max(1) as u64) as usize) else {
                     continue;
                 };
-                let amount = if random.below(2) == 0 { "10,00" } else { "" };
+                if random.below(5) == 0 {
+                    let sale = domain::SaleId(installment.sale_id);
+                    let on_sale = app.sales().open_on_sale(&admin, sale).await.expect("open");
+                    let draft = RenegotiationDraft {
+                        installments: (1 + random.below(4)).to_string(),
+                        charge: if random.below(2) == 0 { "7,50".into() } else { String::new() },
+                        ..Default::default()
+                    };
+                    app.sales()
+                        .renegotiate(&admin, sale, on_sale.sale.version, on_sale.open, &draft)
+                        .await
+                        .expect("renegotiation");
+                    renegotiations += 1;
+                    movements += 1;
+                    continue;
+                }
+                let open = installment.amount.0 - installment.paid.0;
+                let amount = if random.below(2) == 0 && open > 1_000 { "10,00" } else { "" };
                 app.sales()
                     .pay_installment(&admin, installment.id, installment.version, amount, "")
                     .await
@@ -272,7 +289,10 @@ async fn the_kept_summary_equals_the_history_recomputed_after_1000_movements(t: 
             }
         }
     }
-    assert!(batches > 50 && payments > 50, "{batches} batches, {payments} payments");
+    assert!(
+        batches > 50 && payments > 50 && renegotiations > 10,
+        "{batches} batches, {payments} payments, {renegotiations} renegotiations"
+    );
     for party in parties {
         let kept = app.sales().kept_summary(&admin, party).await.expect("kept");
         let recomputed = app.sales().recomputed_summary(&admin, party).await.expect("recomputed");
@@ -337,6 +357,80 @@ async fn a_late_payment_moves_days_overdue_and_the_average_delay(t: TestDb) {
     assert_eq!(history.iter().filter(|e| e.action == "timeline-installment-paid").count(), 3);
 }
 db_test!(a_late_payment_moves_days_overdue_and_the_average_delay);
+
+async fn a_renegotiation_replaces_the_open_installments_and_moves_the_balance(t: TestDb) {
+    let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).expect("instant").to_utc();
+    let clock = Clock::fixed(at("2027-01-11T15:00:00Z"));
+    let (app, admin) = app_with_admin_on(&t, Settings::default(), clock.clone()).await;
+    catalogue(&app, &admin).await;
+    let ana = party(&app, &admin, "Ana Lima", "1.000,00").await;
+    let mut draft = sale("01", "2026-12-01T10:00", &[("OLEO", "3")], "store_credit", "3");
+    draft.first_due = "2027-01-01".into();
+    let sale_id = domain::SaleId(app.sales().record_sale(&admin, ana, &draft).await.expect("sale").id);
+    let first = app.sales().installments(&admin, ana).await.expect("installments").remove(0);
+    app.sales().pay_installment(&admin, first.id, first.version, "20,00", "").await.expect("partial");
+    let on_sale = app.sales().open_on_sale(&admin, sale_id).await.expect("open");
+    assert_eq!(on_sale.open, Money(11_500), "25,00 + 45,00 + 45,00");
+
+    let deal = RenegotiationDraft {
+        installments: "2".into(),
+        first_due: "2027-02-01".into(),
+        charge: "10,00".into(),
+        reason: "Desemprego".into(),
+    };
+    let stale = app.sales().renegotiate(&admin, sale_id, on_sale.sale.version - 1, on_sale.open, &deal).await;
+    assert!(matches!(stale, Err(app::AppError::Conflict { .. })), "{stale:?}");
+    let moved = app.sales().renegotiate(&admin, sale_id, on_sale.sale.version, Money(13_500), &deal).await;
+    assert!(matches!(moved, Err(app::AppError::Conflict { .. })), "a payment moved what is open: {moved:?}");
+    let past = RenegotiationDraft { first_due: "2027-01-10".into(), ..deal.clone() };
+    let refused = app.sales().renegotiate(&admin, sale_id, on_sale.sale.version, on_sale.open, &past).await;
+    assert!(matches!(refused, Err(app::AppError::Validation(_))), "{refused:?}");
+    assert_eq!(
+        app.sales().installments(&admin, ana).await.expect("installments").len(),
+        3,
+        "nothing written"
+    );
+
+    let done = app
+        .sales()
+        .renegotiate(&admin, sale_id, on_sale.sale.version, on_sale.open, &deal)
+        .await
+        .expect("done");
+    assert_eq!((done.open_before, done.charge), (Money(11_500), Money(1_000)));
+    let new: Vec<(i32, String, i64)> =
+        done.installments.iter().map(|i| (i.number, i.due_on.to_string(), i.amount.0)).collect();
+    assert_eq!(new, [(4, "2027-02-01".into(), 6_250), (5, "2027-03-01".into(), 6_250)]);
+    let all = app.sales().installments(&admin, ana).await.expect("installments");
+    let replaced: Vec<(i32, i64)> = all.iter().filter(|i| i.replaced).map(|i| (i.number, i.paid.0)).collect();
+    assert_eq!(replaced, [(1, 2_000), (2, 0), (3, 0)], "kept, with what was paid");
+    let figures = app.sales().figures(&admin, ana).await.expect("figures").credit.expect("credit");
+    assert_eq!((figures.open_balance, figures.days_overdue), (Money(12_500), 0), "nothing late any more");
+    assert_eq!(figures.available_credit, Some(Money(100_000 - 12_500)));
+    let closed = app.sales().pay_installment(&admin, first.id, first.version + 1, "", "").await;
+    assert!(
+        matches!(closed, Err(app::AppError::Validation(_))),
+        "a replaced one takes no payment: {closed:?}"
+    );
+    let again = app.sales().renegotiate(&admin, sale_id, on_sale.sale.version, on_sale.open, &deal).await;
+    assert!(matches!(again, Err(app::AppError::Conflict { .. })), "sent twice: {again:?}");
+    let history = app.timeline().history(&admin, ana, None, None).await.expect("history");
+    assert_eq!(history.iter().filter(|e| e.action == "timeline-installments-renegotiated").count(), 1);
+    assert_eq!(
+        app.sales().kept_summary(&admin, ana).await.expect("kept"),
+        app.sales().recomputed_summary(&admin, ana).await.expect("recomputed")
+    );
+
+    let version = app.sales().sale(&admin, sale_id).await.expect("sale").version;
+    app.sales().cancel_sale(&admin, sale_id, version, "Devolução").await.expect("cancel");
+    let figures = app.sales().figures(&admin, ana).await.expect("figures").credit.expect("credit");
+    assert_eq!(figures.open_balance, Money(0), "the new installments go with the sale");
+    let cash = app.sales().record_sale(&admin, ana, &sale("01", "", &[("OLEO", "1")], "cash", "")).await;
+    let cash = domain::SaleId(cash.expect("cash").id);
+    let on_cash = app.sales().open_on_sale(&admin, cash).await.expect("open");
+    let nothing = app.sales().renegotiate(&admin, cash, on_cash.sale.version, on_cash.open, &deal).await;
+    assert!(matches!(nothing, Err(app::AppError::Validation(_))), "{nothing:?}");
+}
+db_test!(a_renegotiation_replaces_the_open_installments_and_moves_the_balance);
 
 async fn loyalty(app: &App, admin: &Actor, expiry_months: &str) {
     let program = domain::loyalty::ProgramDraft {

@@ -24,6 +24,7 @@ pub const PARTY_REFERENCES: &[(&str, &str)] = &[
     ("messages", "party_id"),
     ("sales", "party_id"),
     ("installments", "party_id"),
+    ("renegotiations", "party_id"),
     ("points_entries", "party_id"),
     ("coupons", "party_id"),
 ];

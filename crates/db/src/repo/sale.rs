@@ -505,6 +505,14 @@ pub async fn items_of(db: &Db, org_id: OrgId, sales: &[Uuid]) -> Result<Vec<Item
     Ok(found)
 }
 
+/// An installment's columns as `InstallmentRow` reads them.
+macro_rules! installment_select {
+    () => {
+        "SELECT id, sale_id, party_id, number, due_on, amount, paid, paid_on, cancelled, version,
+                replaced_by IS NOT NULL AS replaced, renegotiation_id FROM installments"
+    };
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct InstallmentRow {
     pub id: Uuid,
@@ -515,6 +523,10 @@ pub struct InstallmentRow {
     pub amount: i64,
     pub paid: i64,
     pub paid_on: Option<NaiveDate>,
+    /// Closed by a renegotiation (then also `cancelled`: nothing left to pay on it).
+    pub replaced: bool,
+    /// The renegotiation that created it.
+    pub renegotiation_id: Option<Uuid>,
     pub cancelled: bool,
     pub version: i64,
 }
@@ -522,10 +534,11 @@ pub struct InstallmentRow {
 /// A party's installments by due date.
 pub async fn installments_of(db: &Db, org_id: OrgId, party: PartyId) -> Result<Vec<InstallmentRow>, DbError> {
     Ok(on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT id, sale_id, party_id, number, due_on, amount, paid, paid_on, cancelled, version FROM installments
-             WHERE org_id = $1 AND party_id = $2 ORDER BY due_on, sale_id, number",
-        )
+        sqlx::query_as(concat!(
+            installment_select!(),
+            "
+             WHERE org_id = $1 AND party_id = $2 ORDER BY due_on, sale_id, number"
+        ))
         .bind(org_id.0)
         .bind(party.0)
         .fetch_all(pool)
@@ -552,10 +565,11 @@ pub async fn figures_of(
 
 pub async fn installment(db: &Db, org_id: OrgId, id: Uuid) -> Result<Option<InstallmentRow>, DbError> {
     Ok(on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT id, sale_id, party_id, number, due_on, amount, paid, paid_on, cancelled, version FROM installments
-             WHERE org_id = $1 AND id = $2",
-        )
+        sqlx::query_as(concat!(
+            installment_select!(),
+            "
+             WHERE org_id = $1 AND id = $2"
+        ))
         .bind(org_id.0)
         .bind(id)
         .fetch_optional(pool)
@@ -617,6 +631,131 @@ pub async fn pay(
     }))
 }
 
+/// Moves a sale not cancelled on from `version`, holding it for the rest
+/// of the transaction; false when it changed meanwhile or was cancelled.
+pub async fn claim(tx: &mut Tx, org_id: OrgId, id: SaleId, version: i64) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE sales SET version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3 AND cancelled_at IS NULL",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
+}
+
+/// A renegotiation of a sale's open installments to write.
+pub struct NewRenegotiation<'a> {
+    pub id: Uuid,
+    pub sale_id: Uuid,
+    pub party: PartyId,
+    /// The open installments it closes, each at the version it was read.
+    pub replaces: &'a [(Uuid, i64)],
+    pub open_before: i64,
+    pub charge: i64,
+    pub reason: &'a str,
+    /// The new installments, numbered on from `first_number`.
+    pub installments: &'a [(NaiveDate, i64)],
+    pub first_number: i32,
+}
+
+/// Closes the installments a renegotiation replaces and writes the new
+/// ones; false when one of those replaced changed since it was read (the
+/// caller drops the transaction).
+#[tracing::instrument(skip_all)]
+pub async fn renegotiate(
+    tx: &mut Tx,
+    org_id: OrgId,
+    new: &NewRenegotiation<'_>,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let mut record = insert_into(
+        "renegotiations",
+        &[
+            "id",
+            "org_id",
+            "sale_id",
+            "party_id",
+            "open_before",
+            "charge",
+            "installments",
+            "reason",
+            "created_at",
+            "created_by_label",
+        ],
+    );
+    record.values_panic([
+        new.id.into(),
+        org_id.0.into(),
+        new.sale_id.into(),
+        new.party.0.into(),
+        new.open_before.into(),
+        new.charge.into(),
+        (new.installments.len() as i32).into(),
+        new.reason.into(),
+        now.into(),
+        by.into(),
+    ]);
+    execute_in(tx, &record).await?;
+    for (id, version) in new.replaces {
+        let closed = on_tx!(tx, conn => {
+            sqlx::query(
+                "UPDATE installments SET cancelled = TRUE, replaced_by = $4, version = version + 1
+                 WHERE org_id = $1 AND id = $2 AND version = $3 AND NOT cancelled AND paid < amount",
+            )
+            .bind(org_id.0)
+            .bind(id)
+            .bind(version)
+            .bind(new.id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+        });
+        if closed != 1 {
+            return Ok(false);
+        }
+    }
+    let mut rows = insert_into(
+        "installments",
+        &[
+            "id",
+            "org_id",
+            "sale_id",
+            "party_id",
+            "number",
+            "due_on",
+            "amount",
+            "paid",
+            "cancelled",
+            "version",
+            "renegotiation_id",
+        ],
+    );
+    for (n, (due_on, amount)) in new.installments.iter().enumerate() {
+        rows.values_panic([
+            Uuid::now_v7().into(),
+            org_id.0.into(),
+            new.sale_id.into(),
+            new.party.0.into(),
+            (new.first_number + n as i32).into(),
+            (*due_on).into(),
+            (*amount).into(),
+            0i64.into(),
+            false.into(),
+            1i64.into(),
+            Some(new.id).into(),
+        ]);
+    }
+    execute_in(tx, &rows).await?;
+    Ok(true)
+}
+
 /// A sale's installments, inside its transaction.
 pub async fn installments_of_sale(
     tx: &mut Tx,
@@ -624,10 +763,11 @@ pub async fn installments_of_sale(
     sale: Uuid,
 ) -> Result<Vec<InstallmentRow>, DbError> {
     Ok(on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT id, sale_id, party_id, number, due_on, amount, paid, paid_on, cancelled, version FROM installments
-             WHERE org_id = $1 AND sale_id = $2 ORDER BY number",
-        )
+        sqlx::query_as(concat!(
+            installment_select!(),
+            "
+             WHERE org_id = $1 AND sale_id = $2 ORDER BY number"
+        ))
         .bind(org_id.0)
         .bind(sale)
         .fetch_all(&mut *conn)

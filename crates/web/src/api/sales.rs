@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::sale::{PaymentForm, SaleDraft, SaleItemDraft};
+use domain::sale::{PaymentForm, RenegotiationDraft, SaleDraft, SaleItemDraft};
 use domain::{Money, PartyId, SaleId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sales/{id}/cancel", routing::post(cancel))
         .route("/sales/bulk", routing::post(bulk))
         .route("/installments/{id}/payments", routing::post(pay))
+        .route("/sales/{id}/renegotiations", routing::post(renegotiate))
         .route("/settings/payment-reminders", routing::get(reminder_rule).put(save_reminder_rule))
 }
 
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
     cancel,
     bulk,
     pay,
+    renegotiate,
     reminder_rule,
     save_reminder_rule
 ))]
@@ -224,6 +226,63 @@ pub async fn pay(
     let amount = body.amount.map(|c| Money(c).format_plain()).unwrap_or_default();
     let paid_on = body.paid_on.map(|d| d.to_string()).unwrap_or_default();
     Ok(Json(state.app.sales().pay_installment(&actor, id, body.version, &amount, &paid_on).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RenegotiationInput {
+    /// The sale's version as read; a stale one gets `409 conflict`.
+    pub version: i64,
+    /// What was open on the sale when read, in cents; if payments moved it meanwhile, `409 conflict`.
+    pub open: i64,
+    /// Into how many monthly installments (1–48).
+    pub installments: u32,
+    /// The first new due date, not before today; a month from today when left out.
+    pub first_due: Option<NaiveDate>,
+    /// A charge agreed on top (interest, fees), in cents.
+    #[serde(default)]
+    pub charge: i64,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Renegotiation {
+    pub id: Uuid,
+    pub sale_id: Uuid,
+    pub party_id: Uuid,
+    /// What was open, in cents.
+    pub open_before: i64,
+    /// In cents.
+    pub charge: i64,
+    /// The new installments; those replaced are marked `renegotiated`.
+    pub installments: Vec<Installment>,
+}
+
+/// Renegotiates what is open on a credit sale (the financial right): its
+/// open installments close as `renegotiated`, and what they left plus the
+/// charge is split into new monthly installments of the same sale.
+#[utoipa::path(post, path = "/api/v1/sales/{id}/renegotiations", tag = "sales", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = RenegotiationInput,
+    responses((status = 200, body = Renegotiation), Invalid, Forbidden, NotFound, Conflict))]
+pub async fn renegotiate(
+    Api { state, actor }: Api,
+    Id(id): Id<SaleId>,
+    ApiJson(body): ApiJson<RenegotiationInput>,
+) -> ApiResult<Json<Renegotiation>> {
+    let draft = RenegotiationDraft {
+        installments: body.installments.to_string(),
+        first_due: body.first_due.map(|d| d.to_string()).unwrap_or_default(),
+        charge: Money(body.charge).format_plain(),
+        reason: body.reason,
+    };
+    let done = state.app.sales().renegotiate(&actor, id, body.version, Money(body.open), &draft).await?;
+    Ok(Json(Renegotiation {
+        id: done.id,
+        sale_id: done.sale_id,
+        party_id: done.party_id,
+        open_before: done.open_before.0,
+        charge: done.charge.0,
+        installments: done.installments.into_iter().map(Installment::from).collect(),
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -440,7 +499,12 @@ pub struct Installment {
     /// In cents.
     pub paid: i64,
     pub paid_on: Option<NaiveDate>,
+    /// Nothing left to pay on it: its sale was cancelled, or a renegotiation replaced it.
     pub cancelled: bool,
+    /// A renegotiation replaced it.
+    pub renegotiated: bool,
+    /// The renegotiation that created it.
+    pub renegotiation_id: Option<Uuid>,
     pub overdue: bool,
     pub version: i64,
 }
@@ -456,6 +520,8 @@ impl From<InstallmentView> for Installment {
             paid: view.paid.0,
             paid_on: view.paid_on,
             cancelled: view.cancelled,
+            renegotiated: view.replaced,
+            renegotiation_id: view.renegotiation_id,
             overdue: view.overdue,
             version: view.version,
         }

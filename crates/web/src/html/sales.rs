@@ -14,8 +14,8 @@ use app::AppError;
 use askama::Template;
 use axum::Router;
 use axum::routing;
-use domain::sale::{PaymentForm, SaleDraft, SaleItemDraft};
-use domain::{PartyId, SaleId, ValidationErrors};
+use domain::sale::{PaymentForm, RenegotiationDraft, SaleDraft, SaleItemDraft};
+use domain::{Money, PartyId, SaleId, ValidationErrors};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/customers/{id}/sales", routing::post(create))
         .route("/sales/{id}/cancel", routing::post(cancel))
         .route("/installments/{id}/pay", routing::post(pay))
+        .route("/sales/{id}/renegotiation", routing::get(renegotiation_form).post(renegotiate))
 }
 
 /// Item rows the form offers; a blank row is no item.
@@ -193,4 +194,90 @@ async fn pay(page: Page, Id(id): Id<uuid::Uuid>, Form(form): Form<Pairs>) -> Pag
         "installment-changed-reload",
     )
     .await
+}
+
+#[derive(Template)]
+#[template(path = "sales/renegotiation.html")]
+struct RenegotiationPage {
+    t: Tr,
+    shell: Shell,
+    sale_id: String,
+    party_id: String,
+    party_name: String,
+    /// The sale in one line: when, where, how much.
+    sale_label: String,
+    /// The open installments to be replaced: number, due day, what is open, overdue.
+    replaced: Vec<(String, String, String, bool)>,
+    open_label: String,
+    /// Hidden: what was open and the sale's version when the page was read.
+    open: String,
+    version: i64,
+    form: FormValues,
+    errors: FieldMessages,
+    alert: Option<String>,
+}
+
+/// The renegotiation form of a sale, filled with `form` (or its defaults).
+async fn renegotiation_page(page: &Page, id: SaleId, form: Pairs, error: Option<AppError>) -> PageResult {
+    let outcome = FormOutcome::of(error, &page.t)?;
+    let app = page.app();
+    let on_sale = app.sales().open_on_sale(&page.actor, id).await?;
+    let party = app.parties().party_for_edit(&page.actor, PartyId(on_sale.sale.party_id)).await?;
+    let t = page.t;
+    let sale = &on_sale.sale;
+    let body = RenegotiationPage {
+        sale_id: id.to_string(),
+        party_id: sale.party_id.to_string(),
+        party_name: party.full_name,
+        sale_label: format!(
+            "{} · {} · {}",
+            t.datetime(&sale.sold_at),
+            sale.store_name,
+            t.money(sale.total.0)
+        ),
+        replaced: on_sale
+            .installments
+            .iter()
+            .filter(|i| i.is_open())
+            .map(|i| (i.number.to_string(), t.date(&i.due_on), t.money(i.amount.0 - i.paid.0), i.overdue))
+            .collect(),
+        open_label: t.money(on_sale.open.0),
+        open: on_sale.open.0.to_string(),
+        version: sale.version,
+        form: FormValues(form),
+        errors: outcome.errors,
+        alert: outcome.alert,
+        shell: page.shell("customers"),
+        t,
+    };
+    Ok(render_with_status(outcome.status, &body))
+}
+
+async fn renegotiation_form(page: Page, Id(id): Id<SaleId>) -> PageResult {
+    renegotiation_page(&page, id, vec![("installments".into(), "1".into())], None).await
+}
+
+async fn renegotiate(page: Page, Id(id): Id<SaleId>, Form(form): Form<Pairs>) -> PageResult {
+    let mut errors = ValidationErrors::new();
+    let version: Option<i64> = number(&form, "version", &mut errors);
+    let open: Option<i64> = number(&form, "open", &mut errors);
+    let draft = RenegotiationDraft {
+        installments: value(&form, "installments").to_string(),
+        first_due: value(&form, "first_due").to_string(),
+        charge: value(&form, "charge").to_string(),
+        reason: value(&form, "reason").to_string(),
+    };
+    let result = match (version, open) {
+        (Some(version), Some(open)) => {
+            page.app().sales().renegotiate(&page.actor, id, version, Money(open), &draft).await
+        }
+        _ => Err(AppError::Validation(ValidationErrors::single("installments", "error-not-found"))),
+    };
+    match result {
+        Ok(done) => {
+            let to = ProfileTab::Finance.url(PartyId(done.party_id), Some("installments-table"));
+            page.redirect_with(&to, Flash::notice("installments-renegotiated")).await
+        }
+        Err(error) => renegotiation_page(&page, id, form, Some(error)).await,
+    }
 }

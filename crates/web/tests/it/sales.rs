@@ -241,6 +241,86 @@ async fn a_sale_from_the_customers_page_as_the_browser_sends_it(t: TestApp) {
 }
 web_test!(a_sale_from_the_customers_page_as_the_browser_sends_it);
 
+async fn credit_sale(t: &TestApp, bearer: &str, party: &str) -> Value {
+    let body = json!({ "store": "01", "payment": "store_credit", "installments": 3,
+        "items": [{ "product": "OLEO", "quantity": 3 }] });
+    let created =
+        t.api_send(reqwest::Method::POST, bearer, &format!("/api/v1/parties/{party}/sales"), body).await;
+    assert_eq!(created.status(), 201);
+    created.json().await.expect("json")
+}
+
+async fn open_installments_renegotiated_from_the_finance_tab_and_the_api(t: TestApp) {
+    let (client, csrf) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    store_and_products(&t, &bearer).await;
+    let party = customer(&t, &bearer).await;
+    let sale = credit_sale(&t, &bearer, &party).await;
+    let sale_id = sale["id"].as_str().expect("id");
+    let finance = t.html(&client, &format!("/customers/{party}?tab=finance")).await;
+    let link = format!("href=\"/sales/{sale_id}/renegotiation\"");
+    assert!(finance.contains(&link), "each open installment offers it: {finance}");
+    let form = t.html(&client, &format!("/sales/{sale_id}/renegotiation")).await;
+    assert!(form.contains("id=\"renegotiation-form\"") && form.contains("R$ 135,00"), "{form}");
+    let hidden = |name: &str| {
+        let marker = format!("name=\"{name}\" value=\"");
+        form.split(&marker).nth(1).and_then(|rest| rest.split('"').next()).expect("hidden").to_string()
+    };
+    let (version, open) = (hidden("version"), hidden("open"));
+    assert_eq!(open, "13500");
+    let url = t.url(&format!("/sales/{sale_id}/renegotiation"));
+    let mut fields = vec![
+        ("csrf_token", csrf.clone()),
+        ("version", version.clone()),
+        ("open", open.clone()),
+        ("installments", "0".to_string()),
+        ("first_due", String::new()),
+        ("charge", String::new()),
+        ("reason", String::new()),
+    ];
+    let refused = client.post(&url).form(&fields).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("body");
+    assert!(page.contains("aria-invalid=\"true\"") && page.contains("value=\"0\""), "kept as typed: {page}");
+
+    // The form's defaults (one installment, a month from today, no charge), then a charge alone.
+    fields[3].1 = "1".into();
+    fields[5].1 = "15,00".into();
+    let done = client.post(&url).form(&fields).send().await.expect("POST");
+    assert_eq!(done.status(), 303);
+    let page = t.html(&client, &location(&done)).await;
+    assert!(page.contains("Parcelas renegociadas.") && page.contains("Renegociada"), "{page}");
+    assert!(page.contains("R$ 150,00") && page.contains("(renegociação)"), "135,00 + 15,00 in one: {page}");
+    let again = client.post(&url).form(&fields).send().await.expect("POST");
+    assert_eq!(again.status(), 409, "the same form sent again changes nothing");
+    let page = again.text().await.expect("body");
+    assert!(page.contains("id=\"form-alert\""), "{page}");
+    let figures = t.api_get(&bearer, &format!("/api/v1/parties/{party}/purchase-figures")).await;
+    assert_eq!(figures["credit"]["open_balance"].as_i64(), Some(15000), "{figures}");
+
+    // Through the API: a second sale into two, with the version and what was open.
+    let sale = credit_sale(&t, &bearer, &party).await;
+    let path = format!("/api/v1/sales/{}/renegotiations", sale["id"].as_str().expect("id"));
+    let body = json!({ "version": sale["version"], "open": 13400, "installments": 2 });
+    let moved = t.api_send(reqwest::Method::POST, &bearer, &path, body).await;
+    assert_eq!(moved.status(), 409, "what is open was 135,00");
+    let body = json!({ "version": sale["version"], "open": 13500, "installments": 99 });
+    let invalid = t.api_send(reqwest::Method::POST, &bearer, &path, body).await;
+    assert_eq!(invalid.status(), 422);
+    let body = json!({ "version": sale["version"], "open": 13500, "installments": 2, "reason": "Acordo" });
+    let done = t.api_send(reqwest::Method::POST, &bearer, &path, body.clone()).await;
+    assert_eq!(done.status(), 200);
+    let done: Value = done.json().await.expect("json");
+    let amounts: Vec<i64> =
+        done["installments"].as_array().expect("list").iter().filter_map(|i| i["amount"].as_i64()).collect();
+    assert_eq!(amounts, [6750, 6750], "{done}");
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, &path, body).await.status(), 409);
+    let all = t.api_get(&bearer, &format!("/api/v1/parties/{party}/installments")).await;
+    let replaced = all.as_array().expect("list").iter().filter(|i| i["renegotiated"] == true).count();
+    assert_eq!(replaced, 6, "{all}");
+}
+web_test!(open_installments_renegotiated_from_the_finance_tab_and_the_api);
+
 async fn the_erp_batch_sent_twice_and_the_credit_kept_from_who_may_not_see_it(t: TestApp) {
     let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
     store_and_products(&t, &bearer).await;

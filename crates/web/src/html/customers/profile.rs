@@ -106,12 +106,15 @@ pub struct SaleLine {
 
 pub struct InstallmentLine {
     pub id: uuid::Uuid,
+    pub sale_id: uuid::Uuid,
     pub number: String,
     pub due: String,
     pub amount: String,
     pub paid: String,
-    /// `open`, `overdue`, `paid` or `cancelled`.
+    /// `open`, `overdue`, `paid`, `renegotiated` or `cancelled`.
     pub state: &'static str,
+    /// Made by a renegotiation.
+    pub renegotiated: bool,
     pub state_label: String,
     /// What is still to pay, as the payment form starts it; empty when closed.
     pub open: String,
@@ -338,7 +341,9 @@ async fn finance_parts(
     parts.installments = installments
         .into_iter()
         .map(|i| {
-            let state = if i.cancelled {
+            let state = if i.replaced {
+                "renegotiated"
+            } else if i.cancelled {
                 "cancelled"
             } else if i.paid >= i.amount {
                 "paid"
@@ -349,6 +354,8 @@ async fn finance_parts(
             };
             InstallmentLine {
                 id: i.id,
+                sale_id: i.sale_id,
+                renegotiated: i.renegotiation_id.is_some(),
                 number: i.number.to_string(),
                 due: t.date(&i.due_on),
                 amount: t.money(i.amount.0),
