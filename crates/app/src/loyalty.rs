@@ -6,14 +6,17 @@ use crate::change::Change;
 use crate::{Actor, AppError, Loyalty};
 use chrono::{DateTime, NaiveDate, Utc};
 use db::DbError;
+use db::repo::catalogue as catalogue_repo;
 use db::repo::loyalty::{self as repo, CouponRow, EntryRow, NewEntry};
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
+use domain::catalogue::ListKind;
 use domain::loyalty::{
-    CouponDraft, CouponKind, CouponTerms, PointsKind, Program, ProgramDraft, take_oldest_first,
+    CouponDraft, CouponKind, CouponTerms, PointsKind, PointsRate, Program, ProgramDraft, RateDraft,
+    take_oldest_first,
 };
 use domain::timeline::{Event, EventKind};
-use domain::{OrgId, PartyId, ValidationErrors};
+use domain::{OrgId, PartyId, StoreId, ValidationErrors};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -77,6 +80,18 @@ const AUTOMATIC_LABEL: &str = "Vínculo";
 
 /// How many movements the points page lists.
 pub const ENTRIES_SHOWN: u32 = 100;
+
+/// A rate of points other than the program's.
+#[derive(Clone, Debug, Serialize)]
+pub struct RateView {
+    pub id: Uuid,
+    /// None: at any store.
+    pub store_code: Option<String>,
+    pub store_name: Option<String>,
+    /// None: for any product group.
+    pub group: Option<String>,
+    pub points_per_unit: i64,
+}
 
 pub(crate) fn program_of(row: &repo::ProgramRow) -> Program {
     Program {
@@ -250,6 +265,70 @@ impl Loyalty<'_> {
         let detail = format!("{points:+} · {reason}");
         change.history(party, Event::new(EventKind::Loyalty, points_action(kind), detail, sale)).await?;
         Ok(())
+    }
+
+    /// The program's rates at stores and for product groups.
+    pub async fn rates(&self, actor: &Actor) -> Result<Vec<RateView>, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        Ok(repo::rates(&self.db, actor.org_id)
+            .await?
+            .into_iter()
+            .map(|row| RateView {
+                id: row.id,
+                store_code: row.store_code,
+                store_name: row.store_name,
+                group: row.group_name,
+                points_per_unit: row.points_per_unit,
+            })
+            .collect())
+    }
+
+    /// Adds a rate at a store, for a product group or both
+    /// (administrators); one per store and group.
+    #[tracing::instrument(skip_all)]
+    pub async fn add_rate(&self, actor: &Actor, draft: &RateDraft) -> Result<Uuid, AppError> {
+        actor.require_admin()?;
+        let mut change = self.change(actor).await?;
+        let stores = catalogue_repo::stores_in(&mut change.tx, actor.org_id).await?;
+        let groups = catalogue_repo::lists_in(&mut change.tx, actor.org_id, ListKind::Group).await?;
+        let store_of = |code: &str| stores.iter().find(|s| s.code == code).map(|s| StoreId(s.id));
+        let group_of = |name: &str| {
+            groups.iter().find(|(_, n)| n.to_lowercase() == name.to_lowercase()).map(|(id, _)| *id)
+        };
+        let rate = draft.validate(&store_of, &group_of)?;
+        let id = Uuid::now_v7();
+        if !repo::insert_rate(&mut change.tx, actor.org_id, id, &rate, change.at).await? {
+            return Err(AppError::Taken(ValidationErrors::single("store", "error-points-rate-exists")));
+        }
+        let after = serde_json::json!({
+            "store": draft.store.trim(),
+            "group": draft.group.trim(),
+            "points_per_unit": rate.points_per_unit,
+        });
+        change
+            .audit(AuditAction::Create, AuditEntity::LoyaltyProgram, Some(id.to_string()), None, Some(after))
+            .await?;
+        change.commit().await?;
+        Ok(id)
+    }
+
+    /// Removes a rate (administrators): its items earn as the program again.
+    #[tracing::instrument(skip_all)]
+    pub async fn remove_rate(&self, actor: &Actor, id: Uuid) -> Result<(), AppError> {
+        actor.require_admin()?;
+        let mut change = self.change(actor).await?;
+        if !repo::delete_rate(&mut change.tx, actor.org_id, id).await? {
+            return Err(AppError::NotFound);
+        }
+        change
+            .audit(AuditAction::Delete, AuditEntity::LoyaltyProgram, Some(id.to_string()), None, None)
+            .await?;
+        change.commit().await
+    }
+
+    /// The rates as they are in a sale's transaction.
+    pub(crate) async fn rates_in(change: &mut Change<'_>, org: OrgId) -> Result<Vec<PointsRate>, AppError> {
+        Ok(repo::rates_in(&mut change.tx, org).await?)
     }
 
     /// The program as it is in a sale's transaction (none saved: none).

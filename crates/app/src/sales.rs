@@ -11,7 +11,7 @@ use db::repo::loyalty::NewEntry;
 use db::repo::sale::{self as repo, InstallmentRow, ItemRow, NewSale, SaleRow};
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
-use domain::loyalty::{CouponTerms, PointsKind, Program};
+use domain::loyalty::{CouponTerms, PointsKind, PointsRate, Program};
 use domain::sale::{
     CatalogueProduct, PaymentForm, PurchaseDelta, RenegotiationDraft, SaleContext, SaleDraft, ValidSale,
 };
@@ -243,7 +243,7 @@ impl Sales<'_> {
             code => lookups.sellers.get(code).copied(),
         };
         let new = Judged { id, party: reached.id(), sale, seller, external_id: None };
-        write_sales(&mut change, actor, lookups.program.as_ref(), &[new]).await?;
+        write_sales(&mut change, actor, &lookups, &[new]).await?;
         change.audit(AuditAction::Create, AuditEntity::Sale, Some(id.to_string()), None, Some(after)).await?;
         change.commit().await?;
         self.sale(actor, id).await
@@ -302,7 +302,7 @@ impl Sales<'_> {
             judged.push(Judged { id, party: party.id(), sale, seller, external_id: Some(external_id) });
         }
         if !judged.is_empty() {
-            write_sales(&mut change, actor, lookups.program.as_ref(), &judged).await?;
+            write_sales(&mut change, actor, &lookups, &judged).await?;
             let unchanged = outcomes.iter().filter(|o| matches!(o, BulkOutcome::Unchanged(_))).count();
             let after =
                 serde_json::json!({ "created": judged.len(), "unchanged": unchanged, "rows": rows.len() });
@@ -727,6 +727,10 @@ struct Lookups {
     products: HashMap<String, Option<CatalogueProduct>>,
     coupons: HashMap<String, Option<CouponTerms>>,
     program: Option<Program>,
+    /// The program's rates at stores and for product groups.
+    rates: Vec<PointsRate>,
+    /// The group each product named is filed under.
+    groups: HashMap<ProductId, Option<Uuid>>,
     /// The ERP's seller codes and the users they map to.
     sellers: HashMap<String, UserId>,
 }
@@ -753,7 +757,9 @@ impl Lookups {
         let found = catalogue_repo::products_by_code(&mut change.tx, actor.org_id, &wanted).await?;
         let mut products: HashMap<String, Option<CatalogueProduct>> =
             wanted.into_iter().map(|code| (code, None)).collect();
+        let mut groups = HashMap::with_capacity(found.len());
         for p in found {
+            groups.insert(ProductId(p.id), p.group_id);
             let product = CatalogueProduct {
                 id: ProductId(p.id),
                 name: p.name,
@@ -768,12 +774,26 @@ impl Lookups {
             coupons.insert(code, terms);
         }
         let program = crate::Loyalty::program_in(change, actor.org_id).await?;
+        let rates = match program {
+            Some(_) => crate::Loyalty::rates_in(change, actor.org_id).await?,
+            None => Vec::new(),
+        };
         let sellers = catalogue_repo::seller_codes_in(&mut change.tx, actor.org_id)
             .await?
             .into_iter()
             .map(|(code, user)| (code, UserId(user)))
             .collect();
-        Ok(Lookups { stores, products, coupons, program, sellers })
+        Ok(Lookups { stores, products, coupons, program, rates, groups, sellers })
+    }
+
+    /// The points a sale earns, each item at the rate of its store and group.
+    fn points(&self, program: &Program, sale: &ValidSale) -> i64 {
+        let items: Vec<(Option<Uuid>, Money)> = sale
+            .items
+            .iter()
+            .map(|item| (self.groups.get(&item.product_id).copied().flatten(), item.total))
+            .collect();
+        program.points_for_items(&self.rates, sale.store_id, &items, sale.total)
     }
 
     /// The draft judged against what was read: the sale, or why it does
@@ -829,7 +849,7 @@ struct Judged<'a> {
 async fn write_sales(
     change: &mut Change<'_>,
     actor: &Actor,
-    program: Option<&Program>,
+    lookups: &Lookups,
     sales: &[Judged<'_>],
 ) -> Result<(), AppError> {
     let at = change.at;
@@ -844,13 +864,14 @@ async fn write_sales(
         })
         .collect();
     repo::insert_many(&mut change.tx, actor.org_id, &new, &actor.display_name, at).await?;
+    let program = lookups.program.as_ref();
     let mut lots = Vec::new();
     let mut deltas: Vec<(PartyId, PurchaseDelta)> = Vec::new();
     let mut delta_of: HashMap<PartyId, usize> = HashMap::new();
     let mut events = Vec::with_capacity(sales.len() * 2);
     for judged in sales {
         let sale = &judged.sale;
-        let points = program.map_or(0, |p| p.points_for(sale.total));
+        let points = program.map_or(0, |p| lookups.points(p, sale));
         let slot = *delta_of.entry(judged.party).or_insert_with(|| {
             deltas.push((judged.party, PurchaseDelta::default()));
             deltas.len() - 1

@@ -48,6 +48,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(24, "0024", "payment_reminders"),
     migration!(25, "0025", "seller_codes"),
     migration!(26, "0026", "renegotiations"),
+    migration!(27, "0027", "points_rates"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -1,9 +1,10 @@
 //! Loyalty [Programa Fidelidade, CRM Bônus, Cupom de Desconto]: points
 //! earned on sales and spent or lost oldest first, the organisation's
 //! program, and discount coupons redeemed on a sale.
-use crate::{Money, PartyId, ValidationErrors};
+use crate::{Money, PartyId, StoreId, ValidationErrors};
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 string_enum!(
@@ -73,6 +74,112 @@ impl Program {
     pub fn expires_on(&self, day: NaiveDate) -> Option<NaiveDate> {
         (self.expiry_months > 0)
             .then(|| day.checked_add_months(Months::new(self.expiry_months)).unwrap_or(day))
+    }
+}
+
+/// Points per unit spent other than the program's: at one store, for one
+/// product group, or both (none: any).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PointsRate {
+    pub store_id: Option<StoreId>,
+    pub group_id: Option<Uuid>,
+    pub points_per_unit: i64,
+}
+
+impl PointsRate {
+    /// How closely it names an item: store and group, group, store.
+    fn precision(&self) -> u8 {
+        u8::from(self.group_id.is_some()) * 2 + u8::from(self.store_id.is_some())
+    }
+}
+
+/// A rate as typed: the store's code and the group's name (empty: any),
+/// the points.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RateDraft {
+    #[serde(default)]
+    pub store: String,
+    #[serde(default)]
+    pub group: String,
+    pub points_per_unit: String,
+}
+
+impl RateDraft {
+    /// Judged against the organisation's stores (by code) and product
+    /// groups (by name).
+    pub fn validate(
+        &self,
+        store_of: &dyn Fn(&str) -> Option<StoreId>,
+        group_of: &dyn Fn(&str) -> Option<Uuid>,
+    ) -> Result<PointsRate, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let (store, group) = (self.store.trim(), self.group.trim());
+        if store.is_empty() && group.is_empty() {
+            errors.add("store", "error-points-rate-scope");
+        }
+        let store_id = match store {
+            "" => None,
+            code => store_of(code).or_else(|| {
+                errors.add("store", "error-store-unknown");
+                None
+            }),
+        };
+        let group_id = match group {
+            "" => None,
+            name => group_of(name).or_else(|| {
+                errors.add("group", "error-group-unknown");
+                None
+            }),
+        };
+        let points_per_unit = match self.points_per_unit.trim().parse::<i64>() {
+            Ok(n) if (0..=1_000).contains(&n) => n,
+            _ => {
+                errors.add("points_per_unit", "error-number-invalid");
+                0
+            }
+        };
+        errors.into_result()?;
+        Ok(PointsRate { store_id, group_id, points_per_unit })
+    }
+}
+
+impl Program {
+    /// The points per unit an item of `group` earns at `store`: the most
+    /// specific rate that names them, else the program's.
+    pub fn rate_for(&self, rates: &[PointsRate], store: StoreId, group: Option<Uuid>) -> i64 {
+        rates
+            .iter()
+            .filter(|r| r.store_id.is_none_or(|s| s == store) && r.group_id.is_none_or(|g| Some(g) == group))
+            .max_by_key(|r| r.precision())
+            .map_or(self.points_per_unit, |r| r.points_per_unit)
+    }
+
+    /// Points a sale of `total` at `store` earns, its items (group, amount)
+    /// each at its rate: what each rate's items came to, less their share
+    /// of a coupon, in whole units. Without rates, as `points_for`.
+    pub fn points_for_items(
+        &self,
+        rates: &[PointsRate],
+        store: StoreId,
+        items: &[(Option<Uuid>, Money)],
+        total: Money,
+    ) -> i64 {
+        let gross: i128 = items.iter().map(|(_, amount)| i128::from(amount.0)).sum();
+        if rates.is_empty() || gross <= 0 {
+            return self.points_for(total);
+        }
+        if !self.active || total.0 <= 0 {
+            return 0;
+        }
+        let mut spent: BTreeMap<i64, i128> = BTreeMap::new();
+        for (group, amount) in items {
+            *spent.entry(self.rate_for(rates, store, *group)).or_default() += i128::from(amount.0);
+        }
+        spent
+            .into_iter()
+            .map(|(rate, amount)| (amount * i128::from(total.0) / gross) as i64 / 100 * rate)
+            .sum()
     }
 }
 
@@ -230,6 +337,38 @@ mod tests {
         assert_eq!(program.expires_on(day), NaiveDate::from_ymd_opt(2027, 2, 28));
         let off = Program { active: false, ..program };
         assert_eq!(off.points_for(Money(15_099)), 0);
+    }
+
+    #[test]
+    fn the_most_specific_rate_applies_to_each_item() {
+        let program = Program { points_per_unit: 1, expiry_months: 0, minimum_redeem: 0, active: true };
+        let (centro, shopping) = (StoreId(Uuid::now_v7()), StoreId(Uuid::now_v7()));
+        let (pneus, cigarros) = (Uuid::now_v7(), Uuid::now_v7());
+        let rates = [
+            PointsRate { store_id: Some(shopping), group_id: None, points_per_unit: 2 },
+            PointsRate { store_id: None, group_id: Some(pneus), points_per_unit: 3 },
+            PointsRate { store_id: Some(shopping), group_id: Some(pneus), points_per_unit: 5 },
+            PointsRate { store_id: None, group_id: Some(cigarros), points_per_unit: 0 },
+        ];
+        assert_eq!(program.rate_for(&rates, centro, None), 1, "the program's");
+        assert_eq!(program.rate_for(&rates, shopping, None), 2);
+        assert_eq!(program.rate_for(&rates, centro, Some(pneus)), 3);
+        assert_eq!(program.rate_for(&rates, shopping, Some(pneus)), 5);
+        assert_eq!(program.rate_for(&rates, shopping, Some(cigarros)), 0, "a group's rate over a store's");
+        // R$ 300 of tyres and R$ 100 of other things, R$ 40 off by a coupon: 270 × 3 + 90 × 1.
+        let items = [(Some(pneus), Money(30_000)), (None, Money(10_000))];
+        assert_eq!(program.points_for_items(&rates, centro, &items, Money(36_000)), 900);
+        assert_eq!(program.points_for_items(&[], centro, &items, Money(36_000)), 360, "as points_for");
+        let off = Program { active: false, ..program };
+        assert_eq!(off.points_for_items(&rates, centro, &items, Money(36_000)), 0);
+        let neither = RateDraft { points_per_unit: "2".into(), ..Default::default() };
+        let refused = neither.validate(&|_| None, &|_| None).expect_err("scope");
+        assert_eq!(refused.0[0].message, "error-points-rate-scope");
+        let typed = RateDraft { store: "02".into(), group: "Pneus".into(), points_per_unit: "5".into() };
+        let rate = typed.validate(&|code| (code == "02").then_some(shopping), &|_| Some(pneus));
+        assert_eq!(rate.expect("valid"), rates[2]);
+        let unknown = typed.validate(&|_| None, &|_| None).expect_err("unknown");
+        assert_eq!(unknown.fields().collect::<Vec<_>>(), ["store", "group"]);
     }
 
     #[test]

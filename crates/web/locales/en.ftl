@@ -1422,3 +1422,20 @@ error-renegotiation-nothing-open = This sale has no open installments.
 error-first-due-past = The first due date cannot be before today.
 error-charge-negative = The charge cannot be negative.
 error-installments-below-a-cent = Too many installments for the amount: each needs at least one cent.
+
+# Points per store or product group
+points-rates-title = Points per store or product group
+points-rates-intro = Each item of a sale earns by the most specific rule that covers it: store and group, then group, then store; with no rule, by the program. Zero: the group earns nothing.
+points-rates-empty = No rules: every item earns by the program.
+points-rate-store = Store
+points-rate-group = Product group
+points-rate-any-store = Any store
+points-rate-any-group = Any group
+points-rate-add = Add rule
+points-rate-remove = Remove
+points-rate-remove-confirm = Remove this rule? Its items earn by the program again.
+points-rate-added = Points rule added.
+points-rate-removed = Points rule removed.
+error-points-rate-scope = Choose a store, a group or both.
+error-points-rate-exists = There is already a rule for this store and group.
+error-group-unknown = No product group with this name.

@@ -1425,3 +1425,20 @@ error-renegotiation-nothing-open = Não há prestações em aberto nesta venda.
 error-first-due-past = O primeiro vencimento não pode ser anterior a hoje.
 error-charge-negative = O acréscimo não pode ser negativo.
 error-installments-below-a-cent = Prestações a mais para o valor: cada uma precisa de pelo menos um cêntimo.
+
+# Pontos por loja ou grupo de produtos
+points-rates-title = Pontos por loja ou grupo de produtos
+points-rates-intro = Cada artigo da venda ganha pela regra mais específica que o abrange: loja e grupo, depois grupo, depois loja; sem regra, pelo programa. Zero: o grupo não pontua.
+points-rates-empty = Nenhuma regra: todos os artigos pontuam pelo programa.
+points-rate-store = Loja
+points-rate-group = Grupo de produtos
+points-rate-any-store = Todas as lojas
+points-rate-any-group = Todos os grupos
+points-rate-add = Adicionar regra
+points-rate-remove = Remover
+points-rate-remove-confirm = Remover esta regra? Os artigos voltam a pontuar pelo programa.
+points-rate-added = Regra de pontos adicionada.
+points-rate-removed = Regra de pontos removida.
+error-points-rate-scope = Escolha uma loja, um grupo ou ambos.
+error-points-rate-exists = Já existe uma regra para esta loja e este grupo.
+error-group-unknown = Nenhum grupo de produtos com este nome.

@@ -442,6 +442,59 @@ async fn loyalty(app: &App, admin: &Actor, expiry_months: &str) {
     app.loyalty().save_program(admin, 0, &program).await.expect("program");
 }
 
+async fn each_item_earns_at_the_rate_of_its_store_and_group(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    catalogue(&app, &admin).await;
+    loyalty(&app, &admin, "0").await;
+    let service = ProductDraft {
+        code: "ALINH".into(),
+        name: "Alinhamento".into(),
+        price: "100,00".into(),
+        active: true,
+        ..Default::default()
+    };
+    app.catalogue().create_product(&admin, &service).await.expect("product without a group");
+    let rate = |store: &str, group: &str, points: &str| domain::loyalty::RateDraft {
+        store: store.into(),
+        group: group.into(),
+        points_per_unit: points.into(),
+    };
+    app.loyalty().add_rate(&admin, &rate("02", "", "2")).await.expect("store rate");
+    let both = app.loyalty().add_rate(&admin, &rate("02", "peças", "5")).await.expect("store and group rate");
+    let again = app.loyalty().add_rate(&admin, &rate("02", "Peças", "7")).await;
+    assert!(matches!(again, Err(app::AppError::Taken(_))), "one per store and group: {again:?}");
+    let unknown = app.loyalty().add_rate(&admin, &rate("03", "Bebidas", "1")).await;
+    let Err(app::AppError::Validation(errors)) = unknown else { panic!("{unknown:?}") };
+    assert_eq!(errors.fields().collect::<Vec<_>>(), ["store", "group"]);
+    assert_eq!(app.loyalty().rates(&admin).await.expect("rates").len(), 2);
+
+    let ana = party(&app, &admin, "Ana Lima", "").await;
+    app.sales().record_sale(&admin, ana, &sale("01", "", &[("OLEO", "1")], "cash", "")).await.expect("sale");
+    assert_eq!(points_of(&app, &admin, ana).await, 45, "no rate at store 01: the program's 1 per real");
+    let mixed = sale("02", "", &[("OLEO", "1"), ("ALINH", "1")], "pix", "");
+    app.sales().record_sale(&admin, ana, &mixed).await.expect("sale");
+    assert_eq!(
+        points_of(&app, &admin, ana).await,
+        45 + 45 * 5 + 100 * 2,
+        "parts at 5, the service at the store's 2"
+    );
+    let batch = [BulkSale { external_id: "NF-9".into(), party_id: ana, sale: mixed.clone() }];
+    app.sales().record_bulk(&admin, &batch).await.expect("batch");
+    assert_eq!(points_of(&app, &admin, ana).await, 45 + 2 * (225 + 200), "the ERP's batch earns alike");
+    app.loyalty().remove_rate(&admin, both).await.expect("removed");
+    app.sales().record_sale(&admin, ana, &mixed).await.expect("sale");
+    assert_eq!(points_of(&app, &admin, ana).await, 45 + 2 * 425 + 145 * 2, "the store's 2 for both now");
+    assert_eq!(
+        app.sales().kept_summary(&admin, ana).await.expect("kept"),
+        app.sales().recomputed_summary(&admin, ana).await.expect("recomputed")
+    );
+}
+db_test!(each_item_earns_at_the_rate_of_its_store_and_group);
+
+async fn points_of(app: &App, admin: &Actor, party: PartyId) -> i64 {
+    app.loyalty().points(admin, party).await.expect("points").balance
+}
+
 async fn a_coupon_and_points_go_with_the_sale_and_come_back_when_it_is_cancelled(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
     catalogue(&app, &admin).await;

@@ -116,12 +116,13 @@ pub struct ProductRow {
     pub group_name: Option<String>,
     pub brand_name: Option<String>,
     pub line_name: Option<String>,
+    pub group_id: Option<Uuid>,
     pub active: bool,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
 }
 
-const PRODUCT_SELECT: &str = "SELECT p.id, p.code, p.name, p.unit, p.price, g.name AS group_name,
+const PRODUCT_SELECT: &str = "SELECT p.id, p.code, p.name, p.unit, p.price, g.name AS group_name, p.group_id,
     b.name AS brand_name, l.name AS line_name, p.active, p.version, p.updated_at
     FROM products p LEFT JOIN catalogue_lists g ON g.id = p.group_id
     LEFT JOIN catalogue_lists b ON b.id = p.brand_id LEFT JOIN catalogue_lists l ON l.id = p.line_id";
@@ -285,6 +286,17 @@ async fn list_ids(tx: &mut Tx, org_id: OrgId, product: &ValidProduct) -> Result<
         ids[slot] = Some(id);
     }
     Ok(ids)
+}
+
+/// The entries of one of the organisation's lists, id and name, by name.
+pub async fn lists_in(tx: &mut Tx, org_id: OrgId, kind: ListKind) -> Result<Vec<(Uuid, String)>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as("SELECT id, name FROM catalogue_lists WHERE org_id = $1 AND kind = $2 ORDER BY name")
+            .bind(org_id.0)
+            .bind(kind.as_str())
+            .fetch_all(&mut *conn)
+            .await?
+    }))
 }
 
 /// The names of one of the organisation's lists, for suggestions.

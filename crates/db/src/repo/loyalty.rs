@@ -3,8 +3,8 @@
 use super::{ROWS_PER_INSERT, execute_in, insert_into};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::loyalty::{Program, ValidCoupon};
-use domain::{OrgId, PartyId};
+use domain::loyalty::{PointsRate, Program, ValidCoupon};
+use domain::{OrgId, PartyId, StoreId};
 use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -422,5 +422,90 @@ pub async fn coupon_of_sale(tx: &mut Tx, org_id: OrgId, sale: Uuid) -> Result<Op
             .fetch_optional(&mut *conn)
             .await?
             .flatten()
+    }))
+}
+
+/// A rate of points as listed: with its store's and group's names.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RateRow {
+    pub id: Uuid,
+    pub store_id: Option<Uuid>,
+    pub store_code: Option<String>,
+    pub store_name: Option<String>,
+    pub group_id: Option<Uuid>,
+    pub group_name: Option<String>,
+    pub points_per_unit: i64,
+}
+
+/// The organisation's rates of points, by store and group name.
+pub async fn rates(db: &Db, org_id: OrgId) -> Result<Vec<RateRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT r.id, r.store_id, s.code AS store_code, s.name AS store_name, r.group_id, g.name AS group_name, r.points_per_unit
+             FROM points_rates r
+             LEFT JOIN stores s ON s.id = r.store_id
+             LEFT JOIN catalogue_lists g ON g.id = r.group_id
+             WHERE r.org_id = $1 ORDER BY s.name, g.name",
+        )
+        .bind(org_id.0)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// The rates as they are inside a sale's transaction.
+pub async fn rates_in(tx: &mut Tx, org_id: OrgId) -> Result<Vec<PointsRate>, DbError> {
+    let rows: Vec<(Option<Uuid>, Option<Uuid>, i64)> = on_tx!(tx, conn => {
+        sqlx::query_as("SELECT store_id, group_id, points_per_unit FROM points_rates WHERE org_id = $1")
+            .bind(org_id.0)
+            .fetch_all(&mut *conn)
+            .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|(store, group, points_per_unit)| PointsRate {
+            store_id: store.map(StoreId),
+            group_id: group,
+            points_per_unit,
+        })
+        .collect())
+}
+
+/// Adds a rate; false when one for the same store and group exists.
+pub async fn insert_rate(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: Uuid,
+    rate: &PointsRate,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO points_rates (id, org_id, store_id, group_id, points_per_unit, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(org_id.0)
+        .bind(rate.store_id.map(|s| s.0))
+        .bind(rate.group_id)
+        .bind(rate.points_per_unit)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
+}
+
+/// Removes a rate; false when there was none.
+pub async fn delete_rate(tx: &mut Tx, org_id: OrgId, id: Uuid) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM points_rates WHERE org_id = $1 AND id = $2")
+            .bind(org_id.0)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            == 1
     }))
 }

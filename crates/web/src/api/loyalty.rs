@@ -3,14 +3,14 @@ use super::responses::{Conflict, Forbidden, Invalid, NotFound};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Api, ApiJson, Id};
-use app::loyalty::{CouponView, ProgramView};
+use app::loyalty::{CouponView, ProgramView, RateView};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::PartyId;
-use domain::loyalty::{CouponDraft, CouponKind, ProgramDraft};
+use domain::loyalty::{CouponDraft, CouponKind, ProgramDraft, RateDraft};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
@@ -19,11 +19,23 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/settings/loyalty", routing::get(program).put(save_program))
         .route("/coupons", routing::get(coupons).post(create_coupon))
+        .route("/settings/loyalty/rates", routing::get(rates).post(add_rate))
+        .route("/settings/loyalty/rates/{id}", routing::delete(remove_rate))
         .route("/parties/{id}/points", routing::get(points).post(move_points))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(program, save_program, coupons, create_coupon, points, move_points))]
+#[openapi(paths(
+    program,
+    save_program,
+    rates,
+    add_rate,
+    remove_rate,
+    coupons,
+    create_coupon,
+    points,
+    move_points
+))]
 pub struct Doc;
 
 #[derive(Serialize, ToSchema)]
@@ -79,6 +91,71 @@ pub async fn save_program(
         active: body.active,
     };
     Ok(Json(state.app.loyalty().save_program(&actor, body.version, &draft).await?.into()))
+}
+
+/// Points per unit spent other than the program's, at a store, for a
+/// product group, or both; the most specific one covering an item applies.
+#[derive(Serialize, ToSchema)]
+pub struct PointsRate {
+    pub id: Uuid,
+    /// The store's code; absent: any store.
+    pub store: Option<String>,
+    /// The product group's name; absent: any group.
+    pub group: Option<String>,
+    pub points_per_unit: i64,
+}
+
+impl From<RateView> for PointsRate {
+    fn from(view: RateView) -> Self {
+        PointsRate {
+            id: view.id,
+            store: view.store_code,
+            group: view.group,
+            points_per_unit: view.points_per_unit,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/settings/loyalty/rates", tag = "sales", security(("bearer" = [])),
+    responses((status = 200, body = Vec<PointsRate>)))]
+pub async fn rates(Api { state, actor }: Api) -> ApiResult<Json<Vec<PointsRate>>> {
+    Ok(Json(state.app.loyalty().rates(&actor).await?.into_iter().map(PointsRate::from).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RateInput {
+    /// The store's code; any store when left out.
+    #[serde(default)]
+    pub store: String,
+    /// The product group's name; any group when left out. One of the two is needed.
+    #[serde(default)]
+    pub group: String,
+    /// 0–1000; 0: the items earn nothing.
+    pub points_per_unit: i64,
+}
+
+/// Adds a rate (administrators); one per store and group.
+#[utoipa::path(post, path = "/api/v1/settings/loyalty/rates", tag = "sales", security(("bearer" = [])), request_body = RateInput,
+    responses((status = 201, body = PointsRate), Invalid, Forbidden))]
+pub async fn add_rate(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<RateInput>,
+) -> ApiResult<(StatusCode, Json<PointsRate>)> {
+    let draft =
+        RateDraft { store: body.store, group: body.group, points_per_unit: body.points_per_unit.to_string() };
+    let loyalty = state.app.loyalty();
+    let id = loyalty.add_rate(&actor, &draft).await?;
+    let rate =
+        loyalty.rates(&actor).await?.into_iter().find(|r| r.id == id).ok_or(app::AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(rate.into())))
+}
+
+/// Removes a rate (administrators): its items earn by the program again.
+#[utoipa::path(delete, path = "/api/v1/settings/loyalty/rates/{id}", tag = "sales", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 204), Forbidden, NotFound))]
+pub async fn remove_rate(Api { state, actor }: Api, Id(id): Id<Uuid>) -> ApiResult<StatusCode> {
+    state.app.loyalty().remove_rate(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Serialize, ToSchema)]

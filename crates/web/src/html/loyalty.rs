@@ -15,13 +15,16 @@ use app::loyalty::CouponView;
 use askama::Template;
 use axum::Router;
 use axum::routing;
-use domain::loyalty::{CouponDraft, CouponKind, ProgramDraft};
-use domain::{Money, PartyId, ValidationErrors};
+use domain::loyalty::{CouponDraft, CouponKind, ProgramDraft, RateDraft};
+
+use domain::{FieldError, Money, PartyId, ValidationErrors};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/loyalty", routing::get(show).post(save_program))
         .route("/admin/coupons", routing::post(create_coupon))
+        .route("/admin/loyalty/rates", routing::post(add_rate))
+        .route("/admin/loyalty/rates/{id}/delete", routing::post(remove_rate))
         .route("/customers/{id}/points", routing::post(move_points))
 }
 
@@ -34,6 +37,12 @@ struct LoyaltyPage {
     coupon: FormValues,
     kinds: Vec<(String, String)>,
     coupons: Vec<CouponLine>,
+    rate: FormValues,
+    /// Each rate: id, store, group, points per unit.
+    rates: Vec<(String, String, String, String)>,
+    /// Code and name of each store, and the product groups, to choose from ("": any).
+    store_options: Vec<(String, String)>,
+    group_options: Vec<(String, String)>,
     errors: FieldMessages,
     alert: Option<String>,
 }
@@ -54,16 +63,26 @@ pub fn coupon_value(t: &Tr, coupon: &CouponView) -> String {
     }
 }
 
-async fn page(
-    page: &Page,
+/// What the page's forms held when one was refused.
+#[derive(Default)]
+struct Typed {
     program: Option<Pairs>,
     coupon: Option<Pairs>,
-    outcome: FormOutcome,
-) -> PageResult {
+    rate: Option<Pairs>,
+}
+
+async fn page(page: &Page, typed: Typed, outcome: FormOutcome) -> PageResult {
     let loyalty = page.app().loyalty();
-    let (current, coupons) =
-        tokio::try_join!(loyalty.program(&page.actor), loyalty.coupons(&page.actor, None))?;
+    let catalogue = page.app().catalogue();
+    let (current, coupons, rates, stores, lists) = tokio::try_join!(
+        loyalty.program(&page.actor),
+        loyalty.coupons(&page.actor, None),
+        loyalty.rates(&page.actor),
+        catalogue.stores(&page.actor),
+        catalogue.lists(&page.actor)
+    )?;
     let t = page.t;
+    let Typed { program, coupon, rate } = typed;
     let program = program.unwrap_or_else(|| {
         vec![
             ("points_per_unit".into(), current.program.points_per_unit.to_string()),
@@ -97,6 +116,24 @@ async fn page(
                 uses: if c.single_use { format!("{} / 1", c.uses) } else { c.uses.to_string() },
             })
             .collect(),
+        rate: FormValues(rate.unwrap_or_default()),
+        rates: rates
+            .into_iter()
+            .map(|r| {
+                (
+                    r.id.to_string(),
+                    r.store_name.unwrap_or_else(|| t.get("points-rate-any-store")),
+                    r.group.unwrap_or_else(|| t.get("points-rate-any-group")),
+                    t.integer(r.points_per_unit),
+                )
+            })
+            .collect(),
+        store_options: std::iter::once((String::new(), t.get("points-rate-any-store")))
+            .chain(stores.into_iter().map(|s| (s.code, s.name)))
+            .collect(),
+        group_options: std::iter::once((String::new(), t.get("points-rate-any-group")))
+            .chain(lists.groups.into_iter().map(|name| (name.clone(), name)))
+            .collect(),
         errors: outcome.errors,
         alert: outcome.alert,
         shell: page.shell("settings"),
@@ -107,7 +144,37 @@ async fn page(
 
 async fn show(page: Page) -> PageResult {
     let outcome = FormOutcome::of(None, &page.t)?;
-    self::page(&page, None, None, outcome).await
+    self::page(&page, Typed::default(), outcome).await
+}
+
+async fn add_rate(page: Page, Form(form): Form<Pairs>) -> PageResult {
+    let draft = RateDraft {
+        store: value(&form, "rate_store").to_string(),
+        group: value(&form, "rate_group").to_string(),
+        points_per_unit: value(&form, "rate_points").to_string(),
+    };
+    match page.app().loyalty().add_rate(&page.actor, &draft).await {
+        Ok(_) => page.redirect_with("/admin/loyalty#rates", Flash::notice("points-rate-added")).await,
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
+            // The rate form's fields carry their own names on a page of three forms.
+            let renamed = errors
+                .0
+                .into_iter()
+                .map(|e| FieldError {
+                    field: format!("rate_{}", e.field.replace("points_per_unit", "points")).into(),
+                    ..e
+                })
+                .collect();
+            let outcome = FormOutcome::of(Some(AppError::Validation(ValidationErrors(renamed))), &page.t)?;
+            self::page(&page, Typed { rate: Some(form), ..Typed::default() }, outcome).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn remove_rate(page: Page, Id(id): Id<uuid::Uuid>) -> PageResult {
+    page.app().loyalty().remove_rate(&page.actor, id).await?;
+    page.redirect_with("/admin/loyalty#rates", Flash::notice("points-rate-removed")).await
 }
 
 async fn save_program(page: Page, Form(form): Form<Pairs>) -> PageResult {
@@ -127,7 +194,7 @@ async fn save_program(page: Page, Form(form): Form<Pairs>) -> PageResult {
         Ok(_) => page.redirect_with("/admin/loyalty", Flash::notice("settings-saved")).await,
         Err(error) => {
             let outcome = FormOutcome::of(Some(error), &page.t)?;
-            self::page(&page, Some(form), None, outcome).await
+            self::page(&page, Typed { program: Some(form), ..Typed::default() }, outcome).await
         }
     }
 }
@@ -146,7 +213,7 @@ async fn create_coupon(page: Page, Form(form): Form<Pairs>) -> PageResult {
         Ok(_) => page.redirect_with("/admin/loyalty", Flash::notice("coupon-created")).await,
         Err(error) => {
             let outcome = FormOutcome::of(Some(error), &page.t)?;
-            self::page(&page, None, Some(form), outcome).await
+            self::page(&page, Typed { coupon: Some(form), ..Typed::default() }, outcome).await
         }
     }
 }

@@ -381,6 +381,71 @@ async fn the_erp_batch_sent_twice_and_the_credit_kept_from_who_may_not_see_it(t:
 }
 web_test!(the_erp_batch_sent_twice_and_the_credit_kept_from_who_may_not_see_it);
 
+async fn points_rates_from_the_loyalty_page_and_the_api(t: TestApp) {
+    let (client, csrf) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    store_and_products(&t, &bearer).await;
+    let body = json!({ "code": "FILTRO", "name": "Filtro de óleo", "price": 3000, "group": "Peças" });
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, "/api/v1/products", body).await.status(), 201);
+    let page = t.html(&client, "/admin/loyalty").await;
+    assert!(page.contains("id=\"rates-empty\"") && page.contains("<option value=\"Peças\">"), "{page}");
+
+    // The form as it comes: any store, any group, no points.
+    let mut rate = vec![
+        ("csrf_token", csrf.clone()),
+        ("rate_store", String::new()),
+        ("rate_group", String::new()),
+        ("rate_points", String::new()),
+    ];
+    let url = t.url("/admin/loyalty/rates");
+    let refused = client.post(&url).form(&rate).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("body");
+    assert!(
+        page.contains("Escolha uma loja, um grupo ou ambos.")
+            && page.contains("id=\"rate_points-error\">Número inválido."),
+        "{page}"
+    );
+    rate[2].1 = "Peças".into();
+    rate[3].1 = "3".into();
+    let added = client.post(&url).form(&rate).send().await.expect("POST");
+    assert_eq!((added.status().as_u16(), location(&added).as_str()), (303, "/admin/loyalty#rates"));
+    let page = t.html(&client, &location(&added)).await;
+    assert!(page.contains("Regra de pontos adicionada.") && page.contains("id=\"rates-table\""), "{page}");
+    let twice = client.post(&url).form(&rate).send().await.expect("POST");
+    assert_eq!(twice.status(), 422, "the same store and group again");
+
+    let listed = t.api_get(&bearer, "/api/v1/settings/loyalty/rates").await;
+    assert_eq!(
+        (listed[0]["store"].clone(), listed[0]["group"].clone()),
+        (Value::Null, json!("Peças")),
+        "{listed}"
+    );
+    let body = json!({ "store": "01", "points_per_unit": 2 });
+    let created = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/settings/loyalty/rates", body).await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.expect("json");
+    let body = json!({ "store": "99", "points_per_unit": 2 });
+    let unknown = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/settings/loyalty/rates", body).await;
+    assert_eq!(unknown.status(), 422);
+    let id = created["id"].as_str().expect("id");
+    let path = format!("/api/v1/settings/loyalty/rates/{id}");
+    assert_eq!(t.api_send(reqwest::Method::DELETE, &bearer, &path, Value::Null).await.status(), 204);
+    assert_eq!(t.api_send(reqwest::Method::DELETE, &bearer, &path, Value::Null).await.status(), 404);
+
+    let first = listed[0]["id"].as_str().expect("id");
+    let removed = client
+        .post(t.url(&format!("/admin/loyalty/rates/{first}/delete")))
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(removed.status(), 303);
+    let page = t.html(&client, &location(&removed)).await;
+    assert!(page.contains("Regra de pontos removida.") && page.contains("id=\"rates-empty\""), "{page}");
+}
+web_test!(points_rates_from_the_loyalty_page_and_the_api);
+
 async fn points_and_a_coupon_from_the_pages_and_the_api(t: TestApp) {
     let (client, csrf) = t.login(&t.admin).await;
     let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
