@@ -100,7 +100,9 @@ impl Demo<'_> {
         let store = |code: &str| stores.get(code).copied();
         let product = |code: &str| products.get(code).cloned();
         let no_coupon = |_: &str, _: Money, _: NaiveDate| Err("error-coupon-unknown");
-        let context = SaleContext { store: &store, product: &product, coupon: &no_coupon, now, zone };
+        let no_bonus = |_: NaiveDate| Money(0);
+        let context =
+            SaleContext { store: &store, product: &product, coupon: &no_coupon, bonus: &no_bonus, now, zone };
         let codes: Vec<&str> = PRODUCTS.iter().map(|p| p.0).collect();
         let mut written = 0;
         for party in parties {
@@ -432,6 +434,7 @@ fn party_purchases(
             items,
             total,
             coupon: None,
+            bonus: Money(0),
             payment,
             installments: split,
             fiscal_number: String::new(),

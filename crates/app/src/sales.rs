@@ -11,7 +11,7 @@ use db::repo::loyalty::NewEntry;
 use db::repo::sale::{self as repo, InstallmentRow, ItemRow, NewSale, SaleRow};
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
-use domain::loyalty::{CouponTerms, PointsKind, PointsRate, Program};
+use domain::loyalty::{BonusRule, CouponTerms, PointsKind, PointsRate, Program};
 use domain::sale::{
     CatalogueProduct, PaymentForm, PurchaseDelta, RenegotiationDraft, SaleContext, SaleDraft, ValidSale,
 };
@@ -43,6 +43,8 @@ pub struct SaleView {
     /// The coupon used and what it took off the items' total.
     pub coupon_code: Option<String>,
     pub coupon_discount: Money,
+    /// The bonus credit spent on it.
+    pub bonus_used: Money,
     pub items: Vec<SaleItemView>,
 }
 
@@ -79,6 +81,7 @@ impl SaleView {
             version: row.version,
             coupon_code: row.coupon_code,
             coupon_discount: Money(row.coupon_discount),
+            bonus_used: Money(row.bonus_used),
             items,
         })
     }
@@ -231,18 +234,16 @@ impl Sales<'_> {
     ) -> Result<SaleView, AppError> {
         let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let mut change = self.change(actor).await?;
-        let lookups = Lookups::load(&mut change, actor, std::iter::once(draft)).await?;
+        let lookups = Lookups::load(&mut change, actor, std::iter::once((reached.id(), draft))).await?;
         let sale = lookups.judge(reached.id(), draft, change.at, actor.time_zone)?;
-        if !claim_coupon(&mut change, actor, &sale).await? {
-            return Err(ValidationErrors::single("coupon", "error-coupon-used").into());
-        }
+        let bonus_taken = claim(&mut change, actor, reached.id(), &sale).await??;
         let id = SaleId::new();
         let after = serde_json::json!({ "party": party.to_string(), "total": sale.total.0, "payment": sale.payment.as_str() });
         let seller = match sale.seller_code.as_str() {
             "" => Some(actor.user_id),
             code => lookups.sellers.get(code).copied(),
         };
-        let new = Judged { id, party: reached.id(), sale, seller, external_id: None };
+        let new = Judged { id, party: reached.id(), sale, seller, external_id: None, bonus_taken };
         write_sales(&mut change, actor, &lookups, &[new]).await?;
         change.audit(AuditAction::Create, AuditEntity::Sale, Some(id.to_string()), None, Some(after)).await?;
         change.commit().await?;
@@ -266,7 +267,8 @@ impl Sales<'_> {
         let mut change = self.change(actor).await?;
         let keys: Vec<&str> = rows.iter().map(|row| row.external_id.trim()).collect();
         let recorded = repo::by_external_ids(&mut change.tx, actor.org_id, &keys).await?;
-        let lookups = Lookups::load(&mut change, actor, rows.iter().map(|row| &row.sale)).await?;
+        let lookups =
+            Lookups::load(&mut change, actor, rows.iter().map(|row| (row.party_id, &row.sale))).await?;
         let mut outcomes = Vec::with_capacity(rows.len());
         let mut seen: HashMap<&str, SaleId> = HashMap::new();
         let mut judged = Vec::with_capacity(rows.len());
@@ -291,15 +293,25 @@ impl Sales<'_> {
                     continue;
                 }
             };
-            if !claim_coupon(&mut change, actor, &sale).await? {
-                outcomes.push(BulkOutcome::Refused(ValidationErrors::single("coupon", "error-coupon-used")));
-                continue;
-            }
+            let bonus_taken = match claim(&mut change, actor, party.id(), &sale).await? {
+                Ok(taken) => taken,
+                Err(errors) => {
+                    outcomes.push(BulkOutcome::Refused(errors));
+                    continue;
+                }
+            };
             let id = SaleId::new();
             seen.insert(external_id, id);
             outcomes.push(BulkOutcome::Created(id));
             let seller = lookups.sellers.get(&sale.seller_code).copied();
-            judged.push(Judged { id, party: party.id(), sale, seller, external_id: Some(external_id) });
+            judged.push(Judged {
+                id,
+                party: party.id(),
+                sale,
+                seller,
+                external_id: Some(external_id),
+                bonus_taken,
+            });
         }
         if !judged.is_empty() {
             write_sales(&mut change, actor, &lookups, &judged).await?;
@@ -346,6 +358,7 @@ impl Sales<'_> {
             db::repo::loyalty::release_coupon(&mut change.tx, actor.org_id, coupon).await?;
         }
         self.loyalty().reverse_for_sale(&mut change, actor, party, id.0).await?;
+        db::repo::bonus::undo_sale(&mut change.tx, actor.org_id, id.0).await?;
         let detail = format!("{} · {}", Money(before.total).format_plain(), before.store_name);
         change
             .history(party, Event::new(EventKind::Sale, "timeline-sale-cancelled", detail, Some(id.0)))
@@ -731,6 +744,10 @@ struct Lookups {
     rates: Vec<PointsRate>,
     /// The group each product named is filed under.
     groups: HashMap<ProductId, Option<Uuid>>,
+    /// The bonus credit left to the parties whose sales spend some, lot by
+    /// lot: the last valid day and what is left.
+    bonus_left: HashMap<PartyId, Vec<(Option<NaiveDate>, i64)>>,
+    bonus_rule: Option<BonusRule>,
     /// The ERP's seller codes and the users they map to.
     sellers: HashMap<String, UserId>,
 }
@@ -739,7 +756,7 @@ impl Lookups {
     async fn load<'d>(
         change: &mut Change<'_>,
         actor: &Actor,
-        drafts: impl Iterator<Item = &'d SaleDraft>,
+        drafts: impl Iterator<Item = (PartyId, &'d SaleDraft)>,
     ) -> Result<Lookups, AppError> {
         let stores = catalogue_repo::stores_in(&mut change.tx, actor.org_id)
             .await?
@@ -747,7 +764,11 @@ impl Lookups {
             .map(|s| (s.code, s.active.then_some(StoreId(s.id))))
             .collect();
         let (mut codes, mut coupon_codes) = (HashSet::new(), HashSet::new());
-        for draft in drafts {
+        let mut spenders = HashSet::new();
+        for (party, draft) in drafts {
+            if !draft.bonus.trim().is_empty() {
+                spenders.insert(party);
+            }
             codes.extend(draft.items.iter().map(|i| i.product.trim().to_string()).filter(|c| !c.is_empty()));
             if !draft.coupon.trim().is_empty() {
                 coupon_codes.insert(draft.coupon.trim().to_uppercase());
@@ -783,7 +804,10 @@ impl Lookups {
             .into_iter()
             .map(|(code, user)| (code, UserId(user)))
             .collect();
-        Ok(Lookups { stores, products, coupons, program, rates, groups, sellers })
+        let spenders: Vec<PartyId> = spenders.into_iter().collect();
+        let bonus_left = db::repo::bonus::left_in(&mut change.tx, actor.org_id, &spenders).await?;
+        let bonus_rule = db::repo::bonus::rule_in(&mut change.tx, actor.org_id).await?.map(|row| row.rule());
+        Ok(Lookups { stores, products, coupons, program, rates, groups, bonus_left, bonus_rule, sellers })
     }
 
     /// The points a sale earns, each item at the rate of its store and group.
@@ -812,7 +836,12 @@ impl Lookups {
                 Some(Some(terms)) => terms.discount(party, day, gross).map(|off| (terms.id, off)),
                 _ => Err("error-coupon-unknown"),
             };
-        let context = SaleContext { store: &store, product: &product, coupon: &coupon_off, now, zone };
+        let lots = self.bonus_left.get(&party).map(Vec::as_slice).unwrap_or_default();
+        let bonus = |day: NaiveDate| {
+            Money(lots.iter().filter(|(until, _)| until.is_none_or(|u| u >= day)).map(|(_, left)| left).sum())
+        };
+        let context =
+            SaleContext { store: &store, product: &product, coupon: &coupon_off, bonus: &bonus, now, zone };
         draft.validate(&context).map_err(|mut errors| {
             if self.stores.get(draft.store.trim()).is_some_and(Option::is_none) {
                 errors.0.retain(|e| e.field != "store");
@@ -827,10 +856,33 @@ impl Lookups {
 
 /// Takes a use of the sale's coupon; false when another sale took the
 /// single-use coupon meanwhile (or earlier in the same batch).
-async fn claim_coupon(change: &mut Change<'_>, actor: &Actor, sale: &ValidSale) -> Result<bool, AppError> {
-    match sale.coupon {
-        Some((coupon, _)) => Ok(db::repo::loyalty::use_coupon(&mut change.tx, actor.org_id, coupon).await?),
-        None => Ok(true),
+/// Claims what a judged sale spends that others may be spending too: a
+/// single-use coupon's one use and the party's bonus credit, the lots it
+/// comes from. A refusal leaves both as they were.
+async fn claim(
+    change: &mut Change<'_>,
+    actor: &Actor,
+    party: PartyId,
+    sale: &ValidSale,
+) -> Result<Result<Vec<(Uuid, i64)>, ValidationErrors>, AppError> {
+    let org = actor.org_id;
+    if let Some((coupon, _)) = sale.coupon
+        && !db::repo::loyalty::use_coupon(&mut change.tx, org, coupon).await?
+    {
+        return Ok(Err(ValidationErrors::single("coupon", "error-coupon-used")));
+    }
+    if sale.bonus.0 == 0 {
+        return Ok(Ok(Vec::new()));
+    }
+    let day = sale.sold_at.with_timezone(&actor.time_zone).date_naive();
+    match db::repo::bonus::take(&mut change.tx, org, party, sale.bonus.0, day).await? {
+        Some(taken) => Ok(Ok(taken)),
+        None => {
+            if let Some((coupon, _)) = sale.coupon {
+                db::repo::loyalty::release_coupon(&mut change.tx, org, coupon).await?;
+            }
+            Ok(Err(ValidationErrors::single("bonus", "error-bonus-above-available")))
+        }
     }
 }
 
@@ -841,6 +893,8 @@ struct Judged<'a> {
     sale: ValidSale,
     seller: Option<UserId>,
     external_id: Option<&'a str>,
+    /// The bonus lots it spends from, and how much of each.
+    bonus_taken: Vec<(Uuid, i64)>,
 }
 
 /// Writes the sales with their items and installments, the points they
@@ -906,6 +960,42 @@ async fn write_sales(
         }
     }
     db::repo::loyalty::insert_entries(&mut change.tx, actor.org_id, &lots, at).await?;
+    let uses: Vec<(Uuid, Uuid, i64)> = sales
+        .iter()
+        .flat_map(|j| j.bonus_taken.iter().map(move |(lot, amount)| (*lot, j.id.0, *amount)))
+        .collect();
+    db::repo::bonus::record_uses(&mut change.tx, actor.org_id, &uses, at).await?;
+    let earned: Vec<db::repo::bonus::NewBonus<'_>> = match lookups.bonus_rule {
+        Some(rule) => sales
+            .iter()
+            .filter_map(|j| {
+                let sold_on = j.sale.sold_at.with_timezone(&actor.time_zone).date_naive();
+                rule.earned(j.sale.total, sold_on).map(|(amount, until)| db::repo::bonus::NewBonus {
+                    party: j.party,
+                    amount: amount.0,
+                    valid_until: Some(until),
+                    earned_on_sale: Some(j.id.0),
+                    reason: "",
+                })
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    db::repo::bonus::grant_many(&mut change.tx, actor.org_id, &earned, &actor.display_name, at).await?;
+    for lot in &earned {
+        let detail = format!("+{} · ", Money(lot.amount).format_plain());
+        events.push((
+            lot.party,
+            Event::new(EventKind::Loyalty, "timeline-bonus-earned", detail, lot.earned_on_sale),
+        ));
+    }
+    for judged in sales.iter().filter(|j| j.sale.bonus.0 > 0) {
+        let detail = format!("-{} · ", judged.sale.bonus.format_plain());
+        events.push((
+            judged.party,
+            Event::new(EventKind::Loyalty, "timeline-bonus-spent", detail, Some(judged.id.0)),
+        ));
+    }
     repo::add_to_summaries(&mut change.tx, actor.org_id, &deltas).await?;
     let events: Vec<(PartyId, &Event)> = events.iter().map(|(party, event)| (*party, event)).collect();
     change.histories(&events).await?;

@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(25, "0025", "seller_codes"),
     migration!(26, "0026", "renegotiations"),
     migration!(27, "0027", "points_rates"),
+    migration!(28, "0028", "bonus"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -183,6 +183,140 @@ impl Program {
     }
 }
 
+/// The organisation's bonus rule [CRM Bônus]: a sale of at least
+/// `minimum_sale` earns `percent` of its total as credit for a later sale,
+/// valid `valid_days` days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct BonusRule {
+    /// Hundredths of a percent: 500 is 5%.
+    pub percent: i64,
+    pub minimum_sale: Money,
+    pub valid_days: u32,
+    pub active: bool,
+}
+
+/// The bonus rule as typed: the percentage and minimum in the user's
+/// writing ("5" or "2,5"; "100,00").
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BonusRuleDraft {
+    pub percent: String,
+    #[serde(default)]
+    pub minimum_sale: String,
+    pub valid_days: String,
+    pub active: bool,
+}
+
+impl BonusRuleDraft {
+    pub fn validate(&self) -> Result<BonusRule, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let percent = match Money::parse(&self.percent) {
+            Ok(p) if (0..=WHOLE_PERCENT).contains(&p.0) => p.0,
+            Ok(_) => {
+                errors.add("percent", "error-coupon-percent-invalid");
+                0
+            }
+            Err(message) => {
+                errors.add("percent", message);
+                0
+            }
+        };
+        let minimum_sale = match self.minimum_sale.trim() {
+            "" => Money(0),
+            typed => match Money::parse(typed) {
+                Ok(m) if m.0 >= 0 => m,
+                Ok(_) => {
+                    errors.add("minimum_sale", "error-money-negative");
+                    Money(0)
+                }
+                Err(message) => {
+                    errors.add("minimum_sale", message);
+                    Money(0)
+                }
+            },
+        };
+        let valid_days = match self.valid_days.trim().parse::<u32>() {
+            Ok(days) if (1..=3_650).contains(&days) => days,
+            _ => {
+                errors.add("valid_days", "error-number-invalid");
+                0
+            }
+        };
+        errors.into_result()?;
+        Ok(BonusRule { percent, minimum_sale, valid_days, active: self.active })
+    }
+}
+
+impl BonusRule {
+    /// The credit a sale of `total` on `sold_on` earns and the last day it
+    /// is valid; none when off, below the minimum, or less than a cent.
+    pub fn earned(&self, total: Money, sold_on: NaiveDate) -> Option<(Money, NaiveDate)> {
+        if !self.active || total.0 <= 0 || total.0 < self.minimum_sale.0 {
+            return None;
+        }
+        let credit = (i128::from(total.0) * i128::from(self.percent) / i128::from(WHOLE_PERCENT)) as i64;
+        (credit > 0).then(|| (Money(credit), sold_on + chrono::Days::new(u64::from(self.valid_days))))
+    }
+}
+
+/// Bonus credit granted by hand as typed: the amount, the last day it is
+/// valid (empty: it lasts) and why.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BonusDraft {
+    pub amount: String,
+    #[serde(default)]
+    pub valid_until: String,
+    pub reason: String,
+}
+
+/// A grant of bonus credit judged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BonusGrant {
+    pub amount: Money,
+    pub valid_until: Option<NaiveDate>,
+    pub reason: String,
+}
+
+impl BonusDraft {
+    pub fn validate(&self, today: NaiveDate) -> Result<BonusGrant, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let amount = match Money::parse(&self.amount) {
+            Ok(amount) if amount.0 > 0 => amount,
+            Ok(_) => {
+                errors.add("amount", "error-payment-amount-positive");
+                Money(0)
+            }
+            Err(message) => {
+                errors.add("amount", message);
+                Money(0)
+            }
+        };
+        let valid_until = match self.valid_until.trim() {
+            "" => None,
+            typed => match NaiveDate::parse_from_str(typed, "%Y-%m-%d") {
+                Ok(day) if day < today => {
+                    errors.add("valid_until", "error-bonus-expired");
+                    None
+                }
+                Ok(day) => Some(day),
+                Err(_) => {
+                    errors.add("valid_until", "error-date-invalid");
+                    None
+                }
+            },
+        };
+        let reason = self.reason.trim().to_string();
+        if reason.is_empty() {
+            errors.add("reason", "error-required");
+        } else if reason.chars().count() > 200 {
+            errors.add("reason", "error-too-long");
+        }
+        errors.into_result()?;
+        Ok(BonusGrant { amount, valid_until, reason })
+    }
+}
+
 /// Takes `points` from lots of remaining points, in the order given
 /// (oldest expiry first): what each lot gives. Takes what there is when
 /// the lots hold fewer.
@@ -369,6 +503,31 @@ mod tests {
         assert_eq!(rate.expect("valid"), rates[2]);
         let unknown = typed.validate(&|_| None, &|_| None).expect_err("unknown");
         assert_eq!(unknown.fields().collect::<Vec<_>>(), ["store", "group"]);
+    }
+
+    #[test]
+    fn a_sale_above_the_minimum_earns_its_bonus_for_the_days_set() {
+        let rule = BonusRuleDraft {
+            percent: "2,5".into(),
+            minimum_sale: "100,00".into(),
+            valid_days: "30".into(),
+            active: true,
+        }
+        .validate()
+        .expect("valid");
+        let day = NaiveDate::from_ymd_opt(2026, 12, 3).expect("day");
+        assert_eq!(
+            rule.earned(Money(20_000), day),
+            Some((Money(500), NaiveDate::from_ymd_opt(2027, 1, 2).expect("day")))
+        );
+        assert_eq!(rule.earned(Money(9_999), day), None, "below the minimum");
+        assert_eq!(BonusRule { active: false, ..rule }.earned(Money(20_000), day), None);
+        let by_hand =
+            BonusDraft { amount: "50,00".into(), valid_until: "2026-12-02".into(), reason: String::new() };
+        let refused = by_hand.validate(day).expect_err("refused");
+        assert_eq!(refused.fields().collect::<Vec<_>>(), ["valid_until", "reason"]);
+        let by_hand = BonusDraft { valid_until: String::new(), reason: "Aniversário".into(), ..by_hand };
+        assert_eq!(by_hand.validate(day).expect("valid").amount, Money(5_000));
     }
 
     #[test]

@@ -43,6 +43,9 @@ pub struct SaleDraft {
     /// A discount coupon's code.
     #[serde(default)]
     pub coupon: String,
+    /// Bonus credit to spend on it, in the user's writing; empty: none.
+    #[serde(default)]
+    pub bonus: String,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -78,6 +81,8 @@ pub struct SaleContext<'a> {
     /// A coupon by its code: its id and what it takes off a sale of this
     /// gross amount on this day, or why not.
     pub coupon: &'a CouponCheck<'a>,
+    /// The party's bonus credit still valid on a day.
+    pub bonus: &'a (dyn Fn(NaiveDate) -> Money + Sync),
     pub now: DateTime<Utc>,
     pub zone: Tz,
 }
@@ -88,10 +93,12 @@ pub struct ValidSale {
     pub sold_at: DateTime<Utc>,
     pub seller_code: String,
     pub items: Vec<ValidItem>,
-    /// The items' total less the coupon's discount.
+    /// The items' total less the coupon's discount and the bonus spent.
     pub total: Money,
     /// The coupon used and what it took off.
     pub coupon: Option<(uuid::Uuid, Money)>,
+    /// The bonus credit [CRM Bônus] spent on it.
+    pub bonus: Money,
     pub payment: PaymentForm,
     /// Due date and amount of each installment; empty unless on credit.
     pub installments: Vec<(NaiveDate, Money)>,
@@ -169,11 +176,34 @@ impl SaleDraft {
                 }
             },
         };
+        let after_coupon = Money(gross.0 - coupon.map_or(0, |(_, off)| off.0));
+        let bonus = match self.bonus.trim() {
+            "" => Money(0),
+            typed => match Money::parse(typed) {
+                Ok(bonus) if bonus.0 < 0 => {
+                    errors.add("bonus", "error-money-negative");
+                    Money(0)
+                }
+                Ok(bonus) if bonus.0 > (context.bonus)(sold_on).0 => {
+                    errors.add("bonus", "error-bonus-above-available");
+                    Money(0)
+                }
+                Ok(bonus) if bonus.0 > after_coupon.0 => {
+                    errors.add("bonus", "error-bonus-above-total");
+                    Money(0)
+                }
+                Ok(bonus) => bonus,
+                Err(message) => {
+                    errors.add("bonus", message);
+                    Money(0)
+                }
+            },
+        };
         errors.into_result()?;
         let (Some(store_id), Some(sold_at), Some(payment)) = (store_id, sold_at, payment) else {
             unreachable!("each missing value was recorded as an error")
         };
-        let total = Money(gross.0 - coupon.map_or(0, |(_, off)| off.0));
+        let total = Money(after_coupon.0 - bonus.0);
         let installments = if payment == PaymentForm::StoreCredit {
             let first = first_due.unwrap_or_else(|| default_first_due(sold_on));
             split_installments(total, count, first)
@@ -187,6 +217,7 @@ impl SaleDraft {
             items,
             total,
             coupon,
+            bonus,
             payment,
             installments,
             fiscal_number,
@@ -653,6 +684,7 @@ mod tests {
             store,
             product,
             coupon: &|_, _, _| Err("error-coupon-unknown"),
+            bonus: &|_| Money(0),
             now: DateTime::parse_from_rfc3339("2026-12-03T15:00:00Z").expect("now").to_utc(),
             zone: chrono_tz::America::Sao_Paulo,
         }

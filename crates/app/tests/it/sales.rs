@@ -495,6 +495,76 @@ async fn points_of(app: &App, admin: &Actor, party: PartyId) -> i64 {
     app.loyalty().points(admin, party).await.expect("points").balance
 }
 
+async fn bonus_credit_is_earned_granted_spent_and_given_back(t: TestDb) {
+    let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).expect("instant").to_utc();
+    let clock = Clock::fixed(at("2026-12-03T15:00:00Z"));
+    let (app, admin) = app_with_admin_on(&t, Settings::default(), clock.clone()).await;
+    catalogue(&app, &admin).await;
+    let rule = domain::loyalty::BonusRuleDraft {
+        percent: "5".into(),
+        minimum_sale: "100,00".into(),
+        valid_days: "30".into(),
+        active: true,
+    };
+    app.loyalty().save_bonus_rule(&admin, 0, &rule).await.expect("rule");
+    let ana = party(&app, &admin, "Ana Lima", "").await;
+    let available = |view: app::loyalty::BonusView| view.available;
+    let first = app.sales().record_sale(&admin, ana, &sale("01", "", &[("OLEO", "3")], "cash", "")).await;
+    let first = domain::SaleId(first.expect("sale").id);
+    assert_eq!(available(app.loyalty().bonus(&admin, ana).await.expect("bonus")), Money(675), "5% of 135,00");
+    let grant = domain::loyalty::BonusDraft {
+        amount: "20,00".into(),
+        valid_until: "2026-12-31".into(),
+        reason: "Aniversário".into(),
+    };
+    assert_eq!(app.loyalty().grant_bonus(&admin, ana, &grant).await.expect("granted"), Money(2_675));
+
+    let too_much = SaleDraft { bonus: "30,00".into(), ..sale("01", "", &[("OLEO", "1")], "cash", "") };
+    let refused = app.sales().record_sale(&admin, ana, &too_much).await;
+    let Err(app::AppError::Validation(errors)) = refused else { panic!("{refused:?}") };
+    assert_eq!(errors.0[0].message, "error-bonus-above-available");
+    let spending = SaleDraft { bonus: "26,75".into(), ..too_much };
+    let spent = app.sales().record_sale(&admin, ana, &spending).await.expect("sale with bonus");
+    assert_eq!((spent.total, spent.bonus_used), (Money(1_825), Money(2_675)), "45,00 − 26,75");
+    assert_eq!(available(app.loyalty().bonus(&admin, ana).await.expect("bonus")), Money(0));
+    let figures = app.sales().figures(&admin, ana).await.expect("figures");
+    assert_eq!(figures.total_bought, Money(13_500 + 1_825));
+
+    let version = app.sales().sale(&admin, domain::SaleId(spent.id)).await.expect("sale").version;
+    app.sales().cancel_sale(&admin, domain::SaleId(spent.id), version, "Troca").await.expect("cancel");
+    assert_eq!(available(app.loyalty().bonus(&admin, ana).await.expect("bonus")), Money(2_675), "given back");
+    let version = app.sales().sale(&admin, first).await.expect("sale").version;
+    app.sales().cancel_sale(&admin, first, version, "Devolução").await.expect("cancel");
+    assert_eq!(
+        available(app.loyalty().bonus(&admin, ana).await.expect("bonus")),
+        Money(2_000),
+        "earned, lost"
+    );
+
+    let row = |key: &str| BulkSale {
+        external_id: key.into(),
+        party_id: ana,
+        sale: SaleDraft { bonus: "15,00".into(), ..sale("01", "", &[("OLEO", "1")], "cash", "") },
+    };
+    let outcomes = app.sales().record_bulk(&admin, &[row("NF-1"), row("NF-2")]).await.expect("batch");
+    assert!(matches!(outcomes[0], BulkOutcome::Created(_)), "{outcomes:?}");
+    let BulkOutcome::Refused(errors) = &outcomes[1] else { panic!("{outcomes:?}") };
+    assert_eq!(errors.0[0].message, "error-bonus-above-available", "5,00 left after the first");
+    let history = app.timeline().history(&admin, ana, None, None).await.expect("history");
+    assert!(history.iter().any(|e| e.action == "timeline-bonus-granted"));
+    assert!(history.iter().any(|e| e.action == "timeline-bonus-spent"));
+
+    clock.advance(at("2027-01-01T15:00:00Z") - at("2026-12-03T15:00:00Z"));
+    let bonus = app.loyalty().bonus(&admin, ana).await.expect("bonus");
+    assert_eq!(bonus.available, Money(0), "the granted credit lasted until 31 December");
+    assert!(bonus.lots.iter().any(|lot| lot.expired && lot.remaining == Money(500)), "{bonus:?}");
+    assert_eq!(
+        app.sales().kept_summary(&admin, ana).await.expect("kept"),
+        app.sales().recomputed_summary(&admin, ana).await.expect("recomputed")
+    );
+}
+db_test!(bonus_credit_is_earned_granted_spent_and_given_back);
+
 async fn a_coupon_and_points_go_with_the_sale_and_come_back_when_it_is_cancelled(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
     catalogue(&app, &admin).await;

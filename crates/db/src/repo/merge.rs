@@ -25,6 +25,7 @@ pub const PARTY_REFERENCES: &[(&str, &str)] = &[
     ("sales", "party_id"),
     ("installments", "party_id"),
     ("renegotiations", "party_id"),
+    ("bonus_credits", "party_id"),
     ("points_entries", "party_id"),
     ("coupons", "party_id"),
 ];

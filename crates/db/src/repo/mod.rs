@@ -4,6 +4,7 @@ pub mod access;
 pub mod api_token;
 pub mod appointment;
 pub mod audit;
+pub mod bonus;
 pub mod catalogue;
 pub mod dashboard;
 pub mod gateway;

@@ -65,6 +65,7 @@ pub async fn insert_many(
                 "version",
                 "coupon_id",
                 "coupon_discount",
+                "bonus_used",
             ],
         );
         for new in chunk {
@@ -87,6 +88,7 @@ pub async fn insert_many(
                 1i64.into(),
                 sale.coupon.map(|(id, _)| id).into(),
                 sale.coupon.map_or(0, |(_, off)| off.0).into(),
+                sale.bonus.0.into(),
             ]);
         }
         execute_in(tx, &rows).await?;
@@ -422,11 +424,12 @@ pub struct SaleRow {
     pub version: i64,
     pub coupon_code: Option<String>,
     pub coupon_discount: i64,
+    pub bonus_used: i64,
 }
 
 const SALE_SELECT: &str = "SELECT s.id, s.party_id, s.store_id, st.name AS store_name, s.seller_id,
     u.display_name AS seller_name, s.seller_code, s.sold_at, s.total, s.payment, s.fiscal_number, s.fiscal_key,
-    s.external_id, s.cancelled_at, s.cancel_reason, s.created_by_label, s.version, c.code AS coupon_code, s.coupon_discount
+    s.external_id, s.cancelled_at, s.cancel_reason, s.created_by_label, s.version, c.code AS coupon_code, s.coupon_discount, s.bonus_used
     FROM sales s JOIN stores st ON st.id = s.store_id LEFT JOIN users u ON u.id = s.seller_id
     LEFT JOIN coupons c ON c.id = s.coupon_id";
 

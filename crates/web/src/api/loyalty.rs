@@ -3,14 +3,14 @@ use super::responses::{Conflict, Forbidden, Invalid, NotFound};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Api, ApiJson, Id};
-use app::loyalty::{CouponView, ProgramView, RateView};
+use app::loyalty::{BonusRuleView, BonusView, CouponView, ProgramView, RateView};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::PartyId;
-use domain::loyalty::{CouponDraft, CouponKind, ProgramDraft, RateDraft};
+use domain::loyalty::{BonusDraft, BonusRuleDraft, CouponDraft, CouponKind, ProgramDraft, RateDraft};
+use domain::{Money, PartyId};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/loyalty/rates", routing::get(rates).post(add_rate))
         .route("/settings/loyalty/rates/{id}", routing::delete(remove_rate))
         .route("/parties/{id}/points", routing::get(points).post(move_points))
+        .route("/settings/bonus", routing::get(bonus_rule).put(save_bonus_rule))
+        .route("/parties/{id}/bonus", routing::get(bonus).post(grant_bonus))
 }
 
 #[derive(OpenApi)]
@@ -315,4 +317,149 @@ pub async fn move_points(
         PointsAction::Adjust => loyalty.adjust_points(&actor, id, body.points, &body.reason).await?,
     };
     Ok(Json(Balance { balance }))
+}
+
+/// CRM Bônus: a sale of at least `minimum_sale` earns `percent` of its
+/// total as credit for a later sale, valid `valid_days` days.
+#[derive(Serialize, ToSchema)]
+pub struct BonusRule {
+    pub active: bool,
+    /// Hundredths of a percent: 500 is 5%.
+    pub percent: i64,
+    /// In cents.
+    pub minimum_sale: i64,
+    pub valid_days: u32,
+    /// 0 while none was saved.
+    pub version: i64,
+}
+
+impl From<BonusRuleView> for BonusRule {
+    fn from(view: BonusRuleView) -> Self {
+        BonusRule {
+            active: view.rule.active,
+            percent: view.rule.percent,
+            minimum_sale: view.rule.minimum_sale.0,
+            valid_days: view.rule.valid_days,
+            version: view.version,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/settings/bonus", tag = "sales", security(("bearer" = [])),
+    responses((status = 200, body = BonusRule)))]
+pub async fn bonus_rule(Api { state, actor }: Api) -> ApiResult<Json<BonusRule>> {
+    Ok(Json(state.app.loyalty().bonus_rule(&actor).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BonusRuleInput {
+    /// The version the change is based on (0 for the first); a stale one gets `409 conflict`.
+    pub version: i64,
+    pub active: bool,
+    /// Hundredths of a percent, 0–10000.
+    pub percent: i64,
+    /// In cents.
+    #[serde(default)]
+    pub minimum_sale: i64,
+    /// 1–3650.
+    pub valid_days: u32,
+}
+
+/// Saves the bonus rule (administrators).
+#[utoipa::path(put, path = "/api/v1/settings/bonus", tag = "sales", security(("bearer" = [])), request_body = BonusRuleInput,
+    responses((status = 200, body = BonusRule), Invalid, Forbidden, Conflict))]
+pub async fn save_bonus_rule(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<BonusRuleInput>,
+) -> ApiResult<Json<BonusRule>> {
+    let draft = BonusRuleDraft {
+        percent: Money(body.percent).format_plain(),
+        minimum_sale: Money(body.minimum_sale).format_plain(),
+        valid_days: body.valid_days.to_string(),
+        active: body.active,
+    };
+    Ok(Json(state.app.loyalty().save_bonus_rule(&actor, body.version, &draft).await?.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Bonus {
+    /// What the party may spend today, in cents.
+    pub available: i64,
+    /// The latest lots, newest first.
+    pub lots: Vec<BonusLot>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BonusLot {
+    pub id: Uuid,
+    /// In cents.
+    pub amount: i64,
+    /// In cents.
+    pub remaining: i64,
+    /// The last day it may be spent; absent: it lasts.
+    pub valid_until: Option<NaiveDate>,
+    pub expired: bool,
+    /// The sale that earned it; absent when granted by hand.
+    pub earned_on_sale: Option<Uuid>,
+    /// Its sale was cancelled.
+    pub cancelled: bool,
+    pub reason: String,
+    pub granted_at: DateTime<Utc>,
+}
+
+impl From<BonusView> for Bonus {
+    fn from(view: BonusView) -> Self {
+        Bonus {
+            available: view.available.0,
+            lots: view
+                .lots
+                .into_iter()
+                .map(|lot| BonusLot {
+                    id: lot.id,
+                    amount: lot.amount.0,
+                    remaining: lot.remaining.0,
+                    valid_until: lot.valid_until,
+                    expired: lot.expired,
+                    earned_on_sale: lot.earned_on_sale,
+                    cancelled: lot.cancelled,
+                    reason: lot.reason,
+                    granted_at: lot.granted_at,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The party's bonus credit.
+#[utoipa::path(get, path = "/api/v1/parties/{id}/bonus", tag = "sales", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Bonus), NotFound))]
+pub async fn bonus(Api { state, actor }: Api, Id(id): Id<PartyId>) -> ApiResult<Json<Bonus>> {
+    Ok(Json(state.app.loyalty().bonus(&actor, id).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BonusInput {
+    /// In cents.
+    pub amount: i64,
+    /// The last day it may be spent; it lasts when left out.
+    pub valid_until: Option<NaiveDate>,
+    pub reason: String,
+}
+
+/// Grants bonus credit by hand, with the reason.
+#[utoipa::path(post, path = "/api/v1/parties/{id}/bonus", tag = "sales", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = BonusInput,
+    responses((status = 201, body = Bonus), Invalid, Forbidden, NotFound))]
+pub async fn grant_bonus(
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
+    ApiJson(body): ApiJson<BonusInput>,
+) -> ApiResult<(StatusCode, Json<Bonus>)> {
+    let draft = BonusDraft {
+        amount: Money(body.amount).format_plain(),
+        valid_until: body.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+        reason: body.reason,
+    };
+    let loyalty = state.app.loyalty();
+    loyalty.grant_bonus(&actor, id, &draft).await?;
+    Ok((StatusCode::CREATED, Json(loyalty.bonus(&actor, id).await?.into())))
 }

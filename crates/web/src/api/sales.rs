@@ -71,6 +71,8 @@ pub struct SaleInput {
     /// A discount coupon's code.
     #[serde(default)]
     pub coupon: String,
+    /// Bonus credit [CRM Bônus] to spend on it, in cents; at most what the customer has valid on the sale's day.
+    pub bonus: Option<i64>,
     pub items: Vec<SaleItemInput>,
 }
 
@@ -109,6 +111,7 @@ impl SaleInput {
             fiscal_number: self.fiscal_number.clone(),
             fiscal_key: self.fiscal_key.clone(),
             coupon: self.coupon.clone(),
+            bonus: cents(self.bonus),
         }
     }
 }
@@ -384,6 +387,8 @@ pub struct Sale {
     pub coupon_code: Option<String>,
     /// In cents: what the coupon took off the items' total.
     pub coupon_discount: i64,
+    /// The bonus credit spent on it, in cents.
+    pub bonus_used: i64,
     pub items: Vec<SaleItem>,
 }
 
@@ -422,6 +427,7 @@ impl From<SaleView> for Sale {
             version: view.version,
             coupon_code: view.coupon_code,
             coupon_discount: view.coupon_discount.0,
+            bonus_used: view.bonus_used.0,
             items: view
                 .items
                 .into_iter()

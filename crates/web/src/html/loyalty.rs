@@ -15,7 +15,7 @@ use app::loyalty::CouponView;
 use askama::Template;
 use axum::Router;
 use axum::routing;
-use domain::loyalty::{CouponDraft, CouponKind, ProgramDraft, RateDraft};
+use domain::loyalty::{BonusDraft, BonusRuleDraft, CouponDraft, CouponKind, ProgramDraft, RateDraft};
 
 use domain::{FieldError, Money, PartyId, ValidationErrors};
 
@@ -26,6 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/loyalty/rates", routing::post(add_rate))
         .route("/admin/loyalty/rates/{id}/delete", routing::post(remove_rate))
         .route("/customers/{id}/points", routing::post(move_points))
+        .route("/customers/{id}/bonus", routing::post(grant_bonus))
+        .route("/admin/loyalty/bonus", routing::post(save_bonus_rule))
 }
 
 #[derive(Template)]
@@ -38,6 +40,7 @@ struct LoyaltyPage {
     kinds: Vec<(String, String)>,
     coupons: Vec<CouponLine>,
     rate: FormValues,
+    bonus: FormValues,
     /// Each rate: id, store, group, points per unit.
     rates: Vec<(String, String, String, String)>,
     /// Code and name of each store, and the product groups, to choose from ("": any).
@@ -69,20 +72,32 @@ struct Typed {
     program: Option<Pairs>,
     coupon: Option<Pairs>,
     rate: Option<Pairs>,
+    bonus: Option<Pairs>,
 }
 
 async fn page(page: &Page, typed: Typed, outcome: FormOutcome) -> PageResult {
     let loyalty = page.app().loyalty();
     let catalogue = page.app().catalogue();
-    let (current, coupons, rates, stores, lists) = tokio::try_join!(
+    let (current, bonus_rule, coupons, rates, stores, lists) = tokio::try_join!(
         loyalty.program(&page.actor),
+        loyalty.bonus_rule(&page.actor),
         loyalty.coupons(&page.actor, None),
         loyalty.rates(&page.actor),
         catalogue.stores(&page.actor),
         catalogue.lists(&page.actor)
     )?;
     let t = page.t;
-    let Typed { program, coupon, rate } = typed;
+    let Typed { program, coupon, rate, bonus } = typed;
+    let bonus = bonus.unwrap_or_else(|| {
+        let rule = bonus_rule.rule;
+        vec![
+            ("bonus_percent".into(), Money(rule.percent).format_plain().trim_end_matches(",00").to_string()),
+            ("bonus_minimum_sale".into(), Money(rule.minimum_sale.0).format_plain()),
+            ("bonus_valid_days".into(), rule.valid_days.to_string()),
+            ("bonus_active".into(), if rule.active { "true".into() } else { String::new() }),
+            ("bonus_version".into(), bonus_rule.version.to_string()),
+        ]
+    });
     let program = program.unwrap_or_else(|| {
         vec![
             ("points_per_unit".into(), current.program.points_per_unit.to_string()),
@@ -117,6 +132,7 @@ async fn page(page: &Page, typed: Typed, outcome: FormOutcome) -> PageResult {
             })
             .collect(),
         rate: FormValues(rate.unwrap_or_default()),
+        bonus: FormValues(bonus),
         rates: rates
             .into_iter()
             .map(|r| {
@@ -151,24 +167,14 @@ async fn add_rate(page: Page, Form(form): Form<Pairs>) -> PageResult {
     let draft = RateDraft {
         store: value(&form, "rate_store").to_string(),
         group: value(&form, "rate_group").to_string(),
-        points_per_unit: value(&form, "rate_points").to_string(),
+        points_per_unit: value(&form, "rate_points_per_unit").to_string(),
     };
     match page.app().loyalty().add_rate(&page.actor, &draft).await {
         Ok(_) => page.redirect_with("/admin/loyalty#rates", Flash::notice("points-rate-added")).await,
-        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
-            // The rate form's fields carry their own names on a page of three forms.
-            let renamed = errors
-                .0
-                .into_iter()
-                .map(|e| FieldError {
-                    field: format!("rate_{}", e.field.replace("points_per_unit", "points")).into(),
-                    ..e
-                })
-                .collect();
-            let outcome = FormOutcome::of(Some(AppError::Validation(ValidationErrors(renamed))), &page.t)?;
+        Err(error) => {
+            let outcome = FormOutcome::of(Some(prefixed(error, "rate_")), &page.t)?;
             self::page(&page, Typed { rate: Some(form), ..Typed::default() }, outcome).await
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -239,4 +245,57 @@ async fn move_points(page: Page, Id(party): Id<PartyId>, Form(form): Form<Pairs>
     };
     let back = ProfileTab::Loyalty.url(party, Some("loyalty"));
     answer_on_tab(&page, &back, "loyalty", result, "points-saved", "points-changed-reload").await
+}
+
+/// The rule's fields carry a prefix on a page of several forms.
+fn prefixed(error: AppError, prefix: &str) -> AppError {
+    let rename = |errors: ValidationErrors| {
+        ValidationErrors(
+            errors
+                .0
+                .into_iter()
+                .map(|e| FieldError { field: format!("{prefix}{}", e.field).into(), ..e })
+                .collect(),
+        )
+    };
+    match error {
+        AppError::Validation(errors) => AppError::Validation(rename(errors)),
+        AppError::Taken(errors) => AppError::Taken(rename(errors)),
+        other => other,
+    }
+}
+
+async fn save_bonus_rule(page: Page, Form(form): Form<Pairs>) -> PageResult {
+    let mut errors = ValidationErrors::new();
+    let version: Option<i64> = number(&form, "bonus_version", &mut errors);
+    let draft = BonusRuleDraft {
+        percent: value(&form, "bonus_percent").to_string(),
+        minimum_sale: value(&form, "bonus_minimum_sale").to_string(),
+        valid_days: value(&form, "bonus_valid_days").to_string(),
+        active: value(&form, "bonus_active") == "true",
+    };
+    let saved = match version {
+        Some(version) => page.app().loyalty().save_bonus_rule(&page.actor, version, &draft).await,
+        None => Err(AppError::Validation(ValidationErrors::single("version", "error-not-found"))),
+    };
+    match saved {
+        Ok(_) => page.redirect_with("/admin/loyalty#bonus-rule", Flash::notice("settings-saved")).await,
+        Err(error) => {
+            let outcome = FormOutcome::of(Some(prefixed(error, "bonus_")), &page.t)?;
+            self::page(&page, Typed { bonus: Some(form), ..Typed::default() }, outcome).await
+        }
+    }
+}
+
+/// Grants bonus credit from the customer's tab; a refusal comes back to
+/// the tab with why.
+async fn grant_bonus(page: Page, Id(party): Id<PartyId>, Form(form): Form<Pairs>) -> PageResult {
+    let draft = BonusDraft {
+        amount: value(&form, "amount").to_string(),
+        valid_until: value(&form, "valid_until").to_string(),
+        reason: value(&form, "reason").to_string(),
+    };
+    let result = page.app().loyalty().grant_bonus(&page.actor, party, &draft).await;
+    let back = ProfileTab::Loyalty.url(party, Some("bonus"));
+    answer_on_tab(&page, &back, "bonus", result, "bonus-granted", "points-changed-reload").await
 }

@@ -41,6 +41,8 @@ struct SaleFormPage {
     /// Code and name of the active products, to suggest.
     products: Vec<(String, String)>,
     items: Vec<ItemRow>,
+    /// What the customer's bonus credit allows today.
+    bonus_hint: String,
     form: FormValues,
     errors: FieldMessages,
 }
@@ -79,6 +81,7 @@ fn draft(form: &Pairs) -> SaleDraft {
         fiscal_number: value(form, "fiscal_number").to_string(),
         fiscal_key: value(form, "fiscal_key").to_string(),
         coupon: value(form, "coupon").to_string(),
+        bonus: value(form, "bonus").to_string(),
     }
 }
 
@@ -87,8 +90,12 @@ async fn form_page(page: &Page, party: PartyId, form: Pairs, error: Option<AppEr
     let app = page.app();
     let party_view = app.parties().party_for_edit(&page.actor, party).await?;
     let catalogue = app.catalogue();
-    let (stores, found) =
-        tokio::try_join!(catalogue.stores(&page.actor), catalogue.products(&page.actor, "", false, None))?;
+    let loyalty = app.loyalty();
+    let (stores, found, bonus) = tokio::try_join!(
+        catalogue.stores(&page.actor),
+        catalogue.products(&page.actor, "", false, None),
+        loyalty.bonus(&page.actor, party)
+    )?;
     let t = page.t;
     let typed = draft(&form);
     let mut items: Vec<ItemRow> = typed
@@ -132,6 +139,7 @@ async fn form_page(page: &Page, party: PartyId, form: Pairs, error: Option<AppEr
             .map(|p| (p.code, format!("{} · {}", p.name, t.money(p.price.0))))
             .collect(),
         items,
+        bonus_hint: t.with("sale-bonus-available", "amount", t.money(bonus.available.0)),
         form: FormValues(form),
         errors: outcome.errors,
         shell: page.shell("customers"),

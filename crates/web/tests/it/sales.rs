@@ -395,7 +395,7 @@ async fn points_rates_from_the_loyalty_page_and_the_api(t: TestApp) {
         ("csrf_token", csrf.clone()),
         ("rate_store", String::new()),
         ("rate_group", String::new()),
-        ("rate_points", String::new()),
+        ("rate_points_per_unit", String::new()),
     ];
     let url = t.url("/admin/loyalty/rates");
     let refused = client.post(&url).form(&rate).send().await.expect("POST");
@@ -403,7 +403,7 @@ async fn points_rates_from_the_loyalty_page_and_the_api(t: TestApp) {
     let page = refused.text().await.expect("body");
     assert!(
         page.contains("Escolha uma loja, um grupo ou ambos.")
-            && page.contains("id=\"rate_points-error\">Número inválido."),
+            && page.contains("id=\"rate_points_per_unit-error\">Número inválido."),
         "{page}"
     );
     rate[2].1 = "Peças".into();
@@ -445,6 +445,107 @@ async fn points_rates_from_the_loyalty_page_and_the_api(t: TestApp) {
     assert!(page.contains("Regra de pontos removida.") && page.contains("id=\"rates-empty\""), "{page}");
 }
 web_test!(points_rates_from_the_loyalty_page_and_the_api);
+
+async fn bonus_credit_from_the_pages_and_the_api(t: TestApp) {
+    let (client, csrf) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    store_and_products(&t, &bearer).await;
+    let party = customer(&t, &bearer).await;
+
+    // The rule's form as it comes (off), then on at 5% from R$ 100,00.
+    let page = t.html(&client, "/admin/loyalty").await;
+    assert!(page.contains("id=\"bonus-rule-form\""), "{page}");
+    let mut rule = vec![
+        ("csrf_token", csrf.clone()),
+        ("bonus_version", "0".to_string()),
+        ("bonus_percent", "0".into()),
+        ("bonus_minimum_sale", "0,00".into()),
+        ("bonus_valid_days", "90".into()),
+    ];
+    let saved = client.post(t.url("/admin/loyalty/bonus")).form(&rule).send().await.expect("POST");
+    assert_eq!(saved.status(), 303);
+    rule[1].1 = "1".into();
+    rule[2].1 = "5".into();
+    rule[3].1 = "abc".into();
+    rule.push(("bonus_active", "true".into()));
+    let refused = client.post(t.url("/admin/loyalty/bonus")).form(&rule).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("body");
+    assert!(page.contains("id=\"bonus_minimum_sale-error\">") && page.contains("value=\"abc\""), "{page}");
+    rule[3].1 = "100,00".into();
+    let saved = client.post(t.url("/admin/loyalty/bonus")).form(&rule).send().await.expect("POST");
+    assert_eq!(saved.status(), 303);
+    let api_rule = t.api_get(&bearer, "/api/v1/settings/bonus").await;
+    assert_eq!((api_rule["percent"].as_i64(), api_rule["minimum_sale"].as_i64()), (Some(500), Some(10000)));
+    let stale = json!({ "version": 1, "active": false, "percent": 0, "valid_days": 10 });
+    let stale = t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/bonus", stale).await;
+    assert_eq!(stale.status(), 409);
+
+    let sale = json!({ "store": "01", "payment": "cash", "items": [{ "product": "OLEO", "quantity": 3 }] });
+    let path = format!("/api/v1/parties/{party}/sales");
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, &path, sale).await.status(), 201);
+    let tab = t.html(&client, &format!("/customers/{party}?tab=loyalty")).await;
+    assert!(tab.contains("R$ 6,75") && tab.contains("Ganho numa compra"), "5% of 135,00: {tab}");
+
+    // Granting by hand: the form as it comes, then filled.
+    let url = t.url(&format!("/customers/{party}/bonus"));
+    let mut grant = vec![
+        ("csrf_token", csrf.clone()),
+        ("amount", String::new()),
+        ("valid_until", String::new()),
+        ("reason", String::new()),
+    ];
+    let refused = client.post(&url).form(&grant).send().await.expect("POST");
+    assert_eq!(refused.status(), 303, "back to the tab with why");
+    let page = t.html(&client, &location(&refused)).await;
+    assert!(!page.contains("Bônus concedido.") && page.contains("alert"), "{page}");
+    grant[1].1 = "20,00".into();
+    grant[3].1 = "Aniversário".into();
+    let granted = client.post(&url).form(&grant).send().await.expect("POST");
+    let page = t.html(&client, &location(&granted)).await;
+    assert!(page.contains("Bônus concedido.") && page.contains("R$ 26,75"), "{page}");
+
+    // Spent on a sale from the customer's page.
+    let form = t.html(&client, &format!("/customers/{party}/sales/new")).await;
+    assert!(form.contains("Disponível para este cliente: R$ 26,75"), "{form}");
+    let mut fields: Vec<(&str, String)> = vec![
+        ("csrf_token", csrf.clone()),
+        ("store", "01".into()),
+        ("sold_at", String::new()),
+        ("item_product", "OLEO".into()),
+        ("item_quantity", "1".into()),
+        ("item_unit_price", String::new()),
+        ("item_discount", String::new()),
+        ("payment", "cash".into()),
+        ("installments", "1".into()),
+        ("first_due", String::new()),
+        ("coupon", String::new()),
+        ("bonus", "30,00".into()),
+        ("fiscal_number", String::new()),
+        ("fiscal_key", String::new()),
+    ];
+    let url = t.url(&format!("/customers/{party}/sales"));
+    let refused = client.post(&url).form(&fields).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("body");
+    assert!(page.contains("Mais do que o bônus disponível"), "{page}");
+    fields[11].1 = "26,75".into();
+    let saved = client.post(&url).form(&fields).send().await.expect("POST");
+    assert_eq!(saved.status(), 303);
+    let page = t.html(&client, &location(&saved)).await;
+    assert!(page.contains("Bônus −R$ 26,75") && page.contains("R$ 18,25"), "{page}");
+    let bonus = t.api_get(&bearer, &format!("/api/v1/parties/{party}/bonus")).await;
+    assert_eq!(bonus["available"].as_i64(), Some(0), "{bonus}");
+    let body = json!({ "amount": 1000, "reason": "Reclamação" });
+    let path = format!("/api/v1/parties/{party}/bonus");
+    let granted = t.api_send(reqwest::Method::POST, &bearer, &path, body).await;
+    assert_eq!(granted.status(), 201);
+    let granted: Value = granted.json().await.expect("json");
+    assert_eq!(granted["available"].as_i64(), Some(1000), "{granted}");
+    let body = json!({ "amount": 0, "reason": "" });
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, &path, body).await.status(), 422);
+}
+web_test!(bonus_credit_from_the_pages_and_the_api);
 
 async fn points_and_a_coupon_from_the_pages_and_the_api(t: TestApp) {
     let (client, csrf) = t.login(&t.admin).await;

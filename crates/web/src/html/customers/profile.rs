@@ -76,6 +76,23 @@ pub struct ProfileParts {
     pub points: Vec<PointsLine>,
     /// Code, value and validity of the coupons for this customer.
     pub coupons: Vec<(String, String, String)>,
+    /// The bonus credit the customer may spend today.
+    pub bonus_available: String,
+    pub bonus: Vec<BonusLine>,
+}
+
+/// A lot of bonus credit on the loyalty tab.
+pub struct BonusLine {
+    pub when: String,
+    pub by: String,
+    pub amount: String,
+    pub remaining: String,
+    pub valid_until: String,
+    /// Why it was granted, or that a sale earned it.
+    pub source: String,
+    /// `expired`, `cancelled`, or empty while it counts.
+    pub state: &'static str,
+    pub state_label: String,
 }
 
 pub struct PointsLine {
@@ -100,6 +117,8 @@ pub struct SaleLine {
     pub version: i64,
     /// The coupon and what it took off, when one was used.
     pub coupon: String,
+    /// The bonus credit spent on it, when some was.
+    pub bonus: String,
     /// Product, quantity, unit price, discount and total of each item.
     pub items: Vec<(String, String, String, String, String)>,
 }
@@ -283,6 +302,7 @@ async fn purchase_parts(
             cancelled: sale.cancelled_at.is_some(),
             cancel_reason: sale.cancel_reason.unwrap_or_default(),
             version: sale.version,
+            bonus: if sale.bonus_used.0 > 0 { t.money(sale.bonus_used.0) } else { String::new() },
             coupon: sale
                 .coupon_code
                 .map(|code| format!("{code} −{}", t.money(sale.coupon_discount.0)))
@@ -383,8 +403,40 @@ async fn loyalty_parts(
     parts: &mut ProfileParts,
 ) -> Result<(), AppError> {
     let loyalty = app.loyalty();
-    let (points, coupons) =
-        tokio::try_join!(loyalty.points(actor, party), loyalty.coupons(actor, Some(party)))?;
+    let (points, coupons, bonus) = tokio::try_join!(
+        loyalty.points(actor, party),
+        loyalty.coupons(actor, Some(party)),
+        loyalty.bonus(actor, party)
+    )?;
+    parts.bonus_available = t.money(bonus.available.0);
+    parts.today = app.today(actor).to_string();
+    parts.bonus = bonus
+        .lots
+        .into_iter()
+        .map(|lot| {
+            let state = if lot.cancelled {
+                "cancelled"
+            } else if lot.expired {
+                "expired"
+            } else {
+                ""
+            };
+            BonusLine {
+                when: t.datetime(&lot.granted_at),
+                by: lot.granted_by,
+                amount: t.money(lot.amount.0),
+                remaining: t.money(lot.remaining.0),
+                valid_until: lot.valid_until.map(|d| t.date(&d)).unwrap_or_else(|| t.get("bonus-lasts")),
+                source: if lot.earned_on_sale.is_some() { t.get("bonus-earned-on-sale") } else { lot.reason },
+                state,
+                state_label: if state.is_empty() {
+                    String::new()
+                } else {
+                    t.get(&format!("bonus-state-{state}"))
+                },
+            }
+        })
+        .collect();
     parts.points_figures = vec![
         (t.get("points-balance"), t.integer(points.balance)),
         (t.get("points-expiring-30"), t.integer(points.expiring_30_days)),

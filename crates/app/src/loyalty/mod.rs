@@ -17,6 +17,9 @@ use domain::loyalty::{
 };
 use domain::timeline::{Event, EventKind};
 use domain::{OrgId, PartyId, StoreId, ValidationErrors};
+mod bonus;
+
+pub use bonus::{BonusLotView, BonusRuleView, BonusView};
 use serde::Serialize;
 use uuid::Uuid;
 
