@@ -9,8 +9,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use db::repo::reminder as repo;
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
+use domain::message::MessageChannel;
 use domain::sale::{ReminderKind, ReminderRule, ReminderRuleDraft};
-use domain::{OrgId, PartyId, UserId};
+use domain::{Money, OrgId, PartyId, UserId};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -31,6 +32,7 @@ fn rule_of(row: &repo::RuleRow) -> ReminderRule {
         days_before: row.days_before.map(|d| d.max(0) as u32),
         days_after: row.days_after.map(|d| d.max(0) as u32),
         template_id: row.template_id,
+        channels: row.channels.split(',').filter_map(|c| MessageChannel::parse(c).ok()).collect(),
     }
 }
 
@@ -43,8 +45,13 @@ impl Sales<'_> {
             repo::outcomes_since(&self.db, actor.org_id, since)
         )?;
         let Some(row) = row else {
-            let rule =
-                ReminderRule { active: false, days_before: Some(3), days_after: Some(5), template_id: None };
+            let rule = ReminderRule {
+                active: false,
+                days_before: Some(3),
+                days_after: Some(5),
+                template_id: None,
+                channels: vec![MessageChannel::Email],
+            };
             return Ok(ReminderRuleView { rule, sender_name: None, version: 0, last_30_days });
         };
         let sender = db::repo::user::get(&self.db, actor.org_id, UserId(row.sender_id)).await?;
@@ -114,43 +121,97 @@ pub(crate) async fn send_due(
     let mut queued = 0;
     for kind in ReminderKind::ALL {
         let Some(window) = rule.due_window(*kind, today) else { continue };
-        for (installment, party) in repo::owed(&app.db, org, *kind, window).await? {
+        for owed in repo::owed(&app.db, org, *kind, window).await? {
             let mut tx = app.db.begin().await?;
-            let Some(claimed) = repo::claim(&mut tx, org, installment, *kind, now).await? else { continue };
+            let Some(claimed) = repo::claim(&mut tx, org, owed.id, *kind, now).await? else { continue };
             tx.commit().await?;
-            let (outcome, message) = remind(app, &actor, PartyId(party), template).await?;
-            queued += usize::from(message.is_some());
+            let about = render::email::Installment {
+                numero: owed.number.to_string(),
+                valor: actor.currency.written(Money(owed.open)),
+                vencimento: owed.due_on.format("%d/%m/%Y").to_string(),
+                dias_atraso: (today - owed.due_on).num_days().max(0).to_string(),
+            };
+            let reminder = Reminder { party: PartyId(owed.party_id), template, about };
+            let (outcome, sent) = remind(app, &actor, &rule.channels, reminder).await?;
+            queued += usize::from(sent.is_some());
             let mut tx = app.db.begin().await?;
-            repo::settle(&mut tx, claimed, outcome, message).await?;
+            let (message, channel) =
+                sent.map_or((None, None), |(id, channel)| (Some(id), Some(channel.as_str())));
+            repo::settle(&mut tx, claimed, outcome, message, channel).await?;
             tx.commit().await?;
         }
     }
     Ok(queued)
 }
 
-/// One reminder: the outcome, and the message when one was queued.
+/// A reminder to send: to whom, from which template, about which installment.
+struct Reminder {
+    party: PartyId,
+    template: uuid::Uuid,
+    about: render::email::Installment,
+}
+
+/// One reminder, through the first of `channels` the customer has an
+/// address for and allows and the organisation can send: the outcome, and
+/// the message and its channel when one was queued. When none can, the
+/// outcome says why the first could not.
 async fn remind(
     app: &App,
     actor: &Actor,
-    party: PartyId,
-    template: uuid::Uuid,
-) -> Result<(&'static str, Option<uuid::Uuid>), AppError> {
+    channels: &[MessageChannel],
+    reminder: Reminder,
+) -> Result<(&'static str, Option<(uuid::Uuid, MessageChannel)>), AppError> {
     let messages = app.messages();
-    let reachable = match messages.reachable(actor, party).await {
+    let reachable = match messages.reachable(actor, reminder.party).await {
         Ok(found) => found,
         Err(AppError::NotFound | AppError::Forbidden | AppError::Merged { .. }) => {
             return Ok(("out_of_reach", None));
         }
         Err(other) => return Err(other),
     };
-    let Some(address) = reachable.emails.first() else { return Ok(("no_address", None)) };
-    if !reachable.consent.allows(domain::message::MessageChannel::Email.consent()) {
-        return Ok(("no_consent", None));
+    let mut first_refusal = None;
+    for channel in channels {
+        let blocked = match reachable.blocked(*channel) {
+            Some("compose-no-address" | "compose-no-phone") => Some("no_address"),
+            Some("compose-no-consent" | "compose-no-consent-text") => Some("no_consent"),
+            // An unset server still queues e-mail: it waits in the outbox.
+            Some("compose-no-server") | None => None,
+            Some(_) => Some("no_channel"),
+        };
+        if let Some(why) = blocked {
+            first_refusal.get_or_insert(why);
+            continue;
+        }
+        let queued = match channel {
+            MessageChannel::Email => {
+                let to = reachable.emails.first().cloned().unwrap_or_default();
+                let content = EmailContent::TemplateAbout(reminder.template, reminder.about.clone());
+                messages.queue_email(actor, reminder.party, &to, content).await
+            }
+            _ => {
+                let to = reachable.phones.first().cloned().unwrap_or_default();
+                messages
+                    .queue_text_from_template(
+                        actor,
+                        reminder.party,
+                        *channel,
+                        &to,
+                        reminder.template,
+                        reminder.about.clone(),
+                    )
+                    .await
+            }
+        };
+        match queued {
+            Ok(id) => return Ok(("queued", Some((id.0, *channel)))),
+            Err(AppError::Validation(_)) => {
+                first_refusal.get_or_insert("refused");
+            }
+            Err(AppError::NotFound | AppError::Forbidden | AppError::Merged { .. }) => {
+                return Ok(("out_of_reach", None));
+            }
+            Err(other) => return Err(other),
+        }
     }
-    match messages.queue_email(actor, party, address, EmailContent::Template(template)).await {
-        Ok(id) => Ok(("queued", Some(id.0))),
-        Err(AppError::Validation(_)) => Ok(("refused", None)),
-        Err(AppError::NotFound | AppError::Forbidden | AppError::Merged { .. }) => Ok(("out_of_reach", None)),
-        Err(other) => Err(other),
-    }
+    Ok((first_refusal.unwrap_or("no_channel"), None))
 }

@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(26, "0026", "renegotiations"),
     migration!(27, "0027", "points_rates"),
     migration!(28, "0028", "bonus"),
+    migration!(29, "0029", "reminder_channels"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

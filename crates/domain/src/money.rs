@@ -13,6 +13,16 @@ string_enum!(
     } error "error-currency-invalid"
 );
 
+impl Currency {
+    /// An amount as a customer reads it in Portuguese: "R$ 1.234,56", "1.234,56 €".
+    pub fn written(self, amount: Money) -> String {
+        match self {
+            Currency::Brl => format!("R$ {}", amount.format_plain()),
+            Currency::Eur => format!("{} €", amount.format_plain()),
+        }
+    }
+}
+
 impl Money {
     /// Accepts "1.234,56" (Brazil, Portugal), "1234.56", "1234" and "R$ 1.234,56".
     /// The last `,` or `.` followed by one or two digits is the decimal mark.

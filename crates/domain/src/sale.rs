@@ -1,5 +1,6 @@
 //! Sales [vendas]: what a party bought, where, from whom and how it was
 //! paid; a credit sale [crediário] splits into monthly installments.
+use crate::message::MessageChannel;
 use crate::{Money, ProductId, StoreId, ValidationErrors};
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -518,14 +519,19 @@ pub struct ReminderRuleDraft {
     pub days_before: String,
     pub days_after: String,
     pub template_id: Option<uuid::Uuid>,
+    /// `email`, `sms`, `whatsapp`, in the order to try them.
+    pub channels: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReminderRule {
     pub active: bool,
     pub days_before: Option<u32>,
     pub days_after: Option<u32>,
     pub template_id: Option<uuid::Uuid>,
+    /// Tried in this order: a reminder goes through the first the customer
+    /// has an address for and allows, and the organisation can send.
+    pub channels: Vec<MessageChannel>,
 }
 
 /// The most days before or after a due date a reminder may be set to.
@@ -549,8 +555,26 @@ impl ReminderRuleDraft {
         if self.active && days_before.is_none() && days_after.is_none() && errors.is_empty() {
             errors.add("days_before", "error-reminder-no-days");
         }
+        let mut channels = Vec::new();
+        for typed in &self.channels {
+            match MessageChannel::parse(typed) {
+                Ok(channel) if channel != MessageChannel::Letter && !channels.contains(&channel) => {
+                    channels.push(channel)
+                }
+                _ => errors.add("channels", "error-reminder-channel-invalid"),
+            }
+        }
+        if self.active && channels.is_empty() && errors.is_empty() {
+            errors.add("channels", "error-reminder-no-channel");
+        }
         errors.into_result()?;
-        Ok(ReminderRule { active: self.active, days_before, days_after, template_id: self.template_id })
+        Ok(ReminderRule {
+            active: self.active,
+            days_before,
+            days_after,
+            template_id: self.template_id,
+            channels,
+        })
     }
 }
 
@@ -783,8 +807,10 @@ mod tests {
             days_before: "3".into(),
             days_after: "5".into(),
             template_id: Some(uuid::Uuid::nil()),
+            channels: vec!["whatsapp".into(), "email".into()],
         };
         let rule = rule.validate().expect("valid");
+        assert_eq!(rule.channels, [MessageChannel::WhatsApp, MessageChannel::Email], "in the order given");
         let day = |d| NaiveDate::from_ymd_opt(2027, 1, d).expect("day");
         assert_eq!(rule.due_window(ReminderKind::Before, today), Some((day(11), day(13))));
         assert_eq!(
@@ -793,6 +819,16 @@ mod tests {
         );
         let none = ReminderRuleDraft { active: true, ..Default::default() }.validate().expect_err("refused");
         assert_eq!(none.fields().collect::<Vec<_>>(), ["template_id"]);
+        let letters = ReminderRuleDraft {
+            channels: vec!["letter".into()],
+            ..ReminderRuleDraft {
+                active: true,
+                days_before: "3".into(),
+                template_id: Some(uuid::Uuid::nil()),
+                ..Default::default()
+            }
+        };
+        assert_eq!(letters.validate().expect_err("refused").0[0].message, "error-reminder-channel-invalid");
     }
 
     #[test]

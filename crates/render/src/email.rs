@@ -15,6 +15,20 @@ pub struct Variables {
     pub cliente: Customer,
     pub usuario: Sender,
     pub organizacao: Organisation,
+    /// The installment a payment reminder is about; empty in other e-mails.
+    pub parcela: Installment,
+}
+
+/// An installment as a reminder names it, written for the customer.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Installment {
+    pub numero: String,
+    /// What is left to pay, with its currency: "R$ 45,00".
+    pub valor: String,
+    /// The due date: "10/01/2027".
+    pub vencimento: String,
+    /// Days past due; "0" before.
+    pub dias_atraso: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -47,6 +61,10 @@ pub const VARIABLE_NAMES: &[&str] = &[
     "usuario.nome",
     "usuario.email",
     "organizacao.nome",
+    "parcela.numero",
+    "parcela.valor",
+    "parcela.vencimento",
+    "parcela.dias_atraso",
 ];
 
 impl Variables {
@@ -62,6 +80,12 @@ impl Variables {
             },
             usuario: Sender { nome: "Carlos Vendedor".into(), email: "carlos@exemplo.com.br".into() },
             organizacao: Organisation { nome: "Loja Exemplo".into() },
+            parcela: Installment {
+                numero: "2".into(),
+                valor: "R$ 150,00".into(),
+                vencimento: "10/01/2027".into(),
+                dias_atraso: "0".into(),
+            },
         }
     }
 }

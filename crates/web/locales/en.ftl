@@ -1381,8 +1381,8 @@ reminders-consent = Only customers who allow e-mail get one; consent is read aga
 reminders-last-30 = Last 30 days
 reminders-none = No reminders in the last 30 days.
 reminder-outcome-queued = Queued in the outbox
-reminder-outcome-no_consent = No consent to e-mail
-reminder-outcome-no_address = No e-mail address
+reminder-outcome-no_consent = No consent to the channels
+reminder-outcome-no_address = No e-mail or phone for the channels
 reminder-outcome-out_of_reach = Outside the sender's reach
 reminder-outcome-refused = Refused
 reminder-outcome-pending = In progress
@@ -1469,3 +1469,14 @@ timeline-bonus-spent = Bonus spent on a purchase
 error-bonus-above-available = More than the customer's bonus available on this date.
 error-bonus-above-total = The bonus cannot exceed the sale's total.
 error-bonus-expired = The expiry cannot be before today.
+
+# Reminders by SMS and WhatsApp
+reminders-channels = Channels
+reminders-channels-hint = Each reminder goes through the first channel the customer has a contact for and consents to; failing that, the next.
+reminders-channel-1 = 1st channel
+reminders-channel-2 = 2nd channel
+reminders-channel-3 = 3rd channel
+reminders-channel-none = —
+reminder-outcome-no_channel = No gateway for the channel
+error-reminder-channel-invalid = Choose e-mail, WhatsApp or SMS, each once.
+error-reminder-no-channel = Choose at least one channel.

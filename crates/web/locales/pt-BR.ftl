@@ -1384,8 +1384,8 @@ reminders-consent = Só recebe quem autorizou e-mail; o consentimento é lido de
 reminders-last-30 = Últimos 30 dias
 reminders-none = Nenhum lembrete nos últimos 30 dias.
 reminder-outcome-queued = Enviados à caixa de saída
-reminder-outcome-no_consent = Sem consentimento para e-mail
-reminder-outcome-no_address = Sem e-mail cadastrado
+reminder-outcome-no_consent = Sem consentimento para os canais
+reminder-outcome-no_address = Sem e-mail ou telefone para os canais
 reminder-outcome-out_of_reach = Fora da carteira do remetente
 reminder-outcome-refused = Recusados
 reminder-outcome-pending = Em andamento
@@ -1472,3 +1472,14 @@ timeline-bonus-spent = Bônus usado na compra
 error-bonus-above-available = Mais do que o bônus disponível do cliente nesta data.
 error-bonus-above-total = O bônus não pode passar do total da venda.
 error-bonus-expired = A validade não pode ser antes de hoje.
+
+# Lembretes por SMS e WhatsApp
+reminders-channels = Canais
+reminders-channels-hint = Cada lembrete vai pelo primeiro canal em que o cliente tem contato e consentimento; se não der, tenta o seguinte.
+reminders-channel-1 = 1º canal
+reminders-channel-2 = 2º canal
+reminders-channel-3 = 3º canal
+reminders-channel-none = —
+reminder-outcome-no_channel = Sem gateway para o canal
+error-reminder-channel-invalid = Escolha e-mail, WhatsApp ou SMS, cada um uma vez.
+error-reminder-no-channel = Escolha ao menos um canal.

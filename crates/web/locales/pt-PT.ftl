@@ -1384,8 +1384,8 @@ reminders-consent = Só recebe quem autorizou e-mail; o consentimento é lido de
 reminders-last-30 = Últimos 30 dias
 reminders-none = Nenhum lembrete nos últimos 30 dias.
 reminder-outcome-queued = Enviados para a caixa de saída
-reminder-outcome-no_consent = Sem consentimento para e-mail
-reminder-outcome-no_address = Sem e-mail registado
+reminder-outcome-no_consent = Sem consentimento para os canais
+reminder-outcome-no_address = Sem e-mail ou telefone para os canais
 reminder-outcome-out_of_reach = Fora da carteira do remetente
 reminder-outcome-refused = Recusados
 reminder-outcome-pending = Em curso
@@ -1472,3 +1472,14 @@ timeline-bonus-spent = Bónus usado na compra
 error-bonus-above-available = Mais do que o bónus disponível do cliente nesta data.
 error-bonus-above-total = O bónus não pode exceder o total da venda.
 error-bonus-expired = A validade não pode ser anterior a hoje.
+
+# Lembretes por SMS e WhatsApp
+reminders-channels = Canais
+reminders-channels-hint = Cada lembrete segue pelo primeiro canal em que o cliente tem contacto e consentimento; se não for possível, tenta o seguinte.
+reminders-channel-1 = 1.º canal
+reminders-channel-2 = 2.º canal
+reminders-channel-3 = 3.º canal
+reminders-channel-none = —
+reminder-outcome-no_channel = Sem gateway para o canal
+error-reminder-channel-invalid = Escolha e-mail, WhatsApp ou SMS, cada um uma vez.
+error-reminder-no-channel = Escolha pelo menos um canal.

@@ -179,8 +179,13 @@ impl Reachable {
 /// filled in for the customer when it is queued.
 #[derive(Clone, Debug)]
 pub enum EmailContent<'a> {
-    Written { subject: &'a str, body: &'a str },
+    Written {
+        subject: &'a str,
+        body: &'a str,
+    },
     Template(Uuid),
+    /// A template filled in about one of the customer's installments.
+    TemplateAbout(Uuid, render::email::Installment),
 }
 
 /// What an e-mail carries beside its draft: the HTML of the template it
@@ -295,7 +300,7 @@ impl Messages<'_> {
     ) -> Result<render::email::RenderedEmail, AppError> {
         let found = self.reachable(actor, party).await?;
         let to = found.emails.first().cloned().unwrap_or_default();
-        Ok(self.fill(actor, template, &found, &to).await?.1)
+        Ok(self.fill(actor, template, &found, &to, Default::default()).await?.1)
     }
 
     /// The party's e-mail addresses and whether he allows e-mail.
@@ -360,7 +365,12 @@ impl Messages<'_> {
                 (MessageDraft::email(to, subject, body, known)?, String::new(), None)
             }
             EmailContent::Template(id) => {
-                let (template, filled) = self.fill(actor, id, &found, to.trim()).await?;
+                let (template, filled) = self.fill(actor, id, &found, to.trim(), Default::default()).await?;
+                let draft = MessageDraft::email(to, &filled.subject, &filled.text, known)?;
+                (draft, filled.html, Some(template.id))
+            }
+            EmailContent::TemplateAbout(id, installment) => {
+                let (template, filled) = self.fill(actor, id, &found, to.trim(), installment).await?;
                 let draft = MessageDraft::email(to, &filled.subject, &filled.text, known)?;
                 (draft, filled.html, Some(template.id))
             }
@@ -387,6 +397,24 @@ impl Messages<'_> {
             return Err(ValidationErrors::single("channel", "error-message-no-gateway").into());
         }
         self.record(actor, party, &found, draft, Extras::default()).await
+    }
+
+    /// Queues an SMS or a WhatsApp message whose text is a template's,
+    /// filled in about one of the customer's installments.
+    #[tracing::instrument(skip_all)]
+    pub async fn queue_text_from_template(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        channel: MessageChannel,
+        to: &str,
+        template: Uuid,
+        installment: render::email::Installment,
+    ) -> Result<MessageId, AppError> {
+        let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        let found = self.reachable(actor, reached.id()).await?;
+        let (_, filled) = self.fill(actor, template, &found, to, installment).await?;
+        self.queue_text(actor, party, channel, to, &filled.text).await
     }
 
     /// Queues a letter to one of the party's postal addresses; it leaves

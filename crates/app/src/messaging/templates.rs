@@ -133,6 +133,7 @@ impl Messages<'_> {
         template: Uuid,
         party: &Reachable,
         to: &str,
+        installment: email::Installment,
     ) -> Result<(TemplateView, RenderedEmail), AppError> {
         let (template, organisation) = tokio::try_join!(self.template(actor, template), async {
             Ok(db::repo::organisation::get(&self.db, actor.org_id).await?)
@@ -150,6 +151,7 @@ impl Messages<'_> {
                 email: actor.email.as_str().to_string(),
             },
             organizacao: email::Organisation { nome: organisation.map(|o| o.name).unwrap_or_default() },
+            parcela: installment,
         };
         let rendered = email::render(&template.subject, &template.body, &variables).map_err(refusal)?;
         Ok((template, rendered))

@@ -665,7 +665,7 @@ async fn sent(app: &App, admin: &Actor, party: PartyId) -> usize {
     app.messages().outbox(admin, &query).await.expect("outbox").len()
 }
 
-async fn reminders_go_once_to_whoever_allows_email(t: TestDb) {
+async fn reminders_go_once_through_the_first_channel_each_customer_allows(t: TestDb) {
     let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).expect("instant").to_utc();
     let clock = Clock::fixed(at("2027-01-10T12:00:00Z"));
     let (app, admin) = app_with_admin_on(&t, Settings::default(), clock.clone()).await;
@@ -674,7 +674,7 @@ async fn reminders_go_once_to_whoever_allows_email(t: TestDb) {
         name: "Lembrete".into(),
         locale: domain::Locale::PtBr,
         subject: "{{ cliente.primeiro_nome }}, sua parcela vence em breve".into(),
-        body: "<p>Olá {{ cliente.primeiro_nome }}, sua parcela do crediário vence em breve.</p>".into(),
+        body: "<p>Olá {{ cliente.primeiro_nome }}, a parcela {{ parcela.numero }} de {{ parcela.valor }} vence em {{ parcela.vencimento }} ({{ parcela.dias_atraso }} dias de atraso).</p>".into(),
     };
     let template = app.messages().save_template(&admin, None, 0, template).await.expect("template");
     let person = |name: &str, email: &str, consents: Vec<String>| PartyInput {
@@ -687,7 +687,20 @@ async fn reminders_go_once_to_whoever_allows_email(t: TestDb) {
     let bruno =
         app.parties().create_party(&admin, person("Bruno Souza", "bruno@exemplo.com", Vec::new())).await;
     let bruno = PartyId(bruno.expect("bruno").party.id);
-    for (party, first_due) in [(ana, "2027-01-12"), (bruno, "2027-01-12")] {
+    // Carla has a mobile and allows SMS/WhatsApp only: WhatsApp is tried first, through the gateway.
+    let mut carla = person("Carla Dias", "carla@exemplo.com", vec!["sms_whatsapp".into()]);
+    carla.draft.phones = vec![domain::party::PhoneDraft {
+        number: "(11) 98765-4321".into(),
+        kind: "mobile".into(),
+        ..Default::default()
+    }];
+    let carla = PartyId(app.parties().create_party(&admin, carla).await.expect("carla").party.id);
+    let receiver = testkit::HttpReceiver::start();
+    app.webhooks().allow_private(&admin, true).await.expect("allow loopback");
+    let gateway =
+        domain::message::GatewaySettings::parse(&receiver.url("/send"), "segredo-do-gateway-123", true, true);
+    app.messages().save_gateway_settings(&admin, 0, gateway.expect("gateway")).await.expect("saved");
+    for (party, first_due) in [(ana, "2027-01-12"), (bruno, "2027-01-12"), (carla, "2027-01-12")] {
         let mut draft = sale("01", "2026-12-01T10:00", &[("OLEO", "2")], "store_credit", "2");
         draft.first_due = first_due.into();
         app.sales().record_sale(&admin, party, &draft).await.expect("sale");
@@ -697,16 +710,24 @@ async fn reminders_go_once_to_whoever_allows_email(t: TestDb) {
         days_before: "3".into(),
         days_after: "5".into(),
         template_id: Some(template.id),
+        channels: vec!["whatsapp".into(), "email".into()],
     };
     app.sales().save_reminder_rule(&admin, 0, &rule).await.expect("rule");
 
     // 08:00 in São Paulo on the 10th: the installments due on the 12th are reminded.
     app.worker().schedule_daily_tasks().await.expect("schedule");
     crate::run_jobs(&app).await;
-    assert_eq!(sent(&app, &admin, ana).await, 1, "Ana allows e-mail");
-    assert_eq!(sent(&app, &admin, bruno).await, 0, "Bruno does not");
+    assert_eq!(sent(&app, &admin, ana).await, 1, "Ana has no phone: e-mail, which she allows");
+    assert_eq!(sent(&app, &admin, bruno).await, 0, "Bruno allows neither");
+    let query = app::messaging::OutboxQuery { party: Some(ana), ..Default::default() };
+    let email = app.messages().outbox(&admin, &query).await.expect("outbox").remove(0);
+    assert!(email.body.contains("a parcela 1 de R$ 45,00 vence em 12/01/2027 (0 dias"), "{}", email.body);
+    let query = app::messaging::OutboxQuery { party: Some(carla), ..Default::default() };
+    let text = app.messages().outbox(&admin, &query).await.expect("outbox").remove(0);
+    assert_eq!(text.channel, domain::message::MessageChannel::WhatsApp);
+    assert!(text.body.contains("R$ 45,00"), "{}", text.body);
     let view = app.sales().reminder_rule(&admin).await.expect("rule");
-    assert_eq!(view.last_30_days, vec![("no_consent".to_string(), 1), ("queued".to_string(), 1)]);
+    assert_eq!(view.last_30_days, vec![("no_address".to_string(), 1), ("queued".to_string(), 2)]);
 
     // The next day nothing is owed again; on the 17th the first installments are five days late.
     clock.advance(chrono::Duration::days(1));
@@ -718,7 +739,7 @@ async fn reminders_go_once_to_whoever_allows_email(t: TestDb) {
     crate::run_jobs(&app).await;
     assert_eq!(sent(&app, &admin, ana).await, 2, "the overdue reminder");
 }
-db_test!(reminders_go_once_to_whoever_allows_email);
+db_test!(reminders_go_once_through_the_first_channel_each_customer_allows);
 
 async fn the_demo_has_stores_a_catalogue_and_three_years_of_purchases(t: TestDb) {
     let (app, admin) = crate::app_with_demo(&t).await;

@@ -11,6 +11,8 @@ pub struct RuleRow {
     pub days_before: Option<i32>,
     pub days_after: Option<i32>,
     pub template_id: Option<Uuid>,
+    /// The channels in the order to try them, comma-separated.
+    pub channels: String,
     pub sender_id: Uuid,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
@@ -19,7 +21,7 @@ pub struct RuleRow {
 pub async fn rule(db: &Db, org_id: OrgId) -> Result<Option<RuleRow>, DbError> {
     Ok(on_db!(db, pool => {
         sqlx::query_as(
-            "SELECT active, days_before, days_after, template_id, sender_id, version, updated_at
+            "SELECT active, days_before, days_after, template_id, channels, sender_id, version, updated_at
              FROM payment_reminder_rules WHERE org_id = $1",
         )
         .bind(org_id.0)
@@ -38,11 +40,12 @@ pub async fn save_rule(
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
     let days = |d: Option<u32>| d.map(|d| d as i32);
+    let channels = rule.channels.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",");
     Ok(on_tx!(tx, conn => {
         let done = if version == 0 {
             sqlx::query(
-                "INSERT INTO payment_reminder_rules (org_id, active, days_before, days_after, template_id, sender_id, version, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7) ON CONFLICT (org_id) DO NOTHING",
+                "INSERT INTO payment_reminder_rules (org_id, active, days_before, days_after, template_id, sender_id, version, updated_at, channels)
+                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) ON CONFLICT (org_id) DO NOTHING",
             )
             .bind(org_id.0)
             .bind(rule.active)
@@ -51,12 +54,13 @@ pub async fn save_rule(
             .bind(rule.template_id)
             .bind(sender.0)
             .bind(now)
+            .bind(&channels)
             .execute(&mut *conn)
             .await?
         } else {
             sqlx::query(
                 "UPDATE payment_reminder_rules SET active = $3, days_before = $4, days_after = $5, template_id = $6,
-                 sender_id = $7, updated_at = $8, version = version + 1 WHERE org_id = $1 AND version = $2",
+                 sender_id = $7, updated_at = $8, channels = $9, version = version + 1 WHERE org_id = $1 AND version = $2",
             )
             .bind(org_id.0)
             .bind(version)
@@ -66,6 +70,7 @@ pub async fn save_rule(
             .bind(rule.template_id)
             .bind(sender.0)
             .bind(now)
+            .bind(&channels)
             .execute(&mut *conn)
             .await?
         };
@@ -73,17 +78,28 @@ pub async fn save_rule(
     }))
 }
 
+/// An open installment a reminder is owed for.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OwedRow {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub number: i32,
+    pub due_on: NaiveDate,
+    /// What is left to pay on it.
+    pub open: i64,
+}
+
 /// Open installments falling due from `from` to `until` with no reminder
-/// of `kind` yet: (installment, party).
+/// of `kind` yet.
 pub async fn owed(
     db: &Db,
     org_id: OrgId,
     kind: ReminderKind,
     (from, until): (NaiveDate, NaiveDate),
-) -> Result<Vec<(Uuid, Uuid)>, DbError> {
+) -> Result<Vec<OwedRow>, DbError> {
     Ok(on_db!(db, pool => {
         sqlx::query_as(
-            "SELECT i.id, i.party_id FROM installments i
+            "SELECT i.id, i.party_id, i.number, i.due_on, i.amount - i.paid AS open FROM installments i
              WHERE i.org_id = $1 AND NOT i.cancelled AND i.paid < i.amount AND i.due_on >= $2 AND i.due_on <= $3
                AND NOT EXISTS (SELECT 1 FROM payment_reminders r WHERE r.installment_id = i.id AND r.kind = $4)
              ORDER BY i.due_on, i.id",
@@ -124,12 +140,20 @@ pub async fn claim(
     Ok((inserted == 1).then_some(id))
 }
 
-pub async fn settle(tx: &mut Tx, id: Uuid, outcome: &str, message: Option<Uuid>) -> Result<(), DbError> {
+/// What became of a claimed reminder, and the channel it went through.
+pub async fn settle(
+    tx: &mut Tx,
+    id: Uuid,
+    outcome: &str,
+    message: Option<Uuid>,
+    channel: Option<&str>,
+) -> Result<(), DbError> {
     on_tx!(tx, conn => {
-        sqlx::query("UPDATE payment_reminders SET outcome = $2, message_id = $3 WHERE id = $1")
+        sqlx::query("UPDATE payment_reminders SET outcome = $2, message_id = $3, channel = $4 WHERE id = $1")
             .bind(id)
             .bind(outcome)
             .bind(message)
+            .bind(channel)
             .execute(&mut *conn)
             .await?;
     });

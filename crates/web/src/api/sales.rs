@@ -541,8 +541,11 @@ pub struct ReminderRule {
     pub days_before: Option<u32>,
     /// Days after it fell due, still open; none: no reminder after.
     pub days_after: Option<u32>,
-    /// The e-mail template sent.
+    /// The template sent (its text part by SMS and WhatsApp).
     pub template_id: Option<Uuid>,
+    /// `email`, `whatsapp`, `sms`: a reminder goes through the first the
+    /// customer has a contact for and allows.
+    pub channels: Vec<String>,
     /// Who the e-mails go out in the name of: whoever saved the rule.
     pub sender_name: Option<String>,
     /// 0 while none was saved.
@@ -556,6 +559,7 @@ impl From<app::reminders::ReminderRuleView> for ReminderRule {
             days_before: view.rule.days_before,
             days_after: view.rule.days_after,
             template_id: view.rule.template_id,
+            channels: view.rule.channels.iter().map(|c| c.as_str().to_string()).collect(),
             sender_name: view.sender_name,
             version: view.version,
         }
@@ -577,12 +581,16 @@ pub struct ReminderRuleInput {
     pub days_before: Option<u32>,
     pub days_after: Option<u32>,
     pub template_id: Option<Uuid>,
+    /// `email`, `whatsapp`, `sms`, in the order to try them; `["email"]` when left out.
+    pub channels: Option<Vec<String>>,
 }
 
-/// Saves the rule: each day at 08:00 in the organisation's zone, an e-mail
+/// Saves the rule: each day at 08:00 in the organisation's zone, a message
 /// from the template goes, once, for each open installment falling due in
-/// `days_before` days and each `days_after` days late, to customers who
-/// allow e-mail, in the name of whoever saved the rule.
+/// `days_before` days and each `days_after` days late, through the first
+/// of `channels` the customer has a contact for and allows, in the name
+/// of whoever saved the rule. The template may name `parcela.numero`,
+/// `parcela.valor`, `parcela.vencimento` and `parcela.dias_atraso`.
 #[utoipa::path(put, path = "/api/v1/settings/payment-reminders", tag = "sales", security(("bearer" = [])), request_body = ReminderRuleInput,
     responses((status = 200, body = ReminderRule), Invalid, Forbidden, Conflict))]
 pub async fn save_reminder_rule(
@@ -595,6 +603,7 @@ pub async fn save_reminder_rule(
         days_before: days(body.days_before),
         days_after: days(body.days_after),
         template_id: body.template_id,
+        channels: body.channels.unwrap_or_else(|| vec!["email".into()]),
     };
     Ok(Json(state.app.sales().save_reminder_rule(&actor, body.version, &draft).await?.into()))
 }

@@ -12,7 +12,11 @@ use askama::Template;
 use axum::Router;
 use axum::routing;
 use domain::ValidationErrors;
+use domain::message::MessageChannel;
 use domain::sale::ReminderRuleDraft;
+
+/// How many channels a reminder may try, one after the other.
+const CHANNEL_SLOTS: usize = 3;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/admin/reminders", routing::get(show).post(save))
@@ -25,6 +29,8 @@ struct RemindersPage {
     shell: Shell,
     form: FormValues,
     templates: Vec<(String, String)>,
+    /// The choices of each channel slot: none, e-mail, WhatsApp, SMS.
+    channels: Vec<(String, String)>,
     sender: Option<String>,
     outcomes: Vec<(String, String)>,
     errors: FieldMessages,
@@ -46,12 +52,25 @@ async fn page(page: &Page, typed: Option<Pairs>, outcome: FormOutcome) -> PageRe
             ("template_id".into(), view.rule.template_id.map(|id| id.to_string()).unwrap_or_default()),
             ("version".into(), view.version.to_string()),
         ]
+        .into_iter()
+        .chain((0..CHANNEL_SLOTS).map(|n| {
+            let channel = view.rule.channels.get(n).map(|c| c.as_str().to_string()).unwrap_or_default();
+            (format!("channel_{}", n + 1), channel)
+        }))
+        .collect()
     });
     let mut choices = vec![(String::new(), t.get("reminders-choose-template"))];
     choices.extend(templates.into_iter().map(|template| (template.id.to_string(), template.name)));
     let body = RemindersPage {
         form: FormValues(form),
         templates: choices,
+        channels: std::iter::once((String::new(), t.get("reminders-channel-none")))
+            .chain(
+                [MessageChannel::Email, MessageChannel::WhatsApp, MessageChannel::Sms]
+                    .iter()
+                    .map(|c| (c.as_str().to_string(), t.get(&format!("compose-channel-{}", c.as_str())))),
+            )
+            .collect(),
         sender: view.sender_name,
         outcomes: view
             .last_30_days
@@ -79,6 +98,10 @@ async fn save(page: Page, Form(form): Form<Pairs>) -> PageResult {
         days_before: value(&form, "days_before").to_string(),
         days_after: value(&form, "days_after").to_string(),
         template_id: form_id(&form, "template_id", &mut errors),
+        channels: (1..=CHANNEL_SLOTS)
+            .map(|n| value(&form, &format!("channel_{n}")).to_string())
+            .filter(|c| !c.is_empty())
+            .collect(),
     };
     let saved = match version {
         Some(version) if errors.is_empty() => {

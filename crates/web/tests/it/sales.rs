@@ -642,13 +642,17 @@ async fn the_reminder_rule_from_its_page_and_the_api(t: TestApp) {
     let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
     let page = t.html(&client, "/admin/reminders").await;
     assert!(page.contains("id=\"reminders-form\"") && page.contains("id=\"reminders-none\""), "{page}");
-    // As the browser sends it: off, 3 and 5 days, no template chosen.
+    // As the browser sends it: off, 3 and 5 days, no template chosen, e-mail the only channel.
+    assert!(page.contains("<option value=\"email\" selected>"), "{page}");
     let mut form = vec![
         ("csrf_token", csrf.clone()),
         ("version", "0".to_string()),
         ("days_before", "3".into()),
         ("days_after", "5".into()),
         ("template_id", String::new()),
+        ("channel_1", "email".into()),
+        ("channel_2", String::new()),
+        ("channel_3", String::new()),
     ];
     let saved = client.post(t.url("/admin/reminders")).form(&form).send().await.expect("POST");
     assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/reminders"));
@@ -674,8 +678,33 @@ async fn the_reminder_rule_from_its_page_and_the_api(t: TestApp) {
         (saved["active"].as_bool(), saved["days_before"].as_i64(), saved["version"].as_i64()),
         (Some(true), Some(2), Some(2))
     );
+    assert_eq!(saved["channels"], json!(["email"]), "e-mail when left out");
     let page = t.html(&client, "/admin/reminders").await;
     assert!(page.contains("id=\"reminders-sender\"") && page.contains("checked"), "{page}");
+
+    // WhatsApp first, then e-mail; a channel twice is refused.
+    let template_id = created["id"].as_str().expect("id").to_string();
+    let mut form = vec![
+        ("csrf_token", csrf.clone()),
+        ("version", "2".to_string()),
+        ("active", "true".into()),
+        ("days_before", "2".into()),
+        ("days_after", String::new()),
+        ("template_id", template_id),
+        ("channel_1", "whatsapp".into()),
+        ("channel_2", "whatsapp".into()),
+        ("channel_3", String::new()),
+    ];
+    let refused = client.post(t.url("/admin/reminders")).form(&form).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("body").contains("cada um uma vez"));
+    form[7].1 = "email".into();
+    let saved = client.post(t.url("/admin/reminders")).form(&form).send().await.expect("POST");
+    assert_eq!(saved.status(), 303);
+    let rule = t.api_get(&bearer, "/api/v1/settings/payment-reminders").await;
+    assert_eq!(rule["channels"], json!(["whatsapp", "email"]), "{rule}");
+    let page = t.html(&client, &location(&saved)).await;
+    assert!(page.contains("<option value=\"whatsapp\" selected>"), "{page}");
 }
 web_test!(the_reminder_rule_from_its_page_and_the_api);
 
