@@ -1301,7 +1301,8 @@ async fn template_choice(client: &Client) -> String {
 /// Seed 004's retail customer in the browser: a credit sale in three with
 /// a coupon entered from the customer's page, its totals, points and
 /// installments; then the first installment, 40 days late, paid from its
-/// row, moving days overdue and the average delay.
+/// row, moving days overdue and the average delay; then what is left
+/// renegotiated into four with interest.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_credit_sale_with_a_coupon_then_an_installment_paid_late() {
     let Some(browser) = Browser::start().await else { return };
@@ -1377,5 +1378,21 @@ async fn a_credit_sale_with_a_coupon_then_an_installment_paid_late() {
     assert_eq!(wait_for_text(client, average_delay, "40,0 dias").await, "40,0 dias");
     wait_for_text(client, "#installments-table tbody tr:first-child", "Paga").await;
     browser.screenshot("sales-finance-paid-late").await;
+
+    // What is left, R$ 1.800,00 with the second overdue, renegotiated into four with R$ 40,00 of interest.
+    click(client, "#installments-table tbody tr:nth-child(2) a").await;
+    wait_for_text(client, "h1", "Renegociar parcelas").await;
+    wait_for_text(client, "#renegotiation-open-total", "R$ 1.800,00").await;
+    fill(client, "#installments", "4").await;
+    fill(client, "#charge", "40,00").await;
+    fill(client, "#reason", "Acordo por telefone").await;
+    browser.screenshot("sales-renegotiation").await;
+    click(client, "#renegotiation-save").await;
+    wait_for_text(client, "#flash", "Parcelas renegociadas.").await;
+    assert_eq!(wait_for_text(client, days_overdue, "0").await, "0", "nothing late any more");
+    wait_for_text(client, "#installments-table", "R$ 460,00").await;
+    let replaced =
+        client.find_all(Locator::Css("#installments-table tr.installment-renegotiated")).await.expect("rows");
+    assert_eq!(replaced.len(), 2, "the two open ones, kept");
     browser.close().await;
 }
