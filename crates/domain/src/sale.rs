@@ -759,6 +759,47 @@ mod tests {
     }
 
     #[test]
+    fn bonus_comes_off_the_total_within_what_is_valid_and_the_sale() {
+        let store_id = StoreId::new();
+        let stores = move |code: &str| (code == "01").then_some(store_id);
+        let products = |code: &str| {
+            (code == "OLEO").then(|| CatalogueProduct {
+                id: ProductId::new(),
+                name: "Óleo".into(),
+                price: Money(4500),
+                active: true,
+            })
+        };
+        let valid_until = NaiveDate::from_ymd_opt(2026, 12, 31).expect("day");
+        let bonus = move |day: NaiveDate| if day <= valid_until { Money(2000) } else { Money(0) };
+        let context = SaleContext { bonus: &bonus, ..context(&stores, &products) };
+        let draft = |bonus: &str, sold_at: &str| SaleDraft {
+            store: "01".into(),
+            sold_at: sold_at.into(),
+            items: vec![SaleItemDraft { product: "OLEO".into(), quantity: "1".into(), ..Default::default() }],
+            payment: "store_credit".into(),
+            installments: "2".into(),
+            bonus: bonus.into(),
+            ..Default::default()
+        };
+        let sale = draft("15,00", "").validate(&context).expect("valid");
+        assert_eq!((sale.bonus, sale.total), (Money(1500), Money(3000)));
+        assert_eq!(sale.installments.iter().map(|(_, m)| m.0).sum::<i64>(), 3000, "the rest on credit");
+        let message = |bonus: &str, sold_at: &str| {
+            draft(bonus, sold_at).validate(&context).expect_err("refused").0[0].message
+        };
+        assert_eq!(message("25,00", ""), "error-bonus-above-available");
+        assert_eq!(message("10,00", "2027-01-01T10:00"), "error-date-future");
+        assert_eq!(message("-1", ""), "error-money-negative");
+        let cheap = |context: &SaleContext<'_>| {
+            let mut small = draft("20,00", "");
+            small.items[0].unit_price = "10,00".into();
+            small.validate(context).expect_err("refused").0[0].message
+        };
+        assert_eq!(cheap(&context), "error-bonus-above-total");
+    }
+
+    #[test]
     fn every_problem_is_named_at_once() {
         let stores = |_: &str| None;
         let products = |_: &str| None;

@@ -6,8 +6,10 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use domain::appointment::{Recurrence, Span, occurrences, parse_local};
 use domain::document::{Document, DocumentKind};
 use domain::filter::Filter;
+use domain::loyalty::{BonusDraft, BonusRuleDraft};
 use domain::party::PartyField;
 use domain::phone::{Country, Phone};
+use domain::sale::RenegotiationDraft;
 use domain::vehicle::{Plate, Vin};
 use domain::{Email, Money};
 use proptest::prelude::*;
@@ -75,6 +77,37 @@ proptest! {
     fn money(text in near("0123456789.,- R$€", 24)) {
         if let Ok(amount) = Money::parse(&text) {
             let _ = amount.format_plain();
+        }
+    }
+
+    #[test]
+    fn renegotiations_add_up_to_what_was_open_and_the_charge(
+        installments in near("0123456789-", 4),
+        first_due in near("0123456789-", 12),
+        charge in near("0123456789.,- R$", 12),
+        open in 0i64..10_000_000,
+    ) {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).expect("day");
+        let draft = RenegotiationDraft { installments, first_due, charge, reason: String::new() };
+        if let Ok(deal) = draft.validate(Money(open), today) {
+            let total: i64 = deal.installments.iter().map(|(_, m)| m.0).sum();
+            prop_assert_eq!(total, open + deal.charge.0);
+            prop_assert!(deal.charge.0 >= 0 && (1..=48).contains(&deal.installments.len()));
+            prop_assert!(deal.installments.iter().all(|(due, m)| m.0 >= 1 && *due >= today));
+        }
+    }
+
+    #[test]
+    fn bonus_grants_and_rules(amount in near("0123456789.,- R$", 14), valid_until in near("0123456789-", 12), percent in near("0123456789,.-", 7)) {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).expect("day");
+        let grant = BonusDraft { amount: amount.clone(), valid_until, reason: "x".into() };
+        if let Ok(grant) = grant.validate(today) {
+            prop_assert!(grant.amount.0 > 0 && grant.valid_until.is_none_or(|d| d >= today));
+        }
+        let rule = BonusRuleDraft { percent, minimum_sale: amount, valid_days: "30".into(), active: true };
+        if let Ok(rule) = rule.validate() {
+            let earned = rule.earned(Money(i64::MAX / 20_000), today);
+            prop_assert!(earned.is_none_or(|(credit, _)| credit.0 > 0));
         }
     }
 
