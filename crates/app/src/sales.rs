@@ -358,7 +358,16 @@ impl Sales<'_> {
             db::repo::loyalty::release_coupon(&mut change.tx, actor.org_id, coupon).await?;
         }
         self.loyalty().reverse_for_sale(&mut change, actor, party, id.0).await?;
-        db::repo::bonus::undo_sale(&mut change.tx, actor.org_id, id.0).await?;
+        let undone = db::repo::bonus::undo_sale(&mut change.tx, actor.org_id, id.0).await?;
+        for (amount, action) in
+            [(undone.given_back, "timeline-bonus-returned"), (-undone.lost, "timeline-bonus-lost")]
+        {
+            if amount != 0 {
+                let detail =
+                    format!("{}{} · ", if amount > 0 { "+" } else { "" }, Money(amount).format_plain());
+                change.history(party, Event::new(EventKind::Loyalty, action, detail, Some(id.0))).await?;
+            }
+        }
         let detail = format!("{} · {}", Money(before.total).format_plain(), before.store_name);
         change
             .history(party, Event::new(EventKind::Sale, "timeline-sale-cancelled", detail, Some(id.0)))

@@ -1480,3 +1480,5 @@ reminders-channel-none = —
 reminder-outcome-no_channel = No gateway for the channel
 error-reminder-channel-invalid = Choose e-mail, WhatsApp or SMS, each once.
 error-reminder-no-channel = Choose at least one channel.
+timeline-bonus-returned = Bonus given back by the cancelled purchase
+timeline-bonus-lost = Bonus earned on the cancelled purchase, lost

@@ -1483,3 +1483,5 @@ reminders-channel-none = —
 reminder-outcome-no_channel = Sem gateway para o canal
 error-reminder-channel-invalid = Escolha e-mail, WhatsApp ou SMS, cada um uma vez.
 error-reminder-no-channel = Escolha pelo menos um canal.
+timeline-bonus-returned = Bónus devolvido pela anulação da compra
+timeline-bonus-lost = Bónus ganho na compra anulada, perdido

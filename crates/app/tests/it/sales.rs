@@ -553,6 +553,12 @@ async fn bonus_credit_is_earned_granted_spent_and_given_back(t: TestDb) {
     let history = app.timeline().history(&admin, ana, None, None).await.expect("history");
     assert!(history.iter().any(|e| e.action == "timeline-bonus-granted"));
     assert!(history.iter().any(|e| e.action == "timeline-bonus-spent"));
+    let returned: Vec<&str> = history
+        .iter()
+        .filter(|e| matches!(e.action.as_str(), "timeline-bonus-returned" | "timeline-bonus-lost"))
+        .map(|e| e.detail.as_str())
+        .collect();
+    assert_eq!(returned, ["-6,75 · ", "+26,75 · "], "newest first: the earned lost, the spent given back");
 
     clock.advance(at("2027-01-01T15:00:00Z") - at("2026-12-03T15:00:00Z"));
     let bonus = app.loyalty().bonus(&admin, ana).await.expect("bonus");

@@ -231,9 +231,17 @@ pub async fn record_uses(
     Ok(())
 }
 
+/// What a cancelled sale did to bonus credit: given back, and earned
+/// credit lost while still unspent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Undone {
+    pub given_back: i64,
+    pub lost: i64,
+}
+
 /// A cancelled sale gives back what it spent, to the lots it came from,
-/// and loses what it earned: what was given back.
-pub async fn undo_sale(tx: &mut Tx, org_id: OrgId, sale: Uuid) -> Result<i64, DbError> {
+/// and loses what it earned.
+pub async fn undo_sale(tx: &mut Tx, org_id: OrgId, sale: Uuid) -> Result<Undone, DbError> {
     let uses: Vec<(Uuid, i64)> = on_tx!(tx, conn => {
         sqlx::query_as("SELECT bonus_id, amount FROM bonus_uses WHERE org_id = $1 AND sale_id = $2")
             .bind(org_id.0)
@@ -251,6 +259,16 @@ pub async fn undo_sale(tx: &mut Tx, org_id: OrgId, sale: Uuid) -> Result<i64, Db
                 .await?;
         });
     }
+    let lost: Option<i64> = on_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "SELECT CAST(SUM(remaining) AS BIGINT) FROM bonus_credits
+             WHERE org_id = $1 AND earned_on_sale = $2 AND NOT cancelled",
+        )
+        .bind(org_id.0)
+        .bind(sale)
+        .fetch_one(&mut *conn)
+        .await?
+    });
     on_tx!(tx, conn => {
         sqlx::query("DELETE FROM bonus_uses WHERE org_id = $1 AND sale_id = $2")
             .bind(org_id.0)
@@ -263,7 +281,7 @@ pub async fn undo_sale(tx: &mut Tx, org_id: OrgId, sale: Uuid) -> Result<i64, Db
             .execute(&mut *conn)
             .await?;
     });
-    Ok(uses.iter().map(|(_, amount)| amount).sum())
+    Ok(Undone { given_back: uses.iter().map(|(_, amount)| amount).sum(), lost: lost.unwrap_or(0) })
 }
 
 /// A lot of a party's bonus credit, as the loyalty tab lists it.
