@@ -24,6 +24,8 @@ pub struct ReminderRuleView {
     /// Reminders of the last 30 days by outcome (`queued`, `no_address`,
     /// `no_consent`, `out_of_reach`, `refused`).
     pub last_30_days: Vec<(String, i64)>,
+    /// Those of the last 30 days queued, by channel (`email`, `sms`, `whatsapp`).
+    pub channels_30_days: Vec<(String, i64)>,
 }
 
 fn rule_of(row: &repo::RuleRow) -> ReminderRule {
@@ -40,9 +42,10 @@ impl Sales<'_> {
     pub async fn reminder_rule(&self, actor: &Actor) -> Result<ReminderRuleView, AppError> {
         actor.require(Permission::Administer)?;
         let since = self.now() - chrono::Duration::days(30);
-        let (row, last_30_days) = tokio::try_join!(
+        let (row, last_30_days, channels_30_days) = tokio::try_join!(
             repo::rule(&self.db, actor.org_id),
-            repo::outcomes_since(&self.db, actor.org_id, since)
+            repo::outcomes_since(&self.db, actor.org_id, since),
+            repo::channels_since(&self.db, actor.org_id, since)
         )?;
         let Some(row) = row else {
             let rule = ReminderRule {
@@ -52,7 +55,13 @@ impl Sales<'_> {
                 template_id: None,
                 channels: vec![MessageChannel::Email],
             };
-            return Ok(ReminderRuleView { rule, sender_name: None, version: 0, last_30_days });
+            return Ok(ReminderRuleView {
+                rule,
+                sender_name: None,
+                version: 0,
+                last_30_days,
+                channels_30_days,
+            });
         };
         let sender = db::repo::user::get(&self.db, actor.org_id, UserId(row.sender_id)).await?;
         Ok(ReminderRuleView {
@@ -60,6 +69,7 @@ impl Sales<'_> {
             sender_name: sender.map(|u| u.display_name),
             version: row.version,
             last_30_days,
+            channels_30_days,
         })
     }
 

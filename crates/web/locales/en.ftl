@@ -1482,3 +1482,4 @@ error-reminder-channel-invalid = Choose e-mail, WhatsApp or SMS, each once.
 error-reminder-no-channel = Choose at least one channel.
 timeline-bonus-returned = Bonus given back by the cancelled purchase
 timeline-bonus-lost = Bonus earned on the cancelled purchase, lost
+reminder-sent-through = By { $channel }

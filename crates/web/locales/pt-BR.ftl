@@ -1485,3 +1485,4 @@ error-reminder-channel-invalid = Escolha e-mail, WhatsApp ou SMS, cada um uma ve
 error-reminder-no-channel = Escolha ao menos um canal.
 timeline-bonus-returned = Bônus devolvido pelo cancelamento da compra
 timeline-bonus-lost = Bônus ganho na compra cancelada, perdido
+reminder-sent-through = Por { $channel }

@@ -1485,3 +1485,4 @@ error-reminder-channel-invalid = Escolha e-mail, WhatsApp ou SMS, cada um uma ve
 error-reminder-no-channel = Escolha pelo menos um canal.
 timeline-bonus-returned = Bónus devolvido pela anulação da compra
 timeline-bonus-lost = Bónus ganho na compra anulada, perdido
+reminder-sent-through = Por { $channel }

@@ -734,6 +734,7 @@ async fn reminders_go_once_through_the_first_channel_each_customer_allows(t: Tes
     assert!(text.body.contains("R$ 45,00"), "{}", text.body);
     let view = app.sales().reminder_rule(&admin).await.expect("rule");
     assert_eq!(view.last_30_days, vec![("no_address".to_string(), 1), ("queued".to_string(), 2)]);
+    assert_eq!(view.channels_30_days, vec![("email".to_string(), 1), ("whatsapp".to_string(), 1)]);
 
     // The next day nothing is owed again; on the 17th the first installments are five days late.
     clock.advance(chrono::Duration::days(1));

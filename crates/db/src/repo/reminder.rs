@@ -160,6 +160,24 @@ pub async fn settle(
     Ok(())
 }
 
+/// How many reminders went through each channel since an instant.
+pub async fn channels_since(
+    db: &Db,
+    org_id: OrgId,
+    since: DateTime<Utc>,
+) -> Result<Vec<(String, i64)>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT channel, COUNT(*) FROM payment_reminders WHERE org_id = $1 AND at >= $2 AND channel IS NOT NULL
+             GROUP BY channel ORDER BY channel",
+        )
+        .bind(org_id.0)
+        .bind(since)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
 /// How many reminders of each outcome since an instant.
 pub async fn outcomes_since(
     db: &Db,

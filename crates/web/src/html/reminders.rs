@@ -76,6 +76,10 @@ async fn page(page: &Page, typed: Option<Pairs>, outcome: FormOutcome) -> PageRe
             .last_30_days
             .into_iter()
             .map(|(code, n)| (t.get(&format!("reminder-outcome-{code}")), t.integer(n)))
+            .chain(view.channels_30_days.into_iter().map(|(channel, n)| {
+                let name = t.get(&format!("compose-channel-{channel}"));
+                (t.with("reminder-sent-through", "channel", name), t.integer(n))
+            }))
             .collect(),
         errors: outcome.errors,
         alert: outcome.alert,
