@@ -1,4 +1,5 @@
 //! Appointments [agendamentos] and the users booked for them.
+use super::placeholders;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{AppointmentId, InteractionId, OrgId, PartyId, UserId, VehicleId};
@@ -247,11 +248,6 @@ pub async fn users_of(db: &Db, org_id: OrgId, ids: &[Uuid]) -> Result<Vec<(Uuid,
         }
         query.fetch_all(pool).await?
     }))
-}
-
-/// `$from, $from+1, …` for an IN list of `count` bound values.
-fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
 /// What an agenda needs of an appointment: less than its page, since a

@@ -175,8 +175,10 @@ pub async fn products_by_code(
 ) -> Result<Vec<ProductRow>, DbError> {
     let mut found = Vec::with_capacity(codes.len());
     for chunk in codes.chunks(500) {
-        let list = (2..2 + chunk.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
-        let sql = format!("{PRODUCT_SELECT} WHERE p.org_id = $1 AND p.code IN ({list})");
+        let sql = format!(
+            "{PRODUCT_SELECT} WHERE p.org_id = $1 AND p.code IN ({})",
+            super::placeholders(2, chunk.len())
+        );
         let rows: Vec<ProductRow> = on_tx!(tx, conn => {
             let mut query = sqlx::query_as(&sql).bind(org_id.0);
             for code in chunk {

@@ -80,6 +80,11 @@ pub(crate) async fn count_capped(db: &Db, mut selected: SelectStatement, cap: u6
     Ok(found.map_or(0, |(n,)| n))
 }
 
+/// `$from, $from+1, …` for an IN list of `count` bound values.
+pub(crate) fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Rows of one multi-row insert at most: under both databases' limits on
 /// bound values for the widest table a batch writes (17 columns).
 pub(crate) const ROWS_PER_INSERT: usize = 1_000;

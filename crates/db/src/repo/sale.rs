@@ -117,48 +117,20 @@ pub async fn insert_many(
         }
         execute_in(tx, &rows).await?;
     }
-    let installments: Vec<(&NewSale<'_>, usize, NaiveDate, i64)> = sales
+    let installments: Vec<NewInstallment> = sales
         .iter()
         .flat_map(|new| {
-            new.sale
-                .installments
-                .iter()
-                .enumerate()
-                .map(move |(n, (due, amount))| (new, n + 1, *due, amount.0))
+            new.sale.installments.iter().enumerate().map(move |(n, (due, amount))| NewInstallment {
+                sale_id: new.id.0,
+                party: new.party,
+                number: n as i32 + 1,
+                due_on: *due,
+                amount: amount.0,
+                renegotiation_id: None,
+            })
         })
         .collect();
-    for chunk in installments.chunks(ROWS_PER_INSERT) {
-        let mut rows = insert_into(
-            "installments",
-            &[
-                "id",
-                "org_id",
-                "sale_id",
-                "party_id",
-                "number",
-                "due_on",
-                "amount",
-                "paid",
-                "cancelled",
-                "version",
-            ],
-        );
-        for (new, number, due_on, amount) in chunk {
-            rows.values_panic([
-                Uuid::now_v7().into(),
-                org_id.0.into(),
-                new.id.0.into(),
-                new.party.0.into(),
-                (*number as i32).into(),
-                (*due_on).into(),
-                (*amount).into(),
-                0i64.into(),
-                false.into(),
-                1i64.into(),
-            ]);
-        }
-        execute_in(tx, &rows).await?;
-    }
+    insert_installments(tx, org_id, &installments).await?;
     Ok(())
 }
 
@@ -652,6 +624,61 @@ pub async fn claim(tx: &mut Tx, org_id: OrgId, id: SaleId, version: i64) -> Resu
     }))
 }
 
+/// An installment to write, nothing paid on it yet.
+struct NewInstallment {
+    sale_id: Uuid,
+    party: PartyId,
+    number: i32,
+    due_on: NaiveDate,
+    amount: i64,
+    /// The renegotiation that creates it; none for a sale's own.
+    renegotiation_id: Option<Uuid>,
+}
+
+/// Writes new installments, a thousand a statement: the one writer of
+/// installments for sales and renegotiations alike.
+async fn insert_installments(
+    tx: &mut Tx,
+    org_id: OrgId,
+    installments: &[NewInstallment],
+) -> Result<(), DbError> {
+    for chunk in installments.chunks(ROWS_PER_INSERT) {
+        let mut rows = insert_into(
+            "installments",
+            &[
+                "id",
+                "org_id",
+                "sale_id",
+                "party_id",
+                "number",
+                "due_on",
+                "amount",
+                "paid",
+                "cancelled",
+                "version",
+                "renegotiation_id",
+            ],
+        );
+        for new in chunk {
+            rows.values_panic([
+                Uuid::now_v7().into(),
+                org_id.0.into(),
+                new.sale_id.into(),
+                new.party.0.into(),
+                new.number.into(),
+                new.due_on.into(),
+                new.amount.into(),
+                0i64.into(),
+                false.into(),
+                1i64.into(),
+                new.renegotiation_id.into(),
+            ]);
+        }
+        execute_in(tx, &rows).await?;
+    }
+    Ok(())
+}
+
 /// A renegotiation of a sale's open installments to write.
 pub struct NewRenegotiation<'a> {
     pub id: Uuid,
@@ -724,38 +751,20 @@ pub async fn renegotiate(
             return Ok(false);
         }
     }
-    let mut rows = insert_into(
-        "installments",
-        &[
-            "id",
-            "org_id",
-            "sale_id",
-            "party_id",
-            "number",
-            "due_on",
-            "amount",
-            "paid",
-            "cancelled",
-            "version",
-            "renegotiation_id",
-        ],
-    );
-    for (n, (due_on, amount)) in new.installments.iter().enumerate() {
-        rows.values_panic([
-            Uuid::now_v7().into(),
-            org_id.0.into(),
-            new.sale_id.into(),
-            new.party.0.into(),
-            (new.first_number + n as i32).into(),
-            (*due_on).into(),
-            (*amount).into(),
-            0i64.into(),
-            false.into(),
-            1i64.into(),
-            Some(new.id).into(),
-        ]);
-    }
-    execute_in(tx, &rows).await?;
+    let installments: Vec<NewInstallment> = new
+        .installments
+        .iter()
+        .enumerate()
+        .map(|(n, (due_on, amount))| NewInstallment {
+            sale_id: new.sale_id,
+            party: new.party,
+            number: new.first_number + n as i32,
+            due_on: *due_on,
+            amount: *amount,
+            renegotiation_id: Some(new.id),
+        })
+        .collect();
+    insert_installments(tx, org_id, &installments).await?;
     Ok(true)
 }
 
