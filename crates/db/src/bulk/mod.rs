@@ -13,8 +13,9 @@
 pub mod purchases;
 
 use crate::repo::party::{BulkParty, insert_bulk, place, search_rowid};
+use crate::rows::instant;
 use crate::{Db, DbError};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use domain::OrgId;
 use domain::party::{Channel, search_text, sort_name};
 use rusqlite::{Transaction, TransactionBehavior, params};
@@ -102,11 +103,6 @@ impl From<rusqlite::Error> for DbError {
             _ => DbError::Bulk(error.to_string()),
         }
     }
-}
-
-/// Instants and dates written as sqlx writes them, so both read them back alike.
-fn instant(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::AutoSi, false)
 }
 
 /// Page cache per party loaded: the load's pages stay in memory until the

@@ -12,17 +12,16 @@
 //! drops the tables' secondary indexes and builds them again at the end:
 //! with them in place, ten million sales took 620 s to write, the
 //! indexes by store and by expiry day inserting at random.
-use super::{Access, REBUILD_FROM, drop_indexes, instant, on_own_connection};
+use super::{Access, REBUILD_FROM, drop_indexes, on_own_connection};
 use crate::repo::loyalty::ENTRY_COLUMNS;
 use crate::repo::sale::ITEM_COLUMNS;
 use crate::repo::timeline::EVENT_COLUMNS;
-use crate::repo::{ROWS_PER_INSERT, execute_in, insert_into};
+use crate::rows::{Cell, Rows};
 use crate::{Db, DbError, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::sale::ValidSale;
 use domain::{OrgId, PartyId, SaleId, StoreId};
 use rusqlite::TransactionBehavior;
-use rusqlite::types::{ToSqlOutput, ValueRef};
 use tokio::sync::mpsc::Receiver;
 
 /// One party's purchases to load.
@@ -77,62 +76,6 @@ pub struct PurchasesOrigin {
     pub org_id: OrgId,
     pub by_label: String,
     pub now: DateTime<Utc>,
-}
-
-/// A value of a loaded row, bound as each database stores it.
-enum Cell<'a> {
-    /// A null, typed for PostgreSQL.
-    Null(sea_query::Value),
-    Int(i64),
-    Bool(bool),
-    Text(&'a str),
-    Id(uuid::Uuid),
-    Day(NaiveDate),
-    At(DateTime<Utc>),
-}
-
-impl rusqlite::ToSql for Cell<'_> {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(match self {
-            Cell::Null(_) => ToSqlOutput::Borrowed(ValueRef::Null),
-            Cell::Int(n) => ToSqlOutput::Borrowed(ValueRef::Integer(*n)),
-            Cell::Bool(b) => ToSqlOutput::Borrowed(ValueRef::Integer(i64::from(*b))),
-            Cell::Text(text) => ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())),
-            Cell::Id(id) => ToSqlOutput::Borrowed(ValueRef::Blob(id.as_bytes())),
-            Cell::Day(day) => ToSqlOutput::Owned(day.format("%F").to_string().into()),
-            Cell::At(at) => ToSqlOutput::Owned(instant(*at).into()),
-        })
-    }
-}
-
-impl From<&Cell<'_>> for sea_query::Value {
-    fn from(cell: &Cell<'_>) -> Self {
-        match cell {
-            Cell::Null(typed) => typed.clone(),
-            Cell::Int(n) => (*n).into(),
-            Cell::Bool(b) => (*b).into(),
-            Cell::Text(text) => (*text).into(),
-            Cell::Id(id) => (*id).into(),
-            Cell::Day(day) => (*day).into(),
-            Cell::At(at) => (*at).into(),
-        }
-    }
-}
-
-fn day(value: Option<NaiveDate>) -> Cell<'static> {
-    value.map_or(Cell::Null(sea_query::Value::ChronoDate(None)), Cell::Day)
-}
-
-fn at(value: Option<DateTime<Utc>>) -> Cell<'static> {
-    value.map_or(Cell::Null(sea_query::Value::ChronoDateTimeUtc(None)), Cell::At)
-}
-
-fn int(value: Option<i64>) -> Cell<'static> {
-    value.map_or(Cell::Null(sea_query::Value::BigInt(None)), Cell::Int)
-}
-
-fn id(value: Option<uuid::Uuid>) -> Cell<'static> {
-    value.map_or(Cell::Null(sea_query::Value::Uuid(None)), Cell::Id)
 }
 
 /// The tables a load writes, in the order their rows must go in.
@@ -196,14 +139,14 @@ const TABLES: [(Table, &str, &[&str]); 6] = [
 ];
 
 /// Takes one row of a table.
-type Emit<'e> = dyn FnMut(Table, &[Cell<'_>]) -> Result<(), DbError> + 'e;
+type Emit<'e, 'r> = dyn FnMut(Table, &[Cell<'r>]) -> Result<(), DbError> + 'e;
 
 /// Every row of a party's purchases, table by table as [`TABLES`] names
 /// their columns.
-fn each_row(
-    origin: &PurchasesOrigin,
-    purchases: &PartyPurchases,
-    emit: &mut Emit<'_>,
+fn each_row<'r>(
+    origin: &'r PurchasesOrigin,
+    purchases: &'r PartyPurchases,
+    emit: &mut Emit<'_, 'r>,
 ) -> Result<(), DbError> {
     let party = || Cell::Id(purchases.party.0);
     let by = || Cell::Text(&origin.by_label);
@@ -262,8 +205,8 @@ fn each_row(
                     Cell::Day(installment.due_on),
                     Cell::Int(installment.amount),
                     Cell::Int(if installment.paid_on.is_some() { installment.amount } else { 0 }),
-                    day(installment.paid_on),
-                    int(delay),
+                    installment.paid_on.into(),
+                    delay.into(),
                     Cell::Bool(false),
                     Cell::Int(1),
                 ],
@@ -307,7 +250,7 @@ fn each_row(
                     Cell::Text("earned"),
                     Cell::Int(lot.points),
                     Cell::Int(if lot.expired { 0 } else { lot.points }),
-                    day(lot.expires_on),
+                    lot.expires_on.into(),
                     sale_id(),
                     Cell::Text(""),
                     Cell::At(sale.sold_at),
@@ -326,7 +269,7 @@ fn each_row(
                         Cell::Int(-lot.points),
                         Cell::Int(0),
                         Cell::Day(expires_on),
-                        id(None),
+                        None::<uuid::Uuid>.into(),
                         Cell::Text(""),
                         Cell::At(at),
                         Cell::Text(""),
@@ -351,11 +294,11 @@ fn figures_cells<'a>(origin: &PurchasesOrigin, purchases: &'a PartyPurchases) ->
         Cell::Int(f.purchase_count),
         Cell::Int(f.total_bought),
         Cell::Int(f.largest_purchase),
-        at(f.first_purchase_at),
-        at(f.last_purchase_at),
-        id(f.last_store_id.map(|s| s.0)),
+        f.first_purchase_at.into(),
+        f.last_purchase_at.into(),
+        f.last_store_id.map(|s| s.0).into(),
         Cell::Int(f.open_balance),
-        day(f.oldest_open_due),
+        f.oldest_open_due.into(),
         Cell::Int(f.paid_installments),
         Cell::Int(f.delay_days_total),
         Cell::Int(f.points_balance),
@@ -394,24 +337,17 @@ async fn postgres_batch(
     origin: &PurchasesOrigin,
     batch: &[PartyPurchases],
 ) -> Result<u64, DbError> {
-    let mut rows: Vec<Vec<Vec<sea_query::Value>>> = TABLES.iter().map(|_| Vec::new()).collect();
+    let mut rows: Vec<Rows<'_>> =
+        TABLES.iter().map(|(_, table, columns)| Rows::new(table, columns)).collect();
     for purchases in batch {
         each_row(origin, purchases, &mut |table, cells| {
-            rows[table as usize].push(cells.iter().map(sea_query::Value::from).collect());
+            rows[table as usize].push(cells.iter().cloned());
             Ok(())
         })?;
     }
-    // Parents before children: the tables in the order they are listed,
-    // each in statements of at most ROWS_PER_INSERT rows (a customer with
-    // many purchases would otherwise pass PostgreSQL's 65,535 bound values).
-    for ((_, table, columns), table_rows) in TABLES.iter().zip(rows) {
-        for chunk in table_rows.chunks(ROWS_PER_INSERT) {
-            let mut statement = insert_into(table, columns);
-            for row in chunk {
-                statement.values_panic(row.iter().cloned().map(Into::into));
-            }
-            execute_in(tx, &statement).await?;
-        }
+    // Parents before children: the tables in the order they are listed.
+    for table_rows in rows {
+        table_rows.insert(tx).await?;
     }
     let crate::Tx::Postgres(conn) = tx else { return Err(DbError::Bulk("not PostgreSQL".into())) };
     for purchases in batch {

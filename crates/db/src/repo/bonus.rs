@@ -1,6 +1,6 @@
 //! CRM Bônus: the organisation's rule, each party's lots of bonus credit
 //! (granted by hand or earned on a sale) and what sales spent of them.
-use super::{ROWS_PER_INSERT, execute_in, insert_into};
+use crate::rows::Rows;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::loyalty::BonusRule;
@@ -95,7 +95,7 @@ pub struct NewBonus<'a> {
     pub reason: &'a str,
 }
 
-/// Writes lots of bonus credit in multi-row statements.
+/// Writes lots of bonus credit.
 pub async fn grant_many(
     tx: &mut Tx,
     org_id: OrgId,
@@ -103,41 +103,38 @@ pub async fn grant_many(
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    for chunk in lots.chunks(ROWS_PER_INSERT) {
-        let mut rows = insert_into(
-            "bonus_credits",
-            &[
-                "id",
-                "org_id",
-                "party_id",
-                "amount",
-                "remaining",
-                "valid_until",
-                "earned_on_sale",
-                "cancelled",
-                "reason",
-                "created_at",
-                "created_by_label",
-            ],
-        );
-        for lot in chunk {
-            rows.values_panic([
-                Uuid::now_v7().into(),
-                org_id.0.into(),
-                lot.party.0.into(),
-                lot.amount.into(),
-                lot.amount.into(),
-                lot.valid_until.into(),
-                lot.earned_on_sale.into(),
-                false.into(),
-                lot.reason.into(),
-                now.into(),
-                by.into(),
-            ]);
-        }
-        execute_in(tx, &rows).await?;
+    let mut rows = Rows::new(
+        "bonus_credits",
+        &[
+            "id",
+            "org_id",
+            "party_id",
+            "amount",
+            "remaining",
+            "valid_until",
+            "earned_on_sale",
+            "cancelled",
+            "reason",
+            "created_at",
+            "created_by_label",
+        ],
+    );
+    for lot in lots {
+        rows.push([
+            Uuid::now_v7().into(),
+            org_id.0.into(),
+            lot.party.0.into(),
+            lot.amount.into(),
+            lot.amount.into(),
+            lot.valid_until.into(),
+            lot.earned_on_sale.into(),
+            false.into(),
+            lot.reason.into(),
+            now.into(),
+            by.into(),
+        ]);
     }
-    Ok(())
+    rows.insert(tx).await
 }
 
 /// What each of these parties has left, lot by lot: the last valid day
@@ -214,21 +211,18 @@ pub async fn record_uses(
     uses: &[(Uuid, Uuid, i64)],
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    for chunk in uses.chunks(ROWS_PER_INSERT) {
-        let mut rows = insert_into("bonus_uses", &["id", "org_id", "bonus_id", "sale_id", "amount", "at"]);
-        for (bonus, sale, amount) in chunk {
-            rows.values_panic([
-                Uuid::now_v7().into(),
-                org_id.0.into(),
-                (*bonus).into(),
-                (*sale).into(),
-                (*amount).into(),
-                now.into(),
-            ]);
-        }
-        execute_in(tx, &rows).await?;
+    let mut rows = Rows::new("bonus_uses", &["id", "org_id", "bonus_id", "sale_id", "amount", "at"]);
+    for (bonus, sale, amount) in uses {
+        rows.push([
+            Uuid::now_v7().into(),
+            org_id.0.into(),
+            (*bonus).into(),
+            (*sale).into(),
+            (*amount).into(),
+            now.into(),
+        ]);
     }
-    Ok(())
+    rows.insert(tx).await
 }
 
 /// What a cancelled sale did to bonus credit: given back, and earned

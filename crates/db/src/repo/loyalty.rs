@@ -1,6 +1,6 @@
 //! The loyalty program, each party's points ledger with its lots, and
 //! discount coupons with their uses.
-use super::{ROWS_PER_INSERT, execute_in, insert_into};
+use crate::rows::Rows;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::loyalty::{PointsRate, Program, ValidCoupon};
@@ -106,33 +106,30 @@ pub(crate) const ENTRY_COLUMNS: &[&str] = &[
     "by_label",
 ];
 
-/// Writes ledger entries in multi-row statements.
+/// Writes ledger entries.
 pub async fn insert_entries(
     tx: &mut Tx,
     org_id: OrgId,
     entries: &[NewEntry<'_>],
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    for chunk in entries.chunks(ROWS_PER_INSERT) {
-        let mut rows = insert_into("points_entries", ENTRY_COLUMNS);
-        for entry in chunk {
-            rows.values_panic([
-                Uuid::now_v7().into(),
-                org_id.0.into(),
-                entry.party.0.into(),
-                entry.kind.into(),
-                entry.points.into(),
-                entry.remaining.into(),
-                entry.expires_on.into(),
-                entry.sale_id.into(),
-                entry.reason.into(),
-                now.into(),
-                entry.by.into(),
-            ]);
-        }
-        execute_in(tx, &rows).await?;
+    let mut rows = Rows::new("points_entries", ENTRY_COLUMNS);
+    for entry in entries {
+        rows.push([
+            Uuid::now_v7().into(),
+            org_id.0.into(),
+            entry.party.0.into(),
+            entry.kind.into(),
+            entry.points.into(),
+            entry.remaining.into(),
+            entry.expires_on.into(),
+            entry.sale_id.into(),
+            entry.reason.into(),
+            now.into(),
+            entry.by.into(),
+        ]);
     }
-    Ok(())
+    rows.insert(tx).await
 }
 
 /// A party's lots with points left, the one of `first` (a sale) first,

@@ -28,11 +28,8 @@ pub mod vehicle;
 pub mod webhook;
 pub mod work_queue;
 
-use crate::Tx;
 use crate::{Db, DbError};
-use sea_query::{
-    Alias, Expr, InsertStatement, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder,
-};
+use sea_query::{Alias, Expr, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder};
 use sea_query_binder::SqlxBinder;
 
 /// The rows of a built query, on the backend's reader.
@@ -83,30 +80,4 @@ pub(crate) async fn count_capped(db: &Db, mut selected: SelectStatement, cap: u6
 /// `$from, $from+1, …` for an IN list of `count` bound values.
 pub(crate) fn placeholders(from: usize, count: usize) -> String {
     (from..from + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
-}
-
-/// Rows of one multi-row insert at most: under both databases' limits on
-/// bound values for the widest table a batch writes (17 columns).
-pub(crate) const ROWS_PER_INSERT: usize = 1_000;
-
-/// An insert into `table` naming its columns, for multi-row statements.
-pub(crate) fn insert_into(table: &str, columns: &[&str]) -> InsertStatement {
-    let mut insert = Query::insert();
-    insert.into_table(Alias::new(table)).columns(columns.iter().map(|c| Alias::new(*c)));
-    insert
-}
-
-/// Runs a built insert in the caller's transaction.
-pub(crate) async fn execute_in(tx: &mut Tx, statement: &InsertStatement) -> Result<(), DbError> {
-    match tx {
-        Tx::Sqlite(conn) => {
-            let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
-            sqlx::query_with(&sql, values).execute(&mut **conn).await?;
-        }
-        Tx::Postgres(conn) => {
-            let (sql, values) = statement.build_sqlx(PostgresQueryBuilder);
-            sqlx::query_with(&sql, values).execute(&mut **conn).await?;
-        }
-    }
-    Ok(())
 }

@@ -1,9 +1,9 @@
 //! Sales, their items and installments, and each party's purchase summary
 //! kept beside them.
-use super::{ROWS_PER_INSERT, execute_in, insert_into};
+use crate::rows::{ROWS_PER_INSERT, Rows};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::sale::{PurchaseDelta, ValidItem, ValidSale};
+use domain::sale::{PurchaseDelta, ValidSale};
 use domain::{OrgId, PartyId, SaleId, UserId};
 use sea_query::{Alias, Expr, PostgresQueryBuilder, Query, SqliteQueryBuilder};
 use sea_query_binder::SqlxBinder;
@@ -34,8 +34,29 @@ pub struct NewSale<'a> {
     pub external_id: Option<&'a str>,
 }
 
-/// Writes sales with their items and installments in multi-row
-/// statements, `by` recording them.
+/// The columns of a sale as written when it is recorded.
+const SALE_COLUMNS: &[&str] = &[
+    "id",
+    "org_id",
+    "party_id",
+    "store_id",
+    "seller_id",
+    "seller_code",
+    "sold_at",
+    "total",
+    "payment",
+    "fiscal_number",
+    "fiscal_key",
+    "external_id",
+    "created_at",
+    "created_by_label",
+    "version",
+    "coupon_id",
+    "coupon_discount",
+    "bonus_used",
+];
+
+/// Writes sales with their items and installments, `by` recording them.
 #[tracing::instrument(skip_all)]
 pub async fn insert_many(
     tx: &mut Tx,
@@ -44,79 +65,49 @@ pub async fn insert_many(
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    for chunk in sales.chunks(ROWS_PER_INSERT) {
-        let mut rows = insert_into(
-            "sales",
-            &[
-                "id",
-                "org_id",
-                "party_id",
-                "store_id",
-                "seller_id",
-                "seller_code",
-                "sold_at",
-                "total",
-                "payment",
-                "fiscal_number",
-                "fiscal_key",
-                "external_id",
-                "created_at",
-                "created_by_label",
-                "version",
-                "coupon_id",
-                "coupon_discount",
-                "bonus_used",
-            ],
-        );
-        for new in chunk {
-            let sale = new.sale;
-            rows.values_panic([
-                new.id.0.into(),
-                org_id.0.into(),
-                new.party.0.into(),
-                sale.store_id.0.into(),
-                new.seller_id.map(|u| u.0).into(),
-                sale.seller_code.clone().into(),
-                sale.sold_at.into(),
-                sale.total.0.into(),
-                sale.payment.as_str().into(),
-                sale.fiscal_number.clone().into(),
-                sale.fiscal_key.clone().into(),
-                new.external_id.map(str::to_string).into(),
-                now.into(),
-                by.into(),
-                1i64.into(),
-                sale.coupon.map(|(id, _)| id).into(),
-                sale.coupon.map_or(0, |(_, off)| off.0).into(),
-                sale.bonus.0.into(),
-            ]);
-        }
-        execute_in(tx, &rows).await?;
+    let mut rows = Rows::new("sales", SALE_COLUMNS);
+    for new in sales {
+        let sale = new.sale;
+        rows.push([
+            new.id.0.into(),
+            org_id.0.into(),
+            new.party.0.into(),
+            sale.store_id.0.into(),
+            new.seller_id.map(|u| u.0).into(),
+            sale.seller_code.as_str().into(),
+            sale.sold_at.into(),
+            sale.total.0.into(),
+            sale.payment.as_str().into(),
+            sale.fiscal_number.as_str().into(),
+            sale.fiscal_key.as_str().into(),
+            new.external_id.into(),
+            now.into(),
+            by.into(),
+            1i64.into(),
+            sale.coupon.map(|(id, _)| id).into(),
+            sale.coupon.map_or(0, |(_, off)| off.0).into(),
+            sale.bonus.0.into(),
+        ]);
     }
-    let items: Vec<(SaleId, usize, &ValidItem)> = sales
-        .iter()
-        .flat_map(|new| {
-            new.sale.items.iter().enumerate().map(move |(position, item)| (new.id, position, item))
-        })
-        .collect();
-    for chunk in items.chunks(ROWS_PER_INSERT) {
-        let mut rows = insert_into("sale_items", ITEM_COLUMNS);
-        for (sale, position, item) in chunk {
-            rows.values_panic([
+    rows.insert(tx).await?;
+    let mut items = Rows::new("sale_items", ITEM_COLUMNS);
+    for new in sales {
+        for (position, item) in new.sale.items.iter().enumerate() {
+            items.push([
                 Uuid::now_v7().into(),
                 org_id.0.into(),
-                sale.0.into(),
-                (*position as i32).into(),
+                new.id.0.into(),
+                (position as i64).into(),
                 item.product_id.0.into(),
-                item.description.clone().into(),
+                item.description.as_str().into(),
                 item.quantity_milli.into(),
                 item.unit_price.0.into(),
                 item.discount.0.into(),
                 item.total.0.into(),
             ]);
         }
-        execute_in(tx, &rows).await?;
     }
+    items.insert(tx).await?;
     let installments: Vec<NewInstallment> = sales
         .iter()
         .flat_map(|new| {
@@ -635,48 +626,45 @@ struct NewInstallment {
     renegotiation_id: Option<Uuid>,
 }
 
-/// Writes new installments, a thousand a statement: the one writer of
-/// installments for sales and renegotiations alike.
+/// Writes new installments: the one writer of installments for sales and
+/// renegotiations alike.
 async fn insert_installments(
     tx: &mut Tx,
     org_id: OrgId,
     installments: &[NewInstallment],
 ) -> Result<(), DbError> {
-    for chunk in installments.chunks(ROWS_PER_INSERT) {
-        let mut rows = insert_into(
-            "installments",
-            &[
-                "id",
-                "org_id",
-                "sale_id",
-                "party_id",
-                "number",
-                "due_on",
-                "amount",
-                "paid",
-                "cancelled",
-                "version",
-                "renegotiation_id",
-            ],
-        );
-        for new in chunk {
-            rows.values_panic([
-                Uuid::now_v7().into(),
-                org_id.0.into(),
-                new.sale_id.into(),
-                new.party.0.into(),
-                new.number.into(),
-                new.due_on.into(),
-                new.amount.into(),
-                0i64.into(),
-                false.into(),
-                1i64.into(),
-                new.renegotiation_id.into(),
-            ]);
-        }
-        execute_in(tx, &rows).await?;
+    let mut rows = Rows::new(
+        "installments",
+        &[
+            "id",
+            "org_id",
+            "sale_id",
+            "party_id",
+            "number",
+            "due_on",
+            "amount",
+            "paid",
+            "cancelled",
+            "version",
+            "renegotiation_id",
+        ],
+    );
+    for new in installments {
+        rows.push([
+            Uuid::now_v7().into(),
+            org_id.0.into(),
+            new.sale_id.into(),
+            new.party.0.into(),
+            new.number.into(),
+            new.due_on.into(),
+            new.amount.into(),
+            0i64.into(),
+            false.into(),
+            1i64.into(),
+            new.renegotiation_id.into(),
+        ]);
     }
-    Ok(())
+    rows.insert(tx).await
 }
 
 /// A renegotiation of a sale's open installments to write.
@@ -705,7 +693,7 @@ pub async fn renegotiate(
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let mut record = insert_into(
+    let mut record = Rows::new(
         "renegotiations",
         &[
             "id",
@@ -720,7 +708,7 @@ pub async fn renegotiate(
             "created_by_label",
         ],
     );
-    record.values_panic([
+    record.push([
         new.id.into(),
         org_id.0.into(),
         new.sale_id.into(),
@@ -732,7 +720,7 @@ pub async fn renegotiate(
         now.into(),
         by.into(),
     ]);
-    execute_in(tx, &record).await?;
+    record.insert(tx).await?;
     for (id, version) in new.replaces {
         let closed = on_tx!(tx, conn => {
             sqlx::query(

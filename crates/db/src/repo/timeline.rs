@@ -1,6 +1,6 @@
 //! Each party's history of movements [histórico], written by every
 //! capability in the transaction of the movement.
-use super::{ROWS_PER_INSERT, execute_in, insert_into};
+use crate::rows::Rows;
 use crate::{Db, DbError, Tx, on_db};
 use chrono::{DateTime, Utc};
 use domain::timeline::{Event, EventKind};
@@ -26,7 +26,7 @@ pub struct EventRow {
 pub(crate) const EVENT_COLUMNS: &[&str] =
     &["id", "org_id", "party_id", "at", "kind", "action", "detail", "subject_id", "actor_label"];
 
-/// Appends events to their parties' histories, in multi-row statements.
+/// Appends events to their parties' histories.
 pub async fn record(
     tx: &mut Tx,
     org_id: OrgId,
@@ -34,24 +34,21 @@ pub async fn record(
     actor_label: &str,
     at: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    for chunk in events.chunks(ROWS_PER_INSERT) {
-        let mut rows = insert_into("party_events", EVENT_COLUMNS);
-        for (party, event) in chunk {
-            rows.values_panic([
-                Uuid::now_v7().into(),
-                org_id.0.into(),
-                party.0.into(),
-                at.into(),
-                event.kind.as_str().into(),
-                event.action.into(),
-                event.detail.clone().into(),
-                event.subject.into(),
-                actor_label.into(),
-            ]);
-        }
-        execute_in(tx, &rows).await?;
+    let mut rows = Rows::new("party_events", EVENT_COLUMNS);
+    for (party, event) in events {
+        rows.push([
+            Uuid::now_v7().into(),
+            org_id.0.into(),
+            party.0.into(),
+            at.into(),
+            event.kind.as_str().into(),
+            event.action.into(),
+            event.detail.as_str().into(),
+            event.subject.into(),
+            actor_label.into(),
+        ]);
     }
-    Ok(())
+    rows.insert(tx).await
 }
 
 /// A page of the history, newest first, of one kind or all; `before` is

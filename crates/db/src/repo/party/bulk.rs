@@ -4,7 +4,8 @@ use crate::{Db, DbError, Tx, on_db};
 use chrono::{DateTime, Utc};
 use domain::party::{Channel, ConsentState, ValidParty, search_text, sort_name};
 use domain::{BranchId, OrgId, PartyId};
-use sea_query::{Query, SimpleExpr};
+use sea_query::{InsertStatement, PostgresQueryBuilder, Query, SimpleExpr, SqliteQueryBuilder};
+use sea_query_binder::SqlxBinder;
 use uuid::Uuid;
 
 /// A party of a bulk load (demo data, imports): the registration data and
@@ -29,7 +30,6 @@ pub async fn insert_bulk(
     by_label: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    use sea_query::InsertStatement;
     const ROWS_PER_STATEMENT: usize = 200;
     let mut statements: Vec<InsertStatement> = Vec::new();
     for chunk in parties.chunks(ROWS_PER_STATEMENT) {
@@ -238,7 +238,7 @@ pub async fn insert_bulk(
         }
     }
     for statement in statements {
-        crate::repo::execute_in(tx, &statement).await?;
+        execute_in(tx, &statement).await?;
     }
     Ok(())
 }
@@ -251,4 +251,19 @@ pub async fn count_all(db: &Db, org_id: OrgId) -> Result<i64, DbError> {
             .fetch_one(pool)
             .await?
     }))
+}
+
+/// Runs a built insert in the caller's transaction.
+async fn execute_in(tx: &mut Tx, statement: &InsertStatement) -> Result<(), DbError> {
+    match tx {
+        Tx::Sqlite(conn) => {
+            let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
+            sqlx::query_with(&sql, values).execute(&mut **conn).await?;
+        }
+        Tx::Postgres(conn) => {
+            let (sql, values) = statement.build_sqlx(PostgresQueryBuilder);
+            sqlx::query_with(&sql, values).execute(&mut **conn).await?;
+        }
+    }
+    Ok(())
 }
