@@ -58,3 +58,35 @@ async fn bulk_loads_refuse_unknown_sellers_and_write_nothing(t: TestDb) {
     }
 }
 db_test!(bulk_loads_refuse_unknown_sellers_and_write_nothing);
+
+/// A load large enough to rebuild the search index writes it in the
+/// rowids' order with a larger buffer: every party loaded is found by a
+/// word inside its name and by a prefix, under the organisation and under
+/// its seller, and the index's settings are FTS5's defaults again.
+async fn a_rebuilt_search_index_finds_every_party_loaded(t: TestDb) {
+    use db::repo::party::{Scope, search};
+    use domain::access::Reach;
+    let (org, seller) = crate::repositories::seed_user(&t, "indice@exemplo.com.br").await;
+    let written = load(&t, org, parties(12_000, seller), Access::Shared).await.expect("load");
+    assert_eq!(written, 12_000);
+    for reach in [Reach::Everything, Reach::OwnedBy(seller)] {
+        let scope = Scope { org_id: org, reach };
+        for n in [0, 4_999, 11_999] {
+            for typed in [vec!["carga".to_string(), n.to_string()], vec![n.to_string()]] {
+                let found = search(&t.db, &scope, &typed, 100).await.expect("search");
+                let wanted = format!("Pessoa Carga {n}");
+                assert!(found.iter().any(|p| p.full_name == wanted), "{reach:?} {typed:?}: {found:?}");
+            }
+        }
+    }
+    if t.db.backend() == db::Backend::Sqlite {
+        let settings: Vec<(String, i64)> = db::on_db!(&t.db, pool => sqlx::query_as(
+            "SELECT k, v FROM search_fts_parties_config WHERE k IN ('automerge', 'hashsize') ORDER BY k",
+        )
+        .fetch_all(pool)
+        .await
+        .expect("settings"));
+        assert_eq!(settings, [("automerge".to_string(), 4), ("hashsize".to_string(), 1_048_576)]);
+    }
+}
+db_test!(a_rebuilt_search_index_finds_every_party_loaded);
