@@ -207,7 +207,7 @@ async fn pay_past_installments(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
     let defaulter = rng.chance(12);
-    for row in sale::installments_of_sale(tx, org_id, sale_id).await? {
+    for row in sale::installments_of_sale_in(tx, org_id, sale_id).await? {
         let Some(paid_on) = demo_payment(rng, row.due_on, today, defaulter) else { continue };
         let payment = sale::Payment {
             amount: row.amount,

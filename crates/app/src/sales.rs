@@ -586,7 +586,7 @@ impl Sales<'_> {
         if !repo::claim(&mut change.tx, actor.org_id, id, version).await? {
             return Err(conflict);
         }
-        let installments = repo::installments_of_sale(&mut change.tx, actor.org_id, id.0).await?;
+        let installments = repo::installments_of_sale_in(&mut change.tx, actor.org_id, id.0).await?;
         let replaced: Vec<&InstallmentRow> =
             installments.iter().filter(|i| !i.cancelled && i.paid < i.amount).collect();
         let open_now = Money(replaced.iter().map(|i| i.amount - i.paid).sum());
@@ -663,13 +663,11 @@ impl Sales<'_> {
         actor.require(Permission::FinancialFields)?;
         let sale = self.sale(actor, id).await?;
         let today = self.today(actor);
-        let installments: Vec<InstallmentView> =
-            repo::installments_of(&self.db, actor.org_id, PartyId(sale.party_id))
-                .await?
-                .into_iter()
-                .filter(|row| row.sale_id == id.0)
-                .map(|row| InstallmentView::of(row, today))
-                .collect();
+        let installments: Vec<InstallmentView> = repo::installments_of_sale(&self.db, actor.org_id, id.0)
+            .await?
+            .into_iter()
+            .map(|row| InstallmentView::of(row, today))
+            .collect();
         let open = Money(installments.iter().filter(|i| i.is_open()).map(|i| i.amount.0 - i.paid.0).sum());
         Ok(OpenOnSale { sale, installments, open })
     }

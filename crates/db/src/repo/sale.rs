@@ -756,22 +756,32 @@ pub async fn renegotiate(
     Ok(true)
 }
 
-/// A sale's installments, inside its transaction.
+/// A sale's installments in the order they are numbered.
+const SALE_INSTALLMENTS: &str = concat!(
+    installment_select!(),
+    "
+     WHERE org_id = $1 AND sale_id = $2 ORDER BY number"
+);
+
+/// A sale's installments.
 pub async fn installments_of_sale(
+    db: &Db,
+    org_id: OrgId,
+    sale: Uuid,
+) -> Result<Vec<InstallmentRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(SALE_INSTALLMENTS).bind(org_id.0).bind(sale).fetch_all(pool).await?
+    }))
+}
+
+/// A sale's installments, inside its transaction.
+pub async fn installments_of_sale_in(
     tx: &mut Tx,
     org_id: OrgId,
     sale: Uuid,
 ) -> Result<Vec<InstallmentRow>, DbError> {
     Ok(on_tx!(tx, conn => {
-        sqlx::query_as(concat!(
-            installment_select!(),
-            "
-             WHERE org_id = $1 AND sale_id = $2 ORDER BY number"
-        ))
-        .bind(org_id.0)
-        .bind(sale)
-        .fetch_all(&mut *conn)
-        .await?
+        sqlx::query_as(SALE_INSTALLMENTS).bind(org_id.0).bind(sale).fetch_all(&mut *conn).await?
     }))
 }
 
