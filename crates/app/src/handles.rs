@@ -46,6 +46,9 @@ capability_handles! {
     vehicles => Vehicles,
     /// Atendimentos: interactions and their natures and statuses.
     interactions => Interactions,
+    /// Motor de relacionamento: segments of customers by registration,
+    /// consent, purchases, payments and points.
+    engine => Engine,
     /// Minha fila: interactions across customers, and bulk actions on them.
     work_queue => WorkQueue,
     /// How each person sees a list: columns and saved views.

@@ -23,7 +23,7 @@ impl Calendar {
 
     /// The instant a day starts (the first valid local time, across a
     /// daylight-saving gap).
-    fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
+    pub(crate) fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
         let midnight = day.and_time(NaiveTime::MIN);
         match self.zone.from_local_datetime(&midnight).earliest() {
             Some(local) => local.with_timezone(&Utc),

@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(27, "0027", "points_rates"),
     migration!(28, "0028", "bonus"),
     migration!(29, "0029", "reminder_channels"),
+    migration!(30, "0030", "telemarketing_engine"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

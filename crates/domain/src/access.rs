@@ -131,11 +131,11 @@ fn account_manager() -> RoleGrants {
     )
 }
 
-/// Calls from lists of the whole organisation, records consent and notes
-/// on his own parties, never sees credit figures.
+/// Calls from lists of the whole organisation (the relationship engine's),
+/// records consent and notes on his own parties, never sees credit figures.
 fn telemarketing() -> RoleGrants {
     use Permission::*;
-    role(&[PartiesRead, PartiesEdit], AccessLevel::Organisation, AccessLevel::Own)
+    role(&[PartiesRead, PartiesEdit, RelationshipEngine], AccessLevel::Organisation, AccessLevel::Own)
 }
 
 fn read_only() -> RoleGrants {

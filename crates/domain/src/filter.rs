@@ -82,6 +82,11 @@ pub enum FieldKind {
     Id,
     Date,
     Number,
+    /// A day of the year as `MM-DD` (birthdays); a range may run across
+    /// the year's end (`12-20` to `01-10`).
+    MonthDay,
+    /// Yes or no.
+    Flag,
 }
 
 /// A list's fields: their names, kinds and how a value reads.
@@ -146,7 +151,7 @@ impl<F: Field> Predicate<F> {
             Test::Equals(value) => value_fits(value),
             Test::In(values) => !values.is_empty() && values.iter().all(value_fits),
             Test::Range { from, to } => {
-                matches!(kind, FieldKind::Date | FieldKind::Number | FieldKind::Text)
+                matches!(kind, FieldKind::Date | FieldKind::Number | FieldKind::Text | FieldKind::MonthDay)
                     && (from.is_some() || to.is_some())
                     && from.iter().chain(to.iter()).all(value_fits)
             }
@@ -169,8 +174,20 @@ fn fits(kind: FieldKind, value: &Value) -> bool {
         (FieldKind::Id, Value::Text(id)) => uuid::Uuid::parse_str(id).is_ok(),
         (FieldKind::Date, Value::Text(date)) => NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(),
         (FieldKind::Number, Value::Number(_)) => true,
+        (FieldKind::MonthDay, Value::Text(day)) => month_day(day).is_some(),
+        (FieldKind::Flag, Value::Bool(_)) => true,
         _ => false,
     }
+}
+
+/// A day of the year written `MM-DD`, as `(month, day)`; 29 February is one.
+pub fn month_day(text: &str) -> Option<(u32, u32)> {
+    let (month, day) = text.split_once('-')?;
+    if month.len() != 2 || day.len() != 2 {
+        return None;
+    }
+    let (month, day) = (month.parse().ok()?, day.parse().ok()?);
+    NaiveDate::from_ymd_opt(2000, month, day).map(|_| (month, day))
 }
 
 impl Value {

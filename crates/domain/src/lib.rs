@@ -60,6 +60,7 @@ pub mod bulk;
 pub mod catalogue;
 pub mod document;
 pub mod email;
+pub mod engine;
 pub mod filter;
 pub mod ids;
 pub mod interaction;

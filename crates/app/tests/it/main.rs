@@ -4,6 +4,7 @@ mod agenda;
 mod auth;
 mod daily;
 mod dashboard;
+mod engine;
 mod gateway;
 mod list_views;
 mod messaging;

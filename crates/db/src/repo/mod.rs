@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bonus;
 pub mod catalogue;
 pub mod dashboard;
+pub mod engine;
 pub mod gateway;
 pub mod interaction;
 pub mod job;

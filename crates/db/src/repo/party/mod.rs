@@ -21,7 +21,7 @@ pub use list::{
     BulkTarget, Keyset, PartyFilter, PartySort, PartySummary, bulk_chosen, bulk_matching, count, list, search,
 };
 
-fn col(name: &str) -> Alias {
+pub(crate) fn col(name: &str) -> Alias {
     Alias::new(name)
 }
 

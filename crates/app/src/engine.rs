@@ -1,0 +1,133 @@
+//! Motor de relacionamento (seed 004): a segment's count, its count per
+//! consent channel, and its result grid, for those with the engine's
+//! right, within their reach.
+use crate::{Actor, AppError, Engine};
+use chrono::{DateTime, NaiveDate, Utc};
+use db::filter::Calendar;
+use db::repo::engine::{self as repo, EngineCount, EngineQuery, EngineRow};
+use domain::access::Permission;
+use domain::engine::{EngineSort, Segment};
+use domain::money::Money;
+use domain::{PartyId, ValidationErrors};
+use serde::Serialize;
+
+/// One page of the result grid holds this many customers.
+pub const RESULT_PAGE_SIZE: u32 = 50;
+
+/// A customer the segment found, as the grid shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct EngineLine {
+    pub id: PartyId,
+    pub version: i64,
+    pub name: String,
+    pub phones: Vec<String>,
+    pub last_contact: Option<DateTime<Utc>>,
+    /// Days since the oldest open installment fell due (0 with none late).
+    pub days_overdue: i64,
+    pub points: i64,
+    pub total_bought: Money,
+    pub last_purchase: Option<DateTime<Utc>>,
+    pub consent_sms_whatsapp: bool,
+    pub consent_email: bool,
+    pub consent_phone: bool,
+    pub consent_letter: bool,
+}
+
+impl EngineLine {
+    fn of(row: EngineRow, today: NaiveDate) -> EngineLine {
+        EngineLine {
+            id: PartyId(row.id),
+            version: row.version,
+            name: row.full_name,
+            phones: row.first_phone.into_iter().chain(row.second_phone).collect(),
+            last_contact: row.last_contact,
+            days_overdue: row.oldest_open_due.map_or(0, |due| (today - due).num_days().max(0)),
+            points: row.points_balance,
+            total_bought: Money(row.total_bought),
+            last_purchase: row.last_purchase_at,
+            consent_sms_whatsapp: row.consent_sms_whatsapp,
+            consent_email: row.consent_email,
+            consent_phone: row.consent_phone,
+            consent_letter: row.consent_letter,
+        }
+    }
+}
+
+/// A page of the result and the count of the whole.
+#[derive(Clone, Debug)]
+pub struct EngineResults {
+    pub count: EngineCount,
+    pub lines: Vec<EngineLine>,
+    pub page: u32,
+    pub has_next: bool,
+}
+
+/// How the grid is sorted and which page is asked.
+#[derive(Clone, Copy, Debug)]
+pub struct GridView {
+    pub sort: EngineSort,
+    pub descending: bool,
+    pub page: u32,
+}
+
+impl Default for GridView {
+    fn default() -> GridView {
+        GridView { sort: EngineSort::Name, descending: false, page: 1 }
+    }
+}
+
+impl Engine<'_> {
+    /// The question as the database reads it, once the actor may ask it.
+    fn query(&self, actor: &Actor, segment: &Segment) -> Result<EngineQuery, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        actor.require(Permission::RelationshipEngine)?;
+        segment.check()?;
+        // Credit amounts are financial figures; how late someone pays is not.
+        if let Some(field) = segment.fields().into_iter().find(|f| f.is_financial_amount())
+            && !actor.can(Permission::FinancialFields)
+        {
+            return Err(AppError::Validation(ValidationErrors::single(
+                format!("filter.{}", field.as_str()),
+                "error-engine-financial",
+            )));
+        }
+        Ok(EngineQuery {
+            scope: actor.read_scope(),
+            segment: segment.clone(),
+            calendar: Calendar::at(self.now(), actor.time_zone),
+        })
+    }
+
+    /// How many customers the segment selects, and per consent channel.
+    #[tracing::instrument(skip_all)]
+    pub async fn count(&self, actor: &Actor, segment: &Segment) -> Result<EngineCount, AppError> {
+        let query = self.query(actor, segment)?;
+        Ok(repo::count(&self.db, &query).await?)
+    }
+
+    /// A page of the customers found, sorted as asked, with the count.
+    #[tracing::instrument(skip_all)]
+    pub async fn results(
+        &self,
+        actor: &Actor,
+        segment: &Segment,
+        view: GridView,
+    ) -> Result<EngineResults, AppError> {
+        let query = self.query(actor, segment)?;
+        let page = domain::page::page_number(Some(view.page))?;
+        let offset = u64::from(page - 1) * u64::from(RESULT_PAGE_SIZE);
+        let (count, mut rows) = tokio::try_join!(
+            repo::count(&self.db, &query),
+            repo::page(&self.db, &query, view.sort, view.descending, offset, u64::from(RESULT_PAGE_SIZE) + 1),
+        )?;
+        let has_next = rows.len() > RESULT_PAGE_SIZE as usize;
+        rows.truncate(RESULT_PAGE_SIZE as usize);
+        let today = query.calendar.today;
+        Ok(EngineResults {
+            count,
+            lines: rows.into_iter().map(|row| EngineLine::of(row, today)).collect(),
+            page,
+            has_next,
+        })
+    }
+}

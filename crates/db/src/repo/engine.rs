@@ -1,0 +1,556 @@
+//! The relationship engine in SQL: what a [`Segment`] selects, its counts
+//! per consent channel, and its result grid. The same question the
+//! in-memory engine answers; this is the path for exports and the one it
+//! is checked against.
+use super::party::{Scope, col, reachable};
+use super::{fetch_all, fetch_optional};
+use crate::filter::{self, Calendar, ColumnKind, FieldSql};
+use crate::{Db, DbError};
+use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use domain::engine::{EngineField, EngineSort, Operation, PurchaseWindow, Removal, Segment};
+use domain::filter::{Test, Value};
+use domain::party::sort_name;
+use domain::search::fold;
+use sea_query::{Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
+use uuid::Uuid;
+
+/// A segment as one organisation's reader asks it, on one day.
+#[derive(Clone, Debug)]
+pub struct EngineQuery {
+    pub scope: Scope,
+    pub segment: Segment,
+    pub calendar: Calendar,
+}
+
+/// How many customers a segment selects, and how many of them let the
+/// store reach them by each channel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct EngineCount {
+    pub total: i64,
+    pub sms_whatsapp: i64,
+    pub email: i64,
+    pub phone: i64,
+    pub letter: i64,
+}
+
+/// A row of the result grid [clientes encontrados].
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EngineRow {
+    pub id: Uuid,
+    pub full_name: String,
+    pub version: i64,
+    pub first_phone: Option<String>,
+    pub second_phone: Option<String>,
+    pub last_contact: Option<DateTime<Utc>>,
+    pub oldest_open_due: Option<NaiveDate>,
+    pub points_balance: i64,
+    pub total_bought: i64,
+    pub last_purchase_at: Option<DateTime<Utc>>,
+    pub consent_sms_whatsapp: bool,
+    pub consent_email: bool,
+    pub consent_phone: bool,
+    pub consent_letter: bool,
+}
+
+/// The ids of the customers selected, in name order, at most the segment's limit.
+fn selected_ids(query: &EngineQuery) -> SelectStatement {
+    let fields = EngineFields { org_id: query.scope.org_id.0, window: query.segment.window.clone() };
+    let mut select = Query::select();
+    select
+        .column((col("parties"), col("id")))
+        .from(col("parties"))
+        .cond_where(reachable(&query.scope))
+        .and_where(Expr::col((col("parties"), col("archived_at"))).is_null())
+        .cond_where(filter::condition(&query.segment.filter, &fields, query.calendar));
+    for removal in &query.segment.remove {
+        select.and_where(fields.had(removal, query.calendar).not());
+    }
+    if let Some(limit) = query.segment.limit {
+        select
+            .order_by((col("parties"), col("sort_name")), Order::Asc)
+            .order_by((col("parties"), col("id")), Order::Asc)
+            .limit(u64::from(limit));
+    }
+    select
+}
+
+/// The count and the count per channel, in one pass.
+pub async fn count(db: &Db, query: &EngineQuery) -> Result<EngineCount, DbError> {
+    Ok(fetch_optional(db, &count_statement(query)).await?.unwrap_or_default())
+}
+
+fn count_statement(query: &EngineQuery) -> SelectStatement {
+    let channel = |name: &str| {
+        Expr::cust(format!("CAST(COALESCE(SUM(CASE WHEN p.consent_{name} THEN 1 ELSE 0 END), 0) AS BIGINT)"))
+    };
+    let mut counted = Query::select();
+    counted
+        .expr_as(Expr::cust("COUNT(*)"), col("total"))
+        .expr_as(channel("sms_whatsapp"), col("sms_whatsapp"))
+        .expr_as(channel("email"), col("email"))
+        .expr_as(channel("phone"), col("phone"))
+        .expr_as(channel("letter"), col("letter"))
+        .from_subquery(selected_ids(query), col("chosen"))
+        .join_as(
+            sea_query::JoinType::InnerJoin,
+            col("parties"),
+            col("p"),
+            Expr::col((col("p"), col("id"))).equals((col("chosen"), col("id"))),
+        );
+    counted
+}
+
+/// Rows `offset..offset + limit` of the result, sorted by `sort`.
+pub async fn page(
+    db: &Db,
+    query: &EngineQuery,
+    sort: EngineSort,
+    descending: bool,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<EngineRow>, DbError> {
+    fetch_all(db, &page_statement(query, sort, descending, offset, limit)).await
+}
+
+fn page_statement(
+    query: &EngineQuery,
+    sort: EngineSort,
+    descending: bool,
+    offset: u64,
+    limit: u64,
+) -> SelectStatement {
+    let order = if descending { Order::Desc } else { Order::Asc };
+    let mut rows = Query::select();
+    rows.expr(Expr::cust(ROW_COLUMNS))
+        .from_as(col("parties"), col("p"))
+        .and_where(Expr::col((col("p"), col("id"))).in_subquery(selected_ids(query)));
+    let sort_column = match sort {
+        EngineSort::Name => None,
+        EngineSort::LastContact => Some("last_contact"),
+        // The oldest open due date first is the longest overdue first.
+        EngineSort::DaysOverdue => Some("oldest_open_due"),
+        EngineSort::Points => Some("points_balance"),
+        EngineSort::TotalBought => Some("total_bought"),
+        EngineSort::LastPurchase => Some("last_purchase_at"),
+    };
+    if let Some(column) = sort_column {
+        let order = if sort == EngineSort::DaysOverdue { reverse(order.clone()) } else { order.clone() };
+        // Customers without a value go last either way.
+        rows.order_by_expr(Expr::cust(format!("CASE WHEN {column} IS NULL THEN 1 ELSE 0 END")), Order::Asc)
+            .order_by(col(column), order);
+    }
+    rows.order_by((col("p"), col("sort_name")), order.clone())
+        .order_by((col("p"), col("id")), order)
+        .offset(offset)
+        .limit(limit);
+    rows
+}
+
+fn reverse(order: Order) -> Order {
+    match order {
+        Order::Asc => Order::Desc,
+        _ => Order::Asc,
+    }
+}
+
+const ROW_COLUMNS: &str = "p.id, p.full_name, p.version, \
+    (SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = p.id ORDER BY ph.position LIMIT 1) AS first_phone, \
+    (SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = p.id ORDER BY ph.position LIMIT 1 OFFSET 1) AS second_phone, \
+    (SELECT MAX(i.created_at) FROM interactions i WHERE i.org_id = p.org_id AND i.party_id = p.id) AS last_contact, \
+    p.oldest_open_due, p.points_balance, p.total_bought, p.last_purchase_at, \
+    p.consent_sms_whatsapp, p.consent_email, p.consent_phone, p.consent_letter";
+
+/// How the engine's fields read in SQL, for one organisation and window.
+struct EngineFields {
+    org_id: Uuid,
+    window: PurchaseWindow,
+}
+
+fn party(column: &str) -> SimpleExpr {
+    Expr::col((col("parties"), col(column))).into()
+}
+
+fn lower(column: SimpleExpr) -> SimpleExpr {
+    Func::lower(column).into()
+}
+
+fn trimmed_lower(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+impl FieldSql<EngineField> for EngineFields {
+    fn predicate(&self, field: EngineField, test: &Test, calendar: Calendar) -> SimpleExpr {
+        use EngineField::*;
+        let as_is: fn(&str) -> String = |text| text.trim().to_string();
+        let (expr, kind) = match field {
+            Name => (party("sort_name"), ColumnKind::Text(|t| sort_name(t.trim()))),
+            CustomerStatus => (party("customer_status"), ColumnKind::Text(as_is)),
+            CreditBureauStatus => (party("credit_bureau_status"), ColumnKind::Text(as_is)),
+            Sex => (party("sex"), ColumnKind::Text(as_is)),
+            Seller => (party("seller_id"), ColumnKind::Uuid),
+            Profession => (lower(party("profession")), ColumnKind::Text(trimmed_lower)),
+            FootballTeam => (lower(party("football_team")), ColumnKind::Text(trimmed_lower)),
+            Agreement => (lower(party("agreement")), ColumnKind::Text(trimmed_lower)),
+            CreditComplement => (lower(party("credit_complement")), ColumnKind::Text(trimmed_lower)),
+            ShoeSize => (party("shoe_size"), ColumnKind::Number),
+            City => (party("city_key"), ColumnKind::Text(|t| fold(t.trim()))),
+            State => (party("state"), ColumnKind::Text(domain::address::canonical_state)),
+            RevolvingCredit => (party("revolving_credit_limit"), ColumnKind::Number),
+            ConsentSmsWhatsapp | ConsentEmail | ConsentPhone | ConsentLetter => {
+                let wanted = matches!(test, Test::Equals(Value::Bool(true)));
+                let column = party(field.as_str());
+                return if wanted { column.eq(true) } else { column.eq(false) };
+            }
+            PointsBalance => (party("points_balance"), ColumnKind::Number),
+            AvailableCredit => {
+                (Expr::cust("(parties.revolving_credit_limit - parties.open_balance)"), ColumnKind::Number)
+            }
+            Birthday => return month_day_test(party("birth_date"), test),
+            SpouseBirthday => return month_day_test(party("spouse_birth_date"), test),
+            Age => return age_test(test, calendar),
+            DaysOverdue => return days_overdue_test(test, calendar),
+            AverageDelay => return average_delay_test(test),
+            Neighbourhood => {
+                return self.child(
+                    "party_addresses",
+                    lower(child_column("neighbourhood")),
+                    trimmed_lower,
+                    test,
+                    calendar,
+                );
+            }
+            AddressComplement => {
+                return self.child(
+                    "party_addresses",
+                    lower(child_column("complement")),
+                    trimmed_lower,
+                    test,
+                    calendar,
+                );
+            }
+            Carrier => {
+                return self.child(
+                    "party_phones",
+                    lower(child_column("carrier")),
+                    trimmed_lower,
+                    test,
+                    calendar,
+                );
+            }
+            Phone => return self.child("party_phones", child_column("e164"), digits, test, calendar),
+            Email => return self.child("party_emails", child_column("email"), as_is, test, calendar),
+            Tag => return self.child("party_tags", child_column("tag"), |t| fold(t.trim()), test, calendar),
+            PurchaseCount | TotalBought | LargestPurchase | LastPurchase => {
+                return self.purchase_figure(field, test, calendar);
+            }
+            SaleSeller => return self.has_sale(test, |s| s("seller_id"), calendar, true),
+            StoresWithSales => return self.has_sale(test, |s| s("store_id"), calendar, false),
+            StoresWithoutSales => return self.has_sale(test, |s| s("store_id"), calendar, false).not(),
+            ProductGroup => return self.bought_product("group_id", test, calendar),
+            ProductBrand => return self.bought_product("brand_id", test, calendar),
+            ProductLine => return self.bought_product("line_id", test, calendar),
+            LastCall => {
+                let mut calls = self.rows_of("interactions", "i");
+                calls.and_where(Expr::col((col("i"), col("channel"))).eq("call")).and_where(
+                    filter::column_test(
+                        Expr::col((col("i"), col("created_at"))).into(),
+                        ColumnKind::Instant,
+                        test,
+                        calendar,
+                    ),
+                );
+                return Expr::exists(calls);
+            }
+            PointsExpired => {
+                let mut expired = self.rows_of("points_entries", "pe");
+                expired.and_where(Expr::col((col("pe"), col("kind"))).eq("expired")).and_where(
+                    filter::column_test(
+                        Expr::col((col("pe"), col("at"))).into(),
+                        ColumnKind::Instant,
+                        test,
+                        calendar,
+                    ),
+                );
+                return Expr::exists(expired);
+            }
+            PointsToExpire => {
+                let mut expiring = self.rows_of("points_entries", "pe");
+                expiring.and_where(Expr::col((col("pe"), col("remaining"))).gt(0)).and_where(
+                    filter::column_test(
+                        Expr::col((col("pe"), col("expires_on"))).into(),
+                        ColumnKind::Date,
+                        test,
+                        calendar,
+                    ),
+                );
+                return Expr::exists(expiring);
+            }
+        };
+        filter::column_test(expr, kind, test, calendar)
+    }
+}
+
+fn child_column(name: &str) -> SimpleExpr {
+    Expr::col((col("c"), col(name))).into()
+}
+
+fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+impl EngineFields {
+    /// `table AS alias` rows of this party.
+    fn rows_of(&self, table: &str, alias: &str) -> SelectStatement {
+        let mut rows = Query::select();
+        rows.expr(Expr::val(1))
+            .from_as(col(table), col(alias))
+            .and_where(Expr::col((col(alias), col("org_id"))).eq(self.org_id))
+            .and_where(Expr::col((col(alias), col("party_id"))).equals((col("parties"), col("id"))));
+        rows
+    }
+
+    /// Some child row (`table AS c`) whose column passes the test; "is
+    /// empty" asks for no row with a value.
+    fn child(
+        &self,
+        table: &str,
+        column: SimpleExpr,
+        normalise: fn(&str) -> String,
+        test: &Test,
+        calendar: Calendar,
+    ) -> SimpleExpr {
+        let mut rows = self.rows_of(table, "c");
+        match test {
+            Test::IsEmpty(empty) => {
+                rows.and_where(column.is_not_null());
+                let some = Expr::exists(rows);
+                if *empty { some.not() } else { some }
+            }
+            other => {
+                rows.and_where(filter::column_test(column, ColumnKind::Text(normalise), other, calendar));
+                Expr::exists(rows)
+            }
+        }
+    }
+
+    /// The sales the window reads, of this party, not cancelled.
+    fn sales_in(&self, calendar: Calendar, with_stores: bool) -> SelectStatement {
+        let mut sales = self.rows_of("sales", "s");
+        sales.and_where(Expr::col((col("s"), col("cancelled_at"))).is_null());
+        if with_stores && !self.window.stores.is_empty() {
+            sales.and_where(Expr::col((col("s"), col("store_id"))).is_in(self.window.stores.iter().copied()));
+        }
+        let sold = Expr::col((col("s"), col("sold_at")));
+        if let Some(from) = self.window.from {
+            sales.and_where(sold.clone().gte(calendar.start_of(from)));
+        }
+        if let Some(to) = self.window.to {
+            sales.and_where(sold.lt(calendar.start_of(to + Duration::days(1))));
+        }
+        sales
+    }
+
+    /// Count, total, largest or last purchase within the window: the
+    /// figures kept on the party when the window is everything.
+    fn purchase_figure(&self, field: EngineField, test: &Test, calendar: Calendar) -> SimpleExpr {
+        let (kept, aggregate, kind) = match field {
+            EngineField::PurchaseCount => ("purchase_count", "COUNT(*)", ColumnKind::Number),
+            EngineField::TotalBought => ("total_bought", "COALESCE(SUM(s.total), 0)", ColumnKind::Number),
+            EngineField::LargestPurchase => {
+                ("largest_purchase", "COALESCE(MAX(s.total), 0)", ColumnKind::Number)
+            }
+            _ => ("last_purchase_at", "MAX(s.sold_at)", ColumnKind::Instant),
+        };
+        let figure = if self.window.is_everything() {
+            party(kept)
+        } else {
+            let mut sales = self.sales_in(calendar, true);
+            sales.clear_selects();
+            sales.expr(Expr::cust(aggregate));
+            SimpleExpr::SubQuery(None, Box::new(sales.into_sub_query_statement()))
+        };
+        filter::column_test(figure, kind, test, calendar)
+    }
+
+    /// Some sale in the window (of its stores when `with_stores`) whose
+    /// column passes the test.
+    fn has_sale(
+        &self,
+        test: &Test,
+        column: impl Fn(&dyn Fn(&str) -> SimpleExpr) -> SimpleExpr,
+        calendar: Calendar,
+        with_stores: bool,
+    ) -> SimpleExpr {
+        let sale = |name: &str| -> SimpleExpr { Expr::col((col("s"), col(name))).into() };
+        let mut sales = self.sales_in(calendar, with_stores);
+        sales.and_where(filter::column_test(column(&sale), ColumnKind::Uuid, test, calendar));
+        Expr::exists(sales)
+    }
+
+    /// Some item of a sale in the window of a product filed under a group,
+    /// brand or line of that name.
+    fn bought_product(&self, list: &str, test: &Test, calendar: Calendar) -> SimpleExpr {
+        let mut sales = self.sales_in(calendar, true);
+        let mut products = Query::select();
+        products
+            .expr(Expr::val(1))
+            .from_as(col("sale_items"), col("si"))
+            .join_as(
+                sea_query::JoinType::InnerJoin,
+                col("products"),
+                col("pr"),
+                Expr::col((col("pr"), col("id"))).equals((col("si"), col("product_id"))),
+            )
+            .join_as(
+                sea_query::JoinType::InnerJoin,
+                col("catalogue_lists"),
+                col("cl"),
+                Expr::col((col("cl"), col("id"))).equals((col("pr"), col(list))),
+            )
+            .and_where(Expr::col((col("si"), col("sale_id"))).equals((col("s"), col("id"))))
+            .and_where(filter::column_test(
+                Expr::col((col("cl"), col("name"))).into(),
+                ColumnKind::Text(|t| t.trim().to_string()),
+                test,
+                calendar,
+            ));
+        sales.and_where(Expr::exists(products));
+        Expr::exists(sales)
+    }
+
+    /// The party had the operation in the period.
+    fn had(&self, removal: &Removal, calendar: Calendar) -> SimpleExpr {
+        let (table, at, kind_column) = match removal.operation {
+            Operation::Sale => ("sales", "sold_at", None),
+            Operation::Contact => ("interactions", "created_at", Some("channel")),
+            Operation::Message => ("messages", "sent_at", Some("channel")),
+        };
+        let mut rows = self.rows_of(table, "r");
+        if removal.operation == Operation::Sale {
+            rows.and_where(Expr::col((col("r"), col("cancelled_at"))).is_null());
+        }
+        if removal.operation == Operation::Message {
+            rows.and_where(Expr::col((col("r"), col("sent_at"))).is_not_null());
+        }
+        if let (Some(column), Some(kind)) = (kind_column, removal.kind.as_deref()) {
+            rows.and_where(Expr::col((col("r"), col(column))).eq(kind.trim()));
+        }
+        let when = Expr::col((col("r"), col(at)));
+        if let Some(from) = removal.from {
+            rows.and_where(when.clone().gte(calendar.start_of(from)));
+        }
+        if let Some(to) = removal.to {
+            rows.and_where(when.lt(calendar.start_of(to + Duration::days(1))));
+        }
+        Expr::exists(rows)
+    }
+}
+
+/// A birthday between two days of the year (`MM-DD`), across the year's end
+/// when the first comes after the second. The date's text is `YYYY-MM-DD`
+/// on both databases.
+fn month_day_test(column: SimpleExpr, test: &Test) -> SimpleExpr {
+    let as_text = Func::cast_as(column.clone(), col("TEXT"));
+    let month_day = SimpleExpr::from(Func::cust(col("SUBSTR")).arg(as_text).arg(6).arg(5));
+    let text = |value: &Option<Value>| value.as_ref().and_then(Value::as_text).map(str::to_string);
+    match test {
+        Test::Equals(Value::Text(day)) => month_day.eq(day.clone()),
+        Test::In(days) => month_day.is_in(days.iter().filter_map(Value::as_text).map(str::to_string)),
+        Test::Range { from, to } => match (text(from), text(to)) {
+            (Some(from), Some(to)) if from > to => month_day.clone().gte(from).or(month_day.lte(to)),
+            (Some(from), Some(to)) => month_day.clone().gte(from).and(month_day.lte(to)),
+            (Some(from), None) => month_day.gte(from),
+            (None, Some(to)) => month_day.lte(to),
+            (None, None) => column.is_not_null(),
+        },
+        Test::IsEmpty(true) => column.is_null(),
+        Test::IsEmpty(false) => column.is_not_null(),
+        _ => Expr::val(1).eq(0),
+    }
+}
+
+/// Ages in whole years on the organisation's day, as birth dates.
+fn age_test(test: &Test, calendar: Calendar) -> SimpleExpr {
+    let born = party("birth_date");
+    let years_ago = |years: i64| {
+        u32::try_from(years)
+            .ok()
+            .and_then(|y| calendar.today.checked_sub_months(Months::new(y.saturating_mul(12))))
+    };
+    // Aged at least `n`: born on or before today n years ago; at most `n`:
+    // born after today n + 1 years ago.
+    let at_least = |n: i64| years_ago(n).map_or_else(|| Expr::val(1).eq(0), |day| born.clone().lte(day));
+    let at_most =
+        |n: i64| years_ago(n + 1).map_or_else(|| born.clone().is_not_null(), |day| born.clone().gt(day));
+    match test {
+        Test::Equals(Value::Number(n)) => at_least(*n).and(at_most(*n)),
+        Test::Range { from, to } => {
+            let number = |v: &Option<Value>| match v {
+                Some(Value::Number(n)) => Some(*n),
+                _ => None,
+            };
+            let lower = number(from).map(at_least);
+            let upper = number(to).map(at_most);
+            match (lower, upper) {
+                (Some(l), Some(u)) => l.and(u),
+                (Some(one), None) | (None, Some(one)) => one,
+                (None, None) => born.is_not_null(),
+            }
+        }
+        Test::IsEmpty(true) => born.is_null(),
+        Test::IsEmpty(false) => born.is_not_null(),
+        _ => Expr::val(1).eq(0),
+    }
+}
+
+/// Days since the oldest open installment fell due (0 with none overdue).
+fn days_overdue_test(test: &Test, calendar: Calendar) -> SimpleExpr {
+    let due = party("oldest_open_due");
+    // At least `n` days late: due on or before today − n (none late is 0 days).
+    let at_least = |n: i64| {
+        let day = calendar.today - Duration::days(n);
+        if n <= 0 { Expr::val(1).eq(1) } else { due.clone().lte(day) }
+    };
+    let at_most = |n: i64| {
+        if n < 0 {
+            return Expr::val(1).eq(0);
+        }
+        let day = calendar.today - Duration::days(n);
+        due.clone().is_null().or(due.clone().gte(day))
+    };
+    number_range(test, at_least, at_most)
+}
+
+/// The average delay of paid installments in days (0 with none paid),
+/// compared without dividing: total delay against n × paid installments.
+fn average_delay_test(test: &Test) -> SimpleExpr {
+    let at_least = |n: i64| {
+        party("delay_days_total").gte(Expr::val(n).mul(party("paid_installments"))).and(if n > 0 {
+            party("paid_installments").gt(0)
+        } else {
+            Expr::val(1).eq(1)
+        })
+    };
+    let at_most = |n: i64| party("delay_days_total").lte(Expr::val(n).mul(party("paid_installments")));
+    number_range(test, at_least, at_most)
+}
+
+fn number_range(
+    test: &Test,
+    at_least: impl Fn(i64) -> SimpleExpr,
+    at_most: impl Fn(i64) -> SimpleExpr,
+) -> SimpleExpr {
+    let number = |v: &Option<Value>| match v {
+        Some(Value::Number(n)) => Some(*n),
+        _ => None,
+    };
+    match test {
+        Test::Equals(Value::Number(n)) => at_least(*n).and(at_most(*n)),
+        Test::Range { from, to } => match (number(from).map(&at_least), number(to).map(&at_most)) {
+            (Some(l), Some(u)) => l.and(u),
+            (Some(one), None) | (None, Some(one)) => one,
+            (None, None) => Expr::val(1).eq(1),
+        },
+        _ => Expr::val(1).eq(0),
+    }
+}
