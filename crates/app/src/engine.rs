@@ -4,7 +4,7 @@
 use crate::{Actor, AppError, Engine};
 use chrono::{DateTime, NaiveDate, Utc};
 use db::filter::Calendar;
-use db::repo::engine::{self as repo, EngineCount, EngineQuery, EngineRow};
+use db::repo::engine::{self as repo, EngineQuery, EngineRow};
 use domain::access::Permission;
 use domain::engine::{EngineSort, Segment};
 use domain::money::Money;
@@ -13,6 +13,29 @@ use serde::Serialize;
 
 /// One page of the result grid holds this many customers.
 pub const RESULT_PAGE_SIZE: u32 = 50;
+
+/// How many customers a segment selects, and how many of them allow
+/// each channel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct EngineCount {
+    pub total: i64,
+    pub sms_whatsapp: i64,
+    pub email: i64,
+    pub phone: i64,
+    pub letter: i64,
+}
+
+impl From<repo::EngineCount> for EngineCount {
+    fn from(row: repo::EngineCount) -> EngineCount {
+        EngineCount {
+            total: row.total,
+            sms_whatsapp: row.sms_whatsapp,
+            email: row.email,
+            phone: row.phone,
+            letter: row.letter,
+        }
+    }
+}
 
 /// A customer the segment found, as the grid shows it.
 #[derive(Clone, Debug, Serialize)]
@@ -102,7 +125,7 @@ impl Engine<'_> {
     #[tracing::instrument(skip_all)]
     pub async fn count(&self, actor: &Actor, segment: &Segment) -> Result<EngineCount, AppError> {
         let query = self.query(actor, segment)?;
-        Ok(repo::count(&self.db, &query).await?)
+        Ok(repo::count(&self.db, &query).await?.into())
     }
 
     /// A page of the customers found, sorted as asked, with the count.
@@ -124,7 +147,7 @@ impl Engine<'_> {
         rows.truncate(RESULT_PAGE_SIZE as usize);
         let today = query.calendar.today;
         Ok(EngineResults {
-            count,
+            count: count.into(),
             lines: rows.into_iter().map(|row| EngineLine::of(row, today)).collect(),
             page,
             has_next,

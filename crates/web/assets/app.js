@@ -163,6 +163,26 @@
   });
 })();
 
+// Rows worked by the keyboard (the engine's grid, as in SetaERP): the
+// space bar checks the focused row, arrows move between rows, Enter
+// opens the row's customer.
+(function () {
+  document.addEventListener("keydown", function (event) {
+    var row = event.target;
+    if (!row.matches || !row.matches("table[data-row-keys] tbody tr")) return;
+    if (event.key === " ") {
+      var box = row.querySelector('input[name="item"]');
+      if (box) { event.preventDefault(); box.click(); }
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      var next = event.key === "ArrowDown" ? row.nextElementSibling : row.previousElementSibling;
+      if (next) { event.preventDefault(); next.focus(); }
+    } else if (event.key === "Enter") {
+      var link = row.querySelector("a[href]");
+      if (link) { event.preventDefault(); link.click(); }
+    }
+  });
+})();
+
 // Toasts leave by themselves after a while, but not while the pointer or
 // the keyboard is on them; × closes one at once.
 (function () {

@@ -1483,3 +1483,81 @@ error-reminder-no-channel = Choose at least one channel.
 timeline-bonus-returned = Bonus given back by the cancelled purchase
 timeline-bonus-lost = Bonus earned on the cancelled purchase, lost
 reminder-sent-through = By { $channel }
+
+# Relationship engine (seed 004)
+nav-engine = Relationship engine
+engine-title = Relationship engine
+engine-intro = Choose the filters: the count changes with every change. Search shows the customers found.
+engine-filters = Relationship engine filters
+engine-search = Search
+engine-clear = Clear filters
+engine-found = Customers found
+engine-empty = Set the filters and press Search to see the customers.
+engine-none = No customer matches these filters.
+engine-checked = Checked customers
+engine-keys-hint = Space checks the row, ↑ ↓ move between rows, Enter opens the customer.
+engine-count = { $count ->
+    [0] No customers
+    [one] { $count } customer
+   *[other] { $count } customers
+}
+engine-count-channels = Customers who allowed each channel
+engine-from = from
+engine-to = to
+engine-column-name = Customer
+engine-column-phones = Phones
+engine-column-last-contact = Last contact
+engine-column-days-overdue = Days overdue
+engine-column-points = Points
+engine-column-total-bought = Total bought
+engine-column-last-purchase = Last purchase
+engine-group-customer = Customer
+engine-group-consents = Customer allowed
+engine-group-purchases = Purchase behaviour
+engine-group-finances = Payment behaviour
+engine-group-loyalty = Loyalty card
+engine-group-remove = Remove from the result
+engine-group-records = Records
+engine-name = Customer (name contains)
+engine-neighbourhood = Neighbourhood
+engine-city = City
+engine-state = State
+engine-address-complement = Address complement
+engine-birthday = Birthday (day/month)
+engine-age = Age
+engine-phone = Phone containing
+engine-has-email = E-mail
+engine-has-email-yes = Has an e-mail
+engine-has-email-no = No e-mail
+engine-stores-analysed = Stores analysed (empty = all)
+engine-period = Purchase period
+engine-last-purchase = Last purchase (second date only = not bought since)
+engine-purchase-count = Number of purchases
+engine-total-bought = Total bought
+engine-largest-purchase = Largest purchase
+engine-sale-seller = Seller of the sale
+engine-product-group = Group
+engine-product-brand = Brand
+engine-product-line = Line
+engine-stores-with-sales = Stores with sales
+engine-stores-without-sales = Stores without sales
+engine-available-credit = Available credit
+engine-days-overdue = Days overdue (at most)
+engine-average-delay = Average delay in days (at most)
+engine-last-call = Last call
+engine-points = Points balance
+engine-points-expired = Points expired on
+engine-points-to-expire = Points expiring on
+engine-remove-operation = Operation
+engine-remove-kind = Channel
+engine-remove-period = Date of the operation
+engine-operation-sale = Sale
+engine-operation-contact = Interaction
+engine-operation-message = Message sent
+engine-limit = Number of customers in the result
+error-engine-limit = Enter 1 to 1,000,000 customers.
+error-engine-financial = Credit amount filters need access to financial figures.
+error-engine-operation-invalid = Unknown operation.
+error-month-day-invalid = Use day/month, for example 25/12.
+error-phone-digits = Enter the phone's digits.
+error-period-reversed = The end date comes before the start date.

@@ -1486,3 +1486,81 @@ error-reminder-no-channel = Escolha ao menos um canal.
 timeline-bonus-returned = Bônus devolvido pelo cancelamento da compra
 timeline-bonus-lost = Bônus ganho na compra cancelada, perdido
 reminder-sent-through = Por { $channel }
+
+# Motor de relacionamento (seed 004)
+nav-engine = Motor de relacionamento
+engine-title = Motor de relacionamento
+engine-intro = Escolha os filtros: a contagem muda a cada alteração. Pesquisar mostra os clientes encontrados.
+engine-filters = Filtros do motor de relacionamento
+engine-search = Pesquisar
+engine-clear = Limpar filtros
+engine-found = Clientes encontrados
+engine-empty = Defina os filtros e clique em Pesquisar para ver os clientes.
+engine-none = Nenhum cliente atende a estes filtros.
+engine-checked = Clientes marcados
+engine-keys-hint = Espaço marca a linha, ↑ ↓ mudam de linha, Enter abre o cliente.
+engine-count = { $count ->
+    [0] Nenhum cliente
+    [one] { $count } cliente
+   *[other] { $count } clientes
+}
+engine-count-channels = Clientes que autorizaram cada canal
+engine-from = de
+engine-to = até
+engine-column-name = Cliente
+engine-column-phones = Telefones
+engine-column-last-contact = Último contato
+engine-column-days-overdue = Dias de atraso
+engine-column-points = Pontos
+engine-column-total-bought = Total comprado
+engine-column-last-purchase = Última compra
+engine-group-customer = Cliente
+engine-group-consents = Cliente autorizou enviar
+engine-group-purchases = Comportamento de compra
+engine-group-finances = Comportamento financeiro
+engine-group-loyalty = Cartão fidelidade
+engine-group-remove = Remover do resultado filtrado
+engine-group-records = Registros
+engine-name = Cliente (nome contém)
+engine-neighbourhood = Bairro
+engine-city = Cidade
+engine-state = UF
+engine-address-complement = Complemento
+engine-birthday = Aniversário (dia/mês)
+engine-age = Idade
+engine-phone = Telefone que contenha
+engine-has-email = E-mail
+engine-has-email-yes = Com e-mail
+engine-has-email-no = Sem e-mail
+engine-stores-analysed = Empresas analisadas (vazio = todas)
+engine-period = Período de compra
+engine-last-purchase = Última compra (só a segunda data = não compra desde)
+engine-purchase-count = Nº de compras
+engine-total-bought = Total comprado (R$)
+engine-largest-purchase = Maior compra (R$)
+engine-sale-seller = Vendedor da venda
+engine-product-group = Grupo
+engine-product-brand = Marca
+engine-product-line = Linha
+engine-stores-with-sales = Empresas com vendas
+engine-stores-without-sales = Empresas sem vendas
+engine-available-credit = Limite de crédito disponível (R$)
+engine-days-overdue = Dias de atraso (no máximo)
+engine-average-delay = Média de atraso em dias (no máximo)
+engine-last-call = Última ligação
+engine-points = Saldo de pontos
+engine-points-expired = Pontos expirados em
+engine-points-to-expire = Pontos a expirar em
+engine-remove-operation = Operação
+engine-remove-kind = Canal
+engine-remove-period = Data da ocorrência
+engine-operation-sale = Venda
+engine-operation-contact = Atendimento
+engine-operation-message = Mensagem enviada
+engine-limit = Nº de clientes na pesquisa
+error-engine-limit = Informe de 1 a 1.000.000 clientes.
+error-engine-financial = Filtros de valores de crédito exigem acesso aos dados financeiros.
+error-engine-operation-invalid = Operação desconhecida.
+error-month-day-invalid = Use dia/mês, por exemplo 25/12.
+error-phone-digits = Informe os dígitos do telefone.
+error-period-reversed = A data final vem antes da inicial.

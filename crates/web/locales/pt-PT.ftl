@@ -1486,3 +1486,81 @@ error-reminder-no-channel = Escolha pelo menos um canal.
 timeline-bonus-returned = Bónus devolvido pela anulação da compra
 timeline-bonus-lost = Bónus ganho na compra anulada, perdido
 reminder-sent-through = Por { $channel }
+
+# Motor de relacionamento (seed 004)
+nav-engine = Motor de relacionamento
+engine-title = Motor de relacionamento
+engine-intro = Escolha os filtros: a contagem muda a cada alteração. Pesquisar mostra os clientes encontrados.
+engine-filters = Filtros do motor de relacionamento
+engine-search = Pesquisar
+engine-clear = Limpar filtros
+engine-found = Clientes encontrados
+engine-empty = Defina os filtros e carregue em Pesquisar para ver os clientes.
+engine-none = Nenhum cliente corresponde a estes filtros.
+engine-checked = Clientes marcados
+engine-keys-hint = Espaço marca a linha, ↑ ↓ mudam de linha, Enter abre o cliente.
+engine-count = { $count ->
+    [0] Nenhum cliente
+    [one] { $count } cliente
+   *[other] { $count } clientes
+}
+engine-count-channels = Clientes que autorizaram cada canal
+engine-from = de
+engine-to = até
+engine-column-name = Cliente
+engine-column-phones = Telefones
+engine-column-last-contact = Último contacto
+engine-column-days-overdue = Dias de atraso
+engine-column-points = Pontos
+engine-column-total-bought = Total comprado
+engine-column-last-purchase = Última compra
+engine-group-customer = Cliente
+engine-group-consents = O cliente autorizou o envio
+engine-group-purchases = Comportamento de compra
+engine-group-finances = Comportamento financeiro
+engine-group-loyalty = Cartão de fidelização
+engine-group-remove = Remover do resultado filtrado
+engine-group-records = Registos
+engine-name = Cliente (o nome contém)
+engine-neighbourhood = Bairro / freguesia
+engine-city = Localidade
+engine-state = Distrito
+engine-address-complement = Complemento
+engine-birthday = Aniversário (dia/mês)
+engine-age = Idade
+engine-phone = Telefone que contenha
+engine-has-email = E-mail
+engine-has-email-yes = Com e-mail
+engine-has-email-no = Sem e-mail
+engine-stores-analysed = Lojas analisadas (vazio = todas)
+engine-period = Período de compra
+engine-last-purchase = Última compra (só a segunda data = não compra desde)
+engine-purchase-count = N.º de compras
+engine-total-bought = Total comprado
+engine-largest-purchase = Maior compra
+engine-sale-seller = Vendedor da venda
+engine-product-group = Grupo
+engine-product-brand = Marca
+engine-product-line = Linha
+engine-stores-with-sales = Lojas com vendas
+engine-stores-without-sales = Lojas sem vendas
+engine-available-credit = Crédito disponível
+engine-days-overdue = Dias de atraso (no máximo)
+engine-average-delay = Média de atraso em dias (no máximo)
+engine-last-call = Última chamada
+engine-points = Saldo de pontos
+engine-points-expired = Pontos expirados em
+engine-points-to-expire = Pontos a expirar em
+engine-remove-operation = Operação
+engine-remove-kind = Canal
+engine-remove-period = Data da ocorrência
+engine-operation-sale = Venda
+engine-operation-contact = Atendimento
+engine-operation-message = Mensagem enviada
+engine-limit = N.º de clientes na pesquisa
+error-engine-limit = Indique de 1 a 1.000.000 clientes.
+error-engine-financial = Os filtros de valores de crédito exigem acesso aos dados financeiros.
+error-engine-operation-invalid = Operação desconhecida.
+error-month-day-invalid = Use dia/mês, por exemplo 25/12.
+error-phone-digits = Indique os dígitos do telefone.
+error-period-reversed = A data final vem antes da inicial.

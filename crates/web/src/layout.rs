@@ -27,6 +27,8 @@ pub struct Shell {
 pub struct ShellUser {
     pub name: String,
     pub is_admin: bool,
+    /// May open the relationship engine.
+    pub can_engine: bool,
     /// Set while an administrator views the app as this user.
     pub viewed_by: Option<String>,
 }
@@ -74,6 +76,7 @@ impl Shell {
             user: user.map(|actor| ShellUser {
                 name: actor.display_name.clone(),
                 is_admin: actor.is_admin(),
+                can_engine: actor.can(domain::access::Permission::RelationshipEngine),
                 viewed_by: actor.viewing_as.clone(),
             }),
             active,

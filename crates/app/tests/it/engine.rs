@@ -6,10 +6,9 @@
 //! the sorted grid, and who may ask.
 use crate::access::user_with;
 use crate::app_with_admin_on;
-use app::engine::GridView;
+use app::engine::{EngineCount, GridView};
 use app::parties::PartyInput;
 use app::{Actor, App, AppError, Clock, Settings};
-use db::repo::engine::EngineCount;
 use domain::catalogue::{ProductDraft, StoreDraft};
 use domain::engine::{EngineField, EngineSort, Operation, PurchaseWindow, Removal, Segment};
 use domain::filter::{Filter, Test, Value};

@@ -4,6 +4,7 @@ mod access;
 mod agenda;
 mod audit;
 mod catalogue;
+mod engine;
 mod interactions;
 mod jobs;
 mod list_views;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .merge(interactions::routes())
         .merge(agenda::routes())
         .merge(work_queue::routes())
+        .merge(engine::routes())
         .merge(list_views::routes())
         .merge(messages::routes())
         .merge(webhooks::routes())
@@ -64,7 +66,7 @@ pub fn routes() -> Router<AppState> {
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     tags((name = "system"), (name = "account"), (name = "users"), (name = "audit"), (name = "parties"), (name = "access"),
-        (name = "profile"), (name = "agenda"), (name = "work"), (name = "messages"), (name = "sales")),
+        (name = "profile"), (name = "agenda"), (name = "work"), (name = "engine"), (name = "messages"), (name = "sales")),
 )]
 pub struct ApiDoc;
 
@@ -94,6 +96,7 @@ pub fn openapi_document() -> String {
         interactions::Doc::openapi(),
         agenda::Doc::openapi(),
         work_queue::Doc::openapi(),
+        engine::Doc::openapi(),
         list_views::Doc::openapi(),
         messages::Doc::openapi(),
         webhooks::Doc::openapi(),

@@ -7,6 +7,7 @@ mod agenda_settings;
 mod catalogue;
 mod components;
 mod customers;
+mod engine;
 mod home;
 mod interactions;
 mod jobs;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .merge(agenda_settings::routes())
         .merge(settings::routes())
         .merge(work_queue::routes())
+        .merge(engine::routes())
         .merge(messages::routes())
         .merge(webhooks::routes())
         .merge(jobs::routes())

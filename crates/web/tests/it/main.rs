@@ -9,6 +9,7 @@ mod catalogue;
 mod concurrency;
 mod customers;
 mod edges;
+mod engine;
 mod forms;
 mod home;
 mod messages;

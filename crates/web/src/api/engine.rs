@@ -1,0 +1,196 @@
+//! The relationship engine over the API: a segment's count (and per
+//! consent channel) and its customers, sorted and paged.
+use super::responses::{Forbidden, Invalid};
+use crate::AppState;
+use crate::error::ApiResult;
+use crate::extract::{Api, ApiJson, Query};
+use app::engine::{EngineCount, EngineLine, GridView};
+use axum::Router;
+use axum::response::Json;
+use axum::routing;
+use chrono::{DateTime, Utc};
+use domain::ValidationErrors;
+use domain::engine::{EngineField, EngineSort, PurchaseWindow, Removal, Segment};
+use domain::filter::Filter;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/engine/count", routing::post(count))
+        .route("/engine/results", routing::post(results))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(count, results))]
+pub struct Doc;
+
+/// How many customers the segment selects, and how many of them allow
+/// each channel. Needs the relationship engine's right; counts only the
+/// customers the caller's access reaches.
+#[utoipa::path(post, path = "/api/v1/engine/count", tag = "engine", security(("bearer" = [])),
+    request_body = SegmentBody, responses((status = 200, body = Counts), Invalid, Forbidden))]
+pub async fn count(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<SegmentBody>,
+) -> ApiResult<Json<Counts>> {
+    let segment = body.segment()?;
+    Ok(Json(state.app.engine().count(&actor, &segment).await?.into()))
+}
+
+/// The customers the segment selects, 50 a page, sorted by `sort`
+/// (customers without a value last), with the count.
+#[utoipa::path(post, path = "/api/v1/engine/results", tag = "engine", security(("bearer" = [])),
+    params(GridQuery), request_body = SegmentBody,
+    responses((status = 200, body = Results), Invalid, Forbidden))]
+pub async fn results(
+    Api { state, actor }: Api,
+    Query(query): Query<GridQuery>,
+    ApiJson(body): ApiJson<SegmentBody>,
+) -> ApiResult<Json<Results>> {
+    let segment = body.segment()?;
+    let view = GridView {
+        sort: query.sort.unwrap_or(EngineSort::Name),
+        descending: query.desc.unwrap_or(false),
+        page: query.page.unwrap_or(1),
+    };
+    let found = state.app.engine().results(&actor, &segment, view).await?;
+    Ok(Json(Results {
+        count: found.count.into(),
+        customers: found.lines.into_iter().map(Into::into).collect(),
+        page: found.page,
+        has_next: found.has_next,
+    }))
+}
+
+// The public JSON of this capability.
+
+/// A question to the engine.
+#[derive(Deserialize, ToSchema)]
+pub struct SegmentBody {
+    /// The purchases the purchase clauses read: stores (none: all) and period.
+    #[serde(default)]
+    pub window: PurchaseWindow,
+    /// The clauses, as a tree: `{"all": […]}`, `{"any": […]}`, `{"not": …}`
+    /// over `{"field": "<field>", "<test>": …}` with the tests `equals`,
+    /// `in`, `range` (`{"from", "to"}`), `contains`, `prefix`, `is_empty`
+    /// and `relative` (days from today). Fields: `name`, `customer_status`,
+    /// `credit_bureau_status`, `seller`, `profession`, `football_team`,
+    /// `shoe_size`, `sex`, `neighbourhood`, `city`, `state`,
+    /// `address_complement`, `birthday` and `spouse_birthday` (`MM-DD`,
+    /// a range may cross the year's end), `age`, `carrier`, `phone`
+    /// (digits it contains), `email` (`is_empty`), `agreement`,
+    /// `credit_complement`, `revolving_credit` (cents), `tag`,
+    /// `consent_sms_whatsapp`, `consent_email`, `consent_phone`,
+    /// `consent_letter` (`equals: true`), within the window:
+    /// `purchase_count`, `total_bought`, `largest_purchase` (cents),
+    /// `last_purchase` (a range with only `to` is "has not bought since"),
+    /// `sale_seller`, `product_group`, `product_brand`, `product_line`
+    /// (names), `stores_with_sales`, `stores_without_sales` (store ids,
+    /// within the period); `available_credit` (cents), `days_overdue`,
+    /// `average_delay` (days), `last_call`, `points_balance`,
+    /// `points_expired`, `points_to_expire` (dates).
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    pub filter: Option<serde_json::Value>,
+    /// Leave out customers who had an operation in a period.
+    #[serde(default)]
+    pub remove: Vec<Removal>,
+    /// At most this many customers, the first by name (1 to 1,000,000).
+    #[schema(minimum = 1, maximum = 1000000)]
+    pub limit: Option<u32>,
+}
+
+impl SegmentBody {
+    fn segment(self) -> Result<Segment, ValidationErrors> {
+        let filter = match self.filter {
+            None => Filter::all(Vec::new()),
+            Some(tree) => serde_json::from_value::<Filter<EngineField>>(tree)
+                .map_err(|_| ValidationErrors::single("filter", "error-filter-invalid"))?,
+        };
+        Ok(Segment { window: self.window, filter, remove: self.remove, limit: self.limit })
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GridQuery {
+    /// `name` (default), `last_contact`, `days_overdue`, `points`,
+    /// `total_bought` or `last_purchase`.
+    pub sort: Option<EngineSort>,
+    /// Descending.
+    pub desc: Option<bool>,
+    /// 1 (default) and on.
+    #[param(minimum = 1, maximum = 10000)]
+    pub page: Option<u32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Counts {
+    pub total: i64,
+    pub sms_whatsapp: i64,
+    pub email: i64,
+    pub phone: i64,
+    pub letter: i64,
+}
+
+impl From<EngineCount> for Counts {
+    fn from(count: EngineCount) -> Counts {
+        Counts {
+            total: count.total,
+            sms_whatsapp: count.sms_whatsapp,
+            email: count.email,
+            phone: count.phone,
+            letter: count.letter,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Results {
+    pub count: Counts,
+    pub customers: Vec<FoundCustomer>,
+    pub page: u32,
+    pub has_next: bool,
+}
+
+/// A customer found, with what the grid shows of him.
+#[derive(Serialize, ToSchema)]
+pub struct FoundCustomer {
+    pub id: Uuid,
+    pub version: i64,
+    pub name: String,
+    /// The first two, in E.164.
+    pub phones: Vec<String>,
+    pub last_contact: Option<DateTime<Utc>>,
+    pub days_overdue: i64,
+    pub points: i64,
+    /// Cents, all time.
+    pub total_bought: i64,
+    pub last_purchase: Option<DateTime<Utc>>,
+    pub consent_sms_whatsapp: bool,
+    pub consent_email: bool,
+    pub consent_phone: bool,
+    pub consent_letter: bool,
+}
+
+impl From<EngineLine> for FoundCustomer {
+    fn from(line: EngineLine) -> FoundCustomer {
+        FoundCustomer {
+            id: line.id.0,
+            version: line.version,
+            name: line.name,
+            phones: line.phones,
+            last_contact: line.last_contact,
+            days_overdue: line.days_overdue,
+            points: line.points,
+            total_bought: line.total_bought.0,
+            last_purchase: line.last_purchase,
+            consent_sms_whatsapp: line.consent_sms_whatsapp,
+            consent_email: line.consent_email,
+            consent_phone: line.consent_phone,
+            consent_letter: line.consent_letter,
+        }
+    }
+}
