@@ -83,6 +83,8 @@ pub struct App {
     /// Rung when this process queues a job, so its worker need not wait
     /// for the next poll.
     jobs_waiting: std::sync::Arc<tokio::sync::Notify>,
+    /// The relationship engine's in-memory index, per organisation.
+    engine_indexes: std::sync::Arc<engine::Indexes>,
 }
 
 impl App {
@@ -101,6 +103,7 @@ impl App {
             mailer: messaging::Mailer::default(),
             http: reqwest::Client::new(),
             jobs_waiting: std::sync::Arc::new(tokio::sync::Notify::new()),
+            engine_indexes: std::sync::Arc::new(engine::Indexes::default()),
         }
     }
 

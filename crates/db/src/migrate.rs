@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(28, "0028", "bonus"),
     migration!(29, "0029", "reminder_channels"),
     migration!(30, "0030", "telemarketing_engine"),
+    migration!(31, "0031", "events_by_time"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

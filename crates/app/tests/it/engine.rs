@@ -305,3 +305,329 @@ async fn only_those_with_the_right_ask_within_their_reach(t: TestDb) {
 }
 
 db_test!(only_those_with_the_right_ask_within_their_reach);
+
+/// A random world of customers, sales (some cancelled, some on credit and
+/// overdue) and the catalogue's lists, then random segments: the index
+/// and the SQL compiler select the same customers, and still do after
+/// sales, a new customer and an archived one move under a built index.
+async fn the_index_and_sql_agree_on_random_segments(t: TestDb) {
+    use rand::{Rng, SeedableRng};
+    let w = world(&t).await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20261204);
+    for (code, group, brand) in
+        [("BOTA", "Calçados", "Bical"), ("MEIA", "Vestuário", "Lupo"), ("BONE", "", "Lupo")]
+    {
+        let product = ProductDraft {
+            code: code.into(),
+            name: code.into(),
+            price: "99,90".into(),
+            group: group.into(),
+            brand: brand.into(),
+            active: true,
+            ..Default::default()
+        };
+        w.app.catalogue().create_product(&w.admin, &product).await.expect("product");
+    }
+    let products = ["PNEU", "CAMISA", "BOTA", "MEIA", "BONE"];
+    let states = ["SP", "RJ", "MG"];
+    let mut parties = Vec::new();
+    for n in 0..36 {
+        let birth = rng.gen_bool(0.8).then(|| {
+            format!("{}-{:02}-{:02}", rng.gen_range(1950..2008), rng.gen_range(1..=12), rng.gen_range(1..=28))
+        });
+        let consents: Vec<String> = ["sms_whatsapp", "email", "phone", "letter"]
+            .iter()
+            .filter(|_| rng.gen_bool(0.5))
+            .map(|c| c.to_string())
+            .collect();
+        let draft = PartyDraft {
+            full_name: format!("Cliente {:02} {}", n, ["Silva", "Souza", "Lima"][n % 3]),
+            birth_date: birth.unwrap_or_default(),
+            shoe_size: if rng.gen_bool(0.6) { rng.gen_range(34..45).to_string() } else { String::new() },
+            sex: ["f", "m", ""][rng.gen_range(0..3)].into(),
+            revolving_credit_limit: if rng.gen_bool(0.5) {
+                format!("{},00", rng.gen_range(0..3000))
+            } else {
+                String::new()
+            },
+            emails: if rng.gen_bool(0.5) { vec![format!("c{n}@loja.test")] } else { Vec::new() },
+            tags: if rng.gen_bool(0.4) { vec!["vip".into()] } else { Vec::new() },
+            address: AddressDraft {
+                street: "Rua B".into(),
+                number: "2".into(),
+                city: ["Campinas", "Santos", "Niterói"][rng.gen_range(0..3)].into(),
+                state: states[rng.gen_range(0..3)].into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let party = PartyId(
+            w.app
+                .parties()
+                .create_party(&w.admin, PartyInput { draft, consents })
+                .await
+                .expect("party")
+                .party
+                .id,
+        );
+        for _ in 0..rng.gen_range(0..5) {
+            let credit = rng.gen_bool(0.3);
+            let sale = SaleDraft {
+                store: ["01", "02", "03"][rng.gen_range(0..3)].into(),
+                sold_at: format!(
+                    "{}-{:02}-{:02}T{:02}:30",
+                    rng.gen_range(2025..2027),
+                    rng.gen_range(1..=11),
+                    rng.gen_range(1..=28),
+                    rng.gen_range(8..20)
+                ),
+                items: (0..rng.gen_range(1..3))
+                    .map(|_| SaleItemDraft {
+                        product: products[rng.gen_range(0..products.len())].into(),
+                        quantity: rng.gen_range(1..4).to_string(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                payment: if credit { "store_credit".into() } else { "cash".into() },
+                installments: if credit { "3".into() } else { String::new() },
+                ..Default::default()
+            };
+            let recorded = w.app.sales().record_sale(&w.admin, party, &sale).await.expect("sale");
+            if rng.gen_bool(0.15) {
+                w.app
+                    .sales()
+                    .cancel_sale(&w.admin, domain::SaleId(recorded.id), recorded.version, "teste")
+                    .await
+                    .expect("cancel");
+            }
+        }
+        parties.push(party);
+    }
+    w.app.engine().build_index(&w.admin).await.expect("index");
+
+    let mut segments = Vec::new();
+    for _ in 0..160 {
+        segments.push(random_segment(&mut rng, &w.stores));
+    }
+    let mut nonempty = 0;
+    for segment in &segments {
+        let sql = w.app.engine().count_from_sql(&w.admin, segment).await.expect("sql");
+        let indexed =
+            w.app.engine().count_from_index(&w.admin, segment).await.expect("index").expect("answered");
+        assert_eq!(indexed, sql, "{}", serde_json::to_string(segment).unwrap_or_default());
+        nonempty += usize::from(sql.total > 0 && sql.total < 36);
+    }
+    assert!(nonempty > 40, "the segments select something, not everything: {nonempty}");
+
+    // Movements under the built index: a sale, a new customer, an archive.
+    let sale = SaleDraft {
+        store: "02".into(),
+        sold_at: "2026-12-02T10:00".into(),
+        items: vec![SaleItemDraft { product: "BOTA".into(), quantity: "5".into(), ..Default::default() }],
+        payment: "cash".into(),
+        ..Default::default()
+    };
+    w.app.sales().record_sale(&w.admin, parties[0], &sale).await.expect("sale");
+    let newcomer = PartyDraft {
+        full_name: "Recém Chegada".into(),
+        address: AddressDraft {
+            street: "Rua C".into(),
+            number: "3".into(),
+            city: "Santos".into(),
+            state: "SP".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    w.app
+        .parties()
+        .create_party(&w.admin, PartyInput { draft: newcomer, consents: vec!["email".into()] })
+        .await
+        .expect("party");
+    let archived = w.app.parties().get_party(&w.admin, parties[1]).await.expect("party");
+    w.app.parties().archive_party(&w.admin, parties[1], archived.version, true).await.expect("archive");
+    for segment in segments.iter().take(60) {
+        let sql = w.app.engine().count_from_sql(&w.admin, segment).await.expect("sql");
+        let indexed =
+            w.app.engine().count_from_index(&w.admin, segment).await.expect("index").expect("answered");
+        assert_eq!(
+            indexed,
+            sql,
+            "after the movements: {}",
+            serde_json::to_string(segment).unwrap_or_default()
+        );
+    }
+}
+
+db_test!(the_index_and_sql_agree_on_random_segments);
+
+fn random_segment(rng: &mut rand::rngs::StdRng, stores: &[Uuid]) -> Segment {
+    use rand::Rng;
+    let day = |rng: &mut rand::rngs::StdRng| {
+        chrono::NaiveDate::from_ymd_opt(
+            rng.gen_range(2025..2027),
+            rng.gen_range(1..=12),
+            rng.gen_range(1..=28),
+        )
+        .expect("day")
+    };
+    let mut segment = Segment { filter: random_tree(rng, stores, 0), ..Default::default() };
+    if rng.gen_bool(0.4) {
+        segment.window = PurchaseWindow {
+            stores: stores.iter().copied().filter(|_| rng.gen_bool(0.4)).collect(),
+            from: rng.gen_bool(0.5).then(|| day(rng)),
+            to: None,
+        };
+        if rng.gen_bool(0.5) {
+            segment.window.to =
+                segment.window.from.map(|from| from + chrono::Duration::days(rng.gen_range(0..400)));
+        }
+    }
+    if rng.gen_bool(0.15) {
+        let from = day(rng);
+        segment.remove.push(Removal {
+            operation: Operation::Sale,
+            kind: None,
+            from: Some(from),
+            to: Some(from + chrono::Duration::days(rng.gen_range(0..300))),
+        });
+    }
+    if rng.gen_bool(0.15) {
+        segment.limit = Some(rng.gen_range(1..20));
+    }
+    segment
+}
+
+fn random_tree(rng: &mut rand::rngs::StdRng, stores: &[Uuid], depth: usize) -> Filter<EngineField> {
+    use rand::Rng;
+    if depth < 2 && rng.gen_bool(0.35) {
+        let branches = (0..rng.gen_range(1..4)).map(|_| random_tree(rng, stores, depth + 1)).collect();
+        return match rng.gen_range(0..3) {
+            0 => Filter::All { all: branches },
+            1 => Filter::Any { any: branches },
+            _ => Filter::Not { not: Box::new(random_tree(rng, stores, depth + 1)) },
+        };
+    }
+    random_clause(rng, stores)
+}
+
+fn random_clause(rng: &mut rand::rngs::StdRng, stores: &[Uuid]) -> Filter<EngineField> {
+    use EngineField::*;
+    use rand::Rng;
+    let n = |rng: &mut rand::rngs::StdRng, low: i64, high: i64| Value::Number(rng.gen_range(low..high));
+    let opt = |rng: &mut rand::rngs::StdRng, v: Value| rng.gen_bool(0.7).then_some(v);
+    let date = |rng: &mut rand::rngs::StdRng| {
+        Value::text(format!(
+            "{}-{:02}-{:02}",
+            rng.gen_range(2025..2027),
+            rng.gen_range(1..=12),
+            rng.gen_range(1..=28)
+        ))
+    };
+    let store =
+        |rng: &mut rand::rngs::StdRng| Value::text(stores[rng.gen_range(0..stores.len())].to_string());
+    let number_range = |rng: &mut rand::rngs::StdRng, low: i64, high: i64| {
+        let (low_end, high_end) = (n(rng, low, high), n(rng, low, high));
+        let from = opt(rng, low_end);
+        let to = if from.is_none() { Some(high_end) } else { opt(rng, high_end) };
+        Test::Range { from, to }
+    };
+    let (field, test) = match rng.gen_range(0..22) {
+        0 => (State, Test::Equals(Value::text(["SP", "RJ", "MG"][rng.gen_range(0..3)]))),
+        1 => (City, Test::In(vec![Value::text("Campinas"), Value::text("niteroi")])),
+        2 => (Name, Test::Contains(["silva", "Souza", "cliente 1"][rng.gen_range(0..3)].into())),
+        3 => (
+            Sex,
+            if rng.gen_bool(0.5) { Test::Equals(Value::text("f")) } else { Test::IsEmpty(rng.gen_bool(0.5)) },
+        ),
+        4 => (
+            ShoeSize,
+            if rng.gen_bool(0.8) { number_range(rng, 33, 46) } else { Test::IsEmpty(rng.gen_bool(0.5)) },
+        ),
+        5 => (Age, if rng.gen_bool(0.8) { number_range(rng, 15, 80) } else { Test::Equals(n(rng, 18, 70)) }),
+        6 => {
+            let (from, to) = (
+                format!("{:02}-{:02}", rng.gen_range(1..=12), rng.gen_range(1..=28)),
+                format!("{:02}-{:02}", rng.gen_range(1..=12), rng.gen_range(1..=28)),
+            );
+            (Birthday, Test::Range { from: Some(Value::text(from)), to: opt(rng, Value::text(to)) })
+        }
+        7 => (
+            [ConsentSmsWhatsapp, ConsentEmail, ConsentPhone, ConsentLetter][rng.gen_range(0..4)],
+            Test::Equals(Value::Bool(rng.gen_bool(0.7))),
+        ),
+        8 => (Email, Test::IsEmpty(rng.gen_bool(0.5))),
+        9 => (
+            Tag,
+            if rng.gen_bool(0.7) {
+                Test::Equals(Value::text("VIP"))
+            } else {
+                Test::IsEmpty(rng.gen_bool(0.5))
+            },
+        ),
+        10 => (RevolvingCredit, number_range(rng, 0, 300_000)),
+        11 => (AvailableCredit, number_range(rng, -100_000, 300_000)),
+        12 => (DaysOverdue, number_range(rng, 0, 400)),
+        13 => (AverageDelay, number_range(rng, 0, 30)),
+        14 => (PurchaseCount, number_range(rng, 0, 5)),
+        15 => (TotalBought, number_range(rng, 0, 200_000)),
+        16 => (LargestPurchase, number_range(rng, 0, 150_000)),
+        17 => (
+            LastPurchase,
+            match rng.gen_range(0..3) {
+                0 => Test::Range { from: None, to: Some(date(rng)) },
+                1 => {
+                    let (from, to) = (date(rng), date(rng));
+                    Test::Range { from: Some(from), to: opt(rng, to) }
+                }
+                _ => Test::IsEmpty(rng.gen_bool(0.5)),
+            },
+        ),
+        18 => (
+            [StoresWithSales, StoresWithoutSales][rng.gen_range(0..2)],
+            Test::In(vec![store(rng), store(rng)]),
+        ),
+        19 => (
+            [ProductGroup, ProductBrand][rng.gen_range(0..2)],
+            Test::Equals(Value::text(
+                ["Peças", "Vestuário", "Calçados", "Lupo", "Bical"][rng.gen_range(0..5)],
+            )),
+        ),
+        20 => (PointsBalance, number_range(rng, 0, 500)),
+        _ => (CustomerStatus, Test::Equals(Value::text("active"))),
+    };
+    Filter::is(field, test)
+}
+
+/// Two instances over one database: a sale recorded on one is counted by
+/// the other's index at its next count.
+async fn a_sale_on_one_instance_counts_on_another(t: TestDb) {
+    let w = world(&t).await;
+    let ids = customers(&w).await;
+    let other = App::with_clock(t.db.clone(), Settings::default(), Clock::fixed(w.app.now()));
+    let login = app::auth::LoginInput {
+        email: "admin@loja.test",
+        password: crate::PASSWORD,
+        ip: None,
+        user_agent: None,
+    };
+    let other_admin = other.auth().login(login).await.expect("login").actor;
+    other.engine().build_index(&other_admin).await.expect("index");
+    let bought_tyres = segment(vec![clause(EngineField::ProductGroup, Test::Equals(Value::text("Peças")))]);
+    let before =
+        other.engine().count_from_index(&other_admin, &bought_tyres).await.expect("count").expect("indexed");
+    assert_eq!(before.total, 2, "Ana and Bruno");
+    let sale = SaleDraft {
+        store: "03".into(),
+        sold_at: "2026-12-03T09:00".into(),
+        items: vec![SaleItemDraft { product: "PNEU".into(), quantity: "2".into(), ..Default::default() }],
+        payment: "cash".into(),
+        ..Default::default()
+    };
+    w.app.sales().record_sale(&w.admin, ids[2], &sale).await.expect("Carla buys tyres");
+    let after =
+        other.engine().count_from_index(&other_admin, &bought_tyres).await.expect("count").expect("indexed");
+    assert_eq!(after.total, 3, "the other instance counts Carla's sale");
+}
+
+db_test!(a_sale_on_one_instance_counts_on_another);

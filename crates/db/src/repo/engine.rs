@@ -554,3 +554,219 @@ fn number_range(
         _ => Expr::val(1).eq(0),
     }
 }
+
+// What the in-memory engine is built from: every live customer's figures,
+// tags, sales and the catalogue lists of what each sale held — all of an
+// organisation, or only the parties named (to bring them up to date).
+
+/// A live customer's columns as the engine keeps them.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IndexedCustomer {
+    pub id: Uuid,
+    pub sort_name: String,
+    pub customer_status: Option<String>,
+    pub credit_bureau_status: Option<String>,
+    pub seller_id: Option<Uuid>,
+    pub branch_id: Option<Uuid>,
+    pub sex: Option<String>,
+    pub city_key: String,
+    pub state: String,
+    pub shoe_size: Option<i64>,
+    pub birth_date: Option<NaiveDate>,
+    pub spouse_birth_date: Option<NaiveDate>,
+    pub revolving_credit_limit: Option<i64>,
+    pub open_balance: i64,
+    pub oldest_open_due: Option<NaiveDate>,
+    pub paid_installments: i64,
+    pub delay_days_total: i64,
+    pub points_balance: i64,
+    pub consent_sms_whatsapp: bool,
+    pub consent_email: bool,
+    pub consent_phone: bool,
+    pub consent_letter: bool,
+    pub purchase_count: i64,
+    pub total_bought: i64,
+    pub largest_purchase: i64,
+    pub last_purchase_at: Option<DateTime<Utc>>,
+    pub has_email: bool,
+}
+
+/// A sale the engine counts (not cancelled), in the order of its party's history.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IndexedSale {
+    pub party_id: Uuid,
+    pub id: Uuid,
+    pub store_id: Uuid,
+    pub seller_id: Option<Uuid>,
+    pub sold_at: DateTime<Utc>,
+    pub total: i64,
+}
+
+/// An item of a counted sale: the lists its product is filed under.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IndexedItem {
+    pub sale_id: Uuid,
+    pub group_id: Option<Uuid>,
+    pub brand_id: Option<Uuid>,
+    pub line_id: Option<Uuid>,
+}
+
+/// How many ids one `IN (…)` names when parties are read again.
+const IDS_PER_QUERY: usize = 500;
+
+fn only(select: &mut SelectStatement, column: (&str, &str), parties: Option<&[Uuid]>) {
+    if let Some(parties) = parties {
+        select.and_where(Expr::col((col(column.0), col(column.1))).is_in(parties.iter().copied()));
+    }
+}
+
+/// The rows of a statement over all parties, or over the named ones a
+/// few hundred at a time.
+async fn in_chunks<T>(
+    db: &Db,
+    parties: Option<&[Uuid]>,
+    statement: impl Fn(Option<&[Uuid]>) -> SelectStatement,
+) -> Result<Vec<T>, DbError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    match parties {
+        None => fetch_all(db, &statement(None)).await,
+        Some(parties) => {
+            let mut all = Vec::new();
+            for chunk in parties.chunks(IDS_PER_QUERY) {
+                all.extend(fetch_all(db, &statement(Some(chunk))).await?);
+            }
+            Ok(all)
+        }
+    }
+}
+
+/// The live customers (all, or those of `parties` still live).
+pub async fn indexed_customers(
+    db: &Db,
+    org_id: domain::OrgId,
+    parties: Option<&[Uuid]>,
+) -> Result<Vec<IndexedCustomer>, DbError> {
+    in_chunks(db, parties, |parties| {
+        let mut select = Query::select();
+        select
+            .expr(Expr::cust(
+                "p.id, p.sort_name, p.customer_status, p.credit_bureau_status, p.seller_id, p.branch_id, p.sex, \
+                 p.city_key, p.state, p.shoe_size, p.birth_date, p.spouse_birth_date, p.revolving_credit_limit, \
+                 p.open_balance, p.oldest_open_due, p.paid_installments, p.delay_days_total, p.points_balance, \
+                 p.consent_sms_whatsapp, p.consent_email, p.consent_phone, p.consent_letter, p.purchase_count, \
+                 p.total_bought, p.largest_purchase, p.last_purchase_at, \
+                 EXISTS (SELECT 1 FROM party_emails e WHERE e.party_id = p.id) AS has_email",
+            ))
+            .from_as(col("parties"), col("p"))
+            .and_where(Expr::col((col("p"), col("org_id"))).eq(org_id.0))
+            .and_where(Expr::col((col("p"), col("merged_into"))).is_null())
+            .and_where(Expr::col((col("p"), col("archived_at"))).is_null());
+        only(&mut select, ("p", "id"), parties);
+        select
+    })
+    .await
+}
+
+/// Each customer's tags, as stored (folded).
+pub async fn indexed_tags(
+    db: &Db,
+    org_id: domain::OrgId,
+    parties: Option<&[Uuid]>,
+) -> Result<Vec<(Uuid, String)>, DbError> {
+    in_chunks(db, parties, |parties| {
+        let mut select = Query::select();
+        select
+            .columns([(col("t"), col("party_id")), (col("t"), col("tag"))])
+            .from_as(col("party_tags"), col("t"))
+            .and_where(Expr::col((col("t"), col("org_id"))).eq(org_id.0));
+        only(&mut select, ("t", "party_id"), parties);
+        select
+    })
+    .await
+}
+
+fn counted_sales(org_id: domain::OrgId) -> SelectStatement {
+    let mut select = Query::select();
+    select
+        .from_as(col("sales"), col("s"))
+        .and_where(Expr::col((col("s"), col("org_id"))).eq(org_id.0))
+        .and_where(Expr::col((col("s"), col("cancelled_at"))).is_null())
+        .order_by((col("s"), col("party_id")), Order::Asc)
+        .order_by((col("s"), col("sold_at")), Order::Asc)
+        .order_by((col("s"), col("id")), Order::Asc);
+    select
+}
+
+/// The counted sales, each party's in the order they were made.
+pub async fn indexed_sales(
+    db: &Db,
+    org_id: domain::OrgId,
+    parties: Option<&[Uuid]>,
+) -> Result<Vec<IndexedSale>, DbError> {
+    in_chunks(db, parties, |parties| {
+        let mut select = counted_sales(org_id);
+        select.expr(Expr::cust("s.party_id, s.id, s.store_id, s.seller_id, s.sold_at, s.total"));
+        only(&mut select, ("s", "party_id"), parties);
+        select
+    })
+    .await
+}
+
+/// The items of the counted sales, in the order of [`indexed_sales`].
+pub async fn indexed_items(
+    db: &Db,
+    org_id: domain::OrgId,
+    parties: Option<&[Uuid]>,
+) -> Result<Vec<IndexedItem>, DbError> {
+    in_chunks(db, parties, |parties| {
+        let mut select = counted_sales(org_id);
+        select
+            .expr(Expr::cust("s.id AS sale_id, pr.group_id, pr.brand_id, pr.line_id"))
+            .join_as(
+                sea_query::JoinType::InnerJoin,
+                col("sale_items"),
+                col("si"),
+                Expr::col((col("si"), col("sale_id"))).equals((col("s"), col("id"))),
+            )
+            .join_as(
+                sea_query::JoinType::InnerJoin,
+                col("products"),
+                col("pr"),
+                Expr::col((col("pr"), col("id"))).equals((col("si"), col("product_id"))),
+            );
+        only(&mut select, ("s", "party_id"), parties);
+        select
+    })
+    .await
+}
+
+/// The organisation's catalogue lists: id, kind (`group`, `brand`, `line`) and name.
+pub async fn catalogue_lists(db: &Db, org_id: domain::OrgId) -> Result<Vec<(Uuid, String, String)>, DbError> {
+    let mut select = Query::select();
+    select
+        .columns([col("id"), col("kind"), col("name")])
+        .from(col("catalogue_lists"))
+        .and_where(Expr::col(col("org_id")).eq(org_id.0));
+    fetch_all(db, &select).await
+}
+
+/// The events stamped at or after `since` (every movement leaves one in
+/// its party's history, in its own transaction): id, party and when.
+pub async fn moved_since(
+    db: &Db,
+    org_id: domain::OrgId,
+    since: DateTime<Utc>,
+) -> Result<Vec<(Uuid, Uuid, DateTime<Utc>)>, DbError> {
+    let mut select = Query::select();
+    select
+        .columns([col("id"), col("party_id"), col("at")])
+        .from(col("party_events"))
+        .and_where(Expr::col(col("org_id")).eq(org_id.0))
+        .and_where(Expr::col(col("at")).gte(since));
+    fetch_all(db, &select).await
+}

@@ -1,6 +1,12 @@
 //! Motor de relacionamento (seed 004): a segment's count, its count per
 //! consent channel, and its result grid, for those with the engine's
 //! right, within their reach.
+mod index;
+mod keeper;
+
+pub use index::NotIndexed;
+pub use keeper::Indexes;
+
 use crate::{Actor, AppError, Engine};
 use chrono::{DateTime, NaiveDate, Utc};
 use db::filter::Calendar;
@@ -9,6 +15,8 @@ use domain::access::Permission;
 use domain::engine::{EngineSort, Segment};
 use domain::money::Money;
 use domain::{PartyId, ValidationErrors};
+use index::EngineIndex;
+use keeper::Slot;
 use serde::Serialize;
 
 /// One page of the result grid holds this many customers.
@@ -121,11 +129,74 @@ impl Engine<'_> {
         })
     }
 
-    /// How many customers the segment selects, and per consent channel.
+    /// How many customers the segment selects, and per consent channel:
+    /// from the organisation's index when it is built and keeps every
+    /// clause asked, otherwise from SQL.
     #[tracing::instrument(skip_all)]
     pub async fn count(&self, actor: &Actor, segment: &Segment) -> Result<EngineCount, AppError> {
         let query = self.query(actor, segment)?;
+        if let Some(count) = self.count_in_index(&query).await? {
+            return Ok(count);
+        }
         Ok(repo::count(&self.db, &query).await?.into())
+    }
+
+    /// The count from SQL alone: the export path, and what the index is
+    /// checked against.
+    pub async fn count_from_sql(&self, actor: &Actor, segment: &Segment) -> Result<EngineCount, AppError> {
+        let query = self.query(actor, segment)?;
+        Ok(repo::count(&self.db, &query).await?.into())
+    }
+
+    /// The count from the index alone, once built ([`Engine::build_index`]);
+    /// `None` while it is not, or when a clause is one it does not keep.
+    pub async fn count_from_index(
+        &self,
+        actor: &Actor,
+        segment: &Segment,
+    ) -> Result<Option<EngineCount>, AppError> {
+        let query = self.query(actor, segment)?;
+        self.count_in_index(&query).await
+    }
+
+    /// Builds the organisation's index now, rather than in the background
+    /// at the first count.
+    pub async fn build_index(&self, actor: &Actor) -> Result<(), AppError> {
+        actor.require(Permission::RelationshipEngine)?;
+        Ok(self.engine_indexes.build_now(&self.db, actor.org_id, actor.time_zone, self.now()).await?)
+    }
+
+    async fn count_in_index(&self, query: &EngineQuery) -> Result<Option<EngineCount>, AppError> {
+        if EngineIndex::answers(&query.segment).is_err() {
+            return Ok(None);
+        }
+        let org = query.scope.org_id;
+        let zone = query.calendar.zone;
+        let Some(mut slot) = self.engine_indexes.current(&self.db, org, zone, self.now()).await? else {
+            return Ok(None);
+        };
+        let Slot::Ready(ready) = &mut *slot else {
+            return Ok(None);
+        };
+        ready.trim_cache();
+        let chosen = match ready.index.select(
+            &query.segment,
+            query.scope.reach,
+            query.calendar.today,
+            &mut ready.cache,
+        ) {
+            Ok(chosen) => chosen,
+            Err(NotIndexed(_)) => return Ok(None),
+        };
+        let [sms_whatsapp, email, phone, letter] = ready.index.channels(&chosen);
+        let whole = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        Ok(Some(EngineCount {
+            total: whole(chosen.len()),
+            sms_whatsapp: whole(sms_whatsapp),
+            email: whole(email),
+            phone: whole(phone),
+            letter: whole(letter),
+        }))
     }
 
     /// A page of the customers found, sorted as asked, with the count.
@@ -139,15 +210,15 @@ impl Engine<'_> {
         let query = self.query(actor, segment)?;
         let page = domain::page::page_number(Some(view.page))?;
         let offset = u64::from(page - 1) * u64::from(RESULT_PAGE_SIZE);
-        let (count, mut rows) = tokio::try_join!(
-            repo::count(&self.db, &query),
-            repo::page(&self.db, &query, view.sort, view.descending, offset, u64::from(RESULT_PAGE_SIZE) + 1),
-        )?;
+        let (count, mut rows) = tokio::try_join!(self.count(actor, segment), async {
+            let limit = u64::from(RESULT_PAGE_SIZE) + 1;
+            Ok(repo::page(&self.db, &query, view.sort, view.descending, offset, limit).await?)
+        },)?;
         let has_next = rows.len() > RESULT_PAGE_SIZE as usize;
         rows.truncate(RESULT_PAGE_SIZE as usize);
         let today = query.calendar.today;
         Ok(EngineResults {
-            count: count.into(),
+            count,
             lines: rows.into_iter().map(|row| EngineLine::of(row, today)).collect(),
             page,
             has_next,

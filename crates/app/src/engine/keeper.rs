@@ -1,0 +1,167 @@
+//! Keeps one in-memory index per organisation: built in the background
+//! the first time it is asked for (the SQL path answers meanwhile), and
+//! brought up to date before each answer from the parties that moved
+//! since — every movement leaves an event in its party's history, in the
+//! same transaction, so several instances over one PostgreSQL each stay
+//! current.
+use super::index::{ClauseCache, EngineIndex};
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use db::Db;
+use db::repo::engine as repo;
+use domain::OrgId;
+use std::collections::HashMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Events are stamped when their transaction starts: a transaction that
+/// commits later than this after it started could be missed once (and is
+/// caught at the next build).
+const COMMIT_MARGIN: i64 = 60;
+
+/// A clause cache larger than this is emptied.
+const MOST_CACHED_CLAUSES: usize = 512;
+
+/// Every organisation's index, shared by the use cases of one process.
+#[derive(Default)]
+pub struct Indexes {
+    slots: std::sync::Mutex<HashMap<OrgId, Arc<tokio::sync::Mutex<Slot>>>>,
+}
+
+pub enum Slot {
+    Building,
+    Ready(Box<Ready>),
+    Failed,
+}
+
+pub struct Ready {
+    pub index: EngineIndex,
+    pub cache: ClauseCache,
+    /// The latest event already read.
+    seen: DateTime<Utc>,
+    /// Events within the margin already applied, so a quiet minute costs
+    /// one small query and keeps the clause cache.
+    applied: HashMap<Uuid, DateTime<Utc>>,
+}
+
+impl Indexes {
+    fn slot(&self, org: OrgId) -> Option<Arc<tokio::sync::Mutex<Slot>>> {
+        self.slots.lock().ok()?.get(&org).cloned()
+    }
+
+    /// The organisation's index, current as of `now`, when it is built;
+    /// otherwise a build starts in the background and none is answered.
+    pub async fn current(
+        &self,
+        db: &Db,
+        org: OrgId,
+        zone: Tz,
+        now: DateTime<Utc>,
+    ) -> Result<Option<tokio::sync::OwnedMutexGuard<Slot>>, db::DbError> {
+        let Some(slot) = self.slot(org) else {
+            self.start_building(db.clone(), org, zone, now);
+            return Ok(None);
+        };
+        let mut guard = slot.lock_owned().await;
+        match &mut *guard {
+            Slot::Ready(ready) => {
+                catch_up(db, org, ready).await?;
+                Ok(Some(guard))
+            }
+            Slot::Building => Ok(None),
+            Slot::Failed => {
+                drop(guard);
+                if let Ok(mut slots) = self.slots.lock() {
+                    slots.remove(&org);
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    fn start_building(&self, db: Db, org: OrgId, zone: Tz, now: DateTime<Utc>) {
+        let slot = Arc::new(tokio::sync::Mutex::new(Slot::Building));
+        match self.slots.lock() {
+            Ok(mut slots) if !slots.contains_key(&org) => {
+                slots.insert(org, slot.clone());
+            }
+            _ => return,
+        }
+        tokio::spawn(async move {
+            let built = build(&db, org, zone, now).await;
+            let mut guard = slot.lock().await;
+            *guard = match built {
+                Ok(ready) => Slot::Ready(Box::new(ready)),
+                Err(error) => {
+                    tracing::error!(target: "app", %error, "the relationship engine's index was not built");
+                    Slot::Failed
+                }
+            };
+        });
+    }
+
+    /// Builds the organisation's index now and keeps it (tests, benchmarks,
+    /// and a process that wants it ready before serving).
+    pub async fn build_now(
+        &self,
+        db: &Db,
+        org: OrgId,
+        zone: Tz,
+        now: DateTime<Utc>,
+    ) -> Result<(), db::DbError> {
+        let ready = build(db, org, zone, now).await?;
+        let slot = Arc::new(tokio::sync::Mutex::new(Slot::Ready(Box::new(ready))));
+        if let Ok(mut slots) = self.slots.lock() {
+            slots.insert(org, slot);
+        }
+        Ok(())
+    }
+}
+
+async fn build(db: &Db, org: OrgId, zone: Tz, now: DateTime<Utc>) -> Result<Ready, db::DbError> {
+    let started = std::time::Instant::now();
+    let (lists, customers, tags, sales, items) = tokio::try_join!(
+        repo::catalogue_lists(db, org),
+        repo::indexed_customers(db, org, None),
+        repo::indexed_tags(db, org, None),
+        repo::indexed_sales(db, org, None),
+        repo::indexed_items(db, org, None),
+    )?;
+    let index = EngineIndex::build(zone, lists, customers, tags, sales, items);
+    tracing::info!(target: "app", customers = index.customers(), sales = index.sales(),
+        ms = started.elapsed().as_millis() as u64, "relationship engine index built");
+    Ok(Ready { index, cache: ClauseCache::default(), seen: now, applied: Default::default() })
+}
+
+/// Reads again the parties that moved since the index last looked.
+async fn catch_up(db: &Db, org: OrgId, ready: &mut Ready) -> Result<(), db::DbError> {
+    let since = ready.seen - Duration::seconds(COMMIT_MARGIN);
+    let moved = repo::moved_since(db, org, since).await?;
+    ready.applied.retain(|_, at| *at >= since);
+    let new: Vec<(Uuid, Uuid, DateTime<Utc>)> =
+        moved.into_iter().filter(|(event, _, _)| !ready.applied.contains_key(event)).collect();
+    if new.is_empty() {
+        return Ok(());
+    }
+    let latest = new.iter().map(|(_, _, at)| *at).max().unwrap_or(ready.seen);
+    ready.applied.extend(new.iter().map(|(event, _, at)| (*event, *at)));
+    let mut parties: Vec<Uuid> = new.into_iter().map(|(_, party, _)| party).collect();
+    parties.sort_unstable();
+    parties.dedup();
+    let (customers, tags, sales, items) = tokio::try_join!(
+        repo::indexed_customers(db, org, Some(&parties)),
+        repo::indexed_tags(db, org, Some(&parties)),
+        repo::indexed_sales(db, org, Some(&parties)),
+        repo::indexed_items(db, org, Some(&parties)),
+    )?;
+    ready.index.refresh(&parties, customers, tags, sales, items);
+    ready.cache = ClauseCache::default();
+    ready.seen = ready.seen.max(latest);
+    Ok(())
+}
+
+impl Ready {
+    pub fn trim_cache(&mut self) {
+        self.cache.trim(MOST_CACHED_CLAUSES);
+    }
+}
