@@ -8,7 +8,7 @@
 //! to the server's acceptance. The process's resident memory is sampled
 //! before, during and after. Run with `cargo bench -p vinculo --bench outbox`.
 mod support;
-use support::{database, percentile, signed_in_admin};
+use support::{admin_of, database, percentile};
 
 use app::messaging::EmailContent;
 use app::parties::PartyInput;
@@ -57,7 +57,7 @@ async fn main() {
     let (db, _dir) = database("outbox_bench").await;
     let backend = format!("{:?}", db.backend());
     let app = Arc::new(App::new(db, Settings::default()));
-    let admin = signed_in_admin(&app).await;
+    let admin = admin_of(&app, "Bench").await;
     let settings = domain::message::SmtpSettings::parse(
         "127.0.0.1",
         &smtp.port.to_string(),

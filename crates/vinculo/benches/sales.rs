@@ -9,7 +9,7 @@
 //! the bulk endpoint alone (to profile it), `VINCULO_BENCH_BULK_SIZE` sets
 //! its batches' size (1,000; the endpoint takes up to 5,000).
 mod support;
-use support::{database, percentile, signed_in_admin};
+use support::{admin_of, database, percentile};
 
 use app::parties::PartyInput;
 use app::sales::BulkSale;
@@ -56,7 +56,7 @@ async fn main() {
     let (db, _dir) = database("sales_bench").await;
     let backend = format!("{:?}", db.backend());
     let app = App::new(db, Settings::default());
-    let admin = signed_in_admin(&app).await;
+    let admin = admin_of(&app, "Bench").await;
     for n in 1..=3 {
         let store = StoreDraft { code: format!("0{n}"), name: format!("Loja {n}"), cnpj: String::new() };
         app.catalogue().create_store(&admin, &store).await.expect("store");

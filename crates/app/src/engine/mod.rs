@@ -159,6 +159,17 @@ impl Engine<'_> {
         self.count_in_index(&query).await
     }
 
+    /// The count from the index without the clauses it has cached: what
+    /// the first look at a new segment costs (benchmarks).
+    pub async fn count_from_index_cold(
+        &self,
+        actor: &Actor,
+        segment: &Segment,
+    ) -> Result<Option<EngineCount>, AppError> {
+        let query = self.query(actor, segment)?;
+        self.count_with(&query, false).await
+    }
+
     /// Builds the organisation's index now, rather than in the background
     /// at the first count.
     pub async fn build_index(&self, actor: &Actor) -> Result<(), AppError> {
@@ -167,6 +178,10 @@ impl Engine<'_> {
     }
 
     async fn count_in_index(&self, query: &EngineQuery) -> Result<Option<EngineCount>, AppError> {
+        self.count_with(query, true).await
+    }
+
+    async fn count_with(&self, query: &EngineQuery, cached: bool) -> Result<Option<EngineCount>, AppError> {
         if EngineIndex::answers(&query.segment).is_err() {
             return Ok(None);
         }
@@ -179,12 +194,10 @@ impl Engine<'_> {
             return Ok(None);
         };
         ready.trim_cache();
-        let chosen = match ready.index.select(
-            &query.segment,
-            query.scope.reach,
-            query.calendar.today,
-            &mut ready.cache,
-        ) {
+        let mut throwaway = index::ClauseCache::default();
+        let cache = if cached { &mut ready.cache } else { &mut throwaway };
+        let chosen = match ready.index.select(&query.segment, query.scope.reach, query.calendar.today, cache)
+        {
             Ok(chosen) => chosen,
             Err(NotIndexed(_)) => return Ok(None),
         };

@@ -30,9 +30,10 @@ pub async fn database(schema: &str) -> (db::Db, Option<tempfile::TempDir>) {
     (db, Some(dir))
 }
 
-/// An administrator created by the operator, signed in: the actor the
-/// bench's use cases run as.
-pub async fn signed_in_admin(app: &app::App) -> app::Actor {
+/// The bench's administrator in an organisation, signed in: the actor the
+/// bench's use cases run as (the organisation is created by name when
+/// missing; the user is already there on a second run over one database).
+pub async fn admin_of(app: &app::App, organisation: &str) -> app::Actor {
     let admin_input = app::users::NewUserInput {
         email: "bench@loja.test".into(),
         display_name: "Bench".into(),
@@ -40,7 +41,9 @@ pub async fn signed_in_admin(app: &app::App) -> app::Actor {
         role: "admin".into(),
         ..Default::default()
     };
-    app.setup().operator_create_user("Bench", admin_input).await.expect("admin");
+    if let Err(error) = app.setup().operator_create_user(organisation, admin_input).await {
+        assert!(matches!(error, app::AppError::Taken(_)), "admin: {error:?}");
+    }
     let login = app::auth::LoginInput {
         email: "bench@loja.test",
         password: "senha-do-benchmark",
