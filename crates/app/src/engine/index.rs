@@ -9,7 +9,7 @@ use chrono::{Datelike, Duration, Months, NaiveDate};
 use chrono_tz::Tz;
 use db::repo::engine::{IndexedCustomer, IndexedItem, IndexedSale};
 use domain::access::Reach;
-use domain::engine::{EngineField, Operation, PurchaseWindow, Segment};
+use domain::engine::{EngineField, EngineSort, Operation, PurchaseWindow, Segment};
 use domain::filter::{Filter, Test, Value};
 use roaring::RoaringBitmap;
 use std::collections::HashMap;
@@ -31,10 +31,6 @@ impl Symbols {
         self.texts.push(text.into());
         self.ids.insert(text.into(), id);
         id
-    }
-
-    fn text(&self, id: u32) -> &str {
-        &self.texts[id as usize]
     }
 }
 
@@ -61,6 +57,9 @@ struct Customer {
     points: i64,
     consents: [bool; 4],
     has_email: bool,
+    /// The kept figures the grid sorts by, as SQL reads them.
+    total_bought: i64,
+    last_purchase_at: Option<chrono::DateTime<chrono::Utc>>,
     tags: Box<[u32]>,
     /// Where its sales are in the fact columns.
     facts: std::ops::Range<u32>,
@@ -88,6 +87,8 @@ pub struct NotIndexed(pub &'static str);
 pub struct EngineIndex {
     zone: Tz,
     customers: Vec<Customer>,
+    /// The customers still live, as a set.
+    alive: RoaringBitmap,
     by_id: HashMap<Uuid, u32>,
     symbols: Symbols,
     facts: Facts,
@@ -140,6 +141,7 @@ impl EngineIndex {
         let mut index = EngineIndex {
             zone,
             customers: Vec::with_capacity(customers.len()),
+            alive: RoaringBitmap::new(),
             by_id: HashMap::with_capacity(customers.len()),
             symbols: Symbols::default(),
             facts: Facts::default(),
@@ -177,6 +179,7 @@ impl EngineIndex {
             if let Some(&at) = self.by_id.get(id) {
                 let customer = &mut self.customers[at as usize];
                 customer.alive = false;
+                self.alive.remove(at);
                 self.stale_facts += customer.facts.len();
                 customer.facts = 0..0;
             }
@@ -238,6 +241,8 @@ impl EngineIndex {
                     row.consent_letter,
                 ],
                 has_email: row.has_email,
+                total_bought: row.total_bought,
+                last_purchase_at: row.last_purchase_at,
                 tags: tags_of.remove(&row.id).unwrap_or_default().into_boxed_slice(),
                 facts: 0..0,
             };
@@ -254,6 +259,7 @@ impl EngineIndex {
                 }
             };
             at_of.insert(row.id, at);
+            self.alive.insert(at);
         }
         // Items come in the order of the sales: walk both together.
         let mut items = items.into_iter().peekable();
@@ -355,6 +361,9 @@ impl EngineIndex {
 
     /// The customers within the reach: alive, and the branch's or the seller's.
     fn reached(&self, reach: Reach) -> RoaringBitmap {
+        if reach == Reach::Everything {
+            return self.alive.clone();
+        }
         self.customers
             .iter()
             .enumerate()
@@ -429,9 +438,57 @@ impl EngineIndex {
         counts
     }
 
-    /// The ids of the chosen.
-    pub fn ids(&self, chosen: &RoaringBitmap) -> Vec<Uuid> {
-        chosen.iter().map(|at| self.customers[at as usize].id).collect()
+    /// The ids of the chosen on one page of the grid, sorted as the SQL
+    /// sorts it (customers without the value last, then by name and id);
+    /// `None` for a column the index does not keep (the last contact).
+    pub fn page(
+        &self,
+        chosen: &RoaringBitmap,
+        sort: EngineSort,
+        descending: bool,
+        offset: usize,
+        limit: usize,
+    ) -> Option<Vec<Uuid>> {
+        use std::cmp::Ordering;
+        let directed = |order: Ordering| if descending { order.reverse() } else { order };
+        let by_name =
+            |a: &Customer, b: &Customer| directed(a.sort_name.cmp(&b.sort_name).then(a.id.cmp(&b.id)));
+        fn none_last<T: Ord>(a: &Option<T>, b: &Option<T>, order: impl Fn(&T, &T) -> Ordering) -> Ordering {
+            match (a, b) {
+                (Some(a), Some(b)) => order(a, b),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            }
+        }
+        let compare = |a: &u32, b: &u32| {
+            let (a, b) = (&self.customers[*a as usize], &self.customers[*b as usize]);
+            let first = match sort {
+                EngineSort::Name => Ordering::Equal,
+                // The oldest due date first is the longest overdue first.
+                EngineSort::DaysOverdue => {
+                    none_last(&a.oldest_open_due, &b.oldest_open_due, |x, y| directed(x.cmp(y).reverse()))
+                }
+                EngineSort::Points => directed(a.points.cmp(&b.points)),
+                EngineSort::TotalBought => directed(a.total_bought.cmp(&b.total_bought)),
+                EngineSort::LastPurchase => {
+                    none_last(&a.last_purchase_at, &b.last_purchase_at, |x, y| directed(x.cmp(y)))
+                }
+                EngineSort::LastContact => Ordering::Equal,
+            };
+            first.then_with(|| by_name(a, b))
+        };
+        if sort == EngineSort::LastContact {
+            return None;
+        }
+        let mut all: Vec<u32> = chosen.iter().collect();
+        let end = (offset + limit).min(all.len());
+        if end < all.len() {
+            all.select_nth_unstable_by(end, compare);
+            all.truncate(end);
+        }
+        all.sort_unstable_by(compare);
+        Some(all.into_iter().skip(offset).map(|at| self.customers[at as usize].id).collect())
     }
 
     fn tree(
@@ -462,7 +519,7 @@ impl EngineIndex {
                 if let Some(answer) = cache.clauses.get(&key) {
                     return answer.clone();
                 }
-                let answer = self.clause(predicate.field, &predicate.test, window, today);
+                let answer = self.clause(predicate.field, &predicate.test, window, today, cache);
                 cache.clauses.insert(key, answer.clone());
                 answer
             }
@@ -470,7 +527,7 @@ impl EngineIndex {
     }
 
     fn everyone(&self) -> RoaringBitmap {
-        self.customers.iter().enumerate().filter(|(_, c)| c.alive).map(|(at, _)| at as u32).collect()
+        self.alive.clone()
     }
 
     fn sales_of(&self, at: u32) -> impl Iterator<Item = usize> + '_ {
@@ -478,25 +535,96 @@ impl EngineIndex {
         (range.start as usize)..(range.end as usize)
     }
 
-    /// One clause over every live customer.
-    fn clause(&self, field: EngineField, test: &Test, window: &PurchaseWindow, today: NaiveDate) -> Tri {
-        let judge = Judge { index: self, field, test, window: self.window(window), today };
+    /// One clause over every live customer. Texts are judged once per
+    /// distinct value, the window's figures once per window.
+    fn clause(
+        &self,
+        field: EngineField,
+        test: &Test,
+        window: &PurchaseWindow,
+        today: NaiveDate,
+        cache: &mut ClauseCache,
+    ) -> Tri {
+        use EngineField::*;
+        let as_is: fn(&str) -> String = |t| t.trim().to_string();
+        let normalise: Option<fn(&str) -> String> = match field {
+            CustomerStatus | CreditBureauStatus | Sex | ProductGroup | ProductBrand | ProductLine => {
+                Some(as_is)
+            }
+            City | Tag => Some(|t| domain::search::fold(t.trim())),
+            State => Some(domain::address::canonical_state),
+            _ => None,
+        };
+        let verdicts = normalise.map(|normalise| {
+            let prepared = prepare(test, normalise);
+            let of_text =
+                self.symbols.texts.iter().map(|text| prepared_text_test(Some(text), &prepared)).collect();
+            Verdicts { of_text, of_none: prepared_text_test(None, &prepared) }
+        });
+        let figures =
+            matches!(field, PurchaseCount | TotalBought | LargestPurchase | LastPurchase).then(|| {
+                let key = serde_json::to_string(window).unwrap_or_default();
+                cache
+                    .figures
+                    .entry(key)
+                    .or_insert_with(|| std::sync::Arc::new(self.figures(&self.window(window))))
+                    .clone()
+            });
+        let judge = Judge {
+            index: self,
+            field,
+            test,
+            name_test: (field == Name).then(|| prepare(test, |t| domain::party::sort_name(t.trim()))),
+            verdicts,
+            figures,
+            window: self.window(window),
+            today,
+        };
         let mut answer = Tri::default();
         for (at, customer) in self.customers.iter().enumerate() {
             if !customer.alive {
                 continue;
             }
+            // In increasing order: `push` appends without searching.
             match judge.of(at as u32, customer) {
                 Some(true) => {
-                    answer.holds.insert(at as u32);
+                    answer.holds.push(at as u32);
                 }
                 Some(false) => {
-                    answer.fails.insert(at as u32);
+                    answer.fails.push(at as u32);
                 }
                 None => {}
             }
         }
         answer
+    }
+
+    /// Each customer's count, total, largest and last purchase in the window.
+    fn figures(&self, window: &Window) -> WindowFigures {
+        let n = self.customers.len();
+        let mut figures = WindowFigures {
+            count: vec![0; n],
+            total: vec![0; n],
+            largest: vec![0; n],
+            last: vec![i32::MIN; n],
+        };
+        let facts = &self.facts;
+        for (at, customer) in self.customers.iter().enumerate() {
+            for f in (customer.facts.start as usize)..(customer.facts.end as usize) {
+                let day = facts.day[f];
+                if !window.in_period(day)
+                    || window.stores.as_ref().is_some_and(|stores| !stores.contains(&facts.store[f]))
+                {
+                    continue;
+                }
+                let amount = i64::from(facts.amount[f]);
+                figures.count[at] += 1;
+                figures.total[at] += amount;
+                figures.largest[at] = figures.largest[at].max(amount);
+                figures.last[at] = figures.last[at].max(day);
+            }
+        }
+        figures
     }
 
     fn window(&self, window: &PurchaseWindow) -> Window {
@@ -509,10 +637,33 @@ impl EngineIndex {
     }
 }
 
-/// Answers of clauses already evaluated, for one state of the index.
+/// Answers of clauses already evaluated, and each window's figures, for
+/// one state of the index.
 #[derive(Default)]
 pub struct ClauseCache {
     clauses: HashMap<String, Tri>,
+    figures: HashMap<String, std::sync::Arc<WindowFigures>>,
+}
+
+/// Per customer, within one window: how many purchases, their total, the
+/// largest, and the last day (`i32::MIN`: none).
+struct WindowFigures {
+    count: Vec<i64>,
+    total: Vec<i64>,
+    largest: Vec<i64>,
+    last: Vec<i32>,
+}
+
+/// A text clause judged once per distinct text, and for no text at all.
+struct Verdicts {
+    of_text: Vec<Option<bool>>,
+    of_none: Option<bool>,
+}
+
+impl Verdicts {
+    fn of(&self, symbol: Option<u32>) -> Option<bool> {
+        symbol.map_or(self.of_none, |s| self.of_text[s as usize])
+    }
 }
 
 impl ClauseCache {
@@ -528,6 +679,10 @@ impl ClauseCache {
     pub fn trim(&mut self, most: usize) {
         if self.clauses.len() > most {
             self.clauses.clear();
+        }
+        // A window's figures are a few arrays of the customers' size.
+        if self.figures.len() > 8 {
+            self.figures.clear();
         }
     }
 }
@@ -556,6 +711,10 @@ struct Judge<'a> {
     index: &'a EngineIndex,
     field: EngineField,
     test: &'a Test,
+    /// The name test with its values normalised once.
+    name_test: Option<Test>,
+    verdicts: Option<Verdicts>,
+    figures: Option<std::sync::Arc<WindowFigures>>,
     window: Window,
     today: NaiveDate,
 }
@@ -563,17 +722,14 @@ struct Judge<'a> {
 impl Judge<'_> {
     fn of(&self, at: u32, c: &Customer) -> Option<bool> {
         use EngineField::*;
-        let symbols = &self.index.symbols;
-        let text = |symbol: Option<u32>| symbol.map(|s| symbols.text(s));
+        let verdict = |symbol: Option<u32>| self.verdicts.as_ref().and_then(|v| v.of(symbol));
         match self.field {
-            Name => text_test(Some(&c.sort_name), self.test, |t| domain::party::sort_name(t.trim())),
-            CustomerStatus => text_test(text(c.customer_status), self.test, |t| t.trim().to_string()),
-            CreditBureauStatus => {
-                text_test(text(c.credit_bureau_status), self.test, |t| t.trim().to_string())
-            }
-            Sex => text_test(text(c.sex), self.test, |t| t.trim().to_string()),
-            City => text_test(text(Some(c.city_key)), self.test, |t| domain::search::fold(t.trim())),
-            State => text_test(text(Some(c.state)), self.test, domain::address::canonical_state),
+            Name => prepared_text_test(Some(&c.sort_name), self.name_test.as_ref().unwrap_or(self.test)),
+            CustomerStatus => verdict(c.customer_status),
+            CreditBureauStatus => verdict(c.credit_bureau_status),
+            Sex => verdict(c.sex),
+            City => verdict(Some(c.city_key)),
+            State => verdict(Some(c.state)),
             Seller => id_test(c.seller, self.test),
             ShoeSize => number_test(c.shoe_size, self.test),
             RevolvingCredit => number_test(c.revolving_credit, self.test),
@@ -594,9 +750,7 @@ impl Judge<'_> {
             },
             Tag => Some(match self.test {
                 Test::IsEmpty(empty) => c.tags.is_empty() == *empty,
-                test => c.tags.iter().any(|t| {
-                    text_test(Some(symbols.text(*t)), test, |x| domain::search::fold(x.trim())) == Some(true)
-                }),
+                _ => c.tags.iter().any(|t| verdict(Some(*t)) == Some(true)),
             }),
             PurchaseCount | TotalBought | LargestPurchase | LastPurchase => self.purchase_figure(at),
             SaleSeller => Some(self.sales(at, true).any(|f| {
@@ -618,11 +772,9 @@ impl Judge<'_> {
                     _ => 2,
                 };
                 Some(self.sales(at, true).any(|f| {
-                    self.index.baskets[self.index.facts.basket[f] as usize].iter().any(|(k, name)| {
-                        *k == kind
-                            && text_test(Some(symbols.text(*name)), self.test, |t| t.trim().to_string())
-                                == Some(true)
-                    })
+                    self.index.baskets[self.index.facts.basket[f] as usize]
+                        .iter()
+                        .any(|(k, name)| *k == kind && verdict(Some(*name)) == Some(true))
                 }))
             }
             Profession | FootballTeam | Neighbourhood | AddressComplement | Carrier | Phone | Agreement
@@ -641,20 +793,17 @@ impl Judge<'_> {
     }
 
     fn purchase_figure(&self, at: u32) -> Option<bool> {
-        let facts = &self.index.facts;
-        let (mut count, mut total, mut largest, mut last) = (0i64, 0i64, 0i64, None::<i32>);
-        for f in self.sales(at, true) {
-            let amount = i64::from(facts.amount[f]);
-            count += 1;
-            total += amount;
-            largest = largest.max(amount);
-            last = Some(last.map_or(facts.day[f], |l: i32| l.max(facts.day[f])));
-        }
+        let figures = self.figures.as_ref()?;
+        let at = at as usize;
         match self.field {
-            EngineField::PurchaseCount => number_test(Some(count), self.test),
-            EngineField::TotalBought => number_test(Some(total), self.test),
-            EngineField::LargestPurchase => number_test(Some(largest), self.test),
-            _ => day_test(last.and_then(NaiveDate::from_num_days_from_ce_opt), self.test, self.today),
+            EngineField::PurchaseCount => number_test(Some(figures.count[at]), self.test),
+            EngineField::TotalBought => number_test(Some(figures.total[at]), self.test),
+            EngineField::LargestPurchase => number_test(Some(figures.largest[at]), self.test),
+            _ => {
+                let last = figures.last[at];
+                let last = (last != i32::MIN).then_some(last).and_then(NaiveDate::from_num_days_from_ce_opt);
+                day_test(last, self.test, self.today)
+            }
         }
     }
 }
@@ -663,23 +812,40 @@ fn wanted(test: &Test) -> bool {
     matches!(test, Test::Equals(Value::Bool(true)))
 }
 
-/// A text test as `db::filter::column_test` writes it: `LIKE` for
-/// contains and prefix, the value normalised as the column is stored.
-fn text_test(value: Option<&str>, test: &Test, normalise: fn(&str) -> String) -> Option<bool> {
-    let bound = |v: &Value| v.as_text().map(normalise);
+/// The test with its values normalised as the column is stored, once.
+fn prepare(test: &Test, normalise: fn(&str) -> String) -> Test {
+    let value = |v: &Value| match v {
+        Value::Text(text) => Value::Text(normalise(text)),
+        other => other.clone(),
+    };
+    match test {
+        Test::Equals(v) => Test::Equals(value(v)),
+        Test::In(values) => Test::In(values.iter().map(value).collect()),
+        Test::Range { from, to } => {
+            Test::Range { from: from.as_ref().map(value), to: to.as_ref().map(value) }
+        }
+        Test::Contains(text) => Test::Contains(normalise(text)),
+        Test::Prefix(text) => Test::Prefix(normalise(text)),
+        other => other.clone(),
+    }
+}
+
+/// A text test as `db::filter::column_test` writes it (`LIKE` for
+/// contains and prefix), on a test already [`prepare`]d.
+fn prepared_text_test(value: Option<&str>, test: &Test) -> Option<bool> {
     match test {
         Test::IsEmpty(empty) => Some(value.is_none_or(str::is_empty) == *empty),
-        Test::Equals(v) => Some(value? == bound(v)?),
+        Test::Equals(v) => Some(value? == v.as_text()?),
         Test::In(values) => {
             let value = value?;
-            Some(values.iter().filter_map(bound).any(|v| v == value))
+            Some(values.iter().filter_map(Value::as_text).any(|v| v == value))
         }
-        Test::Contains(text) => Some(value?.contains(&normalise(text))),
-        Test::Prefix(text) => Some(value?.starts_with(&normalise(text))),
+        Test::Contains(text) => Some(value?.contains(text.as_str())),
+        Test::Prefix(text) => Some(value?.starts_with(text.as_str())),
         Test::Range { from, to } => {
             let value = value?;
-            let lower = from.as_ref().and_then(bound).map(|f| value >= f.as_str());
-            let upper = to.as_ref().and_then(bound).map(|t| value <= t.as_str());
+            let lower = from.as_ref().and_then(Value::as_text).map(|f| value >= f);
+            let upper = to.as_ref().and_then(Value::as_text).map(|t| value <= t);
             both(lower, upper)
         }
         Test::Relative { .. } => Some(false),

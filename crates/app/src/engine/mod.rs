@@ -182,6 +182,17 @@ impl Engine<'_> {
     }
 
     async fn count_with(&self, query: &EngineQuery, cached: bool) -> Result<Option<EngineCount>, AppError> {
+        Ok(self.select_in_index(query, cached, None).await?.map(|(count, _)| count))
+    }
+
+    /// The count from the index, and the ids of one page of the grid
+    /// when `page` asks for one and the index keeps its sort column.
+    async fn select_in_index(
+        &self,
+        query: &EngineQuery,
+        cached: bool,
+        page: Option<(GridView, usize)>,
+    ) -> Result<Option<(EngineCount, Option<Vec<uuid::Uuid>>)>, AppError> {
         if EngineIndex::answers(&query.segment).is_err() {
             return Ok(None);
         }
@@ -203,16 +214,21 @@ impl Engine<'_> {
         };
         let [sms_whatsapp, email, phone, letter] = ready.index.channels(&chosen);
         let whole = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-        Ok(Some(EngineCount {
+        let count = EngineCount {
             total: whole(chosen.len()),
             sms_whatsapp: whole(sms_whatsapp),
             email: whole(email),
             phone: whole(phone),
             letter: whole(letter),
-        }))
+        };
+        let ids = page.and_then(|(view, offset)| {
+            ready.index.page(&chosen, view.sort, view.descending, offset, RESULT_PAGE_SIZE as usize)
+        });
+        Ok(Some((count, ids)))
     }
 
-    /// A page of the customers found, sorted as asked, with the count.
+    /// A page of the customers found, sorted as asked, with the count: the
+    /// index picks the page when it keeps the sort column, SQL reads its rows.
     #[tracing::instrument(skip_all)]
     pub async fn results(
         &self,
@@ -223,10 +239,45 @@ impl Engine<'_> {
         let query = self.query(actor, segment)?;
         let page = domain::page::page_number(Some(view.page))?;
         let offset = u64::from(page - 1) * u64::from(RESULT_PAGE_SIZE);
-        let (count, mut rows) = tokio::try_join!(self.count(actor, segment), async {
-            let limit = u64::from(RESULT_PAGE_SIZE) + 1;
-            Ok(repo::page(&self.db, &query, view.sort, view.descending, offset, limit).await?)
-        },)?;
+        let today = query.calendar.today;
+        let line = |row| EngineLine::of(row, today);
+        if let Some((count, Some(ids))) =
+            self.select_in_index(&query, true, Some((view, offset as usize))).await?
+        {
+            let mut rows = repo::rows_of(&self.db, actor.org_id, &ids).await?;
+            let place: std::collections::HashMap<uuid::Uuid, usize> =
+                ids.iter().enumerate().map(|(at, id)| (*id, at)).collect();
+            rows.sort_by_key(|row| place.get(&row.id).copied().unwrap_or(usize::MAX));
+            let has_next = u64::try_from(count.total).unwrap_or(0) > offset + u64::from(RESULT_PAGE_SIZE);
+            return Ok(EngineResults { count, lines: rows.into_iter().map(line).collect(), page, has_next });
+        }
+        let count = self.count(actor, segment).await?;
+        self.page_from_sql(&query, count, view, page).await
+    }
+
+    /// The same page from SQL alone (what the index's page is checked against).
+    pub async fn results_from_sql(
+        &self,
+        actor: &Actor,
+        segment: &Segment,
+        view: GridView,
+    ) -> Result<EngineResults, AppError> {
+        let query = self.query(actor, segment)?;
+        let page = domain::page::page_number(Some(view.page))?;
+        let count = repo::count(&self.db, &query).await?.into();
+        self.page_from_sql(&query, count, view, page).await
+    }
+
+    async fn page_from_sql(
+        &self,
+        query: &EngineQuery,
+        count: EngineCount,
+        view: GridView,
+        page: u32,
+    ) -> Result<EngineResults, AppError> {
+        let offset = u64::from(page - 1) * u64::from(RESULT_PAGE_SIZE);
+        let limit = u64::from(RESULT_PAGE_SIZE) + 1;
+        let mut rows = repo::page(&self.db, query, view.sort, view.descending, offset, limit).await?;
         let has_next = rows.len() > RESULT_PAGE_SIZE as usize;
         rows.truncate(RESULT_PAGE_SIZE as usize);
         let today = query.calendar.today;

@@ -146,6 +146,19 @@ fn page_statement(
     rows
 }
 
+/// The grid's rows of these customers (a page the index chose), in no order.
+pub async fn rows_of(db: &Db, org_id: domain::OrgId, ids: &[Uuid]) -> Result<Vec<EngineRow>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rows = Query::select();
+    rows.expr(Expr::cust(ROW_COLUMNS))
+        .from_as(col("parties"), col("p"))
+        .and_where(Expr::col((col("p"), col("org_id"))).eq(org_id.0))
+        .and_where(Expr::col((col("p"), col("id"))).is_in(ids.iter().copied()));
+    fetch_all(db, &rows).await
+}
+
 fn reverse(order: Order) -> Order {
     match order {
         Order::Asc => Order::Desc,
@@ -259,7 +272,7 @@ impl FieldSql<EngineField> for EngineFields {
                         calendar,
                     ),
                 );
-                return Expr::exists(calls);
+                return holds(calls);
             }
             PointsExpired => {
                 let mut expired = self.rows_of("points_entries", "pe");
@@ -271,7 +284,7 @@ impl FieldSql<EngineField> for EngineFields {
                         calendar,
                     ),
                 );
-                return Expr::exists(expired);
+                return holds(expired);
             }
             PointsToExpire => {
                 let mut expiring = self.rows_of("points_entries", "pe");
@@ -283,11 +296,16 @@ impl FieldSql<EngineField> for EngineFields {
                         calendar,
                     ),
                 );
-                return Expr::exists(expiring);
+                return holds(expiring);
             }
         };
         filter::column_test(expr, kind, test, calendar)
     }
+}
+
+/// The party is one of the subquery's.
+fn holds(rows: SelectStatement) -> SimpleExpr {
+    Expr::col((col("parties"), col("id"))).in_subquery(rows)
 }
 
 fn child_column(name: &str) -> SimpleExpr {
@@ -299,13 +317,15 @@ fn digits(text: &str) -> String {
 }
 
 impl EngineFields {
-    /// `table AS alias` rows of this party.
+    /// The parties of the organisation's `table AS alias` rows (narrowed
+    /// by the caller), for [`holds`]: a subquery read once, not once per
+    /// party — a correlated `EXISTS` let SQLite probe sales by store for
+    /// every customer (minutes at 100,000).
     fn rows_of(&self, table: &str, alias: &str) -> SelectStatement {
         let mut rows = Query::select();
-        rows.expr(Expr::val(1))
+        rows.column((col(alias), col("party_id")))
             .from_as(col(table), col(alias))
-            .and_where(Expr::col((col(alias), col("org_id"))).eq(self.org_id))
-            .and_where(Expr::col((col(alias), col("party_id"))).equals((col("parties"), col("id"))));
+            .and_where(Expr::col((col(alias), col("org_id"))).eq(self.org_id));
         rows
     }
 
@@ -323,12 +343,12 @@ impl EngineFields {
         match test {
             Test::IsEmpty(empty) => {
                 rows.and_where(column.is_not_null());
-                let some = Expr::exists(rows);
+                let some = holds(rows);
                 if *empty { some.not() } else { some }
             }
             other => {
                 rows.and_where(filter::column_test(column, ColumnKind::Text(normalise), other, calendar));
-                Expr::exists(rows)
+                holds(rows)
             }
         }
     }
@@ -366,7 +386,9 @@ impl EngineFields {
         } else {
             let mut sales = self.sales_in(calendar, true);
             sales.clear_selects();
-            sales.expr(Expr::cust(aggregate));
+            sales
+                .expr(Expr::cust(aggregate))
+                .and_where(Expr::col((col("s"), col("party_id"))).equals((col("parties"), col("id"))));
             SimpleExpr::SubQuery(None, Box::new(sales.into_sub_query_statement()))
         };
         filter::column_test(figure, kind, test, calendar)
@@ -384,7 +406,7 @@ impl EngineFields {
         let sale = |name: &str| -> SimpleExpr { Expr::col((col("s"), col(name))).into() };
         let mut sales = self.sales_in(calendar, with_stores);
         sales.and_where(filter::column_test(column(&sale), ColumnKind::Uuid, test, calendar));
-        Expr::exists(sales)
+        holds(sales)
     }
 
     /// Some item of a sale in the window of a product filed under a group,
@@ -415,7 +437,7 @@ impl EngineFields {
                 calendar,
             ));
         sales.and_where(Expr::exists(products));
-        Expr::exists(sales)
+        holds(sales)
     }
 
     /// The party had the operation in the period.
@@ -442,7 +464,7 @@ impl EngineFields {
         if let Some(to) = removal.to {
             rows.and_where(when.lt(calendar.start_of(to + Duration::days(1))));
         }
-        Expr::exists(rows)
+        holds(rows)
     }
 }
 
