@@ -211,7 +211,7 @@ impl<'a> Rows<'a> {
 /// transaction, on the calling thread (moved off the async runtime's
 /// workers when it has several).
 #[allow(unsafe_code)]
-async fn on_sqlite_connection<T>(
+pub(crate) async fn on_sqlite_connection<T>(
     conn: &mut sqlx::SqliteConnection,
     work: impl FnOnce(&rusqlite::Connection) -> Result<T, DbError>,
 ) -> Result<T, DbError> {

@@ -7,7 +7,7 @@
 //! unknown (the property test holds the two paths together).
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use chrono_tz::Tz;
-use db::repo::engine::{IndexedCustomer, IndexedItem, IndexedSale};
+use db::repo::engine::{IndexedCustomer, IndexedSaleItem};
 use domain::access::Reach;
 use domain::engine::{EngineField, EngineSort, Operation, PurchaseWindow, Segment};
 use domain::filter::{Filter, Test, Value};
@@ -129,20 +129,14 @@ impl Tri {
 const LIST_KINDS: [&str; 3] = ["group", "brand", "line"];
 
 impl EngineIndex {
-    /// Builds the index from what the database read.
-    pub fn build(
-        zone: Tz,
-        lists: Vec<(Uuid, String, String)>,
-        customers: Vec<IndexedCustomer>,
-        tags: Vec<(Uuid, String)>,
-        sales: Vec<IndexedSale>,
-        items: Vec<IndexedItem>,
-    ) -> EngineIndex {
+    /// An empty index for the organisation's zone and catalogue lists;
+    /// [`EngineIndex::put_customers`] then [`EngineIndex::feed`] fill it.
+    pub fn new(zone: Tz, lists: Vec<(Uuid, String, String)>) -> EngineIndex {
         let mut index = EngineIndex {
             zone,
-            customers: Vec::with_capacity(customers.len()),
+            customers: Vec::new(),
             alive: RoaringBitmap::new(),
-            by_id: HashMap::with_capacity(customers.len()),
+            by_id: HashMap::new(),
             symbols: Symbols::default(),
             facts: Facts::default(),
             stale_facts: 0,
@@ -160,21 +154,13 @@ impl EngineIndex {
                 index.lists.insert(id, (k as u8, name));
             }
         }
-        index.upsert(customers, tags, sales, items);
         index
     }
 
-    /// Brings these customers up to date: the rows read again for the
-    /// parties that moved (a party no longer read is gone: merged or
-    /// archived). Their old sales stay in the columns, unreferenced.
-    pub fn refresh(
-        &mut self,
-        moved: &[Uuid],
-        customers: Vec<IndexedCustomer>,
-        tags: Vec<(Uuid, String)>,
-        sales: Vec<IndexedSale>,
-        items: Vec<IndexedItem>,
-    ) {
+    /// Forgets the parties that moved before they are read again (a party
+    /// no longer read is gone: merged or archived). Their old sales stay in
+    /// the columns, unreferenced.
+    pub fn forget(&mut self, moved: &[Uuid]) {
         for id in moved {
             if let Some(&at) = self.by_id.get(id) {
                 let customer = &mut self.customers[at as usize];
@@ -184,7 +170,6 @@ impl EngineIndex {
                 customer.facts = 0..0;
             }
         }
-        self.upsert(customers, tags, sales, items);
     }
 
     /// How much of the fact columns no customer points at.
@@ -200,19 +185,20 @@ impl EngineIndex {
         self.facts.day.len() - self.stale_facts
     }
 
-    fn upsert(
+    /// Puts the customers read (new ones, or again), without their sales:
+    /// the feed that follows gives them.
+    pub fn put_customers(
         &mut self,
         customers: Vec<IndexedCustomer>,
         tags: Vec<(Uuid, String)>,
-        sales: Vec<IndexedSale>,
-        items: Vec<IndexedItem>,
-    ) {
+    ) -> SalesFeed<'_> {
         let mut tags_of: HashMap<Uuid, Vec<u32>> = HashMap::new();
         for (party, tag) in tags {
             let tag = self.symbols.of(&tag);
             tags_of.entry(party).or_default().push(tag);
         }
-        let mut at_of: HashMap<Uuid, u32> = HashMap::with_capacity(customers.len());
+        let mut fed: HashMap<Uuid, u32> = HashMap::with_capacity(customers.len());
+        self.customers.reserve(customers.len());
         for row in customers {
             let customer = Customer {
                 id: row.id,
@@ -258,44 +244,10 @@ impl EngineIndex {
                     at
                 }
             };
-            at_of.insert(row.id, at);
+            fed.insert(row.id, at);
             self.alive.insert(at);
         }
-        // Items come in the order of the sales: walk both together.
-        let mut items = items.into_iter().peekable();
-        let mut current: Option<(Uuid, u32)> = None;
-        for sale in sales {
-            let Some(&at) = at_of.get(&sale.party_id) else {
-                while items.next_if(|item| item.sale_id == sale.id).is_some() {}
-                continue;
-            };
-            let mut basket: Vec<(u8, u32)> = Vec::new();
-            while let Some(item) = items.next_if(|item| item.sale_id == sale.id) {
-                // Filed by the column that names the list, as the SQL joins it.
-                for (kind, list) in [(0u8, item.group_id), (1, item.brand_id), (2, item.line_id)] {
-                    if let Some(&(_, name)) = list.and_then(|list| self.lists.get(&list)) {
-                        basket.push((kind, name));
-                    }
-                }
-            }
-            basket.sort_unstable();
-            basket.dedup();
-            let basket = self.basket(basket);
-            let fact = self.facts.day.len() as u32;
-            let customer = &mut self.customers[at as usize];
-            match current {
-                Some((party, _)) if party == sale.party_id => customer.facts.end = fact + 1,
-                _ => customer.facts = fact..fact + 1,
-            }
-            current = Some((sale.party_id, at));
-            let store = self.store(sale.store_id);
-            let seller = sale.seller_id.map_or(0, |s| self.seller(s) + 1);
-            self.facts.day.push(sale.sold_at.with_timezone(&self.zone).date_naive().num_days_from_ce());
-            self.facts.store.push(store);
-            self.facts.seller.push(seller);
-            self.facts.amount.push(u32::try_from(sale.total.max(0)).unwrap_or(u32::MAX));
-            self.facts.basket.push(basket);
-        }
+        SalesFeed { index: self, fed, sale: None, basket: Vec::new(), last_party: None }
     }
 
     fn basket(&mut self, entries: Vec<(u8, u32)>) -> u32 {
@@ -634,6 +586,71 @@ impl EngineIndex {
             from: window.from.map(|d| d.num_days_from_ce()),
             to: window.to.map(|d| d.num_days_from_ce()),
         }
+    }
+}
+
+/// Takes the sales of the customers just put, item by item in the order
+/// of each one's history ([`db::repo::engine::each_sale_item`]), and
+/// writes each sale's columns once its items are all in.
+pub struct SalesFeed<'a> {
+    index: &'a mut EngineIndex,
+    /// The customers put, by id: only their sales are taken.
+    fed: HashMap<Uuid, u32>,
+    /// The sale being read: its customer and first row.
+    sale: Option<(u32, IndexedSaleItem)>,
+    basket: Vec<(u8, u32)>,
+    last_party: Option<u32>,
+}
+
+impl SalesFeed<'_> {
+    pub fn push(&mut self, row: IndexedSaleItem) {
+        if self.sale.as_ref().is_none_or(|(_, sale)| sale.sale_id != row.sale_id) {
+            self.flush();
+            let Some(&at) = self.fed.get(&row.party_id) else {
+                return;
+            };
+            self.sale = Some((at, row.clone()));
+        }
+        if self.sale.is_none() {
+            return;
+        }
+        // Filed by the column that names the list, as the SQL joins it.
+        for (kind, list) in [(0u8, row.group_id), (1, row.brand_id), (2, row.line_id)] {
+            if let Some(&(_, name)) = list.and_then(|list| self.index.lists.get(&list)) {
+                self.basket.push((kind, name));
+            }
+        }
+    }
+
+    /// Writes the last sale.
+    pub fn finish(mut self) {
+        self.flush();
+    }
+
+    fn flush(&mut self) {
+        let Some((at, sale)) = self.sale.take() else {
+            return;
+        };
+        let mut basket = std::mem::take(&mut self.basket);
+        basket.sort_unstable();
+        basket.dedup();
+        let index = &mut *self.index;
+        let basket = index.basket(basket);
+        let fact = index.facts.day.len() as u32;
+        let customer = &mut index.customers[at as usize];
+        if self.last_party == Some(at) {
+            customer.facts.end = fact + 1;
+        } else {
+            customer.facts = fact..fact + 1;
+        }
+        self.last_party = Some(at);
+        let store = index.store(sale.store_id);
+        let seller = sale.seller_id.map_or(0, |s| index.seller(s) + 1);
+        index.facts.day.push(sale.sold_at.with_timezone(&index.zone).date_naive().num_days_from_ce());
+        index.facts.store.push(store);
+        index.facts.seller.push(seller);
+        index.facts.amount.push(u32::try_from(sale.total.max(0)).unwrap_or(u32::MAX));
+        index.facts.basket.push(basket);
     }
 }
 

@@ -14,10 +14,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// Events are stamped when their transaction starts: a transaction that
-/// commits later than this after it started could be missed once (and is
-/// caught at the next build).
+/// Events are stamped when their transaction starts, so one may become
+/// visible after a later-stamped one was read. Each look reads the events
+/// stamped since the latest seen; every [`MARGIN_EVERY`] a look reads this
+/// much further back, for those. A transaction committing later than this
+/// after it started is caught at the next build.
 const COMMIT_MARGIN: i64 = 60;
+
+/// How often a look reads back over the margin (a bulk load's minute of
+/// events is read then, not at every keystroke).
+const MARGIN_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// A clause cache larger than this is emptied.
 const MOST_CACHED_CLAUSES: usize = 512;
@@ -42,6 +48,8 @@ pub struct Ready {
     /// Events within the margin already applied, so a quiet minute costs
     /// one small query and keeps the clause cache.
     applied: HashMap<Uuid, DateTime<Utc>>,
+    /// When a look last read back over the margin.
+    margin_read: std::time::Instant,
 }
 
 impl Indexes {
@@ -120,24 +128,37 @@ impl Indexes {
 
 async fn build(db: &Db, org: OrgId, zone: Tz, now: DateTime<Utc>) -> Result<Ready, db::DbError> {
     let started = std::time::Instant::now();
-    let (lists, customers, tags, sales, items) = tokio::try_join!(
+    let (lists, customers, tags) = tokio::try_join!(
         repo::catalogue_lists(db, org),
         repo::indexed_customers(db, org, None),
         repo::indexed_tags(db, org, None),
-        repo::indexed_sales(db, org, None),
-        repo::indexed_items(db, org, None),
     )?;
-    let index = EngineIndex::build(zone, lists, customers, tags, sales, items);
+    let mut index = EngineIndex::new(zone, lists);
+    let mut feed = index.put_customers(customers, tags);
+    repo::each_sale_item(db, org, None, &mut |row| feed.push(row)).await?;
+    feed.finish();
     tracing::info!(target: "app", customers = index.customers(), sales = index.sales(),
         ms = started.elapsed().as_millis() as u64, "relationship engine index built");
-    Ok(Ready { index, cache: ClauseCache::default(), seen: now, applied: Default::default() })
+    Ok(Ready {
+        index,
+        cache: ClauseCache::default(),
+        seen: now,
+        applied: Default::default(),
+        margin_read: std::time::Instant::now(),
+    })
 }
 
 /// Reads again the parties that moved since the index last looked.
 async fn catch_up(db: &Db, org: OrgId, ready: &mut Ready) -> Result<(), db::DbError> {
-    let since = ready.seen - Duration::seconds(COMMIT_MARGIN);
+    let margin = ready.seen - Duration::seconds(COMMIT_MARGIN);
+    let since = if ready.margin_read.elapsed() >= MARGIN_EVERY {
+        ready.margin_read = std::time::Instant::now();
+        margin
+    } else {
+        ready.seen
+    };
     let moved = repo::moved_since(db, org, since).await?;
-    ready.applied.retain(|_, at| *at >= since);
+    ready.applied.retain(|_, at| *at >= margin);
     let new: Vec<(Uuid, Uuid, DateTime<Utc>)> =
         moved.into_iter().filter(|(event, _, _)| !ready.applied.contains_key(event)).collect();
     if new.is_empty() {
@@ -148,13 +169,14 @@ async fn catch_up(db: &Db, org: OrgId, ready: &mut Ready) -> Result<(), db::DbEr
     let mut parties: Vec<Uuid> = new.into_iter().map(|(_, party, _)| party).collect();
     parties.sort_unstable();
     parties.dedup();
-    let (customers, tags, sales, items) = tokio::try_join!(
+    let (customers, tags) = tokio::try_join!(
         repo::indexed_customers(db, org, Some(&parties)),
         repo::indexed_tags(db, org, Some(&parties)),
-        repo::indexed_sales(db, org, Some(&parties)),
-        repo::indexed_items(db, org, Some(&parties)),
     )?;
-    ready.index.refresh(&parties, customers, tags, sales, items);
+    ready.index.forget(&parties);
+    let mut feed = ready.index.put_customers(customers, tags);
+    repo::each_sale_item(db, org, Some(&parties), &mut |row| feed.push(row)).await?;
+    feed.finish();
     ready.cache = ClauseCache::default();
     ready.seen = ready.seen.max(latest);
     Ok(())

@@ -613,24 +613,108 @@ pub struct IndexedCustomer {
     pub has_email: bool,
 }
 
-/// A sale the engine counts (not cancelled), in the order of its party's history.
+/// An item of a sale the engine counts (not cancelled) with its sale, in
+/// the order of its party's history (a sale without items is one row with
+/// no lists): what its product is filed under, by list id.
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct IndexedSale {
+pub struct IndexedSaleItem {
     pub party_id: Uuid,
-    pub id: Uuid,
+    pub sale_id: Uuid,
     pub store_id: Uuid,
     pub seller_id: Option<Uuid>,
     pub sold_at: DateTime<Utc>,
     pub total: i64,
-}
-
-/// An item of a counted sale: the lists its product is filed under.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct IndexedItem {
-    pub sale_id: Uuid,
     pub group_id: Option<Uuid>,
     pub brand_id: Option<Uuid>,
     pub line_id: Option<Uuid>,
+}
+
+const SALE_ITEMS: &str = "SELECT s.party_id, s.id AS sale_id, s.store_id, s.seller_id, s.sold_at, s.total, \
+    pr.group_id, pr.brand_id, pr.line_id \
+    FROM sales s LEFT JOIN sale_items si ON si.sale_id = s.id LEFT JOIN products pr ON pr.id = si.product_id \
+    WHERE s.org_id = $1 AND s.cancelled_at IS NULL";
+
+const SALE_ITEMS_ORDER: &str = " ORDER BY s.party_id, s.sold_at, s.id";
+
+/// Hands each counted sale's items to `sink`, each party's together and in
+/// the order of its history: every party's, or those named. Millions of
+/// rows are streamed, never held: on SQLite through rusqlite on a reader's
+/// connection (sqlx decodes a row several times slower), on PostgreSQL as
+/// sqlx's stream.
+pub async fn each_sale_item(
+    db: &Db,
+    org_id: domain::OrgId,
+    parties: Option<&[Uuid]>,
+    sink: &mut (dyn FnMut(IndexedSaleItem) + Send),
+) -> Result<(), DbError> {
+    use futures_util::TryStreamExt;
+    match (db, parties) {
+        (Db::Sqlite(sqlite), None) => {
+            let mut conn = sqlite.reader().acquire().await?;
+            crate::rows::on_sqlite_connection(&mut conn, |direct| {
+                let sql = format!("{}{SALE_ITEMS_ORDER}", SALE_ITEMS.replace("$1", "?1"));
+                let mut statement = direct.prepare(&sql)?;
+                let mut rows = statement.query([org_id.0.as_bytes().as_slice()])?;
+                while let Some(row) = rows.next()? {
+                    sink(sale_item_of(row)?);
+                }
+                Ok(())
+            })
+            .await
+        }
+        (_, None) => {
+            let sql = format!("{SALE_ITEMS}{SALE_ITEMS_ORDER}");
+            crate::on_db!(db, pool => {
+                let mut rows = sqlx::query_as::<_, IndexedSaleItem>(&sql).bind(org_id.0).fetch(pool);
+                while let Some(row) = rows.try_next().await? {
+                    sink(row);
+                }
+            });
+            Ok(())
+        }
+        (_, Some(parties)) => {
+            for chunk in parties.chunks(IDS_PER_QUERY) {
+                let sql = format!(
+                    "{SALE_ITEMS} AND s.party_id IN ({}){SALE_ITEMS_ORDER}",
+                    super::placeholders(2, chunk.len())
+                );
+                crate::on_db!(db, pool => {
+                    let mut query = sqlx::query_as::<_, IndexedSaleItem>(&sql).bind(org_id.0);
+                    for party in chunk {
+                        query = query.bind(*party);
+                    }
+                    for row in query.fetch_all(pool).await? {
+                        sink(row);
+                    }
+                });
+            }
+            Ok(())
+        }
+    }
+}
+
+fn sale_item_of(row: &rusqlite::Row<'_>) -> Result<IndexedSaleItem, DbError> {
+    let id = |at: usize| -> Result<Option<Uuid>, DbError> {
+        Ok(match row.get_ref(at)? {
+            rusqlite::types::ValueRef::Blob(bytes) => Some(Uuid::from_slice(bytes).map_err(DbError::decode)?),
+            rusqlite::types::ValueRef::Null => None,
+            other => return Err(DbError::Bulk(format!("an id stored as {:?}", other.data_type()))),
+        })
+    };
+    let required = |at: usize| id(at)?.ok_or_else(|| DbError::Bulk("a missing id".into()));
+    let sold_at: String = row.get(4)?;
+    let sold_at = DateTime::parse_from_rfc3339(&sold_at).map_err(DbError::decode)?.with_timezone(&Utc);
+    Ok(IndexedSaleItem {
+        party_id: required(0)?,
+        sale_id: required(1)?,
+        store_id: required(2)?,
+        seller_id: id(3)?,
+        sold_at,
+        total: row.get(5)?,
+        group_id: id(6)?,
+        brand_id: id(7)?,
+        line_id: id(8)?,
+    })
 }
 
 /// How many ids one `IN (…)` names when parties are read again.
@@ -707,61 +791,6 @@ pub async fn indexed_tags(
             .from_as(col("party_tags"), col("t"))
             .and_where(Expr::col((col("t"), col("org_id"))).eq(org_id.0));
         only(&mut select, ("t", "party_id"), parties);
-        select
-    })
-    .await
-}
-
-fn counted_sales(org_id: domain::OrgId) -> SelectStatement {
-    let mut select = Query::select();
-    select
-        .from_as(col("sales"), col("s"))
-        .and_where(Expr::col((col("s"), col("org_id"))).eq(org_id.0))
-        .and_where(Expr::col((col("s"), col("cancelled_at"))).is_null())
-        .order_by((col("s"), col("party_id")), Order::Asc)
-        .order_by((col("s"), col("sold_at")), Order::Asc)
-        .order_by((col("s"), col("id")), Order::Asc);
-    select
-}
-
-/// The counted sales, each party's in the order they were made.
-pub async fn indexed_sales(
-    db: &Db,
-    org_id: domain::OrgId,
-    parties: Option<&[Uuid]>,
-) -> Result<Vec<IndexedSale>, DbError> {
-    in_chunks(db, parties, |parties| {
-        let mut select = counted_sales(org_id);
-        select.expr(Expr::cust("s.party_id, s.id, s.store_id, s.seller_id, s.sold_at, s.total"));
-        only(&mut select, ("s", "party_id"), parties);
-        select
-    })
-    .await
-}
-
-/// The items of the counted sales, in the order of [`indexed_sales`].
-pub async fn indexed_items(
-    db: &Db,
-    org_id: domain::OrgId,
-    parties: Option<&[Uuid]>,
-) -> Result<Vec<IndexedItem>, DbError> {
-    in_chunks(db, parties, |parties| {
-        let mut select = counted_sales(org_id);
-        select
-            .expr(Expr::cust("s.id AS sale_id, pr.group_id, pr.brand_id, pr.line_id"))
-            .join_as(
-                sea_query::JoinType::InnerJoin,
-                col("sale_items"),
-                col("si"),
-                Expr::col((col("si"), col("sale_id"))).equals((col("s"), col("id"))),
-            )
-            .join_as(
-                sea_query::JoinType::InnerJoin,
-                col("products"),
-                col("pr"),
-                Expr::col((col("pr"), col("id"))).equals((col("si"), col("product_id"))),
-            );
-        only(&mut select, ("s", "party_id"), parties);
         select
     })
     .await
