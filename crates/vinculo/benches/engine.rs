@@ -251,6 +251,10 @@ fn ms(started: Instant) -> f64 {
 
 #[tokio::main]
 async fn main() {
+    // `RUST_LOG=app=debug` shows where each count's time goes.
+    if let Ok(filter) = std::env::var("RUST_LOG") {
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    }
     let (db, _dir) = demo_database().await;
     let backend = format!("{:?}", db.backend());
     let app = App::new(db, Settings::default());

@@ -198,12 +198,14 @@ impl Engine<'_> {
         }
         let org = query.scope.org_id;
         let zone = query.calendar.zone;
+        let started = std::time::Instant::now();
         let Some(mut slot) = self.engine_indexes.current(&self.db, org, zone, self.now()).await? else {
             return Ok(None);
         };
         let Slot::Ready(ready) = &mut *slot else {
             return Ok(None);
         };
+        let caught_up = started.elapsed();
         ready.trim_cache();
         let mut throwaway = index::ClauseCache::default();
         let cache = if cached { &mut ready.cache } else { &mut throwaway };
@@ -212,7 +214,11 @@ impl Engine<'_> {
             Ok(chosen) => chosen,
             Err(NotIndexed(_)) => return Ok(None),
         };
+        let selected = started.elapsed();
         let [sms_whatsapp, email, phone, letter] = ready.index.channels(&chosen);
+        tracing::debug!(target: "app", catch_up_us = caught_up.as_micros() as u64,
+            select_us = (selected - caught_up).as_micros() as u64,
+            channels_us = (started.elapsed() - selected).as_micros() as u64, "engine count from the index");
         let whole = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
         let count = EngineCount {
             total: whole(chosen.len()),
