@@ -109,6 +109,7 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
     let screens = [
         "/".to_string(),
         "/work".into(),
+        "/engine?state=SP&search=1".into(),
         "/customers".into(),
         "/customers?q=Helo".into(),
         "/customers/new".into(),

@@ -1396,3 +1396,134 @@ async fn a_credit_sale_with_a_coupon_then_an_installment_paid_late() {
     assert_eq!(replaced.len(), 2, "the two open ones, kept");
     browser.close().await;
 }
+
+/// Seed 004 as a telemarketing agent: the engine from the menu, the count
+/// changing as UF, SMS consent and "has not bought since" are set, the
+/// customers found, sorted by days overdue, a row checked with the space
+/// bar, and the defaults of the form as the browser sends them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relationship_engine_counts_as_filters_change_and_checks_rows_by_keyboard() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let login = app::auth::LoginInput {
+        email: &t.admin.email,
+        password: &t.admin.password,
+        ip: None,
+        user_agent: None,
+    };
+    let admin = t.app.auth().login(login).await.expect("login").actor;
+    let store =
+        domain::catalogue::StoreDraft { code: "01".into(), name: "Loja Centro".into(), cnpj: String::new() };
+    t.app.catalogue().create_store(&admin, &store).await.expect("store");
+    let product = domain::catalogue::ProductDraft {
+        code: "PNEU".into(),
+        name: "Pneu aro 14".into(),
+        price: "389,90".into(),
+        active: true,
+        ..Default::default()
+    };
+    t.app.catalogue().create_product(&admin, &product).await.expect("product");
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::America::Sao_Paulo).date_naive();
+    for (name, state, consents, bought_days_ago) in [
+        ("Sofia Prado", "SP", vec!["sms_whatsapp"], Some(700)),
+        ("Ana Moreira", "SP", vec!["sms_whatsapp"], Some(30)),
+        ("Tânia Reis", "SP", vec![], None),
+        ("Rui Tavares", "RJ", vec!["sms_whatsapp"], Some(700)),
+    ] {
+        let draft = domain::party::PartyDraft {
+            full_name: name.into(),
+            address: domain::party::AddressDraft {
+                street: "Rua A".into(),
+                number: "1".into(),
+                city: "Cidade".into(),
+                state: state.into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let input =
+            app::parties::PartyInput { draft, consents: consents.into_iter().map(String::from).collect() };
+        let party =
+            domain::PartyId(t.app.parties().create_party(&admin, input).await.expect("party").party.id);
+        if let Some(days) = bought_days_ago {
+            let sale = domain::sale::SaleDraft {
+                store: "01".into(),
+                sold_at: format!("{}T10:00", today - chrono::Duration::days(days)),
+                items: vec![domain::sale::SaleItemDraft {
+                    product: "PNEU".into(),
+                    quantity: "1".into(),
+                    ..Default::default()
+                }],
+                payment: "cash".into(),
+                ..Default::default()
+            };
+            t.app.sales().record_sale(&admin, party, &sale).await.expect("sale");
+        }
+    }
+    // A telemarketing agent of the Centro branch.
+    let branch = t.app.access().create_branch(&admin, "Centro", "").await.expect("branch");
+    let agent_input = app::users::NewUserInput {
+        email: "tele@loja.test".into(),
+        display_name: "Telma Agente".into(),
+        password: "senha-da-telma-1".into(),
+        role: "member".into(),
+        ..Default::default()
+    };
+    let agent = t.app.users().create_user(&admin, agent_input).await.expect("agent");
+    let roles = t.app.access().list_roles(&admin).await.expect("roles");
+    let telemarketing = roles.iter().find(|r| r.key == "telemarketing").expect("role");
+    t.app
+        .access()
+        .assign_user(&admin, agent.id, Some(domain::BranchId(branch.id)), &[domain::RoleId(telemarketing.id)])
+        .await
+        .expect("assign");
+
+    let client = &browser.client;
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, "tele@loja.test", "senha-da-telma-1").await;
+    wait_for_text(client, "h1", "Olá").await;
+    click(client, "#nav-engine").await;
+    wait_for_text(client, "h1", "Motor de relacionamento").await;
+    wait_for_text(client, "#engine-total", "4 clientes").await;
+    // Each filter changes the count, without a submit.
+    fill(client, "#state", "SP").await;
+    wait_for_text(client, "#engine-total", "3 clientes").await;
+    click(client, "#group-consents summary").await;
+    click(client, "#consent_sms_whatsapp").await;
+    wait_for_text(client, "#engine-total", "2 clientes").await;
+    wait_for_text(client, "#engine-count-sms_whatsapp", "2").await;
+    click(client, "#group-purchases summary").await;
+    set_value(client, "#last_purchase_to", &(today - chrono::Duration::days(365)).to_string()).await;
+    wait_for_text(client, "#engine-total", "1 cliente").await;
+    click(client, "#engine-search").await;
+    wait_for_text(client, "#engine-table", "Sofia Prado").await;
+    let rows = client.find_all(Locator::Css("#engine-table tbody tr")).await.expect("rows");
+    assert_eq!(rows.len(), 1, "only who has not bought for a year");
+    browser.screenshot("relationship-engine").await;
+
+    // Without the date: both SMS customers of SP, sorted by days overdue.
+    set_value(client, "#last_purchase_to", "").await;
+    click(client, "#engine-search").await;
+    wait_for_text(client, "#engine-table", "Ana Moreira").await;
+    click(client, "#sort-days_overdue").await;
+    wait_for_text(client, "#engine-table", "Sofia Prado").await;
+    let sorted = client.find(Locator::Css("#engine-table th[aria-sort='ascending']")).await.expect("sorted");
+    assert!(sorted.text().await.expect("text").contains("Dias de atraso"));
+    let state = client.find(Locator::Css("#state")).await.expect("state").prop("value").await.expect("value");
+    assert_eq!(state.as_deref(), Some("SP"), "the filters stay after sorting");
+    // The space bar checks the focused row; ↓ moves to the next.
+    client.execute("document.querySelector('#engine-table tbody tr').focus()", vec![]).await.expect("focus");
+    let first = client.find(Locator::Css("#engine-table tbody tr")).await.expect("row");
+    first.send_keys(" ").await.expect("space");
+    wait_for_text(client, "[data-bulk-count]", "1 escolhidos").await;
+    first.send_keys("\u{E015}").await.expect("arrow down");
+    let focused = client.execute("return document.activeElement.id", vec![]).await.expect("focused");
+    let second_id = client.find_all(Locator::Css("#engine-table tbody tr")).await.expect("rows")[1]
+        .attr("id")
+        .await
+        .expect("id");
+    assert_eq!(focused.as_str(), second_id.as_deref());
+    let source = client.source().await.expect("source");
+    assert!(!source.contains("Failed to deserialize"), "the defaults as the form sends them");
+    browser.close().await;
+}
