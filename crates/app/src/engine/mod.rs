@@ -108,10 +108,15 @@ impl Default for GridView {
 }
 
 impl Engine<'_> {
+    /// Refuses who may not open the engine (its right, and reading customers).
+    pub fn open(&self, actor: &Actor) -> Result<(), AppError> {
+        actor.require(Permission::PartiesRead)?;
+        actor.require(Permission::RelationshipEngine)
+    }
+
     /// The question as the database reads it, once the actor may ask it.
     fn query(&self, actor: &Actor, segment: &Segment) -> Result<EngineQuery, AppError> {
-        actor.require(Permission::PartiesRead)?;
-        actor.require(Permission::RelationshipEngine)?;
+        self.open(actor)?;
         segment.check()?;
         // Credit amounts are financial figures; how late someone pays is not.
         if let Some(field) = segment.fields().into_iter().find(|f| f.is_financial_amount())
@@ -173,7 +178,7 @@ impl Engine<'_> {
     /// Builds the organisation's index now, rather than in the background
     /// at the first count.
     pub async fn build_index(&self, actor: &Actor) -> Result<(), AppError> {
-        actor.require(Permission::RelationshipEngine)?;
+        self.open(actor)?;
         Ok(self.engine_indexes.build_now(&self.db, actor.org_id, actor.time_zone, self.now()).await?)
     }
 
@@ -247,9 +252,8 @@ impl Engine<'_> {
         let offset = u64::from(page - 1) * u64::from(RESULT_PAGE_SIZE);
         let today = query.calendar.today;
         let line = |row| EngineLine::of(row, today);
-        if let Some((count, Some(ids))) =
-            self.select_in_index(&query, true, Some((view, offset as usize))).await?
-        {
+        let indexed = self.select_in_index(&query, true, Some((view, offset as usize))).await?;
+        if let Some((count, Some(ids))) = indexed {
             let mut rows = repo::rows_of(&self.db, actor.org_id, &ids).await?;
             let place: std::collections::HashMap<uuid::Uuid, usize> =
                 ids.iter().enumerate().map(|(at, id)| (*id, at)).collect();
@@ -257,7 +261,11 @@ impl Engine<'_> {
             let has_next = u64::try_from(count.total).unwrap_or(0) > offset + u64::from(RESULT_PAGE_SIZE);
             return Ok(EngineResults { count, lines: rows.into_iter().map(line).collect(), page, has_next });
         }
-        let count = self.count(actor, segment).await?;
+        // The index's count when it answered (not the sort column), else SQL's.
+        let count = match indexed {
+            Some((count, None)) => count,
+            _ => repo::count(&self.db, &query).await?.into(),
+        };
         self.page_from_sql(&query, count, view, page).await
     }
 

@@ -263,40 +263,16 @@ impl FieldSql<EngineField> for EngineFields {
             ProductBrand => return self.bought_product("brand_id", test, calendar),
             ProductLine => return self.bought_product("line_id", test, calendar),
             LastCall => {
-                let mut calls = self.rows_of("interactions", "i");
-                calls.and_where(Expr::col((col("i"), col("channel"))).eq("call")).and_where(
-                    filter::column_test(
-                        Expr::col((col("i"), col("created_at"))).into(),
-                        ColumnKind::Instant,
-                        test,
-                        calendar,
-                    ),
-                );
-                return holds(calls);
+                let call = Expr::col((col("r"), col("channel"))).eq("call");
+                return self.dated("interactions", call, ("created_at", ColumnKind::Instant), test, calendar);
             }
             PointsExpired => {
-                let mut expired = self.rows_of("points_entries", "pe");
-                expired.and_where(Expr::col((col("pe"), col("kind"))).eq("expired")).and_where(
-                    filter::column_test(
-                        Expr::col((col("pe"), col("at"))).into(),
-                        ColumnKind::Instant,
-                        test,
-                        calendar,
-                    ),
-                );
-                return holds(expired);
+                let expired = Expr::col((col("r"), col("kind"))).eq("expired");
+                return self.dated("points_entries", expired, ("at", ColumnKind::Instant), test, calendar);
             }
             PointsToExpire => {
-                let mut expiring = self.rows_of("points_entries", "pe");
-                expiring.and_where(Expr::col((col("pe"), col("remaining"))).gt(0)).and_where(
-                    filter::column_test(
-                        Expr::col((col("pe"), col("expires_on"))).into(),
-                        ColumnKind::Date,
-                        test,
-                        calendar,
-                    ),
-                );
-                return holds(expiring);
+                let open = Expr::col((col("r"), col("remaining"))).gt(0);
+                return self.dated("points_entries", open, ("expires_on", ColumnKind::Date), test, calendar);
             }
         };
         filter::column_test(expr, kind, test, calendar)
@@ -321,12 +297,31 @@ impl EngineFields {
     /// by the caller), for [`holds`]: a subquery read once, not once per
     /// party — a correlated `EXISTS` let SQLite probe sales by store for
     /// every customer (minutes at 100,000).
-    fn rows_of(&self, table: &str, alias: &str) -> SelectStatement {
+    fn party_ids_of(&self, table: &str, alias: &str) -> SelectStatement {
         let mut rows = Query::select();
         rows.column((col(alias), col("party_id")))
             .from_as(col(table), col(alias))
             .and_where(Expr::col((col(alias), col("org_id"))).eq(self.org_id));
         rows
+    }
+
+    /// Some row of `table AS r` that is `which` and whose date passes the test.
+    fn dated(
+        &self,
+        table: &str,
+        which: SimpleExpr,
+        (column, kind): (&str, ColumnKind),
+        test: &Test,
+        calendar: Calendar,
+    ) -> SimpleExpr {
+        let mut rows = self.party_ids_of(table, "r");
+        rows.and_where(which).and_where(filter::column_test(
+            Expr::col((col("r"), col(column))).into(),
+            kind,
+            test,
+            calendar,
+        ));
+        holds(rows)
     }
 
     /// Some child row (`table AS c`) whose column passes the test; "is
@@ -339,7 +334,7 @@ impl EngineFields {
         test: &Test,
         calendar: Calendar,
     ) -> SimpleExpr {
-        let mut rows = self.rows_of(table, "c");
+        let mut rows = self.party_ids_of(table, "c");
         match test {
             Test::IsEmpty(empty) => {
                 rows.and_where(column.is_not_null());
@@ -355,7 +350,7 @@ impl EngineFields {
 
     /// The sales the window reads, of this party, not cancelled.
     fn sales_in(&self, calendar: Calendar, with_stores: bool) -> SelectStatement {
-        let mut sales = self.rows_of("sales", "s");
+        let mut sales = self.party_ids_of("sales", "s");
         sales.and_where(Expr::col((col("s"), col("cancelled_at"))).is_null());
         if with_stores && !self.window.stores.is_empty() {
             sales.and_where(Expr::col((col("s"), col("store_id"))).is_in(self.window.stores.iter().copied()));
@@ -447,7 +442,7 @@ impl EngineFields {
             Operation::Contact => ("interactions", "created_at", Some("channel")),
             Operation::Message => ("messages", "sent_at", Some("channel")),
         };
-        let mut rows = self.rows_of(table, "r");
+        let mut rows = self.party_ids_of(table, "r");
         if removal.operation == Operation::Sale {
             rows.and_where(Expr::col((col("r"), col("cancelled_at"))).is_null());
         }

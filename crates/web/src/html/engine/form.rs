@@ -1,7 +1,7 @@
 //! The engine's form as the browser sends it, read into a [`Segment`]:
 //! every field left empty asks nothing; a value that does not read is a
 //! message on its field, never a silent "any".
-use crate::html::components::{Pairs, value, values};
+use crate::html::components::{Pairs, number, value, values};
 use chrono::NaiveDate;
 use domain::ValidationErrors;
 use domain::engine::{EngineField, EngineSort, Operation, Removal, Segment};
@@ -86,8 +86,7 @@ impl Reader<'_> {
 
     /// A whole number; a thousands dot is allowed (1.000).
     fn whole(&mut self, name: &'static str) -> Option<i64> {
-        let text = self.text(name)?.replace('.', "");
-        text.parse().map_err(|_| self.errors.add(name, "error-number-invalid")).ok()
+        number(self.pairs, name, &mut self.errors)
     }
 
     fn money(&mut self, name: &'static str) -> Option<i64> {

@@ -5,14 +5,13 @@ mod form;
 
 use crate::error::PageResult;
 use crate::extract::{Page, Query};
-use crate::html::components::{FieldMessages, Pairs, values};
+use crate::html::components::{FieldMessages, FormOutcome, Pairs, values};
 use crate::i18n::Tr;
 use crate::layout::{Shell, render_with_status};
 use app::AppError;
-use app::engine::{EngineCount, EngineLine};
+use app::engine::{EngineCount, EngineLine, EngineResults, GridView};
 use askama::Template;
 use axum::Router;
-use axum::http::StatusCode;
 use axum::routing;
 use domain::access::Permission;
 use domain::engine::{EngineField, EngineSort};
@@ -101,35 +100,17 @@ struct CountFragment {
 /// The screen: the form as it was sent, its live count, and the grid once
 /// "Pesquisar" was pressed (`search` in the query).
 pub async fn screen(page: Page, Query(pairs): Query<Pairs>) -> PageResult {
-    require_engine(&page)?;
+    page.app().engine().open(&page.actor)?;
     let mut view_errors = domain::ValidationErrors::new();
     let view = form::grid_view(&pairs, &mut view_errors);
     let searched = values(&pairs, "search").next().is_some();
-    let segment = form::segment_of(&pairs);
-    let (errors, count, found) = match (&segment, view_errors.is_empty()) {
-        (Ok(segment), true) => {
-            let (count, found) = if searched {
-                let results = page.app().engine().results(&page.actor, segment, view).await;
-                match results {
-                    Ok(results) => (Ok(results.count), Some(results)),
-                    Err(error) => (Err(error), None),
-                }
-            } else {
-                (page.app().engine().count(&page.actor, segment).await, None)
-            };
-            match count {
-                Ok(count) => (FieldMessages::default(), Some(count), found),
-                Err(AppError::Validation(errors)) => {
-                    (FieldMessages::from_errors(&errors, &page.t), None, None)
-                }
-                Err(other) => return Err(other.into()),
-            }
-        }
-        (Err(errors), _) => (FieldMessages::from_errors(errors, &page.t), None, None),
-        (Ok(_), false) => (FieldMessages::from_errors(&view_errors, &page.t), None, None),
+    let (outcome, count, found) = match answer(&page, &pairs, view, view_errors, searched).await {
+        Ok((count, found)) => (FormOutcome::of(None, &page.t)?, Some(count), found),
+        Err(error) => (FormOutcome::of(Some(error), &page.t)?, None, None),
     };
+    let errors = outcome.errors;
+    let status = outcome.status;
     let t = page.t;
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let count = count_view(&t, count, &errors);
     let groups = groups(&page, &pairs).await?;
     let (lines, has_next) = match found {
@@ -179,24 +160,40 @@ pub async fn screen(page: Page, Query(pairs): Query<Pairs>) -> PageResult {
     Ok(render_with_status(status, &screen))
 }
 
+/// The count, and the grid's page once "Pesquisar" was pressed, of what
+/// the form asks.
+async fn answer(
+    page: &Page,
+    pairs: &Pairs,
+    view: GridView,
+    view_errors: domain::ValidationErrors,
+    searched: bool,
+) -> Result<(EngineCount, Option<EngineResults>), AppError> {
+    let segment = form::segment_of(pairs)?;
+    view_errors.into_result()?;
+    let engine = page.app().engine();
+    if searched {
+        let results = engine.results(&page.actor, &segment, view).await?;
+        Ok((results.count, Some(results)))
+    } else {
+        Ok((engine.count(&page.actor, &segment).await?, None))
+    }
+}
+
 /// The live count: asked by htmx at every change of the form.
 pub async fn count(page: Page, Query(pairs): Query<Pairs>) -> PageResult {
-    require_engine(&page)?;
-    let (count, errors) = match form::segment_of(&pairs) {
-        Ok(segment) => match page.app().engine().count(&page.actor, &segment).await {
-            Ok(count) => (Some(count), FieldMessages::default()),
-            Err(AppError::Validation(errors)) => (None, FieldMessages::from_errors(&errors, &page.t)),
-            Err(other) => return Err(other.into()),
-        },
-        Err(errors) => (None, FieldMessages::from_errors(&errors, &page.t)),
+    page.app().engine().open(&page.actor)?;
+    let counted = match form::segment_of(&pairs) {
+        Ok(segment) => page.app().engine().count(&page.actor, &segment).await,
+        Err(errors) => Err(errors.into()),
+    };
+    let (count, outcome) = match counted {
+        Ok(count) => (Some(count), FormOutcome::of(None, &page.t)?),
+        Err(error) => (None, FormOutcome::of(Some(error), &page.t)?),
     };
     // A refusal is still 200: htmx swaps only successful answers, and the
     // message belongs where the count was.
-    page.render(&CountFragment { t: page.t, count: count_view(&page.t, count, &errors) })
-}
-
-fn require_engine(page: &Page) -> Result<(), crate::error::Error> {
-    if page.actor.can(Permission::RelationshipEngine) { Ok(()) } else { Err(AppError::Forbidden.into()) }
+    page.render(&CountFragment { t: page.t, count: count_view(&page.t, count, &outcome.errors) })
 }
 
 fn count_view(t: &Tr, count: Option<EngineCount>, errors: &FieldMessages) -> CountView {
