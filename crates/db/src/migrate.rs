@@ -53,6 +53,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(29, "0029", "reminder_channels"),
     migration!(30, "0030", "telemarketing_engine"),
     migration!(31, "0031", "events_by_time"),
+    migration!(32, "0032", "engine_segments"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -59,6 +59,7 @@ pub enum AuditEntity {
     Coupon,
     CustomField,
     CustomerStatus,
+    EngineSegment,
     Installment,
     Interaction,
     InteractionNature,
@@ -93,7 +94,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 38] = [
+    pub const ALL: [AuditEntity; 39] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -101,6 +102,7 @@ impl AuditEntity {
         AuditEntity::Coupon,
         AuditEntity::CustomField,
         AuditEntity::CustomerStatus,
+        AuditEntity::EngineSegment,
         AuditEntity::Installment,
         AuditEntity::Interaction,
         AuditEntity::InteractionNature,
@@ -143,6 +145,7 @@ impl AuditEntity {
             AuditEntity::Coupon => "coupon",
             AuditEntity::CustomField => "custom_field",
             AuditEntity::CustomerStatus => "customer_status",
+            AuditEntity::EngineSegment => "engine_segment",
             AuditEntity::Installment => "installment",
             AuditEntity::Interaction => "interaction",
             AuditEntity::InteractionNature => "interaction_nature",

@@ -123,7 +123,19 @@
       (form.getAttribute && form.getAttribute("data-confirm"));
     if (question && !window.confirm(question)) {
       event.preventDefault();
+      return;
     }
+    // A form that saves another form's fields (the engine's segment)
+    // takes them as they stand now, not as they were when the page came.
+    Array.prototype.forEach.call(form.querySelectorAll("input[data-form-fields]"), function (input) {
+      var source = document.getElementById(input.getAttribute("data-form-fields"));
+      if (!source) { return; }
+      var fields = new URLSearchParams();
+      new FormData(source).forEach(function (value, name) {
+        if (value !== "") { fields.append(name, value); }
+      });
+      input.value = fields.toString();
+    });
   });
 })();
 

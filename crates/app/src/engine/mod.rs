@@ -3,9 +3,11 @@
 //! right, within their reach.
 mod index;
 mod keeper;
+mod segments;
 
 pub use index::NotIndexed;
 pub use keeper::Indexes;
+pub use segments::SavedSegment;
 
 use crate::{Actor, AppError, Engine};
 use chrono::{DateTime, NaiveDate, Utc};

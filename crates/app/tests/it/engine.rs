@@ -652,3 +652,74 @@ async fn a_sale_on_one_instance_counts_on_another(t: TestDb) {
 }
 
 db_test!(a_sale_on_one_instance_counts_on_another);
+
+/// Segments: saved under a name with the question as asked, opened again
+/// with today's count (a new customer counts), private to their owner
+/// unless shared, duplicated as the reader's own, deleted by the owner or,
+/// when shared, an administrator; every change audited.
+async fn segments_are_kept_shared_duplicated_and_deleted(t: TestDb) {
+    let w = world(&t).await;
+    customers(&w).await;
+    let branch = w.app.access().create_branch(&w.admin, "Centro", "").await.expect("branch");
+    let (_, agent) =
+        user_with(&w.app, &w.admin, "tele@loja.test", BranchId(branch.id), "telemarketing").await;
+    let (_, other) =
+        user_with(&w.app, &w.admin, "tele2@loja.test", BranchId(branch.id), "telemarketing").await;
+    let engine = w.app.engine();
+    let sp = segment(vec![clause(EngineField::State, Test::Equals(Value::text("SP")))]);
+    let before = engine.count(&agent, &sp).await.expect("count").total;
+
+    let refused = engine.save_segment(&agent, "  ", false, &sp).await;
+    assert!(
+        matches!(&refused, Err(AppError::Validation(e)) if e.fields().any(|f| f == "name")),
+        "{refused:?}"
+    );
+    let credit = segment(vec![clause(EngineField::AvailableCredit, range(Some(Value::Number(1)), None))]);
+    let refused = engine.save_segment(&agent, "Crédito", false, &credit).await;
+    assert!(
+        matches!(refused, Err(AppError::Validation(_))),
+        "what may not be asked is not saved: {refused:?}"
+    );
+    assert!(engine.segments(&agent).await.expect("list").is_empty(), "nothing half-saved");
+
+    let mine = engine.save_segment(&agent, " Clientes  de SP ", false, &sp).await.expect("saved");
+    assert_eq!(mine.name, "Clientes de SP");
+    assert_eq!(mine.segment, sp, "the question comes back as asked");
+    assert!(mine.deletable);
+    let opened = engine.segment(&agent, mine.id).await.expect("opens");
+    assert_eq!(engine.count(&agent, &opened.segment).await.expect("count").total, before);
+    customer(&w, Customer { name: "Eva", state: "SP", birth: "", consents: &[], email: None, sales: &[] })
+        .await;
+    assert_eq!(
+        engine.count(&agent, &opened.segment).await.expect("count").total,
+        before + 1,
+        "opened again, it counts today's customers"
+    );
+
+    // Private: the other agent neither sees nor opens nor deletes it.
+    assert!(engine.segments(&other).await.expect("list").is_empty());
+    assert!(matches!(engine.segment(&other, mine.id).await, Err(AppError::NotFound)));
+    assert!(matches!(engine.delete_segment(&other, mine.id).await, Err(AppError::NotFound)));
+
+    let shared = engine.save_segment(&agent, "Todos", true, &Segment::default()).await.expect("saved");
+    let seen: Vec<String> =
+        engine.segments(&other).await.expect("list").into_iter().map(|s| s.name).collect();
+    assert_eq!(seen, ["Todos"], "a shared segment is seen by the team");
+    assert!(matches!(engine.delete_segment(&other, shared.id).await, Err(AppError::Forbidden)));
+    let copy = engine.duplicate_segment(&other, shared.id, "Todos (cópia)").await.expect("duplicated");
+    assert!(!copy.shared && copy.deletable && copy.segment == shared.segment, "a private copy: {copy:?}");
+
+    engine.delete_segment(&w.admin, shared.id).await.expect("an administrator deletes a shared one");
+    engine.delete_segment(&agent, mine.id).await.expect("the owner deletes his own");
+    let names: Vec<String> =
+        engine.segments(&other).await.expect("list").into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["Todos (cópia)"]);
+    assert!(matches!(engine.segment(&agent, mine.id).await, Err(AppError::NotFound)));
+
+    let trail = w.app.audit().audit_log(&w.admin, None, Some(50)).await.expect("audit");
+    let actions: Vec<&str> =
+        trail.items.iter().filter(|e| e.entity_type == "engine_segment").map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["delete", "delete", "create", "create", "create"], "newest first");
+}
+
+db_test!(segments_are_kept_shared_duplicated_and_deleted);

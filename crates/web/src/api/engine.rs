@@ -1,11 +1,12 @@
 //! The relationship engine over the API: a segment's count (and per
-//! consent channel) and its customers, sorted and paged.
-use super::responses::{Forbidden, Invalid};
+//! consent channel) and its customers, sorted and paged; saved segments.
+use super::responses::{Forbidden, Invalid, NotFound};
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::extract::{Api, ApiJson, Query};
-use app::engine::{EngineCount, EngineLine, GridView};
+use crate::extract::{Api, ApiJson, Id, Query};
+use app::engine::{EngineCount, EngineLine, GridView, SavedSegment};
 use axum::Router;
+use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
 use chrono::{DateTime, Utc};
@@ -20,10 +21,23 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/engine/count", routing::post(count))
         .route("/engine/results", routing::post(results))
+        .route("/engine/segments", routing::get(segments).post(save_segment))
+        .route("/engine/segments/{id}", routing::get(segment).delete(delete_segment))
+        .route("/engine/segments/{id}/count", routing::get(segment_count))
+        .route("/engine/segments/{id}/duplicate", routing::post(duplicate_segment))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(count, results))]
+#[openapi(paths(
+    count,
+    results,
+    segments,
+    save_segment,
+    segment,
+    segment_count,
+    duplicate_segment,
+    delete_segment
+))]
 pub struct Doc;
 
 /// How many customers the segment selects, and how many of them allow
@@ -64,7 +78,110 @@ pub async fn results(
     }))
 }
 
+/// The segments the caller may open: his own and the shared ones, by name.
+#[utoipa::path(get, path = "/api/v1/engine/segments", tag = "engine", security(("bearer" = [])),
+    responses((status = 200, body = Vec<SegmentView>), Forbidden))]
+pub async fn segments(Api { state, actor }: Api) -> ApiResult<Json<Vec<SegmentView>>> {
+    let saved = state.app.engine().segments(&actor).await?;
+    Ok(Json(saved.into_iter().map(SegmentView::from).collect()))
+}
+
+/// Saves a segment under a name, the caller's own or shared with the
+/// organisation. A shared segment shares the question: each reader counts
+/// the customers his access reaches.
+#[utoipa::path(post, path = "/api/v1/engine/segments", tag = "engine", security(("bearer" = [])),
+    request_body = NewSegmentBody, responses((status = 201, body = SegmentView), Invalid, Forbidden))]
+pub async fn save_segment(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<NewSegmentBody>,
+) -> ApiResult<(StatusCode, Json<SegmentView>)> {
+    let segment = body.segment.segment()?;
+    let saved = state.app.engine().save_segment(&actor, &body.name, body.shared, &segment).await?;
+    Ok((StatusCode::CREATED, Json(saved.into())))
+}
+
+/// A segment the caller may open.
+#[utoipa::path(get, path = "/api/v1/engine/segments/{id}", tag = "engine", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = SegmentView), Forbidden, NotFound))]
+pub async fn segment(Api { state, actor }: Api, Id(id): Id<Uuid>) -> ApiResult<Json<SegmentView>> {
+    Ok(Json(state.app.engine().segment(&actor, id).await?.into()))
+}
+
+/// A saved segment's count today, within the caller's access.
+#[utoipa::path(get, path = "/api/v1/engine/segments/{id}/count", tag = "engine", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Counts), Forbidden, NotFound))]
+pub async fn segment_count(Api { state, actor }: Api, Id(id): Id<Uuid>) -> ApiResult<Json<Counts>> {
+    let engine = state.app.engine();
+    let saved = engine.segment(&actor, id).await?;
+    Ok(Json(engine.count(&actor, &saved.segment).await?.into()))
+}
+
+/// A private copy of a segment the caller may open, under a new name.
+#[utoipa::path(post, path = "/api/v1/engine/segments/{id}/duplicate", tag = "engine",
+    security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = DuplicateBody,
+    responses((status = 201, body = SegmentView), Invalid, Forbidden, NotFound))]
+pub async fn duplicate_segment(
+    Api { state, actor }: Api,
+    Id(id): Id<Uuid>,
+    ApiJson(body): ApiJson<DuplicateBody>,
+) -> ApiResult<(StatusCode, Json<SegmentView>)> {
+    let copy = state.app.engine().duplicate_segment(&actor, id, &body.name).await?;
+    Ok((StatusCode::CREATED, Json(copy.into())))
+}
+
+/// Deletes a segment: one's own, or a shared one for an administrator.
+#[utoipa::path(delete, path = "/api/v1/engine/segments/{id}", tag = "engine", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 204), Forbidden, NotFound))]
+pub async fn delete_segment(Api { state, actor }: Api, Id(id): Id<Uuid>) -> ApiResult<StatusCode> {
+    state.app.engine().delete_segment(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 // The public JSON of this capability.
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewSegmentBody {
+    /// 1 to 60 characters.
+    pub name: String,
+    #[serde(default)]
+    pub shared: bool,
+    pub segment: SegmentBody,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DuplicateBody {
+    /// The copy's name, 1 to 60 characters.
+    pub name: String,
+}
+
+/// A saved segment.
+#[derive(Serialize, ToSchema)]
+pub struct SegmentView {
+    pub id: Uuid,
+    pub name: String,
+    pub shared: bool,
+    pub owner_name: String,
+    /// Whether the caller may delete it.
+    pub deletable: bool,
+    pub created_at: DateTime<Utc>,
+    /// The question, as `POST /api/v1/engine/count` takes it.
+    #[schema(value_type = Object)]
+    pub segment: serde_json::Value,
+}
+
+impl From<SavedSegment> for SegmentView {
+    fn from(saved: SavedSegment) -> SegmentView {
+        SegmentView {
+            id: saved.id,
+            segment: serde_json::to_value(&saved.segment).unwrap_or_default(),
+            name: saved.name,
+            shared: saved.shared,
+            owner_name: saved.owner_name,
+            deletable: saved.deletable,
+            created_at: saved.created_at,
+        }
+    }
+}
 
 /// A question to the engine.
 #[derive(Deserialize, ToSchema)]

@@ -170,3 +170,129 @@ async fn the_api_counts_and_finds_a_segment(t: TestApp) {
 }
 
 web_test!(the_api_counts_and_finds_a_segment);
+
+/// Segments through the screen as the browser sends its forms: "Salvar
+/// segmento" with the filters as they stand (the script copies them into
+/// `filters`), a nameless save refused on the name with the filters kept,
+/// the new segment opened with its filters and count, a reload changing
+/// nothing, duplicate and delete answering with redirects.
+async fn segments_are_saved_opened_duplicated_and_deleted_from_the_screen(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    customers(&t, &bearer).await;
+    let (client, token) = t.login(&t.admin).await;
+    let page = t.html(&client, "/engine").await;
+    assert!(page.contains("id=\"engine-segments-none\""), "the empty state explains");
+    let fields = default_fields(&page);
+    let filters = query(&fields, &[("state", "SP")]);
+    let save = |name: &'static str, shared: &'static str| {
+        client
+            .post(t.url("/engine/segments"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("filters", filters.as_str()),
+                ("segment_name", name),
+                ("segment_shared", shared),
+            ])
+            .send()
+    };
+    let nameless = save("", "").await.expect("POST");
+    assert_eq!(nameless.status(), 422);
+    let nameless = nameless.text().await.expect("body");
+    assert!(nameless.contains(
+        "id=\"segment_name\" name=\"segment_name\" value=\"\" maxlength=\"60\" required aria-invalid=\"true\""
+    ));
+    assert!(
+        nameless.contains("2 clientes") && nameless.contains("<option value=\"SP\" selected>"),
+        "filters kept"
+    );
+
+    let saved = save("Paulistas", "1").await.expect("POST");
+    assert_eq!(saved.status(), 303);
+    let opened = saved.headers()["location"].to_str().expect("location").to_string();
+    assert!(opened.starts_with("/engine?state=SP&search=1&segment="), "{opened}");
+    let shown = t.html(&client, &opened).await;
+    assert!(
+        shown.contains("Segmento salvo.") && shown.contains("2 clientes") && shown.contains("Sofia Prado")
+    );
+    assert!(shown.contains("aria-current=\"page\"") && shown.contains("Compartilhado"), "lit, shared");
+    let id = opened.rsplit('=').next().expect("id").to_string();
+    let again = t.html(&client, &opened).await;
+    assert!(!again.contains("Segmento salvo."), "a reload says nothing again");
+    assert_eq!(again.matches("class=\"segment-line").count(), 1, "and saves nothing again");
+    let reopened = client.get(t.url(&format!("/engine/segments/{id}"))).send().await.expect("GET");
+    assert_eq!(reopened.headers()["location"], opened.as_str(), "opening leads to its filters");
+
+    let post = |path: String| client.post(t.url(&path)).form(&[("csrf_token", token.as_str())]).send();
+    let copied = post(format!("/engine/segments/{id}/duplicate")).await.expect("POST");
+    assert_eq!(copied.status(), 303);
+    let copy = t.html(&client, copied.headers()["location"].to_str().expect("location")).await;
+    assert!(copy.contains("Paulistas (cópia)") && copy.contains("2 clientes"), "the copy opens");
+    let deleted = post(format!("/engine/segments/{id}/delete")).await.expect("POST");
+    assert_eq!(deleted.status(), 303);
+    assert_eq!(deleted.headers()["location"], "/engine");
+    let left = t.html(&client, "/engine").await;
+    assert!(left.contains("Segmento excluído.") && !left.contains(">Paulistas</a>"), "{left}");
+    let gone = client.get(t.url(&format!("/engine/segments/{id}"))).send().await.expect("GET");
+    assert_eq!(gone.status(), 404);
+}
+
+web_test!(segments_are_saved_opened_duplicated_and_deleted_from_the_screen);
+
+/// Segments over the API: saved with any filter tree, listed, counted
+/// today, duplicated, deleted; one the screen's form cannot show is said
+/// so when opened there.
+async fn the_api_keeps_segments(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    customers(&t, &bearer).await;
+    let either = json!({"name": "SP ou RJ", "shared": true, "segment": {"filter": {"any": [
+        {"field": "state", "equals": "SP"}, {"field": "state", "equals": "RJ"}]}}});
+    let saved = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/engine/segments", either).await;
+    assert_eq!(saved.status(), 201);
+    let saved: Value = saved.json().await.expect("json");
+    let id = saved["id"].as_str().expect("id").to_string();
+    assert_eq!(saved["segment"]["filter"]["any"][1]["equals"], "RJ");
+    assert_eq!(t.api_get(&bearer, &format!("/api/v1/engine/segments/{id}/count")).await["total"], 3);
+    let listed = t.api_get(&bearer, "/api/v1/engine/segments").await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+
+    let refused = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            "/api/v1/engine/segments",
+            json!({"name": "", "segment": {"limit": 0}}),
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let refused: Value = refused.json().await.expect("json");
+    assert!(
+        refused["error"]["fields"].get("name").is_some() && refused["error"]["fields"].get("limit").is_some()
+    );
+
+    let copy = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            &format!("/api/v1/engine/segments/{id}/duplicate"),
+            json!({"name": "Cópia"}),
+        )
+        .await;
+    assert_eq!(copy.status(), 201);
+    let copy: Value = copy.json().await.expect("json");
+    assert_eq!((copy["shared"].as_bool(), copy["segment"].clone()), (Some(false), saved["segment"].clone()));
+
+    let (client, _) = t.login(&t.admin).await;
+    let opened = client.get(t.url(&format!("/engine/segments/{id}"))).send().await.expect("GET");
+    assert_eq!(opened.headers()["location"], "/engine");
+    assert!(t.html(&client, "/engine").await.contains("criado pela API"));
+
+    let deleted = t
+        .api_send(reqwest::Method::DELETE, &bearer, &format!("/api/v1/engine/segments/{id}"), json!({}))
+        .await;
+    assert_eq!(deleted.status(), 204);
+    let gone =
+        t.api_send(reqwest::Method::GET, &bearer, &format!("/api/v1/engine/segments/{id}"), json!({})).await;
+    assert_eq!(gone.status(), 404);
+}
+
+web_test!(the_api_keeps_segments);

@@ -241,6 +241,105 @@ impl Reader<'_> {
     }
 }
 
+/// The form's fields that ask `segment`: what [`segment_of`] reads back
+/// into the same question (clauses in the form's order). `None` when the
+/// form cannot show it: a tree of `any`/`not`, a relative date, a test
+/// the form does not offer, more than one removal (the API allows them).
+pub fn pairs_of(segment: &Segment) -> Option<Pairs> {
+    let mut out = Pairs::new();
+    let clauses = match &segment.filter {
+        Filter::All { all } => all.iter().collect(),
+        single @ Filter::Is(_) => vec![single],
+        Filter::Any { .. } | Filter::Not { .. } => return None,
+    };
+    for clause in clauses {
+        let Filter::Is(predicate) = clause else { return None };
+        write_clause(&mut out, predicate.field, &predicate.test)?;
+    }
+    let window = &segment.window;
+    out.extend(window.stores.iter().map(|id| ("store".to_string(), id.to_string())));
+    out.extend(window.from.map(|day| ("period_from".to_string(), day.to_string())));
+    out.extend(window.to.map(|day| ("period_to".to_string(), day.to_string())));
+    match segment.remove.as_slice() {
+        [] => {}
+        [removal] => {
+            out.push(("remove_operation".into(), removal.operation.as_str().into()));
+            out.extend(removal.kind.clone().map(|kind| ("remove_kind".to_string(), kind)));
+            out.extend(removal.from.map(|day| ("remove_from".to_string(), day.to_string())));
+            out.extend(removal.to.map(|day| ("remove_to".to_string(), day.to_string())));
+        }
+        _ => return None,
+    }
+    out.extend(segment.limit.map(|limit| ("limit".to_string(), limit.to_string())));
+    Some(out)
+}
+
+/// One clause as the form's field(s) write it, or `None` when no field does.
+fn write_clause(out: &mut Pairs, field: EngineField, test: &Test) -> Option<()> {
+    use EngineField::*;
+    let mut put = |name: &str, text: String| out.push((name.to_string(), text));
+    let money = |value: &Value| match value {
+        Value::Number(cents) => Some(Money(*cents).format_plain()),
+        _ => None,
+    };
+    let whole = |value: &Value| match value {
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let text = |value: &Value| match value {
+        Value::Text(text) => Some(text.clone()),
+        _ => None,
+    };
+    // `MM-DD` as the form's `dd/mm`.
+    let month_day = |value: &Value| match value {
+        Value::Text(text) => text.split_once('-').map(|(month, day)| format!("{day}/{month}")),
+        _ => None,
+    };
+    match (field, test) {
+        (
+            Name | Profession | FootballTeam | Neighbourhood | AddressComplement | Agreement
+            | CreditComplement | Phone,
+            Test::Contains(text),
+        ) => put(field.as_str(), text.clone()),
+        (
+            CustomerStatus | CreditBureauStatus | Sex | State | City | Carrier | Tag | ProductGroup
+            | ProductBrand | ProductLine,
+            Test::Equals(Value::Text(text)),
+        ) => put(field.as_str(), text.clone()),
+        (Seller | SaleSeller | StoresWithSales | StoresWithoutSales, Test::In(ids)) => {
+            for id in ids {
+                put(field.as_str(), text(id)?);
+            }
+        }
+        (Email, Test::IsEmpty(empty)) => put("email", if *empty { "no" } else { "yes" }.into()),
+        (
+            ConsentSmsWhatsapp | ConsentEmail | ConsentPhone | ConsentLetter,
+            Test::Equals(Value::Bool(true)),
+        ) => put(field.as_str(), "on".into()),
+        (DaysOverdue | AverageDelay, Test::Range { from: None, to: Some(days) }) => {
+            put(field.as_str(), whole(days)?)
+        }
+        (_, Test::Range { from, to }) => {
+            let write: &dyn Fn(&Value) -> Option<String> = match field {
+                ShoeSize | Age | PurchaseCount | PointsBalance => &whole,
+                RevolvingCredit | TotalBought | LargestPurchase | AvailableCredit => &money,
+                Birthday | SpouseBirthday => &month_day,
+                LastPurchase | LastCall | PointsExpired | PointsToExpire => &text,
+                _ => return None,
+            };
+            let (from_name, to_name) = range_names(field);
+            if let Some(from) = from {
+                put(from_name, write(from)?);
+            }
+            if let Some(to) = to {
+                put(to_name, write(to)?);
+            }
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
 /// The form's names of a range's two ends.
 pub fn range_names(field: EngineField) -> (&'static str, &'static str) {
     use EngineField::*;
@@ -296,6 +395,13 @@ mod tests {
             ("remove_kind", "call"),
             ("remove_from", "2026-11-26"),
             ("limit", "1.000"),
+            ("name", "Silva"),
+            ("email", "no"),
+            ("age_from", "30"),
+            ("product_group", "Calçados"),
+            ("phone", "(11) 9876"),
+            ("sale_seller", &store),
+            ("largest_purchase_to", "1.234,56"),
         ]);
         let segment = segment_of(&form).expect("reads");
         assert_eq!(segment.filter.check(), Ok(()));
@@ -312,6 +418,25 @@ mod tests {
         assert_eq!(segment.window.stores.len(), 1);
         assert_eq!(segment.limit, Some(1000));
         assert_eq!(segment.remove[0].kind.as_deref(), Some("call"));
+        let written = pairs_of(&segment).expect("the form shows what it asked");
+        assert_eq!(segment_of(&written), Ok(segment), "read back from {written:?}");
+    }
+
+    #[test]
+    fn what_the_form_cannot_show_is_not_written() {
+        let either = Segment {
+            filter: Filter::Any {
+                any: vec![Filter::is(EngineField::State, Test::Equals(Value::text("SP")))],
+            },
+            ..Segment::default()
+        };
+        assert_eq!(pairs_of(&either), None);
+        let relative = Segment {
+            filter: Filter::is(EngineField::LastPurchase, Test::Relative { from: None, to: Some(-365) }),
+            ..Segment::default()
+        };
+        assert_eq!(pairs_of(&relative), None);
+        assert_eq!(pairs_of(&Segment::default()), Some(Vec::new()));
     }
 
     #[test]

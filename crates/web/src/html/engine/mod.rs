@@ -2,6 +2,7 @@
 //! groups them, a live count (and per consent channel) at every change,
 //! and the customers found in a sortable grid.
 mod form;
+mod segments;
 
 use crate::error::PageResult;
 use crate::extract::{Page, Query};
@@ -17,7 +18,13 @@ use domain::access::Permission;
 use domain::engine::{EngineField, EngineSort};
 
 pub fn routes() -> Router<crate::AppState> {
-    Router::new().route("/engine", routing::get(screen)).route("/engine/count", routing::get(count))
+    Router::new()
+        .route("/engine", routing::get(screen))
+        .route("/engine/count", routing::get(count))
+        .route("/engine/segments", routing::post(segments::save))
+        .route("/engine/segments/{id}", routing::get(segments::open))
+        .route("/engine/segments/{id}/duplicate", routing::post(segments::duplicate))
+        .route("/engine/segments/{id}/delete", routing::post(segments::delete))
 }
 
 /// One input of the form, described for the template.
@@ -88,6 +95,12 @@ struct Screen {
     previous_link: Option<String>,
     next_link: Option<String>,
     view: (String, bool),
+    segments: Vec<segments::SegmentLine>,
+    /// The filters as the segment form saves them (before script updates them).
+    filters: String,
+    /// What the segment form held, after a refusal.
+    segment_name: String,
+    segment_shared: bool,
 }
 
 #[derive(Template)]
@@ -100,25 +113,32 @@ struct CountFragment {
 /// The screen: the form as it was sent, its live count, and the grid once
 /// "Pesquisar" was pressed (`search` in the query).
 pub async fn screen(page: Page, Query(pairs): Query<Pairs>) -> PageResult {
+    show(&page, &pairs, None).await
+}
+
+/// The screen for `pairs`; `refused` is why saving it as a segment failed.
+async fn show(page: &Page, pairs: &Pairs, refused: Option<AppError>) -> PageResult {
     page.app().engine().open(&page.actor)?;
     let mut view_errors = domain::ValidationErrors::new();
-    let view = form::grid_view(&pairs, &mut view_errors);
-    let searched = values(&pairs, "search").next().is_some();
-    let (outcome, count, found) = match answer(&page, &pairs, view, view_errors, searched).await {
-        Ok((count, found)) => (FormOutcome::of(None, &page.t)?, Some(count), found),
+    let view = form::grid_view(pairs, &mut view_errors);
+    let searched = values(pairs, "search").next().is_some();
+    let (outcome, count, found) = match answer(page, pairs, view, view_errors, searched).await {
+        Ok((count, found)) => (FormOutcome::of(refused, &page.t)?, Some(count), found),
         Err(error) => (FormOutcome::of(Some(error), &page.t)?, None, None),
     };
     let errors = outcome.errors;
     let status = outcome.status;
     let t = page.t;
+    let current = crate::html::components::value(pairs, "segment").parse().ok();
+    let segments = segments::lines(&t, page.app().engine().segments(&page.actor).await?, current);
     let count = count_view(&t, count, &errors);
-    let groups = groups(&page, &pairs).await?;
+    let groups = groups(page, pairs).await?;
     let (lines, has_next) = match found {
         Some(results) => (results.lines.into_iter().map(|item| line(&t, item)).collect(), results.has_next),
         None => (Vec::new(), false),
     };
     let link = |sort: EngineSort, descending: bool, page_number: u32| {
-        grid_link(&pairs, sort, descending, page_number)
+        grid_link(pairs, sort, descending, page_number)
     };
     let headers = [
         (EngineSort::Name, "engine-column-name"),
@@ -156,6 +176,10 @@ pub async fn screen(page: Page, Query(pairs): Query<Pairs>) -> PageResult {
         previous_link: (view.page > 1).then(|| link(view.sort, view.descending, view.page - 1)),
         next_link: has_next.then(|| link(view.sort, view.descending, view.page + 1)),
         view: (view.sort.as_str().to_string(), view.descending),
+        segments,
+        filters: segments::filters_of(pairs),
+        segment_name: crate::html::components::value(pairs, "segment_name").to_string(),
+        segment_shared: crate::html::components::value(pairs, "segment_shared") == "1",
     };
     Ok(render_with_status(status, &screen))
 }
@@ -236,7 +260,11 @@ fn grid_link(pairs: &Pairs, sort: EngineSort, descending: bool, page: u32) -> St
     let mut kept: Vec<(&str, String)> = pairs
         .iter()
         .filter(|(name, value)| {
-            !value.is_empty() && !matches!(name.as_str(), "sort" | "desc" | "page" | "search")
+            !value.is_empty()
+                && !matches!(
+                    name.as_str(),
+                    "sort" | "desc" | "page" | "search" | "segment_name" | "segment_shared" | "filters"
+                )
         })
         .map(|(name, value)| (name.as_str(), value.clone()))
         .collect();

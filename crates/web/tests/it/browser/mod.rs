@@ -1525,5 +1525,24 @@ async fn relationship_engine_counts_as_filters_change_and_checks_rows_by_keyboar
     assert_eq!(focused.as_str(), second_id.as_deref());
     let source = client.source().await.expect("source");
     assert!(!source.contains("Failed to deserialize"), "the defaults as the form sends them");
+
+    // The segment is saved with the filters as they stand, not as last searched.
+    let year_ago = (today - chrono::Duration::days(365)).to_string();
+    set_value(client, "#last_purchase_to", &year_ago).await;
+    wait_for_text(client, "#engine-total", "1 cliente").await;
+    fill(client, "#segment_name", "SP sem compra há um ano").await;
+    click(client, "#segment-save").await;
+    wait_for_text(client, "#flash", "Segmento salvo.").await;
+    wait_for_text(client, "#engine-segments", "SP sem compra há um ano").await;
+    wait_for_text(client, "#engine-total", "1 cliente").await;
+    let kept = client
+        .find(Locator::Css("#last_purchase_to"))
+        .await
+        .expect("date")
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(kept.as_deref(), Some(year_ago.as_str()), "the date set after the last search was saved");
+    wait_for_text(client, "#engine-table", "Sofia Prado").await;
     browser.close().await;
 }

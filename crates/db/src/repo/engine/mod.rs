@@ -2,6 +2,8 @@
 //! per consent channel, and its result grid. The same question the
 //! in-memory engine answers; this is the path for exports and the one it
 //! is checked against.
+pub mod segment;
+
 use super::party::{Scope, col, reachable};
 use super::{fetch_all, fetch_optional};
 use crate::filter::{self, Calendar, ColumnKind, FieldSql};
