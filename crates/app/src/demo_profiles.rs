@@ -139,6 +139,7 @@ impl Demo<'_> {
                     interaction: &interaction,
                     responsible,
                     vehicle: Some(vehicle_id),
+                    result: None,
                     by: "demo",
                 };
                 let id = interactions::insert(&mut tx, &new, at).await?;

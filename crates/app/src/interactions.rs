@@ -38,6 +38,8 @@ pub struct InteractionView {
     pub created_by: String,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// How a telemarketing occurrence went.
+    pub result: Option<String>,
 }
 
 impl From<InteractionRow> for InteractionView {
@@ -63,6 +65,7 @@ impl From<InteractionRow> for InteractionView {
             created_by: row.created_by_label,
             updated_at: row.updated_at,
             version: row.version,
+            result: row.result,
         }
     }
 }
@@ -74,14 +77,17 @@ impl From<InteractionRow> for InteractionView {
 pub enum InteractionList {
     Nature,
     Status,
+    /// How a telemarketing occurrence went.
+    Result,
 }
 
 impl InteractionList {
-    /// `nature` or `status`, as forms and the API name them.
+    /// `nature`, `status` or `result`, as forms and the API name them.
     pub fn parse(text: &str) -> Result<InteractionList, &'static str> {
         match text {
             "nature" => Ok(InteractionList::Nature),
             "status" => Ok(InteractionList::Status),
+            "result" => Ok(InteractionList::Result),
             _ => Err("error-option-list-invalid"),
         }
     }
@@ -90,6 +96,7 @@ impl InteractionList {
         match self {
             InteractionList::Nature => "nature",
             InteractionList::Status => "status",
+            InteractionList::Result => "result",
         }
     }
 
@@ -97,6 +104,7 @@ impl InteractionList {
         match self {
             InteractionList::Nature => AuditEntity::InteractionNature,
             InteractionList::Status => AuditEntity::InteractionStatus,
+            InteractionList::Result => AuditEntity::OccurrenceResult,
         }
     }
 
@@ -104,6 +112,7 @@ impl InteractionList {
         match self {
             InteractionList::Nature => DEFAULT_NATURES,
             InteractionList::Status => DEFAULT_STATUSES,
+            InteractionList::Result => domain::occurrence::DEFAULT_RESULTS,
         }
     }
 }
@@ -161,7 +170,11 @@ impl Interactions<'_> {
         Ok(StatusView { code, label })
     }
 
-    async fn option_codes(&self, actor: &Actor, list: InteractionList) -> Result<Vec<String>, AppError> {
+    pub(crate) async fn option_codes(
+        &self,
+        actor: &Actor,
+        list: InteractionList,
+    ) -> Result<Vec<String>, AppError> {
         Ok(self.interaction_options(actor, list).await?.into_iter().map(|o| o.code).collect())
     }
 
@@ -216,6 +229,7 @@ impl Interactions<'_> {
             interaction: &valid,
             responsible,
             vehicle,
+            result: None,
             by: &actor.display_name,
         };
         let id = repo::insert(&mut change.tx, &new, at).await?;
@@ -277,6 +291,7 @@ impl Interactions<'_> {
             interaction: &valid,
             responsible,
             vehicle,
+            result: None,
             by: &actor.display_name,
         };
         if !repo::update(&mut change.tx, actor.org_id, id, version, &row, change.at).await? {

@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(30, "0030", "telemarketing_engine"),
     migration!(31, "0031", "events_by_time"),
     migration!(32, "0032", "engine_segments"),
+    migration!(33, "0033", "telemarketing_occurrences"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -68,6 +68,7 @@ pub enum AuditEntity {
     Message,
     MessageGateway,
     MessageTemplate,
+    OccurrenceResult,
     Organisation,
     Party,
     PartyConsent,
@@ -94,7 +95,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 39] = [
+    pub const ALL: [AuditEntity; 40] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -111,6 +112,7 @@ impl AuditEntity {
         AuditEntity::Message,
         AuditEntity::MessageGateway,
         AuditEntity::MessageTemplate,
+        AuditEntity::OccurrenceResult,
         AuditEntity::Organisation,
         AuditEntity::Party,
         AuditEntity::PartyConsent,
@@ -152,6 +154,7 @@ impl AuditEntity {
             AuditEntity::InteractionStatus => "interaction_status",
             AuditEntity::LoyaltyProgram => "loyalty_program",
             AuditEntity::Message => "message",
+            AuditEntity::OccurrenceResult => "occurrence_result",
             AuditEntity::MessageGateway => "message_gateway",
             AuditEntity::MessageTemplate => "message_template",
             AuditEntity::Organisation => "organisation",

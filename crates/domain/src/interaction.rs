@@ -20,7 +20,18 @@ string_enum!(
 );
 
 /// Natures every organisation starts with [naturezas de atendimento].
-pub const DEFAULT_NATURES: &[&str] = &["sale", "after_sale", "workshop", "complaint", "help_desk"];
+/// The last four are telemarketing's occurrence types (seed 004).
+pub const DEFAULT_NATURES: &[&str] = &[
+    "sale",
+    "after_sale",
+    "workshop",
+    "complaint",
+    "help_desk",
+    "offer",
+    "collection",
+    "birthday",
+    "reactivation",
+];
 /// The nature of an interaction opened from a vehicle (seed 000, step 8).
 pub const AFTER_SALE: &str = "after_sale";
 /// Statuses every organisation starts with; the last two close it.

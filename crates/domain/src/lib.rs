@@ -70,6 +70,7 @@ pub mod locale;
 pub mod loyalty;
 pub mod message;
 pub mod money;
+pub mod occurrence;
 pub mod page;
 pub mod party;
 pub mod phone;

@@ -61,13 +61,25 @@ impl Agenda<'_> {
         draft: &AppointmentDraft,
         except: Option<Uuid>,
     ) -> Result<Prepared, AppError> {
+        if let Some(party) = draft.party_id {
+            self.access().guard_party(actor, PartyId(party), Some(Permission::PartiesEdit)).await?;
+        }
+        self.prepare_reached(actor, draft, except).await
+    }
+
+    /// [`Agenda::prepare_booking`] for a party the caller has reached by
+    /// another right (telemarketing books its call back on any customer
+    /// it may call, not only those it may edit).
+    pub(crate) async fn prepare_reached(
+        &self,
+        actor: &Actor,
+        draft: &AppointmentDraft,
+        except: Option<Uuid>,
+    ) -> Result<Prepared, AppError> {
         actor.require_own_change()?;
         let hours = self.working_hours(actor).await?;
         let valid = draft.validate(hours.time_zone)?;
         let party = draft.party_id.map(PartyId);
-        if let Some(party) = party {
-            self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        }
         let vehicle = match draft.vehicle_id {
             None => None,
             Some(id) => match vehicle::get(&self.db, actor.org_id, VehicleId(id)).await? {

@@ -221,6 +221,16 @@ pub(crate) struct Prepared {
 }
 
 impl Prepared {
+    /// The interaction that caused it, written in the same change.
+    pub(crate) fn caused_by(mut self, interaction: InteractionId) -> Prepared {
+        self.interaction = Some(interaction);
+        self
+    }
+
+    pub(crate) fn double_bookings(&self) -> &[DoubleBooking] {
+        &self.double_bookings
+    }
+
     /// The appointment as stored, booked or changed by `actor`.
     pub(crate) fn row<'a>(&'a self, actor: &'a Actor) -> NewAppointment<'a> {
         NewAppointment {

@@ -3,10 +3,12 @@
 //! right, within their reach.
 mod index;
 mod keeper;
+mod occurrences;
 mod segments;
 
 pub use index::NotIndexed;
 pub use keeper::Indexes;
+pub use occurrences::{CustomerDetail, RegisteredOccurrence};
 pub use segments::SavedSegment;
 
 use crate::{Actor, AppError, Engine};

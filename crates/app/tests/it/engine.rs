@@ -723,3 +723,101 @@ async fn segments_are_kept_shared_duplicated_and_deleted(t: TestDb) {
 }
 
 db_test!(segments_are_kept_shared_duplicated_and_deleted);
+
+/// Seed 004's occurrence: a telemarketing agent opens a customer he may
+/// call but not edit, records a call that asks for a call back tomorrow;
+/// it is the customer's last contact and last call, an event on his
+/// history, and a call on the agent's agenda — all or nothing: what does
+/// not read changes nothing.
+async fn an_occurrence_is_a_contact_and_books_the_call_back(t: TestDb) {
+    use domain::occurrence::OccurrenceDraft;
+    let w = world(&t).await;
+    let ids = customers(&w).await;
+    let carla = ids[2];
+    let branch = w.app.access().create_branch(&w.admin, "Centro", "").await.expect("branch");
+    let (_, agent) =
+        user_with(&w.app, &w.admin, "tele@loja.test", BranchId(branch.id), "telemarketing").await;
+    let engine = w.app.engine();
+
+    let detail = engine.customer_detail(&agent, carla).await.expect("detail");
+    assert_eq!(detail.line.name, "Carla Dias");
+    assert!(detail.profile.interactions.is_empty() && detail.purchases.is_empty());
+    assert!(detail.results.iter().any(|r| r.code == "call_back"), "the built-in results");
+
+    let events_before = w.app.timeline().history(&agent, carla, None, None).await.expect("history").len();
+    let bad = OccurrenceDraft {
+        kind: "offer".into(),
+        result: "call_back".into(),
+        next_contact_at: "2026-12-01T10:00".into(),
+        ..Default::default()
+    };
+    let refused = engine.register_occurrence(&agent, carla, &bad).await;
+    assert!(
+        matches!(&refused, Err(AppError::Validation(e)) if e.fields().any(|f| f == "next_contact_at")),
+        "a call back in the past: {refused:?}"
+    );
+    let unknown = OccurrenceDraft { kind: "offer".into(), result: "maybe".into(), ..Default::default() };
+    assert!(matches!(
+        engine.register_occurrence(&agent, carla, &unknown).await,
+        Err(AppError::Validation(_))
+    ));
+    assert_eq!(
+        w.app.timeline().history(&agent, carla, None, None).await.expect("history").len(),
+        events_before,
+        "nothing half-written"
+    );
+
+    let call = OccurrenceDraft {
+        kind: "offer".into(),
+        result: "call_back".into(),
+        notes: "Pediu para ligar amanhã à tarde".into(),
+        next_contact_at: "2026-12-04T14:30".into(),
+        ..Default::default()
+    };
+    let registered = engine.register_occurrence(&agent, carla, &call).await.expect("registered");
+    assert_eq!(registered.occurrence.result.as_deref(), Some("call_back"));
+    assert_eq!(
+        (registered.occurrence.channel.as_str(), registered.occurrence.status.as_str()),
+        ("call", "done")
+    );
+    let booked = registered.call_back.expect("a call back");
+    assert_eq!((booked.kind.as_str(), booked.title.as_str()), ("call", "Carla Dias"));
+    assert_eq!(booked.starts_at.to_rfc3339(), "2026-12-04T17:30:00+00:00", "14:30 in São Paulo");
+    assert_eq!(booked.users.iter().map(|u| u.id).collect::<Vec<_>>(), [agent.user_id.0], "on his agenda");
+    assert_eq!(booked.interaction_id, Some(registered.occurrence.id));
+
+    let history = w.app.timeline().history(&agent, carla, None, None).await.expect("history");
+    let actions: Vec<&str> = history.iter().take(2).map(|e| e.action.as_str()).collect();
+    assert!(
+        actions.contains(&"timeline-occurrence-registered")
+            && actions.contains(&"timeline-appointment-booked")
+    );
+
+    // His last contact and last call are today's.
+    let view = GridView { sort: EngineSort::LastContact, descending: true, page: 1 };
+    let found = engine.results(&agent, &Segment::default(), view).await.expect("results");
+    assert_eq!(found.lines[0].name, "Carla Dias");
+    assert!(found.lines[0].last_contact.is_some());
+    let called_today = segment(vec![clause(
+        EngineField::LastCall,
+        range(Some(Value::text("2026-12-03")), Some(Value::text("2026-12-03"))),
+    )]);
+    assert_eq!(found_names(&w, &agent, &called_today).await, ["Carla Dias"]);
+    let not_called = Segment {
+        remove: vec![Removal {
+            operation: Operation::Contact,
+            kind: Some("call".into()),
+            from: None,
+            to: None,
+        }],
+        ..Segment::default()
+    };
+    assert!(!found_names(&w, &agent, &not_called).await.contains(&"Carla Dias".to_string()));
+}
+
+db_test!(an_occurrence_is_a_contact_and_books_the_call_back);
+
+async fn found_names(w: &World, actor: &Actor, segment: &Segment) -> Vec<String> {
+    let found = w.app.engine().results(actor, segment, GridView::default()).await.expect("results");
+    found.lines.into_iter().map(|line| line.name).collect()
+}

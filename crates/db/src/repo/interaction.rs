@@ -63,11 +63,13 @@ pub struct InteractionRow {
     pub updated_at: DateTime<Utc>,
     pub updated_by_label: String,
     pub version: i64,
+    /// How a telemarketing occurrence went; none for other interactions.
+    pub result: Option<String>,
 }
 
 const SELECT: &str = "SELECT i.id, i.party_id, i.nature, i.channel, i.status, i.responsible_id, u.display_name AS responsible_name,
     i.due_on, i.description, i.vehicle_id, v.plate AS vehicle_plate, i.created_at, i.created_by_label, i.updated_at,
-    i.updated_by_label, i.version
+    i.updated_by_label, i.version, i.result
     FROM interactions i JOIN users u ON u.id = i.responsible_id LEFT JOIN vehicles v ON v.id = i.vehicle_id";
 
 pub struct NewInteraction<'a> {
@@ -76,6 +78,8 @@ pub struct NewInteraction<'a> {
     pub interaction: &'a ValidInteraction,
     pub responsible: UserId,
     pub vehicle: Option<VehicleId>,
+    /// A telemarketing occurrence's result.
+    pub result: Option<&'a str>,
     pub by: &'a str,
 }
 
@@ -89,8 +93,8 @@ pub async fn insert(
     on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO interactions (id, org_id, party_id, nature, channel, status, responsible_id, due_on, description,
-             vehicle_id, created_at, created_by_label, updated_at, updated_by_label)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12)",
+             vehicle_id, created_at, created_by_label, updated_at, updated_by_label, result)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12, $13)",
         )
         .bind(id.0)
         .bind(new.org_id.0)
@@ -104,6 +108,7 @@ pub async fn insert(
         .bind(new.vehicle.map(|v| v.0))
         .bind(now)
         .bind(new.by)
+        .bind(new.result)
         .execute(&mut *conn)
         .await?;
     });

@@ -126,6 +126,7 @@ fn every_code_built_key_is_in_the_catalogue() {
         ("interaction-channel-", InteractionChannel::ALL.iter().map(|k| k.as_str()).collect()),
         ("nature-", codes(DEFAULT_NATURES)),
         ("interaction-status-", codes(DEFAULT_STATUSES)),
+        ("occurrence-result-", codes(domain::occurrence::DEFAULT_RESULTS)),
         ("access-level-", AccessLevel::ALL.iter().map(|k| k.as_str()).collect()),
         ("audit-action-", domain::audit::AuditAction::ALL.iter().map(|a| a.as_str()).collect()),
         ("audit-entity-", domain::audit::AuditEntity::ALL.iter().map(|a| a.as_str()).collect()),

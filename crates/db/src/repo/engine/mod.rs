@@ -126,20 +126,22 @@ fn page_statement(
     rows.expr(Expr::cust(ROW_COLUMNS))
         .from_as(col("parties"), col("p"))
         .and_where(Expr::col((col("p"), col("id"))).in_subquery(selected_ids(query)));
+    // PostgreSQL sorts by a column's alias only when it stands alone, so
+    // the last contact is sorted by its expression.
     let sort_column = match sort {
         EngineSort::Name => None,
-        EngineSort::LastContact => Some("last_contact"),
+        EngineSort::LastContact => Some(LAST_CONTACT),
         // The oldest open due date first is the longest overdue first.
-        EngineSort::DaysOverdue => Some("oldest_open_due"),
-        EngineSort::Points => Some("points_balance"),
-        EngineSort::TotalBought => Some("total_bought"),
-        EngineSort::LastPurchase => Some("last_purchase_at"),
+        EngineSort::DaysOverdue => Some("p.oldest_open_due"),
+        EngineSort::Points => Some("p.points_balance"),
+        EngineSort::TotalBought => Some("p.total_bought"),
+        EngineSort::LastPurchase => Some("p.last_purchase_at"),
     };
     if let Some(column) = sort_column {
         let order = if sort == EngineSort::DaysOverdue { reverse(order.clone()) } else { order.clone() };
         // Customers without a value go last either way.
         rows.order_by_expr(Expr::cust(format!("CASE WHEN {column} IS NULL THEN 1 ELSE 0 END")), Order::Asc)
-            .order_by(col(column), order);
+            .order_by_expr(Expr::cust(column), order);
     }
     rows.order_by((col("p"), col("sort_name")), order.clone())
         .order_by((col("p"), col("id")), order)
@@ -168,12 +170,24 @@ fn reverse(order: Order) -> Order {
     }
 }
 
-const ROW_COLUMNS: &str = "p.id, p.full_name, p.version, \
+/// A customer's last contact: his latest interaction (a telemarketing
+/// occurrence is one).
+macro_rules! last_contact {
+    () => {
+        "(SELECT MAX(i.created_at) FROM interactions i WHERE i.org_id = p.org_id AND i.party_id = p.id)"
+    };
+}
+const LAST_CONTACT: &str = last_contact!();
+
+const ROW_COLUMNS: &str = concat!(
+    "p.id, p.full_name, p.version, \
     (SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = p.id ORDER BY ph.position LIMIT 1) AS first_phone, \
-    (SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = p.id ORDER BY ph.position LIMIT 1 OFFSET 1) AS second_phone, \
-    (SELECT MAX(i.created_at) FROM interactions i WHERE i.org_id = p.org_id AND i.party_id = p.id) AS last_contact, \
+    (SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = p.id ORDER BY ph.position LIMIT 1 OFFSET 1) AS second_phone, ",
+    last_contact!(),
+    " AS last_contact, \
     p.oldest_open_due, p.points_balance, p.total_bought, p.last_purchase_at, \
-    p.consent_sms_whatsapp, p.consent_email, p.consent_phone, p.consent_letter";
+    p.consent_sms_whatsapp, p.consent_email, p.consent_phone, p.consent_letter"
+);
 
 /// How the engine's fields read in SQL, for one organisation and window.
 struct EngineFields {
