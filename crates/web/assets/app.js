@@ -177,7 +177,7 @@
 
 // Rows worked by the keyboard (the engine's grid, as in SetaERP): the
 // space bar checks the focused row, arrows move between rows, Enter
-// opens the row's customer.
+// opens the row's customer, F9 its details (to call and record an occurrence).
 (function () {
   document.addEventListener("keydown", function (event) {
     var row = event.target;
@@ -191,6 +191,9 @@
     } else if (event.key === "Enter") {
       var link = row.querySelector("a[href]");
       if (link) { event.preventDefault(); link.click(); }
+    } else if (event.key === "F9") {
+      var detail = row.querySelector("a[data-row-detail]");
+      if (detail) { event.preventDefault(); detail.click(); }
     }
   });
 })();

@@ -6,7 +6,6 @@ use super::EngineLine;
 use crate::agenda::AppointmentView;
 use crate::interactions::{InteractionList, InteractionView};
 use crate::parties::{ProfileSections, ProfileView};
-use crate::registry_settings::StatusView;
 use crate::sales::SaleView;
 use crate::{Actor, AppError, Engine};
 use db::filter::Calendar;
@@ -30,9 +29,8 @@ pub struct CustomerDetail {
     /// What the grid shows of him.
     pub line: EngineLine,
     /// His registration and interactions (newest first), the organisation's
-    /// natures and statuses to name them.
+    /// natures, statuses and results to name them.
     pub profile: ProfileView,
-    pub results: Vec<StatusView>,
     /// The latest purchases, newest first.
     pub purchases: Vec<SaleView>,
 }
@@ -58,8 +56,7 @@ impl Engine<'_> {
         let line = EngineLine::of(row.ok_or(AppError::NotFound)?, today);
         let mut purchases = self.sales().sales_of(actor, party, None).await?.sales;
         purchases.truncate(PURCHASES_SHOWN);
-        let results = self.interactions().interaction_options(actor, InteractionList::Result).await?;
-        Ok(CustomerDetail { line, profile, results, purchases })
+        Ok(CustomerDetail { line, profile, purchases })
     }
 
     /// Records an occurrence on a customer the agent may call; a next

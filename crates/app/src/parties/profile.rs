@@ -40,6 +40,8 @@ pub struct ProfileView {
     pub interactions: Vec<InteractionView>,
     pub natures: Vec<StatusView>,
     pub statuses: Vec<StatusView>,
+    /// Telemarketing occurrences' results.
+    pub results: Vec<StatusView>,
     /// Newest first, at most 100.
     pub appointments: Vec<AppointmentView>,
     pub notes: Vec<NoteView>,
@@ -64,18 +66,20 @@ impl Parties<'_> {
             tokio::try_join!(
                 interactions.interaction_options(actor, InteractionList::Nature),
                 interactions.interaction_options(actor, InteractionList::Status),
+                interactions.interaction_options(actor, InteractionList::Result),
             )
         };
-        let (view, (), vehicles, interests, interactions, (natures, statuses), appointments, notes) = tokio::try_join!(
-            self.view_of_row(actor, row),
-            self.audit_read(actor, id),
-            wanted(sections.vehicles, vehicles.vehicles_of_reached(actor, party)),
-            wanted(sections.vehicles, vehicles.vehicle_interests_of_reached(actor, party)),
-            wanted(sections.interactions, interactions.interactions_of_reached(actor, party, None)),
-            wanted(sections.interactions, labels),
-            wanted(sections.appointments, agenda.appointments_of_reached(actor, party)),
-            wanted(sections.notes > 0, self.notes_of_reached(actor, party, sections.notes)),
-        )?;
+        let (view, (), vehicles, interests, interactions, (natures, statuses, results), appointments, notes) =
+            tokio::try_join!(
+                self.view_of_row(actor, row),
+                self.audit_read(actor, id),
+                wanted(sections.vehicles, vehicles.vehicles_of_reached(actor, party)),
+                wanted(sections.vehicles, vehicles.vehicle_interests_of_reached(actor, party)),
+                wanted(sections.interactions, interactions.interactions_of_reached(actor, party, None)),
+                wanted(sections.interactions, labels),
+                wanted(sections.appointments, agenda.appointments_of_reached(actor, party)),
+                wanted(sections.notes > 0, self.notes_of_reached(actor, party, sections.notes)),
+            )?;
         Ok(ProfileView {
             party: masked(actor, view),
             vehicles,
@@ -83,6 +87,7 @@ impl Parties<'_> {
             interactions,
             natures,
             statuses,
+            results,
             appointments,
             notes,
         })

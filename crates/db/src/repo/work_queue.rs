@@ -106,6 +106,7 @@ pub async fn page(db: &Db, filter: &WorkFilter, offset: u64, limit: u64) -> Resu
                 "updated_at",
                 "updated_by_label",
                 "version",
+                "result",
             ]
             .map(|name| (col("i"), col(name))),
         )

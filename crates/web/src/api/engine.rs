@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use domain::ValidationErrors;
 use domain::engine::{EngineField, EngineSort, PurchaseWindow, Removal, Segment};
 use domain::filter::Filter;
+use domain::occurrence::OccurrenceDraft;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use uuid::Uuid;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/engine/segments/{id}", routing::get(segment).delete(delete_segment))
         .route("/engine/segments/{id}/count", routing::get(segment_count))
         .route("/engine/segments/{id}/duplicate", routing::post(duplicate_segment))
+        .route("/engine/customers/{id}/occurrences", routing::post(register_occurrence))
 }
 
 #[derive(OpenApi)]
@@ -36,7 +38,8 @@ pub fn routes() -> Router<AppState> {
     segment,
     segment_count,
     duplicate_segment,
-    delete_segment
+    delete_segment,
+    register_occurrence
 ))]
 pub struct Doc;
 
@@ -137,7 +140,39 @@ pub async fn delete_segment(Api { state, actor }: Api, Id(id): Id<Uuid>) -> ApiR
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Records a telemarketing occurrence on a customer the caller may read:
+/// its type (an interaction nature), channel, result, notes and perhaps
+/// the next contact, which books a call on the caller's agenda. It counts
+/// as the customer's last contact (and last call, by phone).
+#[utoipa::path(post, path = "/api/v1/engine/customers/{id}/occurrences", tag = "engine",
+    security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = OccurrenceDraft,
+    responses((status = 201, body = RegisteredOccurrence), Invalid, Forbidden, NotFound))]
+pub async fn register_occurrence(
+    Api { state, actor }: Api,
+    Id(id): Id<Uuid>,
+    ApiJson(body): ApiJson<OccurrenceDraft>,
+) -> ApiResult<(StatusCode, Json<RegisteredOccurrence>)> {
+    let registered = state.app.engine().register_occurrence(&actor, domain::PartyId(id), &body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(RegisteredOccurrence {
+            occurrence: registered.occurrence.try_into()?,
+            call_back: registered.call_back.map(TryInto::try_into).transpose()?,
+            double_booked: registered.double_booked,
+        }),
+    ))
+}
+
 // The public JSON of this capability.
+
+/// An occurrence as recorded, and the call it booked.
+#[derive(Serialize, ToSchema)]
+pub struct RegisteredOccurrence {
+    pub occurrence: super::interactions::Interaction,
+    pub call_back: Option<super::agenda::Appointment>,
+    /// The caller already had an appointment at the call back's time.
+    pub double_booked: bool,
+}
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewSegmentBody {

@@ -81,6 +81,8 @@ pub struct InteractionOptions {
     /// Built-in ones have an empty label.
     pub natures: Vec<Status>,
     pub statuses: Vec<Status>,
+    /// Telemarketing occurrences' results.
+    pub results: Vec<Status>,
 }
 
 #[utoipa::path(get, path = "/api/v1/interaction-options", tag = "profile", security(("bearer" = [])),
@@ -93,6 +95,9 @@ pub async fn options(Api { state, actor }: Api) -> ApiResult<Json<InteractionOpt
         statuses: public_all(
             state.app.interactions().interaction_options(&actor, InteractionList::Status).await?,
         )?,
+        results: public_all(
+            state.app.interactions().interaction_options(&actor, InteractionList::Result).await?,
+        )?,
     }))
 }
 
@@ -103,7 +108,7 @@ pub struct NewOption {
     pub label: String,
 }
 
-/// Adds a nature or a status (administrators).
+/// Adds a nature, a status or an occurrence result (administrators).
 #[utoipa::path(post, path = "/api/v1/interaction-options", tag = "profile", security(("bearer" = [])), request_body = NewOption,
     responses((status = 201, body = Status), Forbidden, Conflict))]
 pub async fn add_option(
@@ -137,6 +142,9 @@ pub struct Interaction {
     pub created_by: String,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// How a telemarketing occurrence went; absent for other interactions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
 }
 
 impl TryFrom<app::interactions::InteractionView> for Interaction {
@@ -160,6 +168,7 @@ impl TryFrom<app::interactions::InteractionView> for Interaction {
             created_by: view.created_by,
             updated_at: view.updated_at,
             version: view.version,
+            result: view.result,
         })
     }
 }

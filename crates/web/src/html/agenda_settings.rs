@@ -1,5 +1,6 @@
 //! Configurações da agenda: the organisation's time zone and working
-//! hours, and its natures and statuses of interactions.
+//! hours, its natures and statuses of interactions, and the results of
+//! telemarketing occurrences.
 use super::components::{FieldMessages, Pairs, option_label, value, values};
 use crate::AppState;
 use crate::error::PageResult;
@@ -62,6 +63,7 @@ async fn page(
     status: StatusCode,
 ) -> PageResult {
     let (hours, natures, statuses) = page.app().agenda().agenda_settings(&page.actor).await?;
+    let results = page.app().interactions().interaction_options(&page.actor, InteractionList::Result).await?;
     let t = page.t;
     let labels = |prefix: &str, list: &[app::registry_settings::StatusView]| -> Vec<String> {
         list.iter().map(|o| option_label(&t, prefix, list, &o.code)).collect()
@@ -79,6 +81,7 @@ async fn page(
             lists: vec![
                 ("nature", t.get("natures-title"), labels("nature", &natures)),
                 ("status", t.get("interaction-statuses-title"), labels("interaction-status", &statuses)),
+                ("result", t.get("occurrence-results-title"), labels("occurrence-result", &results)),
             ],
             errors,
             failed_list: failed_list.to_string(),

@@ -130,7 +130,7 @@ fn every_code_built_key_is_in_the_catalogue() {
         ("access-level-", AccessLevel::ALL.iter().map(|k| k.as_str()).collect()),
         ("audit-action-", domain::audit::AuditAction::ALL.iter().map(|a| a.as_str()).collect()),
         ("audit-entity-", domain::audit::AuditEntity::ALL.iter().map(|a| a.as_str()).collect()),
-        ("option-add-", vec!["nature", "status"]),
+        ("option-add-", vec!["nature", "status", "result"]),
         ("work-urgency-", domain::work_queue::Urgency::ALL.iter().map(|u| u.as_str()).collect()),
         ("role-", vec![domain::user::Role::Admin.as_str(), domain::user::Role::Member.as_str()]),
         ("weekday-", vec!["1", "2", "3", "4", "5", "6", "7"]),

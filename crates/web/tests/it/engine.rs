@@ -296,3 +296,101 @@ async fn the_api_keeps_segments(t: TestApp) {
 }
 
 web_test!(the_api_keeps_segments);
+
+/// Seed 004's occurrence from the grid: each row offers the customer's
+/// detail (F9), which comes back to the same page of the grid; the form
+/// sent as the browser sends it — at its defaults it is refused on its
+/// fields, keeping what was typed — then with a call back tomorrow: the
+/// grid's last contact, the customer's history and his agenda show it.
+async fn an_occurrence_is_registered_from_the_detail_and_books_the_call_back(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    customers(&t, &bearer).await;
+    let (client, token) = t.login(&t.admin).await;
+    let grid = t.html(&client, "/engine?state=SP&search=1&sort=last_contact").await;
+    let start = grid.find("href=\"/engine/customers/").expect("a detail link") + 6;
+    let link = grid[start..grid[start..].find('"').expect("end") + start].replace("&#38;", "&");
+    assert!(link.ends_with("back=/engine%3Fstate%3DSP%26search%3D1%26sort%3Dlast_contact"), "{link}");
+    let detail = t.html(&client, &link).await;
+    assert!(detail.contains("id=\"occurrence-form\"") && detail.contains("Nenhum contato registrado."));
+    let id = link.trim_start_matches("/engine/customers/").split('?').next().expect("id").to_string();
+    let name = if detail.contains("Sofia Prado") { "Sofia Prado" } else { "Tânia Reis" };
+
+    let back = "/engine?state=SP&search=1&sort=last_contact";
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut form = vec![("csrf_token", token.clone()), ("back", back.to_string())];
+        form.extend(fields);
+        client.post(t.url(&format!("/engine/customers/{id}/occurrences"))).form(&form).send()
+    };
+    let defaults = || {
+        vec![
+            ("kind", String::new()),
+            ("channel", "call".to_string()),
+            ("result", String::new()),
+            ("notes", String::new()),
+            ("next_contact_at", String::new()),
+        ]
+    };
+    let refused = post(defaults()).await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.expect("body");
+    assert!(refused.contains("id=\"kind\" name=\"kind\" required aria-invalid=\"true\""), "{refused}");
+    assert!(refused.contains("id=\"result\" name=\"result\" required aria-invalid=\"true\""));
+
+    let tomorrow = chrono::Utc::now().with_timezone(&chrono_tz::America::Sao_Paulo).date_naive()
+        + chrono::Duration::days(1);
+    let mut typed = defaults();
+    typed[0].1 = "offer".into();
+    typed[2].1 = "call_back".into();
+    typed[3].1 = "Ligar à tarde".into();
+    typed[4].1 = format!("{tomorrow}T14:30");
+    let mut past = typed.clone();
+    past[4].1 = "2020-01-01T10:00".into();
+    let refused = post(past).await.expect("POST").text().await.expect("body");
+    assert!(
+        refused.contains("O próximo contato deve ser depois de agora.") && refused.contains("Ligar à tarde")
+    );
+
+    let saved = post(typed).await.expect("POST");
+    assert_eq!(saved.status(), 303);
+    assert_eq!(saved.headers()["location"], back, "back to the same grid");
+    let grid = t.html(&client, back).await;
+    assert!(grid.contains("a ligação de retorno está na sua agenda"), "{grid}");
+    let today =
+        chrono::Utc::now().with_timezone(&chrono_tz::America::Sao_Paulo).format("%d/%m/%Y").to_string();
+    let row = &grid[grid.find(&format!("id=\"found-{id}\"")).expect("row")..];
+    assert!(row[..row.find("</tr>").expect("end")].contains(&today), "last contact today");
+    let again = t.html(&client, back).await;
+    assert!(!again.contains("a ligação de retorno"), "a reload registers nothing again");
+
+    let history = t.html(&client, &format!("/customers/{id}?tab=history")).await;
+    assert!(history.contains("Ocorrência de telemarketing: Oferta · Pediu retorno"), "{history}");
+    let agenda = t.html(&client, &format!("/agenda?view=day&date={tomorrow}")).await;
+    assert!(agenda.contains(name), "the call back on the agenda");
+
+    // The API records one too, without a call back.
+    let occurrence = json!({"kind": "birthday", "result": "answered", "channel": "whatsapp"});
+    let recorded = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            &format!("/api/v1/engine/customers/{id}/occurrences"),
+            occurrence,
+        )
+        .await;
+    assert_eq!(recorded.status(), 201);
+    let recorded: Value = recorded.json().await.expect("json");
+    assert_eq!(recorded["occurrence"]["result"], "answered");
+    assert_eq!(recorded["occurrence"]["channel"], "whatsapp");
+    assert!(recorded["call_back"].is_null());
+    let refused = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            &format!("/api/v1/engine/customers/{id}/occurrences"),
+            json!({"kind": "offer", "result": "perhaps"}),
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+}
+
+web_test!(an_occurrence_is_registered_from_the_detail_and_books_the_call_back);

@@ -13,6 +13,8 @@ pub struct InteractionLine {
     pub nature: String,
     pub channel: String,
     pub status: String,
+    /// How a telemarketing occurrence went.
+    pub result: Option<String>,
     pub closed: bool,
     pub responsible: String,
     pub due: String,
@@ -36,6 +38,8 @@ pub fn option_label(t: &Tr, prefix: &str, options: &[StatusView], code: &str) ->
 pub struct InteractionLabels {
     pub natures: Vec<StatusView>,
     pub statuses: Vec<StatusView>,
+    /// Telemarketing occurrences' results.
+    pub results: Vec<StatusView>,
 }
 
 impl InteractionLabels {
@@ -43,6 +47,7 @@ impl InteractionLabels {
         Ok(InteractionLabels {
             natures: app.interactions().interaction_options(actor, InteractionList::Nature).await?,
             statuses: app.interactions().interaction_options(actor, InteractionList::Status).await?,
+            results: app.interactions().interaction_options(actor, InteractionList::Result).await?,
         })
     }
 
@@ -57,6 +62,7 @@ impl InteractionLabels {
             nature: option_label(t, "nature", &self.natures, &i.nature),
             channel: t.get(&format!("interaction-channel-{}", i.channel)),
             status: option_label(t, "interaction-status", &self.statuses, &i.status),
+            result: i.result.as_deref().map(|r| option_label(t, "occurrence-result", &self.results, r)),
             closed: i.closed,
             responsible: i.responsible,
             due: i.due_on.map(|d| t.date(&d)).unwrap_or_default(),

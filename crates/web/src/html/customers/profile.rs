@@ -202,6 +202,7 @@ pub async fn profile_parts(
     let labels = InteractionLabels {
         natures: std::mem::take(&mut profile.natures),
         statuses: std::mem::take(&mut profile.statuses),
+        results: std::mem::take(&mut profile.results),
     };
     let (open, closed): (Vec<_>, Vec<_>) =
         std::mem::take(&mut profile.interactions).into_iter().partition(|i| !i.closed);
@@ -527,6 +528,14 @@ async fn history_parts(
                 "consent" => t.get(&format!("channel-{}", e.detail)),
                 "interaction" if e.action == "timeline-interaction-opened" => {
                     option_label(t, "nature", natures, &e.detail)
+                }
+                "interaction" if e.action == "timeline-occurrence-registered" => {
+                    let (nature, result) = e.detail.split_once('/').unwrap_or((&e.detail, ""));
+                    format!(
+                        "{} · {}",
+                        option_label(t, "nature", natures, nature),
+                        option_label(t, "occurrence-result", &labels.results, result)
+                    )
                 }
                 "interaction" => option_label(t, "interaction-status", statuses, &e.detail),
                 "registration" if e.action == "timeline-party-updated" => e

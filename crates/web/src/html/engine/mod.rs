@@ -2,6 +2,7 @@
 //! groups them, a live count (and per consent channel) at every change,
 //! and the customers found in a sortable grid.
 mod form;
+mod occurrences;
 mod segments;
 
 use crate::error::PageResult;
@@ -25,6 +26,8 @@ pub fn routes() -> Router<crate::AppState> {
         .route("/engine/segments/{id}", routing::get(segments::open))
         .route("/engine/segments/{id}/duplicate", routing::post(segments::duplicate))
         .route("/engine/segments/{id}/delete", routing::post(segments::delete))
+        .route("/engine/customers/{id}", routing::get(occurrences::detail))
+        .route("/engine/customers/{id}/occurrences", routing::post(occurrences::register))
 }
 
 /// One input of the form, described for the template.
@@ -101,6 +104,8 @@ struct Screen {
     /// What the segment form held, after a refusal.
     segment_name: String,
     segment_shared: bool,
+    /// This page of the grid, where a customer's detail comes back to.
+    back: String,
 }
 
 #[derive(Template)]
@@ -180,6 +185,7 @@ async fn show(page: &Page, pairs: &Pairs, refused: Option<AppError>) -> PageResu
         filters: segments::filters_of(pairs),
         segment_name: crate::html::components::value(pairs, "segment_name").to_string(),
         segment_shared: crate::html::components::value(pairs, "segment_shared") == "1",
+        back: grid_link(pairs, view.sort, view.descending, view.page),
     };
     Ok(render_with_status(status, &screen))
 }

@@ -1544,5 +1544,25 @@ async fn relationship_engine_counts_as_filters_change_and_checks_rows_by_keyboar
         .expect("value");
     assert_eq!(kept.as_deref(), Some(year_ago.as_str()), "the date set after the last search was saved");
     wait_for_text(client, "#engine-table", "Sofia Prado").await;
+
+    // F9 on the row: the customer's detail, an occurrence with a call back tomorrow.
+    client.execute("document.querySelector('#engine-table tbody tr').focus()", vec![]).await.expect("focus");
+    let row = client.find(Locator::Css("#engine-table tbody tr")).await.expect("row");
+    row.send_keys("\u{E039}").await.expect("F9");
+    wait_for_text(client, "h1", "Sofia Prado").await;
+    wait_for_text(client, "#detail-consents", "SMS/WhatsApp").await;
+    fill(client, "#kind", "offer").await;
+    fill(client, "#result", "call_back").await;
+    fill(client, "#notes", "Quer ver a promoção de pneus").await;
+    let tomorrow = today + chrono::Duration::days(1);
+    set_value(client, "#next_contact_at", &format!("{tomorrow}T10:00")).await;
+    click(client, "#occurrence-save").await;
+    wait_for_text(client, "#flash", "a ligação de retorno está na sua agenda").await;
+    let today_shown = today.format("%d/%m/%Y").to_string();
+    wait_for_text(client, "#engine-table", &today_shown).await;
+    let segment = client.find(Locator::Css("#segment_name")).await.expect("back on the grid");
+    assert!(segment.is_displayed().await.expect("shown"));
+    client.goto(&t.url(&format!("/agenda?view=day&date={tomorrow}"))).await.expect("agenda");
+    wait_for_text(client, "main", "Sofia Prado").await;
     browser.close().await;
 }
