@@ -1509,6 +1509,39 @@ engine-intro = Choose the filters: the count changes with every change. Search s
 engine-filters = Relationship engine filters
 engine-search = Search
 engine-clear = Clear filters
+engine-reports = Occurrence reports
+engine-reports-title = Occurrence reports
+engine-reports-intro = How many contacts were made each day and of which type, and each agent's performance: of the customers contacted, how many bought afterwards.
+engine-report-from = From
+engine-report-to = To
+engine-report-agent = Agent
+engine-report-invoice-days = Purchases up to how many days after the contact
+engine-report-show = Show
+engine-report-per-day = Contacts per day
+engine-report-chart-description = { $count ->
+    [one] { $count } contact in the period, per day
+   *[other] { $count } contacts in the period, per day
+}
+engine-report-total = { $count ->
+    [0] no contacts
+    [one] { $count } contact
+   *[other] { $count } contacts
+}
+engine-report-table = See the figures
+engine-report-day = Day
+engine-report-contacts = Contacts
+engine-report-kinds = Types
+engine-report-per-kind = Contacts per type
+engine-report-none = No occurrences in the period.
+engine-report-performance = Telemarketing performance
+engine-report-performance-note = Invoiced: contacted customers who bought within { $days } days after one of the agent's contacts; cancelled sales do not count.
+engine-report-customers = Customers contacted
+engine-report-invoiced = Customers invoiced
+engine-report-share = % invoiced
+engine-report-sales = Sales
+engine-report-revenue = Revenue
+error-report-period-too-long = Choose a period of at most one year.
+error-invoice-days = Enter 1 to 365 days.
 engine-detail-title = Customer details
 engine-detail-back = Back to the customers found
 engine-detail-profile = Open profile

@@ -1512,6 +1512,39 @@ engine-intro = Escolha os filtros: a contagem muda a cada alteração. Pesquisar
 engine-filters = Filtros do motor de relacionamento
 engine-search = Pesquisar
 engine-clear = Limpar filtros
+engine-reports = Relatórios de ocorrências
+engine-reports-title = Relatórios de ocorrências
+engine-reports-intro = Quantos contatos foram feitos por dia e de que tipo, e o desempenho de cada atendente: dos clientes contatados, quantos compraram depois.
+engine-report-from = De
+engine-report-to = Até
+engine-report-agent = Atendente
+engine-report-invoice-days = Compras até quantos dias após o contato
+engine-report-show = Mostrar
+engine-report-per-day = Contatos por dia
+engine-report-chart-description = { $count ->
+    [one] { $count } contato no período, por dia
+   *[other] { $count } contatos no período, por dia
+}
+engine-report-total = { $count ->
+    [0] nenhum contato
+    [one] { $count } contato
+   *[other] { $count } contatos
+}
+engine-report-table = Ver os números
+engine-report-day = Dia
+engine-report-contacts = Contatos
+engine-report-kinds = Tipos
+engine-report-per-kind = Contatos por tipo
+engine-report-none = Nenhuma ocorrência no período.
+engine-report-performance = Desempenho do telemarketing
+engine-report-performance-note = Faturados: clientes contatados que compraram em até { $days } dias após um contato do atendente; vendas canceladas não contam.
+engine-report-customers = Clientes contatados
+engine-report-invoiced = Clientes faturados
+engine-report-share = % faturados
+engine-report-sales = Vendas
+engine-report-revenue = Faturamento
+error-report-period-too-long = Escolha um período de até um ano.
+error-invoice-days = Informe de 1 a 365 dias.
 engine-detail-title = Detalhes do cliente
 engine-detail-back = Voltar aos clientes encontrados
 engine-detail-profile = Abrir ficha

@@ -1512,6 +1512,39 @@ engine-intro = Escolha os filtros: a contagem muda a cada alteração. Pesquisar
 engine-filters = Filtros do motor de relacionamento
 engine-search = Pesquisar
 engine-clear = Limpar filtros
+engine-reports = Relatórios de ocorrências
+engine-reports-title = Relatórios de ocorrências
+engine-reports-intro = Quantos contactos foram feitos por dia e de que tipo, e o desempenho de cada operador: dos clientes contactados, quantos compraram depois.
+engine-report-from = De
+engine-report-to = Até
+engine-report-agent = Operador
+engine-report-invoice-days = Compras até quantos dias após o contacto
+engine-report-show = Mostrar
+engine-report-per-day = Contactos por dia
+engine-report-chart-description = { $count ->
+    [one] { $count } contacto no período, por dia
+   *[other] { $count } contactos no período, por dia
+}
+engine-report-total = { $count ->
+    [0] nenhum contacto
+    [one] { $count } contacto
+   *[other] { $count } contactos
+}
+engine-report-table = Ver os números
+engine-report-day = Dia
+engine-report-contacts = Contactos
+engine-report-kinds = Tipos
+engine-report-per-kind = Contactos por tipo
+engine-report-none = Nenhuma ocorrência no período.
+engine-report-performance = Desempenho do telemarketing
+engine-report-performance-note = Faturados: clientes contactados que compraram até { $days } dias após um contacto do operador; vendas canceladas não contam.
+engine-report-customers = Clientes contactados
+engine-report-invoiced = Clientes faturados
+engine-report-share = % faturados
+engine-report-sales = Vendas
+engine-report-revenue = Faturação
+error-report-period-too-long = Escolha um período até um ano.
+error-invoice-days = Indique de 1 a 365 dias.
 engine-detail-title = Detalhes do cliente
 engine-detail-back = Voltar aos clientes encontrados
 engine-detail-profile = Abrir ficha

@@ -4,11 +4,13 @@
 mod index;
 mod keeper;
 mod occurrences;
+mod reports;
 mod segments;
 
 pub use index::NotIndexed;
 pub use keeper::Indexes;
 pub use occurrences::{CustomerDetail, RegisteredOccurrence};
+pub use reports::{AgentLine, OccurrenceReport, ReportQuery};
 pub use segments::SavedSegment;
 
 use crate::{Actor, AppError, Engine};

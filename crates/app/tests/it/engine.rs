@@ -23,6 +23,7 @@ struct World {
     app: App,
     admin: Actor,
     stores: Vec<Uuid>,
+    clock: Clock,
 }
 
 /// Four customers (Ana, Bruno, Carla, Davi) at three stores, on
@@ -30,7 +31,7 @@ struct World {
 async fn world(t: &TestDb) -> World {
     let clock =
         Clock::fixed(chrono::DateTime::parse_from_rfc3339("2026-12-03T15:00:00Z").expect("now").to_utc());
-    let (app, admin) = app_with_admin_on(t, Settings::default(), clock).await;
+    let (app, admin) = app_with_admin_on(t, Settings::default(), clock.clone()).await;
     for (code, name) in [("01", "Loja Centro"), ("02", "Loja Shopping"), ("03", "Loja Bairro")] {
         let store = StoreDraft { code: code.into(), name: name.into(), cnpj: String::new() };
         app.catalogue().create_store(&admin, &store).await.expect("store");
@@ -51,7 +52,7 @@ async fn world(t: &TestDb) -> World {
     let mut stores: Vec<_> = app.catalogue().stores(&admin).await.expect("stores");
     stores.sort_by(|a, b| a.code.cmp(&b.code));
     let stores = stores.into_iter().map(|s| s.id).collect();
-    World { app, admin, stores }
+    World { app, admin, stores, clock }
 }
 
 struct Customer<'a> {
@@ -821,3 +822,60 @@ async fn found_names(w: &World, actor: &Actor, segment: &Segment) -> Vec<String>
     let found = w.app.engine().results(actor, segment, GridView::default()).await.expect("results");
     found.lines.into_iter().map(|line| line.name).collect()
 }
+
+/// "Relatórios > Ocorrências": contacts per day and type, and the agent's
+/// performance — customers contacted, those who bought within the days
+/// allowed after his call, and the revenue of those sales; a sale before
+/// the call or too long after is not his.
+async fn the_occurrence_reports_count_contacts_and_what_they_sold(t: TestDb) {
+    use app::engine::ReportQuery;
+    use domain::occurrence::{OccurrenceDraft, ReportPeriod};
+    let w = world(&t).await;
+    let ids = customers(&w).await;
+    let (bruno, carla) = (ids[1], ids[2]);
+    let branch = w.app.access().create_branch(&w.admin, "Centro", "").await.expect("branch");
+    let (_, agent) =
+        user_with(&w.app, &w.admin, "tele@loja.test", BranchId(branch.id), "telemarketing").await;
+    let engine = w.app.engine();
+    for (party, kind) in [(bruno, "offer"), (carla, "offer"), (carla, "reactivation")] {
+        let draft = OccurrenceDraft { kind: kind.into(), result: "answered".into(), ..Default::default() };
+        engine.register_occurrence(&agent, party, &draft).await.expect("occurrence");
+    }
+    w.clock.advance(chrono::Duration::days(2));
+    let sale = SaleDraft {
+        store: "01".into(),
+        sold_at: "2026-12-05T10:00".into(),
+        items: vec![SaleItemDraft { product: "PNEU".into(), quantity: "1".into(), ..Default::default() }],
+        payment: "cash".into(),
+        ..Default::default()
+    };
+    w.app.sales().record_sale(&w.admin, carla, &sale).await.expect("sale after the call");
+
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 12, d).expect("day");
+    let query =
+        ReportQuery { period: ReportPeriod { from: day(1), to: day(5), invoice_days: 30 }, agent: None };
+    let report = engine.occurrence_report(&w.admin, &query).await.expect("report");
+    assert_eq!(report.total, 3);
+    assert_eq!(report.days.iter().map(|d| d.total).collect::<Vec<_>>(), [0, 0, 3, 0, 0]);
+    assert_eq!(report.kinds, [("offer".to_string(), 2), ("reactivation".to_string(), 1)]);
+    assert_eq!(report.agents.len(), 1);
+    let line = &report.agents[0];
+    assert_eq!(line.name, agent.display_name);
+    let p = &line.performance;
+    assert_eq!((p.contacts, p.customers, p.invoiced, p.sales, p.revenue), (3, 2, 1, 1, 38_990));
+
+    // Too short a wait: the sale two days later is not the call's.
+    let short = ReportQuery { period: ReportPeriod { invoice_days: 1, ..query.period.clone() }, agent: None };
+    assert_eq!(
+        engine.occurrence_report(&w.admin, &short).await.expect("report").agents[0].performance.invoiced,
+        0
+    );
+    // Another agent's contacts only: none.
+    let other = ReportQuery { agent: Some(w.admin.user_id.0), ..query.clone() };
+    assert_eq!(engine.occurrence_report(&w.admin, &other).await.expect("report").total, 0);
+    let reversed =
+        ReportQuery { period: ReportPeriod { from: day(5), to: day(1), invoice_days: 30 }, agent: None };
+    assert!(matches!(engine.occurrence_report(&w.admin, &reversed).await, Err(AppError::Validation(_))));
+}
+
+db_test!(the_occurrence_reports_count_contacts_and_what_they_sold);

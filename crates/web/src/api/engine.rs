@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/engine/segments/{id}/count", routing::get(segment_count))
         .route("/engine/segments/{id}/duplicate", routing::post(duplicate_segment))
         .route("/engine/customers/{id}/occurrences", routing::post(register_occurrence))
+        .route("/engine/reports/occurrences", routing::get(occurrence_report))
 }
 
 #[derive(OpenApi)]
@@ -39,7 +40,8 @@ pub fn routes() -> Router<AppState> {
     segment_count,
     duplicate_segment,
     delete_segment,
-    register_occurrence
+    register_occurrence,
+    occurrence_report
 ))]
 pub struct Doc;
 
@@ -163,7 +165,93 @@ pub async fn register_occurrence(
     ))
 }
 
+/// "Relatórios > Ocorrências": the period's telemarketing occurrences per
+/// local day and per type, and each agent's performance — customers
+/// contacted, those who bought within `invoice_days` after one of his
+/// contacts (cancelled sales do not count), and the revenue of those sales.
+#[utoipa::path(get, path = "/api/v1/engine/reports/occurrences", tag = "engine",
+    security(("bearer" = [])), params(ReportParams),
+    responses((status = 200, body = OccurrenceReportView), Invalid, Forbidden))]
+pub async fn occurrence_report(
+    Api { state, actor }: Api,
+    Query(params): Query<ReportParams>,
+) -> ApiResult<Json<OccurrenceReportView>> {
+    let query = app::engine::ReportQuery {
+        period: domain::occurrence::ReportPeriod {
+            from: params.from,
+            to: params.to,
+            invoice_days: params.invoice_days.unwrap_or(30),
+        },
+        agent: params.agent,
+    };
+    let report = state.app.engine().occurrence_report(&actor, &query).await?;
+    Ok(Json(OccurrenceReportView {
+        total: report.total,
+        days: report
+            .days
+            .into_iter()
+            .map(|d| DayView { day: d.day, total: d.total, by_kind: d.by_kind.into_iter().collect() })
+            .collect(),
+        kinds: report.kinds.into_iter().collect(),
+        agents: report
+            .agents
+            .into_iter()
+            .map(|line| AgentView {
+                agent_id: line.performance.agent,
+                name: line.name,
+                contacts: line.performance.contacts,
+                customers: line.performance.customers,
+                invoiced: line.performance.invoiced,
+                sales: line.performance.sales,
+                revenue: line.performance.revenue,
+            })
+            .collect(),
+    }))
+}
+
 // The public JSON of this capability.
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportParams {
+    /// First local day, `YYYY-MM-DD`.
+    pub from: chrono::NaiveDate,
+    /// Last local day (at most a year after `from`).
+    pub to: chrono::NaiveDate,
+    /// One agent's contacts only.
+    pub agent: Option<Uuid>,
+    /// How many days after a contact a sale still counts (1–365, 30 when absent).
+    pub invoice_days: Option<u32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OccurrenceReportView {
+    pub total: i64,
+    /// Every day of the period, those without contacts too.
+    pub days: Vec<DayView>,
+    /// Contacts per type (interaction nature).
+    pub kinds: std::collections::BTreeMap<String, i64>,
+    pub agents: Vec<AgentView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DayView {
+    pub day: chrono::NaiveDate,
+    pub total: i64,
+    pub by_kind: std::collections::BTreeMap<String, i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgentView {
+    pub agent_id: Uuid,
+    pub name: String,
+    pub contacts: i64,
+    pub customers: i64,
+    pub invoiced: i64,
+    pub sales: i64,
+    /// Cents.
+    pub revenue: i64,
+}
 
 /// An occurrence as recorded, and the call it booked.
 #[derive(Serialize, ToSchema)]

@@ -391,6 +391,27 @@ async fn an_occurrence_is_registered_from_the_detail_and_books_the_call_back(t: 
         )
         .await;
     assert_eq!(refused.status(), 422);
+
+    // The reports: the form at its defaults, then a field that does not read.
+    let report =
+        client.get(t.url("/engine/reports?from=&to=&agent=&invoice_days=30")).send().await.expect("GET");
+    assert_eq!(report.status(), 200);
+    let report = report.text().await.expect("body");
+    assert!(report.contains("id=\"report-total\">2 contatos"), "{report}");
+    assert!(report.contains("<td>Oferta</td><td class=\"num\">1</td>"), "per type");
+    let performance = &report[report.find("id=\"report-performance\"").expect("listing")..];
+    assert!(performance.contains(&format!(
+        "<td>{}</td><td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">0</td>",
+        t.admin.name
+    )));
+    let refused = client.get(t.url("/engine/reports?invoice_days=0")).send().await.expect("GET");
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("body").contains("Informe de 1 a 365 dias."));
+    let from = (tomorrow - chrono::Duration::days(7)).to_string();
+    let api =
+        t.api_get(&bearer, &format!("/api/v1/engine/reports/occurrences?from={from}&to={tomorrow}")).await;
+    assert_eq!(api["total"], 2, "{api}");
+    assert_eq!(api["agents"][0]["customers"], 1);
 }
 
 web_test!(an_occurrence_is_registered_from_the_detail_and_books_the_call_back);

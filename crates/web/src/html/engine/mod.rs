@@ -3,6 +3,7 @@
 //! and the customers found in a sortable grid.
 mod form;
 mod occurrences;
+mod reports;
 mod segments;
 
 use crate::error::PageResult;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<crate::AppState> {
         .route("/engine/segments/{id}", routing::get(segments::open))
         .route("/engine/segments/{id}/duplicate", routing::post(segments::duplicate))
         .route("/engine/segments/{id}/delete", routing::post(segments::delete))
+        .route("/engine/reports", routing::get(reports::reports))
         .route("/engine/customers/{id}", routing::get(occurrences::detail))
         .route("/engine/customers/{id}/occurrences", routing::post(occurrences::register))
 }

@@ -1424,6 +1424,7 @@ async fn relationship_engine_counts_as_filters_change_and_checks_rows_by_keyboar
     };
     t.app.catalogue().create_product(&admin, &product).await.expect("product");
     let today = chrono::Utc::now().with_timezone(&chrono_tz::America::Sao_Paulo).date_naive();
+    let mut created = Vec::new();
     for (name, state, consents, bought_days_ago) in [
         ("Sofia Prado", "SP", vec!["sms_whatsapp"], Some(700)),
         ("Ana Moreira", "SP", vec!["sms_whatsapp"], Some(30)),
@@ -1445,6 +1446,7 @@ async fn relationship_engine_counts_as_filters_change_and_checks_rows_by_keyboar
             app::parties::PartyInput { draft, consents: consents.into_iter().map(String::from).collect() };
         let party =
             domain::PartyId(t.app.parties().create_party(&admin, input).await.expect("party").party.id);
+        created.push(party);
         if let Some(days) = bought_days_ago {
             let sale = domain::sale::SaleDraft {
                 store: "01".into(),
@@ -1564,5 +1566,31 @@ async fn relationship_engine_counts_as_filters_change_and_checks_rows_by_keyboar
     assert!(segment.is_displayed().await.expect("shown"));
     client.goto(&t.url(&format!("/agenda?view=day&date={tomorrow}"))).await.expect("agenda");
     wait_for_text(client, "main", "Sofia Prado").await;
+
+    // The performance report shows the contact, and after a sale to her, the sale.
+    client.goto(&t.url("/engine")).await.expect("engine");
+    click(client, "#engine-reports").await;
+    wait_for_text(client, "#report-total", "1 contato").await;
+    wait_for_text(client, "#report-performance", "Telma Agente").await;
+    let sofia = created[0];
+    let sale = domain::sale::SaleDraft {
+        store: "01".into(),
+        sold_at: chrono::Utc::now()
+            .with_timezone(&chrono_tz::America::Sao_Paulo)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
+        items: vec![domain::sale::SaleItemDraft {
+            product: "PNEU".into(),
+            quantity: "1".into(),
+            ..Default::default()
+        }],
+        payment: "cash".into(),
+        ..Default::default()
+    };
+    t.app.sales().record_sale(&admin, sofia, &sale).await.expect("sale after the call");
+    click(client, "#report-show").await;
+    let line = wait_for_text(client, "#report-performance", "389,90").await;
+    assert!(line.contains("100%"), "the one customer called bought: {line}");
+    browser.screenshot("occurrence-report").await;
     browser.close().await;
 }
