@@ -9,7 +9,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
-const BOM: &str = "\u{feff}";
+pub const BOM: &str = "\u{feff}";
 
 /// What a spreadsheet would run as a formula when a cell starts with it
 /// (OWASP, CSV injection): `=HYPERLINK(…)` typed as a customer's name.
@@ -24,7 +24,8 @@ fn field(value: &str) -> String {
     if value.contains([';', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
 }
 
-fn line(out: &mut String, fields: &[String]) {
+/// One line of fields, each quoted and defused as [`field`] does.
+pub fn line(out: &mut String, fields: &[String]) {
     let cells: Vec<String> = fields.iter().map(|f| field(f)).collect();
     out.push_str(&cells.join(";"));
     out.push_str("\r\n");
@@ -90,21 +91,35 @@ fn rows(rows: &[PartyListItem], t: &Tr) -> String {
 pub fn parties_download(app: Arc<App>, actor: Actor, query: PartyQuery) -> Result<Response, AppError> {
     query.check()?;
     app.parties().may_export(&actor)?;
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    tokio::spawn(async move {
+    Ok(streamed("clientes.csv", move |sender| async move {
         let t = tr_for(&actor);
         if sender.send(Ok(Bytes::from(header(&t)))).await.is_err() {
-            return;
+            return Ok(());
         }
-        let result = app
-            .parties()
+        app.parties()
             .export_parties(&actor, &query, |page| {
                 let chunk = Bytes::from(rows(&page, &t));
                 let sender = sender.clone();
                 async move { sender.send(Ok(chunk)).await.is_ok() }
             })
-            .await;
-        if let Err(error) = result {
+            .await
+            .map(|_| ())
+    }))
+}
+
+/// Where a streamed download's chunks go.
+pub type Chunks = tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>;
+
+/// A CSV download named `filename` whose chunks `produce` sends as it
+/// reads them; a failure midway is logged and cuts the download short.
+pub fn streamed<F, Fut>(filename: &'static str, produce: F) -> Response
+where
+    F: FnOnce(Chunks) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), AppError>> + Send,
+{
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    tokio::spawn(async move {
+        if let Err(error) = produce(sender.clone()).await {
             tracing::error!(%error, "CSV export failed");
             let _ = sender.send(Err(std::io::Error::other("export failed"))).await;
         }
@@ -115,11 +130,10 @@ pub fn parties_download(app: Arc<App>, actor: Actor, query: PartyQuery) -> Resul
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"clientes.csv\""),
-    );
-    Ok(response)
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }
 
 #[cfg(test)]

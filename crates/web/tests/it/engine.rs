@@ -415,3 +415,59 @@ async fn an_occurrence_is_registered_from_the_detail_and_books_the_call_back(t: 
 }
 
 web_test!(an_occurrence_is_registered_from_the_detail_and_books_the_call_back);
+
+/// The export as the form's buttons send it (every field, the filters set):
+/// CSV for Brazilian Excel (BOM, `;`, a header in the reader's language,
+/// one line per customer found) and XLSX read back from its zip; both in
+/// the audit trail with their row count; a filter that does not read is
+/// said on the screen.
+async fn the_segment_exports_as_csv_and_xlsx(t: TestApp) {
+    use std::io::Read;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    customers(&t, &bearer).await;
+    let (client, _) = t.login(&t.admin).await;
+    let fields = default_fields(&t.html(&client, "/engine").await);
+    let csv = client
+        .get(t.url(&format!("/engine/export.csv?{}", query(&fields, &[("state", "SP")]))))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(csv.status(), 200);
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = csv.text().await.expect("body");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("\u{feff}Cliente;Telefone 1;Telefone 2;Último contato;"), "{}", lines[0]);
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[1].starts_with("Sofia Prado;") && lines[2].starts_with("Tânia Reis;"), "by name");
+    assert!(lines[1].contains(";Sim;Sim;Não;Não;"), "her consents: {}", lines[1]);
+
+    let xlsx = client
+        .get(t.url(&format!("/engine/export.xlsx?{}", query(&fields, &[("state", "SP")]))))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().await.expect("body");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut strings = String::new();
+    archive.by_name("xl/sharedStrings.xml").expect("strings").read_to_string(&mut strings).expect("read");
+    assert!(
+        strings.contains("Sofia Prado") && strings.contains("Tânia Reis") && !strings.contains("Rui Tavares")
+    );
+    let mut sheet = String::new();
+    archive.by_name("xl/worksheets/sheet1.xml").expect("sheet").read_to_string(&mut sheet).expect("read");
+    assert_eq!(sheet.matches("<row ").count(), 3, "a header and two customers");
+
+    let audit = t.html(&client, "/admin/audit").await;
+    assert_eq!(audit.matches("Segmento do motor").count(), 2, "both exports audited");
+
+    let refused = client
+        .get(t.url(&format!("/engine/export.csv?{}", query(&fields, &[("birthday_from", "31/02")]))))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("body").contains("Use dia/mês, por exemplo 25/12."));
+}
+
+web_test!(the_segment_exports_as_csv_and_xlsx);

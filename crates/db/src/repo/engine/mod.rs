@@ -151,6 +151,19 @@ fn page_statement(
     rows
 }
 
+/// Every customer the segment selects, by name: what an export walks,
+/// reading the rows a thousand at a time with [`rows_of`].
+pub async fn ids_by_name(db: &Db, query: &EngineQuery) -> Result<Vec<Uuid>, DbError> {
+    let mut ids = Query::select();
+    ids.column((col("p"), col("id")))
+        .from_as(col("parties"), col("p"))
+        .and_where(Expr::col((col("p"), col("id"))).in_subquery(selected_ids(query)))
+        .order_by((col("p"), col("sort_name")), Order::Asc)
+        .order_by((col("p"), col("id")), Order::Asc);
+    let rows: Vec<(Uuid,)> = fetch_all(db, &ids).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// The grid's rows of these customers (a page the index chose), in no order.
 pub async fn rows_of(db: &Db, org_id: domain::OrgId, ids: &[Uuid]) -> Result<Vec<EngineRow>, DbError> {
     if ids.is_empty() {

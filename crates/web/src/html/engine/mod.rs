@@ -1,6 +1,7 @@
 //! Motor de relacionamento (seed 004): the filters grouped as the seed
 //! groups them, a live count (and per consent channel) at every change,
 //! and the customers found in a sortable grid.
+mod export;
 mod form;
 mod occurrences;
 mod reports;
@@ -28,6 +29,8 @@ pub fn routes() -> Router<crate::AppState> {
         .route("/engine/segments/{id}/duplicate", routing::post(segments::duplicate))
         .route("/engine/segments/{id}/delete", routing::post(segments::delete))
         .route("/engine/reports", routing::get(reports::reports))
+        .route("/engine/export.csv", routing::get(export::csv))
+        .route("/engine/export.xlsx", routing::get(export::xlsx))
         .route("/engine/customers/{id}", routing::get(occurrences::detail))
         .route("/engine/customers/{id}/occurrences", routing::post(occurrences::register))
 }
