@@ -29,25 +29,8 @@ impl Agenda<'_> {
         draft: &AppointmentDraft,
     ) -> Result<BookedAppointment, AppError> {
         let prepared = self.prepare_booking(actor, draft, None).await?;
-        let (valid, party, user_ids) = (&prepared.valid, prepared.party, &prepared.user_ids);
         let mut change = self.change(actor).await?;
-        let at = change.at;
-        let new = prepared.row(actor);
-        let id = repo::insert(&mut change.tx, &new, at).await?;
-        if let Some(party) = party {
-            change
-                .history(
-                    party,
-                    Event::new(
-                        EventKind::Appointment,
-                        "timeline-appointment-booked",
-                        valid.title.clone(),
-                        Some(id.0),
-                    ),
-                )
-                .await?;
-        }
-        change.audit(AuditAction::Create, AuditEntity::Appointment, Some(id.to_string()), None, Some(serde_json::json!({ "title": valid.title, "starts_at": valid.first.starts_at, "users": user_ids.iter().map(|u| u.0).collect::<Vec<_>>(), "rrule": new.rrule }))).await?;
+        let id = prepared.write(&mut change, actor).await?;
         change.commit().await?;
         let appointment = self.appointment(actor, id).await?;
         Ok(BookedAppointment { appointment, double_bookings: prepared.double_bookings })

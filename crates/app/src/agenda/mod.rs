@@ -2,6 +2,7 @@
 //! parties, vehicles and interactions; each user's day, week and month; a
 //! coordinator's view of his team; free days; and each user's calendar feed
 //! for Outlook or Google Calendar.
+use crate::change::Change;
 use crate::{Actor, AppError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -11,7 +12,9 @@ use domain::agenda::{DayAvailability, WorkingHours};
 use domain::appointment::{
     AppointmentDraft, CancelledOccurrences, Recurrence, RecurrenceEnd, Span, occurrences,
 };
-use domain::{InteractionId, PartyId, UserId, ValidationErrors, VehicleId};
+use domain::audit::{AuditAction, AuditEntity};
+use domain::timeline::{Event, EventKind};
+use domain::{AppointmentId, InteractionId, PartyId, UserId, ValidationErrors, VehicleId};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -229,6 +232,33 @@ impl Prepared {
 
     pub(crate) fn double_bookings(&self) -> &[DoubleBooking] {
         &self.double_bookings
+    }
+
+    /// Books it within `change`: the appointment, its party's history, the audit.
+    pub(crate) async fn write(
+        &self,
+        change: &mut Change<'_>,
+        actor: &Actor,
+    ) -> Result<AppointmentId, AppError> {
+        let new = self.row(actor);
+        let id = db::repo::appointment::insert(&mut change.tx, &new, change.at).await?;
+        if let Some(party) = self.party {
+            let booked = Event::new(
+                EventKind::Appointment,
+                "timeline-appointment-booked",
+                self.valid.title.clone(),
+                Some(id.0),
+            );
+            change.history(party, booked).await?;
+        }
+        let after = serde_json::json!({
+            "title": self.valid.title, "starts_at": self.valid.first.starts_at,
+            "users": self.user_ids.iter().map(|u| u.0).collect::<Vec<_>>(), "rrule": new.rrule,
+        });
+        change
+            .audit(AuditAction::Create, AuditEntity::Appointment, Some(id.to_string()), None, Some(after))
+            .await?;
+        Ok(id)
     }
 
     /// The appointment as stored, booked or changed by `actor`.

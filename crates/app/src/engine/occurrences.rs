@@ -9,7 +9,6 @@ use crate::parties::{ProfileSections, ProfileView};
 use crate::sales::SaleView;
 use crate::{Actor, AppError, Engine};
 use db::filter::Calendar;
-use db::repo::appointment as appointment_repo;
 use db::repo::engine as repo;
 use db::repo::interaction::{self as interaction_repo, NewInteraction};
 use domain::appointment::AppointmentDraft;
@@ -137,32 +136,8 @@ impl Engine<'_> {
         let mut booked: Option<(AppointmentId, bool)> = None;
         if let Some(prepared) = call_back {
             let prepared = prepared.caused_by(id);
-            let double_booked = !prepared.double_bookings().is_empty();
-            let row = prepared.row(actor);
-            let appointment = appointment_repo::insert(&mut change.tx, &row, at).await?;
-            change
-                .history(
-                    party,
-                    Event::new(
-                        EventKind::Appointment,
-                        "timeline-appointment-booked",
-                        row.title.to_string(),
-                        Some(appointment.0),
-                    ),
-                )
-                .await?;
-            let after =
-                serde_json::json!({ "title": row.title, "starts_at": row.first_starts_at, "kind": row.kind });
-            change
-                .audit(
-                    AuditAction::Create,
-                    AuditEntity::Appointment,
-                    Some(appointment.to_string()),
-                    None,
-                    Some(after),
-                )
-                .await?;
-            booked = Some((appointment, double_booked));
+            let appointment = prepared.write(&mut change, actor).await?;
+            booked = Some((appointment, !prepared.double_bookings().is_empty()));
         }
         change.commit().await?;
         let occurrence = self.interactions().interaction(actor, id).await?;
