@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(31, "0031", "events_by_time"),
     migration!(32, "0032", "engine_segments"),
     migration!(33, "0033", "telemarketing_occurrences"),
+    migration!(34, "0034", "call_lists"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -56,6 +56,7 @@ pub enum AuditEntity {
     Appointment,
     Branch,
     CalendarFeed,
+    CallList,
     Coupon,
     CustomField,
     CustomerStatus,
@@ -95,11 +96,12 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 40] = [
+    pub const ALL: [AuditEntity; 41] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
         AuditEntity::CalendarFeed,
+        AuditEntity::CallList,
         AuditEntity::Coupon,
         AuditEntity::CustomField,
         AuditEntity::CustomerStatus,
@@ -144,6 +146,7 @@ impl AuditEntity {
             AuditEntity::Appointment => "appointment",
             AuditEntity::Branch => "branch",
             AuditEntity::CalendarFeed => "calendar_feed",
+            AuditEntity::CallList => "call_list",
             AuditEntity::Coupon => "coupon",
             AuditEntity::CustomField => "custom_field",
             AuditEntity::CustomerStatus => "customer_status",

@@ -34,6 +34,8 @@ pub struct OccurrenceDraft {
     /// When to call again, local time `YYYY-MM-DDTHH:MM`; books a call on
     /// the agent's agenda. Empty: no next contact.
     pub next_contact_at: String,
+    /// The call list it was made from, whose customer it marks called.
+    pub call_list_id: Option<Uuid>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -284,6 +286,7 @@ mod tests {
             result: "".into(),
             notes: "x".repeat(4001),
             next_contact_at: "2026-12-04T09:00".into(),
+            call_list_id: None,
         };
         let errors = draft.validate(&natures, &results, now()).expect_err("refused");
         assert_eq!(

@@ -1,12 +1,14 @@
 //! Motor de relacionamento (seed 004): a segment's count, its count per
 //! consent channel, and its result grid, for those with the engine's
 //! right, within their reach.
+mod call_lists;
 mod index;
 mod keeper;
 mod occurrences;
 mod reports;
 mod segments;
 
+pub use call_lists::{CallEntry, CallListView, MAX_CALL_LIST};
 pub use index::NotIndexed;
 pub use keeper::Indexes;
 pub use occurrences::{CustomerDetail, RegisteredOccurrence};

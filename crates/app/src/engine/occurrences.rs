@@ -15,7 +15,7 @@ use domain::appointment::AppointmentDraft;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::occurrence::OccurrenceDraft;
 use domain::timeline::{Event, EventKind};
-use domain::{AppointmentId, PartyId};
+use domain::{AppointmentId, PartyId, ValidationErrors};
 
 /// How many of the latest purchases the detail shows.
 const PURCHASES_SHOWN: usize = 5;
@@ -72,6 +72,10 @@ impl Engine<'_> {
         actor.require_own_change()?;
         // Calling is not editing the registration: reading the customer is enough.
         self.access().guard_party(actor, party, None).await?;
+        if let Some(list) = draft.call_list_id {
+            // Only a list one may work on.
+            self.call_list(actor, list).await?;
+        }
         let natures = self.interactions().option_codes(actor, InteractionList::Nature).await?;
         let results = self.interactions().option_codes(actor, InteractionList::Result).await?;
         let local_now = self.now().with_timezone(&actor.time_zone).naive_local();
@@ -133,6 +137,12 @@ impl Engine<'_> {
         change
             .audit(AuditAction::Create, AuditEntity::Interaction, Some(id.to_string()), None, Some(after))
             .await?;
+        if let Some(list) = draft.call_list_id
+            && !db::repo::engine::call_list::mark_called(&mut change.tx, actor.org_id, list, party, id.0, at)
+                .await?
+        {
+            return Err(ValidationErrors::single("call_list_id", "error-not-on-call-list").into());
+        }
         let mut booked: Option<(AppointmentId, bool)> = None;
         if let Some(prepared) = call_back {
             let prepared = prepared.caused_by(id);

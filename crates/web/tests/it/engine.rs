@@ -471,3 +471,78 @@ async fn the_segment_exports_as_csv_and_xlsx(t: TestApp) {
 }
 
 web_test!(the_segment_exports_as_csv_and_xlsx);
+
+/// A call list from the rows checked in the grid: made for oneself, worked
+/// customer after customer — each occurrence leads to the next, the last
+/// back to the list, done; a list with nobody checked is refused.
+async fn a_call_list_is_made_from_the_grid_and_worked_in_order(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    customers(&t, &bearer).await;
+    let (client, token) = t.login(&t.admin).await;
+    let grid = t.html(&client, "/engine?state=SP&search=1").await;
+    let items: Vec<String> = grid
+        .split("name=\"item\" value=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').expect("end")].to_string())
+        .collect();
+    assert_eq!(items.len(), 2, "Sofia and Tânia");
+    let back = "/engine?state=SP&search=1";
+    let make = |checked: Vec<String>| {
+        let mut form = vec![
+            ("csrf_token".to_string(), token.clone()),
+            ("back".to_string(), back.to_string()),
+            ("name".to_string(), "Paulistas".to_string()),
+            ("agent".to_string(), String::new()),
+        ];
+        form.extend(checked.into_iter().map(|item| ("item".to_string(), item)));
+        client.post(t.url("/engine/call-lists")).form(&form).send()
+    };
+    let refused = make(Vec::new()).await.expect("POST");
+    assert_eq!(refused.headers()["location"], back);
+    assert!(t.html(&client, back).await.contains("Marque ao menos um cliente."));
+
+    let made = make(items).await.expect("POST");
+    assert_eq!(made.status(), 303);
+    let list_url = made.headers()["location"].to_str().expect("location").to_string();
+    let list = t.html(&client, &list_url).await;
+    assert!(list.contains("0 de 2 ligados") && list.contains("Lista de ligações criada."), "{list}");
+    let next = |page: &str| {
+        let start =
+            page.find("id=\"call-next\"").map(|_| page.find("href=\"/engine/customers/").expect("next") + 6);
+        start.map(|start| page[start..start + page[start..].find('"').expect("end")].replace("&#38;", "&"))
+    };
+    let first = next(&list).expect("a first call");
+    let detail = t.html(&client, &first).await;
+    assert!(
+        detail.contains("Sofia Prado")
+            && detail.contains("name=\"call_list\"")
+            && detail.contains("id=\"call-skip\"")
+    );
+    let register = |link: String| {
+        let id = link.trim_start_matches("/engine/customers/").split('?').next().expect("id").to_string();
+        let list = link.split("call_list=").nth(1).expect("list").split('&').next().expect("id").to_string();
+        let form = [
+            ("csrf_token", token.clone()),
+            ("back", format!("/engine/call-lists/{list}")),
+            ("call_list", list),
+            ("kind", "offer".to_string()),
+            ("channel", "call".to_string()),
+            ("result", "no_answer".to_string()),
+            ("notes", String::new()),
+            ("next_contact_at", String::new()),
+        ];
+        client.post(t.url(&format!("/engine/customers/{id}/occurrences"))).form(&form).send()
+    };
+    let saved = register(first).await.expect("POST");
+    assert_eq!(saved.status(), 303);
+    let second = saved.headers()["location"].to_str().expect("location").to_string();
+    assert!(t.html(&client, &second).await.contains("Tânia Reis"), "on to the next customer");
+    let last = register(second).await.expect("POST");
+    assert_eq!(last.headers()["location"], list_url.as_str(), "the last one leads back to the list");
+    let done = t.html(&client, &list_url).await;
+    assert!(done.contains("2 de 2 ligados") && done.contains("id=\"call-list-done\""), "{done}");
+    let index = t.html(&client, "/engine/call-lists").await;
+    assert!(index.contains(">Paulistas</a>"));
+}
+
+web_test!(a_call_list_is_made_from_the_grid_and_worked_in_order);

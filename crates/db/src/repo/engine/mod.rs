@@ -2,6 +2,7 @@
 //! per consent channel, and its result grid. The same question the
 //! in-memory engine answers; this is the path for exports and the one it
 //! is checked against.
+pub mod call_list;
 pub mod report;
 pub mod segment;
 

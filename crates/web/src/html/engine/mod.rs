@@ -1,6 +1,7 @@
 //! Motor de relacionamento (seed 004): the filters grouped as the seed
 //! groups them, a live count (and per consent channel) at every change,
 //! and the customers found in a sortable grid.
+mod call_lists;
 mod export;
 mod form;
 mod occurrences;
@@ -29,6 +30,8 @@ pub fn routes() -> Router<crate::AppState> {
         .route("/engine/segments/{id}/duplicate", routing::post(segments::duplicate))
         .route("/engine/segments/{id}/delete", routing::post(segments::delete))
         .route("/engine/reports", routing::get(reports::reports))
+        .route("/engine/call-lists", routing::get(call_lists::index).post(call_lists::create))
+        .route("/engine/call-lists/{id}", routing::get(call_lists::show))
         .route("/engine/export.csv", routing::get(export::csv))
         .route("/engine/export.xlsx", routing::get(export::xlsx))
         .route("/engine/customers/{id}", routing::get(occurrences::detail))
@@ -111,6 +114,8 @@ struct Screen {
     segment_shared: bool,
     /// This page of the grid, where a customer's detail comes back to.
     back: String,
+    /// Who a call list may be handed to.
+    agents: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -141,6 +146,15 @@ async fn show(page: &Page, pairs: &Pairs, refused: Option<AppError>) -> PageResu
     let t = page.t;
     let current = crate::html::components::value(pairs, "segment").parse().ok();
     let segments = segments::lines(&t, page.app().engine().segments(&page.actor).await?, current);
+    let agents = if searched {
+        let team = page.app().agenda().agenda_users(&page.actor).await?;
+        team.into_iter()
+            .filter(|u| u.id != page.actor.user_id.0)
+            .map(|u| (u.id.to_string(), u.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let count = count_view(&t, count, &errors);
     let groups = groups(page, pairs).await?;
     let (lines, has_next) = match found {
@@ -191,6 +205,7 @@ async fn show(page: &Page, pairs: &Pairs, refused: Option<AppError>) -> PageResu
         segment_name: crate::html::components::value(pairs, "segment_name").to_string(),
         segment_shared: crate::html::components::value(pairs, "segment_shared") == "1",
         back: grid_link(pairs, view.sort, view.descending, view.page),
+        agents,
     };
     Ok(render_with_status(status, &screen))
 }

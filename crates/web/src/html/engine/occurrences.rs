@@ -1,6 +1,7 @@
 //! The customer's detail from the engine's grid (F9, as in SetaERP):
 //! what the agent needs before calling, and the occurrence he records
 //! after, perhaps booking the next call on his agenda.
+use super::call_lists::{detail_link, next_pending};
 use crate::error::PageResult;
 use crate::extract::{Form, Id, Page, Query};
 use crate::flash::Flash;
@@ -55,6 +56,9 @@ struct DetailPage {
     results: Vec<(String, String)>,
     form: Pairs,
     errors: FieldMessages,
+    /// Working a call list: its id, and the next customer to skip to.
+    call_list: String,
+    skip: Option<String>,
 }
 
 impl DetailPage {
@@ -63,7 +67,12 @@ impl DetailPage {
     }
 }
 
-/// Where to go back to: the engine's grid the agent came from.
+/// The call list the detail was opened from, if any.
+fn call_list_of(pairs: &Pairs) -> Option<Uuid> {
+    value(pairs, "call_list").parse().ok()
+}
+
+/// Where to go back to: the engine's grid (or call list) the agent came from.
 fn back_of(pairs: &Pairs) -> String {
     let back = local_path(Some(value(pairs, "back")));
     if back.starts_with("/engine") { back } else { "/engine".into() }
@@ -76,7 +85,12 @@ pub async fn detail(page: Page, Id(id): Id<Uuid>, Query(pairs): Query<Pairs>) ->
 async fn show(page: &Page, id: Uuid, form: Pairs, refused: Option<AppError>) -> PageResult {
     let detail = page.app().engine().customer_detail(&page.actor, PartyId(id)).await?;
     let outcome = FormOutcome::of(refused, &page.t)?;
-    let screen = detail_page(page, id, detail, form, outcome.errors);
+    let mut screen = detail_page(page, id, detail, form, outcome.errors);
+    if let Some(list) = call_list_of(&screen.form) {
+        let (_, entries) = page.app().engine().call_list(&page.actor, list).await?;
+        screen.call_list = list.to_string();
+        screen.skip = next_pending(&entries, Some(id)).map(|next| detail_link(list, next));
+    }
     Ok(render_with_status(outcome.status, &screen))
 }
 
@@ -156,6 +170,8 @@ fn detail_page(
         results: options("occurrence-result", &profile.results),
         form,
         errors,
+        call_list: String::new(),
+        skip: None,
         t,
     }
 }
@@ -169,6 +185,7 @@ pub async fn register(page: Page, Id(id): Id<Uuid>, Form(form): Form<Pairs>) -> 
         result: value(&form, "result").to_string(),
         notes: value(&form, "notes").to_string(),
         next_contact_at: value(&form, "next_contact_at").to_string(),
+        call_list_id: call_list_of(&form),
     };
     match page.app().engine().register_occurrence(&page.actor, PartyId(id), &draft).await {
         Ok(registered) => {
@@ -177,7 +194,16 @@ pub async fn register(page: Page, Id(id): Id<Uuid>, Form(form): Form<Pairs>) -> 
             } else {
                 "engine-occurrence-saved"
             };
-            page.redirect_with(&back_of(&form), Flash::notice(said)).await
+            // Working a list: on to its next customer, or back to it when done.
+            let to = match draft.call_list_id {
+                Some(list) => {
+                    let (_, entries) = page.app().engine().call_list(&page.actor, list).await?;
+                    next_pending(&entries, Some(id))
+                        .map_or_else(|| format!("/engine/call-lists/{list}"), |next| detail_link(list, next))
+                }
+                None => back_of(&form),
+            };
+            page.redirect_with(&to, Flash::notice(said)).await
         }
         Err(refused @ AppError::Validation(_)) => show(&page, id, form, Some(refused)).await,
         Err(other) => Err(other.into()),

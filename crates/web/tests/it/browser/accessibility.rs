@@ -112,6 +112,7 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         "/engine?state=SP&search=1".into(),
         format!("/engine/customers/{party}?back=/engine"),
         "/engine/reports".into(),
+        "/engine/call-lists".into(),
         "/customers".into(),
         "/customers?q=Helo".into(),
         "/customers/new".into(),

@@ -1592,5 +1592,27 @@ async fn relationship_engine_counts_as_filters_change_and_checks_rows_by_keyboar
     let line = wait_for_text(client, "#report-performance", "389,90").await;
     assert!(line.contains("100%"), "the one customer called bought: {line}");
     browser.screenshot("occurrence-report").await;
+
+    // A call list from the rows checked with the space bar, worked by the keyboard.
+    client.goto(&t.url("/engine?state=SP&search=1")).await.expect("engine");
+    wait_for_text(client, "#engine-table", "Ana Moreira").await;
+    client.execute("document.querySelector('#engine-table tbody tr').focus()", vec![]).await.expect("focus");
+    let first = client.find(Locator::Css("#engine-table tbody tr")).await.expect("row");
+    first.send_keys(" ").await.expect("space");
+    first.send_keys("\u{E015}").await.expect("arrow down");
+    let second = client.find_all(Locator::Css("#engine-table tbody tr")).await.expect("rows")[1].clone();
+    second.send_keys(" ").await.expect("space");
+    wait_for_text(client, "[data-bulk-count]", "2 escolhidos").await;
+    fill(client, "#call-list-name", "Retornos de hoje").await;
+    click(client, "#call-list-make").await;
+    wait_for_text(client, "#call-list-progress", "0 de 2 ligados").await;
+    client.execute("document.querySelector('#call-entries tbody tr').focus()", vec![]).await.expect("focus");
+    let row = client.find(Locator::Css("#call-entries tbody tr")).await.expect("row");
+    row.send_keys("\u{E039}").await.expect("F9");
+    wait_for_text(client, "h1", "Ana Moreira").await;
+    fill(client, "#kind", "offer").await;
+    fill(client, "#result", "no_answer").await;
+    click(client, "#occurrence-save").await;
+    wait_for_text(client, "h1", "Sofia Prado").await;
     browser.close().await;
 }
