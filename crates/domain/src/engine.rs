@@ -133,7 +133,8 @@ string_enum!(
 );
 
 /// "Remover do resultado filtrado": customers who had `operation` (of
-/// `kind`, when named) between `from` and `to`.
+/// `kind`, and for a contact of the occurrence type `nature`, when named)
+/// between `from` and `to`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Removal {
@@ -141,6 +142,9 @@ pub struct Removal {
     /// The interaction's or message's channel (`call`, `email`, …).
     #[serde(default)]
     pub kind: Option<String>,
+    /// A contact's type: the interaction's nature (`offer`, `collection`, …).
+    #[serde(default)]
+    pub nature: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }
@@ -190,6 +194,11 @@ impl Segment {
             }
             if removal.kind.as_deref().is_some_and(|kind| kind.trim().is_empty()) {
                 errors.add(format!("remove.{index}.kind"), "error-filter-invalid");
+            }
+            if let Some(nature) = removal.nature.as_deref()
+                && (nature.trim().is_empty() || removal.operation != Operation::Contact)
+            {
+                errors.add(format!("remove.{index}.nature"), "error-filter-invalid");
             }
         }
         if self.limit.is_some_and(|limit| limit == 0 || limit > MAX_LIMIT) {

@@ -184,6 +184,7 @@ fn combinations(today: chrono::NaiveDate, stores: &[uuid::Uuid], seller: uuid::U
                 remove: vec![Removal {
                     operation: Operation::Sale,
                     kind: None,
+                    nature: None,
                     from: Some(today - Duration::days(7 + i % 3)),
                     to: Some(today),
                 }],

@@ -258,6 +258,7 @@ async fn each_filter_of_the_seed_selects_what_it_says(t: TestDb) {
     no_calls.remove = vec![Removal {
         operation: Operation::Contact,
         kind: Some("call".into()),
+        nature: None,
         from: chrono::NaiveDate::from_ymd_opt(2026, 11, 26),
         to: None,
     }];
@@ -510,6 +511,7 @@ fn random_segment(rng: &mut rand::rngs::StdRng, stores: &[Uuid]) -> Segment {
         segment.remove.push(Removal {
             operation: Operation::Sale,
             kind: None,
+            nature: None,
             from: Some(from),
             to: Some(from + chrono::Duration::days(rng.gen_range(0..300))),
         });
@@ -808,12 +810,26 @@ async fn an_occurrence_is_a_contact_and_books_the_call_back(t: TestDb) {
         remove: vec![Removal {
             operation: Operation::Contact,
             kind: Some("call".into()),
+            nature: None,
             from: None,
             to: None,
         }],
         ..Segment::default()
     };
     assert!(!found_names(&w, &agent, &not_called).await.contains(&"Carla Dias".to_string()));
+    // Removed by the occurrence's type: an offer removes her, a birthday call does not.
+    let without = |nature: &str| Segment {
+        remove: vec![Removal {
+            operation: Operation::Contact,
+            kind: None,
+            nature: Some(nature.into()),
+            from: None,
+            to: None,
+        }],
+        ..Segment::default()
+    };
+    assert!(!found_names(&w, &agent, &without("offer")).await.contains(&"Carla Dias".to_string()));
+    assert!(found_names(&w, &agent, &without("birthday")).await.contains(&"Carla Dias".to_string()));
 }
 
 db_test!(an_occurrence_is_a_contact_and_books_the_call_back);

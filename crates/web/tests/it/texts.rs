@@ -139,7 +139,9 @@ async fn a_text_from_the_profile_through_the_gateway(t: TestApp) {
         .await;
     assert_eq!(queued.status(), 201);
     let queued: Value = queued.json().await.expect("json");
-    assert_eq!((queued["channel"].as_str(), queued["state"].as_str()), (Some("whatsapp"), Some("queued")));
+    assert_eq!(queued["channel"].as_str(), Some("whatsapp"));
+    // The worker is woken by the commit and may have claimed it before the answer is read.
+    assert!(matches!(queued["state"].as_str(), Some("queued" | "sending" | "sent")), "{queued}");
 
     // The background work behind it, for the administrator.
     let jobs = t.html(&client, "/admin/jobs").await;

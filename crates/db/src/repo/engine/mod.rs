@@ -483,6 +483,9 @@ impl EngineFields {
         if let (Some(column), Some(kind)) = (kind_column, removal.kind.as_deref()) {
             rows.and_where(Expr::col((col("r"), col(column))).eq(kind.trim()));
         }
+        if let (Operation::Contact, Some(nature)) = (removal.operation, removal.nature.as_deref()) {
+            rows.and_where(Expr::col((col("r"), col("nature"))).eq(nature.trim()));
+        }
         let when = Expr::col((col("r"), col(at)));
         if let Some(from) = removal.from {
             rows.and_where(when.clone().gte(calendar.start_of(from)));

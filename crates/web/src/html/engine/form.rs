@@ -237,7 +237,11 @@ impl Reader<'_> {
             self.errors.add("remove_to", "error-period-reversed");
         }
         let kind = self.text("remove_kind");
-        Some(Removal { operation: operation?, kind, from, to })
+        let nature = self.text("remove_nature");
+        if nature.is_some() && operation.is_some_and(|o| o != Operation::Contact) {
+            self.errors.add("remove_nature", "error-remove-nature-contact");
+        }
+        Some(Removal { operation: operation?, kind, nature, from, to })
     }
 }
 
@@ -265,6 +269,7 @@ pub fn pairs_of(segment: &Segment) -> Option<Pairs> {
         [removal] => {
             out.push(("remove_operation".into(), removal.operation.as_str().into()));
             out.extend(removal.kind.clone().map(|kind| ("remove_kind".to_string(), kind)));
+            out.extend(removal.nature.clone().map(|nature| ("remove_nature".to_string(), nature)));
             out.extend(removal.from.map(|day| ("remove_from".to_string(), day.to_string())));
             out.extend(removal.to.map(|day| ("remove_to".to_string(), day.to_string())));
         }
@@ -393,6 +398,7 @@ mod tests {
             ("days_overdue", "30"),
             ("remove_operation", "contact"),
             ("remove_kind", "call"),
+            ("remove_nature", "offer"),
             ("remove_from", "2026-11-26"),
             ("limit", "1.000"),
             ("name", "Silva"),
@@ -418,6 +424,7 @@ mod tests {
         assert_eq!(segment.window.stores.len(), 1);
         assert_eq!(segment.limit, Some(1000));
         assert_eq!(segment.remove[0].kind.as_deref(), Some("call"));
+        assert_eq!(segment.remove[0].nature.as_deref(), Some("offer"));
         let written = pairs_of(&segment).expect("the form shows what it asked");
         assert_eq!(segment_of(&written), Ok(segment), "read back from {written:?}");
     }

@@ -457,9 +457,16 @@ async fn groups(page: &Page, pairs: &Pairs) -> Result<Vec<Group>, crate::error::
         .iter()
         .map(|c| (c.as_str().to_string(), t.get(&format!("interaction-channel-{}", c.as_str()))))
         .collect();
+    let natures =
+        app.interactions().interaction_options(actor, app::interactions::InteractionList::Nature).await?;
+    let natures = natures
+        .iter()
+        .map(|o| (o.code.clone(), crate::html::components::option_label(&t, "nature", &natures, &o.code)))
+        .collect();
     let remove = vec![
         select("remove_operation", "engine-remove-operation", operations),
         select("remove_kind", "engine-remove-kind", kinds),
+        select("remove_nature", "engine-remove-nature", natures),
         Input {
             to_name: "remove_to",
             to_value: sent("remove_to"),
