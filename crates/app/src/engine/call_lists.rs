@@ -109,6 +109,17 @@ impl Engine<'_> {
         Ok(repo::lists(&self.db, actor.org_id, whose).await?.into_iter().map(Into::into).collect())
     }
 
+    /// A list the user may work on: his, made by him, or any for an
+    /// administrator; another's is not revealed.
+    pub(crate) async fn workable_list(&self, actor: &Actor, id: Uuid) -> Result<repo::CallListRow, AppError> {
+        self.open(actor)?;
+        let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        if !actor.is_admin() && row.agent_id != actor.user_id.0 && row.created_by != actor.user_id.0 {
+            return Err(AppError::NotFound);
+        }
+        Ok(row)
+    }
+
     /// A list and its customers in order, for its agent, its maker or an
     /// administrator.
     pub async fn call_list(
@@ -116,11 +127,7 @@ impl Engine<'_> {
         actor: &Actor,
         id: Uuid,
     ) -> Result<(CallListView, Vec<CallEntry>), AppError> {
-        self.open(actor)?;
-        let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
-        if !actor.is_admin() && row.agent_id != actor.user_id.0 && row.created_by != actor.user_id.0 {
-            return Err(AppError::NotFound);
-        }
+        let row = self.workable_list(actor, id).await?;
         let entries = repo::entries(&self.db, actor.org_id, id)
             .await?
             .into_iter()

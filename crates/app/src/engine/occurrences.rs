@@ -73,8 +73,8 @@ impl Engine<'_> {
         // Calling is not editing the registration: reading the customer is enough.
         self.access().guard_party(actor, party, None).await?;
         if let Some(list) = draft.call_list_id {
-            // Only a list one may work on.
-            self.call_list(actor, list).await?;
+            // Only a list one may work on (its customers are not needed here).
+            self.workable_list(actor, list).await?;
         }
         let natures = self.interactions().option_codes(actor, InteractionList::Nature).await?;
         let results = self.interactions().option_codes(actor, InteractionList::Result).await?;

@@ -19,6 +19,14 @@ pub struct SegmentRow {
 const SEGMENT_COLUMNS: &str =
     "s.id, s.owner_id, u.display_name AS owner_name, s.name, s.definition, s.shared, s.created_at";
 
+/// One segment of an organisation by id (`$1` the organisation, `$2` the id).
+fn one_segment() -> String {
+    format!(
+        "SELECT {SEGMENT_COLUMNS} FROM engine_segments s JOIN users u ON u.id = s.owner_id
+         WHERE s.org_id = $1 AND s.id = $2"
+    )
+}
+
 /// The segments a user may open: his own and the shared ones, by name.
 #[tracing::instrument(skip_all)]
 pub async fn visible(db: &Db, org: OrgId, user: UserId) -> Result<Vec<SegmentRow>, DbError> {
@@ -35,10 +43,7 @@ pub async fn visible(db: &Db, org: OrgId, user: UserId) -> Result<Vec<SegmentRow
 /// One segment of the organisation, whoever owns it.
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, org: OrgId, id: Uuid) -> Result<Option<SegmentRow>, DbError> {
-    let sql = format!(
-        "SELECT {SEGMENT_COLUMNS} FROM engine_segments s JOIN users u ON u.id = s.owner_id
-         WHERE s.org_id = $1 AND s.id = $2"
-    );
+    let sql = one_segment();
     Ok(on_db!(db, pool => {
         sqlx::query_as(&sql).bind(org.0).bind(id).fetch_optional(pool).await?
     }))
@@ -46,10 +51,7 @@ pub async fn get(db: &Db, org: OrgId, id: Uuid) -> Result<Option<SegmentRow>, Db
 
 #[tracing::instrument(skip_all)]
 pub async fn get_in_tx(tx: &mut Tx, org: OrgId, id: Uuid) -> Result<Option<SegmentRow>, DbError> {
-    let sql = format!(
-        "SELECT {SEGMENT_COLUMNS} FROM engine_segments s JOIN users u ON u.id = s.owner_id
-         WHERE s.org_id = $1 AND s.id = $2"
-    );
+    let sql = one_segment();
     Ok(on_tx!(tx, conn => {
         sqlx::query_as(&sql).bind(org.0).bind(id).fetch_optional(&mut *conn).await?
     }))
