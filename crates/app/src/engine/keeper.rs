@@ -26,7 +26,7 @@ const COMMIT_MARGIN: i64 = 60;
 const MARGIN_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// A clause cache larger than this is emptied.
-const MOST_CACHED_CLAUSES: usize = 512;
+const MOST_CACHED_CLAUSES: usize = 64;
 
 /// Every organisation's index, shared by the use cases of one process.
 #[derive(Default)]
@@ -128,15 +128,8 @@ impl Indexes {
 
 async fn build(db: &Db, org: OrgId, zone: Tz, now: DateTime<Utc>) -> Result<Ready, db::DbError> {
     let started = std::time::Instant::now();
-    let (lists, customers, tags) = tokio::try_join!(
-        repo::catalogue_lists(db, org),
-        repo::indexed_customers(db, org, None),
-        repo::indexed_tags(db, org, None),
-    )?;
-    let mut index = EngineIndex::new(zone, lists);
-    let mut feed = index.put_customers(customers, tags);
-    repo::each_sale_item(db, org, None, &mut |row| feed.push(row)).await?;
-    feed.finish();
+    let mut index = EngineIndex::new(zone, repo::catalogue_lists(db, org).await?);
+    read(db, org, None, &mut index).await?;
     tracing::info!(target: "app", customers = index.customers(), sales = index.sales(),
         ms = started.elapsed().as_millis() as u64, "relationship engine index built");
     Ok(Ready {
@@ -146,6 +139,40 @@ async fn build(db: &Db, org: OrgId, zone: Tz, now: DateTime<Utc>) -> Result<Read
         applied: Default::default(),
         margin_read: std::time::Instant::now(),
     })
+}
+
+/// Reads the live customers (every one, or those of `parties`) into the
+/// index, with their tags, sales and items, streamed.
+async fn read(
+    db: &Db,
+    org: OrgId,
+    parties: Option<&[Uuid]>,
+    index: &mut EngineIndex,
+) -> Result<(), db::DbError> {
+    let started = std::time::Instant::now();
+    let mut fed = HashMap::new();
+    repo::each_customer(db, org, parties, &mut |customer| {
+        let id = customer.id;
+        fed.insert(id, index.put_customer(customer));
+    })
+    .await?;
+    for (party, tag) in repo::indexed_tags(db, org, parties).await? {
+        if let Some(&at) = fed.get(&party) {
+            index.tag(at, &tag);
+        }
+    }
+    let customers_read = started.elapsed();
+    let mut feed = index.feed(fed);
+    repo::each_sale(db, org, parties, &mut |sale| feed.sale(sale)).await?;
+    let sales_read = started.elapsed();
+    repo::each_item(db, org, parties, &mut |item| feed.item(item)).await?;
+    let items_read = started.elapsed();
+    feed.finish();
+    tracing::debug!(target: "app", customers_ms = customers_read.as_millis() as u64,
+        sales_ms = (sales_read - customers_read).as_millis() as u64,
+        items_ms = (items_read - sales_read).as_millis() as u64,
+        filing_ms = (started.elapsed() - items_read).as_millis() as u64, "relationship engine index read");
+    Ok(())
 }
 
 /// Reads again the parties that moved since the index last looked.
@@ -169,14 +196,8 @@ async fn catch_up(db: &Db, org: OrgId, ready: &mut Ready) -> Result<(), db::DbEr
     let mut parties: Vec<Uuid> = new.into_iter().map(|(_, party, _)| party).collect();
     parties.sort_unstable();
     parties.dedup();
-    let (customers, tags) = tokio::try_join!(
-        repo::indexed_customers(db, org, Some(&parties)),
-        repo::indexed_tags(db, org, Some(&parties)),
-    )?;
     ready.index.forget(&parties);
-    let mut feed = ready.index.put_customers(customers, tags);
-    repo::each_sale_item(db, org, Some(&parties), &mut |row| feed.push(row)).await?;
-    feed.finish();
+    read(db, org, Some(&parties), &mut ready.index).await?;
     ready.cache = ClauseCache::default();
     ready.seen = ready.seen.max(latest);
     Ok(())

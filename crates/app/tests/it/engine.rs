@@ -354,6 +354,8 @@ async fn the_index_and_sql_agree_on_random_segments(t: TestDb) {
             },
             emails: if rng.gen_bool(0.5) { vec![format!("c{n}@loja.test")] } else { Vec::new() },
             tags: if rng.gen_bool(0.4) { vec!["vip".into()] } else { Vec::new() },
+            profession: ["Médico", "PROFESSORA", "", "Engenheiro civil"][rng.gen_range(0..4)].into(),
+            agreement: ["Sindicato", "", "SINDICATO DOS COMERCIÁRIOS"][rng.gen_range(0..3)].into(),
             address: AddressDraft {
                 street: "Rua B".into(),
                 number: "2".into(),
@@ -556,7 +558,7 @@ fn random_clause(rng: &mut rand::rngs::StdRng, stores: &[Uuid]) -> Filter<Engine
         let to = if from.is_none() { Some(high_end) } else { opt(rng, high_end) };
         Test::Range { from, to }
     };
-    let (field, test) = match rng.gen_range(0..22) {
+    let (field, test) = match rng.gen_range(0..24) {
         0 => (State, Test::Equals(Value::text(["SP", "RJ", "MG"][rng.gen_range(0..3)]))),
         1 => (City, Test::In(vec![Value::text("Campinas"), Value::text("niteroi")])),
         2 => (Name, Test::Contains(["silva", "Souza", "cliente 1"][rng.gen_range(0..3)].into())),
@@ -618,6 +620,23 @@ fn random_clause(rng: &mut rand::rngs::StdRng, stores: &[Uuid]) -> Filter<Engine
             )),
         ),
         20 => (PointsBalance, number_range(rng, 0, 500)),
+        21 => (
+            Profession,
+            match rng.gen_range(0..4) {
+                0 => Test::Equals(Value::text(" médico")),
+                1 => Test::Contains("PROF".into()),
+                2 => Test::Prefix("eng".into()),
+                _ => Test::IsEmpty(rng.gen_bool(0.5)),
+            },
+        ),
+        22 => (
+            Agreement,
+            if rng.gen_bool(0.6) {
+                Test::Contains(["sindicato", "comerciários"][rng.gen_range(0..2)].into())
+            } else {
+                Test::IsEmpty(rng.gen_bool(0.5))
+            },
+        ),
         _ => (CustomerStatus, Test::Equals(Value::text("active"))),
     };
     Filter::is(field, test)

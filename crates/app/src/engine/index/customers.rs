@@ -1,0 +1,300 @@
+//! The customers as columns, one vector per value, all indexed by the
+//! customer's place: a clause reads only its own column, a few bytes a
+//! customer, instead of a whole customer's row.
+use super::bits::Bits;
+use super::facts::SalesFeed;
+use super::{EngineIndex, NONE};
+use chrono::Datelike;
+use db::repo::engine::IndexedCustomer;
+use std::collections::HashMap;
+use std::ops::Range;
+use uuid::Uuid;
+
+/// `i64::MIN` stands for no value in a number column (no amount, size or
+/// balance reaches it), `i32::MIN` for no day.
+pub(super) const NO_NUMBER: i64 = i64::MIN;
+pub(super) const NO_DAY: i32 = i32::MIN;
+
+#[derive(Default)]
+pub(super) struct Customers {
+    pub id: Vec<Uuid>,
+    /// Where each name is in `names` (start, length).
+    pub name_at: Vec<(u32, u32)>,
+    pub names: String,
+    /// A name's first eight bytes as a number, in the order of the
+    /// names: sorting a million compares these, and the names only on a tie.
+    pub name_key: Vec<u64>,
+    /// Texts as symbols ([`NONE`]: none).
+    pub customer_status: Vec<u32>,
+    pub credit_bureau_status: Vec<u32>,
+    pub sex: Vec<u32>,
+    pub city: Vec<u32>,
+    pub state: Vec<u32>,
+    pub profession: Vec<u32>,
+    pub football_team: Vec<u32>,
+    pub agreement: Vec<u32>,
+    pub credit_complement: Vec<u32>,
+    /// The responsible seller's place in the index's people, the branch's in its branches.
+    pub seller: Vec<u32>,
+    pub branch: Vec<u32>,
+    pub shoe_size: Vec<i64>,
+    pub revolving_credit: Vec<i64>,
+    pub open_balance: Vec<i64>,
+    pub paid_installments: Vec<i64>,
+    pub delay_days_total: Vec<i64>,
+    pub points: Vec<i64>,
+    /// The kept figures the grid sorts by, as SQL reads them.
+    pub total_bought: Vec<i64>,
+    pub purchase_count: Vec<i64>,
+    pub largest_purchase: Vec<i64>,
+    /// Microseconds since 1970, and its local day.
+    pub last_purchase_at: Vec<i64>,
+    pub last_purchase_day: Vec<i32>,
+    /// Days from the common era.
+    pub birth: Vec<i32>,
+    pub oldest_open_due: Vec<i32>,
+    /// Days of the year ([`super::verdicts::month_day`]).
+    pub birth_day: Vec<u16>,
+    pub spouse_birth_day: Vec<u16>,
+    /// SMS/WhatsApp, e-mail, phone, letter.
+    pub consents: [Bits; 4],
+    pub has_email: Bits,
+    /// Who has each tag (by symbol), and who has any.
+    pub tags: HashMap<u32, Bits>,
+    pub tagged: Bits,
+    /// Where its sales are in the fact columns.
+    pub facts: Vec<Range<u32>>,
+}
+
+impl Customers {
+    pub fn len(&self) -> usize {
+        self.id.len()
+    }
+
+    pub fn name(&self, at: usize) -> &str {
+        let (start, len) = self.name_at[at];
+        &self.names[start as usize..(start + len) as usize]
+    }
+}
+
+/// The first eight bytes of a name, big-endian, so numbers order as names do.
+fn name_key(name: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (to, from) in bytes.iter_mut().zip(name.as_bytes()) {
+        *to = *from;
+    }
+    u64::from_be_bytes(bytes)
+}
+
+fn number(value: Option<i64>) -> i64 {
+    value.unwrap_or(NO_NUMBER)
+}
+
+fn day(date: Option<chrono::NaiveDate>) -> i32 {
+    date.map_or(NO_DAY, |d| d.num_days_from_ce())
+}
+
+impl EngineIndex {
+    /// Files `tag` under the customer at `at`.
+    pub fn tag(&mut self, at: u32, tag: &str) {
+        let tag = self.symbols.of(tag);
+        self.customers.tags.entry(tag).or_default().insert(at);
+        self.customers.tagged.insert(at);
+    }
+
+    /// The feed of the sales of the customers just put (id → place), which
+    /// replace whatever sales they had.
+    pub fn feed(&mut self, fed: HashMap<Uuid, u32>) -> SalesFeed<'_> {
+        SalesFeed {
+            index: self,
+            fed,
+            sale_ids: Vec::new(),
+            owner: Vec::new(),
+            read: Default::default(),
+            cursor: 0,
+            by_sale_id: None,
+            open: None,
+            basket: Vec::new(),
+        }
+    }
+
+    /// Puts a customer read (new, or again) without its tags and sales,
+    /// and answers its place: [`EngineIndex::tag`] and
+    /// [`EngineIndex::feed`] give them.
+    pub fn put_customer(&mut self, row: IndexedCustomer) -> u32 {
+        let symbol = |index: &mut EngineIndex, text: Option<&str>| text.map_or(NONE, |t| index.symbols.of(t));
+        let customer_status = symbol(self, row.customer_status.as_deref());
+        let credit_bureau_status = symbol(self, row.credit_bureau_status.as_deref());
+        let sex = symbol(self, row.sex.as_deref());
+        let city = self.symbols.of(&row.city_key);
+        let state = self.symbols.of(&row.state);
+        let profession = symbol(self, row.profession.as_deref());
+        let football_team = symbol(self, row.football_team.as_deref());
+        let agreement = symbol(self, row.agreement.as_deref());
+        let credit_complement = symbol(self, row.credit_complement.as_deref());
+        let seller = row.seller_id.map_or(NONE, |s| self.person(s));
+        let branch = row.branch_id.map_or(NONE, |b| self.branch(b));
+        let last_purchase_day = row.last_purchase_at.map_or(NO_DAY, |at| self.day_of(at));
+        let c = &mut self.customers;
+        let name_at = (c.names.len() as u32, row.sort_name.len() as u32);
+        c.names.push_str(&row.sort_name);
+        let values = Columns {
+            name_at,
+            name_key: name_key(&row.sort_name),
+            customer_status,
+            credit_bureau_status,
+            sex,
+            city,
+            state,
+            profession,
+            football_team,
+            agreement,
+            credit_complement,
+            seller,
+            branch,
+            shoe_size: number(row.shoe_size),
+            revolving_credit: number(row.revolving_credit_limit),
+            open_balance: row.open_balance,
+            paid_installments: row.paid_installments,
+            delay_days_total: row.delay_days_total,
+            points: row.points_balance,
+            total_bought: row.total_bought,
+            purchase_count: row.purchase_count,
+            largest_purchase: row.largest_purchase,
+            last_purchase_day,
+            last_purchase_at: row.last_purchase_at.map_or(NO_NUMBER, |at| at.timestamp_micros()),
+            birth: day(row.birth_date),
+            oldest_open_due: day(row.oldest_open_due),
+            birth_day: super::verdicts::month_day(row.birth_date),
+            spouse_birth_day: super::verdicts::month_day(row.spouse_birth_date),
+        };
+        let at = match self.by_id.get(&row.id) {
+            Some(&at) => {
+                values.write(c, at as usize);
+                for holders in c.tags.values_mut() {
+                    holders.remove(at);
+                }
+                c.tagged.remove(at);
+                c.facts[at as usize] = 0..0;
+                at
+            }
+            None => {
+                let at = c.len() as u32;
+                c.id.push(row.id);
+                values.push(c);
+                c.facts.push(0..0);
+                self.by_id.insert(row.id, at);
+                at
+            }
+        };
+        let c = &mut self.customers;
+        let consents = [row.consent_sms_whatsapp, row.consent_email, row.consent_phone, row.consent_letter];
+        for (holders, given) in c.consents.iter_mut().zip(consents) {
+            if given { holders.insert(at) } else { holders.remove(at) }
+        }
+        if row.has_email {
+            c.has_email.insert(at)
+        } else {
+            c.has_email.remove(at)
+        }
+        self.alive.insert(at);
+        at
+    }
+}
+
+/// One customer's fixed-size values, written to their columns together.
+struct Columns {
+    name_at: (u32, u32),
+    name_key: u64,
+    customer_status: u32,
+    credit_bureau_status: u32,
+    sex: u32,
+    city: u32,
+    state: u32,
+    profession: u32,
+    football_team: u32,
+    agreement: u32,
+    credit_complement: u32,
+    seller: u32,
+    branch: u32,
+    shoe_size: i64,
+    revolving_credit: i64,
+    open_balance: i64,
+    paid_installments: i64,
+    delay_days_total: i64,
+    points: i64,
+    total_bought: i64,
+    purchase_count: i64,
+    largest_purchase: i64,
+    last_purchase_day: i32,
+    last_purchase_at: i64,
+    birth: i32,
+    oldest_open_due: i32,
+    birth_day: u16,
+    spouse_birth_day: u16,
+}
+
+/// Each column of [`Columns`], once, for both writing and appending.
+macro_rules! each_column {
+    ($apply:ident, $values:expr, $columns:expr) => {
+        $apply!(
+            $values,
+            $columns,
+            name_at,
+            name_key,
+            customer_status,
+            credit_bureau_status,
+            sex,
+            city,
+            state,
+            profession,
+            football_team,
+            agreement,
+            credit_complement,
+            seller,
+            branch,
+            shoe_size,
+            revolving_credit,
+            open_balance,
+            paid_installments,
+            delay_days_total,
+            points,
+            total_bought,
+            purchase_count,
+            largest_purchase,
+            last_purchase_day,
+            last_purchase_at,
+            birth,
+            oldest_open_due,
+            birth_day,
+            spouse_birth_day
+        )
+    };
+}
+
+macro_rules! push_each {
+    ($values:expr, $columns:expr, $($column:ident),*) => {
+        $($columns.$column.push($values.$column);)*
+    };
+}
+
+macro_rules! write_each {
+    ($values:expr, $columns:expr, $at:expr, $($column:ident),*) => {
+        $($columns.$column[$at] = $values.$column;)*
+    };
+}
+
+impl Columns {
+    fn push(self, columns: &mut Customers) {
+        each_column!(push_each, self, columns);
+    }
+
+    fn write(self, columns: &mut Customers, at: usize) {
+        macro_rules! write_at {
+            ($values:expr, $columns:expr, $($column:ident),*) => {
+                write_each!($values, $columns, at, $($column),*)
+            };
+        }
+        each_column!(write_at, self, columns);
+    }
+}

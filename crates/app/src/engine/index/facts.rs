@@ -1,0 +1,401 @@
+//! The purchases as narrow columns, 16 bytes a sale, each customer's
+//! together and sorted by day, so a purchase period is two binary searches
+//! in a customer's few sales and a window's figures one pass over the
+//! sales inside it.
+use super::EngineIndex;
+use super::NONE;
+use super::bits::{Bits, places};
+use db::repo::engine::{IndexedItem, IndexedSale};
+use std::collections::HashMap;
+use std::ops::Range;
+use uuid::Uuid;
+
+#[derive(Default)]
+pub(super) struct Facts {
+    /// The organisation's local day it was made on (days from the common era).
+    pub day: Vec<i32>,
+    /// Its store's place in the index's stores.
+    pub store: Vec<u16>,
+    /// 0: none; otherwise the seller's place in the index's people + 1.
+    pub seller: Vec<u16>,
+    /// Cents; a sale over u32::MAX cents (R$ 42.9 million) is kept at that.
+    pub amount: Vec<u32>,
+    /// What its items were filed under: a place in the index's baskets.
+    pub basket: Vec<u32>,
+}
+
+impl Facts {
+    pub fn len(&self) -> usize {
+        self.day.len()
+    }
+
+    /// The sales of `range` (one customer's) made from day `from` to day
+    /// `to`, found from the latest back: a customer has a few sales, and
+    /// a period is most often the latest months.
+    pub fn period(&self, range: &Range<u32>, from: Option<i32>, to: Option<i32>) -> Range<usize> {
+        let (first, mut end) = (range.start as usize, range.end as usize);
+        if let Some(to) = to {
+            while end > first && self.day[end - 1] > to {
+                end -= 1;
+            }
+        }
+        let mut start = end;
+        match from {
+            Some(from) => {
+                while start > first && self.day[start - 1] >= from {
+                    start -= 1;
+                }
+            }
+            None => start = first,
+        }
+        start..end
+    }
+}
+
+/// A purchase window as the columns read it: days from the common era,
+/// and which stores count (by place; `None`: all).
+pub(super) struct Window {
+    pub stores: Option<Vec<bool>>,
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+}
+
+impl Window {
+    pub fn counts_store(&self, store: u16) -> bool {
+        self.stores.as_ref().is_none_or(|stores| stores.get(usize::from(store)).copied().unwrap_or(false))
+    }
+}
+
+/// Per customer, within one window: how many purchases, their total, the
+/// largest, and the last day (0: none), for the customers `figured`.
+/// Zeroed columns cost nothing until written (the system hands out zeroed
+/// pages), so a window figured for a few thousand customers is cheap.
+pub(super) struct WindowFigures {
+    pub count: Vec<u32>,
+    pub total: Vec<i64>,
+    pub largest: Vec<u32>,
+    pub last: Vec<i32>,
+    pub figured: Bits,
+}
+
+impl WindowFigures {
+    pub fn new(customers: usize) -> WindowFigures {
+        WindowFigures {
+            count: vec![0; customers],
+            total: vec![0; customers],
+            largest: vec![0; customers],
+            last: vec![0; customers],
+            figured: Bits::default(),
+        }
+    }
+}
+
+impl EngineIndex {
+    /// Works out the window's figures for the customers of `scope` not
+    /// yet figured, each part of them on its own core.
+    pub(super) fn figure(&self, figures: &mut WindowFigures, window: &Window, scope: &Bits) {
+        let missing = scope.and_not(&figures.figured);
+        let parts = missing.parts();
+        let work = |first: usize,
+                    words: &[u64],
+                    count: &mut [u32],
+                    total: &mut [i64],
+                    largest: &mut [u32],
+                    last: &mut [i32]| {
+            let facts = &self.facts;
+            for at in places(first, words) {
+                let (at, local) = (at as usize, at as usize - first * 64);
+                let (mut n, mut sum, mut most, mut latest) = (0u32, 0i64, 0u32, 0i32);
+                for f in facts.period(&self.customers.facts[at], window.from, window.to) {
+                    if !window.counts_store(facts.store[f]) {
+                        continue;
+                    }
+                    let amount = facts.amount[f];
+                    n += 1;
+                    sum += i64::from(amount);
+                    most = most.max(amount);
+                    latest = facts.day[f];
+                }
+                count[local] = n;
+                total[local] = sum;
+                largest[local] = most;
+                last[local] = latest;
+            }
+        };
+        let WindowFigures { count, total, largest, last, figured } = figures;
+        let (mut count, mut total, mut largest, mut last) =
+            (&mut count[..], &mut total[..], &mut largest[..], &mut last[..]);
+        std::thread::scope(|threads| {
+            let work = &work;
+            let mut start = 0;
+            for (k, (first, words)) in parts.iter().copied().enumerate() {
+                let end = ((first + words.len()) * 64).min(start + count.len());
+                let (c, more_c) = std::mem::take(&mut count).split_at_mut(end - start);
+                let (t, more_t) = std::mem::take(&mut total).split_at_mut(end - start);
+                let (l, more_l) = std::mem::take(&mut largest).split_at_mut(end - start);
+                let (d, more_d) = std::mem::take(&mut last).split_at_mut(end - start);
+                (count, total, largest, last) = (more_c, more_t, more_l, more_d);
+                start = end;
+                // The last part is worked here, the others beside it.
+                if k + 1 == parts.len() {
+                    work(first, words, c, t, l, d);
+                } else {
+                    threads.spawn(move || work(first, words, c, t, l, d));
+                }
+            }
+        });
+        *figured = figured.or(&missing);
+    }
+}
+
+/// Takes the sales of the customers just put, then their items, and
+/// files them under their customers when finished.
+pub struct SalesFeed<'a> {
+    pub(super) index: &'a mut EngineIndex,
+    /// The customers put, by id: only their sales are taken.
+    pub(super) fed: HashMap<Uuid, u32>,
+    /// Every sale read, in the order read, and its customer ([`NONE`]: not
+    /// counted — cancelled, or not one of the customers put).
+    pub(super) sale_ids: Vec<Uuid>,
+    pub(super) owner: Vec<u32>,
+    pub(super) read: Facts,
+    /// Where the last item's sale was among those read; by id when the
+    /// items do not follow the sales' order.
+    pub(super) cursor: usize,
+    pub(super) by_sale_id: Option<HashMap<Uuid, u32>>,
+    /// The sale whose items are being read, and what they were filed under.
+    pub(super) open: Option<usize>,
+    pub(super) basket: Vec<(u8, u32)>,
+}
+
+/// How far ahead of the last item's sale the next item's is looked for
+/// before looking it up by id (sales without items lie between).
+const LOOK_AHEAD: usize = 32;
+
+impl SalesFeed<'_> {
+    pub fn sale(&mut self, sale: IndexedSale) {
+        let owner = match self.fed.get(&sale.party_id) {
+            Some(&at) if !sale.cancelled => at,
+            _ => NONE,
+        };
+        let index = &mut *self.index;
+        let store = index.store(sale.store_id);
+        // Past 65,535 people a seller would not be told apart: no
+        // organisation has that many users.
+        let seller = sale.seller_id.map_or(0, |s| u16::try_from(index.person(s) + 1).unwrap_or(u16::MAX));
+        let read = &mut self.read;
+        read.day.push(index.day_of(sale.sold_at));
+        read.store.push(store);
+        read.seller.push(seller);
+        read.amount.push(u32::try_from(sale.total.max(0)).unwrap_or(u32::MAX));
+        read.basket.push(0);
+        self.owner.push(owner);
+        self.sale_ids.push(sale.id);
+    }
+
+    pub fn item(&mut self, item: IndexedItem) {
+        let Some(at) = self.find(item.sale_id) else {
+            return;
+        };
+        if self.owner[at] == NONE {
+            return;
+        }
+        if self.open != Some(at) {
+            self.close();
+            self.open = Some(at);
+            self.basket.extend_from_slice(&self.index.baskets[self.read.basket[at] as usize]);
+        }
+        // Filed by the column that names the list, as the SQL joins it.
+        for (kind, list) in [(0u8, item.group_id), (1, item.brand_id), (2, item.line_id)] {
+            if let Some(&(_, name)) = list.and_then(|list| self.index.lists.get(&list)) {
+                self.basket.push((kind, name));
+            }
+        }
+    }
+
+    fn find(&mut self, sale: Uuid) -> Option<usize> {
+        let ahead = (self.cursor..self.sale_ids.len().min(self.cursor + LOOK_AHEAD))
+            .find(|&at| self.sale_ids[at] == sale);
+        let at = match ahead {
+            Some(at) => at,
+            None => {
+                let ids = &self.sale_ids;
+                let by_id = self
+                    .by_sale_id
+                    .get_or_insert_with(|| ids.iter().enumerate().map(|(at, id)| (*id, at as u32)).collect());
+                *by_id.get(&sale)? as usize
+            }
+        };
+        self.cursor = at;
+        Some(at)
+    }
+
+    /// Files the open sale under what its items were filed under.
+    fn close(&mut self) {
+        let Some(at) = self.open.take() else {
+            return;
+        };
+        let mut basket = std::mem::take(&mut self.basket);
+        basket.sort_unstable();
+        basket.dedup();
+        self.read.basket[at] = self.index.basket(basket);
+    }
+
+    /// Writes the sales read after the columns, each customer's together
+    /// and by day (a counting sort by customer, then each one's few by day).
+    pub fn finish(mut self) {
+        self.close();
+        let index = &mut *self.index;
+        let read = std::mem::take(&mut self.read);
+        let mut first = vec![0u32; index.customers.len() + 1];
+        for &owner in self.owner.iter().filter(|o| **o != NONE) {
+            first[owner as usize + 1] += 1;
+        }
+        for at in 1..first.len() {
+            first[at] += first[at - 1];
+        }
+        let base = index.facts.len() as u32;
+        let mut next = first.clone();
+        let mut order = vec![0u32; first[first.len() - 1] as usize];
+        for (f, &owner) in self.owner.iter().enumerate().filter(|(_, o)| **o != NONE) {
+            order[next[owner as usize] as usize] = f as u32;
+            next[owner as usize] += 1;
+        }
+        for at in self.fed.values() {
+            let (start, end) = (first[*at as usize], first[*at as usize + 1]);
+            order[start as usize..end as usize].sort_unstable_by_key(|&f| read.day[f as usize]);
+            index.customers.facts[*at as usize] = base + start..base + end;
+        }
+        let facts = &mut index.facts;
+        facts.day.extend(order.iter().map(|&f| read.day[f as usize]));
+        facts.store.extend(order.iter().map(|&f| read.store[f as usize]));
+        facts.seller.extend(order.iter().map(|&f| read.seller[f as usize]));
+        facts.amount.extend(order.iter().map(|&f| read.amount[f as usize]));
+        facts.basket.extend(order.iter().map(|&f| read.basket[f as usize]));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::ClauseCache;
+    use super::*;
+    use db::repo::engine::IndexedCustomer;
+    use domain::access::Reach;
+    use domain::engine::{EngineField, Segment};
+    use domain::filter::{Filter, Test, Value};
+
+    fn uuid(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    /// Items arriving out of their sales' order (and a cancelled sale's
+    /// items among them) are filed under the right sales.
+    #[test]
+    fn items_out_of_order_are_filed_under_their_sales() {
+        let (shoes, socks) = (uuid(900), uuid(901));
+        let lists = vec![
+            (shoes, "group".to_string(), "Calçados".to_string()),
+            (socks, "group".into(), "Meias".into()),
+        ];
+        let mut index = EngineIndex::new(chrono_tz::America::Sao_Paulo, lists);
+        let fed = (1..=3)
+            .map(|n| (uuid(n), index.put_customer(IndexedCustomer { id: uuid(n), ..Default::default() })));
+        let fed = fed.collect();
+        let mut feed = index.feed(fed);
+        let sold_at = chrono::DateTime::from_timestamp(1_760_000_000, 0).unwrap_or_default();
+        let sale = |id: u128, party: u128, cancelled: bool| IndexedSale {
+            id: uuid(id),
+            party_id: uuid(party),
+            store_id: uuid(50),
+            seller_id: None,
+            sold_at,
+            total: 1000,
+            cancelled,
+        };
+        // Customer 3's sale was cancelled; many sales without items lie between.
+        feed.sale(sale(100, 1, false));
+        for n in 0..(LOOK_AHEAD as u128 * 2) {
+            feed.sale(sale(200 + n, 2, false));
+        }
+        feed.sale(sale(101, 3, true));
+        feed.sale(sale(102, 2, false));
+        let item = |sale: u128, group: Uuid| IndexedItem {
+            sale_id: uuid(sale),
+            group_id: Some(group),
+            brand_id: None,
+            line_id: None,
+        };
+        feed.item(item(102, socks));
+        feed.item(item(101, shoes));
+        feed.item(item(100, shoes));
+        feed.item(item(102, shoes));
+        feed.finish();
+        let bought = |group: &str| {
+            let segment = Segment {
+                filter: Filter::is(EngineField::ProductGroup, Test::Equals(Value::text(group))),
+                ..Default::default()
+            };
+            let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+            let chosen = index
+                .select(&segment, Reach::Everything, today, &mut ClauseCache::default())
+                .unwrap_or_default();
+            chosen.iter().map(|at| index.customers.id[at as usize].as_u128()).collect::<Vec<_>>()
+        };
+        assert_eq!(bought("Calçados"), [1, 2]);
+        assert_eq!(bought("Meias"), [2]);
+        assert_eq!(index.sales(), 2 + LOOK_AHEAD * 2);
+    }
+
+    /// Enough customers for the window's figures to be worked in parts:
+    /// each customer's own sales are counted, whichever part it is in.
+    #[test]
+    fn figures_worked_in_parts_are_each_customers_own() {
+        let mut index = EngineIndex::new(chrono_tz::America::Sao_Paulo, Vec::new());
+        let customers: u128 = 50_000;
+        let fed = (1..=customers)
+            .map(|n| (uuid(n), index.put_customer(IndexedCustomer { id: uuid(n), ..Default::default() })))
+            .collect();
+        let mut feed = index.feed(fed);
+        let sold_at = chrono::DateTime::from_timestamp(1_760_000_000, 0).unwrap_or_default();
+        // Customer n bought n % 4 times, R$ n each time.
+        for n in 1..=customers {
+            for k in 0..n % 4 {
+                feed.sale(IndexedSale {
+                    id: uuid(1_000_000 + n * 4 + k),
+                    party_id: uuid(n),
+                    store_id: uuid(50),
+                    seller_id: None,
+                    sold_at,
+                    total: n as i64 * 100,
+                    cancelled: false,
+                });
+            }
+        }
+        feed.finish();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+        let chosen = |field: EngineField, at_least: i64| {
+            // A window: over all time the figures each customer keeps are read.
+            let window = domain::engine::PurchaseWindow {
+                stores: Vec::new(),
+                from: chrono::NaiveDate::from_ymd_opt(2020, 1, 1),
+                to: None,
+            };
+            let segment = Segment {
+                filter: Filter::is(field, Test::Range { from: Some(Value::Number(at_least)), to: None }),
+                window,
+                ..Default::default()
+            };
+            let chosen = index
+                .select(&segment, Reach::Everything, today, &mut ClauseCache::default())
+                .unwrap_or_default();
+            chosen.iter().map(|at| index.customers.id[at as usize].as_u128()).collect::<Vec<_>>()
+        };
+        let expected = |keep: &dyn Fn(u128) -> bool| (1..=customers).filter(|n| keep(*n)).collect::<Vec<_>>();
+        assert_eq!(chosen(EngineField::PurchaseCount, 3), expected(&|n| n % 4 == 3));
+        assert_eq!(
+            chosen(EngineField::TotalBought, 9_000_000),
+            expected(&|n| n * (n % 4) * 100 >= 9_000_000)
+        );
+        assert_eq!(chosen(EngineField::LargestPurchase, 4_000_000), expected(&|n| n % 4 > 0 && n >= 40_000));
+    }
+}

@@ -1,0 +1,602 @@
+//! The relationship engine in memory: one organisation's customers as
+//! columns ([`customers`]), their purchases as narrow columns grouped per
+//! customer and sorted by day ([`facts`]), and each clause of a segment
+//! evaluated to a set of customers ([`bits`]), cached, so changing one
+//! clause judges one column and ANDs the cached rest. It answers exactly
+//! what the SQL compiler answers, three-valued logic included: a clause
+//! on a value the customer does not have is unknown, and `not` of unknown
+//! is still unknown (the property test holds the two paths together).
+mod bits;
+mod customers;
+mod facts;
+mod order;
+mod verdicts;
+
+pub use bits::{Bits, Tri};
+
+use chrono::{Datelike, NaiveDate};
+use chrono_tz::Tz;
+use customers::{Customers, NO_DAY, NO_NUMBER};
+use domain::access::Reach;
+use domain::engine::{EngineField, Operation, PurchaseWindow, Segment};
+use domain::filter::{Filter, Test};
+use facts::{Facts, Window, WindowFigures};
+use std::collections::HashMap;
+use uuid::Uuid;
+use verdicts::*;
+
+/// No symbol, person or branch.
+const NONE: u32 = u32::MAX;
+
+/// Interned text: each distinct value once.
+#[derive(Default)]
+struct Symbols {
+    ids: HashMap<Box<str>, u32>,
+    texts: Vec<Box<str>>,
+}
+
+impl Symbols {
+    fn of(&mut self, text: &str) -> u32 {
+        if let Some(id) = self.ids.get(text) {
+            return *id;
+        }
+        let id = self.texts.len() as u32;
+        self.texts.push(text.into());
+        self.ids.insert(text.into(), id);
+        id
+    }
+}
+
+/// Ids numbered densely in the order first seen (stores, people, branches).
+#[derive(Default)]
+struct Places {
+    ids: Vec<Uuid>,
+    places: HashMap<Uuid, u32>,
+}
+
+impl Places {
+    fn of(&mut self, id: Uuid) -> u32 {
+        if let Some(&at) = self.places.get(&id) {
+            return at;
+        }
+        let at = self.ids.len() as u32;
+        self.ids.push(id);
+        self.places.insert(id, at);
+        at
+    }
+}
+
+/// Why the index cannot answer a segment (the SQL path does).
+#[derive(Debug, PartialEq, Eq)]
+pub struct NotIndexed(pub &'static str);
+
+/// One organisation's customers and purchases.
+pub struct EngineIndex {
+    zone: Tz,
+    customers: Customers,
+    /// The customers still live.
+    alive: Bits,
+    by_id: HashMap<Uuid, u32>,
+    symbols: Symbols,
+    facts: Facts,
+    /// Sale columns no customer points at any more (replaced on an update).
+    stale_facts: usize,
+    stores: Places,
+    people: Places,
+    branches: Places,
+    /// Catalogue list id → (kind, name).
+    lists: HashMap<Uuid, (u8, u32)>,
+    /// Each distinct set of (kind, name) an item was filed under.
+    baskets: Vec<Box<[(u8, u32)]>>,
+    basket_ids: HashMap<Box<[(u8, u32)]>, u32>,
+    /// The local day of each UTC hour already seen (hour → day), by hour
+    /// modulo its length: millions of sales fall in a few thousand hours.
+    days_of_hours: Vec<(i64, i32)>,
+}
+
+const LIST_KINDS: [&str; 3] = ["group", "brand", "line"];
+
+impl EngineIndex {
+    /// An empty index for the organisation's zone and catalogue lists;
+    /// [`EngineIndex::put_customers`] then its [`SalesFeed`] fill it.
+    pub fn new(zone: Tz, lists: Vec<(Uuid, String, String)>) -> EngineIndex {
+        let mut index = EngineIndex {
+            zone,
+            customers: Customers::default(),
+            alive: Bits::default(),
+            by_id: HashMap::new(),
+            symbols: Symbols::default(),
+            facts: Facts::default(),
+            stale_facts: 0,
+            stores: Places::default(),
+            people: Places::default(),
+            branches: Places::default(),
+            lists: HashMap::new(),
+            baskets: vec![Box::new([])],
+            basket_ids: HashMap::new(),
+            days_of_hours: vec![(i64::MIN, 0); 8192],
+        };
+        for (id, kind, name) in lists {
+            if let Some(k) = LIST_KINDS.iter().position(|known| *known == kind) {
+                let name = index.symbols.of(&name);
+                index.lists.insert(id, (k as u8, name));
+            }
+        }
+        index
+    }
+
+    /// Forgets the parties that moved before they are read again (a party
+    /// no longer read is gone: merged or archived). Their old sales stay in
+    /// the columns, unreferenced.
+    pub fn forget(&mut self, moved: &[Uuid]) {
+        for id in moved {
+            if let Some(&at) = self.by_id.get(id) {
+                self.alive.remove(at);
+                let facts = &mut self.customers.facts[at as usize];
+                self.stale_facts += facts.len();
+                *facts = 0..0;
+            }
+        }
+    }
+
+    /// How much of the fact columns no customer points at.
+    pub fn stale_share(&self) -> f64 {
+        if self.facts.len() == 0 { 0.0 } else { self.stale_facts as f64 / self.facts.len() as f64 }
+    }
+
+    pub fn customers(&self) -> usize {
+        self.alive.len() as usize
+    }
+
+    pub fn sales(&self) -> usize {
+        self.facts.len() - self.stale_facts
+    }
+
+    fn basket(&mut self, entries: Vec<(u8, u32)>) -> u32 {
+        if entries.is_empty() {
+            return 0;
+        }
+        let entries = entries.into_boxed_slice();
+        if let Some(&id) = self.basket_ids.get(&entries) {
+            return id;
+        }
+        let id = self.baskets.len() as u32;
+        self.baskets.push(entries.clone());
+        self.basket_ids.insert(entries, id);
+        id
+    }
+
+    /// Past 65,535 stores a store would not be told apart: no shop has that many.
+    fn store(&mut self, id: Uuid) -> u16 {
+        u16::try_from(self.stores.of(id)).unwrap_or(u16::MAX)
+    }
+
+    fn person(&mut self, id: Uuid) -> u32 {
+        self.people.of(id)
+    }
+
+    fn branch(&mut self, id: Uuid) -> u32 {
+        self.branches.of(id)
+    }
+
+    /// The organisation's local day (days from the common era) of an instant.
+    fn day_of(&mut self, at: chrono::DateTime<chrono::Utc>) -> i32 {
+        let hour = at.timestamp().div_euclid(3600);
+        let slot = hour.rem_euclid(self.days_of_hours.len() as i64) as usize;
+        let (seen, day) = self.days_of_hours[slot];
+        // Every zone's offset is whole quarter hours, so an hour may hold
+        // two local days: only the hours that do not are kept.
+        if seen == hour {
+            return day;
+        }
+        let day_at = |instant: chrono::DateTime<chrono::Utc>| {
+            instant.with_timezone(&self.zone).date_naive().num_days_from_ce()
+        };
+        let start = chrono::DateTime::from_timestamp(hour * 3600, 0).unwrap_or(at);
+        let end = chrono::DateTime::from_timestamp(hour * 3600 + 3599, 0).unwrap_or(at);
+        let day = day_at(at);
+        if day_at(start) == day_at(end) {
+            self.days_of_hours[slot] = (hour, day);
+        }
+        day
+    }
+
+    /// Whether every clause of the segment is one the index keeps.
+    pub fn answers(segment: &Segment) -> Result<(), NotIndexed> {
+        use EngineField::*;
+        for field in segment.fields() {
+            if matches!(
+                field,
+                Neighbourhood
+                    | AddressComplement
+                    | Carrier
+                    | Phone
+                    | LastCall
+                    | PointsExpired
+                    | PointsToExpire
+            ) {
+                return Err(NotIndexed(field.as_str()));
+            }
+        }
+        if segment.remove.iter().any(|r| r.operation != Operation::Sale) {
+            return Err(NotIndexed("remove"));
+        }
+        Ok(())
+    }
+
+    /// The customers within the reach: alive, and the branch's or the seller's.
+    fn reached(&self, reach: Reach) -> Bits {
+        let (column, wanted) = match reach {
+            Reach::Everything => return self.alive.clone(),
+            Reach::Branch(branch) => (&self.customers.branch, self.branches.places.get(&branch.0)),
+            Reach::OwnedBy(user) => (&self.customers.seller, self.people.places.get(&user.0)),
+        };
+        let Some(&wanted) = wanted else {
+            return Bits::default();
+        };
+        self.alive.filter(|at| column[at as usize] == wanted)
+    }
+
+    /// Who the segment selects within the reach, on `today`, with each
+    /// clause's answer taken from `cache` when it holds one.
+    pub fn select(
+        &self,
+        segment: &Segment,
+        reach: Reach,
+        today: NaiveDate,
+        cache: &mut ClauseCache,
+    ) -> Result<Bits, NotIndexed> {
+        EngineIndex::answers(segment)?;
+        let reached = self.reached(reach);
+        let mut chosen = self.tree(&segment.filter, &segment.window, today, &reached, cache).holds;
+        for removal in &segment.remove {
+            let from = removal.from.map(|d| d.num_days_from_ce());
+            let to = removal.to.map(|d| d.num_days_from_ce());
+            chosen = chosen
+                .filter(|at| self.facts.period(&self.customers.facts[at as usize], from, to).is_empty());
+        }
+        if let Some(limit) = segment.limit {
+            chosen = self.first_by_name(&chosen, limit as usize);
+        }
+        Ok(chosen)
+    }
+
+    /// How many of the chosen allow each channel (SMS/WhatsApp, e-mail, phone, letter).
+    pub fn channels(&self, chosen: &Bits) -> [u64; 4] {
+        self.customers.consents.each_ref().map(|allowed| chosen.count_and(allowed))
+    }
+
+    /// The filter's answer for the customers of `scope` (outside it, the
+    /// answer says nothing). An AND judges each branch only where the
+    /// branches before it have not already failed, an OR only where they
+    /// have not already held — exact in three-valued logic, since a false
+    /// AND (a true OR) stays so whatever the rest says — and the cheap
+    /// branches go first, so the purchase history is read for the few a
+    /// person's attributes left.
+    fn tree(
+        &self,
+        filter: &Filter<EngineField>,
+        window: &PurchaseWindow,
+        today: NaiveDate,
+        scope: &Bits,
+        cache: &mut ClauseCache,
+    ) -> Tri {
+        match filter {
+            Filter::All { all } => {
+                let mut answer = Tri { holds: scope.clone(), fails: Bits::default() };
+                for branch in cheapest_first(all) {
+                    let open = scope.and_not(&answer.fails);
+                    if open.is_empty() {
+                        break;
+                    }
+                    answer = answer.and(&self.tree(branch, window, today, &open, cache));
+                }
+                answer
+            }
+            Filter::Any { any } => {
+                let mut answer = Tri { holds: Bits::default(), fails: scope.clone() };
+                for branch in cheapest_first(any) {
+                    let open = scope.and_not(&answer.holds);
+                    if open.is_empty() {
+                        break;
+                    }
+                    answer = answer.or(&self.tree(branch, window, today, &open, cache));
+                }
+                answer
+            }
+            Filter::Not { not } => self.tree(not, window, today, scope, cache).not(),
+            Filter::Is(predicate) => {
+                let key = clause_key(predicate.field, &predicate.test, window, today);
+                let (answer, judged) = cache.clauses.remove(&key).unwrap_or_default();
+                let missing = scope.and_not(&judged);
+                let (answer, judged) = if missing.is_empty() {
+                    (answer, judged)
+                } else {
+                    let more = self.clause(predicate.field, &predicate.test, window, today, &missing, cache);
+                    (answer.union(&more), judged.or(&missing))
+                };
+                let within = answer.within(scope);
+                cache.clauses.insert(key, (answer, judged));
+                within
+            }
+        }
+    }
+
+    /// One clause over the customers of `scope`, reading its column.
+    fn clause(
+        &self,
+        field: EngineField,
+        test: &Test,
+        window: &PurchaseWindow,
+        today: NaiveDate,
+        scope: &Bits,
+        cache: &mut ClauseCache,
+    ) -> Tri {
+        use EngineField::*;
+        let c = &self.customers;
+        let live = scope;
+        let as_is: fn(&str) -> String = |t| t.trim().to_string();
+        // A text clause is judged once per distinct text.
+        let verdicts = |normalise: fn(&str) -> String| {
+            let prepared = prepare(test, normalise);
+            let of_text: Vec<Option<bool>> =
+                self.symbols.texts.iter().map(|text| prepared_text_test(Some(text), &prepared)).collect();
+            let of_none = prepared_text_test(None, &prepared);
+            move |symbol: u32| if symbol == NONE { of_none } else { of_text[symbol as usize] }
+        };
+        let by_symbol = |column: &[u32], verdict: &(dyn Fn(u32) -> Option<bool> + Sync)| {
+            live.judge(|at| verdict(column[at as usize]))
+        };
+        let number = |column: &[i64]| {
+            live.judge(|at| {
+                let value = column[at as usize];
+                number_test((value != NO_NUMBER).then_some(value), test)
+            })
+        };
+        let day = |column: &[i32], at: u32| Some(column[at as usize]).filter(|d| *d != NO_DAY);
+        let today_day = today.num_days_from_ce();
+        match field {
+            Name => {
+                let prepared = prepare(test, |t| domain::party::sort_name(t.trim()));
+                live.judge(|at| prepared_text_test(Some(c.name(at as usize)), &prepared))
+            }
+            CustomerStatus => by_symbol(&c.customer_status, &verdicts(as_is)),
+            CreditBureauStatus => by_symbol(&c.credit_bureau_status, &verdicts(as_is)),
+            Sex => by_symbol(&c.sex, &verdicts(as_is)),
+            City => by_symbol(&c.city, &verdicts(|t| domain::search::fold(t.trim()))),
+            State => by_symbol(&c.state, &verdicts(domain::address::canonical_state)),
+            // Stored as the database lowers them; the test's values as SQL's are.
+            Profession => by_symbol(&c.profession, &verdicts(trimmed_lower)),
+            FootballTeam => by_symbol(&c.football_team, &verdicts(trimmed_lower)),
+            Agreement => by_symbol(&c.agreement, &verdicts(trimmed_lower)),
+            CreditComplement => by_symbol(&c.credit_complement, &verdicts(trimmed_lower)),
+            Seller => {
+                let of_person: Vec<Option<bool>> =
+                    self.people.ids.iter().map(|id| id_test(Some(*id), test)).collect();
+                let of_none = id_test(None, test);
+                by_symbol(&c.seller, &|person| {
+                    if person == NONE { of_none } else { of_person[person as usize] }
+                })
+            }
+            ShoeSize => number(&c.shoe_size),
+            RevolvingCredit => number(&c.revolving_credit),
+            PointsBalance => number(&c.points),
+            AvailableCredit => live.judge(|at| {
+                let limit = c.revolving_credit[at as usize];
+                let available = (limit != NO_NUMBER).then(|| limit - c.open_balance[at as usize]);
+                number_test(available, test)
+            }),
+            ConsentSmsWhatsapp | ConsentEmail | ConsentPhone | ConsentLetter => {
+                let channel = [ConsentSmsWhatsapp, ConsentEmail, ConsentPhone, ConsentLetter]
+                    .iter()
+                    .position(|f| *f == field)
+                    .unwrap_or(0);
+                let given = live.split(&c.consents[channel]);
+                if wanted(test) { given } else { given.not() }
+            }
+            Birthday | SpouseBirthday => {
+                let column = if field == Birthday { &c.birth_day } else { &c.spouse_birth_day };
+                let table = month_day_verdicts(test);
+                live.judge(|at| table[usize::from(column[at as usize])])
+            }
+            Age => {
+                let age = AgeTest::new(test, today);
+                live.judge(|at| age.of(day(&c.birth, at)))
+            }
+            DaysOverdue => live.judge(|at| days_overdue_test(day(&c.oldest_open_due, at), test, today_day)),
+            AverageDelay => live.judge(|at| {
+                let at = at as usize;
+                average_delay_test(c.delay_days_total[at], c.paid_installments[at], test)
+            }),
+            Email => match test {
+                Test::IsEmpty(empty) => {
+                    let has = live.split(&c.has_email);
+                    if *empty { has.not() } else { has }
+                }
+                _ => Tri { holds: Bits::default(), fails: live.clone() },
+            },
+            Tag => match test {
+                Test::IsEmpty(empty) => {
+                    let tagged = live.split(&c.tagged);
+                    if *empty { tagged.not() } else { tagged }
+                }
+                _ => {
+                    let verdict = verdicts(|t| domain::search::fold(t.trim()));
+                    let mut holders = Bits::default();
+                    for (tag, with_it) in &c.tags {
+                        if verdict(*tag) == Some(true) {
+                            holders = holders.or(with_it);
+                        }
+                    }
+                    live.split(&holders)
+                }
+            },
+            // Over all time SQL reads the figures each customer keeps.
+            PurchaseCount | TotalBought | LargestPurchase if window.is_everything() => number(match field {
+                PurchaseCount => &c.purchase_count,
+                TotalBought => &c.total_bought,
+                _ => &c.largest_purchase,
+            }),
+            LastPurchase if window.is_everything() => {
+                let test = DayTest::new(test);
+                live.judge(|at| test.of(day(&c.last_purchase_day, at), today_day))
+            }
+            PurchaseCount | TotalBought | LargestPurchase | LastPurchase => {
+                let key = serde_json::to_string(window).unwrap_or_default();
+                let figures = cache.figures.entry(key).or_insert_with(|| WindowFigures::new(c.len()));
+                self.figure(figures, &self.window(window), scope);
+                self.purchase_figure(field, test, figures, scope, today_day)
+            }
+            SaleSeller => {
+                let of_none = id_test(None, test) == Some(true);
+                let mut of_seller = vec![of_none];
+                of_seller.extend(self.people.ids.iter().map(|id| id_test(Some(*id), test) == Some(true)));
+                self.bought(scope, &self.window(window), true, |f| {
+                    of_seller.get(usize::from(self.facts.seller[f])).copied().unwrap_or(false)
+                })
+            }
+            StoresWithSales | StoresWithoutSales => {
+                let of_store: Vec<bool> =
+                    self.stores.ids.iter().map(|id| id_test(Some(*id), test) == Some(true)).collect();
+                let some = self.bought(scope, &self.window(window), false, |f| {
+                    of_store[usize::from(self.facts.store[f])]
+                });
+                if field == StoresWithSales { some } else { some.not() }
+            }
+            ProductGroup | ProductBrand | ProductLine => {
+                let kind = match field {
+                    ProductGroup => 0,
+                    ProductBrand => 1,
+                    _ => 2,
+                };
+                let verdict = verdicts(as_is);
+                let of_basket: Vec<bool> = self
+                    .baskets
+                    .iter()
+                    .map(|entries| entries.iter().any(|(k, name)| *k == kind && verdict(*name) == Some(true)))
+                    .collect();
+                self.bought(scope, &self.window(window), true, |f| of_basket[self.facts.basket[f] as usize])
+            }
+            Neighbourhood | AddressComplement | Carrier | Phone | LastCall | PointsExpired
+            | PointsToExpire => Tri::default(),
+        }
+    }
+
+    /// Who of `scope` made a sale in the window's period (and at its
+    /// stores when `at_stores`) for which `counts` holds; the rest fails.
+    fn bought(
+        &self,
+        scope: &Bits,
+        window: &Window,
+        at_stores: bool,
+        counts: impl Fn(usize) -> bool + Sync,
+    ) -> Tri {
+        let c = &self.customers;
+        let some = scope.filter(|at| {
+            self.facts
+                .period(&c.facts[at as usize], window.from, window.to)
+                .any(|f| (!at_stores || window.counts_store(self.facts.store[f])) && counts(f))
+        });
+        scope.split(&some)
+    }
+
+    fn purchase_figure(
+        &self,
+        field: EngineField,
+        test: &Test,
+        figures: &WindowFigures,
+        scope: &Bits,
+        today: i32,
+    ) -> Tri {
+        let live = scope;
+        match field {
+            EngineField::PurchaseCount => {
+                live.judge(|at| number_test(Some(i64::from(figures.count[at as usize])), test))
+            }
+            EngineField::TotalBought => live.judge(|at| number_test(Some(figures.total[at as usize]), test)),
+            EngineField::LargestPurchase => {
+                live.judge(|at| number_test(Some(i64::from(figures.largest[at as usize])), test))
+            }
+            _ => {
+                let test = DayTest::new(test);
+                live.judge(|at| {
+                    let last = figures.last[at as usize];
+                    test.of((last != 0).then_some(last), today)
+                })
+            }
+        }
+    }
+
+    fn window(&self, window: &PurchaseWindow) -> Window {
+        Window {
+            stores: (!window.stores.is_empty()).then(|| {
+                let mut counted = vec![false; self.stores.ids.len()];
+                for store in &window.stores {
+                    if let Some(&at) = self.stores.places.get(store) {
+                        counted[at as usize] = true;
+                    }
+                }
+                counted
+            }),
+            from: window.from.map(|d| d.num_days_from_ce()),
+            to: window.to.map(|d| d.num_days_from_ce()),
+        }
+    }
+}
+
+/// Answers of clauses already evaluated, each with the customers it was
+/// judged for, and each window's figures, for one state of the index.
+#[derive(Default)]
+pub struct ClauseCache {
+    clauses: HashMap<String, (Tri, Bits)>,
+    figures: HashMap<String, WindowFigures>,
+}
+
+impl ClauseCache {
+    pub fn len(&self) -> usize {
+        self.clauses.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.clauses.is_empty()
+    }
+
+    /// Keeps the cache from growing without end on a busy screen.
+    pub fn trim(&mut self, most: usize) {
+        if self.clauses.len() > most {
+            self.clauses.clear();
+        }
+        // A window's figures are a few arrays of the customers' size.
+        if self.figures.len() > 8 {
+            self.figures.clear();
+        }
+    }
+}
+
+/// How much a branch costs to judge: sets of bits, a column, the purchases.
+fn cost(filter: &Filter<EngineField>) -> u8 {
+    use EngineField::*;
+    match filter {
+        Filter::All { all } => all.iter().map(cost).max().unwrap_or(0),
+        Filter::Any { any } => any.iter().map(cost).max().unwrap_or(0),
+        Filter::Not { not } => cost(not),
+        Filter::Is(predicate) => match predicate.field {
+            ConsentSmsWhatsapp | ConsentEmail | ConsentPhone | ConsentLetter | Email | Tag => 0,
+            PurchaseCount | TotalBought | LargestPurchase | LastPurchase | SaleSeller | StoresWithSales
+            | StoresWithoutSales | ProductGroup | ProductBrand | ProductLine | Name => 2,
+            _ => 1,
+        },
+    }
+}
+
+fn cheapest_first(branches: &[Filter<EngineField>]) -> Vec<&Filter<EngineField>> {
+    let mut ordered: Vec<&Filter<EngineField>> = branches.iter().collect();
+    ordered.sort_by_key(|branch| cost(branch));
+    ordered
+}
+
+fn clause_key(field: EngineField, test: &Test, window: &PurchaseWindow, today: NaiveDate) -> String {
+    let test = serde_json::to_string(test).unwrap_or_default();
+    let window = serde_json::to_string(window).unwrap_or_default();
+    format!("{}|{test}|{window}|{today}", field.as_str())
+}
