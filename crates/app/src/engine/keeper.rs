@@ -167,11 +167,13 @@ async fn read(
     let sales_read = started.elapsed();
     repo::each_item(db, org, parties, &mut |item| feed.item(item)).await?;
     let items_read = started.elapsed();
+    repo::each_contact(db, org, parties, &mut |contact| feed.contact(contact)).await?;
     feed.finish();
     tracing::debug!(target: "app", customers_ms = customers_read.as_millis() as u64,
         sales_ms = (sales_read - customers_read).as_millis() as u64,
         items_ms = (items_read - sales_read).as_millis() as u64,
-        filing_ms = (started.elapsed() - items_read).as_millis() as u64, "relationship engine index read");
+        contacts_and_filing_ms = (started.elapsed() - items_read).as_millis() as u64,
+        "relationship engine index read");
     Ok(())
 }
 

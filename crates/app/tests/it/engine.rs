@@ -407,6 +407,18 @@ async fn the_index_and_sql_agree_on_random_segments(t: TestDb) {
         }
         parties.push(party);
     }
+    // Telemarketing occurrences (and an e-mail) over the weeks that follow.
+    for _ in 0..40 {
+        let occurrence = domain::occurrence::OccurrenceDraft {
+            kind: ["offer", "collection", "birthday"][rng.gen_range(0..3)].into(),
+            channel: ["", "call", "email"][rng.gen_range(0..3)].into(),
+            result: "answered".into(),
+            ..Default::default()
+        };
+        let party = parties[rng.gen_range(0..parties.len())];
+        w.app.engine().register_occurrence(&w.admin, party, &occurrence).await.expect("occurrence");
+        w.clock.advance(chrono::Duration::days(rng.gen_range(0..3)));
+    }
     w.app.engine().build_index(&w.admin).await.expect("index");
 
     let mut segments = Vec::new();
@@ -519,6 +531,16 @@ fn random_segment(rng: &mut rand::rngs::StdRng, stores: &[Uuid]) -> Segment {
         });
     }
     if rng.gen_bool(0.15) {
+        let from = chrono::NaiveDate::from_ymd_opt(2026, 12, rng.gen_range(1..=31)).expect("day");
+        segment.remove.push(Removal {
+            operation: Operation::Contact,
+            kind: rng.gen_bool(0.5).then(|| ["call", "email"][rng.gen_range(0..2)].to_string()),
+            nature: rng.gen_bool(0.5).then(|| ["offer", "birthday"][rng.gen_range(0..2)].to_string()),
+            from: Some(from),
+            to: Some(from + chrono::Duration::days(rng.gen_range(0..40))),
+        });
+    }
+    if rng.gen_bool(0.15) {
         segment.limit = Some(rng.gen_range(1..20));
     }
     segment
@@ -558,7 +580,7 @@ fn random_clause(rng: &mut rand::rngs::StdRng, stores: &[Uuid]) -> Filter<Engine
         let to = if from.is_none() { Some(high_end) } else { opt(rng, high_end) };
         Test::Range { from, to }
     };
-    let (field, test) = match rng.gen_range(0..24) {
+    let (field, test) = match rng.gen_range(0..25) {
         0 => (State, Test::Equals(Value::text(["SP", "RJ", "MG"][rng.gen_range(0..3)]))),
         1 => (City, Test::In(vec![Value::text("Campinas"), Value::text("niteroi")])),
         2 => (Name, Test::Contains(["silva", "Souza", "cliente 1"][rng.gen_range(0..3)].into())),
@@ -626,6 +648,20 @@ fn random_clause(rng: &mut rand::rngs::StdRng, stores: &[Uuid]) -> Filter<Engine
                 0 => Test::Equals(Value::text(" médico")),
                 1 => Test::Contains("PROF".into()),
                 2 => Test::Prefix("eng".into()),
+                _ => Test::IsEmpty(rng.gen_bool(0.5)),
+            },
+        ),
+        23 => (
+            LastCall,
+            match rng.gen_range(0..3) {
+                0 => {
+                    let day = |rng: &mut rand::rngs::StdRng| {
+                        Value::text(format!("2026-12-{:02}", rng.gen_range(1..=31)))
+                    };
+                    let (from, to) = (day(rng), day(rng));
+                    Test::Range { from: opt(rng, from), to: Some(to) }
+                }
+                1 => Test::Relative { from: Some(-rng.gen_range(0..30)), to: Some(0) },
                 _ => Test::IsEmpty(rng.gen_bool(0.5)),
             },
         ),

@@ -62,8 +62,9 @@ pub(super) struct Customers {
     /// Who has each tag (by symbol), and who has any.
     pub tags: HashMap<u32, Bits>,
     pub tagged: Bits,
-    /// Where its sales are in the fact columns.
+    /// Where its sales are in the fact columns, its interactions in the contacts'.
     pub facts: Vec<Range<u32>>,
+    pub contacts: Vec<Range<u32>>,
 }
 
 impl Customers {
@@ -115,6 +116,8 @@ impl EngineIndex {
             by_sale_id: None,
             open: None,
             basket: Vec::new(),
+            contacts: Default::default(),
+            contact_owner: Vec::new(),
         }
     }
 
@@ -176,6 +179,7 @@ impl EngineIndex {
                 }
                 c.tagged.remove(at);
                 c.facts[at as usize] = 0..0;
+                c.contacts[at as usize] = 0..0;
                 at
             }
             None => {
@@ -183,6 +187,7 @@ impl EngineIndex {
                 c.id.push(row.id);
                 values.push(c);
                 c.facts.push(0..0);
+                c.contacts.push(0..0);
                 self.by_id.insert(row.id, at);
                 at
             }

@@ -5,7 +5,7 @@
 use super::EngineIndex;
 use super::NONE;
 use super::bits::{Bits, places};
-use db::repo::engine::{IndexedItem, IndexedSale};
+use db::repo::engine::{IndexedContact, IndexedItem, IndexedSale};
 use std::collections::HashMap;
 use std::ops::Range;
 use uuid::Uuid;
@@ -50,6 +50,44 @@ impl Facts {
         }
         start..end
     }
+}
+
+/// The interactions (telemarketing occurrences among them), each
+/// customer's together and sorted by day, as the last call and the
+/// removal of who was contacted read them.
+#[derive(Default)]
+pub(super) struct Contacts {
+    pub day: Vec<i32>,
+    /// Symbols of the channel and the nature.
+    pub channel: Vec<u32>,
+    pub nature: Vec<u32>,
+}
+
+impl Contacts {
+    pub fn len(&self) -> usize {
+        self.day.len()
+    }
+}
+
+/// Where each customer's rows go when the rows read (of `owner`, in the
+/// order read; [`NONE`]: not filed) are filed together (a counting sort):
+/// each customer's first place among the filed, and the rows read in
+/// filed order. Each customer's few are then sorted by day.
+fn filed(owner: &[u32], customers: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut first = vec![0u32; customers + 1];
+    for &owner in owner.iter().filter(|o| **o != NONE) {
+        first[owner as usize + 1] += 1;
+    }
+    for at in 1..first.len() {
+        first[at] += first[at - 1];
+    }
+    let mut next = first.clone();
+    let mut order = vec![0u32; first[customers] as usize];
+    for (row, &owner) in owner.iter().enumerate().filter(|(_, o)| **o != NONE) {
+        order[next[owner as usize] as usize] = row as u32;
+        next[owner as usize] += 1;
+    }
+    (first, order)
 }
 
 /// A purchase window as the columns read it: days from the common era,
@@ -166,6 +204,9 @@ pub struct SalesFeed<'a> {
     /// The sale whose items are being read, and what they were filed under.
     pub(super) open: Option<usize>,
     pub(super) basket: Vec<(u8, u32)>,
+    /// The interactions read, and their customers.
+    pub(super) contacts: Contacts,
+    pub(super) contact_owner: Vec<u32>,
 }
 
 /// How far ahead of the last item's sale the next item's is looked for
@@ -213,6 +254,17 @@ impl SalesFeed<'_> {
         }
     }
 
+    pub fn contact(&mut self, contact: IndexedContact) {
+        let Some(&owner) = self.fed.get(&contact.party_id) else {
+            return;
+        };
+        let index = &mut *self.index;
+        self.contacts.day.push(index.day_of(contact.created_at));
+        self.contacts.channel.push(index.symbols.of(&contact.channel));
+        self.contacts.nature.push(index.symbols.of(&contact.nature));
+        self.contact_owner.push(owner);
+    }
+
     fn find(&mut self, sale: Uuid) -> Option<usize> {
         let ahead = (self.cursor..self.sale_ids.len().min(self.cursor + LOOK_AHEAD))
             .find(|&at| self.sale_ids[at] == sale);
@@ -241,31 +293,30 @@ impl SalesFeed<'_> {
         self.read.basket[at] = self.index.basket(basket);
     }
 
-    /// Writes the sales read after the columns, each customer's together
-    /// and by day (a counting sort by customer, then each one's few by day).
+    /// Writes the sales and interactions read after their columns, each
+    /// customer's together and by day.
     pub fn finish(mut self) {
         self.close();
         let index = &mut *self.index;
         let read = std::mem::take(&mut self.read);
-        let mut first = vec![0u32; index.customers.len() + 1];
-        for &owner in self.owner.iter().filter(|o| **o != NONE) {
-            first[owner as usize + 1] += 1;
-        }
-        for at in 1..first.len() {
-            first[at] += first[at - 1];
-        }
+        let (first, mut order) = filed(&self.owner, index.customers.len());
         let base = index.facts.len() as u32;
-        let mut next = first.clone();
-        let mut order = vec![0u32; first[first.len() - 1] as usize];
-        for (f, &owner) in self.owner.iter().enumerate().filter(|(_, o)| **o != NONE) {
-            order[next[owner as usize] as usize] = f as u32;
-            next[owner as usize] += 1;
-        }
+        let read_contacts = std::mem::take(&mut self.contacts);
+        let (first_contact, mut contact_order) = filed(&self.contact_owner, index.customers.len());
+        let contacts_base = index.contacts.len() as u32;
         for at in self.fed.values() {
-            let (start, end) = (first[*at as usize], first[*at as usize + 1]);
-            order[start as usize..end as usize].sort_unstable_by_key(|&f| read.day[f as usize]);
-            index.customers.facts[*at as usize] = base + start..base + end;
+            let at = *at as usize;
+            order[first[at] as usize..first[at + 1] as usize].sort_unstable_by_key(|&f| read.day[f as usize]);
+            contact_order[first_contact[at] as usize..first_contact[at + 1] as usize]
+                .sort_unstable_by_key(|&r| read_contacts.day[r as usize]);
+            index.customers.facts[at] = base + first[at]..base + first[at + 1];
+            index.customers.contacts[at] =
+                contacts_base + first_contact[at]..contacts_base + first_contact[at + 1];
         }
+        let contacts = &mut index.contacts;
+        contacts.day.extend(contact_order.iter().map(|&r| read_contacts.day[r as usize]));
+        contacts.channel.extend(contact_order.iter().map(|&r| read_contacts.channel[r as usize]));
+        contacts.nature.extend(contact_order.iter().map(|&r| read_contacts.nature[r as usize]));
         let facts = &mut index.facts;
         facts.day.extend(order.iter().map(|&f| read.day[f as usize]));
         facts.store.extend(order.iter().map(|&f| read.store[f as usize]));

@@ -20,7 +20,7 @@ use customers::{Customers, NO_DAY, NO_NUMBER};
 use domain::access::Reach;
 use domain::engine::{EngineField, Operation, PurchaseWindow, Segment};
 use domain::filter::{Filter, Test};
-use facts::{Facts, Window, WindowFigures};
+use facts::{Contacts, Facts, Window, WindowFigures};
 use std::collections::HashMap;
 use uuid::Uuid;
 use verdicts::*;
@@ -81,6 +81,7 @@ pub struct EngineIndex {
     facts: Facts,
     /// Sale columns no customer points at any more (replaced on an update).
     stale_facts: usize,
+    contacts: Contacts,
     stores: Places,
     people: Places,
     branches: Places,
@@ -108,6 +109,7 @@ impl EngineIndex {
             symbols: Symbols::default(),
             facts: Facts::default(),
             stale_facts: 0,
+            contacts: Contacts::default(),
             stores: Places::default(),
             people: Places::default(),
             branches: Places::default(),
@@ -135,6 +137,7 @@ impl EngineIndex {
                 let facts = &mut self.customers.facts[at as usize];
                 self.stale_facts += facts.len();
                 *facts = 0..0;
+                self.customers.contacts[at as usize] = 0..0;
             }
         }
     }
@@ -207,18 +210,12 @@ impl EngineIndex {
         for field in segment.fields() {
             if matches!(
                 field,
-                Neighbourhood
-                    | AddressComplement
-                    | Carrier
-                    | Phone
-                    | LastCall
-                    | PointsExpired
-                    | PointsToExpire
+                Neighbourhood | AddressComplement | Carrier | Phone | PointsExpired | PointsToExpire
             ) {
                 return Err(NotIndexed(field.as_str()));
             }
         }
-        if segment.remove.iter().any(|r| r.operation != Operation::Sale) {
+        if segment.remove.iter().any(|r| r.operation == Operation::Message) {
             return Err(NotIndexed("remove"));
         }
         Ok(())
@@ -252,8 +249,21 @@ impl EngineIndex {
         for removal in &segment.remove {
             let from = removal.from.map(|d| d.num_days_from_ce());
             let to = removal.to.map(|d| d.num_days_from_ce());
-            chosen = chosen
-                .filter(|at| self.facts.period(&self.customers.facts[at as usize], from, to).is_empty());
+            chosen = match removal.operation {
+                Operation::Contact => {
+                    let symbol = |text: Option<&str>| text.map(|t| self.symbols.ids.get(t.trim()).copied());
+                    let (channel, nature) =
+                        (symbol(removal.kind.as_deref()), symbol(removal.nature.as_deref()));
+                    chosen.filter(|at| {
+                        !self.contacted(at, from, to, |r| {
+                            channel.is_none_or(|c| c == Some(self.contacts.channel[r]))
+                                && nature.is_none_or(|n| n == Some(self.contacts.nature[r]))
+                        })
+                    })
+                }
+                _ => chosen
+                    .filter(|at| self.facts.period(&self.customers.facts[at as usize], from, to).is_empty()),
+            };
         }
         if let Some(limit) = segment.limit {
             chosen = self.first_by_name(&chosen, limit as usize);
@@ -477,9 +487,33 @@ impl EngineIndex {
                     .collect();
                 self.bought(scope, &self.window(window), true, |f| of_basket[self.facts.basket[f] as usize])
             }
-            Neighbourhood | AddressComplement | Carrier | Phone | LastCall | PointsExpired
-            | PointsToExpire => Tri::default(),
+            // Some call whose day passes the test.
+            LastCall => {
+                let test = DayTest::new(test);
+                let call = self.symbols.ids.get("call").copied();
+                let calls = live.filter(|at| {
+                    let contacts = &self.contacts;
+                    let range = &c.contacts[at as usize];
+                    (range.start as usize..range.end as usize).any(|r| {
+                        Some(contacts.channel[r]) == call
+                            && test.of(Some(contacts.day[r]), today_day) == Some(true)
+                    })
+                });
+                live.split(&calls)
+            }
+            Neighbourhood | AddressComplement | Carrier | Phone | PointsExpired | PointsToExpire => {
+                Tri::default()
+            }
         }
+    }
+
+    /// Whether the customer had an interaction from day `from` to day `to` for which `counts` holds.
+    fn contacted(&self, at: u32, from: Option<i32>, to: Option<i32>, counts: impl Fn(usize) -> bool) -> bool {
+        let range = &self.customers.contacts[at as usize];
+        (range.start as usize..range.end as usize).any(|r| {
+            let day = self.contacts.day[r];
+            from.is_none_or(|from| day >= from) && to.is_none_or(|to| day <= to) && counts(r)
+        })
     }
 
     /// Who of `scope` made a sale in the window's period (and at its

@@ -677,6 +677,40 @@ const ITEMS: &str = "SELECT si.sale_id, pr.group_id, pr.brand_id, pr.line_id \
     FROM sale_items si JOIN sales s ON s.id = si.sale_id JOIN products pr ON pr.id = si.product_id \
     WHERE s.org_id = $1";
 
+/// An interaction as the engine reads it: when, how, and of what nature.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IndexedContact {
+    pub party_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub channel: String,
+    pub nature: String,
+}
+
+const CONTACTS: &str =
+    "SELECT r.party_id, r.created_at, r.channel, r.nature FROM interactions r{scan} WHERE r.org_id = $1";
+
+/// Hands each interaction of the organisation to `sink` (every party's,
+/// or those named), in the order they are stored.
+pub async fn each_contact(
+    db: &Db,
+    org_id: domain::OrgId,
+    parties: Option<&[Uuid]>,
+    sink: &mut (dyn FnMut(IndexedContact) + Send),
+) -> Result<(), DbError> {
+    stream(db, org_id, parties, CONTACTS, "r.party_id", &contact_of, sink).await
+}
+
+fn contact_of(row: &rusqlite::Row<'_>) -> Result<IndexedContact, DbError> {
+    let created_at: String = row.get(1)?;
+    let created_at = DateTime::parse_from_rfc3339(&created_at).map_err(DbError::decode)?.with_timezone(&Utc);
+    Ok(IndexedContact {
+        party_id: required_id_at(row, 0)?,
+        created_at,
+        channel: row.get(2)?,
+        nature: row.get(3)?,
+    })
+}
+
 /// Hands each sale of the organisation to `sink` (every party's, or
 /// those named), in the order they are stored: the engine files them
 /// under their customers itself, and [`each_item`] follows the same
