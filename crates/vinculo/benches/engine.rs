@@ -194,6 +194,33 @@ fn combinations(today: chrono::NaiveDate, stores: &[uuid::Uuid], seller: uuid::U
             }),
         ),
         (
+            "SP, remove who had a call last week",
+            Box::new(move |i| Segment {
+                filter: is(EngineField::State, Test::Equals(Value::text("SP"))),
+                remove: vec![Removal {
+                    operation: Operation::Contact,
+                    kind: Some("call".into()),
+                    nature: None,
+                    from: Some(today - Duration::days(7 + i % 3)),
+                    to: Some(today),
+                }],
+                ..Default::default()
+            }),
+        ),
+        (
+            "called in the last 30 days + SMS consent",
+            Box::new(move |i| Segment {
+                filter: all(vec![
+                    is(
+                        EngineField::LastCall,
+                        Test::Relative { from: Some(-30 - (i % 5) as i32), to: Some(0) },
+                    ),
+                    is(EngineField::ConsentSmsWhatsapp, Test::Equals(Value::Bool(true))),
+                ]),
+                ..Default::default()
+            }),
+        ),
+        (
             "no more than 30 days overdue + SP",
             Box::new(move |i| Segment {
                 filter: all(vec![
