@@ -39,10 +39,6 @@ impl Bits {
         }
     }
 
-    pub fn contains(&self, at: u32) -> bool {
-        self.words.get(at as usize / 64).is_some_and(|word| word & (1 << (at % 64)) != 0)
-    }
-
     /// How many places are set.
     pub fn len(&self) -> u64 {
         self.words.iter().map(|w| u64::from(w.count_ones())).sum()
@@ -226,7 +222,6 @@ mod tests {
         assert_eq!(b.or(&a), a.or(&b));
         assert_eq!(a.and_not(&b).iter().collect::<Vec<_>>(), [0, 130, 200]);
         assert_eq!(a.count_and(&b), 2);
-        assert!(a.contains(130) && !a.contains(131) && !a.contains(100_000));
         assert_eq!(a.filter(|at| at % 2 == 0).iter().collect::<Vec<_>>(), [0, 64, 130, 200]);
         let judged = a.judge(|at| (at != 64).then_some(at < 100));
         assert_eq!(judged.holds.iter().collect::<Vec<_>>(), [0, 3]);

@@ -142,11 +142,6 @@ impl EngineIndex {
         }
     }
 
-    /// How much of the fact columns no customer points at.
-    pub fn stale_share(&self) -> f64 {
-        if self.facts.len() == 0 { 0.0 } else { self.stale_facts as f64 / self.facts.len() as f64 }
-    }
-
     pub fn customers(&self) -> usize {
         self.alive.len() as usize
     }
@@ -587,14 +582,6 @@ pub struct ClauseCache {
 }
 
 impl ClauseCache {
-    pub fn len(&self) -> usize {
-        self.clauses.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.clauses.is_empty()
-    }
-
     /// Keeps the cache from growing without end on a busy screen.
     pub fn trim(&mut self, most: usize) {
         if self.clauses.len() > most {
