@@ -516,46 +516,6 @@ fn refuse_control_characters_in_json(field: &str, value: &serde_json::Value) -> 
     }
 }
 
-/// A place in a JSON body: keys and array positions from the root.
-enum Segment {
-    Key(String),
-    Index(usize),
-}
-
-fn segments(path: &serde_ignored::Path<'_>) -> Vec<Segment> {
-    use serde_ignored::Path;
-    let mut out = match path {
-        Path::Root => return Vec::new(),
-        Path::Seq { parent, .. } | Path::Map { parent, .. } => segments(parent),
-        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
-            return segments(parent);
-        }
-    };
-    match path {
-        Path::Seq { index, .. } => out.push(Segment::Index(*index)),
-        Path::Map { key, .. } => out.push(Segment::Key(key.clone())),
-        _ => {}
-    }
-    out
-}
-
-fn remove_at(json: &mut serde_json::Value, path: &[Segment]) {
-    let Some((last, parents)) = path.split_last() else { return };
-    let mut here = json;
-    for segment in parents {
-        let next = match (segment, here) {
-            (Segment::Key(key), serde_json::Value::Object(map)) => map.get_mut(key),
-            (Segment::Index(index), serde_json::Value::Array(items)) => items.get_mut(*index),
-            _ => None,
-        };
-        let Some(next) = next else { return };
-        here = next;
-    }
-    if let (Segment::Key(key), serde_json::Value::Object(map)) = (last, here) {
-        map.remove(key);
-    }
-}
-
 /// JSON has one number type: `1.0` is the integer 1 to JSON Schema, and so
 /// to the API's document, while serde reads it only as a float. A whole
 /// number written with a fraction is therefore read as the integer.
@@ -608,22 +568,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         let body = body_bytes(request, state, || Error::UnreadableBody).await?;
         let mut json: serde_json::Value = serde_json::from_slice(&body).map_err(|_| Error::UnreadableBody)?;
         whole_numbers_as_integers(&mut json);
-        let mut ignored = Vec::new();
-        let mut note_ignored = |path: serde_ignored::Path<'_>| ignored.push(segments(&path));
-        let reading = serde_ignored::Deserializer::new(&json, &mut note_ignored);
-        let value = serde_path_to_error::deserialize(reading).map_err(|error| {
+        // Every string of the body is judged, extra properties too: the
+        // document says so of them (`text_rules`), and a type that
+        // flattens another cannot tell which properties it ignored.
+        refuse_control_characters_in_json("body", &json)?;
+        let value = serde_path_to_error::deserialize(&json).map_err(|error| {
             let message = error.inner().to_string();
             match missing_field(&message) {
                 Some(field) => required(field),
                 None => Error::invalid(field_of(error.path())),
             }
         })?;
-        // What the type does not read is not judged: extra properties are
-        // ignored, as the document allows.
-        for path in &ignored {
-            remove_at(&mut json, path);
-        }
-        refuse_control_characters_in_json("body", &json)?;
         Ok(ApiJson(value))
     }
 }

@@ -30,6 +30,7 @@ pub struct AuditPage {
 #[derive(Deserialize, IntoParams)]
 pub struct PageQuery {
     /// From the previous page's `next_cursor`.
+    #[param(value_type = Option<uuid::Uuid>)]
     pub cursor: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]

@@ -51,7 +51,9 @@ pub async fn stores(Api { state, actor }: Api) -> ApiResult<Json<Vec<Store>>> {
 #[derive(Deserialize, ToSchema)]
 pub struct StoreInput {
     /// The store's code in the ERP, unique in the organisation.
+    #[schema(min_length = 1, max_length = 40)]
     pub code: String,
+    #[schema(min_length = 1)]
     pub name: String,
     /// Optional; checked when given.
     #[serde(default)]
@@ -65,7 +67,7 @@ impl StoreInput {
 }
 
 #[utoipa::path(post, path = "/api/v1/stores", tag = "sales", security(("bearer" = [])), request_body = StoreInput,
-    responses((status = 201, body = Store), Invalid, Forbidden))]
+    responses((status = 201, body = Store), Invalid, Forbidden, Conflict))]
 pub async fn create_store(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<StoreInput>,
@@ -144,19 +146,26 @@ pub async fn products(
 
 #[derive(Deserialize, ToSchema)]
 pub struct ProductInput {
+    #[schema(min_length = 1, max_length = 40)]
     pub code: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// `UN` when left out.
     #[serde(default)]
+    #[schema(max_length = 6)]
     pub unit: String,
     /// In cents.
+    #[schema(minimum = 0, maximum = 99_999_999_999_999_999_i64)]
     pub price: i64,
     /// Names in the organisation's lists; a new name joins its list.
     #[serde(default)]
+    #[schema(max_length = 80)]
     pub group: String,
     #[serde(default)]
+    #[schema(max_length = 80)]
     pub brand: String,
     #[serde(default)]
+    #[schema(max_length = 80)]
     pub line: String,
     #[serde(default = "active_by_default")]
     pub active: bool,
@@ -182,7 +191,7 @@ impl ProductInput {
 }
 
 #[utoipa::path(post, path = "/api/v1/products", tag = "sales", security(("bearer" = [])), request_body = ProductInput,
-    responses((status = 201, body = Product), Invalid, Forbidden))]
+    responses((status = 201, body = Product), Invalid, Forbidden, Conflict))]
 pub async fn create_product(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<ProductInput>,
@@ -278,6 +287,7 @@ impl From<ProductView> for Product {
 /// with the code (`seller_code`) is that user's.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct SellerCode {
+    #[schema(min_length = 1, max_length = 40)]
     pub code: String,
     pub user_id: Uuid,
     /// Read only.
@@ -298,7 +308,7 @@ pub async fn seller_codes(Api { state, actor }: Api) -> ApiResult<Json<Vec<Selle
 }
 
 #[utoipa::path(post, path = "/api/v1/seller-codes", tag = "sales", security(("bearer" = [])), request_body = SellerCode,
-    responses((status = 201, body = SellerCode), Invalid, Forbidden))]
+    responses((status = 201, body = SellerCode), Invalid, Forbidden, Conflict))]
 pub async fn map_seller_code(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<SellerCode>,

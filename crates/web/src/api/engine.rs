@@ -31,18 +31,21 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(
-    count,
-    results,
-    segments,
-    save_segment,
-    segment,
-    segment_count,
-    duplicate_segment,
-    delete_segment,
-    register_occurrence,
-    occurrence_report
-))]
+#[openapi(
+    paths(
+        count,
+        results,
+        segments,
+        save_segment,
+        segment,
+        segment_count,
+        duplicate_segment,
+        delete_segment,
+        register_occurrence,
+        occurrence_report
+    ),
+    components(schemas(EngineSort))
+)]
 pub struct Doc;
 
 /// How many customers the segment selects, and how many of them allow
@@ -190,7 +193,7 @@ pub async fn occurrence_report(
         days: report
             .days
             .into_iter()
-            .map(|d| DayView { day: d.day, total: d.total, by_kind: d.by_kind.into_iter().collect() })
+            .map(|d| ReportDay { day: d.day, total: d.total, by_kind: d.by_kind.into_iter().collect() })
             .collect(),
         kinds: report.kinds.into_iter().collect(),
         agents: report
@@ -220,7 +223,8 @@ pub struct ReportParams {
     pub to: chrono::NaiveDate,
     /// One agent's contacts only.
     pub agent: Option<Uuid>,
-    /// How many days after a contact a sale still counts (1–365, 30 when absent).
+    /// How many days after a contact a sale still counts (30 when absent).
+    #[param(minimum = 1, maximum = 365)]
     pub invoice_days: Option<u32>,
 }
 
@@ -228,14 +232,14 @@ pub struct ReportParams {
 pub struct OccurrenceReportView {
     pub total: i64,
     /// Every day of the period, those without contacts too.
-    pub days: Vec<DayView>,
+    pub days: Vec<ReportDay>,
     /// Contacts per type (interaction nature).
     pub kinds: std::collections::BTreeMap<String, i64>,
     pub agents: Vec<AgentView>,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct DayView {
+pub struct ReportDay {
     pub day: chrono::NaiveDate,
     pub total: i64,
     pub by_kind: std::collections::BTreeMap<String, i64>,
@@ -264,7 +268,7 @@ pub struct RegisteredOccurrence {
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewSegmentBody {
-    /// 1 to 60 characters.
+    #[schema(min_length = 1, max_length = 60)]
     pub name: String,
     #[serde(default)]
     pub shared: bool,
@@ -273,7 +277,8 @@ pub struct NewSegmentBody {
 
 #[derive(Deserialize, ToSchema)]
 pub struct DuplicateBody {
-    /// The copy's name, 1 to 60 characters.
+    /// The copy's name.
+    #[schema(min_length = 1, max_length = 60)]
     pub name: String,
 }
 
@@ -331,7 +336,7 @@ pub struct SegmentBody {
     /// within the period); `available_credit` (cents), `days_overdue`,
     /// `average_delay` (days), `last_call`, `points_balance`,
     /// `points_expired`, `points_to_expire` (dates).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     #[serde(default)]
     pub filter: Option<serde_json::Value>,
     /// Leave out customers who had an operation in a period.

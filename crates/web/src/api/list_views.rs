@@ -91,6 +91,7 @@ pub struct Columns {
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewViewBody {
+    #[schema(min_length = 1, max_length = 60)]
     pub name: String,
     /// The list's filters and sort as its query string, e.g.
     /// `state=SP&tag=vip&sort=city`.

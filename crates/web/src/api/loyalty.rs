@@ -75,8 +75,11 @@ pub struct ProgramInput {
     /// The version the change is based on (0 for the first); a stale one gets `409 conflict`.
     pub version: i64,
     pub active: bool,
+    #[schema(minimum = 0, maximum = 1000)]
     pub points_per_unit: i64,
+    #[schema(minimum = 0, maximum = 120)]
     pub expiry_months: u32,
+    #[schema(minimum = 0, maximum = 1000000)]
     pub minimum_redeem: i64,
 }
 
@@ -132,13 +135,14 @@ pub struct RateInput {
     /// The product group's name; any group when left out. One of the two is needed.
     #[serde(default)]
     pub group: String,
-    /// 0–1000; 0: the items earn nothing.
+    /// 0: the items earn nothing.
+    #[schema(minimum = 0, maximum = 1000)]
     pub points_per_unit: i64,
 }
 
 /// Adds a rate (administrators); one per store and group.
 #[utoipa::path(post, path = "/api/v1/settings/loyalty/rates", tag = "sales", security(("bearer" = [])), request_body = RateInput,
-    responses((status = 201, body = PointsRate), Invalid, Forbidden))]
+    responses((status = 201, body = PointsRate), Invalid, Forbidden, Conflict))]
 pub async fn add_rate(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<RateInput>,
@@ -215,7 +219,7 @@ pub struct CouponInput {
 
 /// Creates a coupon (administrators); its code is kept in capitals.
 #[utoipa::path(post, path = "/api/v1/coupons", tag = "sales", security(("bearer" = [])), request_body = CouponInput,
-    responses((status = 201, body = Coupon), Invalid, Forbidden))]
+    responses((status = 201, body = Coupon), Invalid, Forbidden, Conflict))]
 pub async fn create_coupon(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<CouponInput>,
@@ -295,6 +299,8 @@ pub enum PointsAction {
 #[derive(Deserialize, ToSchema)]
 pub struct PointsInput {
     pub action: PointsAction,
+    /// Not zero; negative takes points away.
+    #[schema(minimum = -10000000, maximum = 10000000)]
     pub points: i64,
     pub reason: String,
 }

@@ -259,7 +259,7 @@ pub struct OutboxParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/messages", tag = "messages", security(("bearer" = [])), params(OutboxParams),
-    responses((status = 200, body = Vec<Message>), Invalid, Forbidden))]
+    responses((status = 200, body = Vec<Message>), Invalid, Forbidden, NotFound))]
 pub async fn outbox(
     Api { state, actor }: Api,
     Query(params): Query<OutboxParams>,
@@ -343,6 +343,7 @@ pub struct TemplateDraftBody {
     #[schema(min_length = 1)]
     pub name: String,
     /// `pt-BR`, `en` or `pt-PT`.
+    #[schema(pattern = "^(pt-BR|en|pt-PT)$")]
     pub locale: String,
     #[schema(min_length = 1)]
     pub subject: String,
@@ -387,6 +388,7 @@ impl From<TemplateView> for MessageTemplate {
 pub struct SmtpDraft {
     #[schema(min_length = 1)]
     pub host: String,
+    #[schema(minimum = 1, maximum = 65535)]
     pub port: u16,
     pub tls: SmtpTls,
     #[serde(default)]
@@ -479,7 +481,11 @@ pub struct AttachmentBody {
     /// `application/octet-stream`.
     #[serde(default)]
     pub content_type: String,
-    /// The file's bytes in standard base64.
+    /// The file's bytes in standard base64 (a file is never empty).
+    #[schema(
+        min_length = 4,
+        pattern = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$"
+    )]
     pub content_base64: String,
 }
 

@@ -82,8 +82,17 @@ impl Modify for BearerAuth {
 /// The OpenAPI document, pretty-printed: `vinculo openapi` prints the same.
 pub fn openapi_document() -> String {
     let mut document = ApiDoc::openapi();
-    // Each capability describes its own paths; the document only merges them.
-    for part in [
+    for part in capability_documents() {
+        document.merge(part);
+    }
+    responses::add_answers_of_every_shape(&mut document);
+    text_rules::describe_text_rules(&mut document);
+    document.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Each capability describes its own paths; the document only merges them.
+fn capability_documents() -> [utoipa::openapi::OpenApi; 20] {
+    [
         me::Doc::openapi(),
         organisation::Doc::openapi(),
         users::Doc::openapi(),
@@ -104,12 +113,7 @@ pub fn openapi_document() -> String {
         catalogue::Doc::openapi(),
         sales::Doc::openapi(),
         loyalty::Doc::openapi(),
-    ] {
-        document.merge(part);
-    }
-    responses::add_answers_of_every_shape(&mut document);
-    text_rules::describe_text_rules(&mut document);
-    document.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    ]
 }
 
 async fn openapi_json() -> Response {
@@ -135,4 +139,45 @@ pub struct ChosenItem {
     pub id: uuid::Uuid,
     /// The version the caller read.
     pub version: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// Merging keeps one schema per name: two capabilities naming different
+    /// types alike would leave one of them described by the other's schema
+    /// (the occurrence report's days were once the agenda's).
+    #[test]
+    fn no_two_capabilities_name_different_schemas_alike() {
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for part in capability_documents() {
+            for (name, schema) in part.components.map(|c| c.schemas).unwrap_or_default() {
+                let text = serde_json::to_string(&schema).expect("schema");
+                if let Some(earlier) = seen.insert(name.clone(), text.clone()) {
+                    assert_eq!(earlier, text, "two schemas are named {name}");
+                }
+            }
+        }
+    }
+
+    /// Every schema the document refers to is in it (a parameter of a type
+    /// no body used was once left out, and clients skipped it).
+    #[test]
+    fn every_reference_resolves() {
+        let document: serde_json::Value = serde_json::from_str(&openapi_document()).expect("JSON");
+        let schemas = document["components"]["schemas"].as_object().expect("schemas");
+        let text = document.to_string();
+        let marker = "#/components/schemas/";
+        let missing: Vec<&str> = text
+            .match_indices(marker)
+            .map(|(at, _)| {
+                let rest = &text[at + marker.len()..];
+                &rest[..rest.find('"').unwrap_or(rest.len())]
+            })
+            .filter(|name| !schemas.contains_key(*name))
+            .collect();
+        assert!(missing.is_empty(), "referred to but not described: {missing:?}");
+    }
 }

@@ -1,5 +1,5 @@
 //! Parties [clientes]: the registry through the API.
-use super::responses::{BadRequest, Conflict, Forbidden, Invalid};
+use super::responses::{BadRequest, Conflict, Forbidden, Invalid, NotFound};
 use super::{ChosenItem, code, public_all};
 use crate::AppState;
 use crate::error::ApiResult;
@@ -207,6 +207,7 @@ pub async fn consent_history(
 
 #[derive(Deserialize, ToSchema)]
 pub struct NoteRequest {
+    #[schema(min_length = 1, max_length = 10000)]
     pub body: String,
 }
 
@@ -303,7 +304,7 @@ pub async fn export_csv(Api { state, actor }: Api, Query(query): Query<PartyQuer
 
 #[derive(Deserialize, IntoParams)]
 pub struct HistoryParams {
-    /// `registration`, `consent`, `note`, `vehicle`, `interaction`, `appointment`
+    #[param(value_type = Option<domain::timeline::EventKind>)]
     pub kind: Option<String>,
     /// The `at` of the last event of the previous page.
     pub before_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -337,7 +338,7 @@ pub async fn history(
 /// select (up to 1,000). All or nothing: a customer out of reach or
 /// changed since stops the action (`404`/`403`/`409`).
 #[utoipa::path(post, path = "/api/v1/parties/bulk", tag = "parties", security(("bearer" = [])), request_body = PartyBulkRequest,
-    responses((status = 200, body = PartyBulkOutcome), Invalid, Forbidden, Conflict))]
+    responses((status = 200, body = PartyBulkOutcome), Invalid, Forbidden, Conflict, NotFound))]
 pub async fn bulk(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<PartyBulkRequest>,

@@ -4,13 +4,19 @@
 //! characters (`extract::refuse_control_characters`), tabs and line breaks
 //! only in multi-line fields, at least one visible character where the
 //! field is required (`#[schema(min_length = 1)]`), and an id's digits
-//! where the format is `uuid`. Written once here, the
+//! where the format is `uuid` (a day's and an instant's digits for
+//! `date` and `date-time`). Property names, and whatever a caller adds
+//! that the operation does not read, hold no control characters either
+//! ([`EXTRA_VALUE`]). An optional query value may be sent empty: it means
+//! "not set" (`extract::parse_urlencoded`). Written once here, the
 //! document and the server cannot drift field by field.
 use crate::extract::MULTI_LINE_FIELDS;
 use std::collections::BTreeSet;
 use utoipa::openapi::path::ParameterIn;
-use utoipa::openapi::schema::{ArrayItems, KnownFormat, Schema, SchemaFormat, SchemaType, Type};
-use utoipa::openapi::{OpenApi, RefOr};
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayItems, KnownFormat, Schema, SchemaFormat, SchemaType, Type,
+};
+use utoipa::openapi::{OpenApi, Ref, RefOr, Required};
 
 /// Any text on one line: Unicode's control characters (Cc) refused.
 const SINGLE_LINE: &str = r"^[^\u0000-\u001f\u007f-\u009f]*$";
@@ -19,10 +25,21 @@ const MULTI_LINE: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009
 /// An id, as the server reads it (a format alone lets a generator send any
 /// text).
 const UUID: &str = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+/// A calendar day as the server reads it (`YYYY-MM-DD`, a real month and
+/// day): JSON Schema's `format` is only a note, and generators send "".
+/// 29 February passes in every year: a pattern cannot count leap years.
+const DATE: &str = r"^[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-9]))$";
+/// An instant in RFC 3339, as the server reads it.
+const DATE_TIME: &str = r"^[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-9]))T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,9})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$";
+/// A required text area: something besides spaces and line breaks.
+const REQUIRED_MULTI_LINE: &str = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$";
 /// A required value (`minLength: 1`): one line with something besides
 /// spaces, which the server trims away.
 const REQUIRED: &str =
     r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$";
+
+/// The component any extra property of a request must fit.
+const EXTRA_VALUE: &str = "ExtraValue";
 
 pub fn describe_text_rules(document: &mut OpenApi) {
     let mut bodies = BTreeSet::new();
@@ -31,6 +48,14 @@ pub fn describe_text_rules(document: &mut OpenApi) {
         for operation in operations.into_iter().flatten() {
             for parameter in operation.parameters.iter_mut().flatten() {
                 if matches!(parameter.parameter_in, ParameterIn::Query) {
+                    if matches!(parameter.required, Required::False) {
+                        // utoipa leaves the keyword out (OpenAPI deprecates
+                        // it), but it is what tells a client "name=" is taken.
+                        parameter
+                            .extensions
+                            .get_or_insert_with(Default::default)
+                            .insert("allowEmptyValue".to_string(), serde_json::Value::Bool(true));
+                    }
                     if let Some(schema) = parameter.schema.as_mut() {
                         apply(&parameter.name, schema, &mut bodies);
                     }
@@ -45,7 +70,8 @@ pub fn describe_text_rules(document: &mut OpenApi) {
     }
     // Request types name others (a party's phones, its address); each is
     // described once, however many bodies reach it.
-    let Some(components) = document.components.as_mut() else { return };
+    let components = document.components.get_or_insert_with(Default::default);
+    components.schemas.insert(EXTRA_VALUE.to_string(), extra_value());
     let mut done = BTreeSet::new();
     while let Some(name) = bodies.iter().find(|name| !done.contains(*name)).cloned() {
         done.insert(name.clone());
@@ -70,12 +96,21 @@ fn apply(field: &str, schema: &mut RefOr<Schema>, referred: &mut BTreeSet<String
             }
         }
         RefOr::T(Schema::Object(object)) => {
+            if object_may_hold_properties(&object.schema_type) {
+                object.property_names = Some(Box::new(single_line_text()));
+                if matches!(
+                    object.additional_properties.as_deref(),
+                    None | Some(AdditionalProperties::FreeForm(true))
+                ) {
+                    object.additional_properties = Some(Box::new(AdditionalProperties::RefOr(RefOr::Ref(
+                        Ref::from_schema_name(EXTRA_VALUE),
+                    ))));
+                }
+            }
             for (name, property) in object.properties.iter_mut() {
                 apply(name, property, referred);
             }
-            if let Some(utoipa::openapi::schema::AdditionalProperties::RefOr(values)) =
-                object.additional_properties.as_deref_mut()
-            {
+            if let Some(AdditionalProperties::RefOr(values)) = object.additional_properties.as_deref_mut() {
                 apply(field, values, referred);
             }
             let is_text = match &object.schema_type {
@@ -83,11 +118,13 @@ fn apply(field: &str, schema: &mut RefOr<Schema>, referred: &mut BTreeSet<String
                 SchemaType::Array(types) => types.contains(&Type::String),
                 _ => false,
             };
-            let is_uuid = matches!(object.format, Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)));
             if is_text && object.enum_values.is_none() && object.pattern.is_none() {
                 let pattern = match (&object.format, object.min_length) {
-                    _ if is_uuid => Some(UUID),
+                    (Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)), _) => Some(UUID),
+                    (Some(SchemaFormat::KnownFormat(KnownFormat::Date)), _) => Some(DATE),
+                    (Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)), _) => Some(DATE_TIME),
                     (Some(_), _) => None,
+                    (None, Some(1)) if MULTI_LINE_FIELDS.contains(&field) => Some(REQUIRED_MULTI_LINE),
                     _ if MULTI_LINE_FIELDS.contains(&field) => Some(MULTI_LINE),
                     (None, Some(1)) => Some(REQUIRED),
                     (None, _) => Some(SINGLE_LINE),
@@ -100,4 +137,35 @@ fn apply(field: &str, schema: &mut RefOr<Schema>, referred: &mut BTreeSet<String
         RefOr::T(Schema::AnyOf(any)) => any.items.iter_mut().for_each(|item| apply(field, item, referred)),
         RefOr::T(_) => {}
     }
+}
+
+fn object_may_hold_properties(schema_type: &SchemaType) -> bool {
+    match schema_type {
+        SchemaType::Type(Type::Object) | SchemaType::AnyValue => true,
+        SchemaType::Array(types) => types.contains(&Type::Object),
+        SchemaType::Type(_) => false,
+    }
+}
+
+fn single_line_text() -> Schema {
+    Schema::Object(
+        utoipa::openapi::ObjectBuilder::new().schema_type(Type::String).pattern(Some(SINGLE_LINE)).build(),
+    )
+}
+
+/// Any JSON whose texts and property names are free of control
+/// characters: what the server takes in a property it does not read.
+fn extra_value() -> RefOr<Schema> {
+    let text = serde_json::json!({ "type": "string", "pattern": SINGLE_LINE });
+    let itself = serde_json::json!({ "$ref": format!("#/components/schemas/{EXTRA_VALUE}") });
+    let schema = serde_json::json!({
+        "description": "A property the operation does not read: any JSON without control characters.",
+        "anyOf": [
+            text,
+            { "type": ["number", "boolean", "null"] },
+            { "type": "array", "items": itself },
+            { "type": "object", "propertyNames": text, "additionalProperties": itself },
+        ]
+    });
+    serde_json::from_value(schema).unwrap_or_else(|_| RefOr::T(Schema::default()))
 }

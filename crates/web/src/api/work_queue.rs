@@ -3,7 +3,7 @@
 use super::ChosenItem;
 use super::interactions::Interaction;
 use super::public_all;
-use super::responses::{Conflict, Forbidden, Invalid};
+use super::responses::{Conflict, Forbidden, Invalid, NotFound};
 use crate::AppState;
 use crate::error::{ApiResult, Error};
 use crate::extract::{Api, ApiJson, Query};
@@ -25,7 +25,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(queue, bulk))]
+#[openapi(
+    paths(queue, bulk),
+    components(schemas(domain::work_queue::WorkScope, domain::work_queue::WorkState))
+)]
 pub struct Doc;
 
 /// The interactions the caller answers for (`scope=mine`) or those of every
@@ -48,7 +51,7 @@ pub async fn queue(Api { state, actor }: Api, Query(query): Query<WorkQuery>) ->
 /// chosen interactions, each at the version the caller read. If any may not
 /// be changed or changed since, nothing is: `403`/`404` or `409 conflict`.
 #[utoipa::path(post, path = "/api/v1/work/interactions/bulk", tag = "work", security(("bearer" = [])), request_body = BulkRequest,
-    responses((status = 200, body = BulkOutcome), Invalid, Forbidden, Conflict))]
+    responses((status = 200, body = BulkOutcome), Invalid, Forbidden, Conflict, NotFound))]
 pub async fn bulk(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<BulkRequest>,

@@ -163,8 +163,8 @@ async fn the_document_states_the_text_and_number_rules_the_server_keeps(t: TestA
     let city = schemas["AddressDraft"]["properties"]["city"]["pattern"].as_str().expect("pattern");
     assert!(city.contains(r"\u0000-\u001f"), "one line refuses tab and line feed: {city}");
     assert!(
-        note.contains(r"\u0000-\u0008") && !note.contains(r"\u0000-\u001f"),
-        "a text area keeps them: {note}"
+        note.starts_with(r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f") && note.contains(r"[^\s"),
+        "a text area keeps them, and a required one needs a visible character: {note}"
     );
     let search = document["paths"]["/api/v1/parties/search"]["get"]["parameters"]
         .as_array()
@@ -204,5 +204,9 @@ async fn the_document_states_the_text_and_number_rules_the_server_keeps(t: TestA
     assert_eq!(archive(json!(1.0), true).await.status(), 200);
     let fraction = archive(json!(2.5), false).await;
     assert_eq!(fraction.status(), 422, "a fraction is not an integer");
+    // A large whole number written as a float is read exactly (serde_json's
+    // fast reading was one unit off and left it a fraction): a stale version.
+    let large = archive(json!(-2_251_799_813_685_247.0), false).await;
+    assert_eq!(large.status(), 409, "{}", large.text().await.unwrap_or_default());
 }
 web_test!(the_document_states_the_text_and_number_rules_the_server_keeps);

@@ -296,15 +296,27 @@ async fn control_characters_are_refused_at_the_edge(t: TestApp) {
         )
         .await;
     assert_eq!(note.status(), 201, "a note keeps its lines");
-    // A property the API does not read is ignored, whatever it holds.
+    // A property the API does not read is ignored, but not a control
+    // character in it (the document says so): nothing is written.
     let extra = t
         .api_send(
             reqwest::Method::POST,
             &bearer,
             &format!("/api/v1/parties/{id}/notes"),
-            json!({ "body": "Sem controle.", "x\u{1}": "\u{0}" }),
+            json!({ "body": "Sem controle.", "extra": { "x\u{1}": "texto" } }),
         )
         .await;
-    assert_eq!(extra.status(), 201, "{}", extra.text().await.unwrap_or_default());
+    assert_eq!(extra.status(), 422, "{}", extra.text().await.unwrap_or_default());
+    let plain_extra = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            &format!("/api/v1/parties/{id}/notes"),
+            json!({ "body": "Sem controle.", "extra": { "x": ["texto", 1, null] } }),
+        )
+        .await;
+    assert_eq!(plain_extra.status(), 201, "{}", plain_extra.text().await.unwrap_or_default());
+    let notes = t.api_get(&bearer, &format!("/api/v1/parties/{id}/notes")).await;
+    assert_eq!(notes.as_array().map(Vec::len), Some(2), "{notes}");
 }
 web_test!(control_characters_are_refused_at_the_edge);
