@@ -90,6 +90,12 @@ pub fn terms(query: &str) -> Vec<String> {
 /// typed over several words ("maria da s"), then word matches. One word
 /// starting a name counts as any other word it matches: "silva" matches
 /// "Silva Comércio Ltda" no better than "Maria da Silva".
+/// Whether `term` could be a phone's last digits: what [`rank`] compares
+/// a party's phones with (eight digits or more).
+pub fn may_be_phone_digits(term: &str) -> bool {
+    term.len() >= 8 && term.bytes().all(|b| b.is_ascii_digit())
+}
+
 pub fn rank(sort_name: &str, document: Option<&str>, phones: &[&str], terms: &[String]) -> i64 {
     let query = terms.join(" ");
     let mut score = 0;
@@ -98,7 +104,7 @@ pub fn rank(sort_name: &str, document: Option<&str>, phones: &[&str], terms: &[S
             score += 1000;
         }
     }
-    if phones.iter().any(|p| terms.iter().any(|t| t.len() >= 8 && p.ends_with(t.as_str()))) {
+    if phones.iter().any(|p| terms.iter().any(|t| may_be_phone_digits(t) && p.ends_with(t.as_str()))) {
         score += 900;
     }
     if sort_name == query {

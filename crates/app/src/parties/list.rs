@@ -260,8 +260,9 @@ impl Parties<'_> {
         };
         // Candidates come in index order, not by quality: more of them only
         // reads more rows at random (a search's slowest part at a million).
-        let candidates = repo::search(&self.db, &actor.read_scope(), &terms, 100).await?;
-        let mut ranked: Vec<(i64, PartySummary)> = candidates
+        let scope = actor.read_scope();
+        let candidates = repo::search(&self.db, &scope, &terms, 100).await?;
+        let mut ranked: Vec<(i64, repo::SearchCandidate)> = candidates
             .into_iter()
             .map(|row| {
                 let phone = row.first_phone.clone().unwrap_or_default();
@@ -276,13 +277,17 @@ impl Parties<'_> {
                 .then_with(|| a.1.sort_name.cmp(&b.1.sort_name))
         });
         let ranked = domain::search::interleave(ranked, |row| row.kind.as_str());
-        let found = owners.into_iter().chain(ranked);
-        let mut seen = std::collections::HashSet::new();
-        Ok(found
-            .filter(|row| seen.insert(row.id))
-            .take(limit.clamp(1, 50) as usize)
-            .map(Into::into)
-            .collect())
+        let wanted = limit.clamp(1, 50) as usize;
+        let mut seen: std::collections::HashSet<Uuid> = owners.iter().map(|row| row.id).collect();
+        let kept: Vec<Uuid> = ranked
+            .into_iter()
+            .map(|row| row.id)
+            .filter(|id| seen.insert(*id))
+            .take(wanted.saturating_sub(owners.len()))
+            .collect();
+        // Only the rows shown are read whole.
+        let shown = repo::summaries(&self.db, &scope, &kept).await?;
+        Ok(owners.into_iter().chain(shown).take(wanted).map(Into::into).collect())
     }
 
     /// Whether the actor may export: asked before a download starts, so a

@@ -75,7 +75,7 @@ async fn the_scope_migration_indexes_the_parties_already_there(t: TestDb) {
         for typed in [&["pessoa", "carga", "7"][..], &["pes"], &["car"]] {
             let terms: Vec<String> = typed.iter().map(|t| t.to_string()).collect();
             let found = search(&t.db, &scope, &terms, 100).await.expect("search");
-            assert!(found.iter().any(|p| p.full_name == "Pessoa Carga 7"), "{reach:?} {typed:?}: {found:?}");
+            assert!(found.iter().any(|p| p.sort_name == "pessoa carga 7"), "{reach:?} {typed:?}: {found:?}");
         }
     }
 }
