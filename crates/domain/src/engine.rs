@@ -69,6 +69,8 @@ string_enum!(
 );
 
 impl Field for EngineField {
+    const FIELDS: &'static [EngineField] = EngineField::ALL;
+
     fn kind(self) -> FieldKind {
         use EngineField::*;
         match self {
@@ -78,15 +80,15 @@ impl Field for EngineField {
             // By the name the organisation's list gives it.
             ProductGroup | ProductBrand | ProductLine => FieldKind::Text,
             // The organisation's own codes: any may be asked for.
-            CustomerStatus | CreditBureauStatus | Sex | State => FieldKind::Code(|c| !c.is_empty()),
+            CustomerStatus | CreditBureauStatus | Sex | State => FieldKind::OwnCode,
             Seller | SaleSeller | StoresWithSales | StoresWithoutSales => FieldKind::Id,
             Birthday | SpouseBirthday => FieldKind::MonthDay,
             ShoeSize | Age | RevolvingCredit | PurchaseCount | TotalBought | LargestPurchase
             | AvailableCredit | DaysOverdue | AverageDelay | PointsBalance => FieldKind::Number,
             LastPurchase | LastCall | PointsExpired | PointsToExpire => FieldKind::Date,
             ConsentSmsWhatsapp | ConsentEmail | ConsentPhone | ConsentLetter => FieldKind::Flag,
-            // "Has an e-mail": only `is_empty` applies.
-            Email => FieldKind::Code(|_| false),
+            // "Has an e-mail".
+            Email => FieldKind::Presence,
         }
     }
 
@@ -141,9 +143,12 @@ pub struct Removal {
     pub operation: Operation,
     /// The interaction's or message's channel (`call`, `email`, …).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub kind: Option<String>,
-    /// A contact's type: the interaction's nature (`offer`, `collection`, …).
+    /// A contact's type: the interaction's nature (`offer`, `collection`, …);
+    /// only with the operation `contact`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub nature: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,

@@ -11,9 +11,15 @@
 //!          {"field": "created_at", "relative": {"from": -30}}]}
 //! ```
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value as Json;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Read by hand ([`Filter::from_json`]): a node is exactly one of its
+/// shapes, so what the API document describes and what the server takes
+/// are the same trees (a derived reading would ignore extra keys and take
+/// arrays for objects).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Filter<F> {
     /// Every branch holds (an empty `all` selects everything).
@@ -31,14 +37,14 @@ pub enum Filter<F> {
 }
 
 /// One field and what its value must be.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Predicate<F> {
     pub field: F,
     #[serde(flatten)]
     pub test: Test,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Test {
     Equals(Value),
@@ -63,7 +69,7 @@ pub enum Test {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     Bool(bool),
@@ -72,12 +78,15 @@ pub enum Value {
 }
 
 /// What a field holds, which decides the tests it takes.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldKind {
     /// Text compared as people read it (case and accents ignored).
     Text,
-    /// One of a fixed list of codes; `check` says which.
-    Code(fn(&str) -> bool),
+    /// One of a fixed list of codes.
+    Code(&'static [&'static str]),
+    /// A code of the organisation's own lists (a status, a UF): any text
+    /// with something besides spaces may be asked for.
+    OwnCode,
     /// A record's id (a seller, a branch).
     Id,
     Date,
@@ -87,10 +96,80 @@ pub enum FieldKind {
     MonthDay,
     /// Yes or no.
     Flag,
+    /// Only whether there is one (`is_empty`): an e-mail.
+    Presence,
+}
+
+/// The tests a field of this kind takes.
+impl FieldKind {
+    pub fn tests(self) -> &'static [TestName] {
+        use TestName::*;
+        match self {
+            FieldKind::Text => &[Equals, In, Range, Contains, Prefix, IsEmpty],
+            FieldKind::Code(_) | FieldKind::OwnCode | FieldKind::Id | FieldKind::Flag => {
+                &[Equals, In, IsEmpty]
+            }
+            FieldKind::Date => &[Equals, In, Range, IsEmpty, Relative],
+            FieldKind::Number | FieldKind::MonthDay => &[Equals, In, Range, IsEmpty],
+            FieldKind::Presence => &[IsEmpty],
+        }
+    }
+}
+
+/// A test's key in a tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestName {
+    Equals,
+    In,
+    Range,
+    Contains,
+    Prefix,
+    IsEmpty,
+    Relative,
+}
+
+impl TestName {
+    pub const ALL: [TestName; 7] = [
+        TestName::Equals,
+        TestName::In,
+        TestName::Range,
+        TestName::Contains,
+        TestName::Prefix,
+        TestName::IsEmpty,
+        TestName::Relative,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TestName::Equals => "equals",
+            TestName::In => "in",
+            TestName::Range => "range",
+            TestName::Contains => "contains",
+            TestName::Prefix => "prefix",
+            TestName::IsEmpty => "is_empty",
+            TestName::Relative => "relative",
+        }
+    }
+}
+
+impl Test {
+    pub fn name(&self) -> TestName {
+        match self {
+            Test::Equals(_) => TestName::Equals,
+            Test::In(_) => TestName::In,
+            Test::Range { .. } => TestName::Range,
+            Test::Contains(_) => TestName::Contains,
+            Test::Prefix(_) => TestName::Prefix,
+            Test::IsEmpty(_) => TestName::IsEmpty,
+            Test::Relative { .. } => TestName::Relative,
+        }
+    }
 }
 
 /// A list's fields: their names, kinds and how a value reads.
-pub trait Field: Copy {
+pub trait Field: Copy + 'static {
+    /// Every field, in the order a document lists them.
+    const FIELDS: &'static [Self];
     fn kind(self) -> FieldKind;
     fn name(self) -> &'static str;
 }
@@ -147,22 +226,17 @@ impl<F: Field> Predicate<F> {
     fn check(&self) -> Result<(), &'static str> {
         let kind = self.field.kind();
         let value_fits = |value: &Value| fits(kind, value);
-        let fits_all = match &self.test {
-            Test::Equals(value) => value_fits(value),
-            Test::In(values) => !values.is_empty() && values.iter().all(value_fits),
-            Test::Range { from, to } => {
-                matches!(kind, FieldKind::Date | FieldKind::Number | FieldKind::Text | FieldKind::MonthDay)
-                    && (from.is_some() || to.is_some())
-                    && from.iter().chain(to.iter()).all(value_fits)
-            }
-            Test::Contains(text) | Test::Prefix(text) => {
-                matches!(kind, FieldKind::Text) && !text.trim().is_empty()
-            }
-            Test::IsEmpty(_) => true,
-            Test::Relative { from, to } => {
-                matches!(kind, FieldKind::Date) && (from.is_some() || to.is_some())
-            }
-        };
+        let fits_all = kind.tests().contains(&self.test.name())
+            && match &self.test {
+                Test::Equals(value) => value_fits(value),
+                Test::In(values) => !values.is_empty() && values.iter().all(value_fits),
+                Test::Range { from, to } => {
+                    (from.is_some() || to.is_some()) && from.iter().chain(to.iter()).all(value_fits)
+                }
+                Test::Contains(text) | Test::Prefix(text) => !text.trim().is_empty(),
+                Test::IsEmpty(_) => true,
+                Test::Relative { from, to } => from.is_some() || to.is_some(),
+            };
         if fits_all { Ok(()) } else { Err("error-filter-invalid") }
     }
 }
@@ -170,9 +244,14 @@ impl<F: Field> Predicate<F> {
 fn fits(kind: FieldKind, value: &Value) -> bool {
     match (kind, value) {
         (FieldKind::Text, Value::Text(_)) => true,
-        (FieldKind::Code(known), Value::Text(code)) => known(code),
-        (FieldKind::Id, Value::Text(id)) => uuid::Uuid::parse_str(id).is_ok(),
-        (FieldKind::Date, Value::Text(date)) => NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(),
+        (FieldKind::Code(known), Value::Text(code)) => known.contains(&code.as_str()),
+        (FieldKind::OwnCode, Value::Text(code)) => !code.trim().is_empty(),
+        // Written the one way the document gives (uuid also reads braces
+        // and URNs; chrono a one-digit month).
+        (FieldKind::Id, Value::Text(id)) => id.len() == 36 && uuid::Uuid::parse_str(id).is_ok(),
+        (FieldKind::Date, Value::Text(date)) => {
+            date.len() == 10 && NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok()
+        }
         (FieldKind::Number, Value::Number(_)) => true,
         (FieldKind::MonthDay, Value::Text(day)) => month_day(day).is_some(),
         (FieldKind::Flag, Value::Bool(_)) => true,
@@ -183,14 +262,104 @@ fn fits(kind: FieldKind, value: &Value) -> bool {
 /// A day of the year written `MM-DD`, as `(month, day)`; 29 February is one.
 pub fn month_day(text: &str) -> Option<(u32, u32)> {
     let (month, day) = text.split_once('-')?;
-    if month.len() != 2 || day.len() != 2 {
+    let two_digits = |part: &str| part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit());
+    if !two_digits(month) || !two_digits(day) {
         return None;
     }
     let (month, day) = (month.parse().ok()?, day.parse().ok()?);
     NaiveDate::from_ymd_opt(2000, month, day).map(|_| (month, day))
 }
 
+impl<'de, F: DeserializeOwned> Deserialize<'de> for Filter<F> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Filter<F>, D::Error> {
+        Filter::from_json(Json::deserialize(deserializer)?).map_err(D::Error::custom)
+    }
+}
+
+impl<F: DeserializeOwned> Filter<F> {
+    /// A tree from JSON: every node an object holding exactly `all`,
+    /// `any` or `not`, or `field` and one test.
+    pub fn from_json(node: Json) -> Result<Filter<F>, String> {
+        let Json::Object(mut keys) = node else {
+            return Err("a filter is an object".into());
+        };
+        if let Some(field) = keys.remove("field") {
+            let field = F::deserialize(field).map_err(|e| e.to_string())?;
+            let mut tests = keys.into_iter();
+            return match (tests.next(), tests.next()) {
+                (Some((name, payload)), None) => {
+                    Ok(Filter::Is(Predicate { field, test: Test::from_json(&name, payload)? }))
+                }
+                _ => Err("a field takes exactly one test".into()),
+            };
+        }
+        let mut shapes = keys.into_iter();
+        match (shapes.next(), shapes.next()) {
+            (Some((name, inner)), None) => match (name.as_str(), inner) {
+                ("all", Json::Array(branches)) => Ok(Filter::All {
+                    all: branches.into_iter().map(Filter::from_json).collect::<Result<_, _>>()?,
+                }),
+                ("any", Json::Array(branches)) => Ok(Filter::Any {
+                    any: branches.into_iter().map(Filter::from_json).collect::<Result<_, _>>()?,
+                }),
+                ("not", inner) => Ok(Filter::Not { not: Box::new(Filter::from_json(inner)?) }),
+                (name, _) => Err(format!("`{name}` is not a filter")),
+            },
+            _ => Err("a filter holds `all`, `any`, `not`, or `field` and one test".into()),
+        }
+    }
+}
+
+impl Test {
+    fn from_json(name: &str, payload: Json) -> Result<Test, String> {
+        let wrong = || format!("`{name}` does not take this value");
+        Ok(match (name, payload) {
+            ("equals", value) => Test::Equals(Value::from_json(value).ok_or_else(wrong)?),
+            ("in", Json::Array(values)) => {
+                Test::In(values.into_iter().map(Value::from_json).collect::<Option<_>>().ok_or_else(wrong)?)
+            }
+            ("range", ends) => {
+                let (from, to) = read_ends(ends, Value::from_json).ok_or_else(wrong)?;
+                Test::Range { from, to }
+            }
+            ("contains", Json::String(text)) => Test::Contains(text),
+            ("prefix", Json::String(text)) => Test::Prefix(text),
+            ("is_empty", Json::Bool(empty)) => Test::IsEmpty(empty),
+            ("relative", ends) => {
+                let days = |day: Json| day.as_i64().and_then(|d| i32::try_from(d).ok());
+                let (from, to) = read_ends(ends, days).ok_or_else(wrong)?;
+                Test::Relative { from, to }
+            }
+            _ => return Err(wrong()),
+        })
+    }
+}
+
+/// `{"from": …, "to": …}`, either left out or null when open.
+fn read_ends<T>(ends: Json, read: impl Fn(Json) -> Option<T>) -> Option<(Option<T>, Option<T>)> {
+    let Json::Object(ends) = ends else { return None };
+    let (mut from, mut to) = (None, None);
+    for (name, end) in ends {
+        let end = if end.is_null() { None } else { Some(read(end)?) };
+        match name.as_str() {
+            "from" => from = end,
+            "to" => to = end,
+            _ => return None,
+        }
+    }
+    Some((from, to))
+}
+
 impl Value {
+    fn from_json(value: Json) -> Option<Value> {
+        match value {
+            Json::Bool(flag) => Some(Value::Bool(flag)),
+            Json::Number(number) => number.as_i64().map(Value::Number),
+            Json::String(text) => Some(Value::Text(text)),
+            _ => None,
+        }
+    }
+
     pub fn text(text: impl Into<String>) -> Value {
         Value::Text(text.into())
     }
@@ -225,10 +394,12 @@ mod tests {
     }
 
     impl Field for Demo {
+        const FIELDS: &'static [Demo] = &[Demo::City, Demo::Kind, Demo::Seller, Demo::CreatedAt];
+
         fn kind(self) -> FieldKind {
             match self {
                 Demo::City => FieldKind::Text,
-                Demo::Kind => FieldKind::Code(|c| c == "person" || c == "company"),
+                Demo::Kind => FieldKind::Code(&["person", "company"]),
                 Demo::Seller => FieldKind::Id,
                 Demo::CreatedAt => FieldKind::Date,
             }
@@ -294,6 +465,47 @@ mod tests {
         let unknown: Result<Filter<Demo>, _> =
             serde_json::from_str(r#"{"field": "password", "equals": "x"}"#);
         assert!(unknown.is_err(), "an unknown field does not parse");
+    }
+
+    #[test]
+    fn a_node_is_exactly_one_of_its_shapes() {
+        let refused = [
+            r#"[[]]"#,
+            r#"{"all": [], "any": []}"#,
+            r#"{"all": {}}"#,
+            r#"{"not": [{"field": "city", "equals": "x"}]}"#,
+            r#"{"field": "city"}"#,
+            r#"{"field": "city", "equals": "x", "contains": "y"}"#,
+            r#"{"field": "city", "equals": "x", "note": 1}"#,
+            r#"{"field": "city", "range": ["a", "b"]}"#,
+            r#"{"field": "city", "range": {"from": "a", "until": "b"}}"#,
+            r#"{"field": "created_at", "relative": {"from": 2147483648}}"#,
+            r#"{"field": "city", "equals": 1.5}"#,
+            r#"{"field": "city", "equals": null}"#,
+            r#"{"field": "city", "is_empty": "yes"}"#,
+            r#"{}"#,
+        ];
+        for json in refused {
+            assert!(serde_json::from_str::<Filter<Demo>>(json).is_err(), "{json}");
+        }
+        let open_end: Filter<Demo> =
+            serde_json::from_str(r#"{"field": "city", "range": {"from": null, "to": "M"}}"#).expect("reads");
+        assert_eq!(open_end, Filter::is(Demo::City, Test::Range { from: None, to: Some(Value::text("M")) }));
+    }
+
+    #[test]
+    fn values_are_written_one_way() {
+        let refused = [
+            Filter::is(Demo::Kind, Test::Equals(Value::text(" person"))),
+            Filter::is(Demo::Seller, Test::Equals(Value::text("{67e55044-10b1-426f-9247-bb680e5fe0c8}"))),
+            Filter::is(Demo::CreatedAt, Test::Equals(Value::text("2026-1-05"))),
+            Filter::is(Demo::Kind, Test::Range { from: Some(Value::text("company")), to: None }),
+        ];
+        for filter in refused {
+            assert!(filter.check().is_err(), "{filter:?}");
+        }
+        assert_eq!(month_day("+1-05"), None);
+        assert_eq!(month_day("02-29"), Some((2, 29)));
     }
 
     #[test]

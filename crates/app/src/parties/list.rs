@@ -22,8 +22,12 @@ use uuid::Uuid;
 #[serde(default)]
 pub struct PartyQuery {
     /// `person` or `company`
+    #[param(pattern = "^(?:person|company)?$")]
+    #[schema(pattern = "^(?:person|company)?$")]
     pub kind: Option<String>,
     /// `prospect` or `customer`
+    #[param(pattern = "^(?:prospect|customer)?$")]
+    #[schema(pattern = "^(?:prospect|customer)?$")]
     pub lifecycle: Option<String>,
     /// A customer status or a prospect state
     pub status: Option<String>,
@@ -36,8 +40,12 @@ pub struct PartyQuery {
     pub seller_id: Option<Uuid>,
     pub tag: Option<String>,
     /// `name` (default), `city`, `state` or `newest`
+    #[param(pattern = "^(?:name|city|state|newest)?$")]
+    #[schema(pattern = "^(?:name|city|state|newest)?$")]
     pub sort: Option<String>,
     /// `asc` (default) or `desc`
+    #[param(pattern = "^(?:asc|desc)?$")]
+    #[schema(pattern = "^(?:asc|desc)?$")]
     pub dir: Option<String>,
     /// From the previous page's `next_cursor`
     pub cursor: Option<String>,
@@ -88,13 +96,19 @@ impl PartyQuery {
             tree = std::mem::replace(&mut tree, Filter::all(Vec::new()))
                 .and(Filter::is(field, Test::Equals(Value::Text(value))));
         };
-        if let Some(k) = non_empty(&self.kind) {
-            errors.check("kind", domain::party::PartyKind::parse(&k));
+        // A choice of the form's lists comes as the list writes it.
+        let chosen = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(str::to_string);
+        if let Some(k) = chosen(&self.kind) {
+            if !domain::party::PartyKind::NAMES.contains(&k.as_str()) {
+                errors.add("kind", "error-kind-invalid");
+            }
             equals(PartyField::Kind, k);
         }
-        let lifecycle = non_empty(&self.lifecycle);
+        let lifecycle = chosen(&self.lifecycle);
         if let Some(l) = &lifecycle {
-            errors.check("lifecycle", domain::party::Lifecycle::parse(l));
+            if !domain::party::Lifecycle::NAMES.contains(&l.as_str()) {
+                errors.add("lifecycle", "error-lifecycle-invalid");
+            }
             equals(PartyField::Lifecycle, l.clone());
         }
         match (lifecycle.as_deref(), non_empty(&self.status)) {

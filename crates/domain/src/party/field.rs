@@ -24,15 +24,15 @@ string_enum!(
 );
 
 impl Field for PartyField {
+    const FIELDS: &'static [PartyField] = PartyField::ALL;
+
     fn kind(self) -> FieldKind {
         match self {
-            PartyField::Kind => FieldKind::Code(|c| PartyKind::parse(c).is_ok()),
-            PartyField::Lifecycle => FieldKind::Code(|c| Lifecycle::parse(c).is_ok()),
-            PartyField::ProspectState => FieldKind::Code(|c| ProspectState::parse(c).is_ok()),
+            PartyField::Kind => FieldKind::Code(PartyKind::NAMES),
+            PartyField::Lifecycle => FieldKind::Code(Lifecycle::NAMES),
+            PartyField::ProspectState => FieldKind::Code(ProspectState::NAMES),
             // The organisation adds its own statuses: any code may be asked for.
-            PartyField::CustomerStatus | PartyField::State | PartyField::Plate => {
-                FieldKind::Code(|c| !c.is_empty())
-            }
+            PartyField::CustomerStatus | PartyField::State | PartyField::Plate => FieldKind::OwnCode,
             PartyField::Name | PartyField::City | PartyField::Tag => FieldKind::Text,
             PartyField::Id | PartyField::Seller | PartyField::Branch => FieldKind::Id,
             PartyField::BirthDate | PartyField::CreatedAt => FieldKind::Date,

@@ -317,26 +317,8 @@ pub struct SegmentBody {
     /// The purchases the purchase clauses read: stores (none: all) and period.
     #[serde(default)]
     pub window: PurchaseWindow,
-    /// The clauses, as a tree: `{"all": […]}`, `{"any": […]}`, `{"not": …}`
-    /// over `{"field": "<field>", "<test>": …}` with the tests `equals`,
-    /// `in`, `range` (`{"from", "to"}`), `contains`, `prefix`, `is_empty`
-    /// and `relative` (days from today). Fields: `name`, `customer_status`,
-    /// `credit_bureau_status`, `seller`, `profession`, `football_team`,
-    /// `shoe_size`, `sex`, `neighbourhood`, `city`, `state`,
-    /// `address_complement`, `birthday` and `spouse_birthday` (`MM-DD`,
-    /// a range may cross the year's end), `age`, `carrier`, `phone`
-    /// (digits it contains), `email` (`is_empty`), `agreement`,
-    /// `credit_complement`, `revolving_credit` (cents), `tag`,
-    /// `consent_sms_whatsapp`, `consent_email`, `consent_phone`,
-    /// `consent_letter` (`equals: true`), within the window:
-    /// `purchase_count`, `total_bought`, `largest_purchase` (cents),
-    /// `last_purchase` (a range with only `to` is "has not bought since"),
-    /// `sale_seller`, `product_group`, `product_brand`, `product_line`
-    /// (names), `stores_with_sales`, `stores_without_sales` (store ids,
-    /// within the period); `available_credit` (cents), `days_overdue`,
-    /// `average_delay` (days), `last_call`, `points_balance`,
-    /// `points_expired`, `points_to_expire` (dates).
-    #[schema(value_type = Option<Object>)]
+    /// The clauses, as a tree (`EngineFilter`); none: every customer.
+    #[schema(value_type = Option<EngineFilter>)]
     #[serde(default)]
     pub filter: Option<serde_json::Value>,
     /// Leave out customers who had an operation in a period.
@@ -346,6 +328,27 @@ pub struct SegmentBody {
     #[schema(minimum = 1, maximum = 1000000)]
     pub limit: Option<u32>,
 }
+
+/// The engine's clauses as a tree, described from the fields' kinds.
+pub struct EngineFilter;
+
+impl utoipa::PartialSchema for EngineFilter {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        super::filter_schema::filter_schema::<EngineField>(
+            "EngineFilter",
+            "`{\"all\": […]}`, `{\"any\": […]}`, `{\"not\": …}` over `{\"field\": …, <test>: …}`. \
+             Within the window: `purchase_count`, `total_bought`, `largest_purchase` (cents), \
+             `last_purchase` (a range with only `to` is \"has not bought since\"), `sale_seller`, \
+             `product_group`, `product_brand`, `product_line` (names), `stores_with_sales`, \
+             `stores_without_sales` (store ids). `birthday` and `spouse_birthday` are `MM-DD` \
+             (a range may cross the year's end); `phone` is the digits it contains; \
+             `revolving_credit` and `available_credit` are cents; `days_overdue` and \
+             `average_delay` days; `consent_*` what the customer let the store send.",
+        )
+    }
+}
+
+impl ToSchema for EngineFilter {}
 
 impl SegmentBody {
     fn segment(self) -> Result<Segment, ValidationErrors> {

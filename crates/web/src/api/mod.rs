@@ -5,6 +5,7 @@ mod agenda;
 mod audit;
 mod catalogue;
 mod engine;
+mod filter_schema;
 mod interactions;
 mod jobs;
 mod list_views;

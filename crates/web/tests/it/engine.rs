@@ -161,6 +161,13 @@ async fn the_api_counts_and_finds_a_segment(t: TestApp) {
         (json!({"filter": {"field": "birthday", "range": {"from": "13-01"}}}), "filter.birthday"),
         (json!({"limit": 0}), "limit"),
         (json!({"window": {"from": "2026-05-01", "to": "2026-04-01"}}), "window.to"),
+        // Only the shapes the document's EngineFilter describes are read.
+        (json!({"filter": [[]]}), "filter"),
+        (json!({"filter": {"field": "state", "equals": "SP", "note": "x"}}), "filter"),
+        (json!({"filter": {"field": "state", "range": ["A", "Z"]}}), "filter"),
+        (json!({"filter": {"all": [], "any": []}}), "filter"),
+        (json!({"filter": {"field": "email", "equals": "a@b.c"}}), "filter.email"),
+        (json!({"filter": {"field": "state", "equals": " "}}), "filter.state"),
     ] {
         let refused = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/engine/count", body.clone()).await;
         assert_eq!(refused.status(), 422, "{body}");

@@ -156,6 +156,10 @@ async fn api_lists_answer_empty_values_and_name_malformed_ones(t: TestApp) {
         ("/api/v1/agenda?from=2026-12-01&to=tomorrow", "to"),
         ("/api/v1/agenda/free-days?from=2026-12-01&to=2026-12-08&cancelled=maybe", "cancelled"),
         ("/api/v1/parties?limit=201", "limit"),
+        // The document's patterns: a choice as the list writes it.
+        ("/api/v1/parties?kind=%20person", "kind"),
+        ("/api/v1/parties?lifecycle=Customer", "lifecycle"),
+        ("/api/v1/parties?sort=newest%20", "sort"),
         ("/api/v1/audit?limit=0", "limit"),
         ("/api/v1/parties/search?q=ana&limit=2147483648", "limit"),
         ("/api/v1/work/interactions?scope=everyone", "scope"),
