@@ -40,6 +40,8 @@ capability_handles! {
     catalogue => Catalogue,
     /// Vendas: what parties bought, their installments and figures.
     sales => Sales,
+    /// Orçamentos: quotes to a party, from draft to the customer's answer.
+    quotes => Quotes,
     /// Fidelidade: the points program, each party's points, coupons.
     loyalty => Loyalty,
     /// Veículos: a party's vehicles and vehicles of interest.

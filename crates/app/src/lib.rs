@@ -24,6 +24,7 @@ pub mod list_views;
 pub mod loyalty;
 pub mod messaging;
 pub mod parties;
+pub mod quotes;
 mod rate_limit;
 pub mod registry_settings;
 pub mod reminders;

@@ -56,6 +56,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(32, "0032", "engine_segments"),
     migration!(33, "0033", "telemarketing_occurrences"),
     migration!(34, "0034", "call_lists"),
+    migration!(35, "0035", "quotes"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -83,6 +83,7 @@ pub enum AuditEntity {
     Role,
     Sale,
     SaleBatch,
+    Quote,
     SavedView,
     SellerCode,
     Session,
@@ -96,7 +97,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 41] = [
+    pub const ALL: [AuditEntity; 42] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -128,6 +129,7 @@ impl AuditEntity {
         AuditEntity::Role,
         AuditEntity::Sale,
         AuditEntity::SaleBatch,
+        AuditEntity::Quote,
         AuditEntity::SavedView,
         AuditEntity::SellerCode,
         AuditEntity::Session,
@@ -173,6 +175,7 @@ impl AuditEntity {
             AuditEntity::Role => "role",
             AuditEntity::Sale => "sale",
             AuditEntity::SaleBatch => "sale_batch",
+            AuditEntity::Quote => "quote",
             AuditEntity::SavedView => "saved_view",
             AuditEntity::SellerCode => "seller_code",
             AuditEntity::Session => "session",

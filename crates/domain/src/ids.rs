@@ -111,3 +111,7 @@ id_type!(
     /// One installment [parcela/título] of a credit sale.
     InstallmentId
 );
+id_type!(
+    /// A quote or proposal [orçamento, proposta] to a party.
+    QuoteId
+);

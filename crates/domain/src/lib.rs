@@ -76,6 +76,7 @@ pub mod occurrence;
 pub mod page;
 pub mod party;
 pub mod phone;
+pub mod quote;
 pub mod sale;
 pub mod search;
 pub mod timeline;
@@ -87,8 +88,8 @@ pub mod work_queue;
 
 pub use email::Email;
 pub use ids::{
-    AppointmentId, BranchId, InstallmentId, InteractionId, OrgId, PartyId, ProductId, RoleId, SaleId,
-    StoreId, UserId, VehicleId, VehicleInterestId,
+    AppointmentId, BranchId, InstallmentId, InteractionId, OrgId, PartyId, ProductId, QuoteId, RoleId,
+    SaleId, StoreId, UserId, VehicleId, VehicleInterestId,
 };
 pub use locale::Locale;
 pub use money::Money;

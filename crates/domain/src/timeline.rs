@@ -15,6 +15,7 @@ string_enum!(
         Appointment = "appointment",
         Message = "message",
         Sale = "sale",
+        Quote = "quote",
         Loyalty = "loyalty",
     } error "error-event-kind-invalid"
 );

@@ -37,7 +37,11 @@ impl ValidationErrors {
 
     /// Runs a parser and records its error under `field`, returning the
     /// value when it parsed.
-    pub fn check<T>(&mut self, field: &'static str, parsed: Result<T, &'static str>) -> Option<T> {
+    pub fn check<T>(
+        &mut self,
+        field: impl Into<Cow<'static, str>>,
+        parsed: Result<T, &'static str>,
+    ) -> Option<T> {
         match parsed {
             Ok(value) => Some(value),
             Err(message) => {

@@ -18,6 +18,7 @@ pub mod message;
 pub mod message_template;
 pub mod organisation;
 pub mod party;
+pub mod quote;
 pub mod registry_settings;
 pub mod reminder;
 pub mod sale;

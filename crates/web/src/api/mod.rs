@@ -14,6 +14,7 @@ mod me;
 mod messages;
 mod organisation;
 mod parties;
+mod quotes;
 mod registry_settings;
 mod responses;
 mod sales;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .merge(jobs::routes())
         .merge(catalogue::routes())
         .merge(sales::routes())
+        .merge(quotes::routes())
         .merge(loyalty::routes())
         .fallback(|| async { Error::not_found() })
 }
@@ -67,7 +69,7 @@ pub fn routes() -> Router<AppState> {
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     tags((name = "system"), (name = "account"), (name = "users"), (name = "audit"), (name = "parties"), (name = "access"),
-        (name = "profile"), (name = "agenda"), (name = "work"), (name = "engine"), (name = "messages"), (name = "sales")),
+        (name = "profile"), (name = "agenda"), (name = "work"), (name = "engine"), (name = "messages"), (name = "sales"), (name = "quotes")),
 )]
 pub struct ApiDoc;
 
@@ -92,7 +94,7 @@ pub fn openapi_document() -> String {
 }
 
 /// Each capability describes its own paths; the document only merges them.
-fn capability_documents() -> [utoipa::openapi::OpenApi; 20] {
+fn capability_documents() -> [utoipa::openapi::OpenApi; 21] {
     [
         me::Doc::openapi(),
         organisation::Doc::openapi(),
@@ -113,6 +115,7 @@ fn capability_documents() -> [utoipa::openapi::OpenApi; 20] {
         jobs::Doc::openapi(),
         catalogue::Doc::openapi(),
         sales::Doc::openapi(),
+        quotes::Doc::openapi(),
         loyalty::Doc::openapi(),
     ]
 }

@@ -15,6 +15,7 @@ mod login;
 mod loyalty;
 mod messages;
 mod preferences;
+mod quotes;
 mod reminders;
 mod sales;
 mod settings;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .merge(jobs::routes())
         .merge(catalogue::routes())
         .merge(sales::routes())
+        .merge(quotes::routes())
         .merge(loyalty::routes())
         .merge(reminders::routes())
 }

@@ -2,7 +2,7 @@
 //! page (items by product code, the catalogue's price unless typed, a
 //! credit sale split in installments), and cancelling a sale.
 use super::components::forms::answer_on_tab;
-use super::components::{FieldMessages, FormOutcome, FormValues, Pairs, number, value, values};
+use super::components::{FieldMessages, FormOutcome, FormValues, Pairs, number, table_rows, value};
 use super::customers::ProfileTab;
 use crate::AppState;
 use crate::error::PageResult;
@@ -58,21 +58,16 @@ struct ItemRow {
 }
 
 fn draft(form: &Pairs) -> SaleDraft {
-    let column = |name| values(form, name).map(str::to_string).collect::<Vec<_>>();
-    let (products, quantities, prices, discounts) =
-        (column("item_product"), column("item_quantity"), column("item_unit_price"), column("item_discount"));
-    let cell = |list: &Vec<String>, n: usize| list.get(n).cloned().unwrap_or_default();
-    let rows = products.len().max(quantities.len()).max(prices.len()).max(discounts.len());
     SaleDraft {
         store: value(form, "store").to_string(),
         sold_at: value(form, "sold_at").to_string(),
         seller_code: String::new(),
-        items: (0..rows)
-            .map(|n| SaleItemDraft {
-                product: cell(&products, n),
-                quantity: cell(&quantities, n),
-                unit_price: cell(&prices, n),
-                discount: cell(&discounts, n),
+        items: table_rows(form, "item_", &["product", "quantity", "unit_price", "discount"])
+            .into_iter()
+            .map(|row| {
+                let [product, quantity, unit_price, discount] =
+                    <[String; 4]>::try_from(row).unwrap_or_default();
+                SaleItemDraft { product, quantity, unit_price, discount }
             })
             .collect(),
         payment: value(form, "payment").to_string(),

@@ -15,6 +15,7 @@ mod home;
 mod messages;
 mod money;
 mod profile;
+mod quotes;
 mod sales;
 mod security;
 mod sessions;

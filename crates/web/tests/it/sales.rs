@@ -135,39 +135,47 @@ async fn a_sale_from_the_customers_page_as_the_browser_sends_it(t: TestApp) {
     assert!(form.contains("id=\"sale-form\"") && form.contains("Loja Centro"), "{form}");
 
     // Every field at its default: store, payment and one installment chosen, quantity 1, no product.
-    let mut fields: Vec<(&str, String)> =
-        vec![("csrf_token", csrf.clone()), ("store", "01".into()), ("sold_at", String::new())];
+    let mut fields: Vec<(String, String)> = vec![
+        ("csrf_token".into(), csrf.clone()),
+        ("store".into(), "01".into()),
+        ("sold_at".into(), String::new()),
+    ];
     for row in 0..5 {
-        fields.push(("item_product", String::new()));
-        fields.push(("item_quantity", if row == 0 { "1".into() } else { String::new() }));
-        fields.push(("item_unit_price", String::new()));
-        fields.push(("item_discount", String::new()));
+        for column in ["product", "quantity", "unit_price", "discount"] {
+            let value = if row == 0 && column == "quantity" { "1" } else { "" };
+            fields.push((format!("item_{row}_{column}"), value.into()));
+        }
     }
-    fields.extend([
-        ("payment", "cash".into()),
-        ("installments", "1".into()),
-        ("first_due", String::new()),
-        ("fiscal_number", String::new()),
-        ("fiscal_key", String::new()),
-    ]);
+    fields.extend(
+        [
+            ("payment", "cash"),
+            ("installments", "1"),
+            ("first_due", ""),
+            ("fiscal_number", ""),
+            ("fiscal_key", ""),
+        ]
+        .map(|(name, value)| (name.to_string(), value.to_string())),
+    );
     let url = t.url(&format!("/customers/{party}/sales"));
     let refused = client.post(&url).form(&fields).send().await.expect("POST");
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.expect("body");
     assert!(page.contains("Preencha este campo."), "the product is asked for: {page}");
 
-    // Filled: four tyres with a discount and a litre of oil, on credit in three.
-    let set = |fields: &mut Vec<(&str, String)>, name: &str, nth: usize, value: &str| {
-        let slot = fields.iter_mut().filter(|(n, _)| *n == name).nth(nth).expect("field");
+    // Filled: a litre of oil and four tyres with a discount, on credit in
+    // three. The oil's row leaves its discount empty and the tyres' row
+    // below has one: each cell stays in its row.
+    let set = |fields: &mut Vec<(String, String)>, name: &str, value: &str| {
+        let slot = fields.iter_mut().find(|(n, _)| n == name).expect("field");
         slot.1 = value.to_string();
     };
-    set(&mut fields, "item_product", 0, "PNEU");
-    set(&mut fields, "item_quantity", 0, "4");
-    set(&mut fields, "item_discount", 0, "59,60");
-    set(&mut fields, "item_product", 1, "OLEO");
-    set(&mut fields, "item_quantity", 1, "1");
-    set(&mut fields, "payment", 0, "store_credit");
-    set(&mut fields, "installments", 0, "3");
+    set(&mut fields, "item_0_product", "OLEO");
+    set(&mut fields, "item_0_quantity", "1");
+    set(&mut fields, "item_1_product", "PNEU");
+    set(&mut fields, "item_1_quantity", "4");
+    set(&mut fields, "item_1_discount", "59,60");
+    set(&mut fields, "payment", "store_credit");
+    set(&mut fields, "installments", "3");
     let saved = client.post(&url).form(&fields).send().await.expect("POST");
     assert_eq!(saved.status(), 303);
     let to = location(&saved);
@@ -512,10 +520,10 @@ async fn bonus_credit_from_the_pages_and_the_api(t: TestApp) {
         ("csrf_token", csrf.clone()),
         ("store", "01".into()),
         ("sold_at", String::new()),
-        ("item_product", "OLEO".into()),
-        ("item_quantity", "1".into()),
-        ("item_unit_price", String::new()),
-        ("item_discount", String::new()),
+        ("item_0_product", "OLEO".into()),
+        ("item_0_quantity", "1".into()),
+        ("item_0_unit_price", String::new()),
+        ("item_0_discount", String::new()),
         ("payment", "cash".into()),
         ("installments", "1".into()),
         ("first_due", String::new()),

@@ -18,6 +18,35 @@ pub fn value<'a>(pairs: &'a Pairs, name: &'a str) -> &'a str {
     values(pairs, name).next().unwrap_or_default()
 }
 
+/// The most rows a table of inputs is read to.
+const MAX_TABLE_ROWS: usize = 500;
+
+/// The rows of a table of inputs named `{prefix}{row}_{column}`
+/// (`line_0_product`), each row's cells in the order of `columns`, a cell
+/// not sent empty. The row is in the name because an empty value is not
+/// kept (`extract::parse_urlencoded`): with one repeated name per column,
+/// the cells after an empty one would move up into another row.
+pub fn table_rows(pairs: &Pairs, prefix: &str, columns: &[&str]) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (name, value) in pairs {
+        let Some((row, column)) = name.strip_prefix(prefix).and_then(|rest| rest.split_once('_')) else {
+            continue;
+        };
+        let (Ok(row), Some(column)) = (row.parse::<usize>(), columns.iter().position(|c| *c == column))
+        else {
+            continue;
+        };
+        if row >= MAX_TABLE_ROWS {
+            continue;
+        }
+        if rows.len() <= row {
+            rows.resize_with(row + 1, || vec![String::new(); columns.len()]);
+        }
+        rows[row][column] = value.clone();
+    }
+    rows
+}
+
 /// An optional whole number typed in a form: empty is none; anything but
 /// digits is a field error, not a silent none.
 pub fn number<T: std::str::FromStr>(

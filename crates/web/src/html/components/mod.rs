@@ -7,7 +7,8 @@ mod tabs;
 
 pub use audit_line::{AuditLine, AuditNames};
 pub use forms::{
-    FieldMessages, FormOutcome, FormValues, Pairs, form_id, local_path, number, url_encode, value, values,
+    FieldMessages, FormOutcome, FormValues, Pairs, form_id, local_path, number, table_rows, url_encode,
+    value, values,
 };
 pub use interaction_line::{InteractionLabels, InteractionLine, option_label};
 pub use tabs::{TabLink, tab_strip};

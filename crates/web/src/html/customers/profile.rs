@@ -68,6 +68,7 @@ pub struct ProfileParts {
     pub sales: Vec<SaleLine>,
     /// The address of the next (older) page of purchases.
     pub sales_older: Option<String>,
+    pub quotes: Vec<QuoteLine>,
     pub credit_figures: Vec<(String, String)>,
     pub installments: Vec<InstallmentLine>,
     /// Today in the organisation's zone, as a date field holds it.
@@ -79,6 +80,17 @@ pub struct ProfileParts {
     /// The bonus credit the customer may spend today.
     pub bonus_available: String,
     pub bonus: Vec<BonusLine>,
+}
+
+/// A quote on the quotes tab.
+pub struct QuoteLine {
+    pub id: uuid::Uuid,
+    pub number: i64,
+    pub issued_on: String,
+    pub valid_until: String,
+    pub state: &'static str,
+    pub state_label: String,
+    pub total: String,
 }
 
 /// A lot of bonus credit on the loyalty tab.
@@ -241,6 +253,23 @@ pub async fn profile_parts(
     }
     if tab == ProfileTab::Purchases {
         purchase_parts(app, actor, t, party, history, &mut parts).await?;
+    }
+    if tab == ProfileTab::Quotes {
+        parts.quotes = app
+            .quotes()
+            .quotes_of(actor, party)
+            .await?
+            .into_iter()
+            .map(|quote| QuoteLine {
+                id: quote.id,
+                number: quote.number,
+                issued_on: t.date(&quote.issued_on),
+                valid_until: t.date(&quote.valid_until),
+                state: quote.state.as_str(),
+                state_label: t.get(&format!("quote-state-{}", quote.state.as_str())),
+                total: quote.currency.written(quote.total),
+            })
+            .collect();
     }
     if tab == ProfileTab::Finance {
         finance_parts(app, actor, t, party, &mut parts).await?;
@@ -554,6 +583,7 @@ async fn history_parts(
                 ("vehicle", Some(id)) if !e.action.contains("interest") => Some(format!("/vehicles/{id}")),
                 ("interaction", Some(id)) => Some(format!("/interactions/{id}")),
                 ("appointment", Some(id)) => Some(format!("/appointments/{id}")),
+                ("quote", Some(id)) => Some(format!("/quotes/{id}")),
                 ("sale" | "loyalty", Some(id)) => {
                     Some(ProfileTab::Purchases.url(party, Some(&format!("sale-{id}"))))
                 }

@@ -13,19 +13,21 @@ pub enum ProfileTab {
     Interactions,
     Agenda,
     Purchases,
+    Quotes,
     Finance,
     Loyalty,
     History,
 }
 
 impl ProfileTab {
-    pub const ALL: [ProfileTab; 9] = [
+    pub const ALL: [ProfileTab; 10] = [
         ProfileTab::Summary,
         ProfileTab::Sheet,
         ProfileTab::Vehicles,
         ProfileTab::Interactions,
         ProfileTab::Agenda,
         ProfileTab::Purchases,
+        ProfileTab::Quotes,
         ProfileTab::Finance,
         ProfileTab::Loyalty,
         ProfileTab::History,
@@ -40,6 +42,7 @@ impl ProfileTab {
             ProfileTab::Interactions => "interactions",
             ProfileTab::Agenda => "agenda",
             ProfileTab::Purchases => "purchases",
+            ProfileTab::Quotes => "quotes",
             ProfileTab::Finance => "finance",
             ProfileTab::Loyalty => "loyalty",
             ProfileTab::History => "history",

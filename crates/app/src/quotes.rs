@@ -1,0 +1,287 @@
+//! Orçamentos (seed 001): quotes to a party, numbered per organisation in
+//! the transaction that saves them, edited while drafts, then sent and
+//! answered. Each movement is on the party's history and in the audit.
+use crate::{Actor, AppError, Quotes};
+use chrono::{DateTime, NaiveDate, Utc};
+use db::repo::catalogue as catalogue_repo;
+use db::repo::quote as repo;
+use domain::access::Permission;
+use domain::audit::{AuditAction, AuditEntity};
+use domain::money::Currency;
+use domain::quote::{PaymentTerms, QuoteDraft, QuoteState, QuotedProduct, ValidQuote};
+use domain::timeline::{Event, EventKind};
+use domain::{Money, PartyId, ProductId, QuoteId, ValidationErrors};
+use serde::Serialize;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The kind of document whose numbers quotes take.
+const NUMBERS: &str = "quote";
+/// The most quotes a party's list shows.
+const PARTY_QUOTES: u32 = 200;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QuoteView {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub party_name: String,
+    pub number: i64,
+    pub state: QuoteState,
+    pub issued_on: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub currency: Currency,
+    pub payment_terms: PaymentTerms,
+    pub installments: u32,
+    pub delivery_terms: String,
+    pub notes: String,
+    /// Hundredths of a percent.
+    pub discount_percent: i64,
+    pub subtotal: Money,
+    pub discount: Money,
+    pub freight: Money,
+    pub total: Money,
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+    pub lines: Vec<QuoteLineView>,
+    /// Whether the reader may change it (its party is his to change).
+    pub changeable: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QuoteLineView {
+    pub product_id: Option<Uuid>,
+    pub product_code: Option<String>,
+    pub description: String,
+    pub unit: String,
+    pub quantity_milli: i64,
+    pub unit_price: Money,
+    pub discount_percent: i64,
+    pub total: Money,
+}
+
+impl QuoteView {
+    fn of(row: repo::QuoteRow, lines: Vec<repo::LineRow>) -> Result<QuoteView, AppError> {
+        let corrupt = |what: &str| AppError::Internal(format!("quote {}: {what}", row.id));
+        Ok(QuoteView {
+            id: row.id,
+            party_id: row.party_id,
+            state: QuoteState::parse(&row.state).map_err(|_| corrupt("state"))?,
+            currency: Currency::parse(&row.currency).map_err(|_| corrupt("currency"))?,
+            payment_terms: PaymentTerms::parse(&row.payment_terms).map_err(|_| corrupt("payment terms"))?,
+            installments: u32::try_from(row.installments).map_err(|_| corrupt("installments"))?,
+            party_name: row.party_name,
+            number: row.number,
+            issued_on: row.issued_on,
+            valid_until: row.valid_until,
+            delivery_terms: row.delivery_terms,
+            notes: row.notes,
+            discount_percent: row.discount_percent,
+            subtotal: Money(row.subtotal),
+            discount: Money(row.discount),
+            freight: Money(row.freight),
+            total: Money(row.total),
+            created_by: row.created_by_name,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            version: row.version,
+            changeable: false,
+            lines: lines
+                .into_iter()
+                .map(|line| QuoteLineView {
+                    product_id: line.product_id,
+                    product_code: line.product_code,
+                    description: line.description,
+                    unit: line.unit,
+                    quantity_milli: line.quantity_milli,
+                    unit_price: Money(line.unit_price),
+                    discount_percent: line.discount_percent,
+                    total: Money(line.total),
+                })
+                .collect(),
+        })
+    }
+}
+
+impl Quotes<'_> {
+    /// A new draft for the party, numbered after the organisation's last.
+    pub async fn create_quote(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        draft: &QuoteDraft,
+    ) -> Result<QuoteView, AppError> {
+        let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        let mut change = self.change(actor).await?;
+        let quote = self.judged(&mut change.tx, actor, draft).await?;
+        let number = repo::next_number(&mut change.tx, actor.org_id, NUMBERS).await?;
+        let id = QuoteId::new();
+        let new = repo::NewQuote {
+            id,
+            party: reached.id(),
+            number,
+            issued_on: self.today(actor),
+            currency: actor.currency.as_str(),
+            quote: &quote,
+            created_by: actor.user_id,
+        };
+        repo::insert(&mut change.tx, actor.org_id, &new, change.at).await?;
+        let detail = format!("#{number} · {}", actor.currency.written(quote.totals.total));
+        change
+            .history(reached.id(), Event::new(EventKind::Quote, "timeline-quote-created", detail, Some(id.0)))
+            .await?;
+        let after = serde_json::json!({ "number": number, "total": quote.totals.total.0, "lines": quote.lines.len() });
+        change
+            .audit(AuditAction::Create, AuditEntity::Quote, Some(id.to_string()), None, Some(after))
+            .await?;
+        change.commit().await?;
+        self.quote(actor, id).await
+    }
+
+    /// Saves a draft's new content, if nobody changed it since `version`.
+    pub async fn update_quote(
+        &self,
+        actor: &Actor,
+        id: QuoteId,
+        version: i64,
+        draft: &QuoteDraft,
+    ) -> Result<QuoteView, AppError> {
+        let before = self.quote(actor, id).await?;
+        if !before.changeable {
+            return Err(AppError::Forbidden);
+        }
+        if !before.state.is_editable() {
+            return Err(ValidationErrors::single("state", "error-quote-not-draft").into());
+        }
+        let mut change = self.change(actor).await?;
+        let quote = self.judged(&mut change.tx, actor, draft).await?;
+        if !repo::replace(&mut change.tx, actor.org_id, id, version, &quote, change.at).await? {
+            drop(change);
+            return Err(self.conflict(actor, id).await);
+        }
+        let old = serde_json::json!({ "total": before.total.0, "lines": before.lines.len(), "valid_until": before.valid_until });
+        let new = serde_json::json!({ "total": quote.totals.total.0, "lines": quote.lines.len(), "valid_until": quote.valid_until });
+        change
+            .audit(AuditAction::Update, AuditEntity::Quote, Some(id.to_string()), Some(old), Some(new))
+            .await?;
+        change.commit().await?;
+        self.quote(actor, id).await
+    }
+
+    /// Sends, records the customer's answer, or takes a sent quote back to
+    /// draft, if nobody changed it since `version`.
+    pub async fn move_quote(
+        &self,
+        actor: &Actor,
+        id: QuoteId,
+        version: i64,
+        to: QuoteState,
+    ) -> Result<QuoteView, AppError> {
+        let before = self.quote(actor, id).await?;
+        let party = PartyId(before.party_id);
+        if !before.changeable {
+            return Err(AppError::Forbidden);
+        }
+        if !before.state.may_become(to) {
+            return Err(ValidationErrors::single("state", "error-quote-step-invalid").into());
+        }
+        if matches!(to, QuoteState::Sent | QuoteState::Accepted) && before.valid_until < self.today(actor) {
+            return Err(ValidationErrors::single("valid_until", "error-quote-validity-past").into());
+        }
+        let mut change = self.change(actor).await?;
+        let at = change.at;
+        if !repo::set_state(&mut change.tx, actor.org_id, id, version, before.state.as_str(), to.as_str(), at)
+            .await?
+        {
+            drop(change);
+            return Err(self.conflict(actor, id).await);
+        }
+        let detail = format!("#{} · {}", before.number, before.currency.written(before.total));
+        let action = match to {
+            QuoteState::Draft => "timeline-quote-reopened",
+            QuoteState::Sent => "timeline-quote-sent",
+            QuoteState::Accepted => "timeline-quote-accepted",
+            QuoteState::Refused => "timeline-quote-refused",
+            QuoteState::Expired => "timeline-quote-expired",
+        };
+        change.history(party, Event::new(EventKind::Quote, action, detail, Some(id.0))).await?;
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::Quote,
+                Some(id.to_string()),
+                Some(serde_json::json!({ "state": before.state.as_str() })),
+                Some(serde_json::json!({ "state": to.as_str() })),
+            )
+            .await?;
+        change.commit().await?;
+        self.quote(actor, id).await
+    }
+
+    /// A quote with its lines, if the actor may open its party.
+    pub async fn quote(&self, actor: &Actor, id: QuoteId) -> Result<QuoteView, AppError> {
+        let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        let party = PartyId(row.party_id);
+        let access = self.access();
+        let changeable = match access.guard_party(actor, party, Some(Permission::PartiesEdit)).await {
+            Ok(_) => true,
+            Err(AppError::Forbidden) => {
+                access.guard_party(actor, party, None).await?;
+                false
+            }
+            Err(other) => return Err(other),
+        };
+        let lines = repo::lines_of(&self.db, actor.org_id, id).await?;
+        Ok(QuoteView { changeable, ..QuoteView::of(row, lines)? })
+    }
+
+    /// A party's quotes, the latest first, without their lines.
+    pub async fn quotes_of(&self, actor: &Actor, party: PartyId) -> Result<Vec<QuoteView>, AppError> {
+        let reached = self.access().guard_party(actor, party, None).await?;
+        repo::of_party(&self.db, actor.org_id, reached.id(), PARTY_QUOTES)
+            .await?
+            .into_iter()
+            .map(|row| QuoteView::of(row, Vec::new()))
+            .collect()
+    }
+
+    /// The draft judged against the catalogue as it stands in the change.
+    async fn judged(
+        &self,
+        tx: &mut db::Tx,
+        actor: &Actor,
+        draft: &QuoteDraft,
+    ) -> Result<ValidQuote, AppError> {
+        let codes: Vec<String> = draft
+            .lines
+            .iter()
+            .map(|line| line.product.trim().to_string())
+            .filter(|code| !code.is_empty())
+            .collect();
+        let products: HashMap<String, QuotedProduct> =
+            catalogue_repo::products_by_code(tx, actor.org_id, &codes)
+                .await?
+                .into_iter()
+                .map(|row| {
+                    let product = QuotedProduct {
+                        id: ProductId(row.id),
+                        name: row.name,
+                        unit: row.unit,
+                        price: Money(row.price),
+                        active: row.active,
+                    };
+                    (row.code, product)
+                })
+                .collect();
+        Ok(draft.validate(&|code| products.get(code).cloned(), self.today(actor))?)
+    }
+
+    async fn conflict(&self, actor: &Actor, id: QuoteId) -> AppError {
+        match repo::get(&self.db, actor.org_id, id).await {
+            Ok(Some(current)) => AppError::Conflict { by: String::new(), at: current.updated_at },
+            Ok(None) => AppError::NotFound,
+            Err(error) => error.into(),
+        }
+    }
+}

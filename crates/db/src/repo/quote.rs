@@ -1,0 +1,280 @@
+//! Quotes [orçamentos] with their lines, and the numbers an organisation
+//! gives its documents.
+use crate::rows::Rows;
+use crate::{Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::quote::ValidQuote;
+use domain::{OrgId, PartyId, QuoteId, UserId};
+use uuid::Uuid;
+
+/// The next number of a kind of document (`quote`), taken in the
+/// transaction that uses it: a rollback gives it back, and a concurrent
+/// taker waits for this transaction's row.
+pub async fn next_number(tx: &mut Tx, org_id: OrgId, kind: &str) -> Result<i64, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO document_counters (org_id, kind, last_number) VALUES ($1, $2, 1)
+             ON CONFLICT (org_id, kind) DO UPDATE SET last_number = document_counters.last_number + 1
+             RETURNING last_number",
+        )
+        .bind(org_id.0)
+        .bind(kind)
+        .fetch_one(&mut *conn)
+        .await?
+    }))
+}
+
+pub struct NewQuote<'a> {
+    pub id: QuoteId,
+    pub party: PartyId,
+    pub number: i64,
+    pub issued_on: NaiveDate,
+    pub currency: &'a str,
+    pub quote: &'a ValidQuote,
+    pub created_by: UserId,
+}
+
+const LINE_COLUMNS: &[&str] = &[
+    "id",
+    "org_id",
+    "quote_id",
+    "position",
+    "product_id",
+    "description",
+    "unit",
+    "quantity_milli",
+    "unit_price",
+    "discount_percent",
+    "total",
+];
+
+#[tracing::instrument(skip_all)]
+pub async fn insert(
+    tx: &mut Tx,
+    org_id: OrgId,
+    new: &NewQuote<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let quote = new.quote;
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO quotes (id, org_id, party_id, number, state, issued_on, valid_until, currency, payment_terms,
+                 installments, delivery_terms, notes, discount_percent, subtotal, discount, freight, total, created_by,
+                 created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, 1)",
+        )
+        .bind(new.id.0)
+        .bind(org_id.0)
+        .bind(new.party.0)
+        .bind(new.number)
+        .bind(new.issued_on)
+        .bind(quote.valid_until)
+        .bind(new.currency)
+        .bind(quote.payment_terms.as_str())
+        .bind(i64::from(quote.installments))
+        .bind(&quote.delivery_terms)
+        .bind(&quote.notes)
+        .bind(quote.discount_percent)
+        .bind(quote.totals.subtotal.0)
+        .bind(quote.totals.discount.0)
+        .bind(quote.totals.freight.0)
+        .bind(quote.totals.total.0)
+        .bind(new.created_by.0)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    insert_lines(tx, org_id, new.id, quote).await
+}
+
+async fn insert_lines(tx: &mut Tx, org_id: OrgId, id: QuoteId, quote: &ValidQuote) -> Result<(), DbError> {
+    let mut rows = Rows::new("quote_lines", LINE_COLUMNS);
+    for (position, line) in quote.lines.iter().enumerate() {
+        rows.push([
+            Uuid::now_v7().into(),
+            org_id.0.into(),
+            id.0.into(),
+            (position as i64).into(),
+            line.product_id.map(|p| p.0).into(),
+            line.description.as_str().into(),
+            line.unit.as_str().into(),
+            line.quantity_milli.into(),
+            line.unit_price.0.into(),
+            line.discount_percent.into(),
+            line.total.0.into(),
+        ]);
+    }
+    rows.insert(tx).await
+}
+
+/// Saves a draft's new content if nobody changed it since `version` and it
+/// is still a draft; false otherwise.
+#[tracing::instrument(skip_all)]
+pub async fn replace(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: QuoteId,
+    version: i64,
+    quote: &ValidQuote,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let changed = on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE quotes SET valid_until = $4, payment_terms = $5, installments = $6, delivery_terms = $7, notes = $8,
+                 discount_percent = $9, subtotal = $10, discount = $11, freight = $12, total = $13, updated_at = $14,
+                 version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3 AND state = 'draft'",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .bind(quote.valid_until)
+        .bind(quote.payment_terms.as_str())
+        .bind(i64::from(quote.installments))
+        .bind(&quote.delivery_terms)
+        .bind(&quote.notes)
+        .bind(quote.discount_percent)
+        .bind(quote.totals.subtotal.0)
+        .bind(quote.totals.discount.0)
+        .bind(quote.totals.freight.0)
+        .bind(quote.totals.total.0)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+    });
+    if changed == 0 {
+        return Ok(false);
+    }
+    on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM quote_lines WHERE org_id = $1 AND quote_id = $2")
+            .bind(org_id.0)
+            .bind(id.0)
+            .execute(&mut *conn)
+            .await?;
+    });
+    insert_lines(tx, org_id, id, quote).await?;
+    Ok(true)
+}
+
+/// Moves the quote from `from` to `to` if nobody changed it since
+/// `version`; false otherwise.
+pub async fn set_state(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: QuoteId,
+    version: i64,
+    from: &str,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE quotes SET state = $5, updated_at = $6, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3 AND state = $4",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .bind(from)
+        .bind(to)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct QuoteRow {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub party_name: String,
+    pub number: i64,
+    pub state: String,
+    pub issued_on: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub currency: String,
+    pub payment_terms: String,
+    pub installments: i64,
+    pub delivery_terms: String,
+    pub notes: String,
+    pub discount_percent: i64,
+    pub subtotal: i64,
+    pub discount: i64,
+    pub freight: i64,
+    pub total: i64,
+    pub created_by_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+const QUOTE_SELECT: &str = "SELECT q.id, q.party_id, p.full_name AS party_name, q.number, q.state, q.issued_on,
+    q.valid_until, q.currency, q.payment_terms, CAST(q.installments AS BIGINT) AS installments, q.delivery_terms,
+    q.notes, q.discount_percent, q.subtotal, q.discount, q.freight, q.total, u.display_name AS created_by_name,
+    q.created_at, q.updated_at, q.version
+    FROM quotes q JOIN parties p ON p.id = q.party_id LEFT JOIN users u ON u.id = q.created_by";
+
+pub async fn get(db: &Db, org_id: OrgId, id: QuoteId) -> Result<Option<QuoteRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!("{QUOTE_SELECT} WHERE q.org_id = $1 AND q.id = $2"))
+            .bind(org_id.0)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// The same, read inside a change (its version and state as they stand).
+pub async fn get_in(tx: &mut Tx, org_id: OrgId, id: QuoteId) -> Result<Option<QuoteRow>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(&format!("{QUOTE_SELECT} WHERE q.org_id = $1 AND q.id = $2"))
+            .bind(org_id.0)
+            .bind(id.0)
+            .fetch_optional(&mut *conn)
+            .await?
+    }))
+}
+
+/// A party's quotes, the latest number first.
+pub async fn of_party(db: &Db, org_id: OrgId, party: PartyId, limit: u32) -> Result<Vec<QuoteRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!(
+            "{QUOTE_SELECT} WHERE q.org_id = $1 AND q.party_id = $2 ORDER BY q.number DESC LIMIT $3"
+        ))
+        .bind(org_id.0)
+        .bind(party.0)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LineRow {
+    pub product_id: Option<Uuid>,
+    pub product_code: Option<String>,
+    pub description: String,
+    pub unit: String,
+    pub quantity_milli: i64,
+    pub unit_price: i64,
+    pub discount_percent: i64,
+    pub total: i64,
+}
+
+pub async fn lines_of(db: &Db, org_id: OrgId, id: QuoteId) -> Result<Vec<LineRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT l.product_id, p.code AS product_code, l.description, l.unit, l.quantity_milli, l.unit_price,
+                    l.discount_percent, l.total
+             FROM quote_lines l LEFT JOIN products p ON p.id = l.product_id
+             WHERE l.org_id = $1 AND l.quote_id = $2 ORDER BY l.position",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .fetch_all(pool)
+        .await?
+    }))
+}

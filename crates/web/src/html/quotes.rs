@@ -1,0 +1,310 @@
+//! Orçamentos from the customer's page: a new quote (lines by product
+//! code with the catalogue's name, unit and price unless typed, or free
+//! lines), the quote's page with its figures and steps, and editing a
+//! draft at the version it was read.
+use super::components::forms::answer_on_tab;
+use super::components::{FieldMessages, FormOutcome, FormValues, Pairs, number, table_rows, value};
+use crate::AppState;
+use crate::error::PageResult;
+use crate::extract::{Form, Id, Page};
+use crate::flash::Flash;
+use crate::i18n::Tr;
+use crate::layout::{Shell, render_with_status};
+use app::AppError;
+use app::quotes::QuoteView;
+use askama::Template;
+use axum::Router;
+use axum::routing;
+use domain::quote::{PaymentTerms, QuoteDraft, QuoteLineDraft, QuoteState, format_percent};
+use domain::sale::format_quantity;
+use domain::{Money, PartyId, QuoteId, ValidationErrors};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/customers/{id}/quotes/new", routing::get(new_form))
+        .route("/customers/{id}/quotes", routing::post(create))
+        .route("/quotes/{id}", routing::get(show).post(update))
+        .route("/quotes/{id}/edit", routing::get(edit_form))
+        .route("/quotes/{id}/state", routing::post(move_to))
+}
+
+/// Line rows the form offers at least; a blank row is no line.
+const LINE_ROWS: usize = 5;
+
+#[derive(Template)]
+#[template(path = "quotes/form.html")]
+struct QuoteFormPage {
+    t: Tr,
+    shell: Shell,
+    party_id: String,
+    party_name: String,
+    /// Where the form posts: a new quote, or the quote being edited.
+    action: String,
+    /// The quote's number when editing.
+    number: Option<i64>,
+    terms: Vec<(String, String)>,
+    /// Code and label of the active products, to suggest.
+    products: Vec<(String, String)>,
+    lines: Vec<LineRow>,
+    alert: Option<String>,
+    form: FormValues,
+    errors: FieldMessages,
+}
+
+/// One line as typed, with its messages.
+struct LineRow {
+    index: usize,
+    product: String,
+    description: String,
+    unit: String,
+    quantity: String,
+    unit_price: String,
+    discount: String,
+    errors: Vec<String>,
+}
+
+const LINE_FIELDS: [&str; 6] = ["product", "description", "unit", "quantity", "unit_price", "discount"];
+
+fn draft(form: &Pairs) -> QuoteDraft {
+    QuoteDraft {
+        valid_until: value(form, "valid_until").to_string(),
+        payment_terms: value(form, "payment_terms").to_string(),
+        installments: value(form, "installments").to_string(),
+        delivery_terms: value(form, "delivery_terms").to_string(),
+        notes: value(form, "notes").to_string(),
+        discount: value(form, "discount").to_string(),
+        freight: value(form, "freight").to_string(),
+        lines: table_rows(form, "line_", &LINE_FIELDS)
+            .into_iter()
+            .map(|row| {
+                let [product, description, unit, quantity, unit_price, discount] =
+                    <[String; 6]>::try_from(row).unwrap_or_default();
+                QuoteLineDraft { product, description, unit, quantity, unit_price, discount }
+            })
+            .collect(),
+    }
+}
+
+/// The form's pairs of a saved quote, to edit it.
+fn pairs_of(quote: &QuoteView) -> Pairs {
+    let mut pairs: Pairs = vec![
+        ("version".into(), quote.version.to_string()),
+        ("valid_until".into(), quote.valid_until.to_string()),
+        ("payment_terms".into(), quote.payment_terms.as_str().into()),
+        ("installments".into(), quote.installments.to_string()),
+        ("delivery_terms".into(), quote.delivery_terms.clone()),
+        ("notes".into(), quote.notes.clone()),
+        ("discount".into(), format_percent(quote.discount_percent)),
+        ("freight".into(), quote.freight.format_plain()),
+    ];
+    for (row, line) in quote.lines.iter().enumerate() {
+        let cells = [
+            ("product", line.product_code.clone().unwrap_or_default()),
+            ("description", line.description.clone()),
+            ("unit", line.unit.clone()),
+            ("quantity", format_quantity(line.quantity_milli)),
+            ("unit_price", line.unit_price.format_plain()),
+            ("discount", format_percent(line.discount_percent)),
+        ];
+        pairs.extend(cells.into_iter().map(|(column, cell)| (format!("line_{row}_{column}"), cell)));
+    }
+    pairs
+}
+
+async fn form_page(
+    page: &Page,
+    party: PartyId,
+    editing: Option<&QuoteView>,
+    form: Pairs,
+    error: Option<AppError>,
+) -> PageResult {
+    let outcome = FormOutcome::of(error, &page.t)?;
+    let app = page.app();
+    let party_view = app.parties().party_for_edit(&page.actor, party).await?;
+    let found = app.catalogue().products(&page.actor, "", false, None).await?;
+    let t = page.t;
+    let typed = draft(&form);
+    let mut lines: Vec<LineRow> = typed
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| LineRow {
+            index,
+            product: line.product.clone(),
+            description: line.description.clone(),
+            unit: line.unit.clone(),
+            quantity: line.quantity.clone(),
+            unit_price: line.unit_price.clone(),
+            discount: line.discount.clone(),
+            errors: LINE_FIELDS
+                .iter()
+                .filter_map(|field| outcome.errors.get(&format!("lines.{index}.{field}")).map(str::to_string))
+                .collect(),
+        })
+        .collect();
+    let blank = (lines.len() + 2).max(LINE_ROWS);
+    while lines.len() < blank {
+        let index = lines.len();
+        let quantity = if index == 0 { "1".to_string() } else { String::new() };
+        lines.push(LineRow {
+            index,
+            product: String::new(),
+            description: String::new(),
+            unit: String::new(),
+            quantity,
+            unit_price: String::new(),
+            discount: String::new(),
+            errors: Vec::new(),
+        });
+    }
+    let body = QuoteFormPage {
+        party_id: party.to_string(),
+        party_name: party_view.full_name,
+        action: editing
+            .map_or_else(|| format!("/customers/{party}/quotes"), |quote| format!("/quotes/{}", quote.id)),
+        number: editing.map(|quote| quote.number),
+        terms: PaymentTerms::ALL
+            .iter()
+            .map(|terms| (terms.as_str().to_string(), t.get(&format!("payment-terms-{}", terms.as_str()))))
+            .collect(),
+        products: found
+            .products
+            .into_iter()
+            .map(|p| (p.code, format!("{} · {}", p.name, t.money(p.price.0))))
+            .collect(),
+        lines,
+        alert: outcome.alert,
+        form: FormValues(form),
+        errors: outcome.errors,
+        shell: page.shell("customers"),
+        t,
+    };
+    Ok(render_with_status(outcome.status, &body))
+}
+
+async fn new_form(page: Page, Id(party): Id<PartyId>) -> PageResult {
+    form_page(&page, party, None, vec![("payment_terms".into(), "cash".into())], None).await
+}
+
+async fn create(page: Page, Id(party): Id<PartyId>, Form(form): Form<Pairs>) -> PageResult {
+    match page.app().quotes().create_quote(&page.actor, party, &draft(&form)).await {
+        Ok(quote) => {
+            page.redirect_with(&format!("/quotes/{}", quote.id), Flash::notice("quote-created")).await
+        }
+        Err(error) => form_page(&page, party, None, form, Some(error)).await,
+    }
+}
+
+async fn edit_form(page: Page, Id(id): Id<QuoteId>) -> PageResult {
+    let quote = page.app().quotes().quote(&page.actor, id).await?;
+    if !quote.state.is_editable() {
+        let flash = Flash::warning("error-quote-not-draft", Vec::new(), "quote");
+        return page.redirect_with(&format!("/quotes/{id}"), flash).await;
+    }
+    form_page(&page, PartyId(quote.party_id), Some(&quote), pairs_of(&quote), None).await
+}
+
+async fn update(page: Page, Id(id): Id<QuoteId>, Form(form): Form<Pairs>) -> PageResult {
+    let quotes = page.app().quotes();
+    let quote = quotes.quote(&page.actor, id).await?;
+    let mut errors = ValidationErrors::new();
+    let result = match number::<i64>(&form, "version", &mut errors) {
+        Some(version) => quotes.update_quote(&page.actor, id, version, &draft(&form)).await,
+        None => Err(AppError::Validation(errors)),
+    };
+    match result {
+        Ok(_) => page.redirect_with(&format!("/quotes/{id}"), Flash::notice("quote-saved")).await,
+        Err(error) => form_page(&page, PartyId(quote.party_id), Some(&quote), form, Some(error)).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "quotes/show.html")]
+struct QuotePage {
+    t: Tr,
+    shell: Shell,
+    quote: QuoteView,
+    state_label: String,
+    terms: String,
+    /// Description, unit, quantity, unit price, discount, total, as read.
+    lines: Vec<[String; 6]>,
+    /// Label and value of the figures under the lines.
+    figures: Vec<(String, String)>,
+    /// The steps open from here: the state asked for, its button's label.
+    steps: Vec<(&'static str, String)>,
+    can_edit: bool,
+}
+
+async fn show(page: Page, Id(id): Id<QuoteId>) -> PageResult {
+    let quote = page.app().quotes().quote(&page.actor, id).await?;
+    let t = page.t;
+    let money = |amount: Money| quote.currency.written(amount);
+    let can_edit = quote.changeable;
+    let terms = match quote.payment_terms {
+        PaymentTerms::Cash => t.get("payment-terms-cash"),
+        PaymentTerms::Installments => {
+            t.with("quote-installments-of", "count", quote.installments.to_string())
+        }
+    };
+    let lines = quote
+        .lines
+        .iter()
+        .map(|line| {
+            [
+                line.description.clone(),
+                line.unit.clone(),
+                format_quantity(line.quantity_milli),
+                money(line.unit_price),
+                if line.discount_percent == 0 {
+                    String::new()
+                } else {
+                    format!("{} %", format_percent(line.discount_percent))
+                },
+                money(line.total),
+            ]
+        })
+        .collect();
+    let mut figures = vec![(t.get("quote-subtotal"), money(quote.subtotal))];
+    if quote.discount_percent > 0 {
+        let label = format!("{} ({} %)", t.get("quote-discount"), format_percent(quote.discount_percent));
+        figures.push((label, format!("−{}", money(quote.discount))));
+    }
+    if quote.freight.0 > 0 {
+        figures.push((t.get("quote-freight"), money(quote.freight)));
+    }
+    figures.push((t.get("quote-total"), money(quote.total)));
+    let steps = QuoteState::ALL
+        .iter()
+        .filter(|next| can_edit && quote.state.may_become(**next))
+        .map(|next| (next.as_str(), t.get(&format!("quote-step-{}", next.as_str()))))
+        .collect();
+    let body = QuotePage {
+        state_label: t.get(&format!("quote-state-{}", quote.state.as_str())),
+        terms,
+        lines,
+        figures,
+        steps,
+        can_edit: can_edit && quote.state.is_editable(),
+        shell: page.shell("customers"),
+        quote,
+        t,
+    };
+    Ok(render_with_status(axum::http::StatusCode::OK, &body))
+}
+
+async fn move_to(page: Page, Id(id): Id<QuoteId>, Form(form): Form<Pairs>) -> PageResult {
+    let mut errors = ValidationErrors::new();
+    let version: Option<i64> = number(&form, "version", &mut errors);
+    let state = errors.check("state", QuoteState::parse(value(&form, "state")));
+    let result = match (version, state) {
+        (Some(version), Some(state)) => page.app().quotes().move_quote(&page.actor, id, version, state).await,
+        _ => Err(AppError::Validation(errors)),
+    };
+    let done = match state {
+        Some(QuoteState::Sent) => "quote-sent",
+        Some(QuoteState::Accepted) => "quote-accepted",
+        Some(QuoteState::Refused) => "quote-refused",
+        _ => "quote-reopened",
+    };
+    answer_on_tab(&page, &format!("/quotes/{id}"), "quote", result, done, "quote-changed-reload").await
+}

@@ -1,0 +1,244 @@
+//! Quotes through the API: a draft with a catalogue line and a free one
+//! adds up to the cent, is edited at its version, sent and accepted; every
+//! refusal names its field; the history tells each step; numbers taken by
+//! fifty quotes at once have no gap and no repeat.
+use crate::location;
+use serde_json::{Value, json};
+use testkit::{TestApp, web_test};
+
+async fn product_and_customer(t: &TestApp, bearer: &str) -> String {
+    let product = json!({ "code": "PNEU", "name": "Pneu aro 14", "unit": "un", "price": 38990 });
+    let saved = t.api_send(reqwest::Method::POST, bearer, "/api/v1/products", product).await;
+    assert_eq!(saved.status(), 201);
+    let body = json!({ "kind": "company", "full_name": "Transportes Andrade Ltda" });
+    let created = t.api_send(reqwest::Method::POST, bearer, "/api/v1/parties", body).await;
+    let status = created.status();
+    let created: Value = created.json().await.expect("json");
+    assert_eq!(status, 201, "{created}");
+    created["party"]["id"].as_str().expect("id").to_string()
+}
+
+fn two_lines() -> Value {
+    json!({
+        "discount_percent": 500,
+        "freight": 4500,
+        "delivery_terms": "Entrega em 5 dias úteis",
+        "lines": [
+            { "product": "PNEU", "quantity": 4, "discount_percent": 1000 },
+            { "description": "Montagem e balanceamento", "unit": "serv", "quantity": 1.5, "unit_price": 8000 },
+        ],
+    })
+}
+
+async fn a_quote_is_written_edited_sent_and_accepted(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = product_and_customer(&t, &bearer).await;
+    let path = format!("/api/v1/parties/{party}/quotes");
+    let created = t.api_send(reqwest::Method::POST, &bearer, &path, two_lines()).await;
+    assert_eq!(created.status(), 201);
+    let quote: Value = created.json().await.expect("json");
+    // 4 × 389,90 − 10 % = 1.403,64; 1,5 × 80,00 = 120,00; − 5 % = 76,18; + 45,00.
+    assert_eq!(
+        (&quote["number"], &quote["state"], &quote["subtotal"], &quote["discount"], &quote["total"]),
+        (&json!(1), &json!("draft"), &json!(152_364), &json!(7_618), &json!(149_246)),
+        "{quote}"
+    );
+    assert_eq!(quote["lines"][0]["description"], "Pneu aro 14");
+    assert_eq!(quote["lines"][0]["product_code"], "PNEU");
+    assert_eq!(quote["lines"][1]["quantity"], "1,5");
+    assert_eq!(quote["currency"], "BRL");
+    let id = quote["id"].as_str().expect("id").to_string();
+
+    // Edited at its version; the same version again is stale.
+    let mut edit = two_lines();
+    edit["version"] = quote["version"].clone();
+    edit["freight"] = json!(0);
+    let edited =
+        t.api_send(reqwest::Method::PUT, &bearer, &format!("/api/v1/quotes/{id}"), edit.clone()).await;
+    assert_eq!(edited.status(), 200);
+    let edited: Value = edited.json().await.expect("json");
+    assert_eq!((&edited["total"], &edited["version"]), (&json!(144_746), &json!(2)));
+    let stale =
+        t.api_send(reqwest::Method::PUT, &bearer, &format!("/api/v1/quotes/{id}"), edit.clone()).await;
+    assert_eq!(stale.status(), 409);
+
+    let step = |state: &str, version: i64| json!({ "state": state, "version": version });
+    let state_path = format!("/api/v1/quotes/{id}/state");
+    let refused = t.api_send(reqwest::Method::POST, &bearer, &state_path, step("accepted", 2)).await;
+    assert_eq!(refused.status(), 422, "a draft is sent before it is accepted");
+    let sent = t.api_send(reqwest::Method::POST, &bearer, &state_path, step("sent", 2)).await;
+    assert_eq!(sent.status(), 200);
+    edit["version"] = json!(3);
+    let locked = t.api_send(reqwest::Method::PUT, &bearer, &format!("/api/v1/quotes/{id}"), edit).await;
+    assert_eq!(locked.status(), 422, "what was sent stays as the customer saw it");
+    let accepted = t.api_send(reqwest::Method::POST, &bearer, &state_path, step("accepted", 3)).await;
+    assert_eq!(accepted.status(), 200);
+    let accepted: Value = accepted.json().await.expect("json");
+    assert_eq!(accepted["state"], "accepted");
+
+    let listed = t.api_get(&bearer, &path).await;
+    assert_eq!(listed[0]["number"], 1);
+    assert_eq!(listed[0]["state"], "accepted");
+    let history = t.api_get(&bearer, &format!("/api/v1/parties/{party}/history?kind=quote")).await;
+    let actions: Vec<&str> =
+        history.as_array().expect("events").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(
+        actions,
+        ["timeline-quote-accepted", "timeline-quote-sent", "timeline-quote-created"],
+        "{history}"
+    );
+}
+
+web_test!(a_quote_is_written_edited_sent_and_accepted);
+
+async fn every_refusal_names_its_field(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = product_and_customer(&t, &bearer).await;
+    let path = format!("/api/v1/parties/{party}/quotes");
+    let body = json!({
+        "valid_until": "2000-01-01",
+        "payment_terms": "installments",
+        "lines": [
+            { "product": "NADA", "quantity": 1 },
+            { "quantity": 1, "unit_price": 100 },
+            { "description": "Frete especial", "quantity": 0.0001, "unit_price": 100 },
+        ],
+    });
+    let refused = t.api_send(reqwest::Method::POST, &bearer, &path, body).await;
+    assert_eq!(refused.status(), 422);
+    let refused: Value = refused.json().await.expect("json");
+    let fields = &refused["error"]["fields"];
+    for field in ["valid_until", "installments", "lines.0.product", "lines.1.description", "lines.2.quantity"]
+    {
+        assert!(fields[field].is_string(), "{field}: {refused}");
+    }
+    assert_eq!(fields["lines.0.product"], "Nenhum produto com este código.");
+    let listed = t.api_get(&bearer, &path).await;
+    assert_eq!(listed, json!([]), "nothing was written");
+}
+
+web_test!(every_refusal_names_its_field);
+
+/// The numbers come from a counter row taken in each quote's transaction:
+/// fifty quotes at once get 1 to 50, each once.
+async fn fifty_quotes_at_once_get_fifty_numbers(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = product_and_customer(&t, &bearer).await;
+    let path = format!("/api/v1/parties/{party}/quotes");
+    let sends = (0..50).map(|_| t.api_send(reqwest::Method::POST, &bearer, &path, two_lines()));
+    let answers = futures_util::future::join_all(sends).await;
+    let mut numbers = Vec::new();
+    for answer in answers {
+        assert_eq!(answer.status(), 201);
+        let quote: Value = answer.json().await.expect("json");
+        numbers.push(quote["number"].as_i64().expect("number"));
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=50).collect::<Vec<i64>>());
+}
+
+web_test!(fifty_quotes_at_once_get_fifty_numbers);
+
+/// The screens as the browser sends their forms: the new quote with every
+/// field at its default (refused: no line), then filled; the quote's page
+/// with its figures; its steps; editing a draft at its version, and the
+/// same form sent again answered with the conflict.
+async fn a_quote_from_the_customers_page_as_the_browser_sends_it(t: TestApp) {
+    let (client, csrf) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = product_and_customer(&t, &bearer).await;
+    let tab = t.html(&client, &format!("/customers/{party}?tab=quotes")).await;
+    assert!(tab.contains("id=\"quotes-empty\"") && tab.contains("id=\"new-quote\""), "{tab}");
+    let form = t.html(&client, &format!("/customers/{party}/quotes/new")).await;
+    assert!(form.contains("id=\"quote-form\"") && form.contains("Pneu aro 14"), "{form}");
+
+    let mut fields: Vec<(String, String)> = vec![("csrf_token".into(), csrf.clone())];
+    for row in 0..5 {
+        for column in ["product", "description", "unit", "quantity", "unit_price", "discount"] {
+            let value = if row == 0 && column == "quantity" { "1" } else { "" };
+            fields.push((format!("line_{row}_{column}"), value.into()));
+        }
+    }
+    for (name, value) in [
+        ("discount", ""),
+        ("freight", ""),
+        ("valid_until", ""),
+        ("payment_terms", "cash"),
+        ("installments", ""),
+        ("delivery_terms", ""),
+        ("notes", ""),
+    ] {
+        fields.push((name.into(), value.into()));
+    }
+    let url = t.url(&format!("/customers/{party}/quotes"));
+    let refused = client.post(&url).form(&fields).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("body");
+    assert!(page.contains("Preencha este campo."), "a line's description is asked for: {page}");
+
+    let set = |fields: &mut Vec<(String, String)>, name: &str, value: &str| {
+        let slot = fields.iter_mut().find(|(n, _)| n == name).expect("field");
+        slot.1 = value.to_string();
+    };
+    // The tyres' row leaves its description empty and the next row has
+    // one: each cell stays in its row.
+    set(&mut fields, "line_0_product", "PNEU");
+    set(&mut fields, "line_0_quantity", "4");
+    set(&mut fields, "line_0_discount", "10");
+    set(&mut fields, "line_1_description", "Montagem e balanceamento");
+    set(&mut fields, "line_1_quantity", "1,5");
+    set(&mut fields, "line_1_unit_price", "80,00");
+    set(&mut fields, "discount", "5");
+    set(&mut fields, "freight", "45,00");
+    let saved = client.post(&url).form(&fields).send().await.expect("POST");
+    let status = saved.status();
+    let to = location(&saved);
+    assert_eq!(status, 303, "{}", saved.text().await.unwrap_or_default());
+    assert!(to.starts_with("/quotes/"), "{to}");
+    let page = t.html(&client, &to).await;
+    assert!(page.contains("Orçamento criado.") && page.contains("Orçamento nº 1"), "{page}");
+    assert!(page.contains("R$ 1.492,46") && page.contains("−R$ 76,18"), "the figures in pt-BR: {page}");
+    assert!(page.contains("Rascunho") && page.contains("id=\"quote-edit\""), "{page}");
+    let reloaded = t.html(&client, &to).await;
+    assert!(!reloaded.contains("Orçamento criado."), "the notice shows once");
+    let tab = t.html(&client, &format!("/customers/{party}?tab=quotes")).await;
+    assert!(tab.contains("id=\"quotes-table\"") && tab.contains("R$ 1.492,46"), "{tab}");
+
+    // Edited from its form as it comes, the freight taken off.
+    let edit = t.html(&client, &format!("{to}/edit")).await;
+    assert!(edit.contains("value=\"Montagem e balanceamento\"") && edit.contains("value=\"1,5\""), "{edit}");
+    set(&mut fields, "freight", "");
+    fields.push(("version".into(), "1".into()));
+    let edited = client.post(t.url(&to)).form(&fields).send().await.expect("POST");
+    assert_eq!((edited.status().as_u16(), location(&edited)), (303, to.clone()));
+    let page = t.html(&client, &to).await;
+    assert!(page.contains("Orçamento salvo.") && page.contains("R$ 1.447,46"), "{page}");
+    let stale = client.post(t.url(&to)).form(&fields).send().await.expect("POST");
+    assert_eq!(stale.status(), 409);
+    assert!(stale.text().await.expect("body").contains("id=\"form-conflict\""));
+
+    // Sent, then accepted, from the page's buttons.
+    let step = |state: &'static str, version: &'static str| {
+        let form = [("csrf_token", csrf.clone()), ("state", state.into()), ("version", version.into())];
+        client.post(t.url(&format!("{to}/state"))).form(&form).send()
+    };
+    let sent = step("sent", "2").await.expect("POST");
+    assert_eq!(sent.status(), 303);
+    let page = t.html(&client, &location(&sent)).await;
+    assert!(
+        page.contains("Orçamento marcado como enviado.") && !page.contains("id=\"quote-edit\""),
+        "{page}"
+    );
+    let again = step("sent", "2").await.expect("POST");
+    assert_eq!(again.status(), 303, "a second click answers with a message, not an error page");
+    let page = t.html(&client, &location(&again)).await;
+    assert!(page.contains("Este orçamento não pode passar a esta situação."), "{page}");
+    let accepted = step("accepted", "3").await.expect("POST");
+    let page = t.html(&client, &location(&accepted)).await;
+    assert!(page.contains("Aceite do cliente registrado.") && page.contains("Aceito"), "{page}");
+
+    let history = t.html(&client, &format!("/customers/{party}?tab=history")).await;
+    assert!(history.contains("Orçamento aceito") && history.contains(&format!("href=\"{to}\"")), "{history}");
+}
+
+web_test!(a_quote_from_the_customers_page_as_the_browser_sends_it);
