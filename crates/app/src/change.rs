@@ -29,6 +29,10 @@ pub(crate) struct Change<'a> {
 /// Who makes a change: a person (or his API token), the server's
 /// operator from the command line, or the worker finishing what a person
 /// asked for (a message he queued), named after him.
+/// Who a daily task's changes are by, in the history (expired points,
+/// expired quotes): the program itself.
+pub(crate) const AUTOMATIC_LABEL: &str = "Vínculo";
+
 #[derive(Clone, Copy)]
 pub(crate) enum By<'a> {
     Actor(&'a Actor),

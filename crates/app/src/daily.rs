@@ -82,6 +82,13 @@ impl Worker<'_> {
                 let queued = crate::reminders::send_due(self, org, day, self.now()).await?;
                 tracing::info!(org = %org, queued, "payment reminders queued");
             }
+            DailyTask::ExpireQuotes => {
+                let Some(day) = task_day(job) else {
+                    return Ok(JobOutcome::Failed("a daily task without its day".into()));
+                };
+                let expired = crate::quotes::expire_due(self, org, day).await?;
+                tracing::info!(org = %org, expired, "quotes expired");
+            }
         }
         Ok(JobOutcome::Done)
     }

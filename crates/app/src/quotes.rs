@@ -11,7 +11,7 @@ use domain::money::Currency;
 use domain::quote::{PaymentTerms, QuoteDraft, QuoteState, QuotedProduct, ValidQuote};
 use domain::timeline::{Event, EventKind};
 use domain::{Money, PartyId, ProductId, QuoteId, ValidationErrors};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -20,7 +20,7 @@ const NUMBERS: &str = "quote";
 /// The most quotes a party's list shows.
 const PARTY_QUOTES: u32 = 200;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct QuoteView {
     pub id: Uuid,
     pub party_id: Uuid,
@@ -43,13 +43,16 @@ pub struct QuoteView {
     pub created_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// 1, and one more at each edit; the earlier ones stay readable.
+    pub revision: i64,
     pub version: i64,
     pub lines: Vec<QuoteLineView>,
     /// Whether the reader may change it (its party is his to change).
+    #[serde(skip)]
     pub changeable: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct QuoteLineView {
     pub product_id: Option<Uuid>,
     pub product_code: Option<String>,
@@ -59,6 +62,14 @@ pub struct QuoteLineView {
     pub unit_price: Money,
     pub discount_percent: i64,
     pub total: Money,
+}
+
+/// An earlier revision of a quote, as it read before an edit replaced it.
+#[derive(Clone, Debug)]
+pub struct QuoteRevision {
+    pub quote: QuoteView,
+    pub replaced_at: DateTime<Utc>,
+    pub replaced_by: String,
 }
 
 impl QuoteView {
@@ -85,6 +96,7 @@ impl QuoteView {
             created_by: row.created_by_name,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            revision: row.revision,
             version: row.version,
             changeable: false,
             lines: lines
@@ -102,6 +114,27 @@ impl QuoteView {
                 .collect(),
         })
     }
+}
+
+/// Expires the organisation's open quotes whose last valid day is before
+/// `today` (its local day), each on its party's history. Run by the daily
+/// task, so a quote that should have expired while the worker was down
+/// expires at its next run.
+pub(crate) async fn expire_due(
+    app: &crate::App,
+    org: domain::OrgId,
+    today: NaiveDate,
+) -> Result<usize, AppError> {
+    let mut change = app.change_by(crate::change::By::OnBehalf(org, crate::change::AUTOMATIC_LABEL)).await?;
+    let expired = repo::expire_before(&mut change.tx, org, today, change.at).await?;
+    for quote in &expired {
+        let currency = Currency::parse(&quote.currency).unwrap_or(Currency::Brl);
+        let detail = format!("#{} · {}", quote.number, currency.written(Money(quote.total)));
+        let event = Event::new(EventKind::Quote, "timeline-quote-expired", detail, Some(quote.id));
+        change.history(PartyId(quote.party_id), event).await?;
+    }
+    change.commit().await?;
+    Ok(expired.len())
 }
 
 impl Quotes<'_> {
@@ -160,6 +193,20 @@ impl Quotes<'_> {
             drop(change);
             return Err(self.conflict(actor, id).await);
         }
+        // Saved under the version it was read at: `before` is what the
+        // replaced revision said.
+        let kept = serde_json::to_string(&before).map_err(|e| AppError::Internal(e.to_string()))?;
+        let at = change.at;
+        repo::keep_revision(
+            &mut change.tx,
+            actor.org_id,
+            id,
+            before.revision,
+            &kept,
+            &actor.display_name,
+            at,
+        )
+        .await?;
         let old = serde_json::json!({ "total": before.total.0, "lines": before.lines.len(), "valid_until": before.valid_until });
         let new = serde_json::json!({ "total": quote.totals.total.0, "lines": quote.lines.len(), "valid_until": quote.valid_until });
         change
@@ -234,6 +281,21 @@ impl Quotes<'_> {
         };
         let lines = repo::lines_of(&self.db, actor.org_id, id).await?;
         Ok(QuoteView { changeable, ..QuoteView::of(row, lines)? })
+    }
+
+    /// What the quote said before each edit, the latest first: each
+    /// revision as it was, who replaced it and when.
+    pub async fn revisions(&self, actor: &Actor, id: QuoteId) -> Result<Vec<QuoteRevision>, AppError> {
+        self.quote(actor, id).await?;
+        repo::revisions(&self.db, actor.org_id, id)
+            .await?
+            .into_iter()
+            .map(|row| {
+                let quote: QuoteView = serde_json::from_str(&row.content)
+                    .map_err(|e| AppError::Internal(format!("quote {id} revision {}: {e}", row.revision)))?;
+                Ok(QuoteRevision { quote, replaced_at: row.replaced_at, replaced_by: row.replaced_by })
+            })
+            .collect()
     }
 
     /// A party's quotes, the latest first, without their lines.

@@ -34,6 +34,7 @@ CREATE TABLE quotes (
     created_by UUID REFERENCES users (id),
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
+    revision INTEGER NOT NULL DEFAULT 1,
     version BIGINT NOT NULL DEFAULT 1
 );
 CREATE UNIQUE INDEX quotes_number ON quotes (org_id, number);
@@ -54,3 +55,16 @@ CREATE TABLE quote_lines (
     total BIGINT NOT NULL
 );
 CREATE INDEX quote_lines_quote ON quote_lines (quote_id, position);
+
+-- What a quote said before each edit (its lines and figures as JSON, as
+-- the application reads a quote), so an earlier revision stays readable.
+CREATE TABLE quote_revisions (
+    id UUID PRIMARY KEY,
+    org_id UUID NOT NULL REFERENCES organisations (id),
+    quote_id UUID NOT NULL REFERENCES quotes (id),
+    revision INTEGER NOT NULL,
+    content TEXT NOT NULL,
+    replaced_at TIMESTAMPTZ NOT NULL,
+    replaced_by TEXT NOT NULL
+);
+CREATE UNIQUE INDEX quote_revisions_order ON quote_revisions (quote_id, revision);

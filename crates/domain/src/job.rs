@@ -36,6 +36,7 @@ string_enum!(
         PruneJobs = "prune_jobs",
         ExpirePoints = "expire_points",
         PaymentReminders = "payment_reminders",
+        ExpireQuotes = "expire_quotes",
     } error "error-daily-task-invalid"
 );
 
@@ -48,6 +49,8 @@ impl DailyTask {
             DailyTask::ExpirePoints => chrono::NaiveTime::from_hms_opt(0, 5, 0).expect("a valid hour"),
             // When the customer reads e-mail, not in the small hours.
             DailyTask::PaymentReminders => chrono::NaiveTime::from_hms_opt(8, 0, 0).expect("a valid hour"),
+            // A quote holds through its last day: it expires as the next begins.
+            DailyTask::ExpireQuotes => chrono::NaiveTime::from_hms_opt(0, 10, 0).expect("a valid hour"),
         }
     }
 

@@ -78,9 +78,6 @@ impl TryFrom<CouponRow> for CouponView {
     }
 }
 
-/// Who expired the points, in the history: the program itself.
-const AUTOMATIC_LABEL: &str = "Vínculo";
-
 /// How many movements the points page lists.
 pub const ENTRIES_SHOWN: u32 = 100;
 
@@ -447,7 +444,7 @@ pub(crate) async fn expire_due(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let mut change = app.change_by(crate::change::By::OnBehalf(org, AUTOMATIC_LABEL)).await?;
+    let mut change = app.change_by(crate::change::By::OnBehalf(org, crate::change::AUTOMATIC_LABEL)).await?;
     let lots = repo::expiring_lots(&mut change.tx, org, today).await?;
     let mut expired = 0;
     let mut parties = std::collections::BTreeSet::new();

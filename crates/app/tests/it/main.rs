@@ -9,6 +9,7 @@ mod gateway;
 mod list_views;
 mod messaging;
 mod parties;
+mod quotes;
 mod sales;
 mod users;
 mod webhooks;

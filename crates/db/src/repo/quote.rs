@@ -122,7 +122,7 @@ pub async fn replace(
         sqlx::query(
             "UPDATE quotes SET valid_until = $4, payment_terms = $5, installments = $6, delivery_terms = $7, notes = $8,
                  discount_percent = $9, subtotal = $10, discount = $11, freight = $12, total = $13, updated_at = $14,
-                 version = version + 1
+                 revision = revision + 1, version = version + 1
              WHERE org_id = $1 AND id = $2 AND version = $3 AND state = 'draft'",
         )
         .bind(org_id.0)
@@ -186,6 +186,37 @@ pub async fn set_state(
     }))
 }
 
+/// A quote the daily task expired.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ExpiredQuote {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub number: i64,
+    pub currency: String,
+    pub total: i64,
+}
+
+/// Expires the open quotes (drafts and sent) valid only before `today`.
+pub async fn expire_before(
+    tx: &mut Tx,
+    org_id: OrgId,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<ExpiredQuote>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "UPDATE quotes SET state = 'expired', updated_at = $3, version = version + 1
+             WHERE org_id = $1 AND state IN ('draft', 'sent') AND valid_until < $2
+             RETURNING id, party_id, number, currency, total",
+        )
+        .bind(org_id.0)
+        .bind(today)
+        .bind(now)
+        .fetch_all(&mut *conn)
+        .await?
+    }))
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct QuoteRow {
     pub id: Uuid,
@@ -208,13 +239,14 @@ pub struct QuoteRow {
     pub created_by_name: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub revision: i64,
     pub version: i64,
 }
 
 const QUOTE_SELECT: &str = "SELECT q.id, q.party_id, p.full_name AS party_name, q.number, q.state, q.issued_on,
     q.valid_until, q.currency, q.payment_terms, CAST(q.installments AS BIGINT) AS installments, q.delivery_terms,
     q.notes, q.discount_percent, q.subtotal, q.discount, q.freight, q.total, u.display_name AS created_by_name,
-    q.created_at, q.updated_at, q.version
+    q.created_at, q.updated_at, CAST(q.revision AS BIGINT) AS revision, q.version
     FROM quotes q JOIN parties p ON p.id = q.party_id LEFT JOIN users u ON u.id = q.created_by";
 
 pub async fn get(db: &Db, org_id: OrgId, id: QuoteId) -> Result<Option<QuoteRow>, DbError> {
@@ -271,6 +303,57 @@ pub async fn lines_of(db: &Db, org_id: OrgId, id: QuoteId) -> Result<Vec<LineRow
                     l.discount_percent, l.total
              FROM quote_lines l LEFT JOIN products p ON p.id = l.product_id
              WHERE l.org_id = $1 AND l.quote_id = $2 ORDER BY l.position",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// Keeps what revision `revision` of a quote said (`content`, JSON) as it
+/// is replaced.
+pub async fn keep_revision(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: QuoteId,
+    revision: i64,
+    content: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO quote_revisions (id, org_id, quote_id, revision, content, replaced_at, replaced_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(revision)
+        .bind(content)
+        .bind(now)
+        .bind(by)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RevisionRow {
+    pub revision: i64,
+    pub content: String,
+    pub replaced_at: DateTime<Utc>,
+    pub replaced_by: String,
+}
+
+/// A quote's earlier revisions, the latest first.
+pub async fn revisions(db: &Db, org_id: OrgId, id: QuoteId) -> Result<Vec<RevisionRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT CAST(revision AS BIGINT) AS revision, content, replaced_at, replaced_by FROM quote_revisions
+             WHERE org_id = $1 AND quote_id = $2 ORDER BY revision DESC",
         )
         .bind(org_id.0)
         .bind(id.0)

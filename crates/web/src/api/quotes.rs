@@ -4,7 +4,7 @@ use super::responses::{Conflict, Forbidden, Invalid, NotFound};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Api, ApiJson, Id};
-use app::quotes::{QuoteLineView, QuoteView};
+use app::quotes::{QuoteLineView, QuoteRevision, QuoteView};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Json;
@@ -23,10 +23,11 @@ pub fn routes() -> Router<AppState> {
         .route("/parties/{id}/quotes", routing::get(list).post(create))
         .route("/quotes/{id}", routing::get(get).put(update))
         .route("/quotes/{id}/state", routing::post(move_to))
+        .route("/quotes/{id}/revisions", routing::get(revisions))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(list, create, get, update, move_to))]
+#[openapi(paths(list, create, get, update, move_to, revisions))]
 pub struct Doc;
 
 /// A quote as sent: lines from the catalogue (by product code) or free.
@@ -148,6 +149,8 @@ pub struct Quote {
     pub created_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// 1, and one more at each edit (`GET /api/v1/quotes/{id}/revisions` reads the earlier ones).
+    pub revision: i64,
     pub version: i64,
     /// Empty in a party's list.
     pub lines: Vec<QuoteLine>,
@@ -190,6 +193,7 @@ impl From<QuoteView> for Quote {
             created_by: view.created_by,
             created_at: view.created_at,
             updated_at: view.updated_at,
+            revision: view.revision,
             version: view.version,
             lines: view.lines.into_iter().map(QuoteLine::from).collect(),
         }
@@ -257,4 +261,32 @@ pub async fn move_to(
     ApiJson(body): ApiJson<QuoteStep>,
 ) -> ApiResult<Json<Quote>> {
     Ok(Json(state.app.quotes().move_quote(&actor, id, body.version, body.state).await?.into()))
+}
+
+/// An earlier revision of a quote, as it read before an edit replaced it.
+#[derive(Serialize, ToSchema)]
+pub struct Revision {
+    pub revision: i64,
+    pub replaced_at: DateTime<Utc>,
+    /// Who saved the edit that replaced it.
+    pub replaced_by: String,
+    pub quote: Quote,
+}
+
+/// What the quote said before each edit, the latest revision first.
+#[utoipa::path(get, path = "/api/v1/quotes/{id}/revisions", tag = "quotes", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<Revision>), NotFound))]
+pub async fn revisions(Api { state, actor }: Api, Id(id): Id<QuoteId>) -> ApiResult<Json<Vec<Revision>>> {
+    let found = state.app.quotes().revisions(&actor, id).await?;
+    Ok(Json(
+        found
+            .into_iter()
+            .map(|QuoteRevision { quote, replaced_at, replaced_by }| Revision {
+                revision: quote.revision,
+                replaced_at,
+                replaced_by,
+                quote: quote.into(),
+            })
+            .collect(),
+    ))
 }

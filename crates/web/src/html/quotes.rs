@@ -6,7 +6,7 @@ use super::components::forms::answer_on_tab;
 use super::components::{FieldMessages, FormOutcome, FormValues, Pairs, number, table_rows, value};
 use crate::AppState;
 use crate::error::PageResult;
-use crate::extract::{Form, Id, Page};
+use crate::extract::{Form, Id, Page, path_id};
 use crate::flash::Flash;
 use crate::i18n::Tr;
 use crate::layout::{Shell, render_with_status};
@@ -14,6 +14,7 @@ use app::AppError;
 use app::quotes::QuoteView;
 use askama::Template;
 use axum::Router;
+use axum::extract::Path;
 use axum::routing;
 use domain::quote::{PaymentTerms, QuoteDraft, QuoteLineDraft, QuoteState, format_percent};
 use domain::sale::format_quantity;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/quotes/{id}", routing::get(show).post(update))
         .route("/quotes/{id}/edit", routing::get(edit_form))
         .route("/quotes/{id}/state", routing::post(move_to))
+        .route("/quotes/{id}/revisions/{revision}", routing::get(show_revision))
 }
 
 /// Line rows the form offers at least; a blank row is no line.
@@ -233,13 +235,55 @@ struct QuotePage {
     /// The steps open from here: the state asked for, its button's label.
     steps: Vec<(&'static str, String)>,
     can_edit: bool,
+    /// Reading an earlier revision: when and by whom it was replaced.
+    replaced: Option<String>,
+    /// The earlier revisions: number, link, when and by whom replaced.
+    revisions: Vec<(i64, String, String)>,
 }
 
 async fn show(page: Page, Id(id): Id<QuoteId>) -> PageResult {
-    let quote = page.app().quotes().quote(&page.actor, id).await?;
+    let quotes = page.app().quotes();
+    let (quote, revisions) =
+        tokio::try_join!(quotes.quote(&page.actor, id), quotes.revisions(&page.actor, id))?;
+    let t = page.t;
+    let revisions = revisions
+        .iter()
+        .map(|old| {
+            let when = t.with("quote-replaced", "when", t.datetime(&old.replaced_at));
+            (
+                old.quote.revision,
+                format!("/quotes/{id}/revisions/{}", old.quote.revision),
+                format!("{when} · {}", old.replaced_by),
+            )
+        })
+        .collect();
+    Ok(render_with_status(axum::http::StatusCode::OK, &quote_page(&page, quote, None, revisions)))
+}
+
+async fn show_revision(page: Page, Path((id, revision)): Path<(String, String)>) -> PageResult {
+    let (id, revision): (QuoteId, i64) = (path_id(&id)?, path_id(&revision)?);
+    let found = page.app().quotes().revisions(&page.actor, id).await?;
+    let old = found.into_iter().find(|old| old.quote.revision == revision).ok_or(AppError::NotFound)?;
+    let t = page.t;
+    let replaced =
+        format!("{} · {}", t.with("quote-replaced", "when", t.datetime(&old.replaced_at)), old.replaced_by);
+    Ok(render_with_status(
+        axum::http::StatusCode::OK,
+        &quote_page(&page, old.quote, Some(replaced), Vec::new()),
+    ))
+}
+
+/// A quote's page: the current one with its steps, or an earlier revision
+/// to read only.
+fn quote_page(
+    page: &Page,
+    quote: QuoteView,
+    replaced: Option<String>,
+    revisions: Vec<(i64, String, String)>,
+) -> QuotePage {
     let t = page.t;
     let money = |amount: Money| quote.currency.written(amount);
-    let can_edit = quote.changeable;
+    let can_edit = quote.changeable && replaced.is_none();
     let terms = match quote.payment_terms {
         PaymentTerms::Cash => t.get("payment-terms-cash"),
         PaymentTerms::Installments => {
@@ -278,18 +322,19 @@ async fn show(page: Page, Id(id): Id<QuoteId>) -> PageResult {
         .filter(|next| can_edit && quote.state.may_become(**next))
         .map(|next| (next.as_str(), t.get(&format!("quote-step-{}", next.as_str()))))
         .collect();
-    let body = QuotePage {
+    QuotePage {
         state_label: t.get(&format!("quote-state-{}", quote.state.as_str())),
         terms,
         lines,
         figures,
         steps,
         can_edit: can_edit && quote.state.is_editable(),
+        replaced,
+        revisions,
         shell: page.shell("customers"),
         quote,
         t,
-    };
-    Ok(render_with_status(axum::http::StatusCode::OK, &body))
+    }
 }
 
 async fn move_to(page: Page, Id(id): Id<QuoteId>, Form(form): Form<Pairs>) -> PageResult {

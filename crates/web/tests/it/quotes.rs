@@ -213,6 +213,12 @@ async fn a_quote_from_the_customers_page_as_the_browser_sends_it(t: TestApp) {
     assert_eq!((edited.status().as_u16(), location(&edited)), (303, to.clone()));
     let page = t.html(&client, &to).await;
     assert!(page.contains("Orçamento salvo.") && page.contains("R$ 1.447,46"), "{page}");
+    assert!(page.contains("rev. 2") && page.contains(&format!("href=\"{to}/revisions/1\"")), "{page}");
+    let first = t.html(&client, &format!("{to}/revisions/1")).await;
+    assert!(first.contains("id=\"quote-old-revision\"") && first.contains("R$ 1.492,46"), "{first}");
+    assert!(!first.contains("id=\"quote-step-sent\""), "an earlier revision is only read");
+    let missing = client.get(t.url(&format!("{to}/revisions/abc"))).send().await.expect("GET");
+    assert_eq!(missing.status(), 404);
     let stale = client.post(t.url(&to)).form(&fields).send().await.expect("POST");
     assert_eq!(stale.status(), 409);
     assert!(stale.text().await.expect("body").contains("id=\"form-conflict\""));
