@@ -103,6 +103,18 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         )
         .await;
     assert_eq!(booked.status(), 201);
+    let line = serde_json::json!({ "description": "Revisão", "quantity": 1, "unit_price": 45000 });
+    let quote = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            &format!("/api/v1/parties/{party}/quotes"),
+            serde_json::json!({ "lines": [line], "discount_percent": 500 }),
+        )
+        .await;
+    assert_eq!(quote.status(), 201);
+    let quote =
+        quote.json::<serde_json::Value>().await.expect("json")["id"].as_str().expect("id").to_string();
     let client = &browser.client;
     sign_in_as_admin(client, &t).await;
     client.set_window_size(1366, 900).await.expect("1366 px");
@@ -147,6 +159,9 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         "/admin/loyalty".into(),
         "/admin/reminders".into(),
         format!("/customers/{party}?tab=loyalty"),
+        format!("/customers/{party}?tab=quotes"),
+        format!("/customers/{party}/quotes/new"),
+        format!("/quotes/{quote}"),
     ];
     let keys = message_keys();
     let mut problems = Vec::new();

@@ -1397,6 +1397,62 @@ async fn a_credit_sale_with_a_coupon_then_an_installment_paid_late() {
     browser.close().await;
 }
 
+/// Seed 001's quote from the customer's page: a catalogue line and a free
+/// one, a discount, saved, edited (the first revision kept), sent and
+/// accepted from its buttons.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quote_written_edited_sent_and_accepted() {
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let client = &browser.client;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let product = serde_json::json!({ "code": "PNEU", "name": "Pneu aro 14", "unit": "un", "price": 38990 });
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, "/api/v1/products", product).await.status(), 201);
+    let customer = serde_json::json!({ "kind": "company", "full_name": "Transportes Andrade Ltda" });
+    let created = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", customer).await;
+    let party = created.json::<serde_json::Value>().await.expect("json")["party"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+
+    sign_in_as_admin(client, &t).await;
+    client.goto(&t.url(&format!("/customers/{party}?tab=quotes"))).await.expect("quotes");
+    wait_for_text(client, "#quotes-empty", "Nenhum orçamento").await;
+    click(client, "#new-quote").await;
+    wait_for_text(client, "h1", "Novo orçamento").await;
+    fill(client, "#line-product-0", "PNEU").await;
+    fill(client, "#line-quantity-0", "4").await;
+    fill(client, "#line-discount-0", "10").await;
+    fill(client, "#line-description-1", "Montagem e balanceamento").await;
+    fill(client, "#line-quantity-1", "1,5").await;
+    fill(client, "#line-unit-price-1", "80,00").await;
+    fill(client, "#discount", "5").await;
+    fill(client, "#freight", "45,00").await;
+    browser.screenshot("quote-new").await;
+    click(client, "#quote-save").await;
+    wait_for_text(client, "#flash", "Orçamento criado.").await;
+    wait_for_text(client, "#quote-lines", "R$ 1.492,46").await;
+    wait_for_text(client, "#quote-state", "Rascunho").await;
+
+    click(client, "#quote-edit").await;
+    wait_for_text(client, "h1", "Orçamento nº 1").await;
+    fill(client, "#freight", "").await;
+    click(client, "#quote-save").await;
+    wait_for_text(client, "#flash", "Orçamento salvo.").await;
+    wait_for_text(client, "#quote-lines", "R$ 1.447,46").await;
+    wait_for_text(client, "#quote-revisions", "rev. 1").await;
+
+    click(client, "#quote-step-sent").await;
+    wait_for_text(client, "#flash", "Orçamento marcado como enviado.").await;
+    click(client, "#quote-step-accepted").await;
+    wait_for_text(client, "#flash", "Aceite do cliente registrado.").await;
+    wait_for_text(client, "#quote-state", "Aceito").await;
+    browser.screenshot("quote-accepted").await;
+    click(client, ".eyebrow a").await;
+    wait_for_text(client, "#quotes-table", "Aceito").await;
+    browser.close().await;
+}
+
 /// Seed 004 as a telemarketing agent: the engine from the menu, the count
 /// changing as UF, SMS consent and "has not bought since" are set, the
 /// customers found, sorted by days overdue, a row checked with the space
