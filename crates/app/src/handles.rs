@@ -42,6 +42,8 @@ capability_handles! {
     sales => Sales,
     /// Orçamentos: quotes to a party, from draft to the customer's answer.
     quotes => Quotes,
+    /// Pedidos: orders from accepted quotes, and their queues.
+    orders => Orders,
     /// Fidelidade: the points program, each party's points, coupons.
     loyalty => Loyalty,
     /// Veículos: a party's vehicles and vehicles of interest.

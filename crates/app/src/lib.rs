@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod list_views;
 pub mod loyalty;
 pub mod messaging;
+pub mod orders;
 pub mod parties;
 pub mod quotes;
 mod rate_limit;

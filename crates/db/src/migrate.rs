@@ -57,6 +57,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(33, "0033", "telemarketing_occurrences"),
     migration!(34, "0034", "call_lists"),
     migration!(35, "0035", "quotes"),
+    migration!(36, "0036", "orders"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

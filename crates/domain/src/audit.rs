@@ -84,6 +84,7 @@ pub enum AuditEntity {
     Sale,
     SaleBatch,
     Quote,
+    Order,
     SavedView,
     SellerCode,
     Session,
@@ -97,7 +98,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 42] = [
+    pub const ALL: [AuditEntity; 43] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -130,6 +131,7 @@ impl AuditEntity {
         AuditEntity::Sale,
         AuditEntity::SaleBatch,
         AuditEntity::Quote,
+        AuditEntity::Order,
         AuditEntity::SavedView,
         AuditEntity::SellerCode,
         AuditEntity::Session,
@@ -176,6 +178,7 @@ impl AuditEntity {
             AuditEntity::Sale => "sale",
             AuditEntity::SaleBatch => "sale_batch",
             AuditEntity::Quote => "quote",
+            AuditEntity::Order => "order",
             AuditEntity::SavedView => "saved_view",
             AuditEntity::SellerCode => "seller_code",
             AuditEntity::Session => "session",

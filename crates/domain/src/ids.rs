@@ -115,3 +115,7 @@ id_type!(
     /// A quote or proposal [orçamento, proposta] to a party.
     QuoteId
 );
+id_type!(
+    /// An order [pedido], from an accepted quote.
+    OrderId
+);

@@ -73,6 +73,7 @@ pub mod loyalty;
 pub mod message;
 pub mod money;
 pub mod occurrence;
+pub mod order;
 pub mod page;
 pub mod party;
 pub mod phone;
@@ -88,8 +89,8 @@ pub mod work_queue;
 
 pub use email::Email;
 pub use ids::{
-    AppointmentId, BranchId, InstallmentId, InteractionId, OrgId, PartyId, ProductId, QuoteId, RoleId,
-    SaleId, StoreId, UserId, VehicleId, VehicleInterestId,
+    AppointmentId, BranchId, InstallmentId, InteractionId, OrderId, OrgId, PartyId, ProductId, QuoteId,
+    RoleId, SaleId, StoreId, UserId, VehicleId, VehicleInterestId,
 };
 pub use locale::Locale;
 pub use money::Money;

@@ -16,6 +16,7 @@ string_enum!(
         Message = "message",
         Sale = "sale",
         Quote = "quote",
+        Order = "order",
         Loyalty = "loyalty",
     } error "error-event-kind-invalid"
 );

@@ -35,8 +35,8 @@ async fn daily_tasks_run_once_a_day_at_the_local_hour(t: TestDb) {
     clock.advance(at("2026-12-03T05:59:00Z") - at("2026-10-01T12:00:00Z"));
     assert_eq!(
         app.worker().schedule_daily_tasks().await.expect("schedule"),
-        1,
-        "02:59 in São Paulo: only the points, due at 00:05"
+        2,
+        "02:59 in São Paulo: only the points, due at 00:05, and the quotes, at 00:10"
     );
     let overview = app.worker().overview(&admin).await.expect("overview");
     assert_eq!(count(&overview, JobKind::SendMessage, JobState::Cancelled), 1);
@@ -51,17 +51,17 @@ async fn daily_tasks_run_once_a_day_at_the_local_hour(t: TestDb) {
         "08:00: only the payment reminders"
     );
     assert_eq!(app.worker().schedule_daily_tasks().await.expect("schedule"), 0, "each once");
-    assert_eq!(app.worker().run_due_jobs().await.expect("run"), 3);
+    assert_eq!(app.worker().run_due_jobs().await.expect("run"), 4);
     let overview = app.worker().overview(&admin).await.expect("overview");
     assert_eq!(count(&overview, JobKind::SendMessage, JobState::Cancelled), 0, "the old job was pruned");
-    assert_eq!(count(&overview, JobKind::Daily, JobState::Done), 3);
+    assert_eq!(count(&overview, JobKind::Daily, JobState::Done), 4);
     assert!(overview.failed.is_empty());
 
     clock.advance(at("2026-12-04T05:59:00Z") - at("2026-12-03T11:00:00Z"));
     assert_eq!(
         app.worker().schedule_daily_tasks().await.expect("schedule"),
-        1,
-        "the points at 00:05, not the pruning before 03:00"
+        2,
+        "the points at 00:05 and the quotes at 00:10, not the pruning before 03:00"
     );
     clock.advance(chrono::Duration::minutes(1));
     assert_eq!(app.worker().schedule_daily_tasks().await.expect("schedule"), 1, "the next day's run");

@@ -30,6 +30,7 @@ pub const PARTY_REFERENCES: &[(&str, &str)] = &[
     ("coupons", "party_id"),
     ("call_list_entries", "party_id"),
     ("quotes", "party_id"),
+    ("orders", "party_id"),
 ];
 
 /// Tables whose rows a merge copies to the survivor where it lacks them

@@ -16,6 +16,7 @@ pub mod loyalty;
 pub mod merge;
 pub mod message;
 pub mod message_template;
+pub mod order;
 pub mod organisation;
 pub mod party;
 pub mod quote;

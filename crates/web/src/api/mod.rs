@@ -12,6 +12,7 @@ mod list_views;
 mod loyalty;
 mod me;
 mod messages;
+mod orders;
 mod organisation;
 mod parties;
 mod quotes;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .merge(catalogue::routes())
         .merge(sales::routes())
         .merge(quotes::routes())
+        .merge(orders::routes())
         .merge(loyalty::routes())
         .fallback(|| async { Error::not_found() })
 }
@@ -94,7 +96,7 @@ pub fn openapi_document() -> String {
 }
 
 /// Each capability describes its own paths; the document only merges them.
-fn capability_documents() -> [utoipa::openapi::OpenApi; 21] {
+fn capability_documents() -> [utoipa::openapi::OpenApi; 22] {
     [
         me::Doc::openapi(),
         organisation::Doc::openapi(),
@@ -116,6 +118,7 @@ fn capability_documents() -> [utoipa::openapi::OpenApi; 21] {
         catalogue::Doc::openapi(),
         sales::Doc::openapi(),
         quotes::Doc::openapi(),
+        orders::Doc::openapi(),
         loyalty::Doc::openapi(),
     ]
 }

@@ -14,6 +14,7 @@ mod jobs;
 mod login;
 mod loyalty;
 mod messages;
+mod orders;
 mod preferences;
 mod quotes;
 mod reminders;
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .merge(catalogue::routes())
         .merge(sales::routes())
         .merge(quotes::routes())
+        .merge(orders::routes())
         .merge(loyalty::routes())
         .merge(reminders::routes())
 }

@@ -16,6 +16,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::Path;
 use axum::routing;
+use domain::order::Destination;
 use domain::quote::{PaymentTerms, QuoteDraft, QuoteLineDraft, QuoteState, format_percent};
 use domain::sale::format_quantity;
 use domain::{Money, PartyId, QuoteId, ValidationErrors};
@@ -239,12 +240,20 @@ struct QuotePage {
     replaced: Option<String>,
     /// The earlier revisions: number, link, when and by whom replaced.
     revisions: Vec<(i64, String, String)>,
+    /// The order it became: its number and link.
+    order: Option<(i64, String)>,
+    /// Whether it may be made an order now, and the destinations to choose.
+    may_order: bool,
+    destinations: Vec<(String, String)>,
 }
 
 async fn show(page: Page, Id(id): Id<QuoteId>) -> PageResult {
-    let quotes = page.app().quotes();
-    let (quote, revisions) =
-        tokio::try_join!(quotes.quote(&page.actor, id), quotes.revisions(&page.actor, id))?;
+    let (quotes, orders) = (page.app().quotes(), page.app().orders());
+    let (quote, revisions, order) = tokio::try_join!(
+        quotes.quote(&page.actor, id),
+        quotes.revisions(&page.actor, id),
+        orders.order_of_quote(&page.actor, id)
+    )?;
     let t = page.t;
     let revisions = revisions
         .iter()
@@ -257,7 +266,10 @@ async fn show(page: Page, Id(id): Id<QuoteId>) -> PageResult {
             )
         })
         .collect();
-    Ok(render_with_status(axum::http::StatusCode::OK, &quote_page(&page, quote, None, revisions)))
+    let mut body = quote_page(&page, quote, None, revisions);
+    body.may_order = order.is_none() && body.quote.changeable && body.quote.state == QuoteState::Accepted;
+    body.order = order.map(|order| (order.number, format!("/orders/{}", order.id)));
+    Ok(render_with_status(axum::http::StatusCode::OK, &body))
 }
 
 async fn show_revision(page: Page, Path((id, revision)): Path<(String, String)>) -> PageResult {
@@ -331,6 +343,12 @@ fn quote_page(
         can_edit: can_edit && quote.state.is_editable(),
         replaced,
         revisions,
+        order: None,
+        may_order: false,
+        destinations: Destination::ALL
+            .iter()
+            .map(|d| (d.as_str().to_string(), t.get(&format!("order-destination-{}", d.as_str()))))
+            .collect(),
         shell: page.shell("customers"),
         quote,
         t,

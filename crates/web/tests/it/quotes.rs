@@ -248,3 +248,116 @@ async fn a_quote_from_the_customers_page_as_the_browser_sends_it(t: TestApp) {
 }
 
 web_test!(a_quote_from_the_customers_page_as_the_browser_sends_it);
+
+/// An accepted quote made an order once, routed to production, moved
+/// through its queue step by step; a draft is no order, and the sales
+/// office makes nothing.
+async fn an_accepted_quote_becomes_one_order_that_moves_through_its_queue(t: TestApp) {
+    let (client, csrf) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = product_and_customer(&t, &bearer).await;
+    let path = format!("/api/v1/parties/{party}/quotes");
+    let quote: Value =
+        t.api_send(reqwest::Method::POST, &bearer, &path, two_lines()).await.json().await.expect("json");
+    let id = quote["id"].as_str().expect("id").to_string();
+    let order_path = format!("/api/v1/quotes/{id}/order");
+    let production = json!({ "destination": "production" });
+    let draft = t.api_send(reqwest::Method::POST, &bearer, &order_path, production.clone()).await;
+    assert_eq!(draft.status(), 422, "a draft is no order");
+    for (state, version) in [("sent", 1), ("accepted", 2)] {
+        let step = json!({ "state": state, "version": version });
+        let moved =
+            t.api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/quotes/{id}/state"), step).await;
+        assert_eq!(moved.status(), 200);
+    }
+
+    // From the quote's page, as the browser sends its form.
+    let page = t.html(&client, &format!("/quotes/{id}")).await;
+    assert!(page.contains("id=\"quote-order-form\""), "{page}");
+    let form = [("csrf_token", csrf.as_str()), ("destination", "production")];
+    let made = client.post(t.url(&format!("/quotes/{id}/order"))).form(&form).send().await.expect("POST");
+    assert_eq!(made.status(), 303);
+    let to = location(&made);
+    assert!(to.starts_with("/orders/"), "{to}");
+    let page = t.html(&client, &to).await;
+    assert!(
+        page.contains("Pedido gerado.") && page.contains("Pedido nº 1") && page.contains("Produção"),
+        "{page}"
+    );
+    let again = t.api_send(reqwest::Method::POST, &bearer, &order_path, production).await;
+    assert_eq!(again.status(), 422, "a quote becomes one order");
+    let quote_page = t.html(&client, &format!("/quotes/{id}")).await;
+    assert!(
+        quote_page.contains("id=\"quote-order-link\"") && !quote_page.contains("id=\"quote-order-form\"")
+    );
+
+    let queue = t.html(&client, "/orders").await;
+    assert!(queue.contains("id=\"orders-table\"") && queue.contains("Transportes Andrade Ltda"), "{queue}");
+    let office = t.html(&client, "/orders?tab=sales_office").await;
+    assert!(office.contains("id=\"orders-empty\""), "{office}");
+    let listed = t.api_get(&bearer, "/api/v1/orders?destination=production").await;
+    assert_eq!(listed[0]["number"], 1);
+    let order_id = listed[0]["id"].as_str().expect("id").to_string();
+
+    let step = |state: &'static str, version: &'static str| {
+        let form = [("csrf_token", csrf.clone()), ("state", state.into()), ("version", version.into())];
+        client.post(t.url(&format!("/orders/{order_id}/state"))).form(&form).send()
+    };
+    for (state, version, notice) in [
+        ("in_production", "1", "Pedido atualizado."),
+        ("ready", "2", "Pedido atualizado."),
+        ("delivered", "3", "Pedido atualizado."),
+    ] {
+        let moved = step(state, version).await.expect("POST");
+        assert_eq!(moved.status(), 303);
+        let page = t.html(&client, &location(&moved)).await;
+        assert!(page.contains(notice), "{state}: {page}");
+    }
+    let stale = step("invoiced", "3").await.expect("POST");
+    let page = t.html(&client, &location(&stale)).await;
+    assert!(page.contains("Outra pessoa alterou este pedido"), "{page}");
+    let order = t.api_get(&bearer, &format!("/api/v1/orders/{order_id}")).await;
+    let states: Vec<&str> =
+        order["steps"].as_array().expect("steps").iter().filter_map(|s| s["state"].as_str()).collect();
+    assert_eq!(states, ["received", "in_production", "ready", "delivered"]);
+    let delivered = t.api_get(&bearer, "/api/v1/orders?destination=production").await;
+    assert_eq!(delivered, json!([]), "delivered is out of the queue");
+    let invoiced = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            &format!("/api/v1/orders/{order_id}/state"),
+            json!({ "state": "invoiced", "version": 4 }),
+        )
+        .await;
+    assert_eq!(invoiced.status(), 200);
+    let history = t.html(&client, &format!("/customers/{party}?tab=history")).await;
+    assert!(history.contains("Pedido faturado") && history.contains(&format!("href=\"/orders/{order_id}\"")));
+
+    // The sales office hands over what it did not make.
+    let second: Value =
+        t.api_send(reqwest::Method::POST, &bearer, &path, two_lines()).await.json().await.expect("json");
+    let second_id = second["id"].as_str().expect("id").to_string();
+    for (state, version) in [("sent", 1), ("accepted", 2)] {
+        let step = json!({ "state": state, "version": version });
+        t.api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/quotes/{second_id}/state"), step).await;
+    }
+    let office = json!({ "destination": "sales_office" });
+    let made = t
+        .api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/quotes/{second_id}/order"), office)
+        .await;
+    assert_eq!(made.status(), 201);
+    let made: Value = made.json().await.expect("json");
+    assert_eq!(made["number"], 2);
+    let refused = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            &format!("/api/v1/orders/{}/state", made["id"].as_str().expect("id")),
+            json!({ "state": "in_production", "version": 1 }),
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+}
+
+web_test!(an_accepted_quote_becomes_one_order_that_moves_through_its_queue);

@@ -584,6 +584,7 @@ async fn history_parts(
                 ("interaction", Some(id)) => Some(format!("/interactions/{id}")),
                 ("appointment", Some(id)) => Some(format!("/appointments/{id}")),
                 ("quote", Some(id)) => Some(format!("/quotes/{id}")),
+                ("order", Some(id)) => Some(format!("/orders/{id}")),
                 ("sale" | "loyalty", Some(id)) => {
                     Some(ProfileTab::Purchases.url(party, Some(&format!("sale-{id}"))))
                 }

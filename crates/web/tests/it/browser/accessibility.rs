@@ -162,6 +162,7 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         format!("/customers/{party}?tab=quotes"),
         format!("/customers/{party}/quotes/new"),
         format!("/quotes/{quote}"),
+        "/orders".into(),
     ];
     let keys = message_keys();
     let mut problems = Vec::new();

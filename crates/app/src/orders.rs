@@ -1,0 +1,210 @@
+//! Pedidos (seed 001): an accepted quote becomes an order in one action,
+//! routed to production or to the sales office, and moved through its
+//! states from the destination's queue, each step with who and when.
+use crate::{Actor, AppError, Orders};
+use chrono::{DateTime, Utc};
+use db::repo::order as repo;
+use db::repo::quote as quote_repo;
+use domain::access::Permission;
+use domain::audit::{AuditAction, AuditEntity};
+use domain::money::Currency;
+use domain::order::{Destination, OrderState};
+use domain::quote::QuoteState;
+use domain::timeline::{Event, EventKind};
+use domain::{Money, OrderId, PartyId, QuoteId, ValidationErrors};
+use uuid::Uuid;
+
+/// The kind of document whose numbers orders take.
+const NUMBERS: &str = "order";
+/// The most orders a queue shows.
+const QUEUE_ROWS: u32 = 500;
+
+#[derive(Clone, Debug)]
+pub struct OrderView {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub party_name: String,
+    pub quote_id: Uuid,
+    pub quote_number: i64,
+    pub number: i64,
+    pub destination: Destination,
+    pub state: OrderState,
+    pub currency: Currency,
+    pub total: Money,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+    /// Each state it reached: the state, when, who.
+    pub steps: Vec<(OrderState, DateTime<Utc>, String)>,
+    /// Whether the reader may move it.
+    pub changeable: bool,
+}
+
+impl OrderView {
+    fn of(row: repo::OrderRow) -> Result<OrderView, AppError> {
+        let corrupt = |what: &str| AppError::Internal(format!("order {}: {what}", row.id));
+        Ok(OrderView {
+            id: row.id,
+            party_id: row.party_id,
+            destination: Destination::parse(&row.destination).map_err(|_| corrupt("destination"))?,
+            state: OrderState::parse(&row.state).map_err(|_| corrupt("state"))?,
+            currency: Currency::parse(&row.currency).map_err(|_| corrupt("currency"))?,
+            party_name: row.party_name,
+            quote_id: row.quote_id,
+            quote_number: row.quote_number,
+            number: row.number,
+            total: Money(row.total),
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            version: row.version,
+            steps: Vec::new(),
+            changeable: false,
+        })
+    }
+}
+
+impl Orders<'_> {
+    /// Makes the accepted quote an order for `destination`; a quote becomes
+    /// one order at most.
+    pub async fn order_quote(
+        &self,
+        actor: &Actor,
+        quote: QuoteId,
+        destination: Destination,
+    ) -> Result<OrderView, AppError> {
+        let accepted = self.quotes().quote(actor, quote).await?;
+        if !accepted.changeable {
+            return Err(AppError::Forbidden);
+        }
+        if accepted.state != QuoteState::Accepted {
+            return Err(ValidationErrors::single("state", "error-order-quote-not-accepted").into());
+        }
+        let party = PartyId(accepted.party_id);
+        let mut change = self.change(actor).await?;
+        let number = quote_repo::next_number(&mut change.tx, actor.org_id, NUMBERS).await?;
+        let id = OrderId::new();
+        let new = repo::NewOrder { id, party, quote, number, destination: destination.as_str() };
+        let at = change.at;
+        if !repo::insert(&mut change.tx, actor.org_id, &new, &actor.display_name, at).await? {
+            return Err(ValidationErrors::single("quote", "error-order-exists").into());
+        }
+        let detail = format!("#{number} · {}", accepted.currency.written(accepted.total));
+        change
+            .history(party, Event::new(EventKind::Order, "timeline-order-created", detail, Some(id.0)))
+            .await?;
+        let after = serde_json::json!({ "number": number, "quote": quote.to_string(), "destination": destination.as_str() });
+        change
+            .audit(AuditAction::Create, AuditEntity::Order, Some(id.to_string()), None, Some(after))
+            .await?;
+        change.commit().await?;
+        self.order(actor, id).await
+    }
+
+    /// Moves the order one step, if nobody moved it since `version`.
+    pub async fn move_order(
+        &self,
+        actor: &Actor,
+        id: OrderId,
+        version: i64,
+        to: OrderState,
+    ) -> Result<OrderView, AppError> {
+        let before = self.order(actor, id).await?;
+        if !before.changeable {
+            return Err(AppError::Forbidden);
+        }
+        if !before.state.may_become(to, before.destination) {
+            return Err(ValidationErrors::single("state", "error-order-step-invalid").into());
+        }
+        let mut change = self.change(actor).await?;
+        let at = change.at;
+        let (from, name) = (before.state.as_str(), actor.display_name.as_str());
+        if !repo::set_state(&mut change.tx, actor.org_id, id, version, from, to.as_str(), name, at).await? {
+            drop(change);
+            let current = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+            return Err(AppError::Conflict { by: String::new(), at: current.updated_at });
+        }
+        let detail = format!("#{} · {}", before.number, before.currency.written(before.total));
+        let event = Event::new(EventKind::Order, order_action(to), detail, Some(id.0));
+        change.history(PartyId(before.party_id), event).await?;
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::Order,
+                Some(id.to_string()),
+                Some(serde_json::json!({ "state": from })),
+                Some(serde_json::json!({ "state": to.as_str() })),
+            )
+            .await?;
+        change.commit().await?;
+        self.order(actor, id).await
+    }
+
+    /// An order with its steps, if the actor may open its party.
+    pub async fn order(&self, actor: &Actor, id: OrderId) -> Result<OrderView, AppError> {
+        let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        let changeable = self.reach(actor, PartyId(row.party_id)).await?;
+        let steps = repo::steps(&self.db, actor.org_id, id).await?;
+        let mut view = OrderView::of(row)?;
+        view.changeable = changeable;
+        view.steps = steps
+            .into_iter()
+            .filter_map(|step| {
+                OrderState::parse(&step.state).ok().map(|state| (state, step.at, step.by_name))
+            })
+            .collect();
+        Ok(view)
+    }
+
+    /// The order a quote became, if any.
+    pub async fn order_of_quote(&self, actor: &Actor, quote: QuoteId) -> Result<Option<OrderView>, AppError> {
+        self.quotes().quote(actor, quote).await?;
+        repo::of_quote(&self.db, actor.org_id, quote).await?.map(OrderView::of).transpose()
+    }
+
+    /// A destination's open orders (or those in `state`), oldest first, of
+    /// the customers the actor may see.
+    pub async fn queue(
+        &self,
+        actor: &Actor,
+        destination: Destination,
+        state: Option<OrderState>,
+    ) -> Result<Vec<OrderView>, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        let states: Vec<&str> = match state {
+            Some(state) => vec![state.as_str()],
+            None => OrderState::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect(),
+        };
+        let rows = repo::queue(&self.db, actor.org_id, destination.as_str(), &states, QUEUE_ROWS).await?;
+        let parties: Vec<PartyId> = rows.iter().map(|row| PartyId(row.party_id)).collect();
+        let seen: std::collections::HashSet<PartyId> =
+            db::repo::party::standings(&self.db, &actor.read_scope(), &parties)
+                .await?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
+        rows.into_iter().filter(|row| seen.contains(&PartyId(row.party_id))).map(OrderView::of).collect()
+    }
+
+    /// Whether the actor may change the party's orders; not found when he
+    /// may not even see it.
+    async fn reach(&self, actor: &Actor, party: PartyId) -> Result<bool, AppError> {
+        let access = self.access();
+        match access.guard_party(actor, party, Some(Permission::PartiesEdit)).await {
+            Ok(_) => Ok(true),
+            Err(AppError::Forbidden) => access.guard_party(actor, party, None).await.map(|_| false),
+            Err(other) => Err(other),
+        }
+    }
+}
+
+/// The history's message for an order reaching `state`.
+fn order_action(state: OrderState) -> &'static str {
+    match state {
+        OrderState::Received => "timeline-order-received",
+        OrderState::InProduction => "timeline-order-in_production",
+        OrderState::Ready => "timeline-order-ready",
+        OrderState::Delivered => "timeline-order-delivered",
+        OrderState::Invoiced => "timeline-order-invoiced",
+        OrderState::Cancelled => "timeline-order-cancelled",
+    }
+}

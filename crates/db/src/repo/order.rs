@@ -1,0 +1,185 @@
+//! Orders and the steps each took.
+use crate::{Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, Utc};
+use domain::{OrderId, OrgId, PartyId, QuoteId};
+use uuid::Uuid;
+
+pub struct NewOrder<'a> {
+    pub id: OrderId,
+    pub party: PartyId,
+    pub quote: QuoteId,
+    pub number: i64,
+    pub destination: &'a str,
+}
+
+/// Writes the order as received; false when the quote has one already.
+pub async fn insert(
+    tx: &mut Tx,
+    org_id: OrgId,
+    new: &NewOrder<'_>,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let inserted = on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO orders (id, org_id, party_id, quote_id, number, destination, state, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7, 1) ON CONFLICT (quote_id) DO NOTHING",
+        )
+        .bind(new.id.0)
+        .bind(org_id.0)
+        .bind(new.party.0)
+        .bind(new.quote.0)
+        .bind(new.number)
+        .bind(new.destination)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+    });
+    if inserted == 0 {
+        return Ok(false);
+    }
+    add_step(tx, org_id, new.id, "received", by, now).await?;
+    Ok(true)
+}
+
+async fn add_step(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: OrderId,
+    state: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("INSERT INTO order_steps (id, org_id, order_id, state, at, by_name) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(Uuid::now_v7())
+            .bind(org_id.0)
+            .bind(id.0)
+            .bind(state)
+            .bind(now)
+            .bind(by)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Moves the order from `from` to `to` if nobody changed it since
+/// `version`, noting the step; false otherwise.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_state(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: OrderId,
+    version: i64,
+    from: &str,
+    to: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let moved = on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE orders SET state = $5, updated_at = $6, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3 AND state = $4",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .bind(from)
+        .bind(to)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+    });
+    if moved == 0 {
+        return Ok(false);
+    }
+    add_step(tx, org_id, id, to, by, now).await?;
+    Ok(true)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrderRow {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub party_name: String,
+    pub quote_id: Uuid,
+    pub quote_number: i64,
+    pub number: i64,
+    pub destination: String,
+    pub state: String,
+    pub currency: String,
+    pub total: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+const ORDER_SELECT: &str =
+    "SELECT o.id, o.party_id, p.full_name AS party_name, o.quote_id, q.number AS quote_number,
+    o.number, o.destination, o.state, q.currency, q.total, o.created_at, o.updated_at, o.version
+    FROM orders o JOIN quotes q ON q.id = o.quote_id JOIN parties p ON p.id = o.party_id";
+
+pub async fn get(db: &Db, org_id: OrgId, id: OrderId) -> Result<Option<OrderRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.org_id = $1 AND o.id = $2"))
+            .bind(org_id.0)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// The order a quote became, if any.
+pub async fn of_quote(db: &Db, org_id: OrgId, quote: QuoteId) -> Result<Option<OrderRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.org_id = $1 AND o.quote_id = $2"))
+            .bind(org_id.0)
+            .bind(quote.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// A destination's queue: its orders in `states`, oldest number first
+/// (the caller keeps those of parties the reader may see).
+pub async fn queue(
+    db: &Db,
+    org_id: OrgId,
+    destination: &str,
+    states: &[&str],
+    limit: u32,
+) -> Result<Vec<OrderRow>, DbError> {
+    let marks = super::placeholders(3, states.len());
+    let sql = format!(
+        "{ORDER_SELECT} WHERE o.org_id = $1 AND o.destination = $2 AND o.state IN ({marks})
+         ORDER BY o.number LIMIT ${}",
+        states.len() + 3
+    );
+    Ok(on_db!(db, pool => {
+        let mut query = sqlx::query_as(&sql).bind(org_id.0).bind(destination);
+        for state in states {
+            query = query.bind(*state);
+        }
+        query.bind(i64::from(limit)).fetch_all(pool).await?
+    }))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StepRow {
+    pub state: String,
+    pub at: DateTime<Utc>,
+    pub by_name: String,
+}
+
+pub async fn steps(db: &Db, org_id: OrgId, id: OrderId) -> Result<Vec<StepRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT state, at, by_name FROM order_steps WHERE org_id = $1 AND order_id = $2 ORDER BY at, id")
+            .bind(org_id.0)
+            .bind(id.0)
+            .fetch_all(pool)
+            .await?
+    }))
+}

@@ -1,0 +1,141 @@
+//! Orders [pedidos] over the API: an accepted quote made an order, a
+//! destination's queue, an order with its steps, and a step.
+use super::responses::{Conflict, Forbidden, Invalid, NotFound};
+use crate::AppState;
+use crate::error::ApiResult;
+use crate::extract::{Api, ApiJson, Id, Query};
+use app::orders::OrderView;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::Json;
+use axum::routing;
+use chrono::{DateTime, Utc};
+use domain::money::Currency;
+use domain::order::{Destination, OrderState};
+use domain::{OrderId, QuoteId};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/quotes/{id}/order", routing::post(create))
+        .route("/orders", routing::get(queue))
+        .route("/orders/{id}", routing::get(get))
+        .route("/orders/{id}/state", routing::post(move_to))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(create, queue, get, move_to))]
+pub struct Doc;
+
+#[derive(Deserialize, ToSchema)]
+pub struct OrderRequest {
+    /// Where the order is worked on: the plant manager's queue or the sales office's.
+    pub destination: Destination,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OrderStep {
+    /// The version the step is based on; a stale one gets `409 conflict`.
+    pub version: i64,
+    /// `in_production` (production only), `ready`, `delivered`, `invoiced` or `cancelled`, one step at a time.
+    pub state: OrderState,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueParams {
+    pub destination: Destination,
+    /// One state; the open ones (received, in production, ready) when left out.
+    pub state: Option<OrderState>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Order {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub party_name: String,
+    pub quote_id: Uuid,
+    pub quote_number: i64,
+    /// The organisation's order number.
+    pub number: i64,
+    pub destination: Destination,
+    pub state: OrderState,
+    pub currency: Currency,
+    /// The accepted quote's total, in cents.
+    pub total: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+    /// Each state it reached, who moved it and when; empty in a queue.
+    pub steps: Vec<Step>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Step {
+    pub state: OrderState,
+    pub at: DateTime<Utc>,
+    pub by: String,
+}
+
+impl From<OrderView> for Order {
+    fn from(view: OrderView) -> Order {
+        Order {
+            id: view.id,
+            party_id: view.party_id,
+            party_name: view.party_name,
+            quote_id: view.quote_id,
+            quote_number: view.quote_number,
+            number: view.number,
+            destination: view.destination,
+            state: view.state,
+            currency: view.currency,
+            total: view.total.0,
+            created_at: view.created_at,
+            updated_at: view.updated_at,
+            version: view.version,
+            steps: view.steps.into_iter().map(|(state, at, by)| Step { state, at, by }).collect(),
+        }
+    }
+}
+
+/// Makes an accepted quote an order (one per quote), numbered after the organisation's last.
+#[utoipa::path(post, path = "/api/v1/quotes/{id}/order", tag = "quotes", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = OrderRequest,
+    responses((status = 201, body = Order), Invalid, Forbidden, NotFound))]
+pub async fn create(
+    Api { state, actor }: Api,
+    Id(id): Id<QuoteId>,
+    ApiJson(body): ApiJson<OrderRequest>,
+) -> ApiResult<(StatusCode, Json<Order>)> {
+    let order = state.app.orders().order_quote(&actor, id, body.destination).await?;
+    Ok((StatusCode::CREATED, Json(order.into())))
+}
+
+/// A destination's queue, the oldest order first (up to 500).
+#[utoipa::path(get, path = "/api/v1/orders", tag = "quotes", security(("bearer" = [])), params(QueueParams),
+    responses((status = 200, body = Vec<Order>), Invalid))]
+pub async fn queue(
+    Api { state, actor }: Api,
+    Query(params): Query<QueueParams>,
+) -> ApiResult<Json<Vec<Order>>> {
+    let found = state.app.orders().queue(&actor, params.destination, params.state).await?;
+    Ok(Json(found.into_iter().map(Order::from).collect()))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "quotes", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Order), NotFound))]
+pub async fn get(Api { state, actor }: Api, Id(id): Id<OrderId>) -> ApiResult<Json<Order>> {
+    Ok(Json(state.app.orders().order(&actor, id).await?.into()))
+}
+
+/// Moves the order one step.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/state", tag = "quotes", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = OrderStep,
+    responses((status = 200, body = Order), Invalid, Forbidden, NotFound, Conflict))]
+pub async fn move_to(
+    Api { state, actor }: Api,
+    Id(id): Id<OrderId>,
+    ApiJson(body): ApiJson<OrderStep>,
+) -> ApiResult<Json<Order>> {
+    Ok(Json(state.app.orders().move_order(&actor, id, body.version, body.state).await?.into()))
+}

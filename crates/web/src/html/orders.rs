@@ -1,0 +1,156 @@
+//! Pedidos: an accepted quote made an order from its page, the queue of
+//! each destination (production, the sales office) in tabs, and an order's
+//! page with its steps.
+use super::components::forms::answer_on_tab;
+use super::components::{Pairs, TabLink, number, tab_strip, value};
+use crate::AppState;
+use crate::error::PageResult;
+use crate::extract::{Form, Id, Page, Query};
+use crate::flash::Flash;
+use crate::i18n::Tr;
+use crate::layout::{Shell, render_with_status};
+use app::AppError;
+use app::orders::OrderView;
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing;
+use domain::order::{Destination, OrderState};
+use domain::{OrderId, QuoteId, ValidationErrors};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/quotes/{id}/order", routing::post(create))
+        .route("/orders", routing::get(queue))
+        .route("/orders/{id}", routing::get(show))
+        .route("/orders/{id}/state", routing::post(move_to))
+}
+
+async fn create(page: Page, Id(quote): Id<QuoteId>, Form(form): Form<Pairs>) -> PageResult {
+    let destination = Destination::parse(value(&form, "destination"))
+        .map_err(|message| AppError::Validation(ValidationErrors::single("destination", message)));
+    let result = match destination {
+        Ok(destination) => page.app().orders().order_quote(&page.actor, quote, destination).await,
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(order) => {
+            page.redirect_with(&format!("/orders/{}", order.id), Flash::notice("order-created")).await
+        }
+        Err(error) => {
+            answer_on_tab(&page, &format!("/quotes/{quote}"), "quote", Err::<(), _>(error), "", "").await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct QueueQuery {
+    tab: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "orders/queue.html")]
+struct QueuePage {
+    t: Tr,
+    shell: Shell,
+    tabs: Vec<TabLink>,
+    /// Number, link, customer, quote number, total, state code and label, since.
+    rows: Vec<QueueRow>,
+}
+
+struct QueueRow {
+    number: i64,
+    href: String,
+    customer: String,
+    quote: i64,
+    total: String,
+    state: &'static str,
+    state_label: String,
+    since: String,
+}
+
+async fn queue(page: Page, Query(query): Query<QueueQuery>) -> PageResult {
+    let destination = match query.tab.as_deref() {
+        Some("sales_office") => Destination::SalesOffice,
+        _ => Destination::Production,
+    };
+    let found = page.app().orders().queue(&page.actor, destination, None).await?;
+    let t = page.t;
+    let codes = [Destination::Production.as_str(), Destination::SalesOffice.as_str()];
+    let rows = found
+        .into_iter()
+        .map(|order| QueueRow {
+            number: order.number,
+            href: format!("/orders/{}", order.id),
+            customer: order.party_name,
+            quote: order.quote_number,
+            total: order.currency.written(order.total),
+            state: order.state.as_str(),
+            state_label: t.get(&format!("order-state-{}", order.state.as_str())),
+            since: t.datetime(&order.updated_at),
+        })
+        .collect();
+    let body = QueuePage {
+        tabs: tab_strip(&t, "/orders", &codes, destination.as_str(), "order-destination-"),
+        rows,
+        shell: page.shell("orders"),
+        t,
+    };
+    Ok(render_with_status(StatusCode::OK, &body))
+}
+
+#[derive(Template)]
+#[template(path = "orders/show.html")]
+struct OrderPage {
+    t: Tr,
+    shell: Shell,
+    order: OrderView,
+    destination: String,
+    state_label: String,
+    total: String,
+    /// State label, when, who.
+    steps: Vec<(String, String, String)>,
+    /// The steps open from here: the state asked for, its button's label.
+    next: Vec<(&'static str, String)>,
+}
+
+async fn show(page: Page, Id(id): Id<OrderId>) -> PageResult {
+    let order = page.app().orders().order(&page.actor, id).await?;
+    let t = page.t;
+    let steps = order
+        .steps
+        .iter()
+        .map(|(state, at, by)| {
+            (t.get(&format!("order-state-{}", state.as_str())), t.datetime(at), by.clone())
+        })
+        .collect();
+    let next = OrderState::ALL
+        .iter()
+        .filter(|state| order.changeable && order.state.may_become(**state, order.destination))
+        .map(|state| (state.as_str(), t.get(&format!("order-step-{}", state.as_str()))))
+        .collect();
+    let body = OrderPage {
+        destination: t.get(&format!("order-destination-{}", order.destination.as_str())),
+        state_label: t.get(&format!("order-state-{}", order.state.as_str())),
+        total: order.currency.written(order.total),
+        steps,
+        next,
+        shell: page.shell("orders"),
+        order,
+        t,
+    };
+    Ok(render_with_status(StatusCode::OK, &body))
+}
+
+async fn move_to(page: Page, Id(id): Id<OrderId>, Form(form): Form<Pairs>) -> PageResult {
+    let mut errors = ValidationErrors::new();
+    let version: Option<i64> = number(&form, "version", &mut errors);
+    let state = errors.check("state", OrderState::parse(value(&form, "state")));
+    let result = match (version, state) {
+        (Some(version), Some(state)) => page.app().orders().move_order(&page.actor, id, version, state).await,
+        _ => Err(AppError::Validation(errors)),
+    };
+    answer_on_tab(&page, &format!("/orders/{id}"), "order", result, "order-moved", "order-changed-reload")
+        .await
+}
