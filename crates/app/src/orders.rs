@@ -7,6 +7,7 @@ use db::repo::order as repo;
 use db::repo::quote as quote_repo;
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
+use domain::catalogue::ListKind;
 use domain::money::Currency;
 use domain::order::{Destination, OrderState};
 use domain::quote::QuoteState;
@@ -18,6 +19,8 @@ use uuid::Uuid;
 const NUMBERS: &str = "order";
 /// The most orders a queue shows.
 const QUEUE_ROWS: u32 = 500;
+/// The most orders a party's tab shows.
+const PARTY_ORDERS: u32 = 200;
 
 #[derive(Clone, Debug)]
 pub struct OrderView {
@@ -64,15 +67,19 @@ impl OrderView {
 }
 
 impl Orders<'_> {
-    /// Makes the accepted quote an order for `destination`; a quote becomes
-    /// one order at most.
+    /// Makes the accepted quote an order for `destination`, or where the
+    /// routing rule sends it; a quote becomes one order at most.
     pub async fn order_quote(
         &self,
         actor: &Actor,
         quote: QuoteId,
-        destination: Destination,
+        destination: Option<Destination>,
     ) -> Result<OrderView, AppError> {
         let accepted = self.quotes().quote(actor, quote).await?;
+        let destination = match destination {
+            Some(chosen) => chosen,
+            None => self.routed(actor, quote).await?,
+        };
         if !accepted.changeable {
             return Err(AppError::Forbidden);
         }
@@ -153,6 +160,69 @@ impl Orders<'_> {
             })
             .collect();
         Ok(view)
+    }
+
+    /// Where the routing rule sends the quote's order: production when a
+    /// line is a product of a group production makes, else the sales office.
+    pub async fn routed(&self, actor: &Actor, quote: QuoteId) -> Result<Destination, AppError> {
+        Ok(if repo::made_in_production(&self.db, actor.org_id, quote).await? {
+            Destination::Production
+        } else {
+            Destination::SalesOffice
+        })
+    }
+
+    /// The product groups whose orders go to production.
+    pub async fn production_groups(&self, actor: &Actor) -> Result<Vec<String>, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        Ok(repo::production_groups(&self.db, actor.org_id).await?)
+    }
+
+    /// Sets the routing rule: the groups (by name, from the catalogue's
+    /// groups) whose orders go to production.
+    pub async fn set_production_groups(
+        &self,
+        actor: &Actor,
+        names: &[String],
+    ) -> Result<Vec<String>, AppError> {
+        actor.require_admin()?;
+        let mut change = self.change(actor).await?;
+        let known = db::repo::catalogue::lists_in(&mut change.tx, actor.org_id, ListKind::Group).await?;
+        let mut chosen = Vec::new();
+        let mut errors = ValidationErrors::new();
+        for name in names.iter().map(|name| name.trim()).filter(|name| !name.is_empty()) {
+            match known.iter().find(|(_, known)| known == name) {
+                Some((id, _)) if !chosen.contains(id) => chosen.push(*id),
+                Some(_) => {}
+                None => errors.add("production_groups", "error-order-group-unknown"),
+            }
+        }
+        errors.into_result()?;
+        let before = repo::production_groups(&self.db, actor.org_id).await?;
+        repo::set_production_groups(&mut change.tx, actor.org_id, &chosen).await?;
+        let after: Vec<&str> =
+            known.iter().filter(|(id, _)| chosen.contains(id)).map(|(_, name)| name.as_str()).collect();
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::Order,
+                Some("routing".into()),
+                Some(serde_json::json!({ "production_groups": before })),
+                Some(serde_json::json!({ "production_groups": after })),
+            )
+            .await?;
+        change.commit().await?;
+        self.production_groups(actor).await
+    }
+
+    /// A party's orders, the latest first (up to 200), without their steps.
+    pub async fn orders_of(&self, actor: &Actor, party: PartyId) -> Result<Vec<OrderView>, AppError> {
+        let reached = self.access().guard_party(actor, party, None).await?;
+        repo::of_party(&self.db, actor.org_id, reached.id(), PARTY_ORDERS)
+            .await?
+            .into_iter()
+            .map(OrderView::of)
+            .collect()
     }
 
     /// The order a quote became, if any.

@@ -28,3 +28,11 @@ CREATE TABLE order_steps (
     by_name TEXT NOT NULL
 );
 CREATE INDEX order_steps_order ON order_steps (order_id, at);
+
+-- The routing rule: an order with a product of one of these groups goes
+-- to production, any other to the sales office, unless the user chooses.
+CREATE TABLE production_groups (
+    org_id UUID NOT NULL REFERENCES organisations (id),
+    group_id UUID NOT NULL REFERENCES catalogue_lists (id),
+    PRIMARY KEY (org_id, group_id)
+);

@@ -221,20 +221,8 @@ impl BonusRuleDraft {
                 0
             }
         };
-        let minimum_sale = match self.minimum_sale.trim() {
-            "" => Money(0),
-            typed => match Money::parse(typed) {
-                Ok(m) if m.0 >= 0 => m,
-                Ok(_) => {
-                    errors.add("minimum_sale", "error-money-negative");
-                    Money(0)
-                }
-                Err(message) => {
-                    errors.add("minimum_sale", message);
-                    Money(0)
-                }
-            },
-        };
+        let minimum_sale =
+            errors.check("minimum_sale", Money::parse_non_negative(&self.minimum_sale)).unwrap_or_default();
         let valid_days = match self.valid_days.trim().parse::<u32>() {
             Ok(days) if (1..=3_650).contains(&days) => days,
             _ => {

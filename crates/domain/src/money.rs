@@ -67,6 +67,18 @@ impl Money {
         Ok(Money(if negative { -total } else { total }))
     }
 
+    /// An amount that cannot be below zero (a price, a discount, freight),
+    /// as [`Money::parse`] reads it; empty is zero.
+    pub fn parse_non_negative(input: &str) -> Result<Money, &'static str> {
+        if input.trim().is_empty() {
+            return Ok(Money(0));
+        }
+        match Money::parse(input)? {
+            Money(cents) if cents < 0 => Err("error-money-negative"),
+            amount => Ok(amount),
+        }
+    }
+
     /// "R$ 1.234,56" style, the way Brazil and Portugal group digits.
     pub fn format_plain(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };

@@ -255,20 +255,7 @@ impl QuoteDraft {
         let delivery_terms = bounded(&self.delivery_terms, "delivery_terms", MAX_TEXT, &mut errors);
         let notes = bounded(&self.notes, "notes", MAX_NOTES, &mut errors);
         let discount_percent = errors.check("discount", parse_percent(&self.discount)).unwrap_or(0);
-        let freight = match self.freight.trim() {
-            "" => Money(0),
-            typed => match Money::parse(typed) {
-                Ok(freight) if freight.0 >= 0 => freight,
-                Ok(_) => {
-                    errors.add("freight", "error-money-negative");
-                    Money(0)
-                }
-                Err(message) => {
-                    errors.add("freight", message);
-                    Money(0)
-                }
-            },
-        };
+        let freight = errors.check("freight", Money::parse_non_negative(&self.freight)).unwrap_or_default();
         let lines = self.lines_checked(product, &mut errors);
         errors.into_result()?;
         let (Some(valid_until), Some(payment_terms)) = (valid_until, payment_terms) else {
@@ -343,17 +330,7 @@ impl QuoteDraft {
                     errors.add(field("unit_price"), "error-required");
                     None
                 }
-                (typed, _) => match Money::parse(typed) {
-                    Ok(price) if price.0 >= 0 => Some(price),
-                    Ok(_) => {
-                        errors.add(field("unit_price"), "error-money-negative");
-                        None
-                    }
-                    Err(message) => {
-                        errors.add(field("unit_price"), message);
-                        None
-                    }
-                },
+                (typed, _) => errors.check(field("unit_price"), Money::parse_non_negative(typed)),
             };
             let discount_percent = errors.check(field("discount"), parse_percent(&line.discount));
             let (Some(quantity_milli), Some(unit_price), Some(discount_percent)) =

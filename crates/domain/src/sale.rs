@@ -260,32 +260,9 @@ impl SaleDraft {
             };
             let unit_price = match item.unit_price.trim() {
                 "" => product.as_ref().map(|p| p.price),
-                typed => match Money::parse(typed) {
-                    Ok(price) if price.0 >= 0 => Some(price),
-                    Ok(_) => {
-                        errors.add(field("unit_price"), "error-money-negative");
-                        None
-                    }
-                    Err(message) => {
-                        errors.add(field("unit_price"), message);
-                        None
-                    }
-                },
+                typed => errors.check(field("unit_price"), Money::parse_non_negative(typed)),
             };
-            let discount = match item.discount.trim() {
-                "" => Some(Money(0)),
-                typed => match Money::parse(typed) {
-                    Ok(discount) if discount.0 >= 0 => Some(discount),
-                    Ok(_) => {
-                        errors.add(field("discount"), "error-money-negative");
-                        None
-                    }
-                    Err(message) => {
-                        errors.add(field("discount"), message);
-                        None
-                    }
-                },
-            };
+            let discount = errors.check(field("discount"), Money::parse_non_negative(&item.discount));
             let (Some(product), Some(quantity_milli), Some(unit_price), Some(discount)) =
                 (product, quantity, unit_price, discount)
             else {

@@ -143,6 +143,18 @@ pub async fn of_quote(db: &Db, org_id: OrgId, quote: QuoteId) -> Result<Option<O
     }))
 }
 
+/// A party's orders, the latest number first.
+pub async fn of_party(db: &Db, org_id: OrgId, party: PartyId, limit: u32) -> Result<Vec<OrderRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.org_id = $1 AND o.party_id = $2 ORDER BY o.number DESC LIMIT $3"))
+            .bind(org_id.0)
+            .bind(party.0)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
 /// A destination's queue: its orders in `states`, oldest number first
 /// (the caller keeps those of parties the reader may see).
 pub async fn queue(
@@ -181,5 +193,48 @@ pub async fn steps(db: &Db, org_id: OrgId, id: OrderId) -> Result<Vec<StepRow>, 
             .bind(id.0)
             .fetch_all(pool)
             .await?
+    }))
+}
+
+/// The product groups whose orders go to production, by name.
+pub async fn production_groups(db: &Db, org_id: OrgId) -> Result<Vec<String>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT l.name FROM production_groups g JOIN catalogue_lists l ON l.id = g.group_id
+             WHERE g.org_id = $1 ORDER BY l.name",
+        )
+        .bind(org_id.0)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// Replaces the groups whose orders go to production.
+pub async fn set_production_groups(tx: &mut Tx, org_id: OrgId, groups: &[Uuid]) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM production_groups WHERE org_id = $1").bind(org_id.0).execute(&mut *conn).await?;
+        for group in groups {
+            sqlx::query("INSERT INTO production_groups (org_id, group_id) VALUES ($1, $2)")
+                .bind(org_id.0)
+                .bind(*group)
+                .execute(&mut *conn)
+                .await?;
+        }
+    });
+    Ok(())
+}
+
+/// Whether a line of the quote is a product of a group that production makes.
+pub async fn made_in_production(db: &Db, org_id: OrgId, quote: QuoteId) -> Result<bool, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM quote_lines l JOIN products p ON p.id = l.product_id
+                 JOIN production_groups g ON g.org_id = l.org_id AND g.group_id = p.group_id
+             WHERE l.org_id = $1 AND l.quote_id = $2)",
+        )
+        .bind(org_id.0)
+        .bind(quote.0)
+        .fetch_one(pool)
+        .await?
     }))
 }

@@ -23,16 +23,25 @@ pub fn routes() -> Router<AppState> {
         .route("/orders", routing::get(queue))
         .route("/orders/{id}", routing::get(get))
         .route("/orders/{id}/state", routing::post(move_to))
+        .route("/settings/order-routing", routing::get(routing_rule).put(save_routing_rule))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(create, queue, get, move_to))]
+#[openapi(paths(create, queue, get, move_to, routing_rule, save_routing_rule))]
 pub struct Doc;
 
 #[derive(Deserialize, ToSchema)]
 pub struct OrderRequest {
-    /// Where the order is worked on: the plant manager's queue or the sales office's.
-    pub destination: Destination,
+    /// Where the order is worked on: the plant manager's queue or the sales office's; where the routing rule sends it when left out.
+    pub destination: Option<Destination>,
+}
+
+/// The routing rule: orders with a product of these groups go to production, the others to the sales office.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct Routing {
+    /// Names of the catalogue's product groups.
+    #[schema(max_items = 500)]
+    pub production_groups: Vec<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -138,4 +147,21 @@ pub async fn move_to(
     ApiJson(body): ApiJson<OrderStep>,
 ) -> ApiResult<Json<Order>> {
     Ok(Json(state.app.orders().move_order(&actor, id, body.version, body.state).await?.into()))
+}
+
+#[utoipa::path(get, path = "/api/v1/settings/order-routing", tag = "quotes", security(("bearer" = [])),
+    responses((status = 200, body = Routing)))]
+pub async fn routing_rule(Api { state, actor }: Api) -> ApiResult<Json<Routing>> {
+    Ok(Json(Routing { production_groups: state.app.orders().production_groups(&actor).await? }))
+}
+
+/// Replaces the routing rule (administrators).
+#[utoipa::path(put, path = "/api/v1/settings/order-routing", tag = "quotes", security(("bearer" = [])), request_body = Routing,
+    responses((status = 200, body = Routing), Invalid, Forbidden))]
+pub async fn save_routing_rule(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<Routing>,
+) -> ApiResult<Json<Routing>> {
+    let saved = state.app.orders().set_production_groups(&actor, &body.production_groups).await?;
+    Ok(Json(Routing { production_groups: saved }))
 }

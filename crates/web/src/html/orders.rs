@@ -2,7 +2,7 @@
 //! each destination (production, the sales office) in tabs, and an order's
 //! page with its steps.
 use super::components::forms::answer_on_tab;
-use super::components::{Pairs, TabLink, number, tab_strip, value};
+use super::components::{Pairs, TabLink, number, tab_strip, value, values};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{Form, Id, Page, Query};
@@ -25,11 +25,16 @@ pub fn routes() -> Router<AppState> {
         .route("/orders", routing::get(queue))
         .route("/orders/{id}", routing::get(show))
         .route("/orders/{id}/state", routing::post(move_to))
+        .route("/orders/routing", routing::post(save_routing))
 }
 
 async fn create(page: Page, Id(quote): Id<QuoteId>, Form(form): Form<Pairs>) -> PageResult {
-    let destination = Destination::parse(value(&form, "destination"))
-        .map_err(|message| AppError::Validation(ValidationErrors::single("destination", message)));
+    let destination = match value(&form, "destination") {
+        "" => Ok(None),
+        chosen => Destination::parse(chosen)
+            .map(Some)
+            .map_err(|message| AppError::Validation(ValidationErrors::single("destination", message))),
+    };
     let result = match destination {
         Ok(destination) => page.app().orders().order_quote(&page.actor, quote, destination).await,
         Err(error) => Err(error),
@@ -55,8 +60,10 @@ struct QueuePage {
     t: Tr,
     shell: Shell,
     tabs: Vec<TabLink>,
-    /// Number, link, customer, quote number, total, state code and label, since.
     rows: Vec<QueueRow>,
+    /// For administrators: the catalogue's groups, each with whether its
+    /// orders go to production.
+    routing: Option<Vec<(String, bool)>>,
 }
 
 struct QueueRow {
@@ -75,7 +82,16 @@ async fn queue(page: Page, Query(query): Query<QueueQuery>) -> PageResult {
         Some("sales_office") => Destination::SalesOffice,
         _ => Destination::Production,
     };
-    let found = page.app().orders().queue(&page.actor, destination, None).await?;
+    let orders = page.app().orders();
+    let found = orders.queue(&page.actor, destination, None).await?;
+    let routing = if page.actor.is_admin() {
+        let catalogue = page.app().catalogue();
+        let (lists, production) =
+            tokio::try_join!(catalogue.lists(&page.actor), orders.production_groups(&page.actor))?;
+        Some(lists.groups.into_iter().map(|group| (group.clone(), production.contains(&group))).collect())
+    } else {
+        None
+    };
     let t = page.t;
     let codes = [Destination::Production.as_str(), Destination::SalesOffice.as_str()];
     let rows = found
@@ -94,6 +110,7 @@ async fn queue(page: Page, Query(query): Query<QueueQuery>) -> PageResult {
     let body = QueuePage {
         tabs: tab_strip(&t, "/orders", &codes, destination.as_str(), "order-destination-"),
         rows,
+        routing,
         shell: page.shell("orders"),
         t,
     };
@@ -152,5 +169,12 @@ async fn move_to(page: Page, Id(id): Id<OrderId>, Form(form): Form<Pairs>) -> Pa
         _ => Err(AppError::Validation(errors)),
     };
     answer_on_tab(&page, &format!("/orders/{id}"), "order", result, "order-moved", "order-changed-reload")
+        .await
+}
+
+async fn save_routing(page: Page, Form(form): Form<Pairs>) -> PageResult {
+    let groups: Vec<String> = values(&form, "production_group").map(str::to_string).collect();
+    let result = page.app().orders().set_production_groups(&page.actor, &groups).await;
+    answer_on_tab(&page, "/orders", "order-routing", result, "order-routing-saved", "order-routing-saved")
         .await
 }

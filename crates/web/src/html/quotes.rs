@@ -268,6 +268,11 @@ async fn show(page: Page, Id(id): Id<QuoteId>) -> PageResult {
         .collect();
     let mut body = quote_page(&page, quote, None, revisions);
     body.may_order = order.is_none() && body.quote.changeable && body.quote.state == QuoteState::Accepted;
+    if body.may_order {
+        // The rule's destination first: the form as it comes follows it.
+        let routed = orders.routed(&page.actor, id).await?.as_str();
+        body.destinations.sort_by_key(|(code, _)| code != routed);
+    }
     body.order = order.map(|order| (order.number, format!("/orders/{}", order.id)));
     Ok(render_with_status(axum::http::StatusCode::OK, &body))
 }

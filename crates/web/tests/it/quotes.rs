@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use testkit::{TestApp, web_test};
 
 async fn product_and_customer(t: &TestApp, bearer: &str) -> String {
-    let product = json!({ "code": "PNEU", "name": "Pneu aro 14", "unit": "un", "price": 38990 });
+    let product =
+        json!({ "code": "PNEU", "name": "Pneu aro 14", "unit": "un", "price": 38990, "group": "Pneus" });
     let saved = t.api_send(reqwest::Method::POST, bearer, "/api/v1/products", product).await;
     assert_eq!(saved.status(), 201);
     let body = json!({ "kind": "company", "full_name": "Transportes Andrade Ltda" });
@@ -333,6 +334,8 @@ async fn an_accepted_quote_becomes_one_order_that_moves_through_its_queue(t: Tes
     assert_eq!(invoiced.status(), 200);
     let history = t.html(&client, &format!("/customers/{party}?tab=history")).await;
     assert!(history.contains("Pedido faturado") && history.contains(&format!("href=\"/orders/{order_id}\"")));
+    let tab = t.html(&client, &format!("/customers/{party}?tab=quotes")).await;
+    assert!(tab.contains(&format!("id=\"order-{order_id}\"")) && tab.contains("Faturado"), "{tab}");
 
     // The sales office hands over what it did not make.
     let second: Value =
@@ -342,13 +345,37 @@ async fn an_accepted_quote_becomes_one_order_that_moves_through_its_queue(t: Tes
         let step = json!({ "state": state, "version": version });
         t.api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/quotes/{second_id}/state"), step).await;
     }
-    let office = json!({ "destination": "sales_office" });
+    // The routing rule, from the queue's form as the browser sends it: tyres
+    // are made by production, so the quote's form offers production first.
+    let queue = t.html(&client, "/orders").await;
+    assert!(queue.contains("id=\"order-routing\"") && queue.contains("value=\"Pneus\""), "{queue}");
+    let rule = [("csrf_token", csrf.as_str()), ("production_group", "Pneus")];
+    let saved = client.post(t.url("/orders/routing")).form(&rule).send().await.expect("POST");
+    assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/orders"));
+    let routing = t.api_get(&bearer, "/api/v1/settings/order-routing").await;
+    assert_eq!(routing, json!({ "production_groups": ["Pneus"] }));
+    let first_option = |page: &str| {
+        let production = page.find("<option value=\"production\"").expect("production");
+        let office = page.find("<option value=\"sales_office\"").expect("sales office");
+        if production < office { "production" } else { "sales_office" }
+    };
+    let page = t.html(&client, &format!("/quotes/{second_id}")).await;
+    assert_eq!(first_option(&page), "production");
+    let unknown = json!({ "production_groups": ["Nada"] });
+    let refused = t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/order-routing", unknown).await;
+    assert_eq!(refused.status(), 422);
+    let cleared = json!({ "production_groups": [] });
+    let cleared = t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/order-routing", cleared).await;
+    assert_eq!(cleared.status(), 200);
+    let page = t.html(&client, &format!("/quotes/{second_id}")).await;
+    assert_eq!(first_option(&page), "sales_office");
+    // Without a destination the rule decides: no group goes to production now.
     let made = t
-        .api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/quotes/{second_id}/order"), office)
+        .api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/quotes/{second_id}/order"), json!({}))
         .await;
     assert_eq!(made.status(), 201);
     let made: Value = made.json().await.expect("json");
-    assert_eq!(made["number"], 2);
+    assert_eq!((&made["number"], &made["destination"]), (&json!(2), &json!("sales_office")));
     let refused = t
         .api_send(
             reqwest::Method::POST,

@@ -69,6 +69,7 @@ pub struct ProfileParts {
     /// The address of the next (older) page of purchases.
     pub sales_older: Option<String>,
     pub quotes: Vec<QuoteLine>,
+    pub orders: Vec<OrderLine>,
     pub credit_figures: Vec<(String, String)>,
     pub installments: Vec<InstallmentLine>,
     /// Today in the organisation's zone, as a date field holds it.
@@ -88,6 +89,17 @@ pub struct QuoteLine {
     pub number: i64,
     pub issued_on: String,
     pub valid_until: String,
+    pub state: &'static str,
+    pub state_label: String,
+    pub total: String,
+}
+
+/// An order on the quotes tab.
+pub struct OrderLine {
+    pub id: uuid::Uuid,
+    pub number: i64,
+    pub quote_number: i64,
+    pub destination: String,
     pub state: &'static str,
     pub state_label: String,
     pub total: String,
@@ -268,6 +280,21 @@ pub async fn profile_parts(
                 state: quote.state.as_str(),
                 state_label: t.get(&format!("quote-state-{}", quote.state.as_str())),
                 total: quote.currency.written(quote.total),
+            })
+            .collect();
+        parts.orders = app
+            .orders()
+            .orders_of(actor, party)
+            .await?
+            .into_iter()
+            .map(|order| OrderLine {
+                id: order.id,
+                number: order.number,
+                quote_number: order.quote_number,
+                destination: t.get(&format!("order-destination-{}", order.destination.as_str())),
+                state: order.state.as_str(),
+                state_label: t.get(&format!("order-state-{}", order.state.as_str())),
+                total: order.currency.written(order.total),
             })
             .collect();
     }
