@@ -576,6 +576,24 @@ impl Access<'_> {
         Ok(ReachedParty(id))
     }
 
+    /// Whether the actor may change the party with `permission`, once it is
+    /// known he may see it (not found otherwise): one read, for pages that
+    /// offer a change only to who may make it.
+    pub(crate) async fn may_change_party(
+        &self,
+        actor: &Actor,
+        id: PartyId,
+        permission: Permission,
+    ) -> Result<bool, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        let standing =
+            db::repo::party::standing(&self.db, &actor.read_scope(), id).await?.ok_or(AppError::NotFound)?;
+        if let Some(survivor) = standing.merged_into {
+            return Err(AppError::Merged { into: survivor });
+        }
+        Ok(actor.require_write(permission, standing.portfolio).is_ok())
+    }
+
     /// The parties of `ids` the actor may change with `permission`, checked
     /// in one read per thousand: those he cannot reach, that were merged
     /// away or are outside what he may write are left out.

@@ -1,10 +1,11 @@
 //! Pedidos (seed 001): an accepted quote becomes an order in one action,
 //! routed to production or to the sales office, and moved through its
 //! states from the destination's queue, each step with who and when.
+use crate::quotes::QuoteView;
 use crate::{Actor, AppError, Orders};
 use chrono::{DateTime, Utc};
+use db::repo::counter;
 use db::repo::order as repo;
-use db::repo::quote as quote_repo;
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::catalogue::ListKind;
@@ -88,7 +89,7 @@ impl Orders<'_> {
         }
         let party = PartyId(accepted.party_id);
         let mut change = self.change(actor).await?;
-        let number = quote_repo::next_number(&mut change.tx, actor.org_id, NUMBERS).await?;
+        let number = counter::next_number(&mut change.tx, actor.org_id, NUMBERS).await?;
         let id = OrderId::new();
         let new = repo::NewOrder { id, party, quote, number, destination: destination.as_str() };
         let at = change.at;
@@ -149,7 +150,8 @@ impl Orders<'_> {
     /// An order with its steps, if the actor may open its party.
     pub async fn order(&self, actor: &Actor, id: OrderId) -> Result<OrderView, AppError> {
         let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
-        let changeable = self.reach(actor, PartyId(row.party_id)).await?;
+        let changeable =
+            self.access().may_change_party(actor, PartyId(row.party_id), Permission::PartiesEdit).await?;
         let steps = repo::steps(&self.db, actor.org_id, id).await?;
         let mut view = OrderView::of(row)?;
         view.changeable = changeable;
@@ -225,10 +227,13 @@ impl Orders<'_> {
             .collect()
     }
 
-    /// The order a quote became, if any.
-    pub async fn order_of_quote(&self, actor: &Actor, quote: QuoteId) -> Result<Option<OrderView>, AppError> {
-        self.quotes().quote(actor, quote).await?;
-        repo::of_quote(&self.db, actor.org_id, quote).await?.map(OrderView::of).transpose()
+    /// The order a quote the actor has opened became, if any.
+    pub async fn order_of_quote(
+        &self,
+        actor: &Actor,
+        quote: &QuoteView,
+    ) -> Result<Option<OrderView>, AppError> {
+        repo::of_quote(&self.db, actor.org_id, QuoteId(quote.id)).await?.map(OrderView::of).transpose()
     }
 
     /// A destination's open orders (or those in `state`), oldest first, of
@@ -253,17 +258,6 @@ impl Orders<'_> {
                 .map(|(id, _)| id)
                 .collect();
         rows.into_iter().filter(|row| seen.contains(&PartyId(row.party_id))).map(OrderView::of).collect()
-    }
-
-    /// Whether the actor may change the party's orders; not found when he
-    /// may not even see it.
-    async fn reach(&self, actor: &Actor, party: PartyId) -> Result<bool, AppError> {
-        let access = self.access();
-        match access.guard_party(actor, party, Some(Permission::PartiesEdit)).await {
-            Ok(_) => Ok(true),
-            Err(AppError::Forbidden) => access.guard_party(actor, party, None).await.map(|_| false),
-            Err(other) => Err(other),
-        }
     }
 }
 

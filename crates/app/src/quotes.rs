@@ -148,7 +148,7 @@ impl Quotes<'_> {
         let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let mut change = self.change(actor).await?;
         let quote = self.judged(&mut change.tx, actor, draft).await?;
-        let number = repo::next_number(&mut change.tx, actor.org_id, NUMBERS).await?;
+        let number = db::repo::counter::next_number(&mut change.tx, actor.org_id, NUMBERS).await?;
         let id = QuoteId::new();
         let new = repo::NewQuote {
             id,
@@ -269,16 +269,8 @@ impl Quotes<'_> {
     /// A quote with its lines, if the actor may open its party.
     pub async fn quote(&self, actor: &Actor, id: QuoteId) -> Result<QuoteView, AppError> {
         let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
-        let party = PartyId(row.party_id);
-        let access = self.access();
-        let changeable = match access.guard_party(actor, party, Some(Permission::PartiesEdit)).await {
-            Ok(_) => true,
-            Err(AppError::Forbidden) => {
-                access.guard_party(actor, party, None).await?;
-                false
-            }
-            Err(other) => return Err(other),
-        };
+        let changeable =
+            self.access().may_change_party(actor, PartyId(row.party_id), Permission::PartiesEdit).await?;
         let lines = repo::lines_of(&self.db, actor.org_id, id).await?;
         Ok(QuoteView { changeable, ..QuoteView::of(row, lines)? })
     }
@@ -286,8 +278,18 @@ impl Quotes<'_> {
     /// What the quote said before each edit, the latest first: each
     /// revision as it was, who replaced it and when.
     pub async fn revisions(&self, actor: &Actor, id: QuoteId) -> Result<Vec<QuoteRevision>, AppError> {
-        self.quote(actor, id).await?;
-        repo::revisions(&self.db, actor.org_id, id)
+        let quote = self.quote(actor, id).await?;
+        self.revisions_of(actor, &quote).await
+    }
+
+    /// The earlier revisions of a quote the actor has opened.
+    pub async fn revisions_of(
+        &self,
+        actor: &Actor,
+        quote: &QuoteView,
+    ) -> Result<Vec<QuoteRevision>, AppError> {
+        let id = quote.id;
+        repo::revisions(&self.db, actor.org_id, QuoteId(id))
             .await?
             .into_iter()
             .map(|row| {

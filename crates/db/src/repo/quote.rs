@@ -7,23 +7,6 @@ use domain::quote::ValidQuote;
 use domain::{OrgId, PartyId, QuoteId, UserId};
 use uuid::Uuid;
 
-/// The next number of a kind of document (`quote`), taken in the
-/// transaction that uses it: a rollback gives it back, and a concurrent
-/// taker waits for this transaction's row.
-pub async fn next_number(tx: &mut Tx, org_id: OrgId, kind: &str) -> Result<i64, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_scalar(
-            "INSERT INTO document_counters (org_id, kind, last_number) VALUES ($1, $2, 1)
-             ON CONFLICT (org_id, kind) DO UPDATE SET last_number = document_counters.last_number + 1
-             RETURNING last_number",
-        )
-        .bind(org_id.0)
-        .bind(kind)
-        .fetch_one(&mut *conn)
-        .await?
-    }))
-}
-
 pub struct NewQuote<'a> {
     pub id: QuoteId,
     pub party: PartyId,
@@ -255,17 +238,6 @@ pub async fn get(db: &Db, org_id: OrgId, id: QuoteId) -> Result<Option<QuoteRow>
             .bind(org_id.0)
             .bind(id.0)
             .fetch_optional(pool)
-            .await?
-    }))
-}
-
-/// The same, read inside a change (its version and state as they stand).
-pub async fn get_in(tx: &mut Tx, org_id: OrgId, id: QuoteId) -> Result<Option<QuoteRow>, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&format!("{QUOTE_SELECT} WHERE q.org_id = $1 AND q.id = $2"))
-            .bind(org_id.0)
-            .bind(id.0)
-            .fetch_optional(&mut *conn)
             .await?
     }))
 }

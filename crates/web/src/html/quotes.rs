@@ -11,7 +11,7 @@ use crate::flash::Flash;
 use crate::i18n::Tr;
 use crate::layout::{Shell, render_with_status};
 use app::AppError;
-use app::quotes::QuoteView;
+use app::quotes::{QuoteRevision, QuoteView};
 use askama::Template;
 use axum::Router;
 use axum::extract::Path;
@@ -249,20 +249,19 @@ struct QuotePage {
 
 async fn show(page: Page, Id(id): Id<QuoteId>) -> PageResult {
     let (quotes, orders) = (page.app().quotes(), page.app().orders());
-    let (quote, revisions, order) = tokio::try_join!(
-        quotes.quote(&page.actor, id),
-        quotes.revisions(&page.actor, id),
-        orders.order_of_quote(&page.actor, id)
+    let quote = quotes.quote(&page.actor, id).await?;
+    let (revisions, order) = tokio::try_join!(
+        quotes.revisions_of(&page.actor, &quote),
+        orders.order_of_quote(&page.actor, &quote)
     )?;
     let t = page.t;
     let revisions = revisions
         .iter()
         .map(|old| {
-            let when = t.with("quote-replaced", "when", t.datetime(&old.replaced_at));
             (
                 old.quote.revision,
                 format!("/quotes/{id}/revisions/{}", old.quote.revision),
-                format!("{when} · {}", old.replaced_by),
+                replaced_label(&t, old),
             )
         })
         .collect();
@@ -282,12 +281,16 @@ async fn show_revision(page: Page, Path((id, revision)): Path<(String, String)>)
     let found = page.app().quotes().revisions(&page.actor, id).await?;
     let old = found.into_iter().find(|old| old.quote.revision == revision).ok_or(AppError::NotFound)?;
     let t = page.t;
-    let replaced =
-        format!("{} · {}", t.with("quote-replaced", "when", t.datetime(&old.replaced_at)), old.replaced_by);
+    let replaced = replaced_label(&t, &old);
     Ok(render_with_status(
         axum::http::StatusCode::OK,
         &quote_page(&page, old.quote, Some(replaced), Vec::new()),
     ))
+}
+
+/// When and by whom an earlier revision was replaced.
+fn replaced_label(t: &Tr, old: &QuoteRevision) -> String {
+    format!("{} · {}", t.with("quote-replaced", "when", t.datetime(&old.replaced_at)), old.replaced_by)
 }
 
 /// A quote's page: the current one with its steps, or an earlier revision
