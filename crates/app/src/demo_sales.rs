@@ -364,7 +364,7 @@ fn party_purchases(
             .map(|_| {
                 let product = rng.pick(&catalogue.products);
                 ValidItem {
-                    product_id: product.id,
+                    product_id: Some(product.id),
                     description: product.name.clone(),
                     quantity_milli: 1000,
                     unit_price: product.price,

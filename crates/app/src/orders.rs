@@ -10,10 +10,10 @@ use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::catalogue::ListKind;
 use domain::money::Currency;
-use domain::order::{Destination, OrderState};
-use domain::quote::QuoteState;
+use domain::order::{Destination, InvoiceContext, InvoiceDraft, InvoicedLine, InvoicedQuote, OrderState};
+use domain::quote::{PaymentTerms, QuoteState};
 use domain::timeline::{Event, EventKind};
-use domain::{Money, OrderId, PartyId, QuoteId, ValidationErrors};
+use domain::{Money, OrderId, PartyId, ProductId, QuoteId, SaleId, StoreId, UserId, ValidationErrors};
 use uuid::Uuid;
 
 /// The kind of document whose numbers orders take.
@@ -40,6 +40,13 @@ pub struct OrderView {
     pub version: i64,
     /// Each state it reached: the state, when, who.
     pub steps: Vec<(OrderState, DateTime<Utc>, String)>,
+    /// The sale it became when invoiced.
+    pub sale_id: Option<Uuid>,
+    /// Who wrote the quote: the seller of the sale it becomes.
+    pub quote_author: Option<Uuid>,
+    /// How the quote said the customer pays: what invoicing it gives.
+    pub payment_terms: PaymentTerms,
+    pub installments: u32,
     /// Whether the reader may move it.
     pub changeable: bool,
 }
@@ -61,6 +68,10 @@ impl OrderView {
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,
+            sale_id: row.sale_id,
+            quote_author: row.quote_author,
+            payment_terms: PaymentTerms::parse(&row.payment_terms).map_err(|_| corrupt("payment terms"))?,
+            installments: u32::try_from(row.installments).map_err(|_| corrupt("installments"))?,
             steps: Vec::new(),
             changeable: false,
         })
@@ -141,6 +152,85 @@ impl Orders<'_> {
                 Some(id.to_string()),
                 Some(serde_json::json!({ "state": from })),
                 Some(serde_json::json!({ "state": to.as_str() })),
+            )
+            .await?;
+        change.commit().await?;
+        self.order(actor, id).await
+    }
+
+    /// Invoices a delivered order [faturar], if nobody moved it since
+    /// `version`: in one transaction the order becomes a sale of its party
+    /// — the quote's lines, its discount spread over them, the freight as
+    /// an item named `freight_label` — with the installments its payment
+    /// terms give, and the order is marked invoiced with the sale.
+    pub async fn invoice_order(
+        &self,
+        actor: &Actor,
+        id: OrderId,
+        version: i64,
+        draft: &InvoiceDraft,
+        freight_label: &str,
+    ) -> Result<OrderView, AppError> {
+        let before = self.order(actor, id).await?;
+        if !before.changeable {
+            return Err(AppError::Forbidden);
+        }
+        if !before.state.may_invoice() {
+            return Err(ValidationErrors::single("state", "error-order-invoice-not-delivered").into());
+        }
+        let quote = self.quotes().quote(actor, QuoteId(before.quote_id)).await?;
+        let lines: Vec<InvoicedLine> = quote
+            .lines
+            .iter()
+            .map(|line| InvoicedLine {
+                product_id: line.product_id.map(ProductId),
+                description: line.description.clone(),
+                quantity_milli: line.quantity_milli,
+                unit_price: line.unit_price,
+                total: line.total,
+            })
+            .collect();
+        let invoiced = InvoicedQuote {
+            lines: &lines,
+            discount: quote.discount,
+            freight: quote.freight,
+            freight_label,
+            terms: quote.payment_terms,
+            installments: quote.installments,
+        };
+        let mut change = self.change(actor).await?;
+        let stores = db::repo::catalogue::stores_in(&mut change.tx, actor.org_id).await?;
+        let store = |code: &str| match stores.iter().find(|store| store.code == code) {
+            Some(found) if found.active => Ok(StoreId(found.id)),
+            Some(_) => Err("error-store-inactive"),
+            None => Err("error-store-unknown"),
+        };
+        let context = InvoiceContext { store: &store, now: change.at, zone: actor.time_zone };
+        let sale = draft.validate(&invoiced, &context)?;
+        let at = change.at;
+        let (from, to, name) =
+            (before.state.as_str(), OrderState::Invoiced.as_str(), actor.display_name.as_str());
+        if !repo::set_state(&mut change.tx, actor.org_id, id, version, from, to, name, at).await? {
+            drop(change);
+            let current = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+            return Err(AppError::Conflict { by: String::new(), at: current.updated_at });
+        }
+        let sale_id = SaleId::new();
+        let party = PartyId(before.party_id);
+        let codes: Vec<String> = quote.lines.iter().filter_map(|line| line.product_code.clone()).collect();
+        let seller = before.quote_author.map(UserId);
+        crate::sales::record_invoiced(&mut change, actor, party, sale_id, sale, seller, &codes).await?;
+        repo::set_sale(&mut change.tx, actor.org_id, id, sale_id).await?;
+        let detail = format!("#{} · {}", before.number, before.currency.written(before.total));
+        let event = Event::new(EventKind::Order, order_action(OrderState::Invoiced), detail, Some(id.0));
+        change.history(party, event).await?;
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::Order,
+                Some(id.to_string()),
+                Some(serde_json::json!({ "state": from })),
+                Some(serde_json::json!({ "state": to, "sale": sale_id.to_string() })),
             )
             .await?;
         change.commit().await?;

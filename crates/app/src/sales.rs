@@ -50,8 +50,9 @@ pub struct SaleView {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct SaleItemView {
-    pub product_id: Uuid,
-    pub product_code: String,
+    /// None for a free line of an invoiced order (a service, freight).
+    pub product_id: Option<Uuid>,
+    pub product_code: Option<String>,
     pub description: String,
     pub quantity_milli: i64,
     pub unit_price: Money,
@@ -738,6 +739,31 @@ impl Sales<'_> {
     }
 }
 
+/// Records, in the caller's change, the sale an order became when
+/// invoiced: it earns points and bonus and moves the party's figures
+/// like any sale. `codes` are the catalogue codes its items name.
+pub(crate) async fn record_invoiced(
+    change: &mut Change<'_>,
+    actor: &Actor,
+    party: PartyId,
+    id: SaleId,
+    sale: ValidSale,
+    seller: Option<UserId>,
+    codes: &[String],
+) -> Result<(), AppError> {
+    let mut lookups = Lookups::load(change, actor, std::iter::empty()).await?;
+    lookups.groups = catalogue_repo::products_by_code(&mut change.tx, actor.org_id, codes)
+        .await?
+        .into_iter()
+        .map(|product| (ProductId(product.id), product.group_id))
+        .collect();
+    let after = serde_json::json!({ "party": party.to_string(), "total": sale.total.0, "payment": sale.payment.as_str() });
+    let judged = Judged { id, party, sale, seller, external_id: None, bonus_taken: Vec::new() };
+    write_sales(change, actor, &lookups, &[judged]).await?;
+    change.audit(AuditAction::Create, AuditEntity::Sale, Some(id.to_string()), None, Some(after)).await?;
+    Ok(())
+}
+
 /// What a set of drafts names — stores, products, coupons — and the
 /// points program, read once in the transaction that records them, so
 /// judging each draft is a lookup.
@@ -822,7 +848,7 @@ impl Lookups {
         let items: Vec<(Option<Uuid>, Money)> = sale
             .items
             .iter()
-            .map(|item| (self.groups.get(&item.product_id).copied().flatten(), item.total))
+            .map(|item| (item.product_id.and_then(|id| self.groups.get(&id).copied().flatten()), item.total))
             .collect();
         program.points_for_items(&self.rates, sale.store_id, &items, sale.total)
     }

@@ -58,6 +58,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(34, "0034", "call_lists"),
     migration!(35, "0035", "quotes"),
     migration!(36, "0036", "orders"),
+    migration!(37, "0037", "invoiced_orders"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

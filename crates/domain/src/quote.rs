@@ -185,6 +185,39 @@ pub fn totals(line_totals: &[Money], discount_percent: i64, freight: Money) -> Q
     QuoteTotals { subtotal, discount, freight, total: Money(subtotal.0 - discount.0 + freight.0) }
 }
 
+/// `amount` shared over `parts` in proportion to each, to the cent: each
+/// share rounded down, and the cents left over given one by one to the
+/// parts that lost the most in rounding (the first on a tie). The shares
+/// add up to `amount`; none exceeds its part when `amount` does not exceed
+/// their sum.
+pub fn spread(amount: Money, parts: &[Money]) -> Vec<Money> {
+    let whole: i128 = parts.iter().map(|part| i128::from(part.0)).sum();
+    if whole <= 0 || amount.0 == 0 {
+        return vec![Money(0); parts.len()];
+    }
+    let exact: Vec<(i128, i128)> = parts
+        .iter()
+        .map(|part| {
+            let scaled = i128::from(amount.0) * i128::from(part.0);
+            (scaled / whole, scaled % whole)
+        })
+        .collect();
+    let mut shares: Vec<i64> = exact.iter().map(|(floor, _)| *floor as i64).collect();
+    let mut left = amount.0 - shares.iter().sum::<i64>();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by(|a, b| exact[*b].1.cmp(&exact[*a].1).then(a.cmp(b)));
+    for index in order {
+        if left == 0 {
+            break;
+        }
+        if exact[index].1 > 0 {
+            shares[index] += 1;
+            left -= 1;
+        }
+    }
+    shares.into_iter().map(Money).collect()
+}
+
 /// "5", "2,5", "12.75" → hundredths of a percent, 0 to 100 %; empty: 0.
 pub fn parse_percent(typed: &str) -> Result<i64, &'static str> {
     let typed = typed.trim().trim_end_matches('%').trim_end();

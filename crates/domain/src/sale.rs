@@ -109,7 +109,8 @@ pub struct ValidSale {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidItem {
-    pub product_id: ProductId,
+    /// None for a line written freely on an invoiced order's quote.
+    pub product_id: Option<ProductId>,
     pub description: String,
     /// In thousandths of the unit: 1,5 kg is 1500.
     pub quantity_milli: i64,
@@ -157,13 +158,7 @@ impl SaleDraft {
                 NaiveDate::parse_from_str(typed, "%Y-%m-%d").map_err(|_| "error-date-invalid"),
             ),
         };
-        let fiscal_number = bounded(&self.fiscal_number, "fiscal_number", 20, &mut errors);
-        let fiscal_key: String = self.fiscal_key.chars().filter(|c| !c.is_whitespace()).collect();
-        if !fiscal_key.is_empty()
-            && (fiscal_key.len() != 44 || !fiscal_key.chars().all(|c| c.is_ascii_digit()))
-        {
-            errors.add("fiscal_key", "error-fiscal-key-invalid");
-        }
+        let (fiscal_number, fiscal_key) = fiscal_checked(&self.fiscal_number, &self.fiscal_key, &mut errors);
         let seller_code = bounded(&self.seller_code, "seller_code", 40, &mut errors);
         let gross = Money(items.iter().map(|i| i.total.0).sum());
         let sold_on = sold_at.unwrap_or(context.now).with_timezone(&context.zone).date_naive();
@@ -274,7 +269,7 @@ impl SaleDraft {
                 continue;
             }
             items.push(ValidItem {
-                product_id: product.id,
+                product_id: Some(product.id),
                 description: product.name,
                 quantity_milli,
                 unit_price,
@@ -355,6 +350,17 @@ fn parse_instant(typed: &str, zone: Tz) -> Result<DateTime<Utc>, &'static str> {
     }
     let local = crate::appointment::parse_local(typed)?;
     zone.from_local_datetime(&local).earliest().map(|at| at.to_utc()).ok_or("error-datetime-invalid")
+}
+
+/// The fiscal note's [NF-e] number (up to 20 characters) and its access
+/// key (44 digits, spaces dropped), either empty.
+pub(crate) fn fiscal_checked(number: &str, key: &str, errors: &mut ValidationErrors) -> (String, String) {
+    let number = bounded(number, "fiscal_number", 20, errors);
+    let key: String = key.chars().filter(|c| !c.is_whitespace()).collect();
+    if !key.is_empty() && (key.len() != 44 || !key.chars().all(|c| c.is_ascii_digit())) {
+        errors.add("fiscal_key", "error-fiscal-key-invalid");
+    }
+    (number, key)
 }
 
 fn bounded(typed: &str, field: &'static str, max: usize, errors: &mut ValidationErrors) -> String {

@@ -58,3 +58,29 @@ proptest! {
         prop_assert_eq!(i128::from(quote.totals.total.0), subtotal - taken + i128::from(freight));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    /// The quote's discount spread over its lines when invoiced: the shares
+    /// add up to it, none takes more than its line, and each is within a
+    /// cent of its exact proportion.
+    #[test]
+    fn a_discount_spreads_to_the_cent(
+        parts in proptest::collection::vec(0i64..=50_000_000, 1..30),
+        percent in 0i64..=10_000,
+    ) {
+        let parts: Vec<Money> = parts.into_iter().map(Money).collect();
+        let whole: i128 = parts.iter().map(|part| i128::from(part.0)).sum();
+        let amount = Money(i64::try_from(whole * i128::from(percent) / 10_000).expect("fits"));
+        let shares = domain::quote::spread(amount, &parts);
+        prop_assert_eq!(shares.iter().map(|share| share.0).sum::<i64>(), amount.0);
+        for (share, part) in shares.iter().zip(&parts) {
+            prop_assert!(share.0 >= 0 && share.0 <= part.0);
+            if whole > 0 {
+                let exact = i128::from(amount.0) * i128::from(part.0);
+                prop_assert!((i128::from(share.0) * whole - exact).abs() < whole);
+            }
+        }
+    }
+}

@@ -181,7 +181,7 @@ fn each_row<'r>(
                     Cell::Id(origin.org_id.0),
                     sale_id(),
                     Cell::Int(position as i64),
-                    Cell::Id(item.product_id.0),
+                    item.product_id.map_or(Cell::Null(sea_query::Value::Uuid(None)), |p| Cell::Id(p.0)),
                     Cell::Text(&item.description),
                     Cell::Int(item.quantity_milli),
                     Cell::Int(item.unit_price.0),

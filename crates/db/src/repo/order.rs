@@ -1,7 +1,7 @@
 //! Orders and the steps each took.
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
-use domain::{OrderId, OrgId, PartyId, QuoteId};
+use domain::{OrderId, OrgId, PartyId, QuoteId, SaleId};
 use uuid::Uuid;
 
 pub struct NewOrder<'a> {
@@ -100,6 +100,19 @@ pub async fn set_state(
     Ok(true)
 }
 
+/// Notes the sale an order became when invoiced.
+pub async fn set_sale(tx: &mut Tx, org_id: OrgId, id: OrderId, sale: SaleId) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("UPDATE orders SET sale_id = $3 WHERE org_id = $1 AND id = $2")
+            .bind(org_id.0)
+            .bind(id.0)
+            .bind(sale.0)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct OrderRow {
     pub id: Uuid,
@@ -115,11 +128,18 @@ pub struct OrderRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// The sale it became when invoiced.
+    pub sale_id: Option<Uuid>,
+    /// Who wrote the quote: the seller of the sale it becomes.
+    pub quote_author: Option<Uuid>,
+    pub payment_terms: String,
+    pub installments: i32,
 }
 
 const ORDER_SELECT: &str =
     "SELECT o.id, o.party_id, p.full_name AS party_name, o.quote_id, q.number AS quote_number,
-    o.number, o.destination, o.state, q.currency, q.total, o.created_at, o.updated_at, o.version
+    o.number, o.destination, o.state, q.currency, q.total, o.created_at, o.updated_at, o.version, o.sale_id,
+    q.created_by AS quote_author, q.payment_terms, q.installments
     FROM orders o JOIN quotes q ON q.id = o.quote_id JOIN parties p ON p.id = o.party_id";
 
 pub async fn get(db: &Db, org_id: OrgId, id: OrderId) -> Result<Option<OrderRow>, DbError> {

@@ -98,7 +98,7 @@ pub async fn insert_many(
                 org_id.0.into(),
                 new.id.0.into(),
                 (position as i64).into(),
-                item.product_id.0.into(),
+                item.product_id.map(|p| p.0).into(),
                 item.description.as_str().into(),
                 item.quantity_milli.into(),
                 item.unit_price.0.into(),
@@ -435,8 +435,9 @@ pub async fn of_party(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ItemRow {
     pub sale_id: Uuid,
-    pub product_id: Uuid,
-    pub product_code: String,
+    /// None for a free line of an invoiced order.
+    pub product_id: Option<Uuid>,
+    pub product_code: Option<String>,
     pub description: String,
     pub quantity_milli: i64,
     pub unit_price: i64,
@@ -455,7 +456,7 @@ pub async fn items_of(db: &Db, org_id: OrgId, sales: &[Uuid]) -> Result<Vec<Item
         let sql = format!(
             "SELECT i.sale_id, i.product_id, p.code AS product_code, i.description, i.quantity_milli, i.unit_price,
                     i.discount, i.total
-             FROM sale_items i JOIN products p ON p.id = i.product_id
+             FROM sale_items i LEFT JOIN products p ON p.id = i.product_id
              WHERE i.org_id = $1 AND i.sale_id IN ({}) ORDER BY i.sale_id, i.position",
             marks.join(", ")
         );

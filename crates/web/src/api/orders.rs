@@ -9,9 +9,10 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Json;
 use axum::routing;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::money::Currency;
-use domain::order::{Destination, OrderState};
+use domain::order::{Destination, InvoiceDraft, OrderState};
+use domain::quote::PaymentTerms;
 use domain::{OrderId, QuoteId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -23,11 +24,12 @@ pub fn routes() -> Router<AppState> {
         .route("/orders", routing::get(queue))
         .route("/orders/{id}", routing::get(get))
         .route("/orders/{id}/state", routing::post(move_to))
+        .route("/orders/{id}/invoice", routing::post(invoice))
         .route("/settings/order-routing", routing::get(routing_rule).put(save_routing_rule))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(create, queue, get, move_to, routing_rule, save_routing_rule))]
+#[openapi(paths(create, queue, get, move_to, invoice, routing_rule, save_routing_rule))]
 pub struct Doc;
 
 #[derive(Deserialize, ToSchema)]
@@ -48,8 +50,27 @@ pub struct Routing {
 pub struct OrderStep {
     /// The version the step is based on; a stale one gets `409 conflict`.
     pub version: i64,
-    /// `in_production` (production only), `ready`, `delivered`, `invoiced` or `cancelled`, one step at a time.
+    /// `in_production` (production only), `ready`, `delivered` or `cancelled`, one step at a time; an order is invoiced through `/invoice`.
     pub state: OrderState,
+}
+
+/// An order's invoice: the store that issues it, its fiscal note and, for installment terms, the first due day.
+#[derive(Deserialize, ToSchema)]
+pub struct Invoice {
+    /// The version the invoice is based on; a stale one gets `409 conflict`.
+    pub version: i64,
+    /// The issuing store's code.
+    #[schema(min_length = 1)]
+    pub store: String,
+    /// The fiscal note's number (NF-e), up to 20 characters.
+    #[serde(default)]
+    pub fiscal_number: String,
+    /// The fiscal note's 44-digit access key.
+    #[serde(default)]
+    pub fiscal_key: String,
+    /// With installment terms, the first installment's due day; a month after today when left out. Ignored for cash terms.
+    #[serde(default)]
+    pub first_due: Option<NaiveDate>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -77,6 +98,12 @@ pub struct Order {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    /// The quote's payment terms, which invoicing follows.
+    pub payment_terms: PaymentTerms,
+    /// How many installments those terms give (1 for cash).
+    pub installments: u32,
+    /// The sale it became when invoiced.
+    pub sale_id: Option<Uuid>,
     /// Each state it reached, who moved it and when; empty in a queue.
     pub steps: Vec<Step>,
 }
@@ -104,6 +131,9 @@ impl From<OrderView> for Order {
             created_at: view.created_at,
             updated_at: view.updated_at,
             version: view.version,
+            payment_terms: view.payment_terms,
+            installments: view.installments,
+            sale_id: view.sale_id,
             steps: view.steps.into_iter().map(|(state, at, by)| Step { state, at, by }).collect(),
         }
     }
@@ -147,6 +177,24 @@ pub async fn move_to(
     ApiJson(body): ApiJson<OrderStep>,
 ) -> ApiResult<Json<Order>> {
     Ok(Json(state.app.orders().move_order(&actor, id, body.version, body.state).await?.into()))
+}
+
+/// Invoices a delivered order: in one step the order becomes a sale of its customer (the quote's lines, its discount spread over them, the freight as an item) with the installments its payment terms give, and is marked invoiced.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/invoice", tag = "quotes", security(("bearer" = [])), params(("id" = Uuid, Path)), request_body = Invoice,
+    responses((status = 200, body = Order), Invalid, Forbidden, NotFound, Conflict))]
+pub async fn invoice(
+    Api { state, actor }: Api,
+    Id(id): Id<OrderId>,
+    ApiJson(body): ApiJson<Invoice>,
+) -> ApiResult<Json<Order>> {
+    let draft = InvoiceDraft {
+        store: body.store,
+        fiscal_number: body.fiscal_number,
+        fiscal_key: body.fiscal_key,
+        first_due: body.first_due.map(|day| day.to_string()).unwrap_or_default(),
+    };
+    let freight = crate::i18n::tr_for(&actor).get("order-invoice-freight-item");
+    Ok(Json(state.app.orders().invoice_order(&actor, id, body.version, &draft, &freight).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/settings/order-routing", tag = "quotes", security(("bearer" = [])),

@@ -394,8 +394,9 @@ pub struct Sale {
 
 #[derive(Serialize, ToSchema)]
 pub struct SaleItem {
-    pub product_id: Uuid,
-    pub product_code: String,
+    /// Null for a line written freely on an invoiced order's quote (a service, freight).
+    pub product_id: Option<Uuid>,
+    pub product_code: Option<String>,
     pub description: String,
     /// In thousandths of the unit: 1.5 kg is 1500.
     pub quantity_milli: i64,

@@ -1,7 +1,7 @@
 //! Pedidos: an accepted quote made an order from its page, the queue of
 //! each destination (production, the sales office) in tabs, and an order's
 //! page with its steps.
-use super::components::forms::answer_on_tab;
+use super::components::forms::{FieldMessages, FormOutcome, FormValues, answer_on_tab};
 use super::components::{Pairs, TabLink, number, tab_strip, value, values};
 use crate::AppState;
 use crate::error::PageResult;
@@ -15,7 +15,8 @@ use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing;
-use domain::order::{Destination, OrderState};
+use domain::order::{Destination, InvoiceDraft, OrderState};
+use domain::quote::PaymentTerms;
 use domain::{OrderId, QuoteId, ValidationErrors};
 use serde::Deserialize;
 
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orders", routing::get(queue))
         .route("/orders/{id}", routing::get(show))
         .route("/orders/{id}/state", routing::post(move_to))
+        .route("/orders/{id}/invoice", routing::post(invoice))
         .route("/orders/routing", routing::post(save_routing))
 }
 
@@ -130,11 +132,46 @@ struct OrderPage {
     steps: Vec<(String, String, String)>,
     /// The steps open from here: the state asked for, its button's label.
     next: Vec<(&'static str, String)>,
+    /// The invoice form, once the order is delivered and the reader may
+    /// invoice it.
+    invoicing: bool,
+    /// The active stores: code, name.
+    stores: Vec<(String, String)>,
+    /// The quote's terms, and whether they ask for a first due day.
+    terms: String,
+    installments: bool,
+    form: FormValues,
+    errors: FieldMessages,
+    alert: Option<String>,
 }
 
 async fn show(page: Page, Id(id): Id<OrderId>) -> PageResult {
+    order_page(&page, id, Vec::new(), None).await
+}
+
+/// An order's page; with `form` and `error`, its invoice form as typed and
+/// why it was refused.
+async fn order_page(page: &Page, id: OrderId, form: Pairs, error: Option<AppError>) -> PageResult {
+    let outcome = FormOutcome::of(error, &page.t)?;
     let order = page.app().orders().order(&page.actor, id).await?;
     let t = page.t;
+    let invoicing = order.changeable && order.state.may_invoice();
+    let stores: Vec<(String, String)> = if invoicing {
+        page.app()
+            .catalogue()
+            .stores(&page.actor)
+            .await?
+            .into_iter()
+            .filter(|store| store.active)
+            .map(|store| (store.code, store.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let terms = match order.payment_terms {
+        PaymentTerms::Cash => t.get("payment-terms-cash"),
+        PaymentTerms::Installments => t.with("order-invoice-installments", "count", order.installments),
+    };
     let steps = order
         .steps
         .iter()
@@ -153,11 +190,38 @@ async fn show(page: Page, Id(id): Id<OrderId>) -> PageResult {
         total: order.currency.written(order.total),
         steps,
         next,
+        invoicing,
+        stores,
+        terms,
+        installments: order.payment_terms == PaymentTerms::Installments,
+        form: FormValues(form),
+        errors: outcome.errors,
+        alert: outcome.alert,
         shell: page.shell("orders"),
         order,
         t,
     };
-    Ok(render_with_status(StatusCode::OK, &body))
+    Ok(render_with_status(outcome.status, &body))
+}
+
+async fn invoice(page: Page, Id(id): Id<OrderId>, Form(form): Form<Pairs>) -> PageResult {
+    let mut errors = ValidationErrors::new();
+    let version: Option<i64> = number(&form, "version", &mut errors);
+    let draft = InvoiceDraft {
+        store: value(&form, "store").to_string(),
+        fiscal_number: value(&form, "fiscal_number").to_string(),
+        fiscal_key: value(&form, "fiscal_key").to_string(),
+        first_due: value(&form, "first_due").to_string(),
+    };
+    let freight = page.t.get("order-invoice-freight-item");
+    let result = match version {
+        Some(version) => page.app().orders().invoice_order(&page.actor, id, version, &draft, &freight).await,
+        None => Err(AppError::Validation(errors)),
+    };
+    match result {
+        Ok(_) => page.redirect_with(&format!("/orders/{id}"), Flash::notice("order-invoiced")).await,
+        Err(error) => order_page(&page, id, form, Some(error)).await,
+    }
 }
 
 async fn move_to(page: Page, Id(id): Id<OrderId>, Form(form): Form<Pairs>) -> PageResult {

@@ -314,16 +314,16 @@ async fn an_accepted_quote_becomes_one_order_that_moves_through_its_queue(t: Tes
         let page = t.html(&client, &location(&moved)).await;
         assert!(page.contains(notice), "{state}: {page}");
     }
-    let stale = step("invoiced", "3").await.expect("POST");
+    let stale = step("cancelled", "3").await.expect("POST");
     let page = t.html(&client, &location(&stale)).await;
-    assert!(page.contains("Outra pessoa alterou este pedido"), "{page}");
+    assert!(page.contains("Este pedido não pode passar a esta situação."), "{page}");
     let order = t.api_get(&bearer, &format!("/api/v1/orders/{order_id}")).await;
     let states: Vec<&str> =
         order["steps"].as_array().expect("steps").iter().filter_map(|s| s["state"].as_str()).collect();
     assert_eq!(states, ["received", "in_production", "ready", "delivered"]);
     let delivered = t.api_get(&bearer, "/api/v1/orders?destination=production").await;
     assert_eq!(delivered, json!([]), "delivered is out of the queue");
-    let invoiced = t
+    let by_step = t
         .api_send(
             reqwest::Method::POST,
             &bearer,
@@ -331,7 +331,39 @@ async fn an_accepted_quote_becomes_one_order_that_moves_through_its_queue(t: Tes
             json!({ "state": "invoiced", "version": 4 }),
         )
         .await;
-    assert_eq!(invoiced.status(), 200);
+    assert_eq!(by_step.status(), 422, "an order is invoiced by invoicing it");
+
+    // Invoicing from the order's page as the browser sends it: without a
+    // store there is nothing to choose and the page says where to make one.
+    let page = t.html(&client, &format!("/orders/{order_id}")).await;
+    assert!(page.contains("id=\"order-invoice-no-store\"") && !page.contains("id=\"order-invoice-form\""));
+    let store = json!({ "code": "01", "name": "Matriz" });
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, "/api/v1/stores", store).await.status(), 201);
+    let page = t.html(&client, &format!("/orders/{order_id}")).await;
+    assert!(page.contains("id=\"order-invoice-form\"") && !page.contains("name=\"first_due\""), "cash terms");
+    let invoice = |version: &'static str, key: &'static str| {
+        let form = [
+            ("csrf_token", csrf.clone()),
+            ("version", version.into()),
+            ("store", "01".into()),
+            ("fiscal_number", "000123".into()),
+            ("fiscal_key", key.into()),
+        ];
+        client.post(t.url(&format!("/orders/{order_id}/invoice"))).form(&form).send()
+    };
+    let refused = invoice("4", "12345").await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("page");
+    assert!(page.contains("id=\"fiscal_key-error\">") && page.contains("value=\"000123\""), "{page}");
+    let stale = invoice("3", "").await.expect("POST");
+    assert_eq!(stale.status(), 409, "a stale version is a conflict");
+    let done = invoice("4", "").await.expect("POST");
+    assert_eq!(done.status(), 303);
+    let page = t.html(&client, &location(&done)).await;
+    assert!(page.contains("Pedido faturado") && page.contains("id=\"order-sale-link\""), "{page}");
+    assert!(!page.contains("id=\"order-invoice-form\""), "invoiced once");
+    let again = invoice("5", "").await.expect("POST");
+    assert_eq!(again.status(), 422, "invoicing twice is refused");
     let history = t.html(&client, &format!("/customers/{party}?tab=history")).await;
     assert!(history.contains("Pedido faturado") && history.contains(&format!("href=\"/orders/{order_id}\"")));
     let tab = t.html(&client, &format!("/customers/{party}?tab=quotes")).await;
@@ -388,3 +420,87 @@ async fn an_accepted_quote_becomes_one_order_that_moves_through_its_queue(t: Tes
 }
 
 web_test!(an_accepted_quote_becomes_one_order_that_moves_through_its_queue);
+
+/// Invoicing a delivered order records the sale: the quote's lines (a
+/// free one included) with its discount spread over them and the freight
+/// as an item, adding up to the quote's total; its installments from the
+/// payment terms; the customer's figures and purchases tab see it.
+async fn an_invoiced_order_is_a_sale_with_its_installments(t: TestApp) {
+    let (client, _) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = product_and_customer(&t, &bearer).await;
+    let store = json!({ "code": "01", "name": "Matriz" });
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, "/api/v1/stores", store).await.status(), 201);
+    let mut body = two_lines();
+    body["payment_terms"] = json!("installments");
+    body["installments"] = json!(3);
+    let path = format!("/api/v1/parties/{party}/quotes");
+    let quote: Value =
+        t.api_send(reqwest::Method::POST, &bearer, &path, body).await.json().await.expect("json");
+    let id = quote["id"].as_str().expect("id").to_string();
+    for (state, version) in [("sent", 1), ("accepted", 2)] {
+        let step = json!({ "state": state, "version": version });
+        t.api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/quotes/{id}/state"), step).await;
+    }
+    let order: Value = t
+        .api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/quotes/{id}/order"), json!({}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let order_id = order["id"].as_str().expect("id").to_string();
+    let invoice_path = format!("/api/v1/orders/{order_id}/invoice");
+    let early = json!({ "version": 1, "store": "01" });
+    let early = t.api_send(reqwest::Method::POST, &bearer, &invoice_path, early).await;
+    assert_eq!(early.status(), 422, "only a delivered order is invoiced");
+    for (state, version) in [("ready", 1), ("delivered", 2)] {
+        let step = json!({ "state": state, "version": version });
+        let moved = t
+            .api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/orders/{order_id}/state"), step)
+            .await;
+        assert_eq!(moved.status(), 200);
+    }
+    let unknown = json!({ "version": 3, "store": "99" });
+    let unknown = t.api_send(reqwest::Method::POST, &bearer, &invoice_path, unknown).await;
+    assert_eq!(unknown.status(), 422);
+    let unknown: Value = unknown.json().await.expect("json");
+    assert!(unknown["error"]["fields"]["store"].is_string(), "{unknown}");
+
+    let body = json!({ "version": 3, "store": "01", "fiscal_number": "4521", "first_due": "2027-02-10" });
+    let invoiced = t.api_send(reqwest::Method::POST, &bearer, &invoice_path, body).await;
+    assert_eq!(invoiced.status(), 200);
+    let invoiced: Value = invoiced.json().await.expect("json");
+    assert_eq!(invoiced["state"], "invoiced");
+    let sale_id = invoiced["sale_id"].as_str().expect("sale").to_string();
+    let sale = t.api_get(&bearer, &format!("/api/v1/sales/{sale_id}")).await;
+    assert_eq!(sale["total"], quote["total"], "{sale}");
+    assert_eq!((&sale["payment"], &sale["fiscal_number"]), (&json!("store_credit"), &json!("4521")));
+    let items = sale["items"].as_array().expect("items");
+    let descriptions: Vec<&str> = items.iter().filter_map(|item| item["description"].as_str()).collect();
+    assert_eq!(descriptions, ["Pneu aro 14", "Montagem e balanceamento", "Frete"]);
+    assert_eq!((&items[0]["product_code"], &items[1]["product_id"]), (&json!("PNEU"), &Value::Null));
+    let items_total: i64 = items.iter().filter_map(|item| item["total"].as_i64()).sum();
+    assert_eq!(Some(items_total), quote["total"].as_i64());
+    assert_eq!(items[2]["total"], quote["freight"]);
+
+    let installments = t.api_get(&bearer, &format!("/api/v1/parties/{party}/installments")).await;
+    let installments = installments.as_array().expect("installments");
+    assert_eq!(installments.len(), 3);
+    assert_eq!(installments[0]["due_on"], "2027-02-10");
+    let owed: i64 = installments.iter().filter_map(|i| i["amount"].as_i64()).sum();
+    assert_eq!(Some(owed), quote["total"].as_i64());
+    let figures = t.api_get(&bearer, &format!("/api/v1/parties/{party}/purchase-figures")).await;
+    assert_eq!((&figures["purchase_count"], &figures["total_bought"]), (&json!(1), &quote["total"]));
+
+    let tab = t.html(&client, &format!("/customers/{party}?tab=purchases")).await;
+    assert!(
+        tab.contains(&format!("id=\"sale-{sale_id}\"")) && tab.contains("Montagem e balanceamento"),
+        "{tab}"
+    );
+    assert!(tab.contains("PNEU · Pneu aro 14"), "a catalogue item shows its code, a free one only its text");
+    let again = json!({ "version": 4, "store": "01" });
+    let again = t.api_send(reqwest::Method::POST, &bearer, &invoice_path, again).await;
+    assert_eq!(again.status(), 422, "invoiced once");
+}
+
+web_test!(an_invoiced_order_is_a_sale_with_its_installments);

@@ -767,7 +767,7 @@ pub async fn each_item(
             line_id: product.and_then(|p| p.line_id),
         });
     };
-    let sql = "SELECT si.sale_id, si.product_id FROM sale_items si{scan} WHERE si.org_id = $1";
+    let sql = "SELECT si.sale_id, si.product_id FROM sale_items si{scan} WHERE si.org_id = $1 AND si.product_id IS NOT NULL";
     stream(db, org_id, None, sql, "", &sold_product_of, &mut sold).await
 }
 

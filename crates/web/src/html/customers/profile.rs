@@ -369,7 +369,10 @@ async fn purchase_parts(
                 .into_iter()
                 .map(|item| {
                     (
-                        format!("{} · {}", item.product_code, item.description),
+                        match item.product_code {
+                            Some(code) => format!("{code} · {}", item.description),
+                            None => item.description,
+                        },
                         domain::sale::format_quantity(item.quantity_milli),
                         t.money(item.unit_price.0),
                         if item.discount.0 == 0 { String::new() } else { t.money(item.discount.0) },

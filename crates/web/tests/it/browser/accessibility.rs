@@ -115,6 +115,48 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
     assert_eq!(quote.status(), 201);
     let quote =
         quote.json::<serde_json::Value>().await.expect("json")["id"].as_str().expect("id").to_string();
+    // A second quote accepted and delivered as an order: its page offers
+    // the invoice form.
+    let delivered = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            &format!("/api/v1/parties/{party}/quotes"),
+            serde_json::json!({ "lines": [line], "payment_terms": "installments", "installments": 3 }),
+        )
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .expect("json")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    for (state, version) in [("sent", 1), ("accepted", 2)] {
+        let step = serde_json::json!({ "state": state, "version": version });
+        let path = format!("/api/v1/quotes/{delivered}/state");
+        assert_eq!(t.api_send(reqwest::Method::POST, &bearer, &path, step).await.status(), 200);
+    }
+    let order = t
+        .api_send(
+            reqwest::Method::POST,
+            &bearer,
+            &format!("/api/v1/quotes/{delivered}/order"),
+            serde_json::json!({}),
+        )
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .expect("json")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    for (state, version) in [("ready", 1), ("delivered", 2)] {
+        let step = serde_json::json!({ "state": state, "version": version });
+        let path = format!("/api/v1/orders/{order}/state");
+        assert_eq!(t.api_send(reqwest::Method::POST, &bearer, &path, step).await.status(), 200);
+    }
+    let store = serde_json::json!({ "code": "01", "name": "Matriz" });
+    t.api_send(reqwest::Method::POST, &bearer, "/api/v1/stores", store).await;
     let client = &browser.client;
     sign_in_as_admin(client, &t).await;
     client.set_window_size(1366, 900).await.expect("1366 px");
@@ -163,6 +205,7 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         format!("/customers/{party}/quotes/new"),
         format!("/quotes/{quote}"),
         "/orders".into(),
+        format!("/orders/{order}"),
     ];
     let keys = message_keys();
     let mut problems = Vec::new();

@@ -1448,8 +1448,32 @@ async fn a_quote_written_edited_sent_and_accepted() {
     wait_for_text(client, "#flash", "Aceite do cliente registrado.").await;
     wait_for_text(client, "#quote-state", "Aceito").await;
     browser.screenshot("quote-accepted").await;
-    click(client, ".eyebrow a").await;
-    wait_for_text(client, "#quotes-table", "Aceito").await;
+
+    // The order, moved through production's queue to delivered, invoiced
+    // at the only store, and its sale on the customer's purchases.
+    let store = serde_json::json!({ "code": "01", "name": "Matriz" });
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, "/api/v1/stores", store).await.status(), 201);
+    let destination = client.find(Locator::Css("#destination")).await.expect("destination");
+    destination.select_by_value("production").await.expect("production");
+    click(client, "#quote-make-order").await;
+    wait_for_text(client, "#flash", "Pedido gerado.").await;
+    for (button, state) in [
+        ("#order-step-in_production", "Em produção"),
+        ("#order-step-ready", "Pronto"),
+        ("#order-step-delivered", "Entregue"),
+    ] {
+        click(client, button).await;
+        wait_for_text(client, "#order-state", state).await;
+    }
+    fill(client, "#fiscal_number", "4521").await;
+    click(client, "#order-invoice-submit").await;
+    client.accept_alert().await.expect("confirm the invoice");
+    wait_for_text(client, "#flash", "Pedido faturado").await;
+    wait_for_text(client, "#order-state", "Faturado").await;
+    browser.screenshot("order-invoiced").await;
+    click(client, "#order-sale-link").await;
+    wait_for_text(client, ".sale", "Montagem e balanceamento").await;
+    wait_for_text(client, ".sale", "R$ 1.447,46").await;
     browser.close().await;
 }
 
