@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod demo;
 mod demo_profiles;
 mod demo_sales;
+pub mod discounts;
 pub mod engine;
 mod error;
 mod handles;

@@ -1,12 +1,16 @@
 //! Orçamentos (seed 001): quotes to a party, numbered per organisation in
 //! the transaction that saves them, edited while drafts, then sent and
 //! answered. Each movement is on the party's history and in the audit.
+use crate::change::Change;
+use crate::discounts::Policy;
 use crate::{Actor, AppError, Quotes};
 use chrono::{DateTime, NaiveDate, Utc};
 use db::repo::catalogue as catalogue_repo;
 use db::repo::quote as repo;
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
+use domain::catalogue::ListKind;
+use domain::discount::Excess;
 use domain::money::Currency;
 use domain::quote::{PaymentTerms, QuoteDraft, QuoteState, QuotedProduct, ValidQuote};
 use domain::timeline::{Event, EventKind};
@@ -137,6 +141,23 @@ pub(crate) async fn expire_due(
     Ok(expired.len())
 }
 
+/// Notes, for the audit, the lines a quote gives above the customer's
+/// maximum with the actor's right.
+async fn audit_above_limit(
+    change: &mut Change<'_>,
+    id: QuoteId,
+    number: i64,
+    over: &[Excess],
+) -> Result<(), AppError> {
+    if over.is_empty() {
+        return Ok(());
+    }
+    let after = serde_json::json!({ "quote": id.to_string(), "number": number, "lines": over });
+    change
+        .audit(AuditAction::Create, AuditEntity::DiscountOverride, Some(id.to_string()), None, Some(after))
+        .await
+}
+
 impl Quotes<'_> {
     /// A new draft for the party, numbered after the organisation's last.
     pub async fn create_quote(
@@ -146,8 +167,9 @@ impl Quotes<'_> {
         draft: &QuoteDraft,
     ) -> Result<QuoteView, AppError> {
         let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        let policy = self.discounts().policy_for(actor, reached.id()).await?;
         let mut change = self.change(actor).await?;
-        let quote = self.judged(&mut change.tx, actor, draft).await?;
+        let (quote, over) = self.judged(&mut change, actor, policy.as_ref(), draft).await?;
         let number = db::repo::counter::next_number(&mut change.tx, actor.org_id, NUMBERS).await?;
         let id = QuoteId::new();
         let new = repo::NewQuote {
@@ -168,6 +190,7 @@ impl Quotes<'_> {
         change
             .audit(AuditAction::Create, AuditEntity::Quote, Some(id.to_string()), None, Some(after))
             .await?;
+        audit_above_limit(&mut change, id, number, &over).await?;
         change.commit().await?;
         self.quote(actor, id).await
     }
@@ -187,8 +210,9 @@ impl Quotes<'_> {
         if !before.state.is_editable() {
             return Err(ValidationErrors::single("state", "error-quote-not-draft").into());
         }
+        let policy = self.discounts().policy_for(actor, PartyId(before.party_id)).await?;
         let mut change = self.change(actor).await?;
-        let quote = self.judged(&mut change.tx, actor, draft).await?;
+        let (quote, over) = self.judged(&mut change, actor, policy.as_ref(), draft).await?;
         if !repo::replace(&mut change.tx, actor.org_id, id, version, &quote, change.at).await? {
             drop(change);
             return Err(self.conflict(actor, id).await);
@@ -212,6 +236,7 @@ impl Quotes<'_> {
         change
             .audit(AuditAction::Update, AuditEntity::Quote, Some(id.to_string()), Some(old), Some(new))
             .await?;
+        audit_above_limit(&mut change, id, before.number, &over).await?;
         change.commit().await?;
         self.quote(actor, id).await
     }
@@ -310,35 +335,55 @@ impl Quotes<'_> {
             .collect()
     }
 
-    /// The draft judged against the catalogue as it stands in the change.
+    /// The draft judged against the catalogue as it stands in the change,
+    /// and against the customer's discount policy: the lines above his
+    /// maximum that the actor's right lets through.
     async fn judged(
         &self,
-        tx: &mut db::Tx,
+        change: &mut Change<'_>,
         actor: &Actor,
+        policy: Option<&Policy>,
         draft: &QuoteDraft,
-    ) -> Result<ValidQuote, AppError> {
+    ) -> Result<(ValidQuote, Vec<Excess>), AppError> {
+        let tx = &mut change.tx;
         let codes: Vec<String> = draft
             .lines
             .iter()
             .map(|line| line.product.trim().to_string())
             .filter(|code| !code.is_empty())
             .collect();
-        let products: HashMap<String, QuotedProduct> =
-            catalogue_repo::products_by_code(tx, actor.org_id, &codes)
-                .await?
-                .into_iter()
-                .map(|row| {
-                    let product = QuotedProduct {
-                        id: ProductId(row.id),
-                        name: row.name,
-                        unit: row.unit,
-                        price: Money(row.price),
-                        active: row.active,
-                    };
-                    (row.code, product)
-                })
-                .collect();
-        Ok(draft.validate(&|code| products.get(code).cloned(), self.today(actor))?)
+        let rows = catalogue_repo::products_by_code(tx, actor.org_id, &codes).await?;
+        let group_of: HashMap<ProductId, Uuid> =
+            rows.iter().filter_map(|row| row.group_id.map(|group| (ProductId(row.id), group))).collect();
+        let products: HashMap<String, QuotedProduct> = rows
+            .into_iter()
+            .map(|row| {
+                let product = QuotedProduct {
+                    id: ProductId(row.id),
+                    name: row.name,
+                    unit: row.unit,
+                    price: Money(row.price),
+                    active: row.active,
+                };
+                (row.code, product)
+            })
+            .collect();
+        let quote = draft.validate(&|code| products.get(code).cloned(), self.today(actor))?;
+        let Some(policy) = policy else { return Ok((quote, Vec::new())) };
+        let names: HashMap<Uuid, String> = if group_of.is_empty() {
+            HashMap::new()
+        } else {
+            catalogue_repo::lists_in(tx, actor.org_id, ListKind::Group).await?.into_iter().collect()
+        };
+        let groups: Vec<Option<String>> = quote
+            .lines
+            .iter()
+            .map(|line| {
+                line.product_id.and_then(|id| group_of.get(&id)).and_then(|group| names.get(group)).cloned()
+            })
+            .collect();
+        let over = policy.check(actor, &quote, &groups)?;
+        Ok((quote, over))
     }
 
     async fn conflict(&self, actor: &Actor, id: QuoteId) -> AppError {

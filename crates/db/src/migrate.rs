@@ -59,6 +59,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(35, "0035", "quotes"),
     migration!(36, "0036", "orders"),
     migration!(37, "0037", "invoiced_orders"),
+    migration!(38, "0038", "discount_policy"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

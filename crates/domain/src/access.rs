@@ -18,6 +18,7 @@ string_enum!(
         ReopenSalesContact = "contacts.reopen",
         RelationshipEngine = "relationship_engine.use",
         MessagesAnyAddress = "messages.any_address",
+        DiscountsAboveLimit = "discounts.above_limit",
         Administer = "administer",
     } error "error-permission-invalid"
 );
@@ -115,6 +116,7 @@ fn supervisor() -> RoleGrants {
             ReopenSalesContact,
             RelationshipEngine,
             MessagesAnyAddress,
+            DiscountsAboveLimit,
         ],
         AccessLevel::Branch,
         AccessLevel::Branch,

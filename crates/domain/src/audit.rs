@@ -60,6 +60,8 @@ pub enum AuditEntity {
     Coupon,
     CustomField,
     CustomerStatus,
+    DiscountOverride,
+    DiscountPolicy,
     EngineSegment,
     Installment,
     Interaction,
@@ -98,7 +100,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 43] = [
+    pub const ALL: [AuditEntity; 45] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -107,6 +109,8 @@ impl AuditEntity {
         AuditEntity::Coupon,
         AuditEntity::CustomField,
         AuditEntity::CustomerStatus,
+        AuditEntity::DiscountOverride,
+        AuditEntity::DiscountPolicy,
         AuditEntity::EngineSegment,
         AuditEntity::Installment,
         AuditEntity::Interaction,
@@ -154,6 +158,8 @@ impl AuditEntity {
             AuditEntity::Coupon => "coupon",
             AuditEntity::CustomField => "custom_field",
             AuditEntity::CustomerStatus => "customer_status",
+            AuditEntity::DiscountOverride => "discount_override",
+            AuditEntity::DiscountPolicy => "discount_policy",
             AuditEntity::EngineSegment => "engine_segment",
             AuditEntity::Installment => "installment",
             AuditEntity::Interaction => "interaction",

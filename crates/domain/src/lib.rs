@@ -60,6 +60,7 @@ pub mod appointment;
 pub mod audit;
 pub mod bulk;
 pub mod catalogue;
+pub mod discount;
 pub mod document;
 pub mod email;
 pub mod engine;

@@ -8,6 +8,7 @@ pub mod bonus;
 pub mod catalogue;
 pub mod counter;
 pub mod dashboard;
+pub mod discount;
 pub mod engine;
 pub mod gateway;
 pub mod interaction;

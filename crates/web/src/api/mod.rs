@@ -4,6 +4,7 @@ mod access;
 mod agenda;
 mod audit;
 mod catalogue;
+mod discounts;
 mod engine;
 mod filter_schema;
 mod interactions;
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .merge(sales::routes())
         .merge(quotes::routes())
         .merge(orders::routes())
+        .merge(discounts::routes())
         .merge(loyalty::routes())
         .fallback(|| async { Error::not_found() })
 }
@@ -96,7 +98,7 @@ pub fn openapi_document() -> String {
 }
 
 /// Each capability describes its own paths; the document only merges them.
-fn capability_documents() -> [utoipa::openapi::OpenApi; 22] {
+fn capability_documents() -> [utoipa::openapi::OpenApi; 23] {
     [
         me::Doc::openapi(),
         organisation::Doc::openapi(),
@@ -119,6 +121,7 @@ fn capability_documents() -> [utoipa::openapi::OpenApi; 22] {
         sales::Doc::openapi(),
         quotes::Doc::openapi(),
         orders::Doc::openapi(),
+        discounts::Doc::openapi(),
         loyalty::Doc::openapi(),
     ]
 }

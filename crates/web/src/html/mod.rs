@@ -7,6 +7,7 @@ mod agenda_settings;
 mod catalogue;
 mod components;
 mod customers;
+mod discounts;
 mod engine;
 mod home;
 mod interactions;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .merge(sales::routes())
         .merge(quotes::routes())
         .merge(orders::routes())
+        .merge(discounts::routes())
         .merge(loyalty::routes())
         .merge(reminders::routes())
 }

@@ -49,6 +49,11 @@ struct QuoteFormPage {
     /// Code and label of the active products, to suggest.
     products: Vec<(String, String)>,
     lines: Vec<LineRow>,
+    /// What the discount policy suggests for this customer, line by line
+    /// of text; empty without a policy.
+    advice: Vec<String>,
+    /// Whether the reader may go above the maximum.
+    may_exceed: bool,
     alert: Option<String>,
     form: FormValues,
     errors: FieldMessages,
@@ -125,6 +130,7 @@ async fn form_page(
     let app = page.app();
     let party_view = app.parties().party_for_edit(&page.actor, party).await?;
     let found = app.catalogue().products(&page.actor, "", false, None).await?;
+    let advice = app.discounts().advice(&page.actor, party).await?;
     let t = page.t;
     let typed = draft(&form);
     let mut lines: Vec<LineRow> = typed
@@ -176,6 +182,8 @@ async fn form_page(
             .map(|p| (p.code, format!("{} · {}", p.name, t.money(p.price.0))))
             .collect(),
         lines,
+        may_exceed: advice.may_exceed && advice.general.is_some(),
+        advice: advice_lines(&t, &advice),
         alert: outcome.alert,
         form: FormValues(form),
         errors: outcome.errors,
@@ -378,4 +386,24 @@ async fn move_to(page: Page, Id(id): Id<QuoteId>, Form(form): Form<Pairs>) -> Pa
         _ => "quote-reopened",
     };
     answer_on_tab(&page, &format!("/quotes/{id}"), "quote", result, done, "quote-changed-reload").await
+}
+
+/// The policy's word on the customer, as the quote form shows it: his
+/// maximum and the rule behind it, each product group where a rule gives
+/// more, and what he bought in the last twelve months.
+fn advice_lines(t: &Tr, advice: &app::discounts::DiscountAdvice) -> Vec<String> {
+    let Some(general) = &advice.general else { return Vec::new() };
+    let limit = |limit: &domain::discount::Limit| match &limit.reason {
+        Some(reason) => t.with_args(
+            "discount-advice-limit",
+            &[("max", format_percent(limit.max_percent)), ("reason", reason.clone())],
+        ),
+        None => t.get("discount-advice-no-rule"),
+    };
+    let mut lines = vec![limit(general)];
+    lines.extend(advice.groups.iter().map(|(group, group_limit)| {
+        t.with_args("discount-advice-group", &[("group", group.clone()), ("limit", limit(group_limit))])
+    }));
+    lines.push(t.with("discount-advice-bought", "amount", t.money(advice.bought_12_months.0)));
+    lines
 }

@@ -8,6 +8,7 @@ mod browser;
 mod catalogue;
 mod concurrency;
 mod customers;
+mod discounts;
 mod edges;
 mod engine;
 mod forms;

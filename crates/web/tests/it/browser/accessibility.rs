@@ -157,6 +157,10 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
     }
     let store = serde_json::json!({ "code": "01", "name": "Matriz" });
     t.api_send(reqwest::Method::POST, &bearer, "/api/v1/stores", store).await;
+    // A discount policy, so the quote form suggests the customer's maximum.
+    let rules = serde_json::json!({ "rules": [{ "name": "Base", "max_percent": 500 }] });
+    let saved = t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/discount-rules", rules).await;
+    assert_eq!(saved.status(), 200);
     let client = &browser.client;
     sign_in_as_admin(client, &t).await;
     client.set_window_size(1366, 900).await.expect("1366 px");
@@ -206,6 +210,7 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         format!("/quotes/{quote}"),
         "/orders".into(),
         format!("/orders/{order}"),
+        "/admin/discounts".into(),
     ];
     let keys = message_keys();
     let mut problems = Vec::new();
