@@ -12,7 +12,7 @@ use domain::audit::{AuditAction, AuditEntity};
 use domain::catalogue::ListKind;
 use domain::discount::Excess;
 use domain::money::Currency;
-use domain::quote::{PaymentTerms, QuoteDraft, QuoteState, QuotedProduct, ValidQuote};
+use domain::quote::{PaymentTerms, QuoteDraft, QuoteState, QuotedProduct, RevenueEstimate, ValidQuote};
 use domain::timeline::{Event, EventKind};
 use domain::{Money, PartyId, ProductId, QuoteId, ValidationErrors};
 use serde::{Deserialize, Serialize};
@@ -323,6 +323,41 @@ impl Quotes<'_> {
                 Ok(QuoteRevision { quote, replaced_at: row.replaced_at, replaced_by: row.replaced_by })
             })
             .collect()
+    }
+
+    /// The party's revenue estimate: his sales of the last twelve months
+    /// and his open quotes weighted by their state.
+    pub async fn revenue_estimate(&self, actor: &Actor, party: PartyId) -> Result<RevenueEstimate, AppError> {
+        let reached = self.access().guard_party(actor, party, None).await?;
+        let found = self.revenue_estimates(actor, &[reached.id()]).await?;
+        Ok(found.get(&reached.id().0).copied().unwrap_or_default())
+    }
+
+    /// The revenue estimates of parties the actor has listed (a page of
+    /// the customer list), read together.
+    pub async fn revenue_estimates(
+        &self,
+        actor: &Actor,
+        parties: &[PartyId],
+    ) -> Result<HashMap<Uuid, RevenueEstimate>, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        let ids: Vec<Uuid> = parties.iter().map(|party| party.0).collect();
+        let year_ago = self.now() - chrono::Duration::days(365);
+        let inputs = repo::estimate_inputs(&self.db, actor.org_id, &ids, year_ago).await?;
+        let mut open: HashMap<Uuid, Vec<(QuoteState, Money)>> = HashMap::new();
+        for (party, state, total) in inputs.open_quotes {
+            let state =
+                QuoteState::parse(&state).map_err(|_| AppError::Internal(format!("quote state {state}")))?;
+            open.entry(party).or_default().push((state, Money(total)));
+        }
+        let sold: HashMap<Uuid, i64> = inputs.sales.into_iter().collect();
+        Ok(ids
+            .iter()
+            .map(|id| {
+                let bought = Money(sold.get(id).copied().unwrap_or(0));
+                (*id, RevenueEstimate::of(bought, open.get(id).map(Vec::as_slice).unwrap_or_default()))
+            })
+            .collect())
     }
 
     /// A party's quotes, the latest first, without their lines.

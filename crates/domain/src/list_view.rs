@@ -17,6 +17,7 @@ string_enum!(
         Seller = "seller",
         Created = "created",
         Consent = "consent",
+        Revenue = "revenue",
     } error "error-column-invalid"
 );
 

@@ -185,6 +185,39 @@ pub fn totals(line_totals: &[Money], discount_percent: i64, freight: Money) -> Q
     QuoteTotals { subtotal, discount, freight, total: Money(subtotal.0 - discount.0 + freight.0) }
 }
 
+/// How much of a quote still open the revenue estimate counts (seed 001),
+/// in hundredths of a percent: a quarter of a draft, half of one sent, all
+/// of one accepted whose order is not yet invoiced (invoiced, it is a sale).
+pub fn estimate_weight(state: QuoteState) -> i64 {
+    match state {
+        QuoteState::Draft => 2_500,
+        QuoteState::Sent => 5_000,
+        QuoteState::Accepted => WHOLE_PERCENT,
+        QuoteState::Refused | QuoteState::Expired => 0,
+    }
+}
+
+/// A customer's revenue estimate [estimativa de faturamento]: what he
+/// bought in the last twelve months and his open quotes, each weighted by
+/// its state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RevenueEstimate {
+    pub sales_12_months: Money,
+    /// The open quotes' totals, weighted.
+    pub open_quotes: Money,
+    pub total: Money,
+}
+
+impl RevenueEstimate {
+    /// From the sales of the last twelve months and the open quotes' totals
+    /// by state.
+    pub fn of(sales_12_months: Money, open: &[(QuoteState, Money)]) -> RevenueEstimate {
+        let open_quotes =
+            Money(open.iter().map(|(state, total)| percent_of(*total, estimate_weight(*state)).0).sum());
+        RevenueEstimate { sales_12_months, open_quotes, total: Money(sales_12_months.0 + open_quotes.0) }
+    }
+}
+
 /// `amount` shared over `parts` in proportion to each, to the cent: each
 /// share rounded down, and the cents left over given one by one to the
 /// parts that lost the most in rounding (the first on a tie). The shares
@@ -396,6 +429,18 @@ fn bounded(typed: &str, field: &'static str, max: usize, errors: &mut Validation
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_estimate_weighs_open_quotes_by_their_state() {
+        let open = [
+            (QuoteState::Draft, Money(10_000)),
+            (QuoteState::Sent, Money(10_000)),
+            (QuoteState::Accepted, Money(10_000)),
+            (QuoteState::Refused, Money(99_999)),
+        ];
+        let estimate = RevenueEstimate::of(Money(50_000), &open);
+        assert_eq!((estimate.open_quotes, estimate.total), (Money(17_500), Money(67_500)));
+    }
 
     fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("day")

@@ -1844,3 +1844,9 @@ error-discount-status-unknown = Unknown customer status.
 permission-discounts-above-limit = Grant discounts above the customer's maximum
 audit-entity-discount_override = Discount above the maximum
 audit-entity-discount_policy = Discount policy
+
+# Receita estimada
+estimate-total = Estimated revenue
+estimate-sales = Sales in the last 12 months
+estimate-open-quotes = Open quotes (weighted)
+estimate-hint = The estimated revenue adds the last 12 months' sales and the open quotes: 25 % of a draft, 50 % of a sent one and all of an accepted one whose order is not yet invoiced.

@@ -1847,3 +1847,9 @@ error-discount-status-unknown = Estado de cliente desconhecido.
 permission-discounts-above-limit = Conceder desconto acima do máximo do cliente
 audit-entity-discount_override = Desconto acima do máximo
 audit-entity-discount_policy = Política de descontos
+
+# Receita estimada
+estimate-total = Receita estimada
+estimate-sales = Vendas nos últimos 12 meses
+estimate-open-quotes = Orçamentos em aberto (ponderados)
+estimate-hint = A receita estimada soma as vendas dos últimos 12 meses e os orçamentos em aberto: 25 % de um rascunho, 50 % de um enviado e todo o aceite cuja encomenda ainda não foi faturada.

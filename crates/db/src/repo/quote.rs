@@ -333,3 +333,58 @@ pub async fn revisions(db: &Db, org_id: OrgId, id: QuoteId) -> Result<Vec<Revisi
         .await?
     }))
 }
+
+/// The most parties one estimate query names.
+const ESTIMATE_PARTIES: usize = 200;
+
+/// What the revenue estimate reads of a set of parties.
+#[derive(Default)]
+pub struct EstimateInputs {
+    /// Each party's sales total.
+    pub sales: Vec<(Uuid, i64)>,
+    /// Each party's open quotes' total by state.
+    pub open_quotes: Vec<(Uuid, String, i64)>,
+}
+
+/// What the revenue estimate reads of these parties: the total of each
+/// one's sales since `since` (cancelled ones aside), and the totals of his
+/// quotes still open by state — drafts, sent, and accepted ones whose order
+/// is neither invoiced (then a sale) nor cancelled.
+pub async fn estimate_inputs(
+    db: &Db,
+    org_id: OrgId,
+    parties: &[Uuid],
+    since: DateTime<Utc>,
+) -> Result<EstimateInputs, DbError> {
+    let mut inputs = EstimateInputs::default();
+    for chunk in parties.chunks(ESTIMATE_PARTIES) {
+        let (marks, quote_marks) = (super::placeholders(3, chunk.len()), super::placeholders(2, chunk.len()));
+        let sales_sql = format!(
+            "SELECT party_id, CAST(SUM(total) AS BIGINT) FROM sales
+             WHERE org_id = $1 AND cancelled_at IS NULL AND sold_at >= $2 AND party_id IN ({marks})
+             GROUP BY party_id"
+        );
+        let quotes_sql = format!(
+            "SELECT q.party_id, q.state, CAST(SUM(q.total) AS BIGINT) FROM quotes q
+             LEFT JOIN orders o ON o.quote_id = q.id
+             WHERE q.org_id = $1 AND q.state IN ('draft', 'sent', 'accepted')
+               AND (o.id IS NULL OR o.state NOT IN ('invoiced', 'cancelled')) AND q.party_id IN ({quote_marks})
+             GROUP BY q.party_id, q.state"
+        );
+        let found: EstimateInputs = on_db!(db, pool => {
+            let mut query = sqlx::query_as(&sales_sql).bind(org_id.0).bind(since);
+            for party in chunk {
+                query = query.bind(*party);
+            }
+            let found_sales = query.fetch_all(pool).await?;
+            let mut query = sqlx::query_as(&quotes_sql).bind(org_id.0);
+            for party in chunk {
+                query = query.bind(*party);
+            }
+            EstimateInputs { sales: found_sales, open_quotes: query.fetch_all(pool).await? }
+        });
+        inputs.sales.extend(found.sales);
+        inputs.open_quotes.extend(found.open_quotes);
+    }
+    Ok(inputs)
+}

@@ -24,10 +24,11 @@ pub fn routes() -> Router<AppState> {
         .route("/quotes/{id}", routing::get(get).put(update))
         .route("/quotes/{id}/state", routing::post(move_to))
         .route("/quotes/{id}/revisions", routing::get(revisions))
+        .route("/parties/{id}/revenue-estimate", routing::get(revenue_estimate))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(list, create, get, update, move_to, revisions))]
+#[openapi(paths(list, create, get, update, move_to, revisions, revenue_estimate))]
 pub struct Doc;
 
 /// A quote as sent: lines from the catalogue (by product code) or free.
@@ -289,4 +290,31 @@ pub async fn revisions(Api { state, actor }: Api, Id(id): Id<QuoteId>) -> ApiRes
             })
             .collect(),
     ))
+}
+
+/// A customer's revenue estimate (seed 001), in cents.
+#[derive(Serialize, ToSchema)]
+pub struct RevenueEstimate {
+    pub party_id: Uuid,
+    /// Sales of the last twelve months, cancelled ones aside.
+    pub sales_12_months: i64,
+    /// Open quotes weighted by their state: 25 % of a draft, 50 % of a sent one, all of an accepted one whose order is not yet invoiced.
+    pub open_quotes: i64,
+    pub total: i64,
+}
+
+/// The customer's revenue estimate: the last twelve months' sales and the open quotes weighted by their state.
+#[utoipa::path(get, path = "/api/v1/parties/{id}/revenue-estimate", tag = "quotes", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = RevenueEstimate), NotFound))]
+pub async fn revenue_estimate(
+    Api { state, actor }: Api,
+    Id(id): Id<PartyId>,
+) -> ApiResult<Json<RevenueEstimate>> {
+    let estimate = state.app.quotes().revenue_estimate(&actor, id).await?;
+    Ok(Json(RevenueEstimate {
+        party_id: id.0,
+        sales_12_months: estimate.sales_12_months.0,
+        open_quotes: estimate.open_quotes.0,
+        total: estimate.total.0,
+    }))
 }

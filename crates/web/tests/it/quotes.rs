@@ -504,3 +504,85 @@ async fn an_invoiced_order_is_a_sale_with_its_installments(t: TestApp) {
 }
 
 web_test!(an_invoiced_order_is_a_sale_with_its_installments);
+
+/// The revenue estimate: the last twelve months' sales and the open
+/// quotes weighted by state (a quarter of a draft, half of one sent, all of
+/// one accepted); invoicing an accepted quote's order moves its total from
+/// the quotes to the sales and leaves the estimate as it was. Shown on the
+/// quotes tab, the summary, and the customer list's column.
+async fn the_revenue_estimate_adds_sales_and_weighted_open_quotes(t: TestApp) {
+    let (client, csrf) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = product_and_customer(&t, &bearer).await;
+    let store = json!({ "code": "01", "name": "Matriz" });
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, "/api/v1/stores", store).await.status(), 201);
+    let sale = json!({ "store": "01", "payment": "cash", "items": [{ "product": "PNEU", "quantity": 1 }] });
+    let sold =
+        t.api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/parties/{party}/sales"), sale).await;
+    assert_eq!(sold.status(), 201);
+    let mut ids = Vec::new();
+    for (price, steps) in [
+        (10_000, &[][..]),
+        (20_000, &["sent"][..]),
+        (40_000, &["sent", "accepted"][..]),
+        (80_000, &["sent", "refused"][..]),
+    ] {
+        let body = json!({ "lines": [{ "description": "Serviço", "quantity": 1, "unit_price": price }] });
+        let quote: Value = t
+            .api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/parties/{party}/quotes"), body)
+            .await
+            .json()
+            .await
+            .expect("json");
+        let id = quote["id"].as_str().expect("id").to_string();
+        for (version, state) in steps.iter().enumerate() {
+            let step = json!({ "state": state, "version": version + 1 });
+            let moved =
+                t.api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/quotes/{id}/state"), step).await;
+            assert_eq!(moved.status(), 200);
+        }
+        ids.push(id);
+    }
+    let path = format!("/api/v1/parties/{party}/revenue-estimate");
+    let expected = json!({ "party_id": party, "sales_12_months": 38_990, "open_quotes": 2_500 + 10_000 + 40_000, "total": 91_490 });
+    assert_eq!(t.api_get(&bearer, &path).await, expected);
+
+    let tab = t.html(&client, &format!("/customers/{party}?tab=quotes")).await;
+    assert!(
+        tab.contains("id=\"revenue-estimate\"") && tab.contains("R$ 914,90") && tab.contains("R$ 525,00"),
+        "{tab}"
+    );
+    let summary = t.html(&client, &format!("/customers/{party}")).await;
+    assert!(summary.contains("Receita estimada") && summary.contains("R$ 914,90"), "{summary}");
+    let form =
+        [("csrf_token", csrf.as_str()), ("back", "/customers"), ("columns", "city"), ("columns", "revenue")];
+    let chosen = client.post(t.url("/customers/columns")).form(&form).send().await.expect("POST");
+    assert_eq!(chosen.status(), 303);
+    let list = t.html(&client, "/customers").await;
+    assert!(list.contains("<th scope=\"col\">Receita estimada</th>") && list.contains("R$ 914,90"), "{list}");
+
+    // Invoiced, the accepted quote is a sale: the estimate does not change.
+    let order: Value = t
+        .api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/quotes/{}/order", ids[2]), json!({}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let order_id = order["id"].as_str().expect("id").to_string();
+    for (state, version) in [("ready", 1), ("delivered", 2)] {
+        let step = json!({ "state": state, "version": version });
+        t.api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/orders/{order_id}/state"), step).await;
+    }
+    let invoice = json!({ "version": 3, "store": "01" });
+    let invoiced = t
+        .api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/orders/{order_id}/invoice"), invoice)
+        .await;
+    assert_eq!(invoiced.status(), 200);
+    let estimate = t.api_get(&bearer, &path).await;
+    assert_eq!(
+        (&estimate["sales_12_months"], &estimate["open_quotes"], &estimate["total"]),
+        (&json!(78_990), &json!(12_500), &json!(91_490))
+    );
+}
+
+web_test!(the_revenue_estimate_adds_sales_and_weighted_open_quotes);

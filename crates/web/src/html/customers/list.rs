@@ -81,6 +81,8 @@ struct ListPage {
     view: Option<ViewChip>,
     /// The sellers by id, for the seller column.
     seller_names: std::collections::HashMap<uuid::Uuid, String>,
+    /// The rows' revenue estimates, when the column is shown.
+    estimates: std::collections::HashMap<uuid::Uuid, String>,
     statuses: Vec<(String, String)>,
     ufs: Vec<String>,
     state_label: &'static str,
@@ -124,7 +126,7 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
         let found = domain::page::Page::only(found);
         let context =
             ListContext { query: PartyQuery::default(), found, errors: None, search: Some(q), view: None };
-        return render_list(&page, context, sides);
+        return render_list(&page, context, sides).await;
     }
     // A refused filter empties the list and says why; the filters that did
     // read stay in the form.
@@ -170,7 +172,7 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
     let view = form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
         .find(|(name, _)| name == "view")
         .and_then(|(_, value)| value.parse().ok());
-    render_list(&page, ListContext { query, found, errors, search: None, view }, sides)
+    render_list(&page, ListContext { query, found, errors, search: None, view }, sides).await
 }
 
 #[derive(Template)]
@@ -244,7 +246,7 @@ impl ListSides {
     }
 }
 
-pub(super) fn render_list(page: &Page, context: ListContext, sides: ListSides) -> PageResult {
+pub(super) async fn render_list(page: &Page, context: ListContext, sides: ListSides) -> PageResult {
     let ListContext { query, found, errors, search, view } = context;
     let ListSides { views, columns, statuses, sellers } = sides;
     let ufs = super::form::state_options(page.actor.country, query.state.as_deref().unwrap_or_default());
@@ -255,6 +257,21 @@ pub(super) fn render_list(page: &Page, context: ListContext, sides: ListSides) -
         Some(open) => open.columns.clone(),
         None => columns,
     };
+    // The revenue estimate is read for the rows shown, and only when its
+    // column is.
+    let estimates: std::collections::HashMap<uuid::Uuid, String> =
+        if columns.contains(&CustomerColumn::Revenue) {
+            let ids: Vec<domain::PartyId> = found.items.iter().map(|item| domain::PartyId(item.id)).collect();
+            page.app()
+                .quotes()
+                .revenue_estimates(actor, &ids)
+                .await?
+                .into_iter()
+                .map(|(id, estimate)| (id, t.money(estimate.total.0)))
+                .collect()
+        } else {
+            std::collections::HashMap::new()
+        };
     // Links within the list keep the view it was opened from.
     let view_param = open_view.map(|v| v.id.to_string());
     let link_with = |name: &'static str, cursor: &String| {
@@ -296,6 +313,7 @@ pub(super) fn render_list(page: &Page, context: ListContext, sides: ListSides) -
         view: chips.iter().find(|chip| chip.current).cloned(),
         views: chips,
         seller_names: sellers.iter().map(|s| (s.id, seller_label(&t, s))).collect(),
+        estimates,
         t,
         shell: page.shell("customers"),
         rows: found
@@ -382,7 +400,7 @@ pub(super) async fn refused(page: &Page, query: PartyQuery, error: AppError) -> 
     let parties = page.app().parties();
     let (found, sides) = tokio::try_join!(parties.list_parties(&page.actor, &query), ListSides::read(page))?;
     let context = ListContext { query, found, errors: Some(message), search: None, view: None };
-    let mut response = render_list(page, context, sides)?;
+    let mut response = render_list(page, context, sides).await?;
     *response.status_mut() = outcome.status;
     Ok(response)
 }

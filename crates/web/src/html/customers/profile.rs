@@ -70,6 +70,8 @@ pub struct ProfileParts {
     pub sales_older: Option<String>,
     pub quotes: Vec<QuoteLine>,
     pub orders: Vec<OrderLine>,
+    /// The revenue estimate and what it adds up.
+    pub estimate_figures: Vec<(String, String)>,
     pub credit_figures: Vec<(String, String)>,
     pub installments: Vec<InstallmentLine>,
     /// Today in the organisation's zone, as a date field holds it.
@@ -262,11 +264,19 @@ pub async fn profile_parts(
         parts.summary = summary_figures(t, &parts, interaction_counts, upcoming_count);
         let figures = app.sales().figures(actor, party).await?;
         parts.summary.extend(purchase_figures(t, &figures).into_iter().take(3));
+        let estimate = app.quotes().revenue_estimate(actor, party).await?;
+        parts.summary.push((t.get("estimate-total"), t.money(estimate.total.0)));
     }
     if tab == ProfileTab::Purchases {
         purchase_parts(app, actor, t, party, history, &mut parts).await?;
     }
     if tab == ProfileTab::Quotes {
+        let estimate = app.quotes().revenue_estimate(actor, party).await?;
+        parts.estimate_figures = vec![
+            (t.get("estimate-total"), t.money(estimate.total.0)),
+            (t.get("estimate-sales"), t.money(estimate.sales_12_months.0)),
+            (t.get("estimate-open-quotes"), t.money(estimate.open_quotes.0)),
+        ];
         parts.quotes = app
             .quotes()
             .quotes_of(actor, party)

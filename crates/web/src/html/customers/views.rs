@@ -53,6 +53,7 @@ fn label(t: &Tr, country: Country, column: CustomerColumn) -> String {
         CustomerColumn::Seller => "party-seller",
         CustomerColumn::Created => "party-created",
         CustomerColumn::Consent => "party-consent",
+        CustomerColumn::Revenue => "estimate-total",
     })
 }
 
