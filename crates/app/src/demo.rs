@@ -491,6 +491,12 @@ impl Demo<'_> {
         let buyers: Vec<PartyId> = profiled.iter().map(|(id, _, _)| *id).collect();
         let sales = self.load_demo_sales(org_id, seed, &buyers).await?;
         tracing::info!(sales, "demo sales loaded");
+        if let Some((manager, _)) = portfolios.first() {
+            let sellers: Vec<(PartyId, Option<UserId>)> =
+                profiled.iter().map(|(id, seller, _)| (*id, *seller)).collect();
+            let quotes = self.load_demo_quotes(org_id, seed, &sellers, *manager).await?;
+            tracing::info!(quotes, "demo quotes loaded");
+        }
         // A bulk load changes the data's shape more than any day of use.
         self.db.refresh_statistics().await?;
         Ok(DemoLoad { created: written, seconds: started.elapsed().as_secs_f64() })

@@ -29,7 +29,7 @@ const STORES: &[(&str, &str, &str)] = &[
 ];
 
 /// Code, name, price, group, brand, line.
-const PRODUCTS: &[(&str, &str, &str, &str, &str, &str)] = &[
+pub(crate) const PRODUCTS: &[(&str, &str, &str, &str, &str, &str)] = &[
     ("REV10", "Revisão 10.000 km", "690,00", "Serviços", "Oficina", "Manutenção"),
     ("REV20", "Revisão 20.000 km", "1.190,00", "Serviços", "Oficina", "Manutenção"),
     ("OLEO", "Troca de óleo e filtro", "289,90", "Serviços", "Oficina", "Manutenção"),

@@ -14,6 +14,7 @@ mod daily;
 pub mod dashboard;
 pub mod demo;
 mod demo_profiles;
+mod demo_quotes;
 mod demo_sales;
 pub mod discounts;
 pub mod engine;

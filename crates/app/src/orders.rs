@@ -17,7 +17,7 @@ use domain::{Money, OrderId, PartyId, ProductId, QuoteId, SaleId, StoreId, UserI
 use uuid::Uuid;
 
 /// The kind of document whose numbers orders take.
-const NUMBERS: &str = "order";
+pub(crate) const NUMBERS: &str = "order";
 /// The most orders a queue shows.
 const QUEUE_ROWS: u32 = 500;
 /// The most orders a party's tab shows.

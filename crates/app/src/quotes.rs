@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The kind of document whose numbers quotes take.
-const NUMBERS: &str = "quote";
+pub(crate) const NUMBERS: &str = "quote";
 /// The most quotes a party's list shows.
 const PARTY_QUOTES: u32 = 200;
 

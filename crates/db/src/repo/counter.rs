@@ -19,3 +19,14 @@ pub async fn next_number(tx: &mut Tx, org_id: OrgId, kind: &str) -> Result<i64, 
         .await?
     }))
 }
+
+/// The last number given of a kind of document, if any was.
+pub async fn last_number(tx: &mut Tx, org_id: OrgId, kind: &str) -> Result<Option<i64>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT last_number FROM document_counters WHERE org_id = $1 AND kind = $2")
+            .bind(org_id.0)
+            .bind(kind)
+            .fetch_optional(&mut *conn)
+            .await?
+    }))
+}
