@@ -7,10 +7,9 @@ use crate::{AppError, Demo};
 use chrono::Duration;
 use db::repo::{catalogue, counter, order, quote, timeline};
 use domain::order::{Destination, OrderState};
-use domain::quote::{QuoteDraft, QuoteLineDraft, QuoteState, QuotedProduct};
+use domain::quote::{QuoteDraft, QuoteLineDraft, QuoteState};
 use domain::timeline::{Event, EventKind};
-use domain::{Money, OrderId, OrgId, PartyId, ProductId, QuoteId, UserId};
-use std::collections::HashMap;
+use domain::{OrderId, OrgId, PartyId, QuoteId, UserId};
 
 /// How many demo customers get a quote.
 const QUOTED_PARTIES: usize = 24;
@@ -48,20 +47,8 @@ impl Demo<'_> {
             return Ok(0);
         }
         let codes: Vec<String> = PRODUCTS.iter().map(|p| p.0.to_string()).collect();
-        let products: HashMap<String, QuotedProduct> = catalogue::products_by_code(&mut tx, org_id, &codes)
-            .await?
-            .into_iter()
-            .map(|row| {
-                let product = QuotedProduct {
-                    id: ProductId(row.id),
-                    name: row.name,
-                    unit: row.unit,
-                    price: Money(row.price),
-                    active: row.active,
-                };
-                (row.code, product)
-            })
-            .collect();
+        let products =
+            crate::quotes::quoted_by_code(catalogue::products_by_code(&mut tx, org_id, &codes).await?);
         if products.is_empty() {
             return Ok(0);
         }

@@ -142,18 +142,7 @@ impl Orders<'_> {
             let current = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
             return Err(AppError::Conflict { by: String::new(), at: current.updated_at });
         }
-        let detail = format!("#{} · {}", before.number, before.currency.written(before.total));
-        let event = Event::new(EventKind::Order, order_action(to), detail, Some(id.0));
-        change.history(PartyId(before.party_id), event).await?;
-        change
-            .audit(
-                AuditAction::Update,
-                AuditEntity::Order,
-                Some(id.to_string()),
-                Some(serde_json::json!({ "state": from })),
-                Some(serde_json::json!({ "state": to.as_str() })),
-            )
-            .await?;
+        note_step(&mut change, &before, to, serde_json::json!({ "state": to.as_str() })).await?;
         change.commit().await?;
         self.order(actor, id).await
     }
@@ -221,18 +210,8 @@ impl Orders<'_> {
         let seller = before.quote_author.map(UserId);
         crate::sales::record_invoiced(&mut change, actor, party, sale_id, sale, seller, &codes).await?;
         repo::set_sale(&mut change.tx, actor.org_id, id, sale_id).await?;
-        let detail = format!("#{} · {}", before.number, before.currency.written(before.total));
-        let event = Event::new(EventKind::Order, order_action(OrderState::Invoiced), detail, Some(id.0));
-        change.history(party, event).await?;
-        change
-            .audit(
-                AuditAction::Update,
-                AuditEntity::Order,
-                Some(id.to_string()),
-                Some(serde_json::json!({ "state": from })),
-                Some(serde_json::json!({ "state": to, "sale": sale_id.to_string() })),
-            )
-            .await?;
+        let after = serde_json::json!({ "state": to, "sale": sale_id.to_string() });
+        note_step(&mut change, &before, OrderState::Invoiced, after).await?;
         change.commit().await?;
         self.order(actor, id).await
     }
@@ -349,6 +328,29 @@ impl Orders<'_> {
                 .collect();
         rows.into_iter().filter(|row| seen.contains(&PartyId(row.party_id))).map(OrderView::of).collect()
     }
+}
+
+/// Puts an order's step on its party's history and in the audit (`after`
+/// says what the step left).
+async fn note_step(
+    change: &mut crate::change::Change<'_>,
+    before: &OrderView,
+    to: OrderState,
+    after: serde_json::Value,
+) -> Result<(), AppError> {
+    let detail = format!("#{} · {}", before.number, before.currency.written(before.total));
+    let event = Event::new(EventKind::Order, order_action(to), detail, Some(before.id));
+    change.history(PartyId(before.party_id), event).await?;
+    let before_state = serde_json::json!({ "state": before.state.as_str() });
+    change
+        .audit(
+            AuditAction::Update,
+            AuditEntity::Order,
+            Some(before.id.to_string()),
+            Some(before_state),
+            Some(after),
+        )
+        .await
 }
 
 /// The history's message for an order reaching `state`.

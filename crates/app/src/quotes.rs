@@ -141,6 +141,22 @@ pub(crate) async fn expire_due(
     Ok(expired.len())
 }
 
+/// Catalogue products as a quote's lines name them: by code.
+pub(crate) fn quoted_by_code(rows: Vec<catalogue_repo::ProductRow>) -> HashMap<String, QuotedProduct> {
+    rows.into_iter()
+        .map(|row| {
+            let product = QuotedProduct {
+                id: ProductId(row.id),
+                name: row.name,
+                unit: row.unit,
+                price: Money(row.price),
+                active: row.active,
+            };
+            (row.code, product)
+        })
+        .collect()
+}
+
 /// Notes, for the audit, the lines a quote gives above the customer's
 /// maximum with the actor's right.
 async fn audit_above_limit(
@@ -390,19 +406,7 @@ impl Quotes<'_> {
         let rows = catalogue_repo::products_by_code(tx, actor.org_id, &codes).await?;
         let group_of: HashMap<ProductId, Uuid> =
             rows.iter().filter_map(|row| row.group_id.map(|group| (ProductId(row.id), group))).collect();
-        let products: HashMap<String, QuotedProduct> = rows
-            .into_iter()
-            .map(|row| {
-                let product = QuotedProduct {
-                    id: ProductId(row.id),
-                    name: row.name,
-                    unit: row.unit,
-                    price: Money(row.price),
-                    active: row.active,
-                };
-                (row.code, product)
-            })
-            .collect();
+        let products = quoted_by_code(rows);
         let quote = draft.validate(&|code| products.get(code).cloned(), self.today(actor))?;
         let Some(policy) = policy else { return Ok((quote, Vec::new())) };
         let names: HashMap<Uuid, String> = if group_of.is_empty() {
