@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 /// The kind of document whose numbers orders take.
 pub(crate) const NUMBERS: &str = "order";
-/// The most orders a queue shows.
-const QUEUE_ROWS: u32 = 500;
+/// The most orders a page of a queue shows.
+pub const QUEUE_ROWS: u32 = 100;
 /// The most orders a party's tab shows.
 const PARTY_ORDERS: u32 = 200;
 
@@ -76,6 +76,14 @@ impl OrderView {
             changeable: false,
         })
     }
+}
+
+/// A page of a queue, and where the next starts.
+#[derive(Clone, Debug)]
+pub struct OrderQueue {
+    pub orders: Vec<OrderView>,
+    /// The number the next page starts after; none on the last page.
+    pub next_after: Option<i64>,
 }
 
 impl Orders<'_> {
@@ -305,20 +313,32 @@ impl Orders<'_> {
         repo::of_quote(&self.db, actor.org_id, QuoteId(quote.id)).await?.map(OrderView::of).transpose()
     }
 
-    /// A destination's open orders (or those in `state`), oldest first, of
-    /// the customers the actor may see.
+    /// A page of a destination's open orders (or those in `state`) numbered
+    /// after `after`, oldest first, of the customers the actor may see.
     pub async fn queue(
         &self,
         actor: &Actor,
         destination: Destination,
         state: Option<OrderState>,
-    ) -> Result<Vec<OrderView>, AppError> {
+        after: Option<i64>,
+    ) -> Result<OrderQueue, AppError> {
         actor.require(Permission::PartiesRead)?;
         let states: Vec<&str> = match state {
             Some(state) => vec![state.as_str()],
             None => OrderState::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect(),
         };
-        let rows = repo::queue(&self.db, actor.org_id, destination.as_str(), &states, QUEUE_ROWS).await?;
+        let after = match after {
+            Some(after) if after < 0 => {
+                return Err(ValidationErrors::single("after", "error-number-invalid").into());
+            }
+            after => after.unwrap_or(0),
+        };
+        let rows =
+            repo::queue(&self.db, actor.org_id, destination.as_str(), &states, after, QUEUE_ROWS).await?;
+        // Read a whole page: the next starts after its last number, whether
+        // the reader may see that order or not.
+        let next_after =
+            (rows.len() == QUEUE_ROWS as usize).then(|| rows.last().map(|row| row.number)).flatten();
         let parties: Vec<PartyId> = rows.iter().map(|row| PartyId(row.party_id)).collect();
         let seen: std::collections::HashSet<PartyId> =
             db::repo::party::standings(&self.db, &actor.read_scope(), &parties)
@@ -326,7 +346,12 @@ impl Orders<'_> {
                 .into_iter()
                 .map(|(id, _)| id)
                 .collect();
-        rows.into_iter().filter(|row| seen.contains(&PartyId(row.party_id))).map(OrderView::of).collect()
+        let orders = rows
+            .into_iter()
+            .filter(|row| seen.contains(&PartyId(row.party_id)))
+            .map(OrderView::of)
+            .collect::<Result<_, _>>()?;
+        Ok(OrderQueue { orders, next_after })
     }
 }
 

@@ -786,8 +786,10 @@ async fn the_demo_has_stores_a_catalogue_and_three_years_of_purchases(t: TestDb)
     assert!(overdue > 0 && late_payers > 0, "some are late ({overdue}), some paid late ({late_payers})");
     // Quotes in every state and orders in both queues.
     use domain::order::Destination;
-    let production = app.orders().queue(&admin, Destination::Production, None).await.expect("queue");
-    let office = app.orders().queue(&admin, Destination::SalesOffice, None).await.expect("queue");
+    let production =
+        app.orders().queue(&admin, Destination::Production, None, None).await.expect("queue").orders;
+    let office =
+        app.orders().queue(&admin, Destination::SalesOffice, None, None).await.expect("queue").orders;
     assert!(!production.is_empty() && !office.is_empty(), "{} and {}", production.len(), office.len());
     let quoted = production[0].party_id;
     let quotes = app.quotes().quotes_of(&admin, PartyId(quoted)).await.expect("quotes");
@@ -795,7 +797,8 @@ async fn the_demo_has_stores_a_catalogue_and_three_years_of_purchases(t: TestDb)
     let again = app.demo().load_demo_parties(org, 10, 4).await;
     assert!(again.is_ok(), "a second load leaves the stores and catalogue alone");
     assert_eq!(app.catalogue().stores(&admin).await.expect("stores").len(), 3);
-    let production_again = app.orders().queue(&admin, Destination::Production, None).await.expect("queue");
+    let production_again =
+        app.orders().queue(&admin, Destination::Production, None, None).await.expect("queue").orders;
     assert_eq!(production_again.len(), production.len(), "nor the quotes and orders");
 }
 db_test!(the_demo_has_stores_a_catalogue_and_three_years_of_purchases);

@@ -175,23 +175,25 @@ pub async fn of_party(db: &Db, org_id: OrgId, party: PartyId, limit: u32) -> Res
     }))
 }
 
-/// A destination's queue: its orders in `states`, oldest number first
-/// (the caller keeps those of parties the reader may see).
+/// A destination's queue: its orders in `states` numbered after `after`,
+/// oldest number first (the caller keeps those of parties the reader may
+/// see).
 pub async fn queue(
     db: &Db,
     org_id: OrgId,
     destination: &str,
     states: &[&str],
+    after: i64,
     limit: u32,
 ) -> Result<Vec<OrderRow>, DbError> {
-    let marks = super::placeholders(3, states.len());
+    let marks = super::placeholders(4, states.len());
     let sql = format!(
-        "{ORDER_SELECT} WHERE o.org_id = $1 AND o.destination = $2 AND o.state IN ({marks})
+        "{ORDER_SELECT} WHERE o.org_id = $1 AND o.destination = $2 AND o.number > $3 AND o.state IN ({marks})
          ORDER BY o.number LIMIT ${}",
-        states.len() + 3
+        states.len() + 4
     );
     Ok(on_db!(db, pool => {
-        let mut query = sqlx::query_as(&sql).bind(org_id.0).bind(destination);
+        let mut query = sqlx::query_as(&sql).bind(org_id.0).bind(destination).bind(after);
         for state in states {
             query = query.bind(*state);
         }

@@ -6,7 +6,7 @@ use crate::error::ApiResult;
 use crate::extract::{Api, ApiJson, Id, Query};
 use app::orders::OrderView;
 use axum::Router;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Json;
 use axum::routing;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -79,6 +79,9 @@ pub struct QueueParams {
     pub destination: Destination,
     /// One state; the open ones (received, in production, ready) when left out.
     pub state: Option<OrderState>,
+    /// Start after this order number (the last of the previous page).
+    #[param(minimum = 0)]
+    pub after: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -151,15 +154,19 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(order.into())))
 }
 
-/// A destination's queue, the oldest order first (up to 500).
+/// A page of a destination's queue, the oldest order first, 100 orders read at a time (fewer when some are of customers the caller may not see); the next page starts `after` the last number read, given in the `X-Next-After` header when there is one.
 #[utoipa::path(get, path = "/api/v1/orders", tag = "quotes", security(("bearer" = [])), params(QueueParams),
-    responses((status = 200, body = Vec<Order>), Invalid))]
+    responses((status = 200, body = Vec<Order>, headers(("x-next-after" = i64, description = "The `after` of the next page; absent on the last."))), Invalid))]
 pub async fn queue(
     Api { state, actor }: Api,
     Query(params): Query<QueueParams>,
-) -> ApiResult<Json<Vec<Order>>> {
-    let found = state.app.orders().queue(&actor, params.destination, params.state).await?;
-    Ok(Json(found.into_iter().map(Order::from).collect()))
+) -> ApiResult<(HeaderMap, Json<Vec<Order>>)> {
+    let found = state.app.orders().queue(&actor, params.destination, params.state, params.after).await?;
+    let mut headers = HeaderMap::new();
+    if let Some(after) = found.next_after {
+        headers.insert("x-next-after", HeaderValue::from(after));
+    }
+    Ok((headers, Json(found.orders.into_iter().map(Order::from).collect())))
 }
 
 #[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "quotes", security(("bearer" = [])), params(("id" = Uuid, Path)),

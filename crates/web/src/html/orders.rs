@@ -54,6 +54,8 @@ async fn create(page: Page, Id(quote): Id<QuoteId>, Form(form): Form<Pairs>) -> 
 #[derive(Deserialize, Default)]
 struct QueueQuery {
     tab: Option<String>,
+    /// The number the page starts after (the previous page's last).
+    after: Option<String>,
 }
 
 #[derive(Template)]
@@ -63,6 +65,8 @@ struct QueuePage {
     shell: Shell,
     tabs: Vec<TabLink>,
     rows: Vec<QueueRow>,
+    /// The next page's address, when there is one.
+    next: Option<String>,
     /// For administrators: the catalogue's groups, each with whether its
     /// orders go to production.
     routing: Option<Vec<(String, bool)>>,
@@ -85,7 +89,11 @@ async fn queue(page: Page, Query(query): Query<QueueQuery>) -> PageResult {
         _ => Destination::Production,
     };
     let orders = page.app().orders();
-    let found = orders.queue(&page.actor, destination, None).await?;
+    // A cursor that is not a page's (typed by hand) starts from the top.
+    let after =
+        query.after.as_deref().and_then(|after| after.trim().parse::<i64>().ok()).filter(|after| *after >= 0);
+    let found = orders.queue(&page.actor, destination, None, after).await?;
+    let next = found.next_after.map(|after| format!("/orders?tab={}&after={after}", destination.as_str()));
     let routing = if page.actor.is_admin() {
         let catalogue = page.app().catalogue();
         let (lists, production) =
@@ -97,6 +105,7 @@ async fn queue(page: Page, Query(query): Query<QueueQuery>) -> PageResult {
     let t = page.t;
     let codes = [Destination::Production.as_str(), Destination::SalesOffice.as_str()];
     let rows = found
+        .orders
         .into_iter()
         .map(|order| QueueRow {
             number: order.number,
@@ -112,6 +121,7 @@ async fn queue(page: Page, Query(query): Query<QueueQuery>) -> PageResult {
     let body = QueuePage {
         tabs: tab_strip(&t, "/orders", &codes, destination.as_str(), "order-destination-"),
         rows,
+        next,
         routing,
         shell: page.shell("orders"),
         t,

@@ -586,3 +586,68 @@ async fn the_revenue_estimate_adds_sales_and_weighted_open_quotes(t: TestApp) {
 }
 
 web_test!(the_revenue_estimate_adds_sales_and_weighted_open_quotes);
+
+/// A queue longer than a page: the first hundred orders, then the next
+/// page from the link (and from the API's `after`), none twice.
+async fn a_long_queue_pages_without_repeating(t: TestApp) {
+    let (client, _) = t.login(&t.admin).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = product_and_customer(&t, &bearer).await;
+    let line = json!({ "lines": [{ "description": "Serviço", "quantity": 1, "unit_price": 1000 }] });
+    for _ in 0..101 {
+        let quote: Value = t
+            .api_send(
+                reqwest::Method::POST,
+                &bearer,
+                &format!("/api/v1/parties/{party}/quotes"),
+                line.clone(),
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        let id = quote["id"].as_str().expect("id").to_string();
+        for (state, version) in [("sent", 1), ("accepted", 2)] {
+            let step = json!({ "state": state, "version": version });
+            t.api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/quotes/{id}/state"), step).await;
+        }
+        let made = t
+            .api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/quotes/{id}/order"), json!({}))
+            .await;
+        assert_eq!(made.status(), 201);
+    }
+    let first = t.html(&client, "/orders?tab=sales_office").await;
+    assert_eq!(first.matches("<tr><td><a href=\"/orders/").count(), 100);
+    let next = first
+        .split("id=\"orders-next\" href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a next page");
+    let next = next.replace("&#38;", "&");
+    assert_eq!(next, "/orders?tab=sales_office&after=100");
+    let by_hand = t.html(&client, "/orders?tab=sales_office&after=-5").await;
+    assert_eq!(
+        by_hand.matches("<tr><td><a href=\"/orders/").count(),
+        100,
+        "a cursor typed by hand starts from the top"
+    );
+    let second = t.html(&client, &next).await;
+    assert_eq!(second.matches("<tr><td><a href=\"/orders/").count(), 1);
+    assert!(second.contains(">101</a>") && !second.contains("id=\"orders-next\""), "{second}");
+
+    let page = t
+        .client()
+        .get(t.url("/api/v1/orders?destination=sales_office"))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(page.headers().get("x-next-after").and_then(|v| v.to_str().ok()), Some("100"));
+    let rest = t.api_get(&bearer, "/api/v1/orders?destination=sales_office&after=100").await;
+    assert_eq!(
+        rest.as_array().map(|orders| orders.iter().map(|o| o["number"].clone()).collect::<Vec<_>>()),
+        Some(vec![json!(101)])
+    );
+}
+
+web_test!(a_long_queue_pages_without_repeating);
