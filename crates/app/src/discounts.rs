@@ -31,6 +31,12 @@ impl Discounts<'_> {
         self.rules_of(actor).await
     }
 
+    /// The rules as the settings page edits them (administrators).
+    pub async fn rules_to_edit(&self, actor: &Actor) -> Result<Vec<DiscountRule>, AppError> {
+        actor.require_admin()?;
+        self.rules_of(actor).await
+    }
+
     async fn rules_of(&self, actor: &Actor) -> Result<Vec<DiscountRule>, AppError> {
         Ok(repo::rules(&self.db, actor.org_id)
             .await?
