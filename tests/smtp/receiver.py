@@ -5,6 +5,7 @@ first line of stdout once it listens.
 Usage: receiver.py DIR [PORT]
 """
 import email
+import base64
 import hashlib
 import email.policy
 import itertools
@@ -46,6 +47,10 @@ class Store:
                     "sha256": hashlib.sha256(
                         part.get_content() if isinstance(part.get_content(), bytes) else part.get_content().encode()
                     ).hexdigest(),
+                    # The bytes themselves, for a test that reads them (a PDF through pdftotext).
+                    "content_base64": base64.b64encode(
+                        part.get_content() if isinstance(part.get_content(), bytes) else part.get_content().encode()
+                    ).decode("ascii"),
                 }
                 for part in message.iter_attachments()
             ],

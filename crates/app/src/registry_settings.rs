@@ -5,7 +5,9 @@ use crate::{Actor, AppError};
 use db::DbError;
 use db::repo::organisation::Setting;
 use db::repo::registry_settings as repo;
+use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
+use domain::logo::Logo;
 use domain::money::Currency;
 use domain::party::{CustomFieldDef, DEFAULT_CUSTOMER_STATUSES};
 use domain::phone::Country;
@@ -73,6 +75,46 @@ impl Registry<'_> {
     /// stored stays as it was.
     pub async fn set_country(&self, actor: &Actor, country: Country) -> Result<(), AppError> {
         self.set_setting(actor, Setting::Country, actor.country.code(), country.code()).await
+    }
+
+    /// The organisation's logo, for its quotes' PDFs and the settings page.
+    pub async fn logo(&self, actor: &Actor) -> Result<Option<Logo>, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        let row = db::repo::organisation::logo(&self.db, actor.org_id).await?;
+        Ok(row.map(|row| Logo { jpeg: row.content_type == "image/jpeg", content: row.content }))
+    }
+
+    /// Replaces the logo (administrators); the audit keeps its size and type.
+    pub async fn set_logo(&self, actor: &Actor, logo: Logo) -> Result<(), AppError> {
+        actor.require_admin()?;
+        actor.require_own_change()?;
+        let logo =
+            tokio::task::spawn_blocking(move || render::pdf::image_readable(&logo.content).then_some(logo))
+                .await
+                .map_err(|e| AppError::Internal(format!("logo check: {e}")))?
+                .ok_or_else(|| ValidationErrors::single("logo", "error-logo-format"))?;
+        let mut change = self.change(actor).await?;
+        let row = db::repo::organisation::LogoRow {
+            content_type: logo.content_type().to_string(),
+            content: logo.content,
+            updated_at: change.at,
+        };
+        db::repo::organisation::set_logo(&mut change.tx, actor.org_id, &row).await?;
+        let after = serde_json::json!({ "logo": row.content_type, "bytes": row.content.len() });
+        change.audit(AuditAction::Update, AuditEntity::Organisation, None, None, Some(after)).await?;
+        change.commit().await
+    }
+
+    /// Removes the logo (administrators); quotes print the name alone.
+    pub async fn remove_logo(&self, actor: &Actor) -> Result<(), AppError> {
+        actor.require_admin()?;
+        actor.require_own_change()?;
+        let mut change = self.change(actor).await?;
+        if db::repo::organisation::remove_logo(&mut change.tx, actor.org_id).await? {
+            let before = serde_json::json!({ "logo": true });
+            change.audit(AuditAction::Delete, AuditEntity::Organisation, None, Some(before), None).await?;
+        }
+        change.commit().await
     }
 
     /// Administrators only; the audit trail keeps the value before and after.

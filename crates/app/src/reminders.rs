@@ -85,10 +85,16 @@ impl Sales<'_> {
         actor.require_admin()?;
         let rule = draft.validate()?;
         if let Some(template) = rule.template_id {
-            self.messages()
+            let found = self
+                .messages()
                 .template(actor, template)
                 .await
                 .map_err(|_| domain::ValidationErrors::single("template_id", "error-not-found"))?;
+            if found.kind != domain::message::TemplateKind::Email {
+                return Err(
+                    domain::ValidationErrors::single("template_id", "error-template-not-email").into()
+                );
+            }
         }
         let mut change = self.change(actor).await?;
         let at = change.at;

@@ -60,6 +60,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(36, "0036", "orders"),
     migration!(37, "0037", "invoiced_orders"),
     migration!(38, "0038", "discount_policy"),
+    migration!(39, "0039", "quote_documents"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

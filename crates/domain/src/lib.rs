@@ -70,6 +70,7 @@ pub mod interaction;
 pub mod job;
 pub mod list_view;
 pub mod locale;
+pub mod logo;
 pub mod loyalty;
 pub mod message;
 pub mod money;

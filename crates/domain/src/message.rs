@@ -300,6 +300,7 @@ impl Attachment {
 /// syntax hold is judged by the template engine (`render::email::check`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TemplateDraft {
+    pub kind: TemplateKind,
     pub name: String,
     pub locale: crate::Locale,
     pub subject: String,
@@ -308,12 +309,19 @@ pub struct TemplateDraft {
 
 impl TemplateDraft {
     pub fn parse(
+        kind: &str,
         name: &str,
         locale: &str,
         subject: &str,
         body: &str,
     ) -> Result<TemplateDraft, ValidationErrors> {
         let mut errors = ValidationErrors::new();
+        // Templates were all e-mails before quotes had them: no kind is one.
+        let kind = if kind.trim().is_empty() { Ok(TemplateKind::Email) } else { TemplateKind::parse(kind) };
+        let kind = kind.unwrap_or_else(|message| {
+            errors.add("kind", message);
+            TemplateKind::Email
+        });
         let name = name.trim();
         if name.is_empty() {
             errors.add("name", "error-required");
@@ -327,6 +335,7 @@ impl TemplateDraft {
         let (subject, body) = subject_and_body(subject, body, &mut errors);
         match locale {
             Some(locale) if errors.is_empty() => Ok(TemplateDraft {
+                kind,
                 name: name.to_string(),
                 locale,
                 subject: subject.to_string(),
@@ -336,6 +345,13 @@ impl TemplateDraft {
         }
     }
 }
+
+string_enum!(
+    /// What a template writes: an e-mail to a customer, or a quote
+    /// [proposta] — sent as an e-mail's body with its PDF attached, and
+    /// shown as the quote's document.
+    TemplateKind { Email = "email", Quote = "quote" } error "error-template-kind-invalid"
+);
 
 string_enum!(
     /// How the connection to the mail server is protected: not at all (a

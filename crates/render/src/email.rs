@@ -17,6 +17,13 @@ pub struct Variables {
     pub organizacao: Organisation,
     /// The installment a payment reminder is about; empty in other e-mails.
     pub parcela: Installment,
+    /// The quote a quote's template writes; absent from e-mails, so naming
+    /// it there is an unknown variable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposta: Option<crate::quote::Proposal>,
+    /// The quote's lines, for `{% for item in itens %}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub itens: Option<Vec<crate::quote::Item>>,
 }
 
 /// An installment as a reminder names it, written for the customer.
@@ -86,6 +93,8 @@ impl Variables {
                 vencimento: "10/01/2027".into(),
                 dias_atraso: "0".into(),
             },
+            proposta: None,
+            itens: None,
         }
     }
 }
@@ -143,11 +152,15 @@ pub fn render(
     Ok(RenderedEmail { subject, text: text_of(&html), html })
 }
 
-/// A template is checked by rendering it with sample values: a syntax
-/// error or an unknown variable is found when it is saved, not when the
-/// worker sends it at 3 am.
-pub fn check(subject: &str, body: &str) -> Result<RenderedEmail, (&'static str, TemplateError)> {
-    render(subject, body, &Variables::sample())
+/// A template is checked by rendering it with sample values (an e-mail's,
+/// or a quote's): a syntax error or an unknown variable is found when it
+/// is saved, not when the worker sends it at 3 am.
+pub fn check(
+    subject: &str,
+    body: &str,
+    sample: &Variables,
+) -> Result<RenderedEmail, (&'static str, TemplateError)> {
+    render(subject, body, sample)
 }
 
 /// The text a mail client shows for an HTML body: tags dropped, a line
@@ -244,17 +257,22 @@ mod tests {
 
     #[test]
     fn an_unknown_variable_or_bad_syntax_is_named_when_checked() {
-        let (field, error) = check("Oi", "<p>{{ cliente.apelido }}</p>").expect_err("unknown");
+        let (field, error) =
+            check("Oi", "<p>{{ cliente.apelido }}</p>", &Variables::sample()).expect_err("unknown");
         assert_eq!((field, error.key), ("body", "error-template-unknown-variable"));
-        let (field, error) = check("Oi {{ cliente.nome", "<p>ok</p>").expect_err("syntax");
+        let (field, error) =
+            check("Oi {{ cliente.nome", "<p>ok</p>", &Variables::sample()).expect_err("syntax");
         assert_eq!((field, error.key, error.line), ("subject", "error-template-syntax", Some(1)));
     }
 
     #[test]
     fn a_runaway_loop_runs_out_of_fuel() {
-        let (_, error) =
-            check("Oi", "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}")
-                .expect_err("stopped");
+        let (_, error) = check(
+            "Oi",
+            "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}",
+            &Variables::sample(),
+        )
+        .expect_err("stopped");
         assert_eq!(error.key, "error-template-too-long");
     }
 

@@ -1,7 +1,10 @@
-//! Output formats other programs read: iCalendar feeds today; PDFs, charts
-//! and e-mail bodies later. The heavy dependencies of those stay here.
+//! Output formats other programs read: iCalendar feeds, SVG charts, e-mail
+//! bodies and quote documents from the organisation's templates, and PDFs
+//! typeset with typst. The heavy dependencies of those stay here.
 #![forbid(unsafe_code)]
 
 pub mod chart;
 pub mod email;
 pub mod ical;
+pub mod pdf;
+pub mod quote;

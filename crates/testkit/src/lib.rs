@@ -7,11 +7,13 @@
 mod browser;
 mod drop_box;
 mod http;
+pub mod pdf;
 pub mod smtp;
 pub mod webhooks;
 
 pub use browser::Browser;
 pub use http::{TestApp, TestUser};
+pub use pdf::pdf_text;
 pub use smtp::SmtpReceiver;
 pub use webhooks::HttpReceiver;
 

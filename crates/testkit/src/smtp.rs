@@ -38,6 +38,8 @@ pub struct ReceivedAttachment {
     pub size: usize,
     /// Of the decoded content, as Python's hashlib computes it.
     pub sha256: String,
+    /// The decoded content, base64.
+    pub content_base64: String,
 }
 
 fn python() -> PathBuf {

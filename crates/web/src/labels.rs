@@ -52,3 +52,31 @@ impl Labels {
 pub fn message_answer(t: &Tr, answer: &str) -> String {
     if answer.starts_with("message-") { t.get(answer) } else { answer.to_string() }
 }
+
+/// The words a quote's documents print, in the reader's language.
+pub fn quote_sheet(t: &Tr) -> render::quote::SheetLabels {
+    render::quote::SheetLabels {
+        cash: t.get("payment-terms-cash"),
+        installments: t.with("quote-installments-of", "count", "{count}"),
+        title: t.get("quote-document-title"),
+        number: t.get("quote-document-number"),
+        revision: t.get("quote-document-revision"),
+        customer: t.get("quote-document-customer"),
+        issued_on: t.get("quote-issued-on"),
+        valid_until: t.get("quote-valid-until"),
+        description: t.get("quote-line-description"),
+        quantity: t.get("quote-line-quantity"),
+        unit_price: t.get("quote-line-unit-price"),
+        discount: t.get("quote-line-discount"),
+        total: t.get("quote-line-total"),
+        subtotal: t.get("quote-subtotal"),
+        quote_discount: t.get("quote-discount"),
+        freight: t.get("quote-freight"),
+        grand_total: t.get("quote-total"),
+        payment_terms: t.get("quote-payment-terms"),
+        delivery_terms: t.get("quote-delivery-terms"),
+        notes: t.get("quote-notes"),
+        seller: t.get("quote-document-seller"),
+        page: t.get("quote-document-page"),
+    }
+}

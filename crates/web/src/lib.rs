@@ -7,6 +7,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 mod csv;
+mod download;
 pub mod error;
 pub mod extract;
 mod flash;

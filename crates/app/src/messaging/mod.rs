@@ -10,7 +10,8 @@ mod templates;
 
 pub use gateway::GatewayView;
 pub use letters::{PrintedBatch, PrintedLetters};
-pub use templates::TemplateView;
+pub(crate) use templates::refusal;
+pub use templates::{TemplateView, variable_names};
 
 use crate::{Actor, AppError, Messages};
 use chrono::{DateTime, Utc};
@@ -186,6 +187,8 @@ pub enum EmailContent<'a> {
     Template(Uuid),
     /// A template filled in about one of the customer's installments.
     TemplateAbout(Uuid, render::email::Installment),
+    /// Filled in already (a quote's document), from this template if any.
+    Filled(render::email::RenderedEmail, Option<Uuid>),
 }
 
 /// What an e-mail carries beside its draft: the HTML of the template it
@@ -373,6 +376,9 @@ impl Messages<'_> {
                 let (template, filled) = self.fill(actor, id, &found, to.trim(), installment).await?;
                 let draft = MessageDraft::email(to, &filled.subject, &filled.text, known)?;
                 (draft, filled.html, Some(template.id))
+            }
+            EmailContent::Filled(filled, template) => {
+                (MessageDraft::email(to, &filled.subject, &filled.text, known)?, filled.html, template)
             }
         };
         self.record(actor, party, &found, draft, Extras { html: &html, template, files: &files }).await

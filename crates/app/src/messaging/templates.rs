@@ -5,7 +5,7 @@ use crate::{Actor, AppError, Messages};
 use db::repo::message_template::{self as repo, TemplateRow};
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
-use domain::message::TemplateDraft;
+use domain::message::{TemplateDraft, TemplateKind};
 use domain::{Locale, ValidationErrors};
 use render::email::{self, RenderedEmail, TemplateError, Variables};
 use uuid::Uuid;
@@ -14,6 +14,7 @@ use uuid::Uuid;
 #[derive(Clone, Debug)]
 pub struct TemplateView {
     pub id: Uuid,
+    pub kind: TemplateKind,
     pub name: String,
     pub locale: Locale,
     pub subject: String,
@@ -27,6 +28,7 @@ impl TemplateView {
     fn of(row: TemplateRow) -> TemplateView {
         TemplateView {
             id: row.id,
+            kind: TemplateKind::parse(&row.kind).unwrap_or(TemplateKind::Email),
             locale: Locale::parse(&row.locale).unwrap_or(Locale::PtBr),
             name: row.name,
             subject: row.subject,
@@ -38,22 +40,51 @@ impl TemplateView {
     }
 
     fn audited(&self) -> serde_json::Value {
-        serde_json::json!({ "name": self.name, "locale": self.locale.tag(), "subject": self.subject, "body": self.body })
+        serde_json::json!({ "kind": self.kind.as_str(), "name": self.name, "locale": self.locale.tag(), "subject": self.subject, "body": self.body })
+    }
+}
+
+/// What a template of this kind is checked and previewed with.
+pub(crate) fn sample_of(kind: TemplateKind) -> Variables {
+    match kind {
+        TemplateKind::Email => Variables::sample(),
+        TemplateKind::Quote => Variables::sample_quote(),
+    }
+}
+
+/// Every variable a template of this kind may name.
+pub fn variable_names(kind: TemplateKind) -> &'static [&'static str] {
+    match kind {
+        TemplateKind::Email => email::VARIABLE_NAMES,
+        TemplateKind::Quote => render::quote::VARIABLE_NAMES,
     }
 }
 
 /// A template's refusal as a field message: the engine's words and the
 /// line go with it, so the person sees where.
-fn refusal((field, error): (&'static str, TemplateError)) -> AppError {
+pub(crate) fn refusal((field, error): (&'static str, TemplateError)) -> AppError {
     tracing::debug!(field, line = ?error.line, detail = %error.detail, "template refused");
     ValidationErrors::single(field, error.key).into()
 }
 
 impl Messages<'_> {
+    /// Every template, e-mails' and quotes'.
     #[tracing::instrument(skip_all)]
     pub async fn templates(&self, actor: &Actor) -> Result<Vec<TemplateView>, AppError> {
         actor.require(Permission::PartiesRead)?;
         Ok(repo::list(&self.db, actor.org_id).await?.into_iter().map(TemplateView::of).collect())
+    }
+
+    /// The templates of one kind: e-mails to choose from when writing to a
+    /// customer, quotes' when sending a quote.
+    pub async fn templates_of(
+        &self,
+        actor: &Actor,
+        kind: TemplateKind,
+    ) -> Result<Vec<TemplateView>, AppError> {
+        let mut all = self.templates(actor).await?;
+        all.retain(|template| template.kind == kind);
+        Ok(all)
     }
 
     #[tracing::instrument(skip_all)]
@@ -74,18 +105,25 @@ impl Messages<'_> {
         draft: TemplateDraft,
     ) -> Result<TemplateView, AppError> {
         actor.require_change(Permission::Administer)?;
-        email::check(&draft.subject, &draft.body).map_err(refusal)?;
+        let before = match id {
+            Some(id) => Some(repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?),
+            None => None,
+        };
+        // A template keeps its kind: the reminders that name an e-mail's
+        // would otherwise be handed a quote's.
+        let kind = match &before {
+            Some(stored) => TemplateKind::parse(&stored.kind).unwrap_or(TemplateKind::Email),
+            None => draft.kind,
+        };
+        email::check(&draft.subject, &draft.body, &sample_of(kind)).map_err(refusal)?;
         let mut change = self.change(actor).await?;
         let locale = draft.locale.tag();
         if repo::name_taken(&mut change.tx, actor.org_id, locale, &draft.name, id).await? {
             return Err(AppError::Taken(ValidationErrors::single("name", "error-template-name-taken")));
         }
-        let before = match id {
-            Some(id) => Some(repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?),
-            None => None,
-        };
         let row = TemplateRow {
             id: id.unwrap_or_else(Uuid::now_v7),
+            kind: kind.as_str().to_string(),
             name: draft.name,
             locale: locale.to_string(),
             subject: draft.subject,
@@ -122,8 +160,8 @@ impl Messages<'_> {
     }
 
     /// The template filled in with sample values, to show while writing it.
-    pub fn sample(&self, subject: &str, body: &str) -> Result<RenderedEmail, AppError> {
-        email::check(subject, body).map_err(refusal)
+    pub fn sample(&self, kind: TemplateKind, subject: &str, body: &str) -> Result<RenderedEmail, AppError> {
+        email::check(subject, body, &sample_of(kind)).map_err(refusal)
     }
 
     /// The template filled in for this customer, at this address.
@@ -138,6 +176,9 @@ impl Messages<'_> {
         let (template, organisation) = tokio::try_join!(self.template(actor, template), async {
             Ok(db::repo::organisation::get(&self.db, actor.org_id).await?)
         },)?;
+        if template.kind != TemplateKind::Email {
+            return Err(ValidationErrors::single("template", "error-template-not-email").into());
+        }
         let variables = Variables {
             cliente: email::Customer {
                 nome: party.name.clone(),
@@ -152,6 +193,8 @@ impl Messages<'_> {
             },
             organizacao: email::Organisation { nome: organisation.map(|o| o.name).unwrap_or_default() },
             parcela: installment,
+            proposta: None,
+            itens: None,
         };
         let rendered = email::render(&template.subject, &template.body, &variables).map_err(refusal)?;
         Ok((template, rendered))

@@ -223,7 +223,7 @@ async fn a_template_is_checked_when_saved_and_filled_for_each_customer(t: TestDb
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
     point_at(&app, &admin, smtp.port).await;
     let draft = |subject: &str, body: &str| {
-        domain::message::TemplateDraft::parse("Revisão", "pt-BR", subject, body).expect("draft")
+        domain::message::TemplateDraft::parse("email", "Revisão", "pt-BR", subject, body).expect("draft")
     };
     let refused = |result: Result<_, AppError>| match result {
         Err(AppError::Validation(errors)) => {

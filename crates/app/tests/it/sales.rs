@@ -677,6 +677,7 @@ async fn reminders_go_once_through_the_first_channel_each_customer_allows(t: Tes
     let (app, admin) = app_with_admin_on(&t, Settings::default(), clock.clone()).await;
     catalogue(&app, &admin).await;
     let template = domain::message::TemplateDraft {
+        kind: domain::message::TemplateKind::Email,
         name: "Lembrete".into(),
         locale: domain::Locale::PtBr,
         subject: "{{ cliente.primeiro_nome }}, sua parcela vence em breve".into(),

@@ -7,6 +7,8 @@ use uuid::Uuid;
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TemplateRow {
     pub id: Uuid,
+    /// `email` or `quote`.
+    pub kind: String,
     pub name: String,
     pub locale: String,
     pub subject: String,
@@ -16,11 +18,12 @@ pub struct TemplateRow {
     pub updated_by_name: String,
 }
 
-const COLUMNS: &str = "id, name, locale, subject, body, version, updated_at, updated_by_name";
+const COLUMNS: &str = "id, kind, name, locale, subject, body, version, updated_at, updated_by_name";
 
 #[tracing::instrument(skip_all)]
 pub async fn list(db: &Db, org_id: OrgId) -> Result<Vec<TemplateRow>, DbError> {
-    let sql = format!("SELECT {COLUMNS} FROM message_templates WHERE org_id = $1 ORDER BY locale, name");
+    let sql =
+        format!("SELECT {COLUMNS} FROM message_templates WHERE org_id = $1 ORDER BY kind, locale, name");
     Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(org_id.0).fetch_all(pool).await?))
 }
 
@@ -58,8 +61,8 @@ pub async fn name_taken(
 pub async fn insert(tx: &mut Tx, org_id: OrgId, row: &TemplateRow) -> Result<(), DbError> {
     on_tx!(tx, conn => {
         sqlx::query(
-            "INSERT INTO message_templates (id, org_id, name, locale, subject, body, version, updated_at, updated_by_name)
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)",
+            "INSERT INTO message_templates (id, org_id, name, locale, subject, body, version, updated_at, updated_by_name, kind)
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9)",
         )
         .bind(row.id)
         .bind(org_id.0)
@@ -69,6 +72,7 @@ pub async fn insert(tx: &mut Tx, org_id: OrgId, row: &TemplateRow) -> Result<(),
         .bind(&row.body)
         .bind(row.updated_at)
         .bind(&row.updated_by_name)
+        .bind(&row.kind)
         .execute(&mut *conn)
         .await?;
     });

@@ -119,3 +119,52 @@ pub async fn set_setting(tx: &mut Tx, id: OrgId, setting: Setting, value: &str) 
     });
     Ok(())
 }
+
+/// The organisation's logo, as uploaded.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LogoRow {
+    pub content_type: String,
+    pub content: Vec<u8>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn logo(db: &Db, id: OrgId) -> Result<Option<LogoRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT content_type, content, updated_at FROM organisation_logos WHERE org_id = $1")
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// Replaces the logo (there is one at most).
+#[tracing::instrument(skip_all)]
+pub async fn set_logo(tx: &mut Tx, id: OrgId, logo: &LogoRow) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO organisation_logos (org_id, content_type, content, updated_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (org_id) DO UPDATE SET content_type = $2, content = $3, updated_at = $4",
+        )
+        .bind(id.0)
+        .bind(&logo.content_type)
+        .bind(&logo.content)
+        .bind(logo.updated_at)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Removes the logo; false when there was none.
+#[tracing::instrument(skip_all)]
+pub async fn remove_logo(tx: &mut Tx, id: OrgId) -> Result<bool, DbError> {
+    let removed = on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM organisation_logos WHERE org_id = $1")
+            .bind(id.0)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+    });
+    Ok(removed > 0)
+}

@@ -18,6 +18,7 @@ use domain::PartyId;
 use domain::ids::MessageId;
 use domain::message::{
     Attachment, GatewaySettings, MessageChannel, MessageState, SmtpSettings, SmtpTls, TemplateDraft,
+    TemplateKind,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -41,11 +42,13 @@ pub fn routes() -> Router<AppState> {
         .route("/messages/{id}/retry", routing::post(retry))
         .route("/messages/{id}/cancel", routing::post(cancel))
         .route("/message-templates", routing::get(list_templates).post(create_template))
+        .route("/message-templates/variables", routing::get(template_variables))
         .route("/message-templates/{id}", routing::get(get_template).put(update_template))
 }
 
 #[derive(OpenApi)]
 #[openapi(paths(
+    template_variables,
     smtp_settings,
     save_smtp_settings,
     send_test,
@@ -311,9 +314,32 @@ pub async fn create_template(
     Api { state, actor }: Api,
     ApiJson(body): ApiJson<TemplateDraftBody>,
 ) -> ApiResult<(StatusCode, Json<MessageTemplate>)> {
-    let draft = TemplateDraft::parse(&body.name, &body.locale, &body.subject, &body.body)?;
+    let draft = TemplateDraft::parse(
+        body.kind.map_or("", TemplateKind::as_str),
+        &body.name,
+        &body.locale,
+        &body.subject,
+        &body.body,
+    )?;
     let saved = state.app.messages().save_template(&actor, None, 0, draft).await?;
     Ok((StatusCode::CREATED, Json(saved.into())))
+}
+
+/// What a template may name, by kind ("consultar variáveis"); a quote's
+/// `item.` ones inside `{% for item in itens %}`.
+#[derive(Serialize, ToSchema)]
+pub struct TemplateVariables {
+    pub email: Vec<&'static str>,
+    pub quote: Vec<&'static str>,
+}
+
+#[utoipa::path(get, path = "/api/v1/message-templates/variables", tag = "messages", security(("bearer" = [])),
+    responses((status = 200, body = TemplateVariables)))]
+pub async fn template_variables(_: Api) -> ApiResult<Json<TemplateVariables>> {
+    Ok(Json(TemplateVariables {
+        email: app::messaging::variable_names(TemplateKind::Email).to_vec(),
+        quote: app::messaging::variable_names(TemplateKind::Quote).to_vec(),
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/message-templates/{id}", tag = "messages", security(("bearer" = [])),
@@ -331,7 +357,13 @@ pub async fn update_template(
     Id(id): Id<Uuid>,
     ApiJson(body): ApiJson<TemplateDraftBody>,
 ) -> ApiResult<Json<MessageTemplate>> {
-    let draft = TemplateDraft::parse(&body.name, &body.locale, &body.subject, &body.body)?;
+    let draft = TemplateDraft::parse(
+        body.kind.map_or("", TemplateKind::as_str),
+        &body.name,
+        &body.locale,
+        &body.subject,
+        &body.body,
+    )?;
     let saved = state.app.messages().save_template(&actor, Some(id), body.version, draft).await?;
     Ok(Json(saved.into()))
 }
@@ -340,6 +372,9 @@ pub async fn update_template(
 
 #[derive(Deserialize, ToSchema)]
 pub struct TemplateDraftBody {
+    /// `email` when left out; `quote` for a quote's document (its e-mail
+    /// when sent, beside the PDF). A template keeps the kind it was made with.
+    pub kind: Option<TemplateKind>,
     #[schema(min_length = 1)]
     pub name: String,
     /// `pt-BR`, `en` or `pt-PT`.
@@ -349,7 +384,10 @@ pub struct TemplateDraftBody {
     pub subject: String,
     /// HTML with variables: `{{ cliente.nome }}`, `{{ cliente.primeiro_nome }}`,
     /// `{{ cliente.email }}`, `{{ cliente.cidade }}`, `{{ cliente.uf }}`,
-    /// `{{ usuario.nome }}`, `{{ usuario.email }}`, `{{ organizacao.nome }}`.
+    /// `{{ usuario.nome }}`, `{{ usuario.email }}`, `{{ organizacao.nome }}`;
+    /// a quote's also `{{ proposta.numero }}`, `{{ proposta.total }}`, … and
+    /// its lines, `{% for item in itens %}{{ item.descricao }}{% endfor %}`
+    /// (the whole list at `GET /api/v1/message-templates/variables`).
     #[schema(min_length = 1)]
     pub body: String,
     /// The version read (for changes).
@@ -360,6 +398,7 @@ pub struct TemplateDraftBody {
 #[derive(Serialize, ToSchema)]
 pub struct MessageTemplate {
     pub id: Uuid,
+    pub kind: TemplateKind,
     pub name: String,
     pub locale: String,
     pub subject: String,
@@ -373,6 +412,7 @@ impl From<TemplateView> for MessageTemplate {
     fn from(view: TemplateView) -> MessageTemplate {
         MessageTemplate {
             id: view.id,
+            kind: view.kind,
             name: view.name,
             locale: view.locale.tag().to_string(),
             subject: view.subject,

@@ -3,11 +3,13 @@
 use super::responses::{Conflict, Forbidden, Invalid, NotFound};
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::extract::{Api, ApiJson, Id};
+use crate::extract::{Api, ApiJson, Id, Query};
+use crate::i18n::tr_for;
+use crate::labels::quote_sheet;
 use app::quotes::{QuoteLineView, QuoteRevision, QuoteView};
 use axum::Router;
 use axum::http::StatusCode;
-use axum::response::Json;
+use axum::response::{Json, Response};
 use axum::routing;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::money::Currency;
@@ -15,7 +17,7 @@ use domain::quote::{PaymentTerms, QuoteDraft, QuoteLineDraft, QuoteState, format
 use domain::sale::format_quantity;
 use domain::{Money, PartyId, QuoteId};
 use serde::{Deserialize, Serialize};
-use utoipa::{OpenApi, ToSchema};
+use utoipa::{IntoParams, OpenApi, ToSchema};
 use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
@@ -25,10 +27,13 @@ pub fn routes() -> Router<AppState> {
         .route("/quotes/{id}/state", routing::post(move_to))
         .route("/quotes/{id}/revisions", routing::get(revisions))
         .route("/parties/{id}/revenue-estimate", routing::get(revenue_estimate))
+        .route("/quotes/{id}/document", routing::get(document))
+        .route("/quotes/{id}/pdf", routing::get(pdf))
+        .route("/quotes/{id}/send", routing::post(send))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(list, create, get, update, move_to, revisions, revenue_estimate))]
+#[openapi(paths(list, create, get, update, move_to, revisions, revenue_estimate, document, pdf, send))]
 pub struct Doc;
 
 /// A quote as sent: lines from the catalogue (by product code) or free.
@@ -317,4 +322,71 @@ pub async fn revenue_estimate(
         open_quotes: estimate.open_quotes.0,
         total: estimate.total.0,
     }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct DocumentParams {
+    /// One of the organisation's quote templates; the standard document when left out.
+    pub template_id: Option<Uuid>,
+}
+
+/// A quote filled into a template: the e-mail's subject, the HTML document
+/// and its text part.
+#[derive(Serialize, ToSchema)]
+pub struct QuoteDocument {
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
+/// The quote filled into one of the organisation's quote templates (or the
+/// standard one), in the reader's language where the template leaves words
+/// to the system (payment terms).
+#[utoipa::path(get, path = "/api/v1/quotes/{id}/document", tag = "quotes", security(("bearer" = [])),
+    params(("id" = Uuid, Path), DocumentParams),
+    responses((status = 200, body = QuoteDocument), Invalid, NotFound))]
+pub async fn document(
+    Api { state, actor }: Api,
+    Id(id): Id<QuoteId>,
+    Query(params): Query<DocumentParams>,
+) -> ApiResult<Json<QuoteDocument>> {
+    let words = quote_sheet(&tr_for(&actor));
+    let filled = state.app.quotes().document(&actor, id, params.template_id, &words).await?;
+    Ok(Json(QuoteDocument { subject: filled.subject, html: filled.html, text: filled.text }))
+}
+
+/// The quote as a PDF (A4, the organisation's logo, DejaVu Sans embedded).
+#[utoipa::path(get, path = "/api/v1/quotes/{id}/pdf", tag = "quotes", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), NotFound))]
+pub async fn pdf(Api { state, actor }: Api, Id(id): Id<QuoteId>) -> ApiResult<Response> {
+    let file = state.app.quotes().pdf(&actor, id, &quote_sheet(&tr_for(&actor))).await?;
+    Ok(crate::download::file("application/pdf", &file.file_name, file.content))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct QuoteSending {
+    /// One of the customer's e-mail addresses (any address needs the
+    /// `messages.any_address` right).
+    #[schema(min_length = 1)]
+    pub to: String,
+    /// One of the organisation's quote templates; the standard one when left out.
+    pub template_id: Option<Uuid>,
+}
+
+/// Sends the quote to the customer: the template filled in as the e-mail,
+/// the PDF attached, through the outbox (and onto his history). Refused
+/// (`422`, field `to`) without consent to e-mail, without an address of
+/// his, or without a mail server.
+#[utoipa::path(post, path = "/api/v1/quotes/{id}/send", tag = "quotes", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = QuoteSending,
+    responses((status = 201, body = super::messages::Message), Invalid, Forbidden, NotFound))]
+pub async fn send(
+    Api { state, actor }: Api,
+    Id(id): Id<QuoteId>,
+    ApiJson(body): ApiJson<QuoteSending>,
+) -> ApiResult<(StatusCode, Json<super::messages::Message>)> {
+    let words = quote_sheet(&tr_for(&actor));
+    let message = state.app.quotes().send_quote(&actor, id, &body.to, body.template_id, &words).await?;
+    let queued = state.app.messages().message(&actor, message).await?;
+    Ok((StatusCode::CREATED, Json(queued.try_into()?)))
 }

@@ -40,8 +40,10 @@ struct RemindersPage {
 async fn page(page: &Page, typed: Option<Pairs>, outcome: FormOutcome) -> PageResult {
     let app = page.app();
     let (sales, messages) = (app.sales(), app.messages());
-    let (view, templates) =
-        tokio::try_join!(sales.reminder_rule(&page.actor), messages.templates(&page.actor))?;
+    let (view, templates) = tokio::try_join!(
+        sales.reminder_rule(&page.actor),
+        messages.templates_of(&page.actor, domain::message::TemplateKind::Email)
+    )?;
     let t = page.t;
     let days = |d: Option<u32>| d.map(|d| d.to_string()).unwrap_or_default();
     let form = typed.unwrap_or_else(|| {

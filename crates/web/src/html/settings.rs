@@ -2,8 +2,9 @@
 use super::components::FieldMessages;
 use crate::AppState;
 use crate::error::PageResult;
-use crate::extract::{Form, Id, Page, see_other};
+use crate::extract::{Form, FormWithFiles, Id, Page, see_other};
 use crate::flash::Flash;
+use crate::html::components::forms::answer_on_tab;
 use crate::i18n::Tr;
 use crate::labels::Labels;
 use crate::layout::{Shell, render_with_status};
@@ -11,8 +12,10 @@ use app::AppError;
 use app::registry_settings::CustomFieldView;
 use askama::Template;
 use axum::Router;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing;
+use domain::logo::Logo;
 use domain::money::Currency;
 use domain::phone::Country;
 use serde::Deserialize;
@@ -25,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/registry/statuses", routing::post(add_status))
         .route("/admin/registry/currency", routing::post(set_currency))
         .route("/admin/registry/country", routing::post(set_country))
+        .route("/admin/registry/logo", routing::get(logo).post(upload_logo))
+        .route("/admin/registry/logo/delete", routing::post(remove_logo))
 }
 
 #[derive(Template)]
@@ -40,6 +45,8 @@ struct SettingsPage {
     kinds: Vec<(String, String)>,
     /// The organisation's settings chosen from a list: currency, country.
     choices: [SettingChoice; 2],
+    /// Whether the organisation has a logo to show and print.
+    has_logo: bool,
 }
 
 /// One setting of the organisation, chosen from a list: its card's id,
@@ -68,7 +75,9 @@ async fn page(
     status: StatusCode,
 ) -> PageResult {
     let t = page.t;
-    let (fields, statuses) = page.app().registry().registry_settings(&page.actor).await?;
+    let registry = page.app().registry();
+    let ((fields, statuses), logo) =
+        tokio::try_join!(registry.registry_settings(&page.actor), registry.logo(&page.actor))?;
     Ok(render_with_status(
         status,
         &SettingsPage {
@@ -100,6 +109,7 @@ async fn page(
                         .collect(),
                 },
             ],
+            has_logo: logo.is_some(),
             t,
         },
     ))
@@ -163,4 +173,26 @@ pub struct CountryForm {
 pub async fn set_country(page: Page, Form(form): Form<CountryForm>) -> PageResult {
     page.app().registry().set_country(&page.actor, form.country).await?;
     page.redirect_with("/admin/registry", Flash::notice("country-saved")).await
+}
+
+/// The logo as stored, for the settings page to show.
+pub async fn logo(page: Page) -> PageResult {
+    let logo = page.app().registry().logo(&page.actor).await?.ok_or(AppError::NotFound)?;
+    let mut response = logo.content.clone().into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(logo.content_type()));
+    Ok(response)
+}
+
+pub async fn upload_logo(page: Page, form: FormWithFiles) -> PageResult {
+    let content = form.files.into_iter().find(|(_, _, content)| !content.is_empty()).map(|(_, _, c)| c);
+    let result = match Logo::check(content.unwrap_or_default()) {
+        Ok(logo) => page.app().registry().set_logo(&page.actor, logo).await,
+        Err(errors) => Err(errors.into()),
+    };
+    answer_on_tab(&page, "/admin/registry", "logo", result, "logo-saved", "logo-saved").await
+}
+
+pub async fn remove_logo(page: Page) -> PageResult {
+    page.app().registry().remove_logo(&page.actor).await?;
+    page.redirect_with("/admin/registry", Flash::notice("logo-removed")).await
 }

@@ -16,6 +16,7 @@ mod home;
 mod messages;
 mod money;
 mod profile;
+mod quote_documents;
 mod quotes;
 mod sales;
 mod security;

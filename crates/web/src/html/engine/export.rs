@@ -10,8 +10,6 @@ use crate::i18n::{Tr, tr_for};
 use app::engine::EngineLine;
 use app::{AppError, engine::EngineCount};
 use axum::body::Bytes;
-use axum::http::{HeaderValue, header};
-use axum::response::IntoResponse;
 use domain::ValidationErrors;
 
 /// The most rows an Excel sheet holds, less the header.
@@ -120,17 +118,11 @@ pub async fn xlsx(page: Page, Query(pairs): Query<Pairs>) -> PageResult {
         .await
         .map_err(|error| AppError::Internal(format!("the spreadsheet was not built: {error}")))?
         .map_err(|error| AppError::Internal(format!("the spreadsheet was not built: {error}")))?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"clientes-motor.xlsx\""),
-    );
-    Ok(response)
+    Ok(crate::download::file(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "clientes-motor.xlsx",
+        bytes,
+    ))
 }
 
 /// The sheet: text as text, days as dates, amounts and counts as numbers.

@@ -71,8 +71,10 @@ async fn page(
     outcome: FormOutcome,
 ) -> PageResult {
     let messages = page.app().messages();
-    let (reachable, templates) =
-        tokio::try_join!(messages.reachable(&page.actor, party), messages.templates(&page.actor))?;
+    let (reachable, templates) = tokio::try_join!(
+        messages.reachable(&page.actor, party),
+        messages.templates_of(&page.actor, domain::message::TemplateKind::Email)
+    )?;
     let chosen = match template.filter(|_| channel == MessageChannel::Email) {
         Some(id) => {
             let filled = messages.preview(&page.actor, party, id).await?;

@@ -19,6 +19,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+mod documents;
+pub use documents::QuoteFile;
+
 /// The kind of document whose numbers quotes take.
 pub(crate) const NUMBERS: &str = "quote";
 /// The most quotes a party's list shows.

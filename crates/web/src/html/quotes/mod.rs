@@ -2,6 +2,8 @@
 //! code with the catalogue's name, unit and price unless typed, or free
 //! lines), the quote's page with its figures and steps, and editing a
 //! draft at the version it was read.
+mod documents;
+
 use super::components::forms::answer_on_tab;
 use super::components::{FieldMessages, FormOutcome, FormValues, Pairs, number, table_rows, value};
 use crate::AppState;
@@ -29,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/quotes/{id}/edit", routing::get(edit_form))
         .route("/quotes/{id}/state", routing::post(move_to))
         .route("/quotes/{id}/revisions/{revision}", routing::get(show_revision))
+        .merge(documents::routes())
 }
 
 /// Line rows the form offers at least; a blank row is no line.
@@ -253,6 +256,10 @@ struct QuotePage {
     /// Whether it may be made an order now, and the destinations to choose.
     may_order: bool,
     destinations: Vec<(String, String)>,
+    /// Its documents (the current revision's only).
+    documents: Option<documents::DocumentCard>,
+    /// Whether the reader may send it (the customer is his to change).
+    can_send: bool,
 }
 
 async fn show(page: Page, Id(id): Id<QuoteId>) -> PageResult {
@@ -281,6 +288,7 @@ async fn show(page: Page, Id(id): Id<QuoteId>) -> PageResult {
         body.destinations.sort_by_key(|(code, _)| code != routed);
     }
     body.order = order.map(|order| (order.number, format!("/orders/{}", order.id)));
+    body.documents = Some(documents::card(&page, PartyId(body.quote.party_id)).await?);
     Ok(render_with_status(axum::http::StatusCode::OK, &body))
 }
 
@@ -361,6 +369,8 @@ fn quote_page(
         revisions,
         order: None,
         may_order: false,
+        documents: None,
+        can_send: quote.changeable,
         destinations: Destination::ALL
             .iter()
             .map(|d| (d.as_str().to_string(), t.get(&format!("order-destination-{}", d.as_str()))))
