@@ -44,6 +44,8 @@ capability_handles! {
     quotes => Quotes,
     /// Pedidos: orders from accepted quotes, and their queues.
     orders => Orders,
+    /// Contratos: a party's contracts and their files.
+    contracts => Contracts,
     /// Política de descontos: each customer's maximum discount.
     discounts => Discounts,
     /// Fidelidade: the points program, each party's points, coupons.

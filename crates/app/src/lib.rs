@@ -10,6 +10,7 @@ pub mod auth;
 pub mod catalogue;
 mod change;
 mod clock;
+pub mod contracts;
 mod daily;
 pub mod dashboard;
 pub mod demo;

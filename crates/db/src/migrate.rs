@@ -61,6 +61,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(37, "0037", "invoiced_orders"),
     migration!(38, "0038", "discount_policy"),
     migration!(39, "0039", "quote_documents"),
+    migration!(40, "0040", "contracts"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -87,6 +87,7 @@ pub enum AuditEntity {
     SaleBatch,
     Quote,
     Order,
+    Contract,
     SavedView,
     SellerCode,
     Session,
@@ -100,7 +101,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 45] = [
+    pub const ALL: [AuditEntity; 46] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -136,6 +137,7 @@ impl AuditEntity {
         AuditEntity::SaleBatch,
         AuditEntity::Quote,
         AuditEntity::Order,
+        AuditEntity::Contract,
         AuditEntity::SavedView,
         AuditEntity::SellerCode,
         AuditEntity::Session,
@@ -185,6 +187,7 @@ impl AuditEntity {
             AuditEntity::SaleBatch => "sale_batch",
             AuditEntity::Quote => "quote",
             AuditEntity::Order => "order",
+            AuditEntity::Contract => "contract",
             AuditEntity::SavedView => "saved_view",
             AuditEntity::SellerCode => "seller_code",
             AuditEntity::Session => "session",

@@ -119,3 +119,7 @@ id_type!(
     /// An order [pedido], from an accepted quote.
     OrderId
 );
+id_type!(
+    /// A contract [contrato] attached to a party.
+    ContractId
+);

@@ -60,6 +60,7 @@ pub mod appointment;
 pub mod audit;
 pub mod bulk;
 pub mod catalogue;
+pub mod contract;
 pub mod discount;
 pub mod document;
 pub mod email;
@@ -91,8 +92,8 @@ pub mod work_queue;
 
 pub use email::Email;
 pub use ids::{
-    AppointmentId, BranchId, InstallmentId, InteractionId, OrderId, OrgId, PartyId, ProductId, QuoteId,
-    RoleId, SaleId, StoreId, UserId, VehicleId, VehicleInterestId,
+    AppointmentId, BranchId, ContractId, InstallmentId, InteractionId, OrderId, OrgId, PartyId, ProductId,
+    QuoteId, RoleId, SaleId, StoreId, UserId, VehicleId, VehicleInterestId,
 };
 pub use locale::Locale;
 pub use money::Money;

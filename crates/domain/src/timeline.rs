@@ -17,6 +17,7 @@ string_enum!(
         Sale = "sale",
         Quote = "quote",
         Order = "order",
+        Contract = "contract",
         Loyalty = "loyalty",
     } error "error-event-kind-invalid"
 );

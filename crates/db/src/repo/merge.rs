@@ -31,6 +31,7 @@ pub const PARTY_REFERENCES: &[(&str, &str)] = &[
     ("call_list_entries", "party_id"),
     ("quotes", "party_id"),
     ("orders", "party_id"),
+    ("contracts", "party_id"),
 ];
 
 /// Tables whose rows a merge copies to the survivor where it lacks them

@@ -6,6 +6,7 @@ pub mod appointment;
 pub mod audit;
 pub mod bonus;
 pub mod catalogue;
+pub mod contract;
 pub mod counter;
 pub mod dashboard;
 pub mod discount;

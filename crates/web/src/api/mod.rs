@@ -4,6 +4,7 @@ mod access;
 mod agenda;
 mod audit;
 mod catalogue;
+mod contracts;
 mod discounts;
 mod engine;
 mod filter_schema;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .merge(sales::routes())
         .merge(quotes::routes())
         .merge(orders::routes())
+        .merge(contracts::routes())
         .merge(discounts::routes())
         .merge(loyalty::routes())
         .fallback(|| async { Error::not_found() })
@@ -73,7 +75,7 @@ pub fn routes() -> Router<AppState> {
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     tags((name = "system"), (name = "account"), (name = "users"), (name = "audit"), (name = "parties"), (name = "access"),
-        (name = "profile"), (name = "agenda"), (name = "work"), (name = "engine"), (name = "messages"), (name = "sales"), (name = "quotes")),
+        (name = "profile"), (name = "agenda"), (name = "work"), (name = "engine"), (name = "messages"), (name = "sales"), (name = "quotes"), (name = "contracts")),
 )]
 pub struct ApiDoc;
 
@@ -98,7 +100,7 @@ pub fn openapi_document() -> String {
 }
 
 /// Each capability describes its own paths; the document only merges them.
-fn capability_documents() -> [utoipa::openapi::OpenApi; 23] {
+fn capability_documents() -> [utoipa::openapi::OpenApi; 24] {
     [
         me::Doc::openapi(),
         organisation::Doc::openapi(),
@@ -121,6 +123,7 @@ fn capability_documents() -> [utoipa::openapi::OpenApi; 23] {
         sales::Doc::openapi(),
         quotes::Doc::openapi(),
         orders::Doc::openapi(),
+        contracts::Doc::openapi(),
         discounts::Doc::openapi(),
         loyalty::Doc::openapi(),
     ]

@@ -6,6 +6,7 @@ mod agenda;
 mod agenda_settings;
 mod catalogue;
 mod components;
+pub(crate) mod contracts;
 mod customers;
 mod discounts;
 mod engine;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .merge(sales::routes())
         .merge(quotes::routes())
         .merge(orders::routes())
+        .merge(contracts::routes())
         .merge(discounts::routes())
         .merge(loyalty::routes())
         .merge(reminders::routes())

@@ -7,6 +7,7 @@ mod audit;
 mod browser;
 mod catalogue;
 mod concurrency;
+mod contracts;
 mod customers;
 mod discounts;
 mod edges;

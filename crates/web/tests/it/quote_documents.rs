@@ -182,7 +182,7 @@ async fn the_quote_page_previews_downloads_and_sends_as_the_browser_does(t: Test
     let download = client.get(t.url(&format!("/quotes/{quote}/pdf"))).send().await.expect("GET");
     assert_eq!(download.status(), 200);
     let disposition = download.headers()["content-disposition"].to_str().expect("header").to_string();
-    assert_eq!(disposition, "attachment; filename=\"proposta-1.pdf\"");
+    assert_eq!(disposition, "attachment; filename=\"proposta-1.pdf\"; filename*=UTF-8''proposta-1.pdf");
     assert!(pdf_text(&download.bytes().await.expect("PDF")).contains("Pneu aro 14"));
 
     // Sent as the browser posts the form: every field at its default.

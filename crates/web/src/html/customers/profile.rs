@@ -70,6 +70,7 @@ pub struct ProfileParts {
     pub sales_older: Option<String>,
     pub quotes: Vec<QuoteLine>,
     pub orders: Vec<OrderLine>,
+    pub contracts: Vec<crate::html::contracts::ContractLine>,
     /// The revenue estimate and what it adds up.
     pub estimate_figures: Vec<(String, String)>,
     pub credit_figures: Vec<(String, String)>,
@@ -306,6 +307,15 @@ pub async fn profile_parts(
                 state_label: t.get(&format!("order-state-{}", order.state.as_str())),
                 total: order.currency.written(order.total),
             })
+            .collect();
+    }
+    if tab == ProfileTab::Contracts {
+        parts.contracts = app
+            .contracts()
+            .contracts_of(actor, party)
+            .await?
+            .into_iter()
+            .map(|contract| crate::html::contracts::ContractLine::of(t, contract))
             .collect();
     }
     if tab == ProfileTab::Finance {

@@ -3,6 +3,7 @@
 use crate::error::PageResult;
 use crate::extract::{Page, Query};
 use crate::i18n::Tr;
+use app::contracts::ContractQuery;
 use app::parties::PartyListItem;
 use askama::Template;
 use serde::Deserialize;
@@ -44,6 +45,9 @@ impl SearchHit {
     }
 }
 
+/// The most contracts the typeahead offers.
+const CONTRACT_HITS: usize = 5;
+
 #[derive(Template)]
 #[template(path = "customers/search.html")]
 struct SearchResults {
@@ -54,6 +58,8 @@ struct SearchResults {
     query: String,
     /// In a picker, the id of the hidden input a chosen party's id goes to.
     pick: Option<String>,
+    /// Contracts whose number or customer holds the text: id, number, customer.
+    contracts: Vec<(uuid::Uuid, String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -73,5 +79,13 @@ pub async fn search(page: Page, Query(query): Query<SearchQuery>) -> PageResult 
         query.pick.filter(|p| p.len() <= 40 && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
     let all_link =
         format!("/customers?{}", serde_urlencoded::to_string([("q", query.q.trim())]).unwrap_or_default());
-    page.render(&SearchResults { t, rows, all_link, query: query.q, pick })
+    // A contract is found again from the same box, by its number or its customer.
+    let contracts = if pick.is_none() && query.q.trim().chars().count() >= 2 {
+        let wanted = ContractQuery { text: query.q.clone(), within_days: None };
+        let found = page.app().contracts().find(&page.actor, &wanted).await?;
+        found.into_iter().take(CONTRACT_HITS).map(|c| (c.id, c.number, c.party_name)).collect()
+    } else {
+        Vec::new()
+    };
+    page.render(&SearchResults { t, rows, all_link, query: query.q, pick, contracts })
 }

@@ -14,13 +14,14 @@ pub enum ProfileTab {
     Agenda,
     Purchases,
     Quotes,
+    Contracts,
     Finance,
     Loyalty,
     History,
 }
 
 impl ProfileTab {
-    pub const ALL: [ProfileTab; 10] = [
+    pub const ALL: [ProfileTab; 11] = [
         ProfileTab::Summary,
         ProfileTab::Sheet,
         ProfileTab::Vehicles,
@@ -28,6 +29,7 @@ impl ProfileTab {
         ProfileTab::Agenda,
         ProfileTab::Purchases,
         ProfileTab::Quotes,
+        ProfileTab::Contracts,
         ProfileTab::Finance,
         ProfileTab::Loyalty,
         ProfileTab::History,
@@ -43,6 +45,7 @@ impl ProfileTab {
             ProfileTab::Agenda => "agenda",
             ProfileTab::Purchases => "purchases",
             ProfileTab::Quotes => "quotes",
+            ProfileTab::Contracts => "contracts",
             ProfileTab::Finance => "finance",
             ProfileTab::Loyalty => "loyalty",
             ProfileTab::History => "history",

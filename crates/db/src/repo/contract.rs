@@ -1,0 +1,272 @@
+//! Contracts and their files. Lists never read a file's bytes; only
+//! [`file`] does.
+use crate::{Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{ContractId, OrgId, PartyId};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ContractRow {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub party_name: String,
+    pub number: String,
+    pub kind: String,
+    pub status: String,
+    pub starts_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+    pub renews_on: Option<NaiveDate>,
+    pub quote_id: Option<Uuid>,
+    pub quote_number: Option<i64>,
+    pub order_id: Option<Uuid>,
+    pub owner_id: Option<Uuid>,
+    pub owner_name: Option<String>,
+    pub notes: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub file_size: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+const SELECT: &str =
+    "SELECT c.id, c.party_id, p.full_name AS party_name, c.number, c.kind, c.status, c.starts_on,
+        c.expires_on, c.renews_on, c.quote_id, q.number AS quote_number, c.order_id, c.owner_id,
+        u.display_name AS owner_name, c.notes, c.file_name, c.content_type, c.file_size, c.created_at,
+        c.updated_at, c.version
+    FROM contracts c JOIN parties p ON p.id = c.party_id
+    LEFT JOIN quotes q ON q.id = c.quote_id LEFT JOIN users u ON u.id = c.owner_id";
+
+/// What a contract says, as written.
+pub struct ContractFields<'a> {
+    pub number: &'a str,
+    pub kind: &'a str,
+    pub status: &'a str,
+    pub starts_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+    pub renews_on: Option<NaiveDate>,
+    pub quote_id: Option<Uuid>,
+    pub order_id: Option<Uuid>,
+    pub notes: &'a str,
+    /// The number and the party's name, folded, for the search box.
+    pub search_text: &'a str,
+}
+
+/// A contract's file as stored.
+pub struct StoredFile<'a> {
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub content: &'a [u8],
+}
+
+/// Which contract is attached to whom, by whom.
+pub struct Attached {
+    pub id: ContractId,
+    pub party: PartyId,
+    pub by: Uuid,
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    org_id: OrgId,
+    attached: &Attached,
+    fields: &ContractFields<'_>,
+    file: &StoredFile<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO contracts (id, org_id, party_id, number, kind, status, starts_on, expires_on, renews_on,
+                 quote_id, order_id, owner_id, notes, file_name, content_type, file_size, content, search_text,
+                 created_by, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $12, $19, $19, 1)",
+        )
+        .bind(attached.id.0)
+        .bind(org_id.0)
+        .bind(attached.party.0)
+        .bind(fields.number)
+        .bind(fields.kind)
+        .bind(fields.status)
+        .bind(fields.starts_on)
+        .bind(fields.expires_on)
+        .bind(fields.renews_on)
+        .bind(fields.quote_id)
+        .bind(fields.order_id)
+        .bind(attached.by)
+        .bind(fields.notes)
+        .bind(file.file_name)
+        .bind(file.content_type)
+        .bind(i64::try_from(file.content.len()).unwrap_or(i64::MAX))
+        .bind(file.content)
+        .bind(fields.search_text)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Writes the contract (and its new file, when one is given) if it is
+/// still at `version`; false when someone saved in between.
+pub async fn update(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: ContractId,
+    version: i64,
+    fields: &ContractFields<'_>,
+    file: Option<&StoredFile<'_>>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let updated = on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE contracts SET number = $4, kind = $5, status = $6, starts_on = $7, expires_on = $8,
+                 renews_on = $9, quote_id = $10, order_id = $11, notes = $12, search_text = $13, updated_at = $14,
+                 version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .bind(fields.number)
+        .bind(fields.kind)
+        .bind(fields.status)
+        .bind(fields.starts_on)
+        .bind(fields.expires_on)
+        .bind(fields.renews_on)
+        .bind(fields.quote_id)
+        .bind(fields.order_id)
+        .bind(fields.notes)
+        .bind(fields.search_text)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+    });
+    if updated != 1 {
+        return Ok(false);
+    }
+    if let Some(file) = file {
+        on_tx!(tx, conn => {
+            sqlx::query(
+                "UPDATE contracts SET file_name = $3, content_type = $4, file_size = $5, content = $6
+                 WHERE org_id = $1 AND id = $2",
+            )
+            .bind(org_id.0)
+            .bind(id.0)
+            .bind(file.file_name)
+            .bind(file.content_type)
+            .bind(i64::try_from(file.content.len()).unwrap_or(i64::MAX))
+            .bind(file.content)
+            .execute(&mut *conn)
+            .await?;
+        });
+    }
+    Ok(true)
+}
+
+/// Whether another contract of the organisation has this number.
+pub async fn number_taken(
+    tx: &mut Tx,
+    org_id: OrgId,
+    number: &str,
+    except: Option<ContractId>,
+) -> Result<bool, DbError> {
+    let found: Option<Uuid> = on_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "SELECT id FROM contracts WHERE org_id = $1 AND LOWER(number) = LOWER($2) AND ($3 IS NULL OR id <> $3) LIMIT 1",
+        )
+        .bind(org_id.0)
+        .bind(number)
+        .bind(except.map(|id| id.0))
+        .fetch_optional(&mut *conn)
+        .await?
+    });
+    Ok(found.is_some())
+}
+
+pub async fn get(db: &Db, org_id: OrgId, id: ContractId) -> Result<Option<ContractRow>, DbError> {
+    let sql = format!("{SELECT} WHERE c.org_id = $1 AND c.id = $2");
+    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(pool).await?))
+}
+
+/// The party's contracts, the latest started first.
+pub async fn of_party(db: &Db, org_id: OrgId, party: PartyId) -> Result<Vec<ContractRow>, DbError> {
+    let sql = format!("{SELECT} WHERE c.org_id = $1 AND c.party_id = $2 ORDER BY c.starts_on DESC, c.number");
+    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(org_id.0).bind(party.0).fetch_all(pool).await?))
+}
+
+/// The organisation's contracts: those whose folded number or party name
+/// holds `text`, those active expiring by `until` (soonest first), at most
+/// `limit`.
+pub async fn find(
+    db: &Db,
+    org_id: OrgId,
+    text: Option<&str>,
+    until: Option<NaiveDate>,
+    limit: u32,
+) -> Result<Vec<ContractRow>, DbError> {
+    let pattern =
+        text.map(|t| format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let sql = format!(
+        "{SELECT} WHERE c.org_id = $1 AND ($2 IS NULL OR c.search_text LIKE $2 ESCAPE '\\')
+             AND ($3 IS NULL OR (c.status = 'active' AND c.expires_on IS NOT NULL AND c.expires_on <= $3))
+         ORDER BY CASE WHEN c.expires_on IS NULL THEN 1 ELSE 0 END, c.expires_on, c.number LIMIT $4"
+    );
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&sql).bind(org_id.0).bind(pattern).bind(until).bind(i64::from(limit)).fetch_all(pool).await?
+    }))
+}
+
+/// The contract's file: its name, type and bytes.
+pub async fn file(
+    db: &Db,
+    org_id: OrgId,
+    id: ContractId,
+) -> Result<Option<(String, String, Vec<u8>)>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT file_name, content_type, content FROM contracts WHERE org_id = $1 AND id = $2")
+            .bind(org_id.0)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// The party's quote of this number, and the order it became if any: where
+/// a contract came from.
+pub async fn origin(
+    db: &Db,
+    org_id: OrgId,
+    party: PartyId,
+    quote_number: i64,
+) -> Result<Option<(Uuid, Option<Uuid>)>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT q.id, o.id FROM quotes q LEFT JOIN orders o ON o.quote_id = q.id
+             WHERE q.org_id = $1 AND q.party_id = $2 AND q.number = $3",
+        )
+        .bind(org_id.0)
+        .bind(party.0)
+        .bind(quote_number)
+        .fetch_optional(pool)
+        .await?
+    }))
+}
+
+/// The contract as written in this transaction, to answer and audit it.
+pub async fn get_in(tx: &mut Tx, org_id: OrgId, id: ContractId) -> Result<Option<ContractRow>, DbError> {
+    let sql = format!("{SELECT} WHERE c.org_id = $1 AND c.id = $2");
+    Ok(on_tx!(tx, conn => sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(&mut *conn).await?))
+}
+
+/// The party's name, which the search box finds its contracts by.
+pub async fn party_name(db: &Db, org_id: OrgId, party: PartyId) -> Result<Option<String>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar("SELECT full_name FROM parties WHERE org_id = $1 AND id = $2")
+            .bind(org_id.0)
+            .bind(party.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
