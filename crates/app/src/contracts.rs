@@ -308,3 +308,61 @@ fn fields<'a>(
         search_text,
     }
 }
+
+/// How far ahead an owner is told of a contract's expiry.
+const REMIND_WITHIN_DAYS: u64 = 30;
+/// How often he is told again while it is not renewed or ended.
+const REMIND_EVERY_DAYS: u64 = 7;
+
+/// Tells each owner, in one e-mail, of his active contracts expiring in
+/// the next 30 days — again each week until they are renewed or ended —
+/// through the organisation's mail server. An owner is an internal user,
+/// not a customer: the e-mail goes straight to the server, not through the
+/// customers' outbox and its consents. Without a server nothing is sent
+/// (nor marked), so the reminders go once one is set. How many contracts
+/// were reminded.
+pub(crate) async fn remind_expiring(
+    app: &crate::App,
+    org: domain::OrgId,
+    today: NaiveDate,
+) -> Result<usize, AppError> {
+    let Some(server) = db::repo::smtp::get(&app.db, org).await? else { return Ok(0) };
+    let until = today.checked_add_days(Days::new(REMIND_WITHIN_DAYS)).unwrap_or(today);
+    let told_after = today.checked_sub_days(Days::new(REMIND_EVERY_DAYS)).unwrap_or(today);
+    let due = repo::due_reminders(&app.db, org, today, until, told_after).await?;
+    let mut reminded = 0;
+    for owner in due.chunk_by(|a, b| a.owner_email == b.owner_email) {
+        let first = &owner[0];
+        let lines: Vec<String> = owner
+            .iter()
+            .map(|c| {
+                format!("- {} · {} · vence em {}", c.number, c.party_name, c.expires_on.format("%d/%m/%Y"))
+            })
+            .collect();
+        let subject = format!("Vínculo: {} contrato(s) vencendo nos próximos 30 dias", owner.len());
+        let text = format!(
+            "Olá, {}.\n\nEstes contratos seus vencem nos próximos 30 dias:\n\n{}\n\nRenove-os ou encerre-os em Contratos.",
+            first.owner_name,
+            lines.join("\n")
+        );
+        let envelope = crate::messaging::smtp::Envelope {
+            message_id: Uuid::now_v7(),
+            to: &first.owner_email,
+            subject: &subject,
+            text: &text,
+            html: None,
+            attachments: &[],
+        };
+        // A server that refuses now fails the task, which the worker tries
+        // again later; what was sent stays marked.
+        app.mailer.send(org.0, &server, &envelope).await.map_err(|failure| {
+            AppError::Internal(format!("contract reminder to {}: {}", first.owner_email, failure.answer))
+        })?;
+        let ids: Vec<Uuid> = owner.iter().map(|c| c.id).collect();
+        let mut tx = app.db.begin().await?;
+        repo::mark_reminded(&mut tx, org, &ids, today).await?;
+        tx.commit().await?;
+        reminded += ids.len();
+    }
+    Ok(reminded)
+}

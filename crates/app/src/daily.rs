@@ -89,6 +89,13 @@ impl Worker<'_> {
                 let expired = crate::quotes::expire_due(self, org, day).await?;
                 tracing::info!(org = %org, expired, "quotes expired");
             }
+            DailyTask::ContractReminders => {
+                let Some(day) = task_day(job) else {
+                    return Ok(JobOutcome::Failed("a daily task without its day".into()));
+                };
+                let reminded = crate::contracts::remind_expiring(self, org, day).await?;
+                tracing::info!(org = %org, reminded, "contract owners reminded");
+            }
         }
         Ok(JobOutcome::Done)
     }

@@ -37,6 +37,7 @@ string_enum!(
         ExpirePoints = "expire_points",
         PaymentReminders = "payment_reminders",
         ExpireQuotes = "expire_quotes",
+        ContractReminders = "contract_reminders",
     } error "error-daily-task-invalid"
 );
 
@@ -51,6 +52,8 @@ impl DailyTask {
             DailyTask::PaymentReminders => chrono::NaiveTime::from_hms_opt(8, 0, 0).expect("a valid hour"),
             // A quote holds through its last day: it expires as the next begins.
             DailyTask::ExpireQuotes => chrono::NaiveTime::from_hms_opt(0, 10, 0).expect("a valid hour"),
+            // In the owner's inbox when the working day starts.
+            DailyTask::ContractReminders => chrono::NaiveTime::from_hms_opt(7, 30, 0).expect("a valid hour"),
         }
     }
 

@@ -1938,3 +1938,4 @@ audit-entity-contract = Contract
 event-kind-contract = Contracts
 timeline-contract-attached = Contract attached
 timeline-contract-changed = Contract changed
+daily-task-contract_reminders = Remind of expiring contracts

@@ -1941,3 +1941,4 @@ audit-entity-contract = Contrato
 event-kind-contract = Contratos
 timeline-contract-attached = Contrato anexado
 timeline-contract-changed = Contrato alterado
+daily-task-contract_reminders = Avisar contratos a vencer

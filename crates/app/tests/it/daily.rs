@@ -47,14 +47,14 @@ async fn daily_tasks_run_once_a_day_at_the_local_hour(t: TestDb) {
     clock.advance(chrono::Duration::hours(5));
     assert_eq!(
         app.worker().schedule_daily_tasks().await.expect("schedule"),
-        1,
-        "08:00: only the payment reminders"
+        2,
+        "08:00: the contract reminders (07:30) and the payment reminders"
     );
     assert_eq!(app.worker().schedule_daily_tasks().await.expect("schedule"), 0, "each once");
-    assert_eq!(app.worker().run_due_jobs().await.expect("run"), 4);
+    assert_eq!(app.worker().run_due_jobs().await.expect("run"), 5);
     let overview = app.worker().overview(&admin).await.expect("overview");
     assert_eq!(count(&overview, JobKind::SendMessage, JobState::Cancelled), 0, "the old job was pruned");
-    assert_eq!(count(&overview, JobKind::Daily, JobState::Done), 4);
+    assert_eq!(count(&overview, JobKind::Daily, JobState::Done), 5);
     assert!(overview.failed.is_empty());
 
     clock.advance(at("2026-12-04T05:59:00Z") - at("2026-12-03T11:00:00Z"));

@@ -2,6 +2,7 @@
 mod access;
 mod agenda;
 mod auth;
+mod contracts;
 mod daily;
 mod dashboard;
 mod engine;

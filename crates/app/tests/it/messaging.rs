@@ -24,7 +24,7 @@ async fn customer(app: &App, admin: &Actor, name: &str, email: &str, consents: &
     PartyId(app.parties().create_party(admin, input).await.expect("customer").party.id)
 }
 
-async fn point_at(app: &App, admin: &Actor, port: u16) {
+pub(crate) async fn point_at(app: &App, admin: &Actor, port: u16) {
     let version = app.messages().smtp_settings(admin).await.expect("read").map_or(0, |s| s.version);
     let settings = SmtpSettings::parse(
         "127.0.0.1",

@@ -270,3 +270,62 @@ pub async fn party_name(db: &Db, org_id: OrgId, party: PartyId) -> Result<Option
             .await?
     }))
 }
+
+/// An active contract whose owner is to be told it expires soon.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReminderRow {
+    pub id: Uuid,
+    pub number: String,
+    pub party_name: String,
+    pub expires_on: NaiveDate,
+    pub owner_email: String,
+    pub owner_name: String,
+    pub owner_locale: String,
+}
+
+/// The organisation's active contracts expiring from `today` to `until`
+/// whose owner (an active user) was not told since `told_after`.
+pub async fn due_reminders(
+    db: &Db,
+    org_id: OrgId,
+    today: NaiveDate,
+    until: NaiveDate,
+    told_after: NaiveDate,
+) -> Result<Vec<ReminderRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT c.id, c.number, p.full_name AS party_name, c.expires_on, u.email AS owner_email,
+                    u.display_name AS owner_name, u.locale AS owner_locale
+             FROM contracts c JOIN parties p ON p.id = c.party_id JOIN users u ON u.id = c.owner_id
+             WHERE c.org_id = $1 AND c.status = 'active' AND c.expires_on >= $2 AND c.expires_on <= $3
+               AND (c.reminded_on IS NULL OR c.reminded_on <= $4) AND u.active
+             ORDER BY u.email, c.expires_on, c.number",
+        )
+        .bind(org_id.0)
+        .bind(today)
+        .bind(until)
+        .bind(told_after)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// Notes that the contracts' owners were told on `today`.
+pub async fn mark_reminded(
+    tx: &mut Tx,
+    org_id: OrgId,
+    ids: &[Uuid],
+    today: NaiveDate,
+) -> Result<(), DbError> {
+    for id in ids {
+        on_tx!(tx, conn => {
+            sqlx::query("UPDATE contracts SET reminded_on = $3 WHERE org_id = $1 AND id = $2")
+                .bind(org_id.0)
+                .bind(id)
+                .bind(today)
+                .execute(&mut *conn)
+                .await?;
+        });
+    }
+    Ok(())
+}

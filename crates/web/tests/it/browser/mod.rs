@@ -1403,33 +1403,60 @@ async fn a_credit_sale_with_a_coupon_then_an_installment_paid_late() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quote_written_edited_sent_and_accepted() {
     let Some(browser) = Browser::start().await else { return };
+    let Some(smtp) = testkit::SmtpReceiver::start() else { return };
     let t = TestApp::spawn(TestDb::sqlite().await).await;
     let client = &browser.client;
     let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let settings = serde_json::json!({ "host": "127.0.0.1", "port": smtp.port, "tls": "none",
+                                       "sender_address": "vendas@concessionaria.test", "version": 0 });
+    assert_eq!(
+        t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/smtp", settings).await.status(),
+        200
+    );
     let product = serde_json::json!({ "code": "PNEU", "name": "Pneu aro 14", "unit": "un", "price": 38990 });
     assert_eq!(t.api_send(reqwest::Method::POST, &bearer, "/api/v1/products", product).await.status(), 201);
-    let customer = serde_json::json!({ "kind": "company", "full_name": "Transportes Andrade Ltda" });
-    let created = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", customer).await;
+    // The policy allows 5 % at most; a seller holds no right to go beyond.
+    let rules = serde_json::json!({ "rules": [{ "name": "Base", "max_percent": 500 }] });
+    let saved = t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/discount-rules", rules).await;
+    assert_eq!(saved.status(), 200);
+    let seller = t.create_user("vendedor@concessionaria.test", "member").await;
+    let seller_bearer = format!("Bearer {}", t.token_for(&seller).await);
+    let customer = serde_json::json!({ "kind": "company", "full_name": "Transportes Andrade Ltda",
+                                       "emails": ["compras@andrade.com.br"], "consents": ["email"] });
+    let created = t.api_send(reqwest::Method::POST, &seller_bearer, "/api/v1/parties", customer).await;
     let party = created.json::<serde_json::Value>().await.expect("json")["party"]["id"]
         .as_str()
         .expect("id")
         .to_string();
 
+    let write_quote = async || {
+        client.goto(&t.url(&format!("/customers/{party}?tab=quotes"))).await.expect("quotes");
+        wait_for_text(client, "#quotes-empty", "Nenhum orçamento").await;
+        click(client, "#new-quote").await;
+        wait_for_text(client, "h1", "Novo orçamento").await;
+        wait_for_text(client, "#discount-advice", "Até 5 %").await;
+        fill(client, "#line-product-0", "PNEU").await;
+        fill(client, "#line-quantity-0", "4").await;
+        fill(client, "#line-discount-0", "10").await;
+        fill(client, "#line-description-1", "Montagem e balanceamento").await;
+        fill(client, "#line-quantity-1", "1,5").await;
+        fill(client, "#line-unit-price-1", "80,00").await;
+        fill(client, "#discount", "5").await;
+        fill(client, "#freight", "45,00").await;
+        click(client, "#quote-save").await;
+    };
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, &seller.email, &seller.password).await;
+    wait_for_text(client, "h1", "Olá").await;
+    write_quote().await;
+    wait_for_text(client, "#form-alert", "desconto máximo").await;
+    browser.screenshot("quote-discount-refused").await;
+    click(client, "#logout").await;
+    wait_for_text(client, "h1", "Entre na sua conta").await;
+
+    // The supervisor's (the administrator holds the right): saved, audited.
     sign_in_as_admin(client, &t).await;
-    client.goto(&t.url(&format!("/customers/{party}?tab=quotes"))).await.expect("quotes");
-    wait_for_text(client, "#quotes-empty", "Nenhum orçamento").await;
-    click(client, "#new-quote").await;
-    wait_for_text(client, "h1", "Novo orçamento").await;
-    fill(client, "#line-product-0", "PNEU").await;
-    fill(client, "#line-quantity-0", "4").await;
-    fill(client, "#line-discount-0", "10").await;
-    fill(client, "#line-description-1", "Montagem e balanceamento").await;
-    fill(client, "#line-quantity-1", "1,5").await;
-    fill(client, "#line-unit-price-1", "80,00").await;
-    fill(client, "#discount", "5").await;
-    fill(client, "#freight", "45,00").await;
-    browser.screenshot("quote-new").await;
-    click(client, "#quote-save").await;
+    write_quote().await;
     wait_for_text(client, "#flash", "Orçamento criado.").await;
     wait_for_text(client, "#quote-lines", "R$ 1.492,46").await;
     wait_for_text(client, "#quote-state", "Rascunho").await;
@@ -1448,6 +1475,41 @@ async fn a_quote_written_edited_sent_and_accepted() {
     wait_for_text(client, "#flash", "Aceite do cliente registrado.").await;
     wait_for_text(client, "#quote-state", "Aceito").await;
     browser.screenshot("quote-accepted").await;
+
+    // Its document: previewed in a tab of its own, the PDF fetched through
+    // the page's link, and e-mailed to the customer with the PDF attached.
+    let main_window = client.window().await.expect("this window");
+    click(client, "#quote-preview").await;
+    let mut preview = None;
+    for _ in 0..50 {
+        let windows = client.windows().await.expect("windows");
+        preview = windows.into_iter().find(|w| *w != main_window);
+        if preview.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    client.switch_to_window(preview.expect("the preview's tab")).await.expect("to the preview");
+    wait_for_text(client, "body", "Transportes Andrade Ltda").await;
+    wait_for_text(client, "body", "R$ 1.447,46").await;
+    browser.screenshot("quote-preview").await;
+    client.close_window().await.expect("close the preview");
+    client.switch_to_window(main_window).await.expect("back to the quote");
+    let fetch = "const done = arguments[arguments.length - 1]; \
+                 fetch(document.querySelector('#quote-pdf').href) \
+                   .then(r => r.arrayBuffer().then(b => done([r.headers.get('content-type'), b.byteLength])));";
+    let fetched = client.execute_async(fetch, vec![]).await.expect("the PDF through its link");
+    assert_eq!(fetched[0], "application/pdf", "{fetched}");
+    assert!(fetched[1].as_u64().unwrap_or_default() > 1_000, "{fetched}");
+    click(client, "#quote-send").await;
+    wait_for_text(client, "#flash", "Proposta na fila de envio").await;
+    let received = smtp.wait_for(1, Duration::from_secs(20)).await;
+    let attachment = &received[0].attachments[0];
+    assert_eq!(attachment.content_type, "application/pdf");
+    use base64::Engine;
+    let pdf = base64::engine::general_purpose::STANDARD.decode(&attachment.content_base64).expect("base64");
+    let text = testkit::pdf_text(&pdf);
+    assert!(text.contains("Transportes Andrade Ltda") && text.contains("R$ 1.447,46"), "{text}");
 
     // The order, moved through production's queue to delivered, invoiced
     // at the only store, and its sale on the customer's purchases.
@@ -1474,6 +1536,30 @@ async fn a_quote_written_edited_sent_and_accepted() {
     click(client, "#order-sale-link").await;
     wait_for_text(client, ".sale", "Montagem e balanceamento").await;
     wait_for_text(client, ".sale", "R$ 1.447,46").await;
+
+    // A contract attached from the customer's page, then found again from
+    // the search box by its number.
+    let scan = tempfile::Builder::new().suffix(".pdf").tempfile().expect("a file to attach");
+    std::fs::write(scan.path(), b"%PDF-1.4\n% contrato assinado\n%%EOF\n").expect("written");
+    client.goto(&t.url(&format!("/customers/{party}?tab=contracts"))).await.expect("contracts");
+    click(client, "#new-contract").await;
+    wait_for_text(client, "h1", "Anexar contrato").await;
+    let file = client.find(Locator::Css("#file")).await.expect("file input");
+    file.send_keys(&scan.path().display().to_string()).await.expect("choose the file");
+    fill(client, "#number", "CT-2026/077").await;
+    set_value(client, "#expires_on", "2030-12-31").await;
+    fill(client, "#quote_number", "1").await;
+    click(client, "#contract-save").await;
+    wait_for_text(client, "#flash", "Contrato anexado.").await;
+    wait_for_text(client, "#contract-quote", "Orçamento nº 1").await;
+    browser.screenshot("contract").await;
+    client.goto(&t.url("/")).await.expect("home");
+    client.find(Locator::Css("body")).await.expect("body").send_keys("/").await.expect("slash");
+    let input = client.find(Locator::Css("#command-input")).await.expect("the menu's box");
+    input.send_keys("2026/077").await.expect("type");
+    wait_for_text(client, "#search-contracts", "CT-2026/077").await;
+    click(client, "#search-contracts a").await;
+    wait_for_text(client, "h1", "Contrato CT-2026/077").await;
     browser.close().await;
 }
 
