@@ -1413,8 +1413,15 @@ async fn a_quote_written_edited_sent_and_accepted() {
         t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/smtp", settings).await.status(),
         200
     );
-    let product = serde_json::json!({ "code": "PNEU", "name": "Pneu aro 14", "unit": "un", "price": 38990 });
-    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, "/api/v1/products", product).await.status(), 201);
+    for product in [
+        serde_json::json!({ "code": "PNEU", "name": "Pneu aro 14", "unit": "un", "price": 38990 }),
+        serde_json::json!({ "code": "CALOTA", "name": "Calota aro 14", "unit": "jg", "price": 12000 }),
+    ] {
+        assert_eq!(
+            t.api_send(reqwest::Method::POST, &bearer, "/api/v1/products", product).await.status(),
+            201
+        );
+    }
     // The policy allows 5 % at most; a seller holds no right to go beyond.
     let rules = serde_json::json!({ "rules": [{ "name": "Base", "max_percent": 500 }] });
     let saved = t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/discount-rules", rules).await;
@@ -1441,8 +1448,12 @@ async fn a_quote_written_edited_sent_and_accepted() {
         fill(client, "#line-description-1", "Montagem e balanceamento").await;
         fill(client, "#line-quantity-1", "1,5").await;
         fill(client, "#line-unit-price-1", "80,00").await;
+        fill(client, "#line-product-2", "CALOTA").await;
+        fill(client, "#line-quantity-2", "1").await;
         fill(client, "#discount", "5").await;
         fill(client, "#freight", "45,00").await;
+        fill(client, "#payment_terms", "installments").await;
+        fill(client, "#installments", "3").await;
         click(client, "#quote-save").await;
     };
     client.goto(&t.url("/login")).await.expect("open");
@@ -1458,7 +1469,8 @@ async fn a_quote_written_edited_sent_and_accepted() {
     sign_in_as_admin(client, &t).await;
     write_quote().await;
     wait_for_text(client, "#flash", "Orçamento criado.").await;
-    wait_for_text(client, "#quote-lines", "R$ 1.492,46").await;
+    // 4 × 389,90 − 10 % + 1,5 × 80,00 + 120,00 = 1.643,64; − 5 %; + 45,00.
+    wait_for_text(client, "#quote-lines", "R$ 1.606,46").await;
     wait_for_text(client, "#quote-state", "Rascunho").await;
 
     click(client, "#quote-edit").await;
@@ -1466,7 +1478,7 @@ async fn a_quote_written_edited_sent_and_accepted() {
     fill(client, "#freight", "").await;
     click(client, "#quote-save").await;
     wait_for_text(client, "#flash", "Orçamento salvo.").await;
-    wait_for_text(client, "#quote-lines", "R$ 1.447,46").await;
+    wait_for_text(client, "#quote-lines", "R$ 1.561,46").await;
     wait_for_text(client, "#quote-revisions", "rev. 1").await;
 
     click(client, "#quote-step-sent").await;
@@ -1491,7 +1503,7 @@ async fn a_quote_written_edited_sent_and_accepted() {
     }
     client.switch_to_window(preview.expect("the preview's tab")).await.expect("to the preview");
     wait_for_text(client, "body", "Transportes Andrade Ltda").await;
-    wait_for_text(client, "body", "R$ 1.447,46").await;
+    wait_for_text(client, "body", "R$ 1.561,46").await;
     browser.screenshot("quote-preview").await;
     client.close_window().await.expect("close the preview");
     client.switch_to_window(main_window).await.expect("back to the quote");
@@ -1509,7 +1521,8 @@ async fn a_quote_written_edited_sent_and_accepted() {
     use base64::Engine;
     let pdf = base64::engine::general_purpose::STANDARD.decode(&attachment.content_base64).expect("base64");
     let text = testkit::pdf_text(&pdf);
-    assert!(text.contains("Transportes Andrade Ltda") && text.contains("R$ 1.447,46"), "{text}");
+    assert!(text.contains("Transportes Andrade Ltda") && text.contains("R$ 1.561,46"), "{text}");
+    assert!(text.contains("Pneu aro 14") && text.contains("Calota aro 14"), "{text}");
 
     // The order, moved through production's queue to delivered, invoiced
     // at the only store, and its sale on the customer's purchases.
@@ -1519,6 +1532,11 @@ async fn a_quote_written_edited_sent_and_accepted() {
     destination.select_by_value("production").await.expect("production");
     click(client, "#quote-make-order").await;
     wait_for_text(client, "#flash", "Pedido gerado.").await;
+    // In the plant manager's queue, opened from there.
+    client.goto(&t.url("/orders")).await.expect("the production queue");
+    wait_for_text(client, "#orders-table", "Transportes Andrade Ltda").await;
+    browser.screenshot("orders-production-queue").await;
+    click(client, "#orders-table a").await;
     for (button, state) in [
         ("#order-step-in_production", "Em produção"),
         ("#order-step-ready", "Pronto"),
@@ -1528,6 +1546,7 @@ async fn a_quote_written_edited_sent_and_accepted() {
         wait_for_text(client, "#order-state", state).await;
     }
     fill(client, "#fiscal_number", "4521").await;
+    set_value(client, "#first_due", "2030-01-10").await;
     click(client, "#order-invoice-submit").await;
     client.accept_alert().await.expect("confirm the invoice");
     wait_for_text(client, "#flash", "Pedido faturado").await;
@@ -1535,7 +1554,11 @@ async fn a_quote_written_edited_sent_and_accepted() {
     browser.screenshot("order-invoiced").await;
     click(client, "#order-sale-link").await;
     wait_for_text(client, ".sale", "Montagem e balanceamento").await;
-    wait_for_text(client, ".sale", "R$ 1.447,46").await;
+    wait_for_text(client, ".sale", "R$ 1.561,46").await;
+    client.goto(&t.url(&format!("/customers/{party}?tab=finance"))).await.expect("finance");
+    wait_for_text(client, "#installments-table", "10/01/2030").await;
+    let installments = client.find_all(Locator::Css("#installments-table tbody tr")).await.expect("rows");
+    assert_eq!(installments.len(), 3, "three installments from the quote's terms");
 
     // A contract attached from the customer's page, then found again from
     // the search box by its number.
