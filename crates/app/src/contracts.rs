@@ -119,6 +119,13 @@ impl Contracts<'_> {
         ContractView::of(row, self.today(actor))
     }
 
+    /// The name of a party the actor may see, for a form that attaches a
+    /// contract to him.
+    pub async fn party_name(&self, actor: &Actor, party: PartyId) -> Result<String, AppError> {
+        let reached = self.access().guard_party(actor, party, None).await?;
+        Ok(repo::party_name(&self.db, actor.org_id, reached.id()).await?.unwrap_or_default())
+    }
+
     /// Whether the actor may change the contract (its party is his to change).
     pub async fn may_change(&self, actor: &Actor, contract: &ContractView) -> Result<bool, AppError> {
         self.access().may_change_party(actor, PartyId(contract.party_id), Permission::PartiesEdit).await
@@ -231,9 +238,10 @@ impl Contracts<'_> {
         draft: &ContractDraft,
         file: Option<Result<ContractFile, ValidationErrors>>,
     ) -> Result<ContractView, AppError> {
-        let before = self.contract(actor, id).await?;
-        let party = PartyId(before.party_id);
+        let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        let party = PartyId(row.party_id);
         self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        let before = ContractView::of(row, self.today(actor))?;
         let (contract, file) = match file {
             Some(file) => both(draft.validate(), file).map(|(contract, file)| (contract, Some(file)))?,
             None => (draft.validate()?, None),

@@ -110,16 +110,15 @@ impl Quotes<'_> {
         words: &SheetLabels,
     ) -> Result<RenderedEmail, AppError> {
         let quote = self.quote(actor, id).await?;
-        self.filled(actor, &quote, template, None, words).await
+        let variables = self.variables(actor, &quote, None, words).await?;
+        self.filled(actor, template, &variables).await
     }
 
     async fn filled(
         &self,
         actor: &Actor,
-        quote: &QuoteView,
         template: Option<Uuid>,
-        to: Option<&str>,
-        words: &SheetLabels,
+        variables: &Variables,
     ) -> Result<RenderedEmail, AppError> {
         let written = match template {
             Some(template) => {
@@ -134,26 +133,25 @@ impl Quotes<'_> {
         let (subject, body) = written.as_ref().map_or((STANDARD_SUBJECT, STANDARD_BODY), |template| {
             (template.subject.as_str(), template.body.as_str())
         });
-        let variables = self.variables(actor, quote, to, words).await?;
-        email::render(subject, body, &variables).map_err(refusal)
+        email::render(subject, body, variables).map_err(refusal)
     }
 
     /// The quote as a PDF with the organisation's logo. Typesetting takes
     /// a few milliseconds of CPU, off the threads that answer requests.
     pub async fn pdf(&self, actor: &Actor, id: QuoteId, words: &SheetLabels) -> Result<QuoteFile, AppError> {
         let quote = self.quote(actor, id).await?;
-        self.pdf_of(actor, &quote, words).await
+        let variables = self.variables(actor, &quote, None, words).await?;
+        self.pdf_of(actor, &quote, variables, words).await
     }
 
     async fn pdf_of(
         &self,
         actor: &Actor,
         quote: &QuoteView,
+        variables: Variables,
         words: &SheetLabels,
     ) -> Result<QuoteFile, AppError> {
-        let registry = self.registry();
-        let (variables, logo) =
-            tokio::try_join!(self.variables(actor, quote, None, words), registry.logo(actor))?;
+        let logo = self.registry().logo(actor).await?;
         let (words, language) = (words.clone(), actor.locale.tag());
         let content = tokio::task::spawn_blocking(move || {
             let logo = logo.as_ref().map(|logo| logo.content.as_slice());
@@ -177,8 +175,11 @@ impl Quotes<'_> {
         words: &SheetLabels,
     ) -> Result<MessageId, AppError> {
         let quote = self.quote(actor, id).await?;
-        let filled = self.filled(actor, &quote, template, Some(to.trim()), words).await?;
-        let pdf = self.pdf_of(actor, &quote, words).await?;
+        // One reading of the customer and the organisation fills both the
+        // e-mail and the PDF, so they cannot disagree.
+        let variables = self.variables(actor, &quote, Some(to.trim()), words).await?;
+        let filled = self.filled(actor, template, &variables).await?;
+        let pdf = self.pdf_of(actor, &quote, variables, words).await?;
         let attachment = Attachment {
             file_name: pdf.file_name,
             content_type: "application/pdf".to_string(),

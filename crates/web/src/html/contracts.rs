@@ -201,8 +201,8 @@ async fn contract_page(
 }
 
 async fn party_of(page: &Page, party: PartyId) -> Result<(String, String), app::AppError> {
-    let found = page.app().messages().reachable(&page.actor, party).await?;
-    Ok((party.0.to_string(), found.name))
+    let name = page.app().contracts().party_name(&page.actor, party).await?;
+    Ok((party.0.to_string(), name))
 }
 
 async fn new_form(page: Page, Id(party): Id<PartyId>) -> PageResult {
