@@ -46,6 +46,8 @@ capability_handles! {
     orders => Orders,
     /// Contratos: a party's contracts and their files.
     contracts => Contracts,
+    /// Vendas (follow up): sales contacts, their notes and the daily list.
+    follow_up => FollowUp,
     /// Política de descontos: each customer's maximum discount.
     discounts => Discounts,
     /// Fidelidade: the points program, each party's points, coupons.

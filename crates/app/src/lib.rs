@@ -20,6 +20,7 @@ mod demo_sales;
 pub mod discounts;
 pub mod engine;
 mod error;
+pub mod follow_up;
 mod handles;
 pub mod interactions;
 pub mod jobs;

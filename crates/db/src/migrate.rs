@@ -62,6 +62,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(38, "0038", "discount_policy"),
     migration!(39, "0039", "quote_documents"),
     migration!(40, "0040", "contracts"),
+    migration!(41, "0041", "sales_follow_up"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -88,6 +88,10 @@ pub enum AuditEntity {
     Quote,
     Order,
     Contract,
+    AttendanceType,
+    ResponsibilityCentre,
+    SalesContact,
+    ContactNote,
     SavedView,
     SellerCode,
     Session,
@@ -101,7 +105,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 46] = [
+    pub const ALL: [AuditEntity; 50] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -138,6 +142,10 @@ impl AuditEntity {
         AuditEntity::Quote,
         AuditEntity::Order,
         AuditEntity::Contract,
+        AuditEntity::AttendanceType,
+        AuditEntity::ResponsibilityCentre,
+        AuditEntity::SalesContact,
+        AuditEntity::ContactNote,
         AuditEntity::SavedView,
         AuditEntity::SellerCode,
         AuditEntity::Session,
@@ -188,6 +196,10 @@ impl AuditEntity {
             AuditEntity::Quote => "quote",
             AuditEntity::Order => "order",
             AuditEntity::Contract => "contract",
+            AuditEntity::AttendanceType => "attendance_type",
+            AuditEntity::ResponsibilityCentre => "responsibility_centre",
+            AuditEntity::SalesContact => "sales_contact",
+            AuditEntity::ContactNote => "contact_note",
             AuditEntity::SavedView => "saved_view",
             AuditEntity::SellerCode => "seller_code",
             AuditEntity::Session => "session",

@@ -68,23 +68,6 @@ pub struct ValidContract {
     pub notes: String,
 }
 
-fn date(
-    errors: &mut ValidationErrors,
-    field: &'static str,
-    typed: &str,
-    required: bool,
-) -> Option<NaiveDate> {
-    match typed.trim() {
-        "" if required => {
-            errors.add(field, "error-required");
-            None
-        }
-        "" => None,
-        typed => errors
-            .check(field, NaiveDate::parse_from_str(typed, "%Y-%m-%d").map_err(|_| "error-date-invalid")),
-    }
-}
-
 impl ContractDraft {
     pub fn validate(&self) -> Result<ValidContract, ValidationErrors> {
         let mut errors = ValidationErrors::new();
@@ -104,9 +87,9 @@ impl ContractDraft {
             "status",
             ContractStatus::parse(if self.status.trim().is_empty() { "active" } else { &self.status }),
         );
-        let starts_on = date(&mut errors, "starts_on", &self.starts_on, true);
-        let expires_on = date(&mut errors, "expires_on", &self.expires_on, false);
-        let renews_on = date(&mut errors, "renews_on", &self.renews_on, false);
+        let starts_on = errors.date("starts_on", &self.starts_on, true);
+        let expires_on = errors.date("expires_on", &self.expires_on, false);
+        let renews_on = errors.date("renews_on", &self.renews_on, false);
         if let (Some(start), Some(last)) = (starts_on, expires_on) {
             if last < start {
                 errors.add("expires_on", "error-contract-expiry-before-start");
@@ -164,28 +147,35 @@ impl ContractFile {
         if content.len() > CONTRACT_FILE_MAX_BYTES {
             return refuse("error-contract-file-too-large");
         }
-        let base = file_name.rsplit(['/', '\\']).next().unwrap_or_default();
-        let name: String = base
-            .chars()
-            .filter(|c| !c.is_control() && *c != '"')
-            .take(150)
-            .collect::<String>()
-            .trim()
-            .to_string();
-        let lower = name.to_lowercase();
-        let content_type = if content.starts_with(b"%PDF-") {
-            "application/pdf"
-        } else if content.starts_with(b"\x89PNG\r\n\x1a\n") {
-            "image/png"
-        } else if content.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            "image/jpeg"
-        } else if content.starts_with(b"PK\x03\x04") && lower.ends_with(".docx") {
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        } else {
+        let name = file_name_of(file_name);
+        let Some(content_type) = file_type_of(&content, &name) else {
             return refuse("error-contract-file-type");
         };
         let file_name = if name.is_empty() { "contrato".to_string() } else { name };
         Ok(ContractFile { file_name, content_type, content })
+    }
+}
+
+/// An uploaded file's name as kept: its last part, without control
+/// characters or quotes, at most 150 characters.
+pub fn file_name_of(file_name: &str) -> String {
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or_default();
+    base.chars().filter(|c| !c.is_control() && *c != '"').take(150).collect::<String>().trim().to_string()
+}
+
+/// What a document is, judged by its bytes: a PDF, a PNG, a JPEG or a Word
+/// document (DOCX, a zip whose name says so); none for anything else.
+pub fn file_type_of(content: &[u8], file_name: &str) -> Option<&'static str> {
+    if content.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if content.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if content.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if content.starts_with(b"PK\x03\x04") && file_name.to_lowercase().ends_with(".docx") {
+        Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    } else {
+        None
     }
 }
 

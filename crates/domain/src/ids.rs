@@ -123,3 +123,19 @@ id_type!(
     /// A contract [contrato] attached to a party.
     ContractId
 );
+id_type!(
+    /// A responsibility centre [centro de responsabilidade]: a team or queue of users.
+    CentreId
+);
+id_type!(
+    /// An attendance type [tipo de atendimento] of the sales follow-up.
+    AttendanceTypeId
+);
+id_type!(
+    /// A sales contact [contato de venda] of a party.
+    SalesContactId
+);
+id_type!(
+    /// A note [parecer] on a sales contact.
+    ContactNoteId
+);

@@ -66,6 +66,7 @@ pub mod document;
 pub mod email;
 pub mod engine;
 pub mod filter;
+pub mod follow_up;
 pub mod ids;
 pub mod interaction;
 pub mod job;
@@ -92,8 +93,9 @@ pub mod work_queue;
 
 pub use email::Email;
 pub use ids::{
-    AppointmentId, BranchId, ContractId, InstallmentId, InteractionId, OrderId, OrgId, PartyId, ProductId,
-    QuoteId, RoleId, SaleId, StoreId, UserId, VehicleId, VehicleInterestId,
+    AppointmentId, AttendanceTypeId, BranchId, CentreId, ContactNoteId, ContractId, InstallmentId,
+    InteractionId, OrderId, OrgId, PartyId, ProductId, QuoteId, RoleId, SaleId, SalesContactId, StoreId,
+    UserId, VehicleId, VehicleInterestId,
 };
 pub use locale::Locale;
 pub use money::Money;

@@ -18,6 +18,7 @@ string_enum!(
         Quote = "quote",
         Order = "order",
         Contract = "contract",
+        SalesContact = "sales_contact",
         Loyalty = "loyalty",
     } error "error-event-kind-invalid"
 );

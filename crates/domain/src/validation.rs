@@ -51,6 +51,36 @@ impl ValidationErrors {
         }
     }
 
+    /// A day typed as `YYYY-MM-DD`; empty is "not set", refused when
+    /// `required`.
+    pub fn date(&mut self, field: &'static str, typed: &str, required: bool) -> Option<chrono::NaiveDate> {
+        match typed.trim() {
+            "" if required => {
+                self.add(field, "error-required");
+                None
+            }
+            "" => None,
+            typed => self.check(
+                field,
+                chrono::NaiveDate::parse_from_str(typed, "%Y-%m-%d").map_err(|_| "error-date-invalid"),
+            ),
+        }
+    }
+
+    /// A line of text trimmed: required or not, at most `max` characters,
+    /// no control characters.
+    pub fn line(&mut self, field: &'static str, typed: &str, max: usize, required: bool) -> String {
+        let text = typed.trim();
+        if text.is_empty() && required {
+            self.add(field, "error-required");
+        } else if text.chars().count() > max {
+            self.add(field, "error-too-long");
+        } else if text.chars().any(char::is_control) {
+            self.add(field, "error-control-character");
+        }
+        text.to_string()
+    }
+
     /// The fields with a problem, in the order found.
     pub fn fields(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|e| e.field.as_ref())

@@ -1939,3 +1939,13 @@ event-kind-contract = Contracts
 timeline-contract-attached = Contract attached
 timeline-contract-changed = Contract changed
 daily-task-contract_reminders = Remind of expiring contracts
+
+## Sales follow-up (seed 002)
+audit-entity-attendance_type = Attendance type
+audit-entity-responsibility_centre = Responsibility centre
+audit-entity-sales_contact = Sales contact
+audit-entity-contact_note = Note
+event-kind-sales_contact = Sales follow-up
+timeline-sales-contact-opened = Sales contact opened
+timeline-sales-contact-changed = Sales contact changed
+timeline-sales-contact-note = Note on a sales contact

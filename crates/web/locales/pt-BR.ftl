@@ -1942,3 +1942,13 @@ event-kind-contract = Contratos
 timeline-contract-attached = Contrato anexado
 timeline-contract-changed = Contrato alterado
 daily-task-contract_reminders = Avisar contratos a vencer
+
+## Vendas (follow up) (seed 002)
+audit-entity-attendance_type = Tipo de atendimento
+audit-entity-responsibility_centre = Centro de responsabilidade
+audit-entity-sales_contact = Contato de venda
+audit-entity-contact_note = Parecer
+event-kind-sales_contact = Vendas (follow up)
+timeline-sales-contact-opened = Contato de venda aberto
+timeline-sales-contact-changed = Contato de venda alterado
+timeline-sales-contact-note = Parecer no contato de venda

@@ -1942,3 +1942,13 @@ event-kind-contract = Contratos
 timeline-contract-attached = Contrato anexado
 timeline-contract-changed = Contrato alterado
 daily-task-contract_reminders = Avisar contratos a terminar
+
+## Vendas (follow up) (seed 002)
+audit-entity-attendance_type = Tipo de atendimento
+audit-entity-responsibility_centre = Centro de responsabilidade
+audit-entity-sales_contact = Contacto de venda
+audit-entity-contact_note = Parecer
+event-kind-sales_contact = Vendas (acompanhamento)
+timeline-sales-contact-opened = Contacto de venda aberto
+timeline-sales-contact-changed = Contacto de venda alterado
+timeline-sales-contact-note = Parecer no contacto de venda

@@ -6,6 +6,7 @@ mod contracts;
 mod daily;
 mod dashboard;
 mod engine;
+mod follow_up;
 mod gateway;
 mod list_views;
 mod messaging;

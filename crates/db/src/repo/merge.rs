@@ -32,6 +32,7 @@ pub const PARTY_REFERENCES: &[(&str, &str)] = &[
     ("quotes", "party_id"),
     ("orders", "party_id"),
     ("contracts", "party_id"),
+    ("sales_contacts", "party_id"),
 ];
 
 /// Tables whose rows a merge copies to the survivor where it lacks them

@@ -11,6 +11,7 @@ pub mod counter;
 pub mod dashboard;
 pub mod discount;
 pub mod engine;
+pub mod follow_up;
 pub mod gateway;
 pub mod interaction;
 pub mod job;

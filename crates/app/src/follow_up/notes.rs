@@ -1,0 +1,272 @@
+//! Notes [pareceres] on a sales contact (seed 002, "Inserir Parecer"):
+//! typed or from the type's standard text, with a file when the type
+//! allows, kept as a draft [a concluir] its author alone sees until he
+//! finishes it from his pending notes [pareceres pendentes].
+use crate::{Actor, AppError, FollowUp};
+use chrono::{DateTime, Utc};
+use db::repo::follow_up::note::{self as repo, NoteFields, NoteRow};
+use db::repo::follow_up::settings as settings_repo;
+use domain::audit::{AuditAction, AuditEntity};
+use domain::follow_up::{NoteDraft, NoteFile, NoteSource};
+use domain::timeline::{Event, EventKind};
+use domain::{AttendanceTypeId, ContactNoteId, PartyId, SalesContactId, ValidationErrors};
+use uuid::Uuid;
+
+#[derive(Clone, Debug)]
+pub struct NoteView {
+    pub id: Uuid,
+    pub contact_id: Uuid,
+    pub author_id: Option<Uuid>,
+    pub author_name: Option<String>,
+    pub body: String,
+    pub source: NoteSource,
+    pub draft: bool,
+    pub file_name: Option<String>,
+    pub file_size: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl NoteView {
+    fn of(row: NoteRow) -> Result<NoteView, AppError> {
+        Ok(NoteView {
+            source: NoteSource::parse(&row.source)
+                .map_err(|_| AppError::Internal(format!("note {}: source", row.id)))?,
+            id: row.id,
+            contact_id: row.contact_id,
+            author_id: row.author_id,
+            author_name: row.author_name,
+            body: row.body,
+            draft: row.draft,
+            file_name: row.file_name,
+            file_size: row.file_size,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            version: row.version,
+        })
+    }
+
+    fn audited(&self) -> serde_json::Value {
+        serde_json::json!({
+            "body": self.body, "source": self.source.as_str(), "draft": self.draft, "file": self.file_name,
+        })
+    }
+}
+
+/// A draft note with the contact and customer it is for.
+#[derive(Clone, Debug)]
+pub struct PendingNote {
+    pub note: NoteView,
+    pub contact_name: String,
+    pub party_id: Uuid,
+    pub party_name: String,
+}
+
+/// A note's file, to download.
+#[derive(Clone, Debug)]
+pub struct NoteAttachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+/// A file as the form sent it: its name and bytes, judged against the
+/// contact's type.
+pub type UploadedFile = (String, Vec<u8>);
+
+impl FollowUp<'_> {
+    /// The contact's notes the actor may see, the latest first: every
+    /// confirmed one and his own drafts; only the standard-text ones when
+    /// `standard_only` (the seed's "histórico padrão").
+    pub async fn notes(
+        &self,
+        actor: &Actor,
+        contact: SalesContactId,
+        standard_only: bool,
+    ) -> Result<Vec<NoteView>, AppError> {
+        self.contact(actor, contact).await?;
+        repo::of_contact(&self.db, actor.org_id, contact, actor.user_id, standard_only)
+            .await?
+            .into_iter()
+            .map(NoteView::of)
+            .collect()
+    }
+
+    /// The actor's drafts, the oldest first.
+    pub async fn pending_notes(&self, actor: &Actor) -> Result<Vec<PendingNote>, AppError> {
+        actor.require(domain::access::Permission::PartiesRead)?;
+        repo::pending(&self.db, actor.org_id, actor.user_id)
+            .await?
+            .into_iter()
+            .map(|row| {
+                Ok(PendingNote {
+                    note: NoteView::of(row.note)?,
+                    contact_name: row.contact_name,
+                    party_id: row.party_id,
+                    party_name: row.party_name,
+                })
+            })
+            .collect()
+    }
+
+    /// One note the actor may see: a draft is its author's alone.
+    pub async fn note(&self, actor: &Actor, id: ContactNoteId) -> Result<NoteView, AppError> {
+        let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        if row.draft && row.author_id != Some(actor.user_id.0) {
+            return Err(AppError::NotFound);
+        }
+        self.contact(actor, SalesContactId(row.contact_id)).await?;
+        NoteView::of(row)
+    }
+
+    pub async fn note_attachment(
+        &self,
+        actor: &Actor,
+        id: ContactNoteId,
+    ) -> Result<NoteAttachment, AppError> {
+        self.note(actor, id).await?;
+        let (file_name, content_type, content) =
+            repo::attachment(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
+        Ok(NoteAttachment { file_name, content_type, content })
+    }
+
+    /// The file judged against the type's rule, with the note's text.
+    async fn checked_note(
+        &self,
+        actor: &Actor,
+        kind: AttendanceTypeId,
+        draft: &NoteDraft,
+        file: Option<UploadedFile>,
+    ) -> Result<(String, Option<NoteFile>), AppError> {
+        let kind =
+            settings_repo::attendance_type(&self.db, actor.org_id, kind).await?.ok_or(AppError::NotFound)?;
+        let limit = if kind.attachments_allowed { kind.attachment_limit_bytes } else { 0 };
+        let body = draft.validate();
+        let file = file.map(|(name, content)| NoteFile::check(&name, content, limit)).transpose();
+        match (body, file) {
+            (Ok(body), Ok(file)) => Ok((body, file)),
+            (body, file) => {
+                let mut errors = ValidationErrors::new();
+                errors.0.extend(body.err().map(|e| e.0).unwrap_or_default());
+                errors.0.extend(file.err().map(|e| e.0).unwrap_or_default());
+                Err(errors.into())
+            }
+        }
+    }
+
+    /// Writes a note on the contact: a draft is kept for its author; a
+    /// confirmed one goes on the customer's history.
+    pub async fn add_note(
+        &self,
+        actor: &Actor,
+        contact: SalesContactId,
+        draft: &NoteDraft,
+        file: Option<UploadedFile>,
+    ) -> Result<NoteView, AppError> {
+        let on = self.contact_to_change(actor, contact).await?;
+        let (body, file) =
+            self.checked_note(actor, AttendanceTypeId(on.attendance_type_id), draft, file).await?;
+        let id = ContactNoteId::new();
+        let mut change = self.change(actor).await?;
+        let fields = NoteFields { body: &body, source: draft.source().as_str(), draft: draft.draft };
+        let stored = file.as_ref().map(|f| repo::NoteFile {
+            file_name: &f.file_name,
+            content_type: f.content_type,
+            content: &f.content,
+        });
+        let written = repo::Written { id, contact, author: Some(actor.user_id) };
+        repo::insert(&mut change.tx, actor.org_id, &written, &fields, stored.as_ref(), change.at).await?;
+        if !draft.draft {
+            let event = Event::new(
+                EventKind::SalesContact,
+                "timeline-sales-contact-note",
+                on.name.clone(),
+                Some(contact.0),
+            );
+            change.history(PartyId(on.party_id), event).await?;
+        }
+        let view = self.written_note(&mut change.tx, actor, id).await?;
+        change
+            .audit(
+                AuditAction::Create,
+                AuditEntity::ContactNote,
+                Some(id.to_string()),
+                None,
+                Some(view.audited()),
+            )
+            .await?;
+        change.commit().await?;
+        Ok(view)
+    }
+
+    /// Saves the actor's draft again at the version read: still a draft,
+    /// or confirmed (then on the customer's history, dated now).
+    pub async fn finish_note(
+        &self,
+        actor: &Actor,
+        id: ContactNoteId,
+        version: i64,
+        draft: &NoteDraft,
+        file: Option<UploadedFile>,
+    ) -> Result<NoteView, AppError> {
+        let before = self.note(actor, id).await?;
+        if !before.draft || before.author_id != Some(actor.user_id.0) {
+            return Err(ValidationErrors::single("body", "error-note-not-draft").into());
+        }
+        let on = self.contact_to_change(actor, SalesContactId(before.contact_id)).await?;
+        let (body, file) =
+            self.checked_note(actor, AttendanceTypeId(on.attendance_type_id), draft, file).await?;
+        let mut change = self.change(actor).await?;
+        let fields = NoteFields { body: &body, source: draft.source().as_str(), draft: draft.draft };
+        let stored = file.as_ref().map(|f| repo::NoteFile {
+            file_name: &f.file_name,
+            content_type: f.content_type,
+            content: &f.content,
+        });
+        let written = repo::Written { id, contact: SalesContactId(on.id), author: Some(actor.user_id) };
+        if !repo::update_draft(
+            &mut change.tx,
+            actor.org_id,
+            &written,
+            version,
+            &fields,
+            stored.as_ref(),
+            change.at,
+        )
+        .await?
+        {
+            return Err(AppError::Conflict { by: String::new(), at: before.updated_at });
+        }
+        if !draft.draft {
+            let event = Event::new(
+                EventKind::SalesContact,
+                "timeline-sales-contact-note",
+                on.name.clone(),
+                Some(on.id),
+            );
+            change.history(PartyId(on.party_id), event).await?;
+        }
+        let view = self.written_note(&mut change.tx, actor, id).await?;
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::ContactNote,
+                Some(id.to_string()),
+                Some(before.audited()),
+                Some(view.audited()),
+            )
+            .await?;
+        change.commit().await?;
+        Ok(view)
+    }
+
+    async fn written_note(
+        &self,
+        tx: &mut db::Tx,
+        actor: &Actor,
+        id: ContactNoteId,
+    ) -> Result<NoteView, AppError> {
+        NoteView::of(repo::get_in(tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?)
+    }
+}

@@ -1,0 +1,425 @@
+//! Sales contacts, their products, and the follow-up list across
+//! customers.
+use super::super::party::Scope;
+use super::super::{count_capped, fetch_all, fetch_optional};
+use crate::{Db, DbError, Tx, on_db, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::Reach;
+use domain::follow_up::{FollowUpScope, FollowUpSort, Legend};
+use domain::{OrgId, PartyId, SalesContactId, UserId};
+use sea_query::{Alias, Cond, Expr, Func, JoinType, Order, Query, SelectStatement, SimpleExpr};
+use uuid::Uuid;
+
+fn col(name: &str) -> Alias {
+    Alias::new(name)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ContactRow {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub party_name: String,
+    pub contacted_on: NaiveDate,
+    pub name: String,
+    pub attendance_type_id: Uuid,
+    pub attendance_type_name: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub next_return_on: Option<NaiveDate>,
+    pub internal_on: Option<NaiveDate>,
+    pub centre_id: Option<Uuid>,
+    pub centre_name: Option<String>,
+    pub responsible_id: Uuid,
+    pub responsible_name: String,
+    pub workflow_node: Option<i32>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub reopen_requested_by: Option<Uuid>,
+    pub reopen_requester_name: Option<String>,
+    pub reopen_reason: Option<String>,
+    pub reopen_requested_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+const SELECT: &str = "SELECT c.id, c.party_id, p.full_name AS party_name, c.contacted_on, c.name,
+        c.attendance_type_id, t.name AS attendance_type_name, c.status, c.outcome, c.next_return_on,
+        c.internal_on, c.centre_id, rc.name AS centre_name, c.responsible_id, u.display_name AS responsible_name,
+        c.workflow_node, c.closed_at, c.reopen_requested_by, ru.display_name AS reopen_requester_name,
+        c.reopen_reason, c.reopen_requested_at, c.created_at, c.updated_at, c.version
+    FROM sales_contacts c JOIN parties p ON p.id = c.party_id
+    JOIN attendance_types t ON t.id = c.attendance_type_id JOIN users u ON u.id = c.responsible_id
+    LEFT JOIN responsibility_centres rc ON rc.id = c.centre_id
+    LEFT JOIN users ru ON ru.id = c.reopen_requested_by";
+
+/// What a contact says, as written.
+pub struct ContactFields<'a> {
+    pub contacted_on: NaiveDate,
+    pub name: &'a str,
+    pub attendance_type: Uuid,
+    pub next_return_on: Option<NaiveDate>,
+    pub internal_on: Option<NaiveDate>,
+    pub centre: Option<Uuid>,
+    pub responsible: Uuid,
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: SalesContactId,
+    party: PartyId,
+    fields: &ContactFields<'_>,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO sales_contacts (id, org_id, party_id, contacted_on, name, attendance_type_id, status,
+                 next_return_on, internal_on, centre_id, responsible_id, created_by, created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10, $11, $12, $12, 1)",
+        )
+        .bind(id.0)
+        .bind(org_id.0)
+        .bind(party.0)
+        .bind(fields.contacted_on)
+        .bind(fields.name)
+        .bind(fields.attendance_type)
+        .bind(fields.next_return_on)
+        .bind(fields.internal_on)
+        .bind(fields.centre)
+        .bind(fields.responsible)
+        .bind(by.0)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Writes the contact if it is still at `version`; false when someone
+/// saved in between.
+pub async fn update(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: SalesContactId,
+    version: i64,
+    fields: &ContactFields<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE sales_contacts SET contacted_on = $4, name = $5, attendance_type_id = $6, next_return_on = $7,
+                 internal_on = $8, centre_id = $9, responsible_id = $10, updated_at = $11, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .bind(fields.contacted_on)
+        .bind(fields.name)
+        .bind(fields.attendance_type)
+        .bind(fields.next_return_on)
+        .bind(fields.internal_on)
+        .bind(fields.centre)
+        .bind(fields.responsible)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
+}
+
+/// Claims the contact at `version` for a change that is not its form's (a
+/// note's workflow step, a closing, a reopening): false when someone saved
+/// in between.
+pub async fn claim(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: SalesContactId,
+    version: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE sales_contacts SET updated_at = $4, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
+}
+
+pub async fn get(db: &Db, org_id: OrgId, id: SalesContactId) -> Result<Option<ContactRow>, DbError> {
+    let sql = format!("{SELECT} WHERE c.org_id = $1 AND c.id = $2");
+    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(pool).await?))
+}
+
+pub async fn get_in(tx: &mut Tx, org_id: OrgId, id: SalesContactId) -> Result<Option<ContactRow>, DbError> {
+    let sql = format!("{SELECT} WHERE c.org_id = $1 AND c.id = $2");
+    Ok(on_tx!(tx, conn => sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(&mut *conn).await?))
+}
+
+/// The party's contacts, the open ones first, the latest first.
+pub async fn of_party(
+    db: &Db,
+    org_id: OrgId,
+    party: PartyId,
+    open_only: bool,
+) -> Result<Vec<ContactRow>, DbError> {
+    let sql = format!(
+        "{SELECT} WHERE c.org_id = $1 AND c.party_id = $2 AND (c.status = 'open' OR NOT $3)
+         ORDER BY CASE WHEN c.status = 'open' THEN 0 ELSE 1 END, c.contacted_on DESC, c.created_at DESC"
+    );
+    Ok(
+        on_db!(db, pool => sqlx::query_as(&sql).bind(org_id.0).bind(party.0).bind(open_only).fetch_all(pool).await?),
+    )
+}
+
+/// One product of a contact.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ContactProductRow {
+    pub product_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub surplus: bool,
+}
+
+pub async fn products(db: &Db, contact: SalesContactId) -> Result<Vec<ContactProductRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT cp.product_id, p.code, p.name, cp.surplus FROM sales_contact_products cp
+             JOIN products p ON p.id = cp.product_id WHERE cp.contact_id = $1 ORDER BY cp.added_at, p.code",
+        )
+        .bind(contact.0)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+pub async fn products_in(tx: &mut Tx, contact: SalesContactId) -> Result<Vec<ContactProductRow>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT cp.product_id, p.code, p.name, cp.surplus FROM sales_contact_products cp
+             JOIN products p ON p.id = cp.product_id WHERE cp.contact_id = $1 ORDER BY cp.added_at, p.code",
+        )
+        .bind(contact.0)
+        .fetch_all(&mut *conn)
+        .await?
+    }))
+}
+
+/// Adds a product to the contact (a surplus one: sold after it opened).
+pub async fn add_product(
+    tx: &mut Tx,
+    org_id: OrgId,
+    contact: SalesContactId,
+    product: Uuid,
+    surplus: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO sales_contact_products (org_id, contact_id, product_id, surplus, added_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(org_id.0)
+        .bind(contact.0)
+        .bind(product)
+        .bind(surplus)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+pub async fn remove_product(tx: &mut Tx, contact: SalesContactId, product: Uuid) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM sales_contact_products WHERE contact_id = $1 AND product_id = $2")
+            .bind(contact.0)
+            .bind(product)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Which contacts the follow-up list shows: always one organisation's, of
+/// parties within `reach`; the rest narrows.
+#[derive(Clone, Debug)]
+pub struct FollowUpFilter {
+    pub org_id: OrgId,
+    pub reach: Reach,
+    pub scope: FollowUpScope,
+    /// The reader: "mine" are those he answers for, "centre" those at the
+    /// centres he belongs to.
+    pub user: UserId,
+    pub open_only: bool,
+    pub legend: Option<Legend>,
+    /// The organisation's day, for "today" and "overdue".
+    pub today: NaiveDate,
+}
+
+fn is_open() -> SimpleExpr {
+    Expr::col((col("c"), col("status"))).eq("open")
+}
+
+/// The SQL side of [`Legend::of`].
+fn legend_condition(legend: Legend, today: NaiveDate) -> Cond {
+    let next = || Expr::col((col("c"), col("next_return_on")));
+    let not_due = || Cond::any().add(next().is_null()).add(next().gt(today));
+    let internal = || Expr::col((col("c"), col("internal_on")));
+    match legend {
+        Legend::Closed => Cond::all().add(Expr::col((col("c"), col("status"))).eq("closed")),
+        Legend::Today => Cond::all().add(is_open()).add(next().eq(today)),
+        Legend::Overdue => Cond::all().add(is_open()).add(next().lt(today)),
+        Legend::Internal => Cond::all().add(is_open()).add(not_due()).add(internal().is_not_null()),
+        Legend::Open => Cond::all().add(is_open()).add(not_due()).add(internal().is_null()),
+    }
+}
+
+fn selected(filter: &FollowUpFilter) -> SelectStatement {
+    let mut query = Query::select();
+    query
+        .from_as(col("sales_contacts"), col("c"))
+        .inner_join(
+            col("parties"),
+            Expr::col((col("parties"), col("id"))).equals((col("c"), col("party_id"))),
+        )
+        .and_where(Expr::col((col("c"), col("org_id"))).eq(filter.org_id.0))
+        .cond_where(super::super::party::reachable(&Scope { org_id: filter.org_id, reach: filter.reach }));
+    match filter.scope {
+        FollowUpScope::Mine => {
+            query.and_where(Expr::col((col("c"), col("responsible_id"))).eq(filter.user.0));
+        }
+        FollowUpScope::Centre => {
+            let mut centres = Query::select();
+            centres
+                .column(col("centre_id"))
+                .from(col("responsibility_centre_members"))
+                .and_where(Expr::col(col("user_id")).eq(filter.user.0));
+            query.and_where(Expr::col((col("c"), col("centre_id"))).in_subquery(centres));
+        }
+        FollowUpScope::Team => {}
+    }
+    if filter.open_only {
+        query.and_where(is_open());
+    }
+    if let Some(legend) = filter.legend {
+        query.cond_where(legend_condition(legend, filter.today));
+    }
+    query
+}
+
+/// A row of the follow-up list.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FollowUpRow {
+    pub id: Uuid,
+    pub party_id: Uuid,
+    pub party_name: String,
+    pub contacted_on: NaiveDate,
+    pub name: String,
+    pub attendance_type_name: String,
+    pub status: String,
+    pub next_return_on: Option<NaiveDate>,
+    pub internal_on: Option<NaiveDate>,
+    pub centre_name: Option<String>,
+    pub responsible_name: String,
+}
+
+/// One page of the list in the order asked; undated returns after dated.
+#[tracing::instrument(skip_all)]
+pub async fn page(
+    db: &Db,
+    filter: &FollowUpFilter,
+    sort: FollowUpSort,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<FollowUpRow>, DbError> {
+    let mut query = selected(filter);
+    let c = |name: &str| (col("c"), col(name));
+    query
+        .columns(["id", "party_id", "contacted_on", "name", "status", "next_return_on", "internal_on"].map(c))
+        .expr_as(Expr::col((col("parties"), col("full_name"))), col("party_name"))
+        .expr_as(Expr::col((col("t"), col("name"))), col("attendance_type_name"))
+        .expr_as(Expr::col((col("rc"), col("name"))), col("centre_name"))
+        .expr_as(Expr::col((col("u"), col("display_name"))), col("responsible_name"))
+        .join_as(
+            JoinType::InnerJoin,
+            col("attendance_types"),
+            col("t"),
+            Expr::col((col("t"), col("id"))).equals(c("attendance_type_id")),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            col("users"),
+            col("u"),
+            Expr::col((col("u"), col("id"))).equals(c("responsible_id")),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            col("responsibility_centres"),
+            col("rc"),
+            Expr::col((col("rc"), col("id"))).equals(c("centre_id")),
+        );
+    match sort {
+        FollowUpSort::NextReturn => {
+            query
+                .order_by_expr(Expr::col(c("next_return_on")).is_null(), Order::Asc)
+                .order_by(c("next_return_on"), Order::Asc)
+                .order_by(c("contacted_on"), Order::Desc);
+        }
+        FollowUpSort::ContactedOn => {
+            query.order_by(c("contacted_on"), Order::Desc);
+        }
+        FollowUpSort::Party => {
+            query.order_by((col("parties"), col("full_name")), Order::Asc);
+        }
+        FollowUpSort::Responsible => {
+            query
+                .order_by((col("u"), col("display_name")), Order::Asc)
+                .order_by(c("next_return_on"), Order::Asc);
+        }
+    }
+    query.order_by(c("id"), Order::Asc).limit(limit).offset(offset);
+    fetch_all(db, &query).await
+}
+
+/// How many the filter selects, up to `cap`.
+#[tracing::instrument(skip_all)]
+pub async fn count(db: &Db, filter: &FollowUpFilter, cap: u64) -> Result<i64, DbError> {
+    count_capped(db, selected(filter), cap).await
+}
+
+/// How many open contacts stand under each colour of the legend.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct Tally {
+    pub today: i64,
+    pub overdue: i64,
+    pub open: i64,
+    pub internal: i64,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn tally(db: &Db, filter: &FollowUpFilter) -> Result<Tally, DbError> {
+    let mut query = selected(&FollowUpFilter { open_only: true, legend: None, ..filter.clone() });
+    // COUNT skips the NULL a CASE without ELSE gives, and is a bigint on
+    // both backends (SUM is NUMERIC on PostgreSQL).
+    let count_when = |legend: Legend| {
+        let one_if: SimpleExpr = Expr::case(legend_condition(legend, filter.today), Expr::val(1i64)).into();
+        Func::count(one_if)
+    };
+    query
+        .expr_as(count_when(Legend::Today), col("today"))
+        .expr_as(count_when(Legend::Overdue), col("overdue"))
+        .expr_as(count_when(Legend::Open), col("open"))
+        .expr_as(count_when(Legend::Internal), col("internal"));
+    Ok(fetch_optional(db, &query).await?.unwrap_or_default())
+}
