@@ -68,6 +68,11 @@ impl AttendanceTypeView {
 }
 
 impl FollowUp<'_> {
+    /// Whether the actor may change the configuration: administrators.
+    pub fn may_configure(&self, actor: &Actor) -> Result<(), AppError> {
+        actor.require(Permission::Administer)
+    }
+
     /// The organisation's centres, each with its members; anyone who works
     /// contacts reads them (to choose one), only administrators change them.
     pub async fn centres(&self, actor: &Actor) -> Result<Vec<CentreView>, AppError> {

@@ -8,6 +8,7 @@ mod contracts;
 mod discounts;
 mod engine;
 mod filter_schema;
+mod follow_up;
 mod interactions;
 mod jobs;
 mod list_views;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .merge(quotes::routes())
         .merge(orders::routes())
         .merge(contracts::routes())
+        .merge(follow_up::routes())
         .merge(discounts::routes())
         .merge(loyalty::routes())
         .fallback(|| async { Error::not_found() })
@@ -75,7 +77,7 @@ pub fn routes() -> Router<AppState> {
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     tags((name = "system"), (name = "account"), (name = "users"), (name = "audit"), (name = "parties"), (name = "access"),
-        (name = "profile"), (name = "agenda"), (name = "work"), (name = "engine"), (name = "messages"), (name = "sales"), (name = "quotes"), (name = "contracts")),
+        (name = "profile"), (name = "agenda"), (name = "work"), (name = "engine"), (name = "messages"), (name = "sales"), (name = "quotes"), (name = "contracts"), (name = "follow-up")),
 )]
 pub struct ApiDoc;
 
@@ -100,7 +102,7 @@ pub fn openapi_document() -> String {
 }
 
 /// Each capability describes its own paths; the document only merges them.
-fn capability_documents() -> [utoipa::openapi::OpenApi; 24] {
+fn capability_documents() -> [utoipa::openapi::OpenApi; 25] {
     [
         me::Doc::openapi(),
         organisation::Doc::openapi(),
@@ -124,6 +126,7 @@ fn capability_documents() -> [utoipa::openapi::OpenApi; 24] {
         quotes::Doc::openapi(),
         orders::Doc::openapi(),
         contracts::Doc::openapi(),
+        follow_up::Doc::openapi(),
         discounts::Doc::openapi(),
         loyalty::Doc::openapi(),
     ]

@@ -10,6 +10,7 @@ pub(crate) mod contracts;
 mod customers;
 mod discounts;
 mod engine;
+pub(crate) mod follow_up;
 mod home;
 mod interactions;
 mod jobs;
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .merge(quotes::routes())
         .merge(orders::routes())
         .merge(contracts::routes())
+        .merge(follow_up::routes())
         .merge(discounts::routes())
         .merge(loyalty::routes())
         .merge(reminders::routes())

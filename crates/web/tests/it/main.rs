@@ -12,6 +12,7 @@ mod customers;
 mod discounts;
 mod edges;
 mod engine;
+mod follow_up;
 mod forms;
 mod home;
 mod messages;

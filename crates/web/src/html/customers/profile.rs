@@ -71,6 +71,9 @@ pub struct ProfileParts {
     pub quotes: Vec<QuoteLine>,
     pub orders: Vec<OrderLine>,
     pub contracts: Vec<crate::html::contracts::ContractLine>,
+    /// The sales contacts [Vendas (follow up)], open ones or all.
+    pub sales_contacts: Vec<crate::html::follow_up::list::Row>,
+    pub contacts_all: bool,
     /// The revenue estimate and what it adds up.
     pub estimate_figures: Vec<(String, String)>,
     pub credit_figures: Vec<(String, String)>,
@@ -219,6 +222,7 @@ pub async fn profile_parts(
     profile: &mut ProfileView,
     tab: ProfileTab,
     history: &HistoryQuery,
+    contacts_all: bool,
 ) -> Result<ProfileParts, AppError> {
     let mut parts = ProfileParts::default();
     let party = PartyId(profile.party.id);
@@ -307,6 +311,16 @@ pub async fn profile_parts(
                 state_label: t.get(&format!("order-state-{}", order.state.as_str())),
                 total: order.currency.written(order.total),
             })
+            .collect();
+    }
+    if tab == ProfileTab::FollowUp {
+        parts.contacts_all = contacts_all;
+        parts.sales_contacts = app
+            .follow_up()
+            .contacts_of(actor, party, !contacts_all)
+            .await?
+            .into_iter()
+            .map(|contact| crate::html::follow_up::list::Row::of_contact(t, contact))
             .collect();
     }
     if tab == ProfileTab::Contracts {

@@ -80,6 +80,8 @@ pub struct SheetQuery {
     history: Option<String>,
     /// The history's page: the last event of the previous one.
     before: Option<String>,
+    /// The sales contacts' filter: `all` (open and closed) or open only.
+    contacts: Option<String>,
 }
 
 pub async fn show(page: Page, Id(party_id): Id<PartyId>, Query(query): Query<SheetQuery>) -> PageResult {
@@ -89,7 +91,8 @@ pub async fn show(page: Page, Id(party_id): Id<PartyId>, Query(query): Query<She
     let mut view = app.parties().profile(actor, party_id, sections_of(tab)).await?;
     let t = page.t;
     let history_query = HistoryQuery::parse(query.history.as_deref(), query.before.as_deref());
-    let profile = profile_parts(app, actor, &t, &mut view, tab, &history_query).await?;
+    let contacts_all = query.contacts.as_deref() == Some("all");
+    let profile = profile_parts(app, actor, &t, &mut view, tab, &history_query, contacts_all).await?;
     let (party, notes) = (view.party, view.notes);
     let (facts, history, relationships, merges) = match tab {
         ProfileTab::Sheet => {

@@ -12,6 +12,7 @@ pub enum ProfileTab {
     Vehicles,
     Interactions,
     Agenda,
+    FollowUp,
     Purchases,
     Quotes,
     Contracts,
@@ -21,12 +22,13 @@ pub enum ProfileTab {
 }
 
 impl ProfileTab {
-    pub const ALL: [ProfileTab; 11] = [
+    pub const ALL: [ProfileTab; 12] = [
         ProfileTab::Summary,
         ProfileTab::Sheet,
         ProfileTab::Vehicles,
         ProfileTab::Interactions,
         ProfileTab::Agenda,
+        ProfileTab::FollowUp,
         ProfileTab::Purchases,
         ProfileTab::Quotes,
         ProfileTab::Contracts,
@@ -43,6 +45,7 @@ impl ProfileTab {
             ProfileTab::Vehicles => "vehicles",
             ProfileTab::Interactions => "interactions",
             ProfileTab::Agenda => "agenda",
+            ProfileTab::FollowUp => "follow_up",
             ProfileTab::Purchases => "purchases",
             ProfileTab::Quotes => "quotes",
             ProfileTab::Contracts => "contracts",

@@ -167,6 +167,9 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
     let screens = [
         "/".to_string(),
         "/work".into(),
+        "/follow-up".into(),
+        "/admin/follow-up".into(),
+        format!("/customers/{party}/sales-contacts/new"),
         "/engine?state=SP&search=1".into(),
         format!("/engine/customers/{party}?back=/engine"),
         "/engine/reports".into(),

@@ -1,0 +1,18 @@
+//! Vendas (follow up) (seed 002): the daily list and the pending notes
+//! (`list.rs`), a contact's page with its notes (`contact.rs`), and the
+//! configuration (`settings.rs`).
+pub mod contact;
+pub mod list;
+pub mod settings;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/follow-up", routing::get(list::list))
+        .route("/follow-up/pending", routing::get(list::pending))
+        .merge(contact::routes())
+        .merge(settings::routes())
+}

@@ -1,0 +1,330 @@
+//! Sales follow-up (seed 002) through the API and the pages as the browser
+//! sends them, on both databases: the configuration, a contact opened
+//! with two products and changed at its version, the daily list with the
+//! legend's tally and its default form, notes kept to finish and finished
+//! from the pending notes, the standard history, a note's file.
+use crate::location;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+use testkit::{TestApp, web_test};
+
+const PDF: &[u8] = b"%PDF-1.4\n% proposta\n%%EOF\n";
+
+async fn customer_and_products(t: &TestApp, bearer: &str) -> String {
+    for (code, name) in [("SEG-AUTO", "Seguro auto"), ("REV-10", "Revisão 10 mil km")] {
+        let product = json!({ "code": code, "name": name, "unit": "un", "price": 10000 });
+        let saved = t.api_send(reqwest::Method::POST, bearer, "/api/v1/products", product).await;
+        assert_eq!(saved.status(), 201);
+    }
+    let body = json!({ "kind": "person", "full_name": "Marcos Teixeira" });
+    let created = t.api_send(reqwest::Method::POST, bearer, "/api/v1/parties", body).await;
+    assert_eq!(created.status(), 201);
+    created.json::<Value>().await.expect("json")["party"]["id"].as_str().expect("id").to_string()
+}
+
+fn day(offset: i64) -> String {
+    (chrono::Utc::now().with_timezone(&chrono_tz::America::Sao_Paulo).date_naive()
+        + chrono::Duration::days(offset))
+    .to_string()
+}
+
+async fn the_follow_up_over_the_api(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = customer_and_products(&t, &bearer).await;
+    let kind = json!({ "name": "Venda", "note_text": "Cliente contatado.", "attachments_allowed": true,
+                       "attachment_limit_mb": 1 });
+    let kind = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/follow-up/attendance-types", kind).await;
+    assert_eq!(kind.status(), 201);
+    let kind: Value = kind.json().await.expect("json");
+    let again = json!({ "name": "venda" });
+    let taken = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/follow-up/attendance-types", again).await;
+    assert_eq!(taken.status(), 409, "a type's name is the organisation's once");
+    let centre = json!({ "name": "Inside sales", "members": [] });
+    let centre = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/follow-up/centres", centre).await;
+    assert_eq!(centre.status(), 201);
+    let centre: Value = centre.json().await.expect("json");
+
+    let path = format!("/api/v1/parties/{party}/sales-contacts");
+    let contact = |products: Value| {
+        json!({ "name": "Seguro do carro novo", "products": products, "attendance_type_id": kind["id"],
+                "centre_id": centre["id"], "next_return_on": day(0) })
+    };
+    let unknown = t.api_send(reqwest::Method::POST, &bearer, &path, contact(json!(["NAO-HA"]))).await;
+    assert_eq!(unknown.status(), 422);
+    let unknown: Value = unknown.json().await.expect("json");
+    assert!(unknown["error"]["fields"]["products"].is_string(), "{unknown}");
+    assert!(t.api_get(&bearer, &path).await.as_array().expect("list").is_empty(), "nothing half-written");
+    let saved =
+        t.api_send(reqwest::Method::POST, &bearer, &path, contact(json!(["SEG-AUTO", "REV-10"]))).await;
+    assert_eq!(saved.status(), 201);
+    let saved: Value = saved.json().await.expect("json");
+    assert_eq!((&saved["legend"], &saved["status"]), (&json!("today"), &json!("open")), "{saved}");
+    assert_eq!(saved["products"].as_array().map(Vec::len), Some(2));
+    assert_eq!(saved["contacted_on"], json!(day(0)), "contact date defaults to today");
+    let id = saved["id"].as_str().expect("id").to_string();
+
+    let list = t.api_get(&bearer, "/api/v1/follow-up").await;
+    assert_eq!(list["tally"], json!({ "today": 1, "overdue": 0, "open": 0, "internal": 0 }), "{list}");
+    assert_eq!(list["items"][0]["id"], json!(id));
+    let centres = t.api_get(&bearer, "/api/v1/follow-up?scope=centre").await;
+    assert_eq!(centres["total"], 0, "the admin is no member of the centre");
+    let bad = t.client().get(t.url("/api/v1/follow-up?legend=roxo")).header("authorization", &bearer);
+    assert_eq!(bad.send().await.expect("GET").status(), 422);
+
+    // Changed at its version; the same version again is stale.
+    let change = json!({ "name": "Seguro do carro novo", "products": ["SEG-AUTO"], "attendance_type_id": kind["id"],
+                         "next_return_on": day(3), "internal_on": day(1), "version": saved["version"] });
+    let contact_path = format!("/api/v1/sales-contacts/{id}");
+    let changed = t.api_send(reqwest::Method::PUT, &bearer, &contact_path, change.clone()).await;
+    assert_eq!(changed.status(), 200);
+    let changed: Value = changed.json().await.expect("json");
+    assert_eq!(changed["legend"], "internal");
+    assert_eq!(changed["centre_id"], Value::Null);
+    let stale = t.api_send(reqwest::Method::PUT, &bearer, &contact_path, change).await;
+    assert_eq!(stale.status(), 409);
+
+    // A note kept to finish, then finished; a typed one; the standard history.
+    let notes_path = format!("{contact_path}/notes");
+    let file = json!({ "file_name": "proposta.pdf", "content_base64": STANDARD.encode(PDF) });
+    let draft = json!({ "body": "Cliente contatado.", "from_standard": true, "draft": true, "file": file });
+    let draft = t.api_send(reqwest::Method::POST, &bearer, &notes_path, draft).await;
+    assert_eq!(draft.status(), 201);
+    let draft: Value = draft.json().await.expect("json");
+    let pending = t.api_get(&bearer, "/api/v1/follow-up/pending-notes").await;
+    assert_eq!(pending[0]["party_name"], "Marcos Teixeira", "{pending}");
+    let empty = json!({ "body": "  " });
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, &notes_path, empty).await.status(), 422);
+    let typed = json!({ "body": "Pediu desconto à vista." });
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, &notes_path, typed).await.status(), 201);
+    let finish = json!({ "body": "Cliente contatado; vai pensar.", "from_standard": true, "version": draft["version"] });
+    let note_path = format!("/api/v1/contact-notes/{}", draft["id"].as_str().expect("id"));
+    let finished = t.api_send(reqwest::Method::PUT, &bearer, &note_path, finish.clone()).await;
+    assert_eq!(finished.status(), 200);
+    assert_eq!(finished.json::<Value>().await.expect("json")["draft"], false);
+    assert_eq!(t.api_send(reqwest::Method::PUT, &bearer, &note_path, finish).await.status(), 422);
+    assert!(t.api_get(&bearer, "/api/v1/follow-up/pending-notes").await.as_array().expect("list").is_empty());
+    assert_eq!(t.api_get(&bearer, &notes_path).await.as_array().map(Vec::len), Some(2));
+    let standard = t.api_get(&bearer, &format!("{notes_path}?history=standard")).await;
+    assert_eq!(standard.as_array().map(Vec::len), Some(1));
+    assert_eq!(standard[0]["body"], "Cliente contatado; vai pensar.");
+    let file = t.client().get(t.url(&format!("{note_path}/file"))).header("authorization", &bearer);
+    assert_eq!(file.send().await.expect("GET").bytes().await.expect("bytes").as_ref(), PDF);
+
+    let history = t.api_get(&bearer, &format!("/api/v1/parties/{party}/history?kind=sales_contact")).await;
+    assert_eq!(history.as_array().map(Vec::len), Some(4), "opened, changed, two notes: {history}");
+}
+
+web_test!(the_follow_up_over_the_api);
+
+fn version_in(page: &str) -> String {
+    page.split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("version")
+        .to_string()
+}
+
+async fn the_follow_up_from_its_pages(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = customer_and_products(&t, &bearer).await;
+    let (client, csrf) = t.login(&t.admin).await;
+
+    // The configuration as the browser sends it: every field at its default first.
+    let settings = t.html(&client, "/admin/follow-up").await;
+    assert!(settings.contains("id=\"types-empty\"") && settings.contains("id=\"centre-form\""), "{settings}");
+    let post = async |path: &str, fields: &[(&str, &str)]| {
+        let mut form = vec![("csrf_token", csrf.as_str())];
+        form.extend_from_slice(fields);
+        client.post(t.url(path)).form(&form).send().await.expect("POST")
+    };
+    let bare = [
+        ("name", ""),
+        ("note_text", ""),
+        ("email_subject", ""),
+        ("email_text", ""),
+        ("attachment_limit_mb", ""),
+        ("active", "true"),
+    ];
+    let refused = post("/admin/follow-up/types", &bare).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("page").contains("Preencha este campo."));
+    let typed = [
+        ("name", "Venda"),
+        ("note_text", "Cliente contatado; apresentada a proposta."),
+        ("email_subject", "Sua proposta"),
+        ("email_text", "Segue a proposta combinada."),
+        ("attachments_allowed", "true"),
+        ("attachment_limit_mb", "11"),
+        ("active", "true"),
+    ];
+    let refused = post("/admin/follow-up/types", &typed).await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("page");
+    assert!(page.contains("Informe um limite de 1 a 10 MB.") && page.contains("value=\"Venda\""), "{page}");
+    let mut typed = typed.to_vec();
+    typed[5] = ("attachment_limit_mb", "2");
+    let saved = post("/admin/follow-up/types", &typed).await;
+    assert_eq!(saved.status(), 303);
+    let page = t.html(&client, &location(&saved)).await;
+    assert!(page.contains("Tipo de atendimento gravado.") && page.contains(">Venda</a>"), "{page}");
+    let saved = post("/admin/follow-up/centres", &[("name", "Inside sales"), ("active", "true")]).await;
+    assert_eq!(saved.status(), 303);
+    let kinds = t.api_get(&bearer, "/api/v1/follow-up/attendance-types").await;
+    let kind = kinds[0]["id"].as_str().expect("id").to_string();
+
+    // A contact from the customer's tab, as the browser sends the form.
+    let tab = t.html(&client, &format!("/customers/{party}?tab=follow_up")).await;
+    assert!(tab.contains("id=\"sales-contacts-empty\"") && tab.contains("id=\"new-sales-contact\""), "{tab}");
+    let form = t.html(&client, &format!("/customers/{party}/sales-contacts/new")).await;
+    assert!(form.contains(&format!("value=\"{}\"", day(0))), "today by default: {form}");
+    let new = format!("/customers/{party}/sales-contacts");
+    let today = day(0);
+    let defaults = [
+        ("contacted_on", today.as_str()),
+        ("name", ""),
+        ("products", ""),
+        ("products", ""),
+        ("attendance_type", ""),
+        ("next_return_on", ""),
+        ("internal_on", ""),
+        ("centre", ""),
+        ("responsible", ""),
+    ];
+    let refused = post(&new, &defaults).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("page").contains("Preencha este campo."));
+    let yesterday = day(-1);
+    let filled = [
+        ("contacted_on", today.as_str()),
+        ("name", "Seguro do carro novo"),
+        ("products", "SEG-AUTO"),
+        ("products", "REV-10"),
+        ("products", ""),
+        ("attendance_type", kind.as_str()),
+        ("next_return_on", yesterday.as_str()),
+        ("internal_on", ""),
+        ("centre", ""),
+        ("responsible", ""),
+    ];
+    let refused = post(&new, &filled).await;
+    assert_eq!(refused.status(), 422, "a return before the contact");
+    let page = refused.text().await.expect("page");
+    assert!(
+        page.contains("O próximo retorno não pode ser antes") && page.contains("value=\"REV-10\""),
+        "{page}"
+    );
+    let mut filled = filled.to_vec();
+    filled[6] = ("next_return_on", today.as_str());
+    let saved = post(&new, &filled).await;
+    assert_eq!(saved.status(), 303);
+    let contact_path = location(&saved);
+    let page = t.html(&client, &contact_path).await;
+    assert!(
+        page.contains("Contato de venda aberto.")
+            && page.contains("Revisão 10 mil km")
+            && page.contains("Contatos desta data"),
+        "{page}"
+    );
+
+    // Changed at the version read; the same version again is refused, the form from what is stored.
+    let version = version_in(&page);
+    let mut change = filled.clone();
+    change[1] = ("name", "Seguro e revisão");
+    change.push(("version", version.as_str()));
+    let changed = post(&contact_path, &change).await;
+    assert_eq!(changed.status(), 303);
+    let stale = post(&contact_path, &change).await;
+    assert_eq!(stale.status(), 409);
+    assert!(stale.text().await.expect("page").contains("id=\"form-conflict\""));
+
+    // A note from the standard text kept to finish, found under the pending notes, finished there.
+    let standard = t.html(&client, &format!("{contact_path}?standard=1")).await;
+    assert!(standard.contains("Cliente contatado; apresentada a proposta.</textarea>"), "{standard}");
+    let note = |body: &str, draft: &str, file: Option<reqwest::multipart::Part>| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", csrf.clone())
+            .text("from_standard", "true")
+            .text("body", body.to_string())
+            .text("draft", draft.to_string());
+        match file {
+            Some(file) => form.part("file", file),
+            None => form.part("file", reqwest::multipart::Part::bytes(Vec::new()).file_name("")),
+        }
+    };
+    let pdf = reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("proposta.pdf");
+    let kept = client
+        .post(t.url(&format!("{contact_path}/notes")))
+        .multipart(note("Cliente contatado; apresentada a proposta.", "true", Some(pdf)))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(kept.status(), 303);
+    let pending = t.html(&client, "/follow-up/pending").await;
+    assert!(pending.contains("Seguro e revisão") && pending.contains("Marcos Teixeira"), "{pending}");
+    let list = t.html(&client, "/follow-up").await;
+    assert!(list.contains("id=\"pending-notes\"") && list.contains("<strong>1</strong>"), "{list}");
+    let draft_path =
+        pending.split("href=\"/contact-notes/").nth(1).and_then(|r| r.split('"').next()).expect("draft");
+    let draft_path = format!("/contact-notes/{draft_path}");
+    let draft_page = t.html(&client, &draft_path).await;
+    let version = version_in(&draft_page);
+    let finish = reqwest::multipart::Form::new()
+        .text("csrf_token", csrf.clone())
+        .text("version", version)
+        .text("from_standard", "true")
+        .text("body", "Cliente contatado; apresentada a proposta. Retorna amanhã.")
+        .text("draft", "false")
+        .part("file", reqwest::multipart::Part::bytes(Vec::new()).file_name(""));
+    let finished = client.post(t.url(&draft_path)).multipart(finish).send().await.expect("POST");
+    assert_eq!(finished.status(), 303);
+    assert!(location(&finished).starts_with(&contact_path));
+    let big =
+        reqwest::multipart::Part::bytes([PDF, &vec![b' '; 2 * 1024 * 1024]].concat()).file_name("grande.pdf");
+    let refused = client
+        .post(t.url(&format!("{contact_path}/notes")))
+        .multipart(note("Com anexo grande", "false", Some(big)))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("page");
+    assert!(
+        page.contains("O arquivo passa do limite") && page.contains("Com anexo grande</textarea>"),
+        "{page}"
+    );
+    let typed = client
+        .post(t.url(&format!("{contact_path}/notes")))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("csrf_token", csrf.clone())
+                .text("body", "Ligou pedindo desconto.")
+                .text("draft", "false")
+                .part("file", reqwest::multipart::Part::bytes(Vec::new()).file_name("")),
+        )
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(typed.status(), 303);
+    let page = t.html(&client, &contact_path).await;
+    assert!(page.contains("Ligou pedindo desconto.") && page.contains("Retorna amanhã."), "{page}");
+    assert!(t.html(&client, "/follow-up/pending").await.contains("id=\"pending-empty\""));
+    let standard = t.html(&client, &format!("{contact_path}?history=standard")).await;
+    assert!(
+        standard.contains("Retorna amanhã.") && !standard.contains("Ligou pedindo desconto."),
+        "{standard}"
+    );
+
+    // The daily list as its form sends it, by a colour of the legend, sorted, and a value it never sends.
+    let list = t.html(&client, "/follow-up?scope=mine&state=open&legend=&sort=next_return").await;
+    assert!(list.contains("Seguro e revisão") && list.contains("urgency-today"), "{list}");
+    let overdue = t.html(&client, "/follow-up?scope=mine&state=open&legend=overdue&sort=party").await;
+    assert!(overdue.contains("id=\"follow-up-empty\""), "{overdue}");
+    let junk = client.get(t.url("/follow-up?scope=todos")).send().await.expect("GET");
+    assert_eq!(junk.status(), 422);
+    assert!(junk.text().await.expect("page").contains("id=\"follow-up-error\""));
+    let tab = t.html(&client, &format!("/customers/{party}?tab=follow_up&contacts=all")).await;
+    assert!(tab.contains("Seguro e revisão"), "{tab}");
+}
+
+web_test!(the_follow_up_from_its_pages);
