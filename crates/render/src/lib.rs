@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod chart;
+pub mod document;
 pub mod email;
 pub mod ical;
 pub mod pdf;

@@ -435,6 +435,14 @@ impl FollowUp<'_> {
         Ok(FollowUpPage { lines, page, has_next, total, tally, today: filter.today })
     }
 
+    /// How many of the actor's own contacts are due today or overdue: the
+    /// work queue's pointer to the follow-up.
+    pub async fn due_for(&self, actor: &Actor) -> Result<i64, AppError> {
+        let filter = self.filter(actor, &FollowUpQuery::default())?;
+        let tally = repo::tally(&self.db, &filter).await?;
+        Ok(tally.today + tally.overdue)
+    }
+
     /// The users a contact may be given to: the organisation's active ones.
     pub async fn responsible_choices(&self, actor: &Actor) -> Result<Vec<(Uuid, String)>, AppError> {
         actor.require(Permission::PartiesRead)?;

@@ -3,6 +3,9 @@
 //! each, and the daily routine of calling back. What the organisation
 //! configures [Configurador: CRM / Opções / Contato] lives here too:
 //! responsibility centres and attendance types.
+pub mod cycle;
+pub mod workflow;
+
 use crate::{AttendanceTypeId, CentreId, UserId, ValidationErrors};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

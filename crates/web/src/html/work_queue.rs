@@ -66,6 +66,8 @@ struct QueuePage {
     page_number: u32,
     previous_link: Option<String>,
     next_link: Option<String>,
+    /// The user's sales contacts due today or overdue (Vendas, follow up).
+    follow_up_due: i64,
     /// The query this page was asked with, for the bulk form to return to.
     back: String,
     error: Option<String>,
@@ -105,6 +107,7 @@ async fn render(page: &Page, query: WorkQuery, outcome: FormOutcome) -> PageResu
     let app = page.app();
     let found = app.work_queue().queue(actor, &query).await?;
     let tally = app.work_queue().tally(actor, query.scope()).await?;
+    let follow_up_due = app.follow_up().due_for(actor).await?;
     let labels = InteractionLabels::load(app, actor).await?;
     let (scope, state) = (query.scope(), query.state());
     let nature = query.nature.clone().unwrap_or_default();
@@ -177,6 +180,7 @@ async fn render(page: &Page, query: WorkQuery, outcome: FormOutcome) -> PageResu
             page_number: found.page,
             previous_link,
             next_link,
+            follow_up_due,
             back: link(scope, state, query.urgency, query.nature.as_deref().unwrap_or_default(), found.page),
             error,
         },
