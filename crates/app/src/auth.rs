@@ -67,6 +67,39 @@ const DECOY_HASH: &str =
 impl Auth<'_> {
     #[tracing::instrument(skip_all)]
     pub async fn login(&self, input: LoginInput<'_>) -> Result<LoginSuccess, AppError> {
+        let user = self.checked_user(&input).await?;
+        let token = random_token();
+        let actor = self.access().actor_for(user, input.ip.map(str::to_string)).await?;
+        let mut change = self.change(&actor).await?;
+        session::insert(
+            &mut change.tx,
+            &session::NewSession {
+                token_hash: &digest(&token),
+                org_id: actor.org_id,
+                user_id: actor.user_id,
+                ip: input.ip,
+                user_agent: input.user_agent.map(|ua| truncate(ua, 400)).as_deref(),
+            },
+            self.now(),
+        )
+        .await?;
+        change.audit(AuditAction::Login, AuditEntity::Session, None, None, None).await?;
+        change.commit().await?;
+        Ok(LoginSuccess { session_token: token, actor })
+    }
+
+    /// Who approves, in person, something the signed-in user may not do
+    /// alone (seed 002: a supervisor reopens a seller's contact with his
+    /// own credentials): checked as a sign-in is — the same limits, the
+    /// same audit of a failure — but no session is opened.
+    pub async fn approver(&self, email: &str, password: &str, ip: Option<&str>) -> Result<Actor, AppError> {
+        let input = LoginInput { email, password, ip, user_agent: None };
+        let user = self.checked_user(&input).await?;
+        self.access().actor_for(user, ip.map(str::to_string)).await
+    }
+
+    /// The user whose credentials these are, active; a failure is audited.
+    async fn checked_user(&self, input: &LoginInput<'_>) -> Result<domain::user::User, AppError> {
         let attempt = self.limiter.begin(input.email, input.ip, self.now()).map_err(|wait| {
             AppError::RateLimited { retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64 }
         })?;
@@ -109,24 +142,7 @@ impl Auth<'_> {
         };
 
         self.limiter.succeeded(attempt);
-        let token = random_token();
-        let actor = self.access().actor_for(user, input.ip.map(str::to_string)).await?;
-        let mut change = self.change(&actor).await?;
-        session::insert(
-            &mut change.tx,
-            &session::NewSession {
-                token_hash: &digest(&token),
-                org_id: actor.org_id,
-                user_id: actor.user_id,
-                ip: input.ip,
-                user_agent: input.user_agent.map(|ua| truncate(ua, 400)).as_deref(),
-            },
-            self.now(),
-        )
-        .await?;
-        change.audit(AuditAction::Login, AuditEntity::Session, None, None, None).await?;
-        change.commit().await?;
-        Ok(LoginSuccess { session_token: token, actor })
+        Ok(user)
     }
 
     /// The actor behind a session cookie, if the session is alive: not

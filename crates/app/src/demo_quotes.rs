@@ -79,6 +79,7 @@ impl Demo<'_> {
                 currency: "BRL",
                 quote: &valid,
                 created_by: seller.unwrap_or(fallback_seller),
+                sales_contact: None,
             };
             quote::insert(&mut tx, org_id, &new, issued).await?;
             let detail = format!("#{number} · {}", valid.totals.total.format_plain());

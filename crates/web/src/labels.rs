@@ -80,3 +80,25 @@ pub fn quote_sheet(t: &Tr) -> render::quote::SheetLabels {
         page: t.get("quote-document-page"),
     }
 }
+
+/// The words a sales contact's step writes: its notes, and the contracts
+/// a won sale with surplus products files.
+pub fn step_words(t: &Tr) -> app::follow_up::progress::StepWords {
+    app::follow_up::progress::StepWords {
+        contract_title: t.get("closing-contract-title"),
+        surplus_contract_title: t.get("closing-surplus-contract-title"),
+        customer: t.get("quote-document-customer"),
+        contact: t.get("sales-contact-name"),
+        date: t.get("sales-contact-contacted-on"),
+        code: t.get("quote-line-product"),
+        product: t.get("quote-line-description"),
+        page: t.get("quote-document-page"),
+        signatures: t.get("closing-contract-signatures"),
+        yes: t.get("answer-yes"),
+        no: t.get("answer-no"),
+        won: t.get("closing-won"),
+        lost: t.get("closing-lost"),
+        returns_in: t.get("workflow-returns-in"),
+        reopened: t.get("reopening-done"),
+    }
+}

@@ -4,4 +4,5 @@
 //! contact.
 pub mod contacts;
 pub mod notes;
+pub mod progress;
 pub mod settings;

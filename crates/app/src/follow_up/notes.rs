@@ -4,9 +4,11 @@
 //! finishes it from his pending notes [pareceres pendentes].
 use crate::{Actor, AppError, FollowUp};
 use chrono::{DateTime, Utc};
+use db::repo::follow_up::contact as contact_repo;
 use db::repo::follow_up::note::{self as repo, NoteFields, NoteRow};
 use db::repo::follow_up::settings as settings_repo;
 use domain::audit::{AuditAction, AuditEntity};
+use domain::follow_up::workflow::Workflow;
 use domain::follow_up::{NoteDraft, NoteFile, NoteSource};
 use domain::timeline::{Event, EventKind};
 use domain::{AttendanceTypeId, ContactNoteId, PartyId, SalesContactId, ValidationErrors};
@@ -138,14 +140,15 @@ impl FollowUp<'_> {
         kind: AttendanceTypeId,
         draft: &NoteDraft,
         file: Option<UploadedFile>,
-    ) -> Result<(String, Option<NoteFile>), AppError> {
+    ) -> Result<(String, Option<NoteFile>, bool), AppError> {
         let kind =
             settings_repo::attendance_type(&self.db, actor.org_id, kind).await?.ok_or(AppError::NotFound)?;
+        let has_workflow = !Workflow::read(&kind.workflow).is_empty();
         let limit = if kind.attachments_allowed { kind.attachment_limit_bytes } else { 0 };
         let body = draft.validate();
         let file = file.map(|(name, content)| NoteFile::check(&name, content, limit)).transpose();
         match (body, file) {
-            (Ok(body), Ok(file)) => Ok((body, file)),
+            (Ok(body), Ok(file)) => Ok((body, file, has_workflow)),
             (body, file) => {
                 let mut errors = ValidationErrors::new();
                 errors.0.extend(body.err().map(|e| e.0).unwrap_or_default());
@@ -165,7 +168,7 @@ impl FollowUp<'_> {
         file: Option<UploadedFile>,
     ) -> Result<NoteView, AppError> {
         let on = self.contact_to_change(actor, contact).await?;
-        let (body, file) =
+        let (body, file, has_workflow) =
             self.checked_note(actor, AttendanceTypeId(on.attendance_type_id), draft, file).await?;
         let id = ContactNoteId::new();
         let mut change = self.change(actor).await?;
@@ -185,6 +188,9 @@ impl FollowUp<'_> {
                 Some(contact.0),
             );
             change.history(PartyId(on.party_id), event).await?;
+            if has_workflow {
+                contact_repo::start_workflow(&mut change.tx, actor.org_id, contact, change.at).await?;
+            }
         }
         let view = self.written_note(&mut change.tx, actor, id).await?;
         change
@@ -215,7 +221,7 @@ impl FollowUp<'_> {
             return Err(ValidationErrors::single("body", "error-note-not-draft").into());
         }
         let on = self.contact_to_change(actor, SalesContactId(before.contact_id)).await?;
-        let (body, file) =
+        let (body, file, has_workflow) =
             self.checked_note(actor, AttendanceTypeId(on.attendance_type_id), draft, file).await?;
         let mut change = self.change(actor).await?;
         let fields = NoteFields { body: &body, source: draft.source().as_str(), draft: draft.draft };
@@ -246,6 +252,10 @@ impl FollowUp<'_> {
                 Some(on.id),
             );
             change.history(PartyId(on.party_id), event).await?;
+            if has_workflow {
+                contact_repo::start_workflow(&mut change.tx, actor.org_id, SalesContactId(on.id), change.at)
+                    .await?;
+            }
         }
         let view = self.written_note(&mut change.tx, actor, id).await?;
         change

@@ -4,6 +4,8 @@ use crate::{Actor, AppError, FollowUp};
 use db::repo::follow_up::settings::{self as repo, AttendanceTypeRow, CentreFields, TypeFields};
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
+use domain::follow_up::cycle::Cycle;
+use domain::follow_up::workflow::Workflow;
 use domain::follow_up::{AttendanceTypeDraft, CentreDraft};
 use domain::{AttendanceTypeId, CentreId, UserId, ValidationErrors};
 use std::collections::HashSet;
@@ -38,6 +40,8 @@ pub struct AttendanceTypeView {
     pub attachments_allowed: bool,
     pub attachment_limit_bytes: i64,
     pub active: bool,
+    pub workflow: Workflow,
+    pub cycle: Cycle,
     pub version: i64,
 }
 
@@ -52,6 +56,8 @@ impl From<AttendanceTypeRow> for AttendanceTypeView {
             attachments_allowed: row.attachments_allowed,
             attachment_limit_bytes: row.attachment_limit_bytes,
             active: row.active,
+            workflow: Workflow::read(&row.workflow),
+            cycle: Cycle::read(&row.cycle),
             version: row.version,
         }
     }
@@ -63,6 +69,7 @@ impl AttendanceTypeView {
             "name": self.name, "note_text": self.note_text, "email_subject": self.email_subject,
             "email_text": self.email_text, "attachments_allowed": self.attachments_allowed,
             "attachment_limit_bytes": self.attachment_limit_bytes, "active": self.active,
+            "workflow": self.workflow, "cycle": self.cycle,
         })
     }
 }
@@ -182,15 +189,20 @@ impl FollowUp<'_> {
     ) -> Result<AttendanceTypeView, AppError> {
         actor.require(Permission::Administer)?;
         let valid = draft.validate()?;
+        let centres: Vec<Uuid> = repo::centres(&self.db, actor.org_id)
+            .await?
+            .into_iter()
+            .filter(|c| c.active)
+            .map(|c| c.id)
+            .collect();
+        valid.workflow.validate(&centres)?;
         let before = match id {
             Some((id, _)) => {
                 Some(repo::attendance_type(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?)
             }
             None => None,
         };
-        let (workflow, cycle) = before
-            .as_ref()
-            .map_or(("[]".to_string(), "[]".to_string()), |b| (b.workflow.clone(), b.cycle.clone()));
+        let (workflow, cycle) = (valid.workflow.stored(), valid.cycle.stored());
         let fields = TypeFields {
             name: &valid.name,
             note_text: &valid.note_text,
@@ -230,6 +242,8 @@ impl FollowUp<'_> {
             attachments_allowed: valid.attachments_allowed,
             attachment_limit_bytes: valid.attachment_limit_bytes,
             active: valid.active,
+            workflow: valid.workflow,
+            cycle: valid.cycle,
             version: 0,
         };
         change

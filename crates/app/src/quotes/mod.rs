@@ -185,7 +185,26 @@ impl Quotes<'_> {
         party: PartyId,
         draft: &QuoteDraft,
     ) -> Result<QuoteView, AppError> {
+        self.propose(actor, party, draft, None).await
+    }
+
+    /// A quote proposed from one of the party's open sales contacts (seed
+    /// 002, "Criar Proposta de Venda vinculada ao contato"): an order made
+    /// from it keeps the contact from being reopened.
+    pub async fn propose(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        draft: &QuoteDraft,
+        sales_contact: Option<domain::SalesContactId>,
+    ) -> Result<QuoteView, AppError> {
         let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        if let Some(contact) = sales_contact {
+            let on = self.follow_up().contact(actor, contact).await?;
+            if on.party_id != reached.id().0 {
+                return Err(domain::ValidationErrors::single("sales_contact", "error-choice-unknown").into());
+            }
+        }
         let policy = self.discounts().policy_for(actor, reached.id()).await?;
         let mut change = self.change(actor).await?;
         let (quote, over) = self.judged(&mut change, actor, policy.as_ref(), draft).await?;
@@ -199,6 +218,7 @@ impl Quotes<'_> {
             currency: actor.currency.as_str(),
             quote: &quote,
             created_by: actor.user_id,
+            sales_contact: sales_contact.map(|c| c.0),
         };
         repo::insert(&mut change.tx, actor.org_id, &new, change.at).await?;
         let detail = format!("#{number} · {}", actor.currency.written(quote.totals.total));

@@ -5,15 +5,20 @@
 use crate::access::login;
 use crate::{app_with_admin_on, new_user};
 use app::follow_up::contacts::FollowUpQuery;
+use app::follow_up::progress::{Reopening, StepWords};
 use app::parties::PartyInput;
 use app::{Actor, App, AppError, Clock, Settings};
 use domain::catalogue::ProductDraft;
+use domain::follow_up::cycle::{Cycle, Question, QuestionKind};
+use domain::follow_up::workflow::{Decision, Step, Workflow};
 use domain::follow_up::{
-    AttendanceTypeDraft, CentreDraft, ContactDraft, FollowUpScope, Legend, NoteDraft, NoteSource,
+    AttendanceTypeDraft, CentreDraft, ContactDraft, ContactOutcome, ContactStatus, FollowUpScope, Legend,
+    NoteDraft, NoteSource,
 };
 use domain::party::PartyDraft;
+use domain::quote::{QuoteDraft, QuoteLineDraft, QuoteState};
 use domain::work_queue::WorkState;
-use domain::{AttendanceTypeId, ContactNoteId, PartyId, RoleId, SalesContactId, UserId};
+use domain::{AttendanceTypeId, ContactNoteId, PartyId, QuoteId, RoleId, SalesContactId, UserId};
 use testkit::{TestDb, db_test};
 
 fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
@@ -60,6 +65,7 @@ pub(crate) async fn desk(t: &TestDb, now: &str) -> Desk {
         attachments_allowed: true,
         attachment_limit_mb: "1".into(),
         active: true,
+        ..Default::default()
     };
     let kind = app.follow_up().save_attendance_type(&admin, None, &kind).await.expect("type");
     Desk { app, admin, clock, party, kind: AttendanceTypeId(kind.id) }
@@ -87,9 +93,13 @@ impl Desk {
     }
 
     async fn colleague(&self, email: &str) -> (UserId, Actor) {
+        self.with_role(email, "administrator").await
+    }
+
+    async fn with_role(&self, email: &str, key: &str) -> (UserId, Actor) {
         let user = self.app.users().create_user(&self.admin, new_user(email, "member")).await.expect("user");
         let roles = self.app.access().list_roles(&self.admin).await.expect("roles");
-        let role = roles.iter().find(|r| r.key == "administrator").expect("role");
+        let role = roles.iter().find(|r| r.key == key).expect("role");
         self.app.access().assign_user(&self.admin, user.id, None, &[RoleId(role.id)]).await.expect("assign");
         (user.id, login(&self.app, email).await)
     }
@@ -224,3 +234,350 @@ async fn a_draft_is_its_authors_until_finished(t: TestDb) {
 }
 
 db_test!(a_draft_is_its_authors_until_finished);
+
+fn words() -> StepWords {
+    StepWords {
+        contract_title: "Contrato de venda".into(),
+        surplus_contract_title: "Contrato de venda de excedente".into(),
+        customer: "Cliente".into(),
+        contact: "Contato".into(),
+        date: "Data".into(),
+        code: "Código".into(),
+        product: "Produto".into(),
+        page: "Página".into(),
+        signatures: "Assinaturas".into(),
+        yes: "Sim".into(),
+        no: "Não".into(),
+        won: "Venda realizada".into(),
+        lost: "Sem venda".into(),
+        returns_in: "retorno em".into(),
+        reopened: "Reaberto".into(),
+    }
+}
+
+async fn a_workflow_of_three_decisions_routes_the_contact(t: TestDb) {
+    let d = desk(&t, "2026-12-05T13:00:00Z").await;
+    let centre = async |name: &str| {
+        let draft = CentreDraft { name: name.into(), active: true, members: Vec::new() };
+        d.app.follow_up().save_centre(&d.admin, None, &draft).await.expect("centre").id
+    };
+    let (inside, field) = (centre("Inside sales").await, centre("Equipe externa").await);
+    let workflow = Workflow {
+        decisions: vec![
+            Decision {
+                question: "Contato obtido?".into(),
+                yes: Step::Ask { decision: 1 },
+                no: Step::Return { centre: Some(inside), in_days: 1 },
+            },
+            Decision {
+                question: "Cliente quer visita?".into(),
+                yes: Step::Return { centre: Some(field), in_days: 3 },
+                no: Step::Ask { decision: 2 },
+            },
+            Decision {
+                question: "Venda realizada?".into(),
+                yes: Step::Close { outcome: ContactOutcome::Won },
+                no: Step::Close { outcome: ContactOutcome::Lost },
+            },
+        ],
+    };
+    let kind = d.app.follow_up().attendance_type(&d.admin, d.kind).await.expect("type");
+    let draft = AttendanceTypeDraft {
+        name: kind.name.clone(),
+        note_text: kind.note_text.clone(),
+        attachments_allowed: true,
+        attachment_limit_mb: "1".into(),
+        active: true,
+        workflow: workflow.clone(),
+        ..Default::default()
+    };
+    let mut backwards = draft.clone();
+    backwards.workflow.decisions[2].no = Step::Ask { decision: 0 };
+    assert!(
+        d.app
+            .follow_up()
+            .save_attendance_type(&d.admin, Some((d.kind, kind.version)), &backwards)
+            .await
+            .is_err()
+    );
+    d.app
+        .follow_up()
+        .save_attendance_type(&d.admin, Some((d.kind, kind.version)), &draft)
+        .await
+        .expect("workflow");
+
+    let contact = d.contact(&d.admin, "Seguro", "2026-12-05", "").await;
+    let read = async || d.app.follow_up().contact(&d.admin, contact).await.expect("contact");
+    assert!(d.app.follow_up().pending_decision(&d.admin, &read().await).await.expect("none").is_none());
+    let note = async || {
+        let typed = NoteDraft { body: "Liguei.".into(), ..Default::default() };
+        d.app.follow_up().add_note(&d.admin, contact, &typed, None).await.expect("note");
+    };
+    let decide = async |yes: bool| {
+        let before = read().await;
+        d.app.follow_up().decide(&d.admin, contact, before.version, yes, &words()).await.expect("decided")
+    };
+    // Not reached: back tomorrow at the inside-sales centre.
+    note().await;
+    let asked = d
+        .app
+        .follow_up()
+        .pending_decision(&d.admin, &read().await)
+        .await
+        .expect("asked")
+        .expect("a decision");
+    assert_eq!(asked.question, "Contato obtido?");
+    let after = decide(false).await;
+    assert_eq!(
+        (after.centre_id, after.next_return_on.map(|d| d.to_string())),
+        (Some(inside), Some("2026-12-06".into()))
+    );
+    // Reached, wants a visit: the field team in three days.
+    note().await;
+    decide(true).await;
+    assert_eq!(
+        d.app
+            .follow_up()
+            .pending_decision(&d.admin, &read().await)
+            .await
+            .expect("asked")
+            .expect("second")
+            .question,
+        "Cliente quer visita?"
+    );
+    let after = decide(true).await;
+    assert_eq!(
+        (after.centre_id, after.next_return_on.map(|d| d.to_string())),
+        (Some(field), Some("2026-12-08".into()))
+    );
+    // Reached, no visit, sale made: closed as won.
+    note().await;
+    decide(true).await;
+    decide(false).await;
+    let after = decide(true).await;
+    assert_eq!((after.status, after.outcome), (ContactStatus::Closed, Some(ContactOutcome::Won)));
+    let stale = d.app.follow_up().decide(&d.admin, contact, after.version, true, &words()).await;
+    assert!(matches!(stale, Err(AppError::Validation(_))), "nothing pending: {stale:?}");
+    let steps = d.app.follow_up().notes(&d.admin, contact, false).await.expect("notes");
+    assert_eq!(steps.iter().filter(|n| n.source == NoteSource::Workflow).count(), 6, "every step recorded");
+}
+
+db_test!(a_workflow_of_three_decisions_routes_the_contact);
+
+async fn closing_with_a_surplus_files_its_own_contract_and_bars_reopening(t: TestDb) {
+    let d = desk(&t, "2026-12-05T13:00:00Z").await;
+    let product = ProductDraft {
+        code: "GAR-EXT".into(),
+        name: "Garantia estendida".into(),
+        price: "900,00".into(),
+        active: true,
+        ..Default::default()
+    };
+    d.app.catalogue().create_product(&d.admin, &product).await.expect("product");
+    let contact = d.contact(&d.admin, "Carro novo", "2026-12-05", "").await;
+    let read = async || d.app.follow_up().contact(&d.admin, contact).await.expect("contact");
+    let taken = d.app.follow_up().add_surplus(&d.admin, contact, read().await.version, "SEG-AUTO").await;
+    assert!(matches!(taken, Err(AppError::Validation(_))), "already on the contact");
+    d.app.follow_up().add_surplus(&d.admin, contact, read().await.version, "GAR-EXT").await.expect("surplus");
+    let closed = d
+        .app
+        .follow_up()
+        .close_contact(&d.admin, contact, read().await.version, ContactOutcome::Won, &words())
+        .await
+        .expect("closed");
+    assert_eq!(closed.status, ContactStatus::Closed);
+    let contracts = d.app.contracts().contracts_of(&d.admin, d.party).await.expect("contracts");
+    assert_eq!(contracts.len(), 2, "the sale's and the surplus's");
+    let surplus = contracts.iter().find(|c| c.number.ends_with("-EXC")).expect("surplus contract");
+    let document = d.app.contracts().document(&d.admin, domain::ContractId(surplus.id)).await.expect("file");
+    let text = testkit::pdf_text(&document.content);
+    assert!(
+        text.contains("Garantia estendida")
+            && !text.contains("Seguro auto")
+            && text.contains("Marcos Teixeira"),
+        "{text}"
+    );
+    let sale = contracts.iter().find(|c| !c.number.ends_with("-EXC")).expect("sale contract");
+    let text = testkit::pdf_text(
+        &d.app.contracts().document(&d.admin, domain::ContractId(sale.id)).await.expect("file").content,
+    );
+    assert!(text.contains("Seguro auto") && !text.contains("Garantia estendida"), "{text}");
+
+    let refused =
+        d.app.follow_up().reopen(&d.admin, contact, closed.version, "Cliente voltou", None, &words()).await;
+    assert!(
+        matches!(refused, Err(AppError::Validation(ref e)) if e.0[0].message == "error-reopen-surplus"),
+        "{refused:?}"
+    );
+}
+
+db_test!(closing_with_a_surplus_files_its_own_contract_and_bars_reopening);
+
+async fn reopening_needs_the_right_a_reason_and_no_order(t: TestDb) {
+    let d = desk(&t, "2026-12-05T13:00:00Z").await;
+    let (seller_id, seller) = d.with_role("vendedor@loja.test", "telemarketing").await;
+    let (_, supervisor) = d.with_role("supervisor@loja.test", "supervisor").await;
+    // The seller's own customer: his to change, not his to reopen.
+    let party = crate::access::party(&d.app, &d.admin, "Carla Mendes", Some(seller_id)).await;
+    let draft = ContactDraft {
+        name: "Revisão".into(),
+        products: vec!["REV-10".into()],
+        attendance_type: d.kind.0.to_string(),
+        ..Default::default()
+    };
+    let contact =
+        SalesContactId(d.app.follow_up().create_contact(&d.admin, party, &draft).await.expect("contact").id);
+    let read = async || d.app.follow_up().contact(&d.admin, contact).await.expect("contact");
+    d.app
+        .follow_up()
+        .close_contact(&d.admin, contact, read().await.version, ContactOutcome::Lost, &words())
+        .await
+        .expect("closed");
+
+    // A seller without the right: no reason is refused; with one, the request waits.
+    let blank = d.app.follow_up().reopen(&seller, contact, read().await.version, " ", None, &words()).await;
+    assert!(matches!(blank, Err(AppError::Validation(_))), "{blank:?}");
+    let asked = d
+        .app
+        .follow_up()
+        .reopen(&seller, contact, read().await.version, "Cliente ligou de volta", None, &words())
+        .await;
+    assert!(matches!(asked, Ok(Reopening::Requested)), "{asked:?}");
+    assert_eq!(read().await.status, ContactStatus::Closed);
+    assert!(matches!(d.app.follow_up().reopen_requests(&seller).await, Err(AppError::Forbidden)));
+    let waiting = d.app.follow_up().reopen_requests(&d.admin).await.expect("queue");
+    assert_eq!(waiting.len(), 1);
+    // The supervisor approves from his queue; the seller's reason goes with it.
+    let approved = d.app.follow_up().approve_reopen(&d.admin, contact, read().await.version, &words()).await;
+    assert!(matches!(approved, Ok(Reopening::Reopened)), "{approved:?}");
+    assert_eq!(read().await.status, ContactStatus::Open);
+    let notes = d.app.follow_up().notes(&d.admin, contact, false).await.expect("notes");
+    assert!(
+        notes.iter().any(|n| n.source == NoteSource::Reopening && n.body.contains("Cliente ligou de volta"))
+    );
+
+    // In person: the supervisor's own credentials on the seller's form; a wrong password is refused.
+    d.app
+        .follow_up()
+        .close_contact(&d.admin, contact, read().await.version, ContactOutcome::Lost, &words())
+        .await
+        .expect("closed");
+    let wrong = d.app.auth().approver("supervisor@loja.test", "errada", None).await;
+    assert!(matches!(wrong, Err(AppError::InvalidCredentials)));
+    let approver =
+        d.app.auth().approver("supervisor@loja.test", crate::PASSWORD, None).await.expect("approver");
+    let _ = supervisor;
+    let done = d
+        .app
+        .follow_up()
+        .reopen(&seller, contact, read().await.version, "Nova proposta", Some(&approver), &words())
+        .await;
+    assert!(matches!(done, Ok(Reopening::Reopened)), "{done:?}");
+
+    // An order made from the contact's proposal bars reopening until it goes.
+    let proposal = QuoteDraft {
+        lines: vec![QuoteLineDraft { product: "REV-10".into(), quantity: "1".into(), ..Default::default() }],
+        ..Default::default()
+    };
+    let quote = d.app.quotes().propose(&d.admin, party, &proposal, Some(contact)).await.expect("proposal");
+    let sent = d
+        .app
+        .quotes()
+        .move_quote(&d.admin, QuoteId(quote.id), quote.version, QuoteState::Sent)
+        .await
+        .expect("sent");
+    let accepted = d
+        .app
+        .quotes()
+        .move_quote(&d.admin, QuoteId(quote.id), sent.version, QuoteState::Accepted)
+        .await
+        .expect("accepted");
+    let _ = accepted;
+    d.app.orders().order_quote(&d.admin, QuoteId(quote.id), None).await.expect("order");
+    d.app
+        .follow_up()
+        .close_contact(&d.admin, contact, read().await.version, ContactOutcome::Won, &words())
+        .await
+        .expect("closed");
+    let refused = d
+        .app
+        .follow_up()
+        .reopen(&d.admin, contact, read().await.version, "Mudou de ideia", None, &words())
+        .await;
+    assert!(
+        matches!(refused, Err(AppError::Validation(ref e)) if e.0[0].message == "error-reopen-order"),
+        "{refused:?}"
+    );
+}
+
+db_test!(reopening_needs_the_right_a_reason_and_no_order);
+
+async fn the_cycle_is_answered_and_reported(t: TestDb) {
+    let d = desk(&t, "2026-12-05T13:00:00Z").await;
+    let cycle = Cycle {
+        questions: vec![
+            Question {
+                key: "tem-carro".into(),
+                text: "Já tem carro?".into(),
+                kind: QuestionKind::YesNo,
+                options: vec![],
+            },
+            Question {
+                key: "uso".into(),
+                text: "Uso principal".into(),
+                kind: QuestionKind::Choice,
+                options: vec!["Cidade".into(), "Estrada".into()],
+            },
+            Question {
+                key: "renda".into(),
+                text: "Orçamento (mil)".into(),
+                kind: QuestionKind::Number,
+                options: vec![],
+            },
+        ],
+    };
+    let kind = d.app.follow_up().attendance_type(&d.admin, d.kind).await.expect("type");
+    let draft = AttendanceTypeDraft { name: kind.name.clone(), active: true, cycle, ..Default::default() };
+    d.app
+        .follow_up()
+        .save_attendance_type(&d.admin, Some((d.kind, kind.version)), &draft)
+        .await
+        .expect("cycle");
+    let first = d.contact(&d.admin, "Primeiro", "", "").await;
+    let second = d.contact(&d.admin, "Segundo", "", "").await;
+    let answers = |yes: &str, usage: &str, budget: &str| {
+        vec![
+            ("tem-carro".to_string(), yes.to_string()),
+            ("uso".into(), usage.into()),
+            ("renda".into(), budget.into()),
+        ]
+    };
+    let wrong = d.app.follow_up().answer_cycle(&d.admin, first, &answers("talvez", "Moto", "muito")).await;
+    assert!(matches!(wrong, Err(AppError::Validation(ref e)) if e.0.len() == 3), "{wrong:?}");
+    let saved = d
+        .app
+        .follow_up()
+        .answer_cycle(&d.admin, first, &answers("yes", "Cidade", "80"))
+        .await
+        .expect("answers");
+    assert_eq!(saved.iter().filter_map(|a| a.answer.clone()).collect::<Vec<_>>(), ["yes", "Cidade", "80"]);
+    d.app
+        .follow_up()
+        .answer_cycle(&d.admin, second, &answers("no", "Cidade", "100,5"))
+        .await
+        .expect("answers");
+    let report = d.app.follow_up().cycle_report(&d.admin, d.kind).await.expect("report");
+    assert_eq!(report[0].counts, [("no".to_string(), 1), ("yes".to_string(), 1)]);
+    assert_eq!(report[1].counts, [("Cidade".to_string(), 2)]);
+    assert_eq!(report[2].average, Some(90.25));
+    // Taken back: an empty answer.
+    d.app
+        .follow_up()
+        .answer_cycle(&d.admin, second, &[("uso".to_string(), String::new())])
+        .await
+        .expect("taken back");
+    let report = d.app.follow_up().cycle_report(&d.admin, d.kind).await.expect("report");
+    assert_eq!(report[1].answered, 1);
+}
+
+db_test!(the_cycle_is_answered_and_reported);

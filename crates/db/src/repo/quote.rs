@@ -15,6 +15,8 @@ pub struct NewQuote<'a> {
     pub currency: &'a str,
     pub quote: &'a ValidQuote,
     pub created_by: UserId,
+    /// The sales contact it was proposed from (seed 002, "Proposta").
+    pub sales_contact: Option<Uuid>,
 }
 
 const LINE_COLUMNS: &[&str] = &[
@@ -43,8 +45,8 @@ pub async fn insert(
         sqlx::query(
             "INSERT INTO quotes (id, org_id, party_id, number, state, issued_on, valid_until, currency, payment_terms,
                  installments, delivery_terms, notes, discount_percent, subtotal, discount, freight, total, created_by,
-                 created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, 1)",
+                 created_at, updated_at, version, sales_contact_id)
+             VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, 1, $19)",
         )
         .bind(new.id.0)
         .bind(org_id.0)
@@ -64,6 +66,7 @@ pub async fn insert(
         .bind(quote.totals.total.0)
         .bind(new.created_by.0)
         .bind(now)
+        .bind(new.sales_contact)
         .execute(&mut *conn)
         .await?;
     });

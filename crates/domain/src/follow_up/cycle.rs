@@ -21,6 +21,7 @@ string_enum!(
 
 /// One question; `key` stays when the question is reworded or moved, so
 /// the answers given stay with it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
     pub key: String,
@@ -31,6 +32,7 @@ pub struct Question {
     pub options: Vec<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cycle {
     pub questions: Vec<Question>,

@@ -147,6 +147,10 @@ pub struct AttendanceTypeDraft {
     /// Megabytes, 1 to 10; ignored when attachments are not allowed.
     pub attachment_limit_mb: String,
     pub active: bool,
+    /// Its decisions; the centres they name are checked by the caller.
+    pub workflow: workflow::Workflow,
+    /// Its attendance-cycle questionnaire.
+    pub cycle: cycle::Cycle,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,6 +162,8 @@ pub struct ValidAttendanceType {
     pub attachments_allowed: bool,
     pub attachment_limit_bytes: i64,
     pub active: bool,
+    pub workflow: workflow::Workflow,
+    pub cycle: cycle::Cycle,
 }
 
 impl AttendanceTypeDraft {
@@ -185,6 +191,9 @@ impl AttendanceTypeDraft {
                     .ok_or("error-attachment-limit-invalid"),
             ),
         };
+        if let Err(cycle) = self.cycle.validate() {
+            errors.0.extend(cycle.0);
+        }
         errors.into_result()?;
         let limit_mb = if self.attachments_allowed { limit_mb.unwrap_or(0) } else { 0 };
         Ok(ValidAttendanceType {
@@ -195,6 +204,8 @@ impl AttendanceTypeDraft {
             attachments_allowed: self.attachments_allowed,
             attachment_limit_bytes: limit_mb * 1024 * 1024,
             active: self.active,
+            workflow: self.workflow.clone(),
+            cycle: self.cycle.clone(),
         })
     }
 }

@@ -13,6 +13,7 @@ pub const MAX_DECISIONS: usize = 12;
 pub const MAX_RETURN_DAYS: u32 = 365;
 
 /// Where an answer leads.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Step {
@@ -24,6 +25,7 @@ pub enum Step {
     Close { outcome: ContactOutcome },
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     pub question: String,
@@ -32,6 +34,7 @@ pub struct Decision {
 }
 
 /// The decisions in order; none is a type without a workflow.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Workflow {
     pub decisions: Vec<Decision>,

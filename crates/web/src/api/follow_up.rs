@@ -6,8 +6,11 @@ use super::responses::{Conflict, Forbidden, Invalid, NotFound};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Api, ApiJson, Id, Query};
+use crate::i18n::tr_for;
+use crate::labels::step_words;
 use app::follow_up::contacts::{ContactView, FollowUpLine, FollowUpPage, FollowUpQuery};
 use app::follow_up::notes::{NoteView, PendingNote, UploadedFile};
+use app::follow_up::progress::Reopening;
 use app::follow_up::settings::{AttendanceTypeView, CentreView};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -17,6 +20,8 @@ use axum::routing;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::follow_up::cycle::{Cycle, Question};
+use domain::follow_up::workflow::Workflow;
 use domain::follow_up::{
     AttendanceTypeDraft, CentreDraft, ContactDraft, ContactOutcome, ContactStatus, Legend, NoteDraft,
     NoteSource,
@@ -40,6 +45,14 @@ pub fn routes() -> Router<AppState> {
         .route("/sales-contacts/{id}/notes", routing::get(notes).post(add_note).layer(upload))
         .route("/contact-notes/{id}", routing::get(get_note).put(finish_note).layer(upload))
         .route("/contact-notes/{id}/file", routing::get(note_file))
+        .route("/sales-contacts/{id}/decide", routing::post(decide))
+        .route("/sales-contacts/{id}/close", routing::post(close))
+        .route("/sales-contacts/{id}/surplus", routing::post(surplus))
+        .route("/sales-contacts/{id}/reopen", routing::post(reopen))
+        .route("/sales-contacts/{id}/approve-reopen", routing::post(approve_reopen))
+        .route("/sales-contacts/{id}/cycle", routing::get(cycle).put(answer_cycle))
+        .route("/follow-up/reopen-requests", routing::get(reopen_requests))
+        .route("/follow-up/attendance-types/{id}/cycle-report", routing::get(cycle_report))
 }
 
 #[derive(OpenApi)]
@@ -148,6 +161,13 @@ pub struct AttendanceTypeFields {
     pub attachment_limit_mb: Option<u32>,
     /// `true` when left out.
     pub active: Option<bool>,
+    /// Its decisions, the first asked when a note is confirmed; a decision
+    /// asks only later ones (`ask` by index from 0).
+    #[serde(default)]
+    pub workflow: Workflow,
+    /// Its attendance-cycle questionnaire.
+    #[serde(default)]
+    pub cycle: Cycle,
 }
 
 impl AttendanceTypeFields {
@@ -160,6 +180,8 @@ impl AttendanceTypeFields {
             attachments_allowed: self.attachments_allowed,
             attachment_limit_mb: self.attachment_limit_mb.map(|mb| mb.to_string()).unwrap_or_default(),
             active: self.active.unwrap_or(true),
+            workflow: self.workflow.clone(),
+            cycle: self.cycle.clone(),
         }
     }
 }
@@ -182,6 +204,8 @@ pub struct AttendanceType {
     pub attachments_allowed: bool,
     pub attachment_limit_bytes: i64,
     pub active: bool,
+    pub workflow: Workflow,
+    pub cycle: Cycle,
     pub version: i64,
 }
 
@@ -196,6 +220,8 @@ impl From<AttendanceTypeView> for AttendanceType {
             attachments_allowed: view.attachments_allowed,
             attachment_limit_bytes: view.attachment_limit_bytes,
             active: view.active,
+            workflow: view.workflow,
+            cycle: view.cycle,
             version: view.version,
         }
     }
@@ -722,4 +748,216 @@ pub async fn finish_note(
 pub async fn note_file(Api { state, actor }: Api, Id(id): Id<ContactNoteId>) -> ApiResult<Response> {
     let file = state.app.follow_up().note_attachment(&actor, id).await?;
     Ok(crate::download::file_of_type(&file.content_type, &file.file_name, file.content))
+}
+
+/// Answers the decision the contact's workflow waits for.
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionAnswer {
+    pub answer: bool,
+    /// The contact's version read.
+    pub version: i64,
+}
+
+/// Answers the workflow's pending decision: it asks a later one, gives the
+/// next return (at a centre) or closes the contact. No decision pending is `422`.
+#[utoipa::path(post, path = "/api/v1/sales-contacts/{id}/decide", tag = "follow-up", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = DecisionAnswer,
+    responses((status = 200, body = SalesContact), Invalid, Forbidden, NotFound, Conflict))]
+pub async fn decide(
+    Api { state, actor }: Api,
+    Id(id): Id<SalesContactId>,
+    ApiJson(body): ApiJson<DecisionAnswer>,
+) -> ApiResult<Json<SalesContact>> {
+    let words = step_words(&tr_for(&actor));
+    Ok(Json(state.app.follow_up().decide(&actor, id, body.version, body.answer, &words).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Closing {
+    pub outcome: ContactOutcome,
+    pub version: i64,
+}
+
+/// Closes the sale; won with surplus products, it files a contract for
+/// the sale's products and a separate one for the surplus.
+#[utoipa::path(post, path = "/api/v1/sales-contacts/{id}/close", tag = "follow-up", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = Closing,
+    responses((status = 200, body = SalesContact), Invalid, Forbidden, NotFound, Conflict))]
+pub async fn close(
+    Api { state, actor }: Api,
+    Id(id): Id<SalesContactId>,
+    ApiJson(body): ApiJson<Closing>,
+) -> ApiResult<Json<SalesContact>> {
+    let words = step_words(&tr_for(&actor));
+    Ok(Json(
+        state.app.follow_up().close_contact(&actor, id, body.version, body.outcome, &words).await?.into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SurplusSale {
+    /// A product code of the catalogue not on the contact yet.
+    #[schema(min_length = 1, max_length = 60)]
+    pub code: String,
+    pub version: i64,
+}
+
+/// Sells a new product on the open contact [venda de excedente].
+#[utoipa::path(post, path = "/api/v1/sales-contacts/{id}/surplus", tag = "follow-up", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = SurplusSale,
+    responses((status = 200, body = SalesContact), Invalid, Forbidden, NotFound, Conflict))]
+pub async fn surplus(
+    Api { state, actor }: Api,
+    Id(id): Id<SalesContactId>,
+    ApiJson(body): ApiJson<SurplusSale>,
+) -> ApiResult<Json<SalesContact>> {
+    Ok(Json(state.app.follow_up().add_surplus(&actor, id, body.version, &body.code).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReopenRequestBody {
+    #[schema(min_length = 1, max_length = 500)]
+    pub reason: String,
+    pub version: i64,
+    /// A supervisor's own credentials, approving in person.
+    pub approver_email: Option<String>,
+    pub approver_password: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReopenAnswer {
+    /// `true`: reopened; `false`: the request waits for a supervisor.
+    pub reopened: bool,
+}
+
+/// Reopens a closed contact with a reason: with the right, or with a
+/// supervisor's credentials; without either the request waits in the
+/// supervisors' queue. A surplus sale or an order from its proposal is `422`.
+#[utoipa::path(post, path = "/api/v1/sales-contacts/{id}/reopen", tag = "follow-up", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = ReopenRequestBody,
+    responses((status = 200, body = ReopenAnswer), Invalid, Forbidden, NotFound, Conflict))]
+pub async fn reopen(
+    Api { state, actor }: Api,
+    Id(id): Id<SalesContactId>,
+    ApiJson(body): ApiJson<ReopenRequestBody>,
+) -> ApiResult<Json<ReopenAnswer>> {
+    let approver = match body.approver_email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(email) => {
+            let password = body.approver_password.as_deref().unwrap_or_default();
+            match state.app.auth().approver(email, password, actor.ip.as_deref()).await {
+                Ok(approver) => Some(approver),
+                Err(app::AppError::InvalidCredentials) => {
+                    return Err(ValidationErrors::single("approver", "error-approver-credentials").into());
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        None => None,
+    };
+    let words = step_words(&tr_for(&actor));
+    let done = state
+        .app
+        .follow_up()
+        .reopen(&actor, id, body.version, &body.reason, approver.as_ref(), &words)
+        .await?;
+    Ok(Json(ReopenAnswer { reopened: done == Reopening::Reopened }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Approval {
+    pub version: i64,
+}
+
+/// A supervisor approves the reopening waiting on the contact.
+#[utoipa::path(post, path = "/api/v1/sales-contacts/{id}/approve-reopen", tag = "follow-up", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = Approval,
+    responses((status = 200, body = ReopenAnswer), Invalid, Forbidden, NotFound, Conflict))]
+pub async fn approve_reopen(
+    Api { state, actor }: Api,
+    Id(id): Id<SalesContactId>,
+    ApiJson(body): ApiJson<Approval>,
+) -> ApiResult<Json<ReopenAnswer>> {
+    let words = step_words(&tr_for(&actor));
+    let done = state.app.follow_up().approve_reopen(&actor, id, body.version, &words).await?;
+    Ok(Json(ReopenAnswer { reopened: done == Reopening::Reopened }))
+}
+
+/// The reopenings waiting for the caller, who has the right.
+#[utoipa::path(get, path = "/api/v1/follow-up/reopen-requests", tag = "follow-up", security(("bearer" = [])),
+    responses((status = 200, body = Vec<SalesContact>), Forbidden))]
+pub async fn reopen_requests(Api { state, actor }: Api) -> ApiResult<Json<Vec<SalesContact>>> {
+    let contacts = state.app.follow_up().reopen_requests(&actor).await?;
+    Ok(Json(contacts.into_iter().map(SalesContact::from).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CycleItem {
+    pub question: Question,
+    pub answer: Option<String>,
+}
+
+/// The cycle's questions with the contact's answers.
+#[utoipa::path(get, path = "/api/v1/sales-contacts/{id}/cycle", tag = "follow-up", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Vec<CycleItem>), NotFound))]
+pub async fn cycle(Api { state, actor }: Api, Id(id): Id<SalesContactId>) -> ApiResult<Json<Vec<CycleItem>>> {
+    let answers = state.app.follow_up().cycle(&actor, id).await?;
+    Ok(Json(answers.into_iter().map(|a| CycleItem { question: a.question, answer: a.answer }).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CycleAnswers {
+    /// Question key → answer (`yes`/`no`, a number, an option, text); an
+    /// empty answer takes it back.
+    pub answers: std::collections::BTreeMap<String, String>,
+}
+
+/// Records the contact's answers to its cycle.
+#[utoipa::path(put, path = "/api/v1/sales-contacts/{id}/cycle", tag = "follow-up", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = CycleAnswers,
+    responses((status = 200, body = Vec<CycleItem>), Invalid, Forbidden, NotFound))]
+pub async fn answer_cycle(
+    Api { state, actor }: Api,
+    Id(id): Id<SalesContactId>,
+    ApiJson(body): ApiJson<CycleAnswers>,
+) -> ApiResult<Json<Vec<CycleItem>>> {
+    let typed: Vec<(String, String)> = body.answers.into_iter().collect();
+    let answers = state.app.follow_up().answer_cycle(&actor, id, &typed).await?;
+    Ok(Json(answers.into_iter().map(|a| CycleItem { question: a.question, answer: a.answer }).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AnswerCount {
+    pub answer: String,
+    pub count: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuestionReportItem {
+    pub question: Question,
+    pub answered: i64,
+    /// Per answer; empty for a number question (see `average`).
+    pub counts: Vec<AnswerCount>,
+    pub average: Option<f64>,
+}
+
+/// How the answers to the type's cycle fall over the contacts the caller may see.
+#[utoipa::path(get, path = "/api/v1/follow-up/attendance-types/{id}/cycle-report", tag = "follow-up",
+    security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<QuestionReportItem>), NotFound))]
+pub async fn cycle_report(
+    Api { state, actor }: Api,
+    Id(id): Id<AttendanceTypeId>,
+) -> ApiResult<Json<Vec<QuestionReportItem>>> {
+    let report = state.app.follow_up().cycle_report(&actor, id).await?;
+    Ok(Json(
+        report
+            .into_iter()
+            .map(|q| QuestionReportItem {
+                question: q.question,
+                answered: q.answered,
+                counts: q.counts.into_iter().map(|(answer, count)| AnswerCount { answer, count }).collect(),
+                average: q.average,
+            })
+            .collect(),
+    ))
 }

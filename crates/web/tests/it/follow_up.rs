@@ -328,3 +328,116 @@ async fn the_follow_up_from_its_pages(t: TestApp) {
 }
 
 web_test!(the_follow_up_from_its_pages);
+
+async fn the_steps_from_the_contacts_page(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = customer_and_products(&t, &bearer).await;
+    let (client, csrf) = t.login(&t.admin).await;
+    let post = async |path: &str, fields: &[(&str, &str)]| {
+        let mut form = vec![("csrf_token", csrf.as_str())];
+        form.extend_from_slice(fields);
+        client.post(t.url(path)).form(&form).send().await.expect("POST")
+    };
+    // A type whose workflow and cycle are written in its form's rows.
+    let typed = [
+        ("name", "Venda"),
+        ("note_text", ""),
+        ("email_subject", ""),
+        ("email_text", ""),
+        ("attachment_limit_mb", ""),
+        ("wf_0_question", "Contato obtido?"),
+        ("wf_0_yes", "ask:2"),
+        ("wf_0_yesdays", ""),
+        ("wf_0_yescentre", ""),
+        ("wf_0_no", "return"),
+        ("wf_0_nodays", "2"),
+        ("wf_0_nocentre", ""),
+        ("wf_1_question", "Venda realizada?"),
+        ("wf_1_yes", "won"),
+        ("wf_1_no", "lost"),
+        ("wf_2_question", ""),
+        ("wf_2_yes", "return"),
+        ("cq_0_key", ""),
+        ("cq_0_text", "Já tem carro?"),
+        ("cq_0_kind", "yes_no"),
+        ("cq_0_options", ""),
+        ("cq_1_key", ""),
+        ("cq_1_text", ""),
+        ("cq_1_kind", "text"),
+        ("active", "true"),
+    ];
+    let saved = post("/admin/follow-up/types", &typed).await;
+    assert_eq!(saved.status(), 303, "{}", saved.text().await.unwrap_or_default());
+    let kinds = t.api_get(&bearer, "/api/v1/follow-up/attendance-types").await;
+    assert_eq!(kinds[0]["workflow"]["decisions"].as_array().map(Vec::len), Some(2), "{kinds}");
+    let key = kinds[0]["cycle"]["questions"][0]["key"].as_str().expect("key").to_string();
+    let body =
+        json!({ "name": "Carro novo", "products": ["SEG-AUTO"], "attendance_type_id": kinds[0]["id"] });
+    let contact = t
+        .api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/parties/{party}/sales-contacts"), body)
+        .await;
+    let contact: Value = contact.json().await.expect("json");
+    let path = format!("/sales-contacts/{}", contact["id"].as_str().expect("id"));
+    let api_path = format!("/api/v1{path}");
+
+    // A confirmed note asks the first decision; "yes" asks the second; the cycle is answered.
+    let note = reqwest::multipart::Form::new()
+        .text("csrf_token", csrf.clone())
+        .text("body", "Liguei para o cliente.")
+        .text("draft", "false");
+    assert_eq!(
+        client.post(t.url(&format!("{path}/notes"))).multipart(note).send().await.expect("POST").status(),
+        303
+    );
+    let page = t.html(&client, &path).await;
+    assert!(page.contains("id=\"decision-question\">Contato obtido?"), "{page}");
+    let version = |v: &Value| v["version"].as_i64().expect("version").to_string();
+    let now = t.api_get(&bearer, &api_path).await;
+    assert_eq!(
+        post(&format!("{path}/decide"), &[("version", &version(&now)), ("answer", "yes")]).await.status(),
+        303
+    );
+    assert!(t.html(&client, &path).await.contains("Venda realizada?"));
+    let answer = format!("answer.{key}");
+    assert_eq!(post(&format!("{path}/cycle"), &[(answer.as_str(), "yes")]).await.status(), 303);
+    let report =
+        t.html(&client, &format!("/follow-up/cycle-report/{}", kinds[0]["id"].as_str().expect("id"))).await;
+    assert!(report.contains("Já tem carro?") && report.contains("1 resposta"), "{report}");
+
+    // A surplus sold, then the sale closed as won: two contracts on the customer.
+    let now = t.api_get(&bearer, &api_path).await;
+    let sold = post(&format!("{path}/surplus"), &[("version", &version(&now)), ("code", "REV-10")]).await;
+    assert_eq!(sold.status(), 303);
+    let now = t.api_get(&bearer, &api_path).await;
+    assert_eq!(
+        post(&format!("{path}/close"), &[("version", &version(&now)), ("outcome", "won")]).await.status(),
+        303
+    );
+    let page = t.html(&client, &path).await;
+    assert!(page.contains("Contato de venda encerrado.") && page.contains("id=\"reopen-form\""), "{page}");
+    let contracts = t.api_get(&bearer, &format!("/api/v1/parties/{party}/contracts")).await;
+    assert_eq!(contracts.as_array().map(Vec::len), Some(2), "{contracts}");
+
+    // Reopening is refused with the reason shown: a surplus was sold on it.
+    let now = t.api_get(&bearer, &api_path).await;
+    let refused =
+        post(&format!("{path}/reopen"), &[("version", &version(&now)), ("reason", "Cliente voltou")]).await;
+    assert_eq!(refused.status(), 303);
+    let page = t.html(&client, &location(&refused)).await;
+    assert!(page.contains("Houve venda de excedente neste contato"), "{page}");
+    let wrong = post(
+        &format!("{path}/reopen"),
+        &[
+            ("version", &version(&now)),
+            ("reason", "x"),
+            ("approver_email", "ninguem@x.test"),
+            ("approver_password", "y"),
+        ],
+    )
+    .await;
+    let page = t.html(&client, &location(&wrong)).await;
+    assert!(page.contains("E-mail ou senha do supervisor não conferem."), "{page}");
+    assert!(t.html(&client, "/follow-up/reopen-requests").await.contains("id=\"requests-empty\""));
+}
+
+web_test!(the_steps_from_the_contacts_page);

@@ -423,3 +423,245 @@ pub async fn tally(db: &Db, filter: &FollowUpFilter) -> Result<Tally, DbError> {
         .expr_as(count_when(Legend::Internal), col("internal"));
     Ok(fetch_optional(db, &query).await?.unwrap_or_default())
 }
+
+/// Where a contact's work stands after a workflow step: the decision to ask
+/// next (none: nothing pending), its next return and its centre.
+pub struct Progress {
+    pub workflow_node: Option<i32>,
+    pub next_return_on: Option<NaiveDate>,
+    pub centre: Option<Uuid>,
+}
+
+/// Writes the contact's progress if it is still at `version`.
+pub async fn set_progress(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: SalesContactId,
+    version: i64,
+    progress: &Progress,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE sales_contacts SET workflow_node = $4, next_return_on = $5, centre_id = $6, updated_at = $7,
+                 version = version + 1
+             WHERE org_id = $1 AND id = $2 AND version = $3",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(version)
+        .bind(progress.workflow_node)
+        .bind(progress.next_return_on)
+        .bind(progress.centre)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
+}
+
+/// Closes the contact (at the version its change claimed) with its outcome.
+pub async fn close(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: SalesContactId,
+    outcome: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE sales_contacts SET status = 'closed', outcome = $3, closed_at = $4, workflow_node = NULL,
+                 reopen_requested_by = NULL, reopen_reason = NULL, reopen_requested_at = NULL
+             WHERE org_id = $1 AND id = $2",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(outcome)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Opens a closed contact again, forgetting how it ended and any request.
+pub async fn reopen(tx: &mut Tx, org_id: OrgId, id: SalesContactId) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE sales_contacts SET status = 'open', outcome = NULL, closed_at = NULL, workflow_node = NULL,
+                 reopen_requested_by = NULL, reopen_reason = NULL, reopen_requested_at = NULL
+             WHERE org_id = $1 AND id = $2",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Keeps a reopening asked by someone without the right, for a supervisor.
+pub async fn request_reopen(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: SalesContactId,
+    by: UserId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE sales_contacts SET reopen_requested_by = $3, reopen_reason = $4, reopen_requested_at = $5
+             WHERE org_id = $1 AND id = $2",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(by.0)
+        .bind(reason)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Whether an order was made from a quote proposed on the contact.
+pub async fn has_order(tx: &mut Tx, org_id: OrgId, id: SalesContactId) -> Result<bool, DbError> {
+    let found: Option<Uuid> = on_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "SELECT o.id FROM orders o JOIN quotes q ON q.id = o.quote_id
+             WHERE q.org_id = $1 AND q.sales_contact_id = $2 LIMIT 1",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+    });
+    Ok(found.is_some())
+}
+
+/// The closed contacts whose reopening waits for a supervisor, within the
+/// reader's reach, the oldest request first (at most 200).
+pub async fn reopen_requests(db: &Db, org_id: OrgId, reach: Reach) -> Result<Vec<Uuid>, DbError> {
+    let mut query = Query::select();
+    query
+        .from_as(col("sales_contacts"), col("c"))
+        .inner_join(
+            col("parties"),
+            Expr::col((col("parties"), col("id"))).equals((col("c"), col("party_id"))),
+        )
+        .column((col("c"), col("id")))
+        .and_where(Expr::col((col("c"), col("org_id"))).eq(org_id.0))
+        .and_where(Expr::col((col("c"), col("status"))).eq("closed"))
+        .and_where(Expr::col((col("c"), col("reopen_requested_at"))).is_not_null())
+        .cond_where(super::super::party::reachable(&Scope { org_id, reach }))
+        .order_by((col("c"), col("reopen_requested_at")), Order::Asc)
+        .limit(200);
+    let rows: Vec<(Uuid,)> = fetch_all(db, &query).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The contact's answers to its cycle: (question key, answer).
+pub async fn answers(
+    db: &Db,
+    org_id: OrgId,
+    contact: SalesContactId,
+) -> Result<Vec<(String, String)>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT question, answer FROM sales_contact_answers WHERE org_id = $1 AND contact_id = $2")
+            .bind(org_id.0)
+            .bind(contact.0)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+/// Writes the contact's answer to one question (none: takes it back).
+pub async fn set_answer(
+    tx: &mut Tx,
+    org_id: OrgId,
+    contact: SalesContactId,
+    question: &str,
+    answer: Option<&str>,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM sales_contact_answers WHERE org_id = $1 AND contact_id = $2 AND question = $3")
+            .bind(org_id.0)
+            .bind(contact.0)
+            .bind(question)
+            .execute(&mut *conn)
+            .await?;
+        if let Some(answer) = answer {
+            sqlx::query(
+                "INSERT INTO sales_contact_answers (org_id, contact_id, question, answer, answered_by, answered_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(org_id.0)
+            .bind(contact.0)
+            .bind(question)
+            .bind(answer)
+            .bind(by.0)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        }
+    });
+    Ok(())
+}
+
+/// Every answer given on the type's contacts within the reader's reach,
+/// counted: (question key, answer, how many).
+pub async fn answer_counts(
+    db: &Db,
+    org_id: OrgId,
+    attendance_type: Uuid,
+    reach: Reach,
+) -> Result<Vec<(String, String, i64)>, DbError> {
+    let mut query = Query::select();
+    query
+        .from_as(col("sales_contact_answers"), col("a"))
+        .inner_join(
+            col("sales_contacts"),
+            Expr::col((col("sales_contacts"), col("id"))).equals((col("a"), col("contact_id"))),
+        )
+        .inner_join(
+            col("parties"),
+            Expr::col((col("parties"), col("id"))).equals((col("sales_contacts"), col("party_id"))),
+        )
+        .column((col("a"), col("question")))
+        .column((col("a"), col("answer")))
+        .expr(Expr::cust("COUNT(*)"))
+        .and_where(Expr::col((col("a"), col("org_id"))).eq(org_id.0))
+        .and_where(Expr::col((col("sales_contacts"), col("attendance_type_id"))).eq(attendance_type))
+        .cond_where(super::super::party::reachable(&Scope { org_id, reach }))
+        .group_by_col((col("a"), col("question")))
+        .group_by_col((col("a"), col("answer")))
+        .order_by((col("a"), col("question")), Order::Asc)
+        .order_by((col("a"), col("answer")), Order::Asc);
+    fetch_all(db, &query).await
+}
+
+/// A confirmed note on an open contact whose type has a workflow: its
+/// first decision is now asked, unless one is already waiting.
+pub async fn start_workflow(
+    tx: &mut Tx,
+    org_id: OrgId,
+    id: SalesContactId,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE sales_contacts SET workflow_node = 0, updated_at = $3, version = version + 1
+             WHERE org_id = $1 AND id = $2 AND status = 'open' AND workflow_node IS NULL",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}

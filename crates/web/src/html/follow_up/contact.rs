@@ -12,6 +12,7 @@ use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::follow_up::contacts::ContactView;
 use app::follow_up::notes::{NoteView, UploadedFile};
+use app::follow_up::progress::{CycleAnswer, PendingDecision};
 use app::follow_up::settings::AttendanceTypeView;
 use askama::Template;
 use axum::Router;
@@ -111,6 +112,11 @@ struct ContactPage {
     note: NoteForm,
     notes: Vec<NoteLine>,
     standard_only: bool,
+    /// The workflow's question waiting for an answer.
+    decision: Option<PendingDecision>,
+    cycle: Vec<CycleAnswer>,
+    /// (code, label) of a question's yes and no.
+    yes_no: Vec<(&'static str, String)>,
 }
 
 /// The new note's form: its text, whether it came from the standard text,
@@ -176,6 +182,8 @@ struct Around {
     note: NoteForm,
     notes: Vec<NoteLine>,
     standard_only: bool,
+    decision: Option<PendingDecision>,
+    cycle: Vec<CycleAnswer>,
 }
 
 async fn contact_page(page: &Page, around: Around, form: FormValues, outcome: FormOutcome) -> PageResult {
@@ -208,6 +216,9 @@ async fn contact_page(page: &Page, around: Around, form: FormValues, outcome: Fo
         note: around.note,
         notes: around.notes,
         standard_only: around.standard_only,
+        decision: around.decision,
+        cycle: around.cycle,
+        yes_no: vec![("yes", t.get("answer-yes")), ("no", t.get("answer-no"))],
         shell: page.shell("follow_up"),
         t,
     };
@@ -227,6 +238,8 @@ async fn new_form(page: Page, Id(party): Id<PartyId>) -> PageResult {
         note: NoteForm::default(),
         notes: Vec::new(),
         standard_only: false,
+        decision: None,
+        cycle: Vec::new(),
     };
     contact_page(&page, around, form, FormOutcome::of(None, &page.t)?).await
 }
@@ -254,6 +267,8 @@ async fn create(
                 note: NoteForm::default(),
                 notes: Vec::new(),
                 standard_only: false,
+                decision: None,
+                cycle: Vec::new(),
             };
             contact_page(&page, around, FormValues(fields), outcome).await
         }
@@ -278,10 +293,12 @@ async fn around(
 ) -> Result<Around, AppError> {
     let follow_up = page.app().follow_up();
     let contact = follow_up.contact(&page.actor, id).await?;
-    let (can_edit, notes, kind) = tokio::try_join!(
+    let (can_edit, notes, kind, decision, cycle) = tokio::try_join!(
         follow_up.may_change(&page.actor, &contact),
         follow_up.notes(&page.actor, id, standard_only),
         follow_up.attendance_type(&page.actor, domain::AttendanceTypeId(contact.attendance_type_id)),
+        follow_up.pending_decision(&page.actor, &contact),
+        follow_up.cycle(&page.actor, id),
     )?;
     let fresh = NoteForm::of(Some(&kind));
     let note = match note {
@@ -294,6 +311,8 @@ async fn around(
         party: (contact.party_id.to_string(), contact.party_name.clone()),
         can_edit: can_edit && contact.status == ContactStatus::Open,
         notes: notes.into_iter().map(|n| NoteLine::of(&page.t, n)).collect(),
+        decision,
+        cycle,
         contact: Some(contact),
         note,
         standard_only,

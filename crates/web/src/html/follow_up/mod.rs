@@ -4,6 +4,8 @@
 pub mod contact;
 pub mod list;
 pub mod settings;
+mod steps;
+mod type_form;
 
 use crate::AppState;
 use axum::Router;
@@ -15,4 +17,5 @@ pub fn routes() -> Router<AppState> {
         .route("/follow-up/pending", routing::get(list::pending))
         .merge(contact::routes())
         .merge(settings::routes())
+        .merge(steps::routes())
 }

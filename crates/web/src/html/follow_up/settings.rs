@@ -2,6 +2,7 @@
 //! Contato]: the responsibility centres with their members and the
 //! attendance types with their standard texts and rule for files. One
 //! page: the lists, and a form for a new one or the one chosen to change.
+use super::type_form::{DecisionRow, QuestionRow, cycle_of, decision_rows, question_rows, workflow_of};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{Form, Page, Query};
@@ -13,8 +14,10 @@ use app::follow_up::settings::{AttendanceTypeView, CentreView};
 use askama::Template;
 use axum::Router;
 use axum::routing;
+use domain::follow_up::cycle::{Cycle, QuestionKind};
+use domain::follow_up::workflow::Workflow;
 use domain::follow_up::{AttendanceTypeDraft, CentreDraft};
-use domain::{AttendanceTypeId, CentreId};
+use domain::{AttendanceTypeId, CentreId, ValidationErrors};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -36,6 +39,11 @@ struct SettingsPage {
     centre_errors: FieldMessages,
     type_form: FormValues,
     type_errors: FieldMessages,
+    decisions: Vec<DecisionRow>,
+    questions: Vec<QuestionRow>,
+    /// (value, label) of where an answer leads, and of a question's kinds.
+    steps: Vec<(String, String)>,
+    question_kinds: Vec<(&'static str, String)>,
     alert: Option<String>,
 }
 
@@ -72,6 +80,10 @@ fn type_values(kind: &AttendanceTypeView) -> FormValues {
     ])
 }
 
+fn blank_rows() -> (Vec<DecisionRow>, Vec<QuestionRow>) {
+    (decision_rows(&Workflow::default()), question_rows(&Cycle::default()))
+}
+
 fn fresh() -> FormValues {
     FormValues(vec![("active".into(), "true".into())])
 }
@@ -79,6 +91,7 @@ fn fresh() -> FormValues {
 struct Forms {
     centre: (FormValues, FieldMessages),
     kind: (FormValues, FieldMessages),
+    rows: (Vec<DecisionRow>, Vec<QuestionRow>),
 }
 
 async fn render(page: &Page, forms: Forms, outcome: FormOutcome) -> PageResult {
@@ -90,7 +103,22 @@ async fn render(page: &Page, forms: Forms, outcome: FormOutcome) -> PageResult {
         follow_up.attendance_types(&page.actor),
         follow_up.responsible_choices(&page.actor),
     )?;
+    let decisions = forms.rows.0.len();
+    let mut steps = vec![
+        ("return".to_string(), t.get("workflow-step-return")),
+        ("won".into(), t.get("workflow-step-won")),
+        ("lost".into(), t.get("workflow-step-lost")),
+    ];
+    steps.extend((1..=decisions).map(|n| (format!("ask:{n}"), t.with("workflow-step-ask", "number", n))));
+    let question_kinds = QuestionKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), t.get(&format!("question-kind-{}", k.as_str()))))
+        .collect();
     let body = SettingsPage {
+        decisions: forms.rows.0,
+        questions: forms.rows.1,
+        steps,
+        question_kinds,
         centres,
         kinds,
         people: people.into_iter().map(|(id, name)| (id.to_string(), name)).collect(),
@@ -111,11 +139,15 @@ async fn show(page: Page, Query(chosen): Query<Chosen>) -> PageResult {
         Ok(id) => centre_values(&follow_up.centre(&page.actor, CentreId(id)).await?),
         Err(_) => fresh(),
     };
-    let kind = match chosen.kind.trim().parse::<uuid::Uuid>() {
-        Ok(id) => type_values(&follow_up.attendance_type(&page.actor, AttendanceTypeId(id)).await?),
-        Err(_) => fresh(),
+    let (kind, rows) = match chosen.kind.trim().parse::<uuid::Uuid>() {
+        Ok(id) => {
+            let kind = follow_up.attendance_type(&page.actor, AttendanceTypeId(id)).await?;
+            (type_values(&kind), (decision_rows(&kind.workflow), question_rows(&kind.cycle)))
+        }
+        Err(_) => (fresh(), (decision_rows(&Workflow::default()), question_rows(&Cycle::default()))),
     };
-    let forms = Forms { centre: (centre, FieldMessages::default()), kind: (kind, FieldMessages::default()) };
+    let forms =
+        Forms { centre: (centre, FieldMessages::default()), kind: (kind, FieldMessages::default()), rows };
     render(&page, forms, FormOutcome::of(None, &page.t)?).await
 }
 
@@ -135,15 +167,23 @@ async fn save_centre(page: Page, Form(fields): Form<Pairs>) -> PageResult {
         Ok(_) => page.redirect_with("/admin/follow-up", Flash::notice("follow-up-centre-saved")).await,
         Err(error) => {
             let FormOutcome { errors, alert, status } = FormOutcome::of(Some(error), &page.t)?;
-            let forms =
-                Forms { centre: (FormValues(fields), errors), kind: (fresh(), FieldMessages::default()) };
+            let forms = Forms {
+                centre: (FormValues(fields), errors),
+                kind: (fresh(), FieldMessages::default()),
+                rows: blank_rows(),
+            };
             render(&page, forms, FormOutcome { errors: FieldMessages::default(), alert, status }).await
         }
     }
 }
 
 async fn save_type(page: Page, Form(fields): Form<Pairs>) -> PageResult {
+    let mut unread = ValidationErrors::new();
+    let (workflow, decisions) = workflow_of(&fields, &mut unread);
+    let (cycle, questions) = cycle_of(&fields, &mut unread);
     let draft = AttendanceTypeDraft {
+        workflow,
+        cycle,
         name: value(&fields, "name").to_string(),
         note_text: value(&fields, "note_text").to_string(),
         email_subject: value(&fields, "email_subject").to_string(),
@@ -161,8 +201,11 @@ async fn save_type(page: Page, Form(fields): Form<Pairs>) -> PageResult {
         Ok(_) => page.redirect_with("/admin/follow-up", Flash::notice("follow-up-type-saved")).await,
         Err(error) => {
             let FormOutcome { errors, alert, status } = FormOutcome::of(Some(error), &page.t)?;
-            let forms =
-                Forms { centre: (fresh(), FieldMessages::default()), kind: (FormValues(fields), errors) };
+            let forms = Forms {
+                centre: (fresh(), FieldMessages::default()),
+                kind: (FormValues(fields), errors),
+                rows: (decisions, questions),
+            };
             render(&page, forms, FormOutcome { errors: FieldMessages::default(), alert, status }).await
         }
     }

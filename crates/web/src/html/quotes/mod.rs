@@ -5,10 +5,10 @@
 mod documents;
 
 use super::components::forms::answer_on_tab;
-use super::components::{FieldMessages, FormOutcome, FormValues, Pairs, number, table_rows, value};
+use super::components::{FieldMessages, FormOutcome, FormValues, Pairs, form_id, number, table_rows, value};
 use crate::AppState;
 use crate::error::PageResult;
-use crate::extract::{Form, Id, Page, path_id};
+use crate::extract::{Form, Id, Page, Query, path_id};
 use crate::flash::Flash;
 use crate::i18n::Tr;
 use crate::layout::{Shell, render_with_status};
@@ -196,12 +196,30 @@ async fn form_page(
     Ok(render_with_status(outcome.status, &body))
 }
 
-async fn new_form(page: Page, Id(party): Id<PartyId>) -> PageResult {
-    form_page(&page, party, None, vec![("payment_terms".into(), "cash".into())], None).await
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct NewQuery {
+    /// The sales contact the quote is proposed from.
+    sales_contact: String,
+}
+
+async fn new_form(page: Page, Id(party): Id<PartyId>, Query(query): Query<NewQuery>) -> PageResult {
+    let mut pairs = vec![("payment_terms".to_string(), "cash".to_string())];
+    if !query.sales_contact.trim().is_empty() {
+        pairs.push(("sales_contact".into(), query.sales_contact.trim().to_string()));
+    }
+    form_page(&page, party, None, pairs, None).await
 }
 
 async fn create(page: Page, Id(party): Id<PartyId>, Form(form): Form<Pairs>) -> PageResult {
-    match page.app().quotes().create_quote(&page.actor, party, &draft(&form)).await {
+    let mut errors = ValidationErrors::new();
+    let contact = form_id(&form, "sales_contact", &mut errors).map(domain::SalesContactId);
+    let proposed = if errors.is_empty() {
+        page.app().quotes().propose(&page.actor, party, &draft(&form), contact).await
+    } else {
+        Err(AppError::Validation(errors))
+    };
+    match proposed {
         Ok(quote) => {
             page.redirect_with(&format!("/quotes/{}", quote.id), Flash::notice("quote-created")).await
         }
