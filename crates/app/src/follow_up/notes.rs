@@ -2,6 +2,7 @@
 //! typed or from the type's standard text, with a file when the type
 //! allows, kept as a draft [a concluir] its author alone sees until he
 //! finishes it from his pending notes [pareceres pendentes].
+use super::contacts::ContactView;
 use crate::{Actor, AppError, FollowUp};
 use chrono::{DateTime, Utc};
 use db::repo::follow_up::contact as contact_repo;
@@ -71,6 +72,20 @@ pub struct NoteAttachment {
     pub file_name: String,
     pub content_type: String,
     pub content: Vec<u8>,
+}
+
+/// An e-mail sent from a note: to one of the customer's addresses, its
+/// subject and text (the type's standard ones to start from), and the
+/// note's own text, which may be empty.
+#[derive(Clone, Debug, Default)]
+pub struct NoteEmail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub note: String,
+    pub from_standard: bool,
+    /// "E-mail para" in the reader's words, heading the copy in the notes.
+    pub to_label: String,
 }
 
 /// A file as the form sent it: its name and bytes, judged against the
@@ -268,6 +283,87 @@ impl FollowUp<'_> {
             )
             .await?;
         change.commit().await?;
+        Ok(view)
+    }
+
+    /// The addresses an e-mail from a note on the contact may go to.
+    pub async fn contact_emails(
+        &self,
+        actor: &Actor,
+        contact: &ContactView,
+    ) -> Result<Vec<String>, AppError> {
+        Ok(self.messages().reachable(actor, PartyId(contact.party_id)).await?.emails)
+    }
+
+    /// E-mails the customer from the note being written (seed 002: "ao
+    /// confirmar o envio, o sistema copia o e-mail e cola diretamente em seu
+    /// Parecer e também grava automaticamente em um parecer separado"): the
+    /// e-mail goes through the outbox (his consent and address checked),
+    /// the note is written with the e-mail's text after its own, and the
+    /// e-mail is kept as a separate note — all in one change.
+    pub async fn email_from_note(
+        &self,
+        actor: &Actor,
+        contact: SalesContactId,
+        email: &NoteEmail,
+    ) -> Result<NoteView, AppError> {
+        let on = self.contact_to_change(actor, contact).await?;
+        let mut errors = ValidationErrors::new();
+        let subject = errors.line("subject", &email.subject, 200, true);
+        if email.body.trim().is_empty() {
+            errors.add("email_body", "error-required");
+        }
+        let typed = NoteDraft { body: email.note.clone(), from_standard: email.from_standard, draft: true };
+        let note = typed.validate();
+        if let Err(refused) = &note {
+            errors.0.extend(refused.0.clone());
+        }
+        errors.into_result()?;
+        let draft = self
+            .messages()
+            .written_email(actor, PartyId(on.party_id), &email.to, &subject, &email.body)
+            .await?;
+        let kind =
+            settings_repo::attendance_type(&self.db, actor.org_id, AttendanceTypeId(on.attendance_type_id))
+                .await?
+                .ok_or(AppError::NotFound)?;
+        let copied = format!("{}: {}\n{}\n\n{}", email.to_label, draft.recipient, subject, email.body.trim());
+        let note = note.unwrap_or_default();
+        let body = if note.is_empty() { copied.clone() } else { format!("{note}\n\n{copied}") };
+        let id = ContactNoteId::new();
+        let mut change = self.change(actor).await?;
+        self.messages()
+            .record_in(&mut change, actor, PartyId(on.party_id), &draft, Default::default())
+            .await?;
+        let source = typed.source();
+        let written = repo::Written { id, contact, author: Some(actor.user_id) };
+        let fields = NoteFields { body: &body, source: source.as_str(), draft: false };
+        repo::insert(&mut change.tx, actor.org_id, &written, &fields, None, change.at).await?;
+        let separate = repo::Written { id: ContactNoteId::new(), contact, author: Some(actor.user_id) };
+        let fields = NoteFields { body: &copied, source: NoteSource::Email.as_str(), draft: false };
+        repo::insert(&mut change.tx, actor.org_id, &separate, &fields, None, change.at).await?;
+        let event = Event::new(
+            EventKind::SalesContact,
+            "timeline-sales-contact-email",
+            subject.clone(),
+            Some(contact.0),
+        );
+        change.history(PartyId(on.party_id), event).await?;
+        if !Workflow::read(&kind.workflow).is_empty() {
+            contact_repo::start_workflow(&mut change.tx, actor.org_id, contact, change.at).await?;
+        }
+        let view = self.written_note(&mut change.tx, actor, id).await?;
+        change
+            .audit(
+                AuditAction::Create,
+                AuditEntity::ContactNote,
+                Some(id.to_string()),
+                None,
+                Some(view.audited()),
+            )
+            .await?;
+        change.commit().await?;
+        self.wake_worker();
         Ok(view)
     }
 

@@ -14,7 +14,7 @@ use db::repo::follow_up::settings as settings_repo;
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::follow_up::cycle::{Cycle, Question, QuestionKind};
-use domain::follow_up::workflow::{Step, Workflow};
+use domain::follow_up::workflow::{Workflow, WorkflowStep};
 use domain::follow_up::{ContactOutcome, ContactStatus, NoteSource};
 use domain::search::fold;
 use domain::timeline::{Event, EventKind};
@@ -132,7 +132,7 @@ impl FollowUp<'_> {
         let question = workflow.decisions[index].question.clone();
         let answer = if yes { &words.yes } else { &words.no };
         let (progress, outcome, said) = match step {
-            Step::Ask { decision } => {
+            WorkflowStep::Ask { decision } => {
                 let next = workflow.decisions.get(decision).map(|d| d.question.clone()).unwrap_or_default();
                 let progress = Progress {
                     workflow_node: i32::try_from(decision).ok(),
@@ -141,7 +141,7 @@ impl FollowUp<'_> {
                 };
                 (progress, None, format!("{question} {answer} → {next}"))
             }
-            Step::Return { centre, in_days } => {
+            WorkflowStep::Return { centre, in_days } => {
                 let centre = centre.or(before.centre_id);
                 let name =
                     centres.iter().find(|c| Some(c.id) == centre).map(|c| c.name.clone()).unwrap_or_default();
@@ -149,7 +149,7 @@ impl FollowUp<'_> {
                 let progress = Progress { workflow_node: None, next_return_on: next, centre };
                 (progress, None, format!("{question} {answer} → {} {in_days} · {name}", words.returns_in))
             }
-            Step::Close { outcome } => {
+            WorkflowStep::Close { outcome } => {
                 let progress = Progress {
                     workflow_node: None,
                     next_return_on: before.next_return_on,

@@ -194,14 +194,27 @@ pub enum EmailContent<'a> {
 /// What an e-mail carries beside its draft: the HTML of the template it
 /// was made from, that template, its files. Other messages carry none.
 #[derive(Default)]
-struct Extras<'a> {
-    html: &'a str,
-    template: Option<Uuid>,
-    files: &'a [Attachment],
+pub(crate) struct Extras<'a> {
+    pub(crate) html: &'a str,
+    pub(crate) template: Option<Uuid>,
+    pub(crate) files: &'a [Attachment],
 }
 
 /// The addresses the actor may write to: the party's own, or any when he
 /// holds the right to (a letter's address is always one of the party's).
+/// The party must allow the message's channel.
+fn consented(found: &Reachable, draft: &MessageDraft) -> Result<(), AppError> {
+    if found.consent.allows(draft.channel.consent()) {
+        return Ok(());
+    }
+    let refusal = match draft.channel {
+        MessageChannel::Email => "error-message-no-consent",
+        MessageChannel::Sms | MessageChannel::WhatsApp => "error-message-no-consent-text",
+        MessageChannel::Letter => "error-message-no-consent-letter",
+    };
+    Err(ValidationErrors::single("to", refusal).into())
+}
+
 fn recipients<'a, T>(actor: &Actor, known: &'a [T]) -> Recipients<'a, T> {
     if actor.can(Permission::MessagesAnyAddress) { Recipients::Any(known) } else { Recipients::Own(known) }
 }
@@ -450,17 +463,44 @@ impl Messages<'_> {
         draft: MessageDraft,
         extras: Extras<'_>,
     ) -> Result<MessageId, AppError> {
-        let Extras { html, template, files } = extras;
-        if !found.consent.allows(draft.channel.consent()) {
-            let refusal = match draft.channel {
-                MessageChannel::Email => "error-message-no-consent",
-                MessageChannel::Sms | MessageChannel::WhatsApp => "error-message-no-consent-text",
-                MessageChannel::Letter => "error-message-no-consent-letter",
-            };
-            return Err(ValidationErrors::single("to", refusal).into());
-        }
-        let id = MessageId::new();
+        consented(found, &draft)?;
         let mut change = self.change(actor).await?;
+        let id = self.record_in(&mut change, actor, party, &draft, extras).await?;
+        change.commit().await?;
+        self.wake_worker();
+        Ok(id)
+    }
+
+    /// An e-mail written by hand to one of the party's addresses, checked
+    /// (the address, his consent) before the change that queues it.
+    pub(crate) async fn written_email(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> Result<MessageDraft, AppError> {
+        let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        let found = self.reachable(actor, reached.id()).await?;
+        let known: Vec<Email> = found.emails.iter().filter_map(|e| Email::parse(e).ok()).collect();
+        let draft = MessageDraft::email(to, subject, body, recipients(actor, &known))?;
+        consented(&found, &draft)?;
+        Ok(draft)
+    }
+
+    /// Queues the checked message in the caller's change, so it leaves
+    /// only if all of the change is written (the worker is woken after).
+    pub(crate) async fn record_in(
+        &self,
+        change: &mut crate::change::Change<'_>,
+        actor: &Actor,
+        party: PartyId,
+        draft: &MessageDraft,
+        extras: Extras<'_>,
+    ) -> Result<MessageId, AppError> {
+        let Extras { html, template, files } = extras;
+        let id = MessageId::new();
         repo::insert(
             &mut change.tx,
             &NewMessage {
@@ -502,8 +542,6 @@ impl Messages<'_> {
                 })),
             )
             .await?;
-        change.commit().await?;
-        self.wake_worker();
         Ok(id)
     }
 

@@ -5,12 +5,13 @@
 use crate::access::login;
 use crate::{app_with_admin_on, new_user};
 use app::follow_up::contacts::FollowUpQuery;
+use app::follow_up::notes::NoteEmail;
 use app::follow_up::progress::{Reopening, StepWords};
 use app::parties::PartyInput;
 use app::{Actor, App, AppError, Clock, Settings};
 use domain::catalogue::ProductDraft;
 use domain::follow_up::cycle::{Cycle, Question, QuestionKind};
-use domain::follow_up::workflow::{Decision, Step, Workflow};
+use domain::follow_up::workflow::{Decision, Workflow, WorkflowStep};
 use domain::follow_up::{
     AttendanceTypeDraft, CentreDraft, ContactDraft, ContactOutcome, ContactStatus, FollowUpScope, Legend,
     NoteDraft, NoteSource,
@@ -266,18 +267,18 @@ async fn a_workflow_of_three_decisions_routes_the_contact(t: TestDb) {
         decisions: vec![
             Decision {
                 question: "Contato obtido?".into(),
-                yes: Step::Ask { decision: 1 },
-                no: Step::Return { centre: Some(inside), in_days: 1 },
+                yes: WorkflowStep::Ask { decision: 1 },
+                no: WorkflowStep::Return { centre: Some(inside), in_days: 1 },
             },
             Decision {
                 question: "Cliente quer visita?".into(),
-                yes: Step::Return { centre: Some(field), in_days: 3 },
-                no: Step::Ask { decision: 2 },
+                yes: WorkflowStep::Return { centre: Some(field), in_days: 3 },
+                no: WorkflowStep::Ask { decision: 2 },
             },
             Decision {
                 question: "Venda realizada?".into(),
-                yes: Step::Close { outcome: ContactOutcome::Won },
-                no: Step::Close { outcome: ContactOutcome::Lost },
+                yes: WorkflowStep::Close { outcome: ContactOutcome::Won },
+                no: WorkflowStep::Close { outcome: ContactOutcome::Lost },
             },
         ],
     };
@@ -292,7 +293,7 @@ async fn a_workflow_of_three_decisions_routes_the_contact(t: TestDb) {
         ..Default::default()
     };
     let mut backwards = draft.clone();
-    backwards.workflow.decisions[2].no = Step::Ask { decision: 0 };
+    backwards.workflow.decisions[2].no = WorkflowStep::Ask { decision: 0 };
     assert!(
         d.app
             .follow_up()
@@ -581,3 +582,54 @@ async fn the_cycle_is_answered_and_reported(t: TestDb) {
 }
 
 db_test!(the_cycle_is_answered_and_reported);
+
+async fn an_email_from_a_note_makes_two_notes_and_arrives(t: TestDb) {
+    let Some(smtp) = testkit::SmtpReceiver::start() else { return };
+    let d = desk(&t, "2026-12-05T13:00:00Z").await;
+    crate::messaging::point_at(&d.app, &d.admin, smtp.port).await;
+    let email = |to: &str| NoteEmail {
+        to: to.into(),
+        subject: "Sua proposta".into(),
+        body: "Olá, segue a proposta do seguro.".into(),
+        note: "Cliente pediu por e-mail.".into(),
+        from_standard: false,
+        to_label: "E-mail para".into(),
+    };
+    // Marcos never allowed e-mail: refused, nothing written.
+    let contact = d.contact(&d.admin, "Seguro", "", "").await;
+    let refused = d.app.follow_up().email_from_note(&d.admin, contact, &email("marcos@exemplo.com")).await;
+    assert!(matches!(refused, Err(AppError::Validation(_))), "{refused:?}");
+    assert!(d.app.follow_up().notes(&d.admin, contact, false).await.expect("notes").is_empty());
+
+    let draft = PartyDraft {
+        full_name: "Rita Souza".into(),
+        emails: vec!["rita@exemplo.com".into()],
+        ..Default::default()
+    };
+    let input = PartyInput { draft, consents: vec!["email".into()] };
+    let rita = PartyId(d.app.parties().create_party(&d.admin, input).await.expect("party").party.id);
+    let draft = ContactDraft {
+        name: "Seguro da Rita".into(),
+        attendance_type: d.kind.0.to_string(),
+        ..Default::default()
+    };
+    let contact =
+        SalesContactId(d.app.follow_up().create_contact(&d.admin, rita, &draft).await.expect("contact").id);
+    let note =
+        d.app.follow_up().email_from_note(&d.admin, contact, &email("rita@exemplo.com")).await.expect("sent");
+    assert!(
+        note.body.starts_with("Cliente pediu por e-mail.")
+            && note.body.contains("segue a proposta do seguro"),
+        "{}",
+        note.body
+    );
+    let notes = d.app.follow_up().notes(&d.admin, contact, false).await.expect("notes");
+    assert_eq!(notes.len(), 2, "the note with the e-mail in it, and the e-mail as its own note");
+    assert!(notes.iter().any(|n| n.source == NoteSource::Email && n.body.contains("rita@exemplo.com")));
+    crate::run_jobs(&d.app).await;
+    let received = smtp.wait_for(1, std::time::Duration::from_secs(10)).await;
+    assert_eq!(received[0].rcpt_tos, ["rita@exemplo.com"]);
+    assert!(received[0].text.contains("segue a proposta do seguro"), "{}", received[0].text);
+}
+
+db_test!(an_email_from_a_note_makes_two_notes_and_arrives);

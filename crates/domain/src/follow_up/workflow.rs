@@ -16,7 +16,7 @@ pub const MAX_RETURN_DAYS: u32 = 365;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Step {
+pub enum WorkflowStep {
     /// Asks another decision: always a later one, so a workflow ends.
     Ask { decision: usize },
     /// The next return in `in_days` days, at `centre` (none: where it is).
@@ -29,8 +29,8 @@ pub enum Step {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     pub question: String,
-    pub yes: Step,
-    pub no: Step,
+    pub yes: WorkflowStep,
+    pub no: WorkflowStep,
 }
 
 /// The decisions in order; none is a type without a workflow.
@@ -55,7 +55,7 @@ impl Workflow {
     }
 
     /// Where answering decision `at` leads; none when there is no such decision.
-    pub fn answer(&self, at: usize, yes: bool) -> Option<&Step> {
+    pub fn answer(&self, at: usize, yes: bool) -> Option<&WorkflowStep> {
         self.decisions.get(at).map(|d| if yes { &d.yes } else { &d.no })
     }
 
@@ -75,13 +75,15 @@ impl Workflow {
             }
             for step in [&decision.yes, &decision.no] {
                 match step {
-                    Step::Ask { decision } if *decision <= at || *decision >= self.decisions.len() => {
+                    WorkflowStep::Ask { decision }
+                        if *decision <= at || *decision >= self.decisions.len() =>
+                    {
                         errors.add("workflow", "error-workflow-ask-later");
                     }
-                    Step::Return { in_days, .. } if *in_days > MAX_RETURN_DAYS => {
+                    WorkflowStep::Return { in_days, .. } if *in_days > MAX_RETURN_DAYS => {
                         errors.add("workflow", "error-workflow-days");
                     }
-                    Step::Return { centre: Some(centre), .. } if !centres.contains(centre) => {
+                    WorkflowStep::Return { centre: Some(centre), .. } if !centres.contains(centre) => {
                         errors.add("workflow", "error-choice-unknown");
                     }
                     _ => {}
@@ -101,13 +103,13 @@ mod tests {
             decisions: vec![
                 Decision {
                     question: "Contato obtido?".into(),
-                    yes: Step::Ask { decision: 1 },
-                    no: Step::Return { centre: None, in_days: 1 },
+                    yes: WorkflowStep::Ask { decision: 1 },
+                    no: WorkflowStep::Return { centre: None, in_days: 1 },
                 },
                 Decision {
                     question: "Venda realizada?".into(),
-                    yes: Step::Close { outcome: ContactOutcome::Won },
-                    no: Step::Return { centre: Some(centre), in_days: 7 },
+                    yes: WorkflowStep::Close { outcome: ContactOutcome::Won },
+                    no: WorkflowStep::Return { centre: Some(centre), in_days: 7 },
                 },
             ],
         }
@@ -118,8 +120,11 @@ mod tests {
         let centre = Uuid::now_v7();
         let workflow = sale(centre);
         assert_eq!(Workflow::read(&workflow.stored()), workflow);
-        assert_eq!(workflow.answer(0, true), Some(&Step::Ask { decision: 1 }));
-        assert_eq!(workflow.answer(1, false), Some(&Step::Return { centre: Some(centre), in_days: 7 }));
+        assert_eq!(workflow.answer(0, true), Some(&WorkflowStep::Ask { decision: 1 }));
+        assert_eq!(
+            workflow.answer(1, false),
+            Some(&WorkflowStep::Return { centre: Some(centre), in_days: 7 })
+        );
         assert_eq!(workflow.answer(2, true), None);
         assert!(workflow.validate(&[centre]).is_ok());
         assert!(Workflow::read("not json").is_empty());
@@ -129,7 +134,7 @@ mod tests {
     fn a_decision_asks_only_later_ones_and_returns_go_to_known_centres() {
         let centre = Uuid::now_v7();
         let mut backwards = sale(centre);
-        backwards.decisions[1].no = Step::Ask { decision: 0 };
+        backwards.decisions[1].no = WorkflowStep::Ask { decision: 0 };
         assert!(backwards.validate(&[centre]).is_err());
         assert!(sale(centre).validate(&[]).is_err(), "an unknown centre");
         let mut blank = sale(centre);

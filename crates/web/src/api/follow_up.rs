@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sales-contacts/{id}/notes", routing::get(notes).post(add_note).layer(upload))
         .route("/contact-notes/{id}", routing::get(get_note).put(finish_note).layer(upload))
         .route("/contact-notes/{id}/file", routing::get(note_file))
+        .route("/sales-contacts/{id}/email", routing::post(email_from_note))
         .route("/sales-contacts/{id}/decide", routing::post(decide))
         .route("/sales-contacts/{id}/close", routing::post(close))
         .route("/sales-contacts/{id}/surplus", routing::post(surplus))
@@ -960,4 +961,44 @@ pub async fn cycle_report(
             })
             .collect(),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NoteEmailBody {
+    /// One of the customer's addresses (any, with the right to write to any).
+    #[schema(min_length = 3, max_length = 254)]
+    pub to: String,
+    #[schema(min_length = 1, max_length = 200)]
+    pub subject: String,
+    #[schema(min_length = 1, max_length = 20000)]
+    pub body: String,
+    /// The note's own text, before the e-mail's copy.
+    #[serde(default)]
+    #[schema(max_length = 20000)]
+    pub note: String,
+    #[serde(default)]
+    pub from_standard: bool,
+}
+
+/// E-mails the customer from a note: queued through the outbox (his
+/// consent required), the note written with the e-mail's text after its
+/// own, and the e-mail kept as a separate note. Answers the note.
+#[utoipa::path(post, path = "/api/v1/sales-contacts/{id}/email", tag = "follow-up", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = NoteEmailBody,
+    responses((status = 201, body = Note), Invalid, Forbidden, NotFound))]
+pub async fn email_from_note(
+    Api { state, actor }: Api,
+    Id(id): Id<SalesContactId>,
+    ApiJson(body): ApiJson<NoteEmailBody>,
+) -> ApiResult<(StatusCode, Json<Note>)> {
+    let email = app::follow_up::notes::NoteEmail {
+        to: body.to,
+        subject: body.subject,
+        body: body.body,
+        note: body.note,
+        from_standard: body.from_standard,
+        to_label: tr_for(&actor).get("note-email-to"),
+    };
+    let note = state.app.follow_up().email_from_note(&actor, id, &email).await?;
+    Ok((StatusCode::CREATED, Json(note.into())))
 }

@@ -441,3 +441,58 @@ async fn the_steps_from_the_contacts_page(t: TestApp) {
 }
 
 web_test!(the_steps_from_the_contacts_page);
+
+async fn an_email_from_the_note_form(t: TestApp) {
+    let Some(smtp) = testkit::SmtpReceiver::start() else { return };
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let settings = json!({ "host": "127.0.0.1", "port": smtp.port, "tls": "none", "sender_name": "Loja",
+                           "sender_address": "crm@concessionaria.test", "version": 0 });
+    assert_eq!(
+        t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/smtp", settings).await.status(),
+        200
+    );
+    let body = json!({ "kind": "person", "full_name": "Rita Souza", "emails": ["rita@exemplo.com.br"], "consents": ["email"] });
+    let party = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", body).await;
+    assert_eq!(party.status(), 201);
+    let party = party.json::<Value>().await.expect("json")["party"]["id"].as_str().expect("id").to_string();
+    let kind = json!({ "name": "Venda", "email_subject": "Sua proposta", "email_text": "Olá Rita, segue a proposta." });
+    let kind = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/follow-up/attendance-types", kind).await;
+    let kind: Value = kind.json().await.expect("json");
+    let body = json!({ "name": "Seguro", "attendance_type_id": kind["id"] });
+    let contact = t
+        .api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/parties/{party}/sales-contacts"), body)
+        .await;
+    let path = format!(
+        "/sales-contacts/{}",
+        contact.json::<Value>().await.expect("json")["id"].as_str().expect("id")
+    );
+
+    let (client, csrf) = t.login(&t.admin).await;
+    let page = t.html(&client, &path).await;
+    assert!(
+        page.contains("Olá Rita, segue a proposta.</textarea>") && page.contains("rita@exemplo.com.br"),
+        "{page}"
+    );
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", csrf.clone())
+        .text("body", "Pediu a proposta por e-mail.")
+        .text("draft", "false")
+        .text("email_to", "rita@exemplo.com.br")
+        .text("email_subject", "Sua proposta")
+        .text("email_body", "Olá Rita, segue a proposta.")
+        .text("send_email", "true")
+        .part("file", reqwest::multipart::Part::bytes(Vec::new()).file_name(""));
+    let sent = client.post(t.url(&format!("{path}/notes"))).multipart(form).send().await.expect("POST");
+    assert_eq!(sent.status(), 303);
+    let page = t.html(&client, &location(&sent)).await;
+    assert!(page.contains("E-mail colocado na fila de envio e parecer gravado."), "{page}");
+    assert_eq!(
+        page.matches("Olá Rita, segue a proposta.").count(),
+        3,
+        "the form's text, the note, the separate note"
+    );
+    let received = smtp.wait_for(1, std::time::Duration::from_secs(10)).await;
+    assert_eq!(received[0].rcpt_tos, ["rita@exemplo.com.br"]);
+}
+
+web_test!(an_email_from_the_note_form);

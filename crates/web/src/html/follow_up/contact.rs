@@ -11,7 +11,7 @@ use crate::i18n::Tr;
 use crate::layout::{Shell, render_with_status};
 use app::AppError;
 use app::follow_up::contacts::ContactView;
-use app::follow_up::notes::{NoteView, UploadedFile};
+use app::follow_up::notes::{NoteEmail, NoteView, UploadedFile};
 use app::follow_up::progress::{CycleAnswer, PendingDecision};
 use app::follow_up::settings::AttendanceTypeView;
 use askama::Template;
@@ -129,12 +129,20 @@ pub struct NoteForm {
     /// The largest file the type allows, in MB; none when it allows none.
     pub file_limit_mb: Option<i64>,
     pub errors: FieldMessages,
+    /// The e-mail from the note: the customer's addresses, and its
+    /// subject and text as typed (the type's standard ones to start).
+    pub emails: Vec<String>,
+    pub email_to: String,
+    pub email_subject: String,
+    pub email_body: String,
 }
 
 impl NoteForm {
     fn of(kind: Option<&AttendanceTypeView>) -> NoteForm {
         NoteForm {
             standard_text: kind.map(|k| k.note_text.clone()).unwrap_or_default(),
+            email_subject: kind.map(|k| k.email_subject.clone()).unwrap_or_default(),
+            email_body: kind.map(|k| k.email_text.clone()).unwrap_or_default(),
             file_limit_mb: kind
                 .filter(|k| k.attachments_allowed)
                 .map(|k| (k.attachment_limit_bytes / (1024 * 1024)).max(1)),
@@ -300,11 +308,15 @@ async fn around(
         follow_up.pending_decision(&page.actor, &contact),
         follow_up.cycle(&page.actor, id),
     )?;
-    let fresh = NoteForm::of(Some(&kind));
+    let emails = follow_up.contact_emails(&page.actor, &contact).await?;
+    let fresh = NoteForm { emails, ..NoteForm::of(Some(&kind)) };
     let note = match note {
-        Some(typed) => {
-            NoteForm { standard_text: fresh.standard_text, file_limit_mb: fresh.file_limit_mb, ..typed }
-        }
+        Some(typed) => NoteForm {
+            standard_text: fresh.standard_text,
+            file_limit_mb: fresh.file_limit_mb,
+            emails: fresh.emails,
+            ..typed
+        },
         None => fresh,
     };
     Ok(Around {
@@ -368,9 +380,28 @@ fn chosen(files: Vec<(String, String, Vec<u8>)>) -> Option<UploadedFile> {
 
 async fn add_note(page: Page, Id(id): Id<SalesContactId>, form: FormWithFiles) -> PageResult {
     let draft = note_draft_of(&form.fields);
-    match page.app().follow_up().add_note(&page.actor, id, &draft, chosen(form.files)).await {
+    let fields = &form.fields;
+    let email = NoteEmail {
+        to: value(fields, "email_to").to_string(),
+        subject: value(fields, "email_subject").to_string(),
+        body: value(fields, "email_body").to_string(),
+        note: draft.body.clone(),
+        from_standard: draft.from_standard,
+        to_label: page.t.get("note-email-to"),
+    };
+    let sending = value(fields, "send_email") == "true";
+    let saved = if sending {
+        page.app().follow_up().email_from_note(&page.actor, id, &email).await
+    } else {
+        page.app().follow_up().add_note(&page.actor, id, &draft, chosen(form.files)).await
+    };
+    match saved {
         Ok(note) => {
-            let flash = if note.draft { "note-kept-to-finish" } else { "note-saved" };
+            let flash = match (note.draft, sending) {
+                (true, _) => "note-kept-to-finish",
+                (false, true) => "note-email-sent",
+                (false, false) => "note-saved",
+            };
             page.redirect_with(&format!("/sales-contacts/{id}#history"), Flash::notice(flash)).await
         }
         Err(error) => {
@@ -379,6 +410,9 @@ async fn add_note(page: Page, Id(id): Id<SalesContactId>, form: FormWithFiles) -
                 body: draft.body.clone(),
                 from_standard: draft.from_standard,
                 errors: outcome.errors,
+                email_to: email.to,
+                email_subject: email.subject,
+                email_body: email.body,
                 ..NoteForm::default()
             };
             let around = around(&page, id, false, Some(typed)).await?;

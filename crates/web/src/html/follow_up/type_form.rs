@@ -5,7 +5,7 @@ use crate::html::components::{Pairs, table_rows};
 use domain::ValidationErrors;
 use domain::follow_up::ContactOutcome;
 use domain::follow_up::cycle::{Cycle, Question, QuestionKind};
-use domain::follow_up::workflow::{Decision, Step, Workflow};
+use domain::follow_up::workflow::{Decision, Workflow, WorkflowStep};
 
 /// Rows the form offers beyond those filled in.
 const SPARE_DECISIONS: usize = 3;
@@ -34,13 +34,13 @@ pub struct QuestionRow {
     pub options: String,
 }
 
-fn step_cells(step: &Step) -> (String, String, String) {
+fn step_cells(step: &WorkflowStep) -> (String, String, String) {
     match step {
-        Step::Ask { decision } => (format!("ask:{}", decision + 1), String::new(), String::new()),
-        Step::Return { centre, in_days } => {
+        WorkflowStep::Ask { decision } => (format!("ask:{}", decision + 1), String::new(), String::new()),
+        WorkflowStep::Return { centre, in_days } => {
             ("return".into(), in_days.to_string(), centre.map(|c| c.to_string()).unwrap_or_default())
         }
-        Step::Close { outcome } => (outcome.as_str().into(), String::new(), String::new()),
+        WorkflowStep::Close { outcome } => (outcome.as_str().into(), String::new(), String::new()),
     }
 }
 
@@ -73,11 +73,11 @@ pub fn question_rows(cycle: &Cycle) -> Vec<QuestionRow> {
     rows
 }
 
-fn step_of(choice: &str, days: &str, centre: &str, errors: &mut ValidationErrors) -> Step {
+fn step_of(choice: &str, days: &str, centre: &str, errors: &mut ValidationErrors) -> WorkflowStep {
     match choice.trim() {
-        "won" => Step::Close { outcome: ContactOutcome::Won },
-        "lost" => Step::Close { outcome: ContactOutcome::Lost },
-        "return" | "" => Step::Return {
+        "won" => WorkflowStep::Close { outcome: ContactOutcome::Won },
+        "lost" => WorkflowStep::Close { outcome: ContactOutcome::Lost },
+        "return" | "" => WorkflowStep::Return {
             in_days: match days.trim() {
                 "" => 0,
                 typed => typed.parse().unwrap_or_else(|_| {
@@ -91,10 +91,10 @@ fn step_of(choice: &str, days: &str, centre: &str, errors: &mut ValidationErrors
             },
         },
         other => match other.strip_prefix("ask:").and_then(|n| n.parse::<usize>().ok()).filter(|n| *n >= 1) {
-            Some(number) => Step::Ask { decision: number - 1 },
+            Some(number) => WorkflowStep::Ask { decision: number - 1 },
             None => {
                 errors.add("workflow", "error-choice-unknown");
-                Step::Return { centre: None, in_days: 0 }
+                WorkflowStep::Return { centre: None, in_days: 0 }
             }
         },
     }
