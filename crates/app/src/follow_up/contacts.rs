@@ -220,10 +220,7 @@ pub struct FollowUpPage {
 impl FollowUp<'_> {
     /// A contact of a party the actor may see.
     pub async fn contact(&self, actor: &Actor, id: SalesContactId) -> Result<ContactView, AppError> {
-        let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
-        self.access().guard_party(actor, PartyId(row.party_id), None).await?;
-        let products = repo::products(&self.db, id).await?;
-        ContactView::of(row, products, self.today(actor))
+        self.reached(actor, id, None).await
     }
 
     /// The contact, for a change to it: its party must be the actor's to change.
@@ -232,10 +229,38 @@ impl FollowUp<'_> {
         actor: &Actor,
         id: SalesContactId,
     ) -> Result<ContactView, AppError> {
+        self.reached(actor, id, Some(Permission::PartiesEdit)).await
+    }
+
+    async fn reached(
+        &self,
+        actor: &Actor,
+        id: SalesContactId,
+        change: Option<Permission>,
+    ) -> Result<ContactView, AppError> {
         let row = repo::get(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
-        self.access().guard_party(actor, PartyId(row.party_id), Some(Permission::PartiesEdit)).await?;
+        self.access().guard_party(actor, PartyId(row.party_id), change).await?;
         let products = repo::products(&self.db, id).await?;
         ContactView::of(row, products, self.today(actor))
+    }
+
+    /// A change of the contact in the audit: as it was read, as it is written.
+    pub(crate) async fn audit_change(
+        &self,
+        change: &mut crate::change::Change<'_>,
+        before: &ContactView,
+        after: &ContactView,
+    ) -> Result<(), AppError> {
+        let id = Some(before.id.to_string());
+        change
+            .audit(
+                AuditAction::Update,
+                AuditEntity::SalesContact,
+                id,
+                Some(before.audited()),
+                Some(after.audited()),
+            )
+            .await
     }
 
     /// Whether the actor may change the contact (its party is his to change).
@@ -252,13 +277,16 @@ impl FollowUp<'_> {
     ) -> Result<Vec<ContactView>, AppError> {
         let party = self.access().guard_party(actor, party, None).await?;
         let today = self.today(actor);
-        let rows = repo::of_party(&self.db, actor.org_id, party.id(), open_only).await?;
-        let mut contacts = Vec::with_capacity(rows.len());
-        for row in rows {
-            let products = repo::products(&self.db, SalesContactId(row.id)).await?;
-            contacts.push(ContactView::of(row, products, today)?);
-        }
-        Ok(contacts)
+        let (rows, mut products) = tokio::try_join!(
+            repo::of_party(&self.db, actor.org_id, party.id(), open_only),
+            repo::products_of_party(&self.db, actor.org_id, party.id()),
+        )?;
+        rows.into_iter()
+            .map(|row| {
+                let own = products.remove(&row.id).unwrap_or_default();
+                ContactView::of(row, own, today)
+            })
+            .collect()
     }
 
     /// The type, centre and responsible user named must be the
@@ -376,15 +404,7 @@ impl FollowUp<'_> {
             Some(id.0),
         );
         change.history(PartyId(view.party_id), event).await?;
-        change
-            .audit(
-                AuditAction::Update,
-                AuditEntity::SalesContact,
-                Some(id.to_string()),
-                Some(before.audited()),
-                Some(view.audited()),
-            )
-            .await?;
+        self.audit_change(&mut change, &before, &view).await?;
         change.commit().await?;
         Ok(view)
     }

@@ -175,15 +175,7 @@ impl FollowUp<'_> {
         let after = self.written(&mut change.tx, actor, id).await?;
         let event = Event::new(EventKind::SalesContact, "timeline-sales-contact-step", said, Some(id.0));
         change.history(PartyId(before.party_id), event).await?;
-        change
-            .audit(
-                AuditAction::Update,
-                AuditEntity::SalesContact,
-                Some(id.to_string()),
-                Some(before.audited()),
-                Some(after.audited()),
-            )
-            .await?;
+        self.audit_change(&mut change, &before, &after).await?;
         change.commit().await?;
         Ok(after)
     }
@@ -216,15 +208,7 @@ impl FollowUp<'_> {
         let event =
             Event::new(EventKind::SalesContact, "timeline-sales-contact-closed", said.clone(), Some(id.0));
         change.history(PartyId(before.party_id), event).await?;
-        change
-            .audit(
-                AuditAction::Update,
-                AuditEntity::SalesContact,
-                Some(id.to_string()),
-                Some(before.audited()),
-                Some(after.audited()),
-            )
-            .await?;
+        self.audit_change(&mut change, &before, &after).await?;
         change.commit().await?;
         Ok(after)
     }
@@ -263,15 +247,7 @@ impl FollowUp<'_> {
             Some(id.0),
         );
         change.history(PartyId(before.party_id), event).await?;
-        change
-            .audit(
-                AuditAction::Update,
-                AuditEntity::SalesContact,
-                Some(id.to_string()),
-                Some(before.audited()),
-                Some(after.audited()),
-            )
-            .await?;
+        self.audit_change(&mut change, &before, &after).await?;
         change.commit().await?;
         Ok(after)
     }

@@ -203,6 +203,31 @@ pub async fn products(db: &Db, contact: SalesContactId) -> Result<Vec<ContactPro
     }))
 }
 
+/// The products of all the party's contacts, by contact: one read for
+/// the customer's tab.
+pub async fn products_of_party(
+    db: &Db,
+    org_id: OrgId,
+    party: PartyId,
+) -> Result<std::collections::HashMap<Uuid, Vec<ContactProductRow>>, DbError> {
+    let rows: Vec<(Uuid, Uuid, String, String, bool)> = on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT cp.contact_id, cp.product_id, p.code, p.name, cp.surplus FROM sales_contact_products cp
+             JOIN products p ON p.id = cp.product_id JOIN sales_contacts c ON c.id = cp.contact_id
+             WHERE c.org_id = $1 AND c.party_id = $2 ORDER BY cp.added_at, p.code",
+        )
+        .bind(org_id.0)
+        .bind(party.0)
+        .fetch_all(pool)
+        .await?
+    });
+    let mut by_contact: std::collections::HashMap<Uuid, Vec<ContactProductRow>> = Default::default();
+    for (contact, product_id, code, name, surplus) in rows {
+        by_contact.entry(contact).or_default().push(ContactProductRow { product_id, code, name, surplus });
+    }
+    Ok(by_contact)
+}
+
 pub async fn products_in(tx: &mut Tx, contact: SalesContactId) -> Result<Vec<ContactProductRow>, DbError> {
     Ok(on_tx!(tx, conn => {
         sqlx::query_as(
