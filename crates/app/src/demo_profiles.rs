@@ -192,6 +192,7 @@ impl Demo<'_> {
                     rrule: None,
                     interaction: None,
                     vehicle: workshop.then_some(vehicle_id),
+                    sales_contact: None,
                     users: &[owner],
                     by: "demo",
                 };

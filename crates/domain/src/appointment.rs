@@ -260,6 +260,8 @@ pub struct AppointmentDraft {
     pub party_id: Option<uuid::Uuid>,
     pub interaction_id: Option<uuid::Uuid>,
     pub vehicle_id: Option<uuid::Uuid>,
+    /// The party's sales contact [contato de venda] it is booked from.
+    pub sales_contact_id: Option<uuid::Uuid>,
     pub notes: String,
     /// `daily`, `weekly` or `monthly`; empty for a single appointment.
     pub repeat: String,

@@ -15,7 +15,7 @@ use domain::access::Permission;
 use domain::appointment::{AppointmentDraft, Span, occurrences};
 use domain::audit::{AuditAction, AuditEntity};
 use domain::timeline::{Event, EventKind};
-use domain::{AppointmentId, InteractionId, PartyId, UserId, ValidationErrors, VehicleId};
+use domain::{AppointmentId, InteractionId, PartyId, SalesContactId, UserId, ValidationErrors, VehicleId};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -81,6 +81,21 @@ impl Agenda<'_> {
                 }
             },
         };
+        let sales_contact = match draft.sales_contact_id {
+            None => None,
+            Some(id) => {
+                match db::repo::follow_up::contact::get(&self.db, actor.org_id, SalesContactId(id)).await? {
+                    Some(c) if Some(c.party_id) == draft.party_id => Some(SalesContactId(c.id)),
+                    _ => {
+                        return Err(ValidationErrors::single(
+                            "sales_contact_id",
+                            "error-sales-contact-not-of-party",
+                        )
+                        .into());
+                    }
+                }
+            }
+        };
         let wanted: Vec<UserId> = draft.user_ids.iter().map(|u| UserId(*u)).collect();
         if wanted.len() > 50 {
             return Err(ValidationErrors::single("user_ids", "error-too-many-users").into());
@@ -93,7 +108,17 @@ impl Agenda<'_> {
         let spans = occurrences(valid.first, hours.time_zone, valid.recurrence.as_ref());
         let last_ends_at = spans.last().map_or(valid.first.ends_at, |s| s.ends_at);
         let double_bookings = self.double_bookings(actor, &users, &spans, hours.time_zone, except).await?;
-        Ok(Prepared { hours, last_ends_at, valid, party, vehicle, interaction, user_ids, double_bookings })
+        Ok(Prepared {
+            hours,
+            last_ends_at,
+            valid,
+            party,
+            vehicle,
+            interaction,
+            sales_contact,
+            user_ids,
+            double_bookings,
+        })
     }
 
     pub(crate) async fn double_bookings(
@@ -227,6 +252,7 @@ impl Agenda<'_> {
             party_id: before.party_id,
             vehicle_id: before.vehicle_id,
             interaction_id: before.interaction_id,
+            sales_contact_id: before.sales_contact_id,
             ..draft.clone()
         };
         let prepared = self.prepare_booking(actor, &draft, Some(id.0)).await?;

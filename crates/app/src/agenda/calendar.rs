@@ -65,6 +65,15 @@ impl Agenda<'_> {
         party: ReachedParty,
     ) -> Result<Vec<AppointmentView>, AppError> {
         let rows = repo::of_party(&self.db, actor.org_id, party.id(), 100).await?;
+        self.with_attendees(actor, rows).await
+    }
+
+    /// Appointments as read, each with the users booked for it.
+    pub(crate) async fn with_attendees(
+        &self,
+        actor: &Actor,
+        rows: Vec<db::repo::appointment::AppointmentRow>,
+    ) -> Result<Vec<AppointmentView>, AppError> {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let mut users = self.attendees(actor, &ids).await?;
         Ok(rows

@@ -14,7 +14,7 @@ use domain::appointment::{
 };
 use domain::audit::{AuditAction, AuditEntity};
 use domain::timeline::{Event, EventKind};
-use domain::{AppointmentId, InteractionId, PartyId, UserId, ValidationErrors, VehicleId};
+use domain::{AppointmentId, InteractionId, PartyId, SalesContactId, UserId, ValidationErrors, VehicleId};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -53,6 +53,8 @@ pub struct AppointmentView {
     pub interaction_id: Option<Uuid>,
     pub vehicle_id: Option<Uuid>,
     pub vehicle_plate: Option<String>,
+    /// The sales contact it was booked from.
+    pub sales_contact_id: Option<Uuid>,
     pub users: Vec<UserRef>,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
@@ -85,6 +87,7 @@ impl AppointmentView {
                 .as_deref()
                 .and_then(|p| domain::vehicle::Plate::parse(p).ok())
                 .map(|p| p.to_string()),
+            sales_contact_id: row.sales_contact_id,
             users,
             created_at: row.created_at,
             created_by: row.created_by_label,
@@ -122,6 +125,7 @@ impl AppointmentView {
             party_id: self.party_id,
             interaction_id: self.interaction_id,
             vehicle_id: self.vehicle_id,
+            sales_contact_id: self.sales_contact_id,
             notes: self.notes.clone(),
             repeat: rule.map(|r| r.frequency.as_str().to_string()).unwrap_or_default(),
             repeat_interval: rule.map(|r| r.interval),
@@ -218,6 +222,7 @@ pub(crate) struct Prepared {
     party: Option<PartyId>,
     vehicle: Option<VehicleId>,
     interaction: Option<InteractionId>,
+    sales_contact: Option<SalesContactId>,
     user_ids: Vec<UserId>,
     last_ends_at: DateTime<Utc>,
     double_bookings: Vec<DoubleBooking>,
@@ -277,6 +282,7 @@ impl Prepared {
             rrule: self.valid.recurrence.as_ref().map(Recurrence::to_rrule),
             interaction: self.interaction,
             vehicle: self.vehicle,
+            sales_contact: self.sales_contact,
             users: &self.user_ids,
             by: &actor.display_name,
         }

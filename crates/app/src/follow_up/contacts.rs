@@ -263,6 +263,18 @@ impl FollowUp<'_> {
             .await
     }
 
+    /// The appointments booked from the contact, newest first; the
+    /// cancelled ones are kept and marked.
+    pub async fn contact_appointments(
+        &self,
+        actor: &Actor,
+        id: SalesContactId,
+    ) -> Result<Vec<crate::agenda::AppointmentView>, AppError> {
+        self.reached(actor, id, None).await?;
+        let rows = db::repo::appointment::of_sales_contact(&self.db, actor.org_id, id).await?;
+        self.agenda().with_attendees(actor, rows).await
+    }
+
     /// Whether the actor may change the contact (its party is his to change).
     pub async fn may_change(&self, actor: &Actor, contact: &ContactView) -> Result<bool, AppError> {
         self.access().may_change_party(actor, PartyId(contact.party_id), Permission::PartiesEdit).await

@@ -9,6 +9,7 @@ use app::follow_up::notes::NoteEmail;
 use app::follow_up::progress::{Reopening, StepWords};
 use app::parties::PartyInput;
 use app::{Actor, App, AppError, Clock, Settings};
+use domain::appointment::AppointmentDraft;
 use domain::catalogue::ProductDraft;
 use domain::follow_up::cycle::{Cycle, Question, QuestionKind};
 use domain::follow_up::workflow::{Decision, Workflow, WorkflowStep};
@@ -19,7 +20,9 @@ use domain::follow_up::{
 use domain::party::PartyDraft;
 use domain::quote::{QuoteDraft, QuoteLineDraft, QuoteState};
 use domain::work_queue::WorkState;
-use domain::{AttendanceTypeId, ContactNoteId, PartyId, QuoteId, RoleId, SalesContactId, UserId};
+use domain::{
+    AppointmentId, AttendanceTypeId, ContactNoteId, PartyId, QuoteId, RoleId, SalesContactId, UserId,
+};
 use testkit::{TestDb, db_test};
 
 fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
@@ -633,3 +636,49 @@ async fn an_email_from_a_note_makes_two_notes_and_arrives(t: TestDb) {
 }
 
 db_test!(an_email_from_a_note_makes_two_notes_and_arrives);
+
+async fn appointments_are_booked_from_the_contact_and_kept_when_cancelled(t: TestDb) {
+    let d = desk(&t, "2026-12-05T13:00:00Z").await;
+    let contact = d.contact(&d.admin, "Seguro", "", "").await;
+    let booking = |party: PartyId, starts: &str, ends: &str| AppointmentDraft {
+        title: "Visita · seguro".into(),
+        kind: "visit".into(),
+        starts_at: starts.into(),
+        ends_at: ends.into(),
+        party_id: Some(party.0),
+        sales_contact_id: Some(contact.0),
+        ..Default::default()
+    };
+    let agenda = d.app.agenda();
+    let first = booking(d.party, "2026-12-07T10:00", "2026-12-07T11:00");
+    let first = agenda.book_appointment(&d.admin, &first).await.expect("booked").appointment;
+    assert_eq!(first.sales_contact_id, Some(contact.0));
+    let second = booking(d.party, "2026-12-09T15:00", "2026-12-09T16:00");
+    let second = agenda.book_appointment(&d.admin, &second).await.expect("booked").appointment;
+    agenda.cancel_appointment(&d.admin, AppointmentId(second.id), second.version).await.expect("cancelled");
+
+    // Another customer's booking cannot claim this contact.
+    let draft = PartyDraft { full_name: "Outra Pessoa".into(), ..Default::default() };
+    let input = PartyInput { draft, consents: Vec::new() };
+    let other = PartyId(d.app.parties().create_party(&d.admin, input).await.expect("party").party.id);
+    let stranger =
+        agenda.book_appointment(&d.admin, &booking(other, "2026-12-08T10:00", "2026-12-08T11:00")).await;
+    assert!(
+        matches!(&stranger, Err(AppError::Validation(e)) if e.0.iter().any(|e| e.field == "sales_contact_id")),
+        "{stranger:?}"
+    );
+
+    let booked = d.app.follow_up().contact_appointments(&d.admin, contact).await.expect("appointments");
+    let seen: Vec<_> = booked.iter().map(|a| (a.id, a.cancelled_at.is_some())).collect();
+    assert_eq!(seen, [(second.id, true), (first.id, false)], "newest first, the cancelled one kept");
+
+    // Moving it keeps it on the contact.
+    let moved = AppointmentDraft {
+        sales_contact_id: None,
+        ..booking(d.party, "2026-12-07T14:00", "2026-12-07T15:00")
+    };
+    let moved = agenda.reschedule_appointment(&d.admin, AppointmentId(first.id), first.version, &moved).await;
+    assert_eq!(moved.expect("moved").appointment.sales_contact_id, Some(contact.0));
+}
+
+db_test!(appointments_are_booked_from_the_contact_and_kept_when_cancelled);

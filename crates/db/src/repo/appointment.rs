@@ -2,7 +2,7 @@
 use super::placeholders;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
-use domain::{AppointmentId, InteractionId, OrgId, PartyId, UserId, VehicleId};
+use domain::{AppointmentId, InteractionId, OrgId, PartyId, SalesContactId, UserId, VehicleId};
 use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -23,6 +23,7 @@ pub struct AppointmentRow {
     pub interaction_id: Option<Uuid>,
     pub vehicle_id: Option<Uuid>,
     pub vehicle_plate: Option<String>,
+    pub sales_contact_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub created_by_label: String,
     pub cancelled_at: Option<DateTime<Utc>>,
@@ -33,7 +34,7 @@ pub struct AppointmentRow {
 }
 
 const COLUMNS: &str = "a.id, a.party_id, p.full_name AS party_name, a.title, a.kind, a.place, a.notes,
-    a.first_starts_at, a.first_ends_at, a.time_zone, a.rrule, a.exdates, a.interaction_id, a.vehicle_id, v.plate AS vehicle_plate,
+    a.first_starts_at, a.first_ends_at, a.time_zone, a.rrule, a.exdates, a.interaction_id, a.vehicle_id, v.plate AS vehicle_plate, a.sales_contact_id,
     a.created_at, a.created_by_label, a.cancelled_at, a.cancelled_by_label, a.updated_at, a.updated_by_label, a.version";
 const JOINS: &str = "LEFT JOIN parties p ON p.id = a.party_id LEFT JOIN vehicles v ON v.id = a.vehicle_id";
 
@@ -52,6 +53,8 @@ pub struct NewAppointment<'a> {
     pub rrule: Option<String>,
     pub interaction: Option<InteractionId>,
     pub vehicle: Option<VehicleId>,
+    /// The sales contact [contato de venda] it was booked from.
+    pub sales_contact: Option<SalesContactId>,
     pub users: &'a [UserId],
     pub by: &'a str,
 }
@@ -66,8 +69,8 @@ pub async fn insert(
         sqlx::query(
             "INSERT INTO appointments (id, org_id, party_id, title, kind, place, notes, first_starts_at, first_ends_at,
              last_ends_at, time_zone, rrule, interaction_id, vehicle_id, created_at, created_by_label, updated_at,
-             updated_by_label)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $16)",
+             updated_by_label, sales_contact_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $16, $17)",
         )
         .bind(id.0)
         .bind(new.org_id.0)
@@ -85,6 +88,7 @@ pub async fn insert(
         .bind(new.vehicle.map(|v| v.0))
         .bind(now)
         .bind(new.by)
+        .bind(new.sales_contact.map(|c| c.0))
         .execute(&mut *conn)
         .await?;
     });
@@ -390,6 +394,24 @@ pub async fn of_party(
         .bind(org_id.0)
         .bind(party.0)
         .bind(limit)
+        .fetch_all(pool)
+        .await?
+    }))
+}
+
+/// The appointments booked from a sales contact, newest first, cancelled
+/// ones included.
+pub async fn of_sales_contact(
+    db: &Db,
+    org_id: OrgId,
+    contact: SalesContactId,
+) -> Result<Vec<AppointmentRow>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM appointments a {JOINS} WHERE a.org_id = $1 AND a.sales_contact_id = $2 ORDER BY a.first_starts_at DESC, a.id DESC LIMIT 200"
+        ))
+        .bind(org_id.0)
+        .bind(contact.0)
         .fetch_all(pool)
         .await?
     }))

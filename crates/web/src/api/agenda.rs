@@ -294,6 +294,8 @@ pub struct Appointment {
     pub interaction_id: Option<Uuid>,
     pub vehicle_id: Option<Uuid>,
     pub vehicle_plate: Option<String>,
+    /// The sales contact it was booked from.
+    pub sales_contact_id: Option<Uuid>,
     pub users: Vec<UserRef>,
     pub created_at: DateTime<Utc>,
     pub created_by: String,
@@ -324,6 +326,7 @@ impl TryFrom<app::agenda::AppointmentView> for Appointment {
             interaction_id: view.interaction_id,
             vehicle_id: view.vehicle_id,
             vehicle_plate: view.vehicle_plate,
+            sales_contact_id: view.sales_contact_id,
             users: public_all(view.users)?,
             created_at: view.created_at,
             created_by: view.created_by,

@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sales-contacts/{id}/reopen", routing::post(reopen))
         .route("/sales-contacts/{id}/approve-reopen", routing::post(approve_reopen))
         .route("/sales-contacts/{id}/cycle", routing::get(cycle).put(answer_cycle))
+        .route("/sales-contacts/{id}/appointments", routing::get(appointments))
         .route("/follow-up/reopen-requests", routing::get(reopen_requests))
         .route("/follow-up/attendance-types/{id}/cycle-report", routing::get(cycle_report))
 }
@@ -75,7 +76,18 @@ pub fn routes() -> Router<AppState> {
         add_note,
         get_note,
         finish_note,
-        note_file
+        note_file,
+        email_from_note,
+        decide,
+        close,
+        surplus,
+        reopen,
+        approve_reopen,
+        reopen_requests,
+        cycle,
+        answer_cycle,
+        cycle_report,
+        appointments
     ),
     components(schemas(domain::follow_up::FollowUpScope, domain::follow_up::FollowUpSort))
 )]
@@ -889,6 +901,17 @@ pub async fn approve_reopen(
 pub async fn reopen_requests(Api { state, actor }: Api) -> ApiResult<Json<Vec<SalesContact>>> {
     let contacts = state.app.follow_up().reopen_requests(&actor).await?;
     Ok(Json(contacts.into_iter().map(SalesContact::from).collect()))
+}
+
+/// The appointments booked from the contact, newest first, cancelled ones
+/// included; book one with `sales_contact_id` on `POST /api/v1/appointments`.
+#[utoipa::path(get, path = "/api/v1/sales-contacts/{id}/appointments", tag = "follow-up", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Vec<super::agenda::Appointment>), NotFound))]
+pub async fn appointments(
+    Api { state, actor }: Api,
+    Id(id): Id<SalesContactId>,
+) -> ApiResult<Json<Vec<super::agenda::Appointment>>> {
+    Ok(Json(super::public_all(state.app.follow_up().contact_appointments(&actor, id).await?)?))
 }
 
 #[derive(Serialize, ToSchema)]

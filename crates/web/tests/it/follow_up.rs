@@ -496,3 +496,81 @@ async fn an_email_from_the_note_form(t: TestApp) {
 }
 
 web_test!(an_email_from_the_note_form);
+
+/// The value the appointment form's input of this name holds.
+fn input_value(page: &str, name: &str) -> String {
+    let page = &page[page.find("id=\"appointment-form\"").expect("the form")..];
+    let at = page.find(&format!("name=\"{name}\"")).unwrap_or_else(|| panic!("{name} in {page}"));
+    let tag = &page[page[..at].rfind('<').expect("tag")..];
+    let tag = &tag[..tag.find('>').expect("end of tag")];
+    let value = tag.split("value=\"").nth(1).unwrap_or("\"");
+    value[..value.find('"').expect("quote")].replace("&#x2f;", "/").replace("&#47;", "/")
+}
+
+async fn an_appointment_from_the_contacts_page(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = customer_and_products(&t, &bearer).await;
+    let kind = json!({ "name": "Venda" });
+    let kind = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/follow-up/attendance-types", kind).await;
+    let kind: Value = kind.json().await.expect("json");
+    let contact = json!({ "name": "Seguro", "products": ["SEG-AUTO"], "attendance_type_id": kind["id"] });
+    let path = format!("/api/v1/parties/{party}/sales-contacts");
+    let contact: Value =
+        t.api_send(reqwest::Method::POST, &bearer, &path, contact).await.json().await.expect("json");
+    let id = contact["id"].as_str().expect("id").to_string();
+    let (client, csrf) = t.login(&t.admin).await;
+
+    let page = t.html(&client, &format!("/sales-contacts/{id}")).await;
+    assert!(page.contains("id=\"contact-appointments-empty\""), "{page}");
+    let link = page.split("id=\"contact-appointment\"").next().expect("link");
+    let href =
+        link[link.rfind("href=\"").expect("href") + 6..].trim_end_matches(['"', ' ']).replace("&amp;", "&");
+    let form = t.html(&client, &href).await;
+    assert_eq!(input_value(&form, "sales_contact_id"), id, "{form}");
+    let user = input_value(&form, "user_ids");
+    // Every field as the browser sends it, the subject typed.
+    let (starts, ends) = (input_value(&form, "starts_at"), input_value(&form, "ends_at"));
+    let back = input_value(&form, "back");
+    assert_eq!(back, format!("/sales-contacts/{id}"), "{form}");
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("interaction_id", ""),
+        ("vehicle_id", ""),
+        ("sales_contact_id", id.as_str()),
+        ("back", back.as_str()),
+        ("party_id", party.as_str()),
+        ("title", "Visita · seguro"),
+        ("kind", "visit"),
+        ("starts_at", starts.as_str()),
+        ("ends_at", ends.as_str()),
+        ("place", ""),
+        ("user_ids", user.as_str()),
+        ("repeat", ""),
+        ("repeat_interval", ""),
+        ("repeat_count", ""),
+        ("repeat_until", ""),
+        ("notes", ""),
+    ];
+    let booked = client.post(t.url("/appointments")).form(&fields).send().await.expect("POST");
+    assert_eq!(booked.status(), 303);
+    assert_eq!(location(&booked), format!("/sales-contacts/{id}"), "back to the contact");
+    let page = t.html(&client, &format!("/sales-contacts/{id}")).await;
+    assert!(
+        page.contains("id=\"contact-appointments-upcoming\"") && page.contains("Visita · seguro"),
+        "{page}"
+    );
+
+    // Cancelled, it stays on the contact among the cancelled ones.
+    let listed = t.api_get(&bearer, &format!("/api/v1/sales-contacts/{id}/appointments")).await;
+    assert_eq!(listed[0]["sales_contact_id"], json!(id), "{listed}");
+    let appointment = listed[0]["id"].as_str().expect("id");
+    let cancel = json!({ "version": listed[0]["version"] });
+    let path = format!("/api/v1/appointments/{appointment}/cancel");
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, &path, cancel).await.status(), 200);
+    let page = t.html(&client, &format!("/sales-contacts/{id}")).await;
+    assert!(page.contains("id=\"contact-appointments-cancelled\""), "{page}");
+    let shown = t.html(&client, &format!("/appointments/{appointment}")).await;
+    assert!(shown.contains(&format!("href=\"/sales-contacts/{id}\"")), "the appointment leads back: {shown}");
+}
+
+web_test!(an_appointment_from_the_contacts_page);

@@ -61,7 +61,7 @@ pub(super) async fn form_page(
     };
     let t = page.t;
     let FormOutcome { errors, alert, status } = FormOutcome::of(error, &t)?;
-    let back = match (&vehicle, &party, agenda_back(&form)) {
+    let back = match (&vehicle, &party, booking_back(&form)) {
         (_, _, Some(agenda)) => agenda,
         (Some(v), _, _) => format!("/vehicles/{}", v.id),
         (None, Some(p), _) => format!("/customers/{}", p.id),
@@ -129,6 +129,7 @@ pub async fn new_form(page: Page, Query(query): Query<Pairs>) -> PageResult {
         ("party_id", value(&query, "party").to_string()),
         ("vehicle_id", value(&query, "vehicle").to_string()),
         ("interaction_id", value(&query, "interaction").to_string()),
+        ("sales_contact_id", value(&query, "sales_contact").to_string()),
         ("kind", kind.to_string()),
         ("title", title),
         ("starts_at", starts.format("%Y-%m-%dT%H:%M").to_string()),
@@ -161,6 +162,7 @@ pub(super) fn draft(form: &Pairs) -> (AppointmentDraft, ValidationErrors) {
         party_id: form_id(form, "party_id", &mut errors),
         interaction_id: form_id(form, "interaction_id", &mut errors),
         vehicle_id: form_id(form, "vehicle_id", &mut errors),
+        sales_contact_id: form_id(form, "sales_contact_id", &mut errors),
         notes: value(form, "notes").to_string(),
         repeat: value(form, "repeat").to_string(),
         repeat_interval: number(form, "repeat_interval", &mut errors),
@@ -178,25 +180,25 @@ pub async fn book(page: Page, Form(form): Form<Pairs>) -> PageResult {
         Err(AppError::Validation(errors))
     };
     match result {
-        // From a slot of the grid: back to the agenda it was in.
-        Ok(booked) if booked.double_bookings.is_empty() && agenda_back(&form).is_some() => {
-            let to = agenda_back(&form).unwrap_or_default();
+        // From a slot of the grid or a sales contact: back to where it started.
+        Ok(booked) if booked.double_bookings.is_empty() && booking_back(&form).is_some() => {
+            let to = booking_back(&form).unwrap_or_default();
             page.redirect_with(&to, Flash::notice("appointment-booked")).await
         }
         Ok(booked) => {
             let to =
-                agenda_back(&form).unwrap_or(format!("/appointments/{}?booked=1", booked.appointment.id));
+                booking_back(&form).unwrap_or(format!("/appointments/{}?booked=1", booked.appointment.id));
             saved_with_warning(&page, &to, &booked.double_bookings).await
         }
         Err(error) => form_page(&page, form, Some(error), None).await,
     }
 }
 
-/// The agenda a booking started from (a slot of its grid), when the form
-/// says one; never another site's address.
-fn agenda_back(form: &Pairs) -> Option<String> {
+/// Where a booking started from, when the form says so: a slot of the
+/// agenda's grid or a sales contact; never another site's address.
+fn booking_back(form: &Pairs) -> Option<String> {
     let back = value(form, "back");
-    back.starts_with("/agenda").then(|| local_path(Some(back)))
+    (back.starts_with("/agenda") || back.starts_with("/sales-contacts/")).then(|| local_path(Some(back)))
 }
 
 /// Back to the appointment; a double booking is warned once, on the page

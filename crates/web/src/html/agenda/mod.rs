@@ -7,8 +7,33 @@ mod free_days;
 mod grid;
 
 use crate::AppState;
+use crate::i18n::Tr;
+use app::agenda::AppointmentView;
 use axum::Router;
 use axum::routing;
+
+/// An appointment in a list of a party's or a sales contact's.
+pub struct AppointmentLine {
+    pub id: uuid::Uuid,
+    pub when: String,
+    pub title: String,
+    pub kind: String,
+    pub users: String,
+    pub cancelled: bool,
+}
+
+impl AppointmentLine {
+    pub fn of(t: &Tr, a: &AppointmentView) -> AppointmentLine {
+        AppointmentLine {
+            id: a.id,
+            when: t.datetime(&a.starts_at),
+            title: a.title.clone(),
+            kind: t.get(&format!("appointment-kind-{}", a.kind)),
+            users: a.users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", "),
+            cancelled: a.cancelled_at.is_some(),
+        }
+    }
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()

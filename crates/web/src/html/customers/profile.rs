@@ -2,6 +2,7 @@
 //! sheet — vehicles owned and of interest, interactions, appointments, a
 //! relationship summary and the history, read in one pass (seed 000).
 use super::tabs::ProfileTab;
+use crate::html::agenda::AppointmentLine;
 use crate::html::components::{InteractionLabels, InteractionLine, option_label};
 use crate::i18n::Tr;
 use app::parties::{ProfileSections, ProfileView};
@@ -22,15 +23,6 @@ const PROFILE_NOTES: u32 = 20;
 /// How many open or recent interactions, and upcoming or past
 /// appointments, their tabs list; the rest are in the history.
 const TAB_ROWS: usize = 50;
-
-pub struct AppointmentLine {
-    pub id: uuid::Uuid,
-    pub when: String,
-    pub title: String,
-    pub kind: String,
-    pub users: String,
-    pub cancelled: bool,
-}
 
 pub struct HistoryLine {
     pub when: String,
@@ -244,14 +236,7 @@ pub async fn profile_parts(
     }
     let appointments = std::mem::take(&mut profile.appointments);
     let now = app.now();
-    let line = |a: &app::agenda::AppointmentView| AppointmentLine {
-        id: a.id,
-        when: t.datetime(&a.starts_at),
-        title: a.title.clone(),
-        kind: t.get(&format!("appointment-kind-{}", a.kind)),
-        users: a.users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", "),
-        cancelled: a.cancelled_at.is_some(),
-    };
+    let line = |a: &app::agenda::AppointmentView| AppointmentLine::of(t, a);
     // Newest first: the upcoming ones are read soonest first.
     let upcoming: Vec<_> =
         appointments.iter().filter(|a| a.cancelled_at.is_none() && a.ends_at >= now).rev().collect();

@@ -6,10 +6,12 @@ use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{FormWithFiles, Id, Page, Query};
 use crate::flash::Flash;
+use crate::html::agenda::AppointmentLine;
 use crate::html::components::{FieldMessages, FormOutcome, FormValues, Pairs, value, values};
 use crate::i18n::Tr;
 use crate::layout::{Shell, render_with_status};
 use app::AppError;
+use app::agenda::AppointmentView;
 use app::follow_up::contacts::ContactView;
 use app::follow_up::notes::{NoteEmail, NoteView, UploadedFile};
 use app::follow_up::progress::{CycleAnswer, PendingDecision};
@@ -115,6 +117,7 @@ struct ContactPage {
     /// The workflow's question waiting for an answer.
     decision: Option<PendingDecision>,
     cycle: Vec<CycleAnswer>,
+    appointments: ContactAppointments,
     /// (code, label) of a question's yes and no.
     yes_no: Vec<(&'static str, String)>,
 }
@@ -192,6 +195,49 @@ struct Around {
     standard_only: bool,
     decision: Option<PendingDecision>,
     cycle: Vec<CycleAnswer>,
+    appointments: ContactAppointments,
+}
+
+impl Around {
+    /// A contact being opened for a party: nothing around it yet.
+    fn opening(party: (String, String)) -> Around {
+        Around {
+            party,
+            contact: None,
+            can_edit: true,
+            note: NoteForm::default(),
+            notes: Vec::new(),
+            standard_only: false,
+            decision: None,
+            cycle: Vec::new(),
+            appointments: ContactAppointments::default(),
+        }
+    }
+}
+
+/// The appointments booked from the contact: to come, gone by, cancelled
+/// [agendamentos anteriores e excluídos].
+#[derive(Default)]
+pub struct ContactAppointments {
+    pub upcoming: Vec<AppointmentLine>,
+    pub previous: Vec<AppointmentLine>,
+    pub cancelled: Vec<AppointmentLine>,
+}
+
+impl ContactAppointments {
+    fn of(t: &Tr, now: chrono::DateTime<chrono::Utc>, booked: Vec<AppointmentView>) -> ContactAppointments {
+        let mut lines = ContactAppointments::default();
+        // Read newest first; the ones to come are read soonest first.
+        for a in booked.iter().rev() {
+            let line = AppointmentLine::of(t, a);
+            match (a.cancelled_at.is_some(), a.ends_at >= now) {
+                (true, _) => lines.cancelled.insert(0, line),
+                (false, true) => lines.upcoming.push(line),
+                (false, false) => lines.previous.insert(0, line),
+            }
+        }
+        lines
+    }
 }
 
 async fn contact_page(page: &Page, around: Around, form: FormValues, outcome: FormOutcome) -> PageResult {
@@ -226,6 +272,7 @@ async fn contact_page(page: &Page, around: Around, form: FormValues, outcome: Fo
         standard_only: around.standard_only,
         decision: around.decision,
         cycle: around.cycle,
+        appointments: around.appointments,
         yes_no: vec![("yes", t.get("answer-yes")), ("no", t.get("answer-no"))],
         shell: page.shell("follow_up"),
         t,
@@ -239,16 +286,7 @@ async fn new_form(page: Page, Id(party): Id<PartyId>) -> PageResult {
         ("contacted_on".into(), page.app().today(&page.actor).to_string()),
         ("responsible".into(), page.actor.user_id.to_string()),
     ]);
-    let around = Around {
-        party: (party.to_string(), name),
-        contact: None,
-        can_edit: true,
-        note: NoteForm::default(),
-        notes: Vec::new(),
-        standard_only: false,
-        decision: None,
-        cycle: Vec::new(),
-    };
+    let around = Around::opening((party.to_string(), name));
     contact_page(&page, around, form, FormOutcome::of(None, &page.t)?).await
 }
 
@@ -268,16 +306,7 @@ async fn create(
         Err(error) => {
             let name = page.app().contracts().party_name(&page.actor, party).await?;
             let outcome = FormOutcome::of(Some(error), &page.t)?;
-            let around = Around {
-                party: (party.to_string(), name),
-                contact: None,
-                can_edit: true,
-                note: NoteForm::default(),
-                notes: Vec::new(),
-                standard_only: false,
-                decision: None,
-                cycle: Vec::new(),
-            };
+            let around = Around::opening((party.to_string(), name));
             contact_page(&page, around, FormValues(fields), outcome).await
         }
     }
@@ -301,12 +330,13 @@ async fn around(
 ) -> Result<Around, AppError> {
     let follow_up = page.app().follow_up();
     let contact = follow_up.contact(&page.actor, id).await?;
-    let (can_edit, notes, kind, decision, cycle) = tokio::try_join!(
+    let (can_edit, notes, kind, decision, cycle, booked) = tokio::try_join!(
         follow_up.may_change(&page.actor, &contact),
         follow_up.notes(&page.actor, id, standard_only),
         follow_up.attendance_type(&page.actor, domain::AttendanceTypeId(contact.attendance_type_id)),
         follow_up.pending_decision(&page.actor, &contact),
         follow_up.cycle(&page.actor, id),
+        follow_up.contact_appointments(&page.actor, id),
     )?;
     let emails = follow_up.contact_emails(&page.actor, &contact).await?;
     let fresh = NoteForm { emails, ..NoteForm::of(Some(&kind)) };
@@ -325,6 +355,7 @@ async fn around(
         notes: notes.into_iter().map(|n| NoteLine::of(&page.t, n)).collect(),
         decision,
         cycle,
+        appointments: ContactAppointments::of(&page.t, page.app().now(), booked),
         contact: Some(contact),
         note,
         standard_only,
