@@ -63,6 +63,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(39, "0039", "quote_documents"),
     migration!(40, "0040", "contracts"),
     migration!(41, "0041", "sales_follow_up"),
+    migration!(42, "0042", "visit_sheets_and_document_sends"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

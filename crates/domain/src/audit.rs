@@ -92,6 +92,8 @@ pub enum AuditEntity {
     ResponsibilityCentre,
     SalesContact,
     ContactNote,
+    VisitSheetLayout,
+    DocumentSend,
     SavedView,
     SellerCode,
     Session,
@@ -105,7 +107,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 50] = [
+    pub const ALL: [AuditEntity; 52] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -146,6 +148,8 @@ impl AuditEntity {
         AuditEntity::ResponsibilityCentre,
         AuditEntity::SalesContact,
         AuditEntity::ContactNote,
+        AuditEntity::VisitSheetLayout,
+        AuditEntity::DocumentSend,
         AuditEntity::SavedView,
         AuditEntity::SellerCode,
         AuditEntity::Session,
@@ -200,6 +204,8 @@ impl AuditEntity {
             AuditEntity::ResponsibilityCentre => "responsibility_centre",
             AuditEntity::SalesContact => "sales_contact",
             AuditEntity::ContactNote => "contact_note",
+            AuditEntity::VisitSheetLayout => "visit_sheet_layout",
+            AuditEntity::DocumentSend => "document_send",
             AuditEntity::SavedView => "saved_view",
             AuditEntity::SellerCode => "seller_code",
             AuditEntity::Session => "session",

@@ -139,3 +139,11 @@ id_type!(
     /// A note [parecer] on a sales contact.
     ContactNoteId
 );
+id_type!(
+    /// A layout of the visit sheet [ficha de visita] of a sales contact.
+    VisitSheetLayoutId
+);
+id_type!(
+    /// A sending of a document to customers [envio para clientes].
+    DocumentSendId
+);

@@ -93,9 +93,9 @@ pub mod work_queue;
 
 pub use email::Email;
 pub use ids::{
-    AppointmentId, AttendanceTypeId, BranchId, CentreId, ContactNoteId, ContractId, InstallmentId,
-    InteractionId, OrderId, OrgId, PartyId, ProductId, QuoteId, RoleId, SaleId, SalesContactId, StoreId,
-    UserId, VehicleId, VehicleInterestId,
+    AppointmentId, AttendanceTypeId, BranchId, CentreId, ContactNoteId, ContractId, DocumentSendId,
+    InstallmentId, InteractionId, OrderId, OrgId, PartyId, ProductId, QuoteId, RoleId, SaleId,
+    SalesContactId, StoreId, UserId, VehicleId, VehicleInterestId, VisitSheetLayoutId,
 };
 pub use locale::Locale;
 pub use money::Money;

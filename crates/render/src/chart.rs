@@ -16,8 +16,8 @@ const LEFT: f64 = 36.0;
 const BOTTOM: f64 = 28.0;
 const TOP: f64 = 12.0;
 
-/// Text as SVG content or an attribute value.
-fn escape(text: &str) -> String {
+/// Text as SVG or HTML content, or an attribute value.
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 

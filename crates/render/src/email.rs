@@ -116,6 +116,23 @@ pub struct RenderedEmail {
     pub text: String,
 }
 
+impl RenderedEmail {
+    /// The e-mail with a text of the sender's above it (the header of a
+    /// sending to customers); its lines kept.
+    pub fn headed(self, header: &str) -> RenderedEmail {
+        let header = header.trim();
+        if header.is_empty() {
+            return self;
+        }
+        let lines = crate::chart::escape(header).replace('\n', "<br>");
+        RenderedEmail {
+            subject: self.subject,
+            html: format!("<p>{lines}</p>\n{}", self.html),
+            text: format!("{header}\n\n{}", self.text),
+        }
+    }
+}
+
 fn environment(escape: bool) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);

@@ -2161,3 +2161,5 @@ sales-contact-no-appointments = No appointment booked from this contact yet.
 appointments-previous = Previous
 appointments-cancelled = Cancelled
 error-sales-contact-not-of-party = This sales contact is not this customer's.
+audit-entity-visit_sheet_layout = Visit sheet layout
+audit-entity-document_send = Documents sent to customers

@@ -2164,3 +2164,5 @@ sales-contact-no-appointments = Nenhum agendamento feito a partir deste contato.
 appointments-previous = Anteriores
 appointments-cancelled = Excluídos
 error-sales-contact-not-of-party = Este contato de venda não é deste cliente.
+audit-entity-visit_sheet_layout = Layout da ficha de visita
+audit-entity-document_send = Envio para clientes

@@ -2164,3 +2164,5 @@ sales-contact-no-appointments = Nenhuma marcação feita a partir deste contacto
 appointments-previous = Anteriores
 appointments-cancelled = Anuladas
 error-sales-contact-not-of-party = Este contacto de venda não é deste cliente.
+audit-entity-visit_sheet_layout = Modelo da ficha de visita
+audit-entity-document_send = Envio para clientes

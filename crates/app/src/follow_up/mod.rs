@@ -5,4 +5,6 @@
 pub mod contacts;
 pub mod notes;
 pub mod progress;
+pub mod sending;
 pub mod settings;
+pub mod sheets;

@@ -26,6 +26,7 @@ use domain::message::{
 };
 use domain::party::ConsentState;
 use domain::{Email, PartyId, ValidationErrors};
+use render::email::RenderedEmail;
 pub use smtp::Mailer;
 use uuid::Uuid;
 
@@ -487,6 +488,29 @@ impl Messages<'_> {
         let draft = MessageDraft::email(to, subject, body, recipients(actor, &known))?;
         consented(&found, &draft)?;
         Ok(draft)
+    }
+
+    /// A template filled in for the party's first e-mail address, with
+    /// `header` above it, to queue in the caller's change; or why it cannot
+    /// go to him (no address, no consent: a key of the catalogue).
+    pub(crate) async fn templated_email(
+        &self,
+        actor: &Actor,
+        party: PartyId,
+        template: Uuid,
+        header: &str,
+    ) -> Result<Result<(MessageDraft, RenderedEmail), &'static str>, AppError> {
+        let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
+        let found = self.reachable(actor, reached.id()).await?;
+        let Some(to) = found.emails.first().cloned() else { return Ok(Err("error-message-no-address")) };
+        if !found.consent.allows(MessageChannel::Email.consent()) {
+            return Ok(Err("error-message-no-consent"));
+        }
+        let (_, filled) = self.fill(actor, template, &found, &to, Default::default()).await?;
+        let filled = filled.headed(header);
+        let known: Vec<Email> = found.emails.iter().filter_map(|e| Email::parse(e).ok()).collect();
+        let draft = MessageDraft::email(&to, &filled.subject, &filled.text, recipients(actor, &known))?;
+        Ok(Ok((draft, filled)))
     }
 
     /// Queues the checked message in the caller's change, so it leaves

@@ -7,21 +7,26 @@ use crate::{app_with_admin_on, new_user};
 use app::follow_up::contacts::FollowUpQuery;
 use app::follow_up::notes::NoteEmail;
 use app::follow_up::progress::{Reopening, StepWords};
+use app::follow_up::sheets::SheetWords;
 use app::parties::PartyInput;
 use app::{Actor, App, AppError, Clock, Settings};
 use domain::appointment::AppointmentDraft;
 use domain::catalogue::ProductDraft;
 use domain::follow_up::cycle::{Cycle, Question, QuestionKind};
+use domain::follow_up::sending::{SendOutcome, SendingDraft};
+use domain::follow_up::visit_sheet::LayoutDraft;
 use domain::follow_up::workflow::{Decision, Workflow, WorkflowStep};
 use domain::follow_up::{
     AttendanceTypeDraft, CentreDraft, ContactDraft, ContactOutcome, ContactStatus, FollowUpScope, Legend,
     NoteDraft, NoteSource,
 };
-use domain::party::PartyDraft;
+use domain::message::TemplateDraft;
+use domain::party::{AddressDraft, PartyDraft};
 use domain::quote::{QuoteDraft, QuoteLineDraft, QuoteState};
 use domain::work_queue::WorkState;
 use domain::{
-    AppointmentId, AttendanceTypeId, ContactNoteId, PartyId, QuoteId, RoleId, SalesContactId, UserId,
+    AppointmentId, AttendanceTypeId, ContactNoteId, DocumentSendId, PartyId, QuoteId, RoleId, SalesContactId,
+    UserId, VisitSheetLayoutId,
 };
 use testkit::{TestDb, db_test};
 
@@ -682,3 +687,188 @@ async fn appointments_are_booked_from_the_contact_and_kept_when_cancelled(t: Tes
 }
 
 db_test!(appointments_are_booked_from_the_contact_and_kept_when_cancelled);
+
+fn sheet_words() -> SheetWords {
+    SheetWords {
+        title: "Ficha de visita".into(),
+        customer: "Cliente".into(),
+        contact: "Contato".into(),
+        code: "Código".into(),
+        product: "Produto".into(),
+        cycle: "Ciclo de atendimento".into(),
+        notes: "Pareceres".into(),
+        report: vec!["Data da visita".into(), "Assinatura".into()],
+        page: "Página".into(),
+        email_text: "Segue a ficha da visita.".into(),
+        ..Default::default()
+    }
+}
+
+async fn the_visit_sheet_in_a_layout_is_printed_and_emailed(t: TestDb) {
+    let smtp = testkit::SmtpReceiver::start();
+    let d = desk(&t, "2026-12-05T13:00:00Z").await;
+    let contact = d.contact(&d.admin, "Seguro do carro novo", "", "").await;
+    let note = NoteDraft { body: "Cliente pediu visita na loja.".into(), ..Default::default() };
+    d.app.follow_up().add_note(&d.admin, contact, &note, None).await.expect("note");
+    let layout = LayoutDraft {
+        name: "Visita completa".into(),
+        heading: "Ficha de visita — loja".into(),
+        sections: vec!["customer".into(), "products".into(), "notes".into(), "report".into()],
+        active: true,
+    };
+    let layout = d.app.follow_up().save_sheet_layout(&d.admin, None, &layout).await.expect("layout");
+    let taken =
+        LayoutDraft { name: "visita completa".into(), sections: vec!["report".into()], ..Default::default() };
+    let taken = d.app.follow_up().save_sheet_layout(&d.admin, None, &taken).await;
+    assert!(matches!(taken, Err(AppError::Taken(_))), "{taken:?}");
+    let id = VisitSheetLayoutId(layout.id);
+    let sheet = d.app.follow_up().visit_sheet(&d.admin, contact, id, &sheet_words()).await.expect("sheet");
+    let text = testkit::pdf_text(&sheet.content);
+    for expected in [
+        "Ficha de visita — loja",
+        "Marcos Teixeira",
+        "SEG-AUTO",
+        "Cliente pediu visita na loja.",
+        "Assinatura",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    // A stale version is refused; the layout, made inactive, is no longer offered for a sheet.
+    let off = LayoutDraft {
+        name: "Visita completa".into(),
+        sections: vec!["report".into()],
+        active: false,
+        ..Default::default()
+    };
+    let stale = d.app.follow_up().save_sheet_layout(&d.admin, Some((id, layout.version + 1)), &off).await;
+    assert!(matches!(stale, Err(AppError::Conflict { .. })), "{stale:?}");
+    d.app.follow_up().save_sheet_layout(&d.admin, Some((id, layout.version)), &off).await.expect("off");
+    let refused = d.app.follow_up().visit_sheet(&d.admin, contact, id, &sheet_words()).await;
+    assert!(matches!(refused, Err(AppError::Validation(_))));
+
+    let Some(smtp) = smtp else { return };
+    crate::messaging::point_at(&d.app, &d.admin, smtp.port).await;
+    let on = LayoutDraft {
+        name: "Visita completa".into(),
+        sections: vec!["customer".into()],
+        active: true,
+        ..Default::default()
+    };
+    d.app.follow_up().save_sheet_layout(&d.admin, Some((id, layout.version + 1)), &on).await.expect("on");
+    // Marcos has no e-mail consent: refused.
+    let refused = d
+        .app
+        .follow_up()
+        .email_visit_sheet(&d.admin, contact, id, "marcos@exemplo.com", &sheet_words())
+        .await;
+    assert!(matches!(refused, Err(AppError::Validation(_))), "{refused:?}");
+    let rita = consenting(&d, "Rita Souza", "rita@exemplo.com", "Porto").await;
+    let draft = ContactDraft {
+        name: "Seguro da Rita".into(),
+        attendance_type: d.kind.0.to_string(),
+        ..Default::default()
+    };
+    let ritas =
+        SalesContactId(d.app.follow_up().create_contact(&d.admin, rita, &draft).await.expect("contact").id);
+    d.app
+        .follow_up()
+        .email_visit_sheet(&d.admin, ritas, id, "rita@exemplo.com", &sheet_words())
+        .await
+        .expect("sent");
+    crate::run_jobs(&d.app).await;
+    let received = smtp.wait_for(1, std::time::Duration::from_secs(10)).await;
+    assert_eq!(received[0].rcpt_tos, ["rita@exemplo.com"]);
+    assert_eq!(received[0].attachments[0].content_type, "application/pdf", "the sheet attached");
+}
+
+db_test!(the_visit_sheet_in_a_layout_is_printed_and_emailed);
+
+async fn consenting(d: &Desk, name: &str, email: &str, city: &str) -> PartyId {
+    let draft = PartyDraft {
+        full_name: name.into(),
+        emails: vec![email.into()],
+        address: AddressDraft {
+            street: "Rua A".into(),
+            number: "1".into(),
+            neighbourhood: "Centro".into(),
+            city: city.into(),
+            state: "SP".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let input = PartyInput { draft, consents: vec!["email".into()] };
+    PartyId(d.app.parties().create_party(&d.admin, input).await.expect("party").party.id)
+}
+
+async fn documents_go_to_the_chosen_contacts_customers_with_a_report(t: TestDb) {
+    let smtp = testkit::SmtpReceiver::start();
+    let d = desk(&t, "2026-12-05T13:00:00Z").await;
+    if let Some(smtp) = &smtp {
+        crate::messaging::point_at(&d.app, &d.admin, smtp.port).await;
+    }
+    let template = TemplateDraft::parse(
+        "email",
+        "Aviso de reajuste",
+        "pt-BR",
+        "Reajuste de preços",
+        "<p>Olá {{ cliente.primeiro_nome }}, os preços mudam em janeiro.</p>",
+    )
+    .expect("template");
+    let template = d.app.messages().save_template(&d.admin, None, 0, template).await.expect("saved");
+    let contact_of = async |party: PartyId, next: &str| {
+        let draft = ContactDraft {
+            name: "Pós-venda".into(),
+            attendance_type: d.kind.0.to_string(),
+            next_return_on: next.into(),
+            ..Default::default()
+        };
+        d.app.follow_up().create_contact(&d.admin, party, &draft).await.expect("contact").id.to_string()
+    };
+    let zelia = consenting(&d, "Zélia Prado", "zelia@exemplo.com", "Braga").await;
+    let bruno = consenting(&d, "Bruno Reis", "bruno@exemplo.com", "Porto").await;
+    let contacts = vec![
+        contact_of(zelia, "2026-12-07").await,
+        contact_of(bruno, "2026-12-09").await,
+        contact_of(d.party, "").await,
+    ];
+    let companies = d.app.follow_up().sending_companies(&d.admin).await.expect("companies");
+    let draft = SendingDraft {
+        template: template.id.to_string(),
+        contacts: contacts.clone(),
+        order: "city".into(),
+        header: "Comunicado importante.".into(),
+        company: "Empresa que não há".into(),
+    };
+    let refused = d.app.follow_up().send_documents(&d.admin, &draft).await;
+    assert!(matches!(&refused, Err(AppError::Validation(e)) if e.0[0].field == "company"), "{refused:?}");
+    let draft = SendingDraft { company: companies[0].clone(), ..draft };
+    let sent = d.app.follow_up().send_documents(&d.admin, &draft).await.expect("sent");
+    let report: Vec<_> = sent.lines.iter().map(|l| (l.to.name.as_str(), l.outcome)).collect();
+    assert_eq!(
+        report,
+        [
+            ("Zélia Prado", SendOutcome::Queued),
+            ("Bruno Reis", SendOutcome::Queued),
+            ("Marcos Teixeira", SendOutcome::NoAddress),
+        ],
+        "by city: Braga, Porto, none"
+    );
+    let again = d.app.follow_up().document_sending(&d.admin, DocumentSendId(sent.id)).await.expect("report");
+    assert_eq!(again.lines.len(), 3);
+    let history = d.app.timeline().history(&d.admin, zelia, None, None).await.expect("history");
+    assert!(format!("{history:?}").contains("timeline-document-sent"), "{history:?}");
+
+    let Some(smtp) = smtp else { return };
+    crate::run_jobs(&d.app).await;
+    let received = smtp.wait_for(2, std::time::Duration::from_secs(10)).await;
+    let zelias = received.iter().find(|m| m.rcpt_tos == ["zelia@exemplo.com"]).expect("Zélia's");
+    assert!(
+        zelias.text.contains("Comunicado importante.") && zelias.text.contains("Olá Zélia"),
+        "{}",
+        zelias.text
+    );
+    assert!(zelias.text.contains(&companies[0]), "the company heads it: {}", zelias.text);
+}
+
+db_test!(documents_go_to_the_chosen_contacts_customers_with_a_report);

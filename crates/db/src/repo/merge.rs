@@ -33,6 +33,7 @@ pub const PARTY_REFERENCES: &[(&str, &str)] = &[
     ("orders", "party_id"),
     ("contracts", "party_id"),
     ("sales_contacts", "party_id"),
+    ("document_send_recipients", "party_id"),
 ];
 
 /// Tables whose rows a merge copies to the survivor where it lacks them

@@ -4,6 +4,8 @@
 //! configures [Configurador: CRM / Opções / Contato] lives here too:
 //! responsibility centres and attendance types.
 pub mod cycle;
+pub mod sending;
+pub mod visit_sheet;
 pub mod workflow;
 
 use crate::{AttendanceTypeId, CentreId, UserId, ValidationErrors};
