@@ -102,3 +102,29 @@ pub fn step_words(t: &Tr) -> app::follow_up::progress::StepWords {
         reopened: t.get("reopening-done"),
     }
 }
+
+/// The words of a contact's visit sheet and of the e-mail that carries it.
+pub fn sheet_words(t: &Tr) -> app::follow_up::sheets::SheetWords {
+    app::follow_up::sheets::SheetWords {
+        title: t.get("visit-sheet"),
+        customer: t.get("quote-document-customer"),
+        phones: t.get("visit-sheet-phones"),
+        emails: t.get("visit-sheet-emails"),
+        address: t.get("visit-sheet-address"),
+        contact: t.get("sales-contact-name"),
+        date: t.get("sales-contact-contacted-on"),
+        kind: t.get("sales-contact-type"),
+        responsible: t.get("sales-contact-responsible"),
+        next_return: t.get("sales-contact-next-return"),
+        code: t.get("quote-line-product"),
+        product: t.get("quote-line-description"),
+        cycle: t.get("cycle-title"),
+        notes: t.get("note-history"),
+        report: ["visit-sheet-visited-on", "visit-sheet-report", "visit-sheet-signature"]
+            .iter()
+            .map(|key| t.get(key))
+            .collect(),
+        page: t.get("quote-document-page"),
+        email_text: t.get("visit-sheet-email-text"),
+    }
+}

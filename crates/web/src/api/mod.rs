@@ -102,7 +102,7 @@ pub fn openapi_document() -> String {
 }
 
 /// Each capability describes its own paths; the document only merges them.
-fn capability_documents() -> [utoipa::openapi::OpenApi; 25] {
+fn capability_documents() -> [utoipa::openapi::OpenApi; 26] {
     [
         me::Doc::openapi(),
         organisation::Doc::openapi(),
@@ -127,6 +127,7 @@ fn capability_documents() -> [utoipa::openapi::OpenApi; 25] {
         orders::Doc::openapi(),
         contracts::Doc::openapi(),
         follow_up::Doc::openapi(),
+        follow_up::DocumentsDoc::openapi(),
         discounts::Doc::openapi(),
         loyalty::Doc::openapi(),
     ]

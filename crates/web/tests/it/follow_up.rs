@@ -574,3 +574,129 @@ async fn an_appointment_from_the_contacts_page(t: TestApp) {
 }
 
 web_test!(an_appointment_from_the_contacts_page);
+
+async fn the_visit_sheet_and_a_sending_from_the_pages(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let party = customer_and_products(&t, &bearer).await;
+    let kind = json!({ "name": "Venda" });
+    let kind = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/follow-up/attendance-types", kind).await;
+    let kind: Value = kind.json().await.expect("json");
+    let contact = json!({ "name": "Seguro", "products": ["SEG-AUTO"], "attendance_type_id": kind["id"] });
+    let path = format!("/api/v1/parties/{party}/sales-contacts");
+    let contact: Value =
+        t.api_send(reqwest::Method::POST, &bearer, &path, contact).await.json().await.expect("json");
+    let id = contact["id"].as_str().expect("id").to_string();
+    let (client, csrf) = t.login(&t.admin).await;
+    let post = async |path: &str, fields: &[(&str, &str)]| {
+        let mut form = vec![("csrf_token", csrf.as_str())];
+        form.extend_from_slice(fields);
+        client.post(t.url(path)).form(&form).send().await.expect("POST")
+    };
+
+    // No layout yet: the sheet says where to add one.
+    let sheet = t.html(&client, &format!("/sales-contacts/{id}/sheet")).await;
+    assert!(sheet.contains("id=\"sheet-no-layouts\""), "{sheet}");
+    let settings = t.html(&client, "/admin/follow-up/sheets").await;
+    assert!(
+        settings.contains("id=\"layouts-empty\"") && settings.contains("id=\"section-report\" checked"),
+        "{settings}"
+    );
+    // As the browser sends it: no name, no section.
+    let refused = post("/admin/follow-up/sheets", &[("name", ""), ("heading", ""), ("active", "true")]).await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("page");
+    assert!(page.contains("Preencha este campo.") && page.contains("Escolha ao menos uma seção."), "{page}");
+    let fields = [
+        ("name", "Visita completa"),
+        ("heading", "Ficha de visita da loja"),
+        ("sections", "customer"),
+        ("sections", "products"),
+        ("sections", "report"),
+        ("active", "true"),
+    ];
+    let saved = post("/admin/follow-up/sheets", &fields).await;
+    assert_eq!(saved.status(), 303);
+    let page = t.html(&client, &location(&saved)).await;
+    assert!(
+        page.contains("Layout da ficha de visita gravado.") && page.contains(">Visita completa</a>"),
+        "{page}"
+    );
+
+    // Printed from the sheet's page as its form sends it.
+    let sheet = t.html(&client, &format!("/sales-contacts/{id}/sheet")).await;
+    let layout = sheet.split("id=\"sheet-layout\"").nth(1).expect("select");
+    let layout = layout.split("value=\"").nth(1).expect("option").split('"').next().expect("id").to_string();
+    let pdf = client
+        .get(t.url(&format!("/sales-contacts/{id}/sheet.pdf?layout={layout}")))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let text = testkit::pdf_text(&pdf.bytes().await.expect("bytes"));
+    assert!(
+        text.contains("Ficha de visita da loja") && text.contains("SEG-AUTO") && text.contains("Assinatura"),
+        "{text}"
+    );
+    let missing =
+        client.get(t.url(&format!("/sales-contacts/{id}/sheet.pdf?layout="))).send().await.expect("GET");
+    assert_eq!(missing.status(), 422, "no layout chosen: the page again, with why");
+    assert!(missing.text().await.expect("page").contains("id=\"sheet-alert\""));
+    // Marcos has no e-mail: the e-mail form says so instead of offering one.
+    assert!(sheet.contains("id=\"sheet-email-none\""), "{sheet}");
+    let refused =
+        post(&format!("/sales-contacts/{id}/sheet/email"), &[("layout", layout.as_str()), ("to", "x@y.com")])
+            .await;
+    assert_eq!(refused.status(), 422);
+
+    // A sending from the list: the row's box, then the sending's form with its defaults.
+    let template = json!({ "name": "Carta pós-venda", "locale": "pt-BR", "subject": "Obrigado",
+                           "body": "<p>Obrigado pela compra, {{ cliente.primeiro_nome }}.</p>" });
+    let template = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/message-templates", template).await;
+    assert_eq!(template.status(), 201);
+    let template: Value = template.json().await.expect("json");
+    let list = t.html(&client, "/follow-up").await;
+    assert!(list.contains(&format!("id=\"choose-{id}\"")), "{list}");
+    let send = t.html(&client, &format!("/follow-up/send?contact={id}")).await;
+    assert!(send.contains("Marcos Teixeira · Seguro") && send.contains("Carta pós-venda"), "{send}");
+    let company = send.split("id=\"send-company\"").nth(1).expect("select");
+    let company =
+        company.split("value=\"").nth(1).expect("option").split('"').next().expect("company").to_string();
+    let defaults = [
+        ("contacts", id.as_str()),
+        ("template", ""),
+        ("order", "name"),
+        ("header", ""),
+        ("company", company.as_str()),
+    ];
+    let refused = post("/follow-up/send", &defaults).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("page").contains("Preencha este campo."));
+    let mut chosen = defaults.to_vec();
+    let template_id = template["id"].as_str().expect("id");
+    chosen[1] = ("template", template_id);
+    chosen[3] = ("header", "Novidades da loja.");
+    let sent = post("/follow-up/send", &chosen).await;
+    assert_eq!(sent.status(), 303);
+    let report = t.html(&client, &location(&sent)).await;
+    assert!(report.contains("Envio concluído") && report.contains("Sem e-mail cadastrado"), "{report}");
+
+    // The same over the API.
+    let layouts = t.api_get(&bearer, "/api/v1/follow-up/visit-sheet-layouts").await;
+    assert_eq!(layouts[0]["sections"], json!(["customer", "products", "report"]), "{layouts}");
+    let sheet = t.client().get(t.url(&format!("/api/v1/sales-contacts/{id}/visit-sheet?layout={layout}")));
+    let sheet = sheet.header("authorization", &bearer).send().await.expect("GET");
+    assert_eq!(sheet.status(), 200);
+    assert!(sheet.bytes().await.expect("pdf").starts_with(b"%PDF-"));
+    let sending =
+        json!({ "template_id": template_id, "contact_ids": [id], "company": company, "order": "city" });
+    let sent = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/follow-up/document-sends", sending).await;
+    assert_eq!(sent.status(), 201);
+    let sent: Value = sent.json().await.expect("json");
+    assert_eq!(sent["recipients"][0]["outcome"], "no_address", "{sent}");
+    let again = t
+        .api_get(&bearer, &format!("/api/v1/follow-up/document-sends/{}", sent["id"].as_str().expect("id")))
+        .await;
+    assert_eq!(again["order"], "city");
+}
+
+web_test!(the_visit_sheet_and_a_sending_from_the_pages);

@@ -1,7 +1,9 @@
 //! Vendas (follow up) (seed 002): the daily list and the pending notes
-//! (`list.rs`), a contact's page with its notes (`contact.rs`), and the
-//! configuration (`settings.rs`).
+//! (`list.rs`), a contact's page with its notes (`contact.rs`), what it
+//! sends out (`documents.rs`: the visit sheet, documents to customers),
+//! and the configuration (`settings.rs`).
 pub mod contact;
+mod documents;
 pub mod list;
 pub mod settings;
 mod steps;
@@ -18,4 +20,5 @@ pub fn routes() -> Router<AppState> {
         .merge(contact::routes())
         .merge(settings::routes())
         .merge(steps::routes())
+        .merge(documents::routes())
 }

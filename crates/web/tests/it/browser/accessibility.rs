@@ -161,6 +161,17 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
     let rules = serde_json::json!({ "rules": [{ "name": "Base", "max_percent": 500 }] });
     let saved = t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/settings/discount-rules", rules).await;
     assert_eq!(saved.status(), 200);
+    // A sales contact, for its page, its visit sheet and a sending.
+    let kind = serde_json::json!({ "name": "Venda", "note_text": "Cliente contatado." });
+    let kind = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/follow-up/attendance-types", kind).await;
+    let kind = kind.json::<serde_json::Value>().await.expect("json")["id"].clone();
+    let contact = serde_json::json!({ "name": "Seguro", "attendance_type_id": kind });
+    let path = format!("/api/v1/parties/{party}/sales-contacts");
+    let contact = t.api_send(reqwest::Method::POST, &bearer, &path, contact).await;
+    let contact =
+        contact.json::<serde_json::Value>().await.expect("json")["id"].as_str().expect("id").to_string();
+    let layout = serde_json::json!({ "name": "Visita", "sections": ["customer", "report"] });
+    t.api_send(reqwest::Method::POST, &bearer, "/api/v1/follow-up/visit-sheet-layouts", layout).await;
     let client = &browser.client;
     sign_in_as_admin(client, &t).await;
     client.set_window_size(1366, 900).await.expect("1366 px");
@@ -170,6 +181,10 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
         "/follow-up".into(),
         "/admin/follow-up".into(),
         format!("/customers/{party}/sales-contacts/new"),
+        format!("/sales-contacts/{contact}"),
+        format!("/sales-contacts/{contact}/sheet"),
+        format!("/follow-up/send?contact={contact}"),
+        "/admin/follow-up/sheets".into(),
         "/engine?state=SP&search=1".into(),
         format!("/engine/customers/{party}?back=/engine"),
         "/engine/reports".into(),

@@ -1,7 +1,10 @@
 //! Sales follow-up [Vendas (follow up)] over the API (seed 002): the
 //! configuration (responsibility centres, attendance types), a party's
 //! sales contacts, the daily list with the legend's tally, and the notes
-//! on a contact (drafts finished later, files as base64).
+//! on a contact (drafts finished later, files as base64); what a contact
+//! sends out is in `documents`.
+mod documents;
+
 use super::responses::{Conflict, Forbidden, Invalid, NotFound};
 use crate::AppState;
 use crate::error::ApiResult;
@@ -20,6 +23,7 @@ use axum::routing;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, NaiveDate, Utc};
+pub use documents::Doc as DocumentsDoc;
 use domain::follow_up::cycle::{Cycle, Question};
 use domain::follow_up::workflow::Workflow;
 use domain::follow_up::{
@@ -34,6 +38,7 @@ use uuid::Uuid;
 pub fn routes() -> Router<AppState> {
     let upload = DefaultBodyLimit::max(crate::server::UPLOAD_JSON_BYTES);
     Router::new()
+        .merge(documents::routes())
         .route("/follow-up", routing::get(follow_up))
         .route("/follow-up/pending-notes", routing::get(pending_notes))
         .route("/follow-up/centres", routing::get(centres).post(create_centre))
