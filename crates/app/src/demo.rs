@@ -496,6 +496,8 @@ impl Demo<'_> {
                 profiled.iter().map(|(id, seller, _)| (*id, *seller)).collect();
             let quotes = self.load_demo_quotes(org_id, seed, &sellers, *manager).await?;
             tracing::info!(quotes, "demo quotes loaded");
+            let contacts = self.load_demo_follow_up(org_id, seed, &sellers, *manager).await?;
+            tracing::info!(contacts, "demo sales contacts loaded");
         }
         // A bulk load changes the data's shape more than any day of use.
         self.db.refresh_statistics().await?;

@@ -14,6 +14,7 @@ pub mod contracts;
 mod daily;
 pub mod dashboard;
 pub mod demo;
+mod demo_follow_up;
 mod demo_profiles;
 mod demo_quotes;
 mod demo_sales;

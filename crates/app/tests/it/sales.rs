@@ -795,12 +795,31 @@ async fn the_demo_has_stores_a_catalogue_and_three_years_of_purchases(t: TestDb)
     let quoted = production[0].party_id;
     let quotes = app.quotes().quotes_of(&admin, PartyId(quoted)).await.expect("quotes");
     assert!(quotes.iter().any(|q| q.state == domain::quote::QuoteState::Accepted));
+    // The follow-up has its configuration and a contact in every colour of the legend.
+    let team = app::follow_up::contacts::FollowUpQuery {
+        scope: Some(domain::follow_up::FollowUpScope::Team),
+        state: Some(domain::work_queue::WorkState::All),
+        ..Default::default()
+    };
+    let list = app.follow_up().follow_up(&admin, &team).await.expect("follow-up");
+    let tally = list.tally;
+    assert!(tally.today > 0 && tally.overdue > 0 && tally.open > 0 && tally.internal > 0, "{tally:?}");
+    assert!(list.lines.iter().any(|l| l.legend == domain::follow_up::Legend::Closed));
+    assert_eq!(app.follow_up().attendance_types(&admin).await.expect("types").len(), 2);
+    assert_eq!(app.follow_up().sheet_layouts(&admin).await.expect("layouts").len(), 1);
+    let contacts = list.total;
+    assert!(
+        app.follow_up().due_for(&admin).await.expect("due") > 0,
+        "the admin who tries the demo has returns due"
+    );
     let again = app.demo().load_demo_parties(org, 10, 4).await;
     assert!(again.is_ok(), "a second load leaves the stores and catalogue alone");
     assert_eq!(app.catalogue().stores(&admin).await.expect("stores").len(), 3);
     let production_again =
         app.orders().queue(&admin, Destination::Production, None, None).await.expect("queue").orders;
     assert_eq!(production_again.len(), production.len(), "nor the quotes and orders");
+    let list = app.follow_up().follow_up(&admin, &team).await.expect("follow-up");
+    assert_eq!(list.total, contacts, "nor the sales contacts");
 }
 db_test!(the_demo_has_stores_a_catalogue_and_three_years_of_purchases);
 
