@@ -172,6 +172,11 @@ async fn admin_manages_users_and_tokens() {
 
 async fn click(client: &Client, css: &str) {
     let element = client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("{css} not found"));
+    // In the middle of the window, as a person would have it before
+    // clicking: the driver's own scrolling may leave it under the top bar.
+    let centre = "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});";
+    let target = serde_json::to_value(&element).expect("element");
+    client.execute(centre, vec![target]).await.expect("scroll");
     element.click().await.expect("click");
 }
 
@@ -1803,5 +1808,222 @@ async fn relationship_engine_counts_as_filters_change_and_checks_rows_by_keyboar
     fill(client, "#result", "no_answer").await;
     click(client, "#occurrence-save").await;
     wait_for_text(client, "h1", "Sofia Prado").await;
+    browser.close().await;
+}
+
+/// Fetches a path as the signed-in page would, returning its content type
+/// and its body in base64.
+async fn fetched(client: &Client, path: &str) -> (String, Vec<u8>) {
+    let script = "return fetch(arguments[0]).then(r => r.arrayBuffer().then(b => {
+        let s = ''; new Uint8Array(b).forEach(c => s += String.fromCharCode(c));
+        return [r.headers.get('content-type'), btoa(s)]; }));";
+    let answer = client.execute(script, vec![serde_json::json!(path)]).await.expect("fetch");
+    let kind = answer[0].as_str().unwrap_or_default().to_string();
+    let body = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        answer[1].as_str().unwrap_or_default(),
+    )
+    .expect("base64");
+    (kind, body)
+}
+
+/// Seed 002's sections in order, as an inside seller works them: a contact
+/// with two products, its attendance cycle, an appointment after a look at
+/// the free days, a note from the standard text kept "a concluir" and
+/// finished from the pending notes, an e-mail from a note, the workflow's
+/// decisions, a surplus sale and the closing, reopening refused and then
+/// done with the supervisor's credentials, both histories, the visit sheet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sales_follow_up_walk_of_seed_002() {
+    let Some(browser) = Browser::start().await else { return };
+    let Some(smtp) = testkit::SmtpReceiver::start() else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let admin = format!("Bearer {}", t.token_for(&t.admin).await);
+    let settings = serde_json::json!({ "host": "127.0.0.1", "port": smtp.port, "tls": "none",
+        "sender_address": "vendas@concessionaria.test", "version": 0 });
+    assert_eq!(
+        t.api_send(reqwest::Method::PUT, &admin, "/api/v1/settings/smtp", settings).await.status(),
+        200
+    );
+    for (code, name) in
+        [("SEG-AUTO", "Seguro auto"), ("REV-10", "Revisão 10 mil km"), ("PNEU-4", "Jogo de pneus")]
+    {
+        let product = serde_json::json!({ "code": code, "name": name, "unit": "un", "price": 10000 });
+        assert_eq!(
+            t.api_send(reqwest::Method::POST, &admin, "/api/v1/products", product).await.status(),
+            201
+        );
+    }
+    let centre = serde_json::json!({ "name": "Inside sales", "members": [] });
+    let centre = t.api_send(reqwest::Method::POST, &admin, "/api/v1/follow-up/centres", centre).await;
+    let centre = centre.json::<serde_json::Value>().await.expect("json")["id"].clone();
+    let kind = serde_json::json!({
+        "name": "Venda", "note_text": "Cliente contatado; apresentada a proposta do seguro.",
+        "email_subject": "Sua proposta", "email_text": "Olá, segue a proposta combinada.",
+        "workflow": { "decisions": [
+            { "question": "Contato efetivado?", "yes": { "kind": "ask", "decision": 1 }, "no": { "kind": "return", "centre": null, "in_days": 2 } },
+            { "question": "Cliente quer nova proposta?", "yes": { "kind": "return", "centre": centre, "in_days": 3 }, "no": { "kind": "close", "outcome": "lost" } }
+        ] },
+        "cycle": { "questions": [
+            { "key": "uso", "text": "Para que quer o seguro?", "kind": "text" },
+            { "key": "prazo", "text": "Quando pretende comprar?", "kind": "choice", "options": ["Este mês", "Sem prazo"] }
+        ] }
+    });
+    let kind = t.api_send(reqwest::Method::POST, &admin, "/api/v1/follow-up/attendance-types", kind).await;
+    assert_eq!(kind.status(), 201);
+    let kind = kind.json::<serde_json::Value>().await.expect("json")["id"].as_str().expect("id").to_string();
+    let layout = serde_json::json!({ "name": "Visita completa", "sections": ["customer", "products", "cycle", "notes", "report"] });
+    assert_eq!(
+        t.api_send(reqwest::Method::POST, &admin, "/api/v1/follow-up/visit-sheet-layouts", layout)
+            .await
+            .status(),
+        201
+    );
+
+    // The seller's own customer, who allows e-mail.
+    let seller = t.create_user("vendedora@concessionaria.test", "member").await;
+    let bearer = format!("Bearer {}", t.token_for(&seller).await);
+    let body = serde_json::json!({ "kind": "person", "full_name": "Marcos Teixeira",
+        "emails": ["marcos@exemplo.com.br"], "consents": ["email"] });
+    let created = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", body).await;
+    let party = created.json::<serde_json::Value>().await.expect("json")["party"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let client = &browser.client;
+    client.goto(&t.url("/login")).await.expect("open");
+    sign_in(client, &seller.email, &seller.password).await;
+    wait_for_text(client, "h1", "Olá").await;
+
+    // Vendas (follow up) on the person: a contact with two products.
+    client.goto(&t.url(&format!("/customers/{party}?tab=follow_up"))).await.expect("tab");
+    click(client, "#new-sales-contact").await;
+    fill(client, "#name", "Seguro do carro novo").await;
+    fill(client, "#product-0", "SEG-AUTO").await;
+    fill(client, "#product-1", "REV-10").await;
+    fill(client, "#attendance_type", &kind).await;
+    click(client, "#contact-save").await;
+    wait_for_text(client, "#flash", "Contato de venda aberto.").await;
+    wait_for_text(client, "#contact-products", "REV-10").await;
+    let contact_url = client.current_url().await.expect("url").to_string();
+    browser.screenshot("follow-up-contact").await;
+
+    // Ciclo: the questionnaire answered and kept.
+    fill(client, "#cycle-0", "Carro da família").await;
+    fill(client, "#cycle-1", "Este mês").await;
+    click(client, "#cycle-save").await;
+    wait_for_text(client, "#flash", "Ciclo de atendimento gravado.").await;
+    let kept =
+        client.find(Locator::Css("#cycle-0")).await.expect("answer").prop("value").await.expect("value");
+    assert_eq!(kept.as_deref(), Some("Carro da família"));
+
+    // Agenda: the free days first, then an appointment from the contact.
+    click(client, "#contact-free-days").await;
+    wait_for_text(client, "h1", "Dias livres").await;
+    client.back().await.expect("back");
+    click(client, "#contact-appointment").await;
+    wait_for_text(client, "h1", "Novo agendamento").await;
+    fill(client, "#title", "Visita · seguro").await;
+    click(client, "#appointment-save").await;
+    wait_for_text(client, "#contact-appointments-upcoming", "Visita · seguro").await;
+
+    // A note from the standard text, kept "a concluir", finished from the pending notes.
+    click(client, "#use-standard").await;
+    let body = client.find(Locator::Css("#body")).await.expect("body").prop("value").await.expect("value");
+    assert_eq!(body.as_deref(), Some("Cliente contatado; apresentada a proposta do seguro."));
+    click(client, "#note-keep").await;
+    wait_for_text(client, "#flash", "Pareceres pendentes").await;
+    client.goto(&t.url("/follow-up")).await.expect("list");
+    click(client, "#pending-notes").await;
+    wait_for_text(client, "#pending-table", "Seguro do carro novo").await;
+    click(client, "#pending-table a.button").await;
+    fill(client, "#body", "Cliente contatado; vai conversar com a esposa.").await;
+    click(client, "#note-save").await;
+    wait_for_text(client, "#flash", "Parecer gravado.").await;
+
+    // The confirmed note asks the workflow's first decision.
+    client.goto(&contact_url).await.expect("contact");
+    wait_for_text(client, "#decision-question", "Contato efetivado?").await;
+
+    // E-mail from a note: the type's subject and text, through the outbox.
+    click(client, "#note-email summary").await;
+    fill(client, "#body", "Pediu a proposta por e-mail.").await;
+    click(client, "#note-send-email").await;
+    wait_for_text(client, "#flash", "E-mail colocado na fila").await;
+    let received = smtp.wait_for(1, Duration::from_secs(20)).await;
+    assert_eq!(received[0].rcpt_tos, ["marcos@exemplo.com.br"]);
+    assert!(received[0].text.contains("segue a proposta combinada"), "{}", received[0].text);
+
+    // The decisions: reached, wants a new proposal → back in 3 days at the centre.
+    wait_for_text(client, "#decision-question", "Contato efetivado?").await;
+    click(client, "#decide-yes").await;
+    wait_for_text(client, "#decision-question", "Cliente quer nova proposta?").await;
+    click(client, "#decide-yes").await;
+    wait_for_text(client, "#contact-meta", "Inside sales").await;
+
+    // Surplus sale and closing: the surplus goes to its own contract.
+    fill(client, "#surplus-code", "PNEU-4").await;
+    click(client, "#surplus-add").await;
+    wait_for_text(client, "#flash", "Produto excedente incluído").await;
+    fill(client, "#close-outcome", "won").await;
+    click(client, "#close-contact").await;
+    client.accept_alert().await.expect("confirm");
+    wait_for_text(client, "#flash", "Contato de venda encerrado.").await;
+    browser.screenshot("follow-up-closed").await;
+
+    // Reopening: refused on this contact (a surplus was sold), with the reason.
+    fill(client, "#reopen-reason", "Cliente desistiu do pneu").await;
+    click(client, "#reopen-contact").await;
+    wait_for_text(client, "#flash", "Houve venda de excedente").await;
+
+    // Both histories: everything, then the standard notes only.
+    wait_for_text(client, "#notes", "vai conversar com a esposa").await;
+    wait_for_text(client, "#notes", "Pediu a proposta por e-mail.").await;
+    click(client, "#history-standard").await;
+    let standard = wait_for_text(client, "#notes", "vai conversar com a esposa").await;
+    assert!(!standard.contains("Pediu a proposta por e-mail."), "{standard}");
+
+    // The visit sheet, printed in a layout.
+    click(client, "#contact-sheet").await;
+    wait_for_text(client, "h1", "Ficha de visita").await;
+    let layout =
+        client.find(Locator::Css("#sheet-layout")).await.expect("layout").prop("value").await.expect("v");
+    let contact = contact_url.rsplit('/').next().expect("id").to_string();
+    let (content_type, pdf) = fetched(
+        client,
+        &format!("/sales-contacts/{contact}/sheet.pdf?layout={}", layout.unwrap_or_default()),
+    )
+    .await;
+    assert_eq!(content_type, "application/pdf");
+    let text = testkit::pdf_text(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in ["Marcos Teixeira", "PNEU-4", "Carro da família", "vai conversar com a esposa"] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+
+    // A second contact, lost: the seller alone only asks; with the
+    // supervisor's credentials and a reason it reopens.
+    let second = serde_json::json!({ "name": "Revisão", "attendance_type_id": kind });
+    let second = t
+        .api_send(reqwest::Method::POST, &bearer, &format!("/api/v1/parties/{party}/sales-contacts"), second)
+        .await;
+    let second = second.json::<serde_json::Value>().await.expect("json");
+    let close = serde_json::json!({ "outcome": "lost", "version": second["version"] });
+    let path = format!("/api/v1/sales-contacts/{}/close", second["id"].as_str().expect("id"));
+    assert_eq!(t.api_send(reqwest::Method::POST, &bearer, &path, close).await.status(), 200);
+    client
+        .goto(&t.url(&format!("/sales-contacts/{}", second["id"].as_str().expect("id"))))
+        .await
+        .expect("second");
+    fill(client, "#reopen-reason", "Cliente ligou de volta").await;
+    click(client, "#reopen-contact").await;
+    wait_for_text(client, "#flash", "Pedido de reabertura enviado ao supervisor.").await;
+    wait_for_text(client, "#reopen-pending", "Cliente ligou de volta").await;
+    fill(client, "#reopen-reason", "Cliente ligou de volta").await;
+    click(client, "#reopen-form details summary").await;
+    fill(client, "#approver-email", &t.admin.email).await;
+    fill(client, "#approver-password", &t.admin.password).await;
+    click(client, "#reopen-contact").await;
+    wait_for_text(client, "#flash", "Contato de venda reaberto.").await;
+    wait_for_text(client, "#contact-meta", "Em aberto").await;
     browser.close().await;
 }
