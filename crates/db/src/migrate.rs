@@ -64,6 +64,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(40, "0040", "contracts"),
     migration!(41, "0041", "sales_follow_up"),
     migration!(42, "0042", "visit_sheets_and_document_sends"),
+    migration!(43, "0043", "follow_up_list_indexes"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

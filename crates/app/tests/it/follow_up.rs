@@ -872,3 +872,40 @@ async fn documents_go_to_the_chosen_contacts_customers_with_a_report(t: TestDb) 
 }
 
 db_test!(documents_go_to_the_chosen_contacts_customers_with_a_report);
+
+async fn the_pages_run_from_the_dated_returns_into_the_undated(t: TestDb) {
+    let d = desk(&t, "2026-12-05T13:00:00Z").await;
+    // 70 dated (a return each day from the 6th on) and 60 undated contacts.
+    let kind = d.kind.0.to_string();
+    for n in 0..130 {
+        let next = if n < 70 {
+            (chrono::NaiveDate::from_ymd_opt(2026, 12, 6).expect("day") + chrono::Duration::days(n))
+                .to_string()
+        } else {
+            String::new()
+        };
+        let draft = ContactDraft {
+            name: format!("C{n:03}"),
+            attendance_type: kind.clone(),
+            next_return_on: next,
+            ..Default::default()
+        };
+        d.app.follow_up().create_contact(&d.admin, d.party, &draft).await.expect("contact");
+    }
+    let mut seen = Vec::new();
+    for page in 1..=3 {
+        let query = FollowUpQuery { page: Some(page), ..Default::default() };
+        let list = d.app.follow_up().follow_up(&d.admin, &query).await.expect("page");
+        assert_eq!(list.has_next, page < 3, "page {page}");
+        seen.extend(list.lines.into_iter().map(|l| l.name));
+    }
+    assert_eq!(seen.len(), 130, "every contact once");
+    let dated: Vec<String> = (0..70).map(|n| format!("C{n:03}")).collect();
+    assert_eq!(seen[..70], dated[..], "the dated ones soonest first");
+    let mut undated = seen[70..].to_vec();
+    undated.sort();
+    undated.dedup();
+    assert_eq!(undated.len(), 60, "then the undated, none twice");
+}
+
+db_test!(the_pages_run_from_the_dated_returns_into_the_undated);

@@ -310,16 +310,25 @@ fn legend_condition(legend: Legend, today: NaiveDate) -> Cond {
     }
 }
 
-fn selected(filter: &FollowUpFilter) -> SelectStatement {
+/// The contacts the filter selects; their customers joined when `names`
+/// are wanted or the reader's reach depends on them (a merge moves a
+/// merged customer's contacts, so no contact is left on one).
+fn selected(filter: &FollowUpFilter, names: bool) -> SelectStatement {
     let mut query = Query::select();
     query
         .from_as(col("sales_contacts"), col("c"))
-        .inner_join(
-            col("parties"),
-            Expr::col((col("parties"), col("id"))).equals((col("c"), col("party_id"))),
-        )
-        .and_where(Expr::col((col("c"), col("org_id"))).eq(filter.org_id.0))
-        .cond_where(super::super::party::reachable(&Scope { org_id: filter.org_id, reach: filter.reach }));
+        .and_where(Expr::col((col("c"), col("org_id"))).eq(filter.org_id.0));
+    if names || filter.reach != Reach::Everything {
+        query
+            .inner_join(
+                col("parties"),
+                Expr::col((col("parties"), col("id"))).equals((col("c"), col("party_id"))),
+            )
+            .cond_where(super::super::party::reachable(&Scope {
+                org_id: filter.org_id,
+                reach: filter.reach,
+            }));
+    }
     match filter.scope {
         FollowUpScope::Mine => {
             query.and_where(Expr::col((col("c"), col("responsible_id"))).eq(filter.user.0));
@@ -360,6 +369,9 @@ pub struct FollowUpRow {
 }
 
 /// One page of the list in the order asked; undated returns after dated.
+/// Soonest return first (the daily routine's order) is read in two parts,
+/// each in an index's order: the dated contacts by their return and id,
+/// then the undated ones, newest contact first.
 #[tracing::instrument(skip_all)]
 pub async fn page(
     db: &Db,
@@ -368,7 +380,58 @@ pub async fn page(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<FollowUpRow>, DbError> {
-    let mut query = selected(filter);
+    let c = |name: &str| (col("c"), col(name));
+    let next = || Expr::col(c("next_return_on"));
+    match sort {
+        FollowUpSort::NextReturn => {
+            let mut dated = listed(filter);
+            dated.and_where(next().is_not_null()).order_by(c("next_return_on"), Order::Asc);
+            dated.order_by(c("id"), Order::Asc).limit(limit).offset(offset);
+            let mut rows: Vec<FollowUpRow> = fetch_all(db, &dated).await?;
+            if rows.len() as u64 == limit {
+                return Ok(rows);
+            }
+            // Past the dated ones: how far into the undated this page starts.
+            let skip = if rows.is_empty() {
+                let mut all_dated = selected(filter, false);
+                all_dated.and_where(next().is_not_null());
+                offset.saturating_sub(count_capped(db, all_dated, offset).await? as u64)
+            } else {
+                0
+            };
+            let mut undated = listed(filter);
+            undated.and_where(next().is_null()).order_by(c("contacted_on"), Order::Desc);
+            undated.order_by(c("id"), Order::Asc).limit(limit - rows.len() as u64).offset(skip);
+            rows.extend(fetch_all::<FollowUpRow>(db, &undated).await?);
+            Ok(rows)
+        }
+        FollowUpSort::ContactedOn => {
+            let mut query = listed(filter);
+            query.order_by(c("contacted_on"), Order::Desc);
+            query.order_by(c("id"), Order::Asc).limit(limit).offset(offset);
+            fetch_all(db, &query).await
+        }
+        FollowUpSort::Party => {
+            let mut query = listed(filter);
+            query.order_by((col("parties"), col("full_name")), Order::Asc);
+            query.order_by(c("id"), Order::Asc).limit(limit).offset(offset);
+            fetch_all(db, &query).await
+        }
+        FollowUpSort::Responsible => {
+            let mut query = listed(filter);
+            query
+                .order_by((col("u"), col("display_name")), Order::Asc)
+                .order_by_expr(next().is_null(), Order::Asc)
+                .order_by(c("next_return_on"), Order::Asc);
+            query.order_by(c("id"), Order::Asc).limit(limit).offset(offset);
+            fetch_all(db, &query).await
+        }
+    }
+}
+
+/// The filter's contacts with what a row of the list shows.
+fn listed(filter: &FollowUpFilter) -> SelectStatement {
+    let mut query = selected(filter, true);
     let c = |name: &str| (col("c"), col(name));
     query
         .columns(["id", "party_id", "contacted_on", "name", "status", "next_return_on", "internal_on"].map(c))
@@ -394,33 +457,13 @@ pub async fn page(
             col("rc"),
             Expr::col((col("rc"), col("id"))).equals(c("centre_id")),
         );
-    match sort {
-        FollowUpSort::NextReturn => {
-            query
-                .order_by_expr(Expr::col(c("next_return_on")).is_null(), Order::Asc)
-                .order_by(c("next_return_on"), Order::Asc)
-                .order_by(c("contacted_on"), Order::Desc);
-        }
-        FollowUpSort::ContactedOn => {
-            query.order_by(c("contacted_on"), Order::Desc);
-        }
-        FollowUpSort::Party => {
-            query.order_by((col("parties"), col("full_name")), Order::Asc);
-        }
-        FollowUpSort::Responsible => {
-            query
-                .order_by((col("u"), col("display_name")), Order::Asc)
-                .order_by(c("next_return_on"), Order::Asc);
-        }
-    }
-    query.order_by(c("id"), Order::Asc).limit(limit).offset(offset);
-    fetch_all(db, &query).await
+    query
 }
 
 /// How many the filter selects, up to `cap`.
 #[tracing::instrument(skip_all)]
 pub async fn count(db: &Db, filter: &FollowUpFilter, cap: u64) -> Result<i64, DbError> {
-    count_capped(db, selected(filter), cap).await
+    count_capped(db, selected(filter, false), cap).await
 }
 
 /// How many open contacts stand under each colour of the legend.
@@ -434,7 +477,7 @@ pub struct Tally {
 
 #[tracing::instrument(skip_all)]
 pub async fn tally(db: &Db, filter: &FollowUpFilter) -> Result<Tally, DbError> {
-    let mut query = selected(&FollowUpFilter { open_only: true, legend: None, ..filter.clone() });
+    let mut query = selected(&FollowUpFilter { open_only: true, legend: None, ..filter.clone() }, false);
     // COUNT skips the NULL a CASE without ELSE gives, and is a bigint on
     // both backends (SUM is NUMERIC on PostgreSQL).
     let count_when = |legend: Legend| {
