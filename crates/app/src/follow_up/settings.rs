@@ -2,6 +2,7 @@
 //! responsibility centres and attendance types, kept by administrators.
 use crate::{Actor, AppError, FollowUp};
 use db::repo::follow_up::settings::{self as repo, AttendanceTypeRow, CentreFields, TypeFields};
+use db::repo::follow_up::{Named, name_taken};
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::follow_up::cycle::Cycle;
@@ -136,7 +137,8 @@ impl FollowUp<'_> {
         };
         let fields = CentreFields { name: &centre.name, active: centre.active, members: &members };
         let mut change = self.change(actor).await?;
-        if repo::centre_name_taken(&mut change.tx, actor.org_id, &centre.name, id.map(|(id, _)| id)).await? {
+        let except = id.map(|(id, _)| id.0);
+        if name_taken(&mut change.tx, actor.org_id, Named::Centre, &centre.name, except).await? {
             return Err(AppError::Taken(ValidationErrors::single("name", "error-name-taken")));
         }
         let saved = match id {
@@ -215,7 +217,8 @@ impl FollowUp<'_> {
             active: valid.active,
         };
         let mut change = self.change(actor).await?;
-        if repo::type_name_taken(&mut change.tx, actor.org_id, &valid.name, id.map(|(id, _)| id)).await? {
+        let except = id.map(|(id, _)| id.0);
+        if name_taken(&mut change.tx, actor.org_id, Named::AttendanceType, &valid.name, except).await? {
             return Err(AppError::Taken(ValidationErrors::single("name", "error-name-taken")));
         }
         let saved = match id {

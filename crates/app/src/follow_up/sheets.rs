@@ -5,6 +5,7 @@
 use crate::messaging::EmailContent;
 use crate::{Actor, AppError, FollowUp};
 use db::repo::follow_up::sheets::{self as repo, LayoutFields, LayoutRow};
+use db::repo::follow_up::{Named, name_taken};
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::follow_up::visit_sheet::{LayoutDraft, SheetSection, read_sections, write_sections};
@@ -109,7 +110,8 @@ impl FollowUp<'_> {
             active: layout.active,
         };
         let mut change = self.change(actor).await?;
-        if repo::name_taken(&mut change.tx, actor.org_id, &layout.name, id.map(|(id, _)| id)).await? {
+        let except = id.map(|(id, _)| id.0);
+        if name_taken(&mut change.tx, actor.org_id, Named::VisitSheetLayout, &layout.name, except).await? {
             return Err(AppError::Taken(ValidationErrors::single("name", "error-name-taken")));
         }
         let saved = match id {

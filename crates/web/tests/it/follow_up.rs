@@ -497,6 +497,18 @@ async fn an_email_from_the_note_form(t: TestApp) {
 
 web_test!(an_email_from_the_note_form);
 
+/// A contact "Seguro" with one product, of a type "Venda", for the customer.
+async fn a_contact(t: &TestApp, bearer: &str, party: &str) -> String {
+    let kind = json!({ "name": "Venda" });
+    let kind = t.api_send(reqwest::Method::POST, bearer, "/api/v1/follow-up/attendance-types", kind).await;
+    let kind: Value = kind.json().await.expect("json");
+    let contact = json!({ "name": "Seguro", "products": ["SEG-AUTO"], "attendance_type_id": kind["id"] });
+    let path = format!("/api/v1/parties/{party}/sales-contacts");
+    let contact: Value =
+        t.api_send(reqwest::Method::POST, bearer, &path, contact).await.json().await.expect("json");
+    contact["id"].as_str().expect("id").to_string()
+}
+
 /// The value the appointment form's input of this name holds.
 fn input_value(page: &str, name: &str) -> String {
     let page = &page[page.find("id=\"appointment-form\"").expect("the form")..];
@@ -510,14 +522,7 @@ fn input_value(page: &str, name: &str) -> String {
 async fn an_appointment_from_the_contacts_page(t: TestApp) {
     let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
     let party = customer_and_products(&t, &bearer).await;
-    let kind = json!({ "name": "Venda" });
-    let kind = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/follow-up/attendance-types", kind).await;
-    let kind: Value = kind.json().await.expect("json");
-    let contact = json!({ "name": "Seguro", "products": ["SEG-AUTO"], "attendance_type_id": kind["id"] });
-    let path = format!("/api/v1/parties/{party}/sales-contacts");
-    let contact: Value =
-        t.api_send(reqwest::Method::POST, &bearer, &path, contact).await.json().await.expect("json");
-    let id = contact["id"].as_str().expect("id").to_string();
+    let id = a_contact(&t, &bearer, &party).await;
     let (client, csrf) = t.login(&t.admin).await;
 
     let page = t.html(&client, &format!("/sales-contacts/{id}")).await;
@@ -578,14 +583,7 @@ web_test!(an_appointment_from_the_contacts_page);
 async fn the_visit_sheet_and_a_sending_from_the_pages(t: TestApp) {
     let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
     let party = customer_and_products(&t, &bearer).await;
-    let kind = json!({ "name": "Venda" });
-    let kind = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/follow-up/attendance-types", kind).await;
-    let kind: Value = kind.json().await.expect("json");
-    let contact = json!({ "name": "Seguro", "products": ["SEG-AUTO"], "attendance_type_id": kind["id"] });
-    let path = format!("/api/v1/parties/{party}/sales-contacts");
-    let contact: Value =
-        t.api_send(reqwest::Method::POST, &bearer, &path, contact).await.json().await.expect("json");
-    let id = contact["id"].as_str().expect("id").to_string();
+    let id = a_contact(&t, &bearer, &party).await;
     let (client, csrf) = t.login(&t.admin).await;
     let post = async |path: &str, fields: &[(&str, &str)]| {
         let mut form = vec![("csrf_token", csrf.as_str())];

@@ -51,27 +51,6 @@ pub struct CentreFields<'a> {
     pub members: &'a [Uuid],
 }
 
-/// Whether another centre of the organisation has this name.
-pub async fn centre_name_taken(
-    tx: &mut Tx,
-    org_id: OrgId,
-    name: &str,
-    except: Option<CentreId>,
-) -> Result<bool, DbError> {
-    let found: Option<Uuid> = on_tx!(tx, conn => {
-        sqlx::query_scalar(
-            "SELECT id FROM responsibility_centres WHERE org_id = $1 AND LOWER(name) = LOWER($2)
-                 AND ($3 IS NULL OR id <> $3) LIMIT 1",
-        )
-        .bind(org_id.0)
-        .bind(name)
-        .bind(except.map(|id| id.0))
-        .fetch_optional(&mut *conn)
-        .await?
-    });
-    Ok(found.is_some())
-}
-
 pub async fn insert_centre(
     tx: &mut Tx,
     org_id: OrgId,
@@ -188,26 +167,6 @@ pub struct TypeFields<'a> {
     pub workflow: &'a str,
     pub cycle: &'a str,
     pub active: bool,
-}
-
-pub async fn type_name_taken(
-    tx: &mut Tx,
-    org_id: OrgId,
-    name: &str,
-    except: Option<AttendanceTypeId>,
-) -> Result<bool, DbError> {
-    let found: Option<Uuid> = on_tx!(tx, conn => {
-        sqlx::query_scalar(
-            "SELECT id FROM attendance_types WHERE org_id = $1 AND LOWER(name) = LOWER($2)
-                 AND ($3 IS NULL OR id <> $3) LIMIT 1",
-        )
-        .bind(org_id.0)
-        .bind(name)
-        .bind(except.map(|id| id.0))
-        .fetch_optional(&mut *conn)
-        .await?
-    });
-    Ok(found.is_some())
 }
 
 pub async fn insert_type(

@@ -45,27 +45,6 @@ pub async fn layout(db: &Db, org_id: OrgId, id: VisitSheetLayoutId) -> Result<Op
     }))
 }
 
-/// Whether another layout of the organisation has this name.
-pub async fn name_taken(
-    tx: &mut Tx,
-    org_id: OrgId,
-    name: &str,
-    except: Option<VisitSheetLayoutId>,
-) -> Result<bool, DbError> {
-    let found: Option<Uuid> = on_tx!(tx, conn => {
-        sqlx::query_scalar(
-            "SELECT id FROM visit_sheet_layouts WHERE org_id = $1 AND LOWER(name) = LOWER($2)
-                 AND ($3 IS NULL OR id <> $3) LIMIT 1",
-        )
-        .bind(org_id.0)
-        .bind(name)
-        .bind(except.map(|id| id.0))
-        .fetch_optional(&mut *conn)
-        .await?
-    });
-    Ok(found.is_some())
-}
-
 pub async fn insert(
     tx: &mut Tx,
     org_id: OrgId,
