@@ -2231,3 +2231,5 @@ error-company-unknown = Choose one of the organisation's companies.
 timeline-document-sent = Document sent to the customer
 error-template-unknown = Template not found.
 error-message-no-address = The customer has no e-mail address.
+quote-variables = Template variables
+quote-variables-hint = The variables an HTML quote template may use to bring in this quote's data.

@@ -2234,3 +2234,5 @@ error-company-unknown = Escolha uma das empresas da organização.
 timeline-document-sent = Documento enviado ao cliente
 error-template-unknown = Modelo não encontrado.
 error-message-no-address = O cliente não tem e-mail cadastrado.
+quote-variables = Consultar variáveis
+quote-variables-hint = As variáveis que um modelo de proposta em HTML pode usar para trazer os dados desta proposta.

@@ -163,6 +163,8 @@ async fn the_quote_page_previews_downloads_and_sends_as_the_browser_does(t: Test
     let page = t.html(&client, &format!("/quotes/{quote}")).await;
     assert!(page.contains("id=\"quote-document\"") && page.contains("Modelo padrão"), "{page}");
     assert!(page.contains("<option value=\"compras@andrade.com.br\">"), "the customer's address is offered");
+    // Seed 002's "consultar variáveis": the quote's own variables, at hand.
+    assert!(page.contains("id=\"quote-variables\"") && page.contains("proposta.numero"), "{page}");
 
     // The preview as the form sends it: the standard template (an empty value).
     let preview =

@@ -38,6 +38,8 @@ pub(super) struct DocumentCard {
     pub recipients: Vec<String>,
     /// Why it cannot be sent now, as read: no address, no consent, no server.
     pub blocked: Option<String>,
+    /// The variables a quote's template may name [consultar variáveis].
+    pub variables: &'static [&'static str],
 }
 
 pub(super) async fn card(page: &Page, party: PartyId) -> Result<DocumentCard, AppError> {
@@ -51,6 +53,7 @@ pub(super) async fn card(page: &Page, party: PartyId) -> Result<DocumentCard, Ap
         templates,
         blocked: reachable.blocked(MessageChannel::Email).map(|key| page.t.get(key)),
         recipients: reachable.emails,
+        variables: app::messaging::variable_names(domain::message::TemplateKind::Quote),
     })
 }
 
