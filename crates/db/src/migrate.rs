@@ -65,6 +65,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(41, "0041", "sales_follow_up"),
     migration!(42, "0042", "visit_sheets_and_document_sends"),
     migration!(43, "0043", "follow_up_list_indexes"),
+    migration!(44, "0044", "follow_up_by_customer"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -17,8 +17,8 @@ use domain::follow_up::sending::{SendOutcome, SendingDraft};
 use domain::follow_up::visit_sheet::LayoutDraft;
 use domain::follow_up::workflow::{Decision, Workflow, WorkflowStep};
 use domain::follow_up::{
-    AttendanceTypeDraft, CentreDraft, ContactDraft, ContactOutcome, ContactStatus, FollowUpScope, Legend,
-    NoteDraft, NoteSource,
+    AttendanceTypeDraft, CentreDraft, ContactDraft, ContactOutcome, ContactStatus, FollowUpScope,
+    FollowUpSort, Legend, NoteDraft, NoteSource,
 };
 use domain::message::TemplateDraft;
 use domain::party::{AddressDraft, PartyDraft};
@@ -909,3 +909,56 @@ async fn the_pages_run_from_the_dated_returns_into_the_undated(t: TestDb) {
 }
 
 db_test!(the_pages_run_from_the_dated_returns_into_the_undated);
+
+async fn sorted_by_customer_the_pages_run_by_folded_name_archived_ones_included(t: TestDb) {
+    let d = desk(&t, "2026-12-05T13:00:00Z").await;
+    let kind = d.kind.0.to_string();
+    // Stored names whose byte order differs from the reader's: an accent,
+    // a lower-case initial.
+    let mut customers = Vec::new();
+    for name in ["Álvaro Souza", "bruno Lima", "Carla Dias"] {
+        let draft = PartyDraft { full_name: name.into(), ..Default::default() };
+        let input = PartyInput { draft, consents: Vec::new() };
+        customers.push(d.app.parties().create_party(&d.admin, input).await.expect("party").party);
+    }
+    for (n, customer) in customers.iter().enumerate() {
+        for k in 0..20 {
+            let draft = ContactDraft {
+                name: format!("{n}-{k:02}"),
+                attendance_type: kind.clone(),
+                ..Default::default()
+            };
+            d.app.follow_up().create_contact(&d.admin, PartyId(customer.id), &draft).await.expect("contact");
+        }
+    }
+    // Álvaro's file is archived: his contacts stay on the team's list.
+    let alvaro = &customers[0];
+    d.app.parties().archive_party(&d.admin, PartyId(alvaro.id), alvaro.version, true).await.expect("archive");
+    let mut seen = Vec::new();
+    for page in 1..=2 {
+        let query = FollowUpQuery {
+            scope: Some(FollowUpScope::Team),
+            state: Some(WorkState::All),
+            sort: Some(FollowUpSort::Party),
+            page: Some(page),
+            ..Default::default()
+        };
+        let list = d.app.follow_up().follow_up(&d.admin, &query).await.expect("page");
+        assert_eq!(list.has_next, page == 1, "page {page}");
+        seen.extend(list.lines.into_iter().map(|l| (l.party_name, l.name)));
+    }
+    assert_eq!(seen.len(), 60, "every contact once: {seen:?}");
+    let names: Vec<&str> = seen.iter().map(|(party, _)| party.as_str()).collect();
+    for (run, name) in ["Álvaro Souza", "bruno Lima", "Carla Dias"].into_iter().enumerate() {
+        assert!(
+            names[run * 20..(run + 1) * 20].iter().all(|n| *n == name),
+            "{name}'s 20 together: {names:?}"
+        );
+    }
+    let mut contacts: Vec<&str> = seen.iter().map(|(_, name)| name.as_str()).collect();
+    contacts.sort_unstable();
+    contacts.dedup();
+    assert_eq!(contacts.len(), 60, "none twice");
+}
+
+db_test!(sorted_by_customer_the_pages_run_by_folded_name_archived_ones_included);

@@ -413,7 +413,11 @@ pub async fn page(
         }
         FollowUpSort::Party => {
             let mut query = listed(filter);
-            query.order_by((col("parties"), col("full_name")), Order::Asc);
+            // The customers' index order (name, then id) lets a page be read
+            // customer by customer instead of sorting all in reach.
+            query
+                .order_by((col("parties"), col("sort_name")), Order::Asc)
+                .order_by((col("parties"), col("id")), Order::Asc);
             query.order_by(c("id"), Order::Asc).limit(limit).offset(offset);
             fetch_all(db, &query).await
         }
