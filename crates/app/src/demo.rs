@@ -499,6 +499,9 @@ impl Demo<'_> {
             let contacts = self.load_demo_follow_up(org_id, seed, &sellers, *manager).await?;
             tracing::info!(contacts, "demo sales contacts loaded");
         }
+        let mut tx = self.db.begin().await?;
+        db::repo::pipeline::spread_demo_stages(&mut tx, org_id).await?;
+        tx.commit().await?;
         // A bulk load changes the data's shape more than any day of use.
         self.db.refresh_statistics().await?;
         Ok(DemoLoad { created: written, seconds: started.elapsed().as_secs_f64() })

@@ -61,6 +61,8 @@ capability_handles! {
     engine => Engine,
     /// Minha fila: interactions across customers, and bulk actions on them.
     work_queue => WorkQueue,
+    /// Funil de negociação: prospects in negotiation by stage.
+    pipeline => Pipeline,
     /// How each person sees a list: columns and saved views.
     list_views => ListViews,
     /// Acesso: branches, roles, assignments, portfolios, view-as.

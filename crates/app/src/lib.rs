@@ -30,6 +30,7 @@ pub mod loyalty;
 pub mod messaging;
 pub mod orders;
 pub mod parties;
+pub mod pipeline;
 pub mod quotes;
 mod rate_limit;
 pub mod registry_settings;

@@ -66,6 +66,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(42, "0042", "visit_sheets_and_document_sends"),
     migration!(43, "0043", "follow_up_list_indexes"),
     migration!(44, "0044", "follow_up_by_customer"),
+    migration!(45, "0045", "negotiation_stages"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

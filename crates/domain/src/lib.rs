@@ -81,6 +81,7 @@ pub mod order;
 pub mod page;
 pub mod party;
 pub mod phone;
+pub mod pipeline;
 pub mod quote;
 pub mod sale;
 pub mod search;

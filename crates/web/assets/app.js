@@ -543,3 +543,89 @@
     if (button) window.print();
   });
 })();
+
+// The prospects' board: drag a card to another stage's column, or press
+// Alt+←/→ on a focused card for the stage before or after. Either way the
+// card's own form (the route a keyboard or a page without script takes)
+// is sent with the new stage; the board comes back with what the server
+// kept, and "desfazer".
+(function () {
+  var FOCUS_KEY = "vinculo-board-focus";
+  function send(card, stage) {
+    var form = card.querySelector("form.board-move");
+    var select = form && form.querySelector("select[name=stage]");
+    if (!select || stage === card.getAttribute("data-stage")) return false;
+    select.value = stage;
+    try { sessionStorage.setItem(FOCUS_KEY, card.getAttribute("data-id")); } catch (e) { /* private mode */ }
+    card.classList.add("is-saving");
+    form.submit();
+    return true;
+  }
+  function columnAt(x, y) {
+    return document.elementsFromPoint(x, y).find(function (el) {
+      return el.classList && el.classList.contains("board-column");
+    });
+  }
+  function mark(column) {
+    document.querySelectorAll(".board-column.is-target").forEach(function (c) {
+      if (c !== column) c.classList.remove("is-target");
+    });
+    if (column) column.classList.add("is-target");
+  }
+
+  var drag = null;
+  document.addEventListener("pointerdown", function (e) {
+    var card = e.target.closest && e.target.closest("[data-card]");
+    if (!card || e.button !== 0 || e.target.closest("a, select, button, input")) return;
+    e.preventDefault();
+    drag = { card: card, x: e.clientX, y: e.clientY, moved: false };
+  });
+  document.addEventListener("pointermove", function (e) {
+    if (!drag) return;
+    var dx = e.clientX - drag.x, dy = e.clientY - drag.y;
+    if (!drag.moved) {
+      if (Math.abs(dx) + Math.abs(dy) < 5) return;
+      drag.moved = true;
+      drag.card.classList.add("is-dragging");
+    }
+    drag.card.style.transform = "translate(" + dx + "px, " + dy + "px)";
+    var column = columnAt(e.clientX, e.clientY);
+    mark(column && column.getAttribute("data-stage") !== drag.card.getAttribute("data-stage") ? column : null);
+  });
+  document.addEventListener("pointerup", function (e) {
+    var done = drag;
+    drag = null;
+    if (!done || !done.moved) return;
+    var column = columnAt(e.clientX, e.clientY);
+    mark(null);
+    if (!column || !send(done.card, column.getAttribute("data-stage"))) {
+      done.card.classList.remove("is-dragging");
+      done.card.style.transform = "";
+    }
+  });
+  document.addEventListener("pointercancel", function () {
+    if (drag) { drag.card.classList.remove("is-dragging"); drag.card.style.transform = ""; }
+    drag = null;
+    mark(null);
+  });
+
+  document.addEventListener("keydown", function (e) {
+    var card = e.target.matches && e.target.matches("[data-card]") ? e.target : null;
+    if (!card || !e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    var step = { ArrowLeft: -1, ArrowRight: 1 }[e.key];
+    if (!step) return;
+    var stages = Array.prototype.map.call(document.querySelectorAll(".board-column"), function (c) {
+      return c.getAttribute("data-stage");
+    });
+    var next = stages[stages.indexOf(card.getAttribute("data-stage")) + step];
+    if (!next) return;
+    e.preventDefault();
+    send(card, next);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var id = null;
+    try { id = sessionStorage.getItem(FOCUS_KEY); sessionStorage.removeItem(FOCUS_KEY); } catch (e) { /* private mode */ }
+    var card = id && document.querySelector("[data-card][data-id='" + id + "']");
+    if (card) card.focus();
+  });
+})();

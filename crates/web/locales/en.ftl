@@ -2233,3 +2233,38 @@ error-template-unknown = Template not found.
 error-message-no-address = The customer has no e-mail address.
 quote-variables = Template variables
 quote-variables-hint = The variables an HTML quote template may use to bring in this quote's data.
+nav-pipeline = Negotiation pipeline
+pipeline-title = Negotiation pipeline
+pipeline-count = { $count ->
+    [0] No prospect in negotiation
+    [one] { $count } prospect in negotiation
+   *[other] { $count } prospects in negotiation
+}
+pipeline-filters = Pipeline filters
+pipeline-scope-mine = My prospects
+pipeline-scope-team = The team's
+pipeline-hint = Drag a card to another stage, or focus the card and press Alt+← / Alt+→. A negotiation won or abandoned: change the customer's sheet.
+pipeline-empty = No prospect with a negotiation in progress.
+pipeline-empty-hint = Register a prospect
+pipeline-stage-first_contact = First contact
+pipeline-stage-qualified = Qualified
+pipeline-stage-proposal = Proposal
+pipeline-stage-negotiation = Negotiation
+pipeline-stage-closing = Closing
+pipeline-stage-empty = No prospect at this stage.
+pipeline-more = { $count ->
+    [one] and { $count } more
+   *[other] and { $count } more
+}
+pipeline-move-to = Move to stage
+pipeline-move = Move
+pipeline-moved = Negotiation moved to another stage.
+pipeline-move-refused = The negotiation was not moved.
+timeline-negotiation-first_contact = Negotiation at the stage First contact
+timeline-negotiation-qualified = Negotiation at the stage Qualified
+timeline-negotiation-proposal = Negotiation at the stage Proposal
+timeline-negotiation-negotiation = Negotiation at the stage Negotiation
+timeline-negotiation-closing = Negotiation at the stage Closing
+error-negotiation-stage-invalid = Choose a stage of the negotiation.
+error-negotiation-not-in-progress = Only a prospect whose negotiation is in progress is on the pipeline.
+home-figure-negotiating = Prospects in negotiation

@@ -2236,3 +2236,38 @@ error-template-unknown = Modelo não encontrado.
 error-message-no-address = O cliente não tem e-mail cadastrado.
 quote-variables = Consultar variáveis
 quote-variables-hint = As variáveis que um modelo de proposta em HTML pode usar para trazer os dados desta proposta.
+nav-pipeline = Funil de negociação
+pipeline-title = Funil de negociação
+pipeline-count = { $count ->
+    [0] Nenhum prospect em negociação
+    [one] { $count } prospect em negociação
+   *[other] { $count } prospects em negociação
+}
+pipeline-filters = Filtros do funil
+pipeline-scope-mine = Meus prospects
+pipeline-scope-team = Da equipe
+pipeline-hint = Arraste um cartão para outra etapa, ou selecione o cartão e use Alt+← / Alt+→. Negociação ganha ou arquivada: altere a ficha do cliente.
+pipeline-empty = Nenhum prospect com negociação em andamento.
+pipeline-empty-hint = Cadastrar um prospect
+pipeline-stage-first_contact = Primeiro contato
+pipeline-stage-qualified = Qualificação
+pipeline-stage-proposal = Proposta
+pipeline-stage-negotiation = Negociação
+pipeline-stage-closing = Fechamento
+pipeline-stage-empty = Nenhum prospect nesta etapa.
+pipeline-more = { $count ->
+    [one] e mais { $count } prospect
+   *[other] e mais { $count } prospects
+}
+pipeline-move-to = Mover para a etapa
+pipeline-move = Mover
+pipeline-moved = Negociação movida de etapa.
+pipeline-move-refused = A negociação não foi movida.
+timeline-negotiation-first_contact = Negociação na etapa Primeiro contato
+timeline-negotiation-qualified = Negociação na etapa Qualificação
+timeline-negotiation-proposal = Negociação na etapa Proposta
+timeline-negotiation-negotiation = Negociação na etapa Negociação
+timeline-negotiation-closing = Negociação na etapa Fechamento
+error-negotiation-stage-invalid = Escolha uma etapa da negociação.
+error-negotiation-not-in-progress = Só um prospect com negociação em andamento fica no funil.
+home-figure-negotiating = Prospects em negociação

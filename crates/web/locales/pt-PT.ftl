@@ -2236,3 +2236,38 @@ error-template-unknown = Modelo não encontrado.
 error-message-no-address = O cliente não tem e-mail registado.
 quote-variables = Consultar variáveis
 quote-variables-hint = As variáveis que um modelo de proposta em HTML pode usar para trazer os dados desta proposta.
+nav-pipeline = Funil de negociação
+pipeline-title = Funil de negociação
+pipeline-count = { $count ->
+    [0] Nenhum potencial cliente em negociação
+    [one] { $count } potencial cliente em negociação
+   *[other] { $count } potenciais clientes em negociação
+}
+pipeline-filters = Filtros do funil
+pipeline-scope-mine = Os meus
+pipeline-scope-team = Da equipa
+pipeline-hint = Arraste um cartão para outra etapa, ou selecione o cartão e use Alt+← / Alt+→. Negociação ganha ou arquivada: altere a ficha do cliente.
+pipeline-empty = Nenhum potencial cliente com negociação em curso.
+pipeline-empty-hint = Registar um potencial cliente
+pipeline-stage-first_contact = Primeiro contacto
+pipeline-stage-qualified = Qualificação
+pipeline-stage-proposal = Proposta
+pipeline-stage-negotiation = Negociação
+pipeline-stage-closing = Fecho
+pipeline-stage-empty = Nenhum potencial cliente nesta etapa.
+pipeline-more = { $count ->
+    [one] e mais { $count }
+   *[other] e mais { $count }
+}
+pipeline-move-to = Mover para a etapa
+pipeline-move = Mover
+pipeline-moved = Negociação mudou de etapa.
+pipeline-move-refused = A negociação não foi movida.
+timeline-negotiation-first_contact = Negociação na etapa Primeiro contacto
+timeline-negotiation-qualified = Negociação na etapa Qualificação
+timeline-negotiation-proposal = Negociação na etapa Proposta
+timeline-negotiation-negotiation = Negociação na etapa Negociação
+timeline-negotiation-closing = Negociação na etapa Fecho
+error-negotiation-stage-invalid = Escolha uma etapa da negociação.
+error-negotiation-not-in-progress = Só um potencial cliente com negociação em curso fica no funil.
+home-figure-negotiating = Potenciais clientes em negociação

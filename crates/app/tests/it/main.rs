@@ -11,6 +11,7 @@ mod gateway;
 mod list_views;
 mod messaging;
 mod parties;
+mod pipeline;
 mod quotes;
 mod sales;
 mod users;

@@ -23,6 +23,7 @@ pub mod message_template;
 pub mod order;
 pub mod organisation;
 pub mod party;
+pub mod pipeline;
 pub mod quote;
 pub mod registry_settings;
 pub mod reminder;

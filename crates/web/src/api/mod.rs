@@ -18,6 +18,7 @@ mod messages;
 mod orders;
 mod organisation;
 mod parties;
+mod pipeline;
 mod quotes;
 mod registry_settings;
 mod responses;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .merge(vehicles::routes())
         .merge(interactions::routes())
         .merge(agenda::routes())
+        .merge(pipeline::routes())
         .merge(work_queue::routes())
         .merge(engine::routes())
         .merge(list_views::routes())
@@ -102,7 +104,7 @@ pub fn openapi_document() -> String {
 }
 
 /// Each capability describes its own paths; the document only merges them.
-fn capability_documents() -> [utoipa::openapi::OpenApi; 26] {
+fn capability_documents() -> [utoipa::openapi::OpenApi; 27] {
     [
         me::Doc::openapi(),
         organisation::Doc::openapi(),
@@ -115,6 +117,7 @@ fn capability_documents() -> [utoipa::openapi::OpenApi; 26] {
         vehicles::Doc::openapi(),
         interactions::Doc::openapi(),
         agenda::Doc::openapi(),
+        pipeline::Doc::openapi(),
         work_queue::Doc::openapi(),
         engine::Doc::openapi(),
         list_views::Doc::openapi(),

@@ -58,6 +58,8 @@ struct HomePage {
     overdue: i64,
     open: i64,
     portfolio: i64,
+    /// My prospects whose negotiation is going on (the board).
+    negotiating: i64,
     today: Vec<TodayLine>,
     due: Vec<DueLine>,
     birthdays: Vec<BirthdayLine>,
@@ -133,6 +135,7 @@ pub async fn show(page: Page) -> PageResult {
         overdue: tally.overdue,
         open: tally.open + tally.today + tally.overdue,
         portfolio: app.dashboard().portfolio_size(actor).await?,
+        negotiating: app.pipeline().in_negotiation(actor).await?,
         today,
         due,
         birthdays,

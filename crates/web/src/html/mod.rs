@@ -18,6 +18,7 @@ mod login;
 mod loyalty;
 mod messages;
 mod orders;
+mod pipeline;
 mod preferences;
 mod quotes;
 mod reminders;
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .merge(agenda::routes())
         .merge(agenda_settings::routes())
         .merge(settings::routes())
+        .merge(pipeline::routes())
         .merge(work_queue::routes())
         .merge(engine::routes())
         .merge(messages::routes())

@@ -17,6 +17,7 @@ mod forms;
 mod home;
 mod messages;
 mod money;
+mod pipeline;
 mod profile;
 mod quote_documents;
 mod quotes;

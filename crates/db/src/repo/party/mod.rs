@@ -367,6 +367,8 @@ pub enum RowChange<'a> {
     /// A tag it may not have yet (a bulk action); the version moves either
     /// way, as the party was part of a change.
     Tag(&'a str),
+    /// Another stage of a prospect's negotiation (`domain::pipeline`).
+    NegotiationStage(&'a str),
 }
 
 /// Applies `change` to the party if it is still at `expected_version`.
@@ -380,10 +382,11 @@ pub async fn change_row(
     by: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let (archived, portfolio) = match change {
-        RowChange::Archived(at) => (Some(at), None),
-        RowChange::Portfolio(portfolio) => (None, Some(portfolio)),
-        RowChange::Tag(_) => (None, None),
+    let (archived, portfolio, stage) = match change {
+        RowChange::Archived(at) => (Some(at), None, None),
+        RowChange::Portfolio(portfolio) => (None, Some(portfolio), None),
+        RowChange::Tag(_) => (None, None, None),
+        RowChange::NegotiationStage(stage) => (None, None, Some(stage)),
     };
     Ok(on_tx!(tx, conn => {
         // One statement for every part: a part not changed keeps its value.
@@ -392,6 +395,7 @@ pub async fn change_row(
                 archived_at = CASE WHEN $4 THEN $5 ELSE archived_at END,
                 seller_id = CASE WHEN $6 THEN $7 ELSE seller_id END,
                 branch_id = CASE WHEN $6 THEN $8 ELSE branch_id END,
+                negotiation_stage = COALESCE($11, negotiation_stage),
                 updated_at = $9, updated_by = $10, version = version + 1
              WHERE org_id = $1 AND id = $2 AND version = $3 AND merged_into IS NULL",
         )
@@ -405,6 +409,7 @@ pub async fn change_row(
         .bind(portfolio.and_then(|p| p.branch).map(|b| b.0))
         .bind(now)
         .bind(by.map(|u| u.0))
+        .bind(stage)
         .execute(&mut *conn)
         .await?
         .rows_affected()

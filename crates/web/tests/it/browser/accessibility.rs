@@ -178,6 +178,7 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
     let screens = [
         "/".to_string(),
         "/work".into(),
+        "/pipeline?scope=team".into(),
         "/follow-up".into(),
         "/admin/follow-up".into(),
         format!("/customers/{party}/sales-contacts/new"),

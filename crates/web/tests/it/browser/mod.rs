@@ -810,6 +810,85 @@ async fn work_queue_filters_and_closes_a_range_in_bulk() {
     browser.close().await;
 }
 
+/// The prospects' board: the team's prospects by stage through the filter
+/// form, a card dragged to the proposal, another moved by Alt+→ with the
+/// focus kept on it, "desfazer", and the move in the customer's history.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pipeline_board_moves_cards_by_drag_and_keyboard() {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    use fantoccini::key::Key;
+    let Some(browser) = Browser::start().await else { return };
+    let t = TestApp::spawn(TestDb::sqlite().await).await;
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let mut ids = Vec::new();
+    for name in ["Transportes Lima", "Padaria Sol"] {
+        let body = serde_json::json!({ "kind": "company", "full_name": name, "lifecycle": "prospect" });
+        let created = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/parties", body).await;
+        assert_eq!(created.status(), 201);
+        let created: serde_json::Value = created.json().await.expect("json");
+        ids.push(created["party"]["id"].as_str().expect("id").to_string());
+    }
+    let client = &browser.client;
+    sign_in_as_admin(client, &t).await;
+    client.set_window_size(1366, 900).await.expect("1366 px");
+    click(client, "nav.mainnav a[href='/work']").await;
+    click(client, "#work-pipeline").await;
+    wait_for_text(client, "h1", "Funil de negociação").await;
+    filter_alone(client, &t.url("/pipeline"), "#p-scope", "team", "#pipeline-filter").await;
+    wait_for_text(client, "#pipeline-count", "2 prospects em negociação").await;
+    wait_for_text(client, "#stage-first_contact", "Transportes Lima").await;
+
+    // Dragged onto the proposal's column.
+    let card = format!("[data-card][data-id='{}']", ids[0]);
+    let (x, y, _, _) = rect_of(client, &card).await;
+    let (column_x, column_y, column_width, _) = rect_of(client, "#stage-proposal").await;
+    let drag = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo { duration: None, x: x + 20.0, y: y + 30.0 })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::MoveTo { duration: Some(Duration::from_millis(150)), x: x + 40.0, y: y + 40.0 })
+        .then(PointerAction::MoveTo {
+            duration: Some(Duration::from_millis(200)),
+            x: column_x + column_width / 2.0,
+            y: column_y + 40.0,
+        })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    client.perform_actions(drag).await.expect("drag");
+    wait_for_text(client, "#flash", "Negociação movida de etapa.").await;
+    wait_for_text(client, "#stage-proposal", "Transportes Lima").await;
+    browser.screenshot("pipeline-dragged").await;
+
+    // The keyboard: Alt+→ on the other card, which keeps the focus.
+    let other = format!("[data-card][data-id='{}']", ids[1]);
+    client
+        .find(Locator::Css(&other))
+        .await
+        .expect("card")
+        .send_keys(&format!("{}{}", Key::Alt, Key::Right))
+        .await
+        .expect("Alt+Right");
+    wait_for_text(client, "#stage-qualified", "Padaria Sol").await;
+    let focused = client
+        .execute("return document.activeElement.getAttribute('data-id');", vec![])
+        .await
+        .expect("focus");
+    assert_eq!(focused.as_str(), Some(ids[1].as_str()), "the focus stays on the card moved");
+    // "Desfazer" puts it back at the first contact.
+    click(client, "#toast-undo").await;
+    wait_for_text(client, "#stage-first_contact", "Padaria Sol").await;
+    client.refresh().await.expect("reload");
+    wait_for_text(client, "#stage-proposal", "Transportes Lima").await;
+
+    client.goto(&t.url(&format!("/customers/{}?tab=history", ids[0]))).await.expect("history");
+    wait_for_text(client, "main", "Negociação na etapa Proposta").await;
+    // On a phone the stages stack; nothing spills sideways.
+    client.set_window_size(390, 844).await.expect("390 px");
+    client.goto(&t.url("/pipeline?scope=team")).await.expect("board");
+    wait_for_text(client, "#stage-proposal", "Transportes Lima").await;
+    assert!(sideways_overflow(client).await <= 0, "the board spills at 390 px");
+    browser.screenshot("pipeline-390").await;
+    browser.close().await;
+}
+
 /// Início as a seller opens it in the morning: figures that lead to the
 /// queue, the due list, a birthday, and the chart arriving after the page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,0 +1,144 @@
+//! The prospects' board: prospects in negotiation by stage, within the
+//! reader's reach.
+use super::party::{Scope, reachable};
+use super::{fetch_all, fetch_optional};
+use crate::{Db, DbError, Tx, on_tx};
+use chrono::{DateTime, Utc};
+use domain::access::Reach;
+use domain::{OrgId, PartyId, UserId};
+use sea_query::{Alias, Expr, JoinType, Order, Query, SelectStatement};
+use uuid::Uuid;
+
+fn col(name: &str) -> Alias {
+    Alias::new(name)
+}
+
+/// Whose prospects the board shows: all within `reach`, or one seller's.
+#[derive(Clone, Debug)]
+pub struct BoardFilter {
+    pub org_id: OrgId,
+    pub reach: Reach,
+    pub seller: Option<UserId>,
+}
+
+/// The prospects in negotiation the filter selects (the predicate of the
+/// `parties_pipeline` index).
+fn prospects(filter: &BoardFilter) -> SelectStatement {
+    let party = |name: &str| (col("parties"), col(name));
+    let mut query = Query::select();
+    query
+        .from(col("parties"))
+        .cond_where(reachable(&Scope { org_id: filter.org_id, reach: filter.reach }))
+        .and_where(Expr::col(party("archived_at")).is_null())
+        .and_where(Expr::col(party("lifecycle")).eq("prospect"))
+        .and_where(Expr::col(party("prospect_state")).eq("in_progress"));
+    if let Some(seller) = filter.seller {
+        query.and_where(Expr::col(party("seller_id")).eq(seller.0));
+    }
+    query
+}
+
+/// A prospect as its card shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CardRow {
+    pub id: Uuid,
+    pub full_name: String,
+    pub version: i64,
+    pub city: Option<String>,
+    pub seller_name: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The prospects with what their cards show.
+fn with_cards(filter: &BoardFilter) -> SelectStatement {
+    let party = |name: &str| (col("parties"), col(name));
+    let mut query = prospects(filter);
+    query
+        .columns(["id", "full_name", "version", "city", "updated_at"].map(party))
+        .expr_as(Expr::col((col("u"), col("display_name"))), col("seller_name"))
+        .join_as(
+            JoinType::LeftJoin,
+            col("users"),
+            col("u"),
+            Expr::col((col("u"), col("id"))).equals(party("seller_id")),
+        );
+    query
+}
+
+/// A stage's latest moved prospects, at most `limit`.
+#[tracing::instrument(skip_all)]
+pub async fn cards(db: &Db, filter: &BoardFilter, stage: &str, limit: u64) -> Result<Vec<CardRow>, DbError> {
+    let party = |name: &str| (col("parties"), col(name));
+    let mut query = with_cards(filter);
+    query
+        .and_where(Expr::col(party("negotiation_stage")).eq(stage))
+        .order_by(party("updated_at"), Order::Desc)
+        .order_by(party("id"), Order::Asc)
+        .limit(limit);
+    fetch_all(db, &query).await
+}
+
+/// How many prospects stand at a stage.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct StageCount {
+    pub stage: String,
+    pub total: i64,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn counts(db: &Db, filter: &BoardFilter) -> Result<Vec<StageCount>, DbError> {
+    let stage = (col("parties"), col("negotiation_stage"));
+    let mut query = prospects(filter);
+    query
+        .expr_as(Expr::col(stage.clone()), col("stage"))
+        .expr_as(Expr::cust("COUNT(*)"), col("total"))
+        .group_by_col(stage);
+    fetch_all(db, &query).await
+}
+
+/// Where a party's negotiation stands, read in the transaction that moves it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Negotiation {
+    pub lifecycle: String,
+    pub prospect_state: Option<String>,
+    pub negotiation_stage: String,
+    pub version: i64,
+}
+
+pub async fn negotiation_in(tx: &mut Tx, org_id: OrgId, id: PartyId) -> Result<Option<Negotiation>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT lifecycle, prospect_state, negotiation_stage, version FROM parties
+             WHERE org_id = $1 AND id = $2 AND merged_into IS NULL AND archived_at IS NULL",
+        )
+        .bind(org_id.0)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+    }))
+}
+
+/// One prospect's card, if it is on the board.
+pub async fn card(db: &Db, filter: &BoardFilter, id: PartyId) -> Result<Option<CardRow>, DbError> {
+    let mut query = with_cards(filter);
+    query.and_where(Expr::col((col("parties"), col("id"))).eq(id.0));
+    fetch_optional(db, &query).await
+}
+
+/// Spreads the demo's prospects over the stages, most at the first ones,
+/// as a pipeline narrows (the demo data only).
+pub async fn spread_demo_stages(tx: &mut Tx, org_id: OrgId) -> Result<u64, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE parties SET negotiation_stage = CASE abs(search_rowid % 10)
+                 WHEN 0 THEN 'first_contact' WHEN 1 THEN 'first_contact' WHEN 2 THEN 'first_contact'
+                 WHEN 3 THEN 'qualified' WHEN 4 THEN 'qualified' WHEN 5 THEN 'qualified'
+                 WHEN 6 THEN 'proposal' WHEN 7 THEN 'proposal' WHEN 8 THEN 'negotiation' ELSE 'closing' END
+             WHERE org_id = $1 AND lifecycle = 'prospect' AND merged_into IS NULL",
+        )
+        .bind(org_id.0)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+    }))
+}

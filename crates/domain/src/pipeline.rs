@@ -1,0 +1,49 @@
+//! The prospects' board [funil de negociação]: seed 001's prospects whose
+//! negotiation is "em andamento", by the stage it has reached, from the
+//! first contact to the closing. A negotiation that is won makes the
+//! prospect a customer, one that is abandoned is "arquivada": both leave
+//! the board through the customer's sheet.
+use serde::{Deserialize, Serialize};
+
+string_enum!(
+    /// How far a prospect's negotiation has come, in the board's order.
+    NegotiationStage {
+        FirstContact = "first_contact",
+        Qualified = "qualified",
+        Proposal = "proposal",
+        Negotiation = "negotiation",
+        Closing = "closing",
+    } error "error-negotiation-stage-invalid"
+);
+
+/// A column of the board shows this many prospects, the latest moved first;
+/// its count says how many more there are.
+pub const CARDS_PER_STAGE: u64 = 30;
+
+impl NegotiationStage {
+    /// The history's words for a move into this stage (a message key).
+    pub fn moved_key(self) -> &'static str {
+        match self {
+            NegotiationStage::FirstContact => "timeline-negotiation-first_contact",
+            NegotiationStage::Qualified => "timeline-negotiation-qualified",
+            NegotiationStage::Proposal => "timeline-negotiation-proposal",
+            NegotiationStage::Negotiation => "timeline-negotiation-negotiation",
+            NegotiationStage::Closing => "timeline-negotiation-closing",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_read_as_written_and_refuse_the_rest() {
+        assert_eq!(NegotiationStage::parse(" proposal "), Ok(NegotiationStage::Proposal));
+        assert_eq!(NegotiationStage::parse("won"), Err("error-negotiation-stage-invalid"));
+        assert_eq!(NegotiationStage::ALL.first(), Some(&NegotiationStage::FirstContact));
+        let keys: std::collections::BTreeSet<_> =
+            NegotiationStage::ALL.iter().map(|s| s.moved_key()).collect();
+        assert_eq!(keys.len(), NegotiationStage::ALL.len(), "a key per stage");
+    }
+}
