@@ -2268,3 +2268,4 @@ timeline-negotiation-closing = Negotiation at the stage Closing
 error-negotiation-stage-invalid = Choose a stage of the negotiation.
 error-negotiation-not-in-progress = Only a prospect whose negotiation is in progress is on the pipeline.
 home-figure-negotiating = Prospects in negotiation
+pipeline-at-stage = Negotiation: { $stage }

@@ -2271,3 +2271,4 @@ timeline-negotiation-closing = Negociação na etapa Fechamento
 error-negotiation-stage-invalid = Escolha uma etapa da negociação.
 error-negotiation-not-in-progress = Só um prospect com negociação em andamento fica no funil.
 home-figure-negotiating = Prospects em negociação
+pipeline-at-stage = Negociação: { $stage }

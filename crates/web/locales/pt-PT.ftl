@@ -2271,3 +2271,4 @@ timeline-negotiation-closing = Negociação na etapa Fecho
 error-negotiation-stage-invalid = Escolha uma etapa da negociação.
 error-negotiation-not-in-progress = Só um potencial cliente com negociação em curso fica no funil.
 home-figure-negotiating = Potenciais clientes em negociação
+pipeline-at-stage = Negociação: { $stage }

@@ -114,6 +114,9 @@ pub struct PartyView {
     /// The organisation's own fields, by key.
     pub custom: std::collections::BTreeMap<String, String>,
     pub archived: bool,
+    /// How far a prospect's negotiation in progress has come (none for a
+    /// customer or an abandoned negotiation: they are not on the board).
+    pub negotiation_stage: Option<domain::pipeline::NegotiationStage>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Send it back with an edit: a stale version is refused.
@@ -125,6 +128,11 @@ impl From<repo::PartyRecord> for PartyView {
         let row = record.row;
         let consent = row.consent();
         let document = row.document();
+        let in_negotiation =
+            row.lifecycle == "prospect" && row.prospect_state.as_deref() == Some("in_progress");
+        let negotiation_stage = in_negotiation
+            .then(|| domain::pipeline::NegotiationStage::parse(&row.negotiation_stage).ok())
+            .flatten();
         PartyView {
             id: row.id,
             branch_id: row.branch_id,
@@ -166,6 +174,7 @@ impl From<repo::PartyRecord> for PartyView {
             consent: consent.into(),
             custom: Default::default(),
             archived: row.archived_at.is_some(),
+            negotiation_stage,
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,

@@ -87,6 +87,11 @@ async fn a_card_moves_by_its_form_and_back_with_undo(t: TestApp) {
     assert_eq!(undone.status(), 303);
     assert_eq!(column_of(&t.html(&client, back).await, &id), "first_contact");
 
+    // The prospect's page says where the negotiation stands; a customer's has none.
+    let summary = t.html(&client, &format!("/customers/{id}")).await;
+    assert!(summary.contains("id=\"party-negotiation\">Negociação: Primeiro contato</a>"), "{summary}");
+    let of_customer = t.html(&client, &format!("/customers/{customer}")).await;
+    assert!(!of_customer.contains("party-negotiation"));
     // The history of the customer tells the moves in words.
     let profile = t.html(&client, &format!("/customers/{id}?tab=history")).await;
     assert!(profile.contains("Negociação na etapa Proposta"), "{profile}");

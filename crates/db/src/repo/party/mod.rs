@@ -63,13 +63,14 @@ pub struct PartyRow {
     pub updated_at: DateTime<Utc>,
     pub updated_by: Option<Uuid>,
     pub version: i64,
+    pub negotiation_stage: String,
 }
 
 const COLUMNS: &str = "id, kind, lifecycle, prospect_state, customer_status, full_name, trade_name, document_kind, \
     document, birth_date, sex, profession, football_team, shoe_size, spouse_name, spouse_birth_date, seller_id, \
     branch_id, credit_bureau_status, agreement, credit_complement, revolving_credit_limit, company_sector, city, state, \
     consent_sms_whatsapp, consent_email, consent_phone, consent_letter, merged_into, archived_at, created_at, \
-    updated_at, updated_by, version";
+    updated_at, updated_by, version, negotiation_stage";
 
 /// The consent and document columns, read the same way for a full row
 /// and for a list row.

@@ -55,6 +55,8 @@ struct SheetPage {
     tab: &'static str,
     tabs: Vec<TabLink>,
     status: String,
+    /// A prospect's stage on the board, in words.
+    negotiation: Option<String>,
     kind: String,
     lifecycle: String,
     facts: Vec<SheetFact>,
@@ -117,6 +119,9 @@ pub async fn show(page: Page, Id(party_id): Id<PartyId>, Query(query): Query<She
             &party.lifecycle,
             party.customer_status.as_deref().or(party.prospect_state.as_deref()),
         ),
+        negotiation: party.negotiation_stage.map(|stage| {
+            t.with("pipeline-at-stage", "stage", t.get(&format!("pipeline-stage-{}", stage.as_str())))
+        }),
         kind: t.get(&format!("kind-{}", party.kind)),
         lifecycle: t.get(&format!("lifecycle-{}", party.lifecycle)),
         facts,
