@@ -67,6 +67,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(43, "0043", "follow_up_list_indexes"),
     migration!(44, "0044", "follow_up_by_customer"),
     migration!(45, "0045", "negotiation_stages"),
+    migration!(46, "0046", "follow_up_centre_index"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend
