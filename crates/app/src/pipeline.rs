@@ -82,21 +82,30 @@ impl Pipeline<'_> {
     pub async fn board(&self, actor: &Actor, query: &BoardQuery) -> Result<Vec<BoardColumn>, AppError> {
         let filter = self.board_filter(actor, query.scope())?;
         let counts = repo::counts(&self.db, &filter).await?;
-        let mut columns = Vec::with_capacity(NegotiationStage::ALL.len());
-        for &stage in NegotiationStage::ALL {
-            let total = counts.iter().find(|c| c.stage == stage.as_str()).map_or(0, |c| c.total);
-            let cards = if total == 0 {
-                Vec::new()
-            } else {
-                repo::cards(&self.db, &filter, stage.as_str(), CARDS_PER_STAGE).await?
-            };
-            columns.push(BoardColumn {
+        let total_at = |stage: NegotiationStage| {
+            counts.iter().find(|c| c.stage == stage.as_str()).map_or(0, |c| c.total)
+        };
+        // The stages' cards side by side, each on its own pooled connection.
+        let cards = futures_util::future::try_join_all(NegotiationStage::ALL.iter().map(|&stage| {
+            let filter = &filter;
+            async move {
+                if total_at(stage) == 0 {
+                    Ok(Vec::new())
+                } else {
+                    repo::cards(&self.db, filter, stage.as_str(), CARDS_PER_STAGE).await
+                }
+            }
+        }))
+        .await?;
+        Ok(NegotiationStage::ALL
+            .iter()
+            .zip(cards)
+            .map(|(&stage, rows)| BoardColumn {
                 stage,
-                total,
-                cards: cards.into_iter().map(|row| ProspectCard::of(row, stage)).collect(),
-            });
-        }
-        Ok(columns)
+                total: total_at(stage),
+                cards: rows.into_iter().map(|row| ProspectCard::of(row, stage)).collect(),
+            })
+            .collect())
     }
 
     /// How many of my prospects are in negotiation (the home's figure).

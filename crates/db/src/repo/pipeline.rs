@@ -1,17 +1,13 @@
 //! The prospects' board: prospects in negotiation by stage, within the
 //! reader's reach.
-use super::party::{Scope, reachable};
+use super::party::{Scope, col, reachable};
 use super::{fetch_all, fetch_optional};
 use crate::{Db, DbError, Tx, on_tx};
 use chrono::{DateTime, Utc};
 use domain::access::Reach;
 use domain::{OrgId, PartyId, UserId};
-use sea_query::{Alias, Expr, JoinType, Order, Query, SelectStatement};
+use sea_query::{Expr, JoinType, Order, Query, SelectStatement};
 use uuid::Uuid;
-
-fn col(name: &str) -> Alias {
-    Alias::new(name)
-}
 
 /// Whose prospects the board shows: all within `reach`, or one seller's.
 #[derive(Clone, Debug)]
@@ -102,13 +98,12 @@ pub struct Negotiation {
     pub lifecycle: String,
     pub prospect_state: Option<String>,
     pub negotiation_stage: String,
-    pub version: i64,
 }
 
 pub async fn negotiation_in(tx: &mut Tx, org_id: OrgId, id: PartyId) -> Result<Option<Negotiation>, DbError> {
     Ok(on_tx!(tx, conn => {
         sqlx::query_as(
-            "SELECT lifecycle, prospect_state, negotiation_stage, version FROM parties
+            "SELECT lifecycle, prospect_state, negotiation_stage FROM parties
              WHERE org_id = $1 AND id = $2 AND merged_into IS NULL AND archived_at IS NULL",
         )
         .bind(org_id.0)
