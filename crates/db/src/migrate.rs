@@ -68,6 +68,8 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(44, "0044", "follow_up_by_customer"),
     migration!(45, "0045", "negotiation_stages"),
     migration!(46, "0046", "follow_up_centre_index"),
+    migration!(47, "0047", "follow_up_open_counts"),
+    migration!(48, "0048", "follow_up_same_day_order"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -191,6 +191,104 @@ async fn the_list_is_mine_my_centres_or_my_teams(t: TestDb) {
 
 db_test!(the_list_is_mine_my_centres_or_my_teams);
 
+/// The tally and the count, read from the open contacts' summary, against
+/// the legend of every open line of the list in `scope`.
+async fn assert_tally_is_the_lines(d: &Desk, actor: &Actor, scope: FollowUpScope) {
+    let query = FollowUpQuery { scope: Some(scope), ..Default::default() };
+    let list = d.app.follow_up().follow_up(actor, &query).await.expect("list");
+    let of = |legend: Legend| list.lines.iter().filter(|l| l.legend == legend).count() as i64;
+    let legends = [Legend::Today, Legend::Overdue, Legend::Open, Legend::Internal];
+    let tally = list.tally;
+    assert_eq!(
+        [tally.today, tally.overdue, tally.open, tally.internal],
+        legends.map(of),
+        "{scope:?} on {}",
+        list.today
+    );
+    assert_eq!(list.total, list.lines.len() as i64, "{scope:?}");
+    for legend in legends {
+        let query = FollowUpQuery { scope: Some(scope), legend: Some(legend), ..Default::default() };
+        let only = d.app.follow_up().follow_up(actor, &query).await.expect("legend");
+        assert_eq!(only.total, of(legend), "{scope:?}, {legend:?}");
+    }
+}
+
+async fn the_tally_follows_every_change_of_a_contact(t: TestDb) {
+    let d = desk(&t, "2026-12-05T13:00:00Z").await;
+    let (ana_id, ana) = d.colleague("ana@loja.test").await;
+    let draft =
+        CentreDraft { name: "Inside sales".into(), active: true, members: vec![ana_id.0.to_string()] };
+    let centre = d.app.follow_up().save_centre(&d.admin, None, &draft).await.expect("centre").id;
+    let check = async || {
+        for scope in [FollowUpScope::Mine, FollowUpScope::Centre, FollowUpScope::Team] {
+            assert_tally_is_the_lines(&d, &d.admin, scope).await;
+            assert_tally_is_the_lines(&d, &ana, scope).await;
+        }
+    };
+    let today = d.contact(&d.admin, "Hoje", "2026-12-05", "").await;
+    let overdue = ContactDraft {
+        contacted_on: "2026-11-28".into(),
+        name: "Atrasado".into(),
+        attendance_type: d.kind.0.to_string(),
+        next_return_on: "2026-12-01".into(),
+        ..Default::default()
+    };
+    d.app.follow_up().create_contact(&d.admin, d.party, &overdue).await.expect("overdue");
+    let later = d.contact(&d.admin, "Depois", "2026-12-20", "").await;
+    d.contact(&d.admin, "Sem data", "", "").await;
+    d.contact(&d.admin, "Interno", "", "2026-12-10").await;
+    d.contact(&ana, "Da Ana, interno", "2026-12-30", "2026-12-07").await;
+    let at_centre = ContactDraft {
+        name: "Na central".into(),
+        attendance_type: d.kind.0.to_string(),
+        next_return_on: "2026-12-05".into(),
+        internal_on: "2026-12-06".into(),
+        centre: centre.to_string(),
+        ..Default::default()
+    };
+    d.app.follow_up().create_contact(&d.admin, d.party, &at_centre).await.expect("at the centre");
+    check().await;
+    let tally = d.app.follow_up().follow_up(&d.admin, &FollowUpQuery::default()).await.expect("mine").tally;
+    assert_eq!((tally.today, tally.overdue, tally.open, tally.internal), (2, 1, 2, 1), "{tally:?}");
+
+    // Given to Ana at the centre, overdue, with an internal date.
+    let version = d.app.follow_up().contact(&d.admin, later).await.expect("read").version;
+    let moved = ContactDraft {
+        name: "Depois".into(),
+        attendance_type: d.kind.0.to_string(),
+        contacted_on: "2026-11-30".into(),
+        next_return_on: "2026-12-02".into(),
+        internal_on: "2026-12-09".into(),
+        centre: centre.to_string(),
+        responsible: ana_id.0.to_string(),
+        ..Default::default()
+    };
+    d.app.follow_up().update_contact(&d.admin, later, version, &moved).await.expect("moved");
+    check().await;
+
+    // Closed, it leaves the tally; reopened, it is back.
+    let version = d.app.follow_up().contact(&d.admin, today).await.expect("read").version;
+    d.app
+        .follow_up()
+        .close_contact(&d.admin, today, version, ContactOutcome::Lost, &words())
+        .await
+        .expect("closed");
+    check().await;
+    let version = d.app.follow_up().contact(&d.admin, today).await.expect("read").version;
+    d.app
+        .follow_up()
+        .reopen(&d.admin, today, version, "Cliente ligou", None, &words())
+        .await
+        .expect("reopened");
+    check().await;
+
+    // Midnight in São Paulo: today's returns are overdue, tomorrow's due.
+    d.clock.advance(chrono::Duration::hours(12));
+    check().await;
+}
+
+db_test!(the_tally_follows_every_change_of_a_contact);
+
 async fn a_draft_is_its_authors_until_finished(t: TestDb) {
     let d = desk(&t, "2026-12-05T13:00:00Z").await;
     let (_, ana) = d.colleague("ana@loja.test").await;
@@ -341,6 +439,7 @@ async fn a_workflow_of_three_decisions_routes_the_contact(t: TestDb) {
         (after.centre_id, after.next_return_on.map(|d| d.to_string())),
         (Some(inside), Some("2026-12-06".into()))
     );
+    assert_tally_is_the_lines(&d, &d.admin, FollowUpScope::Team).await;
     // Reached, wants a visit: the field team in three days.
     note().await;
     decide(true).await;

@@ -350,12 +350,7 @@ fn selected(filter: &FollowUpFilter, customers: Customers) -> SelectStatement {
             query.and_where(Expr::col((col("c"), col("responsible_id"))).eq(filter.user.0));
         }
         FollowUpScope::Centre => {
-            let mut centres = Query::select();
-            centres
-                .column(col("centre_id"))
-                .from(col("responsibility_centre_members"))
-                .and_where(Expr::col(col("user_id")).eq(filter.user.0));
-            query.and_where(Expr::col((col("c"), col("centre_id"))).in_subquery(centres));
+            query.and_where(Expr::col((col("c"), col("centre_id"))).in_subquery(centres_of(filter.user)));
         }
         FollowUpScope::Team => {}
     }
@@ -366,6 +361,16 @@ fn selected(filter: &FollowUpFilter, customers: Customers) -> SelectStatement {
         query.cond_where(legend_condition(legend, filter.today));
     }
     query
+}
+
+/// The centres the user belongs to.
+fn centres_of(user: UserId) -> SelectStatement {
+    let mut centres = Query::select();
+    centres
+        .column(col("centre_id"))
+        .from(col("responsibility_centre_members"))
+        .and_where(Expr::col(col("user_id")).eq(user.0));
+    centres
 }
 
 /// A row of the follow-up list.
@@ -386,8 +391,9 @@ pub struct FollowUpRow {
 
 /// One page of the list in the order asked; undated returns after dated.
 /// Soonest return first (the daily routine's order) is read in two parts,
-/// each in an index's order: the dated contacts by their return and id,
-/// then the undated ones, newest contact first.
+/// each in an index's order (migration 0048): the dated contacts by their
+/// return, those of one day newest contact first, then the undated ones,
+/// newest contact first.
 #[tracing::instrument(skip_all)]
 pub async fn page(
     db: &Db,
@@ -402,6 +408,7 @@ pub async fn page(
         FollowUpSort::NextReturn => {
             let mut dated = listed(filter, Customers::Joined);
             dated.and_where(next().is_not_null()).order_by(c("next_return_on"), Order::Asc);
+            dated.order_by(c("contacted_on"), Order::Desc);
             dated.order_by(c("id"), Order::Asc).limit(limit).offset(offset);
             let mut rows: Vec<FollowUpRow> = fetch_all(db, &dated).await?;
             if rows.len() as u64 == limit {
@@ -416,7 +423,11 @@ pub async fn page(
                 0
             };
             let mut undated = listed(filter, Customers::Joined);
-            undated.and_where(next().is_null()).order_by(c("contacted_on"), Order::Desc);
+            // All of them have no return; ordered by it too, PostgreSQL
+            // sees the index's order (an IS NULL is not an equality to it)
+            // instead of sorting the seller's every undated contact.
+            undated.and_where(next().is_null()).order_by(c("next_return_on"), Order::Asc);
+            undated.order_by(c("contacted_on"), Order::Desc);
             undated.order_by(c("id"), Order::Asc).limit(limit - rows.len() as u64).offset(skip);
             rows.extend(fetch_all::<FollowUpRow>(db, &undated).await?);
             Ok(rows)
@@ -485,9 +496,22 @@ fn listed(filter: &FollowUpFilter, customers: Customers) -> SelectStatement {
     query
 }
 
-/// How many the filter selects, up to `cap`.
+/// How many the filter selects, up to `cap`. The open ones of a reader
+/// who sees every customer are read from their summary, as the tally is.
 #[tracing::instrument(skip_all)]
 pub async fn count(db: &Db, filter: &FollowUpFilter, cap: u64) -> Result<i64, DbError> {
+    if filter.open_only && filter.reach == Reach::Everything {
+        let tally = counted_tally(db, filter).await?;
+        let counted = match filter.legend {
+            None => tally.today + tally.overdue + tally.open + tally.internal,
+            Some(Legend::Today) => tally.today,
+            Some(Legend::Overdue) => tally.overdue,
+            Some(Legend::Open) => tally.open,
+            Some(Legend::Internal) => tally.internal,
+            Some(Legend::Closed) => 0,
+        };
+        return Ok(counted.min(cap as i64));
+    }
     count_capped(db, selected(filter, Customers::WhereReachNeeds), cap).await
 }
 
@@ -500,8 +524,16 @@ pub struct Tally {
     pub internal: i64,
 }
 
+/// The tally of the filter's scope. A reader who sees every customer gets
+/// it from the open contacts' summary (migration 0047), a few rows per
+/// responsible and day; one whose reach depends on the customers (a
+/// branch's, his own) has it counted over the contacts he may see, which
+/// the summary does not know.
 #[tracing::instrument(skip_all)]
 pub async fn tally(db: &Db, filter: &FollowUpFilter) -> Result<Tally, DbError> {
+    if filter.reach == Reach::Everything {
+        return counted_tally(db, filter).await;
+    }
     let open = FollowUpFilter { open_only: true, legend: None, ..filter.clone() };
     let mut query = selected(&open, Customers::WhereReachNeeds);
     // COUNT skips the NULL a CASE without ELSE gives, and is a bigint on
@@ -515,6 +547,38 @@ pub async fn tally(db: &Db, filter: &FollowUpFilter) -> Result<Tally, DbError> {
         .expr_as(count_when(Legend::Overdue), col("overdue"))
         .expr_as(count_when(Legend::Open), col("open"))
         .expr_as(count_when(Legend::Internal), col("internal"));
+    Ok(fetch_optional(db, &query).await?.unwrap_or_default())
+}
+
+/// The tally summed over the summary's rows in the filter's scope. Its
+/// rows key an undated contact under 9999-12-31, after every day, so the
+/// legend's "not due" is a later return key (as [`Legend::of`] reads it).
+async fn counted_tally(db: &Db, filter: &FollowUpFilter) -> Result<Tally, DbError> {
+    let column = |name: &str| Expr::col((col("n"), col(name)));
+    let mut query = Query::select();
+    query.from_as(col("sales_contact_open_counts"), col("n")).and_where(column("org_id").eq(filter.org_id.0));
+    match filter.scope {
+        FollowUpScope::Mine => {
+            query.and_where(column("responsible_id").eq(filter.user.0));
+        }
+        FollowUpScope::Centre => {
+            query.and_where(column("centre_key").in_subquery(centres_of(filter.user)));
+        }
+        FollowUpScope::Team => {}
+    }
+    let today = filter.today;
+    let not_due = || column("return_key").gt(today);
+    let sum_when = |condition: SimpleExpr| {
+        let contacts: SimpleExpr = Expr::case(condition, column("contacts")).finally(0i64).into();
+        // SUM is NUMERIC on PostgreSQL, and NULL over no rows; the tally
+        // is a bigint on both.
+        Func::cast_as(Func::coalesce([Func::sum(contacts).into(), Expr::val(0i64).into()]), col("BIGINT"))
+    };
+    query
+        .expr_as(sum_when(column("return_key").eq(today)), col("today"))
+        .expr_as(sum_when(column("return_key").lt(today)), col("overdue"))
+        .expr_as(sum_when(not_due().and(column("with_internal").eq(false))), col("open"))
+        .expr_as(sum_when(not_due().and(column("with_internal").eq(true))), col("internal"));
     Ok(fetch_optional(db, &query).await?.unwrap_or_default())
 }
 
