@@ -5,7 +5,8 @@
 //! kept in the database, so the backup that keeps the party keeps it.
 use crate::{Actor, AppError, Contracts};
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use db::repo::contract::{self as repo, ContractFields, ContractRow, StoredFile};
+use db::repo::StoredFile;
+use db::repo::contract::{self as repo, ContractFields, ContractRow};
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::contract::{ContractDraft, ContractFile, ContractKind, ContractStatus, ValidContract};
@@ -119,13 +120,6 @@ impl Contracts<'_> {
         ContractView::of(row, self.today(actor))
     }
 
-    /// The name of a party the actor may see, for a form that attaches a
-    /// contract to him.
-    pub async fn party_name(&self, actor: &Actor, party: PartyId) -> Result<String, AppError> {
-        let reached = self.access().guard_party(actor, party, None).await?;
-        Ok(repo::party_name(&self.db, actor.org_id, reached.id()).await?.unwrap_or_default())
-    }
-
     /// Whether the actor may change the contract (its party is his to change).
     pub async fn may_change(&self, actor: &Actor, contract: &ContractView) -> Result<bool, AppError> {
         self.access().may_change_party(actor, PartyId(contract.party_id), Permission::PartiesEdit).await
@@ -190,9 +184,9 @@ impl Contracts<'_> {
         file: Result<ContractFile, ValidationErrors>,
     ) -> Result<ContractView, AppError> {
         let reached = self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
-        let (contract, file) = both(draft.validate(), file)?;
+        let (contract, file) = ValidationErrors::both(draft.validate(), file)?;
         let (quote, order) = self.origin(actor, reached.id(), &contract).await?;
-        let name = repo::party_name(&self.db, actor.org_id, reached.id()).await?.unwrap_or_default();
+        let name = db::repo::party::name(&self.db, actor.org_id, reached.id()).await?.unwrap_or_default();
         let id = ContractId::new();
         let mut change = self.change(actor).await?;
         if repo::number_taken(&mut change.tx, actor.org_id, &contract.number, None).await? {
@@ -243,7 +237,8 @@ impl Contracts<'_> {
         self.access().guard_party(actor, party, Some(Permission::PartiesEdit)).await?;
         let before = ContractView::of(row, self.today(actor))?;
         let (contract, file) = match file {
-            Some(file) => both(draft.validate(), file).map(|(contract, file)| (contract, Some(file)))?,
+            Some(file) => ValidationErrors::both(draft.validate(), file)
+                .map(|(contract, file)| (contract, Some(file)))?,
             None => (draft.validate()?, None),
         };
         let (quote, order) = self.origin(actor, party, &contract).await?;
@@ -279,21 +274,6 @@ impl Contracts<'_> {
             .await?;
         change.commit().await?;
         Ok(view)
-    }
-}
-
-/// Both checks' messages at once, so the form shows them together.
-fn both(
-    contract: Result<ValidContract, ValidationErrors>,
-    file: Result<ContractFile, ValidationErrors>,
-) -> Result<(ValidContract, ContractFile), ValidationErrors> {
-    match (contract, file) {
-        (Ok(contract), Ok(file)) => Ok((contract, file)),
-        (Err(mut errors), Err(more)) => {
-            errors.0.extend(more.0);
-            Err(errors)
-        }
-        (Err(errors), _) | (_, Err(errors)) => Err(errors),
     }
 }
 

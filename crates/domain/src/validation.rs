@@ -35,6 +35,19 @@ impl ValidationErrors {
         Self(vec![FieldError { field: field.into(), message }])
     }
 
+    /// Two checks of one form's input, with both's messages when both
+    /// refuse, so the form shows them together.
+    pub fn both<A, B>(first: Result<A, Self>, second: Result<B, Self>) -> Result<(A, B), Self> {
+        match (first, second) {
+            (Ok(first), Ok(second)) => Ok((first, second)),
+            (Err(mut errors), Err(more)) => {
+                errors.0.extend(more.0);
+                Err(errors)
+            }
+            (Err(errors), _) | (_, Err(errors)) => Err(errors),
+        }
+    }
+
     /// Runs a parser and records its error under `field`, returning the
     /// value when it parsed.
     pub fn check<T>(

@@ -160,17 +160,9 @@ impl FollowUp<'_> {
             settings_repo::attendance_type(&self.db, actor.org_id, kind).await?.ok_or(AppError::NotFound)?;
         let has_workflow = !Workflow::read(&kind.workflow).is_empty();
         let limit = if kind.attachments_allowed { kind.attachment_limit_bytes } else { 0 };
-        let body = draft.validate();
         let file = file.map(|(name, content)| NoteFile::check(&name, content, limit)).transpose();
-        match (body, file) {
-            (Ok(body), Ok(file)) => Ok((body, file, has_workflow)),
-            (body, file) => {
-                let mut errors = ValidationErrors::new();
-                errors.0.extend(body.err().map(|e| e.0).unwrap_or_default());
-                errors.0.extend(file.err().map(|e| e.0).unwrap_or_default());
-                Err(errors.into())
-            }
-        }
+        let (body, file) = ValidationErrors::both(draft.validate(), file)?;
+        Ok((body, file, has_workflow))
     }
 
     /// Writes a note on the contact: a draft is kept for its author; a
@@ -188,7 +180,7 @@ impl FollowUp<'_> {
         let id = ContactNoteId::new();
         let mut change = self.change(actor).await?;
         let fields = NoteFields { body: &body, source: draft.source().as_str(), draft: draft.draft };
-        let stored = file.as_ref().map(|f| repo::NoteFile {
+        let stored = file.as_ref().map(|f| db::repo::StoredFile {
             file_name: &f.file_name,
             content_type: f.content_type,
             content: &f.content,
@@ -240,7 +232,7 @@ impl FollowUp<'_> {
             self.checked_note(actor, AttendanceTypeId(on.attendance_type_id), draft, file).await?;
         let mut change = self.change(actor).await?;
         let fields = NoteFields { body: &body, source: draft.source().as_str(), draft: draft.draft };
-        let stored = file.as_ref().map(|f| repo::NoteFile {
+        let stored = file.as_ref().map(|f| db::repo::StoredFile {
             file_name: &f.file_name,
             content_type: f.content_type,
             content: &f.content,

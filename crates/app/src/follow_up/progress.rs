@@ -566,7 +566,7 @@ impl FollowUp<'_> {
                 notes: &file.title,
                 search_text: &search_text,
             };
-            let stored = contract_repo::StoredFile {
+            let stored = db::repo::StoredFile {
                 file_name: &format!("{}.pdf", file.number),
                 content_type: "application/pdf",
                 content: &file.content,

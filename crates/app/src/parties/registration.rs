@@ -225,6 +225,14 @@ impl Parties<'_> {
         Ok(SavedParty { party: self.party_view(actor, id).await?, possible_duplicates: hints })
     }
 
+    /// The name of a party the actor may see, to head a form about him (a
+    /// contract to attach, a sales contact to open). Not an opening of his
+    /// record: nothing is written to the access audit.
+    pub async fn party_name(&self, actor: &Actor, party: PartyId) -> Result<String, AppError> {
+        let reached = self.access().guard_party(actor, party, None).await?;
+        Ok(repo::name(&self.db, actor.org_id, reached.id()).await?.unwrap_or_default())
+    }
+
     /// Opens a party's record: the read is written to the access audit
     /// (who, when, which party; never the data itself).
     #[tracing::instrument(skip_all)]

@@ -1,5 +1,6 @@
 //! Contracts and their files. Lists never read a file's bytes; only
 //! [`file`] does.
+use super::StoredFile;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{ContractId, OrgId, PartyId};
@@ -51,13 +52,6 @@ pub struct ContractFields<'a> {
     pub notes: &'a str,
     /// The number and the party's name, folded, for the search box.
     pub search_text: &'a str,
-}
-
-/// A contract's file as stored.
-pub struct StoredFile<'a> {
-    pub file_name: &'a str,
-    pub content_type: &'a str,
-    pub content: &'a [u8],
 }
 
 /// Which contract is attached to whom, by whom.
@@ -258,17 +252,6 @@ pub async fn origin(
 pub async fn get_in(tx: &mut Tx, org_id: OrgId, id: ContractId) -> Result<Option<ContractRow>, DbError> {
     let sql = format!("{SELECT} WHERE c.org_id = $1 AND c.id = $2");
     Ok(on_tx!(tx, conn => sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(&mut *conn).await?))
-}
-
-/// The party's name, which the search box finds its contracts by.
-pub async fn party_name(db: &Db, org_id: OrgId, party: PartyId) -> Result<Option<String>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_scalar("SELECT full_name FROM parties WHERE org_id = $1 AND id = $2")
-            .bind(org_id.0)
-            .bind(party.0)
-            .fetch_optional(pool)
-            .await?
-    }))
 }
 
 /// An active contract whose owner is to be told it expires soon.

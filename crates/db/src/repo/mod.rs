@@ -37,6 +37,13 @@ pub mod webhook;
 pub mod work_queue;
 
 use crate::{Db, DbError};
+
+/// A file kept in a row (a contract's, a note's), as stored.
+pub struct StoredFile<'a> {
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub content: &'a [u8],
+}
 use sea_query::{Alias, Expr, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder};
 use sea_query_binder::SqlxBinder;
 

@@ -201,7 +201,7 @@ async fn contract_page(
 }
 
 async fn party_of(page: &Page, party: PartyId) -> Result<(String, String), app::AppError> {
-    let name = page.app().contracts().party_name(&page.actor, party).await?;
+    let name = page.app().parties().party_name(&page.actor, party).await?;
     Ok((party.0.to_string(), name))
 }
 

@@ -1,5 +1,6 @@
 //! Notes [pareceres] on sales contacts. Lists never read an attachment's
 //! bytes; only [`attachment`] does.
+use super::super::StoredFile;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{ContactNoteId, OrgId, SalesContactId, UserId};
@@ -26,13 +27,6 @@ const SELECT: &str =
         n.draft, n.file_name, n.file_size, n.created_at, n.updated_at, n.version
     FROM sales_contact_notes n LEFT JOIN users u ON u.id = n.author_id";
 
-/// A note's file as stored.
-pub struct NoteFile<'a> {
-    pub file_name: &'a str,
-    pub content_type: &'a str,
-    pub content: &'a [u8],
-}
-
 /// A note as written.
 pub struct NoteFields<'a> {
     pub body: &'a str,
@@ -52,7 +46,7 @@ pub async fn insert(
     org_id: OrgId,
     written: &Written,
     fields: &NoteFields<'_>,
-    file: Option<&NoteFile<'_>>,
+    file: Option<&StoredFile<'_>>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     on_tx!(tx, conn => {
@@ -87,7 +81,7 @@ pub async fn update_draft(
     written: &Written,
     version: i64,
     fields: &NoteFields<'_>,
-    file: Option<&NoteFile<'_>>,
+    file: Option<&StoredFile<'_>>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
     let updated = on_tx!(tx, conn => {

@@ -554,6 +554,17 @@ pub async fn standings(db: &Db, scope: &Scope, ids: &[PartyId]) -> Result<Vec<(P
     Ok(found)
 }
 
+/// A party's name: a form's heading, the search text of his contracts.
+pub async fn name(db: &Db, org_id: OrgId, id: PartyId) -> Result<Option<String>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_scalar("SELECT full_name FROM parties WHERE org_id = $1 AND id = $2")
+            .bind(org_id.0)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
 /// The row as the transaction sees it (for before/after in the audit).
 pub async fn get_row_in_tx(tx: &mut Tx, org_id: OrgId, id: PartyId) -> Result<Option<PartyRow>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM parties WHERE org_id = $1 AND id = $2");

@@ -281,7 +281,7 @@ async fn contact_page(page: &Page, around: Around, form: FormValues, outcome: Fo
 }
 
 async fn new_form(page: Page, Id(party): Id<PartyId>) -> PageResult {
-    let name = page.app().contracts().party_name(&page.actor, party).await?;
+    let name = page.app().parties().party_name(&page.actor, party).await?;
     let form = FormValues(vec![
         ("contacted_on".into(), page.app().today(&page.actor).to_string()),
         ("responsible".into(), page.actor.user_id.to_string()),
@@ -304,7 +304,7 @@ async fn create(
             .await
         }
         Err(error) => {
-            let name = page.app().contracts().party_name(&page.actor, party).await?;
+            let name = page.app().parties().party_name(&page.actor, party).await?;
             let outcome = FormOutcome::of(Some(error), &page.t)?;
             let around = Around::opening((party.to_string(), name));
             contact_page(&page, around, FormValues(fields), outcome).await
