@@ -8,7 +8,7 @@ use super::contacts::ContactView;
 use crate::{Actor, AppError, FollowUp};
 use chrono::Days;
 use db::repo::contract as contract_repo;
-use db::repo::follow_up::contact::{self as repo, Progress};
+use db::repo::follow_up::contact::{self as repo, ContactRow, Progress};
 use db::repo::follow_up::note::{self as note_repo, NoteFields, Written};
 use db::repo::follow_up::settings as settings_repo;
 use domain::access::Permission;
@@ -333,12 +333,23 @@ impl FollowUp<'_> {
     /// The reopenings waiting for the actor (who has the right), within his reach.
     pub async fn reopen_requests(&self, actor: &Actor) -> Result<Vec<ContactView>, AppError> {
         actor.require(Permission::ReopenSalesContact)?;
+        // The ids are read within the actor's reach, oldest request first;
+        // their rows and products in one read each.
         let ids = repo::reopen_requests(&self.db, actor.org_id, actor.read_scope().reach).await?;
-        let mut contacts = Vec::with_capacity(ids.len());
-        for id in ids {
-            contacts.push(self.contact(actor, SalesContactId(id)).await?);
-        }
-        Ok(contacts)
+        let (rows, mut products) = tokio::try_join!(
+            repo::get_many(&self.db, actor.org_id, &ids),
+            repo::products_of_contacts(&self.db, &ids),
+        )?;
+        let mut rows: std::collections::HashMap<uuid::Uuid, ContactRow> =
+            rows.into_iter().map(|row| (row.id, row)).collect();
+        let today = self.today(actor);
+        ids.iter()
+            .filter_map(|id| rows.remove(id))
+            .map(|row| {
+                let products = products.remove(&row.id).unwrap_or_default();
+                ContactView::of(row, products, today)
+            })
+            .collect()
     }
 
     /// A supervisor approves the reopening asked on the contact, with its reason.

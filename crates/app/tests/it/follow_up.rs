@@ -554,7 +554,11 @@ async fn reopening_needs_the_right_a_reason_and_no_order(t: TestDb) {
     assert_eq!(read().await.status, ContactStatus::Closed);
     assert!(matches!(d.app.follow_up().reopen_requests(&seller).await, Err(AppError::Forbidden)));
     let waiting = d.app.follow_up().reopen_requests(&d.admin).await.expect("queue");
-    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting.iter().map(|c| c.id).collect::<Vec<_>>(), [contact.0]);
+    let products: Vec<_> = waiting[0].products.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(products, ["REV-10"], "the waiting contact with its product");
+    let request = waiting[0].reopen_request.as_ref().expect("its request");
+    assert_eq!(request.reason, "Cliente ligou de volta");
     // The supervisor approves from his queue; the seller's reason goes with it.
     let approved = d.app.follow_up().approve_reopen(&d.admin, contact, read().await.version, &words()).await;
     assert!(matches!(approved, Ok(Reopening::Reopened)), "{approved:?}");

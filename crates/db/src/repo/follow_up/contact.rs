@@ -1,7 +1,7 @@
 //! Sales contacts, their products, and the follow-up list across
 //! customers.
 use super::super::party::Scope;
-use super::super::{count_capped, fetch_all, fetch_optional};
+use super::super::{count_capped, fetch_all, fetch_optional, placeholders};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::Reach;
@@ -166,6 +166,21 @@ pub async fn get_in(tx: &mut Tx, org_id: OrgId, id: SalesContactId) -> Result<Op
     Ok(on_tx!(tx, conn => sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(&mut *conn).await?))
 }
 
+/// These contacts of the organisation, in no particular order.
+pub async fn get_many(db: &Db, org_id: OrgId, ids: &[Uuid]) -> Result<Vec<ContactRow>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("{SELECT} WHERE c.org_id = $1 AND c.id IN ({})", placeholders(2, ids.len()));
+    Ok(on_db!(db, pool => {
+        let mut query = sqlx::query_as(&sql).bind(org_id.0);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(pool).await?
+    }))
+}
+
 /// The party's contacts, the open ones first, the latest first.
 pub async fn of_party(
     db: &Db,
@@ -222,6 +237,33 @@ pub async fn products_of_party(
         .await?
     });
     let mut by_contact: std::collections::HashMap<Uuid, Vec<ContactProductRow>> = Default::default();
+    for (contact, product_id, code, name, surplus) in rows {
+        by_contact.entry(contact).or_default().push(ContactProductRow { product_id, code, name, surplus });
+    }
+    Ok(by_contact)
+}
+
+/// The products of these contacts, by contact, in one read.
+pub async fn products_of_contacts(
+    db: &Db,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<ContactProductRow>>, DbError> {
+    let mut by_contact: std::collections::HashMap<Uuid, Vec<ContactProductRow>> = Default::default();
+    if ids.is_empty() {
+        return Ok(by_contact);
+    }
+    let sql = format!(
+        "SELECT cp.contact_id, cp.product_id, p.code, p.name, cp.surplus FROM sales_contact_products cp
+         JOIN products p ON p.id = cp.product_id WHERE cp.contact_id IN ({}) ORDER BY cp.added_at, p.code",
+        placeholders(1, ids.len())
+    );
+    let rows: Vec<(Uuid, Uuid, String, String, bool)> = on_db!(db, pool => {
+        let mut query = sqlx::query_as(&sql);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(pool).await?
+    });
     for (contact, product_id, code, name, surplus) in rows {
         by_contact.entry(contact).or_default().push(ContactProductRow { product_id, code, name, surplus });
     }
