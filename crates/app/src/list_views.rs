@@ -1,16 +1,19 @@
-//! How each person sees the customer list: the columns he chose, in his
-//! order, and saved views — a name for the list's filters, sort and
-//! columns, his own or shared with the organisation. A shared view shares
-//! the filters, never the rows: each reader sees what his access reaches.
+//! How each person sees the customer list and the work queue: the
+//! customer list's columns he chose, in his order, and saved views — a
+//! name for a list's filters (the customer list's sort and columns too),
+//! his own or shared with the organisation. A shared view shares the
+//! filters, never the rows: each reader sees what his access reaches.
 use crate::ListViews;
 use crate::parties::PartyQuery;
+use crate::work_queue::WorkQuery;
 use crate::{Actor, AppError};
 use chrono::{DateTime, Utc};
 use db::repo::list_view as repo;
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
 use domain::list_view::{
-    CUSTOMER_LIST, CustomerColumn, DEFAULT_CUSTOMER_COLUMNS, columns_from_text, columns_text, parse_view_name,
+    CUSTOMER_LIST, CustomerColumn, DEFAULT_CUSTOMER_COLUMNS, WORK_LIST, columns_from_text, columns_text,
+    parse_view_name,
 };
 use domain::{UserId, ValidationErrors};
 use serde::Serialize;
@@ -38,6 +41,24 @@ pub struct NewView {
     pub query: PartyQuery,
     pub columns: Vec<CustomerColumn>,
     pub shared: bool,
+}
+
+/// What saving a view of the work queue takes: its columns are fixed.
+#[derive(Clone, Debug, Default)]
+pub struct NewWorkView {
+    pub name: String,
+    pub query: WorkQuery,
+    pub shared: bool,
+}
+
+/// A view as it is written, whichever list it is of.
+struct ViewRecord {
+    list: &'static str,
+    name: String,
+    /// The list's filters as its address's query string.
+    query: String,
+    columns: String,
+    shared: bool,
 }
 
 impl ListViews<'_> {
@@ -93,9 +114,47 @@ impl ListViews<'_> {
             errors.0.extend(refused.0);
         }
         errors.into_result()?;
-        let name = name.unwrap_or_default();
         let columns =
             if input.columns.is_empty() { DEFAULT_CUSTOMER_COLUMNS.to_vec() } else { input.columns.clone() };
+        let record = ViewRecord {
+            list: CUSTOMER_LIST,
+            name: name.unwrap_or_default(),
+            query: serde_urlencoded::to_string(input.query.filter_pairs()).unwrap_or_default(),
+            columns: columns_text(&columns),
+            shared: input.shared,
+        };
+        self.save_view(actor, record).await
+    }
+
+    /// The work queue's views the user may open, by name.
+    pub async fn work_views(&self, actor: &Actor) -> Result<Vec<SavedView>, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        let rows = repo::visible(&self.db, actor.org_id, actor.user_id, WORK_LIST).await?;
+        Ok(rows.into_iter().map(|row| self.view_of(actor, row)).collect())
+    }
+
+    /// Saves the work queue's filters under a name.
+    pub async fn save_work_view(&self, actor: &Actor, input: &NewWorkView) -> Result<SavedView, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        actor.require_own_change()?;
+        let mut errors = ValidationErrors::new();
+        let name = errors.check("name", parse_view_name(&input.name));
+        if let Err(refused) = input.query.check() {
+            errors.0.extend(refused.0);
+        }
+        errors.into_result()?;
+        let record = ViewRecord {
+            list: WORK_LIST,
+            name: name.unwrap_or_default(),
+            query: serde_urlencoded::to_string(input.query.filter_pairs()).unwrap_or_default(),
+            columns: String::new(),
+            shared: input.shared,
+        };
+        self.save_view(actor, record).await
+    }
+
+    /// Writes a checked view, in the audit.
+    async fn save_view(&self, actor: &Actor, record: ViewRecord) -> Result<SavedView, AppError> {
         let id = Uuid::now_v7();
         let mut change = self.change(actor).await?;
         repo::insert(
@@ -104,11 +163,11 @@ impl ListViews<'_> {
                 id,
                 org_id: actor.org_id,
                 owner_id: actor.user_id,
-                list_key: CUSTOMER_LIST,
-                name: &name,
-                query: &serde_urlencoded::to_string(input.query.filter_pairs()).unwrap_or_default(),
-                columns: &columns_text(&columns),
-                shared: input.shared,
+                list_key: record.list,
+                name: &record.name,
+                query: &record.query,
+                columns: &record.columns,
+                shared: record.shared,
                 created_at: self.now(),
             },
         )

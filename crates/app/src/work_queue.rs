@@ -46,6 +46,35 @@ impl WorkQuery {
     pub fn page(&self) -> Result<u32, ValidationErrors> {
         domain::page::page_number(self.page)
     }
+
+    /// The nature asked, if one was.
+    pub fn nature(&self) -> &str {
+        self.nature.as_deref().map(str::trim).unwrap_or_default()
+    }
+
+    /// Refuses a query the queue would refuse: a page out of range, a
+    /// nature longer than any code.
+    pub fn check(&self) -> Result<(), ValidationErrors> {
+        self.page()?;
+        if self.nature().chars().count() > 100 {
+            return Err(ValidationErrors::single("nature", "error-too-long"));
+        }
+        Ok(())
+    }
+
+    /// The queue's filters as an address's pairs, without the page: what a
+    /// link within the queue or a saved view keeps.
+    pub fn filter_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs =
+            vec![("scope", self.scope().as_str().to_string()), ("state", self.state().as_str().to_string())];
+        if let Some(urgency) = self.urgency {
+            pairs.push(("urgency", urgency.as_str().to_string()));
+        }
+        if !self.nature().is_empty() {
+            pairs.push(("nature", self.nature().to_string()));
+        }
+        pairs
+    }
 }
 
 /// An interaction in the queue, with the customer it is about and where
@@ -94,7 +123,7 @@ impl WorkQueue<'_> {
             open_only: query.state() == WorkState::Open,
             urgency: query.urgency,
             due_by: None,
-            nature: query.nature.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string),
+            nature: Some(query.nature()).filter(|n| !n.is_empty()).map(str::to_string),
             today: self.today(actor),
         })
     }

@@ -35,6 +35,8 @@ pub const DEFAULT_CUSTOMER_COLUMNS: [CustomerColumn; 8] = [
 
 /// The lists whose columns and views are kept. Stored as `as_str`.
 pub const CUSTOMER_LIST: &str = "customers";
+/// The work queue's saved views keep its filters; its columns are fixed.
+pub const WORK_LIST: &str = "work";
 
 /// Columns as chosen, in order, each once.
 pub fn parse_columns<'a>(

@@ -1,13 +1,16 @@
-//! How each person sees the customer list: his columns, and saved views
-//! of his own or shared, deleted only by their owner or an administrator.
+//! How each person sees the customer list and the work queue: his
+//! columns, and saved views of his own or shared, deleted only by their
+//! owner or an administrator.
 use crate::access::user_with;
 use crate::app_with_admin;
 use app::AppError;
 use app::Settings;
-use app::list_views::NewView;
+use app::list_views::{NewView, NewWorkView, SavedView};
 use app::parties::PartyQuery;
+use app::work_queue::WorkQuery;
 use domain::BranchId;
 use domain::list_view::{CustomerColumn, DEFAULT_CUSTOMER_COLUMNS};
+use domain::work_queue::{Urgency, WorkScope};
 use testkit::{TestDb, db_test};
 
 async fn columns_and_views_are_each_persons_own_unless_shared(t: TestDb) {
@@ -38,8 +41,7 @@ async fn columns_and_views_are_each_persons_own_unless_shared(t: TestDb) {
     let shared = app.list_views().save_customer_view(&ana, &team).await.expect("save shared");
     assert_eq!(shared.columns, DEFAULT_CUSTOMER_COLUMNS, "no columns keeps the defaults");
 
-    let names =
-        |views: Vec<app::list_views::SavedView>| views.into_iter().map(|v| v.name).collect::<Vec<_>>();
+    let names = |views: Vec<SavedView>| views.into_iter().map(|v| v.name).collect::<Vec<_>>();
     assert_eq!(
         names(app.list_views().customer_views(&ana).await.expect("views")),
         ["Meus VIP", "Sem vendedor"]
@@ -70,3 +72,52 @@ async fn columns_and_views_are_each_persons_own_unless_shared(t: TestDb) {
     assert!(app.list_views().customer_views(&ana).await.expect("views").is_empty());
 }
 db_test!(columns_and_views_are_each_persons_own_unless_shared);
+
+async fn the_work_queues_views_keep_its_filters(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let centro = BranchId(app.access().create_branch(&admin, "Centro", "Loja").await.expect("branch").id);
+    let (_, ana) = user_with(&app, &admin, "ana@loja.test", centro, "account_manager").await;
+    let (_, rui) = user_with(&app, &admin, "rui@loja.test", centro, "account_manager").await;
+    let overdue = WorkQuery {
+        scope: Some(WorkScope::Team),
+        urgency: Some(Urgency::Overdue),
+        nature: Some(" visit ".into()),
+        page: Some(3),
+        ..Default::default()
+    };
+    let own = NewWorkView { name: "Atrasados da equipe".into(), query: overdue.clone(), shared: false };
+    let saved = app.list_views().save_work_view(&ana, &own).await.expect("save");
+    assert_eq!(
+        saved.query, "scope=team&state=open&urgency=overdue&nature=visit",
+        "the filters, not the page"
+    );
+    assert!(saved.columns.is_empty(), "the queue's columns are fixed");
+    let shared = NewWorkView { name: "Hoje".into(), query: WorkQuery::default(), shared: true };
+    let team = app.list_views().save_work_view(&ana, &shared).await.expect("save shared");
+
+    let names = |views: Vec<SavedView>| views.into_iter().map(|v| v.name).collect::<Vec<_>>();
+    assert_eq!(
+        names(app.list_views().work_views(&ana).await.expect("views")),
+        ["Atrasados da equipe", "Hoje"]
+    );
+    assert_eq!(names(app.list_views().work_views(&rui).await.expect("views")), ["Hoje"], "shared only");
+    assert!(
+        app.list_views().customer_views(&ana).await.expect("views").is_empty(),
+        "the customer list keeps its own views"
+    );
+
+    let bad = NewWorkView { name: " ".into(), query: WorkQuery { page: Some(0), ..overdue }, shared: false };
+    match app.list_views().save_work_view(&ana, &bad).await {
+        Err(AppError::Validation(errors)) => {
+            let fields: Vec<_> = errors.fields().collect();
+            assert!(fields.contains(&"name") && fields.contains(&"page"), "{fields:?}");
+        }
+        other => panic!("refused: {other:?}"),
+    }
+    assert_eq!(app.list_views().work_views(&ana).await.expect("views").len(), 2, "nothing written");
+
+    assert!(matches!(app.list_views().delete_view(&rui, team.id).await, Err(AppError::Forbidden)));
+    app.list_views().delete_view(&ana, saved.id).await.expect("her own");
+    assert_eq!(names(app.list_views().work_views(&ana).await.expect("views")), ["Hoje"]);
+}
+db_test!(the_work_queues_views_keep_its_filters);

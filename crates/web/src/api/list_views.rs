@@ -1,11 +1,13 @@
-//! How each person sees the customer list, through the API: his columns
-//! and the saved views he may open.
+//! How each person sees the customer list and the work queue, through
+//! the API: his columns of the customer list and the saved views he may
+//! open.
 use super::responses::{Forbidden, Invalid, NotFound};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Api, ApiJson, Id, parse_urlencoded};
-use app::list_views::{NewView, SavedView};
+use app::list_views::{NewView, NewWorkView, SavedView};
 use app::parties::PartyQuery;
+use app::work_queue::WorkQuery;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Json;
@@ -20,11 +22,12 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/lists/customers/columns", routing::get(columns).put(set_columns))
         .route("/lists/customers/views", routing::get(views).post(save_view))
+        .route("/lists/work/views", routing::get(work_views).post(save_work_view))
         .route("/views/{id}", routing::delete(delete_view))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(columns, set_columns, views, save_view, delete_view))]
+#[openapi(paths(columns, set_columns, views, save_view, work_views, save_work_view, delete_view))]
 pub struct Doc;
 
 /// The customer list's columns as the caller chose them (after the name,
@@ -74,6 +77,28 @@ pub async fn save_view(
     Ok((StatusCode::CREATED, Json(saved.into())))
 }
 
+/// The work queue's saved views the caller may open: his own and the
+/// shared ones, by name.
+#[utoipa::path(get, path = "/api/v1/lists/work/views", tag = "lists", security(("bearer" = [])),
+    responses((status = 200, body = Vec<View>)))]
+pub async fn work_views(Api { state, actor }: Api) -> ApiResult<Json<Vec<View>>> {
+    Ok(Json(state.app.list_views().work_views(&actor).await?.into_iter().map(View::from).collect()))
+}
+
+/// Saves a view of the work queue: a name for its filters (as the
+/// queue's query string), his own or shared.
+#[utoipa::path(post, path = "/api/v1/lists/work/views", tag = "lists", security(("bearer" = [])),
+    request_body = NewWorkViewBody, responses((status = 201, body = View), Invalid))]
+pub async fn save_work_view(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<NewWorkViewBody>,
+) -> ApiResult<(StatusCode, Json<View>)> {
+    let query: WorkQuery = parse_urlencoded(body.query.trim_start_matches('?').as_bytes())?;
+    let input = NewWorkView { name: body.name, query, shared: body.shared };
+    let saved = state.app.list_views().save_work_view(&actor, &input).await?;
+    Ok((StatusCode::CREATED, Json(saved.into())))
+}
+
 /// Deletes a view: one's own, or a shared one for an administrator.
 #[utoipa::path(delete, path = "/api/v1/views/{id}", tag = "lists", security(("bearer" = [])),
     params(("id" = Uuid, Path)), responses((status = 204), Forbidden, NotFound))]
@@ -104,12 +129,26 @@ pub struct NewViewBody {
     pub shared: bool,
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct NewWorkViewBody {
+    #[schema(min_length = 1, max_length = 60)]
+    pub name: String,
+    /// The queue's filters as its query string, e.g.
+    /// `scope=team&state=open&urgency=overdue&nature=visita`.
+    #[serde(default)]
+    pub query: String,
+    #[serde(default)]
+    pub shared: bool,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct View {
     pub id: Uuid,
     pub name: String,
     /// The list's filters and sort as its query string.
     pub query: String,
+    /// The customer list's columns after the name (none for the work
+    /// queue, whose columns are fixed).
     pub columns: Vec<CustomerColumn>,
     pub shared: bool,
     pub owner_name: String,

@@ -1,22 +1,32 @@
 //! Minha fila: the user's open interactions (or his team's) across
 //! customers, coloured by seed 002's legend, with the next appointments
-//! beside them and bulk actions on the chosen rows.
-use super::components::{FormOutcome, InteractionLabels, InteractionLine, Pairs, option_label, value};
+//! beside them, bulk actions on the chosen rows, and saved views of its
+//! filters.
+use super::components::{
+    FormOutcome, InteractionLabels, InteractionLine, Pairs, ViewChip, option_label, value, view_chips,
+    view_named,
+};
 use crate::error::PageResult;
-use crate::extract::{Form, Page, TryQuery};
+use crate::extract::{Form, Id, Page, TryQuery};
 use crate::flash::Flash;
 use crate::i18n::Tr;
 use crate::layout::{Shell, render_with_status};
 use app::AppError;
+use app::list_views::NewWorkView;
 use app::work_queue::{ChosenInteraction, QueueItem, WorkQuery};
 use askama::Template;
 use axum::Router;
+use axum::extract::RawQuery;
 use axum::routing;
 use domain::work_queue::{BulkChange, Urgency, WorkScope, WorkState};
 use domain::{UserId, ValidationErrors};
 
 pub fn routes() -> Router<crate::AppState> {
-    Router::new().route("/work", routing::get(list)).route("/work/bulk", routing::post(bulk))
+    Router::new()
+        .route("/work", routing::get(list))
+        .route("/work/bulk", routing::post(bulk))
+        .route("/work/views", routing::post(save_view))
+        .route("/work/views/{id}/delete", routing::post(delete_view))
 }
 
 /// A row of the queue, in the reader's words.
@@ -70,42 +80,58 @@ struct QueuePage {
     follow_up_due: i64,
     /// The query this page was asked with, for the bulk form to return to.
     back: String,
+    views: Vec<ViewChip>,
+    /// The open view, if the queue came from one.
+    view: Option<ViewChip>,
+    views_base: &'static str,
+    views_hint: &'static str,
+    /// A view of the queue keeps no columns.
+    view_columns: Vec<&'static str>,
     error: Option<String>,
 }
 
-/// The query string of the queue with these values; `page` only past the first.
-fn link(scope: WorkScope, state: WorkState, urgency: Option<Urgency>, nature: &str, page: u32) -> String {
-    let mut pairs = vec![("scope", scope.as_str()), ("state", state.as_str())];
-    if let Some(urgency) = urgency {
-        pairs.push(("urgency", urgency.as_str()));
+/// The address of the queue with these filters; `page` only past the
+/// first, and the saved view it was opened from, if any.
+fn link(query: &WorkQuery, page: u32, view: Option<uuid::Uuid>) -> String {
+    let mut pairs = query.filter_pairs();
+    if page != 1 {
+        pairs.push(("page", page.to_string()));
     }
-    if !nature.is_empty() {
-        pairs.push(("nature", nature));
-    }
-    let page = page.to_string();
-    if page != "1" {
-        pairs.push(("page", &page));
+    if let Some(view) = view {
+        pairs.push(("view", view.to_string()));
     }
     format!("/work?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
 }
 
-pub async fn list(page: Page, TryQuery(query): TryQuery<WorkQuery>) -> PageResult {
+/// The queue a form came from (its `back`), as its address asked; never
+/// another site's.
+fn queue_of(back: &str) -> (WorkQuery, Option<uuid::Uuid>) {
+    let query = back.strip_prefix("/work?");
+    let filters = query.and_then(|q| crate::extract::parse_urlencoded::<WorkQuery>(q.as_bytes()).ok());
+    (filters.unwrap_or_default(), view_named(query))
+}
+
+pub async fn list(page: Page, TryQuery(query): TryQuery<WorkQuery>, RawQuery(raw): RawQuery) -> PageResult {
     // A value the form never sends (a hand-edited link): the default queue, and why.
-    let (query, error) = match query.and_then(|query| query.page().map(|_| query)) {
+    let (query, error) = match query.and_then(|query| query.check().map(|_| query)) {
         Ok(query) => (query, None),
         Err(errors) => (WorkQuery::default(), Some(errors)),
     };
     let outcome = FormOutcome::of(error.map(AppError::Validation), &page.t)?;
-    render(&page, query, outcome).await
+    render(&page, query, view_named(raw.as_deref()), outcome).await
 }
 
 /// The queue, with what the last refusal said (the form's one way of
 /// answering a use case's refusal, and its status).
-async fn render(page: &Page, query: WorkQuery, outcome: FormOutcome) -> PageResult {
+async fn render(page: &Page, query: WorkQuery, view: Option<uuid::Uuid>, outcome: FormOutcome) -> PageResult {
     let t = page.t;
     let actor = &page.actor;
     let app = page.app();
     let found = app.work_queue().queue(actor, &query).await?;
+    let views = app.list_views().work_views(actor).await?;
+    // A view no longer there (deleted meanwhile) opens as the plain queue.
+    let view = view.filter(|id| views.iter().any(|v| v.id == *id));
+    let chips = view_chips("/work", &views, view);
     let tally = app.work_queue().tally(actor, query.scope()).await?;
     let follow_up_due = app.follow_up().due_for(actor).await?;
     let labels = InteractionLabels::load(app, actor).await?;
@@ -124,11 +150,14 @@ async fn render(page: &Page, query: WorkQuery, outcome: FormOutcome) -> PageResu
         label: t.get(&format!("work-urgency-{}", urgency.as_str())),
         count,
         link: link(
-            scope,
-            if urgency == Urgency::Closed { WorkState::All } else { state },
-            Some(urgency),
-            &nature,
+            &WorkQuery {
+                state: Some(if urgency == Urgency::Closed { WorkState::All } else { state }),
+                urgency: Some(urgency),
+                page: None,
+                ..query.clone()
+            },
             1,
+            None,
         ),
         current: query.urgency == Some(urgency),
     })
@@ -154,8 +183,8 @@ async fn render(page: &Page, query: WorkQuery, outcome: FormOutcome) -> PageResu
             link: format!("/appointments/{}", o.appointment_id),
         })
         .collect();
-    let previous_link = (found.page > 1).then(|| link(scope, state, query.urgency, &nature, found.page - 1));
-    let next_link = found.has_next.then(|| link(scope, state, query.urgency, &nature, found.page + 1));
+    let previous_link = (found.page > 1).then(|| link(&query, found.page - 1, view));
+    let next_link = found.has_next.then(|| link(&query, found.page + 1, view));
     let messages: Vec<String> = outcome.alert.into_iter().chain(outcome.errors.messages()).collect();
     let error = (!messages.is_empty()).then(|| messages.join(" "));
     Ok(render_with_status(
@@ -181,7 +210,12 @@ async fn render(page: &Page, query: WorkQuery, outcome: FormOutcome) -> PageResu
             previous_link,
             next_link,
             follow_up_due,
-            back: link(scope, state, query.urgency, query.nature.as_deref().unwrap_or_default(), found.page),
+            back: link(&query, found.page, view),
+            view: chips.iter().find(|chip| chip.current).cloned(),
+            views: chips,
+            views_base: "/work",
+            views_hint: "work-view-save-hint",
+            view_columns: Vec::new(),
             error,
         },
     ))
@@ -222,9 +256,8 @@ fn bulk_input(form: &Pairs) -> Result<(Vec<ChosenInteraction>, BulkChange), Vali
 
 pub async fn bulk(page: Page, Form(form): Form<Pairs>) -> PageResult {
     // Back to the queue as the user filtered it; never to another site.
-    let back = Some(value(&form, "back").to_string())
-        .filter(|v| v.starts_with("/work?"))
-        .unwrap_or_else(|| "/work".to_string());
+    let (query, view) = queue_of(value(&form, "back"));
+    let back = link(&query, query.page.unwrap_or(1), view);
     let result = match bulk_input(&form) {
         Ok((chosen, change)) => {
             page.app().work_queue().bulk_change(&page.actor, &chosen, change).await.map(|n| (n, change))
@@ -242,11 +275,32 @@ pub async fn bulk(page: Page, Form(form): Form<Pairs>) -> PageResult {
         // Nothing changed: the queue again, saying why.
         Err(error) => {
             let outcome = FormOutcome::of(Some(error), &page.t)?;
-            let query = back
-                .strip_prefix("/work?")
-                .and_then(|q| crate::extract::parse_urlencoded::<WorkQuery>(q.as_bytes()).ok())
-                .unwrap_or_default();
-            render(&page, query, outcome).await
+            render(&page, query, view, outcome).await
         }
     }
+}
+
+/// Saves the queue's filters as they stand under a name, and opens the view.
+pub async fn save_view(page: Page, Form(form): Form<Pairs>) -> PageResult {
+    let (query, view) = queue_of(value(&form, "back"));
+    let input = NewWorkView {
+        name: value(&form, "name").to_string(),
+        query: query.clone(),
+        shared: value(&form, "shared") == "1",
+    };
+    match page.app().list_views().save_work_view(&page.actor, &input).await {
+        Ok(saved) => {
+            let chip = &view_chips("/work", std::slice::from_ref(&saved), None)[0];
+            page.redirect_with(&chip.href, Flash::notice("list-view-saved")).await
+        }
+        Err(error) => {
+            let outcome = FormOutcome::of(Some(error), &page.t)?;
+            render(&page, query, view, outcome).await
+        }
+    }
+}
+
+pub async fn delete_view(page: Page, Id(id): Id<uuid::Uuid>) -> PageResult {
+    page.app().list_views().delete_view(&page.actor, id).await?;
+    page.redirect_with("/work", Flash::notice("list-view-deleted")).await
 }

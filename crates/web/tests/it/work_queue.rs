@@ -134,3 +134,73 @@ async fn the_api_bulk_action_changes_all_or_nothing(t: TestApp) {
     assert_eq!(refused.status(), 422);
 }
 web_test!(the_api_bulk_action_changes_all_or_nothing);
+
+async fn the_queue_is_saved_as_a_view_and_opened_again(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    customer_with_work(&t, &bearer, None).await;
+    let (client, csrf) = t.login(&t.admin).await;
+    // The queue filtered as its form sends it, then saved from the popover.
+    let filtered = "/work?scope=team&state=open&urgency=overdue&nature=";
+    let page = t.html(&client, filtered).await;
+    assert!(page.contains("id=\"view-save-menu\"") && page.contains("1 atendimento"), "{page}");
+    let back = "/work?scope=team&state=open&urgency=overdue";
+    assert!(page.contains(&format!("name=\"back\" value=\"{}\"", back.replace('&', "&#38;"))), "{page}");
+    let form = [("csrf_token", csrf.as_str()), ("back", back), ("name", "Atrasados da equipe")];
+    let saved = client.post(t.url("/work/views")).form(&form).send().await.expect("POST");
+    assert_eq!(saved.status(), 303, "Post/Redirect/Get");
+    let opened = saved.headers()["location"].to_str().expect("location").to_string();
+    assert!(opened.starts_with(&format!("{back}&view=")), "{opened}");
+    let landed = t.html(&client, &opened).await;
+    assert!(landed.contains("Visão salva."), "{landed}");
+    assert!(
+        landed.contains("aria-current=\"true\" title=\"\">Atrasados da equipe"),
+        "the open view: {landed}"
+    );
+    assert!(
+        landed.contains("1 atendimento")
+            && landed.contains("ligar de volta")
+            && !landed.contains("sem prazo")
+    );
+    let reloaded = t.html(&client, &opened).await;
+    assert!(!reloaded.contains("Visão salva."), "the flash is shown once");
+    let home = t.html(&client, "/work").await;
+    assert!(
+        home.contains(&format!("href=\"{}\"", opened.replace('&', "&#38;"))),
+        "the chip on the plain queue"
+    );
+
+    // No name: the queue again with the message, nothing saved.
+    let unnamed = [("csrf_token", csrf.as_str()), ("back", back), ("name", "  ")];
+    let refused = client.post(t.url("/work/views")).form(&unnamed).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("body").contains("id=\"work-error\""));
+    let views = t.api_get(&bearer, "/api/v1/lists/work/views").await;
+    assert_eq!(views.as_array().map(Vec::len), Some(1), "{views}");
+    assert_eq!(views[0]["query"], "scope=team&state=open&urgency=overdue");
+
+    // Deleted from the open view, after the browser's confirmation.
+    let id = opened.rsplit('=').next().expect("id");
+    let delete = [("csrf_token", csrf.as_str())];
+    let deleted =
+        client.post(t.url(&format!("/work/views/{id}/delete"))).form(&delete).send().await.expect("POST");
+    assert_eq!(deleted.status(), 303);
+    assert_eq!(deleted.headers()["location"], "/work");
+    assert!(t.html(&client, "/work").await.contains("Visão excluída."));
+    let stale = t.html(&client, &opened).await;
+    assert!(!stale.contains("id=\"view-delete\""), "a deleted view opens as the plain queue");
+
+    // Through the API: saved, listed, refused when its filters do not parse.
+    let body = json!({ "name": "Hoje, equipe", "query": "?scope=team&urgency=today", "shared": true });
+    let created = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/lists/work/views", body).await;
+    assert_eq!(created.status(), 201);
+    let created = created.json::<Value>().await.expect("json");
+    assert_eq!(created["query"], "scope=team&state=open&urgency=today");
+    assert_eq!(created["shared"], true);
+    for query in ["scope=everyone", "page=0"] {
+        let body = json!({ "name": "Errada", "query": query });
+        let refused = t.api_send(reqwest::Method::POST, &bearer, "/api/v1/lists/work/views", body).await;
+        assert_eq!(refused.status(), 422, "{query}");
+    }
+    assert_eq!(t.api_get(&bearer, "/api/v1/lists/work/views").await.as_array().map(Vec::len), Some(1));
+}
+web_test!(the_queue_is_saved_as_a_view_and_opened_again);

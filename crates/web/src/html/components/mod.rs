@@ -1,8 +1,9 @@
 //! Pieces that several screens share: form handling, audit and
-//! interaction lines, tab strips.
+//! interaction lines, tab strips, saved views.
 mod audit_line;
 pub mod forms;
 mod interaction_line;
+mod saved_views;
 mod tabs;
 
 pub use audit_line::{AuditLine, AuditNames};
@@ -11,4 +12,5 @@ pub use forms::{
     value, values,
 };
 pub use interaction_line::{InteractionLabels, InteractionLine, option_label};
+pub use saved_views::{ViewChip, view_chips, view_named};
 pub use tabs::{TabLink, tab_strip};

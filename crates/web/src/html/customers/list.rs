@@ -1,9 +1,9 @@
 //! The customer list: filters, sortable columns, keyset pages and the
 //! CSV export of what the filters select.
-use super::views::{ColumnChoice, ColumnHead, ViewChip, column_chooser, column_heads, view_chips};
+use super::views::{ColumnChoice, ColumnHead, column_chooser, column_heads};
 use crate::error::PageResult;
 use crate::extract::{Page, Query, TryQuery, parse_urlencoded};
-use crate::html::components::{FormOutcome, Pairs, value};
+use crate::html::components::{FormOutcome, Pairs, ViewChip, value, view_chips, view_named};
 use crate::i18n::Tr;
 use crate::labels::{Labels, seller_label};
 use crate::layout::Shell;
@@ -79,6 +79,10 @@ struct ListPage {
     views: Vec<ViewChip>,
     /// The open view, if the list came from one.
     view: Option<ViewChip>,
+    views_base: &'static str,
+    views_hint: &'static str,
+    /// The columns a view saved from here keeps.
+    view_columns: Vec<&'static str>,
     /// The sellers by id, for the seller column.
     seller_names: std::collections::HashMap<uuid::Uuid, String>,
     /// The rows' revenue estimates, when the column is shown.
@@ -169,9 +173,7 @@ pub async fn list(page: Page, RawQuery(raw): RawQuery, TryQuery(query): TryQuery
             }
         }
     };
-    let view = form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
-        .find(|(name, _)| name == "view")
-        .and_then(|(_, value)| value.parse().ok());
+    let view = view_named(raw.as_deref());
     render_list(&page, ListContext { query, found, errors, search: None, view }, sides).await
 }
 
@@ -305,13 +307,16 @@ pub(super) async fn render_list(page: &Page, context: ListContext, sides: ListSi
         })
         .to_vec();
     let statuses = Labels::options(&t, statuses);
-    let chips = view_chips(&views, open_view.map(|v| v.id));
+    let chips = view_chips("/customers", &views, open_view.map(|v| v.id));
     page.render(&ListPage {
         columns: column_heads(&t, page.actor.country, &columns, &sort_links),
         name_sort: sort_links[0].clone(),
         chooser: column_chooser(&t, page.actor.country, &columns),
         view: chips.iter().find(|chip| chip.current).cloned(),
         views: chips,
+        views_base: "/customers",
+        views_hint: "list-view-save-hint",
+        view_columns: columns.iter().map(|c| c.as_str()).collect(),
         seller_names: sellers.iter().map(|s| (s.id, seller_label(&t, s))).collect(),
         estimates,
         t,

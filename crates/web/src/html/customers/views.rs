@@ -5,12 +5,11 @@ use super::list::{SortLink, list_of, refused};
 use crate::error::PageResult;
 use crate::extract::{Form, Id, Page};
 use crate::flash::Flash;
-use crate::html::components::{Pairs, value, values};
+use crate::html::components::{Pairs, value, values, view_chips};
 use crate::i18n::Tr;
-use app::list_views::{NewView, SavedView};
+use app::list_views::NewView;
 use domain::list_view::{CustomerColumn, move_up, parse_columns};
 use domain::phone::Country;
-use uuid::Uuid;
 
 /// A column's header: its label and, where the list sorts by it, the link.
 pub struct ColumnHead {
@@ -24,18 +23,6 @@ pub struct ColumnChoice {
     pub code: &'static str,
     pub label: String,
     pub shown: bool,
-}
-
-/// A saved view above the list.
-#[derive(Clone)]
-pub struct ViewChip {
-    pub id: Uuid,
-    pub name: String,
-    pub href: String,
-    pub current: bool,
-    pub shared: bool,
-    pub deletable: bool,
-    pub owner: String,
 }
 
 /// A column's name; the state's follows the organisation's country (UF or district).
@@ -97,24 +84,6 @@ pub fn column_chooser(t: &Tr, country: Country, shown: &[CustomerColumn]) -> Vec
         .collect()
 }
 
-pub fn view_chips(views: &[SavedView], current: Option<Uuid>) -> Vec<ViewChip> {
-    views
-        .iter()
-        .map(|view| ViewChip {
-            id: view.id,
-            name: view.name.clone(),
-            href: match view.query.as_str() {
-                "" => format!("/customers?view={}", view.id),
-                query => format!("/customers?{query}&view={}", view.id),
-            },
-            current: Some(view.id) == current,
-            shared: view.shared,
-            deletable: view.deletable,
-            owner: view.owner_name.clone(),
-        })
-        .collect()
-}
-
 /// The column chooser: the boxes ticked, in the order shown; `up` moves
 /// one column a place towards the start.
 pub async fn save_columns(page: Page, Form(form): Form<Pairs>) -> PageResult {
@@ -147,14 +116,14 @@ pub async fn save_view(page: Page, Form(form): Form<Pairs>) -> PageResult {
     };
     match attempt.await {
         Ok(saved) => {
-            let chip = &view_chips(std::slice::from_ref(&saved), None)[0];
-            page.redirect_with(&chip.href, Flash::notice("customers-view-saved")).await
+            let chip = &view_chips("/customers", std::slice::from_ref(&saved), None)[0];
+            page.redirect_with(&chip.href, Flash::notice("list-view-saved")).await
         }
         Err(error) => refused(&page, query, error).await,
     }
 }
 
-pub async fn delete_view(page: Page, Id(id): Id<Uuid>) -> PageResult {
+pub async fn delete_view(page: Page, Id(id): Id<uuid::Uuid>) -> PageResult {
     page.app().list_views().delete_view(&page.actor, id).await?;
-    page.redirect_with("/customers", Flash::notice("customers-view-deleted")).await
+    page.redirect_with("/customers", Flash::notice("list-view-deleted")).await
 }

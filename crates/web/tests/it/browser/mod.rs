@@ -784,6 +784,20 @@ async fn work_queue_filters_and_closes_a_range_in_bulk() {
         wait_for_text(client, "#work-count", expected).await;
     }
 
+    // The overdue ones kept as a view, then opened again from its chip.
+    filter_alone(client, &t.url("/work"), "#w-urgency", "overdue", "#work-filter").await;
+    wait_for_text(client, "#work-count", "1 atendimento").await;
+    click(client, "#view-save-menu summary").await;
+    fill(client, "#view-name", "Atrasados").await;
+    click(client, "#view-save").await;
+    wait_for_text(client, "#flash .toast", "Visão salva.").await;
+    wait_for_text(client, "#saved-views [aria-current=true]", "Atrasados").await;
+    click(client, "#view-all").await;
+    wait_for_text(client, "#work-count", "4 atendimentos").await;
+    click(client, "#saved-views a.filter-chip:not(#view-all)").await;
+    wait_for_text(client, "#work-count", "1 atendimento").await;
+    wait_for_text(client, "#saved-views [aria-current=true]", "Atrasados").await;
+
     client.goto(&t.url("/work")).await.expect("work");
     let boxes = client.find_all(Locator::Css("#work-table input[name=item]")).await.expect("boxes");
     boxes[0].click().await.expect("first");
