@@ -1,8 +1,8 @@
-//! How each person sees the customer list and the work queue: the
-//! customer list's columns he chose, in his order, and saved views — a
-//! name for a list's filters (the customer list's sort and columns too),
-//! his own or shared with the organisation. A shared view shares the
-//! filters, never the rows: each reader sees what his access reaches.
+//! How each person sees a list (the customer list, the work queue): the
+//! columns he chose, in his order, and saved views — a name for the
+//! list's filters, sort and columns, his own or shared with the
+//! organisation. A shared view shares the filters, never the rows: each
+//! reader sees what his access reaches.
 use crate::ListViews;
 use crate::parties::PartyQuery;
 use crate::work_queue::WorkQuery;
@@ -11,22 +11,20 @@ use chrono::{DateTime, Utc};
 use db::repo::list_view as repo;
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
-use domain::list_view::{
-    CUSTOMER_LIST, CustomerColumn, DEFAULT_CUSTOMER_COLUMNS, WORK_LIST, columns_from_text, columns_text,
-    parse_view_name,
-};
+use domain::list_view::{CustomerColumn, ListColumn, columns_from_text, columns_text, parse_view_name};
+use domain::work_queue::WorkColumn;
 use domain::{UserId, ValidationErrors};
 use serde::Serialize;
 use uuid::Uuid;
 
-/// A saved view as its reader may use it.
+/// A saved view of the list whose columns are `C`, as its reader may use it.
 #[derive(Clone, Debug, Serialize)]
-pub struct SavedView {
+pub struct SavedView<C = CustomerColumn> {
     pub id: Uuid,
     pub name: String,
     /// The list's filters and sort, as the list's address takes them.
     pub query: String,
-    pub columns: Vec<CustomerColumn>,
+    pub columns: Vec<C>,
     pub shared: bool,
     pub owner_name: String,
     /// Whether the reader may delete it: his own, or any if he administers.
@@ -34,7 +32,7 @@ pub struct SavedView {
     pub created_at: DateTime<Utc>,
 }
 
-/// What saving a view takes.
+/// What saving a view of the customer list takes.
 #[derive(Clone, Debug, Default)]
 pub struct NewView {
     pub name: String,
@@ -43,26 +41,26 @@ pub struct NewView {
     pub shared: bool,
 }
 
-/// What saving a view of the work queue takes: its columns are fixed.
+/// What saving a view of the work queue takes.
 #[derive(Clone, Debug, Default)]
 pub struct NewWorkView {
     pub name: String,
     pub query: WorkQuery,
+    pub columns: Vec<WorkColumn>,
     pub shared: bool,
 }
 
-/// A view as it is written, whichever list it is of.
-struct ViewRecord {
-    list: &'static str,
-    name: String,
-    /// The list's filters as its address's query string.
-    query: String,
-    columns: String,
+/// A view about to be written, whichever list it is of; `query` as the
+/// list checked it.
+struct ViewRecord<'a, C> {
+    name: &'a str,
+    query: Result<Vec<(String, String)>, ValidationErrors>,
+    columns: &'a [C],
     shared: bool,
 }
 
 impl ListViews<'_> {
-    fn view_of(&self, actor: &Actor, row: repo::SavedViewRow) -> SavedView {
+    fn view_of<C: ListColumn>(&self, actor: &Actor, row: repo::SavedViewRow) -> SavedView<C> {
         SavedView {
             deletable: row.owner_id == actor.user_id.0 || actor.is_admin(),
             id: row.id,
@@ -75,86 +73,72 @@ impl ListViews<'_> {
         }
     }
 
-    /// The customer list's columns as the user chose them, or the defaults.
-    pub async fn customer_columns(&self, actor: &Actor) -> Result<Vec<CustomerColumn>, AppError> {
+    /// A list's columns as the user chose them, or the list's defaults.
+    pub async fn columns<C: ListColumn>(&self, actor: &Actor) -> Result<Vec<C>, AppError> {
         actor.require(Permission::PartiesRead)?;
-        let stored = repo::columns(&self.db, actor.user_id, CUSTOMER_LIST).await?;
-        Ok(stored.map(|text| columns_from_text(&text)).unwrap_or_else(|| DEFAULT_CUSTOMER_COLUMNS.to_vec()))
+        let stored = repo::columns(&self.db, actor.user_id, C::LIST).await?;
+        Ok(stored.map(|text| columns_from_text(&text)).unwrap_or_else(|| C::defaults().to_vec()))
     }
 
-    /// Keeps the user's columns of the customer list, in his order.
-    pub async fn set_customer_columns(
-        &self,
-        actor: &Actor,
-        columns: &[CustomerColumn],
-    ) -> Result<(), AppError> {
+    /// Keeps the user's columns of a list, in his order.
+    pub async fn set_columns<C: ListColumn>(&self, actor: &Actor, columns: &[C]) -> Result<(), AppError> {
         actor.require(Permission::PartiesRead)?;
         actor.require_own_change()?;
         let mut change = self.change(actor).await?;
-        repo::set_columns(&mut change.tx, actor.org_id, actor.user_id, CUSTOMER_LIST, &columns_text(columns))
+        repo::set_columns(&mut change.tx, actor.org_id, actor.user_id, C::LIST, &columns_text(columns))
             .await?;
         change.commit().await?;
         Ok(())
     }
 
-    /// The customer list's views the user may open, by name.
-    pub async fn customer_views(&self, actor: &Actor) -> Result<Vec<SavedView>, AppError> {
+    /// A list's views the user may open, by name.
+    pub async fn views<C: ListColumn>(&self, actor: &Actor) -> Result<Vec<SavedView<C>>, AppError> {
         actor.require(Permission::PartiesRead)?;
-        let rows = repo::visible(&self.db, actor.org_id, actor.user_id, CUSTOMER_LIST).await?;
+        let rows = repo::visible(&self.db, actor.org_id, actor.user_id, C::LIST).await?;
         Ok(rows.into_iter().map(|row| self.view_of(actor, row)).collect())
     }
 
-    /// Saves the list's filters, sort and columns under a name.
+    /// Saves the customer list's filters, sort and columns under a name.
     pub async fn save_customer_view(&self, actor: &Actor, input: &NewView) -> Result<SavedView, AppError> {
-        actor.require(Permission::PartiesRead)?;
-        actor.require_own_change()?;
-        let mut errors = ValidationErrors::new();
-        let name = errors.check("name", parse_view_name(&input.name));
-        if let Err(refused) = input.query.check() {
-            errors.0.extend(refused.0);
-        }
-        errors.into_result()?;
-        let columns =
-            if input.columns.is_empty() { DEFAULT_CUSTOMER_COLUMNS.to_vec() } else { input.columns.clone() };
-        let record = ViewRecord {
-            list: CUSTOMER_LIST,
-            name: name.unwrap_or_default(),
-            query: serde_urlencoded::to_string(input.query.filter_pairs()).unwrap_or_default(),
-            columns: columns_text(&columns),
-            shared: input.shared,
-        };
+        let query = input.query.check().map(|_| input.query.filter_pairs());
+        let record = ViewRecord { name: &input.name, query, columns: &input.columns, shared: input.shared };
         self.save_view(actor, record).await
     }
 
-    /// The work queue's views the user may open, by name.
-    pub async fn work_views(&self, actor: &Actor) -> Result<Vec<SavedView>, AppError> {
-        actor.require(Permission::PartiesRead)?;
-        let rows = repo::visible(&self.db, actor.org_id, actor.user_id, WORK_LIST).await?;
-        Ok(rows.into_iter().map(|row| self.view_of(actor, row)).collect())
-    }
-
-    /// Saves the work queue's filters under a name.
-    pub async fn save_work_view(&self, actor: &Actor, input: &NewWorkView) -> Result<SavedView, AppError> {
-        actor.require(Permission::PartiesRead)?;
-        actor.require_own_change()?;
-        let mut errors = ValidationErrors::new();
-        let name = errors.check("name", parse_view_name(&input.name));
-        if let Err(refused) = input.query.check() {
-            errors.0.extend(refused.0);
-        }
-        errors.into_result()?;
-        let record = ViewRecord {
-            list: WORK_LIST,
-            name: name.unwrap_or_default(),
-            query: serde_urlencoded::to_string(input.query.filter_pairs()).unwrap_or_default(),
-            columns: String::new(),
-            shared: input.shared,
+    /// Saves the work queue's filters and columns under a name.
+    pub async fn save_work_view(
+        &self,
+        actor: &Actor,
+        input: &NewWorkView,
+    ) -> Result<SavedView<WorkColumn>, AppError> {
+        let pairs = |query: &WorkQuery| {
+            query.filter_pairs().into_iter().map(|(name, value)| (name.to_string(), value)).collect()
         };
+        let query = input.query.check().map(|_| pairs(&input.query));
+        let record = ViewRecord { name: &input.name, query, columns: &input.columns, shared: input.shared };
         self.save_view(actor, record).await
     }
 
     /// Writes a checked view, in the audit.
-    async fn save_view(&self, actor: &Actor, record: ViewRecord) -> Result<SavedView, AppError> {
+    async fn save_view<C: ListColumn>(
+        &self,
+        actor: &Actor,
+        record: ViewRecord<'_, C>,
+    ) -> Result<SavedView<C>, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        actor.require_own_change()?;
+        let mut errors = ValidationErrors::new();
+        let name = errors.check("name", parse_view_name(record.name));
+        let query = match record.query {
+            Ok(pairs) => serde_urlencoded::to_string(pairs).unwrap_or_default(),
+            Err(refused) => {
+                errors.0.extend(refused.0);
+                String::new()
+            }
+        };
+        errors.into_result()?;
+        // No columns chosen keeps the list's defaults.
+        let columns = if record.columns.is_empty() { C::defaults() } else { record.columns };
         let id = Uuid::now_v7();
         let mut change = self.change(actor).await?;
         repo::insert(
@@ -163,10 +147,10 @@ impl ListViews<'_> {
                 id,
                 org_id: actor.org_id,
                 owner_id: actor.user_id,
-                list_key: record.list,
-                name: &record.name,
-                query: &record.query,
-                columns: &record.columns,
+                list_key: C::LIST,
+                name: &name.unwrap_or_default(),
+                query: &query,
+                columns: &columns_text(columns),
                 shared: record.shared,
                 created_at: self.now(),
             },

@@ -33,19 +33,49 @@ pub const DEFAULT_CUSTOMER_COLUMNS: [CustomerColumn; 8] = [
     CustomerColumn::Consent,
 ];
 
+/// A list's optional column: what its chooser offers, its user keeps, in
+/// his order, and a saved view of it remembers.
+pub trait ListColumn: Copy + PartialEq + 'static {
+    /// The list's key in storage.
+    const LIST: &'static str;
+    /// Every column, in the chooser's order.
+    fn every() -> &'static [Self];
+    /// The columns of someone who never chose.
+    fn defaults() -> &'static [Self];
+    fn code(self) -> &'static str;
+    fn from_code(code: &str) -> Result<Self, &'static str>;
+}
+
 /// The lists whose columns and views are kept. Stored as `as_str`.
 pub const CUSTOMER_LIST: &str = "customers";
-/// The work queue's saved views keep its filters; its columns are fixed.
-pub const WORK_LIST: &str = "work";
+
+impl ListColumn for CustomerColumn {
+    const LIST: &'static str = CUSTOMER_LIST;
+
+    fn every() -> &'static [Self] {
+        CustomerColumn::ALL
+    }
+
+    fn defaults() -> &'static [Self] {
+        &DEFAULT_CUSTOMER_COLUMNS
+    }
+
+    fn code(self) -> &'static str {
+        self.as_str()
+    }
+
+    fn from_code(code: &str) -> Result<Self, &'static str> {
+        CustomerColumn::parse(code)
+    }
+}
 
 /// Columns as chosen, in order, each once.
-pub fn parse_columns<'a>(
+pub fn parse_columns<'a, C: ListColumn>(
     codes: impl IntoIterator<Item = &'a str>,
-) -> Result<Vec<CustomerColumn>, ValidationErrors> {
+) -> Result<Vec<C>, ValidationErrors> {
     let mut columns = Vec::new();
     for code in codes.into_iter().map(str::trim).filter(|c| !c.is_empty()) {
-        let column =
-            CustomerColumn::parse(code).map_err(|message| ValidationErrors::single("columns", message))?;
+        let column = C::from_code(code).map_err(|message| ValidationErrors::single("columns", message))?;
         if !columns.contains(&column) {
             columns.push(column);
         }
@@ -54,13 +84,13 @@ pub fn parse_columns<'a>(
 }
 
 /// Columns as stored: their codes, comma-separated, in order.
-pub fn columns_text(columns: &[CustomerColumn]) -> String {
-    columns.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")
+pub fn columns_text<C: ListColumn>(columns: &[C]) -> String {
+    columns.iter().map(|c| c.code()).collect::<Vec<_>>().join(",")
 }
 
 /// Columns as read back; a code no longer known is dropped, not fatal.
-pub fn columns_from_text(text: &str) -> Vec<CustomerColumn> {
-    text.split(',').filter_map(|code| CustomerColumn::parse(code).ok()).collect()
+pub fn columns_from_text<C: ListColumn>(text: &str) -> Vec<C> {
+    text.split(',').filter_map(|code| C::from_code(code).ok()).collect()
 }
 
 /// A view's name: trimmed, 1 to 60 characters.
@@ -74,7 +104,7 @@ pub fn parse_view_name(name: &str) -> Result<String, &'static str> {
 }
 
 /// Moves a column one place towards the start (the chooser's ↑).
-pub fn move_up(columns: &mut [CustomerColumn], column: CustomerColumn) {
+pub fn move_up<C: ListColumn>(columns: &mut [C], column: C) {
     if let Some(at) = columns.iter().position(|c| *c == column)
         && at > 0
     {
@@ -88,11 +118,12 @@ mod tests {
 
     #[test]
     fn columns_keep_their_order_once_each() {
-        let columns = parse_columns(["phone", "document", "phone", " "]).expect("parses");
+        let columns: Vec<CustomerColumn> =
+            parse_columns(["phone", "document", "phone", " "]).expect("parses");
         assert_eq!(columns, [CustomerColumn::Phone, CustomerColumn::Document]);
         assert_eq!(columns_text(&columns), "phone,document");
-        assert_eq!(columns_from_text("phone,gone,document"), columns);
-        assert!(parse_columns(["password"]).is_err());
+        assert_eq!(columns_from_text::<CustomerColumn>("phone,gone,document"), columns);
+        assert!(parse_columns::<CustomerColumn>(["password"]).is_err());
         let mut order = columns.clone();
         move_up(&mut order, CustomerColumn::Document);
         assert_eq!(order, [CustomerColumn::Document, CustomerColumn::Phone]);

@@ -2,6 +2,7 @@
 //! interactions a user answers for, or his team's, across customers,
 //! coloured by the seed's legend.
 use crate::interaction::CLOSED_STATUSES;
+use crate::list_view::ListColumn;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +32,49 @@ string_enum!(
         Closed = "closed",
     } error "error-urgency-invalid"
 );
+
+string_enum!(
+    /// A column the work queue may show besides the customer, which is
+    /// always there.
+    WorkColumn {
+        Due = "due",
+        Nature = "nature",
+        Channel = "channel",
+        Status = "status",
+        Responsible = "responsible",
+        Opened = "opened",
+        Description = "description",
+    } error "error-column-invalid"
+);
+
+/// The queue's columns for someone who never chose: what is due, and by whom.
+pub const DEFAULT_WORK_COLUMNS: [WorkColumn; 5] = [
+    WorkColumn::Due,
+    WorkColumn::Nature,
+    WorkColumn::Status,
+    WorkColumn::Responsible,
+    WorkColumn::Description,
+];
+
+impl ListColumn for WorkColumn {
+    const LIST: &'static str = "work";
+
+    fn every() -> &'static [Self] {
+        WorkColumn::ALL
+    }
+
+    fn defaults() -> &'static [Self] {
+        &DEFAULT_WORK_COLUMNS
+    }
+
+    fn code(self) -> &'static str {
+        self.as_str()
+    }
+
+    fn from_code(code: &str) -> Result<Self, &'static str> {
+        WorkColumn::parse(code)
+    }
+}
 
 impl Urgency {
     /// Where an interaction stands on `today` (the organisation's day).

@@ -3,8 +3,8 @@
 //! beside them, bulk actions on the chosen rows, and saved views of its
 //! filters.
 use super::components::{
-    FormOutcome, InteractionLabels, InteractionLine, Pairs, ViewChip, option_label, value, view_chips,
-    view_named,
+    ColumnChoice, FormOutcome, InteractionLabels, InteractionLine, Pairs, ViewChip, column_chooser,
+    option_label, value, values, view_chips, view_named,
 };
 use crate::error::PageResult;
 use crate::extract::{Form, Id, Page, TryQuery};
@@ -18,13 +18,15 @@ use askama::Template;
 use axum::Router;
 use axum::extract::RawQuery;
 use axum::routing;
-use domain::work_queue::{BulkChange, Urgency, WorkScope, WorkState};
+use domain::list_view::{move_up, parse_columns};
+use domain::work_queue::{BulkChange, Urgency, WorkColumn, WorkScope, WorkState};
 use domain::{UserId, ValidationErrors};
 
 pub fn routes() -> Router<crate::AppState> {
     Router::new()
         .route("/work", routing::get(list))
         .route("/work/bulk", routing::post(bulk))
+        .route("/work/columns", routing::post(save_columns))
         .route("/work/views", routing::post(save_view))
         .route("/work/views/{id}/delete", routing::post(delete_view))
 }
@@ -85,8 +87,13 @@ struct QueuePage {
     view: Option<ViewChip>,
     views_base: &'static str,
     views_hint: &'static str,
-    /// A view of the queue keeps no columns.
+    /// The columns after the customer, in the user's (or the view's)
+    /// order, with their headings.
+    columns: Vec<(WorkColumn, String)>,
+    /// The columns a view saved from here keeps.
     view_columns: Vec<&'static str>,
+    chooser: Vec<ColumnChoice>,
+    columns_action: &'static str,
     error: Option<String>,
 }
 
@@ -127,14 +134,28 @@ async fn render(page: &Page, query: WorkQuery, view: Option<uuid::Uuid>, outcome
     let t = page.t;
     let actor = &page.actor;
     let app = page.app();
-    let found = app.work_queue().queue(actor, &query).await?;
-    let views = app.list_views().work_views(actor).await?;
+    let (work_queue, list_views, follow_up, agenda) =
+        (app.work_queue(), app.list_views(), app.follow_up(), app.agenda());
+    // Read side by side: none of these needs another.
+    let (found, views, columns, tally, follow_up_due, labels, people) = tokio::join!(
+        work_queue.queue(actor, &query),
+        list_views.views::<WorkColumn>(actor),
+        list_views.columns::<WorkColumn>(actor),
+        work_queue.tally(actor, query.scope()),
+        follow_up.due_for(actor),
+        InteractionLabels::load(app, actor),
+        agenda.agenda_users(actor),
+    );
+    let (found, views, tally, follow_up_due, labels, people) =
+        (found?, views?, tally?, follow_up_due?, labels?, people?);
     // A view no longer there (deleted meanwhile) opens as the plain queue.
-    let view = view.filter(|id| views.iter().any(|v| v.id == *id));
+    let open_view = view.and_then(|id| views.iter().find(|v| v.id == id));
+    let view = open_view.map(|v| v.id);
+    let columns = match open_view {
+        Some(open) => open.columns.clone(),
+        None => columns?,
+    };
     let chips = view_chips("/work", &views, view);
-    let tally = app.work_queue().tally(actor, query.scope()).await?;
-    let follow_up_due = app.follow_up().due_for(actor).await?;
-    let labels = InteractionLabels::load(app, actor).await?;
     let (scope, state) = (query.scope(), query.state());
     let nature = query.nature.clone().unwrap_or_default();
     let lines = found.items.into_iter().map(|item| line(&t, &labels, item)).collect();
@@ -163,14 +184,12 @@ async fn render(page: &Page, query: WorkQuery, view: Option<uuid::Uuid>, outcome
     })
     .collect();
     // The next seven days of the agendas whose interactions are listed.
-    let people = app.agenda().agenda_users(actor).await?;
     let whose: Vec<UserId> = match scope {
         WorkScope::Mine => Vec::new(),
         WorkScope::Team => people.iter().map(|u| UserId(u.id)).collect(),
     };
     let today = found.today;
-    let upcoming = app
-        .agenda()
+    let upcoming = agenda
         .period(actor, &whose, today, today + chrono::Duration::days(7), false)
         .await?
         .into_iter()
@@ -215,7 +234,10 @@ async fn render(page: &Page, query: WorkQuery, view: Option<uuid::Uuid>, outcome
             views: chips,
             views_base: "/work",
             views_hint: "work-view-save-hint",
-            view_columns: Vec::new(),
+            view_columns: columns.iter().map(|c| c.as_str()).collect(),
+            chooser: column_chooser(&columns, |column| t.get(column_label(column))),
+            columns_action: "/work/columns",
+            columns: columns.into_iter().map(|column| (column, t.get(column_label(column)))).collect(),
             error,
         },
     ))
@@ -280,15 +302,58 @@ pub async fn bulk(page: Page, Form(form): Form<Pairs>) -> PageResult {
     }
 }
 
-/// Saves the queue's filters as they stand under a name, and opens the view.
+/// A column's heading.
+fn column_label(column: WorkColumn) -> &'static str {
+    match column {
+        WorkColumn::Due => "interaction-due",
+        WorkColumn::Nature => "interaction-nature",
+        WorkColumn::Channel => "interaction-channel",
+        WorkColumn::Status => "interaction-status",
+        WorkColumn::Responsible => "interaction-responsible",
+        WorkColumn::Opened => "interaction-opened",
+        WorkColumn::Description => "interaction-description",
+    }
+}
+
+/// The column chooser: the boxes ticked, in the order shown; `up` moves
+/// one column a place towards the start.
+pub async fn save_columns(page: Page, Form(form): Form<Pairs>) -> PageResult {
+    let (query, view) = queue_of(value(&form, "back"));
+    let attempt = async {
+        let mut columns = parse_columns(values(&form, "columns"))?;
+        if let Ok(column) = WorkColumn::parse(value(&form, "up")) {
+            move_up(&mut columns, column);
+        }
+        page.app().list_views().set_columns(&page.actor, &columns).await
+    };
+    match attempt.await {
+        // The queue with its filters and the new columns: not the view it
+        // was opened from, whose own columns would hide the choice.
+        Ok(()) => {
+            let back = link(&query, query.page.unwrap_or(1), None);
+            page.redirect_with(&back, Flash::notice("list-columns-saved")).await
+        }
+        Err(error) => {
+            let outcome = FormOutcome::of(Some(error), &page.t)?;
+            render(&page, query, view, outcome).await
+        }
+    }
+}
+
+/// Saves the queue's filters and columns as they stand under a name, and
+/// opens the view.
 pub async fn save_view(page: Page, Form(form): Form<Pairs>) -> PageResult {
     let (query, view) = queue_of(value(&form, "back"));
-    let input = NewWorkView {
-        name: value(&form, "name").to_string(),
-        query: query.clone(),
-        shared: value(&form, "shared") == "1",
+    let attempt = async {
+        let input = NewWorkView {
+            name: value(&form, "name").to_string(),
+            query: query.clone(),
+            columns: parse_columns(values(&form, "columns"))?,
+            shared: value(&form, "shared") == "1",
+        };
+        page.app().list_views().save_work_view(&page.actor, &input).await
     };
-    match page.app().list_views().save_work_view(&page.actor, &input).await {
+    match attempt.await {
         Ok(saved) => {
             let chip = &view_chips("/work", std::slice::from_ref(&saved), None)[0];
             page.redirect_with(&chip.href, Flash::notice("list-view-saved")).await

@@ -204,3 +204,77 @@ async fn the_queue_is_saved_as_a_view_and_opened_again(t: TestApp) {
     assert_eq!(t.api_get(&bearer, "/api/v1/lists/work/views").await.as_array().map(Vec::len), Some(1));
 }
 web_test!(the_queue_is_saved_as_a_view_and_opened_again);
+
+/// The queue's headings after the customer, in order.
+fn headings(page: &str) -> Vec<String> {
+    page.split("data-column=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+async fn the_queue_shows_the_columns_each_person_chose(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    customer_with_work(&t, &bearer, None).await;
+    let (client, csrf) = t.login(&t.admin).await;
+    let page = t.html(&client, "/work").await;
+    assert_eq!(headings(&page), ["due", "nature", "status", "responsible", "description"]);
+    assert!(
+        page.contains("id=\"column-channel\"") && !page.contains("id=\"column-channel\" checked"),
+        "{page}"
+    );
+
+    // The chooser as the browser posts it: the boxes ticked in the order
+    // shown, "↑" pressed on the opening date; back to the filtered queue.
+    let back = "/work?scope=mine&state=open&urgency=overdue";
+    let form = [
+        ("csrf_token", csrf.as_str()),
+        ("back", back),
+        ("columns", "due"),
+        ("columns", "channel"),
+        ("columns", "opened"),
+        ("up", "opened"),
+    ];
+    let saved = client.post(t.url("/work/columns")).form(&form).send().await.expect("POST");
+    assert_eq!(saved.status(), 303, "Post/Redirect/Get");
+    assert_eq!(saved.headers()["location"], back);
+    let landed = t.html(&client, back).await;
+    assert!(landed.contains("Colunas salvas."), "{landed}");
+    assert_eq!(headings(&landed), ["due", "opened", "channel"]);
+    assert!(landed.contains("<td>Ligação</td>") && !landed.contains("ligar de volta"), "{landed}");
+    assert!(!t.html(&client, back).await.contains("Colunas salvas."), "the flash is shown once");
+
+    // A view keeps the columns it was saved with, whatever its owner
+    // chooses afterwards; choosing columns from it shows his own.
+    let keep = [("csrf_token", csrf.as_str()), ("back", back), ("name", "Vencidos"), ("columns", "channel")];
+    let kept = client.post(t.url("/work/views")).form(&keep).send().await.expect("POST");
+    let opened = kept.headers()["location"].to_str().expect("location").to_string();
+    assert_eq!(headings(&t.html(&client, &opened).await), ["channel"]);
+    let from_view = [("csrf_token", csrf.as_str()), ("back", opened.as_str()), ("columns", "status")];
+    let chosen = client.post(t.url("/work/columns")).form(&from_view).send().await.expect("POST");
+    assert_eq!(chosen.headers()["location"], back, "the filters without the view");
+    assert_eq!(headings(&t.html(&client, back).await), ["status"]);
+    assert_eq!(headings(&t.html(&client, &opened).await), ["channel"], "the view's own");
+
+    // A column the queue does not have: the queue again, saying so, unchanged.
+    let odd = [("csrf_token", csrf.as_str()), ("back", back), ("columns", "password")];
+    let refused = client.post(t.url("/work/columns")).form(&odd).send().await.expect("POST");
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("body").contains("id=\"work-error\""));
+    assert_eq!(headings(&t.html(&client, back).await), ["status"]);
+
+    // Through the API: read, chosen (each once), refused when unknown.
+    assert_eq!(t.api_get(&bearer, "/api/v1/lists/work/columns").await["columns"], json!(["status"]));
+    let body = json!({ "columns": ["description", "due", "description"] });
+    let put = t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/lists/work/columns", body).await;
+    assert_eq!(put.status(), 200);
+    assert_eq!(put.json::<Value>().await.expect("json")["columns"], json!(["description", "due"]));
+    let body = json!({ "columns": ["password"] });
+    let put = t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/lists/work/columns", body).await;
+    assert_eq!(put.status(), 422);
+    assert_eq!(headings(&t.html(&client, back).await), ["description", "due"]);
+    let views = t.api_get(&bearer, "/api/v1/lists/work/views").await;
+    assert_eq!(views[0]["columns"], json!(["channel"]), "{views}");
+}
+web_test!(the_queue_shows_the_columns_each_person_chose);

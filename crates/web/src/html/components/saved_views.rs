@@ -18,7 +18,7 @@ pub struct ViewChip {
 
 /// The chips of the list at `base` (`/customers`): each opens the list
 /// with the view's filters and says which view it is (`view=<id>`).
-pub fn view_chips(base: &str, views: &[SavedView], current: Option<Uuid>) -> Vec<ViewChip> {
+pub fn view_chips<C>(base: &str, views: &[SavedView<C>], current: Option<Uuid>) -> Vec<ViewChip> {
     views
         .iter()
         .map(|view| ViewChip {

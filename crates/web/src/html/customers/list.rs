@@ -1,9 +1,9 @@
 //! The customer list: filters, sortable columns, keyset pages and the
 //! CSV export of what the filters select.
-use super::views::{ColumnChoice, ColumnHead, column_chooser, column_heads};
+use super::views::{ColumnHead, column_heads, customer_chooser};
 use crate::error::PageResult;
 use crate::extract::{Page, Query, TryQuery, parse_urlencoded};
-use crate::html::components::{FormOutcome, Pairs, ViewChip, value, view_chips, view_named};
+use crate::html::components::{ColumnChoice, FormOutcome, Pairs, ViewChip, value, view_chips, view_named};
 use crate::i18n::Tr;
 use crate::labels::{Labels, seller_label};
 use crate::layout::Shell;
@@ -76,6 +76,7 @@ struct ListPage {
     columns: Vec<ColumnHead>,
     /// Every column, the shown ones first, for the column chooser.
     chooser: Vec<ColumnChoice>,
+    columns_action: &'static str,
     views: Vec<ViewChip>,
     /// The open view, if the list came from one.
     view: Option<ViewChip>,
@@ -234,8 +235,8 @@ impl ListSides {
         let (app, actor) = (page.app(), &page.actor);
         let (list_views, registry, parties) = (app.list_views(), app.registry(), app.parties());
         let (views, columns, statuses, sellers) = tokio::join!(
-            list_views.customer_views(actor),
-            list_views.customer_columns(actor),
+            list_views.views::<CustomerColumn>(actor),
+            list_views.columns::<CustomerColumn>(actor),
             registry.customer_statuses(actor),
             parties.sellers(actor),
         );
@@ -311,7 +312,8 @@ pub(super) async fn render_list(page: &Page, context: ListContext, sides: ListSi
     page.render(&ListPage {
         columns: column_heads(&t, page.actor.country, &columns, &sort_links),
         name_sort: sort_links[0].clone(),
-        chooser: column_chooser(&t, page.actor.country, &columns),
+        chooser: customer_chooser(&t, page.actor.country, &columns),
+        columns_action: "/customers/columns",
         view: chips.iter().find(|chip| chip.current).cloned(),
         views: chips,
         views_base: "/customers",

@@ -1,11 +1,11 @@
 //! How each person sees the customer list: the column chooser (which
 //! columns, in which order) and saved views (a name for the filters, sort
 //! and columns, one's own or shared).
-use super::list::{SortLink, list_of, refused};
+use super::list::{SortLink, list_of, query_string, refused};
 use crate::error::PageResult;
 use crate::extract::{Form, Id, Page};
 use crate::flash::Flash;
-use crate::html::components::{Pairs, value, values, view_chips};
+use crate::html::components::{ColumnChoice, Pairs, column_chooser, value, values, view_chips};
 use crate::i18n::Tr;
 use app::list_views::NewView;
 use domain::list_view::{CustomerColumn, move_up, parse_columns};
@@ -16,13 +16,6 @@ pub struct ColumnHead {
     pub code: &'static str,
     pub label: String,
     pub sort: Option<SortLink>,
-}
-
-/// A column in the chooser: shown or not.
-pub struct ColumnChoice {
-    pub code: &'static str,
-    pub label: String,
-    pub shown: bool,
 }
 
 /// A column's name; the state's follows the organisation's country (UF or district).
@@ -70,33 +63,29 @@ pub fn column_heads(
         .collect()
 }
 
-pub fn column_chooser(t: &Tr, country: Country, shown: &[CustomerColumn]) -> Vec<ColumnChoice> {
-    let hidden = CustomerColumn::ALL.iter().filter(|c| !shown.contains(c));
-    shown
-        .iter()
-        .map(|c| (c, true))
-        .chain(hidden.map(|c| (c, false)))
-        .map(|(column, shown)| ColumnChoice {
-            code: column.as_str(),
-            label: label(t, country, *column),
-            shown,
-        })
-        .collect()
+/// The customer list's chooser, the state's column named for the country.
+pub fn customer_chooser(t: &Tr, country: Country, shown: &[CustomerColumn]) -> Vec<ColumnChoice> {
+    column_chooser(shown, |column| label(t, country, column))
 }
 
 /// The column chooser: the boxes ticked, in the order shown; `up` moves
 /// one column a place towards the start.
 pub async fn save_columns(page: Page, Form(form): Form<Pairs>) -> PageResult {
-    let (back, query) = list_of(&form);
+    let (_, query) = list_of(&form);
     let attempt = async {
         let mut columns = parse_columns(values(&form, "columns"))?;
         if let Ok(column) = CustomerColumn::parse(value(&form, "up")) {
             move_up(&mut columns, column);
         }
-        page.app().list_views().set_customer_columns(&page.actor, &columns).await
+        page.app().list_views().set_columns(&page.actor, &columns).await
     };
     match attempt.await {
-        Ok(()) => page.redirect_with(&back, Flash::notice("customers-columns-saved")).await,
+        // The list with its filters and the new columns: not the view it
+        // was opened from, whose own columns would hide the choice.
+        Ok(()) => {
+            let back = format!("/customers?{}", query_string(&query, &[]));
+            page.redirect_with(&back, Flash::notice("list-columns-saved")).await
+        }
         Err(error) => refused(&page, query, error).await,
     }
 }

@@ -798,6 +798,19 @@ async fn work_queue_filters_and_closes_a_range_in_bulk() {
     wait_for_text(client, "#work-count", "1 atendimento").await;
     wait_for_text(client, "#saved-views [aria-current=true]", "Atrasados").await;
 
+    // The description's column hidden through the chooser.
+    client.goto(&t.url("/work")).await.expect("work");
+    click(client, "#column-menu summary").await;
+    click(client, "#column-description").await;
+    click(client, "#columns-save").await;
+    wait_for_text(client, "#flash .toast", "Colunas salvas.").await;
+    let head = wait_for_text(client, "#work-table thead", "Prazo").await;
+    assert!(!head.contains("Descrição"), "the description's column is gone: {head}");
+    let _ = client.execute("document.getElementById('column-description').checked = true;", vec![]).await;
+    click(client, "#column-menu summary").await;
+    click(client, "#columns-save").await;
+    wait_for_text(client, "#work-table thead", "Descrição").await;
+
     client.goto(&t.url("/work")).await.expect("work");
     let boxes = client.find_all(Locator::Css("#work-table input[name=item]")).await.expect("boxes");
     boxes[0].click().await.expect("first");
