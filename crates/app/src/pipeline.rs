@@ -8,11 +8,12 @@ use db::repo::party as party_repo;
 use db::repo::pipeline::{self as repo, BoardFilter, CardRow};
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
-use domain::pipeline::{CARDS_PER_STAGE, NegotiationStage};
+use domain::pipeline::{CARDS_PER_STAGE, NegotiationStage, parse_stage_name};
 use domain::timeline::{Event, EventKind};
 use domain::work_queue::WorkScope;
 use domain::{PartyId, ValidationErrors};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// What the board asks for; every field may be left out.
@@ -55,6 +56,26 @@ impl ProspectCard {
             seller_name: row.seller_name,
             updated_at: row.updated_at,
         }
+    }
+}
+
+/// The names of the board's stages: the organisation's own where it wrote
+/// one; the others are the catalogue's, in the reader's language.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StageNames(BTreeMap<NegotiationStage, String>);
+
+impl StageNames {
+    fn of(rows: Vec<(String, String)>) -> StageNames {
+        StageNames(
+            rows.into_iter()
+                .filter_map(|(stage, name)| NegotiationStage::parse(&stage).ok().map(|stage| (stage, name)))
+                .collect(),
+        )
+    }
+
+    /// The organisation's name of `stage`, if it wrote one.
+    pub fn own(&self, stage: NegotiationStage) -> Option<&str> {
+        self.0.get(&stage).map(String::as_str)
     }
 }
 
@@ -108,6 +129,52 @@ impl Pipeline<'_> {
             .collect())
     }
 
+    /// The organisation's names of the stages.
+    pub async fn stage_names(&self, actor: &Actor) -> Result<StageNames, AppError> {
+        actor.require(Permission::PartiesRead)?;
+        Ok(StageNames::of(repo::stage_names(&self.db, actor.org_id).await?))
+    }
+
+    /// Names the stages as the organisation calls them (an administrator's
+    /// change); a stage left blank, or left out, goes back to the
+    /// catalogue's name; a stage named twice takes the last. All or nothing.
+    pub async fn rename_stages(
+        &self,
+        actor: &Actor,
+        names: &[(NegotiationStage, String)],
+    ) -> Result<StageNames, AppError> {
+        actor.require_admin()?;
+        let mut errors = ValidationErrors::new();
+        let mut named = BTreeMap::new();
+        for (stage, name) in names {
+            match errors.check(stage.as_str(), parse_stage_name(name)) {
+                Some(Some(name)) => named.insert(*stage, name),
+                Some(None) => named.remove(stage),
+                None => None,
+            };
+        }
+        errors.into_result()?;
+        let mut change = self.change(actor).await?;
+        let before = StageNames::of(repo::stage_names_in(&mut change.tx, actor.org_id).await?);
+        let rows: Vec<(&str, &str)> =
+            named.iter().map(|(stage, name)| (stage.as_str(), name.as_str())).collect();
+        repo::set_stage_names(&mut change.tx, actor.org_id, &rows).await?;
+        let after = StageNames(named);
+        if after != before {
+            change
+                .audit(
+                    AuditAction::Update,
+                    AuditEntity::PipelineStages,
+                    None,
+                    Some(serde_json::json!(before.0)),
+                    Some(serde_json::json!(after.0)),
+                )
+                .await?;
+        }
+        change.commit().await?;
+        Ok(after)
+    }
+
     /// How many of my prospects are in negotiation (the home's figure).
     pub async fn in_negotiation(&self, actor: &Actor) -> Result<i64, AppError> {
         let filter = self.board_filter(actor, WorkScope::Mine)?;
@@ -148,7 +215,14 @@ impl Pipeline<'_> {
             return Err(AppError::Conflict { by, at });
         }
         if standing.negotiation_stage != stage.as_str() {
-            change.history(id, Event::new(EventKind::Registration, stage.moved_key(), "", None)).await?;
+            // The history keeps the stage's name as the organisation called
+            // it at the time; the catalogue's is written in the reader's words.
+            let names = StageNames::of(repo::stage_names_in(&mut change.tx, actor.org_id).await?);
+            let event = match names.own(stage) {
+                Some(name) => Event::new(EventKind::Registration, "timeline-negotiation-moved", name, None),
+                None => Event::new(EventKind::Registration, stage.moved_key(), "", None),
+            };
+            change.history(id, event).await?;
             change
                 .audit(
                     AuditAction::Update,

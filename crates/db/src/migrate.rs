@@ -70,6 +70,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(46, "0046", "follow_up_centre_index"),
     migration!(47, "0047", "follow_up_open_counts"),
     migration!(48, "0048", "follow_up_same_day_order"),
+    migration!(49, "0049", "pipeline_stage_names"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

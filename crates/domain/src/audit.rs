@@ -80,6 +80,7 @@ pub enum AuditEntity {
     PartyNote,
     PartyRelationship,
     PaymentReminders,
+    PipelineStages,
     Portfolio,
     Product,
     Role,
@@ -107,7 +108,7 @@ pub enum AuditEntity {
 }
 
 impl AuditEntity {
-    pub const ALL: [AuditEntity; 52] = [
+    pub const ALL: [AuditEntity; 53] = [
         AuditEntity::ApiToken,
         AuditEntity::Appointment,
         AuditEntity::Branch,
@@ -136,6 +137,7 @@ impl AuditEntity {
         AuditEntity::PartyNote,
         AuditEntity::PartyRelationship,
         AuditEntity::PaymentReminders,
+        AuditEntity::PipelineStages,
         AuditEntity::Portfolio,
         AuditEntity::Product,
         AuditEntity::Role,
@@ -192,6 +194,7 @@ impl AuditEntity {
             AuditEntity::PartyNote => "party_note",
             AuditEntity::PartyRelationship => "party_relationship",
             AuditEntity::PaymentReminders => "payment_reminders",
+            AuditEntity::PipelineStages => "pipeline_stages",
             AuditEntity::Portfolio => "portfolio",
             AuditEntity::Product => "product",
             AuditEntity::Role => "role",

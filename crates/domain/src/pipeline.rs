@@ -33,6 +33,17 @@ impl NegotiationStage {
     }
 }
 
+/// A stage's name as an organisation writes it: trimmed, spaces tidied,
+/// at most 40 characters; `None` when left blank (the catalogue's name).
+pub fn parse_stage_name(name: &str) -> Result<Option<String>, &'static str> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    match name.chars().count() {
+        0 => Ok(None),
+        1..=40 => Ok(Some(name)),
+        _ => Err("error-stage-name-too-long"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +56,13 @@ mod tests {
         let keys: std::collections::BTreeSet<_> =
             NegotiationStage::ALL.iter().map(|s| s.moved_key()).collect();
         assert_eq!(keys.len(), NegotiationStage::ALL.len(), "a key per stage");
+    }
+
+    #[test]
+    fn a_stage_name_is_tidied_and_short_or_blank() {
+        assert_eq!(parse_stage_name("  Test   drive "), Ok(Some("Test drive".into())));
+        assert_eq!(parse_stage_name("  "), Ok(None), "blank keeps the catalogue's");
+        assert_eq!(parse_stage_name(&"é".repeat(40)), Ok(Some("é".repeat(40))));
+        assert_eq!(parse_stage_name(&"x".repeat(41)), Err("error-stage-name-too-long"));
     }
 }

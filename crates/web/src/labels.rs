@@ -1,11 +1,24 @@
 //! The names people read for the organisation's codes: roles, customer
-//! statuses and lifecycles, interaction natures and statuses.
+//! statuses and lifecycles, interaction natures and statuses, negotiation
+//! stages.
 use crate::i18n::Tr;
 
 /// A default role's translated name; a role an organisation added keeps its own.
 pub fn role_name(t: &Tr, name: &str) -> String {
     let key = format!("role-name-{name}");
     if t.has(&key) { t.get(&key) } else { name.to_string() }
+}
+
+/// A negotiation stage's name: the organisation's own, or the catalogue's.
+pub fn stage_label(
+    t: &Tr,
+    names: &app::pipeline::StageNames,
+    stage: domain::pipeline::NegotiationStage,
+) -> String {
+    match names.own(stage) {
+        Some(name) => name.to_string(),
+        None => t.get(&format!("pipeline-stage-{}", stage.as_str())),
+    }
 }
 
 /// A seller's name, marked when his user is disabled.

@@ -114,3 +114,64 @@ async fn prospects_in_negotiation_move_from_stage_to_stage(t: TestDb) {
 }
 
 db_test!(prospects_in_negotiation_move_from_stage_to_stage);
+
+async fn the_organisation_names_its_stages(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let centro = BranchId(app.access().create_branch(&admin, "Centro", "Loja").await.expect("branch").id);
+    let (ana, ana_actor) = user_with(&app, &admin, "ana@loja.test", centro, "account_manager").await;
+    let (prospect, version) =
+        party(&app, &admin, "Auto Peças Sul", "prospect", "in_progress", Some(ana)).await;
+    let standard = app.pipeline().stage_names(&ana_actor).await.expect("names");
+    assert!(NegotiationStage::ALL.iter().all(|&s| standard.own(s).is_none()), "none of its own at first");
+
+    // A seller may not rename them.
+    let asked = vec![(NegotiationStage::Qualified, "Test drive".to_string())];
+    assert!(matches!(app.pipeline().rename_stages(&ana_actor, &asked).await, Err(AppError::Forbidden)));
+
+    // The administrator names two (tidied, the later of a stage named twice); blank is the standard.
+    let asked = vec![
+        (NegotiationStage::Qualified, "  Test   drive ".to_string()),
+        (NegotiationStage::Closing, "Assinatura".to_string()),
+        (NegotiationStage::Closing, "Entrega".to_string()),
+        (NegotiationStage::Proposal, " ".to_string()),
+    ];
+    app.pipeline().rename_stages(&admin, &asked).await.expect("rename");
+    let names = app.pipeline().stage_names(&ana_actor).await.expect("names");
+    assert_eq!(names.own(NegotiationStage::Qualified), Some("Test drive"));
+    assert_eq!(names.own(NegotiationStage::Closing), Some("Entrega"));
+    assert_eq!(names.own(NegotiationStage::Proposal), None);
+
+    // A name too long refuses the whole change.
+    let asked = vec![
+        (NegotiationStage::Qualified, "Visita".to_string()),
+        (NegotiationStage::Proposal, "x".repeat(41)),
+    ];
+    match app.pipeline().rename_stages(&admin, &asked).await {
+        Err(AppError::Validation(errors)) => assert_eq!(errors.fields().collect::<Vec<_>>(), ["proposal"]),
+        other => panic!("refused: {other:?}"),
+    }
+    assert_eq!(app.pipeline().stage_names(&admin).await.expect("names"), names, "nothing written");
+
+    // A move into a named stage says its name in the history; into a standard one, the catalogue's words.
+    let moved = app
+        .pipeline()
+        .move_prospect(&ana_actor, prospect, version, NegotiationStage::Qualified)
+        .await
+        .expect("move");
+    app.pipeline()
+        .move_prospect(&ana_actor, prospect, moved.version, NegotiationStage::Proposal)
+        .await
+        .expect("move");
+    let history =
+        app.timeline().history(&admin, prospect, Some(EventKind::Registration), None).await.expect("history");
+    assert!(
+        history.iter().any(|e| e.action == "timeline-negotiation-moved" && e.detail == "Test drive"),
+        "{history:?}"
+    );
+    assert!(history.iter().any(|e| e.action == "timeline-negotiation-proposal"), "{history:?}");
+
+    // Every name blank: back to the catalogue's.
+    app.pipeline().rename_stages(&admin, &[]).await.expect("reset");
+    assert_eq!(app.pipeline().stage_names(&admin).await.expect("names"), Default::default());
+}
+db_test!(the_organisation_names_its_stages);

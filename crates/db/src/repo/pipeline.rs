@@ -2,7 +2,7 @@
 //! reader's reach.
 use super::party::{Scope, col, reachable};
 use super::{fetch_all, fetch_optional};
-use crate::{Db, DbError, Tx, on_tx};
+use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::access::Reach;
 use domain::{OrgId, PartyId, UserId};
@@ -136,4 +136,42 @@ pub async fn spread_demo_stages(tx: &mut Tx, org_id: OrgId) -> Result<u64, DbErr
         .await?
         .rows_affected()
     }))
+}
+
+/// The organisation's own names of its stages, `(stage, name)`; a stage
+/// left out keeps the catalogue's name.
+pub async fn stage_names(db: &Db, org_id: OrgId) -> Result<Vec<(String, String)>, DbError> {
+    Ok(on_db!(db, pool => {
+        sqlx::query_as("SELECT stage, name FROM pipeline_stage_names WHERE org_id = $1 ORDER BY stage")
+            .bind(org_id.0)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+/// The stages' names read in the transaction that changes them.
+pub async fn stage_names_in(tx: &mut Tx, org_id: OrgId) -> Result<Vec<(String, String)>, DbError> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_as("SELECT stage, name FROM pipeline_stage_names WHERE org_id = $1 ORDER BY stage")
+            .bind(org_id.0)
+            .fetch_all(&mut *conn)
+            .await?
+    }))
+}
+
+/// Replaces the organisation's stage names with `names` (the stages
+/// named; the others go back to the catalogue's).
+pub async fn set_stage_names(tx: &mut Tx, org_id: OrgId, names: &[(&str, &str)]) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query("DELETE FROM pipeline_stage_names WHERE org_id = $1").bind(org_id.0).execute(&mut *conn).await?;
+        for (stage, name) in names {
+            sqlx::query("INSERT INTO pipeline_stage_names (org_id, stage, name) VALUES ($1, $2, $3)")
+                .bind(org_id.0)
+                .bind(stage)
+                .bind(name)
+                .execute(&mut *conn)
+                .await?;
+        }
+    });
+    Ok(())
 }

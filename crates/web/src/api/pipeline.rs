@@ -1,10 +1,11 @@
 //! The prospects' board over the API: prospects in negotiation by stage,
-//! and the versioned move of one to another stage.
+//! the versioned move of one to another stage, and the organisation's
+//! names of the stages.
 use super::responses::{Conflict, Forbidden, Invalid, NotFound};
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Api, ApiJson, Id, Query};
-use app::pipeline::{BoardQuery, ProspectCard};
+use app::pipeline::{BoardQuery, ProspectCard, StageNames};
 use axum::Router;
 use axum::response::Json;
 use axum::routing;
@@ -19,10 +20,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/pipeline", routing::get(board))
         .route("/parties/{id}/negotiation-stage", routing::put(move_prospect))
+        .route("/pipeline/stages", routing::get(stage_names).put(rename_stages))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(board, move_prospect), components(schemas(NegotiationStage)))]
+#[openapi(paths(board, move_prospect, stage_names, rename_stages), components(schemas(NegotiationStage)))]
 pub struct Doc;
 
 /// Every stage of a negotiation in order, each with how many prospects in
@@ -35,12 +37,14 @@ pub async fn board(
     Api { state, actor }: Api,
     Query(query): Query<BoardQuery>,
 ) -> ApiResult<Json<Vec<StageColumn>>> {
-    let columns = state.app.pipeline().board(&actor, &query).await?;
+    let pipeline = state.app.pipeline();
+    let (columns, names) = tokio::try_join!(pipeline.board(&actor, &query), pipeline.stage_names(&actor))?;
     Ok(Json(
         columns
             .into_iter()
             .map(|column| StageColumn {
                 stage: column.stage,
+                name: names.own(column.stage).map(str::to_string),
                 total: column.total,
                 prospects: column.cards.into_iter().map(Prospect::from).collect(),
             })
@@ -63,12 +67,57 @@ pub async fn move_prospect(
     Ok(Json(card.into()))
 }
 
+/// Every stage in order with the organisation's name for it (`null`:
+/// the standard name, in the reader's language).
+#[utoipa::path(get, path = "/api/v1/pipeline/stages", tag = "work", security(("bearer" = [])),
+    responses((status = 200, body = Vec<StageName>)))]
+pub async fn stage_names(Api { state, actor }: Api) -> ApiResult<Json<Vec<StageName>>> {
+    let names = state.app.pipeline().stage_names(&actor).await?;
+    Ok(Json(StageName::every(&names)))
+}
+
+/// Names the stages as the organisation calls them (administrators): a
+/// stage left out, or named `null` or blank, keeps the standard name; a
+/// name has at most 40 characters. All or nothing.
+#[utoipa::path(put, path = "/api/v1/pipeline/stages", tag = "work", security(("bearer" = [])),
+    request_body = Vec<StageName>, responses((status = 200, body = Vec<StageName>), Invalid, Forbidden))]
+pub async fn rename_stages(
+    Api { state, actor }: Api,
+    ApiJson(body): ApiJson<Vec<StageName>>,
+) -> ApiResult<Json<Vec<StageName>>> {
+    let asked: Vec<(NegotiationStage, String)> =
+        body.into_iter().map(|named| (named.stage, named.name.unwrap_or_default())).collect();
+    let names = state.app.pipeline().rename_stages(&actor, &asked).await?;
+    Ok(Json(StageName::every(&names)))
+}
+
 // The public JSON of this capability.
+
+/// A stage and the organisation's name for it.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct StageName {
+    pub stage: NegotiationStage,
+    /// The organisation's name; `null` for the standard one.
+    #[schema(max_length = 40)]
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+impl StageName {
+    fn every(names: &StageNames) -> Vec<StageName> {
+        NegotiationStage::ALL
+            .iter()
+            .map(|&stage| StageName { stage, name: names.own(stage).map(str::to_string) })
+            .collect()
+    }
+}
 
 /// A stage and the prospects standing there.
 #[derive(Serialize, ToSchema)]
 pub struct StageColumn {
     pub stage: NegotiationStage,
+    /// The organisation's name of the stage; `null` for the standard one.
+    pub name: Option<String>,
     /// How many prospects stand at this stage.
     pub total: i64,
     /// The latest moved of them, at most 30.

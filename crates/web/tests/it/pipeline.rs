@@ -132,3 +132,92 @@ async fn the_api_reads_the_board_and_moves_at_a_version(t: TestApp) {
 }
 
 web_test!(the_api_reads_the_board_and_moves_at_a_version);
+
+async fn an_administrator_names_the_stages(t: TestApp) {
+    let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
+    let id = prospect(&t, &bearer, "Auto Peças Sul", "prospect").await;
+    let (client, csrf) = t.login(&t.admin).await;
+    let back = "/pipeline?scope=team";
+    let page = t.html(&client, back).await;
+    assert!(page.contains("id=\"stage-names-menu\""), "{page}");
+    assert!(
+        page.contains(
+            "id=\"stage-name-qualified\" name=\"qualified\" value=\"\" placeholder=\"Qualificação\""
+        )
+    );
+
+    // The form as the browser posts it: every field, most left blank.
+    let mut form = vec![("csrf_token", csrf.as_str()), ("back", back)];
+    form.extend([
+        ("first_contact", ""),
+        ("qualified", " Test drive "),
+        ("proposal", ""),
+        ("negotiation", ""),
+        ("closing", "Entrega"),
+    ]);
+    let saved = client.post(t.url("/pipeline/stages")).form(&form).send().await.expect("POST");
+    assert_eq!(saved.status(), 303, "Post/Redirect/Get");
+    assert_eq!(saved.headers()["location"], back);
+    let landed = t.html(&client, back).await;
+    assert!(landed.contains("Nomes das etapas salvos."), "{landed}");
+    assert!(landed.contains("id=\"stage-qualified-title\">Test drive <span"), "the column's name: {landed}");
+    assert!(landed.contains("<option value=\"closing\" >Entrega</option>"), "the cards' forms: {landed}");
+    assert!(landed.contains("id=\"stage-name-qualified\" name=\"qualified\" value=\"Test drive\""));
+    assert!(!t.html(&client, back).await.contains("Nomes das etapas salvos."), "the flash is shown once");
+
+    // A name too long: the board again, the form open with what was typed.
+    let long = "x".repeat(41);
+    let mut refused = form.clone();
+    refused[2] = ("first_contact", long.as_str());
+    let answer = client.post(t.url("/pipeline/stages")).form(&refused).send().await.expect("POST");
+    assert_eq!(answer.status(), 422);
+    let body = answer.text().await.expect("body");
+    assert!(
+        body.contains("Os nomes não foram salvos.") && body.contains("Use no máximo 40 caracteres."),
+        "{body}"
+    );
+    assert!(body.contains("id=\"stage-names-menu\" open") && body.contains(&format!("value=\"{long}\"")));
+    assert!(
+        t.html(&client, back).await.contains("id=\"stage-qualified-title\">Test drive <span"),
+        "unchanged"
+    );
+
+    // A move into a named stage: its name in the history and on the badge.
+    let step = [("csrf_token", csrf.as_str()), ("version", "1"), ("from", "first_contact"), ("back", back)];
+    let mut moved = step.to_vec();
+    moved.push(("stage", "qualified"));
+    client.post(t.url(&format!("/pipeline/{id}/stage"))).form(&moved).send().await.expect("POST");
+    let sheet = t.html(&client, &format!("/customers/{id}?tab=history")).await;
+    assert!(sheet.contains("Negociação na etapa: Test drive"), "{sheet}");
+    assert!(sheet.contains("Negociação: Test drive"), "the badge: {sheet}");
+    let audit = t.html(&client, "/admin/audit").await;
+    assert!(audit.contains("Etapas do funil") && audit.contains("Qualificação"), "in the audit: {audit}");
+    assert!(audit.contains("Etapa da negociação"), "the move in words: {audit}");
+
+    // A member sees the names, not the form; the API refuses him the change.
+    let member = t.create_user("vendedor@c.test", "member").await;
+    let (member_client, _) = t.login(&member).await;
+    let board = t.html(&member_client, back).await;
+    assert!(!board.contains("id=\"stage-names-menu\""));
+    let member_bearer = format!("Bearer {}", t.token_for(&member).await);
+    let body = json!([{ "stage": "proposal", "name": "Orçamento" }]);
+    let put = t.api_send(reqwest::Method::PUT, &member_bearer, "/api/v1/pipeline/stages", body).await;
+    assert_eq!(put.status(), 403);
+
+    // Through the API: every stage with its name, null for the standard.
+    let names = t.api_get(&bearer, "/api/v1/pipeline/stages").await;
+    assert_eq!(names[1], json!({ "stage": "qualified", "name": "Test drive" }));
+    assert_eq!(names[0], json!({ "stage": "first_contact", "name": null }));
+    let body = json!([{ "stage": "proposal", "name": "Orçamento" }, { "stage": "closing" }]);
+    let put = t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/pipeline/stages", body).await;
+    assert_eq!(put.status(), 200);
+    let names = put.json::<Value>().await.expect("json");
+    assert_eq!(names[2]["name"], "Orçamento");
+    assert_eq!(names[1]["name"], Value::Null, "left out: the standard name");
+    let body = json!([{ "stage": "proposal", "name": "x".repeat(41) }]);
+    let put = t.api_send(reqwest::Method::PUT, &bearer, "/api/v1/pipeline/stages", body).await;
+    assert_eq!(put.status(), 422);
+    let board = t.api_get(&bearer, "/api/v1/pipeline?scope=team").await;
+    assert_eq!(board[2]["name"], "Orçamento");
+}
+web_test!(an_administrator_names_the_stages);

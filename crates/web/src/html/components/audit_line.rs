@@ -117,6 +117,13 @@ fn field_key(field: &str) -> Option<&'static str> {
         "theme" => "users-theme",
         "active" => "users-status",
         "name" | "label" => "audit-field-name",
+        "negotiation_stage" => "pipeline-stage",
+        // The organisation's names of the stages, one field per stage.
+        "first_contact" => "pipeline-stage-first_contact",
+        "qualified" => "pipeline-stage-qualified",
+        "proposal" => "pipeline-stage-proposal",
+        "negotiation" => "pipeline-stage-negotiation",
+        "closing" => "pipeline-stage-closing",
         _ => return None,
     })
 }
@@ -185,6 +192,7 @@ impl AuditNames {
             "channel" => Some(format!("interaction-channel-{text}")),
             "role" => Some(format!("role-{text}")),
             "theme" => Some(format!("theme-{text}")),
+            "negotiation_stage" => Some(format!("pipeline-stage-{text}")),
             _ => None,
         };
         if let Some(key) = coded.filter(|key| t.has(key)) {

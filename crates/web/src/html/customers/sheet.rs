@@ -6,7 +6,7 @@ use crate::error::PageResult;
 use crate::extract::{Id, Page, Query};
 use crate::html::components::TabLink;
 use crate::i18n::Tr;
-use crate::labels::{Labels, seller_label};
+use crate::labels::{Labels, seller_label, stage_label};
 use crate::layout::Shell;
 use app::parties::{ConsentEventView, MergeView, NoteView, PartyView, RelationshipView};
 use app::{Actor, App, AppError};
@@ -109,6 +109,11 @@ pub async fn show(page: Page, Id(party_id): Id<PartyId>, Query(query): Query<She
         _ => Default::default(),
     };
     let portfolio = party.portfolio();
+    // The organisation's stage names, for a prospect in negotiation's badge.
+    let stage_names = match party.negotiation_stage {
+        Some(_) => app.pipeline().stage_names(actor).await?,
+        None => Default::default(),
+    };
     page.render(&SheetPage {
         tab: tab.code(),
         tabs: tab_links(&t, party_id, tab, actor.can(Permission::FinancialFields)),
@@ -119,9 +124,9 @@ pub async fn show(page: Page, Id(party_id): Id<PartyId>, Query(query): Query<She
             &party.lifecycle,
             party.customer_status.as_deref().or(party.prospect_state.as_deref()),
         ),
-        negotiation: party.negotiation_stage.map(|stage| {
-            t.with("pipeline-at-stage", "stage", t.get(&format!("pipeline-stage-{}", stage.as_str())))
-        }),
+        negotiation: party
+            .negotiation_stage
+            .map(|stage| t.with("pipeline-at-stage", "stage", stage_label(&t, &stage_names, stage))),
         kind: t.get(&format!("kind-{}", party.kind)),
         lifecycle: t.get(&format!("lifecycle-{}", party.lifecycle)),
         facts,

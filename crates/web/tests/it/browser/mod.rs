@@ -907,6 +907,14 @@ async fn pipeline_board_moves_cards_by_drag_and_keyboard() {
 
     client.goto(&t.url(&format!("/customers/{}?tab=history", ids[0]))).await.expect("history");
     wait_for_text(client, "main", "Negociação na etapa Proposta").await;
+
+    // The administrator names the qualification as his team calls it.
+    client.goto(&t.url("/pipeline?scope=team")).await.expect("board");
+    click(client, "#stage-names-menu summary").await;
+    fill(client, "#stage-name-qualified", "Test drive").await;
+    click(client, "#stage-names-save").await;
+    wait_for_text(client, "#flash .toast", "Nomes das etapas salvos.").await;
+    wait_for_text(client, "#stage-qualified-title", "Test drive").await;
     // On a phone the stages stack; nothing spills sideways.
     client.set_window_size(390, 844).await.expect("390 px");
     client.goto(&t.url("/pipeline?scope=team")).await.expect("board");
