@@ -138,11 +138,13 @@ pub async fn spread_demo_stages(tx: &mut Tx, org_id: OrgId) -> Result<u64, DbErr
     }))
 }
 
+const STAGE_NAMES: &str = "SELECT stage, name FROM pipeline_stage_names WHERE org_id = $1 ORDER BY stage";
+
 /// The organisation's own names of its stages, `(stage, name)`; a stage
 /// left out keeps the catalogue's name.
 pub async fn stage_names(db: &Db, org_id: OrgId) -> Result<Vec<(String, String)>, DbError> {
     Ok(on_db!(db, pool => {
-        sqlx::query_as("SELECT stage, name FROM pipeline_stage_names WHERE org_id = $1 ORDER BY stage")
+        sqlx::query_as(STAGE_NAMES)
             .bind(org_id.0)
             .fetch_all(pool)
             .await?
@@ -152,7 +154,7 @@ pub async fn stage_names(db: &Db, org_id: OrgId) -> Result<Vec<(String, String)>
 /// The stages' names read in the transaction that changes them.
 pub async fn stage_names_in(tx: &mut Tx, org_id: OrgId) -> Result<Vec<(String, String)>, DbError> {
     Ok(on_tx!(tx, conn => {
-        sqlx::query_as("SELECT stage, name FROM pipeline_stage_names WHERE org_id = $1 ORDER BY stage")
+        sqlx::query_as(STAGE_NAMES)
             .bind(org_id.0)
             .fetch_all(&mut *conn)
             .await?

@@ -11,7 +11,7 @@ use crate::i18n::Tr;
 use crate::labels::stage_label;
 use crate::layout::{Shell, render_with_status};
 use app::AppError;
-use app::pipeline::{BoardQuery, ProspectCard};
+use app::pipeline::{BoardQuery, ProspectCard, StageNames};
 use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
@@ -138,7 +138,7 @@ async fn render(
                     Some(refused) => value(&refused.typed, stage.as_str()).to_string(),
                     None => names.own(stage).unwrap_or_default().to_string(),
                 },
-                standard: t.get(&format!("pipeline-stage-{}", stage.as_str())),
+                standard: stage_label(&t, &StageNames::default(), stage),
                 error: refused.as_ref().and_then(|refused| {
                     refused.errors.0.iter().find(|e| e.field == stage.as_str()).map(|e| t.get(e.message))
                 }),
