@@ -15,6 +15,9 @@ pub enum DbError {
     /// A bulk load failed on its own connection.
     #[error("bulk load: {0}")]
     Bulk(String),
+    /// A statement run through rusqlite (bulk loads, direct reads) failed.
+    #[error(transparent)]
+    Rusqlite(rusqlite::Error),
 }
 
 impl DbError {
@@ -33,5 +36,18 @@ impl From<sqlx::Error> for DbError {
             return DbError::Duplicate(constraint);
         }
         DbError::Sqlx(error)
+    }
+}
+
+impl From<rusqlite::Error> for DbError {
+    fn from(error: rusqlite::Error) -> Self {
+        match &error {
+            rusqlite::Error::SqliteFailure(failure, message)
+                if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+            {
+                DbError::Duplicate(message.clone().unwrap_or_default())
+            }
+            _ => DbError::Rusqlite(error),
+        }
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod backup;
 pub mod bulk;
+mod direct;
 mod error;
 pub mod filter;
 pub mod migrate;
@@ -47,6 +48,8 @@ struct SqliteHandles {
     options: SqliteConnectOptions,
     /// The database file, for the bulk loader's own connection.
     path: std::path::PathBuf,
+    /// The hottest reads' own connections (see [`direct`]).
+    direct: direct::DirectReaders,
 }
 
 /// A pooled connection is checked (pinged) before use only after sitting
@@ -86,6 +89,42 @@ impl SqlitePools {
             pool_options::<Sqlite>().max_connections(8).connect_with(options.clone().read_only(true)).await?;
         Ok(SqlitePools { writer, reader })
     }
+}
+
+/// The file is read through a memory map up to this size (SQLite's
+/// largest by default). A write makes every other connection drop its page
+/// cache at its next read; pages read from the map cost a pointer, where
+/// the page cache copies each one in again (most of an interleaved list's
+/// time in the profile, docs/benchmarks.md 2026-12-06).
+pub(crate) const MMAP_BYTES: &str = "2147418112";
+
+/// How often the write-ahead log is copied into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// Copies the write-ahead log into the database file every
+/// [`CHECKPOINT_EVERY`] while the database is open. Every read looks each
+/// page it needs up in the log first, and every write adds frames of the
+/// same few pages (the audit's last leaf, the sessions), which crowd the
+/// log's hash table: the customer list's first page took 1.9 ms with the
+/// log empty, 2.8 ms with 3,000 frames and 4.7 ms with 6,000 (the
+/// automatic checkpoint waits for 10,000, see `wal_autocheckpoint`). Once a
+/// checkpoint has copied everything, reads skip the log and the next write
+/// starts it again from its beginning. A passive checkpoint waits for no
+/// reader; it takes the writer for as long as it copies.
+fn keep_wal_short(handles: std::sync::Weak<SqliteHandles>) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(CHECKPOINT_EVERY).await;
+            let Some(handles) = handles.upgrade() else { return };
+            let writer = SqliteDb(handles).writer();
+            if writer.is_closed() {
+                continue;
+            }
+            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&writer).await {
+                tracing::debug!(%error, "the write-ahead log was not copied this time");
+            }
+        }
+    });
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,6 +198,10 @@ impl SqliteDb {
         self.pools().writer
     }
 
+    pub(crate) fn direct(&self) -> &direct::DirectReaders {
+        &self.0.direct
+    }
+
     /// The database file.
     pub fn file(&self) -> &std::path::Path {
         &self.0.path
@@ -175,6 +218,7 @@ impl SqliteDb {
         let closing = self.pools();
         closing.reader.close().await;
         closing.writer.close().await;
+        self.0.direct.close();
         let path = self.0.path.clone();
         let outcome = tokio::task::spawn_blocking(move || work(&path)).await;
         let reopened = SqlitePools::connect(&self.0.options).await?;
@@ -219,10 +263,14 @@ impl Db {
             // 64 MiB of page cache per connection, and checkpoints every
             // ~40 MiB of WAL instead of 4: each checkpoint is an fsync.
             .pragma("cache_size", "-65536")
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            .pragma("mmap_size", MMAP_BYTES);
         let pools = SqlitePools::connect(&options).await?;
         let path = options.get_filename().to_path_buf();
-        Ok(Db::Sqlite(SqliteDb(Arc::new(SqliteHandles { pools: RwLock::new(pools), options, path }))))
+        let direct = direct::DirectReaders::new(path.clone());
+        let handles = Arc::new(SqliteHandles { pools: RwLock::new(pools), options, path, direct });
+        keep_wal_short(Arc::downgrade(&handles));
+        Ok(Db::Sqlite(SqliteDb(handles)))
     }
 
     pub fn backend(&self) -> Backend {
@@ -249,6 +297,7 @@ impl Db {
         match self {
             Db::Sqlite(sqlite) => {
                 sqlx::query("PRAGMA optimize=0x10002").execute(&sqlite.writer()).await?;
+                sqlite.direct().statistics_refreshed();
             }
             Db::Postgres(pg) => {
                 // The tables of the schema the application works in, by
@@ -282,6 +331,7 @@ impl Db {
                 let pools = sqlite.pools();
                 pools.reader.close().await;
                 pools.writer.close().await;
+                sqlite.direct().close();
             }
             Db::Postgres(pg) => pg.close().await,
         }

@@ -92,19 +92,6 @@ pub async fn load_parties(
     }
 }
 
-impl From<rusqlite::Error> for DbError {
-    fn from(error: rusqlite::Error) -> Self {
-        match &error {
-            rusqlite::Error::SqliteFailure(failure, message)
-                if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-            {
-                DbError::Duplicate(message.clone().unwrap_or_default())
-            }
-            _ => DbError::Bulk(error.to_string()),
-        }
-    }
-}
-
 /// Page cache per party loaded: the load's pages stay in memory until the
 /// commit writes them once (a million parties make ~2.2 GB).
 const CACHE_KIB_PER_PARTY: u64 = 4;

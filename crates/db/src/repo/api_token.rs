@@ -1,5 +1,6 @@
 //! API tokens: how machines call the JSON API on a user's behalf.
-use super::access::{CALLER_COLUMNS, CALLER_JOINS, HeldRole, RoleRow, with_roles};
+use super::access::{CALLER_COLUMNS, CALLER_JOINS, HeldRole, RoleRow, caller_at, with_roles};
+use crate::direct::DirectRow;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::ids::ApiTokenId;
@@ -61,6 +62,15 @@ struct TokenOwnerLine {
     role: HeldRole,
 }
 
+/// In the order [`find_live`] selects.
+impl DirectRow for TokenOwnerLine {
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let (user, locality, role) = caller_at(row, 2)?;
+        let owner = TokenOwnerRow { token_id: row.get(0)?, token_last_used_at: row.get(1)?, user, locality };
+        Ok(TokenOwnerLine { owner, role })
+    }
+}
+
 /// The live (not revoked) token with this hash, and its user.
 #[tracing::instrument(skip_all)]
 pub async fn find_live(db: &Db, token_hash: &str) -> Result<Option<(TokenOwnerRow, Vec<RoleRow>)>, DbError> {
@@ -69,9 +79,7 @@ pub async fn find_live(db: &Db, token_hash: &str) -> Result<Option<(TokenOwnerRo
          FROM api_tokens x {CALLER_JOINS}
          WHERE x.token_hash = $1 AND x.revoked_at IS NULL ORDER BY r.name"
     );
-    let lines: Vec<TokenOwnerLine> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(token_hash).fetch_all(pool).await?
-    });
+    let lines: Vec<TokenOwnerLine> = super::fetch_direct_sql(db, &sql, vec![token_hash.into()]).await?;
     Ok(with_roles(lines.into_iter().map(|line| (line.owner, line.role)).collect()))
 }
 

@@ -1,7 +1,8 @@
 //! Browser sessions, stored by the hash of their cookie so that a copy of
 //! the database does not hand out live sessions.
-use super::access::{CALLER_COLUMNS, CALLER_JOINS, HeldRole, RoleRow, with_roles};
-use crate::{Db, DbError, Tx, on_db, on_tx};
+use super::access::{CALLER_COLUMNS, CALLER_JOINS, HeldRole, RoleRow, caller_at, with_roles};
+use crate::direct::DirectRow;
+use crate::{Db, DbError, Tx, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{OrgId, UserId};
 
@@ -35,6 +36,22 @@ struct SessionLine {
     role: HeldRole,
 }
 
+/// In the order [`find`] selects.
+impl DirectRow for SessionLine {
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let (user, locality, role) = caller_at(row, 4)?;
+        let session = SessionRow {
+            token_hash: row.get(0)?,
+            session_created_at: row.get(1)?,
+            session_last_seen_at: row.get(2)?,
+            flash: row.get(3)?,
+            user,
+            locality,
+        };
+        Ok(SessionLine { session, role })
+    }
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn insert(tx: &mut Tx, session: &NewSession<'_>, now: DateTime<Utc>) -> Result<(), DbError> {
     on_tx!(tx, conn => {
@@ -64,9 +81,7 @@ pub async fn find(db: &Db, token_hash: &str) -> Result<Option<(SessionRow, Vec<R
          FROM sessions x {CALLER_JOINS}
          WHERE x.token_hash = $1 ORDER BY r.name"
     );
-    let lines: Vec<SessionLine> = on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(token_hash).fetch_all(pool).await?
-    });
+    let lines: Vec<SessionLine> = super::fetch_direct_sql(db, &sql, vec![token_hash.into()]).await?;
     Ok(with_roles(lines.into_iter().map(|line| (line.session, line.role)).collect()))
 }
 

@@ -3,3 +3,4 @@ mod backup;
 mod bulk;
 mod migrations;
 mod repositories;
+mod wal;

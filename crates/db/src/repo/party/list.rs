@@ -1,6 +1,7 @@
 //! The customer list: its rows, keyset pages, capped counts and search,
 //! and how the list's filter fields read in SQL.
 use super::{Scope, col, consent_of, document_of};
+use crate::direct::DirectRow;
 use crate::filter::{self, Calendar, ColumnKind, FieldSql};
 use crate::{Db, DbError};
 use chrono::{DateTime, Utc};
@@ -41,6 +42,36 @@ pub struct PartySummary {
     pub first_email: Option<String>,
 }
 
+/// In [`SUMMARY_COLUMNS`]' order.
+impl DirectRow for PartySummary {
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(PartySummary {
+            id: row.get(0)?,
+            kind: row.get(1)?,
+            lifecycle: row.get(2)?,
+            prospect_state: row.get(3)?,
+            customer_status: row.get(4)?,
+            full_name: row.get(5)?,
+            trade_name: row.get(6)?,
+            sort_name: row.get(7)?,
+            document_kind: row.get(8)?,
+            document: row.get(9)?,
+            city: row.get(10)?,
+            state: row.get(11)?,
+            seller_id: row.get(12)?,
+            branch_id: row.get(13)?,
+            consent_sms_whatsapp: row.get(14)?,
+            consent_email: row.get(15)?,
+            consent_phone: row.get(16)?,
+            consent_letter: row.get(17)?,
+            created_at: row.get(18)?,
+            version: row.get(19)?,
+            first_phone: row.get(20)?,
+            first_email: row.get(21)?,
+        })
+    }
+}
+
 impl PartySummary {
     pub fn consent(&self) -> ConsentState {
         consent_of(self.consent_sms_whatsapp, self.consent_email, self.consent_phone, self.consent_letter)
@@ -62,6 +93,19 @@ pub struct SearchCandidate {
     pub document: Option<String>,
     /// Read only when a term could be a phone's digits (ranking asks then).
     pub first_phone: Option<String>,
+}
+
+/// In [`candidate_columns`]' order.
+impl DirectRow for SearchCandidate {
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(SearchCandidate {
+            id: row.get(0)?,
+            kind: row.get(1)?,
+            sort_name: row.get(2)?,
+            document: row.get(3)?,
+            first_phone: row.get(4)?,
+        })
+    }
 }
 
 /// Columns a list may be sorted by.
@@ -341,7 +385,7 @@ pub async fn list(
         query.order_by((Parties::Table, *column), order.clone());
     }
     query.limit(u64::from(limit));
-    super::fetch_all(db, &query).await
+    super::fetch_direct(db, &query).await
 }
 
 /// A party a bulk action will change, as the scope finds it.
@@ -430,7 +474,7 @@ pub async fn search(
         .and_where(starts_with(Expr::col((Parties::Table, Parties::SortName)), &terms.join(" ")))
         .order_by((Parties::Table, Parties::SortName), Order::Asc)
         .limit(u64::from(share));
-    let mut found: Vec<SearchCandidate> = super::fetch_all(db, &by_name).await?;
+    let mut found: Vec<SearchCandidate> = super::fetch_direct(db, &by_name).await?;
     // The first letter or two of a word: names starting with them are as
     // good as any other word starting with them, and the words' query
     // cost a small portfolio 10 ms at p99 on PostgreSQL.
@@ -457,7 +501,7 @@ pub async fn summaries(db: &Db, scope: &Scope, ids: &[Uuid]) -> Result<Vec<Party
     }
     let mut query = summary_select(scope);
     query.and_where(Expr::col((Parties::Table, Parties::Id)).is_in(ids.iter().copied()));
-    let mut rows: Vec<PartySummary> = super::fetch_all(db, &query).await?;
+    let mut rows: Vec<PartySummary> = super::fetch_direct(db, &query).await?;
     rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
     Ok(rows)
 }
@@ -499,17 +543,16 @@ async fn search_words(
             // Whole words first: FTS5 reads a word's doclist lazily and stops
             // at the limit, but expands a prefix without a prefix index into
             // one merged list first, which for "silva*" costs milliseconds.
-            let reader = sqlite.reader();
+            let (sql, direct) = (&sql, sqlite.direct());
             let run = |query: String, rows: u32| {
-                let mut statement = sqlx::query_as::<_, SearchCandidate>(&sql)
-                    .bind(query)
-                    .bind(scope.org_id.0)
-                    .bind(i64::from(rows))
-                    .bind(i64::from(rows));
-                if let Some(value) = reach_value {
-                    statement = statement.bind(value);
-                }
-                statement.fetch_all(&reader)
+                let mut values = vec![
+                    sea_query::Value::from(query),
+                    scope.org_id.0.into(),
+                    i64::from(rows).into(),
+                    i64::from(rows).into(),
+                ];
+                values.extend(reach_value.map(sea_query::Value::from));
+                async move { direct.fetch_all::<SearchCandidate>(sql, &values).await }
             };
             let exact = run(quoted.join(" "), limit.min(ENOUGH_EXACT_HITS)).await?;
             if exact.len() >= ENOUGH_EXACT_HITS as usize {

@@ -1,5 +1,5 @@
 //! Parties [Cadastro de Pessoa] and everything attached to them.
-use super::{fetch_all, fetch_optional};
+use super::{fetch_all, fetch_direct, fetch_optional};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::{Portfolio, Reach};
