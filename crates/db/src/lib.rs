@@ -92,10 +92,10 @@ impl SqlitePools {
 }
 
 /// The file is read through a memory map up to this size (SQLite's
-/// largest by default). A write makes every other connection drop its page
-/// cache at its next read; pages read from the map cost a pointer, where
-/// the page cache copies each one in again (most of an interleaved list's
-/// time in the profile, docs/benchmarks.md 2026-12-06).
+/// largest by default): a page not yet in a connection's cache costs a
+/// pointer instead of a read and a copy, and the nine reader connections
+/// share the operating system's copy of the file instead of each filling
+/// its own cache from disk.
 pub(crate) const MMAP_BYTES: &str = "2147418112";
 
 /// How often the write-ahead log is copied into the database file.
