@@ -21,6 +21,40 @@ pub(crate) trait DirectRow: Sized {
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self>;
 }
 
+/// A one-column row, as sqlx reads a scalar.
+impl<T: rusqlite::types::FromSql> DirectRow for (T,) {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok((row.get(0)?,))
+    }
+}
+
+/// Implements [`DirectRow`] for a struct whose fields, as listed, are the
+/// query's columns in order.
+macro_rules! direct_row {
+    ($row:ty { $($field:ident),+ $(,)? }) => {
+        impl $crate::direct::DirectRow for $row {
+            fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+                let mut column = 0usize..;
+                // A struct's fields are evaluated in the order written.
+                Ok(Self { $($field: row.get(column.next().unwrap_or_default())?),+ })
+            }
+        }
+    };
+}
+pub(crate) use direct_row;
+
+/// What a read may cost, which decides where it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cost {
+    /// Keyed, or one page along an index: a fraction of a millisecond,
+    /// run on the request's thread as its page's rendering is. Handing
+    /// the thread's other tasks away first cost more than such a read.
+    Bounded,
+    /// May scan (a filter no index serves): the runtime moves the
+    /// thread's other tasks to another first, so they do not wait for it.
+    MayScan,
+}
+
 /// Idle connections kept for the next reads; more are opened under load
 /// and closed after.
 const IDLE_KEPT: usize = 8;
@@ -98,6 +132,7 @@ impl DirectReaders {
         &self,
         sql: &str,
         values: &[Value],
+        cost: Cost,
     ) -> Result<Vec<T>, DbError> {
         let read = || {
             let reader = self.take()?;
@@ -105,18 +140,21 @@ impl DirectReaders {
             self.give_back(reader);
             rows
         };
-        // On the request's thread: the runtime moves its other tasks away
-        // meanwhile. A single-threaded runtime (some tests) cannot.
-        match tokio::runtime::Handle::current().runtime_flavor() {
-            tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(read),
+        // A single-threaded runtime (some tests) cannot hand its tasks away.
+        match (cost, tokio::runtime::Handle::current().runtime_flavor()) {
+            (Cost::MayScan, tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(read),
             _ => read(),
         }
     }
 
     /// The rows of a built query.
-    pub(crate) async fn fetch_query<T: DirectRow>(&self, query: &SelectStatement) -> Result<Vec<T>, DbError> {
+    pub(crate) async fn fetch_query<T: DirectRow>(
+        &self,
+        query: &SelectStatement,
+        cost: Cost,
+    ) -> Result<Vec<T>, DbError> {
         let (sql, values) = query.build(SqliteQueryBuilder);
-        self.fetch_all(&sql, &values.0).await
+        self.fetch_all(&sql, &values.0, cost).await
     }
 }
 

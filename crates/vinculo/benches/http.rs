@@ -1,12 +1,12 @@
 //! Issue 12's speed goals through HTTP: the release server started on the
 //! registry bench's data set (`VINCULO_BENCH_PARTIES` customers, a million
 //! by default; `VINCULO_BENCH_DATABASE` for PostgreSQL), signed in as the
-//! bench's administrator, timed with one client (the reads interleaved)
-//! and with sixteen: the customer list's first page, search, a
+//! bench's administrator, timed with one client (each kind in runs of its
+//! own, as wrk times one address, and interleaved) and with sixteen: the customer list's first page, search, a
 //! customer's page (its first tab) and a create through the form, next to
 //! `GET /health` as the baseline of the same run. Run with
 //! `cargo bench -p vinculo --bench http` after the registry bench loaded
-//! the data.
+//! the data; `VINCULO_BENCH_SERVER=<path>` times another build's server.
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -14,6 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const ONE_CLIENT_RUNS: usize = 500;
+/// Requests of one kind back to back, in the runs of its own.
+const RUN_LENGTH: usize = 100;
 const CLIENTS: usize = 16;
 const RUNS_PER_CLIENT: usize = 50;
 
@@ -38,7 +40,11 @@ impl Drop for Server {
 
 impl Server {
     fn start(database: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_vinculo"))
+        // Another build's server (an earlier commit's, for a before/after
+        // in one sitting) through `VINCULO_BENCH_SERVER`.
+        let program = std::env::var("VINCULO_BENCH_SERVER")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_vinculo").to_string());
+        let mut child = Command::new(program)
             .args([
                 "--config",
                 "/nonexistent.toml",
@@ -152,19 +158,21 @@ async fn run() {
     };
     let started = Instant::now();
     let server = Server::start(&url);
+    let probe = reqwest::Client::new();
+    while probe.get(format!("{}/health", server.base)).send().await.is_err() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    println!("server up in {:.0} ms on {url}", started.elapsed().as_secs_f64() * 1e3);
+    // The worker refreshes the planner's statistics once at start; let it
+    // finish rather than time requests against it. The server closes a
+    // connection idle that long, so the bench's client starts after.
+    tokio::time::sleep(Duration::from_secs(10)).await;
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(CLIENTS)
         .build()
         .expect("client");
-    while client.get(format!("{}/health", server.base)).send().await.is_err() {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    println!("server up in {:.0} ms on {url}", started.elapsed().as_secs_f64() * 1e3);
-    // The worker refreshes the planner's statistics once at start; let it
-    // finish rather than time requests against it.
-    tokio::time::sleep(Duration::from_secs(10)).await;
     let login = client.get(format!("{}/login", server.base)).send().await.expect("login page");
     let csrf = csrf_of(&login.text().await.expect("body"));
     let signed_in = client
@@ -206,28 +214,47 @@ async fn run() {
             ask(&target, what, n).await;
         }
     }
-    // One client, the reads interleaved request by request: the machine's
-    // noise falls on all of them alike, the baseline included. Creates run
-    // after them: a write between reads makes SQLite's connections drop
-    // their page caches, which would time the mix rather than each read.
-    let mut one_client: Vec<Vec<Duration>> =
+    // One client, two ways. In runs of its own, as wrk times one address
+    // (the issue's peer figures): 100 requests of a kind back to back, the
+    // kinds taking turns round after round so the machine's noise falls
+    // on all of them alike, the baseline included. Interleaved, request by
+    // request: each read follows one of another kind, which costs the
+    // server its warm caches (0.7 ms on the list, docs/benchmarks.md), the
+    // way a person's clicks arrive among other people's. Creates run after
+    // the reads in both.
+    let mut own_runs: Vec<Vec<Duration>> =
         kinds.iter().map(|_| Vec::with_capacity(ONE_CLIENT_RUNS)).collect();
+    let mut interleaved = own_runs.clone();
     for writes in [false, true] {
+        for round in 0..ONE_CLIENT_RUNS / RUN_LENGTH {
+            for (k, (what, _)) in kinds.iter().enumerate() {
+                if matches!(what, Ask::Create) != writes {
+                    continue;
+                }
+                for n in round * RUN_LENGTH..(round + 1) * RUN_LENGTH {
+                    let started = Instant::now();
+                    ask(&target, *what, n).await;
+                    own_runs[k].push(started.elapsed());
+                }
+            }
+        }
         for n in 0..ONE_CLIENT_RUNS {
             for (k, (what, _)) in kinds.iter().enumerate() {
                 if matches!(what, Ask::Create) != writes {
                     continue;
                 }
                 let started = Instant::now();
-                ask(&target, *what, n).await;
-                one_client[k].push(started.elapsed());
+                ask(&target, *what, ONE_CLIENT_RUNS + n).await;
+                interleaved[k].push(started.elapsed());
             }
         }
     }
-    for ((what, label), mut samples) in kinds.into_iter().zip(one_client) {
-        let rate = samples.len() as f64 / samples.iter().sum::<Duration>().as_secs_f64();
-        let (p50, p99) = (percentile(&mut samples, 0.5), percentile(&mut samples, 0.99));
-        println!("| {label} | 1 | {ONE_CLIENT_RUNS} | {p50:.2} | {p99:.2} | {rate:.0} |");
+    for (((what, label), own), mixed) in kinds.into_iter().zip(own_runs).zip(interleaved) {
+        for (how, mut samples) in [("1, runs of its own", own), ("1, interleaved", mixed)] {
+            let rate = samples.len() as f64 / samples.iter().sum::<Duration>().as_secs_f64();
+            let (p50, p99) = (percentile(&mut samples, 0.5), percentile(&mut samples, 0.99));
+            println!("| {label} | {how} | {ONE_CLIENT_RUNS} | {p50:.2} | {p99:.2} | {rate:.0} |");
+        }
 
         let counter = Arc::new(AtomicUsize::new(0));
         let begun = Instant::now();
@@ -237,7 +264,7 @@ async fn run() {
             tasks.push(tokio::spawn(async move {
                 let mut samples = Vec::with_capacity(RUNS_PER_CLIENT);
                 for _ in 0..RUNS_PER_CLIENT {
-                    let n = counter.fetch_add(1, Ordering::Relaxed) + ONE_CLIENT_RUNS;
+                    let n = counter.fetch_add(1, Ordering::Relaxed) + 2 * ONE_CLIENT_RUNS;
                     let started = Instant::now();
                     ask(&target, what, n).await;
                     samples.push(started.elapsed());

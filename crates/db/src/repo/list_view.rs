@@ -1,5 +1,7 @@
 //! Each person's columns of a list, and saved views.
-use crate::{Db, DbError, Tx, on_db, on_tx};
+use super::fetch_direct_sql;
+use crate::direct::direct_row;
+use crate::{Db, DbError, Tx, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{OrgId, UserId};
 use uuid::Uuid;
@@ -7,13 +9,9 @@ use uuid::Uuid;
 /// The columns a user chose for a list, as stored (`document,phone`).
 #[tracing::instrument(skip_all)]
 pub async fn columns(db: &Db, user: UserId, list: &str) -> Result<Option<String>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_scalar("SELECT columns FROM list_columns WHERE user_id = $1 AND list_key = $2")
-            .bind(user.0)
-            .bind(list)
-            .fetch_optional(pool)
-            .await?
-    }))
+    let sql = "SELECT columns FROM list_columns WHERE user_id = $1 AND list_key = $2";
+    let rows: Vec<(String,)> = fetch_direct_sql(db, sql, vec![user.0.into(), list.into()]).await?;
+    Ok(rows.into_iter().next().map(|(columns,)| columns))
 }
 
 #[tracing::instrument(skip_all)]
@@ -52,6 +50,9 @@ pub struct SavedViewRow {
     pub created_at: DateTime<Utc>,
 }
 
+// In [`VIEW_COLUMNS`]' order.
+direct_row!(SavedViewRow { id, owner_id, owner_name, list_key, name, query, columns, shared, created_at });
+
 const VIEW_COLUMNS: &str = "v.id, v.owner_id, u.display_name AS owner_name, v.list_key, v.name, v.query, \
                             v.columns, v.shared, v.created_at";
 
@@ -63,9 +64,7 @@ pub async fn visible(db: &Db, org: OrgId, user: UserId, list: &str) -> Result<Ve
          WHERE v.org_id = $1 AND v.list_key = $3 AND (v.owner_id = $2 OR v.shared)
          ORDER BY v.name, v.id"
     );
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(org.0).bind(user.0).bind(list).fetch_all(pool).await?
-    }))
+    fetch_direct_sql(db, &sql, vec![org.0.into(), user.0.into(), list.into()]).await
 }
 
 #[tracing::instrument(skip_all)]

@@ -69,12 +69,16 @@ where
 
 /// The rows of a built query that every page reads (the customer list,
 /// search): on SQLite through rusqlite ([`crate::direct`]).
-pub(crate) async fn fetch_direct<T>(db: &Db, query: &SelectStatement) -> Result<Vec<T>, DbError>
+pub(crate) async fn fetch_direct<T>(
+    db: &Db,
+    query: &SelectStatement,
+    cost: crate::direct::Cost,
+) -> Result<Vec<T>, DbError>
 where
     T: crate::direct::DirectRow + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
 {
     match db {
-        Db::Sqlite(sqlite) => sqlite.direct().fetch_query(query).await,
+        Db::Sqlite(sqlite) => sqlite.direct().fetch_query(query, cost).await,
         Db::Postgres(pg) => {
             let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
             Ok(sqlx::query_as_with(&sql, values).fetch_all(pg).await?)
@@ -82,8 +86,8 @@ where
     }
 }
 
-/// Like [`fetch_direct`], for SQL written in the dialect both share
-/// (`$n` places).
+/// Like [`fetch_direct`], for keyed reads in SQL written in the dialect
+/// both share (`$n` places).
 pub(crate) async fn fetch_direct_sql<T>(
     db: &Db,
     sql: &str,
@@ -93,7 +97,7 @@ where
     T: crate::direct::DirectRow + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
 {
     match db {
-        Db::Sqlite(sqlite) => sqlite.direct().fetch_all(sql, &values).await,
+        Db::Sqlite(sqlite) => sqlite.direct().fetch_all(sql, &values, crate::direct::Cost::Bounded).await,
         Db::Postgres(pg) => {
             let values = sea_query_binder::SqlxValues(sea_query::Values(values));
             Ok(sqlx::query_as_with(sql, values).fetch_all(pg).await?)

@@ -1,5 +1,7 @@
 //! How an organisation shapes its registry: its own fields [campos
 //! personalizados] and its customer statuses.
+use super::fetch_direct_sql;
+use crate::direct::direct_row;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::party::{CustomFieldDef, CustomFieldKind};
@@ -125,14 +127,12 @@ pub struct StatusRow {
     pub label: String,
 }
 
+direct_row!(StatusRow { code, label });
+
 /// The organisation's customer statuses; empty until it changes the defaults.
 pub async fn customer_statuses(db: &Db, org_id: OrgId) -> Result<Vec<StatusRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as("SELECT code, label FROM customer_statuses WHERE org_id = $1 ORDER BY position, code")
-            .bind(org_id.0)
-            .fetch_all(pool)
-            .await?
-    }))
+    let sql = "SELECT code, label FROM customer_statuses WHERE org_id = $1 ORDER BY position, code";
+    fetch_direct_sql(db, sql, vec![org_id.0.into()]).await
 }
 
 pub async fn insert_customer_status(

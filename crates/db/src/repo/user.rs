@@ -1,4 +1,5 @@
 //! Users [usuários].
+use crate::direct::direct_row;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::user::{Role, Theme, User};
@@ -25,6 +26,24 @@ pub struct UserRow {
     pub version: i64,
     pub branch_id: Option<Uuid>,
 }
+
+// In [`COLUMNS`]' order.
+direct_row!(UserRow {
+    id,
+    org_id,
+    email,
+    display_name,
+    password_hash,
+    role,
+    locale,
+    theme,
+    active,
+    created_at,
+    updated_at,
+    updated_by,
+    version,
+    branch_id,
+});
 
 impl UserRow {
     /// Rows were validated on the way in; a value that no longer parses
@@ -114,9 +133,7 @@ pub async fn get_in_tx(tx: &mut Tx, org_id: OrgId, id: UserId) -> Result<Option<
 #[tracing::instrument(skip_all)]
 pub async fn list(db: &Db, org_id: OrgId) -> Result<Vec<UserRow>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE org_id = $1 ORDER BY display_name, id");
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(org_id.0).fetch_all(pool).await?
-    }))
+    super::fetch_direct_sql(db, &sql, vec![org_id.0.into()]).await
 }
 
 #[tracing::instrument(skip_all)]

@@ -1,7 +1,7 @@
 //! The customer list: its rows, keyset pages, capped counts and search,
 //! and how the list's filter fields read in SQL.
 use super::{Scope, col, consent_of, document_of};
-use crate::direct::DirectRow;
+use crate::direct::{Cost, direct_row};
 use crate::filter::{self, Calendar, ColumnKind, FieldSql};
 use crate::{Db, DbError};
 use chrono::{DateTime, Utc};
@@ -42,35 +42,31 @@ pub struct PartySummary {
     pub first_email: Option<String>,
 }
 
-/// In [`SUMMARY_COLUMNS`]' order.
-impl DirectRow for PartySummary {
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(PartySummary {
-            id: row.get(0)?,
-            kind: row.get(1)?,
-            lifecycle: row.get(2)?,
-            prospect_state: row.get(3)?,
-            customer_status: row.get(4)?,
-            full_name: row.get(5)?,
-            trade_name: row.get(6)?,
-            sort_name: row.get(7)?,
-            document_kind: row.get(8)?,
-            document: row.get(9)?,
-            city: row.get(10)?,
-            state: row.get(11)?,
-            seller_id: row.get(12)?,
-            branch_id: row.get(13)?,
-            consent_sms_whatsapp: row.get(14)?,
-            consent_email: row.get(15)?,
-            consent_phone: row.get(16)?,
-            consent_letter: row.get(17)?,
-            created_at: row.get(18)?,
-            version: row.get(19)?,
-            first_phone: row.get(20)?,
-            first_email: row.get(21)?,
-        })
-    }
-}
+// In [`SUMMARY_COLUMNS`]' order.
+direct_row!(PartySummary {
+    id,
+    kind,
+    lifecycle,
+    prospect_state,
+    customer_status,
+    full_name,
+    trade_name,
+    sort_name,
+    document_kind,
+    document,
+    city,
+    state,
+    seller_id,
+    branch_id,
+    consent_sms_whatsapp,
+    consent_email,
+    consent_phone,
+    consent_letter,
+    created_at,
+    version,
+    first_phone,
+    first_email,
+});
 
 impl PartySummary {
     pub fn consent(&self) -> ConsentState {
@@ -95,18 +91,8 @@ pub struct SearchCandidate {
     pub first_phone: Option<String>,
 }
 
-/// In [`candidate_columns`]' order.
-impl DirectRow for SearchCandidate {
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        Ok(SearchCandidate {
-            id: row.get(0)?,
-            kind: row.get(1)?,
-            sort_name: row.get(2)?,
-            document: row.get(3)?,
-            first_phone: row.get(4)?,
-        })
-    }
-}
+// In [`candidate_columns`]' order.
+direct_row!(SearchCandidate { id, kind, sort_name, document, first_phone });
 
 /// Columns a list may be sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -385,7 +371,13 @@ pub async fn list(
         query.order_by((Parties::Table, *column), order.clone());
     }
     query.limit(u64::from(limit));
-    super::fetch_direct(db, &query).await
+    // Without a filter a page is read along an index; a filter may have
+    // to pass over many parties to fill one.
+    let cost = match &filter.tree {
+        Filter::All { all } if all.is_empty() => Cost::Bounded,
+        _ => Cost::MayScan,
+    };
+    super::fetch_direct(db, &query, cost).await
 }
 
 /// A party a bulk action will change, as the scope finds it.
@@ -474,7 +466,7 @@ pub async fn search(
         .and_where(starts_with(Expr::col((Parties::Table, Parties::SortName)), &terms.join(" ")))
         .order_by((Parties::Table, Parties::SortName), Order::Asc)
         .limit(u64::from(share));
-    let mut found: Vec<SearchCandidate> = super::fetch_direct(db, &by_name).await?;
+    let mut found: Vec<SearchCandidate> = super::fetch_direct(db, &by_name, Cost::Bounded).await?;
     // The first letter or two of a word: names starting with them are as
     // good as any other word starting with them, and the words' query
     // cost a small portfolio 10 ms at p99 on PostgreSQL.
@@ -501,7 +493,7 @@ pub async fn summaries(db: &Db, scope: &Scope, ids: &[Uuid]) -> Result<Vec<Party
     }
     let mut query = summary_select(scope);
     query.and_where(Expr::col((Parties::Table, Parties::Id)).is_in(ids.iter().copied()));
-    let mut rows: Vec<PartySummary> = super::fetch_direct(db, &query).await?;
+    let mut rows: Vec<PartySummary> = super::fetch_direct(db, &query, Cost::Bounded).await?;
     rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
     Ok(rows)
 }
@@ -544,7 +536,7 @@ async fn search_words(
             // at the limit, but expands a prefix without a prefix index into
             // one merged list first, which for "silva*" costs milliseconds.
             let (sql, direct) = (&sql, sqlite.direct());
-            let run = |query: String, rows: u32| {
+            let run = |query: String, rows: u32, cost: Cost| {
                 let mut values = vec![
                     sea_query::Value::from(query),
                     scope.org_id.0.into(),
@@ -552,9 +544,9 @@ async fn search_words(
                     i64::from(rows).into(),
                 ];
                 values.extend(reach_value.map(sea_query::Value::from));
-                async move { direct.fetch_all::<SearchCandidate>(sql, &values).await }
+                async move { direct.fetch_all::<SearchCandidate>(sql, &values, cost).await }
             };
-            let exact = run(quoted.join(" "), limit.min(ENOUGH_EXACT_HITS)).await?;
+            let exact = run(quoted.join(" "), limit.min(ENOUGH_EXACT_HITS), Cost::Bounded).await?;
             if exact.len() >= ENOUGH_EXACT_HITS as usize {
                 return Ok(exact);
             }
@@ -565,7 +557,7 @@ async fn search_words(
             if typing.chars().count() >= 2 || complete.is_empty() {
                 words.push(format!("{}*", quoted[complete.len()]));
             }
-            let mut found = run(words.join(" "), limit).await?;
+            let mut found = run(words.join(" "), limit, Cost::MayScan).await?;
             for row in exact {
                 if !found.iter().any(|f| f.id == row.id) {
                     found.push(row);
