@@ -1,6 +1,6 @@
 //! API tokens: how machines call the JSON API on a user's behalf.
 use super::access::{CALLER_COLUMNS, CALLER_JOINS, HeldRole, RoleRow, caller_at, with_roles};
-use crate::direct::DirectRow;
+use crate::direct::{Cost, DirectRow};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::ids::ApiTokenId;
@@ -79,7 +79,8 @@ pub async fn find_live(db: &Db, token_hash: &str) -> Result<Option<(TokenOwnerRo
          FROM api_tokens x {CALLER_JOINS}
          WHERE x.token_hash = $1 AND x.revoked_at IS NULL ORDER BY r.name"
     );
-    let lines: Vec<TokenOwnerLine> = super::fetch_direct_sql(db, &sql, vec![token_hash.into()]).await?;
+    let lines: Vec<TokenOwnerLine> =
+        super::fetch_direct_sql(db, &sql, vec![token_hash.into()], Cost::Bounded).await?;
     Ok(with_roles(lines.into_iter().map(|line| (line.owner, line.role)).collect()))
 }
 

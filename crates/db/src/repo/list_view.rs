@@ -1,6 +1,6 @@
 //! Each person's columns of a list, and saved views.
 use super::fetch_direct_sql;
-use crate::direct::direct_row;
+use crate::direct::{Cost, direct_row};
 use crate::{Db, DbError, Tx, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{OrgId, UserId};
@@ -10,7 +10,8 @@ use uuid::Uuid;
 #[tracing::instrument(skip_all)]
 pub async fn columns(db: &Db, user: UserId, list: &str) -> Result<Option<String>, DbError> {
     let sql = "SELECT columns FROM list_columns WHERE user_id = $1 AND list_key = $2";
-    let rows: Vec<(String,)> = fetch_direct_sql(db, sql, vec![user.0.into(), list.into()]).await?;
+    let rows: Vec<(String,)> =
+        fetch_direct_sql(db, sql, vec![user.0.into(), list.into()], Cost::Bounded).await?;
     Ok(rows.into_iter().next().map(|(columns,)| columns))
 }
 
@@ -64,7 +65,7 @@ pub async fn visible(db: &Db, org: OrgId, user: UserId, list: &str) -> Result<Ve
          WHERE v.org_id = $1 AND v.list_key = $3 AND (v.owner_id = $2 OR v.shared)
          ORDER BY v.name, v.id"
     );
-    fetch_direct_sql(db, &sql, vec![org.0.into(), user.0.into(), list.into()]).await
+    fetch_direct_sql(db, &sql, vec![org.0.into(), user.0.into(), list.into()], Cost::Bounded).await
 }
 
 #[tracing::instrument(skip_all)]

@@ -86,18 +86,19 @@ where
     }
 }
 
-/// Like [`fetch_direct`], for keyed reads in SQL written in the dialect
-/// both share (`$n` places).
+/// Like [`fetch_direct`], for SQL written in the dialect both share
+/// (`$n` places).
 pub(crate) async fn fetch_direct_sql<T>(
     db: &Db,
     sql: &str,
     values: Vec<sea_query::Value>,
+    cost: crate::direct::Cost,
 ) -> Result<Vec<T>, DbError>
 where
     T: crate::direct::DirectRow + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
 {
     match db {
-        Db::Sqlite(sqlite) => sqlite.direct().fetch_all(sql, &values, crate::direct::Cost::Bounded).await,
+        Db::Sqlite(sqlite) => sqlite.direct().fetch_all(sql, &values, cost).await,
         Db::Postgres(pg) => {
             let values = sea_query_binder::SqlxValues(sea_query::Values(values));
             Ok(sqlx::query_as_with(sql, values).fetch_all(pg).await?)

@@ -1,7 +1,7 @@
 //! How an organisation shapes its registry: its own fields [campos
 //! personalizados] and its customer statuses.
 use super::fetch_direct_sql;
-use crate::direct::direct_row;
+use crate::direct::{Cost, direct_row};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::party::{CustomFieldDef, CustomFieldKind};
@@ -132,7 +132,7 @@ direct_row!(StatusRow { code, label });
 /// The organisation's customer statuses; empty until it changes the defaults.
 pub async fn customer_statuses(db: &Db, org_id: OrgId) -> Result<Vec<StatusRow>, DbError> {
     let sql = "SELECT code, label FROM customer_statuses WHERE org_id = $1 ORDER BY position, code";
-    fetch_direct_sql(db, sql, vec![org_id.0.into()]).await
+    fetch_direct_sql(db, sql, vec![org_id.0.into()], Cost::Bounded).await
 }
 
 pub async fn insert_customer_status(

@@ -1,7 +1,7 @@
 //! Browser sessions, stored by the hash of their cookie so that a copy of
 //! the database does not hand out live sessions.
 use super::access::{CALLER_COLUMNS, CALLER_JOINS, HeldRole, RoleRow, caller_at, with_roles};
-use crate::direct::DirectRow;
+use crate::direct::{Cost, DirectRow};
 use crate::{Db, DbError, Tx, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{OrgId, UserId};
@@ -81,7 +81,8 @@ pub async fn find(db: &Db, token_hash: &str) -> Result<Option<(SessionRow, Vec<R
          FROM sessions x {CALLER_JOINS}
          WHERE x.token_hash = $1 ORDER BY r.name"
     );
-    let lines: Vec<SessionLine> = super::fetch_direct_sql(db, &sql, vec![token_hash.into()]).await?;
+    let lines: Vec<SessionLine> =
+        super::fetch_direct_sql(db, &sql, vec![token_hash.into()], Cost::Bounded).await?;
     Ok(with_roles(lines.into_iter().map(|line| (line.session, line.role)).collect()))
 }
 

@@ -1,5 +1,5 @@
 //! Users [usuários].
-use crate::direct::direct_row;
+use crate::direct::{Cost, direct_row};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::user::{Role, Theme, User};
@@ -133,7 +133,7 @@ pub async fn get_in_tx(tx: &mut Tx, org_id: OrgId, id: UserId) -> Result<Option<
 #[tracing::instrument(skip_all)]
 pub async fn list(db: &Db, org_id: OrgId) -> Result<Vec<UserRow>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE org_id = $1 ORDER BY display_name, id");
-    super::fetch_direct_sql(db, &sql, vec![org_id.0.into()]).await
+    super::fetch_direct_sql(db, &sql, vec![org_id.0.into()], Cost::Bounded).await
 }
 
 #[tracing::instrument(skip_all)]

@@ -72,20 +72,25 @@ pub struct SearchQuery {
 /// The typeahead's results, as an htmx partial (or a page without htmx).
 pub async fn search(page: Page, Query(query): Query<SearchQuery>) -> PageResult {
     let t = page.t;
-    let found = page.app().parties().search_parties(&page.actor, &query.q, 10).await?;
-    let rows = found.into_iter().map(|item| SearchHit::new(&t, &query.q, item)).collect();
     // The target is an element id of our own pages; anything else is ignored.
     let pick =
         query.pick.filter(|p| p.len() <= 40 && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
     let all_link =
         format!("/customers?{}", serde_urlencoded::to_string([("q", query.q.trim())]).unwrap_or_default());
-    // A contract is found again from the same box, by its number or its customer.
-    let contracts = if pick.is_none() && query.q.trim().chars().count() >= 2 {
-        let wanted = ContractQuery { text: query.q.clone(), within_days: None };
-        let found = page.app().contracts().find(&page.actor, &wanted).await?;
-        found.into_iter().take(CONTRACT_HITS).map(|c| (c.id, c.number, c.party_name)).collect()
-    } else {
-        Vec::new()
+    // A contract is found again from the same box, by its number or its
+    // customer, looked for at the same time as the parties.
+    let contracts = async {
+        if pick.is_none() && query.q.trim().chars().count() >= 2 {
+            let wanted = ContractQuery { text: query.q.clone(), within_days: None };
+            page.app().contracts().find(&page.actor, &wanted).await
+        } else {
+            Ok(Vec::new())
+        }
     };
+    let parties = page.app().parties();
+    let (found, contracts) = tokio::try_join!(parties.search_parties(&page.actor, &query.q, 10), contracts)?;
+    let rows = found.into_iter().map(|item| SearchHit::new(&t, &query.q, item)).collect();
+    let contracts =
+        contracts.into_iter().take(CONTRACT_HITS).map(|c| (c.id, c.number, c.party_name)).collect();
     page.render(&SearchResults { t, rows, all_link, query: query.q, pick, contracts })
 }
