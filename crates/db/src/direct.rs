@@ -10,7 +10,7 @@
 use crate::DbError;
 use rusqlite::types::{ToSqlOutput, Value as SqliteValue, ValueRef};
 use rusqlite::{OpenFlags, Row};
-use sea_query::{SelectStatement, SqliteQueryBuilder, Value};
+use sea_query::Value;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -146,16 +146,6 @@ impl DirectReaders {
             (Cost::MayScan, tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(read),
             _ => read(),
         }
-    }
-
-    /// The rows of a built query.
-    pub(crate) async fn fetch_query<T: DirectRow>(
-        &self,
-        query: &SelectStatement,
-        cost: Cost,
-    ) -> Result<Vec<T>, DbError> {
-        let (sql, values) = query.build(SqliteQueryBuilder);
-        self.fetch_all(&sql, &values.0, cost).await
     }
 }
 

@@ -2,9 +2,10 @@
 //! registry bench's data set (`VINCULO_BENCH_PARTIES` customers, a million
 //! by default; `VINCULO_BENCH_DATABASE` for PostgreSQL), signed in as the
 //! bench's administrator, timed with one client (each kind in runs of its
-//! own, as wrk times one address, and interleaved) and with sixteen: the customer list's first page, search, a
-//! customer's page (its first tab) and a create through the form, next to
-//! `GET /health` as the baseline of the same run. Run with
+//! own, as wrk times one address, and interleaved) and with sixteen: the
+//! customer list's first page, search, a customer's page (its first tab)
+//! and a create through the form, next to `GET /health` as the baseline
+//! of the same run. Run with
 //! `cargo bench -p vinculo --bench http` after the registry bench loaded
 //! the data; `VINCULO_BENCH_SERVER=<path>` times another build's server.
 use std::io::{BufRead, BufReader};

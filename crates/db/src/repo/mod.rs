@@ -68,20 +68,33 @@ where
 }
 
 /// The rows of a built query that every page reads (the customer list,
-/// search): on SQLite through rusqlite ([`crate::direct`]).
+/// search): on SQLite through rusqlite ([`crate::direct`]). `rows`, when
+/// given, is the query's LIMIT (it must have none of its own), written
+/// into the statement instead of bound: PostgreSQL plans a statement
+/// with a bound LIMIT afresh at every run, since its generic plan would
+/// assume a tenth of the table and sort it (12 ms for the list's first
+/// page instead of 0.2), and plans one with a written LIMIT once.
 pub(crate) async fn fetch_direct<T>(
     db: &Db,
     query: &SelectStatement,
+    rows: Option<u64>,
     cost: crate::direct::Cost,
 ) -> Result<Vec<T>, DbError>
 where
     T: crate::direct::DirectRow + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
 {
+    let limited = |sql: String| match rows {
+        Some(rows) => format!("{sql} LIMIT {rows}"),
+        None => sql,
+    };
     match db {
-        Db::Sqlite(sqlite) => sqlite.direct().fetch_query(query, cost).await,
+        Db::Sqlite(sqlite) => {
+            let (sql, values) = query.build(SqliteQueryBuilder);
+            sqlite.direct().fetch_all(&limited(sql), &values.0, cost).await
+        }
         Db::Postgres(pg) => {
             let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
-            Ok(sqlx::query_as_with(&sql, values).fetch_all(pg).await?)
+            Ok(sqlx::query_as_with(&limited(sql), values).fetch_all(pg).await?)
         }
     }
 }

@@ -370,14 +370,13 @@ pub async fn list(
     for column in order_columns {
         query.order_by((Parties::Table, *column), order.clone());
     }
-    query.limit(u64::from(limit));
     // Without a filter a page is read along an index; a filter may have
     // to pass over many parties to fill one.
     let cost = match &filter.tree {
         Filter::All { all } if all.is_empty() => Cost::Bounded,
         _ => Cost::MayScan,
     };
-    super::fetch_direct(db, &query, cost).await
+    super::fetch_direct(db, &query, Some(u64::from(limit)), cost).await
 }
 
 /// A party a bulk action will change, as the scope finds it.
@@ -464,9 +463,9 @@ pub async fn search(
         .from(Parties::Table)
         .cond_where(in_scope(scope))
         .and_where(starts_with(Expr::col((Parties::Table, Parties::SortName)), &terms.join(" ")))
-        .order_by((Parties::Table, Parties::SortName), Order::Asc)
-        .limit(u64::from(share));
-    let mut found: Vec<SearchCandidate> = super::fetch_direct(db, &by_name, Cost::Bounded).await?;
+        .order_by((Parties::Table, Parties::SortName), Order::Asc);
+    let mut found: Vec<SearchCandidate> =
+        super::fetch_direct(db, &by_name, Some(u64::from(share)), Cost::Bounded).await?;
     // The first letter or two of a word: names starting with them are as
     // good as any other word starting with them, and the words' query
     // cost a small portfolio 10 ms at p99 on PostgreSQL.
@@ -493,7 +492,7 @@ pub async fn summaries(db: &Db, scope: &Scope, ids: &[Uuid]) -> Result<Vec<Party
     }
     let mut query = summary_select(scope);
     query.and_where(Expr::col((Parties::Table, Parties::Id)).is_in(ids.iter().copied()));
-    let mut rows: Vec<PartySummary> = super::fetch_direct(db, &query, Cost::Bounded).await?;
+    let mut rows: Vec<PartySummary> = super::fetch_direct(db, &query, None, Cost::Bounded).await?;
     rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
     Ok(rows)
 }
