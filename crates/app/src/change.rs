@@ -40,7 +40,52 @@ pub(crate) enum By<'a> {
     OnBehalf(OrgId, &'a str),
 }
 
+impl<'a> By<'a> {
+    /// The audit entry of what this author did.
+    fn entry(
+        self,
+        action: AuditAction,
+        entity: AuditEntity,
+        entity_id: Option<String>,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> NewAuditEntry<'a> {
+        let (org_id, actor_id, actor_label, ip) = match self {
+            By::Actor(actor) => {
+                (actor.org_id, Some(actor.user_id), actor.email.as_str(), actor.ip.as_deref())
+            }
+            By::Operator(org_id) => (org_id, None, OPERATOR_LABEL, None),
+            By::OnBehalf(org_id, name) => (org_id, None, name, None),
+        };
+        NewAuditEntry {
+            org_id: Some(org_id),
+            actor_id,
+            actor_label,
+            action: action.as_str(),
+            entity_type: entity.as_str(),
+            entity_id,
+            before,
+            after,
+            ip,
+        }
+    }
+}
+
 impl App {
+    /// Audits what writes nothing else (a read of personal data), in one
+    /// statement of its own.
+    pub(crate) async fn audit_alone(
+        &self,
+        actor: &Actor,
+        action: AuditAction,
+        entity: AuditEntity,
+        entity_id: Option<String>,
+    ) -> Result<(), AppError> {
+        let entry = By::Actor(actor).entry(action, entity, entity_id, None, None);
+        audit_repo::insert_alone(&self.db, &entry, self.now()).await?;
+        Ok(())
+    }
+
     /// Opens a change made by `actor`.
     pub(crate) async fn change<'a>(&self, actor: &'a Actor) -> Result<Change<'a>, AppError> {
         self.change_by(By::Actor(actor)).await
@@ -85,24 +130,7 @@ impl Change<'_> {
         before: Option<serde_json::Value>,
         after: Option<serde_json::Value>,
     ) -> Result<(), AppError> {
-        let (org_id, actor_id, actor_label, ip) = match self.by {
-            By::Actor(actor) => {
-                (actor.org_id, Some(actor.user_id), actor.email.as_str(), actor.ip.as_deref())
-            }
-            By::Operator(org_id) => (org_id, None, OPERATOR_LABEL, None),
-            By::OnBehalf(org_id, name) => (org_id, None, name, None),
-        };
-        let entry = NewAuditEntry {
-            org_id: Some(org_id),
-            actor_id,
-            actor_label,
-            action: action.as_str(),
-            entity_type: entity.as_str(),
-            entity_id,
-            before,
-            after,
-            ip,
-        };
+        let entry = self.by.entry(action, entity, entity_id, before, after);
         audit_repo::insert(&mut self.tx, &entry, self.at).await?;
         Ok(())
     }

@@ -9,12 +9,14 @@ use crate::access::ReachedParty;
 use crate::agenda::AppointmentView;
 use crate::interactions::{InteractionList, InteractionView};
 use crate::registry_settings::StatusView;
+use crate::sales::PurchaseFigures;
 use crate::vehicles::{VehicleInterestView, VehicleView};
 use crate::{Actor, AppError};
 use db::repo::party as repo;
 use domain::PartyId;
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntity};
+use domain::quote::RevenueEstimate;
 use std::future::Future;
 
 /// The parts of a customer a page shows besides the party itself.
@@ -28,6 +30,8 @@ pub struct ProfileSections {
     pub appointments: bool,
     /// How many of the latest notes; none when 0.
     pub notes: u32,
+    /// The purchase figures and the revenue estimate (the summary's).
+    pub figures: bool,
 }
 
 /// A customer as his page shows him: the parts not asked for stay empty.
@@ -45,6 +49,7 @@ pub struct ProfileView {
     /// Newest first, at most 100.
     pub appointments: Vec<AppointmentView>,
     pub notes: Vec<NoteView>,
+    pub figures: Option<(PurchaseFigures, RevenueEstimate)>,
 }
 
 impl Parties<'_> {
@@ -62,6 +67,15 @@ impl Parties<'_> {
         let row = repo::get_row(&self.db, &actor.read_scope(), id).await?.ok_or(AppError::NotFound)?;
         let party = ReachedParty::of_row(&row)?;
         let (vehicles, interactions, agenda) = (self.vehicles(), self.interactions(), self.agenda());
+        let figures = async {
+            let (sales, quotes, ids) = (self.sales(), self.quotes(), [party.id()]);
+            let (figures, estimates) = tokio::try_join!(
+                sales.figures_of_reached(actor, party),
+                quotes.revenue_estimates(actor, &ids)
+            )?;
+            let estimate = estimates.get(&party.id().0).copied().unwrap_or_default();
+            Ok(Some((figures, estimate)))
+        };
         let labels = async {
             tokio::try_join!(
                 interactions.interaction_options(actor, InteractionList::Nature),
@@ -69,17 +83,18 @@ impl Parties<'_> {
                 interactions.interaction_options(actor, InteractionList::Result),
             )
         };
-        let (view, (), vehicles, interests, interactions, (natures, statuses, results), appointments, notes) =
-            tokio::try_join!(
-                self.view_of_row(actor, row),
-                self.audit_read(actor, id),
-                wanted(sections.vehicles, vehicles.vehicles_of_reached(actor, party)),
-                wanted(sections.vehicles, vehicles.vehicle_interests_of_reached(actor, party)),
-                wanted(sections.interactions, interactions.interactions_of_reached(actor, party, None)),
-                wanted(sections.interactions, labels),
-                wanted(sections.appointments, agenda.appointments_of_reached(actor, party)),
-                wanted(sections.notes > 0, self.notes_of_reached(actor, party, sections.notes)),
-            )?;
+        let (view, (), vehicles, interests, interactions, labels, appointments, notes, figures) = tokio::try_join!(
+            self.view_of_row(actor, row),
+            self.audit_read(actor, id),
+            wanted(sections.vehicles, vehicles.vehicles_of_reached(actor, party)),
+            wanted(sections.vehicles, vehicles.vehicle_interests_of_reached(actor, party)),
+            wanted(sections.interactions, interactions.interactions_of_reached(actor, party, None)),
+            wanted(sections.interactions, labels),
+            wanted(sections.appointments, agenda.appointments_of_reached(actor, party)),
+            wanted(sections.notes > 0, self.notes_of_reached(actor, party, sections.notes)),
+            wanted(sections.figures, figures),
+        )?;
+        let (natures, statuses, results) = labels;
         Ok(ProfileView {
             party: masked(actor, view),
             vehicles,
@@ -90,13 +105,12 @@ impl Parties<'_> {
             results,
             appointments,
             notes,
+            figures,
         })
     }
 
     async fn audit_read(&self, actor: &Actor, id: PartyId) -> Result<(), AppError> {
-        let mut change = self.change(actor).await?;
-        change.audit(AuditAction::Read, AuditEntity::Party, Some(id.to_string()), None, None).await?;
-        change.commit().await
+        self.audit_alone(actor, AuditAction::Read, AuditEntity::Party, Some(id.to_string())).await
     }
 }
 

@@ -202,6 +202,7 @@ pub fn sections_of(tab: ProfileTab) -> ProfileSections {
         interactions: matches!(tab, ProfileTab::Summary | ProfileTab::Interactions),
         appointments: matches!(tab, ProfileTab::Summary | ProfileTab::Agenda),
         notes: if tab == ProfileTab::Summary { PROFILE_NOTES } else { 0 },
+        figures: tab == ProfileTab::Summary,
     }
 }
 
@@ -252,10 +253,10 @@ pub async fn profile_parts(
     }
     if tab == ProfileTab::Summary {
         parts.summary = summary_figures(t, &parts, interaction_counts, upcoming_count);
-        let figures = app.sales().figures(actor, party).await?;
-        parts.summary.extend(purchase_figures(t, &figures).into_iter().take(3));
-        let estimate = app.quotes().revenue_estimate(actor, party).await?;
-        parts.summary.push((t.get("estimate-total"), t.money(estimate.total.0)));
+        if let Some((figures, estimate)) = profile.figures.take() {
+            parts.summary.extend(purchase_figures(t, &figures).into_iter().take(3));
+            parts.summary.push((t.get("estimate-total"), t.money(estimate.total.0)));
+        }
     }
     if tab == ProfileTab::Purchases {
         purchase_parts(app, actor, t, party, history, &mut parts).await?;
