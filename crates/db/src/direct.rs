@@ -19,23 +19,33 @@ use std::time::Duration;
 /// A row type read through rusqlite, its columns in the order its query
 /// selects them.
 pub(crate) trait DirectRow: Sized {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self>;
+    /// Reads it from column `first` on (a row may join several).
+    fn from_row_at(row: &Row<'_>, first: usize) -> rusqlite::Result<Self>;
+
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Self::from_row_at(row, 0)
+    }
 }
 
 /// A one-column row, as sqlx reads a scalar.
 impl<T: rusqlite::types::FromSql> DirectRow for (T,) {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok((row.get(0)?,))
+    fn from_row_at(row: &Row<'_>, first: usize) -> rusqlite::Result<Self> {
+        Ok((row.get(first)?,))
     }
 }
 
 /// Implements [`DirectRow`] for a struct whose fields, as listed, are the
-/// query's columns in order.
+/// query's columns in order, and gives it `DIRECT_COLUMNS`, their count.
 macro_rules! direct_row {
     ($row:ty { $($field:ident),+ $(,)? }) => {
+        impl $row {
+            #[allow(dead_code, reason = "read only where a row joins several")]
+            pub(crate) const DIRECT_COLUMNS: usize = [$(stringify!($field)),+].len();
+        }
+
         impl $crate::direct::DirectRow for $row {
-            fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-                let mut column = 0usize..;
+            fn from_row_at(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Self> {
+                let mut column = first..;
                 // A struct's fields are evaluated in the order written.
                 Ok(Self { $($field: row.get(column.next().unwrap_or_default())?),+ })
             }

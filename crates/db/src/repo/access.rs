@@ -1,6 +1,7 @@
 //! Branches, roles, who holds which role, and portfolios.
 use super::organisation::WorkingHoursRow;
 use super::user::UserRow;
+use crate::direct::{DirectRow, direct_row};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::access::{AccessLevel, RoleGrants};
@@ -123,42 +124,24 @@ pub(crate) fn caller_at(
     row: &rusqlite::Row<'_>,
     first: usize,
 ) -> rusqlite::Result<(UserRow, WorkingHoursRow, HeldRole)> {
-    let at = |n: usize| first + n;
-    let user = UserRow {
-        id: row.get(at(0))?,
-        org_id: row.get(at(1))?,
-        email: row.get(at(2))?,
-        display_name: row.get(at(3))?,
-        password_hash: row.get(at(4))?,
-        role: row.get(at(5))?,
-        locale: row.get(at(6))?,
-        theme: row.get(at(7))?,
-        active: row.get(at(8))?,
-        created_at: row.get(at(9))?,
-        updated_at: row.get(at(10))?,
-        updated_by: row.get(at(11))?,
-        version: row.get(at(12))?,
-        branch_id: row.get(at(13))?,
-    };
-    let locality = WorkingHoursRow {
-        time_zone: row.get(at(14))?,
-        work_opens: row.get(at(15))?,
-        work_closes: row.get(at(16))?,
-        work_days: row.get(at(17))?,
-        currency: row.get(at(18))?,
-        country: row.get(at(19))?,
-    };
-    let role = HeldRole {
-        role_id: row.get(at(20))?,
-        role_key: row.get(at(21))?,
-        role_name: row.get(at(22))?,
-        role_permissions: row.get(at(23))?,
-        role_read_level: row.get(at(24))?,
-        role_write_level: row.get(at(25))?,
-        role_version: row.get(at(26))?,
-    };
-    Ok((user, locality, role))
+    let locality_at = first + UserRow::DIRECT_COLUMNS;
+    let role_at = locality_at + WorkingHoursRow::DIRECT_COLUMNS;
+    Ok((
+        UserRow::from_row_at(row, first)?,
+        WorkingHoursRow::from_row_at(row, locality_at)?,
+        HeldRole::from_row_at(row, role_at)?,
+    ))
 }
+
+direct_row!(HeldRole {
+    role_id,
+    role_key,
+    role_name,
+    role_permissions,
+    role_read_level,
+    role_write_level,
+    role_version,
+});
 
 /// The caller's row (the same on every line) and the roles of its lines.
 pub(crate) fn with_roles<T>(rows: Vec<(T, HeldRole)>) -> Option<(T, Vec<RoleRow>)> {

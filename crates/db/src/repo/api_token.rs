@@ -64,9 +64,14 @@ struct TokenOwnerLine {
 
 /// In the order [`find_live`] selects.
 impl DirectRow for TokenOwnerLine {
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        let (user, locality, role) = caller_at(row, 2)?;
-        let owner = TokenOwnerRow { token_id: row.get(0)?, token_last_used_at: row.get(1)?, user, locality };
+    fn from_row_at(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Self> {
+        let (user, locality, role) = caller_at(row, first + 2)?;
+        let owner = TokenOwnerRow {
+            token_id: row.get(first)?,
+            token_last_used_at: row.get(first + 1)?,
+            user,
+            locality,
+        };
         Ok(TokenOwnerLine { owner, role })
     }
 }

@@ -1,4 +1,5 @@
 //! Organisations [organizações]: the tenants.
+use crate::direct::direct_row;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::OrgId;
@@ -72,6 +73,8 @@ pub struct WorkingHoursRow {
     #[sqlx(default)]
     pub country: String,
 }
+
+direct_row!(WorkingHoursRow { time_zone, work_opens, work_closes, work_days, currency, country });
 
 pub async fn working_hours(db: &Db, id: OrgId) -> Result<Option<WorkingHoursRow>, DbError> {
     Ok(on_db!(db, pool => {

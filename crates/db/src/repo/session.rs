@@ -38,13 +38,13 @@ struct SessionLine {
 
 /// In the order [`find`] selects.
 impl DirectRow for SessionLine {
-    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-        let (user, locality, role) = caller_at(row, 4)?;
+    fn from_row_at(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Self> {
+        let (user, locality, role) = caller_at(row, first + 4)?;
         let session = SessionRow {
-            token_hash: row.get(0)?,
-            session_created_at: row.get(1)?,
-            session_last_seen_at: row.get(2)?,
-            flash: row.get(3)?,
+            token_hash: row.get(first)?,
+            session_created_at: row.get(first + 1)?,
+            session_last_seen_at: row.get(first + 2)?,
+            flash: row.get(first + 3)?,
             user,
             locality,
         };
