@@ -71,6 +71,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(47, "0047", "follow_up_open_counts"),
     migration!(48, "0048", "follow_up_same_day_order"),
     migration!(49, "0049", "pipeline_stage_names"),
+    migration!(50, "0050", "party_first_contacts"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

@@ -365,6 +365,58 @@ async fn merge_moves_everything_and_undo_restores_it(t: TestDb) {
 }
 db_test!(merge_moves_everything_and_undo_restores_it);
 
+/// The list's phone and e-mail are kept on the party's row: every write of
+/// the phones and e-mails, a merge and its undo keep them the first ones.
+async fn the_list_shows_the_first_phone_and_email_after_every_change(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    let shown = |id: PartyId| {
+        let app = &app;
+        let admin = &admin;
+        async move {
+            let page = app.parties().list_parties(admin, &PartyQuery::default()).await.expect("list");
+            let row = page.items.into_iter().find(|row| row.id == id.0).expect("listed");
+            (row.phone, row.email)
+        }
+    };
+    let saved = app.parties().create_party(&admin, input(joao())).await.expect("create");
+    let id = PartyId(saved.party.id);
+    assert_eq!(shown(id).await, (Some("(11) 98765-4321".into()), Some("joao@exemplo.com.br".into())));
+
+    let reordered = PartyDraft {
+        phones: vec![
+            PhoneDraft { number: "(21) 3333-4444".into(), ..Default::default() },
+            PhoneDraft { number: "(11) 98765-4321".into(), ..Default::default() },
+        ],
+        emails: vec!["outro@exemplo.com.br".into(), "joao@exemplo.com.br".into()],
+        ..joao()
+    };
+    let edited = app.parties().update_party(&admin, id, saved.party.version, reordered).await.expect("edit");
+    assert_eq!(shown(id).await, (Some("(21) 3333-4444".into()), Some("outro@exemplo.com.br".into())));
+
+    let without = PartyDraft { phones: Vec::new(), emails: Vec::new(), ..joao() };
+    app.parties().update_party(&admin, id, edited.party.version, without).await.expect("edit");
+    assert_eq!(shown(id).await, (None, None));
+
+    let duplicate = PartyDraft {
+        full_name: "João da Conceição".into(),
+        document: String::new(),
+        phones: vec![PhoneDraft { number: "(11) 91111-2222".into(), ..Default::default() }],
+        emails: vec!["joao.conceicao@trabalho.com".into()],
+        ..Default::default()
+    };
+    let merged =
+        PartyId(app.parties().create_party(&admin, input(duplicate)).await.expect("create").party.id);
+    let merge = app.parties().merge_parties(&admin, id, merged).await.expect("merge");
+    assert_eq!(shown(id).await, (Some("(11) 91111-2222".into()), Some("joao.conceicao@trabalho.com".into())));
+    app.parties().undo_merge(&admin, merge.id).await.expect("undo");
+    assert_eq!(shown(id).await, (None, None));
+    assert_eq!(
+        shown(merged).await,
+        (Some("(11) 91111-2222".into()), Some("joao.conceicao@trabalho.com".into()))
+    );
+}
+db_test!(the_list_shows_the_first_phone_and_email_after_every_change);
+
 async fn another_organisation_sees_nothing(t: TestDb) {
     let (app, admin) = app_with_admin(&t, Settings::default()).await;
     let id = PartyId(app.parties().create_party(&admin, input(joao())).await.expect("create").party.id);

@@ -12,7 +12,7 @@
 //! of [`crate::repo::party::insert_bulk`].
 pub mod purchases;
 
-use crate::repo::party::{BulkParty, insert_bulk, place, search_rowid};
+use crate::repo::party::{BulkParty, first_email, first_phone, insert_bulk, place, search_rowid};
 use crate::rows::instant;
 use crate::{Db, DbError};
 use chrono::{DateTime, Utc};
@@ -321,9 +321,10 @@ fn write_batches(
             sort_name, document_kind, document, birth_date, sex, profession, football_team, shoe_size, spouse_name,
             spouse_birth_date, credit_bureau_status, agreement, credit_complement, revolving_credit_limit,
             company_sector, seller_id, branch_id, city, city_key, state, consent_sms_whatsapp, consent_email,
-            consent_phone, consent_letter, search_text, search_rowid, created_at, updated_at, version)
+            consent_phone, consent_letter, search_text, search_rowid, created_at, updated_at, version, first_phone,
+            first_email)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-            ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?35, 1)",
+            ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?35, 1, ?36, ?37)",
     )?;
     let mut phone = tx.prepare(
         "INSERT INTO party_phones (id, org_id, party_id, position, e164, kind, carrier) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -390,6 +391,8 @@ fn write_batches(
                 search_text(p),
                 search_rowid(bulk.id),
                 now,
+                first_phone(p),
+                first_email(p),
             ])?;
             for (position, number) in p.phones.iter().enumerate() {
                 phone.execute(params![

@@ -115,6 +115,8 @@ pub async fn merge(
             .bind(merged.0).bind(survivor.0).bind(now).bind(by.map(|u| u.0)).execute(&mut *conn).await?;
     });
     recompute_consent(tx, org_id, survivor).await?;
+    refresh_first_contacts(tx, survivor).await?;
+    refresh_first_contacts(tx, merged).await?;
     super::sale::refresh_summary(tx, org_id, survivor).await?;
     super::sale::refresh_summary(tx, org_id, merged).await?;
     super::loyalty::refresh_balance(tx, org_id, survivor).await?;
@@ -196,10 +198,29 @@ pub async fn undo(
     });
     recompute_consent(tx, org_id, PartyId(merge.survivor_id)).await?;
     recompute_consent(tx, org_id, PartyId(merge.merged_id)).await?;
+    refresh_first_contacts(tx, PartyId(merge.survivor_id)).await?;
+    refresh_first_contacts(tx, PartyId(merge.merged_id)).await?;
     super::sale::refresh_summary(tx, org_id, PartyId(merge.survivor_id)).await?;
     super::sale::refresh_summary(tx, org_id, PartyId(merge.merged_id)).await?;
     super::loyalty::refresh_balance(tx, org_id, PartyId(merge.survivor_id)).await?;
     super::loyalty::refresh_balance(tx, org_id, PartyId(merge.merged_id)).await?;
+    Ok(())
+}
+
+/// Sets the phone and e-mail a list shows from the party's phones and
+/// e-mails, which a merge and its undo move between parties.
+async fn refresh_first_contacts(tx: &mut Tx, party: PartyId) -> Result<(), DbError> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE parties SET
+                first_phone = (SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = $1 ORDER BY ph.position LIMIT 1),
+                first_email = (SELECT em.email FROM party_emails em WHERE em.party_id = $1 ORDER BY em.position LIMIT 1)
+             WHERE id = $1",
+        )
+        .bind(party.0)
+        .execute(&mut *conn)
+        .await?;
+    });
     Ok(())
 }
 

@@ -195,8 +195,7 @@ macro_rules! last_contact {
 const LAST_CONTACT: &str = last_contact!();
 
 const ROW_COLUMNS: &str = concat!(
-    "p.id, p.full_name, p.version, \
-    (SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = p.id ORDER BY ph.position LIMIT 1) AS first_phone, \
+    "p.id, p.full_name, p.version, p.first_phone, \
     (SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = p.id ORDER BY ph.position LIMIT 1 OFFSET 1) AS second_phone, ",
     last_contact!(),
     " AS last_contact, \

@@ -1,5 +1,5 @@
 //! Bulk loads of parties (demo data, imports) in one transaction.
-use super::{col, place, search_rowid};
+use super::{col, first_email, first_phone, place, search_rowid};
 use crate::{Db, DbError, Tx, on_db};
 use chrono::{DateTime, Utc};
 use domain::party::{Channel, ConsentState, ValidParty, search_text, sort_name};
@@ -69,6 +69,8 @@ pub async fn insert_bulk(
                 "consent_phone",
                 "consent_letter",
                 "search_text",
+                "first_phone",
+                "first_email",
                 "search_rowid",
                 "created_at",
                 "updated_at",
@@ -158,6 +160,8 @@ pub async fn insert_bulk(
                 bulk.consent.phone.into(),
                 bulk.consent.letter.into(),
                 search_text(p).into(),
+                first_phone(p).into(),
+                first_email(p).into(),
                 search_rowid(bulk.id).into(),
                 now.into(),
                 now.into(),

@@ -78,22 +78,6 @@ impl PartySummary {
     }
 }
 
-/// A search candidate: what ranking reads of it. The rows shown are read
-/// afterwards for the few kept ([`summaries`]): at a million, reading each
-/// candidate's phone and e-mail at random was most of a search's time.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct SearchCandidate {
-    pub id: Uuid,
-    pub kind: String,
-    pub sort_name: String,
-    pub document: Option<String>,
-    /// Read only when a term could be a phone's digits (ranking asks then).
-    pub first_phone: Option<String>,
-}
-
-// In [`candidate_columns`]' order.
-direct_row!(SearchCandidate { id, kind, sort_name, document, first_phone });
-
 /// Columns a list may be sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum PartySort {
@@ -121,24 +105,15 @@ pub struct Keyset {
 }
 
 /// The columns of a list row; shared by the sea-query list and the
-/// hand-written SQLite search so both return the same shape.
+/// hand-written SQLite search so both return the same shape. A search
+/// reads its candidates whole: the first phone and e-mail are on the
+/// party's row (migration 0050), so the few shown need no second read.
 const SUMMARY_COLUMNS: &str = "parties.id, parties.kind, parties.lifecycle, parties.prospect_state, \
     parties.customer_status, parties.full_name, parties.trade_name, parties.sort_name, parties.document_kind, \
     parties.document, parties.city, parties.state, parties.seller_id, parties.branch_id, \
     parties.consent_sms_whatsapp, \
     parties.consent_email, parties.consent_phone, parties.consent_letter, parties.created_at, parties.version, \
-    (SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = parties.id ORDER BY ph.position LIMIT 1) AS first_phone, \
-    (SELECT em.email FROM party_emails em WHERE em.party_id = parties.id ORDER BY em.position LIMIT 1) AS first_email";
-
-/// What ranking reads of a candidate; its first phone only when asked.
-fn candidate_columns(with_phone: bool) -> String {
-    let phone = if with_phone {
-        "(SELECT ph.e164 FROM party_phones ph WHERE ph.party_id = parties.id ORDER BY ph.position LIMIT 1)"
-    } else {
-        "CAST(NULL AS TEXT)"
-    };
-    format!("parties.id, parties.kind, parties.sort_name, parties.document, {phone} AS first_phone")
-}
+    parties.first_phone, parties.first_email";
 
 /// The live parties the scope reaches, as list rows.
 fn summary_select(scope: &Scope) -> SelectStatement {
@@ -449,22 +424,18 @@ pub async fn search(
     scope: &Scope,
     terms: &[String],
     limit: u32,
-) -> Result<Vec<SearchCandidate>, DbError> {
+) -> Result<Vec<PartySummary>, DbError> {
     if terms.is_empty() {
         return Ok(Vec::new());
     }
-    let columns = candidate_columns(terms.iter().any(|t| domain::search::may_be_phone_digits(t)));
     // A name typed from its start is an index range on the folded name,
     // and the whole name typed ranks first.
     let share = limit.min(ENOUGH_EXACT_HITS / 2);
-    let mut by_name = Query::select();
+    let mut by_name = summary_select(scope);
     by_name
-        .expr(Expr::cust(&columns))
-        .from(Parties::Table)
-        .cond_where(in_scope(scope))
         .and_where(starts_with(Expr::col((Parties::Table, Parties::SortName)), &terms.join(" ")))
         .order_by((Parties::Table, Parties::SortName), Order::Asc);
-    let mut found: Vec<SearchCandidate> =
+    let mut found: Vec<PartySummary> =
         super::fetch_direct(db, &by_name, Some(u64::from(share)), Cost::Bounded).await?;
     // The first letter or two of a word: names starting with them are as
     // good as any other word starting with them, and the words' query
@@ -476,25 +447,12 @@ pub async fn search(
     // Looking for the other kind apart when all words found were of one
     // (companies registered before people) read a hundred rows more for
     // nothing in most searches: PostgreSQL's p99 went from 10 to 16 ms.
-    for row in search_words(db, scope, terms, limit, &columns).await? {
+    for row in search_words(db, scope, terms, limit).await? {
         if !found.iter().any(|f| f.id == row.id) {
             found.push(row);
         }
     }
     Ok(found)
-}
-
-/// The list rows of these parties within the scope, in the order given.
-#[tracing::instrument(skip_all)]
-pub async fn summaries(db: &Db, scope: &Scope, ids: &[Uuid]) -> Result<Vec<PartySummary>, DbError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut query = summary_select(scope);
-    query.and_where(Expr::col((Parties::Table, Parties::Id)).is_in(ids.iter().copied()));
-    let mut rows: Vec<PartySummary> = super::fetch_direct(db, &query, None, Cost::Bounded).await?;
-    rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
-    Ok(rows)
 }
 
 /// Parties with a word starting with each term, at most `limit`.
@@ -503,8 +461,7 @@ async fn search_words(
     scope: &Scope,
     terms: &[String],
     limit: u32,
-    columns: &str,
-) -> Result<Vec<SearchCandidate>, DbError> {
+) -> Result<Vec<PartySummary>, DbError> {
     let scope_key = match scope.reach {
         Reach::Everything => scope.org_id.0,
         Reach::Branch(branch) => branch.0,
@@ -521,7 +478,7 @@ async fn search_words(
             // CROSS JOIN pins that order, which the planner could otherwise
             // swap for a walk over the organisation's index.
             let sql = format!(
-                "SELECT {columns} FROM
+                "SELECT {SUMMARY_COLUMNS} FROM
                     (SELECT rowid AS hit FROM search_fts_parties WHERE search_fts_parties MATCH $1 LIMIT $4) hits
                  CROSS JOIN parties ON parties.search_rowid = hits.hit
                  WHERE parties.org_id = $2 AND parties.merged_into IS NULL AND parties.archived_at IS NULL
@@ -543,7 +500,7 @@ async fn search_words(
                     i64::from(rows).into(),
                 ];
                 values.extend(reach_value.map(sea_query::Value::from));
-                async move { direct.fetch_all::<SearchCandidate>(sql, &values, cost).await }
+                async move { direct.fetch_all::<PartySummary>(sql, &values, cost).await }
             };
             let exact = run(quoted.join(" "), limit.min(ENOUGH_EXACT_HITS), Cost::Bounded).await?;
             if exact.len() >= ENOUGH_EXACT_HITS as usize {
@@ -575,7 +532,7 @@ async fn search_words(
             // minutes).
             let mut by_words = Query::select();
             by_words
-                .expr(Expr::cust(columns))
+                .expr(Expr::cust(SUMMARY_COLUMNS))
                 .from_subquery(words, col("hits"))
                 .inner_join(
                     Parties::Table,
@@ -587,7 +544,7 @@ async fn search_words(
                 // index over the primary key for each hit.
                 .cond_where(in_scope(&Scope { reach: Reach::Everything, ..*scope }))
                 .limit(u64::from(limit));
-            super::fetch_all::<SearchCandidate>(db, &by_words).await
+            super::fetch_all::<PartySummary>(db, &by_words).await
         }
     }
 }

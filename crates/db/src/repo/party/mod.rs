@@ -18,8 +18,7 @@ mod list;
 pub use bulk::*;
 pub use ledger::*;
 pub use list::{
-    BulkTarget, Keyset, PartyFilter, PartySort, PartySummary, SearchCandidate, bulk_chosen, bulk_matching,
-    count, list, search, summaries,
+    BulkTarget, Keyset, PartyFilter, PartySort, PartySummary, bulk_chosen, bulk_matching, count, list, search,
 };
 
 pub(crate) fn col(name: &str) -> Alias {
@@ -177,6 +176,8 @@ macro_rules! bind_registration {
             .bind(&$city_key)
             .bind(&$state)
             .bind(search_text(party))
+            .bind(first_phone(party))
+            .bind(first_email(party))
     }};
 }
 
@@ -198,10 +199,10 @@ pub async fn insert(
             "INSERT INTO parties (id, org_id, kind, lifecycle, prospect_state, customer_status, full_name, trade_name,
                 sort_name, document_kind, document, birth_date, sex, profession, football_team, shoe_size,
                 spouse_name, spouse_birth_date, seller_id, credit_bureau_status, agreement, credit_complement,
-                revolving_credit_limit, company_sector, city, city_key, state, search_text, search_rowid,
-                created_at, created_by, updated_at, updated_by, version, branch_id)
+                revolving_credit_limit, company_sector, city, city_key, state, search_text, first_phone, first_email,
+                search_rowid, created_at, created_by, updated_at, updated_by, version, branch_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $30, $31, 1, $32)",
+                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $32, $33, 1, $34)",
         )
         .bind(id.0)
         .bind(org_id.0);
@@ -215,6 +216,15 @@ pub async fn insert(
         .await?;
     });
     insert_children(tx, org_id, id, party).await
+}
+
+/// The phone and e-mail a list shows for the party, kept on its row.
+pub(crate) fn first_phone(party: &ValidParty) -> Option<&str> {
+    party.phones.first().map(|phone| phone.phone.e164())
+}
+
+pub(crate) fn first_email(party: &ValidParty) -> Option<&str> {
+    party.emails.first().map(|email| email.as_str())
 }
 
 pub(crate) fn place(party: &ValidParty) -> (String, String, String) {
@@ -314,7 +324,8 @@ pub async fn update(
                 profession = $15, football_team = $16, shoe_size = $17, spouse_name = $18, spouse_birth_date = $19,
                 seller_id = $20, credit_bureau_status = $21, agreement = $22, credit_complement = $23,
                 revolving_credit_limit = $24, company_sector = $25, city = $26, city_key = $27, state = $28,
-                search_text = $29, updated_at = $30, updated_by = $31, version = version + 1
+                search_text = $29, first_phone = $30, first_email = $31, updated_at = $32, updated_by = $33,
+                version = version + 1
              WHERE org_id = $1 AND id = $2 AND version = $3 AND merged_into IS NULL",
         )
         .bind(org_id.0)
