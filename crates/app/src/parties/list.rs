@@ -274,9 +274,10 @@ impl Parties<'_> {
         };
         // Candidates come in index order, not by quality: more of them only
         // reads more rows at random (a search's slowest part at a million).
-        // They come whole, so the rows shown are not read again.
-        let candidates = repo::search(&self.db, &actor.read_scope(), &terms, 100).await?;
-        let mut ranked: Vec<(i64, PartySummary)> = candidates
+        let scope = actor.read_scope();
+        let wanted = limit.clamp(1, 50) as usize;
+        let candidates = repo::search(&self.db, &scope, &terms, 100, wanted as u32).await?;
+        let mut ranked: Vec<(i64, repo::SearchCandidate)> = candidates
             .into_iter()
             .map(|row| {
                 let phone = row.first_phone.clone().unwrap_or_default();
@@ -291,10 +292,15 @@ impl Parties<'_> {
                 .then_with(|| a.1.sort_name.cmp(&b.1.sort_name))
         });
         let ranked = domain::search::interleave(ranked, |row| row.kind.as_str());
-        let wanted = limit.clamp(1, 50) as usize;
         let mut seen: std::collections::HashSet<Uuid> = owners.iter().map(|row| row.id).collect();
-        let shown =
-            ranked.into_iter().filter(|row| seen.insert(row.id)).take(wanted.saturating_sub(owners.len()));
+        let kept: Vec<Uuid> = ranked
+            .into_iter()
+            .map(|row| row.id)
+            .filter(|id| seen.insert(*id))
+            .take(wanted.saturating_sub(owners.len()))
+            .collect();
+        // Only the rows shown are read whole.
+        let shown = repo::summaries(&self.db, &scope, &kept).await?;
         Ok(owners.into_iter().chain(shown).take(wanted).map(Into::into).collect())
     }
 

@@ -826,3 +826,26 @@ async fn search_ranks_people_and_companies_together(t: TestDb) {
     assert_eq!(typed.first().map(|p| p.full_name.as_str()), Some("Pessoa 07 da Silva"));
 }
 db_test!(search_ranks_people_and_companies_together);
+
+/// Words typed as a name starts: when the names starting with them fill
+/// what is shown, they are what is shown; asked for more, the names with
+/// those words elsewhere come after them.
+async fn a_name_typed_from_its_start_fills_the_list_before_other_matches(t: TestDb) {
+    let (app, admin) = app_with_admin(&t, Settings::default()).await;
+    for name in
+        ["Costa", "Dias", "Lima", "Melo", "Nunes", "Ramos", "Reis", "Rocha", "Souza", "Teles", "Vaz", "Alves"]
+    {
+        let draft = PartyDraft { full_name: format!("João Silva {name}"), ..Default::default() };
+        app.parties().create_party(&admin, input(draft)).await.expect("create");
+    }
+    let draft = PartyDraft { full_name: "Pedro João Silveira".into(), ..Default::default() };
+    let elsewhere = app.parties().create_party(&admin, input(draft)).await.expect("create").party.id;
+
+    let shown = app.parties().search_parties(&admin, "joao sil", 10).await.expect("search");
+    assert_eq!(shown.len(), 10);
+    assert!(shown.iter().all(|p| p.full_name.starts_with("João Silva ")), "{shown:?}");
+    let more = app.parties().search_parties(&admin, "joao sil", 50).await.expect("search");
+    assert_eq!(more.len(), 13);
+    assert_eq!(more.last().map(|p| p.id), Some(elsewhere), "the other word order last");
+}
+db_test!(a_name_typed_from_its_start_fills_the_list_before_other_matches);

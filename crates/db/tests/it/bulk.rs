@@ -73,7 +73,7 @@ async fn a_rebuilt_search_index_finds_every_party_loaded(t: TestDb) {
         let scope = Scope { org_id: org, reach };
         for n in [0, 4_999, 11_999] {
             for typed in [vec!["carga".to_string(), n.to_string()], vec![n.to_string()]] {
-                let found = search(&t.db, &scope, &typed, 100).await.expect("search");
+                let found = search(&t.db, &scope, &typed, 100, 10).await.expect("search");
                 let wanted = format!("Pessoa Carga {n}");
                 assert!(
                     found.iter().any(|p| p.sort_name == domain::search::fold(&wanted)),

@@ -111,7 +111,7 @@ async fn the_scope_migration_indexes_the_parties_already_there(t: TestDb) {
         // with them (25 of the 30 here) before the words are read.
         for typed in [&["pessoa", "carga", "7"][..], &["pes"], &["car"]] {
             let terms: Vec<String> = typed.iter().map(|t| t.to_string()).collect();
-            let found = search(&t.db, &scope, &terms, 100).await.expect("search");
+            let found = search(&t.db, &scope, &terms, 100, 10).await.expect("search");
             assert!(found.iter().any(|p| p.sort_name == "pessoa carga 7"), "{reach:?} {typed:?}: {found:?}");
         }
     }

@@ -68,6 +68,21 @@ direct_row!(PartySummary {
     first_email,
 });
 
+/// A search candidate: what ranking reads of it. The rows shown are read
+/// afterwards for the few kept ([`summaries`]): decoding a hundred whole
+/// rows cost PostgreSQL's search more than that second round trip.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SearchCandidate {
+    pub id: Uuid,
+    pub kind: String,
+    pub sort_name: String,
+    pub document: Option<String>,
+    pub first_phone: Option<String>,
+}
+
+// In [`CANDIDATE_COLUMNS`]' order.
+direct_row!(SearchCandidate { id, kind, sort_name, document, first_phone });
+
 impl PartySummary {
     pub fn consent(&self) -> ConsentState {
         consent_of(self.consent_sms_whatsapp, self.consent_email, self.consent_phone, self.consent_letter)
@@ -105,15 +120,17 @@ pub struct Keyset {
 }
 
 /// The columns of a list row; shared by the sea-query list and the
-/// hand-written SQLite search so both return the same shape. A search
-/// reads its candidates whole: the first phone and e-mail are on the
-/// party's row (migration 0050), so the few shown need no second read.
+/// hand-written SQLite search so both return the same shape.
 const SUMMARY_COLUMNS: &str = "parties.id, parties.kind, parties.lifecycle, parties.prospect_state, \
     parties.customer_status, parties.full_name, parties.trade_name, parties.sort_name, parties.document_kind, \
     parties.document, parties.city, parties.state, parties.seller_id, parties.branch_id, \
     parties.consent_sms_whatsapp, \
     parties.consent_email, parties.consent_phone, parties.consent_letter, parties.created_at, parties.version, \
     parties.first_phone, parties.first_email";
+
+/// What ranking reads of a search candidate ([`SearchCandidate`]).
+const CANDIDATE_COLUMNS: &str =
+    "parties.id, parties.kind, parties.sort_name, parties.document, parties.first_phone";
 
 /// The live parties the scope reaches, as list rows.
 fn summary_select(scope: &Scope) -> SelectStatement {
@@ -417,31 +434,45 @@ const ENOUGH_EXACT_HITS: u32 = 50;
 /// leave room for people named Silva), then parties with a word starting
 /// with each term, in the order they were registered. Words are drawn from
 /// the index under the reader's scope (organisation, branch or seller:
-/// migration 0009), so nobody else's matches can crowd his out.
+/// migration 0009), so nobody else's matches can crowd his out. At most
+/// `limit` candidates, for a reader who is shown `shown` of them.
 #[tracing::instrument(skip_all)]
 pub async fn search(
     db: &Db,
     scope: &Scope,
     terms: &[String],
     limit: u32,
-) -> Result<Vec<PartySummary>, DbError> {
+    shown: u32,
+) -> Result<Vec<SearchCandidate>, DbError> {
     if terms.is_empty() {
         return Ok(Vec::new());
     }
     // A name typed from its start is an index range on the folded name,
     // and the whole name typed ranks first.
     let share = limit.min(ENOUGH_EXACT_HITS / 2);
-    let mut by_name = summary_select(scope);
+    let mut by_name = Query::select();
     by_name
+        .expr(Expr::cust(CANDIDATE_COLUMNS))
+        .from(Parties::Table)
+        .cond_where(in_scope(scope))
         .and_where(starts_with(Expr::col((Parties::Table, Parties::SortName)), &terms.join(" ")))
         .order_by((Parties::Table, Parties::SortName), Order::Asc);
-    let mut found: Vec<PartySummary> =
+    let mut found: Vec<SearchCandidate> =
         super::fetch_direct(db, &by_name, Some(u64::from(share)), Cost::Bounded).await?;
     // The first letter or two of a word: names starting with them are as
     // good as any other word starting with them, and the words' query
     // cost a small portfolio 10 ms at p99 on PostgreSQL.
     let first_letters = terms.len() == 1 && terms[0].chars().count() <= 2;
     if first_letters && found.len() >= share as usize {
+        return Ok(found);
+    }
+    // Two words or more typed as the name starts: those names outrank any
+    // other match (domain::search::rank gives them 300 and each word its
+    // 20 or 40; only a document or a phone, which hold digits, rank
+    // higher), so when they fill what is shown the words are not read.
+    // "joao sil" probed a thousand Joãos for a Silva: 3 ms on PostgreSQL.
+    let names_outrank_words = terms.len() > 1 && !terms.iter().any(|t| t.chars().any(|c| c.is_ascii_digit()));
+    if names_outrank_words && found.len() >= shown as usize {
         return Ok(found);
     }
     // Looking for the other kind apart when all words found were of one
@@ -455,13 +486,26 @@ pub async fn search(
     Ok(found)
 }
 
+/// The list rows of these parties within the scope, in the order given.
+#[tracing::instrument(skip_all)]
+pub async fn summaries(db: &Db, scope: &Scope, ids: &[Uuid]) -> Result<Vec<PartySummary>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = summary_select(scope);
+    query.and_where(Expr::col((Parties::Table, Parties::Id)).is_in(ids.iter().copied()));
+    let mut rows: Vec<PartySummary> = super::fetch_direct(db, &query, None, Cost::Bounded).await?;
+    rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
+    Ok(rows)
+}
+
 /// Parties with a word starting with each term, at most `limit`.
 async fn search_words(
     db: &Db,
     scope: &Scope,
     terms: &[String],
     limit: u32,
-) -> Result<Vec<PartySummary>, DbError> {
+) -> Result<Vec<SearchCandidate>, DbError> {
     let scope_key = match scope.reach {
         Reach::Everything => scope.org_id.0,
         Reach::Branch(branch) => branch.0,
@@ -478,7 +522,7 @@ async fn search_words(
             // CROSS JOIN pins that order, which the planner could otherwise
             // swap for a walk over the organisation's index.
             let sql = format!(
-                "SELECT {SUMMARY_COLUMNS} FROM
+                "SELECT {CANDIDATE_COLUMNS} FROM
                     (SELECT rowid AS hit FROM search_fts_parties WHERE search_fts_parties MATCH $1 LIMIT $4) hits
                  CROSS JOIN parties ON parties.search_rowid = hits.hit
                  WHERE parties.org_id = $2 AND parties.merged_into IS NULL AND parties.archived_at IS NULL
@@ -500,7 +544,7 @@ async fn search_words(
                     i64::from(rows).into(),
                 ];
                 values.extend(reach_value.map(sea_query::Value::from));
-                async move { direct.fetch_all::<PartySummary>(sql, &values, cost).await }
+                async move { direct.fetch_all::<SearchCandidate>(sql, &values, cost).await }
             };
             let exact = run(quoted.join(" "), limit.min(ENOUGH_EXACT_HITS), Cost::Bounded).await?;
             if exact.len() >= ENOUGH_EXACT_HITS as usize {
@@ -532,7 +576,7 @@ async fn search_words(
             // minutes).
             let mut by_words = Query::select();
             by_words
-                .expr(Expr::cust(SUMMARY_COLUMNS))
+                .expr(Expr::cust(CANDIDATE_COLUMNS))
                 .from_subquery(words, col("hits"))
                 .inner_join(
                     Parties::Table,
@@ -544,7 +588,7 @@ async fn search_words(
                 // index over the primary key for each hit.
                 .cond_where(in_scope(&Scope { reach: Reach::Everything, ..*scope }))
                 .limit(u64::from(limit));
-            super::fetch_all::<PartySummary>(db, &by_words).await
+            super::fetch_all::<SearchCandidate>(db, &by_words).await
         }
     }
 }
@@ -557,9 +601,18 @@ fn search_tag(key: uuid::Uuid) -> String {
 
 /// `column` starts with `prefix`, as a range a byte-wise ("C") index
 /// answers even in a generic prepared plan, where `LIKE $1` could not.
+/// The bounds are sub-selects so that PostgreSQL estimates every prefix
+/// alike: given as values, a rare prefix's estimate of one row made each
+/// custom plan look cheaper than the generic one, and the statement was
+/// planned again at every keystroke (0.1 ms, the planning a generic plan
+/// skips).
 fn starts_with(column: Expr, prefix: &str) -> SimpleExpr {
+    let bound = |value: String| {
+        let select = Query::select().expr(Expr::val(value)).to_owned();
+        SimpleExpr::SubQuery(None, Box::new(select.into_sub_query_statement()))
+    };
     let above = format!("{prefix}{}", char::MAX);
-    column.clone().gte(prefix).and(column.lt(above))
+    column.clone().gte(bound(prefix.to_string())).and(column.lt(bound(above)))
 }
 
 /// The ids of parties whose words match the terms, from PostgreSQL's word

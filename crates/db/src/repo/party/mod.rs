@@ -18,7 +18,8 @@ mod list;
 pub use bulk::*;
 pub use ledger::*;
 pub use list::{
-    BulkTarget, Keyset, PartyFilter, PartySort, PartySummary, bulk_chosen, bulk_matching, count, list, search,
+    BulkTarget, Keyset, PartyFilter, PartySort, PartySummary, SearchCandidate, bulk_chosen, bulk_matching,
+    count, list, search, summaries,
 };
 
 pub(crate) fn col(name: &str) -> Alias {
