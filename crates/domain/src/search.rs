@@ -85,17 +85,26 @@ pub fn terms(query: &str) -> Vec<String> {
     terms
 }
 
-/// How well a found party matches what was typed: exact document or
-/// phone first, then the whole name, then names that start with what was
-/// typed over several words ("maria da s"), then word matches. One word
-/// starting a name counts as any other word it matches: "silva" matches
-/// "Silva Comércio Ltda" no better than "Maria da Silva".
 /// Whether `term` could be a phone's last digits: what [`rank`] compares
 /// a party's phones with (eight digits or more).
 pub fn may_be_phone_digits(term: &str) -> bool {
     term.len() >= 8 && term.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Whether a name starting with everything typed outranks, in [`rank`],
+/// every party found by its words alone: over two terms or more such a
+/// name scores 300 and at least 20 a term, a word match at most 40 a term,
+/// and only a document or a phone score more, and both hold digits. Search
+/// then need not read the words while such names fill what is shown.
+pub fn name_start_outranks_words(terms: &[String]) -> bool {
+    terms.len() > 1 && !terms.iter().any(|term| term.bytes().any(|b| b.is_ascii_digit()))
+}
+
+/// How well a found party matches what was typed: exact document or
+/// phone first, then the whole name, then names that start with what was
+/// typed over several words ("maria da s"), then word matches. One word
+/// starting a name counts as any other word it matches: "silva" matches
+/// "Silva Comércio Ltda" no better than "Maria da Silva".
 pub fn rank(sort_name: &str, document: Option<&str>, phones: &[&str], terms: &[String]) -> i64 {
     let query = terms.join(" ");
     let mut score = 0;
@@ -174,6 +183,17 @@ mod tests {
         assert!(rank("silva", None, &[], &silva) > company, "the whole name first");
         let typed = terms("maria da s");
         assert!(rank("maria da silva", None, &[], &typed) > rank("silva maria da", None, &[], &typed));
+    }
+
+    #[test]
+    fn a_name_started_over_several_words_outranks_any_word_match() {
+        let typed = terms("joao da sil");
+        assert!(name_start_outranks_words(&typed));
+        let started = rank("joao da silveira", None, &[], &typed);
+        let words_only = rank("maria joao da sil", None, &["11987654321"], &typed);
+        assert!(started > words_only, "{started} > {words_only}");
+        assert!(!name_start_outranks_words(&terms("silva")), "one word starting a name is any word");
+        assert!(!name_start_outranks_words(&terms("joao 98765432")), "a phone's digits rank above names");
     }
 
     #[test]

@@ -68,6 +68,16 @@ direct_row!(PartySummary {
     first_email,
 });
 
+impl PartySummary {
+    pub fn consent(&self) -> ConsentState {
+        consent_of(self.consent_sms_whatsapp, self.consent_email, self.consent_phone, self.consent_letter)
+    }
+
+    pub fn document(&self) -> Option<Document> {
+        document_of(self.document_kind.as_deref(), self.document.as_ref())
+    }
+}
+
 /// A search candidate: what ranking reads of it. The rows shown are read
 /// afterwards for the few kept ([`summaries`]): decoding a hundred whole
 /// rows cost PostgreSQL's search more than that second round trip.
@@ -82,16 +92,6 @@ pub struct SearchCandidate {
 
 // In [`CANDIDATE_COLUMNS`]' order.
 direct_row!(SearchCandidate { id, kind, sort_name, document, first_phone });
-
-impl PartySummary {
-    pub fn consent(&self) -> ConsentState {
-        consent_of(self.consent_sms_whatsapp, self.consent_email, self.consent_phone, self.consent_letter)
-    }
-
-    pub fn document(&self) -> Option<Document> {
-        document_of(self.document_kind.as_deref(), self.document.as_ref())
-    }
-}
 
 /// Columns a list may be sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -466,13 +466,10 @@ pub async fn search(
     if first_letters && found.len() >= share as usize {
         return Ok(found);
     }
-    // Two words or more typed as the name starts: those names outrank any
-    // other match (domain::search::rank gives them 300 and each word its
-    // 20 or 40; only a document or a phone, which hold digits, rank
-    // higher), so when they fill what is shown the words are not read.
-    // "joao sil" probed a thousand Joãos for a Silva: 3 ms on PostgreSQL.
-    let names_outrank_words = terms.len() > 1 && !terms.iter().any(|t| t.chars().any(|c| c.is_ascii_digit()));
-    if names_outrank_words && found.len() >= shown as usize {
+    // Names starting with all the words typed outrank any word match, so
+    // while they fill what is shown the words are not read: "joao sil"
+    // probed a thousand Joãos for a Silva, 3 ms on PostgreSQL.
+    if domain::search::name_start_outranks_words(terms) && found.len() >= shown as usize {
         return Ok(found);
     }
     // Looking for the other kind apart when all words found were of one
