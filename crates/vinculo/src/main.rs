@@ -110,6 +110,11 @@ enum UserCommand {
     },
 }
 
+/// glibc's malloc and free were a fifth of the server's time on a page
+/// (docs/benchmarks.md); mimalloc keeps small allocations per thread.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()
