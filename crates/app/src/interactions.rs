@@ -117,26 +117,49 @@ impl InteractionList {
     }
 }
 
+/// The organisation's natures, statuses and results, as forms offer
+/// them: built-in ones have an empty label (the UI names them in the
+/// user's language).
+#[derive(Clone, Debug, Default)]
+pub struct InteractionLists {
+    pub natures: Vec<StatusView>,
+    pub statuses: Vec<StatusView>,
+    /// Telemarketing occurrences' results.
+    pub results: Vec<StatusView>,
+}
+
 impl Interactions<'_> {
-    /// The organisation's natures or statuses: built-in ones have an empty
-    /// label (the UI names them in the user's language).
+    /// Every list at once, for pages that label interactions.
+    pub async fn interaction_lists(&self, actor: &Actor) -> Result<InteractionLists, AppError> {
+        let own = repo::options(&self.db, actor.org_id).await?;
+        let options = |list: InteractionList| -> Vec<StatusView> {
+            let built_in =
+                list.defaults().iter().map(|c| StatusView { code: c.to_string(), label: String::new() });
+            let added = own
+                .iter()
+                .filter(|o| o.list == list.key())
+                .map(|o| StatusView { code: o.code.clone(), label: o.label.clone() });
+            built_in.chain(added).collect()
+        };
+        Ok(InteractionLists {
+            natures: options(InteractionList::Nature),
+            statuses: options(InteractionList::Status),
+            results: options(InteractionList::Result),
+        })
+    }
+
+    /// One of the lists.
     pub async fn interaction_options(
         &self,
         actor: &Actor,
         list: InteractionList,
     ) -> Result<Vec<StatusView>, AppError> {
-        let mut options: Vec<StatusView> = list
-            .defaults()
-            .iter()
-            .map(|c| StatusView { code: c.to_string(), label: String::new() })
-            .collect();
-        options.extend(
-            repo::options(&self.db, actor.org_id, list.key())
-                .await?
-                .into_iter()
-                .map(|o| StatusView { code: o.code, label: o.label }),
-        );
-        Ok(options)
+        let lists = self.interaction_lists(actor).await?;
+        Ok(match list {
+            InteractionList::Nature => lists.natures,
+            InteractionList::Status => lists.statuses,
+            InteractionList::Result => lists.results,
+        })
     }
 
     pub async fn add_interaction_option(

@@ -1,6 +1,5 @@
 //! The organisation's time zone and working hours.
 use crate::Agenda;
-use crate::interactions::InteractionList;
 use crate::registry_settings::StatusView;
 use crate::{Actor, AppError};
 use db::repo::organisation;
@@ -56,11 +55,8 @@ impl Agenda<'_> {
         actor: &Actor,
     ) -> Result<(WorkingHours, Vec<StatusView>, Vec<StatusView>), AppError> {
         actor.require_change(Permission::Administer)?;
-        Ok((
-            self.working_hours(actor).await?,
-            self.interactions().interaction_options(actor, InteractionList::Nature).await?,
-            self.interactions().interaction_options(actor, InteractionList::Status).await?,
-        ))
+        let lists = self.interactions().interaction_lists(actor).await?;
+        Ok((self.working_hours(actor).await?, lists.natures, lists.statuses))
     }
 
     pub async fn set_working_hours(

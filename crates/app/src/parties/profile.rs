@@ -7,7 +7,7 @@ use super::{NoteView, PartyView};
 use crate::Parties;
 use crate::access::ReachedParty;
 use crate::agenda::AppointmentView;
-use crate::interactions::{InteractionList, InteractionView};
+use crate::interactions::{InteractionLists, InteractionView};
 use crate::registry_settings::StatusView;
 use crate::sales::PurchaseFigures;
 use crate::vehicles::{VehicleInterestView, VehicleView};
@@ -76,25 +76,18 @@ impl Parties<'_> {
             let estimate = estimates.get(&party.id().0).copied().unwrap_or_default();
             Ok(Some((figures, estimate)))
         };
-        let labels = async {
-            tokio::try_join!(
-                interactions.interaction_options(actor, InteractionList::Nature),
-                interactions.interaction_options(actor, InteractionList::Status),
-                interactions.interaction_options(actor, InteractionList::Result),
-            )
-        };
         let (view, (), vehicles, interests, interactions, labels, appointments, notes, figures) = tokio::try_join!(
             self.view_of_row(actor, row),
             self.audit_read(actor, id),
             wanted(sections.vehicles, vehicles.vehicles_of_reached(actor, party)),
             wanted(sections.vehicles, vehicles.vehicle_interests_of_reached(actor, party)),
             wanted(sections.interactions, interactions.interactions_of_reached(actor, party, None)),
-            wanted(sections.interactions, labels),
+            wanted(sections.interactions, interactions.interaction_lists(actor)),
             wanted(sections.appointments, agenda.appointments_of_reached(actor, party)),
             wanted(sections.notes > 0, self.notes_of_reached(actor, party, sections.notes)),
             wanted(sections.figures, figures),
         )?;
-        let (natures, statuses, results) = labels;
+        let InteractionLists { natures, statuses, results } = labels;
         Ok(ProfileView {
             party: masked(actor, view),
             vehicles,

@@ -8,18 +8,23 @@ use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct OptionRow {
+    /// `nature`, `status` or `result`.
+    pub list: String,
     pub code: String,
     pub label: String,
 }
 
-/// `list` is `nature` or `status`; empty until the organisation adds one.
-pub async fn options(db: &Db, org_id: OrgId, list: &str) -> Result<Vec<OptionRow>, DbError> {
+/// The organisation's own options of every list, each list in its order;
+/// none until the organisation adds one. A page that labels interactions
+/// needs all three lists: one statement instead of three.
+pub async fn options(db: &Db, org_id: OrgId) -> Result<Vec<OptionRow>, DbError> {
     Ok(on_db!(db, pool => {
-        sqlx::query_as("SELECT code, label FROM interaction_options WHERE org_id = $1 AND list = $2 ORDER BY position, code")
-            .bind(org_id.0)
-            .bind(list)
-            .fetch_all(pool)
-            .await?
+        sqlx::query_as(
+            "SELECT list, code, label FROM interaction_options WHERE org_id = $1 ORDER BY list, position, code",
+        )
+        .bind(org_id.0)
+        .fetch_all(pool)
+        .await?
     }))
 }
 

@@ -1,7 +1,7 @@
 //! An interaction as a table row, with the organisation's labels for its
 //! nature and status: the profile, the vehicle page, the interaction page.
 use crate::i18n::Tr;
-use app::interactions::{InteractionList, InteractionView};
+use app::interactions::{InteractionLists, InteractionView};
 use app::registry_settings::StatusView;
 use app::{Actor, App, AppError};
 
@@ -44,11 +44,9 @@ pub struct InteractionLabels {
 
 impl InteractionLabels {
     pub async fn load(app: &App, actor: &Actor) -> Result<InteractionLabels, AppError> {
-        Ok(InteractionLabels {
-            natures: app.interactions().interaction_options(actor, InteractionList::Nature).await?,
-            statuses: app.interactions().interaction_options(actor, InteractionList::Status).await?,
-            results: app.interactions().interaction_options(actor, InteractionList::Result).await?,
-        })
+        let InteractionLists { natures, statuses, results } =
+            app.interactions().interaction_lists(actor).await?;
+        Ok(InteractionLabels { natures, statuses, results })
     }
 
     pub fn lines(&self, t: &Tr, views: Vec<InteractionView>) -> Vec<InteractionLine> {
