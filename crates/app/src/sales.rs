@@ -444,11 +444,8 @@ impl Sales<'_> {
         party: ReachedParty,
     ) -> Result<PurchaseFigures, AppError> {
         let year_ago = self.now() - chrono::Duration::days(365);
-        let (row, revenue) = tokio::try_join!(
-            repo::summary(&self.db, actor.org_id, party.id()),
-            repo::total_since(&self.db, actor.org_id, party.id(), year_ago),
-        )?;
-        let row = row.ok_or(AppError::NotFound)?;
+        let row =
+            repo::summary(&self.db, actor.org_id, party.id(), year_ago).await?.ok_or(AppError::NotFound)?;
         let today = self.today(actor);
         let credit = actor.can(Permission::FinancialFields).then(|| CreditFigures {
             open_balance: Money(row.open_balance),
@@ -471,7 +468,7 @@ impl Sales<'_> {
             first_purchase_at: row.first_purchase_at,
             last_purchase_at: row.last_purchase_at,
             last_store: row.last_store_name,
-            revenue_12_months: Money(revenue),
+            revenue_12_months: Money(row.bought_since),
             credit,
         })
     }
@@ -724,7 +721,8 @@ impl Sales<'_> {
         party: PartyId,
     ) -> Result<domain::sale::PurchaseSummary, AppError> {
         self.access().guard_party(actor, party, None).await?;
-        let row = repo::summary(&self.db, actor.org_id, party).await?.ok_or(AppError::NotFound)?;
+        let row =
+            repo::summary(&self.db, actor.org_id, party, self.now()).await?.ok_or(AppError::NotFound)?;
         Ok(domain::sale::PurchaseSummary {
             purchase_count: row.purchase_count,
             total_bought: Money(row.total_bought),

@@ -67,13 +67,15 @@ impl Parties<'_> {
         let row = repo::get_row(&self.db, &actor.read_scope(), id).await?.ok_or(AppError::NotFound)?;
         let party = ReachedParty::of_row(&row)?;
         let (vehicles, interactions, agenda) = (self.vehicles(), self.interactions(), self.agenda());
+        // The estimate weighs the sales of the last twelve months, which
+        // the figures hold, and the open quotes.
         let figures = async {
-            let (sales, quotes, ids) = (self.sales(), self.quotes(), [party.id()]);
-            let (figures, estimates) = tokio::try_join!(
+            let (sales, quotes) = (self.sales(), self.quotes());
+            let (figures, open_quotes) = tokio::try_join!(
                 sales.figures_of_reached(actor, party),
-                quotes.revenue_estimates(actor, &ids)
+                quotes.open_quotes_of_reached(actor, party)
             )?;
-            let estimate = estimates.get(&party.id().0).copied().unwrap_or_default();
+            let estimate = RevenueEstimate::of(figures.revenue_12_months, &open_quotes);
             Ok(Some((figures, estimate)))
         };
         let (view, (), vehicles, interests, interactions, labels, appointments, notes, figures) = tokio::try_join!(

@@ -1,6 +1,7 @@
 //! Orçamentos (seed 001): quotes to a party, numbered per organisation in
 //! the transaction that saves them, edited while drafts, then sent and
 //! answered. Each movement is on the party's history and in the audit.
+use crate::access::ReachedParty;
 use crate::change::Change;
 use crate::discounts::Policy;
 use crate::{Actor, AppError, Quotes};
@@ -383,12 +384,7 @@ impl Quotes<'_> {
         let ids: Vec<Uuid> = parties.iter().map(|party| party.0).collect();
         let year_ago = self.now() - chrono::Duration::days(365);
         let inputs = repo::estimate_inputs(&self.db, actor.org_id, &ids, year_ago).await?;
-        let mut open: HashMap<Uuid, Vec<(QuoteState, Money)>> = HashMap::new();
-        for (party, state, total) in inputs.open_quotes {
-            let state =
-                QuoteState::parse(&state).map_err(|_| AppError::Internal(format!("quote state {state}")))?;
-            open.entry(party).or_default().push((state, Money(total)));
-        }
+        let open = open_by_party(inputs.open_quotes)?;
         let sold: HashMap<Uuid, i64> = inputs.sales.into_iter().collect();
         Ok(ids
             .iter()
@@ -397,6 +393,19 @@ impl Quotes<'_> {
                 (*id, RevenueEstimate::of(bought, open.get(id).map(Vec::as_slice).unwrap_or_default()))
             })
             .collect())
+    }
+
+    /// A reached party's quotes still open, each state's total: what his
+    /// revenue estimate weighs beside the sales his figures hold (a
+    /// customer's page reads the two side by side).
+    pub(crate) async fn open_quotes_of_reached(
+        &self,
+        actor: &Actor,
+        party: ReachedParty,
+    ) -> Result<Vec<(QuoteState, Money)>, AppError> {
+        let id = party.id().0;
+        let rows = repo::open_quote_totals(&self.db, actor.org_id, &[id]).await?;
+        Ok(open_by_party(rows)?.remove(&id).unwrap_or_default())
     }
 
     /// A party's quotes, the latest first, without their lines.
@@ -455,4 +464,17 @@ impl Quotes<'_> {
             Err(error) => error.into(),
         }
     }
+}
+
+/// Open quotes' totals by party, as the estimate weighs them.
+fn open_by_party(
+    rows: Vec<(Uuid, String, i64)>,
+) -> Result<HashMap<Uuid, Vec<(QuoteState, Money)>>, AppError> {
+    let mut open: HashMap<Uuid, Vec<(QuoteState, Money)>> = HashMap::new();
+    for (party, state, total) in rows {
+        let state =
+            QuoteState::parse(&state).map_err(|_| AppError::Internal(format!("quote state {state}")))?;
+        open.entry(party).or_default().push((state, Money(total)));
+    }
+    Ok(open)
 }

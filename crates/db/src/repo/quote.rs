@@ -361,33 +361,45 @@ pub async fn estimate_inputs(
 ) -> Result<EstimateInputs, DbError> {
     let mut inputs = EstimateInputs::default();
     for chunk in parties.chunks(ESTIMATE_PARTIES) {
-        let (marks, quote_marks) = (super::placeholders(3, chunk.len()), super::placeholders(2, chunk.len()));
+        let marks = super::placeholders(3, chunk.len());
         let sales_sql = format!(
             "SELECT party_id, CAST(SUM(total) AS BIGINT) FROM sales
              WHERE org_id = $1 AND cancelled_at IS NULL AND sold_at >= $2 AND party_id IN ({marks})
              GROUP BY party_id"
         );
-        let quotes_sql = format!(
-            "SELECT q.party_id, q.state, CAST(SUM(q.total) AS BIGINT) FROM quotes q
-             LEFT JOIN orders o ON o.quote_id = q.id
-             WHERE q.org_id = $1 AND q.state IN ('draft', 'sent', 'accepted')
-               AND (o.id IS NULL OR o.state NOT IN ('invoiced', 'cancelled')) AND q.party_id IN ({quote_marks})
-             GROUP BY q.party_id, q.state"
-        );
-        let found: EstimateInputs = on_db!(db, pool => {
+        let sales: Vec<(Uuid, i64)> = on_db!(db, pool => {
             let mut query = sqlx::query_as(&sales_sql).bind(org_id.0).bind(since);
             for party in chunk {
                 query = query.bind(*party);
             }
-            let found_sales = query.fetch_all(pool).await?;
-            let mut query = sqlx::query_as(&quotes_sql).bind(org_id.0);
-            for party in chunk {
-                query = query.bind(*party);
-            }
-            EstimateInputs { sales: found_sales, open_quotes: query.fetch_all(pool).await? }
+            query.fetch_all(pool).await?
         });
-        inputs.sales.extend(found.sales);
-        inputs.open_quotes.extend(found.open_quotes);
+        inputs.sales.extend(sales);
+        inputs.open_quotes.extend(open_quote_totals(db, org_id, chunk).await?);
     }
     Ok(inputs)
+}
+
+/// The totals of these parties' quotes still open, by party and state
+/// (see [`estimate_inputs`]), at most [`ESTIMATE_PARTIES`] parties.
+pub async fn open_quote_totals(
+    db: &Db,
+    org_id: OrgId,
+    parties: &[Uuid],
+) -> Result<Vec<(Uuid, String, i64)>, DbError> {
+    let marks = super::placeholders(2, parties.len());
+    let sql = format!(
+        "SELECT q.party_id, q.state, CAST(SUM(q.total) AS BIGINT) FROM quotes q
+         LEFT JOIN orders o ON o.quote_id = q.id
+         WHERE q.org_id = $1 AND q.state IN ('draft', 'sent', 'accepted')
+           AND (o.id IS NULL OR o.state NOT IN ('invoiced', 'cancelled')) AND q.party_id IN ({marks})
+         GROUP BY q.party_id, q.state"
+    );
+    Ok(on_db!(db, pool => {
+        let mut query = sqlx::query_as(&sql).bind(org_id.0);
+        for party in parties {
+            query = query.bind(*party);
+        }
+        query.fetch_all(pool).await?
+    }))
 }

@@ -327,19 +327,33 @@ pub struct SummaryRow {
     pub points_balance: i64,
     pub revolving_credit_limit: Option<i64>,
     pub credit_bureau_status: Option<String>,
+    /// What the party bought since the instant asked for, cancelled sales
+    /// left out ([`total_since`]).
+    pub bought_since: i64,
 }
 
-pub async fn summary(db: &Db, org_id: OrgId, party: PartyId) -> Result<Option<SummaryRow>, DbError> {
+/// The figures kept on the party, with what he bought since `since` read
+/// in the same statement (a customer's page shows both).
+pub async fn summary(
+    db: &Db,
+    org_id: OrgId,
+    party: PartyId,
+    since: DateTime<Utc>,
+) -> Result<Option<SummaryRow>, DbError> {
     Ok(on_db!(db, pool => {
         sqlx::query_as(
             "SELECT p.purchase_count, p.total_bought, p.largest_purchase, p.first_purchase_at, p.last_purchase_at,
                     p.last_store_id, st.name AS last_store_name, p.open_balance, p.oldest_open_due,
                     p.paid_installments, p.delay_days_total, p.points_balance,
-                    p.revolving_credit_limit, p.credit_bureau_status
+                    p.revolving_credit_limit, p.credit_bureau_status,
+                    (SELECT CAST(COALESCE(SUM(s.total), 0) AS BIGINT) FROM sales s
+                     WHERE s.org_id = $1 AND s.party_id = $2 AND s.cancelled_at IS NULL AND s.sold_at >= $3)
+                        AS bought_since
              FROM parties p LEFT JOIN stores st ON st.id = p.last_store_id WHERE p.org_id = $1 AND p.id = $2",
         )
         .bind(org_id.0)
         .bind(party.0)
+        .bind(since)
         .fetch_optional(pool)
         .await?
     }))

@@ -443,27 +443,57 @@ pub async fn change_row(
 }
 
 /// How a party's phones, e-mails, addresses and tags are read, inside a
-/// transaction ([`get_in_tx`]) or side by side ([`with_children`]).
-const PHONES_OF: &str = "SELECT e164, kind, carrier FROM party_phones WHERE party_id = $1 ORDER BY position";
-const EMAILS_OF: &str = "SELECT email FROM party_emails WHERE party_id = $1 ORDER BY position";
+/// transaction ([`get_in_tx`]) or side by side ([`with_children`]). Each
+/// statement costs PostgreSQL and the server more than reading its few
+/// rows, so the phones, e-mails and tags come in one: a row per item,
+/// named by `child` ([`ContactOrTag`]), each kind in the party's order.
+const CONTACTS_AND_TAGS_OF: &str = "
+    SELECT 'phone' AS child, position, e164 AS value, kind AS phone_kind, carrier
+    FROM party_phones WHERE party_id = $1
+    UNION ALL SELECT 'email', position, email, NULL, NULL FROM party_emails WHERE party_id = $1
+    UNION ALL SELECT 'tag', 0, tag, NULL, NULL FROM party_tags WHERE party_id = $1
+    ORDER BY child, position, value";
 const ADDRESSES_OF: &str =
     "SELECT street, number, complement, neighbourhood, city, state, postal_code, country
     FROM party_addresses WHERE party_id = $1 ORDER BY position";
-const TAGS_OF: &str = "SELECT tag FROM party_tags WHERE party_id = $1 ORDER BY tag";
 
-/// The party's phones, e-mails, addresses and tags, read side by side (each
-/// on its own connection of the pool): a customer's page waits for one
-/// round trip instead of four.
+/// A row of [`CONTACTS_AND_TAGS_OF`].
+#[derive(sqlx::FromRow)]
+struct ContactOrTag {
+    child: String,
+    value: String,
+    phone_kind: Option<String>,
+    carrier: Option<String>,
+}
+
+/// The party's phones, e-mails and tags out of [`CONTACTS_AND_TAGS_OF`].
+fn contacts_and_tags(rows: Vec<ContactOrTag>) -> (Vec<PhoneRow>, Vec<String>, Vec<String>) {
+    let (mut phones, mut emails, mut tags) = (Vec::new(), Vec::new(), Vec::new());
+    for row in rows {
+        match row.child.as_str() {
+            "phone" => phones.push(PhoneRow {
+                e164: row.value,
+                kind: row.phone_kind.unwrap_or_default(),
+                carrier: row.carrier,
+            }),
+            "email" => emails.push(row.value),
+            _ => tags.push(row.value),
+        }
+    }
+    (phones, emails, tags)
+}
+
+/// The party's phones, e-mails, addresses and tags, the two statements
+/// side by side (each on its own connection of the pool).
 pub async fn with_children(db: &Db, row: PartyRow) -> Result<PartyRecord, DbError> {
     let id = row.id;
-    let (phones, emails, addresses, tags) = on_db!(db, pool => {
+    let (children, addresses) = on_db!(db, pool => {
         tokio::try_join!(
-            sqlx::query_as::<_, PhoneRow>(PHONES_OF).bind(id).fetch_all(pool),
-            sqlx::query_scalar::<_, String>(EMAILS_OF).bind(id).fetch_all(pool),
+            sqlx::query_as::<_, ContactOrTag>(CONTACTS_AND_TAGS_OF).bind(id).fetch_all(pool),
             sqlx::query_as::<_, AddressRow>(ADDRESSES_OF).bind(id).fetch_all(pool),
-            sqlx::query_scalar::<_, String>(TAGS_OF).bind(id).fetch_all(pool),
         )?
     });
+    let (phones, emails, tags) = contacts_and_tags(children);
     Ok(PartyRecord { row, phones, emails, addresses, tags })
 }
 
@@ -474,13 +504,12 @@ pub async fn get_in_tx(tx: &mut Tx, org_id: OrgId, id: PartyId) -> Result<Option
         return Ok(None);
     };
     let id = id.0;
-    let (phones, emails, addresses, tags) = on_tx!(tx, conn => {
-        let phones: Vec<PhoneRow> = sqlx::query_as(PHONES_OF).bind(id).fetch_all(&mut *conn).await?;
-        let emails: Vec<String> = sqlx::query_scalar(EMAILS_OF).bind(id).fetch_all(&mut *conn).await?;
+    let (children, addresses) = on_tx!(tx, conn => {
+        let children: Vec<ContactOrTag> = sqlx::query_as(CONTACTS_AND_TAGS_OF).bind(id).fetch_all(&mut *conn).await?;
         let addresses: Vec<AddressRow> = sqlx::query_as(ADDRESSES_OF).bind(id).fetch_all(&mut *conn).await?;
-        let tags: Vec<String> = sqlx::query_scalar(TAGS_OF).bind(id).fetch_all(&mut *conn).await?;
-        (phones, emails, addresses, tags)
+        (children, addresses)
     });
+    let (phones, emails, tags) = contacts_and_tags(children);
     Ok(Some(PartyRecord { row, phones, emails, addresses, tags }))
 }
 
