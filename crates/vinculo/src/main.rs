@@ -110,8 +110,9 @@ enum UserCommand {
     },
 }
 
-/// glibc's malloc and free were a fifth of the server's time on a page
-/// (docs/benchmarks.md); mimalloc keeps small allocations per thread.
+/// glibc's malloc and free were a fifth of the server's samples during
+/// searches (docs/benchmarks.md); mimalloc keeps small allocations per
+/// thread.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
