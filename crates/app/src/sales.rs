@@ -721,6 +721,7 @@ impl Sales<'_> {
         party: PartyId,
     ) -> Result<domain::sale::PurchaseSummary, AppError> {
         self.access().guard_party(actor, party, None).await?;
+        // Only the figures kept are wanted: nothing was bought since now.
         let row =
             repo::summary(&self.db, actor.org_id, party, self.now()).await?.ok_or(AppError::NotFound)?;
         Ok(domain::sale::PurchaseSummary {

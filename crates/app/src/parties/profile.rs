@@ -8,7 +8,6 @@ use crate::Parties;
 use crate::access::ReachedParty;
 use crate::agenda::AppointmentView;
 use crate::interactions::{InteractionLists, InteractionView};
-use crate::registry_settings::StatusView;
 use crate::sales::PurchaseFigures;
 use crate::vehicles::{VehicleInterestView, VehicleView};
 use crate::{Actor, AppError};
@@ -42,10 +41,8 @@ pub struct ProfileView {
     pub interests: Vec<VehicleInterestView>,
     /// Newest first, at most 100.
     pub interactions: Vec<InteractionView>,
-    pub natures: Vec<StatusView>,
-    pub statuses: Vec<StatusView>,
-    /// Telemarketing occurrences' results.
-    pub results: Vec<StatusView>,
+    /// The organisation's natures, statuses and results, to name them.
+    pub interaction_lists: InteractionLists,
     /// Newest first, at most 100.
     pub appointments: Vec<AppointmentView>,
     pub notes: Vec<NoteView>,
@@ -78,26 +75,24 @@ impl Parties<'_> {
             let estimate = RevenueEstimate::of(figures.revenue_12_months, &open_quotes);
             Ok(Some((figures, estimate)))
         };
-        let (view, (), vehicles, interests, interactions, labels, appointments, notes, figures) = tokio::try_join!(
-            self.view_of_row(actor, row),
-            self.audit_read(actor, id),
-            wanted(sections.vehicles, vehicles.vehicles_of_reached(actor, party)),
-            wanted(sections.vehicles, vehicles.vehicle_interests_of_reached(actor, party)),
-            wanted(sections.interactions, interactions.interactions_of_reached(actor, party, None)),
-            wanted(sections.interactions, interactions.interaction_lists(actor)),
-            wanted(sections.appointments, agenda.appointments_of_reached(actor, party)),
-            wanted(sections.notes > 0, self.notes_of_reached(actor, party, sections.notes)),
-            wanted(sections.figures, figures),
-        )?;
-        let InteractionLists { natures, statuses, results } = labels;
+        let (view, (), vehicles, interests, interactions, interaction_lists, appointments, notes, figures) =
+            tokio::try_join!(
+                self.view_of_row(actor, row),
+                self.audit_read(actor, id),
+                wanted(sections.vehicles, vehicles.vehicles_of_reached(actor, party)),
+                wanted(sections.vehicles, vehicles.vehicle_interests_of_reached(actor, party)),
+                wanted(sections.interactions, interactions.interactions_of_reached(actor, party, None)),
+                wanted(sections.interactions, interactions.interaction_lists(actor)),
+                wanted(sections.appointments, agenda.appointments_of_reached(actor, party)),
+                wanted(sections.notes > 0, self.notes_of_reached(actor, party, sections.notes)),
+                wanted(sections.figures, figures),
+            )?;
         Ok(ProfileView {
             party: masked(actor, view),
             vehicles,
             interests,
             interactions,
-            natures,
-            statuses,
-            results,
+            interaction_lists,
             appointments,
             notes,
             figures,

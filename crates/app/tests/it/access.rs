@@ -221,12 +221,15 @@ async fn a_customer_page_reads_what_its_tab_asks_and_audits_only_what_was_opened
     let page = app.parties().profile(&actor, own, sections).await.expect("own customer");
     assert_eq!(page.party.full_name, "Cliente Do Gestor");
     assert_eq!(page.notes.iter().map(|n| n.body.as_str()).collect::<Vec<_>>(), ["Prefere contato à tarde"]);
-    assert!(!page.natures.is_empty() && !page.statuses.is_empty(), "the labels of interactions come along");
+    assert!(
+        !page.interaction_lists.natures.is_empty() && !page.interaction_lists.statuses.is_empty(),
+        "the labels of interactions come along"
+    );
     let (figures, estimate) = page.figures.expect("the summary's figures");
     assert_eq!((figures.purchase_count, estimate.total.0), (0, 0), "nothing bought or quoted yet");
     let bare = app.parties().profile(&actor, own, ProfileSections::default()).await.expect("own again");
     assert!(
-        bare.notes.is_empty() && bare.natures.is_empty() && bare.figures.is_none(),
+        bare.notes.is_empty() && bare.interaction_lists.natures.is_empty() && bare.figures.is_none(),
         "what was not asked for is not read"
     );
     assert!(matches!(app.parties().profile(&actor, other, sections).await, Err(AppError::NotFound)));

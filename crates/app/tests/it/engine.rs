@@ -800,7 +800,10 @@ async fn an_occurrence_is_a_contact_and_books_the_call_back(t: TestDb) {
     let detail = engine.customer_detail(&agent, carla).await.expect("detail");
     assert_eq!(detail.line.name, "Carla Dias");
     assert!(detail.profile.interactions.is_empty() && detail.purchases.is_empty());
-    assert!(detail.profile.results.iter().any(|r| r.code == "call_back"), "the built-in results");
+    assert!(
+        detail.profile.interaction_lists.results.iter().any(|r| r.code == "call_back"),
+        "the built-in results"
+    );
 
     let events_before = w.app.timeline().history(&agent, carla, None, None).await.expect("history").len();
     let bad = OccurrenceDraft {

@@ -5,6 +5,7 @@ use super::tabs::ProfileTab;
 use crate::html::agenda::AppointmentLine;
 use crate::html::components::{InteractionLabels, InteractionLine, option_label};
 use crate::i18n::Tr;
+use app::interactions::InteractionLists;
 use app::parties::{ProfileSections, ProfileView};
 use app::sales::PurchaseFigures;
 use app::vehicles::{VehicleInterestView, VehicleView};
@@ -223,11 +224,8 @@ pub async fn profile_parts(
     parts.vehicles = std::mem::take(&mut profile.vehicles);
     parts.interests =
         std::mem::take(&mut profile.interests).into_iter().map(|i| interest_line(t, i)).collect();
-    let labels = InteractionLabels {
-        natures: std::mem::take(&mut profile.natures),
-        statuses: std::mem::take(&mut profile.statuses),
-        results: std::mem::take(&mut profile.results),
-    };
+    let InteractionLists { natures, statuses, results } = std::mem::take(&mut profile.interaction_lists);
+    let labels = InteractionLabels { natures, statuses, results };
     let (open, closed): (Vec<_>, Vec<_>) =
         std::mem::take(&mut profile.interactions).into_iter().partition(|i| !i.closed);
     let interaction_counts = (open.len() + closed.len(), open.len());

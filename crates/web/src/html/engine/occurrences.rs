@@ -114,12 +114,12 @@ fn detail_page(
         .take(5)
         .map(|i| ContactLine {
             when: t.datetime(&i.created_at),
-            kind: name_of("nature", &profile.natures, &i.nature),
+            kind: name_of("nature", &profile.interaction_lists.natures, &i.nature),
             channel: t.get(&format!("interaction-channel-{}", i.channel)),
             result: i
                 .result
                 .as_deref()
-                .map(|r| name_of("occurrence-result", &profile.results, r))
+                .map(|r| name_of("occurrence-result", &profile.interaction_lists.results, r))
                 .unwrap_or_default(),
             by: i.responsible.clone(),
             notes: i.description.clone(),
@@ -162,12 +162,12 @@ fn detail_page(
                 cancelled: s.cancelled_at.is_some(),
             })
             .collect(),
-        kinds: options("nature", &profile.natures),
+        kinds: options("nature", &profile.interaction_lists.natures),
         channels: [InteractionChannel::Call, InteractionChannel::WhatsApp, InteractionChannel::Sms]
             .iter()
             .map(|c| (c.as_str().to_string(), t.get(&format!("interaction-channel-{}", c.as_str()))))
             .collect(),
-        results: options("occurrence-result", &profile.results),
+        results: options("occurrence-result", &profile.interaction_lists.results),
         form,
         errors,
         call_list: String::new(),
