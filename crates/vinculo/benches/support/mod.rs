@@ -1,5 +1,10 @@
 //! What the database benches share: a fresh database, its administrator
-//! and percentiles.
+//! and percentiles, and the server's allocator.
+
+/// The use cases run in the bench's own process: they allocate as they do
+/// in the server (`src/main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The sample at `p` (0.5 the median, 0.99 the p99), in the samples' unit.
 pub fn percentile(samples: &mut [f64], p: f64) -> f64 {
