@@ -332,6 +332,12 @@ pub struct SummaryRow {
     pub bought_since: i64,
 }
 
+/// What a party bought since an instant, cancelled sales left out: on
+/// its own ([`total_since`]) and beside the figures kept on him
+/// ([`summary`]). Its columns are the sales table's own.
+const BOUGHT_SINCE: &str = "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM sales
+    WHERE org_id = $1 AND party_id = $2 AND cancelled_at IS NULL AND sold_at >= $3";
+
 /// The figures kept on the party, with what he bought since `since` read
 /// in the same statement (a customer's page shows both).
 pub async fn summary(
@@ -340,22 +346,21 @@ pub async fn summary(
     party: PartyId,
     since: DateTime<Utc>,
 ) -> Result<Option<SummaryRow>, DbError> {
+    // Inside the sub-select the unqualified columns are the sales'.
+    let sql = format!(
+        "SELECT p.purchase_count, p.total_bought, p.largest_purchase, p.first_purchase_at, p.last_purchase_at,
+                p.last_store_id, st.name AS last_store_name, p.open_balance, p.oldest_open_due,
+                p.paid_installments, p.delay_days_total, p.points_balance,
+                p.revolving_credit_limit, p.credit_bureau_status, ({BOUGHT_SINCE}) AS bought_since
+         FROM parties p LEFT JOIN stores st ON st.id = p.last_store_id WHERE p.org_id = $1 AND p.id = $2"
+    );
     Ok(on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT p.purchase_count, p.total_bought, p.largest_purchase, p.first_purchase_at, p.last_purchase_at,
-                    p.last_store_id, st.name AS last_store_name, p.open_balance, p.oldest_open_due,
-                    p.paid_installments, p.delay_days_total, p.points_balance,
-                    p.revolving_credit_limit, p.credit_bureau_status,
-                    (SELECT CAST(COALESCE(SUM(s.total), 0) AS BIGINT) FROM sales s
-                     WHERE s.org_id = $1 AND s.party_id = $2 AND s.cancelled_at IS NULL AND s.sold_at >= $3)
-                        AS bought_since
-             FROM parties p LEFT JOIN stores st ON st.id = p.last_store_id WHERE p.org_id = $1 AND p.id = $2",
-        )
-        .bind(org_id.0)
-        .bind(party.0)
-        .bind(since)
-        .fetch_optional(pool)
-        .await?
+        sqlx::query_as(&sql)
+            .bind(org_id.0)
+            .bind(party.0)
+            .bind(since)
+            .fetch_optional(pool)
+            .await?
     }))
 }
 
@@ -368,15 +373,12 @@ pub async fn total_since(
     since: DateTime<Utc>,
 ) -> Result<i64, DbError> {
     Ok(on_db!(db, pool => {
-        sqlx::query_scalar(
-            "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM sales
-             WHERE org_id = $1 AND party_id = $2 AND cancelled_at IS NULL AND sold_at >= $3",
-        )
-        .bind(org_id.0)
-        .bind(party.0)
-        .bind(since)
-        .fetch_one(pool)
-        .await?
+        sqlx::query_scalar(BOUGHT_SINCE)
+            .bind(org_id.0)
+            .bind(party.0)
+            .bind(since)
+            .fetch_one(pool)
+            .await?
     }))
 }
 
