@@ -127,6 +127,26 @@ fn keep_wal_short(handles: std::sync::Weak<SqliteHandles>) {
     });
 }
 
+/// Closes a pool and waits until none of its connections is open.
+/// sqlx's `close` may return with one still open (launchbadge/sqlx#3217):
+/// a connection handed back in the background (a query that had just
+/// finished, a checkpoint) lands in the idle queue after `close` last
+/// drained it, and stays open for as long as the pool lives. A quarter of
+/// demo loads then found the file open and wrote through the WAL. Closing
+/// again drains the queue; the wait is bounded in case a connection is
+/// never handed back.
+async fn close_fully(pool: &SqlitePool) {
+    pool.close().await;
+    for _ in 0..100 {
+        if pool.size() == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        pool.close().await;
+    }
+    tracing::warn!(open = pool.size(), "connections left open after closing the pool");
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -207,6 +227,14 @@ impl SqliteDb {
         &self.0.path
     }
 
+    /// Closes both pools and the direct readers, every connection of them.
+    async fn close(&self) {
+        let pools = self.pools();
+        close_fully(&pools.reader).await;
+        close_fully(&pools.writer).await;
+        self.0.direct.close();
+    }
+
     /// Closes the pools, runs `work` on the database file with no other
     /// connection open, then opens the pools again (also when `work` failed).
     /// Whoever calls it must know that nothing else uses the database
@@ -215,10 +243,7 @@ impl SqliteDb {
         &self,
         work: impl FnOnce(&std::path::Path) -> Result<T, DbError> + Send + 'static,
     ) -> Result<T, DbError> {
-        let closing = self.pools();
-        closing.reader.close().await;
-        closing.writer.close().await;
-        self.0.direct.close();
+        self.close().await;
         let path = self.0.path.clone();
         let outcome = tokio::task::spawn_blocking(move || work(&path)).await;
         let reopened = SqlitePools::connect(&self.0.options).await?;
@@ -327,12 +352,7 @@ impl Db {
 
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(sqlite) => {
-                let pools = sqlite.pools();
-                pools.reader.close().await;
-                pools.writer.close().await;
-                sqlite.direct().close();
-            }
+            Db::Sqlite(sqlite) => sqlite.close().await,
             Db::Postgres(pg) => pg.close().await,
         }
     }
