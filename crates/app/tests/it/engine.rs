@@ -423,7 +423,7 @@ async fn the_index_and_sql_agree_on_random_segments(t: TestDb) {
 
     let mut segments = Vec::new();
     for _ in 0..160 {
-        segments.push(random_segment(&mut rng, &w.stores));
+        segments.push(random_segment(&mut rng, &w.stores, w.admin.user_id.0));
     }
     let mut nonempty = 0;
     for segment in &segments {
@@ -498,7 +498,8 @@ async fn the_index_and_sql_agree_on_random_segments(t: TestDb) {
 
 db_test!(the_index_and_sql_agree_on_random_segments);
 
-fn random_segment(rng: &mut rand::rngs::StdRng, stores: &[Uuid]) -> Segment {
+/// `seller`: who recorded the sales (every sale's seller).
+fn random_segment(rng: &mut rand::rngs::StdRng, stores: &[Uuid], seller: Uuid) -> Segment {
     use rand::Rng;
     let day = |rng: &mut rand::rngs::StdRng| {
         chrono::NaiveDate::from_ymd_opt(
@@ -508,7 +509,7 @@ fn random_segment(rng: &mut rand::rngs::StdRng, stores: &[Uuid]) -> Segment {
         )
         .expect("day")
     };
-    let mut segment = Segment { filter: random_tree(rng, stores, 0), ..Default::default() };
+    let mut segment = Segment { filter: random_tree(rng, stores, seller, 0), ..Default::default() };
     if rng.gen_bool(0.4) {
         segment.window = PurchaseWindow {
             stores: stores.iter().copied().filter(|_| rng.gen_bool(0.4)).collect(),
@@ -546,20 +547,26 @@ fn random_segment(rng: &mut rand::rngs::StdRng, stores: &[Uuid]) -> Segment {
     segment
 }
 
-fn random_tree(rng: &mut rand::rngs::StdRng, stores: &[Uuid], depth: usize) -> Filter<EngineField> {
+fn random_tree(
+    rng: &mut rand::rngs::StdRng,
+    stores: &[Uuid],
+    seller: Uuid,
+    depth: usize,
+) -> Filter<EngineField> {
     use rand::Rng;
     if depth < 2 && rng.gen_bool(0.35) {
-        let branches = (0..rng.gen_range(1..4)).map(|_| random_tree(rng, stores, depth + 1)).collect();
+        let branches =
+            (0..rng.gen_range(1..4)).map(|_| random_tree(rng, stores, seller, depth + 1)).collect();
         return match rng.gen_range(0..3) {
             0 => Filter::All { all: branches },
             1 => Filter::Any { any: branches },
-            _ => Filter::Not { not: Box::new(random_tree(rng, stores, depth + 1)) },
+            _ => Filter::Not { not: Box::new(random_tree(rng, stores, seller, depth + 1)) },
         };
     }
-    random_clause(rng, stores)
+    random_clause(rng, stores, seller)
 }
 
-fn random_clause(rng: &mut rand::rngs::StdRng, stores: &[Uuid]) -> Filter<EngineField> {
+fn random_clause(rng: &mut rand::rngs::StdRng, stores: &[Uuid], seller: Uuid) -> Filter<EngineField> {
     use EngineField::*;
     use rand::Rng;
     let n = |rng: &mut rand::rngs::StdRng, low: i64, high: i64| Value::Number(rng.gen_range(low..high));
@@ -580,7 +587,7 @@ fn random_clause(rng: &mut rand::rngs::StdRng, stores: &[Uuid]) -> Filter<Engine
         let to = if from.is_none() { Some(high_end) } else { opt(rng, high_end) };
         Test::Range { from, to }
     };
-    let (field, test) = match rng.gen_range(0..25) {
+    let (field, test) = match rng.gen_range(0..26) {
         0 => (State, Test::Equals(Value::text(["SP", "RJ", "MG"][rng.gen_range(0..3)]))),
         1 => (City, Test::In(vec![Value::text("Campinas"), Value::text("niteroi")])),
         2 => (Name, Test::Contains(["silva", "Souza", "cliente 1"][rng.gen_range(0..3)].into())),
@@ -671,6 +678,14 @@ fn random_clause(rng: &mut rand::rngs::StdRng, stores: &[Uuid]) -> Filter<Engine
                 Test::Contains(["sindicato", "comerciários"][rng.gen_range(0..2)].into())
             } else {
                 Test::IsEmpty(rng.gen_bool(0.5))
+            },
+        ),
+        24 => (
+            SaleSeller,
+            match rng.gen_range(0..3) {
+                0 => Test::Equals(Value::text(seller.to_string())),
+                1 => Test::In(vec![Value::text(Uuid::new_v4().to_string()), Value::text(seller.to_string())]),
+                _ => Test::IsEmpty(rng.gen_bool(0.5)),
             },
         ),
         _ => (CustomerStatus, Test::Equals(Value::text("active"))),

@@ -130,7 +130,9 @@ impl Bits {
     /// The words in as many parts as there are cores to work them (one
     /// part below [`WORDS_PER_PART`]), each with the number of its first word.
     pub fn parts(&self) -> Vec<(usize, &[u64])> {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        // Asked once: the answer reads the process's cgroup files each time.
+        static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(8));
         let parts = cores.min(self.words.len() / WORDS_PER_PART).max(1);
         let size = self.words.len().div_ceil(parts).max(1);
         self.words.chunks(size).enumerate().map(|(k, words)| (k * size, words)).collect()

@@ -39,16 +39,78 @@ impl Facts {
                 end -= 1;
             }
         }
-        let mut start = end;
-        match from {
-            Some(from) => {
-                while start > first && self.day[start - 1] >= from {
-                    start -= 1;
-                }
+        let mut start = first;
+        // Unless the customer's whole history is in the period (as over
+        // all time, or ten years), it is walked back from its end.
+        if let Some(from) = from
+            && end > first
+            && self.day[first] < from
+        {
+            start = end;
+            while start > first && self.day[start - 1] >= from {
+                start -= 1;
             }
-            None => start = first,
         }
         start..end
+    }
+
+    /// Whether `counts` holds for one of the sales of [`Facts::period`].
+    /// A period that starts within the history is walked once, from the
+    /// latest sale back, and no further back than the first that counts;
+    /// a whole history (over all time, or ten years) is read forward,
+    /// with no day read per sale.
+    pub fn any_in_period(
+        &self,
+        range: &Range<u32>,
+        from: Option<i32>,
+        to: Option<i32>,
+        counts: impl Fn(usize) -> bool,
+    ) -> bool {
+        let (first, mut end) = (range.start as usize, range.end as usize);
+        if let Some(to) = to {
+            while end > first && self.day[end - 1] > to {
+                end -= 1;
+            }
+        }
+        match from.filter(|from| end > first && self.day[first] < *from) {
+            None => (first..end).any(counts),
+            Some(from) => (first..end).rev().take_while(|&f| self.day[f] >= from).any(counts),
+        }
+    }
+}
+
+/// Who ever bought at each store (by place), from each seller (0: none,
+/// else the person's place + 1), and something filed under each list name
+/// (kind, name). Each is a superset of whoever did so within any window,
+/// so a purchase clause walks the history of those only and fails the
+/// rest at once: "brand Pirelli" reads the sales of Pirelli's buyers, not
+/// of a million customers. A customer read again is added again; the
+/// bits of one forgotten stay, which costs a walk, never an answer.
+#[derive(Default)]
+pub(super) struct Ever {
+    pub store: Vec<Bits>,
+    pub seller: Vec<Bits>,
+    pub list: HashMap<(u8, u32), Bits>,
+}
+
+impl Ever {
+    /// Everyone in any of `sets`.
+    pub fn any_of<'a>(sets: impl Iterator<Item = &'a Bits>) -> Bits {
+        sets.fold(Bits::default(), |union, set| union.or(set))
+    }
+
+    fn note(&mut self, at: u32, store: u16, seller: u16, basket: &[(u8, u32)]) {
+        let slot = |sets: &mut Vec<Bits>, place: usize| {
+            if sets.len() <= place {
+                sets.resize_with(place + 1, Bits::default);
+            }
+            sets[place].insert(at);
+        };
+        slot(&mut self.store, usize::from(store));
+        slot(&mut self.seller, usize::from(seller));
+        for entry in basket {
+            self.list.entry(*entry).or_default().insert(at);
+        }
     }
 }
 
@@ -310,6 +372,11 @@ impl SalesFeed<'_> {
             contact_order[first_contact[at] as usize..first_contact[at + 1] as usize]
                 .sort_unstable_by_key(|&r| read_contacts.day[r as usize]);
             index.customers.facts[at] = base + first[at]..base + first[at + 1];
+            for &f in &order[first[at] as usize..first[at + 1] as usize] {
+                let f = f as usize;
+                let basket = &index.baskets[read.basket[f] as usize];
+                index.ever.note(at as u32, read.store[f], read.seller[f], basket);
+            }
             index.customers.contacts[at] =
                 contacts_base + first_contact[at]..contacts_base + first_contact[at + 1];
         }

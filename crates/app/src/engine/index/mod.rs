@@ -20,7 +20,7 @@ use customers::{Customers, NO_DAY, NO_NUMBER};
 use domain::access::Reach;
 use domain::engine::{EngineField, Operation, PurchaseWindow, Segment};
 use domain::filter::{Filter, Test};
-use facts::{Contacts, Facts, Window, WindowFigures};
+use facts::{Contacts, Ever, Facts, Window, WindowFigures};
 use std::collections::HashMap;
 use uuid::Uuid;
 use verdicts::*;
@@ -79,6 +79,7 @@ pub struct EngineIndex {
     by_id: HashMap<Uuid, u32>,
     symbols: Symbols,
     facts: Facts,
+    ever: Ever,
     /// Sale columns no customer points at any more (replaced on an update).
     stale_facts: usize,
     contacts: Contacts,
@@ -108,6 +109,7 @@ impl EngineIndex {
             by_id: HashMap::new(),
             symbols: Symbols::default(),
             facts: Facts::default(),
+            ever: Ever::default(),
             stale_facts: 0,
             contacts: Contacts::default(),
             stores: Places::default(),
@@ -456,14 +458,30 @@ impl EngineIndex {
                 let of_none = id_test(None, test) == Some(true);
                 let mut of_seller = vec![of_none];
                 of_seller.extend(self.people.ids.iter().map(|id| id_test(Some(*id), test) == Some(true)));
-                self.bought(scope, &self.window(window), true, |f| {
+                let sold_by = Ever::any_of(
+                    self.ever
+                        .seller
+                        .iter()
+                        .enumerate()
+                        .filter(|(p, _)| of_seller.get(*p) == Some(&true))
+                        .map(|(_, s)| s),
+                );
+                self.bought(scope, &self.window(window), true, &sold_by, |f| {
                     of_seller.get(usize::from(self.facts.seller[f])).copied().unwrap_or(false)
                 })
             }
             StoresWithSales | StoresWithoutSales => {
                 let of_store: Vec<bool> =
                     self.stores.ids.iter().map(|id| id_test(Some(*id), test) == Some(true)).collect();
-                let some = self.bought(scope, &self.window(window), false, |f| {
+                let at_any = Ever::any_of(
+                    self.ever
+                        .store
+                        .iter()
+                        .enumerate()
+                        .filter(|(s, _)| of_store.get(*s) == Some(&true))
+                        .map(|(_, s)| s),
+                );
+                let some = self.bought(scope, &self.window(window), false, &at_any, |f| {
                     of_store[usize::from(self.facts.store[f])]
                 });
                 if field == StoresWithSales { some } else { some.not() }
@@ -480,7 +498,16 @@ impl EngineIndex {
                     .iter()
                     .map(|entries| entries.iter().any(|(k, name)| *k == kind && verdict(*name) == Some(true)))
                     .collect();
-                self.bought(scope, &self.window(window), true, |f| of_basket[self.facts.basket[f] as usize])
+                let filed = Ever::any_of(
+                    self.ever
+                        .list
+                        .iter()
+                        .filter(|((k, name), _)| *k == kind && verdict(*name) == Some(true))
+                        .map(|(_, who)| who),
+                );
+                self.bought(scope, &self.window(window), true, &filed, |f| {
+                    of_basket[self.facts.basket[f] as usize]
+                })
             }
             // Some call whose day passes the test.
             LastCall => {
@@ -513,18 +540,32 @@ impl EngineIndex {
 
     /// Who of `scope` made a sale in the window's period (and at its
     /// stores when `at_stores`) for which `counts` holds; the rest fails.
+    /// Only those of `ever` (who ever made such a sale) are walked.
     fn bought(
         &self,
         scope: &Bits,
         window: &Window,
         at_stores: bool,
+        ever: &Bits,
         counts: impl Fn(usize) -> bool + Sync,
     ) -> Tri {
         let c = &self.customers;
-        let some = scope.filter(|at| {
-            self.facts
-                .period(&c.facts[at as usize], window.from, window.to)
-                .any(|f| (!at_stores || window.counts_store(self.facts.store[f])) && counts(f))
+        let mut walked = scope.and(ever);
+        if let (true, Some(stores)) = (at_stores, &window.stores) {
+            let at_them = Ever::any_of(
+                self.ever
+                    .store
+                    .iter()
+                    .enumerate()
+                    .filter(|(s, _)| stores.get(*s) == Some(&true))
+                    .map(|(_, s)| s),
+            );
+            walked = walked.and(&at_them);
+        }
+        let some = walked.filter(|at| {
+            self.facts.any_in_period(&c.facts[at as usize], window.from, window.to, |f| {
+                (!at_stores || window.counts_store(self.facts.store[f])) && counts(f)
+            })
         });
         scope.split(&some)
     }
