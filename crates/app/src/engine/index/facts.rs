@@ -99,6 +99,11 @@ impl Ever {
         sets.fold(Bits::default(), |union, set| union.or(set))
     }
 
+    /// Everyone in the sets (by place: stores, sellers) that `wanted` marks.
+    pub fn at_places(sets: &[Bits], wanted: &[bool]) -> Bits {
+        Ever::any_of(sets.iter().zip(wanted).filter(|(_, wanted)| **wanted).map(|(set, _)| set))
+    }
+
     fn note(&mut self, at: u32, store: u16, seller: u16, basket: &[(u8, u32)]) {
         let slot = |sets: &mut Vec<Bits>, place: usize| {
             if sets.len() <= place {

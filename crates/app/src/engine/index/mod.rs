@@ -458,14 +458,7 @@ impl EngineIndex {
                 let of_none = id_test(None, test) == Some(true);
                 let mut of_seller = vec![of_none];
                 of_seller.extend(self.people.ids.iter().map(|id| id_test(Some(*id), test) == Some(true)));
-                let sold_by = Ever::any_of(
-                    self.ever
-                        .seller
-                        .iter()
-                        .enumerate()
-                        .filter(|(p, _)| of_seller.get(*p) == Some(&true))
-                        .map(|(_, s)| s),
-                );
+                let sold_by = Ever::at_places(&self.ever.seller, &of_seller);
                 self.bought(scope, &self.window(window), true, &sold_by, |f| {
                     of_seller.get(usize::from(self.facts.seller[f])).copied().unwrap_or(false)
                 })
@@ -473,14 +466,7 @@ impl EngineIndex {
             StoresWithSales | StoresWithoutSales => {
                 let of_store: Vec<bool> =
                     self.stores.ids.iter().map(|id| id_test(Some(*id), test) == Some(true)).collect();
-                let at_any = Ever::any_of(
-                    self.ever
-                        .store
-                        .iter()
-                        .enumerate()
-                        .filter(|(s, _)| of_store.get(*s) == Some(&true))
-                        .map(|(_, s)| s),
-                );
+                let at_any = Ever::at_places(&self.ever.store, &of_store);
                 let some = self.bought(scope, &self.window(window), false, &at_any, |f| {
                     of_store[usize::from(self.facts.store[f])]
                 });
@@ -552,15 +538,7 @@ impl EngineIndex {
         let c = &self.customers;
         let mut walked = scope.and(ever);
         if let (true, Some(stores)) = (at_stores, &window.stores) {
-            let at_them = Ever::any_of(
-                self.ever
-                    .store
-                    .iter()
-                    .enumerate()
-                    .filter(|(s, _)| stores.get(*s) == Some(&true))
-                    .map(|(_, s)| s),
-            );
-            walked = walked.and(&at_them);
+            walked = walked.and(&Ever::at_places(&self.ever.store, stores));
         }
         let some = walked.filter(|at| {
             self.facts.any_in_period(&c.facts[at as usize], window.from, window.to, |f| {
