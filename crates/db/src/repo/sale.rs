@@ -334,9 +334,14 @@ pub struct SummaryRow {
 
 /// What a party bought since an instant, cancelled sales left out: on
 /// its own ([`total_since`]) and beside the figures kept on him
-/// ([`summary`]). Its columns are the sales table's own.
-const BOUGHT_SINCE: &str = "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM sales
-    WHERE org_id = $1 AND party_id = $2 AND cancelled_at IS NULL AND sold_at >= $3";
+/// ([`summary`]). Its columns are the sales table's own. A macro, so that
+/// both statements are texts fixed at compile time, not formatted per page.
+macro_rules! bought_since {
+    () => {
+        "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM sales
+    WHERE org_id = $1 AND party_id = $2 AND cancelled_at IS NULL AND sold_at >= $3"
+    };
+}
 
 /// The figures kept on the party, with what he bought since `since` read
 /// in the same statement (a customer's page shows both).
@@ -347,15 +352,17 @@ pub async fn summary(
     since: DateTime<Utc>,
 ) -> Result<Option<SummaryRow>, DbError> {
     // Inside the sub-select the unqualified columns are the sales'.
-    let sql = format!(
+    const SUMMARY: &str = concat!(
         "SELECT p.purchase_count, p.total_bought, p.largest_purchase, p.first_purchase_at, p.last_purchase_at,
                 p.last_store_id, st.name AS last_store_name, p.open_balance, p.oldest_open_due,
                 p.paid_installments, p.delay_days_total, p.points_balance,
-                p.revolving_credit_limit, p.credit_bureau_status, ({BOUGHT_SINCE}) AS bought_since
+                p.revolving_credit_limit, p.credit_bureau_status, (",
+        bought_since!(),
+        ") AS bought_since
          FROM parties p LEFT JOIN stores st ON st.id = p.last_store_id WHERE p.org_id = $1 AND p.id = $2"
     );
     Ok(on_db!(db, pool => {
-        sqlx::query_as(&sql)
+        sqlx::query_as(SUMMARY)
             .bind(org_id.0)
             .bind(party.0)
             .bind(since)
@@ -373,7 +380,7 @@ pub async fn total_since(
     since: DateTime<Utc>,
 ) -> Result<i64, DbError> {
     Ok(on_db!(db, pool => {
-        sqlx::query_scalar(BOUGHT_SINCE)
+        sqlx::query_scalar(bought_since!())
             .bind(org_id.0)
             .bind(party.0)
             .bind(since)

@@ -29,23 +29,26 @@ impl Facts {
         self.day.len()
     }
 
-    /// The sales of `range` (one customer's) made from day `from` to day
-    /// `to`, found from the latest back: a customer has a few sales, and
-    /// a period is most often the latest months.
-    pub fn period(&self, range: &Range<u32>, from: Option<i32>, to: Option<i32>) -> Range<usize> {
+    /// Where the sales of `range` (one customer's) made up to day `to`
+    /// end, and `from` if the period starts inside them (`None`: all of
+    /// them are in it, as over all time or ten years).
+    fn bounds(&self, range: &Range<u32>, from: Option<i32>, to: Option<i32>) -> (usize, usize, Option<i32>) {
         let (first, mut end) = (range.start as usize, range.end as usize);
         if let Some(to) = to {
             while end > first && self.day[end - 1] > to {
                 end -= 1;
             }
         }
+        (first, end, from.filter(|from| end > first && self.day[first] < *from))
+    }
+
+    /// The sales of `range` (one customer's) made from day `from` to day
+    /// `to`, found from the latest back: a customer has a few sales, and
+    /// a period is most often the latest months.
+    pub fn period(&self, range: &Range<u32>, from: Option<i32>, to: Option<i32>) -> Range<usize> {
+        let (first, end, from) = self.bounds(range, from, to);
         let mut start = first;
-        // Unless the customer's whole history is in the period (as over
-        // all time, or ten years), it is walked back from its end.
-        if let Some(from) = from
-            && end > first
-            && self.day[first] < from
-        {
+        if let Some(from) = from {
             start = end;
             while start > first && self.day[start - 1] >= from {
                 start -= 1;
@@ -66,15 +69,9 @@ impl Facts {
         to: Option<i32>,
         counts: impl Fn(usize) -> bool,
     ) -> bool {
-        let (first, mut end) = (range.start as usize, range.end as usize);
-        if let Some(to) = to {
-            while end > first && self.day[end - 1] > to {
-                end -= 1;
-            }
-        }
-        match from.filter(|from| end > first && self.day[first] < *from) {
-            None => (first..end).any(counts),
-            Some(from) => (first..end).rev().take_while(|&f| self.day[f] >= from).any(counts),
+        match self.bounds(range, from, to) {
+            (first, end, None) => (first..end).any(counts),
+            (first, end, Some(from)) => (first..end).rev().take_while(|&f| self.day[f] >= from).any(counts),
         }
     }
 }
