@@ -144,6 +144,8 @@ pub(crate) async fn on_own_connection<T: Send + 'static>(
 /// written meanwhile.
 const SORT_RUN_KIB: u64 = 64 << 10;
 
+/// A sorting helper per core; SQLite starts at most eight
+/// (`SQLITE_MAX_WORKER_THREADS`).
 fn sort_helpers() -> i64 {
     std::thread::available_parallelism().map_or(1, |cores| cores.get() as i64).min(8)
 }
