@@ -64,7 +64,7 @@ pub async fn load_parties(
         Db::Sqlite(sqlite) => {
             let cache_kib = (expected * CACHE_KIB_PER_PARTY).clamp(64 << 10, 6 << 20);
             on_own_connection(sqlite, access, cache_kib, move |conn| {
-                sqlite_transaction(conn, &origin, expected, cache_kib, &mut batches)
+                sqlite_transaction(conn, &origin, expected, &mut batches)
             })
             .await
         }
@@ -151,17 +151,17 @@ fn sort_helpers() -> i64 {
 }
 
 /// Creates the indexes of `dropped` ((kind, SQL)) again, sorting in runs,
-/// then gives the load its page cache back.
+/// then gives the load the page cache it had.
 fn build_indexes<'a>(
     tx: &Transaction<'_>,
     dropped: impl Iterator<Item = &'a (String, String)>,
-    cache_kib: u64,
 ) -> Result<(), DbError> {
+    let load_cache: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
     tx.pragma_update(None, "cache_size", format!("-{SORT_RUN_KIB}"))?;
     for (_, sql) in dropped {
         tx.execute_batch(sql)?;
     }
-    tx.pragma_update(None, "cache_size", format!("-{cache_kib}"))?;
+    tx.pragma_update(None, "cache_size", load_cache)?;
     Ok(())
 }
 
@@ -191,7 +191,6 @@ fn sqlite_transaction(
     conn: &mut rusqlite::Connection,
     origin: &LoadOrigin,
     expected: u64,
-    cache_kib: u64,
     batches: &mut Receiver<Vec<BulkParty>>,
 ) -> Result<u64, DbError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -204,7 +203,7 @@ fn sqlite_transaction(
     references.check_sqlite(&tx, origin.org_id)?;
     let wrote = started.elapsed();
     if rebuild {
-        build_indexes(&tx, dropped.iter().filter(|(kind, _)| kind == "index"), cache_kib)?;
+        build_indexes(&tx, dropped.iter().filter(|(kind, _)| kind == "index"))?;
         tracing::debug!(indexes_s = (started.elapsed() - wrote).as_secs_f64(), "indexes rebuilt");
         rebuild_search(&tx, last_rowid)?;
         for (_, sql) in dropped.iter().filter(|(kind, _)| kind == "trigger") {

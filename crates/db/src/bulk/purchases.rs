@@ -413,7 +413,7 @@ fn sqlite_transaction(
         }
     }
     let wrote = started.elapsed();
-    build_indexes(&tx, dropped.iter(), CACHE_KIB)?;
+    build_indexes(&tx, dropped.iter())?;
     let rebuilt = started.elapsed() - wrote;
     tx.commit()?;
     tracing::info!(
