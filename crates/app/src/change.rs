@@ -92,14 +92,29 @@ impl App {
     }
 
     pub(crate) async fn change_by<'a>(&self, by: By<'a>) -> Result<Change<'a>, AppError> {
-        Ok(Change {
-            tx: self.db.begin().await?,
+        let tx = self.db.begin().await?;
+        Ok(self.change_in(tx, by))
+    }
+
+    /// A change whose writes refer only to rows it reads itself first (see
+    /// [`db::Db::begin_skipping_reference_lookups`]).
+    pub(crate) async fn change_of_read_references<'a>(
+        &self,
+        actor: &'a Actor,
+    ) -> Result<Change<'a>, AppError> {
+        let tx = self.db.begin_skipping_reference_lookups().await?;
+        Ok(self.change_in(tx, By::Actor(actor)))
+    }
+
+    fn change_in<'a>(&self, tx: Tx, by: By<'a>) -> Change<'a> {
+        Change {
+            tx,
             by,
             at: self.now(),
             webhook_attempts: self.settings.jobs.retry.attempts,
             worker: self.jobs_waiting.clone(),
             queued_work: false,
-        })
+        }
     }
 }
 

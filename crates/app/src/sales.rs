@@ -265,7 +265,11 @@ impl Sales<'_> {
         let party_ids: Vec<PartyId> =
             rows.iter().map(|row| row.party_id).collect::<HashSet<_>>().into_iter().collect();
         let reached = self.access().guard_parties(actor, &party_ids, Permission::PartiesEdit).await?;
-        let mut change = self.change(actor).await?;
+        // Every row a sale refers to is read below in the same transaction
+        // (the stores, products, sellers, coupons and bonus lots by the
+        // lookups; the parties by the update of their figures, which fails
+        // on one missing), and none is ever deleted.
+        let mut change = self.change_of_read_references(actor).await?;
         let keys: Vec<&str> = rows.iter().map(|row| row.external_id.trim()).collect();
         let recorded = repo::by_external_ids(&mut change.tx, actor.org_id, &keys).await?;
         let lookups =

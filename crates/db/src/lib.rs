@@ -22,6 +22,7 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, PgPool, Postgres, Sqlite, SqlitePool};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -72,13 +73,30 @@ fn pool_options<DB: sqlx::Database>() -> PoolOptions<DB> {
 struct SqlitePools {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// Whether the writer's one connection is in a transaction begun by
+    /// [`Db::begin_skipping_reference_lookups`]: its foreign keys are
+    /// turned on again when it is handed back.
+    lookups_skipped: Arc<AtomicBool>,
 }
 
 impl SqlitePools {
     async fn connect(options: &SqliteConnectOptions) -> Result<SqlitePools, DbError> {
+        let lookups_skipped = Arc::new(AtomicBool::new(false));
+        let skipped = lookups_skipped.clone();
         let writer = pool_options::<Sqlite>()
             .max_connections(1)
             .min_connections(1)
+            .after_release(move |conn, _| {
+                let skipped = skipped.clone();
+                // Run by sqlx's worker after the transaction's commit or
+                // rollback, which it queued first.
+                Box::pin(async move {
+                    if skipped.swap(false, Ordering::AcqRel) {
+                        sqlx::query("PRAGMA foreign_keys = ON").execute(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             // ANALYZE samples this many rows an index: a full pass over a
             // million-party file took five minutes of disk reads at start-up.
             .connect_with(
@@ -87,7 +105,7 @@ impl SqlitePools {
             .await?;
         let reader =
             pool_options::<Sqlite>().max_connections(8).connect_with(options.clone().read_only(true)).await?;
-        Ok(SqlitePools { writer, reader })
+        Ok(SqlitePools { writer, reader, lookups_skipped })
     }
 }
 
@@ -310,6 +328,33 @@ impl Db {
             Db::Sqlite(sqlite) => Tx::Sqlite(sqlite.writer().begin().await?),
             Db::Postgres(pg) => Tx::Postgres(pg.begin().await?),
         })
+    }
+
+    /// A transaction in which SQLite does not look up, row by row, what
+    /// each written row refers to. Only for a use case that reads, in the
+    /// same transaction, every row its writes refer to (rows that are never
+    /// deleted): the ERP's batches of sales, where the lookups were about
+    /// twenty a sale and an eighth of a batch's time (docs/benchmarks.md).
+    /// SQLite turns its foreign keys off only outside a transaction, and
+    /// turning them off or on makes it prepare every statement of the
+    /// connection again, so the writer's connection gets them back when it
+    /// is handed back, not at every begin. PostgreSQL checks them as always.
+    pub async fn begin_skipping_reference_lookups(&self) -> Result<Tx, DbError> {
+        let Db::Sqlite(sqlite) = self else { return self.begin().await };
+        let pools = sqlite.pools();
+        match pools.writer.begin_with("PRAGMA foreign_keys = OFF; BEGIN").await {
+            Ok(tx) => {
+                // Set while this transaction holds the one connection, so
+                // the release that follows it is the one that restores.
+                pools.lookups_skipped.store(true, Ordering::Release);
+                Ok(Tx::Sqlite(tx))
+            }
+            Err(error) => {
+                // The pragma may have run before BEGIN failed.
+                sqlx::query("PRAGMA foreign_keys = ON").execute(&pools.writer).await?;
+                Err(error.into())
+            }
+        }
     }
 
     /// Refreshes the planner's statistics. Without them SQLite cannot tell

@@ -75,6 +75,17 @@ impl TestDb {
     pub fn backend(&self) -> Backend {
         self.db.backend()
     }
+
+    /// The rows that refer to a row that does not exist, as SQLite's own
+    /// check finds them (table, rowid, parent table); PostgreSQL never
+    /// keeps such a row, so none there.
+    pub async fn dangling_references(&self) -> Vec<(String, i64, String)> {
+        let Db::Sqlite(sqlite) = &self.db else { return Vec::new() };
+        sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
+            .fetch_all(&sqlite.reader())
+            .await
+            .expect("foreign key check")
+    }
 }
 
 /// Tells the person running the tests, once per suite, what did not run.

@@ -157,6 +157,8 @@ pub async fn by_external_ids(
 /// Adds what new sales bring to each party's kept figures, in one
 /// statement per thousand parties. The increments are applied to the row
 /// as the statement finds it, so two batches touching one party add up.
+/// Each party once in `deltas`; one not in the organisation fails the
+/// whole, so that the sales written for it are not kept either.
 #[tracing::instrument(skip_all)]
 pub async fn add_to_summaries(
     tx: &mut Tx,
@@ -164,7 +166,7 @@ pub async fn add_to_summaries(
     deltas: &[(PartyId, PurchaseDelta)],
 ) -> Result<(), DbError> {
     for chunk in deltas.chunks(ROWS_PER_INSERT) {
-        match tx {
+        let updated = match tx {
             Tx::Sqlite(conn) => {
                 // SQLite names a VALUES list's columns column1, column2, …
                 let rows = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
@@ -202,7 +204,7 @@ pub async fn add_to_summaries(
                         .bind(delta.points)
                         .bind(org_id.0);
                 }
-                query.execute(&mut **conn).await?;
+                query.execute(&mut **conn).await?.rows_affected()
             }
             Tx::Postgres(conn) => {
                 let column =
@@ -236,8 +238,12 @@ pub async fn add_to_summaries(
                 .bind(chunk.iter().map(|(_, d)| d.earliest_due).collect::<Vec<_>>())
                 .bind(column(&|d| d.points))
                 .execute(&mut **conn)
-                .await?;
+                .await?
+                .rows_affected()
             }
+        };
+        if updated != chunk.len() as u64 {
+            return Err(sqlx::Error::RowNotFound.into());
         }
     }
     Ok(())

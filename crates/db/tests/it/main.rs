@@ -2,5 +2,6 @@
 mod backup;
 mod bulk;
 mod migrations;
+mod references;
 mod repositories;
 mod wal;
