@@ -799,10 +799,24 @@ where
                 let sql = sql.replace("{scan}", " NOT INDEXED").replace("$1", "?1");
                 let mut statement = direct.prepare(&sql)?;
                 let mut rows = statement.query([org_id.0.as_bytes().as_slice()])?;
-                while let Some(row) = rows.next()? {
-                    sink(from_sqlite(row)?);
-                }
-                Ok(())
+                // SQLite reads and decodes the rows on this thread while
+                // another hands them to `sink`, a chunk at a time: the two
+                // halves of reading millions of rows, side by side.
+                std::thread::scope(|scope| {
+                    let (ready, received) = std::sync::mpsc::sync_channel::<Vec<T>>(CHUNKS_AHEAD);
+                    scope.spawn(move || received.iter().flatten().for_each(sink));
+                    let mut chunk = Vec::with_capacity(ROWS_PER_CHUNK);
+                    while let Some(row) = rows.next()? {
+                        chunk.push(from_sqlite(row)?);
+                        if chunk.len() == ROWS_PER_CHUNK {
+                            let full = std::mem::replace(&mut chunk, Vec::with_capacity(ROWS_PER_CHUNK));
+                            ready
+                                .send(full)
+                                .map_err(|_| DbError::Bulk("the rows' receiver stopped".into()))?;
+                        }
+                    }
+                    ready.send(chunk).map_err(|_| DbError::Bulk("the rows' receiver stopped".into()))
+                })
             })
             .await
         }
@@ -876,6 +890,11 @@ fn item_of(row: &rusqlite::Row<'_>) -> Result<IndexedItem, DbError> {
 fn sold_product_of(row: &rusqlite::Row<'_>) -> Result<(Uuid, Uuid), DbError> {
     Ok((required_id_at(row, 0)?, required_id_at(row, 1)?))
 }
+
+/// Rows handed from the reading thread to the filing one at a time, and
+/// how many such chunks may wait between them.
+const ROWS_PER_CHUNK: usize = 4_096;
+const CHUNKS_AHEAD: usize = 4;
 
 /// How many ids one `IN (…)` names when parties are read again.
 const IDS_PER_QUERY: usize = 500;
