@@ -810,12 +810,15 @@ where
                         chunk.push(from_sqlite(row)?);
                         if chunk.len() == ROWS_PER_CHUNK {
                             let full = std::mem::replace(&mut chunk, Vec::with_capacity(ROWS_PER_CHUNK));
-                            ready
-                                .send(full)
-                                .map_err(|_| DbError::Bulk("the rows' receiver stopped".into()))?;
+                            // Refused only once the other thread has
+                            // panicked, a panic the scope raises again.
+                            if ready.send(full).is_err() {
+                                break;
+                            }
                         }
                     }
-                    ready.send(chunk).map_err(|_| DbError::Bulk("the rows' receiver stopped".into()))
+                    let _ = ready.send(chunk);
+                    Ok(())
                 })
             })
             .await
