@@ -350,8 +350,12 @@ impl Db {
                 Ok(Tx::Sqlite(tx))
             }
             Err(error) => {
-                // The pragma may have run before BEGIN failed.
-                sqlx::query("PRAGMA foreign_keys = ON").execute(&pools.writer).await?;
+                // The pragma may have run before BEGIN failed; not when no
+                // connection was had, and asking for one again would only
+                // wait as long a second time.
+                if !matches!(error, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed) {
+                    sqlx::query("PRAGMA foreign_keys = ON").execute(&pools.writer).await?;
+                }
                 Err(error.into())
             }
         }

@@ -894,9 +894,10 @@ fn sold_product_of(row: &rusqlite::Row<'_>) -> Result<(Uuid, Uuid), DbError> {
     Ok((required_id_at(row, 0)?, required_id_at(row, 1)?))
 }
 
-/// Rows handed from the reading thread to the filing one at a time, and
-/// how many such chunks may wait between them.
+/// Rows handed from the reading thread to the filing one at a time.
 const ROWS_PER_CHUNK: usize = 4_096;
+/// Chunks that may wait between the two threads: the reader runs at most
+/// this far ahead, so memory stays a few chunks whatever the table's size.
 const CHUNKS_AHEAD: usize = 4;
 
 /// How many ids one `IN (…)` names when parties are read again.
