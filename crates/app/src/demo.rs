@@ -426,12 +426,14 @@ fn portfolio(rng: &mut Rng, managers: &[(UserId, BranchId)]) -> (Option<UserId>,
 /// How a demo load went.
 pub struct DemoLoad {
     pub created: u64,
+    pub purchases: u64,
     pub seconds: f64,
 }
 
 impl Demo<'_> {
     /// Adds `count` demo parties to the demo organisation, in one
-    /// transaction. The organisation must exist, and nothing else may use
+    /// transaction, with the profiles, sales, quotes and contacts of the
+    /// first few. The organisation must exist, and nothing else may use
     /// the database meanwhile: the demo command and `serve --demo` run it
     /// before anything else, and the load writes faster with the file to
     /// itself.
@@ -439,6 +441,19 @@ impl Demo<'_> {
         &self,
         org_id: OrgId,
         count: u64,
+        seed: u64,
+    ) -> Result<DemoLoad, AppError> {
+        self.load_demo(org_id, count, 0, seed).await
+    }
+
+    /// [`Self::load_demo_parties`], then `purchases` purchases spread over
+    /// the new customers ([`Self::load_demo_purchases`]), written while the
+    /// customers' search index is built on the other core.
+    pub async fn load_demo(
+        &self,
+        org_id: OrgId,
+        count: u64,
+        purchases: u64,
         seed: u64,
     ) -> Result<DemoLoad, AppError> {
         const BATCH: u64 = 5_000;
@@ -486,7 +501,7 @@ impl Demo<'_> {
         let written =
             db::bulk::load_parties(&self.db, origin, count, db::bulk::Access::Exclusive, batches).await;
         let profiled = generator.await.map_err(|e| AppError::Internal(e.to_string()))?;
-        let written = written?;
+        let loaded = written?;
         self.load_demo_profiles(org_id, seed, &profiled, &portfolios).await?;
         let buyers: Vec<PartyId> = profiled.iter().map(|(id, _, _)| *id).collect();
         let sales = self.load_demo_sales(org_id, seed, &buyers).await?;
@@ -502,9 +517,18 @@ impl Demo<'_> {
         let mut tx = self.db.begin().await?;
         db::repo::pipeline::spread_demo_stages(&mut tx, org_id).await?;
         tx.commit().await?;
+        let purchases = match purchases {
+            0 => Ok(0),
+            purchases => self.write_demo_purchases(org_id, purchases, seed).await,
+        };
+        // The customers stay searchable when their purchases failed.
+        let created = loaded.finish(&self.db).await?;
+        let purchases = purchases?;
         // A bulk load changes the data's shape more than any day of use.
+        let analysed = std::time::Instant::now();
         self.db.refresh_statistics().await?;
-        Ok(DemoLoad { created: written, seconds: started.elapsed().as_secs_f64() })
+        tracing::info!(statistics_s = analysed.elapsed().as_secs_f64(), "demo: statistics refreshed");
+        Ok(DemoLoad { created, purchases, seconds: started.elapsed().as_secs_f64() })
     }
 
     /// The demo branches and their managers, created on first use.

@@ -243,6 +243,18 @@ impl Demo<'_> {
         purchases: u64,
         seed: u64,
     ) -> Result<u64, AppError> {
+        let written = self.write_demo_purchases(org_id, purchases, seed).await?;
+        self.db.refresh_statistics().await?;
+        Ok(written)
+    }
+
+    /// [`Self::load_demo_purchases`] without refreshing the planner's statistics.
+    pub(crate) async fn write_demo_purchases(
+        &self,
+        org_id: OrgId,
+        purchases: u64,
+        seed: u64,
+    ) -> Result<u64, AppError> {
         let read = std::time::Instant::now();
         let catalogue = self.demo_catalogue(org_id).await?;
         let parties = sale::parties_without_purchases(&self.db, org_id).await?;
@@ -298,14 +310,7 @@ impl Demo<'_> {
         let origin = PurchasesOrigin { org_id, by_label: "demo".into(), now };
         let written = load_purchases(&self.db, origin, purchases, db::bulk::Access::Exclusive, batches).await;
         generator.await.map_err(|e| AppError::Internal(e.to_string()))?;
-        let written = written?;
-        let analysed = std::time::Instant::now();
-        self.db.refresh_statistics().await?;
-        tracing::info!(
-            statistics_s = analysed.elapsed().as_secs_f64(),
-            "demo purchases: statistics refreshed"
-        );
-        Ok(written)
+        Ok(written?)
     }
 
     /// The demo's stores, products and program, created first if missing.

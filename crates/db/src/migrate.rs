@@ -72,6 +72,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(48, "0048", "follow_up_same_day_order"),
     migration!(49, "0049", "pipeline_stage_names"),
     migration!(50, "0050", "party_first_contacts"),
+    migration!(51, "0051", "unfinished_loads"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend
@@ -218,10 +219,11 @@ pub async fn run_until(db: &Db, last: i64) -> Result<Vec<i64>, DbError> {
             .fetch_one(pool)
             .await?
     });
-    match newest_applied {
-        Some(version) if version > newest_known => Err(DbError::NewerSchema(version)),
-        _ => Ok(applied),
+    if let Some(version) = newest_applied.filter(|version| *version > newest_known) {
+        return Err(DbError::NewerSchema(version));
     }
+    crate::bulk::search::finish_interrupted(db).await?;
+    Ok(applied)
 }
 
 /// Every (table, column) of the current schema, sorted: used to prove that

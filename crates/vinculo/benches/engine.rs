@@ -58,8 +58,7 @@ async fn demo_database() -> (db::Db, Option<tempfile::TempDir>) {
     let customers = env_number("VINCULO_BENCH_CUSTOMERS", 100_000);
     let purchases = env_number("VINCULO_BENCH_PURCHASES", 1_000_000);
     let started = Instant::now();
-    app.demo().load_demo_parties(org, customers, 7).await.expect("customers");
-    app.demo().load_demo_purchases(org, purchases, 7).await.expect("purchases");
+    app.demo().load_demo(org, customers, purchases, 7).await.expect("demo");
     println!(
         "loaded {customers} customers and {purchases} purchases in {:.0} s",
         started.elapsed().as_secs_f64()

@@ -8,9 +8,11 @@
 //! the registry also drops the parties' secondary indexes and search
 //! triggers first and rebuilds them at the end: sorting once beats a
 //! million random B-tree inserts. A load with the database to itself
-//! also skips the WAL ([`Access::Exclusive`]). PostgreSQL takes the multi-row inserts
-//! of [`crate::repo::party::insert_bulk`].
+//! also skips the WAL ([`Access::Exclusive`]), and then builds the
+//! parties' search index beside what follows ([`search`]). PostgreSQL
+//! takes the multi-row inserts of [`crate::repo::party::insert_bulk`].
 pub mod purchases;
+pub mod search;
 
 use crate::repo::party::{BulkParty, first_email, first_phone, insert_bulk, place, search_rowid};
 use crate::rows::instant;
@@ -51,22 +53,44 @@ pub enum Access {
     Exclusive,
 }
 
+/// A committed party load whose search index may still be building
+/// beside ([`search`]): call [`PartiesLoaded::finish`], after the work
+/// that should run meanwhile.
+#[must_use = "the loaded parties are not in the search index until it is finished"]
+pub struct PartiesLoaded {
+    pub written: u64,
+    search: Option<search::SearchBuild>,
+    access: Access,
+}
+
+impl PartiesLoaded {
+    /// Puts the search index in place; returns how many parties were loaded.
+    pub async fn finish(mut self, db: &Db) -> Result<u64, DbError> {
+        if let Some(search) = self.search.take() {
+            search.finish(db, self.access).await?;
+        }
+        Ok(self.written)
+    }
+}
+
 /// Writes every batch received; `expected` (how many parties are coming)
-/// decides whether indexes are rebuilt. Returns how many were written.
+/// decides whether indexes are rebuilt.
 pub async fn load_parties(
     db: &Db,
     origin: LoadOrigin,
     expected: u64,
     access: Access,
     mut batches: Receiver<Vec<BulkParty>>,
-) -> Result<u64, DbError> {
+) -> Result<PartiesLoaded, DbError> {
     match db {
         Db::Sqlite(sqlite) => {
             let cache_kib = (expected * CACHE_KIB_PER_PARTY).clamp(64 << 10, 6 << 20);
-            on_own_connection(sqlite, access, cache_kib, move |conn| {
-                sqlite_transaction(conn, &origin, expected, &mut batches)
+            let database = sqlite.file().to_path_buf();
+            let (written, search) = on_own_connection(sqlite, access, cache_kib, move |conn| {
+                sqlite_transaction(conn, &origin, expected, access, &database, &mut batches)
             })
-            .await
+            .await?;
+            Ok(PartiesLoaded { written, search, access })
         }
         Db::Postgres(pg) => {
             let (mut written, mut references) = (0, References::default());
@@ -87,7 +111,7 @@ pub async fn load_parties(
                 let vacuum = format!("VACUUM (ANALYZE) {}, search_words_parties", TABLES.join(", "));
                 sqlx::query(&vacuum).execute(pg).await?;
             }
-            Ok(written)
+            Ok(PartiesLoaded { written, search: None, access })
         }
     }
 }
@@ -187,12 +211,16 @@ fn leave_wal(conn: &rusqlite::Connection) -> bool {
     }
 }
 
+/// Returns how many parties were written, and the search index's build
+/// when it goes on beside (a rebuild with the database to itself).
 fn sqlite_transaction(
     conn: &mut rusqlite::Connection,
     origin: &LoadOrigin,
     expected: u64,
+    access: Access,
+    database: &std::path::Path,
     batches: &mut Receiver<Vec<BulkParty>>,
-) -> Result<u64, DbError> {
+) -> Result<(u64, Option<search::SearchBuild>), DbError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let existing: i64 = tx.query_row("SELECT COUNT(*) FROM parties", [], |r| r.get(0))?;
     let last_rowid: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM parties", [], |r| r.get(0))?;
@@ -202,10 +230,17 @@ fn sqlite_transaction(
     let (written, waited, references) = write_batches(&tx, origin, batches)?;
     references.check_sqlite(&tx, origin.org_id)?;
     let wrote = started.elapsed();
+    let mut beside = None;
     if rebuild {
         build_indexes(&tx, dropped.iter().filter(|(kind, _)| kind == "index"))?;
         tracing::debug!(indexes_s = (started.elapsed() - wrote).as_secs_f64(), "indexes rebuilt");
-        rebuild_search(&tx, last_rowid)?;
+        if access == Access::Exclusive {
+            let reading = std::time::Instant::now();
+            beside = Some(search::SearchBuild::start(&tx, database)?);
+            tracing::debug!(reading_words_s = reading.elapsed().as_secs_f64(), "search index words read");
+        } else {
+            rebuild_search(&tx, last_rowid)?;
+        }
         for (_, sql) in dropped.iter().filter(|(kind, _)| kind == "trigger") {
             tx.execute_batch(sql)?;
         }
@@ -221,7 +256,7 @@ fn sqlite_transaction(
         committing_s = (started.elapsed() - wrote - rebuilt).as_secs_f64(),
         "bulk load phases"
     );
-    Ok(written)
+    Ok((written, beside))
 }
 
 /// Adds the loaded parties to the FTS5 index in one statement. FTS5 keeps

@@ -31,7 +31,7 @@ pub(crate) async fn load(
     drop(sender);
     let origin =
         LoadOrigin { org_id: org, source: "import".into(), by_label: "teste".into(), now: Utc::now() };
-    load_parties(&t.db, origin, expected, access, batches).await
+    load_parties(&t.db, origin, expected, access, batches).await?.finish(&t.db).await
 }
 
 async fn bulk_loads_refuse_unknown_sellers_and_write_nothing(t: TestDb) {
@@ -93,3 +93,97 @@ async fn a_rebuilt_search_index_finds_every_party_loaded(t: TestDb) {
     }
 }
 db_test!(a_rebuilt_search_index_finds_every_party_loaded);
+
+/// Whether a search for `typed` within the organisation finds `party`.
+async fn finds(t: &TestDb, org: OrgId, typed: &[&str], party: PartyId) -> bool {
+    use db::repo::party::{Scope, search};
+    let scope = Scope { org_id: org, reach: domain::access::Reach::Everything };
+    let typed: Vec<String> = typed.iter().map(|word| word.to_string()).collect();
+    let found = search(&t.db, &scope, &typed, 20_000, 20_000).await.expect("search");
+    found.iter().any(|candidate| candidate.id == party.0)
+}
+
+async fn execute(t: &TestDb, sql: &str, party: Option<PartyId>) {
+    let mut tx = t.db.begin().await.expect("begin");
+    db::on_tx!(&mut tx, conn => {
+        let mut query = sqlx::query(sql);
+        if let Some(party) = party {
+            query = query.bind(party.0);
+        }
+        query.execute(&mut *conn).await.map(|_| ()).expect(sql)
+    });
+    tx.commit().await.expect("commit");
+}
+
+/// The index FTS5 keeps is consistent with itself (a bad copy fails this).
+async fn assert_index_consistent(t: &TestDb) {
+    let check = "INSERT INTO search_fts_parties (search_fts_parties, rank) VALUES ('integrity-check', 0)";
+    execute(t, check, None).await;
+}
+
+/// A load with the database to itself commits its parties and files their
+/// words into a search index beside: until it is finished the main index
+/// lacks them; once finished it holds every party as it stands then,
+/// written, renamed or archived meanwhile (SQLite; PostgreSQL's index is
+/// written with the rows).
+async fn a_search_index_built_beside_holds_what_was_written_meanwhile(t: TestDb) {
+    let db::Db::Sqlite(sqlite) = &t.db else { return };
+    let (org, seller) = seed_user(&t, "beside@exemplo.com.br").await;
+    let loaded = parties(12_000, seller);
+    let ids: Vec<PartyId> = loaded.iter().map(|bulk| bulk.id).collect();
+    let (sender, batches) = tokio::sync::mpsc::channel(1);
+    sender.send(loaded).await.expect("send");
+    drop(sender);
+    let origin = LoadOrigin { org_id: org, source: "demo".into(), by_label: "teste".into(), now: Utc::now() };
+    let beside = load_parties(&t.db, origin, 12_000, Access::Exclusive, batches).await.expect("load");
+    assert!(!finds(&t, org, &["carga", "4999"], ids[4_999]).await, "not in the index before it is finished");
+    // Meanwhile: one renamed, one archived, two new.
+    execute(&t, "UPDATE parties SET search_text = 'pessoa renomeada' WHERE id = $1", Some(ids[7])).await;
+    execute(&t, "UPDATE parties SET archived_at = '2026-12-07T00:00:00Z' WHERE id = $1", Some(ids[8])).await;
+    let mut newcomers = parties(2, seller);
+    for (n, bulk) in newcomers.iter_mut().enumerate() {
+        bulk.party.full_name = format!("Pessoa Chegada {n}");
+    }
+    let newcomer = newcomers[1].id;
+    assert_eq!(load(&t, org, newcomers, Access::Shared).await.expect("newcomers"), 2);
+    assert_eq!(beside.finish(&t.db).await.expect("finish"), 12_000);
+    assert_index_consistent(&t).await;
+    for n in [0, 4_999, 11_999] {
+        assert!(finds(&t, org, &["carga", &n.to_string()], ids[n]).await, "party {n}");
+    }
+    assert!(finds(&t, org, &["renomeada"], ids[7]).await, "the new name");
+    assert!(!finds(&t, org, &["carga", "7"], ids[7]).await, "not the old one");
+    assert!(!finds(&t, org, &["carga", "8"], ids[8]).await, "archived");
+    assert!(finds(&t, org, &["chegada", "1"], newcomer).await, "written meanwhile");
+    let mut scratch = sqlite.file().as_os_str().to_owned();
+    scratch.push("-search");
+    assert!(!std::path::Path::new(&scratch).exists(), "the scratch file is removed");
+    let unfinished: i64 = db::on_db!(&t.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM unfinished_loads")
+        .fetch_one(pool)
+        .await
+        .expect("notes"));
+    assert_eq!(unfinished, 0);
+}
+db_test!(a_search_index_built_beside_holds_what_was_written_meanwhile);
+
+/// A program stopped between such a load and its finish builds the search
+/// index at its next start (the migrations' run), from the load's note.
+async fn a_search_index_left_unfinished_is_built_at_the_next_start(t: TestDb) {
+    if t.db.backend() != db::Backend::Sqlite {
+        return;
+    }
+    let (org, seller) = seed_user(&t, "parado@exemplo.com.br").await;
+    let loaded = parties(12_000, seller);
+    let wanted = loaded[4_999].id;
+    let (sender, batches) = tokio::sync::mpsc::channel(1);
+    sender.send(loaded).await.expect("send");
+    drop(sender);
+    let origin = LoadOrigin { org_id: org, source: "demo".into(), by_label: "teste".into(), now: Utc::now() };
+    let stopped = load_parties(&t.db, origin, 12_000, Access::Exclusive, batches).await.expect("load");
+    drop(stopped);
+    assert!(!finds(&t, org, &["carga", "4999"], wanted).await);
+    db::migrate::run(&t.db).await.expect("start");
+    assert!(finds(&t, org, &["carga", "4999"], wanted).await);
+    assert_index_consistent(&t).await;
+}
+db_test!(a_search_index_left_unfinished_is_built_at_the_next_start);
