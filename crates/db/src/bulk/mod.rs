@@ -12,7 +12,7 @@
 //! parties' search index beside what follows ([`search`]). PostgreSQL
 //! takes the multi-row inserts of [`crate::repo::party::insert_bulk`].
 pub mod purchases;
-pub mod search;
+pub(crate) mod search;
 
 use crate::repo::party::{BulkParty, first_email, first_phone, insert_bulk, place, search_rowid};
 use crate::rows::instant;

@@ -46,7 +46,7 @@ enum Words {
 /// The index being built beside; [`SearchBuild::finish`] puts it in place.
 /// Dropped unfinished, it stops the builder and removes its file; the
 /// load's note makes the next start build the index.
-pub struct SearchBuild {
+pub(crate) struct SearchBuild {
     builder: Option<std::thread::JoinHandle<Result<Filed, DbError>>>,
     scratch: PathBuf,
     stop: Arc<AtomicBool>,
@@ -76,7 +76,11 @@ impl SearchBuild {
         let mut chunk = Vec::with_capacity(CHUNK);
         while let Some(row) = rows.next()? {
             chunk.push((row.get(0)?, row.get(1)?));
-            if chunk.len() == CHUNK && sender.send(Words::Chunk(std::mem::take(&mut chunk))).is_err() {
+            if chunk.len() == CHUNK
+                && sender
+                    .send(Words::Chunk(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))))
+                    .is_err()
+            {
                 break;
             }
         }
@@ -88,7 +92,7 @@ impl SearchBuild {
     /// Waits for the builder, then copies its index over the main one and
     /// mends the parties whose words changed since they were read, in one
     /// transaction that also clears the note.
-    pub async fn finish(mut self, db: &Db, access: Access) -> Result<(), DbError> {
+    pub(super) async fn finish(mut self, db: &Db, access: Access) -> Result<(), DbError> {
         let Db::Sqlite(sqlite) = db else { return Ok(()) };
         let builder = self.builder.take().expect("finished once");
         let waited = std::time::Instant::now();
