@@ -58,16 +58,15 @@ pub enum Access {
 /// that should run meanwhile.
 #[must_use = "the loaded parties are not in the search index until it is finished"]
 pub struct PartiesLoaded {
-    pub written: u64,
+    written: u64,
     search: Option<search::SearchBuild>,
-    access: Access,
 }
 
 impl PartiesLoaded {
     /// Puts the search index in place; returns how many parties were loaded.
     pub async fn finish(mut self, db: &Db) -> Result<u64, DbError> {
         if let Some(search) = self.search.take() {
-            search.finish(db, self.access).await?;
+            search.finish(db).await?;
         }
         Ok(self.written)
     }
@@ -90,7 +89,7 @@ pub async fn load_parties(
                 sqlite_transaction(conn, &origin, expected, access, &database, &mut batches)
             })
             .await?;
-            Ok(PartiesLoaded { written, search, access })
+            Ok(PartiesLoaded { written, search })
         }
         Db::Postgres(pg) => {
             let (mut written, mut references) = (0, References::default());
@@ -111,7 +110,7 @@ pub async fn load_parties(
                 let vacuum = format!("VACUUM (ANALYZE) {}, search_words_parties", TABLES.join(", "));
                 sqlx::query(&vacuum).execute(pg).await?;
             }
-            Ok(PartiesLoaded { written, search: None, access })
+            Ok(PartiesLoaded { written, search: None })
         }
     }
 }
@@ -270,17 +269,14 @@ fn sqlite_transaction(
 /// searches read fastest.
 fn rebuild_search(tx: &Transaction<'_>, after_rowid: i64) -> Result<(), DbError> {
     let started = std::time::Instant::now();
-    tx.execute_batch(
-        "INSERT INTO search_fts_parties (search_fts_parties, rank) VALUES ('automerge', 0);
-         INSERT INTO search_fts_parties (search_fts_parties, rank) VALUES ('hashsize', 67108864);",
-    )?;
+    tx.execute_batch(SEARCH_FILED_IN_BULK)?;
     tx.execute(
         "INSERT INTO search_fts_parties (rowid, words)
          SELECT search_rowid, words FROM search_fts_source WHERE party_rowid > ?1 AND live
          ORDER BY search_rowid",
         params![after_rowid],
     )?;
-    tx.execute_batch("INSERT INTO search_fts_parties (search_fts_parties) VALUES ('optimize')")?;
+    tx.execute_batch(SEARCH_MERGED)?;
     // FTS5's defaults: the settings are stored with the index.
     tx.execute_batch(
         "INSERT INTO search_fts_parties (search_fts_parties, rank) VALUES ('automerge', 4);
@@ -289,6 +285,13 @@ fn rebuild_search(tx: &Transaction<'_>, after_rowid: i64) -> Result<(), DbError>
     tracing::debug!(search_s = started.elapsed().as_secs_f64(), "search index rebuilt");
     Ok(())
 }
+
+/// The search index's settings while a load files its words ([`rebuild_search`]).
+const SEARCH_FILED_IN_BULK: &str =
+    "INSERT INTO search_fts_parties (search_fts_parties, rank) VALUES ('automerge', 0);
+     INSERT INTO search_fts_parties (search_fts_parties, rank) VALUES ('hashsize', 67108864);";
+/// Merges the search index's segments into one.
+const SEARCH_MERGED: &str = "INSERT INTO search_fts_parties (search_fts_parties) VALUES ('optimize')";
 
 /// The users and branches a load's parties name, checked once each
 /// against the organisation (a foreign key would only check that they

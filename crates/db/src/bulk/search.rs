@@ -14,7 +14,7 @@
 //! transaction; if the program stops before the copy, the next start
 //! finds the note and builds the index again in place
 //! ([`finish_interrupted`]).
-use super::{Access, on_own_connection, rebuild_search};
+use super::{Access, SEARCH_FILED_IN_BULK, SEARCH_MERGED, on_own_connection, rebuild_search};
 use crate::{Db, DbError};
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use std::collections::HashMap;
@@ -91,8 +91,9 @@ impl SearchBuild {
 
     /// Waits for the builder, then copies its index over the main one and
     /// mends the parties whose words changed since they were read, in one
-    /// transaction that also clears the note.
-    pub(super) async fn finish(mut self, db: &Db, access: Access) -> Result<(), DbError> {
+    /// transaction that also clears the note. Only a load with the file to
+    /// itself builds beside, so the copy has the file to itself too.
+    pub(super) async fn finish(mut self, db: &Db) -> Result<(), DbError> {
         let Db::Sqlite(sqlite) = db else { return Ok(()) };
         let builder = self.builder.take().expect("finished once");
         let waited = std::time::Instant::now();
@@ -103,7 +104,10 @@ impl SearchBuild {
         let waited = waited.elapsed();
         let scratch = self.scratch.clone();
         let copied = std::time::Instant::now();
-        on_own_connection(sqlite, access, 64 << 10, move |conn| copy_and_mend(conn, &scratch, filed)).await?;
+        on_own_connection(sqlite, Access::Exclusive, 64 << 10, move |conn| {
+            copy_and_mend(conn, &scratch, filed)
+        })
+        .await?;
         tracing::debug!(
             waiting_for_builder_s = waited.as_secs_f64(),
             copying_s = copied.elapsed().as_secs_f64(),
@@ -137,6 +141,8 @@ fn hash_of(words: &str) -> u64 {
     hasher.finish()
 }
 
+const FILE_WORDS: &str = "INSERT INTO search_fts_parties (rowid, words) VALUES (?1, ?2)";
+
 /// Files every word received into a new index in `scratch`, in rowid order
 /// with a large buffer and one merge at the end, as [`rebuild_search`] does.
 fn build(
@@ -151,14 +157,11 @@ fn build(
     // A scratch file: nothing to recover if the program stops.
     conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;")?;
     conn.execute_batch(definition)?;
-    conn.execute_batch(&format!(
-        "INSERT INTO {INDEX} ({INDEX}, rank) VALUES ('automerge', 0);
-         INSERT INTO {INDEX} ({INDEX}, rank) VALUES ('hashsize', 67108864);
-         BEGIN;"
-    ))?;
+    conn.execute_batch(SEARCH_FILED_IN_BULK)?;
+    conn.execute_batch("BEGIN")?;
     let mut filed = Filed::new();
     {
-        let mut insert = conn.prepare(&format!("INSERT INTO {INDEX} (rowid, words) VALUES (?1, ?2)"))?;
+        let mut insert = conn.prepare(FILE_WORDS)?;
         loop {
             if stop.load(Ordering::Relaxed) {
                 return Err(DbError::Bulk("the search index built beside was dropped".into()));
@@ -177,7 +180,8 @@ fn build(
             }
         }
     }
-    conn.execute_batch(&format!("INSERT INTO {INDEX} ({INDEX}) VALUES ('optimize'); COMMIT;"))?;
+    conn.execute_batch(SEARCH_MERGED)?;
+    conn.execute_batch("COMMIT")?;
     tracing::debug!(
         parties = filed.len(),
         building_s = started.elapsed().as_secs_f64(),
@@ -216,7 +220,7 @@ fn copy_and_mend(conn: &mut Connection, scratch: &Path, mut filed: Filed) -> Res
     mends.extend(filed.into_keys().map(|rowid| (rowid, true, None)));
     {
         let mut delete = tx.prepare(&format!("DELETE FROM {INDEX} WHERE rowid = ?1"))?;
-        let mut insert = tx.prepare(&format!("INSERT INTO {INDEX} (rowid, words) VALUES (?1, ?2)"))?;
+        let mut insert = tx.prepare(FILE_WORDS)?;
         for (rowid, was_filed, words) in &mends {
             if *was_filed {
                 delete.execute([rowid])?;
@@ -233,22 +237,17 @@ fn copy_and_mend(conn: &mut Connection, scratch: &Path, mut filed: Filed) -> Res
     Ok(())
 }
 
+/// The migration that creates `unfinished_loads`.
+pub(crate) const NOTED_SINCE_MIGRATION: i64 = 51;
+
 /// Builds the search index in place if a load noted it unfinished (the
 /// program stopped between the load's commit and [`SearchBuild::finish`]).
+/// Only for a database migrated at least to [`NOTED_SINCE_MIGRATION`].
 pub(crate) async fn finish_interrupted(db: &Db) -> Result<(), DbError> {
     let Db::Sqlite(sqlite) = db else { return Ok(()) };
-    let writer = sqlite.writer();
-    // A database migrated only part of the way (tests) may lack the notes.
-    let notes: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'unfinished_loads')")
-            .fetch_one(&writer)
-            .await?;
-    if !notes {
-        return Ok(());
-    }
     let noted: Option<String> = sqlx::query_scalar("SELECT since FROM unfinished_loads WHERE work = $1")
         .bind(INDEX)
-        .fetch_optional(&writer)
+        .fetch_optional(&sqlite.writer())
         .await?;
     let Some(since) = noted else { return Ok(()) };
     tracing::warn!(since, "a bulk load stopped before its search index was in place: building it again");
