@@ -432,19 +432,15 @@ async fn main() {
         percentile(&mut pages_all, 0.99)
     );
 
-    // A committed sale counts at the next look.
-    let segment = Segment {
-        filter: is(EngineField::LastPurchase, Test::Relative { from: Some(0), to: Some(0) }),
-        ..Default::default()
-    };
+    // A committed sale counts at the next look: a customer who has not
+    // bought today joins those who did.
+    let bought_today = is(EngineField::LastPurchase, Test::Relative { from: Some(0), to: Some(0) });
+    let segment = Segment { filter: bought_today.clone(), ..Default::default() };
     let before = app.engine().count_from_index(&admin, &segment).await.expect("count").expect("indexed");
-    let party = app
-        .engine()
-        .results(&admin, &Segment { limit: Some(1), ..Default::default() }, Default::default())
-        .await
-        .expect("a customer")
-        .lines[0]
-        .id;
+    let not_today =
+        Segment { filter: Filter::Not { not: Box::new(bought_today) }, limit: Some(1), ..Default::default() };
+    let party =
+        app.engine().results(&admin, &not_today, Default::default()).await.expect("a customer").lines[0].id;
     let sale = domain::sale::SaleDraft {
         store: "01".into(),
         items: vec![domain::sale::SaleItemDraft {
@@ -466,6 +462,7 @@ async fn main() {
         before.total,
         after.total
     );
+    assert_eq!(after.total, before.total + 1, "the sale's customer counts at the next look");
     // The allocator hands freed pages back a while after they were freed
     // (mimalloc: a second later, at its next call), so the build's
     // temporary columns still count just after it.
