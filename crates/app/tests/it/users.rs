@@ -141,6 +141,12 @@ async fn demo_loads_are_searchable_and_keep_their_indexes(t: TestDb) {
     }
     let total = db::repo::party::count_all(&app.db, org).await.expect("count");
     assert_eq!(total, 12_500);
+    // The prospects are written at their stages, spread as a pipeline narrows.
+    let query = app::pipeline::BoardQuery { scope: Some(domain::work_queue::WorkScope::Team) };
+    let board = app.pipeline().board(&admin, &query).await.expect("board");
+    let totals: Vec<i64> = board.iter().map(|column| column.total).collect();
+    assert!(totals.iter().all(|total| *total > 0), "every stage has prospects: {totals:?}");
+    assert!(totals[0] > totals[4], "more at the first contact than closing: {totals:?}");
     let again = app.demo().load_demo_parties(org, 10, 4).await;
     assert!(
         again.is_ok(),

@@ -392,9 +392,9 @@ fn write_batches(
             spouse_birth_date, credit_bureau_status, agreement, credit_complement, revolving_credit_limit,
             company_sector, seller_id, branch_id, city, city_key, state, consent_sms_whatsapp, consent_email,
             consent_phone, consent_letter, search_text, search_rowid, created_at, updated_at, version, first_phone,
-            first_email)
+            first_email, negotiation_stage)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-            ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?35, 1, ?36, ?37)",
+            ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?35, 1, ?36, ?37, ?38)",
     )?;
     let mut phone = tx.prepare(
         "INSERT INTO party_phones (id, org_id, party_id, position, e164, kind, carrier) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -463,6 +463,7 @@ fn write_batches(
                 now,
                 first_phone(p),
                 first_email(p),
+                bulk.stage.as_str(),
             ])?;
             for (position, number) in p.phones.iter().enumerate() {
                 phone.execute(params![

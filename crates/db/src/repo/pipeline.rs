@@ -120,24 +120,6 @@ pub async fn card(db: &Db, filter: &BoardFilter, id: PartyId) -> Result<Option<C
     fetch_optional(db, &query).await
 }
 
-/// Spreads the demo's prospects over the stages, most at the first ones,
-/// as a pipeline narrows (the demo data only).
-pub async fn spread_demo_stages(tx: &mut Tx, org_id: OrgId) -> Result<u64, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE parties SET negotiation_stage = CASE abs(search_rowid % 10)
-                 WHEN 0 THEN 'first_contact' WHEN 1 THEN 'first_contact' WHEN 2 THEN 'first_contact'
-                 WHEN 3 THEN 'qualified' WHEN 4 THEN 'qualified' WHEN 5 THEN 'qualified'
-                 WHEN 6 THEN 'proposal' WHEN 7 THEN 'proposal' WHEN 8 THEN 'negotiation' ELSE 'closing' END
-             WHERE org_id = $1 AND lifecycle = 'prospect' AND merged_into IS NULL",
-        )
-        .bind(org_id.0)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-    }))
-}
-
 const STAGE_NAMES: &str = "SELECT stage, name FROM pipeline_stage_names WHERE org_id = $1 ORDER BY stage";
 
 /// The organisation's own names of its stages, `(stage, name)`; a stage

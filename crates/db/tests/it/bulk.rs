@@ -4,6 +4,7 @@ use db::bulk::{Access, LoadOrigin, load_parties};
 use db::repo::party::{BulkParty, count_all};
 use domain::party::{ConsentState, PartyDraft};
 use domain::phone::Country;
+use domain::pipeline::NegotiationStage;
 use domain::{OrgId, PartyId, UserId};
 use testkit::{TestDb, db_test};
 
@@ -14,7 +15,13 @@ pub(crate) fn parties(count: usize, seller: UserId) -> Vec<BulkParty> {
             let draft = PartyDraft { full_name: format!("Pessoa Carga {n}"), ..Default::default() };
             let mut party = draft.validate(Country::Brazil, Utc::now().date_naive()).expect("valid");
             party.seller_id = Some(seller);
-            BulkParty { id: PartyId::new(), party, consent: ConsentState::default(), branch: None }
+            BulkParty {
+                id: PartyId::new(),
+                party,
+                consent: ConsentState::default(),
+                branch: None,
+                stage: NegotiationStage::FirstContact,
+            }
         })
         .collect()
 }

@@ -3,6 +3,7 @@ use super::{col, first_email, first_phone, place, search_rowid};
 use crate::{Db, DbError, Tx, on_db};
 use chrono::{DateTime, Utc};
 use domain::party::{Channel, ConsentState, ValidParty, search_text, sort_name};
+use domain::pipeline::NegotiationStage;
 use domain::{BranchId, OrgId, PartyId};
 use sea_query::{InsertStatement, PostgresQueryBuilder, Query, SimpleExpr, SqliteQueryBuilder};
 use sea_query_binder::SqlxBinder;
@@ -16,6 +17,8 @@ pub struct BulkParty {
     pub consent: ConsentState,
     /// The branch whose portfolio holds it (the owner is `party.seller_id`).
     pub branch: Option<BranchId>,
+    /// How far its negotiation has come, for a prospect on the board.
+    pub stage: NegotiationStage,
 }
 
 /// Inserts many parties with multi-row statements: the bulk path for demo
@@ -75,6 +78,7 @@ pub async fn insert_bulk(
                 "created_at",
                 "updated_at",
                 "version",
+                "negotiation_stage",
             ]
             .map(col),
         );
@@ -166,6 +170,7 @@ pub async fn insert_bulk(
                 now.into(),
                 now.into(),
                 1i64.into(),
+                bulk.stage.as_str().into(),
             ];
             main.values_panic(values);
             for (position, phone) in p.phones.iter().enumerate() {
