@@ -415,7 +415,7 @@ const MANAGERS_PER_BRANCH: usize = 3;
 /// million parties): of ten prospects, three at the first contact, three
 /// qualified, two with a proposal, one negotiating and one closing. A
 /// customer keeps the column's default.
-fn stage(party: &ValidParty, n: u64) -> NegotiationStage {
+fn board_stage(party: &ValidParty, n: u64) -> NegotiationStage {
     if party.lifecycle != Lifecycle::Prospect {
         return NegotiationStage::FirstContact;
     }
@@ -497,7 +497,7 @@ impl Demo<'_> {
                         let (mut party, consent) = self::party(&mut rng, seed, offset + done + i, today);
                         let (owner, branch) = portfolio(&mut rng, &managers);
                         party.seller_id = owner;
-                        let stage = stage(&party, offset + done + i);
+                        let stage = board_stage(&party, offset + done + i);
                         BulkParty { id: PartyId::new(), party, consent, branch, stage }
                     })
                     .collect();
