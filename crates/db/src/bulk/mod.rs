@@ -238,7 +238,7 @@ fn sqlite_transaction(
             beside = Some(search::SearchBuild::start(&tx, database)?);
             tracing::debug!(reading_words_s = reading.elapsed().as_secs_f64(), "search index words read");
         } else {
-            rebuild_search(&tx, last_rowid)?;
+            search::rebuild_search(&tx, last_rowid)?;
         }
         for (_, sql) in dropped.iter().filter(|(kind, _)| kind == "trigger") {
             tx.execute_batch(sql)?;
@@ -257,41 +257,6 @@ fn sqlite_transaction(
     );
     Ok((written, beside))
 }
-
-/// Adds the loaded parties to the FTS5 index in one statement. FTS5 keeps
-/// the words in memory until they pass `hashsize` and writes them out as a
-/// segment, and also whenever a rowid comes lower than the last one: the
-/// search rowids are random (the id's random half), so in the parties'
-/// order nearly every row made a segment of its own. In rowid order, with
-/// 64 MB before each write, a load makes a few dozen (a million parties:
-/// 120 s before). Merging segments as they are written (`automerge`) cost
-/// a third; one `optimize` at the end leaves a single segment, which
-/// searches read fastest.
-fn rebuild_search(tx: &Transaction<'_>, after_rowid: i64) -> Result<(), DbError> {
-    let started = std::time::Instant::now();
-    tx.execute_batch(SEARCH_FILED_IN_BULK)?;
-    tx.execute(
-        "INSERT INTO search_fts_parties (rowid, words)
-         SELECT search_rowid, words FROM search_fts_source WHERE party_rowid > ?1 AND live
-         ORDER BY search_rowid",
-        params![after_rowid],
-    )?;
-    tx.execute_batch(SEARCH_MERGED)?;
-    // FTS5's defaults: the settings are stored with the index.
-    tx.execute_batch(
-        "INSERT INTO search_fts_parties (search_fts_parties, rank) VALUES ('automerge', 4);
-         INSERT INTO search_fts_parties (search_fts_parties, rank) VALUES ('hashsize', 1048576);",
-    )?;
-    tracing::debug!(search_s = started.elapsed().as_secs_f64(), "search index rebuilt");
-    Ok(())
-}
-
-/// The search index's settings while a load files its words ([`rebuild_search`]).
-const SEARCH_FILED_IN_BULK: &str =
-    "INSERT INTO search_fts_parties (search_fts_parties, rank) VALUES ('automerge', 0);
-     INSERT INTO search_fts_parties (search_fts_parties, rank) VALUES ('hashsize', 67108864);";
-/// Merges the search index's segments into one.
-const SEARCH_MERGED: &str = "INSERT INTO search_fts_parties (search_fts_parties) VALUES ('optimize')";
 
 /// The users and branches a load's parties name, checked once each
 /// against the organisation (a foreign key would only check that they
