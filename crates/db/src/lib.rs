@@ -97,10 +97,11 @@ impl SqlitePools {
                     Ok(true)
                 })
             })
-            // ANALYZE samples this many rows an index: a full pass over a
-            // million-party file took five minutes of disk reads at start-up.
             .connect_with(
-                options.clone().pragma("wal_autocheckpoint", "10000").pragma("analysis_limit", "1000"),
+                options
+                    .clone()
+                    .pragma("wal_autocheckpoint", "10000")
+                    .pragma("analysis_limit", ANALYSIS_LIMIT),
             )
             .await?;
         let reader =
@@ -115,6 +116,10 @@ impl SqlitePools {
 /// share the operating system's copy of the file instead of each filling
 /// its own cache from disk.
 pub(crate) const MMAP_BYTES: &str = "2147418112";
+
+/// ANALYZE samples this many rows an index: a full pass over a
+/// million-party file took five minutes of disk reads at start-up.
+pub(crate) const ANALYSIS_LIMIT: &str = "1000";
 
 /// How often the write-ahead log is copied into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);

@@ -73,6 +73,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(49, "0049", "pipeline_stage_names"),
     migration!(50, "0050", "party_first_contacts"),
     migration!(51, "0051", "unfinished_loads"),
+    migration!(52, "0052", "sale_items_unindexed_by_product"),
 ];
 
 /// A line `-- [sqlite]` or `-- [postgres]` starts what only that backend

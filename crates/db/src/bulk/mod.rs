@@ -142,6 +142,7 @@ pub(crate) async fn on_own_connection<T: Send + 'static>(
         // in runs, helped by other threads ([`build_indexes`]).
         conn.pragma_update(None, "temp_store", "file")?;
         conn.pragma_update(None, "threads", sort_helpers())?;
+        conn.pragma_update(None, "analysis_limit", crate::ANALYSIS_LIMIT)?;
         let outcome = work(&mut conn);
         if left_wal {
             conn.pragma_update(None, "journal_mode", "wal")?;
@@ -173,16 +174,29 @@ fn sort_helpers() -> i64 {
     std::thread::available_parallelism().map_or(1, |cores| cores.get() as i64).min(8)
 }
 
-/// Creates the indexes of `dropped` ((kind, SQL)) again, sorting in runs,
-/// then gives the load the page cache it had.
-fn build_indexes<'a>(
-    tx: &Transaction<'_>,
-    dropped: impl Iterator<Item = &'a (String, String)>,
-) -> Result<(), DbError> {
+/// Creates the dropped indexes again, sorting in runs, then gives the
+/// load the page cache it had. Each table's statistics are refreshed
+/// right after its indexes, while the builds have its pages in memory: the
+/// same refresh after the demo read them back from disk (7 to 18 s at ten
+/// million purchases, docs/benchmarks.md, 2026-12-07).
+fn build_indexes(tx: &Transaction<'_>, dropped: &[Dropped]) -> Result<(), DbError> {
     let load_cache: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
     tx.pragma_update(None, "cache_size", format!("-{SORT_RUN_KIB}"))?;
-    for (_, sql) in dropped {
-        tx.execute_batch(sql)?;
+    let indexes: Vec<&Dropped> = dropped.iter().filter(|d| d.kind == DroppedKind::Index).collect();
+    for (position, index) in indexes.iter().enumerate() {
+        let building = std::time::Instant::now();
+        tx.execute_batch(&index.sql)?;
+        tracing::debug!(index = index.name, building_s = building.elapsed().as_secs_f64(), "index built");
+        let last_of_its_table = indexes.get(position + 1).is_none_or(|next| next.table != index.table);
+        if last_of_its_table {
+            let analysing = std::time::Instant::now();
+            tx.execute_batch(&format!("ANALYZE \"{}\"", index.table))?;
+            tracing::debug!(
+                table = index.table,
+                analysing_s = analysing.elapsed().as_secs_f64(),
+                "table analysed"
+            );
+        }
     }
     tx.pragma_update(None, "cache_size", load_cache)?;
     Ok(())
@@ -231,7 +245,7 @@ fn sqlite_transaction(
     let wrote = started.elapsed();
     let mut beside = None;
     if rebuild {
-        build_indexes(&tx, dropped.iter().filter(|(kind, _)| kind == "index"))?;
+        build_indexes(&tx, &dropped)?;
         tracing::debug!(indexes_s = (started.elapsed() - wrote).as_secs_f64(), "indexes rebuilt");
         if access == Access::Exclusive {
             let reading = std::time::Instant::now();
@@ -240,8 +254,8 @@ fn sqlite_transaction(
         } else {
             search::rebuild_search(&tx, last_rowid)?;
         }
-        for (_, sql) in dropped.iter().filter(|(kind, _)| kind == "trigger") {
-            tx.execute_batch(sql)?;
+        for trigger in dropped.iter().filter(|d| d.kind == DroppedKind::Trigger) {
+            tx.execute_batch(&trigger.sql)?;
         }
     }
     let rebuilt = started.elapsed() - wrote;
@@ -312,17 +326,29 @@ impl References {
     }
 }
 
+/// An index or trigger a load dropped, to create again after it.
+struct Dropped {
+    kind: DroppedKind,
+    name: String,
+    table: String,
+    sql: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DroppedKind {
+    Index,
+    Trigger,
+}
+
 /// Drops the secondary indexes of `tables` and the triggers on
-/// `triggers_of`, returning (kind, SQL) to recreate them.
-fn drop_indexes(
-    tx: &Transaction<'_>,
-    tables: &[&str],
-    triggers_of: &str,
-) -> Result<Vec<(String, String)>, DbError> {
-    let mut found: Vec<(String, String, String)> = Vec::new();
+/// `triggers_of`, returning them table by table.
+fn drop_indexes(tx: &Transaction<'_>, tables: &[&str], triggers_of: &str) -> Result<Vec<Dropped>, DbError> {
+    let mut found: Vec<Dropped> = Vec::new();
     {
-        let mut statement =
-            tx.prepare("SELECT type, name, sql, tbl_name FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL")?;
+        let mut statement = tx.prepare(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master
+             WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY tbl_name, type, name",
+        )?;
         let rows = statement.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -332,18 +358,23 @@ fn drop_indexes(
             ))
         })?;
         for row in rows {
-            let (kind, name, sql, table) = row?;
-            let wanted =
-                if kind == "index" { tables.contains(&table.as_str()) } else { table == triggers_of };
-            if wanted {
-                found.push((kind, name, sql));
-            }
+            let (kind, name, table, sql) = row?;
+            let dropped = match kind.as_str() {
+                "index" if tables.contains(&table.as_str()) => DroppedKind::Index,
+                "trigger" if table == triggers_of => DroppedKind::Trigger,
+                _ => continue,
+            };
+            found.push(Dropped { kind: dropped, name, table, sql });
         }
     }
-    for (kind, name, _) in &found {
-        tx.execute_batch(&format!("DROP {} \"{name}\"", kind.to_uppercase()))?;
+    for dropped in &found {
+        let kind = match dropped.kind {
+            DroppedKind::Index => "INDEX",
+            DroppedKind::Trigger => "TRIGGER",
+        };
+        tx.execute_batch(&format!("DROP {kind} \"{}\"", dropped.name))?;
     }
-    Ok(found.into_iter().map(|(kind, _, sql)| (kind, sql)).collect())
+    Ok(found)
 }
 
 fn write_batches(

@@ -413,7 +413,7 @@ fn sqlite_transaction(
         }
     }
     let wrote = started.elapsed();
-    build_indexes(&tx, dropped.iter())?;
+    build_indexes(&tx, &dropped)?;
     let rebuilt = started.elapsed() - wrote;
     tx.commit()?;
     tracing::info!(

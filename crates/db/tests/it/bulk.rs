@@ -194,3 +194,45 @@ async fn a_search_index_left_unfinished_is_built_at_the_next_start(t: TestDb) {
     assert_index_consistent(&t).await;
 }
 db_test!(a_search_index_left_unfinished_is_built_at_the_next_start);
+
+/// A load large enough to drop the parties' indexes creates every one
+/// again, and leaves the planner statistics of the tables it rebuilt
+/// (SQLite; PostgreSQL keeps its indexes through a load). The parties'
+/// statistics count the twelve thousand.
+async fn a_rebuilding_load_puts_back_every_index_and_analyses_its_tables(t: TestDb) {
+    if t.db.backend() != db::Backend::Sqlite {
+        return;
+    }
+    let indexes = || async {
+        let names: Vec<String> = db::on_db!(&t.db, pool => sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name",
+        )
+        .fetch_all(pool)
+        .await
+        .expect("indexes"));
+        names
+    };
+    let before = indexes().await;
+    let (org, seller) = seed_user(&t, "estatisticas@exemplo.com.br").await;
+    load(&t, org, parties(12_000, seller), Access::Exclusive).await.expect("load");
+    assert_eq!(indexes().await, before);
+    // Every index of the parties has its line; a whole-table one counts
+    // the twelve thousand first (a partial one, the rows it holds).
+    let statistics: Vec<(String, String)> = db::on_db!(&t.db, pool => sqlx::query_as(
+        "SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'parties' AND idx NOT LIKE 'sqlite_%' ORDER BY idx",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("statistics"));
+    let analysed: Vec<&str> = statistics.iter().map(|(index, _)| index.as_str()).collect();
+    let parties_indexes: Vec<String> = db::on_db!(&t.db, pool => sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'parties' AND sql IS NOT NULL ORDER BY name",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("indexes"));
+    assert_eq!(analysed, parties_indexes);
+    let by_name = statistics.iter().find(|(index, _)| index == "parties_org_name").expect("by name");
+    assert!(by_name.1.starts_with("12000 "), "{statistics:?}");
+}
+db_test!(a_rebuilding_load_puts_back_every_index_and_analyses_its_tables);
