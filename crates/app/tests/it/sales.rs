@@ -849,8 +849,11 @@ async fn the_retail_demo_spreads_purchases_with_the_figures_kept(t: TestDb) {
         overdue += usize::from(kept.oldest_open_due.is_some());
         with_points += usize::from(kept.points_balance > 0);
         if kept.purchase_count > 0 {
-            let history = app.timeline().history(&admin, party, None, None).await.expect("history");
-            assert!(history.iter().any(|e| e.action == "timeline-sale-recorded"), "{history:?}");
+            // Every purchase is in the history (its first page).
+            let kind = Some(domain::timeline::EventKind::Sale);
+            let history = app.timeline().history(&admin, party, kind, None).await.expect("history");
+            assert!(history.iter().all(|e| e.action == "timeline-sale-recorded"), "{history:?}");
+            assert_eq!(history.len() as i64, kept.purchase_count.min(app::timeline::HISTORY_PAGE));
             let page = app.sales().sales_of(&admin, party, None).await.expect("sales");
             assert!(
                 page.sales.windows(2).all(|w| w[0].sold_at >= w[1].sold_at)

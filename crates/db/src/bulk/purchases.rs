@@ -11,7 +11,12 @@
 //! their right edge. A load at least as large as the sales already there
 //! drops the tables' secondary indexes and builds them again at the end:
 //! with them in place, ten million sales took 620 s to write, the
-//! indexes by store and by expiry day inserting at random.
+//! indexes by store and by expiry day inserting at random. Such a load
+//! with the file to itself writes the history events and points entries
+//! on another core, into a scratch file it copies them from at the end
+//! ([`beside`]).
+mod beside;
+
 use super::{Access, REBUILD_FROM, build_indexes, drop_indexes, on_own_connection};
 use crate::repo::loyalty::ENTRY_COLUMNS;
 use crate::repo::sale::ITEM_COLUMNS;
@@ -22,6 +27,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::sale::ValidSale;
 use domain::{OrgId, PartyId, SaleId, StoreId};
 use rusqlite::TransactionBehavior;
+use std::path::Path;
+use std::sync::Arc;
 use tokio::sync::mpsc::Receiver;
 
 /// One party's purchases to load.
@@ -72,6 +79,7 @@ pub struct KeptFigures {
 }
 
 /// Who the rows say recorded them, and when.
+#[derive(Clone)]
 pub struct PurchasesOrigin {
     pub org_id: OrgId,
     pub by_label: String,
@@ -79,7 +87,7 @@ pub struct PurchasesOrigin {
 }
 
 /// The tables a load writes, in the order their rows must go in.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Table {
     Sales,
     Items,
@@ -315,8 +323,9 @@ pub async fn load_purchases(
 ) -> Result<u64, DbError> {
     match db {
         Db::Sqlite(sqlite) => {
+            let database = sqlite.file().to_path_buf();
             on_own_connection(sqlite, access, CACHE_KIB, move |conn| {
-                sqlite_transaction(conn, &origin, expected, &mut batches)
+                sqlite_load(conn, &origin, expected, access, &database, &mut batches)
             })
             .await
         }
@@ -382,15 +391,48 @@ const CACHE_KIB: u64 = 256 << 10;
 /// everywhere (by store, by expiry day), so as much of them as fits stays.
 const CACHE_KIB_WITH_INDEXES: u64 = 4 << 20;
 
-fn sqlite_transaction(
+/// `INSERT INTO table (columns) VALUES (?1, …)`.
+fn insert_sql(table: &str, columns: &[&str]) -> String {
+    let places: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
+    format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), places.join(", "))
+}
+
+/// The load on SQLite. Whether it rebuilds the indexes is decided before
+/// its transaction: a load that does, with the file to itself, writes the
+/// history beside ([`beside`]), whose file is attached outside one.
+fn sqlite_load(
     conn: &mut rusqlite::Connection,
     origin: &PurchasesOrigin,
     expected: u64,
+    access: Access,
+    database: &Path,
     batches: &mut Receiver<Vec<PartyPurchases>>,
 ) -> Result<u64, DbError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let existing: i64 = tx.query_row("SELECT COUNT(*) FROM sales", [], |r| r.get(0))?;
+    let existing: i64 = conn.query_row("SELECT COUNT(*) FROM sales", [], |r| r.get(0))?;
     let rebuild = expected >= REBUILD_FROM && expected >= existing as u64;
+    if !(rebuild && access == Access::Exclusive) {
+        return sqlite_transaction(conn, origin, rebuild, None, batches);
+    }
+    let history = beside::HistoryBeside::start(conn, database, origin)?;
+    let loaded = sqlite_transaction(conn, origin, rebuild, Some(history), batches);
+    let detached = beside::HistoryBeside::detach(conn);
+    let written = loaded?;
+    detached?;
+    Ok(written)
+}
+
+fn sqlite_transaction(
+    conn: &mut rusqlite::Connection,
+    origin: &PurchasesOrigin,
+    rebuild: bool,
+    mut history: Option<beside::HistoryBeside>,
+    batches: &mut Receiver<Vec<PartyPurchases>>,
+) -> Result<u64, DbError> {
+    // IMMEDIATE would lock the attached scratch file too, against the
+    // thread writing it; the load has the main file to itself then.
+    let behavior =
+        if history.is_some() { TransactionBehavior::Deferred } else { TransactionBehavior::Immediate };
+    let tx = conn.transaction_with_behavior(behavior)?;
     let tables: Vec<&str> = TABLES.iter().map(|(_, table, _)| *table).collect();
     let dropped = if rebuild {
         drop_indexes(&tx, &tables, "")?
@@ -403,9 +445,7 @@ fn sqlite_transaction(
     {
         let mut statements = Vec::new();
         for (_, table, columns) in TABLES {
-            let places: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
-            let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), places.join(", "));
-            statements.push(tx.prepare(&sql)?);
+            statements.push(tx.prepare(&insert_sql(table, columns))?);
         }
         // `?N` binds by number; SQLite numbers `$N` in order of appearance.
         let mut figures = tx.prepare(&FIGURES.replace('$', "?"))?;
@@ -413,15 +453,25 @@ fn sqlite_transaction(
             let wait = std::time::Instant::now();
             let Some(batch) = batches.blocking_recv() else { break };
             waited += wait.elapsed();
-            for purchases in &batch {
+            let batch = Arc::new(batch);
+            if let Some(history) = &mut history {
+                history.send(batch.clone())?;
+            }
+            let history_beside = history.is_some();
+            for purchases in batch.iter() {
                 each_row(origin, purchases, &mut |table, cells| {
-                    statements[table as usize].execute(rusqlite::params_from_iter(cells))?;
+                    if !(history_beside && beside::written_beside(table)) {
+                        statements[table as usize].execute(rusqlite::params_from_iter(cells))?;
+                    }
                     Ok(())
                 })?;
                 figures.execute(rusqlite::params_from_iter(figures_cells(origin, purchases).iter()))?;
                 written += purchases.sales.len() as u64;
             }
         }
+    }
+    if let Some(history) = history {
+        history.copy_into(&tx)?;
     }
     let wrote = started.elapsed();
     build_indexes(&tx, &dropped)?;

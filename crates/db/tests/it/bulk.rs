@@ -236,3 +236,99 @@ async fn a_rebuilding_load_puts_back_every_index_and_analyses_its_tables(t: Test
     assert!(by_name.1.starts_with("12000 "), "{statistics:?}");
 }
 db_test!(a_rebuilding_load_puts_back_every_index_and_analyses_its_tables);
+
+/// A purchase at `store` with a points lot.
+fn purchase(id: domain::SaleId, store: domain::StoreId) -> db::bulk::purchases::LoadedSale {
+    use domain::sale::{PaymentForm, ValidItem, ValidSale};
+    let item = ValidItem {
+        product_id: None,
+        description: "Troca de óleo".into(),
+        quantity_milli: 1000,
+        unit_price: domain::Money(12_000),
+        discount: domain::Money(0),
+        total: domain::Money(12_000),
+    };
+    let sale = ValidSale {
+        store_id: store,
+        sold_at: Utc::now(),
+        seller_code: String::new(),
+        items: vec![item],
+        total: domain::Money(12_000),
+        coupon: None,
+        bonus: domain::Money(0),
+        payment: PaymentForm::Cash,
+        installments: Vec::new(),
+        fiscal_number: String::new(),
+        fiscal_key: String::new(),
+    };
+    let points = Some(db::bulk::purchases::LoadedPoints { points: 120, expires_on: None, expired: false });
+    db::bulk::purchases::LoadedSale {
+        id,
+        sale,
+        installments: Vec::new(),
+        points,
+        history: "R$ 120,00".into(),
+    }
+}
+
+/// Loads `sales` for `party`, announced as a load large enough to rebuild
+/// the indexes: with the file to itself, the history is written beside.
+async fn load_purchases(
+    t: &TestDb,
+    org: OrgId,
+    party: PartyId,
+    sales: Vec<db::bulk::purchases::LoadedSale>,
+) -> Result<u64, db::DbError> {
+    use db::bulk::purchases::{KeptFigures, PartyPurchases, PurchasesOrigin, load_purchases};
+    let (sender, batches) = tokio::sync::mpsc::channel(1);
+    sender.send(vec![PartyPurchases { party, sales, figures: KeptFigures::default() }]).await.expect("send");
+    drop(sender);
+    let origin = PurchasesOrigin { org_id: org, by_label: "teste".into(), now: Utc::now() };
+    load_purchases(&t.db, origin, 12_000, Access::Exclusive, batches).await
+}
+
+async fn count(t: &TestDb, table: &str) -> i64 {
+    db::on_db!(&t.db, pool => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(pool)
+        .await
+        .expect("count"))
+}
+
+/// A purchases load writes each sale's history event and points lot (on
+/// SQLite, beside the load and copied in at the end); one that fails
+/// writes none of its rows, and leaves no scratch file behind.
+async fn a_purchases_load_writes_the_history_and_all_or_nothing(t: TestDb) {
+    let (org, seller) = seed_user(&t, "compras@exemplo.com.br").await;
+    let customer = parties(1, seller);
+    let party = customer[0].id;
+    load(&t, org, customer, Access::Shared).await.expect("party");
+    let mut tx = t.db.begin().await.expect("begin");
+    let shop = domain::catalogue::ValidStore { code: "01".into(), name: "Loja Centro".into(), cnpj: None };
+    let store = db::repo::catalogue::insert_store(&mut tx, org, &shop, Utc::now()).await.expect("store");
+    tx.commit().await.expect("commit");
+    let repeated = domain::SaleId::new();
+    let refused =
+        load_purchases(&t, org, party, vec![purchase(repeated, store), purchase(repeated, store)]).await;
+    assert!(refused.is_err(), "a sale written twice is refused");
+    for table in ["sales", "sale_items", "party_events", "points_entries"] {
+        assert_eq!(count(&t, table).await, 0, "{table}: nothing written");
+    }
+    let written = load_purchases(
+        &t,
+        org,
+        party,
+        vec![purchase(domain::SaleId::new(), store), purchase(domain::SaleId::new(), store)],
+    )
+    .await
+    .expect("load");
+    assert_eq!(written, 2);
+    for table in ["sales", "sale_items", "party_events", "points_entries"] {
+        assert_eq!(count(&t, table).await, 2, "{table}");
+    }
+    if let db::Db::Sqlite(sqlite) = &t.db {
+        let mut scratch = sqlite.file().as_os_str().to_owned();
+        scratch.push("-history");
+        assert!(!std::path::Path::new(&scratch).exists(), "the scratch file is removed");
+    }
+}
+db_test!(a_purchases_load_writes_the_history_and_all_or_nothing);
