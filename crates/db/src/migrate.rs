@@ -227,6 +227,9 @@ pub async fn run_until(db: &Db, last: i64) -> Result<Vec<i64>, DbError> {
     if newest_applied.is_some_and(|version| version >= crate::bulk::search::NOTED_SINCE_MIGRATION) {
         crate::bulk::search::finish_interrupted(db).await?;
     }
+    if let Db::Sqlite(sqlite) = db {
+        crate::bulk::purchases::beside::remove_left_over(sqlite.file());
+    }
     Ok(applied)
 }
 

@@ -15,7 +15,7 @@
 //! with the file to itself writes the history events and points entries
 //! on another core, into a scratch file it copies them from at the end
 //! ([`beside`]).
-mod beside;
+pub(crate) mod beside;
 
 use super::{Access, REBUILD_FROM, build_indexes, drop_indexes, on_own_connection};
 use crate::repo::loyalty::ENTRY_COLUMNS;

@@ -47,9 +47,7 @@ impl HistoryBeside {
         database: &Path,
         origin: &PurchasesOrigin,
     ) -> Result<HistoryBeside, DbError> {
-        let mut name = database.as_os_str().to_owned();
-        name.push("-history");
-        let scratch = PathBuf::from(name);
+        let scratch = scratch_file(database);
         let _ = std::fs::remove_file(&scratch);
         let beside = Connection::open(&scratch)?;
         // A scratch file: nothing to recover if the program stops. The
@@ -124,6 +122,22 @@ impl Drop for HistoryBeside {
         // the last connection to it closes.
         self.sender = None;
         let _ = std::fs::remove_file(&self.scratch);
+    }
+}
+
+/// The scratch file sits beside the database, like its journal.
+fn scratch_file(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-history");
+    PathBuf::from(name)
+}
+
+/// Removes the scratch file of a load the program stopped in (its
+/// transaction never committed, so nothing else is left of it).
+pub(crate) fn remove_left_over(database: &Path) {
+    let scratch = scratch_file(database);
+    if std::fs::remove_file(&scratch).is_ok() {
+        tracing::warn!(file = %scratch.display(), "removed the scratch file of a purchases load that was stopped");
     }
 }
 
