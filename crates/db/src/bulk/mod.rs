@@ -158,6 +158,28 @@ pub(crate) async fn on_own_connection<T: Send + 'static>(
     }
 }
 
+/// A scratch file beside the database (`<db>-<purpose>`), like its
+/// journal: work a load does on another core, copied in at its end.
+fn scratch_path(database: &std::path::Path, purpose: &str) -> std::path::PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-");
+    name.push(purpose);
+    std::path::PathBuf::from(name)
+}
+
+/// Opens `path` as a new, empty scratch database: nothing to recover if
+/// the program stops, and the tables its rows refer to are in the main
+/// file.
+fn open_scratch(path: &std::path::Path, cache_kib: u64) -> Result<rusqlite::Connection, DbError> {
+    let _ = std::fs::remove_file(path);
+    let conn = rusqlite::Connection::open(path)?;
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -{cache_kib};
+         PRAGMA foreign_keys = OFF;"
+    ))?;
+    Ok(conn)
+}
+
 /// Page cache while indexes are built: SQLite sorts an index's keys in
 /// runs the size of the page cache (at most 512 MiB), each sorted by a
 /// helper thread while the next is read, then merges them. The whole sort

@@ -14,7 +14,7 @@
 //! transaction; if the program stops before the copy, the next start
 //! finds the note and builds the index again in place
 //! ([`finish_interrupted`]).
-use super::{Access, on_own_connection};
+use super::{Access, on_own_connection, open_scratch, scratch_path};
 use crate::{Db, DbError};
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use std::collections::HashMap;
@@ -97,7 +97,7 @@ impl SearchBuild {
         )?;
         let definition: String =
             tx.query_row("SELECT sql FROM sqlite_master WHERE name = ?1", [INDEX], |r| r.get(0))?;
-        let scratch = scratch_file(database);
+        let scratch = scratch_path(database, "search");
         let stop = Arc::new(AtomicBool::new(false));
         let (sender, words) = mpsc::channel();
         let builder = {
@@ -163,13 +163,6 @@ impl Drop for SearchBuild {
     }
 }
 
-/// The scratch file sits beside the database, like its journal.
-fn scratch_file(database: &Path) -> PathBuf {
-    let mut name = database.as_os_str().to_owned();
-    name.push("-search");
-    PathBuf::from(name)
-}
-
 fn hash_of(words: &str) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     words.hash(&mut hasher);
@@ -187,10 +180,7 @@ fn build(
     stop: &AtomicBool,
 ) -> Result<Filed, DbError> {
     let started = std::time::Instant::now();
-    let _ = std::fs::remove_file(scratch);
-    let conn = Connection::open(scratch)?;
-    // A scratch file: nothing to recover if the program stops.
-    conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;")?;
+    let conn = open_scratch(scratch, 256 << 10)?;
     conn.execute_batch(definition)?;
     conn.execute_batch(SEARCH_FILED_IN_BULK)?;
     conn.execute_batch("BEGIN")?;
@@ -288,7 +278,7 @@ pub(crate) async fn finish_interrupted(db: &Db) -> Result<(), DbError> {
     tracing::warn!(since, "a bulk load stopped before its search index was in place: building it again");
     let database = sqlite.file().to_path_buf();
     on_own_connection(sqlite, Access::Shared, 64 << 10, move |conn| {
-        let _ = std::fs::remove_file(scratch_file(&database));
+        let _ = std::fs::remove_file(scratch_path(&database, "search"));
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(&format!("INSERT INTO {INDEX} ({INDEX}) VALUES ('delete-all')"))?;
         rebuild_search(&tx, 0)?;

@@ -10,6 +10,7 @@
 //! of writing them row by row.
 use super::{PartyPurchases, PurchasesOrigin, TABLES, Table, each_row, insert_sql};
 use crate::DbError;
+use crate::bulk::{open_scratch, scratch_path};
 use rusqlite::{Connection, Transaction};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -47,15 +48,8 @@ impl HistoryBeside {
         database: &Path,
         origin: &PurchasesOrigin,
     ) -> Result<HistoryBeside, DbError> {
-        let scratch = scratch_file(database);
-        let _ = std::fs::remove_file(&scratch);
-        let beside = Connection::open(&scratch)?;
-        // A scratch file: nothing to recover if the program stops. The
-        // tables its rows refer to are in the main file.
-        beside.execute_batch(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;
-             PRAGMA foreign_keys = OFF;",
-        )?;
+        let scratch = scratch_path(database, SCHEMA);
+        let beside = open_scratch(&scratch, 64 << 10)?;
         for table in BESIDE {
             let definition: String = conn.query_row(
                 "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
@@ -125,17 +119,10 @@ impl Drop for HistoryBeside {
     }
 }
 
-/// The scratch file sits beside the database, like its journal.
-fn scratch_file(database: &Path) -> PathBuf {
-    let mut name = database.as_os_str().to_owned();
-    name.push("-history");
-    PathBuf::from(name)
-}
-
 /// Removes the scratch file of a load the program stopped in (its
 /// transaction never committed, so nothing else is left of it).
 pub(crate) fn remove_left_over(database: &Path) {
-    let scratch = scratch_file(database);
+    let scratch = scratch_path(database, SCHEMA);
     if std::fs::remove_file(&scratch).is_ok() {
         tracing::warn!(file = %scratch.display(), "removed the scratch file of a purchases load that was stopped");
     }
