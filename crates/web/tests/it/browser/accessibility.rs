@@ -237,8 +237,7 @@ async fn main_screens_in_three_languages_are_whole_and_accessible() {
     let mut minor = 0;
     for locale in ["en", "pt-PT", "pt-BR"] {
         client.goto(&t.url("/")).await.expect("home");
-        super::click(client, &format!("button[data-locale='{locale}']")).await;
-        wait_for_text(client, "html[lang]", "").await;
+        super::click_and_wait_for_the_next_page(client, &format!("button[data-locale='{locale}']")).await;
         for screen in &screens {
             client.goto(&t.url(screen)).await.expect("open");
             wait_for_text(client, "main h1", "").await;

@@ -180,6 +180,23 @@ async fn click(client: &Client, css: &str) {
     element.click().await.expect("click");
 }
 
+/// Clicks what loads another page (a form's button that posts and is
+/// redirected) and waits until that page has loaded: the old one may read
+/// just like it (the same heading in pt-PT and pt-BR), so its text cannot say.
+async fn click_and_wait_for_the_next_page(client: &Client, css: &str) {
+    client.execute("window.vinculoPageBeforeTheClick = true;", vec![]).await.expect("mark the page");
+    click(client, css).await;
+    let loaded =
+        "return window.vinculoPageBeforeTheClick === undefined && document.readyState === 'complete';";
+    for _ in 0..100 {
+        if client.execute(loaded, vec![]).await.ok().and_then(|v| v.as_bool()) == Some(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("clicking {css} never loaded another page");
+}
+
 /// Opens a list, changes one filter of its form and submits it as a person would.
 async fn filter_alone(client: &Client, url: &str, select: &str, value: &str, submit: &str) {
     client.goto(url).await.expect("open the list");
@@ -1036,13 +1053,7 @@ async fn narrow_and_wide_windows_in_every_language() {
     client.set_window_size(1280, 900).await.expect("wide");
     for (locale, greeting) in [("pt-PT", "Olá"), ("en", "Hello"), ("pt-BR", "Olá")] {
         client.goto(&t.url("/")).await.expect("home");
-        client
-            .find(Locator::Css(&format!("button[data-locale='{locale}']")))
-            .await
-            .expect("language")
-            .click()
-            .await
-            .expect("click");
+        click_and_wait_for_the_next_page(client, &format!("button[data-locale='{locale}']")).await;
         wait_for_text(client, "h1", greeting).await;
         let bar: i64 = client
             .execute("return document.querySelector('.topbar').scrollHeight;", vec![])
@@ -1064,15 +1075,13 @@ async fn narrow_and_wide_windows_in_every_language() {
     let background = "return getComputedStyle(document.body).backgroundColor;";
     let shade = |value: serde_json::Value| value.as_str().unwrap_or_default().to_string();
     let light = shade(client.execute(background, vec![]).await.expect("colour"));
-    click(client, "#theme-toggle").await;
-    wait_for_text(client, "h1", "Olá").await;
+    click_and_wait_for_the_next_page(client, "#theme-toggle").await;
     let dark = shade(client.execute(background, vec![]).await.expect("colour"));
     assert_eq!(dark, "rgb(18, 24, 22)", "dark after the switch (was {light})");
     client.goto(&t.url("/customers")).await.expect("customers");
     assert_eq!(shade(client.execute(background, vec![]).await.expect("colour")), dark, "kept");
     browser.screenshot("customers-dark").await;
-    click(client, "#theme-toggle").await;
-    wait_for_text(client, "h1", "Clientes").await;
+    click_and_wait_for_the_next_page(client, "#theme-toggle").await;
     assert_eq!(shade(client.execute(background, vec![]).await.expect("colour")), light, "light again");
     browser.close().await;
 }
