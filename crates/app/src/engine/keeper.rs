@@ -4,7 +4,7 @@
 //! since — every movement leaves an event in its party's history, in the
 //! same transaction, so several instances over one PostgreSQL each stay
 //! current.
-use super::index::{ClauseCache, EngineIndex};
+use super::index::{Bits, ClauseCache, EngineIndex};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use db::Db;
@@ -130,8 +130,13 @@ async fn build(db: &Db, org: OrgId, zone: Tz, now: DateTime<Utc>) -> Result<Read
     let started = std::time::Instant::now();
     let mut index = EngineIndex::new(zone, repo::catalogue_lists(db, org).await?);
     read(db, org, None, &mut index).await?;
+    let held = index.held();
+    let mib = |bytes: usize| bytes as u64 / (1 << 20);
     tracing::info!(target: "app", customers = index.customers(), sales = index.sales(),
-        ms = started.elapsed().as_millis() as u64, "relationship engine index built");
+        ms = started.elapsed().as_millis() as u64, held_mib = mib(held.total()),
+        customers_mib = mib(held.customers), sales_mib = mib(held.sales), sets_mib = mib(held.sets),
+        contacts_mib = mib(held.contacts), lookups_mib = mib(held.lookups),
+        "relationship engine index built");
     Ok(Ready {
         index,
         cache: ClauseCache::default(),
@@ -150,14 +155,10 @@ async fn read(
     index: &mut EngineIndex,
 ) -> Result<(), db::DbError> {
     let started = std::time::Instant::now();
-    let mut fed = HashMap::new();
-    repo::each_customer(db, org, parties, &mut |customer| {
-        let id = customer.id;
-        fed.insert(id, index.put_customer(customer));
-    })
-    .await?;
+    let mut fed = Bits::default();
+    repo::each_customer(db, org, parties, &mut |customer| fed.insert(index.put_customer(customer))).await?;
     for (party, tag) in repo::indexed_tags(db, org, parties).await? {
-        if let Some(&at) = fed.get(&party) {
+        if let Some(at) = index.place_of(&party).filter(|at| fed.contains(*at)) {
             index.tag(at, &tag);
         }
     }

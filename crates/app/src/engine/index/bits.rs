@@ -39,6 +39,15 @@ impl Bits {
         }
     }
 
+    pub fn contains(&self, at: u32) -> bool {
+        self.words.get(at as usize / 64).is_some_and(|word| word & (1 << (at % 64)) != 0)
+    }
+
+    /// How many words it has reserved.
+    pub fn reserved_words(&self) -> usize {
+        self.words.capacity()
+    }
+
     /// How many places are set.
     pub fn len(&self) -> u64 {
         self.words.iter().map(|w| u64::from(w.count_ones())).sum()

@@ -3,6 +3,8 @@
 //! customer, instead of a whole customer's row.
 use super::bits::Bits;
 use super::facts::SalesFeed;
+use super::held::Reserved;
+use super::narrow::Narrow;
 use super::{EngineIndex, NONE};
 use chrono::Datelike;
 use db::repo::engine::IndexedCustomer;
@@ -25,37 +27,37 @@ pub(super) struct Customers {
     /// names: sorting a million compares these, and the names only on a tie.
     pub name_key: Vec<u64>,
     /// Texts as symbols ([`NONE`]: none).
-    pub customer_status: Vec<u32>,
-    pub credit_bureau_status: Vec<u32>,
-    pub sex: Vec<u32>,
-    pub city: Vec<u32>,
-    pub state: Vec<u32>,
-    pub profession: Vec<u32>,
-    pub football_team: Vec<u32>,
-    pub agreement: Vec<u32>,
-    pub credit_complement: Vec<u32>,
+    pub customer_status: Narrow<u32>,
+    pub credit_bureau_status: Narrow<u32>,
+    pub sex: Narrow<u32>,
+    pub city: Narrow<u32>,
+    pub state: Narrow<u32>,
+    pub profession: Narrow<u32>,
+    pub football_team: Narrow<u32>,
+    pub agreement: Narrow<u32>,
+    pub credit_complement: Narrow<u32>,
     /// The responsible seller's place in the index's people, the branch's in its branches.
-    pub seller: Vec<u32>,
-    pub branch: Vec<u32>,
-    pub shoe_size: Vec<i64>,
-    pub revolving_credit: Vec<i64>,
-    pub open_balance: Vec<i64>,
-    pub paid_installments: Vec<i64>,
-    pub delay_days_total: Vec<i64>,
-    pub points: Vec<i64>,
+    pub seller: Narrow<u32>,
+    pub branch: Narrow<u32>,
+    pub shoe_size: Narrow<i64>,
+    pub revolving_credit: Narrow<i64>,
+    pub open_balance: Narrow<i64>,
+    pub paid_installments: Narrow<i64>,
+    pub delay_days_total: Narrow<i64>,
+    pub points: Narrow<i64>,
     /// The kept figures the grid sorts by, as SQL reads them.
-    pub total_bought: Vec<i64>,
-    pub purchase_count: Vec<i64>,
-    pub largest_purchase: Vec<i64>,
+    pub total_bought: Narrow<i64>,
+    pub purchase_count: Narrow<i64>,
+    pub largest_purchase: Narrow<i64>,
     /// Microseconds since 1970, and its local day.
-    pub last_purchase_at: Vec<i64>,
-    pub last_purchase_day: Vec<i32>,
+    pub last_purchase_at: Narrow<i64>,
+    pub last_purchase_day: Narrow<i32>,
     /// Days from the common era.
-    pub birth: Vec<i32>,
-    pub oldest_open_due: Vec<i32>,
+    pub birth: Narrow<i32>,
+    pub oldest_open_due: Narrow<i32>,
     /// Days of the year ([`super::verdicts::month_day`]).
-    pub birth_day: Vec<u16>,
-    pub spouse_birth_day: Vec<u16>,
+    pub birth_day: Narrow<u16>,
+    pub spouse_birth_day: Narrow<u16>,
     /// SMS/WhatsApp, e-mail, phone, letter.
     pub consents: [Bits; 4],
     pub has_email: Bits,
@@ -103,9 +105,9 @@ impl EngineIndex {
         self.customers.tagged.insert(at);
     }
 
-    /// The feed of the sales of the customers just put (id → place), which
+    /// The feed of the sales of the customers just put (by place), which
     /// replace whatever sales they had.
-    pub fn feed(&mut self, fed: HashMap<Uuid, u32>) -> SalesFeed<'_> {
+    pub fn feed(&mut self, fed: Bits) -> SalesFeed<'_> {
         SalesFeed {
             index: self,
             fed,
@@ -138,6 +140,7 @@ impl EngineIndex {
         let seller = row.seller_id.map_or(NONE, |s| self.person(s));
         let branch = row.branch_id.map_or(NONE, |b| self.branch(b));
         let last_purchase_day = row.last_purchase_at.map_or(NO_DAY, |at| self.day_of(at));
+        let known = self.place_of(&row.id);
         let c = &mut self.customers;
         let name_at = (c.names.len() as u32, row.sort_name.len() as u32);
         c.names.push_str(&row.sort_name);
@@ -171,8 +174,8 @@ impl EngineIndex {
             birth_day: super::verdicts::month_day(row.birth_date),
             spouse_birth_day: super::verdicts::month_day(row.spouse_birth_date),
         };
-        let at = match self.by_id.get(&row.id) {
-            Some(&at) => {
+        let at = match known {
+            Some(at) => {
                 values.write(c, at as usize);
                 for holders in c.tags.values_mut() {
                     holders.remove(at);
@@ -188,7 +191,7 @@ impl EngineIndex {
                 values.push(c);
                 c.facts.push(0..0);
                 c.contacts.push(0..0);
-                self.by_id.insert(row.id, at);
+                self.file_place(at);
                 at
             }
         };
@@ -285,8 +288,41 @@ macro_rules! push_each {
 
 macro_rules! write_each {
     ($values:expr, $columns:expr, $at:expr, $($column:ident),*) => {
-        $($columns.$column[$at] = $values.$column;)*
+        $(Column::put(&mut $columns.$column, $at, $values.$column);)*
     };
+}
+
+/// A column written in place, narrowed or not.
+trait Column<T> {
+    fn put(&mut self, at: usize, value: T);
+}
+
+impl<T> Column<T> for Vec<T> {
+    fn put(&mut self, at: usize, value: T) {
+        self[at] = value;
+    }
+}
+
+impl<T: super::narrow::Cell> Column<T> for Narrow<T> {
+    fn put(&mut self, at: usize, value: T) {
+        self.set(at, value);
+    }
+}
+
+macro_rules! reserved_each {
+    ($values:expr, $columns:expr, $($column:ident),*) => {
+        0 $(+ $columns.$column.reserved())*
+    };
+}
+
+impl Reserved for Customers {
+    fn reserved(&self) -> usize {
+        each_column!(reserved_each, (), self)
+            + self.id.reserved()
+            + self.names.reserved()
+            + self.facts.reserved()
+            + self.contacts.reserved()
+    }
 }
 
 impl Columns {

@@ -5,6 +5,8 @@
 use super::EngineIndex;
 use super::NONE;
 use super::bits::{Bits, places};
+use super::held::Reserved;
+use super::narrow::{Narrow, with_cells};
 use db::repo::engine::{IndexedContact, IndexedItem, IndexedSale};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -13,15 +15,15 @@ use uuid::Uuid;
 #[derive(Default)]
 pub(super) struct Facts {
     /// The organisation's local day it was made on (days from the common era).
-    pub day: Vec<i32>,
+    pub day: Narrow<i32>,
     /// Its store's place in the index's stores.
-    pub store: Vec<u16>,
+    pub store: Narrow<u16>,
     /// 0: none; otherwise the seller's place in the index's people + 1.
-    pub seller: Vec<u16>,
+    pub seller: Narrow<u16>,
     /// Cents; a sale over u32::MAX cents (R$ 42.9 million) is kept at that.
-    pub amount: Vec<u32>,
+    pub amount: Narrow<u32>,
     /// What its items were filed under: a place in the index's baskets.
-    pub basket: Vec<u32>,
+    pub basket: Narrow<u32>,
 }
 
 impl Facts {
@@ -35,11 +37,11 @@ impl Facts {
     fn bounds(&self, range: &Range<u32>, from: Option<i32>, to: Option<i32>) -> (usize, usize, Option<i32>) {
         let (first, mut end) = (range.start as usize, range.end as usize);
         if let Some(to) = to {
-            while end > first && self.day[end - 1] > to {
+            while end > first && self.day.get(end - 1) > to {
                 end -= 1;
             }
         }
-        (first, end, from.filter(|from| end > first && self.day[first] < *from))
+        (first, end, from.filter(|from| end > first && self.day.get(first) < *from))
     }
 
     /// The sales of `range` (one customer's) made from day `from` to day
@@ -50,7 +52,7 @@ impl Facts {
         let mut start = first;
         if let Some(from) = from {
             start = end;
-            while start > first && self.day[start - 1] >= from {
+            while start > first && self.day.get(start - 1) >= from {
                 start -= 1;
             }
         }
@@ -71,8 +73,20 @@ impl Facts {
     ) -> bool {
         match self.bounds(range, from, to) {
             (first, end, None) => (first..end).any(counts),
-            (first, end, Some(from)) => (first..end).rev().take_while(|&f| self.day[f] >= from).any(counts),
+            (first, end, Some(from)) => {
+                (first..end).rev().take_while(|&f| self.day.get(f) >= from).any(counts)
+            }
         }
+    }
+}
+
+impl Reserved for Facts {
+    fn reserved(&self) -> usize {
+        self.day.reserved()
+            + self.store.reserved()
+            + self.seller.reserved()
+            + self.amount.reserved()
+            + self.basket.reserved()
     }
 }
 
@@ -121,10 +135,28 @@ impl Ever {
 /// removal of who was contacted read them.
 #[derive(Default)]
 pub(super) struct Contacts {
-    pub day: Vec<i32>,
+    pub day: Narrow<i32>,
     /// Symbols of the channel and the nature.
-    pub channel: Vec<u32>,
-    pub nature: Vec<u32>,
+    pub channel: Narrow<u32>,
+    pub nature: Narrow<u32>,
+}
+
+impl Reserved for Ever {
+    fn reserved(&self) -> usize {
+        let each = |sets: &[Bits]| sets.iter().map(Reserved::reserved).sum::<usize>();
+        self.store.reserved()
+            + each(&self.store)
+            + self.seller.reserved()
+            + each(&self.seller)
+            + self.list.reserved()
+            + self.list.values().map(Reserved::reserved).sum::<usize>()
+    }
+}
+
+impl Reserved for Contacts {
+    fn reserved(&self) -> usize {
+        self.day.reserved() + self.channel.reserved() + self.nature.reserved()
+    }
 }
 
 impl Contacts {
@@ -205,24 +237,26 @@ impl EngineIndex {
                     largest: &mut [u32],
                     last: &mut [i32]| {
             let facts = &self.facts;
-            for at in places(first, words) {
-                let (at, local) = (at as usize, at as usize - first * 64);
-                let (mut n, mut sum, mut most, mut latest) = (0u32, 0i64, 0u32, 0i32);
-                for f in facts.period(&self.customers.facts[at], window.from, window.to) {
-                    if !window.counts_store(facts.store[f]) {
-                        continue;
+            with_cells!(facts.amount, amounts => with_cells!(facts.store, stores => {
+                for at in places(first, words) {
+                    let (at, local) = (at as usize, at as usize - first * 64);
+                    let (mut n, mut sum, mut most, mut latest) = (0u32, 0i64, 0u32, 0i32);
+                    for f in facts.period(&self.customers.facts[at], window.from, window.to) {
+                        if window.stores.is_some() && !window.counts_store(Narrow::<u16>::value(stores[f])) {
+                            continue;
+                        }
+                        let amount = Narrow::<u32>::value(amounts[f]);
+                        n += 1;
+                        sum += i64::from(amount);
+                        most = most.max(amount);
+                        latest = facts.day.get(f);
                     }
-                    let amount = facts.amount[f];
-                    n += 1;
-                    sum += i64::from(amount);
-                    most = most.max(amount);
-                    latest = facts.day[f];
+                    count[local] = n;
+                    total[local] = sum;
+                    largest[local] = most;
+                    last[local] = latest;
                 }
-                count[local] = n;
-                total[local] = sum;
-                largest[local] = most;
-                last[local] = latest;
-            }
+            }))
         };
         let WindowFigures { count, total, largest, last, figured } = figures;
         let (mut count, mut total, mut largest, mut last) =
@@ -254,8 +288,8 @@ impl EngineIndex {
 /// files them under their customers when finished.
 pub struct SalesFeed<'a> {
     pub(super) index: &'a mut EngineIndex,
-    /// The customers put, by id: only their sales are taken.
-    pub(super) fed: HashMap<Uuid, u32>,
+    /// The customers put: only their sales are taken.
+    pub(super) fed: Bits,
     /// Every sale read, in the order read, and its customer ([`NONE`]: not
     /// counted — cancelled, or not one of the customers put).
     pub(super) sale_ids: Vec<Uuid>,
@@ -279,8 +313,8 @@ const LOOK_AHEAD: usize = 32;
 
 impl SalesFeed<'_> {
     pub fn sale(&mut self, sale: IndexedSale) {
-        let owner = match self.fed.get(&sale.party_id) {
-            Some(&at) if !sale.cancelled => at,
+        let owner = match self.fed_place(&sale.party_id) {
+            Some(at) if !sale.cancelled => at,
             _ => NONE,
         };
         let index = &mut *self.index;
@@ -308,7 +342,7 @@ impl SalesFeed<'_> {
         if self.open != Some(at) {
             self.close();
             self.open = Some(at);
-            self.basket.extend_from_slice(&self.index.baskets[self.read.basket[at] as usize]);
+            self.basket.extend_from_slice(&self.index.baskets[self.read.basket.get(at) as usize]);
         }
         // Filed by the column that names the list, as the SQL joins it.
         for (kind, list) in [(0u8, item.group_id), (1, item.brand_id), (2, item.line_id)] {
@@ -319,7 +353,7 @@ impl SalesFeed<'_> {
     }
 
     pub fn contact(&mut self, contact: IndexedContact) {
-        let Some(&owner) = self.fed.get(&contact.party_id) else {
+        let Some(owner) = self.fed_place(&contact.party_id) else {
             return;
         };
         let index = &mut *self.index;
@@ -327,6 +361,11 @@ impl SalesFeed<'_> {
         self.contacts.channel.push(index.symbols.of(&contact.channel));
         self.contacts.nature.push(index.symbols.of(&contact.nature));
         self.contact_owner.push(owner);
+    }
+
+    /// The place of the customer of `id` if it is one of those put.
+    fn fed_place(&self, id: &Uuid) -> Option<u32> {
+        self.index.place_of(id).filter(|at| self.fed.contains(*at))
     }
 
     fn find(&mut self, sale: Uuid) -> Option<usize> {
@@ -354,7 +393,8 @@ impl SalesFeed<'_> {
         let mut basket = std::mem::take(&mut self.basket);
         basket.sort_unstable();
         basket.dedup();
-        self.read.basket[at] = self.index.basket(basket);
+        let basket = self.index.basket(basket);
+        self.read.basket.set(at, basket);
     }
 
     /// Writes the sales and interactions read after their columns, each
@@ -368,30 +408,31 @@ impl SalesFeed<'_> {
         let read_contacts = std::mem::take(&mut self.contacts);
         let (first_contact, mut contact_order) = filed(&self.contact_owner, index.customers.len());
         let contacts_base = index.contacts.len() as u32;
-        for at in self.fed.values() {
-            let at = *at as usize;
-            order[first[at] as usize..first[at + 1] as usize].sort_unstable_by_key(|&f| read.day[f as usize]);
+        for at in self.fed.iter() {
+            let at = at as usize;
+            order[first[at] as usize..first[at + 1] as usize]
+                .sort_unstable_by_key(|&f| read.day.get(f as usize));
             contact_order[first_contact[at] as usize..first_contact[at + 1] as usize]
-                .sort_unstable_by_key(|&r| read_contacts.day[r as usize]);
+                .sort_unstable_by_key(|&r| read_contacts.day.get(r as usize));
             index.customers.facts[at] = base + first[at]..base + first[at + 1];
             for &f in &order[first[at] as usize..first[at + 1] as usize] {
                 let f = f as usize;
-                let basket = &index.baskets[read.basket[f] as usize];
-                index.ever.note(at as u32, read.store[f], read.seller[f], basket);
+                let basket = &index.baskets[read.basket.get(f) as usize];
+                index.ever.note(at as u32, read.store.get(f), read.seller.get(f), basket);
             }
             index.customers.contacts[at] =
                 contacts_base + first_contact[at]..contacts_base + first_contact[at + 1];
         }
         let contacts = &mut index.contacts;
-        contacts.day.extend(contact_order.iter().map(|&r| read_contacts.day[r as usize]));
-        contacts.channel.extend(contact_order.iter().map(|&r| read_contacts.channel[r as usize]));
-        contacts.nature.extend(contact_order.iter().map(|&r| read_contacts.nature[r as usize]));
+        contacts.day.extend(contact_order.iter().map(|&r| read_contacts.day.get(r as usize)));
+        contacts.channel.extend(contact_order.iter().map(|&r| read_contacts.channel.get(r as usize)));
+        contacts.nature.extend(contact_order.iter().map(|&r| read_contacts.nature.get(r as usize)));
         let facts = &mut index.facts;
-        facts.day.extend(order.iter().map(|&f| read.day[f as usize]));
-        facts.store.extend(order.iter().map(|&f| read.store[f as usize]));
-        facts.seller.extend(order.iter().map(|&f| read.seller[f as usize]));
-        facts.amount.extend(order.iter().map(|&f| read.amount[f as usize]));
-        facts.basket.extend(order.iter().map(|&f| read.basket[f as usize]));
+        facts.day.extend(order.iter().map(|&f| read.day.get(f as usize)));
+        facts.store.extend(order.iter().map(|&f| read.store.get(f as usize)));
+        facts.seller.extend(order.iter().map(|&f| read.seller.get(f as usize)));
+        facts.amount.extend(order.iter().map(|&f| read.amount.get(f as usize)));
+        facts.basket.extend(order.iter().map(|&f| read.basket.get(f as usize)));
     }
 }
 
@@ -419,8 +460,8 @@ mod tests {
         ];
         let mut index = EngineIndex::new(chrono_tz::America::Sao_Paulo, lists);
         let fed = (1..=3)
-            .map(|n| (uuid(n), index.put_customer(IndexedCustomer { id: uuid(n), ..Default::default() })));
-        let fed = fed.collect();
+            .map(|n| index.put_customer(IndexedCustomer { id: uuid(n), ..Default::default() }))
+            .collect();
         let mut feed = index.feed(fed);
         let sold_at = chrono::DateTime::from_timestamp(1_760_000_000, 0).unwrap_or_default();
         let sale = |id: u128, party: u128, cancelled: bool| IndexedSale {
@@ -473,7 +514,7 @@ mod tests {
         let mut index = EngineIndex::new(chrono_tz::America::Sao_Paulo, Vec::new());
         let customers: u128 = 50_000;
         let fed = (1..=customers)
-            .map(|n| (uuid(n), index.put_customer(IndexedCustomer { id: uuid(n), ..Default::default() })))
+            .map(|n| index.put_customer(IndexedCustomer { id: uuid(n), ..Default::default() }))
             .collect();
         let mut feed = index.feed(fed);
         let sold_at = chrono::DateTime::from_timestamp(1_760_000_000, 0).unwrap_or_default();

@@ -9,6 +9,8 @@
 mod bits;
 mod customers;
 mod facts;
+mod held;
+mod narrow;
 mod order;
 mod verdicts;
 
@@ -21,7 +23,10 @@ use domain::access::Reach;
 use domain::engine::{EngineField, Operation, PurchaseWindow, Segment};
 use domain::filter::{Filter, Test};
 use facts::{Contacts, Ever, Facts, Window, WindowFigures};
+use hashbrown::HashTable;
+use narrow::{Narrow, with_cells};
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use uuid::Uuid;
 use verdicts::*;
 
@@ -66,6 +71,12 @@ impl Places {
     }
 }
 
+impl held::Reserved for Places {
+    fn reserved(&self) -> usize {
+        self.ids.reserved() + self.places.reserved()
+    }
+}
+
 /// Why the index cannot answer a segment (the SQL path does).
 #[derive(Debug, PartialEq, Eq)]
 pub struct NotIndexed(pub &'static str);
@@ -76,7 +87,10 @@ pub struct EngineIndex {
     customers: Customers,
     /// The customers still live.
     alive: Bits,
-    by_id: HashMap<Uuid, u32>,
+    /// Each customer's place, found by its id: the table keeps only the
+    /// places, four bytes each, and compares the ids they point at.
+    by_id: HashTable<u32>,
+    hasher: RandomState,
     symbols: Symbols,
     facts: Facts,
     ever: Ever,
@@ -106,7 +120,8 @@ impl EngineIndex {
             zone,
             customers: Customers::default(),
             alive: Bits::default(),
-            by_id: HashMap::new(),
+            by_id: HashTable::new(),
+            hasher: RandomState::new(),
             symbols: Symbols::default(),
             facts: Facts::default(),
             ever: Ever::default(),
@@ -134,7 +149,7 @@ impl EngineIndex {
     /// the columns, unreferenced.
     pub fn forget(&mut self, moved: &[Uuid]) {
         for id in moved {
-            if let Some(&at) = self.by_id.get(id) {
+            if let Some(at) = self.place_of(id) {
                 self.alive.remove(at);
                 let facts = &mut self.customers.facts[at as usize];
                 self.stale_facts += facts.len();
@@ -142,6 +157,20 @@ impl EngineIndex {
                 self.customers.contacts[at as usize] = 0..0;
             }
         }
+    }
+
+    /// The customer's place, whether alive or not.
+    pub fn place_of(&self, id: &Uuid) -> Option<u32> {
+        let ids = &self.customers.id;
+        self.by_id.find(self.hasher.hash_one(id), |&at| ids[at as usize] == *id).copied()
+    }
+
+    /// Files a new customer's place under its id, already in the id column.
+    fn file_place(&mut self, at: u32) {
+        let ids = &self.customers.id;
+        let hasher = &self.hasher;
+        self.by_id
+            .insert_unique(hasher.hash_one(ids[at as usize]), at, |&at| hasher.hash_one(ids[at as usize]));
     }
 
     pub fn customers(&self) -> usize {
@@ -228,7 +257,7 @@ impl EngineIndex {
         let Some(&wanted) = wanted else {
             return Bits::default();
         };
-        self.alive.filter(|at| column[at as usize] == wanted)
+        self.alive.filter(|at| column.get(at as usize) == wanted)
     }
 
     /// Who the segment selects within the reach, on `today`, with each
@@ -253,8 +282,8 @@ impl EngineIndex {
                         (symbol(removal.kind.as_deref()), symbol(removal.nature.as_deref()));
                     chosen.filter(|at| {
                         !self.contacted(at, from, to, |r| {
-                            channel.is_none_or(|c| c == Some(self.contacts.channel[r]))
-                                && nature.is_none_or(|n| n == Some(self.contacts.nature[r]))
+                            channel.is_none_or(|c| c == Some(self.contacts.channel.get(r)))
+                                && nature.is_none_or(|n| n == Some(self.contacts.nature.get(r)))
                         })
                     })
                 }
@@ -351,16 +380,16 @@ impl EngineIndex {
             let of_none = prepared_text_test(None, &prepared);
             move |symbol: u32| if symbol == NONE { of_none } else { of_text[symbol as usize] }
         };
-        let by_symbol = |column: &[u32], verdict: &(dyn Fn(u32) -> Option<bool> + Sync)| {
-            live.judge(|at| verdict(column[at as usize]))
+        let by_symbol = |column: &Narrow<u32>, verdict: &(dyn Fn(u32) -> Option<bool> + Sync)| {
+            live.judge(|at| verdict(column.get(at as usize)))
         };
-        let number = |column: &[i64]| {
+        let number = |column: &Narrow<i64>| {
             live.judge(|at| {
-                let value = column[at as usize];
+                let value = column.get(at as usize);
                 number_test((value != NO_NUMBER).then_some(value), test)
             })
         };
-        let day = |column: &[i32], at: u32| Some(column[at as usize]).filter(|d| *d != NO_DAY);
+        let day = |column: &Narrow<i32>, at: u32| Some(column.get(at as usize)).filter(|d| *d != NO_DAY);
         let today_day = today.num_days_from_ce();
         match field {
             Name => {
@@ -389,8 +418,8 @@ impl EngineIndex {
             RevolvingCredit => number(&c.revolving_credit),
             PointsBalance => number(&c.points),
             AvailableCredit => live.judge(|at| {
-                let limit = c.revolving_credit[at as usize];
-                let available = (limit != NO_NUMBER).then(|| limit - c.open_balance[at as usize]);
+                let limit = c.revolving_credit.get(at as usize);
+                let available = (limit != NO_NUMBER).then(|| limit - c.open_balance.get(at as usize));
                 number_test(available, test)
             }),
             ConsentSmsWhatsapp | ConsentEmail | ConsentPhone | ConsentLetter => {
@@ -404,7 +433,7 @@ impl EngineIndex {
             Birthday | SpouseBirthday => {
                 let column = if field == Birthday { &c.birth_day } else { &c.spouse_birth_day };
                 let table = month_day_verdicts(test);
-                live.judge(|at| table[usize::from(column[at as usize])])
+                live.judge(|at| table[usize::from(column.get(at as usize))])
             }
             Age => {
                 let age = AgeTest::new(test, today);
@@ -413,7 +442,7 @@ impl EngineIndex {
             DaysOverdue => live.judge(|at| days_overdue_test(day(&c.oldest_open_due, at), test, today_day)),
             AverageDelay => live.judge(|at| {
                 let at = at as usize;
-                average_delay_test(c.delay_days_total[at], c.paid_installments[at], test)
+                average_delay_test(c.delay_days_total.get(at), c.paid_installments.get(at), test)
             }),
             Email => match test {
                 Test::IsEmpty(empty) => {
@@ -459,17 +488,17 @@ impl EngineIndex {
                 let mut of_seller = vec![of_none];
                 of_seller.extend(self.people.ids.iter().map(|id| id_test(Some(*id), test) == Some(true)));
                 let sold_by = Ever::at_places(&self.ever.seller, &of_seller);
-                self.bought(scope, &self.window(window), true, &sold_by, |f| {
-                    of_seller.get(usize::from(self.facts.seller[f])).copied().unwrap_or(false)
-                })
+                with_cells!(self.facts.seller, sellers => self.bought(scope, &self.window(window), true, &sold_by, |f| {
+                    of_seller.get(usize::from(Narrow::<u16>::value(sellers[f]))).copied().unwrap_or(false)
+                }))
             }
             StoresWithSales | StoresWithoutSales => {
                 let of_store: Vec<bool> =
                     self.stores.ids.iter().map(|id| id_test(Some(*id), test) == Some(true)).collect();
                 let at_any = Ever::at_places(&self.ever.store, &of_store);
-                let some = self.bought(scope, &self.window(window), false, &at_any, |f| {
-                    of_store[usize::from(self.facts.store[f])]
-                });
+                let some = with_cells!(self.facts.store, stores => self.bought(scope, &self.window(window), false, &at_any, |f| {
+                    of_store[usize::from(Narrow::<u16>::value(stores[f]))]
+                }));
                 if field == StoresWithSales { some } else { some.not() }
             }
             ProductGroup | ProductBrand | ProductLine => {
@@ -491,9 +520,9 @@ impl EngineIndex {
                         .filter(|((k, name), _)| *k == kind && verdict(*name) == Some(true))
                         .map(|(_, who)| who),
                 );
-                self.bought(scope, &self.window(window), true, &filed, |f| {
-                    of_basket[self.facts.basket[f] as usize]
-                })
+                with_cells!(self.facts.basket, baskets => self.bought(scope, &self.window(window), true, &filed, |f| {
+                    of_basket[Narrow::<u32>::value(baskets[f]) as usize]
+                }))
             }
             // Some call whose day passes the test.
             LastCall => {
@@ -503,8 +532,8 @@ impl EngineIndex {
                     let contacts = &self.contacts;
                     let range = &c.contacts[at as usize];
                     (range.start as usize..range.end as usize).any(|r| {
-                        Some(contacts.channel[r]) == call
-                            && test.of(Some(contacts.day[r]), today_day) == Some(true)
+                        Some(contacts.channel.get(r)) == call
+                            && test.of(Some(contacts.day.get(r)), today_day) == Some(true)
                     })
                 });
                 live.split(&calls)
@@ -519,7 +548,7 @@ impl EngineIndex {
     fn contacted(&self, at: u32, from: Option<i32>, to: Option<i32>, counts: impl Fn(usize) -> bool) -> bool {
         let range = &self.customers.contacts[at as usize];
         (range.start as usize..range.end as usize).any(|r| {
-            let day = self.contacts.day[r];
+            let day = self.contacts.day.get(r);
             from.is_none_or(|from| day >= from) && to.is_none_or(|to| day <= to) && counts(r)
         })
     }
@@ -540,11 +569,12 @@ impl EngineIndex {
         if let (true, Some(stores)) = (at_stores, &window.stores) {
             walked = walked.and(&Ever::at_places(&self.ever.store, stores));
         }
-        let some = walked.filter(|at| {
+        let at_stores = at_stores && window.stores.is_some();
+        let some = with_cells!(self.facts.store, stores => walked.filter(|at| {
             self.facts.any_in_period(&c.facts[at as usize], window.from, window.to, |f| {
-                (!at_stores || window.counts_store(self.facts.store[f])) && counts(f)
+                (!at_stores || window.counts_store(Narrow::<u16>::value(stores[f]))) && counts(f)
             })
-        });
+        }));
         scope.split(&some)
     }
 

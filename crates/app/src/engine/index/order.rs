@@ -63,12 +63,12 @@ impl EngineIndex {
                 EngineSort::Name | EngineSort::LastContact => 0,
                 // The oldest due date first is the longest overdue first.
                 EngineSort::DaysOverdue => {
-                    let due = c.oldest_open_due[at];
+                    let due = c.oldest_open_due.get(at);
                     number(if due == NO_DAY { NO_NUMBER } else { i64::from(due) }, descending)
                 }
-                EngineSort::Points => directed(ordered(c.points[at])),
-                EngineSort::TotalBought => directed(ordered(c.total_bought[at])),
-                EngineSort::LastPurchase => number(c.last_purchase_at[at], !descending),
+                EngineSort::Points => directed(ordered(c.points.get(at))),
+                EngineSort::TotalBought => directed(ordered(c.total_bought.get(at))),
+                EngineSort::LastPurchase => number(c.last_purchase_at.get(at), !descending),
             }
         };
         let key = |at: u32| (column(at as usize), directed(c.name_key[at as usize]));

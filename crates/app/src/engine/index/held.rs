@@ -1,0 +1,154 @@
+//! How many bytes the index holds, part by part, counted from what each
+//! vector and map has reserved: the build's log and the benchmark say
+//! where the memory goes, which the process's RSS alone cannot.
+use super::EngineIndex;
+use super::bits::Bits;
+use std::collections::HashMap;
+use std::mem::size_of;
+
+/// Bytes reserved by each part of an index.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Held {
+    /// The customers' columns, names and ids.
+    pub customers: usize,
+    /// The purchase facts' columns.
+    pub sales: usize,
+    /// The sets of customers: consents, tags, who ever bought where.
+    pub sets: usize,
+    /// The interactions' columns.
+    pub contacts: usize,
+    /// Finding a customer, a symbol, a store, a person or a basket.
+    pub lookups: usize,
+}
+
+impl Held {
+    pub fn total(&self) -> usize {
+        self.customers + self.sales + self.sets + self.contacts + self.lookups
+    }
+}
+
+/// What one value has reserved beyond its own size.
+pub(super) trait Reserved {
+    fn reserved(&self) -> usize;
+}
+
+impl<T> Reserved for Vec<T> {
+    fn reserved(&self) -> usize {
+        self.capacity() * size_of::<T>()
+    }
+}
+
+impl Reserved for String {
+    fn reserved(&self) -> usize {
+        self.capacity()
+    }
+}
+
+impl Reserved for Bits {
+    fn reserved(&self) -> usize {
+        self.reserved_words() * size_of::<u64>()
+    }
+}
+
+/// A hash map's buckets (a power of two at least 8/7 of what it can
+/// hold) each hold an entry and a control byte.
+impl<K, V> Reserved for HashMap<K, V> {
+    fn reserved(&self) -> usize {
+        let capacity = self.capacity();
+        if capacity == 0 {
+            return 0;
+        }
+        (capacity * 8 / 7).next_power_of_two() * (size_of::<(K, V)>() + 1)
+    }
+}
+
+/// A table of places: a bucket and its control byte each.
+impl<T> Reserved for hashbrown::HashTable<T> {
+    fn reserved(&self) -> usize {
+        let capacity = self.capacity();
+        if capacity == 0 {
+            return 0;
+        }
+        (capacity * 8 / 7).next_power_of_two() * (size_of::<T>() + 1)
+    }
+}
+
+impl EngineIndex {
+    pub fn held(&self) -> Held {
+        let c = &self.customers;
+        let boxed_texts = |texts: &mut dyn Iterator<Item = usize>| texts.sum::<usize>();
+        Held {
+            customers: c.reserved(),
+            sales: self.facts.reserved(),
+            sets: self.alive.reserved()
+                + c.consents.iter().map(Reserved::reserved).sum::<usize>()
+                + c.has_email.reserved()
+                + c.tagged.reserved()
+                + c.tags.reserved()
+                + c.tags.values().map(Reserved::reserved).sum::<usize>()
+                + self.ever.reserved(),
+            contacts: self.contacts.reserved(),
+            lookups: self.by_id.reserved()
+                + self.symbols.ids.reserved()
+                + self.symbols.texts.reserved()
+                + 2 * boxed_texts(&mut self.symbols.texts.iter().map(|t| t.len()))
+                + self.stores.reserved()
+                + self.people.reserved()
+                + self.branches.reserved()
+                + self.lists.reserved()
+                + self.baskets.reserved()
+                + self.basket_ids.reserved()
+                + 2 * boxed_texts(&mut self.baskets.iter().map(|b| b.len() * size_of::<(u8, u32)>()))
+                + self.days_of_hours.reserved(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use db::repo::engine::{IndexedCustomer, IndexedSale};
+    use uuid::Uuid;
+
+    /// A shop's sales (three stores, five sellers, amounts in reais, days
+    /// of this century) take ten bytes each, and a customer's place is
+    /// found by id through five bytes a bucket, not twenty-one.
+    #[test]
+    fn a_shops_sales_take_ten_bytes_each() {
+        let mut index = EngineIndex::new(chrono_tz::America::Sao_Paulo, Vec::new());
+        let customers = 10_000u128;
+        let fed = (1..=customers)
+            .map(|n| index.put_customer(IndexedCustomer { id: Uuid::from_u128(n), ..Default::default() }))
+            .collect();
+        let mut feed = index.feed(fed);
+        let mut sales = 0;
+        for n in 1..=customers {
+            for k in 0..10 {
+                sales += 1;
+                feed.sale(IndexedSale {
+                    id: Uuid::from_u128(1_000_000 + sales),
+                    party_id: Uuid::from_u128(n),
+                    store_id: Uuid::from_u128(50 + n % 3),
+                    seller_id: Some(Uuid::from_u128(70 + (n + k) % 5)),
+                    sold_at: chrono::DateTime::from_timestamp(1_700_000_000 + (sales as i64) * 600, 0)
+                        .unwrap_or_default(),
+                    total: 1_000 + (sales as i64 % 90_000),
+                    cancelled: false,
+                });
+            }
+        }
+        feed.finish();
+        assert_eq!(index.sales(), 100_000);
+        let held = index.held();
+        assert!(held.sales <= 10 * index.sales(), "{} bytes for {} sales", held.sales, index.sales());
+        assert!(
+            index.by_id.reserved() <= 5 * 2 * 16_384,
+            "{} bytes to find a customer",
+            index.by_id.reserved()
+        );
+        for n in [1, 5_000, 10_000] {
+            assert_eq!(index.place_of(&Uuid::from_u128(n)), Some(n as u32 - 1));
+        }
+        assert_eq!(index.place_of(&Uuid::from_u128(10_001)), None);
+    }
+}

@@ -1,0 +1,329 @@
+//! A column of whole numbers kept in the narrowest width, 8 to 64 bits,
+//! that holds every value written to it so far: a million store places
+//! take one megabyte instead of four, a million shoe sizes one instead of
+//! eight. The first value that does not fit widens the whole column once.
+//! Each width's smallest number stands for "no value".
+use super::held::Reserved;
+use std::marker::PhantomData;
+
+/// No value, as the cells hold it before they are narrowed.
+const NOTHING: i64 = i64::MIN;
+
+/// What a column holds, as a whole number of at most 64 bits.
+pub(super) trait Cell: Copy {
+    /// Subtracted before a value is kept: days counted from 1970 fit in
+    /// 16 bits from 1880 to 2059, days from the common era do not.
+    const BASE: i64 = 0;
+    fn to_number(self) -> i64;
+    fn from_number(number: i64) -> Self;
+}
+
+/// A place or a symbol; `u32::MAX` is none.
+impl Cell for u32 {
+    fn to_number(self) -> i64 {
+        if self == u32::MAX { NOTHING } else { i64::from(self) }
+    }
+    fn from_number(number: i64) -> u32 {
+        if number == NOTHING { u32::MAX } else { number as u32 }
+    }
+}
+
+impl Cell for u16 {
+    fn to_number(self) -> i64 {
+        i64::from(self)
+    }
+    fn from_number(number: i64) -> u16 {
+        number as u16
+    }
+}
+
+/// A number; `i64::MIN` is none.
+impl Cell for i64 {
+    fn to_number(self) -> i64 {
+        self
+    }
+    fn from_number(number: i64) -> i64 {
+        number
+    }
+}
+
+/// A day counted from the common era; `i32::MIN` is none.
+impl Cell for i32 {
+    const BASE: i64 = 719_163;
+    fn to_number(self) -> i64 {
+        if self == i32::MIN { NOTHING } else { i64::from(self) }
+    }
+    fn from_number(number: i64) -> i32 {
+        if number == NOTHING { i32::MIN } else { number as i32 }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(super) enum Cells {
+    W8(Vec<i8>),
+    W16(Vec<i16>),
+    W32(Vec<i32>),
+    W64(Vec<i64>),
+}
+
+/// How many bits a kept number needs: 8, 16, 32 or 64.
+fn width(kept: i64) -> u8 {
+    let fits = |min: i64, max: i64| kept == NOTHING || (kept > min && kept <= max);
+    if fits(i8::MIN.into(), i8::MAX.into()) {
+        8
+    } else if fits(i16::MIN.into(), i16::MAX.into()) {
+        16
+    } else if fits(i32::MIN.into(), i32::MAX.into()) {
+        32
+    } else {
+        64
+    }
+}
+
+/// A cell of one width.
+pub(super) trait Stored: Copy {
+    /// Its number as kept, [`NOTHING`] for none.
+    fn kept(self) -> i64;
+}
+
+macro_rules! stored {
+    ($($t:ty),*) => {
+        $(impl Stored for $t {
+            #[inline]
+            fn kept(self) -> i64 {
+                if self == <$t>::MIN { NOTHING } else { i64::from(self) }
+            }
+        })*
+    };
+}
+stored!(i8, i16, i32);
+
+impl Stored for i64 {
+    #[inline]
+    fn kept(self) -> i64 {
+        self
+    }
+}
+
+/// Runs `$body` with `$cells` bound to the column's cells as a slice of
+/// their width, read with [`Narrow::value`]: a loop over millions of
+/// cells then matches the width once, not once a cell.
+macro_rules! with_cells {
+    ($column:expr, $cells:ident => $body:expr) => {
+        match $column.cells() {
+            $crate::engine::index::narrow::Cells::W8($cells) => $body,
+            $crate::engine::index::narrow::Cells::W16($cells) => $body,
+            $crate::engine::index::narrow::Cells::W32($cells) => $body,
+            $crate::engine::index::narrow::Cells::W64($cells) => $body,
+        }
+    };
+}
+pub(super) use with_cells;
+
+macro_rules! narrowed {
+    ($kept:expr, $t:ty) => {
+        if $kept == NOTHING { <$t>::MIN } else { $kept as $t }
+    };
+}
+
+impl Cells {
+    fn width(&self) -> u8 {
+        match self {
+            Cells::W8(_) => 8,
+            Cells::W16(_) => 16,
+            Cells::W32(_) => 32,
+            Cells::W64(_) => 64,
+        }
+    }
+
+    #[inline]
+    fn get(&self, at: usize) -> i64 {
+        match self {
+            Cells::W8(cells) => cells[at].kept(),
+            Cells::W16(cells) => cells[at].kept(),
+            Cells::W32(cells) => cells[at].kept(),
+            Cells::W64(cells) => cells[at],
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Cells::W8(cells) => cells.len(),
+            Cells::W16(cells) => cells.len(),
+            Cells::W32(cells) => cells.len(),
+            Cells::W64(cells) => cells.len(),
+        }
+    }
+
+    /// The same cells at `bits` wide, keeping the room reserved.
+    fn widen(&mut self, bits: u8) {
+        let room = match self {
+            Cells::W8(cells) => cells.capacity(),
+            Cells::W16(cells) => cells.capacity(),
+            Cells::W32(cells) => cells.capacity(),
+            Cells::W64(cells) => cells.capacity(),
+        };
+        let kept = (0..self.len()).map(|at| self.get(at));
+        let wider = match bits {
+            16 => {
+                let mut cells = Vec::with_capacity(room);
+                cells.extend(kept.map(|k| narrowed!(k, i16)));
+                Cells::W16(cells)
+            }
+            32 => {
+                let mut cells = Vec::with_capacity(room);
+                cells.extend(kept.map(|k| narrowed!(k, i32)));
+                Cells::W32(cells)
+            }
+            _ => {
+                let mut cells = Vec::with_capacity(room);
+                cells.extend(kept);
+                Cells::W64(cells)
+            }
+        };
+        *self = wider;
+    }
+
+    fn fit(&mut self, kept: i64) {
+        let bits = width(kept);
+        if bits > self.width() {
+            self.widen(bits);
+        }
+    }
+}
+
+/// A column of `T`, narrowed.
+#[derive(Clone, Debug)]
+pub(super) struct Narrow<T> {
+    cells: Cells,
+    of: PhantomData<T>,
+}
+
+impl<T> Default for Narrow<T> {
+    fn default() -> Narrow<T> {
+        Narrow { cells: Cells::W8(Vec::new()), of: PhantomData }
+    }
+}
+
+impl<T: Cell> Narrow<T> {
+    fn kept(value: T) -> i64 {
+        let number = value.to_number();
+        if number == NOTHING { NOTHING } else { number - T::BASE }
+    }
+
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    #[inline]
+    pub fn get(&self, at: usize) -> T {
+        Narrow::from_kept(self.cells.get(at))
+    }
+
+    /// A cell of [`with_cells`]'s slice, read.
+    #[inline]
+    pub fn value(cell: impl Stored) -> T {
+        Narrow::from_kept(cell.kept())
+    }
+
+    #[inline]
+    fn from_kept(kept: i64) -> T {
+        T::from_number(if kept == NOTHING { NOTHING } else { kept + T::BASE })
+    }
+
+    pub fn cells(&self) -> &Cells {
+        &self.cells
+    }
+
+    pub fn push(&mut self, value: T) {
+        let kept = Narrow::kept(value);
+        self.cells.fit(kept);
+        match &mut self.cells {
+            Cells::W8(cells) => cells.push(narrowed!(kept, i8)),
+            Cells::W16(cells) => cells.push(narrowed!(kept, i16)),
+            Cells::W32(cells) => cells.push(narrowed!(kept, i32)),
+            Cells::W64(cells) => cells.push(kept),
+        }
+    }
+
+    pub fn set(&mut self, at: usize, value: T) {
+        let kept = Narrow::kept(value);
+        self.cells.fit(kept);
+        match &mut self.cells {
+            Cells::W8(cells) => cells[at] = narrowed!(kept, i8),
+            Cells::W16(cells) => cells[at] = narrowed!(kept, i16),
+            Cells::W32(cells) => cells[at] = narrowed!(kept, i32),
+            Cells::W64(cells) => cells[at] = kept,
+        }
+    }
+
+    pub fn extend(&mut self, values: impl ExactSizeIterator<Item = T>) {
+        self.reserve(values.len());
+        for value in values {
+            self.push(value);
+        }
+    }
+
+    /// Room for `more` values at the present width.
+    pub fn reserve(&mut self, more: usize) {
+        match &mut self.cells {
+            Cells::W8(cells) => cells.reserve(more),
+            Cells::W16(cells) => cells.reserve(more),
+            Cells::W32(cells) => cells.reserve(more),
+            Cells::W64(cells) => cells.reserve(more),
+        }
+    }
+}
+
+impl<T> Reserved for Narrow<T> {
+    fn reserved(&self) -> usize {
+        match &self.cells {
+            Cells::W8(cells) => cells.reserved(),
+            Cells::W16(cells) => cells.reserved(),
+            Cells::W32(cells) => cells.reserved(),
+            Cells::W64(cells) => cells.reserved(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every value reads back as written, none included, across each widening.
+    #[test]
+    fn values_read_back_as_written_across_each_widening() {
+        let mut numbers = Narrow::<i64>::default();
+        let written = [3, i64::MIN, -127, 200, -40_000, 3_000_000_000, i64::MAX, i64::MIN + 1];
+        let widths = [8, 8, 8, 16, 32, 64, 64, 64];
+        for (value, bits) in written.iter().zip(widths) {
+            numbers.push(*value);
+            assert_eq!(numbers.cells.width(), bits, "after {value}");
+        }
+        assert_eq!((0..numbers.len()).map(|at| numbers.get(at)).collect::<Vec<_>>(), written);
+        numbers.set(1, 5);
+        assert_eq!(numbers.get(1), 5);
+
+        let mut places = Narrow::<u32>::default();
+        for value in [0, u32::MAX, 126, 127, u32::MAX - 1] {
+            places.push(value);
+        }
+        assert_eq!(places.cells.width(), 64);
+        assert_eq!(
+            (0..5).map(|at| places.get(at)).collect::<Vec<_>>(),
+            [0, u32::MAX, 126, 127, u32::MAX - 1]
+        );
+
+        // Days of this century fit in 16 bits; none stays none.
+        let mut days = Narrow::<i32>::default();
+        for day in [739_000, i32::MIN, 700_000] {
+            days.push(day);
+        }
+        assert_eq!(days.cells.width(), 16);
+        assert_eq!((0..3).map(|at| days.get(at)).collect::<Vec<_>>(), [739_000, i32::MIN, 700_000]);
+        days.push(1);
+        assert_eq!(days.cells.width(), 32);
+        assert_eq!(days.get(3), 1);
+        assert_eq!(days.get(0), 739_000);
+    }
+}
