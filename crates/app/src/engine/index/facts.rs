@@ -6,7 +6,7 @@ use super::EngineIndex;
 use super::NONE;
 use super::bits::{Bits, places};
 use super::held::Reserved;
-use super::narrow::{Narrow, with_cells};
+use super::narrow::{Narrow, Stored, with_cells};
 use db::repo::engine::{IndexedContact, IndexedItem, IndexedSale};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -34,27 +34,36 @@ impl Facts {
     /// Where the sales of `range` (one customer's) made up to day `to`
     /// end, and `from` if the period starts inside them (`None`: all of
     /// them are in it, as over all time or ten years).
-    fn bounds(&self, range: &Range<u32>, from: Option<i32>, to: Option<i32>) -> (usize, usize, Option<i32>) {
+    /// The days are compared as kept (a sale always has one), their
+    /// width matched once per customer.
+    #[inline(always)]
+    fn bounds(&self, range: &Range<u32>, from: Option<i32>, to: Option<i32>) -> (usize, usize, Option<i64>) {
         let (first, mut end) = (range.start as usize, range.end as usize);
-        if let Some(to) = to {
-            while end > first && self.day.get(end - 1) > to {
-                end -= 1;
+        let (from, to) = (from.map(Narrow::to_kept), to.map(Narrow::to_kept));
+        with_cells!(self.day, days => {
+            if let Some(to) = to {
+                while end > first && days[end - 1].kept() > to {
+                    end -= 1;
+                }
             }
-        }
-        (first, end, from.filter(|from| end > first && self.day.get(first) < *from))
+            (first, end, from.filter(|from| end > first && days[first].kept() < *from))
+        })
     }
 
     /// The sales of `range` (one customer's) made from day `from` to day
     /// `to`, found from the latest back: a customer has a few sales, and
     /// a period is most often the latest months.
+    #[inline(always)]
     pub fn period(&self, range: &Range<u32>, from: Option<i32>, to: Option<i32>) -> Range<usize> {
         let (first, end, from) = self.bounds(range, from, to);
         let mut start = first;
         if let Some(from) = from {
             start = end;
-            while start > first && self.day.get(start - 1) >= from {
-                start -= 1;
-            }
+            with_cells!(self.day, days => {
+                while start > first && days[start - 1].kept() >= from {
+                    start -= 1;
+                }
+            });
         }
         start..end
     }
@@ -64,6 +73,7 @@ impl Facts {
     /// latest sale back, and no further back than the first that counts;
     /// a whole history (over all time, or ten years) is read forward,
     /// with no day read per sale.
+    #[inline(always)]
     pub fn any_in_period(
         &self,
         range: &Range<u32>,
@@ -74,7 +84,7 @@ impl Facts {
         match self.bounds(range, from, to) {
             (first, end, None) => (first..end).any(counts),
             (first, end, Some(from)) => {
-                (first..end).rev().take_while(|&f| self.day.get(f) >= from).any(counts)
+                with_cells!(self.day, days => (first..end).rev().take_while(|&f| days[f].kept() >= from).any(&counts))
             }
         }
     }
@@ -240,7 +250,7 @@ impl EngineIndex {
             with_cells!(facts.amount, amounts => with_cells!(facts.store, stores => {
                 for at in places(first, words) {
                     let (at, local) = (at as usize, at as usize - first * 64);
-                    let (mut n, mut sum, mut most, mut latest) = (0u32, 0i64, 0u32, 0i32);
+                    let (mut n, mut sum, mut most, mut latest) = (0u32, 0i64, 0u32, None);
                     for f in facts.period(&self.customers.facts[at], window.from, window.to) {
                         if window.stores.is_some() && !window.counts_store(Narrow::<u16>::value(stores[f])) {
                             continue;
@@ -249,12 +259,12 @@ impl EngineIndex {
                         n += 1;
                         sum += i64::from(amount);
                         most = most.max(amount);
-                        latest = facts.day.get(f);
+                        latest = Some(f);
                     }
                     count[local] = n;
                     total[local] = sum;
                     largest[local] = most;
-                    last[local] = latest;
+                    last[local] = latest.map_or(0, |f| facts.day.get(f));
                 }
             }))
         };

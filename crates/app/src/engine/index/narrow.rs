@@ -206,7 +206,8 @@ impl<T> Default for Narrow<T> {
 }
 
 impl<T: Cell> Narrow<T> {
-    fn kept(value: T) -> i64 {
+    /// A value as its cells keep it, to compare with [`Stored::kept`].
+    pub fn to_kept(value: T) -> i64 {
         let number = value.to_number();
         if number == NOTHING { NOTHING } else { number - T::BASE }
     }
@@ -236,7 +237,7 @@ impl<T: Cell> Narrow<T> {
     }
 
     pub fn push(&mut self, value: T) {
-        let kept = Narrow::kept(value);
+        let kept = Narrow::to_kept(value);
         self.cells.fit(kept);
         match &mut self.cells {
             Cells::W8(cells) => cells.push(narrowed!(kept, i8)),
@@ -247,7 +248,7 @@ impl<T: Cell> Narrow<T> {
     }
 
     pub fn set(&mut self, at: usize, value: T) {
-        let kept = Narrow::kept(value);
+        let kept = Narrow::to_kept(value);
         self.cells.fit(kept);
         match &mut self.cells {
             Cells::W8(cells) => cells[at] = narrowed!(kept, i8),
