@@ -40,7 +40,7 @@ impl Facts {
     fn bounds(&self, range: &Range<u32>, from: Option<i32>, to: Option<i32>) -> (usize, usize, Option<i64>) {
         let (first, mut end) = (range.start as usize, range.end as usize);
         let (from, to) = (from.map(Narrow::to_kept), to.map(Narrow::to_kept));
-        with_cells!(self.day, days => {
+        with_cells!(self.day.cells(), days => {
             if let Some(to) = to {
                 while end > first && days[end - 1].kept() > to {
                     end -= 1;
@@ -59,7 +59,7 @@ impl Facts {
         let mut start = first;
         if let Some(from) = from {
             start = end;
-            with_cells!(self.day, days => {
+            with_cells!(self.day.cells(), days => {
                 while start > first && days[start - 1].kept() >= from {
                     start -= 1;
                 }
@@ -84,7 +84,7 @@ impl Facts {
         match self.bounds(range, from, to) {
             (first, end, None) => (first..end).any(counts),
             (first, end, Some(from)) => {
-                with_cells!(self.day, days => (first..end).rev().take_while(|&f| days[f].kept() >= from).any(&counts))
+                with_cells!(self.day.cells(), days => (first..end).rev().take_while(|&f| days[f].kept() >= from).any(&counts))
             }
         }
     }
@@ -247,7 +247,7 @@ impl EngineIndex {
                     largest: &mut [u32],
                     last: &mut [i32]| {
             let facts = &self.facts;
-            with_cells!(facts.amount, amounts => with_cells!(facts.store, stores => {
+            with_cells!(facts.amount.cells(), amounts => with_cells!(facts.store.cells(), stores => {
                 for at in places(first, words) {
                     let (at, local) = (at as usize, at as usize - first * 64);
                     let (mut n, mut sum, mut most, mut latest) = (0u32, 0i64, 0u32, None);

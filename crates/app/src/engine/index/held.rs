@@ -50,33 +50,33 @@ impl Reserved for Bits {
     }
 }
 
-/// A hash map's buckets (a power of two at least 8/7 of what it can
+/// A hash table's buckets (a power of two at least 8/7 of what it can
 /// hold) each hold an entry and a control byte.
+fn table_bytes<Entry>(capacity: usize) -> usize {
+    if capacity == 0 {
+        return 0;
+    }
+    (capacity * 8 / 7).next_power_of_two() * (size_of::<Entry>() + 1)
+}
+
 impl<K, V> Reserved for HashMap<K, V> {
     fn reserved(&self) -> usize {
-        let capacity = self.capacity();
-        if capacity == 0 {
-            return 0;
-        }
-        (capacity * 8 / 7).next_power_of_two() * (size_of::<(K, V)>() + 1)
+        table_bytes::<(K, V)>(self.capacity())
     }
 }
 
-/// A table of places: a bucket and its control byte each.
 impl<T> Reserved for hashbrown::HashTable<T> {
     fn reserved(&self) -> usize {
-        let capacity = self.capacity();
-        if capacity == 0 {
-            return 0;
-        }
-        (capacity * 8 / 7).next_power_of_two() * (size_of::<T>() + 1)
+        table_bytes::<T>(self.capacity())
     }
 }
 
 impl EngineIndex {
     pub fn held(&self) -> Held {
         let c = &self.customers;
-        let boxed_texts = |texts: &mut dyn Iterator<Item = usize>| texts.sum::<usize>();
+        // Symbols and baskets are each boxed twice: in their list and as the map's key.
+        let symbol_texts: usize = self.symbols.texts.iter().map(|t| t.len()).sum();
+        let basket_entries: usize = self.baskets.iter().map(|b| b.len() * size_of::<(u8, u32)>()).sum();
         Held {
             customers: c.reserved(),
             sales: self.facts.reserved(),
@@ -91,14 +91,14 @@ impl EngineIndex {
             lookups: self.by_id.reserved()
                 + self.symbols.ids.reserved()
                 + self.symbols.texts.reserved()
-                + 2 * boxed_texts(&mut self.symbols.texts.iter().map(|t| t.len()))
+                + 2 * symbol_texts
                 + self.stores.reserved()
                 + self.people.reserved()
                 + self.branches.reserved()
                 + self.lists.reserved()
                 + self.baskets.reserved()
                 + self.basket_ids.reserved()
-                + 2 * boxed_texts(&mut self.baskets.iter().map(|b| b.len() * size_of::<(u8, u32)>()))
+                + 2 * basket_entries
                 + self.days_of_hours.reserved(),
         }
     }

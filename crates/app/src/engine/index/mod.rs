@@ -488,7 +488,7 @@ impl EngineIndex {
                 let mut of_seller = vec![of_none];
                 of_seller.extend(self.people.ids.iter().map(|id| id_test(Some(*id), test) == Some(true)));
                 let sold_by = Ever::at_places(&self.ever.seller, &of_seller);
-                with_cells!(self.facts.seller, sellers => self.bought(scope, &self.window(window), true, &sold_by, |f| {
+                with_cells!(self.facts.seller.cells(), sellers => self.bought(scope, &self.window(window), true, &sold_by, |f| {
                     of_seller.get(usize::from(Narrow::<u16>::value(sellers[f]))).copied().unwrap_or(false)
                 }))
             }
@@ -496,7 +496,7 @@ impl EngineIndex {
                 let of_store: Vec<bool> =
                     self.stores.ids.iter().map(|id| id_test(Some(*id), test) == Some(true)).collect();
                 let at_any = Ever::at_places(&self.ever.store, &of_store);
-                let some = with_cells!(self.facts.store, stores => self.bought(scope, &self.window(window), false, &at_any, |f| {
+                let some = with_cells!(self.facts.store.cells(), stores => self.bought(scope, &self.window(window), false, &at_any, |f| {
                     of_store[usize::from(Narrow::<u16>::value(stores[f]))]
                 }));
                 if field == StoresWithSales { some } else { some.not() }
@@ -520,7 +520,7 @@ impl EngineIndex {
                         .filter(|((k, name), _)| *k == kind && verdict(*name) == Some(true))
                         .map(|(_, who)| who),
                 );
-                with_cells!(self.facts.basket, baskets => self.bought(scope, &self.window(window), true, &filed, |f| {
+                with_cells!(self.facts.basket.cells(), baskets => self.bought(scope, &self.window(window), true, &filed, |f| {
                     of_basket[Narrow::<u32>::value(baskets[f]) as usize]
                 }))
             }
@@ -570,7 +570,7 @@ impl EngineIndex {
             walked = walked.and(&Ever::at_places(&self.ever.store, stores));
         }
         let at_stores = at_stores && window.stores.is_some();
-        let some = with_cells!(self.facts.store, stores => walked.filter(|at| {
+        let some = with_cells!(self.facts.store.cells(), stores => walked.filter(|at| {
             self.facts.any_in_period(&c.facts[at as usize], window.from, window.to, |f| {
                 (!at_stores || window.counts_store(Narrow::<u16>::value(stores[f]))) && counts(f)
             })

@@ -84,6 +84,8 @@ fn width(kept: i64) -> u8 {
 pub(super) trait Stored: Copy {
     /// Its number as kept, [`NOTHING`] for none.
     fn kept(self) -> i64;
+    /// A kept number that [`width`] said fits.
+    fn of_kept(kept: i64) -> Self;
 }
 
 macro_rules! stored {
@@ -92,6 +94,9 @@ macro_rules! stored {
             #[inline]
             fn kept(self) -> i64 {
                 if self == <$t>::MIN { NOTHING } else { i64::from(self) }
+            }
+            fn of_kept(kept: i64) -> $t {
+                if kept == NOTHING { <$t>::MIN } else { kept as $t }
             }
         })*
     };
@@ -103,28 +108,26 @@ impl Stored for i64 {
     fn kept(self) -> i64 {
         self
     }
+    fn of_kept(kept: i64) -> i64 {
+        kept
+    }
 }
 
-/// Runs `$body` with `$cells` bound to the column's cells as a slice of
-/// their width, read with [`Narrow::value`]: a loop over millions of
-/// cells then matches the width once, not once a cell.
+/// Runs `$body` with `$slice` bound to the cells (`&Cells` or `&mut
+/// Cells`, a column's [`Narrow::cells`]) as a vector of their width, read
+/// with [`Narrow::value`]: a loop over millions of cells then matches the
+/// width once, not once a cell.
 macro_rules! with_cells {
-    ($column:expr, $cells:ident => $body:expr) => {
-        match $column.cells() {
-            $crate::engine::index::narrow::Cells::W8($cells) => $body,
-            $crate::engine::index::narrow::Cells::W16($cells) => $body,
-            $crate::engine::index::narrow::Cells::W32($cells) => $body,
-            $crate::engine::index::narrow::Cells::W64($cells) => $body,
+    ($cells:expr, $slice:ident => $body:expr) => {
+        match $cells {
+            $crate::engine::index::narrow::Cells::W8($slice) => $body,
+            $crate::engine::index::narrow::Cells::W16($slice) => $body,
+            $crate::engine::index::narrow::Cells::W32($slice) => $body,
+            $crate::engine::index::narrow::Cells::W64($slice) => $body,
         }
     };
 }
 pub(super) use with_cells;
-
-macro_rules! narrowed {
-    ($kept:expr, $t:ty) => {
-        if $kept == NOTHING { <$t>::MIN } else { $kept as $t }
-    };
-}
 
 impl Cells {
     fn width(&self) -> u8 {
@@ -138,57 +141,38 @@ impl Cells {
 
     #[inline]
     fn get(&self, at: usize) -> i64 {
-        match self {
-            Cells::W8(cells) => cells[at].kept(),
-            Cells::W16(cells) => cells[at].kept(),
-            Cells::W32(cells) => cells[at].kept(),
-            Cells::W64(cells) => cells[at],
-        }
+        with_cells!(self, cells => cells[at].kept())
     }
 
     fn len(&self) -> usize {
-        match self {
-            Cells::W8(cells) => cells.len(),
-            Cells::W16(cells) => cells.len(),
-            Cells::W32(cells) => cells.len(),
-            Cells::W64(cells) => cells.len(),
-        }
+        with_cells!(self, cells => cells.len())
     }
 
     /// The same cells at `bits` wide, keeping the room reserved.
     fn widen(&mut self, bits: u8) {
-        let room = match self {
-            Cells::W8(cells) => cells.capacity(),
-            Cells::W16(cells) => cells.capacity(),
-            Cells::W32(cells) => cells.capacity(),
-            Cells::W64(cells) => cells.capacity(),
+        let room = with_cells!(&*self, cells => cells.capacity());
+        let mut wider = match bits {
+            16 => Cells::W16(Vec::with_capacity(room)),
+            32 => Cells::W32(Vec::with_capacity(room)),
+            _ => Cells::W64(Vec::with_capacity(room)),
         };
-        let kept = (0..self.len()).map(|at| self.get(at));
-        let wider = match bits {
-            16 => {
-                let mut cells = Vec::with_capacity(room);
-                cells.extend(kept.map(|k| narrowed!(k, i16)));
-                Cells::W16(cells)
-            }
-            32 => {
-                let mut cells = Vec::with_capacity(room);
-                cells.extend(kept.map(|k| narrowed!(k, i32)));
-                Cells::W32(cells)
-            }
-            _ => {
-                let mut cells = Vec::with_capacity(room);
-                cells.extend(kept);
-                Cells::W64(cells)
-            }
-        };
+        for at in 0..self.len() {
+            wider.put(None, self.get(at));
+        }
         *self = wider;
     }
 
-    fn fit(&mut self, kept: i64) {
+    /// Writes a kept number at `at` (`None`: at the end), widening first
+    /// if it does not fit.
+    fn put(&mut self, at: Option<usize>, kept: i64) {
         let bits = width(kept);
         if bits > self.width() {
             self.widen(bits);
         }
+        with_cells!(self, cells => match at {
+            Some(at) => cells[at] = Stored::of_kept(kept),
+            None => cells.push(Stored::of_kept(kept)),
+        })
     }
 }
 
@@ -237,25 +221,11 @@ impl<T: Cell> Narrow<T> {
     }
 
     pub fn push(&mut self, value: T) {
-        let kept = Narrow::to_kept(value);
-        self.cells.fit(kept);
-        match &mut self.cells {
-            Cells::W8(cells) => cells.push(narrowed!(kept, i8)),
-            Cells::W16(cells) => cells.push(narrowed!(kept, i16)),
-            Cells::W32(cells) => cells.push(narrowed!(kept, i32)),
-            Cells::W64(cells) => cells.push(kept),
-        }
+        self.cells.put(None, Narrow::to_kept(value));
     }
 
     pub fn set(&mut self, at: usize, value: T) {
-        let kept = Narrow::to_kept(value);
-        self.cells.fit(kept);
-        match &mut self.cells {
-            Cells::W8(cells) => cells[at] = narrowed!(kept, i8),
-            Cells::W16(cells) => cells[at] = narrowed!(kept, i16),
-            Cells::W32(cells) => cells[at] = narrowed!(kept, i32),
-            Cells::W64(cells) => cells[at] = kept,
-        }
+        self.cells.put(Some(at), Narrow::to_kept(value));
     }
 
     pub fn extend(&mut self, values: impl ExactSizeIterator<Item = T>) {
@@ -267,23 +237,13 @@ impl<T: Cell> Narrow<T> {
 
     /// Room for `more` values at the present width.
     pub fn reserve(&mut self, more: usize) {
-        match &mut self.cells {
-            Cells::W8(cells) => cells.reserve(more),
-            Cells::W16(cells) => cells.reserve(more),
-            Cells::W32(cells) => cells.reserve(more),
-            Cells::W64(cells) => cells.reserve(more),
-        }
+        with_cells!(&mut self.cells, cells => cells.reserve(more))
     }
 }
 
 impl<T> Reserved for Narrow<T> {
     fn reserved(&self) -> usize {
-        match &self.cells {
-            Cells::W8(cells) => cells.reserved(),
-            Cells::W16(cells) => cells.reserved(),
-            Cells::W32(cells) => cells.reserved(),
-            Cells::W64(cells) => cells.reserved(),
-        }
+        with_cells!(&self.cells, cells => cells.reserved())
     }
 }
 
