@@ -202,8 +202,10 @@ fn sort_helpers() -> i64 {
 /// same refresh after the demo read them back from disk (7 to 18 s at ten
 /// million purchases, docs/benchmarks.md, 2026-12-07).
 fn build_indexes(tx: &Transaction<'_>, dropped: &[Dropped]) -> Result<(), DbError> {
-    let load_cache: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-    tx.pragma_update(None, "cache_size", format!("-{SORT_RUN_KIB}"))?;
+    crate::with_page_cache(tx, SORT_RUN_KIB, || build_each_index(tx, dropped))
+}
+
+fn build_each_index(tx: &Transaction<'_>, dropped: &[Dropped]) -> Result<(), DbError> {
     let indexes: Vec<&Dropped> = dropped.iter().filter(|d| d.kind == DroppedKind::Index).collect();
     for (position, index) in indexes.iter().enumerate() {
         let building = std::time::Instant::now();
@@ -220,7 +222,6 @@ fn build_indexes(tx: &Transaction<'_>, dropped: &[Dropped]) -> Result<(), DbErro
             );
         }
     }
-    tx.pragma_update(None, "cache_size", load_cache)?;
     Ok(())
 }
 

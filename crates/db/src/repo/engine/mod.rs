@@ -796,29 +796,8 @@ where
         (Db::Sqlite(sqlite), None) => {
             let mut conn = sqlite.reader().acquire().await?;
             crate::rows::on_sqlite_connection(&mut conn, |direct| {
-                let sql = sql.replace("{scan}", " NOT INDEXED").replace("$1", "?1");
-                let mut statement = direct.prepare(&sql)?;
-                let mut rows = statement.query([org_id.0.as_bytes().as_slice()])?;
-                // SQLite reads and decodes the rows on this thread while
-                // another hands them to `sink`, a chunk at a time: the two
-                // halves of reading millions of rows, side by side.
-                std::thread::scope(|scope| {
-                    let (ready, received) = std::sync::mpsc::sync_channel::<Vec<T>>(CHUNKS_AHEAD);
-                    scope.spawn(move || received.iter().flatten().for_each(sink));
-                    let mut chunk = Vec::with_capacity(ROWS_PER_CHUNK);
-                    while let Some(row) = rows.next()? {
-                        chunk.push(from_sqlite(row)?);
-                        if chunk.len() == ROWS_PER_CHUNK {
-                            let full = std::mem::replace(&mut chunk, Vec::with_capacity(ROWS_PER_CHUNK));
-                            // Refused only once the other thread has
-                            // panicked, a panic the scope raises again.
-                            if ready.send(full).is_err() {
-                                break;
-                            }
-                        }
-                    }
-                    let _ = ready.send(chunk);
-                    Ok(())
+                crate::with_page_cache(direct, SCAN_CACHE_KIB, || {
+                    scan(direct, sql, org_id, from_sqlite, sink)
                 })
             })
             .await
@@ -853,6 +832,44 @@ where
             Ok(())
         }
     }
+}
+
+/// The page cache a whole table's scan reads through: each page once, in
+/// order, so a few MiB serve as well as the reader's 64.
+const SCAN_CACHE_KIB: u64 = 4 << 10;
+
+/// Reads every row of `sql` (`{scan}`: the table in order) on this
+/// connection, decoded here and handed to `sink` on another thread, a
+/// chunk at a time: the two halves of reading millions of rows, side by
+/// side.
+fn scan<T: Send>(
+    direct: &rusqlite::Connection,
+    sql: &str,
+    org_id: domain::OrgId,
+    from_sqlite: &(dyn Fn(&rusqlite::Row<'_>) -> Result<T, DbError> + Sync),
+    sink: &mut (dyn FnMut(T) + Send),
+) -> Result<(), DbError> {
+    let sql = sql.replace("{scan}", " NOT INDEXED").replace("$1", "?1");
+    let mut statement = direct.prepare(&sql)?;
+    let mut rows = statement.query([org_id.0.as_bytes().as_slice()])?;
+    std::thread::scope(|scope| {
+        let (ready, received) = std::sync::mpsc::sync_channel::<Vec<T>>(CHUNKS_AHEAD);
+        scope.spawn(move || received.iter().flatten().for_each(sink));
+        let mut chunk = Vec::with_capacity(ROWS_PER_CHUNK);
+        while let Some(row) = rows.next()? {
+            chunk.push(from_sqlite(row)?);
+            if chunk.len() == ROWS_PER_CHUNK {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(ROWS_PER_CHUNK));
+                // Refused only once the other thread has panicked, a
+                // panic the scope raises again.
+                if ready.send(full).is_err() {
+                    break;
+                }
+            }
+        }
+        let _ = ready.send(chunk);
+        Ok(())
+    })
 }
 
 fn id_at(row: &rusqlite::Row<'_>, at: usize) -> Result<Option<Uuid>, DbError> {
