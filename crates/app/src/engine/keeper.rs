@@ -137,6 +137,14 @@ async fn build(db: &Db, org: OrgId, zone: Tz, now: DateTime<Utc>) -> Result<Read
         customers_mib = mib(held.customers), sales_mib = mib(held.sales), sets_mib = mib(held.sets),
         contacts_mib = mib(held.contacts), lookups_mib = mib(held.lookups),
         "relationship engine index built");
+    if tracing::enabled!(target: "app", tracing::Level::DEBUG) {
+        let columns: Vec<String> = index
+            .customers_columns_reserved()
+            .iter()
+            .map(|(column, bytes)| format!("{column}={:.1}", *bytes as f64 / f64::from(1 << 20)))
+            .collect();
+        tracing::debug!(target: "app", mib = columns.join(" "), "relationship engine customers' columns");
+    }
     Ok(Ready {
         index,
         cache: ClauseCache::default(),

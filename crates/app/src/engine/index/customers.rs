@@ -4,7 +4,7 @@
 use super::bits::Bits;
 use super::facts::SalesFeed;
 use super::held::Reserved;
-use super::narrow::Narrow;
+use super::narrow::{Narrow, Spans};
 use super::{EngineIndex, NONE};
 use chrono::Datelike;
 use db::repo::engine::IndexedCustomer;
@@ -66,7 +66,7 @@ pub(super) struct Customers {
     pub tagged: Bits,
     /// Where its sales are in the fact columns, its interactions in the contacts'.
     pub facts: Vec<Range<u32>>,
-    pub contacts: Vec<Range<u32>>,
+    pub contacts: Spans,
 }
 
 impl Customers {
@@ -182,7 +182,7 @@ impl EngineIndex {
                 }
                 c.tagged.remove(at);
                 c.facts[at as usize] = 0..0;
-                c.contacts[at as usize] = 0..0;
+                c.contacts.set(at as usize, 0..0);
                 at
             }
             None => {
@@ -309,19 +309,29 @@ impl<T: super::narrow::Cell> Column<T> for Narrow<T> {
     }
 }
 
-macro_rules! reserved_each {
+macro_rules! reserved_by_name {
     ($values:expr, $columns:expr, $($column:ident),*) => {
-        0 $(+ $columns.$column.reserved())*
+        vec![$((stringify!($column), $columns.$column.reserved())),*]
     };
 }
 
 impl Reserved for Customers {
     fn reserved(&self) -> usize {
-        each_column!(reserved_each, (), self)
-            + self.id.reserved()
-            + self.names.reserved()
-            + self.facts.reserved()
-            + self.contacts.reserved()
+        self.columns_reserved().iter().map(|(_, bytes)| bytes).sum()
+    }
+}
+
+impl Customers {
+    /// What each column has reserved, by name: where the next byte to save is.
+    pub fn columns_reserved(&self) -> Vec<(&'static str, usize)> {
+        let mut columns = each_column!(reserved_by_name, (), self);
+        columns.extend([
+            ("id", self.id.reserved()),
+            ("names", self.names.reserved()),
+            ("facts", self.facts.reserved()),
+            ("contacts", self.contacts.reserved()),
+        ]);
+        columns
     }
 }
 

@@ -430,8 +430,10 @@ impl SalesFeed<'_> {
                 let basket = &index.baskets[read.basket.get(f) as usize];
                 index.ever.note(at as u32, read.store.get(f), read.seller.get(f), basket);
             }
-            index.customers.contacts[at] =
-                contacts_base + first_contact[at]..contacts_base + first_contact[at + 1];
+            index
+                .customers
+                .contacts
+                .set(at, contacts_base + first_contact[at]..contacts_base + first_contact[at + 1]);
         }
         let contacts = &mut index.contacts;
         contacts.day.extend(contact_order.iter().map(|&r| read_contacts.day.get(r as usize)));

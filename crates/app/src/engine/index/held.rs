@@ -72,6 +72,11 @@ impl<T> Reserved for hashbrown::HashTable<T> {
 }
 
 impl EngineIndex {
+    /// What each of the customers' columns has reserved, by name.
+    pub fn customers_columns_reserved(&self) -> Vec<(&'static str, usize)> {
+        self.customers.columns_reserved()
+    }
+
     pub fn held(&self) -> Held {
         let c = &self.customers;
         // Symbols and baskets are each boxed twice: in their list and as the map's key.

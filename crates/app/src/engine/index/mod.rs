@@ -154,7 +154,7 @@ impl EngineIndex {
                 let facts = &mut self.customers.facts[at as usize];
                 self.stale_facts += facts.len();
                 *facts = 0..0;
-                self.customers.contacts[at as usize] = 0..0;
+                self.customers.contacts.set(at as usize, 0..0);
             }
         }
     }
@@ -530,7 +530,7 @@ impl EngineIndex {
                 let call = self.symbols.ids.get("call").copied();
                 let calls = live.filter(|at| {
                     let contacts = &self.contacts;
-                    let range = &c.contacts[at as usize];
+                    let range = c.contacts.get(at as usize);
                     (range.start as usize..range.end as usize).any(|r| {
                         Some(contacts.channel.get(r)) == call
                             && test.of(Some(contacts.day.get(r)), today_day) == Some(true)
@@ -546,7 +546,7 @@ impl EngineIndex {
 
     /// Whether the customer had an interaction from day `from` to day `to` for which `counts` holds.
     fn contacted(&self, at: u32, from: Option<i32>, to: Option<i32>, counts: impl Fn(usize) -> bool) -> bool {
-        let range = &self.customers.contacts[at as usize];
+        let range = self.customers.contacts.get(at as usize);
         (range.start as usize..range.end as usize).any(|r| {
             let day = self.contacts.day.get(r);
             from.is_none_or(|from| day >= from) && to.is_none_or(|to| day <= to) && counts(r)

@@ -5,6 +5,7 @@
 //! Each width's smallest number stands for "no value".
 use super::held::Reserved;
 use std::marker::PhantomData;
+use std::ops::Range;
 
 /// No value, as the cells hold it before they are narrowed.
 const NOTHING: i64 = i64::MIN;
@@ -247,6 +248,45 @@ impl<T> Reserved for Narrow<T> {
     }
 }
 
+/// Where each customer's rows are in columns that keep each customer's
+/// together: a start and a length, each narrowed. The interactions' take
+/// 2 to 5 bytes a customer where a `Range<u32>` takes 8; the sales keep
+/// their ranges, read for every customer a purchase clause walks (two
+/// columns read through their widths made those clauses 10% slower).
+#[derive(Default)]
+pub(super) struct Spans {
+    start: Narrow<u32>,
+    len: Narrow<u32>,
+}
+
+impl Spans {
+    #[inline]
+    pub fn get(&self, at: usize) -> Range<u32> {
+        let start = self.start.get(at);
+        start..start + self.len.get(at)
+    }
+
+    /// An empty span starts at 0, so that the starts of customers without
+    /// rows keep the column narrow.
+    pub fn set(&mut self, at: usize, span: Range<u32>) {
+        let start = if span.is_empty() { 0 } else { span.start };
+        self.start.set(at, start);
+        self.len.set(at, span.len() as u32);
+    }
+
+    pub fn push(&mut self, span: Range<u32>) {
+        self.start.push(0);
+        self.len.push(0);
+        self.set(self.start.len() - 1, span);
+    }
+}
+
+impl Reserved for Spans {
+    fn reserved(&self) -> usize {
+        self.start.reserved() + self.len.reserved()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,5 +326,19 @@ mod tests {
         assert_eq!(days.cells.width(), 32);
         assert_eq!(days.get(3), 1);
         assert_eq!(days.get(0), 739_000);
+    }
+
+    /// Spans read back as set; empty ones keep the starts at one byte.
+    #[test]
+    fn spans_read_back_and_empty_ones_stay_narrow() {
+        let mut spans = Spans::default();
+        for _ in 0..3 {
+            spans.push(0..0);
+        }
+        spans.set(1, 70_000..70_000);
+        assert_eq!((spans.start.cells.width(), spans.len.cells.width()), (8, 8));
+        spans.set(2, 70_000..70_004);
+        assert_eq!((spans.get(0), spans.get(1), spans.get(2)), (0..0, 0..0, 70_000..70_004));
+        assert_eq!((spans.start.cells.width(), spans.len.cells.width()), (32, 8));
     }
 }
