@@ -132,6 +132,16 @@ impl TestApp {
         client.get(self.url(path)).send().await.expect("GET").text().await.expect("body")
     }
 
+    /// POSTs a form as the browser sends it, with a signed-in client.
+    pub async fn post_form<F: serde::Serialize + ?Sized>(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &F,
+    ) -> reqwest::Response {
+        client.post(self.url(path)).form(form).send().await.expect("POST")
+    }
+
     /// Sends JSON to an API path with a bearer token (`Bearer …` included).
     pub async fn api_send(
         &self,

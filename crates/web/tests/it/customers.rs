@@ -288,12 +288,13 @@ async fn organisation_fields_appear_on_the_form_and_sheet(t: TestApp) {
         .await
         .expect("POST");
     assert_eq!(added.status(), 303);
-    let status = client
-        .post(t.url("/admin/registry/statuses"))
-        .form(&[("csrf_token", token.as_str()), ("label", "Cliente Ouro")])
-        .send()
-        .await
-        .expect("POST");
+    let status = t
+        .post_form(
+            &client,
+            "/admin/registry/statuses",
+            &[("csrf_token", token.as_str()), ("label", "Cliente Ouro")],
+        )
+        .await;
     assert_eq!(status.status(), 303);
     let form = t.html(&client, "/customers/new").await;
     assert!(form.contains("name=\"custom.porte\"") && form.contains("Cliente Ouro"));
@@ -309,12 +310,13 @@ async fn organisation_fields_appear_on_the_form_and_sheet(t: TestApp) {
     assert!(sheet.contains("<dt>Porte</dt><dd>Grande</dd>"), "shown on the sheet");
     let member = t.create_user("membro@concessionaria.test", "member").await;
     let (member_client, member_token) = t.login(&member).await;
-    let refused = member_client
-        .post(t.url("/admin/registry/fields"))
-        .form(&[("csrf_token", member_token.as_str()), ("label", "X"), ("kind", "text")])
-        .send()
-        .await
-        .expect("POST");
+    let refused = t
+        .post_form(
+            &member_client,
+            "/admin/registry/fields",
+            &[("csrf_token", member_token.as_str()), ("label", "X"), ("kind", "text")],
+        )
+        .await;
     assert_eq!(refused.status(), 403);
     let page = member_client.get(t.url("/admin/registry")).send().await.expect("GET");
     assert_eq!(page.status(), 403, "the settings page is for administrators");

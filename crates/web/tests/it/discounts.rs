@@ -31,7 +31,7 @@ async fn a_discount_above_the_customers_maximum_needs_the_right(t: TestApp) {
     form.extend(row(0, ["Base", "", "", "", "5"]));
     form.extend(row(1, ["Pneus em campanha", "", "", "Pneus", "150"]));
     form.extend(row(2, ["", "", "", "", ""]));
-    let refused = admin.post(t.url("/admin/discounts")).form(&form).send().await.expect("POST");
+    let refused = t.post_form(&admin, "/admin/discounts", &form).await;
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.expect("page");
     assert!(page.contains("value=\"Pneus em campanha\"") && page.contains("field-error"), "{page}");
@@ -39,7 +39,7 @@ async fn a_discount_above_the_customers_maximum_needs_the_right(t: TestApp) {
     form.retain(|(name, _)| name != "rule_1_max_percent");
     form.push(("rule_1_max_percent".into(), "12".into()));
     form.extend(row(3, ["Ouro", "1.000,00", "", "", "10"]));
-    let saved = admin.post(t.url("/admin/discounts")).form(&form).send().await.expect("POST");
+    let saved = t.post_form(&admin, "/admin/discounts", &form).await;
     assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/discounts"));
     let page = t.html(&admin, "/admin/discounts").await;
     assert!(page.contains("Política de descontos salva.") && page.contains("value=\"Ouro\""), "{page}");
@@ -115,8 +115,7 @@ async fn a_discount_above_the_customers_maximum_needs_the_right(t: TestApp) {
         ("line_0_discount", "8"),
         ("payment_terms", "cash"),
     ];
-    let refused =
-        browser.post(t.url(&format!("/customers/{party}/quotes"))).form(&typed).send().await.expect("POST");
+    let refused = t.post_form(&browser, &format!("/customers/{party}/quotes"), &typed).await;
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.expect("page");
     assert!(

@@ -136,7 +136,7 @@ async fn the_follow_up_from_its_pages(t: TestApp) {
     let post = async |path: &str, fields: &[(&str, &str)]| {
         let mut form = vec![("csrf_token", csrf.as_str())];
         form.extend_from_slice(fields);
-        client.post(t.url(path)).form(&form).send().await.expect("POST")
+        t.post_form(&client, path, &form).await
     };
     let bare = [
         ("name", ""),
@@ -588,7 +588,7 @@ async fn the_visit_sheet_and_a_sending_from_the_pages(t: TestApp) {
     let post = async |path: &str, fields: &[(&str, &str)]| {
         let mut form = vec![("csrf_token", csrf.as_str())];
         form.extend_from_slice(fields);
-        client.post(t.url(path)).form(&form).send().await.expect("POST")
+        t.post_form(&client, path, &form).await
     };
 
     // No layout yet: the sheet says where to add one.

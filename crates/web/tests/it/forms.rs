@@ -191,12 +191,9 @@ web_test!(api_lists_answer_empty_values_and_name_malformed_ones);
 
 async fn a_created_token_is_shown_once_and_a_reload_creates_nothing(t: TestApp) {
     let (client, token) = t.login(&t.admin).await;
-    let created = client
-        .post(t.url("/account/tokens"))
-        .form(&[("csrf_token", token.as_str()), ("name", "Integração ERP")])
-        .send()
-        .await
-        .expect("POST");
+    let created = t
+        .post_form(&client, "/account/tokens", &[("csrf_token", token.as_str()), ("name", "Integração ERP")])
+        .await;
     assert_eq!(created.status(), 303, "Post/Redirect/Get");
     assert_eq!(created.headers()["location"], "/account/tokens");
     let page = t.html(&client, "/account/tokens").await;

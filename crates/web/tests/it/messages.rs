@@ -37,13 +37,13 @@ async fn the_mail_server_page_and_an_email_from_the_profile(t: TestApp) {
         ("sender_address", "crm@concessionaria.test"),
         ("reply_to", ""),
     ];
-    let refused = client.post(t.url("/admin/email")).form(&form).send().await.expect("POST");
+    let refused = t.post_form(&client, "/admin/email", &form).await;
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.expect("body");
     assert!(page.contains("Informe uma porta entre 1 e 65535."), "{page}");
     assert!(page.contains("value=\"crm@concessionaria.test\""), "what was typed stays");
     form[3] = ("port", port.as_str());
-    let saved = client.post(t.url("/admin/email")).form(&form).send().await.expect("POST");
+    let saved = t.post_form(&client, "/admin/email", &form).await;
     assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/email"));
     let page = t.html(&client, "/admin/email").await;
     assert!(page.contains("Configurações de e-mail salvas."), "{page}");
@@ -52,7 +52,7 @@ async fn the_mail_server_page_and_an_email_from_the_profile(t: TestApp) {
     assert!(!again.contains("Configurações de e-mail salvas."), "the notice is shown once");
 
     let test = [("csrf_token", csrf.as_str()), ("test_to", "gerente@concessionaria.test")];
-    let sent = client.post(t.url("/admin/email/test")).form(&test).send().await.expect("POST");
+    let sent = t.post_form(&client, "/admin/email/test", &test).await;
     assert_eq!(sent.status(), 303);
     let page = t.html(&client, "/admin/email").await;
     assert!(page.contains("O servidor aceitou a mensagem de teste.") && page.contains("250"), "{page}");
@@ -75,22 +75,12 @@ async fn the_mail_server_page_and_an_email_from_the_profile(t: TestApp) {
         ("subject", ""),
         ("body", "Olá Simone, seu carro está pronto para retirada."),
     ];
-    let refused = client
-        .post(t.url(&format!("/customers/{party}/messages")))
-        .form(&empty_subject)
-        .send()
-        .await
-        .expect("POST");
+    let refused = t.post_form(&client, &format!("/customers/{party}/messages"), &empty_subject).await;
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.expect("body").contains("seu carro está pronto"), "the text typed stays");
     let mut message = empty_subject;
     message[2] = ("subject", "Seu carro está pronto");
-    let queued = client
-        .post(t.url(&format!("/customers/{party}/messages")))
-        .form(&message)
-        .send()
-        .await
-        .expect("POST");
+    let queued = t.post_form(&client, &format!("/customers/{party}/messages"), &message).await;
     assert_eq!(
         (queued.status().as_u16(), location(&queued)),
         (303, format!("/customers/{party}?tab=history"))
@@ -126,24 +116,14 @@ async fn the_mail_server_page_and_an_email_from_the_profile(t: TestApp) {
         ("source", "sheet"),
         ("wording", ""),
     ];
-    let withdrawn = client
-        .post(t.url(&format!("/customers/{party}/consent")))
-        .form(&withdraw)
-        .send()
-        .await
-        .expect("POST");
+    let withdrawn = t.post_form(&client, &format!("/customers/{party}/consent"), &withdraw).await;
     assert_eq!(withdrawn.status(), 303);
     let compose = t.html(&client, &format!("/customers/{party}/messages/new")).await;
     assert!(
         compose.contains("id=\"compose-blocked\"") && compose.contains("não autorizou contato por e-mail"),
         "{compose}"
     );
-    let refused = client
-        .post(t.url(&format!("/customers/{party}/messages")))
-        .form(&message)
-        .send()
-        .await
-        .expect("POST");
+    let refused = t.post_form(&client, &format!("/customers/{party}/messages"), &message).await;
     assert_eq!(refused.status(), 422);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(smtp.received().len(), 2, "nothing more arrived");
@@ -234,7 +214,7 @@ async fn a_template_written_in_the_form_and_sent_from_the_profile(t: TestApp) {
         ("subject", "{{ cliente.primeiro_nome }}, seu carro está pronto"),
         ("body", "<p>Olá {{ cliente.apelido }},</p>"),
     ];
-    let refused = client.post(t.url("/admin/templates")).form(&form).send().await.expect("POST");
+    let refused = t.post_form(&client, "/admin/templates", &form).await;
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.expect("body");
     assert!(page.contains("usa uma variável que não existe"), "{page}");
@@ -243,7 +223,7 @@ async fn a_template_written_in_the_form_and_sent_from_the_profile(t: TestApp) {
         "body",
         "<p>Olá {{ cliente.primeiro_nome }},</p><p>pode retirar seu carro.</p><p>{{ usuario.nome }}</p>",
     );
-    let saved = client.post(t.url("/admin/templates")).form(&form).send().await.expect("POST");
+    let saved = t.post_form(&client, "/admin/templates", &form).await;
     assert_eq!(saved.status(), 303);
     let template_path = location(&saved);
     let page = t.html(&client, &template_path).await;
@@ -263,8 +243,7 @@ async fn a_template_written_in_the_form_and_sent_from_the_profile(t: TestApp) {
     );
     let send =
         [("csrf_token", csrf.as_str()), ("to", "simone@exemplo.com.br"), ("template_id", template.as_str())];
-    let queued =
-        client.post(t.url(&format!("/customers/{party}/messages"))).form(&send).send().await.expect("POST");
+    let queued = t.post_form(&client, &format!("/customers/{party}/messages"), &send).await;
     assert_eq!(queued.status(), 303);
     let received = smtp.wait_for(1, WAIT).await;
     assert_eq!(received[0].subject, "Simone, seu carro está pronto");
@@ -287,19 +266,16 @@ async fn webhooks_from_the_page_and_the_api(t: TestApp) {
     let url = receiver.url("/crm");
     // As the browser posts it: no movement ticked.
     let nothing = [("csrf_token", csrf.as_str()), ("url", url.as_str())];
-    let refused = client.post(t.url("/admin/webhooks")).form(&nothing).send().await.expect("POST");
+    let refused = t.post_form(&client, "/admin/webhooks", &nothing).await;
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.expect("body").contains("Escolha ao menos um movimento."));
     let form = [("csrf_token", csrf.as_str()), ("url", url.as_str()), ("events", "registration")];
-    let private = client.post(t.url("/admin/webhooks")).form(&form).send().await.expect("POST");
+    let private = t.post_form(&client, "/admin/webhooks", &form).await;
     assert_eq!(private.status(), 422);
     assert!(private.text().await.expect("body").contains("rede interna"), "loopback needs permission");
     let allow = [("csrf_token", csrf.as_str()), ("allow_private", "on")];
-    assert_eq!(
-        client.post(t.url("/admin/webhooks/private")).form(&allow).send().await.expect("POST").status(),
-        303
-    );
-    let created = client.post(t.url("/admin/webhooks")).form(&form).send().await.expect("POST");
+    assert_eq!(t.post_form(&client, "/admin/webhooks/private", &allow).await.status(), 303);
+    let created = t.post_form(&client, "/admin/webhooks", &form).await;
     assert_eq!(created.status(), 303);
     let page = t.html(&client, "/admin/webhooks").await;
     assert!(page.contains("id=\"webhook-secret\"") && page.contains("whsec_"), "the secret once: {page}");

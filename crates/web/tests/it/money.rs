@@ -95,12 +95,9 @@ async fn a_portuguese_organisation_reads_districts_postal_codes_and_nif(t: TestA
         .api_send(reqwest::Method::PUT, &bearer, "/api/v1/organisation/country", json!({ "country": "ES" }))
         .await;
     assert_eq!(refused.status(), 422);
-    let saved = client
-        .post(t.url("/admin/registry/country"))
-        .form(&[("csrf_token", csrf.as_str()), ("country", "PT")])
-        .send()
-        .await
-        .expect("POST");
+    let saved = t
+        .post_form(&client, "/admin/registry/country", &[("csrf_token", csrf.as_str()), ("country", "PT")])
+        .await;
     assert_eq!(saved.status(), 303);
     let settings = t.html(&client, "/admin/registry").await;
     assert!(settings.contains("País salvo.") && settings.contains("<option value=\"PT\" selected>"));

@@ -51,7 +51,7 @@ async fn a_card_moves_by_its_form_and_back_with_undo(t: TestApp) {
         ("back", back),
         ("stage", "proposal"),
     ];
-    let moved = client.post(t.url(&format!("/pipeline/{id}/stage"))).form(&form).send().await.expect("POST");
+    let moved = t.post_form(&client, &format!("/pipeline/{id}/stage"), &form).await;
     assert_eq!(moved.status(), 303, "Post/Redirect/Get");
     assert_eq!(moved.headers()["location"], back);
     let landed = t.html(&client, back).await;
@@ -64,14 +64,14 @@ async fn a_card_moves_by_its_form_and_back_with_undo(t: TestApp) {
     assert!(!reloaded.contains("Negociação movida de etapa."), "the toast is shown once");
 
     // The same post again: stale, nothing moves, the board says why.
-    let again = client.post(t.url(&format!("/pipeline/{id}/stage"))).form(&form).send().await.expect("POST");
+    let again = t.post_form(&client, &format!("/pipeline/{id}/stage"), &form).await;
     assert_eq!(again.status(), 303);
     let refused = t.html(&client, back).await;
     assert!(refused.contains("A negociação não foi movida.") && refused.contains("id=\"move-refused\""));
     assert_eq!(column_of(&refused, &id), "proposal");
     // A stage the form never offers, and no version: words, not an error page.
     let odd = [("csrf_token", csrf.as_str()), ("version", ""), ("back", back), ("stage", "won")];
-    let odd = client.post(t.url(&format!("/pipeline/{id}/stage"))).form(&odd).send().await.expect("POST");
+    let odd = t.post_form(&client, &format!("/pipeline/{id}/stage"), &odd).await;
     assert_eq!(odd.status(), 303);
     assert!(t.html(&client, back).await.contains("Escolha uma etapa da negociação."));
 
@@ -83,7 +83,7 @@ async fn a_card_moves_by_its_form_and_back_with_undo(t: TestApp) {
         ("back", back),
         ("stage", "first_contact"),
     ];
-    let undone = client.post(t.url(&format!("/pipeline/{id}/stage"))).form(&undo).send().await.expect("POST");
+    let undone = t.post_form(&client, &format!("/pipeline/{id}/stage"), &undo).await;
     assert_eq!(undone.status(), 303);
     assert_eq!(column_of(&t.html(&client, back).await, &id), "first_contact");
 
@@ -155,7 +155,7 @@ async fn an_administrator_names_the_stages(t: TestApp) {
         ("negotiation", ""),
         ("closing", "Entrega"),
     ]);
-    let saved = client.post(t.url("/pipeline/stages")).form(&form).send().await.expect("POST");
+    let saved = t.post_form(&client, "/pipeline/stages", &form).await;
     assert_eq!(saved.status(), 303, "Post/Redirect/Get");
     assert_eq!(saved.headers()["location"], back);
     let landed = t.html(&client, back).await;
@@ -169,7 +169,7 @@ async fn an_administrator_names_the_stages(t: TestApp) {
     let long = "x".repeat(41);
     let mut refused = form.clone();
     refused[2] = ("first_contact", long.as_str());
-    let answer = client.post(t.url("/pipeline/stages")).form(&refused).send().await.expect("POST");
+    let answer = t.post_form(&client, "/pipeline/stages", &refused).await;
     assert_eq!(answer.status(), 422);
     let body = answer.text().await.expect("body");
     assert!(
@@ -186,7 +186,7 @@ async fn an_administrator_names_the_stages(t: TestApp) {
     let step = [("csrf_token", csrf.as_str()), ("version", "1"), ("from", "first_contact"), ("back", back)];
     let mut moved = step.to_vec();
     moved.push(("stage", "qualified"));
-    client.post(t.url(&format!("/pipeline/{id}/stage"))).form(&moved).send().await.expect("POST");
+    t.post_form(&client, &format!("/pipeline/{id}/stage"), &moved).await;
     let sheet = t.html(&client, &format!("/customers/{id}?tab=history")).await;
     assert!(sheet.contains("Negociação na etapa: Test drive"), "{sheet}");
     assert!(sheet.contains("Negociação: Test drive"), "the badge: {sheet}");

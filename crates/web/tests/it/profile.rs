@@ -429,12 +429,7 @@ async fn one_occurrence_is_cancelled_from_its_page_and_the_api(t: TestApp) {
 
     // São Paulo: 09:00 local is 12:00 UTC.
     let form = [("csrf_token", token.as_str()), ("version", "1"), ("starts_at", "2027-03-09T12:00:00+00:00")];
-    let cancelled = client
-        .post(t.url(&format!("/appointments/{id}/occurrences/cancel")))
-        .form(&form)
-        .send()
-        .await
-        .expect("POST");
+    let cancelled = t.post_form(&client, &format!("/appointments/{id}/occurrences/cancel"), &form).await;
     assert_eq!(cancelled.status(), 303);
     let page = t.html(&client, &format!("/appointments/{id}")).await;
     assert!(page.contains("Ocorrências excluídas: 09/03/2027 09:00"));
@@ -523,24 +518,26 @@ async fn buttons_say_what_they_do(t: TestApp) {
         .and_then(|rest| rest.split('"').next())
         .expect("the form's version")
         .to_string();
-    let restored = client
-        .post(t.url(&format!("/customers/{party}/archive")))
-        .form(&[("csrf_token", csrf.as_str()), ("version", version.as_str()), ("archived", "false")])
-        .send()
-        .await
-        .expect("POST");
+    let restored = t
+        .post_form(
+            &client,
+            &format!("/customers/{party}/archive"),
+            &[("csrf_token", csrf.as_str()), ("version", version.as_str()), ("archived", "false")],
+        )
+        .await;
     let status = restored.status();
     assert_eq!(status, 303, "version {version:?}");
     let back = t.html(&client, &format!("/customers/{party}")).await;
     assert!(back.contains("id=\"archive-party\"") && back.contains("Cadastro reativado."));
 
     // Every action says what it did, once, and lands on its section.
-    let noted = client
-        .post(t.url(&format!("/customers/{party}/notes")))
-        .form(&[("csrf_token", csrf.as_str()), ("body", "Prefere contato à tarde")])
-        .send()
-        .await
-        .expect("POST");
+    let noted = t
+        .post_form(
+            &client,
+            &format!("/customers/{party}/notes"),
+            &[("csrf_token", csrf.as_str()), ("body", "Prefere contato à tarde")],
+        )
+        .await;
     assert_eq!(noted.status(), 303);
     assert_eq!(location(&noted), format!("/customers/{party}#notes"));
     let landed = t.html(&client, &format!("/customers/{party}")).await;

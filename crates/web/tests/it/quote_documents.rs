@@ -189,7 +189,7 @@ async fn the_quote_page_previews_downloads_and_sends_as_the_browser_does(t: Test
 
     // Sent as the browser posts the form: every field at its default.
     let form = [("csrf_token", csrf.as_str()), ("to", "compras@andrade.com.br"), ("template", "")];
-    let sent = client.post(t.url(&format!("/quotes/{quote}/send"))).form(&form).send().await.expect("POST");
+    let sent = t.post_form(&client, &format!("/quotes/{quote}/send"), &form).await;
     assert_eq!(sent.status(), 303);
     let back = location(&sent);
     assert!(back.starts_with(&format!("/quotes/{quote}")), "{back}");
@@ -210,12 +210,12 @@ async fn the_quote_page_previews_downloads_and_sends_as_the_browser_does(t: Test
         ("subject", "Proposta {{ proposta.numero }}"),
         ("body", "<p>{{ proposta.desconto_extra }}</p>"),
     ];
-    let refused = client.post(t.url("/admin/templates")).form(&typed).send().await.expect("POST");
+    let refused = t.post_form(&client, "/admin/templates", &typed).await;
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.expect("page").contains("usa uma variável que não existe"));
     let mut typed = typed.to_vec();
     typed[6] = ("body", "<p>{{ cliente.nome }}: {{ proposta.total }}</p>");
-    let saved = client.post(t.url("/admin/templates")).form(&typed).send().await.expect("POST");
+    let saved = t.post_form(&client, "/admin/templates", &typed).await;
     assert_eq!(saved.status(), 303);
     let edit = t.html(&client, &location(&saved)).await;
     assert!(edit.contains("Maria da Silva: R$ 1.362,50"), "the sample quote fills it: {edit}");

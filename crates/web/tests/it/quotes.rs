@@ -210,7 +210,7 @@ async fn a_quote_from_the_customers_page_as_the_browser_sends_it(t: TestApp) {
     assert!(edit.contains("value=\"Montagem e balanceamento\"") && edit.contains("value=\"1,5\""), "{edit}");
     set(&mut fields, "freight", "");
     fields.push(("version".into(), "1".into()));
-    let edited = client.post(t.url(&to)).form(&fields).send().await.expect("POST");
+    let edited = t.post_form(&client, &to, &fields).await;
     assert_eq!((edited.status().as_u16(), location(&edited)), (303, to.clone()));
     let page = t.html(&client, &to).await;
     assert!(page.contains("Orçamento salvo.") && page.contains("R$ 1.447,46"), "{page}");
@@ -220,7 +220,7 @@ async fn a_quote_from_the_customers_page_as_the_browser_sends_it(t: TestApp) {
     assert!(!first.contains("id=\"quote-step-sent\""), "an earlier revision is only read");
     let missing = client.get(t.url(&format!("{to}/revisions/abc"))).send().await.expect("GET");
     assert_eq!(missing.status(), 404);
-    let stale = client.post(t.url(&to)).form(&fields).send().await.expect("POST");
+    let stale = t.post_form(&client, &to, &fields).await;
     assert_eq!(stale.status(), 409);
     assert!(stale.text().await.expect("body").contains("id=\"form-conflict\""));
 
@@ -556,7 +556,7 @@ async fn the_revenue_estimate_adds_sales_and_weighted_open_quotes(t: TestApp) {
     assert!(summary.contains("Receita estimada") && summary.contains("R$ 914,90"), "{summary}");
     let form =
         [("csrf_token", csrf.as_str()), ("back", "/customers"), ("columns", "city"), ("columns", "revenue")];
-    let chosen = client.post(t.url("/customers/columns")).form(&form).send().await.expect("POST");
+    let chosen = t.post_form(&client, "/customers/columns", &form).await;
     assert_eq!(chosen.status(), 303);
     let list = t.html(&client, "/customers").await;
     assert!(list.contains("<th scope=\"col\">Receita estimada</th>") && list.contains("R$ 914,90"), "{list}");

@@ -21,17 +21,15 @@ async fn stores_and_products_through_their_pages_and_the_api(t: TestApp) {
             ("cnpj", cnpj.into()),
         ]
     };
-    let refused =
-        client.post(t.url("/admin/stores")).form(&form("11.222.333/0001-00")).send().await.expect("POST");
+    let refused = t.post_form(&client, "/admin/stores", &form("11.222.333/0001-00")).await;
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.expect("body");
     assert!(page.contains("CNPJ inválido") && page.contains("Loja Centro"), "{page}");
-    let saved =
-        client.post(t.url("/admin/stores")).form(&form("11.222.333/0001-81")).send().await.expect("POST");
+    let saved = t.post_form(&client, "/admin/stores", &form("11.222.333/0001-81")).await;
     assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/stores"));
     let page = t.html(&client, "/admin/stores").await;
     assert!(page.contains("Loja cadastrada.") && page.contains("11.222.333/0001-81"), "{page}");
-    let again = client.post(t.url("/admin/stores")).form(&form("")).send().await.expect("POST");
+    let again = t.post_form(&client, "/admin/stores", &form("")).await;
     assert_eq!(again.status(), 422, "the code is taken");
 
     // The product form as it comes: only "active" ticked.
@@ -46,7 +44,7 @@ async fn stores_and_products_through_their_pages_and_the_api(t: TestApp) {
         ("line", ""),
         ("active", "true"),
     ];
-    let refused = client.post(t.url("/admin/products")).form(&blank).send().await.expect("POST");
+    let refused = t.post_form(&client, "/admin/products", &blank).await;
     assert_eq!(refused.status(), 422);
     let filled = [
         ("csrf_token", csrf.as_str()),
@@ -59,7 +57,7 @@ async fn stores_and_products_through_their_pages_and_the_api(t: TestApp) {
         ("line", ""),
         ("active", "true"),
     ];
-    let saved = client.post(t.url("/admin/products")).form(&filled).send().await.expect("POST");
+    let saved = t.post_form(&client, "/admin/products", &filled).await;
     assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/products"));
     let page = t.html(&client, "/admin/products").await;
     assert!(
@@ -202,13 +200,11 @@ async fn a_sale_from_the_customers_page_as_the_browser_sends_it(t: TestApp) {
     let version = first["version"].to_string();
     let pay =
         [("csrf_token", csrf.as_str()), ("version", &version), ("amount", "515,00"), ("paid_on", today)];
-    let paid =
-        client.post(t.url(&format!("/installments/{first_id}/pay"))).form(&pay).send().await.expect("POST");
+    let paid = t.post_form(&client, &format!("/installments/{first_id}/pay"), &pay).await;
     assert_eq!(paid.status(), 303);
     let page = t.html(&client, &location(&paid)).await;
     assert!(page.contains("Pagamento registrado.") && page.contains("installment-paid"), "{page}");
-    let again =
-        client.post(t.url(&format!("/installments/{first_id}/pay"))).form(&pay).send().await.expect("POST");
+    let again = t.post_form(&client, &format!("/installments/{first_id}/pay"), &pay).await;
     let page = t.html(&client, &location(&again)).await;
     assert!(page.contains("já está paga"), "a second press changes nothing: {page}");
     let second = &installments[1];
@@ -232,14 +228,12 @@ async fn a_sale_from_the_customers_page_as_the_browser_sends_it(t: TestApp) {
     let sale = &sales["sales"][0];
     let cancel = [("csrf_token", csrf.as_str()), ("version", "1"), ("reason", "")];
     let sale_id = sale["id"].as_str().expect("id");
-    let refused =
-        client.post(t.url(&format!("/sales/{sale_id}/cancel"))).form(&cancel).send().await.expect("POST");
+    let refused = t.post_form(&client, &format!("/sales/{sale_id}/cancel"), &cancel).await;
     assert_eq!(refused.status(), 303, "a refusal comes back to the tab, with why");
     let page = t.html(&client, &location(&refused)).await;
     assert!(page.contains("Preencha este campo.") && !page.contains("sale-cancelled"), "{page}");
     let cancel = [("csrf_token", csrf.as_str()), ("version", "1"), ("reason", "Desistiu")];
-    let done =
-        client.post(t.url(&format!("/sales/{sale_id}/cancel"))).form(&cancel).send().await.expect("POST");
+    let done = t.post_form(&client, &format!("/sales/{sale_id}/cancel"), &cancel).await;
     let page = t.html(&client, &location(&done)).await;
     assert!(page.contains("Venda cancelada.") && page.contains("Desistiu"), "{page}");
     let figures = t.api_get(&bearer, &format!("/api/v1/parties/{party}/purchase-figures")).await;
@@ -442,12 +436,9 @@ async fn points_rates_from_the_loyalty_page_and_the_api(t: TestApp) {
     assert_eq!(t.api_send(reqwest::Method::DELETE, &bearer, &path, Value::Null).await.status(), 404);
 
     let first = listed[0]["id"].as_str().expect("id");
-    let removed = client
-        .post(t.url(&format!("/admin/loyalty/rates/{first}/delete")))
-        .form(&[("csrf_token", csrf.as_str())])
-        .send()
-        .await
-        .expect("POST");
+    let removed = t
+        .post_form(&client, &format!("/admin/loyalty/rates/{first}/delete"), &[("csrf_token", csrf.as_str())])
+        .await;
     assert_eq!(removed.status(), 303);
     let page = t.html(&client, &location(&removed)).await;
     assert!(page.contains("Regra de pontos removida.") && page.contains("id=\"rates-empty\""), "{page}");
@@ -470,18 +461,18 @@ async fn bonus_credit_from_the_pages_and_the_api(t: TestApp) {
         ("bonus_minimum_sale", "0,00".into()),
         ("bonus_valid_days", "90".into()),
     ];
-    let saved = client.post(t.url("/admin/loyalty/bonus")).form(&rule).send().await.expect("POST");
+    let saved = t.post_form(&client, "/admin/loyalty/bonus", &rule).await;
     assert_eq!(saved.status(), 303);
     rule[1].1 = "1".into();
     rule[2].1 = "5".into();
     rule[3].1 = "abc".into();
     rule.push(("bonus_active", "true".into()));
-    let refused = client.post(t.url("/admin/loyalty/bonus")).form(&rule).send().await.expect("POST");
+    let refused = t.post_form(&client, "/admin/loyalty/bonus", &rule).await;
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.expect("body");
     assert!(page.contains("id=\"bonus_minimum_sale-error\">") && page.contains("value=\"abc\""), "{page}");
     rule[3].1 = "100,00".into();
-    let saved = client.post(t.url("/admin/loyalty/bonus")).form(&rule).send().await.expect("POST");
+    let saved = t.post_form(&client, "/admin/loyalty/bonus", &rule).await;
     assert_eq!(saved.status(), 303);
     let api_rule = t.api_get(&bearer, "/api/v1/settings/bonus").await;
     assert_eq!((api_rule["percent"].as_i64(), api_rule["minimum_sale"].as_i64()), (Some(500), Some(10000)));
@@ -571,14 +562,14 @@ async fn points_and_a_coupon_from_the_pages_and_the_api(t: TestApp) {
         ("expiry_months", "12".into()),
         ("minimum_redeem", "100".into()),
     ];
-    let saved = client.post(t.url("/admin/loyalty")).form(&program).send().await.expect("POST");
+    let saved = t.post_form(&client, "/admin/loyalty", &program).await;
     assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/loyalty"));
     program[1].1 = "1".into();
     program[2].1 = "2".into();
     program.push(("active", "true".into()));
-    let saved = client.post(t.url("/admin/loyalty")).form(&program).send().await.expect("POST");
+    let saved = t.post_form(&client, "/admin/loyalty", &program).await;
     assert_eq!(saved.status(), 303);
-    let stale = client.post(t.url("/admin/loyalty")).form(&program).send().await.expect("POST");
+    let stale = t.post_form(&client, "/admin/loyalty", &program).await;
     assert_eq!(stale.status(), 409, "version 1 was saved over already");
 
     let coupon = [
@@ -590,7 +581,7 @@ async fn points_and_a_coupon_from_the_pages_and_the_api(t: TestApp) {
         ("valid_until", ""),
         ("single_use", "true"),
     ];
-    let created = client.post(t.url("/admin/coupons")).form(&coupon).send().await.expect("POST");
+    let created = t.post_form(&client, "/admin/coupons", &coupon).await;
     assert_eq!(created.status(), 303);
     let page = t.html(&client, "/admin/loyalty").await;
     assert!(page.contains("NATAL10") && page.contains("10%") && page.contains("0 / 1"), "{page}");
@@ -618,14 +609,12 @@ async fn points_and_a_coupon_from_the_pages_and_the_api(t: TestApp) {
     );
     let redeem =
         [("csrf_token", csrf.as_str()), ("action", "redeem"), ("points", "50"), ("reason", "Brinde")];
-    let refused =
-        client.post(t.url(&format!("/customers/{party}/points"))).form(&redeem).send().await.expect("POST");
+    let refused = t.post_form(&client, &format!("/customers/{party}/points"), &redeem).await;
     let page = t.html(&client, &location(&refused)).await;
     assert!(page.contains("Abaixo do mínimo"), "{page}");
     let redeem =
         [("csrf_token", csrf.as_str()), ("action", "redeem"), ("points", "200"), ("reason", "Brinde")];
-    let done =
-        client.post(t.url(&format!("/customers/{party}/points"))).form(&redeem).send().await.expect("POST");
+    let done = t.post_form(&client, &format!("/customers/{party}/points"), &redeem).await;
     let page = t.html(&client, &location(&done)).await;
     assert!(page.contains("Pontos registrados.") && page.contains("-200"), "{page}");
     let points = t.api_get(&bearer, &format!("/api/v1/parties/{party}/points")).await;
@@ -662,11 +651,11 @@ async fn the_reminder_rule_from_its_page_and_the_api(t: TestApp) {
         ("channel_2", String::new()),
         ("channel_3", String::new()),
     ];
-    let saved = client.post(t.url("/admin/reminders")).form(&form).send().await.expect("POST");
+    let saved = t.post_form(&client, "/admin/reminders", &form).await;
     assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/reminders"));
     form[1].1 = "1".into();
     form.push(("active", "true".into()));
-    let refused = client.post(t.url("/admin/reminders")).form(&form).send().await.expect("POST");
+    let refused = t.post_form(&client, "/admin/reminders", &form).await;
     assert_eq!(refused.status(), 422, "switched on without a template");
     let page = refused.text().await.expect("body");
     assert!(page.contains("Preencha este campo."), "{page}");
@@ -703,11 +692,11 @@ async fn the_reminder_rule_from_its_page_and_the_api(t: TestApp) {
         ("channel_2", "whatsapp".into()),
         ("channel_3", String::new()),
     ];
-    let refused = client.post(t.url("/admin/reminders")).form(&form).send().await.expect("POST");
+    let refused = t.post_form(&client, "/admin/reminders", &form).await;
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.expect("body").contains("cada um uma vez"));
     form[7].1 = "email".into();
-    let saved = client.post(t.url("/admin/reminders")).form(&form).send().await.expect("POST");
+    let saved = t.post_form(&client, "/admin/reminders", &form).await;
     assert_eq!(saved.status(), 303);
     let rule = t.api_get(&bearer, "/api/v1/settings/payment-reminders").await;
     assert_eq!(rule["channels"], json!(["whatsapp", "email"]), "{rule}");
@@ -728,7 +717,7 @@ async fn seller_codes_from_the_stores_page_and_the_api_give_erp_sales_their_sell
 
     // The form as it comes: no code, no user chosen.
     let blank = [("csrf_token", csrf.as_str()), ("code", ""), ("user_id", "")];
-    let refused = client.post(t.url("/admin/sellers")).form(&blank).send().await.expect("POST");
+    let refused = t.post_form(&client, "/admin/sellers", &blank).await;
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.expect("body");
     assert!(
@@ -737,12 +726,12 @@ async fn seller_codes_from_the_stores_page_and_the_api_give_erp_sales_their_sell
         "{page}"
     );
     let filled = [("csrf_token", csrf.as_str()), ("code", " V 12 "), ("user_id", admin_id.as_str())];
-    let saved = client.post(t.url("/admin/sellers")).form(&filled).send().await.expect("POST");
+    let saved = t.post_form(&client, "/admin/sellers", &filled).await;
     assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/stores#sellers-title"));
     let page = t.html(&client, "/admin/stores").await;
     assert!(page.contains("Código de vendedor associado.") && page.contains(">V 12<"), "{page}");
     assert!(page.contains("action=\"/admin/sellers/V%2012/delete\""), "{page}");
-    let again = client.post(t.url("/admin/sellers")).form(&filled).send().await.expect("POST");
+    let again = t.post_form(&client, "/admin/sellers", &filled).await;
     assert_eq!(again.status(), 422, "the code is mapped already");
 
     // The API: the list, a code for a user of no one, then a sale sent with each code.

@@ -68,12 +68,13 @@ async fn post_without_or_with_a_wrong_csrf_token_is_refused(t: TestApp) {
     let missing =
         client.post(t.url("/account/tokens")).form(&[("name", "sem-token")]).send().await.expect("POST");
     assert_eq!(missing.status(), 403);
-    let wrong = client
-        .post(t.url("/account/tokens"))
-        .form(&[("csrf_token", "0".repeat(64).as_str()), ("name", "token-errado")])
-        .send()
-        .await
-        .expect("POST");
+    let wrong = t
+        .post_form(
+            &client,
+            "/account/tokens",
+            &[("csrf_token", "0".repeat(64).as_str()), ("name", "token-errado")],
+        )
+        .await;
     assert_eq!(wrong.status(), 403);
     let header = client
         .post(t.url("/account/tokens"))
@@ -222,12 +223,9 @@ async fn slow_and_idle_connections_are_cut_off_sqlite() {
 async fn bodies_over_the_limit_answer_413(t: TestApp) {
     let (client, token) = t.login(&t.admin).await;
     let huge = "x".repeat(3 * 1024 * 1024);
-    let form = client
-        .post(t.url("/customers"))
-        .form(&[("csrf_token", token.as_str()), ("full_name", huge.as_str())])
-        .send()
-        .await
-        .expect("POST");
+    let form = t
+        .post_form(&client, "/customers", &[("csrf_token", token.as_str()), ("full_name", huge.as_str())])
+        .await;
     assert_eq!(form.status(), 413);
     let body = form.text().await.expect("body");
     assert!(body.contains("maior do que o servidor aceita"), "{body}");

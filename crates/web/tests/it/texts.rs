@@ -43,13 +43,13 @@ async fn a_text_from_the_profile_through_the_gateway(t: TestApp) {
         ("sms", "on"),
         ("whatsapp", "on"),
     ];
-    let refused = client.post(t.url("/admin/gateway")).form(&form).send().await.expect("POST");
+    let refused = t.post_form(&client, "/admin/gateway", &form).await;
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.expect("body");
     assert!(page.contains("pelo menos 16 caracteres") && page.contains(&url), "{page}");
     assert!(!page.contains("curto"), "the secret typed is not sent back");
     form[3] = ("secret", SECRET);
-    let private = client.post(t.url("/admin/gateway")).form(&form).send().await.expect("POST");
+    let private = t.post_form(&client, "/admin/gateway", &form).await;
     assert_eq!(private.status(), 422, "a loopback gateway needs the administrator's permission");
     let allow = t
         .api_send(
@@ -60,7 +60,7 @@ async fn a_text_from_the_profile_through_the_gateway(t: TestApp) {
         )
         .await;
     assert!(allow.status().is_success(), "{}", allow.status());
-    let saved = client.post(t.url("/admin/gateway")).form(&form).send().await.expect("POST");
+    let saved = t.post_form(&client, "/admin/gateway", &form).await;
     assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/admin/gateway"));
     let page = t.html(&client, "/admin/gateway").await;
     assert!(page.contains("Gateway salvo.") && page.contains("Um segredo está guardado"), "{page}");
@@ -74,7 +74,7 @@ async fn a_text_from_the_profile_through_the_gateway(t: TestApp) {
         ("secret", ""),
         ("whatsapp", "on"),
     ];
-    let saved = client.post(t.url("/admin/gateway")).form(&only_whatsapp).send().await.expect("POST");
+    let saved = t.post_form(&client, "/admin/gateway", &only_whatsapp).await;
     assert_eq!(saved.status(), 303);
     let compose = t.html(&client, &format!("/customers/{party}/messages/new?channel=sms")).await;
     assert!(compose.contains("id=\"compose-blocked\""), "SMS is not carried any more");
@@ -85,8 +85,7 @@ async fn a_text_from_the_profile_through_the_gateway(t: TestApp) {
     assert!(compose.contains("id=\"compose-form\"") && compose.contains("+5511987654321"), "{compose}");
     let text =
         [("csrf_token", csrf.as_str()), ("channel", "whatsapp"), ("to", "+5511987654321"), ("body", "")];
-    let refused =
-        client.post(t.url(&format!("/customers/{party}/messages"))).form(&text).send().await.expect("POST");
+    let refused = t.post_form(&client, &format!("/customers/{party}/messages"), &text).await;
     assert_eq!(refused.status(), 422);
     let text = [
         ("csrf_token", csrf.as_str()),
@@ -94,8 +93,7 @@ async fn a_text_from_the_profile_through_the_gateway(t: TestApp) {
         ("to", "+5511987654321"),
         ("body", "Seu carro está pronto."),
     ];
-    let queued =
-        client.post(t.url(&format!("/customers/{party}/messages"))).form(&text).send().await.expect("POST");
+    let queued = t.post_form(&client, &format!("/customers/{party}/messages"), &text).await;
     assert_eq!(
         (queued.status().as_u16(), location(&queued)),
         (303, format!("/customers/{party}?tab=history"))
@@ -173,8 +171,7 @@ async fn a_letter_is_queued_printed_and_shown_for_the_printer(t: TestApp) {
         ("subject", "Convite para o lançamento"),
         ("body", "Cara Simone,\n\nConvidamos você para o lançamento."),
     ];
-    let queued =
-        client.post(t.url(&format!("/customers/{party}/messages"))).form(&letter).send().await.expect("POST");
+    let queued = t.post_form(&client, &format!("/customers/{party}/messages"), &letter).await;
     let status = queued.status();
     assert_eq!(status, 303, "{}", queued.text().await.unwrap_or_default());
     let waiting = t.html(&client, "/admin/letters").await;
@@ -184,12 +181,7 @@ async fn a_letter_is_queued_printed_and_shown_for_the_printer(t: TestApp) {
     );
     assert!(waiting.contains("data-confirm=\"Imprimir 1 carta agora?\""), "asks first");
 
-    let printed = client
-        .post(t.url("/admin/letters/print"))
-        .form(&[("csrf_token", csrf.as_str())])
-        .send()
-        .await
-        .expect("POST");
+    let printed = t.post_form(&client, "/admin/letters/print", &[("csrf_token", csrf.as_str())]).await;
     assert_eq!(printed.status(), 303);
     let batch = location(&printed);
     assert!(batch.starts_with("/admin/letters/batches/"), "{batch}");
@@ -200,12 +192,7 @@ async fn a_letter_is_queued_printed_and_shown_for_the_printer(t: TestApp) {
     let reloaded = t.html(&client, &batch).await;
     assert!(!reloaded.contains("1 carta no lote."), "the notice is shown once; the batch stays");
     assert!(reloaded.contains("Convidamos você"));
-    let again = client
-        .post(t.url("/admin/letters/print"))
-        .form(&[("csrf_token", csrf.as_str())])
-        .send()
-        .await
-        .expect("POST");
+    let again = t.post_form(&client, "/admin/letters/print", &[("csrf_token", csrf.as_str())]).await;
     assert_eq!(location(&again), "/admin/letters", "nothing left to print");
     let waiting = t.html(&client, "/admin/letters").await;
     assert!(

@@ -57,7 +57,7 @@ async fn the_queue_page_lists_colours_and_closes_in_bulk(t: TestApp) {
         ("responsible_id", ""),
         ("action", "close"),
     ];
-    let closed = client.post(t.url("/work/bulk")).form(&form).send().await.expect("POST");
+    let closed = t.post_form(&client, "/work/bulk", &form).await;
     assert_eq!(closed.status(), 303, "Post/Redirect/Get");
     assert_eq!(closed.headers()["location"], back);
     let landed = t.html(&client, back).await;
@@ -67,7 +67,7 @@ async fn the_queue_page_lists_colours_and_closes_in_bulk(t: TestApp) {
     assert!(!reloaded.contains("concluídos."), "the flash is shown once");
 
     // The same post again: the versions are stale, nothing changes, the queue says why.
-    let again = client.post(t.url("/work/bulk")).form(&form).send().await.expect("POST");
+    let again = t.post_form(&client, "/work/bulk", &form).await;
     let body = again.text().await.expect("body");
     assert!(body.contains("id=\"work-error\""), "{body}");
     // Nothing chosen, or "hand over" without a person: a message, no change.
@@ -81,7 +81,7 @@ async fn the_queue_page_lists_colours_and_closes_in_bulk(t: TestApp) {
             sent.push(("item", &item));
         }
         sent.extend(fields);
-        let refused = client.post(t.url("/work/bulk")).form(&sent).send().await.expect("POST");
+        let refused = t.post_form(&client, "/work/bulk", &sent).await;
         let body = refused.text().await.expect("body");
         assert!(body.contains(expected), "{expected}: {body}");
     }
@@ -146,7 +146,7 @@ async fn the_queue_is_saved_as_a_view_and_opened_again(t: TestApp) {
     let back = "/work?scope=team&state=open&urgency=overdue";
     assert!(page.contains(&format!("name=\"back\" value=\"{}\"", back.replace('&', "&#38;"))), "{page}");
     let form = [("csrf_token", csrf.as_str()), ("back", back), ("name", "Atrasados da equipe")];
-    let saved = client.post(t.url("/work/views")).form(&form).send().await.expect("POST");
+    let saved = t.post_form(&client, "/work/views", &form).await;
     assert_eq!(saved.status(), 303, "Post/Redirect/Get");
     let opened = saved.headers()["location"].to_str().expect("location").to_string();
     assert!(opened.starts_with(&format!("{back}&view=")), "{opened}");
@@ -171,7 +171,7 @@ async fn the_queue_is_saved_as_a_view_and_opened_again(t: TestApp) {
 
     // No name: the queue again with the message, nothing saved.
     let unnamed = [("csrf_token", csrf.as_str()), ("back", back), ("name", "  ")];
-    let refused = client.post(t.url("/work/views")).form(&unnamed).send().await.expect("POST");
+    let refused = t.post_form(&client, "/work/views", &unnamed).await;
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.expect("body").contains("id=\"work-error\""));
     let views = t.api_get(&bearer, "/api/v1/lists/work/views").await;
@@ -181,8 +181,7 @@ async fn the_queue_is_saved_as_a_view_and_opened_again(t: TestApp) {
     // Deleted from the open view, after the browser's confirmation.
     let id = opened.rsplit('=').next().expect("id");
     let delete = [("csrf_token", csrf.as_str())];
-    let deleted =
-        client.post(t.url(&format!("/work/views/{id}/delete"))).form(&delete).send().await.expect("POST");
+    let deleted = t.post_form(&client, &format!("/work/views/{id}/delete"), &delete).await;
     assert_eq!(deleted.status(), 303);
     assert_eq!(deleted.headers()["location"], "/work");
     assert!(t.html(&client, "/work").await.contains("Visão excluída."));
@@ -236,7 +235,7 @@ async fn the_queue_shows_the_columns_each_person_chose(t: TestApp) {
         ("columns", "opened"),
         ("up", "opened"),
     ];
-    let saved = client.post(t.url("/work/columns")).form(&form).send().await.expect("POST");
+    let saved = t.post_form(&client, "/work/columns", &form).await;
     assert_eq!(saved.status(), 303, "Post/Redirect/Get");
     assert_eq!(saved.headers()["location"], back);
     let landed = t.html(&client, back).await;
@@ -248,18 +247,18 @@ async fn the_queue_shows_the_columns_each_person_chose(t: TestApp) {
     // A view keeps the columns it was saved with, whatever its owner
     // chooses afterwards; choosing columns from it shows his own.
     let keep = [("csrf_token", csrf.as_str()), ("back", back), ("name", "Vencidos"), ("columns", "channel")];
-    let kept = client.post(t.url("/work/views")).form(&keep).send().await.expect("POST");
+    let kept = t.post_form(&client, "/work/views", &keep).await;
     let opened = kept.headers()["location"].to_str().expect("location").to_string();
     assert_eq!(headings(&t.html(&client, &opened).await), ["channel"]);
     let from_view = [("csrf_token", csrf.as_str()), ("back", opened.as_str()), ("columns", "status")];
-    let chosen = client.post(t.url("/work/columns")).form(&from_view).send().await.expect("POST");
+    let chosen = t.post_form(&client, "/work/columns", &from_view).await;
     assert_eq!(chosen.headers()["location"], back, "the filters without the view");
     assert_eq!(headings(&t.html(&client, back).await), ["status"]);
     assert_eq!(headings(&t.html(&client, &opened).await), ["channel"], "the view's own");
 
     // A column the queue does not have: the queue again, saying so, unchanged.
     let odd = [("csrf_token", csrf.as_str()), ("back", back), ("columns", "password")];
-    let refused = client.post(t.url("/work/columns")).form(&odd).send().await.expect("POST");
+    let refused = t.post_form(&client, "/work/columns", &odd).await;
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.expect("body").contains("id=\"work-error\""));
     assert_eq!(headings(&t.html(&client, back).await), ["status"]);
