@@ -306,10 +306,24 @@ async fn main() {
     // its next call: `MIMALLOC_PURGE_DELAY=0` hands them back at once, so
     // that the growth over the build is what the index holds.
     let rss_before = rss_bytes();
+    let building = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let peak = {
+        let building = building.clone();
+        std::thread::spawn(move || {
+            let mut peak = 0;
+            while building.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(rss_bytes());
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            peak
+        })
+    };
     let started = Instant::now();
     app.engine().build_index(&admin).await.expect("index");
     let build_s = started.elapsed().as_secs_f64();
     let rss_after = rss_bytes();
+    building.store(false, std::sync::atomic::Ordering::Relaxed);
+    let rss_peak = peak.join().unwrap_or_default().max(rss_after);
     // Built again (`VINCULO_BENCH_BUILDS`), with the tables the first read
     // now in the system's cache.
     for _ in 1..env_number("VINCULO_BENCH_BUILDS", 1) {
@@ -320,11 +334,12 @@ async fn main() {
     let everyone =
         app.engine().count_from_index(&admin, &Segment::default()).await.expect("count").expect("indexed");
     println!(
-        "{backend}: index of {} customers built in {build_s:.1} s; anonymous RSS {:.0} → {:.0} MiB (+{:.0} MiB)",
+        "{backend}: index of {} customers built in {build_s:.1} s; anonymous RSS {:.0} → {:.0} MiB (+{:.0} MiB), +{:.0} MiB at the most while building",
         everyone.total,
         rss_before as f64 / 1048576.0,
         rss_after as f64 / 1048576.0,
-        (rss_after.saturating_sub(rss_before)) as f64 / 1048576.0
+        (rss_after.saturating_sub(rss_before)) as f64 / 1048576.0,
+        (rss_peak.saturating_sub(rss_before)) as f64 / 1048576.0
     );
 
     let mut cold_all = Vec::new();
