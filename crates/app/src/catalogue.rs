@@ -146,15 +146,7 @@ impl Catalogue<'_> {
             return Err(AppError::NotFound);
         }
         let before = serde_json::json!({ "code": code.trim() });
-        change
-            .audit(
-                AuditAction::Delete,
-                AuditEntity::SellerCode,
-                Some(code.trim().to_string()),
-                Some(before),
-                None,
-            )
-            .await?;
+        change.audit_deleted(AuditEntity::SellerCode, code.trim(), before).await?;
         change.commit().await?;
         Ok(())
     }

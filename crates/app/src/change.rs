@@ -150,6 +150,37 @@ impl Change<'_> {
         Ok(())
     }
 
+    /// Audits a record created, with what it holds.
+    pub async fn audit_created(
+        &mut self,
+        entity: AuditEntity,
+        id: impl ToString,
+        after: serde_json::Value,
+    ) -> Result<(), AppError> {
+        self.audit(AuditAction::Create, entity, Some(id.to_string()), None, Some(after)).await
+    }
+
+    /// Audits a change of a record, with what it held before and after.
+    pub async fn audit_changed(
+        &mut self,
+        entity: AuditEntity,
+        id: impl ToString,
+        before: serde_json::Value,
+        after: serde_json::Value,
+    ) -> Result<(), AppError> {
+        self.audit(AuditAction::Update, entity, Some(id.to_string()), Some(before), Some(after)).await
+    }
+
+    /// Audits a record deleted, with what it held.
+    pub async fn audit_deleted(
+        &mut self,
+        entity: AuditEntity,
+        id: impl ToString,
+        before: serde_json::Value,
+    ) -> Result<(), AppError> {
+        self.audit(AuditAction::Delete, entity, Some(id.to_string()), Some(before), None).await
+    }
+
     /// Appends an event to the party's history [histórico].
     pub async fn history(&mut self, party: PartyId, event: Event) -> Result<(), AppError> {
         self.histories(&[(party, &event)]).await

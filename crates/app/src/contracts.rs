@@ -8,7 +8,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use db::repo::StoredFile;
 use db::repo::contract::{self as repo, ContractFields, ContractRow};
 use domain::access::Permission;
-use domain::audit::{AuditAction, AuditEntity};
+use domain::audit::AuditEntity;
 use domain::contract::{ContractDraft, ContractFile, ContractKind, ContractStatus, ValidContract};
 use domain::search::fold;
 use domain::timeline::{Event, EventKind};
@@ -210,15 +210,7 @@ impl Contracts<'_> {
         change.history(reached.id(), event).await?;
         let saved = repo::get_in(&mut change.tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
         let view = ContractView::of(saved, self.today(actor))?;
-        change
-            .audit(
-                AuditAction::Create,
-                AuditEntity::Contract,
-                Some(id.to_string()),
-                None,
-                Some(view.audited()),
-            )
-            .await?;
+        change.audit_created(AuditEntity::Contract, id, view.audited()).await?;
         change.commit().await?;
         Ok(view)
     }
@@ -263,15 +255,7 @@ impl Contracts<'_> {
         change.history(party, event).await?;
         let saved = repo::get_in(&mut change.tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
         let view = ContractView::of(saved, self.today(actor))?;
-        change
-            .audit(
-                AuditAction::Update,
-                AuditEntity::Contract,
-                Some(id.to_string()),
-                Some(before.audited()),
-                Some(view.audited()),
-            )
-            .await?;
+        change.audit_changed(AuditEntity::Contract, id, before.audited(), view.audited()).await?;
         change.commit().await?;
         Ok(view)
     }

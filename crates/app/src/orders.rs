@@ -367,15 +367,7 @@ async fn note_step(
     let event = Event::new(EventKind::Order, order_action(to), detail, Some(before.id));
     change.history(PartyId(before.party_id), event).await?;
     let before_state = serde_json::json!({ "state": before.state.as_str() });
-    change
-        .audit(
-            AuditAction::Update,
-            AuditEntity::Order,
-            Some(before.id.to_string()),
-            Some(before_state),
-            Some(after),
-        )
-        .await
+    change.audit_changed(AuditEntity::Order, before.id, before_state, after).await
 }
 
 /// The history's message for an order reaching `state`.

@@ -224,12 +224,11 @@ impl Pipeline<'_> {
             };
             change.history(id, event).await?;
             change
-                .audit(
-                    AuditAction::Update,
+                .audit_changed(
                     AuditEntity::Party,
-                    Some(id.to_string()),
-                    Some(serde_json::json!({ "negotiation_stage": standing.negotiation_stage })),
-                    Some(serde_json::json!({ "negotiation_stage": stage.as_str() })),
+                    id,
+                    serde_json::json!({ "negotiation_stage": standing.negotiation_stage }),
+                    serde_json::json!({ "negotiation_stage": stage.as_str() }),
                 )
                 .await?;
         }

@@ -167,13 +167,7 @@ impl Registry<'_> {
             other => other?,
         }
         change
-            .audit(
-                AuditAction::Create,
-                AuditEntity::CustomField,
-                Some(id.to_string()),
-                None,
-                Some(serde_json::to_value(&def).unwrap_or_default()),
-            )
+            .audit_created(AuditEntity::CustomField, id, serde_json::to_value(&def).unwrap_or_default())
             .await?;
         change.commit().await?;
         Ok(CustomFieldView {

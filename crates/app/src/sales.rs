@@ -378,12 +378,11 @@ impl Sales<'_> {
             .history(party, Event::new(EventKind::Sale, "timeline-sale-cancelled", detail, Some(id.0)))
             .await?;
         change
-            .audit(
-                AuditAction::Update,
+            .audit_changed(
                 AuditEntity::Sale,
-                Some(id.to_string()),
-                Some(serde_json::json!({ "cancelled": false })),
-                Some(serde_json::json!({ "cancelled": true, "reason": reason })),
+                id,
+                serde_json::json!({ "cancelled": false }),
+                serde_json::json!({ "cancelled": true, "reason": reason }),
             )
             .await?;
         change.commit().await?;
@@ -546,12 +545,11 @@ impl Sales<'_> {
             )
             .await?;
         change
-            .audit(
-                AuditAction::Update,
+            .audit_changed(
                 AuditEntity::Installment,
-                Some(id.to_string()),
-                Some(serde_json::json!({ "paid": before.paid })),
-                Some(serde_json::json!({ "paid": before.paid + amount.0, "paid_on": paid_on })),
+                id,
+                serde_json::json!({ "paid": before.paid }),
+                serde_json::json!({ "paid": before.paid + amount.0, "paid_on": paid_on }),
             )
             .await?;
         change.commit().await?;

@@ -47,15 +47,7 @@ impl Tokens<'_> {
             created_at,
         )
         .await?;
-        change
-            .audit(
-                AuditAction::Create,
-                AuditEntity::ApiToken,
-                Some(id.to_string()),
-                None,
-                Some(serde_json::json!({ "name": name })),
-            )
-            .await?;
+        change.audit_created(AuditEntity::ApiToken, id, serde_json::json!({ "name": name })).await?;
         change.commit().await?;
         Ok(CreatedToken {
             secret,

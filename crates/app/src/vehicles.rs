@@ -124,12 +124,10 @@ impl Vehicles<'_> {
             )
             .await?;
         change
-            .audit(
-                AuditAction::Create,
+            .audit_created(
                 AuditEntity::Vehicle,
-                Some(id.to_string()),
-                None,
-                Some(serde_json::json!({ "party": party.to_string(), "vehicle": view.label() })),
+                id,
+                serde_json::json!({ "party": party.to_string(), "vehicle": view.label() }),
             )
             .await?;
         change.commit().await?;
@@ -179,15 +177,7 @@ impl Vehicles<'_> {
         change
             .history(party, Event::new(EventKind::Vehicle, "timeline-vehicle-removed", label.clone(), None))
             .await?;
-        change
-            .audit(
-                AuditAction::Delete,
-                AuditEntity::Vehicle,
-                Some(id.to_string()),
-                Some(serde_json::json!({ "vehicle": label })),
-                None,
-            )
-            .await?;
+        change.audit_deleted(AuditEntity::Vehicle, id, serde_json::json!({ "vehicle": label })).await?;
         change.commit().await?;
         Ok(())
     }
@@ -228,12 +218,10 @@ impl Vehicles<'_> {
             )
             .await?;
         change
-            .audit(
-                AuditAction::Create,
+            .audit_created(
                 AuditEntity::VehicleInterest,
-                Some(id.to_string()),
-                None,
-                Some(serde_json::json!({ "party": party.to_string(), "interest": label })),
+                id,
+                serde_json::json!({ "party": party.to_string(), "interest": label }),
             )
             .await?;
         change.commit().await?;

@@ -374,12 +374,11 @@ impl Agenda<'_> {
             change.history(PartyId(party), event).await?;
         }
         change
-            .audit(
-                AuditAction::Update,
+            .audit_changed(
                 AuditEntity::Appointment,
-                Some(id.to_string()),
-                Some(serde_json::json!({ "version": version })),
-                Some(serde_json::json!({ "cancelled_occurrence": starts_at })),
+                id,
+                serde_json::json!({ "version": version }),
+                serde_json::json!({ "cancelled_occurrence": starts_at }),
             )
             .await?;
         change.commit().await?;
@@ -416,12 +415,10 @@ impl Agenda<'_> {
                 .await?;
         }
         change
-            .audit(
-                AuditAction::Delete,
+            .audit_deleted(
                 AuditEntity::Appointment,
-                Some(id.to_string()),
-                Some(serde_json::json!({ "title": before.title, "version": version })),
-                None,
+                id,
+                serde_json::json!({ "title": before.title, "version": version }),
             )
             .await?;
         change.commit().await?;

@@ -370,15 +370,7 @@ impl FollowUp<'_> {
             Some(id.0),
         );
         change.history(reached.id(), event).await?;
-        change
-            .audit(
-                AuditAction::Create,
-                AuditEntity::SalesContact,
-                Some(id.to_string()),
-                None,
-                Some(view.audited()),
-            )
-            .await?;
+        change.audit_created(AuditEntity::SalesContact, id, view.audited()).await?;
         change.commit().await?;
         Ok(view)
     }

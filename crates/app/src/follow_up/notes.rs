@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use db::repo::follow_up::contact as contact_repo;
 use db::repo::follow_up::note::{self as repo, NoteFields, NoteRow};
 use db::repo::follow_up::settings as settings_repo;
-use domain::audit::{AuditAction, AuditEntity};
+use domain::audit::AuditEntity;
 use domain::follow_up::workflow::Workflow;
 use domain::follow_up::{NoteDraft, NoteFile, NoteSource};
 use domain::timeline::{Event, EventKind};
@@ -200,15 +200,7 @@ impl FollowUp<'_> {
             }
         }
         let view = self.written_note(&mut change.tx, actor, id).await?;
-        change
-            .audit(
-                AuditAction::Create,
-                AuditEntity::ContactNote,
-                Some(id.to_string()),
-                None,
-                Some(view.audited()),
-            )
-            .await?;
+        change.audit_created(AuditEntity::ContactNote, id, view.audited()).await?;
         change.commit().await?;
         Ok(view)
     }
@@ -265,15 +257,7 @@ impl FollowUp<'_> {
             }
         }
         let view = self.written_note(&mut change.tx, actor, id).await?;
-        change
-            .audit(
-                AuditAction::Update,
-                AuditEntity::ContactNote,
-                Some(id.to_string()),
-                Some(before.audited()),
-                Some(view.audited()),
-            )
-            .await?;
+        change.audit_changed(AuditEntity::ContactNote, id, before.audited(), view.audited()).await?;
         change.commit().await?;
         Ok(view)
     }
@@ -345,15 +329,7 @@ impl FollowUp<'_> {
             contact_repo::start_workflow(&mut change.tx, actor.org_id, contact, change.at).await?;
         }
         let view = self.written_note(&mut change.tx, actor, id).await?;
-        change
-            .audit(
-                AuditAction::Create,
-                AuditEntity::ContactNote,
-                Some(id.to_string()),
-                None,
-                Some(view.audited()),
-            )
-            .await?;
+        change.audit_created(AuditEntity::ContactNote, id, view.audited()).await?;
         change.commit().await?;
         self.wake_worker();
         Ok(view)

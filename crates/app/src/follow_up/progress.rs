@@ -593,12 +593,10 @@ impl FollowUp<'_> {
             );
             change.history(party, event).await?;
             change
-                .audit(
-                    AuditAction::Create,
+                .audit_created(
                     AuditEntity::Contract,
-                    Some(id.to_string()),
-                    None,
-                    Some(serde_json::json!({ "number": file.number, "from_sales_contact": contact.id })),
+                    id,
+                    serde_json::json!({ "number": file.number, "from_sales_contact": contact.id }),
                 )
                 .await?;
         }

@@ -9,7 +9,7 @@ use crate::{Actor, AppError, Messages};
 use db::repo::message as repo;
 use domain::PartyId;
 use domain::access::Permission;
-use domain::audit::{AuditAction, AuditEntity};
+use domain::audit::AuditEntity;
 use domain::ids::MessageId;
 use domain::message::{MessageChannel, MessageState};
 use domain::timeline::{Event, EventKind};
@@ -67,13 +67,7 @@ impl Messages<'_> {
             batch.printed += 1;
         }
         change
-            .audit(
-                AuditAction::Create,
-                AuditEntity::Message,
-                Some(batch.id.to_string()),
-                None,
-                Some(serde_json::json!({ "print_batch": batch.id, "printed": batch.printed, "refused": batch.refused })),
-            )
+            .audit_created(AuditEntity::Message, batch.id, serde_json::json!({ "print_batch": batch.id, "printed": batch.printed, "refused": batch.refused }))
             .await?;
         change.commit().await?;
         Ok(Some(batch))

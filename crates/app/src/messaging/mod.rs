@@ -639,12 +639,11 @@ impl Messages<'_> {
             self.enqueue_again(&mut change.tx, actor.org_id, JobKind::SendMessage, &key, payload, at).await?;
         }
         change
-            .audit(
-                AuditAction::Update,
+            .audit_changed(
                 AuditEntity::Message,
-                Some(id.to_string()),
-                Some(serde_json::json!({ "state": message.state.as_str() })),
-                Some(serde_json::json!({ "state": to.as_str() })),
+                id,
+                serde_json::json!({ "state": message.state.as_str() }),
+                serde_json::json!({ "state": to.as_str() }),
             )
             .await?;
         change.commit().await

@@ -85,13 +85,7 @@ impl Parties<'_> {
             .history(id, Event::new(EventKind::Note, "timeline-note-added", excerpt, Some(note_id)))
             .await?;
         change
-            .audit(
-                AuditAction::Create,
-                AuditEntity::PartyNote,
-                Some(note_id.to_string()),
-                None,
-                Some(serde_json::json!({ "party": id.to_string() })),
-            )
+            .audit_created(AuditEntity::PartyNote, note_id, serde_json::json!({ "party": id.to_string() }))
             .await?;
         change.commit().await?;
         Ok(NoteView { id: note_id, body, author: actor.display_name.clone(), created_at: at })

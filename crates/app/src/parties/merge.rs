@@ -41,12 +41,11 @@ impl Parties<'_> {
         let record =
             merge_repo::find(&mut change.tx, actor.org_id, merge_id).await?.ok_or(AppError::NotFound)?;
         change
-            .audit(
-                AuditAction::Update,
+            .audit_changed(
                 AuditEntity::PartyMerge,
-                Some(merge_id.to_string()),
-                Some(audit_snapshot(&merged_party)),
-                Some(record.moved.0.clone()),
+                merge_id,
+                audit_snapshot(&merged_party),
+                record.moved.0.clone(),
             )
             .await?;
         change.commit().await?;

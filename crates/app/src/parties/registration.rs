@@ -131,15 +131,7 @@ impl Parties<'_> {
                 Event::new(EventKind::Registration, "timeline-party-created", view.full_name.clone(), None),
             )
             .await?;
-        change
-            .audit(
-                AuditAction::Create,
-                AuditEntity::Party,
-                Some(id.to_string()),
-                None,
-                Some(audit_snapshot(&view)),
-            )
-            .await?;
+        change.audit_created(AuditEntity::Party, id, audit_snapshot(&view)).await?;
         change.commit().await?;
         // Who may write a portfolio may read it: the view just read is his.
         Ok(SavedParty { party: masked(actor, view), possible_duplicates: hints })

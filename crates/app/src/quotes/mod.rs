@@ -319,12 +319,11 @@ impl Quotes<'_> {
         };
         change.history(party, Event::new(EventKind::Quote, action, detail, Some(id.0))).await?;
         change
-            .audit(
-                AuditAction::Update,
+            .audit_changed(
                 AuditEntity::Quote,
-                Some(id.to_string()),
-                Some(serde_json::json!({ "state": before.state.as_str() })),
-                Some(serde_json::json!({ "state": to.as_str() })),
+                id,
+                serde_json::json!({ "state": before.state.as_str() }),
+                serde_json::json!({ "state": to.as_str() }),
             )
             .await?;
         change.commit().await?;
