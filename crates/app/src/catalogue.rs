@@ -167,9 +167,7 @@ impl Catalogue<'_> {
             .await
             .map_err(taken("code", "error-code-taken"))?;
         let after = serde_json::json!({ "code": store.code, "name": store.name, "cnpj": store.cnpj.as_ref().map(|c| &c.value) });
-        change
-            .audit(AuditAction::Create, AuditEntity::Store, Some(id.to_string()), None, Some(after))
-            .await?;
+        change.audit_created(AuditEntity::Store, id, after).await?;
         change.commit().await?;
         self.store(actor, id).await
     }
@@ -205,9 +203,7 @@ impl Catalogue<'_> {
         }
         let old = serde_json::json!({ "code": before.code, "name": before.name, "cnpj": before.cnpj, "active": before.active });
         let new = serde_json::json!({ "code": store.code, "name": store.name, "cnpj": store.cnpj.as_ref().map(|c| &c.value), "active": active });
-        change
-            .audit(AuditAction::Update, AuditEntity::Store, Some(id.to_string()), Some(old), Some(new))
-            .await?;
+        change.audit_changed(AuditEntity::Store, id, old, new).await?;
         change.commit().await?;
         self.store(actor, id).await
     }
@@ -264,9 +260,7 @@ impl Catalogue<'_> {
             .map_err(taken("code", "error-code-taken"))?;
         let after =
             serde_json::json!({ "code": product.code, "name": product.name, "price": product.price.0 });
-        change
-            .audit(AuditAction::Create, AuditEntity::Product, Some(id.to_string()), None, Some(after))
-            .await?;
+        change.audit_created(AuditEntity::Product, id, after).await?;
         change.commit().await?;
         self.product(actor, id).await
     }
@@ -296,9 +290,7 @@ impl Catalogue<'_> {
         }
         let old = serde_json::json!({ "code": before.code, "name": before.name, "price": before.price.0, "active": before.active });
         let new = serde_json::json!({ "code": product.code, "name": product.name, "price": product.price.0, "active": product.active });
-        change
-            .audit(AuditAction::Update, AuditEntity::Product, Some(id.to_string()), Some(old), Some(new))
-            .await?;
+        change.audit_changed(AuditEntity::Product, id, old, new).await?;
         change.commit().await?;
         self.product(actor, id).await
     }

@@ -267,7 +267,7 @@ impl Interactions<'_> {
                 ),
             )
             .await?;
-        change.audit(AuditAction::Create, AuditEntity::Interaction, Some(id.to_string()), None, Some(serde_json::json!({ "party": party.to_string(), "nature": valid.nature, "status": valid.status }))).await?;
+        change.audit_created(AuditEntity::Interaction, id, serde_json::json!({ "party": party.to_string(), "nature": valid.nature, "status": valid.status })).await?;
         change.commit().await?;
         self.interaction(actor, id).await
     }
@@ -333,7 +333,7 @@ impl Interactions<'_> {
                 )
                 .await?;
         }
-        change.audit(AuditAction::Update, AuditEntity::Interaction, Some(id.to_string()), Some(serde_json::json!({ "status": before.status, "responsible": before.responsible_id, "version": before.version })), Some(serde_json::json!({ "status": valid.status, "responsible": responsible.0 })))
+        change.audit_changed(AuditEntity::Interaction, id, serde_json::json!({ "status": before.status, "responsible": before.responsible_id, "version": before.version }), serde_json::json!({ "status": valid.status, "responsible": responsible.0 }))
         .await?;
         Ok(true)
     }

@@ -10,7 +10,7 @@ use crate::{Actor, AppError};
 use chrono::{DateTime, Utc};
 use db::repo::list_view as repo;
 use domain::access::Permission;
-use domain::audit::{AuditAction, AuditEntity};
+use domain::audit::AuditEntity;
 use domain::list_view::{CustomerColumn, ListColumn, columns_from_text, columns_text, parse_view_name};
 use domain::work_queue::WorkColumn;
 use domain::{UserId, ValidationErrors};
@@ -158,9 +158,7 @@ impl ListViews<'_> {
         .await?;
         let row = repo::get_in_tx(&mut change.tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
         let after = serde_json::json!({ "name": row.name, "shared": row.shared });
-        change
-            .audit(AuditAction::Create, AuditEntity::SavedView, Some(id.to_string()), None, Some(after))
-            .await?;
+        change.audit_created(AuditEntity::SavedView, id, after).await?;
         change.commit().await?;
         Ok(self.view_of(actor, row))
     }
@@ -180,9 +178,7 @@ impl ListViews<'_> {
         }
         repo::delete(&mut change.tx, actor.org_id, id).await?;
         let before = serde_json::json!({ "name": row.name, "shared": row.shared });
-        change
-            .audit(AuditAction::Delete, AuditEntity::SavedView, Some(id.to_string()), Some(before), None)
-            .await?;
+        change.audit_deleted(AuditEntity::SavedView, id, before).await?;
         change.commit().await?;
         Ok(())
     }

@@ -120,9 +120,7 @@ impl Orders<'_> {
             .history(party, Event::new(EventKind::Order, "timeline-order-created", detail, Some(id.0)))
             .await?;
         let after = serde_json::json!({ "number": number, "quote": quote.to_string(), "destination": destination.as_str() });
-        change
-            .audit(AuditAction::Create, AuditEntity::Order, Some(id.to_string()), None, Some(after))
-            .await?;
+        change.audit_created(AuditEntity::Order, id, after).await?;
         change.commit().await?;
         self.order(actor, id).await
     }

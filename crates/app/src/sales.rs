@@ -246,7 +246,7 @@ impl Sales<'_> {
         };
         let new = Judged { id, party: reached.id(), sale, seller, external_id: None, bonus_taken };
         write_sales(&mut change, actor, &lookups, &[new]).await?;
-        change.audit(AuditAction::Create, AuditEntity::Sale, Some(id.to_string()), None, Some(after)).await?;
+        change.audit_created(AuditEntity::Sale, id, after).await?;
         change.commit().await?;
         self.sale(actor, id).await
     }
@@ -761,7 +761,7 @@ pub(crate) async fn record_invoiced(
     let after = serde_json::json!({ "party": party.to_string(), "total": sale.total.0, "payment": sale.payment.as_str() });
     let judged = Judged { id, party, sale, seller, external_id: None, bonus_taken: Vec::new() };
     write_sales(change, actor, &lookups, &[judged]).await?;
-    change.audit(AuditAction::Create, AuditEntity::Sale, Some(id.to_string()), None, Some(after)).await?;
+    change.audit_created(AuditEntity::Sale, id, after).await?;
     Ok(())
 }
 

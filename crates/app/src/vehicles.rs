@@ -159,7 +159,7 @@ impl Vehicles<'_> {
         change
             .history(party, Event::new(EventKind::Vehicle, "timeline-vehicle-updated", label, Some(id.0)))
             .await?;
-        change.audit(AuditAction::Update, AuditEntity::Vehicle, Some(id.to_string()), Some(serde_json::json!({ "plate": before.plate, "mileage_km": before.mileage_km, "version": before.version })), Some(serde_json::json!({ "plate": vehicle.plate.as_ref().map(|p| p.as_str()), "mileage_km": vehicle.mileage_km })))
+        change.audit_changed(AuditEntity::Vehicle, id, serde_json::json!({ "plate": before.plate, "mileage_km": before.mileage_km, "version": before.version }), serde_json::json!({ "plate": vehicle.plate.as_ref().map(|p| p.as_str()), "mileage_km": vehicle.mileage_km }))
         .await?;
         change.commit().await?;
         self.vehicle(actor, id).await

@@ -131,8 +131,10 @@ pub(crate) fn with_page_cache<T>(
     let had: i64 = conn.pragma_query_value(None, "cache_size", |row| row.get(0))?;
     conn.pragma_update(None, "cache_size", format!("-{kib}"))?;
     let outcome = work();
-    conn.pragma_update(None, "cache_size", had)?;
-    outcome
+    let given_back = conn.pragma_update(None, "cache_size", had);
+    let value = outcome?;
+    given_back?;
+    Ok(value)
 }
 
 /// ANALYZE samples this many rows an index: a full pass over a

@@ -13,7 +13,7 @@ use db::repo::appointment::AppointmentRow;
 use db::repo::{interaction, user, vehicle};
 use domain::access::Permission;
 use domain::appointment::{AppointmentDraft, Span, occurrences};
-use domain::audit::{AuditAction, AuditEntity};
+use domain::audit::AuditEntity;
 use domain::timeline::{Event, EventKind};
 use domain::{AppointmentId, InteractionId, PartyId, SalesContactId, UserId, ValidationErrors, VehicleId};
 use std::collections::BTreeMap;
@@ -284,7 +284,7 @@ impl Agenda<'_> {
             );
             change.history(party, event).await?;
         }
-        change.audit(AuditAction::Update, AuditEntity::Appointment, Some(id.to_string()), Some(serde_json::json!({ "starts_at": before.starts_at, "rrule": before.rrule, "version": version })), Some(serde_json::json!({ "starts_at": valid.first.starts_at, "rrule": row.rrule, "users": user_ids.iter().map(|u| u.0).collect::<Vec<_>>() })))
+        change.audit_changed(AuditEntity::Appointment, id, serde_json::json!({ "starts_at": before.starts_at, "rrule": before.rrule, "version": version }), serde_json::json!({ "starts_at": valid.first.starts_at, "rrule": row.rrule, "users": user_ids.iter().map(|u| u.0).collect::<Vec<_>>() }))
         .await?;
         change.commit().await?;
         let appointment = self.appointment(actor, id).await?;

@@ -12,7 +12,7 @@ use domain::agenda::{DayAvailability, WorkingHours};
 use domain::appointment::{
     AppointmentDraft, CancelledOccurrences, Recurrence, RecurrenceEnd, Span, occurrences,
 };
-use domain::audit::{AuditAction, AuditEntity};
+use domain::audit::AuditEntity;
 use domain::timeline::{Event, EventKind};
 use domain::{AppointmentId, InteractionId, PartyId, SalesContactId, UserId, ValidationErrors, VehicleId};
 use serde::Serialize;
@@ -260,9 +260,7 @@ impl Prepared {
             "title": self.valid.title, "starts_at": self.valid.first.starts_at,
             "users": self.user_ids.iter().map(|u| u.0).collect::<Vec<_>>(), "rrule": new.rrule,
         });
-        change
-            .audit(AuditAction::Create, AuditEntity::Appointment, Some(id.to_string()), None, Some(after))
-            .await?;
+        change.audit_created(AuditEntity::Appointment, id, after).await?;
         Ok(id)
     }
 

@@ -4,7 +4,7 @@
 use crate::{Actor, AppError, Engine};
 use chrono::{DateTime, Utc};
 use db::repo::engine::call_list as repo;
-use domain::audit::{AuditAction, AuditEntity};
+use domain::audit::AuditEntity;
 use domain::list_view::parse_view_name;
 use domain::{PartyId, UserId, ValidationErrors};
 use uuid::Uuid;
@@ -95,9 +95,7 @@ impl Engine<'_> {
         };
         repo::insert(&mut change.tx, &new).await?;
         let after = serde_json::json!({ "name": new.name, "agent": new.agent.0, "customers": unique.len() });
-        change
-            .audit(AuditAction::Create, AuditEntity::CallList, Some(id.to_string()), None, Some(after))
-            .await?;
+        change.audit_created(AuditEntity::CallList, id, after).await?;
         change.commit().await?;
         self.call_list(actor, id).await.map(|(list, _)| list)
     }

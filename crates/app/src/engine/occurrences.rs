@@ -12,7 +12,7 @@ use db::filter::Calendar;
 use db::repo::engine as repo;
 use db::repo::interaction::{self as interaction_repo, NewInteraction};
 use domain::appointment::AppointmentDraft;
-use domain::audit::{AuditAction, AuditEntity};
+use domain::audit::AuditEntity;
 use domain::occurrence::OccurrenceDraft;
 use domain::timeline::{Event, EventKind};
 use domain::{AppointmentId, PartyId, ValidationErrors};
@@ -134,9 +134,7 @@ impl Engine<'_> {
             "party": party.to_string(), "nature": valid.interaction.nature, "channel": valid.interaction.channel.as_str(),
             "result": valid.result, "next_contact_at": valid.next_contact_at,
         });
-        change
-            .audit(AuditAction::Create, AuditEntity::Interaction, Some(id.to_string()), None, Some(after))
-            .await?;
+        change.audit_created(AuditEntity::Interaction, id, after).await?;
         if let Some(list) = draft.call_list_id
             && !db::repo::engine::call_list::mark_called(&mut change.tx, actor.org_id, list, party, id.0, at)
                 .await?

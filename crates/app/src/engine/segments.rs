@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use db::repo::engine::segment as repo;
 use domain::UserId;
 use domain::ValidationErrors;
-use domain::audit::{AuditAction, AuditEntity};
+use domain::audit::AuditEntity;
 use domain::engine::Segment;
 use domain::list_view::parse_view_name;
 use serde::Serialize;
@@ -98,9 +98,7 @@ impl Engine<'_> {
         .await?;
         let row = repo::get_in_tx(&mut change.tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
         let after = serde_json::json!({ "name": row.name, "shared": row.shared, "segment": segment });
-        change
-            .audit(AuditAction::Create, AuditEntity::EngineSegment, Some(id.to_string()), None, Some(after))
-            .await?;
+        change.audit_created(AuditEntity::EngineSegment, id, after).await?;
         change.commit().await?;
         self.saved(actor, row)
     }
@@ -131,9 +129,7 @@ impl Engine<'_> {
         }
         repo::delete(&mut change.tx, actor.org_id, id).await?;
         let before = serde_json::json!({ "name": row.name, "shared": row.shared });
-        change
-            .audit(AuditAction::Delete, AuditEntity::EngineSegment, Some(id.to_string()), Some(before), None)
-            .await?;
+        change.audit_deleted(AuditEntity::EngineSegment, id, before).await?;
         change.commit().await?;
         Ok(())
     }

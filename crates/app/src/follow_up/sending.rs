@@ -4,7 +4,7 @@
 //! organisation's companies; each customer's outcome kept for the report.
 use crate::{Actor, AppError, FollowUp};
 use db::repo::follow_up::sending::{self as repo, NewRecipient, NewSending, RecipientRow};
-use domain::audit::{AuditAction, AuditEntity};
+use domain::audit::AuditEntity;
 use domain::follow_up::sending::{SendOrder, SendOutcome, SendingDraft, SentTo, sort_report};
 use domain::message::TemplateKind;
 use domain::timeline::{Event, EventKind};
@@ -169,9 +169,7 @@ impl FollowUp<'_> {
             "template": template.name, "company": sending.company, "header": sending.header,
             "queued": lines.iter().filter(|l| l.outcome == SendOutcome::Queued).count(), "contacts": lines.len(),
         });
-        change
-            .audit(AuditAction::Create, AuditEntity::DocumentSend, Some(id.to_string()), None, Some(audited))
-            .await?;
+        change.audit_created(AuditEntity::DocumentSend, id, audited).await?;
         change.commit().await?;
         self.wake_worker();
         self.document_sending(actor, id).await

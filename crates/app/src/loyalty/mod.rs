@@ -305,9 +305,7 @@ impl Loyalty<'_> {
             "group": draft.group.trim(),
             "points_per_unit": rate.points_per_unit,
         });
-        change
-            .audit(AuditAction::Create, AuditEntity::LoyaltyProgram, Some(id.to_string()), None, Some(after))
-            .await?;
+        change.audit_created(AuditEntity::LoyaltyProgram, id, after).await?;
         change.commit().await?;
         Ok(id)
     }
@@ -407,9 +405,7 @@ impl Loyalty<'_> {
                 },
             )?;
         let after = serde_json::json!({ "code": coupon.code, "kind": coupon.kind.as_str(), "value": coupon.value, "single_use": coupon.single_use });
-        change
-            .audit(AuditAction::Create, AuditEntity::Coupon, Some(id.to_string()), None, Some(after))
-            .await?;
+        change.audit_created(AuditEntity::Coupon, id, after).await?;
         change.commit().await?;
         repo::coupon(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)?.try_into()
     }

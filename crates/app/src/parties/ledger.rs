@@ -50,8 +50,14 @@ impl Parties<'_> {
         let event = if consent.granted { "timeline-consent-granted" } else { "timeline-consent-withdrawn" };
         change.history(id, Event::new(EventKind::Consent, event, consent.channel.as_str(), None)).await?;
         repo::touch(&mut change.tx, actor.org_id, id, Some(actor.user_id), at).await?;
-        change.audit(AuditAction::Update, AuditEntity::PartyConsent, Some(id.to_string()), Some(serde_json::json!({ consent.channel.as_str(): before.consent_for(consent.channel) })), Some(serde_json::json!({ consent.channel.as_str(): consent.granted, "source": consent.source })))
-        .await?;
+        change
+            .audit_changed(
+                AuditEntity::PartyConsent,
+                id,
+                serde_json::json!({ consent.channel.as_str(): before.consent_for(consent.channel) }),
+                serde_json::json!({ consent.channel.as_str(): consent.granted, "source": consent.source }),
+            )
+            .await?;
         change.commit().await?;
         self.party_view(actor, id).await
     }
@@ -127,7 +133,7 @@ impl Parties<'_> {
         let rel_id =
             repo::insert_relationship(&mut change.tx, actor.org_id, id, related, kind.as_str(), self.now())
                 .await?;
-        change.audit(AuditAction::Create, AuditEntity::PartyRelationship, Some(rel_id.to_string()), None, Some(serde_json::json!({ "party": id.to_string(), "related": related.to_string(), "kind": kind.as_str() }))).await?;
+        change.audit_created(AuditEntity::PartyRelationship, rel_id, serde_json::json!({ "party": id.to_string(), "related": related.to_string(), "kind": kind.as_str() })).await?;
         change.commit().await?;
         Ok(RelationshipView {
             id: rel_id,

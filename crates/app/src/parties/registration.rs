@@ -210,9 +210,7 @@ impl Parties<'_> {
         change
             .history(id, Event::new(EventKind::Registration, "timeline-party-updated", changed, None))
             .await?;
-        change
-            .audit(AuditAction::Update, AuditEntity::Party, Some(id.to_string()), Some(old), Some(new))
-            .await?;
+        change.audit_changed(AuditEntity::Party, id, old, new).await?;
         change.commit().await?;
         Ok(SavedParty { party: self.party_view(actor, id).await?, possible_duplicates: hints })
     }

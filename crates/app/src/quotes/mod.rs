@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use db::repo::catalogue as catalogue_repo;
 use db::repo::quote as repo;
 use domain::access::Permission;
-use domain::audit::{AuditAction, AuditEntity};
+use domain::audit::AuditEntity;
 use domain::catalogue::ListKind;
 use domain::discount::Excess;
 use domain::money::Currency;
@@ -173,9 +173,7 @@ async fn audit_above_limit(
         return Ok(());
     }
     let after = serde_json::json!({ "quote": id.to_string(), "number": number, "lines": over });
-    change
-        .audit(AuditAction::Create, AuditEntity::DiscountOverride, Some(id.to_string()), None, Some(after))
-        .await
+    change.audit_created(AuditEntity::DiscountOverride, id, after).await
 }
 
 impl Quotes<'_> {
@@ -227,9 +225,7 @@ impl Quotes<'_> {
             .history(reached.id(), Event::new(EventKind::Quote, "timeline-quote-created", detail, Some(id.0)))
             .await?;
         let after = serde_json::json!({ "number": number, "total": quote.totals.total.0, "lines": quote.lines.len() });
-        change
-            .audit(AuditAction::Create, AuditEntity::Quote, Some(id.to_string()), None, Some(after))
-            .await?;
+        change.audit_created(AuditEntity::Quote, id, after).await?;
         audit_above_limit(&mut change, id, number, &over).await?;
         change.commit().await?;
         self.quote(actor, id).await
@@ -273,9 +269,7 @@ impl Quotes<'_> {
         .await?;
         let old = serde_json::json!({ "total": before.total.0, "lines": before.lines.len(), "valid_until": before.valid_until });
         let new = serde_json::json!({ "total": quote.totals.total.0, "lines": quote.lines.len(), "valid_until": quote.valid_until });
-        change
-            .audit(AuditAction::Update, AuditEntity::Quote, Some(id.to_string()), Some(old), Some(new))
-            .await?;
+        change.audit_changed(AuditEntity::Quote, id, old, new).await?;
         audit_above_limit(&mut change, id, before.number, &over).await?;
         change.commit().await?;
         self.quote(actor, id).await

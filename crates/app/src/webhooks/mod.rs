@@ -137,9 +137,7 @@ impl Webhooks<'_> {
         repo::insert_subscription(&mut change.tx, actor.org_id, &row).await?;
         let view = SubscriptionView::of(&row);
         let audited = serde_json::json!({ "url": view.url, "events": view.events });
-        change
-            .audit(AuditAction::Create, AuditEntity::Webhook, Some(row.id.to_string()), None, Some(audited))
-            .await?;
+        change.audit_created(AuditEntity::Webhook, row.id, audited).await?;
         change.commit().await?;
         Ok((view, row.secret))
     }
