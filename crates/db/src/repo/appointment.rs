@@ -1,4 +1,5 @@
 //! Appointments [agendamentos] and the users booked for them.
+use super::by_id;
 use super::placeholders;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
@@ -97,13 +98,13 @@ pub async fn insert(
 }
 
 pub async fn get(db: &Db, org_id: OrgId, id: AppointmentId) -> Result<Option<AppointmentRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM appointments a {JOINS} WHERE a.org_id = $1 AND a.id = $2"))
-            .bind(org_id.0)
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await?
-    }))
+    by_id::row(
+        db,
+        &format!("SELECT {COLUMNS} FROM appointments a {JOINS} WHERE a.org_id = $1 AND a.id = $2"),
+        org_id,
+        id.0,
+    )
+    .await
 }
 
 /// Saves a changed appointment (its time, subject, place, users,

@@ -1,5 +1,6 @@
 //! CRM Bônus: the organisation's rule, each party's lots of bonus credit
 //! (granted by hand or earned on a sale) and what sales spent of them.
+use super::by_id;
 use crate::rows::Rows;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -263,18 +264,10 @@ pub async fn undo_sale(tx: &mut Tx, org_id: OrgId, sale: Uuid) -> Result<Undone,
         .fetch_one(&mut *conn)
         .await?
     });
-    on_tx!(tx, conn => {
-        sqlx::query("DELETE FROM bonus_uses WHERE org_id = $1 AND sale_id = $2")
-            .bind(org_id.0)
-            .bind(sale)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("UPDATE bonus_credits SET cancelled = TRUE, remaining = 0 WHERE org_id = $1 AND earned_on_sale = $2")
-            .bind(org_id.0)
-            .bind(sale)
-            .execute(&mut *conn)
-            .await?;
-    });
+    by_id::write(tx, "DELETE FROM bonus_uses WHERE org_id = $1 AND sale_id = $2", org_id, sale).await?;
+    let lose =
+        "UPDATE bonus_credits SET cancelled = TRUE, remaining = 0 WHERE org_id = $1 AND earned_on_sale = $2";
+    by_id::write(tx, lose, org_id, sale).await?;
     Ok(Undone { given_back: uses.iter().map(|(_, amount)| amount).sum(), lost: lost.unwrap_or(0) })
 }
 

@@ -1,4 +1,5 @@
 //! Stores, the catalogue's lists (groups, brands, lines) and products.
+use super::by_id;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::catalogue::{ListKind, ValidProduct, ValidSellerCode, ValidStore};
@@ -39,13 +40,8 @@ pub async fn stores_in(tx: &mut Tx, org_id: OrgId) -> Result<Vec<StoreRow>, DbEr
 }
 
 pub async fn store(db: &Db, org_id: OrgId, id: StoreId) -> Result<Option<StoreRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&format!("SELECT {STORE_COLUMNS} FROM stores WHERE org_id = $1 AND id = $2"))
-            .bind(org_id.0)
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await?
-    }))
+    by_id::row(db, &format!("SELECT {STORE_COLUMNS} FROM stores WHERE org_id = $1 AND id = $2"), org_id, id.0)
+        .await
 }
 
 /// A store code already taken answers `DbError::Duplicate`.
@@ -157,13 +153,7 @@ pub async fn products(db: &Db, org_id: OrgId, query: &ProductQuery) -> Result<Ve
 }
 
 pub async fn product(db: &Db, org_id: OrgId, id: ProductId) -> Result<Option<ProductRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&format!("{PRODUCT_SELECT} WHERE p.org_id = $1 AND p.id = $2"))
-            .bind(org_id.0)
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await?
-    }))
+    by_id::row(db, &format!("{PRODUCT_SELECT} WHERE p.org_id = $1 AND p.id = $2"), org_id, id.0).await
 }
 
 /// The products of these codes, as a sale names them, inside the sale's

@@ -1,6 +1,8 @@
 //! Contracts and their files. Lists never read a file's bytes; only
 //! [`file`] does.
 use super::StoredFile;
+use super::by_id;
+use super::stored_file::{self, FileHolder};
 use crate::direct::{Cost, direct_row};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -117,7 +119,7 @@ pub async fn insert(
         .bind(fields.notes)
         .bind(file.file_name)
         .bind(file.content_type)
-        .bind(i64::try_from(file.content.len()).unwrap_or(i64::MAX))
+        .bind(file.size())
         .bind(file.content)
         .bind(fields.search_text)
         .bind(now)
@@ -167,20 +169,7 @@ pub async fn update(
         return Ok(false);
     }
     if let Some(file) = file {
-        on_tx!(tx, conn => {
-            sqlx::query(
-                "UPDATE contracts SET file_name = $3, content_type = $4, file_size = $5, content = $6
-                 WHERE org_id = $1 AND id = $2",
-            )
-            .bind(org_id.0)
-            .bind(id.0)
-            .bind(file.file_name)
-            .bind(file.content_type)
-            .bind(i64::try_from(file.content.len()).unwrap_or(i64::MAX))
-            .bind(file.content)
-            .execute(&mut *conn)
-            .await?;
-        });
+        stored_file::replace(tx, FileHolder::Contracts, org_id, id.0, file).await?;
     }
     Ok(true)
 }
@@ -207,7 +196,7 @@ pub async fn number_taken(
 
 pub async fn get(db: &Db, org_id: OrgId, id: ContractId) -> Result<Option<ContractRow>, DbError> {
     let sql = format!("{SELECT} WHERE c.org_id = $1 AND c.id = $2");
-    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(pool).await?))
+    by_id::row(db, &sql, org_id, id.0).await
 }
 
 /// The party's contracts, the latest started first.
@@ -245,13 +234,7 @@ pub async fn file(
     org_id: OrgId,
     id: ContractId,
 ) -> Result<Option<(String, String, Vec<u8>)>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as("SELECT file_name, content_type, content FROM contracts WHERE org_id = $1 AND id = $2")
-            .bind(org_id.0)
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await?
-    }))
+    stored_file::read(db, FileHolder::Contracts, org_id, id.0).await
 }
 
 /// The party's quote of this number, and the order it became if any: where
@@ -278,7 +261,7 @@ pub async fn origin(
 /// The contract as written in this transaction, to answer and audit it.
 pub async fn get_in(tx: &mut Tx, org_id: OrgId, id: ContractId) -> Result<Option<ContractRow>, DbError> {
     let sql = format!("{SELECT} WHERE c.org_id = $1 AND c.id = $2");
-    Ok(on_tx!(tx, conn => sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(&mut *conn).await?))
+    by_id::row_in(tx, &sql, org_id, id.0).await
 }
 
 /// An active contract whose owner is to be told it expires soon.

@@ -1,5 +1,6 @@
 //! Interactions [atendimentos] and the organisation's lists of natures and
 //! statuses.
+use super::by_id;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::interaction::ValidInteraction;
@@ -156,13 +157,7 @@ pub async fn update(
 }
 
 pub async fn get(db: &Db, org_id: OrgId, id: InteractionId) -> Result<Option<InteractionRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&format!("{SELECT} WHERE i.org_id = $1 AND i.id = $2"))
-            .bind(org_id.0)
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await?
-    }))
+    by_id::row(db, &format!("{SELECT} WHERE i.org_id = $1 AND i.id = $2"), org_id, id.0).await
 }
 
 /// A party's interactions, newest first; `vehicle` narrows to one vehicle's.

@@ -1,5 +1,6 @@
 //! The loyalty program, each party's points ledger with its lots, and
 //! discount coupons with their uses.
+use super::by_id;
 use crate::rows::Rows;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -196,17 +197,15 @@ pub async fn earned_on(tx: &mut Tx, org_id: OrgId, sale: Uuid) -> Result<Option<
 
 /// Sets the party's balance from its ledger, in the movement's transaction.
 pub async fn refresh_balance(tx: &mut Tx, org_id: OrgId, party: PartyId) -> Result<(), DbError> {
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE parties SET points_balance =
+    by_id::write(
+        tx,
+        "UPDATE parties SET points_balance =
                (SELECT COALESCE(SUM(points), 0) FROM points_entries WHERE org_id = $1 AND party_id = $2)
              WHERE org_id = $1 AND id = $2",
-        )
-        .bind(org_id.0)
-        .bind(party.0)
-        .execute(&mut *conn)
-        .await?;
-    });
+        org_id,
+        party.0,
+    )
+    .await?;
     Ok(())
 }
 
@@ -365,13 +364,7 @@ pub async fn coupons(
 }
 
 pub async fn coupon(db: &Db, org_id: OrgId, id: Uuid) -> Result<Option<CouponRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&format!("{COUPON_SELECT} WHERE c.org_id = $1 AND c.id = $2"))
-            .bind(org_id.0)
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
-    }))
+    by_id::row(db, &format!("{COUPON_SELECT} WHERE c.org_id = $1 AND c.id = $2"), org_id, id).await
 }
 
 pub async fn coupon_by_code(tx: &mut Tx, org_id: OrgId, code: &str) -> Result<Option<CouponRow>, DbError> {
@@ -387,26 +380,15 @@ pub async fn coupon_by_code(tx: &mut Tx, org_id: OrgId, code: &str) -> Result<Op
 /// Counts a use of the coupon; false when a single-use coupon was used
 /// meanwhile (two sales racing for it: one wins).
 pub async fn use_coupon(tx: &mut Tx, org_id: OrgId, id: Uuid) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query("UPDATE coupons SET uses = uses + 1 WHERE org_id = $1 AND id = $2 AND (NOT single_use OR uses = 0)")
-            .bind(org_id.0)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-            == 1
-    }))
+    let sql =
+        "UPDATE coupons SET uses = uses + 1 WHERE org_id = $1 AND id = $2 AND (NOT single_use OR uses = 0)";
+    Ok(by_id::write(tx, sql, org_id, id).await? == 1)
 }
 
 /// Gives a use back (its sale was cancelled).
 pub async fn release_coupon(tx: &mut Tx, org_id: OrgId, id: Uuid) -> Result<(), DbError> {
-    on_tx!(tx, conn => {
-        sqlx::query("UPDATE coupons SET uses = uses - 1 WHERE org_id = $1 AND id = $2 AND uses > 0")
-            .bind(org_id.0)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-    });
+    let sql = "UPDATE coupons SET uses = uses - 1 WHERE org_id = $1 AND id = $2 AND uses > 0";
+    by_id::write(tx, sql, org_id, id).await?;
     Ok(())
 }
 
@@ -496,13 +478,5 @@ pub async fn insert_rate(
 
 /// Removes a rate; false when there was none.
 pub async fn delete_rate(tx: &mut Tx, org_id: OrgId, id: Uuid) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query("DELETE FROM points_rates WHERE org_id = $1 AND id = $2")
-            .bind(org_id.0)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-            == 1
-    }))
+    Ok(by_id::write(tx, "DELETE FROM points_rates WHERE org_id = $1 AND id = $2", org_id, id).await? == 1)
 }

@@ -1,4 +1,5 @@
 //! Merging duplicate parties [mesclar cadastros], and undoing a merge.
+use super::by_id;
 use crate::{DbError, Tx, on_tx};
 use chrono::{DateTime, Utc};
 use domain::party::Channel;
@@ -134,10 +135,7 @@ pub async fn merge(
 }
 
 pub async fn find(tx: &mut Tx, org_id: OrgId, merge_id: Uuid) -> Result<Option<MergeRow>, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as("SELECT id, survivor_id, merged_id, moved, at, undone_at FROM party_merges WHERE org_id = $1 AND id = $2")
-            .bind(org_id.0).bind(merge_id).fetch_optional(&mut *conn).await?
-    }))
+    by_id::row_in(tx, "SELECT id, survivor_id, merged_id, moved, at, undone_at FROM party_merges WHERE org_id = $1 AND id = $2", org_id, merge_id).await
 }
 
 /// Merges into this party that can still be undone, newest first.

@@ -1,4 +1,5 @@
 //! The outbox [caixa de saída]: messages to parties and what became of them.
+use super::by_id;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::ids::MessageId;
@@ -112,9 +113,7 @@ pub async fn get(db: &Db, org_id: OrgId, id: MessageId) -> Result<Option<Message
         "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN parties p ON p.id = m.party_id
          WHERE m.org_id = $1 AND m.id = $2"
     );
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(pool).await?
-    }))
+    by_id::row(db, &sql, org_id, id.0).await
 }
 
 /// A message as the worker sees it when it is time to send: its party's

@@ -1,4 +1,5 @@
 //! E-mail templates [modelos de e-mail].
+use super::by_id;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::OrgId;
@@ -30,7 +31,7 @@ pub async fn list(db: &Db, org_id: OrgId) -> Result<Vec<TemplateRow>, DbError> {
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, org_id: OrgId, id: Uuid) -> Result<Option<TemplateRow>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM message_templates WHERE org_id = $1 AND id = $2");
-    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(org_id.0).bind(id).fetch_optional(pool).await?))
+    by_id::row(db, &sql, org_id, id).await
 }
 
 /// Whether another template of the organisation has this name in this language.

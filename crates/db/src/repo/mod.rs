@@ -38,14 +38,12 @@ pub mod work_queue;
 
 use crate::{Db, DbError};
 
-/// A file kept in a row (a contract's, a note's), as stored.
-pub struct StoredFile<'a> {
-    pub file_name: &'a str,
-    pub content_type: &'a str,
-    pub content: &'a [u8],
-}
+mod by_id;
+mod stored_file;
+
 use sea_query::{Alias, Expr, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder};
 use sea_query_binder::SqlxBinder;
+pub use stored_file::StoredFile;
 
 /// The rows of a built query, on the backend's reader.
 pub(crate) async fn fetch_all<T>(db: &Db, query: &SelectStatement) -> Result<Vec<T>, DbError>

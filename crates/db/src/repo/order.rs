@@ -1,4 +1,5 @@
 //! Orders and the steps each took.
+use super::by_id;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{OrderId, OrgId, PartyId, QuoteId, SaleId};
@@ -143,24 +144,12 @@ const ORDER_SELECT: &str =
     FROM orders o JOIN quotes q ON q.id = o.quote_id JOIN parties p ON p.id = o.party_id";
 
 pub async fn get(db: &Db, org_id: OrgId, id: OrderId) -> Result<Option<OrderRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.org_id = $1 AND o.id = $2"))
-            .bind(org_id.0)
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await?
-    }))
+    by_id::row(db, &format!("{ORDER_SELECT} WHERE o.org_id = $1 AND o.id = $2"), org_id, id.0).await
 }
 
 /// The order a quote became, if any.
 pub async fn of_quote(db: &Db, org_id: OrgId, quote: QuoteId) -> Result<Option<OrderRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.org_id = $1 AND o.quote_id = $2"))
-            .bind(org_id.0)
-            .bind(quote.0)
-            .fetch_optional(pool)
-            .await?
-    }))
+    by_id::row(db, &format!("{ORDER_SELECT} WHERE o.org_id = $1 AND o.quote_id = $2"), org_id, quote.0).await
 }
 
 /// A party's orders, the latest number first.

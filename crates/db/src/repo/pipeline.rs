@@ -1,5 +1,6 @@
 //! The prospects' board: prospects in negotiation by stage, within the
 //! reader's reach.
+use super::by_id;
 use super::party::{Scope, col, reachable};
 use super::{fetch_all, fetch_optional};
 use crate::{Db, DbError, Tx, on_db, on_tx};
@@ -101,16 +102,14 @@ pub struct Negotiation {
 }
 
 pub async fn negotiation_in(tx: &mut Tx, org_id: OrgId, id: PartyId) -> Result<Option<Negotiation>, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT lifecycle, prospect_state, negotiation_stage FROM parties
+    by_id::row_in(
+        tx,
+        "SELECT lifecycle, prospect_state, negotiation_stage FROM parties
              WHERE org_id = $1 AND id = $2 AND merged_into IS NULL AND archived_at IS NULL",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?
-    }))
+        org_id,
+        id.0,
+    )
+    .await
 }
 
 /// One prospect's card, if it is on the board.

@@ -1,5 +1,6 @@
 //! Quotes [orçamentos] with their lines, and the numbers an organisation
 //! gives its documents.
+use super::by_id;
 use crate::rows::Rows;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -132,13 +133,7 @@ pub async fn replace(
     if changed == 0 {
         return Ok(false);
     }
-    on_tx!(tx, conn => {
-        sqlx::query("DELETE FROM quote_lines WHERE org_id = $1 AND quote_id = $2")
-            .bind(org_id.0)
-            .bind(id.0)
-            .execute(&mut *conn)
-            .await?;
-    });
+    by_id::write(tx, "DELETE FROM quote_lines WHERE org_id = $1 AND quote_id = $2", org_id, id.0).await?;
     insert_lines(tx, org_id, id, quote).await?;
     Ok(true)
 }
@@ -236,13 +231,7 @@ const QUOTE_SELECT: &str = "SELECT q.id, q.party_id, p.full_name AS party_name, 
     FROM quotes q JOIN parties p ON p.id = q.party_id LEFT JOIN users u ON u.id = q.created_by";
 
 pub async fn get(db: &Db, org_id: OrgId, id: QuoteId) -> Result<Option<QuoteRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&format!("{QUOTE_SELECT} WHERE q.org_id = $1 AND q.id = $2"))
-            .bind(org_id.0)
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await?
-    }))
+    by_id::row(db, &format!("{QUOTE_SELECT} WHERE q.org_id = $1 AND q.id = $2"), org_id, id.0).await
 }
 
 /// A party's quotes, the latest number first.

@@ -1,5 +1,6 @@
 //! How an organisation shapes its registry: its own fields [campos
 //! personalizados] and its customer statuses.
+use super::by_id;
 use super::fetch_direct_sql;
 use crate::direct::{Cost, direct_row};
 use crate::{Db, DbError, Tx, on_db, on_tx};
@@ -66,16 +67,9 @@ pub async fn insert_custom_field(
 
 /// Deletes a field and every party's value for it.
 pub async fn delete_custom_field(tx: &mut Tx, org_id: OrgId, id: Uuid) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query("DELETE FROM party_custom_values WHERE org_id = $1 AND field_id = $2").bind(org_id.0).bind(id).execute(&mut *conn).await?;
-        sqlx::query("DELETE FROM custom_fields WHERE org_id = $1 AND id = $2")
-            .bind(org_id.0)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-            == 1
-    }))
+    by_id::write(tx, "DELETE FROM party_custom_values WHERE org_id = $1 AND field_id = $2", org_id, id)
+        .await?;
+    Ok(by_id::write(tx, "DELETE FROM custom_fields WHERE org_id = $1 AND id = $2", org_id, id).await? == 1)
 }
 
 /// A party's values, as (key, value), in the fields' order.

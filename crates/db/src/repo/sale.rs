@@ -1,5 +1,6 @@
 //! Sales, their items and installments, and each party's purchase summary
 //! kept beside them.
+use super::by_id;
 use crate::rows::{ROWS_PER_INSERT, Rows};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -288,9 +289,7 @@ pub async fn cancel(
 /// the transaction that changed them.
 #[tracing::instrument(skip_all)]
 pub async fn refresh_summary(tx: &mut Tx, org_id: OrgId, party: PartyId) -> Result<(), DbError> {
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE parties SET
+    by_id::write(tx, "UPDATE parties SET
                purchase_count = (SELECT COUNT(*) FROM sales s WHERE s.org_id = $1 AND s.party_id = $2 AND s.cancelled_at IS NULL),
                total_bought = (SELECT COALESCE(SUM(s.total), 0) FROM sales s WHERE s.org_id = $1 AND s.party_id = $2 AND s.cancelled_at IS NULL),
                largest_purchase = (SELECT COALESCE(MAX(s.total), 0) FROM sales s WHERE s.org_id = $1 AND s.party_id = $2 AND s.cancelled_at IS NULL),
@@ -306,13 +305,7 @@ pub async fn refresh_summary(tx: &mut Tx, org_id: OrgId, party: PartyId) -> Resu
                                     WHERE i.org_id = $1 AND i.party_id = $2 AND NOT i.cancelled AND i.delay_days IS NOT NULL),
                delay_days_total = (SELECT COALESCE(SUM(i.delay_days), 0) FROM installments i
                                    WHERE i.org_id = $1 AND i.party_id = $2 AND NOT i.cancelled AND i.delay_days IS NOT NULL)
-             WHERE org_id = $1 AND id = $2",
-        )
-        .bind(org_id.0)
-        .bind(party.0)
-        .execute(&mut *conn)
-        .await?;
-    });
+             WHERE org_id = $1 AND id = $2", org_id, party.0).await?;
     Ok(())
 }
 
@@ -426,13 +419,7 @@ const SALE_SELECT: &str = "SELECT s.id, s.party_id, s.store_id, st.name AS store
     LEFT JOIN coupons c ON c.id = s.coupon_id";
 
 pub async fn get(db: &Db, org_id: OrgId, id: SaleId) -> Result<Option<SaleRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&format!("{SALE_SELECT} WHERE s.org_id = $1 AND s.id = $2"))
-            .bind(org_id.0)
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await?
-    }))
+    by_id::row(db, &format!("{SALE_SELECT} WHERE s.org_id = $1 AND s.id = $2"), org_id, id.0).await
 }
 
 /// A party's sales, newest first, a page at a time (before a sale's time

@@ -1,4 +1,5 @@
 //! Users [usuários].
+use super::by_id;
 use crate::direct::{Cost, direct_row};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
@@ -115,17 +116,13 @@ pub async fn find_by_email(db: &Db, email: &Email) -> Result<Option<UserRow>, Db
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, org_id: OrgId, id: UserId) -> Result<Option<UserRow>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE org_id = $1 AND id = $2");
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(pool).await?
-    }))
+    by_id::row(db, &sql, org_id, id.0).await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn get_in_tx(tx: &mut Tx, org_id: OrgId, id: UserId) -> Result<Option<UserRow>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE org_id = $1 AND id = $2");
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(&mut *conn).await?
-    }))
+    by_id::row_in(tx, &sql, org_id, id.0).await
 }
 
 /// All users of an organisation, by name. Organisations have tens of
@@ -206,15 +203,13 @@ pub async fn last_change(
     org_id: OrgId,
     id: UserId,
 ) -> Result<Option<(String, DateTime<Utc>)>, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT COALESCE(editor.display_name, '?'), u.updated_at
+    by_id::row_in(
+        tx,
+        "SELECT COALESCE(editor.display_name, '?'), u.updated_at
              FROM users u LEFT JOIN users editor ON editor.id = u.updated_by
              WHERE u.org_id = $1 AND u.id = $2",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?
-    }))
+        org_id,
+        id.0,
+    )
+    .await
 }

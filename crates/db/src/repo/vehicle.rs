@@ -1,4 +1,5 @@
 //! Vehicles owned [veículos] and of interest [interesse veículo].
+use super::by_id;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::vehicle::{ValidVehicle, ValidVehicleInterest};
@@ -94,13 +95,8 @@ pub async fn update(
 }
 
 pub async fn get(db: &Db, org_id: OrgId, id: VehicleId) -> Result<Option<VehicleRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM vehicles WHERE org_id = $1 AND id = $2"))
-            .bind(org_id.0)
-            .bind(id.0)
-            .fetch_optional(pool)
-            .await?
-    }))
+    by_id::row(db, &format!("SELECT {COLUMNS} FROM vehicles WHERE org_id = $1 AND id = $2"), org_id, id.0)
+        .await
 }
 
 pub async fn of_party(db: &Db, org_id: OrgId, party: PartyId) -> Result<Vec<VehicleRow>, DbError> {
@@ -114,20 +110,14 @@ pub async fn of_party(db: &Db, org_id: OrgId, party: PartyId) -> Result<Vec<Vehi
 }
 
 pub async fn delete(tx: &mut Tx, org_id: OrgId, id: VehicleId) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
-        // Interactions and appointments keep their history, without the link.
-        sqlx::query("UPDATE interactions SET vehicle_id = NULL WHERE org_id = $1 AND vehicle_id = $2")
-            .bind(org_id.0).bind(id.0).execute(&mut *conn).await?;
-        sqlx::query("UPDATE appointments SET vehicle_id = NULL WHERE org_id = $1 AND vehicle_id = $2")
-            .bind(org_id.0).bind(id.0).execute(&mut *conn).await?;
-        sqlx::query("DELETE FROM vehicles WHERE org_id = $1 AND id = $2")
-            .bind(org_id.0)
-            .bind(id.0)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-            == 1
-    }))
+    // Interactions and appointments keep their history, without the link.
+    for unlink in [
+        "UPDATE interactions SET vehicle_id = NULL WHERE org_id = $1 AND vehicle_id = $2",
+        "UPDATE appointments SET vehicle_id = NULL WHERE org_id = $1 AND vehicle_id = $2",
+    ] {
+        by_id::write(tx, unlink, org_id, id.0).await?;
+    }
+    Ok(by_id::write(tx, "DELETE FROM vehicles WHERE org_id = $1 AND id = $2", org_id, id.0).await? == 1)
 }
 
 #[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
@@ -188,26 +178,17 @@ pub async fn interests_of(db: &Db, org_id: OrgId, party: PartyId) -> Result<Vec<
 }
 
 pub async fn interest(db: &Db, org_id: OrgId, id: Uuid) -> Result<Option<InterestRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT id, party_id, make, model, year_from, year_to, price_min, price_max, created_at
+    by_id::row(
+        db,
+        "SELECT id, party_id, make, model, year_from, year_to, price_min, price_max, created_at
              FROM vehicle_interests WHERE org_id = $1 AND id = $2",
-        )
-        .bind(org_id.0)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?
-    }))
+        org_id,
+        id,
+    )
+    .await
 }
 
 pub async fn delete_interest(tx: &mut Tx, org_id: OrgId, id: Uuid) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query("DELETE FROM vehicle_interests WHERE org_id = $1 AND id = $2")
-            .bind(org_id.0)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-            == 1
-    }))
+    Ok(by_id::write(tx, "DELETE FROM vehicle_interests WHERE org_id = $1 AND id = $2", org_id, id).await?
+        == 1)
 }

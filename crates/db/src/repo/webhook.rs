@@ -1,4 +1,5 @@
 //! Webhook subscriptions and their deliveries.
+use super::by_id;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::OrgId;
@@ -36,14 +37,8 @@ pub async fn insert_subscription(tx: &mut Tx, org_id: OrgId, row: &SubscriptionR
 /// Stops a subscription; its deliveries stay in the log. False when there was none live.
 #[tracing::instrument(skip_all)]
 pub async fn deactivate(tx: &mut Tx, org_id: OrgId, id: Uuid) -> Result<bool, DbError> {
-    let updated = on_tx!(tx, conn => {
-        sqlx::query("UPDATE webhook_subscriptions SET active = FALSE WHERE org_id = $1 AND id = $2 AND active")
-            .bind(org_id.0)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-    });
+    let sql = "UPDATE webhook_subscriptions SET active = FALSE WHERE org_id = $1 AND id = $2 AND active";
+    let updated = by_id::write(tx, sql, org_id, id).await?;
     Ok(updated == 1)
 }
 
@@ -165,14 +160,8 @@ pub async fn record_try(
 /// Puts a delivery back in the queue (a person asked for it again).
 #[tracing::instrument(skip_all)]
 pub async fn requeue(tx: &mut Tx, org_id: OrgId, id: Uuid) -> Result<bool, DbError> {
-    let updated = on_tx!(tx, conn => {
-        sqlx::query("UPDATE webhook_deliveries SET state = 'queued' WHERE org_id = $1 AND id = $2")
-            .bind(org_id.0)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-    });
+    let sql = "UPDATE webhook_deliveries SET state = 'queued' WHERE org_id = $1 AND id = $2";
+    let updated = by_id::write(tx, sql, org_id, id).await?;
     Ok(updated == 1)
 }
 

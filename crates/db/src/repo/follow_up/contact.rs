@@ -1,5 +1,6 @@
 //! Sales contacts, their products, and the follow-up list across
 //! customers.
+use super::super::by_id;
 use super::super::party::Scope;
 use super::super::{count_capped, fetch_all, fetch_optional, placeholders};
 use crate::{Db, DbError, Tx, on_db, on_tx};
@@ -158,12 +159,12 @@ pub async fn claim(
 
 pub async fn get(db: &Db, org_id: OrgId, id: SalesContactId) -> Result<Option<ContactRow>, DbError> {
     let sql = format!("{SELECT} WHERE c.org_id = $1 AND c.id = $2");
-    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(pool).await?))
+    by_id::row(db, &sql, org_id, id.0).await
 }
 
 pub async fn get_in(tx: &mut Tx, org_id: OrgId, id: SalesContactId) -> Result<Option<ContactRow>, DbError> {
     let sql = format!("{SELECT} WHERE c.org_id = $1 AND c.id = $2");
-    Ok(on_tx!(tx, conn => sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(&mut *conn).await?))
+    by_id::row_in(tx, &sql, org_id, id.0).await
 }
 
 /// These contacts of the organisation, in no particular order.
@@ -687,17 +688,15 @@ pub async fn close(
 
 /// Opens a closed contact again, forgetting how it ended and any request.
 pub async fn reopen(tx: &mut Tx, org_id: OrgId, id: SalesContactId) -> Result<(), DbError> {
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE sales_contacts SET status = 'open', outcome = NULL, closed_at = NULL, workflow_node = NULL,
+    by_id::write(
+        tx,
+        "UPDATE sales_contacts SET status = 'open', outcome = NULL, closed_at = NULL, workflow_node = NULL,
                  reopen_requested_by = NULL, reopen_reason = NULL, reopen_requested_at = NULL
              WHERE org_id = $1 AND id = $2",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    });
+        org_id,
+        id.0,
+    )
+    .await?;
     Ok(())
 }
 

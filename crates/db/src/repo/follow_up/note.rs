@@ -1,6 +1,8 @@
 //! Notes [pareceres] on sales contacts. Lists never read an attachment's
 //! bytes; only [`attachment`] does.
 use super::super::StoredFile;
+use super::super::by_id;
+use super::super::stored_file::{self, FileHolder};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{ContactNoteId, OrgId, SalesContactId, UserId};
@@ -64,7 +66,7 @@ pub async fn insert(
         .bind(fields.draft)
         .bind(file.map(|f| f.file_name))
         .bind(file.map(|f| f.content_type))
-        .bind(file.map(|f| i64::try_from(f.content.len()).unwrap_or(i64::MAX)))
+        .bind(file.map(StoredFile::size))
         .bind(file.map(|f| f.content))
         .bind(now)
         .execute(&mut *conn)
@@ -106,32 +108,19 @@ pub async fn update_draft(
         return Ok(false);
     }
     if let Some(file) = file {
-        on_tx!(tx, conn => {
-            sqlx::query(
-                "UPDATE sales_contact_notes SET file_name = $3, content_type = $4, file_size = $5, content = $6
-                 WHERE org_id = $1 AND id = $2",
-            )
-            .bind(org_id.0)
-            .bind(written.id.0)
-            .bind(file.file_name)
-            .bind(file.content_type)
-            .bind(i64::try_from(file.content.len()).unwrap_or(i64::MAX))
-            .bind(file.content)
-            .execute(&mut *conn)
-            .await?;
-        });
+        stored_file::replace(tx, FileHolder::ContactNotes, org_id, written.id.0, file).await?;
     }
     Ok(true)
 }
 
 pub async fn get_in(tx: &mut Tx, org_id: OrgId, id: ContactNoteId) -> Result<Option<NoteRow>, DbError> {
     let sql = format!("{SELECT} WHERE n.org_id = $1 AND n.id = $2");
-    Ok(on_tx!(tx, conn => sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(&mut *conn).await?))
+    by_id::row_in(tx, &sql, org_id, id.0).await
 }
 
 pub async fn get(db: &Db, org_id: OrgId, id: ContactNoteId) -> Result<Option<NoteRow>, DbError> {
     let sql = format!("{SELECT} WHERE n.org_id = $1 AND n.id = $2");
-    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(pool).await?))
+    by_id::row(db, &sql, org_id, id.0).await
 }
 
 /// The contact's notes the reader may see (every confirmed one, and his own
@@ -180,14 +169,5 @@ pub async fn attachment(
     org_id: OrgId,
     id: ContactNoteId,
 ) -> Result<Option<(String, String, Vec<u8>)>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT file_name, content_type, content FROM sales_contact_notes
-             WHERE org_id = $1 AND id = $2 AND content IS NOT NULL",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .fetch_optional(pool)
-        .await?
-    }))
+    stored_file::read(db, FileHolder::ContactNotes, org_id, id.0).await
 }

@@ -1,5 +1,6 @@
 //! Documents sent to customers [envio para clientes] and what became of
 //! each customer of a sending.
+use super::super::by_id;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{DocumentSendId, OrgId, UserId};
@@ -99,16 +100,14 @@ pub async fn insert(
 }
 
 pub async fn get(db: &Db, org_id: OrgId, id: DocumentSendId) -> Result<Option<SendingRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT id, template_id, template_name, header, company, ordering, sent_by_name, created_at
+    by_id::row(
+        db,
+        "SELECT id, template_id, template_name, header, company, ordering, sent_by_name, created_at
              FROM document_sends WHERE org_id = $1 AND id = $2",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .fetch_optional(pool)
-        .await?
-    }))
+        org_id,
+        id.0,
+    )
+    .await
 }
 
 pub async fn recipients(db: &Db, org_id: OrgId, id: DocumentSendId) -> Result<Vec<RecipientRow>, DbError> {

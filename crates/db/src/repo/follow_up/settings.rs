@@ -1,5 +1,6 @@
 //! The follow-up's configuration: responsibility centres with their
 //! members, and attendance types.
+use super::super::by_id;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{AttendanceTypeId, CentreId, OrgId};
@@ -153,7 +154,7 @@ pub async fn attendance_type(
     id: AttendanceTypeId,
 ) -> Result<Option<AttendanceTypeRow>, DbError> {
     let sql = format!("SELECT {TYPE_COLUMNS} FROM attendance_types WHERE org_id = $1 AND id = $2");
-    Ok(on_db!(db, pool => sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(pool).await?))
+    by_id::row(db, &sql, org_id, id.0).await
 }
 
 /// An attendance type as written.

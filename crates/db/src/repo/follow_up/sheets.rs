@@ -1,4 +1,5 @@
 //! The organisation's layouts of the visit sheet [ficha de visita].
+use super::super::by_id;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{OrgId, VisitSheetLayoutId};
@@ -34,15 +35,7 @@ pub async fn layouts(db: &Db, org_id: OrgId) -> Result<Vec<LayoutRow>, DbError> 
 }
 
 pub async fn layout(db: &Db, org_id: OrgId, id: VisitSheetLayoutId) -> Result<Option<LayoutRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT id, name, heading, sections, active, version FROM visit_sheet_layouts WHERE org_id = $1 AND id = $2",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .fetch_optional(pool)
-        .await?
-    }))
+    by_id::row(db, "SELECT id, name, heading, sections, active, version FROM visit_sheet_layouts WHERE org_id = $1 AND id = $2", org_id, id.0).await
 }
 
 pub async fn insert(

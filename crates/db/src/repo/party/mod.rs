@@ -1,4 +1,5 @@
 //! Parties [Cadastro de Pessoa] and everything attached to them.
+use super::by_id;
 use super::{fetch_all, fetch_direct, fetch_optional};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -609,9 +610,7 @@ pub async fn name(db: &Db, org_id: OrgId, id: PartyId) -> Result<Option<String>,
 /// The row as the transaction sees it (for before/after in the audit).
 pub async fn get_row_in_tx(tx: &mut Tx, org_id: OrgId, id: PartyId) -> Result<Option<PartyRow>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM parties WHERE org_id = $1 AND id = $2");
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&sql).bind(org_id.0).bind(id.0).fetch_optional(&mut *conn).await?
-    }))
+    by_id::row_in(tx, &sql, org_id, id.0).await
 }
 
 /// Who last changed a party, for the "changed by X at T" message.
@@ -620,16 +619,14 @@ pub async fn last_change(
     org_id: OrgId,
     id: PartyId,
 ) -> Result<Option<(String, DateTime<Utc>)>, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(
-            "SELECT COALESCE(u.display_name, '?'), p.updated_at FROM parties p
+    by_id::row_in(
+        tx,
+        "SELECT COALESCE(u.display_name, '?'), p.updated_at FROM parties p
              LEFT JOIN users u ON u.id = p.updated_by WHERE p.org_id = $1 AND p.id = $2",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?
-    }))
+        org_id,
+        id.0,
+    )
+    .await
 }
 
 /// A live party holding this document, other than `except`.
