@@ -1,6 +1,7 @@
 //! CRM Bônus: the organisation's rule, each party's lots of bonus credit
 //! (granted by hand or earned on a sale) and what sales spent of them.
 use super::by_id;
+use super::versioned;
 use crate::rows::Rows;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -54,37 +55,13 @@ pub async fn save_rule(
     rule: &BonusRule,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
-        let changed = if version == 0 {
-            sqlx::query(
-                "INSERT INTO bonus_rules (org_id, percent, minimum_sale, valid_days, active, version, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, 1, $6) ON CONFLICT (org_id) DO NOTHING",
-            )
-            .bind(org_id.0)
-            .bind(rule.percent)
-            .bind(rule.minimum_sale.0)
-            .bind(rule.valid_days as i32)
-            .bind(rule.active)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?
-        } else {
-            sqlx::query(
-                "UPDATE bonus_rules SET percent = $3, minimum_sale = $4, valid_days = $5, active = $6,
-                 updated_at = $7, version = version + 1 WHERE org_id = $1 AND version = $2",
-            )
-            .bind(org_id.0)
-            .bind(version)
-            .bind(rule.percent)
-            .bind(rule.minimum_sale.0)
-            .bind(rule.valid_days as i32)
-            .bind(rule.active)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?
-        };
-        changed.rows_affected() == 1
-    }))
+    let columns = vec![
+        ("percent", rule.percent.into()),
+        ("minimum_sale", rule.minimum_sale.0.into()),
+        ("valid_days", (rule.valid_days as i32).into()),
+        ("active", rule.active.into()),
+    ];
+    versioned::save_settings(tx, "bonus_rules", org_id, version, columns, now).await
 }
 
 /// A lot of bonus credit to write.

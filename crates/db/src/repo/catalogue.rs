@@ -1,5 +1,6 @@
 //! Stores, the catalogue's lists (groups, brands, lines) and products.
 use super::by_id;
+use super::versioned::{Columns, Record};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::catalogue::{ListKind, ValidProduct, ValidSellerCode, ValidStore};
@@ -53,20 +54,7 @@ pub async fn insert_store(
     now: DateTime<Utc>,
 ) -> Result<StoreId, DbError> {
     let id = StoreId::new();
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO stores (id, org_id, code, name, cnpj, active, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, TRUE, 1, $6, $6)",
-        )
-        .bind(id.0)
-        .bind(org_id.0)
-        .bind(&store.code)
-        .bind(&store.name)
-        .bind(store.cnpj.as_ref().map(|c| c.value.as_str()))
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    });
+    Record::of("stores", org_id, id.0).insert(tx, store_columns(store, true), now).await?;
     Ok(id)
 }
 
@@ -81,24 +69,7 @@ pub async fn update_store(
     active: bool,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE stores SET code = $4, name = $5, cnpj = $6, active = $7, updated_at = $8, version = version + 1
-             WHERE org_id = $1 AND id = $2 AND version = $3",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .bind(version)
-        .bind(&store.code)
-        .bind(&store.name)
-        .bind(store.cnpj.as_ref().map(|c| c.value.as_str()))
-        .bind(active)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-            == 1
-    }))
+    Record::of("stores", org_id, id.0).update(tx, version, store_columns(store, active), now).await
 }
 
 /// A product with the names of its group, brand and line.
@@ -190,26 +161,8 @@ pub async fn insert_product(
     now: DateTime<Utc>,
 ) -> Result<ProductId, DbError> {
     let id = ProductId::new();
-    let [group, brand, line] = list_ids(tx, org_id, product).await?;
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO products (id, org_id, code, name, unit, price, group_id, brand_id, line_id, active, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)",
-        )
-        .bind(id.0)
-        .bind(org_id.0)
-        .bind(&product.code)
-        .bind(&product.name)
-        .bind(&product.unit)
-        .bind(product.price.0)
-        .bind(group)
-        .bind(brand)
-        .bind(line)
-        .bind(product.active)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    });
+    let lists = list_ids(tx, org_id, product).await?;
+    Record::of("products", org_id, id.0).insert(tx, product_columns(product, lists), now).await?;
     Ok(id)
 }
 
@@ -223,30 +176,31 @@ pub async fn update_product(
     product: &ValidProduct,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let [group, brand, line] = list_ids(tx, org_id, product).await?;
-    Ok(on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE products SET code = $4, name = $5, unit = $6, price = $7, group_id = $8, brand_id = $9, line_id = $10,
-             active = $11, updated_at = $12, version = version + 1
-             WHERE org_id = $1 AND id = $2 AND version = $3",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .bind(version)
-        .bind(&product.code)
-        .bind(&product.name)
-        .bind(&product.unit)
-        .bind(product.price.0)
-        .bind(group)
-        .bind(brand)
-        .bind(line)
-        .bind(product.active)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-            == 1
-    }))
+    let lists = list_ids(tx, org_id, product).await?;
+    Record::of("products", org_id, id.0).update(tx, version, product_columns(product, lists), now).await
+}
+
+fn store_columns(store: &ValidStore, active: bool) -> Columns {
+    let cnpj = store.cnpj.as_ref().map(|c| c.value.as_str());
+    vec![
+        ("code", store.code.as_str().into()),
+        ("name", store.name.as_str().into()),
+        ("cnpj", cnpj.into()),
+        ("active", active.into()),
+    ]
+}
+
+fn product_columns(product: &ValidProduct, [group, brand, line]: [Option<Uuid>; 3]) -> Columns {
+    vec![
+        ("code", product.code.as_str().into()),
+        ("name", product.name.as_str().into()),
+        ("unit", product.unit.as_str().into()),
+        ("price", product.price.0.into()),
+        ("group_id", group.into()),
+        ("brand_id", brand.into()),
+        ("line_id", line.into()),
+        ("active", product.active.into()),
+    ]
 }
 
 /// The group's, brand's and line's ids, a new name added to its list.

@@ -3,6 +3,7 @@
 use super::StoredFile;
 use super::by_id;
 use super::stored_file::{self, FileHolder};
+use super::versioned::{Columns, Record};
 use crate::direct::{Cost, direct_row};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -82,6 +83,23 @@ pub struct ContractFields<'a> {
     pub search_text: &'a str,
 }
 
+impl ContractFields<'_> {
+    fn columns(&self) -> Columns {
+        vec![
+            ("number", self.number.into()),
+            ("kind", self.kind.into()),
+            ("status", self.status.into()),
+            ("starts_on", self.starts_on.into()),
+            ("expires_on", self.expires_on.into()),
+            ("renews_on", self.renews_on.into()),
+            ("quote_id", self.quote_id.into()),
+            ("order_id", self.order_id.into()),
+            ("notes", self.notes.into()),
+            ("search_text", self.search_text.into()),
+        ]
+    }
+}
+
 /// Which contract is attached to whom, by whom.
 pub struct Attached {
     pub id: ContractId,
@@ -97,35 +115,17 @@ pub async fn insert(
     file: &StoredFile<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO contracts (id, org_id, party_id, number, kind, status, starts_on, expires_on, renews_on,
-                 quote_id, order_id, owner_id, notes, file_name, content_type, file_size, content, search_text,
-                 created_by, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $12, $19, $19, 1)",
-        )
-        .bind(attached.id.0)
-        .bind(org_id.0)
-        .bind(attached.party.0)
-        .bind(fields.number)
-        .bind(fields.kind)
-        .bind(fields.status)
-        .bind(fields.starts_on)
-        .bind(fields.expires_on)
-        .bind(fields.renews_on)
-        .bind(fields.quote_id)
-        .bind(fields.order_id)
-        .bind(attached.by)
-        .bind(fields.notes)
-        .bind(file.file_name)
-        .bind(file.content_type)
-        .bind(file.size())
-        .bind(file.content)
-        .bind(fields.search_text)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    });
+    let mut columns: Columns = vec![
+        ("party_id", attached.party.0.into()),
+        ("owner_id", attached.by.into()),
+        ("created_by", attached.by.into()),
+        ("file_name", file.file_name.into()),
+        ("content_type", file.content_type.into()),
+        ("file_size", file.size().into()),
+        ("content", file.content.to_vec().into()),
+    ];
+    columns.extend(fields.columns());
+    Record::of("contracts", org_id, attached.id.0).insert(tx, columns, now).await?;
     Ok(())
 }
 
@@ -140,32 +140,7 @@ pub async fn update(
     file: Option<&StoredFile<'_>>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let updated = on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE contracts SET number = $4, kind = $5, status = $6, starts_on = $7, expires_on = $8,
-                 renews_on = $9, quote_id = $10, order_id = $11, notes = $12, search_text = $13, updated_at = $14,
-                 version = version + 1
-             WHERE org_id = $1 AND id = $2 AND version = $3",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .bind(version)
-        .bind(fields.number)
-        .bind(fields.kind)
-        .bind(fields.status)
-        .bind(fields.starts_on)
-        .bind(fields.expires_on)
-        .bind(fields.renews_on)
-        .bind(fields.quote_id)
-        .bind(fields.order_id)
-        .bind(fields.notes)
-        .bind(fields.search_text)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-    });
-    if updated != 1 {
+    if !Record::of("contracts", org_id, id.0).update(tx, version, fields.columns(), now).await? {
         return Ok(false);
     }
     if let Some(file) = file {

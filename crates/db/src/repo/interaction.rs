@@ -1,6 +1,7 @@
 //! Interactions [atendimentos] and the organisation's lists of natures and
 //! statuses.
 use super::by_id;
+use super::versioned::{Columns, Record};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::interaction::ValidInteraction;
@@ -89,35 +90,36 @@ pub struct NewInteraction<'a> {
     pub by: &'a str,
 }
 
+impl NewInteraction<'_> {
+    /// What the interaction's form writes, and who wrote it.
+    fn columns(&self) -> Columns {
+        let i = self.interaction;
+        vec![
+            ("nature", i.nature.as_str().into()),
+            ("channel", i.channel.as_str().into()),
+            ("status", i.status.as_str().into()),
+            ("responsible_id", self.responsible.0.into()),
+            ("due_on", i.due_on.into()),
+            ("description", i.description.as_str().into()),
+            ("vehicle_id", self.vehicle.map(|v| v.0).into()),
+            ("updated_by_label", self.by.into()),
+        ]
+    }
+}
+
 pub async fn insert(
     tx: &mut Tx,
     new: &NewInteraction<'_>,
     now: DateTime<Utc>,
 ) -> Result<InteractionId, DbError> {
     let id = InteractionId::new();
-    let i = new.interaction;
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO interactions (id, org_id, party_id, nature, channel, status, responsible_id, due_on, description,
-             vehicle_id, created_at, created_by_label, updated_at, updated_by_label, result)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12, $13)",
-        )
-        .bind(id.0)
-        .bind(new.org_id.0)
-        .bind(new.party.0)
-        .bind(&i.nature)
-        .bind(i.channel.as_str())
-        .bind(&i.status)
-        .bind(new.responsible.0)
-        .bind(i.due_on)
-        .bind(&i.description)
-        .bind(new.vehicle.map(|v| v.0))
-        .bind(now)
-        .bind(new.by)
-        .bind(new.result)
-        .execute(&mut *conn)
-        .await?;
-    });
+    let mut columns = new.columns();
+    columns.extend([
+        ("party_id", new.party.0.into()),
+        ("created_by_label", new.by.into()),
+        ("result", new.result.into()),
+    ]);
+    Record::of("interactions", new.org_id, id.0).insert(tx, columns, now).await?;
     Ok(id)
 }
 
@@ -130,30 +132,7 @@ pub async fn update(
     change: &NewInteraction<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let i = change.interaction;
-    Ok(on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE interactions SET nature = $4, channel = $5, status = $6, responsible_id = $7, due_on = $8,
-             description = $9, vehicle_id = $10, updated_at = $11, updated_by_label = $12, version = version + 1
-             WHERE org_id = $1 AND id = $2 AND version = $3",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .bind(version)
-        .bind(&i.nature)
-        .bind(i.channel.as_str())
-        .bind(&i.status)
-        .bind(change.responsible.0)
-        .bind(i.due_on)
-        .bind(&i.description)
-        .bind(change.vehicle.map(|v| v.0))
-        .bind(now)
-        .bind(change.by)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-            == 1
-    }))
+    Record::of("interactions", org_id, id.0).update(tx, version, change.columns(), now).await
 }
 
 pub async fn get(db: &Db, org_id: OrgId, id: InteractionId) -> Result<Option<InteractionRow>, DbError> {

@@ -1,4 +1,5 @@
 //! Each person's columns of a list, and saved views.
+use super::by_id;
 use super::fetch_direct_sql;
 use crate::direct::{Cost, direct_row};
 use crate::{Db, DbError, Tx, on_tx};
@@ -74,9 +75,7 @@ pub async fn get_in_tx(tx: &mut Tx, org: OrgId, id: Uuid) -> Result<Option<Saved
         "SELECT {VIEW_COLUMNS} FROM saved_views v JOIN users u ON u.id = v.owner_id
          WHERE v.org_id = $1 AND v.id = $2"
     );
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&sql).bind(org.0).bind(id).fetch_optional(&mut *conn).await?
-    }))
+    by_id::row_in(tx, &sql, org, id).await
 }
 
 pub struct NewView<'a> {
@@ -115,13 +114,5 @@ pub async fn insert(tx: &mut Tx, view: &NewView<'_>) -> Result<(), DbError> {
 
 #[tracing::instrument(skip_all)]
 pub async fn delete(tx: &mut Tx, org: OrgId, id: Uuid) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query("DELETE FROM saved_views WHERE org_id = $1 AND id = $2")
-            .bind(org.0)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-            == 1
-    }))
+    Ok(by_id::write(tx, "DELETE FROM saved_views WHERE org_id = $1 AND id = $2", org, id).await? == 1)
 }

@@ -1,6 +1,7 @@
 //! The loyalty program, each party's points ledger with its lots, and
 //! discount coupons with their uses.
 use super::by_id;
+use super::versioned;
 use crate::rows::Rows;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -46,37 +47,13 @@ pub async fn save_program(
     program: &Program,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
-        let changed = if version == 0 {
-            sqlx::query(
-                "INSERT INTO loyalty_programs (org_id, points_per_unit, expiry_months, minimum_redeem, active, version, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, 1, $6) ON CONFLICT (org_id) DO NOTHING",
-            )
-            .bind(org_id.0)
-            .bind(program.points_per_unit)
-            .bind(program.expiry_months as i32)
-            .bind(program.minimum_redeem)
-            .bind(program.active)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?
-        } else {
-            sqlx::query(
-                "UPDATE loyalty_programs SET points_per_unit = $3, expiry_months = $4, minimum_redeem = $5, active = $6,
-                 updated_at = $7, version = version + 1 WHERE org_id = $1 AND version = $2",
-            )
-            .bind(org_id.0)
-            .bind(version)
-            .bind(program.points_per_unit)
-            .bind(program.expiry_months as i32)
-            .bind(program.minimum_redeem)
-            .bind(program.active)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?
-        };
-        changed.rows_affected() == 1
-    }))
+    let columns = vec![
+        ("points_per_unit", program.points_per_unit.into()),
+        ("expiry_months", (program.expiry_months as i32).into()),
+        ("minimum_redeem", program.minimum_redeem.into()),
+        ("active", program.active.into()),
+    ];
+    versioned::save_settings(tx, "loyalty_programs", org_id, version, columns, now).await
 }
 
 /// One movement of a party's points.

@@ -40,6 +40,7 @@ use crate::{Db, DbError};
 
 mod by_id;
 mod stored_file;
+mod versioned;
 
 use sea_query::{Alias, Expr, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder};
 use sea_query_binder::SqlxBinder;

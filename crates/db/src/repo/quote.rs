@@ -1,11 +1,13 @@
 //! Quotes [orçamentos] with their lines, and the numbers an organisation
 //! gives its documents.
 use super::by_id;
+use super::versioned::{Columns, Record};
 use crate::rows::Rows;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::quote::ValidQuote;
 use domain::{OrgId, PartyId, QuoteId, UserId};
+use sea_query::{Alias, Expr};
 use uuid::Uuid;
 
 pub struct NewQuote<'a> {
@@ -42,36 +44,34 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     let quote = new.quote;
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO quotes (id, org_id, party_id, number, state, issued_on, valid_until, currency, payment_terms,
-                 installments, delivery_terms, notes, discount_percent, subtotal, discount, freight, total, created_by,
-                 created_at, updated_at, version, sales_contact_id)
-             VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, 1, $19)",
-        )
-        .bind(new.id.0)
-        .bind(org_id.0)
-        .bind(new.party.0)
-        .bind(new.number)
-        .bind(new.issued_on)
-        .bind(quote.valid_until)
-        .bind(new.currency)
-        .bind(quote.payment_terms.as_str())
-        .bind(i64::from(quote.installments))
-        .bind(&quote.delivery_terms)
-        .bind(&quote.notes)
-        .bind(quote.discount_percent)
-        .bind(quote.totals.subtotal.0)
-        .bind(quote.totals.discount.0)
-        .bind(quote.totals.freight.0)
-        .bind(quote.totals.total.0)
-        .bind(new.created_by.0)
-        .bind(now)
-        .bind(new.sales_contact)
-        .execute(&mut *conn)
-        .await?;
-    });
+    let mut columns = content_columns(quote);
+    columns.extend([
+        ("party_id", new.party.0.into()),
+        ("number", new.number.into()),
+        ("state", "draft".into()),
+        ("issued_on", new.issued_on.into()),
+        ("currency", new.currency.into()),
+        ("created_by", new.created_by.0.into()),
+        ("sales_contact_id", new.sales_contact.into()),
+    ]);
+    Record::of("quotes", org_id, new.id.0).insert(tx, columns, now).await?;
     insert_lines(tx, org_id, new.id, quote).await
+}
+
+/// What a quote's form writes: its terms and totals.
+fn content_columns(quote: &ValidQuote) -> Columns {
+    vec![
+        ("valid_until", quote.valid_until.into()),
+        ("payment_terms", quote.payment_terms.as_str().into()),
+        ("installments", i64::from(quote.installments).into()),
+        ("delivery_terms", quote.delivery_terms.as_str().into()),
+        ("notes", quote.notes.as_str().into()),
+        ("discount_percent", quote.discount_percent.into()),
+        ("subtotal", quote.totals.subtotal.0.into()),
+        ("discount", quote.totals.discount.0.into()),
+        ("freight", quote.totals.freight.0.into()),
+        ("total", quote.totals.total.0.into()),
+    ]
 }
 
 async fn insert_lines(tx: &mut Tx, org_id: OrgId, id: QuoteId, quote: &ValidQuote) -> Result<(), DbError> {
@@ -105,32 +105,10 @@ pub async fn replace(
     quote: &ValidQuote,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let changed = on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE quotes SET valid_until = $4, payment_terms = $5, installments = $6, delivery_terms = $7, notes = $8,
-                 discount_percent = $9, subtotal = $10, discount = $11, freight = $12, total = $13, updated_at = $14,
-                 revision = revision + 1, version = version + 1
-             WHERE org_id = $1 AND id = $2 AND version = $3 AND state = 'draft'",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .bind(version)
-        .bind(quote.valid_until)
-        .bind(quote.payment_terms.as_str())
-        .bind(i64::from(quote.installments))
-        .bind(&quote.delivery_terms)
-        .bind(&quote.notes)
-        .bind(quote.discount_percent)
-        .bind(quote.totals.subtotal.0)
-        .bind(quote.totals.discount.0)
-        .bind(quote.totals.freight.0)
-        .bind(quote.totals.total.0)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-    });
-    if changed == 0 {
+    let mut columns = content_columns(quote);
+    columns.push(("revision", Expr::col(Alias::new("revision")).add(1)));
+    let draft = Expr::col(Alias::new("state")).eq("draft");
+    if !Record::of("quotes", org_id, id.0).only_while(draft).update(tx, version, columns, now).await? {
         return Ok(false);
     }
     by_id::write(tx, "DELETE FROM quote_lines WHERE org_id = $1 AND quote_id = $2", org_id, id.0).await?;

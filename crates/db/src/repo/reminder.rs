@@ -1,4 +1,5 @@
 //! Payment reminders: the organisation's rule and the reminders owed and sent.
+use super::versioned;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::sale::{ReminderKind, ReminderRule};
@@ -41,41 +42,15 @@ pub async fn save_rule(
 ) -> Result<bool, DbError> {
     let days = |d: Option<u32>| d.map(|d| d as i32);
     let channels = rule.channels.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",");
-    Ok(on_tx!(tx, conn => {
-        let done = if version == 0 {
-            sqlx::query(
-                "INSERT INTO payment_reminder_rules (org_id, active, days_before, days_after, template_id, sender_id, version, updated_at, channels)
-                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) ON CONFLICT (org_id) DO NOTHING",
-            )
-            .bind(org_id.0)
-            .bind(rule.active)
-            .bind(days(rule.days_before))
-            .bind(days(rule.days_after))
-            .bind(rule.template_id)
-            .bind(sender.0)
-            .bind(now)
-            .bind(&channels)
-            .execute(&mut *conn)
-            .await?
-        } else {
-            sqlx::query(
-                "UPDATE payment_reminder_rules SET active = $3, days_before = $4, days_after = $5, template_id = $6,
-                 sender_id = $7, updated_at = $8, channels = $9, version = version + 1 WHERE org_id = $1 AND version = $2",
-            )
-            .bind(org_id.0)
-            .bind(version)
-            .bind(rule.active)
-            .bind(days(rule.days_before))
-            .bind(days(rule.days_after))
-            .bind(rule.template_id)
-            .bind(sender.0)
-            .bind(now)
-            .bind(&channels)
-            .execute(&mut *conn)
-            .await?
-        };
-        done.rows_affected() == 1
-    }))
+    let columns = vec![
+        ("active", rule.active.into()),
+        ("days_before", days(rule.days_before).into()),
+        ("days_after", days(rule.days_after).into()),
+        ("template_id", rule.template_id.into()),
+        ("sender_id", sender.0.into()),
+        ("channels", channels.into()),
+    ];
+    versioned::save_settings(tx, "payment_reminder_rules", org_id, version, columns, now).await
 }
 
 /// An open installment a reminder is owed for.

@@ -1,5 +1,6 @@
 //! Vehicles owned [veículos] and of interest [interesse veículo].
 use super::by_id;
+use super::versioned::{Columns, Record};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::vehicle::{ValidVehicle, ValidVehicleInterest};
@@ -34,28 +35,25 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> Result<VehicleId, DbError> {
     let id = VehicleId::new();
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO vehicles (id, org_id, party_id, plate, vin, make, model, model_year, colour, mileage_km, bought_here, created_at, updated_at, updated_by_label)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)",
-        )
-        .bind(id.0)
-        .bind(org_id.0)
-        .bind(party.0)
-        .bind(vehicle.plate.as_ref().map(|p| p.as_str()))
-        .bind(vehicle.vin.as_ref().map(|v| v.as_str()))
-        .bind(&vehicle.make)
-        .bind(&vehicle.model)
-        .bind(vehicle.year.map(i64::from))
-        .bind(&vehicle.colour)
-        .bind(vehicle.mileage_km)
-        .bind(vehicle.bought_here)
-        .bind(now)
-        .bind(by)
-        .execute(&mut *conn)
-        .await?;
-    });
+    let mut columns = vec![("party_id", party.0.into())];
+    columns.extend(vehicle_columns(vehicle, by));
+    Record::of("vehicles", org_id, id.0).insert(tx, columns, now).await?;
     Ok(id)
+}
+
+/// What the vehicle's form writes, and who wrote it.
+fn vehicle_columns(vehicle: &ValidVehicle, by: &str) -> Columns {
+    vec![
+        ("plate", vehicle.plate.as_ref().map(|p| p.as_str()).into()),
+        ("vin", vehicle.vin.as_ref().map(|v| v.as_str()).into()),
+        ("make", vehicle.make.as_str().into()),
+        ("model", vehicle.model.as_str().into()),
+        ("model_year", vehicle.year.map(i64::from).into()),
+        ("colour", vehicle.colour.as_str().into()),
+        ("mileage_km", vehicle.mileage_km.into()),
+        ("bought_here", vehicle.bought_here.into()),
+        ("updated_by_label", by.into()),
+    ]
 }
 
 /// Saves the vehicle if nobody changed it since `version`; false otherwise.
@@ -68,30 +66,7 @@ pub async fn update(
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE vehicles SET plate = $4, vin = $5, make = $6, model = $7, model_year = $8, colour = $9, mileage_km = $10,
-             bought_here = $11, updated_at = $12, updated_by_label = $13, version = version + 1
-             WHERE org_id = $1 AND id = $2 AND version = $3",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .bind(version)
-        .bind(vehicle.plate.as_ref().map(|p| p.as_str()))
-        .bind(vehicle.vin.as_ref().map(|v| v.as_str()))
-        .bind(&vehicle.make)
-        .bind(&vehicle.model)
-        .bind(vehicle.year.map(i64::from))
-        .bind(&vehicle.colour)
-        .bind(vehicle.mileage_km)
-        .bind(vehicle.bought_here)
-        .bind(now)
-        .bind(by)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-            == 1
-    }))
+    Record::of("vehicles", org_id, id.0).update(tx, version, vehicle_columns(vehicle, by), now).await
 }
 
 pub async fn get(db: &Db, org_id: OrgId, id: VehicleId) -> Result<Option<VehicleRow>, DbError> {

@@ -1,5 +1,6 @@
 //! Saved segments of the engine: a name, the question as JSON, one's own
 //! or shared.
+use super::super::by_id;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{OrgId, UserId};
@@ -44,17 +45,13 @@ pub async fn visible(db: &Db, org: OrgId, user: UserId) -> Result<Vec<SegmentRow
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, org: OrgId, id: Uuid) -> Result<Option<SegmentRow>, DbError> {
     let sql = one_segment();
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(&sql).bind(org.0).bind(id).fetch_optional(pool).await?
-    }))
+    by_id::row(db, &sql, org, id).await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn get_in_tx(tx: &mut Tx, org: OrgId, id: Uuid) -> Result<Option<SegmentRow>, DbError> {
     let sql = one_segment();
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(&sql).bind(org.0).bind(id).fetch_optional(&mut *conn).await?
-    }))
+    by_id::row_in(tx, &sql, org, id).await
 }
 
 pub struct NewSegment<'a> {
@@ -89,13 +86,5 @@ pub async fn insert(tx: &mut Tx, segment: &NewSegment<'_>) -> Result<(), DbError
 
 #[tracing::instrument(skip_all)]
 pub async fn delete(tx: &mut Tx, org: OrgId, id: Uuid) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query("DELETE FROM engine_segments WHERE org_id = $1 AND id = $2")
-            .bind(org.0)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-            == 1
-    }))
+    Ok(by_id::write(tx, "DELETE FROM engine_segments WHERE org_id = $1 AND id = $2", org, id).await? == 1)
 }

@@ -2,6 +2,7 @@
 //! customers.
 use super::super::by_id;
 use super::super::party::Scope;
+use super::super::versioned::{Columns, Record};
 use super::super::{count_capped, fetch_all, fetch_optional, placeholders};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -64,6 +65,20 @@ pub struct ContactFields<'a> {
     pub responsible: Uuid,
 }
 
+impl ContactFields<'_> {
+    fn columns(&self) -> Columns {
+        vec![
+            ("contacted_on", self.contacted_on.into()),
+            ("name", self.name.into()),
+            ("attendance_type_id", self.attendance_type.into()),
+            ("next_return_on", self.next_return_on.into()),
+            ("internal_on", self.internal_on.into()),
+            ("centre_id", self.centre.into()),
+            ("responsible_id", self.responsible.into()),
+        ]
+    }
+}
+
 pub async fn insert(
     tx: &mut Tx,
     org_id: OrgId,
@@ -73,27 +88,9 @@ pub async fn insert(
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO sales_contacts (id, org_id, party_id, contacted_on, name, attendance_type_id, status,
-                 next_return_on, internal_on, centre_id, responsible_id, created_by, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10, $11, $12, $12, 1)",
-        )
-        .bind(id.0)
-        .bind(org_id.0)
-        .bind(party.0)
-        .bind(fields.contacted_on)
-        .bind(fields.name)
-        .bind(fields.attendance_type)
-        .bind(fields.next_return_on)
-        .bind(fields.internal_on)
-        .bind(fields.centre)
-        .bind(fields.responsible)
-        .bind(by.0)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    });
+    let mut columns = fields.columns();
+    columns.extend([("party_id", party.0.into()), ("status", "open".into()), ("created_by", by.0.into())]);
+    Record::of("sales_contacts", org_id, id.0).insert(tx, columns, now).await?;
     Ok(())
 }
 
@@ -107,28 +104,7 @@ pub async fn update(
     fields: &ContactFields<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE sales_contacts SET contacted_on = $4, name = $5, attendance_type_id = $6, next_return_on = $7,
-                 internal_on = $8, centre_id = $9, responsible_id = $10, updated_at = $11, version = version + 1
-             WHERE org_id = $1 AND id = $2 AND version = $3",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .bind(version)
-        .bind(fields.contacted_on)
-        .bind(fields.name)
-        .bind(fields.attendance_type)
-        .bind(fields.next_return_on)
-        .bind(fields.internal_on)
-        .bind(fields.centre)
-        .bind(fields.responsible)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-            == 1
-    }))
+    Record::of("sales_contacts", org_id, id.0).update(tx, version, fields.columns(), now).await
 }
 
 /// Claims the contact at `version` for a change that is not its form's (a

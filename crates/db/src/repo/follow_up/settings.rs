@@ -1,6 +1,7 @@
 //! The follow-up's configuration: responsibility centres with their
 //! members, and attendance types.
 use super::super::by_id;
+use super::super::versioned::{Columns, Record};
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{AttendanceTypeId, CentreId, OrgId};
@@ -52,6 +53,12 @@ pub struct CentreFields<'a> {
     pub members: &'a [Uuid],
 }
 
+impl CentreFields<'_> {
+    fn columns(&self) -> Columns {
+        vec![("name", self.name.into()), ("active", self.active.into())]
+    }
+}
+
 pub async fn insert_centre(
     tx: &mut Tx,
     org_id: OrgId,
@@ -59,19 +66,7 @@ pub async fn insert_centre(
     fields: &CentreFields<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO responsibility_centres (id, org_id, name, active, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $5, 1)",
-        )
-        .bind(id.0)
-        .bind(org_id.0)
-        .bind(fields.name)
-        .bind(fields.active)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    });
+    Record::of("responsibility_centres", org_id, id.0).insert(tx, fields.columns(), now).await?;
     set_members(tx, org_id, id, fields.members).await
 }
 
@@ -85,22 +80,7 @@ pub async fn update_centre(
     fields: &CentreFields<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let updated = on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE responsibility_centres SET name = $4, active = $5, updated_at = $6, version = version + 1
-             WHERE org_id = $1 AND id = $2 AND version = $3",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .bind(version)
-        .bind(fields.name)
-        .bind(fields.active)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-    });
-    if updated != 1 {
+    if !Record::of("responsibility_centres", org_id, id.0).update(tx, version, fields.columns(), now).await? {
         return Ok(false);
     }
     set_members(tx, org_id, id, fields.members).await?;
@@ -170,6 +150,22 @@ pub struct TypeFields<'a> {
     pub active: bool,
 }
 
+impl TypeFields<'_> {
+    fn columns(&self) -> Columns {
+        vec![
+            ("name", self.name.into()),
+            ("note_text", self.note_text.into()),
+            ("email_subject", self.email_subject.into()),
+            ("email_text", self.email_text.into()),
+            ("attachments_allowed", self.attachments_allowed.into()),
+            ("attachment_limit_bytes", self.attachment_limit_bytes.into()),
+            ("workflow", self.workflow.into()),
+            ("cycle", self.cycle.into()),
+            ("active", self.active.into()),
+        ]
+    }
+}
+
 pub async fn insert_type(
     tx: &mut Tx,
     org_id: OrgId,
@@ -177,28 +173,7 @@ pub async fn insert_type(
     fields: &TypeFields<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO attendance_types (id, org_id, name, note_text, email_subject, email_text,
-                 attachments_allowed, attachment_limit_bytes, workflow, cycle, active, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, 1)",
-        )
-        .bind(id.0)
-        .bind(org_id.0)
-        .bind(fields.name)
-        .bind(fields.note_text)
-        .bind(fields.email_subject)
-        .bind(fields.email_text)
-        .bind(fields.attachments_allowed)
-        .bind(fields.attachment_limit_bytes)
-        .bind(fields.workflow)
-        .bind(fields.cycle)
-        .bind(fields.active)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    });
-    Ok(())
+    Record::of("attendance_types", org_id, id.0).insert(tx, fields.columns(), now).await
 }
 
 pub async fn update_type(
@@ -209,29 +184,5 @@ pub async fn update_type(
     fields: &TypeFields<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let updated = on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE attendance_types SET name = $4, note_text = $5, email_subject = $6, email_text = $7,
-                 attachments_allowed = $8, attachment_limit_bytes = $9, workflow = $10, cycle = $11, active = $12,
-                 updated_at = $13, version = version + 1
-             WHERE org_id = $1 AND id = $2 AND version = $3",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .bind(version)
-        .bind(fields.name)
-        .bind(fields.note_text)
-        .bind(fields.email_subject)
-        .bind(fields.email_text)
-        .bind(fields.attachments_allowed)
-        .bind(fields.attachment_limit_bytes)
-        .bind(fields.workflow)
-        .bind(fields.cycle)
-        .bind(fields.active)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-    });
-    Ok(updated == 1)
+    Record::of("attendance_types", org_id, id.0).update(tx, version, fields.columns(), now).await
 }

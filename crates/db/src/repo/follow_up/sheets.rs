@@ -1,6 +1,7 @@
 //! The organisation's layouts of the visit sheet [ficha de visita].
 use super::super::by_id;
-use crate::{Db, DbError, Tx, on_db, on_tx};
+use super::super::versioned::{Columns, Record};
+use crate::{Db, DbError, Tx, on_db};
 use chrono::{DateTime, Utc};
 use domain::{OrgId, VisitSheetLayoutId};
 use uuid::Uuid;
@@ -21,6 +22,17 @@ pub struct LayoutFields<'a> {
     pub heading: &'a str,
     pub sections: &'a str,
     pub active: bool,
+}
+
+impl LayoutFields<'_> {
+    fn columns(&self) -> Columns {
+        vec![
+            ("name", self.name.into()),
+            ("heading", self.heading.into()),
+            ("sections", self.sections.into()),
+            ("active", self.active.into()),
+        ]
+    }
 }
 
 pub async fn layouts(db: &Db, org_id: OrgId) -> Result<Vec<LayoutRow>, DbError> {
@@ -45,22 +57,7 @@ pub async fn insert(
     fields: &LayoutFields<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO visit_sheet_layouts (id, org_id, name, heading, sections, active, created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 1)",
-        )
-        .bind(id.0)
-        .bind(org_id.0)
-        .bind(fields.name)
-        .bind(fields.heading)
-        .bind(fields.sections)
-        .bind(fields.active)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    });
-    Ok(())
+    Record::of("visit_sheet_layouts", org_id, id.0).insert(tx, fields.columns(), now).await
 }
 
 /// Writes the layout if it is still at `version`; false when someone saved
@@ -73,22 +70,5 @@ pub async fn update(
     fields: &LayoutFields<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let updated = on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE visit_sheet_layouts SET name = $4, heading = $5, sections = $6, active = $7, updated_at = $8,
-             version = version + 1 WHERE org_id = $1 AND id = $2 AND version = $3",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .bind(version)
-        .bind(fields.name)
-        .bind(fields.heading)
-        .bind(fields.sections)
-        .bind(fields.active)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-    });
-    Ok(updated == 1)
+    Record::of("visit_sheet_layouts", org_id, id.0).update(tx, version, fields.columns(), now).await
 }
