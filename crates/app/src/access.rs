@@ -299,15 +299,7 @@ impl Access<'_> {
             .find(|r| r.id == id.0)
             .ok_or(AppError::NotFound)?;
         let (before, after) = (RoleView::from(before), RoleView::from(after));
-        change
-            .audit(
-                AuditAction::PermissionChange,
-                AuditEntity::Role,
-                Some(id.0.to_string()),
-                serde_json::to_value(&before).ok(),
-                serde_json::to_value(&after).ok(),
-            )
-            .await?;
+        change.audit_permissions(AuditEntity::Role, id.0, Some(&before), &after).await?;
         change.commit().await?;
         Ok(after)
     }
@@ -341,15 +333,7 @@ impl Access<'_> {
             .find(|r| r.id == id.0)
             .map(RoleView::from)
             .ok_or(AppError::NotFound)?;
-        change
-            .audit(
-                AuditAction::PermissionChange,
-                AuditEntity::Role,
-                Some(id.0.to_string()),
-                None,
-                serde_json::to_value(&view).ok(),
-            )
-            .await?;
+        change.audit_permissions(AuditEntity::Role, id.0, None, &view).await?;
         change.commit().await?;
         Ok(view)
     }
@@ -453,15 +437,7 @@ impl Access<'_> {
             branch_id: branch.map(|b| b.0),
             role_ids: roles.iter().map(|r| r.0).collect(),
         };
-        change
-            .audit(
-                AuditAction::PermissionChange,
-                AuditEntity::User,
-                Some(user.0.to_string()),
-                serde_json::to_value(&before).ok(),
-                serde_json::to_value(&after).ok(),
-            )
-            .await?;
+        change.audit_permissions(AuditEntity::User, user.0, Some(&before), &after).await?;
         change.commit().await?;
         Ok(after)
     }

@@ -181,6 +181,20 @@ impl Change<'_> {
         self.audit(AuditAction::Delete, entity, Some(id.to_string()), Some(before), None).await
     }
 
+    /// Audits a change of who may do what (a role's grants, a user's branch
+    /// and roles), with what it was (none: a new role) and is.
+    pub async fn audit_permissions<T: serde::Serialize>(
+        &mut self,
+        entity: AuditEntity,
+        id: impl ToString,
+        before: Option<&T>,
+        after: &T,
+    ) -> Result<(), AppError> {
+        let snapshot = |value: &T| serde_json::to_value(value).ok();
+        let (before, after) = (before.and_then(snapshot), snapshot(after));
+        self.audit(AuditAction::PermissionChange, entity, Some(id.to_string()), before, after).await
+    }
+
     /// Appends an event to the party's history [histórico].
     pub async fn history(&mut self, party: PartyId, event: Event) -> Result<(), AppError> {
         self.histories(&[(party, &event)]).await

@@ -9,7 +9,7 @@ use db::repo::follow_up::contact::{
 };
 use db::repo::follow_up::settings as settings_repo;
 use domain::access::Permission;
-use domain::audit::{AuditAction, AuditEntity};
+use domain::audit::AuditEntity;
 use domain::follow_up::{
     ContactDraft, ContactOutcome, ContactStatus, FollowUpScope, FollowUpSort, Legend, ValidContact,
 };
@@ -244,23 +244,24 @@ impl FollowUp<'_> {
         ContactView::of(row, products, self.today(actor))
     }
 
-    /// A change of the contact in the audit: as it was read, as it is written.
-    pub(crate) async fn audit_change(
+    /// Ends a change of the contact: reads it as written, tells the
+    /// customer's history (`key`, saying `said` or else the contact's
+    /// name), audits it before and after, and commits.
+    pub(crate) async fn commit_change(
         &self,
-        change: &mut crate::change::Change<'_>,
+        mut change: crate::change::Change<'_>,
+        actor: &Actor,
         before: &ContactView,
-        after: &ContactView,
-    ) -> Result<(), AppError> {
-        let id = Some(before.id.to_string());
-        change
-            .audit(
-                AuditAction::Update,
-                AuditEntity::SalesContact,
-                id,
-                Some(before.audited()),
-                Some(after.audited()),
-            )
-            .await
+        key: &'static str,
+        said: Option<String>,
+    ) -> Result<ContactView, AppError> {
+        let after = self.written(&mut change.tx, actor, SalesContactId(before.id)).await?;
+        let said = said.unwrap_or_else(|| after.name.clone());
+        let event = Event::new(EventKind::SalesContact, key, said, Some(before.id));
+        change.history(PartyId(after.party_id), event).await?;
+        change.audit_changed(AuditEntity::SalesContact, before.id, before.audited(), after.audited()).await?;
+        change.commit().await?;
+        Ok(after)
     }
 
     /// The appointments booked from the contact, newest first; the
@@ -400,17 +401,7 @@ impl FollowUp<'_> {
         for new in products.iter().filter(|p| !before.products.iter().any(|old| old.id == **p)) {
             repo::add_product(&mut change.tx, actor.org_id, id, *new, false, change.at).await?;
         }
-        let view = self.written(&mut change.tx, actor, id).await?;
-        let event = Event::new(
-            EventKind::SalesContact,
-            "timeline-sales-contact-changed",
-            view.name.clone(),
-            Some(id.0),
-        );
-        change.history(PartyId(view.party_id), event).await?;
-        self.audit_change(&mut change, &before, &view).await?;
-        change.commit().await?;
-        Ok(view)
+        self.commit_change(change, actor, &before, "timeline-sales-contact-changed", None).await
     }
 
     /// The contact as written in this transaction.

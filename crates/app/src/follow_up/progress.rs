@@ -84,14 +84,18 @@ struct ClosingFile {
 }
 
 impl FollowUp<'_> {
+    /// The attendance type the contact was opened with.
+    async fn attendance_type_of(
+        &self,
+        actor: &Actor,
+        contact: &ContactView,
+    ) -> Result<settings_repo::AttendanceTypeRow, AppError> {
+        let id = AttendanceTypeId(contact.attendance_type_id);
+        settings_repo::attendance_type(&self.db, actor.org_id, id).await?.ok_or(AppError::NotFound)
+    }
+
     async fn workflow_of(&self, actor: &Actor, contact: &ContactView) -> Result<Workflow, AppError> {
-        let kind = settings_repo::attendance_type(
-            &self.db,
-            actor.org_id,
-            AttendanceTypeId(contact.attendance_type_id),
-        )
-        .await?
-        .ok_or(AppError::NotFound)?;
+        let kind = self.attendance_type_of(actor, contact).await?;
         Ok(Workflow::read(&kind.workflow))
     }
 
@@ -172,12 +176,7 @@ impl FollowUp<'_> {
             repo::close(&mut change.tx, actor.org_id, id, outcome.as_str(), change.at).await?;
             self.file_contracts(&mut change, actor, &before, files).await?;
         }
-        let after = self.written(&mut change.tx, actor, id).await?;
-        let event = Event::new(EventKind::SalesContact, "timeline-sales-contact-step", said, Some(id.0));
-        change.history(PartyId(before.party_id), event).await?;
-        self.audit_change(&mut change, &before, &after).await?;
-        change.commit().await?;
-        Ok(after)
+        self.commit_change(change, actor, &before, "timeline-sales-contact-step", Some(said)).await
     }
 
     /// Closes the sale [fechamento da venda] at the version read: won or
@@ -204,13 +203,7 @@ impl FollowUp<'_> {
         let said = if outcome == ContactOutcome::Won { &words.won } else { &words.lost };
         self.system_note(&mut change.tx, actor, id, said, NoteSource::Closing, change.at).await?;
         self.file_contracts(&mut change, actor, &before, files).await?;
-        let after = self.written(&mut change.tx, actor, id).await?;
-        let event =
-            Event::new(EventKind::SalesContact, "timeline-sales-contact-closed", said.clone(), Some(id.0));
-        change.history(PartyId(before.party_id), event).await?;
-        self.audit_change(&mut change, &before, &after).await?;
-        change.commit().await?;
-        Ok(after)
+        self.commit_change(change, actor, &before, "timeline-sales-contact-closed", Some(said.clone())).await
     }
 
     /// Sells a new product on an open contact [venda de excedente].
@@ -239,17 +232,8 @@ impl FollowUp<'_> {
             return Err(AppError::Conflict { by: String::new(), at: before.updated_at });
         }
         repo::add_product(&mut change.tx, actor.org_id, id, product.id, true, change.at).await?;
-        let after = self.written(&mut change.tx, actor, id).await?;
-        let event = Event::new(
-            EventKind::SalesContact,
-            "timeline-sales-contact-surplus",
-            format!("{} {}", product.code, product.name),
-            Some(id.0),
-        );
-        change.history(PartyId(before.party_id), event).await?;
-        self.audit_change(&mut change, &before, &after).await?;
-        change.commit().await?;
-        Ok(after)
+        let said = format!("{} {}", product.code, product.name);
+        self.commit_change(change, actor, &before, "timeline-sales-contact-surplus", Some(said)).await
     }
 
     /// Reopens a closed contact with a reason. Refused when a surplus
@@ -316,16 +300,9 @@ impl FollowUp<'_> {
             }
         };
         let after = self.written(&mut change.tx, actor, id).await?;
-        change
-            .audit(
-                AuditAction::Update,
-                AuditEntity::SalesContact,
-                Some(id.to_string()),
-                Some(before.audited()),
-                Some(serde_json::json!({ "reopening": format!("{outcome:?}"), "reason": reason, "status": after.status.as_str(),
-                    "approved_by": deciding.map(|d| d.display_name.clone()) })),
-            )
-            .await?;
+        let reopened = serde_json::json!({ "reopening": format!("{outcome:?}"), "reason": reason,
+            "status": after.status.as_str(), "approved_by": deciding.map(|d| d.display_name.clone()) });
+        change.audit_changed(AuditEntity::SalesContact, id, before.audited(), reopened).await?;
         change.commit().await?;
         Ok(outcome)
     }
@@ -372,13 +349,7 @@ impl FollowUp<'_> {
     /// The cycle's questions with the contact's answers.
     pub async fn cycle(&self, actor: &Actor, id: SalesContactId) -> Result<Vec<CycleAnswer>, AppError> {
         let contact = self.contact(actor, id).await?;
-        let kind = settings_repo::attendance_type(
-            &self.db,
-            actor.org_id,
-            AttendanceTypeId(contact.attendance_type_id),
-        )
-        .await?
-        .ok_or(AppError::NotFound)?;
+        let kind = self.attendance_type_of(actor, &contact).await?;
         let answers = repo::answers(&self.db, actor.org_id, id).await?;
         Ok(Cycle::read(&kind.cycle)
             .questions
@@ -399,13 +370,7 @@ impl FollowUp<'_> {
         typed: &[(String, String)],
     ) -> Result<Vec<CycleAnswer>, AppError> {
         let contact = self.contact_to_change(actor, id).await?;
-        let kind = settings_repo::attendance_type(
-            &self.db,
-            actor.org_id,
-            AttendanceTypeId(contact.attendance_type_id),
-        )
-        .await?
-        .ok_or(AppError::NotFound)?;
+        let kind = self.attendance_type_of(actor, &contact).await?;
         let cycle = Cycle::read(&kind.cycle);
         let mut errors = ValidationErrors::new();
         let mut answers = Vec::new();
