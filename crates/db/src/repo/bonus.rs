@@ -34,16 +34,14 @@ const RULE_SELECT: &str =
     "SELECT percent, minimum_sale, valid_days, active, version FROM bonus_rules WHERE org_id = $1";
 
 pub async fn rule(db: &Db, org_id: OrgId) -> Result<Option<RuleRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(RULE_SELECT).bind(org_id.0).fetch_optional(pool).await?
-    }))
+    let sql = RULE_SELECT;
+    by_id::org_row(db, sql, org_id).await
 }
 
 /// The rule as it is inside a sale's transaction.
 pub async fn rule_in(tx: &mut Tx, org_id: OrgId) -> Result<Option<RuleRow>, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as(RULE_SELECT).bind(org_id.0).fetch_optional(&mut *conn).await?
-    }))
+    let sql = RULE_SELECT;
+    by_id::org_row_in(tx, sql, org_id).await
 }
 
 /// Saves the rule if nobody changed it since `version` (0: none yet);

@@ -1,6 +1,7 @@
 //! The statements that name the organisation (`$1`) and one id (`$2`):
 //! a row read by its id, or a write to the rows of one id. Most reads of
-//! one record and most deletes are one of these.
+//! one record and most deletes are one of these; an organisation's one
+//! row of a settings table is read by the organisation alone.
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use domain::OrgId;
 use uuid::Uuid;
@@ -25,6 +26,29 @@ where
         + Unpin,
 {
     Ok(on_tx!(tx, conn => sqlx::query_as(sql).bind(org_id.0).bind(id).fetch_optional(&mut *conn).await?))
+}
+
+/// The organisation's one row of a settings table (`sql` names it as
+/// `$1`), if it has saved one, on the backend's reader.
+pub(crate) async fn org_row<T>(db: &Db, sql: &str, org_id: OrgId) -> Result<Option<T>, DbError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    Ok(on_db!(db, pool => sqlx::query_as(sql).bind(org_id.0).fetch_optional(pool).await?))
+}
+
+/// The organisation's settings row as the transaction sees it.
+pub(crate) async fn org_row_in<T>(tx: &mut Tx, sql: &str, org_id: OrgId) -> Result<Option<T>, DbError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    Ok(on_tx!(tx, conn => sqlx::query_as(sql).bind(org_id.0).fetch_optional(&mut *conn).await?))
 }
 
 /// Runs the write `sql` for the id; answers how many rows it touched.

@@ -1,5 +1,6 @@
 //! The organisation's message gateway [gateway de SMS/WhatsApp].
-use crate::{Db, DbError, Tx, on_db, on_tx};
+use super::by_id;
+use crate::{Db, DbError, Tx, on_tx};
 use chrono::{DateTime, Utc};
 use domain::OrgId;
 
@@ -15,14 +16,9 @@ pub struct GatewayRow {
 
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, org_id: OrgId) -> Result<Option<GatewayRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT url, secret, sms, whatsapp, version, updated_at FROM message_gateways WHERE org_id = $1",
-        )
-        .bind(org_id.0)
-        .fetch_optional(pool)
-        .await?
-    }))
+    let sql =
+        "SELECT url, secret, sms, whatsapp, version, updated_at FROM message_gateways WHERE org_id = $1";
+    by_id::org_row(db, sql, org_id).await
 }
 
 /// Writes the settings if they are still at `version` (0: none yet), in

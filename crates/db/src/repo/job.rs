@@ -150,37 +150,33 @@ pub async fn finish(
 /// there is no such job or it is still waiting or running.
 #[tracing::instrument(skip_all)]
 pub async fn requeue(tx: &mut Tx, org_id: OrgId, key: &str, now: DateTime<Utc>) -> Result<bool, DbError> {
-    let updated = on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE jobs SET state = 'queued', run_at = $3, attempts = 0, finished_at = NULL, leased_until = NULL
-             WHERE org_id = $1 AND idempotency_key = $2 AND state IN ('done', 'failed', 'cancelled')",
-        )
-        .bind(org_id.0)
-        .bind(key)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-    });
-    Ok(updated == 1)
+    let sql =
+        "UPDATE jobs SET state = 'queued', run_at = $3, attempts = 0, finished_at = NULL, leased_until = NULL
+             WHERE org_id = $1 AND idempotency_key = $2 AND state IN ('done', 'failed', 'cancelled')";
+    on_key(tx, sql, org_id, key, now).await
 }
 
 /// Cancels a job with this key that has not started.
 #[tracing::instrument(skip_all)]
 pub async fn cancel(tx: &mut Tx, org_id: OrgId, key: &str, now: DateTime<Utc>) -> Result<bool, DbError> {
-    let updated = on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE jobs SET state = 'cancelled', finished_at = $3
-             WHERE org_id = $1 AND idempotency_key = $2 AND state = 'queued'",
-        )
-        .bind(org_id.0)
-        .bind(key)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
+    let sql = "UPDATE jobs SET state = 'cancelled', finished_at = $3
+             WHERE org_id = $1 AND idempotency_key = $2 AND state = 'queued'";
+    on_key(tx, sql, org_id, key, now).await
+}
+
+/// Runs `sql` (the organisation `$1`, a job's key `$2`, the time `$3`)
+/// on the job of that key; whether it touched it.
+async fn on_key(
+    tx: &mut Tx,
+    sql: &str,
+    org_id: OrgId,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let touched = on_tx!(tx, conn => {
+        sqlx::query(sql).bind(org_id.0).bind(key).bind(now).execute(&mut *conn).await?.rows_affected()
     });
-    Ok(updated == 1)
+    Ok(touched == 1)
 }
 
 /// Removes the organisation's jobs that ended well (done or cancelled)

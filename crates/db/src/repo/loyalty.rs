@@ -20,22 +20,14 @@ pub struct ProgramRow {
 }
 
 pub async fn program(db: &Db, org_id: OrgId) -> Result<Option<ProgramRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as("SELECT points_per_unit, expiry_months, minimum_redeem, active, version, updated_at FROM loyalty_programs WHERE org_id = $1")
-            .bind(org_id.0)
-            .fetch_optional(pool)
-            .await?
-    }))
+    let sql = "SELECT points_per_unit, expiry_months, minimum_redeem, active, version, updated_at FROM loyalty_programs WHERE org_id = $1";
+    by_id::org_row(db, sql, org_id).await
 }
 
 /// The program as it is inside a sale's transaction.
 pub async fn program_in(tx: &mut Tx, org_id: OrgId) -> Result<Option<ProgramRow>, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query_as("SELECT points_per_unit, expiry_months, minimum_redeem, active, version, updated_at FROM loyalty_programs WHERE org_id = $1")
-            .bind(org_id.0)
-            .fetch_optional(&mut *conn)
-            .await?
-    }))
+    let sql = "SELECT points_per_unit, expiry_months, minimum_redeem, active, version, updated_at FROM loyalty_programs WHERE org_id = $1";
+    by_id::org_row_in(tx, sql, org_id).await
 }
 
 /// Saves the program if nobody changed it since `version` (0: none yet);

@@ -1,5 +1,6 @@
 //! Orders and the steps each took.
 use super::by_id;
+use super::versioned::Record;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, Utc};
 use domain::{OrderId, OrgId, PartyId, QuoteId, SaleId};
@@ -79,22 +80,8 @@ pub async fn set_state(
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let moved = on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE orders SET state = $5, updated_at = $6, version = version + 1
-             WHERE org_id = $1 AND id = $2 AND version = $3 AND state = $4",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .bind(version)
-        .bind(from)
-        .bind(to)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-    });
-    if moved == 0 {
+    let state = vec![("state", to.into())];
+    if !Record::of("orders", org_id, id.0).in_state(from).update(tx, version, state, now).await? {
         return Ok(false);
     }
     add_step(tx, org_id, id, to, by, now).await?;

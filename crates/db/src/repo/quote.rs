@@ -107,8 +107,7 @@ pub async fn replace(
 ) -> Result<bool, DbError> {
     let mut columns = content_columns(quote);
     columns.push(("revision", Expr::col(Alias::new("revision")).add(1)));
-    let draft = Expr::col(Alias::new("state")).eq("draft");
-    if !Record::of("quotes", org_id, id.0).only_while(draft).update(tx, version, columns, now).await? {
+    if !Record::of("quotes", org_id, id.0).in_state("draft").update(tx, version, columns, now).await? {
         return Ok(false);
     }
     by_id::write(tx, "DELETE FROM quote_lines WHERE org_id = $1 AND quote_id = $2", org_id, id.0).await?;
@@ -127,22 +126,10 @@ pub async fn set_state(
     to: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    Ok(on_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE quotes SET state = $5, updated_at = $6, version = version + 1
-             WHERE org_id = $1 AND id = $2 AND version = $3 AND state = $4",
-        )
-        .bind(org_id.0)
-        .bind(id.0)
-        .bind(version)
-        .bind(from)
-        .bind(to)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-            == 1
-    }))
+    Record::of("quotes", org_id, id.0)
+        .in_state(from)
+        .update(tx, version, vec![("state", to.into())], now)
+        .await
 }
 
 /// A quote the daily task expired.

@@ -1,4 +1,5 @@
 //! Payment reminders: the organisation's rule and the reminders owed and sent.
+use super::by_id;
 use super::versioned;
 use crate::{Db, DbError, Tx, on_db, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,15 +21,9 @@ pub struct RuleRow {
 }
 
 pub async fn rule(db: &Db, org_id: OrgId) -> Result<Option<RuleRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT active, days_before, days_after, template_id, channels, sender_id, version, updated_at
-             FROM payment_reminder_rules WHERE org_id = $1",
-        )
-        .bind(org_id.0)
-        .fetch_optional(pool)
-        .await?
-    }))
+    let sql = "SELECT active, days_before, days_after, template_id, channels, sender_id, version, updated_at
+             FROM payment_reminder_rules WHERE org_id = $1";
+    by_id::org_row(db, sql, org_id).await
 }
 
 /// Saves the rule if nobody changed it since `version` (0: none yet).

@@ -1,5 +1,6 @@
 //! The organisation's mail server [servidor de e-mail].
-use crate::{Db, DbError, Tx, on_db, on_tx};
+use super::by_id;
+use crate::{Db, DbError, Tx, on_tx};
 use chrono::{DateTime, Utc};
 use domain::OrgId;
 
@@ -19,15 +20,9 @@ pub struct SmtpRow {
 
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, org_id: OrgId) -> Result<Option<SmtpRow>, DbError> {
-    Ok(on_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT host, port, tls, username, password, sender_name, sender_address, reply_to, version, updated_at
-             FROM smtp_settings WHERE org_id = $1",
-        )
-        .bind(org_id.0)
-        .fetch_optional(pool)
-        .await?
-    }))
+    let sql = "SELECT host, port, tls, username, password, sender_name, sender_address, reply_to, version, updated_at
+             FROM smtp_settings WHERE org_id = $1";
+    by_id::org_row(db, sql, org_id).await
 }
 
 /// Writes the settings if they are still at `version` (0: none yet), in

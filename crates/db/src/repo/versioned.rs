@@ -36,6 +36,11 @@ impl Record {
         Record { only_while: Some(condition), ..self }
     }
 
+    /// The same record, updated only while in `state` (its `state` column).
+    pub(crate) fn in_state(self, state: &str) -> Record {
+        self.only_while(Expr::col(Alias::new("state")).eq(state))
+    }
+
     /// Writes the new record at version 1, created and updated `now`.
     pub(crate) async fn insert(
         self,
