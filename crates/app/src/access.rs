@@ -165,6 +165,20 @@ impl Actor {
         if self.viewing_as.is_some() { Err(AppError::Forbidden) } else { Ok(()) }
     }
 
+    /// Removing something a person saved (a list view, a segment): his
+    /// own, or a shared one as an administrator. Another's private one is
+    /// not revealed (404).
+    pub(crate) fn require_may_remove_saved(&self, owner: uuid::Uuid, shared: bool) -> Result<(), AppError> {
+        let own = UserId(owner) == self.user_id;
+        if !own && !shared {
+            return Err(AppError::NotFound);
+        }
+        if !own && !self.is_admin() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(())
+    }
+
     /// Whether this actor may change a party in this portfolio.
     pub(crate) fn may_write(&self, portfolio: Portfolio) -> bool {
         self.write_reach().covers(portfolio)

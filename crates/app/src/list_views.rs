@@ -9,11 +9,11 @@ use crate::work_queue::WorkQuery;
 use crate::{Actor, AppError};
 use chrono::{DateTime, Utc};
 use db::repo::list_view as repo;
+use domain::ValidationErrors;
 use domain::access::Permission;
 use domain::audit::AuditEntity;
 use domain::list_view::{CustomerColumn, ListColumn, columns_from_text, columns_text, parse_view_name};
 use domain::work_queue::WorkColumn;
-use domain::{UserId, ValidationErrors};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -169,13 +169,7 @@ impl ListViews<'_> {
         actor.require_own_change()?;
         let mut change = self.change(actor).await?;
         let row = repo::get_in_tx(&mut change.tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
-        let own = UserId(row.owner_id) == actor.user_id;
-        if !own && !row.shared {
-            return Err(AppError::NotFound);
-        }
-        if !own && !actor.is_admin() {
-            return Err(AppError::Forbidden);
-        }
+        actor.require_may_remove_saved(row.owner_id, row.shared)?;
         repo::delete(&mut change.tx, actor.org_id, id).await?;
         let before = serde_json::json!({ "name": row.name, "shared": row.shared });
         change.audit_deleted(AuditEntity::SavedView, id, before).await?;

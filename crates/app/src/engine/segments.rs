@@ -5,7 +5,6 @@
 use crate::{Actor, AppError, Engine};
 use chrono::{DateTime, Utc};
 use db::repo::engine::segment as repo;
-use domain::UserId;
 use domain::ValidationErrors;
 use domain::audit::AuditEntity;
 use domain::engine::Segment;
@@ -120,13 +119,7 @@ impl Engine<'_> {
         actor.require_own_change()?;
         let mut change = self.change(actor).await?;
         let row = repo::get_in_tx(&mut change.tx, actor.org_id, id).await?.ok_or(AppError::NotFound)?;
-        let own = UserId(row.owner_id) == actor.user_id;
-        if !own && !row.shared {
-            return Err(AppError::NotFound);
-        }
-        if !own && !actor.is_admin() {
-            return Err(AppError::Forbidden);
-        }
+        actor.require_may_remove_saved(row.owner_id, row.shared)?;
         repo::delete(&mut change.tx, actor.org_id, id).await?;
         let before = serde_json::json!({ "name": row.name, "shared": row.shared });
         change.audit_deleted(AuditEntity::EngineSegment, id, before).await?;

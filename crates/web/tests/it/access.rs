@@ -107,18 +107,19 @@ async fn api_and_pages_show_a_manager_only_his_branch(t: TestApp) {
         body["error"]["existing_id"].is_null() && !body.to_string().contains("Documento Norte"),
         "{body}"
     );
-    let form = browser
-        .post(t.url("/customers"))
-        .form(&[
-            ("csrf_token", csrf.as_str()),
-            ("kind", "person"),
-            ("lifecycle", "customer"),
-            ("full_name", "Outro Nome"),
-            ("document", document),
-        ])
-        .send()
-        .await
-        .expect("POST");
+    let form = t
+        .post_form(
+            &browser,
+            "/customers",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("kind", "person"),
+                ("lifecycle", "customer"),
+                ("full_name", "Outro Nome"),
+                ("document", document),
+            ],
+        )
+        .await;
     assert_eq!(form.status(), 409);
     let html = form.text().await.expect("html");
     assert!(html.contains("cadastrado num cliente de outra carteira") && !html.contains("Documento Norte"));

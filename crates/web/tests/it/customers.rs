@@ -14,7 +14,7 @@ async fn create_via_form(
         ("customer_status", "active"),
     ];
     form.extend_from_slice(fields);
-    client.post(t.url("/customers")).form(&form).send().await.expect("POST /customers")
+    t.post_form(client, "/customers", &form).await
 }
 
 async fn form_refuses_bad_fields_then_saves(t: TestApp) {
@@ -160,17 +160,18 @@ async fn withdrawing_consent_is_one_click(t: TestApp) {
     )
     .await;
     let location = created.headers()["location"].to_str().expect("location").to_string();
-    let withdraw = client
-        .post(t.url(&format!("{location}/consent")))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("channel", "email"),
-            ("granted", "false"),
-            ("source", "sheet"),
-        ])
-        .send()
-        .await
-        .expect("POST");
+    let withdraw = t
+        .post_form(
+            &client,
+            &format!("{location}/consent"),
+            &[
+                ("csrf_token", token.as_str()),
+                ("channel", "email"),
+                ("granted", "false"),
+                ("source", "sheet"),
+            ],
+        )
+        .await;
     assert_eq!(withdraw.status(), 303);
     let back = withdraw.headers()["location"].to_str().expect("location");
     assert_eq!(back, format!("{location}?tab=sheet#consent"), "back on the consent it changed");
@@ -268,25 +269,27 @@ web_test!(parties_api_round_trip);
 
 async fn organisation_fields_appear_on_the_form_and_sheet(t: TestApp) {
     let (client, token) = t.login(&t.admin).await;
-    let bad = client
-        .post(t.url("/admin/registry/fields"))
-        .form(&[("csrf_token", token.as_str()), ("label", "Porte"), ("kind", "choice"), ("choices", "")])
-        .send()
-        .await
-        .expect("POST");
+    let bad = t
+        .post_form(
+            &client,
+            "/admin/registry/fields",
+            &[("csrf_token", token.as_str()), ("label", "Porte"), ("kind", "choice"), ("choices", "")],
+        )
+        .await;
     assert_eq!(bad.status(), 422);
     assert!(bad.text().await.expect("body").contains("Informe ao menos uma opção."));
-    let added = client
-        .post(t.url("/admin/registry/fields"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("label", "Porte"),
-            ("kind", "choice"),
-            ("choices", "Pequeno\nGrande"),
-        ])
-        .send()
-        .await
-        .expect("POST");
+    let added = t
+        .post_form(
+            &client,
+            "/admin/registry/fields",
+            &[
+                ("csrf_token", token.as_str()),
+                ("label", "Porte"),
+                ("kind", "choice"),
+                ("choices", "Pequeno\nGrande"),
+            ],
+        )
+        .await;
     assert_eq!(added.status(), 303);
     let status = t
         .post_form(
@@ -637,12 +640,9 @@ async fn columns_and_saved_views_shape_the_list(t: TestApp) {
         .await;
     assert_eq!(bad.status(), 422);
 
-    let deleted = client
-        .post(t.url(&format!("/customers/views/{id}/delete")))
-        .form(&[("csrf_token", token.as_str())])
-        .send()
-        .await
-        .expect("POST");
+    let deleted = t
+        .post_form(&client, &format!("/customers/views/{id}/delete"), &[("csrf_token", token.as_str())])
+        .await;
     assert_eq!(deleted.status(), 303);
     assert!(!t.html(&client, "/customers").await.contains("VIP por cidade"), "gone");
     let again = t.api_send(reqwest::Method::DELETE, &bearer, &format!("/api/v1/views/{id}"), json!({})).await;

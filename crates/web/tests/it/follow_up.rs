@@ -336,7 +336,7 @@ async fn the_steps_from_the_contacts_page(t: TestApp) {
     let post = async |path: &str, fields: &[(&str, &str)]| {
         let mut form = vec![("csrf_token", csrf.as_str())];
         form.extend_from_slice(fields);
-        client.post(t.url(path)).form(&form).send().await.expect("POST")
+        t.post_form(&client, path, &form).await
     };
     // A type whose workflow and cycle are written in its form's rows.
     let typed = [
@@ -556,7 +556,7 @@ async fn an_appointment_from_the_contacts_page(t: TestApp) {
         ("repeat_until", ""),
         ("notes", ""),
     ];
-    let booked = client.post(t.url("/appointments")).form(&fields).send().await.expect("POST");
+    let booked = t.post_form(&client, "/appointments", &fields).await;
     assert_eq!(booked.status(), 303);
     assert_eq!(location(&booked), format!("/sales-contacts/{id}"), "back to the contact");
     let page = t.html(&client, &format!("/sales-contacts/{id}")).await;

@@ -21,22 +21,23 @@ async fn customer_list_filters_take_the_forms_defaults_and_each_value_alone(t: T
     let (client, token) = t.login(&t.admin).await;
     let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
     let admin = t.api_get(&bearer, "/api/v1/me").await["id"].as_str().expect("id").to_string();
-    let created = client
-        .post(t.url("/customers"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("kind", "person"),
-            ("lifecycle", "customer"),
-            ("customer_status", "active"),
-            ("full_name", "Maria Aparecida"),
-            ("city", "Campinas"),
-            ("state", "SP"),
-            ("tags", "vip"),
-            ("seller_id", admin.as_str()),
-        ])
-        .send()
-        .await
-        .expect("POST");
+    let created = t
+        .post_form(
+            &client,
+            "/customers",
+            &[
+                ("csrf_token", token.as_str()),
+                ("kind", "person"),
+                ("lifecycle", "customer"),
+                ("customer_status", "active"),
+                ("full_name", "Maria Aparecida"),
+                ("city", "Campinas"),
+                ("state", "SP"),
+                ("tags", "vip"),
+                ("seller_id", admin.as_str()),
+            ],
+        )
+        .await;
     assert_eq!(created.status(), 303);
 
     let defaults = [
@@ -224,12 +225,7 @@ web_test!(a_created_token_is_shown_once_and_a_reload_creates_nothing);
 
 async fn a_new_calendar_address_is_shown_once(t: TestApp) {
     let (client, token) = t.login(&t.admin).await;
-    let rotated = client
-        .post(t.url("/agenda/feed"))
-        .form(&[("csrf_token", token.as_str())])
-        .send()
-        .await
-        .expect("POST");
+    let rotated = t.post_form(&client, "/agenda/feed", &[("csrf_token", token.as_str())]).await;
     assert_eq!(rotated.status(), 303);
     let page = t.html(&client, "/agenda/feed").await;
     assert!(page.contains("id=\"feed-url\"") && page.contains("/calendar/"), "{page}");
@@ -243,17 +239,18 @@ web_test!(a_new_calendar_address_is_shown_once);
 async fn control_characters_are_refused_at_the_edge(t: TestApp) {
     let (client, token) = t.login(&t.admin).await;
     let bearer = format!("Bearer {}", t.token_for(&t.admin).await);
-    let form = client
-        .post(t.url("/customers"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("kind", "person"),
-            ("lifecycle", "customer"),
-            ("full_name", "Ana\u{0}Souza"),
-        ])
-        .send()
-        .await
-        .expect("POST");
+    let form = t
+        .post_form(
+            &client,
+            "/customers",
+            &[
+                ("csrf_token", token.as_str()),
+                ("kind", "person"),
+                ("lifecycle", "customer"),
+                ("full_name", "Ana\u{0}Souza"),
+            ],
+        )
+        .await;
     assert_eq!(form.status(), 422);
     let body = assert_page(form, "a name with U+0000").await;
     assert!(body.contains("Caracteres de controle invisíveis não são aceitos aqui"), "{body}");

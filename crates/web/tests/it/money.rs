@@ -55,12 +55,9 @@ async fn amounts_follow_the_organisations_currency_not_the_readers_language(t: T
     speak("pt-BR").await.expect("POST");
     let settings = t.html(&client, "/admin/registry").await;
     assert!(settings.contains("<option value=\"EUR\" selected>"), "the current currency is chosen");
-    let saved = client
-        .post(t.url("/admin/registry/currency"))
-        .form(&[("csrf_token", csrf.as_str()), ("currency", "BRL")])
-        .send()
-        .await
-        .expect("POST");
+    let saved = t
+        .post_form(&client, "/admin/registry/currency", &[("csrf_token", csrf.as_str()), ("currency", "BRL")])
+        .await;
     assert_eq!(saved.status(), 303);
     assert!(t.html(&client, "/admin/registry").await.contains("Moeda salva."));
     assert!(sheet(client.clone()).await.contains("R$ 600,00"));

@@ -177,19 +177,20 @@ async fn pages_walk_from_vehicle_to_workshop_booking(t: TestApp) {
     assert!(found.contains("João Conceição"), "the plate finds the owner");
 
     // An interaction opened from the vehicle, then closed.
-    let opened = client
-        .post(t.url(&format!("/customers/{party}/interactions")))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("nature", "after_sale"),
-            ("channel", "call"),
-            ("status", "open"),
-            ("vehicle_id", vehicle.as_str()),
-            ("description", "Barulho na suspensão"),
-        ])
-        .send()
-        .await
-        .expect("POST");
+    let opened = t
+        .post_form(
+            &client,
+            &format!("/customers/{party}/interactions"),
+            &[
+                ("csrf_token", token.as_str()),
+                ("nature", "after_sale"),
+                ("channel", "call"),
+                ("status", "open"),
+                ("vehicle_id", vehicle.as_str()),
+                ("description", "Barulho na suspensão"),
+            ],
+        )
+        .await;
     assert_eq!(opened.status(), 303);
     let interaction_page = t.html(&client, &location(&opened)).await;
     assert!(interaction_page.contains("Pós-venda") && interaction_page.contains("BRA2E19"));

@@ -241,7 +241,7 @@ async fn the_quote_page_previews_downloads_and_sends_as_the_browser_does(t: Test
     assert_eq!(refused.status(), 303);
     assert!(t.html(&client, &location(&refused)).await.contains("precisa ser uma imagem PNG ou JPEG"));
     let remove = [("csrf_token", csrf.as_str())];
-    let removed = client.post(t.url("/admin/registry/logo/delete")).form(&remove).send().await.expect("POST");
+    let removed = t.post_form(&client, "/admin/registry/logo/delete", &remove).await;
     assert_eq!(removed.status(), 303);
     assert!(!t.html(&client, "/admin/registry").await.contains("id=\"logo-preview\""));
 }

@@ -276,7 +276,7 @@ async fn an_accepted_quote_becomes_one_order_that_moves_through_its_queue(t: Tes
     let page = t.html(&client, &format!("/quotes/{id}")).await;
     assert!(page.contains("id=\"quote-order-form\""), "{page}");
     let form = [("csrf_token", csrf.as_str()), ("destination", "production")];
-    let made = client.post(t.url(&format!("/quotes/{id}/order"))).form(&form).send().await.expect("POST");
+    let made = t.post_form(&client, &format!("/quotes/{id}/order"), &form).await;
     assert_eq!(made.status(), 303);
     let to = location(&made);
     assert!(to.starts_with("/orders/"), "{to}");
@@ -382,7 +382,7 @@ async fn an_accepted_quote_becomes_one_order_that_moves_through_its_queue(t: Tes
     let queue = t.html(&client, "/orders").await;
     assert!(queue.contains("id=\"order-routing\"") && queue.contains("value=\"Pneus\""), "{queue}");
     let rule = [("csrf_token", csrf.as_str()), ("production_group", "Pneus")];
-    let saved = client.post(t.url("/orders/routing")).form(&rule).send().await.expect("POST");
+    let saved = t.post_form(&client, "/orders/routing", &rule).await;
     assert_eq!((saved.status().as_u16(), location(&saved).as_str()), (303, "/orders"));
     let routing = t.api_get(&bearer, "/api/v1/settings/order-routing").await;
     assert_eq!(routing, json!({ "production_groups": ["Pneus"] }));

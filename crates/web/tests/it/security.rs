@@ -65,8 +65,7 @@ web_test!(post_from_a_foreign_origin_is_refused);
 
 async fn post_without_or_with_a_wrong_csrf_token_is_refused(t: TestApp) {
     let (client, token) = t.login(&t.admin).await;
-    let missing =
-        client.post(t.url("/account/tokens")).form(&[("name", "sem-token")]).send().await.expect("POST");
+    let missing = t.post_form(&client, "/account/tokens", &[("name", "sem-token")]).await;
     assert_eq!(missing.status(), 403);
     let wrong = t
         .post_form(

@@ -10,19 +10,16 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The login form, sent as the admin with `password`.
+async fn send_login(t: &TestApp, client: &reqwest::Client, token: &str, password: &str) -> reqwest::Response {
+    let form = [("csrf_token", token), ("email", t.admin.email.as_str()), ("password", password)];
+    t.post_form(client, "/login", &form).await
+}
+
 async fn wrong_password_shows_a_message_and_opens_no_session(t: TestApp) {
     let client = t.client();
     let token = t.csrf_token(&client).await;
-    let response = client
-        .post(t.url("/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("email", t.admin.email.as_str()),
-            ("password", "senha-errada!"),
-        ])
-        .send()
-        .await
-        .expect("POST");
+    let response = send_login(&t, &client, &token, "senha-errada!").await;
     assert_eq!(response.status(), 401);
     assert!(session_cookie(&response).is_none());
     let body = response.text().await.expect("body");
@@ -38,16 +35,7 @@ async fn sixth_guess_in_a_row_waits_with_429(t: TestApp) {
     let client = t.client();
     let token = t.csrf_token(&client).await;
     for attempt in 1..=6 {
-        let response = client
-            .post(t.url("/login"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("email", t.admin.email.as_str()),
-                ("password", "chute-errado"),
-            ])
-            .send()
-            .await
-            .expect("POST");
+        let response = send_login(&t, &client, &token, "chute-errado").await;
         if attempt <= 5 {
             assert_eq!(response.status(), 401, "attempt {attempt}");
         } else {
@@ -63,16 +51,7 @@ web_test!(sixth_guess_in_a_row_waits_with_429);
 async fn login_sets_a_safe_cookie_and_logout_kills_it(t: TestApp) {
     let client = t.client();
     let token = t.csrf_token(&client).await;
-    let response = client
-        .post(t.url("/login"))
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("email", t.admin.email.as_str()),
-            ("password", t.admin.password.as_str()),
-        ])
-        .send()
-        .await
-        .expect("POST");
+    let response = send_login(&t, &client, &token, &t.admin.password).await;
     assert_eq!(response.status(), 303);
     let cookie = session_cookie(&response).expect("a session cookie");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
@@ -83,8 +62,7 @@ async fn login_sets_a_safe_cookie_and_logout_kills_it(t: TestApp) {
     assert_eq!(home.status(), 200);
     assert!(home.text().await.expect("body").contains(&t.admin.name));
 
-    let logout =
-        client.post(t.url("/logout")).form(&[("csrf_token", token.as_str())]).send().await.expect("logout");
+    let logout = t.post_form(&client, "/logout", &[("csrf_token", token.as_str())]).await;
     assert_eq!(logout.status(), 303);
 
     // The old cookie, replayed by someone who copied it, no longer works.
@@ -257,12 +235,13 @@ web_test!(stale_disable_through_htmx_reports_the_conflict);
 
 async fn language_switch_is_remembered(t: TestApp) {
     let (client, token) = t.login(&t.admin).await;
-    let switch = client
-        .post(t.url("/preferences/locale"))
-        .form(&[("csrf_token", token.as_str()), ("locale", "pt-PT"), ("back", "/account/tokens")])
-        .send()
-        .await
-        .expect("POST");
+    let switch = t
+        .post_form(
+            &client,
+            "/preferences/locale",
+            &[("csrf_token", token.as_str()), ("locale", "pt-PT"), ("back", "/account/tokens")],
+        )
+        .await;
     assert_eq!(switch.status(), 303);
     assert_eq!(switch.headers()["location"], "/account/tokens");
     let page = t.html(&client, "/account/tokens").await;
@@ -340,17 +319,18 @@ async fn login_follows_only_paths_of_this_site(t: TestApp) {
         let page = client.get(t.url("/login")).query(&[("next", next)]).send().await.expect("GET");
         assert_eq!(page.status(), 200, "login page for next={next:?}");
         let token = t.csrf_token(&client).await;
-        let response = client
-            .post(t.url("/login"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("email", t.admin.email.as_str()),
-                ("password", t.admin.password.as_str()),
-                ("next", next),
-            ])
-            .send()
-            .await
-            .expect("POST");
+        let response = t
+            .post_form(
+                &client,
+                "/login",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("email", t.admin.email.as_str()),
+                    ("password", t.admin.password.as_str()),
+                    ("next", next),
+                ],
+            )
+            .await;
         assert_eq!(response.status(), 303, "next={next:?}");
         assert_eq!(response.headers()["location"], followed, "next={next:?}");
     }
