@@ -16,14 +16,63 @@ use uuid::Uuid;
 pub(super) struct Facts {
     /// The organisation's local day it was made on (days from the common era).
     pub day: Narrow<i32>,
-    /// Its store's place in the index's stores.
-    pub store: Narrow<u16>,
-    /// 0: none; otherwise the seller's place in the index's people + 1.
-    pub seller: Narrow<u16>,
     /// Cents; a sale over u32::MAX cents (R$ 42.9 million) is kept at that.
     pub amount: Narrow<u32>,
+    /// Its store, seller and what its items were filed under, as one place
+    /// in the index's [`SaleKind`]s: a shop's sales repeat a few thousand
+    /// of those, so two bytes say what took four.
+    pub kind: Narrow<u32>,
+}
+
+/// What a sale was beside its day and amount.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct SaleKind {
+    /// Its store's place in the index's stores.
+    pub store: u16,
+    /// 0: none; otherwise the seller's place in the index's people + 1.
+    pub seller: u16,
     /// What its items were filed under: a place in the index's baskets.
-    pub basket: Narrow<u32>,
+    pub basket: u32,
+}
+
+/// Each sale kind once, numbered in the order first seen.
+#[derive(Default)]
+pub(super) struct SaleKinds {
+    pub all: Vec<SaleKind>,
+    places: HashMap<SaleKind, u32>,
+}
+
+impl SaleKinds {
+    pub fn of(&mut self, kind: SaleKind) -> u32 {
+        if let Some(&at) = self.places.get(&kind) {
+            return at;
+        }
+        let at = self.all.len() as u32;
+        self.all.push(kind);
+        self.places.insert(kind, at);
+        at
+    }
+
+    /// For each kind, whether `holds` of it.
+    pub fn each(&self, holds: impl Fn(&SaleKind) -> bool) -> Vec<bool> {
+        self.all.iter().map(holds).collect()
+    }
+}
+
+impl Reserved for SaleKinds {
+    fn reserved(&self) -> usize {
+        self.all.reserved() + self.places.reserved()
+    }
+}
+
+/// The sales as read, before they are filed under their customers.
+#[derive(Default)]
+pub(super) struct ReadSales {
+    day: Narrow<i32>,
+    store: Narrow<u16>,
+    seller: Narrow<u16>,
+    amount: Narrow<u32>,
+    basket: Narrow<u32>,
 }
 
 impl Facts {
@@ -92,11 +141,7 @@ impl Facts {
 
 impl Reserved for Facts {
     fn reserved(&self) -> usize {
-        self.day.reserved()
-            + self.store.reserved()
-            + self.seller.reserved()
-            + self.amount.reserved()
-            + self.basket.reserved()
+        self.day.reserved() + self.amount.reserved() + self.kind.reserved()
     }
 }
 
@@ -200,13 +245,17 @@ fn filed(owner: &[u32], customers: usize) -> (Vec<u32>, Vec<u32>) {
 /// and which stores count (by place; `None`: all).
 pub(super) struct Window {
     pub stores: Option<Vec<bool>>,
+    /// Which sale kinds are of the stores that count (`None`: all).
+    pub kinds: Option<Vec<bool>>,
     pub from: Option<i32>,
     pub to: Option<i32>,
 }
 
 impl Window {
-    pub fn counts_store(&self, store: u16) -> bool {
-        self.stores.as_ref().is_none_or(|stores| stores.get(usize::from(store)).copied().unwrap_or(false))
+    /// Whether a sale of this kind (by place) is of a store that counts.
+    #[inline(always)]
+    pub fn counts_kind(&self, kind: u32) -> bool {
+        self.kinds.as_ref().is_none_or(|kinds| kinds.get(kind as usize).copied().unwrap_or(false))
     }
 }
 
@@ -247,12 +296,12 @@ impl EngineIndex {
                     largest: &mut [u32],
                     last: &mut [i32]| {
             let facts = &self.facts;
-            with_cells!(facts.amount.cells(), amounts => with_cells!(facts.store.cells(), stores => {
+            with_cells!(facts.amount.cells(), amounts => with_cells!(facts.kind.cells(), kinds => {
                 for at in places(first, words) {
                     let (at, local) = (at as usize, at as usize - first * 64);
                     let (mut n, mut sum, mut most, mut latest) = (0u32, 0i64, 0u32, None);
                     for f in facts.period(&self.customers.facts[at], window.from, window.to) {
-                        if window.stores.is_some() && !window.counts_store(Narrow::<u16>::value(stores[f])) {
+                        if window.kinds.is_some() && !window.counts_kind(Narrow::<u32>::value(kinds[f])) {
                             continue;
                         }
                         let amount = Narrow::<u32>::value(amounts[f]);
@@ -304,7 +353,7 @@ pub struct SalesFeed<'a> {
     /// counted — cancelled, or not one of the customers put).
     pub(super) sale_ids: Vec<Uuid>,
     pub(super) owner: Vec<u32>,
-    pub(super) read: Facts,
+    pub(super) read: ReadSales,
     /// Where the last item's sale was among those read; by id when the
     /// items do not follow the sales' order.
     pub(super) cursor: usize,
@@ -458,12 +507,17 @@ impl SalesFeed<'_> {
         contacts.day.extend(contact_order.iter().map(|&r| read_contacts.day.get(r as usize)));
         contacts.channel.extend(contact_order.iter().map(|&r| read_contacts.channel.get(r as usize)));
         contacts.nature.extend(contact_order.iter().map(|&r| read_contacts.nature.get(r as usize)));
-        let facts = &mut index.facts;
+        let EngineIndex { facts, sale_kinds, .. } = index;
         facts.day.extend(order.iter().map(|&f| read.day.get(f as usize)));
-        facts.store.extend(order.iter().map(|&f| read.store.get(f as usize)));
-        facts.seller.extend(order.iter().map(|&f| read.seller.get(f as usize)));
         facts.amount.extend(order.iter().map(|&f| read.amount.get(f as usize)));
-        facts.basket.extend(order.iter().map(|&f| read.basket.get(f as usize)));
+        facts.kind.extend(order.iter().map(|&f| {
+            let f = f as usize;
+            sale_kinds.of(SaleKind {
+                store: read.store.get(f),
+                seller: read.seller.get(f),
+                basket: read.basket.get(f),
+            })
+        }));
     }
 }
 

@@ -22,7 +22,7 @@ use customers::{Customers, NO_DAY, NO_NUMBER};
 use domain::access::Reach;
 use domain::engine::{EngineField, Operation, PurchaseWindow, Segment};
 use domain::filter::{Filter, Test};
-use facts::{Contacts, Ever, Facts, Window, WindowFigures};
+use facts::{Contacts, Ever, Facts, SaleKinds, Window, WindowFigures};
 use hashbrown::HashTable;
 use narrow::{Narrow, with_cells};
 use std::collections::HashMap;
@@ -93,6 +93,7 @@ pub struct EngineIndex {
     hasher: RandomState,
     symbols: Symbols,
     facts: Facts,
+    sale_kinds: SaleKinds,
     ever: Ever,
     /// Sale columns no customer points at any more (replaced on an update).
     stale_facts: usize,
@@ -124,6 +125,7 @@ impl EngineIndex {
             hasher: RandomState::new(),
             symbols: Symbols::default(),
             facts: Facts::default(),
+            sale_kinds: SaleKinds::default(),
             ever: Ever::default(),
             stale_facts: 0,
             contacts: Contacts::default(),
@@ -488,17 +490,16 @@ impl EngineIndex {
                 let mut of_seller = vec![of_none];
                 of_seller.extend(self.people.ids.iter().map(|id| id_test(Some(*id), test) == Some(true)));
                 let sold_by = Ever::at_places(&self.ever.seller, &of_seller);
-                with_cells!(self.facts.seller.cells(), sellers => self.bought(scope, &self.window(window), true, &sold_by, |f| {
-                    of_seller.get(usize::from(Narrow::<u16>::value(sellers[f]))).copied().unwrap_or(false)
-                }))
+                let of_kind =
+                    self.sale_kinds.each(|k| of_seller.get(usize::from(k.seller)).copied().unwrap_or(false));
+                self.bought(scope, window, true, &sold_by, &of_kind)
             }
             StoresWithSales | StoresWithoutSales => {
                 let of_store: Vec<bool> =
                     self.stores.ids.iter().map(|id| id_test(Some(*id), test) == Some(true)).collect();
                 let at_any = Ever::at_places(&self.ever.store, &of_store);
-                let some = with_cells!(self.facts.store.cells(), stores => self.bought(scope, &self.window(window), false, &at_any, |f| {
-                    of_store[usize::from(Narrow::<u16>::value(stores[f]))]
-                }));
+                let of_kind = self.sale_kinds.each(|k| of_store[usize::from(k.store)]);
+                let some = self.bought(scope, window, false, &at_any, &of_kind);
                 if field == StoresWithSales { some } else { some.not() }
             }
             ProductGroup | ProductBrand | ProductLine => {
@@ -520,9 +521,8 @@ impl EngineIndex {
                         .filter(|((k, name), _)| *k == kind && verdict(*name) == Some(true))
                         .map(|(_, who)| who),
                 );
-                with_cells!(self.facts.basket.cells(), baskets => self.bought(scope, &self.window(window), true, &filed, |f| {
-                    of_basket[Narrow::<u32>::value(baskets[f]) as usize]
-                }))
+                let of_kind = self.sale_kinds.each(|k| of_basket[k.basket as usize]);
+                self.bought(scope, window, true, &filed, &of_kind)
             }
             // Some call whose day passes the test.
             LastCall => {
@@ -554,25 +554,29 @@ impl EngineIndex {
     }
 
     /// Who of `scope` made a sale in the window's period (and at its
-    /// stores when `at_stores`) for which `counts` holds; the rest fails.
+    /// stores when `at_stores`) of a kind `of_kind` marks; the rest fails.
     /// Only those of `ever` (who ever made such a sale) are walked.
     fn bought(
         &self,
         scope: &Bits,
-        window: &Window,
+        window: &PurchaseWindow,
         at_stores: bool,
         ever: &Bits,
-        counts: impl Fn(usize) -> bool + Sync,
+        of_kind: &[bool],
     ) -> Tri {
         let c = &self.customers;
+        let window = self.window(window);
         let mut walked = scope.and(ever);
-        if let (true, Some(stores)) = (at_stores, &window.stores) {
+        let mut counted = of_kind.to_vec();
+        if let (true, Some(stores), Some(kinds)) = (at_stores, &window.stores, &window.kinds) {
             walked = walked.and(&Ever::at_places(&self.ever.store, stores));
+            for (counts, at_store) in counted.iter_mut().zip(kinds) {
+                *counts &= at_store;
+            }
         }
-        let at_stores = at_stores && window.stores.is_some();
-        let some = with_cells!(self.facts.store.cells(), stores => walked.filter(|at| {
+        let some = with_cells!(self.facts.kind.cells(), kinds => walked.filter(|at| {
             self.facts.any_in_period(&c.facts[at as usize], window.from, window.to, |f| {
-                (!at_stores || window.counts_store(Narrow::<u16>::value(stores[f]))) && counts(f)
+                counted[Narrow::<u32>::value(kinds[f]) as usize]
             })
         }));
         scope.split(&some)
@@ -606,16 +610,18 @@ impl EngineIndex {
     }
 
     fn window(&self, window: &PurchaseWindow) -> Window {
-        Window {
-            stores: (!window.stores.is_empty()).then(|| {
-                let mut counted = vec![false; self.stores.ids.len()];
-                for store in &window.stores {
-                    if let Some(&at) = self.stores.places.get(store) {
-                        counted[at as usize] = true;
-                    }
+        let stores = (!window.stores.is_empty()).then(|| {
+            let mut counted = vec![false; self.stores.ids.len()];
+            for store in &window.stores {
+                if let Some(&at) = self.stores.places.get(store) {
+                    counted[at as usize] = true;
                 }
-                counted
-            }),
+            }
+            counted
+        });
+        Window {
+            kinds: stores.as_ref().map(|stores| self.sale_kinds.each(|k| stores[usize::from(k.store)])),
+            stores,
             from: window.from.map(|d| d.num_days_from_ce()),
             to: window.to.map(|d| d.num_days_from_ce()),
         }
