@@ -20,8 +20,8 @@ pub(super) const NO_DAY: i32 = i32::MIN;
 #[derive(Default)]
 pub(super) struct Customers {
     pub id: Vec<Uuid>,
-    /// Where each name is in `names` (start, length).
-    pub name_at: Vec<(u32, u32)>,
+    /// Where each name is in `names`.
+    pub name_at: Spans,
     pub names: String,
     /// A name's first eight bytes as a number, in the order of the
     /// names: sorting a million compares these, and the names only on a tie.
@@ -75,8 +75,8 @@ impl Customers {
     }
 
     pub fn name(&self, at: usize) -> &str {
-        let (start, len) = self.name_at[at];
-        &self.names[start as usize..(start + len) as usize]
+        let span = self.name_at.get(at);
+        &self.names[span.start as usize..span.end as usize]
     }
 }
 
@@ -142,10 +142,9 @@ impl EngineIndex {
         let last_purchase_day = row.last_purchase_at.map_or(NO_DAY, |at| self.day_of(at));
         let known = self.place_of(&row.id);
         let c = &mut self.customers;
-        let name_at = (c.names.len() as u32, row.sort_name.len() as u32);
+        let name_at = c.names.len() as u32..(c.names.len() + row.sort_name.len()) as u32;
         c.names.push_str(&row.sort_name);
         let values = Columns {
-            name_at,
             name_key: name_key(&row.sort_name),
             customer_status,
             credit_bureau_status,
@@ -177,6 +176,7 @@ impl EngineIndex {
         let at = match known {
             Some(at) => {
                 values.write(c, at as usize);
+                c.name_at.set(at as usize, name_at);
                 for holders in c.tags.values_mut() {
                     holders.remove(at);
                 }
@@ -189,6 +189,7 @@ impl EngineIndex {
                 let at = c.len() as u32;
                 c.id.push(row.id);
                 values.push(c);
+                c.name_at.push(name_at);
                 c.facts.push(0..0);
                 c.contacts.push(0..0);
                 self.file_place(at);
@@ -212,7 +213,6 @@ impl EngineIndex {
 
 /// One customer's fixed-size values, written to their columns together.
 struct Columns {
-    name_at: (u32, u32),
     name_key: u64,
     customer_status: u32,
     credit_bureau_status: u32,
@@ -248,7 +248,6 @@ macro_rules! each_column {
         $apply!(
             $values,
             $columns,
-            name_at,
             name_key,
             customer_status,
             credit_bureau_status,
@@ -327,6 +326,7 @@ impl Customers {
         let mut columns = each_column!(reserved_by_name, (), self);
         columns.extend([
             ("id", self.id.reserved()),
+            ("name_at", self.name_at.reserved()),
             ("names", self.names.reserved()),
             ("facts", self.facts.reserved()),
             ("contacts", self.contacts.reserved()),
