@@ -9,10 +9,7 @@ use uuid::Uuid;
 /// The row `sql` selects for the id, if any, on the backend's reader.
 pub(crate) async fn row<T>(db: &Db, sql: &str, org_id: OrgId, id: Uuid) -> Result<Option<T>, DbError>
 where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-        + Send
-        + Unpin,
+    T: super::RowOfEither,
 {
     Ok(on_db!(db, pool => sqlx::query_as(sql).bind(org_id.0).bind(id).fetch_optional(pool).await?))
 }
@@ -20,10 +17,7 @@ where
 /// The row `sql` selects for the id, if any, as the transaction sees it.
 pub(crate) async fn row_in<T>(tx: &mut Tx, sql: &str, org_id: OrgId, id: Uuid) -> Result<Option<T>, DbError>
 where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-        + Send
-        + Unpin,
+    T: super::RowOfEither,
 {
     Ok(on_tx!(tx, conn => sqlx::query_as(sql).bind(org_id.0).bind(id).fetch_optional(&mut *conn).await?))
 }
@@ -32,10 +26,7 @@ where
 /// `$1`), if it has saved one, on the backend's reader.
 pub(crate) async fn org_row<T>(db: &Db, sql: &str, org_id: OrgId) -> Result<Option<T>, DbError>
 where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-        + Send
-        + Unpin,
+    T: super::RowOfEither,
 {
     Ok(on_db!(db, pool => sqlx::query_as(sql).bind(org_id.0).fetch_optional(pool).await?))
 }
@@ -43,10 +34,7 @@ where
 /// The organisation's settings row as the transaction sees it.
 pub(crate) async fn org_row_in<T>(tx: &mut Tx, sql: &str, org_id: OrgId) -> Result<Option<T>, DbError>
 where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-        + Send
-        + Unpin,
+    T: super::RowOfEither,
 {
     Ok(on_tx!(tx, conn => sqlx::query_as(sql).bind(org_id.0).fetch_optional(&mut *conn).await?))
 }

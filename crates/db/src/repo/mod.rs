@@ -46,13 +46,27 @@ use sea_query::{Alias, Expr, PostgresQueryBuilder, Query, SelectStatement, Sqlit
 use sea_query_binder::SqlxBinder;
 pub use stored_file::StoredFile;
 
-/// The rows of a built query, on the backend's reader.
-pub(crate) async fn fetch_all<T>(db: &Db, query: &SelectStatement) -> Result<Vec<T>, DbError>
-where
+/// A row both backends decode: what every generic read asks of its rows.
+pub(crate) trait RowOfEither:
+    for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+    + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+    + Send
+    + Unpin
+{
+}
+
+impl<T> RowOfEither for T where
     T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
         + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
         + Send
-        + Unpin,
+        + Unpin
+{
+}
+
+/// The rows of a built query, on the backend's reader.
+pub(crate) async fn fetch_all<T>(db: &Db, query: &SelectStatement) -> Result<Vec<T>, DbError>
+where
+    T: RowOfEither,
 {
     Ok(match db {
         Db::Sqlite(sqlite) => {
@@ -121,10 +135,7 @@ where
 /// The first row of a built query, if any.
 pub(crate) async fn fetch_optional<T>(db: &Db, query: &SelectStatement) -> Result<Option<T>, DbError>
 where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-        + Send
-        + Unpin,
+    T: RowOfEither,
 {
     let mut first = query.clone();
     first.limit(1);

@@ -7,8 +7,8 @@ use crate::{DbError, Tx};
 use chrono::{DateTime, Utc};
 use domain::OrgId;
 use sea_query::{
-    Alias, Expr, OnConflict, PostgresQueryBuilder, Query, QueryStatementWriter, SimpleExpr,
-    SqliteQueryBuilder,
+    Alias, Expr, InsertStatement, OnConflict, PostgresQueryBuilder, Query, QueryStatementWriter, SimpleExpr,
+    SqliteQueryBuilder, UpdateStatement,
 };
 use sea_query_binder::SqlxBinder;
 use uuid::Uuid;
@@ -48,14 +48,13 @@ impl Record {
         columns: Columns,
         now: DateTime<Utc>,
     ) -> Result<(), DbError> {
-        let (names, values): (Vec<_>, Vec<_>) = [("id", self.id.into()), ("org_id", self.org_id.0.into())]
-            .into_iter()
-            .chain(columns)
-            .chain([("created_at", now.into()), ("updated_at", now.into()), ("version", 1i64.into())])
-            .map(|(name, value)| (Alias::new(name), value))
-            .unzip();
-        let mut statement = Query::insert();
-        statement.into_table(Alias::new(self.table)).columns(names).values_panic(values);
+        let created = [("created_at", now.into()), ("updated_at", now.into()), ("version", 1i64.into())];
+        let statement = insert_row(
+            self.table,
+            [("id", self.id.into()), ("org_id", self.org_id.0.into())],
+            columns,
+            created,
+        );
         execute(tx, &statement).await?;
         Ok(())
     }
@@ -69,15 +68,10 @@ impl Record {
         columns: Columns,
         now: DateTime<Utc>,
     ) -> Result<bool, DbError> {
-        let mut statement = Query::update();
+        let mut statement = next_version(self.table, version, columns, now);
         statement
-            .table(Alias::new(self.table))
-            .values(columns.into_iter().map(|(name, value)| (Alias::new(name), value)))
-            .value(Alias::new("updated_at"), now)
-            .value(Alias::new("version"), Expr::col(Alias::new("version")).add(1))
             .and_where(Expr::col(Alias::new("org_id")).eq(self.org_id.0))
-            .and_where(Expr::col(Alias::new("id")).eq(self.id))
-            .and_where(Expr::col(Alias::new("version")).eq(version));
+            .and_where(Expr::col(Alias::new("id")).eq(self.id));
         if let Some(condition) = self.only_while {
             statement.and_where(condition);
         }
@@ -99,31 +93,44 @@ pub(crate) async fn save_settings(
 ) -> Result<bool, DbError> {
     let org = Alias::new("org_id");
     let written = if version == 0 {
-        let (names, values): (Vec<_>, Vec<_>) = [("org_id", org_id.0.into())]
-            .into_iter()
-            .chain(columns)
-            .chain([("updated_at", now.into()), ("version", 1i64.into())])
-            .map(|(name, value)| (Alias::new(name), value))
-            .unzip();
-        let mut statement = Query::insert();
-        statement
-            .into_table(Alias::new(table))
-            .columns(names)
-            .values_panic(values)
-            .on_conflict(OnConflict::column(org).do_nothing().to_owned());
+        let first = [("updated_at", now.into()), ("version", 1i64.into())];
+        let mut statement = insert_row(table, [("org_id", org_id.0.into())], columns, first);
+        statement.on_conflict(OnConflict::column(org).do_nothing().to_owned());
         execute(tx, &statement).await?
     } else {
-        let mut statement = Query::update();
-        statement
-            .table(Alias::new(table))
-            .values(columns.into_iter().map(|(name, value)| (Alias::new(name), value)))
-            .value(Alias::new("updated_at"), now)
-            .value(Alias::new("version"), Expr::col(Alias::new("version")).add(1))
-            .and_where(Expr::col(org).eq(org_id.0))
-            .and_where(Expr::col(Alias::new("version")).eq(version));
+        let mut statement = next_version(table, version, columns, now);
+        statement.and_where(Expr::col(org).eq(org_id.0));
         execute(tx, &statement).await?
     };
     Ok(written == 1)
+}
+
+/// An INSERT of one row: the columns that say whose it is, the form's, then
+/// the bookkeeping ones.
+fn insert_row<const KEYS: usize, const KEPT: usize>(
+    table: &'static str,
+    keys: [(&'static str, SimpleExpr); KEYS],
+    columns: Columns,
+    kept: [(&'static str, SimpleExpr); KEPT],
+) -> InsertStatement {
+    let (names, values): (Vec<_>, Vec<_>) =
+        keys.into_iter().chain(columns).chain(kept).map(|(name, value)| (Alias::new(name), value)).unzip();
+    let mut statement = Query::insert();
+    statement.into_table(Alias::new(table)).columns(names).values_panic(values);
+    statement
+}
+
+/// An UPDATE writing the columns as version + 1 of a row still at
+/// `version`; the caller says which row.
+fn next_version(table: &'static str, version: i64, columns: Columns, now: DateTime<Utc>) -> UpdateStatement {
+    let mut statement = Query::update();
+    statement
+        .table(Alias::new(table))
+        .values(columns.into_iter().map(|(name, value)| (Alias::new(name), value)))
+        .value(Alias::new("updated_at"), now)
+        .value(Alias::new("version"), Expr::col(Alias::new("version")).add(1))
+        .and_where(Expr::col(Alias::new("version")).eq(version));
+    statement
 }
 
 /// Runs a built write in the transaction; answers how many rows it touched.

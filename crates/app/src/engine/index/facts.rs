@@ -35,36 +35,6 @@ pub(super) struct SaleKind {
     pub basket: u32,
 }
 
-/// Each sale kind once, numbered in the order first seen.
-#[derive(Default)]
-pub(super) struct SaleKinds {
-    pub all: Vec<SaleKind>,
-    places: HashMap<SaleKind, u32>,
-}
-
-impl SaleKinds {
-    pub fn of(&mut self, kind: SaleKind) -> u32 {
-        if let Some(&at) = self.places.get(&kind) {
-            return at;
-        }
-        let at = self.all.len() as u32;
-        self.all.push(kind);
-        self.places.insert(kind, at);
-        at
-    }
-
-    /// For each kind, whether `holds` of it.
-    pub fn each(&self, holds: impl Fn(&SaleKind) -> bool) -> Vec<bool> {
-        self.all.iter().map(holds).collect()
-    }
-}
-
-impl Reserved for SaleKinds {
-    fn reserved(&self) -> usize {
-        self.all.reserved() + self.places.reserved()
-    }
-}
-
 /// The sales as read, before they are filed under their customers.
 #[derive(Default)]
 pub(super) struct ReadSales {

@@ -22,7 +22,7 @@ use customers::{Customers, NO_DAY, NO_NUMBER};
 use domain::access::Reach;
 use domain::engine::{EngineField, Operation, PurchaseWindow, Segment};
 use domain::filter::{Filter, Test};
-use facts::{Contacts, Ever, Facts, SaleKinds, Window, WindowFigures};
+use facts::{Contacts, Ever, Facts, SaleKind, Window, WindowFigures};
 use hashbrown::HashTable;
 use narrow::{Narrow, with_cells};
 use std::collections::HashMap;
@@ -52,15 +52,21 @@ impl Symbols {
     }
 }
 
-/// Ids numbered densely in the order first seen (stores, people, branches).
-#[derive(Default)]
-struct Places {
-    ids: Vec<Uuid>,
-    places: HashMap<Uuid, u32>,
+/// Values numbered densely in the order first seen (the ids of stores,
+/// people and branches; sale kinds).
+struct Places<K = Uuid> {
+    ids: Vec<K>,
+    places: HashMap<K, u32>,
 }
 
-impl Places {
-    fn of(&mut self, id: Uuid) -> u32 {
+impl<K> Default for Places<K> {
+    fn default() -> Self {
+        Places { ids: Vec::new(), places: HashMap::new() }
+    }
+}
+
+impl<K: Copy + Eq + std::hash::Hash> Places<K> {
+    fn of(&mut self, id: K) -> u32 {
         if let Some(&at) = self.places.get(&id) {
             return at;
         }
@@ -69,9 +75,14 @@ impl Places {
         self.places.insert(id, at);
         at
     }
+
+    /// For each value, by place, whether `holds` of it.
+    fn each(&self, holds: impl Fn(&K) -> bool) -> Vec<bool> {
+        self.ids.iter().map(holds).collect()
+    }
 }
 
-impl held::Reserved for Places {
+impl<K> held::Reserved for Places<K> {
     fn reserved(&self) -> usize {
         self.ids.reserved() + self.places.reserved()
     }
@@ -93,7 +104,8 @@ pub struct EngineIndex {
     hasher: RandomState,
     symbols: Symbols,
     facts: Facts,
-    sale_kinds: SaleKinds,
+    /// Each (store, seller, basket) a sale was made with.
+    sale_kinds: Places<SaleKind>,
     ever: Ever,
     /// Sale columns no customer points at any more (replaced on an update).
     stale_facts: usize,
@@ -125,7 +137,7 @@ impl EngineIndex {
             hasher: RandomState::new(),
             symbols: Symbols::default(),
             facts: Facts::default(),
-            sale_kinds: SaleKinds::default(),
+            sale_kinds: Places::default(),
             ever: Ever::default(),
             stale_facts: 0,
             contacts: Contacts::default(),
@@ -492,14 +504,14 @@ impl EngineIndex {
                 let sold_by = Ever::at_places(&self.ever.seller, &of_seller);
                 let of_kind =
                     self.sale_kinds.each(|k| of_seller.get(usize::from(k.seller)).copied().unwrap_or(false));
-                self.bought(scope, window, true, &sold_by, &of_kind)
+                self.bought(scope, window, true, &sold_by, of_kind)
             }
             StoresWithSales | StoresWithoutSales => {
                 let of_store: Vec<bool> =
                     self.stores.ids.iter().map(|id| id_test(Some(*id), test) == Some(true)).collect();
                 let at_any = Ever::at_places(&self.ever.store, &of_store);
                 let of_kind = self.sale_kinds.each(|k| of_store[usize::from(k.store)]);
-                let some = self.bought(scope, window, false, &at_any, &of_kind);
+                let some = self.bought(scope, window, false, &at_any, of_kind);
                 if field == StoresWithSales { some } else { some.not() }
             }
             ProductGroup | ProductBrand | ProductLine => {
@@ -522,7 +534,7 @@ impl EngineIndex {
                         .map(|(_, who)| who),
                 );
                 let of_kind = self.sale_kinds.each(|k| of_basket[k.basket as usize]);
-                self.bought(scope, window, true, &filed, &of_kind)
+                self.bought(scope, window, true, &filed, of_kind)
             }
             // Some call whose day passes the test.
             LastCall => {
@@ -562,21 +574,20 @@ impl EngineIndex {
         window: &PurchaseWindow,
         at_stores: bool,
         ever: &Bits,
-        of_kind: &[bool],
+        mut of_kind: Vec<bool>,
     ) -> Tri {
         let c = &self.customers;
         let window = self.window(window);
         let mut walked = scope.and(ever);
-        let mut counted = of_kind.to_vec();
         if let (true, Some(stores), Some(kinds)) = (at_stores, &window.stores, &window.kinds) {
             walked = walked.and(&Ever::at_places(&self.ever.store, stores));
-            for (counts, at_store) in counted.iter_mut().zip(kinds) {
+            for (counts, at_store) in of_kind.iter_mut().zip(kinds) {
                 *counts &= at_store;
             }
         }
         let some = with_cells!(self.facts.kind.cells(), kinds => walked.filter(|at| {
             self.facts.any_in_period(&c.facts[at as usize], window.from, window.to, |f| {
-                counted[Narrow::<u32>::value(kinds[f]) as usize]
+                of_kind[Narrow::<u32>::value(kinds[f]) as usize]
             })
         }));
         scope.split(&some)

@@ -786,10 +786,7 @@ async fn stream<T>(
     sink: &mut (dyn FnMut(T) + Send),
 ) -> Result<(), DbError>
 where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-        + Send
-        + Unpin,
+    T: super::RowOfEither,
 {
     use futures_util::TryStreamExt;
     match (db, parties) {
@@ -934,10 +931,7 @@ async fn in_chunks<T>(
     statement: impl Fn(Option<&[Uuid]>) -> SelectStatement,
 ) -> Result<Vec<T>, DbError>
 where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-        + Send
-        + Unpin,
+    T: super::RowOfEither,
 {
     match parties {
         None => fetch_all(db, &statement(None)).await,
