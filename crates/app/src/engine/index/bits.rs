@@ -164,6 +164,28 @@ impl Bits {
         })
     }
 
+    /// How many places are set before each word: with it, [`Bits::rank`]
+    /// numbers the places 0, 1, 2… in ascending order.
+    pub fn counts_before(&self) -> Vec<u32> {
+        let mut before = 0;
+        self.words
+            .iter()
+            .map(|word| {
+                let here = before;
+                before += word.count_ones();
+                here
+            })
+            .collect()
+    }
+
+    /// How many places before `at` are set; `before` is [`Bits::counts_before`].
+    #[inline(always)]
+    pub fn rank(&self, before: &[u32], at: u32) -> usize {
+        let (word, bit) = (at as usize / 64, at % 64);
+        let below = self.words[word] & ((1u64 << bit) - 1);
+        before[word] as usize + below.count_ones() as usize
+    }
+
     /// Splits `self` by another set: who is also in `yes` holds, the rest fails.
     pub fn split(&self, yes: &Bits) -> Tri {
         Tri { holds: self.and(yes), fails: self.and_not(yes) }

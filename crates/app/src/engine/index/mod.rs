@@ -493,7 +493,7 @@ impl EngineIndex {
             }
             PurchaseCount | TotalBought | LargestPurchase | LastPurchase => {
                 let key = serde_json::to_string(window).unwrap_or_default();
-                let figures = cache.figures.entry(key).or_insert_with(|| WindowFigures::new(c.len()));
+                let figures = cache.figures.entry(key).or_default();
                 self.figure(figures, &self.window(window), scope);
                 self.purchase_figure(field, test, figures, scope, today_day)
             }
@@ -603,17 +603,15 @@ impl EngineIndex {
     ) -> Tri {
         let live = scope;
         match field {
-            EngineField::PurchaseCount => {
-                live.judge(|at| number_test(Some(i64::from(figures.count[at as usize])), test))
-            }
-            EngineField::TotalBought => live.judge(|at| number_test(Some(figures.total[at as usize]), test)),
+            EngineField::PurchaseCount => live.judge(|at| number_test(Some(i64::from(figures.of(at).count)), test)),
+            EngineField::TotalBought => live.judge(|at| number_test(Some(figures.of(at).total), test)),
             EngineField::LargestPurchase => {
-                live.judge(|at| number_test(Some(i64::from(figures.largest[at as usize])), test))
+                live.judge(|at| number_test(Some(i64::from(figures.of(at).largest)), test))
             }
             _ => {
                 let test = DayTest::new(test);
                 live.judge(|at| {
-                    let last = figures.last[at as usize];
+                    let last = figures.of(at).last;
                     test.of((last != 0).then_some(last), today)
                 })
             }
