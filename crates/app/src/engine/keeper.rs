@@ -130,6 +130,7 @@ async fn build(db: &Db, org: OrgId, zone: Tz, now: DateTime<Utc>) -> Result<Read
     let started = std::time::Instant::now();
     let mut index = EngineIndex::new(zone, repo::catalogue_lists(db, org).await?);
     read(db, org, None, &mut index).await?;
+    index.settle();
     let held = index.held();
     let mib = |bytes: usize| bytes as u64 / (1 << 20);
     tracing::info!(target: "app", customers = index.customers(), sales = index.sales(),

@@ -4,12 +4,12 @@
 use super::bits::Bits;
 use super::facts::SalesFeed;
 use super::held::Reserved;
+use super::names::Names;
 use super::narrow::{Narrow, Spans};
 use super::{EngineIndex, NONE};
 use chrono::Datelike;
 use db::repo::engine::IndexedCustomer;
 use std::collections::HashMap;
-use std::ops::Range;
 use uuid::Uuid;
 
 /// `i64::MIN` stands for no value in a number column (no amount, size or
@@ -20,12 +20,7 @@ pub(super) const NO_DAY: i32 = i32::MIN;
 #[derive(Default)]
 pub(super) struct Customers {
     pub id: Vec<Uuid>,
-    /// Where each name is in `names`.
-    pub name_at: Spans,
-    pub names: String,
-    /// A name's first eight bytes as a number, in the order of the
-    /// names: sorting a million compares these, and the names only on a tie.
-    pub name_key: Vec<u64>,
+    pub names: Names,
     /// Texts as symbols ([`NONE`]: none).
     pub customer_status: Narrow<u32>,
     pub credit_bureau_status: Narrow<u32>,
@@ -65,7 +60,7 @@ pub(super) struct Customers {
     pub tags: HashMap<u32, Bits>,
     pub tagged: Bits,
     /// Where its sales are in the fact columns, its interactions in the contacts'.
-    pub facts: Vec<Range<u32>>,
+    pub facts: Spans,
     pub contacts: Spans,
 }
 
@@ -73,20 +68,6 @@ impl Customers {
     pub fn len(&self) -> usize {
         self.id.len()
     }
-
-    pub fn name(&self, at: usize) -> &str {
-        let span = self.name_at.get(at);
-        &self.names[span.start as usize..span.end as usize]
-    }
-}
-
-/// The first eight bytes of a name, big-endian, so numbers order as names do.
-fn name_key(name: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    for (to, from) in bytes.iter_mut().zip(name.as_bytes()) {
-        *to = *from;
-    }
-    u64::from_be_bytes(bytes)
 }
 
 fn number(value: Option<i64>) -> i64 {
@@ -142,10 +123,7 @@ impl EngineIndex {
         let last_purchase_day = row.last_purchase_at.map_or(NO_DAY, |at| self.day_of(at));
         let known = self.place_of(&row.id);
         let c = &mut self.customers;
-        let name_at = c.names.len() as u32..(c.names.len() + row.sort_name.len()) as u32;
-        c.names.push_str(&row.sort_name);
         let values = Columns {
-            name_key: name_key(&row.sort_name),
             customer_status,
             credit_bureau_status,
             sex,
@@ -176,12 +154,12 @@ impl EngineIndex {
         let at = match known {
             Some(at) => {
                 values.write(c, at as usize);
-                c.name_at.set(at as usize, name_at);
+                c.names.set(at as usize, &row.sort_name);
                 for holders in c.tags.values_mut() {
                     holders.remove(at);
                 }
                 c.tagged.remove(at);
-                c.facts[at as usize] = 0..0;
+                c.facts.set(at as usize, 0..0);
                 c.contacts.set(at as usize, 0..0);
                 at
             }
@@ -189,7 +167,7 @@ impl EngineIndex {
                 let at = c.len() as u32;
                 c.id.push(row.id);
                 values.push(c);
-                c.name_at.push(name_at);
+                c.names.push(&row.sort_name);
                 c.facts.push(0..0);
                 c.contacts.push(0..0);
                 self.file_place(at);
@@ -213,7 +191,6 @@ impl EngineIndex {
 
 /// One customer's fixed-size values, written to their columns together.
 struct Columns {
-    name_key: u64,
     customer_status: u32,
     credit_bureau_status: u32,
     sex: u32,
@@ -248,7 +225,6 @@ macro_rules! each_column {
         $apply!(
             $values,
             $columns,
-            name_key,
             customer_status,
             credit_bureau_status,
             sex,
@@ -326,7 +302,6 @@ impl Customers {
         let mut columns = each_column!(reserved_by_name, (), self);
         columns.extend([
             ("id", self.id.reserved()),
-            ("name_at", self.name_at.reserved()),
             ("names", self.names.reserved()),
             ("facts", self.facts.reserved()),
             ("contacts", self.contacts.reserved()),

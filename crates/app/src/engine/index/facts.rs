@@ -291,7 +291,7 @@ impl EngineIndex {
             with_cells!(facts.amount.cells(), amounts => with_cells!(facts.kind.cells(), kinds => {
                 for (at, figure) in places(first, words).zip(into.iter_mut()) {
                     let (mut n, mut sum, mut most, mut latest) = (0u32, 0i64, 0u32, None);
-                    for f in facts.period(&self.customers.facts[at as usize], window.from, window.to) {
+                    for f in facts.period(&self.customers.facts.get(at as usize), window.from, window.to) {
                         if window.kinds.is_some() && !window.counts_kind(Narrow::<u32>::value(kinds[f])) {
                             continue;
                         }
@@ -479,7 +479,7 @@ impl SalesFeed<'_> {
                 .sort_unstable_by_key(|&f| read.day.get(f as usize));
             contact_order[first_contact[at] as usize..first_contact[at + 1] as usize]
                 .sort_unstable_by_key(|&r| read_contacts.day.get(r as usize));
-            index.customers.facts[at] = base + first[at]..base + first[at + 1];
+            index.customers.facts.set(at, base + first[at]..base + first[at + 1]);
             for &f in &order[first[at] as usize..first[at + 1] as usize] {
                 let f = f as usize;
                 let basket = &index.baskets[read.basket.get(f) as usize];

@@ -1,8 +1,8 @@
 //! How many bytes the index holds, part by part, counted from what each
 //! vector and map has reserved: the build's log and the benchmark say
 //! where the memory goes, which the process's RSS alone cannot.
-use super::EngineIndex;
 use super::bits::Bits;
+use super::{EngineIndex, Symbols};
 use std::collections::HashMap;
 use std::mem::size_of;
 
@@ -71,6 +71,14 @@ impl<T> Reserved for hashbrown::HashTable<T> {
     }
 }
 
+impl Reserved for Symbols {
+    fn reserved(&self) -> usize {
+        // Each text is boxed twice: in the list and as the map's key.
+        let texts: usize = self.texts.iter().map(|t| t.len()).sum();
+        self.ids.reserved() + self.texts.reserved() + 2 * texts
+    }
+}
+
 impl EngineIndex {
     /// What each of the customers' columns has reserved, by name.
     pub fn customers_columns_reserved(&self) -> Vec<(&'static str, usize)> {
@@ -79,8 +87,7 @@ impl EngineIndex {
 
     pub fn held(&self) -> Held {
         let c = &self.customers;
-        // Symbols and baskets are each boxed twice: in their list and as the map's key.
-        let symbol_texts: usize = self.symbols.texts.iter().map(|t| t.len()).sum();
+        // Baskets are each boxed twice: in their list and as the map's key.
         let basket_entries: usize = self.baskets.iter().map(|b| b.len() * size_of::<(u8, u32)>()).sum();
         Held {
             customers: c.reserved(),
@@ -94,9 +101,8 @@ impl EngineIndex {
                 + self.ever.reserved(),
             contacts: self.contacts.reserved(),
             lookups: self.by_id.reserved()
-                + self.symbols.ids.reserved()
-                + self.symbols.texts.reserved()
-                + 2 * symbol_texts
+                + self.settled.reserved()
+                + self.symbols.reserved()
                 + self.stores.reserved()
                 + self.people.reserved()
                 + self.branches.reserved()
@@ -119,7 +125,7 @@ mod tests {
     /// A shop's sales (three stores, five sellers, amounts in cents under
     /// R$ 1,000, days of this century, no items) take six bytes each,
     /// and a customer's place is found by id through five bytes a bucket,
-    /// not twenty-one.
+    /// not twenty-one, then, once built, four bytes a customer.
     #[test]
     fn a_shops_sales_take_six_bytes_each() {
         let mut index = EngineIndex::new(chrono_tz::America::Sao_Paulo, Vec::new());
@@ -155,6 +161,20 @@ mod tests {
         );
         for n in [1, 5_000, 10_000] {
             assert_eq!(index.place_of(&Uuid::from_u128(n)), Some(n as u32 - 1));
+        }
+        assert_eq!(index.place_of(&Uuid::from_u128(10_001)), None);
+
+        // Settled, the places are found in four bytes a customer, and
+        // customers put since through the table again.
+        index.settle();
+        assert_eq!(index.by_id.reserved() + index.settled.reserved(), 4 * 10_000);
+        let later = index.put_customer(IndexedCustomer { id: Uuid::from_u128(5), ..Default::default() });
+        assert_eq!(later, 4);
+        let new = index.put_customer(IndexedCustomer { id: Uuid::from_u128(20_000), ..Default::default() });
+        assert_eq!(new, 10_000);
+        for n in [1, 5, 5_000, 10_000, 20_000] {
+            let expected = if n == 20_000 { 10_000 } else { n as u32 - 1 };
+            assert_eq!(index.place_of(&Uuid::from_u128(n)), Some(expected), "{n}");
         }
         assert_eq!(index.place_of(&Uuid::from_u128(10_001)), None);
     }

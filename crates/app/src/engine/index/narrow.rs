@@ -299,6 +299,12 @@ impl Spans {
         start..start + self.len.get(at)
     }
 
+    /// Where the span at `at` starts, read alone.
+    #[inline(always)]
+    pub fn start(&self, at: usize) -> u32 {
+        self.start.get(at)
+    }
+
     /// An empty span starts at 0, so that the starts of customers without
     /// rows keep the column narrow.
     pub fn set(&mut self, at: usize, span: Range<u32>) {

@@ -71,12 +71,16 @@ impl EngineIndex {
                 EngineSort::LastPurchase => number(c.last_purchase_at.get(at), !descending),
             }
         };
-        let key = |at: u32| (column(at as usize), directed(c.name_key[at as usize]));
-        // The `count`th smallest (column, name start): a heap of `count`
-        // keys, which most customers do not enter.
+        // The `count`th smallest of them: a heap of `count` keys, which
+        // most customers do not enter.
         let mut smallest = std::collections::BinaryHeap::with_capacity(count + 1);
         for at in chosen.iter() {
-            let key = key(at);
+            // A column past the largest kept decides without the name.
+            let column = column(at as usize);
+            if smallest.len() == count && smallest.peek().is_some_and(|(largest, _)| column > *largest) {
+                continue;
+            }
+            let key = (column, directed(c.names.first_word_key(at as usize)));
             if smallest.len() < count {
                 smallest.push(key);
             } else if smallest.peek().is_some_and(|largest| key < *largest) {
@@ -88,18 +92,23 @@ impl EngineIndex {
             return Vec::new();
         };
         // Everyone up to the edge, ties included: only those can be among
-        // the first `count`, and their names and ids order them.
+        // the first `count`, and the names' first eight bytes, then the
+        // names and ids, order them.
         let mut keys: Vec<Key> = chosen
             .iter()
             .filter_map(|at| {
-                let (column, name) = key(at);
-                ((column, name) <= edge).then_some((column, name, at))
+                let column = column(at as usize);
+                if column > edge.0 {
+                    return None;
+                }
+                let start = directed(c.names.first_word_key(at as usize));
+                ((column, start) <= edge).then(|| (column, directed(c.names.key(at as usize)), at))
             })
             .collect();
         let full = |a: &Key, b: &Key| {
             let by_name = || {
                 let (x, y) = (a.2 as usize, b.2 as usize);
-                c.name(x).cmp(c.name(y)).then(c.id[x].cmp(&c.id[y]))
+                c.names.compare(x, y).then(c.id[x].cmp(&c.id[y]))
             };
             (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| if descending { by_name().reverse() } else { by_name() })
         };
