@@ -506,15 +506,22 @@ impl EngineIndex {
                     live.split(&holders)
                 }
             },
-            // Over all time SQL reads the figures each customer keeps.
-            PurchaseCount | TotalBought | LargestPurchase if window.is_everything() => number(match field {
-                PurchaseCount => &c.purchase_count,
-                TotalBought => &c.total_bought,
-                _ => &c.largest_purchase,
-            }),
+            // Over all time SQL reads the figures each customer keeps. The
+            // index keeps the total (the grid sorts by it); a customer's
+            // sales are the live ones in order of day, so their number and
+            // the last one's day are where they lie; the largest is worked
+            // out as for any window.
+            TotalBought if window.is_everything() => number(&c.total_bought),
+            PurchaseCount if window.is_everything() => {
+                live.judge(|at| number_test(Some(c.facts.get(at as usize).len() as i64), test))
+            }
             LastPurchase if window.is_everything() => {
                 let test = DayTest::new(test);
-                live.judge(|at| test.of(day(&c.last_purchase_day, at), today_day))
+                live.judge(|at| {
+                    let sales = c.facts.get(at as usize);
+                    let last = (!sales.is_empty()).then(|| self.facts.day.get(sales.end as usize - 1));
+                    test.of(last, today_day)
+                })
             }
             PurchaseCount | TotalBought | LargestPurchase | LastPurchase => {
                 let key = serde_json::to_string(window).unwrap_or_default();

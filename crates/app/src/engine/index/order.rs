@@ -68,7 +68,7 @@ impl EngineIndex {
                 }
                 EngineSort::Points => directed(ordered(c.points.get(at))),
                 EngineSort::TotalBought => directed(ordered(c.total_bought.get(at))),
-                EngineSort::LastPurchase => number(c.last_purchase_at.get(at), !descending),
+                EngineSort::LastPurchase => number(c.last_purchase_at(at), !descending),
             }
         };
         // The `count`th smallest of them: a heap of `count` keys, which
