@@ -65,17 +65,13 @@ impl Names {
     #[inline(always)]
     fn numbers(&self, at: usize) -> impl Iterator<Item = u32> + '_ {
         let span = self.at.get(at);
-        let mut bytes = self.coded[span.start as usize..span.end as usize].iter();
+        let (mut from, end) = (span.start as usize, span.end as usize);
         std::iter::from_fn(move || {
-            let (mut number, mut shift) = (0u32, 0);
-            loop {
-                let byte = *bytes.next()?;
-                number |= u32::from(byte & 0x7f) << shift;
-                if byte & 0x80 == 0 {
-                    return Some(number);
-                }
-                shift += 7;
-            }
+            (from < end).then(|| {
+                let (number, next) = self.number_at(from);
+                from = next;
+                number
+            })
         })
     }
 
